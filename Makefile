@@ -1,0 +1,39 @@
+# Espace Connecté — the two commands: `make start` and `make test`.
+SHELL := /bin/bash
+NPM ?= npm
+STAMP := node_modules/.install-stamp
+TEST_FILES = $(shell find dist/tests -name '*.test.js' -not -path '*/fault/*' | sort)
+
+.PHONY: start build test test-deps test-fault bench kiosk clean install
+
+# Dependencies: reinstalled only when package-lock.json changes.
+$(STAMP): package.json package-lock.json
+	$(NPM) ci --no-audit --no-fund
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+build: $(STAMP)
+	npx tsc -p tsconfig.json
+
+start: build
+	node dist/provisioning/cli.js start
+
+kiosk: build
+	node dist/provisioning/cli.js kiosk
+
+# System packages the tests use: Chromium for pages, and the real validators of generated files.
+test-deps:
+	@bash tests/support/install-test-deps.sh
+
+test: test-deps build
+	node --test --test-concurrency=2 --test-timeout=300000 $(TEST_FILES)
+
+test-fault: test-deps build
+	node --test --test-timeout=1200000 $$(find dist/tests/fault -name '*.test.js' | sort)
+
+bench: test-deps build
+	node dist/tests/bench/run.js
+
+clean:
+	rm -rf dist

@@ -1,0 +1,3 @@
+/** The content room: the schema shared by every part, the errors, and the pack format. */
+export * from './schema/index.js';
+export * from './errors.js';

@@ -1,0 +1,288 @@
+import { z } from 'zod';
+import { Audience, Audio, IsoDate, IsoDateTime, Language, PhoneNumber, Sex, Sha256, Slug, Text } from './common.js';
+
+/** Fields every content doc carries. Ids are "<type>:<slug>". */
+const base = <T extends string>(type: T) => ({
+  _id: z.string().regex(new RegExp(`^${type}:[a-z0-9][a-z0-9-]{0,80}$`), `_id must look like "${type}:some-slug"`),
+  _rev: z.string().optional(),
+  type: z.literal(type),
+  audience: Audience,
+  languages: z.array(Language).min(1).optional(),
+  /** The pack that delivered this doc; lets a newer pack remove what it dropped. */
+  pack: z.string().optional(),
+  updatedAt: IsoDateTime.optional(),
+  /** Invented example data, shown as such in the interface. */
+  sample: z.boolean().optional(),
+});
+
+export const COURSE_CATEGORIES = ['gouvernance', 'leadership', 'plaidoyer', 'alphabetisation', 'numerique', 'citoyennete'] as const;
+
+export const Course = z
+  .object({
+    ...base('course'),
+    title: Text,
+    titleAudio: Audio.optional(),
+    summary: Text,
+    category: z.enum(COURSE_CATEGORIES),
+    icon: z.string().max(40).optional(),
+    cover: Sha256.optional(),
+    lessons: z.array(z.string().regex(/^lesson:/, 'each lesson must be a lesson id like "lesson:slug"')).min(1),
+    quiz: z.string().regex(/^quiz:/).optional(),
+    durationMinutes: z.number().int().positive().max(10_000).optional(),
+    order: z.number().int().optional(),
+  })
+  .strict();
+
+const TextBlock = z.object({ kind: z.literal('text'), body: Text }).strict();
+const AudioBlock = z.object({ kind: z.literal('audio'), media: Sha256, lang: Language.optional(), caption: Text.optional() }).strict();
+const VideoBlock = z.object({ kind: z.literal('video'), media: Sha256, poster: Sha256.optional(), caption: Text.optional() }).strict();
+const ImageBlock = z.object({ kind: z.literal('image'), media: Sha256, alt: Text }).strict();
+const QuizBlock = z.object({ kind: z.literal('quiz'), quiz: z.string().regex(/^quiz:/) }).strict();
+export const LessonBlock = z.discriminatedUnion('kind', [TextBlock, AudioBlock, VideoBlock, ImageBlock, QuizBlock]);
+export type LessonBlock = z.infer<typeof LessonBlock>;
+
+export const Lesson = z
+  .object({
+    ...base('lesson'),
+    course: z.string().regex(/^course:/, 'course must be a course id like "course:slug"'),
+    order: z.number().int().min(0),
+    title: Text,
+    titleAudio: Audio.optional(),
+    blocks: z.array(LessonBlock).min(1).max(200),
+  })
+  .strict();
+
+export const QuizQuestion = z
+  .object({
+    prompt: Text,
+    audio: Audio.optional(),
+    choices: z
+      .array(z.object({ label: Text, audio: Audio.optional(), correct: z.boolean() }).strict())
+      .min(2)
+      .max(8)
+      .refine((c) => c.some((x) => x.correct), { message: 'a question needs at least one correct choice' }),
+    explanation: Text.optional(),
+  })
+  .strict();
+
+export const Quiz = z
+  .object({
+    ...base('quiz'),
+    course: z.string().regex(/^course:/).optional(),
+    title: Text,
+    questions: z.array(QuizQuestion).min(1).max(100),
+  })
+  .strict();
+
+export const DOCUMENT_KINDS = ['plan', 'guide', 'loi', 'rapport', 'fiche', 'budget'] as const;
+export const Document = z
+  .object({
+    ...base('document'),
+    title: Text,
+    titleAudio: Audio.optional(),
+    summary: Text,
+    kind: z.enum(DOCUMENT_KINDS),
+    body: Text.optional(),
+    file: Sha256.optional(),
+    source: z.string().max(300).optional(),
+    publishedAt: IsoDate.optional(),
+    communes: z.array(Slug).optional(),
+  })
+  .strict();
+
+export const Commune = z
+  .object({
+    ...base('commune'),
+    name: z.string().min(1).max(120),
+    kind: z.enum(['commune-urbaine', 'commune-rurale', 'cercle', 'region']),
+    cercle: z.string().max(120).optional(),
+    region: Slug,
+    population: z.number().int().nonnegative().optional(),
+    illustrative: z.boolean().optional(),
+  })
+  .strict();
+
+export const OFFICIAL_ROLES = ['maire', 'adjoint', 'conseiller', 'president-conseil', 'vice-president'] as const;
+export const Official = z
+  .object({
+    ...base('official'),
+    name: z.string().trim().min(2).max(120),
+    sex: Sex,
+    role: z.enum(OFFICIAL_ROLES),
+    rank: z.number().int().min(1).max(20).optional(),
+    commune: Slug,
+    party: z.string().max(120).optional(),
+    commissions: z.array(Text).max(20).default([]),
+    mandate: z.object({ start: z.number().int().min(1990).max(2100), end: z.number().int().min(1990).max(2100) }).strict(),
+    contact: z
+      .object({ phone: PhoneNumber.optional(), email: z.email().optional(), office: Text.optional() })
+      .strict()
+      .default({}),
+    photo: Sha256.optional(),
+    bio: Text.optional(),
+  })
+  .strict();
+
+export const ORGANISATION_KINDS = ['association', 'reseau', 'cooperative', 'ong', 'groupement', 'federation', 'collectif'] as const;
+export const DOMAINS = [
+  'gouvernance',
+  'droits-des-femmes',
+  'jeunesse',
+  'education',
+  'sante',
+  'agriculture',
+  'artisanat',
+  'numerique',
+  'paix',
+  'environnement',
+  'economie',
+] as const;
+export const Organisation = z
+  .object({
+    ...base('organisation'),
+    name: z.string().trim().min(2).max(200),
+    acronym: z.string().max(30).optional(),
+    kind: z.enum(ORGANISATION_KINDS),
+    domains: z.array(z.enum(DOMAINS)).min(1),
+    communes: z.array(Slug).default([]),
+    regions: z.array(Slug).default([]),
+    contact: z
+      .object({ phone: PhoneNumber.optional(), email: z.email().optional(), address: z.string().max(300).optional() })
+      .strict()
+      .default({}),
+    description: Text,
+    founded: z.number().int().min(1900).max(2100).optional(),
+  })
+  .strict();
+
+export const Consultation = z
+  .object({
+    ...base('consultation'),
+    question: Text,
+    questionAudio: Audio.optional(),
+    description: Text.optional(),
+    commune: Slug.optional(),
+    options: z
+      .array(
+        z
+          .object({ id: Slug, label: Text, audio: Audio.optional(), icon: z.string().max(40).optional() })
+          .strict(),
+      )
+      .min(2)
+      .max(12)
+      .refine((o) => new Set(o.map((x) => x.id)).size === o.length, { message: 'option ids must be unique' }),
+    opensAt: IsoDateTime,
+    closesAt: IsoDateTime,
+    resultsPublic: z.boolean(),
+  })
+  .strict()
+  .refine((c) => Date.parse(c.closesAt) > Date.parse(c.opensAt), { message: 'closesAt must come after opensAt', path: ['closesAt'] });
+
+export const EVENT_KINDS = ['formation', 'session', 'concertation', 'reunion', 'atelier'] as const;
+export const Event = z
+  .object({
+    ...base('event'),
+    title: Text,
+    titleAudio: Audio.optional(),
+    kind: z.enum(EVENT_KINDS),
+    description: Text.optional(),
+    startsAt: IsoDateTime,
+    endsAt: IsoDateTime.optional(),
+    place: z.string().min(1).max(200),
+    commune: Slug,
+    capacity: z.number().int().positive().max(100_000),
+    course: z.string().regex(/^course:/).optional(),
+  })
+  .strict();
+
+export const Indicator = z
+  .object({
+    ...base('indicator'),
+    commune: Slug,
+    indicator: Slug,
+    label: Text,
+    value: z.number().finite(),
+    unit: z.string().max(30).optional(),
+    year: z.number().int().min(1960).max(2100),
+    source: z.string().min(1).max(300),
+    illustrative: z.boolean(),
+    bySex: z.object({ F: z.number().finite().optional(), M: z.number().finite().optional() }).strict().optional(),
+    byAge: z.record(z.string(), z.number().finite()).optional(),
+  })
+  .strict();
+
+export const Announcement = z
+  .object({
+    ...base('announcement'),
+    title: Text,
+    titleAudio: Audio.optional(),
+    body: Text,
+    publishedAt: IsoDateTime,
+    expiresAt: IsoDateTime.optional(),
+    priority: z.number().int().min(0).max(9).default(0),
+    image: Sha256.optional(),
+  })
+  .strict();
+
+/** Metadata of one media file; the bytes live in the content-addressed store (hub) or as an attachment (central). */
+export const MediaMeta = z
+  .object({
+    _id: z.string().regex(/^media:[0-9a-f]{64}$/, '_id must be "media:<sha256>"'),
+    _rev: z.string().optional(),
+    _attachments: z.record(z.string(), z.unknown()).optional(),
+    type: z.literal('media'),
+    sha256: Sha256,
+    size: z.number().int().nonnegative(),
+    mime: z.string().regex(/^[a-z]+\/[a-z0-9.+-]+$/, 'mime must be a type like "audio/ogg"'),
+    filename: z.string().min(1).max(200).regex(/^[^/\\\0]+$/, 'filename cannot contain slashes'),
+    /** 1 is fetched first over a thin uplink; 5 last. */
+    priority: z.number().int().min(1).max(5).default(3),
+    audience: Audience.optional(),
+    pack: z.string().optional(),
+    lang: z.string().max(10).optional(),
+  })
+  .strict()
+  .refine((m) => m._id === `media:${m.sha256}`, { message: '_id must be "media:" followed by the sha256', path: ['_id'] });
+
+export const CONTENT_TYPES = [
+  'course',
+  'lesson',
+  'quiz',
+  'document',
+  'commune',
+  'official',
+  'organisation',
+  'consultation',
+  'event',
+  'indicator',
+  'announcement',
+] as const;
+export type ContentType = (typeof CONTENT_TYPES)[number];
+
+export const contentSchemas = {
+  course: Course,
+  lesson: Lesson,
+  quiz: Quiz,
+  document: Document,
+  commune: Commune,
+  official: Official,
+  organisation: Organisation,
+  consultation: Consultation,
+  event: Event,
+  indicator: Indicator,
+  announcement: Announcement,
+} as const satisfies Record<ContentType, z.ZodType>;
+
+export type Course = z.infer<typeof Course>;
+export type Lesson = z.infer<typeof Lesson>;
+export type Quiz = z.infer<typeof Quiz>;
+export type Document = z.infer<typeof Document>;
+export type Commune = z.infer<typeof Commune>;
+export type Official = z.infer<typeof Official>;
+export type Organisation = z.infer<typeof Organisation>;
+export type Consultation = z.infer<typeof Consultation>;
+export type Event = z.infer<typeof Event>;
+export type Indicator = z.infer<typeof Indicator>;
+export type Announcement = z.infer<typeof Announcement>;
+export type MediaMeta = z.infer<typeof MediaMeta>;
+export type ContentDoc = Course | Lesson | Quiz | Document | Commune | Official | Organisation | Consultation | Event | Indicator | Announcement;

@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import { HubId, IsoDateTime, Slug } from './common.js';
+
+/** One heartbeat doc per hub, id = hub id, written only by that hub. */
+export const Heartbeat = z
+  .object({
+    _id: HubId,
+    _rev: z.string().optional(),
+    type: z.literal('heartbeat'),
+    hubId: HubId,
+    spaceName: z.string().max(200),
+    commune: Slug,
+    region: Slug,
+    version: z.string().max(40),
+    at: IsoDateTime,
+    uptimeSeconds: z.number().nonnegative(),
+    disk: z.object({ freeBytes: z.number().nonnegative(), totalBytes: z.number().nonnegative() }).strict(),
+    temperatureC: z.number().nullable(),
+    lastSync: IsoDateTime.nullable(),
+    counts: z.record(z.string(), z.number().int().nonnegative()),
+  })
+  .strict()
+  .refine((h) => h._id === h.hubId, { message: '_id must equal hubId', path: ['_id'] });
+export type Heartbeat = z.infer<typeof Heartbeat>;

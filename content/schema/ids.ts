@@ -1,0 +1,30 @@
+import { randomBytes } from 'node:crypto';
+import type { SubmissionType } from './submissions.js';
+
+let lastMs = 0;
+let counter = 0;
+
+/**
+ * A time-sortable id: milliseconds in base 36 (fixed width), a counter so ids made in
+ * the same millisecond keep their order, and randomness so two processes never collide.
+ */
+export function timeSortableId(now: number = Date.now()): string {
+  if (now === lastMs) counter += 1;
+  else {
+    lastMs = now;
+    counter = 0;
+  }
+  const time = now.toString(36).padStart(9, '0');
+  const seq = counter.toString(36).padStart(3, '0');
+  const rand = randomBytes(5).toString('hex');
+  return `${time}${seq}${rand}`;
+}
+
+export function submissionId(hubId: string, type: SubmissionType, now?: number): string {
+  return `${hubId}:${type}:${timeSortableId(now)}`;
+}
+
+/** The hub id a submission id starts with (central checks it against the writer). */
+export function hubIdOf(submissionDocId: string): string {
+  return submissionDocId.split(':', 1)[0] ?? '';
+}

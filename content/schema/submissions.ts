@@ -1,0 +1,164 @@
+import { z } from 'zod';
+import { AgeBand, HubId, IsoDate, IsoDateTime, Language, PhoneNumber, Sex, Slug } from './common.js';
+
+/**
+ * Submissions are written by hubs and flow up to central. Ids are
+ * "<hubId>:<type>:<time-sortable id>" so two hubs never write the same doc.
+ * Each type has an *input* schema (what a phone or the console may send) and a
+ * stored schema (input plus what the hub adds).
+ */
+export const SUBMISSION_TYPES = ['response', 'registration', 'feedback', 'attendance', 'completion', 'usage'] as const;
+export type SubmissionType = (typeof SUBMISSION_TYPES)[number];
+/** The types a client may post; usage aggregates are written by the hub itself. */
+export const POSTABLE_SUBMISSION_TYPES = ['response', 'registration', 'feedback', 'attendance', 'completion'] as const;
+export type PostableSubmissionType = (typeof POSTABLE_SUBMISSION_TYPES)[number];
+
+const submissionIdPattern = (type: string) => new RegExp(`^[a-z0-9][a-z0-9-]{1,39}:${type}:[0-9a-z]{6,40}$`);
+
+const stored = <T extends string>(type: T) => ({
+  _id: z.string().regex(submissionIdPattern(type), `_id must look like "<hubId>:${type}:<time-sortable id>"`),
+  _rev: z.string().optional(),
+  _deleted: z.boolean().optional(),
+  type: z.literal(type),
+  hubId: HubId,
+  createdAt: IsoDateTime,
+});
+
+/** An anonymous device token (random, made on the phone) so one device votes once. */
+const DeviceId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'deviceId must be 8–64 letters, digits, "-" or "_"');
+
+export const ResponseInput = z
+  .object({
+    consultation: z.string().regex(/^consultation:[a-z0-9-]+$/, 'consultation must be an id like "consultation:priorites-pdesc"'),
+    option: Slug,
+    deviceId: DeviceId,
+    sex: Sex.optional(),
+    ageBand: AgeBand.optional(),
+    commune: Slug.optional(),
+    lang: Language.optional(),
+  })
+  .strict();
+
+export const CONSENT_VERSION = '2026-1';
+export const RegistrationInput = z
+  .object({
+    fullName: z.string().trim().min(2, 'fullName needs at least 2 letters').max(120),
+    sex: Sex,
+    ageBand: AgeBand,
+    commune: Slug,
+    phone: PhoneNumber.optional(),
+    organisation: z.string().trim().max(200).optional(),
+    interests: z.array(Slug).max(20).optional(),
+    lang: Language.optional(),
+    consent: z.literal(true, {
+      message: 'consent must be true: the person must agree that the space keeps their name and details',
+    }),
+    consentVersion: z.string().max(20).default(CONSENT_VERSION),
+  })
+  .strict();
+
+const VoiceAttachment = z
+  .object({
+    mime: z.enum(['audio/webm', 'audio/ogg', 'audio/mp4', 'audio/mpeg', 'audio/wav'], {
+      message: 'audio.mime must be audio/webm, audio/ogg, audio/mp4, audio/mpeg or audio/wav',
+    }),
+    /** base64 of the recording; the hub stores it as the doc's attachment. */
+    data: z.string().regex(/^[A-Za-z0-9+/]+={0,2}$/, 'audio.data must be base64').max(4_000_000, 'the recording is too long (3 MB at most)'),
+  })
+  .strict();
+
+export const FeedbackInput = z
+  .object({
+    official: z.string().regex(/^official:[a-z0-9-]+$/, 'official must be an id like "official:kayes-maire"'),
+    message: z.string().trim().min(1).max(4000).optional(),
+    audio: VoiceAttachment.optional(),
+    sex: Sex.optional(),
+    ageBand: AgeBand.optional(),
+    commune: Slug.optional(),
+    contact: z.string().trim().max(120).optional(),
+    lang: Language.optional(),
+  })
+  .strict()
+  .refine((f) => f.message !== undefined || f.audio !== undefined, {
+    message: 'a message needs text or a voice recording',
+    path: ['message'],
+  });
+
+export const AttendanceInput = z
+  .object({
+    event: z.string().regex(/^event:[a-z0-9-]+$/, 'event must be an id like "event:formation-budget"'),
+    /** A registered member, or an anonymous attendee counted by sex and age band. */
+    member: z.string().regex(submissionIdPattern('registration'), 'member must be a registration id').optional(),
+    sex: Sex.optional(),
+    ageBand: AgeBand.optional(),
+  })
+  .strict()
+  .refine((a) => a.member !== undefined || (a.sex !== undefined && a.ageBand !== undefined), {
+    message: 'attendance needs a member id, or the sex and age band of the attendee',
+  });
+
+export const CompletionInput = z
+  .object({
+    course: z.string().regex(/^course:[a-z0-9-]+$/),
+    lesson: z.string().regex(/^lesson:[a-z0-9-]+$/).optional(),
+    score: z.number().min(0).max(1).optional(),
+    deviceId: DeviceId.optional(),
+  })
+  .strict();
+
+export const Response = ResponseInput.extend(stored('response')).strict();
+export const Registration = RegistrationInput.extend({ ...stored('registration'), updatedAt: IsoDateTime.optional() }).strict();
+export const Feedback = FeedbackInput.safeExtend({
+  ...stored('feedback'),
+  audio: z.undefined().optional(),
+  _attachments: z.record(z.string(), z.unknown()).optional(),
+  status: z.enum(['new', 'forwarded', 'answered', 'hidden']).default('new'),
+}).strict();
+export const Attendance = AttendanceInput.safeExtend({ ...stored('attendance'), recordedBy: z.string().max(80).optional() }).strict();
+export const Completion = CompletionInput.extend(stored('completion')).strict();
+
+/** One doc per hub per day, written by the hub: anonymous counts only. */
+export const Usage = z
+  .object({
+    _id: z.string().regex(/^[a-z0-9][a-z0-9-]{1,39}:usage:\d{4}-\d{2}-\d{2}$/, '_id must be "<hubId>:usage:<date>"'),
+    _rev: z.string().optional(),
+    type: z.literal('usage'),
+    hubId: HubId,
+    date: IsoDate,
+    createdAt: IsoDateTime,
+    visits: z.number().int().nonnegative(),
+    pageViews: z.record(z.string(), z.number().int().nonnegative()).default({}),
+  })
+  .strict();
+
+export const submissionInputSchemas = {
+  response: ResponseInput,
+  registration: RegistrationInput,
+  feedback: FeedbackInput,
+  attendance: AttendanceInput,
+  completion: CompletionInput,
+} as const satisfies Record<PostableSubmissionType, z.ZodType>;
+
+export const submissionSchemas = {
+  response: Response,
+  registration: Registration,
+  feedback: Feedback,
+  attendance: Attendance,
+  completion: Completion,
+  usage: Usage,
+} as const satisfies Record<SubmissionType, z.ZodType>;
+
+/** Submissions that hold personal data: never readable from phones or the kiosk. */
+export const PERSONAL_SUBMISSION_TYPES: readonly SubmissionType[] = ['registration', 'feedback'];
+
+export type ResponseInput = z.infer<typeof ResponseInput>;
+export type RegistrationInput = z.infer<typeof RegistrationInput>;
+export type FeedbackInput = z.infer<typeof FeedbackInput>;
+export type AttendanceInput = z.infer<typeof AttendanceInput>;
+export type CompletionInput = z.infer<typeof CompletionInput>;
+export type Response = z.infer<typeof Response>;
+export type Registration = z.infer<typeof Registration>;
+export type Feedback = z.infer<typeof Feedback>;
+export type Attendance = z.infer<typeof Attendance>;
+export type Completion = z.infer<typeof Completion>;
+export type Usage = z.infer<typeof Usage>;

@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import { HubId, Language, Slug } from '../../content/index.js';
+
+const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time like "08:00"');
+/** A daily window, e.g. { from: "22:00", to: "06:00" } (may cross midnight). */
+export const TimeWindow = z.object({ from: HHMM, to: HHMM }).strict();
+export type TimeWindow = z.infer<typeof TimeWindow>;
+
+export const TrustedKey = z
+  .object({
+    id: z.string().min(1).max(60),
+    /** Ed25519 public key, SPKI PEM or 32 raw bytes in base64. */
+    publicKey: z.string().min(40).max(1000),
+  })
+  .strict();
+
+const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+
+export const ConfigSchema = z
+  .object({
+    hubId: HubId,
+    spaceName: z.string().trim().min(2).max(120),
+    commune: Slug,
+    region: Slug,
+    languages: z.array(Language).min(1),
+    dataDir: z.string().min(1),
+    host: z.string().min(1),
+    port: z.number().int().min(0).max(65535),
+    /** The DNS name phones use (captive DNS answers it); `.local` is not resolved by Android. */
+    dnsName: z.string().regex(/^[a-z0-9.-]+$/, 'must be a host name like "espace.home.arpa"'),
+    /** mDNS instance name, advertised as <name>.local for laptops. */
+    mdnsName: z.string().regex(/^[a-z0-9-]+$/, 'must be letters, digits and dashes, like "espace"'),
+    mdns: z.boolean(),
+    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    trustedKeys: z.array(TrustedKey),
+    /** Trust the committed demo signing key. On for development; provisioning turns it off. */
+    trustDemoKey: z.boolean(),
+    seedDemo: z.boolean(),
+    wifi: z.object({ ssid: z.string().min(1).max(32), passphrase: z.string().max(63).optional() }).strict(),
+    limits: z
+      .object({
+        bodyBytes: z.number().int().positive(),
+        submissionsPerMinute: z.number().int().positive(),
+      })
+      .strict(),
+    central: z
+      .object({
+        url: z.url().optional(),
+        username: z.string().optional(),
+        password: z.string().optional(),
+      })
+      .strict(),
+    sync: z
+      .object({
+        enabled: z.boolean(),
+        intervalMinutes: z.number().positive().max(24 * 60),
+        windows: z.array(TimeWindow),
+        dailyBudgetMB: z.number().nonnegative(),
+      })
+      .strict(),
+    kiosk: z
+      .object({
+        hubUrl: z.url(),
+        idleSeconds: z.number().int().min(10).max(3600),
+        openingHours: z.partialRecord(z.enum(DAYS), z.array(TimeWindow)),
+        lowMemory: z.boolean(),
+        pin: z.string().regex(/^\d{4,8}$/, 'must be 4 to 8 digits'),
+      })
+      .strict(),
+  })
+  .strict();
+
+export type Config = z.infer<typeof ConfigSchema>;
+export type ConfigInput = z.input<typeof ConfigSchema>;

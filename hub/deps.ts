@@ -1,0 +1,13 @@
+import type { Config } from './config/index.js';
+import type { Logger } from './log/index.js';
+import type { Databases, MediaStore } from './storage/index.js';
+
+/** What the hub's routers and services are built from; made once in main (or a test). */
+export interface HubDeps {
+  config: Config;
+  log: Logger;
+  dbs: Databases;
+  media: MediaStore;
+  version: string;
+  startedAt: string;
+}

@@ -1,0 +1,53 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createApp } from './app.js';
+import type { Config } from './config/index.js';
+import type { HubDeps } from './deps.js';
+import type { Logger } from './log/index.js';
+import { closeDatabases, MediaStore, openDatabases } from './storage/index.js';
+import { hubVersion } from './version.js';
+
+export interface RunningHub {
+  deps: HubDeps;
+  server: Server;
+  port: number;
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens storage, builds the app and listens. Used by `espace start` and by tests, which
+ * pass port 0 and a temporary data dir.
+ */
+export async function startHub(config: Config, log: Logger): Promise<RunningHub> {
+  const started = Date.now();
+  const dbs = await openDatabases(config.dataDir, log);
+  const media = new MediaStore(config.dataDir);
+  const cleaned = await media.cleanTemporary();
+  if (cleaned > 0) log.info({ cleaned }, 'removed half-written media files left by an interrupted write');
+  const deps: HubDeps = { config, log, dbs, media, version: hubVersion(), startedAt: new Date(started).toISOString() };
+
+  const app = createApp(deps);
+  const server = createServer({ keepAliveTimeout: 5000, headersTimeout: 10_000, requestTimeout: 60_000 }, app);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  log.info({ port, ms: Date.now() - started }, 'hub listening');
+
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await closeDatabases(dbs);
+      log.info('hub stopped');
+    })();
+    return closing;
+  };
+  return { deps, server, port, url: `http://${host}:${port}`, close };
+}

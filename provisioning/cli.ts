@@ -1,0 +1,37 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
+import { isAppError } from '../content/index.js';
+import { hubVersion } from '../hub/version.js';
+import { registerStart } from './commands/start.js';
+
+/**
+ * The one `espace` command line. Each command lives in commands/<name>.ts and registers
+ * itself here. Errors carry the sentence to print; the exit code is non-zero.
+ */
+export function buildProgram(): Command {
+  const program = new Command('espace')
+    .description('Espace Connecté: the hub, the kiosk and the technician tools')
+    .version(hubVersion())
+    .showHelpAfterError('(run "espace --help" for the list of commands)');
+  registerStart(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram().exitOverride();
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode;
+    if (isAppError(e)) {
+      process.stderr.write(`espace: ${e.details}\n`);
+      return e.status === 2 ? 2 : 1;
+    }
+    process.stderr.write(`espace: unexpected error: ${(e as Error).stack ?? String(e)}\n`);
+    return 1;
+  }
+}
+
+const code = await main(process.argv);
+if (code !== 0) process.exitCode = code;

@@ -1,0 +1,32 @@
+import type { Command } from 'commander';
+import { loadConfig } from '../../hub/config/index.js';
+import { createLogger } from '../../hub/log/index.js';
+import { startHub } from '../../hub/main.js';
+import { hubAddresses } from '../../hub/addresses.js';
+
+export function registerStart(program: Command): void {
+  program
+    .command('start')
+    .description('start the hub (seeds the Kayes demo pack on first run)')
+    .option('-c, --config <file>', 'configuration file (YAML); default ESPACE_CONFIG or ./espace.yaml')
+    .option('-p, --port <port>', 'port to listen on', (v) => Number(v))
+    .action(async (opts: { config?: string; port?: number }) => {
+      const config = loadConfig({ file: opts.config, overrides: opts.port !== undefined ? { port: opts.port } : {} });
+      const log = createLogger(config.logLevel);
+      const hub = await startHub(config, log);
+      const lines = hubAddresses(config, hub.port).map((u) => `  ${u}`);
+      process.stdout.write(`\nEspace Connecté — ${config.spaceName} (${config.hubId}) is running. Open:\n${lines.join('\n')}\n\n`);
+      const stop = (signal: string) => {
+        log.info({ signal }, 'stopping');
+        hub.close().then(
+          () => process.exit(0),
+          (err) => {
+            log.error({ err }, 'error while stopping');
+            process.exit(1);
+          },
+        );
+      };
+      process.once('SIGTERM', () => stop('SIGTERM'));
+      process.once('SIGINT', () => stop('SIGINT'));
+    });
+}

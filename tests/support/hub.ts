@@ -1,0 +1,111 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig, projectRoot, type Config } from '../../hub/config/index.js';
+import { createLogger } from '../../hub/log/index.js';
+import { startHub, type RunningHub } from '../../hub/main.js';
+
+export function tempDir(prefix = 'espace-test-'): { path: string; remove(): void } {
+  const path = mkdtempSync(join(tmpdir(), prefix));
+  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+/** A test configuration: loopback, port 0, a temporary data dir, no mDNS, no sync timer. */
+export function testConfig(dataDir: string, overrides: Record<string, unknown> = {}): Config {
+  return loadConfig({
+    env: {},
+    overrides: {
+      dataDir,
+      host: '127.0.0.1',
+      port: 0,
+      mdns: false,
+      logLevel: process.env.TEST_LOG_LEVEL ?? 'silent',
+      seedDemo: false,
+      ...overrides,
+      sync: { enabled: false, ...((overrides.sync as object) ?? {}) },
+    },
+  });
+}
+
+export interface TestHub extends RunningHub {
+  dataDir: string;
+  /** Stops the hub and removes its data dir. */
+  stop(): Promise<void>;
+}
+
+/** The real hub, in this process, on a free loopback port with a temporary data dir. */
+export async function startTestHub(overrides: Record<string, unknown> = {}, dataDir?: string): Promise<TestHub> {
+  const dir = dataDir ? { path: dataDir, remove: () => {} } : tempDir();
+  const config = testConfig(dir.path, overrides);
+  const hub = await startHub(config, createLogger(config.logLevel));
+  return {
+    ...hub,
+    dataDir: dir.path,
+    async stop() {
+      await hub.close();
+      dir.remove();
+    },
+  };
+}
+
+export interface HubProcess {
+  child: ChildProcess;
+  url: string;
+  port: number;
+  /** kill -9: no clean shutdown, like a power cut of the process. */
+  kill9(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** The real hub as a child process (`espace start`), for kill -9 tests. */
+export async function spawnHub(dataDir: string, env: Record<string, string> = {}): Promise<HubProcess> {
+  const child = spawn(process.execPath, [join(projectRoot(), 'dist/provisioning/cli.js'), 'start'], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      ESPACE_DATA_DIR: dataDir,
+      ESPACE_HOST: '127.0.0.1',
+      ESPACE_PORT: '0',
+      ESPACE_MDNS: 'false',
+      ESPACE_SEED_DEMO: 'false',
+      ESPACE_SYNC_ENABLED: 'false',
+      ESPACE_LOG_LEVEL: 'info',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    let buf = '';
+    const timer = setTimeout(() => reject(new Error(`hub did not start in 30 s: ${buf}`)), 30_000);
+    const onData = (chunk: Buffer) => {
+      buf += chunk.toString();
+      const m = /"port":(\d+)[^\n]*"msg":"hub listening"/.exec(buf);
+      if (m) {
+        clearTimeout(timer);
+        child.stderr!.off('data', onData);
+        child.stderr!.resume();
+        resolve(Number(m[1]));
+      }
+    };
+    child.stderr!.on('data', onData);
+    child.stdout!.resume();
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`hub exited with ${code} before listening: ${buf}`));
+    });
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    child,
+    port,
+    url: `http://127.0.0.1:${port}`,
+    async kill9() {
+      child.kill('SIGKILL');
+      await exited;
+    },
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}

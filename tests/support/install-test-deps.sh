@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the tests drive for real, only when missing.
+set -euo pipefail
+need=()
+command -v chromium >/dev/null || need+=(chromium)
+command -v dnsmasq >/dev/null || need+=(dnsmasq-base)
+command -v nft >/dev/null || need+=(nftables)
+command -v systemd-analyze >/dev/null || need+=(systemd)
+command -v espeak-ng >/dev/null || need+=(espeak-ng)
+command -v opusenc >/dev/null || need+=(opus-tools)
+command -v nmcli >/dev/null || need+=(network-manager)
+command -v nginx >/dev/null || need+=(nginx-light)
+command -v kiwix-serve >/dev/null || need+=(kiwix-tools)
+command -v zimwriterfs >/dev/null || need+=(zim-tools)
+command -v Xvfb >/dev/null || need+=(xvfb)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" != 0 ]; then
+    echo "missing system packages: ${need[*]} — install them with: sudo apt-get install -y ${need[*]}" >&2
+    exit 1
+  fi
+  echo "installing ${need[*]} from Debian…"
+  export DEBIAN_FRONTEND=noninteractive
+  # Packages like nginx would start their service on install; the tests start their own.
+  policy=/usr/sbin/policy-rc.d
+  had_policy=0; [ -e "$policy" ] && had_policy=1
+  [ $had_policy = 1 ] || { printf '#!/bin/sh\nexit 101\n' > "$policy"; chmod +x "$policy"; }
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  [ $had_policy = 1 ] || rm -f "$policy"
+fi
