@@ -1,0 +1,29 @@
+import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+
+/** Debian's Chromium, driven by Playwright; never a downloaded browser. */
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-dev-shm-usage', '--disable-component-update', '--no-first-run'],
+  });
+}
+
+export const PHONE = { viewport: { width: 360, height: 640 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true } as const;
+export const KIOSK = { viewport: { width: 1920, height: 1080 } } as const;
+
+/**
+ * Records every request a page makes that is not to `allowedOrigin`, so a test can assert
+ * that nothing leaves the hub.
+ */
+export function watchForeignRequests(context: BrowserContext, allowedOrigin: string): string[] {
+  const foreign: string[] = [];
+  context.on('request', (req) => {
+    const url = req.url();
+    if (url.startsWith('data:') || url.startsWith('blob:')) return;
+    if (new URL(url).origin !== allowedOrigin) foreign.push(url);
+  });
+  return foreign;
+}
