@@ -3,6 +3,11 @@ import helmet from 'helmet';
 import type { HubDeps } from './deps.js';
 import { errorHandler, notFound } from './http/errors.js';
 import { healthRouter } from './http/health.js';
+import { contentRouter } from './http/content.js';
+import { mediaRouter } from './http/media.js';
+import { replicationRouter } from './http/replication.js';
+import { searchRouter } from './http/search.js';
+import { submissionsRouter } from './http/submissions.js';
 
 /**
  * Builds the hub's HTTP app from its dependencies (one router per feature); listening is
@@ -38,6 +43,11 @@ export function createApp(deps: HubDeps): Express {
     }),
   );
   app.use(healthRouter(deps));
+  app.use(mediaRouter(deps));
+  app.use(contentRouter(deps));
+  app.use(searchRouter(deps));
+  app.use(submissionsRouter(deps));
+  app.use(replicationRouter(deps));
   app.use(notFound());
   app.use(errorHandler(deps.log));
   return app;

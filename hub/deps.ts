@@ -1,5 +1,8 @@
 import type { Config } from './config/index.js';
+import type { Catalog } from './catalog/index.js';
 import type { Logger } from './log/index.js';
+import type { SearchIndex } from './search/index.js';
+import type { SubmissionService } from './submissions/index.js';
 import type { Databases, MediaStore } from './storage/index.js';
 
 /** What the hub's routers and services are built from; made once in main (or a test). */
@@ -8,6 +11,9 @@ export interface HubDeps {
   log: Logger;
   dbs: Databases;
   media: MediaStore;
+  catalog: Catalog;
+  search: SearchIndex;
+  submissions: SubmissionService;
   version: string;
   startedAt: string;
 }

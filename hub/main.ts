@@ -4,7 +4,10 @@ import { createApp } from './app.js';
 import type { Config } from './config/index.js';
 import type { HubDeps } from './deps.js';
 import type { Logger } from './log/index.js';
+import { Catalog } from './catalog/index.js';
+import { SearchIndex } from './search/index.js';
 import { closeDatabases, MediaStore, openDatabases } from './storage/index.js';
+import { SubmissionService } from './submissions/index.js';
 import { hubVersion } from './version.js';
 
 export interface RunningHub {
@@ -25,7 +28,10 @@ export async function startHub(config: Config, log: Logger): Promise<RunningHub>
   const media = new MediaStore(config.dataDir);
   const cleaned = await media.cleanTemporary();
   if (cleaned > 0) log.info({ cleaned }, 'removed half-written media files left by an interrupted write');
-  const deps: HubDeps = { config, log, dbs, media, version: hubVersion(), startedAt: new Date(started).toISOString() };
+  const catalog = new Catalog(dbs.content);
+  const search = new SearchIndex();
+  const submissions = new SubmissionService(dbs.submissions, catalog);
+  const deps: HubDeps = { config, log, dbs, media, catalog, search, submissions, version: hubVersion(), startedAt: new Date(started).toISOString() };
 
   const app = createApp(deps);
   const server = createServer({ keepAliveTimeout: 5000, headersTimeout: 10_000, requestTimeout: 60_000 }, app);
@@ -34,6 +40,13 @@ export async function startHub(config: Config, log: Logger): Promise<RunningHub>
     server.listen(config.port, config.host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
+  // The index is built after listening so start-up stays short; searches wait for it.
+  catalog.watch();
+  catalog.onChange((doc) => ('_deleted' in doc && doc._deleted ? search.remove(doc._id) : search.upsert(doc as never)));
+  void search.build(() => catalog.everything()).then(
+    () => log.info({ docs: search.size }, 'search index ready'),
+    (err) => log.error({ err }, 'search index failed'),
+  );
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   log.info({ port, ms: Date.now() - started }, 'hub listening');
 
@@ -44,6 +57,8 @@ export async function startHub(config: Config, log: Logger): Promise<RunningHub>
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      catalog.unwatch();
+      await search.whenReady().catch(() => undefined);
       await closeDatabases(dbs);
       log.info('hub stopped');
     })();

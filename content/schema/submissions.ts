@@ -67,7 +67,7 @@ const VoiceAttachment = z
   })
   .strict();
 
-export const FeedbackInput = z
+const FeedbackFields = z
   .object({
     official: z.string().regex(/^official:[a-z0-9-]+$/, 'official must be an id like "official:kayes-maire"'),
     message: z.string().trim().min(1).max(4000).optional(),
@@ -78,11 +78,12 @@ export const FeedbackInput = z
     contact: z.string().trim().max(120).optional(),
     lang: Language.optional(),
   })
-  .strict()
-  .refine((f) => f.message !== undefined || f.audio !== undefined, {
-    message: 'a message needs text or a voice recording',
-    path: ['message'],
-  });
+  .strict();
+
+export const FeedbackInput = FeedbackFields.refine((f) => f.message !== undefined || f.audio !== undefined, {
+  message: 'a message needs text or a voice recording',
+  path: ['message'],
+});
 
 export const AttendanceInput = z
   .object({
@@ -108,12 +109,18 @@ export const CompletionInput = z
 
 export const Response = ResponseInput.extend(stored('response')).strict();
 export const Registration = RegistrationInput.extend({ ...stored('registration'), updatedAt: IsoDateTime.optional() }).strict();
-export const Feedback = FeedbackInput.safeExtend({
-  ...stored('feedback'),
-  audio: z.undefined().optional(),
-  _attachments: z.record(z.string(), z.unknown()).optional(),
-  status: z.enum(['new', 'forwarded', 'answered', 'hidden']).default('new'),
-}).strict();
+/** Stored: the recording is the doc's attachment; the console tracks its status and answer. */
+export const Feedback = FeedbackFields.omit({ audio: true })
+  .extend({
+    ...stored('feedback'),
+    _attachments: z.record(z.string(), z.unknown()).optional(),
+    status: z.enum(['new', 'forwarded', 'answered', 'hidden']).default('new'),
+    answer: z.string().trim().max(4000).optional(),
+    answerPublic: z.boolean().optional(),
+    updatedAt: IsoDateTime.optional(),
+  })
+  .strict()
+  .refine((f) => f.message !== undefined || f._attachments !== undefined, { message: 'a message needs text or a voice recording', path: ['message'] });
 export const Attendance = AttendanceInput.safeExtend({ ...stored('attendance'), recordedBy: z.string().max(80).optional() }).strict();
 export const Completion = CompletionInput.extend(stored('completion')).strict();
 

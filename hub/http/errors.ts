@@ -49,6 +49,8 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       res.destroy();
       return;
     }
-    res.status(e.status).set('Cache-Control', 'no-store').json(e.toJSON());
+    // CouchDB clients (a phone's PouchDB on /db) read `error`; everyone else reads the envelope.
+    const body = req.path.startsWith('/db') ? { ...e.toJSON(), error: e.status === 403 ? 'forbidden' : e.status === 404 ? 'not_found' : 'bad_request' } : e.toJSON();
+    res.status(e.status).set('Cache-Control', 'no-store').json(body);
   };
 }

@@ -1,0 +1,87 @@
+import { AppError, CONTENT_TYPES, isContentType, type ContentDoc, type ContentType } from '../../content/index.js';
+import type { Database } from '../storage/index.js';
+
+export interface ListOptions {
+  limit: number;
+  skip: number;
+}
+
+/**
+ * Reads published content. Ids are "<type>:<slug>", so a type is an id range and a list
+ * needs no index. A generation counter moves on every change so callers can cache.
+ */
+export class Catalog {
+  private gen = 0;
+  private readonly listeners = new Set<(doc: ContentDoc | { _id: string; _deleted: true }) => void>();
+  private feed: PouchDB.Core.Changes<Record<string, unknown>> | undefined;
+
+  constructor(private readonly db: Database) {}
+
+  /** Follows the content db so caches and the search index stay current. */
+  watch(): void {
+    if (this.feed) return;
+    this.feed = this.db.changes({ live: true, since: 'now', include_docs: true });
+    this.feed.on('change', (change) => {
+      this.gen += 1;
+      if (change.id.startsWith('_')) return;
+      const doc = change.deleted ? { _id: change.id, _deleted: true as const } : (change.doc as unknown as ContentDoc);
+      for (const fn of this.listeners) fn(doc);
+    });
+    this.feed.on('error', () => {
+      this.feed = undefined;
+    });
+  }
+
+  unwatch(): void {
+    this.feed?.cancel();
+    this.feed = undefined;
+  }
+
+  onChange(fn: (doc: ContentDoc | { _id: string; _deleted: true }) => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  get generation(): number {
+    return this.gen;
+  }
+
+  async list(type: ContentType, { limit, skip }: ListOptions): Promise<{ items: ContentDoc[]; total: number }> {
+    const res = await this.db.allDocs({ startkey: `${type}:`, endkey: `${type}:\ufff0`, include_docs: true });
+    const all = res.rows.map((r) => r.doc as unknown as ContentDoc);
+    return { items: all.slice(skip, skip + limit), total: all.length };
+  }
+
+  /** Every doc of a type (for pages that need them all: officials of a commune, events…). */
+  async all<T extends ContentDoc = ContentDoc>(type: ContentType): Promise<T[]> {
+    const res = await this.db.allDocs({ startkey: `${type}:`, endkey: `${type}:\ufff0`, include_docs: true });
+    return res.rows.map((r) => r.doc as unknown as T);
+  }
+
+  async get<T extends ContentDoc = ContentDoc>(id: string): Promise<T> {
+    const type = id.split(':', 1)[0];
+    if (!isContentType(type) || !/^[a-z]+:[a-z0-9][a-z0-9-]{0,80}$/.test(id)) {
+      throw new AppError(400, 'bad-content-id', `"${id.slice(0, 100)}" is not a content id; ids look like "course:gouvernance-locale" (types: ${CONTENT_TYPES.join(', ')})`);
+    }
+    try {
+      return (await this.db.get(id)) as unknown as T;
+    } catch (e) {
+      if ((e as { status?: number }).status === 404) throw new AppError(404, 'content-not-found', `no content with id "${id}" on this hub`);
+      throw e;
+    }
+  }
+
+  async maybe<T extends ContentDoc = ContentDoc>(id: string): Promise<T | null> {
+    try {
+      return (await this.db.get(id)) as unknown as T;
+    } catch {
+      return null;
+    }
+  }
+
+  /** Every content doc, for building the search index. */
+  async everything(): Promise<ContentDoc[]> {
+    const res = await this.db.allDocs({ include_docs: true });
+    return res.rows.filter((r) => !r.id.startsWith('_')).map((r) => r.doc as unknown as ContentDoc);
+  }
+}

@@ -1,0 +1,2 @@
+export { Catalog, type ListOptions } from './catalog.js';
+export { localize } from './localize.js';

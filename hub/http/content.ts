@@ -1,0 +1,31 @@
+import { Router } from 'express';
+import type { HubDeps } from '../deps.js';
+import { localize } from '../catalog/index.js';
+import { ItemQuery, ListQuery, parseQuery } from './query.js';
+import { JsonCache } from './json-cache.js';
+
+/** GET /api/v1/content?type=T&lang=L and GET /api/v1/content/:id — public content, cached by generation. */
+export function contentRouter(deps: HubDeps): Router {
+  const router = Router();
+  const { catalog } = deps;
+  const cache = new JsonCache();
+
+  router.get('/api/v1/content', async function listContent(req, res) {
+    const q = parseQuery(ListQuery, req.query);
+    await cache.send(req, res, catalog.generation, `list:${q.type}:${q.lang ?? ''}:${q.limit}:${q.skip}`, async () => {
+      const { items, total } = await catalog.list(q.type, { limit: q.limit, skip: q.skip });
+      return { items: q.lang ? items.map((d) => localize(d, q.lang!)) : items, total, limit: q.limit, skip: q.skip };
+    });
+  });
+
+  router.get('/api/v1/content/:id', async function getContent(req, res) {
+    const q = parseQuery(ItemQuery, req.query);
+    const id = req.params.id;
+    await cache.send(req, res, catalog.generation, `item:${id}:${q.lang ?? ''}`, async () => {
+      const doc = await catalog.get(id);
+      return q.lang ? localize(doc, q.lang) : doc;
+    });
+  });
+
+  return router;
+}

@@ -1,0 +1,61 @@
+import express, { Router } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import { AppError, POSTABLE_SUBMISSION_TYPES, type Consultation, type PostableSubmissionType } from '../../content/index.js';
+import type { HubDeps } from '../deps.js';
+
+const VOICE_BODY_BYTES = 4_500_000;
+
+function isPostable(t: string): t is PostableSubmissionType {
+  return (POSTABLE_SUBMISSION_TYPES as readonly string[]).includes(t);
+}
+
+/**
+ * POST /api/v1/submissions/:type — what phones and the kiosk send: validated by the shared
+ * schema, size-limited, rate-limited per client, and answered 201 only once on disk.
+ */
+export function submissionsRouter(deps: HubDeps): Router {
+  const router = Router();
+  const { config } = deps;
+  const small = express.json({ limit: config.limits.bodyBytes, strict: true });
+  const voice = express.json({ limit: VOICE_BODY_BYTES, strict: true });
+
+  const limiter = rateLimit({
+    windowMs: 60_000,
+    limit: config.limits.submissionsPerMinute,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    handler: (_req, _res, next) =>
+      next(new AppError(429, 'too-many-submissions', `too many submissions from this device (${config.limits.submissionsPerMinute} a minute at most); wait a minute and try again`)),
+  });
+
+  router.post(
+    '/api/v1/submissions/:type',
+    limiter,
+    function checkType(req, _res, next) {
+      const type = String(req.params.type);
+      if (!isPostable(type)) {
+        throw new AppError(404, 'unknown-submission-type', `submissions are one of ${POSTABLE_SUBMISSION_TYPES.join(', ')}; "${type.slice(0, 40)}" is not`);
+      }
+      if (!req.is('application/json')) throw new AppError(415, 'json-required', 'send the submission as JSON with the header Content-Type: application/json');
+      next();
+    },
+    function parseBody(req, res, next) {
+      (req.params.type === 'feedback' ? voice : small)(req, res, next);
+    },
+    async function submit(req, res) {
+      const result = await deps.submissions.submit(req.params.type as PostableSubmissionType, req.body, { hubId: config.hubId });
+      res.status(201).set('Cache-Control', 'no-store').json({ id: result.id, status: 'counted-here' });
+    },
+  );
+
+  router.get('/api/v1/consultations/:id/results', async function results(req, res) {
+    const consultation = await deps.catalog.get<Consultation>(req.params.id);
+    if (consultation.type !== 'consultation') throw new AppError(404, 'not-a-consultation', `${req.params.id} is not a consultation`);
+    const closed = Date.now() > Date.parse(consultation.closesAt);
+    if (!consultation.resultsPublic && !closed) {
+      throw new AppError(403, 'results-not-public', 'the results of this consultation will be shown when it closes');
+    }
+    res.set('Cache-Control', 'no-cache').json(await deps.submissions.results(consultation, config.hubId));
+  });
+  return router;
+}

@@ -1,0 +1,1 @@
+export { SubmissionService, type ConsultationResults, type SubmitContext } from './service.js';

@@ -1,0 +1,165 @@
+import {
+  AppError,
+  parseWith,
+  submissionId,
+  submissionInputSchemas,
+  submissionSchemas,
+  type Consultation,
+  type PostableSubmissionType,
+  type Response as VoteDoc,
+} from '../../content/index.js';
+import type { Catalog } from '../catalog/index.js';
+import type { Database } from '../storage/index.js';
+
+export interface SubmitContext {
+  hubId: string;
+  now?: Date;
+  recordedBy?: string;
+}
+
+const AUDIO_EXT: Record<string, string> = { 'audio/webm': 'webm', 'audio/ogg': 'ogg', 'audio/mp4': 'm4a', 'audio/mpeg': 'mp3', 'audio/wav': 'wav' };
+
+/** A write that failed because the SD card is full gets a clear 507, not a 500. */
+function diskFullOr(e: unknown): unknown {
+  const msg = String((e as { message?: unknown })?.message ?? '');
+  if ((e as { code?: string })?.code === 'ENOSPC' || /no space left|ENOSPC/i.test(msg)) {
+    return new AppError(507, 'disk-full', 'the hub has no disk space left; nothing was saved. Tell the technician to free space, then send again.');
+  }
+  return e;
+}
+
+/**
+ * Validates and stores what phones, the kiosk and the console send. A write is acknowledged
+ * only once PouchDB has it on disk (the storage fsyncs every write).
+ */
+export class SubmissionService {
+  /** Serialises votes per consultation+device, so a double tap cannot vote twice. */
+  private readonly voting = new Map<string, Promise<unknown>>();
+
+  constructor(
+    private readonly db: Database,
+    private readonly catalog: Catalog,
+  ) {}
+
+  async submit(type: PostableSubmissionType, body: unknown, ctx: SubmitContext): Promise<{ id: string }> {
+    const input = parseWith(submissionInputSchemas[type], body, 'invalid-submission', 422) as Record<string, unknown>;
+    const now = ctx.now ?? new Date();
+    const id = submissionId(ctx.hubId, type, now.getTime());
+    const doc: Record<string, unknown> = { ...input, _id: id, type, hubId: ctx.hubId, createdAt: now.toISOString() };
+
+    switch (type) {
+      case 'response':
+        return this.vote(doc, now);
+      case 'feedback': {
+        await this.mustExist(input.official as string, 'official', 'this elected official is not in the directory of this hub');
+        const audio = input.audio as { mime: string; data: string } | undefined;
+        delete doc.audio;
+        if (audio) doc._attachments = { [`voice.${AUDIO_EXT[audio.mime] ?? 'bin'}`]: { content_type: audio.mime, data: audio.data } };
+        doc.status = 'new';
+        break;
+      }
+      case 'attendance':
+        await this.mustExist(input.event as string, 'event', 'this event is not in the agenda of this hub');
+        if (input.member) {
+          try {
+            await this.db.get(input.member as string);
+          } catch {
+            throw new AppError(422, 'member-not-found', 'no registered member with this id; register the person first, or record only sex and age band');
+          }
+        }
+        if (ctx.recordedBy) doc.recordedBy = ctx.recordedBy;
+        break;
+      case 'completion':
+        await this.mustExist(input.course as string, 'course', 'this course is not on this hub');
+        break;
+      case 'registration':
+        break;
+    }
+    await this.store(doc);
+    return { id };
+  }
+
+  private async store(doc: Record<string, unknown>): Promise<void> {
+    const type = doc.type as PostableSubmissionType;
+    // The stored doc must pass the same schema central enforces.
+    parseWith(submissionSchemas[type], doc, 'invalid-submission', 422);
+    try {
+      await this.db.put(doc as PouchDB.Core.PutDocument<Record<string, unknown>>);
+    } catch (e) {
+      throw diskFullOr(e);
+    }
+  }
+
+  private async mustExist(id: string, what: string, details: string): Promise<void> {
+    if (!(await this.catalog.maybe(id))) throw new AppError(422, `${what}-not-found`, `${details} (${id})`);
+  }
+
+  /** One vote per device and consultation, only while it is open. */
+  private async vote(doc: Record<string, unknown>, now: Date): Promise<{ id: string }> {
+    const consultation = await this.catalog.maybe<Consultation>(doc.consultation as string);
+    if (!consultation) throw new AppError(422, 'consultation-not-found', `there is no consultation ${String(doc.consultation)} on this hub`);
+    if (now < new Date(consultation.opensAt)) throw new AppError(409, 'consultation-not-open', `this consultation opens on ${consultation.opensAt.slice(0, 10)}; come back then`);
+    if (now > new Date(consultation.closesAt)) throw new AppError(409, 'consultation-closed', 'this consultation is closed; votes are no longer counted');
+    if (!consultation.options.some((o) => o.id === doc.option)) {
+      throw new AppError(422, 'unknown-option', `option must be one of ${consultation.options.map((o) => o.id).join(', ')}`);
+    }
+    const key = `${consultation._id}|${String(doc.deviceId)}`;
+    const previous = this.voting.get(key) ?? Promise.resolve();
+    const attempt = previous.catch(() => undefined).then(() => this.voteOnce(doc, consultation._id));
+    this.voting.set(key, attempt);
+    try {
+      return await attempt;
+    } finally {
+      if (this.voting.get(key) === attempt) this.voting.delete(key);
+    }
+  }
+
+  private async voteOnce(doc: Record<string, unknown>, consultationId: string): Promise<{ id: string }> {
+    // A local (never replicated) marker records this device's vote; it names the vote doc,
+    // so a marker whose vote was lost to a power cut does not block the device for ever.
+    const markerId = `_local/vote:${consultationId}:${String(doc.deviceId)}`;
+    let rev: string | undefined;
+    try {
+      const marker = (await this.db.get(markerId)) as unknown as { vote: string; _rev: string };
+      const existing = await this.db.get(marker.vote).catch(() => null);
+      if (existing) throw new AppError(409, 'already-voted', 'this phone has already voted in this consultation; each person votes once');
+      rev = marker._rev;
+    } catch (e) {
+      if (e instanceof AppError) throw e;
+    }
+    try {
+      await this.db.put({ _id: markerId, ...(rev ? { _rev: rev } : {}), vote: doc._id } as PouchDB.Core.PutDocument<Record<string, unknown>>);
+    } catch (e) {
+      throw diskFullOr(e);
+    }
+    await this.store(doc);
+    return { id: doc._id as string };
+  }
+
+  /** Counts of a consultation's votes on this hub, by option, sex and age band. */
+  async results(consultation: Consultation, hubId: string): Promise<ConsultationResults> {
+    const prefix = `${hubId}:response:`;
+    const res = await this.db.allDocs({ include_docs: true, startkey: prefix, endkey: `${prefix}\ufff0` });
+    const byOption: ConsultationResults['options'] = {};
+    for (const o of consultation.options) byOption[o.id] = { total: 0, bySex: { F: 0, M: 0, unknown: 0 }, byAge: {} };
+    let total = 0;
+    for (const row of res.rows) {
+      const v = row.doc as unknown as VoteDoc;
+      if (v.consultation !== consultation._id) continue;
+      const slot = byOption[v.option];
+      if (!slot) continue;
+      total += 1;
+      slot.total += 1;
+      slot.bySex[v.sex ?? 'unknown'] += 1;
+      const band = v.ageBand ?? 'unknown';
+      slot.byAge[band] = (slot.byAge[band] ?? 0) + 1;
+    }
+    return { consultation: consultation._id, total, options: byOption };
+  }
+}
+
+export interface ConsultationResults {
+  consultation: string;
+  total: number;
+  options: Record<string, { total: number; bySex: { F: number; M: number; unknown: number }; byAge: Record<string, number> }>;
+}
