@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { isAppError } from '../content/index.js';
 import { hubVersion } from '../hub/version.js';
 import { registerStart } from './commands/start.js';
+import { registerCentral } from './commands/central.js';
 
 /**
  * The one `espace` command line. Each command lives in commands/<name>.ts and registers
@@ -14,6 +15,7 @@ export function buildProgram(): Command {
     .version(hubVersion())
     .showHelpAfterError('(run "espace --help" for the list of commands)');
   registerStart(program);
+  registerCentral(program);
   return program;
 }
 

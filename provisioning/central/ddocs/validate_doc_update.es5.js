@@ -1,0 +1,146 @@
+/*
+ * Central's validate_doc_update, shared by the four databases. ES5 only: CouchDB runs it in
+ * its own old JavaScript engine, with no require. design-docs.ts wraps it as
+ *   function (newDoc, oldDoc, userCtx, secObj) { return (<this>)(newDoc, oldDoc, userCtx, secObj, DB, SCHEMAS); }
+ * where DB is the database name and SCHEMAS the JSON Schemas generated from content/schema.
+ * Messages name the field and show a correct value, like the hub's own validation.
+ */
+(function (newDoc, oldDoc, userCtx, secObj, DB, SCHEMAS) {
+  var roles = (userCtx && userCtx.roles) || [];
+  function has(role) {
+    for (var i = 0; i < roles.length; i++) if (roles[i] === role) return true;
+    return false;
+  }
+  function forbid(msg) {
+    throw { forbidden: msg };
+  }
+  var isAdmin = has('_admin');
+  var isEditor = isAdmin || has('editor');
+  var id = String(newDoc._id);
+
+  if (id.indexOf('_design/') === 0) {
+    if (!isAdmin) forbid('_id: only an administrator may change design documents');
+    return;
+  }
+
+  if (DB === 'content' || DB === 'media') {
+    if (!isEditor) forbid('only an editor (role "editor") may write ' + DB + ' documents; hubs only read them');
+  } else if (!isEditor) {
+    var name = (userCtx && userCtx.name) || '';
+    if (!has('hub') || name.indexOf('hub-') !== 0) forbid('only a hub (a user "hub-<hubId>" with role "hub") may write ' + DB + ' documents');
+    var hub = name.slice(4);
+    var owner = DB === 'submissions' ? id.split(':')[0] : id;
+    if (owner !== hub) {
+      forbid('_id: hub "' + hub + '" may only write its own documents, for example "' + (DB === 'submissions' ? hub + ':response:0mhz3k0x1000a1b2c3d4e5' : hub) + '" (got "' + id + '")');
+    }
+    if (!newDoc._deleted && newDoc.hubId !== hub) forbid('hubId: must be this hub\'s id, "' + hub + '" (got ' + JSON.stringify(newDoc.hubId) + ')');
+  }
+  if (newDoc._deleted) return;
+
+  var schema, kinds;
+  if (DB === 'media') schema = SCHEMAS.media;
+  else if (DB === 'fleet') schema = SCHEMAS.heartbeat;
+  else {
+    schema = SCHEMAS[newDoc.type];
+    if (!schema || !Object.prototype.hasOwnProperty.call(SCHEMAS, newDoc.type)) {
+      kinds = [];
+      for (var k in SCHEMAS) if (Object.prototype.hasOwnProperty.call(SCHEMAS, k)) kinds.push(k);
+      forbid('type: must be one of ' + kinds.join(', ') + ', for example "' + kinds[0] + '" (got ' + JSON.stringify(newDoc.type) + ')');
+    }
+  }
+
+  var ROOT = schema;
+  function typeOf(v) {
+    if (v === null) return 'null';
+    if (Object.prototype.toString.call(v) === '[object Array]') return 'array';
+    if (typeof v === 'number') return v % 1 === 0 ? 'integer' : 'number';
+    return typeof v;
+  }
+  function typeMatches(want, got) {
+    return want === got || (want === 'number' && got === 'integer');
+  }
+  function show(v) {
+    var s = JSON.stringify(v);
+    return s && s.length > 60 ? s.slice(0, 57) + '...' : s;
+  }
+  function resolveRef(ref) {
+    if (ref === '#') return ROOT;
+    var parts = ref.replace(/^#\//, '').split('/');
+    var node = ROOT;
+    for (var i = 0; i < parts.length; i++) node = node[parts[i]];
+    return node;
+  }
+  function fail(s, path, generic) {
+    return { path: path, message: s['x-hint'] ? s['x-hint'] : generic };
+  }
+  // Returns null when `v` fits `s`, else the first problem as { path, message }.
+  function check(s, v, path) {
+    var i, e, k, t;
+    if (!s || s === true) return null;
+    if (s.$ref) return check(resolveRef(s.$ref), v, path);
+    if (s.allOf) for (i = 0; i < s.allOf.length; i++) if ((e = check(s.allOf[i], v, path))) return e;
+    if (s.anyOf || s.oneOf) {
+      var alts = s.anyOf || s.oneOf, first = null;
+      for (i = 0; i < alts.length; i++) {
+        e = check(alts[i], v, path);
+        if (!e) { first = null; break; }
+        if (!first || e.path.length > first.path.length) first = e;
+      }
+      if (first) return first;
+    }
+    t = typeOf(v);
+    if (s.type) {
+      var types = typeof s.type === 'string' ? [s.type] : s.type, ok = false;
+      for (i = 0; i < types.length; i++) if (typeMatches(types[i], t)) ok = true;
+      if (!ok) return fail(s, path, 'must be ' + (types.length > 1 ? 'one of the types ' + types.join(', ') : 'of type ' + types[0]) + ' (got ' + t + ')');
+    }
+    if (s.hasOwnProperty('const') && v !== s['const']) return fail(s, path, 'must be ' + show(s['const']) + ' (got ' + show(v) + ')');
+    if (s['enum']) {
+      var found = false;
+      for (i = 0; i < s['enum'].length; i++) if (s['enum'][i] === v) found = true;
+      if (!found) return fail(s, path, 'must be one of ' + show(s['enum']) + ', for example ' + show(s['enum'][0]) + ' (got ' + show(v) + ')');
+    }
+    if (t === 'string') {
+      if (s.minLength !== undefined && v.length < s.minLength) return fail(s, path, 'must have at least ' + s.minLength + ' characters');
+      if (s.maxLength !== undefined && v.length > s.maxLength) return fail(s, path, 'must have at most ' + s.maxLength + ' characters');
+      if (s.pattern && !new RegExp(s.pattern).test(v)) return fail(s, path, 'must match ' + s.pattern + ' (got ' + show(v) + ')');
+      if (s.format === 'email' && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v)) return fail(s, path, 'must be an email address like "nom@example.org"');
+    }
+    if (t === 'number' || t === 'integer') {
+      if (s.minimum !== undefined && v < s.minimum) return fail(s, path, 'must be at least ' + s.minimum);
+      if (s.maximum !== undefined && v > s.maximum) return fail(s, path, 'must be at most ' + s.maximum);
+      if (s.exclusiveMinimum !== undefined && v <= s.exclusiveMinimum) return fail(s, path, 'must be more than ' + s.exclusiveMinimum);
+      if (s.exclusiveMaximum !== undefined && v >= s.exclusiveMaximum) return fail(s, path, 'must be less than ' + s.exclusiveMaximum);
+    }
+    if (t === 'array') {
+      if (s.minItems !== undefined && v.length < s.minItems) return fail(s, path, 'must hold at least ' + s.minItems + ' item(s)');
+      if (s.maxItems !== undefined && v.length > s.maxItems) return fail(s, path, 'must hold at most ' + s.maxItems + ' items');
+      if (s.items) for (i = 0; i < v.length; i++) if ((e = check(s.items, v[i], path.concat([String(i)])))) return e;
+    }
+    if (t === 'object') {
+      if (s.required) for (i = 0; i < s.required.length; i++) {
+        if (!v.hasOwnProperty(s.required[i]) || v[s.required[i]] === undefined) {
+          var sub = (s.properties || {})[s.required[i]] || {};
+          return { path: path.concat([s.required[i]]), message: 'is required' + (sub['x-hint'] ? ' (' + sub['x-hint'] + ')' : '') };
+        }
+      }
+      for (k in v) {
+        // CouchDB adds _revisions to newDoc; PouchDB may pass keys set to undefined.
+        if (!v.hasOwnProperty(k) || v[k] === undefined || (k === '_revisions' && path.length === 0)) continue;
+        if (s.properties && s.properties.hasOwnProperty(k)) {
+          if ((e = check(s.properties[k], v[k], path.concat([k])))) return e;
+        } else if (s.additionalProperties === false) {
+          return { path: path.concat([k]), message: 'is not a known field; remove it' };
+        } else if (s.additionalProperties && (e = check(s.additionalProperties, v[k], path.concat([k])))) {
+          return e;
+        }
+      }
+    }
+    return null;
+  }
+
+  var problem = check(schema, newDoc, []);
+  if (problem) forbid((problem.path.length ? problem.path.join('.') + ': ' : '') + problem.message);
+  if (DB === 'media' && id !== 'media:' + newDoc.sha256) forbid('_id: must be "media:" followed by the sha256, for example "media:' + newDoc.sha256 + '"');
+  if (DB === 'fleet' && id !== newDoc.hubId) forbid('_id: must equal hubId, for example "' + newDoc.hubId + '"');
+})
