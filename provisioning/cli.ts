@@ -4,6 +4,7 @@ import { isAppError } from '../content/index.js';
 import { hubVersion } from '../hub/version.js';
 import { registerStart } from './commands/start.js';
 import { registerCentral } from './commands/central.js';
+import { registerProvision } from './commands/provision.js';
 
 /**
  * The one `espace` command line. Each command lives in commands/<name>.ts and registers
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run "espace --help" for the list of commands)');
   registerStart(program);
   registerCentral(program);
+  registerProvision(program);
   return program;
 }
 

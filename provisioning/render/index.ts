@@ -1,0 +1,8 @@
+/** Turns a space profile into the system files of a Raspberry Pi OS Bookworm hub. */
+export { renderProfile } from './render.js';
+export { planTree, diffOf, writeTree, writeAtomic, type PlannedFile, type ChangeKind } from './tree.js';
+export type { Action, Rendered, RenderedFile } from './types.js';
+export { CONFIG_PATH, SECRETS_PATH, BOOT_PROFILE } from './templates/systemd.js';
+export { NFT_PATH } from './templates/nftables.js';
+export { AP_CONNECTION, LAN_CONNECTION } from './templates/network.js';
+export { KIOSK_USER_UNIT } from './templates/kiosk.js';

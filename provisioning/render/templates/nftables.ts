@@ -1,0 +1,41 @@
+import type { SpaceProfile } from '../../profile/index.js';
+import { header } from '../escape.js';
+import { restart, type RenderedFile } from '../types.js';
+
+export const NFT_PATH = '/etc/espace/nftables.nft';
+
+/**
+ * One table of our own (reloaded whole by espace-firewall.service, so the rest of the Pi's
+ * ruleset is untouched): phones' web requests land on the hub, phones reach only the hub's
+ * services, and nothing from the space's network is forwarded anywhere.
+ * Phone-to-phone traffic on the same Wi-Fi never reaches the kernel's forward path: the
+ * access point isolates clients (ap-isolation / ap_isolate, or the external AP's setting).
+ */
+export function nftables(p: SpaceProfile): RenderedFile {
+  const i = JSON.stringify(p.lan.interface);
+  const tcp = [53, p.hub.port, ...(p.hub.ssh ? [22] : [])].join(', ');
+  const content =
+    '#!/usr/sbin/nft -f\n' +
+    header('#', `firewall of the space's network on ${p.lan.interface}`) +
+    `# Declaring then deleting makes reloading this file replace the table in one transaction.\n` +
+    `table inet espace\ndelete table inet espace\n\n` +
+    `table inet espace {\n` +
+    `\tchain prerouting {\n\t\ttype nat hook prerouting priority dstnat; policy accept;\n` +
+    `\t\t# Captive portal: any web request from a phone, whatever address it asked, goes to the hub.\n` +
+    `\t\tiifname ${i} tcp dport 80 redirect to :${p.hub.port}\n\t}\n\n` +
+    `\tchain input {\n\t\ttype filter hook input priority filter; policy accept;\n` +
+    `\t\tiifname != ${i} accept\n` +
+    `\t\tct state established,related accept\n\t\tct state invalid drop\n` +
+    `\t\tmeta l4proto { icmp, ipv6-icmp } accept\n` +
+    `\t\t# DNS, DHCP and mDNS for phones and laptops.\n` +
+    `\t\tudp dport { 53, 67, 5353 } accept\n` +
+    `\t\ttcp dport { ${tcp} } accept\n` +
+    `\t\treject with icmpx admin-prohibited\n\t}\n\n` +
+    `\tchain forward {\n\t\ttype filter hook forward priority filter; policy accept;\n` +
+    `\t\t# Nothing from the space reaches the uplink (or anything else); refuse fast so phones give up quickly.\n` +
+    `\t\tiifname ${i} meta l4proto tcp reject with tcp reset\n` +
+    `\t\tiifname ${i} reject with icmpx admin-prohibited\n` +
+    `\t\toifname ${i} drop\n\t}\n` +
+    `}\n`;
+  return { path: NFT_PATH, content, mode: 0o644, owner: 'root', onChange: [restart('espace-firewall.service')] };
+}
