@@ -80,6 +80,7 @@ export async function buildPack(source: string | PackSource, key: SigningKey, ou
   const tmp = join(dirname(out), `.${randomBytes(6).toString('hex')}.tmp`);
   const pack = tarPack();
   const written = pipeline(pack as unknown as NodeJS.ReadableStream, createGzip({ level: 9 }), createWriteStream(tmp, { flags: 'wx' }));
+  written.catch(() => {}); // awaited after the entries are added
   try {
     await addEntry(pack, MANIFEST_PATH, bytes);
     await addEntry(pack, SIGNATURE_PATH, signManifest(bytes, key.privateKey));

@@ -137,6 +137,8 @@ async function receiveMedia(entry: AsyncIterable<Buffer>, want: ManifestEntry, s
     },
   });
   const flowing = pipeline(Readable.from(entry, { objectMode: false }), tap);
+  // Awaited below, after the sink; until then a damaged archive must not surface as an unhandled rejection.
+  flowing.catch(() => {});
   try {
     if (sink) await sink(want.sha256, tap, want.size);
     // The sink may have stopped early (it already had the file): the rest must still be read and hashed.

@@ -39,7 +39,7 @@ export function writeFixturePack(root: string, options: FixtureOptions = {}): vo
   write(
     root,
     'courses/budget/course.md',
-    `---\n_id: course:budget\ntype: course\ntitle: { fr: Le budget communal, bm: Komini wari }\nsummary: { fr: ${options.summary ?? 'Comprendre le budget de la commune'} }\ncategory: gouvernance\nlessons: [lesson:budget-1]\nquiz: quiz:budget\n---\n`,
+    `---\n_id: course:budget\ntype: course\ntitle: { fr: Le budget communal, bm: Komini wari }\nsummary: { fr: "${options.summary ?? 'Comprendre le budget de la commune'}" }\ncategory: gouvernance\nlessons: [lesson:budget-1]\nquiz: quiz:budget\n---\n`,
   );
   write(
     root,
