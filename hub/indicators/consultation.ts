@@ -1,0 +1,32 @@
+import { addTo, emptyBreakdown, type Breakdown } from './breakdown.js';
+
+export interface ConsultationTally {
+  consultation: string;
+  total: Breakdown;
+  options: { id: string; breakdown: Breakdown }[];
+  /** Votes per commune of the voter ("unknown" when not given). */
+  byCommune: Record<string, number>;
+  /** Per option, votes per commune. */
+  optionByCommune: Record<string, Record<string, number>>;
+}
+
+/** Counts a consultation's votes by option, sex, age band and commune. Votes for an option no longer offered are ignored. */
+export function tallyConsultation(consultationId: string, optionIds: readonly string[], responses: Iterable<Record<string, unknown>>): ConsultationTally {
+  const total = emptyBreakdown();
+  const options = optionIds.map((id) => ({ id, breakdown: emptyBreakdown() }));
+  const byId = new Map(options.map((o) => [o.id, o]));
+  const byCommune: Record<string, number> = {};
+  const optionByCommune: Record<string, Record<string, number>> = Object.fromEntries(optionIds.map((id) => [id, {}]));
+  for (const r of responses) {
+    if (r._deleted || r.type !== 'response' || r.consultation !== consultationId) continue;
+    const slot = byId.get(String(r.option));
+    if (!slot) continue;
+    addTo(total, r.sex, r.ageBand);
+    addTo(slot.breakdown, r.sex, r.ageBand);
+    const commune = typeof r.commune === 'string' && r.commune ? r.commune : 'unknown';
+    byCommune[commune] = (byCommune[commune] ?? 0) + 1;
+    const oc = optionByCommune[slot.id]!;
+    oc[commune] = (oc[commune] ?? 0) + 1;
+  }
+  return { consultation: consultationId, total, options, byCommune, optionByCommune };
+}
