@@ -15,6 +15,7 @@ install: $(STAMP)
 
 build: $(STAMP)
 	npx tsc -p tsconfig.json
+	@if [ -f content/packs/kayes/pack.yaml ]; then node dist/provisioning/cli.js content build content/packs/kayes -o dist/packs/kayes.espack --key content/keys/demo-signing.key --quiet; else echo "content/packs/kayes not written yet: demo pack not built"; fi
 
 start: build
 	node dist/provisioning/cli.js start

@@ -1,7 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { prepareContent } from '../content/index.js';
 import { createApp } from './app.js';
-import type { Config } from './config/index.js';
+import { projectRoot, type Config } from './config/index.js';
 import type { HubDeps } from './deps.js';
 import type { Logger } from './log/index.js';
 import { Catalog } from './catalog/index.js';
@@ -28,6 +29,8 @@ export async function startHub(config: Config, log: Logger): Promise<RunningHub>
   const media = new MediaStore(config.dataDir);
   const cleaned = await media.cleanTemporary();
   if (cleaned > 0) log.info({ cleaned }, 'removed half-written media files left by an interrupted write');
+  // Finish a pack import a crash interrupted, and seed the demo once, before serving anything.
+  await prepareContent({ config, log: log.child({ room: 'content' }), target: { content: dbs.content, media: dbs.media, store: media }, root: projectRoot() });
   const catalog = new Catalog(dbs.content);
   const search = new SearchIndex();
   const submissions = new SubmissionService(dbs.submissions, catalog);

@@ -5,6 +5,8 @@ import { hubVersion } from '../hub/version.js';
 import { registerStart } from './commands/start.js';
 import { registerCentral } from './commands/central.js';
 import { registerProvision } from './commands/provision.js';
+import { registerUser } from './commands/user.js';
+import { registerContent } from './commands/content.js';
 
 /**
  * The one `espace` command line. Each command lives in commands/<name>.ts and registers
@@ -18,6 +20,8 @@ export function buildProgram(): Command {
   registerStart(program);
   registerCentral(program);
   registerProvision(program);
+  registerUser(program);
+  registerContent(program);
   return program;
 }
 
