@@ -56,6 +56,27 @@ export const ConfigSchema = z
         intervalMinutes: z.number().positive().max(24 * 60),
         windows: z.array(TimeWindow),
         dailyBudgetMB: z.number().nonnegative(),
+        /** First pause before retrying after a cut or a 5xx, doubled each time, with jitter. */
+        retryBaseSeconds: z.number().positive().optional(),
+        /** Tries of one class within a run before giving up until the next run. */
+        attemptsPerRun: z.number().int().min(1).max(100).optional(),
+        /** How often to test whether the uplink came back while central is unreachable. */
+        probeSeconds: z.number().positive().optional(),
+        /** Docs per replication batch: smaller batches lose less to a cut. */
+        batchSize: z.number().int().min(1).max(1000).optional(),
+        /** Size of one ranged media download. */
+        mediaChunkKB: z.number().int().min(4).optional(),
+      })
+      .strict(),
+    /** The facilitator and technician console: session lifetimes, login lockout, upload cap. */
+    admin: z
+      .object({
+        sessionIdleMinutes: z.number().positive().max(24 * 60),
+        sessionMaxHours: z.number().positive().max(7 * 24),
+        lockoutAttempts: z.number().int().min(1).max(100),
+        lockoutIpAttempts: z.number().int().min(1).max(1000),
+        lockoutMinutes: z.number().positive().max(24 * 60),
+        uploadMaxMB: z.number().positive().max(4096),
       })
       .strict(),
     kiosk: z

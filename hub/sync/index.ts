@@ -1,0 +1,9 @@
+/** The sync room: the engine that moves data between this hub and central when bandwidth allows. */
+export { SyncEngine, type SyncEngineOptions, type SyncStatus, type RunResult } from './engine.js';
+export { syncRouter } from './router.js';
+export { unconfirmedSubmissionIds, confirmedInBamako } from './confirm.js';
+export { ByteMeter, SYNC_CLASSES, type SyncClass } from './meter.js';
+export { createTransport, type Transport, type FetchLike } from './transport.js';
+export { inWindows } from './windows.js';
+export { classify, type Failure, type FailureKind } from './failures.js';
+export type { SyncState, ClassState } from './state.js';

@@ -1,0 +1,138 @@
+import { createReadStream, createWriteStream, promises as fsp } from 'node:fs';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { AppError, MediaMeta } from '../../content/index.js';
+import type { Database, MediaStore } from '../storage/index.js';
+import { budgetReached, type ByteMeter } from './meter.js';
+import type { FetchLike } from './transport.js';
+
+const SHA = /^[0-9a-f]{64}$/;
+/** Request and response headers of one ranged GET, kept free in the budget so the last chunk fits. */
+const REQUEST_OVERHEAD = 1024;
+
+/** Every media hash the hub's content refers to (any field holding a sha256). */
+export async function referencedMedia(content: Database): Promise<Set<string>> {
+  const found = new Set<string>();
+  const walk = (v: unknown): void => {
+    if (typeof v === 'string') {
+      if (SHA.test(v)) found.add(v);
+    } else if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) if (!k.startsWith('_')) walk(x);
+  };
+  const all = await content.allDocs({ include_docs: true });
+  for (const row of all.rows) if (!row.id.startsWith('_design/')) walk(row.doc);
+  return found;
+}
+
+export interface MediaFetcherOptions {
+  centralUrl: string;
+  authorization: string;
+  fetch: FetchLike;
+  meter: ByteMeter;
+  store: MediaStore;
+  mediaDb: Database;
+  partialDir: string;
+  chunkBytes: number;
+}
+
+interface Wanted {
+  sha256: string;
+  size: number;
+  priority: number;
+}
+
+/**
+ * Fetches the media files the content needs, highest priority (1) first, by ranged GETs on
+ * central's attachment URLs into a partial file that survives cuts and restarts; a file enters
+ * the MediaStore only once its sha256 matches.
+ */
+export class MediaFetcher {
+  constructor(private readonly o: MediaFetcherOptions) {}
+
+  private async json(path: string): Promise<{ status: number; body: Record<string, unknown> }> {
+    const res = await this.o.fetch(`${this.o.centralUrl}/${path}`, { headers: { Authorization: this.o.authorization, Accept: 'application/json' } });
+    const body = (await res.json().catch(() => ({}))) as Record<string, unknown>;
+    if (res.status >= 500 || res.status === 401 || res.status === 403) throw Object.assign(new Error(String(body.reason ?? res.statusText)), { status: res.status });
+    return { status: res.status, body };
+  }
+
+  /** The metadata of one file: the hub's copy, else central's (stored locally, without the bytes). */
+  private async meta(sha256: string): Promise<Wanted | null> {
+    const id = `media:${sha256}`;
+    try {
+      const local = (await this.o.mediaDb.get(id)) as unknown as Wanted;
+      return { sha256, size: local.size, priority: local.priority ?? 3 };
+    } catch {
+      // not known here yet
+    }
+    const { status, body } = await this.json(`media/${encodeURIComponent(id)}`);
+    if (status === 404) return null;
+    const { _rev: _ignored, _attachments: _stubs, ...meta } = body;
+    const parsed = MediaMeta.safeParse(meta);
+    if (!parsed.success) return null;
+    await this.o.mediaDb.put(parsed.data as never).catch(() => undefined);
+    return { sha256, size: parsed.data.size, priority: parsed.data.priority };
+  }
+
+  /** The files still missing, in the order they will be fetched. */
+  async plan(hashes: Iterable<string>): Promise<Wanted[]> {
+    const wanted: Wanted[] = [];
+    for (const sha of hashes) {
+      if (await this.o.store.has(sha)) continue;
+      const m = await this.meta(sha);
+      if (m) wanted.push(m);
+    }
+    return wanted.sort((a, b) => a.priority - b.priority || a.size - b.size || a.sha256.localeCompare(b.sha256));
+  }
+
+  private partialOf(sha256: string): string {
+    return join(this.o.partialDir, sha256);
+  }
+
+  async partialBytes(sha256: string): Promise<number> {
+    return (await fsp.stat(this.partialOf(sha256)).catch(() => null))?.size ?? 0;
+  }
+
+  /** Continues (or starts) one file; returns once it is verified and stored. */
+  async fetchOne(w: Wanted): Promise<void> {
+    await fsp.mkdir(this.o.partialDir, { recursive: true });
+    const partial = this.partialOf(w.sha256);
+    const url = `${this.o.centralUrl}/media/${encodeURIComponent(`media:${w.sha256}`)}/file`;
+    let have = await this.partialBytes(w.sha256);
+    if (have > w.size) {
+      await fsp.rm(partial, { force: true });
+      have = 0;
+    }
+    while (have < w.size) {
+      const room = this.o.meter.remaining() - REQUEST_OVERHEAD;
+      const length = Math.min(this.o.chunkBytes, w.size - have, room);
+      if (length < Math.min(4096, w.size - have)) throw budgetReached(this.o.meter.budget);
+      const res = await this.o.fetch(url, { headers: { Authorization: this.o.authorization, Range: `bytes=${have}-${have + length - 1}` } });
+      if (res.status === 206 || res.status === 200) {
+        // A 200 is the whole file (a server that ignores Range): start the partial afresh.
+        const out = createWriteStream(partial, { flags: res.status === 206 ? 'a' : 'w' });
+        try {
+          await pipeline(Readable.fromWeb(res.body as unknown as WebReadableStream), out);
+        } finally {
+          have = await this.partialBytes(w.sha256);
+        }
+      } else if (res.status === 416) {
+        await res.body?.cancel();
+        await fsp.rm(partial, { force: true });
+        have = 0;
+      } else {
+        const body = (await res.json().catch(() => ({}))) as { reason?: string };
+        throw Object.assign(new Error(body.reason ?? `HTTP ${res.status}`), { status: res.status });
+      }
+    }
+    try {
+      await this.o.store.put(createReadStream(partial), w.sha256);
+    } catch (e) {
+      if (e instanceof AppError && e.reason === 'media-hash-mismatch') await fsp.rm(partial, { force: true });
+      throw e;
+    }
+    await fsp.rm(partial, { force: true });
+  }
+}
