@@ -8,6 +8,7 @@ import { mediaRouter } from './http/media.js';
 import { replicationRouter } from './http/replication.js';
 import { searchRouter } from './http/search.js';
 import { submissionsRouter } from './http/submissions.js';
+import { syncRouter } from './sync/index.js';
 
 /**
  * Builds the hub's HTTP app from its dependencies (one router per feature); listening is
@@ -48,6 +49,7 @@ export function createApp(deps: HubDeps): Express {
   app.use(searchRouter(deps));
   app.use(submissionsRouter(deps));
   app.use(replicationRouter(deps));
+  app.use(syncRouter(deps.sync));
   app.use(notFound());
   app.use(errorHandler(deps.log));
   return app;

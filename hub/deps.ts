@@ -4,6 +4,7 @@ import type { Logger } from './log/index.js';
 import type { SearchIndex } from './search/index.js';
 import type { SubmissionService } from './submissions/index.js';
 import type { Databases, MediaStore } from './storage/index.js';
+import type { SyncEngine } from './sync/index.js';
 
 /** What the hub's routers and services are built from; made once in main (or a test). */
 export interface HubDeps {
@@ -14,6 +15,8 @@ export interface HubDeps {
   catalog: Catalog;
   search: SearchIndex;
   submissions: SubmissionService;
+  /** The sync with central; always built (it reports "not configured"), scheduled only when sync.enabled. */
+  sync?: SyncEngine;
   version: string;
   startedAt: string;
 }

@@ -10,6 +10,7 @@ import { SearchIndex } from './search/index.js';
 import { closeDatabases, MediaStore, openDatabases } from './storage/index.js';
 import { SubmissionService } from './submissions/index.js';
 import { hubVersion } from './version.js';
+import { SyncEngine } from './sync/index.js';
 
 export interface RunningHub {
   deps: HubDeps;
@@ -35,6 +36,7 @@ export async function startHub(config: Config, log: Logger): Promise<RunningHub>
   const search = new SearchIndex();
   const submissions = new SubmissionService(dbs.submissions, catalog);
   const deps: HubDeps = { config, log, dbs, media, catalog, search, submissions, version: hubVersion(), startedAt: new Date(started).toISOString() };
+  deps.sync = await SyncEngine.create({ config, dbs, media, log: log.child({ room: 'sync' }), version: deps.version });
 
   const app = createApp(deps);
   const server = createServer({ keepAliveTimeout: 5000, headersTimeout: 10_000, requestTimeout: 60_000 }, app);
@@ -52,6 +54,7 @@ export async function startHub(config: Config, log: Logger): Promise<RunningHub>
   );
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   log.info({ port, ms: Date.now() - started }, 'hub listening');
+  if (config.sync.enabled && deps.sync.configured()) deps.sync.start();
 
   let closing: Promise<void> | undefined;
   const close = () => {
@@ -60,6 +63,7 @@ export async function startHub(config: Config, log: Logger): Promise<RunningHub>
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      await deps.sync?.stop();
       catalog.unwatch();
       await search.whenReady().catch(() => undefined);
       await closeDatabases(dbs);

@@ -4,6 +4,7 @@ import { isAppError } from '../content/index.js';
 import { hubVersion } from '../hub/version.js';
 import { registerStart } from './commands/start.js';
 import { registerCentral } from './commands/central.js';
+import { registerSync } from './commands/sync.js';
 import { registerProvision } from './commands/provision.js';
 import { registerUser } from './commands/user.js';
 import { registerContent } from './commands/content.js';
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run "espace --help" for the list of commands)');
   registerStart(program);
   registerCentral(program);
+  registerSync(program);
   registerProvision(program);
   registerUser(program);
   registerContent(program);
