@@ -8,6 +8,7 @@ import { registerSync } from './commands/sync.js';
 import { registerProvision } from './commands/provision.js';
 import { registerUser } from './commands/user.js';
 import { registerContent } from './commands/content.js';
+import { registerDoctor } from './commands/doctor.js';
 
 /**
  * The one `espace` command line. Each command lives in commands/<name>.ts and registers
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerProvision(program);
   registerUser(program);
   registerContent(program);
+  registerDoctor(program);
   return program;
 }
 

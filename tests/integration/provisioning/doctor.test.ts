@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { stringify } from 'yaml';
+import { exitStatus, VERDICTS, type Check } from '../../../provisioning/doctor/index.js';
+import { runCli } from '../../support/cli.js';
+import { startTestHub, tempDir, type TestHub } from '../../support/hub.js';
+
+/** A loopback port nobody listens on. */
+async function closedPort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+  const port = (srv.address() as { port: number }).port;
+  await new Promise<void>((r) => srv.close(() => r()));
+  return port;
+}
+
+const EXPECTED = ['hub', 'databases', 'last-sync', 'cpu-temperature', 'under-voltage', 'throttling', 'disk-free', 'memory', 'load', 'clock', 'services', 'access-point', 'central'];
+
+describe('espace doctor', () => {
+  let hub: TestHub;
+  let dir: { path: string; remove(): void };
+  before(async () => {
+    hub = await startTestHub();
+    dir = tempDir('espace-doctor-');
+  });
+  after(async () => {
+    await hub.stop();
+    dir.remove();
+  });
+
+  it('gives a verdict and, when needed, advice for every check, and an exit status that matches', async () => {
+    // The hub itself stands in for central here: it answers, so central counts as reachable.
+    const config = join(dir.path, 'espace.yaml');
+    writeFileSync(config, stringify({ dataDir: hub.dataDir, central: { url: `${hub.url}/` } }));
+    const r = await runCli(['doctor', '--json', '--url', hub.url, '--config', config]);
+    const out = JSON.parse(r.stdout) as { status: string; checks: Check[] };
+    assert.deepEqual(out.checks.map((c) => c.id).sort(), [...EXPECTED].sort());
+    for (const c of out.checks) {
+      assert.ok((VERDICTS as readonly string[]).includes(c.verdict), `${c.id}: ${c.verdict}`);
+      assert.ok(c.value.length > 0, `${c.id} says what it measured`);
+      if (c.verdict === 'warning' || c.verdict === 'critical') assert.ok(c.advice.length > 0, `${c.id} gives advice`);
+    }
+    const by = Object.fromEntries(out.checks.map((c) => [c.id, c]));
+    assert.equal(by.hub!.verdict, 'ok');
+    assert.match(by.hub!.value, /^version \d+\.\d+\.\d+/);
+    assert.equal(by.databases!.verdict, 'ok');
+    assert.match(by.databases!.value, /content \d+, media \d+, submissions \d+, fleet \d+; \d+ (MB|GB) on disk/);
+    assert.equal(by.central!.verdict, 'ok');
+    assert.equal(by['disk-free']!.verdict === 'unknown', false);
+    // On this machine there is no sensor and no Pi firmware: a verdict all the same.
+    assert.equal(r.code, exitStatus(out.checks));
+    assert.equal(out.status, ['ok', 'warning', 'critical'][r.code]);
+  });
+
+  it('says the hub is down, and central unreachable, as verdicts with advice (exit 2)', async () => {
+    const config = join(dir.path, 'down.yaml');
+    writeFileSync(config, stringify({ dataDir: dir.path, central: { url: `http://127.0.0.1:${await closedPort()}/` } }));
+    const r = await runCli(['doctor', '--url', `http://127.0.0.1:${await closedPort()}`, '--config', config]);
+    assert.equal(r.code, 2);
+    assert.match(r.stdout, /^CRIT +Hub +no answer \(ECONNREFUSED\)$/m);
+    assert.match(r.stdout, /→ the hub does not answer at http:\/\/127\.0\.0\.1:\d+: "sudo systemctl status espace-hub"/);
+    assert.match(r.stdout, /^WARN +Central +not reachable/m);
+    assert.match(r.stdout, /CRITICAL: see the advice above/);
+  });
+});
