@@ -2,17 +2,12 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { projectRoot } from '../../../hub/config/index.js';
 import { tempDir } from '../../support/hub.js';
+import { cliArgs, root } from './espace-cli.js';
 import { writeFixturePack } from '../../unit/content/pack/fixture.js';
 import { truncate } from './tamper.js';
 
-const root = projectRoot();
-// Compiled (make test) runs the compiled CLI; from source, the TypeScript one.
-const compiled = fileURLToPath(import.meta.url).includes(`${root}/dist/`);
-const cliArgs = compiled ? [join(root, 'dist/provisioning/cli.js')] : ['--import', 'tsx', join(root, 'provisioning/cli.ts')];
 
 interface Run {
   code: number | null;

@@ -9,6 +9,8 @@ export interface FixtureOptions {
   withoutOfficial?: boolean;
   /** Change the course summary (a newer version that changed a doc). */
   summary?: string;
+  /** Add this many generated documents (a pack big enough to take a while to import). */
+  bulkDocuments?: number;
 }
 
 function write(root: string, rel: string, text: string | Buffer): void {
@@ -59,6 +61,11 @@ export function writeFixturePack(root: string, options: FixtureOptions = {}): vo
     );
   }
   write(root, 'documents/pdesc.md', `---\n_id: document:pdesc\ntype: document\ntitle: { fr: Plan de développement }\nsummary: { fr: Le PDESC en bref }\nkind: plan\n---\nLe **PDESC** fixe les priorités de la commune.\n`);
+  if (options.bulkDocuments) {
+    const text = 'Texte de remplissage pour un document généré. '.repeat(20);
+    const items = Array.from({ length: options.bulkDocuments }, (_, i) => `- _id: document:bulk-${i}\n  type: document\n  title: { fr: Document ${i} }\n  summary: { fr: "${text}" }\n  kind: fiche\n`);
+    write(root, 'bulk.yaml', items.join(''));
+  }
   write(root, 'README.md', 'Notes for authors: not content.\n');
   write(root, 'media/audio/intro.opus', noise(20_000, 1));
   write(root, 'media/img/maire.png', noise(3_000, 2));
