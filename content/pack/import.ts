@@ -69,7 +69,7 @@ export interface ImportOptions {
 type DbKey = 'content' | 'media';
 
 /** The plan of an import, written before any doc is touched so a crash can be rolled forward. */
-interface Intent extends Doc {
+export interface ImportIntent extends Doc {
   state: 'staging' | 'ready';
   record: InstalledPack;
   chunks: number;
@@ -202,7 +202,7 @@ async function changedDocs(db: PackDb, docs: Doc[]): Promise<Doc[]> {
  * write in chunks) before any doc is touched. Returns null when the pack is already there,
  * exactly (same manifest, same docs).
  */
-export async function stageImport(target: PackTarget, pack: VerifiedPack): Promise<Intent | null> {
+export async function stageImport(target: PackTarget, pack: VerifiedPack): Promise<ImportIntent | null> {
   const { manifest } = pack;
   const installed = await listInstalledPacks(target.content);
   const previous = installed.find((p) => p.name === manifest.name) ?? null;
@@ -239,7 +239,7 @@ export async function stageImport(target: PackTarget, pack: VerifiedPack): Promi
       chunks.push({ _id: `${CHUNK_PREFIX}${chunks.length}`, db: key, docs: changed[key].slice(i, i + CHUNK_SIZE) });
     }
   }
-  const intent: Intent = { _id: INTENT_ID, state: 'staging', record, chunks: chunks.length, put, remove, previous: previous?.version ?? null };
+  const intent: ImportIntent = { _id: INTENT_ID, state: 'staging', record, chunks: chunks.length, put, remove, previous: previous?.version ?? null };
   await putLocal(target.content, intent);
   for (const chunk of chunks) await putLocal(target.content, chunk);
   await putLocal(target.content, { ...intent, state: 'ready' });
@@ -247,7 +247,7 @@ export async function stageImport(target: PackTarget, pack: VerifiedPack): Promi
 }
 
 /** Applies a ready intent; safe to run again after a crash at any point (it only writes what still differs). */
-async function applyIntent(target: PackTarget, intent: Intent, onProgress?: PackProgress): Promise<{ written: number; removed: number }> {
+async function applyIntent(target: PackTarget, intent: ImportIntent, onProgress?: PackProgress): Promise<{ written: number; removed: number }> {
   let written = 0;
   let removed = 0;
   const total = intent.chunks + 1;
@@ -266,7 +266,7 @@ async function applyIntent(target: PackTarget, intent: Intent, onProgress?: Pack
 }
 
 /** Forgets a plan that was never completed (a crash while staging): no doc was touched yet. */
-async function dropIntent(target: PackTarget, intent: Intent): Promise<void> {
+async function dropIntent(target: PackTarget, intent: ImportIntent): Promise<void> {
   for (let i = 0; i < intent.chunks; i += 1) await removeLocal(target.content, `${CHUNK_PREFIX}${i}`);
   await removeLocal(target.content, INTENT_ID);
 }
@@ -289,7 +289,7 @@ function exclusive<T>(key: object, run: () => Promise<T>): Promise<T> {
 }
 
 async function resumeUnlocked(target: PackTarget, onProgress?: PackProgress): Promise<ResumeResult> {
-  const intent = await getLocal<Intent>(target.content, INTENT_ID);
+  const intent = await getLocal<ImportIntent>(target.content, INTENT_ID);
   if (!intent) return { action: 'none' };
   if (intent.state !== 'ready') {
     await dropIntent(target, intent);

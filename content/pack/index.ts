@@ -22,6 +22,7 @@ export {
   listInstalledPacks,
   resumePackImport,
   stageImport,
+  type ImportIntent,
   type ImportOptions,
   type ImportResult,
   type InstalledPack,

@@ -34,7 +34,7 @@ function progressReporter(quiet: boolean): { onProgress?: PackProgress; stop(): 
         if (e.phase !== phase) {
           bar?.stop();
           phase = e.phase;
-          bar = new SingleBar({ format: `${PHASE_LABEL[e.phase].padEnd(9)} [{bar}] {percentage}%`, hideCursor: true }, Presets.shades_classic);
+          bar = new SingleBar({ format: `${PHASE_LABEL[e.phase].padEnd(9)} [{bar}] {percentage}%`, hideCursor: true, stream: process.stdout }, Presets.shades_classic);
           bar.start(Math.max(e.total, 1), 0);
         }
         bar!.update(Math.min(e.done, Math.max(e.total, 1)));
