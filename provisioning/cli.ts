@@ -7,8 +7,9 @@ import { registerCentral } from './commands/central.js';
 import { registerSync } from './commands/sync.js';
 import { registerProvision } from './commands/provision.js';
 import { registerUser } from './commands/user.js';
-import { registerContent } from './commands/content.js';
 import { registerDoctor } from './commands/doctor.js';
+import { registerContent } from './commands/content.js';
+import { registerKiosk } from './commands/kiosk.js';
 
 /**
  * The one `espace` command line. Each command lives in commands/<name>.ts and registers
@@ -24,8 +25,9 @@ export function buildProgram(): Command {
   registerSync(program);
   registerProvision(program);
   registerUser(program);
-  registerContent(program);
   registerDoctor(program);
+  registerContent(program);
+  registerKiosk(program);
   return program;
 }
 

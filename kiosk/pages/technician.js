@@ -1,0 +1,72 @@
+// The technician's screen: PIN first (checked by the kiosk's main process), then the
+// kiosk's state and the reload and restart buttons.
+(function technicianPage() {
+  'use strict';
+  var api = window.espaceKiosk && window.espaceKiosk.technician;
+  var form = document.getElementById('pin-form');
+  var input = document.getElementById('pin');
+  var message = document.getElementById('pin-message');
+  var pad = document.getElementById('pad');
+  var statusBox = document.getElementById('status');
+  var list = document.getElementById('status-list');
+
+  ['1', '2', '3', '4', '5', '6', '7', '8', '9', '⌫', '0', 'OK'].forEach(function (key) {
+    var b = document.createElement('button');
+    b.type = 'button';
+    b.textContent = key;
+    b.addEventListener('click', function () {
+      if (key === 'OK') form.requestSubmit();
+      else if (key === '⌫') input.value = input.value.slice(0, -1);
+      else if (input.value.length < 8) input.value += key;
+    });
+    pad.appendChild(b);
+  });
+
+  function row(label, value) {
+    var dt = document.createElement('dt');
+    dt.textContent = label;
+    var dd = document.createElement('dd');
+    dd.textContent = value;
+    list.appendChild(dt);
+    list.appendChild(dd);
+  }
+
+  function showStatus() {
+    api.status().then(function (s) {
+      list.textContent = '';
+      row('Version', s.version + (s.electron ? ' (Electron ' + s.electron + ')' : ''));
+      row('Hub', s.hubUrl + ' — ' + (s.hub.reachable ? 'répond (' + (s.hub.status || '?') + ', version ' + (s.hub.version || '?') + ')' : 'ne répond pas' + (s.hub.error ? ' : ' + s.hub.error : '')));
+      row('Synchronisation', s.sync.available ? JSON.stringify(s.sync.state) : 'pas disponible');
+      row('Adresses IP', s.addresses.join(', ') || 'aucune');
+      row('Écran', s.screen.state + ' (' + s.screen.backend + ')' + (s.screen.nextChange ? ', change à ' + new Date(s.screen.nextChange).toLocaleString('fr-FR') : ''));
+      row('Reprises', s.recovery.reloads + ' rechargements, ' + s.recovery.recreates + ' fenêtres recréées');
+      row('Remise à zéro', s.idleResetInSeconds === null ? '—' : 'dans ' + s.idleResetInSeconds + ' s');
+    }, function (e) {
+      message.textContent = 'État indisponible : ' + e.message;
+    });
+  }
+
+  form.addEventListener('submit', function (e) {
+    e.preventDefault();
+    if (!api) { message.textContent = 'Ouvrez cet écran dans le kiosque.'; return; }
+    api.unlock(input.value).then(function (r) {
+      input.value = '';
+      if (r.ok) {
+        form.hidden = true;
+        statusBox.hidden = false;
+        showStatus();
+        setInterval(showStatus, 5000);
+      } else if (r.reason === 'locked') {
+        message.textContent = 'Trop d\u2019essais : réessayez dans ' + Math.ceil(r.retryInSeconds / 60) + ' min.';
+      } else {
+        message.textContent = 'Code faux (' + r.attemptsLeft + ' essais restants).';
+      }
+    });
+  });
+
+  document.querySelectorAll('[data-action]').forEach(function (b) {
+    b.addEventListener('click', function () {
+      if (api) api.act(b.getAttribute('data-action'));
+    });
+  });
+})();
