@@ -11,6 +11,7 @@ import { closeDatabases, MediaStore, openDatabases } from './storage/index.js';
 import { SubmissionService } from './submissions/index.js';
 import { hubVersion } from './version.js';
 import { SyncEngine } from './sync/index.js';
+import { advertiseHub } from './mdns/index.js';
 
 export interface RunningHub {
   deps: HubDeps;
@@ -54,11 +55,13 @@ export async function startHub(config: Config, log: Logger): Promise<RunningHub>
   );
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   log.info({ port, ms: Date.now() - started }, 'hub listening');
+  const mdns = advertiseHub(config, port, { id: config.hubId, name: config.spaceName, version: deps.version, status: 'ok' }, log.child({ room: 'mdns' }));
   if (config.sync.enabled && deps.sync.configured()) deps.sync.start();
 
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
+      await mdns?.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

@@ -10,6 +10,7 @@ import { registerUser } from './commands/user.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerContent } from './commands/content.js';
 import { registerKiosk } from './commands/kiosk.js';
+import { registerDiscover } from './commands/discover.js';
 
 /**
  * The one `espace` command line. Each command lives in commands/<name>.ts and registers
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerDoctor(program);
   registerContent(program);
   registerKiosk(program);
+  registerDiscover(program);
   return program;
 }
 

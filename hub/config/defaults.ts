@@ -14,6 +14,7 @@ export const DEFAULTS: Config = {
   dnsName: 'espace.home.arpa',
   mdnsName: 'espace',
   mdns: true,
+  mdnsInterface: '',
   logLevel: 'info',
   trustedKeys: [],
   trustDemoKey: true,

@@ -31,6 +31,8 @@ export const ConfigSchema = z
     /** mDNS instance name, advertised as <name>.local for laptops. */
     mdnsName: z.string().regex(/^[a-z0-9-]+$/, 'must be letters, digits and dashes, like "espace"'),
     mdns: z.boolean(),
+    /** Address of the one interface to advertise on; "" for all (tests use 127.0.0.1). */
+    mdnsInterface: z.union([z.literal(''), z.ipv4()]),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     trustedKeys: z.array(TrustedKey),
     /** Trust the committed demo signing key. On for development; provisioning turns it off. */

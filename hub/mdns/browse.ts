@@ -1,0 +1,43 @@
+import { Bonjour, type Service } from 'bonjour-service';
+import { bonjourOptions, SERVICE_TYPE, type HubTxt } from './txt.js';
+
+export interface FoundHub extends HubTxt {
+  /** The mDNS instance name. */
+  instance: string;
+  address: string;
+  port: number;
+  url: string;
+}
+
+/**
+ * Browses for hubs for `timeoutMs` and returns each once (by id). `iface` is the address of
+ * the interface to listen on (all when absent).
+ */
+export async function browseHubs(timeoutMs: number, iface?: string): Promise<FoundHub[]> {
+  const bonjour = new Bonjour(bonjourOptions(iface));
+  const found = new Map<string, FoundHub>();
+  try {
+    const browser = bonjour.find({ type: SERVICE_TYPE }, (s: Service) => {
+      const t = (s.txt ?? {}) as Record<string, unknown>;
+      const str = (k: string) => (t[k] === undefined ? '' : String(t[k]));
+      const address = s.addresses?.find((a) => a.includes('.')) ?? s.referer?.address ?? s.host;
+      const hub: FoundHub = {
+        instance: s.name,
+        id: str('id') || s.name,
+        name: str('name'),
+        version: str('version'),
+        status: str('status'),
+        lastSync: str('lastSync'),
+        address,
+        port: s.port,
+        url: `http://${address}${s.port === 80 ? '' : `:${s.port}`}/`,
+      };
+      found.set(hub.id, hub);
+    });
+    await new Promise((r) => setTimeout(r, timeoutMs));
+    browser.stop();
+  } finally {
+    bonjour.destroy();
+  }
+  return [...found.values()].sort((a, b) => a.id.localeCompare(b.id));
+}
