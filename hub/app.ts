@@ -9,6 +9,7 @@ import { replicationRouter } from './http/replication.js';
 import { searchRouter } from './http/search.js';
 import { submissionsRouter } from './http/submissions.js';
 import { syncRouter } from './sync/index.js';
+import { adminRouter } from './admin/index.js';
 
 /**
  * Builds the hub's HTTP app from its dependencies (one router per feature); listening is
@@ -50,6 +51,7 @@ export function createApp(deps: HubDeps): Express {
   app.use(submissionsRouter(deps));
   app.use(replicationRouter(deps));
   app.use(syncRouter(deps.sync));
+  app.use(adminRouter(deps));
   app.use(notFound());
   app.use(errorHandler(deps.log));
   return app;

@@ -135,17 +135,28 @@ async function currentDocs(db: PackDb, ids: string[]): Promise<Map<string, Doc |
   return out;
 }
 
-/** Ids of live docs that a given pack delivered, found by scanning (docs may also have come by sync). */
-async function idsOfPack(db: PackDb, name: string): Promise<string[]> {
-  const ids: string[] = [];
+/**
+ * One pass over a database (docs may also have come by sync, so the docs are the truth):
+ * which of `docs` differ from what is stored, and which live docs of `pack` are not in `docs`.
+ */
+async function compareWithStored(db: PackDb, docs: Doc[], pack: string): Promise<{ changed: Doc[]; dropped: string[] }> {
+  const wanted = new Map(docs.map((d) => [d._id, d]));
+  const unchanged = new Set<string>();
+  const dropped: string[] = [];
   let startkey: string | undefined;
   for (;;) {
     const page = await db.allDocs({ include_docs: true, limit: SCAN_PAGE + 1, ...(startkey === undefined ? {} : { startkey }) });
-    const rows = page.rows.slice(0, SCAN_PAGE);
-    for (const row of rows) if (row.doc?.pack === name) ids.push(row.key);
-    if (page.rows.length <= SCAN_PAGE) return ids;
+    for (const { key, doc } of page.rows.slice(0, SCAN_PAGE)) {
+      if (!doc) continue;
+      const want = wanted.get(key);
+      if (want) {
+        if (isDeepStrictEqual(withoutRev(doc), want)) unchanged.add(key);
+      } else if (doc.pack === pack) dropped.push(key);
+    }
+    if (page.rows.length <= SCAN_PAGE) break;
     startkey = page.rows[SCAN_PAGE]!.key;
   }
+  return { changed: docs.filter((d) => !unchanged.has(d._id)), dropped };
 }
 
 /** Writes docs that differ from what is stored (with the current revision), retrying revisions that moved meanwhile. */
@@ -189,14 +200,6 @@ async function removeDocs(db: PackDb, ids: string[], pack: string): Promise<numb
   return removed;
 }
 
-async function changedDocs(db: PackDb, docs: Doc[]): Promise<Doc[]> {
-  const current = await currentDocs(db, docs.map((d) => d._id));
-  return docs.filter((d) => {
-    const existing = current.get(d._id);
-    return !existing || !isDeepStrictEqual(withoutRev(existing), d);
-  });
-}
-
 /**
  * Plans the import of a verified pack and writes the plan (the intent, and the docs it will
  * write in chunks) before any doc is touched. Returns null when the pack is already there,
@@ -214,9 +217,9 @@ export async function stageImport(target: PackTarget, pack: VerifiedPack): Promi
   const remove = { content: [] as string[], media: [] as string[] };
   const changed = { content: [] as Doc[], media: [] as Doc[] };
   for (const key of ['content', 'media'] as const) {
-    const keep = new Set(put[key]);
-    remove[key] = (await idsOfPack(target[key], manifest.name)).filter((id) => !keep.has(id));
-    changed[key] = await changedDocs(target[key], docs[key]);
+    const { changed: differ, dropped } = await compareWithStored(target[key], docs[key], manifest.name);
+    changed[key] = differ;
+    remove[key] = dropped;
   }
   const nothing = changed.content.length + changed.media.length + remove.content.length + remove.media.length === 0;
   if (nothing && previous?.manifestSha256 === pack.manifestSha256) return null;

@@ -1,0 +1,18 @@
+import type { Commune } from '../../content/index.js';
+import type { HubDeps } from '../deps.js';
+import { computeIndicators, loadSources, pouchReader, type IndicatorFilter, type IndicatorReport } from '../indicators/index.js';
+
+/** This hub's indicators for a period and commune, from its own databases. */
+export async function hubIndicators(deps: HubDeps, filter: IndicatorFilter): Promise<IndicatorReport> {
+  const { dbs, config } = deps;
+  const sources = await loadSources(pouchReader({ submissions: dbs.submissions, content: dbs.content }), new Map([[config.hubId, config.commune]]), false);
+  return computeIndicators(sources, filter);
+}
+
+/** The communes a filter can choose: those in the content, and this hub's own. */
+export async function communeChoices(deps: HubDeps): Promise<[string, string][]> {
+  const communes = await deps.catalog.all<Commune>('commune');
+  const map = new Map(communes.filter((c) => c.kind.startsWith('commune')).map((c) => [c._id.slice('commune:'.length), c.name]));
+  if (!map.has(deps.config.commune)) map.set(deps.config.commune, deps.config.commune);
+  return [...map.entries()].sort((a, b) => a[1].localeCompare(b[1], 'fr'));
+}

@@ -1,0 +1,101 @@
+import { CSRF_FIELD, type Session } from '../auth/index.js';
+import { html, type SafeHtml, type Value } from './html.js';
+
+interface NavItem {
+  href: string;
+  label: string;
+  technician?: boolean;
+}
+
+const NAV: NavItem[] = [
+  { href: '/admin', label: 'Accueil' },
+  { href: '/admin/events', label: 'Événements' },
+  { href: '/admin/members', label: 'Membres' },
+  { href: '/admin/messages', label: 'Messages' },
+  { href: '/admin/consultations', label: 'Consultations' },
+  { href: '/admin/indicators', label: 'Indicateurs' },
+  { href: '/admin/health', label: 'Santé', technician: true },
+  { href: '/admin/sync', label: 'Synchronisation', technician: true },
+  { href: '/admin/packs', label: 'Contenus', technician: true },
+  { href: '/admin/accounts', label: 'Comptes', technician: true },
+  { href: '/admin/audit', label: 'Journal', technician: true },
+];
+
+/** The hidden field every form of a session carries. */
+export function csrfField(session: Session): SafeHtml {
+  return html`<input type="hidden" name="${CSRF_FIELD}" value="${session.csrf}">`;
+}
+
+/** A one-button form (mark forwarded, close, remove…): POST with the CSRF token. */
+export function actionButton(session: Session, action: string, label: string, fields: Record<string, string> = {}, cls = ''): SafeHtml {
+  return html`<form method="post" action="${action}" class="inline">${csrfField(session)}${Object.entries(fields).map(
+    ([k, v]) => html`<input type="hidden" name="${k}" value="${v}">`,
+  )}<button type="submit" class="${cls}">${label}</button></form>`;
+}
+
+export interface PageOptions {
+  title: string;
+  session: Session | null;
+  spaceName: string;
+  body: Value;
+  /** Pages that follow live figures reload themselves (no JavaScript). */
+  refreshSeconds?: number;
+}
+
+/** The console's page: header, navigation for the role, the message left by the last action, the body. */
+export function page(o: PageOptions): SafeHtml {
+  const s = o.session;
+  const flash = s?.flash;
+  if (s) s.flash = undefined;
+  return html`<!doctype html>
+<html lang="fr">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex">
+${o.refreshSeconds ? html`<meta http-equiv="refresh" content="${o.refreshSeconds}">` : ''}
+<title>${o.title} — console — ${o.spaceName}</title>
+<link rel="stylesheet" href="/admin/static/admin.css">
+</head>
+<body>
+<header class="top">
+  <div class="brand">${o.spaceName} · console</div>
+  ${s
+    ? html`<nav aria-label="Console"><ul>${NAV.filter((n) => !n.technician || s.role === 'technician').map(
+        (n) => html`<li><a href="${n.href}">${n.label}</a></li>`,
+      )}</ul></nav>
+  <div class="who">${s.username} (${s.role === 'technician' ? 'technicien' : 'animateur·rice'}) ${actionButton(s, '/admin/logout', 'Se déconnecter')}</div>`
+    : ''}
+</header>
+<main>
+${flash ? html`<p class="flash" role="status">${flash}</p>` : ''}
+<h1>${o.title}</h1>
+${o.body}
+</main>
+</body>
+</html>`;
+}
+
+/** A labelled select of values, with one chosen. */
+export function select(name: string, options: readonly (readonly [string, string])[], chosen: string | undefined, extra: { required?: boolean; id?: string } = {}): SafeHtml {
+  return html`<select name="${name}" id="${extra.id ?? name}" ${extra.required ? html`required` : ''}>${options.map(
+    ([v, label]) => html`<option value="${v}" ${v === chosen ? html`selected` : ''}>${label}</option>`,
+  )}</select>`;
+}
+
+export const SEX_OPTIONS = [
+  ['F', 'Femme'],
+  ['M', 'Homme'],
+] as const;
+
+export const SEX_LABEL: Record<string, string> = { F: 'femme', M: 'homme', unknown: 'inconnu' };
+export const ageLabel = (a: string): string => (a === 'unknown' ? 'âge inconnu' : `${a} ans`);
+
+/** A date and time for people in Mali (UTC), e.g. "22/11/2026 09:00". */
+export function when(iso: string | undefined): string {
+  if (!iso) return '';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${p(d.getUTCDate())}/${p(d.getUTCMonth() + 1)}/${d.getUTCFullYear()} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}`;
+}

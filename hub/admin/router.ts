@@ -1,0 +1,80 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import express, { Router, type RequestHandler } from 'express';
+import multer from 'multer';
+import { AppError } from '../../content/index.js';
+import { Lockout, SessionStore, UserStore, csrfProtection, loadSession, requireRole, sessionOf } from '../auth/index.js';
+import { AuditLog } from '../audit/index.js';
+import { projectRoot } from '../config/index.js';
+import type { HubDeps } from '../deps.js';
+import { ADMIN_ROUTES } from './routes/index.js';
+import type { AdminRoute, AdminServices } from './route-table.js';
+
+/** The console's services, from the hub's config: accounts, sessions, lockout, audit log. */
+export function adminServices(deps: HubDeps): AdminServices {
+  const a = deps.config.admin;
+  return {
+    deps,
+    users: new UserStore(deps.config.dataDir),
+    sessions: new SessionStore({ idleMs: a.sessionIdleMinutes * 60_000, absoluteMs: a.sessionMaxHours * 3_600_000 }),
+    lockout: new Lockout({ maxPerAccount: a.lockoutAttempts, maxPerIp: a.lockoutIpAttempts, lockMs: a.lockoutMinutes * 60_000 }),
+    audit: new AuditLog(deps.config.dataDir),
+  };
+}
+
+function bodyParser(route: AdminRoute, deps: HubDeps): RequestHandler {
+  if (route.body === 'multipart') {
+    const dir = join(deps.config.dataDir, 'uploads');
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const upload = multer({ dest: dir, limits: { fileSize: deps.config.admin.uploadMaxMB * 1024 * 1024, files: 1, fields: 10 } }).single('file');
+    return function multipartBody(req, res, next) {
+      upload(req, res, (err: unknown) => {
+        if ((err as { code?: string } | undefined)?.code === 'LIMIT_FILE_SIZE') {
+          return next(new AppError(413, 'upload-too-large', `the file is larger than ${deps.config.admin.uploadMaxMB} MB; carry it by USB with "espace content import"`));
+        }
+        next(err);
+      });
+    };
+  }
+  return express.urlencoded({ extended: false, limit: '256kb', parameterLimit: 200 });
+}
+
+/**
+ * The facilitator and technician console under /admin: every route from the route table,
+ * each behind requireRole (its roles), a body parser and the CSRF check for POSTs; every
+ * change is written to the audit log before it is acknowledged.
+ */
+export function adminRouter(deps: HubDeps, services: AdminServices = adminServices(deps)): Router {
+  const router = Router();
+  const s = services;
+  router.use('/admin/static', express.static(join(projectRoot(), 'hub/admin/static'), { maxAge: '1h', index: false }));
+  router.use('/admin', function noStore(_req, res, next) {
+    // Pages hold personal data: never kept by a browser or a proxy.
+    res.set('Cache-Control', 'no-store');
+    next();
+  });
+  for (const route of ADMIN_ROUTES) {
+    const chain: RequestHandler[] = [route.roles === 'public' ? loadSession(s.sessions) : requireRole(s.sessions, route.roles)];
+    if (route.method === 'POST') {
+      chain.push(bodyParser(route, deps));
+      if (route.roles !== 'public') chain.push(csrfProtection(sessionOf));
+    }
+    chain.push(async function adminHandler(req, res) {
+      const result = await route.handle(s, req, res);
+      if (!result) return;
+      if ('page' in result) {
+        res.status(result.status ?? 200).type('html').send(result.page.value);
+        return;
+      }
+      const session = sessionOf(res);
+      if (route.action && session) {
+        await s.audit.append({ actor: session.username, role: session.role, action: route.action, target: result.audit?.target, detail: result.audit?.detail, ip: req.socket.remoteAddress });
+      }
+      if (result.flash && session) session.flash = result.flash;
+      res.redirect(303, result.redirect);
+    });
+    if (route.method === 'GET') router.get(route.path, ...chain);
+    else router.post(route.path, ...chain);
+  }
+  return router;
+}

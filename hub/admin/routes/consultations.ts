@@ -1,0 +1,190 @@
+import type { Request } from 'express';
+import { AppError, isAppError, parseContentDoc, type Consultation } from '../../../content/index.js';
+import { sessionOf, type Session } from '../../auth/index.js';
+import { tallyConsultation } from '../../indicators/index.js';
+import { breakdownTable } from '../breakdown-table.js';
+import { barChart } from '../charts.js';
+import { field, param, slugFrom } from '../form.js';
+import { html, type SafeHtml } from '../html.js';
+import { actionButton, csrfField, page, when } from '../layout.js';
+import { STAFF, type AdminRoute, type AdminServices } from '../route-table.js';
+
+type ConsultationDoc = Consultation & { _rev?: string };
+
+const isLocal = (s: AdminServices, id: string) => id.startsWith(`consultation:${s.deps.config.hubId}-`);
+const url = (id: string) => `/admin/consultations/${encodeURIComponent(id.slice('consultation:'.length))}`;
+
+function state(c: Consultation, now = Date.now()): 'upcoming' | 'open' | 'closed' {
+  if (now < Date.parse(c.opensAt)) return 'upcoming';
+  return now > Date.parse(c.closesAt) ? 'closed' : 'open';
+}
+const STATE_LABEL = { upcoming: 'à venir', open: 'ouverte', closed: 'fermée' } as const;
+
+async function load(s: AdminServices, req: Request): Promise<ConsultationDoc> {
+  const id = `consultation:${param(req, 'slug')}`;
+  const doc = await s.deps.catalog.maybe<ConsultationDoc>(id);
+  if (!doc || doc.type !== 'consultation') throw new AppError(404, 'consultation-not-found', `no consultation "${id.slice(0, 90)}" on this hub`);
+  return doc;
+}
+
+/**
+ * Consultations published by central run across many hubs, and central adds their votes up:
+ * closing one early on a single hub would skew the region's result, so they are read-only
+ * here and only consultations made on this hub are opened and closed from the console.
+ */
+function mustBeLocal(s: AdminServices, c: Consultation): void {
+  if (!isLocal(s, c._id)) throw new AppError(403, 'consultation-read-only', 'this consultation was published by central for several spaces; it opens and closes there');
+}
+
+async function save(s: AdminServices, doc: Record<string, unknown>): Promise<ConsultationDoc> {
+  const checked = parseContentDoc({ ...doc, updatedAt: new Date().toISOString() }, 'consultation') as ConsultationDoc;
+  await s.deps.dbs.content.put(checked as unknown as PouchDB.Core.PutDocument<Record<string, unknown>>);
+  return checked;
+}
+
+function newForm(session: Session, error?: string, typed: Record<string, string> = {}): SafeHtml {
+  return html`
+${error ? html`<p class="error" role="alert">${error}</p>` : ''}
+<form method="post" action="/admin/consultations" class="stack">
+  ${csrfField(session)}
+  <label for="question">Question (français)</label>
+  <input id="question" name="question" required maxlength="300" value="${typed.question ?? ''}">
+  <label for="options">Réponses possibles (une par ligne, 2 à 12)</label>
+  <textarea id="options" name="options" rows="4" required>${typed.options ?? ''}</textarea>
+  <label for="closesAt">Fermeture (date)</label>
+  <input id="closesAt" name="closesAt" type="date" required value="${typed.closesAt ?? ''}">
+  <label class="choice"><input type="checkbox" name="resultsPublic" value="yes"> Résultats visibles pendant la consultation</label>
+  <button type="submit">Ouvrir la consultation</button>
+</form>`;
+}
+
+export const consultationRoutes: AdminRoute[] = [
+  {
+    method: 'GET',
+    path: '/admin/consultations',
+    roles: STAFF,
+    async handle(s, _req, res) {
+      const session = sessionOf(res)!;
+      const all = (await s.deps.catalog.all<ConsultationDoc>('consultation')).sort((a, b) => b.opensAt.localeCompare(a.opensAt));
+      const body = html`
+<p><a class="button" href="/admin/consultations/new">Nouvelle consultation</a></p>
+<table class="list">
+<thead><tr><th>Question</th><th>État</th><th>Ouverture</th><th>Fermeture</th><th>Origine</th></tr></thead>
+<tbody>${all.map(
+        (c) => html`<tr><td><a href="${url(c._id)}">${c.question.fr}</a></td><td>${STATE_LABEL[state(c)]}</td><td>${when(c.opensAt)}</td><td>${when(c.closesAt)}</td><td>${isLocal(s, c._id) ? 'cet espace' : 'central'}</td></tr>`,
+      )}</tbody>
+</table>`;
+      return { page: page({ title: 'Consultations', session, spaceName: s.deps.config.spaceName, body }) };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/admin/consultations/new',
+    roles: STAFF,
+    async handle(s, _req, res) {
+      const session = sessionOf(res)!;
+      return { page: page({ title: 'Nouvelle consultation', session, spaceName: s.deps.config.spaceName, body: newForm(session) }) };
+    },
+  },
+  {
+    method: 'POST',
+    path: '/admin/consultations',
+    roles: STAFF,
+    action: 'consultation.create',
+    async handle(s, req, res) {
+      const session = sessionOf(res)!;
+      const hubId = s.deps.config.hubId;
+      const question = field(req, 'question');
+      const labels = field(req, 'options').split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+      const closes = field(req, 'closesAt');
+      const now = new Date().toISOString();
+      const doc = {
+        _id: `consultation:${hubId}-${slugFrom(question, 80 - hubId.length)}`,
+        type: 'consultation',
+        audience: { hubs: [hubId] },
+        question: { fr: question },
+        commune: s.deps.config.commune,
+        options: labels.map((label, i) => ({ id: `${slugFrom(label, 20).replace(/-[0-9a-z]+$/, '')}-${i + 1}`, label: { fr: label } })),
+        opensAt: now,
+        closesAt: /^\d{4}-\d{2}-\d{2}$/.test(closes) ? `${closes}T23:59:59Z` : closes,
+        resultsPublic: field(req, 'resultsPublic') === 'yes',
+      };
+      try {
+        const saved = await save(s, doc);
+        return { redirect: url(saved._id), flash: 'Consultation ouverte.', audit: { target: saved._id } };
+      } catch (e) {
+        if (!isAppError(e) || e.status !== 422) throw e;
+        const typed = { question, options: field(req, 'options'), closesAt: closes };
+        return { page: page({ title: 'Nouvelle consultation', session, spaceName: s.deps.config.spaceName, body: newForm(session, e.details, typed) }), status: 422 };
+      }
+    },
+  },
+  {
+    method: 'GET',
+    path: '/admin/consultations/:slug',
+    roles: STAFF,
+    example: { slug: 'priorites' },
+    async handle(s, req, res) {
+      const session = sessionOf(res)!;
+      const c = await load(s, req);
+      const prefix = `${s.deps.config.hubId}:response:`;
+      const votes = await s.deps.dbs.submissions.allDocs({ include_docs: true, startkey: prefix, endkey: `${prefix}\ufff0` });
+      const t = tallyConsultation(
+        c._id,
+        c.options.map((o) => o.id),
+        votes.rows.map((r) => r.doc as Record<string, unknown>),
+      );
+      const label = new Map(c.options.map((o) => [o.id, o.label.fr]));
+      const communes = Object.keys(t.byCommune).sort();
+      const st = state(c);
+      const body = html`
+<p class="meta">${STATE_LABEL[st]} · du ${when(c.opensAt)} au ${when(c.closesAt)} · ${t.total.total} vote(s) sur cet espace · ${isLocal(s, c._id) ? 'créée sur cet espace' : 'publiée par central (ouverture et fermeture décidées par central)'}</p>
+${isLocal(s, c._id)
+  ? st === 'closed'
+    ? html`<form method="post" action="${url(c._id)}/open" class="row">${csrfField(session)}<label for="closesAt">Rouvrir jusqu’au</label><input id="closesAt" name="closesAt" type="date" required><button type="submit">Rouvrir</button></form>`
+    : actionButton(session, `${url(c._id)}/close`, 'Fermer maintenant')
+  : ''}
+${barChart(`Votes par réponse : ${c.question.fr}`, t.options.map((o) => ({ label: label.get(o.id) ?? o.id, value: o.breakdown.total })))}
+${breakdownTable('Votes par réponse, sexe et tranche d’âge', [...t.options.map((o) => ({ label: label.get(o.id) ?? o.id, breakdown: o.breakdown })), { label: 'Total', breakdown: t.total }], 'Réponse')}
+<table class="figures">
+<caption>Votes par réponse et par commune</caption>
+<thead><tr><th scope="col">Réponse</th>${communes.map((k) => html`<th scope="col">${k === 'unknown' ? 'commune inconnue' : k}</th>`)}</tr></thead>
+<tbody>${t.options.map((o) => html`<tr><th scope="row">${label.get(o.id) ?? o.id}</th>${communes.map((k) => html`<td>${t.optionByCommune[o.id]?.[k] ?? 0}</td>`)}</tr>`)}</tbody>
+</table>`;
+      return { page: page({ title: c.question.fr, session, spaceName: s.deps.config.spaceName, body, refreshSeconds: st === 'open' ? 30 : undefined }) };
+    },
+  },
+  {
+    method: 'POST',
+    path: '/admin/consultations/:slug/close',
+    roles: STAFF,
+    action: 'consultation.close',
+    example: { slug: 'priorites' },
+    async handle(s, req) {
+      const c = await load(s, req);
+      mustBeLocal(s, c);
+      const now = Date.now();
+      const opensAt = Math.min(Date.parse(c.opensAt), now - 1000);
+      await save(s, { ...c, opensAt: new Date(opensAt).toISOString(), closesAt: new Date(now).toISOString() });
+      return { redirect: url(c._id), flash: 'Consultation fermée.', audit: { target: c._id } };
+    },
+  },
+  {
+    method: 'POST',
+    path: '/admin/consultations/:slug/open',
+    roles: STAFF,
+    action: 'consultation.open',
+    example: { slug: 'priorites' },
+    async handle(s, req) {
+      const c = await load(s, req);
+      mustBeLocal(s, c);
+      const until = field(req, 'closesAt');
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(until) || Date.parse(`${until}T23:59:59Z`) <= Date.now()) {
+        throw new AppError(422, 'bad-closing-date', 'choose a closing date in the future, like "2026-12-31"');
+      }
+      const now = new Date().toISOString();
+      await save(s, { ...c, opensAt: c.opensAt < now ? c.opensAt : now, closesAt: `${until}T23:59:59Z` });
+      return { redirect: url(c._id), flash: 'Consultation rouverte.', audit: { target: c._id } };
+    },
+  },
+];

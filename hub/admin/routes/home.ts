@@ -1,0 +1,33 @@
+import type { Event } from '../../../content/index.js';
+import { sessionOf } from '../../auth/index.js';
+import { html } from '../html.js';
+import { page, when } from '../layout.js';
+import { allMembers } from '../members.js';
+import { allMessages } from '../messages.js';
+import { STAFF, type AdminRoute } from '../route-table.js';
+
+export const homeRoutes: AdminRoute[] = [
+  {
+    method: 'GET',
+    path: '/admin',
+    roles: STAFF,
+    async handle(s, _req, res) {
+      const session = sessionOf(res)!;
+      const { dbs, config, catalog } = s.deps;
+      const [members, messages, events] = await Promise.all([allMembers(dbs.submissions, config.hubId), allMessages(dbs.submissions, config.hubId), catalog.all<Event>('event')]);
+      const today = new Date().toISOString().slice(0, 10);
+      const soon = events.filter((e) => e.startsAt.slice(0, 10) >= today).sort((a, b) => a.startsAt.localeCompare(b.startsAt)).slice(0, 5);
+      const body = html`
+<ul class="tiles">
+  <li><a href="/admin/members"><strong>${members.length}</strong> membres inscrits</a></li>
+  <li><a href="/admin/messages"><strong>${messages.filter((m) => (m.status ?? 'new') === 'new').length}</strong> nouveaux messages</a></li>
+  <li><a href="/admin/indicators"><strong>Indicateurs</strong> par sexe et par âge</a></li>
+</ul>
+<h2>Prochains événements</h2>
+${soon.length
+  ? html`<ul class="found">${soon.map((e) => html`<li><a href="/admin/events/${encodeURIComponent(e._id.slice(6))}">${when(e.startsAt)} — ${e.title.fr}</a></li>`)}</ul>`
+  : html`<p>Aucun événement à venir. <a href="/admin/events/new">En créer un</a>.</p>`}`;
+      return { page: page({ title: 'Console', session, spaceName: config.spaceName, body }) };
+    },
+  },
+];

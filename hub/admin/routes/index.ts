@@ -1,0 +1,21 @@
+import type { AdminRoute } from '../route-table.js';
+import { consultationRoutes } from './consultations.js';
+import { eventRoutes } from './events.js';
+import { homeRoutes } from './home.js';
+import { indicatorRoutes } from './indicators.js';
+import { memberRoutes } from './members.js';
+import { messageRoutes } from './messages.js';
+import { sessionRoutes } from './session.js';
+import { technicianRoutes } from './technician.js';
+
+/** Every console route with who may use it: the one table requireRole and the auth-matrix test read. */
+export const ADMIN_ROUTES: readonly AdminRoute[] = [
+  ...sessionRoutes,
+  ...homeRoutes,
+  ...eventRoutes,
+  ...memberRoutes,
+  ...messageRoutes,
+  ...consultationRoutes,
+  ...indicatorRoutes,
+  ...technicianRoutes,
+];

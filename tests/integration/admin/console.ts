@@ -1,0 +1,80 @@
+import { UserStore, type Role } from '../../../hub/auth/index.js';
+import { seedFixtures, startTestHub, type TestHub } from '../../support/index.js';
+
+export const HUB_ID = 'kayes-demo';
+export const PASSWORDS = { technician: 'tech-password-1', facilitator: 'facil-password-1' } as const;
+export const USERS = { technician: 'tech', facilitator: 'awa' } as const;
+
+/** A test hub with the fixture content and one account of each role. */
+export async function startConsoleHub(overrides: Record<string, unknown> = {}): Promise<TestHub> {
+  const hub = await startTestHub({ hubId: HUB_ID, ...overrides });
+  await seedFixtures(hub);
+  const users = new UserStore(hub.dataDir);
+  for (const role of ['technician', 'facilitator'] as const) await users.add(USERS[role], role, PASSWORDS[role]);
+  return hub;
+}
+
+/** A logged-in browser-like client: keeps the session cookie and the session's CSRF token. */
+export interface Client {
+  cookie: string;
+  csrf: string;
+  get(path: string): Promise<Response>;
+  /** POSTs a form with the session's CSRF token (unless `csrf: null`). */
+  post(path: string, form?: Record<string, string>, opts?: { csrf?: string | null }): Promise<Response>;
+  /** POSTs multipart/form-data (file uploads) with the session's CSRF token. */
+  upload(path: string, file?: { name: string; bytes: Uint8Array<ArrayBuffer> }): Promise<Response>;
+}
+
+function cookieFrom(res: Response, name: string): string | undefined {
+  for (const c of res.headers.getSetCookie()) {
+    const m = new RegExp(`^${name}=([^;]*)`).exec(c);
+    if (m) return m[1];
+  }
+  return undefined;
+}
+
+export function csrfIn(page: string): string {
+  const m = /name="_csrf" value="([^"]+)"/.exec(page);
+  if (!m) throw new Error('no CSRF field in the page');
+  return m[1]!;
+}
+
+export function client(base: string, cookie = '', csrf = ''): Client {
+  const c: Client = {
+    cookie,
+    csrf,
+    get: (path) => fetch(base + path, { redirect: 'manual', headers: c.cookie ? { cookie: c.cookie } : {} }),
+    post: (path, form = {}, opts = {}) => {
+      const token = opts.csrf === undefined ? c.csrf : opts.csrf;
+      const body = new URLSearchParams({ ...(token !== null ? { _csrf: token } : {}), ...form });
+      return fetch(base + path, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', ...(c.cookie ? { cookie: c.cookie } : {}) }, body });
+    },
+    upload: (path, file) => {
+      const body = new FormData();
+      body.set('_csrf', c.csrf);
+      if (file) body.set('file', new Blob([file.bytes]), file.name);
+      return fetch(base + path, { method: 'POST', redirect: 'manual', headers: c.cookie ? { cookie: c.cookie } : {}, body });
+    },
+  };
+  return c;
+}
+
+/** The login form's POST, with its own token and cookie, as a browser sends it. */
+export async function attemptLogin(base: string, username: string, password: string): Promise<Response> {
+  const form = await fetch(`${base}/admin/login`, { redirect: 'manual' });
+  const token = cookieFrom(form, 'espace_login_csrf')!;
+  const body = new URLSearchParams({ _csrf: csrfIn(await form.text()), username, password, next: '/admin' });
+  return fetch(`${base}/admin/login`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: `espace_login_csrf=${token}` }, body });
+}
+
+export async function login(base: string, role: Role): Promise<Client> {
+  const res = await attemptLogin(base, USERS[role], PASSWORDS[role]);
+  if (res.status !== 303) throw new Error(`login as ${role} failed: ${res.status} ${await res.text()}`);
+  const session = cookieFrom(res, 'espace_session')!;
+  const c = client(base, `espace_session=${session}`);
+  const home = await c.get('/admin');
+  c.csrf = csrfIn(await home.text());
+  return c;
+}
+
+export { cookieFrom };
