@@ -25,6 +25,7 @@ const ENV_MAP: Record<string, { path: string[]; kind: 'string' | 'number' | 'boo
   ESPACE_CENTRAL_PASSWORD: { path: ['central', 'password'], kind: 'string' },
   ESPACE_SYNC_ENABLED: { path: ['sync', 'enabled'], kind: 'boolean' },
   ESPACE_SYNC_BUDGET_MB: { path: ['sync', 'dailyBudgetMB'], kind: 'number' },
+  ESPACE_SUBMISSIONS_PER_MINUTE: { path: ['limits', 'submissionsPerMinute'], kind: 'number' },
   ESPACE_KIOSK_HUB_URL: { path: ['kiosk', 'hubUrl'], kind: 'string' },
   ESPACE_KIOSK_IDLE_SECONDS: { path: ['kiosk', 'idleSeconds'], kind: 'number' },
   ESPACE_KIOSK_LOW_MEMORY: { path: ['kiosk', 'lowMemory'], kind: 'boolean' },

@@ -59,8 +59,17 @@ export interface HubProcess {
 }
 
 /** The real hub as a child process (`espace start`), for kill -9 tests. */
-export async function spawnHub(dataDir: string, env: Record<string, string> = {}): Promise<HubProcess> {
-  const child = spawn(process.execPath, [join(projectRoot(), 'dist/provisioning/cli.js'), 'start'], {
+export interface SpawnOptions {
+  /** Pi-like limits: pin to one CPU with taskset and cap the V8 heap. */
+  pin?: { cpu: number; heapMB: number };
+}
+
+export async function spawnHub(dataDir: string, env: Record<string, string> = {}, options: SpawnOptions = {}): Promise<HubProcess> {
+  const nodeArgs = [join(projectRoot(), 'dist/provisioning/cli.js'), 'start'];
+  const [cmd, args] = options.pin
+    ? ['taskset', ['-c', String(options.pin.cpu), process.execPath, `--max-old-space-size=${options.pin.heapMB}`, ...nodeArgs]]
+    : [process.execPath, nodeArgs];
+  const child = spawn(cmd, args, {
     env: {
       PATH: process.env.PATH ?? '',
       ESPACE_DATA_DIR: dataDir,
@@ -74,25 +83,28 @@ export async function spawnHub(dataDir: string, env: Record<string, string> = {}
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // `espace start` prints the addresses on stdout once listening, whatever the log level.
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4000);
+  });
   const port = await new Promise<number>((resolve, reject) => {
-    let buf = '';
-    const timer = setTimeout(() => reject(new Error(`hub did not start in 30 s: ${buf}`)), 30_000);
-    const onData = (chunk: Buffer) => {
-      buf += chunk.toString();
-      const m = /"port":(\d+)[^\n]*"msg":"hub listening"/.exec(buf);
+    let out = '';
+    const fail = (why: string) => {
+      clearTimeout(timer);
+      child.kill('SIGKILL');
+      reject(new Error(`${why}: ${stderr}`));
+    };
+    const timer = setTimeout(() => fail('hub did not start in 30 s'), 30_000);
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const m = /http:\/\/localhost:(\d+)/.exec(out);
       if (m) {
         clearTimeout(timer);
-        child.stderr!.off('data', onData);
-        child.stderr!.resume();
         resolve(Number(m[1]));
       }
-    };
-    child.stderr!.on('data', onData);
-    child.stdout!.resume();
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`hub exited with ${code} before listening: ${buf}`));
     });
+    child.once('exit', (code) => fail(`hub exited with ${code} before listening`));
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return {
