@@ -12,6 +12,7 @@ import { SubmissionService } from './submissions/index.js';
 import { hubVersion } from './version.js';
 import { SyncEngine } from './sync/index.js';
 import { advertiseHub } from './mdns/index.js';
+import { HeartbeatWriter } from './fleet/index.js';
 
 export interface RunningHub {
   deps: HubDeps;
@@ -56,6 +57,12 @@ export async function startHub(config: Config, log: Logger): Promise<RunningHub>
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   log.info({ port, ms: Date.now() - started }, 'hub listening');
   const mdns = advertiseHub(config, port, { id: config.hubId, name: config.spaceName, version: deps.version, status: 'ok' }, log.child({ room: 'mdns' }));
+  const heartbeat = new HeartbeatWriter({
+    config, dbs, version: deps.version, log: log.child({ room: 'fleet' }),
+    lastSync: () => deps.sync?.status().classes.push.lastSuccess ?? null,
+    onWrite: (hb) => mdns?.update({ lastSync: hb.lastSync ?? '' }),
+  });
+  heartbeat.start();
   if (config.sync.enabled && deps.sync.configured()) deps.sync.start();
 
   let closing: Promise<void> | undefined;
@@ -67,6 +74,7 @@ export async function startHub(config: Config, log: Logger): Promise<RunningHub>
         server.closeAllConnections();
       });
       await deps.sync?.stop();
+      await heartbeat.stop();
       catalog.unwatch();
       await search.whenReady().catch(() => undefined);
       await closeDatabases(dbs);

@@ -11,6 +11,7 @@ import { registerDoctor } from './commands/doctor.js';
 import { registerContent } from './commands/content.js';
 import { registerKiosk } from './commands/kiosk.js';
 import { registerDiscover } from './commands/discover.js';
+import { registerFleet } from './commands/fleet.js';
 
 /**
  * The one `espace` command line. Each command lives in commands/<name>.ts and registers
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerContent(program);
   registerKiosk(program);
   registerDiscover(program);
+  registerFleet(program);
   return program;
 }
 

@@ -1,0 +1,2 @@
+/** The fleet room: this hub's heartbeat, pushed to central for `espace fleet`. */
+export { HeartbeatWriter, type HeartbeatOptions } from './heartbeat.js';
