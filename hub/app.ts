@@ -9,6 +9,8 @@ import { replicationRouter } from './http/replication.js';
 import { searchRouter } from './http/search.js';
 import { submissionsRouter } from './http/submissions.js';
 import { syncRouter } from './sync/index.js';
+import { captiveRouter } from './captive/index.js';
+import { portalRouter } from './portal/index.js';
 import { adminRouter } from './admin/index.js';
 
 /**
@@ -44,6 +46,8 @@ export function createApp(deps: HubDeps): Express {
       crossOriginEmbedderPolicy: false,
     }),
   );
+  // Captive probes and unknown hosts first: they must be answered whatever the path's owner.
+  app.use(captiveRouter(deps));
   app.use(healthRouter(deps));
   app.use(mediaRouter(deps));
   app.use(contentRouter(deps));
@@ -52,6 +56,7 @@ export function createApp(deps: HubDeps): Express {
   app.use(replicationRouter(deps));
   app.use(syncRouter(deps.sync));
   app.use(adminRouter(deps));
+  app.use(portalRouter(deps));
   app.use(notFound());
   app.use(errorHandler(deps.log));
   return app;

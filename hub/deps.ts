@@ -5,6 +5,7 @@ import type { SearchIndex } from './search/index.js';
 import type { SubmissionService } from './submissions/index.js';
 import type { Databases, MediaStore } from './storage/index.js';
 import type { SyncEngine } from './sync/index.js';
+import type { UsageCounter } from './usage/index.js';
 
 /** What the hub's routers and services are built from; made once in main (or a test). */
 export interface HubDeps {
@@ -15,6 +16,8 @@ export interface HubDeps {
   catalog: Catalog;
   search: SearchIndex;
   submissions: SubmissionService;
+  /** Anonymous daily counts of visits and page views, flushed to the submissions db. */
+  usage: UsageCounter;
   /** The sync with central; always built (it reports "not configured"), scheduled only when sync.enabled. */
   sync?: SyncEngine;
   version: string;

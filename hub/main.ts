@@ -11,8 +11,8 @@ import { closeDatabases, MediaStore, openDatabases } from './storage/index.js';
 import { SubmissionService } from './submissions/index.js';
 import { hubVersion } from './version.js';
 import { SyncEngine } from './sync/index.js';
+import { UsageCounter } from './usage/index.js';
 import { advertiseHub } from './mdns/index.js';
-import { HeartbeatWriter } from './fleet/index.js';
 
 export interface RunningHub {
   deps: HubDeps;
@@ -37,7 +37,8 @@ export async function startHub(config: Config, log: Logger): Promise<RunningHub>
   const catalog = new Catalog(dbs.content);
   const search = new SearchIndex();
   const submissions = new SubmissionService(dbs.submissions, catalog);
-  const deps: HubDeps = { config, log, dbs, media, catalog, search, submissions, version: hubVersion(), startedAt: new Date(started).toISOString() };
+  const usage = new UsageCounter(dbs.submissions, config.hubId, log.child({ room: 'usage' }));
+  const deps: HubDeps = { config, log, dbs, media, catalog, search, submissions, usage, version: hubVersion(), startedAt: new Date(started).toISOString() };
   deps.sync = await SyncEngine.create({ config, dbs, media, log: log.child({ room: 'sync' }), version: deps.version });
 
   const app = createApp(deps);
@@ -57,13 +58,8 @@ export async function startHub(config: Config, log: Logger): Promise<RunningHub>
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   log.info({ port, ms: Date.now() - started }, 'hub listening');
   const mdns = advertiseHub(config, port, { id: config.hubId, name: config.spaceName, version: deps.version, status: 'ok' }, log.child({ room: 'mdns' }));
-  const heartbeat = new HeartbeatWriter({
-    config, dbs, version: deps.version, log: log.child({ room: 'fleet' }),
-    lastSync: () => deps.sync?.status().classes.push.lastSuccess ?? null,
-    onWrite: (hb) => mdns?.update({ lastSync: hb.lastSync ?? '' }),
-  });
-  heartbeat.start();
   if (config.sync.enabled && deps.sync.configured()) deps.sync.start();
+  usage.start();
 
   let closing: Promise<void> | undefined;
   const close = () => {
@@ -74,7 +70,7 @@ export async function startHub(config: Config, log: Logger): Promise<RunningHub>
         server.closeAllConnections();
       });
       await deps.sync?.stop();
-      await heartbeat.stop();
+      await usage.stop();
       catalog.unwatch();
       await search.whenReady().catch(() => undefined);
       await closeDatabases(dbs);

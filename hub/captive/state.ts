@@ -1,0 +1,58 @@
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+/** About a DHCP lease: a phone that comes back the next day sees the welcome page again. */
+export const ADMITTED_FOR_MS = 12 * 60 * 60 * 1000;
+
+/**
+ * Which phones (by IP, i.e. their DHCP lease) have tapped *Entrer*. In memory with an expiry,
+ * saved to a small file so a hub restart does not send every phone back to the sign-in sheet.
+ */
+export class CaptiveState {
+  private readonly admitted = new Map<string, number>();
+  private saveTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly file: string,
+    private readonly ttlMs = ADMITTED_FOR_MS,
+    private readonly now: () => number = Date.now,
+  ) {
+    try {
+      const saved = JSON.parse(readFileSync(file, 'utf8')) as Record<string, number>;
+      for (const [ip, until] of Object.entries(saved)) if (typeof until === 'number' && until > this.now()) this.admitted.set(ip, until);
+    } catch {
+      // No file yet, or a torn one after a power cut: start with nobody admitted.
+    }
+  }
+
+  admit(ip: string): void {
+    this.admitted.set(ip, this.now() + this.ttlMs);
+    this.scheduleSave();
+  }
+
+  isAdmitted(ip: string): boolean {
+    const until = this.admitted.get(ip);
+    if (until === undefined) return false;
+    if (until > this.now()) return true;
+    this.admitted.delete(ip);
+    return false;
+  }
+
+  /** Writes at most once a second (a crowd arriving at once costs one write). */
+  private scheduleSave(): void {
+    if (this.saveTimer) return;
+    this.saveTimer = setTimeout(() => this.saveNow(), 1000);
+    this.saveTimer.unref();
+  }
+
+  saveNow(): void {
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.saveTimer = undefined;
+    const now = this.now();
+    const live = Object.fromEntries([...this.admitted].filter(([, until]) => until > now));
+    mkdirSync(dirname(this.file), { recursive: true });
+    // Write then rename: the file is either the old or the new list, never half of one.
+    writeFileSync(`${this.file}.tmp`, JSON.stringify(live));
+    renameSync(`${this.file}.tmp`, this.file);
+  }
+}

@@ -1,0 +1,85 @@
+import { pickText, type Audio, type Language, type Text } from '../../content/index.js';
+import type { PageContext } from './context.js';
+import { html, type Html } from './html.js';
+import { LANGUAGE_NAMES } from './i18n.js';
+
+export function icon(ctx: PageContext, name: string, cls = 'i'): Html {
+  return html`<svg class="${cls}" aria-hidden="true" focusable="false"><use href="${ctx.assets.url('icons.svg')}#${name}"></use></svg>`;
+}
+
+/** The visible mark on anything shown in French because the visitor's language is missing. */
+export function inFrench(ctx: PageContext): Html {
+  return html`<span class="fb" lang="${ctx.lang}">${ctx.t('common.inFrench')}</span>`;
+}
+
+/** A content text in the visitor's language, or in French with the mark. */
+export function text(ctx: PageContext, t: Text | undefined): Html {
+  if (!t) return html``;
+  const picked = pickText(t, ctx.lang);
+  if (picked.lang === ctx.lang) return html`${picked.value}`;
+  return html`<span lang="fr">${picked.value}</span> ${inFrench(ctx)}`;
+}
+
+/** Plain string of a content text (for attributes, titles). */
+export function plain(ctx: PageContext, t: Text | undefined): string {
+  return t ? pickText(t, ctx.lang).value : '';
+}
+
+function playLink(ctx: PageContext, url: string, label: string, recordedIn: Language): Html {
+  const missing = recordedIn !== ctx.lang;
+  return html`<a class="play" href="${url}" data-play role="button" aria-label="${ctx.t('common.listenTo', { label })}">${icon(ctx, 'play')}${
+    missing ? html`<span class="fb" title="${ctx.t('common.noRecording', { language: LANGUAGE_NAMES[ctx.lang] })}">${ctx.t('common.inFrench')}</span>` : ''
+  }</a>`;
+}
+
+/** ▶ for a content recording in the visitor's language, else the French one (saying so). */
+export function play(ctx: PageContext, audio: Audio | undefined, label: string): Html {
+  if (!audio) return html``;
+  const own = audio[ctx.lang];
+  if (own) return playLink(ctx, `/media/${own}`, label, ctx.lang);
+  if (audio.fr) return playLink(ctx, `/media/${audio.fr}`, label, 'fr');
+  return html``;
+}
+
+/** ▶ for an interface sentence (section names, the welcome, the consent), recorded per language. */
+export function voice(ctx: PageContext, key: string): Html {
+  const label = ctx.t(key);
+  for (const lang of [ctx.lang, 'fr'] as const) {
+    const name = `voice/${lang}/${key}.opus`;
+    if (ctx.assets.has(name)) return playLink(ctx, ctx.assets.url(name), label, lang);
+  }
+  return html``;
+}
+
+/** A section title with its icon and its ▶. */
+export function heading(ctx: PageContext, key: string, iconName: string, level: 1 | 2 = 1): Html {
+  const inner = html`${icon(ctx, iconName, 'i hi')}<span>${ctx.t(key)}</span>`;
+  return level === 1 ? html`<div class="heading"><h1>${inner}</h1>${voice(ctx, key)}</div>` : html`<div class="heading"><h2>${inner}</h2>${voice(ctx, key)}</div>`;
+}
+
+export function sampleMark(ctx: PageContext, sample: boolean | undefined): Html {
+  return sample ? html`<span class="tag warn">${icon(ctx, 'info', 'i sm')}${ctx.t('common.sample')}</span>` : html``;
+}
+
+/** A notice with an icon and words, never colour alone. */
+export function notice(ctx: PageContext, kind: 'ok' | 'warn' | 'err' | 'info', body: Html | string, id?: string): Html {
+  const iconName = kind === 'ok' ? 'check' : kind === 'err' ? 'alert' : 'info';
+  return html`<div class="notice ${kind}" role="${kind === 'err' ? 'alert' : 'status'}"${id ? html` id="${id}"` : ''}>${icon(ctx, iconName)}<div>${body}</div></div>`;
+}
+
+export function slugOf(id: string): string {
+  return id.slice(id.indexOf(':') + 1);
+}
+
+/** A horizontal bar as SVG attributes (the CSP allows no inline styles); the figure is always written beside it. */
+export function bar(percent: number, cls = ''): Html {
+  const w = Math.max(0, Math.min(100, Math.round(percent * 10) / 10));
+  return html`<svg class="bar ${cls}" viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true" focusable="false"><rect class="bg" width="100" height="10"></rect><rect class="fg" width="${w}" height="10"></rect></svg>`;
+}
+
+/** A content doc's own icon: a name from our sprite, or an emoji the author chose. */
+export function contentIcon(ctx: PageContext, value: string | undefined, fallback: string, cls = 'i md'): Html {
+  if (!value) return icon(ctx, fallback, cls);
+  if (/^[a-z][a-z0-9-]*$/.test(value)) return icon(ctx, value, cls);
+  return html`<span class="emoji ${cls}" aria-hidden="true">${value}</span>`;
+}

@@ -1,0 +1,7 @@
+/** The portal room: the visitor's pages for phones and the kiosk screen. */
+export { portalRouter, type PortalOptions } from './router.js';
+export { StaticAssets } from './assets.js';
+export { Messages, loadCatalogs, LANGUAGE_NAMES } from './i18n.js';
+export { html, raw, escapeHtml, Html } from './html.js';
+export { wifiPayload, escapeWifi } from './qr.js';
+export { submissionState, type SubmissionState } from './status.js';

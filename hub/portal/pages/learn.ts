@@ -1,0 +1,191 @@
+import type { Router } from 'express';
+import { AppError, pickText, type Course, type Lesson, type Language, type LessonBlock, type Quiz } from '../../../content/index.js';
+import { contentIcon, heading, icon, inFrench, notice, play, plain, sampleMark, slugOf, text } from '../components.js';
+import type { PageContext } from '../context.js';
+import { html, type Html } from '../html.js';
+import { page } from '../layout.js';
+import { markdown } from '../markdown.js';
+import type { Portal } from '../portal.js';
+import { deviceId } from '../request.js';
+import { keepButton } from './keep.js';
+
+const CATEGORY_ICON: Record<string, string> = {
+  gouvernance: 'town',
+  leadership: 'star',
+  plaidoyer: 'megaphone',
+  alphabetisation: 'pen',
+  numerique: 'phone',
+  citoyennete: 'participate',
+};
+
+async function courseBySlug(portal: Portal, slug: string): Promise<Course> {
+  const c = await portal.deps.catalog.get<Course>(`course:${slug}`);
+  if (c.type !== 'course') throw new AppError(404, 'content-not-found', 'no such course');
+  return c;
+}
+
+async function lessonsOf(portal: Portal, course: Course): Promise<Lesson[]> {
+  const docs = await Promise.all(course.lessons.map((id) => portal.deps.catalog.maybe<Lesson>(id)));
+  return docs.filter((l): l is Lesson => l !== null);
+}
+
+function block(ctx: PageContext, b: LessonBlock): Html {
+  switch (b.kind) {
+    case 'text': {
+      const p = pickText(b.body, ctx.lang);
+      return p.lang === ctx.lang ? html`<div class="body">${markdown(p.value)}</div>` : html`<div class="body" lang="fr">${markdown(p.value)}<p>${inFrench(ctx)}</p></div>`;
+    }
+    case 'audio':
+      return html`<figure class="media audio">${icon(ctx, 'listen', 'i md')}<audio controls preload="none" src="/media/${b.media}"></audio>${b.caption ? html`<figcaption>${text(ctx, b.caption)}</figcaption>` : ''}${
+        b.lang && b.lang !== ctx.lang ? inFrench(ctx) : ''
+      }</figure>`;
+    case 'video':
+      return html`<figure class="media"><video controls preload="none" src="/media/${b.media}"${b.poster ? html` poster="/media/${b.poster}"` : ''}></video>${b.caption ? html`<figcaption>${text(ctx, b.caption)}</figcaption>` : ''}</figure>`;
+    case 'image':
+      return html`<figure class="media"><img src="/media/${b.media}" alt="${plain(ctx, b.alt)}" loading="lazy"></figure>`;
+    case 'quiz':
+      return html`<p><a class="btn" href="/apprendre/quiz/${slugOf(b.quiz)}">${icon(ctx, 'quiz')}<span>${ctx.t('learn.quiz')}</span></a></p>`;
+  }
+}
+
+/**
+ * A lesson may carry one narration per language: keep the visitor's, or else the French one
+ * (marked as such), never several.
+ */
+export function blocksFor(blocks: LessonBlock[], lang: Language): LessonBlock[] {
+  const audio = blocks.filter((b) => b.kind === 'audio' && b.lang);
+  if (audio.length === 0) return blocks;
+  const keep: Language = audio.some((b) => b.kind === 'audio' && b.lang === lang) ? lang : 'fr';
+  return blocks.filter((b) => b.kind !== 'audio' || !b.lang || b.lang === keep);
+}
+
+function quizPage(ctx: PageContext, quiz: Quiz, answers?: Record<string, string>): Html {
+  const checked = answers !== undefined;
+  let correct = 0;
+  const questions = quiz.questions.map((q, qi) => {
+    const chosen = answers?.[`q${qi}`];
+    const right = q.choices.findIndex((c) => c.correct);
+    const ok = chosen !== undefined && q.choices[Number(chosen)]?.correct === true;
+    if (ok) correct += 1;
+    return html`<fieldset class="question" data-question>
+  <legend><span class="qn">${qi + 1}</span> ${text(ctx, q.prompt)}</legend>${play(ctx, q.audio, plain(ctx, q.prompt))}
+  <div class="choices">${q.choices.map(
+    (c, ci) => html`<div class="choice"><label><input type="radio" name="q${qi}" value="${ci}"${chosen === String(ci) ? html` checked` : ''}${c.correct ? html` data-ok` : ''} required><span>${text(ctx, c.label)}</span></label>${play(ctx, c.audio, plain(ctx, c.label))}</div>`,
+  )}</div>
+  <div class="feedback" data-feedback aria-live="polite" data-yes="${ctx.t('learn.correct')}" data-no="${ctx.t('learn.wrong')}" data-answer="${ctx.t('learn.rightAnswer', { answer: plain(ctx, q.choices[right]?.label) })}">${
+    checked
+      ? ok
+        ? notice(ctx, 'ok', ctx.t('learn.correct'))
+        : notice(ctx, 'warn', html`${ctx.t('learn.wrong')} ${ctx.t('learn.rightAnswer', { answer: plain(ctx, q.choices[right]?.label) })}`)
+      : ''
+  }${checked && q.explanation ? html`<p class="explain">${text(ctx, q.explanation)}</p>` : ''}</div>
+</fieldset>`;
+  });
+  return html`${checked ? notice(ctx, correct === quiz.questions.length ? 'ok' : 'info', ctx.t('learn.score', { correct, total: quiz.questions.length }), 'score') : html`<p>${ctx.t('learn.quizIntro')}</p>`}
+<form method="post" class="quiz" data-quiz>${questions}
+<p><button class="btn" type="submit">${icon(ctx, 'check')}<span>${ctx.t('learn.quizCheck')}</span></button></p>
+</form>`;
+}
+
+export function learnRoutes(router: Router, portal: Portal): void {
+  const { catalog } = portal.deps;
+
+  router.get('/apprendre', async function courses(req, res) {
+    const ctx = portal.ctx(req);
+    const all = (await catalog.all<Course>('course')).sort((a, b) => (a.order ?? 99) - (b.order ?? 99));
+    const body = html`${heading(ctx, 'nav.learn', 'learn')}
+<p class="lead">${ctx.t('learn.intro')}</p>
+<ul class="cards">${all.map(
+      (c) => html`<li class="card course" data-course="${c._id}" data-lessons="${c.lessons.join(' ')}">
+  <a class="rowlink" href="/apprendre/${slugOf(c._id)}">${c.cover ? html`<img class="thumb" src="/media/${c.cover}" alt="" loading="lazy">` : contentIcon(ctx, c.icon, CATEGORY_ICON[c.category] ?? 'learn', 'i lg')}
+  <span class="grow"><b>${text(ctx, c.title)}</b><small>${ctx.t(`category.${c.category}`)} · ${ctx.t('learn.lessons', { count: c.lessons.length })}${c.durationMinutes ? html` · ${ctx.t('learn.minutes', { count: c.durationMinutes })}` : ''}</small>
+  <span class="progress" data-progress hidden></span></span>${icon(ctx, 'chevron', 'i sm')}</a>${play(ctx, c.titleAudio, plain(ctx, c.title))}
+</li>`,
+    )}</ul>`;
+    portal.send(res, page(ctx, { title: ctx.t('learn.title'), body }));
+  });
+
+  // Before /apprendre/:course/:n so that "quiz" is never taken for a course.
+  router.get('/apprendre/quiz/:slug', async function quiz(req, res) {
+    const ctx = portal.ctx(req);
+    const q = await catalog.get<Quiz>(`quiz:${req.params.slug}`);
+    const back = q.course ? `/apprendre/${slugOf(q.course)}` : '/apprendre';
+    const body = html`<p><a class="back" href="${back}">${icon(ctx, 'back', 'i sm')}${ctx.t('common.back')}</a></p>
+<div class="heading"><h1>${icon(ctx, 'quiz', 'i hi')}<span>${text(ctx, q.title)}</span></h1></div>${quizPage(ctx, q)}`;
+    portal.send(res, page(ctx, { title: plain(ctx, q.title), body }));
+  });
+
+  router.post('/apprendre/quiz/:slug', async function checkQuiz(req, res) {
+    const ctx = portal.ctx(req);
+    const q = await catalog.get<Quiz>(`quiz:${req.params.slug}`);
+    const answers = (req.body ?? {}) as Record<string, string>;
+    const score = q.questions.filter((question, i) => question.choices[Number(answers[`q${i}`])]?.correct === true).length / q.questions.length;
+    if (q.course) {
+      await portal.deps.submissions.submit('completion', { course: q.course, score: Math.round(score * 100) / 100, deviceId: deviceId(req, res) }, { hubId: portal.deps.config.hubId });
+    }
+    const back = q.course ? `/apprendre/${slugOf(q.course)}` : '/apprendre';
+    const body = html`<p><a class="back" href="${back}">${icon(ctx, 'back', 'i sm')}${ctx.t('common.back')}</a></p>
+<div class="heading"><h1>${icon(ctx, 'quiz', 'i hi')}<span>${text(ctx, q.title)}</span></h1></div>${quizPage(ctx, q, answers)}`;
+    portal.send(res, page(ctx, { title: plain(ctx, q.title), body }));
+  });
+
+  router.get('/apprendre/lecon/:slug', async function lessonById(req, res) {
+    const lesson = await catalog.get<Lesson>(`lesson:${req.params.slug}`);
+    const course = await courseBySlug(portal, slugOf(lesson.course));
+    res.redirect(302, `/apprendre/${slugOf(course._id)}/${course.lessons.indexOf(lesson._id) + 1}`);
+  });
+
+  router.get('/apprendre/:slug', async function course(req, res) {
+    const ctx = portal.ctx(req);
+    const c = await courseBySlug(portal, req.params.slug);
+    const lessons = await lessonsOf(portal, c);
+    const slug = slugOf(c._id);
+    const body = html`<p><a class="back" href="/apprendre">${icon(ctx, 'back', 'i sm')}${ctx.t('nav.learn')}</a></p>
+<article class="course" data-course="${c._id}" data-lessons="${c.lessons.join(' ')}">
+<div class="heading"><h1>${contentIcon(ctx, c.icon, CATEGORY_ICON[c.category] ?? 'learn', 'i hi')}<span>${text(ctx, c.title)}</span></h1>${play(ctx, c.titleAudio, plain(ctx, c.title))}</div>
+${c.cover ? html`<img class="cover" src="/media/${c.cover}" alt="" loading="lazy">` : ''}
+<p class="lead">${text(ctx, c.summary)}</p>
+<p class="meta"><span class="tag">${ctx.t(`category.${c.category}`)}</span> ${sampleMark(ctx, c.sample)} <span class="progress" data-progress data-template="${ctx.t('learn.progress', { done: '{done}', total: '{total}' })}" hidden></span></p>
+${keepButton(ctx, `/hors-ligne/liste/course/${slug}`)}
+<ol class="lessons">${lessons.map(
+      (l, i) => html`<li class="card" data-lesson="${l._id}"><a class="rowlink" href="/apprendre/${slug}/${i + 1}"><span class="num" aria-hidden="true">${i + 1}</span><span class="grow"><small>${ctx.t('learn.lessonN', { n: i + 1 })}</small><b>${text(ctx, l.title)}</b></span><span class="done" data-done hidden>${icon(ctx, 'check', 'i sm')}${ctx.t('learn.done')}</span></a>${play(ctx, l.titleAudio, plain(ctx, l.title))}</li>`,
+    )}</ol>
+${c.quiz ? html`<p><a class="btn" href="/apprendre/quiz/${slugOf(c.quiz)}">${icon(ctx, 'quiz')}<span>${ctx.t('learn.quiz')}</span></a></p>` : ''}
+<p><a class="btn" href="/apprendre/${slug}/1">${icon(ctx, 'play')}<span>${ctx.t('learn.start')}</span></a></p>
+</article>`;
+    portal.send(res, page(ctx, { title: plain(ctx, c.title), body }));
+  });
+
+  router.get('/apprendre/:slug/:n', async function lesson(req, res) {
+    const ctx = portal.ctx(req);
+    const c = await courseBySlug(portal, req.params.slug);
+    const n = Number(req.params.n);
+    const id = Number.isInteger(n) ? c.lessons[n - 1] : undefined;
+    if (!id) throw new AppError(404, 'lesson-not-found', 'this course has no lesson with that number');
+    const l = await catalog.get<Lesson>(id);
+    const slug = slugOf(c._id);
+    const done = req.query.fini === '1';
+    const body = html`<p><a class="back" href="/apprendre/${slug}">${icon(ctx, 'back', 'i sm')}${text(ctx, c.title)}</a></p>
+<article class="lesson" data-course="${c._id}" data-lesson="${l._id}">
+<p class="meta">${ctx.t('learn.lessonN', { n })} / ${c.lessons.length}</p>
+<div class="heading"><h1>${text(ctx, l.title)}</h1>${play(ctx, l.titleAudio, plain(ctx, l.title))}</div>
+${blocksFor(l.blocks, ctx.lang).map((b) => block(ctx, b))}
+${done ? notice(ctx, 'ok', n >= c.lessons.length ? ctx.t('learn.courseDone') : ctx.t('learn.done')) : ''}
+<form method="post" action="/apprendre/${slug}/${n}/fini" class="finish">
+<button class="btn" type="submit">${icon(ctx, 'check')}<span>${n < c.lessons.length ? ctx.t('learn.next') : ctx.t('learn.finish')}</span></button>
+</form>
+</article>`;
+    portal.send(res, page(ctx, { title: plain(ctx, l.title), body }));
+  });
+
+  /** The lesson is done: an anonymous completion is counted and the visitor moves on. */
+  router.post('/apprendre/:slug/:n/fini', async function finish(req, res) {
+    const c = await courseBySlug(portal, req.params.slug);
+    const n = Number(req.params.n);
+    const id = Number.isInteger(n) ? c.lessons[n - 1] : undefined;
+    if (!id) throw new AppError(404, 'lesson-not-found', 'this course has no lesson with that number');
+    await portal.deps.submissions.submit('completion', { course: c._id, lesson: id, deviceId: deviceId(req, res) }, { hubId: portal.deps.config.hubId });
+    const slug = slugOf(c._id);
+    res.redirect(303, n < c.lessons.length ? `/apprendre/${slug}/${n + 1}` : `/apprendre/${slug}/${n}?fini=1`);
+  });
+}

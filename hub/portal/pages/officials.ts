@@ -1,0 +1,99 @@
+import type { Router } from 'express';
+import { AppError, isAppError, type Commune, type Official } from '../../../content/index.js';
+import { heading, icon, notice, sampleMark, slugOf, text } from '../components.js';
+import type { PageContext } from '../context.js';
+import { html, type Html } from '../html.js';
+import { page } from '../layout.js';
+import type { Portal } from '../portal.js';
+import { publicAnswers, type PublicAnswer } from './queries.js';
+
+const ROLE_ORDER = ['maire', 'president-conseil', 'adjoint', 'vice-president', 'conseiller'];
+
+export function roleOf(ctx: PageContext, o: Official): string {
+  return ctx.t(o.sex === 'F' ? `role.${o.role}.F` : `role.${o.role}`);
+}
+
+function portrait(ctx: PageContext, o: Official, cls = 'portrait'): Html {
+  return o.photo ? html`<img class="${cls}" src="/media/${o.photo}" alt="" loading="lazy">` : html`<span class="${cls} none">${icon(ctx, o.sex === 'F' ? 'woman' : 'man', 'i lg')}</span>`;
+}
+
+export function answerCard(ctx: PageContext, a: PublicAnswer, name: string): Html {
+  return html`<blockquote class="card answer">${icon(ctx, 'speech', 'i md')}<div><p>${a.answer}</p><footer>${ctx.t('officials.answerBy', { name })}${a.at ? html` · ${ctx.fmt.date(a.at)}` : ''}</footer></div></blockquote>`;
+}
+
+export function officialsRoutes(router: Router, portal: Portal): void {
+  const { catalog, config } = portal.deps;
+
+  router.get('/elus', async function officials(req, res) {
+    const ctx = portal.ctx(req);
+    const [all, communes, answers] = await Promise.all([catalog.all<Official>('official'), catalog.all<Commune>('commune'), publicAnswers(portal.deps.dbs.submissions, config.hubId, 5)]);
+    const names = new Map(communes.map((c) => [slugOf(c._id), c.name]));
+    const byCommune = new Map<string, Official[]>();
+    for (const o of all) byCommune.set(o.commune, [...(byCommune.get(o.commune) ?? []), o]);
+    const order = [...byCommune.keys()].sort((a, b) => Number(b === config.commune) - Number(a === config.commune) || a.localeCompare(b));
+    const nameOf = new Map(all.map((o) => [o._id, o.name]));
+    const body = html`${heading(ctx, 'nav.officials', 'officials')}
+<p class="lead">${ctx.t('officials.intro')}</p>
+${order.map((commune) => {
+  const list = byCommune.get(commune)!.sort((a, b) => ROLE_ORDER.indexOf(a.role) - ROLE_ORDER.indexOf(b.role) || (a.rank ?? 99) - (b.rank ?? 99));
+  return html`<section><h2>${icon(ctx, 'town', 'i md')}${ctx.t('officials.commune', { name: names.get(commune) ?? commune })}</h2>
+<ul class="cards people">${list.map(
+    (o) => html`<li class="card person"><a class="rowlink" href="/elus/${slugOf(o._id)}">${portrait(ctx, o)}<span class="grow"><b>${o.name}</b><small>${roleOf(ctx, o)}</small>${sampleMark(ctx, o.sample)}</span>${icon(ctx, 'chevron', 'i sm')}</a></li>`,
+  )}</ul></section>`;
+})}
+${answers.length ? html`<section>${heading(ctx, 'officials.answers', 'speech', 2)}${answers.map((a) => answerCard(ctx, a, nameOf.get(a.official) ?? ''))}</section>` : ''}`;
+    portal.send(res, page(ctx, { title: ctx.t('officials.title'), body }));
+  });
+
+  async function officialPage(ctx: PageContext, slug: string, state: { sent?: boolean; error?: string }): Promise<Html> {
+    const o = await catalog.get<Official>(`official:${slug}`);
+    if (o.type !== 'official') throw new AppError(404, 'content-not-found', 'no such official');
+    const commune = await catalog.maybe<Commune>(`commune:${o.commune}`);
+    const body = html`<p><a class="back" href="/elus">${icon(ctx, 'back', 'i sm')}${ctx.t('nav.officials')}</a></p>
+<article class="official">
+<div class="who">${portrait(ctx, o, 'portrait big')}<div><h1>${o.name}</h1><p class="lead">${roleOf(ctx, o)}</p><p>${ctx.t('officials.commune', { name: commune?.name ?? o.commune })}</p>${sampleMark(ctx, o.sample)}</div></div>
+<p class="meta">${icon(ctx, 'agenda', 'i sm')} ${ctx.t('officials.mandate', { start: o.mandate.start, end: o.mandate.end })}</p>
+${o.commissions.length ? html`<h2>${ctx.t('officials.commissions')}</h2><ul class="tags">${o.commissions.map((c) => html`<li class="tag">${text(ctx, c)}</li>`)}</ul>` : ''}
+${o.bio ? html`<p>${text(ctx, o.bio)}</p>` : ''}
+${o.contact.office ? html`<p>${icon(ctx, 'pin', 'i sm')} ${text(ctx, o.contact.office)}</p>` : ''}
+</article>
+<section class="write" id="ecrire">${heading(ctx, 'officials.write', 'speech', 2)}
+${state.sent ? notice(ctx, 'ok', ctx.t('officials.sent'), 'sent') : ''}
+${state.error ? notice(ctx, 'err', state.error) : ''}
+${notice(ctx, 'info', ctx.t('officials.private'))}
+<form method="post" action="/elus/${slug}/message" class="stack">
+  <label for="message">${ctx.t('officials.messageLabel')}</label>
+  <textarea id="message" name="message" rows="4" maxlength="4000" required></textarea>
+  <button class="btn" type="submit">${icon(ctx, 'send')}<span>${ctx.t('officials.sendText')}</span></button>
+</form>
+<div class="recorder" data-recorder data-official="${o._id}" data-lang="${ctx.lang}" hidden
+  data-recording="${ctx.t('officials.recording')}" data-recorded="${ctx.t('officials.recorded', { seconds: '{s}' })}" data-nomic="${ctx.t('officials.noMic')}" data-sent="${ctx.t('officials.sent')}" data-error="${ctx.t('common.error')}">
+  <button class="btn secondary" type="button" data-rec>${icon(ctx, 'mic')}<span>${ctx.t('officials.record')}</span></button>
+  <button class="btn secondary" type="button" data-stop hidden>${icon(ctx, 'stop')}<span>${ctx.t('officials.stop')}</span></button>
+  <audio controls data-preview hidden></audio>
+  <button class="btn" type="button" data-send hidden>${icon(ctx, 'send')}<span>${ctx.t('officials.sendVoice')}</span></button>
+  <p class="recstate" role="status" aria-live="polite"></p>
+</div>
+</section>`;
+    return page(ctx, { title: o.name, body });
+  }
+
+  router.get('/elus/:slug', async function official(req, res) {
+    const ctx = portal.ctx(req);
+    portal.send(res, await officialPage(ctx, req.params.slug, { sent: req.query.envoye === '1' }));
+  });
+
+  router.post('/elus/:slug/message', async function message(req, res) {
+    const ctx = portal.ctx(req);
+    const slug = req.params.slug;
+    const text = typeof req.body?.message === 'string' ? req.body.message : '';
+    try {
+      await portal.deps.submissions.submit('feedback', { official: `official:${slug}`, message: text, lang: ctx.lang }, { hubId: config.hubId });
+    } catch (e) {
+      if (!isAppError(e) || e.status !== 422) throw e;
+      return portal.send(res, await officialPage(ctx, slug, { error: ctx.t('common.error') }), 422);
+    }
+    // Back to the page without the message: nothing personal is shown back.
+    res.redirect(303, `/elus/${slug}?envoye=1#ecrire`);
+  });
+}

@@ -1,0 +1,54 @@
+import type { Router } from 'express';
+import { DOMAINS, type Commune, type Organisation } from '../../../content/index.js';
+import { heading, icon, sampleMark, slugOf, text } from '../components.js';
+import type { PageContext } from '../context.js';
+import { html, type Html } from '../html.js';
+import { page } from '../layout.js';
+import type { Portal } from '../portal.js';
+
+function contact(ctx: PageContext, o: Organisation): Html {
+  const c = o.contact;
+  if (!c.phone && !c.email && !c.address) return html``;
+  // On the shared screen nothing opens another app: numbers are written, not linked.
+  return html`<ul class="contact">
+${c.phone ? html`<li>${icon(ctx, 'phone', 'i sm')} ${ctx.kiosk ? c.phone : html`<a href="tel:${c.phone.replace(/\s/g, '')}">${c.phone}</a>`}</li>` : ''}
+${c.email ? html`<li>${icon(ctx, 'mail', 'i sm')} ${c.email}</li>` : ''}
+${c.address ? html`<li>${icon(ctx, 'pin', 'i sm')} ${c.address}</li>` : ''}
+</ul>`;
+}
+
+export function organisationsRoutes(router: Router, portal: Portal): void {
+  const { catalog } = portal.deps;
+  router.get('/organisations', async function organisations(req, res) {
+    const ctx = portal.ctx(req);
+    const [all, communes] = await Promise.all([catalog.all<Organisation>('organisation'), catalog.all<Commune>('commune')]);
+    const names = new Map(communes.map((c) => [slugOf(c._id), c.name]));
+    const domain = typeof req.query.domaine === 'string' && (DOMAINS as readonly string[]).includes(req.query.domaine) ? req.query.domaine : '';
+    const commune = typeof req.query.commune === 'string' && /^[a-z0-9-]{1,63}$/.test(req.query.commune) ? req.query.commune : '';
+    const usedCommunes = [...new Set(all.flatMap((o) => o.communes))].sort();
+    const usedDomains = DOMAINS.filter((d) => all.some((o) => (o.domains as string[]).includes(d)));
+    const shown = all
+      .filter((o) => (!domain || (o.domains as string[]).includes(domain)) && (!commune || o.communes.includes(commune)))
+      .sort((a, b) => a.name.localeCompare(b.name, 'fr'));
+    const body = html`${heading(ctx, 'nav.organisations', 'organisations')}
+<p class="lead">${ctx.t('orgs.intro')}</p>
+<form class="filters" method="get" action="/organisations">
+  <div><label for="domaine">${ctx.t('orgs.domain')}</label>
+  <select id="domaine" name="domaine"><option value="">${ctx.t('orgs.all')}</option>${usedDomains.map((d) => html`<option value="${d}"${d === domain ? html` selected` : ''}>${ctx.t(`domain.${d}`)}</option>`)}</select></div>
+  <div><label for="commune">${ctx.t('orgs.commune')}</label>
+  <select id="commune" name="commune"><option value="">${ctx.t('orgs.all')}</option>${usedCommunes.map((c) => html`<option value="${c}"${c === commune ? html` selected` : ''}>${names.get(c) ?? c}</option>`)}</select></div>
+  <button class="btn secondary" type="submit">${icon(ctx, 'filter')}<span>${ctx.t('orgs.filter')}</span></button>
+</form>
+<p role="status">${ctx.t('orgs.count', { count: shown.length })}</p>
+<ul class="cards">${shown.map(
+      (o) => html`<li class="card org" id="${slugOf(o._id)}">
+  <h2>${icon(ctx, 'organisations', 'i md')}<span>${o.acronym ? html`<abbr>${o.acronym}</abbr> — ` : ''}${o.name}</span></h2>
+  <p class="meta"><span class="tag">${ctx.t(`orgKind.${o.kind}`)}</span> ${o.founded ? ctx.t('orgs.founded', { year: o.founded }) : ''} ${sampleMark(ctx, o.sample)}</p>
+  <p>${text(ctx, o.description)}</p>
+  <ul class="tags">${o.domains.map((d) => html`<li class="tag">${ctx.t(`domain.${d}`)}</li>`)}${o.communes.map((c) => html`<li class="tag place">${icon(ctx, 'pin', 'i sm')}${names.get(c) ?? c}</li>`)}</ul>
+  ${contact(ctx, o)}
+</li>`,
+    )}</ul>`;
+    portal.send(res, page(ctx, { title: ctx.t('orgs.title'), body }));
+  });
+}

@@ -1,0 +1,125 @@
+import type { Router } from 'express';
+import { AGE_BANDS, AppError, isAppError, SEXES, type Consultation } from '../../../content/index.js';
+import type { ConsultationResults } from '../../submissions/index.js';
+import { bar, contentIcon, heading, icon, notice, play, plain, slugOf, text } from '../components.js';
+import type { PageContext } from '../context.js';
+import { html, type Html } from '../html.js';
+import { page } from '../layout.js';
+import type { Portal } from '../portal.js';
+import { cookies, deviceId } from '../request.js';
+import { submissionState } from '../status.js';
+import { consultationLink } from './bits.js';
+import { isOpen, resultsVisible } from './queries.js';
+
+const pct = (n: number, total: number) => (total > 0 ? (n / total) * 100 : 0);
+
+export function resultsBlock(ctx: PageContext, c: Consultation, r: ConsultationResults): Html {
+  const rows = c.options.map((o) => ({ o, n: r.options[o.id]?.total ?? 0 }));
+  const bySex = { F: 0, M: 0, unknown: 0 };
+  const byAge: Record<string, number> = {};
+  for (const slot of Object.values(r.options)) {
+    for (const s of ['F', 'M', 'unknown'] as const) bySex[s] += slot.bySex[s];
+    for (const [band, n] of Object.entries(slot.byAge)) byAge[band] = (byAge[band] ?? 0) + n;
+  }
+  const told = bySex.F + bySex.M > 0;
+  const optionRows = (pick: (id: string) => number, total: number) =>
+    html`<dl class="bars">${c.options.map((o) => {
+      const n = pick(o.id);
+      return html`<div class="barrow"><dt>${contentIcon(ctx, o.icon, 'dot', 'i sm')}${text(ctx, o.label)}</dt><dd>${bar(pct(n, total))}<b>${ctx.t('participate.percent', { percent: ctx.fmt.number(pct(n, total)) })}</b> <small>(${ctx.t('participate.votes', { count: n })})</small></dd></div>`;
+    })}</dl>`;
+  return html`<section class="results" id="resultats">${heading(ctx, 'participate.results', 'chart', 2)}
+<p class="big">${ctx.t('participate.votes', { count: r.total })}</p>
+${optionRows((id) => rows.find((x) => x.o.id === id)?.n ?? 0, r.total)}
+${told
+  ? html`<h3>${ctx.t('participate.bySex')}</h3>${(['F', 'M'] as const).map((s) => {
+      const total = c.options.reduce((sum, o) => sum + (r.options[o.id]?.bySex[s] ?? 0), 0);
+      return total ? html`<h4>${icon(ctx, s === 'F' ? 'woman' : 'man', 'i sm')}${ctx.t(`sexes.${s}`)} — ${ctx.t('participate.votes', { count: total })}</h4>${optionRows((id) => r.options[id]?.bySex[s] ?? 0, total)}` : '';
+    })}`
+  : ''}
+${Object.keys(byAge).some((b) => b !== 'unknown')
+  ? html`<h3>${ctx.t('participate.byAge')}</h3><dl class="bars">${AGE_BANDS.filter((b) => byAge[b]).map(
+      (b) => html`<div class="barrow"><dt>${ctx.t(`age.${b}`)}</dt><dd>${bar(pct(byAge[b]!, r.total))}<b>${ctx.t('participate.votes', { count: byAge[b]! })}</b></dd></div>`,
+    )}</dl>`
+  : ''}
+</section>`;
+}
+
+function stateNotice(ctx: PageContext, id: string, state: string): Html {
+  const confirmed = state === 'confirmed-central';
+  return html`<div class="votestate" data-status="${id}" data-confirmed="${ctx.t('participate.confirmed')}">${notice(ctx, 'ok', html`<p>${icon(ctx, 'check', 'i sm')} <span data-here>${ctx.t('participate.countedHere')}</span></p><p data-central${confirmed ? '' : html` hidden`}>${icon(ctx, 'check', 'i sm')} ${ctx.t('participate.confirmed')}</p>`, 'statut')}</div>`;
+}
+
+function voteForm(ctx: PageContext, c: Consultation): Html {
+  const radios = (name: string, values: readonly string[], label: (v: string) => string) =>
+    html`<div class="radios">${values.map((v) => html`<label class="pill"><input type="radio" name="${name}" value="${v}"><span>${label(v)}</span></label>`)}<label class="pill"><input type="radio" name="${name}" value="" checked><span>${ctx.t('participate.noAnswer')}</span></label></div>`;
+  return html`<form method="post" class="vote stack">
+<fieldset><legend>${ctx.t('participate.choose')}</legend>
+<div class="options">${c.options.map(
+    (o) => html`<div class="option"><label><input type="radio" name="option" value="${o.id}" required>${contentIcon(ctx, o.icon, 'dot')}<span>${text(ctx, o.label)}</span></label>${play(ctx, o.audio, plain(ctx, o.label))}</div>`,
+  )}</div></fieldset>
+<details class="about"><summary>${ctx.t('participate.about', { optional: ctx.t('common.optional') })}</summary>
+<fieldset><legend>${ctx.t('participate.sex')}</legend>${radios('sex', SEXES, (s) => ctx.t(`sex.${s}`))}</fieldset>
+<fieldset><legend>${ctx.t('participate.age')}</legend>${radios('ageBand', AGE_BANDS.filter((b) => b !== '0-14'), (b) => ctx.t(`age.${b}`))}</fieldset>
+</details>
+<button class="btn big" type="submit">${icon(ctx, 'participate')}<span>${ctx.t('participate.vote')}</span></button>
+</form>`;
+}
+
+export function participateRoutes(router: Router, portal: Portal): void {
+  const { catalog, config } = portal.deps;
+
+  router.get('/participer', async function consultations(req, res) {
+    const ctx = portal.ctx(req);
+    const now = Date.now();
+    const all = await catalog.all<Consultation>('consultation');
+    const open = all.filter((c) => isOpen(c, now)).sort((a, b) => a.closesAt.localeCompare(b.closesAt));
+    const closed = all.filter((c) => now >= Date.parse(c.closesAt)).sort((a, b) => b.closesAt.localeCompare(a.closesAt));
+    const body = html`${heading(ctx, 'nav.participate', 'participate')}
+<p class="lead">${ctx.t('participate.intro')}</p>
+<section>${heading(ctx, 'participate.open', 'participate', 2)}
+${open.length ? html`<ul class="list">${open.map((c) => consultationLink(ctx, c))}</ul>` : html`<p>${ctx.t('participate.none')}</p>`}</section>
+${closed.length ? html`<section><h2>${icon(ctx, 'chart', 'i md')}${ctx.t('participate.closed')}</h2><ul class="list">${closed.map((c) => html`<li class="card consult"><a class="rowlink" href="/participer/${slugOf(c._id)}">${icon(ctx, 'chart', 'i md')}<span class="grow"><b>${text(ctx, c.question)}</b><small>${ctx.t('participate.closedOn', { date: ctx.fmt.date(c.closesAt) })}</small></span>${icon(ctx, 'chevron', 'i sm')}</a></li>`)}</ul></section>` : ''}`;
+    portal.send(res, page(ctx, { title: ctx.t('participate.title'), body }));
+  });
+
+  router.get('/participer/:slug', async function consultation(req, res) {
+    const ctx = portal.ctx(req);
+    const c = await catalog.get<Consultation>(`consultation:${req.params.slug}`);
+    if (c.type !== 'consultation') throw new AppError(404, 'content-not-found', 'no such consultation');
+    const slug = slugOf(c._id);
+    const now = Date.now();
+    const voteId = cookies(req)[`vote-${slug}`];
+    const state = voteId && /^[a-z0-9:-]{10,100}$/.test(voteId) ? await submissionState(portal.deps, voteId) : null;
+    const open = isOpen(c, now);
+    const results = resultsVisible(c, now) ? await portal.deps.submissions.results(c, config.hubId) : null;
+    const body = html`<p><a class="back" href="/participer">${icon(ctx, 'back', 'i sm')}${ctx.t('nav.participate')}</a></p>
+<article class="consultation">
+<div class="heading"><h1>${icon(ctx, 'participate', 'i hi')}<span>${text(ctx, c.question)}</span></h1>${play(ctx, c.questionAudio, plain(ctx, c.question))}</div>
+${c.description ? html`<p class="lead">${text(ctx, c.description)}</p>` : ''}
+<p class="meta">${open ? ctx.t('participate.until', { date: ctx.fmt.date(c.closesAt) }) : now < Date.parse(c.opensAt) ? ctx.t('participate.notOpen') : ctx.t('participate.closedOn', { date: ctx.fmt.date(c.closesAt) })}</p>
+${req.query.deja === '1' ? notice(ctx, 'info', ctx.t('participate.already'), 'deja') : ''}
+${req.query.ferme === '1' ? notice(ctx, 'warn', ctx.t('participate.isClosed')) : ''}
+${state && voteId ? stateNotice(ctx, voteId, state) : open && req.query.deja !== '1' ? voteForm(ctx, c) : ''}
+${results ? resultsBlock(ctx, c, results) : html`<p>${icon(ctx, 'info', 'i sm')} ${ctx.t('participate.resultsLater')}</p>`}
+</article>`;
+    portal.send(res, page(ctx, { title: plain(ctx, c.question), body }));
+  });
+
+  router.post('/participer/:slug', async function vote(req, res) {
+    const ctx = portal.ctx(req);
+    const slug = String(req.params.slug);
+    const f = (req.body ?? {}) as Record<string, string | undefined>;
+    const input: Record<string, unknown> = { consultation: `consultation:${slug}`, option: f.option, deviceId: deviceId(req, res), lang: ctx.lang };
+    if (f.sex) input.sex = f.sex;
+    if (f.ageBand) input.ageBand = f.ageBand;
+    try {
+      const { id } = await portal.deps.submissions.submit('response', input, { hubId: config.hubId });
+      res.cookie(`vote-${slug}`, id, { maxAge: 365 * 24 * 3600 * 1000, sameSite: 'lax', path: '/' });
+      return res.redirect(303, `/participer/${slug}#statut`);
+    } catch (e) {
+      if (isAppError(e) && e.reason === 'already-voted') return res.redirect(303, `/participer/${slug}?deja=1#deja`);
+      if (isAppError(e) && (e.reason === 'consultation-closed' || e.reason === 'consultation-not-open')) return res.redirect(303, `/participer/${slug}?ferme=1`);
+      throw e;
+    }
+  });
+}

@@ -1,0 +1,37 @@
+import type { Request, Response } from 'express';
+import type { HubDeps } from '../deps.js';
+import type { StaticAssets } from './assets.js';
+import type { PageContext } from './context.js';
+import { formatsFor } from './format.js';
+import type { Html } from './html.js';
+import type { Messages } from './i18n.js';
+import { cookies, languageOf } from './request.js';
+
+/** What the page modules share: the hub's services and the portal's assets and messages. */
+export class Portal {
+  constructor(
+    readonly deps: HubDeps,
+    readonly assets: StaticAssets,
+    readonly messages: Messages,
+  ) {}
+
+  ctx(req: Request): PageContext {
+    const lang = languageOf(req) ?? 'fr';
+    const kiosk = cookies(req).mode === 'kiosk';
+    return {
+      lang,
+      kiosk,
+      path: req.originalUrl.split('#')[0]!.slice(0, 400),
+      config: this.deps.config,
+      assets: this.assets,
+      messages: this.messages,
+      fmt: formatsFor(lang),
+      t: (key, values) => this.messages.t(lang, key, values),
+    };
+  }
+
+  /** Pages depend on the visitor's cookies (language, device, kiosk) and change with content: revalidate every time. */
+  send(res: Response, page: Html, status = 200): void {
+    res.status(status).set({ 'Cache-Control': 'no-cache', Vary: 'Cookie, Accept-Encoding' }).type('html').send(page.value);
+  }
+}

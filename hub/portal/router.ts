@@ -1,0 +1,121 @@
+import compression from 'compression';
+import express, { Router, type ErrorRequestHandler, type Request } from 'express';
+import { isAppError } from '../../content/index.js';
+import type { HubDeps } from '../deps.js';
+import { sendCompressed, StaticAssets } from './assets.js';
+import { icon } from './components.js';
+import { html } from './html.js';
+import { Messages } from './i18n.js';
+import { page } from './layout.js';
+import { agendaRoutes } from './pages/agenda.js';
+import { homeRoutes } from './pages/home.js';
+import { informRoutes } from './pages/inform.js';
+import { kioskRoutes } from './pages/kiosk.js';
+import { languageRoutes } from './pages/language.js';
+import { learnRoutes } from './pages/learn.js';
+import { offlineRoutes } from './pages/offline.js';
+import { officialsRoutes } from './pages/officials.js';
+import { organisationsRoutes } from './pages/organisations.js';
+import { participateRoutes } from './pages/participate.js';
+import { registerRoutes } from './pages/register.js';
+import { searchRoutes } from './pages/search.js';
+import { welcomeRoutes } from './pages/welcome.js';
+import { Portal } from './portal.js';
+import { cookies } from './request.js';
+import { sectionOf } from './sections.js';
+import { submissionStatusRouter } from './status.js';
+
+/** What keeps its JSON answers and errors: the API, replication, media, health. */
+const NOT_PAGES = /^\/(api|db|media|health)(\/|$)/;
+
+/** Browsers ask for text/html by name; API clients (which accept anything) keep the JSON envelope. */
+function wantsHtml(req: Request): boolean {
+  return /\btext\/html\b/.test(req.headers.accept ?? '');
+}
+
+export interface PortalOptions {
+  assets?: StaticAssets;
+  messages?: Messages;
+}
+
+/**
+ * The visitor portal: server-rendered pages that work without JavaScript, in the visitor's
+ * language, for phones and (with the kiosk cookie) the shared screen; fingerprinted static
+ * files; the service worker and manifest; the submission status API.
+ */
+export function portalRouter(deps: HubDeps, opts: PortalOptions = {}): Router {
+  const assets = opts.assets ?? new StaticAssets();
+  const portal = new Portal(deps, assets, opts.messages ?? new Messages());
+  const router = Router();
+  const sw = assets.serviceWorker();
+
+  router.use(submissionStatusRouter(deps));
+
+  router.get('/static/{*file}', function staticFile(req, res, next) {
+    const a = assets.byAddress(req.path);
+    if (!a) return next();
+    res.set('Cross-Origin-Resource-Policy', 'same-origin');
+    sendCompressed(req, res, a, 'public, max-age=31536000, immutable');
+  });
+
+  router.get('/sw.js', function serviceWorker(req, res) {
+    // The worker's own address never changes; the browser must check it for a new version.
+    res.set('Service-Worker-Allowed', '/');
+    sendCompressed(req, res, sw, 'no-cache');
+  });
+
+  router.get('/manifest.webmanifest', function manifest(_req, res) {
+    res.set('Cache-Control', 'no-cache').type('application/manifest+json').send(
+      JSON.stringify({
+        name: deps.config.spaceName,
+        short_name: 'Espace',
+        start_url: '/',
+        scope: '/',
+        display: 'standalone',
+        background_color: '#fbf7ef',
+        theme_color: '#1f3a5f',
+        lang: 'fr',
+        icons: [{ src: assets.url('logo.svg'), sizes: 'any', type: 'image/svg+xml', purpose: 'any' }],
+      }),
+    );
+  });
+
+  // Pages are HTML made per request: compressed on the fly (static files are precompressed above).
+  router.use(compression({ threshold: 512 }));
+  router.use(express.urlencoded({ extended: false, limit: deps.config.limits.bodyBytes, parameterLimit: 100 }));
+
+  router.use(function countUsage(req, res, next) {
+    if (req.method === 'GET') {
+      const section = sectionOf(req.path);
+      if (section) {
+        deps.usage.pageView(section);
+        // A visit is a browser seen again after half an hour away; the cookie carries nothing else.
+        if (!cookies(req).visit) deps.usage.visit();
+        res.cookie('visit', '1', { maxAge: 30 * 60 * 1000, sameSite: 'lax', path: '/', httpOnly: true });
+      }
+    }
+    next();
+  });
+
+  for (const routes of [homeRoutes, learnRoutes, informRoutes, officialsRoutes, organisationsRoutes, participateRoutes, registerRoutes, agendaRoutes, searchRoutes, languageRoutes, offlineRoutes, welcomeRoutes, kioskRoutes]) {
+    routes(router, portal);
+  }
+
+  router.use(function pageNotFound(req, res, next) {
+    if (req.method !== 'GET' || NOT_PAGES.test(req.path) || !wantsHtml(req)) return next();
+    const ctx = portal.ctx(req);
+    portal.send(res, page(ctx, { title: ctx.t('error.notFound'), body: html`<h1>${icon(ctx, 'alert', 'i hi')}${ctx.t('error.notFound')}</h1><p><a class="btn" href="/">${icon(ctx, 'home')}<span>${ctx.t('nav.home')}</span></a></p>` }), 404);
+  });
+
+  /** A page's error is shown as a page (a visitor is reading HTML); the API keeps its JSON envelope. */
+  const pageError: ErrorRequestHandler = function pageError(err, req, res, next) {
+    if (NOT_PAGES.test(req.path) || res.headersSent || !wantsHtml(req)) return next(err);
+    const status = isAppError(err) && err.status < 500 ? err.status : 500;
+    if (status >= 500) deps.log.error({ err, path: req.path }, 'portal page failed');
+    const ctx = portal.ctx(req);
+    const title = status === 404 ? ctx.t('error.notFound') : ctx.t('error.generic');
+    portal.send(res, page(ctx, { title, body: html`<h1>${icon(ctx, 'alert', 'i hi')}${title}</h1><p><a class="btn" href="/">${icon(ctx, 'home')}<span>${ctx.t('nav.home')}</span></a></p>` }), status);
+  };
+  router.use(pageError);
+  return router;
+}

@@ -1,0 +1,220 @@
+// Espace connecté — the portal's small islands. Every page works without this file; it adds
+// inline audio, instant quiz feedback, progress kept on the phone, voice messages, vote
+// status, and keeping courses offline. Plain ES2017, no framework, no request leaves the hub.
+(function () {
+  'use strict';
+  var $$ = function (sel, root) { return Array.prototype.slice.call((root || document).querySelectorAll(sel)); };
+  var store = {
+    get: function (k) { try { return localStorage.getItem(k); } catch (e) { return null; } },
+    set: function (k, v) { try { localStorage.setItem(k, v); } catch (e) { /* private mode: progress is not kept */ } }
+  };
+
+  // ▶ buttons: play the recording in the page instead of opening it; one sound at a time.
+  var player = null;
+  var playing = null;
+  document.addEventListener('click', function (e) {
+    var a = e.target.closest && e.target.closest('[data-play]');
+    if (!a) return;
+    e.preventDefault();
+    if (!player) {
+      player = new Audio();
+      player.addEventListener('ended', function () { if (playing) playing.classList.remove('playing'); playing = null; });
+    }
+    if (playing === a && !player.paused) { player.pause(); a.classList.remove('playing'); playing = null; return; }
+    if (playing) playing.classList.remove('playing');
+    player.src = a.getAttribute('href');
+    player.play().then(function () { a.classList.add('playing'); playing = a; }, function () { /* no sound device: nothing to do */ });
+  });
+
+  // Quiz: say right or wrong as soon as a choice is made.
+  $$('[data-quiz] [data-question]').forEach(function (q) {
+    q.addEventListener('change', function (e) {
+      var input = e.target;
+      if (input.type !== 'radio') return;
+      $$('.choice', q).forEach(function (c) { c.classList.remove('ok', 'no'); });
+      var ok = input.hasAttribute('data-ok');
+      input.closest('.choice').classList.add(ok ? 'ok' : 'no');
+      var fb = q.querySelector('[data-feedback]');
+      fb.innerHTML = '';
+      var p = document.createElement('div');
+      p.className = 'notice ' + (ok ? 'ok' : 'warn');
+      p.setAttribute('role', 'status');
+      p.textContent = ok ? fb.getAttribute('data-yes') : fb.getAttribute('data-no') + ' ' + fb.getAttribute('data-answer');
+      fb.appendChild(p);
+    });
+  });
+
+  // Progress kept on this phone: lessons marked done, shown on the course pages.
+  $$('form.finish').forEach(function (f) {
+    f.addEventListener('submit', function () {
+      var lesson = f.closest('[data-lesson]');
+      if (lesson) store.set('done:' + lesson.getAttribute('data-lesson'), '1');
+    });
+  });
+  $$('[data-course][data-lessons]').forEach(function (c) {
+    var ids = c.getAttribute('data-lessons').split(' ');
+    var done = ids.filter(function (id) { return store.get('done:' + id); }).length;
+    $$('[data-lesson]', c).forEach(function (li) { if (store.get('done:' + li.getAttribute('data-lesson'))) li.querySelector('[data-done]').hidden = false; });
+    var prog = c.querySelector('[data-progress]');
+    if (prog && done > 0) {
+      var tpl = prog.getAttribute('data-template') || (done + '/' + ids.length + ' ✓');
+      prog.textContent = tpl.replace('{done}', done).replace('{total}', ids.length);
+      prog.hidden = false;
+    }
+  });
+
+  // Vote status: "counted here", then "confirmed in Bamako" once the sync has carried it.
+  $$('[data-status]').forEach(function (box) {
+    var id = box.getAttribute('data-status');
+    var central = box.querySelector('[data-central]');
+    if (!central || !central.hidden) return;
+    var check = function () {
+      fetch('/api/v1/submissions/' + encodeURIComponent(id) + '/status', { cache: 'no-store' })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (s) { if (s && s.state === 'confirmed-central') { central.hidden = false; clearInterval(timer); } })
+        .catch(function () { /* off the Wi-Fi: try later */ });
+    };
+    var timer = setInterval(check, 20000);
+  });
+
+  // Voice message to an official: record, listen back, send as a submission attachment.
+  $$('[data-recorder]').forEach(function (box) {
+    if (!window.MediaRecorder || !navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) return;
+    box.hidden = false;
+    var rec = box.querySelector('[data-rec]'), stop = box.querySelector('[data-stop]'), send = box.querySelector('[data-send]');
+    var preview = box.querySelector('[data-preview]'), state = box.querySelector('.recstate');
+    var recorder = null, chunks = [], blob = null, started = 0;
+    var say = function (t) { state.textContent = t; };
+    rec.addEventListener('click', function () {
+      navigator.mediaDevices.getUserMedia({ audio: true }).then(function (stream) {
+        chunks = [];
+        recorder = new MediaRecorder(stream);
+        recorder.ondataavailable = function (e) { if (e.data && e.data.size) chunks.push(e.data); };
+        recorder.onstop = function () {
+          stream.getTracks().forEach(function (t) { t.stop(); });
+          blob = new Blob(chunks, { type: recorder.mimeType || 'audio/webm' });
+          preview.src = URL.createObjectURL(blob);
+          preview.hidden = false;
+          send.hidden = false;
+          say(box.getAttribute('data-recorded').replace('{s}', Math.max(1, Math.round((Date.now() - started) / 1000))));
+        };
+        recorder.start();
+        started = Date.now();
+        rec.hidden = true;
+        stop.hidden = false;
+        send.hidden = true;
+        say(box.getAttribute('data-recording'));
+        // Long enough for a message, short enough for the hub's 3 MB limit.
+        setTimeout(function () { if (recorder && recorder.state === 'recording') recorder.stop(); }, 120000);
+      }, function () { say(box.getAttribute('data-nomic')); });
+    });
+    stop.addEventListener('click', function () {
+      if (recorder && recorder.state === 'recording') recorder.stop();
+      stop.hidden = true;
+      rec.hidden = false;
+    });
+    send.addEventListener('click', function () {
+      if (!blob) return;
+      send.disabled = true;
+      var reader = new FileReader();
+      reader.onload = function () {
+        var data = String(reader.result).split(',')[1];
+        var mime = (blob.type || 'audio/webm').split(';')[0];
+        fetch('/api/v1/submissions/feedback', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ official: box.getAttribute('data-official'), audio: { mime: mime, data: data }, lang: box.getAttribute('data-lang') })
+        }).then(function (r) {
+          if (!r.ok) throw new Error('status ' + r.status);
+          say(box.getAttribute('data-sent'));
+          send.hidden = true;
+          preview.hidden = true;
+          blob = null;
+        }).catch(function () { say(box.getAttribute('data-error')); }).then(function () { send.disabled = false; });
+      };
+      reader.readAsDataURL(blob);
+    });
+  });
+
+  // Take it home: the service worker serves kept pages and files when the hub is out of reach.
+  var canKeep = 'serviceWorker' in navigator && 'caches' in window && !document.body.classList.contains('kiosk');
+  if (canKeep) navigator.serviceWorker.register('/sw.js', { scope: '/' }).catch(function () { /* not a secure context */ });
+
+  $$('[data-keep]').forEach(function (box) {
+    if (!canKeep) return;
+    box.hidden = false;
+    var btn = box.querySelector('button'), state = box.querySelector('.keepstate');
+    var list = box.getAttribute('data-keep');
+    var key = 'kept:' + list.split('/').slice(-2).join(':');
+    caches.has(key).then(function (yes) { if (yes) { state.textContent = box.getAttribute('data-kept-label'); } });
+    btn.addEventListener('click', function () {
+      btn.disabled = true;
+      state.textContent = box.getAttribute('data-keeping-label');
+      fetch(list, { cache: 'no-store' }).then(function (r) { return r.json(); }).then(function (item) {
+        return caches.open(item.key).then(function (cache) {
+          return cache.addAll(item.urls.concat(['/hors-ligne'])).then(function () {
+            var meta = { title: item.title, home: item.home, keptAt: new Date().toISOString() };
+            return cache.put('/__kept__', new Response(JSON.stringify(meta), { headers: { 'Content-Type': 'application/json' } }));
+          });
+        });
+      }).then(function () {
+        state.textContent = box.getAttribute('data-kept-label');
+      }, function () {
+        state.textContent = box.getAttribute('data-failed-label');
+      }).then(function () { btn.disabled = false; });
+    });
+  });
+
+  // The list of kept items, the space they use, and removing them.
+  $$('[data-kept]').forEach(function (box) {
+    var ul = box.querySelector('[data-items]'), usage = box.querySelector('[data-usage]');
+    if (!('caches' in window)) { usage.textContent = box.getAttribute('data-unavailable'); return; }
+    var fmt = function (n) { return n >= 1e6 ? (n / 1e6).toFixed(1).replace('.', ',') + ' Mo' : Math.ceil(n / 1e3) + ' Ko'; };
+    var render = function () {
+      ul.innerHTML = '';
+      if (navigator.storage && navigator.storage.estimate) {
+        navigator.storage.estimate().then(function (est) { usage.textContent = box.getAttribute('data-used').replace('{used}', fmt(est.usage || 0)); });
+      }
+      caches.keys().then(function (keys) {
+        var kept = keys.filter(function (k) { return k.indexOf('kept:') === 0; });
+        if (!kept.length) {
+          var p = document.createElement('li');
+          p.textContent = box.getAttribute('data-none');
+          ul.appendChild(p);
+          return;
+        }
+        kept.forEach(function (k) {
+          caches.open(k).then(function (c) { return c.match('/__kept__'); }).then(function (r) { return r ? r.json() : { title: k, home: '/' }; }).then(function (meta) {
+            var li = document.createElement('li');
+            li.className = 'card';
+            var a = document.createElement('a');
+            a.className = 'rowlink';
+            a.href = meta.home;
+            a.textContent = meta.title;
+            var b = document.createElement('button');
+            b.type = 'button';
+            b.className = 'btn secondary';
+            b.textContent = box.getAttribute('data-remove');
+            b.setAttribute('aria-label', box.getAttribute('data-remove') + ' : ' + meta.title);
+            b.addEventListener('click', function () { caches.delete(k).then(render); });
+            li.appendChild(a);
+            li.appendChild(b);
+            ul.appendChild(li);
+          });
+        });
+      });
+    };
+    render();
+  });
+
+  // Say so when the phone has left the space's Wi-Fi.
+  window.addEventListener('offline', function () {
+    if (document.querySelector('.offline-banner')) return;
+    var d = document.createElement('div');
+    d.className = 'offline-banner';
+    d.setAttribute('role', 'status');
+    d.textContent = document.body.getAttribute('data-offline-msg');
+    document.body.insertBefore(d, document.body.firstChild);
+  });
+  window.addEventListener('online', function () { var d = document.querySelector('.offline-banner'); if (d) d.remove(); });
+})();

@@ -1,0 +1,2 @@
+/** The usage room: anonymous daily counts of visits and page views per section. */
+export { UsageCounter } from './usage.js';
