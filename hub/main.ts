@@ -13,6 +13,7 @@ import { hubVersion } from './version.js';
 import { SyncEngine } from './sync/index.js';
 import { UsageCounter } from './usage/index.js';
 import { advertiseHub } from './mdns/index.js';
+import { HeartbeatWriter } from './fleet/index.js';
 
 export interface RunningHub {
   deps: HubDeps;
@@ -58,6 +59,12 @@ export async function startHub(config: Config, log: Logger): Promise<RunningHub>
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   log.info({ port, ms: Date.now() - started }, 'hub listening');
   const mdns = advertiseHub(config, port, { id: config.hubId, name: config.spaceName, version: deps.version, status: 'ok' }, log.child({ room: 'mdns' }));
+  const heartbeat = new HeartbeatWriter({
+    config, dbs, version: deps.version, log: log.child({ room: 'fleet' }),
+    lastSync: () => deps.sync?.status().classes.push.lastSuccess ?? null,
+    onWrite: (hb) => mdns?.update({ lastSync: hb.lastSync ?? '' }),
+  });
+  heartbeat.start();
   if (config.sync.enabled && deps.sync.configured()) deps.sync.start();
   usage.start();
 
@@ -71,6 +78,7 @@ export async function startHub(config: Config, log: Logger): Promise<RunningHub>
       });
       await deps.sync?.stop();
       await usage.stop();
+      await heartbeat.stop();
       catalog.unwatch();
       await search.whenReady().catch(() => undefined);
       await closeDatabases(dbs);
