@@ -3,9 +3,8 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { tempDir } from '../../support/hub.js';
 import { cliArgs, root } from './espace-cli.js';
-import { writeFixturePack } from '../../unit/content/pack/fixture.js';
+import { tempDir, writeFixturePack } from '../../unit/content/pack/fixture.js';
 import { truncate } from './tamper.js';
 
 

@@ -5,9 +5,8 @@ import { after, before, describe, it } from 'node:test';
 import { buildPack, listInstalledPacks, resumePackImport } from '../../../content/pack/index.js';
 import { silentLogger } from '../../../hub/log/index.js';
 import { closeDatabases, MediaStore, openDatabases } from '../../../hub/storage/index.js';
-import { tempDir } from '../../support/hub.js';
 import { cliArgs, root } from './espace-cli.js';
-import { fixtureKey, writeFixturePack } from '../../unit/content/pack/fixture.js';
+import { fixtureKey, tempDir, writeFixturePack } from '../../unit/content/pack/fixture.js';
 
 const BULK = 1500;
 const DOCS = 5 + BULK;

@@ -14,9 +14,8 @@ import {
 } from '../../../content/pack/index.js';
 import { silentLogger } from '../../../hub/log/index.js';
 import { closeDatabases, MediaStore, openDatabases, type Databases } from '../../../hub/storage/index.js';
-import { tempDir } from '../../support/hub.js';
 import { snapshot } from './snapshot.js';
-import { fixtureKey, writeFixturePack } from '../../unit/content/pack/fixture.js';
+import { fixtureKey, tempDir, writeFixturePack } from '../../unit/content/pack/fixture.js';
 
 describe('pack import into a real PouchDB', () => {
   const work = tempDir('espace-pack-import-');

@@ -6,8 +6,7 @@ import { AppError } from '../../../content/index.js';
 import { buildPack, importPack, type PackLimits, type PackTarget, type TrustedKey } from '../../../content/pack/index.js';
 import { silentLogger } from '../../../hub/log/index.js';
 import { closeDatabases, MediaStore, openDatabases, type Databases } from '../../../hub/storage/index.js';
-import { tempDir } from '../../support/hub.js';
-import { fixtureKey, writeFixturePack } from '../../unit/content/pack/fixture.js';
+import { fixtureKey, tempDir, writeFixturePack } from '../../unit/content/pack/fixture.js';
 import { snapshot } from './snapshot.js';
 import { appendZeros, flipByte, rewritePack, truncate, type RawEntry } from './tamper.js';
 

@@ -5,8 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { AppError, type Document, type Lesson, type Official } from '../../../../content/index.js';
 import { readPackSource, type PackSource } from '../../../../content/pack/index.js';
-import { tempDir } from '../../../support/hub.js';
-import { writeFixturePack } from './fixture.js';
+import { tempDir, writeFixturePack } from './fixture.js';
 
 const sha = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 

@@ -1,7 +1,14 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { SigningKey, TrustedKey } from '../../../../content/pack/index.js';
+
+/** A temporary folder (pack tests need no hub, so they do not load tests/support/hub.ts). */
+export function tempDir(prefix = 'espace-pack-'): { path: string; remove(): void } {
+  const path = mkdtempSync(join(tmpdir(), prefix));
+  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
 
 export interface FixtureOptions {
   version?: string;

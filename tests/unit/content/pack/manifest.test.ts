@@ -17,8 +17,7 @@ import {
   type BuildResult,
 } from '../../../../content/pack/index.js';
 import { projectRoot } from '../../../../hub/config/index.js';
-import { tempDir } from '../../../support/hub.js';
-import { fixtureKey, writeFixturePack } from './fixture.js';
+import { fixtureKey, tempDir, writeFixturePack } from './fixture.js';
 
 describe('pack manifest and signature', () => {
   const dir = tempDir('espace-pack-sig-');
