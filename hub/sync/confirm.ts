@@ -4,15 +4,15 @@ import { loadState } from './state.js';
 /**
  * "Confirmed in Bamako": a submission has reached central when its latest local change is at or
  * before the seq the push has completed (`pushedSeq`, advanced only after central acknowledged a
- * batch). Anything changed after it is unconfirmed — what USB export carries.
+ * batch). Anything changed after it, or refused by central, is unconfirmed — what USB export carries.
  */
 export async function unconfirmedSubmissionIds(submissions: Database): Promise<string[]> {
-  const { pushedSeq } = await loadState(submissions);
-  const ids: string[] = [];
+  const { pushedSeq, denied } = await loadState(submissions);
+  const ids: string[] = [...denied];
   let since: number | string = pushedSeq;
   for (;;) {
     const page: PouchDB.Core.ChangesResponse<Record<string, unknown>> = await submissions.changes({ since, limit: 1000 });
-    for (const r of page.results) if (!r.id.startsWith('_')) ids.push(r.id);
+    for (const r of page.results) if (!r.id.startsWith('_') && !denied.includes(r.id)) ids.push(r.id);
     if (page.results.length < 1000) break;
     since = page.last_seq;
   }

@@ -7,7 +7,7 @@ import { pouchConstructor, type Database, type Databases, type MediaStore } from
 import { classify, type Failure } from './failures.js';
 import { writeHeartbeat } from './heartbeat.js';
 import { MediaFetcher, referencedMedia } from './media-fetch.js';
-import { ByteMeter, SYNC_CLASSES, type MeterSnapshot, type SyncClass } from './meter.js';
+import { budgetReached, ByteMeter, SYNC_CLASSES, type MeterSnapshot, type SyncClass } from './meter.js';
 import { emptyState, loadState, saveState, type SyncState } from './state.js';
 import { createTransport, type Transport } from './transport.js';
 import { inWindows } from './windows.js';
@@ -15,6 +15,9 @@ import { unconfirmedSubmissionIds } from './confirm.js';
 
 /** A Pi without a clock battery wakes in 1970; anything before this is obviously wrong. */
 const SANE_CLOCK = Date.parse('2025-01-01T00:00:00Z');
+const CREDENTIALS_RETRY_MS = 6 * 3600_000;
+/** Below this much budget left, a run would spend it on the probe alone: wait for tomorrow. */
+const MIN_RUN_BYTES = 8 * 1024;
 
 export interface SyncEngineOptions {
   config: Config;
@@ -156,6 +159,11 @@ export class SyncEngine {
     const interval = this.sync.intervalMinutes * 60_000;
     const kinds = Object.values(this.state.classes).map((c) => c.lastError?.kind);
     const transient = !r || kinds.includes('central-unreachable') || kinds.includes('central-error');
+    if (kinds.includes('credentials-refused')) {
+      // Refused credentials will not heal by retrying: try again rarely, not in a storm.
+      this.schedule(Math.max(interval, CREDENTIALS_RETRY_MS));
+      return;
+    }
     if (r?.ok || !transient) {
       this.failures = 0;
       this.schedule(interval * (0.9 + Math.random() * 0.2));
@@ -216,7 +224,7 @@ export class SyncEngine {
       this.markAll({ kind: 'outside-window', message: `outside the window: sync runs only ${list}`, transient: false });
       return this.finish(result, startBytes);
     }
-    if (this.meter.remaining() <= 0) {
+    if (this.meter.remaining() < MIN_RUN_BYTES) {
       this.markAll(classify(budgetError(this.meter)));
       return this.finish(result, startBytes);
     }
@@ -236,7 +244,7 @@ export class SyncEngine {
           cs.lastError = null;
           result.classes[cls] = { ok: true, moved: cs.moved };
         } catch (err) {
-          const f = classify(err);
+          const f = this.classify(err);
           cs.lastError = { kind: f.kind, message: f.message, at: this.iso() };
           result.classes[cls] = { ok: false, moved: cs.moved, error: f.message };
           this.log.warn({ cls, kind: f.kind }, f.message);
@@ -250,7 +258,7 @@ export class SyncEngine {
         }
       }
     } catch (err) {
-      const f = classify(err);
+      const f = this.classify(err);
       this.markAll(f);
       this.log.warn({ kind: f.kind }, f.message);
     } finally {
@@ -288,13 +296,20 @@ export class SyncEngine {
       try {
         return await fn();
       } catch (err) {
-        const f = classify(err);
-        if (!f.transient || attempt >= this.sync.attemptsPerRun) throw err;
-        const wait = this.sync.retryBaseSeconds * 1000 * 2 ** (attempt - 1) * (0.5 + Math.random() * 0.5);
+        const f = this.classify(err);
+        if (!f.transient || attempt >= this.sync.attemptsPerRun) throw f.kind === 'budget-reached' ? budgetError(this.meter) : err;
+        const wait = Math.min(60_000, this.sync.retryBaseSeconds * 1000 * 2 ** (attempt - 1)) * (0.5 + Math.random() * 0.5);
         this.log.info({ cls, attempt, waitMs: Math.round(wait), kind: f.kind }, 'sync interrupted; resuming from the checkpoint');
         await sleep(wait);
       }
     }
+  }
+
+  /** As `classify`, knowing that PouchDB wraps the budget stop of our fetch into its own errors. */
+  private classify(err: unknown): Failure {
+    const f = classify(err);
+    if (f.kind !== 'budget-reached' && this.meter.remaining() <= 0) return classify(budgetError(this.meter));
+    return f;
   }
 
   private authorization(): string {
@@ -354,14 +369,20 @@ export class SyncEngine {
       const seq = Number(info.last_seq);
       if (Number.isFinite(seq) && seq > this.state.pushedSeq) this.state.pushedSeq = seq;
     });
-    rep.on('denied', (err: unknown) => denied.push(String((err as { id?: string }).id ?? '?')));
+    let why = '';
+    rep.on('denied', (err: unknown) => {
+      const e = err as { id?: string; reason?: string; message?: string };
+      denied.push(String(e.id ?? '?'));
+      why ||= e.reason ?? e.message ?? '';
+    });
     const res = await rep;
     const seq = Number(res.last_seq);
     if (Number.isFinite(seq) && seq > this.state.pushedSeq) this.state.pushedSeq = seq;
     await PouchDB.replicate(dbs.fleet, this.remote('fleet', transport), { batch_size: 10 });
+    this.state.denied = [...new Set([...this.state.denied, ...denied])];
     this.state.classes.push.pending = { items: (await unconfirmedSubmissionIds(dbs.submissions)).length };
     if (denied.length) {
-      throw Object.assign(new Error(`central refused ${denied.length} submission(s), e.g. ${denied[0]}`), { status: 403, reason: `central refused ${denied.length} submission(s), e.g. ${denied[0]}` });
+      throw Object.assign(new Error(`central refused ${denied.length} submission(s)`), { denied, reason: why });
     }
     return moved;
   }
@@ -438,10 +459,5 @@ export class SyncEngine {
 }
 
 function budgetError(meter: ByteMeter): unknown {
-  try {
-    meter.assertRoom();
-  } catch (e) {
-    return e;
-  }
-  return new Error('budget');
+  return budgetReached(meter.budget);
 }

@@ -1,7 +1,7 @@
 import { isAppError } from '../../content/index.js';
 
 /** What went wrong, in the words a technician reads on the status page. */
-export type FailureKind = 'central-unreachable' | 'credentials-refused' | 'budget-reached' | 'outside-window' | 'central-error' | 'not-configured' | 'media-damaged';
+export type FailureKind = 'refused-by-central' | 'central-unreachable' | 'credentials-refused' | 'budget-reached' | 'outside-window' | 'central-error' | 'not-configured' | 'media-damaged';
 
 export interface Failure {
   kind: FailureKind;
@@ -23,6 +23,10 @@ export function classify(err: unknown): Failure {
   const e = (err ?? {}) as { status?: number; name?: string; message?: string; reason?: string; code?: string; cause?: { code?: string; message?: string; reason?: string } };
   const cause = e.cause;
   if (isAppError(cause)) return classify(cause);
+  if ((err as { denied?: string[] }).denied) {
+    const denied = (err as { denied: string[] }).denied;
+    return { kind: 'refused-by-central', message: `central refused ${denied.length} submission(s) (e.g. ${denied[0]}: ${e.reason ?? 'forbidden'}); they stay on the hub, unconfirmed`, transient: false };
+  }
   if (e.status === 401 || e.name === 'unauthorized') {
     return { kind: 'credentials-refused', message: 'credentials refused: central does not accept this hub\'s user name and password; re-enroll the hub (espace central enroll) and update central.password', transient: false };
   }

@@ -17,6 +17,8 @@ export interface SyncState {
   meter: MeterSnapshot | null;
   /** The submissions seq up to which central has everything (see confirm.ts). */
   pushedSeq: number;
+  /** Submissions central refused (validate_doc_update): past the checkpoint, yet not at central. */
+  denied: string[];
   /** Added to the Pi's clock when it is obviously wrong (no clock battery). */
   clockOffsetMs: number;
   throughputBytesPerSecond: number | null;
@@ -27,7 +29,7 @@ export const STATE_ID = '_local/espace-sync';
 
 export function emptyState(): SyncState {
   const cls = (): ClassState => ({ lastSuccess: null, lastAttempt: null, lastError: null, moved: 0, pending: null });
-  return { classes: { push: cls(), content: cls(), media: cls() }, meter: null, pushedSeq: 0, clockOffsetMs: 0, throughputBytesPerSecond: null, lastRun: null };
+  return { classes: { push: cls(), content: cls(), media: cls() }, meter: null, pushedSeq: 0, denied: [], clockOffsetMs: 0, throughputBytesPerSecond: null, lastRun: null };
 }
 
 /** The sync state lives in a `_local` doc of the submissions db: kept on disk, never replicated. */
