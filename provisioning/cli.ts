@@ -10,6 +10,7 @@ import { registerUser } from './commands/user.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerContent } from './commands/content.js';
 import { registerKiosk } from './commands/kiosk.js';
+import { registerIndicators } from './commands/indicators.js';
 import { registerDiscover } from './commands/discover.js';
 import { registerFleet } from './commands/fleet.js';
 
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerDoctor(program);
   registerContent(program);
   registerKiosk(program);
+  registerIndicators(program);
   registerDiscover(program);
   registerFleet(program);
   return program;
