@@ -13,6 +13,10 @@ command -v nginx >/dev/null || need+=(nginx-light)
 command -v kiwix-serve >/dev/null || need+=(kiwix-tools)
 command -v zimwriterfs >/dev/null || need+=(zim-tools)
 command -v Xvfb >/dev/null || need+=(xvfb)
+# The kiosk: xset (screen blanking), xwd (smoke screenshot), python3 (a stand-in $NOTIFY_SOCKET).
+command -v xset >/dev/null || need+=(x11-xserver-utils)
+command -v xwd >/dev/null || need+=(x11-apps)
+command -v python3 >/dev/null || need+=(python3)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
     echo "missing system packages: ${need[*]} — install them with: sudo apt-get install -y ${need[*]}" >&2

@@ -1,0 +1,51 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { describe, it } from 'node:test';
+import { silentLogger } from '../../../hub/log/index.js';
+import { detectDisplayBackend, parseWlrRandrOutputs } from '../../../kiosk/display.js';
+
+// What `wlr-randr` prints on a Pi 5 under labwc with a TV on HDMI-A-1 and nothing on HDMI-A-2.
+const WLR_RANDR = `HDMI-A-1 "Samsung Electric Company SAMSUNG 0x01000E00 (HDMI-A-1)"
+  Make: Samsung Electric Company
+  Model: SAMSUNG
+  Physical size: 1600x900 mm
+  Enabled: yes
+  Modes:
+    1920x1080 px, 60.000000 Hz (preferred, current)
+    1280x720 px, 60.000000 Hz
+  Position: 0,0
+  Transform: normal
+  Scale: 1.000000
+DSI-1 "(null) (null) (DSI-1)"
+  Enabled: no
+`;
+
+describe('screen blanking', () => {
+  it('reads the output names from wlr-randr', () => {
+    assert.deepEqual(parseWlrRandrOutputs(WLR_RANDR), ['HDMI-A-1', 'DSI-1']);
+    assert.deepEqual(parseWlrRandrOutputs(''), []);
+  });
+
+  it('falls back to the black page alone without a graphical session', async () => {
+    const backend = await detectDisplayBackend({ PATH: process.env.PATH }, silentLogger());
+    assert.equal(backend.name, 'page-only');
+    assert.match(backend.reason, /no WAYLAND_DISPLAY; no DISPLAY/);
+    await backend.set('off');
+  });
+
+  it('does not trust xset on an X server without DPMS (Xvfb), and says why', async () => {
+    const display = `:${50 + (process.pid % 40)}`;
+    const xvfb = spawn('Xvfb', [display, '-screen', '0', '640x480x24', '-nolisten', 'tcp'], { stdio: 'ignore' });
+    try {
+      let backend = await detectDisplayBackend({ DISPLAY: display, PATH: process.env.PATH }, silentLogger());
+      for (let i = 0; i < 20 && /xset unusable/.test(backend.reason); i += 1) {
+        await new Promise((r) => setTimeout(r, 250));
+        backend = await detectDisplayBackend({ DISPLAY: display, PATH: process.env.PATH }, silentLogger());
+      }
+      assert.equal(backend.name, 'page-only');
+      assert.match(backend.reason, /the X server has no DPMS/);
+    } finally {
+      xvfb.kill();
+    }
+  });
+});
