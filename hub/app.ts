@@ -1,8 +1,12 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type Express } from 'express';
-import helmet from 'helmet';
 import type { HubDeps } from './deps.js';
 import { errorHandler, notFound } from './http/errors.js';
 import { healthRouter } from './http/health.js';
+import { securityHeaders } from './http/security.js';
+import { createFastPath } from './http/fast-path.js';
+import { JsonCache } from './http/json-cache.js';
+import { MediaInfo } from './http/media-info.js';
 import { contentRouter } from './http/content.js';
 import { mediaRouter } from './http/media.js';
 import { replicationRouter } from './http/replication.js';
@@ -17,40 +21,17 @@ import { adminRouter } from './admin/index.js';
  * Builds the hub's HTTP app from its dependencies (one router per feature); listening is
  * main's job, so tests drive the same app on a loopback port.
  */
-export function createApp(deps: HubDeps): Express {
+export function createApp(deps: HubDeps, cache = new JsonCache(), info = new MediaInfo(deps)): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
   app.set('etag', 'strong');
-  app.use(
-    helmet({
-      // Nothing is ever loaded from outside the hub: phones have no Internet here.
-      contentSecurityPolicy: {
-        useDefaults: false,
-        directives: {
-          defaultSrc: ["'self'"],
-          scriptSrc: ["'self'"],
-          styleSrc: ["'self'"],
-          imgSrc: ["'self'", 'data:', 'blob:'],
-          mediaSrc: ["'self'", 'blob:'],
-          connectSrc: ["'self'"],
-          fontSrc: ["'self'"],
-          objectSrc: ["'none'"],
-          frameAncestors: ["'self'"],
-          baseUri: ["'self'"],
-          formAction: ["'self'"],
-        },
-      },
-      // The hub is plain HTTP on a LAN; HSTS would lock phones out.
-      strictTransportSecurity: false,
-      crossOriginEmbedderPolicy: false,
-    }),
-  );
+  app.use(securityHeaders());
   // Captive probes and unknown hosts first: they must be answered whatever the path's owner.
   app.use(captiveRouter(deps));
   app.use(healthRouter(deps));
-  app.use(mediaRouter(deps));
-  app.use(contentRouter(deps));
+  app.use(mediaRouter(deps, info));
+  app.use(contentRouter(deps, cache));
   app.use(searchRouter(deps));
   app.use(submissionsRouter(deps));
   app.use(replicationRouter(deps));
@@ -60,4 +41,18 @@ export function createApp(deps: HubDeps): Express {
   app.use(notFound());
   app.use(errorHandler(deps.log));
   return app;
+}
+
+/**
+ * What main listens with: the raw fast path for hot cacheable GETs, then the Express app
+ * (which fills the caches the fast path reads).
+ */
+export function createHandler(deps: HubDeps): (req: IncomingMessage, res: ServerResponse) => void {
+  const cache = new JsonCache();
+  const info = new MediaInfo(deps);
+  const app = createApp(deps, cache, info);
+  const fast = createFastPath(deps, cache, info);
+  return function hub(req, res) {
+    if (!fast(req, res)) app(req, res);
+  };
 }

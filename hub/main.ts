@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { prepareContent } from '../content/index.js';
-import { createApp } from './app.js';
+import { createHandler } from './app.js';
 import { projectRoot, type Config } from './config/index.js';
 import type { HubDeps } from './deps.js';
 import type { Logger } from './log/index.js';
@@ -42,7 +42,7 @@ export async function startHub(config: Config, log: Logger): Promise<RunningHub>
   const deps: HubDeps = { config, log, dbs, media, catalog, search, submissions, usage, version: hubVersion(), startedAt: new Date(started).toISOString() };
   deps.sync = await SyncEngine.create({ config, dbs, media, log: log.child({ room: 'sync' }), version: deps.version });
 
-  const app = createApp(deps);
+  const app = createHandler(deps);
   const server = createServer({ keepAliveTimeout: 5000, headersTimeout: 10_000, requestTimeout: 60_000 }, app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -77,8 +77,8 @@ export async function startHub(config: Config, log: Logger): Promise<RunningHub>
         server.closeAllConnections();
       });
       await deps.sync?.stop();
-      await usage.stop();
       await heartbeat.stop();
+      await usage.stop();
       catalog.unwatch();
       await search.whenReady().catch(() => undefined);
       await closeDatabases(dbs);

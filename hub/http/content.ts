@@ -4,15 +4,18 @@ import { localize } from '../catalog/index.js';
 import { ItemQuery, ListQuery, parseQuery } from './query.js';
 import { JsonCache } from './json-cache.js';
 
+/** Cache keys, shared with the raw fast path so both find the same answers. */
+export const listKey = (type: string, lang: string | undefined, limit: number, skip: number) => `list:${type}:${lang ?? ''}:${limit}:${skip}`;
+export const itemKey = (id: string, lang: string | undefined) => `item:${id}:${lang ?? ''}`;
+
 /** GET /api/v1/content?type=T&lang=L and GET /api/v1/content/:id — public content, cached by generation. */
-export function contentRouter(deps: HubDeps): Router {
+export function contentRouter(deps: HubDeps, cache: JsonCache): Router {
   const router = Router();
   const { catalog } = deps;
-  const cache = new JsonCache();
 
   router.get('/api/v1/content', async function listContent(req, res) {
     const q = parseQuery(ListQuery, req.query);
-    await cache.send(req, res, catalog.generation, `list:${q.type}:${q.lang ?? ''}:${q.limit}:${q.skip}`, async () => {
+    await cache.send(req, res, catalog.generation, listKey(q.type, q.lang, q.limit, q.skip), async () => {
       const { items, total } = await catalog.list(q.type, { limit: q.limit, skip: q.skip });
       return { items: q.lang ? items.map((d) => localize(d, q.lang!)) : items, total, limit: q.limit, skip: q.skip };
     });
@@ -21,7 +24,7 @@ export function contentRouter(deps: HubDeps): Router {
   router.get('/api/v1/content/:id', async function getContent(req, res) {
     const q = parseQuery(ItemQuery, req.query);
     const id = req.params.id;
-    await cache.send(req, res, catalog.generation, `item:${id}:${q.lang ?? ''}`, async () => {
+    await cache.send(req, res, catalog.generation, itemKey(id, q.lang), async () => {
       const doc = await catalog.get(id);
       return q.lang ? localize(doc, q.lang) : doc;
     });

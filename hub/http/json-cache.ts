@@ -17,6 +17,12 @@ export class JsonCache {
 
   constructor(private readonly maxEntries = 500) {}
 
+  /** The cached answer for `key` if it is of generation `gen` (used by the raw fast path). */
+  peek(key: string, gen: number): { body: string; etag: string } | undefined {
+    const entry = this.entries.get(key);
+    return entry && entry.gen === gen ? entry : undefined;
+  }
+
   async send(req: Request, res: Response, gen: number, key: string, produce: () => Promise<unknown>): Promise<void> {
     let entry = this.entries.get(key);
     if (!entry || entry.gen !== gen) {

@@ -1,43 +1,35 @@
 import { Router } from 'express';
 import { AppError } from '../../content/index.js';
 import type { HubDeps } from '../deps.js';
+import type { MediaInfo } from './media-info.js';
 
 const SHA = /^[0-9a-f]{64}$/;
+
+export function mediaHeaders(sha: string, mime: string): Record<string, string> {
+  return {
+    ETag: `"${sha}"`,
+    'Cache-Control': 'public, max-age=31536000, immutable',
+    'Content-Type': mime,
+    'Cross-Origin-Resource-Policy': 'same-origin',
+  };
+}
 
 /**
  * GET /media/:sha256 — files from the content-addressed store, streamed from disk with
  * Range (206), a strong ETag (the hash itself) and immutable caching: a hash never changes.
+ * The raw fast path (fast-path.ts) answers the common cases before Express; this route
+ * answers the rest (multiple ranges, bad ranges, missing files) with the same headers.
  */
-export function mediaRouter(deps: HubDeps): Router {
+export function mediaRouter(deps: HubDeps, info: MediaInfo): Router {
   const router = Router();
-  const mimeCache = new Map<string, string>();
-
-  async function mimeOf(sha: string): Promise<string> {
-    const known = mimeCache.get(sha);
-    if (known) return known;
-    try {
-      const meta = (await deps.dbs.media.get(`media:${sha}`)) as { mime?: string };
-      const mime = meta.mime ?? 'application/octet-stream';
-      if (mimeCache.size > 10_000) mimeCache.clear();
-      mimeCache.set(sha, mime);
-      return mime;
-    } catch {
-      return 'application/octet-stream';
-    }
-  }
-
   router.get('/media/:sha256', async function media(req, res, next) {
     const sha = req.params.sha256.replace(/\.[a-z0-9]{1,5}$/, '');
     if (!SHA.test(sha)) throw new AppError(400, 'bad-media-id', 'a media address is /media/<sha256>: 64 lowercase hex characters');
-    if (!(await deps.media.has(sha))) throw new AppError(404, 'media-not-found', 'this file is not on the hub yet; it may still be on its way from Bamako');
-    const etag = `"${sha}"`;
-    res.set({
-      ETag: etag,
-      'Cache-Control': 'public, max-age=31536000, immutable',
-      'Content-Type': await mimeOf(sha),
-      'Cross-Origin-Resource-Policy': 'same-origin',
-    });
-    if (req.headers['if-none-match'] === etag || req.headers['if-none-match'] === `W/${etag}`) {
+    const facts = await info.get(sha);
+    if (!facts) throw new AppError(404, 'media-not-found', 'this file is not on the hub yet; it may still be on its way from Bamako');
+    res.set(mediaHeaders(sha, facts.mime));
+    const inm = req.headers['if-none-match'];
+    if (inm === `"${sha}"` || inm === `W/"${sha}"`) {
       res.status(304).end();
       return;
     }

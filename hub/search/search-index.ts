@@ -29,6 +29,8 @@ const SEARCHED: ReadonlySet<string> = new Set(['course', 'lesson', 'document', '
 export class SearchIndex {
   private mini = SearchIndex.empty();
   private ready: Promise<void> = Promise.resolve();
+  /** Visitors search the same few words over and over; answers hold until the index changes. */
+  private readonly answers = new Map<string, SearchHit[]>();
 
   private static empty() {
     return new MiniSearch<Indexed>({
@@ -49,6 +51,7 @@ export class SearchIndex {
         await new Promise((r) => setImmediate(r));
       }
       this.mini = next;
+      this.answers.clear();
     })();
     return this.ready;
   }
@@ -58,11 +61,13 @@ export class SearchIndex {
   }
 
   upsert(doc: ContentDoc): void {
+    this.answers.clear();
     if (this.mini.has(doc._id)) this.mini.discard(doc._id);
     if (SEARCHED.has(doc.type)) this.mini.add(toIndexed(doc));
   }
 
   remove(id: string): void {
+    this.answers.clear();
     if (this.mini.has(id)) this.mini.discard(id);
   }
 
@@ -71,14 +76,26 @@ export class SearchIndex {
   }
 
   search(query: string, opts: { type?: ContentType; lang: Language; limit: number }): SearchHit[] {
+    const key = `${opts.type ?? ''}|${opts.lang}|${opts.limit}|${query.toLowerCase()}`;
+    const known = this.answers.get(key);
+    if (known) return known;
+    const hits = this.compute(query, opts);
+    if (this.answers.size >= 1000) this.answers.delete(this.answers.keys().next().value as string);
+    this.answers.set(key, hits);
+    return hits;
+  }
+
+  private compute(query: string, opts: { type?: ContentType; lang: Language; limit: number }): SearchHit[] {
     const filter = opts.type ? (r: SearchResult) => r.type === opts.type : undefined;
-    const options = {
-      filter,
-      prefix: (term: string) => term.length >= 3,
-      fuzzy: (term: string) => (term.length >= 7 ? 2 : term.length >= 4 ? 1 : 0),
-    };
-    let results = this.mini.search(query, { ...options, combineWith: 'AND' });
-    if (results.length === 0) results = this.mini.search(query, { ...options, combineWith: 'OR' });
+    const prefix = (term: string) => term.length >= 3;
+    // Exact and prefix matching first: cheap, and right for most queries. Typo tolerance
+    // (a walk of the whole vocabulary) only when that finds too little.
+    let results = this.mini.search(query, { filter, prefix, combineWith: 'AND' });
+    if (results.length < 3) {
+      const fuzzy = (term: string) => (term.length >= 8 ? 2 : term.length >= 4 ? 1 : 0);
+      results = this.mini.search(query, { filter, prefix, fuzzy, combineWith: 'AND' });
+      if (results.length === 0) results = this.mini.search(query, { filter, prefix, fuzzy, combineWith: 'OR' });
+    }
     return results.slice(0, opts.limit).map((r) => ({
       id: r.id as string,
       type: r.type as string,

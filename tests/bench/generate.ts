@@ -57,3 +57,8 @@ export function generateMedia(size: number): { bytes: Buffer; sha256: string } {
   for (let i = 0; i < size; i += 4096) bytes.writeUInt32LE((i * 2654435761) >>> 0, i);
   return { bytes, sha256: createHash('sha256').update(bytes).digest('hex') };
 }
+
+/** Words a visitor might type: drawn from the same vocabulary, so some are common and most are rare. */
+export function queryWords(n: number): string[] {
+  return words(987_654, n).split(' ');
+}

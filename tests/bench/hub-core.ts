@@ -4,7 +4,7 @@ import { projectRoot } from '../../hub/config/index.js';
 import { createLogger } from '../../hub/log/index.js';
 import { closeDatabases, MediaStore, openDatabases } from '../../hub/storage/index.js';
 import { spawnHub, tempDir } from '../support/hub.js';
-import { generateDocs, generateMedia } from './generate.js';
+import { generateDocs, generateMedia, queryWords } from './generate.js';
 import { load, round, sequential } from './load.js';
 import { rssMB, spawnWithPort } from './processes.js';
 import type { Report } from './report.js';
@@ -77,14 +77,29 @@ export async function benchHubCore(report: Report, opts: { docs: number; seconds
       await baseline.stop();
     }
     const s = await sequential(`${hub.url}${paths.search}`, 200);
-    report.add({ section, metric: `search p95, one visitor at a time (${opts.docs} docs)`, value: s.p95, unit: 'ms', budget: '< 20 ms', ok: s.p95 < 20 });
-    const queries = ['gouvernance', 'femmes jeunes', 'plaidoyr', 'élus commune', 'alphabetisation numerique'];
-    const qs = await Promise.all(queries.map((q) => sequential(`${hub.url}/api/v1/search?q=${encodeURIComponent(q)}`, 40)));
-    report.add({ section, metric: 'search p95 over 5 varied queries (incl. a typo)', value: Math.max(...qs.map((x) => x.p95)), unit: 'ms' });
+    report.add({ section, metric: `search p95, the same query again (cached) (${opts.docs} docs)`, value: s.p95, unit: 'ms' });
+    // Repeated queries are answered from the result cache; a fresh query pays the full cost.
+    const fresh = await uncachedSearches(hub.url, 200);
+    report.add({ section, metric: `search p95, 200 different queries, none cached (${opts.docs} docs)`, value: fresh.p95, unit: 'ms', budget: '< 20 ms', ok: fresh.p95 < 20 });
+    report.add({ section, metric: 'search p50, none cached', value: fresh.p50, unit: 'ms' });
     const rss = rssMB(hub.child.pid!);
     report.add({ section, metric: `resident memory after load (${opts.docs} docs)`, value: rss, unit: 'MB', budget: '< 120 MB', ok: rss < 120 });
     await hub.stop();
   } finally {
     dir.remove();
   }
+}
+
+/** Latency of `n` searches, each a different pair of words (common and rare), one at a time. */
+async function uncachedSearches(url: string, n: number): Promise<{ p50: number; p95: number }> {
+  const words = queryWords(n * 2);
+  const times: number[] = [];
+  for (let i = 0; i < n; i += 1) {
+    const q = `${words[2 * i]} ${words[2 * i + 1]}`;
+    const t = performance.now();
+    await (await fetch(`${url}/api/v1/search?q=${encodeURIComponent(q)}`)).arrayBuffer();
+    times.push(performance.now() - t);
+  }
+  times.sort((a, b) => a - b);
+  return { p50: round(times[Math.floor(n / 2)]!), p95: round(times[Math.floor(n * 0.95)]!) };
 }
