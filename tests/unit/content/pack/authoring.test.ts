@@ -4,7 +4,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { AppError, type Document, type Lesson, type Official } from '../../../../content/index.js';
-import { readPackSource, type PackSource } from '../../../../content/pack/index.js';
+import { mediaKindOf, readPackSource, type PackSource } from '../../../../content/pack/index.js';
 import { tempDir, writeFixturePack } from './fixture.js';
 
 const sha = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
@@ -70,6 +70,14 @@ describe('pack authoring → docs', () => {
     assert.equal(metas.get(sha(photo))!.mime, 'image/png');
     assert.equal(metas.get(sha(photo))!.priority, 2);
     assert.deepEqual(src.unusedMedia, ['media/unused.png']);
+  });
+
+  it('ranks media for a thin uplink: narration first, then images, documents, video', () => {
+    assert.deepEqual(mediaKindOf('a/b/Titre.OPUS'), { mime: 'audio/ogg', priority: 1 });
+    assert.deepEqual(mediaKindOf('photo.jpg'), { mime: 'image/jpeg', priority: 2 });
+    assert.deepEqual(mediaKindOf('pdesc.pdf'), { mime: 'application/pdf', priority: 3 });
+    assert.deepEqual(mediaKindOf('clip.mp4'), { mime: 'video/mp4', priority: 4 });
+    assert.equal(mediaKindOf('script.sh'), undefined);
   });
 
   it("gives every doc the pack's name, and the pack's audience when it has none", () => {
