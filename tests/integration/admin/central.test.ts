@@ -72,7 +72,7 @@ describe('erasure reaches central, and espace indicators reads central', () => {
 
     await push();
     await assert.rejects(remote.get(aminata), (e: { status?: number }) => e.status === 404, 'deleted at central too');
-    const remoteDocs = (await remote.allDocs({ include_docs: true })).rows.map((r) => r.doc as Record<string, unknown>);
+    const remoteDocs = (await remote.allDocs({ include_docs: true })).rows.map((r) => r.doc as unknown as Record<string, unknown>);
     const attendance = remoteDocs.filter((d) => d.type === 'attendance');
     assert.equal(attendance.length, 3, 'attendance kept');
     assert.ok(attendance.every((a) => a.member !== aminata), 'no attendance points at the erased member');
