@@ -10,7 +10,6 @@ export const ADMITTED_FOR_MS = 12 * 60 * 60 * 1000;
  */
 export class CaptiveState {
   private readonly admitted = new Map<string, number>();
-  private saveTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly file: string,
@@ -27,7 +26,8 @@ export class CaptiveState {
 
   admit(ip: string): void {
     this.admitted.set(ip, this.now() + this.ttlMs);
-    this.scheduleSave();
+    // Saved at once: a phone taps Entrer once per lease, and a power cut may follow any time.
+    this.saveNow();
   }
 
   isAdmitted(ip: string): boolean {
@@ -38,16 +38,7 @@ export class CaptiveState {
     return false;
   }
 
-  /** Writes at most once a second (a crowd arriving at once costs one write). */
-  private scheduleSave(): void {
-    if (this.saveTimer) return;
-    this.saveTimer = setTimeout(() => this.saveNow(), 1000);
-    this.saveTimer.unref();
-  }
-
-  saveNow(): void {
-    if (this.saveTimer) clearTimeout(this.saveTimer);
-    this.saveTimer = undefined;
+  private saveNow(): void {
     const now = this.now();
     const live = Object.fromEntries([...this.admitted].filter(([, until]) => until > now));
     mkdirSync(dirname(this.file), { recursive: true });

@@ -36,7 +36,7 @@ export function officialsRoutes(router: Router, portal: Portal): void {
 <p class="lead">${ctx.t('officials.intro')}</p>
 ${order.map((commune) => {
   const list = byCommune.get(commune)!.sort((a, b) => ROLE_ORDER.indexOf(a.role) - ROLE_ORDER.indexOf(b.role) || (a.rank ?? 99) - (b.rank ?? 99));
-  return html`<section><h2>${icon(ctx, 'town', 'i md')}${ctx.t('officials.commune', { name: names.get(commune) ?? commune })}</h2>
+  return html`<section><h2>${icon(ctx, 'town', 'i md')}${names.get(commune) ?? commune}</h2>
 <ul class="cards people">${list.map(
     (o) => html`<li class="card person"><a class="rowlink" href="/elus/${slugOf(o._id)}">${portrait(ctx, o)}<span class="grow"><b>${o.name}</b><small>${roleOf(ctx, o)}</small>${sampleMark(ctx, o.sample)}</span>${icon(ctx, 'chevron', 'i sm')}</a></li>`,
   )}</ul></section>`;
@@ -51,7 +51,7 @@ ${answers.length ? html`<section>${heading(ctx, 'officials.answers', 'speech', 2
     const commune = await catalog.maybe<Commune>(`commune:${o.commune}`);
     const body = html`<p><a class="back" href="/elus">${icon(ctx, 'back', 'i sm')}${ctx.t('nav.officials')}</a></p>
 <article class="official">
-<div class="who">${portrait(ctx, o, 'portrait big')}<div><h1>${o.name}</h1><p class="lead">${roleOf(ctx, o)}</p><p>${ctx.t('officials.commune', { name: commune?.name ?? o.commune })}</p>${sampleMark(ctx, o.sample)}</div></div>
+<div class="who">${portrait(ctx, o, 'portrait big')}<div><h1>${o.name}</h1><p class="lead">${roleOf(ctx, o)}</p><p>${icon(ctx, 'town', 'i sm')} ${commune?.name ?? o.commune}</p>${sampleMark(ctx, o.sample)}</div></div>
 <p class="meta">${icon(ctx, 'agenda', 'i sm')} ${ctx.t('officials.mandate', { start: o.mandate.start, end: o.mandate.end })}</p>
 ${o.commissions.length ? html`<h2>${ctx.t('officials.commissions')}</h2><ul class="tags">${o.commissions.map((c) => html`<li class="tag">${text(ctx, c)}</li>`)}</ul>` : ''}
 ${o.bio ? html`<p>${text(ctx, o.bio)}</p>` : ''}
