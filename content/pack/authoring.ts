@@ -82,10 +82,6 @@ function applyBody(doc: Raw, body: string, file: string): Raw {
   }
 }
 
-function docLabel(doc: Raw): string {
-  return typeof doc._id === 'string' ? doc._id : '(doc without _id)';
-}
-
 /**
  * Reads a pack directory: pack.yaml, every *.md (front matter + body) and every other *.yaml
  * (a list of docs), outside media/. Replaces `media/…` paths by the file's sha256, adds the
@@ -120,7 +116,8 @@ export async function readPackSource(dir: string): Promise<PackSource> {
 
   const fileOf = new Map<string, string>();
   for (const { doc, file } of raw) {
-    const id = docLabel(doc);
+    if (typeof doc._id !== 'string') fail('pack-bad-doc', `${file}: a doc has no _id; give each doc one, like "_id: ${String(doc.type ?? 'course')}:some-slug"`);
+    const id = doc._id;
     const seen = fileOf.get(id);
     if (seen) fail('pack-duplicate-id', `${id} is defined twice, in ${seen} and in ${file}; give each doc its own _id`);
     fileOf.set(id, file);
@@ -166,7 +163,7 @@ export async function readPackSource(dir: string): Promise<PackSource> {
 
   const docs: ContentDoc[] = [];
   for (const { doc } of raw) {
-    const id = docLabel(doc);
+    const id = doc._id as string;
     const withMedia = (await replaceMedia(doc, id)) as Raw;
     const full = { ...withMedia, pack: info.name, audience: withMedia.audience ?? info.audience };
     docs.push(parseContentDoc(full, where(id)));

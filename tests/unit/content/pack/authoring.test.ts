@@ -132,6 +132,12 @@ describe('pack authoring errors name the file, the doc and the field', () => {
       patterns: [/course\.md/, /has no Markdown body/],
     },
     {
+      name: 'a doc without _id',
+      edit: (root) => writeFileSync(join(root, 'events.yaml'), '- type: event\n  place: Kayes\n'),
+      reason: 'pack-bad-doc',
+      patterns: [/events\.yaml: a doc has no _id/, /"_id: event:some-slug"/],
+    },
+    {
       name: 'a Markdown file without front matter',
       edit: (root) => writeFileSync(join(root, 'notes.md'), '# Just notes\n'),
       reason: 'pack-no-front-matter',
