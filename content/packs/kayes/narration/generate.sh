@@ -10,10 +10,18 @@ mkdir -p "$out"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-# Markdown body of a lesson made speakable: no front matter, headings, emphasis, emoji or
-# Bambara words in italics (a French voice would mispronounce them).
+# French text of a lesson made speakable: its first text block (`fr: |` in the front matter),
+# or else its Markdown body; no headings, emphasis, emoji or Bambara words in italics (a
+# French voice would mispronounce them).
+lesson_text() {
+  if grep -q '^      fr: |$' "$1"; then
+    perl -ne 'if ($f) { last if /^ {0,7}\S/; s/^ {8}//; print } $f = 1 if /^      fr: \|\s*$/' "$1"
+  else
+    awk 'BEGIN{n=0} /^---$/ && n<2 {n++; next} n>=2' "$1"
+  fi
+}
 speakable_body() {
-  awk 'BEGIN{n=0} /^---$/ && n<2 {n++; next} n>=2' "$1" |
+  lesson_text "$1" |
     sed -E -e 's/^- \*\*[0-9]\*\* ([^ ]+).*/\1./' \
       -e 's/ — \*[^*]+\*//g; s/, \*[^*]+\*//g' \
       -e 's/^#+ (.*)$/\1./; s/^- //; s/\*\*//g; s/\*//g; s/^> //'
