@@ -74,7 +74,7 @@ export function kioskEntry(): string {
   return entry;
 }
 
-/** Electron's command line: the entry, and Wayland when the session has it (Pi OS Bookworm). */
+/** Electron's command line: Wayland when the session has it (Pi OS Bookworm), X11 otherwise; then the entry. */
 export function electronArgs(entry: string): string[] {
-  return [entry, '--ozone-platform-hint=auto'];
+  return ['--ozone-platform-hint=auto', entry];
 }

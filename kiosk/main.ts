@@ -258,21 +258,24 @@ export async function startKiosk(api: ElectronApi, options: KioskOptions): Promi
         notifier.notify('READY=1').catch(() => {});
       }
     });
-    w.on('unresponsive', () => void failure('unresponsive'));
-    wc.on('render-process-gone', (_e: unknown, details: { reason?: string; exitCode?: number }) => void failure(`render-process-gone:${details?.reason ?? 'unknown'}`));
+    // A window being replaced may still report its renderer going away: only the current one counts.
+    const current = () => w === win;
+    w.on('unresponsive', () => current() && void failure('unresponsive'));
+    wc.on('render-process-gone', (_e: unknown, details: { reason?: string; exitCode?: number }) => current() && void failure(`render-process-gone:${details?.reason ?? 'unknown'}`));
     wc.on('did-fail-load', (_e: unknown, errorCode: number, errorDescription: string, validatedURL: string, isMainFrame: boolean) => {
       // -3 is ERR_ABORTED: a load replaced by another, not a failure.
-      if (!isMainFrame || errorCode === -3 || !isHubUrl(validatedURL, origin)) return;
+      if (!current() || !isMainFrame || errorCode === -3 || !isHubUrl(validatedURL, origin)) return;
       log.warn({ errorCode, errorDescription, url: validatedURL }, 'hub unreachable: offline page');
       showOffline();
     });
     wc.on('did-navigate', (_e: unknown, url: string, httpResponseCode: number) => {
-      if (isHubUrl(url, origin) && httpResponseCode >= 500) {
+      if (current() && isHubUrl(url, origin) && httpResponseCode >= 500) {
         log.warn({ url, httpResponseCode }, 'hub answered with an error: offline page');
         showOffline();
       }
     });
     wc.on('did-finish-load', () => {
+      if (!current()) return;
       if (clearHistoryOnLoad) {
         clearHistoryOnLoad = false;
         wc.navigationHistory?.clear();

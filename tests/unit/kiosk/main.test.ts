@@ -294,6 +294,10 @@ describe('kiosk main process: self-healing', () => {
     assert.deepEqual(electron.window.webContents.loads, [START]);
     assert.equal(electron.window.options.webPreferences.sandbox, true, 'the new window is as locked as the first');
     advance(2000);
+    first.webContents.emit('render-process-gone', {}, { reason: 'killed' });
+    first.emit('unresponsive');
+    assert.equal(electron.windows.length, 2, 'the replaced window going away is not a failure');
+    assert.deepEqual(electron.app.exits, []);
     electron.window.webContents.emit('render-process-gone', {}, { reason: 'crashed' });
     await new Promise((r) => setImmediate(r));
     assert.deepEqual(electron.app.exits, [1], 'exit for systemd to restart');
