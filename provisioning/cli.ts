@@ -13,6 +13,7 @@ import { registerKiosk } from './commands/kiosk.js';
 import { registerIndicators } from './commands/indicators.js';
 import { registerDiscover } from './commands/discover.js';
 import { registerFleet } from './commands/fleet.js';
+import { registerUsb } from './commands/usb.js';
 
 /**
  * The one `espace` command line. Each command lives in commands/<name>.ts and registers
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   registerIndicators(program);
   registerDiscover(program);
   registerFleet(program);
+  registerUsb(program);
   return program;
 }
 

@@ -48,5 +48,7 @@ export function hubConfigFor(p: SpaceProfile): Partial<ConfigInput> {
 export function hubSecretsFor(p: SpaceProfile): Record<string, string> {
   const env: Record<string, string> = {};
   if (p.central.password) env.ESPACE_CENTRAL_PASSWORD = p.central.password;
+  // Not read by the hub: `espace usb export` (run as root) seals bundles with it.
+  if (p.bundleKey) env.ESPACE_BUNDLE_KEY = p.bundleKey;
   return env;
 }

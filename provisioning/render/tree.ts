@@ -55,7 +55,7 @@ export function diffOf(plan: PlannedFile[]): string {
  * Writes one file whole or not at all: a temporary file in the same directory, fsync, rename,
  * then fsync of the directory so the rename survives a power cut.
  */
-export async function writeAtomic(path: string, content: string, mode: number): Promise<void> {
+export async function writeAtomic(path: string, content: string | Uint8Array, mode: number): Promise<void> {
   const dir = dirname(path);
   await fsp.mkdir(dir, { recursive: true });
   const tmp = join(dir, `.${randomBytes(6).toString('hex')}.espace-tmp`);
