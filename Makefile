@@ -6,9 +6,11 @@ TEST_FILES = $(shell find dist/tests -name '*.test.js' -not -path '*/fault/*' | 
 
 .PHONY: start build test test-deps test-fault bench kiosk clean install
 
-# Dependencies: reinstalled only when package-lock.json changes.
+# Dependencies: reinstalled only when package-lock.json changes. No dependency install
+# scripts: LevelDB loads from the prebuilt binaries its packages ship, Electron's binary is
+# installed on the Pi only, and nothing here needs compiling.
 $(STAMP): package.json package-lock.json
-	$(NPM) ci --no-audit --no-fund
+	$(NPM) ci --no-audit --no-fund --ignore-scripts
 	@touch $(STAMP)
 
 install: $(STAMP)
