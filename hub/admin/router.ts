@@ -26,7 +26,7 @@ function bodyParser(route: AdminRoute, deps: HubDeps): RequestHandler {
   if (route.body === 'multipart') {
     const dir = join(deps.config.dataDir, 'uploads');
     mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const upload = multer({ dest: dir, limits: { fileSize: deps.config.admin.uploadMaxMB * 1024 * 1024, files: 1, fields: 10 } }).single('file');
+    const upload = multer({ dest: dir, limits: { fileSize: Math.floor(deps.config.admin.uploadMaxMB * 1024 * 1024), files: 1, fields: 10 } }).single('file');
     return function multipartBody(req, res, next) {
       upload(req, res, (err: unknown) => {
         if ((err as { code?: string } | undefined)?.code === 'LIMIT_FILE_SIZE') {
