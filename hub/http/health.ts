@@ -1,9 +1,18 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Router } from 'express';
 import type { HubDeps } from '../deps.js';
+
+const RESOLUTION_MS = 10;
+/** The histogram records the whole interval between ticks; the delay is what exceeds the resolution. */
+const lateMs = (ns: number) => Math.max(0, Math.round((ns / 1e6 - RESOLUTION_MS) * 100) / 100);
 
 /** GET /health: databases, version, uptime — for `espace doctor`, the kiosk and monitoring. */
 export function healthRouter(deps: HubDeps): Router {
   const router = Router();
+  // How late timers fire: the hub's one thread is busy when this grows (the timer is unref'd).
+  const loop = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
+  loop.enable();
+  let windowStart = Date.now();
   router.get('/health', async function health(_req, res) {
     const databases: Record<string, { docs: number; updateSeq: number | string } | { error: string }> = {};
     for (const [name, db] of Object.entries(deps.dbs)) {
@@ -26,8 +35,12 @@ export function healthRouter(deps: HubDeps): Router {
         uptimeSeconds: Math.round(process.uptime()),
         startedAt: deps.startedAt,
         databases,
-        memory: { rssBytes: process.memoryUsage().rss },
+        memory: { rssBytes: process.memoryUsage().rss, heapUsedBytes: process.memoryUsage().heapUsed },
+        // Since the previous /health answer, so a bench can read it around a load.
+        eventLoopDelay: { p50Ms: lateMs(loop.percentile(50)), p99Ms: lateMs(loop.percentile(99)), maxMs: lateMs(loop.max), windowSeconds: Math.round((Date.now() - windowStart) / 1000) },
       });
+    loop.reset();
+    windowStart = Date.now();
   });
   return router;
 }
