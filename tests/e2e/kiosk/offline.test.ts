@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { AxeBuilder } from '@axe-core/playwright';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
@@ -44,6 +45,8 @@ describe('kiosk offline page in Chromium', () => {
     await page.waitForFunction(() => document.querySelector('[data-countdown]')?.textContent === '2', undefined, { timeout: 3000 });
     assert.equal(await page.locator('section[lang="bm"] [data-countdown]').innerText(), await seconds.innerText(), 'both languages count together');
     assert.match(page.url(), /offline\.html$/, 'still offline while the hub is down');
+    const { violations } = await new AxeBuilder({ page }).analyze();
+    assert.deepEqual(violations.map((v) => `${v.id}: ${v.help}`), [], 'no accessibility violations');
 
     // The hub comes back on its address: the page returns to the portal at the next check.
     const startedAt = Date.now();
