@@ -9,6 +9,7 @@ import { registerProvision } from './commands/provision.js';
 import { registerUser } from './commands/user.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerContent } from './commands/content.js';
+import { registerPublish } from './commands/publish.js';
 import { registerKiosk } from './commands/kiosk.js';
 import { registerIndicators } from './commands/indicators.js';
 import { registerDiscover } from './commands/discover.js';
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
   registerUser(program);
   registerDoctor(program);
   registerContent(program);
+  registerPublish(program);
   registerKiosk(program);
   registerIndicators(program);
   registerDiscover(program);

@@ -55,7 +55,7 @@ export async function couch<T = Record<string, unknown>>(
 }
 
 /** Throws unless the answer's status is one of `ok`, naming what was being done. */
-export function expectStatus(answer: CouchAnswer, ok: number[], doing: string): void {
+export function expectStatus(answer: CouchAnswer<unknown>, ok: number[], doing: string): void {
   if (ok.includes(answer.status)) return;
   const b = answer.body as { error?: string; reason?: string };
   const why = b.reason ?? b.error ?? `HTTP ${answer.status}`;

@@ -4,3 +4,4 @@ export { setupCentral, SECURITY, type SetupReport } from './setup.js';
 export { enrollHub, createEditor, hubUserName, configBlock, type Enrollment } from './enroll.js';
 export { designDocFor, schemasFor, CENTRAL_DBS, DESIGN_DOC_ID, type CentralDb } from './design-docs.js';
 export { couch, expectStatus, type Credentials } from './couch.js';
+export { publishPack, type PublishReport } from './publish.js';
