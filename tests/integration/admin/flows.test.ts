@@ -68,7 +68,7 @@ describe('console flows', () => {
     const page = await (await f.get('/admin/events/formation-budget?q=aissata')).text();
     assert.ok(page.includes('Aïssata &quot;Ada&quot; Koné'), 'found without the accent');
     assert.ok((await (await f.get('/admin/events/formation-budget?q=7612')).text()).includes('Koné'), 'found by phone digits');
-    for (const form of [{ member }, { member }, { sex: 'M', ageBand: '15-24' }]) assert.equal((await f.post('/admin/events/formation-budget/attendance', form)).status, 303);
+    for (const form of [{ member }, { member }, { sex: 'M', ageBand: '15-24' }] as Record<string, string>[]) assert.equal((await f.post('/admin/events/formation-budget/attendance', form)).status, 303);
     const sheet = await (await f.get('/admin/events/formation-budget/sheet')).text();
     assert.match(sheet, /2 présent·es/);
     assert.ok(sheet.includes('Participant·e non inscrit·e'));
