@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { AppError } from '../../content/index.js';
 import { hubVersion } from '../../hub/version.js';
+import { checkCentralCredentials } from '../fleet/index.js';
 import { loadProfile, profileWarnings, type SpaceProfile } from '../profile/index.js';
 import { applyProfile } from '../render/apply.js';
 import { diffOf, planTree, renderProfile, writeAtomic, writeTree, type PlannedFile } from '../render/index.js';
@@ -66,5 +67,7 @@ export function registerProvision(program: Command): void {
         throw new AppError(500, 'first-boot-cleanup', `the profile was applied but ${opts.profile} could not be removed (${(e as Error).message}); delete it by hand: it holds secrets`);
       }
       process.stdout.write(summary(result.changed) + `applied; ${opts.profile} moved to /etc/espace/profile.yaml\n`);
+      const { url, username, password } = profile.central;
+      if (url && username && password) process.stdout.write(`${(await checkCentralCredentials(url, { username, password })).message}\n`);
     });
 }

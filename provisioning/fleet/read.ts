@@ -25,3 +25,18 @@ export async function readFleetDocs(centralUrl: string, creds: Credentials | nul
   const body = (await res.json()) as { rows?: { doc?: unknown }[] };
   return (body.rows ?? []).map((r) => r.doc).filter((d) => d !== undefined && d !== null);
 }
+
+/** Whether central accepts a hub's credentials: a sentence for the first-boot log, never a throw. */
+export async function checkCentralCredentials(centralUrl: string, creds: Credentials): Promise<{ ok: boolean; message: string }> {
+  const url = new URL('_session', centralUrl.endsWith('/') ? centralUrl : `${centralUrl}/`);
+  const authorization = `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`;
+  try {
+    const res = await fetch(url, { headers: { authorization, accept: 'application/json' }, signal: AbortSignal.timeout(15_000) });
+    const body = (await res.json().catch(() => ({}))) as { userCtx?: { name?: string | null } };
+    if (res.ok && body.userCtx?.name === creds.username) return { ok: true, message: `central at ${url.origin} accepts ${creds.username}` };
+    return { ok: false, message: `central at ${url.origin} refuses ${creds.username} (${res.status}); enroll the hub again with "espace central enroll" and update the profile` };
+  } catch (e) {
+    const code = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).name;
+    return { ok: false, message: `central at ${url.origin} is not reachable now (${code}); the hub keeps trying when the uplink allows` };
+  }
+}

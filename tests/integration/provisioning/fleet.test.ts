@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { HubStanding } from '../../../provisioning/fleet/index.js';
+import { checkCentralCredentials, type HubStanding } from '../../../provisioning/fleet/index.js';
 import { startTestCentral, type TestCentral } from '../../support/central.js';
 import { runCli } from '../../support/cli.js';
 
@@ -64,5 +64,14 @@ describe('espace fleet against a stand-in central', () => {
     const argv = await runCli(['fleet', '--central', central.url, '--password', 'x']);
     assert.notEqual(argv.code, 0);
     assert.match(argv.stderr, /unknown option '--password'/);
+  });
+
+  it('tells whether central accepts a hub\'s credentials (the first boot\'s enrollment check)', async () => {
+    const hub = await central.enroll('kayes-fb');
+    const ok = await checkCentralCredentials(central.url, { username: hub.username, password: hub.password });
+    assert.deepEqual(ok, { ok: true, message: `central at ${new URL(central.url).origin} accepts hub-kayes-fb` });
+    const wrong = await checkCentralCredentials(central.url, { username: hub.username, password: 'not-it' });
+    assert.equal(wrong.ok, false);
+    assert.match(wrong.message, /refuses hub-kayes-fb .*espace central enroll/);
   });
 });
