@@ -1,5 +1,6 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Router } from 'express';
+import { listInstalledPacks } from '../../content/index.js';
 import type { HubDeps } from '../deps.js';
 
 const RESOLUTION_MS = 10;
@@ -24,6 +25,7 @@ export function healthRouter(deps: HubDeps): Router {
       }
     }
     const ok = Object.values(databases).every((d) => !('error' in d));
+    const packs = ok ? (await listInstalledPacks(deps.dbs.content)).map((p) => ({ name: p.name, version: p.version, keyId: p.keyId, installedAt: p.installedAt })) : [];
     res
       .status(ok ? 200 : 503)
       .set('Cache-Control', 'no-store')
@@ -35,6 +37,7 @@ export function healthRouter(deps: HubDeps): Router {
         uptimeSeconds: Math.round(process.uptime()),
         startedAt: deps.startedAt,
         databases,
+        packs,
         memory: { rssBytes: process.memoryUsage().rss, heapUsedBytes: process.memoryUsage().heapUsed },
         // Since the previous /health answer, so a bench can read it around a load.
         eventLoopDelay: { p50Ms: lateMs(loop.percentile(50)), p99Ms: lateMs(loop.percentile(99)), maxMs: lateMs(loop.max), windowSeconds: Math.round((Date.now() - windowStart) / 1000) },

@@ -16,6 +16,7 @@ describe('hub health and errors', () => {
     assert.equal(body.status, 'ok');
     assert.deepEqual(Object.keys(body.databases).sort(), ['content', 'fleet', 'media', 'submissions']);
     assert.match(body.version, /^\d+\.\d+\.\d+/);
+    assert.deepEqual((body as unknown as { packs: unknown[] }).packs, [], 'no pack installed on a fresh test hub');
   });
 
   it('answers unknown routes with the JSON error envelope', async () => {
