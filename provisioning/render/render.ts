@@ -5,7 +5,7 @@ import { hubConfig, hubSecrets } from './templates/hub-config.js';
 import { kioskFiles } from './templates/kiosk.js';
 import { hostapd, nmAccessPoint, nmWiredLan, sysctl, wifiCountry } from './templates/network.js';
 import { nftables } from './templates/nftables.js';
-import { apAddressUnit, firewallUnit, firstBootUnit, hubUnit, journald, sysusers, timesyncd, tmpfiles } from './templates/systemd.js';
+import { apAddressUnit, firewallUnit, firstBootUnit, hubUnit, hubWatchdogUnits, journald, sysusers, timesyncd, tmpfiles } from './templates/systemd.js';
 import type { Rendered, RenderedFile } from './types.js';
 
 /** Every system file of a space, for Raspberry Pi OS Bookworm. Pure: same profile, same files. */
@@ -23,10 +23,11 @@ export function renderProfile(p: SpaceProfile, version: string): Rendered {
     journald(),
     timesyncd(),
     hubUnit(p),
+    ...hubWatchdogUnits(p),
     firewallUnit(p),
     firstBootUnit(p),
   ];
-  const enable = ['espace-firewall.service', 'espace-hub.service', 'espace-firstboot.service', 'dnsmasq.service', 'systemd-timesyncd.service', 'fake-hwclock.service'];
+  const enable = ['espace-firewall.service', 'espace-hub.service', 'espace-hub-watchdog.timer', 'espace-firstboot.service', 'dnsmasq.service', 'systemd-timesyncd.service', 'fake-hwclock.service'];
   const disable: string[] = [];
 
   switch (p.accessPoint.via) {

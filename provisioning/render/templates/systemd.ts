@@ -20,7 +20,8 @@ export function cli(p: SpaceProfile): string {
  * The hub: a dedicated user, no capabilities at all (it listens on an unprivileged port and
  * nftables sends port 80 to it), a read-only system except its state directory.
  * Type=simple without WatchdogSec: the hub does not speak sd_notify, and a watchdog it never
- * feeds would kill it; Restart=always with no start limit brings it back after any exit.
+ * feeds would kill it; Restart=always with no start limit brings it back after any exit, and
+ * espace-hub-watchdog.timer restarts it when it hangs.
  */
 export function hubUnit(p: SpaceProfile): RenderedFile {
   const content =
@@ -46,6 +47,36 @@ export function hubUnit(p: SpaceProfile): RenderedFile {
     `# MemoryDenyWriteExecute is left off: V8 compiles JavaScript to machine code at run time.\n\n` +
     `[Install]\nWantedBy=multi-user.target\n`;
   return { path: `${UNIT_DIR}/espace-hub.service`, content, mode: 0o644, owner: 'root', onChange: [reload, restart('espace-hub.service')] };
+}
+
+/**
+ * A liveness check from outside the hub: every 2 minutes /health must answer, or the hub is
+ * restarted. Restart=always covers a hub that exits; this covers one that hangs (a wedged event
+ * loop, a stuck database), which only a watchdog sees.
+ */
+export function hubWatchdogUnits(p: SpaceProfile): RenderedFile[] {
+  const check =
+    header('#', 'liveness check of the hub') +
+    `[Unit]\nDescription=Espace Connecté hub liveness check (GET /health)\nAfter=espace-hub.service\nRequisite=espace-hub.service\n` +
+    `OnFailure=espace-hub-restart.service\n\n` +
+    `[Service]\nType=oneshot\nDynamicUser=yes\n` +
+    `ExecStart=/usr/bin/curl --fail --silent --show-error --output /dev/null --max-time 20 --retry 2 --retry-delay 5 --retry-all-errors http://127.0.0.1:${p.hub.port}/health\n` +
+    `ProtectSystem=strict\nProtectHome=yes\nPrivateTmp=yes\nPrivateDevices=yes\nNoNewPrivileges=yes\nCapabilityBoundingSet=\nRestrictAddressFamilies=AF_INET AF_INET6\n`;
+  const restartUnit =
+    header('#', 'restart of a hung hub') +
+    `[Unit]\nDescription=Espace Connecté hub restart after a failed liveness check\n\n` +
+    `[Service]\nType=oneshot\nExecStart=/usr/bin/systemctl restart espace-hub.service\n`;
+  const timer =
+    header('#', 'schedule of the liveness check') +
+    `[Unit]\nDescription=Espace Connecté hub liveness check every 2 minutes\n\n` +
+    `[Timer]\nOnBootSec=5min\nOnUnitActiveSec=2min\nAccuracySec=30s\n\n` +
+    `[Install]\nWantedBy=timers.target\n`;
+  const unit = (name: string, content: string): RenderedFile => ({ path: `${UNIT_DIR}/${name}`, content, mode: 0o644, owner: 'root', onChange: [reload] });
+  return [
+    unit('espace-hub-watchdog.service', check),
+    unit('espace-hub-restart.service', restartUnit),
+    { ...unit('espace-hub-watchdog.timer', timer), onChange: [reload, restart('espace-hub-watchdog.timer')] },
+  ];
 }
 
 export function firewallUnit(p: SpaceProfile): RenderedFile {

@@ -31,7 +31,7 @@ async function renderInto(root: string, p: SpaceProfile): Promise<void> {
 function prepareSystemdRoot(root: string): void {
   mkdirSync(join(root, 'usr/lib/systemd'), { recursive: true });
   cpSync('/usr/lib/systemd/system', join(root, 'usr/lib/systemd/system'), { recursive: true });
-  for (const bin of ['usr/bin/node', 'usr/sbin/nft', 'usr/sbin/ip']) {
+  for (const bin of ['usr/bin/node', 'usr/sbin/nft', 'usr/sbin/ip', 'usr/bin/curl', 'usr/bin/systemctl']) {
     mkdirSync(dirname(join(root, bin)), { recursive: true });
     writeFileSync(join(root, bin), '#!/bin/sh\n');
     chmodSync(join(root, bin), 0o755);
@@ -123,7 +123,7 @@ describe('provision render: the demo profile, checked by the real tools', () => 
 
   it('writes systemd units that systemd-analyze verifies without a word', async () => {
     prepareSystemdRoot(root);
-    for (const unit of ['espace-hub.service', 'espace-firewall.service', 'espace-firstboot.service']) {
+    for (const unit of ['espace-hub.service', 'espace-firewall.service', 'espace-firstboot.service', 'espace-hub-watchdog.service', 'espace-hub-watchdog.timer', 'espace-hub-restart.service']) {
       assert.equal(await verifyUnit(root, unit), '', `${unit} has warnings`);
     }
     const { stdout } = await exec('systemd-analyze', ['security', '--offline=yes', `--root=${root}`, 'espace-hub.service']);
