@@ -33,7 +33,10 @@ export function findElectron(electronPath: string | undefined): ElectronLookup {
     resolved = createRequire(join(projectRoot(), 'package.json'))('electron');
   } catch (e) {
     const msg = (e as Error).message;
-    return { found: false, why: /Cannot find module 'electron'/.test(msg) ? 'the electron npm package is not installed (its download failed, so npm left it out)' : `the electron npm package is broken: ${msg.split('\n')[0]}` };
+    if (/Cannot find module 'electron'/.test(msg)) return { found: false, why: 'the electron npm package is not installed (its download failed, so npm left it out)' };
+    // Thrown by the package when its install script never ran (npm ci --ignore-scripts) or could not download.
+    if (/failed to install correctly/.test(msg)) return { found: false, why: 'the electron npm package is there but its binary was never downloaded (npm ran without install scripts, or without Internet)' };
+    return { found: false, why: `the electron npm package is broken: ${msg.split('\n')[0]}` };
   }
   if (typeof resolved !== 'string' || !existsSync(resolved)) {
     return { found: false, why: 'the electron npm package is installed but its binary was never downloaded' };
@@ -48,8 +51,8 @@ export function electronMissingError(why: string): AppError {
     [
       `Electron binary missing: ${why}.`,
       'The kiosk needs Electron (Debian and Raspberry Pi OS do not package it). On the Pi, either:',
-      `  - with Internet: cd ${projectRoot()} && npm ci   (electron is an optional dependency: its install downloads the binary;`,
-      '    if node_modules/electron is there without it: npm rebuild electron)',
+      `  - with Internet: cd ${projectRoot()} && npm rebuild electron   (runs the download that npm ci --ignore-scripts skipped;`,
+      '    if node_modules/electron is missing altogether: npm install --no-save electron)',
       '  - without: copy an Electron release for linux-arm64 (electron-v*-linux-arm64.zip), unzip it, and run',
       '    ELECTRON_PATH=/opt/electron/electron espace kiosk',
       'Then run "espace kiosk" again (as the kiosk user, not root).',

@@ -348,7 +348,16 @@ export async function startKiosk(api: ElectronApi, options: KioskOptions): Promi
     if (changed) log.info({ state, backend: display.name }, 'screen schedule');
   }
 
-  async function tick(): Promise<void> {
+  let ticking: Promise<void> | undefined;
+  /** One pass at a time: a reset waiting on a hung page must not let the next tick climb the ladder twice. */
+  function tick(): Promise<void> {
+    ticking ??= policyPass().finally(() => {
+      ticking = undefined;
+    });
+    return ticking;
+  }
+
+  async function policyPass(): Promise<void> {
     const now = clock.mono();
     if (heartbeat.isExpired(now)) await failure('heartbeat expired');
     if (idle.isDue(now)) await resetVisitor('idle');

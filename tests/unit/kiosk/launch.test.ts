@@ -1,0 +1,31 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { isAppError } from '../../../content/index.js';
+import { electronArgs, electronMissingError, findElectron, refuseRoot } from '../../../kiosk/index.js';
+
+describe('finding Electron', () => {
+  it('takes ELECTRON_PATH when it is an executable, and says why when it is not', () => {
+    assert.deepEqual(findElectron('/bin/sh'), { found: true, path: '/bin/sh', source: 'ELECTRON_PATH' });
+    assert.deepEqual(findElectron('/nonexistent/electron'), { found: false, why: 'ELECTRON_PATH=/nonexistent/electron is not an executable file' });
+    assert.deepEqual(findElectron('/etc/hostname'), { found: false, why: 'ELECTRON_PATH=/etc/hostname is not an executable file' });
+  });
+
+  it('explains how to install Electron on the Pi', () => {
+    const e = electronMissingError('the electron npm package is not installed');
+    assert.equal(e.reason, 'electron-missing');
+    assert.equal(e.status, 1);
+    assert.match(e.details, /^Electron binary missing: the electron npm package is not installed\./);
+    assert.match(e.details, /npm rebuild electron/);
+    assert.match(e.details, /ELECTRON_PATH=\/opt\/electron\/electron espace kiosk/);
+  });
+
+  it('refuses root and lets any other user through', () => {
+    assert.throws(() => refuseRoot(0), (e: unknown) => isAppError(e) && e.reason === 'kiosk-as-root' && /never runs as root/.test(e.details));
+    assert.doesNotThrow(() => refuseRoot(1000));
+    assert.doesNotThrow(() => refuseRoot(undefined));
+  });
+
+  it('puts Chromium switches before the entry', () => {
+    assert.deepEqual(electronArgs('/opt/espace/dist/kiosk/electron-entry.js'), ['--ozone-platform-hint=auto', '/opt/espace/dist/kiosk/electron-entry.js']);
+  });
+});
