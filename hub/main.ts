@@ -52,7 +52,7 @@ export async function startHub(config: Config, log: Logger): Promise<RunningHub>
   // The index is built after listening so start-up stays short; searches wait for it.
   catalog.watch();
   catalog.onChange((doc) => ('_deleted' in doc && doc._deleted ? search.remove(doc._id) : search.upsert(doc as never)));
-  void search.build(() => catalog.everything()).then(
+  void search.build(catalog.pages()).then(
     () => log.info({ docs: search.size }, 'search index ready'),
     (err) => log.error({ err }, 'search index failed'),
   );

@@ -79,9 +79,22 @@ export class Catalog {
     }
   }
 
-  /** Every content doc, for building the search index. */
+  /** Every content doc, a page at a time (so the whole db is never in memory at once). */
+  async *pages(size = 500): AsyncGenerator<ContentDoc[]> {
+    let startkey: string | undefined;
+    for (;;) {
+      const res = await this.db.allDocs({ include_docs: true, limit: size + (startkey ? 1 : 0), ...(startkey ? { startkey } : {}) });
+      const rows = startkey ? res.rows.slice(1) : res.rows;
+      if (rows.length === 0) return;
+      yield rows.filter((r) => !r.id.startsWith('_')).map((r) => r.doc as unknown as ContentDoc);
+      startkey = rows[rows.length - 1]!.id;
+    }
+  }
+
+  /** Every content doc (tests and small tools; the hub itself reads by pages). */
   async everything(): Promise<ContentDoc[]> {
-    const res = await this.db.allDocs({ include_docs: true });
-    return res.rows.filter((r) => !r.id.startsWith('_')).map((r) => r.doc as unknown as ContentDoc);
+    const all: ContentDoc[] = [];
+    for await (const page of this.pages()) all.push(...page);
+    return all;
   }
 }

@@ -41,14 +41,19 @@ export class SearchIndex {
     });
   }
 
-  /** (Re)builds from a full list of docs, yielding to the event loop between batches. */
-  build(load: () => Promise<ContentDoc[]>): Promise<void> {
+  /**
+   * (Re)builds from pages of docs (an async iterable, or a loader of one list), yielding to
+   * the event loop between pages so serving goes on meanwhile.
+   */
+  build(source: AsyncIterable<ContentDoc[]> | (() => Promise<ContentDoc[]>)): Promise<void> {
     this.ready = (async () => {
-      const docs = await load();
+      const pages: AsyncIterable<ContentDoc[]> = typeof source === 'function' ? (async function* () { yield await source(); })() : source;
       const next = SearchIndex.empty();
-      for (let i = 0; i < docs.length; i += 500) {
-        next.addAll(docs.slice(i, i + 500).filter((d) => SEARCHED.has(d.type)).map(toIndexed));
-        await new Promise((r) => setImmediate(r));
+      for await (const docs of pages) {
+        for (let i = 0; i < docs.length; i += 500) {
+          next.addAll(docs.slice(i, i + 500).filter((d) => SEARCHED.has(d.type)).map(toIndexed));
+          await new Promise((r) => setImmediate(r));
+        }
       }
       this.mini = next;
       this.answers.clear();

@@ -5,6 +5,7 @@ const require = createRequire(import.meta.url);
 const leveldown = require('leveldown') as (location: string) => LevelDown;
 
 interface LevelDown {
+  _open(options: Record<string, unknown>, cb: (err?: Error) => void): void;
   _batch(ops: unknown[], options: Record<string, unknown>, cb: (err?: Error) => void): void;
   _put(key: unknown, value: unknown, options: Record<string, unknown>, cb: (err?: Error) => void): void;
   _del(key: unknown, options: Record<string, unknown>, cb: (err?: Error) => void): void;
@@ -20,6 +21,10 @@ export function durableLeveldown(location: string): LevelDown {
   const batch = db._batch.bind(db);
   const put = db._put.bind(db);
   const del = db._del.bind(db);
+  const open = db._open.bind(db);
+  // Four databases on a Pi with 1–2 GB shared with the kiosk: small caches and memtables
+  // (LevelDB's defaults are 8 MB and 4 MB each); the OS page cache does the rest.
+  db._open = (options, cb) => open({ ...options, cacheSize: 2 * 1024 * 1024, writeBufferSize: 1024 * 1024 }, cb);
   db._batch = (ops, options, cb) => batch(ops, { ...options, sync: true }, cb);
   db._put = (key, value, options, cb) => put(key, value, { ...options, sync: true }, cb);
   db._del = (key, options, cb) => del(key, { ...options, sync: true }, cb);
