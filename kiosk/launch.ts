@@ -1,4 +1,4 @@
-import { accessSync, constants, existsSync } from 'node:fs';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { AppError } from '../content/index.js';
@@ -11,8 +11,11 @@ import { projectRoot } from '../hub/config/index.js';
  */
 export type ElectronLookup = { found: true; path: string; source: string } | { found: false; why: string };
 
+/** A regular file with an execute bit this user may use (root passes access(X_OK) for more than that). */
 function isExecutable(path: string): boolean {
   try {
+    const st = statSync(path);
+    if (!st.isFile() || (st.mode & 0o111) === 0) return false;
     accessSync(path, constants.X_OK);
     return true;
   } catch {

@@ -1,13 +1,24 @@
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { isAppError } from '../../../content/index.js';
 import { electronArgs, electronMissingError, findElectron, refuseRoot } from '../../../kiosk/index.js';
+import { tempDir } from '../../support/hub.js';
 
 describe('finding Electron', () => {
   it('takes ELECTRON_PATH when it is an executable, and says why when it is not', () => {
     assert.deepEqual(findElectron('/bin/sh'), { found: true, path: '/bin/sh', source: 'ELECTRON_PATH' });
     assert.deepEqual(findElectron('/nonexistent/electron'), { found: false, why: 'ELECTRON_PATH=/nonexistent/electron is not an executable file' });
-    assert.deepEqual(findElectron('/etc/hostname'), { found: false, why: 'ELECTRON_PATH=/etc/hostname is not an executable file' });
+    const dir = tempDir('espace-electron-path-');
+    try {
+      const plain = join(dir.path, 'electron');
+      writeFileSync(plain, 'not a program', { mode: 0o644 });
+      assert.deepEqual(findElectron(plain), { found: false, why: `ELECTRON_PATH=${plain} is not an executable file` });
+    } finally {
+      dir.remove();
+    }
+    assert.deepEqual(findElectron('/usr/bin'), { found: false, why: 'ELECTRON_PATH=/usr/bin is not an executable file' }, 'a folder, not the binary in it');
   });
 
   it('explains how to install Electron on the Pi', () => {
