@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import express, { Router, type RequestHandler } from 'express';
 import multer from 'multer';
@@ -25,6 +26,8 @@ export function adminServices(deps: HubDeps): AdminServices {
 function bodyParser(route: AdminRoute, deps: HubDeps): RequestHandler {
   if (route.body === 'multipart') {
     const dir = join(deps.config.dataDir, 'uploads');
+    // Uploads half-received when the hub stopped are of no use: start empty.
+    rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const upload = multer({ dest: dir, limits: { fileSize: Math.floor(deps.config.admin.uploadMaxMB * 1024 * 1024), files: 1, fields: 10 } }).single('file');
     return function multipartBody(req, res, next) {
@@ -32,6 +35,9 @@ function bodyParser(route: AdminRoute, deps: HubDeps): RequestHandler {
         if ((err as { code?: string } | undefined)?.code === 'LIMIT_FILE_SIZE') {
           return next(new AppError(413, 'upload-too-large', `the file is larger than ${deps.config.admin.uploadMaxMB} MB; carry it by USB with "espace content import"`));
         }
+        // Whatever happens next (refused token, bad pack, success), the upload does not stay on the card.
+        const file = req.file;
+        if (file) res.once('close', () => void rm(file.path, { force: true }));
         next(err);
       });
     };

@@ -1,4 +1,3 @@
-import { rm } from 'node:fs/promises';
 import type { Request } from 'express';
 import { AppError, isAppError } from '../../../content/index.js';
 import { importPack, listInstalledPacks, trustedKeysOf, type PackDb } from '../../../content/pack/index.js';
@@ -109,14 +108,10 @@ ${packs.length === 0 ? html`<p>Aucun paquet installé.</p>` : ''}
     async handle(s, req) {
       const file = req.file;
       if (!file) throw new AppError(422, 'no-file', 'choose a pack file to import');
-      try {
-        const { dbs, media, config } = s.deps;
-        const result = await importPack(file.path, { content: dbs.content as unknown as PackDb, media: dbs.media as unknown as PackDb, store: media }, { trustedKeys: trustedKeysOf(config, projectRoot()) });
-        const what = result.status === 'unchanged' ? 'déjà installé' : `${result.written} document(s) écrit(s), ${result.removed} retiré(s)`;
-        return { redirect: '/admin/packs', flash: `Paquet ${result.name} ${result.version} : ${what}.`, audit: { target: `${result.name}@${result.version}`, detail: result.status } };
-      } finally {
-        await rm(file.path, { force: true });
-      }
+      const { dbs, media, config } = s.deps;
+      const result = await importPack(file.path, { content: dbs.content as unknown as PackDb, media: dbs.media as unknown as PackDb, store: media }, { trustedKeys: trustedKeysOf(config, projectRoot()) });
+      const what = result.status === 'unchanged' ? 'déjà installé' : `${result.written} document(s) écrit(s), ${result.removed} retiré(s)`;
+      return { redirect: '/admin/packs', flash: `Paquet ${result.name} ${result.version} : ${what}.`, audit: { target: `${result.name}@${result.version}`, detail: result.status } };
     },
   },
   {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'csv-parse/sync';
@@ -208,6 +208,11 @@ describe('console flows', () => {
     assert.equal(((await big.json()) as { reason: string }).reason, 'upload-too-large');
     const junk = await t.upload('/admin/packs', { name: 'junk.espack', bytes: new Uint8Array(Buffer.from('not a pack')) });
     assert.ok(junk.status >= 400 && junk.status < 500, `junk refused (${junk.status})`);
+    const noToken = new FormData();
+    noToken.set('file', new Blob([bytes]), 'fixture.espack');
+    assert.equal((await fetch(`${hub.url}/admin/packs`, { method: 'POST', headers: { cookie: t.cookie }, body: noToken })).status, 403);
+    await new Promise((r) => setTimeout(r, 100));
+    assert.deepEqual(await readdir(join(hub.dataDir, 'uploads')), [], 'no upload is left on the card, whatever the outcome');
   });
 
   it('lets a technician create and remove accounts, and read the audit log', async () => {
