@@ -75,6 +75,8 @@ export interface SessionLike extends Emitter {
   setPermissionCheckHandler(handler: (webContents: unknown, permission: string, requestingOrigin: string, details: PermissionCheckDetails) => boolean): void;
   setDevicePermissionHandler(handler: () => boolean): void;
   setDisplayMediaRequestHandler(handler: (request: unknown, callback: (streams: Record<string, never>) => void) => void): void;
+  /** Electron 33 and later: Chromium's BrowsingDataRemover, every kind of data at once. */
+  clearData?(): Promise<void>;
   clearStorageData(options?: { storages?: string[] }): Promise<void>;
   clearCache(): Promise<void>;
   clearAuthCache(): Promise<void>;

@@ -293,6 +293,7 @@ export async function startKiosk(api: ElectronApi, options: KioskOptions): Promi
     resetting ??= (async () => {
       const wc = win.webContents;
       await withTimeout(wc.executeJavaScript(scripts.pageReset).catch(() => undefined), timings.pageResetTimeoutMs);
+      await ses.clearData?.();
       await ses.clearStorageData();
       await ses.clearCache();
       await ses.clearAuthCache();

@@ -63,6 +63,9 @@ export class FakeSession extends FakeEmitter {
   setDisplayMediaRequestHandler(h: NonNullable<FakeSession['displayMediaHandler']>): void {
     this.displayMediaHandler = h;
   }
+  async clearData(): Promise<void> {
+    this.calls.push('clearData');
+  }
   async clearStorageData(): Promise<void> {
     this.calls.push('clearStorageData');
   }

@@ -344,7 +344,7 @@ describe('kiosk main process: between visitors', () => {
     advance(1000);
     beat();
     await handle.tick();
-    assert.deepEqual(session().calls, ['clearStorageData', 'clearCache', 'clearAuthCache']);
+    assert.deepEqual(session().calls, ['clearData', 'clearStorageData', 'clearCache', 'clearAuthCache']);
     assert.deepEqual(wc().executed, [scripts.pageReset], 'media stopped and sessionStorage cleared in the page');
     assert.equal(wc().url, START);
     wc().emit('did-finish-load');
@@ -352,7 +352,7 @@ describe('kiosk main process: between visitors', () => {
     assert.equal(wc().historyCleared, 1, 'no way back to the last visitor\'s pages');
     advance(600_000);
     await handle.tick();
-    assert.equal(session().calls.length, 3, 'untouched since: no second reset');
+    assert.equal(session().calls.length, 4, 'untouched since: no second reset');
   });
 });
 
@@ -372,7 +372,7 @@ describe('kiosk main process: screen schedule', () => {
     const { electron, wc, screen, session, advance, beat, setWall, handle } = await boot({ wall: SUNDAY_NOON });
     assert.deepEqual(screen, ['off']);
     assert.equal(wc().url, BLANK);
-    assert.deepEqual(session().calls, ['clearStorageData', 'clearCache', 'clearAuthCache']);
+    assert.deepEqual(session().calls, ['clearData', 'clearStorageData', 'clearCache', 'clearAuthCache']);
     wc().emit('did-finish-load');
     assert.ok(wc().executed.includes(scripts.wakeOverlay), 'the black page takes the first touch');
     beat();
