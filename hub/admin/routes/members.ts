@@ -8,6 +8,8 @@ import { SEX_LABEL, SEX_OPTIONS, ageLabel, csrfField, page, select, when } from 
 import { allMembers, eraseMember, getMember, searchMembers, updateMember, type Member } from '../members.js';
 import { STAFF, type AdminResult, type AdminRoute, type AdminServices } from '../route-table.js';
 
+/** A phone shows a long list slowly; search narrows it. */
+const SHOWN = 200;
 const memberUrl = (id: string) => `/admin/members/${encodeURIComponent(id)}`;
 
 function memberFields(s: AdminServices, m: Partial<Member>): SafeHtml {
@@ -91,10 +93,11 @@ export const memberRoutes: AdminRoute[] = [
 <p><a class="button" href="/admin/members/new">Inscrire un membre</a> · <a href="/admin/members.csv">Exporter (CSV)</a> · ${list.length} sur ${all.length}</p>
 <table class="list">
 <thead><tr><th>Nom</th><th>Sexe</th><th>Âge</th><th>Commune</th><th>Téléphone</th><th>Organisation</th></tr></thead>
-<tbody>${list.map(
+<tbody>${list.slice(0, SHOWN).map(
         (m) => html`<tr><td><a href="${memberUrl(m._id)}">${m.fullName}</a></td><td>${SEX_LABEL[m.sex]}</td><td>${ageLabel(m.ageBand)}</td><td>${m.commune}</td><td>${m.phone ?? ''}</td><td>${m.organisation ?? ''}</td></tr>`,
       )}</tbody>
-</table>`;
+</table>
+${list.length > SHOWN ? html`<p class="hint">Les ${SHOWN} premiers sont affichés : précisez la recherche, ou exportez la liste.</p>` : ''}`;
       return { page: page({ title: 'Membres', session, spaceName: s.deps.config.spaceName, body }) };
     },
   },
