@@ -31,12 +31,32 @@
     list.appendChild(dd);
   }
 
+  function when(iso) {
+    return iso ? new Date(iso).toLocaleString('fr-FR') : 'jamais';
+  }
+
+  // The hub's /api/v1/sync state, in a few words; fields it does not have are left out.
+  function syncSummary(state) {
+    if (!state || typeof state !== 'object') return String(state);
+    var parts = [state.enabled === false ? 'désactivée' : state.running ? 'en cours' : 'activée'];
+    var classes = state.classes || {};
+    Object.keys(classes).forEach(function (name) {
+      var c = classes[name] || {};
+      parts.push(name + ' : ' + when(c.lastSuccess) + (c.lastError ? ' (erreur : ' + c.lastError + ')' : ''));
+    });
+    if (state.budget && typeof state.budget.bytesToday === 'number') {
+      parts.push((state.budget.bytesToday / 1e6).toFixed(1) + ' Mo aujourd\u2019hui sur ' + (state.budget.bytesPerDay / 1e6).toFixed(0));
+    }
+    if (typeof state.unconfirmedSubmissions === 'number') parts.push(state.unconfirmedSubmissions + ' envois pas encore confirmés');
+    return parts.join(' · ');
+  }
+
   function showStatus() {
     api.status().then(function (s) {
       list.textContent = '';
       row('Version', s.version + (s.electron ? ' (Electron ' + s.electron + ')' : ''));
       row('Hub', s.hubUrl + ' — ' + (s.hub.reachable ? 'répond (' + (s.hub.status || '?') + ', version ' + (s.hub.version || '?') + ')' : 'ne répond pas' + (s.hub.error ? ' : ' + s.hub.error : '')));
-      row('Synchronisation', s.sync.available ? JSON.stringify(s.sync.state) : 'pas disponible');
+      row('Synchronisation', s.sync.available ? syncSummary(s.sync.state) : 'pas disponible');
       row('Adresses IP', s.addresses.join(', ') || 'aucune');
       row('Écran', s.screen.state + ' (' + s.screen.backend + ')' + (s.screen.nextChange ? ', change à ' + new Date(s.screen.nextChange).toLocaleString('fr-FR') : ''));
       row('Reprises', s.recovery.reloads + ' rechargements, ' + s.recovery.recreates + ' fenêtres recréées');
@@ -53,6 +73,7 @@
       input.value = '';
       if (r.ok) {
         form.hidden = true;
+        document.getElementById('leave').hidden = true;
         statusBox.hidden = false;
         showStatus();
         setInterval(showStatus, 5000);

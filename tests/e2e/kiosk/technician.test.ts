@@ -77,6 +77,10 @@ describe('kiosk technician screen in Chromium', () => {
     assert.match(text, /Version\s+\d+\.\d+\.\d+/);
     assert.match(text, new RegExp(`Hub\\s+${hub.url.replace(/[.:/]/g, '\\$&')} — répond \\(ok, version \\d+\\.\\d+\\.\\d+\\)`));
     assert.match(text, /Adresses IP/);
+    // The real hub answers /api/v1/sync: summarised, not dumped.
+    assert.match(text, /Synchronisation\s+(désactivée|activée|en cours)/);
+    assert.doesNotMatch(text, /[{}]/);
+    assert.equal(await page.locator('#leave').isVisible(), false, 'one way out: Fermer');
     assert.match(text, /Écran\s+on/);
     assert.match(text, /Reprises\s+0 rechargements, 0 fenêtres recréées/);
 
