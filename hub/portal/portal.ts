@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import type { ContentDoc, ContentType } from '../../content/index.js';
 import type { HubDeps } from '../deps.js';
 import type { StaticAssets } from './assets.js';
 import type { PageContext } from './context.js';
@@ -9,11 +10,29 @@ import { cookies, languageOf } from './request.js';
 
 /** What the page modules share: the hub's services and the portal's assets and messages. */
 export class Portal {
+  private readonly lists = new Map<string, { gen: number; docs: Promise<ContentDoc[]> }>();
+
   constructor(
     readonly deps: HubDeps,
     readonly assets: StaticAssets,
     readonly messages: Messages,
   ) {}
+
+  /**
+   * Every doc of a type, read once per content generation (content changes only when a pack
+   * lands or sync pulls): pages list the same announcements, events and officials for everyone.
+   */
+  async all<T extends ContentDoc>(type: ContentType): Promise<T[]> {
+    const gen = this.deps.catalog.generation;
+    let entry = this.lists.get(type);
+    if (!entry || entry.gen !== gen) {
+      entry = { gen, docs: this.deps.catalog.all(type) };
+      this.lists.set(type, entry);
+      entry.docs.catch(() => this.lists.delete(type));
+    }
+    // A copy: pages sort and filter what they get.
+    return (await entry.docs).slice() as T[];
+  }
 
   ctx(req: Request): PageContext {
     const lang = languageOf(req) ?? 'fr';

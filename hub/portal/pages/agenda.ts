@@ -8,11 +8,10 @@ import { eventCard } from './bits.js';
 import { upcomingEvents } from './queries.js';
 
 export function agendaRoutes(router: Router, portal: Portal): void {
-  const { catalog } = portal.deps;
   router.get('/agenda', async function agenda(req, res) {
     const ctx = portal.ctx(req);
     const now = Date.now();
-    const [upcoming, all] = await Promise.all([upcomingEvents(catalog, now), catalog.all<Event>('event')]);
+    const [upcoming, all] = await Promise.all([upcomingEvents(portal, now), portal.all<Event>('event')]);
     const past = all.filter((e) => Date.parse(e.endsAt ?? e.startsAt) < now).sort((a, b) => b.startsAt.localeCompare(a.startsAt)).slice(0, 5);
     const body = html`${heading(ctx, 'nav.agenda', 'agenda')}
 <p class="lead">${ctx.t('agenda.intro')}</p>

@@ -19,12 +19,21 @@ export function eventCard(ctx: PageContext, e: Event): Html {
 </article>`;
 }
 
-export function announcementCard(ctx: PageContext, a: Announcement): Html {
+/** The first paragraph of a Markdown text as plain words, cut at a word near `max` characters. */
+export function excerpt(md: string, max = 180): string {
+  const para = md.split(/\n\s*\n/).map((p) => p.trim()).find((p) => p && !p.startsWith('#')) ?? '';
+  const plainText = para.replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1').replace(/[*_`>#]/g, '').replace(/\s+/g, ' ').trim();
+  if (plainText.length <= max) return plainText;
+  return `${plainText.slice(0, plainText.lastIndexOf(' ', max))}…`;
+}
+
+/** An announcement: in full on the kiosk loop, its first lines on the home page. */
+export function announcementCard(ctx: PageContext, a: Announcement, short = false): Html {
   return html`<article class="card announce" id="${slugOf(a._id)}">
   ${a.image ? html`<img class="cover" src="/media/${a.image}" alt="" loading="lazy">` : ''}
   <div class="titlerow"><h3>${icon(ctx, 'megaphone', 'i sm')}${text(ctx, a.title)}</h3>${play(ctx, a.titleAudio, plain(ctx, a.title))}</div>
   <p class="meta"><time datetime="${a.publishedAt}">${ctx.fmt.date(a.publishedAt)}</time> ${sampleMark(ctx, a.sample)}</p>
-  <div class="body">${markdown(plain(ctx, a.body))}</div>
+  ${short ? html`<p>${excerpt(plain(ctx, a.body))}</p>` : html`<div class="body">${markdown(plain(ctx, a.body))}</div>`}
 </article>`;
 }
 

@@ -13,15 +13,14 @@ export function homeRoutes(router: Router, portal: Portal): void {
     // First visit: the language picker comes before anything else.
     if (!languageOf(req)) return res.redirect(303, '/langue?next=%2F');
     const ctx = portal.ctx(req);
-    const { catalog } = portal.deps;
-    const [announcements, events, consultations] = await Promise.all([currentAnnouncements(catalog), upcomingEvents(catalog), openConsultations(catalog)]);
+    const [announcements, events, consultations] = await Promise.all([currentAnnouncements(portal), upcomingEvents(portal), openConsultations(portal)]);
     const body = html`<section class="hero">
   <div class="heading"><h1>${ctx.t('home.welcome', { space: ctx.config.spaceName })}</h1>${voice(ctx, 'home.intro')}</div>
   <p>${ctx.t('home.intro')}</p>
 </section>
-<ul class="tiles">${SECTIONS.map((s) => tile(ctx, s))}</ul>
+<ul class="tiles">${[...SECTIONS, { key: 'nav.offline', path: '/hors-ligne', icon: 'offline' }].map((s) => tile(ctx, s))}</ul>
 ${consultations.length ? html`<section>${heading(ctx, 'home.openConsultations', 'participate', 2)}<ul class="list">${consultations.slice(0, 2).map((c) => consultationLink(ctx, c))}</ul></section>` : ''}
-${announcements.length ? html`<section>${heading(ctx, 'home.announcements', 'megaphone', 2)}${announcements.slice(0, 3).map((a) => announcementCard(ctx, a))}</section>` : ''}
+${announcements.length ? html`<section>${heading(ctx, 'home.announcements', 'megaphone', 2)}${announcements.slice(0, 3).map((a) => announcementCard(ctx, a, true))}</section>` : ''}
 <section>${heading(ctx, 'home.nextEvents', 'agenda', 2)}
 ${events.length ? events.slice(0, 3).map((e) => eventCard(ctx, e)) : html`<p>${ctx.t('home.noEvents')}</p>`}
 <p><a class="more" href="/agenda">${ctx.t('common.seeAll')}</a></p>

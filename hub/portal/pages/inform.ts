@@ -6,6 +6,7 @@ import { html, type Html } from '../html.js';
 import { page } from '../layout.js';
 import { markdown } from '../markdown.js';
 import type { Portal } from '../portal.js';
+import { excerpt } from './bits.js';
 import { keepButton } from './keep.js';
 
 const KIND_ICON: Record<string, string> = { plan: 'map', guide: 'inform', loi: 'law', rapport: 'chart', fiche: 'inform', budget: 'money' };
@@ -39,7 +40,7 @@ export function informRoutes(router: Router, portal: Portal): void {
 
   router.get('/sinformer', async function inform(req, res) {
     const ctx = portal.ctx(req);
-    const [docs, indicators, communes] = await Promise.all([catalog.all<Document>('document'), catalog.all<Indicator>('indicator'), catalog.all<Commune>('commune')]);
+    const [docs, indicators, communes] = await Promise.all([portal.all<Document>('document'), portal.all<Indicator>('indicator'), portal.all<Commune>('commune')]);
     const names = new Map(communes.map((c) => [slugOf(c._id), c.name]));
     docs.sort((a, b) => (b.publishedAt ?? '').localeCompare(a.publishedAt ?? ''));
     // The hub's own commune first, then the others; newest year first.
@@ -48,7 +49,7 @@ export function informRoutes(router: Router, portal: Portal): void {
 <p class="lead">${ctx.t('inform.intro')}</p>
 <section>${heading(ctx, 'inform.documents', 'inform', 2)}
 <ul class="cards">${docs.map(
-      (d) => html`<li class="card doc"><a class="rowlink" href="/sinformer/${slugOf(d._id)}">${icon(ctx, KIND_ICON[d.kind] ?? 'inform', 'i lg')}<span class="grow"><b>${text(ctx, d.title)}</b><small>${ctx.t(`kind.${d.kind}`)}${d.publishedAt ? html` · ${ctx.fmt.date(d.publishedAt)}` : ''}</small><span class="sum">${text(ctx, d.summary)}</span></span>${icon(ctx, 'chevron', 'i sm')}</a>${play(ctx, d.titleAudio, plain(ctx, d.title))}</li>`,
+      (d) => html`<li class="card doc"><a class="rowlink" href="/sinformer/${slugOf(d._id)}">${icon(ctx, KIND_ICON[d.kind] ?? 'inform', 'i lg')}<span class="grow"><b>${text(ctx, d.title)}</b><small>${ctx.t(`kind.${d.kind}`)}${d.publishedAt ? html` · ${ctx.fmt.date(d.publishedAt)}` : ''}</small><span class="sum">${excerpt(plain(ctx, d.summary), 110)}</span></span>${icon(ctx, 'chevron', 'i sm')}</a>${play(ctx, d.titleAudio, plain(ctx, d.title))}</li>`,
     )}</ul></section>
 <section id="indicateurs">${heading(ctx, 'inform.indicators', 'chart', 2)}
 <div class="grid">${indicators.map((i) => indicatorCard(ctx, i, names.get(i.commune) ?? i.commune))}</div></section>`;

@@ -34,7 +34,7 @@ async function qrPanel(ctx: PageContext): Promise<Html> {
 }
 
 export function kioskRoutes(router: Router, portal: Portal): void {
-  const { catalog, config } = portal.deps;
+  const { config } = portal.deps;
 
   router.get('/kiosk', async function kiosk(req, res) {
     // From now on this browser (the kiosk's) gets the kiosk layout on every page.
@@ -42,11 +42,11 @@ export function kioskRoutes(router: Router, portal: Portal): void {
     const ctx = { ...portal.ctx(req), kiosk: true };
     const now = Date.now();
     const [announcements, events, consultations, answers, officials] = await Promise.all([
-      currentAnnouncements(catalog, now),
-      upcomingEvents(catalog, now),
-      catalog.all<Consultation>('consultation'),
+      currentAnnouncements(portal, now),
+      upcomingEvents(portal, now),
+      portal.all<Consultation>('consultation'),
       publicAnswers(portal.deps.dbs.submissions, config.hubId, 5),
-      catalog.all<Official>('official'),
+      portal.all<Official>('official'),
     ]);
     const shownResults: Html[] = [];
     for (const c of consultations.filter((x) => resultsVisible(x, now))) {

@@ -92,7 +92,7 @@ export function learnRoutes(router: Router, portal: Portal): void {
 
   router.get('/apprendre', async function courses(req, res) {
     const ctx = portal.ctx(req);
-    const all = (await catalog.all<Course>('course')).sort((a, b) => (a.order ?? 99) - (b.order ?? 99));
+    const all = (await portal.all<Course>('course')).sort((a, b) => (a.order ?? 99) - (b.order ?? 99));
     const body = html`${heading(ctx, 'nav.learn', 'learn')}
 <p class="lead">${ctx.t('learn.intro')}</p>
 <ul class="cards">${all.map(

@@ -26,7 +26,7 @@ export function officialsRoutes(router: Router, portal: Portal): void {
 
   router.get('/elus', async function officials(req, res) {
     const ctx = portal.ctx(req);
-    const [all, communes, answers] = await Promise.all([catalog.all<Official>('official'), catalog.all<Commune>('commune'), publicAnswers(portal.deps.dbs.submissions, config.hubId, 5)]);
+    const [all, communes, answers] = await Promise.all([portal.all<Official>('official'), portal.all<Commune>('commune'), publicAnswers(portal.deps.dbs.submissions, config.hubId, 5)]);
     const names = new Map(communes.map((c) => [slugOf(c._id), c.name]));
     const byCommune = new Map<string, Official[]>();
     for (const o of all) byCommune.set(o.commune, [...(byCommune.get(o.commune) ?? []), o]);

@@ -18,10 +18,9 @@ ${c.address ? html`<li>${icon(ctx, 'pin', 'i sm')} ${c.address}</li>` : ''}
 }
 
 export function organisationsRoutes(router: Router, portal: Portal): void {
-  const { catalog } = portal.deps;
   router.get('/organisations', async function organisations(req, res) {
     const ctx = portal.ctx(req);
-    const [all, communes] = await Promise.all([catalog.all<Organisation>('organisation'), catalog.all<Commune>('commune')]);
+    const [all, communes] = await Promise.all([portal.all<Organisation>('organisation'), portal.all<Commune>('commune')]);
     const names = new Map(communes.map((c) => [slugOf(c._id), c.name]));
     const domain = typeof req.query.domaine === 'string' && (DOMAINS as readonly string[]).includes(req.query.domaine) ? req.query.domaine : '';
     const commune = typeof req.query.commune === 'string' && /^[a-z0-9-]{1,63}$/.test(req.query.commune) ? req.query.commune : '';

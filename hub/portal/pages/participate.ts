@@ -71,7 +71,7 @@ export function participateRoutes(router: Router, portal: Portal): void {
   router.get('/participer', async function consultations(req, res) {
     const ctx = portal.ctx(req);
     const now = Date.now();
-    const all = await catalog.all<Consultation>('consultation');
+    const all = await portal.all<Consultation>('consultation');
     const open = all.filter((c) => isOpen(c, now)).sort((a, b) => a.closesAt.localeCompare(b.closesAt));
     const closed = all.filter((c) => now >= Date.parse(c.closesAt)).sort((a, b) => b.closesAt.localeCompare(a.closesAt));
     const body = html`${heading(ctx, 'nav.participate', 'participate')}

@@ -1,16 +1,16 @@
 import type { Announcement, Consultation, Event } from '../../../content/index.js';
-import type { Catalog } from '../../catalog/index.js';
+import type { Portal } from '../portal.js';
 
 /** Announcements still current, most important and newest first. */
-export async function currentAnnouncements(catalog: Catalog, now = Date.now()): Promise<Announcement[]> {
-  const all = await catalog.all<Announcement>('announcement');
+export async function currentAnnouncements(portal: Pick<Portal, 'all'>, now = Date.now()): Promise<Announcement[]> {
+  const all = await portal.all<Announcement>('announcement');
   return all
     .filter((a) => Date.parse(a.publishedAt) <= now && (!a.expiresAt || Date.parse(a.expiresAt) > now))
     .sort((a, b) => (b.priority ?? 0) - (a.priority ?? 0) || b.publishedAt.localeCompare(a.publishedAt));
 }
 
-export async function upcomingEvents(catalog: Catalog, now = Date.now()): Promise<Event[]> {
-  const all = await catalog.all<Event>('event');
+export async function upcomingEvents(portal: Pick<Portal, 'all'>, now = Date.now()): Promise<Event[]> {
+  const all = await portal.all<Event>('event');
   return all.filter((e) => Date.parse(e.endsAt ?? e.startsAt) >= now).sort((a, b) => a.startsAt.localeCompare(b.startsAt));
 }
 
@@ -23,8 +23,8 @@ export function resultsVisible(c: Consultation, now = Date.now()): boolean {
   return c.resultsPublic || now >= Date.parse(c.closesAt);
 }
 
-export async function openConsultations(catalog: Catalog, now = Date.now()): Promise<Consultation[]> {
-  const all = await catalog.all<Consultation>('consultation');
+export async function openConsultations(portal: Pick<Portal, 'all'>, now = Date.now()): Promise<Consultation[]> {
+  const all = await portal.all<Consultation>('consultation');
   return all.filter((c) => isOpen(c, now)).sort((a, b) => a.closesAt.localeCompare(b.closesAt));
 }
 

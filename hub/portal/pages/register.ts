@@ -13,10 +13,10 @@ interface FormState {
 }
 
 export function registerRoutes(router: Router, portal: Portal): void {
-  const { catalog, config } = portal.deps;
+  const { config } = portal.deps;
 
   async function form(ctx: PageContext, state: FormState): Promise<Html> {
-    const communes = (await catalog.all<Commune>('commune')).filter((c) => c.kind === 'commune-urbaine' || c.kind === 'commune-rurale').sort((a, b) => a.name.localeCompare(b.name, 'fr'));
+    const communes = (await portal.all<Commune>('commune')).filter((c) => c.kind === 'commune-urbaine' || c.kind === 'commune-rurale').sort((a, b) => a.name.localeCompare(b.name, 'fr'));
     const v = state.values ?? {};
     const chosenCommune = v.commune ?? config.commune;
     const radios = (name: string, values: readonly string[], label: (x: string) => string) =>

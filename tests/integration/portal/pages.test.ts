@@ -144,9 +144,12 @@ describe('portal pages on the Kayes demo', () => {
   });
 
   it('escapes hostile content and shows an official’s published answer without its sender', async () => {
+    const gen = hub.deps.catalog.generation;
     await hub.deps.dbs.content.put({
       _id: 'organisation:test-hostile', type: 'organisation', audience: { all: true }, name: '<img src=x onerror=alert(1)>', kind: 'association', domains: ['jeunesse'], communes: ['kayes'], regions: [], contact: {}, description: { fr: '"><script>x</script>' },
     });
+    // Pages read content once per generation; the change feed moves it on.
+    while (hub.deps.catalog.generation === gen) await new Promise((r) => setTimeout(r, 20));
     const phone = new Phone(hub.url, 'fr');
     const orgs = await phone.page('/organisations?domaine=jeunesse');
     assert.doesNotMatch(orgs, /<img src=x|<script>x/);
