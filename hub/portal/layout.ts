@@ -46,7 +46,7 @@ function kioskCorner(ctx: PageContext): Html {
 export function page(ctx: PageContext, o: PageOptions): Html {
   const scripts = [ctx.assets.url('portal.js'), ...(ctx.kiosk ? [ctx.assets.url('kiosk.js')] : []), ...(o.scripts ?? [])];
   return html`<!doctype html>
-<html lang="${ctx.lang}">
+<html lang="${ctx.lang}"${ctx.kiosk ? html` class="kiosk"` : ''}>
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
