@@ -59,8 +59,20 @@ export function adminRouter(deps: HubDeps, services: AdminServices = adminServic
     res.set('Cache-Control', 'no-store');
     next();
   });
+  /**
+   * An account removed, demoted or given a new password with `espace user` (another process)
+   * loses its open sessions at its next request, not only when they expire.
+   */
+  const accountStillValid: RequestHandler = async function accountStillValid(req, res, next) {
+    const session = sessionOf(res)!;
+    const user = await s.users.get(session.username);
+    if (user && user.role === session.role && Date.parse(user.updatedAt) <= session.createdAt) return next();
+    s.sessions.destroy(session.id);
+    if (req.method === 'GET' || req.method === 'HEAD') return res.redirect(303, '/admin/login');
+    throw new AppError(401, 'login-required', 'your account was changed or removed; log in again at /admin/login');
+  };
   for (const route of ADMIN_ROUTES) {
-    const chain: RequestHandler[] = [route.roles === 'public' ? loadSession(s.sessions) : requireRole(s.sessions, route.roles)];
+    const chain: RequestHandler[] = route.roles === 'public' ? [loadSession(s.sessions)] : [requireRole(s.sessions, route.roles), accountStillValid];
     if (route.method === 'POST') {
       chain.push(bodyParser(route, deps));
       if (route.roles !== 'public') chain.push(csrfProtection(sessionOf));

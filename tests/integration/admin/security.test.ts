@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
-import { Lockout, SessionStore } from '../../../hub/auth/index.js';
+import { Lockout, SessionStore, UserStore } from '../../../hub/auth/index.js';
 import type { TestHub } from '../../support/index.js';
 import { attemptLogin, client, cookieFrom, login, startConsoleHub, USERS, PASSWORDS } from './console.js';
 
@@ -104,6 +104,29 @@ describe('logout', () => {
     assert.equal(after.status, 303, 'the old cookie no longer works');
     assert.match(after.headers.get('location')!, /^\/admin\/login/);
     assert.equal((await client(hub.url, c.cookie, c.csrf).post('/admin/events', {})).status, 401);
+  });
+});
+
+describe('accounts changed outside the console', () => {
+  let hub: TestHub;
+  before(async () => {
+    hub = await startConsoleHub();
+  });
+  after(() => hub.stop());
+
+  it('ends the sessions of an account removed or given a new password with espace user', async () => {
+    const c = await login(hub.url, 'facilitator');
+    const users = new UserStore(hub.dataDir);
+    await new Promise((r) => setTimeout(r, 5));
+    await users.setPassword(USERS.facilitator, 'a-new-password');
+    const res = await c.get('/admin');
+    assert.equal(res.status, 303);
+    assert.equal(res.headers.get('location'), '/admin/login');
+    const t = await login(hub.url, 'technician');
+    await users.remove(USERS.technician);
+    const post = await t.post('/admin/events', {});
+    assert.equal(post.status, 401);
+    assert.equal((await t.get('/admin')).status, 303, 'and the session is gone');
   });
 });
 
