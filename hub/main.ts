@@ -62,7 +62,7 @@ export async function startHub(config: Config, log: Logger): Promise<RunningHub>
   const heartbeat = new HeartbeatWriter({
     config, dbs, version: deps.version, log: log.child({ room: 'fleet' }),
     lastSync: () => deps.sync?.status().classes.push.lastSuccess ?? null,
-    onWrite: (hb) => mdns?.update({ lastSync: hb.lastSync ?? '' }),
+    onWrite: (hb) => mdns?.update({ lastSync: hb.lastSync ?? 'never' }),
   });
   heartbeat.start();
   if (config.sync.enabled && deps.sync.configured()) deps.sync.start();

@@ -1,7 +1,9 @@
 import { Bonjour, type Service } from 'bonjour-service';
 import { bonjourOptions, SERVICE_TYPE, type HubTxt } from './txt.js';
 
-export interface FoundHub extends HubTxt {
+export interface FoundHub extends Omit<HubTxt, 'lastSync'> {
+  /** ISO time, "never", or null when the publisher does not say (avahi's static record). */
+  lastSync: string | null;
   /** The mDNS instance name. */
   instance: string;
   address: string;
@@ -27,7 +29,8 @@ export async function browseHubs(timeoutMs: number, iface?: string): Promise<Fou
         name: str('name'),
         version: str('version'),
         status: str('status'),
-        lastSync: str('lastSync'),
+        // avahi's static publication carries no lastSync: unknown, not "never".
+        lastSync: t.lastSync === undefined ? null : str('lastSync'),
         address,
         port: s.port,
         url: `http://${address}${s.port === 80 ? '' : `:${s.port}`}/`,

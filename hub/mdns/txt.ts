@@ -7,7 +7,7 @@ export interface HubTxt {
   name: string;
   version: string;
   status: string;
-  /** ISO time of the last successful sync, or "" when never. */
+  /** ISO time of the last successful sync, or "never" (an empty TXT value does not survive mDNS). */
   lastSync: string;
 }
 

@@ -3,7 +3,7 @@ import { AppError } from '../../content/index.js';
 import { browseHubs, type FoundHub } from '../../hub/mdns/index.js';
 
 function table(hubs: FoundHub[]): string {
-  const rows = [['NAME', 'ID', 'ADDRESS', 'VERSION', 'STATUS', 'LAST SYNC'], ...hubs.map((h) => [h.name, h.id, h.url, h.version, h.status, h.lastSync ? h.lastSync.slice(0, 16).replace('T', ' ') : 'never'])];
+  const rows = [['NAME', 'ID', 'ADDRESS', 'VERSION', 'STATUS', 'LAST SYNC'], ...hubs.map((h) => [h.name, h.id, h.url, h.version, h.status, h.lastSync === null ? 'unknown' : h.lastSync === 'never' ? 'never' : h.lastSync.slice(0, 16).replace('T', ' ')])];
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
 }

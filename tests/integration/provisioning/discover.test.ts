@@ -27,7 +27,7 @@ describe('mDNS: the hub advertises itself, espace discover finds it', () => {
     assert.equal(found.name, 'Espace de test (découverte)');
     assert.equal(found.version, hub.deps.version);
     assert.equal(found.status, 'ok');
-    assert.equal(found.lastSync, '');
+    assert.equal(found.lastSync, 'never');
     const health = await fetch(`http://127.0.0.1:${found.port}/health`);
     assert.equal(health.status, 200);
 
