@@ -4,7 +4,6 @@
  * Signatures follow Electron's documentation (listener arguments included).
  */
 
-/* eslint-disable @typescript-eslint/no-explicit-any -- event listeners take Electron's varied arguments */
 export type Listener = (...args: any[]) => void;
 
 export interface Emitter {
