@@ -15,6 +15,13 @@ const KIND_LABEL: Record<string, string> = { formation: 'Formation', session: 'S
 const isLocal = (s: AdminServices, id: string) => id.startsWith(`event:${s.deps.config.hubId}-`);
 const eventUrl = (id: string) => `/admin/events/${encodeURIComponent(id.slice('event:'.length))}`;
 
+/** An event this hub may change: made here, not published by central. */
+async function loadLocalEvent(s: AdminServices, req: Request): Promise<EventDoc> {
+  const e = await loadEvent(s, req);
+  if (!isLocal(s, e._id)) throw new AppError(403, 'event-read-only', 'this event was published by central; change it there, not on the hub');
+  return e;
+}
+
 async function loadEvent(s: AdminServices, req: Request): Promise<EventDoc> {
   const id = `event:${param(req, 'slug')}`;
   const doc = await s.deps.catalog.maybe<EventDoc>(id);
@@ -151,8 +158,7 @@ ${events.length === 0 ? html`<p>Aucun événement pour l’instant.</p>` : ''}`;
     example: { slug: 'formation-budget' },
     async handle(s, req, res) {
       const session = sessionOf(res)!;
-      const e = await loadEvent(s, req);
-      if (!isLocal(s, e._id)) throw new AppError(403, 'event-read-only', 'this event was published by central; change it there, not on the hub');
+      const e = await loadLocalEvent(s, req);
       return { page: page({ title: 'Modifier l’événement', session, spaceName: s.deps.config.spaceName, body: eventForm(s, session, eventUrl(e._id), e) }) };
     },
   },
@@ -164,8 +170,7 @@ ${events.length === 0 ? html`<p>Aucun événement pour l’instant.</p>` : ''}`;
     example: { slug: 'formation-budget' },
     async handle(s, req, res) {
       const session = sessionOf(res)!;
-      const e = await loadEvent(s, req);
-      if (!isLocal(s, e._id)) throw new AppError(403, 'event-read-only', 'this event was published by central; change it there, not on the hub');
+      const e = await loadLocalEvent(s, req);
       return saveOrShowForm(s, req, session, eventUrl(e._id), 'Modifier l’événement', () => eventFromForm(s, req, e._id, e._rev));
     },
   },

@@ -3,13 +3,8 @@ import { after, before, describe, it } from 'node:test';
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { KIOSK, launchBrowser, PHONE, type TestHub } from '../../support/index.js';
-import { PASSWORDS, startConsoleHub, USERS } from '../../integration/admin/console.js';
+import { PASSWORDS, startConsoleHub, USERS, submit } from '../../integration/admin/console.js';
 
-async function submit(hub: TestHub, type: string, body: unknown): Promise<string> {
-  const res = await fetch(`${hub.url}/api/v1/submissions/${type}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  assert.equal(res.status, 201, await res.clone().text());
-  return ((await res.json()) as { id: string }).id;
-}
 
 async function logIn(page: Page, base: string, role: 'facilitator' | 'technician'): Promise<void> {
   await page.goto(`${base}/admin/login`);

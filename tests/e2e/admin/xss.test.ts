@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, PHONE, type TestHub } from '../../support/index.js';
-import { login, PASSWORDS, startConsoleHub, USERS } from '../../integration/admin/console.js';
+import { login, PASSWORDS, startConsoleHub, USERS, submit } from '../../integration/admin/console.js';
 
 const ATTACKS = {
   name: '<img src=x onerror="window.__xss=1">',
@@ -17,11 +17,6 @@ const ATTACKS = {
   query: '<img src=x onerror=alert(10)>',
 };
 
-async function submit(hub: TestHub, type: string, body: unknown): Promise<string> {
-  const res = await fetch(`${hub.url}/api/v1/submissions/${type}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  assert.equal(res.status, 201, await res.clone().text());
-  return ((await res.json()) as { id: string }).id;
-}
 
 describe('stored XSS attempts are shown escaped in the console (Chromium)', () => {
   let hub: TestHub;

@@ -5,15 +5,10 @@ import { pouchConstructor } from '../../../hub/storage/index.js';
 import { runCli } from '../../support/cli.js';
 import { startTestCentral, type TestCentral } from '../../support/central.js';
 import type { TestHub } from '../../support/index.js';
-import { login, startConsoleHub, type Client } from './console.js';
+import { login, startConsoleHub, type Client, submit } from './console.js';
 
 const PouchDB = pouchConstructor();
 
-async function submit(hub: TestHub, type: string, body: unknown): Promise<string> {
-  const res = await fetch(`${hub.url}/api/v1/submissions/${type}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  assert.equal(res.status, 201, await res.clone().text());
-  return ((await res.json()) as { id: string }).id;
-}
 
 describe('erasure reaches central, and espace indicators reads central', () => {
   let central: TestCentral;

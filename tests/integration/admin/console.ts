@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { UserStore, type Role } from '../../../hub/auth/index.js';
 import { seedFixtures, startTestHub, type TestHub } from '../../support/index.js';
 
@@ -12,6 +13,13 @@ export async function startConsoleHub(overrides: Record<string, unknown> = {}): 
   const users = new UserStore(hub.dataDir);
   for (const role of ['technician', 'facilitator'] as const) await users.add(USERS[role], role, PASSWORDS[role]);
   return hub;
+}
+
+/** A submission as a phone sends it (POST /api/v1/submissions/:type); its id. */
+export async function submit(hub: TestHub, type: string, body: unknown): Promise<string> {
+  const res = await fetch(`${hub.url}/api/v1/submissions/${type}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  assert.equal(res.status, 201, await res.clone().text());
+  return ((await res.json()) as { id: string }).id;
 }
 
 /** A logged-in browser-like client: keeps the session cookie and the session's CSRF token. */

@@ -7,13 +7,8 @@ import { buildPack } from '../../../content/pack/index.js';
 import { publishedAnswers } from '../../../hub/admin/index.js';
 import { tempDir, type TestHub } from '../../support/index.js';
 import { fixtureKey, writeFixturePack } from '../../unit/content/pack/fixture.js';
-import { HUB_ID, login, startConsoleHub, type Client } from './console.js';
+import { HUB_ID, login, startConsoleHub, type Client, submit } from './console.js';
 
-async function submit(hub: TestHub, type: string, body: unknown): Promise<string> {
-  const res = await fetch(`${hub.url}/api/v1/submissions/${type}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  assert.equal(res.status, 201, await res.clone().text());
-  return ((await res.json()) as { id: string }).id;
-}
 
 const TRICKY = {
   fullName: 'Aïssata "Ada" Koné, dite\nla présidente',

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Express } from 'express';
 import { createApp } from '../../../hub/app.js';
 import type { TestHub } from '../../support/index.js';
-import { login, startConsoleHub } from './console.js';
+import { login, startConsoleHub, submit } from './console.js';
 
 /** Strings only the person and the console should ever see. */
 const SECRETS = ['Kadiatou', 'Personnelle', '70 11 22 33', '70112233', 'très privé 4711', 'contact-privé-8812', 'Organisation-secrète'];
@@ -26,11 +26,6 @@ function getPaths(app: Express): string[] {
   return out;
 }
 
-async function submit(hub: TestHub, type: string, body: unknown): Promise<string> {
-  const res = await fetch(`${hub.url}/api/v1/submissions/${type}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  assert.equal(res.status, 201, await res.clone().text());
-  return ((await res.json()) as { id: string }).id;
-}
 
 describe('personal data appears nowhere outside the console', () => {
   let hub: TestHub;
