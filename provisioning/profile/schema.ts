@@ -107,6 +107,12 @@ export const SpaceProfile = z
         pin: z.string().regex(/^\d{4,8}$/, 'must be 4 to 8 digits'),
         /** The lightdm session the kiosk user logs into (labwc on Raspberry Pi OS Bookworm). */
         session: z.string().regex(/^[A-Za-z0-9._-]+$/).default('LXDE-pi-labwc'),
+        /**
+         * systemd's watchdog for the kiosk (it notifies through systemd-notify). Off by default:
+         * on Bookworm's systemd 252 a notification from a process that has already exited can be
+         * dropped, and a lost READY=1 would fail the start.
+         */
+        watchdogSeconds: z.number().int().min(20).max(600).optional(),
       })
       .strict(),
     trustedKeys: ConfigSchema.shape.trustedKeys.default([]),

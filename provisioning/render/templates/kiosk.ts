@@ -15,7 +15,10 @@ export function kioskFiles(p: SpaceProfile): RenderedFile[] {
   const unit =
     header('#', 'the kiosk (user unit of the kiosk account)') +
     `[Unit]\nDescription=Espace Connecté kiosk (the portal, full screen)\nConditionUser=kiosk\nStartLimitIntervalSec=0\n\n` +
-    `[Service]\nType=simple\nEnvironment=ESPACE_CONFIG=${CONFIG_PATH}\nWorkingDirectory=${p.install.appDir}\n` +
+    (p.kiosk.watchdogSeconds
+      ? `[Service]\nType=notify\n# READY=1 and WATCHDOG=1 come from Electron's main process, a child of "espace kiosk".\nNotifyAccess=all\nWatchdogSec=${p.kiosk.watchdogSeconds}\n`
+      : `[Service]\nType=simple\n`) +
+    `Environment=ESPACE_CONFIG=${CONFIG_PATH}\nWorkingDirectory=${p.install.appDir}\n` +
     `ExecStart=${cli(p)} kiosk\nRestart=always\nRestartSec=3\n\n` +
     `[Install]\nWantedBy=default.target\n`;
   const autostart =

@@ -146,6 +146,15 @@ describe('provision render: the demo profile, checked by the real tools', () => 
       env: { ...process.env, XDG_RUNTIME_DIR: runtime },
     });
     assert.equal(stderr, '');
+    assert.match(readFileSync(join(local, 'etc/systemd/user/espace-kiosk.service'), 'utf8'), /^Type=simple$/m);
+    // With the kiosk's watchdog asked for: Type=notify, and systemd still verifies it silently.
+    const watched = join(dir.path, 'watched');
+    const d = demoValue();
+    await renderInto(watched, parseProfile({ ...d, kiosk: { ...d.kiosk, watchdogSeconds: 60 }, install: { node: process.execPath } }));
+    const unit = join(watched, 'etc/systemd/user/espace-kiosk.service');
+    assert.match(readFileSync(unit, 'utf8'), /^Type=notify\n(#.*\n)?NotifyAccess=all\nWatchdogSec=60$/m);
+    const verified = await exec('systemd-analyze', ['verify', '--man=no', '--user', unit], { env: { ...process.env, XDG_RUNTIME_DIR: runtime } });
+    assert.equal(verified.stderr, '');
     assert.match(readFileSync(join(root, 'etc/lightdm/lightdm.conf.d/50-espace-kiosk.conf'), 'utf8'), /^autologin-user=kiosk$/m);
     assert.match(readFileSync(join(root, 'home/kiosk/.config/labwc/autostart'), 'utf8'), /systemctl --user start espace-kiosk\.service/);
   });
