@@ -4,6 +4,7 @@
  * Signatures follow Electron's documentation (listener arguments included).
  */
 
+/** Electron's listeners take arguments that vary by event; each listener in main.ts names its own. */
 export type Listener = (...args: any[]) => void;
 
 export interface Emitter {
