@@ -108,9 +108,9 @@ export const SpaceProfile = z
         /** The lightdm session the kiosk user logs into (labwc on Raspberry Pi OS Bookworm). */
         session: z.string().regex(/^[A-Za-z0-9._-]+$/).default('LXDE-pi-labwc'),
         /**
-         * systemd's watchdog for the kiosk (it notifies through systemd-notify). Off by default:
-         * on Bookworm's systemd 252 a notification from a process that has already exited can be
-         * dropped, and a lost READY=1 would fail the start.
+         * systemd's watchdog for the kiosk (it notifies through systemd-notify, which waits for
+         * the manager to take each message since systemd 246). Off until tried on a Pi: with
+         * Type=notify a READY=1 that never comes fails every start.
          */
         watchdogSeconds: z.number().int().min(20).max(600).optional(),
       })
