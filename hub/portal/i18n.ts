@@ -27,6 +27,7 @@ export function loadCatalogs(dir = join(projectRoot(), 'hub/portal/locales')): R
  */
 export class Messages {
   private readonly compiled = new Map<string, IntlMessageFormat>();
+  private readonly coverages = new Map<Language, number>();
 
   constructor(private readonly catalogs: Record<Language, Catalog> = loadCatalogs()) {}
 
@@ -55,9 +56,14 @@ export class Messages {
 
   /** Share of the French keys that `lang` translates, in whole percent. */
   coverage(lang: Language): number {
-    const keys = Object.keys(this.catalogs.fr);
-    const have = keys.filter((k) => this.catalogs[lang][k] !== undefined).length;
-    return Math.floor((have / keys.length) * 100);
+    let pct = this.coverages.get(lang);
+    if (pct === undefined) {
+      const keys = Object.keys(this.catalogs.fr);
+      const have = keys.filter((k) => this.catalogs[lang][k] !== undefined).length;
+      pct = Math.floor((have / keys.length) * 100);
+      this.coverages.set(lang, pct);
+    }
+    return pct;
   }
 
   keys(lang: Language): string[] {

@@ -18,6 +18,7 @@ function header(ctx: PageContext, bare: boolean): Html {
   const next = encodeURIComponent(ctx.path);
   return html`<header class="top">
   <a class="brand" href="${ctx.kiosk ? '/kiosk' : '/'}">${icon(ctx, 'logo', 'i logo')}<span>${ctx.t('app.name')}</span></a>
+  ${ctx.kiosk ? kioskCorner(ctx) : ''}
   <a class="langbtn" href="/langue?next=${next}" aria-label="${ctx.t('lang.change')}">${icon(ctx, 'globe')}<span lang="${ctx.lang}">${LANGUAGE_NAMES[ctx.lang]}</span></a>
   ${bare ? '' : html`<form class="search" role="search" action="/recherche" method="get">
     <label class="vh" for="q">${ctx.t('search.label')}</label>
@@ -28,7 +29,8 @@ function header(ctx: PageContext, bare: boolean): Html {
 }
 
 function nav(ctx: PageContext): Html {
-  const current = sectionOf(ctx.path);
+  const section = sectionOf(ctx.path);
+  const current = section === 'kiosk' ? 'accueil' : section;
   const items = [{ id: 'accueil', key: 'nav.home', path: ctx.kiosk ? '/kiosk' : '/', icon: 'home' }, ...SECTIONS];
   return html`<nav class="menu" aria-label="${ctx.t('nav.label')}"><ul>${items.map(
     (s) => html`<li><a href="${s.path}"${current === s.id ? html` aria-current="page"` : ''}>${icon(ctx, s.icon)}<span>${ctx.t(s.key)}</span></a></li>`,
@@ -66,9 +68,9 @@ ${o.body}
 </main>
 <footer class="foot">
 <p>${ctx.t('footer.text')}</p>
+${ctx.messages.coverage(ctx.lang) < 100 ? html`<p lang="fr">${icon(ctx, 'globe', 'i sm')} ${ctx.messages.t('fr', 'lang.coverage', { language: LANGUAGE_NAMES[ctx.lang], percent: ctx.messages.coverage(ctx.lang) })}</p>` : ''}
 <p>${icon(ctx, 'lock', 'i sm')} ${ctx.t('footer.private')}</p>
 </footer>
-${ctx.kiosk ? kioskCorner(ctx) : ''}
 </body>
 </html>`;
 }
