@@ -30,7 +30,7 @@ export const DEFAULTS: Config = {
     retryBaseSeconds: 5,
     attemptsPerRun: 6,
     probeSeconds: 60,
-    batchSize: 100,
+    batchSize: 500,
     mediaChunkKB: 1024,
   },
   admin: { sessionIdleMinutes: 30, sessionMaxHours: 12, lockoutAttempts: 5, lockoutIpAttempts: 20, lockoutMinutes: 15, uploadMaxMB: 512 },

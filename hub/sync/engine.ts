@@ -18,6 +18,8 @@ const SANE_CLOCK = Date.parse('2025-01-01T00:00:00Z');
 const CREDENTIALS_RETRY_MS = 6 * 3600_000;
 /** Below this much budget left, a run would spend it on the probe alone: wait for tomorrow. */
 const MIN_RUN_BYTES = 8 * 1024;
+/** Batches PouchDB reads ahead while one is written: on a 600 ms round trip, overlap matters more than memory. */
+const BATCHES_AHEAD = 4;
 
 export interface SyncEngineOptions {
   config: Config;
@@ -71,7 +73,7 @@ export class SyncEngine {
   private constructor(private readonly o: SyncEngineOptions) {
     this.baseNow = o.now ?? Date.now;
     const s = o.config.sync;
-    this.sync = { retryBaseSeconds: 5, attemptsPerRun: 6, probeSeconds: 60, batchSize: 100, mediaChunkKB: 1024, ...s } as Required<Config['sync']>;
+    this.sync = { retryBaseSeconds: 5, attemptsPerRun: 6, probeSeconds: 60, batchSize: 500, mediaChunkKB: 1024, ...s } as Required<Config['sync']>;
   }
 
   static async create(o: SyncEngineOptions): Promise<SyncEngine> {
@@ -253,7 +255,9 @@ export class SyncEngine {
             break;
           }
         } finally {
-          this.learnThroughput(this.meter.read().byClass[cls] - b0, Date.now() - t0);
+          const bytes = this.meter.read().byClass[cls] - b0;
+          this.log.info({ cls, ms: Date.now() - t0, bytes, moved: cs.moved }, 'sync class ended');
+          this.learnThroughput(bytes, Date.now() - t0);
           await this.save();
         }
       }
@@ -361,11 +365,9 @@ export class SyncEngine {
     const PouchDB = pouchConstructor();
     const { dbs, config } = this.o;
     await writeHeartbeat(config, dbs, this.o.version, this.iso(), this.state.classes.push.lastSuccess);
-    let moved = 0;
     const denied: string[] = [];
-    const rep = PouchDB.replicate(dbs.submissions, this.remote('submissions', transport), { batch_size: this.sync.batchSize, batches_limit: 1 });
+    const rep = PouchDB.replicate(dbs.submissions, this.remote('submissions', transport), { batch_size: this.sync.batchSize, batches_limit: BATCHES_AHEAD });
     rep.on('change', (info) => {
-      moved += info.docs_written;
       const seq = Number(info.last_seq);
       if (Number.isFinite(seq) && seq > this.state.pushedSeq) this.state.pushedSeq = seq;
     });
@@ -375,16 +377,16 @@ export class SyncEngine {
       denied.push(String(e.id ?? '?'));
       why ||= e.reason ?? e.message ?? '';
     });
-    const res = await rep;
+    // The heartbeat goes alongside: its round trips overlap the submissions' instead of adding to them.
+    const [res] = await Promise.all([rep, PouchDB.replicate(dbs.fleet, this.remote('fleet', transport), { batch_size: 10 })]);
     const seq = Number(res.last_seq);
     if (Number.isFinite(seq) && seq > this.state.pushedSeq) this.state.pushedSeq = seq;
-    await PouchDB.replicate(dbs.fleet, this.remote('fleet', transport), { batch_size: 10 });
     this.state.denied = [...new Set([...this.state.denied, ...denied])];
     this.state.classes.push.pending = { items: (await unconfirmedSubmissionIds(dbs.submissions)).length };
     if (denied.length) {
       throw Object.assign(new Error(`central refused ${denied.length} submission(s)`), { denied, reason: why });
     }
-    return moved;
+    return res.docs_written;
   }
 
   /** The Mango selector of what is addressed to this hub: everyone, its region, its commune, or itself. */
@@ -408,7 +410,7 @@ export class SyncEngine {
     const local = this.o.dbs.content;
     const remote = this.remote('content', transport);
     const before = (await local.info()).update_seq;
-    const res = await PouchDB.replicate(remote, local, { selector: this.audienceSelector(), batch_size: this.sync.batchSize, batches_limit: 1 } as PouchDB.Replication.ReplicateOptions);
+    const res = await PouchDB.replicate(remote, local, { selector: this.audienceSelector(), batch_size: this.sync.batchSize, batches_limit: BATCHES_AHEAD } as PouchDB.Replication.ReplicateOptions);
     await this.resolveConflicts(local, remote, before);
     this.state.classes.content.pending = { items: 0 };
     return res.docs_written;

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { join, resolve, sep } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 
 /*
  * The stand-in central: pouchdb-server's parts (express-pouchdb over PouchDB 7 on LevelDB) on a
@@ -167,7 +168,10 @@ function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((ok, ko) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => ok(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => {
+      const raw = Buffer.concat(chunks);
+      ok((req.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw).toString('utf8'));
+    });
     req.on('error', ko);
   });
 }

@@ -122,9 +122,10 @@ export async function startProxy(target: { host?: string; port: number }, option
       upstream = createConnection({ host: target.host ?? '127.0.0.1', port: target.port });
       live.add(upstream);
       upstream.on('error', () => client.destroy());
-      upstream.once('close', () => {
+      // A clean close from central still lets the shaped queue drain to the hub (see pipe's 'end').
+      upstream.once('close', (hadError: boolean) => {
         live.delete(upstream!);
-        client.destroy();
+        if (hadError) client.destroy();
       });
       client.once('close', () => upstream!.destroy());
       pipe(client, upstream, true);
