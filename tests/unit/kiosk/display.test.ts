@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { tempDir } from '../../support/hub.js';
 import { silentLogger } from '../../../hub/log/index.js';
 import { detectDisplayBackend, parseWlrRandrOutputs } from '../../../kiosk/display.js';
 
@@ -46,6 +49,44 @@ describe('screen blanking', () => {
       assert.match(backend.reason, /the X server has no DPMS/);
     } finally {
       xvfb.kill();
+    }
+  });
+
+  /**
+   * Stand-ins for the compositor's tools (shell scripts first on PATH): they answer a listing
+   * or a DPMS report, and write down every other command line they get.
+   */
+  function standIn(name: string, listing: string) {
+    const dir = tempDir('espace-display-');
+    const log = join(dir.path, 'calls.log');
+    writeFileSync(join(dir.path, name), `#!/bin/sh\nif [ "$#" -eq 0 ] || [ "$1" = q ]; then cat <<'EOF'\n${listing}EOF\nelse echo "$@" >> '${log}'; fi\n`, { mode: 0o755 });
+    return { path: `${dir.path}:${process.env.PATH}`, calls: () => readFileSync(log, 'utf8').trim().split('\n'), remove: dir.remove };
+  }
+
+  it('switches every Wayland output off and on with wlr-randr', async () => {
+    const tool = standIn('wlr-randr', WLR_RANDR);
+    try {
+      const backend = await detectDisplayBackend({ WAYLAND_DISPLAY: 'wayland-0', XDG_RUNTIME_DIR: '/run/user/1000', PATH: tool.path }, silentLogger());
+      assert.equal(backend.name, 'wlr-randr');
+      assert.equal(backend.reason, 'outputs HDMI-A-1, DSI-1');
+      await backend.set('off');
+      await backend.set('on');
+      assert.deepEqual(tool.calls(), ['--output HDMI-A-1 --off', '--output DSI-1 --off', '--output HDMI-A-1 --on', '--output DSI-1 --on']);
+    } finally {
+      tool.remove();
+    }
+  });
+
+  it('uses DPMS under X11 when the server has it, and keeps X\'s own blanking off in opening hours', async () => {
+    const tool = standIn('xset', 'DPMS (Energy Star):\n  Standby: 600    Suspend: 600    Off: 600\n  DPMS is Enabled\n  Monitor is On\n');
+    try {
+      const backend = await detectDisplayBackend({ DISPLAY: ':0', PATH: tool.path }, silentLogger());
+      assert.equal(backend.name, 'xset');
+      await backend.set('off');
+      await backend.set('on');
+      assert.deepEqual(tool.calls(), ['dpms force off', 'dpms force on', 's off', 's noblank', '-dpms']);
+    } finally {
+      tool.remove();
     }
   });
 });
