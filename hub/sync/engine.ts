@@ -221,6 +221,12 @@ export class SyncEngine {
       this.markAll({ kind: 'not-configured', message: 'not configured: set central.url, central.username and central.password (espace central enroll prints them)', transient: false });
       return this.finish(result, startBytes);
     }
+    // A Pi that booted without network thinks it is 1970: ask central the time (one small request) before judging the window.
+    if (this.baseNow() < SANE_CLOCK) {
+      const clockOnly = createTransport(this.meter, { timeoutMs: 30_000, userAgent: `espace-hub/${this.o.version} (${this.o.config.hubId})` });
+      await this.probe(clockOnly).catch((err) => this.log.warn({ err: String(err) }, 'could not learn the time from central'));
+      clockOnly.close();
+    }
     if (!inWindows(this.o.config.sync.windows, this.now())) {
       const list = this.o.config.sync.windows.map((w) => `${w.from}–${w.to}`).join(', ');
       this.markAll({ kind: 'outside-window', message: `outside the window: sync runs only ${list}`, transient: false });

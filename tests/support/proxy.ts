@@ -26,6 +26,8 @@ export interface ShapingProxy {
   readonly injected: number;
   readonly connections: number;
   setFaults(f: Faults): void;
+  /** Takes the uplink down (the port refuses connections, open ones are cut) or brings it back on the same port. */
+  setUplink(up: boolean): Promise<void>;
   setShape(o: ProxyOptions): void;
   resetCounters(): void;
   stop(): Promise<void>;
@@ -158,6 +160,22 @@ export async function startProxy(target: { host?: string; port: number }, option
       faults = { ...f, failRequests: f.failRequests ? { ...f.failRequests } : undefined };
       sinceCut = 0;
     },
+    async setUplink(up) {
+      if (up === server.listening) return;
+      if (up) {
+        await new Promise<void>((ok, ko) => {
+          server.once('error', ko);
+          server.listen(port, '127.0.0.1', () => {
+            server.off('error', ko);
+            ok();
+          });
+        });
+      } else {
+        const closed = new Promise<void>((ok) => server.close(() => ok()));
+        for (const s of live) s.destroy();
+        await closed;
+      }
+    },
     setShape(o) {
       shape = { bytesPerSecond: o.bytesPerSecond ?? 0, latencyMs: o.latencyMs ?? 0 };
     },
@@ -170,7 +188,7 @@ export async function startProxy(target: { host?: string; port: number }, option
     },
     async stop() {
       for (const s of live) s.destroy();
-      await new Promise<void>((ok) => server.close(() => ok()));
+      if (server.listening) await new Promise<void>((ok) => server.close(() => ok()));
     },
   };
 }
