@@ -44,7 +44,7 @@ export const DEFAULT_TIMINGS: KioskTimings = {
   startGraceMs: 45_000,
   reassertMs: 60_000,
   technicianUnlockMs: 2 * 60_000,
-  offlineRetrySeconds: 10,
+  offlineRetrySeconds: 5,
   pageResetTimeoutMs: 2000,
   ladder: DEFAULT_LADDER,
 };

@@ -2,7 +2,7 @@
 // beside this page), and goes back to the portal as soon as it does.
 (function offlinePage() {
   'use strict';
-  var retrySeconds = 10;
+  var retrySeconds = 5;
   var left = retrySeconds;
   var checking = false;
   var counters = document.querySelectorAll('[data-countdown]');
