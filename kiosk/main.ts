@@ -1,7 +1,7 @@
 import type { Config } from '../hub/config/index.js';
 import type { Logger } from '../hub/log/index.js';
 import type { DisplayBackend } from './display.js';
-import type { AppLike, ElectronApi, IpcEventLike, KioskWebPreferences, KioskWindowOptions, PreventableEvent, SessionLike, WebContentsLike, WindowLike } from './electron-api.js';
+import type { AppLike, ElectronApi, IpcEventLike, KioskWebPreferences, KioskWindowOptions, SessionLike, WebContentsLike, WindowLike } from './electron-api.js';
 import { CHANNELS, type ActivityMessage, type KioskStatus, type TechnicianAction, type UnlockResult } from './ipc.js';
 import { loadPageScripts } from './page-scripts.js';
 import { kioskPagesHandler } from './pages.js';
@@ -9,11 +9,10 @@ import { CornerGesture } from './policy/gesture.js';
 import { HeartbeatMonitor } from './policy/heartbeat.js';
 import { IdleTracker } from './policy/idle.js';
 import { DEFAULT_LADDER, RecoveryLadder, type LadderOptions } from './policy/ladder.js';
-import { hubOrigin, isAllowedNavigation, isAllowedRequest, isHubUrl, isKioskPageUrl, KIOSK_BASE, KIOSK_SCHEME } from './policy/origin.js';
-import { isPermissionGranted } from './policy/permissions.js';
+import { contentsHardener, lockSession, refuseCertificatesAndLogins } from './lockdown.js';
+import { hubOrigin, isHubUrl, isKioskPageUrl, KIOSK_BASE, KIOSK_SCHEME } from './policy/origin.js';
 import { PinGate } from './policy/pin.js';
 import { DisplayPlanner, isOpenAt, nextChange, type ScreenState } from './policy/schedule.js';
-import { isBlockedShortcut, type KeyInput } from './policy/shortcuts.js';
 import { hubStatus, kioskVersion, localAddresses, syncStatus } from './status.js';
 import type { SystemdNotifier } from './watchdog.js';
 
@@ -162,44 +161,9 @@ export async function startKiosk(api: ElectronApi, options: KioskOptions): Promi
   }
   applySwitches(app, config.kiosk.lowMemory);
 
-  const hardened = new WeakSet<object>();
-  function harden(contents: WebContentsLike): void {
-    if (hardened.has(contents)) return;
-    hardened.add(contents);
-    const guard = (kind: string) => (event: PreventableEvent, url?: string) => {
-      const target = typeof url === 'string' ? url : (event.url ?? '');
-      if (isAllowedNavigation(target, origin)) return;
-      event.preventDefault();
-      log.warn({ kind, url: target }, 'navigation outside the hub refused');
-    };
-    contents.on('will-navigate', guard('navigate'));
-    contents.on('will-redirect', guard('redirect'));
-    contents.on('will-frame-navigate', guard('frame-navigate'));
-    contents.on('will-attach-webview', (event: PreventableEvent) => event.preventDefault());
-    contents.setWindowOpenHandler(({ url }) => {
-      log.warn({ url }, 'new window refused');
-      return { action: 'deny' };
-    });
-    contents.on('devtools-opened', () => contents.closeDevTools());
-    contents.on('context-menu', (event: PreventableEvent) => event.preventDefault());
-    contents.on('before-input-event', (event: PreventableEvent, input: KeyInput) => {
-      if (isBlockedShortcut(input)) event.preventDefault();
-    });
-    contents.on('zoom-changed', () => contents.setZoomFactor(1));
-    contents.on('did-finish-load', () => {
-      contents.setVisualZoomLevelLimits(1, 1).catch(() => {});
-    });
-  }
+  const harden = contentsHardener(origin, log);
   app.on('web-contents-created', (_event: unknown, contents: WebContentsLike) => harden(contents));
-  app.on('certificate-error', (event: PreventableEvent, _contents: unknown, url: string, error: string, _cert: unknown, callback: (trusted: boolean) => void) => {
-    event.preventDefault();
-    callback(false);
-    log.warn({ url, error }, 'certificate error: page refused');
-  });
-  app.on('login', (event: PreventableEvent, _contents: unknown, _details: unknown, _auth: unknown, callback: () => void) => {
-    event.preventDefault();
-    callback();
-  });
+  refuseCertificatesAndLogins(app, log);
 
   await app.whenReady();
   api.Menu.setApplicationMenu(null);
@@ -208,22 +172,7 @@ export async function startKiosk(api: ElectronApi, options: KioskOptions): Promi
   const scripts = loadPageScripts(options.pagesDir);
   const ses: SessionLike = api.session.fromPartition(PARTITION);
   ses.protocol.handle(KIOSK_SCHEME, kioskPagesHandler({ dir: options.pagesDir, hubUrl: origin, startUrl, retrySeconds: timings.offlineRetrySeconds }));
-  ses.webRequest.onBeforeRequest((details, callback) => {
-    const ok = isAllowedRequest(details.url, origin);
-    if (!ok) log.warn({ url: details.url }, 'request outside the hub refused');
-    callback({ cancel: !ok });
-  });
-  ses.setPermissionRequestHandler((_contents, permission, callback, details) => {
-    const granted = isPermissionGranted({ permission, requestingUrl: details.requestingUrl ?? '', mediaTypes: details.mediaTypes }, origin);
-    if (!granted) log.info({ permission, url: details.requestingUrl }, 'permission refused');
-    callback(granted);
-  });
-  ses.setPermissionCheckHandler((_contents, permission, requestingOrigin, details) =>
-    isPermissionGranted({ permission, requestingUrl: requestingOrigin, mediaTypes: details.mediaType ? [details.mediaType] : [] }, origin),
-  );
-  ses.setDevicePermissionHandler(() => false);
-  ses.setDisplayMediaRequestHandler((_request, callback) => callback({}));
-  ses.on('will-download', (event: PreventableEvent) => event.preventDefault());
+  lockSession(ses, origin, log);
 
   const heartbeat = new HeartbeatMonitor(timings.heartbeatTimeoutMs, timings.startGraceMs);
   const idle = new IdleTracker(idleMs, clock.mono());

@@ -1,6 +1,7 @@
 import compression from 'compression';
+import { rateLimit } from 'express-rate-limit';
 import express, { Router, type ErrorRequestHandler, type Request } from 'express';
-import { isAppError } from '../../content/index.js';
+import { AppError, isAppError } from '../../content/index.js';
 import type { HubDeps } from '../deps.js';
 import { sendCompressed, StaticAssets } from './assets.js';
 import { icon } from './components.js';
@@ -84,6 +85,19 @@ export function portalRouter(deps: HubDeps, opts: PortalOptions = {}): Router {
   router.use(compression({ threshold: 512 }));
   router.use(express.urlencoded({ extended: false, limit: deps.config.limits.bodyBytes, parameterLimit: 100 }));
 
+  // The forms write submissions like the API does: the same per-phone limit applies.
+  const limiter = rateLimit({
+    windowMs: 60_000,
+    limit: deps.config.limits.submissionsPerMinute,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    handler: (_req, _res, next) => next(new AppError(429, 'too-many-submissions', 'too many forms sent from this phone; wait a minute')),
+  });
+  router.use(function limitForms(req, res, next) {
+    if (req.method === 'POST') return limiter(req, res, next);
+    next();
+  });
+
   router.use(function countUsage(req, res, next) {
     if (req.method === 'GET') {
       const section = sectionOf(req.path);
@@ -113,7 +127,7 @@ export function portalRouter(deps: HubDeps, opts: PortalOptions = {}): Router {
     const status = isAppError(err) && err.status < 500 ? err.status : 500;
     if (status >= 500) deps.log.error({ err, path: req.path }, 'portal page failed');
     const ctx = portal.ctx(req);
-    const title = status === 404 ? ctx.t('error.notFound') : ctx.t('error.generic');
+    const title = status === 404 ? ctx.t('error.notFound') : status === 429 ? ctx.t('error.tooMany') : ctx.t('error.generic');
     portal.send(res, page(ctx, { title, body: html`<h1>${icon(ctx, 'alert', 'i hi')}${title}</h1><p><a class="btn" href="/">${icon(ctx, 'home')}<span>${ctx.t('nav.home')}</span></a></p>` }), status);
   };
   router.use(pageError);

@@ -33,8 +33,17 @@ self.addEventListener('fetch', function (e) {
     return;
   }
   if (url.pathname.indexOf('/api/') === 0 || url.pathname.indexOf('/db/') === 0) return;
-  // Pages: the hub first (fresh content, the visitor's language), the kept copy when it is out of reach.
-  e.respondWith(fetch(req).catch(function () {
-    return caches.match(req, { ignoreVary: true }).then(function (hit) { return hit || (req.mode === 'navigate' ? offlinePage() : Response.error()); });
+  // Pages: the hub first (fresh content, the visitor's language), the kept copy when it is out
+  // of reach — at once if the network fails, after a few seconds if it only hangs (a phone on
+  // another network).
+  var network = fetch(req);
+  var kept = function () { return caches.match(req, { ignoreVary: true }); };
+  e.respondWith(new Promise(function (resolve) {
+    var done = false;
+    var finish = function (r) { if (!done && r) { done = true; resolve(r); } };
+    network.then(finish, function () {
+      kept().then(function (hit) { finish(hit || (req.mode === 'navigate' ? offlinePage() : Response.error())); });
+    });
+    setTimeout(function () { kept().then(finish); }, 4000);
   }));
 });

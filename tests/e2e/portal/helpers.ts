@@ -33,6 +33,15 @@ export async function assertAccessible(page: Page, where: string): Promise<void>
   );
 }
 
+/** Records Content-Security-Policy violations the browser reports on this page. */
+export function watchCspViolations(page: Page): string[] {
+  const seen: string[] = [];
+  page.on('console', (msg) => {
+    if (/Content Security Policy/i.test(msg.text())) seen.push(`${page.url()}: ${msg.text()}`);
+  });
+  return seen;
+}
+
 /** Every link on the page stays on the hub. */
 export async function assertNoLinkLeaves(page: Page, origin: string): Promise<void> {
   const hrefs = await page.$$eval('a[href]', (as) => as.map((a) => (a as HTMLAnchorElement).href));

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { KIOSK, launchBrowser, startTestHub, watchForeignRequests, type TestHub } from '../../support/index.js';
-import { assertAccessible, assertNoLinkLeaves } from './helpers.js';
+import { assertAccessible, assertNoLinkLeaves, watchCspViolations } from './helpers.js';
 
 describe('the kiosk layout at 1920×1080', () => {
   let hub: TestHub;
@@ -10,6 +10,7 @@ describe('the kiosk layout at 1920×1080', () => {
   let context: BrowserContext;
   let page: Page;
   let foreign: string[];
+  let csp: string[];
 
   before(async () => {
     hub = await startTestHub({ seedDemo: true, wifi: { ssid: 'Espace;Kayes', passphrase: 'kalan-2026' }, dnsName: 'espace.home.arpa' });
@@ -20,6 +21,7 @@ describe('the kiosk layout at 1920×1080', () => {
     // (A string, so the test runner's transpiler adds nothing the page lacks.)
     await context.addInitScript('window.beats = 0; window.espaceKiosk = { heartbeat: function () { window.beats += 1; } };');
     page = await context.newPage();
+    csp = watchCspViolations(page);
   });
   after(async () => {
     await browser?.close();
@@ -69,7 +71,8 @@ describe('the kiosk layout at 1920×1080', () => {
     await assertAccessible(page, 'kiosk participate');
   });
 
-  it('made no request to any host but the hub', () => {
+  it('made no request to any host but the hub, and broke no CSP rule', () => {
     assert.deepEqual(foreign, []);
+    assert.deepEqual(csp, []);
   });
 });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { PHONE, startTestHub, watchForeignRequests, type TestHub } from '../../support/index.js';
-import { assertAccessible, launchWithFakeMicrophone } from './helpers.js';
+import { assertAccessible, launchWithFakeMicrophone, watchCspViolations } from './helpers.js';
 
 const SECTIONS = [
   { name: 'Apprendre', path: '/apprendre', heading: 'Apprendre' },
@@ -20,6 +20,7 @@ describe('the portal on a 360×640 phone', () => {
   let context: BrowserContext;
   let page: Page;
   let foreign: string[];
+  let csp: string[];
 
   before(async () => {
     hub = await startTestHub({ seedDemo: true });
@@ -28,6 +29,7 @@ describe('the portal on a 360×640 phone', () => {
     context = await browser.newContext({ ...PHONE, permissions: ['microphone'] });
     foreign = watchForeignRequests(context, hub.url);
     page = await context.newPage();
+    csp = watchCspViolations(page);
   });
   after(async () => {
     await browser?.close();
@@ -167,7 +169,8 @@ describe('the portal on a 360×640 phone', () => {
     assert.ok(att.length > 1000, 'the recording has sound in it');
   });
 
-  it('made no request to any host but the hub', () => {
+  it('made no request to any host but the hub, and broke no CSP rule', () => {
     assert.deepEqual(foreign, []);
+    assert.deepEqual(csp, []);
   });
 });
