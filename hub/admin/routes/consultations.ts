@@ -1,7 +1,8 @@
 import type { Request } from 'express';
 import { AppError, isAppError, parseContentDoc, type Consultation } from '../../../content/index.js';
 import { sessionOf, type Session } from '../../auth/index.js';
-import { tallyConsultation } from '../../indicators/index.js';
+import { AGE_KEYS, SEX_KEYS, formatShare, tallyConsultation, type ConsultationTally } from '../../indicators/index.js';
+import { sendCsv } from '../csv-response.js';
 import { breakdownTable } from '../breakdown-table.js';
 import { barChart } from '../charts.js';
 import { field, param, slugFrom } from '../form.js';
@@ -40,6 +41,17 @@ async function save(s: AdminServices, doc: Record<string, unknown>): Promise<Con
   const checked = parseContentDoc({ ...doc, updatedAt: new Date().toISOString() }, 'consultation') as ConsultationDoc;
   await s.deps.dbs.content.put(checked as unknown as PouchDB.Core.PutDocument<Record<string, unknown>>);
   return checked;
+}
+
+/** This hub's votes in a consultation, by option, sex, age band and commune. */
+async function tally(s: AdminServices, c: Consultation): Promise<ConsultationTally> {
+  const prefix = `${s.deps.config.hubId}:response:`;
+  const votes = await s.deps.dbs.submissions.allDocs({ include_docs: true, startkey: prefix, endkey: `${prefix}\ufff0` });
+  return tallyConsultation(
+    c._id,
+    c.options.map((o) => o.id),
+    votes.rows.map((r) => r.doc as Record<string, unknown>),
+  );
 }
 
 function newForm(session: Session, error?: string, typed: Record<string, string> = {}): SafeHtml {
@@ -127,18 +139,12 @@ export const consultationRoutes: AdminRoute[] = [
     async handle(s, req, res) {
       const session = sessionOf(res)!;
       const c = await load(s, req);
-      const prefix = `${s.deps.config.hubId}:response:`;
-      const votes = await s.deps.dbs.submissions.allDocs({ include_docs: true, startkey: prefix, endkey: `${prefix}\ufff0` });
-      const t = tallyConsultation(
-        c._id,
-        c.options.map((o) => o.id),
-        votes.rows.map((r) => r.doc as Record<string, unknown>),
-      );
+      const t = await tally(s, c);
       const label = new Map(c.options.map((o) => [o.id, o.label.fr]));
       const communes = Object.keys(t.byCommune).sort();
       const st = state(c);
       const body = html`
-<p class="meta">${STATE_LABEL[st]} · du ${when(c.opensAt)} au ${when(c.closesAt)} · ${t.total.total} vote(s) sur cet espace · ${isLocal(s, c._id) ? 'créée sur cet espace' : 'publiée par central (ouverture et fermeture décidées par central)'}</p>
+<p class="meta">${STATE_LABEL[st]} · du ${when(c.opensAt)} au ${when(c.closesAt)} · ${t.total.total} vote(s) sur cet espace · <a href="${url(c._id)}/results.csv">CSV</a> · ${isLocal(s, c._id) ? 'créée sur cet espace' : 'publiée par central (ouverture et fermeture décidées par central)'}</p>
 ${isLocal(s, c._id)
   ? st === 'closed'
     ? html`<form method="post" action="${url(c._id)}/open" class="row">${csrfField(session)}<label for="closesAt">Rouvrir jusqu’au</label><input id="closesAt" name="closesAt" type="date" required><button type="submit">Rouvrir</button></form>`
@@ -152,6 +158,34 @@ ${breakdownTable('Votes par réponse, sexe et tranche d’âge', [...t.options.m
 <tbody>${t.options.map((o) => html`<tr><th scope="row">${label.get(o.id) ?? o.id}</th>${communes.map((k) => html`<td>${t.optionByCommune[o.id]?.[k] ?? 0}</td>`)}</tr>`)}</tbody>
 </table>`;
       return { page: page({ title: c.question.fr, session, spaceName: s.deps.config.spaceName, body, refreshSeconds: st === 'open' ? 30 : undefined }) };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/admin/consultations/:slug/results.csv',
+    roles: STAFF,
+    example: { slug: 'priorites' },
+    async handle(s, req, res) {
+      const c = await load(s, req);
+      const t = await tally(s, c);
+      const label = new Map(c.options.map((o) => [o.id, o.label.fr]));
+      const communes = Object.keys(t.byCommune).sort();
+      const rows = [...t.options.map((o) => ({ id: o.id, label: label.get(o.id) ?? o.id, b: o.breakdown })), { id: 'total', label: 'Total', b: t.total }];
+      sendCsv(
+        res,
+        `consultation-${c._id.slice('consultation:'.length)}-${s.deps.config.hubId}.csv`,
+        ['réponse', 'libellé', 'votes', ...SEX_KEYS.map((k) => `sexe ${k}`), ...AGE_KEYS.map((k) => `âge ${k}`), ...communes.map((k) => `commune ${k}`), 'part des femmes', 'part des jeunes (15-35 ans)'],
+        rows.map((r) => [
+          r.id,
+          r.label,
+          r.b.total,
+          ...SEX_KEYS.map((k) => r.b.bySex[k]),
+          ...AGE_KEYS.map((k) => r.b.byAge[k]),
+          ...communes.map((k) => (r.id === 'total' ? t.byCommune[k] : t.optionByCommune[r.id]?.[k]) ?? 0),
+          formatShare(r.b.womenShare),
+          formatShare(r.b.youthShare),
+        ]),
+      );
     },
   },
   {

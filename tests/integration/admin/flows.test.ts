@@ -162,6 +162,15 @@ describe('console flows', () => {
     assert.match(results, /<meta http-equiv="refresh" content="30">/, 'live while open');
     assert.match(results, /3 vote\(s\)/);
     assert.match(results, /commune inconnue/);
+    const csv = parse(await (await f.get(`${url}/results.csv`)).text(), { bom: true, columns: true }) as Record<string, string>[];
+    assert.deepEqual(
+      csv.map((r) => [r['réponse'], r.votes, r['sexe F'], r['sexe unknown'], r['commune kayes'], r['commune unknown']]),
+      [
+        ['lundi-1', '2', '1', '1', '1', '1'],
+        ['jeudi-2', '1', '0', '0', '1', '0'],
+        ['total', '3', '1', '1', '2', '1'],
+      ],
+    );
     assert.equal((await f.post(`${url}/close`)).status, 303);
     const closed = await fetch(`${hub.url}/api/v1/submissions/response`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ consultation: id, option: 'lundi-1', deviceId: 'device-aaa9' }) });
     assert.equal(closed.status, 409, 'votes refused once closed');
