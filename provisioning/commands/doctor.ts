@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { existsSync } from 'node:fs';
 import { loadConfig, type Config } from '../../hub/config/index.js';
+import { hubConfigFile } from './hub-config.js';
 import { exitStatus, runChecks, type Check } from '../doctor/index.js';
 import { CONFIG_PATH } from '../render/index.js';
 
@@ -18,10 +18,10 @@ export function registerDoctor(program: Command): void {
     .command('doctor')
     .description('check the hub and the Pi: temperature, power, disk, memory, clock, services, access point, central, last sync (exit 0 ok, 1 warning, 2 critical)')
     .option('--url <url>', 'the hub to ask', 'http://127.0.0.1:8080')
-    .option('-c, --config <file>', `hub configuration (default ESPACE_CONFIG, or ${CONFIG_PATH} when present)`)
+    .option('-c, --config <file>', `hub configuration (default ESPACE_CONFIG, ./espace.yaml, or ${CONFIG_PATH})`)
     .option('--json', 'machine-readable output')
     .action(async (opts: { url: string; config?: string; json?: boolean }) => {
-      const file = opts.config ?? process.env.ESPACE_CONFIG ?? (existsSync(CONFIG_PATH) ? CONFIG_PATH : undefined);
+      const file = hubConfigFile(opts.config);
       const config: Config | undefined = file ? loadConfig({ file }) : undefined;
       const checks = await runChecks({ url: opts.url, config });
       const status = exitStatus(checks);

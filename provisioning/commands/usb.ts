@@ -3,12 +3,13 @@ import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { AppError, importPack, trustedKeysOf } from '../../content/index.js';
-import { loadConfig, projectRoot, type Config } from '../../hub/config/index.js';
+import { projectRoot } from '../../hub/config/index.js';
 import { silentLogger } from '../../hub/log/index.js';
 import { closeDatabases, MediaStore, openDatabases, type Databases } from '../../hub/storage/index.js';
 import { SECRETS_PATH } from '../render/index.js';
 import { bundleSecretFrom, exportBundle, findFiles, findMount, loadIntoCentral, openBundle, readBundleHeader, readEnvFile } from '../usb/index.js';
 import { centralCredentials } from './fleet.js';
+import { loadHubConfig } from './hub-config.js';
 import { readSecret } from './secret-input.js';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
@@ -16,10 +17,6 @@ const out = (line: string) => process.stdout.write(`${line}\n`);
 interface HubOptions {
   config?: string;
   dataDir?: string;
-}
-
-function hubConfig(opts: HubOptions): Config {
-  return loadConfig({ file: opts.config, overrides: opts.dataDir ? { dataDir: opts.dataDir } : {} });
 }
 
 /** The hub's databases; LevelDB admits one process, so the hub must be stopped. */
@@ -55,13 +52,13 @@ export function registerUsb(program: Command): void {
   usb
     .command('import [mount]')
     .description('import every signed content pack (*.espack) found on the stick (the hub must be stopped)')
-    .option('-c, --config <file>', 'hub configuration (on a Pi: /etc/espace/espace.yaml)')
+    .option('-c, --config <file>', 'hub configuration; default ESPACE_CONFIG, ./espace.yaml, or /etc/espace/espace.yaml')
     .option('--data-dir <dir>', "the hub's data directory")
     .action(async (mount: string | undefined, opts: HubOptions) => {
       const dir = mount ?? findMount();
       const packs = findFiles(dir, '.espack');
       if (packs.length === 0) throw new AppError(404, 'no-packs', `no content pack (*.espack) on ${dir}, nor one folder down`);
-      const config = hubConfig(opts);
+      const config = loadHubConfig(opts);
       const keys = trustedKeysOf(config, projectRoot());
       const dbs = await openHubDatabases(config.dataDir);
       const failed: string[] = [];
@@ -89,12 +86,12 @@ export function registerUsb(program: Command): void {
   usb
     .command('export [mount]')
     .description("write the submissions central has not confirmed into one sealed bundle on the stick (the hub must be stopped)")
-    .option('-c, --config <file>', 'hub configuration (on a Pi: /etc/espace/espace.yaml)')
+    .option('-c, --config <file>', 'hub configuration; default ESPACE_CONFIG, ./espace.yaml, or /etc/espace/espace.yaml')
     .option('--data-dir <dir>', "the hub's data directory")
     .option('--secrets <file>', 'where the hub keeps its secrets', SECRETS_PATH)
     .action(async (mount: string | undefined, opts: HubOptions & { secrets: string }) => {
       const dir = mount ?? findMount();
-      const config = hubConfig(opts);
+      const config = loadHubConfig(opts);
       const file = readEnvFile(opts.secrets);
       const secret = bundleSecretFrom({
         bundleKey: process.env.ESPACE_BUNDLE_KEY ?? file.ESPACE_BUNDLE_KEY,

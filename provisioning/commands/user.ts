@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { AppError } from '../../content/index.js';
 import { ROLES, UserStore, type Role } from '../../hub/auth/index.js';
-import { loadConfig } from '../../hub/config/index.js';
+import { loadHubConfig } from './hub-config.js';
 import { readNewPassword } from './secret-input.js';
 
 interface StoreOptions {
@@ -10,15 +10,14 @@ interface StoreOptions {
 }
 
 function store(opts: StoreOptions): UserStore {
-  const config = loadConfig({ file: opts.config, overrides: opts.dataDir ? { dataDir: opts.dataDir } : {} });
-  return new UserStore(config.dataDir);
+  return new UserStore(loadHubConfig(opts).dataDir);
 }
 
 export function registerUser(program: Command): void {
   const user = program
     .command('user')
     .description('accounts of technicians and facilitators on this hub (passwords are read from the terminal or standard input, never printed)')
-    .option('-c, --config <file>', 'hub configuration (on a Pi: /etc/espace/espace.yaml); default ESPACE_CONFIG or ./espace.yaml')
+    .option('-c, --config <file>', 'hub configuration; default ESPACE_CONFIG, ./espace.yaml, or /etc/espace/espace.yaml on a provisioned Pi')
     .option('--data-dir <dir>', 'the hub\'s data directory, instead of the one in the configuration');
   const common = () => user.opts<StoreOptions>();
 
