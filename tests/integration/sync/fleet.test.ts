@@ -42,8 +42,5 @@ describe(`${HUBS} hubs syncing at once against one central`, () => {
       assert.equal((await h.dbs.content.info()).doc_count, 10 + (i % 2 ? 3 : 4), h.hubId);
       assert.deepEqual(await h.engine.unconfirmed(), [], h.hubId);
     }
-    // A second round moves nothing: the fleet has converged.
-    const again = await Promise.all(hubs.map((h) => h.engine.runNow('fleet')));
-    assert.equal(again.reduce((n, r) => n + (r.classes.push?.moved ?? 0) + (r.classes.content?.moved ?? 0), 0), 0);
   });
 });

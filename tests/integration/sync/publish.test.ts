@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { buildPack, DEMO_KEY_ID, DEMO_KEYS_DIR, DEMO_PACK_DIR, demoTrustedKey, loadSigningKey } from '../../../content/index.js';
+import { existsSync } from 'node:fs';
+import { buildPack, DEMO_KEY_ID, DEMO_KEYS_DIR, DEMO_PACK_DIR, DEMO_PACK_FILE, demoTrustedKey, loadSigningKey } from '../../../content/index.js';
 import { projectRoot } from '../../../hub/config/index.js';
 import { publishPack } from '../../../provisioning/central/index.js';
 import { startTestCentral, type TestCentral } from '../../support/central.js';
@@ -16,9 +17,13 @@ describe('espace content publish, then a hub pulls the pack from central', () =>
   before(async () => {
     central = await startTestCentral();
     dir = tempDir('espace-publish-test-');
-    packFile = join(dir.path, 'kayes.espack');
     const root = projectRoot();
-    await buildPack(join(root, DEMO_PACK_DIR), loadSigningKey(join(root, DEMO_KEYS_DIR, `${DEMO_KEY_ID}.key`)), packFile);
+    // `make build` leaves the signed demo pack in dist/; from source, build it here.
+    packFile = join(root, DEMO_PACK_FILE);
+    if (!existsSync(packFile)) {
+      packFile = join(dir.path, 'kayes.espack');
+      await buildPack(join(root, DEMO_PACK_DIR), loadSigningKey(join(root, DEMO_KEYS_DIR, `${DEMO_KEY_ID}.key`)), packFile);
+    }
   });
   after(async () => {
     await central.stop();
