@@ -66,11 +66,11 @@ describe('espace kiosk', () => {
     }
     // An Electron binary is here: the real kiosk on a virtual screen, showing the real hub.
     const hub = await startTestHub({ host: '127.0.0.1' });
-    const display = `:${90 + (process.pid % 9)}`;
-    const xvfb = spawn('Xvfb', [display, '-screen', '0', '1280x720x24', '-nolisten', 'tcp'], { stdio: 'ignore' });
-    const shot = join(tempDir('espace-kiosk-shot-').path, 'kiosk.xwd');
+    const xvfb = spawn('Xvfb', ['-displayfd', '1', '-screen', '0', '1280x720x24', '-nolisten', 'tcp'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const shots = tempDir('espace-kiosk-shot-');
+    const shot = join(shots.path, 'kiosk.xwd');
     try {
-      await new Promise((r) => setTimeout(r, 1000));
+      const display = await new Promise<string>((resolve) => xvfb.stdout.once('data', (c: Buffer) => resolve(`:${c.toString().trim()}`)));
       const kiosk = espace(['kiosk'], { DISPLAY: display, ELECTRON_PATH: electron.path, ESPACE_KIOSK_HUB_URL: hub.url, ESPACE_LOG_LEVEL: 'info' }, asUser, 20_000);
       await new Promise((r) => setTimeout(r, 12_000));
       const xwd = spawnSync('xwd', ['-root', '-silent', '-display', display, '-out', shot]);
@@ -80,6 +80,7 @@ describe('espace kiosk', () => {
       assert.match(run.stderr, /"msg":"kiosk started"/);
     } finally {
       xvfb.kill();
+      shots.remove();
       await hub.stop();
     }
   });

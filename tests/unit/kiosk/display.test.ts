@@ -37,14 +37,14 @@ describe('screen blanking', () => {
   });
 
   it('does not trust xset on an X server without DPMS (Xvfb), and says why', async () => {
-    const display = `:${50 + (process.pid % 40)}`;
-    const xvfb = spawn('Xvfb', [display, '-screen', '0', '640x480x24', '-nolisten', 'tcp'], { stdio: 'ignore' });
+    // -displayfd: Xvfb picks a free display number and prints it when it is ready.
+    const xvfb = spawn('Xvfb', ['-displayfd', '1', '-screen', '0', '640x480x24', '-nolisten', 'tcp'], { stdio: ['ignore', 'pipe', 'ignore'] });
     try {
-      let backend = await detectDisplayBackend({ DISPLAY: display, PATH: process.env.PATH }, silentLogger());
-      for (let i = 0; i < 20 && /xset unusable/.test(backend.reason); i += 1) {
-        await new Promise((r) => setTimeout(r, 250));
-        backend = await detectDisplayBackend({ DISPLAY: display, PATH: process.env.PATH }, silentLogger());
-      }
+      const display = await new Promise<string>((resolve, reject) => {
+        xvfb.stdout.once('data', (c: Buffer) => resolve(`:${c.toString().trim()}`));
+        xvfb.once('exit', (code) => reject(new Error(`Xvfb exited with ${code}`)));
+      });
+      const backend = await detectDisplayBackend({ DISPLAY: display, PATH: process.env.PATH }, silentLogger());
       assert.equal(backend.name, 'page-only');
       assert.match(backend.reason, /the X server has no DPMS/);
     } finally {
