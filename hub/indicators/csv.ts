@@ -15,24 +15,33 @@ export function toCsv(header: readonly string[], rows: readonly (readonly CsvCel
 const SEX_LABEL = { F: 'femmes', M: 'hommes', unknown: 'sexe inconnu' } as const;
 const ageLabel = (a: string) => (a === 'unknown' ? 'âge inconnu' : `${a} ans`);
 
-/** One row per indicator: totals, by sex, by age band, sex × age band, and the shares of women and young people. */
-export function indicatorsCsv(report: IndicatorReport, scope: string): string {
+const HEADER = [
+  'indicateur',
+  'libellé',
+  'périmètre',
+  'du',
+  'au',
+  'commune',
+  'total',
+  ...SEX_KEYS.map((s) => SEX_LABEL[s]),
+  ...AGE_KEYS.map(ageLabel),
+  ...SEX_KEYS.flatMap((s) => AGE_KEYS.map((a) => `${SEX_LABEL[s]} ${ageLabel(a)}`)),
+  'part des femmes',
+  'part des jeunes (15-35 ans)',
+];
+
+/**
+ * One row per indicator: totals, by sex, by age band, sex × age band, and the shares of
+ * women and young people; several reports (all hubs, then each hub) follow one another,
+ * told apart by the "périmètre" column.
+ */
+export function indicatorsCsv(report: IndicatorReport, scope: string, more: { report: IndicatorReport; scope: string }[] = []): string {
+  return toCsv(HEADER, [{ report, scope }, ...more].flatMap((x) => rowsOf(x.report, x.scope)));
+}
+
+function rowsOf(report: IndicatorReport, scope: string): CsvCell[][] {
   const f = report.filter;
-  const header = [
-    'indicateur',
-    'libellé',
-    'périmètre',
-    'du',
-    'au',
-    'commune',
-    'total',
-    ...SEX_KEYS.map((s) => SEX_LABEL[s]),
-    ...AGE_KEYS.map(ageLabel),
-    ...SEX_KEYS.flatMap((s) => AGE_KEYS.map((a) => `${SEX_LABEL[s]} ${ageLabel(a)}`)),
-    'part des femmes',
-    'part des jeunes (15-35 ans)',
-  ];
-  const rows = report.rows.map((r) => {
+  return report.rows.map((r) => {
     const b = r.breakdown;
     return [
       r.key,
@@ -49,5 +58,4 @@ export function indicatorsCsv(report: IndicatorReport, scope: string): string {
       formatShare(b.youthShare),
     ];
   });
-  return toCsv(header, rows);
 }

@@ -9,6 +9,7 @@ interface Options {
   month?: string;
   commune?: string;
   csv?: boolean;
+  byHub?: boolean;
 }
 
 /** Central's credentials from the environment only: never from argv, where `ps` shows them. */
@@ -51,16 +52,21 @@ export function addIndicatorsCommand(parent: Command): Command {
     .option('--to <YYYY-MM-DD>', 'last day included')
     .option('--commune <slug>', 'only this commune')
     .option('--csv', 'CSV (RFC 4180, UTF-8 with BOM) instead of a table')
+    .option('--by-hub', 'each hub\'s figures too, after those of all hubs')
     .action(async (o: Options) => {
       const filter = filterOf(o);
       const sources = await loadSources(couchReader(o.central, credentials()), new Map(), true);
       const report = computeIndicators(sources, filter);
+      const all = [...sources.submissions];
+      const hubs = o.byHub ? [...new Set(all.map((d) => String(d.hubId)))].sort() : [];
+      const perHub = hubs.map((hub) => ({ scope: hub, report: computeIndicators({ ...sources, submissions: all.filter((d) => d.hubId === hub) }, filter) }));
       if (o.csv) {
-        process.stdout.write(indicatorsCsv(report, 'central'));
+        process.stdout.write(indicatorsCsv(report, 'central', perHub));
         return;
       }
       const period = `${filter.from ?? 'début'} → ${filter.to ?? 'aujourd’hui'}${filter.commune ? `, commune ${filter.commune}` : ', toutes communes'}`;
-      process.stdout.write(`Indicateurs de tous les hubs (${period})\n\n${indicatorsTable(report)}\n\n${report.attendances} présence(s) aux formations; « ? » = non déclaré, compté.\n`);
+      const sections = [{ scope: 'tous les hubs', report }, ...perHub].map((x) => `${x.scope}\n${indicatorsTable(x.report)}\n${x.report.attendances} présence(s) aux formations`);
+      process.stdout.write(`Indicateurs (${period}); « ? » = non déclaré, compté.\n\n${sections.join('\n\n')}\n`);
     });
 }
 

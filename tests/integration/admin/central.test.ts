@@ -90,6 +90,10 @@ describe('erasure reaches central, and espace indicators reads central', () => {
     assert.equal(by('trained')['part des jeunes (15-35 ans)'], '67 %');
     assert.equal(by('messages').total, '1');
 
+    const byHub = parse((await runCli(['indicators', '--central', central.url, '--csv', '--by-hub'], { env })).stdout, { bom: true, columns: true }) as Record<string, string>[];
+    assert.deepEqual([...new Set(byHub.map((r) => r['périmètre']))], ['central', 'kayes-demo']);
+    assert.equal(byHub.find((r) => r['périmètre'] === 'kayes-demo' && r.indicateur === 'trained')!.total, '3');
+
     const table = await runCli(['indicators', '--central', central.url, '--month', '2001-01'], { env });
     assert.equal(table.code, 0, table.stderr);
     assert.match(table.stdout, /Personnes formées\s+0\s+0\s+0/);
