@@ -7,6 +7,8 @@ export interface LoadResult {
   p99: number;
   errors: number;
   non2xx: number;
+  /** How many answers of each non-2xx status, to tell a refusal from a failure. */
+  statuses: Record<number, number>;
   bytesPerSec: number;
 }
 
@@ -16,14 +18,16 @@ function percentile(sorted: number[], p: number): number {
 }
 
 /** Drives `url` with autocannon and computes percentiles (incl. p95) from every response time. */
-export async function load(url: string, opts: { connections: number; seconds: number; headers?: Record<string, string> }): Promise<LoadResult> {
+export async function load(url: string, opts: { connections: number; seconds: number; headers?: Record<string, string>; requests?: autocannon.Request[] }): Promise<LoadResult> {
   const times: number[] = [];
+  const statuses: Record<number, number> = {};
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
-    const instance = autocannon({ url, connections: opts.connections, duration: opts.seconds, headers: opts.headers, pipelining: 1 }, (err, res) =>
+    const instance = autocannon({ url, connections: opts.connections, duration: opts.seconds, headers: opts.headers, requests: opts.requests, pipelining: 1 }, (err, res) =>
       err ? reject(err) : resolve(res),
     );
-    instance.on('response', (_client, _status, _bytes, responseTime) => {
+    instance.on('response', (_client, status, _bytes, responseTime) => {
       times.push(responseTime);
+      if (status < 200 || status > 299) statuses[status] = (statuses[status] ?? 0) + 1;
     });
   });
   times.sort((a, b) => a - b);
@@ -34,6 +38,7 @@ export async function load(url: string, opts: { connections: number; seconds: nu
     p99: round(percentile(times, 99)),
     errors: result.errors + result.timeouts,
     non2xx: result.non2xx,
+    statuses,
     bytesPerSec: Math.round(result.throughput.average),
   };
 }

@@ -3,6 +3,9 @@ import { join } from 'node:path';
 import { projectRoot } from '../../hub/config/index.js';
 import { benchHubCore, PI_LIMITS } from './hub-core.js';
 import { Report } from './report.js';
+import { benchPeers } from './peers.js';
+import { benchGrowth } from './growth.js';
+import { benchLoadAndSoak } from './soak.js';
 import { benchSync } from './sync.js';
 
 /**
@@ -18,6 +21,13 @@ await benchHubCore(report, { docs: 10_000, seconds: quick ? 2 : 5, connections: 
 
 process.stdout.write('== sync at 256 kbit/s, 300 ms (issue 4)\n');
 await benchSync(report, { quick });
+
+process.stdout.write('== against nginx, kiwix-serve and pouchdb-server (issue 8)\n');
+await benchPeers(report, { docs: 1000, mediaMB: 50, seconds: quick ? 2 : 5, connections: 50 });
+process.stdout.write('== growth (issue 8)\n');
+await benchGrowth(report, { contentSizes: quick ? [1000, 10_000] : [1000, 10_000, 50_000], submissionSizes: quick ? [1000, 10_000] : [1000, 100_000], seconds: quick ? 2 : 4, connections: 50 });
+process.stdout.write('== load at 50 and 200, during a sync, soak (issue 8)\n');
+await benchLoadAndSoak(report, { docs: 10_000, seconds: quick ? 3 : 8, soakSeconds: quick ? 60 : 600 });
 
 report.print();
 process.stdout.write(`\nwritten to ${report.write(join(projectRoot(), 'var', 'bench'))}\n`);
