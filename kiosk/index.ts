@@ -1,3 +1,3 @@
 /** The kiosk room: what `espace kiosk` needs to find Electron and start the kiosk's entry. */
-export { electronArgs, electronMissingError, findElectron, kioskEntry, refuseRoot, type ElectronLookup } from './launch.js';
+export { electronArgs, electronMissingError, findElectron, kioskEntry, refuseRoot, requireDisplay, type ElectronLookup } from './launch.js';
 export { flipKioskFuses, KIOSK_FUSES } from './fuses.js';

@@ -73,6 +73,17 @@ export function refuseRoot(uid: number | undefined): void {
   }
 }
 
+/** Electron needs a graphical session to draw in; without one it dies with a long Chromium trace. */
+export function requireDisplay(env: { WAYLAND_DISPLAY?: string; DISPLAY?: string }): void {
+  if (!env.WAYLAND_DISPLAY && !env.DISPLAY) {
+    throw new AppError(
+      1,
+      'kiosk-no-display',
+      'no graphical session to show the kiosk in (neither WAYLAND_DISPLAY nor DISPLAY is set). Start it from the kiosk user\'s desktop session (labwc\'s autostart does), or set WAYLAND_DISPLAY=wayland-0 and XDG_RUNTIME_DIR=/run/user/<uid>',
+    );
+  }
+}
+
 /** The compiled main-process entry that Electron runs. */
 export function kioskEntry(): string {
   const entry = join(projectRoot(), 'dist', 'kiosk', 'electron-entry.js');

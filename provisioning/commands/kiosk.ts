@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { Command } from 'commander';
 import { loadConfig } from '../../hub/config/index.js';
-import { electronArgs, electronMissingError, findElectron, flipKioskFuses, kioskEntry, refuseRoot } from '../../kiosk/index.js';
+import { electronArgs, electronMissingError, findElectron, flipKioskFuses, kioskEntry, refuseRoot, requireDisplay } from '../../kiosk/index.js';
 
 /** `espace kiosk`: the kiosk on the Pi's screen (Electron); `espace kiosk fuses`: lock the Electron binary. */
 export function registerKiosk(program: Command): void {
@@ -17,6 +17,7 @@ export function registerKiosk(program: Command): void {
       const electron = findElectron(process.env.ELECTRON_PATH);
       if (!electron.found) throw electronMissingError(electron.why);
       refuseRoot(process.getuid?.());
+      requireDisplay(process.env);
       const entry = kioskEntry();
       const env = { ...process.env, ...(opts.config ? { ESPACE_CONFIG: opts.config } : {}) };
       const child = spawn(electron.path, electronArgs(entry), { stdio: 'inherit', env });

@@ -109,13 +109,17 @@ describe('espace kiosk', () => {
   it(isRoot ? 'refuses to run as root, and starts Electron with the kiosk entry as another user' : 'starts Electron with the kiosk entry as this user', async () => {
     assert.ok(existsSync(join(root, 'dist', 'kiosk', 'electron-entry.js')), 'the kiosk is built (make build)');
     if (isRoot) {
-      const run = await espace(['kiosk'], { ELECTRON_PATH: '/bin/echo' });
+      const run = await espace(['kiosk'], { ELECTRON_PATH: '/bin/echo', WAYLAND_DISPLAY: 'wayland-0' });
       assert.equal(run.code, 1);
       assert.match(run.stderr, /never runs as root/);
       assert.equal(run.stdout, '', 'Electron was not started');
     }
+    const headless = await espace(['kiosk'], { ELECTRON_PATH: '/bin/echo' }, asUser);
+    assert.equal(headless.code, 1);
+    assert.match(headless.stderr, /^espace: no graphical session to show the kiosk in \(neither WAYLAND_DISPLAY nor DISPLAY is set\)/);
+    assert.equal(headless.stdout, '', 'Electron was not started');
     // /bin/echo stands in for the Electron binary: it prints the command line it was given.
-    const run = await espace(['kiosk'], { ELECTRON_PATH: '/bin/echo' }, asUser);
+    const run = await espace(['kiosk'], { ELECTRON_PATH: '/bin/echo', WAYLAND_DISPLAY: 'wayland-0' }, asUser);
     assert.equal(run.stderr, '');
     assert.equal(run.code, 0);
     assert.equal(run.stdout.trim(), `--ozone-platform-hint=auto ${join(root, 'dist', 'kiosk', 'electron-entry.js')}`);

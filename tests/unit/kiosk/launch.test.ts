@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { isAppError } from '../../../content/index.js';
-import { electronArgs, electronMissingError, findElectron, refuseRoot } from '../../../kiosk/index.js';
+import { electronArgs, electronMissingError, findElectron, refuseRoot, requireDisplay } from '../../../kiosk/index.js';
 import { tempDir } from '../../support/hub.js';
 
 describe('finding Electron', () => {
@@ -34,6 +34,12 @@ describe('finding Electron', () => {
     assert.throws(() => refuseRoot(0), (e: unknown) => isAppError(e) && e.reason === 'kiosk-as-root' && /never runs as root/.test(e.details));
     assert.doesNotThrow(() => refuseRoot(1000));
     assert.doesNotThrow(() => refuseRoot(undefined));
+  });
+
+  it('needs a Wayland or X11 session', () => {
+    assert.throws(() => requireDisplay({}), (e: unknown) => isAppError(e) && e.reason === 'kiosk-no-display');
+    assert.doesNotThrow(() => requireDisplay({ WAYLAND_DISPLAY: 'wayland-0' }));
+    assert.doesNotThrow(() => requireDisplay({ DISPLAY: ':0' }));
   });
 
   it('puts Chromium switches before the entry', () => {
