@@ -105,8 +105,11 @@ ${list.length > SHOWN ? html`<p class="hint">Les ${SHOWN} premiers sont affiché
     method: 'GET',
     path: '/admin/members.csv',
     roles: STAFF,
-    async handle(s, _req, res) {
+    async handle(s, req, res) {
       const all = await allMembers(s.deps.dbs.submissions, s.deps.config.hubId);
+      // Personal data leaving the hub on a laptop or a key: who took it, and when, is kept.
+      const session = sessionOf(res)!;
+      await s.audit.append({ actor: session.username, role: session.role, action: 'member.export', detail: `${all.length} members`, ip: req.socket.remoteAddress });
       sendCsv(
         res,
         `membres-${s.deps.config.hubId}.csv`,

@@ -229,7 +229,7 @@ describe('console flows', () => {
     assert.ok(!(await (await t.get('/admin/accounts')).text()).includes('<td>fatou</td>'));
     assert.equal((await t.post('/admin/accounts/tech/remove')).status, 409, 'not yourself');
     const audit = await (await t.get('/admin/audit')).text();
-    for (const action of ['event.create', 'attendance.add', 'member.update', 'message.update', 'consultation.close', 'pack.import', 'account.create', 'account.remove']) {
+    for (const action of ['member.export', 'event.create', 'attendance.add', 'member.update', 'message.update', 'consultation.close', 'pack.import', 'account.create', 'account.remove']) {
       assert.ok(audit.includes(`<td>${action}</td>`), `${action} in the audit log`);
     }
     assert.equal((await f.get('/admin/audit')).status, 403);
