@@ -195,6 +195,8 @@ export async function startKiosk(api: ElectronApi, options: KioskOptions): Promi
     win.webContents.loadURL(url).catch(() => {});
   };
   const showOffline = () => load(`${KIOSK_BASE}offline.html`);
+  /** Where the kiosk rests: the hub's kiosk layout, or the black page while the screen is off. */
+  const home = () => (screen === 'off' ? `${KIOSK_BASE}blank.html` : startUrl);
 
   function createWindow(): WindowLike {
     const w = new api.BrowserWindow(kioskWindowOptions(options.preloadPath));
@@ -249,7 +251,7 @@ export async function startKiosk(api: ElectronApi, options: KioskOptions): Promi
       unlockedUntil = -Infinity;
       wakeArmed = wakeOverlay;
       clearHistoryOnLoad = true;
-      load(screen === 'off' ? `${KIOSK_BASE}blank.html` : startUrl);
+      load(home());
       idle.resetDone(clock.mono());
       log.info({ reason }, 'kiosk reset for the next visitor');
     })().finally(() => {
@@ -266,13 +268,13 @@ export async function startKiosk(api: ElectronApi, options: KioskOptions): Promi
     }
     log.warn({ reason, ...decision }, `renderer failure: ${decision.step}`);
     if (decision.step === 'reload') {
-      load(startUrl);
+      load(home());
     } else if (decision.step === 'recreate') {
       const old = win;
       heartbeat.disarm();
       win = createWindow();
       if (!old.isDestroyed()) old.destroy();
-      load(startUrl);
+      load(home());
     } else {
       await notifier.notify('STOPPING=1');
       // systemd (Restart=always) starts a fresh kiosk.
@@ -310,9 +312,10 @@ export async function startKiosk(api: ElectronApi, options: KioskOptions): Promi
   async function policyPass(): Promise<void> {
     const now = clock.mono();
     if (heartbeat.isExpired(now)) await failure('heartbeat expired');
-    if (idle.isDue(now)) await resetVisitor('idle');
+    // The schedule first: a screen going off resets to the black page, which is the idle reset too.
     const plan = planner.tick(clock.wall(), now);
     if (plan.apply) await applyScreen(plan.state, plan.changed, plan.state === 'on' && !isOpenAt(config.kiosk.openingHours, clock.wall()));
+    if (idle.isDue(now)) await resetVisitor('idle');
   }
 
   /** Which of our pages sent an IPC message: the hub's pages, the kiosk's own, or the technician screen; null for anything else. */
