@@ -19,8 +19,10 @@ export async function unconfirmedSubmissionIds(submissions: Database): Promise<s
   return ids;
 }
 
-/** Whether each of these submission ids has reached central. */
+/** Whether each of these submission ids has reached central (false for an id this hub does not hold). */
 export async function confirmedInBamako(submissions: Database, ids: readonly string[]): Promise<Map<string, boolean>> {
   const pending = new Set(await unconfirmedSubmissionIds(submissions));
-  return new Map(ids.map((id) => [id, !pending.has(id)]));
+  const held = await submissions.allDocs({ keys: [...ids] });
+  const exists = new Set(held.rows.filter((r) => 'value' in r && r.value && !(r.value as { deleted?: boolean }).deleted).map((r) => r.key));
+  return new Map(ids.map((id) => [id, exists.has(id) && !pending.has(id)]));
 }

@@ -51,36 +51,45 @@ interface Wanted {
 export class MediaFetcher {
   constructor(private readonly o: MediaFetcherOptions) {}
 
-  private async json(path: string): Promise<{ status: number; body: Record<string, unknown> }> {
-    const res = await this.o.fetch(`${this.o.centralUrl}/${path}`, { headers: { Authorization: this.o.authorization, Accept: 'application/json' } });
-    const body = (await res.json().catch(() => ({}))) as Record<string, unknown>;
-    if (res.status >= 500 || res.status === 401 || res.status === 403) throw Object.assign(new Error(String(body.reason ?? res.statusText)), { status: res.status });
-    return { status: res.status, body };
-  }
-
-  /** The metadata of one file: the hub's copy, else central's (stored locally, without the bytes). */
+  /** The metadata of one file as the hub holds it (null when central has none either). */
   private async meta(sha256: string): Promise<Wanted | null> {
-    const id = `media:${sha256}`;
     try {
-      const local = (await this.o.mediaDb.get(id)) as unknown as Wanted;
+      const local = (await this.o.mediaDb.get(`media:${sha256}`)) as unknown as Wanted;
       return { sha256, size: local.size, priority: local.priority ?? 3 };
     } catch {
-      // not known here yet
+      return null;
     }
-    const { status, body } = await this.json(`media/${encodeURIComponent(id)}`);
-    if (status === 404) return null;
-    const { _rev: _ignored, _attachments: _stubs, ...meta } = body;
-    const parsed = MediaMeta.safeParse(meta);
-    if (!parsed.success) return null;
-    await this.o.mediaDb.put(parsed.data as never).catch(() => undefined);
-    return { sha256, size: parsed.data.size, priority: parsed.data.priority };
+  }
+
+  /** Central's metadata of many files in one request per 200 (a round trip costs 600 ms on 3G), kept locally. */
+  private async fetchMetas(hashes: string[]): Promise<void> {
+    for (let i = 0; i < hashes.length; i += 200) {
+      const keys = hashes.slice(i, i + 200).map((h) => `media:${h}`);
+      const res = await this.o.fetch(`${this.o.centralUrl}/media/_all_docs?include_docs=true`, {
+        method: 'POST',
+        headers: { Authorization: this.o.authorization, Accept: 'application/json', 'Content-Type': 'application/json' },
+        body: JSON.stringify({ keys }),
+      });
+      const body = (await res.json().catch(() => ({}))) as { rows?: { doc?: Record<string, unknown> | null }[]; reason?: string };
+      if (!res.ok) throw Object.assign(new Error(String(body.reason ?? res.statusText)), { status: res.status });
+      for (const row of body.rows ?? []) {
+        if (!row.doc) continue;
+        const { _rev: _ignored, _attachments: _stubs, ...meta } = row.doc;
+        const parsed = MediaMeta.safeParse(meta);
+        if (parsed.success) await this.o.mediaDb.put(parsed.data as never).catch(() => undefined);
+      }
+    }
   }
 
   /** The files still missing, in the order they will be fetched. */
   async plan(hashes: Iterable<string>): Promise<Wanted[]> {
+    const missing: string[] = [];
+    for (const sha of hashes) if (!(await this.o.store.has(sha))) missing.push(sha);
+    const known = await this.o.mediaDb.allDocs({ keys: missing.map((h) => `media:${h}`) });
+    const unknown = known.rows.filter((r) => !('value' in r) || !r.value || (r.value as { deleted?: boolean }).deleted).map((r) => r.key.slice('media:'.length));
+    if (unknown.length) await this.fetchMetas(unknown);
     const wanted: Wanted[] = [];
-    for (const sha of hashes) {
-      if (await this.o.store.has(sha)) continue;
+    for (const sha of missing) {
       const m = await this.meta(sha);
       if (m) wanted.push(m);
     }

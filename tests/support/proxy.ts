@@ -74,11 +74,14 @@ export async function startProxy(target: { host?: string; port: number }, option
         queue.shift();
         queued -= head.data.length;
         if (dst.destroyed) return;
-        if (faults.cutEveryBytes && sinceCut + head.data.length > faults.cutEveryBytes) return cutAll();
-        sinceCut += head.data.length;
-        if (up) bytesUp += head.data.length;
-        else bytesDown += head.data.length;
-        dst.write(head.data);
+        // A cut lands mid-stream: the bytes before it arrive (and are billed), the rest is lost.
+        const room = faults.cutEveryBytes ? faults.cutEveryBytes - sinceCut : Infinity;
+        const data = room < head.data.length ? head.data.subarray(0, room) : head.data;
+        sinceCut += data.length;
+        if (up) bytesUp += data.length;
+        else bytesDown += data.length;
+        if (data.length) dst.write(data);
+        if (data !== head.data) return void dst.end(() => cutAll());
         if (queued < HIGH_WATER && src.isPaused()) src.resume();
         pump();
       }, Math.max(0, head.at - Date.now()));

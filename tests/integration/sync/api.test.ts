@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { confirmedInBamako } from '../../../hub/sync/index.js';
 import { formatStatus } from '../../../provisioning/commands/sync.js';
 import { startTestCentral, type TestCentral } from '../../support/central.js';
 import { startTestHub, type TestHub } from '../../support/hub.js';
@@ -24,6 +25,7 @@ describe('sync API on the hub', () => {
     const before = (await (await fetch(`${hub.url}/api/v1/sync`)).json()) as { unconfirmedSubmissions: number; configured: boolean };
     assert.equal(before.configured, true);
     assert.equal(before.unconfirmedSubmissions, 25);
+    assert.equal((await confirmedInBamako(hub.deps.dbs.submissions, [ids[0]!])).get(ids[0]!), false);
     const res = await fetch(`${hub.url}/api/v1/sync/now?wait=1`, { method: 'POST' });
     assert.equal(res.status, 200);
     const body = (await res.json()) as { result: { ok: boolean; bytes: number } };
@@ -32,6 +34,8 @@ describe('sync API on the hub', () => {
     assert.deepEqual((await centralIds(central, 'submissions', 'api-01:')).sort(), ids.sort());
     const status = (await (await fetch(`${hub.url}/api/v1/sync`)).json()) as Parameters<typeof formatStatus>[0];
     assert.equal(status.unconfirmedSubmissions, 0);
+    const confirmed = await confirmedInBamako(hub.deps.dbs.submissions, [ids[0]!, 'api-01:response:0000000000000unknown']);
+    assert.deepEqual([...confirmed.values()], [true, false]);
     assert.ok(status.classes.push.lastSuccess);
     assert.equal(status.classes.push.lastError, null);
     const text = formatStatus(status);
