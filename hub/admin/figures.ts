@@ -1,12 +1,24 @@
 import type { Commune } from '../../content/index.js';
 import type { HubDeps } from '../deps.js';
-import { computeIndicators, loadSources, pouchReader, type IndicatorFilter, type IndicatorReport } from '../indicators/index.js';
+import { computeIndicators, loadSources, pouchReader, type IndicatorFilter, type IndicatorReport, type IndicatorSources } from '../indicators/index.js';
+
+/** The last sources read, kept until the submissions or the content change (reading is most of a page's time). */
+const cache = new WeakMap<HubDeps, { key: string; sources: IndicatorSources }>();
+
+async function sourcesOf(deps: HubDeps): Promise<IndicatorSources> {
+  const { dbs, config } = deps;
+  const [sub, content] = await Promise.all([dbs.submissions.info(), dbs.content.info()]);
+  const key = `${sub.update_seq}|${content.update_seq}`;
+  const hit = cache.get(deps);
+  if (hit?.key === key) return hit.sources;
+  const sources = await loadSources(pouchReader({ submissions: dbs.submissions, content: dbs.content }), new Map([[config.hubId, config.commune]]), false);
+  cache.set(deps, { key, sources });
+  return sources;
+}
 
 /** This hub's indicators for a period and commune, from its own databases. */
 export async function hubIndicators(deps: HubDeps, filter: IndicatorFilter): Promise<IndicatorReport> {
-  const { dbs, config } = deps;
-  const sources = await loadSources(pouchReader({ submissions: dbs.submissions, content: dbs.content }), new Map([[config.hubId, config.commune]]), false);
-  return computeIndicators(sources, filter);
+  return computeIndicators(await sourcesOf(deps), filter);
 }
 
 /** The communes a filter can choose: those in the content, and this hub's own. */
