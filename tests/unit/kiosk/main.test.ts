@@ -9,7 +9,7 @@ import { registerKioskScheme, startKiosk, type KioskHandle } from '../../../kios
 import { loadPageScripts } from '../../../kiosk/page-scripts.js';
 import type { ScreenState } from '../../../kiosk/policy/schedule.js';
 import { SystemdNotifier } from '../../../kiosk/watchdog.js';
-import { FakeElectron, FakeEvent } from './fake-electron.js';
+import { FakeElectron, FakeEvent, FakeWebContents } from './fake-electron.js';
 
 const HUB = 'http://127.0.0.1:8080';
 const START = `${HUB}/kiosk`;
@@ -138,7 +138,7 @@ describe('kiosk main process: lock-down', () => {
 
   it('hardens every web contents Electron creates, not only the window\'s', async () => {
     const { electron } = await boot();
-    const other = new (await import('./fake-electron.js')).FakeWebContents(electron.session.fromPartition('kiosk'));
+    const other = new FakeWebContents(electron.session.fromPartition('kiosk'));
     electron.app.emit('web-contents-created', {}, other);
     assert.equal(other.navigate('will-navigate', 'https://evil.example/'), true);
     assert.deepEqual(other.windowOpenHandler!({ url: 'https://evil.example/' }), { action: 'deny' });
