@@ -192,6 +192,9 @@ describe('console flows', () => {
     assert.equal(registered.femmes, '1');
     assert.equal(csv.find((r) => r.indicateur === 'messages')!.total, '2');
     assert.equal(csv.find((r) => r.indicateur === 'messages')!['sexe inconnu'], '1');
+    await submit(hub, 'registration', { fullName: 'Nouvelle Inscrite', sex: 'F', ageBand: '15-24', commune: 'kayes', consent: true });
+    const again = parse(await (await f.get(`/admin/indicators.csv?from=${month}-01`)).text(), { bom: true, columns: true }) as Record<string, string>[];
+    assert.equal(again.find((r) => r.indicateur === 'registered')!.total, '3', 'a new registration shows at once');
     const report = await (await f.get(`/admin/report?month=${month}`)).text();
     assert.match(report, /Rapport mensuel/);
     assert.match(report, /Visa de l’animateur/);
