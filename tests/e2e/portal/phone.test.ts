@@ -169,6 +169,31 @@ describe('the portal on a 360×640 phone', () => {
     assert.ok(att.length > 1000, 'the recording has sound in it');
   });
 
+  it('works with JavaScript turned off: quiz, vote and search are plain forms', async () => {
+    const bare = await browser.newContext({ ...PHONE, javaScriptEnabled: false });
+    await bare.addCookies([{ name: 'lang', value: 'fr', url: hub.url }]);
+    const p = await bare.newPage();
+    await p.goto(`${hub.url}/apprendre/plaidoyer`);
+    await p.getByRole('link', { name: 'Petit quiz' }).click();
+    const questions = p.locator('[data-question]');
+    const n = await questions.count();
+    for (let i = 0; i < n; i += 1) await questions.nth(i).locator('input[data-ok]').first().check();
+    await p.getByRole('button', { name: 'Voir mes réponses' }).click();
+    assert.match(await p.locator('#score').innerText(), new RegExp(`${n} bonnes réponses sur ${n}`));
+    await p.goto(`${hub.url}/participer`);
+    await p.locator('main .list a.rowlink').first().click();
+    if (await p.locator('.option input').count()) {
+      await p.locator('.option input').first().check();
+      await p.getByRole('button', { name: 'Voter' }).click();
+      assert.match(await p.locator('#statut').innerText(), /compté ici/);
+    }
+    await p.fill('#q', 'maire');
+    await p.press('#q', 'Enter');
+    await p.waitForURL(/\/recherche\?q=maire/);
+    assert.ok((await p.locator('main .list li').count()) > 0);
+    await bare.close();
+  });
+
   it('made no request to any host but the hub, and broke no CSP rule', () => {
     assert.deepEqual(foreign, []);
     assert.deepEqual(csp, []);
