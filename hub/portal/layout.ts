@@ -68,7 +68,7 @@ ${o.body}
 </main>
 <footer class="foot">
 <p>${ctx.t('footer.text')}</p>
-${ctx.messages.coverage(ctx.lang) < 100 ? html`<p lang="fr">${icon(ctx, 'globe', 'i sm')} ${ctx.messages.t('fr', 'lang.coverage', { language: LANGUAGE_NAMES[ctx.lang], percent: ctx.messages.coverage(ctx.lang) })}</p>` : ''}
+${ctx.messages.coverage(ctx.lang) < 100 ? html`<p>${icon(ctx, 'globe', 'i sm')} ${ctx.t('lang.coverage', { language: LANGUAGE_NAMES[ctx.lang], percent: ctx.messages.coverage(ctx.lang) })}</p>` : ''}
 <p>${icon(ctx, 'lock', 'i sm')} ${ctx.t('footer.private')}</p>
 </footer>
 </body>

@@ -17,7 +17,7 @@ export function languageRoutes(router: Router, portal: Portal): void {
       const coverage = portal.messages.coverage(lang);
       return html`<li><a class="langpick" href="/langue/${lang}?next=${encodeURIComponent(next)}" lang="${lang}" hreflang="${lang}"${lang === ctx.lang ? html` aria-current="true"` : ''}>
   <span class="badge" aria-hidden="true">${lang.toUpperCase()}</span><b>${LANGUAGE_NAMES[lang]}</b>
-  ${coverage < 100 ? html`<small lang="fr">${portal.messages.t('fr', 'lang.coverage', { language: LANGUAGE_NAMES[lang], percent: coverage })}</small>` : ''}
+  ${coverage < 100 ? html`<small lang="${ctx.messages.has(ctx.lang, 'lang.coverage') ? ctx.lang : 'fr'}">${ctx.t('lang.coverage', { language: LANGUAGE_NAMES[lang], percent: coverage })}</small>` : ''}
 </a></li>`;
     })}</ul>`;
     portal.send(res, page(ctx, { title: ctx.t('lang.title'), body, bare: true }));
