@@ -20,13 +20,13 @@ export function setLanguage(res: Response, lang: Language): void {
 
 /**
  * The anonymous device token that makes "one vote per device": random, kept in a cookie on
- * the phone; the hub never ties it to a person. Readable by the page so islands can send it.
+ * the phone (httpOnly: no script needs it, the forms carry it); the hub never ties it to a person.
  */
 export function deviceId(req: Request, res: Response): string {
   const existing = cookies(req).device;
   if (existing && /^[A-Za-z0-9_-]{8,64}$/.test(existing)) return existing;
   const id = randomBytes(16).toString('base64url');
-  res.cookie('device', id, { maxAge: 5 * YEAR_MS, sameSite: 'lax', path: '/' });
+  res.cookie('device', id, { maxAge: 5 * YEAR_MS, sameSite: 'lax', path: '/', httpOnly: true });
   return id;
 }
 
