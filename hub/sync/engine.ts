@@ -34,7 +34,8 @@ export interface SyncEngineOptions {
 export interface RunResult {
   ok: boolean;
   trigger: string;
-  classes: Partial<Record<SyncClass, { ok: boolean; moved: number; error?: string }>>;
+  /** Per class: done or not, docs/files moved, time and bytes on the wire it took. */
+  classes: Partial<Record<SyncClass, { ok: boolean; moved: number; error?: string; ms?: number; bytes?: number }>>;
   bytes: number;
 }
 
@@ -262,8 +263,10 @@ export class SyncEngine {
           }
         } finally {
           const bytes = this.meter.read().byClass[cls] - b0;
-          this.log.info({ cls, ms: Date.now() - t0, bytes, moved: cs.moved }, 'sync class ended');
-          this.learnThroughput(bytes, Date.now() - t0);
+          const ms = Date.now() - t0;
+          Object.assign(result.classes[cls] ?? {}, { ms, bytes });
+          this.log.info({ cls, ms, bytes, moved: cs.moved }, 'sync class ended');
+          this.learnThroughput(bytes, ms);
           await this.save();
         }
       }
