@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { request } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { confirmedInBamako } from '../../../hub/sync/index.js';
 import { formatStatus } from '../../../provisioning/commands/sync.js';
@@ -42,6 +43,22 @@ describe('sync API on the hub', () => {
     assert.match(text, /submissions not yet confirmed in Bamako: 0/);
     assert.match(text, /push +last success 20\d\d-/);
     assert.match(text, /data today \(\d{4}-\d\d-\d\d\): 0\.\d\d MB of 50\.00 MB/);
+  });
+
+  it('refuses POST /api/v1/sync/now from any other address than the Pi itself', async () => {
+    const { port } = new URL(hub.url);
+    // 127.0.0.2 stands for a phone on the LAN: only 127.0.0.1 and ::1 may start a sync for now.
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port: Number(port), path: '/api/v1/sync/now', method: 'POST', localAddress: '127.0.0.2' }, (res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => (body += c.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    assert.equal(answer.status, 403);
+    assert.equal(JSON.parse(answer.body).reason, 'loopback-only');
   });
 
   it('POST /api/v1/sync/now without wait answers 202 at once', async () => {
