@@ -66,6 +66,7 @@ export async function startStandInCentral(options: StandInOptions): Promise<Stan
   const express4 = requireFromExpressPouch('express') as () => Handler & { use(...a: unknown[]): void; all(...a: unknown[]): void };
   const app = express4();
   let base = '';
+  let lastAttachment: { key: string; data: Buffer } | undefined;
   const dbs = new Map<string, PouchLike>();
   const dbOf = (name: string) => {
     let db = dbs.get(name);
@@ -122,7 +123,10 @@ export async function startStandInCentral(options: StandInOptions): Promise<Stan
       const db = dbOf(dbName);
       const meta = (await db.get(doc))._attachments?.[att];
       if (!meta) return sendJson(res, 404, { error: 'not_found', reason: 'Document is missing attachment' });
-      const data = await db.getAttachment(doc, att);
+      // Ranged downloads come one after another for the same file: keep the last one read.
+      const key = `${dbName}/${doc}/${att}@${meta.digest}`;
+      if (lastAttachment?.key !== key) lastAttachment = { key, data: await db.getAttachment(doc, att) };
+      const data = lastAttachment.data;
       const start = Number(range[1]);
       const end = range[2] ? Math.min(Number(range[2]), data.length - 1) : data.length - 1;
       if (start >= data.length || start > end) {
