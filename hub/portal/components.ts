@@ -2,6 +2,7 @@ import { pickText, type Audio, type Language, type Text } from '../../content/in
 import type { PageContext } from './context.js';
 import { html, type Html } from './html.js';
 import { LANGUAGE_NAMES } from './i18n.js';
+import { excerpt, markdown } from './markdown.js';
 
 export function icon(ctx: PageContext, name: string, cls = 'i'): Html {
   return html`<svg class="${cls}" aria-hidden="true" focusable="false"><use href="${ctx.assets.url('icons.svg')}#${name}"></use></svg>`;
@@ -18,6 +19,21 @@ export function text(ctx: PageContext, t: Text | undefined): Html {
   const picked = pickText(t, ctx.lang);
   if (picked.lang === ctx.lang) return html`${picked.value}`;
   return html`<span lang="fr">${picked.value}</span> ${inFrench(ctx)}`;
+}
+
+/** The first words of a content text (Markdown), with the French mark when it falls back. */
+export function summary(ctx: PageContext, t: Text | undefined, max = 180): Html {
+  if (!t) return html``;
+  const picked = pickText(t, ctx.lang);
+  const words = excerpt(picked.value, max);
+  return picked.lang === ctx.lang ? html`${words}` : html`<span lang="fr">${words}</span> ${inFrench(ctx)}`;
+}
+
+/** A content text written in Markdown, as a block, with the French mark when it falls back. */
+export function richText(ctx: PageContext, t: Text | undefined): Html {
+  if (!t) return html``;
+  const picked = pickText(t, ctx.lang);
+  return picked.lang === ctx.lang ? html`<div class="body">${markdown(picked.value)}</div>` : html`<div class="body" lang="fr">${markdown(picked.value)}<p>${inFrench(ctx)}</p></div>`;
 }
 
 /** Plain string of a content text (for attributes, titles). */

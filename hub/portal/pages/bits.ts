@@ -1,8 +1,7 @@
 import type { Announcement, Consultation, Event } from '../../../content/index.js';
-import { icon, play, plain, sampleMark, slugOf, text } from '../components.js';
+import { icon, play, plain, richText, sampleMark, slugOf, summary, text } from '../components.js';
 import type { PageContext } from '../context.js';
 import { html, type Html } from '../html.js';
-import { markdown } from '../markdown.js';
 
 /** Pieces shown on several pages (home, agenda, kiosk). */
 export function eventCard(ctx: PageContext, e: Event): Html {
@@ -14,17 +13,9 @@ export function eventCard(ctx: PageContext, e: Event): Html {
     <p class="meta"><span class="tag">${icon(ctx, 'agenda', 'i sm')}${ctx.t(`eventKind.${e.kind}`)}</span> ${sampleMark(ctx, e.sample)}</p>
     <p>${icon(ctx, 'clock', 'i sm')} <time datetime="${e.startsAt}">${ctx.fmt.dateTime(e.startsAt)}</time></p>
     <p>${icon(ctx, 'pin', 'i sm')} ${ctx.t('agenda.place', { place: e.place })}</p>
-    ${e.description ? html`<div class="body">${markdown(plain(ctx, e.description))}</div>` : ''}
+    ${richText(ctx, e.description)}
   </div>
 </article>`;
-}
-
-/** The first paragraph of a Markdown text as plain words, cut at a word near `max` characters. */
-export function excerpt(md: string, max = 180): string {
-  const para = md.split(/\n\s*\n/).map((p) => p.trim()).find((p) => p && !p.startsWith('#')) ?? '';
-  const plainText = para.replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1').replace(/[*_`>#]/g, '').replace(/\s+/g, ' ').trim();
-  if (plainText.length <= max) return plainText;
-  return `${plainText.slice(0, plainText.lastIndexOf(' ', max))}…`;
 }
 
 /** An announcement: in full on the kiosk loop, its first lines on the home page. */
@@ -33,7 +24,7 @@ export function announcementCard(ctx: PageContext, a: Announcement, short = fals
   ${a.image ? html`<img class="cover" src="/media/${a.image}" alt="" loading="lazy">` : ''}
   <div class="titlerow"><h3>${icon(ctx, 'megaphone', 'i sm')}${text(ctx, a.title)}</h3>${play(ctx, a.titleAudio, plain(ctx, a.title))}</div>
   <p class="meta"><time datetime="${a.publishedAt}">${ctx.fmt.date(a.publishedAt)}</time> ${sampleMark(ctx, a.sample)}</p>
-  ${short ? html`<p>${excerpt(plain(ctx, a.body))}</p>` : html`<div class="body">${markdown(plain(ctx, a.body))}</div>`}
+  ${short ? html`<p>${summary(ctx, a.body)}</p>` : richText(ctx, a.body)}
 </article>`;
 }
 

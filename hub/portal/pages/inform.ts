@@ -1,12 +1,10 @@
 import type { Router } from 'express';
 import { AppError, type Commune, type Document, type Indicator } from '../../../content/index.js';
-import { bar, heading, icon, play, plain, sampleMark, slugOf, text } from '../components.js';
+import { bar, heading, icon, play, plain, richText, sampleMark, slugOf, summary, text } from '../components.js';
 import type { PageContext } from '../context.js';
 import { html, type Html } from '../html.js';
 import { page } from '../layout.js';
-import { markdown } from '../markdown.js';
 import type { Portal } from '../portal.js';
-import { excerpt } from './bits.js';
 import { keepButton } from './keep.js';
 
 const KIND_ICON: Record<string, string> = { plan: 'map', guide: 'inform', loi: 'law', rapport: 'chart', fiche: 'inform', budget: 'money' };
@@ -49,7 +47,7 @@ export function informRoutes(router: Router, portal: Portal): void {
 <p class="lead">${ctx.t('inform.intro')}</p>
 <section>${heading(ctx, 'inform.documents', 'inform', 2)}
 <ul class="cards">${docs.map(
-      (d) => html`<li class="card doc"><a class="rowlink" href="/sinformer/${slugOf(d._id)}">${icon(ctx, KIND_ICON[d.kind] ?? 'inform', 'i lg')}<span class="grow"><b>${text(ctx, d.title)}</b><small>${ctx.t(`kind.${d.kind}`)}${d.publishedAt ? html` · ${ctx.fmt.date(d.publishedAt)}` : ''}</small><span class="sum">${excerpt(plain(ctx, d.summary), 110)}</span></span>${icon(ctx, 'chevron', 'i sm')}</a>${play(ctx, d.titleAudio, plain(ctx, d.title))}</li>`,
+      (d) => html`<li class="card doc"><a class="rowlink" href="/sinformer/${slugOf(d._id)}">${icon(ctx, KIND_ICON[d.kind] ?? 'inform', 'i lg')}<span class="grow"><b>${text(ctx, d.title)}</b><small>${ctx.t(`kind.${d.kind}`)}${d.publishedAt ? html` · ${ctx.fmt.date(d.publishedAt)}` : ''}</small><span class="sum">${summary(ctx, d.summary, 110)}</span></span>${icon(ctx, 'chevron', 'i sm')}</a>${play(ctx, d.titleAudio, plain(ctx, d.title))}</li>`,
     )}</ul></section>
 <section id="indicateurs">${heading(ctx, 'inform.indicators', 'chart', 2)}
 <div class="grid">${indicators.map((i) => indicatorCard(ctx, i, names.get(i.commune) ?? i.commune))}</div></section>`;
@@ -67,7 +65,7 @@ export function informRoutes(router: Router, portal: Portal): void {
 <p class="lead">${text(ctx, d.summary)}</p>
 ${keepButton(ctx, `/hors-ligne/liste/document/${slugOf(d._id)}`)}
 ${d.file ? html`<p><a class="btn secondary" href="/media/${d.file}" download>${icon(ctx, 'download')}<span>${ctx.t('inform.download')}</span></a></p>` : ''}
-${d.body ? html`<div class="body"${d.body[ctx.lang] ? '' : html` lang="fr"`}>${markdown(plain(ctx, d.body))}</div>` : ''}
+${richText(ctx, d.body)}
 ${d.source ? html`<p class="meta">${ctx.t('inform.source', { source: d.source })}</p>` : ''}
 </article>`;
     portal.send(res, page(ctx, { title: plain(ctx, d.title), body }));

@@ -1,10 +1,9 @@
 import type { Router } from 'express';
-import { AppError, pickText, type Course, type Lesson, type Language, type LessonBlock, type Quiz } from '../../../content/index.js';
-import { contentIcon, heading, icon, inFrench, notice, play, plain, sampleMark, slugOf, text } from '../components.js';
+import { AppError, type Course, type Lesson, type Language, type LessonBlock, type Quiz } from '../../../content/index.js';
+import { contentIcon, heading, icon, inFrench, notice, play, plain, richText, sampleMark, slugOf, text } from '../components.js';
 import type { PageContext } from '../context.js';
 import { html, type Html } from '../html.js';
 import { page } from '../layout.js';
-import { markdown } from '../markdown.js';
 import type { Portal } from '../portal.js';
 import { deviceId } from '../request.js';
 import { keepButton } from './keep.js';
@@ -31,10 +30,8 @@ async function lessonsOf(portal: Portal, course: Course): Promise<Lesson[]> {
 
 function block(ctx: PageContext, b: LessonBlock): Html {
   switch (b.kind) {
-    case 'text': {
-      const p = pickText(b.body, ctx.lang);
-      return p.lang === ctx.lang ? html`<div class="body">${markdown(p.value)}</div>` : html`<div class="body" lang="fr">${markdown(p.value)}<p>${inFrench(ctx)}</p></div>`;
-    }
+    case 'text':
+      return richText(ctx, b.body);
     case 'audio':
       return html`<figure class="media audio">${icon(ctx, 'listen', 'i md')}<audio controls preload="none" src="/media/${b.media}"></audio>${b.caption ? html`<figcaption>${text(ctx, b.caption)}</figcaption>` : ''}${
         b.lang && b.lang !== ctx.lang ? inFrench(ctx) : ''
