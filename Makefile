@@ -35,8 +35,9 @@ test: test-deps build
 test-fault: test-deps build
 	node --test --test-timeout=1200000 $$(find dist/tests/fault -name '*.test.js' | sort)
 
+# `make bench QUICK=1` for a short run (2–3 s per load, a 1-minute soak).
 bench: test-deps build
-	node dist/tests/bench/run.js
+	node dist/tests/bench/run.js $(if $(QUICK),--quick)
 
 clean:
 	rm -rf dist

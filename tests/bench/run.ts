@@ -7,6 +7,7 @@ import { benchPeers } from './peers.js';
 import { benchGrowth } from './growth.js';
 import { benchLoadAndSoak } from './soak.js';
 import { benchSync } from './sync.js';
+import { benchPortal } from './portal.js';
 
 /**
  * `make bench`: every section prints as it goes, then one summary table, saved as JSON under
@@ -18,6 +19,9 @@ Object.assign(report.limits, { hubCpu: `taskset -c ${PI_LIMITS.cpu}`, hubHeapMB:
 
 process.stdout.write('== hub core (issue 2)\n');
 await benchHubCore(report, { docs: 10_000, seconds: quick ? 2 : 5, connections: 50 });
+
+process.stdout.write('== portal page weight and time to usable (issue 3)\n');
+await benchPortal(report);
 
 process.stdout.write('== sync at 256 kbit/s, 300 ms (issue 4)\n');
 await benchSync(report, { quick });
