@@ -77,6 +77,7 @@ export async function diskFull(tally: FaultTally, opts: { sizeMB: number; writes
       const before = result.acked.length;
       for (let i = 0; i < 20; i += 1) await ack(100_000 + i);
       result.ackedAfterFreeing = result.acked.length - before;
+      // Still answering, and still the same process, after all of it.
       await hubMemory(hub.url);
       result.hubAlive = hub.child.exitCode === null && hub.child.signalCode === null;
     } finally {
