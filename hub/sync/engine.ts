@@ -5,7 +5,7 @@ import type { Config } from '../config/index.js';
 import type { Logger } from '../log/index.js';
 import { pouchConstructor, type Database, type Databases, type MediaStore } from '../storage/index.js';
 import { classify, type Failure } from './failures.js';
-import { writeHeartbeat } from './heartbeat.js';
+import { freshenHeartbeat } from './heartbeat.js';
 import { MediaFetcher, referencedMedia } from './media-fetch.js';
 import { budgetReached, ByteMeter, SYNC_CLASSES, type MeterSnapshot, type SyncClass } from './meter.js';
 import { emptyState, loadState, saveState, type SyncState } from './state.js';
@@ -373,7 +373,7 @@ export class SyncEngine {
   private async push(transport: Transport): Promise<number> {
     const PouchDB = pouchConstructor();
     const { dbs, config } = this.o;
-    await writeHeartbeat(config, dbs, this.o.version, this.iso(), this.state.classes.push.lastSuccess);
+    await freshenHeartbeat(config, dbs, this.o.version, this.iso(), this.state.classes.push.lastSuccess).catch((err) => this.log.warn({ err: String(err) }, 'could not freshen the heartbeat before the push'));
     const denied: string[] = [];
     const rep = PouchDB.replicate(dbs.submissions, this.remote('submissions', transport), { batch_size: this.sync.batchSize, batches_limit: BATCHES_AHEAD });
     rep.on('change', (info) => {
