@@ -60,15 +60,27 @@ export async function benchGrowth(report: Report, opts: { contentSizes: number[]
       // A first start builds nothing on disk that a second would not: the second is the one a power cut costs.
       await (await timedStart(dir.path)).hub.stop();
       const { hub, listenMs, searchMs } = await timedStart(dir.path);
+      let stderr = '';
+      hub.child.stderr!.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-600)));
       try {
         report.add({ section, metric: `${label}: start-up to listening / to first search`, value: `${listenMs} / ${searchMs}`, unit: 'ms' });
         const run = (path: string, headers?: Record<string, string>) => underLoad(hub, `${hub.url}${path}`, { connections: opts.connections, seconds: opts.seconds, headers });
-        addFigures(report, section, `${label}, list of 20 (${opts.connections} conn)`, await run('/api/v1/content?type=official&limit=20'));
-        addFigures(report, section, `${label}, one doc (${opts.connections} conn)`, await run('/api/v1/content/document:gen-1e'));
-        addFigures(report, section, `${label}, search (${opts.connections} conn)`, await run('/api/v1/search?q=budget%20ecole'));
-        addFigures(report, section, `${label}, page /apprendre (${opts.connections} conn)`, await run('/apprendre', { cookie: 'lang=fr' }));
-        const one = await sequential(`${hub.url}/api/v1/search?q=femmes%20jeunes`, 50);
-        report.add({ section, metric: `${label}: search p95, one visitor at a time`, value: one.p95, unit: 'ms' });
+        const steps: [string, () => Promise<void>][] = [
+          ['list of 20', async () => addFigures(report, section, `${label}, list of 20 (${opts.connections} conn)`, await run('/api/v1/content?type=official&limit=20'))],
+          ['one doc', async () => addFigures(report, section, `${label}, one doc (${opts.connections} conn)`, await run('/api/v1/content/document:gen-1e'))],
+          ['search', async () => addFigures(report, section, `${label}, search (${opts.connections} conn)`, await run('/api/v1/search?q=budget%20ecole'))],
+          ['page', async () => addFigures(report, section, `${label}, page /apprendre (${opts.connections} conn)`, await run('/apprendre', { cookie: 'lang=fr' }))],
+          ['search alone', async () => report.add({ section, metric: `${label}: search p95, one visitor at a time`, value: (await sequential(`${hub.url}/api/v1/search?q=femmes%20jeunes`, 50)).p95, unit: 'ms' })],
+        ];
+        for (const [what, step] of steps) {
+          await step().catch(() => undefined);
+          // Under the Pi's heap cap the hub may die of it: that is a figure too, and the rest of this size is moot.
+          if (hub.child.exitCode !== null || hub.child.signalCode !== null) {
+            const why = /heap out of memory|Allocation failed/i.test(stderr) ? 'JavaScript heap out of memory' : stderr.trim().split('\n').at(-1)?.slice(0, 120) ?? '';
+            report.add({ section, metric: `${label}: the hub DIED during "${what}" (heap cap ${PI_LIMITS.heapMB} MB)`, value: `exit ${hub.child.exitCode ?? hub.child.signalCode}: ${why}`, budget: 'stays up', ok: false });
+            break;
+          }
+        }
       } finally {
         await hub.stop();
       }
