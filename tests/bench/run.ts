@@ -17,21 +17,22 @@ const quick = process.argv.includes('--quick');
 const report = new Report();
 Object.assign(report.limits, { hubCpu: `taskset -c ${PI_LIMITS.cpu}`, hubHeapMB: PI_LIMITS.heapMB, machineCores: cpus().length, loadGenerator: 'autocannon in this process' });
 
-process.stdout.write('== hub core (issue 2)\n');
-await benchHubCore(report, { docs: 10_000, seconds: quick ? 2 : 5, connections: 50 });
-
-process.stdout.write('== portal page weight and time to usable (issue 3)\n');
-await benchPortal(report);
-
-process.stdout.write('== sync at 256 kbit/s, 300 ms (issue 4)\n');
-await benchSync(report, { quick });
-
-process.stdout.write('== against nginx, kiwix-serve and pouchdb-server (issue 8)\n');
-await benchPeers(report, { docs: 1000, mediaMB: 50, seconds: quick ? 2 : 5, connections: 50 });
-process.stdout.write('== growth (issue 8)\n');
-await benchGrowth(report, { contentSizes: quick ? [1000, 10_000] : [1000, 10_000, 50_000], submissionSizes: quick ? [1000, 10_000] : [1000, 100_000], seconds: quick ? 2 : 4, connections: 50 });
-process.stdout.write('== load at 50 and 200, during a sync, soak (issue 8)\n');
-await benchLoadAndSoak(report, { docs: 10_000, seconds: quick ? 3 : 8, soakSeconds: quick ? 60 : 600 });
+/** `--only hub,portal` runs just those sections. */
+const onlyArg = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
+const only = onlyArg ? new Set(onlyArg.split(',')) : null;
+const sections: [name: string, title: string, run: () => Promise<void>][] = [
+  ['hub', 'hub core (issue 2)', () => benchHubCore(report, { docs: 10_000, seconds: quick ? 2 : 5, connections: 50 })],
+  ['portal', 'portal page weight and time to usable (issue 3)', () => benchPortal(report)],
+  ['sync', 'sync at 256 kbit/s, 300 ms (issue 4)', () => benchSync(report, { quick })],
+  ['peers', 'against nginx, kiwix-serve and pouchdb-server (issue 8)', () => benchPeers(report, { docs: 1000, mediaMB: 50, seconds: quick ? 2 : 5, connections: 50 })],
+  ['growth', 'growth (issue 8)', () => benchGrowth(report, { contentSizes: quick ? [1000, 10_000] : [1000, 10_000, 50_000], submissionSizes: quick ? [1000, 10_000] : [1000, 100_000], seconds: quick ? 2 : 4, connections: 50 })],
+  ['soak', 'load at 50 and 200, during a sync, soak (issue 8)', () => benchLoadAndSoak(report, { docs: 10_000, seconds: quick ? 3 : 8, soakSeconds: quick ? 60 : 600 })],
+];
+for (const [name, title, run] of sections) {
+  if (only && !only.has(name)) continue;
+  process.stdout.write(`== ${title}\n`);
+  await run();
+}
 
 report.print();
 process.stdout.write(`\nwritten to ${report.write(join(projectRoot(), 'var', 'bench'))}\n`);
