@@ -14,6 +14,8 @@ interface Entry {
  */
 export class JsonCache {
   private readonly entries = new Map<string, Entry>();
+  /** Answers being produced: concurrent misses on one key wait for the same one. */
+  private readonly producing = new Map<string, { gen: number; entry: Promise<Entry> }>();
 
   constructor(private readonly maxEntries = 500) {}
 
@@ -25,12 +27,7 @@ export class JsonCache {
 
   async send(req: Request, res: Response, gen: number, key: string, produce: () => Promise<unknown>): Promise<void> {
     let entry = this.entries.get(key);
-    if (!entry || entry.gen !== gen) {
-      const body = JSON.stringify(await produce());
-      entry = { gen, body, etag: `"${createHash('sha1').update(body).digest('base64url')}"` };
-      if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
-      this.entries.set(key, entry);
-    }
+    if (!entry || entry.gen !== gen) entry = await this.produceOnce(key, gen, produce);
     res.set('ETag', entry.etag);
     res.set('Cache-Control', 'no-cache');
     if (req.headers['if-none-match'] === entry.etag) {
@@ -38,5 +35,29 @@ export class JsonCache {
       return;
     }
     res.type('application/json; charset=utf-8').send(entry.body);
+  }
+
+  /**
+   * One production per key and generation however many requests miss at once: after a pack
+   * or a sync, 50 phones asking for the same list would otherwise each scan the database.
+   */
+  private produceOnce(key: string, gen: number, produce: () => Promise<unknown>): Promise<Entry> {
+    const running = this.producing.get(key);
+    if (running && running.gen === gen) return running.entry;
+    const entry = produce().then((value) => {
+      const body = JSON.stringify(value);
+      const made = { gen, body, etag: `"${createHash('sha1').update(body).digest('base64url')}"` };
+      if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
+      this.entries.set(key, made);
+      return made;
+    });
+    const slot = { gen, entry };
+    this.producing.set(key, slot);
+    // Errors are not cached: the next request after a failure tries again.
+    const clear = () => {
+      if (this.producing.get(key) === slot) this.producing.delete(key);
+    };
+    entry.then(clear, clear);
+    return entry;
   }
 }
