@@ -2,48 +2,47 @@
 import { Command, CommanderError } from 'commander';
 import { isAppError } from '../content/index.js';
 import { hubVersion } from '../hub/version.js';
-import { registerStart } from './commands/start.js';
-import { registerCentral } from './commands/central.js';
-import { registerSync } from './commands/sync.js';
-import { registerProvision } from './commands/provision.js';
-import { registerUser } from './commands/user.js';
-import { registerDoctor } from './commands/doctor.js';
-import { registerContent } from './commands/content.js';
-import { registerPublish } from './commands/publish.js';
-import { registerKiosk } from './commands/kiosk.js';
-import { registerIndicators } from './commands/indicators.js';
-import { registerDiscover } from './commands/discover.js';
-import { registerFleet } from './commands/fleet.js';
-import { registerUsb } from './commands/usb.js';
+
+type Register = (program: Command) => void;
+
+/**
+ * Every command, by name, with the modules that define it. Only the modules of the command
+ * being run are loaded (the hub's `espace start` must not pay for the kiosk's, central's or
+ * the doctor's libraries on a Pi's slow core); help and unknown names load them all.
+ */
+const COMMANDS: Record<string, () => Promise<Register[]>> = {
+  start: async () => [(await import('./commands/start.js')).registerStart],
+  central: async () => [(await import('./commands/central.js')).registerCentral],
+  sync: async () => [(await import('./commands/sync.js')).registerSync],
+  provision: async () => [(await import('./commands/provision.js')).registerProvision],
+  user: async () => [(await import('./commands/user.js')).registerUser],
+  doctor: async () => [(await import('./commands/doctor.js')).registerDoctor],
+  discover: async () => [(await import('./commands/discover.js')).registerDiscover],
+  fleet: async () => [(await import('./commands/fleet.js')).registerFleet],
+  usb: async () => [(await import('./commands/usb.js')).registerUsb],
+  content: async () => [(await import('./commands/content.js')).registerContent, (await import('./commands/publish.js')).registerPublish],
+  kiosk: async () => [(await import('./commands/kiosk.js')).registerKiosk],
+  indicators: async () => [(await import('./commands/indicators.js')).registerIndicators],
+};
 
 /**
  * The one `espace` command line. Each command lives in commands/<name>.ts and registers
- * itself here. Errors carry the sentence to print; the exit code is non-zero.
+ * itself through the table above. Errors carry the sentence to print; the exit code is non-zero.
  */
-export function buildProgram(): Command {
+export async function buildProgram(argv: string[] = []): Promise<Command> {
   const program = new Command('espace')
     .description('Espace Connecté: the hub, the kiosk and the technician tools')
     .version(hubVersion())
     .showHelpAfterError('(run "espace --help" for the list of commands)');
-  registerStart(program);
-  registerCentral(program);
-  registerSync(program);
-  registerProvision(program);
-  registerUser(program);
-  registerDoctor(program);
-  registerContent(program);
-  registerPublish(program);
-  registerKiosk(program);
-  registerIndicators(program);
-  registerDiscover(program);
-  registerFleet(program);
-  registerUsb(program);
+  const wanted = argv[2];
+  const names = wanted && wanted in COMMANDS ? [wanted] : Object.keys(COMMANDS);
+  for (const name of names) for (const register of await COMMANDS[name]!()) register(program);
   return program;
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram().exitOverride();
   try {
+    const program = (await buildProgram(argv)).exitOverride();
     await program.parseAsync(argv);
     return 0;
   } catch (e) {
