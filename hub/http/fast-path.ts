@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import parseRange from 'range-parser';
-import { CONTENT_TYPES, LANGUAGES } from '../../content/index.js';
+import { CONTENT_TYPES, LANGUAGES, type ContentType, type Language } from '../../content/index.js';
 import type { HubDeps } from '../deps.js';
 import { itemKey, listKey } from './content.js';
 import type { JsonCache } from './json-cache.js';
@@ -16,8 +16,8 @@ const DIGITS = /^\d{1,7}$/;
 
 /**
  * The hub's hot, cacheable GETs answered on raw node:http before Express (which costs most
- * of a request on a Pi's slow core): content already serialised for this generation, and
- * media files. Anything unusual — an uncached answer, a bad parameter, a multi-range — is
+ * of a request on a Pi's slow core): content already serialised for this generation, media
+ * files, and searches once the index is built. Anything unusual — an uncached answer, a bad parameter, a multi-range — is
  * left to Express (returns false), which answers it with the same headers.
  */
 export function createFastPath(deps: HubDeps, cache: JsonCache, info: MediaInfo): (req: IncomingMessage, res: ServerResponse) => boolean {
@@ -96,6 +96,24 @@ export function createFastPath(deps: HubDeps, cache: JsonCache, info: MediaInfo)
     return true;
   }
 
+  /** Same answer as the search router, for well-formed queries once the index is built. */
+  function search(req: IncomingMessage, res: ServerResponse, query: URLSearchParams): boolean {
+    if (!deps.search.isReady) return false;
+    for (const k of query.keys()) if (k !== 'q' && k !== 'type' && k !== 'lang' && k !== 'limit') return false;
+    const q = query.get('q')?.trim();
+    const type = query.get('type') ?? undefined;
+    const lang = query.get('lang') ?? 'fr';
+    const limit = query.get('limit') ?? '20';
+    if (!q || q.length > 200 || (type !== undefined && !TYPES.has(type)) || !LANGS.has(lang) || !DIGITS.test(limit)) return false;
+    const l = Number(limit);
+    if (l < 1 || l > 100) return false;
+    const items = deps.search.search(q, { type: type as ContentType | undefined, lang: lang as Language, limit: l });
+    const body = JSON.stringify({ items, query: q });
+    res.writeHead(200, { ...security, 'Cache-Control': 'no-cache', 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
+    res.end(req.method === 'HEAD' ? undefined : body);
+    return true;
+  }
+
   return function fastPath(req, res) {
     if (req.method !== 'GET' && req.method !== 'HEAD') return false;
     const url = req.url ?? '/';
@@ -108,6 +126,7 @@ export function createFastPath(deps: HubDeps, cache: JsonCache, info: MediaInfo)
     if (path === '/api/v1/content' || path.startsWith('/api/v1/content/')) {
       return content(req, res, path, new URLSearchParams(q === -1 ? '' : url.slice(q + 1)));
     }
+    if (path === '/api/v1/search') return search(req, res, new URLSearchParams(q === -1 ? '' : url.slice(q + 1)));
     return false;
   };
 }

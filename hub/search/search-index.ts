@@ -29,6 +29,7 @@ const SEARCHED: ReadonlySet<string> = new Set(['course', 'lesson', 'document', '
 export class SearchIndex {
   private mini = SearchIndex.empty();
   private ready: Promise<void> = Promise.resolve();
+  private building = false;
   /** Visitors search the same few words over and over; answers hold until the index changes. */
   private readonly answers = new Map<string, SearchHit[]>();
 
@@ -46,6 +47,7 @@ export class SearchIndex {
    * the event loop between pages so serving goes on meanwhile.
    */
   build(source: AsyncIterable<ContentDoc[]> | (() => Promise<ContentDoc[]>)): Promise<void> {
+    this.building = true;
     this.ready = (async () => {
       const pages: AsyncIterable<ContentDoc[]> = typeof source === 'function' ? (async function* () { yield await source(); })() : source;
       const next = SearchIndex.empty();
@@ -57,8 +59,15 @@ export class SearchIndex {
       }
       this.mini = next;
       this.answers.clear();
-    })();
+    })().finally(() => {
+      this.building = false;
+    });
     return this.ready;
+  }
+
+  /** False while the index is being (re)built; callers that cannot wait fall back. */
+  get isReady(): boolean {
+    return !this.building;
   }
 
   whenReady(): Promise<void> {
