@@ -1,8 +1,8 @@
-import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createRequire } from 'node:module';
-import { join, resolve, sep } from 'node:path';
+import { createRequire, Module } from 'node:module';
+import { dirname, join, resolve, sep } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 
 /*
@@ -39,6 +39,30 @@ export interface StandInCentral {
   stop(): Promise<void>;
 }
 
+/**
+ * pouchdb-validation (express-pouchdb's validate_doc_update) replaces every incoming doc's
+ * `_revisions` with the stored doc's before validating. For a replicated write
+ * (`new_edits: false`) that turns a new revision — an edit, a deletion — back into the old
+ * one, which is then "written" as a no-op: edits and erasures pushed by hubs never landed.
+ * CouchDB 3 keeps the incoming history; so does this one-line fix, applied to the module
+ * before express-pouchdb loads it.
+ */
+function fixPouchValidation(): void {
+  const file = requireFromExpressPouch.resolve('pouchdb-validation');
+  const cache = (Module as unknown as { _cache: Record<string, unknown> })._cache;
+  if (cache[file]) return;
+  const source = readFileSync(file, 'utf8');
+  const buggy = 'newDoc._revisions = (oldDoc || {})._revisions;';
+  if (!source.includes(buggy)) throw new Error(`pouchdb-validation changed (${file}): check whether replicated edits still land, then update fixPouchValidation`);
+  const fixed = source.replace(buggy, 'if (!newDoc._revisions) { newDoc._revisions = (oldDoc || {})._revisions; }');
+  const m = new Module(file) as Module & { _compile(code: string, filename: string): void; filename: string; paths: string[]; loaded: boolean };
+  m.filename = file;
+  m.paths = (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(dirname(file));
+  m._compile(fixed, file);
+  m.loaded = true;
+  cache[file] = m;
+}
+
 let PouchDB7: PouchCtor | undefined;
 function pouch7(): PouchCtor {
   PouchDB7 ??= (requireFromServer('pouchdb-core') as PouchCtor)
@@ -61,6 +85,7 @@ export async function startStandInCentral(options: StandInOptions): Promise<Stan
     );
   }
   const Pouch = pouch7().defaults({ prefix: dir + sep });
+  fixPouchValidation();
   const expressPouchdb = requireFromServer('express-pouchdb') as (p: PouchCtor, o: Record<string, unknown>) => Handler & { setPouchDB?: unknown };
   const couch = expressPouchdb(Pouch, { configPath, logPath: join(dir, 'log.txt'), overrideMode: { exclude: ['routes/fauxton', 'routes/replicate', 'replicator'] } });
   const express4 = requireFromExpressPouch('express') as () => Handler & { use(...a: unknown[]): void; all(...a: unknown[]): void };
