@@ -34,7 +34,13 @@ function ask(question: string, hidden: boolean): Promise<string> {
 }
 
 export function registerCentral(program: Command): void {
-  const central = program.command('central').description('central CouchDB: a stand-in for development, setup, hub enrollment');
+  const central = program.command('central').description('central CouchDB: a stand-in for development, setup, hub enrollment, USB bundles');
+
+  central
+    .command('import-bundle <file>')
+    .description("load a hub's USB bundle (espace usb export) into central; twice, or after sync, duplicates nothing (credentials: ESPACE_CENTRAL_USERNAME/PASSWORD or asked)")
+    .requiredOption('--central <url>', 'central CouchDB, e.g. https://central.example.ml/')
+    .action(async (file: string, opts: { central: string }) => (await import('./usb.js')).loadBundleIntoCentral(file, opts.central));
 
   central
     .command('dev')

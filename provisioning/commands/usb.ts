@@ -112,21 +112,24 @@ export function registerUsb(program: Command): void {
     .command('load-central <file>')
     .description("load a bundle into central; loading it twice, or after sync, duplicates nothing (credentials: the hub's central account, from ESPACE_CENTRAL_USERNAME/PASSWORD or asked)")
     .requiredOption('--central <url>', 'central CouchDB, e.g. https://central.example.ml/')
-    .action(async (path: string, opts: { central: string }) => {
-      let bytes: Buffer;
-      try {
-        bytes = readFileSync(path);
-      } catch {
-        throw new AppError(404, 'bundle-missing', `cannot read ${path}; check the path`);
-      }
-      const { header } = readBundleHeader(bytes);
-      const creds = await centralCredentials();
-      if (!creds) throw new AppError(401, 'no-credentials', 'set ESPACE_CENTRAL_USERNAME and ESPACE_CENTRAL_PASSWORD (the hub\'s central account), or run this on a terminal to be asked');
-      const bundleKey = header.key.source === 'bundle-key' ? (process.env.ESPACE_BUNDLE_KEY ?? (await readSecret('bundle key of this space (base64): '))) : undefined;
-      const { content } = openBundle(bytes, bundleSecretFrom({ bundleKey, ...creds }));
-      const r = await loadIntoCentral(content, opts.central, creds);
-      out(`bundle from ${header.hubId} (${header.createdAt}): ${r.written} written, ${r.skipped} already in central${r.refused.length ? `, ${r.refused.length} refused` : ''}`);
-      for (const x of r.refused) out(`  refused ${x.db}/${x.id}: ${x.reason}`);
-      if (r.refused.length) throw new AppError(422, 'bundle-partly-refused', `central refused ${r.refused.length} docs (see above); the rest is loaded`);
-    });
+    .action((path: string, opts: { central: string }) => loadBundleIntoCentral(path, opts.central));
+}
+
+/** `espace usb load-central` and `espace central import-bundle`: one bundle into central, idempotently. */
+export async function loadBundleIntoCentral(path: string, centralUrl: string): Promise<void> {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch {
+    throw new AppError(404, 'bundle-missing', `cannot read ${path}; check the path`);
+  }
+  const { header } = readBundleHeader(bytes);
+  const creds = await centralCredentials();
+  if (!creds) throw new AppError(401, 'no-credentials', 'set ESPACE_CENTRAL_USERNAME and ESPACE_CENTRAL_PASSWORD (the hub\'s central account), or run this on a terminal to be asked');
+  const bundleKey = header.key.source === 'bundle-key' ? (process.env.ESPACE_BUNDLE_KEY ?? (await readSecret('bundle key of this space (base64): '))) : undefined;
+  const { content } = openBundle(bytes, bundleSecretFrom({ bundleKey, ...creds }));
+  const r = await loadIntoCentral(content, centralUrl, creds);
+  out(`bundle from ${header.hubId} (${header.createdAt}): ${r.written} written, ${r.skipped} already in central${r.refused.length ? `, ${r.refused.length} refused` : ''}`);
+  for (const x of r.refused) out(`  refused ${x.db}/${x.id}: ${x.reason}`);
+  if (r.refused.length) throw new AppError(422, 'bundle-partly-refused', `central refused ${r.refused.length} docs (see above); the rest is loaded`);
 }

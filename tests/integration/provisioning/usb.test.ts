@@ -95,7 +95,8 @@ describe('USB: submissions out in a sealed bundle, into central without duplicat
     assert.deepEqual(docs.map((d) => [d.id, d.doc._rev]).sort(), local.sort());
     assert.equal(docs.find((d) => d.id.includes(':feedback:'))?.doc._attachments?.['voice.ogg']?.length, 15);
 
-    const again = await runCli(['usb', 'load-central', file, '--central', central.url], { env: asHub() });
+    // The same loader under its central-side name.
+    const again = await runCli(['central', 'import-bundle', file, '--central', central.url], { env: asHub() });
     assert.equal(again.code, 0, again.stderr);
     assert.match(again.stdout, /0 written, 3 already in central/);
     assert.equal((await centralDocs()).length, 3);
