@@ -55,7 +55,9 @@ export async function killDuringSubmissions(tally: FaultTally, opts: { dataDir: 
   for (let cycle = 0; cycle < opts.cycles; cycle += 1) {
     const hub = await spawnHub(opts.dataDir, HUB_ENV);
     const load = submissionLoad(hub, opts.workers);
-    await new Promise((r) => setTimeout(r, 50 + Math.random() * opts.maxDelayMs));
+    // The cut lands while writes are flowing: after the first acknowledgement, at a random moment.
+    for (const until = Date.now() + 20_000; load.acked.length === 0 && Date.now() < until; ) await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, Math.random() * opts.maxDelayMs));
     await hub.kill9();
     tally.faultsInjected += 1;
     await load.stop();
