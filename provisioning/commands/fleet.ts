@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { addIndicatorsCommand } from './indicators.js';
 import { AppError } from '../../content/index.js';
 import { assessFleet, DEFAULT_THRESHOLDS, readFleetDocs, type Credentials, type HubStanding } from '../fleet/index.js';
 import { readLine, readSecret } from './secret-input.js';
@@ -30,13 +31,17 @@ function table(hubs: HubStanding[], now: Date): string {
 }
 
 export function registerFleet(program: Command): void {
-  program
+  // Options after `indicators` are that subcommand's own (both have --central).
+  program.enablePositionalOptions();
+  const fleet = program
     .command('fleet')
+    .enablePositionalOptions()
     .description('list every hub as central knows it, marking the stale, hot, full and never-synced ones (credentials: ESPACE_CENTRAL_USERNAME/PASSWORD or asked)')
-    .requiredOption('--central <url>', 'central CouchDB, e.g. https://central.example.ml/')
+    .option('--central <url>', 'central CouchDB, e.g. https://central.example.ml/ (required)')
     .option('--stale-hours <hours>', 'a hub silent for longer is stale', String(DEFAULT_THRESHOLDS.staleHours))
     .option('--json', 'machine-readable output')
-    .action(async (opts: { central: string; staleHours: string; json?: boolean }) => {
+    .action(async (opts: { central?: string; staleHours: string; json?: boolean }) => {
+      if (!opts.central) throw new AppError(400, 'central-required', 'say which central to read: espace fleet --central https://central.example.ml/');
       const staleHours = Number(opts.staleHours);
       if (!Number.isFinite(staleHours) || staleHours <= 0) throw new AppError(400, 'bad-stale-hours', '--stale-hours is a number of hours, for example --stale-hours 48');
       const docs = await readFleetDocs(opts.central, await centralCredentials());
@@ -53,4 +58,6 @@ export function registerFleet(program: Command): void {
       const flagged = hubs.filter((h) => h.marks.length > 0).length;
       process.stdout.write(`${table(hubs, now)}\n\n${hubs.length} hub(s), ${flagged} needing attention\n`);
     });
+  // `espace fleet indicators --central URL`: the same figures as the console, across all hubs.
+  addIndicatorsCommand(fleet);
 }

@@ -77,7 +77,7 @@ describe('erasure reaches central, and espace indicators reads central', () => {
 
   it('espace indicators --central computes the figures across hubs, as CSV or a table', async () => {
     const env = { ESPACE_CENTRAL_USERNAME: central.admin.username, ESPACE_CENTRAL_PASSWORD: central.admin.password };
-    const csv = await runCli(['indicators', '--central', central.url, '--csv'], { env });
+    const csv = await runCli(['fleet', 'indicators', '--central', central.url, '--csv'], { env });
     assert.equal(csv.code, 0, csv.stderr);
     assert.ok(csv.stdout.startsWith('\ufeff'));
     const rows = parse(csv.stdout, { bom: true, columns: true }) as Record<string, string>[];
