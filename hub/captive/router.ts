@@ -42,7 +42,8 @@ export function captiveRouter(deps: HubDeps, state = new CaptiveState(join(deps.
       if (probe.type) res.type(probe.type);
       return probe.status === 204 ? res.end() : res.end(probe.body);
     }
-    if (isOwnHost(req.hostname) || ANY_HOST.test(req.path)) return next();
+    // A blank or missing Host header gives no hostname: treat it as a foreign host.
+    if (isOwnHost(req.hostname ?? '') || ANY_HOST.test(req.path)) return next();
     // A name that is not ours (the captive DNS answers every name with the hub): to the portal.
     res.set('Cache-Control', 'no-store');
     return res.redirect(302, admitted ? `${portal}/` : `${portal}/bienvenue`);

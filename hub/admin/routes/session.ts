@@ -49,7 +49,8 @@ export const sessionRoutes: AdminRoute[] = [
     path: '/admin/login',
     roles: 'public',
     async handle(s, req, res) {
-      const body = req.body as Record<string, unknown>;
+      // Anything but a form (JSON, no body) leaves req.body undefined: treat it as an empty form.
+      const body = (req.body ?? {}) as Record<string, unknown>;
       const next = safeNext(body.next);
       checkLoginCsrf(req, parseCookie(req.headers.cookie ?? '')[LOGIN_CSRF_COOKIE]);
       const username = typeof body.username === 'string' ? body.username.trim().toLowerCase().slice(0, 64) : '';
