@@ -40,5 +40,9 @@ export function classify(err: unknown): Failure {
   if (NETWORK.test(text) || e.status === 0 || e.name === 'unknown_error') {
     return { kind: 'central-unreachable', message: `central unreachable: ${(cause?.code ?? e.code ?? e.message ?? 'no answer').toString().trim()}; the uplink may be down, it will be tried again`, transient: true };
   }
+  // A proxy's login page, a captive page of the mobile operator, a truncated gzip: not CouchDB.
+  if (err instanceof SyntaxError || /is not valid JSON|Unexpected token|incorrect header check|invalid (stored block|distance)/i.test(text)) {
+    return { kind: 'central-error', message: 'central answered something that is not CouchDB (a page from the mobile operator or a proxy, or a damaged answer); check the central address, it will be tried again', transient: true };
+  }
   return { kind: 'central-error', message: `sync failed: ${e.message ?? e.reason ?? String(err)}`, transient: true };
 }

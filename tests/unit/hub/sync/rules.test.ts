@@ -55,5 +55,15 @@ describe('failures in plain words', () => {
     assert.equal(budget.kind, 'budget-reached');
     assert.equal(budget.transient, false);
     assert.match(classify({ denied: ['a:response:x'], reason: 'hubId: must be' }).message, /central refused 1 submission\(s\) \(e\.g\. a:response:x: hubId: must be\)/);
+    let garbage: unknown;
+    try {
+      JSON.parse('\u008b\u0008 garbage');
+    } catch (e) {
+      garbage = e;
+    }
+    const notCouch = classify(garbage);
+    assert.equal(notCouch.kind, 'central-error');
+    assert.match(notCouch.message, /not CouchDB/);
+    assert.doesNotMatch(notCouch.message, /Unexpected token|JSON/);
   });
 });
