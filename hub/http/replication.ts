@@ -54,7 +54,11 @@ export function replicationRouter(deps: HubDeps): Router {
 
   router.post('/db/content/_bulk_get', json, async function bulkGet(req, res) {
     const docs = (req.body as { docs?: unknown })?.docs;
-    if (!Array.isArray(docs) || docs.length > 1000 || !docs.every((d) => d && typeof (d as { id?: unknown }).id === 'string' && !(d as { id: string }).id.startsWith('_'))) {
+    const wellFormed = (d: unknown) => {
+      const { id, rev } = (d ?? {}) as { id?: unknown; rev?: unknown };
+      return typeof id === 'string' && id.length <= 200 && !id.startsWith('_') && (rev === undefined || (typeof rev === 'string' && /^\d+-[0-9a-f]{1,64}$/.test(rev)));
+    };
+    if (!Array.isArray(docs) || docs.length > 1000 || !docs.every(wellFormed)) {
       throw new AppError(400, 'bad-bulk-get', 'send { "docs": [{ "id": "…", "rev": "…" }] } with at most 1000 entries');
     }
     const result = await db.bulkGet({ docs: docs as { id: string; rev?: string }[], revs: ONE(req.query.revs) === 'true', latest: true } as PouchDB.Core.BulkGetOptions);
@@ -63,7 +67,10 @@ export function replicationRouter(deps: HubDeps): Router {
 
   router.post('/db/content/_revs_diff', json, async function revsDiff(req, res) {
     const body = req.body as Record<string, unknown>;
-    if (!body || typeof body !== 'object' || Array.isArray(body)) throw new AppError(400, 'bad-revs-diff', 'send { "<doc id>": ["<rev>", …] }');
+    const valid =
+      body && typeof body === 'object' && !Array.isArray(body) && Object.keys(body).length <= 1000 &&
+      Object.values(body).every((revs) => Array.isArray(revs) && revs.length <= 1000 && revs.every((r) => typeof r === 'string' && /^\d+-[0-9a-f]{1,64}$/.test(r)));
+    if (!valid) throw new AppError(400, 'bad-revs-diff', 'send { "<doc id>": ["<rev>", …] } with revisions like "1-abc123", 1000 docs at most');
     res.json(await db.revsDiff(body as PouchDB.Core.RevisionDiffOptions));
   });
 

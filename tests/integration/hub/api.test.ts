@@ -203,3 +203,29 @@ describe('hub API: submissions', () => {
     }
   });
 });
+
+describe('hub API: /db answers malformed replication requests with a 400', () => {
+  let hub: TestHub;
+  before(async () => {
+    hub = await startTestHub();
+    await seedFixtures(hub);
+  });
+  after(() => hub.stop());
+
+  it('refuses odd _revs_diff and _bulk_get bodies and still answers good ones', async () => {
+    const nested = '{"a":'.repeat(40) + '1' + '}'.repeat(40);
+    for (const body of [nested, '{"a":["not-a-rev"]}', '[1,2]', '{"a":[1]}']) {
+      const res = await post(`${hub.url}/db/content/_revs_diff`, body);
+      assert.equal(res.status, 400, `${body.slice(0, 30)} → ${res.status}`);
+      assert.equal(res.body.reason, 'bad-revs-diff');
+    }
+    for (const docs of [[{ id: 1 }], [{ id: 'course:x', rev: { a: 1 } }], 'nope']) {
+      const bad = await post(`${hub.url}/db/content/_bulk_get`, { docs });
+      assert.equal(bad.status, 400, JSON.stringify(docs));
+    }
+    const doc = (await hub.deps.dbs.content.get('course:gouvernance-locale')) as { _rev: string };
+    const good = await post(`${hub.url}/db/content/_revs_diff`, { 'course:gouvernance-locale': [doc._rev, '9-abc'] });
+    assert.equal(good.status, 200);
+    assert.deepEqual(good.body, { 'course:gouvernance-locale': { missing: ['9-abc'] } });
+  });
+});
