@@ -15,7 +15,7 @@ import { benchPortal } from './portal.js';
  */
 const quick = process.argv.includes('--quick');
 const report = new Report();
-Object.assign(report.limits, { hubCpu: `taskset -c ${PI_LIMITS.cpu}`, hubHeapMB: PI_LIMITS.heapMB, machineCores: cpus().length, loadGenerator: 'autocannon in this process' });
+Object.assign(report.limits, { hubCpu: `taskset -c ${PI_LIMITS.cpu}`, hubHeapMB: PI_LIMITS.heapMB, hubSemiSpaceMB: 2, machineCores: cpus().length, loadGenerator: 'autocannon in this process' });
 
 /** `--only hub,portal` runs just those sections. */
 const onlyArg = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);

@@ -60,14 +60,14 @@ export interface HubProcess {
 
 /** The real hub as a child process (`espace start`), for kill -9 tests. */
 export interface SpawnOptions {
-  /** Pi-like limits: pin to one CPU with taskset and cap the V8 heap. */
+  /** Pi-like limits: pin to one CPU with taskset, cap the V8 heap, and a small young generation (as the systemd unit does). */
   pin?: { cpu: number; heapMB: number };
 }
 
 export async function spawnHub(dataDir: string, env: Record<string, string> = {}, options: SpawnOptions = {}): Promise<HubProcess> {
   const nodeArgs = [join(projectRoot(), 'dist/provisioning/cli.js'), 'start'];
   const [cmd, args] = options.pin
-    ? ['taskset', ['-c', String(options.pin.cpu), process.execPath, `--max-old-space-size=${options.pin.heapMB}`, ...nodeArgs]]
+    ? ['taskset', ['-c', String(options.pin.cpu), process.execPath, `--max-old-space-size=${options.pin.heapMB}`, '--max-semi-space-size=2', ...nodeArgs]]
     : [process.execPath, nodeArgs];
   const child = spawn(cmd, args, {
     env: {
