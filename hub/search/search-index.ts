@@ -32,6 +32,8 @@ export class SearchIndex {
   private building = false;
   /** Visitors search the same few words over and over; answers hold until the index changes. */
   private readonly answers = new Map<string, SearchHit[]>();
+  /** In how many docs each folded word appears (kept up to date on additions only: a heuristic). */
+  private docFrequency = new Map<string, number>();
 
   private static empty() {
     return new MiniSearch<Indexed>({
@@ -51,13 +53,17 @@ export class SearchIndex {
     this.ready = (async () => {
       const pages: AsyncIterable<ContentDoc[]> = typeof source === 'function' ? (async function* () { yield await source(); })() : source;
       const next = SearchIndex.empty();
+      const frequency = new Map<string, number>();
       for await (const docs of pages) {
         for (let i = 0; i < docs.length; i += 500) {
-          next.addAll(docs.slice(i, i + 500).filter((d) => SEARCHED.has(d.type)).map(toIndexed));
+          const batch = docs.slice(i, i + 500).filter((d) => SEARCHED.has(d.type)).map(toIndexed);
+          next.addAll(batch);
+          for (const d of batch) countWords(frequency, d);
           await new Promise((r) => setImmediate(r));
         }
       }
       this.mini = next;
+      this.docFrequency = frequency;
       this.answers.clear();
     })().finally(() => {
       this.building = false;
@@ -77,7 +83,11 @@ export class SearchIndex {
   upsert(doc: ContentDoc): void {
     this.answers.clear();
     if (this.mini.has(doc._id)) this.mini.discard(doc._id);
-    if (SEARCHED.has(doc.type)) this.mini.add(toIndexed(doc));
+    if (SEARCHED.has(doc.type)) {
+      const indexed = toIndexed(doc);
+      this.mini.add(indexed);
+      countWords(this.docFrequency, indexed);
+    }
   }
 
   remove(id: string): void {
@@ -99,7 +109,23 @@ export class SearchIndex {
     return hits;
   }
 
-  private compute(query: string, opts: { type?: ContentType; lang: Language; limit: number }): SearchHit[] {
+  /**
+   * Drops words found in most docs from a query that has rarer ones ("budget commune" →
+   * "budget"): they barely change the ranking, yet scoring them walks most of the index.
+   */
+  private essential(query: string): string {
+    const n = this.mini.documentCount;
+    if (n < 200) return query;
+    const words = [...new Set(query.split(WORDS).map((w) => foldTerm(w)).filter((w): w is string => !!w))];
+    if (words.length < 2) return query;
+    const df = (w: string) => this.docFrequency.get(w) ?? 0;
+    const rare = words.filter((w) => df(w) <= n * COMMON_SHARE);
+    if (rare.length === words.length) return query;
+    return rare.length > 0 ? rare.join(' ') : words.reduce((a, b) => (df(a) <= df(b) ? a : b));
+  }
+
+  private compute(rawQuery: string, opts: { type?: ContentType; lang: Language; limit: number }): SearchHit[] {
+    const query = this.essential(rawQuery);
     const filter = opts.type ? (r: SearchResult) => r.type === opts.type : undefined;
     const prefix = (term: string) => term.length >= 3;
     // Exact and prefix matching first: cheap, and right for most queries. Typo tolerance
@@ -116,6 +142,22 @@ export class SearchIndex {
       title: pickText(r.titles as { fr: string }, opts.lang).value,
       score: Math.round(r.score * 100) / 100,
     }));
+  }
+}
+
+/** Splits like MiniSearch's own tokenizer: spaces and punctuation. */
+const WORDS = /[\n\r\p{Z}\p{P}]+/u;
+/** A word in more than this share of docs does not help narrow a search. */
+const COMMON_SHARE = 0.25;
+
+function countWords(frequency: Map<string, number>, d: Indexed): void {
+  const seen = new Set<string>();
+  for (const w of `${d.title} ${d.text}`.split(WORDS)) {
+    const t = foldTerm(w);
+    if (t && !seen.has(t)) {
+      seen.add(t);
+      frequency.set(t, (frequency.get(t) ?? 0) + 1);
+    }
   }
 }
 
