@@ -1,10 +1,10 @@
-import { createReadStream } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import parseRange from 'range-parser';
 import { CONTENT_TYPES, LANGUAGES, type ContentType, type Language } from '../../content/index.js';
 import type { HubDeps } from '../deps.js';
 import { itemKey, listKey } from './content.js';
 import type { JsonCache } from './json-cache.js';
+import { MediaFiles } from './media-files.js';
 import { mediaHeaders } from './media.js';
 import type { MediaInfo } from './media-info.js';
 import { precomputedSecurityHeaders } from './security.js';
@@ -20,7 +20,7 @@ const DIGITS = /^\d{1,7}$/;
  * files, and searches once the index is built. Anything unusual — an uncached answer, a bad parameter, a multi-range — is
  * left to Express (returns false), which answers it with the same headers.
  */
-export function createFastPath(deps: HubDeps, cache: JsonCache, info: MediaInfo): (req: IncomingMessage, res: ServerResponse) => boolean {
+export function createFastPath(deps: HubDeps, cache: JsonCache, info: MediaInfo, files = new MediaFiles()): (req: IncomingMessage, res: ServerResponse) => boolean {
   const security = precomputedSecurityHeaders();
 
   function sendJson(req: IncomingMessage, res: ServerResponse, hit: { body: string; etag: string }): true {
@@ -84,15 +84,11 @@ export function createFastPath(deps: HubDeps, cache: JsonCache, info: MediaInfo)
       headers['Content-Range'] = `bytes ${start}-${end}/${facts.size}`;
     }
     headers['Content-Length'] = end - start + 1;
-    res.writeHead(status, headers);
     if (req.method === 'HEAD' || facts.size === 0) {
-      res.end();
+      res.writeHead(status, headers).end();
       return true;
     }
-    const stream = createReadStream(deps.media.pathOf(sha), { start, end });
-    stream.on('error', () => res.destroy());
-    res.on('close', () => stream.destroy());
-    stream.pipe(res);
+    files.send(res, deps.media.pathOf(sha), status, headers, start, end);
     return true;
   }
 
