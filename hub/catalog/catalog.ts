@@ -14,6 +14,7 @@ export class Catalog {
   private gen = 0;
   private readonly listeners = new Set<(doc: ContentDoc | { _id: string; _deleted: true }) => void>();
   private feed: PouchDB.Core.Changes<Record<string, unknown>> | undefined;
+  private readonly counts = new Map<ContentType, { gen: number; total: Promise<number> }>();
 
   constructor(private readonly db: Database) {}
 
@@ -46,15 +47,26 @@ export class Catalog {
     return this.gen;
   }
 
+  /** One page of a type, in id order, and how many docs the type has: only the page's docs are read. */
   async list(type: ContentType, { limit, skip }: ListOptions): Promise<{ items: ContentDoc[]; total: number }> {
-    const res = await this.db.allDocs({ startkey: `${type}:`, endkey: `${type}:\ufff0`, include_docs: true });
-    const all = res.rows.map((r) => r.doc as unknown as ContentDoc);
-    return { items: all.slice(skip, skip + limit), total: all.length };
+    const [page, total] = await Promise.all([this.db.allDocs({ ...range(type), include_docs: true, limit, skip }), this.count(type)]);
+    return { items: page.rows.map((r) => r.doc as unknown as ContentDoc), total };
+  }
+
+  /** How many docs a type has: its keys counted without their docs (once per generation while watching). */
+  count(type: ContentType): Promise<number> {
+    const known = this.counts.get(type);
+    if (this.feed && known && known.gen === this.gen) return known.total;
+    const total = this.db.allDocs(range(type)).then((res) => res.rows.length);
+    if (!this.feed) return total;
+    this.counts.set(type, { gen: this.gen, total });
+    total.catch(() => this.counts.delete(type));
+    return total;
   }
 
   /** Every doc of a type (for pages that need them all: officials of a commune, events…). */
   async all<T extends ContentDoc = ContentDoc>(type: ContentType): Promise<T[]> {
-    const res = await this.db.allDocs({ startkey: `${type}:`, endkey: `${type}:\ufff0`, include_docs: true });
+    const res = await this.db.allDocs({ ...range(type), include_docs: true });
     return res.rows.map((r) => r.doc as unknown as T);
   }
 
@@ -97,4 +109,9 @@ export class Catalog {
     for await (const page of this.pages()) all.push(...page);
     return all;
   }
+}
+
+/** Ids are "<type>:<slug>": a type is one key range. */
+function range(type: ContentType): { startkey: string; endkey: string } {
+  return { startkey: `${type}:`, endkey: `${type}:\ufff0` };
 }
