@@ -1,14 +1,41 @@
 import type { ContentDoc } from '../../content/index.js';
 
-/** Every human-readable string of a doc, in all its languages, for the full-text field. */
+/**
+ * How much of one string is indexed: a whole title, summary or description, and the
+ * opening of a long body — visitors search for what a doc is about, which its first lines
+ * say. Every word indexed costs memory on a Pi, and the rare words deep in long bodies
+ * are most of the vocabulary.
+ */
+export const STRING_CHARS = 320;
+/** How much text of one doc is indexed at most (a lesson has many blocks). */
+export const DOC_CHARS = 1600;
+
+/** Top-level keys that `titleOf` reads. */
+const TITLE_KEYS = new Set(['title', 'question', 'label', 'name', 'acronym']);
+
+/** The opening of `s`, at most `max` characters, cut between words. */
+function opening(s: string, max: number): string {
+  if (s.length <= max) return s;
+  const cut = s.lastIndexOf(' ', max);
+  return s.slice(0, cut > max / 2 ? cut : max);
+}
+
+/**
+ * The human-readable strings of a doc, in all its languages, for the full-text field:
+ * each string's opening, in the doc's own order, up to a total budget.
+ */
 export function searchableText(doc: ContentDoc): string {
   const parts: string[] = [];
+  let budget = DOC_CHARS;
   const walk = (v: unknown, key: string): void => {
+    if (budget <= 0) return;
     if (typeof v === 'string') {
       // Ids, hashes, dates and enums are not words a visitor types.
       if (key === '_id' || key === '_rev' || key === 'type' || key === 'pack' || /^[0-9a-f]{64}$/.test(v) || /^\d{4}-\d{2}-\d{2}/.test(v)) return;
       if (/(^|:)(lesson|quiz|course|media):/.test(v)) return;
-      parts.push(v);
+      const part = opening(v, Math.min(STRING_CHARS, budget));
+      parts.push(part);
+      budget -= part.length + 1;
     } else if (Array.isArray(v)) v.forEach((x) => walk(x, key));
     else if (v && typeof v === 'object') {
       for (const [k, x] of Object.entries(v)) {
@@ -17,7 +44,8 @@ export function searchableText(doc: ContentDoc): string {
       }
     }
   };
-  walk(doc, '');
+  // The title (or name) is a field of its own, weighed more: not indexed twice.
+  for (const [k, x] of Object.entries(doc)) if (!TITLE_KEYS.has(k)) walk({ [k]: x }, '');
   return parts.join(' ');
 }
 

@@ -32,3 +32,89 @@ describe('search index', () => {
     assert.deepEqual(index.search('baobab commune', { lang: 'fr', limit: 10 }).map((h) => h.id), ['document:d999']);
   });
 });
+
+describe('search index: what is indexed and kept', () => {
+  const base = { audience: { all: true } };
+  const docs = [
+    { ...base, _id: 'document:guide', type: 'document', kind: 'guide', title: { fr: 'Guide du budget communal', bm: 'Komini wari sɛbɛn' }, summary: { fr: 'Les recettes et les dépenses de la mairie.' }, body: { fr: `Le forage du quartier. ${'Texte sans importance. '.repeat(200)} baobab` } },
+    { ...base, _id: 'organisation:reflek', type: 'organisation', name: 'Réseau des femmes leaders', acronym: 'REFLEK', kind: 'reseau', domains: ['droits-des-femmes'], description: { fr: 'Engagées pour la santé maternelle.' } },
+    { ...base, _id: 'event:atelier', type: 'event', kind: 'atelier', title: { fr: 'Atelier de plaidoyer' }, startsAt: '2027-01-15T09:00:00Z', place: 'Maison des jeunes', commune: 'kayes' },
+    { ...base, _id: 'lesson:l1', type: 'lesson', course: 'course:c', order: 1, title: { fr: 'Leçon sur le budget' }, blocks: [{ kind: 'text', body: { fr: 'Une leçon.' } }] },
+    { ...base, _id: 'commune:kayes', type: 'commune', name: 'Kayes' },
+  ] as unknown as ContentDoc[];
+  const ids = (index: SearchIndex, q: string, extra: { type?: ContentDoc['type'] } = {}) => index.search(q, { lang: 'fr', limit: 20, ...extra }).map((h) => h.id);
+
+  it('finds docs by title, summary, name, acronym, tags and the opening of bodies, with typos and prefixes', async () => {
+    const index = new SearchIndex();
+    await index.build(async () => docs);
+    assert.deepEqual(ids(index, 'budget').sort(), ['document:guide', 'lesson:l1'], 'title; communes are not searched');
+    assert.deepEqual(ids(index, 'DEPENSES'), ['document:guide'], 'summary, accents, plural');
+    assert.deepEqual(ids(index, 'forage'), ['document:guide'], 'the opening of the body');
+    assert.deepEqual(ids(index, 'reflek'), ['organisation:reflek'], 'acronym');
+    assert.deepEqual(ids(index, 'maternelle'), ['organisation:reflek'], 'description');
+    assert.deepEqual(ids(index, 'droits femmes'), ['organisation:reflek'], 'tags and name');
+    assert.deepEqual(ids(index, 'plaidoye'), ['event:atelier'], 'prefix');
+    assert.deepEqual(ids(index, 'plaidoyr'), ['event:atelier'], 'a typo');
+    assert.deepEqual(ids(index, 'maternele santé'), ['organisation:reflek'], 'a typo next to a known word');
+    assert.deepEqual(ids(index, 'budget', { type: 'lesson' }), ['lesson:l1'], 'type filter');
+  });
+
+  it('indexes only the opening of a long body', async () => {
+    const index = new SearchIndex();
+    await index.build(async () => docs);
+    assert.deepEqual(ids(index, 'baobab'), [], 'a word thousands of characters deep is not a word the doc is about');
+  });
+
+  it('answers titles in the visitor language, with French when missing', async () => {
+    const index = new SearchIndex();
+    await index.build(async () => docs);
+    assert.equal(index.search('budget communal', { lang: 'bm', limit: 5 })[0]!.title, 'Komini wari sɛbɛn');
+    assert.equal(index.search('budget communal', { lang: 'snk', limit: 5 })[0]!.title, 'Guide du budget communal');
+    assert.deepEqual(index.search('reflek', { lang: 'fr', limit: 5 }).map((h) => [h.type, h.title]), [['organisation', 'Réseau des femmes leaders (REFLEK)']]);
+  });
+
+  it('stays consistent when docs are changed, removed and added', async () => {
+    const index = new SearchIndex();
+    await index.build(async () => docs);
+    index.upsert({ ...docs[0]!, title: { fr: 'Guide des marchés' }, summary: { fr: 'Les taxes du marché.' } } as ContentDoc);
+    assert.deepEqual(ids(index, 'budget'), ['lesson:l1'], 'old words no longer find the changed doc');
+    assert.deepEqual(ids(index, 'taxes'), ['document:guide']);
+    assert.equal(index.search('marche', { lang: 'fr', limit: 5 })[0]!.title, 'Guide des marchés');
+    index.remove('organisation:reflek');
+    assert.deepEqual(ids(index, 'reflek'), []);
+    assert.equal(index.size, docs.length - 2);
+    index.upsert({ ...base, _id: 'announcement:a', type: 'announcement', title: { fr: 'Réunion' }, body: { fr: 'Le conseil se réunit.' }, publishedAt: '2026-11-01T08:00:00Z' } as unknown as ContentDoc);
+    assert.deepEqual(ids(index, 'reunion'), ['announcement:a']);
+    index.upsert(docs[4]!);
+    assert.equal(index.size, docs.length - 1, 'a commune is still not indexed');
+  });
+
+  it('answers a query of common words from titles when they fill the page, from everything when not', async () => {
+    const many = Array.from({ length: 300 }, (_, i) => doc(i, i % 2 ? 'le conseil de la commune' : 'la commune'));
+    many.push({ ...(doc(1000, 'un mot')), title: { fr: 'La commune de Kayes' } } as ContentDoc);
+    const index = new SearchIndex();
+    await index.build(async () => many);
+    assert.deepEqual(index.search('commune', { lang: 'fr', limit: 1 }).map((h) => h.id), ['document:d1000'], 'the one title holding the word');
+    assert.equal(index.search('commune', { lang: 'fr', limit: 50 }).length, 50, 'not enough titles: the summaries too');
+    assert.equal(index.search('commune conseil', { lang: 'fr', limit: 100 }).length, 100);
+  });
+
+  it('finds either of two known words that no doc holds together', async () => {
+    const index = new SearchIndex();
+    await index.build(async () => docs);
+    assert.deepEqual(ids(index, 'forage plaidoyer').sort(), ['document:guide', 'event:atelier']);
+  });
+
+  it('lets the event loop run while it builds', async () => {
+    const many = Array.from({ length: 3000 }, (_, i) => doc(i, `la commune ${i} et son marché du lundi, le budget, les écoles et la santé`));
+    const index = new SearchIndex();
+    let ticks = 0;
+    const timer = setInterval(() => (ticks += 1), 1);
+    await index.build(async function* () {
+      yield many;
+    }());
+    clearInterval(timer);
+    assert.equal(index.size, 3000);
+    assert.ok(ticks > 0, 'timers fired during the build');
+  });
+});
