@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import parseRange from 'range-parser';
 import { CONTENT_TYPES, LANGUAGES, type ContentType, type Language } from '../../content/index.js';
 import type { HubDeps } from '../deps.js';
+import { pageFastPath } from '../portal/index.js';
 import { itemKey, listKey } from './content.js';
 import type { JsonCache } from './json-cache.js';
 import { MediaFiles } from './media-files.js';
@@ -17,11 +18,13 @@ const DIGITS = /^\d{1,7}$/;
 /**
  * The hub's hot, cacheable GETs answered on raw node:http before Express (which costs most
  * of a request on a Pi's slow core): content already serialised for this generation, media
- * files, and searches once the index is built. Anything unusual — an uncached answer, a bad parameter, a multi-range — is
+ * files, searches once the index is built, and portal pages already rendered. Anything unusual — an uncached answer, a bad parameter, a multi-range — is
  * left to Express (returns false), which answers it with the same headers.
  */
 export function createFastPath(deps: HubDeps, cache: JsonCache, info: MediaInfo, files = new MediaFiles()): (req: IncomingMessage, res: ServerResponse) => boolean {
   const security = precomputedSecurityHeaders();
+  // Portal pages already rendered for this content (the portal decides what may be shared).
+  const pages = pageFastPath(deps, security);
 
   function sendJson(req: IncomingMessage, res: ServerResponse, hit: { body: string; etag: string }): true {
     const headers = { ...security, ETag: hit.etag, 'Cache-Control': 'no-cache', 'Content-Type': 'application/json; charset=utf-8' };
@@ -123,6 +126,6 @@ export function createFastPath(deps: HubDeps, cache: JsonCache, info: MediaInfo,
       return content(req, res, path, new URLSearchParams(q === -1 ? '' : url.slice(q + 1)));
     }
     if (path === '/api/v1/search') return search(req, res, new URLSearchParams(q === -1 ? '' : url.slice(q + 1)));
-    return false;
+    return pages(req, res);
   };
 }

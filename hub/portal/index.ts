@@ -1,6 +1,9 @@
 /** The portal room: the visitor's pages for phones and the kiosk screen. */
 export { portalRouter, type PortalOptions } from './router.js';
 export { StaticAssets } from './assets.js';
+export { pageFastPath } from './page-fast-path.js';
+export { pageCacheFor, PageCache, PAGE_CACHE_BYTES, type CachedPage, type Generations } from './page-cache.js';
+export { pageRequest, CURRENT_FOR_MS, type PageRequest } from './page-rules.js';
 export { Messages, loadCatalogs, LANGUAGE_NAMES } from './i18n.js';
 export { html, raw, escapeHtml, Html } from './html.js';
 export { wifiPayload, escapeWifi } from './qr.js';

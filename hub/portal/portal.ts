@@ -6,17 +6,22 @@ import type { PageContext } from './context.js';
 import { formatsFor } from './format.js';
 import type { Html } from './html.js';
 import type { Messages } from './i18n.js';
+import { pageCacheFor, type PageCache, type PageStamp } from './page-cache.js';
 import { cookies, languageOf } from './request.js';
 
 /** What the page modules share: the hub's services and the portal's assets and messages. */
 export class Portal {
   private readonly lists = new Map<string, { gen: number; docs: Promise<ContentDoc[]> }>();
+  /** Rendered pages, also read by the raw fast path. */
+  readonly pages: PageCache;
 
   constructor(
     readonly deps: HubDeps,
     readonly assets: StaticAssets,
     readonly messages: Messages,
-  ) {}
+  ) {
+    this.pages = pageCacheFor(deps);
+  }
 
   /**
    * Every doc of a type, read once per content generation (content changes only when a pack
@@ -49,8 +54,20 @@ export class Portal {
     };
   }
 
-  /** Pages depend on the visitor's cookies (language, device, kiosk) and change with content: revalidate every time. */
+  /**
+   * Pages depend on the visitor's cookies (language, device, kiosk) and change with content:
+   * browsers revalidate every time. A page the request was stamped cacheable for is kept in
+   * the page cache, unless the answer sets a cookie of its own.
+   */
   send(res: Response, page: Html, status = 200): void {
-    res.status(status).set({ 'Cache-Control': 'no-cache', Vary: 'Cookie, Accept-Encoding' }).type('html').send(page.value);
+    res.status(status).set({ 'Cache-Control': 'no-cache', Vary: 'Cookie, Accept-Encoding' });
+    const stamp = res.locals.pageStamp as PageStamp | undefined;
+    if (stamp && status === 200 && onlyVisitCookie(res)) res.set('ETag', this.pages.store(stamp, page.value));
+    res.type('html').send(page.value);
   }
+}
+
+function onlyVisitCookie(res: Response): boolean {
+  const set = res.getHeader('Set-Cookie');
+  return set === undefined || (Array.isArray(set) ? set : [String(set)]).every((c) => c.startsWith('visit='));
 }

@@ -22,9 +22,11 @@ import { registerRoutes } from './pages/register.js';
 import { searchRoutes } from './pages/search.js';
 import { welcomeRoutes } from './pages/welcome.js';
 import { Portal } from './portal.js';
+import { pageRequest } from './page-rules.js';
 import { cookies } from './request.js';
 import { sectionOf } from './sections.js';
 import { submissionStatusRouter } from './status.js';
+import { countView, visitCookie } from './visits.js';
 
 /** What keeps its JSON answers and errors: the API, replication, media, health. */
 const NOT_PAGES = /^\/(api|db|media|health)(\/|$)/;
@@ -102,11 +104,13 @@ export function portalRouter(deps: HubDeps, opts: PortalOptions = {}): Router {
     if (req.method === 'GET') {
       const section = sectionOf(req.path);
       if (section) {
-        deps.usage.pageView(section);
-        // A visit is a browser seen again after half an hour away; the cookie carries nothing else.
-        if (!cookies(req).visit) deps.usage.visit();
-        res.cookie('visit', '1', { maxAge: 30 * 60 * 1000, sameSite: 'lax', path: '/', httpOnly: true });
+        countView(deps.usage, section, Boolean(cookies(req).visit));
+        res.append('Set-Cookie', visitCookie());
       }
+      // Before any read: what the page will be rendered from, if it may be cached.
+      const request = pageRequest(req.originalUrl, req.headers.cookie);
+      const stamp = request && portal.pages.stamp(request, req.headers.host);
+      if (stamp) res.locals.pageStamp = stamp;
     }
     next();
   });

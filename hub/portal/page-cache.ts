@@ -1,0 +1,162 @@
+import { createHash } from 'node:crypto';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import type { HubDeps } from '../deps.js';
+import type { PageRequest } from './page-rules.js';
+import { watchSubmissions } from './submissions-generation.js';
+
+/** Rendered pages kept at most (bodies and their compressed copies): the Pi's heap is 256 MB. */
+export const PAGE_CACHE_BYTES = 8 * 1024 * 1024;
+/** Distinct names the hub was reached by: a handful (its DNS name, mDNS name, addresses). */
+const MAX_HOSTS = 32;
+
+export type Coding = 'br' | 'gzip' | 'identity';
+
+/** What invalidates a rendered page besides the clock. */
+export interface Generations {
+  content(): number;
+  /** undefined while the submissions db is not followed: pages showing submissions are then not cached. */
+  submissions(): number | undefined;
+}
+
+/** A page request's key and what the page was rendered from, taken before the page read anything. */
+export interface PageStamp extends PageRequest {
+  content: number;
+  submissionsGen: number | undefined;
+  at: number;
+  host: string | undefined;
+}
+
+export interface CachedPage {
+  readonly key: string;
+  readonly body: Buffer;
+  readonly etag: string;
+  readonly content: number;
+  readonly submissionsGen: number | undefined;
+  readonly expiresAt: number;
+  gzip?: Buffer;
+  br?: Buffer;
+  bytes: number;
+}
+
+/**
+ * Portal pages rendered once per (address, language, content generation, submissions
+ * generation when they show any, and a short lifetime when they show what is current), kept
+ * as bytes with an ETag and compressed once per coding, so the raw fast path can answer them
+ * without Express. Least recently used pages leave first when the byte budget is reached.
+ *
+ * Pages are stored by the Express path only, after the captive portal let the request through:
+ * the Host values seen there are the only ones answered from the cache (any other goes to
+ * Express, whose captive router decides).
+ */
+export class PageCache {
+  private readonly entries = new Map<string, CachedPage>();
+  private readonly hosts = new Set<string>();
+  private total = 0;
+  /** Pages answered from the cache since start (counted by the fast path; for figures and tests). */
+  hits = 0;
+
+  constructor(
+    private readonly gens: Generations,
+    readonly maxBytes = PAGE_CACHE_BYTES,
+  ) {}
+
+  get bytes(): number {
+    return this.total;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** Taken when a cacheable request starts, so a change during rendering is never stored as current. */
+  stamp(request: PageRequest, host: string | undefined, at = Date.now()): PageStamp | undefined {
+    const submissionsGen = request.submissions ? this.gens.submissions() : undefined;
+    if (request.submissions && submissionsGen === undefined) return undefined;
+    return { ...request, content: this.gens.content(), submissionsGen, at, host };
+  }
+
+  /** Keeps a page rendered for `stamp` (unless the data moved on meanwhile) and returns its ETag. */
+  store(stamp: PageStamp, html: string): string {
+    const body = Buffer.from(html);
+    const etag = `"${createHash('sha1').update(body).digest('base64url')}"`;
+    if (!this.current(stamp, stamp.at, Infinity)) return etag;
+    this.drop(stamp.key);
+    const page: CachedPage = {
+      key: stamp.key,
+      body,
+      etag,
+      content: stamp.content,
+      submissionsGen: stamp.submissionsGen,
+      expiresAt: stamp.ttlMs === undefined ? Infinity : stamp.at + stamp.ttlMs,
+      bytes: body.length + stamp.key.length,
+    };
+    this.entries.set(stamp.key, page);
+    this.total += page.bytes;
+    if (stamp.host !== undefined && this.hosts.size < MAX_HOSTS) this.hosts.add(stamp.host);
+    this.trim();
+    return etag;
+  }
+
+  /** The page for `request` if it is still current and the host is one the captive portal let through. */
+  get(request: PageRequest, host: string | undefined, now = Date.now()): CachedPage | undefined {
+    if (host === undefined || !this.hosts.has(host)) return undefined;
+    const page = this.entries.get(request.key);
+    if (!page) return undefined;
+    if (!this.current(page, now, page.expiresAt)) {
+      this.drop(page.key);
+      return undefined;
+    }
+    // Most recently used last: the first entry is the one to let go.
+    this.entries.delete(page.key);
+    this.entries.set(page.key, page);
+    return page;
+  }
+
+  /** The body in `coding`, compressed the first time it is asked for. */
+  encoded(page: CachedPage, coding: Coding): Buffer {
+    if (coding === 'identity') return page.body;
+    let out = page[coding];
+    if (!out) {
+      out = coding === 'gzip' ? gzipSync(page.body, { level: 9 }) : brotliCompressSync(page.body, { params: { [constants.BROTLI_PARAM_QUALITY]: 9, [constants.BROTLI_PARAM_SIZE_HINT]: page.body.length } });
+      page[coding] = out;
+      // Still in the cache (not dropped meanwhile): account for the copy.
+      if (this.entries.get(page.key) === page) {
+        page.bytes += out.length;
+        this.total += out.length;
+        this.trim();
+      }
+    }
+    return out;
+  }
+
+  private current(p: { content: number; submissionsGen: number | undefined }, now: number, expiresAt: number): boolean {
+    return p.content === this.gens.content() && (p.submissionsGen === undefined || p.submissionsGen === this.gens.submissions()) && now < expiresAt;
+  }
+
+  private drop(key: string): void {
+    const old = this.entries.get(key);
+    if (!old) return;
+    this.entries.delete(key);
+    this.total -= old.bytes;
+  }
+
+  private trim(): void {
+    while (this.total > this.maxBytes && this.entries.size > 0) this.drop(this.entries.keys().next().value as string);
+  }
+}
+
+const perHub = new WeakMap<HubDeps, PageCache>();
+
+/**
+ * The hub's one page cache: the portal router fills it and the raw fast path reads it, both
+ * built from the same deps.
+ */
+export function pageCacheFor(deps: HubDeps): PageCache {
+  let cache = perHub.get(deps);
+  if (!cache) {
+    const submissions = watchSubmissions(deps.dbs.submissions, deps.log);
+    cache = new PageCache({ content: () => deps.catalog.generation, submissions: () => submissions.generation });
+    perHub.set(deps, cache);
+  }
+  return cache;
+}
