@@ -1,15 +1,7 @@
-import MiniSearch, { type SearchResult } from 'minisearch';
 import { pickText, type ContentDoc, type ContentType, type Language } from '../../content/index.js';
 import { searchableText, titleOf } from './extract.js';
 import { foldTerm } from './french.js';
-
-interface Indexed {
-  id: string;
-  title: string;
-  text: string;
-  /** The type and the titles, as one string: the only things a hit shows (see `meta`). */
-  meta: string;
-}
+import { Postings, type QueryTerm, type Scored } from './postings.js';
 
 export interface SearchHit {
   id: string;
@@ -33,42 +25,17 @@ const SLICE_MS = 12;
 const FEW = 3;
 
 /**
- * Full-text search over all content, in memory (MiniSearch): titles weigh more than the
+ * Full-text search over all content, in memory (postings.ts): titles weigh more than the
  * rest (summaries, names, tags and the opening of bodies — see extract.ts); accents, case
  * and plurals are folded; prefixes match while typing; one or two typos are forgiven on
  * longer words that the index does not know.
  */
 export class SearchIndex {
-  /** Folded words of the doc being added, collected by the indexer's own tokenizing. */
-  private readonly seen = new Set<string>();
-  private mini = this.empty();
+  private index = new Postings();
   private ready: Promise<void> = Promise.resolve();
   private building = false;
   /** Visitors search the same few words over and over; answers hold until the index changes. */
   private readonly answers = new Map<string, SearchHit[]>();
-  /** In how many docs each folded word appears (kept up to date on additions only: a heuristic). */
-  private docFrequency = new Map<string, number>();
-
-  private empty(): MiniSearch<Indexed> {
-    return new MiniSearch<Indexed>({
-      fields: ['title', 'text'],
-      storeFields: ['meta'],
-      processTerm: (term) => {
-        const t = foldTerm(term);
-        if (t) this.seen.add(t);
-        return t;
-      },
-      searchOptions: { boost: { title: 3 }, processTerm: (term) => foldTerm(term) },
-    });
-  }
-
-  /** Adds one doc to `mini` and counts its words in `frequency`. */
-  private add(mini: MiniSearch<Indexed>, frequency: Map<string, number>, doc: ContentDoc): void {
-    this.seen.clear();
-    mini.add(toIndexed(doc));
-    for (const t of this.seen) frequency.set(t, (frequency.get(t) ?? 0) + 1);
-    this.seen.clear();
-  }
 
   /**
    * (Re)builds from pages of docs (an async iterable, or a loader of one list), giving the
@@ -78,20 +45,18 @@ export class SearchIndex {
     this.building = true;
     this.ready = (async () => {
       const pages: AsyncIterable<ContentDoc[]> = typeof source === 'function' ? (async function* () { yield await source(); })() : source;
-      const next = this.empty();
-      const frequency = new Map<string, number>();
+      const next = new Postings();
       let sliceStart = performance.now();
       for await (const docs of pages) {
         for (const doc of docs) {
-          if (SEARCHED.has(doc.type)) this.add(next, frequency, doc);
+          if (SEARCHED.has(doc.type)) add(next, doc);
           if (performance.now() - sliceStart > SLICE_MS) {
             await new Promise((r) => setImmediate(r));
             sliceStart = performance.now();
           }
         }
       }
-      this.mini = next;
-      this.docFrequency = frequency;
+      this.index = next;
       this.answers.clear();
     })().finally(() => {
       this.building = false;
@@ -110,17 +75,17 @@ export class SearchIndex {
 
   upsert(doc: ContentDoc): void {
     this.answers.clear();
-    if (this.mini.has(doc._id)) this.mini.discard(doc._id);
-    if (SEARCHED.has(doc.type)) this.add(this.mini, this.docFrequency, doc);
+    if (SEARCHED.has(doc.type)) add(this.index, doc);
+    else this.index.remove(doc._id);
   }
 
   remove(id: string): void {
     this.answers.clear();
-    if (this.mini.has(id)) this.mini.discard(id);
+    this.index.remove(id);
   }
 
   get size(): number {
-    return this.mini.documentCount;
+    return this.index.size;
   }
 
   search(query: string, opts: { type?: ContentType; lang: Language; limit: number }): SearchHit[] {
@@ -134,56 +99,70 @@ export class SearchIndex {
   }
 
   private compute(query: string, opts: { type?: ContentType; lang: Language; limit: number }): SearchHit[] {
-    const words = [...new Set(query.split(WORDS).map((w) => foldTerm(w)).filter((w): w is string => !!w))];
+    const words = [...new Set(tokens(query))];
     if (words.length === 0) return [];
-    const n = this.mini.documentCount;
-    const df = (w: string) => this.docFrequency.get(w) ?? 0;
+    const index = this.index;
+    const n = index.size;
+    const df = (w: string) => index.frequency(w);
     const isCommon = (w: string) => n >= COMMON_MIN_DOCS && df(w) > n * COMMON_SHARE;
     // Words found in most docs barely change the ranking, yet scoring them walks most of
     // the index: a query with rarer words drops them ("budget commune" → "budget").
     const rare = words.filter((w) => !isCommon(w));
     const searched = rare.length > 0 ? rare : [words.reduce((a, b) => (df(a) <= df(b) ? a : b))];
-    const q = searched.join(' ');
+    const terms = (fuzzy: boolean): QueryTerm[] =>
+      searched.map((term) => ({
+        term,
+        prefix: term.length >= 3,
+        // Typo tolerance (a walk of the whole vocabulary) only for words the index does not
+        // know: a known word is spelt as some doc spells it, and its hits are already counted.
+        fuzzy: !fuzzy || df(term) > 0 ? 0 : term.length >= 8 ? 2 : term.length >= 4 ? 1 : 0,
+      }));
     const type = opts.type;
-    const filter = type ? (r: SearchResult) => typeOf(r.meta as string) === type : undefined;
-    const prefix = (term: string) => term.length >= 3;
-    let results: SearchResult[] | undefined;
+    let results: Scored[] | undefined;
     // Only common words: the titles that hold them are the best answers, when there are enough.
     if (rare.length === 0) {
-      const inTitles = this.mini.search(q, { fields: ['title'], filter, prefix, combineWith: 'AND' });
+      const inTitles = index.search(terms(false), { and: true, titlesOnly: true, type });
       if (inTitles.length >= opts.limit) results = inTitles;
     }
     // Exact and prefix matching first: cheap, and right for most queries.
-    results ??= this.mini.search(q, { filter, prefix, combineWith: 'AND' });
+    results ??= index.search(terms(false), { and: true, type });
     if (results.length < FEW) {
-      // Typo tolerance (a walk of the whole vocabulary) only for words the index does not
-      // know: a known word is spelt as some doc spells it, and its hits are already counted.
-      const fuzzy = (term: string) => (df(term) > 0 ? 0 : term.length >= 8 ? 2 : term.length >= 4 ? 1 : 0);
-      const typos = searched.some((w) => fuzzy(w) > 0);
-      if (typos) results = this.mini.search(q, { filter, prefix, fuzzy, combineWith: 'AND' });
-      if (results.length === 0 && searched.length > 1) results = this.mini.search(q, { filter, prefix, fuzzy: typos ? fuzzy : false, combineWith: 'OR' });
+      const typos = terms(true).some((t) => t.fuzzy > 0);
+      if (typos) results = index.search(terms(true), { and: true, type });
+      if (results.length === 0 && searched.length > 1) results = index.search(terms(typos), { and: false, type });
     }
-    return results.slice(0, opts.limit).map((r) => {
-      const meta = r.meta as string;
+    return results.slice(0, opts.limit).map(({ doc, score }) => {
+      const meta = index.metaOf(doc);
       return {
-        id: r.id as string,
+        id: index.idOf(doc),
         type: typeOf(meta),
         title: pickText(JSON.parse(meta.slice(meta.indexOf(' ') + 1)) as { fr: string }, opts.lang).value,
-        score: Math.round(r.score * 100) / 100,
+        score: Math.round(score * 100) / 100,
       };
     });
   }
 }
 
+/** Folded words of a text, as indexed and searched. */
+function tokens(text: string): string[] {
+  const out: string[] = [];
+  for (const w of text.split(WORDS)) {
+    const t = w ? foldTerm(w) : null;
+    if (t) out.push(t);
+  }
+  return out;
+}
+
+function add(index: Postings, doc: ContentDoc): void {
+  const titles = titleOf(doc);
+  index.add(doc._id, doc.type, metaOf(doc, titles), tokens(Object.values(titles).join(' ')), tokens(searchableText(doc)));
+}
+
 /** "type {titles as JSON}": one string per doc rather than an object of strings. */
-function metaOf(doc: ContentDoc): string {
-  return `${doc.type} ${JSON.stringify(titleOf(doc))}`;
+function metaOf(doc: ContentDoc, titles: Record<string, string>): string {
+  return `${doc.type} ${JSON.stringify(titles)}`;
 }
 
 function typeOf(meta: string): string {
   return meta.slice(0, meta.indexOf(' '));
-}
-
-function toIndexed(doc: ContentDoc): Indexed {
-  return { id: doc._id, title: Object.values(titleOf(doc)).join(' '), text: searchableText(doc), meta: metaOf(doc) };
 }

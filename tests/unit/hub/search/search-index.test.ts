@@ -118,3 +118,39 @@ describe('search index: what is indexed and kept', () => {
     assert.ok(ticks > 0, 'timers fired during the build');
   });
 });
+
+describe('search index: many changes', () => {
+  it('answers the same after most docs are removed, changed and added again (removed docs are swept)', async () => {
+    const words = ['mil', 'sorgho', 'riz', 'fonio', 'arachide'];
+    const make = (i: number, gen: number) => doc(i, `${words[i % 5]} récolte${gen} parcelle${i}`);
+    const index = new SearchIndex();
+    await index.build(async () => Array.from({ length: 600 }, (_, i) => make(i, 1)));
+    // 400 removed (past the sweep's threshold), 100 changed, 150 new.
+    for (let i = 0; i < 400; i += 1) index.remove(`document:d${i}`);
+    for (let i = 400; i < 500; i += 1) index.upsert(make(i, 2));
+    for (let i = 600; i < 750; i += 1) index.upsert(make(i, 2));
+    const ids = (q: string) => index.search(q, { lang: 'fr', limit: 100 }).map((h) => h.id).sort();
+    const expected = (from: number, to: number, keep: (i: number) => boolean = () => true) =>
+      Array.from({ length: to - from }, (_, k) => from + k).filter(keep).map((i) => `document:d${i}`).sort();
+    assert.equal(index.size, 350);
+    assert.deepEqual(ids('parcelle42'), expected(420, 430), 'a removed doc is gone (d42), the docs its word starts remain');
+    assert.deepEqual(ids('parcelle450'), ['document:d450']);
+    assert.deepEqual(ids('recolte1'), expected(500, 600), 'changed docs lost their old words');
+    assert.deepEqual(ids('fonio'), expected(400, 750, (i) => i % 5 === 3));
+    assert.deepEqual(ids('parcelle7'), expected(700, 750), 'prefixes over reused numbers');
+  });
+});
+
+describe('search index: numbers given out again', () => {
+  it('never gives two docs one number, however many sweeps run before the numbers are used', async () => {
+    const index = new SearchIndex();
+    const make = (i: number) => doc(i, `mot${i}`);
+    await index.build(async () => Array.from({ length: 1000 }, (_, i) => make(i)));
+    // Two waves of removals, each past the sweep's threshold, before anything is added.
+    for (let i = 0; i < 300; i += 1) index.remove(`document:d${i}`);
+    for (let i = 300; i < 700; i += 1) index.remove(`document:d${i}`);
+    for (let i = 1000; i < 1700; i += 1) index.upsert(make(i));
+    assert.equal(index.size, 1000);
+    for (const i of [700, 999, 1000, 1350, 1699]) assert.deepEqual(index.search(`mot${i}`, { lang: 'fr', limit: 5 }).map((h) => h.id), [`document:d${i}`]);
+  });
+});

@@ -1,0 +1,205 @@
+import SearchableMap from 'minisearch/SearchableMap';
+
+/**
+ * The inverted index behind SearchIndex, laid out for a Pi's memory. MiniSearch's own index
+ * keeps a Map per word and per field with an entry per doc — about 40 bytes a posting and
+ * close to 1 KB a word, 100 MB at 50 000 docs. Here the vocabulary is MiniSearch's radix
+ * tree (prefix and typo lookups), and each word holds one array of small integers, one per
+ * doc: the doc's number and how often the word is in its title and in its text. Scoring is
+ * MiniSearch's (BM25+, the same weights for prefix and typo matches), over flat arrays.
+ */
+
+/** A posting: doc number × 256 + times in the text (4 bits) × 16 + times in the title (4 bits). */
+const TF_MAX = 15;
+const BM25 = { k: 1.2, b: 0.7, d: 0.5 };
+/** Weights of a prefix or typo match against an exact one (MiniSearch's defaults). */
+const PREFIX_WEIGHT = 0.375;
+const FUZZY_WEIGHT = 0.45;
+/** Removed docs are swept from the postings once they are this share of all numbers given. */
+const SWEEP_SHARE = 0.25;
+
+export interface QueryTerm {
+  term: string;
+  prefix: boolean;
+  /** Edit distance forgiven (0: none). */
+  fuzzy: number;
+}
+
+export interface Scored {
+  doc: number;
+  score: number;
+}
+
+export class Postings {
+  private readonly vocab = new SearchableMap<number[]>();
+  /** Per doc number: its id (undefined once removed), type, meta, and field lengths in words. */
+  private readonly ids: (string | undefined)[] = [];
+  private readonly types: string[] = [];
+  private readonly metas: string[] = [];
+  private readonly titleLength: number[] = [];
+  private readonly textLength: number[] = [];
+  private readonly numberOf = new Map<string, number>();
+  private readonly free: number[] = [];
+  private removed = 0;
+  private titleWords = 0;
+  private textWords = 0;
+  /** Scratch space for scoring, reused by every search (grown with the doc numbers). */
+  private score = new Float64Array(0);
+  private matched = new Uint8Array(0);
+  private lastTerm = new Uint8Array(0);
+
+  get size(): number {
+    return this.numberOf.size;
+  }
+
+  has(id: string): boolean {
+    return this.numberOf.has(id);
+  }
+
+  idOf(doc: number): string {
+    return this.ids[doc]!;
+  }
+
+  metaOf(doc: number): string {
+    return this.metas[doc]!;
+  }
+
+  /** In how many docs a word is (removed docs count until they are swept: an estimate). */
+  frequency(term: string): number {
+    return this.vocab.get(term)?.length ?? 0;
+  }
+
+  add(id: string, type: string, meta: string, title: string[], text: string[]): void {
+    this.remove(id);
+    const doc = this.free.pop() ?? this.ids.length;
+    this.ids[doc] = id;
+    this.types[doc] = type;
+    this.metas[doc] = meta;
+    this.numberOf.set(id, doc);
+    const counts = new Map<string, number>();
+    for (const t of title) {
+      const c = counts.get(t) ?? 0;
+      counts.set(t, (c & 15) < TF_MAX ? c + 1 : c);
+    }
+    for (const t of text) {
+      const c = counts.get(t) ?? 0;
+      counts.set(t, c >>> 4 < TF_MAX ? c + 16 : c);
+    }
+    // As MiniSearch, a field's length is its number of distinct words.
+    let titleLength = 0;
+    let textLength = 0;
+    for (const [term, tf] of counts) {
+      this.vocab.fetch(term, () => []).push(doc * 256 + tf);
+      if (tf & 15) titleLength += 1;
+      if (tf >>> 4) textLength += 1;
+    }
+    this.titleLength[doc] = titleLength;
+    this.textLength[doc] = textLength;
+    this.titleWords += titleLength;
+    this.textWords += textLength;
+  }
+
+  remove(id: string): void {
+    const doc = this.numberOf.get(id);
+    if (doc === undefined) return;
+    this.numberOf.delete(id);
+    this.ids[doc] = undefined;
+    this.metas[doc] = '';
+    this.types[doc] = '';
+    this.titleWords -= this.titleLength[doc]!;
+    this.textWords -= this.textLength[doc]!;
+    this.removed += 1;
+    if (this.removed > 100 && this.removed > this.ids.length * SWEEP_SHARE) this.sweep();
+  }
+
+  /** Drops removed docs' postings, and gives their numbers out again. */
+  private sweep(): void {
+    for (const [, list] of this.vocab) {
+      let w = 0;
+      for (let r = 0; r < list.length; r += 1) if (this.ids[list[r]! >>> 8] !== undefined) list[w++] = list[r]!;
+      list.length = w;
+    }
+    this.free.length = 0;
+    for (let doc = 0; doc < this.ids.length; doc += 1) if (this.ids[doc] === undefined) this.free.push(doc);
+    this.removed = 0;
+  }
+
+  /**
+   * Docs holding the terms (all of them with `and`, any with `or`), best first. A term
+   * matches its exact word, longer words it starts (prefix) and words a few edits away
+   * (fuzzy); `titlesOnly` leaves the text out.
+   */
+  search(terms: QueryTerm[], opts: { and: boolean; titlesOnly?: boolean; type?: string }): Scored[] {
+    const n = this.ids.length;
+    if (this.score.length < n) {
+      const room = Math.max(n, this.score.length * 2, 1024);
+      this.score = new Float64Array(room);
+      this.matched = new Uint8Array(room);
+      this.lastTerm = new Uint8Array(room);
+    }
+    const touched: number[] = [];
+    const live = this.size;
+    const avgTitle = this.titleWords / Math.max(1, live) || 1;
+    const avgText = this.textWords / Math.max(1, live) || 1;
+    const qs = terms.slice(0, 254);
+    qs.forEach((q, i) => {
+      const mark = i + 1;
+      const visit = (list: number[], weight: number) => {
+        // As MiniSearch, a word's rarity is counted per field: rare in titles weighs more there.
+        let inTitles = 0;
+        for (let k = 0; k < list.length; k += 1) if (list[k]! & 15) inTitles += 1;
+        const titleIdf = idf(live, inTitles);
+        const textIdf = idf(live, list.length - inTitles);
+        for (let k = 0; k < list.length; k += 1) {
+          const p = list[k]!;
+          const doc = p >>> 8;
+          if (this.ids[doc] === undefined || (opts.type !== undefined && this.types[doc] !== opts.type)) continue;
+          const inTitle = p & 15;
+          const inText = opts.titlesOnly ? 0 : (p >>> 4) & 15;
+          if (inTitle === 0 && inText === 0) continue;
+          let s = 0;
+          if (inTitle) s += 3 * titleIdf * bm25(inTitle, this.titleLength[doc]!, avgTitle);
+          if (inText) s += textIdf * bm25(inText, this.textLength[doc]!, avgText);
+          if (this.matched[doc] === 0) touched.push(doc);
+          this.score[doc]! += weight * s;
+          if (this.lastTerm[doc] !== mark) {
+            this.lastTerm[doc] = mark;
+            this.matched[doc]! += 1;
+          }
+        }
+      };
+      const exact = this.vocab.get(q.term);
+      if (exact) visit(exact, 1);
+      if (q.prefix) {
+        for (const [word, list] of this.vocab.atPrefix(q.term)) {
+          if (word.length > q.term.length) visit(list, (PREFIX_WEIGHT * word.length) / (word.length + 0.3 * (word.length - q.term.length)));
+        }
+      }
+      if (q.fuzzy > 0) {
+        for (const [word, [list, distance]] of this.vocab.fuzzyGet(q.term, q.fuzzy)) {
+          if (distance === 0 || (q.prefix && word.startsWith(q.term))) continue;
+          visit(list, (FUZZY_WEIGHT * word.length) / (word.length + distance));
+        }
+      }
+    });
+    const need = opts.and ? qs.length : 1;
+    const out: Scored[] = [];
+    for (const doc of touched) {
+      const m = this.matched[doc]!;
+      // As MiniSearch: a doc matching more of the query's words ranks higher.
+      if (m >= need) out.push({ doc, score: this.score[doc]! * m });
+      this.score[doc] = 0;
+      this.matched[doc] = 0;
+      this.lastTerm[doc] = 0;
+    }
+    return out.sort((a, b) => b.score - a.score);
+  }
+}
+
+function idf(docs: number, matching: number): number {
+  return Math.log(1 + (docs - matching + 0.5) / (matching + 0.5));
+}
+
+function bm25(tf: number, length: number, avgLength: number): number {
+  return BM25.d + (tf * (BM25.k + 1)) / (tf + BM25.k * (1 - BM25.b + (BM25.b * length) / avgLength));
+}
