@@ -91,8 +91,12 @@ export class Catalog {
     }
   }
 
-  /** Every content doc, a page at a time (so the whole db is never in memory at once). */
-  async *pages(size = 500): AsyncGenerator<ContentDoc[]> {
+  /**
+   * Every content doc, a page at a time (so the whole db is never in memory at once). A page
+   * of 500 docs is decoded in one go and held the event loop 30–100 ms on one core; 200 stays
+   * under 20 ms for the same total time.
+   */
+  async *pages(size = 200): AsyncGenerator<ContentDoc[]> {
     let startkey: string | undefined;
     for (;;) {
       const res = await this.db.allDocs({ include_docs: true, limit: size + (startkey ? 1 : 0), ...(startkey ? { startkey } : {}) });
