@@ -51,9 +51,13 @@ export interface CachedPage {
 export class PageCache {
   private readonly entries = new Map<string, CachedPage>();
   private readonly hosts = new Set<string>();
+  /** Pages being rendered: other requests for the same page from the same data wait for them. */
+  private readonly inFlight = new Map<string, { content: number; submissionsGen: number | undefined; done: Promise<void>; finish(): void }>();
   private total = 0;
   /** Pages answered from the cache since start (counted by the fast path; for figures and tests). */
   hits = 0;
+  /** Pages rendered and kept since start. */
+  stored = 0;
 
   constructor(
     private readonly gens: Generations,
@@ -75,12 +79,31 @@ export class PageCache {
     return { ...request, content: this.gens.content(), submissionsGen, at, host };
   }
 
+  /** When the same page is being rendered from the same data by another request: resolves once that one is over. */
+  renderingOf(stamp: PageStamp): Promise<void> | undefined {
+    const running = this.inFlight.get(stamp.key);
+    return running && running.content === stamp.content && running.submissionsGen === stamp.submissionsGen ? running.done : undefined;
+  }
+
+  /** This request renders the page; call the returned function when it is over, whatever the outcome. */
+  rendering(stamp: PageStamp): () => void {
+    let finish!: () => void;
+    const done = new Promise<void>((resolve) => (finish = resolve));
+    const slot = { content: stamp.content, submissionsGen: stamp.submissionsGen, done, finish };
+    this.inFlight.set(stamp.key, slot);
+    return () => {
+      if (this.inFlight.get(stamp.key) === slot) this.inFlight.delete(stamp.key);
+      finish();
+    };
+  }
+
   /** Keeps a page rendered for `stamp` (unless the data moved on meanwhile) and returns its ETag. */
   store(stamp: PageStamp, html: string): string {
     const body = Buffer.from(html);
     const etag = `"${createHash('sha1').update(body).digest('base64url')}"`;
     if (!this.current(stamp, stamp.at, Infinity)) return etag;
     this.drop(stamp.key);
+    this.stored += 1;
     const page: CachedPage = {
       key: stamp.key,
       body,
@@ -94,6 +117,8 @@ export class PageCache {
     this.total += page.bytes;
     if (stamp.host !== undefined && this.hosts.size < MAX_HOSTS) this.hosts.add(stamp.host);
     this.trim();
+    // Those waiting for this page can have it now, before it is even sent.
+    this.inFlight.get(stamp.key)?.finish();
     return etag;
   }
 

@@ -6,7 +6,7 @@ import type { PageContext } from './context.js';
 import { formatsFor } from './format.js';
 import type { Html } from './html.js';
 import type { Messages } from './i18n.js';
-import { pageCacheFor, type PageCache, type PageStamp } from './page-cache.js';
+import { pageCacheFor, type CachedPage, type PageCache, type PageStamp } from './page-cache.js';
 import { cookies, languageOf } from './request.js';
 
 /** What the page modules share: the hub's services and the portal's assets and messages. */
@@ -64,6 +64,11 @@ export class Portal {
     const stamp = res.locals.pageStamp as PageStamp | undefined;
     if (stamp && status === 200 && onlyVisitCookie(res)) res.set('ETag', this.pages.store(stamp, page.value));
     res.type('html').send(page.value);
+  }
+
+  /** A page another request just rendered, sent as send() would (Express's 304 and compression). */
+  sendCached(res: Response, page: CachedPage): void {
+    res.status(200).set({ 'Cache-Control': 'no-cache', Vary: 'Cookie, Accept-Encoding', ETag: page.etag }).type('html').send(page.body);
   }
 }
 

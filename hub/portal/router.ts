@@ -107,11 +107,27 @@ export function portalRouter(deps: HubDeps, opts: PortalOptions = {}): Router {
         countView(deps.usage, section, Boolean(cookies(req).visit));
         res.append('Set-Cookie', visitCookie());
       }
-      // Before any read: what the page will be rendered from, if it may be cached.
-      const request = pageRequest(req.originalUrl, req.headers.cookie);
-      const stamp = request && portal.pages.stamp(request, req.headers.host);
-      if (stamp) res.locals.pageStamp = stamp;
     }
+    next();
+  });
+
+  /**
+   * Before any read: what the page will be rendered from, if it may be cached. When the same
+   * page is already being rendered from the same data (50 phones after a sync), wait for it
+   * and send that one rather than render it again.
+   */
+  router.use(async function stampPage(req, res, next) {
+    const request = req.method === 'GET' ? pageRequest(req.originalUrl, req.headers.cookie) : null;
+    const stamp = request && portal.pages.stamp(request, req.headers.host);
+    if (!stamp) return next();
+    const running = portal.pages.renderingOf(stamp);
+    if (running) {
+      await running;
+      const done = portal.pages.get(stamp, req.headers.host);
+      if (done) return portal.sendCached(res, done);
+    }
+    res.locals.pageStamp = stamp;
+    res.once('close', portal.pages.rendering(stamp));
     next();
   });
 

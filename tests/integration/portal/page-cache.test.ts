@@ -96,6 +96,20 @@ describe('portal page cache on the raw fast path', () => {
     }
   });
 
+  it('renders a page once however many phones ask for it at once', async () => {
+    const stored = cache.stored;
+    const hits = cache.hits;
+    const pages = await Promise.all(Array.from({ length: 20 }, (_, i) => get(hub.url, '/sinformer', { cookie: 'lang=bm', ...(i % 2 ? { 'accept-encoding': 'gzip' } : {}) })));
+    assert.equal(cache.stored, stored + 1, 'one render');
+    const fresh = (await get(hub.url, '/sinformer', { cookie: 'lang=bm; essai=1' })).body.toString();
+    for (const page of pages) {
+      assert.equal(page.status, 200);
+      assert.equal(decoded(page), fresh);
+      assert.equal(page.headers['etag'], pages[0]!.headers['etag']);
+    }
+    assert.ok(cache.hits - hits < 20, 'some waited for the render rather than hit the cache');
+  });
+
   it('answers 304 to a revalidation with the page’s ETag, and sends the visit cookie', async () => {
     const page = await get(hub.url, '/sinformer', FR);
     const etag = page.headers['etag'] as string;
