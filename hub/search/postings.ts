@@ -15,6 +15,8 @@ const BM25 = { k: 1.2, b: 0.7, d: 0.5 };
 /** Weights of a prefix or typo match against an exact one (MiniSearch's defaults). */
 const PREFIX_WEIGHT = 0.375;
 const FUZZY_WEIGHT = 0.45;
+/** Lists this long are packed into Int32Arrays (4 bytes a posting instead of 8) once built. */
+const PACK_FROM = 32;
 /** Removed docs are swept from the postings once they are this share of all numbers given. */
 const SWEEP_SHARE = 0.25;
 
@@ -31,7 +33,10 @@ export interface Scored {
 }
 
 export class Postings {
-  private readonly vocab = new SearchableMap<number[]>();
+  /** Postings by word: growing arrays, packed once the index is built (see `pack`). */
+  private readonly vocab = new SearchableMap<number[] | Int32Array>();
+  /** One string per doc type, however many docs (types read from JSON are separate strings). */
+  private readonly typeNames = new Map<string, string>();
   /** Per doc number: its id (undefined once removed), type, meta, and field lengths in words. */
   private readonly ids: (string | undefined)[] = [];
   private readonly types: string[] = [];
@@ -73,7 +78,7 @@ export class Postings {
     this.remove(id);
     const doc = this.free.pop() ?? this.ids.length;
     this.ids[doc] = id;
-    this.types[doc] = type;
+    this.types[doc] = this.typeNames.get(type) ?? (this.typeNames.set(type, type), type);
     this.metas[doc] = meta;
     this.numberOf.set(id, doc);
     const counts = new Map<string, number>();
@@ -89,7 +94,10 @@ export class Postings {
     let titleLength = 0;
     let textLength = 0;
     for (const [term, tf] of counts) {
-      this.vocab.fetch(term, () => []).push(doc * 256 + tf);
+      const list = this.vocab.get(term);
+      if (!list) this.vocab.set(term, [doc * 256 + tf]);
+      else if (Array.isArray(list)) list.push(doc * 256 + tf);
+      else this.vocab.set(term, [...list, doc * 256 + tf]);
       if (tf & 15) titleLength += 1;
       if (tf >>> 4) textLength += 1;
     }
@@ -112,13 +120,19 @@ export class Postings {
     if (this.removed > 100 && this.removed > this.ids.length * SWEEP_SHARE) this.sweep();
   }
 
+  /** Packs long postings lists into exact-size Int32Arrays (an array grown by pushes keeps spare room). */
+  pack(): void {
+    const packed: [string, Int32Array][] = [];
+    for (const [term, list] of this.vocab) if (Array.isArray(list) && list.length >= PACK_FROM) packed.push([term, Int32Array.from(list)]);
+    for (const [term, list] of packed) this.vocab.set(term, list);
+  }
+
   /** Drops removed docs' postings, and gives their numbers out again. */
   private sweep(): void {
-    for (const [, list] of this.vocab) {
-      let w = 0;
-      for (let r = 0; r < list.length; r += 1) if (this.ids[list[r]! >>> 8] !== undefined) list[w++] = list[r]!;
-      list.length = w;
-    }
+    const live = (p: number) => this.ids[p >>> 8] !== undefined;
+    const kept: [string, number[] | Int32Array][] = [];
+    for (const [term, list] of this.vocab) kept.push([term, Array.isArray(list) ? list.filter(live) : list.filter(live)]);
+    for (const [term, list] of kept) this.vocab.set(term, list);
     this.free.length = 0;
     for (let doc = 0; doc < this.ids.length; doc += 1) if (this.ids[doc] === undefined) this.free.push(doc);
     this.removed = 0;
@@ -144,7 +158,7 @@ export class Postings {
     const qs = terms.slice(0, 254);
     qs.forEach((q, i) => {
       const mark = i + 1;
-      const visit = (list: number[], weight: number) => {
+      const visit = (list: ArrayLike<number>, weight: number) => {
         // As MiniSearch, a word's rarity is counted per field: rare in titles weighs more there.
         let inTitles = 0;
         for (let k = 0; k < list.length; k += 1) if (list[k]! & 15) inTitles += 1;

@@ -56,6 +56,7 @@ export class SearchIndex {
           }
         }
       }
+      next.pack();
       this.index = next;
       this.answers.clear();
     })().finally(() => {
@@ -132,13 +133,8 @@ export class SearchIndex {
       if (results.length === 0 && searched.length > 1) results = index.search(terms(typos), { and: false, type });
     }
     return results.slice(0, opts.limit).map(({ doc, score }) => {
-      const meta = index.metaOf(doc);
-      return {
-        id: index.idOf(doc),
-        type: typeOf(meta),
-        title: pickText(JSON.parse(meta.slice(meta.indexOf(' ') + 1)) as { fr: string }, opts.lang).value,
-        score: Math.round(score * 100) / 100,
-      };
+      const [type, titles] = JSON.parse(index.metaOf(doc)) as [string, { fr: string }];
+      return { id: index.idOf(doc), type, title: pickText(titles, opts.lang).value, score: Math.round(score * 100) / 100 };
     });
   }
 }
@@ -158,11 +154,7 @@ function add(index: Postings, doc: ContentDoc): void {
   index.add(doc._id, doc.type, metaOf(doc, titles), tokens(Object.values(titles).join(' ')), tokens(searchableText(doc)));
 }
 
-/** "type {titles as JSON}": one string per doc rather than an object of strings. */
+/** [type, titles] as JSON: one flat string per doc rather than an object of strings. */
 function metaOf(doc: ContentDoc, titles: Record<string, string>): string {
-  return `${doc.type} ${JSON.stringify(titles)}`;
-}
-
-function typeOf(meta: string): string {
-  return meta.slice(0, meta.indexOf(' '));
+  return JSON.stringify([doc.type, titles]);
 }
