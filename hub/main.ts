@@ -81,6 +81,7 @@ export async function startHub(config: Config, log: Logger): Promise<RunningHub>
       await usage.stop();
       catalog.unwatch();
       await search.whenReady().catch(() => undefined);
+      await submissions.close();
       await closeDatabases(dbs);
       log.info('hub stopped');
     })();

@@ -10,6 +10,8 @@ import {
 } from '../../content/index.js';
 import type { Catalog } from '../catalog/index.js';
 import type { Database } from '../storage/index.js';
+import { diskFullOr } from './disk-full.js';
+import { GroupCommit, type Doc, type WriteResult } from './group-commit.js';
 
 export interface SubmitContext {
   hubId: string;
@@ -19,27 +21,33 @@ export interface SubmitContext {
 
 const AUDIO_EXT: Record<string, string> = { 'audio/webm': 'webm', 'audio/ogg': 'ogg', 'audio/mp4': 'm4a', 'audio/mpeg': 'mp3', 'audio/wav': 'wav' };
 
-/** A write that failed because the SD card is full gets a clear 507, not a 500. */
-function diskFullOr(e: unknown): unknown {
-  const msg = String((e as { message?: unknown })?.message ?? '');
-  if ((e as { code?: string })?.code === 'ENOSPC' || /no space left|ENOSPC/i.test(msg)) {
-    return new AppError(507, 'disk-full', 'the hub has no disk space left; nothing was saved. Tell the technician to free space, then send again.');
-  }
-  return e;
+/** One doc of a batch that did not land: its own error, the others are stored. */
+function refused(r: PouchDB.Core.Error): AppError {
+  if (r.status === 409) return new AppError(409, 'submission-conflict', 'a submission with this id is already stored; send it again to get a new id');
+  return new AppError(r.status && r.status < 500 ? r.status : 500, 'submission-not-stored', `the hub could not store this submission (${r.message ?? r.name ?? 'unknown error'}); send it again`);
 }
 
 /**
  * Validates and stores what phones, the kiosk and the console send. A write is acknowledged
- * only once PouchDB has it on disk (the storage fsyncs every write).
+ * only once PouchDB has it on disk (the storage fsyncs every write); writes that arrive
+ * together share one batch and one fsync (group commit).
  */
 export class SubmissionService {
   /** Serialises votes per consultation+device, so a double tap cannot vote twice. */
   private readonly voting = new Map<string, Promise<unknown>>();
+  private readonly writer: GroupCommit;
 
   constructor(
     private readonly db: Database,
     private readonly catalog: Catalog,
-  ) {}
+  ) {
+    this.writer = new GroupCommit(db);
+  }
+
+  /** Before the databases close: writes under way land. */
+  async close(): Promise<void> {
+    await this.writer.settled();
+  }
 
   async submit(type: PostableSubmissionType, body: unknown, ctx: SubmitContext): Promise<{ id: string }> {
     const input = parseWith(submissionInputSchemas[type], body, 'invalid-submission', 422) as Record<string, unknown>;
@@ -83,11 +91,18 @@ export class SubmissionService {
     const type = doc.type as PostableSubmissionType;
     // The stored doc must pass the same schema central enforces.
     parseWith(submissionSchemas[type], doc, 'invalid-submission', 422);
+    await this.commit([doc as Doc]);
+  }
+
+  /** Writes docs in the next group commit, together; resolves once they are on disk. */
+  private async commit(docs: Doc[]): Promise<void> {
+    let results: WriteResult[];
     try {
-      await this.db.put(doc as PouchDB.Core.PutDocument<Record<string, unknown>>);
+      results = await this.writer.write(docs);
     } catch (e) {
       throw diskFullOr(e);
     }
+    for (const r of results) if ('error' in r && r.error) throw refused(r as PouchDB.Core.Error);
   }
 
   private async mustExist(id: string, what: string, details: string): Promise<void> {
@@ -115,8 +130,9 @@ export class SubmissionService {
   }
 
   private async voteOnce(doc: Record<string, unknown>, consultationId: string): Promise<{ id: string }> {
-    // A local (never replicated) marker records this device's vote; it names the vote doc,
-    // so a marker whose vote was lost to a power cut does not block the device for ever.
+    // A local (never replicated) marker records this device's vote; it names the vote doc, so
+    // a marker whose vote is gone (erased, or lost to a power cut when the two were written
+    // one after the other) does not block the device for ever.
     const markerId = `_local/vote:${consultationId}:${String(doc.deviceId)}`;
     let rev: string | undefined;
     try {
@@ -127,12 +143,11 @@ export class SubmissionService {
     } catch (e) {
       if (e instanceof AppError) throw e;
     }
-    try {
-      await this.db.put({ _id: markerId, ...(rev ? { _rev: rev } : {}), vote: doc._id } as PouchDB.Core.PutDocument<Record<string, unknown>>);
-    } catch (e) {
-      throw diskFullOr(e);
-    }
-    await this.store(doc);
+    // The marker and the vote go in the same LevelDB batch: both on disk, or neither. Votes of
+    // one device are serialised (see vote()), so nothing else writes this marker meanwhile.
+    const marker = { _id: markerId, ...(rev ? { _rev: rev } : {}), vote: doc._id } as Doc;
+    parseWith(submissionSchemas.response, doc, 'invalid-submission', 422);
+    await this.commit([marker, doc as Doc]);
     return { id: doc._id as string };
   }
 

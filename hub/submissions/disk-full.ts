@@ -1,0 +1,15 @@
+import { AppError } from '../../content/index.js';
+
+/** LevelDB reports a full SD card as ENOSPC, in its code or only in its message. */
+export function isDiskFull(e: unknown): boolean {
+  const msg = String((e as { message?: unknown })?.message ?? '');
+  return (e as { code?: string })?.code === 'ENOSPC' || /no space left|ENOSPC/i.test(msg);
+}
+
+/** A write that failed because the SD card is full gets a clear 507, not a 500. */
+export function diskFullOr(e: unknown): unknown {
+  if (isDiskFull(e)) {
+    return new AppError(507, 'disk-full', 'the hub has no disk space left; nothing was saved. Tell the technician to free space, then send again.');
+  }
+  return e;
+}

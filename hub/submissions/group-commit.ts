@@ -1,0 +1,84 @@
+import type { Database } from '../storage/index.js';
+import { isDiskFull } from './disk-full.js';
+
+export type Doc = PouchDB.Core.PutDocument<Record<string, unknown>>;
+export type WriteResult = PouchDB.Core.Response | PouchDB.Core.Error;
+
+interface Waiting {
+  docs: Doc[];
+  resolve(results: WriteResult[]): void;
+  reject(err: unknown): void;
+}
+
+/** Enough to empty the queue of 200 phones at once; a cap keeps one LevelDB batch (and its fsync) short. */
+const MAX_DOCS_PER_BATCH = 256;
+
+/**
+ * Group commit. PouchDB's LevelDB adapter writes one batch at a time and the storage fsyncs
+ * each one, so writes sent one by one queue up behind each other's fsync. Here, writes that
+ * arrive while a batch is on its way to disk wait and go together in the next `bulkDocs`:
+ * one LevelDB batch, one fsync. Each caller's promise settles only once the batch holding its
+ * docs is durable, with the results of its own docs (a conflict fails that doc alone).
+ * A caller's docs always go in the same batch, so they land together or not at all.
+ */
+export class GroupCommit {
+  private waiting: Waiting[] = [];
+  private draining: Promise<void> | undefined;
+
+  constructor(private readonly db: Database) {}
+
+  write(docs: Doc[]): Promise<WriteResult[]> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ docs, resolve, reject });
+      // Requests read in the same turn of the event loop share the first batch too.
+      this.draining ??= new Promise<void>((started) => setImmediate(started)).then(() => this.drain());
+    });
+  }
+
+  /** Resolves once every write accepted so far is settled (before the database closes). */
+  async settled(): Promise<void> {
+    await this.draining;
+  }
+
+  private async drain(): Promise<void> {
+    while (this.waiting.length > 0) {
+      const batch = this.take();
+      try {
+        const results = await this.db.bulkDocs(batch.flatMap((w) => w.docs));
+        let at = 0;
+        for (const w of batch) {
+          w.resolve(results.slice(at, at + w.docs.length));
+          at += w.docs.length;
+        }
+      } catch (err) {
+        await this.failed(batch, err);
+      }
+    }
+    this.draining = undefined;
+  }
+
+  /**
+   * PouchDB refuses a whole batch for one malformed doc: write each caller's docs alone so
+   * only that caller fails. A full disk fails them all alike; retrying would only wear the card.
+   */
+  private async failed(batch: Waiting[], err: unknown): Promise<void> {
+    if (batch.length === 1 || isDiskFull(err)) {
+      for (const w of batch) w.reject(err);
+      return;
+    }
+    for (const w of batch) {
+      await this.db.bulkDocs(w.docs).then(w.resolve, w.reject);
+    }
+  }
+
+  /** The oldest callers, whole, up to the cap (always at least one). */
+  private take(): Waiting[] {
+    let docs = 0;
+    let n = 0;
+    while (n < this.waiting.length && (n === 0 || docs + this.waiting[n]!.docs.length <= MAX_DOCS_PER_BATCH)) {
+      docs += this.waiting[n]!.docs.length;
+      n += 1;
+    }
+    return this.waiting.splice(0, n);
+  }
+}
