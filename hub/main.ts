@@ -37,7 +37,7 @@ export async function startHub(config: Config, log: Logger): Promise<RunningHub>
   await prepareContent({ config, log: log.child({ room: 'content' }), target: { content: dbs.content, media: dbs.media, store: media }, root: projectRoot() });
   const catalog = new Catalog(dbs.content);
   const search = new SearchIndex();
-  const submissions = new SubmissionService(dbs.submissions, catalog);
+  const submissions = new SubmissionService(dbs.submissions, catalog, log.child({ room: 'submissions' }));
   const usage = new UsageCounter(dbs.submissions, config.hubId, log.child({ room: 'usage' }));
   const deps: HubDeps = { config, log, dbs, media, catalog, search, submissions, usage, version: hubVersion(), startedAt: new Date(started).toISOString() };
   deps.sync = await SyncEngine.create({ config, dbs, media, log: log.child({ room: 'sync' }), version: deps.version });

@@ -10,8 +10,17 @@ export interface ConsultationTally {
   optionByCommune: Record<string, Record<string, number>>;
 }
 
-/** Counts a consultation's votes by option, sex, age band and commune. Votes for an option no longer offered are ignored. */
-export function tallyConsultation(consultationId: string, optionIds: readonly string[], responses: Iterable<Record<string, unknown>>): ConsultationTally {
+/**
+ * Counts a consultation's votes by option, sex, age band and commune. Votes for an option no
+ * longer offered are ignored. `weight` says how many votes a row stands for (the submissions
+ * room keeps running tallies as rows of identical votes with their count).
+ */
+export function tallyConsultation(
+  consultationId: string,
+  optionIds: readonly string[],
+  responses: Iterable<Record<string, unknown>>,
+  weight: (r: Record<string, unknown>) => number = () => 1,
+): ConsultationTally {
   const total = emptyBreakdown();
   const options = optionIds.map((id) => ({ id, breakdown: emptyBreakdown() }));
   const byId = new Map(options.map((o) => [o.id, o]));
@@ -21,12 +30,13 @@ export function tallyConsultation(consultationId: string, optionIds: readonly st
     if (r._deleted || r.type !== 'response' || r.consultation !== consultationId) continue;
     const slot = byId.get(String(r.option));
     if (!slot) continue;
-    addTo(total, r.sex, r.ageBand);
-    addTo(slot.breakdown, r.sex, r.ageBand);
+    const n = weight(r);
+    addTo(total, r.sex, r.ageBand, n);
+    addTo(slot.breakdown, r.sex, r.ageBand, n);
     const commune = typeof r.commune === 'string' && r.commune ? r.commune : 'unknown';
-    byCommune[commune] = (byCommune[commune] ?? 0) + 1;
+    byCommune[commune] = (byCommune[commune] ?? 0) + n;
     const oc = optionByCommune[slot.id]!;
-    oc[commune] = (oc[commune] ?? 0) + 1;
+    oc[commune] = (oc[commune] ?? 0) + n;
   }
   return { consultation: consultationId, total, options, byCommune, optionByCommune };
 }

@@ -6,12 +6,14 @@ import {
   submissionSchemas,
   type Consultation,
   type PostableSubmissionType,
-  type Response as VoteDoc,
 } from '../../content/index.js';
 import type { Catalog } from '../catalog/index.js';
+import { AGE_KEYS, tallyConsultation, type ConsultationTally } from '../indicators/index.js';
+import type { Logger } from '../log/index.js';
 import type { Database } from '../storage/index.js';
 import { diskFullOr } from './disk-full.js';
 import { GroupCommit, type Doc, type WriteResult } from './group-commit.js';
+import { VoteTallies, type TallySaving } from './vote-tallies.js';
 
 export interface SubmitContext {
   hubId: string;
@@ -36,17 +38,22 @@ export class SubmissionService {
   /** Serialises votes per consultation+device, so a double tap cannot vote twice. */
   private readonly voting = new Map<string, Promise<unknown>>();
   private readonly writer: GroupCommit;
+  private readonly tallies: VoteTallies;
 
   constructor(
     private readonly db: Database,
     private readonly catalog: Catalog,
+    log?: Logger,
+    tallySaving?: TallySaving,
   ) {
     this.writer = new GroupCommit(db);
+    this.tallies = new VoteTallies(db, log, tallySaving);
   }
 
-  /** Before the databases close: writes under way land. */
+  /** Before the databases close: writes under way land, and the vote tallies are saved so the next start need not catch up. */
   async close(): Promise<void> {
     await this.writer.settled();
+    await this.tallies.flush();
   }
 
   async submit(type: PostableSubmissionType, body: unknown, ctx: SubmitContext): Promise<{ id: string }> {
@@ -151,25 +158,27 @@ export class SubmissionService {
     return { id: doc._id as string };
   }
 
-  /** Counts of a consultation's votes on this hub, by option, sex and age band. */
+  /** This hub's votes in a consultation by option, sex, age band and commune (the console's figures), from running tallies. */
+  async tally(consultation: Consultation, hubId: string): Promise<ConsultationTally> {
+    await this.tallies.current();
+    const votes = this.tallies.votes(hubId, consultation._id);
+    return tallyConsultation(
+      consultation._id,
+      consultation.options.map((o) => o.id),
+      votes.keys(),
+      (row) => votes.get(row) ?? 0,
+    );
+  }
+
+  /** Counts of a consultation's votes on this hub, by option, sex and age band (what phones and the kiosk show). */
   async results(consultation: Consultation, hubId: string): Promise<ConsultationResults> {
-    const prefix = `${hubId}:response:`;
-    const res = await this.db.allDocs({ include_docs: true, startkey: prefix, endkey: `${prefix}\ufff0` });
-    const byOption: ConsultationResults['options'] = {};
-    for (const o of consultation.options) byOption[o.id] = { total: 0, bySex: { F: 0, M: 0, unknown: 0 }, byAge: {} };
-    let total = 0;
-    for (const row of res.rows) {
-      const v = row.doc as unknown as VoteDoc;
-      if (v.consultation !== consultation._id) continue;
-      const slot = byOption[v.option];
-      if (!slot) continue;
-      total += 1;
-      slot.total += 1;
-      slot.bySex[v.sex ?? 'unknown'] += 1;
-      const band = v.ageBand ?? 'unknown';
-      slot.byAge[band] = (slot.byAge[band] ?? 0) + 1;
+    const t = await this.tally(consultation, hubId);
+    const options: ConsultationResults['options'] = {};
+    for (const { id, breakdown: b } of t.options) {
+      // Age bands nobody gave are left out, as they always were.
+      options[id] = { total: b.total, bySex: { ...b.bySex }, byAge: Object.fromEntries(AGE_KEYS.filter((k) => b.byAge[k] > 0).map((k) => [k, b.byAge[k]])) };
     }
-    return { consultation: consultation._id, total, options: byOption };
+    return { consultation: consultation._id, total: t.total.total, options };
   }
 }
 

@@ -1,7 +1,7 @@
 import type { Request } from 'express';
 import { AppError, isAppError, parseContentDoc, type Consultation } from '../../../content/index.js';
 import { sessionOf, type Session } from '../../auth/index.js';
-import { AGE_KEYS, SEX_KEYS, formatShare, tallyConsultation, type ConsultationTally } from '../../indicators/index.js';
+import { AGE_KEYS, SEX_KEYS, formatShare, type ConsultationTally } from '../../indicators/index.js';
 import { sendCsv } from '../csv-response.js';
 import { breakdownTable } from '../breakdown-table.js';
 import { barChart } from '../charts.js';
@@ -43,15 +43,9 @@ async function save(s: AdminServices, doc: Record<string, unknown>): Promise<Con
   return checked;
 }
 
-/** This hub's votes in a consultation, by option, sex, age band and commune. */
-async function tally(s: AdminServices, c: Consultation): Promise<ConsultationTally> {
-  const prefix = `${s.deps.config.hubId}:response:`;
-  const votes = await s.deps.dbs.submissions.allDocs({ include_docs: true, startkey: prefix, endkey: `${prefix}\ufff0` });
-  return tallyConsultation(
-    c._id,
-    c.options.map((o) => o.id),
-    votes.rows.map((r) => r.doc as Record<string, unknown>),
-  );
+/** This hub's votes in a consultation, by option, sex, age band and commune (running tallies: no scan of every vote). */
+function tally(s: AdminServices, c: Consultation): Promise<ConsultationTally> {
+  return s.deps.submissions.tally(c, s.deps.config.hubId);
 }
 
 function newForm(session: Session, error?: string, typed: Record<string, string> = {}): SafeHtml {
