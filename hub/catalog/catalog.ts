@@ -64,10 +64,14 @@ export class Catalog {
     return total;
   }
 
-  /** Every doc of a type (for pages that need them all: officials of a commune, events…). */
+  /**
+   * Every doc of a type (for pages that need them all: officials of a commune, events…),
+   * read by pages: 10 000 docs decoded in one allDocs held the event loop for seconds.
+   */
   async all<T extends ContentDoc = ContentDoc>(type: ContentType): Promise<T[]> {
-    const res = await this.db.allDocs({ ...range(type), include_docs: true });
-    return res.rows.map((r) => r.doc as unknown as T);
+    const all: T[] = [];
+    for await (const page of this.pages(type)) all.push(...(page as T[]));
+    return all;
   }
 
   async get<T extends ContentDoc = ContentDoc>(id: string): Promise<T> {
@@ -92,18 +96,18 @@ export class Catalog {
   }
 
   /**
-   * Every content doc, a page at a time (so the whole db is never in memory at once). A page
-   * of 500 docs is decoded in one go and held the event loop 30–100 ms on one core; 200 stays
-   * under 20 ms for the same total time.
+   * Every content doc (or every doc of one type), a page at a time, so the whole db is never
+   * in memory at once. A page of 500 docs is decoded in one go and held the event loop
+   * 30–100 ms on one core; 200 stays under 20 ms for the same total time.
    */
-  async *pages(size = 200): AsyncGenerator<ContentDoc[]> {
-    let startkey: string | undefined;
+  async *pages(type?: ContentType, size = 200): AsyncGenerator<ContentDoc[]> {
+    const bounds = type ? range(type) : {};
+    let after: string | undefined;
     for (;;) {
-      const res = await this.db.allDocs({ include_docs: true, limit: size + (startkey ? 1 : 0), ...(startkey ? { startkey } : {}) });
-      const rows = startkey ? res.rows.slice(1) : res.rows;
-      if (rows.length === 0) return;
-      yield rows.filter((r) => !r.id.startsWith('_')).map((r) => r.doc as unknown as ContentDoc);
-      startkey = rows[rows.length - 1]!.id;
+      const res = await this.db.allDocs({ ...bounds, include_docs: true, limit: size, ...(after ? { startkey: after, skip: 1 } : {}) });
+      if (res.rows.length === 0) return;
+      yield res.rows.filter((r) => !r.id.startsWith('_')).map((r) => r.doc as unknown as ContentDoc);
+      after = res.rows[res.rows.length - 1]!.id;
     }
   }
 

@@ -81,6 +81,23 @@ describe('catalog lists', () => {
     assert.deepEqual([after.items[0]!._id, after.total], ['official:o-001', 46]);
   });
 
+  it('reads every doc once, by pages, for one type or for all', async () => {
+    const ids = (docs: { _id: string }[]) => docs.map((d) => d._id);
+    const officials = ids(await catalog.all('official'));
+    assert.equal(officials.length, (await catalog.list('official', { limit: 500, skip: 0 })).total);
+    assert.deepEqual(officials, [...officials].sort(), 'in id order');
+    assert.ok(officials.every((id) => id.startsWith('official:')));
+    const pages: string[][] = [];
+    for await (const page of catalog.pages('official', 7)) pages.push(ids(page));
+    assert.deepEqual(pages.flat(), officials, 'pages of 7 give the same docs, none twice');
+    assert.ok(pages.slice(0, -1).every((p) => p.length === 7));
+    const everything = ids(await catalog.everything());
+    assert.deepEqual(everything.filter((id) => id.startsWith('official:')), officials);
+    assert.ok(everything.includes('document:a') && everything.includes('organisation:z'));
+    assert.equal(new Set(everything).size, everything.length);
+    assert.deepEqual(await catalog.all('event'), []);
+  });
+
   it('counts fresh on every call when not watching the database', async () => {
     const cold = new Catalog(dbs.content);
     const before = await cold.count('organisation');
