@@ -36,6 +36,8 @@ export class SearchIndex {
   private building = false;
   /** Visitors search the same few words over and over; answers hold until the index changes. */
   private readonly answers = new Map<string, SearchHit[]>();
+  /** Changes seen while a rebuild runs (its pages may be read already): replayed onto it (null: removed). */
+  private readonly during = new Map<string, ContentDoc | null>();
 
   /**
    * (Re)builds from pages of docs (an async iterable, or a loader of one list), giving the
@@ -43,6 +45,7 @@ export class SearchIndex {
    */
   build(source: AsyncIterable<ContentDoc[]> | (() => Promise<ContentDoc[]>)): Promise<void> {
     this.building = true;
+    this.during.clear();
     this.ready = (async () => {
       const pages: AsyncIterable<ContentDoc[]> = typeof source === 'function' ? (async function* () { yield await source(); })() : source;
       const next = new Postings();
@@ -57,10 +60,15 @@ export class SearchIndex {
         }
       }
       next.pack();
+      for (const [id, doc] of this.during) {
+        if (doc && SEARCHED.has(doc.type)) add(next, doc);
+        else next.remove(id);
+      }
       this.index = next;
       this.answers.clear();
     })().finally(() => {
       this.building = false;
+      this.during.clear();
     });
     return this.ready;
   }
@@ -76,12 +84,14 @@ export class SearchIndex {
 
   upsert(doc: ContentDoc): void {
     this.answers.clear();
+    if (this.building) this.during.set(doc._id, doc);
     if (SEARCHED.has(doc.type)) add(this.index, doc);
     else this.index.remove(doc._id);
   }
 
   remove(id: string): void {
     this.answers.clear();
+    if (this.building) this.during.set(id, null);
     this.index.remove(id);
   }
 

@@ -154,3 +154,29 @@ describe('search index: numbers given out again', () => {
     for (const i of [700, 999, 1000, 1350, 1699]) assert.deepEqual(index.search(`mot${i}`, { lang: 'fr', limit: 5 }).map((h) => h.id), [`document:d${i}`]);
   });
 });
+
+describe('search index: changes during a rebuild', () => {
+  it('keeps a change or removal that arrives while the rebuild reads its pages', async () => {
+    const index = new SearchIndex();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const first = [doc(1, 'le mil de Nioro'), doc(2, 'le sorgho de Kayes')];
+    const built = index.build(async function* () {
+      yield first;
+      await gate;
+      yield [doc(3, 'le riz de Diéma')];
+    }());
+    // The first page is read (old versions); then sync changes d1 and removes d2.
+    await new Promise((r) => setImmediate(r));
+    index.upsert(doc(1, 'le fonio de Nioro'));
+    index.remove('document:d2');
+    release();
+    await built;
+    const ids = (q: string) => index.search(q, { lang: 'fr', limit: 5 }).map((h) => h.id);
+    assert.deepEqual(ids('fonio'), ['document:d1']);
+    assert.deepEqual(ids('mil'), []);
+    assert.deepEqual(ids('sorgho'), []);
+    assert.deepEqual(ids('riz'), ['document:d3']);
+    assert.equal(index.size, 2);
+  });
+});
