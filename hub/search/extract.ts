@@ -1,17 +1,14 @@
 import type { ContentDoc } from '../../content/index.js';
 
 /**
- * How much of one string is indexed: a whole title, summary or description, and the
- * opening of a long body — visitors search for what a doc is about, which its first lines
- * say. Every word indexed costs memory on a Pi, and the rare words deep in long bodies
- * are most of the vocabulary.
+ * How much of one string is indexed: a whole title, summary or description, and the first
+ * sections of a long body. Postings cost 4–8 bytes each (postings.ts), so bodies of a few
+ * pages cost little; the bound keeps a book-length doc from filling a Pi's memory with
+ * words nobody searches it by.
  */
-export const STRING_CHARS = 320;
+export const STRING_CHARS = 2000;
 /** How much text of one doc is indexed at most (a lesson has many blocks). */
-export const DOC_CHARS = 1600;
-
-/** Top-level keys that `titleOf` reads. */
-const TITLE_KEYS = new Set(['title', 'question', 'label', 'name', 'acronym']);
+export const DOC_CHARS = 6000;
 
 /** The opening of `s`, at most `max` characters, cut between words. */
 function opening(s: string, max: number): string {
@@ -44,8 +41,7 @@ export function searchableText(doc: ContentDoc): string {
       }
     }
   };
-  // The title (or name) is a field of its own, weighed more: not indexed twice.
-  for (const [k, x] of Object.entries(doc)) if (!TITLE_KEYS.has(k)) walk({ [k]: x }, '');
+  walk(doc, '');
   return parts.join(' ');
 }
 
