@@ -20,7 +20,7 @@ const COMMON_SHARE = 0.25;
 /** Below this many docs every word is searched everywhere (shares mean little). */
 const COMMON_MIN_DOCS = 200;
 /** A rebuild gives the event loop back this often, so requests are served meanwhile. */
-const SLICE_MS = 12;
+const SLICE_MS = 8;
 /** Fewer hits than this and the typo pass runs. */
 const FEW = 3;
 
