@@ -205,6 +205,8 @@ export async function benchPeers(report: Report, opts: { seconds: number; connec
       if (errs + base.errors + base.non2xx > 0) report.add({ section, metric: `${metric} errors hub / ${peer}`, value: errs, baseline: base.errors + base.non2xx });
     };
 
+    // A second of load on each first: JIT and caches warm, as on a hub that has been up a while.
+    for (const path of Object.values(pagePaths)) await load(`${hub.url}${path}`, { connections: opts.connections, seconds: 1, headers: COOKIE });
     for (const [slug, path] of Object.entries(pagePaths)) {
       const ours = await run(`${hub.url}${path}`, COOKIE);
       row(`page ${path} (${Math.round(pages[slug]!.length / 1024)} KB)`, ours, await run(`${nginx.url}/p/${slug}.html`), 'nginx', 0.5);
