@@ -13,6 +13,8 @@ export class UsageCounter {
   private visits = 0;
   private views = new Map<string, number>();
   private day = today();
+  /** The current day's bounds (ms): counting a view compares numbers, not formatted dates. */
+  private dayBounds = bounds();
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
 
@@ -49,7 +51,11 @@ export class UsageCounter {
   }
 
   private rollDay(): void {
+    // Both bounds: a Pi's clock also jumps back (a fake-hwclock date corrected by NTP).
+    const t = Date.now();
+    if (t >= this.dayBounds.start && t < this.dayBounds.end) return;
     const now = today();
+    this.dayBounds = bounds();
     if (now === this.day) return;
     void this.enqueue(this.day);
     this.day = now;
@@ -86,6 +92,11 @@ export class UsageCounter {
     parseWith(Usage, doc, 'invalid-usage', 500);
     await this.db.put(doc as unknown as PouchDB.Core.PutDocument<Record<string, unknown>>);
   }
+}
+
+function bounds(): { start: number; end: number } {
+  const d = new Date();
+  return { start: Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()), end: Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + 1) };
 }
 
 function today(): string {
