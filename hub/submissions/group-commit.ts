@@ -6,12 +6,22 @@ export type WriteResult = PouchDB.Core.Response | PouchDB.Core.Error;
 
 interface Waiting {
   docs: Doc[];
+  /** Attachment bytes (base64) the docs carry: voice messages. */
+  bytes: number;
   resolve(results: WriteResult[]): void;
   reject(err: unknown): void;
 }
 
-/** Enough to empty the queue of 200 phones at once; a cap keeps one LevelDB batch (and its fsync) short. */
+/** Enough to empty the queue of 200 phones at once; the caps keep one LevelDB batch (and its fsync) short. */
 const MAX_DOCS_PER_BATCH = 256;
+/** Voice messages are up to 4 MB each: a few per batch, or a burst of them would sit in memory at once under the Pi's heap cap. */
+const MAX_ATTACHMENT_BYTES_PER_BATCH = 8 * 1024 * 1024;
+
+function attachmentBytes(docs: Doc[]): number {
+  let bytes = 0;
+  for (const d of docs) for (const a of Object.values((d._attachments ?? {}) as Record<string, { data?: unknown }>)) bytes += typeof a.data === 'string' ? a.data.length : 0;
+  return bytes;
+}
 
 /**
  * Group commit. PouchDB's LevelDB adapter writes one batch at a time and the storage fsyncs
@@ -29,7 +39,7 @@ export class GroupCommit {
 
   write(docs: Doc[]): Promise<WriteResult[]> {
     return new Promise((resolve, reject) => {
-      this.waiting.push({ docs, resolve, reject });
+      this.waiting.push({ docs, bytes: attachmentBytes(docs), resolve, reject });
       // Requests read in the same turn of the event loop share the first batch too.
       this.draining ??= new Promise<void>((started) => setImmediate(started)).then(() => this.drain());
     });
@@ -71,12 +81,15 @@ export class GroupCommit {
     }
   }
 
-  /** The oldest callers, whole, up to the cap (always at least one). */
+  /** The oldest callers, whole, up to the caps (always at least one). */
   private take(): Waiting[] {
     let docs = 0;
+    let bytes = 0;
     let n = 0;
-    while (n < this.waiting.length && (n === 0 || docs + this.waiting[n]!.docs.length <= MAX_DOCS_PER_BATCH)) {
-      docs += this.waiting[n]!.docs.length;
+    for (const w of this.waiting) {
+      if (n > 0 && (docs + w.docs.length > MAX_DOCS_PER_BATCH || bytes + w.bytes > MAX_ATTACHMENT_BYTES_PER_BATCH)) break;
+      docs += w.docs.length;
+      bytes += w.bytes;
       n += 1;
     }
     return this.waiting.splice(0, n);

@@ -70,6 +70,15 @@ describe('group commit of submissions', () => {
     assert.equal(((await db.get('_local/marker-299')) as unknown as { _id: string })._id, '_local/marker-299');
   });
 
+  it('keeps voice messages to a few per batch, so a burst of them is never in memory at once', async () => {
+    const writer = new GroupCommit(db);
+    batches.length = 0;
+    const voice = Buffer.alloc(3 * 1024 * 1024, 7).toString('base64');
+    const writes = Array.from({ length: 6 }, (_, i) => writer.write([doc(`voice-${i}`, { _attachments: { 'voice.ogg': { content_type: 'audio/ogg', data: voice } } })]));
+    assert.ok((await Promise.all(writes)).every((r) => 'ok' in r[0]! && r[0].ok));
+    assert.deepEqual(batches, [2, 2, 2], 'two 4 MB recordings per batch');
+  });
+
   it('fails a conflicting doc alone: the others of its batch land', async () => {
     const writer = new GroupCommit(db);
     await db.put(doc('taken'));
