@@ -2,7 +2,6 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import express, { Router, type RequestHandler } from 'express';
-import multer from 'multer';
 import { AppError } from '../../content/index.js';
 import { Lockout, SessionStore, UserStore, csrfProtection, loadSession, requireRole, sessionOf } from '../auth/index.js';
 import { AuditLog } from '../audit/index.js';
@@ -29,8 +28,10 @@ function bodyParser(route: AdminRoute, deps: HubDeps): RequestHandler {
     // Uploads half-received when the hub stopped are of no use: start empty.
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const upload = multer({ dest: dir, limits: { fileSize: Math.floor(deps.config.admin.uploadMaxMB * 1024 * 1024), files: 1, fields: 10 } }).single('file');
-    return function multipartBody(req, res, next) {
+    let upload: RequestHandler | undefined;
+    return async function multipartBody(req, res, next) {
+      // multer is loaded with the first upload: most hubs never take one through the console.
+      upload ??= (await import('multer')).default({ dest: dir, limits: { fileSize: Math.floor(deps.config.admin.uploadMaxMB * 1024 * 1024), files: 1, fields: 10 } }).single('file');
       upload(req, res, (err: unknown) => {
         if ((err as { code?: string } | undefined)?.code === 'LIMIT_FILE_SIZE') {
           return next(new AppError(413, 'upload-too-large', `the file is larger than ${deps.config.admin.uploadMaxMB} MB; carry it by USB with "espace content import"`));

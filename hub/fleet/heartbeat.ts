@@ -1,5 +1,4 @@
 import { statfs } from 'node:fs/promises';
-import si from 'systeminformation';
 import { Heartbeat, parseWith } from '../../content/index.js';
 import type { Config } from '../config/index.js';
 import type { Logger } from '../log/index.js';
@@ -23,6 +22,8 @@ const DEFAULT_INTERVAL_MS = 15 * 60 * 1000;
 /** The SoC temperature, or null where no sensor is readable (development machines, some boards). */
 async function temperature(): Promise<number | null> {
   try {
+    // Loaded on first use: the library weighs megabytes the hub does not need to serve visitors.
+    const si = (await import('systeminformation')).default;
     const t = (await si.cpuTemperature()).main;
     return typeof t === 'number' && Number.isFinite(t) ? Math.round(t * 10) / 10 : null;
   } catch {

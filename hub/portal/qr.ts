@@ -1,4 +1,3 @@
-import QRCode from 'qrcode';
 import { raw, type Html } from './html.js';
 
 /** Characters the Wi-Fi QR format reserves, escaped with a backslash (ZXing's WIFI: syntax). */
@@ -16,6 +15,8 @@ const cache = new Map<string, Html>();
 export async function qrSvg(text: string): Promise<Html> {
   let svg = cache.get(text);
   if (!svg) {
+    // Loaded on first use (the kiosk page): megabytes a phone-only hub never needs.
+    const QRCode = (await import('qrcode')).default;
     const out = await QRCode.toString(text, { type: 'svg', margin: 2, errorCorrectionLevel: 'M', color: { dark: '#000000', light: '#ffffff' } });
     // The library's SVG holds only paths drawn from our own string; make it decorative (the address is written beside it).
     svg = raw(out.replace('<svg ', '<svg class="qr" role="img" aria-hidden="true" focusable="false" '));
