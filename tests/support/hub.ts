@@ -79,6 +79,8 @@ export async function spawnHub(dataDir: string, env: Record<string, string> = {}
       ESPACE_SEED_DEMO: 'false',
       ESPACE_SYNC_ENABLED: 'false',
       ESPACE_LOG_LEVEL: 'info',
+      // As the systemd unit runs the hub on a Pi.
+      ...(options.pin ? { MALLOC_ARENA_MAX: '2' } : {}),
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
