@@ -168,12 +168,14 @@ export class VoteTallies {
   }
 
   private rowFor(hubId: string, row: VoteRow): number {
-    const key = JSON.stringify(row);
+    const fields = JSON.stringify(row);
+    // Rows are per hub: the same vote on two hubs is counted in each hub's figures only.
+    const key = `${hubId} ${fields}`;
     let i = this.rowOfKey.get(key);
     if (i === undefined) {
       i = this.rows.length;
-      // The parsed key, not `row`: what is counted is exactly what a reload from disk gives back.
-      this.rows.push(JSON.parse(key) as VoteRow);
+      // The parsed fields, not `row`: what is counted is exactly what a reload from disk gives back.
+      this.rows.push(JSON.parse(fields) as VoteRow);
       this.hubs.push(hubId);
       this.counts.push(0);
       this.rowOfKey.set(key, i);

@@ -158,6 +158,23 @@ describe('vote tallies', () => {
     );
   });
 
+  it('count the same vote on two hubs in each hub’s figures, before and after a restart', async () => {
+    const hub = await new Hub({ everyMs: 0, afterChanges: 1 }).open();
+    try {
+      const same = { consultation: C2._id, option: 'cantine', sex: 'M', ageBand: '15-24', commune: 'kayes' };
+      await hub.db.put(voteDoc({ hub: 'kayes-demo', ...same }));
+      await assertExact(hub.service, hub.db, 'a vote on one hub');
+      await hub.db.put(voteDoc({ hub: 'nioro-01', ...same }));
+      await hub.db.put(voteDoc({ hub: 'nioro-01', ...same }));
+      await assertExact(hub.service, hub.db, 'the same vote on another hub');
+      await hub.restart(true);
+      await assertExact(hub.service, hub.db, 'a restart');
+      assert.equal((await hub.service.results(C2, 'nioro-01')).total, 2);
+    } finally {
+      await hub.remove();
+    }
+  });
+
   it('are saved in chunks at a clean stop, and read back without recounting', async () => {
     const hub = await new Hub({}).open();
     try {
