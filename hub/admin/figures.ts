@@ -1,5 +1,5 @@
-import type { Commune } from '../../content/index.js';
 import type { HubDeps } from '../deps.js';
+import { digestFor } from '../portal/index.js';
 import { computeIndicators, loadSources, pouchReader, type IndicatorFilter, type IndicatorReport, type IndicatorSources } from '../indicators/index.js';
 
 /** The last sources read, kept until the submissions or the content change (reading is most of a page's time). */
@@ -23,8 +23,8 @@ export async function hubIndicators(deps: HubDeps, filter: IndicatorFilter): Pro
 
 /** The communes a filter can choose: those in the content, and this hub's own. */
 export async function communeChoices(deps: HubDeps): Promise<[string, string][]> {
-  const communes = await deps.catalog.all<Commune>('commune');
-  const map = new Map(communes.filter((c) => c.kind.startsWith('commune')).map((c) => [c._id.slice('commune:'.length), c.name]));
+  const communes = await digestFor(deps).of('commune');
+  const map = new Map([...communes.byId.values()].filter((c) => c.kind.startsWith('commune')).map((c) => [c.id.slice('commune:'.length), c.name]));
   if (!map.has(deps.config.commune)) map.set(deps.config.commune, deps.config.commune);
   return [...map.entries()].sort((a, b) => a[1].localeCompare(b[1], 'fr'));
 }

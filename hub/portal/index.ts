@@ -8,3 +8,5 @@ export { Messages, loadCatalogs, LANGUAGE_NAMES } from './i18n.js';
 export { html, raw, escapeHtml, Html } from './html.js';
 export { wifiPayload, escapeWifi } from './qr.js';
 export { submissionState, type SubmissionState } from './status.js';
+export { digestFor, eventsByStart, ContentDigest, type Summary } from './digest.js';
+export { pageOf, PAGE_SIZE, type Slice } from './pager.js';

@@ -1,8 +1,8 @@
 import type { Request, Response } from 'express';
-import type { ContentDoc, ContentType } from '../../content/index.js';
 import type { HubDeps } from '../deps.js';
 import type { StaticAssets } from './assets.js';
 import type { PageContext } from './context.js';
+import { digestFor, type ContentDigest } from './digest.js';
 import { formatsFor } from './format.js';
 import type { Html } from './html.js';
 import type { Messages } from './i18n.js';
@@ -11,9 +11,10 @@ import { cookies, languageOf } from './request.js';
 
 /** What the page modules share: the hub's services and the portal's assets and messages. */
 export class Portal {
-  private readonly lists = new Map<string, { gen: number; docs: Promise<ContentDoc[]> }>();
   /** Rendered pages, also read by the raw fast path. */
   readonly pages: PageCache;
+  /** What lists are sorted and filtered by: pages read only the docs they show. */
+  readonly digest: ContentDigest;
 
   constructor(
     readonly deps: HubDeps,
@@ -21,22 +22,7 @@ export class Portal {
     readonly messages: Messages,
   ) {
     this.pages = pageCacheFor(deps);
-  }
-
-  /**
-   * Every doc of a type, read once per content generation (content changes only when a pack
-   * lands or sync pulls): pages list the same announcements, events and officials for everyone.
-   */
-  async all<T extends ContentDoc>(type: ContentType): Promise<T[]> {
-    const gen = this.deps.catalog.generation;
-    let entry = this.lists.get(type);
-    if (!entry || entry.gen !== gen) {
-      entry = { gen, docs: this.deps.catalog.all(type) };
-      this.lists.set(type, entry);
-      entry.docs.catch(() => this.lists.delete(type));
-    }
-    // A copy: pages sort and filter what they get.
-    return (await entry.docs).slice() as T[];
+    this.digest = digestFor(deps);
   }
 
   ctx(req: Request): PageContext {

@@ -8,7 +8,9 @@ import { barChart } from '../charts.js';
 import { field, param, slugFrom } from '../form.js';
 import { html, type SafeHtml } from '../html.js';
 import { actionButton, csrfField, page, when } from '../layout.js';
+import { adminPage, adminPager } from '../pager.js';
 import { STAFF, type AdminRoute, type AdminServices } from '../route-table.js';
+import { digestFor } from '../../portal/index.js';
 
 type ConsultationDoc = Consultation & { _rev?: string };
 
@@ -69,9 +71,13 @@ export const consultationRoutes: AdminRoute[] = [
     method: 'GET',
     path: '/admin/consultations',
     roles: STAFF,
-    async handle(s, _req, res) {
+    async handle(s, req, res) {
       const session = sessionOf(res)!;
-      const all = (await s.deps.catalog.all<ConsultationDoc>('consultation')).sort((a, b) => b.opensAt.localeCompare(a.opensAt));
+      // Last opened first, a page at a time: only the page's docs are read.
+      const digest = digestFor(s.deps);
+      const order = (await digest.of('consultation')).sorted('opening', (a, b) => b.opensAt.localeCompare(a.opensAt) || a.id.localeCompare(b.id));
+      const slice = adminPage(req, order.length);
+      const all = await digest.docs<ConsultationDoc>(order.slice(slice.start, slice.end).map((c) => c.id));
       const body = html`
 <p><a class="button" href="/admin/consultations/new">Nouvelle consultation</a></p>
 <table class="list">
@@ -79,7 +85,8 @@ export const consultationRoutes: AdminRoute[] = [
 <tbody>${all.map(
         (c) => html`<tr><td><a href="${url(c._id)}">${c.question.fr}</a></td><td>${STATE_LABEL[state(c)]}</td><td>${when(c.opensAt)}</td><td>${when(c.closesAt)}</td><td>${isLocal(s, c._id) ? 'cet espace' : 'central'}</td></tr>`,
       )}</tbody>
-</table>`;
+</table>
+${adminPager('/admin/consultations', slice)}`;
       return { page: page({ title: 'Consultations', session, spaceName: s.deps.config.spaceName, body }) };
     },
   },

@@ -6,7 +6,9 @@ import { field, isoToLocal, localToIso, param, query, slugFrom } from '../form.j
 import { html, type SafeHtml } from '../html.js';
 import { SEX_LABEL, SEX_OPTIONS, actionButton, ageLabel, csrfField, page, select, when } from '../layout.js';
 import { allMembers, attendanceOf, searchMembers, type Member } from '../members.js';
+import { adminPage, adminPager } from '../pager.js';
 import { STAFF, type AdminResult, type AdminRoute, type AdminServices } from '../route-table.js';
+import { digestFor, eventsByStart } from '../../portal/index.js';
 
 type EventDoc = Event & { _rev?: string };
 
@@ -115,9 +117,14 @@ export const eventRoutes: AdminRoute[] = [
     method: 'GET',
     path: '/admin/events',
     roles: STAFF,
-    async handle(s, _req, res) {
+    async handle(s, req, res) {
       const session = sessionOf(res)!;
-      const events = (await s.deps.catalog.all<EventDoc>('event')).sort((a, b) => b.startsAt.localeCompare(a.startsAt));
+      // Newest first, a page at a time: only the page's docs are read.
+      const digest = digestFor(s.deps);
+      const order = eventsByStart(await digest.of('event'));
+      const slice = adminPage(req, order.length);
+      const ids = order.slice(order.length - slice.end, order.length - slice.start).map((e) => e.id).reverse();
+      const events = await digest.docs<EventDoc>(ids);
       const body = html`
 <p><a class="button" href="/admin/events/new">Nouvel événement</a></p>
 <table class="list">
@@ -126,6 +133,7 @@ export const eventRoutes: AdminRoute[] = [
         (e) => html`<tr><td>${when(e.startsAt)}</td><td><a href="${eventUrl(e._id)}">${e.title.fr}</a></td><td>${KIND_LABEL[e.kind] ?? e.kind}</td><td>${e.place}</td><td>${isLocal(s, e._id) ? 'cet espace' : 'central (lecture seule)'}</td></tr>`,
       )}</tbody>
 </table>
+${adminPager('/admin/events', slice)}
 ${events.length === 0 ? html`<p>Aucun événement pour l’instant.</p>` : ''}`;
       return { page: page({ title: 'Événements', session, spaceName: s.deps.config.spaceName, body }) };
     },

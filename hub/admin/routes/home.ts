@@ -5,6 +5,7 @@ import { page, when } from '../layout.js';
 import { allMembers } from '../members.js';
 import { allMessages } from '../messages.js';
 import { STAFF, type AdminRoute } from '../route-table.js';
+import { digestFor, eventsByStart } from '../../portal/index.js';
 
 export const homeRoutes: AdminRoute[] = [
   {
@@ -13,10 +14,12 @@ export const homeRoutes: AdminRoute[] = [
     roles: STAFF,
     async handle(s, _req, res) {
       const session = sessionOf(res)!;
-      const { dbs, config, catalog } = s.deps;
-      const [members, messages, events] = await Promise.all([allMembers(dbs.submissions, config.hubId), allMessages(dbs.submissions, config.hubId), catalog.all<Event>('event')]);
+      const { dbs, config } = s.deps;
+      const digest = digestFor(s.deps);
+      const [members, messages, events] = await Promise.all([allMembers(dbs.submissions, config.hubId), allMessages(dbs.submissions, config.hubId), digest.of('event')]);
       const today = new Date().toISOString().slice(0, 10);
-      const soon = events.filter((e) => e.startsAt.slice(0, 10) >= today).sort((a, b) => a.startsAt.localeCompare(b.startsAt)).slice(0, 5);
+      const next = eventsByStart(events).filter((e) => e.startsAt.slice(0, 10) >= today);
+      const soon = await digest.docs<Event>(next.slice(0, 5).map((e) => e.id));
       const body = html`
 <ul class="tiles">
   <li><a href="/admin/members"><strong>${members.length}</strong> membres inscrits</a></li>

@@ -5,6 +5,7 @@ import { html } from '../html.js';
 import { SEX_LABEL, actionButton, ageLabel, csrfField, page, when } from '../layout.js';
 import { MESSAGE_STATUSES, allMessages, getMessage, updateMessage, voiceOf, type MessageAction } from '../messages.js';
 import { STAFF, type AdminRoute } from '../route-table.js';
+import { digestFor } from '../../portal/index.js';
 
 const STATUS_LABEL: Record<string, string> = { new: 'Nouveaux', forwarded: 'Transmis', answered: 'Répondus', hidden: 'Masqués', all: 'Tous' };
 const msgUrl = (id: string) => `/admin/messages/${encodeURIComponent(id)}`;
@@ -19,7 +20,8 @@ export const messageRoutes: AdminRoute[] = [
       const status = (MESSAGE_STATUSES as readonly string[]).includes(query(req, 'status')) || query(req, 'status') === 'all' ? query(req, 'status') : 'new';
       const all = await allMessages(s.deps.dbs.submissions, s.deps.config.hubId);
       const list = status === 'all' ? all : all.filter((m) => (m.status ?? 'new') === status);
-      const officials = new Map((await s.deps.catalog.all<Official>('official')).map((o) => [o._id, o]));
+      // Only the officials these messages are addressed to.
+      const officials = new Map((await digestFor(s.deps).docs<Official>([...new Set(list.map((m) => m.official))])).map((o) => [o._id, o]));
       const back = `/admin/messages?status=${status}`;
       const body = html`
 <nav class="tabs" aria-label="Statut">${[...MESSAGE_STATUSES, 'all'].map(

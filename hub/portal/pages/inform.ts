@@ -1,11 +1,15 @@
 import type { Router } from 'express';
-import { AppError, type Commune, type Document, type Indicator } from '../../../content/index.js';
+import { AppError, type Document, type Indicator } from '../../../content/index.js';
 import { bar, heading, icon, play, plain, richText, sampleMark, slugOf, summary, text } from '../components.js';
 import type { PageContext } from '../context.js';
 import { html, type Html } from '../html.js';
 import { page } from '../layout.js';
+import { pageOf, pager } from '../pager.js';
 import type { Portal } from '../portal.js';
 import { keepButton } from './keep.js';
+
+/** Indicators come in sets (a commune's figures over several years): a page holds a region's set (the demo's 26). */
+const INDICATORS_PER_PAGE = 60;
 
 const KIND_ICON: Record<string, string> = { plan: 'map', guide: 'inform', loi: 'law', rapport: 'chart', fiche: 'inform', budget: 'money' };
 
@@ -38,19 +42,27 @@ export function informRoutes(router: Router, portal: Portal): void {
 
   router.get('/sinformer', async function inform(req, res) {
     const ctx = portal.ctx(req);
-    const [docs, indicators, communes] = await Promise.all([portal.all<Document>('document'), portal.all<Indicator>('indicator'), portal.all<Commune>('commune')]);
-    const names = new Map(communes.map((c) => [slugOf(c._id), c.name]));
-    docs.sort((a, b) => (b.publishedAt ?? '').localeCompare(a.publishedAt ?? ''));
+    const [docSums, indSums, communes] = await Promise.all([portal.digest.of('document'), portal.digest.of('indicator'), portal.digest.of('commune')]);
+    const names = new Map([...communes.byId.values()].map((c) => [slugOf(c.id), c.name]));
+    const here = ctx.config.commune;
+    const docOrder = docSums.sorted('newest', (a, b) => b.publishedAt.localeCompare(a.publishedAt) || a.id.localeCompare(b.id));
     // The hub's own commune first, then the others; newest year first.
-    indicators.sort((a, b) => Number(b.commune === ctx.config.commune) - Number(a.commune === ctx.config.commune) || a.commune.localeCompare(b.commune) || b.year - a.year);
+    const indOrder = indSums.sorted(`commune ${here}`, (a, b) => Number(b.commune === here) - Number(a.commune === here) || a.commune.localeCompare(b.commune) || b.year - a.year || a.id.localeCompare(b.id));
+    const docSlice = pageOf(req.query, docOrder.length);
+    const indSlice = pageOf(req.query, indOrder.length, INDICATORS_PER_PAGE, 'indicateurs');
+    const [docs, indicators] = await Promise.all([
+      portal.digest.docs<Document>(docOrder.slice(docSlice.start, docSlice.end).map((d) => d.id)),
+      portal.digest.docs<Indicator>(indOrder.slice(indSlice.start, indSlice.end).map((i) => i.id)),
+    ]);
+    const keep = { page: docSlice.page > 1 ? String(docSlice.page) : '', indicateurs: indSlice.page > 1 ? String(indSlice.page) : '' };
     const body = html`${heading(ctx, 'nav.inform', 'inform')}
 <p class="lead">${ctx.t('inform.intro')}</p>
 <section>${heading(ctx, 'inform.documents', 'inform', 2)}
 <ul class="cards">${docs.map(
       (d) => html`<li class="card doc"><a class="rowlink" href="/sinformer/${slugOf(d._id)}">${icon(ctx, KIND_ICON[d.kind] ?? 'inform', 'i lg')}<span class="grow"><b>${text(ctx, d.title)}</b><small>${ctx.t(`kind.${d.kind}`)}${d.publishedAt ? html` · ${ctx.fmt.date(d.publishedAt)}` : ''}</small><span class="sum">${summary(ctx, d.summary, 110)}</span></span>${icon(ctx, 'chevron', 'i sm')}</a>${play(ctx, d.titleAudio, plain(ctx, d.title))}</li>`,
-    )}</ul></section>
+    )}</ul>${pager(ctx, '/sinformer', docSlice, keep)}</section>
 <section id="indicateurs">${heading(ctx, 'inform.indicators', 'chart', 2)}
-<div class="grid">${indicators.map((i) => indicatorCard(ctx, i, names.get(i.commune) ?? i.commune))}</div></section>`;
+<div class="grid">${indicators.map((i) => indicatorCard(ctx, i, names.get(i.commune) ?? i.commune))}</div>${pager(ctx, '/sinformer', indSlice, keep, 'indicateurs', '#indicateurs')}</section>`;
     portal.send(res, page(ctx, { title: ctx.t('inform.title'), body }));
   });
 

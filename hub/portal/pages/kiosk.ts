@@ -1,5 +1,5 @@
 import type { Router } from 'express';
-import type { Consultation, Official } from '../../../content/index.js';
+import type { Consultation, Event, Official } from '../../../content/index.js';
 import { hubAddresses } from '../../addresses.js';
 import { icon, plain, text, voice } from '../components.js';
 import type { PageContext } from '../context.js';
@@ -13,7 +13,7 @@ import { LANGUAGES } from '../../../content/index.js';
 import { announcementCard, eventCard } from './bits.js';
 import { answerCard } from './officials.js';
 import { resultsBlock } from './participate.js';
-import { currentAnnouncements, publicAnswers, resultsVisible, upcomingEvents } from './queries.js';
+import { consultationsByState, currentAnnouncements, publicAnswers, resultsVisible, upcomingEvents } from './queries.js';
 
 /** The address a phone types or scans: the DNS name (phones do not resolve .local) and the IP. */
 function phoneAddresses(ctx: PageContext): { name: string; ip: string | undefined } {
@@ -41,23 +41,26 @@ export function kioskRoutes(router: Router, portal: Portal): void {
     res.cookie('mode', 'kiosk', { sameSite: 'lax', path: '/' });
     const ctx = { ...portal.ctx(req), kiosk: true };
     const now = Date.now();
-    const [announcements, events, consultations, answers, officials] = await Promise.all([
-      currentAnnouncements(portal, now),
-      upcomingEvents(portal, now),
-      portal.all<Consultation>('consultation'),
+    const [announcements, events, byState, answers] = await Promise.all([
+      currentAnnouncements(portal, 4, now),
+      upcomingEvents(portal, now).then((e) => portal.digest.docs<Event>(e.slice(0, 4).map((x) => x.id))),
+      consultationsByState(portal, now),
       publicAnswers(portal.deps.dbs.submissions, config.hubId, 5),
-      portal.all<Official>('official'),
     ]);
+    // Results of at most ten consultations are counted (the open ones showing them, then the last closed), shown in id order as before.
+    const candidates = [...byState.open.filter((c) => c.resultsPublic), ...byState.closed].slice(0, 10).map((c) => c.id).sort();
+    const [consultations, officials] = await Promise.all([portal.digest.docs<Consultation>(candidates), portal.digest.docs<Official>([...new Set(answers.map((a) => a.official))])]);
     const shownResults: Html[] = [];
     for (const c of consultations.filter((x) => resultsVisible(x, now))) {
       const r = await portal.deps.submissions.results(c, config.hubId);
       if (r.total > 0) shownResults.push(html`<section class="slide"><h2>${ctx.t('kiosk.result', { question: plain(ctx, c.question) })}</h2>${resultsBlock(ctx, c, r)}</section>`);
+      if (shownResults.length >= 3) break;
     }
     const names = new Map(officials.map((o) => [o._id, o.name]));
     const slides: Html[] = [
       ...announcements.slice(0, 4).map((a) => html`<section class="slide">${announcementCard(ctx, a)}</section>`),
       ...events.slice(0, 4).map((e) => html`<section class="slide">${eventCard(ctx, e)}</section>`),
-      ...shownResults.slice(0, 3),
+      ...shownResults,
       ...answers.map((a) => html`<section class="slide"><h2>${ctx.t('officials.answers')}</h2>${answerCard(ctx, a, names.get(a.official) ?? '')}</section>`),
     ];
     const idle = Math.min(60, Math.max(15, Math.floor(config.kiosk.idleSeconds / 2)));

@@ -4,6 +4,7 @@ import { contentIcon, heading, icon, inFrench, notice, play, plain, richText, sa
 import type { PageContext } from '../context.js';
 import { html, type Html } from '../html.js';
 import { page } from '../layout.js';
+import { pageOf, pager } from '../pager.js';
 import type { Portal } from '../portal.js';
 import { deviceId } from '../request.js';
 import { keepButton } from './keep.js';
@@ -89,7 +90,9 @@ export function learnRoutes(router: Router, portal: Portal): void {
 
   router.get('/apprendre', async function courses(req, res) {
     const ctx = portal.ctx(req);
-    const all = (await portal.all<Course>('course')).sort((a, b) => (a.order ?? 99) - (b.order ?? 99));
+    const order = (await portal.digest.of('course')).sorted('order', (a, b) => (a.order ?? 99) - (b.order ?? 99) || a.id.localeCompare(b.id));
+    const slice = pageOf(req.query, order.length);
+    const all = await portal.digest.docs<Course>(order.slice(slice.start, slice.end).map((c) => c.id));
     const body = html`${heading(ctx, 'nav.learn', 'learn')}
 <p class="lead">${ctx.t('learn.intro')}</p>
 <ul class="cards">${all.map(
@@ -98,7 +101,8 @@ export function learnRoutes(router: Router, portal: Portal): void {
   <span class="grow"><b>${text(ctx, c.title)}</b><small>${ctx.t(`category.${c.category}`)} · ${ctx.t('learn.lessons', { count: c.lessons.length })}${c.durationMinutes ? html` · ${ctx.t('learn.minutes', { count: c.durationMinutes })}` : ''}</small>
   <span class="progress" data-progress hidden></span></span>${icon(ctx, 'chevron', 'i sm')}</a>${play(ctx, c.titleAudio, plain(ctx, c.title))}
 </li>`,
-    )}</ul>`;
+    )}</ul>
+${pager(ctx, '/apprendre', slice)}`;
     portal.send(res, page(ctx, { title: ctx.t('learn.title'), body }));
   });
 

@@ -4,6 +4,7 @@ import { heading, icon, notice, sampleMark, slugOf, text } from '../components.j
 import type { PageContext } from '../context.js';
 import { html, type Html } from '../html.js';
 import { page } from '../layout.js';
+import { pageOf, pager } from '../pager.js';
 import type { Portal } from '../portal.js';
 import { publicAnswers, type PublicAnswer } from './queries.js';
 
@@ -26,21 +27,37 @@ export function officialsRoutes(router: Router, portal: Portal): void {
 
   router.get('/elus', async function officials(req, res) {
     const ctx = portal.ctx(req);
-    const [all, communes, answers] = await Promise.all([portal.all<Official>('official'), portal.all<Commune>('commune'), publicAnswers(portal.deps.dbs.submissions, config.hubId, 5)]);
-    const names = new Map(communes.map((c) => [slugOf(c._id), c.name]));
+    const [all, communes, answers] = await Promise.all([portal.digest.of('official'), portal.digest.of('commune'), publicAnswers(portal.deps.dbs.submissions, config.hubId, 5)]);
+    const names = new Map([...communes.byId.values()].map((c) => [slugOf(c.id), c.name]));
+    const here = config.commune;
+    // The hub's commune first, then the others; in each, the mayor first and the councillors by rank.
+    const order = all.sorted(`place ${here}`, (a, b) => Number(b.commune === here) - Number(a.commune === here) || a.commune.localeCompare(b.commune) || ROLE_ORDER.indexOf(a.role) - ROLE_ORDER.indexOf(b.role) || (a.rank ?? 99) - (b.rank ?? 99) || a.id.localeCompare(b.id));
+    const asked = typeof req.query.commune === 'string' && /^[a-z0-9-]{1,63}$/.test(req.query.commune) ? req.query.commune : '';
+    const chosen = asked ? order.filter((o) => o.commune === asked) : order;
+    const slice = pageOf(req.query, chosen.length);
+    const [shown, answeredBy] = await Promise.all([
+      portal.digest.docs<Official>(chosen.slice(slice.start, slice.end).map((o) => o.id)),
+      portal.digest.docs<Official>([...new Set(answers.map((a) => a.official))]),
+    ]);
     const byCommune = new Map<string, Official[]>();
-    for (const o of all) byCommune.set(o.commune, [...(byCommune.get(o.commune) ?? []), o]);
-    const order = [...byCommune.keys()].sort((a, b) => Number(b === config.commune) - Number(a === config.commune) || a.localeCompare(b));
-    const nameOf = new Map(all.map((o) => [o._id, o.name]));
+    for (const o of shown) byCommune.set(o.commune, [...(byCommune.get(o.commune) ?? []), o]);
+    const nameOf = new Map(answeredBy.map((o) => [o._id, o.name]));
+    // Many officials: a commune can be chosen (a phone shows one commune's council, a page at a time).
+    const withOfficials = slice.pages > 1 || asked ? [...new Set(order.map((o) => o.commune))] : [];
     const body = html`${heading(ctx, 'nav.officials', 'officials')}
 <p class="lead">${ctx.t('officials.intro')}</p>
-${order.map((commune) => {
-  const list = byCommune.get(commune)!.sort((a, b) => ROLE_ORDER.indexOf(a.role) - ROLE_ORDER.indexOf(b.role) || (a.rank ?? 99) - (b.rank ?? 99));
-  return html`<section><h2>${icon(ctx, 'town', 'i md')}${names.get(commune) ?? commune}</h2>
+${withOfficials.length > 1
+  ? html`<form class="filters" method="get" action="/elus"><div><label for="commune">${ctx.t('orgs.commune')}</label>
+<select id="commune" name="commune"><option value="">${ctx.t('orgs.all')}</option>${withOfficials.map((c) => html`<option value="${c}"${c === asked ? html` selected` : ''}>${names.get(c) ?? c}</option>`)}</select></div>
+<button class="btn secondary" type="submit">${icon(ctx, 'filter')}<span>${ctx.t('orgs.filter')}</span></button></form>`
+  : ''}
+${[...byCommune].map(
+  ([commune, list]) => html`<section><h2>${icon(ctx, 'town', 'i md')}${names.get(commune) ?? commune}</h2>
 <ul class="cards people">${list.map(
     (o) => html`<li class="card person"><a class="rowlink" href="/elus/${slugOf(o._id)}">${portrait(ctx, o)}<span class="grow"><b>${o.name}</b><small>${roleOf(ctx, o)}</small>${sampleMark(ctx, o.sample)}</span>${icon(ctx, 'chevron', 'i sm')}</a></li>`,
-  )}</ul></section>`;
-})}
+  )}</ul></section>`,
+)}
+${pager(ctx, '/elus', slice, { commune: asked })}
 ${answers.length ? html`<section>${heading(ctx, 'officials.answers', 'speech', 2)}${answers.map((a) => answerCard(ctx, a, nameOf.get(a.official) ?? ''))}</section>` : ''}`;
     portal.send(res, page(ctx, { title: ctx.t('officials.title'), body }));
   });
@@ -53,9 +70,9 @@ ${answers.length ? html`<section>${heading(ctx, 'officials.answers', 'speech', 2
 <article class="official">
 <div class="who">${portrait(ctx, o, 'portrait big')}<div><h1>${o.name}</h1><p class="lead">${roleOf(ctx, o)}</p><p>${icon(ctx, 'town', 'i sm')} ${commune?.name ?? o.commune}</p>${sampleMark(ctx, o.sample)}</div></div>
 <p class="meta">${icon(ctx, 'agenda', 'i sm')} ${ctx.t('officials.mandate', { start: o.mandate.start, end: o.mandate.end })}</p>
-${o.commissions.length ? html`<h2>${ctx.t('officials.commissions')}</h2><ul class="tags">${o.commissions.map((c) => html`<li class="tag">${text(ctx, c)}</li>`)}</ul>` : ''}
+${o.commissions?.length ? html`<h2>${ctx.t('officials.commissions')}</h2><ul class="tags">${o.commissions.map((c) => html`<li class="tag">${text(ctx, c)}</li>`)}</ul>` : ''}
 ${o.bio ? html`<p>${text(ctx, o.bio)}</p>` : ''}
-${o.contact.office ? html`<p>${icon(ctx, 'pin', 'i sm')} ${text(ctx, o.contact.office)}</p>` : ''}
+${o.contact?.office ? html`<p>${icon(ctx, 'pin', 'i sm')} ${text(ctx, o.contact.office)}</p>` : ''}
 </article>
 <section class="write" id="ecrire">${heading(ctx, 'officials.write', 'speech', 2)}
 ${state.sent ? notice(ctx, 'ok', ctx.t('officials.sent'), 'sent') : ''}

@@ -5,11 +5,12 @@ import { bar, contentIcon, heading, icon, notice, play, plain, slugOf, text } fr
 import type { PageContext } from '../context.js';
 import { html, type Html } from '../html.js';
 import { page } from '../layout.js';
+import { pageOf, pager } from '../pager.js';
 import type { Portal } from '../portal.js';
 import { cookies, deviceId } from '../request.js';
 import { submissionState } from '../status.js';
 import { consultationLink } from './bits.js';
-import { isOpen, resultsVisible } from './queries.js';
+import { consultationsByState, isOpen, resultsVisible } from './queries.js';
 
 const pct = (n: number, total: number) => (total > 0 ? (n / total) * 100 : 0);
 
@@ -71,14 +72,21 @@ export function participateRoutes(router: Router, portal: Portal): void {
   router.get('/participer', async function consultations(req, res) {
     const ctx = portal.ctx(req);
     const now = Date.now();
-    const all = await portal.all<Consultation>('consultation');
-    const open = all.filter((c) => isOpen(c, now)).sort((a, b) => a.closesAt.localeCompare(b.closesAt));
-    const closed = all.filter((c) => now >= Date.parse(c.closesAt)).sort((a, b) => b.closesAt.localeCompare(a.closesAt));
+    const byState = await consultationsByState(portal, now);
+    // One list paged: the open ones, then the closed ones.
+    const both = [...byState.open, ...byState.closed];
+    const slice = pageOf(req.query, both.length);
+    const shown = await portal.digest.docs<Consultation>(both.slice(slice.start, slice.end).map((c) => c.id));
+    const open = shown.filter((c) => isOpen(c, now));
+    const closed = shown.filter((c) => now >= Date.parse(c.closesAt));
     const body = html`${heading(ctx, 'nav.participate', 'participate')}
 <p class="lead">${ctx.t('participate.intro')}</p>
-<section>${heading(ctx, 'participate.open', 'participate', 2)}
-${open.length ? html`<ul class="list">${open.map((c) => consultationLink(ctx, c))}</ul>` : html`<p>${ctx.t('participate.none')}</p>`}</section>
-${closed.length ? html`<section><h2>${icon(ctx, 'chart', 'i md')}${ctx.t('participate.closed')}</h2><ul class="list">${closed.map((c) => html`<li class="card consult"><a class="rowlink" href="/participer/${slugOf(c._id)}">${icon(ctx, 'chart', 'i md')}<span class="grow"><b>${text(ctx, c.question)}</b><small>${ctx.t('participate.closedOn', { date: ctx.fmt.date(c.closesAt) })}</small></span>${icon(ctx, 'chevron', 'i sm')}</a></li>`)}</ul></section>` : ''}`;
+${open.length || byState.open.length === 0
+  ? html`<section>${heading(ctx, 'participate.open', 'participate', 2)}
+${open.length ? html`<ul class="list">${open.map((c) => consultationLink(ctx, c))}</ul>` : html`<p>${ctx.t('participate.none')}</p>`}</section>`
+  : ''}
+${closed.length ? html`<section><h2>${icon(ctx, 'chart', 'i md')}${ctx.t('participate.closed')}</h2><ul class="list">${closed.map((c) => html`<li class="card consult"><a class="rowlink" href="/participer/${slugOf(c._id)}">${icon(ctx, 'chart', 'i md')}<span class="grow"><b>${text(ctx, c.question)}</b><small>${ctx.t('participate.closedOn', { date: ctx.fmt.date(c.closesAt) })}</small></span>${icon(ctx, 'chevron', 'i sm')}</a></li>`)}</ul></section>` : ''}
+${pager(ctx, '/participer', slice)}`;
     portal.send(res, page(ctx, { title: ctx.t('participate.title'), body }));
   });
 

@@ -1,31 +1,39 @@
-import type { Announcement, Consultation, Event } from '../../../content/index.js';
-import type { Portal } from '../portal.js';
+import type { Announcement, Consultation } from '../../../content/index.js';
+import { eventsByStart, type ContentDigest, type Summary } from '../digest.js';
 
-/** Announcements still current, most important and newest first. */
-export async function currentAnnouncements(portal: Pick<Portal, 'all'>, now = Date.now()): Promise<Announcement[]> {
-  const all = await portal.all<Announcement>('announcement');
-  return all
-    .filter((a) => Date.parse(a.publishedAt) <= now && (!a.expiresAt || Date.parse(a.expiresAt) > now))
-    .sort((a, b) => (b.priority ?? 0) - (a.priority ?? 0) || b.publishedAt.localeCompare(a.publishedAt));
+type Digest = { digest: ContentDigest };
+
+/** The `limit` announcements still current, most important and newest first. */
+export async function currentAnnouncements(portal: Digest, limit: number, now = Date.now()): Promise<Announcement[]> {
+  const all = await portal.digest.of('announcement');
+  const ids: string[] = [];
+  for (const a of all.sorted('importance', (x, y) => y.priority - x.priority || y.publishedAt.localeCompare(x.publishedAt) || x.id.localeCompare(y.id))) {
+    if (a.from <= now && a.until > now) ids.push(a.id);
+    if (ids.length >= limit) break;
+  }
+  return portal.digest.docs(ids);
 }
 
-export async function upcomingEvents(portal: Pick<Portal, 'all'>, now = Date.now()): Promise<Event[]> {
-  const all = await portal.all<Event>('event');
-  return all.filter((e) => Date.parse(e.endsAt ?? e.startsAt) >= now).sort((a, b) => a.startsAt.localeCompare(b.startsAt));
+/** Events not over yet, soonest first (summaries: read the docs of the ones shown). */
+export async function upcomingEvents(portal: Digest, now = Date.now()): Promise<readonly Summary<'event'>[]> {
+  const all = await portal.digest.of('event');
+  return eventsByStart(all).filter((e) => e.ends >= now);
 }
 
-export function isOpen(c: Consultation, now = Date.now()): boolean {
+export function isOpen(c: Pick<Consultation, 'opensAt' | 'closesAt'>, now = Date.now()): boolean {
   return Date.parse(c.opensAt) <= now && now < Date.parse(c.closesAt);
 }
 
 /** Results may be shown while open only when the consultation says so; always once closed. */
-export function resultsVisible(c: Consultation, now = Date.now()): boolean {
+export function resultsVisible(c: Pick<Consultation, 'resultsPublic' | 'closesAt'>, now = Date.now()): boolean {
   return c.resultsPublic || now >= Date.parse(c.closesAt);
 }
 
-export async function openConsultations(portal: Pick<Portal, 'all'>, now = Date.now()): Promise<Consultation[]> {
-  const all = await portal.all<Consultation>('consultation');
-  return all.filter((c) => isOpen(c, now)).sort((a, b) => a.closesAt.localeCompare(b.closesAt));
+/** Consultations open now, closing soonest first, then those closed, last closed first (summaries). */
+export async function consultationsByState(portal: Digest, now = Date.now()): Promise<{ open: Summary<'consultation'>[]; closed: Summary<'consultation'>[] }> {
+  const all = await portal.digest.of('consultation');
+  const byClose = all.sorted('close', (a, b) => a.closesAt.localeCompare(b.closesAt) || a.id.localeCompare(b.id));
+  return { open: byClose.filter((c) => c.opens <= now && now < c.closes), closed: byClose.filter((c) => now >= c.closes).reverse() };
 }
 
 export interface PublicAnswer {

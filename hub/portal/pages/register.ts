@@ -1,5 +1,5 @@
 import type { Router } from 'express';
-import { AGE_BANDS, isAppError, SEXES, type Commune } from '../../../content/index.js';
+import { AGE_BANDS, isAppError, SEXES } from '../../../content/index.js';
 import { heading, icon, notice, slugOf, voice } from '../components.js';
 import type { PageContext } from '../context.js';
 import { html, type Html } from '../html.js';
@@ -16,7 +16,9 @@ export function registerRoutes(router: Router, portal: Portal): void {
   const { config } = portal.deps;
 
   async function form(ctx: PageContext, state: FormState): Promise<Html> {
-    const communes = (await portal.all<Commune>('commune')).filter((c) => c.kind === 'commune-urbaine' || c.kind === 'commune-rurale').sort((a, b) => a.name.localeCompare(b.name, 'fr'));
+    // Communes are a few hundred at most in a region (their summaries: id, name, kind).
+    const communes = (await portal.digest.of('commune')).sorted('name', (a, b) => a.name.localeCompare(b.name, 'fr') || a.id.localeCompare(b.id)).filter((c) => c.kind === 'commune-urbaine' || c.kind === 'commune-rurale');
+    const communeNames = new Map(communes.map((c) => [slugOf(c.id), c.name]));
     const v = state.values ?? {};
     const chosenCommune = v.commune ?? config.commune;
     const radios = (name: string, values: readonly string[], label: (x: string) => string) =>
@@ -31,7 +33,7 @@ ${state.error ? notice(ctx, 'err', state.error, 'erreur') : ''}
   <fieldset><legend>${ctx.t('register.sex')}</legend>${radios('sex', SEXES, (s) => ctx.t(`sex.${s}`))}</fieldset>
   <fieldset><legend>${ctx.t('register.age')}</legend>${radios('ageBand', AGE_BANDS.filter((b) => b !== '0-14'), (b) => ctx.t(`age.${b}`))}</fieldset>
   <label for="commune">${ctx.t('register.commune')}</label>
-  <select id="commune" name="commune">${(communes.length ? communes.map((c) => slugOf(c._id)) : [config.commune]).map((slug) => html`<option value="${slug}"${slug === chosenCommune ? html` selected` : ''}>${communes.find((c) => slugOf(c._id) === slug)?.name ?? slug}</option>`)}</select>
+  <select id="commune" name="commune">${(communes.length ? communes.map((c) => slugOf(c.id)) : [config.commune]).map((slug) => html`<option value="${slug}"${slug === chosenCommune ? html` selected` : ''}>${communeNames.get(slug) ?? slug}</option>`)}</select>
   <label for="phone">${ctx.t('register.phone', { optional: ctx.t('common.optional') })}</label>
   <input id="phone" name="phone" type="tel" inputmode="tel" maxlength="20" autocomplete="tel">
   <label for="organisation">${ctx.t('register.organisation', { optional: ctx.t('common.optional') })}</label>
