@@ -48,14 +48,19 @@ export interface PublicAnswer {
  */
 export async function publicAnswers(submissions: PouchDB.Database<Record<string, unknown>>, hubId: string, limit = 10): Promise<PublicAnswer[]> {
   const prefix = `${hubId}:feedback:`;
-  const res = await submissions.allDocs({ include_docs: true, startkey: `${prefix}\ufff0`, endkey: prefix, descending: true });
   const out: PublicAnswer[] = [];
-  for (const row of res.rows) {
-    const d = row.doc as { status?: string; answerPublic?: boolean; answer?: string; official?: string; updatedAt?: string; createdAt?: string } | undefined;
-    if (d?.status === 'answered' && d.answerPublic === true && d.answer && d.official) {
-      out.push({ official: d.official, answer: d.answer, at: d.updatedAt ?? d.createdAt ?? '' });
-      if (out.length >= limit) break;
+  // Newest first, 100 messages at a time: thousands of messages (voice ones too) are never in memory at once.
+  let from = `${prefix}\ufff0`;
+  for (let skip = 0; ; skip = 1) {
+    const res = await submissions.allDocs({ include_docs: true, startkey: from, endkey: prefix, descending: true, limit: 100, skip });
+    for (const row of res.rows) {
+      const d = row.doc as { status?: string; answerPublic?: boolean; answer?: string; official?: string; updatedAt?: string; createdAt?: string } | undefined;
+      if (d?.status === 'answered' && d.answerPublic === true && d.answer && d.official) {
+        out.push({ official: d.official, answer: d.answer, at: d.updatedAt ?? d.createdAt ?? '' });
+        if (out.length >= limit) return out;
+      }
     }
+    if (res.rows.length < 100) return out;
+    from = res.rows[res.rows.length - 1]!.id;
   }
-  return out;
 }
