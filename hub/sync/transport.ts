@@ -59,7 +59,9 @@ export function createTransport(meter: ByteMeter, opts: { timeoutMs: number; use
     headers.forEach((v, k) => (plain[k] = v));
     const isHttps = url.protocol === 'https:';
     const signal = init.signal ?? undefined;
-    return new Promise<Response>((resolve, reject) => {
+    // A kept-alive socket the server closed while idle fails the request before any answer
+    // (on a 300 ms link its FIN arrives after we reuse it): send once more on a fresh socket.
+    const send = (retry: boolean): Promise<Response> => new Promise<Response>((resolve, reject) => {
       const req = (isHttps ? httpsRequest : httpRequest)(url, { method: init.method ?? 'GET', headers: plain, agent: isHttps ? agents.https : agents.http, timeout: opts.timeoutMs });
       let sock: Socket | undefined;
       req.on('socket', (s: Socket) => {
@@ -69,8 +71,14 @@ export function createTransport(meter: ByteMeter, opts: { timeoutMs: number; use
           s.once('close', () => account(s));
         }
       });
+      let answered = false;
       const fail = (err: Error) => {
         account(sock);
+        const code = (err as { code?: string }).code;
+        if (retry && req.reusedSocket && !answered && !signal?.aborted && (code === 'ECONNRESET' || code === 'EPIPE' || /socket hang up|other side closed/i.test(err.message))) {
+          resolve(send(false));
+          return;
+        }
         reject(Object.assign(new TypeError('fetch failed'), { cause: err }));
       };
       req.on('timeout', () => req.destroy(Object.assign(new Error('no answer from central in time'), { code: 'ETIMEDOUT' })));
@@ -80,6 +88,7 @@ export function createTransport(meter: ByteMeter, opts: { timeoutMs: number; use
         signal.addEventListener('abort', () => req.destroy(new DOMException('aborted', 'AbortError')), { once: true });
       }
       req.on('response', (res: IncomingMessage) => {
+        answered = true;
         account(sock);
         const date = Date.parse(String(res.headers.date ?? ''));
         if (!Number.isNaN(date)) serverDate = date;
@@ -102,6 +111,7 @@ export function createTransport(meter: ByteMeter, opts: { timeoutMs: number; use
       });
       req.end(body);
     });
+    return send(true);
   };
 
   return {
