@@ -9,6 +9,7 @@ import { freshenHeartbeat } from './heartbeat.js';
 import { MediaFetcher, referencedMedia } from './media-fetch.js';
 import { budgetReached, ByteMeter, SYNC_CLASSES, type MeterSnapshot, type SyncClass } from './meter.js';
 import { emptyState, loadState, saveState, type SyncState } from './state.js';
+import { withBulkGet } from './bulk-get.js';
 import { createTransport, type Transport } from './transport.js';
 import { inWindows } from './windows.js';
 import { unconfirmedSubmissionIds } from './confirm.js';
@@ -356,11 +357,10 @@ export class SyncEngine {
   private remote(name: string, transport: Transport): Database {
     const PouchDB = pouchConstructor();
     const c = this.o.config.central;
-    return new PouchDB(`${this.centralBase()}/${name}`, {
-      fetch: transport.fetch,
-      auth: { username: c.username!, password: c.password! },
-      skip_setup: true,
-    } as PouchDB.Configuration.RemoteDatabaseConfiguration) as Database;
+    const url = `${this.centralBase()}/${name}`;
+    const auth = { username: c.username!, password: c.password! };
+    const remote = new PouchDB(url, { fetch: transport.fetch, auth, skip_setup: true } as PouchDB.Configuration.RemoteDatabaseConfiguration) as Database;
+    return withBulkGet(remote, url, transport.fetch, auth);
   }
 
   private runClass(cls: SyncClass, transport: Transport): Promise<number> {
