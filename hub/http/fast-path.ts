@@ -95,6 +95,8 @@ export function createFastPath(deps: HubDeps, cache: JsonCache, info: MediaInfo,
     return true;
   }
 
+  const serialised = new WeakMap<object, Map<string, Buffer>>();
+
   /** Same answer as the search router, for well-formed queries once the index is built. */
   function search(req: IncomingMessage, res: ServerResponse, query: URLSearchParams): boolean {
     if (!deps.search.isReady) return false;
@@ -107,8 +109,16 @@ export function createFastPath(deps: HubDeps, cache: JsonCache, info: MediaInfo,
     const l = Number(limit);
     if (l < 1 || l > 100) return false;
     const items = deps.search.search(q, { type: type as ContentType | undefined, lang: lang as Language, limit: l });
-    const body = JSON.stringify({ items, query: q });
-    res.writeHead(200, { ...security, 'Cache-Control': 'no-cache', 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
+    // A repeated search returns the same hits array until the index changes: its answer is
+    // serialised once per spelling of the query, not per request.
+    let bodies = serialised.get(items);
+    if (!bodies) serialised.set(items, (bodies = new Map()));
+    let body = bodies.get(q);
+    if (!body) {
+      if (bodies.size >= 8) bodies.clear();
+      bodies.set(q, (body = Buffer.from(JSON.stringify({ items, query: q }))));
+    }
+    res.writeHead(200, { ...security, 'Cache-Control': 'no-cache', 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': body.length });
     res.end(req.method === 'HEAD' ? undefined : body);
     return true;
   }
