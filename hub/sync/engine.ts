@@ -360,7 +360,7 @@ export class SyncEngine {
     const url = `${this.centralBase()}/${name}`;
     const auth = { username: c.username!, password: c.password! };
     const remote = new PouchDB(url, { fetch: transport.fetch, auth, skip_setup: true } as PouchDB.Configuration.RemoteDatabaseConfiguration) as Database;
-    return withBulkGet(remote, url, transport.fetch, auth);
+    return withBulkGet(remote, url, transport.fetch, this.authorization());
   }
 
   private runClass(cls: SyncClass, transport: Transport): Promise<number> {

@@ -75,7 +75,7 @@ describe('the uplink reused after a failure', () => {
       const PouchDB = pouchConstructor();
       const url = `${proxy.url}/content`;
       const plain = new PouchDB(url, { fetch: recording, auth: creds, skip_setup: true } as PouchDB.Configuration.RemoteDatabaseConfiguration) as Database;
-      const remote = wrap ? withBulkGet(plain, url, recording, creds) : plain;
+      const remote = wrap ? withBulkGet(plain, url, recording, `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`) : plain;
       const dir = tempDir('espace-reuse-');
       dirs.push(dir);
       const local = new PouchDB(dir.path + '/content') as Database;
