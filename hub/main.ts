@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { prepareContent } from '../content/index.js';
 import { createHandler } from './app.js';
 import { projectRoot, type Config } from './config/index.js';
@@ -51,11 +52,17 @@ export async function startHub(config: Config, log: Logger): Promise<RunningHub>
   const port = (server.address() as AddressInfo).port;
   // The index is built after listening so start-up stays short; searches wait for it.
   catalog.watch();
-  catalog.onChange((doc) => ('_deleted' in doc && doc._deleted ? search.remove(doc._id) : search.upsert(doc as never)));
-  void search.build(catalog.pages()).then(
-    () => log.info({ docs: search.size }, 'search index ready'),
-    (err) => log.error({ err }, 'search index failed'),
+  catalog.onChange((doc, seq) => search.apply(doc, seq));
+  // From the snapshot on disk when it is current (searches answered at once), else rebuilt.
+  const searchFile = join(config.dataDir, 'search', 'index.bin');
+  const searchStarted = Date.now();
+  const searchReady = search.start({ updateSeq: () => catalog.updateSeq(), changesSince: (since, limit) => catalog.changesSince(since, limit), pages: () => catalog.pages() }, searchFile).then(
+    (outcome) => log.info({ docs: search.size, ms: Date.now() - searchStarted, ...outcome }, 'search index ready'),
+    (err: unknown) => log.error({ err }, 'search index failed'),
   );
+  // Changes since are replayed at the next start; a snapshot now and then keeps that short.
+  const searchSaver = setInterval(() => void search.persist(searchFile).catch((err: unknown) => log.error({ err }, 'search snapshot not written')), 5 * 60_000);
+  searchSaver.unref();
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   log.info({ port, ms: Date.now() - started }, 'hub listening');
   const mdns = advertiseHub(config, port, { id: config.hubId, name: config.spaceName, version: deps.version, status: 'ok' }, log.child({ room: 'mdns' }));
@@ -80,7 +87,9 @@ export async function startHub(config: Config, log: Logger): Promise<RunningHub>
       await heartbeat.stop();
       await usage.stop();
       catalog.unwatch();
-      await search.whenReady().catch(() => undefined);
+      clearInterval(searchSaver);
+      await searchReady;
+      await search.persist(searchFile).catch((err: unknown) => log.error({ err }, 'search snapshot not written'));
       await submissions.close();
       await closeDatabases(dbs);
       log.info('hub stopped');

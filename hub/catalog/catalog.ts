@@ -1,6 +1,9 @@
 import { AppError, CONTENT_TYPES, isContentType, type ContentDoc, type ContentType } from '../../content/index.js';
 import type { Database } from '../storage/index.js';
 
+/** A change of the content db: the doc (or its deletion) and its update sequence. */
+export type ChangeListener = (doc: ContentDoc | { _id: string; _deleted: true }, seq: number | string) => void;
+
 export interface ListOptions {
   limit: number;
   skip: number;
@@ -12,7 +15,7 @@ export interface ListOptions {
  */
 export class Catalog {
   private gen = 0;
-  private readonly listeners = new Set<(doc: ContentDoc | { _id: string; _deleted: true }) => void>();
+  private readonly listeners = new Set<ChangeListener>();
   private feed: PouchDB.Core.Changes<Record<string, unknown>> | undefined;
   private readonly counts = new Map<ContentType, { gen: number; total: Promise<number> }>();
 
@@ -26,7 +29,7 @@ export class Catalog {
       this.gen += 1;
       if (change.id.startsWith('_')) return;
       const doc = change.deleted ? { _id: change.id, _deleted: true as const } : (change.doc as unknown as ContentDoc);
-      for (const fn of this.listeners) fn(doc);
+      for (const fn of this.listeners) fn(doc, change.seq);
     });
     this.feed.on('error', () => {
       this.feed = undefined;
@@ -38,7 +41,7 @@ export class Catalog {
     this.feed = undefined;
   }
 
-  onChange(fn: (doc: ContentDoc | { _id: string; _deleted: true }) => void): () => void {
+  onChange(fn: ChangeListener): () => void {
     this.listeners.add(fn);
     return () => this.listeners.delete(fn);
   }
@@ -109,6 +112,21 @@ export class Catalog {
       yield res.rows.filter((r) => !r.id.startsWith('_')).map((r) => r.doc as unknown as ContentDoc);
       after = res.rows[res.rows.length - 1]!.id;
     }
+  }
+
+  /** The content db's update sequence now. */
+  async updateSeq(): Promise<number | string> {
+    return (await this.db.info()).update_seq;
+  }
+
+  /** Changes after `since` with their docs (design docs left out), at most `limit`. */
+  async changesSince(since: number | string, limit: number): Promise<{ changes: (ContentDoc | { _id: string; _deleted: true })[]; lastSeq: number | string; more: boolean }> {
+    const res = await this.db.changes({ since, limit, include_docs: true });
+    const changes = res.results
+      .filter((c) => !c.id.startsWith('_'))
+      .map((c) => (c.deleted ? { _id: c.id, _deleted: true as const } : (c.doc as unknown as ContentDoc)));
+    // Counted before design docs are left out: a full page means more may follow.
+    return { changes, lastSeq: res.last_seq, more: res.results.length === limit };
   }
 
   /** Every content doc (tests and small tools; the hub itself reads by pages). */

@@ -1,2 +1,2 @@
-export { SearchIndex, type SearchHit } from './search-index.js';
+export { SearchIndex, type SearchHit, type SearchSource, type ContentChange, type Seq, type StartOutcome } from './search-index.js';
 export { foldTerm } from './french.js';

@@ -32,6 +32,21 @@ export interface Scored {
   score: number;
 }
 
+/** Everything a Postings holds, in a shape structured clone (node:v8 serialize) keeps as is. */
+export interface PostingsState {
+  vocab: [string, Int32Array][];
+  ids: (string | null)[];
+  types: string[];
+  metas: string[];
+  titleLength: Int32Array;
+  textLength: Int32Array;
+  /** Numbers given out again (swept); removed but unswept docs still have postings. */
+  free: number[];
+  removed: number;
+  titleWords: number;
+  textWords: number;
+}
+
 export class Postings {
   /** Postings by word: growing arrays, packed once the index is built (see `pack`). */
   private readonly vocab = new SearchableMap<number[] | Int32Array>();
@@ -118,6 +133,43 @@ export class Postings {
     this.textWords -= this.textLength[doc]!;
     this.removed += 1;
     if (this.removed > 100 && this.removed > this.ids.length * SWEEP_SHARE) this.sweep();
+  }
+
+  /** The index as plain arrays, to be kept on disk (see snapshot.ts). */
+  toState(): PostingsState {
+    const vocab: [string, Int32Array][] = [];
+    for (const [term, list] of this.vocab) vocab.push([term, Array.isArray(list) ? Int32Array.from(list) : list]);
+    return {
+      vocab,
+      ids: this.ids.map((id) => id ?? null),
+      types: this.types,
+      metas: this.metas,
+      titleLength: Int32Array.from(this.titleLength),
+      textLength: Int32Array.from(this.textLength),
+      free: [...this.free],
+      removed: this.removed,
+      titleWords: this.titleWords,
+      textWords: this.textWords,
+    };
+  }
+
+  static fromState(state: PostingsState): Postings {
+    const p = new Postings();
+    for (const [term, list] of state.vocab) p.vocab.set(term, list);
+    state.ids.forEach((id, doc) => {
+      p.ids[doc] = id ?? undefined;
+      const type = state.types[doc] ?? '';
+      p.types[doc] = p.typeNames.get(type) ?? (p.typeNames.set(type, type), type);
+      p.metas[doc] = state.metas[doc] ?? '';
+      p.titleLength[doc] = state.titleLength[doc] ?? 0;
+      p.textLength[doc] = state.textLength[doc] ?? 0;
+      if (id !== null) p.numberOf.set(id, doc);
+    });
+    p.free.push(...state.free);
+    p.removed = state.removed;
+    p.titleWords = state.titleWords;
+    p.textWords = state.textWords;
+    return p;
   }
 
   /** Packs long postings lists into exact-size Int32Arrays (an array grown by pushes keeps spare room). */

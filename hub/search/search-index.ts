@@ -2,6 +2,21 @@ import { pickText, type ContentDoc, type ContentType, type Language } from '../.
 import { searchableText, titleOf } from './extract.js';
 import { foldTerm } from './french.js';
 import { Postings, type QueryTerm, type Scored } from './postings.js';
+import { readSnapshot, writeSnapshot } from './snapshot.js';
+
+export type Seq = number | string;
+export type ContentChange = ContentDoc | { _id: string; _deleted: true };
+
+/** Where the index reads content from (the catalog, over the content db). */
+export interface SearchSource {
+  updateSeq(): Promise<Seq>;
+  /** Changes after `since`, with their docs, at most `limit` of them. */
+  changesSince(since: Seq, limit: number): Promise<{ changes: ContentChange[]; lastSeq: Seq; more: boolean }>;
+  pages(): AsyncIterable<ContentDoc[]>;
+}
+
+/** How the index came to be usable at start-up. */
+export type StartOutcome = { from: 'snapshot'; replayed: number } | { from: 'built'; why: string };
 
 export interface SearchHit {
   id: string;
@@ -23,6 +38,9 @@ const COMMON_MIN_DOCS = 200;
 const SLICE_MS = 8;
 /** Fewer hits than this and the typo pass runs. */
 const FEW = 3;
+/** Replaying more changes than this (or than half the docs) is slower than a rebuild. */
+const REPLAY_MAX = 5000;
+const REPLAY_PAGE = 200;
 
 /**
  * Full-text search over all content, in memory (postings.ts): titles weigh more than the
@@ -38,6 +56,86 @@ export class SearchIndex {
   private readonly answers = new Map<string, SearchHit[]>();
   /** Changes seen while a rebuild runs (its pages may be read already): replayed onto it (null: removed). */
   private readonly during = new Map<string, ContentDoc | null>();
+  /** The content db's update sequence the index holds every change up to (for the snapshot). */
+  private seq: Seq | undefined;
+  /** Changes since the last snapshot written. */
+  private unsaved = 0;
+  private saving: Promise<unknown> = Promise.resolve();
+
+  /**
+   * Makes the index usable as soon as possible at start-up: from the snapshot on disk when
+   * it is there and whole, replaying the content changes made since it was written; else
+   * (missing, damaged, an older format, or too far behind) built from the catalog, and
+   * written for the next start.
+   */
+  start(source: SearchSource, file: string): Promise<StartOutcome> {
+    const started = this.open(source, file);
+    // Searches wait for the replay too, not only for a rebuild.
+    this.ready = started.then(() => undefined);
+    return started;
+  }
+
+  private async open(source: SearchSource, file: string): Promise<StartOutcome> {
+    const read = await readSnapshot(file);
+    if (read.kind === 'ok') {
+      const { snapshot } = read;
+      this.building = true;
+      let replayed = 0;
+      const outcome = await (async (): Promise<StartOutcome> => {
+        this.index = Postings.fromState(snapshot.postings);
+        let since = snapshot.seq;
+        const limit = Math.max(REPLAY_MAX, this.index.size / 2);
+        for (;;) {
+          const { changes, lastSeq, more } = await source.changesSince(since, REPLAY_PAGE);
+          for (const change of changes) this.apply(change);
+          replayed += changes.length;
+          since = lastSeq;
+          if (replayed > limit) return { from: 'built', why: `more than ${limit} changes since the snapshot` };
+          if (!more) break;
+        }
+        this.seq = laterOf(since, this.seq);
+        return { from: 'snapshot', replayed };
+      })().finally(() => {
+        this.building = false;
+        this.during.clear();
+      });
+      this.answers.clear();
+      if (outcome.from === 'snapshot') {
+        this.unsaved = replayed;
+        if (replayed > 0) await this.persist(file);
+        return outcome;
+      }
+      await this.rebuild(source, file);
+      return outcome;
+    }
+    await this.rebuild(source, file);
+    return { from: 'built', why: read.kind === 'missing' ? 'no snapshot yet' : read.why };
+  }
+
+  private async rebuild(source: SearchSource, file: string): Promise<void> {
+    this.seq = await source.updateSeq();
+    await this.build(source.pages());
+    this.unsaved = 1;
+    await this.persist(file);
+  }
+
+  /** Writes the snapshot when changes came since the last one (never while a build runs). */
+  persist(file: string): Promise<unknown> {
+    this.saving = this.saving.then(async () => {
+      if (this.unsaved === 0 || this.building || this.seq === undefined) return;
+      const unsaved = this.unsaved;
+      await writeSnapshot(file, { seq: this.seq, docs: this.index.size, postings: this.index.toState() });
+      this.unsaved -= unsaved;
+    });
+    return this.saving;
+  }
+
+  /** A change from the content db's feed, with its sequence when known. */
+  apply(change: ContentChange, seq?: Seq): void {
+    if ('_deleted' in change && change._deleted) this.remove(change._id);
+    else this.upsert(change as ContentDoc);
+    if (seq !== undefined && !this.building) this.seq = seq;
+  }
 
   /**
    * (Re)builds from pages of docs (an async iterable, or a loader of one list), giving the
@@ -84,6 +182,7 @@ export class SearchIndex {
 
   upsert(doc: ContentDoc): void {
     this.answers.clear();
+    this.unsaved += 1;
     if (this.building) this.during.set(doc._id, doc);
     if (SEARCHED.has(doc.type)) add(this.index, doc);
     else this.index.remove(doc._id);
@@ -91,6 +190,7 @@ export class SearchIndex {
 
   remove(id: string): void {
     this.answers.clear();
+    this.unsaved += 1;
     if (this.building) this.during.set(id, null);
     this.index.remove(id);
   }
@@ -147,6 +247,11 @@ export class SearchIndex {
       return { id: index.idOf(doc), type, title: pickText(titles, opts.lang).value, score: Math.round(score * 100) / 100 };
     });
   }
+}
+
+/** The later of two sequences (local PouchDB ones are numbers; an opaque one is taken as is). */
+function laterOf(a: Seq, b: Seq | undefined): Seq {
+  return typeof a === 'number' && typeof b === 'number' && b > a ? b : a;
 }
 
 /** Folded words of a text, as indexed and searched. */

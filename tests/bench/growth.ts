@@ -57,13 +57,18 @@ export async function benchGrowth(report: Report, opts: { contentSizes: number[]
     const label = `${n} docs`;
     report.add({ section, metric: `${label}: time to write them (bulk, fsync'd)`, value: Math.round(performance.now() - t0), unit: 'ms' });
     try {
-      // A first start builds nothing on disk that a second would not: the second is the one a power cut costs.
-      await (await timedStart(dir.path)).hub.stop();
+      // The first start builds the search index and writes it to disk; every later start
+      // (after a power cut, an update) reads it back: the one a visitor waits for.
+      const first = await timedStart(dir.path);
+      await first.hub.stop();
+      report.add({ section, metric: `${label}: first start ever (index built): to listening / to first search`, value: `${first.listenMs} / ${first.searchMs}`, unit: 'ms' });
       const { hub, listenMs, searchMs } = await timedStart(dir.path);
+      const searchBudget = n <= 10_000 ? 1000 : n <= 50_000 ? 3000 : undefined;
       let stderr = '';
       hub.child.stderr!.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-600)));
       try {
         report.add({ section, metric: `${label}: start-up to listening / to first search`, value: `${listenMs} / ${searchMs}`, unit: 'ms' });
+        if (searchBudget) report.add({ section, metric: `${label}: start-up to first search (index on disk)`, value: searchMs, unit: 'ms', budget: `< ${searchBudget} ms`, ok: searchMs < searchBudget });
         const run = (path: string, headers?: Record<string, string>) => underLoad(hub, `${hub.url}${path}`, { connections: opts.connections, seconds: opts.seconds, headers });
         const steps: [string, () => Promise<void>][] = [
           ['list of 20', async () => addFigures(report, section, `${label}, list of 20 (${opts.connections} conn)`, await run('/api/v1/content?type=official&limit=20'))],

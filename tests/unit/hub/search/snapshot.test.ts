@@ -1,0 +1,99 @@
+import assert from 'node:assert/strict';
+import { readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { Catalog } from '../../../../hub/catalog/index.js';
+import { silentLogger } from '../../../../hub/log/index.js';
+import { SearchIndex, type SearchSource } from '../../../../hub/search/index.js';
+import { closeDatabases, openDatabases, type Databases } from '../../../../hub/storage/index.js';
+import { tempDir } from '../../../support/hub.js';
+
+const fiche = (i: number, words: string) => ({ _id: `document:d${i}`, type: 'document', audience: { all: true }, kind: 'fiche', title: { fr: `Fiche ${i}` }, summary: { fr: words } });
+
+/** The search index kept on disk: a start reads it, replays what changed since, and rebuilds only when it must. */
+describe('search snapshot on disk', () => {
+  let dir: { path: string; remove(): void };
+  let dbs: Databases;
+  let source: SearchSource;
+  let file: string;
+  const ids = (index: SearchIndex, q: string) => index.search(q, { lang: 'fr', limit: 100 }).map((h) => h.id).sort();
+
+  before(async () => {
+    dir = tempDir('espace-search-snap-');
+    dbs = await openDatabases(dir.path, silentLogger());
+    await dbs.content.bulkDocs(Array.from({ length: 300 }, (_, i) => fiche(i, i % 10 === 0 ? 'le budget communal' : 'le marché du lundi')));
+    const catalog = new Catalog(dbs.content);
+    source = { updateSeq: () => catalog.updateSeq(), changesSince: (s, n) => catalog.changesSince(s, n), pages: () => catalog.pages() };
+    file = join(dir.path, 'search', 'index.bin');
+  });
+  after(async () => {
+    await closeDatabases(dbs);
+    dir.remove();
+  });
+
+  it('builds and writes the snapshot on the first start, then starts from it with the same answers', async () => {
+    const first = new SearchIndex();
+    assert.deepEqual(await first.start(source, file), { from: 'built', why: 'no snapshot yet' });
+    const second = new SearchIndex();
+    assert.deepEqual(await second.start(source, file), { from: 'snapshot', replayed: 0 });
+    assert.equal(second.size, 300);
+    assert.equal(ids(second, 'budget').length, 30);
+    for (const q of ['budget', 'marche lundi', 'budjet communal', 'fiche 12']) assert.deepEqual(ids(second, q), ids(first, q), q);
+  });
+
+  it('replays the changes made since the snapshot (added, changed and deleted docs)', async () => {
+    await dbs.content.put(fiche(1000, 'le grand baobab'));
+    const old = await dbs.content.get('document:d0');
+    await dbs.content.remove(old);
+    const changed = await dbs.content.get('document:d10');
+    await dbs.content.put({ ...changed, summary: { fr: 'le puits du quartier' } });
+    const index = new SearchIndex();
+    assert.deepEqual(await index.start(source, file), { from: 'snapshot', replayed: 3 });
+    assert.deepEqual(ids(index, 'baobab'), ['document:d1000']);
+    assert.equal(ids(index, 'budget').length, 28, 'the deleted and the changed doc no longer match');
+    assert.deepEqual(ids(index, 'puits'), ['document:d10']);
+    // The replay was written: the next start has nothing to replay.
+    assert.deepEqual(await new SearchIndex().start(source, file), { from: 'snapshot', replayed: 0 });
+  });
+
+  it('records the changes followed live, so a later start replays only what came after', async () => {
+    const index = new SearchIndex();
+    await index.start(source, file);
+    const res = await dbs.content.put(fiche(1001, 'la pompe solaire'));
+    const { lastSeq } = await source.changesSince(0, 100_000);
+    index.apply((await dbs.content.get(res.id)) as never, lastSeq);
+    await index.persist(file);
+    await dbs.content.put(fiche(1002, 'la pompe manuelle'));
+    const next = new SearchIndex();
+    assert.deepEqual(await next.start(source, file), { from: 'snapshot', replayed: 1 });
+    assert.deepEqual(ids(next, 'pompe'), ['document:d1001', 'document:d1002']);
+  });
+
+  it('keeps the previous snapshot when a write was cut midway (only the temporary file is torn)', async () => {
+    writeFileSync(`${file}.tmp`, readFileSync(file).subarray(0, 100));
+    const index = new SearchIndex();
+    assert.equal((await index.start(source, file)).from, 'snapshot');
+    assert.deepEqual(ids(index, 'pompe'), ['document:d1001', 'document:d1002']);
+  });
+
+  it('rebuilds from the content when the snapshot is damaged or of another format, and says why', async () => {
+    truncateSync(file, 200);
+    const torn = await new SearchIndex().start(source, file);
+    assert.deepEqual(torn, { from: 'built', why: 'checksum mismatch (torn or damaged file)' });
+    const bytes = readFileSync(file);
+    bytes.writeUInt32BE(999, 4);
+    writeFileSync(file, bytes);
+    const index = new SearchIndex();
+    assert.deepEqual(await index.start(source, file), { from: 'built', why: 'format 999, this hub reads 1' });
+    assert.deepEqual(ids(index, 'baobab'), ['document:d1000']);
+    assert.equal((await new SearchIndex().start(source, file)).from, 'snapshot', 'the rebuilt index was written again');
+  });
+
+  it('rebuilds when too many changes came since the snapshot', async () => {
+    await dbs.content.bulkDocs(Array.from({ length: 5100 }, (_, i) => fiche(2000 + i, 'la caisse de solidarité')));
+    const index = new SearchIndex();
+    assert.deepEqual(await index.start(source, file), { from: 'built', why: 'more than 5000 changes since the snapshot' });
+    assert.equal(ids(index, 'solidarite').length, 100);
+    assert.equal(index.size, 300 + 3 + 5100 - 1);
+  });
+});
