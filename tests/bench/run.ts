@@ -8,6 +8,7 @@ import { benchGrowth } from './growth.js';
 import { benchLoadAndSoak } from './soak.js';
 import { benchSync } from './sync.js';
 import { benchPortal } from './portal.js';
+import { benchPiSpeed } from './pi-speed.js';
 
 /**
  * `make bench`: every section prints as it goes, then one summary table, saved as JSON under
@@ -26,6 +27,7 @@ const sections: [name: string, title: string, run: () => Promise<void>][] = [
   ['sync', 'sync at 256 kbit/s, 300 ms (issue 4)', () => benchSync(report, { quick })],
   ['peers', 'against nginx, kiwix-serve and pouchdb-server (issue 8)', () => benchPeers(report, { docs: 1000, mediaMB: 50, seconds: quick ? 2 : 5, connections: 50 })],
   ['growth', 'growth (issue 8)', () => benchGrowth(report, { contentSizes: quick ? [1000, 10_000] : [1000, 10_000, 50_000], submissionSizes: quick ? [1000, 10_000] : [1000, 100_000], seconds: quick ? 2 : 4, connections: 50 })],
+  ['pi', 'pinned and at Pi speed: phones, registrations, first search (issue 18)', () => benchPiSpeed(report, { docs: 10_000, seconds: quick ? 5 : 20 })],
   ['soak', 'load at 50 and 200, during a sync, soak (issue 8)', () => benchLoadAndSoak(report, { docs: 10_000, seconds: quick ? 3 : 8, soakSeconds: quick ? 60 : 600 })],
 ];
 for (const [name, title, run] of sections) {

@@ -62,13 +62,16 @@ export interface HubProcess {
 export interface SpawnOptions {
   /** Pi-like limits: pin to one CPU with taskset, cap the V8 heap, and a small young generation (as the systemd unit does). */
   pin?: { cpu: number; heapMB: number };
+  /** Runs the command through another (the bench's CPU quota joins a cgroup first). */
+  wrap?: (cmd: string, args: string[]) => [string, string[]];
 }
 
 export async function spawnHub(dataDir: string, env: Record<string, string> = {}, options: SpawnOptions = {}): Promise<HubProcess> {
   const nodeArgs = [join(projectRoot(), 'dist/provisioning/cli.js'), 'start'];
-  const [cmd, args] = options.pin
+  const [bare, bareArgs]: [string, string[]] = options.pin
     ? ['taskset', ['-c', String(options.pin.cpu), process.execPath, `--max-old-space-size=${options.pin.heapMB}`, '--max-semi-space-size=2', ...nodeArgs]]
     : [process.execPath, nodeArgs];
+  const [cmd, args] = options.wrap ? options.wrap(bare, bareArgs) : [bare, bareArgs];
   const child = spawn(cmd, args, {
     env: {
       PATH: process.env.PATH ?? '',

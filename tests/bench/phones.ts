@@ -1,0 +1,130 @@
+import { Agent, request } from 'node:http';
+import { round } from './load.js';
+
+/**
+ * Phones as they are (issue 18): an open-loop load. Each phone opens a page now and then (an
+ * exponential pause between the starts of its page views, whatever the hub's speed, as people
+ * tap), fetches the page's styles and scripts the first time it meets them (they are
+ * fingerprinted and cached for a year), and one page view in `submitEvery` is a registration.
+ * A closed loop (autocannon) measures capacity; this measures what a visitor feels at a given
+ * crowd, and it does not hide a slow hub by asking less of it.
+ */
+export interface PhonesOptions {
+  phones: number;
+  seconds: number;
+  /** Mean pause between two page views of one phone. */
+  meanPauseMs: number;
+  pages: string[];
+  submitEvery: number;
+  submission: { path: string; body: string };
+}
+
+export interface PhonesResult {
+  requests: number;
+  pageViews: number;
+  perSecond: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  /** Whole page views: the page and the assets it needed. */
+  viewP95: number;
+  errors: number;
+  statuses: Record<number, number>;
+}
+
+const ASSET = /(?:src|href)="(\/static\/[^"]+)"/g;
+
+export async function phones(base: string, opts: PhonesOptions): Promise<PhonesResult> {
+  const url = new URL(base);
+  const times: number[] = [];
+  const views: number[] = [];
+  const statuses: Record<number, number> = {};
+  let errors = 0;
+  let pageViews = 0;
+  const assetsOf = new Map<string, string[]>();
+  const get = (agent: Agent, path: string, method = 'GET', body?: string): Promise<string> =>
+    new Promise((resolve) => {
+      const t = performance.now();
+      const req = request(
+        { host: url.hostname, port: url.port, path, method, agent, headers: { cookie: 'lang=fr', 'accept-encoding': 'gzip', ...(body ? { 'content-type': 'application/json' } : {}) } },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            times.push(performance.now() - t);
+            const status = res.statusCode ?? 0;
+            if (status >= 400) statuses[status] = (statuses[status] ?? 0) + 1;
+            resolve(res.headers['content-encoding'] ? '' : Buffer.concat(chunks).toString());
+          });
+        },
+      );
+      req.on('error', () => {
+        errors += 1;
+        resolve('');
+      });
+      req.end(body);
+    });
+  // The assets each page needs, read once uncompressed.
+  const probe = new Agent({ keepAlive: true });
+  for (const page of opts.pages) {
+    const html = await new Promise<string>((resolve, reject) => {
+      request({ host: url.hostname, port: url.port, path: page, agent: probe, headers: { cookie: 'lang=fr' } }, (res) => {
+        let s = '';
+        res.on('data', (c: Buffer) => (s += c.toString()));
+        res.on('end', () => resolve(s));
+      }).on('error', reject).end();
+    });
+    assetsOf.set(page, [...new Set([...html.matchAll(ASSET)].map((m) => m[1]!))]);
+  }
+  probe.destroy();
+  times.length = 0;
+
+  const end = performance.now() + opts.seconds * 1000;
+  const pending = new Set<Promise<void>>();
+  const pause = () => -Math.log(1 - Math.random()) * opts.meanPauseMs;
+  const phone = async (n: number) => {
+    // Phone browsers open up to 6 connections to a host and keep them.
+    const agent = new Agent({ keepAlive: true, maxSockets: 6 });
+    const cached = new Set<string>();
+    await new Promise((r) => setTimeout(r, Math.random() * opts.meanPauseMs));
+    let view = 0;
+    while (performance.now() < end) {
+      view += 1;
+      const started = performance.now();
+      const one = (async () => {
+        pageViews += 1;
+        if ((view + n) % opts.submitEvery === 0) {
+          await get(agent, opts.submission.path, 'POST', opts.submission.body);
+        } else {
+          const page = opts.pages[(view + n) % opts.pages.length]!;
+          await get(agent, page);
+          const missing = (assetsOf.get(page) ?? []).filter((a) => !cached.has(a));
+          await Promise.all(missing.map((a) => get(agent, a).then(() => cached.add(a))));
+        }
+        views.push(performance.now() - started);
+      })();
+      pending.add(one);
+      void one.finally(() => pending.delete(one));
+      // Open loop: the next view starts after a pause from this one's start, finished or not.
+      const wait = pause() - (performance.now() - started);
+      if (wait > 0) await new Promise((r) => setTimeout(r, Math.min(wait, Math.max(0, end - performance.now()))));
+    }
+    await Promise.all([...pending]);
+    agent.destroy();
+  };
+  await Promise.all(Array.from({ length: opts.phones }, (_, n) => phone(n)));
+  times.sort((a, b) => a - b);
+  views.sort((a, b) => a - b);
+  const at = (list: number[], p: number) => round(list[Math.min(list.length - 1, Math.floor(p * list.length))] ?? NaN);
+  return {
+    requests: times.length,
+    pageViews,
+    perSecond: round(times.length / opts.seconds, 1),
+    p50: at(times, 0.5),
+    p95: at(times, 0.95),
+    p99: at(times, 0.99),
+    viewP95: at(views, 0.95),
+    errors,
+    statuses,
+  };
+}

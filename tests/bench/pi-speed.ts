@@ -1,0 +1,80 @@
+import { spawn } from 'node:child_process';
+import { PI_LIMITS, prepareDataDir } from './hub-core.js';
+import { CALIBRATION_SCRIPT, makeCpuQuota, PI_SHARE, type CpuQuota } from './cpu-quota.js';
+import { load, round } from './load.js';
+import { phones } from './phones.js';
+import { rssMB } from './processes.js';
+import type { Report } from './report.js';
+import { spawnHub } from '../support/hub.js';
+
+const HUB_ENV = { ESPACE_LOG_LEVEL: 'warn', ESPACE_SUBMISSIONS_PER_MINUTE: '100000000' };
+const REGISTRATION = JSON.stringify({ fullName: 'Fatoumata Traoré', sex: 'F', ageBand: '15-24', commune: 'kayes', consent: true });
+
+/** Runs the calibration workload under a limit; its own figure in ms. */
+async function calibrate(wrap?: CpuQuota['wrap']): Promise<number> {
+  const bare: [string, string[]] = ['taskset', ['-c', String(PI_LIMITS.cpu), process.execPath, '-e', CALIBRATION_SCRIPT]];
+  const [cmd, args] = wrap ? wrap(...bare) : bare;
+  const out = await new Promise<string>((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    let s = '';
+    child.stdout.on('data', (c: Buffer) => (s += c.toString()));
+    child.once('exit', (code) => (code === 0 ? resolve(s) : reject(new Error(`calibration exited with ${code}`))));
+  });
+  return round(Number(out.split(' ')[0]), 0);
+}
+
+/**
+ * Issue 18: the same hub at pinned speed (one core of this machine) and at "Pi speed" (that
+ * core under a CPU quota), side by side: 200 phones in an open loop, registrations at 50
+ * connections, start-up to the first search with the index on disk, resident memory.
+ */
+export async function benchPiSpeed(report: Report, opts: { docs: number; seconds: number }): Promise<void> {
+  const section = 'pi';
+  const quota = makeCpuQuota();
+  if ('unavailable' in quota) {
+    report.add({ section, metric: 'Pi-speed runs', value: `not run: ${quota.unavailable}` });
+    return;
+  }
+  report.limits.piSpeed = quota.describe;
+  const { dir } = await prepareDataDir(opts.docs, 1024 * 1024);
+  try {
+    const pinnedMs = await calibrate();
+    const piMs = await calibrate(quota.wrap);
+    report.add({ section, metric: `calibration workload: pinned / under the quota (share ${PI_SHARE})`, value: `${pinnedMs} / ${piMs}`, unit: 'ms', ratio: round(pinnedMs / piMs) });
+    for (const [mode, wrap] of [['pinned', undefined], ['Pi speed', quota.wrap]] as const) {
+      // A first start writes the search index; the measured start reads it back.
+      await (await spawnHub(dir.path, HUB_ENV, { pin: PI_LIMITS, wrap })).stop();
+      const t0 = performance.now();
+      const hub = await spawnHub(dir.path, HUB_ENV, { pin: PI_LIMITS, wrap });
+      try {
+        await (await fetch(`${hub.url}/api/v1/search?q=budget`)).arrayBuffer();
+        const firstSearch = round(performance.now() - t0, 0);
+        report.add({ section, metric: `${mode}: start-up to first search (${opts.docs} docs, index on disk)`, value: firstSearch, unit: 'ms', budget: '< 1000 ms', ok: firstSearch < 1000 });
+        const crowd = await phones(hub.url, {
+          phones: 200,
+          seconds: opts.seconds * 3,
+          meanPauseMs: 8000,
+          pages: ['/', '/apprendre', '/sinformer', '/elus', '/participer', '/recherche?q=budget'],
+          submitEvery: 12,
+          submission: { path: '/api/v1/submissions/registration', body: REGISTRATION },
+        });
+        report.add({ section, metric: `${mode}: 200 phones, open loop (${crowd.perSecond} req/s, ${crowd.pageViews} views) p50 / p95 / p99`, value: `${crowd.p50} / ${crowd.p95} / ${crowd.p99}`, unit: 'ms', budget: 'p95 < 100 ms', ok: crowd.p95 < 100 });
+        report.add({ section, metric: `${mode}: 200 phones, a whole page view (page + new assets) p95`, value: crowd.viewP95, unit: 'ms' });
+        if (crowd.errors > 0 || Object.keys(crowd.statuses).length > 0) report.add({ section, metric: `${mode}: 200 phones, errors / statuses ≥ 400`, value: `${crowd.errors} / ${JSON.stringify(crowd.statuses)}` });
+        const regs = await load(`${hub.url}/api/v1/submissions/registration`, {
+          connections: 50,
+          seconds: opts.seconds,
+          requests: [{ method: 'POST', path: '/api/v1/submissions/registration', headers: { 'content-type': 'application/json' }, body: REGISTRATION }],
+        });
+        report.add({ section, metric: `${mode}: registrations at 50 connections (req/s; p95 ms)`, value: `${regs.requestsPerSec}; ${regs.p95}`, budget: '≥ 1000/s, p95 < 100 ms', ok: regs.requestsPerSec >= 1000 && regs.p95 < 100 });
+        const rss = rssMB(hub.child.pid!);
+        report.add({ section, metric: `${mode}: resident memory after load (${opts.docs} docs)`, value: rss, unit: 'MB', budget: '< 120 MB', ok: rss < 120 });
+      } finally {
+        await hub.stop();
+      }
+    }
+  } finally {
+    quota.remove();
+    dir.remove();
+  }
+}
