@@ -87,6 +87,14 @@ export class StaticAssets {
     return this.byName.has(name);
   }
 
+  private iconIds: Set<string> | undefined;
+
+  /** Whether the icon sprite draws `id` (content may name an icon; an unknown one falls back). */
+  hasIcon(id: string): boolean {
+    this.iconIds ??= new Set([...(this.byName.get('icons.svg')?.body.toString('utf8') ?? '').matchAll(/<symbol id="([a-z0-9-]+)"/g)].map((m) => m[1]!));
+    return this.iconIds.has(id);
+  }
+
   byAddress(url: string): Asset | undefined {
     return this.byUrl.get(url);
   }

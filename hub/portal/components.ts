@@ -1,11 +1,43 @@
 import { pickText, type Audio, type Language, type Text } from '../../content/index.js';
 import type { PageContext } from './context.js';
-import { html, type Html } from './html.js';
+import { html, raw, type Html } from './html.js';
 import { LANGUAGE_NAMES } from './i18n.js';
 import { excerpt, markdown } from './markdown.js';
 
 export function icon(ctx: PageContext, name: string, cls = 'i'): Html {
   return html`<svg class="${cls}" aria-hidden="true" focusable="false"><use href="${ctx.assets.url('icons.svg')}#${name}"></use></svg>`;
+}
+
+/**
+ * Emoji an author may have written, drawn with the hub's own icons: the kiosk has no colour
+ * emoji font (it shows empty boxes), and a phone's font draws them its own way.
+ */
+const EMOJI_ICONS: Record<string, string> = {
+  '💧': 'water', '🚰': 'water', '🏥': 'health', '⚕️': 'health', '📚': 'school', '🏫': 'school', '🧰': 'tools', '🔧': 'tools',
+  '🌱': 'plant', '🌾': 'plant', '🧹': 'broom', '🔊': 'speaker', '🔈': 'speaker', '📞': 'handset', '☎️': 'handset', '🎤': 'mic',
+  '📱': 'phone', '✅': 'check', '✔️': 'check', '⚠️': 'alert', 'ℹ️': 'info', '📍': 'pin', '📅': 'agenda', '🔒': 'lock', '⭐': 'star',
+  '📢': 'megaphone', '📣': 'megaphone', '✉️': 'mail', '🌍': 'globe', '👩': 'woman', '👨': 'man', '🗺️': 'map', '💰': 'money', '⚖️': 'law',
+};
+/** Any pictograph emoji (with its variation selector or skin tone), so none is left as a box. */
+const EMOJI = /(?:\p{Extended_Pictographic}(?:\uFE0F|\p{Emoji_Modifier})?)+/gu;
+
+function emojiIcon(ctx: PageContext, e: string, cls: string): string {
+  const name = EMOJI_ICONS[e] ?? EMOJI_ICONS[e.replace(/\uFE0F/g, '')] ?? EMOJI_ICONS[`${e}\uFE0F`];
+  return name ? icon(ctx, name, cls).value : '';
+}
+
+/** HTML with every emoji of its text (never of its tags) drawn as the hub's icon, or dropped. */
+export function emojiToIcons(ctx: PageContext, markup: string, cls = 'i sm'): string {
+  if (!/\p{Extended_Pictographic}/u.test(markup)) return markup;
+  return markup
+    .split(/(<[^>]*>)/)
+    .map((part) => (part.startsWith('<') ? part : part.replace(EMOJI, (e) => emojiIcon(ctx, e, cls))))
+    .join('');
+}
+
+/** Plain words without emoji (attributes, labels read out). */
+export function withoutEmoji(s: string): string {
+  return /\p{Extended_Pictographic}/u.test(s) ? s.replace(EMOJI, '').replace(/\s{2,}/g, ' ').trim() : s;
 }
 
 /** The visible mark on anything shown in French because the visitor's language is missing. */
@@ -17,15 +49,16 @@ export function inFrench(ctx: PageContext): Html {
 export function text(ctx: PageContext, t: Text | undefined): Html {
   if (!t) return html``;
   const picked = pickText(t, ctx.lang);
-  if (picked.lang === ctx.lang) return html`${picked.value}`;
-  return html`<span lang="fr">${picked.value}</span> ${inFrench(ctx)}`;
+  const words = raw(emojiToIcons(ctx, html`${picked.value}`.value));
+  if (picked.lang === ctx.lang) return words;
+  return html`<span lang="fr">${words}</span> ${inFrench(ctx)}`;
 }
 
 /** The first words of a content text (Markdown), with the French mark when it falls back. */
 export function summary(ctx: PageContext, t: Text | undefined, max = 180): Html {
   if (!t) return html``;
   const picked = pickText(t, ctx.lang);
-  const words = excerpt(picked.value, max);
+  const words = withoutEmoji(excerpt(picked.value, max));
   return picked.lang === ctx.lang ? html`${words}` : html`<span lang="fr">${words}</span> ${inFrench(ctx)}`;
 }
 
@@ -33,12 +66,13 @@ export function summary(ctx: PageContext, t: Text | undefined, max = 180): Html 
 export function richText(ctx: PageContext, t: Text | undefined): Html {
   if (!t) return html``;
   const picked = pickText(t, ctx.lang);
-  return picked.lang === ctx.lang ? html`<div class="body">${markdown(picked.value)}</div>` : html`<div class="body" lang="fr">${markdown(picked.value)}<p>${inFrench(ctx)}</p></div>`;
+  const body = raw(emojiToIcons(ctx, markdown(picked.value).value));
+  return picked.lang === ctx.lang ? html`<div class="body">${body}</div>` : html`<div class="body" lang="fr">${body}<p>${inFrench(ctx)}</p></div>`;
 }
 
 /** Plain string of a content text (for attributes, titles). */
 export function plain(ctx: PageContext, t: Text | undefined): string {
-  return t ? pickText(t, ctx.lang).value : '';
+  return t ? withoutEmoji(pickText(t, ctx.lang).value) : '';
 }
 
 function playLink(ctx: PageContext, url: string, label: string, recordedIn: Language): Html {
@@ -93,9 +127,10 @@ export function bar(percent: number, cls = ''): Html {
   return html`<svg class="bar ${cls}" viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true" focusable="false"><rect class="bg" width="100" height="10"></rect><rect class="fg" width="${w}" height="10"></rect></svg>`;
 }
 
-/** A content doc's own icon: a name from our sprite, or an emoji the author chose. */
+/** A content doc's own icon: a name from our sprite, or an emoji the author chose (drawn as ours). */
 export function contentIcon(ctx: PageContext, value: string | undefined, fallback: string, cls = 'i md'): Html {
   if (!value) return icon(ctx, fallback, cls);
-  if (/^[a-z][a-z0-9-]*$/.test(value)) return icon(ctx, value, cls);
-  return html`<span class="emoji ${cls}" aria-hidden="true">${value}</span>`;
+  if (/^[a-z][a-z0-9-]*$/.test(value) && ctx.assets.hasIcon(value)) return icon(ctx, value, cls);
+  const drawn = emojiToIcons(ctx, value.trim(), cls);
+  return drawn.startsWith('<svg') ? raw(drawn) : icon(ctx, fallback, cls);
 }

@@ -18,8 +18,9 @@ const MAX_URL = 400;
  */
 const RULES: { path: RegExp; current?: true; submissions?: true }[] = [
   { path: /^\/$/, current: true },
-  // Courses, a course, a lesson, a quiz (the /apprendre/lecon/… redirect is never stored).
-  { path: /^\/apprendre(?:\/[^/]+){0,2}$/ },
+  // Courses, a course, a lesson (the /apprendre/lecon/… redirect is never stored); a quiz is
+  // shuffled for each device, so it is never shared.
+  { path: /^\/apprendre(?!\/quiz\/)(?:\/[^/]+){0,2}$/ },
   { path: /^\/sinformer(?:\/[^/]+)?$/ },
   // The officials' answers the facilitator published.
   { path: /^\/elus$/, submissions: true },

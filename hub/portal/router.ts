@@ -21,6 +21,7 @@ import { participateRoutes } from './pages/participate.js';
 import { registerRoutes } from './pages/register.js';
 import { searchRoutes } from './pages/search.js';
 import { welcomeRoutes } from './pages/welcome.js';
+import { markRateLimited } from './form-errors.js';
 import { Portal } from './portal.js';
 import { pageRequest } from './page-rules.js';
 import { cookies } from './request.js';
@@ -30,6 +31,9 @@ import { countView, visitCookie } from './visits.js';
 
 /** What keeps its JSON answers and errors: the API, replication, media, health. */
 const NOT_PAGES = /^\/(api|db|media|health)(\/|$)/;
+
+/** The forms that show a refusal themselves (see rateLimited()). */
+const FORM_PAGES = /^\/(?:inscription|participer\/[^/]+|elus\/[^/]+\/message|apprendre\/quiz\/[^/]+)$/;
 
 /** Browsers ask for text/html by name; API clients (which accept anything) keep the JSON envelope. */
 function wantsHtml(req: Request): boolean {
@@ -93,10 +97,18 @@ export function portalRouter(deps: HubDeps, opts: PortalOptions = {}): Router {
     limit: deps.config.limits.submissionsPerMinute,
     standardHeaders: 'draft-7',
     legacyHeaders: false,
-    handler: (_req, _res, next) => next(new AppError(429, 'too-many-submissions', 'too many forms sent from this phone; wait a minute')),
+    // A form the visitor filled is shown again with what was typed and the catalog's sentence.
+    handler: (req, _res, next) => {
+      if (FORM_PAGES.test(req.path)) {
+        markRateLimited(req);
+        return next();
+      }
+      next(new AppError(429, 'too-many-submissions', 'too many forms sent from this phone; wait a minute'));
+    },
   });
   router.use(function limitForms(req, res, next) {
-    if (req.method === 'POST') return limiter(req, res, next);
+    // Checking one quiz answer writes nothing.
+    if (req.method === 'POST' && !/^\/apprendre\/quiz\/[^/]+\/verifier$/.test(req.path)) return limiter(req, res, next);
     next();
   });
 

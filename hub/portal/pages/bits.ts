@@ -4,7 +4,8 @@ import type { PageContext } from '../context.js';
 import { html, type Html } from '../html.js';
 
 /** Pieces shown on several pages (home, agenda, kiosk). */
-export function eventCard(ctx: PageContext, e: Event): Html {
+/** An event; `brief` (the home page on a phone) leaves the description to the agenda. */
+export function eventCard(ctx: PageContext, e: Event, brief = false): Html {
   const d = new Date(e.startsAt);
   return html`<article class="card event" id="${slugOf(e._id)}">
   <div class="datebox" aria-hidden="true"><b>${ctx.fmt.dayMonth(d).split(' ')[0]}</b><span>${ctx.fmt.dayMonth(d).split(' ').slice(1).join(' ')}</span></div>
@@ -13,7 +14,7 @@ export function eventCard(ctx: PageContext, e: Event): Html {
     <p class="meta"><span class="tag">${icon(ctx, 'agenda', 'i sm')}${ctx.t(`eventKind.${e.kind}`)}</span> ${sampleMark(ctx, e.sample)}</p>
     <p>${icon(ctx, 'clock', 'i sm')} <time datetime="${e.startsAt}">${ctx.fmt.dateTime(e.startsAt)}</time></p>
     <p>${icon(ctx, 'pin', 'i sm')} ${ctx.t('agenda.place', { place: e.place })}</p>
-    ${richText(ctx, e.description)}
+    ${brief ? (e.description ? html`<p><a href="/agenda#${slugOf(e._id)}">${ctx.t('common.seeAll')}</a></p>` : '') : richText(ctx, e.description)}
   </div>
 </article>`;
 }

@@ -29,7 +29,7 @@ export function homeRoutes(router: Router, portal: Portal): void {
 ${consultations.length ? html`<section>${heading(ctx, 'home.openConsultations', 'participate', 2)}<ul class="list">${consultations.slice(0, 2).map((c) => consultationLink(ctx, c))}</ul></section>` : ''}
 ${announcements.length ? html`<section>${heading(ctx, 'home.announcements', 'megaphone', 2)}${announcements.slice(0, 3).map((a) => announcementCard(ctx, a, true))}</section>` : ''}
 <section>${heading(ctx, 'home.nextEvents', 'agenda', 2)}
-${events.length ? events.slice(0, 3).map((e) => eventCard(ctx, e)) : html`<p>${ctx.t('home.noEvents')}</p>`}
+${events.length ? events.slice(0, 3).map((e) => eventCard(ctx, e, !ctx.kiosk)) : html`<p>${ctx.t('home.noEvents')}</p>`}
 <p><a class="more" href="/agenda">${ctx.t('common.seeAll')}</a></p>
 </section>`;
     portal.send(res, page(ctx, { title: ctx.t('nav.home'), body }));

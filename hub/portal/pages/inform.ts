@@ -1,5 +1,5 @@
 import type { Router } from 'express';
-import { AppError, type Document, type Indicator } from '../../../content/index.js';
+import { AppError, DOCUMENT_KINDS, type Document, type Indicator } from '../../../content/index.js';
 import { bar, heading, icon, play, plain, richText, sampleMark, slugOf, summary, text } from '../components.js';
 import type { PageContext } from '../context.js';
 import { html, type Html } from '../html.js';
@@ -10,6 +10,9 @@ import { keepButton } from './keep.js';
 
 /** Indicators come in sets (a commune's figures over several years): a page holds a region's set (the demo's 26). */
 const INDICATORS_PER_PAGE = 60;
+/** The filter's value for every commune. */
+const ALL = 'toutes';
+const collator = new Intl.Collator('fr');
 
 const KIND_ICON: Record<string, string> = { plan: 'map', guide: 'inform', loi: 'law', rapport: 'chart', fiche: 'inform', budget: 'money' };
 
@@ -45,19 +48,39 @@ export function informRoutes(router: Router, portal: Portal): void {
     const [docSums, indSums, communes] = await Promise.all([portal.digest.of('document'), portal.digest.of('indicator'), portal.digest.of('commune')]);
     const names = new Map([...communes.byId.values()].map((c) => [slugOf(c.id), c.name]));
     const here = ctx.config.commune;
-    const docOrder = docSums.sorted('newest', (a, b) => b.publishedAt.localeCompare(a.publishedAt) || a.id.localeCompare(b.id));
-    // The hub's own commune first, then the others; newest year first.
-    const indOrder = indSums.sorted(`commune ${here}`, (a, b) => Number(b.commune === here) - Number(a.commune === here) || a.commune.localeCompare(b.commune) || b.year - a.year || a.id.localeCompare(b.id));
+    // Filters (work without JavaScript): a commune and a kind of document. The figures show one
+    // commune at a time, the hub's own first, so a phone is not handed every commune's set.
+    const kinds = DOCUMENT_KINDS.filter((k) => [...docSums.byId.values()].some((d) => d.kind === k));
+    const kind = typeof req.query.type === 'string' && (kinds as readonly string[]).includes(req.query.type) ? req.query.type : '';
+    const places = [...new Set([...[...indSums.byId.values()].map((i) => i.commune), ...[...docSums.byId.values()].flatMap((d) => d.communes)])].sort((a, b) => collator.compare(names.get(a) ?? a, names.get(b) ?? b));
+    const askedCommune = typeof req.query.commune === 'string' && (req.query.commune === ALL || places.includes(req.query.commune)) ? req.query.commune : '';
+    const commune = askedCommune || (places.includes(here) ? here : ALL);
+    const docOrder = docSums
+      .sorted('newest', (a, b) => b.publishedAt.localeCompare(a.publishedAt) || a.id.localeCompare(b.id))
+      // A document naming no commune concerns every one.
+      .filter((d) => (!kind || d.kind === kind) && (commune === ALL || d.communes.length === 0 || d.communes.includes(commune)));
+    // The chosen commune's figures (or all, the hub's commune first); newest year first.
+    const indOrder = indSums
+      .sorted(`commune ${here}`, (a, b) => Number(b.commune === here) - Number(a.commune === here) || a.commune.localeCompare(b.commune) || b.year - a.year || a.id.localeCompare(b.id))
+      .filter((i) => commune === ALL || i.commune === commune);
     const docSlice = pageOf(req.query, docOrder.length);
     const indSlice = pageOf(req.query, indOrder.length, INDICATORS_PER_PAGE, 'indicateurs');
     const [docs, indicators] = await Promise.all([
       portal.digest.docs<Document>(docOrder.slice(docSlice.start, docSlice.end).map((d) => d.id)),
       portal.digest.docs<Indicator>(indOrder.slice(indSlice.start, indSlice.end).map((i) => i.id)),
     ]);
-    const keep = { page: docSlice.page > 1 ? String(docSlice.page) : '', indicateurs: indSlice.page > 1 ? String(indSlice.page) : '' };
+    const keep = { page: docSlice.page > 1 ? String(docSlice.page) : '', indicateurs: indSlice.page > 1 ? String(indSlice.page) : '', commune: askedCommune, type: kind };
     const body = html`${heading(ctx, 'nav.inform', 'inform')}
 <p class="lead">${ctx.t('inform.intro')}</p>
+<form class="filters" method="get" action="/sinformer">
+  <div><label for="commune">${ctx.t('orgs.commune')}</label>
+  <select id="commune" name="commune"><option value="${ALL}"${commune === ALL ? html` selected` : ''}>${ctx.t('orgs.all')}</option>${places.map((c) => html`<option value="${c}"${c === commune ? html` selected` : ''}>${names.get(c) ?? c}</option>`)}</select></div>
+  <div><label for="type">${ctx.t('inform.kind')}</label>
+  <select id="type" name="type"><option value="">${ctx.t('orgs.all')}</option>${kinds.map((k) => html`<option value="${k}"${k === kind ? html` selected` : ''}>${ctx.t(`kind.${k}`)}</option>`)}</select></div>
+  <button class="btn secondary" type="submit">${icon(ctx, 'filter')}<span>${ctx.t('orgs.filter')}</span></button>
+</form>
 <section>${heading(ctx, 'inform.documents', 'inform', 2)}
+${docs.length ? '' : html`<p>${ctx.t('inform.noDocuments')}</p>`}
 <ul class="cards">${docs.map(
       (d) => html`<li class="card doc"><a class="rowlink" href="/sinformer/${slugOf(d._id)}">${icon(ctx, KIND_ICON[d.kind] ?? 'inform', 'i lg')}<span class="grow"><b>${text(ctx, d.title)}</b><small>${ctx.t(`kind.${d.kind}`)}${d.publishedAt ? html` · ${ctx.fmt.date(d.publishedAt)}` : ''}</small><span class="sum">${summary(ctx, d.summary, 110)}</span></span>${icon(ctx, 'chevron', 'i sm')}</a>${play(ctx, d.titleAudio, plain(ctx, d.title))}</li>`,
     )}</ul>${pager(ctx, '/sinformer', docSlice, keep)}</section>

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Router } from 'express';
 import { AppError, type Course, type Lesson, type Language, type LessonBlock, type Quiz } from '../../../content/index.js';
 import { contentIcon, heading, icon, inFrench, notice, play, plain, richText, sampleMark, slugOf, text } from '../components.js';
@@ -7,6 +8,7 @@ import { page } from '../layout.js';
 import { pageOf, pager } from '../pager.js';
 import type { Portal } from '../portal.js';
 import { deviceId } from '../request.js';
+import { formNotice, rateLimited } from '../form-errors.js';
 import { keepButton } from './keep.js';
 
 const CATEGORY_ICON: Record<string, string> = {
@@ -57,30 +59,45 @@ export function blocksFor(blocks: LessonBlock[], lang: Language): LessonBlock[] 
   return blocks.filter((b) => b.kind !== 'audio' || !b.lang || b.lang === keep);
 }
 
-function quizPage(ctx: PageContext, quiz: Quiz, answers?: Record<string, string>): Html {
+/**
+ * The order a visitor sees a question's choices in: shuffled per device (the anonymous device
+ * token), the same on every reload, different between phones, so the right answer is not
+ * always in the same place and nobody learns a position instead of the answer.
+ */
+export function choiceOrder(seed: string, quizId: string, question: number, count: number): number[] {
+  const weight = (i: number) => createHash('sha256').update(`${seed}\u0000${quizId}\u0000${question}\u0000${i}`).digest().readUInt32BE(0);
+  return Array.from({ length: count }, (_, i) => ({ i, w: weight(i) }))
+    .sort((a, b) => a.w - b.w || a.i - b.i)
+    .map((x) => x.i);
+}
+
+/** What the page says once a question is answered (never before: the HTML carries no answer). */
+function verdict(ctx: PageContext, q: Quiz['questions'][number], chosen: string | undefined): { ok: boolean; body: Html } {
+  const right = q.choices.findIndex((c) => c.correct);
+  const ok = chosen !== undefined && q.choices[Number(chosen)]?.correct === true;
+  const said = ok ? notice(ctx, 'ok', ctx.t('learn.correct')) : notice(ctx, 'warn', html`${ctx.t('learn.wrong')} ${ctx.t('learn.rightAnswer', { answer: plain(ctx, q.choices[right]?.label) })}`);
+  return { ok, body: html`${said}${q.explanation ? html`<p class="explain">${text(ctx, q.explanation)}</p>` : ''}` };
+}
+
+function quizPage(ctx: PageContext, quiz: Quiz, seed: string, answers?: Record<string, string>, kept?: Record<string, string>): Html {
   const checked = answers !== undefined;
   let correct = 0;
   const questions = quiz.questions.map((q, qi) => {
-    const chosen = answers?.[`q${qi}`];
-    const right = q.choices.findIndex((c) => c.correct);
-    const ok = chosen !== undefined && q.choices[Number(chosen)]?.correct === true;
-    if (ok) correct += 1;
-    return html`<fieldset class="question" data-question>
+    const chosen = (answers ?? kept)?.[`q${qi}`];
+    const result = checked ? verdict(ctx, q, chosen) : undefined;
+    if (result?.ok) correct += 1;
+    // The value is the choice's place in the authored list: the server checks it, the page cannot tell.
+    return html`<fieldset class="question" data-question="${qi}">
   <legend><span class="qn">${qi + 1}</span> ${text(ctx, q.prompt)}</legend>${play(ctx, q.audio, plain(ctx, q.prompt))}
-  <div class="choices">${q.choices.map(
-    (c, ci) => html`<div class="choice"><label><input type="radio" name="q${qi}" value="${ci}"${chosen === String(ci) ? html` checked` : ''}${c.correct ? html` data-ok` : ''} required><span>${text(ctx, c.label)}</span></label>${play(ctx, c.audio, plain(ctx, c.label))}</div>`,
-  )}</div>
-  <div class="feedback" data-feedback aria-live="polite" data-yes="${ctx.t('learn.correct')}" data-no="${ctx.t('learn.wrong')}" data-answer="${ctx.t('learn.rightAnswer', { answer: plain(ctx, q.choices[right]?.label) })}">${
-    checked
-      ? ok
-        ? notice(ctx, 'ok', ctx.t('learn.correct'))
-        : notice(ctx, 'warn', html`${ctx.t('learn.wrong')} ${ctx.t('learn.rightAnswer', { answer: plain(ctx, q.choices[right]?.label) })}`)
-      : ''
-  }${checked && q.explanation ? html`<p class="explain">${text(ctx, q.explanation)}</p>` : ''}</div>
+  <div class="choices">${choiceOrder(seed, quiz._id, qi, q.choices.length).map((ci) => {
+    const c = q.choices[ci]!;
+    return html`<div class="choice"><label><input type="radio" name="q${qi}" value="${ci}"${chosen === String(ci) ? html` checked` : ''} required><span>${text(ctx, c.label)}</span></label>${play(ctx, c.audio, plain(ctx, c.label))}</div>`;
+  })}</div>
+  <div class="feedback" data-feedback aria-live="polite">${result ? result.body : ''}</div>
 </fieldset>`;
   });
   return html`${checked ? notice(ctx, correct === quiz.questions.length ? 'ok' : 'info', ctx.t('learn.score', { correct, total: quiz.questions.length }), 'score') : html`<p>${ctx.t('learn.quizIntro')}</p>`}
-<form method="post" class="quiz" data-quiz>${questions}
+<form method="post" class="quiz" novalidate data-quiz data-check="/apprendre/quiz/${slugOf(quiz._id)}/verifier">${questions}
 <p><button class="btn" type="submit">${icon(ctx, 'check')}<span>${ctx.t('learn.quizCheck')}</span></button></p>
 </form>`;
 }
@@ -112,21 +129,43 @@ ${pager(ctx, '/apprendre', slice)}`;
     const q = await catalog.get<Quiz>(`quiz:${req.params.slug}`);
     const back = q.course ? `/apprendre/${slugOf(q.course)}` : '/apprendre';
     const body = html`<p><a class="back" href="${back}">${icon(ctx, 'back', 'i sm')}${ctx.t('common.back')}</a></p>
-<div class="heading"><h1>${icon(ctx, 'quiz', 'i hi')}<span>${text(ctx, q.title)}</span></h1></div>${quizPage(ctx, q)}`;
+<div class="heading"><h1>${icon(ctx, 'quiz', 'i hi')}<span>${text(ctx, q.title)}</span></h1></div>${quizPage(ctx, q, deviceId(req, res))}`;
+    // Shuffled for this device: never kept in a shared cache.
+    res.set('Cache-Control', 'private, no-cache');
     portal.send(res, page(ctx, { title: plain(ctx, q.title), body }));
+  });
+
+  /** With JavaScript, one question is checked as soon as it is answered (the page holds no answer). */
+  router.post('/apprendre/quiz/:slug/verifier', async function checkOne(req, res) {
+    const ctx = portal.ctx(req);
+    const q = await catalog.get<Quiz>(`quiz:${req.params.slug}`);
+    const f = (req.body ?? {}) as Record<string, string | undefined>;
+    const question = q.questions[Number(f.question)];
+    if (!question || !/^\d{1,2}$/.test(f.choice ?? '') || !question.choices[Number(f.choice)]) {
+      throw new AppError(422, 'invalid-answer', 'send question=<number> and choice=<number> of this quiz');
+    }
+    const result = verdict(ctx, question, f.choice);
+    res.set('Cache-Control', 'no-store').json({ ok: result.ok, html: result.body.value });
   });
 
   router.post('/apprendre/quiz/:slug', async function checkQuiz(req, res) {
     const ctx = portal.ctx(req);
     const q = await catalog.get<Quiz>(`quiz:${req.params.slug}`);
     const answers = (req.body ?? {}) as Record<string, string>;
+    const back0 = q.course ? `/apprendre/${slugOf(q.course)}` : '/apprendre';
+    if (rateLimited(req)) {
+      // Nothing counted; the choices stay as they were, with the catalog's sentence.
+      const again = html`<p><a class="back" href="${back0}">${icon(ctx, 'back', 'i sm')}${ctx.t('common.back')}</a></p>
+<div class="heading"><h1>${icon(ctx, 'quiz', 'i hi')}<span>${text(ctx, q.title)}</span></h1></div>${formNotice(ctx, { fields: {}, form: 'error.tooMany' })}${quizPage(ctx, q, deviceId(req, res), undefined, answers)}`;
+      return portal.send(res, page(ctx, { title: plain(ctx, q.title), body: again }), 429);
+    }
     const score = q.questions.filter((question, i) => question.choices[Number(answers[`q${i}`])]?.correct === true).length / q.questions.length;
     if (q.course) {
       await portal.deps.submissions.submit('completion', { course: q.course, score: Math.round(score * 100) / 100, deviceId: deviceId(req, res) }, { hubId: portal.deps.config.hubId });
     }
     const back = q.course ? `/apprendre/${slugOf(q.course)}` : '/apprendre';
     const body = html`<p><a class="back" href="${back}">${icon(ctx, 'back', 'i sm')}${ctx.t('common.back')}</a></p>
-<div class="heading"><h1>${icon(ctx, 'quiz', 'i hi')}<span>${text(ctx, q.title)}</span></h1></div>${quizPage(ctx, q, answers)}`;
+<div class="heading"><h1>${icon(ctx, 'quiz', 'i hi')}<span>${text(ctx, q.title)}</span></h1></div>${quizPage(ctx, q, deviceId(req, res), answers)}`;
     portal.send(res, page(ctx, { title: plain(ctx, q.title), body }));
   });
 

@@ -1,8 +1,9 @@
 import type { Router } from 'express';
-import { AppError, isAppError, type Commune, type Official } from '../../../content/index.js';
+import { AppError, FeedbackInput, isAppError, type Commune, type Official } from '../../../content/index.js';
 import { heading, icon, notice, sampleMark, slugOf, text } from '../components.js';
 import type { PageContext } from '../context.js';
 import { html, type Html } from '../html.js';
+import { fieldError, formNotice, invalid, problemsOf, rateLimited, typed, type FormProblem } from '../form-errors.js';
 import { page } from '../layout.js';
 import { pageOf, pager } from '../pager.js';
 import type { Portal } from '../portal.js';
@@ -62,7 +63,7 @@ ${answers.length ? html`<section>${heading(ctx, 'officials.answers', 'speech', 2
     portal.send(res, page(ctx, { title: ctx.t('officials.title'), body }));
   });
 
-  async function officialPage(ctx: PageContext, slug: string, state: { sent?: boolean; error?: string }): Promise<Html> {
+  async function officialPage(ctx: PageContext, slug: string, state: { sent?: boolean; problem?: FormProblem; message?: string }): Promise<Html> {
     const o = await catalog.get<Official>(`official:${slug}`);
     if (o.type !== 'official') throw new AppError(404, 'content-not-found', 'no such official');
     const commune = await catalog.maybe<Commune>(`commune:${o.commune}`);
@@ -76,11 +77,12 @@ ${o.contact?.office ? html`<p>${icon(ctx, 'pin', 'i sm')} ${text(ctx, o.contact.
 </article>
 <section class="write" id="ecrire">${heading(ctx, 'officials.write', 'speech', 2)}
 ${state.sent ? notice(ctx, 'ok', ctx.t('officials.sent'), 'sent') : ''}
-${state.error ? notice(ctx, 'err', state.error) : ''}
+${formNotice(ctx, state.problem)}
 ${notice(ctx, 'info', ctx.t('officials.private'))}
-<form method="post" action="/elus/${slug}/message" class="stack">
+<form method="post" action="/elus/${slug}/message" class="stack" novalidate>
   <label for="message">${ctx.t('officials.messageLabel')}</label>
-  <textarea id="message" name="message" rows="4" maxlength="4000" required></textarea>
+  <textarea id="message" name="message" rows="4" maxlength="4000" required${invalid(state.problem, 'message')}>${state.message ?? ''}</textarea>
+  ${fieldError(ctx, state.problem, 'message')}
   <button class="btn" type="submit">${icon(ctx, 'send')}<span>${ctx.t('officials.sendText')}</span></button>
 </form>
 <div class="recorder" data-recorder data-official="${o._id}" data-lang="${ctx.lang}" hidden
@@ -103,12 +105,21 @@ ${notice(ctx, 'info', ctx.t('officials.private'))}
   router.post('/elus/:slug/message', async function message(req, res) {
     const ctx = portal.ctx(req);
     const slug = req.params.slug;
-    const text = typeof req.body?.message === 'string' ? req.body.message : '';
+    const { message: typedMessage } = typed(req.body, ['message']);
+    const refuse = async (problem: FormProblem, status: number) => {
+      // The message comes back only in the answer to this phone's own POST, never cached.
+      res.set('Cache-Control', 'no-store');
+      portal.send(res, await officialPage(ctx, slug, { problem, message: typedMessage }), status);
+    };
+    if (rateLimited(req)) return refuse({ fields: {}, form: 'error.tooMany' }, 429);
+    const input = { official: `official:${slug}`, message: typedMessage?.trim() || undefined, lang: ctx.lang };
+    const problem = problemsOf(FeedbackInput, input, { message: 'form.message', official: 'error.notFound' });
+    if (problem) return refuse(problem, 422);
     try {
-      await portal.deps.submissions.submit('feedback', { official: `official:${slug}`, message: text, lang: ctx.lang }, { hubId: config.hubId });
+      await portal.deps.submissions.submit('feedback', input, { hubId: config.hubId });
     } catch (e) {
       if (!isAppError(e) || e.status !== 422) throw e;
-      return portal.send(res, await officialPage(ctx, slug, { error: ctx.t('common.error') }), 422);
+      return refuse({ fields: {}, form: 'form.invalid' }, 422);
     }
     // Back to the page without the message: nothing personal is shown back.
     res.redirect(303, `/elus/${slug}?envoye=1#ecrire`);

@@ -1,7 +1,8 @@
-import type { Router } from 'express';
-import { AGE_BANDS, AppError, isAppError, SEXES, type Consultation } from '../../../content/index.js';
+import type { Response as ExpressResponse, Request, Router } from 'express';
+import { AGE_BANDS, AppError, isAppError, ResponseInput, SEXES, type Consultation } from '../../../content/index.js';
 import type { ConsultationResults } from '../../submissions/index.js';
-import { bar, contentIcon, heading, icon, notice, play, plain, slugOf, text } from '../components.js';
+import { bar, contentIcon, heading, icon, notice, play, plain, slugOf, text, voice } from '../components.js';
+import { fieldError, formNotice, problemsOf, rateLimited, typed, type FormProblem } from '../form-errors.js';
 import type { PageContext } from '../context.js';
 import { html, type Html } from '../html.js';
 import { page } from '../layout.js';
@@ -50,21 +51,27 @@ function stateNotice(ctx: PageContext, id: string, state: string): Html {
   return html`<div class="votestate" data-status="${id}" data-confirmed="${ctx.t('participate.confirmed')}">${notice(ctx, 'ok', html`<p>${icon(ctx, 'check', 'i sm')} <span data-here>${ctx.t('participate.countedHere')}</span></p><p data-central${confirmed ? '' : html` hidden`}>${icon(ctx, 'check', 'i sm')} ${ctx.t('participate.confirmed')}</p>`, 'statut')}</div>`;
 }
 
-function voteForm(ctx: PageContext, c: Consultation): Html {
+/**
+ * The vote: the options, then the two optional questions (sex, age) in plain view so results
+ * can be disaggregated — each can be left at "I prefer not to say".
+ */
+function voteForm(ctx: PageContext, c: Consultation, problem?: FormProblem, v: Record<string, string> = {}): Html {
   const radios = (name: string, values: readonly string[], label: (v: string) => string) =>
-    html`<div class="radios">${values.map((v) => html`<label class="pill"><input type="radio" name="${name}" value="${v}"><span>${label(v)}</span></label>`)}<label class="pill"><input type="radio" name="${name}" value="" checked><span>${ctx.t('participate.noAnswer')}</span></label></div>`;
-  return html`<form method="post" class="vote stack">
-<fieldset><legend>${ctx.t('participate.choose')}</legend>
+    html`<div class="radios">${values.map((x) => html`<label class="pill"><input type="radio" name="${name}" value="${x}"${v[name] === x ? html` checked` : ''}><span>${label(x)}</span></label>`)}<label class="pill"><input type="radio" name="${name}" value=""${v[name] ? '' : html` checked`}><span>${ctx.t('participate.noAnswer')}</span></label></div>`;
+  return html`${formNotice(ctx, problem)}<form method="post" class="vote stack" novalidate>
+<fieldset id="option"${problem?.fields.option ? html` aria-describedby="err-option"` : ''}><legend>${ctx.t('participate.choose')}</legend>
 <div class="options">${c.options.map(
-    (o) => html`<div class="option"><label><input type="radio" name="option" value="${o.id}" required>${contentIcon(ctx, o.icon, 'dot')}<span>${text(ctx, o.label)}</span></label>${play(ctx, o.audio, plain(ctx, o.label))}</div>`,
-  )}</div></fieldset>
-<details class="about"><summary>${ctx.t('participate.about', { optional: ctx.t('common.optional') })}</summary>
-<fieldset><legend>${ctx.t('participate.sex')}</legend>${radios('sex', SEXES, (s) => ctx.t(`sex.${s}`))}</fieldset>
-<fieldset><legend>${ctx.t('participate.age')}</legend>${radios('ageBand', AGE_BANDS.filter((b) => b !== '0-14'), (b) => ctx.t(`age.${b}`))}</fieldset>
-</details>
+    (o) => html`<div class="option"><label><input type="radio" name="option" value="${o.id}"${v.option === o.id ? html` checked` : ''}>${contentIcon(ctx, o.icon, 'dot')}<span>${text(ctx, o.label)}</span></label>${play(ctx, o.audio, plain(ctx, o.label))}</div>`,
+  )}</div>${fieldError(ctx, problem, 'option')}</fieldset>
+<div class="about"><p class="optional">${icon(ctx, 'info', 'i sm')}${ctx.t('participate.about', { optional: ctx.t('common.optional') })}</p>
+<fieldset id="sex"><legend>${ctx.t('participate.sex')}</legend>${radios('sex', SEXES, (s) => ctx.t(`sex.${s}`))}${fieldError(ctx, problem, 'sex')}</fieldset>
+<fieldset id="ageBand"><legend>${ctx.t('participate.age')}</legend>${radios('ageBand', AGE_BANDS.filter((b) => b !== '0-14'), (b) => ctx.t(`age.${b}`))}${fieldError(ctx, problem, 'ageBand')}</fieldset>
+</div>
 <button class="btn big" type="submit">${icon(ctx, 'participate')}<span>${ctx.t('participate.vote')}</span></button>
 </form>`;
 }
+
+const VOTE_KEYS: Record<string, string> = { option: 'form.option', sex: 'form.sex', ageBand: 'form.ageBand' };
 
 export function participateRoutes(router: Router, portal: Portal): void {
   const { catalog, config } = portal.deps;
@@ -90,36 +97,47 @@ ${pager(ctx, '/participer', slice)}`;
     portal.send(res, page(ctx, { title: ctx.t('participate.title'), body }));
   });
 
-  router.get('/participer/:slug', async function consultation(req, res) {
+  async function consultationPage(req: Request, res: ExpressResponse, slug: string, form?: { problem: FormProblem; values: Record<string, string> }): Promise<Html> {
     const ctx = portal.ctx(req);
-    const c = await catalog.get<Consultation>(`consultation:${req.params.slug}`);
+    const c = await catalog.get<Consultation>(`consultation:${slug}`);
     if (c.type !== 'consultation') throw new AppError(404, 'content-not-found', 'no such consultation');
-    const slug = slugOf(c._id);
     const now = Date.now();
-    const voteId = cookies(req)[`vote-${slug}`];
+    const voteId = cookies(req)[`vote-${slugOf(c._id)}`];
     const state = voteId && /^[a-z0-9:-]{10,100}$/.test(voteId) ? await submissionState(portal.deps, voteId) : null;
     const open = isOpen(c, now);
     const results = resultsVisible(c, now) ? await portal.deps.submissions.results(c, config.hubId) : null;
+    void res;
     const body = html`<p><a class="back" href="/participer">${icon(ctx, 'back', 'i sm')}${ctx.t('nav.participate')}</a></p>
 <article class="consultation">
 <div class="heading"><h1>${icon(ctx, 'participate', 'i hi')}<span>${text(ctx, c.question)}</span></h1>${play(ctx, c.questionAudio, plain(ctx, c.question))}</div>
 ${c.description ? html`<p class="lead">${text(ctx, c.description)}</p>` : ''}
 <p class="meta">${open ? ctx.t('participate.until', { date: ctx.fmt.date(c.closesAt) }) : now < Date.parse(c.opensAt) ? ctx.t('participate.notOpen') : ctx.t('participate.closedOn', { date: ctx.fmt.date(c.closesAt) })}</p>
-${req.query.deja === '1' ? notice(ctx, 'info', ctx.t('participate.already'), 'deja') : ''}
-${req.query.ferme === '1' ? notice(ctx, 'warn', ctx.t('participate.isClosed')) : ''}
-${state && voteId ? stateNotice(ctx, voteId, state) : open && req.query.deja !== '1' ? voteForm(ctx, c) : ''}
+${req.query.deja === '1' ? notice(ctx, 'info', html`${ctx.t('participate.already')}${voice(ctx, 'participate.already')}`, 'deja') : ''}
+${req.query.ferme === '1' ? notice(ctx, 'warn', html`${ctx.t('participate.isClosed')}${voice(ctx, 'participate.isClosed')}`) : ''}
+${state && voteId ? stateNotice(ctx, voteId, state) : open && req.query.deja !== '1' ? voteForm(ctx, c, form?.problem, form?.values) : ''}
 ${results ? resultsBlock(ctx, c, results) : html`<p>${icon(ctx, 'info', 'i sm')} ${ctx.t('participate.resultsLater')}</p>`}
 </article>`;
-    portal.send(res, page(ctx, { title: plain(ctx, c.question), body }));
+    return page(ctx, { title: plain(ctx, c.question), body });
+  }
+
+  router.get('/participer/:slug', async function consultation(req, res) {
+    portal.send(res, await consultationPage(req, res, req.params.slug));
   });
 
   router.post('/participer/:slug', async function vote(req, res) {
     const ctx = portal.ctx(req);
     const slug = String(req.params.slug);
-    const f = (req.body ?? {}) as Record<string, string | undefined>;
-    const input: Record<string, unknown> = { consultation: `consultation:${slug}`, option: f.option, deviceId: deviceId(req, res), lang: ctx.lang };
-    if (f.sex) input.sex = f.sex;
-    if (f.ageBand) input.ageBand = f.ageBand;
+    const values = typed(req.body, ['option', 'sex', 'ageBand']);
+    const refuse = async (problem: FormProblem, status: number) => {
+      res.set('Cache-Control', 'no-store');
+      portal.send(res, await consultationPage(req, res, slug, { problem, values }), status);
+    };
+    if (rateLimited(req)) return refuse({ fields: {}, form: 'error.tooMany' }, 429);
+    const input: Record<string, unknown> = { consultation: `consultation:${slug}`, option: values.option || undefined, deviceId: deviceId(req, res), lang: ctx.lang };
+    if (values.sex) input.sex = values.sex;
+    if (values.ageBand) input.ageBand = values.ageBand;
+    const problem = problemsOf(ResponseInput, input, VOTE_KEYS);
+    if (problem) return refuse(problem, 422);
     try {
       const { id } = await portal.deps.submissions.submit('response', input, { hubId: config.hubId });
       res.cookie(`vote-${slug}`, id, { maxAge: 365 * 24 * 3600 * 1000, sameSite: 'lax', path: '/' });
@@ -127,6 +145,8 @@ ${results ? resultsBlock(ctx, c, results) : html`<p>${icon(ctx, 'info', 'i sm')}
     } catch (e) {
       if (isAppError(e) && e.reason === 'already-voted') return res.redirect(303, `/participer/${slug}?deja=1#deja`);
       if (isAppError(e) && (e.reason === 'consultation-closed' || e.reason === 'consultation-not-open')) return res.redirect(303, `/participer/${slug}?ferme=1`);
+      // An option this consultation does not have (an old page, a hand-made form).
+      if (isAppError(e) && e.status === 422) return refuse({ fields: { option: 'form.option' } }, 422);
       throw e;
     }
   });

@@ -26,21 +26,25 @@
     player.play().then(function () { a.classList.add('playing'); playing = a; }, function () { /* no sound device: nothing to do */ });
   });
 
-  // Quiz: say right or wrong as soon as a choice is made.
-  $$('[data-quiz] [data-question]').forEach(function (q) {
-    q.addEventListener('change', function (e) {
-      var input = e.target;
-      if (input.type !== 'radio') return;
-      $$('.choice', q).forEach(function (c) { c.classList.remove('ok', 'no'); });
-      var ok = input.hasAttribute('data-ok');
-      input.closest('.choice').classList.add(ok ? 'ok' : 'no');
-      var fb = q.querySelector('[data-feedback]');
-      fb.innerHTML = '';
-      var p = document.createElement('div');
-      p.className = 'notice ' + (ok ? 'ok' : 'warn');
-      p.setAttribute('role', 'status');
-      p.textContent = ok ? fb.getAttribute('data-yes') : fb.getAttribute('data-no') + ' ' + fb.getAttribute('data-answer');
-      fb.appendChild(p);
+  // Quiz: say right or wrong as soon as a choice is made. The page holds no answer: the hub
+  // checks the one question and sends back what to show (only after the visitor chose).
+  $$('[data-quiz]').forEach(function (form) {
+    var url = form.getAttribute('data-check');
+    $$('[data-question]', form).forEach(function (q) {
+      q.addEventListener('change', function (e) {
+        var input = e.target;
+        if (input.type !== 'radio' || !url) return;
+        var body = 'question=' + encodeURIComponent(q.getAttribute('data-question')) + '&choice=' + encodeURIComponent(input.value);
+        fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' }, body: body, cache: 'no-store' })
+          .then(function (r) { return r.ok ? r.json() : null; })
+          .then(function (res) {
+            if (!res) return;
+            $$('.choice', q).forEach(function (c) { c.classList.remove('ok', 'no'); });
+            input.closest('.choice').classList.add(res.ok ? 'ok' : 'no');
+            q.querySelector('[data-feedback]').innerHTML = res.html;
+          })
+          .catch(function () { /* off the Wi-Fi: the "check" button still works */ });
+      });
     });
   });
 
