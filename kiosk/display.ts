@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
-import type { Logger } from '../hub/log/index.js';
-import type { ScreenState } from './policy/schedule.js';
+import type { Logger } from '../content/index.js';
+import type { ScreenState } from './policy/index.js';
 
 /**
  * Turning the physical screen off and on. Pi OS Bookworm runs Wayland (labwc or wayfire):

@@ -6,9 +6,8 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isAppError } from '../content/index.js';
-import { loadConfig, projectRoot } from '../hub/config/index.js';
-import { createLogger } from '../hub/log/index.js';
+import { createLogger, isAppError, projectRoot } from '../content/index.js';
+import { loadKioskConfig } from './config.js';
 import { detectDisplayBackend } from './display.js';
 import type { ElectronApi } from './electron-api.js';
 import { registerKioskScheme, startKiosk } from './main.js';
@@ -24,7 +23,7 @@ registerKioskScheme(electron);
 
 let config;
 try {
-  config = loadConfig();
+  config = loadKioskConfig();
 } catch (e) {
   process.stderr.write(`espace: ${isAppError(e) ? e.details : (e as Error).message}\n`);
   electron.app.exit(2);

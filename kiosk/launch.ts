@@ -1,8 +1,7 @@
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { AppError } from '../content/index.js';
-import { projectRoot } from '../hub/config/index.js';
+import { AppError, projectRoot } from '../content/index.js';
 
 /**
  * Finding Electron and the kiosk's entry, and the checks `espace kiosk` makes before it

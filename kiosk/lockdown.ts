@@ -1,8 +1,6 @@
-import type { Logger } from '../hub/log/index.js';
+import type { Logger } from '../content/index.js';
 import type { AppLike, PreventableEvent, SessionLike, WebContentsLike } from './electron-api.js';
-import { isAllowedNavigation, isAllowedRequest } from './policy/origin.js';
-import { isPermissionGranted } from './policy/permissions.js';
-import { isBlockedShortcut, type KeyInput } from './policy/shortcuts.js';
+import { isAllowedNavigation, isAllowedRequest, isBlockedShortcut, isPermissionGranted, type KeyInput } from './policy/index.js';
 
 /**
  * The lock-down of Electron's security checklist, applied by the main process: to every web

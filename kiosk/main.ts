@@ -1,18 +1,12 @@
-import type { Config } from '../hub/config/index.js';
-import type { Logger } from '../hub/log/index.js';
+import type { Logger } from '../content/index.js';
+import type { KioskConfig } from './config.js';
 import type { DisplayBackend } from './display.js';
 import type { AppLike, ElectronApi, IpcEventLike, KioskWebPreferences, KioskWindowOptions, SessionLike, WebContentsLike, WindowLike } from './electron-api.js';
 import { CHANNELS, type ActivityMessage, type KioskStatus, type TechnicianAction, type UnlockResult } from './ipc.js';
 import { loadPageScripts } from './page-scripts.js';
 import { kioskPagesHandler } from './pages.js';
-import { CornerGesture } from './policy/gesture.js';
-import { HeartbeatMonitor } from './policy/heartbeat.js';
-import { IdleTracker } from './policy/idle.js';
-import { DEFAULT_LADDER, RecoveryLadder, type LadderOptions } from './policy/ladder.js';
+import { CornerGesture, DEFAULT_LADDER, DisplayPlanner, HeartbeatMonitor, hubOrigin, IdleTracker, isHubUrl, isKioskPageUrl, isOpenAt, KIOSK_BASE, KIOSK_SCHEME, type LadderOptions, nextChange, PinGate, RecoveryLadder, type ScreenState } from './policy/index.js';
 import { contentsHardener, lockSession, refuseCertificatesAndLogins } from './lockdown.js';
-import { hubOrigin, isHubUrl, isKioskPageUrl, KIOSK_BASE, KIOSK_SCHEME } from './policy/origin.js';
-import { PinGate } from './policy/pin.js';
-import { DisplayPlanner, isOpenAt, nextChange, type ScreenState } from './policy/schedule.js';
 import { hubStatus, kioskVersion, localAddresses, syncStatus } from './status.js';
 import type { SystemdNotifier } from './watchdog.js';
 
@@ -55,7 +49,7 @@ export interface KioskClock {
 }
 
 export interface KioskOptions {
-  config: Config;
+  config: KioskConfig;
   log: Logger;
   /** May still be detecting: Electron's start-up must not wait for it. */
   display: DisplayBackend | Promise<DisplayBackend>;

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import { KIOSK_PAGE_CSP } from './policy/csp.js';
+import { KIOSK_PAGE_CSP } from './policy/index.js';
 
 /**
  * Serves the kiosk's bundled pages (offline, blank, technician) as Fetch API responses:

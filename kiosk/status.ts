@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
-import { projectRoot } from '../hub/config/index.js';
+import { projectRoot } from '../content/index.js';
 import type { KioskStatus } from './ipc.js';
 
 /** What the technician's screen shows about the hub and this machine, asked over HTTP like any client. */

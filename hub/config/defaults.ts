@@ -1,6 +1,5 @@
+import { KIOSK_DEFAULTS } from '../../content/index.js';
 import type { Config } from './schema.js';
-
-const weekday = [{ from: '08:00', to: '18:00' }];
 
 export const DEFAULTS: Config = {
   hubId: 'kayes-demo',
@@ -34,11 +33,5 @@ export const DEFAULTS: Config = {
     mediaChunkKB: 1024,
   },
   admin: { sessionIdleMinutes: 30, sessionMaxHours: 12, lockoutAttempts: 5, lockoutIpAttempts: 20, lockoutMinutes: 15, uploadMaxMB: 512 },
-  kiosk: {
-    hubUrl: 'http://127.0.0.1:8080',
-    idleSeconds: 90,
-    openingHours: { mon: weekday, tue: weekday, wed: weekday, thu: weekday, fri: weekday, sat: [{ from: '09:00', to: '13:00' }] },
-    lowMemory: false,
-    pin: '2468',
-  },
+  kiosk: KIOSK_DEFAULTS,
 };

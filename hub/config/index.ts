@@ -1,4 +1,4 @@
 export { ConfigSchema, TimeWindow, type Config, type ConfigInput } from './schema.js';
 export { DEFAULTS } from './defaults.js';
 export { loadConfig, maskSecrets, type LoadOptions } from './load.js';
-export { projectRoot } from './paths.js';
+export { projectRoot } from '../../content/index.js';

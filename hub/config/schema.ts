@@ -1,10 +1,7 @@
 import { z } from 'zod';
-import { HubId, Language, Slug } from '../../content/index.js';
+import { HubId, KioskSection, Language, LogLevel, Slug, TimeWindow } from '../../content/index.js';
 
-const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time like "08:00"');
-/** A daily window, e.g. { from: "22:00", to: "06:00" } (may cross midnight). */
-export const TimeWindow = z.object({ from: HHMM, to: HHMM }).strict();
-export type TimeWindow = z.infer<typeof TimeWindow>;
+export { TimeWindow };
 
 export const TrustedKey = z
   .object({
@@ -13,8 +10,6 @@ export const TrustedKey = z
     publicKey: z.string().min(40).max(1000),
   })
   .strict();
-
-const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 
 export const ConfigSchema = z
   .object({
@@ -33,7 +28,7 @@ export const ConfigSchema = z
     mdns: z.boolean(),
     /** Address of the one interface to advertise on; "" for all (tests use 127.0.0.1). */
     mdnsInterface: z.union([z.literal(''), z.ipv4()]),
-    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    logLevel: LogLevel,
     trustedKeys: z.array(TrustedKey),
     /** Trust the committed demo signing key. On for development; provisioning turns it off. */
     trustDemoKey: z.boolean(),
@@ -81,15 +76,7 @@ export const ConfigSchema = z
         uploadMaxMB: z.number().positive().max(4096),
       })
       .strict(),
-    kiosk: z
-      .object({
-        hubUrl: z.url(),
-        idleSeconds: z.number().int().min(10).max(3600),
-        openingHours: z.partialRecord(z.enum(DAYS), z.array(TimeWindow)),
-        lowMemory: z.boolean(),
-        pin: z.string().regex(/^\d{4,8}$/, 'must be 4 to 8 digits'),
-      })
-      .strict(),
+    kiosk: KioskSection,
   })
   .strict();
 

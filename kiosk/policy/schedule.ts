@@ -1,4 +1,4 @@
-import type { Config } from '../../hub/config/index.js';
+import type { OpeningHours } from '../../content/index.js';
 
 /**
  * The screen's schedule from the space's opening hours: on inside a window, off outside.
@@ -7,7 +7,7 @@ import type { Config } from '../../hub/config/index.js';
  * wall clock at each tick, so a clock set forward or back (NTP after a power cut, a
  * technician fixing the date) gives the right answer at the next tick.
  */
-export type OpeningHours = Config['kiosk']['openingHours'];
+export type { OpeningHours };
 export type ScreenState = 'on' | 'off';
 
 const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;

@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { Command } from 'commander';
-import { loadConfig } from '../../hub/config/index.js';
-import { electronArgs, electronMissingError, findElectron, flipKioskFuses, kioskEntry, refuseRoot, requireDisplay } from '../../kiosk/index.js';
+import { electronArgs, electronMissingError, findElectron, flipKioskFuses, kioskEntry, loadKioskConfig, refuseRoot, requireDisplay } from '../../kiosk/index.js';
 
 /** `espace kiosk`: the kiosk on the Pi's screen (Electron); `espace kiosk fuses`: lock the Electron binary. */
 export function registerKiosk(program: Command): void {
@@ -13,7 +12,7 @@ export function registerKiosk(program: Command): void {
     .option('-c, --config <file>', 'configuration file (YAML); default ESPACE_CONFIG or ./espace.yaml')
     .action(async (opts: { config?: string }) => {
       // Read now so a wrong setting is reported here, not inside Electron.
-      loadConfig({ file: opts.config });
+      loadKioskConfig({ file: opts.config });
       const electron = findElectron(process.env.ELECTRON_PATH);
       if (!electron.found) throw electronMissingError(electron.why);
       refuseRoot(process.getuid?.());
