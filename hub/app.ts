@@ -1,17 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type Express } from 'express';
 import type { HubDeps } from './deps.js';
-import { errorHandler, notFound } from './http/errors.js';
-import { healthRouter } from './http/health.js';
-import { securityHeaders } from './http/security.js';
-import { createFastPath } from './http/fast-path.js';
-import { JsonCache } from './http/json-cache.js';
-import { MediaInfo } from './http/media-info.js';
-import { contentRouter } from './http/content.js';
-import { mediaRouter } from './http/media.js';
-import { replicationRouter } from './http/replication.js';
-import { searchRouter } from './http/search.js';
-import { submissionsRouter } from './http/submissions.js';
+import { contentRouter, createFastPath, errorHandler, healthRouter, JsonCache, MediaInfo, mediaRouter, notFound, replicationRouter, searchRouter, securityHeaders, submissionsRouter } from './http/index.js';
 import { syncRouter } from './sync/index.js';
 import { captiveRouter } from './captive/index.js';
 import { portalRouter } from './portal/index.js';

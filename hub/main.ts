@@ -1,7 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { prepareContent } from '../content/index.js';
 import { createHandler } from './app.js';
 import { projectRoot, type Config } from './config/index.js';
 import type { HubDeps } from './deps.js';
@@ -15,6 +14,7 @@ import { SyncEngine } from './sync/index.js';
 import { UsageCounter } from './usage/index.js';
 import { advertiseHub } from './mdns/index.js';
 import { HeartbeatWriter } from './fleet/index.js';
+import { prepareContent } from './seed.js';
 
 export interface RunningHub {
   deps: HubDeps;

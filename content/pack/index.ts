@@ -4,6 +4,8 @@ export { buildPack, type BuildOptions, type BuildResult } from './build.js';
 export {
   DEMO_KEY_ID,
   DEMO_KEYS_DIR,
+  DEMO_PACK_DIR,
+  DEMO_PACK_FILE,
   demoTrustedKey,
   generateSigningKeyPair,
   loadSigningKey,
@@ -31,6 +33,5 @@ export {
   type PackTarget,
   type ResumeResult,
 } from './import.js';
-export { DEMO_PACK_DIR, DEMO_PACK_FILE, prepareContent, type ContentStartup } from './seed.js';
 export type { PackProgress, ProgressEvent } from './progress.js';
 export { compareVersions } from './semver.js';

@@ -7,6 +7,10 @@ import { AppError } from '../errors.js';
 export const DEMO_KEY_ID = 'demo-signing';
 export const DEMO_KEYS_DIR = join('content', 'keys');
 
+/** The embedded demo: its sources, and the pack `make build` makes of them. */
+export const DEMO_PACK_DIR = join('content', 'packs', 'kayes');
+export const DEMO_PACK_FILE = join('dist', 'packs', 'kayes.espack');
+
 /** A key a hub accepts packs from, as the config lists it. */
 export interface TrustedKey {
   id: string;

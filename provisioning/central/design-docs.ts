@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { contentSchemas, Heartbeat, MediaMeta, submissionSchemas } from '../../content/index.js';
-import { projectRoot } from '../../hub/config/index.js';
+import { projectRoot } from '../../hub/index.js';
 
 export const CENTRAL_DBS = ['content', 'media', 'submissions', 'fleet'] as const;
 export type CentralDb = (typeof CENTRAL_DBS)[number];

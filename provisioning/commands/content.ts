@@ -14,10 +14,8 @@ import {
   type PackProgress,
   type PackTarget,
   type TrustedKey,
-} from '../../content/pack/index.js';
-import { loadConfig, projectRoot } from '../../hub/config/index.js';
-import { silentLogger } from '../../hub/log/index.js';
-import { closeDatabases, MediaStore, openDatabases, type Databases } from '../../hub/storage/index.js';
+} from '../../content/index.js';
+import { closeDatabases, loadConfig, MediaStore, openDatabases, projectRoot, silentLogger, type Databases } from '../../hub/index.js';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { AppError } from '../../content/index.js';
-import { browseHubs, type FoundHub } from '../../hub/mdns/index.js';
+import { browseHubs, type FoundHub } from '../../hub/index.js';
 
 function table(hubs: FoundHub[]): string {
   const rows = [['NAME', 'ID', 'ADDRESS', 'VERSION', 'STATUS', 'LAST SYNC'], ...hubs.map((h) => [h.name, h.id, h.url, h.version, h.status, h.lastSync === null ? 'unknown' : h.lastSync === 'never' ? 'never' : h.lastSync.slice(0, 16).replace('T', ' ')])];

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
-import { loadConfig, type Config } from '../../hub/config/index.js';
+import { exitStatus, loadConfig, runChecks, type Check, type Config } from '../../hub/index.js';
 import { hubConfigFile } from './hub-config.js';
-import { exitStatus, runChecks, type Check } from '../doctor/index.js';
 import { CONFIG_PATH } from '../render/index.js';
 
 const MARK: Record<Check['verdict'], string> = { ok: 'ok', warning: 'WARN', critical: 'CRIT', unknown: '--' };

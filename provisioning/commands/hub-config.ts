@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { loadConfig, type Config } from '../../hub/config/index.js';
+import { loadConfig, type Config } from '../../hub/index.js';
 import { CONFIG_PATH } from '../render/index.js';
 
 /**

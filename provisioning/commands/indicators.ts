@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { AppError } from '../../content/index.js';
-import { computeIndicators, couchReader, formatShare, indicatorsCsv, loadSources, monthRange, parseDay, type IndicatorFilter, type IndicatorReport } from '../../hub/indicators/index.js';
+import { computeIndicators, couchReader, formatShare, indicatorsCsv, loadSources, monthRange, parseDay, type IndicatorFilter, type IndicatorReport } from '../../hub/index.js';
 
 interface Options {
   central: string;

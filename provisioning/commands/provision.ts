@@ -3,11 +3,10 @@ import { promises as fsp } from 'node:fs';
 import { resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { AppError } from '../../content/index.js';
-import { hubVersion } from '../../hub/version.js';
+import { hubVersion } from '../../hub/index.js';
 import { checkCentralCredentials } from '../fleet/index.js';
 import { loadProfile, profileWarnings, type SpaceProfile } from '../profile/index.js';
-import { applyProfile } from '../render/apply.js';
-import { diffOf, planTree, renderProfile, writeAtomic, writeTree, type PlannedFile } from '../render/index.js';
+import { applyProfile, diffOf, planTree, renderProfile, writeAtomic, writeTree, type PlannedFile } from '../render/index.js';
 
 function warn(p: SpaceProfile): void {
   for (const w of profileWarnings(p)) process.stderr.write(`note: ${w}\n`);

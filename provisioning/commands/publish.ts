@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { AppError, trustedKeysOf } from '../../content/index.js';
-import { loadConfig, projectRoot } from '../../hub/config/index.js';
+import { loadConfig, projectRoot } from '../../hub/index.js';
 import { publishPack, type Credentials } from '../central/index.js';
 import { adminCredentials } from './central.js';
 

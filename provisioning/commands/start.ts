@@ -1,8 +1,5 @@
 import type { Command } from 'commander';
-import { loadConfig } from '../../hub/config/index.js';
-import { createLogger } from '../../hub/log/index.js';
-import { startHub } from '../../hub/main.js';
-import { hubAddresses } from '../../hub/addresses.js';
+import { createLogger, hubAddresses, loadConfig, startHub } from '../../hub/index.js';
 
 export function registerStart(program: Command): void {
   program

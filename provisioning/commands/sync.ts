@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { AppError } from '../../content/index.js';
-import { loadConfig } from '../../hub/config/index.js';
-import type { RunResult, SyncStatus } from '../../hub/sync/index.js';
+import { loadConfig, type RunResult, type SyncStatus } from '../../hub/index.js';
 
 type Status = SyncStatus & { unconfirmedSubmissions: number };
 

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { AppError } from '../../content/index.js';
-import { ROLES, UserStore, type Role } from '../../hub/auth/index.js';
+import { ROLES, UserStore, type Role } from '../../hub/index.js';
 import { loadHubConfig } from './hub-config.js';
 import { readNewPassword } from './secret-input.js';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { HubId, Language, Slug } from '../../content/index.js';
-import { ConfigSchema, TimeWindow } from '../../hub/config/index.js';
+import { ConfigSchema, TimeWindow } from '../../hub/index.js';
 import { inSubnet, ipToInt, parseCidr } from './ipv4.js';
 
 const IPv4 = z.ipv4({ message: 'must be an IPv4 address like "10.42.0.1"' });

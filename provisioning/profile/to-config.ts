@@ -1,4 +1,4 @@
-import { DEFAULTS, type ConfigInput } from '../../hub/config/index.js';
+import { DEFAULTS, type ConfigInput } from '../../hub/index.js';
 import type { SpaceProfile } from './schema.js';
 
 /** Where a provisioned hub keeps its data (systemd's StateDirectory=espace). */

@@ -6,3 +6,4 @@ export { CONFIG_PATH, SECRETS_PATH, BOOT_PROFILE } from './templates/systemd.js'
 export { NFT_PATH } from './templates/nftables.js';
 export { AP_CONNECTION, LAN_CONNECTION } from './templates/network.js';
 export { KIOSK_USER_UNIT } from './templates/kiosk.js';
+export { applyProfile, type ApplyResult } from './apply.js';

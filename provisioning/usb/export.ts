@@ -1,6 +1,5 @@
 import { join } from 'node:path';
-import type { Databases } from '../../hub/storage/index.js';
-import { unconfirmedSubmissionIds } from '../../hub/sync/index.js';
+import { unconfirmedSubmissionIds, type Databases } from '../../hub/index.js';
 import { writeAtomic } from '../render/index.js';
 import { sealBundle, type BundleContent, type BundleSecret } from './bundle.js';
 

@@ -1,7 +1,7 @@
 import type { Request } from 'express';
 import { AppError, isAppError } from '../../../content/index.js';
-import { importPack, listInstalledPacks, trustedKeysOf, type PackDb } from '../../../content/pack/index.js';
-import { runChecks } from '../../../provisioning/doctor/index.js';
+import { importPack, listInstalledPacks, trustedKeysOf, type PackDb } from '../../../content/index.js';
+import { runChecks } from '../../doctor/index.js';
 import { ROLES, sessionOf, type Role } from '../../auth/index.js';
 import { projectRoot } from '../../config/index.js';
 import { field, param } from '../form.js';

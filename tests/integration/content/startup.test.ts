@@ -11,12 +11,12 @@ import {
   DEMO_PACK_FILE,
   listInstalledPacks,
   loadSigningKey,
-  prepareContent,
   readPack,
   stageImport,
   type PackTarget,
 } from '../../../content/pack/index.js';
 import { projectRoot } from '../../../hub/config/index.js';
+import { prepareContent } from '../../../hub/seed.js';
 import { silentLogger } from '../../../hub/log/index.js';
 import { closeDatabases, MediaStore, openDatabases, type Databases } from '../../../hub/storage/index.js';
 import { startTestHub, tempDir } from '../../support/hub.js';

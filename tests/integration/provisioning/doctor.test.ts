@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { stringify } from 'yaml';
-import { exitStatus, VERDICTS, type Check } from '../../../provisioning/doctor/index.js';
+import { exitStatus, VERDICTS, type Check } from '../../../hub/doctor/index.js';
 import { runCli } from '../../support/cli.js';
 import { startTestHub, tempDir, type TestHub } from '../../support/hub.js';
 

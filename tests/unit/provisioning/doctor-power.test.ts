@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { exitStatus, powerChecks } from '../../../provisioning/doctor/index.js';
+import { exitStatus, powerChecks } from '../../../hub/doctor/index.js';
 
 describe('doctor: the Raspberry Pi firmware\'s throttled bits', () => {
   const verdicts = (bits: number) => powerChecks(bits).map((c) => c.verdict);

@@ -1,8 +1,7 @@
 import { loadavg, cpus } from 'node:os';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import si from 'systeminformation';
-import type { Config } from '../../hub/config/index.js';
+import type { Config } from '../config/index.js';
 import { commandOutput, fetchJson, readThrottled } from './probes.js';
 
 export const VERDICTS = ['ok', 'warning', 'critical', 'unknown'] as const;
@@ -25,6 +24,11 @@ export interface DoctorOptions {
   config?: Config;
 }
 
+/** systeminformation is loaded on the first check, not with the hub (which may never run one). */
+async function sysinfo() {
+  return (await import('systeminformation')).default;
+}
+
 const GB = 1024 ** 3;
 const MB = 1024 ** 2;
 const fmtBytes = (n: number) => (n >= GB ? `${(n / GB).toFixed(1)} GB` : `${Math.round(n / MB)} MB`);
@@ -35,7 +39,7 @@ function check(id: string, label: string, verdict: Verdict, value: string, advic
 }
 
 async function temperature(): Promise<Check> {
-  const t = (await si.cpuTemperature()).main;
+  const t = (await (await sysinfo()).cpuTemperature()).main;
   if (t === null || t === undefined || !Number.isFinite(t)) return check('cpu-temperature', 'CPU temperature', 'unknown', NOT_READABLE, 'no temperature sensor on this machine');
   const value = `${t.toFixed(0)} °C`;
   if (t >= 80) return check('cpu-temperature', 'CPU temperature', 'critical', value, 'the Pi is throttling to survive: add a heatsink and fan, move it out of the sun, give it air');
@@ -74,7 +78,7 @@ async function power(): Promise<Check[]> {
 }
 
 async function disk(dataDir: string): Promise<Check> {
-  const all = await si.fsSize();
+  const all = await (await sysinfo()).fsSize();
   // The file system holding the data dir: the longest mount point that prefixes it.
   const fs = all.filter((f) => dataDir === f.mount || dataDir.startsWith(f.mount.endsWith('/') ? f.mount : `${f.mount}/`)).sort((a, b) => b.mount.length - a.mount.length)[0];
   if (!fs || !fs.size) return check('disk-free', 'Disk free', 'unknown', NOT_READABLE, `no file system found for ${dataDir}`);
@@ -87,7 +91,7 @@ async function disk(dataDir: string): Promise<Check> {
 }
 
 async function memory(): Promise<Check> {
-  const m = await si.mem();
+  const m = await (await sysinfo()).mem();
   const pct = (m.available / m.total) * 100;
   const value = `${fmtBytes(m.available)} available of ${fmtBytes(m.total)} (${pct.toFixed(0)} %)`;
   if (pct < 5) return check('memory', 'Memory', 'critical', value, 'nearly out of memory: restart the kiosk, set kiosk.lowMemory: true, or use a Pi with more memory');

@@ -1,15 +1,21 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Logger } from '../../hub/log/index.js';
-import { isAppError } from '../errors.js';
-import { buildPack } from './build.js';
-import { DEMO_KEY_ID, DEMO_KEYS_DIR, loadSigningKey, trustedKeysOf, type TrustConfig } from './keys.js';
-import { importPack, resumePackImport, type PackTarget } from './import.js';
-
-/** The embedded demo: its sources, and the pack `make build` makes of them. */
-export const DEMO_PACK_DIR = join('content', 'packs', 'kayes');
-export const DEMO_PACK_FILE = join('dist', 'packs', 'kayes.espack');
+import {
+  buildPack,
+  DEMO_KEY_ID,
+  DEMO_KEYS_DIR,
+  DEMO_PACK_DIR,
+  DEMO_PACK_FILE,
+  importPack,
+  isAppError,
+  loadSigningKey,
+  resumePackImport,
+  trustedKeysOf,
+  type PackTarget,
+  type TrustConfig,
+} from '../content/index.js';
+import type { Logger } from './log/index.js';
 
 export interface ContentStartup {
   config: TrustConfig & { seedDemo: boolean };

@@ -1,0 +1,15 @@
+/**
+ * The hub's public API over HTTP: one router per feature, the raw fast path that answers the
+ * hot GETs before Express, the security headers and the one error envelope. app.ts mounts them.
+ */
+export { contentRouter } from './content.js';
+export { errorHandler, notFound } from './errors.js';
+export { createFastPath } from './fast-path.js';
+export { healthRouter } from './health.js';
+export { JsonCache } from './json-cache.js';
+export { MediaInfo } from './media-info.js';
+export { mediaRouter } from './media.js';
+export { replicationRouter } from './replication.js';
+export { searchRouter } from './search.js';
+export { securityHeaders } from './security.js';
+export { submissionsRouter } from './submissions.js';

@@ -1,0 +1,28 @@
+/**
+ * The hub room's public surface: what the command line (provisioning/) may use. Inside the
+ * hub, rooms import each other through their own index.ts; from outside, only through this one.
+ */
+import type { Config } from './config/index.js';
+import type { Logger } from './log/index.js';
+import type { RunningHub } from './main.js';
+
+export * from './config/index.js';
+export * from './log/index.js';
+export * from './storage/index.js';
+export * from './auth/index.js';
+export * from './mdns/index.js';
+export * from './indicators/index.js';
+export * from './sync/index.js';
+export * from './doctor/index.js';
+export { hubVersion } from './version.js';
+export { hubAddresses } from './addresses.js';
+export type { RunningHub };
+
+/**
+ * Opens storage, builds the app and listens (hub/main.ts). Loaded on call, so the command
+ * line's other commands do not load the whole hub to add a user or read a status.
+ */
+export async function startHub(config: Config, log: Logger): Promise<RunningHub> {
+  const { startHub: start } = await import('./main.js');
+  return start(config, log);
+}
