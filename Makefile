@@ -4,7 +4,7 @@ NPM ?= npm
 STAMP := node_modules/.install-stamp
 TEST_FILES = $(shell find dist/tests -name '*.test.js' -not -path '*/fault/*' | sort)
 
-.PHONY: start build test test-deps test-fault bench kiosk clean install
+.PHONY: start build test test-deps test-fault bench kiosk clean install lint
 
 # Dependencies: reinstalled only when package-lock.json changes. No dependency install
 # scripts: LevelDB loads from the prebuilt binaries its packages ship, Electron's binary is
@@ -29,7 +29,12 @@ kiosk: build
 test-deps:
 	@bash tests/support/install-test-deps.sh
 
-test: test-deps build
+# The rooms the code cannot cross (.dependency-cruiser.cjs): content ← hub ← provisioning,
+# content ← kiosk, and every room entered only through its index.ts.
+lint: $(STAMP)
+	npx depcruise --config .dependency-cruiser.cjs --output-type err hub kiosk provisioning content tests
+
+test: test-deps build lint
 	node --test --test-concurrency=2 --test-timeout=300000 $(TEST_FILES)
 
 test-fault: test-deps build
