@@ -212,7 +212,7 @@ export class VoteTallies {
     const rowIndex = header.rows.map((row, i) => this.rowFor(header.hubs[i]!, row));
     for (let k = 0; k < header.versions.length; k += 1) {
       const chunk = await this.getLocal<Chunk>(chunkId(k));
-      if (chunk?.version !== header.versions[k]) return false;
+      if (!chunk || chunk.version !== header.versions[k]) return false;
       for (let j = 0; j < chunk.ids.length; j += 1) {
         const row = rowIndex[chunk.row[j]!];
         if (row === undefined) return false;

@@ -38,7 +38,7 @@ describe('console security: cookie, CSRF, lockout, logout', () => {
       const body = (await res.json()) as Record<string, string>;
       assert.equal(body.status, 'error');
       assert.equal(body.reason, reason);
-      assert.match(body.details, /reload the page/);
+      assert.match(body.details ?? '', /reload the page/);
     }
     // Another session's token is no good either.
     const other = await login(hub.url, 'technician');

@@ -25,6 +25,6 @@ describe('hub health and errors', () => {
     const body = (await res.json()) as Record<string, string>;
     assert.equal(body.status, 'error');
     assert.equal(body.reason, 'not-found');
-    assert.match(body.details, /nothing at GET \/nope/);
+    assert.match(body.details ?? '', /nothing at GET \/nope/);
   });
 });

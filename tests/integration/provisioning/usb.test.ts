@@ -78,7 +78,7 @@ describe('USB: submissions out in a sealed bundle, into central without duplicat
     const tampered = join(dir.path, 'tampered.esbundle');
     copyFileSync(file, tampered);
     const bytes = readFileSync(tampered);
-    bytes[Math.floor(bytes.length / 2)] ^= 0x20;
+    bytes[Math.floor(bytes.length / 2)]! ^= 0x20;
     writeFileSync(tampered, bytes);
     const refused = await runCli(['usb', 'load-central', tampered, '--central', central.url], { env: asHub() });
     assert.equal(refused.code, 1);
