@@ -4,7 +4,7 @@ NPM ?= npm
 STAMP := node_modules/.install-stamp
 TEST_FILES = $(shell find dist/tests -name '*.test.js' -not -path '*/fault/*' | sort)
 
-.PHONY: start build test test-deps test-fault bench kiosk clean install lint
+.PHONY: start build test test-deps test-fault bench kiosk clean install lint format format-check
 
 # Dependencies: reinstalled only when package-lock.json changes. No dependency install
 # scripts: LevelDB loads from the prebuilt binaries its packages ship, Electron's binary is
@@ -33,6 +33,14 @@ test-deps:
 # content ← kiosk, and every room entered only through its index.ts.
 lint: $(STAMP)
 	npx depcruise --config .dependency-cruiser.cjs --output-type err hub kiosk provisioning content tests
+
+# Prettier formats TypeScript, the browser's JavaScript, JSON, YAML and Markdown (the packs'
+# sources and the READMEs) with one configuration (.prettierrc.json).
+format: $(STAMP)
+	npx prettier --write --log-level warn .
+
+format-check: $(STAMP)
+	npx prettier --check --log-level warn .
 
 test: test-deps build lint
 	node --test --test-concurrency=2 --test-timeout=300000 $(TEST_FILES)
