@@ -25,3 +25,14 @@ export class AppError extends Error {
 export function isAppError(e: unknown): e is AppError {
   return e instanceof AppError;
 }
+
+/**
+ * Whether an error means "there is nothing there": a PouchDB or CouchDB 404, a missing file
+ * (ENOENT), an AppError with status 404. It is the one error the code may swallow; any other
+ * (a disk error, a corrupt file) is logged and surfaced, never taken for "not found".
+ */
+export function isNotFound(e: unknown): boolean {
+  if (typeof e !== 'object' || e === null) return false;
+  const { status, code } = e as { status?: unknown; code?: unknown };
+  return status === 404 || code === 'ENOENT';
+}

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { isDeepStrictEqual } from 'node:util';
-import { AppError } from '../errors.js';
+import { AppError, isNotFound } from '../errors.js';
 import type { TrustedKey } from './keys.js';
 import type { PackProgress } from './progress.js';
 import { readPack, type PackLimits, type VerifiedPack } from './read.js';
@@ -94,7 +94,7 @@ async function getLocal<T extends Doc>(db: PackDb, id: string): Promise<T | null
   try {
     return (await db.get(id)) as T;
   } catch (e) {
-    if ((e as { status?: number }).status === 404) return null;
+    if (isNotFound(e)) return null;
     throw e;
   }
 }

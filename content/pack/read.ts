@@ -4,7 +4,7 @@ import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { extract as tarExtract, type Header } from 'tar-stream';
-import { AppError, isAppError } from '../errors.js';
+import { AppError, isAppError, isNotFound } from '../errors.js';
 import { describeIssues, parseContentDoc, parseMediaMeta, type ContentDoc, type MediaMeta } from '../schema/index.js';
 import { publicKeyFrom, signatureValid, type TrustedKey } from './keys.js';
 import { DOC_PATH, docPathOf, Manifest, MANIFEST_PATH, MEDIA_PATH, SIGNATURE_PATH, type ManifestEntry } from './manifest.js';
@@ -230,7 +230,7 @@ async function readEntries(file: string, trusted: readonly TrustedKey[], opts: R
     extract.destroy();
     await piping.catch(() => {});
     if (isAppError(e)) throw e;
-    if (e instanceof Error && (e as NodeJS.ErrnoException).code === 'ENOENT') refuse('pack-not-found', `there is no pack file at ${file}; check the path`);
+    if (isNotFound(e)) refuse('pack-not-found', `there is no pack file at ${file}; check the path`);
     refuse('pack-corrupt', `the pack file is damaged or incomplete (${(e as Error).message}); copy it again from its source`);
   }
   if (!manifest) {

@@ -1,4 +1,4 @@
-import { AppError, Registration, parseWith, type Attendance } from '../../content/index.js';
+import { AppError, type Attendance, isNotFound, parseWith, Registration } from '../../content/index.js';
 import type { Database } from '../storage/index.js';
 
 export type Member = Registration & { _rev: string };
@@ -36,7 +36,7 @@ export async function getMember(db: Database, hubId: string, id: string): Promis
   try {
     return (await db.get(id)) as unknown as Member;
   } catch (e) {
-    if ((e as { status?: number }).status === 404) throw new AppError(404, 'member-not-found', `no member "${id.slice(0, 80)}" on this hub (erased, or never registered here)`);
+    if (isNotFound(e)) throw new AppError(404, 'member-not-found', `no member "${id.slice(0, 80)}" on this hub (erased, or never registered here)`);
     throw e;
   }
 }

@@ -1,4 +1,4 @@
-import { AppError, Feedback, parseWith } from '../../content/index.js';
+import { AppError, Feedback, isNotFound, parseWith } from '../../content/index.js';
 import type { Database } from '../storage/index.js';
 
 export type Message = Feedback & { _rev: string };
@@ -17,7 +17,7 @@ export async function getMessage(db: Database, hubId: string, id: string): Promi
   try {
     return (await db.get(id)) as unknown as Message;
   } catch (e) {
-    if ((e as { status?: number }).status === 404) throw new AppError(404, 'message-not-found', `no message "${id.slice(0, 80)}" on this hub`);
+    if (isNotFound(e)) throw new AppError(404, 'message-not-found', `no message "${id.slice(0, 80)}" on this hub`);
     throw e;
   }
 }

@@ -1,5 +1,6 @@
 import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
+import { isNotFound } from '../../content/index.js';
 
 export interface AuditEntry {
   /** ISO date and time. */
@@ -51,7 +52,7 @@ export class AuditLog {
     try {
       text = await fsp.readFile(this.path, 'utf8');
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      if (isNotFound(e)) return [];
       throw e;
     }
     const out: AuditEntry[] = [];

@@ -2,7 +2,7 @@ import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } 
 import { promises as fsp } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
-import { AppError, describeIssues } from '../../content/index.js';
+import { AppError, describeIssues, isNotFound } from '../../content/index.js';
 
 export const ROLES = ['technician', 'facilitator'] as const;
 export type Role = (typeof ROLES)[number];
@@ -74,7 +74,7 @@ export class UserStore {
     try {
       text = await fsp.readFile(this.path, 'utf8');
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      if (isNotFound(e)) return [];
       throw e;
     }
     const parsed = UsersFile.safeParse(JSON.parse(text));

@@ -1,4 +1,4 @@
-import { AppError, CONTENT_TYPES, isContentType, type ContentDoc, type ContentType } from '../../content/index.js';
+import { AppError, CONTENT_TYPES, type ContentDoc, type ContentType, isContentType, isNotFound } from '../../content/index.js';
 import type { Database } from '../storage/index.js';
 
 /** A change of the content db: the doc (or its deletion) and its update sequence. */
@@ -85,7 +85,7 @@ export class Catalog {
     try {
       return (await this.db.get(id)) as unknown as T;
     } catch (e) {
-      if ((e as { status?: number }).status === 404) throw new AppError(404, 'content-not-found', `no content with id "${id}" on this hub`);
+      if (isNotFound(e)) throw new AppError(404, 'content-not-found', `no content with id "${id}" on this hub`);
       throw e;
     }
   }
@@ -93,8 +93,9 @@ export class Catalog {
   async maybe<T extends ContentDoc = ContentDoc>(id: string): Promise<T | null> {
     try {
       return (await this.db.get(id)) as unknown as T;
-    } catch {
-      return null;
+    } catch (e) {
+      if (isNotFound(e)) return null;
+      throw e;
     }
   }
 

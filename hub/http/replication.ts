@@ -1,5 +1,5 @@
 import express, { Router, type Request } from 'express';
-import { AppError } from '../../content/index.js';
+import { AppError, isNotFound } from '../../content/index.js';
 import type { HubDeps } from '../deps.js';
 
 const ONE = (v: unknown) => (Array.isArray(v) ? v[0] : v);
@@ -94,7 +94,7 @@ export function replicationRouter(deps: HubDeps): Router {
     try {
       res.set('Cache-Control', 'no-store').json(await db.get(id, opts as PouchDB.Core.GetOptions));
     } catch (e) {
-      if ((e as { status?: number }).status === 404) throw new AppError(404, 'not-found', `no document ${id.slice(0, 80)} in content`);
+      if (isNotFound(e)) throw new AppError(404, 'not-found', `no document ${id.slice(0, 80)} in content`);
       throw e;
     }
   });

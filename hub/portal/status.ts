@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { AppError, POSTABLE_SUBMISSION_TYPES } from '../../content/index.js';
+import { AppError, isNotFound, POSTABLE_SUBMISSION_TYPES } from '../../content/index.js';
 import type { HubDeps } from '../deps.js';
 import { confirmedInBamako } from '../sync/index.js';
 
@@ -13,7 +13,7 @@ export async function submissionState(deps: HubDeps, id: string): Promise<Submis
   try {
     await deps.dbs.submissions.get(id);
   } catch (e) {
-    if ((e as { status?: number }).status === 404) return null;
+    if (isNotFound(e)) return null;
     throw e;
   }
   const confirmed = await confirmedInBamako(deps.dbs.submissions, [id]);

@@ -3,7 +3,7 @@ import { createReadStream, createWriteStream, mkdirSync, promises as fsp, type R
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { AppError } from '../../content/index.js';
+import { AppError, isNotFound } from '../../content/index.js';
 
 const SHA = /^[0-9a-f]{64}$/;
 
@@ -35,8 +35,10 @@ export class MediaStore {
     try {
       const s = await fsp.stat(this.pathOf(sha256));
       return { size: s.size, mtimeMs: s.mtimeMs };
-    } catch {
-      return null;
+    } catch (e) {
+      // Only a missing file is "not on the hub yet"; a disk error is surfaced.
+      if (isNotFound(e)) return null;
+      throw e;
     }
   }
 

@@ -1,4 +1,4 @@
-import { Usage, parseWith } from '../../content/index.js';
+import { isNotFound, parseWith, Usage } from '../../content/index.js';
 import type { Logger } from '../log/index.js';
 import type { Database } from '../storage/index.js';
 
@@ -84,7 +84,7 @@ export class UsageCounter {
     try {
       doc = (await this.db.get(id)) as unknown as Usage;
     } catch (e) {
-      if ((e as { status?: number }).status !== 404) throw e;
+      if (!isNotFound(e)) throw e;
       doc = { _id: id, type: 'usage', hubId: this.hubId, date, createdAt: new Date().toISOString(), visits: 0, pageViews: {} };
     }
     doc.visits += visits;

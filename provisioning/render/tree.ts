@@ -3,6 +3,7 @@ import { promises as fsp } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import type { RenderedFile } from './types.js';
+import { isNotFound } from '../../content/index.js';
 
 export type ChangeKind = 'new' | 'changed' | 'mode' | 'same';
 
@@ -19,7 +20,7 @@ async function readCurrent(path: string): Promise<{ text: string; mode: number }
     const [text, st] = await Promise.all([fsp.readFile(path, 'utf8'), fsp.stat(path)]);
     return { text, mode: st.mode & 0o7777 };
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    if (isNotFound(e)) return null;
     throw e;
   }
 }
