@@ -8,7 +8,7 @@ import { classify, type Failure } from './failures.js';
 import { freshenHeartbeat } from './heartbeat.js';
 import { MediaFetcher, referencedMedia } from './media-fetch.js';
 import { budgetReached, ByteMeter, SYNC_CLASSES, type MeterSnapshot, type SyncClass } from './meter.js';
-import { emptyState, loadState, saveState, type SyncState } from './state.js';
+import { emptyState, loadState, saveState, SyncStateCorrupt, type SyncState } from './state.js';
 import { withBulkGet } from './bulk-get.js';
 import { createTransport, type Transport } from './transport.js';
 import { inWindows } from './windows.js';
@@ -53,6 +53,8 @@ export interface SyncStatus {
   clockOffsetMs: number;
   lastRun: SyncState['lastRun'];
   classes: SyncState['classes'];
+  /** Why sync is stopped when its stored state is damaged (see state.ts); null otherwise. */
+  stateError: string | null;
 }
 
 /**
@@ -69,6 +71,8 @@ export class SyncEngine {
   private nextRunAt: number | null = null;
   private failures = 0;
   private stopped = false;
+  /** Set when the stored state could not be read: no run, and the damaged doc is never overwritten. */
+  private stateError: SyncStateCorrupt | null = null;
   private readonly baseNow: () => number;
   private readonly sync: Required<Config['sync']>;
 
@@ -80,7 +84,13 @@ export class SyncEngine {
 
   static async create(o: SyncEngineOptions): Promise<SyncEngine> {
     const engine = new SyncEngine(o);
-    engine.state = await loadState(o.dbs.submissions);
+    try {
+      engine.state = await loadState(o.dbs.submissions);
+    } catch (e) {
+      if (!(e instanceof SyncStateCorrupt)) throw e;
+      engine.stateError = e;
+      o.log.error({ reason: e.reason }, e.details);
+    }
     engine.meter = new ByteMeter(o.config.sync.dailyBudgetMB * 1e6, () => engine.now(), engine.state.meter ?? undefined);
     return engine;
   }
@@ -115,6 +125,7 @@ export class SyncEngine {
       clockOffsetMs: this.state.clockOffsetMs,
       lastRun: this.state.lastRun,
       classes: structuredClone(this.state.classes),
+      stateError: this.stateError?.details ?? null,
     };
   }
 
@@ -218,6 +229,7 @@ export class SyncEngine {
   private async run(trigger: string): Promise<RunResult> {
     const result: RunResult = { ok: false, trigger, classes: {}, bytes: 0 };
     const startBytes = this.meter.read().bytesToday;
+    if (this.stateError) throw this.stateError;
     this.state.lastRun = { trigger, startedAt: this.iso(), endedAt: null, ok: false };
     if (!this.configured()) {
       this.markAll({ kind: 'not-configured', message: 'not configured: set central.url, central.username and central.password (espace central enroll prints them)', transient: false });
@@ -294,6 +306,7 @@ export class SyncEngine {
   }
 
   private async save(): Promise<void> {
+    if (this.stateError) return;
     this.state.meter = this.meter.read();
     await saveState(this.o.dbs.submissions, this.state).catch((err) => this.log.warn({ err }, 'could not save the sync state'));
   }

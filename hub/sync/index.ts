@@ -6,4 +6,4 @@ export { ByteMeter, SYNC_CLASSES, type SyncClass } from './meter.js';
 export { createTransport, type Transport, type FetchLike } from './transport.js';
 export { inWindows } from './windows.js';
 export { classify, type Failure, type FailureKind } from './failures.js';
-export type { SyncState, ClassState } from './state.js';
+export { SyncStateCorrupt, type SyncState, type ClassState } from './state.js';

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+import { AppError, isNotFound } from '../../content/index.js';
 import type { Database } from '../storage/index.js';
 import type { FailureKind } from './failures.js';
 import type { MeterSnapshot, SyncClass } from './meter.js';
@@ -32,22 +34,55 @@ export function emptyState(): SyncState {
   return { classes: { push: cls(), content: cls(), media: cls() }, meter: null, pushedSeq: 0, denied: [], clockOffsetMs: 0, throughputBytesPerSecond: null, lastRun: null };
 }
 
-/** The sync state lives in a `_local` doc of the submissions db: kept on disk, never replicated. */
-export async function loadState(db: Database): Promise<SyncState> {
-  try {
-    const doc = (await db.get(STATE_ID)) as unknown as { state: SyncState };
-    return { ...emptyState(), ...doc.state };
-  } catch {
-    return emptyState();
+/**
+ * What a stored state must hold for the budget and the push checkpoint to be trusted: the
+ * fields the sync decides with. Other fields are filled from an empty state when missing.
+ */
+const StoredState = z.object({
+  state: z.looseObject({
+    meter: z.object({ day: z.string(), bytesToday: z.number().nonnegative(), byClass: z.record(z.string(), z.number()) }).nullable(),
+    pushedSeq: z.number().int().nonnegative(),
+    denied: z.array(z.string()).optional(),
+    classes: z.record(z.string(), z.looseObject({})).optional(),
+  }),
+});
+
+/** The stored sync state cannot be read: sync stops rather than start again from an empty day. */
+export class SyncStateCorrupt extends AppError {
+  constructor(what: string) {
+    super(
+      500,
+      'sync-state-corrupt',
+      `the sync state (${STATE_ID} in the submissions database) is damaged (${what}); sync is stopped so that today's data budget and the push checkpoint are not reset. Serving goes on. Restore the hub's data from a backup, or report it to the programme's technicians`,
+    );
+    this.name = 'SyncStateCorrupt';
   }
+}
+
+/**
+ * The sync state lives in a `_local` doc of the submissions db: kept on disk, never replicated.
+ * No doc yet is a fresh hub (an empty state); a doc that does not hold a state is an error,
+ * never taken for a fresh hub (that would reset the day's budget and re-push everything).
+ */
+export async function loadState(db: Database): Promise<SyncState> {
+  let doc: unknown;
+  try {
+    doc = await db.get(STATE_ID);
+  } catch (e) {
+    if (isNotFound(e)) return emptyState();
+    throw e;
+  }
+  const parsed = StoredState.safeParse(doc);
+  if (!parsed.success) throw new SyncStateCorrupt(parsed.error.issues.map((i) => `${i.path.join('.') || 'state'}: ${i.message}`).join('; '));
+  return { ...emptyState(), ...(parsed.data.state as Partial<SyncState>) };
 }
 
 export async function saveState(db: Database, state: SyncState): Promise<void> {
   let rev: string | undefined;
   try {
     rev = (await db.get(STATE_ID))._rev;
-  } catch {
-    rev = undefined;
+  } catch (e) {
+    if (!isNotFound(e)) throw e;
   }
   await db.put({ _id: STATE_ID, ...(rev ? { _rev: rev } : {}), state } as never);
 }
