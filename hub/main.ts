@@ -36,7 +36,7 @@ export async function startHub(config: Config, log: Logger): Promise<RunningHub>
   if (cleaned > 0) log.info({ cleaned }, 'removed half-written media files left by an interrupted write');
   // Finish a pack import a crash interrupted, and seed the demo once, before serving anything.
   await prepareContent({ config, log: log.child({ room: 'content' }), target: { content: dbs.content, media: dbs.media, store: media }, root: projectRoot() });
-  const catalog = new Catalog(dbs.content);
+  const catalog = new Catalog(dbs.content, log.child({ room: 'catalog' }));
   const search = new SearchIndex();
   const submissions = new SubmissionService(dbs.submissions, catalog, log.child({ room: 'submissions' }));
   const usage = new UsageCounter(dbs.submissions, config.hubId, log.child({ room: 'usage' }));

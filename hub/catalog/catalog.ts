@@ -1,8 +1,21 @@
 import { AppError, CONTENT_TYPES, type ContentDoc, type ContentType, isContentType, isNotFound } from '../../content/index.js';
+import type { Logger } from '../log/index.js';
 import type { Database } from '../storage/index.js';
 
 /** A change of the content db: the doc (or its deletion) and its update sequence. */
 export type ChangeListener = (doc: ContentDoc | { _id: string; _deleted: true }, seq: number | string) => void;
+
+/** How the content changes feed is doing, for /health. */
+export interface FeedStatus {
+  state: 'following' | 'reconnecting' | 'stopped';
+  /** Times the feed failed and was followed again since start. */
+  restarts: number;
+  lastError: { message: string; at: string } | null;
+}
+
+/** First pause before following a failed feed again; doubled each failure in a row, up to the cap. */
+const FEED_RETRY_MS = 250;
+const FEED_RETRY_CAP_MS = 30_000;
 
 export interface ListOptions {
   limit: number;
@@ -18,27 +31,76 @@ export class Catalog {
   private readonly listeners = new Set<ChangeListener>();
   private feed: PouchDB.Core.Changes<Record<string, unknown>> | undefined;
   private readonly counts = new Map<ContentType, { gen: number; total: Promise<number> }>();
+  private watching = false;
+  /** The last change seen: a feed followed again starts from here, so no change is missed. */
+  private since: number | string = 'now';
+  private failuresInRow = 0;
+  private retry: NodeJS.Timeout | undefined;
+  private readonly feedStatus: FeedStatus = { state: 'stopped', restarts: 0, lastError: null };
 
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly log: Logger,
+  ) {}
 
-  /** Follows the content db so caches and the search index stay current. */
+  /**
+   * Follows the content db so caches and the search index stay current. When the feed fails
+   * it is logged and followed again from the last change seen, after a pause that grows with
+   * each failure in a row: until then the generation has moved, so nothing is served from a
+   * cache that may be stale.
+   */
   watch(): void {
-    if (this.feed) return;
-    this.feed = this.db.changes({ live: true, since: 'now', include_docs: true });
-    this.feed.on('change', (change) => {
+    if (this.watching) return;
+    this.watching = true;
+    this.follow();
+  }
+
+  private follow(): void {
+    const feed = this.db.changes({ live: true, since: this.since, include_docs: true });
+    this.feed = feed;
+    this.feedStatus.state = 'following';
+    feed.on('change', (change) => {
       this.gen += 1;
+      this.since = change.seq;
+      this.failuresInRow = 0;
       if (change.id.startsWith('_')) return;
       const doc = change.deleted ? { _id: change.id, _deleted: true as const } : (change.doc as unknown as ContentDoc);
       for (const fn of this.listeners) fn(doc, change.seq);
     });
-    this.feed.on('error', () => {
+    feed.on('error', (err: unknown) => {
+      if (this.feed !== feed) return;
+      feed.cancel();
       this.feed = undefined;
+      // Changes may pass while nobody follows: caches keyed on the generation read again.
+      this.gen += 1;
+      if (!this.watching) return;
+      this.failuresInRow += 1;
+      const waitMs = Math.min(FEED_RETRY_CAP_MS, FEED_RETRY_MS * 2 ** (this.failuresInRow - 1)) * (0.75 + Math.random() * 0.5);
+      const message = err instanceof Error ? err.message : String(err);
+      this.feedStatus.state = 'reconnecting';
+      this.feedStatus.restarts += 1;
+      this.feedStatus.lastError = { message, at: new Date().toISOString() };
+      this.log.error({ err, retryInMs: Math.round(waitMs), since: this.since }, 'the content changes feed failed; following it again');
+      this.retry = setTimeout(() => {
+        this.retry = undefined;
+        if (this.watching) this.follow();
+      }, waitMs);
+      this.retry.unref();
     });
   }
 
   unwatch(): void {
+    this.watching = false;
+    if (this.retry) clearTimeout(this.retry);
+    this.retry = undefined;
     this.feed?.cancel();
     this.feed = undefined;
+    this.feedStatus.state = 'stopped';
+  }
+
+  /** The content feed's state, restarts and last error (shown in /health). */
+  feedHealth(): FeedStatus {
+    return structuredClone(this.feedStatus);
   }
 
   onChange(fn: ChangeListener): () => void {

@@ -38,6 +38,7 @@ export function healthRouter(deps: HubDeps): Router {
         startedAt: deps.startedAt,
         databases,
         packs,
+        contentFeed: deps.catalog.feedHealth(),
         memory: { rssBytes: process.memoryUsage().rss, heapUsedBytes: process.memoryUsage().heapUsed },
         // Since the previous /health answer, so a bench can read it around a load.
         eventLoopDelay: { p50Ms: lateMs(loop.percentile(50)), p99Ms: lateMs(loop.percentile(99)), maxMs: lateMs(loop.max), windowSeconds: Math.round((Date.now() - windowStart) / 1000) },

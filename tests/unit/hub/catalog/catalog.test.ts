@@ -38,7 +38,7 @@ describe('catalog lists', () => {
       ...Array.from({ length: 45 }, (_, i) => official(i)),
       { _id: 'organisation:z', type: 'organisation', audience: { all: true }, name: 'Zed', kind: 'association', domains: [] },
     ]);
-    catalog = new Catalog(dbs.content);
+    catalog = new Catalog(dbs.content, silentLogger());
     catalog.watch();
   });
   after(async () => {
@@ -99,7 +99,7 @@ describe('catalog lists', () => {
   });
 
   it('counts fresh on every call when not watching the database', async () => {
-    const cold = new Catalog(dbs.content);
+    const cold = new Catalog(dbs.content, silentLogger());
     const before = await cold.count('organisation');
     await dbs.content.put({ _id: 'organisation:y', type: 'organisation', audience: { all: true }, name: 'Yé', kind: 'association', domains: [] });
     assert.equal(await cold.count('organisation'), before + 1);

@@ -30,7 +30,7 @@ describe('content digest', () => {
     dir = tempDir('espace-digest-');
     dbs = await openDatabases(dir.path, silentLogger());
     await dbs.content.bulkDocs(Array.from({ length: 1200 }, (_, i) => doc(i)));
-    catalog = new Catalog(dbs.content);
+    catalog = new Catalog(dbs.content, silentLogger());
     catalog.watch();
   });
   after(async () => {

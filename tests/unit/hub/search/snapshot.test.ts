@@ -22,7 +22,7 @@ describe('search snapshot on disk', () => {
     dir = tempDir('espace-search-snap-');
     dbs = await openDatabases(dir.path, silentLogger());
     await dbs.content.bulkDocs(Array.from({ length: 300 }, (_, i) => fiche(i, i % 10 === 0 ? 'le budget communal' : 'le marché du lundi')));
-    const catalog = new Catalog(dbs.content);
+    const catalog = new Catalog(dbs.content, silentLogger());
     source = { updateSeq: () => catalog.updateSeq(), changesSince: (s, n) => catalog.changesSince(s, n), pages: () => catalog.pages() };
     file = join(dir.path, 'search', 'index.bin');
   });

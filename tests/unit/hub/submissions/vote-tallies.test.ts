@@ -57,7 +57,7 @@ class Hub {
   constructor(private readonly saving: TallySaving) {}
   async open(): Promise<this> {
     this.dbs = await openDatabases(this.dir.path, silentLogger());
-    this.service = new SubmissionService(this.dbs.submissions, new Catalog(this.dbs.content), silentLogger(), this.saving);
+    this.service = new SubmissionService(this.dbs.submissions, new Catalog(this.dbs.content, silentLogger()), silentLogger(), this.saving);
     return this;
   }
   get db(): Database {
