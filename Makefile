@@ -4,7 +4,7 @@ NPM ?= npm
 STAMP := node_modules/.install-stamp
 TEST_FILES = $(shell find dist/tests -name '*.test.js' -not -path '*/fault/*' | sort)
 
-.PHONY: start build test test-deps test-fault bench kiosk clean install lint format format-check
+.PHONY: start build test test-deps test-fault bench kiosk clean install lint lint-ts format format-check
 
 # Dependencies: reinstalled only when package-lock.json changes. No dependency install
 # scripts: LevelDB loads from the prebuilt binaries its packages ship, Electron's binary is
@@ -33,6 +33,11 @@ test-deps:
 # content ← kiosk, and every room entered only through its index.ts.
 lint: $(STAMP)
 	npx depcruise --config .dependency-cruiser.cjs --output-type err hub kiosk provisioning content tests
+
+# typescript-eslint, strict and type-checked (eslint.config.js). Not yet in make test: the
+# code still has about 1 000 findings to fix first (see the commit that added it).
+lint-ts: $(STAMP)
+	npx eslint hub kiosk provisioning content tests eslint.config.js .dependency-cruiser.cjs
 
 # Prettier formats TypeScript, the browser's JavaScript, JSON, YAML and Markdown (the packs'
 # sources and the READMEs) with one configuration (.prettierrc.json).
