@@ -19,7 +19,7 @@ export interface HubDeps {
   /** Anonymous daily counts of visits and page views, flushed to the submissions db. */
   usage: UsageCounter;
   /** The sync with central; always built (it reports "not configured"), scheduled only when sync.enabled. */
-  sync?: SyncEngine;
+  sync: SyncEngine;
   version: string;
   startedAt: string;
 }

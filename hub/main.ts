@@ -40,8 +40,9 @@ export async function startHub(config: Config, log: Logger): Promise<RunningHub>
   const search = new SearchIndex();
   const submissions = new SubmissionService(dbs.submissions, catalog, log.child({ room: 'submissions' }));
   const usage = new UsageCounter(dbs.submissions, config.hubId, log.child({ room: 'usage' }));
-  const deps: HubDeps = { config, log, dbs, media, catalog, search, submissions, usage, version: hubVersion(), startedAt: new Date(started).toISOString() };
-  deps.sync = await SyncEngine.create({ config, dbs, media, log: log.child({ room: 'sync' }), version: deps.version });
+  const version = hubVersion();
+  const sync = await SyncEngine.create({ config, dbs, media, log: log.child({ room: 'sync' }), version });
+  const deps: HubDeps = { config, log, dbs, media, catalog, search, submissions, usage, sync, version, startedAt: new Date(started).toISOString() };
 
   const app = createHandler(deps);
   const server = createServer({ keepAliveTimeout: 5000, headersTimeout: 10_000, requestTimeout: 60_000 }, app);
@@ -68,7 +69,7 @@ export async function startHub(config: Config, log: Logger): Promise<RunningHub>
   const mdns = advertiseHub(config, port, { id: config.hubId, name: config.spaceName, version: deps.version, status: 'ok' }, log.child({ room: 'mdns' }));
   const heartbeat = new HeartbeatWriter({
     config, dbs, version: deps.version, log: log.child({ room: 'fleet' }),
-    lastSync: () => deps.sync?.status().classes.push.lastSuccess ?? null,
+    lastSync: () => deps.sync.status().classes.push.lastSuccess ?? null,
     onWrite: (hb) => mdns?.update({ lastSync: hb.lastSync ?? 'never' }),
   });
   heartbeat.start();
@@ -83,7 +84,7 @@ export async function startHub(config: Config, log: Logger): Promise<RunningHub>
         server.close(() => resolve());
         server.closeAllConnections();
       });
-      await deps.sync?.stop();
+      await deps.sync.stop();
       await heartbeat.stop();
       await usage.stop();
       catalog.unwatch();

@@ -1,7 +1,6 @@
 import { Router } from 'express';
 import { AppError, isNotFound, POSTABLE_SUBMISSION_TYPES } from '../../content/index.js';
 import type { HubDeps } from '../deps.js';
-import { confirmedInBamako } from '../sync/index.js';
 
 export type SubmissionState = 'counted-here' | 'confirmed-central';
 
@@ -16,7 +15,7 @@ export async function submissionState(deps: HubDeps, id: string): Promise<Submis
     if (isNotFound(e)) return null;
     throw e;
   }
-  const confirmed = await confirmedInBamako(deps.dbs.submissions, [id]);
+  const confirmed = await deps.sync.unconfirmedSet.confirmed([id]);
   return confirmed.get(id) ? 'confirmed-central' : 'counted-here';
 }
 

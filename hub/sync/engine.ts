@@ -12,7 +12,7 @@ import { emptyState, loadState, saveState, SyncStateCorrupt, type SyncState } fr
 import { withBulkGet } from './bulk-get.js';
 import { createTransport, type Transport } from './transport.js';
 import { inWindows } from './windows.js';
-import { unconfirmedSubmissionIds } from './confirm.js';
+import { UnconfirmedSubmissions, unconfirmedSubmissionIds } from './confirm.js';
 
 /** A Pi without a clock battery wakes in 1970; anything before this is obviously wrong. */
 const SANE_CLOCK = Date.parse('2025-01-01T00:00:00Z');
@@ -73,11 +73,14 @@ export class SyncEngine {
   private stopped = false;
   /** Set when the stored state could not be read: no run, and the damaged doc is never overwritten. */
   private stateError: SyncStateCorrupt | null = null;
+  /** The unconfirmed submissions, memoised (the portal's status lookups ask it every 20 s per phone). */
+  readonly unconfirmedSet: UnconfirmedSubmissions;
   private readonly baseNow: () => number;
   private readonly sync: Required<Config['sync']>;
 
   private constructor(private readonly o: SyncEngineOptions) {
     this.baseNow = o.now ?? Date.now;
+    this.unconfirmedSet = new UnconfirmedSubmissions(o.dbs.submissions);
     const s = o.config.sync;
     this.sync = { retryBaseSeconds: 5, attemptsPerRun: 6, probeSeconds: 60, batchSize: 500, mediaChunkKB: 1024, ...s } as Required<Config['sync']>;
   }

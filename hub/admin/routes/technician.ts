@@ -42,7 +42,7 @@ export const technicianRoutes: AdminRoute[] = [
     roles: TECHNICIAN,
     async handle(s, _req, res) {
       const session = sessionOf(res)!;
-      const st = s.deps.sync?.status();
+      const st = s.deps.sync.status();
       const body = st
         ? html`
 <dl class="facts">
