@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Audience, Audio, IsoDate, IsoDateTime, Language, PhoneNumber, Sex, Sha256, Slug, Text } from './common.js';
+import { Opportunity } from './opportunity.js';
 
 /** Fields every content doc carries. Ids are "<type>:<slug>". */
 const base = <T extends string>(type: T) => ({
@@ -174,6 +175,8 @@ export const Consultation = z
     opensAt: IsoDateTime,
     closesAt: IsoDateTime,
     resultsPublic: z.boolean(),
+    /** What a feature phone writes to vote by SMS ("VOTE PDESC 2"); options are numbered from 1 in their order. */
+    smsCode: z.string().regex(/^[A-Z0-9]{2,12}$/, 'smsCode must be 2–12 capital letters or digits, like "PDESC"').optional(),
   })
   .strict()
   .refine((c) => Date.parse(c.closesAt) > Date.parse(c.opensAt), { message: 'closesAt must come after opensAt', path: ['closesAt'] });
@@ -256,6 +259,7 @@ export const CONTENT_TYPES = [
   'event',
   'indicator',
   'announcement',
+  'opportunity',
 ] as const;
 export type ContentType = (typeof CONTENT_TYPES)[number];
 
@@ -271,6 +275,7 @@ export const contentSchemas = {
   event: Event,
   indicator: Indicator,
   announcement: Announcement,
+  opportunity: Opportunity,
 } as const satisfies Record<ContentType, z.ZodType>;
 
 export type Course = z.infer<typeof Course>;
@@ -285,4 +290,4 @@ export type Event = z.infer<typeof Event>;
 export type Indicator = z.infer<typeof Indicator>;
 export type Announcement = z.infer<typeof Announcement>;
 export type MediaMeta = z.infer<typeof MediaMeta>;
-export type ContentDoc = Course | Lesson | Quiz | Document | Commune | Official | Organisation | Consultation | Event | Indicator | Announcement;
+export type ContentDoc = Course | Lesson | Quiz | Document | Commune | Official | Organisation | Consultation | Event | Indicator | Announcement | Opportunity;

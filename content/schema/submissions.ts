@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AgeBand, HubId, IsoDate, IsoDateTime, Language, PhoneNumber, Sex, Slug } from './common.js';
+import { Trade } from './opportunity.js';
 
 /**
  * Submissions are written by hubs and flow up to central. Ids are
@@ -7,7 +8,7 @@ import { AgeBand, HubId, IsoDate, IsoDateTime, Language, PhoneNumber, Sex, Slug 
  * Each type has an *input* schema (what a phone or the console may send) and a
  * stored schema (input plus what the hub adds).
  */
-export const SUBMISSION_TYPES = ['response', 'registration', 'feedback', 'attendance', 'completion', 'usage'] as const;
+export const SUBMISSION_TYPES = ['response', 'registration', 'feedback', 'attendance', 'completion', 'usage', 'signup'] as const;
 export type SubmissionType = (typeof SUBMISSION_TYPES)[number];
 /** The types a client may post; usage aggregates are written by the hub itself. */
 export const POSTABLE_SUBMISSION_TYPES = ['response', 'registration', 'feedback', 'attendance', 'completion'] as const;
@@ -24,6 +25,11 @@ const stored = <T extends string>(type: T) => ({
   createdAt: IsoDateTime,
 });
 
+/** How a vote or a registration reached the hub, for the figures by channel. */
+export const CHANNELS = ['web', 'kiosk', 'sms', 'paper'] as const;
+export const Channel = z.enum(CHANNELS, { message: `channel must be one of ${CHANNELS.join(', ')}` });
+export type Channel = z.infer<typeof Channel>;
+
 /** An anonymous device token (random, made on the phone) so one device votes once. */
 const DeviceId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'deviceId must be 8–64 letters, digits, "-" or "_"');
 
@@ -36,6 +42,8 @@ export const ResponseInput = z
     ageBand: AgeBand.optional(),
     commune: Slug.optional(),
     lang: Language.optional(),
+    /** The page says where it runs; SMS and paper votes are written by the hub itself. */
+    channel: z.enum(['web', 'kiosk'], { message: 'channel must be "web" or "kiosk"' }).optional(),
   })
   .strict();
 
@@ -49,6 +57,10 @@ export const RegistrationInput = z
     phone: PhoneNumber.optional(),
     organisation: z.string().trim().max(200).optional(),
     interests: z.array(Slug).max(20).optional(),
+    /** An artisan's trade groups: opportunities are matched on them. */
+    trades: z.array(Trade).max(8).optional(),
+    /** Agreed to receive SMS (reminders, opportunities, consultations) at `phone`; STOP withdraws it. */
+    smsConsent: z.boolean().optional(),
     lang: Language.optional(),
     consent: z.literal(true, {
       message: 'consent must be true: the person must agree that the space keeps their name and details',
@@ -107,8 +119,8 @@ export const CompletionInput = z
   })
   .strict();
 
-export const Response = ResponseInput.extend(stored('response')).strict();
-export const Registration = RegistrationInput.extend({ ...stored('registration'), updatedAt: IsoDateTime.optional() }).strict();
+export const Response = ResponseInput.extend({ ...stored('response'), channel: Channel.optional() }).strict();
+export const Registration = RegistrationInput.extend({ ...stored('registration'), updatedAt: IsoDateTime.optional(), channel: Channel.optional() }).strict();
 /** Stored: the recording is the doc's attachment; the console tracks its status and answer. */
 export const Feedback = FeedbackFields.omit({ audio: true })
   .extend({
@@ -123,6 +135,16 @@ export const Feedback = FeedbackFields.omit({ audio: true })
   .refine((f) => f.message !== undefined || f._attachments !== undefined, { message: 'a message needs text or a voice recording', path: ['message'] });
 export const Attendance = AttendanceInput.safeExtend({ ...stored('attendance'), recordedBy: z.string().max(80).optional() }).strict();
 export const Completion = CompletionInput.extend(stored('completion')).strict();
+
+/** A member signed up for an event (by the facilitator): they get an SMS reminder the day before if they consented. */
+export const Signup = z
+  .object({
+    ...stored('signup'),
+    event: z.string().regex(/^event:[a-z0-9-]+$/, 'event must be an id like "event:formation-budget"'),
+    member: z.string().regex(submissionIdPattern('registration'), 'member must be a registration id'),
+    recordedBy: z.string().max(80).optional(),
+  })
+  .strict();
 
 /** One doc per hub per day, written by the hub: anonymous counts only. */
 export const Usage = z
@@ -153,6 +175,7 @@ export const submissionSchemas = {
   attendance: Attendance,
   completion: Completion,
   usage: Usage,
+  signup: Signup,
 } as const satisfies Record<SubmissionType, z.ZodType>;
 
 /** Submissions that hold personal data: never readable from phones or the kiosk. */
@@ -169,3 +192,4 @@ export type Feedback = z.infer<typeof Feedback>;
 export type Attendance = z.infer<typeof Attendance>;
 export type Completion = z.infer<typeof Completion>;
 export type Usage = z.infer<typeof Usage>;
+export type Signup = z.infer<typeof Signup>;

@@ -33,5 +33,16 @@ export const DEFAULTS: Config = {
     mediaChunkKB: 1024,
   },
   admin: { sessionIdleMinutes: 30, sessionMaxHours: 12, lockoutAttempts: 5, lockoutIpAttempts: 20, lockoutMinutes: 15, uploadMaxMB: 512 },
+  sms: {
+    enabled: true,
+    bus: 'system',
+    countryCode: '223',
+    quietHours: { from: '21:00', to: '07:00' },
+    costPerPart: 25,
+    dailyBudget: 2500,
+    currency: 'FCFA',
+    deliveryReports: true,
+    pollSeconds: 30,
+  },
   kiosk: KIOSK_DEFAULTS,
 };

@@ -24,6 +24,11 @@ const ENV_MAP: EnvMap = {
   ESPACE_SYNC_ENABLED: { path: ['sync', 'enabled'], kind: 'boolean' },
   ESPACE_SYNC_BUDGET_MB: { path: ['sync', 'dailyBudgetMB'], kind: 'number' },
   ESPACE_SUBMISSIONS_PER_MINUTE: { path: ['limits', 'submissionsPerMinute'], kind: 'number' },
+  ESPACE_SMS_ENABLED: { path: ['sms', 'enabled'], kind: 'boolean' },
+  ESPACE_SMS_BUS: { path: ['sms', 'bus'], kind: 'string' },
+  ESPACE_SMS_DAILY_BUDGET: { path: ['sms', 'dailyBudget'], kind: 'number' },
+  ESPACE_SMS_POLL_SECONDS: { path: ['sms', 'pollSeconds'], kind: 'number' },
+  ESPACE_SMS_QUIET_HOURS: { path: ['sms', 'quietHours'], kind: 'json' },
 };
 
 /**

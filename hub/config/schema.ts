@@ -76,6 +76,25 @@ export const ConfigSchema = z
         uploadMaxMB: z.number().positive().max(4096),
       })
       .strict(),
+    /** SMS through the GSM modem, by ModemManager over D-Bus (the modem NetworkManager also uses for the uplink). */
+    sms: z
+      .object({
+        enabled: z.boolean(),
+        /** "system" (ModemManager on the system bus) or a D-Bus address like "unix:path=/run/…" (tests). */
+        bus: z.string().regex(/^(system|unix:.+|tcp:.+)$/, 'must be "system" or a D-Bus address like "unix:path=/run/dbus/system_bus_socket"'),
+        /** Numbers written without it (8 digits in Mali) get this country code. */
+        countryCode: z.string().regex(/^\d{1,3}$/, 'must be the digits of a country code, like "223"'),
+        /** Notices wait outside these hours (answers to an SMS just received do not). */
+        quietHours: TimeWindow,
+        /** What the operator bills for one SMS part, and what may be spent a day, in `currency`. */
+        costPerPart: z.number().nonnegative(),
+        dailyBudget: z.number().nonnegative(),
+        currency: z.string().min(1).max(10),
+        deliveryReports: z.boolean(),
+        /** How often the modem is asked for new messages and delivery reports, besides its signals. */
+        pollSeconds: z.number().positive().max(3600),
+      })
+      .strict(),
     kiosk: KioskSection,
   })
   .strict();

@@ -178,7 +178,7 @@ export class SubmissionService {
       // Age bands nobody gave are left out, as they always were.
       options[id] = { total: b.total, bySex: { ...b.bySex }, byAge: Object.fromEntries(AGE_KEYS.filter((k) => b.byAge[k] > 0).map((k) => [k, b.byAge[k]])) };
     }
-    return { consultation: consultation._id, total: t.total.total, options };
+    return { consultation: consultation._id, total: t.total.total, options, byChannel: t.byChannel };
   }
 }
 
@@ -186,4 +186,6 @@ export interface ConsultationResults {
   consultation: string;
   total: number;
   options: Record<string, { total: number; bySex: { F: number; M: number; unknown: number }; byAge: Record<string, number> }>;
+  /** Votes by channel: web, kiosk, sms, paper. */
+  byChannel: Record<string, number>;
 }
