@@ -8,7 +8,7 @@ import { Trade } from './opportunity.js';
  * Each type has an *input* schema (what a phone or the console may send) and a
  * stored schema (input plus what the hub adds).
  */
-export const SUBMISSION_TYPES = ['response', 'registration', 'feedback', 'attendance', 'completion', 'usage', 'signup'] as const;
+export const SUBMISSION_TYPES = ['response', 'registration', 'feedback', 'attendance', 'completion', 'usage', 'signup', 'interest'] as const;
 export type SubmissionType = (typeof SUBMISSION_TYPES)[number];
 /** The types a client may post; usage aggregates are written by the hub itself. */
 export const POSTABLE_SUBMISSION_TYPES = ['response', 'registration', 'feedback', 'attendance', 'completion'] as const;
@@ -146,6 +146,24 @@ export const Signup = z
   })
   .strict();
 
+/**
+ * "Intéressé(e)" by an opportunity: one per device and opportunity (a fixed id made from
+ * both), counted by sex and age band for whoever published it. No name, no number.
+ */
+export const InterestInput = z
+  .object({
+    opportunity: z.string().regex(/^opportunity:[a-z0-9-]+$/, 'opportunity must be an id like "opportunity:foire-kayes"'),
+    deviceId: DeviceId,
+    sex: Sex.optional(),
+    ageBand: AgeBand.optional(),
+    commune: Slug.optional(),
+    lang: Language.optional(),
+    channel: z.enum(['web', 'kiosk'], { message: 'channel must be "web" or "kiosk"' }).optional(),
+  })
+  .strict();
+export const Interest = InterestInput.extend(stored('interest')).strict();
+export type Interest = z.infer<typeof Interest>;
+
 /** One doc per hub per day, written by the hub: anonymous counts only. */
 export const Usage = z
   .object({
@@ -176,6 +194,7 @@ export const submissionSchemas = {
   completion: Completion,
   usage: Usage,
   signup: Signup,
+  interest: Interest,
 } as const satisfies Record<SubmissionType, z.ZodType>;
 
 /** Submissions that hold personal data: never readable from phones or the kiosk. */

@@ -11,6 +11,8 @@ export interface ConsultationTally {
   optionByCommune: Record<string, Record<string, number>>;
   /** Votes by how they came: web (phones), kiosk, sms, paper. Votes from before channels were recorded count as web. */
   byChannel: Record<Channel, number>;
+  /** Per channel, votes by sex and age band. */
+  channels: Record<Channel, Breakdown>;
 }
 
 /**
@@ -30,6 +32,7 @@ export function tallyConsultation(
   const byCommune: Record<string, number> = {};
   const optionByCommune: Record<string, Record<string, number>> = Object.fromEntries(optionIds.map((id) => [id, {}]));
   const byChannel = Object.fromEntries(CHANNELS.map((c) => [c, 0])) as Record<Channel, number>;
+  const channels = Object.fromEntries(CHANNELS.map((c) => [c, emptyBreakdown()])) as Record<Channel, Breakdown>;
   for (const r of responses) {
     if (r._deleted || r.type !== 'response' || r.consultation !== consultationId) continue;
     const slot = byId.get(String(r.option));
@@ -41,8 +44,9 @@ export function tallyConsultation(
     byCommune[commune] = (byCommune[commune] ?? 0) + n;
     const channel = (CHANNELS as readonly unknown[]).includes(r.channel) ? (r.channel as Channel) : 'web';
     byChannel[channel] += n;
+    addTo(channels[channel], r.sex, r.ageBand, n);
     const oc = optionByCommune[slot.id]!;
     oc[commune] = (oc[commune] ?? 0) + n;
   }
-  return { consultation: consultationId, total, options, byCommune, optionByCommune, byChannel };
+  return { consultation: consultationId, total, options, byCommune, optionByCommune, byChannel, channels };
 }

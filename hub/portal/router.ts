@@ -12,6 +12,7 @@ import { agendaRoutes } from './pages/agenda.js';
 import { homeRoutes } from './pages/home.js';
 import { informRoutes } from './pages/inform.js';
 import { kioskRoutes } from './pages/kiosk.js';
+import { opportunityRoutes } from './pages/opportunities.js';
 import { languageRoutes } from './pages/language.js';
 import { learnRoutes } from './pages/learn.js';
 import { offlineRoutes } from './pages/offline.js';
@@ -143,7 +144,7 @@ export function portalRouter(deps: HubDeps, opts: PortalOptions = {}): Router {
     next();
   });
 
-  for (const routes of [homeRoutes, learnRoutes, informRoutes, officialsRoutes, organisationsRoutes, participateRoutes, registerRoutes, agendaRoutes, searchRoutes, languageRoutes, offlineRoutes, welcomeRoutes, kioskRoutes]) {
+  for (const routes of [homeRoutes, learnRoutes, informRoutes, officialsRoutes, organisationsRoutes, participateRoutes, registerRoutes, agendaRoutes, opportunityRoutes, searchRoutes, languageRoutes, offlineRoutes, welcomeRoutes, kioskRoutes]) {
     routes(router, portal);
   }
 

@@ -270,7 +270,7 @@ export class SmsService {
       }
     }
 
-    const opportunities = ((await catalog.list('opportunity', { limit: 1000, skip: 0 })).items as Opportunity[]).filter(
+    const opportunities = ((await catalog.list('opportunity', { limit: 1000, skip: 0 })).items as Opportunity[]).map((o) => ({ ...o, trades: o.trades ?? [], communes: o.communes ?? [], for: o.for ?? [] })).filter(
       (o) => now - Date.parse(o.publishedAt) < 14 * DAY && (!o.deadline || Date.parse(`${o.deadline}T23:59:59Z`) >= now),
     );
     if (opportunities.length > 0) {
