@@ -62,7 +62,7 @@ describe('opportunities on a phone', () => {
     assert.equal(await page.evaluate(() => window.isSecureContext), false, 'the phone\'s origin is not a secure context');
     await page.locator('.tiles').getByRole('link', { name: 'Opportunités', exact: true }).click();
     await page.waitForURL(`${origin}/opportunites`);
-    assert.deepEqual(await titles(), ['Formation teinture naturelle', 'Foire régionale', 'Tables-bancs pour les écoles'], 'past deadlines are not shown');
+    assert.deepEqual(await titles(), ['Foire régionale', 'Formation teinture naturelle', 'Tables-bancs pour les écoles'], 'past deadlines are not shown');
     assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 360), 'no sideways scrolling at 360 px');
     await assertAccessible(page, '/opportunites');
 

@@ -61,7 +61,8 @@ describe('espace doctor', () => {
 
   it('names the GSM modem and today\'s SMS spending when ModemManager has one', async () => {
     const modem = await startModemBus();
-    const withModem = await startTestHub({ sms: modem.sms });
+    // A slower poll than the SMS tests': the doctor's 5-second health probe must not queue behind it on a busy machine.
+    const withModem = await startTestHub({ sms: { ...modem.sms, pollSeconds: 2 } });
     try {
       await until('the hub sees the modem', () => withModem.deps.sms!.status().state === 'ready');
       const r = await runCli(['doctor', '--json', '--url', withModem.url]);
