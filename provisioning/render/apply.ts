@@ -14,7 +14,7 @@ const run = promisify(execFile);
 /**
  * Where apply works: "live" on the Pi itself (services restarted, NetworkManager told), or
  * "offline" into a Debian root that is not running (a golden image being built, a test root):
- * the same files, packages and enabled units, with `--root` tools and apt in a chroot.
+ * the same files, packages and enabled units, with the root's own apt and systemd in a chroot.
  */
 export type ApplyMode = { kind: 'live' } | { kind: 'offline'; root: string };
 
@@ -24,12 +24,13 @@ export function commandsFor(changed: PlannedFile[], rendered: Rendered, hostname
   const has = (kind: Action['kind']) => actions.some((a) => a.kind === kind);
   const cmds: string[][] = [];
   if (mode.kind === 'offline') {
-    const r = `--root=${mode.root}`;
-    if (has('sysusers')) cmds.push(['systemd-sysusers', r]);
-    if (has('tmpfiles')) cmds.push(['systemd-tmpfiles', r, '--create', '--prefix=/etc/espace', '--prefix=/home/kiosk']);
-    if (rendered.unmask.length) cmds.push(['systemctl', r, 'unmask', ...rendered.unmask]);
-    if (rendered.disable.length) cmds.push(['systemctl', r, 'disable', ...rendered.disable]);
-    cmds.push(['systemctl', r, 'enable', ...rendered.enable]);
+    // Run inside the root with the root's own systemd (apply wraps them in a chroot): the
+    // host's may be older and refuse the root's configuration (Trixie's tmpfiles.d on Debian 12).
+    if (has('sysusers')) cmds.push(['systemd-sysusers']);
+    if (has('tmpfiles')) cmds.push(['systemd-tmpfiles', '--create', '--prefix=/etc/espace', '--prefix=/home/kiosk']);
+    if (rendered.unmask.length) cmds.push(['systemctl', 'unmask', ...rendered.unmask]);
+    if (rendered.disable.length) cmds.push(['systemctl', 'disable', ...rendered.disable]);
+    cmds.push(['systemctl', 'enable', ...rendered.enable]);
     return cmds;
   }
   if (has('sysusers')) cmds.push(['systemd-sysusers']);
@@ -250,18 +251,22 @@ export async function applyProfile(p: SpaceProfile, version: string, opts: Apply
     step('files', 3, total);
     const plan = await planTree(root, rendered.files);
     const changed = plan.filter((f) => f.kind !== 'same');
-    const written: PlannedFile[] = [];
+    const written: Written[] = [];
     const commands = commandsFor(changed, rendered, p.hostname, mode);
     try {
       for (const f of changed) {
-        await writeAtomic(join(root, f.file.path), f.content, f.file.mode);
-        written.push(f);
+        const path = join(root, f.file.path);
+        // The owner too: a file put back must be readable by whom it was (espace.yaml: the espace group).
+        const st = f.current === null ? null : await fsp.stat(path);
+        await writeAtomic(path, f.content, f.file.mode);
+        written.push({ f, owner: st ? { uid: st.uid, gid: st.gid } : null });
       }
       step('services', 4, total);
       for (const cmd of commands) {
         opts.onCommand?.(cmd);
         try {
-          await run(cmd[0]!, cmd.slice(1));
+          const real = inRoot(mode, cmd);
+          await run(real[0]!, real.slice(1));
         } catch (e) {
           const err = e as NodeJS.ErrnoException & { stderr?: string };
           // raspi-config is absent on plain Debian; the modprobe file sets the country at the next boot.
@@ -281,11 +286,20 @@ export async function applyProfile(p: SpaceProfile, version: string, opts: Apply
   }
 }
 
-/** Puts back what was there before a failed apply: the old text and mode, or no file. */
-async function restore(root: string, written: PlannedFile[]): Promise<void> {
-  for (const f of written.reverse()) {
+interface Written {
+  f: PlannedFile;
+  owner: { uid: number; gid: number } | null;
+}
+
+/** Puts back what was there before a failed apply: the old text, mode and owner, or no file. */
+async function restore(root: string, written: Written[]): Promise<void> {
+  for (const { f, owner } of written.reverse()) {
     const path = join(root, f.file.path);
-    if (f.current === null) await fsp.rm(path, { force: true });
-    else await writeAtomic(path, f.current, f.currentMode ?? f.file.mode);
+    if (f.current === null) {
+      await fsp.rm(path, { force: true });
+      continue;
+    }
+    await writeAtomic(path, f.current, f.currentMode ?? f.file.mode);
+    if (owner) await fsp.chown(path, owner.uid, owner.gid);
   }
 }

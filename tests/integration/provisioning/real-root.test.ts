@@ -12,6 +12,9 @@ import { runCli } from '../../support/cli.js';
 import { tempDir } from '../../support/hub.js';
 
 const exec = promisify(execFile);
+/** A command with the root's own tools (Trixie's systemd, newer than this machine's), /proc mounted. */
+const inRoot = (root: string, ...cmd: string[]) =>
+  exec('unshare', ['--mount', '--propagation', 'private', '--', 'sh', '-c', 'mount -t proc proc "$0/proc" && exec chroot "$0" "$@"', root, ...cmd]);
 const DEMO = join(projectRoot(), 'provisioning/profiles/demo.yaml');
 const APPLY_TIMEOUT = 15 * 60_000;
 
@@ -68,11 +71,11 @@ describe('provision apply into a real Debian Trixie root', { timeout: APPLY_TIME
 
   it('enables every unit, and systemd-analyze verifies ours inside the root without a word', async () => {
     for (const unit of rendered.enable) {
-      const { stdout } = await exec('systemctl', [`--root=${root}`, 'is-enabled', unit]).catch((e: { stdout: string }) => e);
+      const { stdout } = await inRoot(root, 'systemctl', 'is-enabled', unit).catch((e: { stdout: string }) => e);
       assert.match(stdout.trim(), /^(enabled|alias)$/, `${unit}: ${stdout}`);
     }
     const ours = ['espace-hub.service', 'espace-firewall.service', 'espace-firstboot.service', 'espace-hub-watchdog.service', 'espace-hub-watchdog.timer', 'espace-hub-restart.service', 'espace-backup.service', 'espace-backup.timer'];
-    const { stderr } = await exec('systemd-analyze', ['verify', '--man=no', `--root=${root}`, ...ours]);
+    const { stderr } = await inRoot(root, 'systemd-analyze', 'verify', '--man=no', ...ours.map((u) => `/etc/systemd/system/${u}`));
     assert.equal(stderr, '');
   });
 
@@ -92,7 +95,7 @@ describe('provision apply into a real Debian Trixie root', { timeout: APPLY_TIME
 
   it('gives the kiosk account the autologin, as lightdm itself merges its configuration', async () => {
     // The root stands for Raspberry Pi OS: its lightdm.conf logged its first user in ("pi").
-    const { stdout } = await exec('chroot', [root, 'lightdm', '--show-config']);
+    const { stdout } = await inRoot(root, 'lightdm', '--show-config');
     const seat = /\[Seat:\*\]\n([\s\S]*?)(?:\n\[|\nSources:)/.exec(stdout)?.[1] ?? '';
     assert.match(seat, /^\S+\s+autologin-user=kiosk$/m, stdout);
     assert.match(seat, /^\S+\s+autologin-session=rpd-labwc$/m);
@@ -108,6 +111,7 @@ describe('provision apply into a real Debian Trixie root', { timeout: APPLY_TIME
 
   it('puts the previous files back when a step fails after they were replaced', async () => {
     const before = readFileSync(join(root, 'etc/espace/espace.yaml'), 'utf8');
+    const groupBefore = statSync(join(root, 'etc/espace/espace.yaml')).gid;
     const d = parseYaml(readFileSync(DEMO, 'utf8')) as Record<string, any>;
     d.sync.dailyBudgetMB = 80;
     const changed = join(dir.path, 'changed.yaml');
@@ -121,6 +125,8 @@ describe('provision apply into a real Debian Trixie root', { timeout: APPLY_TIME
       assert.equal(failed.code, 1);
       assert.match(failed.stderr, /systemctl .*enable.* failed: .*the previous files are back in place/);
       assert.equal(readFileSync(join(root, 'etc/espace/espace.yaml'), 'utf8'), before);
+      assert.equal(statSync(join(root, 'etc/espace/espace.yaml')).gid, groupBefore, 'put back with its group, so the hub still reads it');
+      assert.equal(statSync(join(root, 'etc/espace/espace.yaml')).mode & 0o777, 0o640);
     } finally {
       rmSync(wants);
       renameSync(`${wants}.aside`, wants);
