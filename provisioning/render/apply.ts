@@ -65,6 +65,22 @@ export function looksLikeAPi(root = '/'): boolean {
   return existsSync(join(root, 'etc/rpi-issue'));
 }
 
+/**
+ * Units a newer Debian split in several: fake-hwclock 0.14 (Trixie) masks fake-hwclock.service
+ * and ships a load service and a save timer instead; Bookworm's 0.12 has the single service.
+ */
+const SUCCESSORS: Record<string, string[]> = {
+  'fake-hwclock.service': ['fake-hwclock-load.service', 'fake-hwclock-save.timer'],
+};
+
+/** The units to enable under `root`: a unit replaced by its successors there becomes them. */
+function resolveEnable(root: string, rendered: Rendered): string[] {
+  return rendered.enable.flatMap((u) => {
+    const next = SUCCESSORS[u];
+    return next && next.every((n) => unitExists(root, n, rendered)) ? next : [u];
+  });
+}
+
 const UNIT_DIRS = ['etc/systemd/system', 'usr/lib/systemd/system', 'lib/systemd/system', 'usr/local/lib/systemd/system'];
 
 /** Whether a unit file exists under `root` (or is one we are about to write). */
@@ -239,7 +255,7 @@ export async function applyProfile(p: SpaceProfile, version: string, opts: Apply
 
     step('check units', 2, total);
     // Units someone would keep off are left alone when they are not there at all.
-    const rendered: Rendered = { ...rendered0, disable: rendered0.disable.filter((u) => unitExists(root, u, rendered0)) };
+    const rendered: Rendered = { ...rendered0, enable: resolveEnable(root, rendered0), disable: rendered0.disable.filter((u) => unitExists(root, u, rendered0)) };
     const absent = [...rendered.enable, ...rendered.unmask].filter((u) => !unitExists(root, u, rendered));
     if (absent.length) {
       throw new AppError(500, 'units-missing', `after installing the packages, ${absent.join(', ')} still do not exist under ${root}, so nothing was changed; check that apt installed ${rendered.packages.join(' ')}`);
