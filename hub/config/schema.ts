@@ -65,14 +65,24 @@ export const ConfigSchema = z
         mediaChunkKB: z.number().int().min(4).optional(),
       })
       .strict(),
-    /** The facilitator and technician console: session lifetimes, login lockout, upload cap. */
+    /** The facilitator and technician console: session lifetimes, login throttling, upload cap. */
     admin: z
       .object({
         sessionIdleMinutes: z.number().positive().max(24 * 60),
         sessionMaxHours: z.number().positive().max(7 * 24),
-        lockoutAttempts: z.number().int().min(1).max(100),
-        lockoutIpAttempts: z.number().int().min(1).max(1000),
-        lockoutMinutes: z.number().positive().max(24 * 60),
+        /** Failed logins of one account from one address before each try must wait (1 s, 2 s, 4 s…). */
+        loginFreeAttempts: z.number().int().min(1).max(100),
+        /** The first such wait, doubled at each further failure. */
+        loginFirstDelaySeconds: z.number().positive().max(3600),
+        /** The longest such wait. */
+        loginMaxDelayMinutes: z.number().positive().max(24 * 60),
+        /** Failed logins from one address, whatever the names, within loginIpWindowMinutes. */
+        loginIpFailures: z.number().int().min(1).max(1000),
+        loginIpWindowMinutes: z.number().positive().max(24 * 60),
+        /** Passwords hashed at once (each takes 32 MB and a thread LevelDB also needs). */
+        loginHashConcurrency: z.number().int().min(1).max(2),
+        /** Logins waiting for a hash beyond those; more get 429 at once. */
+        loginHashQueue: z.number().int().min(0).max(100),
         uploadMaxMB: z.number().positive().max(4096),
       })
       .strict(),
