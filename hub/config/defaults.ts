@@ -16,7 +16,8 @@ export const DEFAULTS: Config = {
   mdnsInterface: '',
   logLevel: 'info',
   trustedKeys: [],
-  trustDemoKey: true,
+  // On only in the demo `make start` runs without a file (load.ts, `demo`): the demo private key is public.
+  trustDemoKey: false,
   seedDemo: true,
   wifi: { ssid: 'Espace-Connecte' },
   limits: { bodyBytes: 64 * 1024, submissionsPerMinute: 30 },

@@ -30,7 +30,7 @@ export const ConfigSchema = z
     mdnsInterface: z.union([z.literal(''), z.ipv4()]),
     logLevel: LogLevel,
     trustedKeys: z.array(TrustedKey),
-    /** Trust the committed demo signing key. On for development; provisioning turns it off. */
+    /** Trust the committed demo signing key (its private half is public): only the demo without a config file turns it on. */
     trustDemoKey: z.boolean(),
     seedDemo: z.boolean(),
     wifi: z.object({ ssid: z.string().min(1).max(32), passphrase: z.string().max(63).optional() }).strict(),
