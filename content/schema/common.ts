@@ -34,6 +34,8 @@ export const HubId = z
  */
 const SAFE_LINE = /^[^\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]*$/;
 const SAFE_TEXT = /^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]*$/;
+/** Whether a value passes those rules (for forms that say what is wrong in their own words). */
+export const isSafeText = (value: string, multiline = false): boolean => (multiline ? SAFE_TEXT : SAFE_LINE).test(value);
 export const UNSAFE_TEXT_MESSAGE = 'must not contain control characters or invisible direction overrides (U+202E and the like); type the text again without them';
 
 /** One line of text (a name, a place, a title): no line break, no control or direction-override character. */

@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import { AGE_BANDS, AppError, EVENT_KINDS, isAppError, parseContentDoc, type Commune, type Event } from '../../../content/index.js';
+import { AGE_BANDS, AppError, EVENT_KINDS, isAppError, isSafeText, parseContentDoc, type Commune, type Event } from '../../../content/index.js';
 import { sessionOf, type Session } from '../../auth/index.js';
 import { asText, sendCsv } from '../csv-response.js';
 import { field, isoToLocal, localToIso, param, query, slugFrom } from '../form.js';
@@ -33,9 +33,6 @@ async function loadEvent(s: AdminServices, req: Request): Promise<EventDoc> {
 
 type FieldErrors = Partial<Record<'title' | 'kind' | 'description' | 'startsAt' | 'endsAt' | 'place' | 'commune' | 'capacity', string>>;
 
-/** Control characters and direction overrides, as the shared schema refuses them. */
-const UNSAFE = /[\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/;
-const UNSAFE_MULTILINE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/;
 const INVISIBLE = 'contient des caractères invisibles ou de contrôle (copiés d’un autre document ?) : retapez-le.';
 
 /** The collectivités this hub knows (its own commune, and those of the content), as [slug, name]. */
@@ -51,11 +48,11 @@ function checkEventForm(req: Request, communes: readonly [string, string][]): Fi
   const errors: FieldErrors = {};
   const title = field(req, 'title');
   if (title.length < 3 || title.length > 120) errors.title = `Le titre doit compter de 3 à 120 caractères (il en a ${title.length}).`;
-  else if (UNSAFE.test(title)) errors.title = `Le titre ${INVISIBLE}`;
+  else if (!isSafeText(title)) errors.title = `Le titre ${INVISIBLE}`;
   if (!(EVENT_KINDS as readonly string[]).includes(field(req, 'kind'))) errors.kind = 'Choisissez un type dans la liste.';
   const description = field(req, 'description');
   if (description.length > 4000) errors.description = 'La description compte au plus 4 000 caractères.';
-  else if (UNSAFE_MULTILINE.test(description)) errors.description = `La description ${INVISIBLE}`;
+  else if (!isSafeText(description, true)) errors.description = `La description ${INVISIBLE}`;
   const starts = Date.parse(localToIso(field(req, 'startsAt')) ?? '');
   if (Number.isNaN(starts)) errors.startsAt = 'Indiquez la date et l’heure du début.';
   const endsAt = field(req, 'endsAt');
@@ -66,7 +63,7 @@ function checkEventForm(req: Request, communes: readonly [string, string][]): Fi
   }
   const place = field(req, 'place');
   if (place.length < 1 || place.length > 200) errors.place = 'Indiquez le lieu (200 caractères au plus).';
-  else if (UNSAFE.test(place)) errors.place = `Le lieu ${INVISIBLE}`;
+  else if (!isSafeText(place)) errors.place = `Le lieu ${INVISIBLE}`;
   if (!communes.some(([slug]) => slug === field(req, 'commune'))) errors.commune = 'Choisissez la commune dans la liste des collectivités de l’espace.';
   const capacity = field(req, 'capacity');
   if (!/^\d{1,6}$/.test(capacity) || Number(capacity) < 1 || Number(capacity) > 100_000) errors.capacity = 'Le nombre de places est un nombre entier de 1 à 100 000.';
