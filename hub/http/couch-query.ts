@@ -53,8 +53,8 @@ function parse(name: string, kind: ParamKind, raw: string): Parsed {
       if (raw === 'now' || /^\d{1,15}$/.test(raw)) return raw === 'now' ? raw : Number(raw);
       return bad(name, '"now" or a sequence number from this hub');
     case 'feed':
-      if (raw === 'normal' || raw === 'longpoll') return raw;
-      return bad(name, '"normal" or "longpoll"');
+      if (raw === 'normal' || raw === 'longpoll' || raw === 'continuous') return raw;
+      return bad(name, '"normal", "longpoll" or "continuous"');
     case 'style':
       if (raw === 'main_only' || raw === 'all_docs') return raw;
       return bad(name, '"main_only" or "all_docs"');

@@ -28,8 +28,8 @@ export interface ReplicationOptions {
 
 /**
  * A CouchDB replication source for `content` at /db/content, so a phone's PouchDB — or any
- * CouchDB-protocol client — can take the content home: info, `_changes` (normal and
- * longpoll), documents, `_bulk_get`, `_revs_diff`. Every query parameter is checked (400
+ * CouchDB-protocol client — can take the content home: info, `_changes` (normal, longpoll
+ * and continuous), documents, `_bulk_get`, `_revs_diff`. Every query parameter is checked (400
  * naming it). Replicators that checkpoint on the source may write `_local/` docs: they go
  * to a bounded store of their own (checkpoints.ts), never into `content`. Every other write
  * is refused with 403.
@@ -88,8 +88,46 @@ export function replicationRouter(deps: HubDeps, options: ReplicationOptions = {
     });
   }
 
+  /**
+   * feed=continuous (CouchDB's own replicator): one JSON line per change, a newline every
+   * heartbeat while nothing happens, then {"last_seq"} when the timeout ends the feed.
+   */
+  async function continuous(req: Request, res: Response, q: ReturnType<typeof couchQuery<typeof CHANGES>>): Promise<void> {
+    const wait = Math.min(LONGPOLL_MAX_MS, (q.timeout as number | undefined) ?? LONGPOLL_MAX_MS);
+    const first = await readChanges(q);
+    res.status(200).set({ 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+    for (const r of first.results) res.write(`${JSON.stringify(r)}\n`);
+    let last = first.last_seq;
+    if (longpolls >= LONGPOLL_MAX) {
+      res.end(`${JSON.stringify({ last_seq: last })}\n`);
+      return;
+    }
+    longpolls += 1;
+    const feed = db.changes({ since: last, live: true, return_docs: false, include_docs: q.include_docs === true, style: q.style === 'all_docs' ? 'all_docs' : 'main_only' } as PouchDB.Core.ChangesOptions);
+    const heartbeat = q.heartbeat ? setInterval(() => res.write('\n'), Math.max(1000, q.heartbeat as number)) : undefined;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        clearInterval(heartbeat);
+        req.off('close', done);
+        feed.cancel();
+        resolve();
+      };
+      const timer = setTimeout(done, wait);
+      feed.on('change', (c) => {
+        last = c.seq;
+        if (!c.id.startsWith('_')) res.write(`${JSON.stringify(c)}\n`);
+      });
+      feed.on('error', done);
+      req.once('close', done);
+    });
+    longpolls -= 1;
+    if (!req.destroyed) res.end(`${JSON.stringify({ last_seq: last })}\n`);
+  }
+
   router.get('/db/content/_changes', async function changes(req, res: Response) {
     const q = couchQuery(req, CHANGES, ['filter', 'view', 'doc_ids', 'selector']);
+    if (q.feed === 'continuous') return continuous(req, res, q);
     let answer = await readChanges(q);
     // Longpoll (a continuous PouchDB pull): nothing new yet, so wait for a change or the heartbeat.
     if (q.feed === 'longpoll' && answer.results.length === 0 && q.since !== undefined && longpolls < LONGPOLL_MAX) {

@@ -40,7 +40,7 @@ describe('/db/content as a CouchDB replication source', () => {
       '/db/content/_changes?limit=-1',
       '/db/content/_changes?limit=1e3',
       '/db/content/_changes?style=everything',
-      '/db/content/_changes?feed=continuous',
+      '/db/content/_changes?feed=eventsource',
       '/db/content/_changes?heartbeat=soon',
       '/db/content/_changes?include_docs=yes',
       '/db/content/_changes?filter=_selector',
@@ -58,6 +58,16 @@ describe('/db/content as a CouchDB replication source', () => {
     // Well-formed ones still work.
     const ok = await fetch(`${hub.url}${doc}?open_revs=all&revs=true&latest=true`, { headers: { accept: 'application/json' } });
     assert.equal(ok.status, 200);
+  });
+
+  it('streams feed=continuous as CouchDB does: a line per change, then last_seq when the timeout ends it', async () => {
+    const started = Date.now();
+    const text = await (await fetch(`${hub.url}/db/content/_changes?feed=continuous&since=0&timeout=1500&heartbeat=500`)).text();
+    const lines = text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { id?: string; last_seq?: number });
+    assert.ok(Date.now() - started >= 1400, 'held open until the timeout');
+    assert.ok(lines.filter((l) => l.id).length >= 5, 'every change first');
+    assert.ok(!lines.some((l) => l.id?.startsWith('_')));
+    assert.equal(typeof lines.at(-1)!.last_seq, 'number');
   });
 
   it('keeps _local checkpoints apart from the content, with CouchDB revisions; every other write is 403', async () => {
