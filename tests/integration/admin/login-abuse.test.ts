@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { runCli } from '../../support/cli.js';
 import type { TestHub } from '../../support/index.js';
 import { attemptLogin, attemptLoginFrom, login, loginFormFrom, startConsoleHub, submit, USERS, PASSWORDS } from './console.js';
 
@@ -43,6 +44,19 @@ describe('login under attack', () => {
     assert.match(page, /Débloquer/);
     assert.equal((await c.post(`/admin/accounts/${USERS.facilitator}/unlock`)).status, 303);
     assert.equal((await attemptLoginFrom(hub.url, '127.0.0.5', USERS.facilitator, PASSWORDS.facilitator)).status, 303, 'unlocked');
+  });
+
+  it('lets a technician unlock an account from the command line while the hub runs', async () => {
+    for (let i = 0; i < 3; i += 1) assert.equal((await attemptLoginFrom(hub.url, '127.0.0.8', USERS.technician, 'not-it')).status, 401);
+    assert.equal((await attemptLoginFrom(hub.url, '127.0.0.8', USERS.technician, PASSWORDS.technician)).status, 429, 'must wait now');
+    const cli = (args: string[]) => runCli(['user', '--data-dir', hub.dataDir, ...args], { env: { ESPACE_CONFIG: '' } });
+    const unlocked = await cli(['unlock', USERS.technician]);
+    assert.equal(unlocked.code, 0, unlocked.stderr);
+    assert.match(unlocked.stdout, /can log in again now/);
+    assert.equal((await attemptLoginFrom(hub.url, '127.0.0.8', USERS.technician, PASSWORDS.technician)).status, 303);
+    const ghost = await cli(['unlock', 'ghost']);
+    assert.equal(ghost.code, 1);
+    assert.match(ghost.stderr, /^espace: there is no account "ghost"/m);
   });
 
   it('hashes passwords one at a time: a flood of logins gets 429, and phones are still served', async () => {
