@@ -14,6 +14,16 @@ export function mediaHeaders(sha: string, mime: string): Record<string, string> 
   };
 }
 
+async function downloadName(deps: HubDeps, sha: string): Promise<string> {
+  try {
+    return ((await deps.dbs.media.get(`media:${sha}`)) as { filename?: string }).filename ?? sha;
+  } catch (e) {
+    // A file whose metadata has not arrived yet is saved under its hash.
+    if ((e as { status?: number }).status === 404) return sha;
+    throw e;
+  }
+}
+
 /**
  * GET /media/:sha256 — files from the content-addressed store, streamed from disk with
  * Range (206), a strong ETag (the hash itself) and immutable caching: a hash never changes.
@@ -27,6 +37,8 @@ export function mediaRouter(deps: HubDeps, info: MediaInfo): Router {
     if (!SHA.test(sha)) throw new AppError(400, 'bad-media-id', 'a media address is /media/<sha256>: 64 lowercase hex characters');
     const facts = await info.get(sha);
     if (!facts) throw new AppError(404, 'media-not-found', 'this file is not on the hub yet; it may still be on its way from Bamako');
+    // ?telecharger: saved as a file under its own name (take it home over plain HTTP).
+    if (req.query.telecharger !== undefined) res.attachment(await downloadName(deps, sha));
     res.set(mediaHeaders(sha, facts.mime));
     const inm = req.headers['if-none-match'];
     if (inm === `"${sha}"` || inm === `W/"${sha}"`) {

@@ -144,6 +144,9 @@
   var canKeep = 'serviceWorker' in navigator && 'caches' in window && !document.body.classList.contains('kiosk');
   if (canKeep) navigator.serviceWorker.register('/sw.js', { scope: '/' }).catch(function () { /* not a secure context */ });
 
+  // Where the phone can keep pages, the page on what keeping needs gives way to the kept list.
+  if (canKeep) $$('[data-cannot-keep]').forEach(function (s) { s.hidden = true; });
+
   $$('[data-keep]').forEach(function (box) {
     if (!canKeep) return;
     box.hidden = false;
