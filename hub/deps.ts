@@ -5,6 +5,7 @@ import type { SearchIndex } from './search/index.js';
 import type { SubmissionService } from './submissions/index.js';
 import type { Databases, MediaStore } from './storage/index.js';
 import type { SyncEngine } from './sync/index.js';
+import type { TlsService } from './tls/index.js';
 import type { UsageCounter } from './usage/index.js';
 
 /** What the hub's routers and services are built from; made once in main (or a test). */
@@ -20,6 +21,8 @@ export interface HubDeps {
   usage: UsageCounter;
   /** The sync with central; always built (it reports "not configured"), scheduled only when sync.enabled. */
   sync?: SyncEngine;
+  /** HTTPS for phones, when tls.domain is set (serving only with a valid certificate). */
+  tls?: TlsService;
   version: string;
   startedAt: string;
 }

@@ -33,5 +33,6 @@ export const DEFAULTS: Config = {
     mediaChunkKB: 1024,
   },
   admin: { sessionIdleMinutes: 30, sessionMaxHours: 12, lockoutAttempts: 5, lockoutIpAttempts: 20, lockoutMinutes: 15, uploadMaxMB: 512 },
+  tls: { domain: '', port: 8443 },
   kiosk: KIOSK_DEFAULTS,
 };

@@ -24,6 +24,8 @@ const ENV_MAP: EnvMap = {
   ESPACE_SYNC_ENABLED: { path: ['sync', 'enabled'], kind: 'boolean' },
   ESPACE_SYNC_BUDGET_MB: { path: ['sync', 'dailyBudgetMB'], kind: 'number' },
   ESPACE_SUBMISSIONS_PER_MINUTE: { path: ['limits', 'submissionsPerMinute'], kind: 'number' },
+  ESPACE_TLS_DOMAIN: { path: ['tls', 'domain'], kind: 'string' },
+  ESPACE_TLS_PORT: { path: ['tls', 'port'], kind: 'number' },
 };
 
 /**

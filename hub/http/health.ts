@@ -38,6 +38,8 @@ export function healthRouter(deps: HubDeps): Router {
         startedAt: deps.startedAt,
         databases,
         packs,
+        // HTTPS for phones: off (no tls.domain), waiting for a certificate, valid, or lapsed and why.
+        tls: deps.tls ? { ...deps.tls.state(), origin: deps.tls.origin() } : { state: 'off', why: 'tls.domain is not set' },
         memory: { rssBytes: process.memoryUsage().rss, heapUsedBytes: process.memoryUsage().heapUsed },
         // Since the previous /health answer, so a bench can read it around a load.
         eventLoopDelay: { p50Ms: lateMs(loop.percentile(50)), p99Ms: lateMs(loop.percentile(99)), maxMs: lateMs(loop.max), windowSeconds: Math.round((Date.now() - windowStart) / 1000) },
