@@ -6,6 +6,7 @@ import { syncRouter } from './sync/index.js';
 import { captiveRouter } from './captive/index.js';
 import { portalRouter } from './portal/index.js';
 import { adminRouter } from './admin/index.js';
+import { tlsRouter } from './tls/index.js';
 
 /**
  * Builds the hub's HTTP app from its dependencies (one router per feature); listening is
@@ -16,10 +17,11 @@ export function createApp(deps: HubDeps, cache = new JsonCache(), info = new Med
   app.disable('x-powered-by');
   app.set('trust proxy', false);
   app.set('etag', 'strong');
-  app.use(securityHeaders());
+  app.use(securityHeaders(deps.config));
   // Captive probes and unknown hosts first: they must be answered whatever the path's owner.
   app.use(captiveRouter(deps));
   app.use(healthRouter(deps));
+  app.use(tlsRouter(deps.tls));
   app.use(mediaRouter(deps, info));
   app.use(contentRouter(deps, cache));
   app.use(searchRouter(deps));

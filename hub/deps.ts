@@ -6,6 +6,7 @@ import type { SubmissionService } from './submissions/index.js';
 import type { SmsService } from './sms/index.js';
 import type { Databases, MediaStore } from './storage/index.js';
 import type { SyncEngine } from './sync/index.js';
+import type { TlsService } from './tls/index.js';
 import type { UsageCounter } from './usage/index.js';
 
 /** What the hub's routers and services are built from; made once in main (or a test). */
@@ -23,6 +24,8 @@ export interface HubDeps {
   sync: SyncEngine;
   /** SMS through the GSM modem (absent only in tests that build deps by hand). */
   sms?: SmsService;
+  /** HTTPS for phones, when tls.domain is set (serving only with a valid certificate). */
+  tls?: TlsService;
   version: string;
   startedAt: string;
 }

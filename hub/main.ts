@@ -16,6 +16,7 @@ import { advertiseHub } from './mdns/index.js';
 import { HeartbeatWriter } from './fleet/index.js';
 import { prepareContent } from './seed.js';
 import { SmsService } from './sms/index.js';
+import { TlsService } from './tls/index.js';
 
 export interface RunningHub {
   deps: HubDeps;
@@ -49,6 +50,14 @@ export async function startHub(config: Config, log: Logger): Promise<RunningHub>
   const deps: HubDeps = { config, log, dbs, media, catalog, search, submissions, usage, sync, version, startedAt: new Date(started).toISOString() };
   deps.sms = await SmsService.open({ config, submissions: dbs.submissions, catalog, log: log.child({ room: 'sms' }) });
 
+  if (config.tls.domain) {
+    deps.tls = new TlsService({
+      dataDir: config.dataDir, hubId: config.hubId, domain: config.tls.domain, host: config.host, port: config.tls.port, publicPort: config.tls.publicPort,
+      log: log.child({ room: 'tls' }),
+      // The same handler as plain HTTP: the fast path, then Express.
+      handler: (req, res) => app(req, res),
+    });
+  }
   const app = createHandler(deps);
   const server = createServer({ keepAliveTimeout: 5000, headersTimeout: 10_000, requestTimeout: 60_000 }, app);
   await new Promise<void>((resolve, reject) => {
@@ -56,6 +65,8 @@ export async function startHub(config: Config, log: Logger): Promise<RunningHub>
     server.listen(config.port, config.host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
+  // HTTPS only once plain HTTP answers: a hub without a valid certificate still serves everyone.
+  await deps.tls?.start();
   // The index is built after listening so start-up stays short; searches wait for it.
   catalog.watch();
   catalog.onChange((doc, seq) => search.apply(doc, seq));
@@ -66,6 +77,12 @@ export async function startHub(config: Config, log: Logger): Promise<RunningHub>
     (outcome) => log.info({ docs: search.size, ms: Date.now() - searchStarted, ...outcome }, 'search index ready'),
     (err: unknown) => log.error({ err }, 'search index failed'),
   );
+  if (deps.tls) {
+    // The chain central ordered comes down with the content; one already pulled is offered at start.
+    const tls = deps.tls;
+    catalog.onChange((doc) => void tls.offer(doc as never).catch((err: unknown) => log.error({ err }, 'certificate from central could not be installed')));
+    await tls.offer(await catalog.maybe(`certificate:${config.hubId}`));
+  }
   // Changes since are replayed at the next start; a snapshot now and then keeps that short.
   const searchSaver = setInterval(() => void search.persist(searchFile).catch((err: unknown) => log.error({ err }, 'search snapshot not written')), 5 * 60_000);
   searchSaver.unref();
@@ -75,6 +92,7 @@ export async function startHub(config: Config, log: Logger): Promise<RunningHub>
   const heartbeat = new HeartbeatWriter({
     config, dbs, version: deps.version, log: log.child({ room: 'fleet' }),
     lastSync: () => deps.sync.status().classes.push.lastSuccess ?? null,
+    ...(deps.tls ? { tls: () => deps.tls!.heartbeat() } : {}),
     onWrite: (hb) => mdns?.update({ lastSync: hb.lastSync ?? 'never' }),
   });
   heartbeat.start();
@@ -86,6 +104,7 @@ export async function startHub(config: Config, log: Logger): Promise<RunningHub>
   const close = () => {
     closing ??= (async () => {
       await mdns?.stop();
+      await deps.tls?.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

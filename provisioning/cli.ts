@@ -24,6 +24,7 @@ const COMMANDS: Record<string, () => Promise<Register[]>> = {
   content: async () => [(await import('./commands/content.js')).registerContent, (await import('./commands/publish.js')).registerPublish],
   kiosk: async () => [(await import('./commands/kiosk.js')).registerKiosk],
   indicators: async () => [(await import('./commands/indicators.js')).registerIndicators],
+  tls: async () => [(await import('./commands/tls.js')).registerTls],
 };
 
 /**

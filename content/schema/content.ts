@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Audience, Audio, IsoDate, IsoDateTime, Language, Line, PhoneNumber, Sex, Sha256, Slug, Text } from './common.js';
+import { Audience, Audio, HubId, IsoDate, IsoDateTime, Language, Line, PhoneNumber, Sex, Sha256, Slug, Text } from './common.js';
 import { Opportunity } from './opportunity.js';
 
 /** Fields every content doc carries. Ids are "<type>:<slug>". */
@@ -264,6 +264,29 @@ export const MEDIA_TYPES = [
 ] as const;
 export type MediaType = (typeof MEDIA_TYPES)[number];
 
+/**
+ * A hub's HTTPS certificate chain, ordered by central from the hub's CSR and addressed to that
+ * hub alone (the chain is public; the key never left the hub). Id `certificate:<hubId>`.
+ */
+export const Certificate = z
+  .object({
+    ...base('certificate'),
+    hubId: HubId,
+    name: z.string().regex(/^[a-z0-9.-]+$/, 'name must be a host name like "kayes-01.hubs.example.org"').max(253),
+    /** PEM, leaf first. */
+    chain: z.string().max(32_000).regex(/-----BEGIN CERTIFICATE-----/, 'chain must be PEM certificates'),
+    notBefore: IsoDateTime,
+    notAfter: IsoDateTime,
+    /** sha256 (hex) of the CSR it was ordered from: a new CSR (a new key) gets a new certificate. */
+    csrSha256: Sha256,
+    issuedAt: IsoDateTime,
+  })
+  .strict()
+  .refine((c) => c._id === `certificate:${c.hubId}` && c.audience.hubs?.length === 1 && c.audience.hubs[0] === c.hubId && !c.audience.all, {
+    message: 'a certificate is "certificate:<hubId>" and addressed to that hub only (audience { hubs: [hubId] })',
+    path: ['_id'],
+  });
+
 /** Metadata of one media file; the bytes live in the content-addressed store (hub) or as an attachment (central). */
 export const MediaMeta = z
   .object({
@@ -297,6 +320,7 @@ export const CONTENT_TYPES = [
   'indicator',
   'announcement',
   'opportunity',
+  'certificate',
 ] as const;
 export type ContentType = (typeof CONTENT_TYPES)[number];
 
@@ -313,9 +337,11 @@ export const contentSchemas = {
   indicator: Indicator,
   announcement: Announcement,
   opportunity: Opportunity,
+  certificate: Certificate,
 } as const satisfies Record<ContentType, z.ZodType>;
 
 export type Course = z.infer<typeof Course>;
+export type Certificate = z.infer<typeof Certificate>;
 export type Lesson = z.infer<typeof Lesson>;
 export type Quiz = z.infer<typeof Quiz>;
 export type Document = z.infer<typeof Document>;

@@ -18,6 +18,21 @@ export const Heartbeat = z
     temperatureC: z.number().nullable(),
     lastSync: IsoDateTime.nullable(),
     counts: z.record(z.string(), z.number().int().nonnegative()),
+    /**
+     * HTTPS for phones: what the hub serves, and the CSR central orders its certificate from
+     * (public; the key stays on the hub).
+     */
+    tls: z
+      .object({
+        name: z.string().max(253),
+        state: z.enum(['waiting', 'valid', 'lapsed']),
+        csr: z.string().max(8000).regex(/^-----BEGIN CERTIFICATE REQUEST-----/, 'csr must be a PEM certificate request'),
+        notAfter: IsoDateTime.optional(),
+        renewAt: IsoDateTime.optional(),
+        why: z.string().max(500).optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict()
   .refine((h) => h._id === h.hubId, { message: '_id must equal hubId', path: ['_id'] });

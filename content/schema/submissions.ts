@@ -69,11 +69,16 @@ export const RegistrationInput = z
   })
   .strict();
 
+/**
+ * What a voice message may be: what browsers' MediaRecorder makes (webm, ogg, mp4) and what
+ * phones' own recorder apps hand to a file input (m4a, 3gp, amr, mp3, wav).
+ */
+export const VOICE_MIMES = ['audio/webm', 'audio/ogg', 'audio/mp4', 'audio/mpeg', 'audio/wav', 'audio/3gpp', 'audio/amr'] as const;
+export type VoiceMime = (typeof VOICE_MIMES)[number];
+
 const VoiceAttachment = z
   .object({
-    mime: z.enum(['audio/webm', 'audio/ogg', 'audio/mp4', 'audio/mpeg', 'audio/wav'], {
-      message: 'audio.mime must be audio/webm, audio/ogg, audio/mp4, audio/mpeg or audio/wav',
-    }),
+    mime: z.enum(VOICE_MIMES, { message: `audio.mime must be one of ${VOICE_MIMES.join(', ')}` }),
     /** base64 of the recording; the hub stores it as the doc's attachment. */
     data: z.string().regex(/^[A-Za-z0-9+/]+={0,2}$/, 'audio.data must be base64').max(4_000_000, 'the recording is too long (3 MB at most)'),
   })

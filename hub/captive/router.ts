@@ -6,7 +6,10 @@ import { PROBES, WINDOWS_REDIRECT } from './probes.js';
 import { CaptiveState } from './state.js';
 
 /** Paths that stay reachable under any Host: clients of the API and replication use the IP. */
-const ANY_HOST = /^\/(api|media|db|static)(\/|$)|^\/(sw\.js|manifest\.webmanifest)$/;
+const ANY_HOST = /^\/(api|media|db|static|captive-portal)(\/|$)|^\/(sw\.js|manifest\.webmanifest)$/;
+
+/** Where the RFC 8908 captive-portal API answers (DHCP option 114 carries https://<name>/captive-portal/api). */
+export const CAPTIVE_API_PATH = '/captive-portal/api';
 
 function clientIp(req: Request): string {
   return (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
@@ -23,7 +26,7 @@ export function captiveRouter(deps: HubDeps, state = new CaptiveState(join(deps.
   const router = Router();
   const { config } = deps;
   const portal = `http://${config.dnsName}`;
-  const ownNames = new Set(['localhost', config.dnsName, `${config.mdnsName}.local`]);
+  const ownNames = new Set(['localhost', config.dnsName, `${config.mdnsName}.local`, ...(config.tls.domain ? [`${config.hubId}.${config.tls.domain}`] : [])]);
   try {
     ownNames.add(new URL(config.kiosk.hubUrl).hostname);
   } catch {
@@ -47,6 +50,21 @@ export function captiveRouter(deps: HubDeps, state = new CaptiveState(join(deps.
     // A name that is not ours (the captive DNS answers every name with the hub): to the portal.
     res.set('Cache-Control', 'no-store');
     return res.redirect(302, admitted ? `${portal}/` : `${portal}/bienvenue`);
+  });
+
+  /**
+   * The captive-portal API (RFC 8908), advertised by DHCP option 114 (RFC 8910): a phone asks
+   * it whether it is still held by the portal instead of guessing from probes. Its address in
+   * DHCP is the HTTPS name (the RFC requires it); served under any scheme.
+   */
+  router.get(CAPTIVE_API_PATH, function captiveApi(req, res) {
+    const ip = clientIp(req);
+    const secure = deps.tls?.origin();
+    const base = secure ?? portal;
+    const admitted = state.isAdmitted(ip);
+    res.set('Cache-Control', 'private, no-store').type('application/captive+json').send(
+      JSON.stringify(admitted ? { captive: false, 'venue-info-url': `${base}/`, 'seconds-remaining': state.secondsLeft(ip), 'can-extend-session': false } : { captive: true, 'user-portal-url': `${base}/bienvenue`, 'venue-info-url': `${base}/` }),
+    );
   });
 
   router.post('/bienvenue/entrer', function enter(req, res) {

@@ -38,6 +38,11 @@ export class CaptiveState {
     return false;
   }
 
+  /** Seconds left of this phone's admission (0 when not admitted). */
+  secondsLeft(ip: string): number {
+    return this.isAdmitted(ip) ? Math.floor((this.admitted.get(ip)! - this.now()) / 1000) : 0;
+  }
+
   private saveNow(): void {
     const now = this.now();
     const live = Object.fromEntries([...this.admitted].filter(([, until]) => until > now));

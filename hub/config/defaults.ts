@@ -56,5 +56,6 @@ export const DEFAULTS: Config = {
     deliveryReports: true,
     pollSeconds: 30,
   },
+  tls: { domain: '', port: 8443 },
   kiosk: KIOSK_DEFAULTS,
 };

@@ -30,6 +30,8 @@ const ENV_MAP: EnvMap = {
   ESPACE_SMS_DAILY_BUDGET: { path: ['sms', 'dailyBudget'], kind: 'number' },
   ESPACE_SMS_POLL_SECONDS: { path: ['sms', 'pollSeconds'], kind: 'number' },
   ESPACE_SMS_QUIET_HOURS: { path: ['sms', 'quietHours'], kind: 'json' },
+  ESPACE_TLS_DOMAIN: { path: ['tls', 'domain'], kind: 'string' },
+  ESPACE_TLS_PORT: { path: ['tls', 'port'], kind: 'number' },
 };
 
 export interface HubLoadOptions extends LoadOptions {

@@ -105,6 +105,19 @@ export const ConfigSchema = z
         pollSeconds: z.number().positive().max(3600),
       })
       .strict(),
+    /**
+     * HTTPS for phones: the hub's name is `<hubId>.<domain>` under a domain the programme owns
+     * (see the README: setting up the domain). Off while `domain` is empty; with a domain, the
+     * hub keeps a key and a CSR, and listens on `port` once a valid certificate is installed.
+     */
+    tls: z
+      .object({
+        domain: z.union([z.literal(''), z.string().regex(/^(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$/, 'must be a domain name like "hubs.espace-mali.org"')]),
+        port: z.number().int().min(0).max(65535),
+        /** The port phones reach it on, when a firewall redirects (the Pi: 443 → port). */
+        publicPort: z.number().int().min(1).max(65535).optional(),
+      })
+      .strict(),
     kiosk: KioskSection,
   })
   .strict();

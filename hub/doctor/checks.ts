@@ -167,6 +167,7 @@ interface Health {
   uptimeSeconds?: number;
   databases?: Record<string, { docs?: number; error?: string }>;
   sms?: SmsHealth | null;
+  tls?: HealthTls;
 }
 
 /** The GSM modem for SMS, as the hub sees it through ModemManager. Without one the hub works; SMS wait. */
@@ -191,6 +192,37 @@ export function smsCheck(sms: SmsHealth | null | undefined): Check {
   }
 }
 
+interface HealthTls {
+  state?: 'off' | 'waiting' | 'valid' | 'lapsed';
+  name?: string;
+  why?: string;
+  origin?: string | null;
+  renewAt?: string;
+  certificate?: { notAfter?: string };
+}
+
+/** HTTPS for phones: what they get, and what to do when it is plain HTTP only. */
+export function httpsCheck(t: HealthTls | undefined, now = Date.now()): Check {
+  const label = 'HTTPS for phones';
+  switch (t?.state) {
+    case 'valid': {
+      const until = t.certificate?.notAfter ?? '?';
+      if (t.renewAt && Date.parse(t.renewAt) < now) {
+        return check('https', label, 'warning', `${t.name}, valid until ${until}; renewal overdue`, 'central renews at two thirds of the lifetime and the chain comes with the next pull: sync this hub ("espace sync now"), or carry the chain by USB ("espace tls install FILE")');
+      }
+      return check('https', label, 'ok', `${t.origin ?? t.name}, valid until ${until}`);
+    }
+    case 'lapsed':
+      return check('https', label, 'warning', `plain HTTP only: ${t.why ?? 'the certificate is not valid'}`, 'phones still work over plain HTTP (no keeping pages offline, no in-page recorder): sync this hub so central sends a fresh chain, or install one from USB ("espace tls install FILE"); check the clock');
+    case 'waiting':
+      return check('https', label, 'warning', `plain HTTP only: no certificate yet for ${t.name}`, 'the hub\'s certificate request goes to central with the next sync (or in "espace usb export"); the chain comes back with the next pull');
+    case 'off':
+      return check('https', label, 'ok', 'off: phones use plain HTTP', 'to give phones HTTPS, set hub.tlsDomain in the space profile (see the README: a domain for the hubs)');
+    default:
+      return check('https', label, 'unknown', 'not reported by this hub');
+  }
+}
+
 async function dirSize(dir: string): Promise<number | null> {
   try {
     let total = 0;
@@ -210,6 +242,7 @@ async function hub(opts: DoctorOptions): Promise<Check[]> {
     return [
       check('hub', 'Hub', 'critical', `no answer (${r.error})`, advice),
       check('databases', 'Databases', 'unknown', 'hub not reachable', ''),
+      check('https', 'HTTPS for phones', 'unknown', 'hub not reachable', ''),
       check('last-sync', 'Last sync', 'unknown', 'hub not reachable', ''),
       check('sms-modem', 'SMS modem', 'unknown', 'hub not reachable', ''),
     ];
@@ -225,7 +258,7 @@ async function hub(opts: DoctorOptions): Promise<Check[]> {
   const dbCheck = broken.length
     ? check('databases', 'Databases', 'critical', dbValue, `cannot open ${broken.map(([n]) => n).join(', ')}: look at "journalctl -u espace-hub"`)
     : check('databases', 'Databases', dbs.length ? 'ok' : 'unknown', dbValue || 'not reported');
-  return [hubCheck, dbCheck, await lastSync(opts.url), smsCheck(h.sms)];
+  return [hubCheck, dbCheck, httpsCheck(h.tls), await lastSync(opts.url), smsCheck(h.sms)];
 }
 
 const DAY = 24 * 3600 * 1000;

@@ -13,6 +13,8 @@ export interface HeartbeatOptions {
   intervalMs?: number;
   /** When the last sync succeeded; the sync engine provides it (see `setLastSyncSource`). */
   lastSync?: () => string | null;
+  /** HTTPS state and CSR, when the hub has a TLS name (see hub/tls). */
+  tls?: () => Promise<Heartbeat['tls']>;
   /** Told of each heartbeat written (main republishes lastSync on mDNS with it). */
   onWrite?: (heartbeat: Heartbeat) => void;
 }
@@ -68,6 +70,7 @@ export class HeartbeatWriter {
       temperatureC: await temperature(),
       lastSync: this.lastSync(),
       counts,
+      ...(this.o.tls ? { tls: await this.o.tls() } : {}),
     }, 'invalid-heartbeat', 500);
   }
 

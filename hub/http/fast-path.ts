@@ -22,7 +22,7 @@ const DIGITS = /^\d{1,7}$/;
  * left to Express (returns false), which answers it with the same headers.
  */
 export function createFastPath(deps: HubDeps, cache: JsonCache, info: MediaInfo, files = new MediaFiles()): (req: IncomingMessage, res: ServerResponse) => boolean {
-  const security = precomputedSecurityHeaders();
+  const security = precomputedSecurityHeaders(deps.config);
   // Portal pages already rendered for this content (the portal decides what may be shared).
   const pages = pageFastPath(deps, security);
 

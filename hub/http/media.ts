@@ -23,13 +23,14 @@ export function servedType(mime: string): { type: string; inline: boolean } {
 /** A file name safe in a quoted header value (ASCII letters, digits, ".", "_", "-"). */
 const headerName = (name: string) => name.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 100) || 'fichier';
 
-export function mediaHeaders(sha: string, facts: { mime: string; filename?: string }): Record<string, string> {
+/** `download`: saved as a file under its own name whatever its type (?telecharger, taking it home over plain HTTP). */
+export function mediaHeaders(sha: string, facts: { mime: string; filename?: string }, download = false): Record<string, string> {
   const served = servedType(facts.mime);
   return {
     ETag: `"${sha}"`,
     'Cache-Control': 'public, max-age=31536000, immutable',
     'Content-Type': served.type,
-    'Content-Disposition': served.inline ? 'inline' : `attachment; filename="${headerName(facts.filename ?? sha)}"`,
+    'Content-Disposition': served.inline && !download ? 'inline' : `attachment; filename="${headerName(facts.filename ?? sha)}"`,
     'X-Content-Type-Options': 'nosniff',
     // Opened on its own, a media file is a document with no script, no form, no origin of its own.
     'Content-Security-Policy': "sandbox; default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsafe-inline'",
@@ -50,7 +51,7 @@ export function mediaRouter(deps: HubDeps, info: MediaInfo): Router {
     if (!SHA.test(sha)) throw new AppError(400, 'bad-media-id', 'a media address is /media/<sha256>: 64 lowercase hex characters');
     const facts = await info.get(sha);
     if (!facts) throw new AppError(404, 'media-not-found', 'this file is not on the hub yet; it may still be on its way from Bamako');
-    res.set(mediaHeaders(sha, facts));
+    res.set(mediaHeaders(sha, facts, req.query.telecharger !== undefined));
     const inm = req.headers['if-none-match'];
     if (inm === `"${sha}"` || inm === `W/"${sha}"`) {
       res.status(304).end();

@@ -1,8 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import helmet from 'helmet';
+import type { Config } from '../config/index.js';
+
+/** The hub's own HTTPS name, which a plain-HTTP page may probe before moving there. */
+function secureName(config: Pick<Config, 'hubId' | 'tls'> | undefined): string[] {
+  return config?.tls.domain ? [`https://${config.hubId}.${config.tls.domain}:*`] : [];
+}
 
 /** Security headers for every response. Nothing is ever loaded from outside the hub. */
-export function securityHeaders() {
+export function securityHeaders(config?: Pick<Config, 'hubId' | 'tls'>) {
   return helmet({
     contentSecurityPolicy: {
       useDefaults: false,
@@ -12,7 +18,7 @@ export function securityHeaders() {
         styleSrc: ["'self'"],
         imgSrc: ["'self'", 'data:', 'blob:'],
         mediaSrc: ["'self'", 'blob:'],
-        connectSrc: ["'self'"],
+        connectSrc: ["'self'", ...secureName(config)],
         fontSrc: ["'self'"],
         objectSrc: ["'none'"],
         frameAncestors: ["'self'"],
@@ -22,7 +28,7 @@ export function securityHeaders() {
         manifestSrc: ["'self'"],
       },
     },
-    // The hub is plain HTTP on a LAN; HSTS would lock phones out.
+    // Plain HTTP stays for phones that cannot use the certificate; HSTS would lock them out.
     strictTransportSecurity: false,
     crossOriginEmbedderPolicy: false,
   });
@@ -32,7 +38,7 @@ export function securityHeaders() {
  * The same headers as a plain record, computed once by running the middleware, so the raw
  * fast path sends exactly what Express would.
  */
-export function precomputedSecurityHeaders(): Record<string, string> {
+export function precomputedSecurityHeaders(config?: Pick<Config, 'hubId' | 'tls'>): Record<string, string> {
   const headers: Record<string, string> = {};
   const res = {
     setHeader(name: string, value: string | number | string[]) {
@@ -42,6 +48,6 @@ export function precomputedSecurityHeaders(): Record<string, string> {
       delete headers[name];
     },
   } as unknown as ServerResponse;
-  securityHeaders()({ headers: {} } as IncomingMessage, res, () => undefined);
+  securityHeaders(config)({ headers: {} } as IncomingMessage, res, () => undefined);
   return headers;
 }

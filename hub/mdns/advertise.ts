@@ -5,6 +5,8 @@ import type { Logger } from '../log/index.js';
 import { bonjourOptions, SERVICE_TYPE, type HubTxt } from './txt.js';
 
 export interface Advertiser {
+  /** The instance name advertised: the configured one, or the next free one after a conflict. */
+  name(): Promise<string>;
   /** Replaces some TXT values (status, lastSync) and announces them again. */
   update(txt: Partial<HubTxt>): void;
   stop(): Promise<void>;
@@ -33,25 +35,42 @@ export function advertiseHub(config: Config, port: number, txt: Omit<HubTxt, 'la
     log.warn({ err }, 'mDNS error; the hub keeps serving, laptops may not find it by name'),
   );
   const current: HubTxt = { lastSync: 'never', ...txt };
-  const name = `${config.mdnsName}-${config.hubId}`;
-  const publish = (probe: boolean): Service => {
-    const s = bonjour.publish({ name, type: SERVICE_TYPE, port, txt: { ...current }, probe });
+  const wanted = `${config.mdnsName}-${config.hubId}`;
+  let stopped = false;
+  const publish = (name: string): Service => {
+    // Probed by freeName() just before: bonjour-service's own probe would only stop on a conflict.
+    const s = bonjour.publish({ name, type: SERVICE_TYPE, port, txt: { ...current }, probe: false });
     s.on('error', (err: unknown) => log.warn({ err }, 'mDNS publication failed'));
     return s;
   };
-  let service = publish(true);
-  log.info({ type: `_${SERVICE_TYPE}._tcp`, port }, 'advertising on mDNS');
+  const chosen = freeName(bonjour, wanted).then((name) => {
+    if (name !== wanted) log.warn({ wanted, name }, 'mDNS name already in use on this network (another hub, or a spare Pi with the same id): advertising under the next free name (RFC 6762 §9)');
+    return name;
+  });
+  let service: Promise<Service | null> = chosen.then((name) => {
+    if (stopped) return null;
+    log.info({ type: `_${SERVICE_TYPE}._tcp`, name, port }, 'advertising on mDNS');
+    return publish(name);
+  });
+  service.catch((err: unknown) => log.warn({ err }, 'mDNS publication failed; the hub keeps serving'));
   return {
+    name: () => chosen,
     update(change) {
       if (Object.entries(change).every(([k, v]) => current[k as keyof HubTxt] === v)) return;
       Object.assign(current, change);
       // bonjour-service 1.x cannot change a published TXT: say goodbye and publish again.
-      service.stop(() => {
-        service = publish(false);
-      });
+      service = service.then(
+        (s) =>
+          new Promise<Service | null>((resolve) => {
+            if (!s || stopped) return resolve(s);
+            s.stop(() => void chosen.then((name) => resolve(stopped ? null : publish(name))));
+          }),
+      );
     },
-    stop() {
-      return new Promise<void>((resolve) => {
+    async stop() {
+      stopped = true;
+      await service.catch(() => null);
+      await new Promise<void>((resolve) => {
         bonjour.unpublishAll(() => {
           bonjour.destroy();
           resolve();
@@ -59,5 +78,52 @@ export function advertiseHub(config: Config, port: number, txt: Omit<HubTxt, 'la
       });
     },
   };
+}
+
+/** The mDNS instance name with a number, as RFC 6762 §9 suggests: "espace-kayes-01 (2)". */
+export function nthName(base: string, n: number): string {
+  return n === 1 ? base : `${base} (${n})`;
+}
+
+/**
+ * The first of `base`, `base (2)`, `base (3)`… that no one on the link answers for: three
+ * queries 250 ms apart (RFC 6762 §8.1's probing), then the name is ours.
+ */
+async function freeName(bonjour: Bonjour, base: string): Promise<string> {
+  const mdns = (bonjour as unknown as { server: { mdns: MulticastDns } }).server.mdns;
+  for (let n = 1; n < 100; n += 1) {
+    const name = nthName(base, n);
+    if (!(await answered(mdns, `${name}._${SERVICE_TYPE}._tcp.local`))) return name;
+  }
+  throw new Error(`no free mDNS name from "${base}" to "${nthName(base, 99)}"`);
+}
+
+interface MulticastDns {
+  query(name: string, type: string, cb?: () => void): void;
+  on(event: 'response', fn: (packet: { answers: { name: string }[]; additionals?: { name: string }[] }) => void): void;
+  removeListener(event: 'response', fn: (packet: { answers: { name: string }[]; additionals?: { name: string }[] }) => void): void;
+}
+
+function answered(mdns: MulticastDns, fqdn: string): Promise<boolean> {
+  const same = (n: string) => n.toLowerCase() === fqdn.toLowerCase();
+  return new Promise((resolve) => {
+    let tries = 0;
+    let timer: NodeJS.Timeout | undefined;
+    const onResponse = (packet: { answers: { name: string }[]; additionals?: { name: string }[] }) => {
+      if (packet.answers.some((a) => same(a.name)) || (packet.additionals ?? []).some((a) => same(a.name))) done(true);
+    };
+    const done = (taken: boolean) => {
+      clearTimeout(timer);
+      mdns.removeListener('response', onResponse);
+      resolve(taken);
+    };
+    const ask = () => {
+      if (tries++ === 3) return done(false);
+      mdns.query(fqdn, 'ANY');
+      timer = setTimeout(ask, 250);
+    };
+    mdns.on('response', onResponse);
+    ask();
+  });
 }
 

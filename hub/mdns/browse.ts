@@ -12,7 +12,8 @@ export interface FoundHub extends Omit<HubTxt, 'lastSync'> {
 }
 
 /**
- * Browses for hubs for `timeoutMs` and returns each once (by id). `iface` is the address of
+ * Browses for hubs for `timeoutMs` and returns each once (by instance name: a spare Pi with
+ * the same hub id shows as a second line under its own name). `iface` is the address of
  * the interface to listen on (all when absent).
  */
 export async function browseHubs(timeoutMs: number, iface?: string): Promise<FoundHub[]> {
@@ -35,12 +36,12 @@ export async function browseHubs(timeoutMs: number, iface?: string): Promise<Fou
         port: s.port,
         url: `http://${address}${s.port === 80 ? '' : `:${s.port}`}/`,
       };
-      found.set(hub.id, hub);
+      found.set(hub.instance, hub);
     });
     await new Promise((r) => setTimeout(r, timeoutMs));
     browser.stop();
   } finally {
     bonjour.destroy();
   }
-  return [...found.values()].sort((a, b) => a.id.localeCompare(b.id));
+  return [...found.values()].sort((a, b) => a.id.localeCompare(b.id) || a.instance.localeCompare(b.instance));
 }

@@ -17,6 +17,7 @@ import type { Database } from '../storage/index.js';
 import { diskFullOr } from './disk-full.js';
 import { GroupCommit, type Doc, type WriteResult } from './group-commit.js';
 import { VoteTallies, type TallySaving } from './vote-tallies.js';
+import { checkVoice, VOICE_EXT } from './voice.js';
 
 export interface SubmitContext {
   hubId: string;
@@ -24,7 +25,6 @@ export interface SubmitContext {
   recordedBy?: string;
 }
 
-const AUDIO_EXT: Record<string, string> = { 'audio/webm': 'webm', 'audio/ogg': 'ogg', 'audio/mp4': 'm4a', 'audio/mpeg': 'mp3', 'audio/wav': 'wav' };
 
 /** One doc of a batch that did not land: its own error, the others are stored. */
 function refused(r: PouchDB.Core.Error): AppError {
@@ -72,7 +72,11 @@ export class SubmissionService {
         await this.mustExist(input.official as string, 'official', 'this elected official is not in the directory of this hub');
         const audio = input.audio as { mime: string; data: string } | undefined;
         delete doc.audio;
-        if (audio) doc._attachments = { [`voice.${AUDIO_EXT[audio.mime] ?? 'bin'}`]: { content_type: audio.mime, data: audio.data } };
+        if (audio) {
+          // Stored under the type its bytes show, whatever the phone declared.
+          const { mime } = await checkVoice(Buffer.from(audio.data, 'base64'));
+          doc._attachments = { [`voice.${VOICE_EXT[mime]}`]: { content_type: mime, data: audio.data } };
+        }
         doc.status = 'new';
         break;
       }

@@ -157,6 +157,10 @@ export const SpaceProfile = z
         /** sshd on, reachable from the space's network only (never from the uplink); false turns it off. */
         ssh: z.boolean().default(true),
         memoryMaxMB: z.number().int().min(128).max(8192).default(1024),
+        /** The programme's hub domain: the hub is https://<hubId>.<tlsDomain>/ once central has its certificate. */
+        tlsDomain: z.union([z.literal(''), z.string().regex(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/, 'must be a domain name like "hubs.espace-mali.org"')]).default(''),
+        /** Where the hub listens for HTTPS; nftables sends port 443 to it. */
+        tlsPort: z.number().int().min(1024, 'must be 1024 or above: nftables sends port 443 to it').max(65535).default(8443),
       })
       .strict()
       .prefault({}),

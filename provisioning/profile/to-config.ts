@@ -28,6 +28,7 @@ export function hubConfigFor(p: SpaceProfile): Partial<ConfigInput> {
     trustDemoKey: false,
     seedDemo: false,
     wifi: { ssid: p.accessPoint.ssid },
+    tls: { domain: p.hub.tlsDomain, port: p.hub.tlsPort, publicPort: 443 },
     central: {
       ...(p.central.url ? { url: p.central.url } : {}),
       ...(p.central.username ? { username: p.central.username } : {}),

@@ -11,6 +11,30 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
+/** The name phones use on the space's Wi-Fi (the captive DNS answers it). */
+export const PHONE_HOST = 'espace.home.arpa';
+
+/**
+ * Chromium as a phone on the space's Wi-Fi sees the hub: by its real names, resolved to the
+ * loopback hub, so the page's origin is not "localhost" (which Chromium treats as secure).
+ */
+export async function launchOnPhoneOrigin(names: string[] = [PHONE_HOST], extraArgs: string[] = []): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-dev-shm-usage',
+      '--disable-component-update',
+      '--no-first-run',
+      `--host-resolver-rules=${names.map((n) => `MAP ${n} 127.0.0.1`).join(', ')}`,
+      ...extraArgs,
+    ],
+  });
+}
+
 export const PHONE = { viewport: { width: 360, height: 640 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true } as const;
 export const KIOSK = { viewport: { width: 1920, height: 1080 } } as const;
 

@@ -1,4 +1,8 @@
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { TestHub } from './hub.js';
 
 /** A small, valid set of content docs, for tests that don't need the whole demo pack. */
@@ -110,4 +114,26 @@ export async function seedFixtures(hub: TestHub): Promise<{ media: { bytes: Buff
   await hub.deps.dbs.content.bulkDocs(fixtureDocs() as PouchDB.Core.PutDocument<Record<string, unknown>>[]);
   await hub.deps.search.build(() => hub.deps.catalog.everything());
   return { media };
+}
+
+const spoken = new Map<string, Buffer>();
+
+/**
+ * A real spoken recording, as a phone's recorder would hand it over: espeak-ng says the
+ * words, opusenc makes Ogg Opus of it (or the WAV is kept).
+ */
+export function spokenRecording(format: 'opus' | 'wav' = 'opus', words = 'Bonjour monsieur le maire, le forage du quartier est en panne.'): Buffer {
+  const key = `${format}:${words}`;
+  const known = spoken.get(key);
+  if (known) return known;
+  const dir = mkdtempSync(join(tmpdir(), 'espace-voice-'));
+  try {
+    execFileSync('espeak-ng', ['-v', 'fr', '-w', join(dir, 'v.wav'), words]);
+    if (format === 'opus') execFileSync('opusenc', ['--quiet', '--speech', '--bitrate', '16', join(dir, 'v.wav'), join(dir, 'v.opus')]);
+    const bytes = readFileSync(join(dir, format === 'opus' ? 'v.opus' : 'v.wav'));
+    spoken.set(key, bytes);
+    return bytes;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -6,6 +6,7 @@ import { html, type Html } from '../html.js';
 import { page } from '../layout.js';
 import { pageOf, pager } from '../pager.js';
 import type { Portal } from '../portal.js';
+import { downloadLink, filesOf } from './downloads.js';
 import { keepButton } from './keep.js';
 
 /** Indicators come in sets (a commune's figures over several years): a page holds a region's set (the demo's 26). */
@@ -93,13 +94,14 @@ ${docs.length ? '' : html`<p>${ctx.t('inform.noDocuments')}</p>`}
     const ctx = portal.ctx(req);
     const d = await catalog.get<Document>(`document:${req.params.slug}`);
     if (d.type !== 'document') throw new AppError(404, 'content-not-found', 'no such document');
+    const files = await filesOf(portal, d.file ? [d.file] : []);
     const body = html`<p><a class="back" href="/sinformer">${icon(ctx, 'back', 'i sm')}${ctx.t('nav.inform')}</a></p>
 <article class="document">
 <div class="heading"><h1>${icon(ctx, KIND_ICON[d.kind] ?? 'inform', 'i hi')}<span>${text(ctx, d.title)}</span></h1>${play(ctx, d.titleAudio, plain(ctx, d.title))}</div>
 <p class="meta"><span class="tag">${ctx.t(`kind.${d.kind}`)}</span> ${d.publishedAt ? ctx.t('inform.published', { date: ctx.fmt.date(d.publishedAt) }) : ''} ${sampleMark(ctx, d.sample)}</p>
 <p class="lead">${text(ctx, d.summary)}</p>
 ${keepButton(ctx, `/hors-ligne/liste/document/${slugOf(d._id)}`)}
-${d.file ? html`<p><a class="btn secondary" href="/media/${d.file}" download>${icon(ctx, 'download')}<span>${ctx.t('inform.download')}</span></a></p>` : ''}
+${d.file ? html`<p>${downloadLink(ctx, d.file, files.get(d.file))}</p>` : ''}
 ${richText(ctx, d.body)}
 ${d.source ? html`<p class="meta">${ctx.t('inform.source', { source: d.source })}</p>` : ''}
 </article>`;

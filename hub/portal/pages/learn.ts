@@ -9,6 +9,7 @@ import { pageOf, pager } from '../pager.js';
 import type { Portal } from '../portal.js';
 import { deviceId } from '../request.js';
 import { formNotice, rateLimited } from '../form-errors.js';
+import { downloadLink, filesOf, type FileFacts } from './downloads.js';
 import { keepButton } from './keep.js';
 
 const CATEGORY_ICON: Record<string, string> = {
@@ -31,16 +32,16 @@ async function lessonsOf(portal: Portal, course: Course): Promise<Lesson[]> {
   return docs.filter((l): l is Lesson => l !== null);
 }
 
-function block(ctx: PageContext, b: LessonBlock): Html {
+function block(ctx: PageContext, b: LessonBlock, files: Map<string, FileFacts>): Html {
   switch (b.kind) {
     case 'text':
       return richText(ctx, b.body);
     case 'audio':
       return html`<figure class="media audio">${icon(ctx, 'listen', 'i md')}<audio controls preload="none" src="/media/${b.media}"></audio>${b.caption ? html`<figcaption>${text(ctx, b.caption)}</figcaption>` : ''}${
         b.lang && b.lang !== ctx.lang ? inFrench(ctx) : ''
-      }</figure>`;
+      }${downloadLink(ctx, b.media, files.get(b.media), ctx.t('learn.downloadAudio'))}</figure>`;
     case 'video':
-      return html`<figure class="media"><video controls preload="none" src="/media/${b.media}"${b.poster ? html` poster="/media/${b.poster}"` : ''}></video>${b.caption ? html`<figcaption>${text(ctx, b.caption)}</figcaption>` : ''}</figure>`;
+      return html`<figure class="media"><video controls preload="none" src="/media/${b.media}"${b.poster ? html` poster="/media/${b.poster}"` : ''}></video>${b.caption ? html`<figcaption>${text(ctx, b.caption)}</figcaption>` : ''}${downloadLink(ctx, b.media, files.get(b.media), ctx.t('learn.downloadVideo'))}</figure>`;
     case 'image':
       return html`<figure class="media"><img src="/media/${b.media}" alt="${plain(ctx, b.alt)}" loading="lazy"></figure>`;
     case 'quiz':
@@ -180,6 +181,9 @@ ${pager(ctx, '/apprendre', slice)}`;
     const c = await courseBySlug(portal, req.params.slug);
     const lessons = await lessonsOf(portal, c);
     const slug = slugOf(c._id);
+    const audioOf = (l: Lesson) => blocksFor(l.blocks, ctx.lang).flatMap((b) => (b.kind === 'audio' ? [b.media] : []));
+    const files = await filesOf(portal, lessons.flatMap(audioOf));
+    const takeHome = ctx.kiosk ? [] : lessons.flatMap((l, i) => audioOf(l).filter((sha) => files.has(sha)).map((sha) => ({ l, i, sha })));
     const body = html`<p><a class="back" href="/apprendre">${icon(ctx, 'back', 'i sm')}${ctx.t('nav.learn')}</a></p>
 <article class="course" data-course="${c._id}" data-lessons="${c.lessons.join(' ')}">
 <div class="heading"><h1>${contentIcon(ctx, c.icon, CATEGORY_ICON[c.category] ?? 'learn', 'i hi')}<span>${text(ctx, c.title)}</span></h1>${play(ctx, c.titleAudio, plain(ctx, c.title))}</div>
@@ -192,6 +196,10 @@ ${keepButton(ctx, `/hors-ligne/liste/course/${slug}`)}
     )}</ol>
 ${c.quiz ? html`<p><a class="btn" href="/apprendre/quiz/${slugOf(c.quiz)}">${icon(ctx, 'quiz')}<span>${ctx.t('learn.quiz')}</span></a></p>` : ''}
 <p><a class="btn" href="/apprendre/${slug}/1">${icon(ctx, 'play')}<span>${ctx.t('learn.start')}</span></a></p>
+${takeHome.length
+  ? html`<section class="take-home" id="emporter">${heading(ctx, 'learn.takeHome', 'download', 2)}<p>${ctx.t('learn.takeHomeIntro')}</p>
+<ul class="list downloads">${takeHome.map(({ l, i, sha }) => html`<li><span class="grow">${ctx.t('learn.lessonN', { n: i + 1 })} · ${text(ctx, l.title)}</span>${downloadLink(ctx, sha, files.get(sha), ctx.t('learn.downloadAudio'))}</li>`)}</ul></section>`
+  : ''}
 </article>`;
     portal.send(res, page(ctx, { title: plain(ctx, c.title), body }));
   });
@@ -205,11 +213,13 @@ ${c.quiz ? html`<p><a class="btn" href="/apprendre/quiz/${slugOf(c.quiz)}">${ico
     const l = await catalog.get<Lesson>(id);
     const slug = slugOf(c._id);
     const done = req.query.fini === '1';
+    const shown = blocksFor(l.blocks, ctx.lang);
+    const files = await filesOf(portal, shown.flatMap((b) => (b.kind === 'audio' || b.kind === 'video' ? [b.media] : [])));
     const body = html`<p><a class="back" href="/apprendre/${slug}">${icon(ctx, 'back', 'i sm')}${text(ctx, c.title)}</a></p>
 <article class="lesson" data-course="${c._id}" data-lesson="${l._id}">
 <p class="meta">${ctx.t('learn.lessonN', { n })} / ${c.lessons.length}</p>
 <div class="heading"><h1>${text(ctx, l.title)}</h1>${play(ctx, l.titleAudio, plain(ctx, l.title))}</div>
-${blocksFor(l.blocks, ctx.lang).map((b) => block(ctx, b))}
+${shown.map((b) => block(ctx, b, files))}
 ${done ? notice(ctx, 'ok', n >= c.lessons.length ? ctx.t('learn.courseDone') : ctx.t('learn.done')) : ''}
 <form method="post" action="/apprendre/${slug}/${n}/fini" class="finish">
 <button class="btn" type="submit">${icon(ctx, 'check')}<span>${n < c.lessons.length ? ctx.t('learn.next') : ctx.t('learn.finish')}</span></button>

@@ -1,5 +1,6 @@
-import type { Router } from 'express';
+import type { RequestHandler, Router } from 'express';
 import { AppError, FeedbackInput, isAppError, type Commune, type Official } from '../../../content/index.js';
+import { checkVoice, VOICE_MAX_BYTES, VOICE_MAX_SECONDS } from '../../submissions/index.js';
 import { heading, icon, notice, sampleMark, slugOf, text } from '../components.js';
 import type { PageContext } from '../context.js';
 import { html, type Html } from '../html.js';
@@ -8,6 +9,14 @@ import { page } from '../layout.js';
 import { pageOf, pager } from '../pager.js';
 import type { Portal } from '../portal.js';
 import { publicAnswers, type PublicAnswer } from './queries.js';
+
+/** What a refused recording tells the visitor, in her language. */
+const VOICE_ERRORS: Record<string, string> = {
+  'voice-empty': 'officials.voiceMissing',
+  'voice-too-large': 'officials.voiceTooLarge',
+  'voice-too-long': 'officials.voiceTooLong',
+  'voice-not-audio': 'officials.voiceNotAudio',
+};
 
 const ROLE_ORDER = ['maire', 'president-conseil', 'adjoint', 'vice-president', 'conseiller'];
 
@@ -85,6 +94,13 @@ ${notice(ctx, 'info', ctx.t('officials.private'))}
   ${fieldError(ctx, state.problem, 'message')}
   <button class="btn" type="submit">${icon(ctx, 'send')}<span>${ctx.t('officials.sendText')}</span></button>
 </form>
+<form method="post" action="/elus/${slug}/voix" enctype="multipart/form-data" class="stack voicefile">
+  <label for="voice">${icon(ctx, 'mic')} ${ctx.t('officials.voiceFile')}</label>
+  <input id="voice" name="voice" type="file" accept="audio/*" capture required${state.problem?.fields.voice ? invalid(state.problem, 'voice') : html` aria-describedby="voice-hint"`}>
+  ${fieldError(ctx, state.problem, 'voice')}
+  <p class="hint" id="voice-hint">${ctx.t('officials.voiceHint', { minutes: VOICE_MAX_SECONDS / 60, mb: VOICE_MAX_BYTES / 1_000_000 })}</p>
+  <button class="btn" type="submit">${icon(ctx, 'send')}<span>${ctx.t('officials.sendVoiceFile')}</span></button>
+</form>
 <div class="recorder" data-recorder data-official="${o._id}" data-lang="${ctx.lang}" hidden
   data-recording="${ctx.t('officials.recording')}" data-recorded="${ctx.t('officials.recorded', { seconds: '{s}' })}" data-nomic="${ctx.t('officials.noMic')}" data-sent="${ctx.t('officials.sent')}" data-error="${ctx.t('common.error')}">
   <button class="btn secondary" type="button" data-rec>${icon(ctx, 'mic')}<span>${ctx.t('officials.record')}</span></button>
@@ -122,6 +138,37 @@ ${notice(ctx, 'info', ctx.t('officials.private'))}
       return refuse({ fields: {}, form: 'form.invalid' }, 422);
     }
     // Back to the page without the message: nothing personal is shown back.
+    res.redirect(303, `/elus/${slug}?envoye=1#ecrire`);
+  });
+
+  /**
+   * A voice message without JavaScript or a secure context: the phone's own recorder fills a
+   * file input (`capture`), sent as an ordinary multipart form. The file is checked by its
+   * bytes, then stored exactly as a recording made in the page.
+   */
+  let upload: RequestHandler | undefined;
+  router.post('/elus/:slug/voix', async function voiceFile(req, res) {
+    const ctx = portal.ctx(req);
+    const slug = req.params.slug;
+    // multer is loaded with the first voice file; held in memory (3 MB at most), never on the card.
+    const multer = (await import('multer')).default;
+    upload ??= multer({ storage: multer.memoryStorage(), limits: { fileSize: VOICE_MAX_BYTES, files: 1, fields: 5, parts: 6 } }).single('voice');
+    const refuse = async (reason: string, status = 422) => {
+      res.set('Cache-Control', 'no-store');
+      portal.send(res, await officialPage(ctx, slug, { problem: reason === 'rate-limited' ? { fields: {}, form: 'error.tooMany' } : { fields: { voice: VOICE_ERRORS[reason] ?? 'form.invalid' } } }), status);
+    };
+    if (rateLimited(req)) return refuse('rate-limited', 429);
+    const failed = await new Promise<unknown>((resolve) => upload!(req, res, resolve));
+    if ((failed as { code?: string } | undefined)?.code === 'LIMIT_FILE_SIZE') return refuse('voice-too-large');
+    if (failed) return refuse('voice-not-audio');
+    if (!req.file) return refuse('voice-empty');
+    try {
+      const { mime } = await checkVoice(req.file.buffer);
+      await portal.deps.submissions.submit('feedback', { official: `official:${slug}`, audio: { mime, data: req.file.buffer.toString('base64') }, lang: ctx.lang }, { hubId: config.hubId });
+    } catch (e) {
+      if (!isAppError(e) || e.status >= 500 || e.status === 404) throw e;
+      return refuse(e.reason);
+    }
     res.redirect(303, `/elus/${slug}?envoye=1#ecrire`);
   });
 }

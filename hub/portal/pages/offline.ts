@@ -1,6 +1,6 @@
 import type { Router } from 'express';
 import { AppError, type Course, type Document, type Lesson } from '../../../content/index.js';
-import { heading, plain, slugOf } from '../components.js';
+import { heading, icon, plain, slugOf } from '../components.js';
 import { html } from '../html.js';
 import { page } from '../layout.js';
 import type { Portal } from '../portal.js';
@@ -27,8 +27,12 @@ export function offlineRoutes(router: Router, portal: Portal): void {
 <div data-kept data-none="${ctx.t('offline.none')}" data-used="${ctx.t('offline.used', { used: '{used}' })}" data-remove="${ctx.t('offline.remove')}" data-unavailable="${ctx.t('offline.unavailable')}">
 <p class="usage" data-usage></p>
 <ul class="list" data-items></ul>
-<noscript><p>${ctx.t('offline.unavailable')}</p></noscript>
-</div>`;
+</div>
+<section class="cannot-keep" data-cannot-keep>${heading(ctx, 'offline.needs', 'alert', 2)}
+<p>${ctx.t('offline.needsWhy')}</p>
+<p>${ctx.t('offline.needsInstead')}</p>
+<p><a class="btn secondary" href="/apprendre">${icon(ctx, 'learn')}<span>${ctx.t('nav.learn')}</span></a> <a class="btn secondary" href="/sinformer">${icon(ctx, 'inform')}<span>${ctx.t('nav.inform')}</span></a></p>
+</section>`;
     portal.send(res, page(ctx, { title: ctx.t('offline.title'), body }));
   });
 

@@ -144,6 +144,9 @@
   var canKeep = 'serviceWorker' in navigator && 'caches' in window && !document.body.classList.contains('kiosk');
   if (canKeep) navigator.serviceWorker.register('/sw.js', { scope: '/' }).catch(function () { /* not a secure context */ });
 
+  // Where the phone can keep pages, the page on what keeping needs gives way to the kept list.
+  if (canKeep) $$('[data-cannot-keep]').forEach(function (s) { s.hidden = true; });
+
   $$('[data-keep]').forEach(function (box) {
     if (!canKeep) return;
     box.hidden = false;
@@ -210,6 +213,25 @@
     };
     render();
   });
+
+  // To the hub's HTTPS name, only once this phone has fetched something there itself: a phone
+  // with a wrong clock or an old trust store fails the fetch and stays on plain HTTP, where
+  // everything but keeping pages and the in-page recorder works. Tried once per visit.
+  (function moveToHttps() {
+    if (location.protocol !== 'http:' || document.body.classList.contains('kiosk') || /^\/bienvenue/.test(location.pathname)) return;
+    var tried = null;
+    try { tried = sessionStorage.getItem('secure-tried'); sessionStorage.setItem('secure-tried', '1'); } catch (e) { /* private mode: try each page */ }
+    if (tried) return;
+    fetch('/api/v1/secure-origin', { cache: 'no-store' }).then(function (r) { return r.ok ? r.json() : {}; }).then(function (o) {
+      if (!o.origin) return;
+      return fetch(o.origin + '/api/v1/secure-probe', { mode: 'cors', cache: 'no-store', credentials: 'omit' }).then(function (r) {
+        if (r.status !== 204) return;
+        // The language travels with the move: cookies are per name.
+        var lang = document.documentElement.getAttribute('lang') || 'fr';
+        location.replace(o.origin + '/langue/' + encodeURIComponent(lang) + '?next=' + encodeURIComponent(location.pathname + location.search + location.hash));
+      });
+    }).catch(function () { /* the certificate is not usable from this phone: stay here */ });
+  })();
 
   // Say so when the phone has left the space's Wi-Fi.
   window.addEventListener('offline', function () {

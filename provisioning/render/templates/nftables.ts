@@ -14,7 +14,7 @@ export const NFT_PATH = '/etc/espace/nftables.nft';
  */
 export function nftables(p: SpaceProfile): RenderedFile {
   const i = JSON.stringify(p.lan.interface);
-  const tcp = [53, p.hub.port, ...(p.hub.ssh ? [22] : [])].join(', ');
+  const tcp = [53, p.hub.port, ...(p.hub.tlsDomain ? [p.hub.tlsPort] : []), ...(p.hub.ssh ? [22] : [])].join(', ');
   const content =
     '#!/usr/sbin/nft -f\n' +
     header('#', `firewall: the space's network on ${p.lan.interface}, the uplink closed`) +
@@ -23,7 +23,9 @@ export function nftables(p: SpaceProfile): RenderedFile {
     `table inet espace {\n` +
     `\tchain prerouting {\n\t\ttype nat hook prerouting priority dstnat; policy accept;\n` +
     `\t\t# Captive portal: any web request from a phone, whatever address it asked, goes to the hub.\n` +
-    `\t\tiifname ${i} tcp dport 80 redirect to :${p.hub.port}\n\t}\n\n` +
+    `\t\tiifname ${i} tcp dport 80 redirect to :${p.hub.port}\n` +
+    (p.hub.tlsDomain ? `\t\tiifname ${i} tcp dport 443 redirect to :${p.hub.tlsPort}\n` : '') +
+    `\t}\n\n` +
     `\tchain input {\n\t\ttype filter hook input priority filter; policy drop;\n` +
     `\t\tiif lo accept\n` +
     `\t\tct state established,related accept\n\t\tct state invalid drop\n` +

@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import { buildPack } from '../../../content/pack/index.js';
 import { publishedAnswers } from '../../../hub/admin/index.js';
-import { tempDir, type TestHub } from '../../support/index.js';
+import { spokenRecording, tempDir, type TestHub } from '../../support/index.js';
 import { fixtureKey, writeFixturePack } from '../../unit/content/pack/fixture.js';
 import { HUB_ID, login, startConsoleHub, type Client, submit } from './console.js';
 
@@ -119,7 +119,7 @@ describe('console flows', () => {
   });
 
   it('plays voice messages to staff only, answers, publishes only the answer, hides abuse', async () => {
-    const voice = Buffer.from('OggS fake opus bytes for the test');
+    const voice = spokenRecording();
     const id = await submit(hub, 'feedback', { official: 'official:kayes-maire', message: 'Le forage de Lafiabougou est en panne', audio: { mime: 'audio/ogg', data: voice.toString('base64') }, sex: 'F', ageBand: '15-24', contact: '76 00 00 00' });
     const abusive = await submit(hub, 'feedback', { official: 'official:kayes-maire', message: 'insulte' });
     const list = await (await f.get('/admin/messages')).text();

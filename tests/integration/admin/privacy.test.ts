@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Express } from 'express';
 import { createApp } from '../../../hub/app.js';
-import type { TestHub } from '../../support/index.js';
+import { spokenRecording, type TestHub } from '../../support/index.js';
 import { login, startConsoleHub, submit } from './console.js';
 
 /** Strings only the person and the console should ever see. */
@@ -38,7 +38,7 @@ describe('personal data appears nowhere outside the console', () => {
       official: 'official:kayes-maire',
       message: 'Un message très privé 4711',
       contact: 'contact-privé-8812',
-      audio: { mime: 'audio/ogg', data: Buffer.from('Kadiatou Personnelle voice').toString('base64') },
+      audio: { mime: 'audio/ogg', data: spokenRecording('opus', 'Kadiatou Personnelle').toString('base64') },
     });
     const f = await login(hub.url, 'facilitator');
     assert.equal((await f.post('/admin/events/formation-budget/attendance', { member })).status, 303);

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { loadConfig } from '../../../hub/config/index.js';
 import { silentLogger } from '../../../hub/index.js';
-import { advertiseHub, browseHubs, type FoundHub } from '../../../hub/mdns/index.js';
+import { advertiseHub, browseHubs, nthName, type FoundHub } from '../../../hub/mdns/index.js';
 import { runCli } from '../../support/cli.js';
 import { startTestHub, type TestHub } from '../../support/hub.js';
 
@@ -52,6 +52,31 @@ describe('mDNS advertiser', () => {
       assert.equal(found?.port, 4242);
     } finally {
       await ad.stop();
+    }
+  });
+});
+
+describe('mDNS: two hubs under one name on one LAN (a spare Pi, a second space)', () => {
+  it('both appear, the second under the next free name (RFC 6762 §9), logged', async () => {
+    const id = `twin-${unique()}`;
+    const config = loadConfig({ env: {}, overrides: { hubId: id, mdnsName: unique(), mdns: true, mdnsInterface: '127.0.0.1' } });
+    const first = advertiseHub(config, 4301, { id, name: 'Espace A', version: '0.0.1', status: 'ok' }, silentLogger())!;
+    const wanted = await first.name();
+    // Give the first its announcement before the second probes.
+    await new Promise((r) => setTimeout(r, 1200));
+    const warnings: unknown[] = [];
+    const log = silentLogger();
+    const spy = Object.assign(Object.create(log) as typeof log, { warn: (...args: unknown[]) => void warnings.push(args) });
+    const second = advertiseHub(config, 4302, { id, name: 'Espace B', version: '0.0.1', status: 'ok' }, spy)!;
+    try {
+      assert.equal(await second.name(), nthName(wanted, 2));
+      assert.match(JSON.stringify(warnings), /already in use.*RFC 6762/);
+      await new Promise((r) => setTimeout(r, 300));
+      const found = (await browseHubs(2500, '127.0.0.1')).filter((h) => h.id === id);
+      assert.deepEqual(found.map((h) => [h.instance, h.port, h.name]).sort((a, b) => Number(a[1]) - Number(b[1])), [[wanted, 4301, 'Espace A'], [nthName(wanted, 2), 4302, 'Espace B']]);
+    } finally {
+      await second.stop();
+      await first.stop();
     }
   });
 });

@@ -18,7 +18,7 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-const EXPECTED = ['hub', 'databases', 'last-sync', 'sms-modem', 'cpu-temperature', 'under-voltage', 'throttling', 'disk-free', 'memory', 'load', 'clock', 'services', 'access-point', 'central'];
+const EXPECTED = ['hub', 'databases', 'https', 'last-sync', 'sms-modem', 'cpu-temperature', 'under-voltage', 'throttling', 'disk-free', 'memory', 'load', 'clock', 'services', 'access-point', 'central'];
 
 describe('espace doctor', () => {
   let hub: TestHub;

@@ -72,6 +72,33 @@ async function nmRoundTrip(file: string): Promise<{ ours: Map<string, string>; n
   return { ours: keyfile(text), nm: keyfile(stdout) };
 }
 
+describe('provision render: a space with an HTTPS name (hub.tlsDomain)', () => {
+  let dir: { path: string; remove(): void };
+  let root: string;
+  before(async () => {
+    dir = tempDir('espace-render-tls-');
+    root = join(dir.path, 'root');
+    const profile = demoValue() as { hub?: Record<string, unknown> };
+    profile.hub = { ...(profile.hub ?? {}), tlsDomain: 'hubs.espace-mali.org' };
+    await renderInto(root, parseProfile(profile));
+  });
+  after(() => dir.remove());
+
+  it('answers the HTTPS name with the hub, advertises the RFC 8908 API in option 114, sends 443 to the hub, and the hub loads it', async () => {
+    const dns = join(root, 'etc/dnsmasq.d/espace.conf');
+    assert.match((await exec('dnsmasq', ['--test', `--conf-file=${dns}`])).stderr, /syntax check OK/);
+    const text = readFileSync(dns, 'utf8');
+    assert.match(text, /^address=\/kayes-01\.hubs\.espace-mali\.org\/10\.42\.0\.1$/m);
+    assert.match(text, /^dhcp-option=eth0,114,"https:\/\/kayes-01\.hubs\.espace-mali\.org\/captive-portal\/api"$/m);
+    const nft = join(root, 'etc/espace/nftables.nft');
+    const { stdout } = await exec('unshare', ['-rn', 'sh', '-c', `nft -f ${nft} && nft list ruleset`]);
+    assert.match(stdout, /iifname "eth0" tcp dport 443 redirect to :8443/);
+    assert.match(stdout, /tcp dport \{ 22, 53, 8080, 8443 \} accept/);
+    const config = loadConfig({ file: join(root, 'etc/espace/espace.yaml'), env: {} });
+    assert.deepEqual(config.tls, { domain: 'hubs.espace-mali.org', port: 8443, publicPort: 443 });
+  });
+});
+
 describe('provision render: the demo profile, checked by the real tools', () => {
   let dir: { path: string; remove(): void };
   let root: string;
