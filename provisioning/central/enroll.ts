@@ -23,22 +23,26 @@ export async function enrollHub(url: string, admin: Credentials, hubId: string):
   }
   const username = hubUserName(hubId);
   const password = randomBytes(24).toString('base64url');
-  await putUser(url, admin, username, password, 'hub');
+  await putUser(url, admin, username, password, ['hub']);
   return { url, username, password };
 }
 
 /** An editor's user (writes content and media), for publishing packs. */
 export async function createEditor(url: string, admin: Credentials, username: string, password: string): Promise<void> {
-  await putUser(url, admin, username, password, 'editor');
+  await putUser(url, admin, username, password, ['editor']);
 }
 
-/** Creates or updates a user in `_users` with one role (CouchDB hashes the password on write). */
-async function putUser(url: string, admin: Credentials, username: string, password: string, role: 'hub' | 'editor'): Promise<void> {
+/** The roles a person's account may hold at central (a hub's account is made by enrollHub). */
+export const PERSON_ROLES = ['editor', 'analyst'] as const;
+export type PersonRole = (typeof PERSON_ROLES)[number];
+
+/** Creates or updates a user in `_users` with these roles (CouchDB hashes the password on write). */
+export async function putUser(url: string, admin: Credentials, username: string, password: string, roles: readonly string[]): Promise<void> {
   const id = `org.couchdb.user:${username}`;
   const path = `_users/${encodeURIComponent(id)}`;
   const existing = await couch<{ _rev?: string }>(url, path, admin);
-  const doc = { _id: id, name: username, type: 'user', roles: [role], password, ...(existing.status === 200 ? { _rev: existing.body._rev } : {}) };
-  expectStatus(await couch(url, path, admin, { method: 'PUT', body: doc }), [201, 202], `create the ${role} user ${username}`);
+  const doc = { _id: id, name: username, type: 'user', roles: [...roles], password, ...(existing.status === 200 ? { _rev: existing.body._rev } : {}) };
+  expectStatus(await couch(url, path, admin, { method: 'PUT', body: doc }), [201, 202], `create the ${roles.join('+')} user ${username}`);
 }
 
 /** The block to paste into the hub's espace.yaml. */

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { AppError } from '../../content/index.js';
@@ -33,6 +34,14 @@ function ask(question: string, hidden: boolean): Promise<string> {
   );
 }
 
+/** Central's console, its configuration validated (options, then ESPACE_CONSOLE_* variables). */
+async function startCentralConsole(given: { centralUrl: string; port: number; host?: string; dataDir: string }) {
+  const { loadConsoleConfig, startConsole } = await import('../central/console/index.js');
+  const { createLogger } = await import('../../hub/log/index.js');
+  const config = loadConsoleConfig(given);
+  return startConsole(config, createLogger((process.env.ESPACE_LOG_LEVEL ?? 'info') as 'info', 'espace-console'));
+}
+
 export function registerCentral(program: Command): void {
   const central = program.command('central').description('central CouchDB: a stand-in for development, setup, hub enrollment, USB bundles');
 
@@ -47,20 +56,39 @@ export function registerCentral(program: Command): void {
     .description('start a stand-in central (pouchdb-server) on loopback, set up and ready for hubs')
     .option('-p, --port <port>', 'port to listen on', (v) => Number(v), 5984)
     .option('-d, --data <dir>', 'where its databases live', './var/central')
-    .action(async (opts: { port: number; data: string }) => {
+    .option('--console-port <port>', "port of central's console (0: any free port)", (v) => Number(v), 5990)
+    .option('--no-console', "do not start central's console")
+    .action(async (opts: { port: number; data: string; consolePort: number; console: boolean }) => {
       const admin = {
         username: process.env.ESPACE_CENTRAL_ADMIN_USER ?? 'admin',
         password: process.env.ESPACE_CENTRAL_ADMIN_PASSWORD ?? 'espace-dev',
       };
       const server = await startStandInCentral({ dir: opts.data, port: opts.port, admin });
       const report = await setupCentral(server.url, admin);
+      const consoleServer = opts.console ? await startCentralConsole({ centralUrl: server.url, port: opts.consolePort, dataDir: join(opts.data, 'console') }) : null;
       process.stdout.write(
         `stand-in central listening on ${server.url} (data in ${opts.data})\n` +
+          (consoleServer ? `console: ${consoleServer.url} (sign in as ${admin.username})\n` : '') +
           `administrator: ${admin.username} (password from ESPACE_CENTRAL_ADMIN_PASSWORD, or "espace-dev" the first time)\n` +
           `databases set up: ${report.created.length} created, ${report.designDocsUpdated.length} design docs written\n` +
           `enroll a hub with: espace central enroll --hub kayes-01 --url ${server.url}\n`,
       );
-      const stop = () => server.stop().then(() => process.exit(0));
+      const stop = () => Promise.all([consoleServer?.stop(), server.stop()]).then(() => process.exit(0));
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+
+  central
+    .command('console')
+    .description("central's console for the programme team (publishing, fleet, figures, accounts); sign in with a CouchDB account")
+    .option('--central <url>', 'CouchDB as the console reaches it (env ESPACE_CENTRAL_URL)', 'http://127.0.0.1:5984')
+    .option('-p, --port <port>', 'port to listen on (env ESPACE_CONSOLE_PORT)', (v) => Number(v), 5990)
+    .option('--host <host>', 'address to listen on; keep it on loopback behind the proxy (env ESPACE_CONSOLE_HOST)', '127.0.0.1')
+    .option('-d, --data <dir>', 'where its audit log lives (env ESPACE_CONSOLE_DATA_DIR)', './var/console')
+    .action(async (opts: { central: string; port: number; host: string; data: string }) => {
+      const running = await startCentralConsole({ centralUrl: opts.central, port: opts.port, host: opts.host, dataDir: opts.data });
+      process.stdout.write(`central's console on ${running.url}, talking to CouchDB at ${opts.central}\n`);
+      const stop = () => running.stop().then(() => process.exit(0));
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
     });
