@@ -1,6 +1,6 @@
 import { startConsole, loadConsoleConfig, type RunningConsole } from '../../provisioning/central/console/index.js';
 import { putUser } from '../../provisioning/central/index.js';
-import { silentLogger } from '../../hub/log/index.js';
+import { silentLogger } from '../../hub/index.js';
 import { attemptLogin, client, cookieFrom, csrfIn, type Client } from '../integration/admin/console.js';
 import type { TestCentral } from './central.js';
 import { tempDir } from './hub.js';

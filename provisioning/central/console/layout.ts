@@ -1,5 +1,5 @@
-import { consolePage, type ConsoleChrome, type SafeHtml, type Value } from '../../../hub/admin/index.js';
-import type { Session } from '../../../hub/auth/index.js';
+import { consolePage, type ConsoleChrome, type SafeHtml, type Value } from '../../../hub/index.js';
+import type { Session } from '../../../hub/index.js';
 import type { ConsolePage, ConsoleRoute } from './page-table.js';
 import { ROLE_LABEL, type ConsoleRole } from './roles.js';
 

@@ -1,8 +1,8 @@
 import type { Request, Response } from 'express';
-import type { AuditLog } from '../../../hub/audit/index.js';
-import type { Lockout, Session, SessionStore } from '../../../hub/auth/index.js';
-import type { SafeHtml, Value } from '../../../hub/admin/index.js';
-import type { Logger } from '../../../hub/log/index.js';
+import type { AuditLog } from '../../../hub/index.js';
+import type { Lockout, Session, SessionStore } from '../../../hub/index.js';
+import type { SafeHtml, Value } from '../../../hub/index.js';
+import type { Logger } from '../../../hub/index.js';
 import type { CouchAnswer } from '../couch.js';
 import type { ConsoleConfig } from './config.js';
 import type { ConsoleRole } from './roles.js';

@@ -1,7 +1,7 @@
 import { parseCookie } from 'cookie';
 import { AppError, isAppError } from '../../../content/index.js';
-import { CSRF_FIELD, LOGIN_CSRF_COOKIE, SESSION_COOKIE, checkLoginCsrf, newLoginToken } from '../../../hub/auth/index.js';
-import { html } from '../../../hub/admin/index.js';
+import { CSRF_FIELD, LOGIN_CSRF_COOKIE, SESSION_COOKIE, checkLoginCsrf, newLoginToken } from '../../../hub/index.js';
+import { html } from '../../../hub/index.js';
 import { authSessionCookie } from '../couch.js';
 import { BASE, LOGIN_PATH, LOGOUT_PATH } from './layout.js';
 import type { ConsoleContext, ConsoleResult, ConsoleRoute } from './page-table.js';

@@ -1,4 +1,4 @@
-import { html } from '../../../../hub/admin/index.js';
+import { html } from '../../../../hub/index.js';
 import { BASE } from '../layout.js';
 import type { ConsolePage } from '../page-table.js';
 import { EVERYONE } from '../roles.js';
