@@ -173,28 +173,58 @@ export async function startStandInCentral(options: StandInOptions): Promise<Stan
     next();
   });
 
+  /*
+   * `_changes` with a Mango selector (CouchDB 3's filter=_selector), and every longpoll:
+   * express-pouchdb's longpoll keeps a heartbeat interval running after its client has gone,
+   * which keeps the process (and a test) alive; this one ends its wait when the client leaves
+   * or the stand-in stops.
+   */
+  const waiting = new Set<() => void>();
   app.all('/:db/_changes', (req: Req, res: ServerResponse, next: () => void) => {
-    if (req.query.filter !== '_selector') return next();
+    const longpoll = req.query.feed === 'longpoll';
+    if (req.query.filter !== '_selector' && !longpoll) return next();
+    if (req.query.filter !== undefined && req.query.filter !== '_selector') return next();
     handle(async () => {
       if (!(await mayRead(req, res, req.params.db!))) return;
-      const body = req.method === 'POST' ? JSON.parse((await readRaw(req, gunzipSync)) || '{}') : {};
-      if (!body.selector || typeof body.selector !== 'object') {
+      const body = (req.method === 'POST' ? JSON.parse((await readRaw(req, gunzipSync)) || '{}') : {}) as { selector?: unknown; doc_ids?: string[] };
+      if (req.query.filter === '_selector' && (!body.selector || typeof body.selector !== 'object')) {
         sendJson(res, 400, { error: 'bad_request', reason: 'Selector must be specified in POST payload' });
         return;
       }
       const q = req.query;
       const since = q.since === undefined || q.since === 'now' ? 0 : Number(q.since);
-      const result = await dbOf(req.params.db!).changes({
+      const opts = {
         since,
         limit: q.limit !== undefined ? Number(q.limit) : undefined,
         style: q.style,
         include_docs: q.include_docs === 'true',
         conflicts: q.conflicts === 'true',
         descending: q.descending === 'true',
-        selector: body.selector,
+        ...(body.selector ? { selector: body.selector } : {}),
+        ...(Array.isArray(body.doc_ids) ? { doc_ids: body.doc_ids, filter: '_doc_ids' } : {}),
         return_docs: true,
+      };
+      const db = dbOf(req.params.db!);
+      const result = await db.changes(opts);
+      if (!longpoll || result.results.length) return sendJson(res, 200, result);
+      const timeoutMs = Math.min(Number(q.timeout ?? 60_000) || 60_000, 60_000);
+      const answer = await new Promise<unknown>((resolve) => {
+        const feed = (db as unknown as { changes(o: object): { on(e: string, f: (c: { seq: number }) => void): unknown; cancel(): void } }).changes({ ...opts, since: result.last_seq, live: true, return_docs: false });
+        const done = (value: unknown) => {
+          clearTimeout(timer);
+          waiting.delete(stop);
+          feed.cancel();
+          resolve(value);
+        };
+        const stop = () => done(null);
+        waiting.add(stop);
+        const timer = setTimeout(() => done({ results: [], last_seq: result.last_seq }), timeoutMs);
+        timer.unref();
+        feed.on('change', (change) => done({ results: [change], last_seq: change.seq }));
+        res.once('close', stop);
       });
-      sendJson(res, 200, result);
+      if (answer) sendJson(res, 200, answer);
+      else if (!res.writableEnded) res.end();
     })(req, res);
   });
 
@@ -352,6 +382,7 @@ export async function startStandInCentral(options: StandInOptions): Promise<Stan
     server,
     async stop() {
       jobs.stop();
+      for (const stop of [...waiting]) stop();
       for (const c of continuous) c.run.cancel();
       await Promise.all(continuous.map((c) => c.close()));
       await new Promise<void>((ok) => {

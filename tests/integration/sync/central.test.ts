@@ -43,7 +43,7 @@ describe('stand-in central with setup', () => {
     const doc = { _id: 'kayes-01:response:0mhz3k0x1000a1b2c3d4e5', type: 'response', hubId: 'kayes-01', createdAt: '2026-11-22T09:00:00Z', consultation: 'consultation:eau', option: 'puits', deviceId: 'device-123' };
     const own = hubCentralDb('kayes-01');
     assert.equal((await req('PUT', `${own}/${encodeURIComponent(doc._id)}`, hubAuth, doc)).status, 201);
-    assert.equal((await req('PUT', `submissions/${encodeURIComponent(doc._id)}`, hubAuth, doc)).status, 403, 'never into the merged database');
+    assert.ok([401, 403].includes((await req('PUT', `submissions/${encodeURIComponent(doc._id)}`, hubAuth, doc)).status), 'never into the merged database');
     const other = { ...doc, _id: 'nioro-02:response:0mhz3k0x1000a1b2c3d4e5', hubId: 'nioro-02' };
     const refused = await req('PUT', `${own}/${encodeURIComponent(other._id)}`, hubAuth, other);
     assert.equal(refused.status, 403);
