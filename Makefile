@@ -4,7 +4,7 @@ NPM ?= npm
 STAMP := node_modules/.install-stamp
 TEST_FILES = $(shell find dist/tests -name '*.test.js' -not -path '*/fault/*' | sort)
 
-.PHONY: start build test test-deps test-fault bench kiosk clean install lint lint-ts format format-check
+.PHONY: start build test test-deps test-root test-fault bench kiosk clean install lint lint-ts format format-check
 
 # Dependencies: reinstalled only when package-lock.json changes. No dependency install
 # scripts: LevelDB loads from the prebuilt binaries its packages ship, Electron's binary is
@@ -47,14 +47,19 @@ format: $(STAMP)
 format-check: $(STAMP)
 	npx prettier --check --log-level warn .
 
-test: test-deps build lint
+# The Debian Trixie root that `provision apply --root` is tested in: built once with mmdebstrap
+# (a few minutes on a cold cache), then cached under var/debian-root/ with the .debs apply installs.
+test-root: test-deps build
+	@bash tests/support/debian-root.sh trixie >/dev/null
+
+test: test-deps build lint test-root
 	node --test --test-concurrency=2 --test-timeout=300000 $(TEST_FILES)
 
 test-fault: test-deps build
 	node --test --test-timeout=1200000 $$(find dist/tests/fault -name '*.test.js' | sort)
 
 # `make bench QUICK=1` for a short run (2–3 s per load, a 1-minute soak);
-# `make bench ONLY=hub,portal` for some sections (hub, portal, sync, peers, growth, pi, soak).
+# `make bench ONLY=hub,portal` for some sections (hub, portal, sync, peers, growth, pi, status, logins, soak).
 bench: test-deps build
 	node dist/tests/bench/run.js $(if $(QUICK),--quick) $(if $(ONLY),--only=$(ONLY))
 

@@ -3,6 +3,7 @@ import type { Catalog } from './catalog/index.js';
 import type { Logger } from './log/index.js';
 import type { SearchIndex } from './search/index.js';
 import type { SubmissionService } from './submissions/index.js';
+import type { SmsService } from './sms/index.js';
 import type { Databases, MediaStore } from './storage/index.js';
 import type { SyncEngine } from './sync/index.js';
 import type { UsageCounter } from './usage/index.js';
@@ -20,6 +21,8 @@ export interface HubDeps {
   usage: UsageCounter;
   /** The sync with central; always built (it reports "not configured"), scheduled only when sync.enabled. */
   sync: SyncEngine;
+  /** SMS through the GSM modem (absent only in tests that build deps by hand). */
+  sms?: SmsService;
   version: string;
   startedAt: string;
 }

@@ -15,6 +15,7 @@ import { UsageCounter } from './usage/index.js';
 import { advertiseHub } from './mdns/index.js';
 import { HeartbeatWriter } from './fleet/index.js';
 import { prepareContent } from './seed.js';
+import { SmsService } from './sms/index.js';
 
 export interface RunningHub {
   deps: HubDeps;
@@ -30,6 +31,9 @@ export interface RunningHub {
  */
 export async function startHub(config: Config, log: Logger): Promise<RunningHub> {
   const started = Date.now();
+  if (config.trustDemoKey) {
+    log.warn('trustDemoKey is on: this hub accepts any pack signed with the demo key, whose private half is in the public repository. Fine for the demo; on a hub people use, set trustDemoKey: false and list your own keys in trustedKeys');
+  }
   const dbs = await openDatabases(config.dataDir, log);
   const media = new MediaStore(config.dataDir);
   const cleaned = await media.cleanTemporary();
@@ -43,6 +47,7 @@ export async function startHub(config: Config, log: Logger): Promise<RunningHub>
   const version = hubVersion();
   const sync = await SyncEngine.create({ config, dbs, media, log: log.child({ room: 'sync' }), version });
   const deps: HubDeps = { config, log, dbs, media, catalog, search, submissions, usage, sync, version, startedAt: new Date(started).toISOString() };
+  deps.sms = await SmsService.open({ config, submissions: dbs.submissions, catalog, log: log.child({ room: 'sms' }) });
 
   const app = createHandler(deps);
   const server = createServer({ keepAliveTimeout: 5000, headersTimeout: 10_000, requestTimeout: 60_000 }, app);
@@ -75,6 +80,7 @@ export async function startHub(config: Config, log: Logger): Promise<RunningHub>
   heartbeat.start();
   if (config.sync.enabled && deps.sync.configured()) deps.sync.start();
   usage.start();
+  deps.sms.start();
 
   let closing: Promise<void> | undefined;
   const close = () => {
@@ -87,6 +93,7 @@ export async function startHub(config: Config, log: Logger): Promise<RunningHub>
       await deps.sync.stop();
       await heartbeat.stop();
       await usage.stop();
+      await deps.sms?.close();
       catalog.unwatch();
       clearInterval(searchSaver);
       await searchReady;

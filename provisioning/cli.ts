@@ -20,6 +20,7 @@ const COMMANDS: Record<string, () => Promise<Register[]>> = {
   discover: async () => [(await import('./commands/discover.js')).registerDiscover],
   fleet: async () => [(await import('./commands/fleet.js')).registerFleet],
   usb: async () => [(await import('./commands/usb.js')).registerUsb],
+  backup: async () => [(await import('./commands/backup.js')).registerBackup],
   content: async () => [(await import('./commands/content.js')).registerContent, (await import('./commands/publish.js')).registerPublish],
   kiosk: async () => [(await import('./commands/kiosk.js')).registerKiosk],
   indicators: async () => [(await import('./commands/indicators.js')).registerIndicators],

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { Audience, Audio, IsoDate, IsoDateTime, Language, PhoneNumber, Sex, Sha256, Slug, Text } from './common.js';
+import { Audience, Audio, IsoDate, IsoDateTime, Language, Line, PhoneNumber, Sex, Sha256, Slug, Text } from './common.js';
+import { Opportunity } from './opportunity.js';
 
 /** Fields every content doc carries. Ids are "<type>:<slug>". */
 const base = <T extends string>(type: T) => ({
@@ -93,9 +94,9 @@ export const Document = z
 export const Commune = z
   .object({
     ...base('commune'),
-    name: z.string().min(1).max(120),
+    name: Line(120, 1),
     kind: z.enum(['commune-urbaine', 'commune-rurale', 'cercle', 'region']),
-    cercle: z.string().max(120).optional(),
+    cercle: Line(120).optional(),
     region: Slug,
     population: z.number().int().nonnegative().optional(),
     illustrative: z.boolean().optional(),
@@ -106,12 +107,12 @@ export const OFFICIAL_ROLES = ['maire', 'adjoint', 'conseiller', 'president-cons
 export const Official = z
   .object({
     ...base('official'),
-    name: z.string().trim().min(2).max(120),
+    name: Line(120, 2),
     sex: Sex,
     role: z.enum(OFFICIAL_ROLES),
     rank: z.number().int().min(1).max(20).optional(),
     commune: Slug,
-    party: z.string().max(120).optional(),
+    party: Line(120).optional(),
     commissions: z.array(Text).max(20).default([]),
     mandate: z.object({ start: z.number().int().min(1990).max(2100), end: z.number().int().min(1990).max(2100) }).strict(),
     contact: z
@@ -140,14 +141,14 @@ export const DOMAINS = [
 export const Organisation = z
   .object({
     ...base('organisation'),
-    name: z.string().trim().min(2).max(200),
-    acronym: z.string().max(30).optional(),
+    name: Line(200, 2),
+    acronym: Line(30).optional(),
     kind: z.enum(ORGANISATION_KINDS),
     domains: z.array(z.enum(DOMAINS)).min(1),
     communes: z.array(Slug).default([]),
     regions: z.array(Slug).default([]),
     contact: z
-      .object({ phone: PhoneNumber.optional(), email: z.email().optional(), address: z.string().max(300).optional() })
+      .object({ phone: PhoneNumber.optional(), email: z.email().optional(), address: Line(300).optional() })
       .strict()
       .default({}),
     description: Text,
@@ -174,26 +175,38 @@ export const Consultation = z
     opensAt: IsoDateTime,
     closesAt: IsoDateTime,
     resultsPublic: z.boolean(),
+    /** What a feature phone writes to vote by SMS ("VOTE PDESC 2"); options are numbered from 1 in their order. */
+    smsCode: z.string().regex(/^[A-Z0-9]{2,12}$/, 'smsCode must be 2–12 capital letters or digits, like "PDESC"').optional(),
   })
   .strict()
   .refine((c) => Date.parse(c.closesAt) > Date.parse(c.opensAt), { message: 'closesAt must come after opensAt', path: ['closesAt'] });
+
+/** A title people can read on a poster or a phone: one line, 3 to 120 characters in each language. */
+export const Title = z
+  .object({
+    fr: Line(120, 3, 'a title needs at least 3 characters'),
+    bm: Line(120, 3, 'a title needs at least 3 characters').optional(),
+    snk: Line(120, 3, 'a title needs at least 3 characters').optional(),
+  })
+  .strict();
 
 export const EVENT_KINDS = ['formation', 'session', 'concertation', 'reunion', 'atelier'] as const;
 export const Event = z
   .object({
     ...base('event'),
-    title: Text,
+    title: Title,
     titleAudio: Audio.optional(),
     kind: z.enum(EVENT_KINDS),
     description: Text.optional(),
     startsAt: IsoDateTime,
     endsAt: IsoDateTime.optional(),
-    place: z.string().min(1).max(200),
+    place: Line(200, 1),
     commune: Slug,
     capacity: z.number().int().positive().max(100_000),
     course: z.string().regex(/^course:/).optional(),
   })
-  .strict();
+  .strict()
+  .refine((e) => e.endsAt === undefined || Date.parse(e.endsAt) > Date.parse(e.startsAt), { message: 'endsAt must come after startsAt', path: ['endsAt'] });
 
 export const Indicator = z
   .object({
@@ -224,6 +237,33 @@ export const Announcement = z
   })
   .strict();
 
+/**
+ * The media types a pack or central may hold: sound, video, raster images, PDF and plain
+ * text. Never HTML, SVG, XML or scripts: the hub serves media from its own origin, where
+ * such a file could read the console with a facilitator's cookie.
+ */
+export const MEDIA_TYPES = [
+  'audio/ogg',
+  'audio/opus',
+  'audio/webm',
+  'audio/mpeg',
+  'audio/mp4',
+  'audio/aac',
+  'audio/wav',
+  'audio/flac',
+  'video/mp4',
+  'video/webm',
+  'video/ogg',
+  'image/png',
+  'image/jpeg',
+  'image/gif',
+  'image/webp',
+  'image/avif',
+  'application/pdf',
+  'text/plain',
+] as const;
+export type MediaType = (typeof MEDIA_TYPES)[number];
+
 /** Metadata of one media file; the bytes live in the content-addressed store (hub) or as an attachment (central). */
 export const MediaMeta = z
   .object({
@@ -233,7 +273,7 @@ export const MediaMeta = z
     type: z.literal('media'),
     sha256: Sha256,
     size: z.number().int().nonnegative(),
-    mime: z.string().regex(/^[a-z]+\/[a-z0-9.+-]+$/, 'mime must be a type like "audio/ogg"'),
+    mime: z.enum(MEDIA_TYPES, { message: `mime must be a sound, video, raster image, PDF or plain text type (${MEDIA_TYPES.join(', ')}); HTML, SVG and scripts are never media` }),
     filename: z.string().min(1).max(200).regex(/^[^/\\\0]+$/, 'filename cannot contain slashes'),
     /** 1 is fetched first over a thin uplink; 5 last. */
     priority: z.number().int().min(1).max(5).default(3),
@@ -256,6 +296,7 @@ export const CONTENT_TYPES = [
   'event',
   'indicator',
   'announcement',
+  'opportunity',
 ] as const;
 export type ContentType = (typeof CONTENT_TYPES)[number];
 
@@ -271,6 +312,7 @@ export const contentSchemas = {
   event: Event,
   indicator: Indicator,
   announcement: Announcement,
+  opportunity: Opportunity,
 } as const satisfies Record<ContentType, z.ZodType>;
 
 export type Course = z.infer<typeof Course>;
@@ -285,4 +327,4 @@ export type Event = z.infer<typeof Event>;
 export type Indicator = z.infer<typeof Indicator>;
 export type Announcement = z.infer<typeof Announcement>;
 export type MediaMeta = z.infer<typeof MediaMeta>;
-export type ContentDoc = Course | Lesson | Quiz | Document | Commune | Official | Organisation | Consultation | Event | Indicator | Announcement;
+export type ContentDoc = Course | Lesson | Quiz | Document | Commune | Official | Organisation | Consultation | Event | Indicator | Announcement | Opportunity;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { AgeBand, HubId, IsoDate, IsoDateTime, Language, PhoneNumber, Sex, Slug } from './common.js';
+import { AgeBand, HubId, IsoDate, IsoDateTime, Language, Line, Paragraphs, PhoneNumber, Sex, Slug } from './common.js';
+import { Trade } from './opportunity.js';
 
 /**
  * Submissions are written by hubs and flow up to central. Ids are
@@ -7,7 +8,7 @@ import { AgeBand, HubId, IsoDate, IsoDateTime, Language, PhoneNumber, Sex, Slug 
  * Each type has an *input* schema (what a phone or the console may send) and a
  * stored schema (input plus what the hub adds).
  */
-export const SUBMISSION_TYPES = ['response', 'registration', 'feedback', 'attendance', 'completion', 'usage'] as const;
+export const SUBMISSION_TYPES = ['response', 'registration', 'feedback', 'attendance', 'completion', 'usage', 'signup', 'interest'] as const;
 export type SubmissionType = (typeof SUBMISSION_TYPES)[number];
 /** The types a client may post; usage aggregates are written by the hub itself. */
 export const POSTABLE_SUBMISSION_TYPES = ['response', 'registration', 'feedback', 'attendance', 'completion'] as const;
@@ -24,6 +25,11 @@ const stored = <T extends string>(type: T) => ({
   createdAt: IsoDateTime,
 });
 
+/** How a vote or a registration reached the hub, for the figures by channel. */
+export const CHANNELS = ['web', 'kiosk', 'sms', 'paper'] as const;
+export const Channel = z.enum(CHANNELS, { message: `channel must be one of ${CHANNELS.join(', ')}` });
+export type Channel = z.infer<typeof Channel>;
+
 /** An anonymous device token (random, made on the phone) so one device votes once. */
 const DeviceId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'deviceId must be 8–64 letters, digits, "-" or "_"');
 
@@ -36,19 +42,25 @@ export const ResponseInput = z
     ageBand: AgeBand.optional(),
     commune: Slug.optional(),
     lang: Language.optional(),
+    /** The page says where it runs; SMS and paper votes are written by the hub itself. */
+    channel: z.enum(['web', 'kiosk'], { message: 'channel must be "web" or "kiosk"' }).optional(),
   })
   .strict();
 
 export const CONSENT_VERSION = '2026-1';
 export const RegistrationInput = z
   .object({
-    fullName: z.string().trim().min(2, 'fullName needs at least 2 letters').max(120),
+    fullName: Line(120, 2, 'fullName needs at least 2 letters'),
     sex: Sex,
     ageBand: AgeBand,
     commune: Slug,
     phone: PhoneNumber.optional(),
-    organisation: z.string().trim().max(200).optional(),
+    organisation: Line(200).optional(),
     interests: z.array(Slug).max(20).optional(),
+    /** An artisan's trade groups: opportunities are matched on them. */
+    trades: z.array(Trade).max(8).optional(),
+    /** Agreed to receive SMS (reminders, opportunities, consultations) at `phone`; STOP withdraws it. */
+    smsConsent: z.boolean().optional(),
     lang: Language.optional(),
     consent: z.literal(true, {
       message: 'consent must be true: the person must agree that the space keeps their name and details',
@@ -70,12 +82,12 @@ const VoiceAttachment = z
 const FeedbackFields = z
   .object({
     official: z.string().regex(/^official:[a-z0-9-]+$/, 'official must be an id like "official:kayes-maire"'),
-    message: z.string().trim().min(1).max(4000).optional(),
+    message: Paragraphs(4000, 1).optional(),
     audio: VoiceAttachment.optional(),
     sex: Sex.optional(),
     ageBand: AgeBand.optional(),
     commune: Slug.optional(),
-    contact: z.string().trim().max(120).optional(),
+    contact: Line(120).optional(),
     lang: Language.optional(),
   })
   .strict();
@@ -107,22 +119,50 @@ export const CompletionInput = z
   })
   .strict();
 
-export const Response = ResponseInput.extend(stored('response')).strict();
-export const Registration = RegistrationInput.extend({ ...stored('registration'), updatedAt: IsoDateTime.optional() }).strict();
+export const Response = ResponseInput.extend({ ...stored('response'), channel: Channel.optional() }).strict();
+export const Registration = RegistrationInput.extend({ ...stored('registration'), updatedAt: IsoDateTime.optional(), channel: Channel.optional() }).strict();
 /** Stored: the recording is the doc's attachment; the console tracks its status and answer. */
 export const Feedback = FeedbackFields.omit({ audio: true })
   .extend({
     ...stored('feedback'),
     _attachments: z.record(z.string(), z.unknown()).optional(),
     status: z.enum(['new', 'forwarded', 'answered', 'hidden']).default('new'),
-    answer: z.string().trim().max(4000).optional(),
+    answer: Paragraphs(4000).optional(),
     answerPublic: z.boolean().optional(),
     updatedAt: IsoDateTime.optional(),
   })
   .strict()
   .refine((f) => f.message !== undefined || f._attachments !== undefined, { message: 'a message needs text or a voice recording', path: ['message'] });
-export const Attendance = AttendanceInput.safeExtend({ ...stored('attendance'), recordedBy: z.string().max(80).optional() }).strict();
+export const Attendance = AttendanceInput.safeExtend({ ...stored('attendance'), recordedBy: Line(80).optional() }).strict();
 export const Completion = CompletionInput.extend(stored('completion')).strict();
+
+/** A member signed up for an event (by the facilitator): they get an SMS reminder the day before if they consented. */
+export const Signup = z
+  .object({
+    ...stored('signup'),
+    event: z.string().regex(/^event:[a-z0-9-]+$/, 'event must be an id like "event:formation-budget"'),
+    member: z.string().regex(submissionIdPattern('registration'), 'member must be a registration id'),
+    recordedBy: z.string().max(80).optional(),
+  })
+  .strict();
+
+/**
+ * "Intéressé(e)" by an opportunity: one per device and opportunity (a fixed id made from
+ * both), counted by sex and age band for whoever published it. No name, no number.
+ */
+export const InterestInput = z
+  .object({
+    opportunity: z.string().regex(/^opportunity:[a-z0-9-]+$/, 'opportunity must be an id like "opportunity:foire-kayes"'),
+    deviceId: DeviceId,
+    sex: Sex.optional(),
+    ageBand: AgeBand.optional(),
+    commune: Slug.optional(),
+    lang: Language.optional(),
+    channel: z.enum(['web', 'kiosk'], { message: 'channel must be "web" or "kiosk"' }).optional(),
+  })
+  .strict();
+export const Interest = InterestInput.extend(stored('interest')).strict();
+export type Interest = z.infer<typeof Interest>;
 
 /** One doc per hub per day, written by the hub: anonymous counts only. */
 export const Usage = z
@@ -153,6 +193,8 @@ export const submissionSchemas = {
   attendance: Attendance,
   completion: Completion,
   usage: Usage,
+  signup: Signup,
+  interest: Interest,
 } as const satisfies Record<SubmissionType, z.ZodType>;
 
 /** Submissions that hold personal data: never readable from phones or the kiosk. */
@@ -169,3 +211,4 @@ export type Feedback = z.infer<typeof Feedback>;
 export type Attendance = z.infer<typeof Attendance>;
 export type Completion = z.infer<typeof Completion>;
 export type Usage = z.infer<typeof Usage>;
+export type Signup = z.infer<typeof Signup>;

@@ -13,6 +13,8 @@ const NAV: NavItem[] = [
   { href: '/admin/members', label: 'Membres' },
   { href: '/admin/messages', label: 'Messages' },
   { href: '/admin/consultations', label: 'Consultations' },
+  { href: '/admin/opportunities', label: 'Opportunités' },
+  { href: '/admin/sms', label: 'SMS' },
   { href: '/admin/indicators', label: 'Indicateurs' },
   { href: '/admin/health', label: 'Santé', technician: true },
   { href: '/admin/sync', label: 'Synchronisation', technician: true },

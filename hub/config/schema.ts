@@ -30,7 +30,7 @@ export const ConfigSchema = z
     mdnsInterface: z.union([z.literal(''), z.ipv4()]),
     logLevel: LogLevel,
     trustedKeys: z.array(TrustedKey),
-    /** Trust the committed demo signing key. On for development; provisioning turns it off. */
+    /** Trust the committed demo signing key (its private half is public): only the demo without a config file turns it on. */
     trustDemoKey: z.boolean(),
     seedDemo: z.boolean(),
     wifi: z.object({ ssid: z.string().min(1).max(32), passphrase: z.string().max(63).optional() }).strict(),
@@ -65,15 +65,44 @@ export const ConfigSchema = z
         mediaChunkKB: z.number().int().min(4).optional(),
       })
       .strict(),
-    /** The facilitator and technician console: session lifetimes, login lockout, upload cap. */
+    /** The facilitator and technician console: session lifetimes, login throttling, upload cap. */
     admin: z
       .object({
         sessionIdleMinutes: z.number().positive().max(24 * 60),
         sessionMaxHours: z.number().positive().max(7 * 24),
-        lockoutAttempts: z.number().int().min(1).max(100),
-        lockoutIpAttempts: z.number().int().min(1).max(1000),
-        lockoutMinutes: z.number().positive().max(24 * 60),
+        /** Failed logins of one account from one address before each try must wait (1 s, 2 s, 4 s…). */
+        loginFreeAttempts: z.number().int().min(1).max(100),
+        /** The first such wait, doubled at each further failure. */
+        loginFirstDelaySeconds: z.number().positive().max(3600),
+        /** The longest such wait. */
+        loginMaxDelayMinutes: z.number().positive().max(24 * 60),
+        /** Failed logins from one address, whatever the names, within loginIpWindowMinutes. */
+        loginIpFailures: z.number().int().min(1).max(1000),
+        loginIpWindowMinutes: z.number().positive().max(24 * 60),
+        /** Passwords hashed at once (each takes 32 MB and a thread LevelDB also needs). */
+        loginHashConcurrency: z.number().int().min(1).max(2),
+        /** Logins waiting for a hash beyond those; more get 429 at once. */
+        loginHashQueue: z.number().int().min(0).max(100),
         uploadMaxMB: z.number().positive().max(4096),
+      })
+      .strict(),
+    /** SMS through the GSM modem, by ModemManager over D-Bus (the modem NetworkManager also uses for the uplink). */
+    sms: z
+      .object({
+        enabled: z.boolean(),
+        /** "system" (ModemManager on the system bus) or a D-Bus address like "unix:path=/run/…" (tests). */
+        bus: z.string().regex(/^(system|unix:.+|tcp:.+)$/, 'must be "system" or a D-Bus address like "unix:path=/run/dbus/system_bus_socket"'),
+        /** Numbers written without it (8 digits in Mali) get this country code. */
+        countryCode: z.string().regex(/^\d{1,3}$/, 'must be the digits of a country code, like "223"'),
+        /** Notices wait outside these hours (answers to an SMS just received do not). */
+        quietHours: TimeWindow,
+        /** What the operator bills for one SMS part, and what may be spent a day, in `currency`. */
+        costPerPart: z.number().nonnegative(),
+        dailyBudget: z.number().nonnegative(),
+        currency: z.string().min(1).max(10),
+        deliveryReports: z.boolean(),
+        /** How often the modem is asked for new messages and delivery reports, besides its signals. */
+        pollSeconds: z.number().positive().max(3600),
       })
       .strict(),
     kiosk: KioskSection,

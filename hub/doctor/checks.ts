@@ -153,11 +153,42 @@ async function central(config: Config | undefined): Promise<Check> {
   return check('central', 'Central', 'ok', `reachable (${r.status})`);
 }
 
+interface SmsHealth {
+  state: 'disabled' | 'no-bus' | 'no-modem' | 'ready';
+  detail: string;
+  modem: { manufacturer: string; model: string; signalPercent: number | null } | null;
+  pending: number;
+  today: { parts: number; cost: number; budget: number; budgetParts: number; currency: string };
+}
+
 interface Health {
   status?: string;
   version?: string;
   uptimeSeconds?: number;
   databases?: Record<string, { docs?: number; error?: string }>;
+  sms?: SmsHealth | null;
+}
+
+/** The GSM modem for SMS, as the hub sees it through ModemManager. Without one the hub works; SMS wait. */
+export function smsCheck(sms: SmsHealth | null | undefined): Check {
+  const label = 'SMS modem';
+  if (!sms) return check('sms-modem', label, 'unknown', 'not reported by this hub');
+  const waiting = sms.pending > 0 ? `, ${sms.pending} SMS waiting` : '';
+  const spent = `today ${sms.today.parts} SMS, ${sms.today.cost} of ${sms.today.budget} ${sms.today.currency}`;
+  switch (sms.state) {
+    case 'disabled':
+      return check('sms-modem', label, 'ok', 'SMS turned off (sms.enabled: false)');
+    case 'no-bus':
+      return check('sms-modem', label, 'warning', `ModemManager not reachable: no SMS${waiting}`, 'the hub works without SMS; for SMS: "sudo systemctl status ModemManager", then plug the USB modem and check "mmcli -L"');
+    case 'no-modem':
+      return check('sms-modem', label, 'warning', `no GSM modem found${waiting}`, 'plug the USB modem (the uplink one) and check "mmcli -L" lists it; messages wait in the queue meanwhile');
+    case 'ready': {
+      const m = sms.modem;
+      const value = `${m ? `${m.manufacturer} ${m.model}`.trim() : 'modem'}${m?.signalPercent !== null && m?.signalPercent !== undefined ? `, signal ${m.signalPercent} %` : ''}; ${spent}${waiting}`;
+      if (sms.pending > 0 && sms.today.parts >= sms.today.budgetParts) return check('sms-modem', label, 'warning', value, 'today\'s SMS budget is spent: the rest waits for tomorrow (raise sms.dailyBudget in the profile if it is too low)');
+      return check('sms-modem', label, 'ok', value);
+    }
+  }
 }
 
 async function dirSize(dir: string): Promise<number | null> {
@@ -176,7 +207,12 @@ async function hub(opts: DoctorOptions): Promise<Check[]> {
   const r = await fetchJson(`${opts.url.replace(/\/$/, '')}/health`, 5000);
   if ('error' in r) {
     const advice = `the hub does not answer at ${opts.url}: "sudo systemctl status espace-hub", then "journalctl -u espace-hub -n 50"`;
-    return [check('hub', 'Hub', 'critical', `no answer (${r.error})`, advice), check('databases', 'Databases', 'unknown', 'hub not reachable', ''), check('last-sync', 'Last sync', 'unknown', 'hub not reachable', '')];
+    return [
+      check('hub', 'Hub', 'critical', `no answer (${r.error})`, advice),
+      check('databases', 'Databases', 'unknown', 'hub not reachable', ''),
+      check('last-sync', 'Last sync', 'unknown', 'hub not reachable', ''),
+      check('sms-modem', 'SMS modem', 'unknown', 'hub not reachable', ''),
+    ];
   }
   const h = (r.body ?? {}) as Health;
   const hubCheck = r.status === 200 && h.status === 'ok'
@@ -189,7 +225,7 @@ async function hub(opts: DoctorOptions): Promise<Check[]> {
   const dbCheck = broken.length
     ? check('databases', 'Databases', 'critical', dbValue, `cannot open ${broken.map(([n]) => n).join(', ')}: look at "journalctl -u espace-hub"`)
     : check('databases', 'Databases', dbs.length ? 'ok' : 'unknown', dbValue || 'not reported');
-  return [hubCheck, dbCheck, await lastSync(opts.url)];
+  return [hubCheck, dbCheck, await lastSync(opts.url), smsCheck(h.sms)];
 }
 
 const DAY = 24 * 3600 * 1000;

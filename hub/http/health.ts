@@ -39,6 +39,8 @@ export function healthRouter(deps: HubDeps): Router {
         databases,
         packs,
         contentFeed: deps.catalog.feedHealth(),
+        // The modem's state and today's spending, no numbers or messages.
+        sms: deps.sms?.status() ?? null,
         memory: { rssBytes: process.memoryUsage().rss, heapUsedBytes: process.memoryUsage().heapUsed },
         // Since the previous /health answer, so a bench can read it around a load.
         eventLoopDelay: { p50Ms: lateMs(loop.percentile(50)), p99Ms: lateMs(loop.percentile(99)), maxMs: lateMs(loop.max), windowSeconds: Math.round((Date.now() - windowStart) / 1000) },

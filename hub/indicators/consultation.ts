@@ -1,3 +1,4 @@
+import { CHANNELS, type Channel } from '../../content/index.js';
 import { addTo, emptyBreakdown, type Breakdown } from './breakdown.js';
 
 export interface ConsultationTally {
@@ -8,6 +9,10 @@ export interface ConsultationTally {
   byCommune: Record<string, number>;
   /** Per option, votes per commune. */
   optionByCommune: Record<string, Record<string, number>>;
+  /** Votes by how they came: web (phones), kiosk, sms, paper. Votes from before channels were recorded count as web. */
+  byChannel: Record<Channel, number>;
+  /** Per channel, votes by sex and age band. */
+  channels: Record<Channel, Breakdown>;
 }
 
 /**
@@ -26,6 +31,8 @@ export function tallyConsultation(
   const byId = new Map(options.map((o) => [o.id, o]));
   const byCommune: Record<string, number> = {};
   const optionByCommune: Record<string, Record<string, number>> = Object.fromEntries(optionIds.map((id) => [id, {}]));
+  const byChannel = Object.fromEntries(CHANNELS.map((c) => [c, 0])) as Record<Channel, number>;
+  const channels = Object.fromEntries(CHANNELS.map((c) => [c, emptyBreakdown()])) as Record<Channel, Breakdown>;
   for (const r of responses) {
     if (r._deleted || r.type !== 'response' || r.consultation !== consultationId) continue;
     const slot = byId.get(String(r.option));
@@ -35,8 +42,11 @@ export function tallyConsultation(
     addTo(slot.breakdown, r.sex, r.ageBand, n);
     const commune = typeof r.commune === 'string' && r.commune ? r.commune : 'unknown';
     byCommune[commune] = (byCommune[commune] ?? 0) + n;
+    const channel = (CHANNELS as readonly unknown[]).includes(r.channel) ? (r.channel as Channel) : 'web';
+    byChannel[channel] += n;
+    addTo(channels[channel], r.sex, r.ageBand, n);
     const oc = optionByCommune[slot.id]!;
     oc[commune] = (oc[commune] ?? 0) + n;
   }
-  return { consultation: consultationId, total, options, byCommune, optionByCommune };
+  return { consultation: consultationId, total, options, byCommune, optionByCommune, byChannel, channels };
 }

@@ -1,4 +1,4 @@
-import type { Announcement, Commune, Consultation, ContentDoc, ContentType, Course, Document, Event, Indicator, Official, Organisation } from '../../content/index.js';
+import type { Announcement, Commune, Consultation, ContentDoc, ContentType, Course, Document, Event, Indicator, Official, Opportunity, Organisation } from '../../content/index.js';
 import type { HubDeps } from '../deps.js';
 
 /**
@@ -15,6 +15,7 @@ const SUMMARISE = {
   course: (d: Course) => ({ id: d._id, order: d.order }),
   commune: (d: Commune) => ({ id: d._id, name: d.name, kind: d.kind }),
   indicator: (d: Indicator) => ({ id: d._id, commune: d.commune, year: d.year }),
+  opportunity: (d: Opportunity) => ({ id: d._id, trades: d.trades ?? [], communes: d.communes ?? [], deadline: d.deadline ?? '', publishedAt: d.publishedAt }),
 };
 
 export type DigestType = keyof typeof SUMMARISE;

@@ -7,6 +7,7 @@ export const SECTIONS = [
   { id: 'participer', key: 'nav.participate', path: '/participer', icon: 'participate' },
   { id: 'inscription', key: 'nav.register', path: '/inscription', icon: 'register' },
   { id: 'agenda', key: 'nav.agenda', path: '/agenda', icon: 'agenda' },
+  { id: 'opportunites', key: 'nav.opportunities', path: '/opportunites', icon: 'star' },
 ] as const;
 
 export type SectionId = (typeof SECTIONS)[number]['id'] | 'accueil' | 'recherche' | 'hors-ligne' | 'langue' | 'bienvenue' | 'kiosk';
@@ -15,6 +16,6 @@ export type SectionId = (typeof SECTIONS)[number]['id'] | 'accueil' | 'recherche
 export function sectionOf(path: string): SectionId | null {
   if (path === '/') return 'accueil';
   const first = path.split('/')[1] ?? '';
-  const known = ['apprendre', 'sinformer', 'elus', 'organisations', 'participer', 'inscription', 'agenda', 'recherche', 'hors-ligne', 'langue', 'bienvenue', 'kiosk'];
+  const known = ['apprendre', 'sinformer', 'elus', 'organisations', 'participer', 'inscription', 'agenda', 'opportunites', 'recherche', 'hors-ligne', 'langue', 'bienvenue', 'kiosk'];
   return known.includes(first) ? (first as SectionId) : null;
 }

@@ -1,10 +1,13 @@
+import { createHash, randomBytes } from 'node:crypto';
 import {
   AppError,
   parseWith,
   submissionId,
   submissionInputSchemas,
   submissionSchemas,
+  InterestInput,
   type Consultation,
+  type Opportunity,
   type PostableSubmissionType,
 } from '../../content/index.js';
 import type { Catalog } from '../catalog/index.js';
@@ -158,6 +161,46 @@ export class SubmissionService {
     return { id: doc._id as string };
   }
 
+  /** "Intéressé(e)": once per device and opportunity (a second tap answers 409 already-interested). */
+  async interest(body: unknown, ctx: SubmitContext): Promise<{ id: string }> {
+    const input = parseWith(InterestInput, body, 'invalid-submission', 422);
+    const now = ctx.now ?? new Date();
+    const opportunity = await this.catalog.maybe<Opportunity>(input.opportunity);
+    if (!opportunity || opportunity.type !== 'opportunity') throw new AppError(422, 'opportunity-not-found', `there is no opportunity ${input.opportunity} on this hub`);
+    if (opportunity.deadline && now.toISOString().slice(0, 10) > opportunity.deadline) throw new AppError(409, 'opportunity-closed', `this opportunity closed on ${opportunity.deadline}`);
+    const key = createHash('sha256').update(`${input.opportunity}|${input.deviceId}`).digest('hex').slice(0, 32);
+    const doc = parseWith(submissionSchemas.interest, { ...input, _id: `${ctx.hubId}:interest:i${key}`, type: 'interest', hubId: ctx.hubId, createdAt: now.toISOString() }, 'invalid-submission', 422);
+    const [result] = await this.writer.write([doc as unknown as Doc]).catch((e) => {
+      throw diskFullOr(e);
+    });
+    if (result && 'error' in result && result.error) {
+      if ((result as PouchDB.Core.Error).status === 409) throw new AppError(409, 'already-interested', 'this phone has already said it is interested in this opportunity');
+      throw refused(result as PouchDB.Core.Error);
+    }
+    return { id: doc._id };
+  }
+
+  /**
+   * Paper ballots counted at a meeting: `count` identical votes with the channel "paper", each
+   * its own doc (so they add up like any vote), written together. Only once the consultation has opened.
+   */
+  async recordPaper(consultation: Consultation, ballot: { option: string; sex?: string; ageBand?: string; count: number }, ctx: SubmitContext): Promise<string[]> {
+    const now = ctx.now ?? new Date();
+    if (now < new Date(consultation.opensAt)) throw new AppError(409, 'consultation-not-open', `this consultation opens on ${consultation.opensAt.slice(0, 10)}`);
+    if (!Number.isInteger(ballot.count) || ballot.count < 1 || ballot.count > 500) throw new AppError(422, 'invalid-count', 'the number of ballots must be a whole number from 1 to 500');
+    if (!consultation.options.some((o) => o.id === ballot.option)) throw new AppError(422, 'unknown-option', `option must be one of ${consultation.options.map((o) => o.id).join(', ')}`);
+    const docs = Array.from({ length: ballot.count }, () => {
+      const doc = {
+        _id: submissionId(ctx.hubId, 'response', now.getTime()), type: 'response', hubId: ctx.hubId, createdAt: now.toISOString(),
+        consultation: consultation._id, option: ballot.option, deviceId: `paper-${randomBytes(8).toString('hex')}`, channel: 'paper',
+        ...(ballot.sex ? { sex: ballot.sex } : {}), ...(ballot.ageBand ? { ageBand: ballot.ageBand } : {}),
+      };
+      return parseWith(submissionSchemas.response, doc, 'invalid-submission', 422) as unknown as Doc;
+    });
+    await this.commit(docs);
+    return docs.map((d) => d._id as string);
+  }
+
   /** This hub's votes in a consultation by option, sex, age band and commune (the console's figures), from running tallies. */
   async tally(consultation: Consultation, hubId: string): Promise<ConsultationTally> {
     await this.tallies.current();
@@ -178,7 +221,7 @@ export class SubmissionService {
       // Age bands nobody gave are left out, as they always were.
       options[id] = { total: b.total, bySex: { ...b.bySex }, byAge: Object.fromEntries(AGE_KEYS.filter((k) => b.byAge[k] > 0).map((k) => [k, b.byAge[k]])) };
     }
-    return { consultation: consultation._id, total: t.total.total, options };
+    return { consultation: consultation._id, total: t.total.total, options, byChannel: t.byChannel };
   }
 }
 
@@ -186,4 +229,6 @@ export interface ConsultationResults {
   consultation: string;
   total: number;
   options: Record<string, { total: number; bySex: { F: number; M: number; unknown: number }; byAge: Record<string, number> }>;
+  /** Votes by channel: web, kiosk, sms, paper. */
+  byChannel: Record<string, number>;
 }

@@ -7,7 +7,8 @@ export type VoteRow = Readonly<Record<string, unknown>>;
 /** Kept on disk, never replicated: a header, and the counted ids in chunks of their own. */
 const HEADER = '_local/vote-tallies';
 const chunkId = (k: number) => `${HEADER}:${k}`;
-const FORMAT = 1;
+/** 2: rows carry the channel (web, kiosk, sms, paper); older saves are counted again. */
+const FORMAT = 2;
 const PAGE = 1000;
 /** Ids per chunk doc: new votes dirty only the last chunk or two, so a save stays small. */
 const CHUNK = 4096;
@@ -160,7 +161,7 @@ export class VoteTallies {
     }
     const hubId = voteHub(id);
     if (hubId === null || !doc || doc._deleted || doc.type !== 'response') return;
-    const row = this.rowFor(hubId, { type: 'response', consultation: doc.consultation, option: doc.option, sex: doc.sex, ageBand: doc.ageBand, commune: doc.commune });
+    const row = this.rowFor(hubId, { type: 'response', consultation: doc.consultation, option: doc.option, sex: doc.sex, ageBand: doc.ageBand, commune: doc.commune, channel: doc.channel });
     const chunk = before === undefined ? Math.floor(this.added++ / CHUNK) : Math.floor(before / ROWS);
     this.counts[row]! += 1;
     this.counted.set(id, chunk * ROWS + row);

@@ -1,3 +1,4 @@
+import { Presets, SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { promises as fsp } from 'node:fs';
 import { resolve } from 'node:path';
@@ -6,10 +7,44 @@ import { AppError } from '../../content/index.js';
 import { hubVersion } from '../../hub/index.js';
 import { checkCentralCredentials } from '../fleet/index.js';
 import { loadProfile, profileWarnings, type SpaceProfile } from '../profile/index.js';
-import { applyProfile, diffOf, planTree, renderProfile, writeAtomic, writeTree, type PlannedFile } from '../render/index.js';
+import { applyProfile, diffOf, planTree, renderProfile, writeAtomic, writeTree, type ApplyOptions, type PlannedFile } from '../render/index.js';
 
 function warn(p: SpaceProfile): void {
   for (const w of profileWarnings(p)) process.stderr.write(`note: ${w}\n`);
+}
+
+/** Progress of an apply: a bar on a terminal, plain lines otherwise (a log, the first boot's console). */
+function applyReporter(): { opts: ApplyOptions; stop(): void } {
+  const tty = process.stdout.isTTY === true;
+  const bar = new SingleBar({ format: 'apply [{bar}] {step}', hideCursor: true, stream: process.stdout }, Presets.shades_classic);
+  let started = false;
+  // A line under the bar: clear the bar's line, write, and let the next update redraw it.
+  const say = (line: string) => process.stdout.write(`${started ? '\r\x1b[2K' : ''}${line}\n`);
+  return {
+    opts: {
+      onStep: (step, done, total) => {
+        if (!tty) return void process.stdout.write(`[${done}/${total}] ${step}\n`);
+        if (!started) {
+          bar.start(total, done, { step });
+          started = true;
+        } else bar.update(done, { step });
+      },
+      onCommand: (cmd) => say(`$ ${cmd.join(' ')}`),
+      onLog: (line) => say(line),
+    },
+    stop: () => {
+      if (started) bar.stop();
+    },
+  };
+}
+
+async function runApply(profile: SpaceProfile, root?: string) {
+  const reporter = applyReporter();
+  try {
+    return await applyProfile(profile, hubVersion(), { ...reporter.opts, ...(root ? { root: resolve(root) } : {}) });
+  } finally {
+    reporter.stop();
+  }
 }
 
 function summary(changed: PlannedFile[]): string {
@@ -42,12 +77,14 @@ export function registerProvision(program: Command): void {
 
   provision
     .command('apply')
-    .description('render the profile onto this Pi (as root) and restart only what changed')
+    .description('install what the profile needs and render it onto this Pi (as root), restarting only what changed; or into an image\'s root with --root')
     .requiredOption('--profile <file>', 'space profile (YAML)')
-    .action(async (opts: { profile: string }) => {
+    .option('--root <dir>', 'a Debian / Raspberry Pi OS root that is not running (an image being built): packages with its own apt in a chroot, units enabled with systemctl --root, nothing restarted')
+    .action(async (opts: { profile: string; root?: string }) => {
       const profile = loadProfile(opts.profile);
       warn(profile);
-      const result = await applyProfile(profile, hubVersion(), (cmd) => process.stdout.write(`$ ${cmd.join(' ')}\n`));
+      const result = await runApply(profile, opts.root);
+      if (result.installed.length) process.stdout.write(`installed ${result.installed.join(' ')}\n`);
       process.stdout.write(summary(result.changed));
     });
 
@@ -57,7 +94,7 @@ export function registerProvision(program: Command): void {
     .requiredOption('--profile <file>', 'space profile dropped on the boot partition')
     .action(async (opts: { profile: string }) => {
       const profile = loadProfile(opts.profile);
-      const result = await applyProfile(profile, hubVersion(), (cmd) => process.stdout.write(`$ ${cmd.join(' ')}\n`));
+      const result = await runApply(profile);
       // The boot partition is FAT: anyone holding the card reads it. Keep the profile root-only.
       await writeAtomic('/etc/espace/profile.yaml', stringify(profile), 0o600);
       try {

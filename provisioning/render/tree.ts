@@ -10,6 +10,8 @@ export type ChangeKind = 'new' | 'changed' | 'mode' | 'same';
 export interface PlannedFile {
   file: RenderedFile;
   kind: ChangeKind;
+  /** What the file will hold: the rendered text, or an edit of what is there. */
+  content: string;
   /** What is there now (null when the file does not exist). */
   current: string | null;
   currentMode: number | null;
@@ -30,11 +32,14 @@ export async function planTree(root: string, files: RenderedFile[]): Promise<Pla
   return Promise.all(
     files.map(async (file) => {
       const cur = await readCurrent(join(root, file.path));
+      const content = file.edit ? file.edit(cur?.text ?? null) : file.content;
+      // An edited file keeps its mode: it is the system's file.
+      const mode = file.edit && cur ? cur.mode : file.mode;
       let kind: ChangeKind = 'same';
       if (!cur) kind = 'new';
-      else if (cur.text !== file.content) kind = 'changed';
-      else if (cur.mode !== file.mode) kind = 'mode';
-      return { file, kind, current: cur?.text ?? null, currentMode: cur?.mode ?? null };
+      else if (cur.text !== content) kind = 'changed';
+      else if (cur.mode !== mode) kind = 'mode';
+      return { file: { ...file, mode }, kind, content, current: cur?.text ?? null, currentMode: cur?.mode ?? null };
     }),
   );
 }
@@ -46,8 +51,8 @@ export function diffOf(plan: PlannedFile[]): string {
     .map((p) => {
       const path = p.file.path;
       if (p.kind === 'mode') return `mode ${path}: ${p.currentMode?.toString(8)} → ${p.file.mode.toString(8)}\n`;
-      if (p.file.mode === 0o600) return `${p.kind === 'new' ? 'new' : 'changed'} ${path} (secret: content not shown)\n`;
-      return createTwoFilesPatch(p.current === null ? '/dev/null' : `a${path}`, `b${path}`, p.current ?? '', p.file.content, undefined, undefined, { context: 3 });
+      if ((p.file.mode & 0o077) === 0) return `${p.kind === 'new' ? 'new' : 'changed'} ${path} (secret: content not shown)\n`;
+      return createTwoFilesPatch(p.current === null ? '/dev/null' : `a${path}`, `b${path}`, p.current ?? '', p.content, undefined, undefined, { context: 3 });
     })
     .join('');
 }
@@ -85,6 +90,6 @@ export async function writeAtomic(path: string, content: string | Uint8Array, mo
 /** Writes the planned changes under `root`; returns the files written. */
 export async function writeTree(root: string, plan: PlannedFile[]): Promise<PlannedFile[]> {
   const todo = plan.filter((p) => p.kind !== 'same');
-  for (const p of todo) await writeAtomic(join(root, p.file.path), p.file.content, p.file.mode);
+  for (const p of todo) await writeAtomic(join(root, p.file.path), p.content, p.file.mode);
   return todo;
 }

@@ -1,4 +1,4 @@
-import { startConsole, loadConsoleConfig, type RunningConsole } from '../../provisioning/central/console/index.js';
+import { startConsole, loadConsoleConfig, type ConsoleConfigInput, type RunningConsole } from '../../provisioning/central/console/index.js';
 import { putUser } from '../../provisioning/central/index.js';
 import { silentLogger } from '../../hub/index.js';
 import { attemptLogin, client, cookieFrom, csrfIn, type Client } from '../integration/admin/console.js';
@@ -13,10 +13,10 @@ export interface TestConsole extends RunningConsole {
 }
 
 /** Central's console on a free loopback port in front of a test central, with an analyst account there too. */
-export async function startTestConsole(central: TestCentral): Promise<TestConsole> {
+export async function startTestConsole(central: TestCentral, options: Partial<ConsoleConfigInput> = {}): Promise<TestConsole> {
   const dir = tempDir('espace-console-');
   await putUser(central.url, central.admin, ANALYST.username, ANALYST.password, ['analyst']);
-  const running = await startConsole(loadConsoleConfig({ centralUrl: central.url, port: 0, dataDir: dir.path }, {}), silentLogger());
+  const running = await startConsole(loadConsoleConfig({ ...options, centralUrl: central.url, port: 0, dataDir: dir.path }, {}), silentLogger());
   return {
     ...running,
     origin: running.url.replace(/\/console$/, ''),

@@ -1,3 +1,4 @@
 export * from './hub.js';
 export * from './browser.js';
 export * from './fixtures.js';
+export * from './sms.js';

@@ -17,6 +17,11 @@ command -v Xvfb >/dev/null || need+=(xvfb)
 command -v xset >/dev/null || need+=(x11-xserver-utils)
 command -v xwd >/dev/null || need+=(x11-apps)
 command -v python3 >/dev/null || need+=(python3)
+# SMS: a private message bus for the ModemManager stand-in (tests/support/modem-manager.ts).
+command -v dbus-daemon >/dev/null || need+=(dbus)
+# The Debian root provision apply is tested in (tests/support/debian-root.sh).
+command -v mmdebstrap >/dev/null || need+=(mmdebstrap)
+command -v eatmydata >/dev/null || need+=(eatmydata)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
     echo "missing system packages: ${need[*]} — install them with: sudo apt-get install -y ${need[*]}" >&2

@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import { AppError, isAppError, parseContentDoc, type Consultation } from '../../../content/index.js';
+import { AGE_BANDS, AppError, CHANNELS, isAppError, parseContentDoc, type Channel, type Consultation } from '../../../content/index.js';
 import { sessionOf, type Session } from '../../auth/index.js';
 import { AGE_KEYS, SEX_KEYS, formatShare, type ConsultationTally } from '../../indicators/index.js';
 import { sendCsv } from '../csv-response.js';
@@ -7,7 +7,7 @@ import { breakdownTable } from '../breakdown-table.js';
 import { barChart } from '../charts.js';
 import { field, param, slugFrom } from '../form.js';
 import { html, type SafeHtml } from '../html.js';
-import { actionButton, csrfField, page, when } from '../layout.js';
+import { actionButton, ageLabel, csrfField, page, select, SEX_OPTIONS, when } from '../layout.js';
 import { adminPage, adminPager } from '../pager.js';
 import { STAFF, type AdminRoute, type AdminServices } from '../route-table.js';
 import { digestFor } from '../../portal/index.js';
@@ -48,6 +48,21 @@ async function save(s: AdminServices, doc: Record<string, unknown>): Promise<Con
 /** This hub's votes in a consultation, by option, sex, age band and commune (running tallies: no scan of every vote). */
 function tally(s: AdminServices, c: Consultation): Promise<ConsultationTally> {
   return s.deps.submissions.tally(c, s.deps.config.hubId);
+}
+
+const CHANNEL_LABEL: Record<Channel, string> = { web: 'téléphones (Wi-Fi)', kiosk: 'borne', sms: 'SMS', paper: 'bulletins papier' };
+
+/** Paper ballots counted at a meeting, entered as votes with the channel "paper". */
+function paperForm(session: Session, c: Consultation): SafeHtml {
+  return html`<form method="post" action="${url(c._id)}/paper" class="stack">
+  ${csrfField(session)}
+  <h2>Saisir des bulletins papier</h2>
+  <label for="paper-option">Réponse</label>${select('option', c.options.map((o) => [o.id, o.label.fr] as const), undefined, { required: true, id: 'paper-option' })}
+  <label for="paper-sex">Sexe</label>${select('sex', [['', 'non dit'], ...SEX_OPTIONS], '', { id: 'paper-sex' })}
+  <label for="paper-age">Âge</label>${select('ageBand', [['', 'non dit'], ...AGE_BANDS.filter((b) => b !== '0-14').map((b) => [b, ageLabel(b)] as const)], '', { id: 'paper-age' })}
+  <label for="paper-count">Nombre de bulletins identiques</label><input id="paper-count" name="count" type="number" min="1" max="500" value="1" required>
+  <button type="submit">Ajouter les bulletins</button>
+</form>`;
 }
 
 function newForm(session: Session, error?: string, typed: Record<string, string> = {}): SafeHtml {
@@ -151,13 +166,16 @@ ${isLocal(s, c._id)
     ? html`<form method="post" action="${url(c._id)}/open" class="row">${csrfField(session)}<label for="closesAt">Rouvrir jusqu’au</label><input id="closesAt" name="closesAt" type="date" required><button type="submit">Rouvrir</button></form>`
     : actionButton(session, `${url(c._id)}/close`, 'Fermer maintenant')
   : ''}
+${c.smsCode ? html`<p>Vote par SMS : <strong>VOTE ${c.smsCode} n°</strong> (KALATA en bambara), ${c.options.map((o, i) => `${i + 1} = ${o.label.fr}`).join(', ')}.</p>` : ''}
 ${barChart(`Votes par réponse : ${c.question.fr}`, t.options.map((o) => ({ label: label.get(o.id) ?? o.id, value: o.breakdown.total })))}
 ${breakdownTable('Votes par réponse, sexe et tranche d’âge', [...t.options.map((o) => ({ label: label.get(o.id) ?? o.id, breakdown: o.breakdown })), { label: 'Total', breakdown: t.total }], 'Réponse')}
 <table class="figures">
 <caption>Votes par réponse et par commune</caption>
 <thead><tr><th scope="col">Réponse</th>${communes.map((k) => html`<th scope="col">${k === 'unknown' ? 'commune inconnue' : k}</th>`)}</tr></thead>
 <tbody>${t.options.map((o) => html`<tr><th scope="row">${label.get(o.id) ?? o.id}</th>${communes.map((k) => html`<td>${t.optionByCommune[o.id]?.[k] ?? 0}</td>`)}</tr>`)}</tbody>
-</table>`;
+</table>
+${breakdownTable('Votes par canal, sexe et tranche d’âge', CHANNELS.map((ch) => ({ label: CHANNEL_LABEL[ch], breakdown: t.channels[ch] })), 'Canal')}
+${st !== 'upcoming' ? paperForm(session, c) : ''}`;
       return { page: page({ title: c.question.fr, session, spaceName: s.deps.config.spaceName, body, refreshSeconds: st === 'open' ? 30 : undefined }) };
     },
   },
@@ -187,6 +205,24 @@ ${breakdownTable('Votes par réponse, sexe et tranche d’âge', [...t.options.m
           formatShare(r.b.youthShare),
         ]),
       );
+    },
+  },
+  {
+    method: 'POST',
+    path: '/admin/consultations/:slug/paper',
+    roles: STAFF,
+    action: 'consultation.paper',
+    example: { slug: 'priorites' },
+    async handle(s, req) {
+      const c = await load(s, req);
+      const count = Number(field(req, 'count'));
+      try {
+        await s.deps.submissions.recordPaper(c, { option: field(req, 'option'), sex: field(req, 'sex') || undefined, ageBand: field(req, 'ageBand') || undefined, count }, { hubId: s.deps.config.hubId });
+      } catch (e) {
+        if (isAppError(e) && e.status < 500) return { redirect: url(c._id), flash: `Bulletins non ajoutés : ${e.details}` };
+        throw e;
+      }
+      return { redirect: url(c._id), flash: `${count} bulletin(s) papier ajouté(s).`, audit: { target: c._id, detail: `${count} × ${field(req, 'option')}` } };
     },
   },
   {

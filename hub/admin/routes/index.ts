@@ -6,6 +6,8 @@ import { indicatorRoutes } from './indicators.js';
 import { memberRoutes } from './members.js';
 import { messageRoutes } from './messages.js';
 import { sessionRoutes } from './session.js';
+import { smsRoutes } from './sms.js';
+import { opportunityRoutes } from './opportunities.js';
 import { technicianRoutes } from './technician.js';
 
 /** Every console route with who may use it: the one table requireRole and the auth-matrix test read. */
@@ -16,6 +18,8 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
   ...memberRoutes,
   ...messageRoutes,
   ...consultationRoutes,
+  ...opportunityRoutes,
+  ...smsRoutes,
   ...indicatorRoutes,
   ...technicianRoutes,
 ];

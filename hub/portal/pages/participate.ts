@@ -133,7 +133,7 @@ ${results ? resultsBlock(ctx, c, results) : html`<p>${icon(ctx, 'info', 'i sm')}
       portal.send(res, await consultationPage(req, res, slug, { problem, values }), status);
     };
     if (rateLimited(req)) return refuse({ fields: {}, form: 'error.tooMany' }, 429);
-    const input: Record<string, unknown> = { consultation: `consultation:${slug}`, option: values.option || undefined, deviceId: deviceId(req, res), lang: ctx.lang };
+    const input: Record<string, unknown> = { consultation: `consultation:${slug}`, option: values.option || undefined, deviceId: deviceId(req, res), lang: ctx.lang, channel: ctx.kiosk ? 'kiosk' : 'web' };
     if (values.sex) input.sex = values.sex;
     if (values.ageBand) input.ageBand = values.ageBand;
     const problem = problemsOf(ResponseInput, input, VOTE_KEYS);

@@ -1,5 +1,5 @@
 import type { Router } from 'express';
-import { AGE_BANDS, isAppError, RegistrationInput, SEXES } from '../../../content/index.js';
+import { AGE_BANDS, isAppError, RegistrationInput, SEXES, TRADE_SLUGS, TRADES } from '../../../content/index.js';
 import { heading, icon, notice, slugOf, voice } from '../components.js';
 import type { PageContext } from '../context.js';
 import { html, type Html } from '../html.js';
@@ -13,7 +13,7 @@ interface FormState {
   values?: Record<string, string>;
 }
 
-const FIELDS = ['fullName', 'sex', 'ageBand', 'commune', 'phone', 'organisation', 'consent'] as const;
+const FIELDS = ['fullName', 'sex', 'ageBand', 'commune', 'phone', 'organisation', 'consent', 'smsConsent'] as const;
 /** The catalog's sentence for each field the schema may refuse. */
 const FIELD_KEYS: Record<string, string> = {
   fullName: 'form.fullName',
@@ -23,6 +23,7 @@ const FIELD_KEYS: Record<string, string> = {
   phone: 'form.phone',
   organisation: 'form.organisation',
   consent: 'register.needConsent',
+  trades: 'form.trades',
 };
 
 export function registerRoutes(router: Router, portal: Portal): void {
@@ -35,6 +36,7 @@ export function registerRoutes(router: Router, portal: Portal): void {
     const v = state.values ?? {};
     const chosenCommune = v.commune || config.commune;
     const p = state.problem;
+    const chosenTrades = (v.trades ?? '').split(',');
     const radios = (name: string, values: readonly string[], label: (x: string) => string) =>
       html`<div class="radios">${values.map((x) => html`<label class="pill"><input type="radio" name="${name}" value="${x}" required${v[name] === x ? html` checked` : ''}><span>${label(x)}</span></label>`)}</div>${fieldError(ctx, p, name)}`;
     const body = html`${heading(ctx, 'nav.register', 'register')}
@@ -56,6 +58,10 @@ ${formNotice(ctx, state.problem)}
   <label for="organisation">${ctx.t('register.organisation', { optional: ctx.t('common.optional') })}</label>
   <input id="organisation" name="organisation" maxlength="200" value="${v.organisation ?? ''}"${invalid(p, 'organisation')}>
   ${fieldError(ctx, p, 'organisation')}
+  <fieldset><legend>${ctx.t('register.trades', { optional: ctx.t('common.optional') })}</legend><div class="radios">${TRADE_SLUGS.map(
+    (t) => html`<label class="pill"><input type="checkbox" name="trades" value="${t}"${chosenTrades.includes(t) ? html` checked` : ''}><span>${ctx.lang === 'bm' ? TRADES[t].bm : TRADES[t].fr}</span></label>`,
+  )}</div></fieldset>
+  <label class="check"><input type="checkbox" name="smsConsent" value="oui"${v.smsConsent === 'oui' ? html` checked` : ''}><span>${ctx.t('register.smsConsent')}</span></label>
   <fieldset class="consent" id="consent"><legend>${icon(ctx, 'lock', 'i sm')}${ctx.t('register.consentTitle')}</legend>
     <div class="titlerow"><p id="consent-text">${ctx.t('register.consent')}</p>${voice(ctx, 'register.consent')}</div>
     <label class="check"><input type="checkbox" name="consent" value="oui" aria-describedby="consent-text${p?.fields.consent ? ' err-consent' : ''}"${v.consent === 'oui' ? html` checked` : ''}><span>${ctx.t('register.agree')}</span></label>
@@ -83,6 +89,11 @@ ${formNotice(ctx, state.problem)}
     const input: Record<string, unknown> = { fullName: values.fullName, sex: values.sex || undefined, ageBand: values.ageBand || undefined, commune: values.commune || undefined, lang: ctx.lang, consent: values.consent === 'oui' ? true : undefined };
     if (values.phone?.trim()) input.phone = values.phone.trim();
     if (values.organisation?.trim()) input.organisation = values.organisation.trim();
+    // Checkboxes: one value, several, or none.
+    const trades = ([] as unknown[]).concat((req.body as Record<string, unknown> | undefined)?.trades ?? []).filter((t): t is string => typeof t === 'string').slice(0, 8);
+    values.trades = trades.join(',');
+    if (trades.length) input.trades = trades;
+    if (values.smsConsent === 'oui') input.smsConsent = true;
     const problem = problemsOf(RegistrationInput, input, FIELD_KEYS);
     if (problem) return refuse(problem, 422);
     try {

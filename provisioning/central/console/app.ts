@@ -8,7 +8,7 @@ import helmet from 'helmet';
 import { AppError, isAppError } from '../../../content/index.js';
 import { html } from '../../../hub/index.js';
 import { AuditLog } from '../../../hub/index.js';
-import { Lockout, SessionStore, csrfProtection, loadSession, requireRole, sessionOf, SESSION_COOKIE } from '../../../hub/index.js';
+import { LoginThrottle, SessionStore, csrfProtection, loadSession, requireRole, sessionOf, SESSION_COOKIE } from '../../../hub/index.js';
 import { projectRoot } from '../../../hub/index.js';
 import type { Logger } from '../../../hub/index.js';
 import { couch } from '../couch.js';
@@ -57,7 +57,7 @@ function bodyParser(route: ConsoleRoute, config: ConsoleConfig): RequestHandler 
 }
 
 /**
- * Central's console: the hub console's parts (page chrome, CSRF, sessions, lockout, audit,
+ * Central's console: the hub console's parts (page chrome, CSRF, sessions, login throttling, audit,
  * charts) around the pages listed in pages/index.ts, each behind its roles. People sign in
  * with their CouchDB account; every read and write to CouchDB is made with their own
  * AuthSession, so CouchDB's security objects and validate_doc_update decide, not the console.
@@ -67,7 +67,13 @@ export function createConsoleApp(config: ConsoleConfig, log: Logger, pages: read
     config,
     log,
     sessions: new SessionStore<ConsoleRole>({ idleMs: config.sessionIdleMinutes * 60_000, absoluteMs: config.sessionMaxHours * 3_600_000 }),
-    lockout: new Lockout({ maxPerAccount: config.lockoutAttempts, maxPerIp: config.lockoutIpAttempts, lockMs: config.lockoutMinutes * 60_000 }),
+    throttle: new LoginThrottle({
+      freeAttempts: config.loginFreeAttempts,
+      firstDelayMs: config.loginFirstDelaySeconds * 1000,
+      maxDelayMs: config.loginMaxDelayMinutes * 60_000,
+      ipFailures: config.loginIpFailures,
+      ipWindowMs: config.loginIpWindowMinutes * 60_000,
+    }),
     audit: new AuditLog(resolve(config.dataDir)),
   };
   const cookies = new CouchSessions(config.sessionMaxHours * 3_600_000);

@@ -16,9 +16,14 @@ export const ConsoleConfig = z.object({
   title: z.string().min(1).default('Espace Connecté · Bamako'),
   sessionIdleMinutes: z.number().positive().default(30),
   sessionMaxHours: z.number().positive().default(12),
-  lockoutAttempts: z.number().int().positive().default(5),
-  lockoutIpAttempts: z.number().int().positive().default(20),
-  lockoutMinutes: z.number().positive().default(15),
+  /** Failed sign-ins of one account from one address before each try must wait (1 s, 2 s, 4 s…), as on the hub. */
+  loginFreeAttempts: z.number().int().min(1).max(100).default(3),
+  loginFirstDelaySeconds: z.number().positive().max(3600).default(1),
+  /** The longest wait between two tries of one account from one address. */
+  loginMaxDelayMinutes: z.number().positive().max(24 * 60).default(15),
+  /** Failed sign-ins from one address, whatever the names, within loginIpWindowMinutes. */
+  loginIpFailures: z.number().int().min(1).max(1000).default(20),
+  loginIpWindowMinutes: z.number().positive().max(24 * 60).default(15),
   uploadMaxMB: z.number().positive().default(500),
 });
 export type ConsoleConfig = z.infer<typeof ConsoleConfig>;

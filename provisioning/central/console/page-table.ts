@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import type { AuditLog } from '../../../hub/index.js';
-import type { Lockout, Session, SessionStore } from '../../../hub/index.js';
+import type { LoginThrottle, Session, SessionStore } from '../../../hub/index.js';
 import type { SafeHtml, Value } from '../../../hub/index.js';
 import type { Logger } from '../../../hub/index.js';
 import type { CouchAnswer } from '../couch.js';
@@ -11,7 +11,7 @@ import type { ConsoleRole } from './roles.js';
 export interface ConsoleServices {
   config: ConsoleConfig;
   sessions: SessionStore<ConsoleRole>;
-  lockout: Lockout;
+  throttle: LoginThrottle;
   audit: AuditLog;
   log: Logger;
 }

@@ -1,6 +1,6 @@
 import { parseCookie } from 'cookie';
 import { AppError, isAppError } from '../../../content/index.js';
-import { CSRF_FIELD, LOGIN_CSRF_COOKIE, SESSION_COOKIE, checkLoginCsrf, newLoginToken } from '../../../hub/index.js';
+import { CSRF_FIELD, LOGIN_CSRF_COOKIE, LoginWaitError, SESSION_COOKIE, checkLoginCsrf, newLoginToken, type LoginTicket } from '../../../hub/index.js';
 import { html } from '../../../hub/index.js';
 import { authSessionCookie } from '../couch.js';
 import { BASE, LOGIN_PATH, LOGOUT_PATH } from './layout.js';
@@ -13,6 +13,22 @@ export const COOKIE_BASE = { httpOnly: true, sameSite: 'strict', path: BASE } as
 /** Only a console path: never an absolute or protocol-relative URL. */
 export function safeNext(next: unknown): string {
   return typeof next === 'string' && /^\/console(\/|\?|$)/.test(next) && !/\/\/|\\/.test(next) ? next : BASE;
+}
+
+/** Whether a throttled try of this name from this address is worth an audit line (one a minute). */
+const lastAudited = new Map<string, number>();
+function auditThrottled(key: string): boolean {
+  const t = Date.now();
+  if ((lastAudited.get(key) ?? 0) > t - 60_000) return false;
+  if (lastAudited.size > 1000) lastAudited.clear();
+  lastAudited.set(key, t);
+  return true;
+}
+
+function waitText(seconds: number): string {
+  if (seconds < 60) return `${seconds} seconde${seconds > 1 ? 's' : ''}`;
+  const minutes = Math.ceil(seconds / 60);
+  return `${minutes} minute${minutes > 1 ? 's' : ''}`;
 }
 
 function loginPage(c: ConsoleContext, next: string, typed: string, message?: string, status = 200): ConsoleResult {
@@ -60,26 +76,38 @@ export function sessionRoutes(cookies: CouchSessions): ConsoleRoute[] {
           if (!isAppError(e)) throw e;
           return loginPage(c, next, username, 'Ce formulaire a expiré : recommencez.', 403);
         }
-        const ip = c.req.socket.remoteAddress ?? 'unknown';
+        // Behind nginx (trust proxy: loopback), req.ip is the browser's address, not nginx's.
+        const ip = c.req.ip ?? c.req.socket.remoteAddress ?? 'unknown';
+        // Counted before anything is awaited, so concurrent guesses see one another (hub/auth/throttle.ts).
+        let ticket: LoginTicket;
         try {
-          c.s.lockout.check(username, ip);
+          ticket = c.s.throttle.begin(username, ip);
         } catch (e) {
-          if (!isAppError(e)) throw e;
-          await c.s.audit.append({ actor: username, action: 'login.locked', ip });
-          return loginPage(c, next, username, 'Trop d’essais manqués : réessayez dans quelques minutes.', 429);
+          if (!(e instanceof LoginWaitError)) throw e;
+          c.res.set('Retry-After', String(e.retryAfterSeconds));
+          // A flood of refused tries is one audit line a minute per name and address.
+          if (auditThrottled(`${username}\n${ip}`)) await c.s.audit.append({ actor: username, action: 'login.throttled', ip });
+          return loginPage(c, next, username, `Trop d’essais manqués : réessayez dans ${waitText(e.retryAfterSeconds)}.`, 429);
         }
-        const answer = username && password ? await signIn(c.s.config.centralUrl, username, password) : null;
+        let answer: Awaited<ReturnType<typeof signIn>>;
+        try {
+          answer = username && password ? await signIn(c.s.config.centralUrl, username, password) : null;
+        } catch (e) {
+          // central did not answer: the password was never checked, the try is not held against anyone.
+          c.s.throttle.cancelled(ticket);
+          throw e;
+        }
         if (!answer) {
-          c.s.lockout.fail(username, ip);
+          c.s.throttle.failed(ticket);
           await c.s.audit.append({ actor: username, action: 'login.failed', ip });
           return loginPage(c, next, username, 'Nom d’utilisateur ou mot de passe incorrect.', 401);
         }
+        c.s.throttle.succeeded(ticket);
         const roles = consoleRoles(answer.roles);
         if (!roles.length) {
           await c.s.audit.append({ actor: username, action: 'login.no-role', ip });
           return loginPage(c, next, username, 'Ce compte n’a pas accès à la console (il faut le rôle admin, editor ou analyst dans CouchDB).', 403);
         }
-        c.s.lockout.succeed(username);
         const session = c.s.sessions.create({ username: answer.name, role: roles[0]!, roles });
         cookies.set(session.id, { username: answer.name, cookie: answer.cookie });
         c.res.clearCookie(LOGIN_CSRF_COOKIE, COOKIE_BASE);

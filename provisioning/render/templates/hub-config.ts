@@ -5,10 +5,13 @@ import { envFileValue, header } from '../escape.js';
 import { restart, type RenderedFile } from '../types.js';
 import { CONFIG_PATH, SECRETS_PATH } from './systemd.js';
 
-/** The hub's configuration, readable by the hub and the kiosk; no secret in it. */
+/**
+ * The hub's configuration: no password in it, but the kiosk's PIN is, so it is readable by
+ * root and the espace group only (the hub's account, and the kiosk's, which is a member).
+ */
 export function hubConfig(p: SpaceProfile): RenderedFile {
   const content = header('#', `the hub's configuration for ${p.hubId}`) + stringify(hubConfigFor(p), { lineWidth: 0 });
-  return { path: CONFIG_PATH, content, mode: 0o644, owner: 'root', onChange: [restart('espace-hub.service')] };
+  return { path: CONFIG_PATH, content, mode: 0o640, owner: 'root', group: 'espace', onChange: [restart('espace-hub.service')] };
 }
 
 /** The secrets the hub needs, readable by root only (systemd reads them for the unit). */

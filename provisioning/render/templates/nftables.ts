@@ -6,36 +6,42 @@ export const NFT_PATH = '/etc/espace/nftables.nft';
 
 /**
  * One table of our own (reloaded whole by espace-firewall.service, so the rest of the Pi's
- * ruleset is untouched): phones' web requests land on the hub, phones reach only the hub's
- * services, and nothing from the space's network is forwarded anywhere.
- * Phone-to-phone traffic on the same Wi-Fi never reaches the kernel's forward path: the
- * access point isolates clients (ap-isolation / ap_isolate, or the external AP's setting).
+ * ruleset is untouched). Inbound, only the space's network reaches anything: the hub, DNS,
+ * DHCP, mDNS, and ssh when the profile allows it. From the uplink (the 3G/4G modem, a wired
+ * line, anything that is not the LAN) nothing comes in but the answers to what the Pi asked.
+ * Nothing is forwarded. Phone-to-phone traffic on the same Wi-Fi never reaches the kernel's
+ * forward path: the access point isolates clients.
  */
 export function nftables(p: SpaceProfile): RenderedFile {
   const i = JSON.stringify(p.lan.interface);
   const tcp = [53, p.hub.port, ...(p.hub.ssh ? [22] : [])].join(', ');
   const content =
     '#!/usr/sbin/nft -f\n' +
-    header('#', `firewall of the space's network on ${p.lan.interface}`) +
+    header('#', `firewall: the space's network on ${p.lan.interface}, the uplink closed`) +
     `# Declaring then deleting makes reloading this file replace the table in one transaction.\n` +
     `table inet espace\ndelete table inet espace\n\n` +
     `table inet espace {\n` +
     `\tchain prerouting {\n\t\ttype nat hook prerouting priority dstnat; policy accept;\n` +
     `\t\t# Captive portal: any web request from a phone, whatever address it asked, goes to the hub.\n` +
     `\t\tiifname ${i} tcp dport 80 redirect to :${p.hub.port}\n\t}\n\n` +
-    `\tchain input {\n\t\ttype filter hook input priority filter; policy accept;\n` +
-    `\t\tiifname != ${i} accept\n` +
+    `\tchain input {\n\t\ttype filter hook input priority filter; policy drop;\n` +
+    `\t\tiif lo accept\n` +
     `\t\tct state established,related accept\n\t\tct state invalid drop\n` +
+    `\t\t# IPv6 does not work without neighbour discovery, on any link.\n` +
+    `\t\ticmpv6 type { nd-neighbor-solicit, nd-neighbor-advert, nd-router-advert, packet-too-big } accept\n` +
+    `\t\tiifname ${i} jump lan\n` +
+    `\t\t# Everything else (the uplink) is dropped without an answer.\n\t}\n\n` +
+    `\tchain lan {\n` +
     `\t\tmeta l4proto { icmp, ipv6-icmp } accept\n` +
     `\t\t# DNS, DHCP and mDNS for phones and laptops.\n` +
     `\t\tudp dport { 53, 67, 5353 } accept\n` +
+    `\t\t# The hub (portal and console${p.hub.ssh ? ') and ssh' : ')'}: on the space's network only.\n` +
     `\t\ttcp dport { ${tcp} } accept\n` +
     `\t\treject with icmpx admin-prohibited\n\t}\n\n` +
-    `\tchain forward {\n\t\ttype filter hook forward priority filter; policy accept;\n` +
+    `\tchain forward {\n\t\ttype filter hook forward priority filter; policy drop;\n` +
     `\t\t# Nothing from the space reaches the uplink (or anything else); refuse fast so phones give up quickly.\n` +
     `\t\tiifname ${i} meta l4proto tcp reject with tcp reset\n` +
-    `\t\tiifname ${i} reject with icmpx admin-prohibited\n` +
-    `\t\toifname ${i} drop\n\t}\n` +
+    `\t\tiifname ${i} reject with icmpx admin-prohibited\n\t}\n` +
     `}\n`;
   return { path: NFT_PATH, content, mode: 0o644, owner: 'root', onChange: [restart('espace-firewall.service')] };
 }

@@ -27,7 +27,7 @@ export function hubUnit(p: SpaceProfile): RenderedFile {
   const content =
     header('#', 'the Espace Connecté hub') +
     `[Unit]\nDescription=Espace Connecté hub (portal, storage, sync)\n` +
-    `After=network.target espace-firewall.service\nWants=network.target\n` +
+    `After=network.target espace-firewall.service\nWants=network.target\nRequiresMountsFor=${HUB_DATA_DIR}\n` +
     `# Never give up: the space has no one to restart it by hand.\nStartLimitIntervalSec=0\n\n` +
     `[Service]\nType=simple\nUser=espace\nGroup=espace\n` +
     `Environment=NODE_ENV=production ESPACE_CONFIG=${CONFIG_PATH}\n` +
@@ -125,7 +125,8 @@ export function firstBootUnit(p: SpaceProfile): RenderedFile {
 /** The two service accounts, made by systemd-sysusers (at boot and by apply). */
 export function sysusers(p: SpaceProfile): RenderedFile {
   const kiosk = p.kiosk.enabled
-    ? `u kiosk - "Espace Connecté kiosk" /home/kiosk /bin/bash\nm kiosk video\nm kiosk render\nm kiosk input\n`
+    ? // In the espace group: the kiosk reads the hub's configuration (its PIN), mode 0640.
+      `u kiosk - "Espace Connecté kiosk" /home/kiosk /bin/bash\nm kiosk espace\nm kiosk video\nm kiosk render\nm kiosk input\n`
     : '';
   return {
     path: '/etc/sysusers.d/espace.conf',
@@ -146,19 +147,6 @@ export function tmpfiles(p: SpaceProfile): RenderedFile {
     mode: 0o644,
     owner: 'root',
     onChange: [{ kind: 'tmpfiles' }],
-  };
-}
-
-/** Logs kept across power cuts (a technician needs them) but capped, and flushed rarely, to spare the SD card. */
-export function journald(): RenderedFile {
-  return {
-    path: '/etc/systemd/journald.conf.d/espace.conf',
-    content:
-      header('#', 'journald limits that spare the SD card') +
-      `[Journal]\nStorage=persistent\nCompress=yes\nSystemMaxUse=50M\nSystemMaxFileSize=10M\nSystemKeepFree=500M\nRuntimeMaxUse=20M\nMaxRetentionSec=1month\nSyncIntervalSec=5m\nRateLimitIntervalSec=30s\nRateLimitBurst=2000\n`,
-    mode: 0o644,
-    owner: 'root',
-    onChange: [restart('systemd-journald.service')],
   };
 }
 

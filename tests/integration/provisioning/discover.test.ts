@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { loadConfig } from '../../../hub/config/index.js';
-import { silentLogger } from '../../../hub/log/index.js';
+import { silentLogger } from '../../../hub/index.js';
 import { advertiseHub, browseHubs, type FoundHub } from '../../../hub/mdns/index.js';
 import { runCli } from '../../support/cli.js';
 import { startTestHub, type TestHub } from '../../support/hub.js';

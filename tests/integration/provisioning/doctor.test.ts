@@ -7,6 +7,7 @@ import { stringify } from 'yaml';
 import { exitStatus, VERDICTS, type Check } from '../../../hub/doctor/index.js';
 import { runCli } from '../../support/cli.js';
 import { startTestHub, tempDir, type TestHub } from '../../support/hub.js';
+import { startModemBus, until } from '../../support/sms.js';
 
 /** A loopback port nobody listens on. */
 async function closedPort(): Promise<number> {
@@ -17,7 +18,7 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-const EXPECTED = ['hub', 'databases', 'last-sync', 'cpu-temperature', 'under-voltage', 'throttling', 'disk-free', 'memory', 'load', 'clock', 'services', 'access-point', 'central'];
+const EXPECTED = ['hub', 'databases', 'last-sync', 'sms-modem', 'cpu-temperature', 'under-voltage', 'throttling', 'disk-free', 'memory', 'load', 'clock', 'services', 'access-point', 'central'];
 
 describe('espace doctor', () => {
   let hub: TestHub;
@@ -49,10 +50,34 @@ describe('espace doctor', () => {
     assert.equal(by.databases!.verdict, 'ok');
     assert.match(by.databases!.value, /content \d+, media \d+, submissions \d+, fleet \d+; \d+ (MB|GB) on disk/);
     assert.equal(by.central!.verdict, 'ok');
+    // No ModemManager on this machine (no system bus): the hub says so, and works.
+    assert.equal(by['sms-modem']!.verdict, 'warning');
+    assert.match(by['sms-modem']!.value, /^(ModemManager not reachable: no SMS|no GSM modem found)/);
     assert.equal(by['disk-free']!.verdict === 'unknown', false);
     // On this machine there is no sensor and no Pi firmware: a verdict all the same.
     assert.equal(r.code, exitStatus(out.checks));
     assert.equal(out.status, ['ok', 'warning', 'critical'][r.code]);
+  });
+
+  it('names the GSM modem and today\'s SMS spending when ModemManager has one', async () => {
+    const modem = await startModemBus();
+    // A slower poll than the SMS tests': the doctor's 5-second health probe must not queue behind it on a busy machine.
+    const withModem = await startTestHub({ sms: { ...modem.sms, pollSeconds: 2 } });
+    try {
+      await until('the hub sees the modem', () => withModem.deps.sms!.status().state === 'ready');
+      const r = await runCli(['doctor', '--json', '--url', withModem.url]);
+      const sms = (JSON.parse(r.stdout) as { checks: Check[] }).checks.find((c) => c.id === 'sms-modem')!;
+      assert.equal(sms.verdict, 'ok');
+      assert.match(sms.value, /^Huawei E3372 \(simulé\), signal 72 %; today 0 SMS, 0 of 100000 FCFA$/);
+      modem.mm.unplug();
+      await until('the hub sees it gone', () => withModem.deps.sms!.status().state === 'no-modem');
+      const again = (JSON.parse((await runCli(['doctor', '--json', '--url', withModem.url])).stdout) as { checks: Check[] }).checks.find((c) => c.id === 'sms-modem')!;
+      assert.equal(again.verdict, 'warning');
+      assert.match(again.advice, /plug the USB modem/);
+    } finally {
+      await withModem.stop();
+      await modem.stop();
+    }
   });
 
   it('says the hub is down, and central unreachable, as verdicts with advice (exit 2)', async () => {

@@ -31,7 +31,7 @@ async function renderInto(root: string, p: SpaceProfile): Promise<void> {
 function prepareSystemdRoot(root: string): void {
   mkdirSync(join(root, 'usr/lib/systemd'), { recursive: true });
   cpSync('/usr/lib/systemd/system', join(root, 'usr/lib/systemd/system'), { recursive: true });
-  for (const bin of ['usr/bin/node', 'usr/sbin/nft', 'usr/sbin/ip', 'usr/bin/curl', 'usr/bin/systemctl']) {
+  for (const bin of ['usr/local/bin/node', 'usr/sbin/nft', 'usr/sbin/ip', 'usr/bin/curl', 'usr/bin/systemctl']) {
     mkdirSync(dirname(join(root, bin)), { recursive: true });
     writeFileSync(join(root, bin), '#!/bin/sh\n');
     chmodSync(join(root, bin), 0o755);
@@ -97,6 +97,9 @@ describe('provision render: the demo profile, checked by the real tools', () => 
     const secrets = join(root, 'etc/espace/secrets.env');
     assert.equal(statSync(secrets).mode & 0o777, 0o600);
     assert.match(readFileSync(secrets, 'utf8'), /^ESPACE_CENTRAL_PASSWORD="change-me-on-the-real-card"$/m);
+    // The kiosk's PIN is in the configuration: root and the espace group only.
+    assert.equal(statSync(file).mode & 0o777, 0o640);
+    assert.equal(renderProfile(parseProfile(demoValue()), '0.1.0').files.find((f) => f.path === '/etc/espace/espace.yaml')?.group, 'espace');
   });
 
   it('writes a dnsmasq configuration dnsmasq accepts, with the captive DNS and option 114', async () => {
@@ -118,7 +121,10 @@ describe('provision render: the demo profile, checked by the real tools', () => 
     assert.equal(stdout.match(/table inet espace/g)?.length, 1);
     assert.match(stdout, /iifname "eth0" tcp dport 80 redirect to :8080/);
     assert.match(stdout, /iifname "eth0" meta l4proto tcp reject with tcp reset/);
-    assert.match(stdout, /oifname "eth0" drop/);
+    assert.match(stdout, /chain input \{\n\t\ttype filter hook input priority filter; policy drop;/);
+    assert.match(stdout, /chain forward \{\n\t\ttype filter hook forward priority filter; policy drop;/);
+    // ssh and the hub in the LAN's chain only.
+    assert.match(stdout, /chain lan \{[\s\S]*?tcp dport \{ 22, 53, 8080 \} accept/);
   });
 
   it('writes systemd units that systemd-analyze verifies without a word', async () => {
@@ -155,8 +161,13 @@ describe('provision render: the demo profile, checked by the real tools', () => 
     assert.match(readFileSync(unit, 'utf8'), /^Type=notify\n(#.*\n)?NotifyAccess=all\nWatchdogSec=60$/m);
     const verified = await exec('systemd-analyze', ['verify', '--man=no', '--user', unit], { env: { ...process.env, XDG_RUNTIME_DIR: runtime } });
     assert.equal(verified.stderr, '');
-    assert.match(readFileSync(join(root, 'etc/lightdm/lightdm.conf.d/50-espace-kiosk.conf'), 'utf8'), /^autologin-user=kiosk$/m);
-    assert.match(readFileSync(join(root, 'home/kiosk/.config/labwc/autostart'), 'utf8'), /systemctl --user start espace-kiosk\.service/);
+    const lightdm = readFileSync(join(root, 'etc/lightdm/lightdm.conf'), 'utf8');
+    assert.match(lightdm, /^\[Seat:\*\]\nautologin-user=kiosk\nautologin-user-timeout=0\nautologin-session=rpd-labwc\nuser-session=rpd-labwc\n$/);
+    const autostart = readFileSync(join(root, 'home/kiosk/.config/labwc/autostart'), 'utf8');
+    assert.match(autostart, /systemctl --user start espace-kiosk\.service/);
+    // Added to Raspberry Pi OS's own autostart, which runs first.
+    assert.ok(autostart.indexOf('sh /etc/xdg/labwc/autostart') < autostart.indexOf('espace-kiosk'));
+    assert.match(readFileSync(join(root, 'etc/systemd/user/espace-kiosk.service'), 'utf8'), /^Environment=ELECTRON_PATH=\/opt\/electron\/electron$/m);
   });
 
   it('gives eth0 a fixed address NetworkManager keeps as written', async () => {
@@ -171,7 +182,11 @@ describe('provision render: the demo profile, checked by the real tools', () => 
     assert.match(avahi, /<type>_espace-hub\._tcp<\/type>/);
     assert.match(avahi, /<txt-record>id=kayes-01<\/txt-record>/);
     assert.doesNotMatch(avahi, /password|change-me/);
-    assert.match(readFileSync(join(root, 'etc/systemd/journald.conf.d/espace.conf'), 'utf8'), /^SystemMaxUse=50M$/m);
+    const journald = readFileSync(join(root, 'etc/systemd/journald.conf.d/espace.conf'), 'utf8');
+    assert.match(journald, /^Storage=volatile$/m);
+    assert.match(journald, /^RuntimeMaxUse=32M$/m);
+    assert.match(readFileSync(join(root, 'etc/systemd/zram-generator.conf'), 'utf8'), /^zram-size = ram \* 0\.50$/m);
+    assert.match(readFileSync(join(root, 'etc/systemd/system.conf.d/espace-watchdog.conf'), 'utf8'), /^RuntimeWatchdogSec=15s$/m);
     assert.equal(readFileSync(join(root, 'etc/hostname'), 'utf8'), 'espace-kayes-01\n');
     assert.match(readFileSync(join(root, 'etc/hosts'), 'utf8'), /^10\.42\.0\.1\tespace\.home\.arpa$/m);
   });
@@ -248,7 +263,7 @@ describe('espace provision render (command line)', () => {
     writeFileSync(bad, readFileSync(DEMO, 'utf8').replace('hubAddress: 10.42.0.1', 'hubAddress: 10.43.0.1'));
     const r = await runCli(['provision', 'render', '--profile', bad, '--root', join(dir.path, 'x')]);
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /^espace: .*lan\.hubAddress: must be a host address inside 10\.42\.0\.0\/24/m);
+    assert.match(r.stderr, /^espace: [\s\S]*line \d+: lan\.hubAddress: must be a host address inside 10\.42\.0\.0\/24/m);
     const apply = await runCli(['provision', 'apply', '--profile', DEMO]);
     assert.notEqual(apply.code, 0);
     assert.match(apply.stderr, process.getuid?.() === 0 ? /not a Raspberry Pi/ : /run it as root/);

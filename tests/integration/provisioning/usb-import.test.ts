@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { stringify } from 'yaml';
 import { buildPack, DEMO_PACK_DIR, loadSigningKey } from '../../../content/index.js';
-import { projectRoot } from '../../../hub/config/index.js';
+import { projectRoot } from '../../../hub/index.js';
 import { runCli } from '../../support/cli.js';
 import { tempDir } from '../../support/hub.js';
 

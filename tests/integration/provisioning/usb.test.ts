@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { stringify } from 'yaml';
 import { hubCentralDb, submissionId } from '../../../content/index.js';
-import { silentLogger } from '../../../hub/log/index.js';
+import { silentLogger } from '../../../hub/index.js';
 import { closeDatabases, openDatabases, pouchConstructor, type Databases } from '../../../hub/storage/index.js';
 import { startTestCentral, type TestCentral } from '../../support/central.js';
 import { runCli } from '../../support/cli.js';

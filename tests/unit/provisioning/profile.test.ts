@@ -5,8 +5,8 @@ import { describe, it } from 'node:test';
 import { parse as parseYaml } from 'yaml';
 import { readFileSync } from 'node:fs';
 import { AppError } from '../../../content/index.js';
-import { projectRoot } from '../../../hub/config/index.js';
-import { loadProfile, parseProfile, profileWarnings } from '../../../provisioning/profile/index.js';
+import { projectRoot } from '../../../hub/index.js';
+import { gsmSettings, loadProfile, parseProfile, parseProfileText, profileWarnings } from '../../../provisioning/profile/index.js';
 import { tempDir } from '../../support/hub.js';
 
 const DEMO = join(projectRoot(), 'provisioning/profiles/demo.yaml');
@@ -31,6 +31,8 @@ describe('space profile', () => {
     assert.equal(p.hub.dnsName, 'espace.home.arpa');
     assert.equal(p.hub.port, 8080);
     assert.equal(p.install.appDir, '/opt/espace');
+    assert.equal(p.install.node, '/usr/local/bin/node', 'one Node path: the official build the image installs');
+    assert.equal(p.os, 'trixie');
     assert.match(profileWarnings(p).join('\n'), /external access point by hand/);
   });
 
@@ -55,7 +57,14 @@ describe('space profile', () => {
     ['port 80 for the hub', (d) => (d.hub.port = 80), /hub\.port: must be 1024 or above/],
     ['a central user without password', (d) => delete d.central.password, /central\.password: give both/],
     ['a kiosk PIN with letters', (d) => (d.kiosk.pin = '12ab'), /kiosk\.pin: must be 4 to 8 digits/],
-    ['a misspelt key', (d) => (d.accesPoint = {}), /accesPoint/],
+    ['a misspelt key', (d) => (d.accesPoint = {}), /accesPoint: unknown key; did you mean "accessPoint"\?/],
+    ['a misspelt nested key', (d) => (d.kiosk.idleSecond = 60), /kiosk\.idleSecond: unknown key; did you mean "idleSeconds"\?/],
+    ['a key with no near match', (d) => (d.hub.zzzz = 1), /hub\.zzzz: unknown key; the keys allowed here are port, dnsName/],
+    ['an unknown operator', (d) => (d.uplink = { gsm: { operator: 'telecel' } }), /uplink\.gsm\.operator: must be one of orange-mali, moov-malitel/],
+    ['a gsm uplink with neither operator nor apn', (d) => (d.uplink = { gsm: {} }), /uplink\.gsm\.apn: give operator/],
+    ['the wired uplink on the phones\' interface', (d) => (d.uplink = { wired: { interface: 'eth0' } }), /uplink\.wired\.interface: must differ from lan\.interface/],
+    ['a read-only root without a data partition', (d) => (d.storage = { readOnlyRoot: true }), /storage\.dataDevice: is needed with readOnlyRoot/],
+    ['an unknown OS release', (d) => (d.os = 'bullseye'), /os: must be "trixie"/],
     ['a bad sync window', (d) => (d.sync.windows = [{ from: '25:00', to: '06:00' }]), /sync\.windows\.0\.from: must be a time/],
   ];
   for (const [what, change, message] of bad) {
@@ -64,10 +73,53 @@ describe('space profile', () => {
       change(d);
       const e = errorOf(() => parseProfile(d, 'my-space.yaml'));
       assert.equal(e.reason, 'profile-invalid');
-      assert.match(e.details, /^my-space\.yaml is wrong: /);
+      assert.match(e.details, /^my-space\.yaml is wrong \(\d+ problems?\)/);
       assert.match(e.details, message);
     });
   }
+
+  it('outside the demo, refuses the demo PIN, guessable PINs and change-me passwords', () => {
+    for (const pin of ['2468', '0000', '1234', '9876']) {
+      const d: Record<string, any> = { ...demo(), demo: false, kiosk: { ...demo().kiosk, pin } };
+      d.central.password = 'a-real-secret-42';
+      assert.match(errorOf(() => parseProfile(d)).details, /kiosk\.pin: "\d+" is the demo's PIN or one anyone would guess/, pin);
+    }
+    const d = demo();
+    delete d.demo;
+    d.kiosk.pin = '5094';
+    d.accessPoint.passphrase = 'ChangeMe-please';
+    const e = errorOf(() => parseProfile(d, 'kayes.yaml'));
+    assert.match(e.details, /central\.password: is a placeholder everyone knows/);
+    assert.match(e.details, /accessPoint\.passphrase: is a placeholder everyone knows/);
+    assert.match(e.details, /\(2 problems\)/);
+    d.central.password = 'kq8-Zr2!vT';
+    d.accessPoint.passphrase = 'a real passphrase';
+    assert.equal(parseProfile(d).kiosk.pin, '5094');
+    // The demo itself keeps its well-known values, with a warning.
+    assert.match(profileWarnings(parseProfile(demo())).join('\n'), /demo: true/);
+  });
+
+  it('gives the line of each wrong field in the file, and "did you mean" for a misspelt key', () => {
+    const text = readFileSync(DEMO, 'utf8')
+      .replace('  idleSeconds: 90', '  idleSecnds: 90')
+      .replace('  hubAddress: 10.42.0.1', '  hubAddress: 192.168.1.1');
+    const lines = text.split('\n');
+    const lineOf = (needle: string) => lines.findIndex((l) => l.includes(needle)) + 1;
+    const e = errorOf(() => parseProfileText(text, 'kayes.yaml'));
+    assert.match(e.details, new RegExp(`line ${lineOf('idleSecnds')}: kiosk\\.idleSecnds: unknown key; did you mean "idleSeconds"\\?`));
+    assert.match(e.details, new RegExp(`line ${lineOf('hubAddress: 192')}: lan\\.hubAddress: must be a host address inside 10\\.42\\.0\\.0/24`));
+    // A missing key points at the map that should hold it.
+    const noPin = text.replace(/^  pin: "2468"\n/m, '');
+    assert.match(errorOf(() => parseProfileText(noPin, 'kayes.yaml')).details, new RegExp(`line ${lineOf('kiosk:') + 1}: kiosk\\.pin: is missing`));
+    assert.match(errorOf(() => parseProfileText('hubId: [kayes\n', 'x.yaml')).details, /x\.yaml is not valid YAML \(line \d+\)/);
+  });
+
+  it('knows the Malian operators\' APNs, and a profile\'s own APN wins', () => {
+    assert.deepEqual(gsmSettings({ operator: 'orange-mali' }), { apn: 'internet', username: 'internet', password: 'internet' });
+    assert.equal(gsmSettings({ operator: 'moov-malitel' }).apn, 'web.malitel3.ml');
+    assert.deepEqual(gsmSettings({ operator: 'orange-mali', apn: 'orange.ml' }), { apn: 'orange.ml' });
+    assert.match(profileWarnings(parseProfile(demo())).join('\n'), /not yet confirmed in Mali/);
+  });
 
   it('explains a file that is not YAML, or missing', () => {
     const dir = tempDir();

@@ -34,6 +34,20 @@ describe("central's console: sign-in with CouchDB's _session, roles from CouchDB
     assert.match(page, /name="username"[^>]*value="editor"/);
   });
 
+  it('slows guessing as the hub does: an account waits at the address that failed, the password unchecked', async () => {
+    const slow = await startTestConsole(central, { loginFreeAttempts: 2, loginFirstDelaySeconds: 60 });
+    try {
+      for (let i = 0; i < 2; i++) assert.equal((await attemptLogin(slow.origin, ANALYST.username, 'wrong-password', '/console')).status, 401);
+      const waiting = await attemptLogin(slow.origin, ANALYST.username, ANALYST.password, '/console');
+      assert.equal(waiting.status, 429, 'the right password waits too');
+      assert.ok(Number(waiting.headers.get('retry-after')) > 0);
+      assert.match(await waiting.text(), /Trop d’essais manqués : réessayez dans/);
+      assert.equal((await attemptLogin(slow.origin, central.editor.username, central.editor.password, '/console')).status, 303, 'another account is not slowed');
+    } finally {
+      await slow.stop();
+    }
+  });
+
   it("refuses a hub's account: hubs sync, they do not use the console", async () => {
     const hub = await central.enroll('kayes-01');
     const res = await attemptLogin(cons.origin, hub.username, hub.password, '/console');

@@ -26,17 +26,19 @@ async function recount(db: Database, c: Consultation, hubId: string): Promise<{ 
   const options: ConsultationResults['options'] = {};
   for (const o of c.options) options[o.id] = { total: 0, bySex: { F: 0, M: 0, unknown: 0 }, byAge: {} };
   let total = 0;
+  const byChannel: Record<string, number> = { web: 0, kiosk: 0, sms: 0, paper: 0 };
   for (const v of votes) {
     if (v.consultation !== c._id) continue;
     const slot = options[String(v.option)];
     if (!slot) continue;
     total += 1;
+    byChannel[(v.channel as string | undefined) ?? 'web']! += 1;
     slot.total += 1;
     slot.bySex[(v.sex as 'F' | 'M' | undefined) ?? 'unknown'] += 1;
     const band = (v.ageBand as string | undefined) ?? 'unknown';
     slot.byAge[band] = (slot.byAge[band] ?? 0) + 1;
   }
-  return { tally: tallyConsultation(c._id, c.options.map((o) => o.id), votes), results: { consultation: c._id, total, options } };
+  return { tally: tallyConsultation(c._id, c.options.map((o) => o.id), votes), results: { consultation: c._id, total, options, byChannel } };
 }
 
 async function assertExact(service: SubmissionService, db: Database, step: string): Promise<void> {
@@ -86,6 +88,7 @@ const vote = fc
       sex: fc.constantFrom('F', 'M', undefined),
       ageBand: fc.constantFrom('15-24', '25-35', '36-59', '60+', undefined),
       commune: fc.constantFrom('kayes', 'nioro', undefined),
+      channel: fc.constantFrom('web', 'kiosk', 'sms', 'paper', undefined),
     }),
   );
 const step = fc.oneof(
@@ -98,9 +101,9 @@ const step = fc.oneof(
   { weight: 1, arbitrary: fc.record({ op: fc.constant('compact' as const) }) },
 );
 
-function voteDoc(v: { hub: string; consultation: string; option: string; sex?: string; ageBand?: string; commune?: string }): Doc {
+function voteDoc(v: { hub: string; consultation: string; option: string; sex?: string; ageBand?: string; commune?: string; channel?: string }): Doc {
   const d: Doc = { _id: submissionId(v.hub, 'response'), type: 'response', hubId: v.hub, createdAt: new Date().toISOString(), consultation: v.consultation, option: v.option, deviceId: `device-${Math.random().toString(36).slice(2, 10)}` };
-  for (const k of ['sex', 'ageBand', 'commune'] as const) if (v[k] !== undefined) d[k] = v[k];
+  for (const k of ['sex', 'ageBand', 'commune', 'channel'] as const) if (v[k] !== undefined) d[k] = v[k];
   return d;
 }
 

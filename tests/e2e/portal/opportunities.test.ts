@@ -1,0 +1,117 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { interestByOpportunity } from '../../../hub/opportunities/index.js';
+import { CHROMIUM_PATH, PHONE, startTestHub, type TestHub } from '../../support/index.js';
+import { client, login, PASSWORDS, USERS } from '../../integration/admin/console.js';
+import { UserStore } from '../../../hub/auth/index.js';
+import { assertAccessible } from './helpers.js';
+
+const DAY = 86_400_000;
+const all = { all: true };
+const date = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+function opportunity(slug: string, fields: Record<string, unknown>): Record<string, unknown> {
+  return {
+    _id: `opportunity:${slug}`, type: 'opportunity', audience: all, kind: 'formation', title: { fr: slug }, summary: { fr: `Résumé de ${slug}.` },
+    howToRespond: { fr: 'Passez à l’espace connecté.' }, publisher: 'FNAM Kayes', publishedAt: new Date(Date.now() - DAY).toISOString(), deadline: date(Date.now() + 10 * DAY), ...fields,
+  };
+}
+
+/**
+ * The opportunities board as a phone on the space's Wi-Fi sees it: the real name
+ * espace.home.arpa (not a secure context), 360×640, filtering by trade and commune, and
+ * "intéressé(e)" counted once per phone, by sex and age band, for the console.
+ */
+describe('opportunities on a phone', () => {
+  let hub: TestHub;
+  let browser: Browser;
+  let page: Page;
+  let origin: string;
+
+  before(async () => {
+    hub = await startTestHub({ hubId: 'kayes-demo', dnsName: 'espace.home.arpa' });
+    await hub.deps.dbs.content.bulkDocs([
+      { _id: 'commune:kayes', type: 'commune', audience: all, name: 'Commune urbaine de Kayes', kind: 'commune-urbaine', region: 'kayes' },
+      { _id: 'commune:bafoulabe', type: 'commune', audience: all, name: 'Commune de Bafoulabé', kind: 'commune-rurale', region: 'kayes' },
+      opportunity('teinture-naturelle', { title: { fr: 'Formation teinture naturelle', bm: 'Gala kalan' }, trades: ['textile-teinture'], communes: ['kayes'], for: ['femmes'] }),
+      opportunity('tables-bancs', { kind: 'appel-offres', title: { fr: 'Tables-bancs pour les écoles' }, trades: ['bois', 'metal-forge'], communes: ['bafoulabe'] }),
+      opportunity('foire-regionale', { kind: 'foire-marche', title: { fr: 'Foire régionale' } }),
+      opportunity('ancienne-foire', { kind: 'foire-marche', title: { fr: 'Ancienne foire' }, deadline: date(Date.now() - 3 * DAY) }),
+    ] as PouchDB.Core.PutDocument<Record<string, unknown>>[]);
+    await new UserStore(hub.dataDir).add(USERS.facilitator, 'facilitator', PASSWORDS.facilitator);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM_PATH,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', '--host-resolver-rules=MAP espace.home.arpa 127.0.0.1'],
+    });
+    origin = `http://espace.home.arpa:${hub.port}`;
+    const context = await browser.newContext({ ...PHONE, locale: 'fr-FR' });
+    // Past the first visit's language choice.
+    await context.addCookies([{ name: 'lang', value: 'fr', url: origin }]);
+    page = await context.newPage();
+  });
+  after(async () => {
+    await browser?.close();
+    await hub?.stop();
+  });
+
+  const titles = async () => (await page.locator('article.opportunity h3').allInnerTexts()).map((t) => t.trim()).sort();
+
+  it('lists current opportunities from the home tile and filters them by trade and commune', async () => {
+    await page.goto(`${origin}/`);
+    assert.equal(await page.evaluate(() => window.isSecureContext), false, 'the phone\'s origin is not a secure context');
+    await page.locator('.tiles').getByRole('link', { name: 'Opportunités', exact: true }).click();
+    await page.waitForURL(`${origin}/opportunites`);
+    assert.deepEqual(await titles(), ['Foire régionale', 'Formation teinture naturelle', 'Tables-bancs pour les écoles'], 'past deadlines are not shown');
+    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 360), 'no sideways scrolling at 360 px');
+    await assertAccessible(page, '/opportunites');
+
+    await page.selectOption('#metier', 'bois');
+    await page.selectOption('#commune', 'bafoulabe');
+    await page.getByRole('button', { name: 'Voir' }).click();
+    await page.waitForURL(/metier=bois&commune=bafoulabe/);
+    assert.deepEqual(await titles(), ['Foire régionale', 'Tables-bancs pour les écoles']);
+    await page.goto(`${origin}/opportunites?metier=textile-teinture&commune=bafoulabe`);
+    assert.deepEqual(await titles(), ['Foire régionale']);
+  });
+
+  it('counts "intéressé(e)" once per phone, with sex and age band, for the console', async () => {
+    await page.goto(`${origin}/opportunites/teinture-naturelle`);
+    assert.match(await page.locator('main').innerText(), /Pour les femmes/);
+    await page.getByText('Femme', { exact: true }).click();
+    await page.getByText('25 à 35 ans', { exact: true }).click();
+    await page.getByRole('button', { name: 'Je suis intéressé(e)' }).click();
+    await page.waitForURL(/merci=1/);
+    assert.match(await page.locator('#merci').innerText(), /Votre intérêt est compté/);
+    await assertAccessible(page, '/opportunites/:slug');
+
+    // A second tap from the same phone (the form posted again): still one.
+    const again = await page.evaluate(async () => (await fetch(location.pathname, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'sex=F' })).url);
+    assert.match(again, /deja=1/);
+    const counts = (await interestByOpportunity(hub.deps.dbs.submissions, 'kayes-demo')).get('opportunity:teinture-naturelle')!;
+    assert.equal(counts.total, 1);
+    assert.equal(counts.bySex.F, 1);
+    assert.equal(counts.byAge['25-35'], 1);
+
+    const console = await login(hub.url, 'facilitator');
+    const list = await (await console.get('/admin/opportunities')).text();
+    assert.match(list, /Formation teinture naturelle<\/a>.*?<td>1<\/td><td>1<\/td>/s);
+    const detail = await (await console.get('/admin/opportunities/teinture-naturelle')).text();
+    assert.match(detail, /Intéressé·es sur cet espace, par sexe et tranche d’âge/);
+    // Nobody else may read it.
+    assert.equal((await client(hub.url).get('/admin/opportunities')).status, 303);
+  });
+
+  it('lets the facilitator publish a local opportunity, keeping what was typed when it is refused', async () => {
+    const c = await login(hub.url, 'facilitator');
+    const bad = await c.post('/admin/opportunities', { kind: 'formation', title: 'Atelier savon', summary: '', howToRespond: 'Venez.', trades: 'transformation-alimentaire' });
+    assert.equal(bad.status, 422);
+    const badPage = await bad.text();
+    assert.match(badPage, /Vérifiez le formulaire/);
+    assert.match(badPage, /value="Atelier savon"/);
+    const good = await c.post('/admin/opportunities', { kind: 'formation', title: 'Atelier savon au karité', summary: 'Deux jours de pratique.', howToRespond: 'Venez à l’espace.', trades: 'transformation-alimentaire', communes: 'kayes' });
+    assert.equal(good.status, 303);
+    await page.goto(`${origin}/opportunites?metier=transformation-alimentaire&commune=kayes`);
+    assert.deepEqual(await titles(), ['Atelier savon au karité', 'Foire régionale']);
+  });
+});
