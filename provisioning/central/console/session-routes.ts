@@ -1,6 +1,6 @@
 import { parseCookie } from 'cookie';
 import { AppError, isAppError } from '../../../content/index.js';
-import { CSRF_FIELD, LOGIN_CSRF_COOKIE, LoginWaitError, SESSION_COOKIE, checkLoginCsrf, newLoginToken, type LoginTicket } from '../../../hub/index.js';
+import { CSRF_FIELD, LOGIN_CSRF_COOKIE, LoginWaitError, SESSION_COOKIE, checkLoginCsrf, newLoginToken, throttledAuditLimiter, waitInWords, type LoginTicket } from '../../../hub/index.js';
 import { html } from '../../../hub/index.js';
 import { authSessionCookie } from '../couch.js';
 import { BASE, LOGIN_PATH, LOGOUT_PATH } from './layout.js';
@@ -16,20 +16,7 @@ export function safeNext(next: unknown): string {
 }
 
 /** Whether a throttled try of this name from this address is worth an audit line (one a minute). */
-const lastAudited = new Map<string, number>();
-function auditThrottled(key: string): boolean {
-  const t = Date.now();
-  if ((lastAudited.get(key) ?? 0) > t - 60_000) return false;
-  if (lastAudited.size > 1000) lastAudited.clear();
-  lastAudited.set(key, t);
-  return true;
-}
-
-function waitText(seconds: number): string {
-  if (seconds < 60) return `${seconds} seconde${seconds > 1 ? 's' : ''}`;
-  const minutes = Math.ceil(seconds / 60);
-  return `${minutes} minute${minutes > 1 ? 's' : ''}`;
-}
+const auditThrottled = throttledAuditLimiter();
 
 function loginPage(c: ConsoleContext, next: string, typed: string, message?: string, status = 200): ConsoleResult {
   const token = newLoginToken();
@@ -87,7 +74,7 @@ export function sessionRoutes(cookies: CouchSessions): ConsoleRoute[] {
           c.res.set('Retry-After', String(e.retryAfterSeconds));
           // A flood of refused tries is one audit line a minute per name and address.
           if (auditThrottled(`${username}\n${ip}`)) await c.s.audit.append({ actor: username, action: 'login.throttled', ip });
-          return loginPage(c, next, username, `Trop d’essais manqués : réessayez dans ${waitText(e.retryAfterSeconds)}.`, 429);
+          return loginPage(c, next, username, `Trop d’essais manqués : réessayez dans ${waitInWords(e.retryAfterSeconds)}.`, 429);
         }
         let answer: Awaited<ReturnType<typeof signIn>>;
         try {
