@@ -28,3 +28,11 @@ export function submissionId(hubId: string, type: SubmissionType, now?: number):
 export function hubIdOf(submissionDocId: string): string {
   return submissionDocId.split(':', 1)[0] ?? '';
 }
+
+/**
+ * The database at central a hub pushes its submissions and heartbeat into: its own, so no
+ * hub's credentials read another's (central's replicator merges them into `submissions`).
+ */
+export function hubCentralDb(hubId: string): string {
+  return `submissions-${hubId}`;
+}

@@ -24,12 +24,12 @@ const NAV: NavItem[] = [
 ];
 
 /** The hidden field every form of a session carries. */
-export function csrfField(session: Session): SafeHtml {
+export function csrfField(session: Pick<Session<string>, 'csrf'>): SafeHtml {
   return html`<input type="hidden" name="${CSRF_FIELD}" value="${session.csrf}">`;
 }
 
 /** A one-button form (mark forwarded, close, remove…): POST with the CSRF token. */
-export function actionButton(session: Session, action: string, label: string, fields: Record<string, string> = {}, cls = ''): SafeHtml {
+export function actionButton(session: Pick<Session<string>, 'csrf'>, action: string, label: string, fields: Record<string, string> = {}, cls = ''): SafeHtml {
   return html`<form method="post" action="${action}" class="inline">${csrfField(session)}${Object.entries(fields).map(
     ([k, v]) => html`<input type="hidden" name="${k}" value="${v}">`,
   )}<button type="submit" class="${cls}">${label}</button></form>`;
@@ -44,29 +44,39 @@ export interface PageOptions {
   refreshSeconds?: number;
 }
 
-/** The console's page: header, navigation for the role, the message left by the last action, the body. */
-export function page(o: PageOptions): SafeHtml {
+/** What differs between the hub's console and central's: their name, menu, sign-out and stylesheet. */
+export interface ConsoleChrome {
+  /** Shown in the header and the window title, e.g. "Espace connecté de Kayes · console". */
+  brand: string;
+  nav: readonly { href: string; label: string }[];
+  /** "awa (animateur·rice)"; empty when nobody is signed in. */
+  who: string;
+  logoutPath: string;
+  stylesheet: string;
+}
+
+/** Any console's page (the hub's /admin, central's /console): header, menu, the last action's message, the body. */
+export function consolePage(o: { title: string; session: Session<string> | null; chrome: ConsoleChrome; body: Value; refreshSeconds?: number; lang?: string }): SafeHtml {
   const s = o.session;
+  const c = o.chrome;
   const flash = s?.flash;
   if (s) s.flash = undefined;
   return html`<!doctype html>
-<html lang="fr">
+<html lang="${o.lang ?? 'fr'}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
 ${o.refreshSeconds ? html`<meta http-equiv="refresh" content="${o.refreshSeconds}">` : ''}
-<title>${o.title} — console — ${o.spaceName}</title>
-<link rel="stylesheet" href="/admin/static/admin.css">
+<title>${o.title} — ${c.brand}</title>
+<link rel="stylesheet" href="${c.stylesheet}">
 </head>
 <body>
 <header class="top">
-  <div class="brand">${o.spaceName} · console</div>
+  <div class="brand">${c.brand}</div>
   ${s
-    ? html`<nav aria-label="Console"><ul>${NAV.filter((n) => !n.technician || s.role === 'technician').map(
-        (n) => html`<li><a href="${n.href}">${n.label}</a></li>`,
-      )}</ul></nav>
-  <div class="who">${s.username} (${s.role === 'technician' ? 'technicien' : 'animateur·rice'}) ${actionButton(s, '/admin/logout', 'Se déconnecter')}</div>`
+    ? html`<nav aria-label="Console"><ul>${c.nav.map((n) => html`<li><a href="${n.href}">${n.label}</a></li>`)}</ul></nav>
+  <div class="who">${c.who} ${actionButton(s, c.logoutPath, 'Se déconnecter')}</div>`
     : ''}
 </header>
 <main>
@@ -76,6 +86,19 @@ ${o.body}
 </main>
 </body>
 </html>`;
+}
+
+/** The hub console's page: its menu for the role. */
+export function page(o: PageOptions): SafeHtml {
+  const s = o.session;
+  const chrome: ConsoleChrome = {
+    brand: `${o.spaceName} · console`,
+    nav: s ? NAV.filter((n) => !n.technician || s.role === 'technician') : [],
+    who: s ? `${s.username} (${s.role === 'technician' ? 'technicien' : 'animateur·rice'})` : '',
+    logoutPath: '/admin/logout',
+    stylesheet: '/admin/static/admin.css',
+  };
+  return consolePage({ title: o.title, session: s, chrome, body: o.body, refreshSeconds: o.refreshSeconds });
 }
 
 /** A labelled select of values, with one chosen. */

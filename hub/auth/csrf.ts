@@ -30,11 +30,11 @@ export function checkCsrf(sent: string | undefined, expected: string): void {
  * that session's token (put in each form by the pages). Runs after the body is parsed and
  * the session is known.
  */
-export function csrfProtection(sessionOf: (res: Parameters<RequestHandler>[1]) => Session | null): RequestHandler {
+export function csrfProtection(sessionOf: (res: Parameters<RequestHandler>[1]) => Pick<Session<string>, 'csrf'> | null, loginPath = '/admin/login'): RequestHandler {
   return function csrfProtection(req, res, next) {
     if (req.method === 'GET' || req.method === 'HEAD') return next();
     const session = sessionOf(res);
-    if (!session) throw new AppError(401, 'login-required', 'log in first at /admin/login');
+    if (!session) throw new AppError(401, 'login-required', `log in first at ${loginPath}`);
     checkCsrf(sentToken(req), session.csrf);
     next();
   };

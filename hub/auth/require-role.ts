@@ -5,12 +5,12 @@ import { SESSION_COOKIE, type Session, type SessionStore } from './session.js';
 import type { Role } from './users.js';
 
 /** The session a request was authenticated with (set by requireRole). */
-export function sessionOf(res: Response): Session | null {
-  return (res.locals.session as Session | undefined) ?? null;
+export function sessionOf<R extends string = Role>(res: Response): Session<R> | null {
+  return (res.locals.session as Session<R> | undefined) ?? null;
 }
 
 /** Looks the request's session up without requiring one (login page, public routes). */
-export function loadSession(sessions: SessionStore): RequestHandler {
+export function loadSession<R extends string>(sessions: SessionStore<R>): RequestHandler {
   return function loadSession(req, res, next) {
     const id = parseCookie(req.headers.cookie ?? '')[SESSION_COOKIE];
     res.locals.session = sessions.get(id) ?? undefined;
@@ -23,7 +23,7 @@ export function loadSession(sessions: SessionStore): RequestHandler {
  * a page (GET) is redirected to the login form and anything else gets 401; with a role not
  * allowed, 403.
  */
-export function requireRole(sessions: SessionStore, roles: readonly Role[], loginPath = '/admin/login'): RequestHandler {
+export function requireRole<R extends string>(sessions: SessionStore<R>, roles: readonly R[], loginPath = '/admin/login'): RequestHandler {
   return function requireRole(req, res, next) {
     const id = parseCookie(req.headers.cookie ?? '')[SESSION_COOKIE];
     const session = sessions.get(id);
@@ -34,7 +34,7 @@ export function requireRole(sessions: SessionStore, roles: readonly Role[], logi
       }
       throw new AppError(401, 'login-required', `log in first at ${loginPath}`);
     }
-    if (!roles.includes(session.role)) {
+    if (!session.roles.some((r) => roles.includes(r))) {
       throw new AppError(403, 'forbidden-role', `this page is for ${roles.join(' or ')} accounts; you are logged in as ${session.role}`);
     }
     res.locals.session = session;

@@ -3,11 +3,18 @@ import type { Role } from './users.js';
 
 export const SESSION_COOKIE = 'espace_session';
 
-export interface Session {
+/**
+ * One signed-in person. `R` is the roles of the console that made it: the hub's console
+ * (facilitator, technician) or central's (admin, editor, analyst), which reuses this store.
+ */
+export interface Session<R extends string = Role> {
   /** 256 random bits, base64url: the cookie's value. */
   readonly id: string;
   readonly username: string;
-  readonly role: Role;
+  /** The role shown on the page. */
+  readonly role: R;
+  /** Every role held (the hub's accounts hold one; a CouchDB user may hold several). */
+  readonly roles: readonly R[];
   /** The synchroniser token every form of this session carries. */
   readonly csrf: string;
   readonly createdAt: number;
@@ -27,21 +34,22 @@ export interface SessionOptions {
  * without a request or `absoluteMs` after login, whichever comes first; a hub restart ends
  * them all (people log in again — nothing is lost).
  */
-export class SessionStore {
-  private readonly sessions = new Map<string, Session>();
+export class SessionStore<R extends string = Role> {
+  private readonly sessions = new Map<string, Session<R>>();
   private readonly now: () => number;
 
   constructor(private readonly opts: SessionOptions) {
     this.now = opts.now ?? Date.now;
   }
 
-  create(user: { username: string; role: Role }): Session {
+  create(user: { username: string; role: R; roles?: readonly R[] }): Session<R> {
     this.prune();
     const t = this.now();
-    const session: Session = {
+    const session: Session<R> = {
       id: randomBytes(32).toString('base64url'),
       username: user.username,
       role: user.role,
+      roles: user.roles ?? [user.role],
       csrf: randomBytes(32).toString('base64url'),
       createdAt: t,
       lastSeen: t,
@@ -51,7 +59,7 @@ export class SessionStore {
   }
 
   /** The live session with this id (and marks it seen), or null when unknown or expired. */
-  get(id: string | undefined): Session | null {
+  get(id: string | undefined): Session<R> | null {
     if (!id) return null;
     const s = this.sessions.get(id);
     if (!s) return null;
@@ -77,7 +85,7 @@ export class SessionStore {
     return this.sessions.size;
   }
 
-  private expired(s: Session, t: number): boolean {
+  private expired(s: Session<R>, t: number): boolean {
     return t - s.lastSeen > this.opts.idleMs || t - s.createdAt > this.opts.absoluteMs;
   }
 

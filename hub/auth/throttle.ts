@@ -45,10 +45,26 @@ export class LoginWaitError extends AppError {
   }
 }
 
-function spell(seconds: number): string {
+/** A wait in French words: "45 secondes", "3 minutes". */
+export function spell(seconds: number): string {
   if (seconds < 60) return `${seconds} seconde${seconds > 1 ? 's' : ''}`;
   const minutes = Math.ceil(seconds / 60);
   return `${minutes} minute${minutes > 1 ? 's' : ''}`;
+}
+
+/**
+ * Whether a throttled try under `key` (name and address) is worth an audit line: one a minute,
+ * so a flood of refused tries is not one fsync each. One limiter per console.
+ */
+export function throttledAuditLimiter(): (key: string) => boolean {
+  const lastAudited = new Map<string, number>();
+  return (key) => {
+    const t = Date.now();
+    if ((lastAudited.get(key) ?? 0) > t - 60_000) return false;
+    if (lastAudited.size > 1000) lastAudited.clear();
+    lastAudited.set(key, t);
+    return true;
+  };
 }
 
 /**

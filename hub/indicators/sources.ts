@@ -29,8 +29,10 @@ export async function loadSources(read: AllDocsReader, hubCommunes: Map<string, 
     withFleet ? readAll(read, 'fleet') : Promise.resolve([]),
   ]);
   for (const h of fleet) if (typeof h.hubId === 'string' && typeof h.commune === 'string') hubCommunes.set(h.hubId, h.commune);
+  // Central's merged submissions also holds each hub's heartbeat (it travels in the hub's database).
+  const people = submissions.filter((d) => d.type !== 'heartbeat');
   const communes = (docs: Doc[]) => new Map(docs.filter((d) => typeof d.commune === 'string').map((d) => [String(d._id), String(d.commune)]));
-  return { submissions, eventCommunes: communes(events), consultationCommunes: communes(consultations), hubCommunes };
+  return { submissions: people, eventCommunes: communes(events), consultationCommunes: communes(consultations), hubCommunes };
 }
 
 /** A reader over local PouchDB databases (the hub's own). */

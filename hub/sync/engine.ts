@@ -1,6 +1,7 @@
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { hubCentralDb } from '../../content/index.js';
 import type { Config } from '../config/index.js';
 import type { Logger } from '../log/index.js';
 import { pouchConstructor, type Database, type Databases, type MediaStore } from '../storage/index.js';
@@ -391,7 +392,9 @@ export class SyncEngine {
     const { dbs, config } = this.o;
     await freshenHeartbeat(config, dbs, this.o.version, this.iso(), this.state.classes.push.lastSuccess).catch((err) => this.log.warn({ err: String(err) }, 'could not freshen the heartbeat before the push'));
     const denied: string[] = [];
-    const rep = PouchDB.replicate(dbs.submissions, this.remote('submissions', transport), { batch_size: this.sync.batchSize, batches_limit: BATCHES_AHEAD });
+    // Into this hub's own database at central (only it and central's replicator read it).
+    const own = hubCentralDb(config.hubId);
+    const rep = PouchDB.replicate(dbs.submissions, this.remote(own, transport), { batch_size: this.sync.batchSize, batches_limit: BATCHES_AHEAD });
     rep.on('change', (info) => {
       const seq = Number(info.last_seq);
       if (Number.isFinite(seq) && seq > this.state.pushedSeq) this.state.pushedSeq = seq;
@@ -403,7 +406,7 @@ export class SyncEngine {
       why ||= e.reason ?? e.message ?? '';
     });
     // The heartbeat goes alongside: its round trips overlap the submissions' instead of adding to them.
-    const [res] = await Promise.all([rep, PouchDB.replicate(dbs.fleet, this.remote('fleet', transport), { batch_size: 10 })]);
+    const [res] = await Promise.all([rep, PouchDB.replicate(dbs.fleet, this.remote(own, transport), { batch_size: 10 })]);
     const seq = Number(res.last_seq);
     if (Number.isFinite(seq) && seq > this.state.pushedSeq) this.state.pushedSeq = seq;
     this.state.denied = [...new Set([...this.state.denied, ...denied])];

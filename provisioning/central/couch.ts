@@ -5,6 +5,20 @@ export interface Credentials {
   password: string;
 }
 
+/**
+ * A person signed in to central's console: CouchDB's own `AuthSession` cookie, renewed by
+ * CouchDB as it is used (`onCookie` keeps the newest), so CouchDB decides what they may do.
+ */
+export interface CookieAuth {
+  username: string;
+  cookie: string;
+  onCookie?(cookie: string): void;
+}
+
+function isCookieAuth(a: Credentials | CookieAuth): a is CookieAuth {
+  return 'cookie' in a;
+}
+
 export interface CouchAnswer<T = Record<string, unknown>> {
   status: number;
   body: T;
@@ -18,13 +32,13 @@ export interface CouchAnswer<T = Record<string, unknown>> {
 export async function couch<T = Record<string, unknown>>(
   baseUrl: string,
   path: string,
-  auth: Credentials,
+  auth: Credentials | CookieAuth,
   init: { method?: string; body?: unknown; headers?: Record<string, string> } = {},
 ): Promise<CouchAnswer<T>> {
   const url = new URL(path.replace(/^\//, ''), baseUrl.endsWith('/') ? baseUrl : baseUrl + '/');
   const headers: Record<string, string> = {
     Accept: 'application/json',
-    Authorization: 'Basic ' + Buffer.from(`${auth.username}:${auth.password}`).toString('base64'),
+    ...(isCookieAuth(auth) ? { Cookie: auth.cookie } : { Authorization: 'Basic ' + Buffer.from(`${auth.username}:${auth.password}`).toString('base64') }),
     ...init.headers,
   };
   let payload: BodyInit | undefined;
@@ -41,12 +55,22 @@ export async function couch<T = Record<string, unknown>>(
     const why = cause?.code ?? cause?.errors?.[0]?.code ?? (cause as { message?: string } | undefined)?.message ?? (e as Error).message;
     throw new AppError(503, 'central-unreachable', `cannot reach central at ${baseUrl} (${why}); check the URL and that central is running`, { cause: e });
   }
+  if (isCookieAuth(auth)) {
+    const renewed = authSessionCookie(res.headers.get('set-cookie'));
+    if (renewed) {
+      auth.cookie = renewed;
+      auth.onCookie?.(renewed);
+    }
+  }
   const text = await res.text();
   let body: unknown = {};
   try {
     body = text ? JSON.parse(text) : {};
   } catch {
     body = { raw: text };
+  }
+  if (res.status === 401 && isCookieAuth(auth)) {
+    throw new AppError(401, 'couch-session-ended', `votre session a expiré à central ; reconnectez-vous (${auth.username})`);
   }
   if (res.status === 401) {
     throw new AppError(401, 'central-credentials-refused', `central at ${baseUrl} refused the credentials of "${auth.username}"; check the user name and password`);
@@ -61,4 +85,10 @@ export function expectStatus(answer: CouchAnswer<unknown>, ok: number[], doing: 
   const why = b.reason ?? b.error ?? `HTTP ${answer.status}`;
   if (answer.status === 403) throw new AppError(403, 'central-forbidden', `central refused to let us ${doing}: ${why}; use an administrator's credentials`);
   throw new AppError(502, 'central-error', `central could not ${doing}: ${why} (HTTP ${answer.status})`);
+}
+
+/** `AuthSession=…` from a Set-Cookie header, if CouchDB sent one. */
+export function authSessionCookie(setCookie: string | null): string | undefined {
+  const m = /(?:^|,\s*)(AuthSession=[^;,]*)/.exec(setCookie ?? '');
+  return m && m[1] !== 'AuthSession=' ? m[1] : undefined;
 }

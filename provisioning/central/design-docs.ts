@@ -2,11 +2,16 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { contentSchemas, Heartbeat, MediaMeta, submissionSchemas } from '../../content/index.js';
+import { contentSchemas, Heartbeat, hubCentralDb, MediaMeta, submissionSchemas } from '../../content/index.js';
 import { projectRoot } from '../../hub/index.js';
 
 export const CENTRAL_DBS = ['content', 'media', 'submissions', 'fleet'] as const;
 export type CentralDb = (typeof CENTRAL_DBS)[number];
+/** The rules of a database: one of the four shared ones, or `hub` for a hub's own `submissions-<hubId>`. */
+export type DbKind = CentralDb | 'hub';
+
+/** The database a hub pushes its submissions and heartbeat into: only that hub (and central's replicator) reads it. */
+export const hubDbName = hubCentralDb;
 export const DESIGN_DOC_ID = '_design/espace';
 
 export interface DesignDoc {
@@ -46,7 +51,7 @@ export function toCentralSchema(schema: z.ZodType): JsonSchema {
 }
 
 /** The schemas each database's validator knows, keyed by doc type. */
-export function schemasFor(db: CentralDb): Record<string, JsonSchema> {
+export function schemasFor(db: DbKind): Record<string, JsonSchema> {
   const pick = (m: Record<string, z.ZodType>) => Object.fromEntries(Object.entries(m).map(([k, s]) => [k, toCentralSchema(s)]));
   switch (db) {
     case 'content':
@@ -54,7 +59,9 @@ export function schemasFor(db: CentralDb): Record<string, JsonSchema> {
     case 'media':
       return { media: toCentralSchema(MediaMeta) };
     case 'submissions':
-      return pick(submissionSchemas);
+    case 'hub':
+      // A hub's database holds its heartbeat too; the merged database receives both.
+      return { ...pick(submissionSchemas), heartbeat: toCentralSchema(Heartbeat) };
     case 'fleet':
       return { heartbeat: toCentralSchema(Heartbeat) };
   }
@@ -68,7 +75,7 @@ export function validatorTemplate(): string {
 }
 
 /** The design doc for one database: the shared validator bound to its name and schemas. */
-export function designDocFor(db: CentralDb): DesignDoc {
+export function designDocFor(db: DbKind): DesignDoc {
   const body = validatorTemplate().replace(/^\/\*[\s\S]*?\*\/\s*/, '');
   const fn = `function (newDoc, oldDoc, userCtx, secObj) {\n  return ${body}(newDoc, oldDoc, userCtx, secObj, ${JSON.stringify(db)}, ${JSON.stringify(schemasFor(db))});\n}`;
   return { _id: DESIGN_DOC_ID, language: 'javascript', validate_doc_update: fn, rulesHash: createHash('sha256').update(fn).digest('hex') };

@@ -1,7 +1,9 @@
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { AppError } from '../../content/index.js';
-import { configBlock, enrollHub, setupCentral, startStandInCentral, type Credentials } from '../central/index.js';
+import { configBlock, enrollHubs, loadConsoleConfig, startConsole, migrateCentral, purgeErasures, putUser, removeHub, removeUser, setupCentral, startStandInCentral, type Credentials, type SetupReport } from '../central/index.js';
+import { readNewPassword } from './secret-input.js';
 
 /** Admin credentials from ESPACE_CENTRAL_ADMIN_USER/PASSWORD, else asked on the terminal — never from argv. */
 export async function adminCredentials(): Promise<Credentials> {
@@ -33,6 +35,13 @@ function ask(question: string, hidden: boolean): Promise<string> {
   );
 }
 
+/** Central's console, its configuration validated (options, then ESPACE_CONSOLE_* variables). */
+async function startCentralConsole(given: { centralUrl: string; port: number; host?: string; dataDir: string }) {
+  const { createLogger } = await import('../../hub/index.js');
+  const config = loadConsoleConfig(given);
+  return startConsole(config, createLogger((process.env.ESPACE_LOG_LEVEL ?? 'info') as 'info', 'espace-console'));
+}
+
 export function registerCentral(program: Command): void {
   const central = program.command('central').description('central CouchDB: a stand-in for development, setup, hub enrollment, USB bundles');
 
@@ -47,43 +56,124 @@ export function registerCentral(program: Command): void {
     .description('start a stand-in central (pouchdb-server) on loopback, set up and ready for hubs')
     .option('-p, --port <port>', 'port to listen on', (v) => Number(v), 5984)
     .option('-d, --data <dir>', 'where its databases live', './var/central')
-    .action(async (opts: { port: number; data: string }) => {
+    .option('--console-port <port>', "port of central's console (0: any free port)", (v) => Number(v), 5990)
+    .option('--no-console', "do not start central's console")
+    .action(async (opts: { port: number; data: string; consolePort: number; console: boolean }) => {
       const admin = {
         username: process.env.ESPACE_CENTRAL_ADMIN_USER ?? 'admin',
         password: process.env.ESPACE_CENTRAL_ADMIN_PASSWORD ?? 'espace-dev',
       };
       const server = await startStandInCentral({ dir: opts.data, port: opts.port, admin });
       const report = await setupCentral(server.url, admin);
+      const consoleServer = opts.console ? await startCentralConsole({ centralUrl: server.url, port: opts.consolePort, dataDir: join(opts.data, 'console') }) : null;
       process.stdout.write(
         `stand-in central listening on ${server.url} (data in ${opts.data})\n` +
+          (consoleServer ? `console: ${consoleServer.url} (sign in as ${admin.username})\n` : '') +
           `administrator: ${admin.username} (password from ESPACE_CENTRAL_ADMIN_PASSWORD, or "espace-dev" the first time)\n` +
           `databases set up: ${report.created.length} created, ${report.designDocsUpdated.length} design docs written\n` +
           `enroll a hub with: espace central enroll --hub kayes-01 --url ${server.url}\n`,
       );
-      const stop = () => server.stop().then(() => process.exit(0));
+      // Erasures reaching the stand-in are purged every minute, as a timer does in production.
+      const purge = setInterval(() => void purgeErasures(server.url, admin).catch((e) => process.stderr.write(`purge of erasures failed: ${(e as Error).message}\n`)), 60_000);
+      purge.unref();
+      const stop = () => Promise.all([consoleServer?.stop(), server.stop()]).then(() => process.exit(0));
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
     });
 
   central
+    .command('console')
+    .description("central's console for the programme team (publishing, fleet, figures, accounts); sign in with a CouchDB account")
+    .option('--central <url>', 'CouchDB as the console reaches it (env ESPACE_CENTRAL_URL)', 'http://127.0.0.1:5984')
+    .option('-p, --port <port>', 'port to listen on (env ESPACE_CONSOLE_PORT)', (v) => Number(v), 5990)
+    .option('--host <host>', 'address to listen on; keep it on loopback behind the proxy (env ESPACE_CONSOLE_HOST)', '127.0.0.1')
+    .option('-d, --data <dir>', 'where its audit log lives (env ESPACE_CONSOLE_DATA_DIR)', './var/console')
+    .action(async (opts: { central: string; port: number; host: string; data: string }) => {
+      const running = await startCentralConsole({ centralUrl: opts.central, port: opts.port, host: opts.host, dataDir: opts.data });
+      process.stdout.write(`central's console on ${running.url}, talking to CouchDB at ${opts.central}\n`);
+      const stop = () => running.stop().then(() => process.exit(0));
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+
+  const list = (xs: string[]) => (xs.length ? xs.join(', ') : 'none');
+  const setupLines = (r: SetupReport) =>
+    `  databases created: ${list(r.created)}\n  security set: ${list(r.securitySet)}\n  design docs written: ${list(r.designDocsUpdated)}\n  replication jobs written: ${list(r.jobsWritten)}\n  node configuration set: ${list(r.configSet)}\n`;
+
+  central
     .command('setup')
-    .description('create the databases, their security and validation rules on central (safe to run again)')
+    .description('create the databases, their security and validation rules, the replicator and its jobs on central (safe to run again)')
     .requiredOption('--url <url>', "central's URL, e.g. https://central.example.org")
-    .action(async (opts: { url: string }) => {
-      const report = await setupCentral(opts.url, await adminCredentials());
-      const list = (xs: string[]) => (xs.length ? xs.join(', ') : 'none');
-      process.stdout.write(
-        `central at ${opts.url} is set up.\n  databases created: ${list(report.created)}\n  security set: ${list(report.securitySet)}\n  design docs written: ${list(report.designDocsUpdated)}\n`,
-      );
+    .option('--replication-url <url>', "CouchDB as its own replicator reaches it (default: --url); e.g. http://127.0.0.1:5984 when --url is the public proxy")
+    .action(async (opts: { url: string; replicationUrl?: string }) => {
+      const report = await setupCentral(opts.url, await adminCredentials(), { replicationUrl: opts.replicationUrl });
+      process.stdout.write(`central at ${opts.url} is set up.\n${setupLines(report)}`);
     });
 
   central
+    .command('migrate')
+    .description('move a central set up the old way (one submissions db every hub read) to one db per hub; safe to run again')
+    .requiredOption('--url <url>', "central's URL")
+    .option('--replication-url <url>', 'CouchDB as its own replicator reaches it (default: --url)')
+    .action(async (opts: { url: string; replicationUrl?: string }) => {
+      const report = await migrateCentral(opts.url, await adminCredentials(), { replicationUrl: opts.replicationUrl });
+      const copied = Object.entries(report.copied).map(([hub, n]) => `${hub} ${n}`);
+      process.stdout.write(`central at ${opts.url} is migrated: each hub pushes into submissions-<hubId>.\n${setupLines(report)}  submissions copied into the hubs' databases: ${list(copied)}\nNow upgrade the hubs.\n`);
+    });
+
+  central
+    .command('purge-erasures')
+    .description("purge from central every revision of the docs erased on hubs (run it every few minutes, e.g. from a systemd timer)")
+    .requiredOption('--url <url>', "central's URL")
+    .action(async (opts: { url: string }) => {
+      const report = await purgeErasures(opts.url, await adminCredentials());
+      process.stdout.write(`${report.purged.length} erased doc(s) purged${report.purged.length ? `: ${report.purged.join(', ')}` : ''}\n`);
+    });
+
+  const hub = central.command('hub').description("a hub's account at central");
+  hub
+    .command('remove <hubId>')
+    .description("revoke a hub (its user and merge job go; its database is kept for administrators only); its submissions stay")
+    .requiredOption('--url <url>', "central's URL")
+    .action(async (hubId: string, opts: { url: string }) => {
+      const r = await removeHub(opts.url, await adminCredentials(), hubId);
+      process.stdout.write(`hub ${hubId} removed: user ${r.userRemoved ? 'deleted' : 'already gone'}, merge job ${r.jobRemoved ? 'deleted after a last merge' : 'already gone'}, database ${r.archived} archived (administrators only).\n`);
+    });
+
+  for (const [role, what] of [['editor', 'publishes content'], ['analyst', 'reads the figures across hubs']] as const) {
+    const cmd = central.command(role).description(`accounts of people who ${what}`);
+    cmd
+      .command('add <name>')
+      .description(`create (or give a new password to) an ${role}'s account; the password is read from the terminal or standard input`)
+      .requiredOption('--url <url>', "central's URL")
+      .action(async (name: string, opts: { url: string }) => {
+        if (!/^[a-z0-9][a-z0-9._-]{1,62}$/.test(name) || name.startsWith('hub-')) {
+          throw new AppError(2, 'bad-account-name', `"${name}" is not a usable name: 2–63 lowercase letters, digits, dots, dashes or underscores, not starting with "hub-"; for example "awa.diarra"`);
+        }
+        const admin = await adminCredentials();
+        const password = await readNewPassword(`password for ${name}`);
+        if (password.length < 10) throw new AppError(2, 'weak-password', 'the password must have at least 10 characters; nothing was changed');
+        await putUser(opts.url, admin, name, password, [role]);
+        process.stdout.write(`${role} ${name} can sign in to central's console and CouchDB.\n`);
+      });
+    cmd
+      .command('remove <name>')
+      .description(`remove an ${role}'s account`)
+      .requiredOption('--url <url>', "central's URL")
+      .action(async (name: string, opts: { url: string }) => {
+        await removeUser(opts.url, await adminCredentials(), name);
+        process.stdout.write(`account ${name} removed.\n`);
+      });
+  }
+
+  central
     .command('enroll')
-    .description("create a hub's user on central and print the config block for the hub")
-    .requiredOption('--hub <id>', 'the hub id, e.g. kayes-01')
+    .description("create hubs' users and databases on central, one after another, and print each hub's config block")
+    .requiredOption('--hub <id...>', 'the hub id(s), e.g. --hub kayes-01 nioro-02')
     .requiredOption('--url <url>', "central's URL as the hub will reach it")
-    .action(async (opts: { hub: string; url: string }) => {
-      const enrollment = await enrollHub(opts.url, await adminCredentials(), opts.hub);
-      process.stdout.write(`# hub ${opts.hub} enrolled; put this in the hub's espace.yaml (keep the password secret):\n${configBlock(enrollment)}`);
+    .action(async (opts: { hub: string[]; url: string }) => {
+      await enrollHubs(opts.url, await adminCredentials(), opts.hub, (e, id) =>
+        process.stdout.write(`# hub ${id} enrolled; put this in the hub's espace.yaml (keep the password secret):\n${configBlock(e)}`),
+      );
     });
 }

@@ -126,7 +126,7 @@ export async function loadBundleIntoCentral(path: string, centralUrl: string): P
   if (!creds) throw new AppError(401, 'no-credentials', 'set ESPACE_CENTRAL_USERNAME and ESPACE_CENTRAL_PASSWORD (the hub\'s central account), or run this on a terminal to be asked');
   const bundleKey = header.key.source === 'bundle-key' ? (process.env.ESPACE_BUNDLE_KEY ?? (await readSecret('bundle key of this space (base64): '))) : undefined;
   const { content } = openBundle(bytes, bundleSecretFrom({ bundleKey, ...creds }));
-  const r = await loadIntoCentral(content, centralUrl, creds);
+  const r = await loadIntoCentral(content, header.hubId, centralUrl, creds);
   out(`bundle from ${header.hubId} (${header.createdAt}): ${r.written} written, ${r.skipped} already in central${r.refused.length ? `, ${r.refused.length} refused` : ''}`);
   for (const x of r.refused) out(`  refused ${x.db}/${x.id}: ${x.reason}`);
   if (r.refused.length) throw new AppError(422, 'bundle-partly-refused', `central refused ${r.refused.length} docs (see above); the rest is loaded`);

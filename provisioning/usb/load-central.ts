@@ -1,4 +1,4 @@
-import { AppError } from '../../content/index.js';
+import { AppError, hubCentralDb } from '../../content/index.js';
 import type { BundleContent } from './bundle.js';
 
 /** Only what hubs write may arrive by USB: never content or media. */
@@ -33,23 +33,26 @@ async function post(url: string, auth: string, body: unknown): Promise<unknown> 
 }
 
 /**
- * Loads a bundle into central the way replication would: `_revs_diff` says which revisions
+ * Loads a bundle into central the way replication would, into the hub's own database
+ * (`submissions-<hubId>`, where its sync pushes both submissions and heartbeat; central's
+ * replicator merges it): `_revs_diff` says which revisions
  * central lacks, `_bulk_docs` with `new_edits: false` stores exactly those, with the hub's own
  * revision ids. So a bundle loaded twice, or after sync brought the same docs, changes nothing.
  */
-export async function loadIntoCentral(content: BundleContent, centralUrl: string, creds: Credentials): Promise<LoadResult> {
+export async function loadIntoCentral(content: BundleContent, hubId: string, centralUrl: string, creds: Credentials): Promise<LoadResult> {
   const base = centralUrl.endsWith('/') ? centralUrl : `${centralUrl}/`;
   const auth = `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`;
   const result: LoadResult = { written: 0, skipped: 0, refused: [] };
   for (const [db, docs] of Object.entries(content.dbs)) {
     if (!(ALLOWED as readonly string[]).includes(db)) throw new AppError(422, 'bundle-unexpected-db', `the bundle carries "${db}", which only central writes; refusing it`);
+    const target = encodeURIComponent(hubCentralDb(hubId));
     for (let i = 0; i < docs.length; i += BATCH) {
       const batch = docs.slice(i, i + BATCH) as { _id: string; _rev: string }[];
-      const diff = (await post(new URL(`${db}/_revs_diff`, base).href, auth, Object.fromEntries(batch.map((d) => [d._id, [d._rev]])))) as Record<string, { missing?: string[] }>;
+      const diff = (await post(new URL(`${target}/_revs_diff`, base).href, auth, Object.fromEntries(batch.map((d) => [d._id, [d._rev]])))) as Record<string, { missing?: string[] }>;
       const missing = batch.filter((d) => diff[d._id]?.missing?.includes(d._rev));
       result.skipped += batch.length - missing.length;
       if (missing.length === 0) continue;
-      const res = (await post(new URL(`${db}/_bulk_docs`, base).href, auth, { docs: missing, new_edits: false })) as { id: string; error?: string; reason?: string }[];
+      const res = (await post(new URL(`${target}/_bulk_docs`, base).href, auth, { docs: missing, new_edits: false })) as { id: string; error?: string; reason?: string }[];
       const errors = new Map(res.filter((r) => r.error).map((r) => [r.id, r.reason ?? r.error!]));
       for (const d of missing) {
         if (errors.has(d._id)) result.refused.push({ db, id: d._id, reason: errors.get(d._id)! });

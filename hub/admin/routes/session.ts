@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import { parseCookie } from 'cookie';
 import { AppError, isAppError } from '../../../content/index.js';
-import { CSRF_FIELD, LOGIN_CSRF_COOKIE, LoginWaitError, SESSION_COOKIE, checkLoginCsrf, newLoginToken, sessionOf, type UserInfo } from '../../auth/index.js';
+import { CSRF_FIELD, LOGIN_CSRF_COOKIE, LoginWaitError, SESSION_COOKIE, checkLoginCsrf, newLoginToken, sessionOf, throttledAuditLimiter, type UserInfo } from '../../auth/index.js';
 import { html } from '../html.js';
 import { page } from '../layout.js';
 import type { AdminResult, AdminRoute, AdminServices } from '../route-table.js';
@@ -15,14 +15,7 @@ function safeNext(next: unknown): string {
 }
 
 /** Whether a throttled try of this name from this address is worth an audit line (one a minute). */
-const lastAudited = new Map<string, number>();
-function auditThrottled(key: string): boolean {
-  const t = Date.now();
-  if ((lastAudited.get(key) ?? 0) > t - 60_000) return false;
-  if (lastAudited.size > 1000) lastAudited.clear();
-  lastAudited.set(key, t);
-  return true;
-}
+const auditThrottled = throttledAuditLimiter();
 
 function loginPage(s: AdminServices, res: Response, next: string, message?: string, status = 200, username = ''): AdminResult {
   const token = newLoginToken();

@@ -1,6 +1,8 @@
 /*
- * Central's validate_doc_update, shared by the four databases. ES5 only: CouchDB runs it in
- * its own old JavaScript engine, with no require. design-docs.ts wraps it as
+ * Central's validate_doc_update, shared by every database (DB: content, media, submissions and
+ * fleet — written by central's replicator only — or hub, a hub's own submissions-<hubId>).
+ * ES5 only: CouchDB runs it in its own old JavaScript engine, with no require. design-docs.ts
+ * wraps it as
  *   function (newDoc, oldDoc, userCtx, secObj) { return (<this>)(newDoc, oldDoc, userCtx, secObj, DB, SCHEMAS); }
  * where DB is the database name and SCHEMAS the JSON Schemas generated from content/schema.
  * Messages name the field and show a correct value, like the hub's own validation.
@@ -25,15 +27,20 @@
 
   if (DB === 'content' || DB === 'media') {
     if (!isEditor) forbid('only an editor (role "editor") may write ' + DB + ' documents; hubs only read them');
-  } else if (!isEditor) {
-    var name = (userCtx && userCtx.name) || '';
-    if (!has('hub') || name.indexOf('hub-') !== 0) forbid('only a hub (a user "hub-<hubId>" with role "hub") may write ' + DB + ' documents');
-    var hub = name.slice(4);
-    var owner = DB === 'submissions' ? id.split(':')[0] : id;
-    if (owner !== hub) {
-      forbid('_id: hub "' + hub + '" may only write its own documents, for example "' + (DB === 'submissions' ? hub + ':response:0mhz3k0x1000a1b2c3d4e5' : hub) + '" (got "' + id + '")');
+  } else if (DB === 'hub') {
+    // A hub's own database (submissions-<hubId>): only members (that hub) get here.
+    if (!isAdmin) {
+      var name = (userCtx && userCtx.name) || '';
+      if (!has('hub') || name.indexOf('hub-') !== 0) forbid('only a hub (a user "hub-<hubId>" with role "hub") may write its submissions');
+      var hub = name.slice(4);
+      var owner = newDoc.type === 'heartbeat' || (newDoc._deleted && id.indexOf(':') < 0) ? id : id.split(':')[0];
+      if (owner !== hub) {
+        forbid('_id: hub "' + hub + '" may only write its own documents, for example "' + hub + ':response:0mhz3k0x1000a1b2c3d4e5" (got "' + id + '")');
+      }
+      if (!newDoc._deleted && newDoc.hubId !== hub) forbid('hubId: must be this hub\'s id, "' + hub + '" (got ' + JSON.stringify(newDoc.hubId) + ')');
     }
-    if (!newDoc._deleted && newDoc.hubId !== hub) forbid('hubId: must be this hub\'s id, "' + hub + '" (got ' + JSON.stringify(newDoc.hubId) + ')');
+  } else if (!isAdmin && !has('replicator')) {
+    forbid('only central\'s replicator writes ' + DB + '; a hub pushes into its own database, submissions-<hubId>');
   }
   if (newDoc._deleted) return;
 
@@ -142,5 +149,5 @@
   var problem = check(schema, newDoc, []);
   if (problem) forbid((problem.path.length ? problem.path.join('.') + ': ' : '') + problem.message);
   if (DB === 'media' && id !== 'media:' + newDoc.sha256) forbid('_id: must be "media:" followed by the sha256, for example "media:' + newDoc.sha256 + '"');
-  if (DB === 'fleet' && id !== newDoc.hubId) forbid('_id: must equal hubId, for example "' + newDoc.hubId + '"');
+  if ((DB === 'fleet' || newDoc.type === 'heartbeat') && id !== newDoc.hubId) forbid('_id: must equal hubId, for example "' + newDoc.hubId + '"');
 })

@@ -1,3 +1,4 @@
+import { hubCentralDb } from '../../../content/index.js';
 import { writeFileSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -64,7 +65,7 @@ export async function syncNow(hub: HubProcess, wait: boolean): Promise<SyncNowAn
 
 /** Every acknowledged submission is at central, once; nothing from this hub that it did not acknowledge or hold. */
 export async function checkCentral(tally: FaultTally, up: Uplink, dataDir: string, acked: string[]): Promise<{ atCentral: number; missingAtCentral: string[]; strangers: string[] }> {
-  const ids = await centralIds(up.central, 'submissions', `${up.hubId}:`);
+  const ids = await centralIds(up.central, hubCentralDb(up.hubId), `${up.hubId}:`);
   const set = new Set(ids);
   const missingAtCentral = acked.filter((id) => !set.has(id));
   // Central may hold writes the hub stored but could not acknowledge before the cut; those must be on the hub too.

@@ -68,11 +68,11 @@ export function client(base: string, cookie = '', csrf = ''): Client {
 }
 
 /** The login form's POST, with its own token and cookie, as a browser sends it. */
-export async function attemptLogin(base: string, username: string, password: string): Promise<Response> {
-  const form = await fetch(`${base}/admin/login`, { redirect: 'manual' });
+export async function attemptLogin(base: string, username: string, password: string, consolePath = '/admin'): Promise<Response> {
+  const form = await fetch(`${base}${consolePath}/login`, { redirect: 'manual' });
   const token = cookieFrom(form, 'espace_login_csrf')!;
-  const body = new URLSearchParams({ _csrf: csrfIn(await form.text()), username, password, next: '/admin' });
-  return fetch(`${base}/admin/login`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: `espace_login_csrf=${token}` }, body });
+  const body = new URLSearchParams({ _csrf: csrfIn(await form.text()), username, password, next: consolePath });
+  return fetch(`${base}${consolePath}/login`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: `espace_login_csrf=${token}` }, body });
 }
 
 export async function login(base: string, role: Role): Promise<Client> {

@@ -3,7 +3,7 @@ import { copyFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { stringify } from 'yaml';
-import { submissionId } from '../../../content/index.js';
+import { hubCentralDb, submissionId } from '../../../content/index.js';
 import { silentLogger } from '../../../hub/index.js';
 import { closeDatabases, openDatabases, pouchConstructor, type Databases } from '../../../hub/storage/index.js';
 import { startTestCentral, type TestCentral } from '../../support/central.js';
@@ -66,7 +66,7 @@ describe('USB: submissions out in a sealed bundle, into central without duplicat
   };
   const centralDocs = async () => {
     const auth = `Basic ${Buffer.from(`${central.admin.username}:${central.admin.password}`).toString('base64')}`;
-    const res = await fetch(`${central.url}/submissions/_all_docs?include_docs=true`, { headers: { authorization: auth } });
+    const res = await fetch(`${central.url}/${hubCentralDb(HUB)}/_all_docs?include_docs=true`, { headers: { authorization: auth } });
     return ((await res.json()) as { rows: { id: string; doc: { _rev: string; _attachments?: Record<string, { length: number }> } }[] }).rows.filter((r) => !r.id.startsWith('_'));
   };
 
@@ -106,7 +106,7 @@ describe('USB: submissions out in a sealed bundle, into central without duplicat
     await withDbs(dataDir(), async (dbs) => {
       await dbs.submissions.put({ _id: `${HUB}:usage:2026-11-23`, type: 'usage', hubId: HUB, date: '2026-11-23', createdAt: '2026-11-23T10:00:00.000Z', visits: 4, pageViews: {} });
       const PouchDB = pouchConstructor();
-      const remote = new PouchDB(`${central.url}/submissions`, { auth: hubCreds } as PouchDB.Configuration.RemoteDatabaseConfiguration);
+      const remote = new PouchDB(`${central.url}/${hubCentralDb(HUB)}`, { auth: hubCreds } as PouchDB.Configuration.RemoteDatabaseConfiguration);
       await dbs.submissions.replicate.to(remote);
       await remote.close();
     });

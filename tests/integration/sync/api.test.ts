@@ -1,3 +1,4 @@
+import { hubCentralDb } from '../../../content/index.js';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { after, before, describe, it } from 'node:test';
@@ -32,7 +33,7 @@ describe('sync API on the hub', () => {
     const body = (await res.json()) as { result: { ok: boolean; bytes: number } };
     assert.equal(body.result.ok, true);
     assert.ok(body.result.bytes > 0);
-    assert.deepEqual((await centralIds(central, 'submissions', 'api-01:')).sort(), ids.sort());
+    assert.deepEqual((await centralIds(central, hubCentralDb('api-01'), 'api-01:')).sort(), ids.sort());
     const status = (await (await fetch(`${hub.url}/api/v1/sync`)).json()) as Parameters<typeof formatStatus>[0];
     assert.equal(status.unconfirmedSubmissions, 0);
     const confirmed = await confirmedInBamako(hub.deps.dbs.submissions, [ids[0]!, 'api-01:response:0000000000000unknown']);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import { hubCentralDb } from '../../../content/index.js';
 import { setupCentral } from '../../../provisioning/central/setup.js';
 import { startTestCentral, type TestCentral } from '../../support/central.js';
 
@@ -30,7 +31,7 @@ describe('stand-in central with setup', () => {
 
   it('setup is idempotent: a second run changes nothing', async () => {
     const again = await setupCentral(central.url, central.admin);
-    assert.deepEqual(again, { created: [], designDocsUpdated: [], securitySet: [] });
+    assert.deepEqual(again, { created: [], designDocsUpdated: [], securitySet: [], jobsWritten: [], configSet: [] });
   });
 
   it('refuses anonymous reads and wrong passwords', async () => {
@@ -38,15 +39,17 @@ describe('stand-in central with setup', () => {
     assert.equal((await req('GET', 'content/_all_docs', basic({ username: 'hub-kayes-01', password: 'wrong' }))).status, 401);
   });
 
-  it('a hub writes its own submission and is refused another hub’s and any content', async () => {
+  it('a hub writes its own submission into its own database and is refused another hub’s and any content', async () => {
     const doc = { _id: 'kayes-01:response:0mhz3k0x1000a1b2c3d4e5', type: 'response', hubId: 'kayes-01', createdAt: '2026-11-22T09:00:00Z', consultation: 'consultation:eau', option: 'puits', deviceId: 'device-123' };
-    assert.equal((await req('PUT', `submissions/${encodeURIComponent(doc._id)}`, hubAuth, doc)).status, 201);
+    const own = hubCentralDb('kayes-01');
+    assert.equal((await req('PUT', `${own}/${encodeURIComponent(doc._id)}`, hubAuth, doc)).status, 201);
+    assert.ok([401, 403].includes((await req('PUT', `submissions/${encodeURIComponent(doc._id)}`, hubAuth, doc)).status), 'never into the merged database');
     const other = { ...doc, _id: 'nioro-02:response:0mhz3k0x1000a1b2c3d4e5', hubId: 'nioro-02' };
-    const refused = await req('PUT', `submissions/${encodeURIComponent(other._id)}`, hubAuth, other);
+    const refused = await req('PUT', `${own}/${encodeURIComponent(other._id)}`, hubAuth, other);
     assert.equal(refused.status, 403);
     assert.match(JSON.parse(refused.body).reason, /hub "kayes-01" may only write its own documents/);
     // Replication writes through _bulk_docs with new_edits=false: the same rules hold there.
-    const bulk = await req('POST', 'submissions/_bulk_docs', hubAuth, { docs: [{ ...other, _rev: '1-abc' }], new_edits: false });
+    const bulk = await req('POST', `${own}/_bulk_docs`, hubAuth, { docs: [{ ...other, _rev: '1-abc' }], new_edits: false });
     assert.match(bulk.body, /forbidden/);
     const course = { _id: 'course:x', type: 'course', audience: { all: true }, title: { fr: 'x' }, summary: { fr: 'y' }, category: 'gouvernance', lessons: ['lesson:x'] };
     assert.equal((await req('PUT', 'content/course:x', hubAuth, course)).status, 403);
@@ -64,9 +67,9 @@ describe('stand-in central with setup', () => {
     const selector = { type: 'announcement', $or: [{ 'audience.all': true }, { 'audience.communes': { $elemMatch: { $eq: 'kayes' } } }] };
     const res = await req('POST', 'content/_changes?filter=_selector&style=all_docs&since=0&limit=100', hubAuth, { selector });
     assert.equal(res.status, 200);
-    const body = JSON.parse(res.body) as { results: { id: string }[]; last_seq: number };
+    const body = JSON.parse(res.body) as { results: { id: string }[]; last_seq: string };
     assert.deepEqual(body.results.map((r) => r.id).sort(), ['announcement:for-all', 'announcement:for-kayes']);
-    assert.ok(Number(body.last_seq) > 0);
+    assert.match(body.last_seq, /^\d+-\S+$/, 'an opaque sequence, as CouchDB 3 gives');
     assert.equal((await req('POST', 'content/_changes?filter=_selector', null, { selector })).status, 401);
     assert.equal((await req('POST', 'content/_changes?filter=_selector', hubAuth, {})).status, 400);
   });

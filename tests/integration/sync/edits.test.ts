@@ -1,3 +1,4 @@
+import { hubCentralDb } from '../../../content/index.js';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startTestCentral, type TestCentral } from '../../support/central.js';
@@ -27,7 +28,7 @@ describe('edits and deletions reach central through its validation', () => {
     await hub.dbs.submissions.bulkDocs([reg, msg] as never[]);
     await hub.engine.runNow();
     const auth = 'Basic ' + Buffer.from(`${central.admin.username}:${central.admin.password}`).toString('base64');
-    const get = async (id: string) => (await fetch(`${central.url}/submissions/${encodeURIComponent(id)}`, { headers: { authorization: auth } })).json() as Promise<Record<string, unknown>>;
+    const get = async (id: string) => (await fetch(`${central.url}/${hubCentralDb('edits-01')}/${encodeURIComponent(id)}`, { headers: { authorization: auth } })).json() as Promise<Record<string, unknown>>;
     assert.equal((await get(msg._id)).status, 'new');
 
     const local = (await hub.dbs.submissions.get(msg._id)) as Record<string, unknown>;

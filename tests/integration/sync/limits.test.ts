@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { submissionId } from '../../../content/index.js';
+import { hubCentralDb, submissionId } from '../../../content/index.js';
 import { startTestCentral, type TestCentral } from '../../support/central.js';
 import { startProxy, type ShapingProxy } from '../../support/proxy.js';
 import { centralIds, publishAnnouncements, publishMedia, startSyncHub, writeSubmissions, type PublishedMedia } from '../../support/sync-fixtures.js';
@@ -112,8 +112,8 @@ describe('sync limits: budget, windows, credentials, refusals, audience', () => 
       assert.equal(st.classes.push.lastError?.kind, 'refused-by-central');
       assert.match(st.classes.push.lastError!.message, /central refused 1 submission/);
       assert.equal(r.classes.content?.ok, true, 'content still comes down');
-      assert.deepEqual((await centralIds(central, 'submissions', 'nara-01:')).sort(), own.sort());
-      assert.deepEqual(await centralIds(central, 'submissions', 'kita-02:'), []);
+      assert.deepEqual((await centralIds(central, hubCentralDb('nara-01'), 'nara-01:')).sort(), own.sort());
+      assert.deepEqual(await centralIds(central, hubCentralDb('nara-01'), 'kita-02:'), []);
       assert.deepEqual(await hub.engine.unconfirmed(), [forged]);
       // Koulikoro/nara: only the docs for all (the three media announcements), none for nioro or the Kayes region.
       const local = (await hub.dbs.content.allDocs()).rows.map((x) => x.id).sort();

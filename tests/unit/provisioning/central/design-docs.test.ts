@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CENTRAL_DBS, designDocFor, validatorTemplate } from '../../../../provisioning/central/design-docs.js';
+import { CENTRAL_DBS, designDocFor, validatorTemplate, type DbKind } from '../../../../provisioning/central/design-docs.js';
 
 type Validate = (doc: object, old: object | null, user: { name: string | null; roles: string[] }) => void;
-const validator = (db: (typeof CENTRAL_DBS)[number]): Validate => (0, eval)(`(${designDocFor(db).validate_doc_update})`);
+const validator = (db: DbKind): Validate => (0, eval)(`(${designDocFor(db).validate_doc_update})`);
 const refusal = (fn: () => void): string => {
   try {
     fn();
@@ -42,8 +42,8 @@ describe('central validate_doc_update', () => {
   });
 
   it('lets a hub write its own submissions and heartbeat', () => {
-    validator('submissions')(response, null, hub);
-    validator('fleet')(
+    validator('hub')(response, null, hub);
+    validator('hub')(
       { _id: 'kayes-01', type: 'heartbeat', hubId: 'kayes-01', spaceName: 'Kayes', commune: 'kayes', region: 'kayes', version: '0.1.0', at: '2026-11-22T09:00:00Z', uptimeSeconds: 5, disk: { freeBytes: 1, totalBytes: 2 }, temperatureC: null, lastSync: null, counts: {} },
       null,
       hub,
@@ -51,10 +51,20 @@ describe('central validate_doc_update', () => {
   });
 
   it("refuses another hub's docs, naming the field and a correct example", () => {
-    const msg = refusal(() => validator('submissions')({ ...response, _id: 'nioro-02:response:0mhz3k0x1000a1b2c3d4e5', hubId: 'nioro-02' }, null, hub));
+    const msg = refusal(() => validator('hub')({ ...response, _id: 'nioro-02:response:0mhz3k0x1000a1b2c3d4e5', hubId: 'nioro-02' }, null, hub));
     assert.match(msg, /^_id: hub "kayes-01" may only write its own documents, for example "kayes-01:response:/);
-    assert.match(refusal(() => validator('submissions')({ ...response, hubId: 'nioro-02' }, null, hub)), /^hubId: must be this hub's id, "kayes-01"/);
-    assert.match(refusal(() => validator('fleet')({ _id: 'nioro-02', hubId: 'nioro-02' }, null, hub)), /^_id: hub "kayes-01"/);
+    assert.match(refusal(() => validator('hub')({ ...response, hubId: 'nioro-02' }, null, hub)), /^hubId: must be this hub's id, "kayes-01"/);
+    assert.match(refusal(() => validator('hub')({ _id: 'nioro-02', hubId: 'nioro-02' }, null, hub)), /^_id: hub "kayes-01"/);
+  });
+
+  it("lets only central's replicator write the merged submissions and fleet", () => {
+    const replicator = { name: 'espace-replicator', roles: ['replicator'] };
+    for (const db of ['submissions', 'fleet'] as const) {
+      assert.match(refusal(() => validator(db)(response, null, hub)), /only central's replicator writes/);
+      assert.match(refusal(() => validator(db)(response, null, editor)), /only central's replicator writes/);
+    }
+    validator('submissions')(response, null, replicator);
+    validator('submissions')(response, null, { name: 'admin', roles: ['_admin'] });
   });
 
   it('refuses content and media from hubs, accepts them from editors', () => {
@@ -64,7 +74,7 @@ describe('central validate_doc_update', () => {
   });
 
   it('applies the shared schema: field named, hint from content/schema', () => {
-    assert.equal(refusal(() => validator('submissions')({ ...response, option: 'Eau Potable' }, null, hub)), 'option: must be a slug: lowercase letters, digits and dashes, for example "kayes-commune"');
+    assert.equal(refusal(() => validator('hub')({ ...response, option: 'Eau Potable' }, null, hub)), 'option: must be a slug: lowercase letters, digits and dashes, for example "kayes-commune"');
     assert.match(refusal(() => validator('content')({ ...course, summary: {} }, null, editor)), /^summary\.fr: is required/);
     assert.match(refusal(() => validator('content')({ ...course, extra: 1 }, null, editor)), /^extra: is not a known field/);
     assert.match(refusal(() => validator('content')({ ...course, type: 'poster' }, null, editor)), /^type: must be one of course, lesson/);
@@ -74,7 +84,7 @@ describe('central validate_doc_update', () => {
   });
 
   it('lets a hub delete its own submission but not write anonymously', () => {
-    validator('submissions')({ _id: response._id, _deleted: true }, response, hub);
-    assert.match(refusal(() => validator('submissions')(response, null, { name: null, roles: [] })), /only a hub/);
+    validator('hub')({ _id: response._id, _deleted: true }, response, hub);
+    assert.match(refusal(() => validator('hub')(response, null, { name: null, roles: [] })), /only a hub/);
   });
 });

@@ -1,0 +1,10 @@
+import type { ConsolePage } from '../page-table.js';
+import { homePage } from './home.js';
+
+/**
+ * Every page of central's console: the one place a feature registers its page. A page is a
+ * file in this folder exporting a `ConsolePage` (its menu entry and its routes, each with the
+ * roles that may use it); add it to this list. The app applies the roles from here and the
+ * access test (tests/integration/provisioning/central/console.test.ts) is generated from it.
+ */
+export const CONSOLE_PAGES: readonly ConsolePage[] = [homePage];

@@ -1,0 +1,19 @@
+/**
+ * Who uses central's console. Accounts and roles live in CouchDB (`_users`): a server admin
+ * is `admin` here and may do everything; `editor` publishes content; `analyst` reads the
+ * merged submissions (figures across hubs). A hub's account (`hub`) never signs in.
+ * A feature needing a new kind of person adds its role here and gives it to users in CouchDB.
+ */
+export const CONSOLE_ROLES = ['admin', 'editor', 'analyst'] as const;
+export type ConsoleRole = (typeof CONSOLE_ROLES)[number];
+
+export const ROLE_LABEL: Record<ConsoleRole, string> = { admin: 'administrateur·rice', editor: 'éditeur·rice', analyst: 'analyste' };
+
+/** Everyone who may sign in: for pages every console user sees (the home page). */
+export const EVERYONE: readonly ConsoleRole[] = CONSOLE_ROLES;
+
+/** The console roles a CouchDB user holds: an admin (`_admin`) holds them all. */
+export function consoleRoles(couchRoles: readonly string[]): ConsoleRole[] {
+  if (couchRoles.includes('_admin')) return [...CONSOLE_ROLES];
+  return CONSOLE_ROLES.filter((r) => couchRoles.includes(r));
+}
