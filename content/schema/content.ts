@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { Audience, Audio, IsoDate, IsoDateTime, Language, PhoneNumber, Sex, Sha256, Slug, Text } from './common.js';
+import { Audience, Audio, HubId, IsoDate, IsoDateTime, Language, PhoneNumber, Sex, Sha256, Slug, Text } from './common.js';
+import { Author, DisplayName, MemberCode, PostId, QuestionId, TopicId } from './community.js';
 import { Opportunity } from './opportunity.js';
 
 /** Fields every content doc carries. Ids are "<type>:<slug>". */
@@ -181,7 +182,7 @@ export const Consultation = z
   .strict()
   .refine((c) => Date.parse(c.closesAt) > Date.parse(c.opensAt), { message: 'closesAt must come after opensAt', path: ['closesAt'] });
 
-export const EVENT_KINDS = ['formation', 'session', 'concertation', 'reunion', 'atelier'] as const;
+export const EVENT_KINDS = ['formation', 'session', 'concertation', 'reunion', 'atelier', 'mentorat'] as const;
 export const Event = z
   .object({
     ...base('event'),
@@ -195,6 +196,8 @@ export const Event = z
     commune: Slug,
     capacity: z.number().int().positive().max(100_000),
     course: z.string().regex(/^course:/).optional(),
+    /** A group mentoring session: the mentor who leads it (kind "mentorat"). */
+    mentor: z.string().trim().min(2).max(120).optional(),
   })
   .strict();
 
@@ -224,6 +227,85 @@ export const Announcement = z
     expiresAt: IsoDateTime.optional(),
     priority: z.number().int().min(0).max(9).default(0),
     image: Sha256.optional(),
+  })
+  .strict();
+
+/** A discussion topic set by the programme (budget participatif, violences basées sur le genre…). */
+export const Topic = z
+  .object({
+    ...base('topic'),
+    title: Text,
+    titleAudio: Audio.optional(),
+    description: Text.optional(),
+    icon: z.string().max(40).optional(),
+    order: z.number().int().optional(),
+  })
+  .strict();
+
+/**
+ * A member's post as central moderated it, for every space: written at central when it is
+ * approved (or published straight away once the member is past pre-moderation), changed when a
+ * moderator hides or restores it or when flags hide it. Id: "post:" + the submission's id with
+ * its colons made dashes ("post:kayes-01-post-lk3…" for "kayes-01:post:lk3…").
+ */
+export const PublishedPost = z
+  .object({
+    ...base('post'),
+    source: PostId,
+    topic: TopicId,
+    replyTo: PostId.optional(),
+    title: z.string().max(120).optional(),
+    text: z.string().max(4000).optional(),
+    lang: Language,
+    author: Author,
+    /** The recording, as a media file (sha256), fetched by the hubs like any media. */
+    voice: Sha256.optional(),
+    status: z.enum(['published', 'hidden', 'rejected']),
+    reason: z.string().max(300).optional(),
+    createdAt: IsoDateTime,
+    publishedAt: IsoDateTime.optional(),
+  })
+  .strict();
+
+/** One mentor's answer to a question. */
+export const MentorAnswer = z
+  .object({
+    by: DisplayName,
+    at: IsoDateTime,
+    text: z.string().trim().min(1).max(4000).optional(),
+    voice: Sha256.optional(),
+    lang: Language,
+  })
+  .strict()
+  .refine((a) => a.text !== undefined || a.voice !== undefined, { message: 'an answer needs text or a recording' });
+
+/**
+ * A question to the mentors with their answers, written at central by the mentors' console.
+ * Private: addressed to the asker's hub only, and never served to phones but the asker's (and
+ * the facilitator's); public: to every space.
+ */
+export const Answer = z
+  .object({
+    ...base('answer'),
+    question: QuestionId,
+    visibility: z.enum(['private', 'public']),
+    topic: TopicId.optional(),
+    asked: z
+      .object({ text: z.string().max(4000).optional(), voice: Sha256.optional(), lang: Language, author: Author, at: IsoDateTime })
+      .strict(),
+    answers: z.array(MentorAnswer).max(50),
+    updatedAt: IsoDateTime,
+  })
+  .strict();
+
+/** A member code suspended (or restored) by central's moderators; sent to that member's hub only. */
+export const Suspension = z
+  .object({
+    ...base('suspension'),
+    member: z.object({ hub: HubId, code: MemberCode }).strict(),
+    active: z.boolean(),
+    reason: z.string().trim().min(1).max(300),
+    at: IsoDateTime,
   })
   .strict();
 
@@ -260,6 +342,10 @@ export const CONTENT_TYPES = [
   'indicator',
   'announcement',
   'opportunity',
+  'topic',
+  'post',
+  'answer',
+  'suspension',
 ] as const;
 export type ContentType = (typeof CONTENT_TYPES)[number];
 
@@ -276,6 +362,10 @@ export const contentSchemas = {
   indicator: Indicator,
   announcement: Announcement,
   opportunity: Opportunity,
+  topic: Topic,
+  post: PublishedPost,
+  answer: Answer,
+  suspension: Suspension,
 } as const satisfies Record<ContentType, z.ZodType>;
 
 export type Course = z.infer<typeof Course>;
@@ -290,4 +380,30 @@ export type Event = z.infer<typeof Event>;
 export type Indicator = z.infer<typeof Indicator>;
 export type Announcement = z.infer<typeof Announcement>;
 export type MediaMeta = z.infer<typeof MediaMeta>;
-export type ContentDoc = Course | Lesson | Quiz | Document | Commune | Official | Organisation | Consultation | Event | Indicator | Announcement | Opportunity;
+export type Topic = z.infer<typeof Topic>;
+export type PublishedPost = z.infer<typeof PublishedPost>;
+export type MentorAnswer = z.infer<typeof MentorAnswer>;
+export type Answer = z.infer<typeof Answer>;
+export type Suspension = z.infer<typeof Suspension>;
+export type ContentDoc = Course | Lesson | Quiz | Document | Commune | Official | Organisation | Consultation | Event | Indicator | Announcement | Opportunity | Topic | PublishedPost | Answer | Suspension;
+
+/** Content only some people may read on a hub: private mentoring threads and suspensions. Never served to phones, the API, /db or search. */
+export function isRestrictedContent(doc: { type?: unknown; visibility?: unknown }): boolean {
+  return (doc.type === 'answer' && doc.visibility !== 'public') || doc.type === 'suspension';
+}
+/** The same, from an id alone (where only ids are seen, as in a changes feed): answers and suspensions are checked doc by doc. */
+export function mayBeRestricted(id: string): boolean {
+  return id.startsWith('answer:') || id.startsWith('suspension:');
+}
+
+/** The types anyone may list through the API (mentoring threads and suspensions are read through the community pages only). */
+export const LISTED_CONTENT_TYPES = CONTENT_TYPES.filter((t) => t !== 'answer' && t !== 'suspension') as Exclude<ContentType, 'answer' | 'suspension'>[];
+
+/** The published post's id for a post submission. */
+export function publishedPostId(source: string): string {
+  return `post:${source.replace(/:/g, '-')}`;
+}
+/** The answer doc's id for a question submission. */
+export function answerId(question: string): string {
+  return `answer:${question.replace(/:/g, '-')}`;
+}

@@ -2,6 +2,7 @@ export * from './common.js';
 export * from './content.js';
 export * from './opportunity.js';
 export * from './submissions.js';
+export * from './community.js';
 export * from './fleet.js';
 export * from './ids.js';
 export * from './validate.js';

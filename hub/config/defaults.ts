@@ -44,5 +44,6 @@ export const DEFAULTS: Config = {
     deliveryReports: true,
     pollSeconds: 30,
   },
+  community: { pinAttempts: 5, pinIpAttempts: 20, pinLockMinutes: 15, memberSessionIdleMinutes: 20, preModeratedPosts: 3, flagsToHide: 3, postsPerMemberPerHour: 20 },
   kiosk: KIOSK_DEFAULTS,
 };

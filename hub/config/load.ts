@@ -29,6 +29,9 @@ const ENV_MAP: EnvMap = {
   ESPACE_SMS_DAILY_BUDGET: { path: ['sms', 'dailyBudget'], kind: 'number' },
   ESPACE_SMS_POLL_SECONDS: { path: ['sms', 'pollSeconds'], kind: 'number' },
   ESPACE_SMS_QUIET_HOURS: { path: ['sms', 'quietHours'], kind: 'json' },
+  ESPACE_FLAGS_TO_HIDE: { path: ['community', 'flagsToHide'], kind: 'number' },
+  ESPACE_PRE_MODERATED_POSTS: { path: ['community', 'preModeratedPosts'], kind: 'number' },
+  ESPACE_POSTS_PER_MEMBER_PER_HOUR: { path: ['community', 'postsPerMemberPerHour'], kind: 'number' },
 };
 
 /**

@@ -95,6 +95,24 @@ export const ConfigSchema = z
         pollSeconds: z.number().positive().max(3600),
       })
       .strict(),
+    /** Members and the community (discussions, mentoring): PIN guessing, pre-moderation, flags, rate limits. */
+    community: z
+      .object({
+        /** Wrong PINs for one member code before it is locked for pinLockMinutes. */
+        pinAttempts: z.number().int().min(1).max(100),
+        /** Wrong PINs from one phone (any code) before that phone is locked. */
+        pinIpAttempts: z.number().int().min(1).max(1000),
+        pinLockMinutes: z.number().positive().max(24 * 60),
+        /** A member session ends after this long without a page (a shared phone or the kiosk). */
+        memberSessionIdleMinutes: z.number().positive().max(24 * 60),
+        /** A member's first posts wait for a moderator at central; after this many are published, posts go out at once and are moderated after. */
+        preModeratedPosts: z.number().int().min(0).max(100),
+        /** Distinct members' flags that hide a post until a moderator looks at it (Decidim's "hide after N reports"). */
+        flagsToHide: z.number().int().min(1).max(100),
+        /** Posts, replies and questions per member per hour. */
+        postsPerMemberPerHour: z.number().int().min(1).max(1000),
+      })
+      .strict(),
     kiosk: KioskSection,
   })
   .strict();

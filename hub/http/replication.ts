@@ -1,5 +1,5 @@
 import express, { Router, type Request } from 'express';
-import { AppError, isNotFound } from '../../content/index.js';
+import { AppError, isNotFound, mayBeRestricted } from '../../content/index.js';
 import type { HubDeps } from '../deps.js';
 
 const ONE = (v: unknown) => (Array.isArray(v) ? v[0] : v);
@@ -48,7 +48,8 @@ export function replicationRouter(deps: HubDeps): Router {
   router.get('/db/content/_changes', async function changes(req, res) {
     const opts = changesOptions(req);
     const result = await db.changes(opts);
-    const results = result.results.filter((r) => !r.id.startsWith('_'));
+    // Mentoring threads and suspensions never go to a phone's copy (some are private: none are listed).
+    const results = result.results.filter((r) => !r.id.startsWith('_') && !mayBeRestricted(r.id));
     res.set('Cache-Control', 'no-store').json({ results, last_seq: result.last_seq });
   });
 
@@ -56,7 +57,7 @@ export function replicationRouter(deps: HubDeps): Router {
     const docs = (req.body as { docs?: unknown })?.docs;
     const wellFormed = (d: unknown) => {
       const { id, rev } = (d ?? {}) as { id?: unknown; rev?: unknown };
-      return typeof id === 'string' && id.length <= 200 && !id.startsWith('_') && (rev === undefined || (typeof rev === 'string' && /^\d+-[0-9a-f]{1,64}$/.test(rev)));
+      return typeof id === 'string' && id.length <= 200 && !id.startsWith('_') && !mayBeRestricted(id) && (rev === undefined || (typeof rev === 'string' && /^\d+-[0-9a-f]{1,64}$/.test(rev)));
     };
     if (!Array.isArray(docs) || docs.length > 1000 || !docs.every(wellFormed)) {
       throw new AppError(400, 'bad-bulk-get', 'send { "docs": [{ "id": "…", "rev": "…" }] } with at most 1000 entries');
@@ -80,7 +81,7 @@ export function replicationRouter(deps: HubDeps): Router {
 
   router.get('/db/content/:id', async function getDoc(req, res) {
     const id = req.params.id;
-    if (id.startsWith('_')) throw new AppError(404, 'not-found', `nothing at /db/content/${id.slice(0, 60)}`);
+    if (id.startsWith('_') || mayBeRestricted(id)) throw new AppError(404, 'not-found', `nothing at /db/content/${id.slice(0, 60)}`);
     const q = req.query;
     const openRevs = ONE(q.open_revs);
     const opts: Record<string, unknown> = { revs: ONE(q.revs) === 'true', latest: true };

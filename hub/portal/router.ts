@@ -20,6 +20,7 @@ import { officialsRoutes } from './pages/officials.js';
 import { organisationsRoutes } from './pages/organisations.js';
 import { participateRoutes } from './pages/participate.js';
 import { registerRoutes } from './pages/register.js';
+import { memberRoutes } from './pages/member.js';
 import { searchRoutes } from './pages/search.js';
 import { welcomeRoutes } from './pages/welcome.js';
 import { markRateLimited } from './form-errors.js';
@@ -113,6 +114,9 @@ export function portalRouter(deps: HubDeps, opts: PortalOptions = {}): Router {
     next();
   });
 
+  // Who is signed in as a member (only requests carrying the member cookie are looked up).
+  router.use(deps.members.session());
+
   router.use(function countUsage(req, res, next) {
     if (req.method === 'GET') {
       const section = sectionOf(req.path);
@@ -144,7 +148,7 @@ export function portalRouter(deps: HubDeps, opts: PortalOptions = {}): Router {
     next();
   });
 
-  for (const routes of [homeRoutes, learnRoutes, informRoutes, officialsRoutes, organisationsRoutes, participateRoutes, registerRoutes, agendaRoutes, opportunityRoutes, searchRoutes, languageRoutes, offlineRoutes, welcomeRoutes, kioskRoutes]) {
+  for (const routes of [homeRoutes, learnRoutes, informRoutes, officialsRoutes, organisationsRoutes, participateRoutes, registerRoutes, memberRoutes, agendaRoutes, opportunityRoutes, searchRoutes, languageRoutes, offlineRoutes, welcomeRoutes, kioskRoutes]) {
     routes(router, portal);
   }
 
