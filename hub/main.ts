@@ -13,6 +13,7 @@ import { hubVersion } from './version.js';
 import { SyncEngine } from './sync/index.js';
 import { UsageCounter } from './usage/index.js';
 import { Members } from './members/index.js';
+import { CommunityService } from './community/index.js';
 import { advertiseHub } from './mdns/index.js';
 import { HeartbeatWriter } from './fleet/index.js';
 import { prepareContent } from './seed.js';
@@ -45,7 +46,8 @@ export async function startHub(config: Config, log: Logger): Promise<RunningHub>
   const version = hubVersion();
   const sync = await SyncEngine.create({ config, dbs, media, log: log.child({ room: 'sync' }), version });
   const members = new Members(dbs.submissions, catalog, config, log.child({ room: 'members' }));
-  const deps: HubDeps = { config, log, dbs, media, catalog, search, submissions, usage, members, sync, version, startedAt: new Date(started).toISOString() };
+  const community = new CommunityService(dbs, catalog, config, log.child({ room: 'community' }));
+  const deps: HubDeps = { config, log, dbs, media, catalog, search, submissions, usage, members, community, sync, version, startedAt: new Date(started).toISOString() };
   deps.sms = await SmsService.open({ config, submissions: dbs.submissions, catalog, log: log.child({ room: 'sms' }) });
 
   const app = createHandler(deps);

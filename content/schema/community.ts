@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AgeBand, HubId, IsoDateTime, Language, Sex } from './common.js';
+import { AgeBand, HubId, IsoDateTime, Sex } from './common.js';
 
 /*
  * The community (SaheLink in the spaces): members, their posts, reactions and flags, questions
@@ -61,6 +61,10 @@ export function memberDocId(hubId: string, code: string): string {
 export const Author = z.object({ hub: HubId, code: MemberCode, name: DisplayName }).strict();
 export type Author = z.infer<typeof Author>;
 
+/** Languages a post or a question may be marked with: the portal's three, and others people in the spaces and the diaspora speak. */
+export const POST_LANGUAGES = ['fr', 'bm', 'snk', 'ff', 'en', 'ar'] as const;
+export const PostLanguage = z.enum(POST_LANGUAGES, { message: `lang must be one of ${POST_LANGUAGES.join(', ')}` });
+
 export const POST_TEXT_MAX = 2000;
 /** A voice post's recording: about 3 minutes of Opus at 16 kbit/s, or 1 minute of WebM from a phone's recorder. */
 export const VOICE_MAX_BYTES = 1_500_000;
@@ -95,7 +99,7 @@ export const Post = z
     replyTo: PostId.optional(),
     title: z.string().trim().min(1).max(120).refine(noControl, 'the title cannot hold control characters').optional(),
     text: PostText.optional(),
-    lang: Language,
+    lang: PostLanguage,
     author: Author,
     sex: Sex,
     ageBand: AgeBand,
@@ -161,7 +165,7 @@ export const Question = z
     ...storedBase('question'),
     topic: TopicId.optional(),
     text: PostText.optional(),
-    lang: Language,
+    lang: PostLanguage,
     visibility: z.enum(['private', 'public']),
     author: Author,
     sex: Sex,

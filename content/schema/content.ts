@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Audience, Audio, HubId, IsoDate, IsoDateTime, Language, PhoneNumber, Sex, Sha256, Slug, Text } from './common.js';
-import { Author, DisplayName, MemberCode, PostId, QuestionId, TopicId } from './community.js';
+import { Author, DisplayName, MemberCode, PostId, PostLanguage, QuestionId, TopicId } from './community.js';
 import { Opportunity } from './opportunity.js';
 
 /** Fields every content doc carries. Ids are "<type>:<slug>". */
@@ -256,7 +256,7 @@ export const PublishedPost = z
     replyTo: PostId.optional(),
     title: z.string().max(120).optional(),
     text: z.string().max(4000).optional(),
-    lang: Language,
+    lang: PostLanguage,
     author: Author,
     /** The recording, as a media file (sha256), fetched by the hubs like any media. */
     voice: Sha256.optional(),
@@ -264,6 +264,8 @@ export const PublishedPost = z
     reason: z.string().max(300).optional(),
     createdAt: IsoDateTime,
     publishedAt: IsoDateTime.optional(),
+    /** A moderator restored it after a hide: flags counted before no longer hide it on hubs. */
+    restoredAt: IsoDateTime.optional(),
   })
   .strict();
 
@@ -274,7 +276,7 @@ export const MentorAnswer = z
     at: IsoDateTime,
     text: z.string().trim().min(1).max(4000).optional(),
     voice: Sha256.optional(),
-    lang: Language,
+    lang: PostLanguage,
   })
   .strict()
   .refine((a) => a.text !== undefined || a.voice !== undefined, { message: 'an answer needs text or a recording' });
@@ -291,7 +293,7 @@ export const Answer = z
     visibility: z.enum(['private', 'public']),
     topic: TopicId.optional(),
     asked: z
-      .object({ text: z.string().max(4000).optional(), voice: Sha256.optional(), lang: Language, author: Author, at: IsoDateTime })
+      .object({ text: z.string().max(4000).optional(), voice: Sha256.optional(), lang: PostLanguage, author: Author, at: IsoDateTime })
       .strict(),
     answers: z.array(MentorAnswer).max(50),
     updatedAt: IsoDateTime,

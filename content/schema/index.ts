@@ -7,3 +7,4 @@ export * from './fleet.js';
 export * from './ids.js';
 export * from './validate.js';
 export * from './text.js';
+export * from './moderation.js';

@@ -4,14 +4,15 @@ import type { Catalog } from '../catalog/index.js';
 import type { Config } from '../config/index.js';
 import type { Logger } from '../log/index.js';
 import type { Database } from '../storage/index.js';
-import { MemberSessions, memberCookie, memberOf, memberSession, requireMember, MEMBER_COOKIE, type SignedInMember } from './session.js';
+import { MemberSessions, memberCookie, memberForm, memberOf, memberSession, requireMember, MEMBER_COOKIE, type SignedInMember } from './session.js';
 import { MemberStore, type MemberView } from './store.js';
 
 /**
  * The members room's one object: the store (codes, PINs, suspension) and member sessions on the
  * portal. Features that let members act (posts, supports, applications) use:
- * - `members.session()` as middleware (once, before their routes: the portal mounts it) and
- *   `members.require()` on a route, then `memberOf(res)` for who is acting;
+ * - `members.session()` as middleware (once, before their routes: the portal mounts it),
+ *   `members.require()` then (after the body parser) `members.checkForm()` on a POST route,
+ *   then `memberOf(res)` for who is acting; forms carry `memberOf(res).session.csrf` as `_csrf`;
  * - `members.authenticate(code, pin, ip)` when a code and PIN come another way (an SMS, a kiosk form);
  * - `members.get(code)` for a code's member and whether it is suspended.
  */
@@ -40,9 +41,14 @@ export class Members {
     return this.middleware;
   }
 
-  /** Middleware: 401 unless a member is signed in (and, for a POST, the form came from this hub). */
+  /** Middleware: 401 unless a member is signed in. */
   require(): RequestHandler {
     return requireMember();
+  }
+
+  /** Middleware, after the body is parsed: the form came from a page of this hub (Origin, or the session's `_csrf` field). */
+  checkForm(): RequestHandler {
+    return memberForm();
   }
 
   /** Code and PIN typed on the portal: opens a session and sets its cookie. */

@@ -10,6 +10,8 @@ export interface MemberSession {
   readonly code: string;
   readonly createdAt: number;
   lastSeen: number;
+  /** The token every member form carries (phones send "Origin: null" under the portal's no-referrer policy). */
+  readonly csrf: string;
   /** Opened by a facilitator for the member (at the kiosk), not with the PIN: who did it. */
   readonly via?: string;
 }
@@ -30,7 +32,7 @@ export class MemberSessions {
   create(code: string, via?: string): MemberSession {
     this.prune();
     const t = this.now();
-    const s: MemberSession = { id: randomBytes(32).toString('base64url'), code, createdAt: t, lastSeen: t, ...(via ? { via } : {}) };
+    const s: MemberSession = { id: randomBytes(32).toString('base64url'), code, createdAt: t, lastSeen: t, csrf: randomBytes(24).toString('base64url'), ...(via ? { via } : {}) };
     this.sessions.set(s.id, s);
     return s;
   }
@@ -104,25 +106,32 @@ export function memberOf(res: Response): SignedInMember | null {
   return (res.locals.member as SignedInMember | undefined) ?? null;
 }
 
-/**
- * Only a signed-in member may go on. A POST must also come from a page of this hub (its
- * Origin or Referer names this host): with the SameSite cookie, another site cannot post as
- * the member.
- */
+/** Only a signed-in member may go on (401 otherwise). */
 export function requireMember(): RequestHandler {
-  return function requireMember(req, res, next) {
-    if (req.method === 'POST') {
-      const from = req.headers.origin ?? req.headers.referer;
-      let host: string | undefined;
-      try {
-        host = from ? new URL(from).host : undefined;
-      } catch {
-        host = undefined;
-      }
-      if (host !== req.headers.host) throw new AppError(403, 'cross-site-post', 'this form must be sent from a page of this space');
-    }
+  return function requireMember(_req, res, next) {
     if (!memberOf(res)) throw new AppError(401, 'member-required', 'sign in with your member code and PIN first (at /membre)');
     next();
+  };
+}
+
+/**
+ * A member's form must come from a page of this hub: its Origin (or Referer) names this host,
+ * or — browsers send "Origin: null" under the portal's no-referrer policy — it carries the
+ * session's token (`_csrf`). Runs after the body is parsed.
+ */
+export function memberForm(): RequestHandler {
+  return function memberForm(req, res, next) {
+    const me = memberOf(res);
+    const from = req.headers.origin && req.headers.origin !== 'null' ? req.headers.origin : req.headers.referer;
+    let host: string | undefined;
+    try {
+      host = from ? new URL(from).host : undefined;
+    } catch {
+      host = undefined;
+    }
+    const token = (req.body as Record<string, unknown> | undefined)?._csrf;
+    if (host === req.headers.host || (me && typeof token === 'string' && token === me.session.csrf)) return next();
+    throw new AppError(403, 'cross-site-post', 'this form must be sent from a page of this space; open the page again');
   };
 }
 

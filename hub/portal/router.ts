@@ -21,6 +21,7 @@ import { organisationsRoutes } from './pages/organisations.js';
 import { participateRoutes } from './pages/participate.js';
 import { registerRoutes } from './pages/register.js';
 import { memberRoutes } from './pages/member.js';
+import { communityRoutes } from './pages/community.js';
 import { searchRoutes } from './pages/search.js';
 import { welcomeRoutes } from './pages/welcome.js';
 import { markRateLimited } from './form-errors.js';
@@ -148,7 +149,7 @@ export function portalRouter(deps: HubDeps, opts: PortalOptions = {}): Router {
     next();
   });
 
-  for (const routes of [homeRoutes, learnRoutes, informRoutes, officialsRoutes, organisationsRoutes, participateRoutes, registerRoutes, memberRoutes, agendaRoutes, opportunityRoutes, searchRoutes, languageRoutes, offlineRoutes, welcomeRoutes, kioskRoutes]) {
+  for (const routes of [homeRoutes, learnRoutes, informRoutes, officialsRoutes, organisationsRoutes, participateRoutes, registerRoutes, memberRoutes, communityRoutes, agendaRoutes, opportunityRoutes, searchRoutes, languageRoutes, offlineRoutes, welcomeRoutes, kioskRoutes]) {
     routes(router, portal);
   }
 

@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { contentSchemas, Heartbeat, MediaMeta, submissionSchemas } from '../../content/index.js';
+import { contentSchemas, Heartbeat, MediaMeta, moderationSchemas, submissionSchemas } from '../../content/index.js';
 import { projectRoot } from '../../hub/index.js';
 
-export const CENTRAL_DBS = ['content', 'media', 'submissions', 'fleet'] as const;
+export const CENTRAL_DBS = ['content', 'media', 'submissions', 'fleet', 'moderation'] as const;
 export type CentralDb = (typeof CENTRAL_DBS)[number];
 export const DESIGN_DOC_ID = '_design/espace';
 
@@ -57,6 +57,8 @@ export function schemasFor(db: CentralDb): Record<string, JsonSchema> {
       return pick(submissionSchemas);
     case 'fleet':
       return { heartbeat: toCentralSchema(Heartbeat) };
+    case 'moderation':
+      return pick(moderationSchemas);
   }
 }
 

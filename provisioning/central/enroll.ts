@@ -32,8 +32,13 @@ export async function createEditor(url: string, admin: Credentials, username: st
   await putUser(url, admin, username, password, 'editor');
 }
 
+/** A moderator's or a mentor's user (the community: queue, answers, group sessions). */
+export async function createCommunityUser(url: string, admin: Credentials, username: string, password: string, role: 'moderator' | 'mentor'): Promise<void> {
+  await putUser(url, admin, username, password, role);
+}
+
 /** Creates or updates a user in `_users` with one role (CouchDB hashes the password on write). */
-async function putUser(url: string, admin: Credentials, username: string, password: string, role: 'hub' | 'editor'): Promise<void> {
+async function putUser(url: string, admin: Credentials, username: string, password: string, role: 'hub' | 'editor' | 'moderator' | 'mentor'): Promise<void> {
   const id = `org.couchdb.user:${username}`;
   const path = `_users/${encodeURIComponent(id)}`;
   const existing = await couch<{ _rev?: string }>(url, path, admin);

@@ -8,10 +8,12 @@ import { couch, expectStatus, type Credentials } from './couch.js';
  * so only server admins change design docs and security.
  */
 export const SECURITY: Record<CentralDb, { members: { roles: string[]; names: string[] }; admins: { roles: string[]; names: string[] } }> = {
-  content: { members: { roles: ['hub', 'editor'], names: [] }, admins: { roles: [], names: [] } },
-  media: { members: { roles: ['hub', 'editor'], names: [] }, admins: { roles: [], names: [] } },
-  submissions: { members: { roles: ['hub', 'editor'], names: [] }, admins: { roles: [], names: [] } },
+  content: { members: { roles: ['hub', 'editor', 'moderator', 'mentor'], names: [] }, admins: { roles: [], names: [] } },
+  media: { members: { roles: ['hub', 'editor', 'moderator', 'mentor'], names: [] }, admins: { roles: [], names: [] } },
+  submissions: { members: { roles: ['hub', 'editor', 'moderator', 'mentor'], names: [] }, admins: { roles: [], names: [] } },
   fleet: { members: { roles: ['hub', 'editor'], names: [] }, admins: { roles: [], names: [] } },
+  // The moderators' queue and log: never readable by hubs.
+  moderation: { members: { roles: ['moderator', 'mentor'], names: [] }, admins: { roles: [], names: [] } },
 };
 
 export interface SetupReport {

@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { AppError } from '../../content/index.js';
+import { registerCommunity } from './community.js';
 import { configBlock, enrollHub, setupCentral, startStandInCentral, type Credentials } from '../central/index.js';
 
 /** Admin credentials from ESPACE_CENTRAL_ADMIN_USER/PASSWORD, else asked on the terminal — never from argv. */
@@ -35,6 +36,7 @@ function ask(question: string, hidden: boolean): Promise<string> {
 
 export function registerCentral(program: Command): void {
   const central = program.command('central').description('central CouchDB: a stand-in for development, setup, hub enrollment, USB bundles');
+  registerCommunity(central);
 
   central
     .command('import-bundle <file>')

@@ -5,6 +5,7 @@ import { homeRoutes } from './home.js';
 import { indicatorRoutes } from './indicators.js';
 import { memberRoutes } from './members.js';
 import { memberCodeRoutes } from './member-codes.js';
+import { communityRoutes } from './community.js';
 import { messageRoutes } from './messages.js';
 import { sessionRoutes } from './session.js';
 import { smsRoutes } from './sms.js';
@@ -18,6 +19,7 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
   ...eventRoutes,
   ...memberRoutes,
   ...memberCodeRoutes,
+  ...communityRoutes,
   ...messageRoutes,
   ...consultationRoutes,
   ...opportunityRoutes,

@@ -59,7 +59,7 @@ ${state.error ? notice(ctx, 'err', state.error, 'erreur') : ''}
 <p>${icon(ctx, 'info', 'i sm')} ${ctx.t('member.noCode')}</p>`;
   }
 
-  function signedIn(ctx: PageContext, name: string, code: string, state: State): Html {
+  function signedIn(ctx: PageContext, name: string, code: string, csrf: string, state: State): Html {
     return html`${heading(ctx, 'member.title', 'lock')}
 ${state.renamed ? notice(ctx, 'ok', ctx.t('member.renamed'), 'nom') : ''}
 ${state.error ? notice(ctx, 'err', state.error, 'erreur') : ''}
@@ -67,6 +67,7 @@ ${state.error ? notice(ctx, 'err', state.error, 'erreur') : ''}
 <p class="meta">${ctx.t('member.yourCode', { code })}</p>
 <p><a class="btn big" href="/communaute">${icon(ctx, 'speech')}<span>${ctx.t('nav.community')}</span></a></p>
 <form method="post" action="/membre/nom" class="stack">
+  <input type="hidden" name="_csrf" value="${csrf}">
   <label for="displayName">${ctx.t('member.displayName')}</label>
   <input id="displayName" name="displayName" required minlength="2" maxlength="40" value="${name}">
   <button class="btn secondary" type="submit">${icon(ctx, 'pen')}<span>${ctx.t('member.rename')}</span></button>
@@ -79,7 +80,7 @@ ${state.error ? notice(ctx, 'err', state.error, 'erreur') : ''}
     const me = memberOf(res);
     res.set('Cache-Control', 'no-store');
     const body = me
-      ? signedIn(ctx, me.member.displayName, me.member.code, { renamed: req.query.nom === '1' })
+      ? signedIn(ctx, me.member.displayName, me.member.code, me.session.csrf, { renamed: req.query.nom === '1' })
       : signInForm(ctx, { code: typeof req.query.code === 'string' ? req.query.code.slice(0, 10) : '', next: safeNext(req.query.suite) });
     portal.send(res, page(ctx, { title: ctx.t('member.title'), body }));
   });
@@ -99,7 +100,7 @@ ${state.error ? notice(ctx, 'err', state.error, 'erreur') : ''}
     res.redirect(303, safeNext(f.next));
   });
 
-  router.post('/membre/nom', members.require(), async function rename(req, res) {
+  router.post('/membre/nom', members.require(), members.checkForm(), async function rename(req, res) {
     const ctx = portal.ctx(req);
     const me = memberOf(res)!;
     const name = String((req.body as Record<string, unknown> | undefined)?.displayName ?? '');
@@ -107,7 +108,7 @@ ${state.error ? notice(ctx, 'err', state.error, 'erreur') : ''}
       await members.store.rename(me.member.code, name);
     } catch (e) {
       if (!isAppError(e) || e.status >= 500) throw e;
-      return portal.send(res, page(ctx, { title: ctx.t('member.title'), body: signedIn(ctx, name.slice(0, 40), me.member.code, { error: memberError(ctx, e.reason) }) }), 422);
+      return portal.send(res, page(ctx, { title: ctx.t('member.title'), body: signedIn(ctx, name.slice(0, 40), me.member.code, me.session.csrf, { error: memberError(ctx, e.reason) }) }), 422);
     }
     res.redirect(303, '/membre?nom=1#nom');
   });

@@ -23,8 +23,14 @@
     return;
   }
 
+  // Moderators publish members' posts and suspend codes; mentors write answers and their group
+  // sessions; both store the recordings these carry (media).
+  var moderatorMay = has('moderator') && (DB === 'media' || /^(post|suspension):/.test(id));
+  var mentorMay = has('mentor') && (DB === 'media' || /^answer:/.test(id) || (/^event:/.test(id) && (newDoc._deleted || newDoc.kind === 'mentorat')));
   if (DB === 'content' || DB === 'media') {
-    if (!isEditor) forbid('only an editor (role "editor") may write ' + DB + ' documents; hubs only read them');
+    if (!isEditor && !moderatorMay && !mentorMay) forbid('only an editor (role "editor") may write ' + DB + ' documents; hubs only read them');
+  } else if (DB === 'moderation') {
+    if (!isAdmin && !has('moderator') && !has('mentor')) forbid('only moderators and mentors write the moderation queue and its log');
   } else if (!isEditor) {
     var name = (userCtx && userCtx.name) || '';
     if (!has('hub') || name.indexOf('hub-') !== 0) forbid('only a hub (a user "hub-<hubId>" with role "hub") may write ' + DB + ' documents');
