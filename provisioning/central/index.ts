@@ -5,3 +5,20 @@ export { enrollHub, createEditor, createCommunityUser, hubUserName, configBlock,
 export { designDocFor, schemasFor, CENTRAL_DBS, DESIGN_DOC_ID, type CentralDb } from './design-docs.js';
 export { couch, expectStatus, type Credentials } from './couch.js';
 export { publishPack, type PublishReport } from './publish.js';
+export {
+  approvePost,
+  setPostStatus,
+  setMemberSuspended,
+  moderationQueue,
+  moderationLog,
+  mentorQueue,
+  questionWithVoice,
+  answerQuestion,
+  scheduleSession,
+  processCommunity,
+  callAs,
+  DEFAULT_RULES,
+  type CentralCall,
+  type CommunityRules,
+  type ProcessReport,
+} from './community/index.js';

@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { AppError } from '../../content/index.js';
-import { createCommunityUser, type Credentials } from '../central/index.js';
 import {
+  createCommunityUser,
+  type Credentials,
   answerQuestion,
   approvePost,
   callAs,
@@ -13,7 +14,7 @@ import {
   setMemberSuspended,
   setPostStatus,
   type CentralCall,
-} from '../central/community/index.js';
+} from '../central/index.js';
 import { adminCredentials } from './central.js';
 
 /** The moderator's or mentor's own account: ESPACE_CENTRAL_USERNAME/PASSWORD (never argv), else an admin's. */

@@ -48,9 +48,29 @@ function voiceForm(): RequestHandler {
     if (!req.is('multipart/form-data')) return next();
     upload ??= (await import('multer')).default({ storage: (await import('multer')).default.memoryStorage(), limits: { fileSize: VOICE_MAX_BYTES, files: 1, fields: 12, fieldSize: POST_TEXT_MAX * 4 } }).single('voice');
     upload(req, res, (err: unknown) => {
-      // Too long a recording: the page says so in the visitor's language, with the text typed kept.
-      if ((err as { code?: string } | undefined)?.code === 'LIMIT_FILE_SIZE') res.locals.voiceTooLong = true;
-      else if (err) return next(new AppError(400, 'bad-form', 'the form could not be read; send it again'));
+      if ((err as { code?: string } | undefined)?.code === 'LIMIT_FILE_SIZE') {
+        // Too long a recording: the page says so in the visitor's language, with the text typed
+        // kept — once the rest of the upload is read (a phone cut off mid-upload sees no page),
+        // up to a bound past which the connection is closed.
+        res.locals.voiceTooLong = true;
+        let drained = 0;
+        let done = false;
+        const go = () => {
+          if (done) return;
+          done = true;
+          next();
+        };
+        req.on('data', (chunk: Buffer) => {
+          drained += chunk.length;
+          if (drained > 8 * VOICE_MAX_BYTES) req.destroy();
+        });
+        req.once('end', go);
+        req.once('close', go);
+        req.resume();
+        if (req.readableEnded) go();
+        return;
+      }
+      if (err) return next(new AppError(400, 'bad-form', 'the form could not be read; send it again'));
       next();
     });
   };

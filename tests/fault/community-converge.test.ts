@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { flagId, submissionId } from '../../../content/index.js';
-import { createCommunityUser, couch } from '../../../provisioning/central/index.js';
-import { callAs, processCommunity, type CentralCall } from '../../../provisioning/central/community/index.js';
-import { startTestCentral, type TestCentral } from '../../support/central.js';
-import { publishTopics } from '../../support/community.js';
-import { startSyncHub, type SyncHub } from '../../support/sync-fixtures.js';
+import { flagId, submissionId } from '../../content/index.js';
+import { callAs, couch, createCommunityUser, processCommunity, type CentralCall } from '../../provisioning/central/index.js';
+import { startTestCentral, type TestCentral } from '../support/central.js';
+import { publishTopics } from '../support/community.js';
+import { startSyncHub, type SyncHub } from '../support/sync-fixtures.js';
 
 const HUBS = 50;
 const POSTS = 100;
@@ -34,6 +33,10 @@ async function publishedAt(hub: SyncHub): Promise<Map<string, string>> {
   return new Map(res.rows.map((r) => [r.id, (r.doc as unknown as { status: string }).status]));
 }
 
+/*
+ * In `make test-fault` (not `make test`): 50 hubs each push 100 posts one after another, which
+ * takes about a minute on an idle 2-core machine and far longer on a shared one.
+ */
 describe(`${HUBS} hubs × ${POSTS} posts converge`, () => {
   let central: TestCentral;
   let moderator: CentralCall;
