@@ -33,6 +33,9 @@ export interface RunningHub {
  */
 export async function startHub(config: Config, log: Logger): Promise<RunningHub> {
   const started = Date.now();
+  if (config.trustDemoKey) {
+    log.warn('trustDemoKey is on: this hub accepts any pack signed with the demo key, whose private half is in the public repository. Fine for the demo; on a hub people use, set trustDemoKey: false and list your own keys in trustedKeys');
+  }
   const dbs = await openDatabases(config.dataDir, log);
   const media = new MediaStore(config.dataDir);
   const cleaned = await media.cleanTemporary();

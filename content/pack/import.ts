@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { isDeepStrictEqual } from 'node:util';
 import { AppError, isNotFound } from '../errors.js';
@@ -42,6 +43,8 @@ export interface InstalledPack {
   title: unknown;
   keyId: string;
   manifestSha256: string;
+  /** sha256 of the manifest's list of files (paths, hashes, sizes): the same for a rebuild that changed nothing. */
+  entriesSha256?: string;
   createdAt: string;
   installedAt: string;
   demo: boolean;
@@ -99,6 +102,17 @@ async function getLocal<T extends Doc>(db: PackDb, id: string): Promise<T | null
   }
 }
 
+async function ownerOf(db: PackDb, id: string): Promise<string | undefined> {
+  const doc = await getLocal(db, id);
+  return typeof doc?.pack === 'string' ? `pack ${doc.pack}` : undefined;
+}
+
+/** The next patch version, for the message that asks for one. */
+function nextPatch(version: string): string {
+  const m = /^(\d+)\.(\d+)\.(\d+)/.exec(version);
+  return m ? `${m[1]}.${m[2]}.${Number(m[3]) + 1}` : 'a higher one';
+}
+
 async function putLocal(db: PackDb, doc: Doc): Promise<void> {
   const current = await getLocal(db, doc._id);
   await db.put({ ...doc, _rev: current?._rev });
@@ -135,14 +149,26 @@ async function currentDocs(db: PackDb, ids: string[]): Promise<Map<string, Doc |
   return out;
 }
 
+interface Comparison {
+  changed: Doc[];
+  dropped: string[];
+  /** Live docs of the same ids that this pack does not own (another pack's, or central's). */
+  foreign: string[];
+  /** Which of the watched media hashes docs of other owners still use. */
+  used: Set<string>;
+}
+
 /**
  * One pass over a database (docs may also have come by sync, so the docs are the truth):
- * which of `docs` differ from what is stored, and which live docs of `pack` are not in `docs`.
+ * which of `docs` differ from what is stored, which live docs of `pack` are not in `docs`,
+ * and which of `docs` already exist under another owner.
  */
-async function compareWithStored(db: PackDb, docs: Doc[], pack: string): Promise<{ changed: Doc[]; dropped: string[] }> {
+async function compareWithStored(db: PackDb, docs: Doc[], pack: string, watch: readonly string[] = []): Promise<Comparison> {
   const wanted = new Map(docs.map((d) => [d._id, d]));
   const unchanged = new Set<string>();
   const dropped: string[] = [];
+  const foreign: string[] = [];
+  const used = new Set<string>();
   let startkey: string | undefined;
   for (;;) {
     const page = await db.allDocs({ include_docs: true, limit: SCAN_PAGE + 1, ...(startkey === undefined ? {} : { startkey }) });
@@ -150,13 +176,23 @@ async function compareWithStored(db: PackDb, docs: Doc[], pack: string): Promise
       if (!doc) continue;
       const want = wanted.get(key);
       if (want) {
-        if (isDeepStrictEqual(withoutRev(doc), want)) unchanged.add(key);
+        if (doc.pack !== pack) foreign.push(key);
+        else if (isDeepStrictEqual(withoutRev(doc), want)) unchanged.add(key);
       } else if (doc.pack === pack) dropped.push(key);
+      else if (watch.length > 0 && !key.startsWith('_')) {
+        const text = JSON.stringify(doc);
+        for (const sha of watch) if (text.includes(sha)) used.add(sha);
+      }
     }
     if (page.rows.length <= SCAN_PAGE) break;
     startkey = page.rows[SCAN_PAGE]!.key;
   }
-  return { changed: docs.filter((d) => !unchanged.has(d._id)), dropped };
+  return { changed: docs.filter((d) => !unchanged.has(d._id) && !foreign.includes(d._id)), dropped, foreign, used };
+}
+
+/** sha256 of the manifest's file list: what a pack holds, whatever its build date or signature. */
+function entriesDigest(pack: VerifiedPack): string {
+  return createHash('sha256').update(JSON.stringify(pack.manifest.entries)).digest('hex');
 }
 
 /** Writes docs that differ from what is stored (with the current revision), retrying revisions that moved meanwhile. */
@@ -169,6 +205,8 @@ async function upsert(db: PackDb, docs: Doc[]): Promise<number> {
     for (const doc of pending) {
       const existing = current.get(doc._id);
       if (existing && isDeepStrictEqual(withoutRev(existing), withoutRev(doc))) continue;
+      // Taken by another owner since the plan was made (a sync from central): it stays theirs.
+      if (existing && existing.pack !== doc.pack) continue;
       batch.push({ ...withoutRev(doc), ...(existing?._rev ? { _rev: existing._rev } : {}) });
     }
     const retry = new Set<string>();
@@ -212,17 +250,35 @@ export async function stageImport(target: PackTarget, pack: VerifiedPack): Promi
   if (previous && compareVersions(manifest.version, previous.version) < 0) {
     throw new AppError(409, 'pack-older-version', `this hub has ${manifest.name} ${previous.version}; the pack is ${manifest.version}, which is older, so it was not imported. Use a pack of version ${previous.version} or newer`);
   }
+  const entriesSha256 = entriesDigest(pack);
+  if (previous && compareVersions(manifest.version, previous.version) === 0) {
+    const same = previous.entriesSha256 ? previous.entriesSha256 === entriesSha256 : previous.manifestSha256 === pack.manifestSha256;
+    if (!same) {
+      throw new AppError(409, 'pack-version-differs', `this hub has ${manifest.name} ${previous.version} with other files than this pack of the same version, so it was not imported (an old copy replayed, or a changed one): give every change a new version number, e.g. ${nextPatch(previous.version)}`);
+    }
+  }
   const docs: Record<DbKey, Doc[]> = { content: pack.docs as unknown as Doc[], media: pack.media as unknown as Doc[] };
   const put = { content: docs.content.map((d) => d._id), media: docs.media.map((d) => d._id) };
   const remove = { content: [] as string[], media: [] as string[] };
   const changed = { content: [] as Doc[], media: [] as Doc[] };
-  for (const key of ['content', 'media'] as const) {
-    const { changed: differ, dropped } = await compareWithStored(target[key], docs[key], manifest.name);
-    changed[key] = differ;
-    remove[key] = dropped;
+  // A media file is named by its hash, so two packs may hold the same one: it stays with its
+  // first owner (same bytes), and is not removed while another owner's doc still uses it.
+  const media = await compareWithStored(target.media, docs.media, manifest.name);
+  const content = await compareWithStored(target.content, docs.content, manifest.name, media.dropped.map((id) => id.slice('media:'.length)));
+  // A pack creates, changes and deletes only its own docs: anything of another pack or of central stays as it is.
+  if (content.foreign.length > 0) {
+    throw new AppError(
+      409,
+      'pack-foreign-doc',
+      `the pack ${manifest.name} would overwrite ${content.foreign.length} document(s) it does not own (first: ${content.foreign[0]}, which belongs to ${(await ownerOf(target.content, content.foreign[0]!)) ?? 'central'}), so it was not imported; give its documents ids of their own`,
+    );
   }
+  changed.content = content.changed;
+  remove.content = content.dropped;
+  changed.media = media.changed;
+  remove.media = media.dropped.filter((id) => !content.used.has(id.slice('media:'.length)));
   const nothing = changed.content.length + changed.media.length + remove.content.length + remove.media.length === 0;
-  if (nothing && previous?.manifestSha256 === pack.manifestSha256) return null;
+  if (nothing && (previous?.manifestSha256 === pack.manifestSha256 || previous?.entriesSha256 === entriesSha256)) return null;
 
   const record: InstalledPack = {
     name: manifest.name,
@@ -230,6 +286,7 @@ export async function stageImport(target: PackTarget, pack: VerifiedPack): Promi
     title: manifest.title,
     keyId: manifest.keyId,
     manifestSha256: pack.manifestSha256,
+    entriesSha256,
     createdAt: manifest.createdAt,
     installedAt: new Date().toISOString(),
     demo: manifest.demo === true,

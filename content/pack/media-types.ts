@@ -1,6 +1,10 @@
 import { extname } from 'node:path';
 
-/** What the hub needs to know of a media file from its extension: its type and its sync priority. */
+/**
+ * What the hub needs to know of a media file from its extension: its type and its sync
+ * priority. Only types of the schema's allow-list (MEDIA_TYPES): no SVG, HTML or office
+ * files, which a browser could run or which phones cannot open (export them as PDF).
+ */
 interface MediaKind {
   mime: string;
   /** 1 is fetched first over a thin uplink: narration is small and makes content usable by people who read little. */
@@ -24,11 +28,9 @@ const KINDS: Record<string, MediaKind> = {
   '.jpeg': { mime: 'image/jpeg', priority: IMAGE },
   '.webp': { mime: 'image/webp', priority: IMAGE },
   '.gif': { mime: 'image/gif', priority: IMAGE },
-  '.svg': { mime: 'image/svg+xml', priority: IMAGE },
+  '.avif': { mime: 'image/avif', priority: IMAGE },
   '.pdf': { mime: 'application/pdf', priority: DOCUMENT },
   '.txt': { mime: 'text/plain', priority: DOCUMENT },
-  '.epub': { mime: 'application/epub+zip', priority: DOCUMENT },
-  '.odt': { mime: 'application/vnd.oasis.opendocument.text', priority: DOCUMENT },
   '.mp4': { mime: 'video/mp4', priority: VIDEO },
   '.webm': { mime: 'video/webm', priority: VIDEO },
 };

@@ -26,12 +26,31 @@ export const HubId = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]{1,39}$/, 'must be 2–40 lowercase letters, digits or dashes, for example "kayes-01"');
 
+/**
+ * Characters no text of the product may hold: control characters (NUL, escape…; in
+ * multi-line text, tab and line breaks are allowed) and the direction overrides and isolates
+ * (U+202A–U+202E, U+2066–U+2069) that make "gro.live" show as "evil.org" in the console, a
+ * CSV or a list of members. Refused, not stripped: the writer hears why.
+ */
+const SAFE_LINE = /^[^\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]*$/;
+const SAFE_TEXT = /^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]*$/;
+/** Whether a value passes those rules (for forms that say what is wrong in their own words). */
+export const isSafeText = (value: string, multiline = false): boolean => (multiline ? SAFE_TEXT : SAFE_LINE).test(value);
+export const UNSAFE_TEXT_MESSAGE = 'must not contain control characters or invisible direction overrides (U+202E and the like); type the text again without them';
+
+/** One line of text (a name, a place, a title): no line break, no control or direction-override character. */
+export const Line = (max: number, min = 0, tooShort?: string) =>
+  z.string().trim().min(min, tooShort).max(max).regex(SAFE_LINE, `${UNSAFE_TEXT_MESSAGE} (and no line break)`);
+
+/** Text of several lines (a message, a body): line breaks and tabs allowed, no other control or direction-override character. */
+export const Paragraphs = (max: number, min = 0, tooShort?: string) => z.string().trim().min(min, tooShort).max(max).regex(SAFE_TEXT, UNSAFE_TEXT_MESSAGE);
+
 /** Multilingual text: French required, Bambara and Soninké optional. */
 export const Text = z.object(
   {
-    fr: z.string().trim().min(1, 'French text (fr) cannot be empty').max(20_000),
-    bm: z.string().trim().min(1).max(20_000).optional(),
-    snk: z.string().trim().min(1).max(20_000).optional(),
+    fr: Paragraphs(20_000, 1, 'French text (fr) cannot be empty'),
+    bm: Paragraphs(20_000, 1).optional(),
+    snk: Paragraphs(20_000, 1).optional(),
   },
   { message: 'must be a text object with at least a French version, for example { "fr": "Bonjour" }' },
 ).strict();

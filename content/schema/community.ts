@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AgeBand, HubId, IsoDateTime, Sex } from './common.js';
+import { AgeBand, HubId, IsoDateTime, isSafeText, Line, Sex, UNSAFE_TEXT_MESSAGE } from './common.js';
 
 /*
  * The community (SaheLink in the spaces): members, their posts, reactions and flags, questions
@@ -16,16 +16,13 @@ export const MemberCode = z
   .regex(new RegExp(`^[${MEMBER_CODE_ALPHABET}]{3}-[${MEMBER_CODE_ALPHABET}]{3}$`), 'a member code looks like "KX7-M4P": 3 letters or digits, a dash, 3 more, as printed on the card');
 export type MemberCode = z.infer<typeof MemberCode>;
 
-/** No control characters (a line break is fine in a post's text, not in a name). */
-const noControl = (s: string) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/.test(s);
-
 /** The name a member chooses to be shown with (never their phone number). */
 export const DisplayName = z
   .string()
   .trim()
   .min(2, 'the display name needs at least 2 characters')
   .max(40, 'the display name has 40 characters at most')
-  .refine((s) => noControl(s) && !/[\r\n\t]/.test(s), 'the display name cannot hold control characters or line breaks')
+  .refine((s) => isSafeText(s), `the display name ${UNSAFE_TEXT_MESSAGE} (and no line break)`)
   .refine((s) => (s.match(/\d/g)?.length ?? 0) < 6, 'the display name cannot look like a phone number: choose a name or a nickname');
 
 /** One member's account at a space: the card's code, the name shown, and whether the code may act. */
@@ -46,8 +43,8 @@ export const Member = z
     sex: Sex,
     ageBand: AgeBand,
     status: z.enum(['active', 'suspended']),
-    suspendedReason: z.string().trim().max(300).optional(),
-    issuedBy: z.string().max(80).optional(),
+    suspendedReason: Line(300).optional(),
+    issuedBy: Line(80).optional(),
   })
   .strict();
 export type Member = z.infer<typeof Member>;
@@ -75,7 +72,7 @@ const PostText = z
   .trim()
   .min(1, 'the post is empty: write something or record your voice')
   .max(POST_TEXT_MAX, `the post is too long (${POST_TEXT_MAX} characters at most)`)
-  .refine(noControl, 'the text cannot hold control characters');
+  .refine((s) => isSafeText(s, true), `the text ${UNSAFE_TEXT_MESSAGE}`);
 
 const subId = (type: string) => new RegExp(`^[a-z0-9][a-z0-9-]{1,39}:${type}:[0-9a-z]{6,40}$`);
 export const PostId = z.string().regex(subId('post'), 'a post id looks like "<hubId>:post:<id>"');
@@ -97,7 +94,7 @@ export const Post = z
     ...storedBase('post'),
     topic: TopicId,
     replyTo: PostId.optional(),
-    title: z.string().trim().min(1).max(120).refine(noControl, 'the title cannot hold control characters').optional(),
+    title: Line(120, 1).optional(),
     text: PostText.optional(),
     lang: PostLanguage,
     author: Author,
@@ -106,7 +103,7 @@ export const Post = z
     /** The recording, as the doc's attachment "voice". */
     _attachments: z.record(z.string(), z.unknown()).optional(),
     /** Posted by the facilitator for the member, at the kiosk. */
-    viaFacilitator: z.string().max(80).optional(),
+    viaFacilitator: Line(80).optional(),
   })
   .strict()
   .refine((p) => p.text !== undefined || p._attachments !== undefined, { message: 'the post is empty: write something or record your voice', path: ['text'] })
@@ -171,7 +168,7 @@ export const Question = z
     sex: Sex,
     ageBand: AgeBand,
     _attachments: z.record(z.string(), z.unknown()).optional(),
-    viaFacilitator: z.string().max(80).optional(),
+    viaFacilitator: Line(80).optional(),
   })
   .strict()
   .refine((q) => q.text !== undefined || q._attachments !== undefined, { message: 'the question is empty: write it or record it', path: ['text'] });
@@ -203,8 +200,8 @@ export const HubModeration = z
     action: z.enum(['hide', 'unhide', 'suspend', 'unsuspend']),
     /** A post id (hide/unhide) or a member code (suspend/unsuspend). */
     target: z.union([PostId, MemberCode]),
-    reason: z.string().trim().min(1, 'say why (a few words)').max(300),
-    by: z.string().min(1).max(80),
+    reason: Line(300, 1, 'say why (a few words)'),
+    by: Line(80, 1),
   })
   .strict();
 export type HubModeration = z.infer<typeof HubModeration>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Audience, Audio, HubId, IsoDate, IsoDateTime, Language, PhoneNumber, Sex, Sha256, Slug, Text } from './common.js';
+import { Audience, Audio, HubId, IsoDate, IsoDateTime, Language, Line, Paragraphs, PhoneNumber, Sex, Sha256, Slug, Text } from './common.js';
 import { Author, DisplayName, MemberCode, PostId, PostLanguage, QuestionId, TopicId } from './community.js';
 import { Opportunity } from './opportunity.js';
 
@@ -95,9 +95,9 @@ export const Document = z
 export const Commune = z
   .object({
     ...base('commune'),
-    name: z.string().min(1).max(120),
+    name: Line(120, 1),
     kind: z.enum(['commune-urbaine', 'commune-rurale', 'cercle', 'region']),
-    cercle: z.string().max(120).optional(),
+    cercle: Line(120).optional(),
     region: Slug,
     population: z.number().int().nonnegative().optional(),
     illustrative: z.boolean().optional(),
@@ -108,12 +108,12 @@ export const OFFICIAL_ROLES = ['maire', 'adjoint', 'conseiller', 'president-cons
 export const Official = z
   .object({
     ...base('official'),
-    name: z.string().trim().min(2).max(120),
+    name: Line(120, 2),
     sex: Sex,
     role: z.enum(OFFICIAL_ROLES),
     rank: z.number().int().min(1).max(20).optional(),
     commune: Slug,
-    party: z.string().max(120).optional(),
+    party: Line(120).optional(),
     commissions: z.array(Text).max(20).default([]),
     mandate: z.object({ start: z.number().int().min(1990).max(2100), end: z.number().int().min(1990).max(2100) }).strict(),
     contact: z
@@ -142,14 +142,14 @@ export const DOMAINS = [
 export const Organisation = z
   .object({
     ...base('organisation'),
-    name: z.string().trim().min(2).max(200),
-    acronym: z.string().max(30).optional(),
+    name: Line(200, 2),
+    acronym: Line(30).optional(),
     kind: z.enum(ORGANISATION_KINDS),
     domains: z.array(z.enum(DOMAINS)).min(1),
     communes: z.array(Slug).default([]),
     regions: z.array(Slug).default([]),
     contact: z
-      .object({ phone: PhoneNumber.optional(), email: z.email().optional(), address: z.string().max(300).optional() })
+      .object({ phone: PhoneNumber.optional(), email: z.email().optional(), address: Line(300).optional() })
       .strict()
       .default({}),
     description: Text,
@@ -182,24 +182,34 @@ export const Consultation = z
   .strict()
   .refine((c) => Date.parse(c.closesAt) > Date.parse(c.opensAt), { message: 'closesAt must come after opensAt', path: ['closesAt'] });
 
+/** A title people can read on a poster or a phone: one line, 3 to 120 characters in each language. */
+export const Title = z
+  .object({
+    fr: Line(120, 3, 'a title needs at least 3 characters'),
+    bm: Line(120, 3, 'a title needs at least 3 characters').optional(),
+    snk: Line(120, 3, 'a title needs at least 3 characters').optional(),
+  })
+  .strict();
+
 export const EVENT_KINDS = ['formation', 'session', 'concertation', 'reunion', 'atelier', 'mentorat'] as const;
 export const Event = z
   .object({
     ...base('event'),
-    title: Text,
+    title: Title,
     titleAudio: Audio.optional(),
     kind: z.enum(EVENT_KINDS),
     description: Text.optional(),
     startsAt: IsoDateTime,
     endsAt: IsoDateTime.optional(),
-    place: z.string().min(1).max(200),
+    place: Line(200, 1),
     commune: Slug,
     capacity: z.number().int().positive().max(100_000),
     course: z.string().regex(/^course:/).optional(),
     /** A group mentoring session: the mentor who leads it (kind "mentorat"). */
-    mentor: z.string().trim().min(2).max(120).optional(),
+    mentor: Line(120, 2).optional(),
   })
-  .strict();
+  .strict()
+  .refine((e) => e.endsAt === undefined || Date.parse(e.endsAt) > Date.parse(e.startsAt), { message: 'endsAt must come after startsAt', path: ['endsAt'] });
 
 export const Indicator = z
   .object({
@@ -254,14 +264,14 @@ export const PublishedPost = z
     source: PostId,
     topic: TopicId,
     replyTo: PostId.optional(),
-    title: z.string().max(120).optional(),
-    text: z.string().max(4000).optional(),
+    title: Line(120).optional(),
+    text: Paragraphs(4000).optional(),
     lang: PostLanguage,
     author: Author,
     /** The recording, as a media file (sha256), fetched by the hubs like any media. */
     voice: Sha256.optional(),
     status: z.enum(['published', 'hidden', 'rejected']),
-    reason: z.string().max(300).optional(),
+    reason: Line(300).optional(),
     createdAt: IsoDateTime,
     publishedAt: IsoDateTime.optional(),
     /** A moderator restored it after a hide: flags counted before no longer hide it on hubs. */
@@ -274,7 +284,7 @@ export const MentorAnswer = z
   .object({
     by: DisplayName,
     at: IsoDateTime,
-    text: z.string().trim().min(1).max(4000).optional(),
+    text: Paragraphs(4000, 1).optional(),
     voice: Sha256.optional(),
     lang: PostLanguage,
   })
@@ -293,7 +303,7 @@ export const Answer = z
     visibility: z.enum(['private', 'public']),
     topic: TopicId.optional(),
     asked: z
-      .object({ text: z.string().max(4000).optional(), voice: Sha256.optional(), lang: PostLanguage, author: Author, at: IsoDateTime })
+      .object({ text: Paragraphs(4000).optional(), voice: Sha256.optional(), lang: PostLanguage, author: Author, at: IsoDateTime })
       .strict(),
     answers: z.array(MentorAnswer).max(50),
     updatedAt: IsoDateTime,
@@ -306,10 +316,40 @@ export const Suspension = z
     ...base('suspension'),
     member: z.object({ hub: HubId, code: MemberCode }).strict(),
     active: z.boolean(),
-    reason: z.string().trim().min(1).max(300),
+    reason: Line(300, 1),
     at: IsoDateTime,
   })
   .strict();
+
+/**
+ * The media types a pack or central may hold: sound, video, raster images, PDF and plain
+ * text. Never HTML, SVG, XML or scripts: the hub serves media from its own origin, where
+ * such a file could read the console with a facilitator's cookie.
+ */
+export const MEDIA_TYPES = [
+  'audio/ogg',
+  'audio/opus',
+  'audio/webm',
+  'audio/mpeg',
+  'audio/mp4',
+  'audio/aac',
+  'audio/wav',
+  'audio/flac',
+  // Phones' voice recorders (community posts and questions, published by central as media).
+  'audio/3gpp',
+  'audio/amr',
+  'video/mp4',
+  'video/webm',
+  'video/ogg',
+  'image/png',
+  'image/jpeg',
+  'image/gif',
+  'image/webp',
+  'image/avif',
+  'application/pdf',
+  'text/plain',
+] as const;
+export type MediaType = (typeof MEDIA_TYPES)[number];
 
 /** Metadata of one media file; the bytes live in the content-addressed store (hub) or as an attachment (central). */
 export const MediaMeta = z
@@ -320,7 +360,7 @@ export const MediaMeta = z
     type: z.literal('media'),
     sha256: Sha256,
     size: z.number().int().nonnegative(),
-    mime: z.string().regex(/^[a-z]+\/[a-z0-9.+-]+$/, 'mime must be a type like "audio/ogg"'),
+    mime: z.enum(MEDIA_TYPES, { message: `mime must be a sound, video, raster image, PDF or plain text type (${MEDIA_TYPES.join(', ')}); HTML, SVG and scripts are never media` }),
     filename: z.string().min(1).max(200).regex(/^[^/\\\0]+$/, 'filename cannot contain slashes'),
     /** 1 is fetched first over a thin uplink; 5 last. */
     priority: z.number().int().min(1).max(5).default(3),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { HubId, IsoDateTime } from './common.js';
+import { HubId, IsoDateTime, Line, Paragraphs } from './common.js';
 import { Author, PostLanguage } from './community.js';
 
 /*
@@ -21,12 +21,12 @@ export const QueueItem = z
     hub: HubId,
     topic: z.string().max(100),
     author: Author,
-    excerpt: z.string().max(400),
+    excerpt: Paragraphs(400),
     lang: PostLanguage,
     hasVoice: z.boolean(),
     createdAt: IsoDateTime,
     flags: z.number().int().nonnegative().default(0),
-    note: z.string().max(300).optional(),
+    note: Line(300).optional(),
   })
   .strict();
 
@@ -37,8 +37,8 @@ export const ModerationAction = z
     ...base('action', 'action'),
     action: z.enum(MODERATION_ACTIONS),
     target: z.string().min(1).max(140),
-    reason: z.string().max(300).optional(),
-    by: z.string().min(1).max(80),
+    reason: Line(300).optional(),
+    by: Line(80, 1),
     at: IsoDateTime,
   })
   .strict();
@@ -62,7 +62,7 @@ export const MentorQueueItem = z
     visibility: z.enum(['private', 'public']),
     topic: z.string().max(100).optional(),
     author: Author,
-    text: z.string().max(4000).optional(),
+    text: Paragraphs(4000).optional(),
     lang: PostLanguage,
     hasVoice: z.boolean(),
     createdAt: IsoDateTime,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Flag, HubModeration, Member, Post, Question, Reaction, Resolved } from './community.js';
-import { AgeBand, HubId, IsoDate, IsoDateTime, Language, PhoneNumber, Sex, Slug } from './common.js';
+import { AgeBand, HubId, IsoDate, IsoDateTime, Language, Line, Paragraphs, PhoneNumber, Sex, Slug } from './common.js';
 import { Trade } from './opportunity.js';
 
 /**
@@ -51,12 +51,12 @@ export const ResponseInput = z
 export const CONSENT_VERSION = '2026-1';
 export const RegistrationInput = z
   .object({
-    fullName: z.string().trim().min(2, 'fullName needs at least 2 letters').max(120),
+    fullName: Line(120, 2, 'fullName needs at least 2 letters'),
     sex: Sex,
     ageBand: AgeBand,
     commune: Slug,
     phone: PhoneNumber.optional(),
-    organisation: z.string().trim().max(200).optional(),
+    organisation: Line(200).optional(),
     interests: z.array(Slug).max(20).optional(),
     /** An artisan's trade groups: opportunities are matched on them. */
     trades: z.array(Trade).max(8).optional(),
@@ -83,12 +83,12 @@ const VoiceAttachment = z
 const FeedbackFields = z
   .object({
     official: z.string().regex(/^official:[a-z0-9-]+$/, 'official must be an id like "official:kayes-maire"'),
-    message: z.string().trim().min(1).max(4000).optional(),
+    message: Paragraphs(4000, 1).optional(),
     audio: VoiceAttachment.optional(),
     sex: Sex.optional(),
     ageBand: AgeBand.optional(),
     commune: Slug.optional(),
-    contact: z.string().trim().max(120).optional(),
+    contact: Line(120).optional(),
     lang: Language.optional(),
   })
   .strict();
@@ -128,13 +128,13 @@ export const Feedback = FeedbackFields.omit({ audio: true })
     ...stored('feedback'),
     _attachments: z.record(z.string(), z.unknown()).optional(),
     status: z.enum(['new', 'forwarded', 'answered', 'hidden']).default('new'),
-    answer: z.string().trim().max(4000).optional(),
+    answer: Paragraphs(4000).optional(),
     answerPublic: z.boolean().optional(),
     updatedAt: IsoDateTime.optional(),
   })
   .strict()
   .refine((f) => f.message !== undefined || f._attachments !== undefined, { message: 'a message needs text or a voice recording', path: ['message'] });
-export const Attendance = AttendanceInput.safeExtend({ ...stored('attendance'), recordedBy: z.string().max(80).optional() }).strict();
+export const Attendance = AttendanceInput.safeExtend({ ...stored('attendance'), recordedBy: Line(80).optional() }).strict();
 export const Completion = CompletionInput.extend(stored('completion')).strict();
 
 /** A member signed up for an event (by the facilitator): they get an SMS reminder the day before if they consented. */

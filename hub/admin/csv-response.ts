@@ -1,7 +1,9 @@
 import type { Response } from 'express';
 import { toCsv, type CsvCell } from '../indicators/index.js';
 
-/** Sends an RFC 4180 CSV download (UTF-8 with BOM, CRLF) that Excel opens. */
+export { asText } from '../indicators/index.js';
+
+/** Sends a CSV download French Excel opens as columns (";", UTF-8 with BOM, CRLF; formulas neutralised). */
 export function sendCsv(res: Response, filename: string, header: readonly string[], rows: readonly (readonly CsvCell[])[]): void {
   sendCsvText(res, filename, toCsv(header, rows));
 }

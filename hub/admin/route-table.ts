@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import type { Lockout, Role, SessionStore, UserStore } from '../auth/index.js';
+import type { LoginGuard, Role, SessionStore, UserStore } from '../auth/index.js';
 import type { AuditLog } from '../audit/index.js';
 import type { HubDeps } from '../deps.js';
 import type { SafeHtml } from './html.js';
@@ -12,7 +12,7 @@ export interface AdminServices {
   deps: HubDeps;
   users: UserStore;
   sessions: SessionStore;
-  lockout: Lockout;
+  login: LoginGuard;
   audit: AuditLog;
 }
 

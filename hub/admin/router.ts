@@ -3,21 +3,23 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import express, { Router, type RequestHandler } from 'express';
 import { AppError } from '../../content/index.js';
-import { Lockout, SessionStore, UserStore, csrfProtection, loadSession, requireRole, sessionOf } from '../auth/index.js';
+import { HashQueue, LoginGuard, LoginThrottle, SessionStore, UserStore, csrfProtection, loadSession, requireRole, sessionOf } from '../auth/index.js';
 import { AuditLog } from '../audit/index.js';
 import { projectRoot } from '../config/index.js';
 import type { HubDeps } from '../deps.js';
 import { ADMIN_ROUTES } from './routes/index.js';
 import type { AdminRoute, AdminServices } from './route-table.js';
 
-/** The console's services, from the hub's config: accounts, sessions, lockout, audit log. */
+/** The console's services, from the hub's config: accounts, sessions, login guard, audit log. */
 export function adminServices(deps: HubDeps): AdminServices {
   const a = deps.config.admin;
+  const users = new UserStore(deps.config.dataDir);
+  const throttle = new LoginThrottle({ freeAttempts: a.loginFreeAttempts, firstDelayMs: a.loginFirstDelaySeconds * 1000, maxDelayMs: a.loginMaxDelayMinutes * 60_000, ipFailures: a.loginIpFailures, ipWindowMs: a.loginIpWindowMinutes * 60_000 });
   return {
     deps,
-    users: new UserStore(deps.config.dataDir),
+    users,
     sessions: new SessionStore({ idleMs: a.sessionIdleMinutes * 60_000, absoluteMs: a.sessionMaxHours * 3_600_000 }),
-    lockout: new Lockout({ maxPerAccount: a.lockoutAttempts, maxPerIp: a.lockoutIpAttempts, lockMs: a.lockoutMinutes * 60_000 }),
+    login: new LoginGuard(users, throttle, new HashQueue(a.loginHashConcurrency, a.loginHashQueue)),
     audit: new AuditLog(deps.config.dataDir),
   };
 }

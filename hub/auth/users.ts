@@ -31,6 +31,8 @@ const StoredUser = z
     cost: z.object({ N: z.number().int(), r: z.number().int(), p: z.number().int() }).strict(),
     createdAt: z.string(),
     updatedAt: z.string(),
+    /** Set by `espace user unlock`: failed logins before it no longer slow this account. */
+    unlockedAt: z.string().optional(),
   })
   .strict();
 type StoredUser = z.infer<typeof StoredUser>;
@@ -153,6 +155,26 @@ export class UserStore {
       Object.assign(u, secret, { updatedAt: new Date().toISOString() });
       return { users, result: undefined };
     });
+  }
+
+  /**
+   * Forgets the failed logins of an account, from every address (the hub reads this before
+   * each login, so it works while the hub runs). Does not end the account's sessions.
+   */
+  async unlock(username: string): Promise<void> {
+    await this.change(async (users) => {
+      const u = users.find((x) => x.username === username);
+      if (!u) throw new AppError(404, 'no-such-user', `there is no account "${username}"; see "espace user list"`);
+      // One millisecond on: a failure counted in this very millisecond is forgotten too.
+      u.unlockedAt = new Date(Date.now() + 1).toISOString();
+      return { users, result: undefined };
+    });
+  }
+
+  /** When the account was last unlocked (ms since the epoch), 0 if never or unknown. */
+  async unlockedAt(username: string): Promise<number> {
+    const u = (await this.read()).find((x) => x.username === username);
+    return u?.unlockedAt ? Date.parse(u.unlockedAt) : 0;
   }
 
   async remove(username: string): Promise<void> {

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { KIOSK_ENV, loadLayered, type EnvMap, type LoadOptions } from '../../content/index.js';
 import { DEFAULTS } from './defaults.js';
@@ -34,12 +35,25 @@ const ENV_MAP: EnvMap = {
   ESPACE_POSTS_PER_MEMBER_PER_HOUR: { path: ['community', 'postsPerMemberPerHour'], kind: 'number' },
 };
 
+export interface HubLoadOptions extends LoadOptions {
+  /**
+   * The demo `make start` runs (`espace start` with no configuration file): it trusts the
+   * committed demo key so the Kayes pack seeds. Ignored as soon as a file is used, so a
+   * configured or provisioned hub never inherits that trust from a default.
+   */
+  demo?: boolean;
+}
+
 /**
  * Reads the configuration once: defaults → file → environment → overrides, then validates.
  * A wrong value stops with a message naming the field and the fix.
  */
-export function loadConfig(options: LoadOptions = {}): Config {
-  const config = loadLayered(ConfigSchema, DEFAULTS, ENV_MAP, options);
+export function loadConfig(options: HubLoadOptions = {}): Config {
+  const env = options.env ?? process.env;
+  // The same file loadLayered will read: the demo's trust applies only when there is none.
+  const file = options.file ?? env.ESPACE_CONFIG ?? (existsSync('espace.yaml') ? 'espace.yaml' : undefined);
+  const defaults = options.demo && !file ? { ...DEFAULTS, trustDemoKey: true } : DEFAULTS;
+  const config = loadLayered(ConfigSchema, defaults, ENV_MAP, options);
   config.dataDir = resolve(config.dataDir);
   return config;
 }

@@ -30,7 +30,7 @@ export const ConfigSchema = z
     mdnsInterface: z.union([z.literal(''), z.ipv4()]),
     logLevel: LogLevel,
     trustedKeys: z.array(TrustedKey),
-    /** Trust the committed demo signing key. On for development; provisioning turns it off. */
+    /** Trust the committed demo signing key (its private half is public): only the demo without a config file turns it on. */
     trustDemoKey: z.boolean(),
     seedDemo: z.boolean(),
     wifi: z.object({ ssid: z.string().min(1).max(32), passphrase: z.string().max(63).optional() }).strict(),
@@ -65,14 +65,24 @@ export const ConfigSchema = z
         mediaChunkKB: z.number().int().min(4).optional(),
       })
       .strict(),
-    /** The facilitator and technician console: session lifetimes, login lockout, upload cap. */
+    /** The facilitator and technician console: session lifetimes, login throttling, upload cap. */
     admin: z
       .object({
         sessionIdleMinutes: z.number().positive().max(24 * 60),
         sessionMaxHours: z.number().positive().max(7 * 24),
-        lockoutAttempts: z.number().int().min(1).max(100),
-        lockoutIpAttempts: z.number().int().min(1).max(1000),
-        lockoutMinutes: z.number().positive().max(24 * 60),
+        /** Failed logins of one account from one address before each try must wait (1 s, 2 s, 4 s…). */
+        loginFreeAttempts: z.number().int().min(1).max(100),
+        /** The first such wait, doubled at each further failure. */
+        loginFirstDelaySeconds: z.number().positive().max(3600),
+        /** The longest such wait. */
+        loginMaxDelayMinutes: z.number().positive().max(24 * 60),
+        /** Failed logins from one address, whatever the names, within loginIpWindowMinutes. */
+        loginIpFailures: z.number().int().min(1).max(1000),
+        loginIpWindowMinutes: z.number().positive().max(24 * 60),
+        /** Passwords hashed at once (each takes 32 MB and a thread LevelDB also needs). */
+        loginHashConcurrency: z.number().int().min(1).max(2),
+        /** Logins waiting for a hash beyond those; more get 429 at once. */
+        loginHashQueue: z.number().int().min(0).max(100),
         uploadMaxMB: z.number().positive().max(4096),
       })
       .strict(),
@@ -98,11 +108,17 @@ export const ConfigSchema = z
     /** Members and the community (discussions, mentoring): PIN guessing, pre-moderation, flags, rate limits. */
     community: z
       .object({
-        /** Wrong PINs for one member code before it is locked for pinLockMinutes. */
-        pinAttempts: z.number().int().min(1).max(100),
-        /** Wrong PINs from one phone (any code) before that phone is locked. */
-        pinIpAttempts: z.number().int().min(1).max(1000),
-        pinLockMinutes: z.number().positive().max(24 * 60),
+        /** Wrong PINs of one member code from one phone before each try must wait (as the console's loginFreeAttempts). */
+        pinFreeAttempts: z.number().int().min(1).max(100),
+        /** The first such wait, doubled at each further wrong PIN (longer than the console's: a PIN is short). */
+        pinFirstDelaySeconds: z.number().positive().max(3600),
+        /** The longest such wait. */
+        pinMaxDelayMinutes: z.number().positive().max(24 * 60),
+        /** Wrong PINs of one code from every phone together before its tries wait too (a PIN has few values). */
+        pinCodeFailures: z.number().int().min(1).max(1000),
+        /** Wrong PINs from one phone, whatever the codes, within pinIpWindowMinutes. */
+        pinIpFailures: z.number().int().min(1).max(1000),
+        pinIpWindowMinutes: z.number().positive().max(24 * 60),
         /** A member session ends after this long without a page (a shared phone or the kiosk). */
         memberSessionIdleMinutes: z.number().positive().max(24 * 60),
         /** A member's first posts wait for a moderator at central; after this many are published, posts go out at once and are moderated after. */

@@ -50,7 +50,8 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       return;
     }
     // CouchDB clients (a phone's PouchDB on /db) read `error`; everyone else reads the envelope.
-    const body = req.path.startsWith('/db') ? { ...e.toJSON(), error: e.status === 403 ? 'forbidden' : e.status === 404 ? 'not_found' : 'bad_request' } : e.toJSON();
+    const couchError = ({ 403: 'forbidden', 404: 'not_found', 409: 'conflict', 413: 'too_large', 429: 'too_many_requests' } as Record<number, string>)[e.status] ?? 'bad_request';
+    const body = req.path.startsWith('/db') ? { ...e.toJSON(), error: couchError } : e.toJSON();
     res.status(e.status).set('Cache-Control', 'no-store').json(body);
   };
 }

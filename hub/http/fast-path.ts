@@ -67,7 +67,7 @@ export function createFastPath(deps: HubDeps, cache: JsonCache, info: MediaInfo,
   function media(req: IncomingMessage, res: ServerResponse, sha: string): boolean {
     const facts = info.peek(sha);
     if (!facts) return false;
-    const headers: Record<string, string | number> = { ...security, ...mediaHeaders(sha, facts.mime), 'Accept-Ranges': 'bytes' };
+    const headers: Record<string, string | number> = { ...security, ...mediaHeaders(sha, facts), 'Accept-Ranges': 'bytes' };
     const inm = req.headers['if-none-match'];
     if (inm === `"${sha}"` || inm === `W/"${sha}"`) {
       res.writeHead(304, headers).end();

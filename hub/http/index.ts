@@ -9,6 +9,7 @@ export { healthRouter } from './health.js';
 export { JsonCache } from './json-cache.js';
 export { MediaInfo } from './media-info.js';
 export { mediaRouter } from './media.js';
+export { phoneWriteLimit } from './phone-limit.js';
 export { replicationRouter } from './replication.js';
 export { searchRouter } from './search.js';
 export { securityHeaders } from './security.js';

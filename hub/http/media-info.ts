@@ -3,6 +3,7 @@ import type { HubDeps } from '../deps.js';
 export interface MediaFacts {
   size: number;
   mime: string;
+  filename?: string;
 }
 
 /**
@@ -20,13 +21,16 @@ export class MediaInfo {
     const stat = await this.deps.media.stat(sha);
     if (!stat) return null;
     let mime = 'application/octet-stream';
+    let filename: string | undefined;
     try {
-      mime = ((await this.deps.dbs.media.get(`media:${sha}`)) as { mime?: string }).mime ?? mime;
+      const doc = (await this.deps.dbs.media.get(`media:${sha}`)) as { mime?: string; filename?: string };
+      mime = doc.mime ?? mime;
+      filename = doc.filename;
     } catch {
       // A file whose metadata has not arrived yet is still served, as bytes.
     }
     if (this.facts.size > 20_000) this.facts.clear();
-    const facts = { size: stat.size, mime };
+    const facts = { size: stat.size, mime, filename };
     this.facts.set(sha, facts);
     return facts;
   }

@@ -1,15 +1,38 @@
 import { Router } from 'express';
-import { AppError } from '../../content/index.js';
+import { AppError, MEDIA_TYPES } from '../../content/index.js';
 import type { HubDeps } from '../deps.js';
 import type { MediaInfo } from './media-info.js';
 
 const SHA = /^[0-9a-f]{64}$/;
 
-export function mediaHeaders(sha: string, mime: string): Record<string, string> {
+/** Played or shown by the browser itself; everything else (PDF, unknown bytes) is downloaded. */
+const INLINE = /^(audio|video|image)\//;
+
+/**
+ * How a stored file is answered, whatever its metadata claims: types of the allow-list as
+ * themselves (text always as plain text), anything else as bytes to download. A file of
+ * type text/html from an old or hostile pack must never become a page of the hub's origin,
+ * where its script could read /admin with a facilitator's cookie.
+ */
+export function servedType(mime: string): { type: string; inline: boolean } {
+  if (mime === 'text/plain' || mime.startsWith('text/plain;')) return { type: 'text/plain; charset=utf-8', inline: true };
+  if (!(MEDIA_TYPES as readonly string[]).includes(mime)) return { type: 'application/octet-stream', inline: false };
+  return { type: mime, inline: INLINE.test(mime) };
+}
+
+/** A file name safe in a quoted header value (ASCII letters, digits, ".", "_", "-"). */
+const headerName = (name: string) => name.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 100) || 'fichier';
+
+export function mediaHeaders(sha: string, facts: { mime: string; filename?: string }): Record<string, string> {
+  const served = servedType(facts.mime);
   return {
     ETag: `"${sha}"`,
     'Cache-Control': 'public, max-age=31536000, immutable',
-    'Content-Type': mime,
+    'Content-Type': served.type,
+    'Content-Disposition': served.inline ? 'inline' : `attachment; filename="${headerName(facts.filename ?? sha)}"`,
+    'X-Content-Type-Options': 'nosniff',
+    // Opened on its own, a media file is a document with no script, no form, no origin of its own.
+    'Content-Security-Policy': "sandbox; default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsafe-inline'",
     'Cross-Origin-Resource-Policy': 'same-origin',
   };
 }
@@ -27,7 +50,7 @@ export function mediaRouter(deps: HubDeps, info: MediaInfo): Router {
     if (!SHA.test(sha)) throw new AppError(400, 'bad-media-id', 'a media address is /media/<sha256>: 64 lowercase hex characters');
     const facts = await info.get(sha);
     if (!facts) throw new AppError(404, 'media-not-found', 'this file is not on the hub yet; it may still be on its way from Bamako');
-    res.set(mediaHeaders(sha, facts.mime));
+    res.set(mediaHeaders(sha, facts));
     const inm = req.headers['if-none-match'];
     if (inm === `"${sha}"` || inm === `W/"${sha}"`) {
       res.status(304).end();

@@ -1,7 +1,7 @@
-import express, { Router } from 'express';
-import { rateLimit } from 'express-rate-limit';
+import express, { Router, type RequestHandler } from 'express';
 import { AppError, POSTABLE_SUBMISSION_TYPES, type Consultation, type PostableSubmissionType } from '../../content/index.js';
 import type { HubDeps } from '../deps.js';
+import { phoneWriteLimit } from './phone-limit.js';
 
 const VOICE_BODY_BYTES = 4_500_000;
 
@@ -11,22 +11,14 @@ function isPostable(t: string): t is PostableSubmissionType {
 
 /**
  * POST /api/v1/submissions/:type — what phones and the kiosk send: validated by the shared
- * schema, size-limited, rate-limited per client, and answered 201 only once on disk.
+ * schema, size-limited, rate-limited per phone (one counter with the portal's forms), and
+ * answered 201 only once on disk.
  */
-export function submissionsRouter(deps: HubDeps): Router {
+export function submissionsRouter(deps: HubDeps, limiter: RequestHandler = phoneWriteLimit(deps.config)): Router {
   const router = Router();
   const { config } = deps;
   const small = express.json({ limit: config.limits.bodyBytes, strict: true });
   const voice = express.json({ limit: VOICE_BODY_BYTES, strict: true });
-
-  const limiter = rateLimit({
-    windowMs: 60_000,
-    limit: config.limits.submissionsPerMinute,
-    standardHeaders: 'draft-7',
-    legacyHeaders: false,
-    handler: (_req, _res, next) =>
-      next(new AppError(429, 'too-many-submissions', `too many submissions from this device (${config.limits.submissionsPerMinute} a minute at most); wait a minute and try again`)),
-  });
 
   router.post(
     '/api/v1/submissions/:type',

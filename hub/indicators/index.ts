@@ -3,6 +3,6 @@ export { AGE_KEYS, SEX_KEYS, addTo, emptyBreakdown, formatShare, type AgeKey, ty
 export { INDICATOR_KEYS, INDICATOR_LABELS, computeIndicators, type IndicatorFilter, type IndicatorKey, type IndicatorReport, type IndicatorRow, type IndicatorSources } from './compute.js';
 export { tallyConsultation, type ConsultationTally } from './consultation.js';
 export { communityFigures, type CommunityFigures, type CommunitySources, type SpaceCounts } from './community.js';
-export { indicatorsCsv, toCsv, type CsvCell } from './csv.js';
+export { asText, indicatorsCsv, neutralise, toCsv, type CsvCell, type CsvText } from './csv.js';
 export { monthRange, parseDay } from './period.js';
 export { couchReader, loadSources, pouchReader, type AllDocsReader } from './sources.js';

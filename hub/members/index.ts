@@ -5,7 +5,7 @@
  * See README.md for the API other rooms use.
  */
 export { Members, memberOf, MEMBER_COOKIE, type SignedInMember } from './members.js';
-export { MemberStore, suspensionId, type MemberView, type MemberStoreOptions } from './store.js';
+export { MemberStore, PinWaitError, suspensionId, type MemberView, type MemberStoreOptions } from './store.js';
 export { MemberSessions, type MemberSession } from './session.js';
 export { newMemberCode, normaliseCode } from './codes.js';
 export { Pin, hashPin, verifyPin } from './pin.js';

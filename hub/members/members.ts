@@ -23,7 +23,23 @@ export class Members {
 
   constructor(db: Database, catalog: Catalog, config: Config, log?: Logger) {
     const c = config.community;
-    this.store = new MemberStore(db, catalog, { hubId: config.hubId, pinAttempts: c.pinAttempts, pinIpAttempts: c.pinIpAttempts, pinLockMinutes: c.pinLockMinutes }, log);
+    this.store = new MemberStore(
+      db,
+      catalog,
+      {
+        hubId: config.hubId,
+        pinFreeAttempts: c.pinFreeAttempts,
+        pinFirstDelaySeconds: c.pinFirstDelaySeconds,
+        pinMaxDelayMinutes: c.pinMaxDelayMinutes,
+        pinCodeFailures: c.pinCodeFailures,
+        pinIpFailures: c.pinIpFailures,
+        pinIpWindowMinutes: c.pinIpWindowMinutes,
+        // The console's bounds on hashing apply to PINs too (a queue of their own).
+        hashConcurrency: config.admin.loginHashConcurrency,
+        hashQueue: config.admin.loginHashQueue,
+      },
+      log,
+    );
     this.sessions = new MemberSessions({ idleMs: c.memberSessionIdleMinutes * 60_000 });
     this.middleware = memberSession(this.sessions, this.store);
   }

@@ -4,7 +4,7 @@ import { z } from 'zod';
 const scrypt = (pin: string, salt: Buffer, keylen: number, opts: ScryptOptions) =>
   new Promise<Buffer>((ok, ko) => scryptCb(pin, salt, keylen, opts, (err, key) => (err ? ko(err) : ok(key))));
 
-/** A member's PIN: short, so the hub throttles guesses (Lockout); hashed, never stored as typed. */
+/** A member's PIN: short, so the hub throttles guesses (hub/auth's LoginThrottle, in MemberStore); hashed, never stored as typed. */
 export const Pin = z.string().regex(/^\d{4,6}$/, 'the PIN is 4 to 6 digits');
 
 /** scrypt at N=2^14: about 40 ms on a Pi 4, enough to make a stolen card's hash slow to try offline. */

@@ -1,6 +1,7 @@
 import {
   AppError,
   DisplayName,
+  HubModeration,
   Member as MemberSchema,
   MemberCode,
   memberDocId,
@@ -10,7 +11,7 @@ import {
   type Registration,
   type Suspension,
 } from '../../content/index.js';
-import { Lockout } from '../auth/index.js';
+import { HashQueue, LoginThrottle, LoginWaitError, type LoginTicket } from '../auth/index.js';
 import type { Catalog } from '../catalog/index.js';
 import type { Logger } from '../log/index.js';
 import type { Database } from '../storage/index.js';
@@ -19,10 +20,22 @@ import { Pin, hashPin, verifyPin } from './pin.js';
 
 export interface MemberStoreOptions {
   hubId: string;
-  /** Wrong PINs for one code before it is locked; from one address before that address is. */
-  pinAttempts: number;
-  pinIpAttempts: number;
-  pinLockMinutes: number;
+  /**
+   * PIN guessing, throttled as the console's logins are (hub/auth's LoginThrottle): wrong PINs
+   * of one code from one address before each try must wait (the first wait, doubled up to the
+   * longest); wrong PINs from one address, whatever the codes, within a window. A PIN has only
+   * 10 000 to a million values, so wrong PINs of one code from every address together are
+   * also counted (`pinCodeFailures` before its tries wait, whatever the address).
+   */
+  pinFreeAttempts: number;
+  pinFirstDelaySeconds: number;
+  pinMaxDelayMinutes: number;
+  pinCodeFailures: number;
+  pinIpFailures: number;
+  pinIpWindowMinutes: number;
+  /** The PIN checks hashed at once, and waiting beyond those (more get 429 `login-busy`). */
+  hashConcurrency: number;
+  hashQueue: number;
   now?: () => number;
 }
 
@@ -33,6 +46,16 @@ export interface MemberView {
   suspended: boolean;
   suspendedReason?: string;
 }
+
+/** The 429 a PIN sign-in gets when it must wait, with when to retry. */
+export class PinWaitError extends AppError {
+  constructor(readonly retryAfterSeconds: number) {
+    super(429, 'pin-locked', `too many wrong PINs for this code or from this phone: try again in ${retryAfterSeconds} s, or ask the facilitator for a new PIN`);
+  }
+}
+
+/** Every address at once: the key of the code-wide count. */
+const ANY_ADDRESS = '*';
 
 const pinDocId = (code: string) => `_local/member-pin:${code.replace('-', '').toLowerCase()}`;
 /** Central's suspension of a code, pulled as content addressed to this hub only. */
@@ -47,7 +70,12 @@ export const suspensionId = (hubId: string, code: string) => `suspension:${hubId
 export class MemberStore {
   private byCode: Map<string, Member & { _rev: string }> | undefined;
   private loading: Promise<Map<string, Member & { _rev: string }>> | undefined;
-  private readonly lockout: Lockout;
+  /** Per (code, address) and per address. */
+  private readonly throttle: LoginThrottle;
+  /** Per code, from every address together. */
+  private readonly codeThrottle: LoginThrottle;
+  /** PIN checks (scrypt on libuv's pool, which LevelDB needs too) one or two at a time. */
+  readonly hashing: HashQueue;
 
   constructor(
     private readonly db: Database,
@@ -55,7 +83,11 @@ export class MemberStore {
     private readonly opts: MemberStoreOptions,
     private readonly log?: Logger,
   ) {
-    this.lockout = new Lockout({ maxPerAccount: opts.pinAttempts, maxPerIp: opts.pinIpAttempts, lockMs: opts.pinLockMinutes * 60_000, now: opts.now });
+    const delays = { firstDelayMs: opts.pinFirstDelaySeconds * 1000, maxDelayMs: opts.pinMaxDelayMinutes * 60_000, ...(opts.now ? { now: opts.now } : {}) };
+    this.throttle = new LoginThrottle({ freeAttempts: opts.pinFreeAttempts, ipFailures: opts.pinIpFailures, ipWindowMs: opts.pinIpWindowMinutes * 60_000, ...delays });
+    // One "address" for all: its window is never what refuses (the per-address count is above).
+    this.codeThrottle = new LoginThrottle({ freeAttempts: opts.pinCodeFailures, ipFailures: Number.MAX_SAFE_INTEGER, ipWindowMs: 1, ...delays });
+    this.hashing = new HashQueue(opts.hashConcurrency, opts.hashQueue);
   }
 
   private all(): Promise<Map<string, Member & { _rev: string }>> {
@@ -138,25 +170,40 @@ export class MemberStore {
   }
 
   /**
-   * Checks a code and PIN typed on a phone or the kiosk. Wrong PINs are counted per code and
-   * per address, and both are locked for a while after too many. Throws 401 (wrong), 429
-   * (locked), 403 (suspended); the portal turns each reason into the visitor's language.
+   * Checks a code and PIN typed on a phone or the kiosk. The try is counted before anything
+   * is awaited (concurrent guesses see one another), throttled per code and address, per
+   * address and per code (see MemberStoreOptions), then the PIN is checked in the bounded
+   * hash queue. Throws 401 (wrong), 429 `pin-locked` (must wait: PinWaitError) or
+   * `login-busy` (the hub is hashing all it may), 403 (suspended); the portal turns each
+   * reason into the visitor's language.
    */
   async authenticate(typedCode: string, pin: string, ip: string): Promise<Member & { _rev: string }> {
     const code = normaliseCode(typedCode);
+    const tickets: [LoginThrottle, LoginTicket][] = [];
     try {
-      this.lockout.check(code, ip);
-    } catch {
-      throw new AppError(429, 'pin-locked', `too many wrong PINs: this code (or this phone) is locked for up to ${this.opts.pinLockMinutes} minutes; the facilitator can give a new PIN`);
+      tickets.push([this.throttle, this.throttle.begin(code, ip)]);
+      tickets.push([this.codeThrottle, this.codeThrottle.begin(code, ANY_ADDRESS)]);
+    } catch (e) {
+      for (const [t, ticket] of tickets) t.cancelled(ticket);
+      if (e instanceof LoginWaitError) throw new PinWaitError(e.retryAfterSeconds);
+      throw e;
     }
-    const view = MemberCode.safeParse(code).success ? await this.get(code) : null;
-    const stored = view ? await this.pinHash(code) : null;
-    const ok = stored !== null && Pin.safeParse(pin).success && (await verifyPin(pin, stored));
+    let view: MemberView | null;
+    let ok: boolean;
+    try {
+      view = MemberCode.safeParse(code).success ? await this.get(code) : null;
+      const stored = view ? await this.pinHash(code) : null;
+      ok = stored !== null && Pin.safeParse(pin).success && (await this.hashing.run(() => verifyPin(pin, stored)));
+    } catch (e) {
+      // Not checked (the hub was too busy, or the db failed): held against no one.
+      for (const [t, ticket] of tickets) t.cancelled(ticket);
+      throw e;
+    }
     if (!view || !ok) {
-      this.lockout.fail(code, ip);
+      for (const [t, ticket] of tickets) t.failed(ticket);
       throw new AppError(401, 'wrong-code-or-pin', 'this member code and PIN do not match; check the card, or ask the facilitator');
     }
-    this.lockout.succeed(code);
+    for (const [t, ticket] of tickets) t.succeeded(ticket);
     if (view.suspended) throw new AppError(403, 'member-suspended', `this member code is suspended${view.suspendedReason ? ` (${view.suspendedReason})` : ''}; speak to the facilitator`);
     return view.member;
   }
@@ -177,7 +224,9 @@ export class MemberStore {
     const id = pinDocId(code);
     const old = await this.db.get(id).catch(() => null);
     await this.db.put({ _id: id, ...(old ? { _rev: old._rev } : {}), hash: await hashPin(pin) });
-    this.lockout.succeed(code);
+    // A new PIN given in person: earlier wrong guesses of the old one no longer slow the code.
+    this.throttle.unlock(normaliseCode(code));
+    this.codeThrottle.unlock(normaliseCode(code));
   }
 
   /** The member changes the name they are shown with. */
@@ -205,6 +254,8 @@ export class MemberStore {
       reason: why.slice(0, 300),
       by,
     };
+    // The act goes to central and its console: the same text rules as every submission.
+    parseWith(HubModeration, act, 'invalid-reason', 422);
     const changes: Partial<Member> = suspended ? { status: 'suspended', suspendedReason: why.slice(0, 300) } : { status: 'active', suspendedReason: undefined };
     return this.update(code, changes, [act]);
   }

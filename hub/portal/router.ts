@@ -1,6 +1,6 @@
 import compression from 'compression';
 import { rateLimit } from 'express-rate-limit';
-import express, { Router, type ErrorRequestHandler, type Request } from 'express';
+import express, { Router, type ErrorRequestHandler, type Request, type RequestHandler } from 'express';
 import { AppError, isAppError } from '../../content/index.js';
 import type { HubDeps } from '../deps.js';
 import { sendCompressed, StaticAssets } from './assets.js';
@@ -46,6 +46,8 @@ function wantsHtml(req: Request): boolean {
 export interface PortalOptions {
   assets?: StaticAssets;
   messages?: Messages;
+  /** The per-phone limit on writes, shared with the API (made by the app); one of its own otherwise. */
+  writeLimit?: RequestHandler;
 }
 
 /**
@@ -94,21 +96,26 @@ export function portalRouter(deps: HubDeps, opts: PortalOptions = {}): Router {
   router.use(compression({ threshold: 512 }));
   router.use(express.urlencoded({ extended: false, limit: deps.config.limits.bodyBytes, parameterLimit: 100 }));
 
-  // The forms write submissions like the API does: the same per-phone limit applies.
-  const limiter = rateLimit({
-    windowMs: 60_000,
-    limit: deps.config.limits.submissionsPerMinute,
-    standardHeaders: 'draft-7',
-    legacyHeaders: false,
-    // A form the visitor filled is shown again with what was typed and the catalog's sentence.
-    handler: (req, _res, next) => {
-      if (FORM_PAGES.test(req.path)) {
+  // The forms write submissions like the API does: the app passes the API's limiter, so a
+  // phone has one counter for both; mounted alone (tests), the portal keeps one of its own.
+  const shared =
+    opts.writeLimit ??
+    rateLimit({
+      windowMs: 60_000,
+      limit: deps.config.limits.submissionsPerMinute,
+      standardHeaders: 'draft-7',
+      legacyHeaders: false,
+      handler: (_req, _res, next) => next(new AppError(429, 'too-many-submissions', 'too many forms sent from this phone; wait a minute')),
+    });
+  // A form the visitor filled is shown again with what was typed and the catalog's sentence.
+  const limiter: RequestHandler = (req, res, next) =>
+    shared(req, res, (err?: unknown) => {
+      if (isAppError(err) && err.status === 429 && FORM_PAGES.test(req.path)) {
         markRateLimited(req);
         return next();
       }
-      next(new AppError(429, 'too-many-submissions', 'too many forms sent from this phone; wait a minute'));
-    },
-  });
+      next(err);
+    });
   router.use(function limitForms(req, res, next) {
     // Checking one quiz answer writes nothing.
     if (req.method === 'POST' && !/^\/apprendre\/quiz\/[^/]+\/verifier$/.test(req.path)) return limiter(req, res, next);

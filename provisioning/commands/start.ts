@@ -8,7 +8,7 @@ export function registerStart(program: Command): void {
     .option('-c, --config <file>', 'configuration file (YAML); default ESPACE_CONFIG or ./espace.yaml')
     .option('-p, --port <port>', 'port to listen on', (v) => Number(v))
     .action(async (opts: { config?: string; port?: number }) => {
-      const config = loadConfig({ file: opts.config, overrides: opts.port !== undefined ? { port: opts.port } : {} });
+      const config = loadConfig({ file: opts.config, overrides: opts.port !== undefined ? { port: opts.port } : {}, demo: true });
       const log = createLogger(config.logLevel);
       const hub = await startHub(config, log);
       const lines = hubAddresses(config, hub.port).map((u) => `  ${u}`);

@@ -63,6 +63,14 @@ export function registerUser(program: Command): void {
     });
 
   user
+    .command('unlock <username>')
+    .description('let an account log in again at once from every address, forgetting its failed logins (works while the hub runs)')
+    .action(async (username: string) => {
+      await store(common()).unlock(username);
+      process.stdout.write(`failed logins of ${username} forgotten: it can log in again now, from any address\n`);
+    });
+
+  user
     .command('remove <username>')
     .description('delete an account')
     .action(async (username: string) => {

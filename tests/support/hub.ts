@@ -13,8 +13,10 @@ export function tempDir(prefix = 'espace-test-'): { path: string; remove(): void
 
 /** A test configuration: loopback, port 0, a temporary data dir, no mDNS, no sync timer. */
 export function testConfig(dataDir: string, overrides: Record<string, unknown> = {}): Config {
+  // Test hubs are demo hubs (trusting the demo key) unless a test says otherwise.
   return loadConfig({
     env: {},
+    demo: true,
     overrides: {
       dataDir,
       host: '127.0.0.1',

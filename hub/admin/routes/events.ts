@@ -1,7 +1,7 @@
 import type { Request } from 'express';
-import { AGE_BANDS, AppError, EVENT_KINDS, isAppError, parseContentDoc, type Event } from '../../../content/index.js';
+import { AGE_BANDS, AppError, EVENT_KINDS, isAppError, isSafeText, parseContentDoc, type Commune, type Event } from '../../../content/index.js';
 import { sessionOf, type Session } from '../../auth/index.js';
-import { sendCsv } from '../csv-response.js';
+import { asText, sendCsv } from '../csv-response.js';
 import { field, isoToLocal, localToIso, param, query, slugFrom } from '../form.js';
 import { html, type SafeHtml } from '../html.js';
 import { SEX_LABEL, SEX_OPTIONS, actionButton, ageLabel, csrfField, page, select, when } from '../layout.js';
@@ -31,27 +31,68 @@ async function loadEvent(s: AdminServices, req: Request): Promise<EventDoc> {
   return doc;
 }
 
-function eventForm(s: AdminServices, session: Session, action: string, e: Partial<EventDoc>, error?: string): SafeHtml {
+type FieldErrors = Partial<Record<'title' | 'kind' | 'description' | 'startsAt' | 'endsAt' | 'place' | 'commune' | 'capacity', string>>;
+
+const INVISIBLE = 'contient des caractères invisibles ou de contrôle (copiés d’un autre document ?) : retapez-le.';
+
+/** The collectivités this hub knows (its own commune, and those of the content), as [slug, name]. */
+async function knownCommunes(s: AdminServices): Promise<[string, string][]> {
+  const docs = await s.deps.catalog.all<Commune>('commune');
+  const out = new Map<string, string>(docs.map((c) => [c._id.slice('commune:'.length), c.name]));
+  if (!out.has(s.deps.config.commune)) out.set(s.deps.config.commune, s.deps.config.commune);
+  return [...out.entries()].sort((a, b) => a[1].localeCompare(b[1], 'fr'));
+}
+
+/** What the facilitator typed, checked field by field, each mistake said in French beside its field. */
+function checkEventForm(req: Request, communes: readonly [string, string][]): FieldErrors {
+  const errors: FieldErrors = {};
+  const title = field(req, 'title');
+  if (title.length < 3 || title.length > 120) errors.title = `Le titre doit compter de 3 à 120 caractères (il en a ${title.length}).`;
+  else if (!isSafeText(title)) errors.title = `Le titre ${INVISIBLE}`;
+  if (!(EVENT_KINDS as readonly string[]).includes(field(req, 'kind'))) errors.kind = 'Choisissez un type dans la liste.';
+  const description = field(req, 'description');
+  if (description.length > 4000) errors.description = 'La description compte au plus 4 000 caractères.';
+  else if (!isSafeText(description, true)) errors.description = `La description ${INVISIBLE}`;
+  const starts = Date.parse(localToIso(field(req, 'startsAt')) ?? '');
+  if (Number.isNaN(starts)) errors.startsAt = 'Indiquez la date et l’heure du début.';
+  const endsAt = field(req, 'endsAt');
+  if (endsAt) {
+    const ends = Date.parse(localToIso(endsAt) ?? '');
+    if (Number.isNaN(ends)) errors.endsAt = 'Indiquez une date et une heure de fin valides, ou laissez vide.';
+    else if (!Number.isNaN(starts) && ends <= starts) errors.endsAt = 'La fin doit venir après le début.';
+  }
+  const place = field(req, 'place');
+  if (place.length < 1 || place.length > 200) errors.place = 'Indiquez le lieu (200 caractères au plus).';
+  else if (!isSafeText(place)) errors.place = `Le lieu ${INVISIBLE}`;
+  if (!communes.some(([slug]) => slug === field(req, 'commune'))) errors.commune = 'Choisissez la commune dans la liste des collectivités de l’espace.';
+  const capacity = field(req, 'capacity');
+  if (!/^\d{1,6}$/.test(capacity) || Number(capacity) < 1 || Number(capacity) > 100_000) errors.capacity = 'Le nombre de places est un nombre entier de 1 à 100 000.';
+  return errors;
+}
+
+/** A field's label, control and — when it was wrong — its message, tied to it for screen readers. */
+function fieldRow(name: keyof FieldErrors, label: string, control: (attrs: SafeHtml) => SafeHtml, errors: FieldErrors): SafeHtml {
+  const error = errors[name];
+  const attrs = error ? html`aria-invalid="true" aria-describedby="${name}-error"` : html``;
+  return html`<label for="${name}">${label}</label>
+  ${control(attrs)}
+  ${error ? html`<p class="field-error" id="${name}-error">${error}</p>` : ''}`;
+}
+
+function eventForm(s: AdminServices, session: Session, action: string, e: Partial<EventDoc>, communes: readonly [string, string][], errors: FieldErrors = {}, error?: string): SafeHtml {
+  const chosen = e.commune ?? s.deps.config.commune;
   return html`
-${error ? html`<p class="error" role="alert">${error}</p>` : ''}
-<form method="post" action="${action}" class="stack">
+${error ? html`<p class="error" role="alert">${error}</p>` : Object.keys(errors).length ? html`<p class="error" role="alert">L’événement n’est pas enregistré : corrigez ${Object.keys(errors).length > 1 ? 'les champs signalés' : 'le champ signalé'} ci-dessous.</p>` : ''}
+<form method="post" action="${action}" class="stack" novalidate>
   ${csrfField(session)}
-  <label for="title">Titre (français)</label>
-  <input id="title" name="title" required maxlength="200" value="${e.title?.fr ?? ''}">
-  <label for="kind">Type</label>
-  ${select('kind', EVENT_KINDS.map((k) => [k, KIND_LABEL[k] ?? k] as const), e.kind ?? 'formation')}
-  <label for="description">Description</label>
-  <textarea id="description" name="description" rows="3" maxlength="4000">${e.description?.fr ?? ''}</textarea>
-  <label for="startsAt">Début (heure du Mali)</label>
-  <input id="startsAt" name="startsAt" type="datetime-local" required value="${isoToLocal(e.startsAt)}">
-  <label for="endsAt">Fin</label>
-  <input id="endsAt" name="endsAt" type="datetime-local" value="${isoToLocal(e.endsAt)}">
-  <label for="place">Lieu</label>
-  <input id="place" name="place" required maxlength="200" value="${e.place ?? s.deps.config.spaceName}">
-  <label for="commune">Commune</label>
-  <input id="commune" name="commune" required value="${e.commune ?? s.deps.config.commune}">
-  <label for="capacity">Places</label>
-  <input id="capacity" name="capacity" type="number" min="1" max="100000" required value="${e.capacity ?? 30}">
+  ${fieldRow('title', 'Titre (français, 3 à 120 caractères)', (a) => html`<input id="title" name="title" required minlength="3" maxlength="120" value="${e.title?.fr ?? ''}" ${a}>`, errors)}
+  ${fieldRow('kind', 'Type', () => select('kind', EVENT_KINDS.map((k) => [k, KIND_LABEL[k] ?? k] as const), e.kind ?? 'formation'), errors)}
+  ${fieldRow('description', 'Description', (a) => html`<textarea id="description" name="description" rows="3" maxlength="4000" ${a}>${e.description?.fr ?? ''}</textarea>`, errors)}
+  ${fieldRow('startsAt', 'Début (heure du Mali)', (a) => html`<input id="startsAt" name="startsAt" type="datetime-local" required value="${isoToLocal(e.startsAt)}" ${a}>`, errors)}
+  ${fieldRow('endsAt', 'Fin (après le début)', (a) => html`<input id="endsAt" name="endsAt" type="datetime-local" value="${isoToLocal(e.endsAt)}" ${a}>`, errors)}
+  ${fieldRow('place', 'Lieu', (a) => html`<input id="place" name="place" required maxlength="200" value="${e.place ?? s.deps.config.spaceName}" ${a}>`, errors)}
+  ${fieldRow('commune', 'Commune', () => select('commune', communes.some(([c]) => c === chosen) ? communes : [['', '— choisir —'], ...communes], chosen, { required: true }), errors)}
+  ${fieldRow('capacity', 'Places', (a) => html`<input id="capacity" name="capacity" type="number" min="1" max="100000" required value="${e.capacity ?? 30}" ${a}>`, errors)}
   <button type="submit">Enregistrer</button>
 </form>`;
 }
@@ -78,14 +119,32 @@ function eventFromForm(s: AdminServices, req: Request, id: string, rev?: string)
 }
 
 async function saveOrShowForm(s: AdminServices, req: Request, session: Session, action: string, title: string, build: () => EventDoc): Promise<AdminResult> {
+  const communes = await knownCommunes(s);
+  const errors = checkEventForm(req, communes);
+  // A mistake in the form: show it again with what was typed, each reason beside its field.
+  const typed = () => {
+    const description = field(req, 'description');
+    return {
+      title: { fr: field(req, 'title') },
+      kind: field(req, 'kind'),
+      ...(description ? { description: { fr: description } } : {}),
+      startsAt: localToIso(field(req, 'startsAt')),
+      endsAt: localToIso(field(req, 'endsAt')),
+      place: field(req, 'place'),
+      commune: field(req, 'commune'),
+      capacity: Number(field(req, 'capacity')),
+    } as Partial<EventDoc>;
+  };
+  if (Object.keys(errors).length > 0) {
+    return { page: page({ title, session, spaceName: s.deps.config.spaceName, body: eventForm(s, session, action, typed(), communes, errors) }), status: 422 };
+  }
   let doc: EventDoc;
   try {
     doc = build();
   } catch (e) {
-    // A mistake in the form: show it again with what was typed and the reason.
+    // The shared schema's last word (a rule the checks above do not know yet).
     if (!isAppError(e) || e.status !== 422) throw e;
-    const typed = { title: { fr: field(req, 'title') }, kind: field(req, 'kind'), place: field(req, 'place'), commune: field(req, 'commune'), capacity: Number(field(req, 'capacity')) } as Partial<EventDoc>;
-    return { page: page({ title, session, spaceName: s.deps.config.spaceName, body: eventForm(s, session, action, typed, e.details) }), status: 422 };
+    return { page: page({ title, session, spaceName: s.deps.config.spaceName, body: eventForm(s, session, action, typed(), communes, {}, `L’événement n’est pas enregistré : ${e.details}`) }), status: 422 };
   }
   await s.deps.dbs.content.put(doc as unknown as PouchDB.Core.PutDocument<Record<string, unknown>>);
   return { redirect: eventUrl(doc._id), flash: 'Événement enregistré.', audit: { target: doc._id } };
@@ -144,7 +203,7 @@ ${events.length === 0 ? html`<p>Aucun événement pour l’instant.</p>` : ''}`;
     roles: STAFF,
     async handle(s, _req, res) {
       const session = sessionOf(res)!;
-      return { page: page({ title: 'Nouvel événement', session, spaceName: s.deps.config.spaceName, body: eventForm(s, session, '/admin/events', {}) }) };
+      return { page: page({ title: 'Nouvel événement', session, spaceName: s.deps.config.spaceName, body: eventForm(s, session, '/admin/events', {}, await knownCommunes(s)) }) };
     },
   },
   {
@@ -167,7 +226,7 @@ ${events.length === 0 ? html`<p>Aucun événement pour l’instant.</p>` : ''}`;
     async handle(s, req, res) {
       const session = sessionOf(res)!;
       const e = await loadLocalEvent(s, req);
-      return { page: page({ title: 'Modifier l’événement', session, spaceName: s.deps.config.spaceName, body: eventForm(s, session, eventUrl(e._id), e) }) };
+      return { page: page({ title: 'Modifier l’événement', session, spaceName: s.deps.config.spaceName, body: eventForm(s, session, eventUrl(e._id), e, await knownCommunes(s)) }) };
     },
   },
   {
@@ -301,7 +360,7 @@ ${present.size === 0 ? html`<p>Personne n’est encore compté·e.</p>` : ''}`;
         res,
         `presences-${e._id.slice(6)}.csv`,
         ['n°', 'nom', 'sexe', 'âge', 'commune', 'téléphone', 'enregistré le', 'événement', 'date'],
-        rows.map((r) => [r.n, r.name, r.sex, r.age, r.commune, r.phone, r.at, e.title.fr, when(e.startsAt)]),
+        rows.map((r) => [r.n, r.name, r.sex, r.age, r.commune, asText(r.phone), r.at, e.title.fr, when(e.startsAt)]),
       );
     },
   },

@@ -20,7 +20,12 @@ export const homeRoutes: AdminRoute[] = [
       const today = new Date().toISOString().slice(0, 10);
       const next = eventsByStart(events).filter((e) => e.startsAt.slice(0, 10) >= today);
       const soon = await digest.docs<Event>(next.slice(0, 5).map((e) => e.id));
+      const since = Date.now() - 7 * 24 * 3_600_000;
+      const missed = s.login.throttle.recent(200).filter((f) => f.username === session.username && f.at >= since);
       const body = html`
+${missed.length
+  ? html`<p class="notice" id="missed-logins">${missed.length} tentative(s) de connexion manquée(s) à votre compte ces 7 derniers jours, la dernière le ${when(new Date(missed[0]!.at).toISOString())} depuis ${missed[0]!.ip}. Si ce n’était pas vous, prévenez le technicien.</p>`
+  : ''}
 <ul class="tiles">
   <li><a href="/admin/members"><strong>${members.length}</strong> membres inscrits</a></li>
   <li><a href="/admin/messages"><strong>${messages.filter((m) => (m.status ?? 'new') === 'new').length}</strong> nouveaux messages</a></li>

@@ -1,7 +1,7 @@
 import type { Request } from 'express';
 import { AGE_BANDS, AppError, CONSENT_VERSION, isAppError } from '../../../content/index.js';
 import { sessionOf, type Session } from '../../auth/index.js';
-import { sendCsv } from '../csv-response.js';
+import { asText, sendCsv } from '../csv-response.js';
 import { field, param, query } from '../form.js';
 import { html, type SafeHtml } from '../html.js';
 import { SEX_LABEL, SEX_OPTIONS, ageLabel, csrfField, page, select, when } from '../layout.js';
@@ -115,7 +115,7 @@ ${list.length > SHOWN ? html`<p class="hint">Les ${SHOWN} premiers sont affiché
         res,
         `membres-${s.deps.config.hubId}.csv`,
         ['id', 'nom', 'sexe', 'âge', 'commune', 'téléphone', 'organisation', 'consentement', 'inscrit le', 'modifié le'],
-        all.map((m) => [m._id, m.fullName, m.sex, m.ageBand, m.commune, m.phone, m.organisation, m.consentVersion, m.createdAt, m.updatedAt]),
+        all.map((m) => [m._id, m.fullName, m.sex, m.ageBand, m.commune, asText(m.phone), m.organisation, m.consentVersion, m.createdAt, m.updatedAt]),
       );
     },
   },

@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import { parseCookie } from 'cookie';
 import { AppError, isAppError } from '../../../content/index.js';
-import { CSRF_FIELD, LOGIN_CSRF_COOKIE, SESSION_COOKIE, checkLoginCsrf, newLoginToken, sessionOf } from '../../auth/index.js';
+import { CSRF_FIELD, LOGIN_CSRF_COOKIE, LoginWaitError, SESSION_COOKIE, checkLoginCsrf, newLoginToken, sessionOf, type UserInfo } from '../../auth/index.js';
 import { html } from '../html.js';
 import { page } from '../layout.js';
 import type { AdminResult, AdminRoute, AdminServices } from '../route-table.js';
@@ -14,7 +14,17 @@ function safeNext(next: unknown): string {
   return typeof next === 'string' && /^\/admin(\/|\?|$)/.test(next) && !/\/\/|\\/.test(next) ? next : '/admin';
 }
 
-function loginPage(s: AdminServices, res: Response, next: string, message?: string, status = 200): AdminResult {
+/** Whether a throttled try of this name from this address is worth an audit line (one a minute). */
+const lastAudited = new Map<string, number>();
+function auditThrottled(key: string): boolean {
+  const t = Date.now();
+  if ((lastAudited.get(key) ?? 0) > t - 60_000) return false;
+  if (lastAudited.size > 1000) lastAudited.clear();
+  lastAudited.set(key, t);
+  return true;
+}
+
+function loginPage(s: AdminServices, res: Response, next: string, message?: string, status = 200, username = ''): AdminResult {
   const token = newLoginToken();
   res.cookie(LOGIN_CSRF_COOKIE, token, { ...COOKIE_BASE, maxAge: 60 * 60 * 1000 });
   const body = html`
@@ -23,7 +33,7 @@ ${message ? html`<p class="error" role="alert">${message}</p>` : ''}
   <input type="hidden" name="${CSRF_FIELD}" value="${token}">
   <input type="hidden" name="next" value="${next}">
   <label for="username">Nom d’utilisateur</label>
-  <input id="username" name="username" autocomplete="username" autocapitalize="none" required>
+  <input id="username" name="username" autocomplete="username" autocapitalize="none" required value="${username}">
   <label for="password">Mot de passe</label>
   <input id="password" name="password" type="password" autocomplete="current-password" required>
   <button type="submit">Se connecter</button>
@@ -56,20 +66,22 @@ export const sessionRoutes: AdminRoute[] = [
       const username = typeof body.username === 'string' ? body.username.trim().toLowerCase().slice(0, 64) : '';
       const password = typeof body.password === 'string' ? body.password : '';
       const ip = ipOf(req);
+      let user: UserInfo;
       try {
-        s.lockout.check(username, ip);
+        user = await s.login.attempt(username, password, ip);
       } catch (e) {
         if (!isAppError(e)) throw e;
-        await s.audit.append({ actor: username, action: 'login.locked', ip });
-        return loginPage(s, res, next, e.details, e.status);
+        if (e instanceof LoginWaitError) {
+          res.set('Retry-After', String(e.retryAfterSeconds));
+          // A flood of refused tries is one line a minute per name and address, not one fsync each.
+          if (auditThrottled(`${username}\n${ip}`)) await s.audit.append({ actor: username, action: 'login.throttled', ip });
+        } else if (e.status === 429) {
+          res.set('Retry-After', '5');
+        } else {
+          await s.audit.append({ actor: username, action: 'login.failed', ip });
+        }
+        return loginPage(s, res, next, e.details, e.status, username);
       }
-      const user = username && password ? await s.users.verifyPassword(username, password) : null;
-      if (!user) {
-        s.lockout.fail(username, ip);
-        await s.audit.append({ actor: username, action: 'login.failed', ip });
-        return loginPage(s, res, next, 'Nom d’utilisateur ou mot de passe incorrect.', 401);
-      }
-      s.lockout.succeed(username);
       const session = s.sessions.create(user);
       res.clearCookie(LOGIN_CSRF_COOKIE, COOKIE_BASE);
       res.cookie(SESSION_COOKIE, session.id, COOKIE_BASE);

@@ -121,13 +121,30 @@ ${packs.length === 0 ? html`<p>Aucun paquet installé.</p>` : ''}
     async handle(s, _req, res) {
       const session = sessionOf(res)!;
       const users = await s.users.list();
+      const { throttle } = s.login;
+      const waiting = throttle.waiting();
+      const failed = (await s.audit.latest(2000)).filter((e) => e.action === 'login.failed' || e.action === 'login.throttled').slice(0, 30);
+      const iso = (ms: number) => new Date(ms).toISOString();
       const body = html`
 <table class="list">
-<thead><tr><th>Compte</th><th>Rôle</th><th>Créé le</th><th></th></tr></thead>
-<tbody>${users.map(
-        (u) => html`<tr><td>${u.username}</td><td>${u.role}</td><td>${when(u.createdAt)}</td><td>${u.username === session.username ? 'vous' : actionButton(session, `/admin/accounts/${encodeURIComponent(u.username)}/remove`, 'Supprimer', {}, 'quiet')}</td></tr>`,
-      )}</tbody>
+<thead><tr><th>Compte</th><th>Rôle</th><th>Créé le</th><th>Connexion</th><th></th></tr></thead>
+<tbody>${users.map((u) => {
+        const slowed = waiting.filter((w) => w.username === u.username);
+        return html`<tr><td>${u.username}</td><td>${u.role}</td><td>${when(u.createdAt)}</td><td>${
+          slowed.length
+            ? html`en attente depuis ${slowed.map((w) => `${w.ip} (${w.failures} essais, jusqu’à ${when(iso(w.until))})`).join(', ')} ${actionButton(session, `/admin/accounts/${encodeURIComponent(u.username)}/unlock`, 'Débloquer', {}, 'quiet')}`
+            : 'libre'
+        }</td><td>${u.username === session.username ? 'vous' : actionButton(session, `/admin/accounts/${encodeURIComponent(u.username)}/remove`, 'Supprimer', {}, 'quiet')}</td></tr>`;
+      })}</tbody>
 </table>
+<h2>Connexions manquées récentes</h2>
+${failed.length
+  ? html`<table class="list" id="failed-logins">
+<thead><tr><th>Quand</th><th>Nom essayé</th><th>Adresse</th><th>Résultat</th></tr></thead>
+<tbody>${failed.map((e) => html`<tr><td>${when(e.at)}</td><td>${e.actor}</td><td>${e.ip ?? ''}</td><td>${e.action === 'login.failed' ? 'mot de passe incorrect' : 'refusée : trop d’essais, attente imposée'}</td></tr>`)}</tbody>
+</table>`
+  : html`<p>Aucune connexion manquée.</p>`}
+<p class="hint">Après quelques essais manqués, un compte attend de plus en plus longtemps avant un nouvel essai depuis la même adresse (1 s, 2 s, 4 s… jusqu’à ${s.deps.config.admin.loginMaxDelayMinutes} min) ; les autres appareils ne sont pas touchés. « Débloquer » ou <code>espace user unlock NOM</code> lève l’attente.</p>
 <h2>Nouveau compte</h2>
 <form method="post" action="/admin/accounts" class="stack narrow">
   ${csrfField(session)}
@@ -168,6 +185,19 @@ ${packs.length === 0 ? html`<p>Aucun paquet installé.</p>` : ''}
       await s.users.remove(username);
       s.sessions.destroyUser(username);
       return { redirect: '/admin/accounts', flash: `Compte ${username} supprimé.`, audit: { target: username } };
+    },
+  },
+  {
+    method: 'POST',
+    path: '/admin/accounts/:username/unlock',
+    roles: TECHNICIAN,
+    action: 'account.unlock',
+    example: { username: 'nobody' },
+    async handle(s, req) {
+      const username = param(req, 'username');
+      await s.users.unlock(username);
+      s.login.throttle.unlock(username);
+      return { redirect: '/admin/accounts', flash: `Compte ${username} débloqué : il peut se connecter de nouveau.`, audit: { target: username } };
     },
   },
   {

@@ -11,6 +11,8 @@ import { pageOf, pager } from '../pager.js';
 import type { Portal } from '../portal.js';
 
 const BASE = '/communaute';
+/** A recording opened on its own: no sniffing, no script, no origin of its own (as /media answers). */
+const VOICE_HEADERS = { 'X-Content-Type-Options': 'nosniff', 'Content-Security-Policy': "sandbox; default-src 'none'; media-src 'self'", 'Cross-Origin-Resource-Policy': 'same-origin' };
 const threadUrl = (id: string) => `${BASE}/fil/${encodeURIComponent(id)}`;
 const questionUrl = (id: string) => `${BASE}/question/${encodeURIComponent(id)}`;
 
@@ -318,7 +320,7 @@ ${me ? html`<form method="post" action="${threadUrl(root.id)}" enctype="multipar
     if (e.central?.voice && (await portal.deps.media.has(e.central.voice))) return res.redirect(302, `/media/${e.central.voice}`);
     const local = e.local ? await community.localVoice(id) : null;
     if (!local) throw new AppError(404, 'voice-not-yet-here', 'the recording has not reached this hub yet; it comes with the next sync');
-    res.set({ 'Content-Type': local.mime, 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff' }).send(local.data);
+    res.set({ 'Content-Type': local.mime, 'Cache-Control': 'no-cache', ...VOICE_HEADERS }).send(local.data);
   });
 
   // —— mentoring ——
@@ -400,7 +402,7 @@ ${v.resolved ? notice(ctx, 'ok', ctx.t('community.resolved')) : isAsker && v.ans
     const me = memberOf(res);
     const v = await community.questionVoice(String(req.params.id), { code: me?.member.code });
     if (!v) throw new AppError(404, 'voice-not-found', 'no recording here');
-    res.set({ 'Content-Type': v.mime, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' }).send(v.data);
+    res.set({ 'Content-Type': v.mime, 'Cache-Control': 'no-store', ...VOICE_HEADERS }).send(v.data);
   });
 
   router.post(`${BASE}/question/:id/resolu`, members.require(), small, check, async function resolve(req, res) {

@@ -1,6 +1,6 @@
 import type { Router } from 'express';
 import { isAppError } from '../../../content/index.js';
-import { memberOf } from '../../members/index.js';
+import { memberOf, PinWaitError } from '../../members/index.js';
 import { heading, icon, notice } from '../components.js';
 import type { PageContext } from '../context.js';
 import { html, type Html } from '../html.js';
@@ -14,6 +14,8 @@ export function memberError(ctx: PageContext, reason: string): string {
       return ctx.t('member.wrong');
     case 'pin-locked':
       return ctx.t('member.locked');
+    case 'login-busy':
+      return ctx.t('error.tooMany');
     case 'member-suspended':
       return ctx.t('member.suspended');
     case 'invalid-display-name':
@@ -94,6 +96,8 @@ ${state.error ? notice(ctx, 'err', state.error, 'erreur') : ''}
     } catch (e) {
       if (!isAppError(e) || e.status >= 500) throw e;
       res.set('Cache-Control', 'no-store');
+      if (e instanceof PinWaitError) res.set('Retry-After', String(e.retryAfterSeconds));
+      else if (e.status === 429) res.set('Retry-After', '5');
       // The code is kept in the form; the PIN never is.
       return portal.send(res, page(ctx, { title: ctx.t('member.title'), body: signInForm(ctx, { error: memberError(ctx, e.reason), code, next: safeNext(f.next) }) }), e.status);
     }

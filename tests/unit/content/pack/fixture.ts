@@ -11,6 +11,8 @@ export function tempDir(prefix = 'espace-pack-'): { path: string; remove(): void
 }
 
 export interface FixtureOptions {
+  /** The pack's name (its docs say they belong to it). */
+  name?: string;
   version?: string;
   /** Leave the official out (a newer version that dropped a doc). */
   withoutOfficial?: boolean;
@@ -43,7 +45,7 @@ export function writeFixturePack(root: string, options: FixtureOptions = {}): vo
   write(
     root,
     'pack.yaml',
-    `name: fixture\nversion: ${options.version ?? '1.0.0'}\ntitle: Pack de test\ndescription: Un petit pack pour les tests\naudience: { regions: [kayes] }\nlanguages: [fr, bm]\n`,
+    `name: ${options.name ?? 'fixture'}\nversion: ${options.version ?? '1.0.0'}\ntitle: Pack de test\ndescription: Un petit pack pour les tests\naudience: { regions: [kayes] }\nlanguages: [fr, bm]\n`,
   );
   write(
     root,
