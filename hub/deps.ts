@@ -1,6 +1,8 @@
 import type { Config } from './config/index.js';
 import type { Catalog } from './catalog/index.js';
 import type { Logger } from './log/index.js';
+import type { Members } from './members/index.js';
+import type { CommunityService } from './community/index.js';
 import type { SearchIndex } from './search/index.js';
 import type { SubmissionService } from './submissions/index.js';
 import type { SmsService } from './sms/index.js';
@@ -20,6 +22,10 @@ export interface HubDeps {
   submissions: SubmissionService;
   /** Anonymous daily counts of visits and page views, flushed to the submissions db. */
   usage: UsageCounter;
+  /** Member codes, PINs and member sessions on the portal (hub/members). */
+  members: Members;
+  /** Discussions and mentoring on this hub (hub/community). */
+  community: CommunityService;
   /** The sync with central; always built (it reports "not configured"), scheduled only when sync.enabled. */
   sync: SyncEngine;
   /** SMS through the GSM modem (absent only in tests that build deps by hand). */

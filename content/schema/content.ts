@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { Audience, Audio, HubId, IsoDate, IsoDateTime, Language, Line, PhoneNumber, Sex, Sha256, Slug, Text } from './common.js';
+import { Audience, Audio, HubId, IsoDate, IsoDateTime, Language, Line, Paragraphs, PhoneNumber, Sex, Sha256, Slug, Text } from './common.js';
+import { Author, DisplayName, MemberCode, PostId, PostLanguage, QuestionId, TopicId } from './community.js';
 import { Opportunity } from './opportunity.js';
 
 /** Fields every content doc carries. Ids are "<type>:<slug>". */
@@ -190,7 +191,7 @@ export const Title = z
   })
   .strict();
 
-export const EVENT_KINDS = ['formation', 'session', 'concertation', 'reunion', 'atelier'] as const;
+export const EVENT_KINDS = ['formation', 'session', 'concertation', 'reunion', 'atelier', 'mentorat'] as const;
 export const Event = z
   .object({
     ...base('event'),
@@ -204,6 +205,8 @@ export const Event = z
     commune: Slug,
     capacity: z.number().int().positive().max(100_000),
     course: z.string().regex(/^course:/).optional(),
+    /** A group mentoring session: the mentor who leads it (kind "mentorat"). */
+    mentor: Line(120, 2).optional(),
   })
   .strict()
   .refine((e) => e.endsAt === undefined || Date.parse(e.endsAt) > Date.parse(e.startsAt), { message: 'endsAt must come after startsAt', path: ['endsAt'] });
@@ -237,6 +240,87 @@ export const Announcement = z
   })
   .strict();
 
+/** A discussion topic set by the programme (budget participatif, violences basées sur le genre…). */
+export const Topic = z
+  .object({
+    ...base('topic'),
+    title: Text,
+    titleAudio: Audio.optional(),
+    description: Text.optional(),
+    icon: z.string().max(40).optional(),
+    order: z.number().int().optional(),
+  })
+  .strict();
+
+/**
+ * A member's post as central moderated it, for every space: written at central when it is
+ * approved (or published straight away once the member is past pre-moderation), changed when a
+ * moderator hides or restores it or when flags hide it. Id: "post:" + the submission's id with
+ * its colons made dashes ("post:kayes-01-post-lk3…" for "kayes-01:post:lk3…").
+ */
+export const PublishedPost = z
+  .object({
+    ...base('post'),
+    source: PostId,
+    topic: TopicId,
+    replyTo: PostId.optional(),
+    title: Line(120).optional(),
+    text: Paragraphs(4000).optional(),
+    lang: PostLanguage,
+    author: Author,
+    /** The recording, as a media file (sha256), fetched by the hubs like any media. */
+    voice: Sha256.optional(),
+    status: z.enum(['published', 'hidden', 'rejected']),
+    reason: Line(300).optional(),
+    createdAt: IsoDateTime,
+    publishedAt: IsoDateTime.optional(),
+    /** A moderator restored it after a hide: flags counted before no longer hide it on hubs. */
+    restoredAt: IsoDateTime.optional(),
+  })
+  .strict();
+
+/** One mentor's answer to a question. */
+export const MentorAnswer = z
+  .object({
+    by: DisplayName,
+    at: IsoDateTime,
+    text: Paragraphs(4000, 1).optional(),
+    voice: Sha256.optional(),
+    lang: PostLanguage,
+  })
+  .strict()
+  .refine((a) => a.text !== undefined || a.voice !== undefined, { message: 'an answer needs text or a recording' });
+
+/**
+ * A question to the mentors with their answers, written at central by the mentors' console.
+ * Private: addressed to the asker's hub only, and never served to phones but the asker's (and
+ * the facilitator's); public: to every space.
+ */
+export const Answer = z
+  .object({
+    ...base('answer'),
+    question: QuestionId,
+    visibility: z.enum(['private', 'public']),
+    topic: TopicId.optional(),
+    asked: z
+      .object({ text: Paragraphs(4000).optional(), voice: Sha256.optional(), lang: PostLanguage, author: Author, at: IsoDateTime })
+      .strict(),
+    answers: z.array(MentorAnswer).max(50),
+    updatedAt: IsoDateTime,
+  })
+  .strict();
+
+/** A member code suspended (or restored) by central's moderators; sent to that member's hub only. */
+export const Suspension = z
+  .object({
+    ...base('suspension'),
+    member: z.object({ hub: HubId, code: MemberCode }).strict(),
+    active: z.boolean(),
+    reason: Line(300, 1),
+    at: IsoDateTime,
+  })
+  .strict();
+
 /**
  * The media types a pack or central may hold: sound, video, raster images, PDF and plain
  * text. Never HTML, SVG, XML or scripts: the hub serves media from its own origin, where
@@ -251,6 +335,9 @@ export const MEDIA_TYPES = [
   'audio/aac',
   'audio/wav',
   'audio/flac',
+  // Phones' voice recorders (community posts and questions, published by central as media).
+  'audio/3gpp',
+  'audio/amr',
   'video/mp4',
   'video/webm',
   'video/ogg',
@@ -321,6 +408,10 @@ export const CONTENT_TYPES = [
   'announcement',
   'opportunity',
   'certificate',
+  'topic',
+  'post',
+  'answer',
+  'suspension',
 ] as const;
 export type ContentType = (typeof CONTENT_TYPES)[number];
 
@@ -338,6 +429,10 @@ export const contentSchemas = {
   announcement: Announcement,
   opportunity: Opportunity,
   certificate: Certificate,
+  topic: Topic,
+  post: PublishedPost,
+  answer: Answer,
+  suspension: Suspension,
 } as const satisfies Record<ContentType, z.ZodType>;
 
 export type Course = z.infer<typeof Course>;
@@ -353,4 +448,30 @@ export type Event = z.infer<typeof Event>;
 export type Indicator = z.infer<typeof Indicator>;
 export type Announcement = z.infer<typeof Announcement>;
 export type MediaMeta = z.infer<typeof MediaMeta>;
-export type ContentDoc = Course | Lesson | Quiz | Document | Commune | Official | Organisation | Consultation | Event | Indicator | Announcement | Opportunity;
+export type Topic = z.infer<typeof Topic>;
+export type PublishedPost = z.infer<typeof PublishedPost>;
+export type MentorAnswer = z.infer<typeof MentorAnswer>;
+export type Answer = z.infer<typeof Answer>;
+export type Suspension = z.infer<typeof Suspension>;
+export type ContentDoc = Course | Lesson | Quiz | Document | Commune | Official | Organisation | Consultation | Event | Indicator | Announcement | Opportunity | Topic | PublishedPost | Answer | Suspension;
+
+/** Content only some people may read on a hub: private mentoring threads and suspensions. Never served to phones, the API, /db or search. */
+export function isRestrictedContent(doc: { type?: unknown; visibility?: unknown }): boolean {
+  return (doc.type === 'answer' && doc.visibility !== 'public') || doc.type === 'suspension';
+}
+/** The same, from an id alone (where only ids are seen, as in a changes feed): answers and suspensions are checked doc by doc. */
+export function mayBeRestricted(id: string): boolean {
+  return id.startsWith('answer:') || id.startsWith('suspension:');
+}
+
+/** The types anyone may list through the API (mentoring threads and suspensions are read through the community pages only). */
+export const LISTED_CONTENT_TYPES = CONTENT_TYPES.filter((t) => t !== 'answer' && t !== 'suspension') as Exclude<ContentType, 'answer' | 'suspension'>[];
+
+/** The published post's id for a post submission. */
+export function publishedPostId(source: string): string {
+  return `post:${source.replace(/:/g, '-')}`;
+}
+/** The answer doc's id for a question submission. */
+export function answerId(question: string): string {
+  return `answer:${question.replace(/:/g, '-')}`;
+}

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Flag, HubModeration, Member, Post, Question, Reaction, Resolved, VOICE_MIMES } from './community.js';
 import { AgeBand, HubId, IsoDate, IsoDateTime, Language, Line, Paragraphs, PhoneNumber, Sex, Slug } from './common.js';
 import { Trade } from './opportunity.js';
 
@@ -8,7 +9,7 @@ import { Trade } from './opportunity.js';
  * Each type has an *input* schema (what a phone or the console may send) and a
  * stored schema (input plus what the hub adds).
  */
-export const SUBMISSION_TYPES = ['response', 'registration', 'feedback', 'attendance', 'completion', 'usage', 'signup', 'interest'] as const;
+export const SUBMISSION_TYPES = ['response', 'registration', 'feedback', 'attendance', 'completion', 'usage', 'signup', 'interest', 'member', 'post', 'flag', 'reaction', 'question', 'resolved', 'moderation'] as const;
 export type SubmissionType = (typeof SUBMISSION_TYPES)[number];
 /** The types a client may post; usage aggregates are written by the hub itself. */
 export const POSTABLE_SUBMISSION_TYPES = ['response', 'registration', 'feedback', 'attendance', 'completion'] as const;
@@ -73,7 +74,6 @@ export const RegistrationInput = z
  * What a voice message may be: what browsers' MediaRecorder makes (webm, ogg, mp4) and what
  * phones' own recorder apps hand to a file input (m4a, 3gp, amr, mp3, wav).
  */
-export const VOICE_MIMES = ['audio/webm', 'audio/ogg', 'audio/mp4', 'audio/mpeg', 'audio/wav', 'audio/3gpp', 'audio/amr'] as const;
 export type VoiceMime = (typeof VOICE_MIMES)[number];
 
 const VoiceAttachment = z
@@ -200,10 +200,17 @@ export const submissionSchemas = {
   usage: Usage,
   signup: Signup,
   interest: Interest,
+  member: Member,
+  post: Post,
+  flag: Flag,
+  reaction: Reaction,
+  question: Question,
+  resolved: Resolved,
+  moderation: HubModeration,
 } as const satisfies Record<SubmissionType, z.ZodType>;
 
 /** Submissions that hold personal data: never readable from phones or the kiosk. */
-export const PERSONAL_SUBMISSION_TYPES: readonly SubmissionType[] = ['registration', 'feedback'];
+export const PERSONAL_SUBMISSION_TYPES: readonly SubmissionType[] = ['registration', 'feedback', 'member', 'question'];
 
 export type ResponseInput = z.infer<typeof ResponseInput>;
 export type RegistrationInput = z.infer<typeof RegistrationInput>;

@@ -12,6 +12,7 @@ const NAV: NavItem[] = [
   { href: '/admin/events', label: 'Événements' },
   { href: '/admin/members', label: 'Membres' },
   { href: '/admin/messages', label: 'Messages' },
+  { href: '/admin/community', label: 'Communauté' },
   { href: '/admin/consultations', label: 'Consultations' },
   { href: '/admin/opportunities', label: 'Opportunités' },
   { href: '/admin/sms', label: 'SMS' },

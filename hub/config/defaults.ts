@@ -57,5 +57,17 @@ export const DEFAULTS: Config = {
     pollSeconds: 30,
   },
   tls: { domain: '', port: 8443 },
+  community: {
+    pinFreeAttempts: 3,
+    pinFirstDelaySeconds: 30,
+    pinMaxDelayMinutes: 15,
+    pinCodeFailures: 10,
+    pinIpFailures: 20,
+    pinIpWindowMinutes: 15,
+    memberSessionIdleMinutes: 20,
+    preModeratedPosts: 3,
+    flagsToHide: 3,
+    postsPerMemberPerHour: 20,
+  },
   kiosk: KIOSK_DEFAULTS,
 };

@@ -32,6 +32,9 @@ const ENV_MAP: EnvMap = {
   ESPACE_SMS_QUIET_HOURS: { path: ['sms', 'quietHours'], kind: 'json' },
   ESPACE_TLS_DOMAIN: { path: ['tls', 'domain'], kind: 'string' },
   ESPACE_TLS_PORT: { path: ['tls', 'port'], kind: 'number' },
+  ESPACE_FLAGS_TO_HIDE: { path: ['community', 'flagsToHide'], kind: 'number' },
+  ESPACE_PRE_MODERATED_POSTS: { path: ['community', 'preModeratedPosts'], kind: 'number' },
+  ESPACE_POSTS_PER_MEMBER_PER_HOUR: { path: ['community', 'postsPerMemberPerHour'], kind: 'number' },
 };
 
 export interface HubLoadOptions extends LoadOptions {

@@ -118,6 +118,30 @@ export const ConfigSchema = z
         publicPort: z.number().int().min(1).max(65535).optional(),
       })
       .strict(),
+    /** Members and the community (discussions, mentoring): PIN guessing, pre-moderation, flags, rate limits. */
+    community: z
+      .object({
+        /** Wrong PINs of one member code from one phone before each try must wait (as the console's loginFreeAttempts). */
+        pinFreeAttempts: z.number().int().min(1).max(100),
+        /** The first such wait, doubled at each further wrong PIN (longer than the console's: a PIN is short). */
+        pinFirstDelaySeconds: z.number().positive().max(3600),
+        /** The longest such wait. */
+        pinMaxDelayMinutes: z.number().positive().max(24 * 60),
+        /** Wrong PINs of one code from every phone together before its tries wait too (a PIN has few values). */
+        pinCodeFailures: z.number().int().min(1).max(1000),
+        /** Wrong PINs from one phone, whatever the codes, within pinIpWindowMinutes. */
+        pinIpFailures: z.number().int().min(1).max(1000),
+        pinIpWindowMinutes: z.number().positive().max(24 * 60),
+        /** A member session ends after this long without a page (a shared phone or the kiosk). */
+        memberSessionIdleMinutes: z.number().positive().max(24 * 60),
+        /** A member's first posts wait for a moderator at central; after this many are published, posts go out at once and are moderated after. */
+        preModeratedPosts: z.number().int().min(0).max(100),
+        /** Distinct members' flags that hide a post until a moderator looks at it (Decidim's "hide after N reports"). */
+        flagsToHide: z.number().int().min(1).max(100),
+        /** Posts, replies and questions per member per hour. */
+        postsPerMemberPerHour: z.number().int().min(1).max(1000),
+      })
+      .strict(),
     kiosk: KioskSection,
   })
   .strict();

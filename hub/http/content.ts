@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { AppError, isRestrictedContent } from '../../content/index.js';
 import type { HubDeps } from '../deps.js';
 import { localize } from '../catalog/index.js';
 import { ItemQuery, ListQuery, parseQuery } from './query.js';
@@ -26,6 +27,8 @@ export function contentRouter(deps: HubDeps, cache: JsonCache): Router {
     const id = req.params.id;
     await cache.send(req, res, catalog.generation, itemKey(id, q.lang), async () => {
       const doc = await catalog.get(id);
+      // Private mentoring threads and suspensions are read through the community pages, by those they concern.
+      if (isRestrictedContent(doc)) throw new AppError(404, 'content-not-found', `no content ${id.slice(0, 80)} on this hub`);
       return q.lang ? localize(doc, q.lang) : doc;
     });
   });

@@ -1,10 +1,16 @@
 import { join } from 'node:path';
 import express, { Router, type Request, type Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
-import { AppError, isNotFound } from '../../content/index.js';
+import { AppError, isNotFound, mayBeRestricted } from '../../content/index.js';
 import type { HubDeps } from '../deps.js';
 import { CheckpointStore, CHECKPOINT_LIMITS, type CheckpointLimits } from './checkpoints.js';
 import { couchQuery, REV } from './couch-query.js';
+
+/**
+ * What a phone's copy may hold: no `_design`/`_local` doc, and no mentoring thread or
+ * suspension (some are private to one member: none are listed, served or fetched here).
+ */
+const replicable = (id: string) => !id.startsWith('_') && !mayBeRestricted(id);
 
 /** CouchDB clients (PouchDB's replicator) read `error` and `reason`; our envelope adds them. */
 function forbidden(): AppError {
@@ -68,7 +74,7 @@ export function replicationRouter(deps: HubDeps, options: ReplicationOptions = {
       descending: q.descending === true,
       conflicts: q.conflicts === true,
     } as PouchDB.Core.ChangesOptions);
-    return { results: result.results.filter((r) => !r.id.startsWith('_')), last_seq: result.last_seq };
+    return { results: result.results.filter((r) => replicable(r.id)), last_seq: result.last_seq };
   }
 
   /** Resolves when `content` changes after `since`, or after `ms`, or when the client goes. */
@@ -116,7 +122,7 @@ export function replicationRouter(deps: HubDeps, options: ReplicationOptions = {
       const timer = setTimeout(done, wait);
       feed.on('change', (c) => {
         last = c.seq;
-        if (!c.id.startsWith('_')) res.write(`${JSON.stringify(c)}\n`);
+        if (replicable(c.id)) res.write(`${JSON.stringify(c)}\n`);
       });
       feed.on('error', done);
       req.once('close', done);
@@ -149,7 +155,7 @@ export function replicationRouter(deps: HubDeps, options: ReplicationOptions = {
     const docs = (req.body as { docs?: unknown })?.docs;
     const wellFormed = (d: unknown) => {
       const { id, rev } = (d ?? {}) as { id?: unknown; rev?: unknown };
-      return typeof id === 'string' && id.length <= 200 && !id.startsWith('_') && (rev === undefined || (typeof rev === 'string' && REV.test(rev)));
+      return typeof id === 'string' && id.length <= 200 && replicable(id) && (rev === undefined || (typeof rev === 'string' && REV.test(rev)));
     };
     if (!Array.isArray(docs) || docs.length > 1000 || !docs.every(wellFormed)) {
       throw new AppError(400, 'bad-bulk-get', 'send { "docs": [{ "id": "…", "rev": "…" }] } with at most 1000 entries');
@@ -197,7 +203,7 @@ export function replicationRouter(deps: HubDeps, options: ReplicationOptions = {
 
   router.get('/db/content/:id', async function getDoc(req, res) {
     const id = req.params.id;
-    if (id.startsWith('_')) throw new AppError(404, 'not-found', `nothing at /db/content/${id.slice(0, 60)}`);
+    if (!replicable(id)) throw new AppError(404, 'not-found', `nothing at /db/content/${id.slice(0, 60)}`);
     const q = couchQuery(req, GET_DOC);
     const opts: Record<string, unknown> = { revs: q.revs === true, latest: true, conflicts: q.conflicts === true, attachments: q.attachments === true, revs_info: q.revs_info === true };
     if (q.rev !== undefined) opts.rev = q.rev;

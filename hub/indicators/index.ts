@@ -2,6 +2,7 @@
 export { AGE_KEYS, SEX_KEYS, addTo, emptyBreakdown, formatShare, type AgeKey, type Breakdown, type SexKey } from './breakdown.js';
 export { INDICATOR_KEYS, INDICATOR_LABELS, computeIndicators, type IndicatorFilter, type IndicatorKey, type IndicatorReport, type IndicatorRow, type IndicatorSources } from './compute.js';
 export { tallyConsultation, type ConsultationTally } from './consultation.js';
+export { communityFigures, type CommunityFigures, type CommunitySources, type SpaceCounts } from './community.js';
 export { asText, indicatorsCsv, neutralise, toCsv, type CsvCell, type CsvText } from './csv.js';
 export { monthRange, parseDay } from './period.js';
 export { couchReader, loadSources, pouchReader, type AllDocsReader } from './sources.js';

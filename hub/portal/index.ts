@@ -6,7 +6,7 @@ export { pageCacheFor, PageCache, PAGE_CACHE_BYTES, type CachedPage, type Genera
 export { pageRequest, CURRENT_FOR_MS, type PageRequest } from './page-rules.js';
 export { Messages, loadCatalogs, LANGUAGE_NAMES } from './i18n.js';
 export { html, raw, escapeHtml, Html } from './html.js';
-export { wifiPayload, escapeWifi } from './qr.js';
+export { wifiPayload, escapeWifi, qrSvg } from './qr.js';
 export { submissionState, type SubmissionState } from './status.js';
 export { digestFor, eventsByStart, ContentDigest, type Summary } from './digest.js';
 export { pageOf, PAGE_SIZE, type Slice } from './pager.js';

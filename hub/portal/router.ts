@@ -20,6 +20,8 @@ import { officialsRoutes } from './pages/officials.js';
 import { organisationsRoutes } from './pages/organisations.js';
 import { participateRoutes } from './pages/participate.js';
 import { registerRoutes } from './pages/register.js';
+import { memberRoutes } from './pages/member.js';
+import { communityRoutes } from './pages/community.js';
 import { searchRoutes } from './pages/search.js';
 import { welcomeRoutes } from './pages/welcome.js';
 import { markRateLimited } from './form-errors.js';
@@ -120,6 +122,9 @@ export function portalRouter(deps: HubDeps, opts: PortalOptions = {}): Router {
     next();
   });
 
+  // Who is signed in as a member (only requests carrying the member cookie are looked up).
+  router.use(deps.members.session());
+
   router.use(function countUsage(req, res, next) {
     if (req.method === 'GET') {
       const section = sectionOf(req.path);
@@ -151,7 +156,7 @@ export function portalRouter(deps: HubDeps, opts: PortalOptions = {}): Router {
     next();
   });
 
-  for (const routes of [homeRoutes, learnRoutes, informRoutes, officialsRoutes, organisationsRoutes, participateRoutes, registerRoutes, agendaRoutes, opportunityRoutes, searchRoutes, languageRoutes, offlineRoutes, welcomeRoutes, kioskRoutes]) {
+  for (const routes of [homeRoutes, learnRoutes, informRoutes, officialsRoutes, organisationsRoutes, participateRoutes, registerRoutes, memberRoutes, communityRoutes, agendaRoutes, opportunityRoutes, searchRoutes, languageRoutes, offlineRoutes, welcomeRoutes, kioskRoutes]) {
     routes(router, portal);
   }
 

@@ -5,6 +5,7 @@ export const SECTIONS = [
   { id: 'elus', key: 'nav.officials', path: '/elus', icon: 'officials' },
   { id: 'organisations', key: 'nav.organisations', path: '/organisations', icon: 'organisations' },
   { id: 'participer', key: 'nav.participate', path: '/participer', icon: 'participate' },
+  { id: 'communaute', key: 'nav.community', path: '/communaute', icon: 'speech' },
   { id: 'inscription', key: 'nav.register', path: '/inscription', icon: 'register' },
   { id: 'agenda', key: 'nav.agenda', path: '/agenda', icon: 'agenda' },
   { id: 'opportunites', key: 'nav.opportunities', path: '/opportunites', icon: 'star' },
@@ -16,6 +17,6 @@ export type SectionId = (typeof SECTIONS)[number]['id'] | 'accueil' | 'recherche
 export function sectionOf(path: string): SectionId | null {
   if (path === '/') return 'accueil';
   const first = path.split('/')[1] ?? '';
-  const known = ['apprendre', 'sinformer', 'elus', 'organisations', 'participer', 'inscription', 'agenda', 'opportunites', 'recherche', 'hors-ligne', 'langue', 'bienvenue', 'kiosk'];
+  const known = ['apprendre', 'sinformer', 'elus', 'organisations', 'participer', 'communaute', 'inscription', 'agenda', 'opportunites', 'recherche', 'hors-ligne', 'langue', 'bienvenue', 'kiosk'];
   return known.includes(first) ? (first as SectionId) : null;
 }

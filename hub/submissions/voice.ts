@@ -13,6 +13,7 @@ export const VOICE_EXT: Record<VoiceMime, string> = {
   'audio/wav': 'wav',
   'audio/3gpp': '3gp',
   'audio/amr': 'amr',
+  'audio/aac': 'aac',
 };
 
 const ascii = (b: Uint8Array, from: number, to: number) => String.fromCharCode(...b.subarray(from, to));
@@ -30,6 +31,8 @@ export function sniffVoice(b: Uint8Array): VoiceMime | null {
   if (ascii(b, 4, 8) === 'ftyp') return ascii(b, 8, 11) === '3gp' || ascii(b, 8, 11) === '3g2' ? 'audio/3gpp' : 'audio/mp4';
   if (ascii(b, 0, 6) === '#!AMR\n' || ascii(b, 0, 9) === '#!AMR-WB\n') return 'audio/amr';
   if (ascii(b, 0, 3) === 'ID3') return 'audio/mpeg';
+  // ADTS AAC (FFF1/FFF9) before MPEG audio frames: both start with a frame sync.
+  if (b[0] === 0xff && (b[1]! & 0xf6) === 0xf0) return 'audio/aac';
   // An MPEG audio frame header: 11 sync bits, a layer that is not "reserved", a valid bitrate.
   if (b[0] === 0xff && (b[1]! & 0xe0) === 0xe0 && (b[1]! & 0x06) !== 0 && b[2]! >> 4 !== 0x0f) return 'audio/mpeg';
   return null;

@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { contentSchemas, Heartbeat, hubCentralDb, MediaMeta, submissionSchemas } from '../../content/index.js';
+import { contentSchemas, Heartbeat, hubCentralDb, MediaMeta, moderationSchemas, submissionSchemas } from '../../content/index.js';
 import { projectRoot } from '../../hub/index.js';
 
-export const CENTRAL_DBS = ['content', 'media', 'submissions', 'fleet'] as const;
+export const CENTRAL_DBS = ['content', 'media', 'submissions', 'fleet', 'moderation', 'community'] as const;
 export type CentralDb = (typeof CENTRAL_DBS)[number];
 /** The rules of a database: one of the four shared ones, or `hub` for a hub's own `submissions-<hubId>`. */
 export type DbKind = CentralDb | 'hub';
@@ -13,6 +13,13 @@ export type DbKind = CentralDb | 'hub';
 /** The database a hub pushes its submissions and heartbeat into: only that hub (and central's replicator) reads it. */
 export const hubDbName = hubCentralDb;
 export const DESIGN_DOC_ID = '_design/espace';
+
+/**
+ * The submissions central's replicator copies from `submissions` into `community`, the only
+ * ones moderators and mentors read: members' posts, flags, questions, "résolu" and facilitators'
+ * hides. Registrations, answers and members' records stay in `submissions` (analysts only).
+ */
+export const COMMUNITY_TYPES = ['post', 'flag', 'question', 'resolved', 'moderation'] as const;
 
 export interface DesignDoc {
   _id: string;
@@ -64,6 +71,12 @@ export function schemasFor(db: DbKind): Record<string, JsonSchema> {
       return { ...pick(submissionSchemas), heartbeat: toCentralSchema(Heartbeat) };
     case 'fleet':
       return { heartbeat: toCentralSchema(Heartbeat) };
+    case 'moderation':
+      return pick(moderationSchemas);
+    case 'community': {
+      const all = pick(submissionSchemas);
+      return Object.fromEntries(COMMUNITY_TYPES.map((t) => [t, all[t]!]));
+    }
   }
 }
 

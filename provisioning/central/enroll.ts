@@ -111,8 +111,13 @@ export async function createEditor(url: string, admin: Credentials, username: st
 }
 
 /** The roles a person's account may hold at central (a hub's account is made by enrollHub). */
-export const PERSON_ROLES = ['editor', 'analyst'] as const;
+export const PERSON_ROLES = ['editor', 'analyst', 'moderator', 'mentor'] as const;
 export type PersonRole = (typeof PERSON_ROLES)[number];
+
+/** A moderator's or a mentor's user (the community: queue, answers, group sessions). */
+export async function createCommunityUser(url: string, admin: Credentials, username: string, password: string, role: 'moderator' | 'mentor'): Promise<void> {
+  await putUser(url, admin, username, password, [role]);
+}
 
 /** Creates or updates a user in `_users` with these roles (CouchDB hashes the password on write). */
 export async function putUser(url: string, admin: Credentials, username: string, password: string, roles: readonly string[]): Promise<void> {

@@ -1,10 +1,27 @@
 /** Central tooling: the stand-in CouchDB, setup (dbs, security, design docs), enrollment, publishing. */
 export { startStandInCentral, type StandInCentral, type StandInOptions } from './standin.js';
-export { setupCentral, ensureHubDb, enrolledHubs, SECURITY, REPLICATOR_USER, FLEET_JOB_ID, mergeJobId, type SetupReport, type SetupOptions } from './setup.js';
-export { enrollHub, enrollHubs, removeHub, removeUser, createEditor, putUser, hubUserName, configBlock, PERSON_ROLES, type PersonRole, type Enrollment } from './enroll.js';
-export { designDocFor, schemasFor, hubDbName, CENTRAL_DBS, DESIGN_DOC_ID, type CentralDb, type DbKind } from './design-docs.js';
+export { setupCentral, ensureHubDb, enrolledHubs, SECURITY, REPLICATOR_USER, FLEET_JOB_ID, COMMUNITY_JOB_ID, mergeJobId, type SetupReport, type SetupOptions } from './setup.js';
+export { enrollHub, enrollHubs, removeHub, removeUser, createEditor, createCommunityUser, putUser, hubUserName, configBlock, PERSON_ROLES, type PersonRole, type Enrollment } from './enroll.js';
+export { designDocFor, schemasFor, hubDbName, CENTRAL_DBS, COMMUNITY_TYPES, DESIGN_DOC_ID, type CentralDb, type DbKind } from './design-docs.js';
 export { couch, expectStatus, authSessionCookie, type Credentials, type CookieAuth, type CouchAnswer } from './couch.js';
 export { publishPack, type PublishReport } from './publish.js';
 export { purgeErasures, type ErasureReport } from './erasure.js';
 export { migrateCentral, type MigrationReport } from './migrate.js';
 export { startConsole, loadConsoleConfig, CONSOLE_PAGES, CONSOLE_ROLES, type RunningConsole, type ConsolePage, type ConsoleRoute, type ConsoleContext, type ConsoleRole } from './console/index.js';
+export {
+  approvePost,
+  setPostStatus,
+  setMemberSuspended,
+  moderationQueue,
+  moderationLog,
+  mentorQueue,
+  questionWithVoice,
+  answerQuestion,
+  scheduleSession,
+  processCommunity,
+  callAs,
+  DEFAULT_RULES,
+  type CentralCall,
+  type CommunityRules,
+  type ProcessReport,
+} from './community/index.js';

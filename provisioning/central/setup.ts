@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { CENTRAL_DBS, DESIGN_DOC_ID, designDocFor, hubDbName, type CentralDb, type DbKind, type DesignDoc } from './design-docs.js';
+import { CENTRAL_DBS, COMMUNITY_TYPES, DESIGN_DOC_ID, designDocFor, hubDbName, type CentralDb, type DbKind, type DesignDoc } from './design-docs.js';
 import { couch, expectStatus, type Credentials } from './couch.js';
 
 type Security = { members: { roles: string[]; names: string[] }; admins: { roles: string[]; names: string[] } };
@@ -14,10 +14,14 @@ const members = (roles: string[], names: string[] = []): Security => ({ members:
  * design docs and security.
  */
 export const SECURITY: Record<CentralDb, Security> = {
-  content: members(['hub', 'editor', 'analyst']),
-  media: members(['hub', 'editor', 'analyst']),
+  content: members(['hub', 'editor', 'analyst', 'moderator', 'mentor']),
+  media: members(['hub', 'editor', 'analyst', 'moderator', 'mentor']),
   submissions: members(['analyst', 'replicator']),
   fleet: members(['analyst', 'replicator']),
+  // The moderators' queue and log: never readable by hubs.
+  moderation: members(['moderator', 'mentor']),
+  // Members' posts, flags and questions, copied from `submissions` by the replicator (COMMUNITY_TYPES).
+  community: members(['moderator', 'mentor', 'analyst', 'replicator']),
 };
 
 /** A hub's own database: that hub's user, and central's replicator which merges it. */
@@ -34,6 +38,7 @@ const REPLICATOR_SECURITY: Security = members(['_admin']);
 /** The user CouchDB's replicator merges with: member of the hubs' databases, writer of `submissions` and `fleet`. */
 export const REPLICATOR_USER = 'espace-replicator';
 export const FLEET_JOB_ID = 'espace-fleet';
+export const COMMUNITY_JOB_ID = 'espace-community';
 export const mergeJobId = (hubId: string): string => `espace-merge-${hubId}`;
 
 /**
@@ -181,6 +186,7 @@ export async function setupCentral(url: string, admin: Credentials, options: Set
   await ensureReplicatorUser(url, admin, report);
   const base = await replicationBase(url, admin, options.replicationUrl);
   await ensureJob(url, admin, FLEET_JOB_ID, { source: endpoint(base, 'submissions', admin), target: endpoint(base, 'fleet', admin), continuous: true, create_target: false, selector: { type: 'heartbeat' } }, report);
+  await ensureJob(url, admin, COMMUNITY_JOB_ID, { source: endpoint(base, 'submissions', admin), target: endpoint(base, 'community', admin), continuous: true, create_target: false, selector: { type: { $in: [...COMMUNITY_TYPES] } } }, report);
   for (const hubId of await enrolledHubs(url, admin)) await ensureHubDb(url, admin, hubId, report, base);
   return report;
 }

@@ -10,6 +10,7 @@ import { benchSync } from './sync.js';
 import { benchPortal } from './portal.js';
 import { benchPiSpeed } from './pi-speed.js';
 import { benchStatus } from './status.js';
+import { benchCommunity } from './community.js';
 import { benchLogins } from './logins.js';
 
 /**
@@ -31,6 +32,7 @@ const sections: [name: string, title: string, run: () => Promise<void>][] = [
   ['growth', 'growth (issue 8)', () => benchGrowth(report, { contentSizes: quick ? [1000, 10_000] : [1000, 10_000, 50_000], submissionSizes: quick ? [1000, 10_000] : [1000, 100_000], seconds: quick ? 2 : 4, connections: 50 })],
   ['pi', 'pinned and at Pi speed: phones, registrations, first search (issue 18)', () => benchPiSpeed(report, { docs: 10_000, seconds: quick ? 5 : 20 })],
   ['status', 'submission status lookup at 10, 1 000, 10 000 unsynced (issue 17)', () => benchStatus(report, { sizes: [10, 1000, 10_000] })],
+  ['community', 'community: topic page at 10 000 posts, a busy space\'s sync per day (issue 14)', () => benchCommunity(report, { quick })],
   ['logins', 'console logins and the phones during a login flood (issue 20)', () => benchLogins(report, { seconds: quick ? 3 : 8 })],
   ['soak', 'load at 50 and 200, during a sync, soak (issue 8)', () => benchLoadAndSoak(report, { docs: 10_000, seconds: quick ? 3 : 8, soakSeconds: quick ? 60 : 600 })],
 ];

@@ -2,3 +2,4 @@ export * from './hub.js';
 export * from './browser.js';
 export * from './fixtures.js';
 export * from './sms.js';
+export * from './community.js';

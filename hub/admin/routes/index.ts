@@ -4,6 +4,8 @@ import { eventRoutes } from './events.js';
 import { homeRoutes } from './home.js';
 import { indicatorRoutes } from './indicators.js';
 import { memberRoutes } from './members.js';
+import { memberCodeRoutes } from './member-codes.js';
+import { communityRoutes } from './community.js';
 import { messageRoutes } from './messages.js';
 import { sessionRoutes } from './session.js';
 import { smsRoutes } from './sms.js';
@@ -16,6 +18,8 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
   ...homeRoutes,
   ...eventRoutes,
   ...memberRoutes,
+  ...memberCodeRoutes,
+  ...communityRoutes,
   ...messageRoutes,
   ...consultationRoutes,
   ...opportunityRoutes,

@@ -3,6 +3,7 @@ import { AppError } from '../../../content/index.js';
 import { sessionOf } from '../../auth/index.js';
 import { indicatorsCsv, monthRange, parseDay, type IndicatorFilter } from '../../indicators/index.js';
 import { breakdownTable } from '../breakdown-table.js';
+import { communityFiguresBlock } from './community.js';
 import { sexChart, youthChart } from '../charts.js';
 import { sendCsvText } from '../csv-response.js';
 import { communeChoices, hubIndicators } from '../figures.js';
@@ -89,6 +90,7 @@ ${breakdownTable(`Indicateurs de ${monthName(month)}`, rows)}
 ${sexChart(`Répartition par sexe, ${monthName(month)}`, rows)}
 ${youthChart(`Part des jeunes (15–35 ans), ${monthName(month)}`, rows)}
 </div>
+${communityFiguresBlock(`Communauté SaheLink, ${monthName(month)}`, await s.deps.community.figures({ from: range.from, to: `${range.to}\uffff` }))}
 <p class="notes">${report.attendances} présence(s) aux formations. « Inconnu » : sexe ou âge non déclaré (cours terminés et visites sont anonymes). Jeunes : 15–35 ans.</p>
 <p class="sign">Visa de l’animateur·rice : ____________________</p>
 <p class="no-print"><a href="/admin/indicators?${qs({ ...range, ...(commune ? { commune } : {}) })}">Voir le détail</a> · imprimer avec Ctrl+P</p>`;

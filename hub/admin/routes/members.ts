@@ -6,6 +6,7 @@ import { field, param, query } from '../form.js';
 import { html, type SafeHtml } from '../html.js';
 import { SEX_LABEL, SEX_OPTIONS, ageLabel, csrfField, page, select, when } from '../layout.js';
 import { allMembers, eraseMember, getMember, searchMembers, updateMember, type Member } from '../members.js';
+import { memberCodeSection } from './member-codes.js';
 import { STAFF, type AdminResult, type AdminRoute, type AdminServices } from '../route-table.js';
 
 /** A phone shows a long list slowly; search narrows it. */
@@ -154,7 +155,8 @@ ${list.length > SHOWN ? html`<p class="hint">Les ${SHOWN} premiers sont affiché
     async handle(s, req, res) {
       const session = sessionOf(res)!;
       const m = await getMember(s.deps.dbs.submissions, s.deps.config.hubId, param(req, 'id'));
-      return { page: page({ title: m.fullName, session, spaceName: s.deps.config.spaceName, body: editForm(s, session, m) }) };
+      const body = html`${editForm(s, session, m)}${await memberCodeSection(s, session, m._id)}`;
+      return { page: page({ title: m.fullName, session, spaceName: s.deps.config.spaceName, body }) };
     },
   },
   {
@@ -185,6 +187,8 @@ ${list.length > SHOWN ? html`<p class="hint">Les ${SHOWN} premiers sont affiché
     async handle(s, req) {
       const m = await getMember(s.deps.dbs.submissions, s.deps.config.hubId, param(req, 'id'));
       if (field(req, 'confirm') !== 'yes') throw new AppError(422, 'erase-not-confirmed', 'tick the box confirming that the person asked for erasure');
+      // The member code goes with the registration (its posts stay, under the display name chosen).
+      await s.deps.members.store.erase(m._id);
       const { anonymised } = await eraseMember(s.deps.dbs.submissions, s.deps.config.hubId, m);
       return { redirect: '/admin/members', flash: `Inscription effacée (${anonymised} présence(s) gardée(s) sans nom).`, audit: { target: m._id, detail: `${anonymised} attendance anonymised` } };
     },

@@ -41,12 +41,16 @@ export function kioskRoutes(router: Router, portal: Portal): void {
     res.cookie('mode', 'kiosk', { sameSite: 'lax', path: '/' });
     const ctx = { ...portal.ctx(req), kiosk: true };
     const now = Date.now();
-    const [announcements, events, byState, answers] = await Promise.all([
+    const { community } = portal.deps;
+    const [announcements, events, byState, answers, mentoring] = await Promise.all([
       currentAnnouncements(portal, 4, now),
       upcomingEvents(portal, now).then((e) => portal.digest.docs<Event>(e.slice(0, 4).map((x) => x.id))),
       consultationsByState(portal, now),
       publicAnswers(portal.deps.dbs.submissions, config.hubId, 5),
+      community.ready().then(() => community.publicAnswers(3)),
     ]);
+    // The community wall: the newest posts published for every space, and mentors' public answers, with their voice.
+    const posts = await Promise.all(community.board.newestPublished(4).map(async (e) => ({ e, doc: await community.doc(e.id) })));
     // Results of at most ten consultations are counted (the open ones showing them, then the last closed), shown in id order as before.
     const candidates = [...byState.open.filter((c) => c.resultsPublic), ...byState.closed].slice(0, 10).map((c) => c.id).sort();
     const [consultations, officials] = await Promise.all([portal.digest.docs<Consultation>(candidates), portal.digest.docs<Official>([...new Set(answers.map((a) => a.official))])]);
@@ -62,6 +66,8 @@ export function kioskRoutes(router: Router, portal: Portal): void {
       ...events.slice(0, 4).map((e) => html`<section class="slide">${eventCard(ctx, e)}</section>`),
       ...shownResults,
       ...answers.map((a) => html`<section class="slide"><h2>${ctx.t('officials.answers')}</h2>${answerCard(ctx, a, names.get(a.official) ?? '')}</section>`),
+      ...posts.map(({ e, doc }) => html`<section class="slide wall"><h2>${icon(ctx, 'speech', 'i md')}${ctx.t('community.wall')}</h2><p><b>${e.author.name}</b>${e.title ? html` — ${e.title}` : ''}</p>${doc?.text ? html`<p lang="${e.lang}">${doc.text.slice(0, 280)}</p>` : ''}${e.hasVoice ? html`<audio class="voice" controls preload="none" src="/communaute/voix/${encodeURIComponent(e.id)}"></audio>` : ''}</section>`),
+      ...mentoring.map((a) => html`<section class="slide wall"><h2>${icon(ctx, 'star', 'i md')}${ctx.t('community.mentoring')}</h2><p><b>${a.asked.author.name}</b> : ${(a.asked.text ?? '').slice(0, 200)}</p><p><b>${a.answers[0]!.by}</b> : ${(a.answers[0]!.text ?? '').slice(0, 280)}</p>${a.answers[0]!.voice ? html`<audio class="voice" controls preload="none" src="/media/${a.answers[0]!.voice}"></audio>` : ''}</section>`),
     ];
     const idle = Math.min(60, Math.max(15, Math.floor(config.kiosk.idleSeconds / 2)));
     const body = html`<section class="hero">

@@ -27,6 +27,7 @@ nav.inform nav.inform
 nav.officials nav.officials
 nav.organisations nav.organisations
 nav.participate nav.participate
+nav.community nav.community
 nav.register nav.register
 nav.agenda nav.agenda
 nav.offline nav.offline

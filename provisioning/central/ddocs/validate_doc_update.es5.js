@@ -1,6 +1,7 @@
 /*
- * Central's validate_doc_update, shared by every database (DB: content, media, submissions and
- * fleet — written by central's replicator only — or hub, a hub's own submissions-<hubId>).
+ * Central's validate_doc_update, shared by every database (DB: content, media, moderation;
+ * submissions, fleet and community
+ * — written by central's replicator only — or hub, a hub's own submissions-<hubId>).
  * ES5 only: CouchDB runs it in its own old JavaScript engine, with no require. design-docs.ts
  * wraps it as
  *   function (newDoc, oldDoc, userCtx, secObj) { return (<this>)(newDoc, oldDoc, userCtx, secObj, DB, SCHEMAS); }
@@ -25,8 +26,14 @@
     return;
   }
 
+  // Moderators publish members' posts and suspend codes; mentors write answers and their group
+  // sessions; both store the recordings these carry (media).
+  var moderatorMay = has('moderator') && (DB === 'media' || /^(post|suspension):/.test(id));
+  var mentorMay = has('mentor') && (DB === 'media' || /^answer:/.test(id) || (/^event:/.test(id) && (newDoc._deleted || newDoc.kind === 'mentorat')));
   if (DB === 'content' || DB === 'media') {
-    if (!isEditor) forbid('only an editor (role "editor") may write ' + DB + ' documents; hubs only read them');
+    if (!isEditor && !moderatorMay && !mentorMay) forbid('only an editor (role "editor") may write ' + DB + ' documents; hubs only read them');
+  } else if (DB === 'moderation') {
+    if (!isAdmin && !has('moderator') && !has('mentor')) forbid('only moderators and mentors write the moderation queue and its log');
   } else if (DB === 'hub') {
     // A hub's own database (submissions-<hubId>): only members (that hub) get here.
     if (!isAdmin) {
