@@ -14,6 +14,7 @@ export * from './mdns/index.js';
 export * from './indicators/index.js';
 export * from './sync/index.js';
 export * from './doctor/index.js';
+export { loadCatalogs } from './portal/index.js';
 export { hubVersion } from './version.js';
 export { hubAddresses } from './addresses.js';
 export type { RunningHub };

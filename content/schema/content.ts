@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Audience, Audio, IsoDate, IsoDateTime, Language, PhoneNumber, Sex, Sha256, Slug, Text } from './common.js';
 import { Opportunity } from './opportunity.js';
+import { Translation } from './contribution.js';
 
 /** Fields every content doc carries. Ids are "<type>:<slug>". */
 const base = <T extends string>(type: T) => ({
@@ -260,6 +261,7 @@ export const CONTENT_TYPES = [
   'indicator',
   'announcement',
   'opportunity',
+  'translation',
 ] as const;
 export type ContentType = (typeof CONTENT_TYPES)[number];
 
@@ -276,6 +278,8 @@ export const contentSchemas = {
   indicator: Indicator,
   announcement: Announcement,
   opportunity: Opportunity,
+  /** An accepted studio contribution: an item's text or human voice in a language. */
+  translation: Translation,
 } as const satisfies Record<ContentType, z.ZodType>;
 
 export type Course = z.infer<typeof Course>;
@@ -290,4 +294,4 @@ export type Event = z.infer<typeof Event>;
 export type Indicator = z.infer<typeof Indicator>;
 export type Announcement = z.infer<typeof Announcement>;
 export type MediaMeta = z.infer<typeof MediaMeta>;
-export type ContentDoc = Course | Lesson | Quiz | Document | Commune | Official | Organisation | Consultation | Event | Indicator | Announcement | Opportunity;
+export type ContentDoc = Course | Lesson | Quiz | Document | Commune | Official | Organisation | Consultation | Event | Indicator | Announcement | Opportunity | Translation;

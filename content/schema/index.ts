@@ -6,3 +6,4 @@ export * from './fleet.js';
 export * from './ids.js';
 export * from './validate.js';
 export * from './text.js';
+export * from './contribution.js';

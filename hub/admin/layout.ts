@@ -1,10 +1,12 @@
-import { CSRF_FIELD, type Session } from '../auth/index.js';
+import { CSRF_FIELD, ROLE_NAMES, type Session } from '../auth/index.js';
 import { html, type SafeHtml, type Value } from './html.js';
 
 interface NavItem {
   href: string;
   label: string;
   technician?: boolean;
+  /** Shown to the studio's volunteers (role `voice`), who see nothing else. */
+  studio?: boolean;
 }
 
 const NAV: NavItem[] = [
@@ -16,6 +18,7 @@ const NAV: NavItem[] = [
   { href: '/admin/opportunities', label: 'Opportunités' },
   { href: '/admin/sms', label: 'SMS' },
   { href: '/admin/indicators', label: 'Indicateurs' },
+  { href: '/admin/studio', label: 'Studio', studio: true },
   { href: '/admin/health', label: 'Santé', technician: true },
   { href: '/admin/sync', label: 'Synchronisation', technician: true },
   { href: '/admin/packs', label: 'Contenus', technician: true },
@@ -42,6 +45,8 @@ export interface PageOptions {
   body: Value;
   /** Pages that follow live figures reload themselves (no JavaScript). */
   refreshSeconds?: number;
+  /** The few pages that add a script (the studio's recorder); each works without it. */
+  scripts?: string[];
 }
 
 /** The console's page: header, navigation for the role, the message left by the last action, the body. */
@@ -58,15 +63,16 @@ export function page(o: PageOptions): SafeHtml {
 ${o.refreshSeconds ? html`<meta http-equiv="refresh" content="${o.refreshSeconds}">` : ''}
 <title>${o.title} — console — ${o.spaceName}</title>
 <link rel="stylesheet" href="/admin/static/admin.css">
+${(o.scripts ?? []).map((src) => html`<script src="${src}" defer></script>`)}
 </head>
 <body>
 <header class="top">
   <div class="brand">${o.spaceName} · console</div>
   ${s
-    ? html`<nav aria-label="Console"><ul>${NAV.filter((n) => !n.technician || s.role === 'technician').map(
+    ? html`<nav aria-label="Console"><ul>${NAV.filter((n) => (s.role === 'voice' ? n.studio : !n.technician || s.role === 'technician')).map(
         (n) => html`<li><a href="${n.href}">${n.label}</a></li>`,
       )}</ul></nav>
-  <div class="who">${s.username} (${s.role === 'technician' ? 'technicien' : 'animateur·rice'}) ${actionButton(s, '/admin/logout', 'Se déconnecter')}</div>`
+  <div class="who">${s.username} (${ROLE_NAMES[s.role]}) ${actionButton(s, '/admin/logout', 'Se déconnecter')}</div>`
     : ''}
 </header>
 <main>

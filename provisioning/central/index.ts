@@ -5,3 +5,4 @@ export { enrollHub, createEditor, hubUserName, configBlock, type Enrollment } fr
 export { designDocFor, schemasFor, CENTRAL_DBS, DESIGN_DOC_ID, type CentralDb } from './design-docs.js';
 export { couch, expectStatus, type Credentials } from './couch.js';
 export { publishPack, type PublishReport } from './publish.js';
+export { accept, decline, pendingContributions, contribution, takeOf, reviews, publishedTranslations, mediaBytes, checkMessageText, type PendingContribution, type Accepted, type Decision } from './review.js';

@@ -10,6 +10,7 @@ import { benchSync } from './sync.js';
 import { benchPortal } from './portal.js';
 import { benchPiSpeed } from './pi-speed.js';
 import { benchStatus } from './status.js';
+import { benchStudio } from './studio.js';
 
 /**
  * `make bench`: every section prints as it goes, then one summary table, saved as JSON under
@@ -30,6 +31,7 @@ const sections: [name: string, title: string, run: () => Promise<void>][] = [
   ['growth', 'growth (issue 8)', () => benchGrowth(report, { contentSizes: quick ? [1000, 10_000] : [1000, 10_000, 50_000], submissionSizes: quick ? [1000, 10_000] : [1000, 100_000], seconds: quick ? 2 : 4, connections: 50 })],
   ['pi', 'pinned and at Pi speed: phones, registrations, first search (issue 18)', () => benchPiSpeed(report, { docs: 10_000, seconds: quick ? 5 : 20 })],
   ['status', 'submission status lookup at 10, 1 000, 10 000 unsynced (issue 17)', () => benchStatus(report, { sizes: [10, 1000, 10_000] })],
+  ['studio', 'the language studio: a 10 s take, the queue and coverage at 10 000 docs (issue 12)', () => benchStudio(report, { docs: 10_000, takes: quick ? 3 : 9 })],
   ['soak', 'load at 50 and 200, during a sync, soak (issue 8)', () => benchLoadAndSoak(report, { docs: 10_000, seconds: quick ? 3 : 8, soakSeconds: quick ? 60 : 600 })],
 ];
 for (const [name, title, run] of sections) {
