@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type Express } from 'express';
 import type { HubDeps } from './deps.js';
-import { contentRouter, createFastPath, errorHandler, healthRouter, JsonCache, MediaInfo, mediaRouter, notFound, phoneWriteLimit, replicationRouter, searchRouter, securityHeaders, submissionsRouter } from './http/index.js';
+import { contentRouter, coverageRouter, createFastPath, errorHandler, healthRouter, JsonCache, MediaInfo, mediaRouter, notFound, phoneWriteLimit, replicationRouter, searchRouter, securityHeaders, submissionsRouter } from './http/index.js';
 import { syncRouter } from './sync/index.js';
 import { captiveRouter } from './captive/index.js';
 import { portalRouter } from './portal/index.js';
@@ -25,6 +25,7 @@ export function createApp(deps: HubDeps, cache = new JsonCache(), info = new Med
   app.use(mediaRouter(deps, info));
   app.use(contentRouter(deps, cache));
   app.use(searchRouter(deps));
+  app.use(coverageRouter(deps));
   // One write limit per phone, whether it posts a form or calls the API.
   const writeLimit = phoneWriteLimit(deps.config);
   app.use(submissionsRouter(deps, writeLimit));

@@ -30,6 +30,8 @@ export interface KioskStatus {
   hubUrl: string;
   hub: { reachable: boolean; status?: string; version?: string; uptimeSeconds?: number; error?: string };
   sync: { available: boolean; state?: unknown };
+  /** The hub's text and voice coverage per language (/api/v1/coverage), when it has it. */
+  coverage: { available: boolean; languages?: unknown };
   screen: { state: 'on' | 'off'; nextChange: string | null; backend: string };
   recovery: { reloads: number; recreates: number };
   idleResetInSeconds: number | null;

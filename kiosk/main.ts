@@ -7,7 +7,7 @@ import { loadPageScripts } from './page-scripts.js';
 import { kioskPagesHandler } from './pages.js';
 import { CornerGesture, DEFAULT_LADDER, DisplayPlanner, HeartbeatMonitor, hubOrigin, IdleTracker, isHubUrl, isKioskPageUrl, isOpenAt, KIOSK_BASE, KIOSK_SCHEME, type LadderOptions, nextChange, PinGate, RecoveryLadder, type ScreenState } from './policy/index.js';
 import { contentsHardener, lockSession, refuseCertificatesAndLogins } from './lockdown.js';
-import { hubStatus, kioskVersion, localAddresses, syncStatus } from './status.js';
+import { coverageStatus, hubStatus, kioskVersion, localAddresses, syncStatus } from './status.js';
 import type { SystemdNotifier } from './watchdog.js';
 
 /**
@@ -360,7 +360,7 @@ export async function startKiosk(api: ElectronApi, options: KioskOptions): Promi
     const now = clock.mono();
     const next = nextChange(config.kiosk.openingHours, clock.wall());
     const remaining = idle.remaining(now);
-    const [hub, sync] = await Promise.all([hubStatus(origin), syncStatus(origin)]);
+    const [hub, sync, coverage] = await Promise.all([hubStatus(origin), syncStatus(origin), coverageStatus(origin)]);
     return {
       version: kioskVersion(),
       electron: options.electronVersion ?? null,
@@ -368,6 +368,7 @@ export async function startKiosk(api: ElectronApi, options: KioskOptions): Promi
       hubUrl: origin,
       hub,
       sync,
+      coverage,
       screen: { state: screen ?? 'on', nextChange: next ? next.toISOString() : null, backend: `${display.name} (${display.reason})` },
       recovery: ladder.snapshot(),
       idleResetInSeconds: remaining === null ? null : Math.ceil(remaining / 1000),

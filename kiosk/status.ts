@@ -38,6 +38,16 @@ export async function syncStatus(hubUrl: string): Promise<KioskStatus['sync']> {
   }
 }
 
+/** The hub's text and voice coverage per language, from /api/v1/coverage. */
+export async function coverageStatus(hubUrl: string): Promise<KioskStatus['coverage']> {
+  try {
+    const { status, body } = await getJson(new URL('/api/v1/coverage', hubUrl));
+    return status === 200 && typeof body === 'object' && body !== null ? { available: true, languages: (body as { languages?: unknown }).languages } : { available: false };
+  } catch {
+    return { available: false };
+  }
+}
+
 /** This machine's IPv4 addresses other than loopback. */
 export function localAddresses(): string[] {
   const out: string[] = [];

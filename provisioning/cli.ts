@@ -12,7 +12,7 @@ type Register = (program: Command) => void;
  */
 const COMMANDS: Record<string, () => Promise<Register[]>> = {
   start: async () => [(await import('./commands/start.js')).registerStart],
-  central: async () => [(await import('./commands/central.js')).registerCentral],
+  central: async () => [(await import('./commands/central.js')).registerCentral, (await import('./commands/review.js')).registerReview],
   sync: async () => [(await import('./commands/sync.js')).registerSync],
   provision: async () => [(await import('./commands/provision.js')).registerProvision],
   user: async () => [(await import('./commands/user.js')).registerUser],
@@ -21,7 +21,7 @@ const COMMANDS: Record<string, () => Promise<Register[]>> = {
   fleet: async () => [(await import('./commands/fleet.js')).registerFleet],
   usb: async () => [(await import('./commands/usb.js')).registerUsb],
   backup: async () => [(await import('./commands/backup.js')).registerBackup],
-  content: async () => [(await import('./commands/content.js')).registerContent, (await import('./commands/publish.js')).registerPublish],
+  content: async () => [(await import('./commands/content.js')).registerContent, (await import('./commands/publish.js')).registerPublish, (await import('./commands/review.js')).registerCoverage],
   kiosk: async () => [(await import('./commands/kiosk.js')).registerKiosk],
   indicators: async () => [(await import('./commands/indicators.js')).registerIndicators],
   tls: async () => [(await import('./commands/tls.js')).registerTls],

@@ -35,3 +35,4 @@ export {
 } from './import.js';
 export type { PackProgress, ProgressEvent } from './progress.js';
 export { compareVersions } from './semver.js';
+export { exportTranslations, type ExportPlan, type ExportReport } from './export-translations.js';

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Audience, Audio, HubId, IsoDate, IsoDateTime, Language, Line, Paragraphs, PhoneNumber, Sex, Sha256, Slug, Text } from './common.js';
 import { Author, DisplayName, MemberCode, PostId, PostLanguage, QuestionId, TopicId } from './community.js';
 import { Opportunity } from './opportunity.js';
+import { Translation } from './contribution.js';
 
 /** Fields every content doc carries. Ids are "<type>:<slug>". */
 const base = <T extends string>(type: T) => ({
@@ -412,6 +413,7 @@ export const CONTENT_TYPES = [
   'post',
   'answer',
   'suspension',
+  'translation',
 ] as const;
 export type ContentType = (typeof CONTENT_TYPES)[number];
 
@@ -433,6 +435,8 @@ export const contentSchemas = {
   post: PublishedPost,
   answer: Answer,
   suspension: Suspension,
+  /** An accepted studio contribution: an item's text or human voice in a language. */
+  translation: Translation,
 } as const satisfies Record<ContentType, z.ZodType>;
 
 export type Course = z.infer<typeof Course>;
@@ -453,7 +457,7 @@ export type PublishedPost = z.infer<typeof PublishedPost>;
 export type MentorAnswer = z.infer<typeof MentorAnswer>;
 export type Answer = z.infer<typeof Answer>;
 export type Suspension = z.infer<typeof Suspension>;
-export type ContentDoc = Course | Lesson | Quiz | Document | Commune | Official | Organisation | Consultation | Event | Indicator | Announcement | Opportunity | Topic | PublishedPost | Answer | Suspension;
+export type ContentDoc = Course | Lesson | Quiz | Document | Commune | Official | Organisation | Consultation | Event | Indicator | Announcement | Opportunity | Topic | PublishedPost | Answer | Suspension | Translation;
 
 /** Content only some people may read on a hub: private mentoring threads and suspensions. Never served to phones, the API, /db or search. */
 export function isRestrictedContent(doc: { type?: unknown; visibility?: unknown }): boolean {

@@ -8,3 +8,4 @@ export * from './ids.js';
 export * from './validate.js';
 export * from './text.js';
 export * from './moderation.js';
+export * from './contribution.js';

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Flag, HubModeration, Member, Post, Question, Reaction, Resolved, VOICE_MIMES } from './community.js';
 import { AgeBand, HubId, IsoDate, IsoDateTime, Language, Line, Paragraphs, PhoneNumber, Sex, Slug } from './common.js';
 import { Trade } from './opportunity.js';
+import { Contribution, Review } from './contribution.js';
 
 /**
  * Submissions are written by hubs and flow up to central. Ids are
@@ -9,7 +10,7 @@ import { Trade } from './opportunity.js';
  * Each type has an *input* schema (what a phone or the console may send) and a
  * stored schema (input plus what the hub adds).
  */
-export const SUBMISSION_TYPES = ['response', 'registration', 'feedback', 'attendance', 'completion', 'usage', 'signup', 'interest', 'member', 'post', 'flag', 'reaction', 'question', 'resolved', 'moderation'] as const;
+export const SUBMISSION_TYPES = ['response', 'registration', 'feedback', 'attendance', 'completion', 'usage', 'signup', 'interest', 'member', 'post', 'flag', 'reaction', 'question', 'resolved', 'moderation', 'contribution', 'review'] as const;
 export type SubmissionType = (typeof SUBMISSION_TYPES)[number];
 /** The types a client may post; usage aggregates are written by the hub itself. */
 export const POSTABLE_SUBMISSION_TYPES = ['response', 'registration', 'feedback', 'attendance', 'completion'] as const;
@@ -207,10 +208,14 @@ export const submissionSchemas = {
   question: Question,
   resolved: Resolved,
   moderation: HubModeration,
+  /** A studio take or translation (written by the console, never by a phone). */
+  contribution: Contribution,
+  /** An editor's decision on a contribution: written at central only (a hub may write only its own ids). */
+  review: Review,
 } as const satisfies Record<SubmissionType, z.ZodType>;
 
 /** Submissions that hold personal data: never readable from phones or the kiosk. */
-export const PERSONAL_SUBMISSION_TYPES: readonly SubmissionType[] = ['registration', 'feedback', 'member', 'question'];
+export const PERSONAL_SUBMISSION_TYPES: readonly SubmissionType[] = ['registration', 'feedback', 'member', 'question', 'contribution'];
 
 export type ResponseInput = z.infer<typeof ResponseInput>;
 export type RegistrationInput = z.infer<typeof RegistrationInput>;

@@ -1,10 +1,12 @@
-import { CSRF_FIELD, type Session } from '../auth/index.js';
+import { CSRF_FIELD, ROLE_NAMES, type Session } from '../auth/index.js';
 import { html, type SafeHtml, type Value } from './html.js';
 
 interface NavItem {
   href: string;
   label: string;
   technician?: boolean;
+  /** Shown to the studio's volunteers (role `voice`), who see nothing else. */
+  studio?: boolean;
 }
 
 const NAV: NavItem[] = [
@@ -17,6 +19,7 @@ const NAV: NavItem[] = [
   { href: '/admin/opportunities', label: 'Opportunités' },
   { href: '/admin/sms', label: 'SMS' },
   { href: '/admin/indicators', label: 'Indicateurs' },
+  { href: '/admin/studio', label: 'Studio', studio: true },
   { href: '/admin/health', label: 'Santé', technician: true },
   { href: '/admin/sync', label: 'Synchronisation', technician: true },
   { href: '/admin/packs', label: 'Contenus', technician: true },
@@ -43,6 +46,8 @@ export interface PageOptions {
   body: Value;
   /** Pages that follow live figures reload themselves (no JavaScript). */
   refreshSeconds?: number;
+  /** The few pages that add a script (the studio's recorder); each works without it. */
+  scripts?: string[];
 }
 
 /** What differs between the hub's console and central's: their name, menu, sign-out and stylesheet. */
@@ -57,7 +62,7 @@ export interface ConsoleChrome {
 }
 
 /** Any console's page (the hub's /admin, central's /console): header, menu, the last action's message, the body. */
-export function consolePage(o: { title: string; session: Session<string> | null; chrome: ConsoleChrome; body: Value; refreshSeconds?: number; lang?: string }): SafeHtml {
+export function consolePage(o: { title: string; session: Session<string> | null; chrome: ConsoleChrome; body: Value; refreshSeconds?: number; lang?: string; scripts?: string[] }): SafeHtml {
   const s = o.session;
   const c = o.chrome;
   const flash = s?.flash;
@@ -71,6 +76,7 @@ export function consolePage(o: { title: string; session: Session<string> | null;
 ${o.refreshSeconds ? html`<meta http-equiv="refresh" content="${o.refreshSeconds}">` : ''}
 <title>${o.title} — ${c.brand}</title>
 <link rel="stylesheet" href="${c.stylesheet}">
+${(o.scripts ?? []).map((src) => html`<script src="${src}" defer></script>`)}
 </head>
 <body>
 <header class="top">
@@ -94,12 +100,12 @@ export function page(o: PageOptions): SafeHtml {
   const s = o.session;
   const chrome: ConsoleChrome = {
     brand: `${o.spaceName} · console`,
-    nav: s ? NAV.filter((n) => !n.technician || s.role === 'technician') : [],
-    who: s ? `${s.username} (${s.role === 'technician' ? 'technicien' : 'animateur·rice'})` : '',
+    nav: s ? NAV.filter((n) => (s.role === 'voice' ? n.studio : !n.technician || s.role === 'technician')) : [],
+    who: s ? `${s.username} (${ROLE_NAMES[s.role]})` : '',
     logoutPath: '/admin/logout',
     stylesheet: '/admin/static/admin.css',
   };
-  return consolePage({ title: o.title, session: s, chrome, body: o.body, refreshSeconds: o.refreshSeconds });
+  return consolePage({ title: o.title, session: s, chrome, body: o.body, refreshSeconds: o.refreshSeconds, scripts: o.scripts });
 }
 
 /** A labelled select of values, with one chosen. */

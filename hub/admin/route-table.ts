@@ -6,6 +6,8 @@ import type { SafeHtml } from './html.js';
 
 export const STAFF: readonly Role[] = ['facilitator', 'technician'];
 export const TECHNICIAN: readonly Role[] = ['technician'];
+/** The studio: the staff and the volunteers who lend their voice. */
+export const STUDIO: readonly Role[] = ['facilitator', 'technician', 'voice'];
 
 /** What every console handler works with; made once per app. */
 export interface AdminServices {

@@ -3,7 +3,7 @@
  * Logins go through `LoginGuard`: the throttle (per account and address, per address) and
  * the bounded hash queue, then `verifyPassword`; sessions are built on top.
  */
-export { UserStore, ROLES, Username, Password, type Role, type UserInfo } from './users.js';
+export { UserStore, ROLES, ROLE_NAMES, Username, Password, type Role, type UserInfo } from './users.js';
 export { SessionStore, SESSION_COOKIE, type Session, type SessionOptions } from './session.js';
 export { CSRF_FIELD, LOGIN_CSRF_COOKIE, checkCsrf, checkLoginCsrf, csrfProtection, newLoginToken } from './csrf.js';
 export { LoginThrottle, LoginWaitError, spell as waitInWords, throttledAuditLimiter, type FailedLogin, type LoginThrottleOptions, type LoginTicket } from './throttle.js';

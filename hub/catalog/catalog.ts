@@ -1,6 +1,7 @@
 import { AppError, CONTENT_TYPES, type ContentDoc, type ContentType, isContentType, isNotFound } from '../../content/index.js';
 import type { Logger } from '../log/index.js';
 import type { Database } from '../storage/index.js';
+import { Translations } from './translations.js';
 
 /** A change of the content db: the doc (or its deletion) and its update sequence. */
 export type ChangeListener = (doc: ContentDoc | { _id: string; _deleted: true }, seq: number | string) => void;
@@ -38,10 +39,15 @@ export class Catalog {
   private retry: NodeJS.Timeout | undefined;
   private readonly feedStatus: FeedStatus = { state: 'stopped', restarts: 0, lastError: null };
 
+  /** Accepted studio contributions, laid over the docs they are about when read. */
+  readonly translations: Translations;
+
   constructor(
     private readonly db: Database,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.translations = new Translations(db);
+  }
 
   /**
    * Follows the content db so caches and the search index stay current. When the feed fails
@@ -65,6 +71,7 @@ export class Catalog {
       this.failuresInRow = 0;
       if (change.id.startsWith('_')) return;
       const doc = change.deleted ? { _id: change.id, _deleted: true as const } : (change.doc as unknown as ContentDoc);
+      this.translations.apply(doc as unknown as Parameters<Translations['apply']>[0]);
       for (const fn of this.listeners) fn(doc, change.seq);
     });
     feed.on('error', (err: unknown) => {
@@ -114,8 +121,8 @@ export class Catalog {
 
   /** One page of a type, in id order, and how many docs the type has: only the page's docs are read. */
   async list(type: ContentType, { limit, skip }: ListOptions): Promise<{ items: ContentDoc[]; total: number }> {
-    const [page, total] = await Promise.all([this.db.allDocs({ ...range(type), include_docs: true, limit, skip }), this.count(type)]);
-    return { items: page.rows.map((r) => r.doc as unknown as ContentDoc), total };
+    const [page, total] = await Promise.all([this.db.allDocs({ ...range(type), include_docs: true, limit, skip }), this.count(type), this.translations.ready()]);
+    return { items: page.rows.map((r) => this.translations.overlay(r.doc as unknown as ContentDoc)), total };
   }
 
   /** How many docs a type has: its keys counted without their docs (once per generation while watching). */
@@ -145,7 +152,8 @@ export class Catalog {
       throw new AppError(400, 'bad-content-id', `"${id.slice(0, 100)}" is not a content id; ids look like "course:gouvernance-locale" (types: ${CONTENT_TYPES.join(', ')})`);
     }
     try {
-      return (await this.db.get(id)) as unknown as T;
+      const [doc] = await Promise.all([this.db.get(id), this.translations.ready()]);
+      return this.translations.overlay(doc as unknown as T);
     } catch (e) {
       if (isNotFound(e)) throw new AppError(404, 'content-not-found', `no content with id "${id}" on this hub`);
       throw e;
@@ -154,7 +162,8 @@ export class Catalog {
 
   async maybe<T extends ContentDoc = ContentDoc>(id: string): Promise<T | null> {
     try {
-      return (await this.db.get(id)) as unknown as T;
+      const [doc] = await Promise.all([this.db.get(id), this.translations.ready()]);
+      return this.translations.overlay(doc as unknown as T);
     } catch (e) {
       if (isNotFound(e)) return null;
       throw e;

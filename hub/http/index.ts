@@ -14,3 +14,4 @@ export { replicationRouter } from './replication.js';
 export { searchRouter } from './search.js';
 export { securityHeaders } from './security.js';
 export { submissionsRouter } from './submissions.js';
+export { coverageRouter } from './coverage.js';

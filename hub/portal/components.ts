@@ -75,29 +75,45 @@ export function plain(ctx: PageContext, t: Text | undefined): string {
   return t ? withoutEmoji(pickText(t, ctx.lang).value) : '';
 }
 
-function playLink(ctx: PageContext, url: string, label: string, recordedIn: Language): Html {
+/** Whose voice a ▶ plays: a person's (the studio's recordings, any Bambara or Soninké one) or the synthetic French one. */
+export type VoiceKind = 'person' | 'synthetic';
+
+function playLink(ctx: PageContext, url: string, label: string, recordedIn: Language, kind: VoiceKind): Html {
   const missing = recordedIn !== ctx.lang;
-  return html`<a class="play" href="${url}" data-play role="button" aria-label="${ctx.t('common.listenTo', { label })}">${icon(ctx, 'play')}${
+  const said = [missing ? ctx.t('common.inFrench') : '', kind === 'synthetic' ? ctx.t('common.voiceSynthetic') : ctx.t('common.voicePerson')].filter(Boolean).join(', ');
+  return html`<a class="play" href="${url}" data-play data-voice="${kind}" data-voice-lang="${recordedIn}" role="button" aria-label="${ctx.t('common.listenTo', { label })} (${said})">${icon(ctx, 'play')}${
     missing ? html`<span class="fb" title="${ctx.t('common.noRecording', { language: LANGUAGE_NAMES[ctx.lang] })}">${ctx.t('common.inFrench')}</span>` : ''
-  }</a>`;
+  }${kind === 'synthetic' ? html`<span class="fb vk">${ctx.t('common.voiceSynthetic')}</span>` : ''}</a>`;
 }
 
-/** ▶ for a content recording in the visitor's language, else the French one (saying so). */
+/**
+ * ▶ for a content text: the recording in the visitor's language when there is one, else a
+ * person's French recording, else the synthetic French one — and the button says which.
+ * A French recording is a person's only when it came through the studio (the pack's
+ * narration is made with espeak-ng).
+ */
 export function play(ctx: PageContext, audio: Audio | undefined, label: string): Html {
   if (!audio) return html``;
   const own = audio[ctx.lang];
-  if (own) return playLink(ctx, `/media/${own}`, label, ctx.lang);
-  if (audio.fr) return playLink(ctx, `/media/${audio.fr}`, label, 'fr');
+  if (own && (ctx.lang !== 'fr' || ctx.voices.isHuman(own))) return playLink(ctx, `/media/${own}`, label, ctx.lang, 'person');
+  if (audio.fr) return playLink(ctx, `/media/${audio.fr}`, label, 'fr', ctx.voices.isHuman(audio.fr) ? 'person' : 'synthetic');
   return html``;
 }
 
-/** ▶ for an interface sentence (section names, the welcome, the consent), recorded per language. */
+/**
+ * ▶ for an interface sentence (section names, the welcome, the consent, an error): a
+ * person's recording from the studio in the visitor's language, else a person's French one,
+ * else the synthetic French file shipped with the hub.
+ */
 export function voice(ctx: PageContext, key: string): Html {
   const label = ctx.t(key);
-  for (const lang of [ctx.lang, 'fr'] as const) {
-    const name = `voice/${lang}/${key}.opus`;
-    if (ctx.assets.has(name)) return playLink(ctx, ctx.assets.url(name), label, lang);
-  }
+  const own = ctx.messages.recording(ctx.lang, key);
+  if (own) return playLink(ctx, `/media/${own}`, label, ctx.lang, 'person');
+  // A person's recording shipped with the hub (static/voice/bm/…) for the visitor's language.
+  if (ctx.lang !== 'fr' && ctx.assets.has(`voice/${ctx.lang}/${key}.opus`)) return playLink(ctx, ctx.assets.url(`voice/${ctx.lang}/${key}.opus`), label, ctx.lang, 'person');
+  const french = ctx.messages.recording('fr', key);
+  if (french) return playLink(ctx, `/media/${french}`, label, 'fr', 'person');
+  if (ctx.assets.has(`voice/fr/${key}.opus`)) return playLink(ctx, ctx.assets.url(`voice/fr/${key}.opus`), label, 'fr', 'synthetic');
   return html``;
 }
 

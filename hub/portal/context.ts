@@ -14,6 +14,8 @@ export interface PageContext {
   config: Config;
   assets: StaticAssets;
   messages: Messages;
+  /** Which recordings people made (the studio's), so a ▶ can say whose voice it plays. */
+  voices: { isHuman(sha256: string): boolean };
   fmt: Formats;
   t(key: string, values?: Record<string, string | number>): string;
 }

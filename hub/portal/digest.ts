@@ -84,8 +84,8 @@ export class ContentDigest {
   /** The docs of these ids, in this order (those deleted meanwhile left out): one read. */
   async docs<T extends ContentDoc>(ids: readonly string[]): Promise<T[]> {
     if (ids.length === 0) return [];
-    const res = await this.deps.dbs.content.allDocs({ keys: [...ids], include_docs: true });
-    return res.rows.flatMap((r) => ('doc' in r && r.doc ? [r.doc as unknown as T] : []));
+    const [res] = await Promise.all([this.deps.dbs.content.allDocs({ keys: [...ids], include_docs: true }), this.deps.catalog.translations.ready()]);
+    return res.rows.flatMap((r) => ('doc' in r && r.doc ? [this.deps.catalog.translations.overlay(r.doc as unknown as T)] : []));
   }
 
   private async build(type: DigestType): Promise<Summaries<{ id: string }>> {

@@ -25,26 +25,64 @@ export function loadCatalogs(dir = join(projectRoot(), 'hub/portal/locales')): R
  * The interface's messages (ICU MessageFormat), French as the reference: a key missing in
  * Bambara or Soninké is shown in French and counted, so coverage is shown honestly.
  */
+/** Texts accepted through the studio at central, which win over the catalog files until exported into them. */
+export interface MessageOverrides {
+  message(lang: Language, key: string): { text?: string; audio?: string } | undefined;
+  readonly version: number;
+}
+
 export class Messages {
   private readonly compiled = new Map<string, IntlMessageFormat>();
-  private readonly coverages = new Map<Language, number>();
+  private readonly coverages = new Map<Language, { version: number; pct: number }>();
+  private overrides: MessageOverrides | undefined;
 
   constructor(private readonly catalogs: Record<Language, Catalog> = loadCatalogs()) {}
 
+  /** Lays the studio's accepted texts over the catalogs (the portal passes the catalog's translations). */
+  useOverrides(o: MessageOverrides): void {
+    this.overrides = o;
+  }
+
+  private own(lang: Language, key: string): string | undefined {
+    return this.overrides?.message(lang, key)?.text ?? this.catalogs[lang][key];
+  }
+
   has(lang: Language, key: string): boolean {
-    return this.catalogs[lang][key] !== undefined;
+    return this.own(lang, key) !== undefined;
+  }
+
+  /** The message as written (ICU placeholders and all), in `lang` only; undefined when it lacks it. */
+  source(lang: Language, key: string): string | undefined {
+    return this.own(lang, key);
+  }
+
+  /** The recording of a message a person made through the studio, by media hash. */
+  recording(lang: Language, key: string): string | undefined {
+    return this.overrides?.message(lang, key)?.audio;
+  }
+
+  /** The French catalog's keys (every message the interface has). */
+  frenchKeys(): string[] {
+    return Object.keys(this.catalogs.fr);
   }
 
   /** The message in `lang`, or in French; `fellBack` says which. */
   format(lang: Language, key: string, values?: Record<string, string | number>): { text: string; fellBack: boolean } {
-    const own = this.catalogs[lang][key];
+    const own = this.own(lang, key);
     const source = own ?? this.catalogs.fr[key];
     if (source === undefined) throw new Error(`portal message "${key}" is missing from the French catalog`);
     const useLang: Language = own !== undefined ? lang : 'fr';
-    const cacheKey = `${useLang}\u0000${key}`;
+    const cacheKey = `${useLang}\u0000${key}\u0000${source}`;
     let fmt = this.compiled.get(cacheKey);
     if (!fmt) {
-      fmt = new IntlMessageFormat(source, ICU_LOCALE[useLang]);
+      try {
+        fmt = new IntlMessageFormat(source, ICU_LOCALE[useLang]);
+      } catch (e) {
+        // A studio text central let through with a broken placeholder: the file's own text instead.
+        if (own === undefined || own === this.catalogs[lang][key]) throw e;
+        const file = this.catalogs[lang][key] ?? this.catalogs.fr[key]!;
+        return { text: String(new IntlMessageFormat(file, ICU_LOCALE[useLang]).format(values)), fellBack: this.catalogs[lang][key] === undefined && lang !== 'fr' };
+      }
       this.compiled.set(cacheKey, fmt);
     }
     return { text: String(fmt.format(values)), fellBack: own === undefined && lang !== 'fr' };
@@ -56,14 +94,15 @@ export class Messages {
 
   /** Share of the French keys that `lang` translates, in whole percent. */
   coverage(lang: Language): number {
-    let pct = this.coverages.get(lang);
-    if (pct === undefined) {
+    const version = this.overrides?.version ?? 0;
+    let known = this.coverages.get(lang);
+    if (known === undefined || known.version !== version) {
       const keys = Object.keys(this.catalogs.fr);
-      const have = keys.filter((k) => this.catalogs[lang][k] !== undefined).length;
-      pct = Math.floor((have / keys.length) * 100);
-      this.coverages.set(lang, pct);
+      const have = keys.filter((k) => this.own(lang, k) !== undefined).length;
+      known = { version, pct: Math.floor((have / keys.length) * 100) };
+      this.coverages.set(lang, known);
     }
-    return pct;
+    return known.pct;
   }
 
   keys(lang: Language): string[] {

@@ -23,6 +23,9 @@ export class Portal {
   ) {
     this.pages = pageCacheFor(deps);
     this.digest = digestFor(deps);
+    messages.useOverrides(deps.catalog.translations);
+    // Read now, so the first pages already speak the accepted translations.
+    deps.catalog.translations.ready().catch((err: unknown) => deps.log.warn({ err }, 'studio translations not read yet'));
   }
 
   ctx(req: Request): PageContext {
@@ -35,6 +38,7 @@ export class Portal {
       config: this.deps.config,
       assets: this.assets,
       messages: this.messages,
+      voices: this.deps.catalog.translations,
       fmt: formatsFor(lang),
       t: (key, values) => this.messages.t(lang, key, values),
     };

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import {
   AppError,
+  ContributionInput,
   parseWith,
   submissionId,
   submissionInputSchemas,
@@ -98,6 +99,27 @@ export class SubmissionService {
         break;
     }
     await this.store(doc);
+    return { id };
+  }
+
+  /**
+   * A studio contribution: a translation and/or a take already processed by the studio
+   * (trimmed, normalised, Opus). The take is the doc's attachment "take.opus"; the doc is
+   * pushed to central with the other submissions, where an editor reviews it.
+   */
+  async contribute(body: unknown, take: { opus: Buffer; seconds: number } | undefined, ctx: SubmitContext): Promise<{ id: string }> {
+    const withAudio = take ? { ...(body as object), audio: { mime: 'audio/ogg', data: take.opus.toString('base64'), seconds: take.seconds } } : body;
+    const input = parseWith(ContributionInput, withAudio, 'invalid-contribution', 422);
+    const now = ctx.now ?? new Date();
+    const id = submissionId(ctx.hubId, 'contribution', now.getTime());
+    const { audio, ...rest } = input;
+    const doc: Record<string, unknown> = { ...rest, _id: id, type: 'contribution', hubId: ctx.hubId, createdAt: now.toISOString() };
+    if (audio) {
+      doc.seconds = audio.seconds;
+      doc._attachments = { 'take.opus': { content_type: 'audio/ogg', data: audio.data } };
+    }
+    parseWith(submissionSchemas.contribution, doc, 'invalid-contribution', 422);
+    await this.commit([doc as Doc]);
     return { id };
   }
 

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { contentSchemas, Heartbeat, hubCentralDb, MediaMeta, moderationSchemas, submissionSchemas } from '../../content/index.js';
 import { projectRoot } from '../../hub/index.js';
 
-export const CENTRAL_DBS = ['content', 'media', 'submissions', 'fleet', 'moderation', 'community'] as const;
+export const CENTRAL_DBS = ['content', 'media', 'submissions', 'fleet', 'moderation', 'community', 'studio'] as const;
 export type CentralDb = (typeof CENTRAL_DBS)[number];
 /** The rules of a database: one of the four shared ones, or `hub` for a hub's own `submissions-<hubId>`. */
 export type DbKind = CentralDb | 'hub';
@@ -20,6 +20,13 @@ export const DESIGN_DOC_ID = '_design/espace';
  * hides. Registrations, answers and members' records stay in `submissions` (analysts only).
  */
 export const COMMUNITY_TYPES = ['post', 'flag', 'question', 'resolved', 'moderation'] as const;
+
+/**
+ * The studio's contributions, copied by the replicator from `submissions` into `studio`, where
+ * editors review them and write their decisions (`review:<id>`); editors read nothing else of
+ * what hubs push.
+ */
+export const STUDIO_TYPES = ['contribution'] as const;
 
 export interface DesignDoc {
   _id: string;
@@ -73,6 +80,10 @@ export function schemasFor(db: DbKind): Record<string, JsonSchema> {
       return { heartbeat: toCentralSchema(Heartbeat) };
     case 'moderation':
       return pick(moderationSchemas);
+    case 'studio': {
+      const all = pick(submissionSchemas);
+      return { contribution: all.contribution!, review: all.review! };
+    }
     case 'community': {
       const all = pick(submissionSchemas);
       return Object.fromEntries(COMMUNITY_TYPES.map((t) => [t, all[t]!]));

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { CENTRAL_DBS, COMMUNITY_TYPES, DESIGN_DOC_ID, designDocFor, hubDbName, type CentralDb, type DbKind, type DesignDoc } from './design-docs.js';
+import { CENTRAL_DBS, COMMUNITY_TYPES, STUDIO_TYPES, DESIGN_DOC_ID, designDocFor, hubDbName, type CentralDb, type DbKind, type DesignDoc } from './design-docs.js';
 import { couch, expectStatus, type Credentials } from './couch.js';
 
 type Security = { members: { roles: string[]; names: string[] }; admins: { roles: string[]; names: string[] } };
@@ -22,6 +22,8 @@ export const SECURITY: Record<CentralDb, Security> = {
   moderation: members(['moderator', 'mentor']),
   // Members' posts, flags and questions, copied from `submissions` by the replicator (COMMUNITY_TYPES).
   community: members(['moderator', 'mentor', 'analyst', 'replicator']),
+  // The studio's contributions (STUDIO_TYPES) and the editors' reviews of them.
+  studio: members(['editor', 'analyst', 'replicator']),
 };
 
 /** A hub's own database: that hub's user, and central's replicator which merges it. */
@@ -39,6 +41,7 @@ const REPLICATOR_SECURITY: Security = members(['_admin']);
 export const REPLICATOR_USER = 'espace-replicator';
 export const FLEET_JOB_ID = 'espace-fleet';
 export const COMMUNITY_JOB_ID = 'espace-community';
+export const STUDIO_JOB_ID = 'espace-studio';
 export const mergeJobId = (hubId: string): string => `espace-merge-${hubId}`;
 
 /**
@@ -187,6 +190,7 @@ export async function setupCentral(url: string, admin: Credentials, options: Set
   const base = await replicationBase(url, admin, options.replicationUrl);
   await ensureJob(url, admin, FLEET_JOB_ID, { source: endpoint(base, 'submissions', admin), target: endpoint(base, 'fleet', admin), continuous: true, create_target: false, selector: { type: 'heartbeat' } }, report);
   await ensureJob(url, admin, COMMUNITY_JOB_ID, { source: endpoint(base, 'submissions', admin), target: endpoint(base, 'community', admin), continuous: true, create_target: false, selector: { type: { $in: [...COMMUNITY_TYPES] } } }, report);
+  await ensureJob(url, admin, STUDIO_JOB_ID, { source: endpoint(base, 'submissions', admin), target: endpoint(base, 'studio', admin), continuous: true, create_target: false, selector: { type: { $in: [...STUDIO_TYPES] } } }, report);
   for (const hubId of await enrolledHubs(url, admin)) await ensureHubDb(url, admin, hubId, report, base);
   return report;
 }

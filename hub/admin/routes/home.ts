@@ -4,16 +4,18 @@ import { html } from '../html.js';
 import { page, when } from '../layout.js';
 import { allMembers } from '../members.js';
 import { allMessages } from '../messages.js';
-import { STAFF, type AdminRoute } from '../route-table.js';
+import { STUDIO, type AdminRoute } from '../route-table.js';
 import { digestFor, eventsByStart } from '../../portal/index.js';
 
 export const homeRoutes: AdminRoute[] = [
   {
     method: 'GET',
     path: '/admin',
-    roles: STAFF,
+    roles: STUDIO,
     async handle(s, _req, res) {
       const session = sessionOf(res)!;
+      // A studio volunteer's console is the studio.
+      if (session.role === 'voice') return { redirect: '/admin/studio' };
       const { dbs, config } = s.deps;
       const digest = digestFor(s.deps);
       const [members, messages, events] = await Promise.all([allMembers(dbs.submissions, config.hubId), allMessages(dbs.submissions, config.hubId), digest.of('event')]);

@@ -10,6 +10,7 @@ import { messageRoutes } from './messages.js';
 import { sessionRoutes } from './session.js';
 import { smsRoutes } from './sms.js';
 import { opportunityRoutes } from './opportunities.js';
+import { studioRoutes } from './studio.js';
 import { technicianRoutes } from './technician.js';
 
 /** Every console route with who may use it: the one table requireRole and the auth-matrix test read. */
@@ -25,5 +26,6 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
   ...opportunityRoutes,
   ...smsRoutes,
   ...indicatorRoutes,
+  ...studioRoutes,
   ...technicianRoutes,
 ];

@@ -2,7 +2,7 @@ import type { Request } from 'express';
 import { AppError, isAppError } from '../../../content/index.js';
 import { importPack, listInstalledPacks, trustedKeysOf, type PackDb } from '../../../content/index.js';
 import { runChecks } from '../../doctor/index.js';
-import { ROLES, sessionOf, type Role } from '../../auth/index.js';
+import { ROLE_NAMES, ROLES, sessionOf, type Role } from '../../auth/index.js';
 import { projectRoot } from '../../config/index.js';
 import { field, param } from '../form.js';
 import { html } from '../html.js';
@@ -149,7 +149,7 @@ ${failed.length
 <form method="post" action="/admin/accounts" class="stack narrow">
   ${csrfField(session)}
   <label for="username">Nom d’utilisateur</label><input id="username" name="username" required autocapitalize="none">
-  <label for="role">Rôle</label>${select('role', ROLES.map((r) => [r, r === 'technician' ? 'technicien' : 'animateur·rice'] as const), 'facilitator')}
+  <label for="role">Rôle</label>${select('role', ROLES.map((r) => [r, ROLE_NAMES[r]] as const), 'facilitator')}
   <label for="password">Mot de passe (8 caractères au moins)</label><input id="password" name="password" type="password" minlength="8" required autocomplete="new-password">
   <button type="submit">Créer</button>
 </form>`;

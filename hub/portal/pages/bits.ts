@@ -1,4 +1,4 @@
-import type { Announcement, Consultation, Event } from '../../../content/index.js';
+import type { Announcement, Audio, Consultation, Event } from '../../../content/index.js';
 import { icon, play, plain, richText, sampleMark, slugOf, summary, text } from '../components.js';
 import type { PageContext } from '../context.js';
 import { html, type Html } from '../html.js';
@@ -25,7 +25,7 @@ export function announcementCard(ctx: PageContext, a: Announcement, short = fals
   ${a.image ? html`<img class="cover" src="/media/${a.image}" alt="" loading="lazy">` : ''}
   <div class="titlerow"><h3>${icon(ctx, 'megaphone', 'i sm')}${text(ctx, a.title)}</h3>${play(ctx, a.titleAudio, plain(ctx, a.title))}</div>
   <p class="meta"><time datetime="${a.publishedAt}">${ctx.fmt.date(a.publishedAt)}</time> ${sampleMark(ctx, a.sample)}</p>
-  ${short ? html`<p>${summary(ctx, a.body)}</p>` : richText(ctx, a.body)}
+  ${short ? html`<p>${summary(ctx, a.body)}</p>` : html`${play(ctx, (a as { bodyAudio?: Audio }).bodyAudio, plain(ctx, a.title))}${richText(ctx, a.body)}`}
 </article>`;
 }
 

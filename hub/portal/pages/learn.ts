@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Router } from 'express';
-import { AppError, type Course, type Lesson, type Language, type LessonBlock, type Quiz } from '../../../content/index.js';
+import { AppError, type Audio, type Course, type Lesson, type Language, type LessonBlock, type Quiz } from '../../../content/index.js';
 import { contentIcon, heading, icon, inFrench, notice, play, plain, richText, sampleMark, slugOf, text } from '../components.js';
 import type { PageContext } from '../context.js';
 import { html, type Html } from '../html.js';
@@ -35,7 +35,8 @@ async function lessonsOf(portal: Portal, course: Course): Promise<Lesson[]> {
 function block(ctx: PageContext, b: LessonBlock, files: Map<string, FileFacts>): Html {
   switch (b.kind) {
     case 'text':
-      return richText(ctx, b.body);
+      // A recording of the block, when the studio gave it one (laid over the lesson at read).
+      return html`${play(ctx, (b as { audio?: Audio }).audio, plain(ctx, b.body).slice(0, 80))}${richText(ctx, b.body)}`;
     case 'audio':
       return html`<figure class="media audio">${icon(ctx, 'listen', 'i md')}<audio controls preload="none" src="/media/${b.media}"></audio>${b.caption ? html`<figcaption>${text(ctx, b.caption)}</figcaption>` : ''}${
         b.lang && b.lang !== ctx.lang ? inFrench(ctx) : ''
@@ -188,7 +189,7 @@ ${pager(ctx, '/apprendre', slice)}`;
 <article class="course" data-course="${c._id}" data-lessons="${c.lessons.join(' ')}">
 <div class="heading"><h1>${contentIcon(ctx, c.icon, CATEGORY_ICON[c.category] ?? 'learn', 'i hi')}<span>${text(ctx, c.title)}</span></h1>${play(ctx, c.titleAudio, plain(ctx, c.title))}</div>
 ${c.cover ? html`<img class="cover" src="/media/${c.cover}" alt="" loading="lazy">` : ''}
-<p class="lead">${text(ctx, c.summary)}</p>
+<div class="titlerow"><p class="lead">${text(ctx, c.summary)}</p>${play(ctx, (c as { summaryAudio?: Audio }).summaryAudio, plain(ctx, c.summary).slice(0, 80))}</div>
 <p class="meta"><span class="tag">${ctx.t(`category.${c.category}`)}</span> ${sampleMark(ctx, c.sample)} <span class="progress" data-progress data-template="${ctx.t('learn.progress', { done: '{done}', total: '{total}' })}" hidden></span></p>
 ${keepButton(ctx, `/hors-ligne/liste/course/${slug}`)}
 <ol class="lessons">${lessons.map(

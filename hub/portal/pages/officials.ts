@@ -1,7 +1,7 @@
 import type { RequestHandler, Router } from 'express';
-import { AppError, FeedbackInput, isAppError, type Commune, type Official } from '../../../content/index.js';
+import { AppError, FeedbackInput, isAppError, type Audio, type Commune, type Official } from '../../../content/index.js';
 import { checkVoice, VOICE_MAX_BYTES, VOICE_MAX_SECONDS } from '../../submissions/index.js';
-import { heading, icon, notice, sampleMark, slugOf, text } from '../components.js';
+import { heading, icon, notice, play, sampleMark, slugOf, text } from '../components.js';
 import type { PageContext } from '../context.js';
 import { html, type Html } from '../html.js';
 import { fieldError, formNotice, invalid, problemsOf, rateLimited, typed, type FormProblem } from '../form-errors.js';
@@ -81,7 +81,7 @@ ${answers.length ? html`<section>${heading(ctx, 'officials.answers', 'speech', 2
 <div class="who">${portrait(ctx, o, 'portrait big')}<div><h1>${o.name}</h1><p class="lead">${roleOf(ctx, o)}</p><p>${icon(ctx, 'town', 'i sm')} ${commune?.name ?? o.commune}</p>${sampleMark(ctx, o.sample)}</div></div>
 <p class="meta">${icon(ctx, 'agenda', 'i sm')} ${ctx.t('officials.mandate', { start: o.mandate.start, end: o.mandate.end })}</p>
 ${o.commissions?.length ? html`<h2>${ctx.t('officials.commissions')}</h2><ul class="tags">${o.commissions.map((c) => html`<li class="tag">${text(ctx, c)}</li>`)}</ul>` : ''}
-${o.bio ? html`<p>${text(ctx, o.bio)}</p>` : ''}
+${o.bio ? html`<div class="titlerow"><p>${text(ctx, o.bio)}</p>${play(ctx, (o as { bioAudio?: Audio }).bioAudio, o.name)}</div>` : ''}
 ${o.contact?.office ? html`<p>${icon(ctx, 'pin', 'i sm')} ${text(ctx, o.contact.office)}</p>` : ''}
 </article>
 <section class="write" id="ecrire">${heading(ctx, 'officials.write', 'speech', 2)}

@@ -1,6 +1,6 @@
 import type { Router } from 'express';
-import { DOMAINS, type Organisation } from '../../../content/index.js';
-import { heading, icon, sampleMark, slugOf, text } from '../components.js';
+import { DOMAINS, type Audio, type Organisation } from '../../../content/index.js';
+import { heading, icon, play, sampleMark, slugOf, text } from '../components.js';
 import type { PageContext } from '../context.js';
 import { html, type Html } from '../html.js';
 import { page } from '../layout.js';
@@ -48,7 +48,7 @@ export function organisationsRoutes(router: Router, portal: Portal): void {
       (o) => html`<li class="card org" id="${slugOf(o._id)}">
   <h2>${icon(ctx, 'organisations', 'i md')}<span>${o.acronym ? html`<abbr>${o.acronym}</abbr> — ` : ''}${o.name}</span></h2>
   <p class="meta"><span class="tag">${ctx.t(`orgKind.${o.kind}`)}</span> ${o.founded ? ctx.t('orgs.founded', { year: o.founded }) : ''} ${sampleMark(ctx, o.sample)}</p>
-  <p>${text(ctx, o.description)}</p>
+  <div class="titlerow"><p>${text(ctx, o.description)}</p>${play(ctx, (o as { descriptionAudio?: Audio }).descriptionAudio, o.name)}</div>
   <ul class="tags">${o.domains.map((d) => html`<li class="tag">${ctx.t(`domain.${d}`)}</li>`)}${(o.communes ?? []).map((c) => html`<li class="tag place">${icon(ctx, 'pin', 'i sm')}${names.get(c) ?? c}</li>`)}</ul>
   ${contact(ctx, o)}
 </li>`,

@@ -1,5 +1,5 @@
 /*
- * Central's validate_doc_update, shared by every database (DB: content, media, moderation;
+ * Central's validate_doc_update, shared by every database (DB: content, media, moderation, studio;
  * submissions, fleet and community
  * — written by central's replicator only — or hub, a hub's own submissions-<hubId>).
  * ES5 only: CouchDB runs it in its own old JavaScript engine, with no require. design-docs.ts
@@ -34,6 +34,9 @@
     if (!isEditor && !moderatorMay && !mentorMay) forbid('only an editor (role "editor") may write ' + DB + ' documents; hubs only read them');
   } else if (DB === 'moderation') {
     if (!isAdmin && !has('moderator') && !has('mentor')) forbid('only moderators and mentors write the moderation queue and its log');
+  } else if (DB === 'studio') {
+    // Contributions arrive by the replicator; an editor writes only the decisions about them.
+    if (!isAdmin && !has('replicator') && !(isEditor && id.indexOf('review:') === 0)) forbid('only an editor writes in studio, and only reviews ("review:<contribution id>"); contributions come from the hubs');
   } else if (DB === 'hub') {
     // A hub's own database (submissions-<hubId>): only members (that hub) get here.
     if (!isAdmin) {

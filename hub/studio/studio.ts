@@ -1,0 +1,83 @@
+import { AppError, itemsOf, TargetId, FieldPath, valueAt, type Contribution, type Language } from '../../content/index.js';
+import type { HubDeps } from '../deps.js';
+import { Messages, StaticAssets } from '../portal/index.js';
+import { coverageOf, sectionViews, StudioItems, type CoverageFigures, type StudioItem } from './items.js';
+
+/** A contribution sent from this hub that no accepted translation answers yet. */
+export interface Pending {
+  id: string;
+  createdAt: string;
+  text?: string;
+  seconds?: number;
+  contributor: string;
+}
+
+/**
+ * The studio of one hub: the queue of what lacks a text or a person's voice per language,
+ * coverage figures, and what this hub already sent for review. Built once per hub (deps).
+ */
+export class Studio {
+  readonly messages: Messages;
+  readonly assets: StaticAssets;
+  readonly items: StudioItems;
+  private coverageCache: { key: string; figures: CoverageFigures[] } | undefined;
+
+  constructor(readonly deps: HubDeps) {
+    this.messages = new Messages();
+    this.messages.useOverrides(deps.catalog.translations);
+    this.assets = new StaticAssets();
+    this.items = new StudioItems(deps.catalog, this.messages, this.assets);
+  }
+
+  async queue(): Promise<StudioItem[]> {
+    return this.items.all(await sectionViews(this.deps.dbs.submissions, this.deps.config.hubId));
+  }
+
+  /** Coverage per language (interface and content, text and voice), kept until content or translations change. */
+  async coverage(): Promise<CoverageFigures[]> {
+    await this.deps.catalog.translations.ready();
+    const key = `${this.deps.catalog.generation} ${this.deps.catalog.translations.version}`;
+    if (this.coverageCache?.key === key) return this.coverageCache.figures;
+    // Usage only orders the queue; coverage counts every item once.
+    const figures = coverageOf(this.items, await this.items.all(new Map()));
+    this.coverageCache = { key, figures };
+    return figures;
+  }
+
+  /** One item, checked: the target exists on this hub and the field is one of its texts. */
+  async item(target: string, field: string): Promise<StudioItem> {
+    if (!TargetId.safeParse(target).success || !FieldPath.safeParse(field).success) throw new AppError(404, 'item-not-found', "Cet élément n'existe pas sur ce hub.");
+    if (target.startsWith('message:')) {
+      const key = target.slice(8);
+      if (field !== 'text' || !this.messages.frenchKeys().includes(key)) throw new AppError(404, 'item-not-found', "Ce message de l'interface n'existe pas.");
+      return (await this.queue()).find((i) => i.target === target)!;
+    }
+    const doc = await this.deps.catalog.maybe(target);
+    const found = doc && itemsOf(doc as unknown as Parameters<typeof itemsOf>[0]).find((i) => i.field === field);
+    if (!found || !valueAt(doc, field)) throw new AppError(404, 'item-not-found', "Cet élément n'existe pas sur ce hub (contenu retiré ?).");
+    return { ...found, section: '', weight: 0 };
+  }
+
+  /** What this hub sent for an item and language that no accepted translation answers yet. */
+  async pending(target: string, field: string, lang: Language): Promise<Pending[]> {
+    const { hubId } = this.deps.config;
+    const res = await this.deps.dbs.submissions.allDocs({ startkey: `${hubId}:contribution:`, endkey: `${hubId}:contribution:\ufff0`, include_docs: true, descending: false });
+    const answered = new Set(this.deps.catalog.translations.of(target).flatMap((t) => t.contributions));
+    return res.rows
+      .map((r) => r.doc as unknown as Contribution)
+      .filter((c) => c && c.target === target && c.field === field && c.lang === lang && !answered.has(c._id))
+      .map((c) => ({ id: c._id, createdAt: c.createdAt, text: c.text, seconds: c.seconds, contributor: c.contributor }));
+  }
+}
+
+const perHub = new WeakMap<object, Studio>();
+
+/** The hub's one studio (the console and the API share it). */
+export function studioFor(deps: HubDeps): Studio {
+  let s = perHub.get(deps.catalog);
+  if (!s) {
+    s = new Studio(deps);
+    perHub.set(deps.catalog, s);
+  }
+  return s;
+}
