@@ -14,7 +14,7 @@ export interface TestCentral extends StandInCentral {
   enroll(hubId: string): Promise<Enrollment>;
   /**
    * Waits until central's replicator has merged every hub's database into `submissions` and
-   * copied the community's documents into `community` and the studio's into `studio`, as CouchDB does a moment after a push.
+   * copied heartbeats into `fleet`, the community's documents into `community` and the studio's into `studio`, as CouchDB does a moment after a push.
    */
   settled(timeoutMs?: number): Promise<void>;
 }
@@ -34,11 +34,13 @@ async function replicated(url: string): Promise<boolean> {
   const merged = new Map((await allDocs(url, 'submissions')).map((r) => [r.id, r.value.rev]));
   const community = new Map((await allDocs(url, 'community')).map((r) => [r.id, r.value.rev]));
   const studio = new Map((await allDocs(url, 'studio')).map((r) => [r.id, r.value.rev]));
+  const fleet = new Map((await allDocs(url, 'fleet')).map((r) => [r.id, r.value.rev]));
   for (const db of dbs.filter((d) => d.startsWith('submissions-'))) {
     for (const r of await allDocs(url, db, true)) {
       if (merged.get(r.id) !== r.value.rev) return false;
       if ((COMMUNITY_TYPES as readonly string[]).includes(r.doc?.type ?? '') && community.get(r.id) !== r.value.rev) return false;
       if ((STUDIO_TYPES as readonly string[]).includes(r.doc?.type ?? '') && studio.get(r.id) !== r.value.rev) return false;
+      if (r.doc?.type === 'heartbeat' && fleet.get(r.id) !== r.value.rev) return false;
     }
   }
   return true;

@@ -50,6 +50,7 @@ describe('the certificate request goes up with the sync, the chain comes down, t
     assert.ok(local?.tls, 'the heartbeat has the tls state');
     const run = await hub.deps.sync!.runNow();
     assert.ok(run.ok, JSON.stringify(run.classes));
+    await central.settled(); // the heartbeat reaches `fleet` by central's replicator
 
     const fleet = await couch<{ tls?: { csr: string; state: string; name: string } }>(central.url, `fleet/${HUB}`, central.admin);
     assert.equal(fleet.status, 200);
@@ -57,7 +58,7 @@ describe('the certificate request goes up with the sync, the chain comes down, t
     assert.equal(fleet.body.tls?.name, `${HUB}.${DOMAIN}`);
     assert.match(fleet.body.tls!.csr, /^-----BEGIN CERTIFICATE REQUEST-----/);
     // Everything central holds from this hub, as text: no trace of the key.
-    for (const db of ['fleet', 'submissions']) {
+    for (const db of ['fleet', 'submissions', `submissions-${HUB}`]) {
       const all = await couch<unknown>(central.url, `${db}/_all_docs?include_docs=true&attachments=true`, central.admin);
       const text = JSON.stringify(all.body);
       for (const trace of keyTraces(key)) assert.ok(!text.includes(trace), `${db} at central holds key material (${trace.slice(0, 20)}…)`);
