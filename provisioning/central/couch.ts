@@ -19,6 +19,11 @@ function isCookieAuth(a: Credentials | CookieAuth): a is CookieAuth {
   return 'cookie' in a;
 }
 
+/** The header that authenticates a request to CouchDB: the session cookie, or basic credentials. */
+export function authHeader(auth: Credentials | CookieAuth): Record<string, string> {
+  return isCookieAuth(auth) ? { Cookie: auth.cookie } : { Authorization: 'Basic ' + Buffer.from(`${auth.username}:${auth.password}`).toString('base64') };
+}
+
 export interface CouchAnswer<T = Record<string, unknown>> {
   status: number;
   body: T;
@@ -38,7 +43,7 @@ export async function couch<T = Record<string, unknown>>(
   const url = new URL(path.replace(/^\//, ''), baseUrl.endsWith('/') ? baseUrl : baseUrl + '/');
   const headers: Record<string, string> = {
     Accept: 'application/json',
-    ...(isCookieAuth(auth) ? { Cookie: auth.cookie } : { Authorization: 'Basic ' + Buffer.from(`${auth.username}:${auth.password}`).toString('base64') }),
+    ...authHeader(auth),
     ...init.headers,
   };
   let payload: BodyInit | undefined;

@@ -12,7 +12,10 @@ import {
   type Review as ReviewDoc,
   type Translation as TranslationDoc,
 } from '../../content/index.js';
-import { couch, expectStatus, type Credentials } from './couch.js';
+import { authHeader, couch, expectStatus, type CookieAuth, type Credentials } from './couch.js';
+
+/** An editor's basic credentials (the CLI) or their CouchDB session (central's console). */
+type Auth = Credentials | CookieAuth;
 
 /**
  * Review in Bamako: an editor hears or reads each contribution the hubs pushed, beside the
@@ -34,7 +37,7 @@ export type Decision = ReviewDoc['decision'];
 const PAGE = 500;
 
 /** Every doc of an id range, read a page at a time. */
-async function range<T>(url: string, db: string, auth: Credentials, start: string, end: string): Promise<T[]> {
+async function range<T>(url: string, db: string, auth: Auth, start: string, end: string): Promise<T[]> {
   const out: T[] = [];
   let startkey = start;
   let skip = 0;
@@ -50,7 +53,7 @@ async function range<T>(url: string, db: string, auth: Credentials, start: strin
 }
 
 /** Contributions are spread over the hubs' id ranges: read the studio db (the replicator's copy of them) by pages and keep them. */
-async function allContributions(url: string, auth: Credentials): Promise<ContributionDoc[]> {
+async function allContributions(url: string, auth: Auth): Promise<ContributionDoc[]> {
   const out: ContributionDoc[] = [];
   let startkey: string | undefined;
   for (;;) {
@@ -63,13 +66,13 @@ async function allContributions(url: string, auth: Credentials): Promise<Contrib
   }
 }
 
-export async function reviews(url: string, auth: Credentials): Promise<Map<string, ReviewDoc>> {
+export async function reviews(url: string, auth: Auth): Promise<Map<string, ReviewDoc>> {
   const docs = await range<ReviewDoc>(url, 'studio', auth, 'review:', 'review:\ufff0');
   return new Map(docs.map((r) => [r.contribution, r]));
 }
 
 /** The French of an item, read from central's content (undefined for interface messages, which live in the hub's catalog). */
-async function frenchOf(url: string, auth: Credentials, c: ContributionDoc): Promise<string | undefined> {
+async function frenchOf(url: string, auth: Auth, c: ContributionDoc): Promise<string | undefined> {
   if (c.target.startsWith('message:')) return undefined;
   const res = await couch<Record<string, unknown>>(url, `content/${encodeURIComponent(c.target)}`, auth);
   if (res.status !== 200) return undefined;
@@ -79,13 +82,13 @@ async function frenchOf(url: string, auth: Credentials, c: ContributionDoc): Pro
 }
 
 /** Contributions with no decision yet, oldest first. */
-export async function pendingContributions(url: string, auth: Credentials): Promise<PendingContribution[]> {
+export async function pendingContributions(url: string, auth: Auth): Promise<PendingContribution[]> {
   const [all, done] = await Promise.all([allContributions(url, auth), reviews(url, auth)]);
   const pending = all.filter((c) => !done.has(c._id)).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   return Promise.all(pending.map(async (c) => ({ ...c, hasTake: Boolean(c._attachments?.['take.opus']), french: await frenchOf(url, auth, c) })));
 }
 
-export async function contribution(url: string, auth: Credentials, id: string): Promise<ContributionDoc> {
+export async function contribution(url: string, auth: Auth, id: string): Promise<ContributionDoc> {
   if (!/^[a-z0-9][a-z0-9-]{1,39}:contribution:[0-9a-z]{6,40}$/.test(id)) {
     throw new AppError(2, 'bad-contribution-id', `"${id}" is not a contribution id; they look like "kayes-01:contribution:0mhz3k0x1000a1b2" (see "espace central review list")`);
   }
@@ -96,14 +99,14 @@ export async function contribution(url: string, auth: Credentials, id: string): 
 }
 
 /** An attachment's bytes (couch() reads JSON). */
-async function attachment(url: string, auth: Credentials, path: string, missing: (status: number) => AppError): Promise<Buffer> {
-  const res = await fetch(new URL(path, url.endsWith('/') ? url : `${url}/`), { headers: { Authorization: 'Basic ' + Buffer.from(`${auth.username}:${auth.password}`).toString('base64') } });
+async function attachment(url: string, auth: Auth, path: string, missing: (status: number) => AppError): Promise<Buffer> {
+  const res = await fetch(new URL(path, url.endsWith('/') ? url : `${url}/`), { headers: authHeader(auth) });
   if (res.status !== 200) throw missing(res.status);
   return Buffer.from(await res.arrayBuffer());
 }
 
 /** The take of a contribution (Opus), as central keeps it. */
-export function takeOf(url: string, auth: Credentials, id: string): Promise<Buffer> {
+export function takeOf(url: string, auth: Auth, id: string): Promise<Buffer> {
   return attachment(url, auth, `studio/${encodeURIComponent(id)}/take.opus`, (status) => new AppError(404, 'take-not-found', `contribution ${id} has no take at central (HTTP ${status})`));
 }
 
@@ -127,7 +130,7 @@ export function checkMessageText(text: string, french: string | undefined): void
   }
 }
 
-async function writeReview(url: string, auth: Credentials, c: ContributionDoc, decision: Decision, editor: string, reason?: string): Promise<ReviewDoc> {
+async function writeReview(url: string, auth: Auth, c: ContributionDoc, decision: Decision, editor: string, reason?: string): Promise<ReviewDoc> {
   const doc = parseWith(Review, { _id: `review:${c._id}`, type: 'review', contribution: c._id, decision, editor, at: new Date().toISOString(), ...(reason ? { reason } : {}) }, 'invalid-review', 422);
   const res = await couch(url, `studio/${encodeURIComponent(doc._id)}`, auth, { method: 'PUT', body: doc });
   if (res.status === 409) throw new AppError(409, 'already-reviewed', `contribution ${c._id} was already reviewed`);
@@ -136,7 +139,7 @@ async function writeReview(url: string, auth: Credentials, c: ContributionDoc, d
 }
 
 /** Rejects a contribution (with the reason said to the contributor), or asks for another take. Nothing is published. */
-export async function decline(url: string, auth: Credentials, id: string, decision: 'rejected' | 'retake', editor: string, reason: string): Promise<ReviewDoc> {
+export async function decline(url: string, auth: Auth, id: string, decision: 'rejected' | 'retake', editor: string, reason: string): Promise<ReviewDoc> {
   if (!reason.trim()) throw new AppError(2, 'reason-missing', 'say why (--reason "…"): the contributor reads it');
   const c = await contribution(url, auth, id);
   return writeReview(url, auth, c, decision, editor, reason.trim());
@@ -153,7 +156,7 @@ export interface Accepted {
  * accepted take replaces an earlier one; text and voice may come from two contributions).
  * `frenchMessage` checks an interface message's placeholders (the French catalog's text).
  */
-export async function accept(url: string, auth: Credentials, id: string, editor: string, opts: { frenchMessage?: (key: string) => string | undefined } = {}): Promise<Accepted> {
+export async function accept(url: string, auth: Auth, id: string, editor: string, opts: { frenchMessage?: (key: string) => string | undefined } = {}): Promise<Accepted> {
   const c = await contribution(url, auth, id);
   if (c.text !== undefined && c.target.startsWith('message:')) checkMessageText(c.text, opts.frenchMessage?.(c.target.slice(8)));
   let media: MediaMeta | undefined;
@@ -200,11 +203,11 @@ export async function accept(url: string, auth: Credentials, id: string, editor:
 }
 
 /** Every accepted translation at central (for the export into the authoring files). */
-export async function publishedTranslations(url: string, auth: Credentials): Promise<TranslationDoc[]> {
+export async function publishedTranslations(url: string, auth: Auth): Promise<TranslationDoc[]> {
   return range<TranslationDoc>(url, 'content', auth, 'translation:', 'translation:\ufff0');
 }
 
 /** The bytes of a published media file. */
-export function mediaBytes(url: string, auth: Credentials, sha256: string): Promise<Buffer> {
+export function mediaBytes(url: string, auth: Auth, sha256: string): Promise<Buffer> {
   return attachment(url, auth, `media/${encodeURIComponent(`media:${sha256}`)}/file`, (status) => new AppError(404, 'media-not-found', `media ${sha256} is not at central (HTTP ${status})`));
 }

@@ -11,7 +11,7 @@ import { AuditLog } from '../../../hub/index.js';
 import { LoginThrottle, SessionStore, csrfProtection, loadSession, requireRole, sessionOf, SESSION_COOKIE } from '../../../hub/index.js';
 import { projectRoot } from '../../../hub/index.js';
 import type { Logger } from '../../../hub/index.js';
-import { couch } from '../couch.js';
+import { couch, type CookieAuth } from '../couch.js';
 import type { ConsoleConfig } from './config.js';
 import { CouchSessions } from './couch-sessions.js';
 import { BASE, LOGIN_PATH, menuFor, renderPage } from './layout.js';
@@ -29,6 +29,12 @@ const FRENCH: Record<string, string> = {
   'couch-session-ended': 'Votre session a expiré : reconnectez-vous.',
   'not-found': 'Cette page n’existe pas.',
   'body-too-large': 'Ce que vous envoyez est trop volumineux.',
+  // The studio's review (review.ts speaks English to the CLI).
+  'contribution-not-found': 'Cette contribution n’est pas (ou plus) à central.',
+  'take-not-found': 'Cette contribution n’a pas d’enregistrement à central.',
+  'already-reviewed': 'Cette contribution a déjà reçu une décision : rechargez la liste.',
+  'translation-unreadable': 'Cette traduction n’est pas un message valide (vérifiez ses accolades { }) : refusez-la ou demandez-en une autre.',
+  'translation-placeholders': 'Cette traduction ne garde pas les mots entre accolades { } du français : refusez-la avec cette raison.',
 };
 
 export interface ConsoleHandle {
@@ -99,12 +105,13 @@ export function createConsoleApp(config: ConsoleConfig, log: Logger, pages: read
     next();
   });
 
+  const couchAuth = (sessionId: string | undefined): CookieAuth => {
+    const auth = sessionId ? cookies.get(sessionId) : undefined;
+    if (!auth) throw new AppError(401, 'couch-session-ended', 'votre session a expiré à central ; reconnectez-vous');
+    return auth;
+  };
   const centralAs = (sessionId: string | undefined): CentralAs => {
-    return (path, init) => {
-      const auth = sessionId ? cookies.get(sessionId) : undefined;
-      if (!auth) throw new AppError(401, 'couch-session-ended', 'votre session a expiré à central ; reconnectez-vous');
-      return couch(config.centralUrl, path, auth, init);
-    };
+    return (path, init) => couch(config.centralUrl, path, couchAuth(sessionId), init);
   };
 
   for (const route of routes) {
@@ -122,6 +129,7 @@ export function createConsoleApp(config: ConsoleConfig, log: Logger, pages: read
         res,
         session,
         central: centralAs(session?.id),
+        couchAuth: () => couchAuth(session?.id),
         page: (title, body, opts) => renderPage(pages, title, config.title, session, body, opts?.refreshSeconds),
         menu: () => (session ? menuFor(pages, session) : []),
       };

@@ -3,7 +3,7 @@ import type { AuditLog } from '../../../hub/index.js';
 import type { LoginThrottle, Session, SessionStore } from '../../../hub/index.js';
 import type { SafeHtml, Value } from '../../../hub/index.js';
 import type { Logger } from '../../../hub/index.js';
-import type { CouchAnswer } from '../couch.js';
+import type { CookieAuth, CouchAnswer } from '../couch.js';
 import type { ConsoleConfig } from './config.js';
 import type { ConsoleRole } from './roles.js';
 
@@ -27,6 +27,8 @@ export interface ConsoleContext {
   /** Null only on public routes (the sign-in form). */
   session: Session<ConsoleRole> | null;
   central: CentralAs;
+  /** The same CouchDB session, for the central modules that take credentials (review, publish). */
+  couchAuth(): CookieAuth;
   /** The console's page around `body`, with the menu for this person. */
   page(title: string, body: Value, opts?: { refreshSeconds?: number }): SafeHtml;
   /** The menu entries this person may open. */

@@ -1,5 +1,6 @@
 import type { ConsolePage } from '../page-table.js';
 import { homePage } from './home.js';
+import { studioPage } from './studio.js';
 
 /**
  * Every page of central's console: the one place a feature registers its page. A page is a
@@ -7,4 +8,4 @@ import { homePage } from './home.js';
  * roles that may use it); add it to this list. The app applies the roles from here and the
  * access test (tests/integration/provisioning/central/console.test.ts) is generated from it.
  */
-export const CONSOLE_PAGES: readonly ConsolePage[] = [homePage];
+export const CONSOLE_PAGES: readonly ConsolePage[] = [homePage, studioPage];
