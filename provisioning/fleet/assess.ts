@@ -1,6 +1,6 @@
 import { Heartbeat } from '../../content/index.js';
 
-export const MARKS = ['stale', 'hot', 'full', 'never-synced', 'invalid'] as const;
+export const MARKS = ['stale', 'hot', 'full', 'never-synced', 'no-https', 'invalid'] as const;
 export type Mark = (typeof MARKS)[number];
 
 export interface Thresholds {
@@ -24,6 +24,8 @@ export interface HubStanding {
   freeBytes: number | null;
   totalBytes: number | null;
   temperatureC: number | null;
+  /** HTTPS for phones, when the hub has a domain: its state and the certificate's end. */
+  https: { name: string; state: 'waiting' | 'valid' | 'lapsed'; notAfter: string | null } | null;
   marks: Mark[];
 }
 
@@ -35,7 +37,7 @@ export function assessFleet(docs: unknown[], now: Date, t: Thresholds = DEFAULT_
     if (typeof id !== 'string' || id.startsWith('_design/')) continue;
     const parsed = Heartbeat.safeParse(doc);
     if (!parsed.success) {
-      out.push({ hubId: id, spaceName: '', version: '', at: null, lastSync: null, freeBytes: null, totalBytes: null, temperatureC: null, marks: ['invalid'] });
+      out.push({ hubId: id, spaceName: '', version: '', at: null, lastSync: null, freeBytes: null, totalBytes: null, temperatureC: null, https: null, marks: ['invalid'] });
       continue;
     }
     const h = parsed.data;
@@ -44,6 +46,8 @@ export function assessFleet(docs: unknown[], now: Date, t: Thresholds = DEFAULT_
     if (h.temperatureC !== null && h.temperatureC >= t.hotC) marks.push('hot');
     if (h.disk.totalBytes > 0 && (h.disk.freeBytes / h.disk.totalBytes < t.minFreeRatio || h.disk.freeBytes < t.minFreeBytes)) marks.push('full');
     if (h.lastSync === null) marks.push('never-synced');
+    // A lapsed certificate, or one past its renewal date: phones are on plain HTTP, or soon will be.
+    if (h.tls && (h.tls.state === 'lapsed' || (h.tls.renewAt && Date.parse(h.tls.renewAt) < now.getTime()))) marks.push('no-https');
     out.push({
       hubId: h.hubId,
       spaceName: h.spaceName,
@@ -53,6 +57,7 @@ export function assessFleet(docs: unknown[], now: Date, t: Thresholds = DEFAULT_
       freeBytes: h.disk.freeBytes,
       totalBytes: h.disk.totalBytes,
       temperatureC: h.temperatureC,
+      https: h.tls ? { name: h.tls.name, state: h.tls.state, notAfter: h.tls.notAfter ?? null } : null,
       marks,
     });
   }

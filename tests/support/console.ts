@@ -1,5 +1,5 @@
 import { startConsole, loadConsoleConfig, type ConsoleConfigInput, type RunningConsole } from '../../provisioning/central/console/index.js';
-import { putUser } from '../../provisioning/central/index.js';
+import { couch, putUser } from '../../provisioning/central/index.js';
 import { silentLogger } from '../../hub/index.js';
 import { attemptLogin, client, cookieFrom, csrfIn, type Client } from '../integration/admin/console.js';
 import type { TestCentral } from './central.js';
@@ -15,7 +15,9 @@ export interface TestConsole extends RunningConsole {
 /** Central's console on a free loopback port in front of a test central, with an analyst account there too. */
 export async function startTestConsole(central: TestCentral, options: Partial<ConsoleConfigInput> = {}): Promise<TestConsole> {
   const dir = tempDir('espace-console-');
-  await putUser(central.url, central.admin, ANALYST.username, ANALYST.password, ['analyst']);
+  // Once per central: rewriting the user would end its CouchDB sessions (the cookie is keyed on the password's salt).
+  const existing = await couch(central.url, `_users/${encodeURIComponent(`org.couchdb.user:${ANALYST.username}`)}`, central.admin);
+  if (existing.status === 404) await putUser(central.url, central.admin, ANALYST.username, ANALYST.password, ['analyst']);
   const running = await startConsole(loadConsoleConfig({ ...options, centralUrl: central.url, port: 0, dataDir: dir.path }, {}), silentLogger());
   return {
     ...running,
