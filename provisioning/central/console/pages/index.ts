@@ -2,6 +2,7 @@ import type { ConsolePage } from '../page-table.js';
 import { homePage } from './home.js';
 import { studioPage } from './studio.js';
 import { fleetPage } from './fleet.js';
+import { figuresPage } from './figures.js';
 
 /**
  * Every page of central's console: the one place a feature registers its page. A page is a
@@ -9,4 +10,4 @@ import { fleetPage } from './fleet.js';
  * roles that may use it); add it to this list. The app applies the roles from here and the
  * access test (tests/integration/provisioning/central/console.test.ts) is generated from it.
  */
-export const CONSOLE_PAGES: readonly ConsolePage[] = [homePage, fleetPage, studioPage];
+export const CONSOLE_PAGES: readonly ConsolePage[] = [homePage, figuresPage, fleetPage, studioPage];

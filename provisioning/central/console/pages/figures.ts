@@ -1,0 +1,90 @@
+import { AppError } from '../../../../content/index.js';
+import { breakdownTable, computeIndicators, html, indicatorsCsv, loadSources, parseDay, sendCsvText, sexChart, youthChart, type AllDocsReader, type IndicatorFilter } from '../../../../hub/index.js';
+import { BASE } from '../layout.js';
+import type { CentralAs, ConsoleContext, ConsolePage } from '../page-table.js';
+
+const PATH = `${BASE}/chiffres`;
+
+/** `_all_docs` pages read as the signed-in analyst: CouchDB decides whether they may. */
+function readerAs(central: CentralAs): AllDocsReader {
+  return async (db, { startkey, endkey, skipFirst, limit }) => {
+    const q = new URLSearchParams({ include_docs: 'true', limit: String(limit) });
+    if (skipFirst) q.set('skip', '1');
+    if (startkey) q.set('startkey', JSON.stringify(startkey));
+    if (endkey) q.set('endkey', JSON.stringify(endkey));
+    const res = await central<{ rows: { doc?: Record<string, unknown> }[] }>(`${db}/_all_docs?${q.toString()}`);
+    if (res.status !== 200) throw new AppError(502, 'figures-unreadable', `Central n’a pas donné « ${db} » (HTTP ${res.status}) : réessayez, ou voyez l’état de CouchDB.`);
+    return res.body.rows.flatMap((r) => (r.doc ? [r.doc] : []));
+  };
+}
+
+/** The period and commune asked for, checked; a wrong one is said in French. */
+function filterOf(c: ConsoleContext): IndicatorFilter {
+  const q = (k: string) => (typeof c.req.query[k] === 'string' ? (c.req.query[k] as string).trim() : '');
+  let from: string | undefined;
+  let to: string | undefined;
+  try {
+    from = parseDay(q('from'), 'from');
+    to = parseDay(q('to'), 'to');
+  } catch {
+    throw new AppError(400, 'bad-day', 'Une date s’écrit jour/mois/année dans le calendrier (AAAA-MM-JJ).');
+  }
+  if (from && to && from > to) throw new AppError(400, 'bad-period', 'Le début de la période doit venir avant sa fin.');
+  const commune = q('commune');
+  if (commune && !/^[a-z0-9][a-z0-9-]{0,62}$/.test(commune)) throw new AppError(400, 'bad-commune', 'Une commune s’écrit comme son identifiant, par exemple « kayes ».');
+  return { ...(from ? { from } : {}), ...(to ? { to } : {}), ...(commune ? { commune } : {}) };
+}
+
+/** Every hub's figures and each hub's, from the merged `submissions` (and `fleet` for the communes). */
+async function figures(c: ConsoleContext, filter: IndicatorFilter) {
+  const sources = await loadSources(readerAs(c.central), new Map(), true);
+  const all = [...sources.submissions];
+  const hubs = [...new Set(all.map((d) => String(d.hubId)))].sort();
+  const perHub = hubs.map((hub) => ({ scope: hub, report: computeIndicators({ ...sources, submissions: all.filter((d) => d.hubId === hub) }, filter) }));
+  return { report: computeIndicators(sources, filter), perHub };
+}
+
+const qs = (f: IndicatorFilter) => new URLSearchParams(Object.entries(f) as [string, string][]).toString();
+
+/**
+ * Figures across hubs (issue 13): the results framework's indicators from central's merged
+ * submissions, disaggregated by sex and age band, for every hub and each hub, with CSV for
+ * French Excel. Analysts and admins: CouchDB lets no one else read the merged submissions.
+ */
+export const figuresPage: ConsolePage = {
+  nav: { href: PATH, label: 'Chiffres', order: 10 },
+  routes: [
+    {
+      method: 'GET',
+      path: PATH,
+      roles: ['analyst'],
+      async handle(c) {
+        const filter = filterOf(c);
+        const { report, perHub } = await figures(c, filter);
+        const rows = report.rows.map((r) => ({ label: r.label, breakdown: r.breakdown }));
+        const period = `${filter.from ? `du ${filter.from}` : 'depuis le début'} ${filter.to ? `au ${filter.to}` : 'à aujourd’hui'}${filter.commune ? `, commune ${filter.commune}` : ', toutes communes'}`;
+        const body = html`<form method="get" action="${PATH}" class="row filters">
+<label for="from">Du</label><input id="from" name="from" type="date" value="${filter.from ?? ''}">
+<label for="to">Au</label><input id="to" name="to" type="date" value="${filter.to ?? ''}">
+<label for="commune">Commune</label><input id="commune" name="commune" value="${filter.commune ?? ''}" placeholder="toutes">
+<button type="submit">Afficher</button></form>
+<p><a href="${PATH}.csv?${qs(filter)}">Exporter (CSV, tous les hubs et chaque hub)</a></p>
+<p class="meta">Période : ${period}, ${perHub.length} hub(s). Les personnes dont le sexe ou l’âge n’est pas connu sont comptées dans « inconnu », jamais écartées. Jeunes : 15 à 35 ans.</p>
+${breakdownTable('Tous les hubs : indicateurs par sexe et par tranche d’âge', rows)}
+<div class="charts">${sexChart('Répartition par sexe', rows)}${youthChart('Part des jeunes (15–35 ans)', rows)}</div>
+${perHub.map((h) => breakdownTable(`Hub ${h.scope}`, h.report.rows.map((r) => ({ label: r.label, breakdown: r.breakdown }))))}`;
+        return { page: c.page('Chiffres de tous les espaces', body) };
+      },
+    },
+    {
+      method: 'GET',
+      path: `${PATH}.csv`,
+      roles: ['analyst'],
+      async handle(c) {
+        const filter = filterOf(c);
+        const { report, perHub } = await figures(c, filter);
+        sendCsvText(c.res, `indicateurs-central-${filter.from ?? 'debut'}-${filter.to ?? 'fin'}.csv`, indicatorsCsv(report, 'central', perHub));
+      },
+    },
+  ],
+};
