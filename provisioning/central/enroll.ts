@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { AppError, HubId } from '../../content/index.js';
-import { couch, expectStatus, type Credentials } from './couch.js';
+import { couch, expectStatus, type CookieAuth, type Credentials } from './couch.js';
 import { hubDbName } from './design-docs.js';
 import { ARCHIVED_SECURITY, ensureHubDb, mergeJobId } from './setup.js';
 
@@ -96,7 +96,7 @@ export async function removeHub(url: string, admin: Credentials, hubId: string):
 }
 
 /** Removes a person's account (editor or analyst); a hub is removed with removeHub. */
-export async function removeUser(url: string, admin: Credentials, username: string): Promise<void> {
+export async function removeUser(url: string, admin: Credentials | CookieAuth, username: string): Promise<void> {
   const path = `_users/${encodeURIComponent(`org.couchdb.user:${username}`)}`;
   const user = await couch<{ _rev?: string; roles?: string[] }>(url, path, admin);
   if (user.status === 404) throw new AppError(2, 'unknown-user', `central has no account "${username}"`);
@@ -120,7 +120,7 @@ export async function createCommunityUser(url: string, admin: Credentials, usern
 }
 
 /** Creates or updates a user in `_users` with these roles (CouchDB hashes the password on write). */
-export async function putUser(url: string, admin: Credentials, username: string, password: string, roles: readonly string[]): Promise<void> {
+export async function putUser(url: string, admin: Credentials | CookieAuth, username: string, password: string, roles: readonly string[]): Promise<void> {
   const id = `org.couchdb.user:${username}`;
   const path = `_users/${encodeURIComponent(id)}`;
   const existing = await couch<{ _rev?: string }>(url, path, admin);

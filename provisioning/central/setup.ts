@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { CENTRAL_DBS, COMMUNITY_TYPES, STUDIO_TYPES, DESIGN_DOC_ID, designDocFor, hubDbName, type CentralDb, type DbKind, type DesignDoc } from './design-docs.js';
-import { couch, expectStatus, type Credentials } from './couch.js';
+import { couch, expectStatus, type CookieAuth, type Credentials } from './couch.js';
 
 type Security = { members: { roles: string[]; names: string[] }; admins: { roles: string[]; names: string[] } };
 const members = (roles: string[], names: string[] = []): Security => ({ members: { roles, names }, admins: { roles: [], names: [] } });
@@ -165,7 +165,7 @@ export async function ensureHubDb(url: string, admin: Credentials, hubId: string
 }
 
 /** The hub ids of every hub user in `_users`. */
-export async function enrolledHubs(url: string, admin: Credentials): Promise<string[]> {
+export async function enrolledHubs(url: string, admin: Credentials | CookieAuth): Promise<string[]> {
   const q = `_users/_all_docs?startkey=${encodeURIComponent(JSON.stringify('org.couchdb.user:hub-'))}&endkey=${encodeURIComponent(JSON.stringify('org.couchdb.user:hub-\ufff0'))}`;
   const res = await couch<{ rows: { id: string }[] }>(url, q, admin);
   expectStatus(res, [200], 'list the hubs’ users');
