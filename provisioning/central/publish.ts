@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { isDeepStrictEqual } from 'node:util';
 import { readPack, type TrustedKey } from '../../content/index.js';
-import { couch, expectStatus, type Credentials } from './couch.js';
+import { couch, expectStatus, type CookieAuth, type Credentials } from './couch.js';
 
 export interface PublishReport {
   pack: string;
@@ -13,6 +13,8 @@ export interface PublishReport {
   docsUnchanged: number;
   mediaUploaded: number;
   mediaPresent: number;
+  /** Ids of the docs written (or, in a dry run, that would be): new or changed. */
+  changed: string[];
 }
 
 const BATCH = 200;
@@ -29,19 +31,24 @@ function same(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
  * hash), then each media file is uploaded as the attachment of `media:<sha256>` unless central
  * has it, then the docs are written (unchanged ones skipped, so publishing again writes nothing).
  */
-export async function publishPack(file: string, centralUrl: string, editor: Credentials, trustedKeys: readonly TrustedKey[]): Promise<PublishReport> {
+/** `dryRun`: read and verify the pack and compare it with central, writing nothing (the console's preview). */
+export async function publishPack(file: string, centralUrl: string, editor: Credentials | CookieAuth, trustedKeys: readonly TrustedKey[], opts: { dryRun?: boolean } = {}): Promise<PublishReport> {
   const staging = mkdtempSync(join(tmpdir(), 'espace-publish-'));
   try {
     const pack = await readPack(file, trustedKeys, {
       mediaSink: (sha256, bytes) => pipeline(bytes, createWriteStream(join(staging, sha256))),
     });
-    const report: PublishReport = { pack: pack.manifest.name, version: pack.manifest.version, docsWritten: 0, docsUnchanged: 0, mediaUploaded: 0, mediaPresent: 0 };
+    const report: PublishReport = { pack: pack.manifest.name, version: pack.manifest.version, docsWritten: 0, docsUnchanged: 0, mediaUploaded: 0, mediaPresent: 0, changed: [] };
 
     for (const meta of pack.media) {
       const id = `media:${meta.sha256}`;
       const existing = await couch<{ _rev?: string; _attachments?: Record<string, unknown> }>(centralUrl, `media/${encodeURIComponent(id)}`, editor);
       if (existing.status === 200 && existing.body._attachments?.file) {
         report.mediaPresent += 1;
+        continue;
+      }
+      if (opts.dryRun) {
+        report.mediaUploaded += 1;
         continue;
       }
       const put = await couch<{ rev?: string }>(centralUrl, `media/${encodeURIComponent(id)}`, editor, {
@@ -73,6 +80,11 @@ export async function publishPack(file: string, centralUrl: string, editor: Cred
         return [{ ...d, ...(old ? { _rev: old._rev } : {}) }];
       });
       if (!writes.length) continue;
+      report.changed.push(...writes.map((d) => String((d as Record<string, unknown>)._id)));
+      if (opts.dryRun) {
+        report.docsWritten += writes.length;
+        continue;
+      }
       const res = await couch<{ id: string; error?: string; reason?: string }[]>(centralUrl, 'content/_bulk_docs', editor, { method: 'POST', body: { docs: writes } });
       expectStatus(res, [201, 202], 'write the content');
       const failed = res.body.filter((r) => r.error);

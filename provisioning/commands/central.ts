@@ -1,4 +1,5 @@
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { AppError } from '../../content/index.js';
@@ -37,7 +38,7 @@ function ask(question: string, hidden: boolean): Promise<string> {
 }
 
 /** Central's console, its configuration validated (options, then ESPACE_CONSOLE_* variables). */
-async function startCentralConsole(given: { centralUrl: string; port: number; host?: string; dataDir: string }) {
+async function startCentralConsole(given: { centralUrl: string; port: number; host?: string; dataDir: string; trustDemoKey?: boolean; trustedKeys?: { id: string; publicKey: string }[] }) {
   const { createLogger } = await import('../../hub/index.js');
   const config = loadConsoleConfig(given);
   return startConsole(config, createLogger((process.env.ESPACE_LOG_LEVEL ?? 'info') as 'info', 'espace-console'));
@@ -67,7 +68,7 @@ export function registerCentral(program: Command): void {
       };
       const server = await startStandInCentral({ dir: opts.data, port: opts.port, admin });
       const report = await setupCentral(server.url, admin);
-      const consoleServer = opts.console ? await startCentralConsole({ centralUrl: server.url, port: opts.consolePort, dataDir: join(opts.data, 'console') }) : null;
+      const consoleServer = opts.console ? await startCentralConsole({ centralUrl: server.url, port: opts.consolePort, dataDir: join(opts.data, 'console'), trustDemoKey: true }) : null;
       process.stdout.write(
         `stand-in central listening on ${server.url} (data in ${opts.data})\n` +
           (consoleServer ? `console: ${consoleServer.url} (sign in as ${admin.username})\n` : '') +
@@ -90,8 +91,16 @@ export function registerCentral(program: Command): void {
     .option('-p, --port <port>', 'port to listen on (env ESPACE_CONSOLE_PORT)', (v) => Number(v), 5990)
     .option('--host <host>', 'address to listen on; keep it on loopback behind the proxy (env ESPACE_CONSOLE_HOST)', '127.0.0.1')
     .option('-d, --data <dir>', 'where its audit log lives (env ESPACE_CONSOLE_DATA_DIR)', './var/console')
-    .action(async (opts: { central: string; port: number; host: string; data: string }) => {
-      const running = await startCentralConsole({ centralUrl: opts.central, port: opts.port, host: opts.host, dataDir: opts.data });
+    .option('--trust-key <file>', 'a publisher\'s public key (.pub): packs it signed may be published from the console (repeatable)', (v: string, all: string[]) => [...all, v], [] as string[])
+    .action(async (opts: { central: string; port: number; host: string; data: string; trustKey: string[] }) => {
+      const trustedKeys = opts.trustKey.map((file) => {
+        try {
+          return { id: basename(file).replace(/\.pub$/, ''), publicKey: readFileSync(file, 'utf8') };
+        } catch (e) {
+          throw new AppError(2, 'trust-key-unreadable', `cannot read the public key ${file} (${(e as Error).message}); give the .pub file espace content keygen wrote`);
+        }
+      });
+      const running = await startCentralConsole({ centralUrl: opts.central, port: opts.port, host: opts.host, dataDir: opts.data, trustedKeys });
       process.stdout.write(`central's console on ${running.url}, talking to CouchDB at ${opts.central}\n`);
       const stop = () => running.stop().then(() => process.exit(0));
       process.once('SIGINT', stop);

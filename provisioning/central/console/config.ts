@@ -25,6 +25,10 @@ export const ConsoleConfig = z.object({
   loginIpFailures: z.number().int().min(1).max(1000).default(20),
   loginIpWindowMinutes: z.number().positive().max(24 * 60).default(15),
   uploadMaxMB: z.number().positive().default(500),
+  /** The keys whose signed packs the console publishes (as a hub's trustedKeys). */
+  trustedKeys: z.array(z.object({ id: z.string().min(1), publicKey: z.string().min(1) }).strict()).default([]),
+  /** The committed demo key too: `espace central dev` only, never a real central. */
+  trustDemoKey: z.boolean().default(false),
 });
 export type ConsoleConfig = z.infer<typeof ConsoleConfig>;
 export type ConsoleConfigInput = z.input<typeof ConsoleConfig>;
