@@ -49,11 +49,13 @@ describe('kiosk offline page in Chromium', () => {
     assert.deepEqual(violations.map((v) => `${v.id}: ${v.help}`), [], 'no accessibility violations');
 
     // The hub comes back on its address: the page returns to the portal at the next check.
-    const startedAt = Date.now();
     hub = await startTestHub({ port: hubPort });
-    await page.waitForURL(`http://127.0.0.1:${hubPort}/kiosk`, { timeout: 10_000 });
+    // Timed from when the hub listens (starting it takes seconds on a loaded machine): the next
+    // check (every 4 s, 1 s timeout) finds it, then the portal loads.
+    const startedAt = Date.now();
+    await page.waitForURL(`http://127.0.0.1:${hubPort}/kiosk`, { timeout: 20_000 });
     const ms = Date.now() - startedAt;
-    assert.ok(ms <= 6000, `back on the portal ${ms} ms after the hub came back`);
+    assert.ok(ms <= 4000 + 1000 + 3000, `back on the portal ${ms} ms after the hub came back: more than one check`);
     t.diagnostic(`back on the portal ${ms} ms after the hub started listening (checks every 4 s)`);
     assert.deepEqual(foreign.filter((u) => !u.startsWith(`http://127.0.0.1:${hubPort}/`)), [], 'nothing loaded from anywhere else');
     await context.close();
