@@ -100,7 +100,7 @@ export function registerCentralTls(central: Command): void {
       .option('--tsig-key <file>', 'the TSIG key file (tsig-keygen) that signs the updates (env ESPACE_ACME_TSIG_KEY)')
       .option('--dns-zone <zone>', 'the zone the records go in, if not the hubs\' domain (env ESPACE_ACME_DNS_ZONE)')
       .option('--dns-hook <program>', 'instead of RFC 2136: a program called as "PROGRAM add|remove NAME VALUE" (env ESPACE_ACME_DNS_HOOK)')
-      .option('--check-dns <host[:port]...>', "servers to see the record on before the CA is asked (default: --dns-server, or the zone's NS)")
+      .option('--check-dns <server...>', "servers (host[:port]) to see the record on before the CA is asked (default: --dns-server, or the zone's NS)")
       .option('--propagation-timeout <seconds>', 'how long to wait for the record to show', (v) => Number(v), 120)
       .option('--acme-ca <file>', "trust this CA for the ACME server's HTTPS (a private CA; env ESPACE_ACME_CA)")
       .option('--hub <id...>', 'only these hubs');
