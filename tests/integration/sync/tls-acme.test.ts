@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { request } from 'node:https';
 import { connect } from 'node:tls';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { couch } from '../../../provisioning/central/index.js';
@@ -176,5 +176,29 @@ describe('central orders the hubs’ certificates from an ACME CA (pebble) with 
     const again = await cli('renew');
     assert.equal(again.code, 0, again.stderr);
     assert.match(again.stdout, /0 issued, 2 not due/);
+  });
+  it('a DNS provider without RFC 2136: a hook program publishes and removes the record', async () => {
+    // The hub's certificate is gone at central (an operator removed it): ordered again through the hook.
+    const doc = await certDoc(A);
+    assert.equal((await couch(central.url, `content/certificate:${A}?rev=${doc.body._rev}`, central.admin, { method: 'DELETE' })).status, 200);
+    const hook = join(dir.path, 'dns-hook.sh');
+    const calls = join(dir.path, 'hook-calls.txt');
+    const [host, port] = named.server.split(':');
+    writeFileSync(
+      hook,
+      `#!/bin/sh\nset -e\necho "$1 $2" >> ${calls}\nverb=add; ttl=60; [ "$1" = remove ] && verb=delete && ttl=\n` +
+        `printf 'server ${host} ${port}\\nupdate %s %s. %s TXT "%s"\\nsend\\n' "$verb" "$2" "$ttl" "$3" | nsupdate -k ${named.keyFile}\n`,
+      { mode: 0o755 },
+    );
+    const r = await runCli(
+      ['central', 'tls', 'order', '--url', central.url, '--domain', DOMAIN, '--directory', pebble.directoryUrl, '--acme-ca', pebble.serverCaFile,
+        '--account-key', join(dir.path, 'account.pem'), '--dns-hook', hook, '--check-dns', named.server, '--hub', A],
+      { env: { ESPACE_CENTRAL_ADMIN_USER: central.admin.username, ESPACE_CENTRAL_ADMIN_PASSWORD: central.admin.password }, timeoutMs: 50_000 },
+    );
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /1 issued, 0 not due/);
+    assert.deepEqual(readFileSync(calls, 'utf8').trim().split('\n'), [`add _acme-challenge.${A}.${DOMAIN}`, `remove _acme-challenge.${A}.${DOMAIN}`]);
+    assert.deepEqual(await named.txt(`_acme-challenge.${A}.${DOMAIN}`), []);
+    assert.equal((await certDoc(A)).status, 200);
   });
 });
