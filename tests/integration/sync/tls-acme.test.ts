@@ -59,6 +59,15 @@ describe('central orders the hubs’ certificates from an ACME CA (pebble) with 
       { env: { ESPACE_CENTRAL_ADMIN_USER: central.admin.username, ESPACE_CENTRAL_ADMIN_PASSWORD: central.admin.password }, timeoutMs: 50_000 },
     );
   const certDoc = async (hubId: string) => couch<CertDoc>(central.url, `content/certificate:${hubId}`, central.admin);
+  /** A heartbeat at central with a request for `names` (the first as the hub's name), as a hub's would arrive. */
+  const heartbeatWith = async (hubId: string, names: string[]) => {
+    const { default: acme } = await import('acme-client');
+    const [, csr] = await acme.crypto.createCsr({ commonName: names[0], altNames: names });
+    const hb = await couch<Record<string, unknown>>(central.url, `fleet/${A}`, central.admin);
+    const doc: Record<string, unknown> = { ...hb.body, _id: hubId, hubId, tls: { name: names[0], state: 'waiting', csr: csr.toString() } };
+    delete doc._rev;
+    assert.equal((await couch(central.url, `fleet/${hubId}`, central.admin, { method: 'PUT', body: doc })).status, 201);
+  };
   const served = async (hub: TestHub, fingerprintNot?: string) => {
     for (let i = 0; i < 200; i += 1) {
       const s = hub.deps.tls!.state();
@@ -178,9 +187,9 @@ describe('central orders the hubs’ certificates from an ACME CA (pebble) with 
     assert.match(again.stdout, /0 issued, 2 not due/);
   });
   it('a DNS provider without RFC 2136: a hook program publishes and removes the record', async () => {
-    // The hub's certificate is gone at central (an operator removed it): ordered again through the hook.
-    const doc = await certDoc(A);
-    assert.equal((await couch(central.url, `content/certificate:${A}?rev=${doc.body._rev}`, central.admin, { method: 'DELETE' })).status, 200);
+    // A new hub's name, never authorized at the CA before: the challenge goes through the hook.
+    const C = 'kita-hook';
+    await heartbeatWith(C, [`${C}.${DOMAIN}`]);
     const hook = join(dir.path, 'dns-hook.sh');
     const calls = join(dir.path, 'hook-calls.txt');
     const [host, port] = named.server.split(':');
@@ -192,13 +201,22 @@ describe('central orders the hubs’ certificates from an ACME CA (pebble) with 
     );
     const r = await runCli(
       ['central', 'tls', 'order', '--url', central.url, '--domain', DOMAIN, '--directory', pebble.directoryUrl, '--acme-ca', pebble.serverCaFile,
-        '--account-key', join(dir.path, 'account.pem'), '--dns-hook', hook, '--check-dns', named.server, '--hub', A],
+        '--account-key', join(dir.path, 'account.pem'), '--dns-hook', hook, '--check-dns', named.server, '--hub', C],
       { env: { ESPACE_CENTRAL_ADMIN_USER: central.admin.username, ESPACE_CENTRAL_ADMIN_PASSWORD: central.admin.password }, timeoutMs: 50_000 },
     );
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.match(r.stdout, /1 issued, 0 not due/);
-    assert.deepEqual(readFileSync(calls, 'utf8').trim().split('\n'), [`add _acme-challenge.${A}.${DOMAIN}`, `remove _acme-challenge.${A}.${DOMAIN}`]);
-    assert.deepEqual(await named.txt(`_acme-challenge.${A}.${DOMAIN}`), []);
-    assert.equal((await certDoc(A)).status, 200);
+    assert.deepEqual(readFileSync(calls, 'utf8').trim().split('\n'), [`add _acme-challenge.${C}.${DOMAIN}`, `remove _acme-challenge.${C}.${DOMAIN}`]);
+    assert.deepEqual(await named.txt(`_acme-challenge.${C}.${DOMAIN}`), []);
+    const doc = await certDoc(C);
+    assert.equal(doc.status, 200);
+    assert.deepEqual(doc.body.audience, { hubs: [C] });
+  });
+  it('a request for any name but the hub’s own is refused, never ordered', async () => {
+    await heartbeatWith('kita-acme', [`kita-acme.${DOMAIN}`, 'www.example.org']);
+    const r = await cli('order', ['--hub', 'kita-acme']);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /refused +kita-acme: its certificate request names .*www\.example\.org; only kita-acme\./);
+    assert.equal((await certDoc('kita-acme')).status, 404);
   });
 });
