@@ -42,7 +42,13 @@ function handshake(port: number, opts: ConnectionOptions): Promise<{ reused: boo
 }
 
 /** Handshakes a second, `concurrency` at a time, for `seconds`; new ones, or resumed from one session. */
-async function handshakesPerSecond(port: number, seconds: number, concurrency: number, opts: ConnectionOptions, resume: boolean): Promise<{ perSecond: number; reusedShare: number }> {
+async function handshakesPerSecond(
+  port: number,
+  seconds: number,
+  concurrency: number,
+  opts: ConnectionOptions,
+  resume: boolean,
+): Promise<{ perSecond: number; reusedShare: number }> {
   const first = await handshake(port, opts);
   if (resume && !first.session) throw new Error(`no session ticket from the hub (${opts.maxVersion ?? 'TLS 1.3'})`);
   let count = 0;
@@ -73,10 +79,20 @@ export async function benchTls(report: Report, opts: { seconds: number; connecti
   const store = new TlsStore(dir.path, `${HUB}.${DOMAIN}`);
   store.install(await issueFromCsr(await testCa(), await store.csr()));
   const tlsPort = await freePort();
-  const hub = await spawnHub(dir.path, { ESPACE_HUB_ID: HUB, ESPACE_TLS_DOMAIN: DOMAIN, ESPACE_TLS_PORT: String(tlsPort), ESPACE_LOG_LEVEL: 'warn', ESPACE_SEED_DEMO: 'true' }, { pin: PI_LIMITS });
+  const hub = await spawnHub(
+    dir.path,
+    { ESPACE_HUB_ID: HUB, ESPACE_TLS_DOMAIN: DOMAIN, ESPACE_TLS_PORT: String(tlsPort), ESPACE_LOG_LEVEL: 'warn', ESPACE_SEED_DEMO: 'true' },
+    { pin: PI_LIMITS },
+  );
   try {
     for (let i = 0; ; i += 1) {
-      if (await handshake(tlsPort, {}).then(() => true, () => false)) break;
+      if (
+        await handshake(tlsPort, {}).then(
+          () => true,
+          () => false,
+        )
+      )
+        break;
       if (i > 100) throw new Error('the hub did not listen for HTTPS');
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -96,15 +112,32 @@ export async function benchTls(report: Report, opts: { seconds: number; connecti
       const plain = await load(`${hub.url}${path}`, { connections: opts.connections, seconds: opts.seconds, headers });
       const tls = await load(`${https}${path}`, { connections: opts.connections, seconds: opts.seconds, headers });
       const errors = tls.errors + tls.non2xx + plain.errors + plain.non2xx;
-      report.add({ section, metric: `${metric} over HTTPS vs plain HTTP (${opts.connections} keep-alive conn)`, value: tls.requestsPerSec, unit: 'req/s', baseline: plain.requestsPerSec, ratio: round(tls.requestsPerSec / plain.requestsPerSec) });
+      report.add({
+        section,
+        metric: `${metric} over HTTPS vs plain HTTP (${opts.connections} keep-alive conn)`,
+        value: tls.requestsPerSec,
+        unit: 'req/s',
+        baseline: plain.requestsPerSec,
+        ratio: round(tls.requestsPerSec / plain.requestsPerSec),
+      });
       report.add({ section, metric: `${metric} p95 HTTPS / HTTP`, value: tls.p95, unit: 'ms', baseline: plain.p95 });
       if (errors) report.add({ section, metric: `${metric} errors HTTPS / HTTP`, value: tls.errors + tls.non2xx, baseline: plain.errors + plain.non2xx });
     }
-    for (const [label, version] of [['TLS 1.3', {}], ['TLS 1.2', { maxVersion: 'TLSv1.2' as const }]] as const) {
+    for (const [label, version] of [
+      ['TLS 1.3', {}],
+      ['TLS 1.2', { maxVersion: 'TLSv1.2' as const }],
+    ] as const) {
       const fresh = await handshakesPerSecond(tlsPort, opts.seconds, 16, version, false);
       const resumed = await handshakesPerSecond(tlsPort, opts.seconds, 16, version, true);
       report.add({ section, metric: `new ${label} handshakes (ECDSA P-256, 16 at once)`, value: fresh.perSecond, unit: '/s' });
-      report.add({ section, metric: `resumed ${label} handshakes (session ticket)`, value: resumed.perSecond, unit: '/s', baseline: fresh.perSecond, ratio: round(resumed.perSecond / fresh.perSecond) });
+      report.add({
+        section,
+        metric: `resumed ${label} handshakes (session ticket)`,
+        value: resumed.perSecond,
+        unit: '/s',
+        baseline: fresh.perSecond,
+        ratio: round(resumed.perSecond / fresh.perSecond),
+      });
       report.add({ section, metric: `${label}: share of handshakes actually resumed`, value: `${Math.round(resumed.reusedShare * 100)} %` });
     }
   } finally {

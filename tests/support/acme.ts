@@ -65,10 +65,7 @@ export async function startNamed(zone: string): Promise<TestNamed> {
   const keyName = `espace-acme-${process.pid}`;
   const keyFile = join(dir.path, 'tsig.key');
   writeFileSync(keyFile, execFileSync('tsig-keygen', ['-a', 'hmac-sha256', keyName], { env }));
-  writeFileSync(
-    join(dir.path, 'zone.db'),
-    `$TTL 60\n@ IN SOA ns1.${zone}. hostmaster.${zone}. ( 1 60 60 600 5 )\n@ IN NS ns1.${zone}.\nns1 IN A 127.0.0.1\n`,
-  );
+  writeFileSync(join(dir.path, 'zone.db'), `$TTL 60\n@ IN SOA ns1.${zone}. hostmaster.${zone}. ( 1 60 60 600 5 )\n@ IN NS ns1.${zone}.\nns1 IN A 127.0.0.1\n`);
   writeFileSync(
     join(dir.path, 'named.conf'),
     `include "${keyFile}";
@@ -96,7 +93,13 @@ zone "${zone}" {
   const resolver = new Resolver({ timeout: 500, tries: 1 });
   resolver.setServers([`127.0.0.1:${port}`]);
   try {
-    await until('named', 15_000, child, () => log, async () => (await resolver.resolveSoa(zone)) ?? undefined);
+    await until(
+      'named',
+      15_000,
+      child,
+      () => log,
+      async () => (await resolver.resolveSoa(zone)) ?? undefined,
+    );
   } catch (e) {
     await stopChild(child);
     dir.remove();
@@ -147,7 +150,29 @@ export async function startPebble(dnsServer: string): Promise<TestPebble> {
   const [acmePort, mgmtPort, httpPort, tlsPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
   const certFile = join(dir.path, 'cert.pem');
   const keyFile = join(dir.path, 'key.pem');
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '2', '-subj', '/CN=pebble test server', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost', '-keyout', keyFile, '-out', certFile], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-days',
+      '2',
+      '-subj',
+      '/CN=pebble test server',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1,DNS:localhost',
+      '-keyout',
+      keyFile,
+      '-out',
+      certFile,
+    ],
+    { stdio: 'ignore' },
+  );
   const config = join(dir.path, 'pebble.json');
   writeFileSync(
     config,
@@ -175,7 +200,13 @@ export async function startPebble(dnsServer: string): Promise<TestPebble> {
   child.stderr!.on('data', (c: Buffer) => (log += c.toString()));
   const directoryUrl = `https://127.0.0.1:${acmePort}/dir`;
   try {
-    await until('pebble', 15_000, child, () => log, async () => ((await httpsText(directoryUrl, serverCa)).status === 200 ? true : undefined));
+    await until(
+      'pebble',
+      15_000,
+      child,
+      () => log,
+      async () => ((await httpsText(directoryUrl, serverCa)).status === 200 ? true : undefined),
+    );
   } catch (e) {
     await stopChild(child);
     dir.remove();

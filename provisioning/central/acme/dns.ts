@@ -37,16 +37,21 @@ export function splitHostPort(server: string, defaultPort = 53): [string, number
 
 /** A TXT value for nsupdate: ACME's values are base64url, quoted for safety all the same. */
 function quoted(value: string): string {
-  if (!/^[A-Za-z0-9_-]{1,255}$/.test(value)) throw new AppError(500, 'acme-bad-txt-value', `refusing to publish an unexpected TXT value "${value.slice(0, 40)}"`);
+  if (!/^[A-Za-z0-9_-]{1,255}$/.test(value))
+    throw new AppError(500, 'acme-bad-txt-value', `refusing to publish an unexpected TXT value "${value.slice(0, 40)}"`);
   return `"${value}"`;
 }
 
 /** Why nsupdate failed, as a sentence with the fix. */
 function nsupdateHint(output: string, server: string, zone: string, keyFile: string): string {
-  if (/REFUSED/.test(output)) return `the DNS server ${server} refused the update: its update-policy for zone ${zone} must grant this TSIG key TXT records under it (see the README: "grant KEY subdomain ${zone}. TXT;")`;
-  if (/NOTAUTH|tsig|BADKEY|BADSIG|BADTIME/i.test(output)) return `the DNS server ${server} did not accept the TSIG signature: the key in ${keyFile} must be the one the server knows (same name, algorithm and secret), and both clocks right`;
-  if (/NOTZONE|SERVFAIL|not authoritative|NXDOMAIN/i.test(output)) return `the DNS server ${server} is not the primary of zone ${zone}: check --dns-zone (the zone, e.g. hubs.example.org) and --dns-server (its primary)`;
-  if (/timed out|could not talk|connection refused|communications error/i.test(output)) return `cannot reach the DNS server ${server}: check --dns-server (host:port) and that it listens for TCP and UDP`;
+  if (/REFUSED/.test(output))
+    return `the DNS server ${server} refused the update: its update-policy for zone ${zone} must grant this TSIG key TXT records under it (see the README: "grant KEY subdomain ${zone}. TXT;")`;
+  if (/NOTAUTH|tsig|BADKEY|BADSIG|BADTIME/i.test(output))
+    return `the DNS server ${server} did not accept the TSIG signature: the key in ${keyFile} must be the one the server knows (same name, algorithm and secret), and both clocks right`;
+  if (/NOTZONE|SERVFAIL|not authoritative|NXDOMAIN/i.test(output))
+    return `the DNS server ${server} is not the primary of zone ${zone}: check --dns-zone (the zone, e.g. hubs.example.org) and --dns-server (its primary)`;
+  if (/timed out|could not talk|connection refused|communications error/i.test(output))
+    return `cannot reach the DNS server ${server}: check --dns-server (host:port) and that it listens for TCP and UDP`;
   return `check --dns-server, --dns-zone and --tsig-key`;
 }
 
@@ -55,7 +60,7 @@ function run(file: string, args: string[], input: string | null, timeoutMs: numb
     const child = execFile(file, args, { timeout: timeoutMs, maxBuffer: 1 << 20 }, (err, stdout, stderr) => {
       const out = `${stdout}${stderr}`.trim();
       if (err && (err as NodeJS.ErrnoException).code === 'ENOENT') return reject(err);
-      resolve({ code: err ? ((err as { code?: unknown }).code as number | null) ?? 1 : 0, out: err?.killed ? `${out} (timed out)` : out });
+      resolve({ code: err ? (((err as { code?: unknown }).code as number | null) ?? 1) : 0, out: err?.killed ? `${out} (timed out)` : out });
     });
     if (input !== null) child.stdin?.end(input);
   });
@@ -72,7 +77,11 @@ export function rfc2136(opts: Rfc2136Options): DnsChallenge {
     const key = readFileSync(opts.tsigKeyFile, 'utf8');
     if (!/key\s+"?[^"\s]+"?\s*\{[\s\S]*secret/.test(key)) throw new Error('no "key NAME { algorithm …; secret …; };" block');
   } catch (e) {
-    throw new AppError(2, 'acme-tsig-key-unreadable', `cannot use the TSIG key file ${opts.tsigKeyFile} (${(e as Error).message}); make one with "tsig-keygen -a hmac-sha256 espace-acme > FILE" and give the same key to the DNS server`);
+    throw new AppError(
+      2,
+      'acme-tsig-key-unreadable',
+      `cannot use the TSIG key file ${opts.tsigKeyFile} (${(e as Error).message}); make one with "tsig-keygen -a hmac-sha256 espace-acme > FILE" and give the same key to the DNS server`,
+    );
   }
   const zone = opts.zone.replace(/\.$/, '');
   const timeout = opts.timeoutSeconds ?? 20;
@@ -82,11 +91,19 @@ export function rfc2136(opts: Rfc2136Options): DnsChallenge {
     try {
       result = await run('nsupdate', ['-k', opts.tsigKeyFile, '-t', String(timeout)], script, (timeout + 5) * 1000);
     } catch {
-      throw new AppError(2, 'acme-nsupdate-missing', 'nsupdate is not installed on this machine: install it with "apt-get install bind9-dnsutils", or give --dns-hook for a DNS provider without RFC 2136');
+      throw new AppError(
+        2,
+        'acme-nsupdate-missing',
+        'nsupdate is not installed on this machine: install it with "apt-get install bind9-dnsutils", or give --dns-hook for a DNS provider without RFC 2136',
+      );
     }
     if (result.code !== 0) {
       const what = verb === 'add' ? `add the TXT record ${name}` : `remove the TXT record ${name}`;
-      throw new AppError(502, 'acme-dns-update-failed', `could not ${what} (${result.out.split('\n').slice(-2).join(' ') || `nsupdate exited ${result.code}`}); ${nsupdateHint(result.out, opts.server, zone, opts.tsigKeyFile)}`);
+      throw new AppError(
+        502,
+        'acme-dns-update-failed',
+        `could not ${what} (${result.out.split('\n').slice(-2).join(' ') || `nsupdate exited ${result.code}`}); ${nsupdateHint(result.out, opts.server, zone, opts.tsigKeyFile)}`,
+      );
     }
   };
   return {
@@ -110,14 +127,22 @@ export function dnsHook(opts: HookOptions): DnsChallenge {
   try {
     accessSync(opts.command, constants.X_OK);
   } catch {
-    throw new AppError(2, 'acme-hook-unusable', `the DNS hook ${opts.command} is not an executable file: give the path of a program called as "HOOK add|remove NAME VALUE" (chmod +x it)`);
+    throw new AppError(
+      2,
+      'acme-hook-unusable',
+      `the DNS hook ${opts.command} is not an executable file: give the path of a program called as "HOOK add|remove NAME VALUE" (chmod +x it)`,
+    );
   }
   const timeout = (opts.timeoutSeconds ?? 120) * 1000;
   const call = async (verb: 'add' | 'remove', name: string, value: string): Promise<void> => {
     quoted(value);
     const result = await run(opts.command, [verb, name, value], null, timeout);
     if (result.code !== 0) {
-      throw new AppError(502, 'acme-dns-hook-failed', `the DNS hook "${opts.command} ${verb} ${name} …" failed (${result.out.split('\n').slice(-2).join(' ') || `exit ${result.code}`}); fix the hook (it must exit 0 once the record is ${verb === 'add' ? 'published' : 'removed'})`);
+      throw new AppError(
+        502,
+        'acme-dns-hook-failed',
+        `the DNS hook "${opts.command} ${verb} ${name} …" failed (${result.out.split('\n').slice(-2).join(' ') || `exit ${result.code}`}); fix the hook (it must exit 0 once the record is ${verb === 'add' ? 'published' : 'removed'})`,
+      );
     }
   };
   return {
@@ -141,7 +166,8 @@ async function authoritativeServers(zone: string): Promise<string[]> {
  */
 export async function waitForTxt(name: string, value: string, servers: string[], zone: string, timeoutMs: number): Promise<void> {
   const list = servers.length ? servers : await authoritativeServers(zone);
-  if (list.length === 0) throw new AppError(2, 'acme-no-dns-to-check', `cannot find the servers of zone ${zone} to check the record on; give them with --check-dns host[:port]`);
+  if (list.length === 0)
+    throw new AppError(2, 'acme-no-dns-to-check', `cannot find the servers of zone ${zone} to check the record on; give them with --check-dns host[:port]`);
   const end = Date.now() + timeoutMs;
   for (const server of list) {
     const resolver = new Resolver({ timeout: 2000, tries: 1 });
@@ -151,7 +177,11 @@ export async function waitForTxt(name: string, value: string, servers: string[],
       const records = await resolver.resolveTxt(name).catch(() => [] as string[][]);
       if (records.some((parts) => parts.join('') === value)) break;
       if (Date.now() > end) {
-        throw new AppError(504, 'acme-dns-not-visible', `the TXT record ${name} was not visible on ${server} after ${Math.round(timeoutMs / 1000)} s; check that the update reached every server of the zone (secondaries too), or wait longer with --propagation-timeout`);
+        throw new AppError(
+          504,
+          'acme-dns-not-visible',
+          `the TXT record ${name} was not visible on ${server} after ${Math.round(timeoutMs / 1000)} s; check that the update reached every server of the zone (secondaries too), or wait longer with --propagation-timeout`,
+        );
       }
       await new Promise((r) => setTimeout(r, 500));
     }

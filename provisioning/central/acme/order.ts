@@ -83,8 +83,14 @@ export async function planCertificates(opts: Pick<AcmeOptions, 'central' | 'cred
   const domain = opts.domain.replace(/\.$/, '').toLowerCase();
   const heartbeats = await allRows<HeartbeatRow>(opts.central, opts.credentials, 'fleet');
   const certs = new Map(
-    (await allRows<{ doc?: CertDoc }>(opts.central, opts.credentials, 'content', `&startkey=${encodeURIComponent('"certificate:"')}&endkey=${encodeURIComponent('"certificate:\ufff0"')}`))
-      .flatMap((r) => (r.doc ? [[r.doc.hubId, r.doc] as const] : [])),
+    (
+      await allRows<{ doc?: CertDoc }>(
+        opts.central,
+        opts.credentials,
+        'content',
+        `&startkey=${encodeURIComponent('"certificate:"')}&endkey=${encodeURIComponent('"certificate:\ufff0"')}`,
+      )
+    ).flatMap((r) => (r.doc ? [[r.doc.hubId, r.doc] as const] : [])),
   );
   const plans: HubCertificatePlan[] = [];
   for (const row of heartbeats) {
@@ -94,7 +100,11 @@ export async function planCertificates(opts: Pick<AcmeOptions, 'central' | 'cred
     const name = `${hb.hubId}.${domain}`;
     const base = { hubId: hb.hubId, name, csr: hb.tls.csr, csrSha256: sha256(hb.tls.csr) };
     if (hb.tls.name !== name) {
-      plans.push({ ...base, action: 'refused', why: `the hub asks for ${hb.tls.name}, not ${name}: set tls.domain to ${domain} in its configuration (or give central the same --domain)` });
+      plans.push({
+        ...base,
+        action: 'refused',
+        why: `the hub asks for ${hb.tls.name}, not ${name}: set tls.domain to ${domain} in its configuration (or give central the same --domain)`,
+      });
       continue;
     }
     let names: string[];
@@ -102,11 +112,19 @@ export async function planCertificates(opts: Pick<AcmeOptions, 'central' | 'cred
       const read = acme.crypto.readCsrDomains(hb.tls.csr);
       names = [...new Set([read.commonName, ...read.altNames].filter((n): n is string => !!n).map((n) => n.toLowerCase()))];
     } catch (e) {
-      plans.push({ ...base, action: 'refused', why: `its certificate request cannot be read (${(e as Error).message}); the hub makes a new one if its tls/csr.pem is removed` });
+      plans.push({
+        ...base,
+        action: 'refused',
+        why: `its certificate request cannot be read (${(e as Error).message}); the hub makes a new one if its tls/csr.pem is removed`,
+      });
       continue;
     }
     if (names.length !== 1 || names[0] !== name) {
-      plans.push({ ...base, action: 'refused', why: `its certificate request names ${names.join(', ') || 'nothing'}; only ${name} is ever ordered for this hub` });
+      plans.push({
+        ...base,
+        action: 'refused',
+        why: `its certificate request names ${names.join(', ') || 'nothing'}; only ${name} is ever ordered for this hub`,
+      });
       continue;
     }
     const cert = certs.get(hb.hubId);
@@ -115,7 +133,8 @@ export async function planCertificates(opts: Pick<AcmeOptions, 'central' | 'cred
     else if (cert.csrSha256 !== base.csrSha256) plans.push({ ...base, current, action: 'new', why: 'the hub sent a new request (a new key)' });
     else {
       const due = renewalDue(cert);
-      if (now >= due) plans.push({ ...base, current, action: 'renew', why: `past two thirds of its life since ${due.toISOString()} (expires ${cert.notAfter})` });
+      if (now >= due)
+        plans.push({ ...base, current, action: 'renew', why: `past two thirds of its life since ${due.toISOString()} (expires ${cert.notAfter})` });
       else plans.push({ ...base, current, action: 'ok', why: `valid until ${cert.notAfter}, renewal from ${due.toISOString()}` });
     }
   }
@@ -128,14 +147,23 @@ async function accountKey(file: string, progress: (line: string) => void): Promi
   try {
     pem = readFileSync(file, 'utf8');
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new AppError(2, 'acme-account-key-unreadable', `cannot read the ACME account key ${file} (${(e as Error).message}); check the path and its permissions`);
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT')
+      throw new AppError(
+        2,
+        'acme-account-key-unreadable',
+        `cannot read the ACME account key ${file} (${(e as Error).message}); check the path and its permissions`,
+      );
   }
   if (pem !== null) {
     try {
       createPublicKey(pem);
       return pem;
     } catch {
-      throw new AppError(2, 'acme-account-key-unreadable', `${file} is not a private key in PEM; give central's ACME account key, or a path where none exists yet to make one`);
+      throw new AppError(
+        2,
+        'acme-account-key-unreadable',
+        `${file} is not a private key in PEM; give central's ACME account key, or a path where none exists yet to make one`,
+      );
     }
   }
   const { default: acme } = await import('acme-client');
@@ -143,7 +171,11 @@ async function accountKey(file: string, progress: (line: string) => void): Promi
   try {
     writeDurably(file, made, 0o600);
   } catch (e) {
-    throw new AppError(2, 'acme-account-key-unwritable', `cannot write a new ACME account key to ${file} (${(e as Error).message}); give a path in a directory central's user may write`);
+    throw new AppError(
+      2,
+      'acme-account-key-unwritable',
+      `cannot write a new ACME account key to ${file} (${(e as Error).message}); give a path in a directory central's user may write`,
+    );
   }
   progress(`made a new ACME account key in ${file} (keep it: it is central's account at the CA)`);
   return made;
@@ -155,10 +187,14 @@ function acmeError(what: string, e: unknown): AppError {
   const err = e as { message?: string; code?: string; response?: { status?: number } };
   const message = err.message ?? String(e);
   let hint = 'see the CA\'s message; run "espace central tls renew" again once it is fixed';
-  if (/ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNRESET/.test(`${err.code} ${message}`)) hint = 'cannot reach the ACME server: check --directory and the network';
-  else if (/self.signed|unable to verify|certificate/i.test(message)) hint = "the ACME server's HTTPS certificate is not trusted: for a private CA give its certificate with --acme-ca";
+  if (/ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNRESET/.test(`${err.code} ${message}`))
+    hint = 'cannot reach the ACME server: check --directory and the network';
+  else if (/self.signed|unable to verify|certificate/i.test(message))
+    hint = "the ACME server's HTTPS certificate is not trusted: for a private CA give its certificate with --acme-ca";
   else if (/rateLimited|too many/i.test(message)) hint = 'the CA limits how often it issues: wait as it says, then run it again';
-  else if (/dns|TXT|NXDOMAIN|unauthorized/i.test(message)) hint = "the CA did not see the TXT record: the zone must be delegated to the DNS server central updates (NS records at the parent), and the CA's resolvers able to reach it";
+  else if (/dns|TXT|NXDOMAIN|unauthorized/i.test(message))
+    hint =
+      "the CA did not see the TXT record: the zone must be delegated to the DNS server central updates (NS records at the parent), and the CA's resolvers able to reach it";
   return new AppError(502, 'acme-failed', `${what} failed: ${message}; ${hint}`, { cause: e });
 }
 
@@ -168,12 +204,16 @@ function checkIssued(chain: string, plan: HubCertificatePlan, now: Date): { notB
   if (blocks.length === 0) throw new AppError(502, 'acme-bad-chain', `the CA sent no certificate for ${plan.name}; nothing was written`);
   const certs = blocks.map((b) => new X509Certificate(b));
   const leaf = certs[0]!;
-  if (leaf.checkHost(plan.name, { subject: 'never' }) === undefined) throw new AppError(502, 'acme-bad-chain', `the CA's certificate is for ${leaf.subjectAltName}, not ${plan.name}; nothing was written`);
+  if (leaf.checkHost(plan.name, { subject: 'never' }) === undefined)
+    throw new AppError(502, 'acme-bad-chain', `the CA's certificate is for ${leaf.subjectAltName}, not ${plan.name}; nothing was written`);
   const spki = leaf.publicKey.export({ type: 'spki', format: 'der' });
-  if (!pemDer(plan.csr).includes(spki)) throw new AppError(502, 'acme-bad-chain', `the CA's certificate for ${plan.name} is not for the key of the hub's request; nothing was written`);
-  if (now >= new Date(leaf.validTo)) throw new AppError(502, 'acme-bad-chain', `the CA's certificate for ${plan.name} has already expired; check central's clock`);
+  if (!pemDer(plan.csr).includes(spki))
+    throw new AppError(502, 'acme-bad-chain', `the CA's certificate for ${plan.name} is not for the key of the hub's request; nothing was written`);
+  if (now >= new Date(leaf.validTo))
+    throw new AppError(502, 'acme-bad-chain', `the CA's certificate for ${plan.name} has already expired; check central's clock`);
   for (let i = 0; i + 1 < certs.length; i += 1) {
-    if (!certs[i]!.verify(certs[i + 1]!.publicKey)) throw new AppError(502, 'acme-bad-chain', `the chain the CA sent for ${plan.name} is out of order; nothing was written`);
+    if (!certs[i]!.verify(certs[i + 1]!.publicKey))
+      throw new AppError(502, 'acme-bad-chain', `the chain the CA sent for ${plan.name} is out of order; nothing was written`);
   }
   return { notBefore: new Date(leaf.validFrom).toISOString(), notAfter: new Date(leaf.validTo).toISOString() };
 }
@@ -184,7 +224,12 @@ function checkIssued(chain: string, plan: HubCertificatePlan, now: Date): { notB
  * chain is checked, then written as `certificate:<hubId>` (audience: that hub) in central's
  * `content`, which the hub pulls. If anything fails, nothing is written.
  */
-async function orderOne(client: import('acme-client').Client, plan: HubCertificatePlan, opts: AcmeOptions, progress: (line: string) => void): Promise<{ notAfter: string }> {
+async function orderOne(
+  client: import('acme-client').Client,
+  plan: HubCertificatePlan,
+  opts: AcmeOptions,
+  progress: (line: string) => void,
+): Promise<{ notAfter: string }> {
   const step = async <T>(what: string, fn: () => Promise<T>): Promise<T> => {
     try {
       return await fn();
@@ -199,7 +244,12 @@ async function orderOne(client: import('acme-client').Client, plan: HubCertifica
     for (const authz of authorizations) {
       if (authz.status === 'valid') continue;
       const challenge = authz.challenges.find((c) => c.type === 'dns-01');
-      if (!challenge) throw new AppError(502, 'acme-no-dns-challenge', `the CA offers no DNS-01 challenge for ${authz.identifier.value}; use a CA that does (Let's Encrypt does)`);
+      if (!challenge)
+        throw new AppError(
+          502,
+          'acme-no-dns-challenge',
+          `the CA offers no DNS-01 challenge for ${authz.identifier.value}; use a CA that does (Let's Encrypt does)`,
+        );
       const value = await step('computing the challenge', () => client.getChallengeKeyAuthorization(challenge));
       const record = `_acme-challenge.${authz.identifier.value}`;
       progress(`  ${plan.hubId}: TXT ${record}`);
@@ -211,10 +261,14 @@ async function orderOne(client: import('acme-client').Client, plan: HubCertifica
     }
   } finally {
     for (const r of published) {
-      await opts.dns.remove(r.name, r.value).catch((e: unknown) => progress(`  ${plan.hubId}: the TXT record ${r.name} could not be removed (${isAppError(e) ? e.details : String(e)}); remove it by hand`));
+      await opts.dns
+        .remove(r.name, r.value)
+        .catch((e: unknown) =>
+          progress(`  ${plan.hubId}: the TXT record ${r.name} could not be removed (${isAppError(e) ? e.details : String(e)}); remove it by hand`),
+        );
     }
   }
-  const finalized = await step('finalising the order with the hub\'s request', () => client.finalizeOrder(order, plan.csr));
+  const finalized = await step("finalising the order with the hub's request", () => client.finalizeOrder(order, plan.csr));
   const chain = await step('downloading the certificate', () => client.getCertificate(finalized));
   const now = opts.now ?? new Date();
   const validity = checkIssued(chain, plan, now);
@@ -231,9 +285,19 @@ async function orderOne(client: import('acme-client').Client, plan: HubCertifica
     issuedAt: now.toISOString(),
   };
   const valid = contentSchemas.certificate.safeParse(doc);
-  if (!valid.success) throw new AppError(502, 'acme-bad-chain', `the certificate of ${plan.name} does not fit a certificate doc (${valid.error.issues[0]?.message}); nothing was written`);
+  if (!valid.success)
+    throw new AppError(
+      502,
+      'acme-bad-chain',
+      `the certificate of ${plan.name} does not fit a certificate doc (${valid.error.issues[0]?.message}); nothing was written`,
+    );
   const put = await couch(opts.central, `content/${encodeURIComponent(doc._id)}`, opts.credentials, { method: 'PUT', body: doc });
-  if (put.status === 409) throw new AppError(409, 'acme-doc-conflict', `certificate:${plan.hubId} changed at central while it was ordered; run the command again (the new certificate was not written)`);
+  if (put.status === 409)
+    throw new AppError(
+      409,
+      'acme-doc-conflict',
+      `certificate:${plan.hubId} changed at central while it was ordered; run the command again (the new certificate was not written)`,
+    );
   expectStatus(put, [201, 202], `write certificate:${plan.hubId}`);
   return { notAfter: validity.notAfter };
 }
@@ -254,7 +318,11 @@ export async function orderCertificates(opts: AcmeOptions, mode: 'order' | 'rene
     else report.notDue.push({ hubId: p.hubId, why: p.why });
   }
   for (const hub of opts.hubs ?? []) {
-    if (!plans.some((p) => p.hubId === hub)) report.refused.push({ hubId: hub, why: "central has no certificate request from it: the hub needs tls.domain set, then a sync (or a USB bundle loaded with \"espace central import-bundle\")" });
+    if (!plans.some((p) => p.hubId === hub))
+      report.refused.push({
+        hubId: hub,
+        why: 'central has no certificate request from it: the hub needs tls.domain set, then a sync (or a USB bundle loaded with "espace central import-bundle")',
+      });
   }
   if (due.length === 0) return report;
 
@@ -264,7 +332,12 @@ export async function orderCertificates(opts: AcmeOptions, mode: 'order' | 'rene
     acme.axios.defaults.httpsAgent = new Agent({ ca: [...rootCertificates, opts.acmeServerCa] });
   }
   // Polls every second at first (acme-client waits 5 s): a CA that is quick to check is not waited for.
-  const client = new acme.Client({ directoryUrl: opts.directoryUrl, accountKey: await accountKey(opts.accountKeyFile, progress), backoffMin: 1000, backoffMax: 10_000 });
+  const client = new acme.Client({
+    directoryUrl: opts.directoryUrl,
+    accountKey: await accountKey(opts.accountKeyFile, progress),
+    backoffMin: 1000,
+    backoffMax: 10_000,
+  });
   try {
     // An account the CA knows is read (POST-as-GET), not "updated" with nothing: some CAs refuse that.
     const contact = opts.email ? { contact: [`mailto:${opts.email}`] } : {};

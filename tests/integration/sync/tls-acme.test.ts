@@ -25,7 +25,12 @@ function handshake(port: number, name: string, root: string): Promise<{ authoriz
   return new Promise((resolve, reject) => {
     const socket = connect({ host: '127.0.0.1', port, servername: name, ca: root, rejectUnauthorized: false }, () => {
       const cert = socket.getPeerCertificate();
-      resolve({ authorized: socket.authorized, error: socket.authorizationError?.toString(), issuer: String(cert.issuer.CN ?? ''), notAfter: new Date(cert.valid_to).toISOString() });
+      resolve({
+        authorized: socket.authorized,
+        error: socket.authorizationError?.toString(),
+        issuer: String(cert.issuer.CN ?? ''),
+        notAfter: new Date(cert.valid_to).toISOString(),
+      });
       socket.end();
     });
     socket.on('error', reject);
@@ -54,8 +59,28 @@ describe('central orders the hubs’ certificates from an ACME CA (pebble) with 
   const dir = tempDir('espace-acme-');
   const cli = (verb: string, extra: string[] = [], keyFile?: string) =>
     runCli(
-      ['central', 'tls', verb, '--url', central.url, '--domain', DOMAIN, '--directory', pebble.directoryUrl, '--acme-ca', pebble.serverCaFile,
-        '--account-key', join(dir.path, 'account.pem'), '--dns-server', named.server, '--tsig-key', keyFile ?? named.keyFile, '--propagation-timeout', '10', ...extra],
+      [
+        'central',
+        'tls',
+        verb,
+        '--url',
+        central.url,
+        '--domain',
+        DOMAIN,
+        '--directory',
+        pebble.directoryUrl,
+        '--acme-ca',
+        pebble.serverCaFile,
+        '--account-key',
+        join(dir.path, 'account.pem'),
+        '--dns-server',
+        named.server,
+        '--tsig-key',
+        keyFile ?? named.keyFile,
+        '--propagation-timeout',
+        '10',
+        ...extra,
+      ],
       { env: { ESPACE_CENTRAL_ADMIN_USER: central.admin.username, ESPACE_CENTRAL_ADMIN_PASSWORD: central.admin.password }, timeoutMs: 50_000 },
     );
   const certDoc = async (hubId: string) => couch<CertDoc>(central.url, `content/certificate:${hubId}`, central.admin);
@@ -200,8 +225,27 @@ describe('central orders the hubs’ certificates from an ACME CA (pebble) with 
       { mode: 0o755 },
     );
     const r = await runCli(
-      ['central', 'tls', 'order', '--url', central.url, '--domain', DOMAIN, '--directory', pebble.directoryUrl, '--acme-ca', pebble.serverCaFile,
-        '--account-key', join(dir.path, 'account.pem'), '--dns-hook', hook, '--check-dns', named.server, '--hub', C],
+      [
+        'central',
+        'tls',
+        'order',
+        '--url',
+        central.url,
+        '--domain',
+        DOMAIN,
+        '--directory',
+        pebble.directoryUrl,
+        '--acme-ca',
+        pebble.serverCaFile,
+        '--account-key',
+        join(dir.path, 'account.pem'),
+        '--dns-hook',
+        hook,
+        '--check-dns',
+        named.server,
+        '--hub',
+        C,
+      ],
       { env: { ESPACE_CENTRAL_ADMIN_USER: central.admin.username, ESPACE_CENTRAL_ADMIN_PASSWORD: central.admin.password }, timeoutMs: 50_000 },
     );
     assert.equal(r.code, 0, r.stdout + r.stderr);

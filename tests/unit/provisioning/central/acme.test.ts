@@ -34,10 +34,31 @@ describe('central tls: DNS settings and command-line errors', () => {
     const noDomain = await runCli(['central', 'tls', 'order', '--url', 'http://127.0.0.1:9'], { env: {} });
     assert.equal(noDomain.code, 2);
     assert.match(noDomain.stderr, /--domain/);
-    const noDns = await runCli(['central', 'tls', 'order', '--url', 'http://127.0.0.1:9', '--domain', 'hubs.example.org', '--account-key', '/tmp/x.pem'], { env: {} });
+    const noDns = await runCli(['central', 'tls', 'order', '--url', 'http://127.0.0.1:9', '--domain', 'hubs.example.org', '--account-key', '/tmp/x.pem'], {
+      env: {},
+    });
     assert.equal(noDns.code, 2);
     assert.match(noDns.stderr, /--dns-server HOST\[:PORT\] and --tsig-key FILE.*--dns-hook/);
-    const both = await runCli(['central', 'tls', 'renew', '--url', 'http://127.0.0.1:9', '--domain', 'hubs.example.org', '--account-key', '/tmp/x.pem', '--dns-server', '127.0.0.1', '--tsig-key', '/tmp/k', '--dns-hook', '/bin/true'], { env: {} });
+    const both = await runCli(
+      [
+        'central',
+        'tls',
+        'renew',
+        '--url',
+        'http://127.0.0.1:9',
+        '--domain',
+        'hubs.example.org',
+        '--account-key',
+        '/tmp/x.pem',
+        '--dns-server',
+        '127.0.0.1',
+        '--tsig-key',
+        '/tmp/k',
+        '--dns-hook',
+        '/bin/true',
+      ],
+      { env: {} },
+    );
     assert.equal(both.code, 2);
     assert.match(both.stderr, /not both/);
   });
