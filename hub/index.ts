@@ -14,7 +14,7 @@ export * from './mdns/index.js';
 export * from './indicators/index.js';
 export * from './sync/index.js';
 export * from './doctor/index.js';
-export { TlsStore, type TlsState } from './tls/index.js';
+export { TlsStore, renewalDue, writeDurably, type TlsState } from './tls/index.js';
 export * from './audit/index.js';
 /** The console's parts, for central's console (provisioning/central/console), built from them. */
 export { consolePage, csrfField, actionButton, select, when, SEX_LABEL, ageLabel, html, trusted, field, query, param, sexChart, youthChart, barChart, breakdownTable, sendCsv, sendCsvText } from './admin/index.js';

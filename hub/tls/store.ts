@@ -11,7 +11,7 @@ export type TlsState =
   | { state: 'lapsed'; name: string; why: string; reason: string };
 
 /** Written so a power cut leaves the old file or the new one, never half of one. */
-function writeDurably(path: string, data: string, mode: number): void {
+export function writeDurably(path: string, data: string, mode: number): void {
   const tmp = `${path}.tmp`;
   writeFileSync(tmp, data, { mode });
   const fd = openSync(tmp, 'r');

@@ -26,3 +26,4 @@ export {
   type ProcessReport,
 } from './community/index.js';
 export { accept, decline, pendingContributions, contribution, takeOf, reviews, publishedTranslations, mediaBytes, checkMessageText, type PendingContribution, type Accepted, type Decision } from './review.js';
+export { orderCertificates, planCertificates, rfc2136, dnsHook, type AcmeOptions, type AcmeReport, type HubCertificatePlan, type DnsChallenge } from './acme/index.js';

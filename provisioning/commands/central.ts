@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { AppError } from '../../content/index.js';
 import { configBlock, enrollHubs, loadConsoleConfig, startConsole, migrateCentral, purgeErasures, putUser, removeHub, removeUser, setupCentral, startStandInCentral, type Credentials, type SetupReport } from '../central/index.js';
 import { registerCommunity } from './community.js';
+import { registerCentralTls } from './central-tls.js';
 import { readNewPassword } from './secret-input.js';
 
 /** Admin credentials from ESPACE_CENTRAL_ADMIN_USER/PASSWORD, else asked on the terminal — never from argv. */
@@ -45,8 +46,9 @@ async function startCentralConsole(given: { centralUrl: string; port: number; ho
 }
 
 export function registerCentral(program: Command): void {
-  const central = program.command('central').description('central CouchDB: a stand-in for development, setup, hub enrollment, USB bundles');
+  const central = program.command('central').description("central CouchDB: a stand-in for development, setup, hub enrollment, USB bundles, the hubs' certificates");
   registerCommunity(central);
+  registerCentralTls(central);
 
   central
     .command('import-bundle <file>')

@@ -20,6 +20,14 @@ command -v xwd >/dev/null || need+=(x11-apps)
 command -v python3 >/dev/null || need+=(python3)
 # SMS: a private message bus for the ModemManager stand-in (tests/support/modem-manager.ts).
 command -v dbus-daemon >/dev/null || need+=(dbus)
+# HTTPS for phones: Chromium's trust store (certutil), and central's ACME orders end to end —
+# pebble (the ACME test CA), BIND as the hubs' zone (named, tsig-keygen), nsupdate (RFC 2136),
+# openssl (pebble's own HTTPS certificate).
+command -v certutil >/dev/null || need+=(libnss3-tools)
+command -v pebble >/dev/null || need+=(pebble)
+[ -x /usr/sbin/named ] || command -v named >/dev/null || need+=(bind9)
+command -v nsupdate >/dev/null || need+=(bind9-dnsutils)
+command -v openssl >/dev/null || need+=(openssl)
 # The Debian root provision apply is tested in (tests/support/debian-root.sh).
 command -v mmdebstrap >/dev/null || need+=(mmdebstrap)
 command -v eatmydata >/dev/null || need+=(eatmydata)
