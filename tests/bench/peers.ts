@@ -24,14 +24,14 @@ async function freePort(): Promise<number> {
 }
 
 /** A peer server started by the bench, pinned to the hub's core; stopped with SIGTERM. */
-interface Peer {
+export interface Peer {
   name: string;
   url: string;
   child: ChildProcess;
   stop(): Promise<void>;
 }
 
-function startPinned(name: string, cmd: string, args: string[], url: string): Peer {
+export function startPinned(name: string, cmd: string, args: string[], url: string): Peer {
   const child = spawn(PIN[0]!, [...PIN.slice(1), cmd, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-2000)));

@@ -1,3 +1,5 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { connect, type ConnectionOptions } from 'node:tls';
 import { TlsStore } from '../../hub/index.js';
 import { freePort } from '../support/acme.js';
@@ -5,6 +7,7 @@ import { spawnHub } from '../support/hub.js';
 import { issueFromCsr, testCa } from '../support/tls.js';
 import { PI_LIMITS, prepareDataDir } from './hub-core.js';
 import { load, round } from './load.js';
+import { startPinned, type Peer } from './peers.js';
 import type { Report } from './report.js';
 
 const HUB = 'bench-tls';
@@ -68,6 +71,52 @@ async function handshakesPerSecond(
 }
 
 /**
+ * Debian's nginx terminating TLS with the hub's own key and chain, pinned to the same core:
+ * pages and the API proxied to the hub's plain HTTP (keep-alive upstream), media straight from
+ * the hub's content-addressed store with sendfile. The other way a Pi could serve HTTPS.
+ */
+async function startNginxTls(dir: string, store: TlsStore, dataDir: string, hubPort: number): Promise<Peer> {
+  const port = await freePort();
+  mkdirSync(join(dir, 'tmp'), { recursive: true });
+  writeFileSync(
+    join(dir, 'nginx.conf'),
+    // As root (CI), the worker reads the hub's private data dir as root too, like the hub.
+    `${process.getuid?.() === 0 ? 'user root;\n' : ''}worker_processes 1;
+pid ${dir}/nginx.pid;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  sendfile on;
+  tcp_nopush on;
+  keepalive_requests 1000000;
+  default_type application/octet-stream;
+  client_body_temp_path ${dir}/tmp/body;
+  proxy_temp_path ${dir}/tmp/proxy;
+  fastcgi_temp_path ${dir}/tmp/fastcgi;
+  uwsgi_temp_path ${dir}/tmp/uwsgi;
+  scgi_temp_path ${dir}/tmp/scgi;
+  upstream hub { server 127.0.0.1:${hubPort}; keepalive 64; }
+  server {
+    listen 127.0.0.1:${port} ssl;
+    ssl_certificate ${store.chainPath};
+    ssl_certificate_key ${store.keyPath};
+    ssl_session_cache shared:tls:1m;
+    location ~ "^/media/(?<p>[0-9a-f]{2})(?<rest>[0-9a-f]{62})$" { alias ${dataDir}/media/$p/$p$rest; }
+    location / { proxy_pass http://hub; proxy_http_version 1.1; proxy_set_header Connection ""; proxy_set_header Host $host; }
+  }
+}
+`,
+  );
+  const peer = startPinned('nginx', 'nginx', ['-p', dir, '-e', join(dir, 'error.log'), '-c', join(dir, 'nginx.conf'), '-g', 'daemon off;'], `https://127.0.0.1:${port}`);
+  for (let i = 0; ; i += 1) {
+    if (await handshake(port, {}).then(() => true, () => false)) break;
+    if (i > 100) throw new Error('nginx did not listen for HTTPS');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return peer;
+}
+
+/**
  * Issue 21: the same hub over HTTPS and over plain HTTP in one run (portal page, API read,
  * media range, keep-alive connections), and TLS handshakes a second, new (a phone joining) and
  * resumed (the same phone's next connection), in TLS 1.3 and 1.2. The hub is pinned to one
@@ -122,6 +171,27 @@ export async function benchTls(report: Report, opts: { seconds: number; connecti
       });
       report.add({ section, metric: `${metric} p95 HTTPS / HTTP`, value: tls.p95, unit: 'ms', baseline: plain.p95 });
       if (errors) report.add({ section, metric: `${metric} errors HTTPS / HTTP`, value: tls.errors + tls.non2xx, baseline: plain.errors + plain.non2xx });
+    }
+    // The same requests over HTTPS through nginx (Debian's, pinned to the same core).
+    const nginxDir = join(dir.path, 'nginx-tls');
+    const nginx = await startNginxTls(nginxDir, store, dir.path, Number(new URL(hub.url).port));
+    try {
+      for (const [metric, path, headers] of cases) {
+        await load(`${nginx.url}${path}`, { connections: opts.connections, seconds: 1, headers });
+        const viaNode = await load(`${https}${path}`, { connections: opts.connections, seconds: opts.seconds, headers });
+        const viaNginx = await load(`${nginx.url}${path}`, { connections: opts.connections, seconds: opts.seconds, headers });
+        report.add({
+          section,
+          metric: `${metric}: HTTPS by the hub itself vs by nginx${path.startsWith('/media/') ? ' (sendfile)' : ' (proxied to the hub)'}`,
+          value: viaNode.requestsPerSec,
+          unit: 'req/s',
+          baseline: viaNginx.requestsPerSec,
+          ratio: round(viaNode.requestsPerSec / viaNginx.requestsPerSec),
+        });
+        if (viaNginx.errors + viaNginx.non2xx) report.add({ section, metric: `${metric} errors through nginx`, value: viaNginx.errors + viaNginx.non2xx });
+      }
+    } finally {
+      await nginx.stop();
     }
     for (const [label, version] of [
       ['TLS 1.3', {}],
