@@ -16,6 +16,7 @@ export {
   moderationLog,
   mentorQueue,
   questionWithVoice,
+  postWithVoice,
   answerQuestion,
   scheduleSession,
   processCommunity,

@@ -223,6 +223,11 @@ export async function mentorQueue(call: CentralCall): Promise<MentorQueueItem[]>
 }
 
 /** The question itself (with its recording) for a mentor's page. */
+/** A member's post as central holds it, with its recording (the moderators hear it before deciding). */
+export async function postWithVoice(call: CentralCall, postId: string): Promise<{ doc: Post; voice?: { data: Buffer; mime: string } } | null> {
+  return withVoice<Post>(call, postId) as Promise<{ doc: Post; voice?: { data: Buffer; mime: string } } | null>;
+}
+
 export async function questionWithVoice(call: CentralCall, questionId: string): Promise<{ doc: Question; voice?: { data: Buffer; mime: string } } | null> {
   return withVoice<Question>(call, questionId) as Promise<{ doc: Question; voice?: { data: Buffer; mime: string } } | null>;
 }

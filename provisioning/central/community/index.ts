@@ -13,6 +13,7 @@ export {
   moderationLog,
   mentorQueue,
   questionWithVoice,
+  postWithVoice,
   answerQuestion,
   scheduleSession,
   processCommunity,
