@@ -26,3 +26,4 @@ export {
   type ProcessReport,
 } from './community/index.js';
 export { accept, decline, pendingContributions, contribution, takeOf, reviews, publishedTranslations, mediaBytes, checkMessageText, type PendingContribution, type Accepted, type Decision } from './review.js';
+export { renderCentral, finishCluster, clusterSetupCalls, NGINX_DEFAULTS, type CentralRenderOptions, type CentralRenderReport, type ClusterReport } from './render/index.js';
