@@ -57,13 +57,14 @@ export interface ClusterReport {
  * Does nothing when CouchDB says it is done already (`cluster_finished`, `single_node_enabled`).
  */
 export async function finishCluster(url: string, admin: Credentials, others: string[]): Promise<ClusterReport> {
+  const calls = clusterSetupCalls(others, admin); // checks every address before any call
   const state = await couch<{ state?: string }>(url, '_cluster_setup', admin);
   expectStatus(state, [200], 'read the cluster set-up state');
   const before = String(state.body.state ?? 'unknown');
   const done = others.length ? before === 'cluster_finished' : before === 'single_node_enabled' || before === 'cluster_finished';
   if (done) return { before, sent: [] };
   const sent: string[] = [];
-  for (const c of clusterSetupCalls(others, admin)) {
+  for (const c of calls) {
     const action = String(c.body.action);
     const where = c.body.remote_node ?? c.body.host;
     const answer = await couch(url, '_cluster_setup', admin, { method: 'POST', body: c.body });
