@@ -237,10 +237,11 @@ export function registerCentral(program: Command): void {
     .command('enroll')
     .description("create hubs' users and databases on central, one after another, and print each hub's config block")
     .requiredOption('--hub <id...>', 'the hub id(s), e.g. --hub kayes-01 nioro-02')
-    .requiredOption('--url <url>', "central's URL as the hub will reach it")
-    .action(async (opts: { hub: string[]; url: string }) => {
+    .requiredOption('--url <url>', "central's URL for this command (behind the proxy: the administrators' listener, http://127.0.0.1:5985 through ssh -L)")
+    .option('--hub-url <url>', "central's URL as the hub will reach it, for its config block (default: --url), e.g. https://central.espace-mali.org")
+    .action(async (opts: { hub: string[]; url: string; hubUrl?: string }) => {
       await enrollHubs(opts.url, await adminCredentials(), opts.hub, (e, id) =>
-        process.stdout.write(`# hub ${id} enrolled; put this in the hub's espace.yaml (keep the password secret):\n${configBlock(e)}`),
+        process.stdout.write(`# hub ${id} enrolled; put this in the hub's espace.yaml (keep the password secret):\n${configBlock({ ...e, url: opts.hubUrl ?? e.url })}`),
       );
     });
 }
