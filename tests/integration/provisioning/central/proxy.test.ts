@@ -12,6 +12,8 @@ import * as x509 from '@peculiar/x509';
 import { couch } from '../../../../provisioning/central/couch.js';
 import { renderCentral } from '../../../../provisioning/central/render/index.js';
 import { startTestCentral, type TestCentral } from '../../../support/central.js';
+import { runCli } from '../../../support/cli.js';
+import { startTestConsole, type TestConsole } from '../../../support/console.js';
 import { freePort, spawnHub, tempDir, type HubProcess } from '../../../support/hub.js';
 import { publishAnnouncements } from '../../../support/sync-fixtures.js';
 import { testCa } from '../../../support/tls.js';
@@ -49,6 +51,7 @@ const basic = (u: { username: string; password: string }) => 'Basic ' + Buffer.f
 
 describe('espace central render: nginx in front of central', () => {
   let central: TestCentral;
+  let consoleServer: TestConsole;
   let dir: { path: string; remove(): void };
   let nginx: ChildProcess | undefined;
   let hub: HubProcess | undefined;
@@ -77,6 +80,7 @@ describe('espace central render: nginx in front of central', () => {
       const e = await central.enroll(id);
       hubs[id] = { username: e.username, password: e.password };
     }
+    consoleServer = await startTestConsole(central);
     dir = tempDir('espace-proxy-');
     // nginx's workers run as nobody: they must reach the temp paths.
     chmodSync(dir.path, 0o755);
@@ -96,6 +100,7 @@ describe('espace central render: nginx in front of central', () => {
       httpListen: null,
       adminListen: `127.0.0.1:${adminPort}`,
       couchPort: central.port,
+      consolePort: Number(new URL(consoleServer.url).port),
       maxBodyMB: 4,
       maxUploadMB: 8,
     });
@@ -126,6 +131,7 @@ http {
       nginx.kill('SIGTERM');
       await exited;
     }
+    await consoleServer.stop();
     await central.stop();
     dir.remove();
   });
@@ -243,6 +249,26 @@ http {
     assert.equal(part.headers['content-encoding'], undefined);
     assert.equal(part.headers['content-range'], `bytes 1000-41959/${bytes.length}`);
     assert.ok(part.body.equals(bytes.subarray(1000, 41960)));
+  });
+
+  it("serves central's console under /console/, gzip'd", async () => {
+    const page = await https('GET', '/console/login', { headers: { 'accept-encoding': 'gzip' } });
+    assert.equal(page.status, 200);
+    assert.match(String(page.headers['content-type']), /text\/html/);
+    assert.equal(page.headers['content-encoding'], 'gzip');
+    assert.match(gunzipSync(page.body).toString(), /<form/);
+  });
+
+  it("runs administrators' commands through the loopback listener, and says where to go on the public one", async () => {
+    const env = { ESPACE_CENTRAL_ADMIN_USER: central.admin.username, ESPACE_CENTRAL_ADMIN_PASSWORD: central.admin.password, NODE_EXTRA_CA_CERTS: join(dir.path, 'ca.pem') };
+    const enrolled = await runCli(['central', 'enroll', '--hub', 'proxy-03', '--url', `http://127.0.0.1:${adminPort}`, '--hub-url', `https://localhost:${port}`], { env });
+    assert.equal(enrolled.code, 0, enrolled.stderr);
+    assert.match(enrolled.stdout, new RegExp(`url: https://localhost:${port}\n  username: hub-proxy-03`));
+    const password = /password: (\S+)/.exec(enrolled.stdout)![1]!;
+    assert.equal((await https('GET', '/submissions-proxy-03', { auth: { username: 'hub-proxy-03', password } })).status, 200);
+    const setup = await runCli(['central', 'setup', '--url', `https://localhost:${port}`], { env });
+    assert.notEqual(setup.code, 0);
+    assert.match(setup.stderr, /central refused to let us .*on the loopback listener 127\.0\.0\.1:\d+ \(ssh -L\)/);
   });
 
   it('answers 413 to a body over the limit, before reading it', async () => {
