@@ -68,7 +68,14 @@ export async function finishCluster(url: string, admin: Credentials, others: str
     const action = String(c.body.action);
     const where = c.body.remote_node ?? c.body.host;
     const answer = await couch(url, '_cluster_setup', admin, { method: 'POST', body: c.body });
-    expectStatus(answer, [200, 201], `${action}${where ? ` for ${String(where)}` : ''} (POST /_cluster_setup)`);
+    try {
+      expectStatus(answer, [200, 201], `${action}${where ? ` for ${String(where)}` : ''} (POST /_cluster_setup)`);
+    } catch (e) {
+      const hint = where
+        ? `check that ${String(where)} runs CouchDB with the same administrator password and the cookie of vm.args (espace central render), and that the first node reaches it on ${String(c.body.port)}, 4369 and 9100-9200`
+        : 'check CouchDB\'s log on the first node';
+      throw new AppError(2, 'cluster-setup-failed', `${(e as Error).message}; ${hint}, then run setup again (what was done is kept)`, { cause: e });
+    }
     sent.push(where ? `${action} ${String(where)}` : action);
   }
   return { before, sent };

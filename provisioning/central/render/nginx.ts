@@ -99,6 +99,12 @@ upstream espace_couchdb {
 ${o.upstreams.map((u) => `  server ${u};`).join('\n')}
   keepalive 32;
 }
+# Administrators reach one node (the first; the others only if it is down): the
+# _cluster_setup calls of \`espace central setup --cluster\` must all reach the same node.
+upstream espace_couchdb_admin {
+${o.upstreams.map((u, i) => `  server ${u}${i ? ' backup' : ''};`).join('\n')}
+  keepalive 4;
+}
 upstream espace_console {
   server 127.0.0.1:${o.consolePort};
   keepalive 8;
@@ -120,6 +126,7 @@ limit_req_status 429;
 limit_req_log_level warn;
 ${http}
 server {
+  # nginx 1.25.1 and later warn here: replace "http2" by a line "http2 on;".
   listen ${o.listen} ssl http2;
   server_name ${o.serverName};
   ssl_certificate     ${o.certificate};
@@ -194,7 +201,7 @@ server {
   client_max_body_size ${o.maxUploadMB}m;
 ${gzip}
   location / {
-${proxyCommon('espace_couchdb')}
+${proxyCommon('espace_couchdb_admin')}
   }
 }
 `;

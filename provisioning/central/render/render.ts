@@ -84,6 +84,11 @@ function checkOptions(o: CentralRenderOptions): void {
   }
 }
 
+function cannotWrite(path: string, e: unknown): never {
+  const code = (e as { code?: string }).code ?? (e as Error).message;
+  throw new AppError(2, 'cannot-write', `cannot write ${path} (${code}): give --out a directory you may write in (or run as root); nothing there was half-written`, { cause: e });
+}
+
 /** The secrets every node shares, generated the first time and never replaced. */
 async function ensureSecrets(out: string, cookie: string | undefined): Promise<{ secrets: Secrets; created: boolean }> {
   const file = join(out, 'secrets.json');
@@ -101,7 +106,7 @@ async function ensureSecrets(out: string, cookie: string | undefined): Promise<{
     return { secrets: kept, created: false };
   }
   const secrets: Secrets = { uuid: randomBytes(16).toString('hex'), secret: randomBytes(32).toString('hex'), cookie: cookie ?? randomBytes(24).toString('base64url') };
-  await writeAtomic(file, JSON.stringify(secrets, null, 2) + '\n', 0o600);
+  await writeAtomic(file, JSON.stringify(secrets, null, 2) + '\n', 0o600).catch((e: unknown) => cannotWrite(file, e));
   return { secrets, created: true };
 }
 
@@ -150,6 +155,6 @@ export async function renderCentral(given: CentralRenderOptions): Promise<Centra
     const others = hosts.slice(1).map((h) => (couchPort === 5984 ? h : `${h}:${couchPort}`));
     files.push(['cluster-setup.json', JSON.stringify({ coordinator: hosts[0], calls: clusterSetupCalls(others) }, null, 2) + '\n', 0o644]);
   }
-  for (const [path, content, mode] of files) await writeAtomic(join(out, path), content, mode);
+  for (const [path, content, mode] of files) await writeAtomic(join(out, path), content, mode).catch((e: unknown) => cannotWrite(join(out, path), e));
   return { written: [...(created ? ['secrets.json'] : []), ...files.map(([p]) => p)], secretsCreated: created, sizing: size, nodes };
 }

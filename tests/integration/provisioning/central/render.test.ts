@@ -132,6 +132,8 @@ describe('espace central render: CouchDB files, secrets, a cluster', () => {
       [['--server-name', 'c.example.org', '--cookie', 'short'], /--cookie must be at least 16/],
       [['--server-name', 'c.example.org', '--n', '3'], /--n 3 is out of range: give a whole number from 1 to 1/],
     ];
+    writeFileSync(join(dir.path, 'a-file'), '');
+    cases.push([['--server-name', 'c.example.org', '--out', join(dir.path, 'a-file', 'x')], /cannot write .*a-file\/x\/secrets\.json \(ENOTDIR\): give --out a directory you may write in/]);
     for (const [args, message] of cases) {
       const r = await runCli(['central', 'render', '--out', out, ...args]);
       assert.notEqual(r.code, 0, args.join(' '));
@@ -144,6 +146,7 @@ describe('espace central setup --cluster / --single-node: the _cluster_setup cal
   let server: Server;
   let url: string;
   let state = 'cluster_disabled';
+  let failAddNode = false;
   const calls: { method: string; path: string; auth: string; body: Record<string, unknown> | null }[] = [];
 
   before(async () => {
@@ -155,6 +158,10 @@ describe('espace central setup --cluster / --single-node: the _cluster_setup cal
         res.setHeader('content-type', 'application/json');
         if (req.method === 'GET') return void res.end(JSON.stringify({ state }));
         const action = (JSON.parse(raw) as { action: string }).action;
+        if (action === 'add_node' && failAddNode) {
+          res.statusCode = 500;
+          return void res.end('{"error":"error","reason":"nodedown"}');
+        }
         if (action === 'finish_cluster') state = 'cluster_finished';
         if (action === 'enable_single_node') state = 'single_node_enabled';
         res.statusCode = 201;
@@ -191,6 +198,13 @@ describe('espace central setup --cluster / --single-node: the _cluster_setup cal
     assert.deepEqual(r.sent, ['enable_single_node']);
     assert.equal(calls[1]!.body!.action, 'enable_single_node');
     assert.deepEqual((await finishCluster(url, admin, [])).sent, []);
+  });
+
+  it('says which node failed and what to check', async () => {
+    state = 'cluster_disabled';
+    failAddNode = true;
+    await assert.rejects(finishCluster(url, admin, ['couchdb2']), /could not add_node for couchdb2 \(POST \/_cluster_setup\): nodedown .*check that couchdb2 runs CouchDB with the same administrator password and the cookie of vm\.args .*then run setup again/);
+    failAddNode = false;
   });
 
   it('refuses a bad node address before any call, and --cluster with --single-node', async () => {
