@@ -54,21 +54,21 @@ export const NGINX_DEFAULTS = {
   loginsPerMinute: 10,
 } as const;
 
-const proxyCommon = (upstream: string) => `    proxy_pass http://${upstream};
-    proxy_http_version 1.1;
-    proxy_set_header Connection "";
-    proxy_set_header Host $host;
-    proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-    proxy_set_header X-Forwarded-Proto $scheme;
-    # CouchDB never compresses answers but attachments stored compressed: ask it for none, so
-    # that nginx alone decides (and never compresses a Range answer).
-    proxy_set_header Accept-Encoding "";
-    # _changes feeds and media stream through; a hub's longpoll waits up to a minute.
-    proxy_buffering off;
-    proxy_read_timeout 120s;
-    proxy_send_timeout 120s;`;
+/** How every location passes to an upstream; set once per server, inherited by its locations. */
+const proxying = `  proxy_http_version 1.1;
+  proxy_set_header Connection "";
+  proxy_set_header Host $host;
+  proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+  proxy_set_header X-Forwarded-Proto $scheme;
+  # CouchDB never compresses answers but attachments stored compressed: ask it for none, so
+  # that nginx alone decides (and never compresses a Range answer).
+  proxy_set_header Accept-Encoding "";
+  # _changes feeds and media stream through; a hub's longpoll waits up to a minute.
+  proxy_buffering off;
+  proxy_read_timeout 120s;
+  proxy_send_timeout 120s;`;
 
-const gzip = `  # JSON is most of replication's bytes: about a third once gzip'd on a metered 3G link.
+const gzip = `  # JSON is most of replication's bytes: a third to a half of it once gzip'd, on a metered link.
   # CouchDB answers JSON as text/plain to clients that do not ask for application/json.
   gzip on;
   gzip_vary on;
@@ -139,6 +139,10 @@ server {
   # Hubs' pushes (batches of submissions) are small; uploads of media are allowed below.
   client_max_body_size ${o.maxBodyMB}m;
 ${gzip}
+${proxying}
+  # Every location without limits of its own has these.
+  ${acct}
+  ${addr}
 
   # Every /_… endpoint but / and /_session is refused here, to everyone (see the header).
   location ~ ^/_ {
@@ -149,13 +153,11 @@ ${gzip}
     limit_req zone=espace_login burst=5 nodelay;
     ${acct}
     ${addr}
-${proxyCommon('espace_couchdb')}
+    proxy_pass http://espace_couchdb;
   }
   location = / {
     limit_except GET HEAD { deny all; }
-    ${acct}
-    ${addr}
-${proxyCommon('espace_couchdb')}
+    proxy_pass http://espace_couchdb;
   }
 
   # Attachments (/db/doc/file): media files of up to ${o.maxUploadMB} MB, never gzip'd (they are
@@ -166,30 +168,19 @@ ${proxyCommon('espace_couchdb')}
     # An attachment CouchDB stored compressed comes whole (Accept-Ranges: none): nginx then cuts
     # the range itself, so the 3G link carries only the bytes asked.
     proxy_force_ranges on;
-    ${acct}
-    ${addr}
-${proxyCommon('espace_couchdb')}
+    proxy_pass http://espace_couchdb;
   }
 
   # The databases: content, media, each hub's submissions-<hubId>, and the people's.
   location / {
-    ${acct}
-    ${addr}
-${proxyCommon('espace_couchdb')}
+    proxy_pass http://espace_couchdb;
   }
 
   # Central's console (espace central console, on loopback port ${o.consolePort}); ^~ keeps its
   # pages out of the attachments' regex.
   location ^~ /console {
     client_max_body_size ${o.maxUploadMB}m;
-    ${acct}
-    ${addr}
     proxy_pass http://espace_console;
-    proxy_http_version 1.1;
-    proxy_set_header Connection "";
-    proxy_set_header Host $host;
-    proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-    proxy_set_header X-Forwarded-Proto $scheme;
     proxy_read_timeout 300s;
   }
 }
@@ -200,8 +191,9 @@ server {
   listen ${o.adminListen};
   client_max_body_size ${o.maxUploadMB}m;
 ${gzip}
+${proxying}
   location / {
-${proxyCommon('espace_couchdb_admin')}
+    proxy_pass http://espace_couchdb_admin;
   }
 }
 `;
