@@ -57,20 +57,47 @@ function check(ok: boolean, code: string, message: string): void {
 }
 
 function checkOptions(o: CentralRenderOptions): void {
-  check(SERVER_NAME.test(o.serverName), 'bad-server-name', `--server-name "${o.serverName}" is not a host name: give the name hubs reach central at, for example central.espace-mali.org`);
-  for (const [flag, v] of [['--listen', o.listen], ['--http-listen', o.httpListen], ['--admin-listen', o.adminListen]] as const) {
+  check(
+    SERVER_NAME.test(o.serverName),
+    'bad-server-name',
+    `--server-name "${o.serverName}" is not a host name: give the name hubs reach central at, for example central.espace-mali.org`,
+  );
+  for (const [flag, v] of [
+    ['--listen', o.listen],
+    ['--http-listen', o.httpListen],
+    ['--admin-listen', o.adminListen],
+  ] as const) {
     if (v) check(LISTEN.test(v), 'bad-listen', `${flag} "${v}" is not an nginx listen address: give a port (443) or address:port (127.0.0.1:5985)`);
   }
-  if (o.adminListen) check(/^(127\.|localhost:|\[::1\]:)/.test(o.adminListen), 'admin-listen-not-loopback', `--admin-listen "${o.adminListen}" must be on loopback (127.0.0.1:PORT): it passes every administrator endpoint; reach it through ssh -L`);
+  if (o.adminListen)
+    check(
+      /^(127\.|localhost:|\[::1\]:)/.test(o.adminListen),
+      'admin-listen-not-loopback',
+      `--admin-listen "${o.adminListen}" must be on loopback (127.0.0.1:PORT): it passes every administrator endpoint; reach it through ssh -L`,
+    );
   const nodes = o.nodes ?? 1;
-  check(Number.isInteger(nodes) && nodes >= 1 && nodes <= 9, 'bad-nodes', `--nodes ${String(o.nodes)} is not a cluster size: give 1 (one node) or 2 to 9, usually 3`);
+  check(
+    Number.isInteger(nodes) && nodes >= 1 && nodes <= 9,
+    'bad-nodes',
+    `--nodes ${String(o.nodes)} is not a cluster size: give 1 (one node) or 2 to 9, usually 3`,
+  );
   check(!(nodes === 2 && (o.n ?? 2) > 1), 'two-node-cluster', '--nodes 2 cannot keep a majority when one node stops: use 3 nodes (or 1)');
   if (o.hosts) {
-    check(o.hosts.length === nodes, 'hosts-mismatch', `--hosts names ${o.hosts.length} node(s) but --nodes is ${nodes}: give one host per node, for example --nodes 3 --hosts 10.0.0.11,10.0.0.12,10.0.0.13`);
-    for (const h of o.hosts) check(parseNodeAddress(h).host === h, 'bad-host', `--hosts "${h}": give host names or addresses without a port (CouchDB's port is --couch-port)`);
+    check(
+      o.hosts.length === nodes,
+      'hosts-mismatch',
+      `--hosts names ${o.hosts.length} node(s) but --nodes is ${nodes}: give one host per node, for example --nodes 3 --hosts 10.0.0.11,10.0.0.12,10.0.0.13`,
+    );
+    for (const h of o.hosts)
+      check(parseNodeAddress(h).host === h, 'bad-host', `--hosts "${h}": give host names or addresses without a port (CouchDB's port is --couch-port)`);
     check(new Set(o.hosts).size === o.hosts.length, 'duplicate-host', `--hosts names a node twice (${o.hosts.join(', ')}): each node needs its own host`);
   }
-  if (o.cookie !== undefined) check(COOKIE.test(o.cookie), 'bad-cookie', '--cookie must be at least 16 letters, digits, dashes or underscores; or leave it out and one is generated once');
+  if (o.cookie !== undefined)
+    check(
+      COOKIE.test(o.cookie),
+      'bad-cookie',
+      '--cookie must be at least 16 letters, digits, dashes or underscores; or leave it out and one is generated once',
+    );
   for (const [flag, v, max] of [
     ['--hubs', o.hubs, 100_000],
     ['--q', o.q, 64],
@@ -80,13 +107,19 @@ function checkOptions(o: CentralRenderOptions): void {
     ['--console-port', o.consolePort, 65535],
     ['--couch-port', o.couchPort, 65535],
   ] as const) {
-    if (v !== undefined) check(Number.isInteger(v) && v >= 1 && v <= max, 'bad-number', `${flag} ${String(v)} is out of range: give a whole number from 1 to ${max}`);
+    if (v !== undefined)
+      check(Number.isInteger(v) && v >= 1 && v <= max, 'bad-number', `${flag} ${String(v)} is out of range: give a whole number from 1 to ${max}`);
   }
 }
 
 function cannotWrite(path: string, e: unknown): never {
   const code = (e as { code?: string }).code ?? (e as Error).message;
-  throw new AppError(2, 'cannot-write', `cannot write ${path} (${code}): give --out a directory you may write in (or run as root); nothing there was half-written`, { cause: e });
+  throw new AppError(
+    2,
+    'cannot-write',
+    `cannot write ${path} (${code}): give --out a directory you may write in (or run as root); nothing there was half-written`,
+    { cause: e },
+  );
 }
 
 /** The secrets every node shares, generated the first time and never replaced. */
@@ -97,15 +130,32 @@ async function ensureSecrets(out: string, cookie: string | undefined): Promise<{
     try {
       kept = JSON.parse(readFileSync(file, 'utf8')) as Secrets;
     } catch (e) {
-      throw new AppError(2, 'secrets-unreadable', `${file} is not readable JSON (${(e as Error).message}); restore it from your backup — it holds the cluster's uuid, auth secret and cookie, which must not change`);
+      throw new AppError(
+        2,
+        'secrets-unreadable',
+        `${file} is not readable JSON (${(e as Error).message}); restore it from your backup — it holds the cluster's uuid, auth secret and cookie, which must not change`,
+      );
     }
-    if (!kept.uuid || !kept.secret || !kept.cookie) throw new AppError(2, 'secrets-incomplete', `${file} lacks uuid, secret or cookie; restore it from your backup (it is never regenerated over an existing one)`);
+    if (!kept.uuid || !kept.secret || !kept.cookie)
+      throw new AppError(
+        2,
+        'secrets-incomplete',
+        `${file} lacks uuid, secret or cookie; restore it from your backup (it is never regenerated over an existing one)`,
+      );
     if (cookie !== undefined && cookie !== kept.cookie) {
-      throw new AppError(2, 'cookie-differs', `--cookie differs from the cookie kept in ${file}: the nodes of a running cluster must keep theirs; leave --cookie out (or move ${file} away to make a new cluster)`);
+      throw new AppError(
+        2,
+        'cookie-differs',
+        `--cookie differs from the cookie kept in ${file}: the nodes of a running cluster must keep theirs; leave --cookie out (or move ${file} away to make a new cluster)`,
+      );
     }
     return { secrets: kept, created: false };
   }
-  const secrets: Secrets = { uuid: randomBytes(16).toString('hex'), secret: randomBytes(32).toString('hex'), cookie: cookie ?? randomBytes(24).toString('base64url') };
+  const secrets: Secrets = {
+    uuid: randomBytes(16).toString('hex'),
+    secret: randomBytes(32).toString('hex'),
+    cookie: cookie ?? randomBytes(24).toString('base64url'),
+  };
   await writeAtomic(file, JSON.stringify(secrets, null, 2) + '\n', 0o600).catch((e: unknown) => cannotWrite(file, e));
   return { secrets, created: true };
 }
@@ -149,7 +199,10 @@ export async function renderCentral(given: CentralRenderOptions): Promise<Centra
   const files: [string, string, number][] = [['nginx/espace-central.conf', nginxSite(nginx), 0o644]];
   for (const node of nodes) {
     const dir = cluster ? `nodes/${node.host}/` : 'couchdb/';
-    files.push([`${dir}local.d/10-espace.ini`, localIni(node, secrets, size, { port: couchPort, cluster, maxUploadMB }), 0o640], [`${dir}vm.args`, vmArgs(node, secrets), 0o640]);
+    files.push(
+      [`${dir}local.d/10-espace.ini`, localIni(node, secrets, size, { port: couchPort, cluster, maxUploadMB }), 0o640],
+      [`${dir}vm.args`, vmArgs(node, secrets), 0o640],
+    );
   }
   if (cluster) {
     const others = hosts.slice(1).map((h) => (couchPort === 5984 ? h : `${h}:${couchPort}`));

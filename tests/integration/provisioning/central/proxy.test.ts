@@ -24,7 +24,7 @@ x509.cryptoProvider.set(webcrypto as unknown as Crypto);
 async function serverCertificate(): Promise<{ caPem: string; certPem: string; keyPem: string }> {
   const ca = await testCa();
   const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
-  const keys = (await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify'])) as CryptoKeyPair;
+  const keys = await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify']);
   const leaf = await x509.X509CertificateGenerator.create({
     serialNumber: '0a',
     subject: 'CN=localhost',
@@ -34,7 +34,13 @@ async function serverCertificate(): Promise<{ caPem: string; certPem: string; ke
     signingAlgorithm: alg,
     publicKey: keys.publicKey,
     signingKey: ca.keys.privateKey,
-    extensions: [new x509.SubjectAlternativeNameExtension([{ type: 'dns', value: 'localhost' }, { type: 'ip', value: '127.0.0.1' }]), new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth])],
+    extensions: [
+      new x509.SubjectAlternativeNameExtension([
+        { type: 'dns', value: 'localhost' },
+        { type: 'ip', value: '127.0.0.1' },
+      ]),
+      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
+    ],
   });
   const pkcs8 = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey)).toString('base64');
   const keyPem = `-----BEGIN PRIVATE KEY-----\n${pkcs8.replace(/(.{64})/g, '$1\n').replace(/\n$/, '')}\n-----END PRIVATE KEY-----\n`;
@@ -60,10 +66,23 @@ describe('espace central render: nginx in front of central', () => {
   let caPem: string;
   const hubs: Record<string, { username: string; password: string }> = {};
 
-  const https = (method: string, path: string, opts: { auth?: { username: string; password: string }; headers?: Record<string, string>; body?: Buffer | string } = {}): Promise<Answer> =>
+  const https = (
+    method: string,
+    path: string,
+    opts: { auth?: { username: string; password: string }; headers?: Record<string, string>; body?: Buffer | string } = {},
+  ): Promise<Answer> =>
     new Promise((resolve, reject) => {
       const req = httpsRequest(
-        { host: '127.0.0.1', servername: 'localhost', port, path, method, ca: caPem, agent: false, headers: { ...(opts.auth ? { authorization: basic(opts.auth) } : {}), ...opts.headers } },
+        {
+          host: '127.0.0.1',
+          servername: 'localhost',
+          port,
+          path,
+          method,
+          ca: caPem,
+          agent: false,
+          headers: { ...(opts.auth ? { authorization: basic(opts.auth) } : {}), ...opts.headers },
+        },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
@@ -146,7 +165,10 @@ http {
     const until = Date.now() + 10_000;
     for (;;) {
       const up = await new Promise<boolean>((ok) => {
-        const s = connect(port, '127.0.0.1', () => (s.destroy(), ok(true)));
+        const s = connect(port, '127.0.0.1', () => {
+          s.destroy();
+          ok(true);
+        });
         s.on('error', () => ok(false));
       });
       if (up) break;
@@ -227,7 +249,7 @@ http {
     assert.ok((JSON.parse(all.body.toString()) as string[]).includes('submissions-proxy-01'));
   });
 
-  it("gzips JSON when asked, never a media Range answer, which has the exact bytes", async () => {
+  it('gzips JSON when asked, never a media Range answer, which has the exact bytes', async () => {
     const auth = hubs['proxy-02']!;
     await publishAnnouncements(central, 'gzip', 20, { all: true });
     const zipped = await https('GET', '/content/_all_docs?include_docs=true', { auth, headers: { 'accept-encoding': 'gzip', accept: 'application/json' } });
@@ -241,8 +263,21 @@ http {
     // A text media (the type CouchDB would compress by default): Range through the proxy.
     const bytes = Buffer.from(randomBytes(60_000).toString('base64'));
     const sha256 = createHash('sha256').update(bytes).digest('hex');
-    const doc = { _id: `media:${sha256}`, type: 'media', sha256, size: bytes.length, mime: 'text/plain', filename: 'notes.txt', priority: 1, _attachments: { file: { content_type: 'text/plain', data: bytes.toString('base64') } } };
-    const put = await https('PUT', `/media/media:${sha256}`, { auth: central.editor, body: JSON.stringify(doc), headers: { 'content-type': 'application/json' } });
+    const doc = {
+      _id: `media:${sha256}`,
+      type: 'media',
+      sha256,
+      size: bytes.length,
+      mime: 'text/plain',
+      filename: 'notes.txt',
+      priority: 1,
+      _attachments: { file: { content_type: 'text/plain', data: bytes.toString('base64') } },
+    };
+    const put = await https('PUT', `/media/media:${sha256}`, {
+      auth: central.editor,
+      body: JSON.stringify(doc),
+      headers: { 'content-type': 'application/json' },
+    });
     assert.equal(put.status, 201, put.body.toString());
     const part = await https('GET', `/media/media:${sha256}/file`, { auth, headers: { range: 'bytes=1000-41959', 'accept-encoding': 'gzip' } });
     assert.equal(part.status, 206);
@@ -260,8 +295,15 @@ http {
   });
 
   it("runs administrators' commands through the loopback listener, and says where to go on the public one", async () => {
-    const env = { ESPACE_CENTRAL_ADMIN_USER: central.admin.username, ESPACE_CENTRAL_ADMIN_PASSWORD: central.admin.password, NODE_EXTRA_CA_CERTS: join(dir.path, 'ca.pem') };
-    const enrolled = await runCli(['central', 'enroll', '--hub', 'proxy-03', '--url', `http://127.0.0.1:${adminPort}`, '--hub-url', `https://localhost:${port}`], { env });
+    const env = {
+      ESPACE_CENTRAL_ADMIN_USER: central.admin.username,
+      ESPACE_CENTRAL_ADMIN_PASSWORD: central.admin.password,
+      NODE_EXTRA_CA_CERTS: join(dir.path, 'ca.pem'),
+    };
+    const enrolled = await runCli(
+      ['central', 'enroll', '--hub', 'proxy-03', '--url', `http://127.0.0.1:${adminPort}`, '--hub-url', `https://localhost:${port}`],
+      { env },
+    );
     assert.equal(enrolled.code, 0, enrolled.stderr);
     assert.match(enrolled.stdout, new RegExp(`url: https://localhost:${port}\n  username: hub-proxy-03`));
     const password = /password: (\S+)/.exec(enrolled.stdout)![1]!;
@@ -278,17 +320,33 @@ http {
     ];
     for (const [path, length] of sizes) {
       const status = await new Promise<number>((resolve, reject) => {
-        const req = httpsRequest({ host: '127.0.0.1', servername: 'localhost', port, path, method: path.endsWith('file') ? 'PUT' : 'POST', ca: caPem, agent: false, headers: { authorization: basic(hubs['proxy-02']!), 'content-type': 'application/json', 'content-length': String(length) } }, (res) => {
-          res.resume();
-          resolve(res.statusCode ?? 0);
-        });
+        const req = httpsRequest(
+          {
+            host: '127.0.0.1',
+            servername: 'localhost',
+            port,
+            path,
+            method: path.endsWith('file') ? 'PUT' : 'POST',
+            ca: caPem,
+            agent: false,
+            headers: { authorization: basic(hubs['proxy-02']!), 'content-type': 'application/json', 'content-length': String(length) },
+          },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          },
+        );
         req.on('error', reject);
         req.write('{');
       });
       assert.equal(status, 413, path);
     }
     // Under the limit it reaches CouchDB.
-    const ok = await https('POST', '/submissions-proxy-02/_bulk_docs', { auth: hubs['proxy-02']!, body: JSON.stringify({ docs: [] }), headers: { 'content-type': 'application/json' } });
+    const ok = await https('POST', '/submissions-proxy-02/_bulk_docs', {
+      auth: hubs['proxy-02']!,
+      body: JSON.stringify({ docs: [] }),
+      headers: { 'content-type': 'application/json' },
+    });
     assert.equal(ok.status, 201);
   });
 
@@ -301,7 +359,10 @@ http {
     for (const a of answers) counts.set(a.status, (counts.get(a.status) ?? 0) + 1);
     assert.ok((counts.get(429) ?? 0) >= 40, `statuses: ${JSON.stringify([...counts])}`);
     assert.ok((counts.get(200) ?? 0) >= 30, `statuses: ${JSON.stringify([...counts])}`);
-    assert.deepEqual([...counts.keys()].filter((s) => s !== 200 && s !== 429), []);
+    assert.deepEqual(
+      [...counts.keys()].filter((s) => s !== 200 && s !== 429),
+      [],
+    );
     // Another hub is not slowed by it.
     assert.equal((await https('GET', '/content', { auth: hubs['proxy-01']! })).status, 200);
   });

@@ -27,7 +27,9 @@ function ini(text: string): Record<string, Record<string, string>> {
 
 /** Every file under dir, relative. */
 function files(dir: string, prefix = ''): string[] {
-  return readdirSync(join(dir, prefix), { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(dir, join(prefix, e.name)) : [join(prefix, e.name)])).sort();
+  return readdirSync(join(dir, prefix), { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? files(dir, join(prefix, e.name)) : [join(prefix, e.name)]))
+    .sort();
 }
 
 describe('espace central render: CouchDB files, secrets, a cluster', () => {
@@ -77,13 +79,31 @@ describe('espace central render: CouchDB files, secrets, a cluster', () => {
     assert.match(other.stderr, /--cookie differs from the cookie kept in .*secrets\.json.*leave --cookie out/);
     assert.equal(readFileSync(join(out, 'secrets.json'), 'utf8'), before);
     // Written whole or not at all: no temporary file is left behind.
-    assert.deepEqual(files(out).filter((f) => f.includes('espace-tmp')), []);
+    assert.deepEqual(
+      files(out).filter((f) => f.includes('espace-tmp')),
+      [],
+    );
   });
 
   it('writes each node of a 3-node cluster: vm.args, local.ini with shared secrets, cluster-setup.json; nginx -t passes', async () => {
     const out = join(dir.path, 'cluster');
     const hosts = ['10.0.0.11', '10.0.0.12', '10.0.0.13'];
-    const r = await runCli(['central', 'render', '--out', out, '--server-name', 'central.espace-mali.org', '--nodes', '3', '--hosts', hosts.join(','), '--cookie', 'cluster-cookie-0123456789', '--hubs', '800']);
+    const r = await runCli([
+      'central',
+      'render',
+      '--out',
+      out,
+      '--server-name',
+      'central.espace-mali.org',
+      '--nodes',
+      '3',
+      '--hosts',
+      hosts.join(','),
+      '--cookie',
+      'cluster-cookie-0123456789',
+      '--hubs',
+      '800',
+    ]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /q=2 n=3/);
     const confs = hosts.map((h) => ini(readFileSync(join(out, 'nodes', h, 'local.d/10-espace.ini'), 'utf8')));
@@ -103,20 +123,54 @@ describe('espace central render: CouchDB files, secrets, a cluster', () => {
     }
     assert.equal(new Set(confs.map((c) => c.couchdb!.uuid)).size, 1, 'one uuid for the cluster');
     assert.equal(new Set(confs.map((c) => c.chttpd_auth!.secret)).size, 1, 'one auth secret for the cluster');
-    const setup = JSON.parse(readFileSync(join(out, 'cluster-setup.json'), 'utf8')) as { coordinator: string; calls: { body: { action: string; remote_node?: string; host?: string } }[] };
+    const setup = JSON.parse(readFileSync(join(out, 'cluster-setup.json'), 'utf8')) as {
+      coordinator: string;
+      calls: { body: { action: string; remote_node?: string; host?: string } }[];
+    };
     assert.equal(setup.coordinator, '10.0.0.11');
     assert.deepEqual(
       setup.calls.map((c) => [c.body.action, c.body.remote_node ?? c.body.host ?? '']),
-      [['enable_cluster', ''], ['enable_cluster', '10.0.0.12'], ['add_node', '10.0.0.12'], ['enable_cluster', '10.0.0.13'], ['add_node', '10.0.0.13'], ['finish_cluster', '']],
+      [
+        ['enable_cluster', ''],
+        ['enable_cluster', '10.0.0.12'],
+        ['add_node', '10.0.0.12'],
+        ['enable_cluster', '10.0.0.13'],
+        ['add_node', '10.0.0.13'],
+        ['finish_cluster', ''],
+      ],
     );
     assert.doesNotMatch(readFileSync(join(out, 'cluster-setup.json'), 'utf8'), /admin-test|password": "[^$]/, 'no password in the file, only placeholders');
     // nginx accepts the site (the certificate paths point at a test pair).
     const site = readFileSync(join(out, 'nginx/espace-central.conf'), 'utf8');
     for (const h of hosts) assert.match(site, new RegExp(`server ${h.replace(/\./g, '\\.')}:5984;`));
-    const key = spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '1', '-subj', '/CN=central.espace-mali.org', '-keyout', join(dir.path, 'k.pem'), '-out', join(dir.path, 'c.pem')]);
+    const key = spawnSync('openssl', [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=central.espace-mali.org',
+      '-keyout',
+      join(dir.path, 'k.pem'),
+      '-out',
+      join(dir.path, 'c.pem'),
+    ]);
     assert.equal(key.status, 0, String(key.stderr));
-    writeFileSync(join(out, 'nginx/espace-central.conf'), site.replaceAll('/etc/letsencrypt/live/central.espace-mali.org/fullchain.pem', join(dir.path, 'c.pem')).replaceAll('/etc/letsencrypt/live/central.espace-mali.org/privkey.pem', join(dir.path, 'k.pem')));
-    writeFileSync(join(dir.path, 'nginx.conf'), `pid ${dir.path}/nginx.pid;\nevents {}\nhttp {\n  include /etc/nginx/mime.types;\n  include ${out}/nginx/espace-central.conf;\n}\n`);
+    writeFileSync(
+      join(out, 'nginx/espace-central.conf'),
+      site
+        .replaceAll('/etc/letsencrypt/live/central.espace-mali.org/fullchain.pem', join(dir.path, 'c.pem'))
+        .replaceAll('/etc/letsencrypt/live/central.espace-mali.org/privkey.pem', join(dir.path, 'k.pem')),
+    );
+    writeFileSync(
+      join(dir.path, 'nginx.conf'),
+      `pid ${dir.path}/nginx.pid;\nevents {}\nhttp {\n  include /etc/nginx/mime.types;\n  include ${out}/nginx/espace-central.conf;\n}\n`,
+    );
     const t = spawnSync('nginx', ['-t', '-p', dir.path, '-e', join(dir.path, 'error.log'), '-c', join(dir.path, 'nginx.conf')], { encoding: 'utf8' });
     assert.equal(t.status, 0, t.stderr);
   });
@@ -133,7 +187,10 @@ describe('espace central render: CouchDB files, secrets, a cluster', () => {
       [['--server-name', 'c.example.org', '--n', '3'], /--n 3 is out of range: give a whole number from 1 to 1/],
     ];
     writeFileSync(join(dir.path, 'a-file'), '');
-    cases.push([['--server-name', 'c.example.org', '--out', join(dir.path, 'a-file', 'x')], /cannot write .*a-file\/x\/secrets\.json \(ENOTDIR\): give --out a directory you may write in/]);
+    cases.push([
+      ['--server-name', 'c.example.org', '--out', join(dir.path, 'a-file', 'x')],
+      /cannot write .*a-file\/x\/secrets\.json \(ENOTDIR\): give --out a directory you may write in/,
+    ]);
     for (const [args, message] of cases) {
       const r = await runCli(['central', 'render', '--out', out, ...args]);
       assert.notEqual(r.code, 0, args.join(' '));
@@ -154,7 +211,12 @@ describe('espace central setup --cluster / --single-node: the _cluster_setup cal
       let raw = '';
       req.on('data', (c: Buffer) => (raw += c.toString()));
       req.on('end', () => {
-        calls.push({ method: req.method!, path: req.url!, auth: req.headers.authorization ?? '', body: raw ? (JSON.parse(raw) as Record<string, unknown>) : null });
+        calls.push({
+          method: req.method!,
+          path: req.url!,
+          auth: req.headers.authorization ?? '',
+          body: raw ? (JSON.parse(raw) as Record<string, unknown>) : null,
+        });
         res.setHeader('content-type', 'application/json');
         if (req.method === 'GET') return void res.end(JSON.stringify({ state }));
         const action = (JSON.parse(raw) as { action: string }).action;
@@ -178,17 +240,40 @@ describe('espace central setup --cluster / --single-node: the _cluster_setup cal
   it('enables clustering on each node, adds it, then finishes; once', async () => {
     const r = await finishCluster(url, admin, ['couchdb2', '10.0.0.13:5985']);
     assert.equal(r.before, 'cluster_disabled');
-    assert.deepEqual(r.sent, ['enable_cluster', 'enable_cluster couchdb2', 'add_node couchdb2', 'enable_cluster 10.0.0.13', 'add_node 10.0.0.13', 'finish_cluster']);
-    assert.deepEqual(calls.map((c) => `${c.method} ${c.path}`), ['GET /_cluster_setup', ...Array(6).fill('POST /_cluster_setup')]);
+    assert.deepEqual(r.sent, [
+      'enable_cluster',
+      'enable_cluster couchdb2',
+      'add_node couchdb2',
+      'enable_cluster 10.0.0.13',
+      'add_node 10.0.0.13',
+      'finish_cluster',
+    ]);
+    assert.deepEqual(
+      calls.map((c) => `${c.method} ${c.path}`),
+      ['GET /_cluster_setup', ...Array.from({ length: 6 }, () => 'POST /_cluster_setup')],
+    );
     assert.ok(calls.every((c) => c.auth === 'Basic ' + Buffer.from('admin:admin-secret').toString('base64')));
     const posts = calls.filter((c) => c.method === 'POST').map((c) => c.body!);
     assert.deepEqual(posts[0], { action: 'enable_cluster', bind_address: '0.0.0.0', username: 'admin', password: 'admin-secret', node_count: 3 });
-    assert.deepEqual(posts[3], { action: 'enable_cluster', bind_address: '0.0.0.0', username: 'admin', password: 'admin-secret', port: 5985, node_count: 3, remote_node: '10.0.0.13', remote_current_user: 'admin', remote_current_password: 'admin-secret' });
+    assert.deepEqual(posts[3], {
+      action: 'enable_cluster',
+      bind_address: '0.0.0.0',
+      username: 'admin',
+      password: 'admin-secret',
+      port: 5985,
+      node_count: 3,
+      remote_node: '10.0.0.13',
+      remote_current_user: 'admin',
+      remote_current_password: 'admin-secret',
+    });
     assert.deepEqual(posts[4], { action: 'add_node', host: '10.0.0.13', port: 5985, username: 'admin', password: 'admin-secret' });
     calls.length = 0;
     const again = await finishCluster(url, admin, ['couchdb2', '10.0.0.13:5985']);
     assert.deepEqual(again.sent, []);
-    assert.deepEqual(calls.map((c) => c.method), ['GET']);
+    assert.deepEqual(
+      calls.map((c) => c.method),
+      ['GET'],
+    );
   });
 
   it('a single node: enable_single_node', async () => {
@@ -203,7 +288,10 @@ describe('espace central setup --cluster / --single-node: the _cluster_setup cal
   it('says which node failed and what to check', async () => {
     state = 'cluster_disabled';
     failAddNode = true;
-    await assert.rejects(finishCluster(url, admin, ['couchdb2']), /could not add_node for couchdb2 \(POST \/_cluster_setup\): nodedown .*check that couchdb2 runs CouchDB with the same administrator password and the cookie of vm\.args .*then run setup again/);
+    await assert.rejects(
+      finishCluster(url, admin, ['couchdb2']),
+      /could not add_node for couchdb2 \(POST \/_cluster_setup\): nodedown .*check that couchdb2 runs CouchDB with the same administrator password and the cookie of vm\.args .*then run setup again/,
+    );
     failAddNode = false;
   });
 
