@@ -15,7 +15,7 @@ import { startTestCentral, type TestCentral } from '../../../support/central.js'
 import { runCli } from '../../../support/cli.js';
 import { startTestConsole, type TestConsole } from '../../../support/console.js';
 import { freePort, spawnHub, tempDir, type HubProcess } from '../../../support/hub.js';
-import { publishAnnouncements } from '../../../support/sync-fixtures.js';
+import { publishAnnouncements, publishMedia } from '../../../support/sync-fixtures.js';
 import { testCa } from '../../../support/tls.js';
 
 x509.cryptoProvider.set(webcrypto as unknown as Crypto);
@@ -178,7 +178,8 @@ http {
   });
 
   it("carries a real hub's sync (push and an audience-filtered pull) over TLS", async () => {
-    const ids = await publishAnnouncements(central, 'proxy', 3, { all: true });
+    const [image] = await publishMedia(central, [{ size: 300_000, priority: 1 }]);
+    const ids = await publishAnnouncements(central, 'proxy', 3, { all: true }, image!.sha256);
     const data = tempDir('espace-proxy-hub-');
     hub = await spawnHub(data.path, {
       ESPACE_HUB_ID: 'proxy-01',
@@ -204,6 +205,16 @@ http {
     const log = readFileSync(join(dir.path, 'access.log'), 'utf8');
     assert.match(log, /GET \/_session/);
     assert.match(log, /\/submissions-proxy-01\/_bulk_docs|\/submissions-proxy-01\/_revs_diff/);
+    // The announcement's image came by ranged download through nginx, whole.
+    const media = await fetch(`${hub.url}/media/${image!.sha256}`);
+    assert.equal(media.status, 200);
+    assert.equal(
+      createHash('sha256')
+        .update(Buffer.from(await media.arrayBuffer()))
+        .digest('hex'),
+      image!.sha256,
+    );
+    assert.match(log, new RegExp(`GET /media/media(:|%3A)${image!.sha256}/file HTTP/1\\.1" 206 `));
   });
 
   it('refuses the admin endpoints to hubs (and everyone) on the public listener', async () => {
