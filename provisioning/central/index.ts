@@ -28,3 +28,4 @@ export {
 } from './community/index.js';
 export { accept, decline, pendingContributions, contribution, takeOf, reviews, publishedTranslations, mediaBytes, checkMessageText, type PendingContribution, type Accepted, type Decision } from './review.js';
 export { orderCertificates, planCertificates, rfc2136, dnsHook, type AcmeOptions, type AcmeReport, type HubCertificatePlan, type DnsChallenge } from './acme/index.js';
+export { renderCentral, finishCluster, clusterSetupCalls, NGINX_DEFAULTS, type CentralRenderOptions, type CentralRenderReport, type ClusterReport } from './render/index.js';

@@ -3,7 +3,7 @@ import { basename, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { AppError } from '../../content/index.js';
-import { configBlock, enrollHubs, loadConsoleConfig, startConsole, migrateCentral, purgeErasures, putUser, removeHub, removeUser, setupCentral, startStandInCentral, type Credentials, type SetupReport } from '../central/index.js';
+import { configBlock, enrollHubs, finishCluster, NGINX_DEFAULTS, renderCentral, loadConsoleConfig, startConsole, migrateCentral, purgeErasures, putUser, removeHub, removeUser, setupCentral, startStandInCentral, type Credentials, type SetupReport } from '../central/index.js';
 import { registerCommunity } from './community.js';
 import { registerCentralTls } from './central-tls.js';
 import { readNewPassword } from './secret-input.js';
@@ -39,7 +39,7 @@ function ask(question: string, hidden: boolean): Promise<string> {
 }
 
 /** Central's console, its configuration validated (options, then ESPACE_CONSOLE_* variables). */
-async function startCentralConsole(given: { centralUrl: string; port: number; host?: string; dataDir: string; trustDemoKey?: boolean; trustedKeys?: { id: string; publicKey: string }[] }) {
+async function startCentralConsole(given: { centralUrl: string; port: number; host?: string; dataDir: string; publicUrl?: string; trustDemoKey?: boolean; trustedKeys?: { id: string; publicKey: string }[] }) {
   const { createLogger } = await import('../../hub/index.js');
   const config = loadConsoleConfig(given);
   return startConsole(config, createLogger((process.env.ESPACE_LOG_LEVEL ?? 'info') as 'info', 'espace-console'));
@@ -93,8 +93,9 @@ export function registerCentral(program: Command): void {
     .option('-p, --port <port>', 'port to listen on (env ESPACE_CONSOLE_PORT)', (v) => Number(v), 5990)
     .option('--host <host>', 'address to listen on; keep it on loopback behind the proxy (env ESPACE_CONSOLE_HOST)', '127.0.0.1')
     .option('-d, --data <dir>', 'where its audit log lives (env ESPACE_CONSOLE_DATA_DIR)', './var/console')
+    .option('--public-url <url>', "central's URL as hubs reach it through the proxy, for enrolled hubs' config blocks (env ESPACE_CENTRAL_PUBLIC_URL)")
     .option('--trust-key <file>', 'a publisher\'s public key (.pub): packs it signed may be published from the console (repeatable)', (v: string, all: string[]) => [...all, v], [] as string[])
-    .action(async (opts: { central: string; port: number; host: string; data: string; trustKey: string[] }) => {
+    .action(async (opts: { central: string; port: number; host: string; data: string; trustKey: string[]; publicUrl?: string }) => {
       const trustedKeys = opts.trustKey.map((file) => {
         try {
           return { id: basename(file).replace(/\.pub$/, ''), publicKey: readFileSync(file, 'utf8') };
@@ -102,7 +103,7 @@ export function registerCentral(program: Command): void {
           throw new AppError(2, 'trust-key-unreadable', `cannot read the public key ${file} (${(e as Error).message}); give the .pub file espace content keygen wrote`);
         }
       });
-      const running = await startCentralConsole({ centralUrl: opts.central, port: opts.port, host: opts.host, dataDir: opts.data, trustedKeys });
+      const running = await startCentralConsole({ centralUrl: opts.central, port: opts.port, host: opts.host, dataDir: opts.data, trustedKeys, ...(opts.publicUrl ? { publicUrl: opts.publicUrl } : {}) });
       process.stdout.write(`central's console on ${running.url}, talking to CouchDB at ${opts.central}\n`);
       const stop = () => running.stop().then(() => process.exit(0));
       process.once('SIGINT', stop);
@@ -117,10 +118,75 @@ export function registerCentral(program: Command): void {
     .command('setup')
     .description('create the databases, their security and validation rules, the replicator and its jobs on central (safe to run again)')
     .requiredOption('--url <url>', "central's URL, e.g. https://central.example.org")
-    .option('--replication-url <url>', "CouchDB as its own replicator reaches it (default: --url); e.g. http://127.0.0.1:5984 when --url is the public proxy")
-    .action(async (opts: { url: string; replicationUrl?: string }) => {
-      const report = await setupCentral(opts.url, await adminCredentials(), { replicationUrl: opts.replicationUrl });
+    .option('--replication-url <url>', "CouchDB as its own replicator reaches it (default: --url); e.g. http://127.0.0.1:5984 on the server")
+    .option('--cluster <nodes...>', 'first finish a cluster: the other nodes (host or host:port as the first node reaches them), e.g. --cluster couchdb2 couchdb3; --url is the first node')
+    .option('--single-node', 'first finish a single node (_cluster_setup enable_single_node)')
+    .action(async (opts: { url: string; replicationUrl?: string; cluster?: string[]; singleNode?: boolean }) => {
+      if (opts.cluster && opts.singleNode) throw new AppError(2, 'cluster-or-single-node', 'give either --cluster NODE… (a cluster) or --single-node (one node), not both');
+      const admin = await adminCredentials();
+      if (opts.cluster || opts.singleNode) {
+        const done = await finishCluster(opts.url, admin, opts.cluster ?? []);
+        process.stdout.write(done.sent.length ? `${opts.cluster ? 'cluster' : 'single node'} finished (was ${done.before}): ${done.sent.join(', ')}\n` : `${opts.cluster ? 'cluster' : 'single node'} already finished (${done.before}).\n`);
+      }
+      const report = await setupCentral(opts.url, admin, { replicationUrl: opts.replicationUrl });
       process.stdout.write(`central at ${opts.url} is set up.\n${setupLines(report)}`);
+    });
+
+  const int = (v: string) => Number(v);
+  central
+    .command('render')
+    .description("write central's nginx reverse proxy and CouchDB's local.ini fragment and vm.args (each node's, with --nodes); secrets are generated once and kept")
+    .requiredOption('--out <dir>', 'where to write (e.g. /etc/espace/central); secrets.json there is kept')
+    .requiredOption('--server-name <name>', 'the name hubs reach central at, e.g. central.espace-mali.org')
+    .option('--cert <file>', 'TLS certificate chain (default /etc/letsencrypt/live/NAME/fullchain.pem)')
+    .option('--key <file>', 'TLS private key (default /etc/letsencrypt/live/NAME/privkey.pem)')
+    .option('--listen <addr>', 'the public HTTPS listener', NGINX_DEFAULTS.listen)
+    .option('--http-listen <addr>', "plain HTTP (redirect and ACME http-01); 'off' for none", NGINX_DEFAULTS.httpListen)
+    .option('--admin-listen <addr>', "the administrators' listener, loopback only (reach it with ssh -L)", NGINX_DEFAULTS.adminListen)
+    .option('--console-port <port>', "central's console on loopback", int, 5990)
+    .option('--nodes <n>', 'CouchDB nodes: 1, or 3 for a cluster', int, 1)
+    .option('--hosts <list>', "the nodes' host names or addresses, comma-separated (default couchdb1,couchdb2,…)", (v) => v.split(',').map((h) => h.trim()).filter(Boolean))
+    .option('--couch-port <port>', "CouchDB's HTTP port on each node", int, 5984)
+    .option('--cookie <cookie>', "the nodes' Erlang cookie (default: generated once)")
+    .option('--hubs <n>', 'hubs expected: sizes [replicator] max_jobs', int, 500)
+    .option('--q <n>', 'shards per database ([cluster] q; default 2)', int)
+    .option('--n <n>', 'copies of each shard ([cluster] n; default: nodes, at most 3)', int)
+    .option('--max-upload-mb <mb>', 'largest media upload', int, NGINX_DEFAULTS.maxUploadMB)
+    .option('--max-body-mb <mb>', 'largest other request (hubs push batches)', int, NGINX_DEFAULTS.maxBodyMB)
+    .option('--rate <r/s>', 'requests per second per account (burst above)', int, NGINX_DEFAULTS.ratePerAccount)
+    .option('--burst <n>', 'burst per account above the rate', int, NGINX_DEFAULTS.burstPerAccount)
+    .action(async (opts: { out: string; serverName: string; cert?: string; key?: string; listen: string; httpListen: string; adminListen: string; consolePort: number; nodes: number; hosts?: string[]; couchPort: number; cookie?: string; hubs: number; q?: number; n?: number; maxUploadMb: number; maxBodyMb: number; rate: number; burst: number }) => {
+      for (const [flag, v] of [['--rate', opts.rate], ['--burst', opts.burst]] as const) {
+        if (!Number.isInteger(v) || v < 1 || v > 100_000) throw new AppError(2, 'bad-number', `${flag} ${String(v)} is out of range: give a whole number from 1 to 100000`);
+      }
+      const r = await renderCentral({
+        out: opts.out,
+        serverName: opts.serverName,
+        certificate: opts.cert,
+        certificateKey: opts.key,
+        listen: opts.listen,
+        httpListen: opts.httpListen === 'off' ? null : opts.httpListen,
+        adminListen: opts.adminListen,
+        consolePort: opts.consolePort,
+        nodes: opts.nodes,
+        hosts: opts.hosts,
+        couchPort: opts.couchPort,
+        cookie: opts.cookie,
+        hubs: opts.hubs,
+        q: opts.q,
+        n: opts.n,
+        maxUploadMB: opts.maxUploadMb,
+        maxBodyMB: opts.maxBodyMb,
+        ratePerAccount: opts.rate,
+        burstPerAccount: opts.burst,
+      });
+      process.stdout.write(
+        `written in ${opts.out}: ${r.written.join(', ')}\n` +
+          (r.secretsCreated ? `secrets.json was generated (uuid, auth secret, cookie): back it up; it is never regenerated.\n` : 'secrets.json kept as it was.\n') +
+          `sizing: ${r.nodes.length} node(s), q=${r.sizing.q} n=${r.sizing.n}, [replicator] max_jobs=${r.sizing.maxJobs} for ${r.sizing.hubs} hubs\n` +
+          `next: nginx/espace-central.conf → /etc/nginx/sites-available/ (link it in sites-enabled), ` +
+          (r.nodes.length > 1 ? `nodes/<host>/vm.args and local.d/ → /opt/couchdb/etc/ on each node, then: espace central setup --url http://127.0.0.1:5985 --cluster ${r.nodes.slice(1).map((n) => n.host).join(' ')}\n` : `couchdb/vm.args and couchdb/local.d/ → /opt/couchdb/etc/, then: espace central setup --url http://127.0.0.1:5985 --single-node --replication-url http://127.0.0.1:5984\n`),
+      );
     });
 
   central
@@ -183,10 +249,11 @@ export function registerCentral(program: Command): void {
     .command('enroll')
     .description("create hubs' users and databases on central, one after another, and print each hub's config block")
     .requiredOption('--hub <id...>', 'the hub id(s), e.g. --hub kayes-01 nioro-02')
-    .requiredOption('--url <url>', "central's URL as the hub will reach it")
-    .action(async (opts: { hub: string[]; url: string }) => {
+    .requiredOption('--url <url>', "central's URL for this command (behind the proxy: the administrators' listener, http://127.0.0.1:5985 through ssh -L)")
+    .option('--hub-url <url>', "central's URL as the hub will reach it, for its config block (default: --url), e.g. https://central.espace-mali.org")
+    .action(async (opts: { hub: string[]; url: string; hubUrl?: string }) => {
       await enrollHubs(opts.url, await adminCredentials(), opts.hub, (e, id) =>
-        process.stdout.write(`# hub ${id} enrolled; put this in the hub's espace.yaml (keep the password secret):\n${configBlock(e)}`),
+        process.stdout.write(`# hub ${id} enrolled; put this in the hub's espace.yaml (keep the password secret):\n${configBlock({ ...e, url: opts.hubUrl ?? e.url })}`),
       );
     });
 }

@@ -1,10 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
 import { projectRoot } from '../../hub/config/index.js';
-import { spawnHub } from '../support/hub.js';
+import { freePort, spawnHub } from '../support/hub.js';
 import { generateDocs } from './generate.js';
 import { PI_LIMITS, prepareDataDir } from './hub-core.js';
 import { load, round, type LoadResult } from './load.js';
@@ -15,13 +14,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 const PIN = ['taskset', '-c', String(PI_LIMITS.cpu)];
 const COOKIE = { cookie: 'lang=fr' };
 
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((ok) => s.listen(0, '127.0.0.1', () => ok()));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((ok) => s.close(() => ok()));
-  return port;
-}
 
 /** A peer server started by the bench, pinned to the hub's core; stopped with SIGTERM. */
 export interface Peer {

@@ -12,6 +12,8 @@ export const ConsoleConfig = z.object({
   port: z.number().int().min(0).max(65535).default(5990),
   /** The audit log and uploads in progress. */
   dataDir: z.string().min(1).default('./var/console'),
+  /** Central's public URL, as hubs reach it through the proxy, for an enrolled hub's config block (default: centralUrl). */
+  publicUrl: z.url({ error: 'publicUrl must be a URL such as https://central.espace-mali.org' }).optional(),
   /** The programme's name in the header. */
   title: z.string().min(1).default('Espace Connecté · Bamako'),
   sessionIdleMinutes: z.number().positive().default(30),
@@ -39,6 +41,7 @@ const ENV: Record<string, [keyof ConsoleConfig, 'string' | 'number']> = {
   ESPACE_CONSOLE_PORT: ['port', 'number'],
   ESPACE_CONSOLE_DATA_DIR: ['dataDir', 'string'],
   ESPACE_CONSOLE_TITLE: ['title', 'string'],
+  ESPACE_CENTRAL_PUBLIC_URL: ['publicUrl', 'string'],
 };
 
 /** The configuration, or an error naming the wrong field and how to fix it. */

@@ -1,22 +1,14 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { stringify } from 'yaml';
 import { exitStatus, VERDICTS, type Check } from '../../../hub/doctor/index.js';
 import { runCli } from '../../support/cli.js';
-import { startTestHub, tempDir, type TestHub } from '../../support/hub.js';
+import { freePort, startTestHub, tempDir, type TestHub } from '../../support/hub.js';
 import { startModemBus, until } from '../../support/sms.js';
 
-/** A loopback port nobody listens on. */
-async function closedPort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
+const closedPort = freePort;
 
 const EXPECTED = ['hub', 'databases', 'https', 'last-sync', 'sms-modem', 'cpu-temperature', 'under-voltage', 'throttling', 'disk-free', 'memory', 'load', 'clock', 'services', 'access-point', 'central'];
 

@@ -120,7 +120,7 @@ export const accountsPage: ConsolePage = {
         let enrolled: string;
         try {
           const e = await enrollHub(c.s.config.centralUrl, { username: c.session!.username, password: c.req.body?.adminPassword ?? '' }, hubId);
-          enrolled = configBlock(e);
+          enrolled = configBlock({ ...e, url: c.s.config.publicUrl ?? e.url });
         } catch (e) {
           if (isAppError(e) && e.reason === 'central-credentials-refused') return render(c, { hub: { form, error: 'Ce n’est pas votre mot de passe d’administrateur : rien n’a été changé.' } });
           throw e;
