@@ -44,7 +44,7 @@ export function communityError(ctx: PageContext, reason: string): string {
 }
 
 /** Multipart forms (text + an optional recording): multer, loaded with the first post, in memory (the file is small and checked before anything is stored). */
-function voiceForm(): RequestHandler {
+export function voiceForm(): RequestHandler {
   let upload: RequestHandler | undefined;
   return async function voiceForm(req, res, next) {
     if (!req.is('multipart/form-data')) return next();
@@ -79,7 +79,7 @@ function voiceForm(): RequestHandler {
 }
 
 /** The recording sent with a form, or the refusal multer left for it. */
-function voiceOf_(req: Request, res: Response): Uint8Array | undefined {
+export function voiceOf_(req: Request, res: Response): Uint8Array | undefined {
   if (res.locals.voiceTooLong) throw new AppError(413, 'voice-too-long', 'the recording is too long');
   return req.file?.buffer;
 }
@@ -129,7 +129,7 @@ function token(me: SignedInMember): Html {
   return html`<input type="hidden" name="_csrf" value="${me.session.csrf}">`;
 }
 
-function signInPrompt(ctx: PageContext, back: string): Html {
+export function signInPrompt(ctx: PageContext, back: string): Html {
   return notice(ctx, 'info', html`${ctx.t('community.readOnly')} <a href="/membre?suite=${encodeURIComponent(back)}">${ctx.t('member.signIn')}</a>`);
 }
 
