@@ -203,7 +203,7 @@ export const ProgressUpdate = z
     spent: Budget.optional(),
     /** Achieved so far against the indicator's target. */
     achieved: z.object({ total: z.number().finite().nonnegative().optional(), F: z.number().finite().nonnegative().optional(), M: z.number().finite().nonnegative().optional() }).strict().optional(),
-    evidence: z.array(z.object({ kind: z.enum(EVIDENCE_KINDS), media: Sha256, caption: Text.optional() }).strict()).max(20).default([]),
+    evidence: z.array(z.object({ kind: z.enum(EVIDENCE_KINDS), media: Sha256, caption: Text.optional() }).strict()).max(20).optional(),
   })
   .strict();
 
@@ -216,9 +216,9 @@ export const PlanAction = z
     period: Period,
     indicator: IndicatorTarget,
     /** The proposals (published ids or their sources) and consultations the action came from. */
-    proposals: z.array(z.string().regex(/^(proposal:[a-z0-9-]+|[a-z0-9][a-z0-9-]{1,39}:proposal:[0-9a-z]{6,40})$/, 'a proposal is "proposal:…" or its source id')).max(50).default([]),
-    consultations: z.array(z.string().regex(/^consultation:[a-z0-9-]+$/, 'a consultation is "consultation:slug"')).max(20).default([]),
-    progress: z.array(ProgressUpdate).max(200).default([]),
+    proposals: z.array(z.string().regex(/^(proposal:[a-z0-9-]+|[a-z0-9][a-z0-9-]{1,39}:proposal:[0-9a-z]{6,40})$/, 'a proposal is "proposal:…" or its source id')).max(50).optional(),
+    consultations: z.array(z.string().regex(/^consultation:[a-z0-9-]+$/, 'a consultation is "consultation:slug"')).max(20).optional(),
+    progress: z.array(ProgressUpdate).max(200).optional(),
   })
   .strict();
 export type PlanAction = z.infer<typeof PlanAction>;
@@ -244,6 +244,6 @@ export const Plan = z
 export type Plan = z.infer<typeof Plan>;
 
 /** The latest progress of an action (updates sorted by date), or none. */
-export function latestProgress(a: PlanAction): PlanAction['progress'][number] | undefined {
-  return [...a.progress].sort((x, y) => x.at.localeCompare(y.at)).at(-1);
+export function latestProgress(a: PlanAction): NonNullable<PlanAction['progress']>[number] | undefined {
+  return [...(a.progress ?? [])].sort((x, y) => x.at.localeCompare(y.at)).at(-1);
 }

@@ -271,7 +271,7 @@ export class ProposalService {
 
   async plansFor(proposal: string): Promise<Plan[]> {
     const pub = publishedProposalId(proposal);
-    return (await this.plans()).filter((p) => p.priorities.some((x) => x.actions.some((a) => a.proposals.includes(proposal) || a.proposals.includes(pub))));
+    return (await this.plans()).filter((p) => p.priorities.some((x) => x.actions.some((a) => a.proposals?.includes(proposal) || a.proposals?.includes(pub))));
   }
 
   // —— writing ——

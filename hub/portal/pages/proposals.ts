@@ -266,13 +266,13 @@ function actionItem(ctx: PageContext, a: PlanAction): Html {
 <p class="meta progress">${bar(last?.done ?? 0)} <b data-status="${last?.status ?? 'a-venir'}">${ctx.t(`plans.status.${last?.status ?? 'a-venir'}`)} · ${ctx.t('plans.done', { share: Math.round(last?.done ?? 0) })}</b>${last ? html` <small>(${ctx.fmt.date(last.at)})</small>` : ''}</p>
 ${last?.note ? html`<p>${text(ctx, last.note)}</p>` : ''}
 ${last?.achieved ? html`<p class="meta">${ctx.t('plans.achieved')} : ${[last.achieved.total !== undefined ? ctx.fmt.number(last.achieved.total) : '', last.achieved.F !== undefined ? `${ctx.t('plans.women')} ${ctx.fmt.number(last.achieved.F)}` : '', last.achieved.M !== undefined ? `${ctx.t('plans.men')} ${ctx.fmt.number(last.achieved.M)}` : ''].filter(Boolean).join(' · ')}</p>` : ''}
-${last?.evidence.length
+${last?.evidence?.length
   ? html`<ul class="evidence">${last.evidence.map((e) =>
       e.kind === 'voix' ? html`<li><audio class="voice" controls preload="none" src="/media/${e.media}"></audio></li>` : e.kind === 'photo' ? html`<li><img src="/media/${e.media}" alt="${e.caption ? plain(ctx, e.caption) : ctx.t('plans.evidence.photo')}" loading="lazy" width="320"></li>` : html`<li><a href="/media/${e.media}">${icon(ctx, 'inform', 'i sm')}${e.caption ? plain(ctx, e.caption) : ctx.t('plans.evidence.document')}</a></li>`,
     )}</ul>`
   : ''}
-${a.proposals.length || a.consultations.length
-  ? html`<p class="meta">${ctx.t('plans.from')} : ${a.proposals.map((id) => html`<a href="${BASE}/${encodeURIComponent(id.startsWith('proposal:') ? id.slice('proposal:'.length).replace(/^([a-z0-9-]+?)-proposal-/, '$1:proposal:') : id)}">${ctx.t('plans.aProposal')}</a> `)}${a.consultations.map((c) => html`<a href="/participer/${slugOf(c)}">${ctx.t('plans.aConsultation')}</a> `)}</p>`
+${a.proposals?.length || a.consultations?.length
+  ? html`<p class="meta">${ctx.t('plans.from')} : ${(a.proposals ?? []).map((id) => html`<a href="${BASE}/${encodeURIComponent(id.startsWith('proposal:') ? id.slice('proposal:'.length).replace(/^([a-z0-9-]+?)-proposal-/, '$1:proposal:') : id)}">${ctx.t('plans.aProposal')}</a> `)}${(a.consultations ?? []).map((c) => html`<a href="/participer/${slugOf(c)}">${ctx.t('plans.aConsultation')}</a> `)}</p>`
   : ''}
 </li>`;
 }

@@ -81,7 +81,7 @@ export async function login(base: string, role: Role): Promise<Client> {
   const session = cookieFrom(res, 'espace_session')!;
   const c = client(base, `espace_session=${session}`);
   // A studio volunteer's console is the studio.
-  const home = await c.get(role === 'voice' ? '/admin/studio' : '/admin');
+  const home = await c.get(role === 'voice' ? '/admin/studio' : role === 'official' ? '/admin/proposals' : '/admin');
   c.csrf = csrfIn(await home.text());
   return c;
 }
