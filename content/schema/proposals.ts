@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AgeBand, AGE_BANDS, Audience, HubId, IsoDate, IsoDateTime, Line, Paragraphs, Sex, Sha256, Slug, Text } from './common.js';
-import { Author, MemberCode, PostLanguage } from './community.js';
+import { Author, MemberCode, PostLanguage, storedBase } from './community.js';
 
 /*
  * Citizen proposals and the priority action plans (issue 15). What people do at a space
@@ -35,12 +35,8 @@ export const ProposalCost = z
 /** A member's proposal, written at the space: title, text and/or voice, where, about what, for whom, how much. */
 export const Proposal = z
   .object({
-    _id: z.string().regex(subId('proposal'), '_id must look like "<hubId>:proposal:<time-sortable id>"'),
-    _rev: z.string().optional(),
-    _deleted: z.boolean().optional(),
+    ...storedBase('proposal'),
     type: z.literal('proposal'),
-    hubId: HubId,
-    createdAt: IsoDateTime,
     title: Line(120, 3, 'the title needs at least 3 characters'),
     text: Paragraphs(PROPOSAL_TEXT_MAX).optional(),
     lang: PostLanguage,
@@ -111,12 +107,8 @@ export function paperSupportId(hubId: string, proposal: string, sheet: string): 
 /** An official's public answer to a proposal, given at a space's console (audited there), published by central to every space. */
 export const Verdict = z
   .object({
-    _id: z.string().regex(subId('verdict'), '_id must look like "<hubId>:verdict:<time-sortable id>"'),
-    _rev: z.string().optional(),
-    _deleted: z.boolean().optional(),
+    ...storedBase('verdict'),
     type: z.literal('verdict'),
-    hubId: HubId,
-    createdAt: IsoDateTime,
     proposal: ProposalId,
     decision: z.enum(PROPOSAL_DECISIONS, { message: `decision must be one of ${PROPOSAL_DECISIONS.join(', ')}` }),
     reason: Paragraphs(1000, 3, 'give the reason in a few words: everybody reads it'),

@@ -27,7 +27,7 @@ import {
 import type { Catalog } from '../catalog/index.js';
 import type { Config } from '../config/index.js';
 import type { Logger } from '../log/index.js';
-import type { Database, Databases } from '../storage/index.js';
+import { docsWithPrefix, type Database, type Databases } from '../storage/index.js';
 import { sniffVoice, VOICE_EXT } from '../submissions/index.js';
 
 /** What a member typed in the proposal form (strings as sent), and the recording's bytes. */
@@ -142,16 +142,8 @@ export class ProposalService {
     for await (const doc of this.pages(`${this.hubId}:verdict:`)) this.addVerdict(doc as unknown as Verdict);
   }
 
-  private async *pages(prefix: string): AsyncGenerator<Doc> {
-    let startkey = prefix;
-    let skip = 0;
-    for (;;) {
-      const res = await this.db.allDocs({ include_docs: true, startkey, endkey: `${prefix}\ufff0`, limit: 500, skip });
-      for (const r of res.rows) if (r.doc) yield r.doc as unknown as Doc;
-      if (res.rows.length < 500) return;
-      startkey = res.rows[res.rows.length - 1]!.id;
-      skip = 1;
-    }
+  private pages(prefix: string): AsyncGenerator<Doc> {
+    return docsWithPrefix(this.db, prefix);
   }
 
   private addSupport(proposal: string, code: string): void {

@@ -98,22 +98,31 @@ function body(t: string | undefined): Html {
   return html`${t.split(/\n{2,}/).map((para) => html`<p>${para.split('\n').map((line, i) => html`${i ? html`<br>` : ''}${line}`)}</p>`)}`;
 }
 
-/** The text field, the language and the recording: a file picker everywhere (phones on plain HTTP), the recorder where the page may use the microphone. */
-function composer(ctx: PageContext, me: SignedInMember, typed: Typed, opts: { title?: boolean; visibility?: boolean; submit: string }): Html {
-  const lang = typed.lang ?? ctx.lang;
-  return html`${token(me)}${opts.title ? html`<label for="title">${ctx.t('community.titleLabel')} <small>(${ctx.t('common.optional')})</small></label><input id="title" name="title" maxlength="120" value="${typed.title ?? ''}">` : ''}
-<label for="text">${ctx.t('community.textLabel')}</label>
-<textarea id="text" name="text" rows="4" maxlength="${POST_TEXT_MAX}">${typed.text ?? ''}</textarea>
-<div class="voicein" data-voice-input data-recording="${ctx.t('officials.recording')}" data-recorded="${ctx.t('officials.recorded', { seconds: '{s}' })}" data-nomic="${ctx.t('officials.noMic')}">
-  <label for="voice">${icon(ctx, 'mic', 'i sm')}${ctx.t('community.voiceLabel')}</label>
-  <input id="voice" name="voice" type="file" accept="audio/*" capture>
+/**
+ * The recording field: a file picker everywhere (phones on plain HTTP take a file from their
+ * recorder), the in-page recorder where the page may use the microphone. `error` is shown
+ * beside it and `attrs` added to the input (aria-invalid…).
+ */
+export function voiceInput(ctx: PageContext, labelKey: string, error: Html = html``, attrs: Html = html``): Html {
+  return html`<div class="voicein" data-voice-input data-recording="${ctx.t('officials.recording')}" data-recorded="${ctx.t('officials.recorded', { seconds: '{s}' })}" data-nomic="${ctx.t('officials.noMic')}">
+  <label for="voice">${icon(ctx, 'mic', 'i sm')}${ctx.t(labelKey)}</label>${error}
+  <input id="voice" name="voice" type="file" accept="audio/*" capture${attrs}>
   <div class="recorder" data-recorder-box hidden>
     <button class="btn secondary" type="button" data-rec>${icon(ctx, 'mic')}<span>${ctx.t('officials.record')}</span></button>
     <button class="btn secondary" type="button" data-stop hidden>${icon(ctx, 'stop')}<span>${ctx.t('officials.stop')}</span></button>
     <audio controls data-preview hidden></audio>
   </div>
   <p class="recstate" role="status" aria-live="polite"></p>
-</div>
+</div>`;
+}
+
+/** The text field, the language and the recording: a file picker everywhere (phones on plain HTTP), the recorder where the page may use the microphone. */
+function composer(ctx: PageContext, me: SignedInMember, typed: Typed, opts: { title?: boolean; visibility?: boolean; submit: string }): Html {
+  const lang = typed.lang ?? ctx.lang;
+  return html`${token(me)}${opts.title ? html`<label for="title">${ctx.t('community.titleLabel')} <small>(${ctx.t('common.optional')})</small></label><input id="title" name="title" maxlength="120" value="${typed.title ?? ''}">` : ''}
+<label for="text">${ctx.t('community.textLabel')}</label>
+<textarea id="text" name="text" rows="4" maxlength="${POST_TEXT_MAX}">${typed.text ?? ''}</textarea>
+${voiceInput(ctx, 'community.voiceLabel')}
 <label for="lang">${ctx.t('community.langLabel')}</label>
 <select id="lang" name="lang">${POST_LANGUAGES.map((l) => html`<option value="${l}"${l === lang ? html` selected` : ''}>${ctx.t(`community.lang.${l}`)}</option>`)}</select>
 ${opts.visibility

@@ -8,7 +8,7 @@ import { fieldError, formNotice, invalid, type FormProblem } from '../form-error
 import { html, type Html } from '../html.js';
 import { page } from '../layout.js';
 import type { Portal } from '../portal.js';
-import { signInPrompt, voiceForm, voiceOf_ } from './community.js';
+import { signInPrompt, voiceForm, voiceInput, voiceOf_ } from './community.js';
 
 const BASE = '/propositions';
 const PLANS = '/plans';
@@ -79,16 +79,7 @@ ${me
 <input id="title" name="title" maxlength="120" value="${typed.title ?? ''}"${invalid(problem, 'title')}>
 <label for="text">${ctx.t('proposals.textLabel')}</label>${fieldError(ctx, problem, 'text')}
 <textarea id="text" name="text" rows="5" maxlength="${PROPOSAL_TEXT_MAX}"${invalid(problem, 'text')}>${typed.text ?? ''}</textarea>
-<div class="voicein" data-voice-input data-recording="${ctx.t('officials.recording')}" data-recorded="${ctx.t('officials.recorded', { seconds: '{s}' })}" data-nomic="${ctx.t('officials.noMic')}">
-  <label for="voice">${icon(ctx, 'mic', 'i sm')}${ctx.t('proposals.voiceLabel')}</label>${fieldError(ctx, problem, 'voice')}
-  <input id="voice" name="voice" type="file" accept="audio/*" capture${invalid(problem, 'voice')}>
-  <div class="recorder" data-recorder-box hidden>
-    <button class="btn secondary" type="button" data-rec>${icon(ctx, 'mic')}<span>${ctx.t('officials.record')}</span></button>
-    <button class="btn secondary" type="button" data-stop hidden>${icon(ctx, 'stop')}<span>${ctx.t('officials.stop')}</span></button>
-    <audio controls data-preview hidden></audio>
-  </div>
-  <p class="recstate" role="status" aria-live="polite"></p>
-</div>
+${voiceInput(ctx, 'proposals.voiceLabel', fieldError(ctx, problem, 'voice'), invalid(problem, 'voice'))}
 <label for="lang">${ctx.t('community.langLabel')}</label>
 <select id="lang" name="lang">${POST_LANGUAGES.map((l) => html`<option value="${l}"${l === lang ? html` selected` : ''}>${ctx.t(`community.lang.${l}`)}</option>`)}</select>
 <label for="commune">${ctx.t('proposals.commune')}</label>${fieldError(ctx, problem, 'commune')}
