@@ -9,6 +9,7 @@ import { html, type Html } from '../html.js';
 import { page } from '../layout.js';
 import type { Portal } from '../portal.js';
 import { signInPrompt, voiceForm, voiceInput, voiceOf_ } from './community.js';
+import { keepButton } from './keep.js';
 
 const BASE = '/propositions';
 const PLANS = '/plans';
@@ -215,6 +216,7 @@ ${plans.length ? '' : html`<p>${ctx.t('plans.none')}</p>`}`;
 <h1>${text(ctx, p.title)}</h1>
 <p class="meta">${ctx.t(`plans.scope.${p.scope}`)} · ${p.communes.join(', ')} · ${ctx.fmt.date(p.period.start)} – ${ctx.fmt.date(p.period.end)}</p>
 ${p.summary ? html`<p class="lead">${text(ctx, p.summary)}</p>` : ''}
+${keepButton(ctx, `/hors-ligne/liste/plan/${slugOf(p._id)}`)}
 <p class="meta progress">${bar(done)} <b>${ctx.t('plans.done', { share: Math.round(done) })}</b> · ${ctx.t('plans.budget', { budget: ctx.fmt.number(budget), spent: ctx.fmt.number(spent) })}</p>
 ${p.priorities.map(
   (x) => html`<section class="priority">${x.title ? html`<h2>${text(ctx, x.title)}</h2>` : ''}${x.description ? html`<p>${text(ctx, x.description)}</p>` : ''}
