@@ -239,6 +239,10 @@ describe('citizen proposals across two hubs and central', () => {
       assert.match(page, /Deux forages sur quatre refaits/);
       assert.match(page, /data-status="en-cours"/);
     }
+    // A phone that can keep pages keeps the plan's page (and its evidence files) with *Garder hors-ligne*.
+    const keep = (await (await fetch(`${b.url}/hors-ligne/liste/plan/pap-nioro-2027`)).json()) as { home: string; urls: string[] };
+    assert.equal(keep.home, '/plans/pap-nioro-2027');
+    assert.ok(keep.urls.includes('/plans/pap-nioro-2027'));
     const bm = await (await fetch(`${b.url}/plans/pap-nioro-2027`, { headers: { accept: 'text/html', cookie: 'lang=bm' } })).text();
     assert.match(bm, /50 % kɛra/);
     assert.match(bm, /Nioro ka laɲini/);
