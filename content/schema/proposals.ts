@@ -9,7 +9,18 @@ import { Author, MemberCode, PostLanguage, storedBase } from './community.js';
  * plans) is content written at central (or in a pack) and pulled.
  */
 
-export const PROPOSAL_THEMES = ['eau-assainissement', 'sante', 'education', 'economie-emploi', 'agriculture', 'environnement', 'infrastructures', 'gouvernance', 'culture-sport', 'autre'] as const;
+export const PROPOSAL_THEMES = [
+  'eau-assainissement',
+  'sante',
+  'education',
+  'economie-emploi',
+  'agriculture',
+  'environnement',
+  'infrastructures',
+  'gouvernance',
+  'culture-sport',
+  'autre',
+] as const;
 export const BENEFICIARIES = ['femmes', 'jeunes'] as const;
 /** An official's answer to a proposal: taken into the plan, rejected, already planned. */
 export const PROPOSAL_DECISIONS = ['retenue', 'rejetee', 'deja-prevue'] as const;
@@ -52,7 +63,10 @@ export const Proposal = z
     viaFacilitator: Line(80).optional(),
   })
   .strict()
-  .refine((p) => (p.text !== undefined && p.text.length > 0) || p._attachments !== undefined, { message: 'the proposal needs a text or a recording', path: ['text'] });
+  .refine((p) => (p.text !== undefined && p.text.length > 0) || p._attachments !== undefined, {
+    message: 'the proposal needs a text or a recording',
+    path: ['text'],
+  });
 export type Proposal = z.infer<typeof Proposal>;
 
 /**
@@ -61,7 +75,12 @@ export type Proposal = z.infer<typeof Proposal>;
  */
 export const Support = z
   .object({
-    _id: z.string().regex(/^[a-z0-9][a-z0-9-]{1,39}:support:[a-z0-9-]{2,40}\.proposal\.[0-9a-z]{6,40}\.[0-9a-z]{6}$/, '_id must be "<hubId>:support:<proposal id with dots>.<member code>"'),
+    _id: z
+      .string()
+      .regex(
+        /^[a-z0-9][a-z0-9-]{1,39}:support:[a-z0-9-]{2,40}\.proposal\.[0-9a-z]{6,40}\.[0-9a-z]{6}$/,
+        '_id must be "<hubId>:support:<proposal id with dots>.<member code>"',
+      ),
     _rev: z.string().optional(),
     _deleted: z.boolean().optional(),
     type: z.literal('support'),
@@ -79,7 +98,9 @@ export function supportId(hubId: string, proposal: string, code: string): string
 }
 
 /** A signature sheet's number or name as the facilitator types it: "feuille-3". */
-export const SheetRef = z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'the sheet needs a number or a short name (letters, digits, dashes), for example "feuille-3"');
+export const SheetRef = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'the sheet needs a number or a short name (letters, digits, dashes), for example "feuille-3"');
 
 /**
  * Supports gathered on paper (a signature sheet), entered by the facilitator: "sur papier".
@@ -87,7 +108,12 @@ export const SheetRef = z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'the sheet
  */
 export const PaperSupport = z
   .object({
-    _id: z.string().regex(/^[a-z0-9][a-z0-9-]{1,39}:papersupport:[a-z0-9-]{2,40}\.proposal\.[0-9a-z]{6,40}\.[a-z0-9][a-z0-9-]{0,39}$/, '_id must be "<hubId>:papersupport:<proposal id with dots>.<sheet>"'),
+    _id: z
+      .string()
+      .regex(
+        /^[a-z0-9][a-z0-9-]{1,39}:papersupport:[a-z0-9-]{2,40}\.proposal\.[0-9a-z]{6,40}\.[a-z0-9][a-z0-9-]{0,39}$/,
+        '_id must be "<hubId>:papersupport:<proposal id with dots>.<sheet>"',
+      ),
     _rev: z.string().optional(),
     _deleted: z.boolean().optional(),
     type: z.literal('papersupport'),
@@ -152,7 +178,10 @@ export const PublishedProposal = z
     supports: z.object({ members: Count, paper: Count, byHub: z.record(z.string(), Count), paperByHub: z.record(z.string(), Count) }).strict(),
     /** When the count first reached the threshold (set once). */
     studyAt: IsoDateTime.optional(),
-    answer: z.object({ decision: z.enum(PROPOSAL_DECISIONS), reason: Paragraphs(1000, 1), by: Line(120, 1), at: IsoDateTime, hub: HubId }).strict().optional(),
+    answer: z
+      .object({ decision: z.enum(PROPOSAL_DECISIONS), reason: Paragraphs(1000, 1), by: Line(120, 1), at: IsoDateTime, hub: HubId })
+      .strict()
+      .optional(),
   })
   .strict();
 export type PublishedProposal = z.infer<typeof PublishedProposal>;
@@ -194,8 +223,18 @@ export const ProgressUpdate = z
     note: Text.optional(),
     spent: Budget.optional(),
     /** Achieved so far against the indicator's target. */
-    achieved: z.object({ total: z.number().finite().nonnegative().optional(), F: z.number().finite().nonnegative().optional(), M: z.number().finite().nonnegative().optional() }).strict().optional(),
-    evidence: z.array(z.object({ kind: z.enum(EVIDENCE_KINDS), media: Sha256, caption: Text.optional() }).strict()).max(20).optional(),
+    achieved: z
+      .object({
+        total: z.number().finite().nonnegative().optional(),
+        F: z.number().finite().nonnegative().optional(),
+        M: z.number().finite().nonnegative().optional(),
+      })
+      .strict()
+      .optional(),
+    evidence: z
+      .array(z.object({ kind: z.enum(EVIDENCE_KINDS), media: Sha256, caption: Text.optional() }).strict())
+      .max(20)
+      .optional(),
   })
   .strict();
 
@@ -208,8 +247,14 @@ export const PlanAction = z
     period: Period,
     indicator: IndicatorTarget,
     /** The proposals (published ids or their sources) and consultations the action came from. */
-    proposals: z.array(z.string().regex(/^(proposal:[a-z0-9-]+|[a-z0-9][a-z0-9-]{1,39}:proposal:[0-9a-z]{6,40})$/, 'a proposal is "proposal:…" or its source id')).max(50).optional(),
-    consultations: z.array(z.string().regex(/^consultation:[a-z0-9-]+$/, 'a consultation is "consultation:slug"')).max(20).optional(),
+    proposals: z
+      .array(z.string().regex(/^(proposal:[a-z0-9-]+|[a-z0-9][a-z0-9-]{1,39}:proposal:[0-9a-z]{6,40})$/, 'a proposal is "proposal:…" or its source id'))
+      .max(50)
+      .optional(),
+    consultations: z
+      .array(z.string().regex(/^consultation:[a-z0-9-]+$/, 'a consultation is "consultation:slug"'))
+      .max(20)
+      .optional(),
     progress: z.array(ProgressUpdate).max(200).optional(),
   })
   .strict();
@@ -231,8 +276,14 @@ export const Plan = z
     source: Line(300).optional(),
   })
   .strict()
-  .refine((p) => p.scope === 'intercommunal' || p.communes.length === 1, { message: 'a commune plan names one commune; name several with scope "intercommunal"', path: ['communes'] })
-  .refine((p) => p.priorities.every((x) => x.actions.every((a) => a.period.start >= p.period.start && a.period.end <= p.period.end)), { message: 'every action\'s period must lie within the plan\'s period', path: ['priorities'] });
+  .refine((p) => p.scope === 'intercommunal' || p.communes.length === 1, {
+    message: 'a commune plan names one commune; name several with scope "intercommunal"',
+    path: ['communes'],
+  })
+  .refine((p) => p.priorities.every((x) => x.actions.every((a) => a.period.start >= p.period.start && a.period.end <= p.period.end)), {
+    message: "every action's period must lie within the plan's period",
+    path: ['priorities'],
+  });
 export type Plan = z.infer<typeof Plan>;
 
 /** The latest progress of an action (updates sorted by date), or none. */

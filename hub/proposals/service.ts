@@ -48,7 +48,13 @@ export interface ProposalInput {
  */
 export class ProposalRefused extends AppError {
   constructor(readonly fields: Record<string, string>) {
-    super(422, 'invalid-proposal', `the proposal was not stored: ${Object.entries(fields).map(([f, r]) => `${f}: ${r}`).join('; ')}`);
+    super(
+      422,
+      'invalid-proposal',
+      `the proposal was not stored: ${Object.entries(fields)
+        .map(([f, r]) => `${f}: ${r}`)
+        .join('; ')}`,
+    );
   }
 }
 
@@ -176,7 +182,9 @@ export class ProposalService {
 
   /** The communes people may propose for: those of the content, and the hub's own. */
   async communes(): Promise<{ id: string; name: string }[]> {
-    const all = (await this.catalog.all<Commune>('commune')).filter((c) => c.kind !== 'region' && c.kind !== 'cercle').map((c) => ({ id: c._id.slice('commune:'.length), name: c.name }));
+    const all = (await this.catalog.all<Commune>('commune'))
+      .filter((c) => c.kind !== 'region' && c.kind !== 'cercle')
+      .map((c) => ({ id: c._id.slice('commune:'.length), name: c.name }));
     if (!all.some((c) => c.id === this.config.commune)) all.unshift({ id: this.config.commune, name: this.config.commune });
     return all;
   }
@@ -194,7 +202,12 @@ export class ProposalService {
     const threshold = pub?.threshold ?? (await this.thresholdOf(src.commune));
     const total = members + paper;
     const verdict = this.verdicts.get(id);
-    const answer = pub?.answer && (!verdict || verdict.createdAt <= pub.answer.at) ? pub.answer : verdict ? { decision: verdict.decision, reason: verdict.reason, by: verdict.by, at: verdict.createdAt, pending: true } : undefined;
+    const answer =
+      pub?.answer && (!verdict || verdict.createdAt <= pub.answer.at)
+        ? pub.answer
+        : verdict
+          ? { decision: verdict.decision, reason: verdict.reason, by: verdict.by, at: verdict.createdAt, pending: true }
+          : undefined;
     const status: ProposalStatus = (answer?.decision as ProposalStatus | undefined) ?? (pub?.status === 'etude' || total >= threshold ? 'etude' : 'ouverte');
     return {
       id,
@@ -245,7 +258,9 @@ export class ProposalService {
   /** The recording of a proposal written here (before central's media copy arrives). */
   async localVoice(id: string): Promise<{ mime: string; data: Buffer } | null> {
     if (!this.local.has(id)) return null;
-    const doc = (await this.db.get(id, { attachments: true, binary: true }).catch(() => null)) as { _attachments?: Record<string, { content_type: string; data: Buffer }> } | null;
+    const doc = (await this.db.get(id, { attachments: true, binary: true }).catch(() => null)) as {
+      _attachments?: Record<string, { content_type: string; data: Buffer }>;
+    } | null;
     const att = doc?._attachments ? Object.values(doc._attachments)[0] : undefined;
     return att ? { mime: att.content_type, data: att.data } : null;
   }
@@ -309,7 +324,16 @@ export class ProposalService {
     if (!text && !attachments && !fields.voice && !fields.text) fields.text = 'empty';
     return {
       fields,
-      doc: { title, ...(text ? { text } : {}), lang: lang as Proposal['lang'], commune: input.commune ?? '', theme: input.theme as Proposal['theme'], beneficiaries: beneficiaries as Proposal['beneficiaries'], cost, ...(attachments ? { _attachments: attachments } : {}) },
+      doc: {
+        title,
+        ...(text ? { text } : {}),
+        lang: lang as Proposal['lang'],
+        commune: input.commune ?? '',
+        theme: input.theme as Proposal['theme'],
+        beneficiaries: beneficiaries as Proposal['beneficiaries'],
+        cost,
+        ...(attachments ? { _attachments: attachments } : {}),
+      },
     };
   }
 
@@ -343,7 +367,16 @@ export class ProposalService {
     if (v.answer && !v.answer.pending) throw new AppError(409, 'proposal-closed', 'this proposal was answered: it takes no more supports');
     if (this.hasSupported(proposal, member.code)) throw new AppError(409, 'already-supported', 'you already support this proposal');
     const id = supportId(this.hubId, proposal, member.code);
-    const doc = { _id: id, type: 'support', hubId: this.hubId, createdAt: new Date().toISOString(), proposal, member: member.code, sex: member.sex, ageBand: member.ageBand };
+    const doc = {
+      _id: id,
+      type: 'support',
+      hubId: this.hubId,
+      createdAt: new Date().toISOString(),
+      proposal,
+      member: member.code,
+      sex: member.sex,
+      ageBand: member.ageBand,
+    };
     parseWith(submissionSchemas.support, doc, 'invalid-support', 422);
     try {
       await this.write([doc]);
@@ -362,7 +395,8 @@ export class ProposalService {
     if (!ref.success) throw new AppError(422, 'bad-sheet', ref.error.issues[0]!.message);
     if (!Number.isInteger(count) || count < 1 || count > 1000) throw new AppError(422, 'bad-count', 'type the number of signatures on the sheet (1 to 1000)');
     const id = paperSupportId(this.hubId, proposal, ref.data);
-    if (this.paper.get(proposal)?.has(ref.data)) throw new AppError(409, 'sheet-already-entered', `the sheet "${ref.data}" was already entered for this proposal`);
+    if (this.paper.get(proposal)?.has(ref.data))
+      throw new AppError(409, 'sheet-already-entered', `the sheet "${ref.data}" was already entered for this proposal`);
     const doc = { _id: id, type: 'papersupport', hubId: this.hubId, createdAt: new Date().toISOString(), proposal, sheet: ref.data, count, by };
     parseWith(submissionSchemas.papersupport, doc, 'invalid-paper-support', 422);
     await this.write([doc]);
@@ -373,14 +407,23 @@ export class ProposalService {
   /** An official's public answer, with a reason; central publishes it to every space. */
   async answer(proposal: string, decision: string, reason: string, by: string): Promise<Verdict> {
     await this.get(proposal);
-    if (!(PROPOSAL_DECISIONS as readonly string[]).includes(decision)) throw new AppError(422, 'bad-decision', `the answer is one of ${PROPOSAL_DECISIONS.join(', ')}`);
+    if (!(PROPOSAL_DECISIONS as readonly string[]).includes(decision))
+      throw new AppError(422, 'bad-decision', `the answer is one of ${PROPOSAL_DECISIONS.join(', ')}`);
     if (reason.trim().length < 3) throw new AppError(422, 'reason-required', 'give the reason in a few words: everybody reads it');
     const now = new Date();
-    const doc = { _id: submissionId(this.hubId, 'verdict', now.getTime()), type: 'verdict', hubId: this.hubId, createdAt: now.toISOString(), proposal, decision, reason: reason.trim(), by };
+    const doc = {
+      _id: submissionId(this.hubId, 'verdict', now.getTime()),
+      type: 'verdict',
+      hubId: this.hubId,
+      createdAt: now.toISOString(),
+      proposal,
+      decision,
+      reason: reason.trim(),
+      by,
+    };
     const v = parseWith(submissionSchemas.verdict, doc, 'invalid-answer', 422) as Verdict;
     await this.write([doc]);
     this.addVerdict(v);
     return v;
   }
-
 }

@@ -46,7 +46,9 @@ export async function processProposals(call: CentralCall, by = 'règles automati
   const cp = await getDoc<{ since: string | number }>(call, 'moderation', CHECKPOINT);
   let since: string | number = cp?.since ?? 0;
   for (;;) {
-    const res = await call<{ results: { id: string; doc?: Doc; deleted?: boolean }[]; last_seq: string | number }>(`community/_changes?include_docs=true&limit=200&since=${enc(String(since))}`);
+    const res = await call<{ results: { id: string; doc?: Doc; deleted?: boolean }[]; last_seq: string | number }>(
+      `community/_changes?include_docs=true&limit=200&since=${enc(String(since))}`,
+    );
     if (res.status !== 200) fail(res, 'read what the hubs pushed');
     const pending = new Map<string, Pending>();
     const of = (id: string) => {
@@ -129,7 +131,15 @@ async function latestVerdict(call: CentralCall, ids: string[]): Promise<Verdict 
   return latest;
 }
 
-async function publish(call: CentralCall, proposal: string, tally: Doc, newVerdicts: string[], touched: boolean, by: string, report: ProposalReport): Promise<void> {
+async function publish(
+  call: CentralCall,
+  proposal: string,
+  tally: Doc,
+  newVerdicts: string[],
+  touched: boolean,
+  by: string,
+  report: ProposalReport,
+): Promise<void> {
   const id = publishedProposalId(proposal);
   const existing = await getDoc<PublishedProposal & Doc>(call, 'content', id);
   let source: Proposal | null = null;

@@ -6,7 +6,15 @@ import { startTestCentral, type TestCentral } from '../../support/central.js';
 import { CHROMIUM_PATH, frenchVoice, makeMember, PHONE, startTestHub, type TestHub } from '../../support/index.js';
 
 const NAME = 'espace.home.arpa';
-const COMMUNE = { _id: 'commune:diema', type: 'commune', audience: { all: true }, name: 'Commune de Diéma', kind: 'commune-rurale', region: 'kayes', proposalThreshold: 2 };
+const COMMUNE = {
+  _id: 'commune:diema',
+  type: 'commune',
+  audience: { all: true },
+  name: 'Commune de Diéma',
+  kind: 'commune-rurale',
+  region: 'kayes',
+  proposalThreshold: 2,
+};
 const PLAN = {
   _id: 'plan:pap-diema-2027',
   type: 'plan',
@@ -59,7 +67,10 @@ describe('proposals and plans on a 360×640 phone at http://espace.home.arpa', (
   before(async () => {
     central = await startTestCentral();
     const pub = await couch<{ error?: string }[]>(central.url, 'content/_bulk_docs', central.editor, { method: 'POST', body: { docs: [COMMUNE, PLAN] } });
-    assert.ok(pub.body.every((r) => !r.error), JSON.stringify(pub.body));
+    assert.ok(
+      pub.body.every((r) => !r.error),
+      JSON.stringify(pub.body),
+    );
     const e = await central.enroll('diema-01');
     hub = await startTestHub({ hubId: 'diema-01', commune: 'diema', central: { url: central.url, username: e.username, password: e.password } });
     assert.equal((await hub.deps.sync.runNow('test')).ok, true);

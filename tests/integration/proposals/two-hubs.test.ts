@@ -8,7 +8,15 @@ import { startTestCentral, type TestCentral } from '../../support/central.js';
 import { frenchVoice, makeMember, signInMember, startTestHub, type MemberClient, type TestHub } from '../../support/index.js';
 import { attemptLogin, client, cookieFrom, csrfIn, type Client } from '../admin/console.js';
 
-const COMMUNE = { _id: 'commune:nioro', type: 'commune', audience: { all: true }, name: 'Commune de Nioro du Sahel', kind: 'commune-urbaine', region: 'kayes', proposalThreshold: 3 };
+const COMMUNE = {
+  _id: 'commune:nioro',
+  type: 'commune',
+  audience: { all: true },
+  name: 'Commune de Nioro du Sahel',
+  kind: 'commune-urbaine',
+  region: 'kayes',
+  proposalThreshold: 3,
+};
 const PLAN = {
   _id: 'plan:pap-nioro-2027',
   type: 'plan',
@@ -35,7 +43,18 @@ const PLAN = {
     },
   ],
 };
-const community = { pinFreeAttempts: 5, pinFirstDelaySeconds: 30, pinMaxDelayMinutes: 15, pinCodeFailures: 10, pinIpFailures: 50, pinIpWindowMinutes: 15, memberSessionIdleMinutes: 20, preModeratedPosts: 1, flagsToHide: 2, postsPerMemberPerHour: 50 };
+const community = {
+  pinFreeAttempts: 5,
+  pinFirstDelaySeconds: 30,
+  pinMaxDelayMinutes: 15,
+  pinCodeFailures: 10,
+  pinIpFailures: 50,
+  pinIpWindowMinutes: 15,
+  memberSessionIdleMinutes: 20,
+  preModeratedPosts: 1,
+  flagsToHide: 2,
+  postsPerMemberPerHour: 50,
+};
 
 async function syncHub(hub: TestHub): Promise<void> {
   const run = await hub.deps.sync!.runNow('test');
@@ -63,7 +82,8 @@ describe('citizen proposals across two hubs and central', () => {
   let binta: MemberClient;
   let proposal: string;
 
-  const publishedAt = async (id: string) => (await couch<PublishedProposal>(central.url, `content/${encodeURIComponent(publishedProposalId(id))}`, central.editor)).body;
+  const publishedAt = async (id: string) =>
+    (await couch<PublishedProposal>(central.url, `content/${encodeURIComponent(publishedProposalId(id))}`, central.editor)).body;
 
   async function roundTrip(...hubs: TestHub[]): Promise<void> {
     for (const h of hubs) await syncHub(h);
@@ -77,7 +97,10 @@ describe('citizen proposals across two hubs and central', () => {
     await createCommunityUser(central.url, central.admin, 'moussa', 'moderator-password', 'moderator');
     moderator = callAs(central.url, { username: 'moussa', password: 'moderator-password' });
     const pub = await couch<{ error?: string }[]>(central.url, 'content/_bulk_docs', central.editor, { method: 'POST', body: { docs: [COMMUNE, PLAN] } });
-    assert.ok(pub.body.every((r) => !r.error), JSON.stringify(pub.body));
+    assert.ok(
+      pub.body.every((r) => !r.error),
+      JSON.stringify(pub.body),
+    );
     const ea = await central.enroll('nioro-01');
     const eb = await central.enroll('kayes-02');
     a = await startTestHub({ hubId: 'nioro-01', commune: 'nioro', community, central: { url: central.url, username: ea.username, password: ea.password } });
@@ -93,9 +116,13 @@ describe('citizen proposals across two hubs and central', () => {
     await central?.stop();
   });
 
-  it('bad input is refused beside each field in the visitor\'s language, what was typed kept, nothing stored', async () => {
+  it("bad input is refused beside each field in the visitor's language, what was typed kept, nothing stored", async () => {
     const before = (await a.deps.dbs.submissions.allDocs({ startkey: 'nioro-01:proposal:', endkey: 'nioro-01:proposal:\ufff0' })).rows.length;
-    const res = await awa.multipart('/propositions/nouvelle', { title: '', text: 'Des lampadaires solaires au marché zebretape', commune: 'nioro', theme: 'infrastructures', cost: '-5000', lang: 'fr' }, { bytes: Buffer.from('<html>not a sound</html>'), name: 'x.html', type: 'text/html' });
+    const res = await awa.multipart(
+      '/propositions/nouvelle',
+      { title: '', text: 'Des lampadaires solaires au marché zebretape', commune: 'nioro', theme: 'infrastructures', cost: '-5000', lang: 'fr' },
+      { bytes: Buffer.from('<html>not a sound</html>'), name: 'x.html', type: 'text/html' },
+    );
     assert.equal(res.status, 422);
     const page = await res.text();
     assert.match(page, /id="err-title"[^]*Écrivez un titre/);
@@ -105,7 +132,9 @@ describe('citizen proposals across two hubs and central', () => {
     assert.match(page, /value="-5000"/);
     // In Bambara for a visitor reading Bambara.
     const bm = await signInMember(a, (await makeMember(a, 'Fanta')).code, '2468', 'bm');
-    const inBm = await (await bm.multipart('/propositions/nouvelle', { title: 'ab', text: 'x', commune: 'nioro', theme: 'sante', cost: '-1', lang: 'bm' })).text();
+    const inBm = await (
+      await bm.multipart('/propositions/nouvelle', { title: 'ab', text: 'x', commune: 'nioro', theme: 'sante', cost: '-1', lang: 'bm' })
+    ).text();
     assert.match(inBm, /Tɔgɔ ka surun/);
     assert.match(inBm, /Musaka tɛ se ka dɔgɔya/);
     const after = (await a.deps.dbs.submissions.allDocs({ startkey: 'nioro-01:proposal:', endkey: 'nioro-01:proposal:\ufff0' })).rows.length;
@@ -113,7 +142,19 @@ describe('citizen proposals across two hubs and central', () => {
   });
 
   it('a proposal with a voice at hub A is published by central and shown at hub B', async () => {
-    const res = await awa.multipart('/propositions/nouvelle', { title: 'Lampadaires solaires au marché', text: 'Les femmes vendent le soir dans le noir.', commune: 'nioro', theme: 'infrastructures', beneficiaries: 'femmes', cost: '2 500 000', lang: 'fr' }, { bytes: frenchVoice(), name: 'voix.opus' });
+    const res = await awa.multipart(
+      '/propositions/nouvelle',
+      {
+        title: 'Lampadaires solaires au marché',
+        text: 'Les femmes vendent le soir dans le noir.',
+        commune: 'nioro',
+        theme: 'infrastructures',
+        beneficiaries: 'femmes',
+        cost: '2 500 000',
+        lang: 'fr',
+      },
+      { bytes: frenchVoice(), name: 'voix.opus' },
+    );
     assert.equal(res.status, 303);
     proposal = decodeURIComponent(/\/propositions\/([^?#]+)/.exec(res.headers.get('location')!)![1]!);
     assert.match(proposal, /^nioro-01:proposal:/);
@@ -134,7 +175,12 @@ describe('citizen proposals across two hubs and central', () => {
     const page = await (await html(a, `/propositions/${encodeURIComponent(proposal)}`)).text();
     assert.match(page, /href="\/membre\?suite=/);
     assert.doesNotMatch(page, /action="\/propositions\/[^"]+\/soutenir"/);
-    const res = await fetch(`${a.url}/propositions/${encodeURIComponent(proposal)}/soutenir`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html', origin: a.url }, body: '' });
+    const res = await fetch(`${a.url}/propositions/${encodeURIComponent(proposal)}/soutenir`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html', origin: a.url },
+      body: '',
+    });
     assert.equal(res.status, 401);
     assert.match(await res.text(), /Pour soutenir, entrez avec votre code de membre/);
     const supports = await a.deps.dbs.submissions.allDocs({ startkey: 'nioro-01:support:', endkey: 'nioro-01:support:\ufff0' });
@@ -155,7 +201,8 @@ describe('citizen proposals across two hubs and central', () => {
     assert.equal(doc.status, 'ouverte');
     assert.deepEqual(doc.supports, { members: 2, paper: 0, byHub: { 'nioro-01': 1, 'kayes-02': 1 }, paperByHub: {} });
     // The same support pushed again (as a USB bundle would bring it) is one doc: counted once.
-    const again = (await a.deps.dbs.submissions.allDocs({ include_docs: true, startkey: 'nioro-01:support:', endkey: 'nioro-01:support:\ufff0' })).rows[0]!.doc!;
+    const again = (await a.deps.dbs.submissions.allDocs({ include_docs: true, startkey: 'nioro-01:support:', endkey: 'nioro-01:support:\ufff0' })).rows[0]!
+      .doc!;
     const hubCreds = { username: a.deps.config.central!.username!, password: a.deps.config.central!.password! };
     const repush = await couch(central.url, `submissions-nioro-01/_bulk_docs`, hubCreds, { method: 'POST', body: { docs: [again], new_edits: false } });
     assert.equal(repush.status, 201);
@@ -190,13 +237,20 @@ describe('citizen proposals across two hubs and central', () => {
     }
   });
 
-  it('an official answers at hub A\'s console, audited; the answer with its reason reaches both hubs', async () => {
+  it("an official answers at hub A's console, audited; the answer with its reason reaches both hubs", async () => {
     const facilitatorTry = await consoleAs(a, 'awa-anim2', 'facil-password-2', 'facilitator');
-    assert.equal((await facilitatorTry.post(`/admin/proposals/${encodeURIComponent(proposal)}/answer`, { decision: 'retenue', reason: 'non' })).status, 403, 'only an official answers');
+    assert.equal(
+      (await facilitatorTry.post(`/admin/proposals/${encodeURIComponent(proposal)}/answer`, { decision: 'retenue', reason: 'non' })).status,
+      403,
+      'only an official answers',
+    );
     const official = await consoleAs(a, 'mairesse', 'official-password-1', 'official');
     const empty = await official.post(`/admin/proposals/${encodeURIComponent(proposal)}/answer`, { decision: 'retenue', reason: '' });
     assert.equal(empty.status, 422);
-    const res = await official.post(`/admin/proposals/${encodeURIComponent(proposal)}/answer`, { decision: 'retenue', reason: 'Inscrite au plan 2027 : quatre lampadaires au marché.' });
+    const res = await official.post(`/admin/proposals/${encodeURIComponent(proposal)}/answer`, {
+      decision: 'retenue',
+      reason: 'Inscrite au plan 2027 : quatre lampadaires au marché.',
+    });
     assert.equal(res.status, 303);
     const audit = a.deps.config.dataDir + '/audit/audit.jsonl';
     const { readFileSync } = await import('node:fs');
@@ -230,7 +284,17 @@ describe('citizen proposals across two hubs and central', () => {
     const cur = (await couch<Record<string, unknown> & { _rev: string }>(central.url, 'content/plan:pap-nioro-2027', central.editor)).body;
     const next = structuredClone(PLAN) as typeof PLAN & { _rev?: string };
     next._rev = cur._rev;
-    (next.priorities[0]!.actions[0]!.progress as unknown[]) = [{ at: '2027-03-31', status: 'en-cours', done: 50, spent: 3000000, note: { fr: 'Deux forages sur quatre refaits.' }, achieved: { total: 1800, F: 1000, M: 800 }, evidence: [] }];
+    (next.priorities[0]!.actions[0]!.progress as unknown[]) = [
+      {
+        at: '2027-03-31',
+        status: 'en-cours',
+        done: 50,
+        spent: 3000000,
+        note: { fr: 'Deux forages sur quatre refaits.' },
+        achieved: { total: 1800, F: 1000, M: 800 },
+        evidence: [],
+      },
+    ];
     assert.equal((await couch(central.url, 'content/plan:pap-nioro-2027', central.editor, { method: 'PUT', body: next })).status, 201);
     await Promise.all([syncHub(a), syncHub(b)]);
     for (const hub of [a, b]) {

@@ -44,7 +44,22 @@ describe('proposals and plans: the shared rules', () => {
   });
 
   it('refuses a proposal with a negative cost or an empty title, and one with neither text nor voice', () => {
-    const p = { _id: 'kayes-01:proposal:abcdef123456', type: 'proposal', hubId: 'kayes-01', createdAt: '2026-12-01T10:00:00Z', title: 'Lampadaires', text: 'Au marché', lang: 'fr', commune: 'kayes', theme: 'infrastructures', beneficiaries: ['femmes'], cost: 1000, author: { hub: 'kayes-01', code: 'KX7-M4P', name: 'Awa' }, sex: 'F', ageBand: '15-24' };
+    const p = {
+      _id: 'kayes-01:proposal:abcdef123456',
+      type: 'proposal',
+      hubId: 'kayes-01',
+      createdAt: '2026-12-01T10:00:00Z',
+      title: 'Lampadaires',
+      text: 'Au marché',
+      lang: 'fr',
+      commune: 'kayes',
+      theme: 'infrastructures',
+      beneficiaries: ['femmes'],
+      cost: 1000,
+      author: { hub: 'kayes-01', code: 'KX7-M4P', name: 'Awa' },
+      sex: 'F',
+      ageBand: '15-24',
+    };
     assert.ok(submissionSchemas.proposal.safeParse(p).success);
     const cost = submissionSchemas.proposal.safeParse({ ...p, cost: -5 });
     assert.match(cost.error!.issues[0]!.message, /cannot be negative/);
@@ -56,7 +71,16 @@ describe('proposals and plans: the shared rules', () => {
     const id = supportId('kayes-01', 'nioro-01:proposal:abcdef123456', 'KX7-M4P');
     assert.equal(id, 'kayes-01:support:nioro-01.proposal.abcdef123456.kx7m4p');
     assert.equal(supportId('kayes-01', 'nioro-01:proposal:abcdef123456', 'kx7m4p'.toUpperCase().replace(/(...)(...)/, '$1-$2')), id);
-    const doc = { _id: id, type: 'support', hubId: 'kayes-01', createdAt: '2026-12-01T10:00:00Z', proposal: 'nioro-01:proposal:abcdef123456', member: 'KX7-M4P', sex: 'F', ageBand: '15-24' };
+    const doc = {
+      _id: id,
+      type: 'support',
+      hubId: 'kayes-01',
+      createdAt: '2026-12-01T10:00:00Z',
+      proposal: 'nioro-01:proposal:abcdef123456',
+      member: 'KX7-M4P',
+      sex: 'F',
+      ageBand: '15-24',
+    };
     assert.ok(submissionSchemas.support.safeParse(doc).success);
     assert.equal(paperSupportId('kayes-01', 'nioro-01:proposal:abcdef123456', 'feuille-2'), 'kayes-01:papersupport:nioro-01.proposal.abcdef123456.feuille-2');
   });
