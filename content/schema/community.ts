@@ -89,6 +89,17 @@ export const storedBase = (type: string) => ({
   createdAt: IsoDateTime,
 });
 
+/** What a member writes carries: who (as every space may show it), their sex and age band for the figures, a recording, and whether the facilitator typed it for them. */
+export const memberWritten = {
+  author: Author,
+  sex: Sex,
+  ageBand: AgeBand,
+  /** The recording, as the doc's attachment "voice.<ext>". */
+  _attachments: z.record(z.string(), z.unknown()).optional(),
+  /** Written by the facilitator for the member, at the kiosk. */
+  viaFacilitator: Line(80).optional(),
+};
+
 /** A post in a topic: a thread's first post (with a title) or a reply; text, voice or both. */
 export const Post = z
   .object({
@@ -98,13 +109,7 @@ export const Post = z
     title: Line(120, 1).optional(),
     text: PostText.optional(),
     lang: PostLanguage,
-    author: Author,
-    sex: Sex,
-    ageBand: AgeBand,
-    /** The recording, as the doc's attachment "voice". */
-    _attachments: z.record(z.string(), z.unknown()).optional(),
-    /** Posted by the facilitator for the member, at the kiosk. */
-    viaFacilitator: Line(80).optional(),
+    ...memberWritten,
   })
   .strict()
   .refine((p) => p.text !== undefined || p._attachments !== undefined, { message: 'the post is empty: write something or record your voice', path: ['text'] })
@@ -165,11 +170,7 @@ export const Question = z
     text: PostText.optional(),
     lang: PostLanguage,
     visibility: z.enum(['private', 'public']),
-    author: Author,
-    sex: Sex,
-    ageBand: AgeBand,
-    _attachments: z.record(z.string(), z.unknown()).optional(),
-    viaFacilitator: Line(80).optional(),
+    ...memberWritten,
   })
   .strict()
   .refine((q) => q.text !== undefined || q._attachments !== undefined, { message: 'the question is empty: write it or record it', path: ['text'] });

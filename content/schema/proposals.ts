@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AgeBand, AGE_BANDS, Audience, HubId, IsoDate, IsoDateTime, Line, Paragraphs, Sex, Sha256, Slug, Text } from './common.js';
-import { Author, MemberCode, PostLanguage, storedBase } from './community.js';
+import { Author, MemberCode, memberWritten, PostLanguage, storedBase } from './community.js';
 
 /*
  * Citizen proposals and the priority action plans (issue 15). What people do at a space
@@ -55,12 +55,7 @@ export const Proposal = z
     theme: z.enum(PROPOSAL_THEMES, { message: `theme must be one of ${PROPOSAL_THEMES.join(', ')}` }),
     beneficiaries: z.array(z.enum(BENEFICIARIES)).max(2),
     cost: ProposalCost,
-    author: Author,
-    sex: Sex,
-    ageBand: AgeBand,
-    /** The recording, as the doc's attachment "voice.<ext>". */
-    _attachments: z.record(z.string(), z.unknown()).optional(),
-    viaFacilitator: Line(80).optional(),
+    ...memberWritten,
   })
   .strict()
   .refine((p) => (p.text !== undefined && p.text.length > 0) || p._attachments !== undefined, {
