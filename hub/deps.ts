@@ -3,6 +3,7 @@ import type { Catalog } from './catalog/index.js';
 import type { Logger } from './log/index.js';
 import type { Members } from './members/index.js';
 import type { CommunityService } from './community/index.js';
+import type { ProposalService } from './proposals/index.js';
 import type { SearchIndex } from './search/index.js';
 import type { SubmissionService } from './submissions/index.js';
 import type { SmsService } from './sms/index.js';
@@ -26,6 +27,8 @@ export interface HubDeps {
   members: Members;
   /** Discussions and mentoring on this hub (hub/community). */
   community: CommunityService;
+  /** Citizen proposals, supports, officials' answers, and the action plans (hub/proposals). */
+  proposals: ProposalService;
   /** The sync with central; always built (it reports "not configured"), scheduled only when sync.enabled. */
   sync: SyncEngine;
   /** SMS through the GSM modem (absent only in tests that build deps by hand). */

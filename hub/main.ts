@@ -14,6 +14,7 @@ import { SyncEngine } from './sync/index.js';
 import { UsageCounter } from './usage/index.js';
 import { Members } from './members/index.js';
 import { CommunityService } from './community/index.js';
+import { ProposalService } from './proposals/index.js';
 import { advertiseHub } from './mdns/index.js';
 import { HeartbeatWriter } from './fleet/index.js';
 import { prepareContent } from './seed.js';
@@ -51,7 +52,8 @@ export async function startHub(config: Config, log: Logger): Promise<RunningHub>
   const sync = await SyncEngine.create({ config, dbs, media, log: log.child({ room: 'sync' }), version });
   const members = new Members(dbs.submissions, catalog, config, log.child({ room: 'members' }));
   const community = new CommunityService(dbs, catalog, config, log.child({ room: 'community' }));
-  const deps: HubDeps = { config, log, dbs, media, catalog, search, submissions, usage, members, community, sync, version, startedAt: new Date(started).toISOString() };
+  const proposals = new ProposalService(dbs, catalog, config, log.child({ room: 'proposals' }));
+  const deps: HubDeps = { config, log, dbs, media, catalog, search, submissions, usage, members, community, proposals, sync, version, startedAt: new Date(started).toISOString() };
   deps.sms = await SmsService.open({ config, submissions: dbs.submissions, catalog, log: log.child({ room: 'sms' }) });
 
   if (config.tls.domain) {

@@ -79,7 +79,8 @@ export const PostId = z.string().regex(subId('post'), 'a post id looks like "<hu
 export const QuestionId = z.string().regex(subId('question'), 'a question id looks like "<hubId>:question:<id>"');
 export const TopicId = z.string().regex(/^topic:[a-z0-9][a-z0-9-]{0,80}$/, 'topic must be an id like "topic:budget-participatif"');
 
-const storedBase = (type: string) => ({
+/** The fields every stored submission carries: its id ("<hubId>:<type>:<time-sortable id>"), type, hub and time. */
+export const storedBase = (type: string) => ({
   _id: z.string().regex(subId(type), `_id must look like "<hubId>:${type}:<time-sortable id>"`),
   _rev: z.string().optional(),
   _deleted: z.boolean().optional(),
@@ -87,6 +88,17 @@ const storedBase = (type: string) => ({
   hubId: HubId,
   createdAt: IsoDateTime,
 });
+
+/** What a member writes carries: who (as every space may show it), their sex and age band for the figures, a recording, and whether the facilitator typed it for them. */
+export const memberWritten = {
+  author: Author,
+  sex: Sex,
+  ageBand: AgeBand,
+  /** The recording, as the doc's attachment "voice.<ext>". */
+  _attachments: z.record(z.string(), z.unknown()).optional(),
+  /** Written by the facilitator for the member, at the kiosk. */
+  viaFacilitator: Line(80).optional(),
+};
 
 /** A post in a topic: a thread's first post (with a title) or a reply; text, voice or both. */
 export const Post = z
@@ -97,13 +109,7 @@ export const Post = z
     title: Line(120, 1).optional(),
     text: PostText.optional(),
     lang: PostLanguage,
-    author: Author,
-    sex: Sex,
-    ageBand: AgeBand,
-    /** The recording, as the doc's attachment "voice". */
-    _attachments: z.record(z.string(), z.unknown()).optional(),
-    /** Posted by the facilitator for the member, at the kiosk. */
-    viaFacilitator: Line(80).optional(),
+    ...memberWritten,
   })
   .strict()
   .refine((p) => p.text !== undefined || p._attachments !== undefined, { message: 'the post is empty: write something or record your voice', path: ['text'] })
@@ -164,11 +170,7 @@ export const Question = z
     text: PostText.optional(),
     lang: PostLanguage,
     visibility: z.enum(['private', 'public']),
-    author: Author,
-    sex: Sex,
-    ageBand: AgeBand,
-    _attachments: z.record(z.string(), z.unknown()).optional(),
-    viaFacilitator: Line(80).optional(),
+    ...memberWritten,
   })
   .strict()
   .refine((q) => q.text !== undefined || q._attachments !== undefined, { message: 'the question is empty: write it or record it', path: ['text'] });

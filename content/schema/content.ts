@@ -3,6 +3,7 @@ import { Audience, Audio, HubId, IsoDate, IsoDateTime, Language, Line, Paragraph
 import { Author, DisplayName, MemberCode, PostId, PostLanguage, QuestionId, TopicId } from './community.js';
 import { Opportunity } from './opportunity.js';
 import { Translation } from './contribution.js';
+import { Plan, PublishedProposal } from './proposals.js';
 
 /** Fields every content doc carries. Ids are "<type>:<slug>". */
 const base = <T extends string>(type: T) => ({
@@ -102,6 +103,8 @@ export const Commune = z
     region: Slug,
     population: z.number().int().nonnegative().optional(),
     illustrative: z.boolean().optional(),
+    /** Supports a citizen proposal of this commune needs to go "à l'étude" (DEFAULT_PROPOSAL_THRESHOLD otherwise). */
+    proposalThreshold: z.number().int().min(1).max(1_000_000).optional(),
   })
   .strict();
 
@@ -414,6 +417,8 @@ export const CONTENT_TYPES = [
   'answer',
   'suspension',
   'translation',
+  'proposal',
+  'plan',
 ] as const;
 export type ContentType = (typeof CONTENT_TYPES)[number];
 
@@ -437,6 +442,10 @@ export const contentSchemas = {
   suspension: Suspension,
   /** An accepted studio contribution: an item's text or human voice in a language. */
   translation: Translation,
+  /** A citizen proposal as central published it (supports counted, state, the official's answer). */
+  proposal: PublishedProposal,
+  /** A priority action plan on gender and youth. */
+  plan: Plan,
 } as const satisfies Record<ContentType, z.ZodType>;
 
 export type Course = z.infer<typeof Course>;
@@ -457,7 +466,7 @@ export type PublishedPost = z.infer<typeof PublishedPost>;
 export type MentorAnswer = z.infer<typeof MentorAnswer>;
 export type Answer = z.infer<typeof Answer>;
 export type Suspension = z.infer<typeof Suspension>;
-export type ContentDoc = Course | Lesson | Quiz | Document | Commune | Official | Organisation | Consultation | Event | Indicator | Announcement | Opportunity | Topic | PublishedPost | Answer | Suspension | Translation;
+export type ContentDoc = Course | Lesson | Quiz | Document | Commune | Official | Organisation | Consultation | Event | Indicator | Announcement | Opportunity | Topic | PublishedPost | Answer | Suspension | Translation | PublishedProposal | Plan;
 
 /** Content only some people may read on a hub: private mentoring threads and suspensions. Never served to phones, the API, /db or search. */
 export function isRestrictedContent(doc: { type?: unknown; visibility?: unknown }): boolean {

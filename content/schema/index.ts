@@ -9,3 +9,4 @@ export * from './validate.js';
 export * from './text.js';
 export * from './moderation.js';
 export * from './contribution.js';
+export * from './proposals.js';

@@ -30,7 +30,7 @@ export const QueueItem = z
   })
   .strict();
 
-export const MODERATION_ACTIONS = ['approve', 'reject', 'hide', 'restore', 'suspend', 'unsuspend', 'auto-publish', 'auto-hide', 'answer', 'session'] as const;
+export const MODERATION_ACTIONS = ['approve', 'reject', 'hide', 'restore', 'suspend', 'unsuspend', 'auto-publish', 'auto-hide', 'answer', 'session', 'proposal-study', 'proposal-retenue', 'proposal-rejetee', 'proposal-deja-prevue'] as const;
 /** One act of a moderator, a mentor or the automatic rules: who, what, on what, why, when. */
 export const ModerationAction = z
   .object({
@@ -73,7 +73,24 @@ export const MentorQueueItem = z
   })
   .strict();
 
-export const moderationSchemas = { queue: QueueItem, action: ModerationAction, trust: AuthorTrust, flags: PostFlags, ask: MentorQueueItem } as const;
+/**
+ * Central's count of one proposal's supports: the members who supported it ("<hub>.<code>",
+ * each once wherever it was pushed from) and the paper sheets (one entry per sheet), and when it
+ * went "à l'étude" (once).
+ */
+export const ProposalTally = z
+  .object({
+    ...base('tally', 'tally'),
+    proposal: z.string().max(100),
+    members: z.array(z.string().regex(/^[a-z0-9][a-z0-9-]{1,39}\.[0-9a-z]{6}$/)).max(1_000_000),
+    paper: z.record(z.string().max(140), z.object({ hub: HubId, count: z.number().int().min(1) }).strict()),
+    verdicts: z.array(z.string().max(100)).max(100).default([]),
+    studyAt: IsoDateTime.optional(),
+  })
+  .strict();
+export type ProposalTally = z.infer<typeof ProposalTally>;
+
+export const moderationSchemas = { queue: QueueItem, action: ModerationAction, trust: AuthorTrust, flags: PostFlags, ask: MentorQueueItem, tally: ProposalTally } as const;
 export type QueueItem = z.infer<typeof QueueItem>;
 export type ModerationAction = z.infer<typeof ModerationAction>;
 export type MentorQueueItem = z.infer<typeof MentorQueueItem>;

@@ -7,6 +7,8 @@ interface NavItem {
   technician?: boolean;
   /** Shown to the studio's volunteers (role `voice`), who see nothing else. */
   studio?: boolean;
+  /** Shown to elected officials (role `official`), who see nothing else. */
+  official?: boolean;
 }
 
 const NAV: NavItem[] = [
@@ -16,6 +18,7 @@ const NAV: NavItem[] = [
   { href: '/admin/messages', label: 'Messages' },
   { href: '/admin/community', label: 'Communauté' },
   { href: '/admin/consultations', label: 'Consultations' },
+  { href: '/admin/proposals', label: 'Propositions', official: true },
   { href: '/admin/opportunities', label: 'Opportunités' },
   { href: '/admin/sms', label: 'SMS' },
   { href: '/admin/indicators', label: 'Indicateurs' },
@@ -100,7 +103,7 @@ export function page(o: PageOptions): SafeHtml {
   const s = o.session;
   const chrome: ConsoleChrome = {
     brand: `${o.spaceName} · console`,
-    nav: s ? NAV.filter((n) => (s.role === 'voice' ? n.studio : !n.technician || s.role === 'technician')) : [],
+    nav: s ? NAV.filter((n) => (s.role === 'voice' ? n.studio : s.role === 'official' ? n.official : !n.technician || s.role === 'technician')) : [],
     who: s ? `${s.username} (${ROLE_NAMES[s.role]})` : '',
     logoutPath: '/admin/logout',
     stylesheet: '/admin/static/admin.css',

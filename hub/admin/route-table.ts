@@ -8,6 +8,9 @@ export const STAFF: readonly Role[] = ['facilitator', 'technician'];
 export const TECHNICIAN: readonly Role[] = ['technician'];
 /** The studio: the staff and the volunteers who lend their voice. */
 export const STUDIO: readonly Role[] = ['facilitator', 'technician', 'voice'];
+/** Citizens' proposals: the staff (paper sheets) and the elected officials (answers). */
+export const PROPOSALS: readonly Role[] = ['facilitator', 'technician', 'official'];
+export const OFFICIAL: readonly Role[] = ['official'];
 
 /** What every console handler works with; made once per app. */
 export interface AdminServices {

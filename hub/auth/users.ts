@@ -4,9 +4,12 @@ import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { AppError, describeIssues, isNotFound } from '../../content/index.js';
 
-/** `voice`: a volunteer who records and translates in the studio, and sees nothing else. */
-export const ROLES = ['technician', 'facilitator', 'voice'] as const;
-export const ROLE_NAMES: Record<(typeof ROLES)[number], string> = { technician: 'technicien', facilitator: 'animateur·rice', voice: 'voix (studio)' };
+/**
+ * `voice`: a volunteer who records and translates in the studio, and sees nothing else.
+ * `official`: an elected official, who answers citizens' proposals (publicly, with a reason), and sees nothing else.
+ */
+export const ROLES = ['technician', 'facilitator', 'voice', 'official'] as const;
+export const ROLE_NAMES: Record<(typeof ROLES)[number], string> = { technician: 'technicien', facilitator: 'animateur·rice', voice: 'voix (studio)', official: 'élu·e' };
 export type Role = (typeof ROLES)[number];
 
 /** What anyone may see about an account: never the hash or the salt. */
@@ -44,7 +47,7 @@ export const Username = z
   .string()
   .regex(/^[a-z][a-z0-9._-]{1,31}$/, 'a user name is 2–32 lowercase letters, digits, ".", "_" or "-", starting with a letter, for example "aminata"');
 export const Password = z.string().min(8, 'a password needs at least 8 characters').max(200, 'a password is at most 200 characters');
-const RoleSchema = z.enum(ROLES, { message: 'the role is "technician", "facilitator" or "voice"' });
+const RoleSchema = z.enum(ROLES, { message: 'the role is "technician", "facilitator", "voice" or "official"' });
 
 function scrypt(password: string, salt: Buffer, cost: { N: number; r: number; p: number }): Promise<Buffer> {
   const options: ScryptOptions = { ...cost, maxmem: 256 * cost.N * cost.r };

@@ -24,7 +24,7 @@ import type { Catalog } from '../catalog/index.js';
 import { communityFigures, type CommunityFigures } from '../indicators/index.js';
 import type { Config } from '../config/index.js';
 import type { Logger } from '../log/index.js';
-import type { Database, Databases } from '../storage/index.js';
+import { docsWithPrefix, type Database, type Databases } from '../storage/index.js';
 import { Board, type PostEntry, type PostState } from './board.js';
 import { sniffVoice, VOICE_EXT } from '../submissions/index.js';
 
@@ -110,16 +110,8 @@ export class CommunityService {
   }
 
   /** Docs of an id range, 500 at a time (10 000 posts decoded at once would hold the event loop). */
-  private async *pages(db: Database, prefix: string): AsyncGenerator<Doc> {
-    let startkey = prefix;
-    let skip = 0;
-    for (;;) {
-      const res = await db.allDocs({ include_docs: true, startkey, endkey: `${prefix}\ufff0`, limit: 500, skip });
-      for (const r of res.rows) if (r.doc) yield r.doc as Doc;
-      if (res.rows.length < 500) return;
-      startkey = res.rows[res.rows.length - 1]!.id;
-      skip = 1;
-    }
+  private pages(db: Database, prefix: string): AsyncGenerator<Doc> {
+    return docsWithPrefix(db, prefix);
   }
 
   private fromCentral(doc: ContentDoc | { _id: string; _deleted: true }): void {

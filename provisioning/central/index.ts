@@ -20,11 +20,13 @@ export {
   answerQuestion,
   scheduleSession,
   processCommunity,
+  processProposals,
   callAs,
   DEFAULT_RULES,
   type CentralCall,
   type CommunityRules,
   type ProcessReport,
+  type ProposalReport,
 } from './community/index.js';
 export { accept, decline, pendingContributions, contribution, takeOf, reviews, publishedTranslations, mediaBytes, checkMessageText, type PendingContribution, type Accepted, type Decision } from './review.js';
 export { orderCertificates, planCertificates, rfc2136, dnsHook, type AcmeOptions, type AcmeReport, type HubCertificatePlan, type DnsChallenge } from './acme/index.js';

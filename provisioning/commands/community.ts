@@ -10,6 +10,7 @@ import {
   mentorQueue,
   moderationQueue,
   processCommunity,
+  processProposals,
   scheduleSession,
   setMemberSuspended,
   setPostStatus,
@@ -53,7 +54,8 @@ export function registerCommunity(central: Command): void {
       const rules = { preModeratedPosts: o.preModerated, flagsToHide: Math.max(1, o.flagsToHide) };
       for (;;) {
         const r = await processCommunity(call, rules);
-        out(`${new Date().toISOString()} seen ${r.seen}, queued ${r.queued}, published ${r.published}, hidden ${r.hidden}, questions ${r.questions}`);
+        const p = await processProposals(call);
+        out(`${new Date().toISOString()} seen ${r.seen}, queued ${r.queued}, published ${r.published}, hidden ${r.hidden}, questions ${r.questions}; proposals: ${p.published} published, ${p.studied} à l'étude, ${p.answered} answered`);
         if (!o.watch) return;
         await new Promise((ok) => setTimeout(ok, o.watch! * 1000));
       }

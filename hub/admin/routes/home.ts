@@ -11,11 +11,12 @@ export const homeRoutes: AdminRoute[] = [
   {
     method: 'GET',
     path: '/admin',
-    roles: STUDIO,
+    roles: [...STUDIO, 'official'],
     async handle(s, _req, res) {
       const session = sessionOf(res)!;
       // A studio volunteer's console is the studio.
       if (session.role === 'voice') return { redirect: '/admin/studio' };
+      if (session.role === 'official') return { redirect: '/admin/proposals' };
       const { dbs, config } = s.deps;
       const digest = digestFor(s.deps);
       const [members, messages, events] = await Promise.all([allMembers(dbs.submissions, config.hubId), allMessages(dbs.submissions, config.hubId), digest.of('event')]);

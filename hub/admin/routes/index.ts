@@ -10,6 +10,7 @@ import { messageRoutes } from './messages.js';
 import { sessionRoutes } from './session.js';
 import { smsRoutes } from './sms.js';
 import { opportunityRoutes } from './opportunities.js';
+import { proposalRoutes } from './proposals.js';
 import { studioRoutes } from './studio.js';
 import { technicianRoutes } from './technician.js';
 
@@ -23,6 +24,7 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
   ...communityRoutes,
   ...messageRoutes,
   ...consultationRoutes,
+  ...proposalRoutes,
   ...opportunityRoutes,
   ...smsRoutes,
   ...indicatorRoutes,

@@ -44,7 +44,7 @@ export function communityError(ctx: PageContext, reason: string): string {
 }
 
 /** Multipart forms (text + an optional recording): multer, loaded with the first post, in memory (the file is small and checked before anything is stored). */
-function voiceForm(): RequestHandler {
+export function voiceForm(): RequestHandler {
   let upload: RequestHandler | undefined;
   return async function voiceForm(req, res, next) {
     if (!req.is('multipart/form-data')) return next();
@@ -79,7 +79,7 @@ function voiceForm(): RequestHandler {
 }
 
 /** The recording sent with a form, or the refusal multer left for it. */
-function voiceOf_(req: Request, res: Response): Uint8Array | undefined {
+export function voiceOf_(req: Request, res: Response): Uint8Array | undefined {
   if (res.locals.voiceTooLong) throw new AppError(413, 'voice-too-long', 'the recording is too long');
   return req.file?.buffer;
 }
@@ -98,22 +98,31 @@ function body(t: string | undefined): Html {
   return html`${t.split(/\n{2,}/).map((para) => html`<p>${para.split('\n').map((line, i) => html`${i ? html`<br>` : ''}${line}`)}</p>`)}`;
 }
 
-/** The text field, the language and the recording: a file picker everywhere (phones on plain HTTP), the recorder where the page may use the microphone. */
-function composer(ctx: PageContext, me: SignedInMember, typed: Typed, opts: { title?: boolean; visibility?: boolean; submit: string }): Html {
-  const lang = typed.lang ?? ctx.lang;
-  return html`${token(me)}${opts.title ? html`<label for="title">${ctx.t('community.titleLabel')} <small>(${ctx.t('common.optional')})</small></label><input id="title" name="title" maxlength="120" value="${typed.title ?? ''}">` : ''}
-<label for="text">${ctx.t('community.textLabel')}</label>
-<textarea id="text" name="text" rows="4" maxlength="${POST_TEXT_MAX}">${typed.text ?? ''}</textarea>
-<div class="voicein" data-voice-input data-recording="${ctx.t('officials.recording')}" data-recorded="${ctx.t('officials.recorded', { seconds: '{s}' })}" data-nomic="${ctx.t('officials.noMic')}">
-  <label for="voice">${icon(ctx, 'mic', 'i sm')}${ctx.t('community.voiceLabel')}</label>
-  <input id="voice" name="voice" type="file" accept="audio/*" capture>
+/**
+ * The recording field: a file picker everywhere (phones on plain HTTP take a file from their
+ * recorder), the in-page recorder where the page may use the microphone. `error` is shown
+ * beside it and `attrs` added to the input (aria-invalid…).
+ */
+export function voiceInput(ctx: PageContext, labelKey: string, error: Html = html``, attrs: Html = html``): Html {
+  return html`<div class="voicein" data-voice-input data-recording="${ctx.t('officials.recording')}" data-recorded="${ctx.t('officials.recorded', { seconds: '{s}' })}" data-nomic="${ctx.t('officials.noMic')}">
+  <label for="voice">${icon(ctx, 'mic', 'i sm')}${ctx.t(labelKey)}</label>${error}
+  <input id="voice" name="voice" type="file" accept="audio/*" capture${attrs}>
   <div class="recorder" data-recorder-box hidden>
     <button class="btn secondary" type="button" data-rec>${icon(ctx, 'mic')}<span>${ctx.t('officials.record')}</span></button>
     <button class="btn secondary" type="button" data-stop hidden>${icon(ctx, 'stop')}<span>${ctx.t('officials.stop')}</span></button>
     <audio controls data-preview hidden></audio>
   </div>
   <p class="recstate" role="status" aria-live="polite"></p>
-</div>
+</div>`;
+}
+
+/** The text field, the language and the recording: a file picker everywhere (phones on plain HTTP), the recorder where the page may use the microphone. */
+function composer(ctx: PageContext, me: SignedInMember, typed: Typed, opts: { title?: boolean; visibility?: boolean; submit: string }): Html {
+  const lang = typed.lang ?? ctx.lang;
+  return html`${token(me)}${opts.title ? html`<label for="title">${ctx.t('community.titleLabel')} <small>(${ctx.t('common.optional')})</small></label><input id="title" name="title" maxlength="120" value="${typed.title ?? ''}">` : ''}
+<label for="text">${ctx.t('community.textLabel')}</label>
+<textarea id="text" name="text" rows="4" maxlength="${POST_TEXT_MAX}">${typed.text ?? ''}</textarea>
+${voiceInput(ctx, 'community.voiceLabel')}
 <label for="lang">${ctx.t('community.langLabel')}</label>
 <select id="lang" name="lang">${POST_LANGUAGES.map((l) => html`<option value="${l}"${l === lang ? html` selected` : ''}>${ctx.t(`community.lang.${l}`)}</option>`)}</select>
 ${opts.visibility
@@ -129,7 +138,7 @@ function token(me: SignedInMember): Html {
   return html`<input type="hidden" name="_csrf" value="${me.session.csrf}">`;
 }
 
-function signInPrompt(ctx: PageContext, back: string): Html {
+export function signInPrompt(ctx: PageContext, back: string): Html {
   return notice(ctx, 'info', html`${ctx.t('community.readOnly')} <a href="/membre?suite=${encodeURIComponent(back)}">${ctx.t('member.signIn')}</a>`);
 }
 

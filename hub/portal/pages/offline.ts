@@ -1,5 +1,5 @@
 import type { Router } from 'express';
-import { AppError, type Course, type Document, type Lesson } from '../../../content/index.js';
+import { AppError, type Course, type Document, type Lesson, type Plan } from '../../../content/index.js';
 import { heading, icon, plain, slugOf } from '../components.js';
 import { html } from '../html.js';
 import { page } from '../layout.js';
@@ -36,7 +36,7 @@ export function offlineRoutes(router: Router, portal: Portal): void {
     portal.send(res, page(ctx, { title: ctx.t('offline.title'), body }));
   });
 
-  /** What *Garder hors-ligne* puts in the phone's cache for a course or a document. */
+  /** What *Garder hors-ligne* puts in the phone's cache for a course, a document or a plan. */
   router.get('/hors-ligne/liste/:type/:slug', async function keepList(req, res) {
     const ctx = portal.ctx(req);
     const { type, slug } = req.params;
@@ -63,8 +63,15 @@ export function offlineRoutes(router: Router, portal: Portal): void {
       urls.push(home);
       if (d.file) media.add(d.file);
       for (const sha of Object.values(d.titleAudio ?? {})) if (sha) media.add(sha);
+    } else if (type === 'plan') {
+      const p = await catalog.get<Plan>(`plan:${slug}`);
+      if (p.type !== 'plan') throw new AppError(404, 'not-keepable', 'no such plan');
+      title = plain(ctx, p.title);
+      home = `/plans/${slug}`;
+      urls.push(home);
+      for (const x of p.priorities) for (const a of x.actions) for (const u of a.progress ?? []) for (const e of u.evidence ?? []) media.add(e.media);
     } else {
-      throw new AppError(404, 'not-keepable', 'only a course or a document can be kept offline');
+      throw new AppError(404, 'not-keepable', 'only a course, a document or a plan can be kept offline');
     }
     // Only files already on the hub: one still on its way from Bamako would fail the whole keep.
     const present = await Promise.all([...media].map(async (sha) => ((await portal.deps.media.has(sha)) ? `/media/${sha}` : null)));

@@ -36,12 +36,12 @@ const enc = encodeURIComponent;
 const now = () => new Date().toISOString();
 const CHECKPOINT = '_local/community-checkpoint';
 
-function fail(answer: CouchAnswer<unknown>, doing: string): never {
+export function fail(answer: CouchAnswer<unknown>, doing: string): never {
   const b = answer.body as { error?: string; reason?: string };
   throw new AppError(answer.status === 403 ? 403 : 502, 'central-refused', `central refused to ${doing}: ${b.reason ?? b.error ?? answer.status}`);
 }
 
-async function getDoc<T = Doc>(call: CentralCall, db: string, id: string, query = ''): Promise<T | null> {
+export async function getDoc<T = Doc>(call: CentralCall, db: string, id: string, query = ''): Promise<T | null> {
   const res = await call<T>(`${db}/${enc(id)}${query}`);
   if (res.status === 404) return null;
   if (res.status !== 200) fail(res, `read ${db}/${id}`);
@@ -55,7 +55,7 @@ async function putDoc(call: CentralCall, db: string, doc: Doc, doing: string): P
 }
 
 /** Writes a doc, reading its current revision first (central is the only writer of these docs: a conflict means two moderators at once, so retry once). */
-async function upsert(call: CentralCall, db: string, id: string, change: (old: Doc | null) => Doc | null, doing: string): Promise<void> {
+export async function upsert(call: CentralCall, db: string, id: string, change: (old: Doc | null) => Doc | null, doing: string): Promise<void> {
   for (let attempt = 0; attempt < 3; attempt += 1) {
     const old = await getDoc<Doc>(call, db, id);
     const next = change(old);
@@ -68,12 +68,12 @@ async function upsert(call: CentralCall, db: string, id: string, change: (old: D
 }
 
 /** Every act is a doc in the moderation log. */
-async function log(call: CentralCall, action: string, target: string, by: string, reason?: string): Promise<void> {
+export async function log(call: CentralCall, action: string, target: string, by: string, reason?: string): Promise<void> {
   await putDoc(call, 'moderation', { _id: `action:${timeSortableId()}`, type: 'action', action, target, by, at: now(), ...(reason ? { reason: reason.slice(0, 300) } : {}) }, 'log the moderation act');
 }
 
 /** A recording stored once as a media doc (`media:<sha256>`), fetched by every hub like any media. */
-async function storeVoice(call: CentralCall, data: Buffer, mime: string, name: string, audience: Record<string, unknown> = { all: true }): Promise<string> {
+export async function storeVoice(call: CentralCall, data: Buffer, mime: string, name: string, audience: Record<string, unknown> = { all: true }): Promise<string> {
   const sha256 = createHash('sha256').update(data).digest('hex');
   const id = `media:${sha256}`;
   if (await getDoc(call, 'media', id)) return sha256;
@@ -82,7 +82,7 @@ async function storeVoice(call: CentralCall, data: Buffer, mime: string, name: s
 }
 
 /** A submission with its recording (if any) as bytes. */
-async function withVoice<T>(call: CentralCall, id: string): Promise<{ doc: T & Doc; voice?: { data: Buffer; mime: string; name: string } } | null> {
+export async function withVoice<T>(call: CentralCall, id: string): Promise<{ doc: T & Doc; voice?: { data: Buffer; mime: string; name: string } } | null> {
   const doc = await getDoc<T & Doc & { _attachments?: Record<string, { content_type: string; data: string }> }>(call, 'community', id, '?attachments=true');
   if (!doc) return null;
   const [name, att] = Object.entries(doc._attachments ?? {})[0] ?? [];

@@ -23,3 +23,4 @@ export {
   type CommunityRules,
   type ProcessReport,
 } from './community.js';
+export { processProposals, type ProposalReport } from './proposals.js';

@@ -28,7 +28,7 @@
 
   // Moderators publish members' posts and suspend codes; mentors write answers and their group
   // sessions; both store the recordings these carry (media).
-  var moderatorMay = has('moderator') && (DB === 'media' || /^(post|suspension):/.test(id));
+  var moderatorMay = has('moderator') && (DB === 'media' || /^(post|suspension|proposal):/.test(id));
   var mentorMay = has('mentor') && (DB === 'media' || /^answer:/.test(id) || (/^event:/.test(id) && (newDoc._deleted || newDoc.kind === 'mentorat')));
   if (DB === 'content' || DB === 'media') {
     if (!isEditor && !moderatorMay && !mentorMay) forbid('only an editor (role "editor") may write ' + DB + ' documents; hubs only read them');

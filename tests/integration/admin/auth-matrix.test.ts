@@ -23,13 +23,13 @@ const DENIED = ['login-required', 'forbidden-role', 'csrf-token-missing', 'csrf-
 
 describe('auth matrix generated from the route table', () => {
   let hub: TestHub;
-  let as: Record<'anonymous' | 'facilitator' | 'technician', Client>;
+  let as: Record<'anonymous' | 'facilitator' | 'technician' | 'official', Client>;
   // Logging out ends the session the other checks use: it goes last.
   const routes = [...ADMIN_ROUTES].sort((a, b) => Number(a.path === '/admin/logout') - Number(b.path === '/admin/logout'));
 
   before(async () => {
     hub = await startConsoleHub();
-    as = { anonymous: client(hub.url), facilitator: await login(hub.url, 'facilitator'), technician: await login(hub.url, 'technician') };
+    as = { anonymous: client(hub.url), facilitator: await login(hub.url, 'facilitator'), technician: await login(hub.url, 'technician'), official: await login(hub.url, 'official') };
   });
   after(() => hub.stop());
 
@@ -58,7 +58,7 @@ describe('auth matrix generated from the route table', () => {
         assert.equal(anon.status, 401, `${name}: anonymous gets 401`);
         assert.equal(anon.reason, 'login-required');
       }
-      for (const role of ['facilitator', 'technician'] as const) {
+      for (const role of ['facilitator', 'technician', 'official'] as const) {
         const r = await envelope(await call(as[role]));
         if (route.roles.includes(role)) {
           assert.ok(!DENIED.includes(r.reason ?? '') && r.status !== 401 && r.status < 500, `${name}: ${role} is allowed, got ${r.status} ${r.reason ?? ''}`);

@@ -3,15 +3,15 @@ import { UserStore, type Role } from '../../../hub/auth/index.js';
 import { seedFixtures, startTestHub, type TestHub } from '../../support/index.js';
 
 export const HUB_ID = 'kayes-demo';
-export const PASSWORDS = { technician: 'tech-password-1', facilitator: 'facil-password-1', voice: 'voice-password-1' } as const;
-export const USERS = { technician: 'tech', facilitator: 'awa', voice: 'fanta' } as const;
+export const PASSWORDS = { technician: 'tech-password-1', facilitator: 'facil-password-1', voice: 'voice-password-1', official: 'official-password-1' } as const;
+export const USERS = { technician: 'tech', facilitator: 'awa', voice: 'fanta', official: 'mairesse' } as const;
 
 /** A test hub with the fixture content and one account of each role. */
 export async function startConsoleHub(overrides: Record<string, unknown> = {}): Promise<TestHub> {
   const hub = await startTestHub({ hubId: HUB_ID, ...overrides });
   await seedFixtures(hub);
   const users = new UserStore(hub.dataDir);
-  for (const role of ['technician', 'facilitator', 'voice'] as const) await users.add(USERS[role], role, PASSWORDS[role]);
+  for (const role of ['technician', 'facilitator', 'voice', 'official'] as const) await users.add(USERS[role], role, PASSWORDS[role]);
   return hub;
 }
 
@@ -81,7 +81,7 @@ export async function login(base: string, role: Role): Promise<Client> {
   const session = cookieFrom(res, 'espace_session')!;
   const c = client(base, `espace_session=${session}`);
   // A studio volunteer's console is the studio.
-  const home = await c.get(role === 'voice' ? '/admin/studio' : '/admin');
+  const home = await c.get(role === 'voice' ? '/admin/studio' : role === 'official' ? '/admin/proposals' : '/admin');
   c.csrf = csrfIn(await home.text());
   return c;
 }

@@ -1,0 +1,17 @@
+import type { Database } from './databases.js';
+
+/**
+ * The docs of an id range (ids starting with `prefix`), `size` at a time: 10 000 posts or
+ * supports decoded in one allDocs would hold the event loop.
+ */
+export async function* docsWithPrefix(db: Database, prefix: string, size = 500): AsyncGenerator<Record<string, unknown> & { _id: string }> {
+  let startkey = prefix;
+  let skip = 0;
+  for (;;) {
+    const res = await db.allDocs({ include_docs: true, startkey, endkey: `${prefix}\ufff0`, limit: size, skip });
+    for (const r of res.rows) if (r.doc) yield r.doc as unknown as Record<string, unknown> & { _id: string };
+    if (res.rows.length < size) return;
+    startkey = res.rows[res.rows.length - 1]!.id;
+    skip = 1;
+  }
+}

@@ -1,0 +1,211 @@
+import {
+  DEFAULT_PROPOSAL_THRESHOLD,
+  parseContentDoc,
+  publishedProposalId,
+  type Commune,
+  type PaperSupport,
+  type Proposal,
+  type PublishedProposal,
+  type Support,
+  type Verdict,
+} from '../../../content/index.js';
+import { fail, getDoc, log, storeVoice, upsert, withVoice, type CentralCall } from './community.js';
+
+type Doc = Record<string, unknown> & { _id: string; _rev?: string };
+const enc = encodeURIComponent;
+const CHECKPOINT = '_local/proposals-checkpoint';
+const tallyId = (proposal: string) => `tally:${proposal}`;
+
+export interface ProposalReport {
+  seen: number;
+  /** Proposals published or whose count, state or answer changed. */
+  published: number;
+  /** Proposals that reached their commune's threshold in this run (each once, ever). */
+  studied: number;
+  answered: number;
+}
+
+interface Pending {
+  members: Set<string>;
+  paper: Map<string, { hub: string; count: number }>;
+  verdicts: Set<string>;
+  touched: boolean;
+}
+
+/**
+ * Reads what the hubs pushed since the last run (central's `community` changes, from a
+ * checkpoint of its own) and publishes the citizen proposals for every space: each proposal as a
+ * `proposal:` content doc with its supports counted once per member wherever they were pushed
+ * from (the support's id names the proposal and the member) plus the paper sheets (one per
+ * sheet), "à l'étude" once the count reaches its commune's threshold (logged once), and the
+ * latest official's answer with its reason. Safe to run again; run by
+ * `espace central community process` with the community's rules, or by a test.
+ */
+export async function processProposals(call: CentralCall, by = 'règles automatiques'): Promise<ProposalReport> {
+  const report: ProposalReport = { seen: 0, published: 0, studied: 0, answered: 0 };
+  const cp = await getDoc<{ since: string | number }>(call, 'moderation', CHECKPOINT);
+  let since: string | number = cp?.since ?? 0;
+  for (;;) {
+    const res = await call<{ results: { id: string; doc?: Doc; deleted?: boolean }[]; last_seq: string | number }>(
+      `community/_changes?include_docs=true&limit=200&since=${enc(String(since))}`,
+    );
+    if (res.status !== 200) fail(res, 'read what the hubs pushed');
+    const pending = new Map<string, Pending>();
+    const of = (id: string) => {
+      let p = pending.get(id);
+      if (!p) pending.set(id, (p = { members: new Set(), paper: new Map(), verdicts: new Set(), touched: false }));
+      return p;
+    };
+    for (const ch of res.body.results) {
+      const doc = ch.doc;
+      if (ch.deleted || !doc) continue;
+      switch (doc.type) {
+        case 'proposal':
+          of(doc._id).touched = true;
+          break;
+        case 'support': {
+          const s = doc as unknown as Support;
+          of(s.proposal).members.add(`${s.hubId}.${s.member.replace('-', '').toLowerCase()}`);
+          break;
+        }
+        case 'papersupport': {
+          const s = doc as unknown as PaperSupport;
+          of(s.proposal).paper.set(`${s.hubId}.${s.sheet}`, { hub: s.hubId, count: s.count });
+          break;
+        }
+        case 'verdict':
+          of((doc as unknown as Verdict).proposal).verdicts.add(doc._id);
+          break;
+        default:
+          continue;
+      }
+      report.seen += 1;
+    }
+    for (const [proposal, p] of pending) await apply(call, proposal, p, by, report);
+    since = res.body.last_seq;
+    if (res.body.results.length < 200) break;
+  }
+  await upsert(call, 'moderation', CHECKPOINT, () => ({ _id: CHECKPOINT, since }) as Doc, 'save where the proposals stopped');
+  return report;
+}
+
+/** Adds what came to the proposal's tally, then writes its published doc from the tally. */
+async function apply(call: CentralCall, proposal: string, p: Pending, by: string, report: ProposalReport): Promise<void> {
+  let tally: Doc | null = null;
+  let changed = false;
+  let newVerdicts: string[] = [];
+  await upsert(
+    call,
+    'moderation',
+    tallyId(proposal),
+    (old) => {
+      const members = new Set((old?.members as string[] | undefined) ?? []);
+      const paper = { ...((old?.paper as Record<string, { hub: string; count: number }> | undefined) ?? {}) };
+      const verdicts = new Set((old?.verdicts as string[] | undefined) ?? []);
+      const before = members.size + Object.keys(paper).length + verdicts.size;
+      for (const m of p.members) members.add(m);
+      for (const [k, v] of p.paper) paper[k] = v;
+      newVerdicts = [...p.verdicts].filter((v) => !verdicts.has(v));
+      for (const v of newVerdicts) verdicts.add(v);
+      tally = { ...(old ?? {}), _id: tallyId(proposal), type: 'tally', proposal, members: [...members], paper, verdicts: [...verdicts] };
+      changed = !old || before !== members.size + Object.keys(paper).length + verdicts.size;
+      return changed ? tally : null;
+    },
+    'count the supports',
+  );
+  if (!tally || !(changed || p.touched)) return;
+  await publish(call, proposal, tally, newVerdicts, p.touched, by, report);
+}
+
+async function thresholdOf(call: CentralCall, commune: string): Promise<number> {
+  const c = await getDoc<Commune>(call, 'content', `commune:${commune}`);
+  return c?.proposalThreshold ?? DEFAULT_PROPOSAL_THRESHOLD;
+}
+
+async function latestVerdict(call: CentralCall, ids: string[]): Promise<Verdict | null> {
+  let latest: Verdict | null = null;
+  for (const id of ids) {
+    const v = await getDoc<Verdict>(call, 'community', id);
+    if (v && (!latest || v.createdAt > latest.createdAt)) latest = v;
+  }
+  return latest;
+}
+
+async function publish(
+  call: CentralCall,
+  proposal: string,
+  tally: Doc,
+  newVerdicts: string[],
+  touched: boolean,
+  by: string,
+  report: ProposalReport,
+): Promise<void> {
+  const id = publishedProposalId(proposal);
+  const existing = await getDoc<PublishedProposal & Doc>(call, 'content', id);
+  let source: Proposal | null = null;
+  let voice = existing?.voice;
+  if (!existing || touched) {
+    const found = await withVoice<Proposal>(call, proposal);
+    if (!found) return; // its supports came first: published when the proposal arrives
+    source = found.doc;
+    if (found.voice && !voice) voice = await storeVoice(call, found.voice.data, found.voice.mime, `${proposal.replace(/:/g, '-')}-${found.voice.name}`);
+  }
+  const base = source ?? existing!;
+  const threshold = existing?.threshold ?? (await thresholdOf(call, base.commune));
+  const members = tally.members as string[];
+  const paper = tally.paper as Record<string, { hub: string; count: number }>;
+  const byHub: Record<string, number> = {};
+  for (const m of members) {
+    const hub = m.slice(0, m.lastIndexOf('.'));
+    byHub[hub] = (byHub[hub] ?? 0) + 1;
+  }
+  const paperByHub: Record<string, number> = {};
+  for (const s of Object.values(paper)) paperByHub[s.hub] = (paperByHub[s.hub] ?? 0) + s.count;
+  const paperTotal = Object.values(paperByHub).reduce((a, b) => a + b, 0);
+  const at = new Date().toISOString();
+  let studyAt = tally.studyAt as string | undefined;
+  if (!studyAt && members.length + paperTotal >= threshold) {
+    studyAt = at;
+    await upsert(call, 'moderation', tallyId(proposal), (old) => (old && !old.studyAt ? { ...old, studyAt: at } : null), 'mark the proposal studied');
+    await log(call, 'proposal-study', proposal, by, `${members.length + paperTotal} soutiens (seuil ${threshold})`);
+    report.studied += 1;
+  }
+  const verdict = newVerdicts.length ? await latestVerdict(call, tally.verdicts as string[]) : null;
+  const answer = verdict ? { decision: verdict.decision, reason: verdict.reason, by: verdict.by, at: verdict.createdAt, hub: verdict.hubId } : existing?.answer;
+  if (verdict) {
+    await log(call, `proposal-${verdict.decision}`, proposal, `${verdict.by} (${verdict.hubId})`, verdict.reason);
+    report.answered += 1;
+  }
+  await upsert(
+    call,
+    'content',
+    id,
+    () => {
+      const doc = {
+        type: 'proposal',
+        audience: { all: true },
+        source: proposal,
+        title: base.title,
+        ...(base.text ? { text: base.text } : {}),
+        ...(voice ? { voice } : {}),
+        lang: base.lang,
+        commune: base.commune,
+        theme: base.theme,
+        beneficiaries: base.beneficiaries,
+        cost: base.cost,
+        author: base.author,
+        createdAt: base.createdAt,
+        status: answer?.decision ?? (studyAt ? 'etude' : 'ouverte'),
+        threshold,
+        supports: { members: members.length, paper: paperTotal, byHub, paperByHub },
+        ...(studyAt ? { studyAt } : {}),
+        ...(answer ? { answer } : {}),
+        updatedAt: at,
+      };
+      parseContentDoc({ ...doc, _id: id }, 'proposal');
+      return doc as unknown as Doc;
+    },
+    'publish the proposal',
+  );
+  report.published += 1;
+}
