@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { Audience, Audio, HubId, IsoDate, IsoDateTime, Language, Line, Paragraphs, PhoneNumber, Sex, Sha256, Slug, Text } from './common.js';
 import { Author, DisplayName, MemberCode, PostId, PostLanguage, QuestionId, TopicId } from './community.js';
 import { Opportunity } from './opportunity.js';
-import { Translation } from './contribution.js';
+import { Translation, Verdict } from './contribution.js';
 import { Plan, PublishedProposal } from './proposals.js';
 
 /** Fields every content doc carries. Ids are "<type>:<slug>". */
@@ -419,6 +419,7 @@ export const CONTENT_TYPES = [
   'translation',
   'proposal',
   'plan',
+  'verdict',
 ] as const;
 export type ContentType = (typeof CONTENT_TYPES)[number];
 
@@ -446,6 +447,8 @@ export const contentSchemas = {
   proposal: PublishedProposal,
   /** A priority action plan on gender and youth. */
   plan: Plan,
+  /** An editor's refusal or request for another take, for the contributing space only. */
+  verdict: Verdict,
 } as const satisfies Record<ContentType, z.ZodType>;
 
 export type Course = z.infer<typeof Course>;
@@ -466,19 +469,19 @@ export type PublishedPost = z.infer<typeof PublishedPost>;
 export type MentorAnswer = z.infer<typeof MentorAnswer>;
 export type Answer = z.infer<typeof Answer>;
 export type Suspension = z.infer<typeof Suspension>;
-export type ContentDoc = Course | Lesson | Quiz | Document | Commune | Official | Organisation | Consultation | Event | Indicator | Announcement | Opportunity | Topic | PublishedPost | Answer | Suspension | Translation | PublishedProposal | Plan;
+export type ContentDoc = Course | Lesson | Quiz | Document | Commune | Official | Organisation | Consultation | Event | Indicator | Announcement | Opportunity | Topic | PublishedPost | Answer | Suspension | Translation | PublishedProposal | Plan | Verdict;
 
 /** Content only some people may read on a hub: private mentoring threads and suspensions. Never served to phones, the API, /db or search. */
 export function isRestrictedContent(doc: { type?: unknown; visibility?: unknown }): boolean {
-  return (doc.type === 'answer' && doc.visibility !== 'public') || doc.type === 'suspension';
+  return (doc.type === 'answer' && doc.visibility !== 'public') || doc.type === 'suspension' || doc.type === 'verdict';
 }
 /** The same, from an id alone (where only ids are seen, as in a changes feed): answers and suspensions are checked doc by doc. */
 export function mayBeRestricted(id: string): boolean {
-  return id.startsWith('answer:') || id.startsWith('suspension:');
+  return id.startsWith('answer:') || id.startsWith('suspension:') || id.startsWith('verdict:');
 }
 
 /** The types anyone may list through the API (mentoring threads and suspensions are read through the community pages only). */
-export const LISTED_CONTENT_TYPES = CONTENT_TYPES.filter((t) => t !== 'answer' && t !== 'suspension') as Exclude<ContentType, 'answer' | 'suspension'>[];
+export const LISTED_CONTENT_TYPES = CONTENT_TYPES.filter((t) => t !== 'answer' && t !== 'suspension' && t !== 'verdict') as Exclude<ContentType, 'answer' | 'suspension' | 'verdict'>[];
 
 /** The published post's id for a post submission. */
 export function publishedPostId(source: string): string {

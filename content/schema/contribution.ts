@@ -114,6 +114,33 @@ export const Translation = z
   .strict()
   .refine((t) => t.text !== undefined || t.audio !== undefined, { message: 'a translation needs a text or a recording', path: ['text'] });
 
+/**
+ * An editor's refusal or request for another take, sent back to the space that recorded it
+ * (audience: that hub only), so its studio can say "record again: …". Id `verdict:<contribution
+ * id with dashes>` (see verdictId). Never served to phones.
+ */
+export const Verdict = z
+  .object({
+    _id: z.string().regex(/^verdict:[a-z0-9][a-z0-9-]{1,100}$/, '_id must be "verdict:<contribution id with dashes>" (see verdictId)'),
+    _rev: z.string().optional(),
+    type: z.literal('verdict'),
+    audience: Audience,
+    pack: z.string().optional(),
+    updatedAt: IsoDateTime.optional(),
+    contribution: z.string().regex(contributionIdPattern),
+    decision: z.enum(['rejected', 'retake']),
+    reason: z.string().trim().min(1).max(500),
+    at: IsoDateTime,
+  })
+  .strict()
+  .refine((v) => v.audience.hubs?.length === 1 && !v.audience.all && v._id === verdictId(v.contribution), { message: 'a verdict is "verdict:<contribution id with dashes>", addressed to the contributing hub only', path: ['_id'] });
+
+/** The verdict doc's id for a contribution. */
+export function verdictId(contribution: string): string {
+  return `verdict:${contribution.replace(/:/g, '-')}`;
+}
+
+export type Verdict = z.infer<typeof Verdict>;
 export type ContributionInput = z.infer<typeof ContributionInput>;
 export type Contribution = z.infer<typeof Contribution>;
 export type Review = z.infer<typeof Review>;

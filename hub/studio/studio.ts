@@ -1,4 +1,4 @@
-import { AppError, itemsOf, TargetId, FieldPath, valueAt, type Contribution, type Language } from '../../content/index.js';
+import { AppError, itemsOf, TargetId, FieldPath, valueAt, verdictId, type Contribution, type Language, type Verdict } from '../../content/index.js';
 import type { HubDeps } from '../deps.js';
 import { Messages, StaticAssets } from '../portal/index.js';
 import { coverageOf, sectionViews, StudioItems, type CoverageFigures, type StudioItem } from './items.js';
@@ -10,6 +10,8 @@ export interface Pending {
   text?: string;
   seconds?: number;
   contributor: string;
+  /** Bamako's refusal or request for another take, once it reached this hub. */
+  verdict?: { decision: 'rejected' | 'retake'; reason: string; at: string };
 }
 
 /**
@@ -63,10 +65,35 @@ export class Studio {
     const { hubId } = this.deps.config;
     const res = await this.deps.dbs.submissions.allDocs({ startkey: `${hubId}:contribution:`, endkey: `${hubId}:contribution:\ufff0`, include_docs: true, descending: false });
     const answered = new Set(this.deps.catalog.translations.of(target).flatMap((t) => t.contributions));
-    return res.rows
+    const mine = res.rows
       .map((r) => r.doc as unknown as Contribution)
-      .filter((c) => c && c.target === target && c.field === field && c.lang === lang && !answered.has(c._id))
-      .map((c) => ({ id: c._id, createdAt: c.createdAt, text: c.text, seconds: c.seconds, contributor: c.contributor }));
+      .filter((c) => c && c.target === target && c.field === field && c.lang === lang && !answered.has(c._id));
+    const verdicts = await this.verdictsOf(mine.map((c) => c._id));
+    return mine.map((c) => ({ id: c._id, createdAt: c.createdAt, text: c.text, seconds: c.seconds, contributor: c.contributor, ...(verdicts.get(c._id) ? { verdict: verdicts.get(c._id)! } : {}) }));
+  }
+
+  /** Bamako's decisions on these contributions that reached this hub (refusals and requests for another take). */
+  async verdictsOf(ids: readonly string[]): Promise<Map<string, NonNullable<Pending['verdict']>>> {
+    if (!ids.length) return new Map();
+    const res = await this.deps.dbs.content.allDocs({ keys: ids.map((id) => verdictId(id)), include_docs: true });
+    const out = new Map<string, NonNullable<Pending['verdict']>>();
+    for (const row of res.rows) {
+      const v = 'doc' in row ? (row.doc as unknown as Verdict | null | undefined) : undefined;
+      if (v?.type === 'verdict') out.set(v.contribution, { decision: v.decision, reason: v.reason, at: v.at });
+    }
+    return out;
+  }
+
+  /** This hub's contributions Bamako sent back (refused, or to record again), newest first, with their item. */
+  async sentBack(): Promise<{ id: string; target: string; field: string; lang: Language; verdict: NonNullable<Pending['verdict']> }[]> {
+    const { hubId } = this.deps.config;
+    const res = await this.deps.dbs.submissions.allDocs({ startkey: `${hubId}:contribution:`, endkey: `${hubId}:contribution:\ufff0`, include_docs: true });
+    const mine = res.rows.map((r) => r.doc as unknown as Contribution).filter(Boolean);
+    const verdicts = await this.verdictsOf(mine.map((c) => c._id));
+    return mine
+      .filter((c) => verdicts.has(c._id))
+      .map((c) => ({ id: c._id, target: c.target, field: c.field, lang: c.lang, verdict: verdicts.get(c._id)! }))
+      .sort((a, b) => b.verdict.at.localeCompare(a.verdict.at));
   }
 }
 

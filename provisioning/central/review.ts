@@ -7,6 +7,8 @@ import {
   Review,
   Translation,
   translationId,
+  Verdict,
+  verdictId,
   type Contribution as ContributionDoc,
   type MediaMeta,
   type Review as ReviewDoc,
@@ -142,7 +144,11 @@ async function writeReview(url: string, auth: Auth, c: ContributionDoc, decision
 export async function decline(url: string, auth: Auth, id: string, decision: 'rejected' | 'retake', editor: string, reason: string): Promise<ReviewDoc> {
   if (!reason.trim()) throw new AppError(2, 'reason-missing', 'say why (--reason "…"): the contributor reads it');
   const c = await contribution(url, auth, id);
-  return writeReview(url, auth, c, decision, editor, reason.trim());
+  const review = await writeReview(url, auth, c, decision, editor, reason.trim());
+  // Said back to the space that recorded it (that hub only), so its studio shows "à refaire : …".
+  const verdict = parseWith(Verdict, { _id: verdictId(c._id), type: 'verdict', audience: { hubs: [c.hubId] }, contribution: c._id, decision, reason: reason.trim(), at: review.at }, 'invalid-verdict', 422);
+  expectStatus(await couch(url, `content/${encodeURIComponent(verdict._id)}`, auth, { method: 'PUT', body: verdict }), [201, 202], `send the decision on ${c._id} back to ${c.hubId}`);
+  return review;
 }
 
 export interface Accepted {

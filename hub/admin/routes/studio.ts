@@ -78,7 +78,7 @@ ${state.error ? html`<p class="error" role="alert" id="erreur">${state.error}</p
 <blockquote lang="fr">${item.text.fr}</blockquote>
 <p>${frenchPlayer(studio, item)}</p>
 <p class="muted">${item.target} · ${item.field}</p></section>
-${pending.length ? html`<section class="card"><h2>Déjà envoyé, en attente de relecture à Bamako</h2><ul>${pending.map((p) => html`<li>${p.createdAt.slice(0, 16).replace('T', ' ')} — ${p.contributor} : ${p.text ? html`« ${p.text} »` : ''}${p.seconds ? ` prise de ${p.seconds} s` : ''}</li>`)}</ul></section>` : ''}
+${pending.length ? html`<section class="card"><h2>Déjà envoyé à Bamako</h2><ul>${pending.map((p) => html`<li>${p.createdAt.slice(0, 16).replace('T', ' ')} — ${p.contributor} : ${p.text ? html`« ${p.text} »` : ''}${p.seconds ? ` prise de ${p.seconds} s` : ''} — ${p.verdict ? html`<strong class="${p.verdict.decision}">${p.verdict.decision === 'retake' ? 'à refaire' : 'refusée'} : ${p.verdict.reason}</strong>` : 'en attente de relecture'}</li>`)}</ul></section>` : ''}
 ${lang === 'fr'
   ? ''
   : html`<section class="card"><h2>Traduction en ${LANGUAGE_LABELS[lang]} ${st.text ? html`<small>(existe : vous pouvez la corriger)</small>` : html`<small>(manque)</small>`}</h2>
@@ -141,7 +141,7 @@ export const studioRoutes: AdminRoute[] = [
       const studio = studioFor(s.deps);
       const lang = langOf(req);
       const need = (NEEDS.map((n) => n[0]) as string[]).includes(query(req, 'need')) ? query(req, 'need') : 'voice';
-      const [all, figures] = await Promise.all([studio.queue(), studio.coverage()]);
+      const [all, figures, sentBack] = await Promise.all([studio.queue(), studio.coverage(), studio.sentBack()]);
       const wanted = all.filter((i) => {
         const st = studio.items.state(i, lang);
         return need === 'all' || (need === 'voice' ? !st.voice : lang !== 'fr' && !st.text);
@@ -150,6 +150,7 @@ export const studioRoutes: AdminRoute[] = [
       const shown = wanted.slice(slice.start, slice.end);
       const link = (p: number) => `/admin/studio?${new URLSearchParams({ lang, need, ...(p > 1 ? { page: String(p) } : {}) })}`;
       const body = html`<p>Ce qui manque en premier : ce que les visiteurs rencontrent le plus souvent (selon les visites de ce hub). Chaque prise et chaque traduction part à Bamako pour relecture ; acceptée, elle arrive dans tous les espaces.</p>
+${sentBack.length ? html`<section class="card" id="retours"><h2>Retours de Bamako</h2><ul>${sentBack.map((b) => html`<li><strong>${b.verdict.decision === 'retake' ? 'À refaire' : 'Refusée'}</strong> (${LANGUAGE_LABELS[b.lang]}) : ${b.verdict.reason} — <a href="/admin/studio/item?${new URLSearchParams({ target: b.target, field: b.field, lang: b.lang }).toString()}">${b.verdict.decision === 'retake' ? 'enregistrer à nouveau' : 'voir l’élément'}</a></li>`)}</ul></section>` : ''}
 ${coverageTable(figures)}
 <form method="get" action="/admin/studio" class="filters">
 <label for="lang">Langue</label>${select('lang', LANGUAGES.map((l) => [l, LANGUAGE_LABELS[l]] as const), lang, { id: 'lang' })}

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { buildPack, DEMO_KEY_ID, DEMO_KEYS_DIR, DEMO_PACK_DIR, DEMO_PACK_FILE, demoTrustedKey, loadSigningKey, translationId } from '../../../content/index.js';
+import { buildPack, DEMO_KEY_ID, DEMO_KEYS_DIR, DEMO_PACK_DIR, DEMO_PACK_FILE, demoTrustedKey, loadSigningKey, translationId, verdictId } from '../../../content/index.js';
 import { UserStore } from '../../../hub/auth/index.js';
 import { projectRoot } from '../../../hub/config/index.js';
 import { accept, decline, pendingContributions, publishPack } from '../../../provisioning/central/index.js';
@@ -139,6 +139,15 @@ describe('the studio: record in one space, review in Bamako, heard in another', 
     await assert.rejects(hubB.deps.dbs.content.get(translationId(TARGET, 'questions.0.prompt', 'bm')), { status: 404 });
     const all = await hubB.deps.dbs.content.allDocs({ startkey: 'translation:', endkey: 'translation:\ufff0' });
     assert.equal(all.rows.length, 1);
+    // The refusal goes back to hub A only, whose studio says it; no phone can read it.
+    await assert.rejects(hubB.deps.dbs.content.get(verdictId(text._id)), { status: 404 });
+    assert.equal((await hubA.deps.sync!.runNow('test')).ok, true);
+    assert.equal(((await hubA.deps.dbs.content.get(verdictId(text._id))) as unknown as { decision: string }).decision, 'rejected');
+    assert.equal((await fetch(`${hubA.url}/api/v1/content/${encodeURIComponent(verdictId(text._id))}`)).status, 404);
+    await page.goto(`${hubA.url}/admin/studio?lang=bm`);
+    assert.match(await page.locator('#retours').innerText(), /Refusée \(bambara\) : Le mot ne convient pas ici\./);
+    await page.locator('#retours a').first().click();
+    assert.match(await page.locator('body').innerText(), /refusée : Le mot ne convient pas ici\./);
 
     // Coverage moved by exactly the accepted item: one more Bambara voice, no new text.
     const now = await coverageOf(hubB, 'bm');
