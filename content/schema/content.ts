@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { Audience, Audio, HubId, IsoDate, IsoDateTime, Language, Line, Paragraphs, PhoneNumber, Sex, Sha256, Slug, Text } from './common.js';
 import { Author, DisplayName, MemberCode, PostId, PostLanguage, QuestionId, TopicId } from './community.js';
 import { Opportunity } from './opportunity.js';
-import { Translation, Verdict } from './contribution.js';
+import { Translation, StudioVerdict } from './contribution.js';
 import { Plan, PublishedProposal } from './proposals.js';
 
 /** Fields every content doc carries. Ids are "<type>:<slug>". */
@@ -448,7 +448,7 @@ export const contentSchemas = {
   /** A priority action plan on gender and youth. */
   plan: Plan,
   /** An editor's refusal or request for another take, for the contributing space only. */
-  verdict: Verdict,
+  verdict: StudioVerdict,
 } as const satisfies Record<ContentType, z.ZodType>;
 
 export type Course = z.infer<typeof Course>;
@@ -469,7 +469,7 @@ export type PublishedPost = z.infer<typeof PublishedPost>;
 export type MentorAnswer = z.infer<typeof MentorAnswer>;
 export type Answer = z.infer<typeof Answer>;
 export type Suspension = z.infer<typeof Suspension>;
-export type ContentDoc = Course | Lesson | Quiz | Document | Commune | Official | Organisation | Consultation | Event | Indicator | Announcement | Opportunity | Topic | PublishedPost | Answer | Suspension | Translation | PublishedProposal | Plan | Verdict;
+export type ContentDoc = Course | Lesson | Quiz | Document | Commune | Official | Organisation | Consultation | Event | Indicator | Announcement | Opportunity | Topic | PublishedPost | Answer | Suspension | Translation | PublishedProposal | Plan | StudioVerdict;
 
 /** Content only some people may read on a hub: private mentoring threads and suspensions. Never served to phones, the API, /db or search. */
 export function isRestrictedContent(doc: { type?: unknown; visibility?: unknown }): boolean {

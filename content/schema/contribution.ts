@@ -119,7 +119,7 @@ export const Translation = z
  * (audience: that hub only), so its studio can say "record again: …". Id `verdict:<contribution
  * id with dashes>` (see verdictId). Never served to phones.
  */
-export const Verdict = z
+export const StudioVerdict = z
   .object({
     _id: z.string().regex(/^verdict:[a-z0-9][a-z0-9-]{1,100}$/, '_id must be "verdict:<contribution id with dashes>" (see verdictId)'),
     _rev: z.string().optional(),
@@ -140,7 +140,7 @@ export function verdictId(contribution: string): string {
   return `verdict:${contribution.replace(/:/g, '-')}`;
 }
 
-export type Verdict = z.infer<typeof Verdict>;
+export type StudioVerdict = z.infer<typeof StudioVerdict>;
 export type ContributionInput = z.infer<typeof ContributionInput>;
 export type Contribution = z.infer<typeof Contribution>;
 export type Review = z.infer<typeof Review>;

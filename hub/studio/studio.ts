@@ -1,4 +1,4 @@
-import { AppError, itemsOf, TargetId, FieldPath, valueAt, verdictId, type Contribution, type Language, type Verdict } from '../../content/index.js';
+import { AppError, itemsOf, TargetId, FieldPath, valueAt, verdictId, type Contribution, type Language, type StudioVerdict } from '../../content/index.js';
 import type { HubDeps } from '../deps.js';
 import { Messages, StaticAssets } from '../portal/index.js';
 import { coverageOf, sectionViews, StudioItems, type CoverageFigures, type StudioItem } from './items.js';
@@ -78,7 +78,7 @@ export class Studio {
     const res = await this.deps.dbs.content.allDocs({ keys: ids.map((id) => verdictId(id)), include_docs: true });
     const out = new Map<string, NonNullable<Pending['verdict']>>();
     for (const row of res.rows) {
-      const v = 'doc' in row ? (row.doc as unknown as Verdict | null | undefined) : undefined;
+      const v = 'doc' in row ? (row.doc as unknown as StudioVerdict | null | undefined) : undefined;
       if (v?.type === 'verdict') out.set(v.contribution, { decision: v.decision, reason: v.reason, at: v.at });
     }
     return out;

@@ -7,7 +7,7 @@ import {
   Review,
   Translation,
   translationId,
-  Verdict,
+  StudioVerdict,
   verdictId,
   type Contribution as ContributionDoc,
   type MediaMeta,
@@ -146,7 +146,7 @@ export async function decline(url: string, auth: Auth, id: string, decision: 're
   const c = await contribution(url, auth, id);
   const review = await writeReview(url, auth, c, decision, editor, reason.trim());
   // Said back to the space that recorded it (that hub only), so its studio shows "à refaire : …".
-  const verdict = parseWith(Verdict, { _id: verdictId(c._id), type: 'verdict', audience: { hubs: [c.hubId] }, contribution: c._id, decision, reason: reason.trim(), at: review.at }, 'invalid-verdict', 422);
+  const verdict = parseWith(StudioVerdict, { _id: verdictId(c._id), type: 'verdict', audience: { hubs: [c.hubId] }, contribution: c._id, decision, reason: reason.trim(), at: review.at }, 'invalid-verdict', 422);
   expectStatus(await couch(url, `content/${encodeURIComponent(verdict._id)}`, auth, { method: 'PUT', body: verdict }), [201, 202], `send the decision on ${c._id} back to ${c.hubId}`);
   return review;
 }
