@@ -3,12 +3,11 @@ import { chromium, type Browser, type BrowserContext } from 'playwright-core';
 /** Debian's Chromium, driven by Playwright; never a downloaded browser. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
+/** The flags every test's Chromium runs with (no sandbox as root, no GPU, nothing fetched by the browser itself). */
+export const CHROMIUM_ARGS: readonly string[] = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-dev-shm-usage', '--disable-component-update', '--no-first-run'];
+
 export async function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-dev-shm-usage', '--disable-component-update', '--no-first-run'],
-  });
+  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: [...CHROMIUM_ARGS] });
 }
 
 /** The name phones use on the space's Wi-Fi (the captive DNS answers it). */
@@ -23,12 +22,7 @@ export async function launchOnPhoneOrigin(names: string[] = [PHONE_HOST], extraA
     executablePath: CHROMIUM_PATH,
     headless: true,
     args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-dev-shm-usage',
-      '--disable-component-update',
-      '--no-first-run',
+      ...CHROMIUM_ARGS,
       `--host-resolver-rules=${names.map((n) => `MAP ${n} 127.0.0.1`).join(', ')}`,
       ...extraArgs,
     ],

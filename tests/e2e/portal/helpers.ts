@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { AxeBuilder } from '@axe-core/playwright';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { CHROMIUM_PATH } from '../../support/index.js';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../support/index.js';
 
 /** Debian's Chromium with the project's usual flags, plus a fake microphone that needs no prompt. */
 export function launchWithFakeMicrophone(): Promise<Browser> {
@@ -9,12 +9,7 @@ export function launchWithFakeMicrophone(): Promise<Browser> {
     executablePath: CHROMIUM_PATH,
     headless: true,
     args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-dev-shm-usage',
-      '--disable-component-update',
-      '--no-first-run',
+      ...CHROMIUM_ARGS,
       '--use-fake-ui-for-media-stream',
       '--use-fake-device-for-media-stream',
       '--autoplay-policy=no-user-gesture-required',
