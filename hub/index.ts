@@ -21,6 +21,8 @@ export { consolePage, csrfField, actionButton, select, when, SEX_LABEL, ageLabel
 export type { ConsoleChrome, SafeHtml, Value } from './admin/index.js';
 export { loadCatalogs } from './portal/index.js';
 export { hubVersion } from './version.js';
+/** Central's console checks a mentor's recording the way the hub checks a phone's. */
+export { checkVoice, VOICE_MAX_SECONDS } from './submissions/index.js';
 export { hubAddresses } from './addresses.js';
 export type { RunningHub };
 

@@ -37,7 +37,7 @@ import { countView, visitCookie } from './visits.js';
 const NOT_PAGES = /^\/(api|db|media|health)(\/|$)/;
 
 /** The forms that show a refusal themselves (see rateLimited()). */
-const FORM_PAGES = /^\/(?:inscription|participer\/[^/]+|elus\/[^/]+\/message|apprendre\/quiz\/[^/]+)$/;
+const FORM_PAGES = /^\/(?:inscription|participer\/[^/]+|elus\/[^/]+\/message|apprendre\/quiz\/[^/]+|communaute\/(?:sujet\/[^/]+|fil\/[^/]+|mentorat)|propositions\/nouvelle)$/;
 
 /** Browsers ask for text/html by name; API clients (which accept anything) keep the JSON envelope. */
 function wantsHtml(req: Request): boolean {

@@ -5,6 +5,7 @@ import { memberOf, type SignedInMember } from '../../members/index.js';
 import { confirmedInBamako } from '../../sync/index.js';
 import { heading, icon, notice, play, plain, slugOf, text } from '../components.js';
 import type { PageContext } from '../context.js';
+import { rateLimited } from '../form-errors.js';
 import { html, type Html } from '../html.js';
 import { page } from '../layout.js';
 import { pageOf, pager } from '../pager.js';
@@ -32,7 +33,7 @@ export function communityError(ctx: PageContext, reason: string): string {
     'not-audio': 'community.err.notAudio',
     'voice-too-long': 'community.err.voiceTooLong',
     'member-rate-limited': 'community.err.tooMany',
-    'too-many-submissions': 'community.err.tooMany',
+    'too-many-submissions': 'error.tooMany',
     'thread-hidden': 'community.err.hidden',
     'thread-not-found': 'community.err.noThread',
     'already-flagged': 'community.err.alreadyFlagged',
@@ -223,6 +224,7 @@ ${me ? html`<form method="post" action="${BASE}/sujet/${slug}" enctype="multipar
     const me = memberOf(res)!;
     const typed: Typed = { title: f.title?.slice(0, 120), text: f.text?.slice(0, POST_TEXT_MAX * 2), lang: f.lang };
     try {
+      if (rateLimited(req)) throw new AppError(429, 'too-many-submissions', 'too many forms sent from this phone; wait a minute');
       const e = await community.post(me.member, { topic: `topic:${slug}`, title: f.title, text: f.text, lang: f.lang ?? ctx.lang, voice: voiceOf_(req, res) }, me.session.via);
       return res.redirect(303, `${threadUrl(e.id)}?envoye=1#envoye`);
     } catch (e) {
@@ -289,6 +291,7 @@ ${me ? html`<form method="post" action="${threadUrl(root.id)}" enctype="multipar
     const root = community.board.get(id);
     if (!root) throw new AppError(404, 'thread-not-found', 'no such conversation here');
     try {
+      if (rateLimited(req)) throw new AppError(429, 'too-many-submissions', 'too many forms sent from this phone; wait a minute');
       await community.post(me.member, { topic: root.topic, replyTo: id, text: f.text, lang: f.lang ?? ctx.lang, voice: voiceOf_(req, res) }, me.session.via);
       return res.redirect(303, `${threadUrl(id)}?envoye=1#envoye`);
     } catch (e) {
@@ -380,6 +383,7 @@ ${open.length ? html`<section>${heading(ctx, 'community.publicAnswers', 'star', 
     const f = (req.body ?? {}) as Record<string, string | undefined>;
     const me = memberOf(res)!;
     try {
+      if (rateLimited(req)) throw new AppError(429, 'too-many-submissions', 'too many forms sent from this phone; wait a minute');
       const q = await community.ask(me.member, { topic: f.topic ? `topic:${f.topic}` : undefined, text: f.text, lang: f.lang ?? ctx.lang, visibility: f.visibility ?? 'private', voice: voiceOf_(req, res) }, me.session.via);
       return res.redirect(303, `${questionUrl(q._id)}?envoye=1#envoye`);
     } catch (e) {

@@ -8,12 +8,13 @@ import { page } from '../layout.js';
 import type { Portal } from '../portal.js';
 
 /** Reasons the members room gives, as the visitor reads them. */
-export function memberError(ctx: PageContext, reason: string): string {
+export function memberError(ctx: PageContext, reason: string, retryAfterSeconds?: number): string {
   switch (reason) {
     case 'wrong-code-or-pin':
       return ctx.t('member.wrong');
     case 'pin-locked':
-      return ctx.t('member.locked');
+      // The wait doubles with each wrong PIN: say how long this one is, in whole minutes.
+      return ctx.t('member.locked', { minutes: Math.max(1, Math.ceil((retryAfterSeconds ?? 60) / 60)) });
     case 'login-busy':
       return ctx.t('error.tooMany');
     case 'member-suspended':
@@ -99,7 +100,7 @@ ${state.error ? notice(ctx, 'err', state.error, 'erreur') : ''}
       if (e instanceof PinWaitError) res.set('Retry-After', String(e.retryAfterSeconds));
       else if (e.status === 429) res.set('Retry-After', '5');
       // The code is kept in the form; the PIN never is.
-      return portal.send(res, page(ctx, { title: ctx.t('member.title'), body: signInForm(ctx, { error: memberError(ctx, e.reason), code, next: safeNext(f.next) }) }), e.status);
+      return portal.send(res, page(ctx, { title: ctx.t('member.title'), body: signInForm(ctx, { error: memberError(ctx, e.reason, e instanceof PinWaitError ? e.retryAfterSeconds : undefined), code, next: safeNext(f.next) }) }), e.status);
     }
     res.redirect(303, safeNext(f.next));
   });

@@ -14,7 +14,7 @@ import { memberOf, type SignedInMember } from '../../members/index.js';
 import { ProposalRefused, type ProposalView } from '../../proposals/index.js';
 import { bar, heading, icon, notice, plain, slugOf, text } from '../components.js';
 import type { PageContext } from '../context.js';
-import { fieldError, formNotice, invalid, type FormProblem } from '../form-errors.js';
+import { fieldError, formNotice, invalid, rateLimited, type FormProblem } from '../form-errors.js';
 import { html, type Html } from '../html.js';
 import { page } from '../layout.js';
 import type { Portal } from '../portal.js';
@@ -174,6 +174,8 @@ export function proposalRoutes(router: Router, portal: Portal): void {
     };
     const me = memberOf(res)!;
     const tooLong = Boolean(res.locals.voiceTooLong);
+    // The phone sent too many forms this minute: the form comes back with what was typed.
+    if (rateLimited(req)) return portal.send(res, await formPage(req, res, { fields: {}, form: 'error.tooMany' }, typed), 429);
     try {
       // A recording too long is refused with the other fields' mistakes; nothing is stored.
       if (tooLong) throw new ProposalRefused({ ...(await proposals.check(typed)).fields, voice: 'voice-too-long' });

@@ -140,46 +140,6 @@
     });
   });
 
-  // A post's recording: the file picker works everywhere (a phone on the space's plain-HTTP
-  // Wi-Fi); where the page may use the microphone (HTTPS, the kiosk) the recorder fills it.
-  $$('[data-voice-input]').forEach(function (box) {
-    if (!window.isSecureContext || !window.MediaRecorder || !navigator.mediaDevices || !navigator.mediaDevices.getUserMedia || !window.DataTransfer) return;
-    var rec = box.querySelector('[data-rec]'), stop = box.querySelector('[data-stop]'), preview = box.querySelector('[data-preview]');
-    var input = box.querySelector('input[type=file]'), state = box.querySelector('.recstate');
-    var recorder = null, chunks = [], started = 0;
-    box.querySelector('[data-recorder-box]').hidden = false;
-    rec.addEventListener('click', function () {
-      navigator.mediaDevices.getUserMedia({ audio: true }).then(function (stream) {
-        chunks = [];
-        recorder = new MediaRecorder(stream);
-        recorder.ondataavailable = function (e) { if (e.data && e.data.size) chunks.push(e.data); };
-        recorder.onstop = function () {
-          stream.getTracks().forEach(function (t) { t.stop(); });
-          var type = (recorder.mimeType || 'audio/webm').split(';')[0];
-          var file = new File(chunks, 'voix.' + (type.indexOf('ogg') >= 0 ? 'ogg' : type.indexOf('mp4') >= 0 ? 'm4a' : 'webm'), { type: type });
-          var dt = new DataTransfer();
-          dt.items.add(file);
-          input.files = dt.files;
-          preview.src = URL.createObjectURL(file);
-          preview.hidden = false;
-          state.textContent = box.getAttribute('data-recorded').replace('{s}', Math.max(1, Math.round((Date.now() - started) / 1000)));
-        };
-        recorder.start();
-        started = Date.now();
-        rec.hidden = true;
-        stop.hidden = false;
-        state.textContent = box.getAttribute('data-recording');
-        // About 3 minutes at most: the hub's limit for a post's recording.
-        setTimeout(function () { if (recorder && recorder.state === 'recording') { recorder.stop(); stop.hidden = true; rec.hidden = false; } }, 170000);
-      }, function () { state.textContent = box.getAttribute('data-nomic'); });
-    });
-    stop.addEventListener('click', function () {
-      if (recorder && recorder.state === 'recording') recorder.stop();
-      stop.hidden = true;
-      rec.hidden = false;
-    });
-  });
-
   // Take it home: the service worker serves kept pages and files when the hub is out of reach.
   var canKeep = 'serviceWorker' in navigator && 'caches' in window && !document.body.classList.contains('kiosk');
   if (canKeep) navigator.serviceWorker.register('/sw.js', { scope: '/' }).catch(function () { /* not a secure context */ });

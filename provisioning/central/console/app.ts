@@ -14,7 +14,7 @@ import type { Logger } from '../../../hub/index.js';
 import { couch, type CookieAuth } from '../couch.js';
 import type { ConsoleConfig } from './config.js';
 import { CouchSessions } from './couch-sessions.js';
-import { BASE, LOGIN_PATH, menuFor, renderPage } from './layout.js';
+import { BASE, LOGIN_PATH, menuFor, renderPage, VOICE_INPUT_SCRIPT } from './layout.js';
 import type { CentralAs, ConsoleContext, ConsolePage, ConsoleRoute, ConsoleServices } from './page-table.js';
 import { CONSOLE_PAGES } from './pages/index.js';
 import type { ConsoleRole } from './roles.js';
@@ -98,6 +98,8 @@ export function createConsoleApp(config: ConsoleConfig, log: Logger, pages: read
     }),
   );
   app.get('/', (_req, res) => res.redirect(303, BASE));
+  // The portal's recorder, for mentors' spoken answers: the same file the phones' forms use.
+  app.get(VOICE_INPUT_SCRIPT, (_req, res) => res.sendFile(join(projectRoot(), 'hub/portal/static/voice-input.js'), { maxAge: '1h' }));
   app.use(`${BASE}/static`, express.static(join(projectRoot(), 'hub/admin/static'), { maxAge: '1h', index: false }));
   app.use(BASE, function noStore(_req, res, next) {
     // Pages hold personal data and figures: never kept by a browser or a proxy.
@@ -130,7 +132,7 @@ export function createConsoleApp(config: ConsoleConfig, log: Logger, pages: read
         session,
         central: centralAs(session?.id),
         couchAuth: () => couchAuth(session?.id),
-        page: (title, body, opts) => renderPage(pages, title, config.title, session, body, opts?.refreshSeconds),
+        page: (title, body, opts) => renderPage(pages, title, config.title, session, body, opts),
         menu: () => (session ? menuFor(pages, session) : []),
       };
       const result = await route.handle(ctx);

@@ -7,6 +7,7 @@ export const BASE = '/console';
 export const LOGIN_PATH = `${BASE}/login`;
 export const LOGOUT_PATH = `${BASE}/logout`;
 export const STYLESHEET = `${BASE}/static/admin.css`;
+export const VOICE_INPUT_SCRIPT = `${BASE}/static/voice-input.js`;
 
 /** Whether this person may use a route: an admin may use every one. */
 export function allowed(session: Session<ConsoleRole>, route: Pick<ConsoleRoute, 'roles'>): boolean {
@@ -24,7 +25,7 @@ export function menuFor(pages: readonly ConsolePage[], session: Session<ConsoleR
 }
 
 /** The hub console's page chrome with central's name, menu and paths. */
-export function renderPage(pages: readonly ConsolePage[], title: string, brand: string, session: Session<ConsoleRole> | null, body: Value, refreshSeconds?: number): SafeHtml {
+export function renderPage(pages: readonly ConsolePage[], title: string, brand: string, session: Session<ConsoleRole> | null, body: Value, opts: { refreshSeconds?: number; scripts?: string[] } = {}): SafeHtml {
   const chrome: ConsoleChrome = {
     brand,
     nav: session ? menuFor(pages, session) : [],
@@ -32,5 +33,5 @@ export function renderPage(pages: readonly ConsolePage[], title: string, brand: 
     logoutPath: LOGOUT_PATH,
     stylesheet: STYLESHEET,
   };
-  return consolePage({ title, session, chrome, body, refreshSeconds });
+  return consolePage({ title, session, chrome, body, refreshSeconds: opts.refreshSeconds, scripts: opts.scripts });
 }

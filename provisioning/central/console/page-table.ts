@@ -30,7 +30,7 @@ export interface ConsoleContext {
   /** The same CouchDB session, for the central modules that take credentials (review, publish). */
   couchAuth(): CookieAuth;
   /** The console's page around `body`, with the menu for this person. */
-  page(title: string, body: Value, opts?: { refreshSeconds?: number }): SafeHtml;
+  page(title: string, body: Value, opts?: { refreshSeconds?: number; scripts?: string[] }): SafeHtml;
   /** The menu entries this person may open. */
   menu(): { href: string; label: string }[];
 }

@@ -97,7 +97,11 @@ describe('members: codes, cards, PINs, sessions, suspension', () => {
     await signIn(hub, code, '0002');
     const locked = await signIn(hub, code, '4821');
     assert.equal(locked.status, 429);
-    assert.match(await locked.text(), /Trop d'essais|Trop d&#39;essais/);
+    const wait = Math.ceil(Number(locked.headers.get('retry-after')) / 60);
+    assert.ok(wait >= 1);
+    assert.match(await locked.text(), new RegExp(`(Trop d'essais|Trop d&#39;essais)\\. Réessayez dans ${wait} min`));
+    // The Bambara page says the same wait, in minutes.
+    assert.match(await (await signIn(hub, code, '4821', 'bm')).text(), /I ye ka caya\. Miniti \d+ makɔnɔ/);
     // A new PIN from the facilitator unlocks it.
     const reset = await f.post(`/admin/members/${encodeURIComponent(registration)}/pin`, { pin: '9753' });
     assert.equal(reset.status, 303);

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { AppError, isAppError } from '../../../../content/index.js';
-import { csrfField, html, when, type Value } from '../../../../hub/index.js';
+import { checkVoice, csrfField, html, VOICE_MAX_SECONDS, when, type Value } from '../../../../hub/index.js';
 import { answerQuestion, approvePost, mentorQueue, moderationLog, moderationQueue, postWithVoice, processCommunity, questionWithVoice, setMemberSuspended, setPostStatus } from '../../community/index.js';
-import { BASE } from '../layout.js';
+import { BASE, VOICE_INPUT_SCRIPT } from '../layout.js';
 import type { ConsoleContext, ConsolePage, ConsoleResult } from '../page-table.js';
 
 const MOD = `${BASE}/moderation`;
@@ -113,6 +113,32 @@ ${reasonForm(c, `${MOD}/${enc}/suspendre`, 'Suspendre le code du membre', q.post
 };
 
 /**
+ * A recording for an answer: a file from the phone, or the browser's recorder filling the same
+ * input (the console is served over HTTPS, where the page may use the microphone).
+ */
+function voiceField(id: string): Value {
+  return html`<div class="voicein" data-voice-input data-max-seconds="${VOICE_MAX_SECONDS - 10}" data-recording="Enregistrement… Appuyez sur Arrêter à la fin." data-recorded="Enregistré ({s} s) : écoutez-le, puis envoyez la réponse." data-nomic="Le micro n’est pas disponible : choisissez un fichier.">
+<label for="${id}">ou un enregistrement</label><input id="${id}" name="file" type="file" accept="audio/*" capture>
+<div class="recorder" data-recorder-box hidden><button type="button" data-rec>● Enregistrer</button> <button type="button" data-stop hidden>■ Arrêter</button> <audio controls data-preview hidden></audio></div>
+<p class="recstate" role="status" aria-live="polite"></p></div>`;
+}
+
+/** The hub's own check (a known audio container with sound in it, size and length), said in French. */
+async function checkedVoice(data: Buffer): Promise<{ data: Buffer; mime: string }> {
+  try {
+    return { data, mime: (await checkVoice(data)).mime };
+  } catch (e) {
+    if (!isAppError(e)) throw e;
+    const why: Record<string, string> = {
+      'voice-empty': 'L’enregistrement est vide.',
+      'voice-too-large': 'L’enregistrement est trop lourd : faites une réponse plus courte.',
+      'voice-too-long': `L’enregistrement est trop long : ${VOICE_MAX_SECONDS / 60} minutes au plus.`,
+    };
+    throw new AppError(422, e.reason, why[e.reason] ?? 'Ce fichier n’est pas un enregistrement sonore (webm, ogg, m4a, 3gp, amr, mp3 ou wav).');
+  }
+}
+
+/**
  * The mentors' questions at central (issue 14): from every space, unanswered first, each with
  * its recording; an answer by text and/or a recording (a file from the phone or the browser's
  * recorder), which reaches the asker's space with the next pull.
@@ -135,12 +161,12 @@ export const mentoringPage: ConsolePage = {
 ${q.text ? html`<p lang="${q.lang}">${q.text}</p>` : ''}${q.hasVoice ? html`<p><audio controls preload="none" src="${MENTOR}/${enc}/voix"></audio></p>` : ''}
 <form method="post" action="${MENTOR}/${enc}/repondre" enctype="multipart/form-data">${csrfField(s)}
 <label for="t-${q.question}">Votre réponse</label><textarea id="t-${q.question}" name="text" rows="3" maxlength="4000"></textarea>
-<label for="v-${q.question}">ou un enregistrement</label><input id="v-${q.question}" name="file" type="file" accept="audio/*" capture>
+${voiceField(`v-${q.question}`)}
 <label for="l-${q.question}">Langue</label><select id="l-${q.question}" name="lang"><option value="fr">français</option><option value="bm">bambara</option><option value="snk">soninké</option></select>
 <button type="submit">Répondre</button></form></article>`;
             })}`
           : html`<p>Aucune question pour l’instant.</p>`;
-        return { page: c.page('Questions aux mentors', body) };
+        return { page: c.page('Questions aux mentors', body, { scripts: [VOICE_INPUT_SCRIPT] }) };
       },
     },
     {
@@ -162,7 +188,7 @@ ${q.text ? html`<p lang="${q.lang}">${q.text}</p>` : ''}${q.hasVoice ? html`<p><
         const text = field(c, 'text');
         const lang = ['fr', 'bm', 'snk'].includes(field(c, 'lang')) ? field(c, 'lang') : 'fr';
         const file = c.req.file;
-        const voice = file && file.size > 0 ? { data: readFileSync(file.path), mime: file.mimetype || 'application/octet-stream' } : undefined;
+        const voice = file && file.size > 0 ? await checkedVoice(readFileSync(file.path)) : undefined;
         if (!text && !voice) throw new AppError(422, 'answer-empty', 'Écrivez une réponse ou joignez un enregistrement.');
         try {
           await answerQuestion(c.central, id, { ...(text ? { text } : {}), ...(voice ? { voice } : {}), lang }, c.session!.username);
