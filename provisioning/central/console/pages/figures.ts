@@ -1,5 +1,6 @@
 import { AppError } from '../../../../content/index.js';
-import { breakdownTable, computeIndicators, html, indicatorsCsv, loadSources, parseDay, sendCsvText, sexChart, youthChart, type AllDocsReader, type IndicatorFilter } from '../../../../hub/index.js';
+import { breakdownTable, readAllDocs, communityFigures, communityFiguresBlock, computeIndicators, html, indicatorsCsv, loadSources, parseDay, sendCsvText, sexChart, youthChart, type AllDocsReader, type CommunityFigures, type IndicatorFilter, type IndicatorSources } from '../../../../hub/index.js';
+import type { Answer, Post, Question } from '../../../../content/index.js';
 import { BASE } from '../layout.js';
 import type { CentralAs, ConsoleContext, ConsolePage } from '../page-table.js';
 
@@ -41,7 +42,21 @@ async function figures(c: ConsoleContext, filter: IndicatorFilter) {
   const all = [...sources.submissions];
   const hubs = [...new Set(all.map((d) => String(d.hubId)))].sort();
   const perHub = hubs.map((hub) => ({ scope: hub, report: computeIndicators({ ...sources, submissions: all.filter((d) => d.hubId === hub) }, filter) }));
-  return { report: computeIndicators(sources, filter), perHub };
+  return { report: computeIndicators(sources, filter), perHub, community: await community(c, sources, filter) };
+}
+
+/**
+ * SaheLink across the spaces (issue 14): posts, replies, questions and answers by sex and age
+ * band and by space, from the merged submissions and the mentors' answers in `content`.
+ */
+async function community(c: ConsoleContext, sources: IndicatorSources, filter: IndicatorFilter): Promise<CommunityFigures> {
+  const subs = [...sources.submissions];
+  const of = <T>(type: string) => subs.filter((d) => d.type === type) as unknown as T[];
+  const answers = await readAllDocs(readerAs(c.central), 'content', 'answer:');
+  return communityFigures(
+    { posts: of<Post>('post'), questions: of<Question>('question'), answers: answers as unknown as Answer[], resolved: new Set(subs.filter((d) => d.type === 'resolved').map((d) => String(d.question))) },
+    { from: filter.from ?? '', to: filter.to ? `${filter.to}\uffff` : '\uffff' },
+  );
 }
 
 const qs = (f: IndicatorFilter) => new URLSearchParams(Object.entries(f) as [string, string][]).toString();
@@ -60,7 +75,7 @@ export const figuresPage: ConsolePage = {
       roles: ['analyst'],
       async handle(c) {
         const filter = filterOf(c);
-        const { report, perHub } = await figures(c, filter);
+        const { report, perHub, community: sahelink } = await figures(c, filter);
         const rows = report.rows.map((r) => ({ label: r.label, breakdown: r.breakdown }));
         const period = `${filter.from ? `du ${filter.from}` : 'depuis le début'} ${filter.to ? `au ${filter.to}` : 'à aujourd’hui'}${filter.commune ? `, commune ${filter.commune}` : ', toutes communes'}`;
         const body = html`<form method="get" action="${PATH}" class="row filters">
@@ -72,6 +87,7 @@ export const figuresPage: ConsolePage = {
 <p class="meta">Période : ${period}, ${perHub.length} hub(s). Les personnes dont le sexe ou l’âge n’est pas connu sont comptées dans « inconnu », jamais écartées. Jeunes : 15 à 35 ans.</p>
 ${breakdownTable('Tous les hubs : indicateurs par sexe et par tranche d’âge', rows)}
 <div class="charts">${sexChart('Répartition par sexe', rows)}${youthChart('Part des jeunes (15–35 ans)', rows)}</div>
+${communityFiguresBlock('Communauté SaheLink, tous les espaces', sahelink)}
 ${perHub.map((h) => breakdownTable(`Hub ${h.scope}`, h.report.rows.map((r) => ({ label: r.label, breakdown: r.breakdown }))))}`;
         return { page: c.page('Chiffres de tous les espaces', body) };
       },

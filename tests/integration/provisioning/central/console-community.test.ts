@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { answerId, publishedPostId } from '../../../../content/index.js';
 import { couch, createCommunityUser } from '../../../../provisioning/central/index.js';
 import { startTestCentral, type TestCentral } from '../../../support/central.js';
-import { consoleLogin, startTestConsole, type TestConsole } from '../../../support/console.js';
+import { ANALYST, consoleLogin, startTestConsole, type TestConsole } from '../../../support/console.js';
 import { frenchVoice, makeMember, publishTopics, signInMember, startTestHub, type TestHub } from '../../../support/index.js';
 import type { Client } from '../../admin/console.js';
 
@@ -78,5 +78,37 @@ describe("central's console: the moderators' queue and the mentors' questions", 
     assert.equal(answer.status, 200);
     assert.match(JSON.stringify(answer.body), /Préparez une question courte/);
     assert.equal((await mentor.get('/console/moderation')).status, 403);
+  });
+
+  it('a mentor schedules a group session: a mistake keeps what was typed, the session reaches the space\'s agenda', async () => {
+    const mentor: Client = await consoleLogin(cons.origin, MENTOR);
+    const past = await mentor.post('/console/mentorat/seances', { title: 'Prendre la parole au conseil', starts: '2020-01-15T16:00', minutes: '90', place: 'Espace de Kita', commune: 'kita', capacity: '25', hubs: 'kita-01' });
+    assert.equal(past.status, 422);
+    const page = await past.text();
+    assert.match(page, /Le début doit être dans l’avenir/);
+    assert.match(page, /value="Prendre la parole au conseil"/);
+    assert.match(page, /value="Espace de Kita"/);
+    const year = new Date().getUTCFullYear() + 1;
+    const ok = await mentor.post('/console/mentorat/seances', { title: 'Prendre la parole au conseil', starts: `${year}-01-15T16:00`, minutes: '90', place: 'Espace de Kita', commune: 'kita', capacity: '25', hubs: 'kita-01' });
+    assert.equal(ok.status, 303);
+    const id = `event:mentorat-${year}-01-15-prendre-la-parole-au-conseil`;
+    const event = await couch<{ kind: string; mentor: string; endsAt: string; audience: { hubs: string[] } }>(central.url, `content/${encodeURIComponent(id)}`, central.admin);
+    assert.equal(event.status, 200);
+    assert.equal(event.body.kind, 'mentorat');
+    assert.equal(event.body.mentor, MENTOR.username);
+    assert.equal(event.body.endsAt, `${year}-01-15T17:30:00.000Z`);
+    assert.deepEqual(event.body.audience, { hubs: ['kita-01'] });
+    assert.match(await (await mentor.get('/console/mentorat/seances')).text(), /Prendre la parole au conseil/);
+    assert.equal((await hub.deps.sync.runNow('test')).ok, true);
+    assert.match(await (await fetch(`${hub.url}/agenda`, { headers: { accept: 'text/html' } })).text(), /Prendre la parole au conseil/);
+  });
+
+  it('the analysts\' figures count the community of every space, by sex, age band and space', async () => {
+    const analyst: Client = await consoleLogin(cons.origin, ANALYST);
+    const page = await (await analyst.get('/console/chiffres')).text();
+    assert.match(page, /Communauté SaheLink, tous les espaces/);
+    const row = (label: string) => new RegExp(`${label}</t[hd]>\\s*<td[^>]*>(\\d+)`).exec(page)?.[1];
+    assert.equal(row('Discussions lancées'), '1');
+    assert.equal(row('Questions aux mentores'), '1');
   });
 });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { IntlMessageFormat } from 'intl-messageformat';
+import { EVENT_KINDS } from '../../../../content/index.js';
 import { loadCatalogs, Messages } from '../../../../hub/portal/index.js';
 
 const catalogs = loadCatalogs();
@@ -12,6 +13,10 @@ describe('portal message catalogs', () => {
     assert.deepEqual(Object.keys(catalogs.bm).sort(), fr);
     assert.equal(messages.coverage('bm'), 100);
     for (const key of Object.keys(catalogs.snk)) assert.ok(key in catalogs.fr, `snk has a key French lacks: ${key}`);
+  });
+
+  it('names every kind of event the schema allows (an unnamed kind broke the agenda)', () => {
+    for (const kind of EVENT_KINDS) assert.ok(`eventKind.${kind}` in catalogs.fr, `eventKind.${kind}`);
   });
 
   it('parses every message as ICU MessageFormat', () => {
