@@ -12,5 +12,5 @@ export { html, trusted, type SafeHtml, type Value } from './html.js';
 export { field, query, param } from './form.js';
 export { sexChart, youthChart, barChart } from './charts.js';
 export { breakdownTable } from './breakdown-table.js';
-export { communityFiguresBlock } from './routes/community.js';
+export { communityFiguresBlock } from './community-figures.js';
 export { sendCsv, sendCsvText } from './csv-response.js';

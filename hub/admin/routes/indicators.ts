@@ -3,7 +3,7 @@ import { AppError } from '../../../content/index.js';
 import { sessionOf } from '../../auth/index.js';
 import { indicatorsCsv, monthRange, parseDay, type IndicatorFilter } from '../../indicators/index.js';
 import { breakdownTable } from '../breakdown-table.js';
-import { communityFiguresBlock } from './community.js';
+import { communityFiguresBlock } from '../community-figures.js';
 import { sexChart, youthChart } from '../charts.js';
 import { sendCsvText } from '../csv-response.js';
 import { communeChoices, hubIndicators } from '../figures.js';
