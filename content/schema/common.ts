@@ -32,8 +32,8 @@ export const HubId = z
  * (U+202A–U+202E, U+2066–U+2069) that make "gro.live" show as "evil.org" in the console, a
  * CSV or a list of members. Refused, not stripped: the writer hears why.
  */
-const SAFE_LINE = /^[^\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]*$/;
-const SAFE_TEXT = /^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]*$/;
+export const SAFE_LINE = /^[^\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]*$/;
+export const SAFE_TEXT = /^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]*$/;
 /** Whether a value passes those rules (for forms that say what is wrong in their own words). */
 export const isSafeText = (value: string, multiline = false): boolean => (multiline ? SAFE_TEXT : SAFE_LINE).test(value);
 export const UNSAFE_TEXT_MESSAGE = 'must not contain control characters or invisible direction overrides (U+202E and the like); type the text again without them';
@@ -65,7 +65,7 @@ export type Audio = z.infer<typeof Audio>;
 export const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like "2026-11-22"');
 export const IsoDateTime = z
   .string()
-  .refine((s) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(s) && !Number.isNaN(Date.parse(s)), {
+  .refine(function (s) { return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(s) && !isNaN(Date.parse(s)); }, {
     message: 'must be a date and time like "2026-11-22T09:00:00Z"',
   });
 
@@ -78,7 +78,7 @@ export const Audience = z
     hubs: z.array(HubId).max(5000).optional(),
   })
   .strict()
-  .refine((a) => a.all === true || (a.regions?.length ?? 0) + (a.communes?.length ?? 0) + (a.hubs?.length ?? 0) > 0, {
+  .refine(function (a) { return a.all === true || (a.regions ? a.regions.length : 0) + (a.communes ? a.communes.length : 0) + (a.hubs ? a.hubs.length : 0) > 0; }, {
     message: 'audience must be { "all": true } or name at least one region, commune or hub',
   });
 export type Audience = z.infer<typeof Audience>;

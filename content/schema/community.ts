@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AgeBand, HubId, IsoDateTime, isSafeText, Line, Sex, UNSAFE_TEXT_MESSAGE } from './common.js';
+import { AgeBand, HubId, IsoDateTime, Line, SAFE_LINE, SAFE_TEXT, Sex, UNSAFE_TEXT_MESSAGE } from './common.js';
 
 /*
  * The community (SaheLink in the spaces): members, their posts, reactions and flags, questions
@@ -22,8 +22,8 @@ export const DisplayName = z
   .trim()
   .min(2, 'the display name needs at least 2 characters')
   .max(40, 'the display name has 40 characters at most')
-  .refine((s) => isSafeText(s), `the display name ${UNSAFE_TEXT_MESSAGE} (and no line break)`)
-  .refine((s) => (s.match(/\d/g)?.length ?? 0) < 6, 'the display name cannot look like a phone number: choose a name or a nickname');
+  .regex(SAFE_LINE, `the display name ${UNSAFE_TEXT_MESSAGE} (and no line break)`)
+  .refine(function (s) { return (s.match(/\d/g) || []).length < 6; }, 'the display name cannot look like a phone number: choose a name or a nickname');
 
 /** One member's account at a space: the card's code, the name shown, and whether the code may act. */
 export const Member = z
@@ -72,7 +72,7 @@ const PostText = z
   .trim()
   .min(1, 'the post is empty: write something or record your voice')
   .max(POST_TEXT_MAX, `the post is too long (${POST_TEXT_MAX} characters at most)`)
-  .refine((s) => isSafeText(s, true), `the text ${UNSAFE_TEXT_MESSAGE}`);
+  .regex(SAFE_TEXT, `the text ${UNSAFE_TEXT_MESSAGE}`);
 
 const subId = (type: string) => new RegExp(`^[a-z0-9][a-z0-9-]{1,39}:${type}:[0-9a-z]{6,40}$`);
 export const PostId = z.string().regex(subId('post'), 'a post id looks like "<hubId>:post:<id>"');
@@ -112,8 +112,8 @@ export const Post = z
     ...memberWritten,
   })
   .strict()
-  .refine((p) => p.text !== undefined || p._attachments !== undefined, { message: 'the post is empty: write something or record your voice', path: ['text'] })
-  .refine((p) => !(p.replyTo && p.title), { message: 'a reply has no title', path: ['title'] });
+  .refine(function (p) { return p.text !== undefined || p._attachments !== undefined; }, { message: 'the post is empty: write something or record your voice', path: ['text'] })
+  .refine(function (p) { return !(p.replyTo && p.title); }, { message: 'a reply has no title', path: ['title'] });
 export type Post = z.infer<typeof Post>;
 
 /** Turns a post, question or member reference into an id segment: "kayes-01:post:abc" → "kayes-01.post.abc". */
@@ -173,7 +173,7 @@ export const Question = z
     ...memberWritten,
   })
   .strict()
-  .refine((q) => q.text !== undefined || q._attachments !== undefined, { message: 'the question is empty: write it or record it', path: ['text'] });
+  .refine(function (q) { return q.text !== undefined || q._attachments !== undefined; }, { message: 'the question is empty: write it or record it', path: ['text'] });
 export type Question = z.infer<typeof Question>;
 
 /** The asker's "résolu" on a question: one per question (fixed id). */

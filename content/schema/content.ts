@@ -64,7 +64,7 @@ export const QuizQuestion = z
       .array(z.object({ label: Text, audio: Audio.optional(), correct: z.boolean() }).strict())
       .min(2)
       .max(8)
-      .refine((c) => c.some((x) => x.correct), { message: 'a question needs at least one correct choice' }),
+      .refine(function (c) { for (var i = 0; i < c.length; i++) if (c[i]!.correct) return true; return false; }, { message: 'a question needs at least one correct choice' }),
     explanation: Text.optional(),
   })
   .strict();
@@ -176,7 +176,7 @@ export const Consultation = z
       )
       .min(2)
       .max(12)
-      .refine((o) => new Set(o.map((x) => x.id)).size === o.length, { message: 'option ids must be unique' }),
+      .refine(function (o) { var seen: Record<string, boolean> = {}; for (var i = 0; i < o.length; i++) { if (Object.prototype.hasOwnProperty.call(seen, o[i]!.id)) return false; seen[o[i]!.id] = true; } return true; }, { message: 'option ids must be unique' }),
     opensAt: IsoDateTime,
     closesAt: IsoDateTime,
     resultsPublic: z.boolean(),
@@ -184,7 +184,7 @@ export const Consultation = z
     smsCode: z.string().regex(/^[A-Z0-9]{2,12}$/, 'smsCode must be 2–12 capital letters or digits, like "PDESC"').optional(),
   })
   .strict()
-  .refine((c) => Date.parse(c.closesAt) > Date.parse(c.opensAt), { message: 'closesAt must come after opensAt', path: ['closesAt'] });
+  .refine(function (c) { return Date.parse(c.closesAt) > Date.parse(c.opensAt); }, { message: 'closesAt must come after opensAt', path: ['closesAt'] });
 
 /** A title people can read on a poster or a phone: one line, 3 to 120 characters in each language. */
 export const Title = z
@@ -213,7 +213,7 @@ export const Event = z
     mentor: Line(120, 2).optional(),
   })
   .strict()
-  .refine((e) => e.endsAt === undefined || Date.parse(e.endsAt) > Date.parse(e.startsAt), { message: 'endsAt must come after startsAt', path: ['endsAt'] });
+  .refine(function (e) { return e.endsAt === undefined || Date.parse(e.endsAt) > Date.parse(e.startsAt); }, { message: 'endsAt must come after startsAt', path: ['endsAt'] });
 
 export const Indicator = z
   .object({
@@ -293,7 +293,7 @@ export const MentorAnswer = z
     lang: PostLanguage,
   })
   .strict()
-  .refine((a) => a.text !== undefined || a.voice !== undefined, { message: 'an answer needs text or a recording' });
+  .refine(function (a) { return a.text !== undefined || a.voice !== undefined; }, { message: 'an answer needs text or a recording' });
 
 /**
  * A question to the mentors with their answers, written at central by the mentors' console.
@@ -373,7 +373,7 @@ export const Certificate = z
     issuedAt: IsoDateTime,
   })
   .strict()
-  .refine((c) => c._id === `certificate:${c.hubId}` && c.audience.hubs?.length === 1 && c.audience.hubs[0] === c.hubId && !c.audience.all, {
+  .refine(function (c) { return c._id === 'certificate:' + c.hubId && !!c.audience.hubs && c.audience.hubs.length === 1 && c.audience.hubs[0] === c.hubId && !c.audience.all; }, {
     message: 'a certificate is "certificate:<hubId>" and addressed to that hub only (audience { hubs: [hubId] })',
     path: ['_id'],
   });
@@ -396,7 +396,7 @@ export const MediaMeta = z
     lang: z.string().max(10).optional(),
   })
   .strict()
-  .refine((m) => m._id === `media:${m.sha256}`, { message: '_id must be "media:" followed by the sha256', path: ['_id'] });
+  .refine(function (m) { return m._id === 'media:' + m.sha256; }, { message: '_id must be "media:" followed by the sha256', path: ['_id'] });
 
 export const CONTENT_TYPES = [
   'course',

@@ -44,8 +44,8 @@ export const ContributionInput = z
     consent: z.literal(true, { message: 'consent must be true: the person must agree that their voice or words are published' }),
   })
   .strict()
-  .refine((c) => c.text !== undefined || c.audio !== undefined, { message: 'a contribution needs a text or a recording', path: ['text'] })
-  .refine((c) => c.lang !== 'fr' || c.text === undefined, { message: 'French is the reference text: a French contribution is a recording only', path: ['text'] });
+  .refine(function (c) { return c.text !== undefined || c.audio !== undefined; }, { message: 'a contribution needs a text or a recording', path: ['text'] })
+  .refine(function (c) { return c.lang !== 'fr' || c.text === undefined; }, { message: 'French is the reference text: a French contribution is a recording only', path: ['text'] });
 
 export const Contribution = z
   .object({
@@ -83,7 +83,7 @@ export const Review = z
     at: IsoDateTime,
   })
   .strict()
-  .refine((r) => r.decision === 'accepted' || r.reason !== undefined, { message: 'a rejection or a request for another take needs a reason', path: ['reason'] });
+  .refine(function (r) { return r.decision === 'accepted' || r.reason !== undefined; }, { message: 'a rejection or a request for another take needs a reason', path: ['reason'] });
 
 /**
  * An accepted contribution, published as content: the text and/or the human recording of one
@@ -112,7 +112,7 @@ export const Translation = z
     acceptedAt: IsoDateTime,
   })
   .strict()
-  .refine((t) => t.text !== undefined || t.audio !== undefined, { message: 'a translation needs a text or a recording', path: ['text'] });
+  .refine(function (t) { return t.text !== undefined || t.audio !== undefined; }, { message: 'a translation needs a text or a recording', path: ['text'] });
 
 /**
  * An editor's refusal or request for another take, sent back to the space that recorded it
@@ -133,7 +133,7 @@ export const StudioVerdict = z
     at: IsoDateTime,
   })
   .strict()
-  .refine((v) => v.audience.hubs?.length === 1 && !v.audience.all && v._id === verdictId(v.contribution), { message: 'a verdict is "verdict:<contribution id with dashes>", addressed to the contributing hub only', path: ['_id'] });
+  .refine(function (v) { return !!v.audience.hubs && v.audience.hubs.length === 1 && !v.audience.all && v._id === 'verdict:' + v.contribution.replace(/:/g, '-'); }, { message: 'a verdict is "verdict:<contribution id with dashes>", addressed to the contributing hub only', path: ['_id'] });
 
 /** The verdict doc's id for a contribution. */
 export function verdictId(contribution: string): string {

@@ -35,5 +35,5 @@ export const Heartbeat = z
       .optional(),
   })
   .strict()
-  .refine((h) => h._id === h.hubId, { message: '_id must equal hubId', path: ['_id'] });
+  .refine(function (h) { return h._id === h.hubId; }, { message: '_id must equal hubId', path: ['_id'] });
 export type Heartbeat = z.infer<typeof Heartbeat>;

@@ -60,5 +60,5 @@ export const Opportunity = z
     publishedAt: IsoDateTime,
   })
   .strict()
-  .refine((o) => !o.startsAt || !o.endsAt || Date.parse(o.endsAt) >= Date.parse(o.startsAt), { message: 'endsAt must not come before startsAt', path: ['endsAt'] });
+  .refine(function (o) { return !o.startsAt || !o.endsAt || Date.parse(o.endsAt) >= Date.parse(o.startsAt); }, { message: 'endsAt must not come before startsAt', path: ['endsAt'] });
 export type Opportunity = z.infer<typeof Opportunity>;

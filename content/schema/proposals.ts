@@ -58,7 +58,7 @@ export const Proposal = z
     ...memberWritten,
   })
   .strict()
-  .refine((p) => (p.text !== undefined && p.text.length > 0) || p._attachments !== undefined, {
+  .refine(function (p) { return (p.text !== undefined && p.text.length > 0) || p._attachments !== undefined; }, {
     message: 'the proposal needs a text or a recording',
     path: ['text'],
   });
@@ -190,7 +190,7 @@ export function publishedProposalId(source: string): string {
 const Period = z
   .object({ start: IsoDate, end: IsoDate })
   .strict()
-  .refine((p) => p.end >= p.start, { message: 'the period ends before it starts: the end date must come after the start date', path: ['end'] });
+  .refine(function (p) { return p.end >= p.start; }, { message: 'the period ends before it starts: the end date must come after the start date', path: ['end'] });
 
 export const BUDGET_MAX = 1_000_000_000_000;
 export const Budget = z.number().finite().min(0, 'a budget cannot be negative').max(BUDGET_MAX, 'the budget is too large: type it in francs CFA');
@@ -271,11 +271,11 @@ export const Plan = z
     source: Line(300).optional(),
   })
   .strict()
-  .refine((p) => p.scope === 'intercommunal' || p.communes.length === 1, {
+  .refine(function (p) { return p.scope === 'intercommunal' || p.communes.length === 1; }, {
     message: 'a commune plan names one commune; name several with scope "intercommunal"',
     path: ['communes'],
   })
-  .refine((p) => p.priorities.every((x) => x.actions.every((a) => a.period.start >= p.period.start && a.period.end <= p.period.end)), {
+  .refine(function (p) { for (var i = 0; i < p.priorities.length; i++) { var acts = p.priorities[i]!.actions; for (var j = 0; j < acts.length; j++) if (acts[j]!.period.start < p.period.start || acts[j]!.period.end > p.period.end) return false; } return true; }, {
     message: "every action's period must lie within the plan's period",
     path: ['priorities'],
   });

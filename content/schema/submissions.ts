@@ -99,7 +99,7 @@ const FeedbackFields = z
   })
   .strict();
 
-export const FeedbackInput = FeedbackFields.refine((f) => f.message !== undefined || f.audio !== undefined, {
+export const FeedbackInput = FeedbackFields.refine(function (f) { return f.message !== undefined || f.audio !== undefined; }, {
   message: 'a message needs text or a voice recording',
   path: ['message'],
 });
@@ -113,7 +113,7 @@ export const AttendanceInput = z
     ageBand: AgeBand.optional(),
   })
   .strict()
-  .refine((a) => a.member !== undefined || (a.sex !== undefined && a.ageBand !== undefined), {
+  .refine(function (a) { return a.member !== undefined || (a.sex !== undefined && a.ageBand !== undefined); }, {
     message: 'attendance needs a member id, or the sex and age band of the attendee',
   });
 
@@ -139,7 +139,7 @@ export const Feedback = FeedbackFields.omit({ audio: true })
     updatedAt: IsoDateTime.optional(),
   })
   .strict()
-  .refine((f) => f.message !== undefined || f._attachments !== undefined, { message: 'a message needs text or a voice recording', path: ['message'] });
+  .refine(function (f) { return f.message !== undefined || f._attachments !== undefined; }, { message: 'a message needs text or a voice recording', path: ['message'] });
 export const Attendance = AttendanceInput.safeExtend({ ...stored('attendance'), recordedBy: Line(80).optional() }).strict();
 export const Completion = CompletionInput.extend(stored('completion')).strict();
 

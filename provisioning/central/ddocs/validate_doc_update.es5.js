@@ -4,11 +4,13 @@
  * — written by central's replicator only — or hub, a hub's own submissions-<hubId>).
  * ES5 only: CouchDB runs it in its own old JavaScript engine, with no require. design-docs.ts
  * wraps it as
- *   function (newDoc, oldDoc, userCtx, secObj) { return (<this>)(newDoc, oldDoc, userCtx, secObj, DB, SCHEMAS); }
- * where DB is the database name and SCHEMAS the JSON Schemas generated from content/schema.
+ *   function (newDoc, oldDoc, userCtx, secObj) { return (<this>)(newDoc, oldDoc, userCtx, secObj, DB, SCHEMAS, RULES); }
+ * where DB is the database name, SCHEMAS the JSON Schemas generated from content/schema and
+ * RULES the schemas' refinements (cross-field rules), the zod refinements' own ES5 functions,
+ * which a schema node names by index in `x-rules`.
  * Messages name the field and show a correct value, like the hub's own validation.
  */
-(function (newDoc, oldDoc, userCtx, secObj, DB, SCHEMAS) {
+(function (newDoc, oldDoc, userCtx, secObj, DB, SCHEMAS, RULES) {
   var roles = (userCtx && userCtx.roles) || [];
   function has(role) {
     for (var i = 0; i < roles.length; i++) if (roles[i] === role) return true;
@@ -87,7 +89,11 @@
     for (var i = 0; i < parts.length; i++) node = node[parts[i]];
     return node;
   }
-  function fail(s, path, generic) {
+  // The schema's own sentence for what failed: the check's (x-hints: min, max, pattern), else
+  // the node's (x-hint), else a generic one.
+  function fail(s, path, generic, kind) {
+    var hints = s['x-hints'];
+    if (kind && hints) return { path: path, message: hints[kind] || generic };
     return { path: path, message: s['x-hint'] ? s['x-hint'] : generic };
   }
   // Returns null when `v` fits `s`, else the first problem as { path, message }.
@@ -118,20 +124,20 @@
       if (!found) return fail(s, path, 'must be one of ' + show(s['enum']) + ', for example ' + show(s['enum'][0]) + ' (got ' + show(v) + ')');
     }
     if (t === 'string') {
-      if (s.minLength !== undefined && v.length < s.minLength) return fail(s, path, 'must have at least ' + s.minLength + ' characters');
-      if (s.maxLength !== undefined && v.length > s.maxLength) return fail(s, path, 'must have at most ' + s.maxLength + ' characters');
-      if (s.pattern && !new RegExp(s.pattern).test(v)) return fail(s, path, 'must match ' + s.pattern + ' (got ' + show(v) + ')');
+      if (s.minLength !== undefined && v.length < s.minLength) return fail(s, path, 'must have at least ' + s.minLength + ' characters', 'min');
+      if (s.maxLength !== undefined && v.length > s.maxLength) return fail(s, path, 'must have at most ' + s.maxLength + ' characters', 'max');
+      if (s.pattern && !new RegExp(s.pattern).test(v)) return fail(s, path, 'must match ' + s.pattern + ' (got ' + show(v) + ')', 'pattern');
       if (s.format === 'email' && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v)) return fail(s, path, 'must be an email address like "nom@example.org"');
     }
     if (t === 'number' || t === 'integer') {
-      if (s.minimum !== undefined && v < s.minimum) return fail(s, path, 'must be at least ' + s.minimum);
-      if (s.maximum !== undefined && v > s.maximum) return fail(s, path, 'must be at most ' + s.maximum);
-      if (s.exclusiveMinimum !== undefined && v <= s.exclusiveMinimum) return fail(s, path, 'must be more than ' + s.exclusiveMinimum);
-      if (s.exclusiveMaximum !== undefined && v >= s.exclusiveMaximum) return fail(s, path, 'must be less than ' + s.exclusiveMaximum);
+      if (s.minimum !== undefined && v < s.minimum) return fail(s, path, 'must be at least ' + s.minimum, 'min');
+      if (s.maximum !== undefined && v > s.maximum) return fail(s, path, 'must be at most ' + s.maximum, 'max');
+      if (s.exclusiveMinimum !== undefined && v <= s.exclusiveMinimum) return fail(s, path, 'must be more than ' + s.exclusiveMinimum, 'min');
+      if (s.exclusiveMaximum !== undefined && v >= s.exclusiveMaximum) return fail(s, path, 'must be less than ' + s.exclusiveMaximum, 'max');
     }
     if (t === 'array') {
-      if (s.minItems !== undefined && v.length < s.minItems) return fail(s, path, 'must hold at least ' + s.minItems + ' item(s)');
-      if (s.maxItems !== undefined && v.length > s.maxItems) return fail(s, path, 'must hold at most ' + s.maxItems + ' items');
+      if (s.minItems !== undefined && v.length < s.minItems) return fail(s, path, 'must hold at least ' + s.minItems + ' item(s)', 'min');
+      if (s.maxItems !== undefined && v.length > s.maxItems) return fail(s, path, 'must hold at most ' + s.maxItems + ' items', 'max');
       if (s.items) for (i = 0; i < v.length; i++) if ((e = check(s.items, v[i], path.concat([String(i)])))) return e;
     }
     if (t === 'object') {
@@ -153,11 +159,15 @@
         }
       }
     }
+    // The zod refinements on this node, once its shape is right (as zod runs them).
+    if (s['x-rules']) for (i = 0; i < s['x-rules'].length; i++) {
+      var rule = RULES[s['x-rules'][i]], kept = false;
+      try { kept = rule.test(v); } catch (err) { kept = false; }
+      if (!kept) return { path: path.concat(rule.path), message: rule.message };
+    }
     return null;
   }
 
   var problem = check(schema, newDoc, []);
   if (problem) forbid((problem.path.length ? problem.path.join('.') + ': ' : '') + problem.message);
-  if (DB === 'media' && id !== 'media:' + newDoc.sha256) forbid('_id: must be "media:" followed by the sha256, for example "media:' + newDoc.sha256 + '"');
-  if ((DB === 'fleet' || newDoc.type === 'heartbeat') && id !== newDoc.hubId) forbid('_id: must equal hubId, for example "' + newDoc.hubId + '"');
 })

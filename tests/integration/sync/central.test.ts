@@ -57,6 +57,12 @@ describe('stand-in central with setup', () => {
     const bad = await req('PUT', 'content/course:y', editorAuth, { ...course, _id: 'course:y', title: { en: 'x' } });
     assert.equal(bad.status, 403);
     assert.match(JSON.parse(bad.body).reason, /^title\./);
+    // Cross-field rules hold at central as on the hub (issue 13): a consultation that closes before it opens.
+    const consultation = { _id: 'consultation:eau', type: 'consultation', audience: { all: true }, question: { fr: 'Quel puits ?' }, options: [{ id: 'nord', label: { fr: 'Nord' } }, { id: 'sud', label: { fr: 'Sud' } }], opensAt: '2027-02-01T08:00:00Z', closesAt: '2027-01-01T08:00:00Z', resultsPublic: true };
+    const backwards = await req('PUT', 'content/consultation:eau', editorAuth, consultation);
+    assert.equal(backwards.status, 403);
+    assert.equal(JSON.parse(backwards.body).reason, 'closesAt: closesAt must come after opensAt');
+    assert.equal((await req('PUT', 'content/consultation:eau', editorAuth, { ...consultation, closesAt: '2027-03-01T08:00:00Z' })).status, 201);
   });
 
   it('answers _changes?filter=_selector like CouchDB 3, to members only', async () => {

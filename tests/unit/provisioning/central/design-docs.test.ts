@@ -80,7 +80,7 @@ describe('central validate_doc_update', () => {
     assert.match(refusal(() => validator('content')({ ...course, type: 'poster' }, null, editor)), /^type: must be one of course, lesson/);
     assert.match(refusal(() => validator('content')({ ...course, category: 'sport' }, null, editor)), /^category: must be one of \["gouvernance"/);
     const sha = 'b'.repeat(64);
-    assert.match(refusal(() => validator('media')({ _id: 'media:' + 'c'.repeat(64), type: 'media', sha256: sha, size: 3, mime: 'audio/ogg', filename: 'a.ogg' }, null, editor)), /^_id: must be "media:" followed by the sha256/);
+    assert.match(refusal(() => validator('media')({ _id: 'media:' + 'c'.repeat(64), type: 'media', sha256: sha, size: 3, mime: 'audio/ogg', filename: 'a.ogg' }, null, editor)), /^_id: _id must be "media:" followed by the sha256/);
   });
 
   it('lets a hub delete its own submission but not write anonymously', () => {
