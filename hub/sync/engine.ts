@@ -14,6 +14,7 @@ import { withBulkGet } from './bulk-get.js';
 import { createTransport, type Transport } from './transport.js';
 import { inWindows } from './windows.js';
 import { UnconfirmedSubmissions, unconfirmedSubmissionIds } from './confirm.js';
+import { dropNarrowed } from './narrowed.js';
 
 /** A Pi without a clock battery wakes in 1970; anything before this is obviously wrong. */
 const SANE_CLOCK = Date.parse('2025-01-01T00:00:00Z');
@@ -417,19 +418,20 @@ export class SyncEngine {
     return res.docs_written;
   }
 
-  /** The Mango selector of what is addressed to this hub: everyone, its region, its commune, or itself. */
-  audienceSelector(): PouchDB.Find.Selector {
+  /** What is addressed to this hub: everyone, its region, its commune, or itself. */
+  private audienceClauses(): PouchDB.Find.Selector[] {
     const { hubId, commune, region } = this.o.config;
-    return {
-      $or: [
-        { 'audience.all': true },
-        { 'audience.regions': { $elemMatch: { $eq: region } } },
-        { 'audience.communes': { $elemMatch: { $eq: commune } } },
-        { 'audience.hubs': { $elemMatch: { $eq: hubId } } },
-        // Deletions arrive as bare tombstones, which carry no audience.
-        { _deleted: true },
-      ],
-    } as PouchDB.Find.Selector;
+    return [
+      { 'audience.all': true },
+      { 'audience.regions': { $elemMatch: { $eq: region } } },
+      { 'audience.communes': { $elemMatch: { $eq: commune } } },
+      { 'audience.hubs': { $elemMatch: { $eq: hubId } } },
+    ] as PouchDB.Find.Selector[];
+  }
+
+  /** The Mango selector of the pull: what is addressed to this hub, and deletions (bare tombstones carry no audience). */
+  audienceSelector(): PouchDB.Find.Selector {
+    return { $or: [...this.audienceClauses(), { _deleted: true }] } as PouchDB.Find.Selector;
   }
 
   /** Pulls content for this hub; where a pack copy and central's disagree, central's winner stays. */
@@ -440,8 +442,11 @@ export class SyncEngine {
     const before = (await local.info()).update_seq;
     const res = await PouchDB.replicate(remote, local, { selector: this.audienceSelector(), batch_size: this.sync.batchSize, batches_limit: BATCHES_AHEAD } as PouchDB.Replication.ReplicateOptions);
     await this.resolveConflicts(local, remote, before);
+    // A doc whose audience no longer names this hub never comes with the pull: remove the copy here.
+    const narrowed = await dropNarrowed({ remote, local, audienceClauses: this.audienceClauses(), since: this.state.contentNarrowSince ?? 0, log: this.log });
+    this.state.contentNarrowSince = narrowed.since;
     this.state.classes.content.pending = { items: 0 };
-    return res.docs_written;
+    return res.docs_written + narrowed.removed.length;
   }
 
   private async resolveConflicts(local: Database, remote: Database, since: number | string): Promise<void> {

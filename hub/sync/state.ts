@@ -19,6 +19,8 @@ export interface SyncState {
   meter: MeterSnapshot | null;
   /** The submissions seq up to which central has everything (see confirm.ts). */
   pushedSeq: number;
+  /** Central's content changes read for docs narrowed away from this hub (an opaque sequence). */
+  contentNarrowSince?: string | number;
   /** Submissions central refused (validate_doc_update): past the checkpoint, yet not at central. */
   denied: string[];
   /** Added to the Pi's clock when it is obviously wrong (no clock battery). */

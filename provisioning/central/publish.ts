@@ -15,6 +15,8 @@ export interface PublishReport {
   mediaPresent: number;
   /** Ids of the docs written (or, in a dry run, that would be): new or changed. */
   changed: string[];
+  /** Ids of the docs an earlier version of this pack published and this one dropped: deleted at central, then on every hub. */
+  removed: string[];
 }
 
 const BATCH = 200;
@@ -38,7 +40,7 @@ export async function publishPack(file: string, centralUrl: string, editor: Cred
     const pack = await readPack(file, trustedKeys, {
       mediaSink: (sha256, bytes) => pipeline(bytes, createWriteStream(join(staging, sha256))),
     });
-    const report: PublishReport = { pack: pack.manifest.name, version: pack.manifest.version, docsWritten: 0, docsUnchanged: 0, mediaUploaded: 0, mediaPresent: 0, changed: [] };
+    const report: PublishReport = { pack: pack.manifest.name, version: pack.manifest.version, docsWritten: 0, docsUnchanged: 0, mediaUploaded: 0, mediaPresent: 0, changed: [], removed: [] };
 
     for (const meta of pack.media) {
       const id = `media:${meta.sha256}`;
@@ -93,8 +95,39 @@ export async function publishPack(file: string, centralUrl: string, editor: Cred
       }
       report.docsWritten += writes.length;
     }
+    await removeDropped(centralUrl, editor, pack.manifest.name, new Set(docs.map((d) => String(d._id))), report, opts.dryRun ?? false);
     return report;
   } finally {
     rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Deletes at central the docs an earlier version of this pack published and this version
+ * dropped (docs carry their pack's name). The deletion reaches every hub with the pull: hubs
+ * take every tombstone, whatever its audience.
+ */
+async function removeDropped(centralUrl: string, editor: Credentials | CookieAuth, pack: string, kept: ReadonlySet<string>, report: PublishReport, dryRun: boolean): Promise<void> {
+  const gone: { _id: string; _rev: string; _deleted: true }[] = [];
+  let startkey: string | undefined;
+  for (;;) {
+    const q = new URLSearchParams({ include_docs: 'true', limit: '1000' });
+    if (startkey) {
+      q.set('startkey', JSON.stringify(startkey));
+      q.set('skip', '1');
+    }
+    const page = await couch<{ rows: { id: string; doc?: { _id: string; _rev: string; pack?: string } }[] }>(centralUrl, `content/_all_docs?${q.toString()}`, editor);
+    expectStatus(page, [200], 'read the current content');
+    for (const r of page.body.rows) if (r.doc && r.doc.pack === pack && !kept.has(r.id) && !r.id.startsWith('_design/')) gone.push({ _id: r.id, _rev: r.doc._rev, _deleted: true });
+    if (page.body.rows.length < 1000) break;
+    startkey = page.body.rows[page.body.rows.length - 1]!.id;
+  }
+  report.removed = gone.map((d) => d._id);
+  if (dryRun || !gone.length) return;
+  for (let i = 0; i < gone.length; i += BATCH) {
+    const res = await couch<{ id: string; error?: string; reason?: string }[]>(centralUrl, 'content/_bulk_docs', editor, { method: 'POST', body: { docs: gone.slice(i, i + BATCH) } });
+    expectStatus(res, [201, 202], 'remove what the new version dropped');
+    const failed = res.body.filter((r) => r.error);
+    if (failed.length) expectStatus({ status: failed[0]!.error === 'forbidden' ? 403 : 409, body: { reason: `${failed[0]!.id}: ${failed[0]!.reason ?? failed[0]!.error}` } }, [], `remove ${failed.length} dropped doc(s)`);
   }
 }

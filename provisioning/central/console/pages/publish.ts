@@ -41,8 +41,9 @@ function preview(c: ConsoleContext, r: PublishReport, token: string): Value {
   const shown = r.changed.slice(0, 50);
   return html`<div class="card"><h2>${r.pack} ${r.version}</h2>
 <p>${r.docsWritten} document(s) nouveaux ou modifiés, ${r.docsUnchanged} inchangé(s) ; ${r.mediaUploaded} fichier(s) média à envoyer, ${r.mediaPresent} déjà à central.</p>
+${r.removed.length ? html`<p>${r.removed.length} document(s) que la version précédente publiait et que celle-ci retire : supprimés à central, puis sur chaque hub.</p><ul class="changes">${r.removed.slice(0, 50).map((id) => html`<li><del><code>${id}</code></del></li>`)}</ul>` : ''}
 ${shown.length ? html`<ul class="changes">${shown.map((id) => html`<li><code>${id}</code></li>`)}</ul>${r.changed.length > shown.length ? html`<p>… et ${r.changed.length - shown.length} autre(s).</p>` : ''}` : html`<p>Rien ne change : central a déjà ce paquet.</p>`}
-<form method="post" action="${PATH}/${token}">${csrfField(c.session!)}<button type="submit" ${r.docsWritten + r.mediaUploaded === 0 ? html`disabled` : ''}>Publier pour tous les hubs</button></form></div>`;
+<form method="post" action="${PATH}/${token}">${csrfField(c.session!)}<button type="submit" ${r.docsWritten + r.mediaUploaded + r.removed.length === 0 ? html`disabled` : ''}>Publier pour tous les hubs</button></form></div>`;
 }
 
 /**
@@ -105,7 +106,7 @@ export const publishPage: ConsolePage = {
         if (!fresh) throw new AppError(410, 'staged-pack-gone', 'Ce paquet n’est plus en attente (plus d’une heure, ou déjà publié) : envoyez-le à nouveau.');
         try {
           const r = await publishPack(staged, c.s.config.centralUrl, c.couchAuth(), keysOf(c));
-          return { redirect: PATH, flash: `Publié : ${r.pack} ${r.version}, ${r.docsWritten} document(s) et ${r.mediaUploaded} fichier(s) média. Les hubs les reçoivent à leur prochaine synchronisation.`, audit: { target: `${r.pack}@${r.version}`, detail: `${r.docsWritten} docs, ${r.mediaUploaded} media` } };
+          return { redirect: PATH, flash: `Publié : ${r.pack} ${r.version}, ${r.docsWritten} document(s) et ${r.mediaUploaded} fichier(s) média${r.removed.length ? `, ${r.removed.length} retiré(s)` : ''}. Les hubs les reçoivent à leur prochaine synchronisation.`, audit: { target: `${r.pack}@${r.version}`, detail: `${r.docsWritten} docs, ${r.mediaUploaded} media` } };
         } finally {
           rmSync(staged, { force: true });
         }
