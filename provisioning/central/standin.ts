@@ -13,7 +13,8 @@ import { replicate, ReplicatorJobs, type ReplicationSpec, type ReplicatorPouch }
  * express-pouchdb lacks or gets wrong: `_changes?filter=_selector`, `Range` on attachments (and
  * none on compressible types), opaque string sequences, `_replicate` open to any user and
  * `_replicator` jobs (URLs only), `_purge`, per-node `_config`, `_membership`, `_cluster_setup`,
- * and a 500 to a non-admin's `_security` PUT (see standin-couch3.ts).
+ * a 500 to a non-admin's `_security` PUT (see standin-couch3.ts), and answers never gzip'd (CouchDB 3
+ * leaves that to a proxy: the stand-in drops Accept-Encoding before express-pouchdb's compression).
  * express-pouchdb is resolved through pouchdb-server so it gets the Express 4 and PouchDB 7
  * it was written for (it breaks under Express 5).
  */
@@ -147,6 +148,12 @@ export async function startStandInCentral(options: StandInOptions): Promise<Stan
     else sendJson(res, 403, { error: 'forbidden', reason: 'You are not a server admin.' });
     return false;
   }
+
+  // CouchDB 3 never gzips its answers (a proxy must): express-pouchdb's compression sees no Accept-Encoding.
+  app.use((req: Req, _res: ServerResponse, next: (e?: unknown) => void) => {
+    delete req.headers['accept-encoding'];
+    next();
+  });
 
   // CouchDB 3's sequences are opaque strings: clients get strings, PouchDB 7 gets its numbers back.
   const SYSTEM_DBS = new Set(['_users', '_replicator']);

@@ -1,51 +1,18 @@
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createHash, randomBytes, webcrypto } from 'node:crypto';
-import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { connect } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { gunzipSync } from 'node:zlib';
-import * as x509 from '@peculiar/x509';
 import { couch } from '../../../../provisioning/central/couch.js';
-import { renderCentral } from '../../../../provisioning/central/render/index.js';
 import { startTestCentral, type TestCentral } from '../../../support/central.js';
 import { runCli } from '../../../support/cli.js';
 import { startTestConsole, type TestConsole } from '../../../support/console.js';
-import { freePort, spawnHub, tempDir, type HubProcess } from '../../../support/hub.js';
+import { spawnHub, tempDir, type HubProcess } from '../../../support/hub.js';
 import { publishAnnouncements, publishMedia } from '../../../support/sync-fixtures.js';
-import { testCa } from '../../../support/tls.js';
-
-x509.cryptoProvider.set(webcrypto as unknown as Crypto);
-
-/** A server certificate for localhost and 127.0.0.1 signed by the test CA; the key as PKCS#8 PEM. */
-async function serverCertificate(): Promise<{ caPem: string; certPem: string; keyPem: string }> {
-  const ca = await testCa();
-  const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
-  const keys = await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify']);
-  const leaf = await x509.X509CertificateGenerator.create({
-    serialNumber: '0a',
-    subject: 'CN=localhost',
-    issuer: `CN=${ca.name}`,
-    notBefore: new Date(Date.now() - 60_000),
-    notAfter: new Date(Date.now() + 86_400_000),
-    signingAlgorithm: alg,
-    publicKey: keys.publicKey,
-    signingKey: ca.keys.privateKey,
-    extensions: [
-      new x509.SubjectAlternativeNameExtension([
-        { type: 'dns', value: 'localhost' },
-        { type: 'ip', value: '127.0.0.1' },
-      ]),
-      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
-    ],
-  });
-  const pkcs8 = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey)).toString('base64');
-  const keyPem = `-----BEGIN PRIVATE KEY-----\n${pkcs8.replace(/(.{64})/g, '$1\n').replace(/\n$/, '')}\n-----END PRIVATE KEY-----\n`;
-  return { caPem: ca.certPem, certPem: `${leaf.toString('pem')}\n${ca.certPem}\n`, keyPem };
-}
+import { startCentralNginx, type CentralNginx } from '../../../support/central-nginx.js';
 
 interface Answer {
   status: number;
@@ -58,8 +25,7 @@ const basic = (u: { username: string; password: string }) => 'Basic ' + Buffer.f
 describe('espace central render: nginx in front of central', () => {
   let central: TestCentral;
   let consoleServer: TestConsole;
-  let dir: { path: string; remove(): void };
-  let nginx: ChildProcess | undefined;
+  let proxy: CentralNginx;
   let hub: HubProcess | undefined;
   let port: number;
   let adminPort: number;
@@ -100,81 +66,20 @@ describe('espace central render: nginx in front of central', () => {
       hubs[id] = { username: e.username, password: e.password };
     }
     consoleServer = await startTestConsole(central);
-    dir = tempDir('espace-proxy-');
-    // nginx's workers run as nobody: they must reach the temp paths.
-    chmodSync(dir.path, 0o755);
-    const tls = await serverCertificate();
-    caPem = tls.caPem;
-    writeFileSync(join(dir.path, 'ca.pem'), tls.caPem);
-    writeFileSync(join(dir.path, 'cert.pem'), tls.certPem);
-    writeFileSync(join(dir.path, 'key.pem'), tls.keyPem, { mode: 0o600 });
-    port = await freePort();
-    adminPort = await freePort();
-    await renderCentral({
-      out: join(dir.path, 'out'),
-      serverName: 'localhost',
-      certificate: join(dir.path, 'cert.pem'),
-      certificateKey: join(dir.path, 'key.pem'),
-      listen: `127.0.0.1:${port}`,
-      httpListen: null,
-      adminListen: `127.0.0.1:${adminPort}`,
-      couchPort: central.port,
-      consolePort: Number(new URL(consoleServer.url).port),
-      maxBodyMB: 4,
-      maxUploadMB: 8,
-    });
-    // The rest of Debian's nginx.conf, with paths of the test's own.
-    writeFileSync(
-      join(dir.path, 'nginx.conf'),
-      `pid ${dir.path}/nginx.pid;
-events { worker_connections 512; }
-http {
-  include /etc/nginx/mime.types;
-  default_type application/octet-stream;
-  access_log ${dir.path}/access.log;
-  client_body_temp_path ${dir.path}/tmp-body;
-  proxy_temp_path ${dir.path}/tmp-proxy;
-  fastcgi_temp_path ${dir.path}/tmp-fastcgi;
-  uwsgi_temp_path ${dir.path}/tmp-uwsgi;
-  scgi_temp_path ${dir.path}/tmp-scgi;
-  include ${dir.path}/out/nginx/espace-central.conf;
-}
-`,
-    );
+    proxy = await startCentralNginx(central, { consolePort: Number(new URL(consoleServer.url).port) });
+    ({ port, adminPort, caPem } = proxy);
   });
 
   after(async () => {
     await hub?.stop();
-    if (nginx && nginx.exitCode === null) {
-      const exited = new Promise((ok) => nginx!.once('exit', ok));
-      nginx.kill('SIGTERM');
-      await exited;
-    }
+    await proxy?.stop();
     await consoleServer.stop();
     await central.stop();
-    dir.remove();
   });
 
-  const nginxArgs = () => ['-p', dir.path, '-e', join(dir.path, 'error.log'), '-c', join(dir.path, 'nginx.conf')];
-
-  it('passes nginx -t, then runs on loopback in front of the stand-in', async () => {
-    const t = spawnSync('nginx', [...nginxArgs(), '-t'], { encoding: 'utf8' });
-    assert.equal(t.status, 0, t.stderr);
-    assert.match(t.stderr, /test is successful/);
-    nginx = spawn('nginx', [...nginxArgs(), '-g', 'daemon off;'], { stdio: ['ignore', 'ignore', 'pipe'] });
-    const until = Date.now() + 10_000;
-    for (;;) {
-      const up = await new Promise<boolean>((ok) => {
-        const s = connect(port, '127.0.0.1', () => {
-          s.destroy();
-          ok(true);
-        });
-        s.on('error', () => ok(false));
-      });
-      if (up) break;
-      if (Date.now() > until) throw new Error(`nginx did not listen: ${readFileSync(join(dir.path, 'error.log'), 'utf8')}`);
-      await new Promise((ok) => setTimeout(ok, 50));
-    }
+  it('passes nginx -t, then runs on loopback in front of the stand-in', () => {
+    assert.equal(proxy.check.status, 0, proxy.check.stderr);
+    assert.match(proxy.check.stderr, /test is successful/);
   });
 
   it("carries a real hub's sync (push and an audience-filtered pull) over TLS", async () => {
@@ -186,7 +91,7 @@ http {
       ESPACE_CENTRAL_URL: `https://localhost:${port}`,
       ESPACE_CENTRAL_USERNAME: hubs['proxy-01']!.username,
       ESPACE_CENTRAL_PASSWORD: hubs['proxy-01']!.password,
-      NODE_EXTRA_CA_CERTS: join(dir.path, 'ca.pem'),
+      NODE_EXTRA_CA_CERTS: join(proxy.dir, 'ca.pem'),
       ESPACE_LOG_LEVEL: 'warn',
     });
     const stop = hub.stop.bind(hub);
@@ -202,7 +107,7 @@ http {
     const beat = await couch(central.url, 'submissions-proxy-01/proxy-01', central.admin);
     assert.equal(beat.status, 200);
     for (const id of ids) assert.equal((await fetch(`${hub.url}/api/v1/content/${encodeURIComponent(id)}`)).status, 200, id);
-    const log = readFileSync(join(dir.path, 'access.log'), 'utf8');
+    const log = readFileSync(join(proxy.dir, 'access.log'), 'utf8');
     assert.match(log, /GET \/_session/);
     assert.match(log, /\/submissions-proxy-01\/_bulk_docs|\/submissions-proxy-01\/_revs_diff/);
     // The announcement's image came by ranged download through nginx, whole.
@@ -309,7 +214,7 @@ http {
     const env = {
       ESPACE_CENTRAL_ADMIN_USER: central.admin.username,
       ESPACE_CENTRAL_ADMIN_PASSWORD: central.admin.password,
-      NODE_EXTRA_CA_CERTS: join(dir.path, 'ca.pem'),
+      NODE_EXTRA_CA_CERTS: join(proxy.dir, 'ca.pem'),
     };
     const enrolled = await runCli(
       ['central', 'enroll', '--hub', 'proxy-03', '--url', `http://127.0.0.1:${adminPort}`, '--hub-url', `https://localhost:${port}`],
