@@ -13,3 +13,5 @@ export { field, query, param } from './form.js';
 export { sexChart, youthChart, barChart } from './charts.js';
 export { breakdownTable } from './breakdown-table.js';
 export { sendCsv, sendCsvText } from './csv-response.js';
+export { slugFrom } from './form.js';
+export { KIND_LABEL as OPPORTUNITY_KIND_LABEL, formValues, opportunityDraft, opportunityFields, type TypedForm } from './opportunity-form.js';
