@@ -22,6 +22,7 @@ export type { ConsoleChrome, SafeHtml, Value } from './admin/index.js';
 // Opportunities, for central's console: the same form as the facilitator's, the same counting of interest.
 export { OPPORTUNITY_KIND_LABEL, slugFrom, opportunityDraft, opportunityFields, type TypedForm } from './admin/index.js';
 export { countInterest, type InterestCount } from './opportunities/index.js';
+export { channelTables } from './admin/index.js';
 export { loadCatalogs } from './portal/index.js';
 export { hubVersion } from './version.js';
 export { hubAddresses } from './addresses.js';

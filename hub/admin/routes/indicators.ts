@@ -6,7 +6,8 @@ import { breakdownTable } from '../breakdown-table.js';
 import { communityFiguresBlock } from './community.js';
 import { sexChart, youthChart } from '../charts.js';
 import { sendCsvText } from '../csv-response.js';
-import { communeChoices, hubIndicators } from '../figures.js';
+import { communeChoices, hubChannelFigures, hubIndicators } from '../figures.js';
+import { channelTables } from '../channel-tables.js';
 import { query } from '../form.js';
 import { html } from '../html.js';
 import { page, select, when } from '../layout.js';
@@ -40,7 +41,7 @@ export const indicatorRoutes: AdminRoute[] = [
     async handle(s, req, res) {
       const session = sessionOf(res)!;
       const filter = filterOf(req);
-      const [report, communes] = await Promise.all([hubIndicators(s.deps, filter), communeChoices(s.deps)]);
+      const [report, communes, channels] = await Promise.all([hubIndicators(s.deps, filter), communeChoices(s.deps), hubChannelFigures(s.deps, filter)]);
       const rows = report.rows.map((r) => ({ label: r.label, breakdown: r.breakdown }));
       const period = `${filter.from ? `du ${filter.from}` : 'depuis le début'} ${filter.to ? `au ${filter.to}` : 'à aujourd’hui'}${filter.commune ? `, commune ${filter.commune}` : ', toutes communes'}`;
       const body = html`
@@ -58,7 +59,8 @@ ${breakdownTable('Indicateurs par sexe et par tranche d’âge', rows)}
 ${sexChart('Répartition par sexe', rows)}
 ${youthChart('Part des jeunes (15–35 ans)', rows)}
 </div>
-<dl class="notes">${report.rows.map((r) => html`<dt>${r.label}</dt><dd>${r.note}</dd>`)}</dl>`;
+<dl class="notes">${report.rows.map((r) => html`<dt>${r.label}</dt><dd>${r.note}</dd>`)}</dl>
+${channelTables(channels)}`;
       return { page: page({ title: 'Indicateurs', session, spaceName: s.deps.config.spaceName, body }) };
     },
   },

@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { smsAll, type InDoc, type PendingDoc } from '../../../hub/sms/index.js';
 import { smsContent, startModemBus, startTestHub, until, type TestHub } from '../../support/index.js';
+import { UserStore } from '../../../hub/auth/index.js';
+import { login, PASSWORDS, USERS } from '../admin/console.js';
 
 /**
  * Feature phones text the space's modem (ModemManager's API on a private bus, the mock in
@@ -52,6 +54,14 @@ describe('SMS received by the hub', () => {
     assert.equal(stored.length, 3);
     assert.ok(stored.every((d) => d.state === 'done'));
     assert.deepEqual(stored.map((d) => d.outcome).sort(), ['refused', 'vote', 'vote']);
+  });
+
+  it('shows the SMS votes under the channel SMS in the console\'s figures', async () => {
+    await new UserStore(hub.dataDir).add(USERS.facilitator, 'facilitator', PASSWORDS.facilitator);
+    const page = await (await (await login(hub.url, 'facilitator')).get('/admin/indicators')).text();
+    // Act by act: SMS has the 2 votes, no registration or interest yet.
+    assert.match(page, /<tr><th scope="row">SMS<\/th><td>2<\/td><td>0<\/td><td>0<\/td>/);
+    assert.match(page, /<tr><th scope="row">Papier \(saisi à la console\)<\/th><td>0<\/td><td>0<\/td><td>0<\/td>/);
   });
 
   it('answers bad messages briefly and stores nothing half-done', async () => {

@@ -122,5 +122,10 @@ describe("central's console: the artisans' opportunities", () => {
     const page = await (await editor.get('/console/opportunites')).text();
     assert.match(page, /Foire artisanale de Kayes <small>Foire ou marché<\/small><\/td><td>Textile et teinture<\/td><td>[0-9-]+<\/td><td>FNAM<\/td><td>3<\/td><td>kayes-02 : 2 · kayes-03 : 1<\/td>/);
     assert.match(page, /Intéressé·es par opportunité, par sexe et tranche d’âge/);
+
+    // The figures across hubs, by channel: 3 registrations (typed without a channel: web) and 3 interests from phones.
+    const figures = await (await (await consoleLogin(cons.origin, ANALYST)).get('/console/chiffres')).text();
+    assert.match(figures, /<tr><th scope="row">Téléphones \(Wi-Fi\)<\/th><td>0<\/td><td>3<\/td><td>3<\/td><td>4<\/td><\/tr>/);
+    assert.match(figures, /<tr><th scope="row">SMS<\/th><td>0<\/td><td>0<\/td><td>0<\/td><td>0<\/td><\/tr>/);
   });
 });
