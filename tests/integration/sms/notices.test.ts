@@ -17,8 +17,9 @@ function artisan(phone: string, fields: Record<string, unknown>): Record<string,
 /**
  * A new opportunity reaches by SMS exactly the members it is for: their trade, their commune,
  * who may apply (here, women), and only those who consented; once each, in their language.
+ * An official's answer is announced to whoever left a number with their message, once.
  */
-describe('SMS notices of a new opportunity', () => {
+describe('SMS notices: new opportunities, officials\' answers', () => {
   let modem: Awaited<ReturnType<typeof startModemBus>>;
   let hub: TestHub;
 
@@ -67,5 +68,24 @@ describe('SMS notices of a new opportunity', () => {
     assert.equal(out.encoding, 'ucs2');
     assert.equal(out.parts, measureSms(bm).parts);
     assert.equal(out.cost, out.parts * 25);
+  });
+
+  it('tells a person who left a number that the official answered, once, and never after STOP', async () => {
+    const feedback = (phone: string, status: string) => ({
+      _id: submissionId(HUB, 'feedback', Date.now() + (n += 1)), type: 'feedback', hubId: HUB, createdAt: new Date().toISOString(),
+      official: 'official:kayes-maire', message: 'Quand la route sera-t-elle refaite ?', contact: phone, status, ...(status === 'answered' ? { answer: 'En mars.' } : {}),
+    });
+    modem.mm.deliver('+22376000009', 'STOP');
+    await until('STOP taken', () => modem.mm.sentTo('+22376000009').length === 1);
+    await hub.deps.dbs.submissions.bulkDocs([feedback('76 00 00 08', 'answered'), feedback('+22376000010', 'new'), feedback('+22376000009', 'answered')] as PouchDB.Core.PutDocument<Record<string, unknown>>[]);
+    const sms = hub.deps.sms!;
+    await sms.plan();
+    await sms.plan();
+    await sms.kick();
+    await until('the answer notice sent', () => modem.mm.sentTo('+22376000008').length === 1);
+    await sms.kick();
+    assert.deepEqual(modem.mm.sentTo('+22376000008'), ['Aminata Traoré a répondu à votre message. Ecoutez la réponse à Espace de Kayes. STOP : plus de SMS']);
+    assert.deepEqual(modem.mm.sentTo('+22376000010'), [], 'not answered yet');
+    assert.equal(modem.mm.sentTo('+22376000009').length, 1, 'only the STOP confirmation');
   });
 });
