@@ -42,17 +42,28 @@ export async function benchSms(report: Report, opts: { messages: number }): Prom
       const sms = hub.deps.sms!;
       await until('the hub sees the modem', () => sms.status().state === 'ready', 20_000);
       t0 = performance.now();
-      for (let i = 0; i < opts.messages; i += 1) await sms.enqueue({ to: number(opts.messages + i), lang: 'bm', template: 'start-ok', values: { space: 'Espace de Kayes' } });
+      for (let i = 0; i < opts.messages; i += 1)
+        await sms.enqueue({ to: number(opts.messages + i), lang: 'bm', template: 'start-ok', values: { space: 'Espace de Kayes' } });
       const acknowledged = performance.now() - t0;
-      await until('every message sent', async () => {
-        if (sent < opts.messages) void sms.kick();
-        return sent >= opts.messages;
-      }, 600_000);
+      await until(
+        'every message sent',
+        async () => {
+          if (sent < opts.messages) void sms.kick();
+          return sent >= opts.messages;
+        },
+        600_000,
+      );
       const queued = performance.now() - t0;
       if (sent !== opts.messages) throw new Error(`the queue sent ${sent} of ${opts.messages}: each must go once`);
       const perHour = (ms: number) => Math.round((opts.messages / ms) * 3_600_000);
-      report.add({ section: 'sms', metric: `${opts.messages} SMS through the queue (on disk before each modem call), messages an hour`, value: perHour(queued), unit: 'msg/h', baseline: perHour(bare) });
-      report.add({ section: 'sms', metric: 'acknowledging one message (queued, fsync\'d)', value: round(acknowledged / opts.messages, 2), unit: 'ms' });
+      report.add({
+        section: 'sms',
+        metric: `${opts.messages} SMS through the queue (on disk before each modem call), messages an hour`,
+        value: perHour(queued),
+        unit: 'msg/h',
+        baseline: perHour(bare),
+      });
+      report.add({ section: 'sms', metric: "acknowledging one message (queued, fsync'd)", value: round(acknowledged / opts.messages, 2), unit: 'ms' });
     } finally {
       await hub.stop();
     }

@@ -14,8 +14,17 @@ const all = { all: true };
 const date = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 function opportunity(slug: string, fields: Record<string, unknown>): Record<string, unknown> {
   return {
-    _id: `opportunity:${slug}`, type: 'opportunity', audience: all, kind: 'formation', title: { fr: slug }, summary: { fr: `Résumé de ${slug}.` },
-    howToRespond: { fr: 'Passez à l’espace connecté.' }, publisher: 'FNAM Kayes', publishedAt: new Date(Date.now() - DAY).toISOString(), deadline: date(Date.now() + 10 * DAY), ...fields,
+    _id: `opportunity:${slug}`,
+    type: 'opportunity',
+    audience: all,
+    kind: 'formation',
+    title: { fr: slug },
+    summary: { fr: `Résumé de ${slug}.` },
+    howToRespond: { fr: 'Passez à l’espace connecté.' },
+    publisher: 'FNAM Kayes',
+    publishedAt: new Date(Date.now() - DAY).toISOString(),
+    deadline: date(Date.now() + 10 * DAY),
+    ...fields,
   };
 }
 
@@ -37,8 +46,18 @@ describe('opportunities on a phone', () => {
     await hub.deps.dbs.content.bulkDocs([
       { _id: 'commune:kayes', type: 'commune', audience: all, name: 'Commune urbaine de Kayes', kind: 'commune-urbaine', region: 'kayes' },
       { _id: 'commune:bafoulabe', type: 'commune', audience: all, name: 'Commune de Bafoulabé', kind: 'commune-rurale', region: 'kayes' },
-      opportunity('teinture-naturelle', { title: { fr: 'Formation teinture naturelle', bm: 'Gala kalan' }, trades: ['textile-teinture'], communes: ['kayes'], for: ['femmes'] }),
-      opportunity('tables-bancs', { kind: 'appel-offres', title: { fr: 'Tables-bancs pour les écoles' }, trades: ['bois', 'metal-forge'], communes: ['bafoulabe'] }),
+      opportunity('teinture-naturelle', {
+        title: { fr: 'Formation teinture naturelle', bm: 'Gala kalan' },
+        trades: ['textile-teinture'],
+        communes: ['kayes'],
+        for: ['femmes'],
+      }),
+      opportunity('tables-bancs', {
+        kind: 'appel-offres',
+        title: { fr: 'Tables-bancs pour les écoles' },
+        trades: ['bois', 'metal-forge'],
+        communes: ['bafoulabe'],
+      }),
       opportunity('foire-regionale', { kind: 'foire-marche', title: { fr: 'Foire régionale' } }),
       opportunity('ancienne-foire', { kind: 'foire-marche', title: { fr: 'Ancienne foire' }, deadline: date(Date.now() - 3 * DAY) }),
     ] as PouchDB.Core.PutDocument<Record<string, unknown>>[]);
@@ -65,7 +84,7 @@ describe('opportunities on a phone', () => {
 
   it('lists current opportunities from the home tile and filters them by trade and commune', async () => {
     await page.goto(`${origin}/`);
-    assert.equal(await page.evaluate(() => window.isSecureContext), false, 'the phone\'s origin is not a secure context');
+    assert.equal(await page.evaluate(() => window.isSecureContext), false, "the phone's origin is not a secure context");
     await page.locator('.tiles').getByRole('link', { name: 'Opportunités', exact: true }).click();
     await page.waitForURL(`${origin}/opportunites`);
     assert.deepEqual(await titles(), ['Foire régionale', 'Formation teinture naturelle', 'Tables-bancs pour les écoles'], 'past deadlines are not shown');
@@ -89,7 +108,16 @@ describe('opportunities on a phone', () => {
     const signIn = page.locator('a[href^="/membre?suite="]');
     assert.equal(await signIn.count(), 1);
     // A POST without a member session stores nothing.
-    assert.equal((await fetch(`${hub.url}/opportunites/teinture-naturelle`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: hub.url } })).status, 303);
+    assert.equal(
+      (
+        await fetch(`${hub.url}/opportunites/teinture-naturelle`, {
+          method: 'POST',
+          redirect: 'manual',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', origin: hub.url },
+        })
+      ).status,
+      303,
+    );
     assert.equal((await interestByOpportunity(hub.deps.dbs.submissions, 'kayes-demo')).size, 0);
 
     await signIn.click();
@@ -108,7 +136,17 @@ describe('opportunities on a phone', () => {
     assert.equal(await page.getByRole('button', { name: 'Je suis intéressé(e)' }).count(), 0);
 
     // The form posted again by the same member (another tab): still one.
-    const again = await page.evaluate(async (csrf) => (await fetch(location.pathname, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `_csrf=${encodeURIComponent(csrf)}` })).url, token);
+    const again = await page.evaluate(
+      async (csrf) =>
+        (
+          await fetch(location.pathname, {
+            method: 'POST',
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+            body: `_csrf=${encodeURIComponent(csrf)}`,
+          })
+        ).url,
+      token,
+    );
     assert.doesNotMatch(again, /merci=1/);
     // Another member, from a second phone.
     const other = await signInMember(hub, second.code);
@@ -123,7 +161,9 @@ describe('opportunities on a phone', () => {
     assert.equal(counts.byAge['25-35'], 1);
     assert.equal(counts.byAge['15-24'], 1);
     // The docs name no member: no code, no name.
-    const docs = (await hub.deps.dbs.submissions.allDocs({ include_docs: true, startkey: 'kayes-demo:interest:', endkey: 'kayes-demo:interest:\uffff' })).rows.map((r) => JSON.stringify(r.doc));
+    const docs = (
+      await hub.deps.dbs.submissions.allDocs({ include_docs: true, startkey: 'kayes-demo:interest:', endkey: 'kayes-demo:interest:\uffff' })
+    ).rows.map((r) => JSON.stringify(r.doc));
     assert.equal(docs.length, 2);
     for (const d of docs) assert.ok(!d.includes(member.code) && !d.includes(second.code) && !d.includes('Traoré'), d);
 
@@ -138,12 +178,25 @@ describe('opportunities on a phone', () => {
 
   it('lets the facilitator publish a local opportunity, keeping what was typed when it is refused', async () => {
     const c = await login(hub.url, 'facilitator');
-    const bad = await c.post('/admin/opportunities', { kind: 'formation', title: 'Atelier savon', summary: '', howToRespond: 'Venez.', trades: 'transformation-alimentaire' });
+    const bad = await c.post('/admin/opportunities', {
+      kind: 'formation',
+      title: 'Atelier savon',
+      summary: '',
+      howToRespond: 'Venez.',
+      trades: 'transformation-alimentaire',
+    });
     assert.equal(bad.status, 422);
     const badPage = await bad.text();
     assert.match(badPage, /Vérifiez le formulaire/);
     assert.match(badPage, /value="Atelier savon"/);
-    const good = await c.post('/admin/opportunities', { kind: 'formation', title: 'Atelier savon au karité', summary: 'Deux jours de pratique.', howToRespond: 'Venez à l’espace.', trades: 'transformation-alimentaire', communes: 'kayes' });
+    const good = await c.post('/admin/opportunities', {
+      kind: 'formation',
+      title: 'Atelier savon au karité',
+      summary: 'Deux jours de pratique.',
+      howToRespond: 'Venez à l’espace.',
+      trades: 'transformation-alimentaire',
+      communes: 'kayes',
+    });
     assert.equal(good.status, 303);
     await page.goto(`${origin}/opportunites?metier=transformation-alimentaire&commune=kayes`);
     assert.deepEqual(await titles(), ['Atelier savon au karité', 'Foire régionale']);

@@ -7,7 +7,7 @@ import { login, startConsoleHub, type Client } from './console.js';
  * The facilitator's registration form records what the SMS notices and the opportunities
  * read: the person's trades and their consent to SMS, and that it came on paper.
  */
-describe('a member\'s trades and SMS consent at the console', () => {
+describe("a member's trades and SMS consent at the console", () => {
   let hub: TestHub;
   let f: Client;
 
@@ -20,13 +20,25 @@ describe('a member\'s trades and SMS consent at the console', () => {
   });
 
   it('records trades, SMS consent and the channel "paper"; a refused form keeps the ticks', async () => {
-    const form = { fullName: 'Kadiatou Sissoko', sex: 'F', ageBand: '25-35', commune: 'kayes', phone: '76 12 34 56', trades: 'textile-teinture', smsConsent: 'yes' };
+    const form = {
+      fullName: 'Kadiatou Sissoko',
+      sex: 'F',
+      ageBand: '25-35',
+      commune: 'kayes',
+      phone: '76 12 34 56',
+      trades: 'textile-teinture',
+      smsConsent: 'yes',
+    };
     const refused = await f.post('/admin/members', form);
     assert.equal(refused.status, 422, 'no consent to keep the details: refused');
     const page = await refused.text();
     assert.match(page, /value="textile-teinture" checked/);
     assert.match(page, /name="smsConsent" value="yes" checked/);
-    assert.equal((await hub.deps.dbs.submissions.allDocs({ startkey: 'kayes-demo:registration:', endkey: 'kayes-demo:registration:\uffff' })).rows.length, 0, 'nothing half-stored');
+    assert.equal(
+      (await hub.deps.dbs.submissions.allDocs({ startkey: 'kayes-demo:registration:', endkey: 'kayes-demo:registration:\uffff' })).rows.length,
+      0,
+      'nothing half-stored',
+    );
 
     const ok = await f.post('/admin/members', { ...form, consent: 'yes' });
     assert.equal(ok.status, 303);

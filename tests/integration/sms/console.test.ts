@@ -12,7 +12,7 @@ const text = async (res: Response) => (await res.text()).replace(/&#39;|&apos;/g
  * is doing (and that the space works without it), the templates' worst cost, the budget,
  * what came in and went out, who sent STOP, and the SMS registrations the facilitator confirms.
  */
-describe('the console\'s SMS pages', () => {
+describe("the console's SMS pages", () => {
   let modem: Awaited<ReturnType<typeof startModemBus>>;
   let hub: TestHub;
   let f: Client;
@@ -46,7 +46,11 @@ describe('the console\'s SMS pages', () => {
   it('prices every template at its worst: Bambara letters in UCS-2, parts × the cost of a part, and the budget', async () => {
     const page = await text(await f.get('/admin/sms'));
     assert.match(page, /sur <strong>2\u202f500 FCFA<\/strong> par jour, soit 100 SMS à 25 FCFA/);
-    const rows = [...page.matchAll(/<tr><td>([^<]+)<\/td><td>(français|bambara)<\/td><td lang="(fr|bm)">([^<]+)<\/td><td>(GSM|UCS-2)<\/td><td>(\d+)<\/td><td>(\d+) FCFA<\/td><\/tr>/g)];
+    const rows = [
+      ...page.matchAll(
+        /<tr><td>([^<]+)<\/td><td>(français|bambara)<\/td><td lang="(fr|bm)">([^<]+)<\/td><td>(GSM|UCS-2)<\/td><td>(\d+)<\/td><td>(\d+) FCFA<\/td><\/tr>/g,
+      ),
+    ];
     assert.ok(rows.length >= 10, `every template in both languages (${rows.length})`);
     for (const [, label, , lang, body, encoding, parts, cost] of rows) {
       assert.equal(Number(cost), Number(parts) * 25, `${label} (${lang}): cost = parts × 25`);
@@ -71,13 +75,16 @@ describe('the console\'s SMS pages', () => {
     assert.match(optouts, /\+22376222222<\/td><td>[^<]+<\/td><td>ARRET/);
   });
 
-  it('confirms an SMS registration only with the person\'s consent, then records it with the channel sms', async () => {
+  it("confirms an SMS registration only with the person's consent, then records it with the channel sms", async () => {
     modem.mm.deliver('+22366333333', 'INSCRIPTION Mariam Keita Kayes teinture');
     await until('registration waiting', async () => /Mariam Keita/.test(await text(await f.get('/admin/sms/inscriptions'))));
     const page = await text(await f.get('/admin/sms/inscriptions'));
     const action = /action="(\/admin\/sms\/inscriptions\/[^"]+)" class="stack"/.exec(page)![1]!;
     f.csrf = csrfIn(page);
-    const registrations = async () => (await hub.deps.dbs.submissions.allDocs({ include_docs: true, startkey: `${HUB}:registration:`, endkey: `${HUB}:registration:\uffff` })).rows.map((r) => r.doc as Record<string, unknown>);
+    const registrations = async () =>
+      (await hub.deps.dbs.submissions.allDocs({ include_docs: true, startkey: `${HUB}:registration:`, endkey: `${HUB}:registration:\uffff` })).rows.map(
+        (r) => r.doc as Record<string, unknown>,
+      );
 
     const refused = await f.post(action, { decision: 'confirm', sex: 'F', ageBand: '25-35', smsConsent: 'yes' });
     assert.equal(refused.status, 303);

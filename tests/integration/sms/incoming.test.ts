@@ -56,7 +56,7 @@ describe('SMS received by the hub', () => {
     assert.deepEqual(stored.map((d) => d.outcome).sort(), ['refused', 'vote', 'vote']);
   });
 
-  it('shows the SMS votes under the channel SMS in the console\'s figures', async () => {
+  it("shows the SMS votes under the channel SMS in the console's figures", async () => {
     await new UserStore(hub.dataDir).add(USERS.facilitator, 'facilitator', PASSWORDS.facilitator);
     const page = await (await (await login(hub.url, 'facilitator')).get('/admin/indicators')).text();
     // Act by act: SMS has the 2 votes, no registration or interest yet.
@@ -82,7 +82,7 @@ describe('SMS received by the hub', () => {
     assert.equal((await smsAll<PendingDoc>(hub.deps.sms!.db, 'pending:')).length, 0, 'no registration stored');
   });
 
-  it('keeps an SMS registration waiting for the facilitator, in the person\'s words', async () => {
+  it("keeps an SMS registration waiting for the facilitator, in the person's words", async () => {
     const D = '+22379000004';
     assert.match(await text(D, 'Inscription Fatoumata Kɔnɛ Kayes teinture', 1), /Merci Fatoumata Kone ! Votre inscription attend/);
     const pending = await smsAll<PendingDoc>(hub.deps.sms!.db, 'pending:');
@@ -106,7 +106,7 @@ describe('SMS received by the hub', () => {
     assert.equal(hub.deps.sms!.outbox.isOptedOut(E), true);
   });
 
-  it('sends anything else to the facilitator\'s inbox without an answer', async () => {
+  it("sends anything else to the facilitator's inbox without an answer", async () => {
     const F = '+22378000006';
     modem.mm.deliver(F, 'Bonjour, la formation de samedi est à quelle heure ?');
     await until('stored in the inbox', async () => (await smsAll<InDoc>(hub.deps.sms!.db, 'in:')).some((d) => d.from === F && d.state === 'done'));

@@ -9,8 +9,20 @@ const DAY = 86_400_000;
 let n = 0;
 function artisan(phone: string, fields: Record<string, unknown>): Record<string, unknown> {
   return {
-    _id: submissionId(HUB, 'registration', Date.now() + (n += 1)), type: 'registration', hubId: HUB, createdAt: new Date().toISOString(),
-    fullName: `Artisan ${phone.slice(-2)}`, sex: 'F', ageBand: '25-35', commune: 'kayes', phone, consent: true, consentVersion: '2026-1', smsConsent: true, trades: ['textile-teinture'], ...fields,
+    _id: submissionId(HUB, 'registration', Date.now() + (n += 1)),
+    type: 'registration',
+    hubId: HUB,
+    createdAt: new Date().toISOString(),
+    fullName: `Artisan ${phone.slice(-2)}`,
+    sex: 'F',
+    ageBand: '25-35',
+    commune: 'kayes',
+    phone,
+    consent: true,
+    consentVersion: '2026-1',
+    smsConsent: true,
+    trades: ['textile-teinture'],
+    ...fields,
   };
 }
 
@@ -19,14 +31,16 @@ function artisan(phone: string, fields: Record<string, unknown>): Record<string,
  * who may apply (here, women), and only those who consented; once each, in their language.
  * An official's answer is announced to whoever left a number with their message, once.
  */
-describe('SMS notices: new opportunities, officials\' answers', () => {
+describe("SMS notices: new opportunities, officials' answers", () => {
   let modem: Awaited<ReturnType<typeof startModemBus>>;
   let hub: TestHub;
 
   before(async () => {
     modem = await startModemBus();
     hub = await startTestHub({ hubId: HUB, spaceName: 'Espace de Kayes', sms: modem.sms });
-    await hub.deps.dbs.content.bulkDocs(smsContent().filter((d) => d.type !== 'consultation' && d.type !== 'event') as PouchDB.Core.PutDocument<Record<string, unknown>>[]);
+    await hub.deps.dbs.content.bulkDocs(
+      smsContent().filter((d) => d.type !== 'consultation' && d.type !== 'event') as PouchDB.Core.PutDocument<Record<string, unknown>>[],
+    );
     await until('the hub sees the modem', () => hub.deps.sms!.status().state === 'ready');
   });
   after(async () => {
@@ -45,9 +59,18 @@ describe('SMS notices: new opportunities, officials\' answers', () => {
       artisan('+22376000007', { trades: ['cuir', 'textile-teinture'] }), // one of her trades: yes
     ] as PouchDB.Core.PutDocument<Record<string, unknown>>[]);
     await hub.deps.dbs.content.put({
-      _id: 'opportunity:teinture-naturelle', type: 'opportunity', audience: { all: true }, kind: 'formation',
-      title: { fr: 'Formation teinture naturelle', bm: 'Gala kalan' }, summary: { fr: 'Trois jours.' }, howToRespond: { fr: 'A l’espace.' },
-      trades: ['textile-teinture'], communes: ['kayes'], for: ['femmes'], publisher: 'FNAM', publishedAt: new Date().toISOString(),
+      _id: 'opportunity:teinture-naturelle',
+      type: 'opportunity',
+      audience: { all: true },
+      kind: 'formation',
+      title: { fr: 'Formation teinture naturelle', bm: 'Gala kalan' },
+      summary: { fr: 'Trois jours.' },
+      howToRespond: { fr: 'A l’espace.' },
+      trades: ['textile-teinture'],
+      communes: ['kayes'],
+      for: ['femmes'],
+      publisher: 'FNAM',
+      publishedAt: new Date().toISOString(),
       deadline: new Date(Date.now() + 10 * DAY).toISOString().slice(0, 10),
     } as PouchDB.Core.PutDocument<Record<string, unknown>>);
     const sms = hub.deps.sms!;
@@ -72,12 +95,23 @@ describe('SMS notices: new opportunities, officials\' answers', () => {
 
   it('tells a person who left a number that the official answered, once, and never after STOP', async () => {
     const feedback = (phone: string, status: string) => ({
-      _id: submissionId(HUB, 'feedback', Date.now() + (n += 1)), type: 'feedback', hubId: HUB, createdAt: new Date().toISOString(),
-      official: 'official:kayes-maire', message: 'Quand la route sera-t-elle refaite ?', contact: phone, status, ...(status === 'answered' ? { answer: 'En mars.' } : {}),
+      _id: submissionId(HUB, 'feedback', Date.now() + (n += 1)),
+      type: 'feedback',
+      hubId: HUB,
+      createdAt: new Date().toISOString(),
+      official: 'official:kayes-maire',
+      message: 'Quand la route sera-t-elle refaite ?',
+      contact: phone,
+      status,
+      ...(status === 'answered' ? { answer: 'En mars.' } : {}),
     });
     modem.mm.deliver('+22376000009', 'STOP');
     await until('STOP taken', () => modem.mm.sentTo('+22376000009').length === 1);
-    await hub.deps.dbs.submissions.bulkDocs([feedback('76 00 00 08', 'answered'), feedback('+22376000010', 'new'), feedback('+22376000009', 'answered')] as PouchDB.Core.PutDocument<Record<string, unknown>>[]);
+    await hub.deps.dbs.submissions.bulkDocs([
+      feedback('76 00 00 08', 'answered'),
+      feedback('+22376000010', 'new'),
+      feedback('+22376000009', 'answered'),
+    ] as PouchDB.Core.PutDocument<Record<string, unknown>>[]);
     const sms = hub.deps.sms!;
     await sms.plan();
     await sms.plan();

@@ -73,7 +73,7 @@ describe("central's console: the artisans' opportunities", () => {
   it('refuses an incomplete opportunity with what was typed kept, then publishes it for the communes chosen', async () => {
     const page = await (await editor.get('/console/opportunites')).text();
     assert.match(page, /Publier une opportunité pour les espaces/);
-    assert.match(page, /value="kayes"/, 'the communes come from central\'s content');
+    assert.match(page, /value="kayes"/, "the communes come from central's content");
 
     const bad = await editor.post('/console/opportunites', { ...form, howToRespond: '', deadline: inTenDays() });
     assert.equal(bad.status, 422);
@@ -86,7 +86,11 @@ describe("central's console: the artisans' opportunities", () => {
 
     const ok = await editor.post('/console/opportunites', { ...form, deadline: inTenDays() });
     assert.equal(ok.status, 303);
-    const docs = await couch<{ rows: { doc: Record<string, unknown> }[] }>(central.url, 'content/_all_docs?include_docs=true&startkey="opportunity:"&endkey="opportunity:\ufff0"', central.admin);
+    const docs = await couch<{ rows: { doc: Record<string, unknown> }[] }>(
+      central.url,
+      'content/_all_docs?include_docs=true&startkey="opportunity:"&endkey="opportunity:\ufff0"',
+      central.admin,
+    );
     assert.equal(docs.body.rows.length, 1);
     const doc = docs.body.rows[0]!.doc;
     assert.deepEqual(doc.audience, { communes: ['kayes'] });
@@ -117,10 +121,18 @@ describe("central's console: the artisans' opportunities", () => {
     const copied = await couch<{ rows: { doc: Record<string, unknown> }[] }>(central.url, 'opportunities/_all_docs?include_docs=true', central.admin);
     const interests = copied.body.rows.map((r) => r.doc).filter((d) => d.type === 'interest');
     assert.equal(interests.length, 3);
-    for (const d of interests) assert.deepEqual(Object.keys(d).filter((k) => /member|code|name|phone/i.test(k)), [], 'no one is named');
+    for (const d of interests)
+      assert.deepEqual(
+        Object.keys(d).filter((k) => /member|code|name|phone/i.test(k)),
+        [],
+        'no one is named',
+      );
 
     const page = await (await editor.get('/console/opportunites')).text();
-    assert.match(page, /Foire artisanale de Kayes <small>Foire ou marché<\/small><\/td><td>Textile et teinture<\/td><td>[0-9-]+<\/td><td>FNAM<\/td><td>3<\/td><td>kayes-02 : 2 · kayes-03 : 1<\/td>/);
+    assert.match(
+      page,
+      /Foire artisanale de Kayes <small>Foire ou marché<\/small><\/td><td>Textile et teinture<\/td><td>[0-9-]+<\/td><td>FNAM<\/td><td>3<\/td><td>kayes-02 : 2 · kayes-03 : 1<\/td>/,
+    );
     assert.match(page, /Intéressé·es par opportunité, par sexe et tranche d’âge/);
 
     // The figures across hubs, by channel: 3 registrations (typed without a channel: web) and 3 interests from phones.

@@ -4,7 +4,13 @@ import { channelFigures, type IndicatorSources } from '../../../../hub/indicator
 
 const HUB = 'kayes-01';
 let n = 0;
-const doc = (type: string, day: string, fields: Record<string, unknown>) => ({ _id: `${HUB}:${type}:x${(n += 1).toString().padStart(6, '0')}`, type, hubId: HUB, createdAt: `${day}T10:00:00.000Z`, ...fields });
+const doc = (type: string, day: string, fields: Record<string, unknown>) => ({
+  _id: `${HUB}:${type}:x${(n += 1).toString().padStart(6, '0')}`,
+  type,
+  hubId: HUB,
+  createdAt: `${day}T10:00:00.000Z`,
+  ...fields,
+});
 
 function sources(): IndicatorSources {
   return {
@@ -32,7 +38,10 @@ describe('figures by channel', () => {
   it('counts votes, registrations and interest by channel, sex and age band within the period', () => {
     const rows = channelFigures(sources(), { from: '2026-11-01', to: '2026-11-30' });
     const by = Object.fromEntries(rows.map((r) => [r.channel, r]));
-    assert.deepEqual(rows.map((r) => r.channel), ['web', 'kiosk', 'sms', 'paper']);
+    assert.deepEqual(
+      rows.map((r) => r.channel),
+      ['web', 'kiosk', 'sms', 'paper'],
+    );
     assert.deepEqual(Object.fromEntries(rows.map((r) => [r.channel, r.all.total])), { web: 2, kiosk: 1, sms: 3, paper: 2 });
     assert.equal(by.sms!.byKind.votes.total, 2);
     assert.equal(by.sms!.byKind.registrations.total, 1);
