@@ -1,6 +1,7 @@
 import { CHANNELS, type Channel } from '../../content/index.js';
 import { addTo, emptyBreakdown, type Breakdown } from './breakdown.js';
-import { inFilter, type IndicatorFilter, type IndicatorSources } from './compute.js';
+import { inFilter, type IndicatorFilter, type IndicatorKey, type IndicatorReport, type IndicatorSources } from './compute.js';
+import { indicatorsCsv } from './csv.js';
 
 /** The acts whose channel is recorded: a vote, a registration, an "intéressé(e)". */
 export const CHANNEL_KINDS = ['votes', 'registrations', 'interest'] as const;
@@ -40,4 +41,32 @@ export function channelFigures(src: IndicatorSources, filter: IndicatorFilter = 
     addTo(row.byKind[kind], doc.sex, doc.ageBand);
   }
   return rows;
+}
+
+/** One scope's channel rows as an indicator report: a row per channel and per channel and act. */
+function asReport(rows: readonly ChannelRow[], filter: IndicatorFilter): IndicatorReport {
+  // The CSV reads a row's key only as text: "canal-sms", "canal-sms-votes"…
+  const row = (key: string, label: string, breakdown: Breakdown) => ({ key: key as IndicatorKey, label, unit: '', note: '', breakdown });
+  return {
+    filter,
+    attendances: 0,
+    rows: rows.flatMap((r) => [
+      row(`canal-${r.channel}`, r.label, r.all),
+      ...CHANNEL_KINDS.map((k) => row(`canal-${r.channel}-${k}`, `${r.label} : ${CHANNEL_KIND_LABELS[k]}`, r.byKind[k])),
+    ]),
+  };
+}
+
+/** The figures by channel as CSV for French Excel, in the indicators' columns (scope, period, sex, age band, shares). */
+export function channelsCsv(
+  rows: readonly ChannelRow[],
+  filter: IndicatorFilter,
+  scope: string,
+  more: { rows: readonly ChannelRow[]; scope: string }[] = [],
+): string {
+  return indicatorsCsv(
+    asReport(rows, filter),
+    scope,
+    more.map((m) => ({ report: asReport(m.rows, filter), scope: m.scope })),
+  );
 }

@@ -1,7 +1,7 @@
 import type { Request } from 'express';
 import { AppError } from '../../../content/index.js';
 import { sessionOf } from '../../auth/index.js';
-import { indicatorsCsv, monthRange, parseDay, type IndicatorFilter } from '../../indicators/index.js';
+import { channelsCsv, indicatorsCsv, monthRange, parseDay, type IndicatorFilter } from '../../indicators/index.js';
 import { breakdownTable } from '../breakdown-table.js';
 import { communityFiguresBlock } from './community.js';
 import { sexChart, youthChart } from '../charts.js';
@@ -51,7 +51,7 @@ export const indicatorRoutes: AdminRoute[] = [
   <label for="commune">Commune</label>${select('commune', [['', 'Toutes'], ...communes], filter.commune ?? '')}
   <button type="submit">Afficher</button>
 </form>
-<p class="no-print"><a href="/admin/indicators.csv?${qs(filter)}">Exporter (CSV)</a> · Rapport mensuel : <a href="/admin/report?month=${thisMonth()}${filter.commune ? `&commune=${filter.commune}` : ''}">${monthName(thisMonth())}</a> · <a href="/admin/report?month=${lastMonth()}${filter.commune ? `&commune=${filter.commune}` : ''}">${monthName(lastMonth())}</a></p>
+<p class="no-print"><a href="/admin/indicators.csv?${qs(filter)}">Exporter (CSV)</a> · <a href="/admin/indicators-canaux.csv?${qs(filter)}">Par canal (CSV)</a> · Rapport mensuel : <a href="/admin/report?month=${thisMonth()}${filter.commune ? `&commune=${filter.commune}` : ''}">${monthName(thisMonth())}</a> · <a href="/admin/report?month=${lastMonth()}${filter.commune ? `&commune=${filter.commune}` : ''}">${monthName(lastMonth())}</a></p>
 <p class="meta">Période : ${period}. Les personnes dont le sexe ou l’âge n’est pas connu sont comptées dans « inconnu », jamais écartées. Jeunes : 15 à 35 ans.</p>
 ${breakdownTable('Indicateurs par sexe et par tranche d’âge', rows)}
 <p class="meta">${report.attendances} présence(s) enregistrée(s) aux formations et sessions.</p>
@@ -72,6 +72,16 @@ ${channelTables(channels)}`;
       const filter = filterOf(req);
       const report = await hubIndicators(s.deps, filter);
       sendCsvText(res, `indicateurs-${s.deps.config.hubId}-${filter.from ?? 'debut'}-${filter.to ?? 'fin'}.csv`, indicatorsCsv(report, s.deps.config.hubId));
+    },
+  },
+  {
+    // Issue 16: participation by channel (web, kiosk, SMS, paper), by sex and age band.
+    method: 'GET',
+    path: '/admin/indicators-canaux.csv',
+    roles: STAFF,
+    async handle(s, req, res) {
+      const filter = filterOf(req);
+      sendCsvText(res, `canaux-${s.deps.config.hubId}-${filter.from ?? 'debut'}-${filter.to ?? 'fin'}.csv`, channelsCsv(await hubChannelFigures(s.deps, filter), filter, s.deps.config.hubId));
     },
   },
   {

@@ -58,10 +58,13 @@ describe('SMS received by the hub', () => {
 
   it("shows the SMS votes under the channel SMS in the console's figures", async () => {
     await new UserStore(hub.dataDir).add(USERS.facilitator, 'facilitator', PASSWORDS.facilitator);
-    const page = await (await (await login(hub.url, 'facilitator')).get('/admin/indicators')).text();
+    const facilitator = await login(hub.url, 'facilitator');
+    const page = await (await facilitator.get('/admin/indicators')).text();
     // Act by act: SMS has the 2 votes, no registration or interest yet.
     assert.match(page, /<tr><th scope="row">SMS<\/th><td>2<\/td><td>0<\/td><td>0<\/td>/);
     assert.match(page, /<tr><th scope="row">Papier \(saisi à la console\)<\/th><td>0<\/td><td>0<\/td><td>0<\/td>/);
+    const csv = await (await facilitator.get('/admin/indicators-canaux.csv')).text();
+    assert.match(csv, /\r\ncanal-sms-votes;SMS : Votes;[a-z0-9-]+;;;toutes;2;/);
   });
 
   it('answers bad messages briefly and stores nothing half-done', async () => {

@@ -1,5 +1,5 @@
 import { AppError } from '../../../../content/index.js';
-import { breakdownTable, channelFigures, channelTables, computeIndicators, html, indicatorsCsv, loadSources, parseDay, sendCsvText, sexChart, youthChart, type AllDocsReader, type IndicatorFilter } from '../../../../hub/index.js';
+import { breakdownTable, channelFigures, channelsCsv, channelTables, computeIndicators, html, indicatorsCsv, loadSources, parseDay, sendCsvText, sexChart, youthChart, type AllDocsReader, type IndicatorFilter } from '../../../../hub/index.js';
 import { BASE } from '../layout.js';
 import type { CentralAs, ConsoleContext, ConsolePage } from '../page-table.js';
 
@@ -41,7 +41,8 @@ async function figures(c: ConsoleContext, filter: IndicatorFilter) {
   const all = [...sources.submissions];
   const hubs = [...new Set(all.map((d) => String(d.hubId)))].sort();
   const perHub = hubs.map((hub) => ({ scope: hub, report: computeIndicators({ ...sources, submissions: all.filter((d) => d.hubId === hub) }, filter) }));
-  return { report: computeIndicators(sources, filter), perHub, channels: channelFigures(sources, filter) };
+  const channelsPerHub = hubs.map((hub) => ({ scope: hub, rows: channelFigures({ ...sources, submissions: all.filter((d) => d.hubId === hub) }, filter) }));
+  return { report: computeIndicators(sources, filter), perHub, channels: channelFigures(sources, filter), channelsPerHub };
 }
 
 const qs = (f: IndicatorFilter) => new URLSearchParams(Object.entries(f) as [string, string][]).toString();
@@ -68,7 +69,7 @@ export const figuresPage: ConsolePage = {
 <label for="to">Au</label><input id="to" name="to" type="date" value="${filter.to ?? ''}">
 <label for="commune">Commune</label><input id="commune" name="commune" value="${filter.commune ?? ''}" placeholder="toutes">
 <button type="submit">Afficher</button></form>
-<p><a href="${PATH}.csv?${qs(filter)}">Exporter (CSV, tous les hubs et chaque hub)</a></p>
+<p><a href="${PATH}.csv?${qs(filter)}">Exporter (CSV, tous les hubs et chaque hub)</a> · <a href="${PATH}-canaux.csv?${qs(filter)}">Par canal (CSV)</a></p>
 <p class="meta">Période : ${period}, ${perHub.length} hub(s). Les personnes dont le sexe ou l’âge n’est pas connu sont comptées dans « inconnu », jamais écartées. Jeunes : 15 à 35 ans.</p>
 ${breakdownTable('Tous les hubs : indicateurs par sexe et par tranche d’âge', rows)}
 <div class="charts">${sexChart('Répartition par sexe', rows)}${youthChart('Part des jeunes (15–35 ans)', rows)}</div>
@@ -85,6 +86,17 @@ ${perHub.map((h) => breakdownTable(`Hub ${h.scope}`, h.report.rows.map((r) => ({
         const filter = filterOf(c);
         const { report, perHub } = await figures(c, filter);
         sendCsvText(c.res, `indicateurs-central-${filter.from ?? 'debut'}-${filter.to ?? 'fin'}.csv`, indicatorsCsv(report, 'central', perHub));
+      },
+    },
+    {
+      // Issue 16: participation by channel (web, kiosk, SMS, paper), every hub and each hub.
+      method: 'GET',
+      path: `${PATH}-canaux.csv`,
+      roles: ['analyst'],
+      async handle(c) {
+        const filter = filterOf(c);
+        const { channels, channelsPerHub } = await figures(c, filter);
+        sendCsvText(c.res, `canaux-central-${filter.from ?? 'debut'}-${filter.to ?? 'fin'}.csv`, channelsCsv(channels, filter, 'central', channelsPerHub));
       },
     },
   ],

@@ -139,5 +139,9 @@ describe("central's console: the artisans' opportunities", () => {
     const figures = await (await (await consoleLogin(cons.origin, ANALYST)).get('/console/chiffres')).text();
     assert.match(figures, /<tr><th scope="row">Téléphones \(Wi-Fi\)<\/th><td>0<\/td><td>3<\/td><td>3<\/td><td>4<\/td><\/tr>/);
     assert.match(figures, /<tr><th scope="row">SMS<\/th><td>0<\/td><td>0<\/td><td>0<\/td><td>0<\/td><\/tr>/);
+    const csv = await (await (await consoleLogin(cons.origin, ANALYST)).get('/console/chiffres-canaux.csv')).text();
+    assert.match(csv, /\r\ncanal-web-interest;Téléphones \(Wi-Fi\) : Intéressé·es;central;;;toutes;3;/);
+    assert.match(csv, /\r\ncanal-web-interest;Téléphones \(Wi-Fi\) : Intéressé·es;kayes-02;;;toutes;2;/);
+    assert.match(csv, /\r\ncanal-web-interest;Téléphones \(Wi-Fi\) : Intéressé·es;kayes-03;;;toutes;1;/);
   });
 });

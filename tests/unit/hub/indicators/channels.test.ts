@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { channelFigures, type IndicatorSources } from '../../../../hub/indicators/index.js';
+import { channelFigures, channelsCsv, type IndicatorSources } from '../../../../hub/indicators/index.js';
 
 const HUB = 'kayes-01';
 let n = 0;
@@ -54,5 +54,20 @@ describe('figures by channel', () => {
   it('keeps to the commune asked for', () => {
     const rows = channelFigures(sources(), { from: '2026-11-01', to: '2026-11-30', commune: 'bafoulabe' });
     assert.deepEqual(Object.fromEntries(rows.map((r) => [r.channel, r.all.total])), { web: 0, kiosk: 0, sms: 0, paper: 1 });
+  });
+
+  it("exports as CSV in the indicators' columns: a row per channel, then per channel and act", () => {
+    const filter = { from: '2026-11-01', to: '2026-11-30' };
+    const csv = channelsCsv(channelFigures(sources(), filter), filter, HUB);
+    const lines = csv
+      .replace(/^\uFEFF/, '')
+      .split('\r\n')
+      .filter(Boolean);
+    assert.equal(lines.length, 1 + 4 * 4, 'header, then 4 channels × (all + 3 acts)');
+    const row = (key: string) => lines.find((l) => l.startsWith(`${key};`))!.split(';');
+    assert.deepEqual(row('canal-sms').slice(0, 10), ['canal-sms', 'SMS', HUB, '2026-11-01', '2026-11-30', 'toutes', '3', '2', '0', '1']);
+    assert.equal(row('canal-sms-votes')[6], '2');
+    assert.equal(row('canal-web-interest')[1], 'Téléphones (Wi-Fi) : Intéressé·es');
+    assert.equal(row('canal-paper-registrations')[6], '1');
   });
 });
