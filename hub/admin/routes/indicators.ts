@@ -103,6 +103,7 @@ ${sexChart(`Répartition par sexe, ${monthName(month)}`, rows)}
 ${youthChart(`Part des jeunes (15–35 ans), ${monthName(month)}`, rows)}
 </div>
 ${communityFiguresBlock(`Communauté SaheLink, ${monthName(month)}`, await s.deps.community.figures({ from: range.from, to: `${range.to}\uffff` }))}
+${channelTables(await hubChannelFigures(s.deps, { ...range, ...(commune ? { commune } : {}) }), `Participations par canal, ${monthName(month)}`)}
 <p class="notes">${report.attendances} présence(s) aux formations. « Inconnu » : sexe ou âge non déclaré (cours terminés et visites sont anonymes). Jeunes : 15–35 ans.</p>
 <p class="sign">Visa de l’animateur·rice : ____________________</p>
 <p class="no-print"><a href="/admin/indicators?${qs({ ...range, ...(commune ? { commune } : {}) })}">Voir le détail</a> · imprimer avec Ctrl+P</p>`;

@@ -65,6 +65,10 @@ describe('SMS received by the hub', () => {
     assert.match(page, /<tr><th scope="row">Papier \(saisi à la console\)<\/th><td>0<\/td><td>0<\/td><td>0<\/td>/);
     const csv = await (await facilitator.get('/admin/indicators-canaux.csv')).text();
     assert.match(csv, /\r\ncanal-sms-votes;SMS : Votes;[a-z0-9-]+;;;toutes;2;/);
+    // The month's printed report too.
+    const report = await (await facilitator.get('/admin/report')).text();
+    assert.match(report, /Participations par canal, [a-zé]+ \d{4}/);
+    assert.match(report, /<tr><th scope="row">SMS<\/th><td>2<\/td><td>0<\/td><td>0<\/td>/);
   });
 
   it('answers bad messages briefly and stores nothing half-done', async () => {
