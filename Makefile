@@ -59,7 +59,7 @@ test-fault: test-deps build
 	node --test --test-timeout=1200000 $$(find dist/tests/fault -name '*.test.js' | sort)
 
 # `make bench QUICK=1` for a short run (2–3 s per load, a 1-minute soak);
-# `make bench ONLY=hub,portal` for some sections (hub, portal, sync, peers, growth, pi, status, community, logins, studio, opportunities, tls, central, soak).
+# `make bench ONLY=hub,portal` for some sections (hub, portal, sync, peers, growth, pi, status, community, logins, studio, opportunities, sms, tls, central, soak).
 bench: test-deps build
 	node dist/tests/bench/run.js $(if $(QUICK),--quick) $(if $(ONLY),--only=$(ONLY))
 

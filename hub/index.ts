@@ -19,6 +19,10 @@ export * from './audit/index.js';
 /** The console's parts, for central's console (provisioning/central/console), built from them. */
 export { consolePage, csrfField, actionButton, select, when, SEX_LABEL, ageLabel, html, trusted, field, query, param, sexChart, youthChart, barChart, breakdownTable, communityFiguresBlock, sendCsv, sendCsvText } from './admin/index.js';
 export type { ConsoleChrome, SafeHtml, Value } from './admin/index.js';
+// Opportunities, for central's console: the same form as the facilitator's, the same counting of interest.
+export { OPPORTUNITY_KIND_LABEL, slugFrom, opportunityDraft, opportunityFields, type TypedForm } from './admin/index.js';
+export { countInterest, type InterestCount } from './opportunities/index.js';
+export { channelTables } from './admin/index.js';
 export { loadCatalogs } from './portal/index.js';
 export { hubVersion } from './version.js';
 /** Central's console checks a mentor's recording the way the hub checks a phone's. */

@@ -65,6 +65,8 @@ export const RegistrationInput = z
     /** Agreed to receive SMS (reminders, opportunities, consultations) at `phone`; STOP withdraws it. */
     smsConsent: z.boolean().optional(),
     lang: Language.optional(),
+    /** The page says where it runs; SMS and the console's paper forms are set by the hub itself. */
+    channel: z.enum(['web', 'kiosk'], { message: 'channel must be "web" or "kiosk"' }).optional(),
     consent: z.literal(true, {
       message: 'consent must be true: the person must agree that the space keeps their name and details',
     }),
@@ -154,21 +156,22 @@ export const Signup = z
   .strict();
 
 /**
- * "Intéressé(e)" by an opportunity: one per device and opportunity (a fixed id made from
- * both), counted by sex and age band for whoever published it. No name, no number.
+ * "Intéressé(e)" by an opportunity, said by a signed-in member: one per member and opportunity
+ * (a fixed id made from both, see interestId), with the member's sex and age band copied for
+ * the figures. No name, no number, no member code: central's editors read these to count.
  */
-export const InterestInput = z
+export const Interest = z
   .object({
+    ...stored('interest'),
     opportunity: z.string().regex(/^opportunity:[a-z0-9-]+$/, 'opportunity must be an id like "opportunity:foire-kayes"'),
-    deviceId: DeviceId,
     sex: Sex.optional(),
     ageBand: AgeBand.optional(),
     commune: Slug.optional(),
     lang: Language.optional(),
-    channel: z.enum(['web', 'kiosk'], { message: 'channel must be "web" or "kiosk"' }).optional(),
+    /** Where the member said it: a phone on the Wi-Fi (web), the kiosk, or an SMS. */
+    channel: Channel.optional(),
   })
   .strict();
-export const Interest = InterestInput.extend(stored('interest')).strict();
 export type Interest = z.infer<typeof Interest>;
 
 /** One doc per hub per day, written by the hub: anonymous counts only. */

@@ -1,6 +1,6 @@
 import type { HubDeps } from '../deps.js';
 import { digestFor } from '../portal/index.js';
-import { computeIndicators, loadSources, pouchReader, type IndicatorFilter, type IndicatorReport, type IndicatorSources } from '../indicators/index.js';
+import { channelFigures, computeIndicators, loadSources, pouchReader, type ChannelRow, type IndicatorFilter, type IndicatorReport, type IndicatorSources } from '../indicators/index.js';
 
 /** The last sources read, kept until the submissions or the content change (reading is most of a page's time). */
 const cache = new WeakMap<HubDeps, { key: string; sources: IndicatorSources }>();
@@ -19,6 +19,11 @@ async function sourcesOf(deps: HubDeps): Promise<IndicatorSources> {
 /** This hub's indicators for a period and commune, from its own databases. */
 export async function hubIndicators(deps: HubDeps, filter: IndicatorFilter): Promise<IndicatorReport> {
   return computeIndicators(await sourcesOf(deps), filter);
+}
+
+/** This hub's participation by channel (web, kiosk, SMS, paper) for a period and commune. */
+export async function hubChannelFigures(deps: HubDeps, filter: IndicatorFilter): Promise<ChannelRow[]> {
+  return channelFigures(await sourcesOf(deps), filter);
 }
 
 /** The communes a filter can choose: those in the content, and this hub's own. */

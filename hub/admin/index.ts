@@ -14,3 +14,6 @@ export { sexChart, youthChart, barChart } from './charts.js';
 export { breakdownTable } from './breakdown-table.js';
 export { communityFiguresBlock } from './community-figures.js';
 export { sendCsv, sendCsvText } from './csv-response.js';
+export { slugFrom } from './form.js';
+export { KIND_LABEL as OPPORTUNITY_KIND_LABEL, formValues, opportunityDraft, opportunityFields, type TypedForm } from './opportunity-form.js';
+export { channelTables } from './channel-tables.js';

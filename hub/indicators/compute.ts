@@ -73,7 +73,8 @@ function communeOf(doc: Doc, src: IndicatorSources): string | undefined {
   }
 }
 
-function inFilter(doc: Doc, filter: IndicatorFilter, src: IndicatorSources): boolean {
+/** Whether a submission falls in the period and commune asked for. */
+export function inFilter(doc: Doc, filter: IndicatorFilter, src: IndicatorSources): boolean {
   const day = dayOf(doc);
   if (!day) return false;
   if (filter.from && day < filter.from) return false;

@@ -6,3 +6,4 @@ export { communityFigures, type CommunityFigures, type CommunitySources, type Sp
 export { asText, indicatorsCsv, neutralise, toCsv, type CsvCell, type CsvText } from './csv.js';
 export { monthRange, parseDay } from './period.js';
 export { couchReader, loadSources, pouchReader, readAll as readAllDocs, type AllDocsReader } from './sources.js';
+export { CHANNEL_KINDS, CHANNEL_KIND_LABELS, CHANNEL_LABELS, channelFigures, channelsCsv, type ChannelKind, type ChannelRow } from './channels.js';

@@ -95,7 +95,10 @@ export class Inbox {
       case 'registration-malformed':
         return { outcome: 'refused', note: 'inscription mal écrite', reply: { template: 'registration-malformed', values: {} } };
       case 'info': {
-        const codes = (await this.consultations()).filter((x) => this.isOpen(x, this.now())).map((x) => x.smsCode!).join(' ');
+        const codes = (await this.consultations())
+          .filter((x) => this.isOpen(x, this.now()))
+          .map((x) => x.smsCode!)
+          .join(' ');
         return { outcome: 'info', note: 'informations envoyées', reply: { template: 'info', values: { space, codes: codes || '-' } } };
       }
       case 'stop':
@@ -140,11 +143,20 @@ export class Inbox {
     // The time the person sent it, unless the network's clock says the future.
     const sent = Math.min(Date.parse(doc.sentAt) || this.now(), this.now());
     if (sent < Date.parse(consultation.opensAt)) {
-      return { outcome: 'refused', note: `${code} pas encore ouverte`, reply: { template: 'vote-not-open', values: { code, date: consultation.opensAt.slice(0, 10).split('-').reverse().join('/') } } };
+      return {
+        outcome: 'refused',
+        note: `${code} pas encore ouverte`,
+        reply: { template: 'vote-not-open', values: { code, date: consultation.opensAt.slice(0, 10).split('-').reverse().join('/') } },
+      };
     }
     if (sent > Date.parse(consultation.closesAt)) return { outcome: 'refused', note: `${code} fermée`, reply: { template: 'vote-closed', values: { code } } };
     const option = consultation.options[choice - 1];
-    if (!option) return { outcome: 'refused', note: `choix ${choice} inconnu pour ${code}`, reply: { template: 'vote-bad-choice', values: { code, choice, max: consultation.options.length } } };
+    if (!option)
+      return {
+        outcome: 'refused',
+        note: `choix ${choice} inconnu pour ${code}`,
+        reply: { template: 'vote-bad-choice', values: { code, choice, max: consultation.options.length } },
+      };
 
     // One vote per number and consultation: the id is made from them, so a second SMS, or the
     // same one handled again after a crash, finds the first.
@@ -172,9 +184,14 @@ export class Inbox {
       if ((err as { status?: number }).status !== 409) throw err;
       const existing = (await submissions.get(vote._id as string)) as Record<string, unknown>;
       // This very SMS, handled before a crash: its answer is still "counted".
-      if (existing.createdAt !== doc.storedAt) return { outcome: 'refused', note: `a déjà voté pour ${code}`, reply: { template: 'vote-already', values: { code } } };
+      if (existing.createdAt !== doc.storedAt)
+        return { outcome: 'refused', note: `a déjà voté pour ${code}`, reply: { template: 'vote-already', values: { code } } };
     }
-    return { outcome: 'vote', note: `vote ${code} ${choice} compté`, reply: { template: 'vote-ok', values: { code, option: choice, space: this.deps.spaceName } } };
+    return {
+      outcome: 'vote',
+      note: `vote ${code} ${choice} compté`,
+      reply: { template: 'vote-ok', values: { code, option: choice, space: this.deps.spaceName } },
+    };
   }
 
   private async registration(words: string[], lang: SmsLang, phone: string, doc: InDoc): Promise<Outcome> {
@@ -189,11 +206,16 @@ export class Inbox {
       return {
         outcome: 'refused',
         note: `commune inconnue (${communeWord})`,
-        reply: { template: 'registration-unknown-commune', values: { word: communeWord, communes: communes.map((c) => c._id.slice('commune:'.length)).join(', ') } },
+        reply: {
+          template: 'registration-unknown-commune',
+          values: { word: communeWord, communes: communes.map((c) => c._id.slice('commune:'.length)).join(', ') },
+        },
       };
     }
-    if (!trade) return { outcome: 'refused', note: `métier inconnu (${tradeWord})`, reply: { template: 'registration-unknown-trade', values: { word: tradeWord } } };
-    if (name.replace(/[^\p{L}]/gu, '').length < 2) return { outcome: 'refused', note: 'inscription sans nom', reply: { template: 'registration-malformed', values: {} } };
+    if (!trade)
+      return { outcome: 'refused', note: `métier inconnu (${tradeWord})`, reply: { template: 'registration-unknown-trade', values: { word: tradeWord } } };
+    if (name.replace(/[^\p{L}]/gu, '').length < 2)
+      return { outcome: 'refused', note: 'inscription sans nom', reply: { template: 'registration-malformed', values: {} } };
     const pending: PendingDoc = {
       _id: pendingId(doc._id),
       kind: 'pending',

@@ -6,4 +6,14 @@ export { renderTemplate, templateCosts, TEMPLATES, type TemplateName, type Templ
 export { normalisePhone, maskPhone } from './phone.js';
 export { MM, SMS_STATE, PDU_TYPE, DELIVERY_UNKNOWN, type ModemSms } from './modem.js';
 export { findTrade } from './inbox.js';
-export { openSmsDb, page as smsPage, count as smsCount, all as smsAll, type OutDoc, type InDoc, type OptOutDoc, type PendingDoc, type OutState } from './store.js';
+export {
+  openSmsDb,
+  page as smsPage,
+  count as smsCount,
+  all as smsAll,
+  type OutDoc,
+  type InDoc,
+  type OptOutDoc,
+  type PendingDoc,
+  type OutState,
+} from './store.js';

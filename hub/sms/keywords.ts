@@ -66,7 +66,10 @@ export function parseSms(text: string): SmsCommand {
   switch (known.kind) {
     case 'vote': {
       // "VOTE PDESC 2", also "VOTE PDESC2" and "VOTE PDESC N°2".
-      const rest = folded.slice(1).join(' ').replace(/\bN ?O?\s*(\d)/, '$1');
+      const rest = folded
+        .slice(1)
+        .join(' ')
+        .replace(/\bN ?O?\s*(\d)/, '$1');
       const m = /^([A-Z0-9-]+?)\s*(\d{1,2})$/.exec(rest);
       if (!m) return { kind: 'vote-malformed', lang };
       return { kind: 'vote', lang, code: m[1]!.replace(/-/g, ''), choice: Number(m[2]) };

@@ -132,7 +132,15 @@ export class ModemManagerClient extends EventEmitter {
     }
   }
 
-  private async call(destination: string, path: string, iface: string, member: string, signature = '', body: unknown[] = [], timeoutMs = 10_000): Promise<unknown[]> {
+  private async call(
+    destination: string,
+    path: string,
+    iface: string,
+    member: string,
+    signature = '',
+    body: unknown[] = [],
+    timeoutMs = 10_000,
+  ): Promise<unknown[]> {
     if (this.closed) throw new ModemUnavailable('the D-Bus connection is closed');
     const message = new dbus.Message({ destination, path, interface: iface, member, signature, body });
     let timer: NodeJS.Timeout | undefined;

@@ -164,7 +164,9 @@ export class Outbox {
         await this.db.remove(docs[0]!._id as string, (results[0] as PouchDB.Core.Response).rev);
       }
       if ((failed as PouchDB.Core.Error).status === 409) return null;
-      throw Object.assign(new Error((failed as PouchDB.Core.Error).message ?? 'the SMS could not be queued'), { status: (failed as PouchDB.Core.Error).status });
+      throw Object.assign(new Error((failed as PouchDB.Core.Error).message ?? 'the SMS could not be queued'), {
+        status: (failed as PouchDB.Core.Error).status,
+      });
     }
     return this.accepted(docs, results);
   }
@@ -331,7 +333,8 @@ export class Outbox {
       }
       const ds = sms.deliveryState;
       if (ds < 0x20) await this.save(d, 'delivered', { deliveredAt: new Date(this.now()).toISOString(), deliveryState: ds });
-      else if (ds >= 0x40 && ds !== DELIVERY_UNKNOWN) await this.save(d, 'failed', { deliveryState: ds, error: `le réseau n’a pas pu remettre le message (code ${ds})` });
+      else if (ds >= 0x40 && ds !== DELIVERY_UNKNOWN)
+        await this.save(d, 'failed', { deliveryState: ds, error: `le réseau n’a pas pu remettre le message (code ${ds})` });
       else if (old) this.awaiting.delete(d._id);
       else continue;
       await modem.client.delete(modem.path, d.modemPath!).catch(() => undefined);

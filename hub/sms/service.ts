@@ -78,8 +78,17 @@ export class SmsService {
     this.outbox = new Outbox(db, config.sms, log, this.now);
     this.directory = new Directory(options.submissions, config.sms.countryCode, log);
     this.inbox = new Inbox({
-      db, submissions: options.submissions, catalog: options.catalog, directory: this.directory, outbox: this.outbox,
-      hubId: config.hubId, spaceName: config.spaceName, countryCode: config.sms.countryCode, secret, log, now: this.now,
+      db,
+      submissions: options.submissions,
+      catalog: options.catalog,
+      directory: this.directory,
+      outbox: this.outbox,
+      hubId: config.hubId,
+      spaceName: config.spaceName,
+      countryCode: config.sms.countryCode,
+      secret,
+      log,
+      now: this.now,
     });
   }
 
@@ -221,8 +230,13 @@ export class SmsService {
       const id = incomingId(sms.number, sms.text, sms.timestamp, now);
       const sent = Date.parse(sms.timestamp);
       const doc: InDoc = {
-        _id: id, kind: 'in', from: sms.number, text: sms.text.slice(0, 2000),
-        sentAt: new Date(Number.isNaN(sent) ? now : sent).toISOString(), storedAt: new Date(now).toISOString(), state: 'new',
+        _id: id,
+        kind: 'in',
+        from: sms.number,
+        text: sms.text.slice(0, 2000),
+        sentAt: new Date(Number.isNaN(sent) ? now : sent).toISOString(),
+        storedAt: new Date(now).toISOString(),
+        state: 'new',
       };
       try {
         await this.db.put(doc as unknown as PouchDB.Core.PutDocument<Record<string, unknown>>);
@@ -264,24 +278,36 @@ export class SmsService {
       for (const p of people) {
         if (c.commune && p.commune !== c.commune) continue;
         requests.push({
-          to: p.phone, lang: lang(p), template: 'consultation-open', dedupe: `consultation:${c._id}:${p.phone}`, notAfter: new Date(c.closesAt),
+          to: p.phone,
+          lang: lang(p),
+          template: 'consultation-open',
+          dedupe: `consultation:${c._id}:${p.phone}`,
+          notAfter: new Date(c.closesAt),
           values: { question: c.question[lang(p)] ?? c.question.fr, code: c.smsCode, choices: c.options.map((_, i) => i + 1).join(',') },
         });
       }
     }
 
-    const opportunities = ((await catalog.list('opportunity', { limit: 1000, skip: 0 })).items as Opportunity[]).map((o) => ({ ...o, trades: o.trades ?? [], communes: o.communes ?? [], for: o.for ?? [] })).filter(
-      (o) => now - Date.parse(o.publishedAt) < 14 * DAY && (!o.deadline || Date.parse(`${o.deadline}T23:59:59Z`) >= now),
-    );
+    const opportunities = ((await catalog.list('opportunity', { limit: 1000, skip: 0 })).items as Opportunity[])
+      .map((o) => ({ ...o, trades: o.trades ?? [], communes: o.communes ?? [], for: o.for ?? [] }))
+      .filter((o) => now - Date.parse(o.publishedAt) < 14 * DAY && (!o.deadline || Date.parse(`${o.deadline}T23:59:59Z`) >= now));
     if (opportunities.length > 0) {
       const index = new MatchIndex(people);
       for (const o of opportunities) {
         for (const p of index.match(o)) {
           const trade = (o.trades.find((t) => p.trades.includes(t)) ?? o.trades[0]) as TradeSlug | undefined;
           requests.push({
-            to: p.phone, lang: lang(p), template: 'opportunity', dedupe: `opportunity:${o._id}:${p.phone}`,
+            to: p.phone,
+            lang: lang(p),
+            template: 'opportunity',
+            dedupe: `opportunity:${o._id}:${p.phone}`,
             ...(o.deadline ? { notAfter: new Date(`${o.deadline}T23:59:59Z`) } : {}),
-            values: { trade: trade ? TRADES[trade][lang(p)] : '', title: o.title[lang(p)] ?? o.title.fr, deadline: o.deadline?.split('-').reverse().join('/') ?? '-', space },
+            values: {
+              trade: trade ? TRADES[trade][lang(p)] : '',
+              title: o.title[lang(p)] ?? o.title.fr,
+              deadline: o.deadline?.split('-').reverse().join('/') ?? '-',
+              space,
+            },
           });
         }
       }
@@ -292,7 +318,11 @@ export class SmsService {
         if (!p.smsConsent || this.outbox.isOptedOut(p.phone)) continue;
         const starts = new Date(event.startsAt);
         requests.push({
-          to: p.phone, lang: lang(p), template: 'reminder', dedupe: `reminder:${event._id}:${p.phone}`, notAfter: starts,
+          to: p.phone,
+          lang: lang(p),
+          template: 'reminder',
+          dedupe: `reminder:${event._id}:${p.phone}`,
+          notAfter: starts,
           values: { title: event.title[lang(p)] ?? event.title.fr, time: starts.toISOString().slice(11, 16), place: event.place, space },
         });
       }

@@ -1,2 +1,2 @@
-export { SubmissionService, type ConsultationResults, type SubmitContext } from './service.js';
+export { SubmissionService, interestId, type ConsultationResults, type InterestSaid, type SubmitContext } from './service.js';
 export { checkVoice, sniffVoice, VOICE_EXT, VOICE_MAX_BYTES, VOICE_MAX_SECONDS, type CheckedVoice } from './voice.js';

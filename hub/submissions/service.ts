@@ -6,7 +6,7 @@ import {
   submissionId,
   submissionInputSchemas,
   submissionSchemas,
-  InterestInput,
+  type Channel,
   type Consultation,
   type Opportunity,
   type PostableSubmissionType,
@@ -24,8 +24,26 @@ export interface SubmitContext {
   hubId: string;
   now?: Date;
   recordedBy?: string;
+  /** How it reached the hub when the hub writes it for someone (an SMS, a paper form typed at the console). */
+  channel?: Channel;
 }
 
+
+/** What a member said "intéressé(e)" with: sex and age band come from the member's record. */
+export interface InterestSaid {
+  opportunity: string;
+  member: { code: string; sex?: string; ageBand?: string };
+  channel: Channel;
+  lang?: string;
+}
+
+/**
+ * The id of a member's "intéressé(e)": fixed by the opportunity and the member code, so the
+ * same member counts once, and hashed so the doc does not name the member (editors read it).
+ */
+export function interestId(hubId: string, opportunity: string, code: string): string {
+  return `${hubId}:interest:${createHash('sha256').update(`${opportunity}|${code.replace('-', '').toUpperCase()}`).digest('hex').slice(0, 32)}`;
+}
 
 /** One doc of a batch that did not land: its own error, the others are stored. */
 function refused(r: PouchDB.Core.Error): AppError {
@@ -96,6 +114,7 @@ export class SubmissionService {
         await this.mustExist(input.course as string, 'course', 'this course is not on this hub');
         break;
       case 'registration':
+        if (ctx.channel) doc.channel = ctx.channel;
         break;
     }
     await this.store(doc);
@@ -187,23 +206,41 @@ export class SubmissionService {
     return { id: doc._id as string };
   }
 
-  /** "Intéressé(e)": once per device and opportunity (a second tap answers 409 already-interested). */
-  async interest(body: unknown, ctx: SubmitContext): Promise<{ id: string }> {
-    const input = parseWith(InterestInput, body, 'invalid-submission', 422);
+  /** "Intéressé(e)" from a signed-in member: once per member and opportunity (a second answers 409 already-interested). */
+  async interest(said: InterestSaid, ctx: SubmitContext): Promise<{ id: string }> {
     const now = ctx.now ?? new Date();
-    const opportunity = await this.catalog.maybe<Opportunity>(input.opportunity);
-    if (!opportunity || opportunity.type !== 'opportunity') throw new AppError(422, 'opportunity-not-found', `there is no opportunity ${input.opportunity} on this hub`);
+    const opportunity = await this.catalog.maybe<Opportunity>(said.opportunity);
+    if (!opportunity || opportunity.type !== 'opportunity') throw new AppError(422, 'opportunity-not-found', `there is no opportunity ${said.opportunity} on this hub`);
     if (opportunity.deadline && now.toISOString().slice(0, 10) > opportunity.deadline) throw new AppError(409, 'opportunity-closed', `this opportunity closed on ${opportunity.deadline}`);
-    const key = createHash('sha256').update(`${input.opportunity}|${input.deviceId}`).digest('hex').slice(0, 32);
-    const doc = parseWith(submissionSchemas.interest, { ...input, _id: `${ctx.hubId}:interest:i${key}`, type: 'interest', hubId: ctx.hubId, createdAt: now.toISOString() }, 'invalid-submission', 422);
+    const doc = parseWith(
+      submissionSchemas.interest,
+      {
+        _id: interestId(ctx.hubId, said.opportunity, said.member.code),
+        type: 'interest',
+        hubId: ctx.hubId,
+        createdAt: now.toISOString(),
+        opportunity: said.opportunity,
+        sex: said.member.sex,
+        ageBand: said.member.ageBand,
+        ...(said.lang ? { lang: said.lang } : {}),
+        channel: said.channel,
+      },
+      'invalid-submission',
+      422,
+    );
     const [result] = await this.writer.write([doc as unknown as Doc]).catch((e) => {
       throw diskFullOr(e);
     });
     if (result && 'error' in result && result.error) {
-      if ((result as PouchDB.Core.Error).status === 409) throw new AppError(409, 'already-interested', 'this phone has already said it is interested in this opportunity');
+      if ((result as PouchDB.Core.Error).status === 409) throw new AppError(409, 'already-interested', 'this member has already said they are interested in this opportunity');
       throw refused(result as PouchDB.Core.Error);
     }
     return { id: doc._id };
+  }
+
+  /** Whether this member already said "intéressé(e)" for this opportunity on this hub. */
+  async hasInterest(hubId: string, opportunity: string, code: string): Promise<boolean> {
+    return (await this.db.get(interestId(hubId, opportunity, code)).catch(() => null)) !== null;
   }
 
   /**

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { contentSchemas, Heartbeat, hubCentralDb, MediaMeta, moderationSchemas, submissionSchemas } from '../../content/index.js';
 import { projectRoot } from '../../hub/index.js';
 
-export const CENTRAL_DBS = ['content', 'media', 'submissions', 'fleet', 'moderation', 'community', 'studio'] as const;
+export const CENTRAL_DBS = ['content', 'media', 'submissions', 'fleet', 'moderation', 'community', 'studio', 'opportunities'] as const;
 export type CentralDb = (typeof CENTRAL_DBS)[number];
 /** The rules of a database: one of the four shared ones, or `hub` for a hub's own `submissions-<hubId>`. */
 export type DbKind = CentralDb | 'hub';
@@ -27,6 +27,12 @@ export const COMMUNITY_TYPES = ['post', 'flag', 'question', 'resolved', 'moderat
  * what hubs push.
  */
 export const STUDIO_TYPES = ['contribution'] as const;
+
+/**
+ * Members' "intéressé(e)", copied by the replicator from `submissions` into `opportunities`,
+ * where editors (who publish opportunities) count them; the docs name no one.
+ */
+export const OPPORTUNITY_TYPES = ['interest'] as const;
 
 export interface DesignDoc {
   _id: string;
@@ -147,6 +153,8 @@ export function schemasFor(db: DbKind, rules: RuleTable = new RuleTable()): Reco
       const all = pick(submissionSchemas);
       return { contribution: all.contribution!, review: all.review! };
     }
+    case 'opportunities':
+      return { interest: pick(submissionSchemas).interest! };
     case 'community': {
       const all = pick(submissionSchemas);
       return Object.fromEntries(COMMUNITY_TYPES.map((t) => [t, all[t]!]));

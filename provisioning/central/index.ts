@@ -1,8 +1,8 @@
 /** Central tooling: the stand-in CouchDB, setup (dbs, security, design docs), enrollment, publishing. */
 export { startStandInCentral, type StandInCentral, type StandInOptions } from './standin.js';
-export { setupCentral, ensureHubDb, enrolledHubs, SECURITY, REPLICATOR_USER, FLEET_JOB_ID, COMMUNITY_JOB_ID, STUDIO_JOB_ID, mergeJobId, type SetupReport, type SetupOptions } from './setup.js';
+export { setupCentral, ensureHubDb, enrolledHubs, SECURITY, REPLICATOR_USER, FLEET_JOB_ID, COMMUNITY_JOB_ID, STUDIO_JOB_ID, OPPORTUNITIES_JOB_ID, mergeJobId, type SetupReport, type SetupOptions } from './setup.js';
 export { enrollHub, enrollHubs, removeHub, removeUser, createEditor, createCommunityUser, putUser, hubUserName, configBlock, PERSON_ROLES, type PersonRole, type Enrollment } from './enroll.js';
-export { designDocFor, schemasFor, hubDbName, CENTRAL_DBS, COMMUNITY_TYPES, STUDIO_TYPES, DESIGN_DOC_ID, type CentralDb, type DbKind } from './design-docs.js';
+export { designDocFor, schemasFor, hubDbName, CENTRAL_DBS, COMMUNITY_TYPES, STUDIO_TYPES, OPPORTUNITY_TYPES, DESIGN_DOC_ID, type CentralDb, type DbKind } from './design-docs.js';
 export { couch, expectStatus, authSessionCookie, type Credentials, type CookieAuth, type CouchAnswer } from './couch.js';
 export { publishPack, type PublishReport } from './publish.js';
 export { purgeErasures, type ErasureReport } from './erasure.js';

@@ -11,7 +11,7 @@ const BANDS = ['15-24', '25-35', '36-59', '60+'];
 /** A deterministic generator, so both sides of the comparison see the same people. */
 function rng(seed: number): () => number {
   let s = seed;
-  return () => ((s = (s * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  return () => (s = (s * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
 }
 
 /**
@@ -48,5 +48,11 @@ export function benchOpportunities(report: Report, opts: { members: number; oppo
   const naive = performance.now() - t0;
   if (plain !== indexed) throw new Error(`the index found ${indexed} notices, the plain check ${plain}: they must agree`);
 
-  report.add({ section: 'opportunities', metric: `${opts.opportunities} opportunities × ${opts.members} members: ${indexed} notices (index built in ${round(built, 1)} ms)`, value: round(withIndex, 1), unit: 'ms', baseline: round(naive, 1) });
+  report.add({
+    section: 'opportunities',
+    metric: `${opts.opportunities} opportunities × ${opts.members} members: ${indexed} notices (index built in ${round(built, 1)} ms)`,
+    value: round(withIndex, 1),
+    unit: 'ms',
+    baseline: round(naive, 1),
+  });
 }

@@ -14,6 +14,7 @@ import { benchCommunity } from './community.js';
 import { benchLogins } from './logins.js';
 import { benchStudio } from './studio.js';
 import { benchOpportunities } from './opportunities.js';
+import { benchSms } from './sms.js';
 import { benchTls } from './tls.js';
 import { benchCentral } from './central.js';
 import { benchCentralGzip } from './central-gzip.js';
@@ -41,6 +42,7 @@ const sections: [name: string, title: string, run: () => Promise<void>][] = [
   ['logins', 'console logins and the phones during a login flood (issue 20)', () => benchLogins(report, { seconds: quick ? 3 : 8 })],
   ['studio', 'the language studio: a 10 s take, the queue and coverage at 10 000 docs (issue 12)', () => benchStudio(report, { docs: 10_000, takes: quick ? 3 : 9 })],
   ['opportunities', 'matching 500 opportunities against 22 000 members (issue 16)', async () => benchOpportunities(report, { members: 22_000, opportunities: 500 })],
+  ['sms', 'SMS an hour through the queue against the ModemManager simulator (issue 16)', () => benchSms(report, { messages: quick ? 200 : 1000 })],
   ['tls', 'HTTPS vs plain HTTP on one hub, new and resumed TLS handshakes (issue 21)', () => benchTls(report, { seconds: quick ? 3 : 8, connections: 50 })],
   ['central', 'central: merge lag of the hubs\' databases, the console\'s fleet page at 500 hubs, pull bytes through the gzip proxy (issue 13)', async () => {
     await benchCentral(report, { hubs: quick ? 10 : 50, each: quick ? 200 : 1000, fleet: 500 });

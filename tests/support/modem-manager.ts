@@ -93,7 +93,10 @@ export class MockModemManager {
   private smsIndex = 0;
   private modemPath: string | null = null;
   private readonly exported = new Map<string, InstanceType<typeof Interface>[]>();
-  private objectManager!: InstanceType<typeof Interface> & { InterfacesAdded(path: string, ifaces: unknown): unknown; InterfacesRemoved(path: string, names: string[]): unknown };
+  private objectManager!: InstanceType<typeof Interface> & {
+    InterfacesAdded(path: string, ifaces: unknown): unknown;
+    InterfacesRemoved(path: string, names: string[]): unknown;
+  };
   private messaging: (InstanceType<typeof Interface> & { Added(path: string, received: boolean): unknown }) | null = null;
 
   private constructor(readonly bus: MessageBus) {}
@@ -151,17 +154,34 @@ export class MockModemManager {
     const mock = this;
     const path = `${ROOT}/Modem/${this.modemIndex++}`;
     class Modem extends Interface {
-      get Manufacturer() { return 'Huawei'; }
-      get Model() { return 'E3372 (simulé)'; }
-      get State() { return 11; }
-      get SignalQuality() { return [72, true]; }
+      get Manufacturer() {
+        return 'Huawei';
+      }
+      get Model() {
+        return 'E3372 (simulé)';
+      }
+      get State() {
+        return 11;
+      }
+      get SignalQuality() {
+        return [72, true];
+      }
     }
     Modem.configureMembers({
-      properties: { Manufacturer: { signature: 's', access: 'read' }, Model: { signature: 's', access: 'read' }, State: { signature: 'i', access: 'read' }, SignalQuality: { signature: '(ub)', access: 'read' } },
+      properties: {
+        Manufacturer: { signature: 's', access: 'read' },
+        Model: { signature: 's', access: 'read' },
+        State: { signature: 'i', access: 'read' },
+        SignalQuality: { signature: '(ub)', access: 'read' },
+      },
     });
     class Messaging extends Interface {
-      get Messages() { return [...mock.messages.keys()]; }
-      List() { return [...mock.messages.keys()]; }
+      get Messages() {
+        return [...mock.messages.keys()];
+      }
+      List() {
+        return [...mock.messages.keys()];
+      }
       Create(props: Record<string, InstanceType<typeof Variant>>) {
         const number = props.number?.value as string | undefined;
         const text = props.text?.value as string | undefined;
@@ -175,8 +195,12 @@ export class MockModemManager {
         if (!mock.messages.has(path)) throw new DBusError('org.freedesktop.ModemManager1.Error.Core.NotFound', `no SMS ${path}`);
         mock.removeSms(path);
       }
-      Added(path: string, received: boolean) { return [path, received]; }
-      Deleted(path: string) { return path; }
+      Added(path: string, received: boolean) {
+        return [path, received];
+      }
+      Deleted(path: string) {
+        return path;
+      }
     }
     Messaging.configureMembers({
       properties: { Messages: { signature: 'ao', access: 'read' } },
@@ -209,14 +233,30 @@ export class MockModemManager {
     const mock = this;
     const sms: MockSms = { ...fields, path: `${ROOT}/SMS/${this.smsIndex++}`, deliveryState: 0x100, messageReference: 0 };
     class Sms extends Interface {
-      get State() { return sms.state; }
-      get PduType() { return sms.pduType; }
-      get Number() { return sms.number; }
-      get Text() { return sms.text; }
-      get Timestamp() { return sms.timestamp; }
-      get DeliveryState() { return sms.deliveryState; }
-      get MessageReference() { return sms.messageReference; }
-      get DeliveryReportRequest() { return sms.deliveryReportRequest; }
+      get State() {
+        return sms.state;
+      }
+      get PduType() {
+        return sms.pduType;
+      }
+      get Number() {
+        return sms.number;
+      }
+      get Text() {
+        return sms.text;
+      }
+      get Timestamp() {
+        return sms.timestamp;
+      }
+      get DeliveryState() {
+        return sms.deliveryState;
+      }
+      get MessageReference() {
+        return sms.messageReference;
+      }
+      get DeliveryReportRequest() {
+        return sms.deliveryReportRequest;
+      }
       async Send() {
         if (sms.pduType !== 2) throw new DBusError('org.freedesktop.ModemManager1.Error.Core.Unsupported', 'cannot send a received SMS');
         if (sms.state === 5) throw new DBusError('org.freedesktop.ModemManager1.Error.Core.WrongState', 'already sent');
@@ -236,8 +276,14 @@ export class MockModemManager {
     const ro = (signature: string) => ({ signature, access: 'read' as const });
     Sms.configureMembers({
       properties: {
-        State: ro('u'), PduType: ro('u'), Number: ro('s'), Text: ro('s'), Timestamp: ro('s'),
-        DeliveryState: ro('u'), MessageReference: ro('u'), DeliveryReportRequest: ro('b'),
+        State: ro('u'),
+        PduType: ro('u'),
+        Number: ro('s'),
+        Text: ro('s'),
+        Timestamp: ro('s'),
+        DeliveryState: ro('u'),
+        MessageReference: ro('u'),
+        DeliveryReportRequest: ro('b'),
       },
       methods: { Send: {} },
     });

@@ -16,7 +16,9 @@ export function quietNow(now = Date.now()): { from: string; to: string } {
 }
 
 /** A private bus with the ModemManager mock on it, and the hub's `sms` config for it. */
-export async function startModemBus(options: { plugged?: boolean } = {}): Promise<{ bus: PrivateBus; mm: MockModemManager; sms: Record<string, unknown>; stop(): Promise<void> }> {
+export async function startModemBus(
+  options: { plugged?: boolean } = {},
+): Promise<{ bus: PrivateBus; mm: MockModemManager; sms: Record<string, unknown>; stop(): Promise<void> }> {
   const bus = await startPrivateBus();
   const mm = await MockModemManager.start(bus.address, options);
   return {
@@ -34,10 +36,19 @@ export async function startModemBus(options: { plugged?: boolean } = {}): Promis
 export function smsContent(now = Date.now()): Record<string, unknown>[] {
   const all = { all: true };
   const consultation = (id: string, code: string, opens: number, closes: number) => ({
-    _id: `consultation:${id}`, type: 'consultation', audience: all, smsCode: code,
+    _id: `consultation:${id}`,
+    type: 'consultation',
+    audience: all,
+    smsCode: code,
     question: { fr: 'Quelle priorité pour la commune ?', bm: 'Komini ka baara fɔlɔ ye mun ye?' },
-    options: [{ id: 'eau', label: { fr: 'Eau' } }, { id: 'ecole', label: { fr: 'École' } }, { id: 'sante', label: { fr: 'Santé' } }],
-    opensAt: new Date(opens).toISOString(), closesAt: new Date(closes).toISOString(), resultsPublic: true,
+    options: [
+      { id: 'eau', label: { fr: 'Eau' } },
+      { id: 'ecole', label: { fr: 'École' } },
+      { id: 'sante', label: { fr: 'Santé' } },
+    ],
+    opensAt: new Date(opens).toISOString(),
+    closesAt: new Date(closes).toISOString(),
+    resultsPublic: true,
   });
   return [
     consultation('priorites', 'PDESC', now - DAY, now + 30 * DAY),
@@ -46,10 +57,27 @@ export function smsContent(now = Date.now()): Record<string, unknown>[] {
     { _id: 'commune:kayes', type: 'commune', audience: all, name: 'Commune urbaine de Kayes', kind: 'commune-urbaine', region: 'kayes' },
     { _id: 'commune:bafoulabe', type: 'commune', audience: all, name: 'Commune de Bafoulabé', kind: 'commune-rurale', region: 'kayes' },
     {
-      _id: 'event:foire-artisanale', type: 'event', audience: all, title: { fr: 'Foire artisanale de Kayes' }, kind: 'atelier',
-      startsAt: new Date(now + DAY).toISOString(), place: 'Place de la mairie', commune: 'kayes', capacity: 200,
+      _id: 'event:foire-artisanale',
+      type: 'event',
+      audience: all,
+      title: { fr: 'Foire artisanale de Kayes' },
+      kind: 'atelier',
+      startsAt: new Date(now + DAY).toISOString(),
+      place: 'Place de la mairie',
+      commune: 'kayes',
+      capacity: 200,
     },
-    { _id: 'official:kayes-maire', type: 'official', audience: all, name: 'Aminata Traoré', sex: 'F', role: 'maire', commune: 'kayes', mandate: { start: 2023, end: 2028 }, sample: true },
+    {
+      _id: 'official:kayes-maire',
+      type: 'official',
+      audience: all,
+      name: 'Aminata Traoré',
+      sex: 'F',
+      role: 'maire',
+      commune: 'kayes',
+      mandate: { start: 2023, end: 2028 },
+      sample: true,
+    },
   ];
 }
 

@@ -1,12 +1,13 @@
 import type { Request } from 'express';
 import { AppError } from '../../../content/index.js';
 import { sessionOf } from '../../auth/index.js';
-import { indicatorsCsv, monthRange, parseDay, type IndicatorFilter } from '../../indicators/index.js';
+import { channelsCsv, indicatorsCsv, monthRange, parseDay, type IndicatorFilter } from '../../indicators/index.js';
 import { breakdownTable } from '../breakdown-table.js';
 import { communityFiguresBlock } from '../community-figures.js';
 import { sexChart, youthChart } from '../charts.js';
 import { sendCsvText } from '../csv-response.js';
-import { communeChoices, hubIndicators } from '../figures.js';
+import { communeChoices, hubChannelFigures, hubIndicators } from '../figures.js';
+import { channelTables } from '../channel-tables.js';
 import { query } from '../form.js';
 import { html } from '../html.js';
 import { page, select, when } from '../layout.js';
@@ -40,7 +41,7 @@ export const indicatorRoutes: AdminRoute[] = [
     async handle(s, req, res) {
       const session = sessionOf(res)!;
       const filter = filterOf(req);
-      const [report, communes] = await Promise.all([hubIndicators(s.deps, filter), communeChoices(s.deps)]);
+      const [report, communes, channels] = await Promise.all([hubIndicators(s.deps, filter), communeChoices(s.deps), hubChannelFigures(s.deps, filter)]);
       const rows = report.rows.map((r) => ({ label: r.label, breakdown: r.breakdown }));
       const period = `${filter.from ? `du ${filter.from}` : 'depuis le début'} ${filter.to ? `au ${filter.to}` : 'à aujourd’hui'}${filter.commune ? `, commune ${filter.commune}` : ', toutes communes'}`;
       const body = html`
@@ -50,7 +51,7 @@ export const indicatorRoutes: AdminRoute[] = [
   <label for="commune">Commune</label>${select('commune', [['', 'Toutes'], ...communes], filter.commune ?? '')}
   <button type="submit">Afficher</button>
 </form>
-<p class="no-print"><a href="/admin/indicators.csv?${qs(filter)}">Exporter (CSV)</a> · Rapport mensuel : <a href="/admin/report?month=${thisMonth()}${filter.commune ? `&commune=${filter.commune}` : ''}">${monthName(thisMonth())}</a> · <a href="/admin/report?month=${lastMonth()}${filter.commune ? `&commune=${filter.commune}` : ''}">${monthName(lastMonth())}</a></p>
+<p class="no-print"><a href="/admin/indicators.csv?${qs(filter)}">Exporter (CSV)</a> · <a href="/admin/indicators-canaux.csv?${qs(filter)}">Par canal (CSV)</a> · Rapport mensuel : <a href="/admin/report?month=${thisMonth()}${filter.commune ? `&commune=${filter.commune}` : ''}">${monthName(thisMonth())}</a> · <a href="/admin/report?month=${lastMonth()}${filter.commune ? `&commune=${filter.commune}` : ''}">${monthName(lastMonth())}</a></p>
 <p class="meta">Période : ${period}. Les personnes dont le sexe ou l’âge n’est pas connu sont comptées dans « inconnu », jamais écartées. Jeunes : 15 à 35 ans.</p>
 ${breakdownTable('Indicateurs par sexe et par tranche d’âge', rows)}
 <p class="meta">${report.attendances} présence(s) enregistrée(s) aux formations et sessions.</p>
@@ -58,7 +59,8 @@ ${breakdownTable('Indicateurs par sexe et par tranche d’âge', rows)}
 ${sexChart('Répartition par sexe', rows)}
 ${youthChart('Part des jeunes (15–35 ans)', rows)}
 </div>
-<dl class="notes">${report.rows.map((r) => html`<dt>${r.label}</dt><dd>${r.note}</dd>`)}</dl>`;
+<dl class="notes">${report.rows.map((r) => html`<dt>${r.label}</dt><dd>${r.note}</dd>`)}</dl>
+${channelTables(channels)}`;
       return { page: page({ title: 'Indicateurs', session, spaceName: s.deps.config.spaceName, body }) };
     },
   },
@@ -70,6 +72,16 @@ ${youthChart('Part des jeunes (15–35 ans)', rows)}
       const filter = filterOf(req);
       const report = await hubIndicators(s.deps, filter);
       sendCsvText(res, `indicateurs-${s.deps.config.hubId}-${filter.from ?? 'debut'}-${filter.to ?? 'fin'}.csv`, indicatorsCsv(report, s.deps.config.hubId));
+    },
+  },
+  {
+    // Issue 16: participation by channel (web, kiosk, SMS, paper), by sex and age band.
+    method: 'GET',
+    path: '/admin/indicators-canaux.csv',
+    roles: STAFF,
+    async handle(s, req, res) {
+      const filter = filterOf(req);
+      sendCsvText(res, `canaux-${s.deps.config.hubId}-${filter.from ?? 'debut'}-${filter.to ?? 'fin'}.csv`, channelsCsv(await hubChannelFigures(s.deps, filter), filter, s.deps.config.hubId));
     },
   },
   {
@@ -91,6 +103,7 @@ ${sexChart(`Répartition par sexe, ${monthName(month)}`, rows)}
 ${youthChart(`Part des jeunes (15–35 ans), ${monthName(month)}`, rows)}
 </div>
 ${communityFiguresBlock(`Communauté SaheLink, ${monthName(month)}`, await s.deps.community.figures({ from: range.from, to: `${range.to}\uffff` }))}
+${channelTables(await hubChannelFigures(s.deps, { ...range, ...(commune ? { commune } : {}) }), `Participations par canal, ${monthName(month)}`)}
 <p class="notes">${report.attendances} présence(s) aux formations. « Inconnu » : sexe ou âge non déclaré (cours terminés et visites sont anonymes). Jeunes : 15–35 ans.</p>
 <p class="sign">Visa de l’animateur·rice : ____________________</p>
 <p class="no-print"><a href="/admin/indicators?${qs({ ...range, ...(commune ? { commune } : {}) })}">Voir le détail</a> · imprimer avec Ctrl+P</p>`;

@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import { AGE_BANDS, AppError, CONSENT_VERSION, isAppError } from '../../../content/index.js';
+import { AGE_BANDS, AppError, CONSENT_VERSION, isAppError, TRADE_SLUGS, TRADES } from '../../../content/index.js';
 import { sessionOf, type Session } from '../../auth/index.js';
 import { asText, sendCsv } from '../csv-response.js';
 import { field, param, query } from '../form.js';
@@ -27,11 +27,17 @@ function memberFields(s: AdminServices, m: Partial<Member>): SafeHtml {
   <label for="phone">Téléphone</label>
   <input id="phone" name="phone" type="tel" inputmode="tel" value="${m.phone ?? ''}">
   <label for="organisation">Organisation</label>
-  <input id="organisation" name="organisation" maxlength="200" value="${m.organisation ?? ''}">`;
+  <input id="organisation" name="organisation" maxlength="200" value="${m.organisation ?? ''}">
+  <fieldset><legend>Métiers (artisans : les opportunités et leurs SMS suivent le métier et la commune)</legend>
+  ${TRADE_SLUGS.map((t) => html`<label class="choice"><input type="checkbox" name="trades" value="${t}" ${m.trades?.includes(t) ? html`checked` : ''}> ${TRADES[t].fr}</label>`)}
+  </fieldset>
+  <label class="choice"><input type="checkbox" name="smsConsent" value="yes" ${m.smsConsent ? html`checked` : ''}> La personne accepte de recevoir des SMS à ce numéro (rappels, opportunités, consultations) ; STOP les arrête.</label>`;
 }
 
-function typed(req: Request): Record<string, string> {
-  return Object.fromEntries(['fullName', 'sex', 'ageBand', 'commune', 'phone', 'organisation'].map((k) => [k, field(req, k)]));
+/** What the form sent, as the registration's fields (trades: the boxes ticked; SMS consent: ticked or not). */
+function typed(req: Request): Record<string, unknown> {
+  const trades = ([] as unknown[]).concat((req.body as Record<string, unknown> | undefined)?.trades ?? []).filter((t): t is string => typeof t === 'string');
+  return { ...Object.fromEntries(['fullName', 'sex', 'ageBand', 'commune', 'phone', 'organisation'].map((k) => [k, field(req, k)])), trades, smsConsent: field(req, 'smsConsent') === 'yes' };
 }
 
 function newForm(s: AdminServices, session: Session, m: Partial<Member>, error?: string): SafeHtml {
@@ -138,9 +144,11 @@ ${list.length > SHOWN ? html`<p class="hint">Les ${SHOWN} premiers sont affiché
       const t = typed(req);
       const input: Record<string, unknown> = { ...t, consent: field(req, 'consent') === 'yes' ? true : false, consentVersion: CONSENT_VERSION };
       for (const k of ['phone', 'organisation']) if (!input[k]) delete input[k];
+      if ((input.trades as string[]).length === 0) delete input.trades;
       return orForm(
         async () => {
-          const { id } = await s.deps.submissions.submit('registration', input, { hubId: s.deps.config.hubId });
+          // Typed at the console from the space's paper form: the channel "paper".
+          const { id } = await s.deps.submissions.submit('registration', input, { hubId: s.deps.config.hubId, channel: 'paper' });
           return { redirect: memberUrl(id), flash: 'Membre inscrit·e.', audit: { target: id } };
         },
         (error) => ({ page: page({ title: 'Inscrire un membre', session, spaceName: s.deps.config.spaceName, body: newForm(s, session, t as Partial<Member>, error) }), status: 422 }),

@@ -176,7 +176,7 @@ ${adminPager('/admin/sms/inscriptions', slice)}`;
         ({ id: registration } = await s.deps.submissions.submit(
           'registration',
           { fullName: p.name, sex: field(req, 'sex'), ageBand: field(req, 'ageBand'), commune: p.commune, phone: p.phone, trades: [p.trade], smsConsent: field(req, 'smsConsent') === 'yes', lang: p.lang, consent: true },
-          { hubId: s.deps.config.hubId, recordedBy: session.username },
+          { hubId: s.deps.config.hubId, recordedBy: session.username, channel: 'sms' },
         ));
       } catch (e) {
         if (isAppError(e) && e.status === 422) return { redirect: '/admin/sms/inscriptions', flash: `Vérifiez le sexe et l’âge : ${e.details}` };

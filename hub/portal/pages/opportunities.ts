@@ -1,12 +1,13 @@
 import type { Router } from 'express';
-import { AGE_BANDS, isAppError, SEXES, TRADE_SLUGS, TRADES, type Opportunity, type TradeSlug } from '../../../content/index.js';
+import { isAppError, TRADE_SLUGS, TRADES, type Opportunity, type TradeSlug } from '../../../content/index.js';
+import { memberOf } from '../../members/index.js';
 import { heading, icon, notice, richText, sampleMark, slugOf, summary, text } from '../components.js';
 import type { PageContext } from '../context.js';
 import { html, type Html } from '../html.js';
 import { page } from '../layout.js';
 import { pageOf, pager } from '../pager.js';
 import type { Portal } from '../portal.js';
-import { deviceId } from '../request.js';
+import { signInPrompt } from './community.js';
 
 const tradeLabel = (ctx: PageContext, t: string) => (TRADES[t as TradeSlug] ? (ctx.lang === 'bm' ? TRADES[t as TradeSlug].bm : TRADES[t as TradeSlug].fr) : t);
 const today = () => new Date().toISOString().slice(0, 10);
@@ -35,10 +36,12 @@ function card(ctx: PageContext, o: Opportunity): Html {
 
 /**
  * Opportunities for artisans: a list a phone filters by trade and commune (the same matching
- * as the SMS notices), and a page for each with "intéressé(e)", counted by sex and age band.
+ * as the SMS notices), and a page for each where a signed-in member says "intéressé(e)": once
+ * per member, counted by the member's sex and age band for whoever published it.
  */
 export function opportunityRoutes(router: Router, portal: Portal): void {
-  const { config } = portal.deps;
+  const { config, members, submissions } = portal.deps;
+  const check = members.checkForm();
 
   router.get('/opportunites', async function opportunities(req, res) {
     const ctx = portal.ctx(req);
@@ -66,10 +69,25 @@ ${pager(ctx, '/opportunites', slice, { ...(trade ? { metier: trade } : {}), ...(
   router.get('/opportunites/:slug', async function opportunity(req, res) {
     const ctx = portal.ctx(req);
     const o = withDefaults(await portal.deps.catalog.get<Opportunity>(`opportunity:${String(req.params.slug)}`));
+    const me = memberOf(res);
+    // A member's page says whether they already said it: never from the shared page cache.
+    if (me) res.set('Cache-Control', 'no-store');
+    const said = me ? await submissions.hasInterest(config.hubId, o._id, me.member.code) : false;
     const open = current({ deadline: o.deadline ?? '' });
     const dates = o.startsAt ? (o.endsAt ? ctx.t('opportunities.dates', { from: ctx.fmt.date(o.startsAt), to: ctx.fmt.date(o.endsAt) }) : ctx.fmt.dateTime(o.startsAt)) : '';
-    const radios = (name: string, values: readonly string[], label: (x: string) => string) =>
-      html`<div class="radios">${values.map((x) => html`<label class="pill"><input type="radio" name="${name}" value="${x}"><span>${label(x)}</span></label>`)}</div>`;
+    const here = `/opportunites/${slugOf(o._id)}`;
+    const interest = !open
+      ? notice(ctx, 'warn', ctx.t('opportunities.closed'))
+      : req.query.merci === '1'
+        ? notice(ctx, 'ok', ctx.t('opportunities.interestedDone'), 'merci')
+        : said
+          ? notice(ctx, 'info', ctx.t('opportunities.interestedAlready'), 'deja')
+          : me
+            ? html`<form method="post" action="${here}" class="stack">
+  <input type="hidden" name="_csrf" value="${me.session.csrf}">
+  <button class="btn big" type="submit">${icon(ctx, 'check')}<span>${ctx.t('opportunities.interested')}</span></button>
+</form>`
+            : html`<p>${ctx.t('opportunities.membersOnly')}</p>${signInPrompt(ctx, here)}`;
     const body = html`<p><a class="back" href="/opportunites">${icon(ctx, 'back', 'i sm')}${ctx.t('nav.opportunities')}</a></p>
 <article class="opportunity">
 <h1>${icon(ctx, 'star', 'i hi')}<span>${text(ctx, o.title)}</span></h1>
@@ -83,34 +101,33 @@ ${richText(ctx, o.body)}
 ${richText(ctx, o.howToRespond)}
 ${o.contact.phone || o.contact.place ? html`<p>${icon(ctx, 'phone', 'i sm')} ${ctx.t('opportunities.contact', { contact: [o.contact.place, o.contact.phone].filter(Boolean).join(' · ') })}</p>` : ''}
 <p class="meta">${ctx.t('opportunities.publisher', { publisher: o.publisher })}</p>
-${req.query.merci === '1' ? notice(ctx, 'ok', ctx.t('opportunities.interestedDone'), 'merci') : ''}
-${req.query.deja === '1' ? notice(ctx, 'info', ctx.t('opportunities.interestedAlready'), 'deja') : ''}
-${!open ? notice(ctx, 'warn', ctx.t('opportunities.closed')) : req.query.merci === '1' || req.query.deja === '1' ? '' : html`<form method="post" action="/opportunites/${slugOf(o._id)}" class="stack">
-  <fieldset><legend>${ctx.t('opportunities.about', { optional: ctx.t('common.optional') })}</legend>
-  ${radios('sex', SEXES, (s) => ctx.t(`sex.${s}`))}
-  ${radios('ageBand', AGE_BANDS.filter((b) => b !== '0-14'), (b) => ctx.t(`age.${b}`))}
-  </fieldset>
-  <button class="btn big" type="submit">${icon(ctx, 'check')}<span>${ctx.t('opportunities.interested')}</span></button>
-</form>`}
+${interest}
 </article>`;
     portal.send(res, page(ctx, { title: `${ctx.t('nav.opportunities')} — ${text(ctx, o.title)}`.replace(/<[^>]+>/g, ''), body }));
   });
 
-  router.post('/opportunites/:slug', async function interested(req, res) {
-    const ctx = portal.ctx(req);
-    const slug = String(req.params.slug);
-    const f = (req.body ?? {}) as Record<string, string | undefined>;
-    const input: Record<string, unknown> = { opportunity: `opportunity:${slug}`, deviceId: deviceId(req, res), lang: ctx.lang, channel: ctx.kiosk ? 'kiosk' : 'web' };
-    if (f.sex) input.sex = f.sex;
-    if (f.ageBand) input.ageBand = f.ageBand;
-    try {
-      await portal.deps.submissions.interest(input, { hubId: config.hubId });
-    } catch (e) {
-      if (isAppError(e) && e.reason === 'already-interested') return res.redirect(303, `/opportunites/${slug}?deja=1#deja`);
-      throw e;
-    }
-    res.redirect(303, `/opportunites/${slug}?merci=1#merci`);
-  });
+  router.post(
+    '/opportunites/:slug',
+    async function membersOnly(req, res, next) {
+      if (memberOf(res)) return next();
+      // A visitor without a member code: back to the page, which says how to sign in; nothing stored.
+      res.redirect(303, `/opportunites/${String(req.params.slug)}`);
+    },
+    check,
+    async function interested(req, res) {
+      const ctx = portal.ctx(req);
+      const slug = String(req.params.slug);
+      const { member } = memberOf(res)!;
+      try {
+        await submissions.interest({ opportunity: `opportunity:${slug}`, member, channel: ctx.kiosk ? 'kiosk' : 'web', lang: ctx.lang }, { hubId: config.hubId });
+      } catch (e) {
+        // Already said: the page shows it; closed: the page says so.
+        if (isAppError(e) && (e.reason === 'already-interested' || e.reason === 'opportunity-closed')) return res.redirect(303, `/opportunites/${slug}`);
+        throw e;
+      }
+      res.redirect(303, `/opportunites/${slug}?merci=1#merci`);
+    },
+  );
 }
 
 /** For a trade and a commune chosen: the SMS notices' matching (no trade or no commune named means all); left open: any. */

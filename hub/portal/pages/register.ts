@@ -86,7 +86,7 @@ ${formNotice(ctx, state.problem)}
       portal.send(res, await form(ctx, { problem, values }), status);
     };
     if (rateLimited(req)) return refuse({ fields: {}, form: 'error.tooMany' }, 429);
-    const input: Record<string, unknown> = { fullName: values.fullName, sex: values.sex || undefined, ageBand: values.ageBand || undefined, commune: values.commune || undefined, lang: ctx.lang, consent: values.consent === 'oui' ? true : undefined };
+    const input: Record<string, unknown> = { fullName: values.fullName, sex: values.sex || undefined, ageBand: values.ageBand || undefined, commune: values.commune || undefined, lang: ctx.lang, channel: ctx.kiosk ? 'kiosk' : 'web', consent: values.consent === 'oui' ? true : undefined };
     if (values.phone?.trim()) input.phone = values.phone.trim();
     if (values.organisation?.trim()) input.organisation = values.organisation.trim();
     // Checkboxes: one value, several, or none.

@@ -1,6 +1,6 @@
 /*
  * Central's validate_doc_update, shared by every database (DB: content, media, moderation, studio;
- * submissions, fleet and community
+ * submissions, fleet, community and opportunities
  * — written by central's replicator only — or hub, a hub's own submissions-<hubId>).
  * ES5 only: CouchDB runs it in its own old JavaScript engine, with no require. design-docs.ts
  * wraps it as

@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { smsAll, type InDoc, type PendingDoc } from '../../../hub/sms/index.js';
 import { smsContent, startModemBus, startTestHub, until, type TestHub } from '../../support/index.js';
+import { UserStore } from '../../../hub/auth/index.js';
+import { login, PASSWORDS, USERS } from '../admin/console.js';
 
 /**
  * Feature phones text the space's modem (ModemManager's API on a private bus, the mock in
@@ -54,6 +56,21 @@ describe('SMS received by the hub', () => {
     assert.deepEqual(stored.map((d) => d.outcome).sort(), ['refused', 'vote', 'vote']);
   });
 
+  it("shows the SMS votes under the channel SMS in the console's figures", async () => {
+    await new UserStore(hub.dataDir).add(USERS.facilitator, 'facilitator', PASSWORDS.facilitator);
+    const facilitator = await login(hub.url, 'facilitator');
+    const page = await (await facilitator.get('/admin/indicators')).text();
+    // Act by act: SMS has the 2 votes, no registration or interest yet.
+    assert.match(page, /<tr><th scope="row">SMS<\/th><td>2<\/td><td>0<\/td><td>0<\/td>/);
+    assert.match(page, /<tr><th scope="row">Papier \(saisi à la console\)<\/th><td>0<\/td><td>0<\/td><td>0<\/td>/);
+    const csv = await (await facilitator.get('/admin/indicators-canaux.csv')).text();
+    assert.match(csv, /\r\ncanal-sms-votes;SMS : Votes;[a-z0-9-]+;;;toutes;2;/);
+    // The month's printed report too.
+    const report = await (await facilitator.get('/admin/report')).text();
+    assert.match(report, /Participations par canal, [a-zé]+ \d{4}/);
+    assert.match(report, /<tr><th scope="row">SMS<\/th><td>2<\/td><td>0<\/td><td>0<\/td>/);
+  });
+
   it('answers bad messages briefly and stores nothing half-done', async () => {
     const C = '+22370000003';
     const votesBefore = (await hub.deps.dbs.submissions.allDocs()).rows.filter((r) => r.id.includes(':response:')).length;
@@ -72,7 +89,7 @@ describe('SMS received by the hub', () => {
     assert.equal((await smsAll<PendingDoc>(hub.deps.sms!.db, 'pending:')).length, 0, 'no registration stored');
   });
 
-  it('keeps an SMS registration waiting for the facilitator, in the person\'s words', async () => {
+  it("keeps an SMS registration waiting for the facilitator, in the person's words", async () => {
     const D = '+22379000004';
     assert.match(await text(D, 'Inscription Fatoumata Kɔnɛ Kayes teinture', 1), /Merci Fatoumata Kone ! Votre inscription attend/);
     const pending = await smsAll<PendingDoc>(hub.deps.sms!.db, 'pending:');
@@ -96,7 +113,7 @@ describe('SMS received by the hub', () => {
     assert.equal(hub.deps.sms!.outbox.isOptedOut(E), true);
   });
 
-  it('sends anything else to the facilitator\'s inbox without an answer', async () => {
+  it("sends anything else to the facilitator's inbox without an answer", async () => {
     const F = '+22378000006';
     modem.mm.deliver(F, 'Bonjour, la formation de samedi est à quelle heure ?');
     await until('stored in the inbox', async () => (await smsAll<InDoc>(hub.deps.sms!.db, 'in:')).some((d) => d.from === F && d.state === 'done'));

@@ -27,7 +27,12 @@ describe('SMS queue under kill -9', () => {
     await closeDatabases(dbs);
     modem = await startModemBus();
     const mm = modem.mm;
-    const env = { ESPACE_LOG_LEVEL: 'warn', ESPACE_SMS_BUS: modem.bus.address, ESPACE_SMS_POLL_SECONDS: '0.2', ESPACE_SMS_QUIET_HOURS: JSON.stringify(quietLater()) };
+    const env = {
+      ESPACE_LOG_LEVEL: 'warn',
+      ESPACE_SMS_BUS: modem.bus.address,
+      ESPACE_SMS_POLL_SECONDS: '0.2',
+      ESPACE_SMS_QUIET_HOURS: JSON.stringify(quietLater()),
+    };
     const phones = Array.from({ length: 6 }, (_, i) => `+2237700000${i}`);
 
     // Run 1: killed when the modem has sent the second answer, before the hub hears back.
@@ -84,7 +89,11 @@ describe('SMS queue under kill -9', () => {
       assert.equal(incoming.length, 6, 'each received SMS stored once');
       assert.ok(incoming.every((d) => d.state === 'done'));
       const out = await smsAll<OutDoc>(sms, 'out:');
-      assert.deepEqual(out.map((d) => d.state), Array(6).fill('sent'), 'six answers, each sent');
+      assert.deepEqual(
+        out.map((d) => d.state),
+        Array(6).fill('sent'),
+        'six answers, each sent',
+      );
     } finally {
       await sms.close();
     }

@@ -7,11 +7,29 @@ import { quietNow, smsContent, startModemBus, startTestHub, until, type TestHub 
 const HUB = 'kayes-demo';
 function registration(phone: string, smsConsent: boolean, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
-    _id: submissionId(HUB, 'registration'), type: 'registration', hubId: HUB, createdAt: new Date().toISOString(),
-    fullName: `Artisane ${phone.slice(-2)}`, sex: 'F', ageBand: '25-35', commune: 'kayes', phone, consent: true, consentVersion: '2026-1', smsConsent, ...extra,
+    _id: submissionId(HUB, 'registration'),
+    type: 'registration',
+    hubId: HUB,
+    createdAt: new Date().toISOString(),
+    fullName: `Artisane ${phone.slice(-2)}`,
+    sex: 'F',
+    ageBand: '25-35',
+    commune: 'kayes',
+    phone,
+    consent: true,
+    consentVersion: '2026-1',
+    smsConsent,
+    ...extra,
   };
 }
-const signup = (event: string, member: string) => ({ _id: submissionId(HUB, 'signup'), type: 'signup', hubId: HUB, createdAt: new Date().toISOString(), event, member });
+const signup = (event: string, member: string) => ({
+  _id: submissionId(HUB, 'signup'),
+  type: 'signup',
+  hubId: HUB,
+  createdAt: new Date().toISOString(),
+  event,
+  member,
+});
 const put = (hub: TestHub, docs: Record<string, unknown>[]) => hub.deps.dbs.submissions.bulkDocs(docs as PouchDB.Core.PutDocument<Record<string, unknown>>[]);
 
 describe('SMS sent by the hub', () => {
@@ -48,7 +66,13 @@ describe('SMS sent by the hub', () => {
     assert.deepEqual(modem.mm.sentTo('+22376222222'), [], 'nothing to a member without SMS consent');
     // The consultation open since yesterday is announced to the consenting members, once each.
     await until('consultation notices', () => modem.mm.sent.filter((s) => s.text.startsWith('Donnez votre avis')).length === 2);
-    assert.deepEqual(modem.mm.sent.filter((s) => s.text.startsWith('Donnez votre avis')).map((s) => s.number).sort(), ['+22376111111', '+22376333333']);
+    assert.deepEqual(
+      modem.mm.sent
+        .filter((s) => s.text.startsWith('Donnez votre avis'))
+        .map((s) => s.number)
+        .sort(),
+      ['+22376111111', '+22376333333'],
+    );
   });
 
   it('records delivery reports', async () => {
@@ -58,7 +82,10 @@ describe('SMS sent by the hub', () => {
     await sms.kick();
     await until('delivered', async () => (await smsAll<OutDoc>(sms.db, 'out:')).some((d) => d.template === 'reminder' && d.state === 'delivered'));
     // A report is the end of it: the copy in the modem is removed.
-    assert.equal([...modem.mm.messages.values()].some((m) => m.text === reminder.text), false);
+    assert.equal(
+      [...modem.mm.messages.values()].some((m) => m.text === reminder.text),
+      false,
+    );
   });
 
   it('stops notices at once after STOP, including those already queued', async () => {
@@ -77,7 +104,10 @@ describe('SMS sent by the hub', () => {
       await until('STOP answered', () => modem.mm.sentTo(phone).length === 1);
       assert.match(modem.mm.sentTo(phone)[0]!, /Vous ne recevrez plus de SMS/);
       const after = (await smsAll<OutDoc>(sms.db, 'out:')).filter((d) => d.to === phone && d.template === 'consultation-open');
-      assert.deepEqual(after.map((d) => d.state), ['cancelled']);
+      assert.deepEqual(
+        after.map((d) => d.state),
+        ['cancelled'],
+      );
     } finally {
       Object.assign(hub.deps.config.sms.quietHours, quiet);
     }
@@ -89,7 +119,10 @@ describe('SMS sent by the hub', () => {
   it('keeps notices within the daily budget, and shows what was spent', async () => {
     const sms = hub.deps.sms!;
     const status = sms.status();
-    assert.equal(status.today.parts, modem.mm.sent.reduce((n, s) => n + (s.text.length > 160 ? 2 : 1), 0));
+    assert.equal(
+      status.today.parts,
+      modem.mm.sent.reduce((n, s) => n + (s.text.length > 160 ? 2 : 1), 0),
+    );
     assert.equal(status.today.cost, status.today.parts * 25);
     assert.equal(status.today.currency, 'FCFA');
     // A budget of what is spent already: the next notice waits.

@@ -1,5 +1,5 @@
 import { AppError } from '../../../../content/index.js';
-import { breakdownTable, readAllDocs, communityFigures, communityFiguresBlock, computeIndicators, html, indicatorsCsv, loadSources, parseDay, sendCsvText, sexChart, youthChart, type AllDocsReader, type CommunityFigures, type IndicatorFilter, type IndicatorSources } from '../../../../hub/index.js';
+import { breakdownTable, channelFigures, channelsCsv, channelTables, communityFigures, communityFiguresBlock, computeIndicators, html, indicatorsCsv, loadSources, parseDay, readAllDocs, sendCsvText, sexChart, youthChart, type AllDocsReader, type CommunityFigures, type IndicatorFilter, type IndicatorSources } from '../../../../hub/index.js';
 import type { Answer, Post, Question } from '../../../../content/index.js';
 import { BASE } from '../layout.js';
 import type { CentralAs, ConsoleContext, ConsolePage } from '../page-table.js';
@@ -42,7 +42,8 @@ async function figures(c: ConsoleContext, filter: IndicatorFilter) {
   const all = [...sources.submissions];
   const hubs = [...new Set(all.map((d) => String(d.hubId)))].sort();
   const perHub = hubs.map((hub) => ({ scope: hub, report: computeIndicators({ ...sources, submissions: all.filter((d) => d.hubId === hub) }, filter) }));
-  return { report: computeIndicators(sources, filter), perHub, community: await community(c, sources, filter) };
+  const channelsPerHub = hubs.map((hub) => ({ scope: hub, rows: channelFigures({ ...sources, submissions: all.filter((d) => d.hubId === hub) }, filter) }));
+  return { report: computeIndicators(sources, filter), perHub, channels: channelFigures(sources, filter), channelsPerHub, community: await community(c, sources, filter) };
 }
 
 /**
@@ -75,7 +76,7 @@ export const figuresPage: ConsolePage = {
       roles: ['analyst'],
       async handle(c) {
         const filter = filterOf(c);
-        const { report, perHub, community: sahelink } = await figures(c, filter);
+        const { report, perHub, channels, community: sahelink } = await figures(c, filter);
         const rows = report.rows.map((r) => ({ label: r.label, breakdown: r.breakdown }));
         const period = `${filter.from ? `du ${filter.from}` : 'depuis le début'} ${filter.to ? `au ${filter.to}` : 'à aujourd’hui'}${filter.commune ? `, commune ${filter.commune}` : ', toutes communes'}`;
         const body = html`<form method="get" action="${PATH}" class="row filters">
@@ -83,11 +84,12 @@ export const figuresPage: ConsolePage = {
 <label for="to">Au</label><input id="to" name="to" type="date" value="${filter.to ?? ''}">
 <label for="commune">Commune</label><input id="commune" name="commune" value="${filter.commune ?? ''}" placeholder="toutes">
 <button type="submit">Afficher</button></form>
-<p><a href="${PATH}.csv?${qs(filter)}">Exporter (CSV, tous les hubs et chaque hub)</a></p>
+<p><a href="${PATH}.csv?${qs(filter)}">Exporter (CSV, tous les hubs et chaque hub)</a> · <a href="${PATH}-canaux.csv?${qs(filter)}">Par canal (CSV)</a></p>
 <p class="meta">Période : ${period}, ${perHub.length} hub(s). Les personnes dont le sexe ou l’âge n’est pas connu sont comptées dans « inconnu », jamais écartées. Jeunes : 15 à 35 ans.</p>
 ${breakdownTable('Tous les hubs : indicateurs par sexe et par tranche d’âge', rows)}
 <div class="charts">${sexChart('Répartition par sexe', rows)}${youthChart('Part des jeunes (15–35 ans)', rows)}</div>
 ${communityFiguresBlock('Communauté SaheLink, tous les espaces', sahelink)}
+${channelTables(channels, 'Tous les hubs : participations par canal (votes, inscriptions, intéressé·es), par sexe et tranche d’âge')}
 ${perHub.map((h) => breakdownTable(`Hub ${h.scope}`, h.report.rows.map((r) => ({ label: r.label, breakdown: r.breakdown }))))}`;
         return { page: c.page('Chiffres de tous les espaces', body) };
       },
@@ -100,6 +102,17 @@ ${perHub.map((h) => breakdownTable(`Hub ${h.scope}`, h.report.rows.map((r) => ({
         const filter = filterOf(c);
         const { report, perHub } = await figures(c, filter);
         sendCsvText(c.res, `indicateurs-central-${filter.from ?? 'debut'}-${filter.to ?? 'fin'}.csv`, indicatorsCsv(report, 'central', perHub));
+      },
+    },
+    {
+      // Issue 16: participation by channel (web, kiosk, SMS, paper), every hub and each hub.
+      method: 'GET',
+      path: `${PATH}-canaux.csv`,
+      roles: ['analyst'],
+      async handle(c) {
+        const filter = filterOf(c);
+        const { channels, channelsPerHub } = await figures(c, filter);
+        sendCsvText(c.res, `canaux-central-${filter.from ?? 'debut'}-${filter.to ?? 'fin'}.csv`, channelsCsv(channels, filter, 'central', channelsPerHub));
       },
     },
   ],

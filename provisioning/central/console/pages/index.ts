@@ -7,6 +7,7 @@ import { accountsPage } from './accounts.js';
 import { publishPage } from './publish.js';
 import { mentoringPage, moderationPage } from './community.js';
 import { mentoringSessionsPage } from './mentoring-sessions.js';
+import { opportunitiesPage } from './opportunities.js';
 
 /**
  * Every page of central's console: the one place a feature registers its page. A page is a
@@ -14,4 +15,6 @@ import { mentoringSessionsPage } from './mentoring-sessions.js';
  * roles that may use it); add it to this list. The app applies the roles from here and the
  * access test (tests/integration/provisioning/central/console.test.ts) is generated from it.
  */
-export const CONSOLE_PAGES: readonly ConsolePage[] = [homePage, publishPage, figuresPage, fleetPage, studioPage, moderationPage, mentoringPage, mentoringSessionsPage, accountsPage];
+export const CONSOLE_PAGES: readonly ConsolePage[] = [homePage, publishPage, figuresPage, fleetPage, studioPage, moderationPage, mentoringPage, mentoringSessionsPage, accountsPage,
+  // Issue 16: the artisans' opportunities and their interest from every space.
+  opportunitiesPage];

@@ -12,7 +12,7 @@ describe('SMS keywords (French and Bambara)', () => {
     assert.deepEqual(parseSms('VOTE PDESC oui'), { kind: 'vote-malformed', lang: 'fr' });
   });
 
-  it('reads registrations, keeping the person\'s spelling', () => {
+  it("reads registrations, keeping the person's spelling", () => {
     assert.deepEqual(parseSms('INSCRIPTION Awa Diarra Kayes teinture'), { kind: 'registration', lang: 'fr', words: ['Awa', 'Diarra', 'Kayes', 'teinture'] });
     assert.deepEqual(parseSms('tɔgɔsɛbɛn Sali Kɔnɛ Kayes numu'), { kind: 'registration', lang: 'bm', words: ['Sali', 'Kɔnɛ', 'Kayes', 'numu'] });
     assert.deepEqual(parseSms('Inscription Awa'), { kind: 'registration-malformed', lang: 'fr' });
