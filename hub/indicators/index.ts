@@ -6,3 +6,4 @@ export { communityFigures, type CommunityFigures, type CommunitySources, type Sp
 export { asText, indicatorsCsv, neutralise, toCsv, type CsvCell, type CsvText } from './csv.js';
 export { monthRange, parseDay } from './period.js';
 export { couchReader, loadSources, pouchReader, type AllDocsReader } from './sources.js';
+export { grantFigures, APPLICANT_KIND_LABELS, type GrantFigures } from './grants.js';

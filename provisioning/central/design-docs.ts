@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { contentSchemas, Heartbeat, hubCentralDb, MediaMeta, moderationSchemas, submissionSchemas } from '../../content/index.js';
+import { contentSchemas, Heartbeat, hubCentralDb, jurySchemas, MediaMeta, moderationSchemas, submissionSchemas } from '../../content/index.js';
 import { projectRoot } from '../../hub/index.js';
 
-export const CENTRAL_DBS = ['content', 'media', 'submissions', 'fleet', 'moderation', 'community', 'studio'] as const;
+export const CENTRAL_DBS = ['content', 'media', 'submissions', 'fleet', 'moderation', 'community', 'studio', 'jury'] as const;
 export type CentralDb = (typeof CENTRAL_DBS)[number];
 /** The rules of a database: one of the four shared ones, or `hub` for a hub's own `submissions-<hubId>`. */
 export type DbKind = CentralDb | 'hub';
@@ -27,6 +27,13 @@ export const COMMUNITY_TYPES = ['post', 'flag', 'question', 'resolved', 'moderat
  * what hubs push.
  */
 export const STUDIO_TYPES = ['contribution'] as const;
+
+/**
+ * Calls for local initiatives: organisations' applications and funded initiatives' reports,
+ * copied by the replicator from `submissions` into `jury`, where jurors read them and write their
+ * assessments (one per application and juror) and editors publish the results.
+ */
+export const JURY_TYPES = ['application', 'grantreport'] as const;
 
 export interface DesignDoc {
   _id: string;
@@ -83,6 +90,10 @@ export function schemasFor(db: DbKind): Record<string, JsonSchema> {
     case 'studio': {
       const all = pick(submissionSchemas);
       return { contribution: all.contribution!, review: all.review! };
+    }
+    case 'jury': {
+      const all = pick(submissionSchemas);
+      return { application: all.application!, grantreport: all.grantreport!, ...pick(jurySchemas) };
     }
     case 'community': {
       const all = pick(submissionSchemas);

@@ -27,7 +27,7 @@ export interface Sizing {
 }
 
 /** The jobs besides the hubs' merges: fleet, community, studio. */
-const OTHER_JOBS = 3;
+const OTHER_JOBS = 4;
 
 /**
  * Sizing for this load. Central's databases are small (a hub writes a few hundred KB a day), so
@@ -79,7 +79,7 @@ q = ${size.q}
 n = ${size.n}
 
 [replicator]
-; One continuous job per hub (${size.hubs}) plus ${OTHER_JOBS} (fleet, community, studio): all running, none rotated.
+; One continuous job per hub (${size.hubs}) plus ${OTHER_JOBS} (fleet, community, studio, jury): all running, none rotated.
 max_jobs = ${size.maxJobs}
 interval = 60000
 max_churn = 20
