@@ -17,7 +17,7 @@ export * from './doctor/index.js';
 export { TlsStore, renewalDue, writeDurably, type TlsState } from './tls/index.js';
 export * from './audit/index.js';
 /** The console's parts, for central's console (provisioning/central/console), built from them. */
-export { consolePage, csrfField, actionButton, select, when, SEX_LABEL, ageLabel, html, trusted, field, query, param, sexChart, youthChart, barChart, breakdownTable, sendCsv, sendCsvText } from './admin/index.js';
+export { consolePage, csrfField, actionButton, select, when, SEX_LABEL, ageLabel, html, trusted, field, query, param, sexChart, youthChart, barChart, breakdownTable, sendCsv, sendCsvText, grantFiguresBlock } from './admin/index.js';
 export type { ConsoleChrome, SafeHtml, Value } from './admin/index.js';
 export { loadCatalogs } from './portal/index.js';
 export { hubVersion } from './version.js';

@@ -1,5 +1,7 @@
 import { AppError } from '../../../../content/index.js';
-import { breakdownTable, computeIndicators, html, indicatorsCsv, loadSources, parseDay, sendCsvText, sexChart, youthChart, type AllDocsReader, type IndicatorFilter } from '../../../../hub/index.js';
+import { breakdownTable, computeIndicators, grantFigures, grantFiguresBlock, html, indicatorsCsv, loadSources, parseDay, sendCsvText, sexChart, youthChart, type AllDocsReader, type IndicatorFilter } from '../../../../hub/index.js';
+import type { Application, GrantReport } from '../../../../content/index.js';
+import { calls as grantCalls } from '../../grants/index.js';
 import { BASE } from '../layout.js';
 import type { CentralAs, ConsoleContext, ConsolePage } from '../page-table.js';
 
@@ -41,7 +43,10 @@ async function figures(c: ConsoleContext, filter: IndicatorFilter) {
   const all = [...sources.submissions];
   const hubs = [...new Set(all.map((d) => String(d.hubId)))].sort();
   const perHub = hubs.map((hub) => ({ scope: hub, report: computeIndicators({ ...sources, submissions: all.filter((d) => d.hubId === hub) }, filter) }));
-  return { report: computeIndicators(sources, filter), perHub };
+  // Calls for local initiatives: applications and reports from the merged submissions, calls and results from content.
+  const of = <T>(type: string) => all.filter((d) => d.type === type) as unknown as T[];
+  const grants = grantFigures(await grantCalls(c.central), of<Application>('application'), of<GrantReport>('grantreport'));
+  return { report: computeIndicators(sources, filter), perHub, grants };
 }
 
 const qs = (f: IndicatorFilter) => new URLSearchParams(Object.entries(f) as [string, string][]).toString();
@@ -60,7 +65,7 @@ export const figuresPage: ConsolePage = {
       roles: ['analyst'],
       async handle(c) {
         const filter = filterOf(c);
-        const { report, perHub } = await figures(c, filter);
+        const { report, perHub, grants } = await figures(c, filter);
         const rows = report.rows.map((r) => ({ label: r.label, breakdown: r.breakdown }));
         const period = `${filter.from ? `du ${filter.from}` : 'depuis le début'} ${filter.to ? `au ${filter.to}` : 'à aujourd’hui'}${filter.commune ? `, commune ${filter.commune}` : ', toutes communes'}`;
         const body = html`<form method="get" action="${PATH}" class="row filters">
@@ -72,6 +77,7 @@ export const figuresPage: ConsolePage = {
 <p class="meta">Période : ${period}, ${perHub.length} hub(s). Les personnes dont le sexe ou l’âge n’est pas connu sont comptées dans « inconnu », jamais écartées. Jeunes : 15 à 35 ans.</p>
 ${breakdownTable('Tous les hubs : indicateurs par sexe et par tranche d’âge', rows)}
 <div class="charts">${sexChart('Répartition par sexe', rows)}${youthChart('Part des jeunes (15–35 ans)', rows)}</div>
+${grantFiguresBlock('Appels à initiatives locales (tous les espaces)', grants)}
 ${perHub.map((h) => breakdownTable(`Hub ${h.scope}`, h.report.rows.map((r) => ({ label: r.label, breakdown: r.breakdown }))))}`;
         return { page: c.page('Chiffres de tous les espaces', body) };
       },
