@@ -14,7 +14,7 @@ const members = (roles: string[], names: string[] = []): Security => ({ members:
  * design docs and security.
  */
 export const SECURITY: Record<CentralDb, Security> = {
-  content: members(['hub', 'editor', 'analyst', 'moderator', 'mentor']),
+  content: members(['hub', 'editor', 'analyst', 'moderator', 'mentor', 'jury']),
   media: members(['hub', 'editor', 'analyst', 'moderator', 'mentor']),
   submissions: members(['analyst', 'replicator']),
   fleet: members(['analyst', 'replicator']),

@@ -175,6 +175,11 @@
 
   var problem = check(schema, newDoc, []);
   if (problem) forbid((problem.path.length ? problem.path.join('.') + ': ' : '') + problem.message);
+  // The call's rules across fields, which JSON Schema cannot say (content/schema/grants.ts says them too).
+  if (DB === 'content' && newDoc.type === 'call') {
+    if (!(newDoc.deadline > newDoc.opens)) forbid('deadline: the deadline must come after the opening date (opens ' + newDoc.opens + ', got ' + newDoc.deadline + ')');
+    if (newDoc.maxPerGrant > newDoc.budget) forbid('maxPerGrant: the maximum per grant cannot exceed the total budget (' + newDoc.budget + ')');
+  }
   if (DB === 'media' && id !== 'media:' + newDoc.sha256) forbid('_id: must be "media:" followed by the sha256, for example "media:' + newDoc.sha256 + '"');
   if ((DB === 'fleet' || newDoc.type === 'heartbeat') && id !== newDoc.hubId) forbid('_id: must equal hubId, for example "' + newDoc.hubId + '"');
 })
