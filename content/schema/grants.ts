@@ -54,7 +54,10 @@ export const GrantDocument = z
   .object({
     kind: z.enum(GRANT_DOCUMENT_KINDS, { message: `kind must be one of ${GRANT_DOCUMENT_KINDS.join(', ')}` }),
     label: Text,
-    types: z.array(z.enum(GRANT_FILE_TYPES, { message: `types are among ${GRANT_FILE_TYPES.join(', ')}` })).min(1).max(3),
+    types: z
+      .array(z.enum(GRANT_FILE_TYPES, { message: `types are among ${GRANT_FILE_TYPES.join(', ')}` }))
+      .min(1)
+      .max(3),
     required: z.boolean().default(false),
   })
   .strict();
@@ -111,7 +114,10 @@ export const Call = z
     budget: PositiveFcfa,
     maxPerGrant: PositiveFcfa,
     criteria: z.array(GrantCriterion).min(1, 'a call needs at least one criterion').max(20),
-    eligible: z.array(z.enum(APPLICANT_KINDS, { message: `eligible kinds are among ${APPLICANT_KINDS.join(', ')}` })).min(1).max(APPLICANT_KINDS.length),
+    eligible: z
+      .array(z.enum(APPLICANT_KINDS, { message: `eligible kinds are among ${APPLICANT_KINDS.join(', ')}` }))
+      .min(1)
+      .max(APPLICANT_KINDS.length),
     communes: z.array(Slug).min(1).max(100),
     opens: IsoDate,
     deadline: IsoDate,
@@ -167,7 +173,11 @@ export const Application = z
     text: Paragraphs(GRANT_TEXT_MAX).optional(),
     lines: z.array(BudgetLine).min(1, 'give at least one budget line').max(30),
     total: PositiveFcfa,
-    documents: z.array(z.object({ name: z.string().max(80), kind: z.enum(GRANT_DOCUMENT_KINDS), type: z.enum(GRANT_FILE_TYPES), size: z.number().int().positive() }).strict()).max(10),
+    documents: z
+      .array(
+        z.object({ name: z.string().max(80), kind: z.enum(GRANT_DOCUMENT_KINDS), type: z.enum(GRANT_FILE_TYPES), size: z.number().int().positive() }).strict(),
+      )
+      .max(10),
     _attachments: z.record(z.string(), z.unknown()).optional(),
     by: Line(80, 1),
   })
@@ -209,7 +219,12 @@ export function assessmentId(application: string, juror: string): string {
  */
 export const Assessment = z
   .object({
-    _id: z.string().regex(/^assessment:[a-z0-9][a-z0-9-]{1,39}\.application\.[0-9a-z]{6,40}\.[a-z0-9][a-z0-9._-]{1,62}$/, '_id must be "assessment:<application id with dots>.<juror>"'),
+    _id: z
+      .string()
+      .regex(
+        /^assessment:[a-z0-9][a-z0-9-]{1,39}\.application\.[0-9a-z]{6,40}\.[a-z0-9][a-z0-9._-]{1,62}$/,
+        '_id must be "assessment:<application id with dots>.<juror>"',
+      ),
     _rev: z.string().optional(),
     type: z.literal('assessment'),
     call: CallId,

@@ -54,7 +54,13 @@ export interface ReportInput {
 /** A refused application or report: field → reason code (the console says it beside the field). Nothing was stored. */
 export class GrantRefused extends AppError {
   constructor(readonly fields: Record<string, string>) {
-    super(422, 'invalid-application', `not stored: ${Object.entries(fields).map(([f, r]) => `${f}: ${r}`).join('; ')}`);
+    super(
+      422,
+      'invalid-application',
+      `not stored: ${Object.entries(fields)
+        .map(([f, r]) => `${f}: ${r}`)
+        .join('; ')}`,
+    );
   }
 }
 
@@ -137,7 +143,8 @@ export class GrantService {
   /** Applications made at this space (personal: staff only), newest first. */
   async applications(call?: string): Promise<Application[]> {
     const out: Application[] = [];
-    for await (const d of docsWithPrefix(this.dbs.submissions, `${this.config.hubId}:application:`)) if (!call || d.call === call) out.push(d as unknown as Application);
+    for await (const d of docsWithPrefix(this.dbs.submissions, `${this.config.hubId}:application:`))
+      if (!call || d.call === call) out.push(d as unknown as Application);
     return out.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
   }
 
@@ -148,7 +155,10 @@ export class GrantService {
   }
 
   async attachment(id: string, name: string): Promise<{ mime: string; data: Buffer } | null> {
-    const d = (await this.dbs.submissions.get(id, { attachments: true, binary: true }).catch(() => null)) as { type?: string; _attachments?: Record<string, { content_type: string; data: Buffer }> } | null;
+    const d = (await this.dbs.submissions.get(id, { attachments: true, binary: true }).catch(() => null)) as {
+      type?: string;
+      _attachments?: Record<string, { content_type: string; data: Buffer }>;
+    } | null;
     if (!d || (d.type !== 'application' && d.type !== 'grantreport')) return null;
     const a = d._attachments?.[name];
     return a ? { mime: a.content_type, data: a.data } : null;
@@ -156,7 +166,8 @@ export class GrantService {
 
   async reports(application?: string): Promise<GrantReport[]> {
     const out: GrantReport[] = [];
-    for await (const d of docsWithPrefix(this.dbs.submissions, `${this.config.hubId}:grantreport:`)) if (!application || d.application === application) out.push(d as unknown as GrantReport);
+    for await (const d of docsWithPrefix(this.dbs.submissions, `${this.config.hubId}:grantreport:`))
+      if (!application || d.application === application) out.push(d as unknown as GrantReport);
     return out.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
   }
 
@@ -233,7 +244,14 @@ export class GrantService {
     const { fields, doc: typed } = await this.check(c, input);
     if (Object.keys(fields).length) throw new GrantRefused(fields);
     const now = new Date();
-    const doc = { _id: submissionId(this.config.hubId, 'application', now.getTime()), type: 'application', hubId: this.config.hubId, createdAt: now.toISOString(), ...typed, by };
+    const doc = {
+      _id: submissionId(this.config.hubId, 'application', now.getTime()),
+      type: 'application',
+      hubId: this.config.hubId,
+      createdAt: now.toISOString(),
+      ...typed,
+      by,
+    };
     const stored = parseWith(submissionSchemas.application, doc, 'invalid-application', 422) as Application;
     await this.dbs.submissions.put(doc as PouchDB.Core.PutDocument<Doc>);
     return stored;

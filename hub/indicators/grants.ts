@@ -28,7 +28,17 @@ export function grantFigures(
   reports: readonly Pick<GrantReport, '_id' | 'application' | 'createdAt' | 'spent'>[] = [],
   today = new Date().toISOString().slice(0, 10),
 ): GrantFigures {
-  const f: GrantFigures = { calls: calls.length, open: 0, applications: 0, byKind: {}, byCommune: {}, requested: 0, funded: 0, fundedAmount: 0, reportedSpending: 0 };
+  const f: GrantFigures = {
+    calls: calls.length,
+    open: 0,
+    applications: 0,
+    byKind: {},
+    byCommune: {},
+    requested: 0,
+    funded: 0,
+    fundedAmount: 0,
+    reportedSpending: 0,
+  };
   for (const c of calls) {
     if (today >= c.opens && today <= c.deadline) f.open += 1;
     for (const r of c.results?.ranking ?? []) {

@@ -26,18 +26,25 @@ export function registerGrants(central: Command): void {
       const recs = await juryRecords(call);
       for (const c of await grantCalls(call)) {
         const apps = recs.applications.filter((a) => a.call === c._id).length;
-        out(`${c._id}  ${c.opens} → ${c.deadline}  ${fcfa(c.budget)}  ${apps} candidature(s)${c.results ? `  résultats publiés (${fcfa(c.results.fundedTotal)})` : ''}  ${c.title.fr}`);
+        out(
+          `${c._id}  ${c.opens} → ${c.deadline}  ${fcfa(c.budget)}  ${apps} candidature(s)${c.results ? `  résultats publiés (${fcfa(c.results.fundedTotal)})` : ''}  ${c.title.fr}`,
+        );
       }
     });
 
   grants
     .command('results <callId>')
-    .description("publish a call's results after its deadline: ranking by the non-conflicted jurors' weighted scores, funded within the budget (an editor; logged)")
+    .description(
+      "publish a call's results after its deadline: ranking by the non-conflicted jurors' weighted scores, funded within the budget (an editor; logged)",
+    )
     .requiredOption('--url <url>', "central's URL")
     .action(async (callId: string, opts: { url: string }) => {
       const creds = await credentials();
       const r = await publishResults(callAs(opts.url, creds), callId.startsWith('call:') ? callId : `call:${callId}`, creds.username);
-      for (const x of r.ranking) out(`${x.rank}. ${x.organisation} (${x.commune}) ${String(x.score).replace('.', ',')}/100, ${x.jurors} juré(s) — ${x.funded ? `financée ${fcfa(x.amount)}` : 'non financée'}`);
+      for (const x of r.ranking)
+        out(
+          `${x.rank}. ${x.organisation} (${x.commune}) ${String(x.score).replace('.', ',')}/100, ${x.jurors} juré(s) — ${x.funded ? `financée ${fcfa(x.amount)}` : 'non financée'}`,
+        );
       out(`published: ${fcfa(r.fundedTotal)} granted; every hub shows the results with its next pull.`);
     });
 

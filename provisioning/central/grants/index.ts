@@ -5,5 +5,18 @@
  * function takes a `CentralCall` (the person's own session or credentials): CouchDB decides.
  */
 export { rankApplications, jurorScore } from './scoring.js';
-export { calls, callDoc, juryRecords, applicationWithFiles, declare, score, checkScores, publishResults, publishReports, isOpen, JuryRefused, type JuryRecords } from './jury.js';
+export {
+  calls,
+  callDoc,
+  juryRecords,
+  applicationWithFiles,
+  declare,
+  score,
+  checkScores,
+  publishResults,
+  publishReports,
+  isOpen,
+  JuryRefused,
+  type JuryRecords,
+} from './jury.js';
 export { applicationsCsv } from './csv.js';

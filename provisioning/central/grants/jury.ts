@@ -48,7 +48,9 @@ export async function juryRecords(call: CentralCall, callId?: string): Promise<J
   const out: JuryRecords = { applications: [], assessments: [], reports: [] };
   let startkey = '';
   for (;;) {
-    const res = await call<{ rows: { id: string; doc?: Doc }[] }>(`jury/_all_docs?include_docs=true&limit=500${startkey ? `&skip=1&startkey=${enc(JSON.stringify(startkey))}` : ''}`);
+    const res = await call<{ rows: { id: string; doc?: Doc }[] }>(
+      `jury/_all_docs?include_docs=true&limit=500${startkey ? `&skip=1&startkey=${enc(JSON.stringify(startkey))}` : ''}`,
+    );
     if (res.status !== 200) fail(res, 'read the jury’s database');
     for (const r of res.body.rows) {
       const d = r.doc;
@@ -65,7 +67,10 @@ export async function juryRecords(call: CentralCall, callId?: string): Promise<J
 }
 
 /** An application with its attachments' bytes (documents and the voice), as a juror reads it. */
-export async function applicationWithFiles(call: CentralCall, id: string): Promise<{ doc: Application; files: { name: string; mime: string; data: Buffer }[] }> {
+export async function applicationWithFiles(
+  call: CentralCall,
+  id: string,
+): Promise<{ doc: Application; files: { name: string; mime: string; data: Buffer }[] }> {
   const d = await getDoc<Application & { _attachments?: Record<string, { content_type: string; data: string }> }>(call, 'jury', id, '?attachments=true');
   if (!d || d.type !== 'application') throw new AppError(404, 'application-not-found', `central has no application ${id} (not pushed yet?)`);
   const files = Object.entries(d._attachments ?? {}).map(([name, a]) => ({ name, mime: a.content_type, data: Buffer.from(a.data, 'base64') }));
@@ -81,7 +86,8 @@ export async function applicationWithFiles(call: CentralCall, id: string): Promi
 export async function declare(call: CentralCall, juror: string, application: Application, conflict: boolean, note = ''): Promise<void> {
   const id = assessmentId(application._id, juror);
   const old = await getDoc<Assessment & Doc>(call, 'jury', id);
-  if (old?.conflict === true && !conflict) throw new AppError(403, 'conflict-declared', 'Vous avez déclaré un conflit d’intérêts avec cette candidature : il ne peut pas être retiré.');
+  if (old?.conflict === true && !conflict)
+    throw new AppError(403, 'conflict-declared', 'Vous avez déclaré un conflit d’intérêts avec cette candidature : il ne peut pas être retiré.');
   if (old && old.conflict === conflict) return;
   const doc = {
     _id: id,
@@ -115,7 +121,14 @@ export function checkScores(c: Pick<Call, 'criteria'>, typed: Record<string, str
 }
 
 /** A juror's scores and comment, once the absence of conflict is declared (central refuses them otherwise). */
-export async function score(call: CentralCall, juror: string, c: Call, application: Application, typed: Record<string, string>, comment: string): Promise<void> {
+export async function score(
+  call: CentralCall,
+  juror: string,
+  c: Call,
+  application: Application,
+  typed: Record<string, string>,
+  comment: string,
+): Promise<void> {
   const id = assessmentId(application._id, juror);
   const old = await getDoc<Assessment & Doc>(call, 'jury', id);
   if (!old) throw new AppError(409, 'declare-first', 'Déclarez d’abord si vous avez un conflit d’intérêts avec cette candidature.');
@@ -131,7 +144,10 @@ export async function score(call: CentralCall, juror: string, c: Call, applicati
 
 async function logDecision(call: CentralCall, callId: string, action: 'results' | 'reports', by: string, detail: string): Promise<void> {
   const id = `decision:${timeSortableId()}`;
-  const res = await call(`jury/${enc(id)}`, { method: 'PUT', body: { _id: id, type: 'decision', call: callId, action, by, at: new Date().toISOString(), detail: detail.slice(0, 500) } });
+  const res = await call(`jury/${enc(id)}`, {
+    method: 'PUT',
+    body: { _id: id, type: 'decision', call: callId, action, by, at: new Date().toISOString(), detail: detail.slice(0, 500) },
+  });
   if (res.status !== 201 && res.status !== 202) fail(res, 'log the decision');
 }
 
@@ -142,7 +158,8 @@ async function logDecision(call: CentralCall, callId: string, action: 'results' 
  */
 export async function publishResults(call: CentralCall, callId: string, by: string): Promise<NonNullable<Call['results']>> {
   const c = await callDoc(call, callId);
-  if (today() <= c.deadline) throw new AppError(409, 'call-still-open', `l’appel est ouvert jusqu’au ${c.deadline} : publiez les résultats après la date limite`);
+  if (today() <= c.deadline)
+    throw new AppError(409, 'call-still-open', `l’appel est ouvert jusqu’au ${c.deadline} : publiez les résultats après la date limite`);
   const { applications, assessments } = await juryRecords(call, callId);
   const { ranking, fundedTotal } = rankApplications(c, applications, assessments);
   const results = { publishedAt: new Date().toISOString(), by, ranking, fundedTotal };
@@ -180,7 +197,12 @@ export async function publishReports(call: CentralCall, by: string): Promise<num
     const fresh: PublishedGrantReport[] = [];
     for (const r of list.sort((a, b) => a.createdAt.localeCompare(b.createdAt))) {
       if (known.has(r._id) || !funded.has(r.application)) continue;
-      const full = await getDoc<GrantReport & { _attachments?: Record<string, { content_type: string; data: string }> }>(call, 'jury', r._id, '?attachments=true');
+      const full = await getDoc<GrantReport & { _attachments?: Record<string, { content_type: string; data: string }> }>(
+        call,
+        'jury',
+        r._id,
+        '?attachments=true',
+      );
       if (!full) continue;
       const evidence: PublishedGrantReport['evidence'] = [];
       let voice: string | undefined;
@@ -208,7 +230,11 @@ export async function publishReports(call: CentralCall, by: string): Promise<num
       'content',
       callId,
       (old) => {
-        const next = { ...old!, reports: [...(((old as Call | null)?.reports ?? []) as PublishedGrantReport[]).filter((x) => !fresh.some((f) => f.source === x.source)), ...fresh], updatedAt: new Date().toISOString() };
+        const next = {
+          ...old!,
+          reports: [...(((old as Call | null)?.reports ?? []) as PublishedGrantReport[]).filter((x) => !fresh.some((f) => f.source === x.source)), ...fresh],
+          updatedAt: new Date().toISOString(),
+        };
         parseContentDoc(next, 'call');
         return next;
       },
@@ -224,4 +250,3 @@ export async function publishReports(call: CentralCall, by: string): Promise<num
 export function isOpen(c: Call): boolean {
   return callIsOpen(c, today());
 }
-

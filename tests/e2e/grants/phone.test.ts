@@ -32,12 +32,45 @@ const DONE = {
     by: 'fatou.editrice',
     fundedTotal: 250_000,
     ranking: [
-      { application: 'diema-01:application:0abc000001', rank: 1, organisation: 'Coopérative des savonnières de Diéma', kind: 'femmes', commune: 'diema', hub: 'diema-01', score: 86.67, jurors: 3, requested: 250_000, amount: 250_000, funded: true },
-      { application: 'diema-01:application:0abc000002', rank: 2, organisation: 'Association Benkadi', kind: 'femmes', commune: 'diema', hub: 'diema-01', score: 61.5, jurors: 3, requested: 300_000, amount: 0, funded: false },
+      {
+        application: 'diema-01:application:0abc000001',
+        rank: 1,
+        organisation: 'Coopérative des savonnières de Diéma',
+        kind: 'femmes',
+        commune: 'diema',
+        hub: 'diema-01',
+        score: 86.67,
+        jurors: 3,
+        requested: 250_000,
+        amount: 250_000,
+        funded: true,
+      },
+      {
+        application: 'diema-01:application:0abc000002',
+        rank: 2,
+        organisation: 'Association Benkadi',
+        kind: 'femmes',
+        commune: 'diema',
+        hub: 'diema-01',
+        score: 61.5,
+        jurors: 3,
+        requested: 300_000,
+        amount: 0,
+        funded: false,
+      },
     ],
   },
   reports: [
-    { source: 'diema-01:grantreport:0abc000003', application: 'diema-01:application:0abc000001', at: '2026-06-01T09:00:00Z', text: 'Le local est prêt ; trente femmes apprennent à faire du savon.', done: 70, spent: 180_000, lines: [{ label: 'Matériel', amount: 180_000 }], evidence: [] },
+    {
+      source: 'diema-01:grantreport:0abc000003',
+      application: 'diema-01:application:0abc000001',
+      at: '2026-06-01T09:00:00Z',
+      text: 'Le local est prêt ; trente femmes apprennent à faire du savon.',
+      done: 70,
+      spent: 180_000,
+      lines: [{ label: 'Matériel', amount: 180_000 }],
+      evidence: [],
+    },
   ],
 };
 
@@ -56,7 +89,10 @@ describe('calls for local initiatives on a 360×640 phone at http://espace.home.
     central = await startTestCentral();
     const commune = { _id: 'commune:diema', type: 'commune', audience: { all: true }, name: 'Commune de Diéma', kind: 'commune-rurale', region: 'kayes' };
     const pub = await couch<{ error?: string }[]>(central.url, 'content/_bulk_docs', central.editor, { method: 'POST', body: { docs: [commune, OPEN, DONE] } });
-    assert.ok(pub.body.every((r) => !r.error), JSON.stringify(pub.body));
+    assert.ok(
+      pub.body.every((r) => !r.error),
+      JSON.stringify(pub.body),
+    );
     const e = await central.enroll('diema-01');
     hub = await startTestHub({ hubId: 'diema-01', commune: 'diema', central: { url: central.url, username: e.username, password: e.password } });
     assert.equal((await hub.deps.sync.runNow('test')).ok, true);

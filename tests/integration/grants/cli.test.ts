@@ -74,7 +74,16 @@ describe('espace central jury add and espace central grants …', () => {
     const id = assessmentId(APP._id, juror.username);
     const put = await couch(central.url, `jury/${encodeURIComponent(id)}`, juror, {
       method: 'PUT',
-      body: { _id: id, type: 'assessment', call: CALL._id, application: APP._id, juror: juror.username, conflict: false, scores: { impact: 8 }, at: new Date().toISOString() },
+      body: {
+        _id: id,
+        type: 'assessment',
+        call: CALL._id,
+        application: APP._id,
+        juror: juror.username,
+        conflict: false,
+        scores: { impact: 8 },
+        at: new Date().toISOString(),
+      },
     });
     assert.equal(put.status, 201);
     const asEditor = { ESPACE_CENTRAL_USERNAME: central.editor.username, ESPACE_CENTRAL_PASSWORD: central.editor.password };
@@ -97,7 +106,10 @@ describe('espace central jury add and espace central grants …', () => {
       dir.remove();
     }
     // A juror cannot publish results.
-    const refused = await espace(['central', 'grants', 'results', 'appel-cli', '--url', central.url], { ESPACE_CENTRAL_USERNAME: juror.username, ESPACE_CENTRAL_PASSWORD: juror.password });
+    const refused = await espace(['central', 'grants', 'results', 'appel-cli', '--url', central.url], {
+      ESPACE_CENTRAL_USERNAME: juror.username,
+      ESPACE_CENTRAL_PASSWORD: juror.password,
+    });
     assert.notEqual(refused.code, 0);
   });
 });

@@ -54,7 +54,13 @@ async function facilitator(hub: TestHub): Promise<Client> {
 }
 
 /** A multipart form as the browser sends it, with the session's token. */
-function send(base: string, c: Client, path: string, fields: Record<string, string>, files: Record<string, { bytes: Buffer; name: string }> = {}): Promise<Response> {
+function send(
+  base: string,
+  c: Client,
+  path: string,
+  fields: Record<string, string>,
+  files: Record<string, { bytes: Buffer; name: string }> = {},
+): Promise<Response> {
   const form = new FormData();
   form.set('_csrf', c.csrf);
   for (const [k, v] of Object.entries(fields)) form.set(k, v);
@@ -86,7 +92,9 @@ describe('a call for local initiatives, from the application to the report, acro
   let first: string;
   let hubA: { username: string; password: string };
 
-  const applicationsAt = async (hub: TestHub) => (await hub.deps.dbs.submissions.allDocs({ startkey: `${hub.deps.config.hubId}:application:`, endkey: `${hub.deps.config.hubId}:application:\ufff0` })).rows.length;
+  const applicationsAt = async (hub: TestHub) =>
+    (await hub.deps.dbs.submissions.allDocs({ startkey: `${hub.deps.config.hubId}:application:`, endkey: `${hub.deps.config.hubId}:application:\ufff0` })).rows
+      .length;
   const callAtCentral = async () => (await couch<Call & { _rev: string }>(central.url, `content/${encodeURIComponent(CALL._id)}`, central.editor)).body;
 
   before(async () => {
@@ -95,7 +103,10 @@ describe('a call for local initiatives, from the application to the report, acro
     for (const j of JURORS) await putUser(central.url, central.admin, j.username, j.password, ['jury']);
     await putUser(central.url, central.admin, EDITOR_CONSOLE.username, EDITOR_CONSOLE.password, ['editor']);
     const pub = await couch<{ error?: string }[]>(central.url, 'content/_bulk_docs', central.editor, { method: 'POST', body: { docs: [...COMMUNES, CALL] } });
-    assert.ok(pub.body.every((r) => !r.error), JSON.stringify(pub.body));
+    assert.ok(
+      pub.body.every((r) => !r.error),
+      JSON.stringify(pub.body),
+    );
     const ea = await central.enroll('nioro-01');
     hubA = { username: ea.username, password: ea.password };
     const eb = await central.enroll('kayes-02');
@@ -113,17 +124,29 @@ describe('a call for local initiatives, from the application to the report, acro
   });
 
   it('central itself refuses a call whose deadline comes before its opening, or a grant over the budget', async () => {
-    const bad = await couch<{ reason?: string }>(central.url, 'content/call:appel-mal-date', central.editor, { method: 'PUT', body: { ...CALL, _id: 'call:appel-mal-date', opens: '2027-03-01', deadline: '2027-02-01' } });
+    const bad = await couch<{ reason?: string }>(central.url, 'content/call:appel-mal-date', central.editor, {
+      method: 'PUT',
+      body: { ...CALL, _id: 'call:appel-mal-date', opens: '2027-03-01', deadline: '2027-02-01' },
+    });
     assert.equal(bad.status, 403);
     assert.match(bad.body.reason ?? '', /deadline: the deadline must come after the opening date/);
-    const over = await couch<{ reason?: string }>(central.url, 'content/call:appel-trop', central.editor, { method: 'PUT', body: { ...CALL, _id: 'call:appel-trop', maxPerGrant: 2_000_000 } });
+    const over = await couch<{ reason?: string }>(central.url, 'content/call:appel-trop', central.editor, {
+      method: 'PUT',
+      body: { ...CALL, _id: 'call:appel-trop', maxPerGrant: 2_000_000 },
+    });
     assert.equal(over.status, 403);
     assert.equal((await couch(central.url, 'content/call:appel-mal-date', central.editor)).status, 404, 'nothing stored');
   });
 
-  it("bad input at the hub is refused in French beside the field, what was typed kept, nothing stored", async () => {
+  it('bad input at the hub is refused in French beside the field, what was typed kept, nothing stored', async () => {
     const before = await applicationsAt(a);
-    const negative = await send(a.url, fa, '/admin/appels/appel-2027/candidature', { ...APPLICATION, 'line-amount-1': '-5000' }, { 'doc-0': { bytes: PDF, name: 'statuts.pdf' } });
+    const negative = await send(
+      a.url,
+      fa,
+      '/admin/appels/appel-2027/candidature',
+      { ...APPLICATION, 'line-amount-1': '-5000' },
+      { 'doc-0': { bytes: PDF, name: 'statuts.pdf' } },
+    );
     assert.equal(negative.status, 422);
     const page = await negative.text();
     assert.match(page, /<p class="field-error" id="line-1-error">Un montant ne peut pas être négatif\.<\/p>/);
@@ -136,7 +159,13 @@ describe('a call for local initiatives, from the application to the report, acro
     // A PNG is a real image, but this call asks for a PDF or a JPEG.
     const png = await send(a.url, fa, '/admin/appels/appel-2027/candidature', APPLICATION, { 'doc-0': { bytes: PNG, name: 'statuts.jpg' } });
     assert.equal(png.status, 422);
-    const over = await send(a.url, fa, '/admin/appels/appel-2027/candidature', { ...APPLICATION, 'line-amount-0': '450000' }, { 'doc-0': { bytes: PDF, name: 's.pdf' } });
+    const over = await send(
+      a.url,
+      fa,
+      '/admin/appels/appel-2027/candidature',
+      { ...APPLICATION, 'line-amount-0': '450000' },
+      { 'doc-0': { bytes: PDF, name: 's.pdf' } },
+    );
     assert.match(await over.text(), /id="lines-error">Le total dépasse le montant maximum par initiative/);
     const missing = await send(a.url, fa, '/admin/appels/appel-2027/candidature', { ...APPLICATION, kind: 'cooperative' });
     const text = await missing.text();
@@ -149,21 +178,53 @@ describe('a call for local initiatives, from the application to the report, acro
     const ok = await send(a.url, fa, '/admin/appels/appel-2027/candidature', APPLICATION, { 'doc-0': { bytes: PDF, name: 'statuts.pdf' } });
     assert.equal(ok.status, 303, await ok.text());
     first = decodeURIComponent(/\/admin\/appels\/candidatures\/([^/?#]+)/.exec(ok.headers.get('location') ?? '')![1]!);
-    const youth = await send(a.url, fa, '/admin/appels/appel-2027/candidature', { ...APPLICATION, organisation: 'Jeunes pour le sport de Nioro', kind: 'jeunes', title: 'Un terrain de basket', 'line-amount-0': '350000', 'line-amount-1': '50000' }, { 'doc-0': { bytes: PDF, name: 's.pdf' } });
+    const youth = await send(
+      a.url,
+      fa,
+      '/admin/appels/appel-2027/candidature',
+      {
+        ...APPLICATION,
+        organisation: 'Jeunes pour le sport de Nioro',
+        kind: 'jeunes',
+        title: 'Un terrain de basket',
+        'line-amount-0': '350000',
+        'line-amount-1': '50000',
+      },
+      { 'doc-0': { bytes: PDF, name: 's.pdf' } },
+    );
     assert.equal(youth.status, 303);
-    const atB = await send(b.url, fb, '/admin/appels/appel-2027/candidature', { ...APPLICATION, organisation: 'Groupement des teinturières de Kayes', commune: 'kayes', title: 'Une teinturerie', 'line-amount-0': '200000', 'line-amount-1': '100000' }, { 'doc-0': { bytes: PDF, name: 's.pdf' } });
+    const atB = await send(
+      b.url,
+      fb,
+      '/admin/appels/appel-2027/candidature',
+      {
+        ...APPLICATION,
+        organisation: 'Groupement des teinturières de Kayes',
+        commune: 'kayes',
+        title: 'Une teinturerie',
+        'line-amount-0': '200000',
+        'line-amount-1': '100000',
+      },
+      { 'doc-0': { bytes: PDF, name: 's.pdf' } },
+    );
     assert.equal(atB.status, 303);
     await Promise.all([syncHub(a), syncHub(b)]);
     await central.settled();
     const juror = JURORS[0]!;
-    const doc = await couch<{ organisation: string; contact: { phone: string }; _attachments: Record<string, { data: string; content_type: string }> }>(central.url, `jury/${encodeURIComponent(first)}?attachments=true`, juror);
+    const doc = await couch<{ organisation: string; contact: { phone: string }; _attachments: Record<string, { data: string; content_type: string }> }>(
+      central.url,
+      `jury/${encodeURIComponent(first)}?attachments=true`,
+      juror,
+    );
     assert.equal(doc.status, 200);
     assert.equal(doc.body.organisation, APPLICATION.organisation);
     assert.equal(doc.body.contact.phone, '+223 76 12 34 56', 'jurors read the contact');
     assert.deepEqual(Buffer.from(doc.body._attachments['doc-0-statuts.pdf']!.data, 'base64'), PDF);
     assert.equal(doc.body._attachments['doc-0-statuts.pdf']!.content_type, 'application/pdf');
     // A hub cannot read the jury's database.
-    const asHub = await fetch(`${central.url}/jury/${encodeURIComponent(first)}`, { headers: { authorization: 'Basic ' + Buffer.from(`${hubA.username}:${hubA.password}`).toString('base64') } });
+    const asHub = await fetch(`${central.url}/jury/${encodeURIComponent(first)}`, {
+      headers: { authorization: 'Basic ' + Buffer.from(`${hubA.username}:${hubA.password}`).toString('base64') },
+    });
     assert.ok(asHub.status === 401 || asHub.status === 403, `a hub reads the jury's database: ${asHub.status}`);
   });
 
@@ -190,13 +251,19 @@ describe('a call for local initiatives, from the application to the report, acro
     assert.equal(apps.length, 3);
     const scores: Record<string, [string, string][]> = {
       // first (A, femmes): j1 20/10, j2 10/5, j3 conflict → 75
-      [first]: [['20', '10'], ['10', '5']],
+      [first]: [
+        ['20', '10'],
+        ['10', '5'],
+      ],
     };
     for (const id of apps) {
       const u = `/console/jury/candidature/${encodeURIComponent(id)}`;
       for (const [i, j] of [j1!, j2!, j3!].entries()) {
         const conflict = id === first && i === 2;
-        assert.equal((await j.post(`${u}/declarer`, { conflict: conflict ? 'oui' : 'non', note: conflict ? 'Ma sœur préside l’association' : '' })).status, 303);
+        assert.equal(
+          (await j.post(`${u}/declarer`, { conflict: conflict ? 'oui' : 'non', note: conflict ? 'Ma sœur préside l’association' : '' })).status,
+          303,
+        );
         if (conflict) continue;
         const [impact, faisabilite] = scores[id]?.[i] ?? (id.startsWith('kayes-02') ? ['16', '8'] : ['12', '6']);
         const res = await j.post(`${u}/noter`, { 'score-impact': impact!, 'score-faisabilite': faisabilite!, comment: 'Projet clair.' });
@@ -220,20 +287,32 @@ describe('a call for local initiatives, from the application to the report, acro
     const id = assessmentId(first, creds.username);
     const mine = (await couch<Record<string, unknown> & { _rev: string }>(central.url, `jury/${encodeURIComponent(id)}`, creds)).body;
     assert.equal(mine.conflict, true);
-    const withScores = await couch<{ reason?: string }>(central.url, `jury/${encodeURIComponent(id)}`, creds, { method: 'PUT', body: { ...mine, scores: { impact: 20, faisabilite: 10 } } });
+    const withScores = await couch<{ reason?: string }>(central.url, `jury/${encodeURIComponent(id)}`, creds, {
+      method: 'PUT',
+      body: { ...mine, scores: { impact: 20, faisabilite: 10 } },
+    });
     assert.equal(withScores.status, 403);
     assert.match(withScores.body.reason ?? '', /declared a conflict of interest does not score/);
-    const withdrawn = await couch<{ reason?: string }>(central.url, `jury/${encodeURIComponent(id)}`, creds, { method: 'PUT', body: { ...mine, conflict: false, scores: { impact: 20, faisabilite: 10 } } });
+    const withdrawn = await couch<{ reason?: string }>(central.url, `jury/${encodeURIComponent(id)}`, creds, {
+      method: 'PUT',
+      body: { ...mine, conflict: false, scores: { impact: 20, faisabilite: 10 } },
+    });
     assert.equal(withdrawn.status, 403);
     assert.match(withdrawn.body.reason ?? '', /conflict of interest cannot be withdrawn/);
     // Nor may a juror write in another juror's name, or delete their declaration.
     const other = assessmentId(first, JURORS[0]!.username);
     const j1doc = (await couch<Record<string, unknown> & { _rev: string }>(central.url, `jury/${encodeURIComponent(other)}`, creds)).body;
-    const forged = await couch<{ reason?: string }>(central.url, `jury/${encodeURIComponent(other)}`, creds, { method: 'PUT', body: { ...j1doc, scores: { impact: 0, faisabilite: 0 } } });
+    const forged = await couch<{ reason?: string }>(central.url, `jury/${encodeURIComponent(other)}`, creds, {
+      method: 'PUT',
+      body: { ...j1doc, scores: { impact: 0, faisabilite: 0 } },
+    });
     assert.equal(forged.status, 403);
     assert.match(forged.body.reason ?? '', /writes only their own assessments/);
     const fresh = assessmentId(first, 'someone.else');
-    const newForged = await couch(central.url, `jury/${encodeURIComponent(fresh)}`, creds, { method: 'PUT', body: { _id: fresh, type: 'assessment', call: CALL._id, application: first, juror: creds.username, conflict: false, at: new Date().toISOString() } });
+    const newForged = await couch(central.url, `jury/${encodeURIComponent(fresh)}`, creds, {
+      method: 'PUT',
+      body: { _id: fresh, type: 'assessment', call: CALL._id, application: first, juror: creds.username, conflict: false, at: new Date().toISOString() },
+    });
     assert.equal(newForged.status, 403);
     assert.equal((await couch(central.url, `jury/${encodeURIComponent(id)}?rev=${mine._rev}`, creds, { method: 'DELETE' })).status, 403);
     assert.equal((await couch<{ conflict: boolean; scores?: unknown }>(central.url, `jury/${encodeURIComponent(id)}`, creds)).body.scores, undefined);
@@ -247,10 +326,19 @@ describe('a call for local initiatives, from the application to the report, acro
     // The editor closes the call (deadline yesterday); the hubs pull it.
     const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
     const cur = await callAtCentral();
-    assert.equal((await couch(central.url, `content/${encodeURIComponent(CALL._id)}`, central.editor, { method: 'PUT', body: { ...cur, deadline: yesterday } })).status, 201);
+    assert.equal(
+      (await couch(central.url, `content/${encodeURIComponent(CALL._id)}`, central.editor, { method: 'PUT', body: { ...cur, deadline: yesterday } })).status,
+      201,
+    );
     await Promise.all([syncHub(a), syncHub(b)]);
     const before = await applicationsAt(a);
-    const late = await send(a.url, fa, '/admin/appels/appel-2027/candidature', { ...APPLICATION, organisation: 'En retard' }, { 'doc-0': { bytes: PDF, name: 's.pdf' } });
+    const late = await send(
+      a.url,
+      fa,
+      '/admin/appels/appel-2027/candidature',
+      { ...APPLICATION, organisation: 'En retard' },
+      { 'doc-0': { bytes: PDF, name: 's.pdf' } },
+    );
     assert.equal(late.status, 422);
     const latePage = await late.text();
     assert.match(latePage, /La date limite de cet appel est passée : il ne prend plus de candidature\./);
@@ -271,8 +359,15 @@ describe('a call for local initiatives, from the application to the report, acro
       ],
     );
     assert.equal(c.results.fundedTotal, 700_000);
-    const decisions = await couch<{ rows: { doc: { type: string; action?: string; by?: string } }[] }>(central.url, 'jury/_all_docs?include_docs=true', central.admin);
-    assert.ok(decisions.body.rows.some((r) => r.doc.type === 'decision' && r.doc.action === 'results' && r.doc.by === EDITOR_CONSOLE.username), 'the decision is logged at central');
+    const decisions = await couch<{ rows: { doc: { type: string; action?: string; by?: string } }[] }>(
+      central.url,
+      'jury/_all_docs?include_docs=true',
+      central.admin,
+    );
+    assert.ok(
+      decisions.body.rows.some((r) => r.doc.type === 'decision' && r.doc.action === 'results' && r.doc.by === EDITOR_CONSOLE.username),
+      'the decision is logged at central',
+    );
     const audit = readFileSync(join(cons.services.config.dataDir, 'audit', 'audit.jsonl'), 'utf8');
     assert.match(audit, /"action":"grants.results"/);
     assert.match(audit, /"action":"jury.score"/);
@@ -289,7 +384,12 @@ describe('a call for local initiatives, from the application to the report, acro
   });
 
   it("a funded initiative's report from hub A shows on both hubs; the CSV opens in French Excel; the figures count it all", async () => {
-    const bad = await send(a.url, fa, `/admin/appels/candidatures/${encodeURIComponent(first)}/rapport`, { text: 'Le puits est creusé.', done: '60', 'line-label-0': 'Creusage', 'line-amount-0': '-1' });
+    const bad = await send(a.url, fa, `/admin/appels/candidatures/${encodeURIComponent(first)}/rapport`, {
+      text: 'Le puits est creusé.',
+      done: '60',
+      'line-label-0': 'Creusage',
+      'line-amount-0': '-1',
+    });
     assert.equal(bad.status, 422);
     assert.match(await bad.text(), /Un montant ne peut pas être négatif/);
     const ok = await send(

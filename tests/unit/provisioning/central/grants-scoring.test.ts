@@ -19,7 +19,12 @@ const app = (id: string, total: number, createdAt = '2027-01-01T00:00:00Z') => (
   total,
   createdAt,
 });
-const score = (application: string, juror: string, impact: number, faisabilite: number) => ({ application: `kayes-01:application:${application}`, juror, conflict: false, scores: { impact, faisabilite } });
+const score = (application: string, juror: string, impact: number, faisabilite: number) => ({
+  application: `kayes-01:application:${application}`,
+  juror,
+  conflict: false,
+  scores: { impact, faisabilite },
+});
 
 describe('the jury’s scoring and ranking', () => {
   it('weights each criterion by its weight, on its maximum, out of 100', () => {
@@ -61,7 +66,12 @@ describe('the jury’s scoring and ranking', () => {
   });
 
   it('funds a smaller request further down when a larger one does not fit, and breaks ties by the earlier application', () => {
-    const apps = [app('aaaaaa', 500_000, '2027-01-02T00:00:00Z'), app('bbbbbb', 500_000, '2027-01-01T00:00:00Z'), app('cccccc', 600_000), app('dddddd', 100_000)];
+    const apps = [
+      app('aaaaaa', 500_000, '2027-01-02T00:00:00Z'),
+      app('bbbbbb', 500_000, '2027-01-01T00:00:00Z'),
+      app('cccccc', 600_000),
+      app('dddddd', 100_000),
+    ];
     const assessments = [score('aaaaaa', 'j1', 20, 10), score('bbbbbb', 'j1', 20, 10), score('cccccc', 'j1', 10, 10), score('dddddd', 'j1', 0, 1)];
     const { ranking, fundedTotal } = rankApplications({ ...CALL, budget: 1_100_000, maxPerGrant: 600_000 }, apps, assessments);
     assert.deepEqual(
