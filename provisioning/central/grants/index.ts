@@ -20,3 +20,4 @@ export {
   type JuryRecords,
 } from './jury.js';
 export { applicationsCsv } from './csv.js';
+export { callFromForm, CRITERIA_ROWS, DOCUMENT_ROWS } from './call-form.js';

@@ -1,6 +1,6 @@
-import { AppError, assessmentId, type Application, type Assessment, type Call } from '../../../../content/index.js';
+import { AppError, APPLICANT_KINDS, assessmentId, GRANT_DOCUMENT_KINDS, type Application, type Assessment, type Call } from '../../../../content/index.js';
 import { actionButton, APPLICANT_KIND_LABELS, csrfField, html, sendCsvText, when, type Value } from '../../../../hub/index.js';
-import { applicationsCsv, applicationWithFiles, callDoc, calls, declare, isOpen, JuryRefused, juryRecords, publishReports, publishResults, rankApplications, score } from '../../grants/index.js';
+import { applicationsCsv, applicationWithFiles, callDoc, callFromForm, CRITERIA_ROWS, DOCUMENT_ROWS, calls, declare, isOpen, JuryRefused, juryRecords, publishReports, publishResults, rankApplications, score } from '../../grants/index.js';
 import { BASE } from '../layout.js';
 import type { ConsoleContext, ConsolePage, ConsoleResult } from '../page-table.js';
 
@@ -43,6 +43,7 @@ ${all.map((k) => {
   const mine = recs.assessments.filter((a) => a.call === k._id && a.juror === me);
   return html`<tr><td><a href="${callUrl(k._id)}">${k.title.fr}</a></td><td>${k.opens} → ${k.deadline}${isOpen(k) ? ' (ouvert)' : ''}</td><td>${fcfa(k.budget)}</td><td>${apps.length}</td><td>${mine.length} / ${mine.filter((a) => a.scores).length}</td><td>${k.results ? `publiés le ${when(k.results.publishedAt)}` : '—'}</td></tr>`;
 })}</tbody></table>
+${isEditor(c) ? html`<p><a class="btn" href="${PATH}/nouvel-appel">Nouvel appel</a></p>` : ''}
 ${isEditor(c) ? html`<h2>Rapports des initiatives financées</h2><p>Les rapports arrivés des espaces sont publiés dans leur appel, pour tous les espaces.</p>${actionButton(c.session!, `${PATH}/rapports`, 'Publier les rapports arrivés')}` : ''}`;
   return { page: c.page('Jury des appels à initiatives locales', body) };
 }
@@ -68,7 +69,7 @@ ${apps.size ? '' : html`<p>Aucune candidature n’est encore arrivée à central
 ${
   isEditor(c)
     ? html`<h2>Résultats</h2>${k.results ? html`<p>Publiés le ${when(k.results.publishedAt)} par ${k.results.by} : ${fcfa(k.results.fundedTotal)} accordés.</p>` : ''}
-${isOpen(k) || new Date().toISOString().slice(0, 10) <= k.deadline ? html`<p>Les résultats se publient après la date limite (${k.deadline}).</p>` : actionButton(c.session!, `${callUrl(id)}/resultats`, k.results ? 'Republier les résultats' : 'Publier les résultats')}`
+${new Date().toISOString().slice(0, 10) <= k.deadline ? html`<p>Les résultats se publient après la date limite (${k.deadline}).</p>` : actionButton(c.session!, `${callUrl(id)}/resultats`, k.results ? 'Republier les résultats' : 'Publier les résultats')}`
     : ''
 }`;
   return { page: c.page(k.title.fr, body) };
@@ -129,6 +130,53 @@ ${
   return { page: c.page(`Candidature : ${app.title}`, body), status: Object.keys(errors).length ? 422 : 200 };
 }
 
+const KIND_OPTIONS: Record<string, string> = { statuts: 'statuts', recepisse: 'récépissé', devis: 'devis', budget: 'budget détaillé', photo: 'photo', lettre: 'lettre', autre: 'autre' };
+const FILE_OPTIONS: [string, string][] = [
+  ['application/pdf', 'PDF'],
+  ['image/jpeg', 'JPEG'],
+  ['image/png', 'PNG'],
+];
+
+/** The editors' form for a new call: what is typed is kept, each refusal beside its field. */
+function callForm(c: ConsoleContext, typed: Record<string, unknown> = {}, errors: Record<string, string> = {}): ConsoleResult {
+  const v = (k: string) => {
+    const x = typed[k];
+    return typeof x === 'string' ? x : '';
+  };
+  const has = (k: string, value: string) => {
+    const x = typed[k];
+    return Array.isArray(x) ? x.includes(value) : x === value;
+  };
+  const err = (k: string) => (errors[k] ? html`<p class="field-error" id="${k}-error">${errors[k]}</p>` : '');
+  const inv = (k: string) => (errors[k] ? html`aria-invalid="true" aria-describedby="${k}-error"` : '');
+  const body = html`<p><a href="${PATH}">← Jury</a></p>
+${Object.keys(errors).length ? html`<p class="error" role="alert">L’appel n’est pas publié : corrigez ${Object.keys(errors).length > 1 ? 'les champs signalés' : 'le champ signalé'} ci-dessous.</p>` : ''}
+${err('general')}
+<form method="post" action="${PATH}/nouvel-appel" class="stack" novalidate>${csrfField(c.session!)}
+<label for="slug">Identifiant (lettres minuscules, chiffres, tirets)</label><input id="slug" name="slug" value="${v('slug')}" ${inv('slug')}>${err('slug')}
+<label for="title">Titre (français)</label><input id="title" name="title" maxlength="200" value="${v('title')}" ${inv('title')}>${err('title')}
+<label for="title-bm">Titre (bambara, facultatif)</label><input id="title-bm" name="title-bm" maxlength="200" value="${v('title-bm')}">
+<label for="text">Texte de l’appel (français)</label><textarea id="text" name="text" rows="5" ${inv('text')}>${v('text')}</textarea>${err('text')}
+<label for="budget">Budget total (FCFA)</label><input id="budget" name="budget" inputmode="numeric" value="${v('budget')}" ${inv('budget')}>${err('budget')}
+<label for="maxPerGrant">Montant maximum par initiative (FCFA)</label><input id="maxPerGrant" name="maxPerGrant" inputmode="numeric" value="${v('maxPerGrant')}" ${inv('maxPerGrant')}>${err('maxPerGrant')}
+<fieldset><legend>Qui peut déposer</legend>${APPLICANT_KINDS.map((k) => html`<label class="check"><input type="checkbox" name="eligible" value="${k}" ${has('eligible', k) ? html`checked` : ''}> ${APPLICANT_KIND_LABELS[k] ?? k}</label>`)}</fieldset>${err('eligible')}
+<label for="communes">Communes (identifiants, séparés par des virgules)</label><input id="communes" name="communes" value="${v('communes')}" ${inv('communes')}>${err('communes')}
+<label for="opens">Ouverture</label><input id="opens" name="opens" type="date" value="${v('opens')}" ${inv('opens')}>${err('opens')}
+<label for="deadline">Date limite</label><input id="deadline" name="deadline" type="date" value="${v('deadline')}" ${inv('deadline')}>${err('deadline')}
+<fieldset><legend>Grille de critères</legend>${err('criteria')}
+${Array.from({ length: CRITERIA_ROWS }, (_, i) => html`<div class="row"><label for="crit-id-${i}">Critère ${i + 1} : identifiant</label><input id="crit-id-${i}" name="crit-id-${i}" value="${v(`crit-id-${i}`)}" ${inv(`crit-${i}`)}>
+<label for="crit-label-${i}">libellé</label><input id="crit-label-${i}" name="crit-label-${i}" value="${v(`crit-label-${i}`)}">
+<label for="crit-max-${i}">points au plus</label><input id="crit-max-${i}" name="crit-max-${i}" inputmode="numeric" value="${v(`crit-max-${i}`)}">
+<label for="crit-weight-${i}">poids</label><input id="crit-weight-${i}" name="crit-weight-${i}" inputmode="decimal" placeholder="1" value="${v(`crit-weight-${i}`)}">${err(`crit-${i}`)}</div>`)}</fieldset>
+<fieldset><legend>Pièces à fournir</legend>
+${Array.from({ length: DOCUMENT_ROWS }, (_, i) => html`<div class="row"><label for="doc-kind-${i}">Pièce ${i + 1}</label><select id="doc-kind-${i}" name="doc-kind-${i}">${GRANT_DOCUMENT_KINDS.map((k) => html`<option value="${k}" ${v(`doc-kind-${i}`) === k ? html`selected` : ''}>${KIND_OPTIONS[k] ?? k}</option>`)}</select>
+<label for="doc-label-${i}">nom</label><input id="doc-label-${i}" name="doc-label-${i}" value="${v(`doc-label-${i}`)}" ${inv(`doc-${i}`)}>
+${FILE_OPTIONS.map(([t, l]) => html`<label class="check"><input type="checkbox" name="doc-types-${i}" value="${t}" ${has(`doc-types-${i}`, t) ? html`checked` : ''}> ${l}</label>`)}
+<label class="check"><input type="checkbox" name="doc-required-${i}" value="oui" ${has(`doc-required-${i}`, 'oui') ? html`checked` : ''}> demandée</label>${err(`doc-${i}`)}</div>`)}</fieldset>
+<button type="submit">Publier l’appel pour tous les espaces</button></form>`;
+  return { page: c.page('Nouvel appel à initiatives locales', body), status: Object.keys(errors).length ? 422 : 200 };
+}
+
 /**
  * The jury of the calls for local initiatives (issue 15): jurors read the applications (text,
  * voice, budget, attachments), declare a conflict of interest or its absence, then score each
@@ -139,6 +187,26 @@ export const juryPage: ConsolePage = {
   nav: { href: PATH, label: 'Jury', order: 35 },
   routes: [
     { method: 'GET', path: PATH, roles: ['jury', 'editor'], handle: home },
+    { method: 'GET', path: `${PATH}/nouvel-appel`, roles: ['editor'], handle: async (c) => callForm(c) },
+    {
+      method: 'POST',
+      path: `${PATH}/nouvel-appel`,
+      roles: ['editor'],
+      action: 'grants.call',
+      async handle(c) {
+        const typed = { ...((c.req.body ?? {}) as Record<string, unknown>) };
+        delete typed._csrf;
+        const { call, errors } = callFromForm(typed as Record<string, string | string[]>);
+        if (!call) return callForm(c, typed, errors);
+        const res = await c.central(`content/${encodeURIComponent(call._id)}`, { method: 'PUT', body: call });
+        if (res.status === 409) return callForm(c, typed, { slug: 'Un appel porte déjà cet identifiant : choisissez-en un autre.' });
+        if (res.status !== 201 && res.status !== 202) {
+          const why = (res.body as { reason?: string }).reason ?? `HTTP ${res.status}`;
+          return callForm(c, typed, { general: `Central a refusé l’appel : ${why}` });
+        }
+        return { redirect: callUrl(call._id), flash: 'Appel publié : tous les espaces le verront à leur prochaine synchronisation.', audit: { target: call._id, detail: `${call.budget} FCFA, ${call.opens} → ${call.deadline}` } };
+      },
+    },
     { method: 'GET', path: `${PATH}/appel/:call`, roles: ['jury', 'editor'], example: { call: 'call:appel-test' }, handle: callPage },
     {
       method: 'GET',
