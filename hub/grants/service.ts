@@ -122,7 +122,7 @@ export class GrantService {
 
   async call(id: string): Promise<Call> {
     const c = await this.catalog.maybe<Call>(id).catch(() => null);
-    if (!c || c.type !== 'call') throw new AppError(404, 'call-not-found', `no call ${id.slice(0, 80)} on this hub`);
+    if (c?.type !== 'call') throw new AppError(404, 'call-not-found', `no call ${id.slice(0, 80)} on this hub`);
     return c;
   }
 
@@ -172,7 +172,7 @@ export class GrantService {
   }
 
   /** The form checked field by field: field → reason code, and the doc's fields when all is well. */
-  async check(c: Call, input: ApplicationInput): Promise<{ fields: Record<string, string>; doc: Partial<Application> }> {
+  check(c: Call, input: ApplicationInput): { fields: Record<string, string>; doc: Partial<Application> } {
     const fields: Record<string, string> = {};
     if (today() < c.opens) fields.call = 'not-open';
     else if (today() > c.deadline) fields.call = 'closed';
@@ -241,7 +241,7 @@ export class GrantService {
   /** An organisation's application, made with the facilitator: checked (GrantRefused, nothing stored), then on disk, pushed with the next sync. */
   async apply(callId: string, input: ApplicationInput, by: string): Promise<Application> {
     const c = await this.call(callId);
-    const { fields, doc: typed } = await this.check(c, input);
+    const { fields, doc: typed } = this.check(c, input);
     if (Object.keys(fields).length) throw new GrantRefused(fields);
     const now = new Date();
     const doc = {
@@ -252,7 +252,7 @@ export class GrantService {
       ...typed,
       by,
     };
-    const stored = parseWith(submissionSchemas.application, doc, 'invalid-application', 422) as Application;
+    const stored: Application = parseWith(submissionSchemas.application, doc, 'invalid-application', 422);
     await this.dbs.submissions.put(doc as PouchDB.Core.PutDocument<Doc>);
     return stored;
   }
@@ -304,7 +304,7 @@ export class GrantService {
       ...(Object.keys(attachments).length ? { _attachments: attachments } : {}),
       by,
     };
-    const stored = parseWith(submissionSchemas.grantreport, doc, 'invalid-report', 422) as GrantReport;
+    const stored: GrantReport = parseWith(submissionSchemas.grantreport, doc, 'invalid-report', 422);
     await this.dbs.submissions.put(doc as PouchDB.Core.PutDocument<Doc>);
     return stored;
   }

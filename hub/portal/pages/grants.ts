@@ -68,7 +68,7 @@ export function grantRoutes(router: Router, portal: Portal): void {
 
   router.get(`${BASE}/:slug`, async function callPage(req, res) {
     const ctx = portal.ctx(req);
-    const slug = String(req.params.slug);
+    const slug = req.params.slug;
     if (!/^[a-z0-9][a-z0-9-]{0,80}$/.test(slug)) throw new AppError(404, 'call-not-found', 'no such call');
     const c = await grants().call(`call:${slug}`);
     const funded = (c.results?.ranking ?? []).filter((r) => r.funded);

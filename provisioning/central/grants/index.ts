@@ -4,7 +4,7 @@
  * published into the call's content doc, the funded initiatives' reports, the CSV. Every
  * function takes a `CentralCall` (the person's own session or credentials): CouchDB decides.
  */
-export { rankApplications, jurorScore } from './scoring.js';
+export { rankApplications, jurorScore, weightOf } from './scoring.js';
 export {
   calls,
   callDoc,

@@ -33,7 +33,7 @@ export async function calls(call: CentralCall): Promise<Call[]> {
 
 export async function callDoc(call: CentralCall, id: string): Promise<Call> {
   const c = await getDoc<Call>(call, 'content', id);
-  if (!c || c.type !== 'call') throw new AppError(404, 'call-not-found', `central has no call ${id}`);
+  if (c?.type !== 'call') throw new AppError(404, 'call-not-found', `central has no call ${id}`);
   return c;
 }
 
@@ -232,7 +232,7 @@ export async function publishReports(call: CentralCall, by: string): Promise<num
       (old) => {
         const next = {
           ...old!,
-          reports: [...(((old as Call | null)?.reports ?? []) as PublishedGrantReport[]).filter((x) => !fresh.some((f) => f.source === x.source)), ...fresh],
+          reports: [...((old as Call | null)?.reports ?? []).filter((x) => !fresh.some((f) => f.source === x.source)), ...fresh],
           updatedAt: new Date().toISOString(),
         };
         parseContentDoc(next, 'call');

@@ -1,13 +1,16 @@
 import type { Application, Assessment, Call, RankedApplication } from '../../../content/index.js';
 
+/** A criterion's weight: 1 when the call's doc (as JSON, before zod's default) does not say. */
+export const weightOf = (c: { weight?: number }): number => c.weight ?? 1;
+
 /** One juror's score of an application out of 100: each criterion's points over its maximum, weighted. */
-export function jurorScore(criteria: Call['criteria'], scores: Record<string, number>): number | null {
+export function jurorScore(criteria: readonly { id: string; max: number; weight?: number }[], scores: Record<string, number>): number | null {
   let sum = 0;
   let weights = 0;
   for (const c of criteria) {
     const points = scores[c.id];
     if (points === undefined || !Number.isFinite(points) || points < 0 || points > c.max) return null;
-    const weight = c.weight ?? 1;
+    const weight = weightOf(c);
     sum += weight * (points / c.max);
     weights += weight;
   }
@@ -24,7 +27,7 @@ const round2 = (n: number) => Math.round(n * 100) / 100;
  * same results wherever it runs.
  */
 export function rankApplications(
-  call: Pick<Call, 'criteria' | 'budget' | 'maxPerGrant'>,
+  call: Pick<Call, 'budget' | 'maxPerGrant'> & { criteria: readonly { id: string; max: number; weight?: number }[] },
   applications: readonly Pick<Application, '_id' | 'organisation' | 'kind' | 'commune' | 'hubId' | 'total' | 'createdAt'>[],
   assessments: readonly Pick<Assessment, 'application' | 'juror' | 'conflict' | 'scores'>[],
 ): { ranking: RankedApplication[]; fundedTotal: number } {

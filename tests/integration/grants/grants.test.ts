@@ -271,19 +271,19 @@ describe('a call for local initiatives, from the application to the report, acro
     const j1 = await consoleLogin(cons.origin, JURORS[0]!);
     const j2 = await consoleLogin(cons.origin, JURORS[1]!);
     const j3 = await consoleLogin(cons.origin, JURORS[2]!);
-    const list = await (await j1!.get('/console/jury')).text();
+    const list = await (await j1.get('/console/jury')).text();
     assert.match(list, /Appel à initiatives locales des femmes et des jeunes 2027/);
     const url = `/console/jury/candidature/${encodeURIComponent(first)}`;
-    const page = await (await j1!.get(url)).text();
+    const page = await (await j1.get(url)).text();
     assert.match(page, /Un puits pour le jardin des femmes/);
     assert.match(page, /Mariam Traoré, \+223 76 12 34 56/);
     assert.match(page, /Conflit d’intérêts \(à déclarer avant de noter\)/);
     assert.doesNotMatch(page, /name="score-impact"/, 'no scores before the declaration');
-    const pdf = await j1!.get(`${url}/fichier/doc-0-statuts.pdf`);
+    const pdf = await j1.get(`${url}/fichier/doc-0-statuts.pdf`);
     assert.equal(pdf.status, 200);
     assert.deepEqual(Buffer.from(await pdf.arrayBuffer()), PDF);
     // Scoring before declaring is refused.
-    assert.equal((await j1!.post(`${url}/noter`, { 'score-impact': '10', 'score-faisabilite': '5' })).status, 409);
+    assert.equal((await j1.post(`${url}/noter`, { 'score-impact': '10', 'score-faisabilite': '5' })).status, 409);
 
     const recs = await couch<{ rows: { doc: { _id: string; type: string } }[] }>(central.url, 'jury/_all_docs?include_docs=true', central.admin);
     const apps = recs.body.rows.filter((r) => r.doc.type === 'application').map((r) => r.doc._id);
@@ -297,7 +297,7 @@ describe('a call for local initiatives, from the application to the report, acro
     };
     for (const id of apps) {
       const u = `/console/jury/candidature/${encodeURIComponent(id)}`;
-      for (const [i, j] of [j1!, j2!, j3!].entries()) {
+      for (const [i, j] of [j1, j2, j3].entries()) {
         const conflict = id === first && i === 2;
         assert.equal(
           (await j.post(`${u}/declarer`, { conflict: conflict ? 'oui' : 'non', note: conflict ? 'Ma sœur préside l’association' : '' })).status,
@@ -305,23 +305,23 @@ describe('a call for local initiatives, from the application to the report, acro
         );
         if (conflict) continue;
         const [impact, faisabilite] = scores[id]?.[i] ?? (id.startsWith('kayes-02') ? ['16', '8'] : ['12', '6']);
-        const res = await j.post(`${u}/noter`, { 'score-impact': impact!, 'score-faisabilite': faisabilite!, comment: 'Projet clair.' });
+        const res = await j.post(`${u}/noter`, { 'score-impact': impact, 'score-faisabilite': faisabilite, comment: 'Projet clair.' });
         assert.equal(res.status, 303, await res.text());
       }
     }
     // A score beyond the grid is refused beside the field, what was typed kept.
-    const tooHigh = await j1!.post(`${url}/noter`, { 'score-impact': '25', 'score-faisabilite': '4', comment: 'revu' });
+    const tooHigh = await j1.post(`${url}/noter`, { 'score-impact': '25', 'score-faisabilite': '4', comment: 'revu' });
     assert.equal(tooHigh.status, 422);
     const tooHighPage = await tooHigh.text();
     assert.match(tooHighPage, /id="e-impact">La note de « Impact pour les femmes et les jeunes » est de 20 points au plus\./);
     assert.match(tooHighPage, /value="25"/);
 
     // The conflicted juror: the console refuses, and so does central itself.
-    const j3Page = await (await j3!.get(url)).text();
+    const j3Page = await (await j3.get(url)).text();
     assert.match(j3Page, /Vous avez déclaré un conflit d’intérêts \(Ma sœur préside l’association\)/);
     assert.doesNotMatch(j3Page, /name="score-impact"/);
-    assert.equal((await j3!.post(`${url}/noter`, { 'score-impact': '20', 'score-faisabilite': '10' })).status, 403);
-    assert.equal((await j3!.post(`${url}/declarer`, { conflict: 'non' })).status, 403);
+    assert.equal((await j3.post(`${url}/noter`, { 'score-impact': '20', 'score-faisabilite': '10' })).status, 403);
+    assert.equal((await j3.post(`${url}/declarer`, { conflict: 'non' })).status, 403);
     const creds = JURORS[2]!;
     const id = assessmentId(first, creds.username);
     const mine = (await couch<Record<string, unknown> & { _rev: string }>(central.url, `jury/${encodeURIComponent(id)}`, creds)).body;
@@ -445,14 +445,14 @@ describe('a call for local initiatives, from the application to the report, acro
     assert.equal((await editor.post('/console/jury/rapports')).status, 303);
     const c = await callAtCentral();
     assert.equal(c.reports?.length, 1);
-    assert.equal(c.reports![0]!.spent, 280_000);
+    assert.equal(c.reports[0]!.spent, 280_000);
     await Promise.all([syncHub(a), syncHub(b)]);
     for (const hub of [a, b]) {
       const html = await (await fetch(`${hub.url}/appels/appel-2027`, { headers: { accept: 'text/html' } })).text();
       assert.match(html, /Le puits est creusé ; la margelle est en cours\./);
       assert.match(html, /60 % réalisé/);
       assert.match(html, /280[\s\u202f\u00a0]000 FCFA dépensés sur 400[\s\u202f\u00a0]000 FCFA/);
-      assert.match(html, new RegExp(`/media/${c.reports![0]!.evidence[0]!.media}`));
+      assert.match(html, new RegExp(`/media/${c.reports[0]!.evidence[0]!.media}`));
     }
 
     const csv = await editor.get(`/console/jury/appel/${encodeURIComponent(CALL._id)}/csv`);

@@ -1,6 +1,6 @@
 import { AppError, APPLICANT_KINDS, assessmentId, GRANT_DOCUMENT_KINDS, type Application, type Assessment, type Call } from '../../../../content/index.js';
 import { actionButton, APPLICANT_KIND_LABELS, csrfField, html, sendCsvText, when, type Value } from '../../../../hub/index.js';
-import { applicationsCsv, applicationWithFiles, callDoc, callFromForm, CRITERIA_ROWS, DOCUMENT_ROWS, calls, declare, isOpen, JuryRefused, juryRecords, publishReports, publishResults, rankApplications, score } from '../../grants/index.js';
+import { weightOf, applicationsCsv, applicationWithFiles, callDoc, callFromForm, CRITERIA_ROWS, DOCUMENT_ROWS, calls, declare, isOpen, JuryRefused, juryRecords, publishReports, publishResults, rankApplications, score } from '../../grants/index.js';
 import { BASE } from '../layout.js';
 import type { ConsoleContext, ConsolePage, ConsoleResult } from '../page-table.js';
 
@@ -57,7 +57,7 @@ async function callPage(c: ConsoleContext): Promise<ConsoleResult> {
   const apps = new Map(recs.applications.map((a) => [a._id, a]));
   const body = html`<p><a href="${PATH}">← Tous les appels</a></p>
 <p class="meta">${k.opens} → ${k.deadline} · budget ${fcfa(k.budget)} · ${fcfa(k.maxPerGrant)} au plus par initiative · pour : ${k.eligible.map((e) => APPLICANT_KIND_LABELS[e] ?? e).join(', ')} · communes : ${k.communes.join(', ')}</p>
-<h2>Grille</h2><ul>${k.criteria.map((x) => html`<li>${x.label.fr} : ${x.max} points, poids ${num(x.weight ?? 1)}</li>`)}</ul>
+<h2>Grille</h2><ul>${k.criteria.map((x) => html`<li>${x.label.fr} : ${x.max} points, poids ${num(weightOf(x))}</li>`)}</ul>
 <h2>Candidatures (${recs.applications.length})</h2>
 <table class="list"><thead><tr><th>Rang</th><th>Organisation</th><th>Espace</th><th>Commune</th><th>Demandé</th><th>Score</th><th>Jurés</th>${isJuror(c) ? html`<th>Moi</th>` : ''}<th>${k.results ? 'Accordé' : 'Dans le budget'}</th></tr></thead><tbody>
 ${ranking.map((r) => {
@@ -89,7 +89,7 @@ function scoreForm(c: ConsoleContext, k: Call, app: Application, mine: Assessmen
   return html`<form method="post" action="${appUrl(app._id)}/noter" class="stack" novalidate>${csrfField(c.session!)}
 ${Object.keys(errors).length ? html`<p class="error" role="alert">La note n’a pas été enregistrée : corrigez ce qui est indiqué.</p>` : ''}
 ${k.criteria.map(
-  (x) => html`<label for="s-${x.id}">${x.label.fr} (0 à ${x.max} points, poids ${num(x.weight ?? 1)})</label>
+  (x) => html`<label for="s-${x.id}">${x.label.fr} (0 à ${x.max} points, poids ${num(weightOf(x))})</label>
 <input id="s-${x.id}" name="score-${x.id}" inputmode="decimal" value="${value(x.id)}" ${errors[x.id] ? html`aria-invalid="true" aria-describedby="e-${x.id}"` : ''}>
 ${errors[x.id] ? html`<p class="error" id="e-${x.id}">${errors[x.id]}</p>` : ''}`,
 )}
@@ -187,7 +187,7 @@ export const juryPage: ConsolePage = {
   nav: { href: PATH, label: 'Jury', order: 35 },
   routes: [
     { method: 'GET', path: PATH, roles: ['jury', 'editor'], handle: home },
-    { method: 'GET', path: `${PATH}/nouvel-appel`, roles: ['editor'], handle: async (c) => callForm(c) },
+    { method: 'GET', path: `${PATH}/nouvel-appel`, roles: ['editor'], handle: (c) => Promise.resolve(callForm(c)) },
     {
       method: 'POST',
       path: `${PATH}/nouvel-appel`,
