@@ -100,7 +100,11 @@ describe('a call for local initiatives, from the application to the report, acro
   before(async () => {
     central = await startTestCentral();
     cons = await startTestConsole(central);
-    for (const j of JURORS) await putUser(central.url, central.admin, j.username, j.password, ['jury']);
+    for (const j of JURORS.slice(0, 2)) await putUser(central.url, central.admin, j.username, j.password, ['jury']);
+    // The third juror is made by the administrator in the console's Comptes page.
+    const admin = await consoleLogin(cons.origin, central.admin);
+    const made = await admin.post('/console/comptes/personnes', { username: JURORS[2]!.username, role: 'jury', password: JURORS[2]!.password });
+    assert.equal(made.status, 303, await made.text());
     await putUser(central.url, central.admin, EDITOR_CONSOLE.username, EDITOR_CONSOLE.password, ['editor']);
     const pub = await couch<{ error?: string }[]>(central.url, 'content/_bulk_docs', central.editor, { method: 'POST', body: { docs: [...COMMUNES, CALL] } });
     assert.ok(
