@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
 import { couch } from '../../../provisioning/central/index.js';
 import { startTestCentral, type TestCentral } from '../../support/central.js';
@@ -146,6 +147,16 @@ describe('calls for local initiatives on a 360×640 phone at http://espace.home.
     await page.goto(`${origin}/appels/appel-ouvert`);
     assert.match(await page.innerText('h1'), /Diema kamalenw ka tɔnw wele/);
     await noSideways(page);
+    for (const path of ['/appels', '/appels/appel-2026', '/appels/appel-ouvert']) {
+      await page.goto(origin + path);
+      const result = await new AxeBuilder({ page }).analyze();
+      const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+      assert.deepEqual(
+        serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+        [],
+        path,
+      );
+    }
     // A phone that can keep pages keeps the call's page (and its reports' files) with *Garder hors-ligne*.
     const keep = (await (await fetch(`${hub.url}/hors-ligne/liste/call/appel-2026`)).json()) as { home: string; urls: string[] };
     assert.equal(keep.home, '/appels/appel-2026');
