@@ -25,8 +25,9 @@ function state(ctx: PageContext, c: Call): Html {
 
 function report(ctx: PageContext, r: PublishedGrantReport, amount: number): Html {
   return html`<li class="report">
-    <p class="meta">${ctx.fmt.date(r.at.slice(0, 10))} · ${bar(r.done)} <b>${ctx.t('grants.done', { share: Math.round(r.done) })}</b> ·
-      ${ctx.t('grants.spent', { spent: ctx.fmt.number(r.spent), amount: ctx.fmt.number(amount) })}</p>
+    <p class="meta">${ctx.fmt.date(r.at.slice(0, 10))}</p>
+    <p class="meta progress">${bar(r.done)} <b>${ctx.t('grants.done', { share: Math.round(r.done) })}</b></p>
+    <p class="meta">${ctx.t('grants.spent', { spent: ctx.fmt.number(r.spent), amount: ctx.fmt.number(amount) })}</p>
     ${r.text ? html`<p>${r.text}</p>` : ''}
     ${r.voice ? html`<p><audio controls preload="none" src="/media/${r.voice}" aria-label="${ctx.t('grants.listen')}"></audio></p>` : ''}
     ${r.lines.length ? html`<ul class="lines">${r.lines.map((l) => html`<li>${l.label} : ${ctx.fmt.number(l.amount)} FCFA</li>`)}</ul>` : ''}
@@ -75,7 +76,7 @@ export function grantRoutes(router: Router, portal: Portal): void {
     const body = html`<p><a class="back" href="${BASE}">${icon(ctx, 'back', 'i sm')}${ctx.t('grants.title')}</a></p>
       <article class="call">
         <h1>${text(ctx, c.title)}</h1>
-        <p class="meta">${state(ctx, c)} · ${ctx.fmt.date(c.opens)} – ${ctx.fmt.date(c.deadline)}</p>
+        <p class="meta">${state(ctx, c)} ${ctx.fmt.date(c.opens)} – ${ctx.fmt.date(c.deadline)}</p>
         ${keepButton(ctx, `/hors-ligne/liste/call/${slug}`)}
         <p class="lead">${text(ctx, c.text)}</p>
         <p class="meta budget">${ctx.t('grants.budget', { budget: ctx.fmt.number(c.budget), max: ctx.fmt.number(c.maxPerGrant) })}</p>
