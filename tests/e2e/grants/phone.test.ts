@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { AxeBuilder } from '@axe-core/playwright';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { couch } from '../../../provisioning/central/index.js';
 import { startTestCentral, type TestCentral } from '../../support/central.js';
-import { launchOnPhoneOrigin, PHONE, PHONE_HOST, startTestHub, type TestHub } from '../../support/index.js';
+import { assertNoSideways, launchOnPhoneOrigin, PHONE, PHONE_HOST, startTestHub, type TestHub } from '../../support/index.js';
 
 const OPEN = {
   _id: 'call:appel-ouvert',
@@ -81,11 +81,6 @@ describe('calls for local initiatives on a 360×640 phone at http://espace.home.
   let browser: Browser;
   let origin: string;
 
-  const noSideways = async (p: Page) => {
-    const width = await p.evaluate(() => document.documentElement.scrollWidth);
-    assert.ok(width <= 360, `no sideways scrolling at 360 px (${width}) on ${p.url()}`);
-  };
-
   before(async () => {
     central = await startTestCentral();
     const commune = { _id: 'commune:diema', type: 'commune', audience: { all: true }, name: 'Commune de Diéma', kind: 'commune-rurale', region: 'kayes' };
@@ -113,7 +108,7 @@ describe('calls for local initiatives on a 360×640 phone at http://espace.home.
     await page.click('a[href="/appels"]');
     await page.waitForURL(/\/appels$/);
     assert.match(await page.innerText('main'), /Appel aux organisations de jeunes de Diéma/);
-    await noSideways(page);
+    await assertNoSideways(page);
     await page.click('text=Appel aux organisations de jeunes de Diéma');
     await page.waitForURL(/\/appels\/appel-ouvert$/);
     const text = await page.innerText('main');
@@ -122,7 +117,7 @@ describe('calls for local initiatives on a 360×640 phone at http://espace.home.
     assert.match(text, /organisations de jeunes/);
     assert.match(text, /Récépissé de l’association \(demandée\)/);
     assert.match(text, /l'animateur ou l'animatrice vous aide/);
-    await noSideways(page);
+    await assertNoSideways(page);
   });
 
   it('the results and a funded initiative’s report, in French and in Bambara, in 360 px', async () => {
@@ -137,7 +132,7 @@ describe('calls for local initiatives on a 360×640 phone at http://espace.home.
     assert.match(text, /non financée/);
     assert.match(text, /trente femmes apprennent à faire du savon/);
     assert.match(text, /70 % réalisé/);
-    await noSideways(page);
+    await assertNoSideways(page);
     await context.addCookies([{ name: 'lang', value: 'bm', url: origin }]);
     await page.goto(`${origin}/appels/appel-2026`);
     const bm = await page.innerText('main');
@@ -146,7 +141,7 @@ describe('calls for local initiatives on a 360×640 phone at http://espace.home.
     assert.match(bm, /Kɛwale saralenw bɛ min kɛ/);
     await page.goto(`${origin}/appels/appel-ouvert`);
     assert.match(await page.innerText('h1'), /Diema kamalenw ka tɔnw wele/);
-    await noSideways(page);
+    await assertNoSideways(page);
     for (const path of ['/appels', '/appels/appel-2026', '/appels/appel-ouvert']) {
       await page.goto(origin + path);
       const result = await new AxeBuilder({ page }).analyze();
