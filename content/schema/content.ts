@@ -4,6 +4,7 @@ import { Author, DisplayName, MemberCode, PostId, PostLanguage, QuestionId, Topi
 import { Opportunity } from './opportunity.js';
 import { Translation, StudioVerdict } from './contribution.js';
 import { Plan, PublishedProposal } from './proposals.js';
+import { Call } from './grants.js';
 
 /** Fields every content doc carries. Ids are "<type>:<slug>". */
 const base = <T extends string>(type: T) => ({
@@ -420,6 +421,7 @@ export const CONTENT_TYPES = [
   'proposal',
   'plan',
   'verdict',
+  'call',
 ] as const;
 export type ContentType = (typeof CONTENT_TYPES)[number];
 
@@ -449,6 +451,8 @@ export const contentSchemas = {
   plan: Plan,
   /** An editor's refusal or request for another take, for the contributing space only. */
   verdict: StudioVerdict,
+  /** A call for local initiatives (micro-grants), with its results and the funded initiatives' reports. */
+  call: Call,
 } as const satisfies Record<ContentType, z.ZodType>;
 
 export type Course = z.infer<typeof Course>;
@@ -469,7 +473,7 @@ export type PublishedPost = z.infer<typeof PublishedPost>;
 export type MentorAnswer = z.infer<typeof MentorAnswer>;
 export type Answer = z.infer<typeof Answer>;
 export type Suspension = z.infer<typeof Suspension>;
-export type ContentDoc = Course | Lesson | Quiz | Document | Commune | Official | Organisation | Consultation | Event | Indicator | Announcement | Opportunity | Topic | PublishedPost | Answer | Suspension | Translation | PublishedProposal | Plan | StudioVerdict;
+export type ContentDoc = Course | Lesson | Quiz | Document | Commune | Official | Organisation | Consultation | Event | Indicator | Announcement | Opportunity | Topic | PublishedPost | Answer | Suspension | Translation | PublishedProposal | Plan | StudioVerdict | Call;
 
 /** Content only some people may read on a hub: private mentoring threads and suspensions. Never served to phones, the API, /db or search. */
 export function isRestrictedContent(doc: { type?: unknown; visibility?: unknown }): boolean {

@@ -16,3 +16,4 @@ export * from './text.js';
 export * from './moderation.js';
 export * from './contribution.js';
 export * from './proposals.js';
+export * from './grants.js';

@@ -4,6 +4,7 @@ import { AgeBand, HubId, IsoDate, IsoDateTime, Language, Line, Paragraphs, Phone
 import { Trade } from './opportunity.js';
 import { Contribution, Review } from './contribution.js';
 import { PaperSupport, Proposal, Support, Verdict } from './proposals.js';
+import { Application, GrantReport } from './grants.js';
 
 /**
  * Submissions are written by hubs and flow up to central. Ids are
@@ -11,7 +12,7 @@ import { PaperSupport, Proposal, Support, Verdict } from './proposals.js';
  * Each type has an *input* schema (what a phone or the console may send) and a
  * stored schema (input plus what the hub adds).
  */
-export const SUBMISSION_TYPES = ['response', 'registration', 'feedback', 'attendance', 'completion', 'usage', 'signup', 'interest', 'member', 'post', 'flag', 'reaction', 'question', 'resolved', 'moderation', 'contribution', 'review', 'proposal', 'support', 'papersupport', 'verdict'] as const;
+export const SUBMISSION_TYPES = ['response', 'registration', 'feedback', 'attendance', 'completion', 'usage', 'signup', 'interest', 'member', 'post', 'flag', 'reaction', 'question', 'resolved', 'moderation', 'contribution', 'review', 'proposal', 'support', 'papersupport', 'verdict', 'application', 'grantreport'] as const;
 export type SubmissionType = (typeof SUBMISSION_TYPES)[number];
 /** The types a client may post; usage aggregates are written by the hub itself. */
 export const POSTABLE_SUBMISSION_TYPES = ['response', 'registration', 'feedback', 'attendance', 'completion'] as const;
@@ -221,10 +222,13 @@ export const submissionSchemas = {
   support: Support,
   papersupport: PaperSupport,
   verdict: Verdict,
+  /** An organisation's application to a call for local initiatives, and a funded initiative's report. */
+  application: Application,
+  grantreport: GrantReport,
 } as const satisfies Record<SubmissionType, z.ZodType>;
 
 /** Submissions that hold personal data: never readable from phones or the kiosk. */
-export const PERSONAL_SUBMISSION_TYPES: readonly SubmissionType[] = ['registration', 'feedback', 'member', 'question', 'contribution'];
+export const PERSONAL_SUBMISSION_TYPES: readonly SubmissionType[] = ['registration', 'feedback', 'member', 'question', 'contribution', 'application'];
 
 export type ResponseInput = z.infer<typeof ResponseInput>;
 export type RegistrationInput = z.infer<typeof RegistrationInput>;

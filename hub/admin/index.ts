@@ -17,3 +17,4 @@ export { sendCsv, sendCsvText } from './csv-response.js';
 export { slugFrom } from './form.js';
 export { KIND_LABEL as OPPORTUNITY_KIND_LABEL, formValues, opportunityDraft, opportunityFields, type TypedForm } from './opportunity-form.js';
 export { channelTables } from './channel-tables.js';
+export { grantFiguresBlock } from './grant-figures.js';

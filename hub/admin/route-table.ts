@@ -11,6 +11,8 @@ export const STUDIO: readonly Role[] = ['facilitator', 'technician', 'voice'];
 /** Citizens' proposals: the staff (paper sheets) and the elected officials (answers). */
 export const PROPOSALS: readonly Role[] = ['facilitator', 'technician', 'official'];
 export const OFFICIAL: readonly Role[] = ['official'];
+/** Calls for local initiatives: the staff help organisations apply and funded initiatives report. */
+export const GRANTS: readonly Role[] = ['facilitator', 'technician'];
 
 /** What every console handler works with; made once per app. */
 export interface AdminServices {
@@ -40,6 +42,11 @@ export interface AdminRoute {
   roles: readonly Role[] | 'public';
   /** How a POST body comes: an HTML form (default) or a file upload. */
   body?: 'form' | 'multipart';
+  /**
+   * Several files, held in memory (small documents checked by the handler before anything is
+   * stored), instead of the one file "file" written to the card: `req.files[name]`.
+   */
+  files?: readonly { name: string; maxCount: number }[];
   /** The audit log's name for what a POST does, e.g. "event.create". */
   action?: string;
   /** Values for the path's parameters, for the generated auth test. */

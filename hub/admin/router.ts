@@ -24,7 +24,22 @@ export function adminServices(deps: HubDeps): AdminServices {
   };
 }
 
+/** A form's documents in memory: what the handler refuses (type, size) never touches the card. */
+const FILES_MAX_BYTES = 8 * 1024 * 1024;
+function filesParser(files: NonNullable<AdminRoute['files']>): RequestHandler {
+  let upload: RequestHandler | undefined;
+  return async function multipartFiles(req, res, next) {
+    const multer = (await import('multer')).default;
+    upload ??= multer({ storage: multer.memoryStorage(), limits: { fileSize: FILES_MAX_BYTES, files: files.reduce((n, f) => n + f.maxCount, 0), fields: 100 } }).fields([...files]);
+    upload(req, res, (err: unknown) => {
+      if ((err as { code?: string } | undefined)?.code === 'LIMIT_FILE_SIZE') return next(new AppError(413, 'upload-too-large', 'un fichier dépasse 8 Mo : photographiez ou scannez la pièce en plus petit'));
+      next(err);
+    });
+  };
+}
+
 function bodyParser(route: AdminRoute, deps: HubDeps): RequestHandler {
+  if (route.body === 'multipart' && route.files) return filesParser(route.files);
   if (route.body === 'multipart') {
     const dir = join(deps.config.dataDir, 'uploads');
     // Uploads half-received when the hub stopped are of no use: start empty.

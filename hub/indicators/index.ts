@@ -7,3 +7,4 @@ export { asText, indicatorsCsv, neutralise, toCsv, type CsvCell, type CsvText } 
 export { monthRange, parseDay } from './period.js';
 export { couchReader, loadSources, pouchReader, readAll as readAllDocs, type AllDocsReader } from './sources.js';
 export { CHANNEL_KINDS, CHANNEL_KIND_LABELS, CHANNEL_LABELS, channelFigures, channelsCsv, type ChannelKind, type ChannelRow } from './channels.js';
+export { grantFigures, APPLICANT_KIND_LABELS, type GrantFigures } from './grants.js';

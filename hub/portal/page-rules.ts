@@ -34,6 +34,8 @@ const RULES: { path: RegExp; current?: true; submissions?: true }[] = [
   // Proposals show the supports counted here; plans are content only.
   { path: /^\/propositions(?:\/[^/]+)?$/, submissions: true },
   { path: /^\/plans(?:\/[^/]+)?$/ },
+  // Calls for local initiatives: content only, but open or closed changes with the clock.
+  { path: /^\/appels(?:\/[^/]+)?$/, current: true },
 ];
 
 /**

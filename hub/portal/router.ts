@@ -23,6 +23,7 @@ import { registerRoutes } from './pages/register.js';
 import { memberRoutes } from './pages/member.js';
 import { communityRoutes } from './pages/community.js';
 import { proposalRoutes } from './pages/proposals.js';
+import { grantRoutes } from './pages/grants.js';
 import { searchRoutes } from './pages/search.js';
 import { welcomeRoutes } from './pages/welcome.js';
 import { markRateLimited } from './form-errors.js';
@@ -157,7 +158,7 @@ export function portalRouter(deps: HubDeps, opts: PortalOptions = {}): Router {
     next();
   });
 
-  for (const routes of [homeRoutes, learnRoutes, informRoutes, officialsRoutes, organisationsRoutes, participateRoutes, registerRoutes, memberRoutes, communityRoutes, proposalRoutes, agendaRoutes, opportunityRoutes, searchRoutes, languageRoutes, offlineRoutes, welcomeRoutes, kioskRoutes]) {
+  for (const routes of [homeRoutes, learnRoutes, informRoutes, officialsRoutes, organisationsRoutes, participateRoutes, registerRoutes, memberRoutes, communityRoutes, proposalRoutes, grantRoutes, agendaRoutes, opportunityRoutes, searchRoutes, languageRoutes, offlineRoutes, welcomeRoutes, kioskRoutes]) {
     routes(router, portal);
   }
 

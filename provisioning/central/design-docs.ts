@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { contentSchemas, Heartbeat, hubCentralDb, MediaMeta, moderationSchemas, submissionSchemas } from '../../content/index.js';
+import { contentSchemas, Heartbeat, hubCentralDb, jurySchemas, MediaMeta, moderationSchemas, submissionSchemas } from '../../content/index.js';
 import { projectRoot } from '../../hub/index.js';
 
-export const CENTRAL_DBS = ['content', 'media', 'submissions', 'fleet', 'moderation', 'community', 'studio', 'opportunities'] as const;
+export const CENTRAL_DBS = ['content', 'media', 'submissions', 'fleet', 'moderation', 'community', 'studio', 'opportunities', 'jury'] as const;
 export type CentralDb = (typeof CENTRAL_DBS)[number];
 /** The rules of a database: one of the four shared ones, or `hub` for a hub's own `submissions-<hubId>`. */
 export type DbKind = CentralDb | 'hub';
@@ -33,6 +33,13 @@ export const STUDIO_TYPES = ['contribution'] as const;
  * where editors (who publish opportunities) count them; the docs name no one.
  */
 export const OPPORTUNITY_TYPES = ['interest'] as const;
+
+/**
+ * Calls for local initiatives: organisations' applications and funded initiatives' reports,
+ * copied by the replicator from `submissions` into `jury`, where jurors read them and write their
+ * assessments (one per application and juror) and editors publish the results.
+ */
+export const JURY_TYPES = ['application', 'grantreport'] as const;
 
 export interface DesignDoc {
   _id: string;
@@ -155,6 +162,10 @@ export function schemasFor(db: DbKind, rules: RuleTable = new RuleTable()): Reco
     }
     case 'opportunities':
       return { interest: pick(submissionSchemas).interest! };
+    case 'jury': {
+      const all = pick(submissionSchemas);
+      return { application: all.application!, grantreport: all.grantreport!, ...pick(jurySchemas) };
+    }
     case 'community': {
       const all = pick(submissionSchemas);
       return Object.fromEntries(COMMUNITY_TYPES.map((t) => [t, all[t]!]));

@@ -1,8 +1,8 @@
 /** Central tooling: the stand-in CouchDB, setup (dbs, security, design docs), enrollment, publishing. */
 export { startStandInCentral, type StandInCentral, type StandInOptions } from './standin.js';
-export { setupCentral, ensureHubDb, enrolledHubs, SECURITY, REPLICATOR_USER, FLEET_JOB_ID, COMMUNITY_JOB_ID, STUDIO_JOB_ID, OPPORTUNITIES_JOB_ID, mergeJobId, type SetupReport, type SetupOptions } from './setup.js';
+export { setupCentral, ensureHubDb, enrolledHubs, SECURITY, REPLICATOR_USER, FLEET_JOB_ID, COMMUNITY_JOB_ID, STUDIO_JOB_ID, OPPORTUNITIES_JOB_ID, JURY_JOB_ID, mergeJobId, type SetupReport, type SetupOptions } from './setup.js';
 export { enrollHub, enrollHubs, removeHub, removeUser, createEditor, createCommunityUser, putUser, hubUserName, configBlock, PERSON_ROLES, type PersonRole, type Enrollment } from './enroll.js';
-export { designDocFor, schemasFor, hubDbName, CENTRAL_DBS, COMMUNITY_TYPES, STUDIO_TYPES, OPPORTUNITY_TYPES, DESIGN_DOC_ID, type CentralDb, type DbKind } from './design-docs.js';
+export { designDocFor, schemasFor, hubDbName, CENTRAL_DBS, COMMUNITY_TYPES, STUDIO_TYPES, OPPORTUNITY_TYPES, JURY_TYPES, DESIGN_DOC_ID, type CentralDb, type DbKind } from './design-docs.js';
 export { couch, expectStatus, authSessionCookie, type Credentials, type CookieAuth, type CouchAnswer } from './couch.js';
 export { publishPack, type PublishReport } from './publish.js';
 export { purgeErasures, type ErasureReport } from './erasure.js';
@@ -31,3 +31,4 @@ export {
 export { accept, decline, pendingContributions, contribution, takeOf, reviews, publishedTranslations, mediaBytes, checkMessageText, type PendingContribution, type Accepted, type Decision } from './review.js';
 export { orderCertificates, planCertificates, rfc2136, dnsHook, type AcmeOptions, type AcmeReport, type HubCertificatePlan, type DnsChallenge } from './acme/index.js';
 export { renderCentral, finishCluster, clusterSetupCalls, NGINX_DEFAULTS, type CentralRenderOptions, type CentralRenderReport, type ClusterReport } from './render/index.js';
+export { rankApplications, jurorScore, calls as grantCalls, callDoc, juryRecords, applicationWithFiles, declare, score, checkScores, publishResults, publishReports, applicationsCsv, JuryRefused, type JuryRecords } from './grants/index.js';

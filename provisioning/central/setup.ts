@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { CENTRAL_DBS, COMMUNITY_TYPES, OPPORTUNITY_TYPES, STUDIO_TYPES, DESIGN_DOC_ID, designDocFor, hubDbName, type CentralDb, type DbKind, type DesignDoc } from './design-docs.js';
+import { CENTRAL_DBS, COMMUNITY_TYPES, JURY_TYPES, OPPORTUNITY_TYPES, STUDIO_TYPES, DESIGN_DOC_ID, designDocFor, hubDbName, type CentralDb, type DbKind, type DesignDoc } from './design-docs.js';
 import { couch, expectStatus, type CookieAuth, type Credentials } from './couch.js';
 
 type Security = { members: { roles: string[]; names: string[] }; admins: { roles: string[]; names: string[] } };
@@ -14,7 +14,7 @@ const members = (roles: string[], names: string[] = []): Security => ({ members:
  * design docs and security.
  */
 export const SECURITY: Record<CentralDb, Security> = {
-  content: members(['hub', 'editor', 'analyst', 'moderator', 'mentor']),
+  content: members(['hub', 'editor', 'analyst', 'moderator', 'mentor', 'jury']),
   media: members(['hub', 'editor', 'analyst', 'moderator', 'mentor']),
   submissions: members(['analyst', 'replicator']),
   fleet: members(['analyst', 'replicator']),
@@ -26,6 +26,8 @@ export const SECURITY: Record<CentralDb, Security> = {
   studio: members(['editor', 'analyst', 'replicator']),
   // Members' "intéressé(e)" (OPPORTUNITY_TYPES), counted for the editors who publish opportunities.
   opportunities: members(['editor', 'analyst', 'replicator']),
+  // Applications to calls (with their contacts) and reports (JURY_TYPES), the jurors' assessments, the results' log.
+  jury: members(['jury', 'editor', 'analyst', 'replicator']),
 };
 
 /** A hub's own database: that hub's user, and central's replicator which merges it. */
@@ -45,6 +47,7 @@ export const FLEET_JOB_ID = 'espace-fleet';
 export const COMMUNITY_JOB_ID = 'espace-community';
 export const STUDIO_JOB_ID = 'espace-studio';
 export const OPPORTUNITIES_JOB_ID = 'espace-opportunities';
+export const JURY_JOB_ID = 'espace-jury';
 export const mergeJobId = (hubId: string): string => `espace-merge-${hubId}`;
 
 /**
@@ -195,6 +198,7 @@ export async function setupCentral(url: string, admin: Credentials, options: Set
   await ensureJob(url, admin, COMMUNITY_JOB_ID, { source: endpoint(base, 'submissions', admin), target: endpoint(base, 'community', admin), continuous: true, create_target: false, selector: { type: { $in: [...COMMUNITY_TYPES] } } }, report);
   await ensureJob(url, admin, STUDIO_JOB_ID, { source: endpoint(base, 'submissions', admin), target: endpoint(base, 'studio', admin), continuous: true, create_target: false, selector: { type: { $in: [...STUDIO_TYPES] } } }, report);
   await ensureJob(url, admin, OPPORTUNITIES_JOB_ID, { source: endpoint(base, 'submissions', admin), target: endpoint(base, 'opportunities', admin), continuous: true, create_target: false, selector: { type: { $in: [...OPPORTUNITY_TYPES] } } }, report);
+  await ensureJob(url, admin, JURY_JOB_ID, { source: endpoint(base, 'submissions', admin), target: endpoint(base, 'jury', admin), continuous: true, create_target: false, selector: { type: { $in: [...JURY_TYPES] } } }, report);
   for (const hubId of await enrolledHubs(url, admin)) await ensureHubDb(url, admin, hubId, report, base);
   return report;
 }

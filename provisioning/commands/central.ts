@@ -6,6 +6,7 @@ import { AppError } from '../../content/index.js';
 import { configBlock, enrollHubs, finishCluster, NGINX_DEFAULTS, renderCentral, loadConsoleConfig, startConsole, migrateCentral, purgeErasures, putUser, removeHub, removeUser, setupCentral, startStandInCentral, type Credentials, type SetupReport } from '../central/index.js';
 import { registerCommunity } from './community.js';
 import { registerCentralTls } from './central-tls.js';
+import { registerGrants } from './grants.js';
 import { readNewPassword } from './secret-input.js';
 
 /** Admin credentials from ESPACE_CENTRAL_ADMIN_USER/PASSWORD, else asked on the terminal — never from argv. */
@@ -49,6 +50,7 @@ export function registerCentral(program: Command): void {
   const central = program.command('central').description("central CouchDB: a stand-in for development, setup, hub enrollment, USB bundles, the hubs' certificates");
   registerCommunity(central);
   registerCentralTls(central);
+  registerGrants(central);
 
   central
     .command('import-bundle <file>')
@@ -219,7 +221,7 @@ export function registerCentral(program: Command): void {
       process.stdout.write(`hub ${hubId} removed: user ${r.userRemoved ? 'deleted' : 'already gone'}, merge job ${r.jobRemoved ? 'deleted after a last merge' : 'already gone'}, database ${r.archived} archived (administrators only).\n`);
     });
 
-  for (const [role, what] of [['editor', 'publishes content'], ['analyst', 'reads the figures across hubs']] as const) {
+  for (const [role, what] of [['editor', 'publishes content'], ['analyst', 'reads the figures across hubs'], ['jury', 'scores the applications to calls for local initiatives']] as const) {
     const cmd = central.command(role).description(`accounts of people who ${what}`);
     cmd
       .command('add <name>')

@@ -1,4 +1,5 @@
-import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import assert from 'node:assert/strict';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 /** Debian's Chromium, driven by Playwright; never a downloaded browser. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -30,6 +31,12 @@ export async function launchOnPhoneOrigin(names: string[] = [PHONE_HOST], extraA
 }
 
 export const PHONE = { viewport: { width: 360, height: 640 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true } as const;
+
+/** A phone's page fits its 360 px: nothing to scroll sideways. */
+export async function assertNoSideways(p: Page): Promise<void> {
+  const width = await p.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 360, `no sideways scrolling at 360 px (${width}) on ${p.url()}`);
+}
 export const KIOSK = { viewport: { width: 1920, height: 1080 } } as const;
 
 /**

@@ -1,7 +1,7 @@
 import { startStandInCentral, type StandInCentral } from '../../provisioning/central/standin.js';
 import { setupCentral } from '../../provisioning/central/setup.js';
 import { createEditor, enrollHub, type Enrollment } from '../../provisioning/central/enroll.js';
-import { COMMUNITY_TYPES, OPPORTUNITY_TYPES, STUDIO_TYPES } from '../../provisioning/central/design-docs.js';
+import { COMMUNITY_TYPES, JURY_TYPES, OPPORTUNITY_TYPES, STUDIO_TYPES } from '../../provisioning/central/design-docs.js';
 import { tempDir } from './hub.js';
 
 export const TEST_ADMIN = { username: 'admin', password: 'admin-test-password' } as const;
@@ -36,12 +36,14 @@ async function replicated(url: string): Promise<boolean> {
   const studio = new Map((await allDocs(url, 'studio')).map((r) => [r.id, r.value.rev]));
   const fleet = new Map((await allDocs(url, 'fleet')).map((r) => [r.id, r.value.rev]));
   const opportunities = new Map((await allDocs(url, 'opportunities')).map((r) => [r.id, r.value.rev]));
+  const jury = new Map((await allDocs(url, 'jury')).map((r) => [r.id, r.value.rev]));
   for (const db of dbs.filter((d) => d.startsWith('submissions-'))) {
     for (const r of await allDocs(url, db, true)) {
       if (merged.get(r.id) !== r.value.rev) return false;
       if ((COMMUNITY_TYPES as readonly string[]).includes(r.doc?.type ?? '') && community.get(r.id) !== r.value.rev) return false;
       if ((STUDIO_TYPES as readonly string[]).includes(r.doc?.type ?? '') && studio.get(r.id) !== r.value.rev) return false;
       if ((OPPORTUNITY_TYPES as readonly string[]).includes(r.doc?.type ?? '') && opportunities.get(r.id) !== r.value.rev) return false;
+      if ((JURY_TYPES as readonly string[]).includes(r.doc?.type ?? '') && jury.get(r.id) !== r.value.rev) return false;
       if (r.doc?.type === 'heartbeat' && fleet.get(r.id) !== r.value.rev) return false;
     }
   }

@@ -4,6 +4,8 @@ import { sessionOf } from '../../auth/index.js';
 import { channelsCsv, indicatorsCsv, monthRange, parseDay, type IndicatorFilter } from '../../indicators/index.js';
 import { breakdownTable } from '../breakdown-table.js';
 import { communityFiguresBlock } from '../community-figures.js';
+import { grantsFor } from '../../grants/index.js';
+import { grantFiguresBlock } from '../grant-figures.js';
 import { sexChart, youthChart } from '../charts.js';
 import { sendCsvText } from '../csv-response.js';
 import { communeChoices, hubChannelFigures, hubIndicators } from '../figures.js';
@@ -60,7 +62,8 @@ ${sexChart('Répartition par sexe', rows)}
 ${youthChart('Part des jeunes (15–35 ans)', rows)}
 </div>
 <dl class="notes">${report.rows.map((r) => html`<dt>${r.label}</dt><dd>${r.note}</dd>`)}</dl>
-${channelTables(channels)}`;
+${channelTables(channels)}
+${grantFiguresBlock('Appels à initiatives locales (candidatures déposées ici)', await grantsFor(s.deps).figures())}`;
       return { page: page({ title: 'Indicateurs', session, spaceName: s.deps.config.spaceName, body }) };
     },
   },

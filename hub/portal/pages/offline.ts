@@ -1,5 +1,5 @@
 import type { Router } from 'express';
-import { AppError, type Course, type Document, type Lesson, type Plan } from '../../../content/index.js';
+import { AppError, type Call, type Course, type Document, type Lesson, type Plan } from '../../../content/index.js';
 import { heading, icon, plain, slugOf } from '../components.js';
 import { html } from '../html.js';
 import { page } from '../layout.js';
@@ -70,8 +70,15 @@ export function offlineRoutes(router: Router, portal: Portal): void {
       home = `/plans/${slug}`;
       urls.push(home);
       for (const x of p.priorities) for (const a of x.actions) for (const u of a.progress ?? []) for (const e of u.evidence ?? []) media.add(e.media);
+    } else if (type === 'call') {
+      const c = await catalog.get<Call>(`call:${slug}`);
+      if (c.type !== 'call') throw new AppError(404, 'not-keepable', 'no such call');
+      title = plain(ctx, c.title);
+      home = `/appels/${slug}`;
+      urls.push(home);
+      for (const r of c.reports ?? []) for (const sha of [...r.evidence.map((e) => e.media), ...(r.voice ? [r.voice] : [])]) media.add(sha);
     } else {
-      throw new AppError(404, 'not-keepable', 'only a course, a document or a plan can be kept offline');
+      throw new AppError(404, 'not-keepable', 'only a course, a document, a plan or a call can be kept offline');
     }
     // Only files already on the hub: one still on its way from Bamako would fail the whole keep.
     const present = await Promise.all([...media].map(async (sha) => ((await portal.deps.media.has(sha)) ? `/media/${sha}` : null)));

@@ -88,7 +88,7 @@ export function participateRoutes(router: Router, portal: Portal): void {
     const closed = shown.filter((c) => now >= Date.parse(c.closesAt));
     const body = html`${heading(ctx, 'nav.participate', 'participate')}
 <p class="lead">${ctx.t('participate.intro')}</p>
-<p class="links"><a class="btn" href="/propositions">${icon(ctx, 'pen')}<span>${ctx.t('proposals.title')}</span></a> <a class="btn secondary" href="/plans">${icon(ctx, 'chart')}<span>${ctx.t('plans.title')}</span></a></p>
+<p class="links"><a class="btn" href="/propositions">${icon(ctx, 'pen')}<span>${ctx.t('proposals.title')}</span></a> <a class="btn secondary" href="/plans">${icon(ctx, 'chart')}<span>${ctx.t('plans.title')}</span></a> <a class="btn secondary" href="/appels">${icon(ctx, 'money')}<span>${ctx.t('grants.title')}</span></a></p>
 ${open.length || byState.open.length === 0
   ? html`<section>${heading(ctx, 'participate.open', 'participate', 2)}
 ${open.length ? html`<ul class="list">${open.map((c) => consultationLink(ctx, c))}</ul>` : html`<p>${ctx.t('participate.none')}</p>`}</section>`

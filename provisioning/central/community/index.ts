@@ -24,3 +24,5 @@ export {
   type ProcessReport,
 } from './community.js';
 export { processProposals, type ProposalReport } from './proposals.js';
+/** The small helpers other central rooms (grants) write with. */
+export { getDoc, upsert, storeVoice, fail } from './community.js';

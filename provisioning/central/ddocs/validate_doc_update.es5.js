@@ -39,6 +39,23 @@
   } else if (DB === 'studio') {
     // Contributions arrive by the replicator; an editor writes only the decisions about them.
     if (!isAdmin && !has('replicator') && !(isEditor && id.indexOf('review:') === 0)) forbid('only an editor writes in studio, and only reviews ("review:<contribution id>"); contributions come from the hubs');
+  } else if (DB === 'jury') {
+    // Applications and reports arrive by the replicator; a juror writes only their own
+    // assessments; an editor writes only the log of results published.
+    if (!isAdmin && !has('replicator')) {
+      if (has('jury') && id.indexOf('assessment:') === 0) {
+        var juror = (userCtx && userCtx.name) || '';
+        if (newDoc._deleted) forbid('an assessment is never deleted: it is part of the record of the jury');
+        if (newDoc.juror !== juror) forbid('juror: a juror writes only their own assessments, as "' + juror + '" (got ' + JSON.stringify(newDoc.juror) + ')');
+        if (id !== 'assessment:' + String(newDoc.application).replace(/:/g, '.') + '.' + juror) forbid('_id: must be "assessment:' + String(newDoc.application).replace(/:/g, '.') + '.' + juror + '" (one per application and juror)');
+        if (newDoc.conflict !== false && newDoc.conflict !== true) forbid('conflict: declare a conflict of interest (true) or its absence (false) before scoring');
+        if (newDoc.conflict === true && newDoc.scores) forbid('scores: a juror who declared a conflict of interest does not score this application');
+        if (oldDoc && oldDoc.conflict === true && newDoc.conflict !== true) forbid('conflict: a declared conflict of interest cannot be withdrawn to score this application');
+        if (oldDoc && oldDoc.juror !== juror) forbid('_id: this assessment is another juror\'s');
+      } else if (isEditor && id.indexOf('decision:') === 0) {
+        if (oldDoc || newDoc._deleted) forbid('_id: the log of decisions is written once and never changed');
+      } else forbid('in jury, a juror (role "jury") writes only their assessments ("assessment:<application>.<juror>") and an editor only the log ("decision:<id>"); applications come from the hubs');
+    }
   } else if (DB === 'hub') {
     // A hub's own database (submissions-<hubId>): only members (that hub) get here.
     if (!isAdmin) {

@@ -26,8 +26,8 @@ export interface Sizing {
   maxJobs: number;
 }
 
-/** The jobs besides the hubs' merges: fleet, community, studio, opportunities. */
-const OTHER_JOBS = 4;
+/** The jobs besides the hubs' merges: fleet, community, studio, opportunities, jury. */
+const OTHER_JOBS = 5;
 
 /**
  * Sizing for this load. Central's databases are small (a hub writes a few hundred KB a day), so
@@ -79,7 +79,7 @@ q = ${size.q}
 n = ${size.n}
 
 [replicator]
-; One continuous job per hub (${size.hubs}) plus ${OTHER_JOBS} (fleet, community, studio, opportunities): all running, none rotated.
+; One continuous job per hub (${size.hubs}) plus ${OTHER_JOBS} (fleet, community, studio, opportunities, jury): all running, none rotated.
 max_jobs = ${size.maxJobs}
 interval = 60000
 max_churn = 20

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { couch } from '../../../provisioning/central/index.js';
 import { startTestCentral, type TestCentral } from '../../support/central.js';
-import { CHROMIUM_PATH, frenchVoice, makeMember, PHONE, startTestHub, type TestHub } from '../../support/index.js';
+import { assertNoSideways, CHROMIUM_PATH, frenchVoice, makeMember, PHONE, startTestHub, type TestHub } from '../../support/index.js';
 
 const NAME = 'espace.home.arpa';
 const COMMUNE = {
@@ -59,11 +59,6 @@ describe('proposals and plans on a 360×640 phone at http://espace.home.arpa', (
   let code: string;
   let origin: string;
 
-  const noSideways = async (p: Page) => {
-    const width = await p.evaluate(() => document.documentElement.scrollWidth);
-    assert.ok(width <= 360, `no sideways scrolling at 360 px (${width}) on ${p.url()}`);
-  };
-
   before(async () => {
     central = await startTestCentral();
     const pub = await couch<{ error?: string }[]>(central.url, 'content/_bulk_docs', central.editor, { method: 'POST', body: { docs: [COMMUNE, PLAN] } });
@@ -110,7 +105,7 @@ describe('proposals and plans on a 360×640 phone at http://espace.home.arpa', (
     assert.match(await page.innerText('#err-cost'), /ne peut pas être négatif/);
     assert.equal(await page.inputValue('#text'), 'Un moulin pour les femmes du quartier', 'what was typed is kept');
     assert.equal(await page.getAttribute('#cost', 'aria-invalid'), 'true');
-    await noSideways(page);
+    await assertNoSideways(page);
 
     await page.fill('#title', 'Un moulin à céréales');
     await page.fill('#cost', '1500000');
@@ -125,7 +120,7 @@ describe('proposals and plans on a 360×640 phone at http://espace.home.arpa', (
     await page.waitForSelector('#soutenu');
     assert.match(await page.innerText('.supports'), /1 soutien sur 2/);
     assert.equal(await page.isVisible('button:has-text("Je soutiens")'), false, 'one support per member');
-    await noSideways(page);
+    await assertNoSideways(page);
   });
 
   it('a plan page shows what was promised and what was done, in 360 px', async () => {
@@ -137,6 +132,6 @@ describe('proposals and plans on a 360×640 phone at http://espace.home.arpa', (
     assert.match(text, /40 % réalisé/);
     assert.match(text, /Vingt jeunes en formation/);
     assert.match(text, /femmes 25/);
-    await noSideways(page);
+    await assertNoSideways(page);
   });
 });

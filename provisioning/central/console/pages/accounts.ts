@@ -6,7 +6,7 @@ import { BASE } from '../layout.js';
 import type { ConsoleContext, ConsolePage, ConsoleResult } from '../page-table.js';
 
 const PATH = `${BASE}/comptes`;
-const ROLE_FR: Record<PersonRole, string> = { editor: 'éditeur·rice (publie les contenus, écoute le studio)', analyst: 'analyste (chiffres, flotte)', moderator: 'modérateur·rice (communauté)', mentor: 'mentor·e (questions des membres)' };
+const ROLE_FR: Record<PersonRole, string> = { editor: 'éditeur·rice (publie les contenus, écoute le studio)', analyst: 'analyste (chiffres, flotte)', moderator: 'modérateur·rice (communauté)', mentor: 'mentor·e (questions des membres)', jury: 'juré·e (note les candidatures aux appels à initiatives)' };
 const NAME = /^[a-z0-9][a-z0-9._-]{1,39}$/;
 const MIN_PASSWORD = 10;
 /** Only administrators: accounts are CouchDB's `_users`, which only they may write. */

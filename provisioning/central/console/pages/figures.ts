@@ -1,6 +1,7 @@
 import { AppError } from '../../../../content/index.js';
-import { breakdownTable, channelFigures, channelsCsv, channelTables, communityFigures, communityFiguresBlock, computeIndicators, html, indicatorsCsv, loadSources, parseDay, readAllDocs, sendCsvText, sexChart, youthChart, type AllDocsReader, type CommunityFigures, type IndicatorFilter, type IndicatorSources } from '../../../../hub/index.js';
-import type { Answer, Post, Question } from '../../../../content/index.js';
+import { breakdownTable, channelFigures, channelsCsv, channelTables, communityFigures, communityFiguresBlock, computeIndicators, grantFigures, grantFiguresBlock, html, indicatorsCsv, loadSources, parseDay, readAllDocs, sendCsvText, sexChart, youthChart, type AllDocsReader, type CommunityFigures, type IndicatorFilter, type IndicatorSources } from '../../../../hub/index.js';
+import type { Answer, Application, GrantReport, Post, Question } from '../../../../content/index.js';
+import { calls as grantCalls } from '../../grants/index.js';
 import { BASE } from '../layout.js';
 import type { CentralAs, ConsoleContext, ConsolePage } from '../page-table.js';
 
@@ -43,7 +44,10 @@ async function figures(c: ConsoleContext, filter: IndicatorFilter) {
   const hubs = [...new Set(all.map((d) => String(d.hubId)))].sort();
   const perHub = hubs.map((hub) => ({ scope: hub, report: computeIndicators({ ...sources, submissions: all.filter((d) => d.hubId === hub) }, filter) }));
   const channelsPerHub = hubs.map((hub) => ({ scope: hub, rows: channelFigures({ ...sources, submissions: all.filter((d) => d.hubId === hub) }, filter) }));
-  return { report: computeIndicators(sources, filter), perHub, channels: channelFigures(sources, filter), channelsPerHub, community: await community(c, sources, filter) };
+  // Calls for local initiatives: applications and reports from the merged submissions, calls and results from content.
+  const of = <T>(type: string) => all.filter((d) => d.type === type) as unknown as T[];
+  const grants = grantFigures(await grantCalls(c.central), of<Application>('application'), of<GrantReport>('grantreport'));
+  return { report: computeIndicators(sources, filter), perHub, channels: channelFigures(sources, filter), channelsPerHub, community: await community(c, sources, filter), grants };
 }
 
 /**
@@ -76,7 +80,7 @@ export const figuresPage: ConsolePage = {
       roles: ['analyst'],
       async handle(c) {
         const filter = filterOf(c);
-        const { report, perHub, channels, community: sahelink } = await figures(c, filter);
+        const { report, perHub, channels, community: sahelink, grants } = await figures(c, filter);
         const rows = report.rows.map((r) => ({ label: r.label, breakdown: r.breakdown }));
         const period = `${filter.from ? `du ${filter.from}` : 'depuis le début'} ${filter.to ? `au ${filter.to}` : 'à aujourd’hui'}${filter.commune ? `, commune ${filter.commune}` : ', toutes communes'}`;
         const body = html`<form method="get" action="${PATH}" class="row filters">
@@ -90,6 +94,7 @@ ${breakdownTable('Tous les hubs : indicateurs par sexe et par tranche d’âge',
 <div class="charts">${sexChart('Répartition par sexe', rows)}${youthChart('Part des jeunes (15–35 ans)', rows)}</div>
 ${communityFiguresBlock('Communauté SaheLink, tous les espaces', sahelink)}
 ${channelTables(channels, 'Tous les hubs : participations par canal (votes, inscriptions, intéressé·es), par sexe et tranche d’âge')}
+${grantFiguresBlock('Appels à initiatives locales (tous les espaces)', grants)}
 ${perHub.map((h) => breakdownTable(`Hub ${h.scope}`, h.report.rows.map((r) => ({ label: r.label, breakdown: r.breakdown }))))}`;
         return { page: c.page('Chiffres de tous les espaces', body) };
       },

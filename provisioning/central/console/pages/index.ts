@@ -5,6 +5,7 @@ import { fleetPage } from './fleet.js';
 import { figuresPage } from './figures.js';
 import { accountsPage } from './accounts.js';
 import { publishPage } from './publish.js';
+import { juryPage } from './jury.js';
 import { mentoringPage, moderationPage } from './community.js';
 import { mentoringSessionsPage } from './mentoring-sessions.js';
 import { opportunitiesPage } from './opportunities.js';
@@ -15,6 +16,6 @@ import { opportunitiesPage } from './opportunities.js';
  * roles that may use it); add it to this list. The app applies the roles from here and the
  * access test (tests/integration/provisioning/central/console.test.ts) is generated from it.
  */
-export const CONSOLE_PAGES: readonly ConsolePage[] = [homePage, publishPage, figuresPage, fleetPage, studioPage, moderationPage, mentoringPage, mentoringSessionsPage, accountsPage,
+export const CONSOLE_PAGES: readonly ConsolePage[] = [homePage, publishPage, figuresPage, fleetPage, studioPage, juryPage, moderationPage, mentoringPage, mentoringSessionsPage, accountsPage,
   // Issue 16: the artisans' opportunities and their interest from every space.
   opportunitiesPage];
