@@ -3,7 +3,7 @@ import { Flag, HubModeration, Member, Post, Question, Reaction, Resolved, VOICE_
 import { AgeBand, HubId, IsoDate, IsoDateTime, Language, Line, Paragraphs, PhoneNumber, Sex, Slug } from './common.js';
 import { Trade } from './opportunity.js';
 import { Contribution, Review } from './contribution.js';
-import { PaperSupport, Proposal, Support, Verdict } from './proposals.js';
+import { PaperSupport, PlanProgress, Proposal, Support, Verdict } from './proposals.js';
 
 /**
  * Submissions are written by hubs and flow up to central. Ids are
@@ -11,7 +11,7 @@ import { PaperSupport, Proposal, Support, Verdict } from './proposals.js';
  * Each type has an *input* schema (what a phone or the console may send) and a
  * stored schema (input plus what the hub adds).
  */
-export const SUBMISSION_TYPES = ['response', 'registration', 'feedback', 'attendance', 'completion', 'usage', 'signup', 'interest', 'member', 'post', 'flag', 'reaction', 'question', 'resolved', 'moderation', 'contribution', 'review', 'proposal', 'support', 'papersupport', 'verdict'] as const;
+export const SUBMISSION_TYPES = ['response', 'registration', 'feedback', 'attendance', 'completion', 'usage', 'signup', 'interest', 'member', 'post', 'flag', 'reaction', 'question', 'resolved', 'moderation', 'contribution', 'review', 'proposal', 'support', 'papersupport', 'verdict', 'progress'] as const;
 export type SubmissionType = (typeof SUBMISSION_TYPES)[number];
 /** The types a client may post; usage aggregates are written by the hub itself. */
 export const POSTABLE_SUBMISSION_TYPES = ['response', 'registration', 'feedback', 'attendance', 'completion'] as const;
@@ -218,6 +218,8 @@ export const submissionSchemas = {
   support: Support,
   papersupport: PaperSupport,
   verdict: Verdict,
+  /** An official's progress update on a plan's action, merged into the plan at central. */
+  progress: PlanProgress,
 } as const satisfies Record<SubmissionType, z.ZodType>;
 
 /** Submissions that hold personal data: never readable from phones or the kiosk. */

@@ -13,3 +13,4 @@ export { field, query, param } from './form.js';
 export { sexChart, youthChart, barChart } from './charts.js';
 export { breakdownTable } from './breakdown-table.js';
 export { sendCsv, sendCsvText } from './csv-response.js';
+export { progressFields, readProgress, ACTION_STATUS_LABEL, type ProgressForm, type ProgressErrors } from './progress-form.js';

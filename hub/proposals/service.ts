@@ -19,6 +19,8 @@ import {
   type Commune,
   type Member,
   type Plan,
+  type PlanProgress,
+  type ProgressUpdate,
   type Proposal,
   type ProposalStatus,
   type PublishedProposal,
@@ -99,6 +101,8 @@ export class ProposalService {
   private readonly supporters = new Map<string, Set<string>>();
   private readonly paper = new Map<string, Map<string, number>>();
   private readonly verdicts = new Map<string, Verdict>();
+  /** Progress updates posted here by officials, shown on the plan until central's copy carries them. */
+  private readonly progress = new Map<string, PlanProgress>();
   private gen = 0;
 
   constructor(
@@ -146,6 +150,7 @@ export class ProposalService {
     for await (const doc of this.pages(`${this.hubId}:support:`)) this.addSupport(doc.proposal as string, doc.member as string);
     for await (const doc of this.pages(`${this.hubId}:papersupport:`)) this.addPaper(doc.proposal as string, doc.sheet as string, doc.count as number);
     for await (const doc of this.pages(`${this.hubId}:verdict:`)) this.addVerdict(doc as unknown as Verdict);
+    for await (const doc of this.pages(`${this.hubId}:progress:`)) this.progress.set(doc._id, doc as unknown as PlanProgress);
   }
 
   private pages(prefix: string): AsyncGenerator<Doc> {
@@ -267,13 +272,47 @@ export class ProposalService {
 
   /** The plans, newest period first; a plan; the plans an action of which came from a proposal. */
   async plans(): Promise<Plan[]> {
-    return (await this.catalog.all<Plan>('plan')).sort((a, b) => b.period.start.localeCompare(a.period.start) || a._id.localeCompare(b._id));
+    await this.ready();
+    return (await this.catalog.all<Plan>('plan'))
+      .map((p) => this.withLocalProgress(p))
+      .sort((a, b) => b.period.start.localeCompare(a.period.start) || a._id.localeCompare(b._id));
   }
 
   async plan(id: string): Promise<Plan> {
+    await this.ready();
     const p = await this.catalog.maybe<Plan>(id).catch(() => null);
     if (!p || p.type !== 'plan') throw new AppError(404, 'plan-not-found', `no plan ${id.slice(0, 80)} on this hub`);
-    return p;
+    return this.withLocalProgress(p);
+  }
+
+  /** The plan with the updates posted here that central's copy does not carry yet (marked by their `ref`). */
+  private withLocalProgress(p: Plan): Plan {
+    const mine = [...this.progress.values()].filter((x) => x.plan === p._id);
+    if (!mine.length) return p;
+    const copy = structuredClone(p);
+    for (const x of mine) {
+      const action = copy.priorities.flatMap((r) => r.actions).find((a) => a.id === x.action);
+      if (!action || action.progress?.some((u) => u.ref === x._id)) continue;
+      (action.progress ??= []).push({ ...x.update, ref: x._id });
+    }
+    return copy;
+  }
+
+  /**
+   * An official's progress update on one action of a plan: written here (audited by the
+   * console), pushed, and merged into the plan at central, which every space pulls.
+   */
+  async reportProgress(planId: string, actionId: string, update: ProgressUpdate, by: string): Promise<PlanProgress> {
+    const plan = await this.plan(planId);
+    if (!plan.priorities.some((r) => r.actions.some((a) => a.id === actionId))) throw new AppError(404, 'action-not-found', `the plan has no action "${actionId.slice(0, 80)}"`);
+    const now = new Date();
+    const id = submissionId(this.hubId, 'progress', now.getTime());
+    const doc = { _id: id, type: 'progress', hubId: this.hubId, createdAt: now.toISOString(), plan: planId, action: actionId, update: { ...update, by, ref: id }, by };
+    const stored = parseWith(submissionSchemas.progress, doc, 'invalid-progress', 422) as PlanProgress;
+    await this.write([doc as Doc]);
+    this.progress.set(id, stored);
+    this.gen += 1;
+    return stored;
   }
 
   async plansFor(proposal: string): Promise<Plan[]> {

@@ -11,6 +11,7 @@ import { sessionRoutes } from './session.js';
 import { smsRoutes } from './sms.js';
 import { opportunityRoutes } from './opportunities.js';
 import { proposalRoutes } from './proposals.js';
+import { planRoutes } from './plans.js';
 import { studioRoutes } from './studio.js';
 import { technicianRoutes } from './technician.js';
 
@@ -25,6 +26,7 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
   ...messageRoutes,
   ...consultationRoutes,
   ...proposalRoutes,
+  ...planRoutes,
   ...opportunityRoutes,
   ...smsRoutes,
   ...indicatorRoutes,

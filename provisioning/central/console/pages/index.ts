@@ -6,6 +6,7 @@ import { figuresPage } from './figures.js';
 import { accountsPage } from './accounts.js';
 import { publishPage } from './publish.js';
 import { mentoringPage, moderationPage } from './community.js';
+import { proposalsPage } from './proposals.js';
 
 /**
  * Every page of central's console: the one place a feature registers its page. A page is a
@@ -13,4 +14,4 @@ import { mentoringPage, moderationPage } from './community.js';
  * roles that may use it); add it to this list. The app applies the roles from here and the
  * access test (tests/integration/provisioning/central/console.test.ts) is generated from it.
  */
-export const CONSOLE_PAGES: readonly ConsolePage[] = [homePage, publishPage, figuresPage, fleetPage, studioPage, moderationPage, mentoringPage, accountsPage];
+export const CONSOLE_PAGES: readonly ConsolePage[] = [homePage, publishPage, figuresPage, fleetPage, studioPage, moderationPage, mentoringPage, proposalsPage, accountsPage];
