@@ -1,0 +1,230 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { publishedProposalId, type Plan, type PublishedProposal } from '../../../content/index.js';
+import { couch, createCommunityUser, putUser } from '../../../provisioning/central/index.js';
+import { callAs, moderationLog, processProposals, type CentralCall } from '../../../provisioning/central/community/index.js';
+import { startTestCentral, type TestCentral } from '../../support/central.js';
+import { consoleLogin, startTestConsole, type TestConsole } from '../../support/console.js';
+import { makeMember, signInMember, startTestHub, type TestHub } from '../../support/index.js';
+import type { Client } from '../admin/console.js';
+import { hubConsole, roundTrip as roundTripVia, syncHub } from './hubs.js';
+
+const communes = ['nioro', 'kayes'].map((c) => ({ _id: `commune:${c}`, type: 'commune', audience: { all: true }, name: `Commune de ${c}`, kind: 'commune-urbaine', region: 'kayes', proposalThreshold: 3 }));
+const plan = (commune: string) => ({
+  _id: `plan:pap-${commune}-2027`,
+  type: 'plan',
+  audience: { all: true },
+  title: { fr: `Plan d’actions prioritaires genre et jeunesse de ${commune}` },
+  scope: 'commune',
+  communes: [commune],
+  period: { start: '2027-01-01', end: '2028-12-31' },
+  priorities: [
+    {
+      id: 'eau',
+      title: { fr: 'Eau potable' },
+      actions: [
+        {
+          id: 'forages',
+          title: { fr: `Réhabiliter quatre forages à ${commune}` },
+          responsible: 'Commission eau du conseil',
+          budget: 8000000,
+          period: { start: '2027-01-01', end: '2027-12-31' },
+          indicator: { label: { fr: 'Personnes servies' }, total: 4000, bySex: { F: 2200, M: 1800 } },
+        },
+      ],
+    },
+  ],
+});
+const NIORO_PLAN = 'plan:pap-nioro-2027';
+const KAYES_PLAN = 'plan:pap-kayes-2027';
+const MAIRESSE = { username: 'mairesse.nioro', password: 'official-password-1' };
+const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(200, 7)]);
+
+const html = (hub: TestHub, path: string) => fetch(hub.url + path, { headers: { accept: 'text/html' }, redirect: 'manual' }).then((r) => r.text());
+
+
+function multipart(c: Client, fields: Record<string, string>, file?: { bytes: Buffer; name: string; type: string }): FormData {
+  const form = new FormData();
+  form.set('_csrf', c.csrf);
+  for (const [k, v] of Object.entries(fields)) form.set(k, v);
+  if (file) form.set('file', new Blob([new Uint8Array(file.bytes)], { type: file.type }), file.name);
+  return form;
+}
+
+describe('elected officials answer proposals and update plans, at central and at a hub', () => {
+  let central: TestCentral;
+  let cons: TestConsole;
+  let a: TestHub;
+  let b: TestHub;
+  let moderator: CentralCall;
+  let nioroProposal: string;
+  let kayesProposal: string;
+
+  const doc = async <T>(id: string) => (await couch<T & { _rev: string }>(central.url, `content/${encodeURIComponent(id)}`, central.admin)).body;
+  const roundTrip = (...hubs: TestHub[]) => roundTripVia(central, moderator, [a, b], ...hubs);
+
+  before(async () => {
+    central = await startTestCentral();
+    cons = await startTestConsole(central);
+    await createCommunityUser(central.url, central.admin, 'moussa', 'moderator-password', 'moderator');
+    moderator = callAs(central.url, { username: 'moussa', password: 'moderator-password' });
+    await putUser(central.url, central.admin, MAIRESSE.username, MAIRESSE.password, ['official', 'commune:nioro']);
+    const pub = await couch<{ error?: string }[]>(central.url, 'content/_bulk_docs', central.editor, { method: 'POST', body: { docs: [...communes, plan('nioro'), plan('kayes')] } });
+    assert.ok(pub.body.every((r) => !r.error), JSON.stringify(pub.body));
+    const ea = await central.enroll('nioro-01');
+    const eb = await central.enroll('kayes-02');
+    a = await startTestHub({ hubId: 'nioro-01', commune: 'nioro', central: { url: central.url, username: ea.username, password: ea.password } });
+    b = await startTestHub({ hubId: 'kayes-02', commune: 'kayes', central: { url: central.url, username: eb.username, password: eb.password } });
+    await Promise.all([syncHub(a), syncHub(b)]);
+    const awa = await signInMember(a, (await makeMember(a, 'Awa')).code);
+    const binta = await signInMember(b, (await makeMember(b, 'Binta')).code);
+    const made = async (m: typeof awa, commune: string, title: string) => {
+      const res = await m.multipart('/propositions/nouvelle', { title, text: 'Pour les femmes du marché.', commune, theme: 'eau-assainissement', beneficiaries: 'femmes', cost: '100000', lang: 'fr' });
+      assert.equal(res.status, 303);
+      return decodeURIComponent(/\/propositions\/([^?#]+)/.exec(res.headers.get('location')!)![1]!);
+    };
+    nioroProposal = await made(awa, 'nioro', 'Une borne-fontaine au marché de Nioro');
+    kayesProposal = await made(binta, 'kayes', 'Un forage au quartier Plateau');
+    await roundTrip(a, b);
+  });
+  after(async () => {
+    await a?.stop();
+    await b?.stop();
+    await cons?.stop();
+    await central?.stop();
+  });
+
+  it("an official at central answers a proposal of their commune, audited; the answer reaches both hubs and later runs keep it", async () => {
+    const mairesse = await consoleLogin(cons.origin, MAIRESSE);
+    const list = await (await mairesse.get('/console/propositions')).text();
+    assert.match(list, /Une borne-fontaine au marché de Nioro/);
+    assert.doesNotMatch(list, /quartier Plateau/, 'only her communes');
+    assert.match(list, /pap-nioro-2027/);
+    assert.doesNotMatch(list, /pap-kayes-2027/);
+    const path = `/console/propositions/${encodeURIComponent(publishedProposalId(nioroProposal))}/reponse`;
+    const noDecision = await mairesse.post(path, { reason: 'Le budget 2027 le prévoit' });
+    assert.equal(noDecision.status, 422);
+    const page = await noDecision.text();
+    assert.match(page, /Choisissez une réponse/);
+    assert.match(page, /Le budget 2027 le prévoit/, 'what was typed is kept');
+    assert.equal((await doc<PublishedProposal>(publishedProposalId(nioroProposal))).answer, undefined, 'nothing stored');
+    assert.equal((await mairesse.post(path, { decision: 'deja-prevue', reason: 'Le budget 2027 la prévoit déjà.' })).status, 303);
+    const published = await doc<PublishedProposal>(publishedProposalId(nioroProposal));
+    assert.equal(published.status, 'deja-prevue');
+    assert.deepEqual({ by: published.answer?.by, hub: published.answer?.hub }, { by: MAIRESSE.username, hub: 'central' });
+    const audit = readFileSync(join(cons.services.config.dataDir, 'audit', 'audit.jsonl'), 'utf8');
+    assert.match(audit, /"proposal\.answer"/);
+    assert.match(audit, /mairesse\.nioro/);
+    // The rules run again (a support arrives): the answer stays.
+    await processProposals(moderator);
+    await Promise.all([syncHub(a), syncHub(b)]);
+    assert.equal((await doc<PublishedProposal>(publishedProposalId(nioroProposal))).status, 'deja-prevue');
+    for (const hub of [a, b]) {
+      const shown = await html(hub, `/propositions/${encodeURIComponent(nioroProposal)}`);
+      assert.match(shown, /data-status="deja-prevue"/, hub.deps.config.hubId);
+      assert.match(shown, /Le budget 2027 la prévoit déjà/, hub.deps.config.hubId);
+    }
+  });
+
+  it("central's rules refuse an official outside their communes or beyond answers and progress, whatever the console shows", async () => {
+    const kayes = await doc<PublishedProposal & { _rev: string }>(publishedProposalId(kayesProposal));
+    const answer = { decision: 'retenue', reason: 'Oui.', by: MAIRESSE.username, at: new Date().toISOString(), hub: 'central' };
+    const other = await couch<{ reason?: string }>(central.url, `content/${encodeURIComponent(kayes._id)}`, MAIRESSE, { method: 'PUT', body: { ...kayes, status: 'retenue', answer } });
+    assert.equal(other.status, 403);
+    assert.match(other.body.reason ?? '', /commune: this official answers for nioro/);
+    const mine = await doc<PublishedProposal & { _rev: string }>(publishedProposalId(nioroProposal));
+    const counts = await couch<{ reason?: string }>(central.url, `content/${encodeURIComponent(mine._id)}`, MAIRESSE, {
+      method: 'PUT',
+      body: { ...mine, supports: { ...mine.supports, members: 500 } },
+    });
+    assert.equal(counts.status, 403, 'an official does not change the supports');
+    const kayesPlan = await doc<Plan & { _rev: string }>(KAYES_PLAN);
+    const edited = structuredClone(kayesPlan);
+    edited.priorities[0]!.actions[0]!.progress = [{ at: '2027-02-01', status: 'fait', done: 100 }];
+    assert.equal((await couch(central.url, `content/${KAYES_PLAN}`, MAIRESSE, { method: 'PUT', body: edited })).status, 403);
+    const nioroPlan = await doc<Plan & { _rev: string }>(NIORO_PLAN);
+    const budget = structuredClone(nioroPlan);
+    budget.priorities[0]!.actions[0]!.budget = 1;
+    assert.equal((await couch(central.url, `content/${NIORO_PLAN}`, MAIRESSE, { method: 'PUT', body: budget })).status, 403, 'nor a budget');
+    const created = await couch(central.url, 'content/plan:pap-nouveau', MAIRESSE, { method: 'PUT', body: { ...plan('nioro'), _id: 'plan:pap-nouveau' } });
+    assert.equal(created.status, 403, 'nor a new plan');
+    // The console does not show another commune's proposal either.
+    const mairesse = await consoleLogin(cons.origin, MAIRESSE);
+    assert.equal((await mairesse.post(`/console/propositions/${encodeURIComponent(kayes._id)}/reponse`, { decision: 'retenue', reason: 'Oui.' })).status, 404);
+    assert.equal((await doc<PublishedProposal>(kayes._id)).answer, undefined);
+  });
+
+  it('an official posts progress at central with a photo as evidence; bad input stores nothing; both hubs show it', async () => {
+    const mairesse = await consoleLogin(cons.origin, MAIRESSE);
+    const page = await (await mairesse.get('/console/plans/pap-nioro-2027')).text();
+    assert.match(page, /Réhabiliter quatre forages à nioro/);
+    const url = `${cons.origin}/console/plans/pap-nioro-2027/forages/avancement`;
+    const post = (form: FormData) => fetch(url, { method: 'POST', redirect: 'manual', headers: { cookie: mairesse.cookie }, body: form });
+    const before = await doc<Plan & { _rev: string }>(NIORO_PLAN);
+    const tooMuch = await post(multipart(mairesse, { at: '2027-03-31', status: 'en-cours', done: '150', spent: '-5', note: 'Deux forages refaits zebretape' }));
+    assert.equal(tooMuch.status, 422);
+    const refused = await tooMuch.text();
+    assert.match(refused, /La part réalisée est un nombre entre 0 et 100/);
+    assert.match(refused, /jamais négatif/);
+    assert.match(refused, /zebretape/, 'what was typed is kept');
+    const html5 = await post(multipart(mairesse, { at: '2027-03-31', status: 'en-cours', done: '40' }, { bytes: Buffer.from('<html><script>x</script></html>'), name: 'preuve.png', type: 'image/png' }));
+    assert.equal(html5.status, 422);
+    assert.match(await html5.text(), /La preuve doit être une photo/);
+    assert.equal((await doc<Plan & { _rev: string }>(NIORO_PLAN))._rev, before._rev, 'nothing stored');
+    const ok = await post(
+      multipart(mairesse, { at: '2027-03-31', status: 'en-cours', done: '40', spent: '3 000 000', achievedTotal: '1200', achievedF: '700', achievedM: '500', 'achievedAge15-24': '300', note: 'Deux forages sur quatre refaits.' }, { bytes: PNG, name: 'forage.png', type: 'image/png' }),
+    );
+    assert.equal(ok.status, 303, await ok.text());
+    const after = await doc<Plan>(NIORO_PLAN);
+    const last = after.priorities[0]!.actions[0]!.progress!.at(-1)!;
+    assert.equal(last.done, 40);
+    assert.equal(last.spent, 3000000);
+    assert.deepEqual(last.achieved, { total: 1200, F: 700, M: 500, byAge: { '15-24': 300 } });
+    assert.equal(last.by, MAIRESSE.username);
+    assert.equal(last.evidence?.[0]?.kind, 'photo');
+    const media = await couch(central.url, `media/media:${last.evidence![0]!.media}`, central.admin);
+    assert.equal(media.status, 200);
+    assert.match(readFileSync(join(cons.services.config.dataDir, 'audit', 'audit.jsonl'), 'utf8'), /"plan\.progress"/);
+    await Promise.all([syncHub(a), syncHub(b)]);
+    for (const hub of [a, b]) {
+      const shown = await html(hub, '/plans/pap-nioro-2027');
+      assert.match(shown, /40 % réalisé/, hub.deps.config.hubId);
+      assert.match(shown, /Deux forages sur quatre refaits/, hub.deps.config.hubId);
+    }
+  });
+
+  it('an official at hub B posts progress: shown there at once, merged at central once, then shown at hub A; bad input stores nothing', async () => {
+    const maire = await hubConsole(b, 'maire-kayes', 'official-password-2', 'official', '/admin/plans');
+    assert.match(await (await maire.get('/admin/plans')).text(), /pap-kayes-2027/);
+    const path = '/admin/plans/pap-kayes-2027/forages/progress';
+    const count = async () => (await b.deps.dbs.submissions.allDocs({ startkey: 'kayes-02:progress:', endkey: 'kayes-02:progress:\ufff0' })).rows.length;
+    const bad = await maire.post(path, { at: '2027-04-30', status: 'en-cours', done: '-1', spent: 'beaucoup', note: 'Un forage refait' });
+    assert.equal(bad.status, 422);
+    const refused = await bad.text();
+    assert.match(refused, /La part réalisée est un nombre entre 0 et 100/);
+    assert.match(refused, /Un forage refait/);
+    assert.equal(await count(), 0, 'nothing stored');
+    const ok = await maire.post(path, { at: '2027-04-30', status: 'en-cours', done: '25', achievedF: '300', note: 'Un forage sur quatre refait.' });
+    assert.equal(ok.status, 303);
+    assert.equal(await count(), 1);
+    assert.match(readFileSync(join(b.deps.config.dataDir, 'audit', 'audit.jsonl'), 'utf8'), /"plan\.progress"[^\n]*maire-kayes|maire-kayes[^\n]*"plan\.progress"/);
+    assert.match(await html(b, '/plans/pap-kayes-2027'), /25 % réalisé/, 'shown at once where it was posted');
+    await roundTrip(b);
+    await processProposals(moderator); // a second run merges nothing more
+    const merged = (await doc<Plan>(KAYES_PLAN)).priorities[0]!.actions[0]!.progress!;
+    assert.equal(merged.length, 1);
+    assert.equal(merged[0]!.by, 'maire-kayes');
+    assert.equal(merged[0]!.done, 25);
+    const log = await moderationLog(moderator);
+    assert.equal(log.filter((x) => x.action === 'plan-progress' && x.target === `${KAYES_PLAN}#forages`).length, 1);
+    for (const hub of [a, b]) {
+      const shown = await html(hub, '/plans/pap-kayes-2027');
+      assert.match(shown, /25 % réalisé/, hub.deps.config.hubId);
+      assert.equal((shown.match(/Un forage sur quatre refait/g) ?? []).length >= 1, true);
+    }
+    // Not counted twice at B once central's copy carries it.
+    assert.equal(((await b.deps.proposals.plan(KAYES_PLAN)).priorities[0]!.actions[0]!.progress ?? []).length, 1);
+  });
+});
