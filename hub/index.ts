@@ -21,7 +21,7 @@ export { consolePage, csrfField, actionButton, select, when, SEX_LABEL, ageLabel
 export type { ConsoleChrome, SafeHtml, Value } from './admin/index.js';
 // For central's console, which checks an official's evidence file the way the hub checks a recording.
 export { sniffVoice } from './submissions/index.js';
-export { progressFields, readProgress, ACTION_STATUS_LABEL, type ProgressForm, type ProgressErrors } from './admin/index.js';
+export { progressFields, readProgress, ACTION_STATUS_LABEL, proposalFiguresBlock, type ProgressForm, type ProgressErrors } from './admin/index.js';
 export { loadCatalogs } from './portal/index.js';
 export { hubVersion } from './version.js';
 export { hubAddresses } from './addresses.js';

@@ -14,3 +14,4 @@ export { sexChart, youthChart, barChart } from './charts.js';
 export { breakdownTable } from './breakdown-table.js';
 export { sendCsv, sendCsvText } from './csv-response.js';
 export { progressFields, readProgress, ACTION_STATUS_LABEL, type ProgressForm, type ProgressErrors } from './progress-form.js';
+export { proposalFiguresBlock } from './proposal-figures.js';

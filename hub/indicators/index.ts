@@ -5,4 +5,5 @@ export { tallyConsultation, type ConsultationTally } from './consultation.js';
 export { communityFigures, type CommunityFigures, type CommunitySources, type SpaceCounts } from './community.js';
 export { asText, indicatorsCsv, neutralise, toCsv, type CsvCell, type CsvText } from './csv.js';
 export { monthRange, parseDay } from './period.js';
-export { couchReader, loadSources, pouchReader, type AllDocsReader } from './sources.js';
+export { couchReader, loadSources, pouchReader, readAll, type AllDocsReader } from './sources.js';
+export { proposalFigures, proposalFiguresCsv, DECISION_LABEL, ACTION_STATUS_NAME, type ProposalFigures, type ProposalFilter, type ProposalSources } from './proposals.js';

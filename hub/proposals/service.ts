@@ -81,6 +81,8 @@ export interface ProposalView {
   published: boolean;
   status: ProposalStatus;
   threshold: number;
+  /** When central saw it reach its threshold (or now, when this hub's fresher count did). */
+  studyAt?: string;
   supports: { members: number; paper: number; total: number };
   answer?: { decision: string; reason: string; by: string; at: string; pending?: boolean };
 }
@@ -231,6 +233,7 @@ export class ProposalService {
       published: Boolean(pub),
       status,
       threshold,
+      ...(pub?.studyAt ? { studyAt: pub.studyAt } : total >= threshold ? { studyAt: new Date().toISOString() } : {}),
       supports: { members, paper, total },
       ...(answer ? { answer } : {}),
     };

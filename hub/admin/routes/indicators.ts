@@ -1,12 +1,13 @@
 import type { Request } from 'express';
 import { AppError } from '../../../content/index.js';
 import { sessionOf } from '../../auth/index.js';
-import { indicatorsCsv, monthRange, parseDay, type IndicatorFilter } from '../../indicators/index.js';
+import { indicatorsCsv, monthRange, parseDay, proposalFiguresCsv, type IndicatorFilter } from '../../indicators/index.js';
 import { breakdownTable } from '../breakdown-table.js';
 import { communityFiguresBlock } from './community.js';
 import { sexChart, youthChart } from '../charts.js';
 import { sendCsvText } from '../csv-response.js';
-import { communeChoices, hubIndicators } from '../figures.js';
+import { communeChoices, hubIndicators, hubProposalFigures } from '../figures.js';
+import { proposalFiguresBlock } from '../proposal-figures.js';
 import { query } from '../form.js';
 import { html } from '../html.js';
 import { page, select, when } from '../layout.js';
@@ -58,7 +59,8 @@ ${breakdownTable('Indicateurs par sexe et par tranche d’âge', rows)}
 ${sexChart('Répartition par sexe', rows)}
 ${youthChart('Part des jeunes (15–35 ans)', rows)}
 </div>
-<dl class="notes">${report.rows.map((r) => html`<dt>${r.label}</dt><dd>${r.note}</dd>`)}</dl>`;
+<dl class="notes">${report.rows.map((r) => html`<dt>${r.label}</dt><dd>${r.note}</dd>`)}</dl>
+${proposalFiguresBlock('Propositions citoyennes et plans d’actions', await hubProposalFigures(s.deps, filter), `/admin/indicators/propositions.csv?${qs(filter)}`)}`;
       return { page: page({ title: 'Indicateurs', session, spaceName: s.deps.config.spaceName, body }) };
     },
   },
@@ -70,6 +72,16 @@ ${youthChart('Part des jeunes (15–35 ans)', rows)}
       const filter = filterOf(req);
       const report = await hubIndicators(s.deps, filter);
       sendCsvText(res, `indicateurs-${s.deps.config.hubId}-${filter.from ?? 'debut'}-${filter.to ?? 'fin'}.csv`, indicatorsCsv(report, s.deps.config.hubId));
+    },
+  },
+  {
+    method: 'GET',
+    path: '/admin/indicators/propositions.csv',
+    roles: STAFF,
+    async handle(s, req, res) {
+      const filter = filterOf(req);
+      const figures = await hubProposalFigures(s.deps, filter);
+      sendCsvText(res, `propositions-${s.deps.config.hubId}-${filter.from ?? 'debut'}-${filter.to ?? 'fin'}.csv`, proposalFiguresCsv([{ scope: s.deps.config.hubId, figures }]));
     },
   },
   {
@@ -90,6 +102,7 @@ ${breakdownTable(`Indicateurs de ${monthName(month)}`, rows)}
 ${sexChart(`Répartition par sexe, ${monthName(month)}`, rows)}
 ${youthChart(`Part des jeunes (15–35 ans), ${monthName(month)}`, rows)}
 </div>
+${proposalFiguresBlock(`Propositions citoyennes et plans, ${monthName(month)}`, await hubProposalFigures(s.deps, { ...range, ...(commune ? { commune } : {}) }))}
 ${communityFiguresBlock(`Communauté SaheLink, ${monthName(month)}`, await s.deps.community.figures({ from: range.from, to: `${range.to}\uffff` }))}
 <p class="notes">${report.attendances} présence(s) aux formations. « Inconnu » : sexe ou âge non déclaré (cours terminés et visites sont anonymes). Jeunes : 15–35 ans.</p>
 <p class="sign">Visa de l’animateur·rice : ____________________</p>

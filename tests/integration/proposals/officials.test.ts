@@ -6,7 +6,8 @@ import { publishedProposalId, type Plan, type PublishedProposal } from '../../..
 import { couch, createCommunityUser, putUser } from '../../../provisioning/central/index.js';
 import { callAs, moderationLog, processProposals, type CentralCall } from '../../../provisioning/central/community/index.js';
 import { startTestCentral, type TestCentral } from '../../support/central.js';
-import { consoleLogin, startTestConsole, type TestConsole } from '../../support/console.js';
+import { parse } from 'csv-parse/sync';
+import { ANALYST, consoleLogin, startTestConsole, type TestConsole } from '../../support/console.js';
 import { makeMember, signInMember, startTestHub, type TestHub } from '../../support/index.js';
 import type { Client } from '../admin/console.js';
 import { hubConsole, roundTrip as roundTripVia, syncHub } from './hubs.js';
@@ -226,5 +227,50 @@ describe('elected officials answer proposals and update plans, at central and at
     }
     // Not counted twice at B once central's copy carries it.
     assert.equal(((await b.deps.proposals.plan(KAYES_PLAN)).priorities[0]!.actions[0]!.progress ?? []).length, 1);
+  });
+
+  it('the figures count proposals, supports, answers and plan actions, at a hub and at central, with CSV for French Excel', async () => {
+    const cells = (text: string) => parse(text, { bom: true, columns: true, delimiter: ';' }) as Record<string, string>[];
+    const value = (rows: Record<string, string>[], scope: string, mesure: string, categorie: string) =>
+      rows.find((r) => r['périmètre'] === scope && r.mesure === mesure && r['catégorie'] === categorie)?.valeur;
+    // A support and a paper sheet at hub A, pushed.
+    const chaka = await signInMember(a, (await makeMember(a, 'Chaka', '1357', 'M', '25-35')).code, '1357');
+    assert.equal((await chaka.form(`/propositions/${encodeURIComponent(nioroProposal)}/soutenir`, {})).status, 409, 'answered: closed');
+    const facilitator = await hubConsole(a, 'awa-anim', 'facil-password-1', 'facilitator', '/admin/indicators');
+    assert.equal((await facilitator.post(`/admin/proposals/${encodeURIComponent(kayesProposal)}/paper`, { sheet: 'feuille-1', count: '5' })).status, 303);
+    assert.equal((await chaka.form(`/propositions/${encodeURIComponent(kayesProposal)}/soutenir`, {})).status, 303);
+    const page = await (await facilitator.get('/admin/indicators')).text();
+    assert.match(page, /Propositions faites \(par qui les propose\)/);
+    assert.match(page, /soutiens sur papier : 5/);
+    assert.match(page, /1 déjà prévues/);
+    const report = await (await facilitator.get(`/admin/report?month=${new Date().toISOString().slice(0, 7)}`)).text();
+    assert.match(report, /Propositions citoyennes et plans/);
+    const csv = await facilitator.get('/admin/indicators/propositions.csv');
+    assert.equal(csv.status, 200);
+    const text = Buffer.from(await csv.arrayBuffer()).toString('utf8'); // keeps the BOM that text() drops
+    assert.ok(text.startsWith('\ufeffmesure;catégorie;'), 'BOM, then ";" between cells');
+    const rows = cells(text);
+    assert.equal(value(rows, 'nioro-01', 'propositions faites', 'femmes'), '1');
+    assert.equal(value(rows, 'nioro-01', 'soutiens en ligne', 'hommes'), '1');
+    assert.equal(value(rows, 'nioro-01', 'soutiens sur papier', 'total'), '5');
+    assert.equal(value(rows, 'nioro-01', 'propositions répondues', 'déjà prévues'), '1');
+    assert.equal(value(rows, 'nioro-01', 'actions des plans', 'en cours'), '2', 'both plans have an action in progress');
+    // At central, every hub's.
+    await roundTrip(a);
+    const analyst = await consoleLogin(cons.origin, ANALYST);
+    assert.match(await (await analyst.get('/console/chiffres')).text(), /Propositions citoyennes et plans d’actions, tous les hubs/);
+    const all = cells(await (await analyst.get('/console/chiffres/propositions.csv')).text());
+    assert.equal(value(all, 'central', 'propositions faites', 'total'), '2');
+    assert.equal(value(all, 'central', 'propositions par commune', 'kayes'), '1');
+    assert.equal(value(all, 'central', 'propositions pour les femmes', 'total'), '2');
+    assert.equal(value(all, 'central', 'soutiens en ligne par espace', 'nioro-01'), '1');
+    assert.equal(value(all, 'central', 'soutiens sur papier par espace', 'nioro-01'), '5');
+    assert.equal(value(all, 'central', 'propositions au seuil', 'total'), '1', 'the kayes one: 1 online + 5 on paper ≥ 3');
+    assert.equal(value(all, 'central', 'propositions répondues', 'déjà prévues'), '1');
+    assert.equal(value(all, 'kayes-02', 'propositions faites', 'total'), '1');
+    const onlyKayes = cells(await (await analyst.get('/console/chiffres/propositions.csv?commune=kayes')).text());
+    assert.equal(value(onlyKayes, 'central', 'propositions faites', 'total'), '1');
+    assert.equal(value(onlyKayes, 'central', 'actions des plans', 'en cours'), '1');
+    assert.equal((await (await consoleLogin(cons.origin, MAIRESSE)).get('/console/chiffres/propositions.csv')).status, 403, 'an official does not read the merged submissions');
   });
 });

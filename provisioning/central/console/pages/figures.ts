@@ -1,5 +1,6 @@
 import { AppError } from '../../../../content/index.js';
-import { breakdownTable, computeIndicators, html, indicatorsCsv, loadSources, parseDay, sendCsvText, sexChart, youthChart, type AllDocsReader, type IndicatorFilter } from '../../../../hub/index.js';
+import { breakdownTable, computeIndicators, html, indicatorsCsv, loadSources, parseDay, proposalFiguresBlock, proposalFiguresCsv, sendCsvText, sexChart, youthChart, type AllDocsReader, type IndicatorFilter } from '../../../../hub/index.js';
+import { centralProposalFigures } from '../proposal-figures.js';
 import { BASE } from '../layout.js';
 import type { CentralAs, ConsoleContext, ConsolePage } from '../page-table.js';
 
@@ -72,7 +73,8 @@ export const figuresPage: ConsolePage = {
 <p class="meta">Période : ${period}, ${perHub.length} hub(s). Les personnes dont le sexe ou l’âge n’est pas connu sont comptées dans « inconnu », jamais écartées. Jeunes : 15 à 35 ans.</p>
 ${breakdownTable('Tous les hubs : indicateurs par sexe et par tranche d’âge', rows)}
 <div class="charts">${sexChart('Répartition par sexe', rows)}${youthChart('Part des jeunes (15–35 ans)', rows)}</div>
-${perHub.map((h) => breakdownTable(`Hub ${h.scope}`, h.report.rows.map((r) => ({ label: r.label, breakdown: r.breakdown }))))}`;
+${perHub.map((h) => breakdownTable(`Hub ${h.scope}`, h.report.rows.map((r) => ({ label: r.label, breakdown: r.breakdown }))))}
+${proposalFiguresBlock('Propositions citoyennes et plans d’actions, tous les hubs', (await centralProposalFigures(readerAs(c.central), filter))[0]!.figures, `${PATH}/propositions.csv?${qs(filter)}`)}`;
         return { page: c.page('Chiffres de tous les espaces', body) };
       },
     },
@@ -84,6 +86,15 @@ ${perHub.map((h) => breakdownTable(`Hub ${h.scope}`, h.report.rows.map((r) => ({
         const filter = filterOf(c);
         const { report, perHub } = await figures(c, filter);
         sendCsvText(c.res, `indicateurs-central-${filter.from ?? 'debut'}-${filter.to ?? 'fin'}.csv`, indicatorsCsv(report, 'central', perHub));
+      },
+    },
+    {
+      method: 'GET',
+      path: `${PATH}/propositions.csv`,
+      roles: ['analyst'],
+      async handle(c) {
+        const filter = filterOf(c);
+        sendCsvText(c.res, `propositions-central-${filter.from ?? 'debut'}-${filter.to ?? 'fin'}.csv`, proposalFiguresCsv(await centralProposalFigures(readerAs(c.central), filter)));
       },
     },
   ],
