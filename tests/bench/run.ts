@@ -16,6 +16,7 @@ import { benchStudio } from './studio.js';
 import { benchOpportunities } from './opportunities.js';
 import { benchTls } from './tls.js';
 import { benchCentral } from './central.js';
+import { benchProposals } from './proposals.js';
 
 /**
  * `make bench`: every section prints as it goes, then one summary table, saved as JSON under
@@ -40,6 +41,7 @@ const sections: [name: string, title: string, run: () => Promise<void>][] = [
   ['logins', 'console logins and the phones during a login flood (issue 20)', () => benchLogins(report, { seconds: quick ? 3 : 8 })],
   ['studio', 'the language studio: a 10 s take, the queue and coverage at 10 000 docs (issue 12)', () => benchStudio(report, { docs: 10_000, takes: quick ? 3 : 9 })],
   ['opportunities', 'matching 500 opportunities against 22 000 members (issue 16)', async () => benchOpportunities(report, { members: 22_000, opportunities: 500 })],
+  ['proposals', 'proposals: the proposals and a plan page at 5 000 proposals and 100 000 supports, counts after a restart (issue 15)', () => benchProposals(report, { proposals: 5000, supports: 100_000, requests: quick ? 40 : 200 })],
   ['tls', 'HTTPS vs plain HTTP on one hub, new and resumed TLS handshakes (issue 21)', () => benchTls(report, { seconds: quick ? 3 : 8, connections: 50 })],
   ['central', 'central: merge lag of the hubs\' databases, the console\'s fleet page at 500 hubs (issue 13)', () => benchCentral(report, { hubs: quick ? 10 : 50, each: quick ? 200 : 1000, fleet: 500 })],
   ['soak', 'load at 50 and 200, during a sync, soak (issue 8)', () => benchLoadAndSoak(report, { docs: 10_000, seconds: quick ? 3 : 8, soakSeconds: quick ? 60 : 600 })],
