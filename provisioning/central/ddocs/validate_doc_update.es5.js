@@ -227,6 +227,19 @@
 
   var problem = check(schema, newDoc, []);
   if (problem) forbid((problem.path.length ? problem.path.join('.') + ': ' : '') + problem.message);
+  // What JSON Schema cannot say of a plan (the zod refinements of content/schema/proposals.ts).
+  if (newDoc.type === 'plan' && DB === 'content') {
+    var PERIOD = 'the period ends before it starts: the end date must come after the start date';
+    if (newDoc.period.end < newDoc.period.start) forbid('period.end: ' + PERIOD + ', for example "' + newDoc.period.start + '"');
+    for (var pi = 0; pi < newDoc.priorities.length; pi++) {
+      for (var ai = 0; ai < newDoc.priorities[pi].actions.length; ai++) {
+        var ap = newDoc.priorities[pi].actions[ai].period, where = 'priorities.' + pi + '.actions.' + ai + '.period';
+        if (ap.end < ap.start) forbid(where + '.end: ' + PERIOD);
+        if (ap.start < newDoc.period.start || ap.end > newDoc.period.end) forbid(where + ': every action\'s period must lie within the plan\'s period (' + newDoc.period.start + ' to ' + newDoc.period.end + ')');
+      }
+    }
+    if (newDoc.scope === 'commune' && newDoc.communes.length !== 1) forbid('communes: a commune plan names one commune; name several with scope "intercommunal"');
+  }
   if (DB === 'media' && id !== 'media:' + newDoc.sha256) forbid('_id: must be "media:" followed by the sha256, for example "media:' + newDoc.sha256 + '"');
   if ((DB === 'fleet' || newDoc.type === 'heartbeat') && id !== newDoc.hubId) forbid('_id: must equal hubId, for example "' + newDoc.hubId + '"');
 })

@@ -97,6 +97,21 @@ describe('elected officials answer proposals and update plans, at central and at
     await central?.stop();
   });
 
+  it("an administrator adds an official with their communes on the Comptes page", async () => {
+    const admin = await consoleLogin(cons.origin, central.admin);
+    const bad = await admin.post('/console/comptes/personnes', { username: 'maire.kita', role: 'official', communes: 'Kita!', password: 'official-password-9' });
+    assert.equal(bad.status, 422);
+    assert.match(await bad.text(), /n’est pas un identifiant de commune/);
+    assert.equal((await couch(central.url, `_users/${encodeURIComponent('org.couchdb.user:maire.kita')}`, central.admin)).status, 404, 'nothing stored');
+    assert.equal((await admin.post('/console/comptes/personnes', { username: 'maire.kita', role: 'official', communes: 'kita, kayes', password: 'official-password-9' })).status, 303);
+    const user = await couch<{ roles: string[] }>(central.url, `_users/${encodeURIComponent('org.couchdb.user:maire.kita')}`, central.admin);
+    assert.deepEqual(user.body.roles, ['official', 'commune:kita', 'commune:kayes']);
+    const maire = await consoleLogin(cons.origin, { username: 'maire.kita', password: 'official-password-9' });
+    const list = await (await maire.get('/console/propositions')).text();
+    assert.match(list, /quartier Plateau/, 'Kayes is one of his communes');
+    assert.doesNotMatch(list, /marché de Nioro/);
+  });
+
   it("an official at central answers a proposal of their commune, audited; the answer reaches both hubs and later runs keep it", async () => {
     const mairesse = await consoleLogin(cons.origin, MAIRESSE);
     const list = await (await mairesse.get('/console/propositions')).text();
@@ -151,6 +166,18 @@ describe('elected officials answer proposals and update plans, at central and at
     assert.equal((await couch(central.url, `content/${NIORO_PLAN}`, MAIRESSE, { method: 'PUT', body: budget })).status, 403, 'nor a budget');
     const created = await couch(central.url, 'content/plan:pap-nouveau', MAIRESSE, { method: 'PUT', body: { ...plan('nioro'), _id: 'plan:pap-nouveau' } });
     assert.equal(created.status, 403, 'nor a new plan');
+    // Bad input at central, whoever writes it: a plan that ends before it starts, a negative budget; nothing stored.
+    const backwards = { ...plan('kita'), _id: 'plan:pap-kita-2027', period: { start: '2028-01-01', end: '2027-01-01' } };
+    const refusedPeriod = await couch<{ reason?: string }>(central.url, 'content/plan:pap-kita-2027', central.editor, { method: 'PUT', body: backwards });
+    assert.equal(refusedPeriod.status, 403);
+    assert.match(refusedPeriod.body.reason ?? '', /period\.end: the period ends before it starts/);
+    const negative = structuredClone(plan('kita')) as ReturnType<typeof plan> & { _id: string };
+    negative._id = 'plan:pap-kita-2027';
+    (negative.priorities[0]!.actions[0] as { budget: number }).budget = -1;
+    const refusedBudget = await couch<{ reason?: string }>(central.url, 'content/plan:pap-kita-2027', central.editor, { method: 'PUT', body: negative });
+    assert.equal(refusedBudget.status, 403);
+    assert.match(refusedBudget.body.reason ?? '', /budget: a budget cannot be negative/);
+    assert.equal((await couch(central.url, 'content/plan:pap-kita-2027', central.admin)).status, 404, 'nothing stored');
     // The console does not show another commune's proposal either.
     const mairesse = await consoleLogin(cons.origin, MAIRESSE);
     assert.equal((await mairesse.post(`/console/propositions/${encodeURIComponent(kayes._id)}/reponse`, { decision: 'retenue', reason: 'Oui.' })).status, 404);
