@@ -19,8 +19,8 @@ export * from './audit/index.js';
 /** The console's parts, for central's console (provisioning/central/console), built from them. */
 export { consolePage, csrfField, actionButton, select, when, SEX_LABEL, ageLabel, html, trusted, field, query, param, sexChart, youthChart, barChart, breakdownTable, sendCsv, sendCsvText } from './admin/index.js';
 export type { ConsoleChrome, SafeHtml, Value } from './admin/index.js';
-// For central's console, which checks an official's evidence file the way the hub checks a recording.
-export { sniffVoice } from './submissions/index.js';
+// For central, which checks and files an official's evidence as the hub does.
+export { evidenceKindOf, sniffEvidence, EVIDENCE_MAX_BYTES } from './submissions/index.js';
 export { progressFields, readProgress, ACTION_STATUS_LABEL, proposalFiguresBlock, type ProgressForm, type ProgressErrors } from './admin/index.js';
 export { loadCatalogs } from './portal/index.js';
 export { hubVersion } from './version.js';

@@ -305,6 +305,8 @@ export const PlanProgress = z
     action: Slug,
     update: ProgressUpdate,
     by: Line(120, 1),
+    /** The evidence (a photo, a PDF, a voice), as the doc's attachment "evidence.<ext>"; central files it as media. */
+    _attachments: z.record(z.string(), z.unknown()).optional(),
   })
   .strict();
 export type PlanProgress = z.infer<typeof PlanProgress>;

@@ -30,7 +30,7 @@ import type { Catalog } from '../catalog/index.js';
 import type { Config } from '../config/index.js';
 import type { Logger } from '../log/index.js';
 import { docsWithPrefix, idsWithPrefix, type Database, type Databases } from '../storage/index.js';
-import { sniffVoice, VOICE_EXT } from '../submissions/index.js';
+import { sniffEvidence, sniffVoice, VOICE_EXT } from '../submissions/index.js';
 
 /** What a member typed in the proposal form (strings as sent), and the recording's bytes. */
 export interface ProposalInput {
@@ -348,17 +348,31 @@ export class ProposalService {
    * An official's progress update on one action of a plan: written here (audited by the
    * console), pushed, and merged into the plan at central, which every space pulls.
    */
-  async reportProgress(planId: string, actionId: string, update: ProgressUpdate, by: string): Promise<PlanProgress> {
+  async reportProgress(planId: string, actionId: string, update: ProgressUpdate, by: string, evidence?: Uint8Array): Promise<PlanProgress> {
     const plan = await this.plan(planId);
     if (!plan.priorities.some((r) => r.actions.some((a) => a.id === actionId))) throw new AppError(404, 'action-not-found', `the plan has no action "${actionId.slice(0, 80)}"`);
+    // The console checked the file (type, size) and said so in French; this is the last guard.
+    const kind = evidence ? sniffEvidence(evidence) : null;
+    if (evidence && !kind) throw new AppError(422, 'evidence-type', 'the evidence must be a photo (JPEG, PNG, WebP), a PDF or a voice recording');
     const now = new Date();
     const id = submissionId(this.hubId, 'progress', now.getTime());
-    const doc = { _id: id, type: 'progress', hubId: this.hubId, createdAt: now.toISOString(), plan: planId, action: actionId, update: { ...update, by, ref: id }, by };
+    const doc = {
+      _id: id,
+      type: 'progress',
+      hubId: this.hubId,
+      createdAt: now.toISOString(),
+      plan: planId,
+      action: actionId,
+      update: { ...update, by, ref: id },
+      by,
+      ...(evidence && kind ? { _attachments: { [`evidence.${kind.ext}`]: { content_type: kind.mime, data: Buffer.from(evidence).toString('base64') } } } : {}),
+    };
     const stored = parseWith(submissionSchemas.progress, doc, 'invalid-progress', 422) as PlanProgress;
     await this.write([doc as Doc]);
-    this.progress.set(id, stored);
+    const { _attachments: _, ...kept } = stored; // the bytes stay on disk, not in memory
+    this.progress.set(id, kept);
     this.gen += 1;
-    return stored;
+    return kept;
   }
 
   async plansFor(proposal: string): Promise<Plan[]> {

@@ -1,5 +1,7 @@
 import { latestProgress, type Plan, type PlanAction } from '../../../content/index.js';
+import { readFile } from 'node:fs/promises';
 import { sessionOf, type Session } from '../../auth/index.js';
+import { EVIDENCE_MAX_BYTES, sniffEvidence } from '../../submissions/index.js';
 import { param } from '../form.js';
 import { html } from '../html.js';
 import { csrfField, page, when } from '../layout.js';
@@ -28,8 +30,8 @@ function actionBlock(session: Session, p: Plan, a: PlanAction, official: boolean
     ${official
       ? html`<details ${errors ? html`open` : ''}>
           <summary>Donner un point d’avancement</summary>
-          <form method="post" action="${url(p)}/${a.id}/progress" class="stack">
-            ${csrfField(session)} ${progressFields(a, typed, errors)}
+          <form method="post" action="${url(p)}/${a.id}/progress" class="stack" enctype="multipart/form-data">
+            ${csrfField(session)} ${progressFields(a, typed, errors, true)}
             <button type="submit">Publier le point</button>
           </form>
         </details>`
@@ -86,6 +88,7 @@ export const planRoutes: AdminRoute[] = [
     method: 'POST',
     path: '/admin/plans/:slug/:action/progress',
     roles: OFFICIAL,
+    body: 'multipart',
     action: 'plan.progress',
     example: { slug: 'pap-exemple', action: 'forages' },
     async handle(s, req, res) {
@@ -93,12 +96,15 @@ export const planRoutes: AdminRoute[] = [
       const p = await s.deps.proposals.plan(`plan:${param(req, 'slug')}`);
       const typed = formOf(req.body);
       const { update, errors } = readProgress(typed, session.username);
-      if (!update) return { page: planPage(s, session, p, { action: param(req, 'action'), typed, errors }), status: 422 };
-      await s.deps.proposals.reportProgress(p._id, param(req, 'action'), update, session.username);
+      const file = req.file && req.file.size > 0 ? await readFile(req.file.path) : undefined;
+      if (file && file.length > EVIDENCE_MAX_BYTES) errors.file = 'La preuve dépasse 3 Mo : réduisez la photo ou le document.';
+      else if (file && !sniffEvidence(file)) errors.file = 'La preuve doit être une photo (JPEG, PNG, WebP), un document PDF ou un enregistrement de voix.';
+      if (!update || errors.file) return { page: planPage(s, session, p, { action: param(req, 'action'), typed, errors }), status: 422 };
+      await s.deps.proposals.reportProgress(p._id, param(req, 'action'), update, session.username, file);
       return {
         redirect: `${url(p)}#action-${param(req, 'action')}`,
         flash: 'Point enregistré : il part à Bamako et paraîtra dans tous les espaces.',
-        audit: { target: `${p._id}#${param(req, 'action')}`, detail: `${update.status}, ${update.done} %${update.spent !== undefined ? `, ${update.spent} FCFA` : ''}` },
+        audit: { target: `${p._id}#${param(req, 'action')}`, detail: `${update.status}, ${update.done} %${update.spent !== undefined ? `, ${update.spent} FCFA` : ''}${file ? ', avec preuve' : ''}` },
       };
     },
   },

@@ -24,4 +24,4 @@ export {
   type ProcessReport,
 } from './community.js';
 export { processProposals, type ProposalReport } from './proposals.js';
-export { answerProposal, addPlanProgress, officialCommunes, publishedPlans, publishedProposals, sniffEvidence, EVIDENCE_MAX_BYTES } from './officials.js';
+export { answerProposal, addPlanProgress, officialCommunes, publishedPlans, publishedProposals } from './officials.js';

@@ -1,5 +1,5 @@
-import { AppError, parseContentDoc, PROPOSAL_DECISIONS, type EVIDENCE_KINDS, type Plan, type ProgressUpdate, type PublishedProposal } from '../../../content/index.js';
-import { sniffVoice } from '../../../hub/index.js';
+import { AppError, parseContentDoc, PROPOSAL_DECISIONS, type Plan, type ProgressUpdate, type PublishedProposal } from '../../../content/index.js';
+import { EVIDENCE_MAX_BYTES, sniffEvidence } from '../../../hub/index.js';
 import { getDoc, storeVoice, upsert, type CentralCall } from './community.js';
 
 /*
@@ -73,20 +73,6 @@ export async function answerProposal(call: CentralCall, id: string, decision: st
   return out!;
 }
 
-/** What an evidence file is, from its first bytes (never from its name or the browser's type). */
-export function sniffEvidence(b: Uint8Array): { kind: (typeof EVIDENCE_KINDS)[number]; mime: string } | null {
-  const starts = (...x: number[]) => x.every((v, i) => b[i] === v);
-  if (starts(0x89, 0x50, 0x4e, 0x47)) return { kind: 'photo', mime: 'image/png' };
-  if (starts(0xff, 0xd8, 0xff)) return { kind: 'photo', mime: 'image/jpeg' };
-  if (starts(0x52, 0x49, 0x46, 0x46) && b[8] === 0x57 && b[9] === 0x45 && b[10] === 0x42 && b[11] === 0x50) return { kind: 'photo', mime: 'image/webp' };
-  if (starts(0x25, 0x50, 0x44, 0x46)) return { kind: 'document', mime: 'application/pdf' };
-  const voice = sniffVoice(b);
-  return voice ? { kind: 'voix', mime: voice } : null;
-}
-
-/** The largest evidence file (a phone's photo, a scanned report, a minute of voice). */
-export const EVIDENCE_MAX_BYTES = 8 * 1024 * 1024;
-
 /**
  * Adds an official's progress update to one action of a plan, with its evidence stored once as
  * media (every space fetches it like any media). Earlier updates are kept as they were.
@@ -105,7 +91,7 @@ export async function addPlanProgress(
   if (evidence) {
     const kind = sniffEvidence(evidence.data);
     if (!kind) throw new AppError(422, 'evidence-type', 'La preuve doit être une photo (JPEG, PNG, WebP), un document PDF ou un enregistrement de voix : rien n’a été enregistré.');
-    if (evidence.data.length > EVIDENCE_MAX_BYTES) throw new AppError(422, 'evidence-too-large', 'La preuve dépasse 8 Mo : réduisez la photo ou le document. Rien n’a été enregistré.');
+    if (evidence.data.length > EVIDENCE_MAX_BYTES) throw new AppError(422, 'evidence-too-large', 'La preuve dépasse 3 Mo : réduisez la photo ou le document. Rien n’a été enregistré.');
     let sha: string;
     try {
       sha = await storeVoice(call, evidence.data, kind.mime, `${planId.slice(5)}-${actionId}-${evidence.name}`.slice(0, 120));

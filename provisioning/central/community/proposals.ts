@@ -11,6 +11,7 @@ import {
   type Support,
   type Verdict,
 } from '../../../content/index.js';
+import { evidenceKindOf } from '../../../hub/index.js';
 import { fail, getDoc, log, storeVoice, upsert, withVoice, type CentralCall } from './community.js';
 
 type Doc = Record<string, unknown> & { _id: string; _rev?: string };
@@ -227,6 +228,15 @@ async function publish(
  */
 async function mergeProgress(call: CentralCall, x: PlanProgress, report: ProposalReport): Promise<void> {
   let merged = false;
+  let update = x.update;
+  if (x._attachments && Object.keys(x._attachments).length) {
+    // The evidence travelled as the submission's attachment: filed once as media, as a recording is.
+    const found = await withVoice<PlanProgress>(call, x._id);
+    if (found?.voice) {
+      const media = await storeVoice(call, found.voice.data, found.voice.mime, `${x._id.replace(/:/g, '-')}-${found.voice.name}`);
+      update = { ...update, evidence: [...(update.evidence ?? []), { kind: evidenceKindOf(found.voice.mime), media }] };
+    }
+  }
   let refused: string | undefined;
   await upsert(
     call,
@@ -239,7 +249,7 @@ async function mergeProgress(call: CentralCall, x: PlanProgress, report: Proposa
       if (!action || action.progress?.some((u) => u.ref === x._id)) return null;
       const next = structuredClone(plan);
       const into = next.priorities.flatMap((r) => r.actions).find((a) => a.id === x.action)!;
-      (into.progress ??= []).push({ ...x.update, by: x.by, ref: x._id });
+      (into.progress ??= []).push({ ...update, by: x.by, ref: x._id });
       next.updatedAt = new Date().toISOString();
       try {
         parseContentDoc(next, 'plan');

@@ -28,3 +28,12 @@ export async function hubConsole(hub: TestHub, username: string, password: strin
   c.csrf = csrfIn(await (await c.get(page)).text());
   return c;
 }
+
+/** POSTs multipart/form-data as a browser's form with a file input does, with the session's CSRF token. */
+export function postMultipart(c: Client, url: string, fields: Record<string, string>, file?: { bytes: Buffer; name: string; type: string }): Promise<Response> {
+  const form = new FormData();
+  form.set('_csrf', c.csrf);
+  for (const [k, v] of Object.entries(fields)) form.set(k, v);
+  if (file) form.set('file', new Blob([new Uint8Array(file.bytes)], { type: file.type }), file.name);
+  return fetch(url, { method: 'POST', redirect: 'manual', headers: { cookie: c.cookie }, body: form });
+}

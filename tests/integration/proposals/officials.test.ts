@@ -9,8 +9,7 @@ import { startTestCentral, type TestCentral } from '../../support/central.js';
 import { parse } from 'csv-parse/sync';
 import { ANALYST, consoleLogin, startTestConsole, type TestConsole } from '../../support/console.js';
 import { makeMember, signInMember, startTestHub, type TestHub } from '../../support/index.js';
-import type { Client } from '../admin/console.js';
-import { hubConsole, roundTrip as roundTripVia, syncHub } from './hubs.js';
+import { hubConsole, postMultipart, roundTrip as roundTripVia, syncHub } from './hubs.js';
 
 const communes = ['nioro', 'kayes'].map((c) => ({ _id: `commune:${c}`, type: 'commune', audience: { all: true }, name: `Commune de ${c}`, kind: 'commune-urbaine', region: 'kayes', proposalThreshold: 3 }));
 const plan = (commune: string) => ({
@@ -45,14 +44,6 @@ const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a
 
 const html = (hub: TestHub, path: string) => fetch(hub.url + path, { headers: { accept: 'text/html' }, redirect: 'manual' }).then((r) => r.text());
 
-
-function multipart(c: Client, fields: Record<string, string>, file?: { bytes: Buffer; name: string; type: string }): FormData {
-  const form = new FormData();
-  form.set('_csrf', c.csrf);
-  for (const [k, v] of Object.entries(fields)) form.set(k, v);
-  if (file) form.set('file', new Blob([new Uint8Array(file.bytes)], { type: file.type }), file.name);
-  return form;
-}
 
 describe('elected officials answer proposals and update plans, at central and at a hub', () => {
   let central: TestCentral;
@@ -189,20 +180,21 @@ describe('elected officials answer proposals and update plans, at central and at
     const page = await (await mairesse.get('/console/plans/pap-nioro-2027')).text();
     assert.match(page, /Réhabiliter quatre forages à nioro/);
     const url = `${cons.origin}/console/plans/pap-nioro-2027/forages/avancement`;
-    const post = (form: FormData) => fetch(url, { method: 'POST', redirect: 'manual', headers: { cookie: mairesse.cookie }, body: form });
+    const post = (fields: Record<string, string>, file?: { bytes: Buffer; name: string; type: string }) => postMultipart(mairesse, url, fields, file);
     const before = await doc<Plan & { _rev: string }>(NIORO_PLAN);
-    const tooMuch = await post(multipart(mairesse, { at: '2027-03-31', status: 'en-cours', done: '150', spent: '-5', note: 'Deux forages refaits zebretape' }));
+    const tooMuch = await post({ at: '2027-03-31', status: 'en-cours', done: '150', spent: '-5', note: 'Deux forages refaits zebretape' });
     assert.equal(tooMuch.status, 422);
     const refused = await tooMuch.text();
     assert.match(refused, /La part réalisée est un nombre entre 0 et 100/);
     assert.match(refused, /jamais négatif/);
     assert.match(refused, /zebretape/, 'what was typed is kept');
-    const html5 = await post(multipart(mairesse, { at: '2027-03-31', status: 'en-cours', done: '40' }, { bytes: Buffer.from('<html><script>x</script></html>'), name: 'preuve.png', type: 'image/png' }));
+    const html5 = await post({ at: '2027-03-31', status: 'en-cours', done: '40' }, { bytes: Buffer.from('<html><script>x</script></html>'), name: 'preuve.png', type: 'image/png' });
     assert.equal(html5.status, 422);
     assert.match(await html5.text(), /La preuve doit être une photo/);
     assert.equal((await doc<Plan & { _rev: string }>(NIORO_PLAN))._rev, before._rev, 'nothing stored');
     const ok = await post(
-      multipart(mairesse, { at: '2027-03-31', status: 'en-cours', done: '40', spent: '3 000 000', achievedTotal: '1200', achievedF: '700', achievedM: '500', 'achievedAge15-24': '300', note: 'Deux forages sur quatre refaits.' }, { bytes: PNG, name: 'forage.png', type: 'image/png' }),
+      { at: '2027-03-31', status: 'en-cours', done: '40', spent: '3 000 000', achievedTotal: '1200', achievedF: '700', achievedM: '500', 'achievedAge15-24': '300', note: 'Deux forages sur quatre refaits.' },
+      { bytes: PNG, name: 'forage.png', type: 'image/png' },
     );
     assert.equal(ok.status, 303, await ok.text());
     const after = await doc<Plan>(NIORO_PLAN);
@@ -228,13 +220,17 @@ describe('elected officials answer proposals and update plans, at central and at
     assert.match(await (await maire.get('/admin/plans')).text(), /pap-kayes-2027/);
     const path = '/admin/plans/pap-kayes-2027/forages/progress';
     const count = async () => (await b.deps.dbs.submissions.allDocs({ startkey: 'kayes-02:progress:', endkey: 'kayes-02:progress:\ufff0' })).rows.length;
-    const bad = await maire.post(path, { at: '2027-04-30', status: 'en-cours', done: '-1', spent: 'beaucoup', note: 'Un forage refait' });
+    const bad = await postMultipart(maire, b.url + path, { at: '2027-04-30', status: 'en-cours', done: '-1', spent: 'beaucoup', note: 'Un forage refait' });
     assert.equal(bad.status, 422);
     const refused = await bad.text();
     assert.match(refused, /La part réalisée est un nombre entre 0 et 100/);
     assert.match(refused, /Un forage refait/);
     assert.equal(await count(), 0, 'nothing stored');
-    const ok = await maire.post(path, { at: '2027-04-30', status: 'en-cours', done: '25', achievedF: '300', note: 'Un forage sur quatre refait.' });
+    const notAPhoto = await postMultipart(maire, b.url + path, { at: '2027-04-30', status: 'en-cours', done: '25' }, { bytes: Buffer.from('<svg onload="x()"/>'), name: 'photo.jpg', type: 'image/jpeg' });
+    assert.equal(notAPhoto.status, 422);
+    assert.match(await notAPhoto.text(), /La preuve doit être une photo/);
+    assert.equal(await count(), 0, 'nothing stored');
+    const ok = await postMultipart(maire, b.url + path, { at: '2027-04-30', status: 'en-cours', done: '25', achievedF: '300', note: 'Un forage sur quatre refait.' }, { bytes: PNG, name: 'forage.png', type: 'image/png' });
     assert.equal(ok.status, 303);
     assert.equal(await count(), 1);
     assert.match(readFileSync(join(b.deps.config.dataDir, 'audit', 'audit.jsonl'), 'utf8'), /"plan\.progress"[^\n]*maire-kayes|maire-kayes[^\n]*"plan\.progress"/);
@@ -245,6 +241,8 @@ describe('elected officials answer proposals and update plans, at central and at
     assert.equal(merged.length, 1);
     assert.equal(merged[0]!.by, 'maire-kayes');
     assert.equal(merged[0]!.done, 25);
+    assert.equal(merged[0]!.evidence?.[0]?.kind, 'photo', 'the photo taken at the space is filed as media at central');
+    assert.equal((await couch(central.url, `media/media:${merged[0]!.evidence![0]!.media}`, central.admin)).status, 200);
     const log = await moderationLog(moderator);
     assert.equal(log.filter((x) => x.action === 'plan-progress' && x.target === `${KAYES_PLAN}#forages`).length, 1);
     for (const hub of [a, b]) {
