@@ -125,6 +125,8 @@ export async function startHub(config: Config, log: Logger): Promise<RunningHub>
       clearInterval(searchSaver);
       await searchReady;
       await search.persist(searchFile).catch((err: unknown) => log.error({ err }, 'search snapshot not written'));
+      // The supports counted, so that the next start reads them at once.
+      await proposals.close();
       await submissions.close();
       await closeDatabases(dbs);
       log.info('hub stopped');

@@ -29,7 +29,8 @@ import {
 import type { Catalog } from '../catalog/index.js';
 import type { Config } from '../config/index.js';
 import type { Logger } from '../log/index.js';
-import { docsWithPrefix, idsWithPrefix, type Database, type Databases } from '../storage/index.js';
+import { docsWithPrefix, type Database, type Databases } from '../storage/index.js';
+import { codeKey, SupportCounts } from './support-counts.js';
 import { sniffEvidence, sniffVoice, VOICE_EXT } from '../submissions/index.js';
 
 /** What a member typed in the proposal form (strings as sent), and the recording's bytes. */
@@ -89,16 +90,6 @@ export interface ProposalView {
 
 type Doc = Record<string, unknown> & { _id: string };
 
-/** A member code as support ids carry it ("KX7-M4P" → "kx7m4p"). */
-const codeKey = (code: string) => code.replace('-', '').toLowerCase();
-
-/** The proposal and the member a support's id names ("<hub>:support:<phub>.proposal.<id>.<code>"), or null. */
-function fromSupportId(id: string): { proposal: string; member: string } | null {
-  const rest = id.slice(id.indexOf(':support:') + ':support:'.length).split('.');
-  if (rest.length !== 4 || rest[1] !== 'proposal') return null;
-  return { proposal: `${rest[0]}:proposal:${rest[2]}`, member: rest[3]! };
-}
-
 /**
  * Citizen proposals on this hub: members' proposals and supports, the facilitator's paper
  * sheets and the officials' answers — each a small submission written here and pushed — merged
@@ -110,7 +101,7 @@ export class ProposalService {
   private unwatch: (() => void) | undefined;
   private readonly local = new Map<string, Proposal>();
   private readonly published = new Map<string, PublishedProposal>();
-  private readonly supporters = new Map<string, Set<string>>();
+  private readonly supporters: SupportCounts;
   private readonly paper = new Map<string, Map<string, number>>();
   private readonly verdicts = new Map<string, Verdict>();
   /** Progress updates posted here by officials, shown on the plan until central's copy carries them. */
@@ -122,7 +113,9 @@ export class ProposalService {
     private readonly catalog: Catalog,
     private readonly config: Config,
     private readonly log?: Logger,
-  ) {}
+  ) {
+    this.supporters = new SupportCounts(dbs.submissions, config.hubId, log);
+  }
 
   /** Changes whenever a proposal, a support, a sheet or an answer is added here or arrives. */
   get generation(): number {
@@ -145,8 +138,11 @@ export class ProposalService {
     return this.loaded;
   }
 
-  close(): void {
+  /** Stops watching and writes the support counts' snapshot (for a quick next start). */
+  async close(): Promise<void> {
     this.unwatch?.();
+    this.supporters.close();
+    if (this.loaded) await this.supporters.save();
   }
 
   private async load(): Promise<void> {
@@ -159,12 +155,8 @@ export class ProposalService {
     });
     for (const p of await this.catalog.all<PublishedProposal>('proposal')) this.published.set(p.source, p);
     for await (const doc of this.pages(`${this.hubId}:proposal:`)) this.local.set(doc._id, doc as unknown as Proposal);
-    // Supports are counted from their ids alone (proposal and member are in the id): at 100 000
-    // supports, reading every doc made a restart wait 46 s on one core before the counts were right.
-    for await (const id of idsWithPrefix(this.db, `${this.hubId}:support:`)) {
-      const s = fromSupportId(id);
-      if (s) this.addSupport(s.proposal, s.member);
-    }
+    await this.supporters.load();
+    this.gen += 1;
     for await (const doc of this.pages(`${this.hubId}:papersupport:`)) this.addPaper(doc.proposal as string, doc.sheet as string, doc.count as number);
     for await (const doc of this.pages(`${this.hubId}:verdict:`)) this.addVerdict(doc as unknown as Verdict);
     for await (const doc of this.pages(`${this.hubId}:progress:`)) this.progress.set(doc._id, doc as unknown as PlanProgress);
@@ -172,14 +164,6 @@ export class ProposalService {
 
   private pages(prefix: string): AsyncGenerator<Doc> {
     return docsWithPrefix(this.db, prefix);
-  }
-
-  /** `key`: the member's code as ids carry it (codeKey). */
-  private addSupport(proposal: string, key: string): void {
-    let s = this.supporters.get(proposal);
-    if (!s) this.supporters.set(proposal, (s = new Set()));
-    s.add(key);
-    this.gen += 1;
   }
 
   private addPaper(proposal: string, sheet: string, count: number): void {
@@ -220,7 +204,7 @@ export class ProposalService {
     const self = this.hubId;
     const sum = (r: Record<string, number> | undefined) => Object.entries(r ?? {}).reduce((n, [hub, c]) => (hub === self ? n : n + c), 0);
     // Central's counts of the other spaces, and this hub's own (fresher than what central saw).
-    const members = sum(pub?.supports.byHub) + (this.supporters.get(id)?.size ?? 0);
+    const members = sum(pub?.supports.byHub) + this.supporters.count(id);
     const paper = sum(pub?.supports.paperByHub) + [...(this.paper.get(id)?.values() ?? [])].reduce((a, b) => a + b, 0);
     const threshold = pub?.threshold ?? (await this.thresholdOf(src.commune));
     const total = members + paper;
@@ -303,7 +287,7 @@ export class ProposalService {
 
   /** Whether this member already supported the proposal (here). */
   hasSupported(id: string, code: string): boolean {
-    return this.supporters.get(id)?.has(codeKey(code)) ?? false;
+    return this.supporters.has(id, codeKey(code));
   }
 
   /** The recording of a proposal written here (before central's media copy arrives). */
@@ -477,13 +461,16 @@ export class ProposalService {
       ageBand: member.ageBand,
     };
     parseWith(submissionSchemas.support, doc, 'invalid-support', 422);
-    try {
-      await this.write([doc]);
-    } catch (e) {
-      if (e instanceof AppError && e.status === 409) throw new AppError(409, 'already-supported', 'you already support this proposal');
-      throw e;
-    }
-    this.addSupport(proposal, codeKey(member.code));
+    await this.supporters.writing(async () => {
+      try {
+        await this.write([doc]);
+      } catch (e) {
+        if (e instanceof AppError && e.status === 409) throw new AppError(409, 'already-supported', 'you already support this proposal');
+        throw e;
+      }
+      this.supporters.add(proposal, codeKey(member.code));
+      this.gen += 1;
+    });
     return (await this.view(proposal))!;
   }
 

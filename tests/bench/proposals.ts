@@ -86,22 +86,27 @@ export async function benchProposals(report: Report, o: { proposals: number; sup
     let t0 = performance.now();
     const { probe, probeCount } = await prepare(dir.path, o);
     report.add({ section: 'proposals', metric: `data: ${o.proposals} proposals, ${o.supports} supports written`, value: round((performance.now() - t0) / 1000, 1), unit: 's' });
-    t0 = performance.now();
-    const hub = await spawnHub(dir.path, { ESPACE_LOG_LEVEL: 'warn', ESPACE_HUB_ID: HUB, ESPACE_COMMUNE: 'kayes' }, { pin: PI_LIMITS });
-    try {
-      const listening = performance.now() - t0;
-      // Support counting after a restart: until a proposal's page shows its full count.
-      const expected = new RegExp(`${probeCount} soutiens sur 30`);
-      let tries = 0;
-      for (;;) {
-        tries += 1;
+    const spawn = () => spawnHub(dir.path, { ESPACE_LOG_LEVEL: 'warn', ESPACE_HUB_ID: HUB, ESPACE_COMMUNE: 'kayes' }, { pin: PI_LIMITS });
+    // Support counting after a restart: from the process's start until a proposal's page shows its full count.
+    const expected = new RegExp(`${probeCount} soutiens sur 30`);
+    const untilCounted = async (how: string): Promise<Awaited<ReturnType<typeof spawn>>> => {
+      const started = performance.now();
+      const hub = await spawn();
+      const listening = performance.now() - started;
+      for (let tries = 0; ; tries += 1) {
         const page = await (await fetch(`${hub.url}/propositions/${encodeURIComponent(probe)}`, { headers: RENDER })).text();
         if (expected.test(page)) break;
         if (tries > 600) throw new Error(`the proposal never showed "${probeCount} soutiens sur 30" after the restart`);
         await new Promise((r) => setTimeout(r, 100));
       }
-      const counted = performance.now() - t0;
-      report.add({ section: 'proposals', metric: `restart at ${o.supports} supports: listening / counts right`, value: `${round(listening)} / ${round(counted)}`, unit: 'ms', budget: 'counts right ≤ 10 s after start', ok: counted <= 10_000 });
+      const counted = performance.now() - started;
+      report.add({ section: 'proposals', metric: `start at ${o.supports} supports, ${how}: listening / counts right`, value: `${round(listening)} / ${round(counted)}`, unit: 'ms', budget: 'counts right ≤ 10 s after start', ok: counted <= 10_000 });
+      return hub;
+    };
+    // The first start counts from the supports' ids (no snapshot yet); a stop writes the snapshot.
+    await (await untilCounted('counted from the ids')).stop();
+    const hub = await untilCounted('from the snapshot written at the last stop');
+    try {
       const home = await sequential(`${hub.url}/`, o.requests, RENDER);
       report.add({ section: 'proposals', metric: 'baseline: home page, rendered: p50 / p95', value: `${home.p50} / ${home.p95}`, unit: 'ms' });
       for (const [name, path] of [

@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { supportId } from '../../../content/index.js';
+import { createLogger } from '../../../hub/log/index.js';
+import { closeDatabases, openDatabases } from '../../../hub/storage/index.js';
 import { makeMember, startTestHub, tempDir, type TestHub } from '../../support/index.js';
 
 /**
@@ -48,5 +51,18 @@ describe('the proposals list in pages, and the counts after a restart', () => {
     assert.equal((await hub.deps.proposals.get(first)).supports.members, 4);
     const awa = (await hub.deps.members.store.list()).find((m) => m.displayName === 'Awa')!;
     await assert.rejects(hub.deps.proposals.support(awa, first), /already support/);
+  });
+
+  it('starts from the snapshot written at the last stop, and replays what was stored after it (a power cut)', async () => {
+    await hub.close(); // writes the snapshot with the 4 supports
+    const snap = await openDatabases(dir.path, createLogger('silent'));
+    const local = (await snap.submissions.get('_local/proposal-supports')) as unknown as { supporters: Record<string, string> };
+    assert.equal(local.supporters[first]!.split(',').length, 4);
+    // A support stored after the snapshot, as if the hub lost power before the next one.
+    await snap.submissions.put({ _id: supportId('kita-02', first, 'KX7-M4P'), type: 'support', hubId: 'kita-02', createdAt: new Date().toISOString(), proposal: first, member: 'KX7-M4P', sex: 'F', ageBand: '15-24' });
+    await closeDatabases(snap);
+    hub = await start();
+    assert.equal((await hub.deps.proposals.get(first)).supports.members, 5);
+    assert.equal(hub.deps.proposals.hasSupported(first, 'KX7-M4P'), true);
   });
 });
