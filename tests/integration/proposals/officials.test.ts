@@ -155,6 +155,9 @@ describe('elected officials answer proposals and update plans, at central and at
     const budget = structuredClone(nioroPlan);
     budget.priorities[0]!.actions[0]!.budget = 1;
     assert.equal((await couch(central.url, `content/${NIORO_PLAN}`, MAIRESSE, { method: 'PUT', body: budget })).status, 403, 'nor a budget');
+    const byModerator = await couch<{ reason?: string }>(central.url, `content/${NIORO_PLAN}`, { username: 'moussa', password: 'moderator-password' }, { method: 'PUT', body: budget });
+    assert.equal(byModerator.status, 403, 'the rules merge progress into plans, nothing else');
+    assert.match(byModerator.body.reason ?? '', /only the progress of a plan's actions may change here/);
     const created = await couch(central.url, 'content/plan:pap-nouveau', MAIRESSE, { method: 'PUT', body: { ...plan('nioro'), _id: 'plan:pap-nouveau' } });
     assert.equal(created.status, 403, 'nor a new plan');
     // Bad input at central, whoever writes it: a plan that ends before it starts, a negative budget; nothing stored.
