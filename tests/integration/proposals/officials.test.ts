@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { projectRoot } from '../../../hub/config/index.js';
 import { publishedProposalId, type Plan, type PublishedProposal } from '../../../content/index.js';
 import { couch, createCommunityUser, putUser } from '../../../provisioning/central/index.js';
 import { callAs, moderationLog, processProposals, type CentralCall } from '../../../provisioning/central/community/index.js';
@@ -101,6 +103,30 @@ describe('elected officials answer proposals and update plans, at central and at
     const list = await (await maire.get('/console/propositions')).text();
     assert.match(list, /quartier Plateau/, 'Kayes is one of his communes');
     assert.doesNotMatch(list, /marché de Nioro/);
+  });
+
+  it('the command line adds an official with their communes, and refuses a commune that is not a slug', async () => {
+    // Not spawnSync: the stand-in central answers from this very process.
+    const cli = (args: string[]) =>
+      new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+        const child = spawn(process.execPath, [join(projectRoot(), 'dist/provisioning/cli.js'), 'central', 'official', ...args, '--url', central.url], {
+          env: { ...process.env, ESPACE_CENTRAL_ADMIN_USER: central.admin.username, ESPACE_CENTRAL_ADMIN_PASSWORD: central.admin.password },
+        });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+        child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+        child.on('close', (status) => resolve({ status, stdout, stderr }));
+        child.stdin.end('official-password-7\n');
+      });
+    const bad = await cli(['add', 'maire.diema', '--commune', 'Diéma']);
+    assert.notEqual(bad.status, 0);
+    assert.match(bad.stderr, /"Diéma" is not a commune's slug/);
+    const ok = await cli(['add', 'maire.diema', '--commune', 'diema', 'kita']);
+    assert.equal(ok.status, 0, ok.stderr);
+    assert.match(ok.stdout, /official maire\.diema can sign in .* for diema, kita/);
+    const user = await couch<{ roles: string[] }>(central.url, `_users/${encodeURIComponent('org.couchdb.user:maire.diema')}`, central.admin);
+    assert.deepEqual(user.body.roles, ['official', 'commune:diema', 'commune:kita']);
   });
 
   it("an official at central answers a proposal of their commune, audited; the answer reaches both hubs and later runs keep it", async () => {
