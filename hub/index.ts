@@ -23,6 +23,9 @@ export type { ConsoleChrome, SafeHtml, Value } from './admin/index.js';
 export { OPPORTUNITY_KIND_LABEL, slugFrom, opportunityDraft, opportunityFields, type TypedForm } from './admin/index.js';
 export { countInterest, type InterestCount } from './opportunities/index.js';
 export { channelTables } from './admin/index.js';
+// For central, which checks and files an official's evidence as the hub does.
+export { evidenceKindOf, sniffEvidence, EVIDENCE_MAX_BYTES } from './submissions/index.js';
+export { progressFields, readProgress, ACTION_STATUS_LABEL, proposalFiguresBlock, type ProgressForm, type ProgressErrors } from './admin/index.js';
 export { loadCatalogs } from './portal/index.js';
 export { hubVersion } from './version.js';
 /** Central's console checks a mentor's recording the way the hub checks a phone's. */

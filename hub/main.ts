@@ -89,6 +89,8 @@ export async function startHub(config: Config, log: Logger): Promise<RunningHub>
     catalog.onChange((doc) => void tls.offer(doc as never).catch((err: unknown) => log.error({ err }, 'certificate from central could not be installed')));
     await tls.offer(await catalog.maybe(`certificate:${config.hubId}`));
   }
+  // The proposals' counts are read once, after listening, rather than by the first visitor's page.
+  void proposals.ready().catch((err: unknown) => log.error({ err }, 'proposals could not be counted'));
   // Changes since are replayed at the next start; a snapshot now and then keeps that short.
   const searchSaver = setInterval(() => void search.persist(searchFile).catch((err: unknown) => log.error({ err }, 'search snapshot not written')), 5 * 60_000);
   searchSaver.unref();
@@ -123,6 +125,8 @@ export async function startHub(config: Config, log: Logger): Promise<RunningHub>
       clearInterval(searchSaver);
       await searchReady;
       await search.persist(searchFile).catch((err: unknown) => log.error({ err }, 'search snapshot not written'));
+      // The supports counted, so that the next start reads them at once.
+      await proposals.close();
       await submissions.close();
       await closeDatabases(dbs);
       log.info('hub stopped');

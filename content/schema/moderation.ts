@@ -30,7 +30,7 @@ export const QueueItem = z
   })
   .strict();
 
-export const MODERATION_ACTIONS = ['approve', 'reject', 'hide', 'restore', 'suspend', 'unsuspend', 'auto-publish', 'auto-hide', 'answer', 'session', 'proposal-study', 'proposal-retenue', 'proposal-rejetee', 'proposal-deja-prevue'] as const;
+export const MODERATION_ACTIONS = ['approve', 'reject', 'hide', 'restore', 'suspend', 'unsuspend', 'auto-publish', 'auto-hide', 'answer', 'session', 'proposal-study', 'proposal-retenue', 'proposal-rejetee', 'proposal-deja-prevue', 'plan-progress', 'plan-progress-refused'] as const;
 /** One act of a moderator, a mentor or the automatic rules: who, what, on what, why, when. */
 export const ModerationAction = z
   .object({

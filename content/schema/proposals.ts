@@ -223,9 +223,13 @@ export const ProgressUpdate = z
         total: z.number().finite().nonnegative().optional(),
         F: z.number().finite().nonnegative().optional(),
         M: z.number().finite().nonnegative().optional(),
+        byAge: z.partialRecord(z.enum(AGE_BANDS), z.number().finite().nonnegative()).optional(),
       })
       .strict()
       .optional(),
+    /** Who posted it (an official's account), and the hub's submission it came from (so it is merged once). */
+    by: Line(120, 1).optional(),
+    ref: z.string().max(120).optional(),
     evidence: z
       .array(z.object({ kind: z.enum(EVIDENCE_KINDS), media: Sha256, caption: Text.optional() }).strict())
       .max(20)
@@ -285,3 +289,25 @@ export type Plan = z.infer<typeof Plan>;
 export function latestProgress(a: PlanAction): NonNullable<PlanAction['progress']>[number] | undefined {
   return [...(a.progress ?? [])].sort((x, y) => x.at.localeCompare(y.at)).at(-1);
 }
+
+export const PlanId = z.string().regex(/^plan:[a-z0-9][a-z0-9-]{0,80}$/, 'a plan is "plan:slug", for example "plan:pap-nioro-2027"');
+
+/**
+ * An official's progress update on one action of a plan, posted at a space's console (audited
+ * there) and pushed; central merges it into the plan's content doc (once: the update carries
+ * this doc's id as `ref`), which every space pulls.
+ */
+export const PlanProgress = z
+  .object({
+    ...storedBase('progress'),
+    type: z.literal('progress'),
+    plan: PlanId,
+    action: Slug,
+    update: ProgressUpdate,
+    by: Line(120, 1),
+    /** The evidence (a photo, a PDF, a voice), as the doc's attachment "evidence.<ext>"; central files it as media. */
+    _attachments: z.record(z.string(), z.unknown()).optional(),
+  })
+  .strict();
+export type PlanProgress = z.infer<typeof PlanProgress>;
+export type ProgressUpdate = z.infer<typeof ProgressUpdate>;

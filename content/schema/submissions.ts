@@ -3,7 +3,7 @@ import { Flag, HubModeration, Member, Post, Question, Reaction, Resolved, VOICE_
 import { AgeBand, HubId, IsoDate, IsoDateTime, Language, Line, Paragraphs, PhoneNumber, Sex, Slug } from './common.js';
 import { Trade } from './opportunity.js';
 import { Contribution, Review } from './contribution.js';
-import { PaperSupport, Proposal, Support, Verdict } from './proposals.js';
+import { PaperSupport, PlanProgress, Proposal, Support, Verdict } from './proposals.js';
 import { Application, GrantReport } from './grants.js';
 
 /**
@@ -12,7 +12,7 @@ import { Application, GrantReport } from './grants.js';
  * Each type has an *input* schema (what a phone or the console may send) and a
  * stored schema (input plus what the hub adds).
  */
-export const SUBMISSION_TYPES = ['response', 'registration', 'feedback', 'attendance', 'completion', 'usage', 'signup', 'interest', 'member', 'post', 'flag', 'reaction', 'question', 'resolved', 'moderation', 'contribution', 'review', 'proposal', 'support', 'papersupport', 'verdict', 'application', 'grantreport'] as const;
+export const SUBMISSION_TYPES = ['response', 'registration', 'feedback', 'attendance', 'completion', 'usage', 'signup', 'interest', 'member', 'post', 'flag', 'reaction', 'question', 'resolved', 'moderation', 'contribution', 'review', 'proposal', 'support', 'papersupport', 'verdict', 'application', 'grantreport', 'progress'] as const;
 export type SubmissionType = (typeof SUBMISSION_TYPES)[number];
 /** The types a client may post; usage aggregates are written by the hub itself. */
 export const POSTABLE_SUBMISSION_TYPES = ['response', 'registration', 'feedback', 'attendance', 'completion'] as const;
@@ -225,6 +225,8 @@ export const submissionSchemas = {
   /** An organisation's application to a call for local initiatives, and a funded initiative's report. */
   application: Application,
   grantreport: GrantReport,
+  /** An official's progress update on a plan's action, merged into the plan at central. */
+  progress: PlanProgress,
 } as const satisfies Record<SubmissionType, z.ZodType>;
 
 /** Submissions that hold personal data: never readable from phones or the kiosk. */

@@ -1,6 +1,6 @@
 import type { HubDeps } from '../deps.js';
 import { digestFor } from '../portal/index.js';
-import { channelFigures, computeIndicators, loadSources, pouchReader, type ChannelRow, type IndicatorFilter, type IndicatorReport, type IndicatorSources } from '../indicators/index.js';
+import { channelFigures, computeIndicators, loadSources, pouchReader, proposalFigures, type ChannelRow, type IndicatorFilter, type IndicatorReport, type IndicatorSources, type ProposalFigures } from '../indicators/index.js';
 
 /** The last sources read, kept until the submissions or the content change (reading is most of a page's time). */
 const cache = new WeakMap<HubDeps, { key: string; sources: IndicatorSources }>();
@@ -32,4 +32,11 @@ export async function communeChoices(deps: HubDeps): Promise<[string, string][]>
   const map = new Map([...communes.byId.values()].filter((c) => c.kind.startsWith('commune')).map((c) => [c.id.slice('commune:'.length), c.name]));
   if (!map.has(deps.config.commune)) map.set(deps.config.commune, deps.config.commune);
   return [...map.entries()].sort((a, b) => a[1].localeCompare(b[1], 'fr'));
+}
+
+/** The proposals' and plans' figures of this hub: its own proposals and supports, their fate as central published it (or this hub's fresher count). */
+export async function hubProposalFigures(deps: HubDeps, filter: IndicatorFilter): Promise<ProposalFigures> {
+  const [sources, views, plans] = await Promise.all([sourcesOf(deps), deps.proposals.list(), deps.proposals.plans()]);
+  const outcomes = new Map(views.map((v) => [v.id, { commune: v.commune, ...(v.studyAt ? { studyAt: v.studyAt } : {}), ...(v.answer ? { answer: { decision: v.answer.decision, at: v.answer.at } } : {}) }]));
+  return proposalFigures({ submissions: sources.submissions, outcomes, plans }, filter);
 }

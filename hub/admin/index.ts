@@ -18,3 +18,5 @@ export { slugFrom } from './form.js';
 export { KIND_LABEL as OPPORTUNITY_KIND_LABEL, formValues, opportunityDraft, opportunityFields, type TypedForm } from './opportunity-form.js';
 export { channelTables } from './channel-tables.js';
 export { grantFiguresBlock } from './grant-figures.js';
+export { progressFields, readProgress, ACTION_STATUS_LABEL, type ProgressForm, type ProgressErrors } from './progress-form.js';
+export { proposalFiguresBlock } from './proposal-figures.js';

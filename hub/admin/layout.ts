@@ -20,6 +20,7 @@ const NAV: NavItem[] = [
   { href: '/admin/consultations', label: 'Consultations' },
   { href: '/admin/proposals', label: 'Propositions', official: true },
   { href: '/admin/appels', label: 'Appels' },
+  { href: '/admin/plans', label: 'Plans', official: true },
   { href: '/admin/opportunities', label: 'Opportunités' },
   { href: '/admin/sms', label: 'SMS' },
   { href: '/admin/indicators', label: 'Indicateurs' },

@@ -6,6 +6,7 @@ type Doc = Record<string, unknown>;
 /** Reads every doc of a database, page by page, from any source that answers like CouchDB's `_all_docs`. */
 export type AllDocsReader = (db: string, opts: { startkey?: string; endkey?: string; skipFirst: boolean; limit: number }) => Promise<Doc[]>;
 
+/** Every doc of a database (or those whose id starts with `prefix`), a page at a time. */
 export async function readAll(read: AllDocsReader, db: string, prefix?: string): Promise<Doc[]> {
   const out: Doc[] = [];
   const limit = 1000;

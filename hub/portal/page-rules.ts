@@ -31,9 +31,9 @@ const RULES: { path: RegExp; current?: true; submissions?: true }[] = [
   { path: /^\/participer\/[^/]+$/, current: true, submissions: true },
   { path: /^\/(?:inscription|langue|hors-ligne|bienvenue)$/ },
   { path: /^\/agenda$/, current: true },
-  // Proposals show the supports counted here; plans are content only.
+  // Proposals show the supports counted here; plans the progress an official posted here.
   { path: /^\/propositions(?:\/[^/]+)?$/, submissions: true },
-  { path: /^\/plans(?:\/[^/]+)?$/ },
+  { path: /^\/plans(?:\/[^/]+)?$/, submissions: true },
   // Calls for local initiatives: content only, but open or closed changes with the clock.
   { path: /^\/appels(?:\/[^/]+)?$/, current: true },
 ];

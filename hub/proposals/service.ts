@@ -19,6 +19,8 @@ import {
   type Commune,
   type Member,
   type Plan,
+  type PlanProgress,
+  type ProgressUpdate,
   type Proposal,
   type ProposalStatus,
   type PublishedProposal,
@@ -28,7 +30,8 @@ import type { Catalog } from '../catalog/index.js';
 import type { Config } from '../config/index.js';
 import type { Logger } from '../log/index.js';
 import { docsWithPrefix, type Database, type Databases } from '../storage/index.js';
-import { sniffVoice, VOICE_EXT } from '../submissions/index.js';
+import { codeKey, SupportCounts } from './support-counts.js';
+import { sniffEvidence, sniffVoice, VOICE_EXT } from '../submissions/index.js';
 
 /** What a member typed in the proposal form (strings as sent), and the recording's bytes. */
 export interface ProposalInput {
@@ -79,6 +82,8 @@ export interface ProposalView {
   published: boolean;
   status: ProposalStatus;
   threshold: number;
+  /** When central saw it reach its threshold (or now, when this hub's fresher count did). */
+  studyAt?: string;
   supports: { members: number; paper: number; total: number };
   answer?: { decision: string; reason: string; by: string; at: string; pending?: boolean };
 }
@@ -96,9 +101,11 @@ export class ProposalService {
   private unwatch: (() => void) | undefined;
   private readonly local = new Map<string, Proposal>();
   private readonly published = new Map<string, PublishedProposal>();
-  private readonly supporters = new Map<string, Set<string>>();
+  private readonly supporters: SupportCounts;
   private readonly paper = new Map<string, Map<string, number>>();
   private readonly verdicts = new Map<string, Verdict>();
+  /** Progress updates posted here by officials, shown on the plan until central's copy carries them. */
+  private readonly progress = new Map<string, PlanProgress>();
   private gen = 0;
 
   constructor(
@@ -106,7 +113,9 @@ export class ProposalService {
     private readonly catalog: Catalog,
     private readonly config: Config,
     private readonly log?: Logger,
-  ) {}
+  ) {
+    this.supporters = new SupportCounts(dbs.submissions, config.hubId, log);
+  }
 
   /** Changes whenever a proposal, a support, a sheet or an answer is added here or arrives. */
   get generation(): number {
@@ -129,8 +138,11 @@ export class ProposalService {
     return this.loaded;
   }
 
-  close(): void {
+  /** Stops watching and writes the support counts' snapshot (for a quick next start). */
+  async close(): Promise<void> {
     this.unwatch?.();
+    this.supporters.close();
+    if (this.loaded) await this.supporters.save();
   }
 
   private async load(): Promise<void> {
@@ -143,20 +155,15 @@ export class ProposalService {
     });
     for (const p of await this.catalog.all<PublishedProposal>('proposal')) this.published.set(p.source, p);
     for await (const doc of this.pages(`${this.hubId}:proposal:`)) this.local.set(doc._id, doc as unknown as Proposal);
-    for await (const doc of this.pages(`${this.hubId}:support:`)) this.addSupport(doc.proposal as string, doc.member as string);
+    await this.supporters.load();
+    this.gen += 1;
     for await (const doc of this.pages(`${this.hubId}:papersupport:`)) this.addPaper(doc.proposal as string, doc.sheet as string, doc.count as number);
     for await (const doc of this.pages(`${this.hubId}:verdict:`)) this.addVerdict(doc as unknown as Verdict);
+    for await (const doc of this.pages(`${this.hubId}:progress:`)) this.progress.set(doc._id, doc as unknown as PlanProgress);
   }
 
   private pages(prefix: string): AsyncGenerator<Doc> {
     return docsWithPrefix(this.db, prefix);
-  }
-
-  private addSupport(proposal: string, code: string): void {
-    let s = this.supporters.get(proposal);
-    if (!s) this.supporters.set(proposal, (s = new Set()));
-    s.add(code);
-    this.gen += 1;
   }
 
   private addPaper(proposal: string, sheet: string, count: number): void {
@@ -197,7 +204,7 @@ export class ProposalService {
     const self = this.hubId;
     const sum = (r: Record<string, number> | undefined) => Object.entries(r ?? {}).reduce((n, [hub, c]) => (hub === self ? n : n + c), 0);
     // Central's counts of the other spaces, and this hub's own (fresher than what central saw).
-    const members = sum(pub?.supports.byHub) + (this.supporters.get(id)?.size ?? 0);
+    const members = sum(pub?.supports.byHub) + this.supporters.count(id);
     const paper = sum(pub?.supports.paperByHub) + [...(this.paper.get(id)?.values() ?? [])].reduce((a, b) => a + b, 0);
     const threshold = pub?.threshold ?? (await this.thresholdOf(src.commune));
     const total = members + paper;
@@ -226,6 +233,7 @@ export class ProposalService {
       published: Boolean(pub),
       status,
       threshold,
+      ...(pub?.studyAt ? { studyAt: pub.studyAt } : total >= threshold ? { studyAt: new Date().toISOString() } : {}),
       supports: { members, paper, total },
       ...(answer ? { answer } : {}),
     };
@@ -250,9 +258,36 @@ export class ProposalService {
     return out.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
   }
 
+  /** Ids newest first, kept until something is added or arrives (the generation changes). */
+  private order: { gen: number; ids: string[] } | undefined;
+  private newestFirst(): string[] {
+    if (this.order?.gen === this.gen) return this.order.ids;
+    const created = (id: string) => (this.published.get(id) ?? this.local.get(id))!.createdAt;
+    const ids = [...new Set([...this.published.keys(), ...this.local.keys()])].sort((a, b) => created(b).localeCompare(created(a)));
+    this.order = { gen: this.gen, ids };
+    return ids;
+  }
+
+  /**
+   * One page of the proposals (optionally of one commune), newest first, and how many there are:
+   * only the page's views are computed, so the page costs the same at 50 or 5 000 proposals.
+   */
+  async page(filter: { commune?: string }, slice: (total: number) => { start: number; end: number }): Promise<{ items: ProposalView[]; total: number }> {
+    await this.ready();
+    const all = this.newestFirst();
+    const ids = filter.commune ? all.filter((id) => (this.published.get(id) ?? this.local.get(id))!.commune === filter.commune) : all;
+    const { start, end } = slice(ids.length);
+    const items: ProposalView[] = [];
+    for (const id of ids.slice(start, end)) {
+      const v = await this.view(id);
+      if (v) items.push(v);
+    }
+    return { items, total: ids.length };
+  }
+
   /** Whether this member already supported the proposal (here). */
   hasSupported(id: string, code: string): boolean {
-    return this.supporters.get(id)?.has(code) ?? false;
+    return this.supporters.has(id, codeKey(code));
   }
 
   /** The recording of a proposal written here (before central's media copy arrives). */
@@ -267,13 +302,61 @@ export class ProposalService {
 
   /** The plans, newest period first; a plan; the plans an action of which came from a proposal. */
   async plans(): Promise<Plan[]> {
-    return (await this.catalog.all<Plan>('plan')).sort((a, b) => b.period.start.localeCompare(a.period.start) || a._id.localeCompare(b._id));
+    await this.ready();
+    return (await this.catalog.all<Plan>('plan'))
+      .map((p) => this.withLocalProgress(p))
+      .sort((a, b) => b.period.start.localeCompare(a.period.start) || a._id.localeCompare(b._id));
   }
 
   async plan(id: string): Promise<Plan> {
+    await this.ready();
     const p = await this.catalog.maybe<Plan>(id).catch(() => null);
     if (!p || p.type !== 'plan') throw new AppError(404, 'plan-not-found', `no plan ${id.slice(0, 80)} on this hub`);
-    return p;
+    return this.withLocalProgress(p);
+  }
+
+  /** The plan with the updates posted here that central's copy does not carry yet (marked by their `ref`). */
+  private withLocalProgress(p: Plan): Plan {
+    const mine = [...this.progress.values()].filter((x) => x.plan === p._id);
+    if (!mine.length) return p;
+    const copy = structuredClone(p);
+    for (const x of mine) {
+      const action = copy.priorities.flatMap((r) => r.actions).find((a) => a.id === x.action);
+      if (!action || action.progress?.some((u) => u.ref === x._id)) continue;
+      (action.progress ??= []).push({ ...x.update, ref: x._id });
+    }
+    return copy;
+  }
+
+  /**
+   * An official's progress update on one action of a plan: written here (audited by the
+   * console), pushed, and merged into the plan at central, which every space pulls.
+   */
+  async reportProgress(planId: string, actionId: string, update: ProgressUpdate, by: string, evidence?: Uint8Array): Promise<PlanProgress> {
+    const plan = await this.plan(planId);
+    if (!plan.priorities.some((r) => r.actions.some((a) => a.id === actionId))) throw new AppError(404, 'action-not-found', `the plan has no action "${actionId.slice(0, 80)}"`);
+    // The console checked the file (type, size) and said so in French; this is the last guard.
+    const kind = evidence ? sniffEvidence(evidence) : null;
+    if (evidence && !kind) throw new AppError(422, 'evidence-type', 'the evidence must be a photo (JPEG, PNG, WebP), a PDF or a voice recording');
+    const now = new Date();
+    const id = submissionId(this.hubId, 'progress', now.getTime());
+    const doc = {
+      _id: id,
+      type: 'progress',
+      hubId: this.hubId,
+      createdAt: now.toISOString(),
+      plan: planId,
+      action: actionId,
+      update: { ...update, by, ref: id },
+      by,
+      ...(evidence && kind ? { _attachments: { [`evidence.${kind.ext}`]: { content_type: kind.mime, data: Buffer.from(evidence).toString('base64') } } } : {}),
+    };
+    const stored = parseWith(submissionSchemas.progress, doc, 'invalid-progress', 422) as PlanProgress;
+    await this.write([doc as Doc]);
+    const { _attachments: _, ...kept } = stored; // the bytes stay on disk, not in memory
+    this.progress.set(id, kept);
+    this.gen += 1;
+    return kept;
   }
 
   async plansFor(proposal: string): Promise<Plan[]> {
@@ -378,13 +461,16 @@ export class ProposalService {
       ageBand: member.ageBand,
     };
     parseWith(submissionSchemas.support, doc, 'invalid-support', 422);
-    try {
-      await this.write([doc]);
-    } catch (e) {
-      if (e instanceof AppError && e.status === 409) throw new AppError(409, 'already-supported', 'you already support this proposal');
-      throw e;
-    }
-    this.addSupport(proposal, member.code);
+    await this.supporters.writing(async () => {
+      try {
+        await this.write([doc]);
+      } catch (e) {
+        if (e instanceof AppError && e.status === 409) throw new AppError(409, 'already-supported', 'you already support this proposal');
+        throw e;
+      }
+      this.supporters.add(proposal, codeKey(member.code));
+      this.gen += 1;
+    });
     return (await this.view(proposal))!;
   }
 

@@ -1,4 +1,4 @@
 export { openDatabases, closeDatabases, pouchConstructor, DB_NAMES, type Database, type Databases, type DbName } from './databases.js';
 export { MediaStore } from './media-store.js';
 export { durableLeveldown } from './durable-leveldown.js';
-export { docsWithPrefix } from './pages.js';
+export { docsWithPrefix, idsWithPrefix } from './pages.js';

@@ -19,7 +19,7 @@ export const DESIGN_DOC_ID = '_design/espace';
  * ones moderators and mentors read: members' posts, flags, questions, "résolu" and facilitators'
  * hides, and citizen proposals with their supports, paper sheets and officials' answers. Registrations, answers and members' records stay in `submissions` (analysts only).
  */
-export const COMMUNITY_TYPES = ['post', 'flag', 'question', 'resolved', 'moderation', 'proposal', 'support', 'papersupport', 'verdict'] as const;
+export const COMMUNITY_TYPES = ['post', 'flag', 'question', 'resolved', 'moderation', 'proposal', 'support', 'papersupport', 'verdict', 'progress'] as const;
 
 /**
  * The studio's contributions, copied by the replicator from `submissions` into `studio`, where

@@ -111,7 +111,7 @@ export async function createEditor(url: string, admin: Credentials, username: st
 }
 
 /** The roles a person's account may hold at central (a hub's account is made by enrollHub). */
-export const PERSON_ROLES = ['editor', 'analyst', 'moderator', 'mentor', 'jury'] as const;
+export const PERSON_ROLES = ['editor', 'analyst', 'moderator', 'mentor', 'jury', 'official'] as const;
 export type PersonRole = (typeof PERSON_ROLES)[number];
 
 /** A moderator's or a mentor's user (the community: queue, answers, group sessions). */

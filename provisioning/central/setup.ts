@@ -14,8 +14,8 @@ const members = (roles: string[], names: string[] = []): Security => ({ members:
  * design docs and security.
  */
 export const SECURITY: Record<CentralDb, Security> = {
-  content: members(['hub', 'editor', 'analyst', 'moderator', 'mentor', 'jury']),
-  media: members(['hub', 'editor', 'analyst', 'moderator', 'mentor']),
+  content: members(['hub', 'editor', 'analyst', 'moderator', 'mentor', 'jury', 'official']),
+  media: members(['hub', 'editor', 'analyst', 'moderator', 'mentor', 'official']),
   submissions: members(['analyst', 'replicator']),
   fleet: members(['analyst', 'replicator']),
   // The moderators' queue and log: never readable by hubs.

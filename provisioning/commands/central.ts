@@ -247,6 +247,34 @@ export function registerCentral(program: Command): void {
       });
   }
 
+  const official = central.command('official').description("accounts of elected officials: they answer citizens' proposals and update the plans of their communes");
+  official
+    .command('add <name>')
+    .description("create (or give a new password to) an official's account; the password is read from the terminal or standard input")
+    .requiredOption('--url <url>', "central's URL")
+    .option('--commune <slug...>', 'the communes the official answers for (default: every commune), e.g. --commune nioro kayes')
+    .action(async (name: string, opts: { url: string; commune?: string[] }) => {
+      if (!/^[a-z0-9][a-z0-9._-]{1,62}$/.test(name) || name.startsWith('hub-')) {
+        throw new AppError(2, 'bad-account-name', `"${name}" is not a usable name: 2–63 lowercase letters, digits, dots, dashes or underscores, not starting with "hub-"; for example "mairesse.nioro"`);
+      }
+      const communes = opts.commune ?? [];
+      const bad = communes.find((c) => !/^[a-z0-9][a-z0-9-]*$/.test(c));
+      if (bad) throw new AppError(2, 'bad-commune', `"${bad}" is not a commune's slug: lowercase letters, digits and dashes, for example "nioro"`);
+      const admin = await adminCredentials();
+      const password = await readNewPassword(`password for ${name}`);
+      if (password.length < 10) throw new AppError(2, 'weak-password', 'the password must have at least 10 characters; nothing was changed');
+      await putUser(opts.url, admin, name, password, ['official', ...communes.map((c) => `commune:${c}`)]);
+      process.stdout.write(`official ${name} can sign in to central's console (Propositions) for ${communes.length ? communes.join(', ') : 'every commune'}.\n`);
+    });
+  official
+    .command('remove <name>')
+    .description("remove an official's account")
+    .requiredOption('--url <url>', "central's URL")
+    .action(async (name: string, opts: { url: string }) => {
+      await removeUser(opts.url, await adminCredentials(), name);
+      process.stdout.write(`account ${name} removed.\n`);
+    });
+
   central
     .command('enroll')
     .description("create hubs' users and databases on central, one after another, and print each hub's config block")

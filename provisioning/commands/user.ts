@@ -26,7 +26,7 @@ export function registerUser(program: Command): void {
     .description('create an account')
     .option('--role <role>', `${ROLES.join(' or ')}`, 'facilitator')
     .action(async (username: string, opts: { role: string }) => {
-      if (!(ROLES as readonly string[]).includes(opts.role)) throw new AppError(422, 'invalid-role', `the role is "technician", "facilitator", "voice" (a studio volunteer) or "official" (an elected official who answers proposals), not "${opts.role}"`);
+      if (!(ROLES as readonly string[]).includes(opts.role)) throw new AppError(422, 'invalid-role', `the role is "technician", "facilitator", "voice" (a studio volunteer) or "official" (an elected official who answers proposals and updates plans), not "${opts.role}"`);
       const users = store(common());
       const password = await readNewPassword(`password for ${username}`);
       const u = await users.add(username, opts.role as Role, password);

@@ -44,11 +44,11 @@ export async function load(url: string, opts: { connections: number; seconds: nu
 }
 
 /** Latency of one request at a time (what a single visitor feels), n samples. */
-export async function sequential(url: string, n: number): Promise<{ p50: number; p95: number }> {
+export async function sequential(url: string, n: number, headers?: Record<string, string>): Promise<{ p50: number; p95: number }> {
   const times: number[] = [];
   for (let i = 0; i < n; i += 1) {
     const t = performance.now();
-    const res = await fetch(url);
+    const res = await fetch(url, headers ? { headers } : undefined);
     await res.arrayBuffer();
     times.push(performance.now() - t);
   }

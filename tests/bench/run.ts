@@ -18,6 +18,7 @@ import { benchSms } from './sms.js';
 import { benchTls } from './tls.js';
 import { benchCentral } from './central.js';
 import { benchCentralGzip } from './central-gzip.js';
+import { benchProposals } from './proposals.js';
 
 /**
  * `make bench`: every section prints as it goes, then one summary table, saved as JSON under
@@ -43,6 +44,7 @@ const sections: [name: string, title: string, run: () => Promise<void>][] = [
   ['studio', 'the language studio: a 10 s take, the queue and coverage at 10 000 docs (issue 12)', () => benchStudio(report, { docs: 10_000, takes: quick ? 3 : 9 })],
   ['opportunities', 'matching 500 opportunities against 22 000 members (issue 16)', async () => benchOpportunities(report, { members: 22_000, opportunities: 500 })],
   ['sms', 'SMS an hour through the queue against the ModemManager simulator (issue 16)', () => benchSms(report, { messages: quick ? 200 : 1000 })],
+  ['proposals', 'proposals: the proposals and a plan page at 5 000 proposals and 100 000 supports, counts after a restart (issue 15)', () => benchProposals(report, { proposals: 5000, supports: 100_000, requests: quick ? 40 : 200 })],
   ['tls', 'HTTPS vs plain HTTP on one hub, new and resumed TLS handshakes (issue 21)', () => benchTls(report, { seconds: quick ? 3 : 8, connections: 50 })],
   ['central', 'central: merge lag of the hubs\' databases, the console\'s fleet page at 500 hubs, pull bytes through the gzip proxy (issue 13)', async () => {
     await benchCentral(report, { hubs: quick ? 10 : 50, each: quick ? 200 : 1000, fleet: 500 });

@@ -12,6 +12,7 @@ import { smsRoutes } from './sms.js';
 import { opportunityRoutes } from './opportunities.js';
 import { proposalRoutes } from './proposals.js';
 import { grantRoutes } from './grants.js';
+import { planRoutes } from './plans.js';
 import { studioRoutes } from './studio.js';
 import { technicianRoutes } from './technician.js';
 
@@ -27,6 +28,7 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
   ...consultationRoutes,
   ...proposalRoutes,
   ...grantRoutes,
+  ...planRoutes,
   ...opportunityRoutes,
   ...smsRoutes,
   ...indicatorRoutes,

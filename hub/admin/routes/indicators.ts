@@ -1,15 +1,16 @@
 import type { Request } from 'express';
 import { AppError } from '../../../content/index.js';
 import { sessionOf } from '../../auth/index.js';
-import { channelsCsv, indicatorsCsv, monthRange, parseDay, type IndicatorFilter } from '../../indicators/index.js';
+import { channelsCsv, indicatorsCsv, monthRange, parseDay, proposalFiguresCsv, type IndicatorFilter } from '../../indicators/index.js';
 import { breakdownTable } from '../breakdown-table.js';
 import { communityFiguresBlock } from '../community-figures.js';
 import { grantsFor } from '../../grants/index.js';
 import { grantFiguresBlock } from '../grant-figures.js';
 import { sexChart, youthChart } from '../charts.js';
 import { sendCsvText } from '../csv-response.js';
-import { communeChoices, hubChannelFigures, hubIndicators } from '../figures.js';
+import { communeChoices, hubChannelFigures, hubIndicators, hubProposalFigures } from '../figures.js';
 import { channelTables } from '../channel-tables.js';
+import { proposalFiguresBlock } from '../proposal-figures.js';
 import { query } from '../form.js';
 import { html } from '../html.js';
 import { page, select, when } from '../layout.js';
@@ -63,7 +64,8 @@ ${youthChart('Part des jeunes (15–35 ans)', rows)}
 </div>
 <dl class="notes">${report.rows.map((r) => html`<dt>${r.label}</dt><dd>${r.note}</dd>`)}</dl>
 ${channelTables(channels)}
-${grantFiguresBlock('Appels à initiatives locales (candidatures déposées ici)', await grantsFor(s.deps).figures())}`;
+${grantFiguresBlock('Appels à initiatives locales (candidatures déposées ici)', await grantsFor(s.deps).figures())}
+${proposalFiguresBlock('Propositions citoyennes et plans d’actions', await hubProposalFigures(s.deps, filter), `/admin/indicators/propositions.csv?${qs(filter)}`)}`;
       return { page: page({ title: 'Indicateurs', session, spaceName: s.deps.config.spaceName, body }) };
     },
   },
@@ -89,6 +91,16 @@ ${grantFiguresBlock('Appels à initiatives locales (candidatures déposées ici)
   },
   {
     method: 'GET',
+    path: '/admin/indicators/propositions.csv',
+    roles: STAFF,
+    async handle(s, req, res) {
+      const filter = filterOf(req);
+      const figures = await hubProposalFigures(s.deps, filter);
+      sendCsvText(res, `propositions-${s.deps.config.hubId}-${filter.from ?? 'debut'}-${filter.to ?? 'fin'}.csv`, proposalFiguresCsv([{ scope: s.deps.config.hubId, figures }]));
+    },
+  },
+  {
+    method: 'GET',
     path: '/admin/report',
     roles: STAFF,
     async handle(s, req, res) {
@@ -105,6 +117,7 @@ ${breakdownTable(`Indicateurs de ${monthName(month)}`, rows)}
 ${sexChart(`Répartition par sexe, ${monthName(month)}`, rows)}
 ${youthChart(`Part des jeunes (15–35 ans), ${monthName(month)}`, rows)}
 </div>
+${proposalFiguresBlock(`Propositions citoyennes et plans, ${monthName(month)}`, await hubProposalFigures(s.deps, { ...range, ...(commune ? { commune } : {}) }))}
 ${communityFiguresBlock(`Communauté SaheLink, ${monthName(month)}`, await s.deps.community.figures({ from: range.from, to: `${range.to}\uffff` }))}
 ${channelTables(await hubChannelFigures(s.deps, { ...range, ...(commune ? { commune } : {}) }), `Participations par canal, ${monthName(month)}`)}
 <p class="notes">${report.attendances} présence(s) aux formations. « Inconnu » : sexe ou âge non déclaré (cours terminés et visites sont anonymes). Jeunes : 15–35 ans.</p>

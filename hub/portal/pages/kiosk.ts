@@ -12,6 +12,7 @@ import { SECTIONS } from '../sections.js';
 import { LANGUAGES } from '../../../content/index.js';
 import { announcementCard, eventCard } from './bits.js';
 import { answerCard } from './officials.js';
+import { planSlides } from './plan-slides.js';
 import { resultsBlock } from './participate.js';
 import { consultationsByState, currentAnnouncements, publicAnswers, resultsVisible, upcomingEvents } from './queries.js';
 
@@ -61,10 +62,13 @@ export function kioskRoutes(router: Router, portal: Portal): void {
       if (shownResults.length >= 3) break;
     }
     const names = new Map(officials.map((o) => [o._id, o.name]));
+    // The priority action plans: what was promised, what was done (issue 15).
+    const plans = await planSlides(ctx, portal.deps.proposals, config.commune);
     const slides: Html[] = [
       ...announcements.slice(0, 4).map((a) => html`<section class="slide">${announcementCard(ctx, a)}</section>`),
       ...events.slice(0, 4).map((e) => html`<section class="slide">${eventCard(ctx, e)}</section>`),
       ...shownResults,
+      ...plans,
       ...answers.map((a) => html`<section class="slide"><h2>${ctx.t('officials.answers')}</h2>${answerCard(ctx, a, names.get(a.official) ?? '')}</section>`),
       ...posts.map(({ e, doc }) => html`<section class="slide wall"><h2>${icon(ctx, 'speech', 'i md')}${ctx.t('community.wall')}</h2><p><b>${e.author.name}</b>${e.title ? html` — ${e.title}` : ''}</p>${doc?.text ? html`<p lang="${e.lang}">${doc.text.slice(0, 280)}</p>` : ''}${e.hasVoice ? html`<audio class="voice" controls preload="none" src="/communaute/voix/${encodeURIComponent(e.id)}"></audio>` : ''}</section>`),
       ...mentoring.map((a) => html`<section class="slide wall"><h2>${icon(ctx, 'star', 'i md')}${ctx.t('community.mentoring')}</h2><p><b>${a.asked.author.name}</b> : ${(a.asked.text ?? '').slice(0, 200)}</p><p><b>${a.answers[0]!.by}</b> : ${(a.answers[0]!.text ?? '').slice(0, 280)}</p>${a.answers[0]!.voice ? html`<audio class="voice" controls preload="none" src="/media/${a.answers[0]!.voice}"></audio>` : ''}</section>`),

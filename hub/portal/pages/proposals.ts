@@ -17,6 +17,7 @@ import type { PageContext } from '../context.js';
 import { fieldError, formNotice, invalid, rateLimited, type FormProblem } from '../form-errors.js';
 import { html, type Html } from '../html.js';
 import { page } from '../layout.js';
+import { pageOf, pager, type Slice } from '../pager.js';
 import type { Portal } from '../portal.js';
 import { signInPrompt, voiceForm, voiceInput, voiceOf_ } from './community.js';
 import { keepButton } from './keep.js';
@@ -63,7 +64,8 @@ export function proposalRoutes(router: Router, portal: Portal): void {
     const ctx = portal.ctx(req);
     const me = memberOf(res);
     const commune = typeof req.query.commune === 'string' ? req.query.commune : '';
-    const all = await proposals.list(commune ? { commune } : {});
+    let slice: Slice | undefined;
+    const { items: all, total } = await proposals.page(commune ? { commune } : {}, (n) => (slice = pageOf(req.query, n)));
     const communes = await proposals.communes();
     const body = html`<p><a class="back" href="/participer">${icon(ctx, 'back', 'i sm')}${ctx.t('nav.participate')}</a></p>
       ${heading(ctx, 'proposals.title', 'pen')}
@@ -99,7 +101,7 @@ export function proposalRoutes(router: Router, portal: Portal): void {
             </li>`,
         )}
       </ul>
-      ${all.length ? '' : html`<p>${ctx.t('proposals.none')}</p>`}
+      ${total ? pager(ctx, BASE, slice!, { commune }) : html`<p>${ctx.t('proposals.none')}</p>`}
       <p>
         <a class="btn secondary" href="${PLANS}">${icon(ctx, 'chart')}<span>${ctx.t('plans.title')}</span></a>
       </p>`;

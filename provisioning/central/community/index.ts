@@ -26,3 +26,4 @@ export {
 export { processProposals, type ProposalReport } from './proposals.js';
 /** The small helpers other central rooms (grants) write with. */
 export { getDoc, upsert, storeVoice, fail } from './community.js';
+export { answerProposal, addPlanProgress, officialCommunes, publishedPlans, publishedProposals } from './officials.js';

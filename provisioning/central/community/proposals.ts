@@ -4,11 +4,14 @@ import {
   publishedProposalId,
   type Commune,
   type PaperSupport,
+  type Plan,
+  type PlanProgress,
   type Proposal,
   type PublishedProposal,
   type Support,
   type Verdict,
 } from '../../../content/index.js';
+import { evidenceKindOf } from '../../../hub/index.js';
 import { fail, getDoc, log, storeVoice, upsert, withVoice, type CentralCall } from './community.js';
 
 type Doc = Record<string, unknown> & { _id: string; _rev?: string };
@@ -23,6 +26,8 @@ export interface ProposalReport {
   /** Proposals that reached their commune's threshold in this run (each once, ever). */
   studied: number;
   answered: number;
+  /** Officials' progress updates merged into their plans. */
+  progress: number;
 }
 
 interface Pending {
@@ -42,7 +47,7 @@ interface Pending {
  * `espace central community process` with the community's rules, or by a test.
  */
 export async function processProposals(call: CentralCall, by = 'règles automatiques'): Promise<ProposalReport> {
-  const report: ProposalReport = { seen: 0, published: 0, studied: 0, answered: 0 };
+  const report: ProposalReport = { seen: 0, published: 0, studied: 0, answered: 0, progress: 0 };
   const cp = await getDoc<{ since: string | number }>(call, 'moderation', CHECKPOINT);
   let since: string | number = cp?.since ?? 0;
   for (;;) {
@@ -51,6 +56,7 @@ export async function processProposals(call: CentralCall, by = 'règles automati
     );
     if (res.status !== 200) fail(res, 'read what the hubs pushed');
     const pending = new Map<string, Pending>();
+    const progress: PlanProgress[] = [];
     const of = (id: string) => {
       let p = pending.get(id);
       if (!p) pending.set(id, (p = { members: new Set(), paper: new Map(), verdicts: new Set(), touched: false }));
@@ -76,12 +82,16 @@ export async function processProposals(call: CentralCall, by = 'règles automati
         case 'verdict':
           of((doc as unknown as Verdict).proposal).verdicts.add(doc._id);
           break;
+        case 'progress':
+          progress.push(doc as unknown as PlanProgress);
+          break;
         default:
           continue;
       }
       report.seen += 1;
     }
     for (const [proposal, p] of pending) await apply(call, proposal, p, by, report);
+    for (const x of progress) await mergeProgress(call, x, report);
     since = res.body.last_seq;
     if (res.body.results.length < 200) break;
   }
@@ -170,7 +180,9 @@ async function publish(
     await log(call, 'proposal-study', proposal, by, `${members.length + paperTotal} soutiens (seuil ${threshold})`);
     report.studied += 1;
   }
-  const verdict = newVerdicts.length ? await latestVerdict(call, tally.verdicts as string[]) : null;
+  const latest = newVerdicts.length ? await latestVerdict(call, tally.verdicts as string[]) : null;
+  // An official may also answer at central's console (straight into the content doc): keep the latest.
+  const verdict = latest && !(existing?.answer && existing.answer.at > latest.createdAt) ? latest : null;
   const answer = verdict ? { decision: verdict.decision, reason: verdict.reason, by: verdict.by, at: verdict.createdAt, hub: verdict.hubId } : existing?.answer;
   if (verdict) {
     await log(call, `proposal-${verdict.decision}`, proposal, `${verdict.by} (${verdict.hubId})`, verdict.reason);
@@ -208,4 +220,50 @@ async function publish(
     'publish the proposal',
   );
   report.published += 1;
+}
+
+/**
+ * Merges an official's progress update (posted at a space's console) into its plan's content
+ * doc, once: the update carries the submission's id as `ref`. Logged in the moderation log.
+ */
+async function mergeProgress(call: CentralCall, x: PlanProgress, report: ProposalReport): Promise<void> {
+  let merged = false;
+  let update = x.update;
+  if (x._attachments && Object.keys(x._attachments).length) {
+    // The evidence travelled as the submission's attachment: filed once as media, as a recording is.
+    const found = await withVoice<PlanProgress>(call, x._id);
+    if (found?.voice) {
+      const media = await storeVoice(call, found.voice.data, found.voice.mime, `${x._id.replace(/:/g, '-')}-${found.voice.name}`);
+      update = { ...update, evidence: [...(update.evidence ?? []), { kind: evidenceKindOf(found.voice.mime), media }] };
+    }
+  }
+  let refused: string | undefined;
+  await upsert(
+    call,
+    'content',
+    x.plan,
+    (old) => {
+      const plan = old as unknown as (Plan & Doc) | null;
+      if (!plan || plan.type !== 'plan') return null; // a plan removed since: nothing to merge into
+      const action = plan.priorities.flatMap((r) => r.actions).find((a) => a.id === x.action);
+      if (!action || action.progress?.some((u) => u.ref === x._id)) return null;
+      const next = structuredClone(plan);
+      const into = next.priorities.flatMap((r) => r.actions).find((a) => a.id === x.action)!;
+      (into.progress ??= []).push({ ...update, by: x.by, ref: x._id });
+      next.updatedAt = new Date().toISOString();
+      try {
+        parseContentDoc(next, 'plan');
+      } catch (e) {
+        refused = e instanceof Error ? e.message : String(e);
+        return null; // checked at the hub already; one bad update must not stop the others
+      }
+      merged = true;
+      return next as unknown as Doc;
+    },
+    'merge the progress into the plan',
+  );
+  if (refused) await log(call, 'plan-progress-refused', `${x.plan}#${x.action}`, `${x.by} (${x.hubId})`, refused);
+  if (!merged) return;
+  await log(call, 'plan-progress', `${x.plan}#${x.action}`, `${x.by} (${x.hubId})`, `${x.update.status}, ${x.update.done} %`);
+  report.progress += 1;
 }

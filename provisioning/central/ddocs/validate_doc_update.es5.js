@@ -30,10 +30,87 @@
 
   // Moderators publish members' posts and suspend codes; mentors write answers and their group
   // sessions; both store the recordings these carry (media).
-  var moderatorMay = has('moderator') && (DB === 'media' || /^(post|suspension|proposal):/.test(id));
+  // (A plan only gains the progress officials posted at the spaces: see progressOnly.)
+  var moderatorMay = has('moderator') && (DB === 'media' || /^(post|suspension|proposal):/.test(id) || (!isEditor && DB === 'content' && /^plan:/.test(id) && progressOnly()));
   var mentorMay = has('mentor') && (DB === 'media' || /^answer:/.test(id) || (/^event:/.test(id) && (newDoc._deleted || newDoc.kind === 'mentorat')));
+  // Elected officials (role "official", their communes as roles "commune:<slug>"; none means
+  // every commune) answer published proposals and add progress to plans: nothing else.
+  var officialMay = !isEditor && has('official') && (DB === 'media' || (DB === 'content' && officialChange()));
+  function officialCommunes() {
+    var out = [];
+    for (var i = 0; i < roles.length; i++) if (String(roles[i]).indexOf('commune:') === 0) out.push(String(roles[i]).slice(8));
+    return out;
+  }
+  function ownsCommune(list) {
+    var mine = officialCommunes();
+    if (!mine.length) return true;
+    for (var i = 0; i < list.length; i++) for (var j = 0; j < mine.length; j++) if (list[i] === mine[j]) return true;
+    return false;
+  }
+  function same(a, b) {
+    var k;
+    if (a === b) return true;
+    if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+    var arr = Object.prototype.toString.call(a) === '[object Array]';
+    if (arr !== (Object.prototype.toString.call(b) === '[object Array]')) return false;
+    if (arr) {
+      if (a.length !== b.length) return false;
+      for (k = 0; k < a.length; k++) if (!same(a[k], b[k])) return false;
+      return true;
+    }
+    for (k in a) if (a.hasOwnProperty(k) && a[k] !== undefined && !same(a[k], b[k])) return false;
+    for (k in b) if (b.hasOwnProperty(k) && b[k] !== undefined && a[k] === undefined) return false;
+    return true;
+  }
+  // The doc without the fields an official may change (and CouchDB's own).
+  function without(doc, keys) {
+    var out = {}, k, i, skip;
+    for (k in doc) {
+      if (!doc.hasOwnProperty(k) || k === '_rev' || k === '_revisions') continue;
+      skip = false;
+      for (i = 0; i < keys.length; i++) if (keys[i] === k) skip = true;
+      if (!skip) out[k] = doc[k];
+    }
+    return out;
+  }
+  function officialChange() {
+    if (!oldDoc || newDoc._deleted) forbid('an official (role "official") only changes published proposals and plans, never creates or deletes them');
+    if (/^proposal:/.test(id)) {
+      if (!ownsCommune([oldDoc.commune])) forbid('commune: this official answers for ' + officialCommunes().join(', ') + ', not for "' + oldDoc.commune + '"');
+      if (!same(without(oldDoc, ['answer', 'status', 'updatedAt']), without(newDoc, ['answer', 'status', 'updatedAt']))) forbid('an official changes only a proposal\'s "answer" (and its "status"), for example {"decision":"retenue","reason":"…"}');
+      if (!newDoc.answer || newDoc.status !== newDoc.answer.decision) forbid('status: must be the answer\'s decision, for example "' + (newDoc.answer ? newDoc.answer.decision : 'retenue') + '"');
+      return true;
+    }
+    if (/^plan:/.test(id)) {
+      if (!ownsCommune(oldDoc.communes || [])) forbid('communes: this official updates the plans of ' + officialCommunes().join(', ') + ', not of ' + JSON.stringify(oldDoc.communes));
+      return progressOnly();
+    }
+    forbid('an official (role "official") only answers proposals and updates plans');
+  }
+  // A plan changed only by new progress updates appended to its actions (earlier ones untouched).
+  function progressOnly() {
+    var i, j, k, op, np, oa, na, before, after;
+    var ONLY = 'only the progress of a plan\'s actions may change here (an editor changes the rest)';
+    if (!oldDoc || newDoc._deleted) forbid('only an editor creates or deletes a plan; progress is added to an existing one');
+    if (!same(without(oldDoc, ['priorities', 'updatedAt']), without(newDoc, ['priorities', 'updatedAt'])) || !newDoc.priorities || newDoc.priorities.length !== oldDoc.priorities.length) forbid(ONLY);
+    for (i = 0; i < oldDoc.priorities.length; i++) {
+      op = oldDoc.priorities[i];
+      np = newDoc.priorities[i];
+      if (!same(without(op, ['actions']), without(np, ['actions'])) || !np.actions || np.actions.length !== op.actions.length) forbid(ONLY);
+      for (j = 0; j < op.actions.length; j++) {
+        oa = op.actions[j];
+        na = np.actions[j];
+        if (!same(without(oa, ['progress']), without(na, ['progress']))) forbid(ONLY + ', not action "' + oa.id + '" itself');
+        before = oa.progress || [];
+        after = na.progress || [];
+        if (after.length < before.length) forbid('priorities: progress updates are added, never removed');
+        for (k = 0; k < before.length; k++) if (!same(before[k], after[k])) forbid('priorities: earlier progress updates of "' + oa.id + '" stay as they were; add a new one');
+      }
+    }
+    return true;
+  }
   if (DB === 'content' || DB === 'media') {
-    if (!isEditor && !moderatorMay && !mentorMay) forbid('only an editor (role "editor") may write ' + DB + ' documents; hubs only read them');
+    if (!isEditor && !moderatorMay && !mentorMay && !officialMay) forbid('only an editor (role "editor") may write ' + DB + ' documents; hubs only read them');
   } else if (DB === 'moderation') {
     if (!isAdmin && !has('moderator') && !has('mentor')) forbid('only moderators and mentors write the moderation queue and its log');
   } else if (DB === 'studio') {

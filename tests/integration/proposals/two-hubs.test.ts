@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { UserStore } from '../../../hub/auth/index.js';
 import { publishedProposalId, type PublishedProposal } from '../../../content/index.js';
 import { couch, createCommunityUser } from '../../../provisioning/central/index.js';
 import { callAs, moderationLog, processProposals, type CentralCall } from '../../../provisioning/central/community/index.js';
 import { startTestCentral, type TestCentral } from '../../support/central.js';
 import { frenchVoice, makeMember, signInMember, startTestHub, type MemberClient, type TestHub } from '../../support/index.js';
-import { attemptLogin, client, cookieFrom, csrfIn, type Client } from '../admin/console.js';
+import { hubConsole, roundTrip as roundTripVia, syncHub } from './hubs.js';
 
 const COMMUNE = {
   _id: 'commune:nioro',
@@ -56,21 +55,10 @@ const community = {
   postsPerMemberPerHour: 50,
 };
 
-async function syncHub(hub: TestHub): Promise<void> {
-  const run = await hub.deps.sync!.runNow('test');
-  assert.equal(run.ok, true, JSON.stringify(run));
-}
 
 const html = (hub: TestHub, path: string) => fetch(hub.url + path, { headers: { accept: 'text/html' }, redirect: 'manual' });
 
-async function consoleAs(hub: TestHub, username: string, password: string, role: 'official' | 'facilitator'): Promise<Client> {
-  await new UserStore(hub.dataDir).add(username, role, password);
-  const res = await attemptLogin(hub.url, username, password);
-  assert.equal(res.status, 303);
-  const c = client(hub.url, `espace_session=${cookieFrom(res, 'espace_session')!}`);
-  c.csrf = csrfIn(await (await c.get('/admin/proposals')).text());
-  return c;
-}
+const consoleAs = (hub: TestHub, username: string, password: string, role: 'official' | 'facilitator') => hubConsole(hub, username, password, role, '/admin/proposals');
 
 describe('citizen proposals across two hubs and central', () => {
   let central: TestCentral;
@@ -85,12 +73,7 @@ describe('citizen proposals across two hubs and central', () => {
   const publishedAt = async (id: string) =>
     (await couch<PublishedProposal>(central.url, `content/${encodeURIComponent(publishedProposalId(id))}`, central.editor)).body;
 
-  async function roundTrip(...hubs: TestHub[]): Promise<void> {
-    for (const h of hubs) await syncHub(h);
-    await central.settled();
-    await processProposals(moderator);
-    for (const h of [a, b]) await syncHub(h);
-  }
+  const roundTrip = (...hubs: TestHub[]) => roundTripVia(central, moderator, [a, b], ...hubs);
 
   before(async () => {
     central = await startTestCentral();

@@ -6,8 +6,11 @@ import { BASE } from '../layout.js';
 import type { ConsoleContext, ConsolePage, ConsoleResult } from '../page-table.js';
 
 const PATH = `${BASE}/comptes`;
-const ROLE_FR: Record<PersonRole, string> = { editor: 'éditeur·rice (publie les contenus, écoute le studio)', analyst: 'analyste (chiffres, flotte)', moderator: 'modérateur·rice (communauté)', mentor: 'mentor·e (questions des membres)', jury: 'juré·e (note les candidatures aux appels à initiatives)' };
+const ROLE_FR: Record<PersonRole, string> = { editor: 'éditeur·rice (publie les contenus, écoute le studio)', analyst: 'analyste (chiffres, flotte)', moderator: 'modérateur·rice (communauté)', mentor: 'mentor·e (questions des membres)', jury: 'juré·e (note les candidatures aux appels à initiatives)', official: 'élu·e (répond aux propositions, met à jour les plans)' };
 const NAME = /^[a-z0-9][a-z0-9._-]{1,39}$/;
+const COMMUNE = /^[a-z0-9][a-z0-9-]*$/;
+/** An official's communes as typed ("nioro, kayes"): they become CouchDB roles "commune:<slug>". */
+const officialCommunes = (typed: string): string[] => [...new Set(typed.split(/[,\s]+/).map((x) => x.trim().toLowerCase()).filter(Boolean))];
 const MIN_PASSWORD = 10;
 /** Only administrators: accounts are CouchDB's `_users`, which only they may write. */
 const ADMINS_ONLY = [] as const;
@@ -44,6 +47,7 @@ ${list.map((p) => html`<tr><th scope="row">${p.name}</th><td>${p.roles.join(', '
 <h3>Ajouter une personne</h3>${err(o.person?.error)}
 <label for="username">Nom d’utilisateur</label><input id="username" name="username" required value="${pf.username ?? ''}" autocomplete="off">
 <label for="role">Rôle</label>${select('role', PERSON_ROLES.map((r) => [r, ROLE_FR[r]] as const), pf.role ?? 'editor')}
+<label for="communes">Communes de l’élu·e (séparées par des virgules ; vide : toutes)</label><input id="communes" name="communes" value="${pf.communes ?? ''}" placeholder="nioro, kayes">
 <label for="password">Mot de passe (${MIN_PASSWORD} caractères au moins ; donnez-le en main propre)</label><input id="password" name="password" type="password" required minlength="${MIN_PASSWORD}" autocomplete="new-password">
 <button type="submit">Ajouter</button></form>
 <h2>Hubs</h2>
@@ -83,9 +87,12 @@ export const accountsPage: ConsolePage = {
               : (form.password ?? '').length < MIN_PASSWORD
                 ? `Le mot de passe doit avoir ${MIN_PASSWORD} caractères au moins.`
                 : undefined;
-        if (problem) return render(c, { person: { form, error: problem } });
-        await putUser(c.s.config.centralUrl, c.couchAuth(), form.username!, form.password!, [role]);
-        return { redirect: PATH, flash: `Compte ${form.username} (${role}) enregistré.`, audit: { target: form.username!, detail: role } };
+        const communes = role === 'official' ? officialCommunes(form.communes ?? '') : [];
+        const bad = communes.find((x) => !COMMUNE.test(x));
+        if (problem || bad) return render(c, { person: { form, error: problem ?? `« ${bad} » n’est pas un identifiant de commune : lettres minuscules, chiffres et tirets, par exemple « nioro ».` } });
+        const roles = [role, ...communes.map((x) => `commune:${x}`)];
+        await putUser(c.s.config.centralUrl, c.couchAuth(), form.username!, form.password!, roles);
+        return { redirect: PATH, flash: `Compte ${form.username} (${roles.join(', ')}) enregistré.`, audit: { target: form.username!, detail: roles.join(',') } };
       },
     },
     {

@@ -1,7 +1,8 @@
 import { AppError } from '../../../../content/index.js';
-import { breakdownTable, channelFigures, channelsCsv, channelTables, communityFigures, communityFiguresBlock, computeIndicators, grantFigures, grantFiguresBlock, html, indicatorsCsv, loadSources, parseDay, readAllDocs, sendCsvText, sexChart, youthChart, type AllDocsReader, type CommunityFigures, type IndicatorFilter, type IndicatorSources } from '../../../../hub/index.js';
+import { breakdownTable, channelFigures, channelsCsv, channelTables, communityFigures, communityFiguresBlock, computeIndicators, grantFigures, grantFiguresBlock, html, indicatorsCsv, loadSources, parseDay, proposalFiguresBlock, proposalFiguresCsv, readAllDocs, sendCsvText, sexChart, youthChart, type AllDocsReader, type CommunityFigures, type IndicatorFilter, type IndicatorSources } from '../../../../hub/index.js';
 import type { Answer, Application, GrantReport, Post, Question } from '../../../../content/index.js';
 import { calls as grantCalls } from '../../grants/index.js';
+import { centralProposalFigures } from '../proposal-figures.js';
 import { BASE } from '../layout.js';
 import type { CentralAs, ConsoleContext, ConsolePage } from '../page-table.js';
 
@@ -95,7 +96,8 @@ ${breakdownTable('Tous les hubs : indicateurs par sexe et par tranche d’âge',
 ${communityFiguresBlock('Communauté SaheLink, tous les espaces', sahelink)}
 ${channelTables(channels, 'Tous les hubs : participations par canal (votes, inscriptions, intéressé·es), par sexe et tranche d’âge')}
 ${grantFiguresBlock('Appels à initiatives locales (tous les espaces)', grants)}
-${perHub.map((h) => breakdownTable(`Hub ${h.scope}`, h.report.rows.map((r) => ({ label: r.label, breakdown: r.breakdown }))))}`;
+${perHub.map((h) => breakdownTable(`Hub ${h.scope}`, h.report.rows.map((r) => ({ label: r.label, breakdown: r.breakdown }))))}
+${proposalFiguresBlock('Propositions citoyennes et plans d’actions, tous les hubs', (await centralProposalFigures(readerAs(c.central), filter))[0]!.figures, `${PATH}/propositions.csv?${qs(filter)}`)}`;
         return { page: c.page('Chiffres de tous les espaces', body) };
       },
     },
@@ -118,6 +120,15 @@ ${perHub.map((h) => breakdownTable(`Hub ${h.scope}`, h.report.rows.map((r) => ({
         const filter = filterOf(c);
         const { channels, channelsPerHub } = await figures(c, filter);
         sendCsvText(c.res, `canaux-central-${filter.from ?? 'debut'}-${filter.to ?? 'fin'}.csv`, channelsCsv(channels, filter, 'central', channelsPerHub));
+      },
+    },
+    {
+      method: 'GET',
+      path: `${PATH}/propositions.csv`,
+      roles: ['analyst'],
+      async handle(c) {
+        const filter = filterOf(c);
+        sendCsvText(c.res, `propositions-central-${filter.from ?? 'debut'}-${filter.to ?? 'fin'}.csv`, proposalFiguresCsv(await centralProposalFigures(readerAs(c.central), filter)));
       },
     },
   ],

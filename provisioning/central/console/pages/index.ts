@@ -9,6 +9,7 @@ import { juryPage } from './jury.js';
 import { mentoringPage, moderationPage } from './community.js';
 import { mentoringSessionsPage } from './mentoring-sessions.js';
 import { opportunitiesPage } from './opportunities.js';
+import { proposalsPage } from './proposals.js';
 
 /**
  * Every page of central's console: the one place a feature registers its page. A page is a
@@ -16,6 +17,6 @@ import { opportunitiesPage } from './opportunities.js';
  * roles that may use it); add it to this list. The app applies the roles from here and the
  * access test (tests/integration/provisioning/central/console.test.ts) is generated from it.
  */
-export const CONSOLE_PAGES: readonly ConsolePage[] = [homePage, publishPage, figuresPage, fleetPage, studioPage, juryPage, moderationPage, mentoringPage, mentoringSessionsPage, accountsPage,
+export const CONSOLE_PAGES: readonly ConsolePage[] = [homePage, publishPage, figuresPage, fleetPage, studioPage, juryPage, moderationPage, mentoringPage, mentoringSessionsPage, proposalsPage, accountsPage,
   // Issue 16: the artisans' opportunities and their interest from every space.
   opportunitiesPage];

@@ -1,0 +1,30 @@
+import type { Plan } from '../../../content/index.js';
+import { proposalFigures, readAll, type AllDocsReader, type IndicatorFilter, type ProposalFigures } from '../../../hub/index.js';
+
+type Doc = Record<string, unknown>;
+
+/**
+ * The proposals' and plans' figures across hubs (issue 15): every hub's proposals, supports and
+ * sheets from the merged `submissions`, their fate (threshold, answer, also given at central)
+ * from the published `proposal:` docs, the plans from `content`. All hubs first, then each hub.
+ */
+export async function centralProposalFigures(read: AllDocsReader, filter: IndicatorFilter): Promise<{ scope: string; figures: ProposalFigures }[]> {
+  const [submissions, published, plans] = await Promise.all([
+    readAll(read, 'submissions'),
+    readAll(read, 'content', 'proposal:'),
+    readAll(read, 'content', 'plan:'),
+  ]);
+  const mine = submissions.filter((d) => d.type === 'proposal' || d.type === 'support' || d.type === 'papersupport');
+  const outcomes = new Map(
+    published.map((p: Doc) => [
+      String(p.source),
+      { commune: String(p.commune), ...(typeof p.studyAt === 'string' ? { studyAt: p.studyAt } : {}), ...(p.answer ? { answer: p.answer as { decision: string; at: string } } : {}) },
+    ]),
+  );
+  const src = { outcomes, plans: plans as unknown as Plan[] };
+  const hubs = [...new Set(mine.map((d) => String(d.hubId)))].sort();
+  return [
+    { scope: 'central', figures: proposalFigures({ ...src, submissions: mine }, filter) },
+    ...hubs.map((hub) => ({ scope: hub, figures: proposalFigures({ ...src, submissions: mine.filter((d) => d.hubId === hub) }, filter) })),
+  ];
+}
