@@ -42,7 +42,7 @@ describe('espace user', () => {
     assert.equal(noPassword.code, 1);
     assert.match(noPassword.stderr, /^espace: password for fatou expected on standard input/m);
     const badRole = await user(['add', 'fatou', '--role', 'admin'], 'whatever-123\n');
-    assert.match(badRole.stderr, /^espace: the role is "technician", "facilitator", "voice" \(a studio volunteer\) or "official" \(an elected official who answers proposals\), not "admin"/m);
+    assert.match(badRole.stderr, /^espace: the role is "technician", "facilitator", "voice" \(a studio volunteer\) or "official" \(an elected official who answers proposals and updates plans\), not "admin"/m);
     const ghost = await user(['passwd', 'ghost'], 'whatever-123\n');
     assert.match(ghost.stderr, /^espace: there is no account "ghost"/m);
   });
