@@ -30,9 +30,13 @@ test-deps:
 	@bash tests/support/install-test-deps.sh
 
 # The rooms the code cannot cross (.dependency-cruiser.cjs): content ← hub ← provisioning,
-# content ← kiosk, and every room entered only through its index.ts.
+# content ← kiosk, and every room entered only through its index.ts. Then the browser's plain
+# JavaScript type-checked from its JSDoc: the pages (tsconfig.browser.json) and the service
+# worker, whose globals are a worker's (tsconfig.sw.json).
 lint: $(STAMP)
 	npx depcruise --config .dependency-cruiser.cjs --output-type err hub kiosk provisioning content tests
+	npx tsc -p tsconfig.browser.json
+	npx tsc -p tsconfig.sw.json
 
 # typescript-eslint, strict and type-checked (eslint.config.js). Not yet in make test: the
 # code still has about 1 000 findings to fix first (see the commit that added it).

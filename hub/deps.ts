@@ -2,6 +2,9 @@ import type { Config } from './config/index.js';
 import type { Catalog } from './catalog/index.js';
 import type { Logger } from './log/index.js';
 import type { Members } from './members/index.js';
+import type { GrantService } from './grants/index.js';
+import type { ContentDigest, PageCache } from './portal/index.js';
+import type { Studio } from './studio/index.js';
 import type { CommunityService } from './community/index.js';
 import type { ProposalService } from './proposals/index.js';
 import type { SearchIndex } from './search/index.js';
@@ -12,7 +15,10 @@ import type { SyncEngine } from './sync/index.js';
 import type { TlsService } from './tls/index.js';
 import type { UsageCounter } from './usage/index.js';
 
-/** What the hub's routers and services are built from; made once in main (or a test). */
+/**
+ * What the hub's routers and services are built from: each made once in startHub and passed
+ * down from here (no per-hub singletons looked up elsewhere).
+ */
 export interface HubDeps {
   config: Config;
   log: Logger;
@@ -29,6 +35,14 @@ export interface HubDeps {
   community: CommunityService;
   /** Citizen proposals, supports, officials' answers, and the action plans (hub/proposals). */
   proposals: ProposalService;
+  /** Rendered portal pages: the portal router fills it, the raw fast path reads it. */
+  pages: PageCache;
+  /** Summaries of the content lists are sorted and filtered by (the portal and the console). */
+  digest: ContentDigest;
+  /** The studio's queue, coverage and contributions (the console and the API). */
+  studio: Studio;
+  /** Local initiative calls: applications and reports (the portal and the console). */
+  grants: GrantService;
   /** The sync with central; always built (it reports "not configured"), scheduled only when sync.enabled. */
   sync: SyncEngine;
   /** SMS through the GSM modem (absent only in tests that build deps by hand). */

@@ -15,6 +15,9 @@ import { UsageCounter } from './usage/index.js';
 import { Members } from './members/index.js';
 import { CommunityService } from './community/index.js';
 import { ProposalService } from './proposals/index.js';
+import { GrantService } from './grants/index.js';
+import { ContentDigest, openPageCache } from './portal/index.js';
+import { Studio } from './studio/index.js';
 import { advertiseHub } from './mdns/index.js';
 import { HeartbeatWriter } from './fleet/index.js';
 import { prepareContent } from './seed.js';
@@ -53,7 +56,11 @@ export async function startHub(config: Config, log: Logger): Promise<RunningHub>
   const members = new Members(dbs.submissions, catalog, config, log.child({ room: 'members' }));
   const community = new CommunityService(dbs, catalog, config, log.child({ room: 'community' }));
   const proposals = new ProposalService(dbs, catalog, config, log.child({ room: 'proposals' }));
-  const deps: HubDeps = { config, log, dbs, media, catalog, search, submissions, usage, members, community, proposals, sync, version, startedAt: new Date(started).toISOString() };
+  const pages = openPageCache({ catalog, dbs, log });
+  const digest = new ContentDigest({ catalog, dbs });
+  const studio = new Studio({ config, dbs, catalog });
+  const grants = new GrantService(dbs, catalog, config);
+  const deps: HubDeps = { config, log, dbs, media, catalog, search, submissions, usage, members, community, proposals, pages, digest, studio, grants, sync, version, startedAt: new Date(started).toISOString() };
   deps.sms = await SmsService.open({ config, submissions: dbs.submissions, catalog, log: log.child({ room: 'sms' }) });
 
   if (config.tls.domain) {

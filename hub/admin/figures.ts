@@ -1,42 +1,48 @@
 import type { HubDeps } from '../deps.js';
-import { digestFor } from '../portal/index.js';
 import { channelFigures, computeIndicators, loadSources, pouchReader, proposalFigures, type ChannelRow, type IndicatorFilter, type IndicatorReport, type IndicatorSources, type ProposalFigures } from '../indicators/index.js';
 
-/** The last sources read, kept until the submissions or the content change (reading is most of a page's time). */
-const cache = new WeakMap<HubDeps, { key: string; sources: IndicatorSources }>();
+/**
+ * This hub's figures for the console, from its own databases. Built once with the console's
+ * services: it keeps the last sources read until the submissions or the content change
+ * (reading is most of a page's time).
+ */
+export class HubFigures {
+  private last: { key: string; sources: IndicatorSources } | undefined;
 
-async function sourcesOf(deps: HubDeps): Promise<IndicatorSources> {
-  const { dbs, config } = deps;
-  const [sub, content] = await Promise.all([dbs.submissions.info(), dbs.content.info()]);
-  const key = `${sub.update_seq}|${content.update_seq}`;
-  const hit = cache.get(deps);
-  if (hit?.key === key) return hit.sources;
-  const sources = await loadSources(pouchReader({ submissions: dbs.submissions, content: dbs.content }), new Map([[config.hubId, config.commune]]), false);
-  cache.set(deps, { key, sources });
-  return sources;
-}
+  constructor(private readonly deps: Pick<HubDeps, 'dbs' | 'config' | 'digest' | 'proposals'>) {}
 
-/** This hub's indicators for a period and commune, from its own databases. */
-export async function hubIndicators(deps: HubDeps, filter: IndicatorFilter): Promise<IndicatorReport> {
-  return computeIndicators(await sourcesOf(deps), filter);
-}
+  private async sources(): Promise<IndicatorSources> {
+    const { dbs, config } = this.deps;
+    const [sub, content] = await Promise.all([dbs.submissions.info(), dbs.content.info()]);
+    const key = `${sub.update_seq}|${content.update_seq}`;
+    if (this.last?.key === key) return this.last.sources;
+    const sources = await loadSources(pouchReader({ submissions: dbs.submissions, content: dbs.content }), new Map([[config.hubId, config.commune]]), false);
+    this.last = { key, sources };
+    return sources;
+  }
 
-/** This hub's participation by channel (web, kiosk, SMS, paper) for a period and commune. */
-export async function hubChannelFigures(deps: HubDeps, filter: IndicatorFilter): Promise<ChannelRow[]> {
-  return channelFigures(await sourcesOf(deps), filter);
-}
+  /** This hub's indicators for a period and commune. */
+  async indicators(filter: IndicatorFilter): Promise<IndicatorReport> {
+    return computeIndicators(await this.sources(), filter);
+  }
 
-/** The communes a filter can choose: those in the content, and this hub's own. */
-export async function communeChoices(deps: HubDeps): Promise<[string, string][]> {
-  const communes = await digestFor(deps).of('commune');
-  const map = new Map([...communes.byId.values()].filter((c) => c.kind.startsWith('commune')).map((c) => [c.id.slice('commune:'.length), c.name]));
-  if (!map.has(deps.config.commune)) map.set(deps.config.commune, deps.config.commune);
-  return [...map.entries()].sort((a, b) => a[1].localeCompare(b[1], 'fr'));
-}
+  /** This hub's participation by channel (web, kiosk, SMS, paper) for a period and commune. */
+  async channels(filter: IndicatorFilter): Promise<ChannelRow[]> {
+    return channelFigures(await this.sources(), filter);
+  }
 
-/** The proposals' and plans' figures of this hub: its own proposals and supports, their fate as central published it (or this hub's fresher count). */
-export async function hubProposalFigures(deps: HubDeps, filter: IndicatorFilter): Promise<ProposalFigures> {
-  const [sources, views, plans] = await Promise.all([sourcesOf(deps), deps.proposals.list(), deps.proposals.plans()]);
-  const outcomes = new Map(views.map((v) => [v.id, { commune: v.commune, ...(v.studyAt ? { studyAt: v.studyAt } : {}), ...(v.answer ? { answer: { decision: v.answer.decision, at: v.answer.at } } : {}) }]));
-  return proposalFigures({ submissions: sources.submissions, outcomes, plans }, filter);
+  /** The communes a filter can choose: those in the content, and this hub's own. */
+  async communes(): Promise<[string, string][]> {
+    const communes = await this.deps.digest.of('commune');
+    const map = new Map([...communes.byId.values()].filter((c) => c.kind.startsWith('commune')).map((c) => [c.id.slice('commune:'.length), c.name]));
+    if (!map.has(this.deps.config.commune)) map.set(this.deps.config.commune, this.deps.config.commune);
+    return [...map.entries()].sort((a, b) => a[1].localeCompare(b[1], 'fr'));
+  }
+
+  /** The proposals' and plans' figures of this hub: its own proposals and supports, their fate as central published it (or this hub's fresher count). */
+  async proposals(filter: IndicatorFilter): Promise<ProposalFigures> {
+    const [sources, views, plans] = await Promise.all([this.sources(), this.deps.proposals.list(), this.deps.proposals.plans()]);
+    const outcomes = new Map(views.map((v) => [v.id, { commune: v.commune, ...(v.studyAt ? { studyAt: v.studyAt } : {}), ...(v.answer ? { answer: { decision: v.answer.decision, at: v.answer.at } } : {}) }]));
+    return proposalFigures({ submissions: sources.submissions, outcomes, plans }, filter);
+  }
 }

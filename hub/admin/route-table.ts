@@ -2,6 +2,7 @@ import type { Request, Response } from 'express';
 import type { LoginGuard, Role, SessionStore, UserStore } from '../auth/index.js';
 import type { AuditLog } from '../audit/index.js';
 import type { HubDeps } from '../deps.js';
+import type { HubFigures } from './figures.js';
 import type { SafeHtml } from './html.js';
 
 export const STAFF: readonly Role[] = ['facilitator', 'technician'];
@@ -21,6 +22,8 @@ export interface AdminServices {
   sessions: SessionStore;
   login: LoginGuard;
   audit: AuditLog;
+  /** This hub's indicators and figures, with the last sources read. */
+  figures: HubFigures;
 }
 
 /** A handler answers with a page, a redirect (after a change, audited), or writes the response itself (CSV, audio). */

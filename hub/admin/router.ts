@@ -7,6 +7,7 @@ import { HashQueue, LoginGuard, LoginThrottle, SessionStore, UserStore, csrfProt
 import { AuditLog } from '../audit/index.js';
 import { projectRoot } from '../config/index.js';
 import type { HubDeps } from '../deps.js';
+import { HubFigures } from './figures.js';
 import { ADMIN_ROUTES } from './routes/index.js';
 import type { AdminRoute, AdminServices } from './route-table.js';
 
@@ -21,6 +22,7 @@ export function adminServices(deps: HubDeps): AdminServices {
     sessions: new SessionStore({ idleMs: a.sessionIdleMinutes * 60_000, absoluteMs: a.sessionMaxHours * 3_600_000 }),
     login: new LoginGuard(users, throttle, new HashQueue(a.loginHashConcurrency, a.loginHashQueue)),
     audit: new AuditLog(deps.config.dataDir),
+    figures: new HubFigures(deps),
   };
 }
 

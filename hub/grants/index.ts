@@ -3,5 +3,5 @@
  * publishes, organisations' applications made with the facilitator, funded initiatives'
  * reports. See README.md.
  */
-export { GrantService, GrantRefused, grantsFor, type ApplicationInput, type ReportInput, type UploadedFile } from './service.js';
+export { GrantService, GrantRefused, type ApplicationInput, type ReportInput, type UploadedFile } from './service.js';
 export { sniffFile } from './sniff.js';

@@ -314,11 +314,3 @@ export class GrantService {
     return grantFigures(await this.calls(), await this.applications(), await this.reports());
   }
 }
-
-const services = new WeakMap<object, GrantService>();
-/** One service per hub (made on first use: most requests never need it). */
-export function grantsFor(deps: { dbs: Databases; catalog: Catalog; config: Config }): GrantService {
-  let s = services.get(deps);
-  if (!s) services.set(deps, (s = new GrantService(deps.dbs, deps.catalog, deps.config)));
-  return s;
-}

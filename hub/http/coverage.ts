@@ -1,6 +1,5 @@
 import { Router } from 'express';
 import type { HubDeps } from '../deps.js';
-import { studioFor } from '../studio/index.js';
 
 /**
  * GET /api/v1/coverage: how much of the interface and of the content this hub has in each
@@ -10,7 +9,7 @@ import { studioFor } from '../studio/index.js';
 export function coverageRouter(deps: HubDeps): Router {
   const router = Router();
   router.get('/api/v1/coverage', async function coverage(_req, res) {
-    const languages = await studioFor(deps).coverage();
+    const languages = await deps.studio.coverage();
     res.set('Cache-Control', 'no-cache').json({ hubId: deps.config.hubId, languages });
   });
   return router;

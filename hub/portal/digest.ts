@@ -111,15 +111,3 @@ function apply(into: Summaries<{ id: string }>, type: DigestType, doc: ContentDo
   const summarise = SUMMARISE[type] as (d: ContentDoc) => { id: string };
   into.set(doc._id, '_deleted' in doc && doc._deleted ? undefined : summarise(doc as ContentDoc));
 }
-
-const perHub = new WeakMap<object, ContentDigest>();
-
-/** The hub's one digest, shared by the portal and the console (both built from the same deps). */
-export function digestFor(deps: Pick<HubDeps, 'catalog' | 'dbs'>): ContentDigest {
-  let digest = perHub.get(deps.catalog);
-  if (!digest) {
-    digest = new ContentDigest(deps);
-    perHub.set(deps.catalog, digest);
-  }
-  return digest;
-}

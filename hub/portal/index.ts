@@ -2,11 +2,11 @@
 export { portalRouter, type PortalOptions } from './router.js';
 export { StaticAssets } from './assets.js';
 export { pageFastPath } from './page-fast-path.js';
-export { pageCacheFor, PageCache, PAGE_CACHE_BYTES, type CachedPage, type Generations } from './page-cache.js';
+export { openPageCache, PageCache, PAGE_CACHE_BYTES, type CachedPage, type Generations } from './page-cache.js';
 export { pageRequest, CURRENT_FOR_MS, type PageRequest } from './page-rules.js';
 export { Messages, loadCatalogs, LANGUAGE_NAMES } from './i18n.js';
 export { html, raw, escapeHtml, Html } from './html.js';
 export { wifiPayload, escapeWifi, qrSvg } from './qr.js';
 export { submissionState, type SubmissionState } from './status.js';
-export { digestFor, eventsByStart, ContentDigest, type Summary } from './digest.js';
+export { eventsByStart, ContentDigest, type Summary } from './digest.js';
 export { pageOf, PAGE_SIZE, type Slice } from './pager.js';

@@ -170,18 +170,11 @@ export class PageCache {
   }
 }
 
-const perHub = new WeakMap<HubDeps, PageCache>();
-
 /**
- * The hub's one page cache: the portal router fills it and the raw fast path reads it, both
- * built from the same deps.
+ * The hub's one page cache, built in startHub: the portal router fills it and the raw fast
+ * path reads it. Pages showing submissions are stamped with the submissions db's sequence.
  */
-export function pageCacheFor(deps: HubDeps): PageCache {
-  let cache = perHub.get(deps);
-  if (!cache) {
-    const submissions = watchSubmissions(deps.dbs.submissions, deps.log);
-    cache = new PageCache({ content: () => deps.catalog.generation, submissions: () => submissions.generation });
-    perHub.set(deps, cache);
-  }
-  return cache;
+export function openPageCache(deps: Pick<HubDeps, 'catalog' | 'dbs' | 'log'>): PageCache {
+  const submissions = watchSubmissions(deps.dbs.submissions, deps.log);
+  return new PageCache({ content: () => deps.catalog.generation, submissions: () => submissions.generation });
 }

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { HubDeps } from '../deps.js';
-import { pageCacheFor, type CachedPage, type Coding } from './page-cache.js';
+import type { CachedPage, Coding } from './page-cache.js';
 import { pageRequest } from './page-rules.js';
 import { countView, visitCookie } from './visits.js';
 
@@ -28,7 +28,7 @@ export function codingFor(acceptEncoding: string | undefined, length: number): C
  * renders the page and fills the cache.
  */
 export function pageFastPath(deps: HubDeps, securityHeaders: Record<string, string>): (req: IncomingMessage, res: ServerResponse) => boolean {
-  const cache = pageCacheFor(deps);
+  const cache = deps.pages;
   const fixed = Object.entries({ ...securityHeaders, 'Cache-Control': 'no-cache', Vary: 'Cookie, Accept-Encoding' }).flat();
   // Each page's headers as the flat list writeHead takes, made once per coding (building a
   // header object per request was a tenth of the hub's time on a cached page).

@@ -2,11 +2,11 @@ import type { Request, Response } from 'express';
 import type { HubDeps } from '../deps.js';
 import type { StaticAssets } from './assets.js';
 import type { PageContext } from './context.js';
-import { digestFor, type ContentDigest } from './digest.js';
+import type { ContentDigest } from './digest.js';
 import { formatsFor } from './format.js';
 import type { Html } from './html.js';
 import type { Messages } from './i18n.js';
-import { pageCacheFor, type CachedPage, type PageCache, type PageStamp } from './page-cache.js';
+import type { CachedPage, PageCache, PageStamp } from './page-cache.js';
 import { cookies, languageOf } from './request.js';
 
 /** What the page modules share: the hub's services and the portal's assets and messages. */
@@ -21,8 +21,8 @@ export class Portal {
     readonly assets: StaticAssets,
     readonly messages: Messages,
   ) {
-    this.pages = pageCacheFor(deps);
-    this.digest = digestFor(deps);
+    this.pages = deps.pages;
+    this.digest = deps.digest;
     messages.useOverrides(deps.catalog.translations);
     // Read now, so the first pages already speak the accepted translations.
     deps.catalog.translations.ready().catch((err: unknown) => deps.log.warn({ err }, 'studio translations not read yet'));

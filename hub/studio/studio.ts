@@ -16,7 +16,8 @@ export interface Pending {
 
 /**
  * The studio of one hub: the queue of what lacks a text or a person's voice per language,
- * coverage figures, and what this hub already sent for review. Built once per hub (deps).
+ * coverage figures, and what this hub already sent for review. Built once, in startHub
+ * (the console and the API share it).
  */
 export class Studio {
   readonly messages: Messages;
@@ -24,7 +25,7 @@ export class Studio {
   readonly items: StudioItems;
   private coverageCache: { key: string; figures: CoverageFigures[] } | undefined;
 
-  constructor(readonly deps: HubDeps) {
+  constructor(readonly deps: Pick<HubDeps, 'config' | 'dbs' | 'catalog'>) {
     this.messages = new Messages();
     this.messages.useOverrides(deps.catalog.translations);
     this.assets = new StaticAssets();
@@ -95,16 +96,4 @@ export class Studio {
       .map((c) => ({ id: c._id, target: c.target, field: c.field, lang: c.lang, verdict: verdicts.get(c._id)! }))
       .sort((a, b) => b.verdict.at.localeCompare(a.verdict.at));
   }
-}
-
-const perHub = new WeakMap<object, Studio>();
-
-/** The hub's one studio (the console and the API share it). */
-export function studioFor(deps: HubDeps): Studio {
-  let s = perHub.get(deps.catalog);
-  if (!s) {
-    s = new Studio(deps);
-    perHub.set(deps.catalog, s);
-  }
-  return s;
 }

@@ -8,6 +8,7 @@
   var counters = document.querySelectorAll('[data-countdown]');
   var note = document.getElementById('checking');
 
+  /** @param {number} n */
   function show(n) {
     for (var i = 0; i < counters.length; i += 1) counters[i].textContent = String(n);
   }

@@ -3,7 +3,8 @@
 // tab rather than to the session the main process clears.
 (function clearPageState() {
   'use strict';
-  document.querySelectorAll('audio, video').forEach(function (m) {
+  document.querySelectorAll('audio, video').forEach(function (el) {
+    var m = /** @type {HTMLMediaElement} */ (el);
     m.pause();
     m.removeAttribute('src');
     m.load();

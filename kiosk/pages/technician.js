@@ -3,8 +3,8 @@
 (function technicianPage() {
   'use strict';
   var api = window.espaceKiosk && window.espaceKiosk.technician;
-  var form = document.getElementById('pin-form');
-  var input = document.getElementById('pin');
+  var form = /** @type {HTMLFormElement} */ (document.getElementById('pin-form'));
+  var input = /** @type {HTMLInputElement} */ (document.getElementById('pin'));
   var message = document.getElementById('pin-message');
   var pad = document.getElementById('pad');
   var statusBox = document.getElementById('status');
@@ -22,6 +22,7 @@
     pad.appendChild(b);
   });
 
+  /** @param {string} label @param {string} value */
   function row(label, value) {
     var dt = document.createElement('dt');
     dt.textContent = label;
@@ -31,11 +32,13 @@
     list.appendChild(dd);
   }
 
+  /** @param {string | null | undefined} iso */
   function when(iso) {
     return iso ? new Date(iso).toLocaleString('fr-FR') : 'jamais';
   }
 
   // The hub's /api/v1/sync state, in a few words; fields it does not have are left out.
+  /** @param {any} state the hub's /api/v1/sync answer, read defensively */
   function syncSummary(state) {
     if (!state || typeof state !== 'object') return String(state);
     var parts = [state.enabled === false ? 'désactivée' : state.running ? 'en cours' : 'activée'];
@@ -52,7 +55,9 @@
   }
 
   // The hub's /api/v1/coverage: per language, interface and content, text and a person's voice.
+  /** @type {Record<string, string>} */
   var LANG = { fr: 'français', bm: 'bambara', snk: 'soninké' };
+  /** @param {any} languages the hub's /api/v1/coverage languages, read defensively */
   function coverageSummary(languages) {
     if (!Array.isArray(languages)) return 'pas disponible';
     return languages.map(function (l) {
@@ -87,17 +92,17 @@
         statusBox.hidden = false;
         showStatus();
         setInterval(showStatus, 5000);
-      } else if (r.reason === 'locked') {
-        message.textContent = 'Trop d\u2019essais : réessayez dans ' + Math.ceil(r.retryInSeconds / 60) + ' min.';
+      } else if (/** @type {{ reason: string }} */ (r).reason === 'locked') {
+        message.textContent = 'Trop d\u2019essais : réessayez dans ' + Math.ceil(/** @type {{ retryInSeconds: number }} */ (r).retryInSeconds / 60) + ' min.';
       } else {
-        message.textContent = 'Code faux (' + r.attemptsLeft + ' essais restants).';
+        message.textContent = 'Code faux (' + /** @type {{ attemptsLeft: number }} */ (r).attemptsLeft + ' essais restants).';
       }
     });
   });
 
   document.querySelectorAll('[data-action]').forEach(function (b) {
     b.addEventListener('click', function () {
-      if (api) api.act(b.getAttribute('data-action'));
+      if (api) api.act(/** @type {import('../ipc.js').TechnicianAction} */ (b.getAttribute('data-action')));
     });
   });
 })();

@@ -14,7 +14,9 @@
   s.zIndex = '2147483647';
   s.background = 'transparent';
   s.touchAction = 'none';
+  /** @type {number | undefined} */
   var removal;
+  /** @param {Event} e */
   function swallow(e) {
     e.preventDefault();
     e.stopImmediatePropagation();
@@ -25,6 +27,7 @@
     window.removeEventListener('keydown', onKey, true);
     window.dispatchEvent(new CustomEvent('espace-kiosk-wake'));
   }
+  /** @param {KeyboardEvent} e */
   function onKey(e) {
     swallow(e);
     done();

@@ -18,8 +18,22 @@ import { replicate, ReplicatorJobs, type ReplicationSpec, type ReplicatorPouch }
  * express-pouchdb is resolved through pouchdb-server so it gets the Express 4 and PouchDB 7
  * it was written for (it breaks under Express 5).
  */
-const requireFromServer = createRequire(createRequire(import.meta.url).resolve('pouchdb-server/package.json'));
-const requireFromExpressPouch = createRequire(requireFromServer.resolve('express-pouchdb/package.json'));
+// Resolved at first use, not when the module loads: every `espace` command loads this file, and
+// pouchdb-server is a dev dependency (only `espace central dev` needs it), absent from a Pi's
+// production install (`npm prune --omit=dev`).
+let fromServer: NodeJS.Require | undefined;
+let fromExpressPouch: NodeJS.Require | undefined;
+function serverRequire(): NodeJS.Require {
+  fromServer ??= createRequire(createRequire(import.meta.url).resolve('pouchdb-server/package.json'));
+  return fromServer;
+}
+function requireFromServer(id: string): unknown {
+  return serverRequire()(id);
+}
+function expressPouchRequire(): NodeJS.Require {
+  fromExpressPouch ??= createRequire(serverRequire().resolve('express-pouchdb/package.json'));
+  return fromExpressPouch;
+}
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 interface PouchLike {
@@ -55,7 +69,7 @@ export interface StandInCentral {
  * before express-pouchdb loads it.
  */
 function fixPouchValidation(): void {
-  const file = requireFromExpressPouch.resolve('pouchdb-validation');
+  const file = expressPouchRequire().resolve('pouchdb-validation');
   const cache = (Module as unknown as { _cache: Record<string, unknown> })._cache;
   if (cache[file]) return;
   const source = readFileSync(file, 'utf8');
@@ -98,7 +112,7 @@ export async function startStandInCentral(options: StandInOptions): Promise<Stan
   fixPouchValidation();
   const expressPouchdb = requireFromServer('express-pouchdb') as (p: PouchCtor, o: Record<string, unknown>) => Handler & { setPouchDB?: unknown };
   const couch = expressPouchdb(Pouch, { configPath, logPath: join(dir, 'log.txt'), overrideMode: { exclude: ['routes/fauxton', 'routes/replicate', 'replicator'] } });
-  const express4 = requireFromExpressPouch('express') as () => Handler & Record<'use' | 'all' | 'get' | 'put' | 'post', (...a: unknown[]) => void>;
+  const express4 = expressPouchRequire()('express') as () => Handler & Record<'use' | 'all' | 'get' | 'put' | 'post', (...a: unknown[]) => void>;
   const app = express4();
   let base = '';
   let lastAttachment: { key: string; data: Buffer } | undefined;

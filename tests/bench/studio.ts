@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { processTake, studioFor } from '../../hub/studio/index.js';
+import { processTake } from '../../hub/studio/index.js';
 import { startTestHub, tempDir } from '../support/hub.js';
 import { generateDocs } from './generate.js';
 import type { Report } from './report.js';
@@ -38,7 +38,7 @@ export async function benchStudio(report: Report, opts: { docs: number; takes: n
     try {
       const docs = generateDocs(opts.docs);
       for (let i = 0; i < docs.length; i += 1000) await hub.deps.dbs.content.bulkDocs(docs.slice(i, i + 1000) as never[]);
-      const studio = studioFor(hub.deps);
+      const studio = hub.deps.studio;
       let t0 = performance.now();
       const items = await studio.queue();
       report.add({ section: 'studio', metric: `queue over ${opts.docs} docs + demo: first build (${items.length} items)`, value: Math.round(performance.now() - t0), unit: 'ms' });

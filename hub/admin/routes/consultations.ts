@@ -10,7 +10,6 @@ import { html, type SafeHtml } from '../html.js';
 import { actionButton, ageLabel, csrfField, page, select, SEX_OPTIONS, when } from '../layout.js';
 import { adminPage, adminPager } from '../pager.js';
 import { STAFF, type AdminRoute, type AdminServices } from '../route-table.js';
-import { digestFor } from '../../portal/index.js';
 
 type ConsultationDoc = Consultation & { _rev?: string };
 
@@ -89,7 +88,7 @@ export const consultationRoutes: AdminRoute[] = [
     async handle(s, req, res) {
       const session = sessionOf(res)!;
       // Last opened first, a page at a time: only the page's docs are read.
-      const digest = digestFor(s.deps);
+      const digest = s.deps.digest;
       const order = (await digest.of('consultation')).sorted('opening', (a, b) => b.opensAt.localeCompare(a.opensAt) || a.id.localeCompare(b.id));
       const slice = adminPage(req, order.length);
       const all = await digest.docs<ConsultationDoc>(order.slice(slice.start, slice.end).map((c) => c.id));

@@ -8,7 +8,7 @@ import { SEX_LABEL, SEX_OPTIONS, actionButton, ageLabel, csrfField, page, select
 import { allMembers, attendanceOf, searchMembers, type Member } from '../members.js';
 import { adminPage, adminPager } from '../pager.js';
 import { STAFF, type AdminResult, type AdminRoute, type AdminServices } from '../route-table.js';
-import { digestFor, eventsByStart } from '../../portal/index.js';
+import { eventsByStart } from '../../portal/index.js';
 
 type EventDoc = Event & { _rev?: string };
 
@@ -179,7 +179,7 @@ export const eventRoutes: AdminRoute[] = [
     async handle(s, req, res) {
       const session = sessionOf(res)!;
       // Newest first, a page at a time: only the page's docs are read.
-      const digest = digestFor(s.deps);
+      const digest = s.deps.digest;
       const order = eventsByStart(await digest.of('event'));
       const slice = adminPage(req, order.length);
       const ids = order.slice(order.length - slice.end, order.length - slice.start).map((e) => e.id).reverse();

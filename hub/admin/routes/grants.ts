@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import { AppError, APPLICANT_KINDS, GRANT_FILE_MAX_BYTES, type Application, type Call } from '../../../content/index.js';
 import { sessionOf, type Session } from '../../auth/index.js';
-import { grantsFor, GrantRefused, type ApplicationInput, type UploadedFile } from '../../grants/index.js';
+import { GrantRefused, type ApplicationInput, type UploadedFile } from '../../grants/index.js';
 import { APPLICANT_KIND_LABELS } from '../../indicators/index.js';
 import { field, param } from '../form.js';
 import { html, type SafeHtml } from '../html.js';
@@ -83,8 +83,8 @@ function notice(errors: Errors): SafeHtml {
 }
 
 async function applyForm(s: AdminServices, session: Session, c: Call, errors: Errors = {}, typed: Typed = {}): Promise<SafeHtml> {
-  const names = await grantsFor(s.deps).communeNames(c);
-  const open = grantsFor(s.deps).isOpen(c);
+  const names = await s.deps.grants.communeNames(c);
+  const open = s.deps.grants.isOpen(c);
   const body = html`<p><a href="${BASE}">← Appels</a></p>
 <p class="meta">${c.title.fr} · jusqu’au ${c.deadline} · ${fcfa(c.maxPerGrant)} au plus par initiative</p>
 ${notice(errors)}
@@ -126,7 +126,7 @@ ${row('evidence', `Preuves : photo ou document (PDF, JPEG, PNG ; ${GRANT_FILE_MA
 
 async function applicationPage(s: AdminServices, req: Request, res: Response, errors: Errors = {}, typed: Typed = {}): Promise<SafeHtml> {
   const session = sessionOf(res)!;
-  const g = grantsFor(s.deps);
+  const g = s.deps.grants;
   const app = await g.application(param(req, 'id'));
   const c = await g.call(app.call);
   const funded = g.fundedBy(c, app._id);
@@ -158,7 +158,7 @@ export const grantRoutes: AdminRoute[] = [
     roles: GRANTS,
     async handle(s, _req, res) {
       const session = sessionOf(res)!;
-      const g = grantsFor(s.deps);
+      const g = s.deps.grants;
       const [calls, apps] = await Promise.all([g.calls(), g.applications()]);
       const body = html`<p class="hint">Les appels à initiatives locales publiés par le programme. Aidez une organisation à déposer sa candidature avant la date limite ; une initiative financée envoie ses rapports d’avancement et de dépenses d’ici.</p>
 ${calls.length ? '' : html`<p>Aucun appel pour le moment.</p>`}
@@ -178,7 +178,7 @@ ${mine.length ? html`<ul>${mine.map((a) => html`<li><a href="${appUrl(a._id)}">$
     roles: GRANTS,
     example: { slug: 'appel-test' },
     async handle(s, req, res) {
-      const c = await grantsFor(s.deps).call(`call:${param(req, 'slug')}`);
+      const c = await s.deps.grants.call(`call:${param(req, 'slug')}`);
       return { page: await applyForm(s, sessionOf(res)!, c) };
     },
   },
@@ -192,7 +192,7 @@ ${mine.length ? html`<ul>${mine.map((a) => html`<li><a href="${appUrl(a._id)}">$
     example: { slug: 'appel-test' },
     async handle(s, req, res) {
       const session = sessionOf(res)!;
-      const g = grantsFor(s.deps);
+      const g = s.deps.grants;
       const c = await g.call(`call:${param(req, 'slug')}`);
       const input: ApplicationInput = {
         organisation: field(req, 'organisation'),
@@ -230,7 +230,7 @@ ${mine.length ? html`<ul>${mine.map((a) => html`<li><a href="${appUrl(a._id)}">$
     roles: GRANTS,
     example: { id: 'kayes-demo:application:000000000000', name: 'voice.webm' },
     async handle(s, req, res) {
-      const f = await grantsFor(s.deps).attachment(param(req, 'id'), param(req, 'name'));
+      const f = await s.deps.grants.attachment(param(req, 'id'), param(req, 'name'));
       if (!f) throw new AppError(404, 'not-found', 'no such file');
       res
         .type(f.mime)
@@ -253,7 +253,7 @@ ${mine.length ? html`<ul>${mine.map((a) => html`<li><a href="${appUrl(a._id)}">$
       const session = sessionOf(res)!;
       const id = param(req, 'id');
       try {
-        const r = await grantsFor(s.deps).report(id, { text: field(req, 'text'), done: field(req, 'done'), lines: linesOf(req), evidence: filesOf(req, 'evidence'), voice: filesOf(req, 'voice')[0] }, session.username);
+        const r = await s.deps.grants.report(id, { text: field(req, 'text'), done: field(req, 'done'), lines: linesOf(req), evidence: filesOf(req, 'evidence'), voice: filesOf(req, 'voice')[0] }, session.username);
         return { redirect: appUrl(id), flash: 'Rapport enregistré : il part à Bamako avec la prochaine synchronisation.', audit: { target: id, detail: `${r.done} %, ${r.spent} FCFA` } };
       } catch (e) {
         if (e instanceof GrantRefused) return { page: await applicationPage(s, req, res, e.fields, typedOf(req)), status: 422 };

@@ -5,7 +5,7 @@ import { page, when } from '../layout.js';
 import { allMembers } from '../members.js';
 import { allMessages } from '../messages.js';
 import { STUDIO, type AdminRoute } from '../route-table.js';
-import { digestFor, eventsByStart } from '../../portal/index.js';
+import { eventsByStart } from '../../portal/index.js';
 
 export const homeRoutes: AdminRoute[] = [
   {
@@ -18,7 +18,7 @@ export const homeRoutes: AdminRoute[] = [
       if (session.role === 'voice') return { redirect: '/admin/studio' };
       if (session.role === 'official') return { redirect: '/admin/proposals' };
       const { dbs, config } = s.deps;
-      const digest = digestFor(s.deps);
+      const digest = s.deps.digest;
       const [members, messages, events] = await Promise.all([allMembers(dbs.submissions, config.hubId), allMessages(dbs.submissions, config.hubId), digest.of('event')]);
       const today = new Date().toISOString().slice(0, 10);
       const next = eventsByStart(events).filter((e) => e.startsAt.slice(0, 10) >= today);

@@ -4,11 +4,9 @@ import { sessionOf } from '../../auth/index.js';
 import { channelsCsv, indicatorsCsv, monthRange, parseDay, proposalFiguresCsv, type IndicatorFilter } from '../../indicators/index.js';
 import { breakdownTable } from '../breakdown-table.js';
 import { communityFiguresBlock } from '../community-figures.js';
-import { grantsFor } from '../../grants/index.js';
 import { grantFiguresBlock } from '../grant-figures.js';
 import { sexChart, youthChart } from '../charts.js';
 import { sendCsvText } from '../csv-response.js';
-import { communeChoices, hubChannelFigures, hubIndicators, hubProposalFigures } from '../figures.js';
 import { channelTables } from '../channel-tables.js';
 import { proposalFiguresBlock } from '../proposal-figures.js';
 import { query } from '../form.js';
@@ -44,7 +42,7 @@ export const indicatorRoutes: AdminRoute[] = [
     async handle(s, req, res) {
       const session = sessionOf(res)!;
       const filter = filterOf(req);
-      const [report, communes, channels] = await Promise.all([hubIndicators(s.deps, filter), communeChoices(s.deps), hubChannelFigures(s.deps, filter)]);
+      const [report, communes, channels] = await Promise.all([s.figures.indicators(filter), s.figures.communes(), s.figures.channels(filter)]);
       const rows = report.rows.map((r) => ({ label: r.label, breakdown: r.breakdown }));
       const period = `${filter.from ? `du ${filter.from}` : 'depuis le début'} ${filter.to ? `au ${filter.to}` : 'à aujourd’hui'}${filter.commune ? `, commune ${filter.commune}` : ', toutes communes'}`;
       const body = html`
@@ -64,8 +62,8 @@ ${youthChart('Part des jeunes (15–35 ans)', rows)}
 </div>
 <dl class="notes">${report.rows.map((r) => html`<dt>${r.label}</dt><dd>${r.note}</dd>`)}</dl>
 ${channelTables(channels)}
-${grantFiguresBlock('Appels à initiatives locales (candidatures déposées ici)', await grantsFor(s.deps).figures())}
-${proposalFiguresBlock('Propositions citoyennes et plans d’actions', await hubProposalFigures(s.deps, filter), `/admin/indicators/propositions.csv?${qs(filter)}`)}`;
+${grantFiguresBlock('Appels à initiatives locales (candidatures déposées ici)', await s.deps.grants.figures())}
+${proposalFiguresBlock('Propositions citoyennes et plans d’actions', await s.figures.proposals(filter), `/admin/indicators/propositions.csv?${qs(filter)}`)}`;
       return { page: page({ title: 'Indicateurs', session, spaceName: s.deps.config.spaceName, body }) };
     },
   },
@@ -75,7 +73,7 @@ ${proposalFiguresBlock('Propositions citoyennes et plans d’actions', await hub
     roles: STAFF,
     async handle(s, req, res) {
       const filter = filterOf(req);
-      const report = await hubIndicators(s.deps, filter);
+      const report = await s.figures.indicators(filter);
       sendCsvText(res, `indicateurs-${s.deps.config.hubId}-${filter.from ?? 'debut'}-${filter.to ?? 'fin'}.csv`, indicatorsCsv(report, s.deps.config.hubId));
     },
   },
@@ -86,7 +84,7 @@ ${proposalFiguresBlock('Propositions citoyennes et plans d’actions', await hub
     roles: STAFF,
     async handle(s, req, res) {
       const filter = filterOf(req);
-      sendCsvText(res, `canaux-${s.deps.config.hubId}-${filter.from ?? 'debut'}-${filter.to ?? 'fin'}.csv`, channelsCsv(await hubChannelFigures(s.deps, filter), filter, s.deps.config.hubId));
+      sendCsvText(res, `canaux-${s.deps.config.hubId}-${filter.from ?? 'debut'}-${filter.to ?? 'fin'}.csv`, channelsCsv(await s.figures.channels(filter), filter, s.deps.config.hubId));
     },
   },
   {
@@ -95,7 +93,7 @@ ${proposalFiguresBlock('Propositions citoyennes et plans d’actions', await hub
     roles: STAFF,
     async handle(s, req, res) {
       const filter = filterOf(req);
-      const figures = await hubProposalFigures(s.deps, filter);
+      const figures = await s.figures.proposals(filter);
       sendCsvText(res, `propositions-${s.deps.config.hubId}-${filter.from ?? 'debut'}-${filter.to ?? 'fin'}.csv`, proposalFiguresCsv([{ scope: s.deps.config.hubId, figures }]));
     },
   },
@@ -108,7 +106,7 @@ ${proposalFiguresBlock('Propositions citoyennes et plans d’actions', await hub
       const month = query(req, 'month') || thisMonth();
       const range = monthRange(month);
       const commune = filterOf(req).commune;
-      const report = await hubIndicators(s.deps, { ...range, ...(commune ? { commune } : {}) });
+      const report = await s.figures.indicators({ ...range, ...(commune ? { commune } : {}) });
       const rows = report.rows.map((r) => ({ label: r.label, breakdown: r.breakdown }));
       const body = html`
 <p class="meta">${s.deps.config.spaceName} (${s.deps.config.hubId}) · ${commune ? `commune de ${commune}` : 'toutes communes'} · du ${range.from} au ${range.to} · établi le ${when(new Date().toISOString())}</p>
@@ -117,9 +115,9 @@ ${breakdownTable(`Indicateurs de ${monthName(month)}`, rows)}
 ${sexChart(`Répartition par sexe, ${monthName(month)}`, rows)}
 ${youthChart(`Part des jeunes (15–35 ans), ${monthName(month)}`, rows)}
 </div>
-${proposalFiguresBlock(`Propositions citoyennes et plans, ${monthName(month)}`, await hubProposalFigures(s.deps, { ...range, ...(commune ? { commune } : {}) }))}
+${proposalFiguresBlock(`Propositions citoyennes et plans, ${monthName(month)}`, await s.figures.proposals({ ...range, ...(commune ? { commune } : {}) }))}
 ${communityFiguresBlock(`Communauté SaheLink, ${monthName(month)}`, await s.deps.community.figures({ from: range.from, to: `${range.to}\uffff` }))}
-${channelTables(await hubChannelFigures(s.deps, { ...range, ...(commune ? { commune } : {}) }), `Participations par canal, ${monthName(month)}`)}
+${channelTables(await s.figures.channels({ ...range, ...(commune ? { commune } : {}) }), `Participations par canal, ${monthName(month)}`)}
 <p class="notes">${report.attendances} présence(s) aux formations. « Inconnu » : sexe ou âge non déclaré (cours terminés et visites sont anonymes). Jeunes : 15–35 ans.</p>
 <p class="sign">Visa de l’animateur·rice : ____________________</p>
 <p class="no-print"><a href="/admin/indicators?${qs({ ...range, ...(commune ? { commune } : {}) })}">Voir le détail</a> · imprimer avec Ctrl+P</p>`;

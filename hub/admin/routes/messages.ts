@@ -5,7 +5,6 @@ import { html } from '../html.js';
 import { SEX_LABEL, actionButton, ageLabel, csrfField, page, when } from '../layout.js';
 import { MESSAGE_STATUSES, allMessages, getMessage, updateMessage, voiceOf, type MessageAction } from '../messages.js';
 import { STAFF, type AdminRoute } from '../route-table.js';
-import { digestFor } from '../../portal/index.js';
 
 const STATUS_LABEL: Record<string, string> = { new: 'Nouveaux', forwarded: 'Transmis', answered: 'Répondus', hidden: 'Masqués', all: 'Tous' };
 const msgUrl = (id: string) => `/admin/messages/${encodeURIComponent(id)}`;
@@ -21,7 +20,7 @@ export const messageRoutes: AdminRoute[] = [
       const all = await allMessages(s.deps.dbs.submissions, s.deps.config.hubId);
       const list = status === 'all' ? all : all.filter((m) => (m.status ?? 'new') === status);
       // Only the officials these messages are addressed to.
-      const officials = new Map((await digestFor(s.deps).docs<Official>([...new Set(list.map((m) => m.official))])).map((o) => [o._id, o]));
+      const officials = new Map((await s.deps.digest.docs<Official>([...new Set(list.map((m) => m.official))])).map((o) => [o._id, o]));
       const back = `/admin/messages?status=${status}`;
       const body = html`
 <nav class="tabs" aria-label="Statut">${[...MESSAGE_STATUSES, 'all'].map(

@@ -8,10 +8,9 @@ import { KIND_LABEL, opportunityDraft, opportunityFields, type TypedForm } from 
 import { html, type SafeHtml } from '../html.js';
 import { csrfField, page, when } from '../layout.js';
 import { STAFF, type AdminRoute, type AdminServices } from '../route-table.js';
-import { digestFor } from '../../portal/index.js';
 
 async function communes(s: AdminServices): Promise<{ slug: string; name: string }[]> {
-  const all = await digestFor(s.deps).of('commune');
+  const all = await s.deps.digest.of('commune');
   return [...all.byId.values()].filter((c) => c.kind === 'commune-urbaine' || c.kind === 'commune-rurale').map((c) => ({ slug: c.id.slice('commune:'.length), name: c.name })).sort((a, b) => a.name.localeCompare(b.name, 'fr'));
 }
 

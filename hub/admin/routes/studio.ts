@@ -3,7 +3,7 @@ import type { Request, Response } from 'express';
 import { isAppError, LANGUAGES, type Language } from '../../../content/index.js';
 import { sessionOf, type Session } from '../../auth/index.js';
 import { pageOf } from '../../portal/index.js';
-import { processTake, studioFor, type CoverageFigures, type Studio, type StudioItem } from '../../studio/index.js';
+import { processTake, type CoverageFigures, type Studio, type StudioItem } from '../../studio/index.js';
 import { field, query } from '../form.js';
 import { html, type SafeHtml } from '../html.js';
 import { csrfField, page, select } from '../layout.js';
@@ -63,7 +63,7 @@ function frenchPlayer(studio: Studio, item: StudioItem): SafeHtml {
 
 async function itemPage(s: AdminServices, req: Request, res: Response, state: { error?: string; text?: string; status?: number } = {}) {
   const session = sessionOf(res)!;
-  const studio = studioFor(s.deps);
+  const studio = s.deps.studio;
   const lang = langOf(req, req.method === 'POST' ? 'body' : 'query');
   const target = req.method === 'POST' ? field(req, 'target') : query(req, 'target');
   const path = req.method === 'POST' ? field(req, 'field') : query(req, 'field');
@@ -138,7 +138,7 @@ export const studioRoutes: AdminRoute[] = [
     roles: STUDIO,
     async handle(s, req, res) {
       const session = sessionOf(res)!;
-      const studio = studioFor(s.deps);
+      const studio = s.deps.studio;
       const lang = langOf(req);
       const need = (NEEDS.map((n) => n[0]) as string[]).includes(query(req, 'need')) ? query(req, 'need') : 'voice';
       const [all, figures, sentBack] = await Promise.all([studio.queue(), studio.coverage(), studio.sentBack()]);
@@ -185,7 +185,7 @@ ${slice.pages > 1 ? html`<nav class="pager" aria-label="Pages">${slice.page > 1 
     async handle(s, req, res) {
       const session = sessionOf(res)!;
       const input = { ...contributionFields(req, session), text: field(req, 'text').trim() || undefined };
-      await studioFor(s.deps).item(input.target, input.field);
+      await s.deps.studio.item(input.target, input.field);
       if (input.consent !== true) return itemPage(s, req, res, { error: 'Cochez l’accord : sans lui, rien n’est envoyé.', text: input.text, status: 422 });
       if (!input.text) return itemPage(s, req, res, { error: 'Écrivez la traduction avant de l’envoyer.', status: 422 });
       try {
@@ -206,7 +206,7 @@ ${slice.pages > 1 ? html`<nav class="pager" aria-label="Pages">${slice.page > 1 
     async handle(s, req, res) {
       const session = sessionOf(res)!;
       const input = contributionFields(req, session);
-      await studioFor(s.deps).item(input.target, input.field);
+      await s.deps.studio.item(input.target, input.field);
       if (input.consent !== true) return itemPage(s, req, res, { error: 'Cochez l’accord de la personne enregistrée : sans lui, rien n’est envoyé.', status: 422 });
       if (!req.file) return itemPage(s, req, res, { error: 'Aucune prise : enregistrez, ou choisissez un fichier son.', status: 422 });
       try {

@@ -7,9 +7,9 @@
 
   // Letters a French keyboard lacks: inserted where the cursor is.
   document.querySelectorAll('[data-letters]').forEach(function (group) {
-    var area = document.getElementById(group.getAttribute('data-letters'));
+    var area = /** @type {HTMLTextAreaElement | null} */ (document.getElementById(group.getAttribute('data-letters')));
     group.addEventListener('click', function (e) {
-      var b = e.target.closest('[data-insert]');
+      var b = /** @type {Element} */ (e.target).closest('[data-insert]');
       if (!b || !area) return;
       var ch = b.getAttribute('data-insert');
       var start = area.selectionStart || 0;
@@ -20,11 +20,15 @@
     });
   });
 
-  /** 16-bit PCM WAV of the first channel (the hub makes it mono anyway). */
+  /**
+   * 16-bit PCM WAV of the first channel (the hub makes it mono anyway).
+   * @param {AudioBuffer} buffer
+   */
   function wavOf(buffer) {
     var data = buffer.getChannelData(0);
     var rate = buffer.sampleRate;
     var out = new DataView(new ArrayBuffer(44 + data.length * 2));
+    /** @type {(o: number, s: string) => void} */
     var text = function (o, s) { for (var i = 0; i < s.length; i++) out.setUint8(o + i, s.charCodeAt(i)); };
     text(0, 'RIFF'); out.setUint32(4, 36 + data.length * 2, true); text(8, 'WAVE'); text(12, 'fmt ');
     out.setUint32(16, 16, true); out.setUint16(20, 1, true); out.setUint16(22, 1, true);
@@ -37,6 +41,7 @@
     return new Blob([out.buffer], { type: 'audio/wav' });
   }
 
+  /** @param {Blob} blob @returns {Promise<Blob>} */
   function decodeToWav(blob) {
     var Ctx = window.AudioContext || window.webkitAudioContext;
     if (!Ctx) return Promise.reject(new Error('no AudioContext'));
@@ -47,12 +52,13 @@
   }
 
   document.querySelectorAll('form[data-recorder]').forEach(function (form) {
-    var input = form.querySelector('input[type=file]');
-    var ui = form.querySelector('[data-recorder-ui]');
-    var rec = form.querySelector('[data-rec]');
-    var stop = form.querySelector('[data-stop]');
-    var preview = form.querySelector('[data-preview]');
-    var state = form.querySelector('[data-state]');
+    var input = /** @type {HTMLInputElement} */ (form.querySelector('input[type=file]'));
+    var ui = /** @type {HTMLElement} */ (form.querySelector('[data-recorder-ui]'));
+    var rec = /** @type {HTMLElement} */ (form.querySelector('[data-rec]'));
+    var stop = /** @type {HTMLElement} */ (form.querySelector('[data-stop]'));
+    var preview = /** @type {HTMLAudioElement} */ (form.querySelector('[data-preview]'));
+    var state = /** @type {HTMLElement} */ (form.querySelector('[data-state]'));
+    /** @type {(wav: Blob, said: string) => void} */
     var put = function (wav, said) {
       var dt = new DataTransfer();
       dt.items.add(new File([wav], 'take.wav', { type: 'audio/wav' }));
@@ -72,9 +78,11 @@
     // Recording needs a secure context (the kiosk on localhost, a phone over HTTPS).
     if (!window.MediaRecorder || !navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) return;
     ui.hidden = false;
+    /** @type {MediaRecorder | null} */
     var recorder = null;
     rec.addEventListener('click', function () {
       navigator.mediaDevices.getUserMedia({ audio: true }).then(function (stream) {
+        /** @type {Blob[]} */
         var chunks = [];
         recorder = new MediaRecorder(stream);
         recorder.ondataavailable = function (e) { if (e.data.size) chunks.push(e.data); };

@@ -1,6 +1,5 @@
 import type { Router } from 'express';
 import { AppError, type Call, type PublishedGrantReport } from '../../../content/index.js';
-import { grantsFor } from '../../grants/index.js';
 import { bar, heading, icon, plain, slugOf, text } from '../components.js';
 import type { PageContext } from '../context.js';
 import { html, type Html } from '../html.js';
@@ -46,7 +45,7 @@ function report(ctx: PageContext, r: PublishedGrantReport, amount: number): Html
  * plans. Applying happens at the space with the facilitator (hub console, /admin/appels).
  */
 export function grantRoutes(router: Router, portal: Portal): void {
-  const grants = () => grantsFor(portal.deps);
+  const grants = () => portal.deps.grants;
 
   router.get(BASE, async function callList(req, res) {
     const ctx = portal.ctx(req);

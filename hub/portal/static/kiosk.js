@@ -25,16 +25,21 @@
 
   // Nothing on the shared screen leads off the hub.
   document.addEventListener('click', function (e) {
-    var a = e.target.closest && e.target.closest('a[href]');
+    var target = /** @type {Element} */ (e.target);
+    var a = /** @type {HTMLAnchorElement | null} */ (target.closest && target.closest('a[href]'));
     if (a && a.origin !== location.origin) e.preventDefault();
   }, true);
 
   // The attract loop: shown at start and after a quiet while; any touch brings the portal back.
-  var attract = document.querySelector('[data-attract]');
+  var attract = /** @type {HTMLElement | null} */ (document.querySelector('[data-attract]'));
   if (!attract) return;
   var slides = Array.prototype.slice.call(attract.querySelectorAll('.slide'));
   var idleMs = Number(attract.getAttribute('data-idle') || 45) * 1000;
-  var i = 0, rotate = null, idle = null;
+  var i = 0;
+  /** @type {number | null} */
+  var rotate = null;
+  /** @type {number | null} */
+  var idle = null;
   var show = function () {
     attract.hidden = false;
     slides.forEach(function (s) { s.classList.remove('on'); });

@@ -3,17 +3,22 @@
 // status, and keeping courses offline. Plain ES2017, no framework, no request leaves the hub.
 (function () {
   'use strict';
+  /** @type {(sel: string, root?: ParentNode) => HTMLElement[]} */
   var $$ = function (sel, root) { return Array.prototype.slice.call((root || document).querySelectorAll(sel)); };
+  /** @type {{ get(k: string): string | null, set(k: string, v: string): void }} */
   var store = {
     get: function (k) { try { return localStorage.getItem(k); } catch (e) { return null; } },
     set: function (k, v) { try { localStorage.setItem(k, v); } catch (e) { /* private mode: progress is not kept */ } }
   };
 
   // ▶ buttons: play the recording in the page instead of opening it; one sound at a time.
+  /** @type {HTMLAudioElement | null} */
   var player = null;
+  /** @type {Element | null} */
   var playing = null;
   document.addEventListener('click', function (e) {
-    var a = e.target.closest && e.target.closest('[data-play]');
+    var target = /** @type {Element} */ (e.target);
+    var a = target.closest && target.closest('[data-play]');
     if (!a) return;
     e.preventDefault();
     if (!player) {
@@ -32,7 +37,7 @@
     var url = form.getAttribute('data-check');
     $$('[data-question]', form).forEach(function (q) {
       q.addEventListener('change', function (e) {
-        var input = e.target;
+        var input = /** @type {HTMLInputElement} */ (e.target);
         if (input.type !== 'radio' || !url) return;
         var body = 'question=' + encodeURIComponent(q.getAttribute('data-question')) + '&choice=' + encodeURIComponent(input.value);
         fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' }, body: body, cache: 'no-store' })
@@ -58,11 +63,11 @@
   $$('[data-course][data-lessons]').forEach(function (c) {
     var ids = c.getAttribute('data-lessons').split(' ');
     var done = ids.filter(function (id) { return store.get('done:' + id); }).length;
-    $$('[data-lesson]', c).forEach(function (li) { if (store.get('done:' + li.getAttribute('data-lesson'))) li.querySelector('[data-done]').hidden = false; });
-    var prog = c.querySelector('[data-progress]');
+    $$('[data-lesson]', c).forEach(function (li) { if (store.get('done:' + li.getAttribute('data-lesson'))) /** @type {HTMLElement} */ (li.querySelector('[data-done]')).hidden = false; });
+    var prog = /** @type {HTMLElement | null} */ (c.querySelector('[data-progress]'));
     if (prog && done > 0) {
       var tpl = prog.getAttribute('data-template') || (done + '/' + ids.length + ' ✓');
-      prog.textContent = tpl.replace('{done}', done).replace('{total}', ids.length);
+      prog.textContent = tpl.replace('{done}', String(done)).replace('{total}', String(ids.length));
       prog.hidden = false;
     }
   });
@@ -70,7 +75,7 @@
   // Vote status: "counted here", then "confirmed in Bamako" once the sync has carried it.
   $$('[data-status]').forEach(function (box) {
     var id = box.getAttribute('data-status');
-    var central = box.querySelector('[data-central]');
+    var central = /** @type {HTMLElement | null} */ (box.querySelector('[data-central]'));
     if (!central || !central.hidden) return;
     var check = function () {
       fetch('/api/v1/submissions/' + encodeURIComponent(id) + '/status', { cache: 'no-store' })
@@ -85,9 +90,17 @@
   $$('[data-recorder]').forEach(function (box) {
     if (!window.MediaRecorder || !navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) return;
     box.hidden = false;
-    var rec = box.querySelector('[data-rec]'), stop = box.querySelector('[data-stop]'), send = box.querySelector('[data-send]');
-    var preview = box.querySelector('[data-preview]'), state = box.querySelector('.recstate');
-    var recorder = null, chunks = [], blob = null, started = 0;
+    var rec = /** @type {HTMLElement} */ (box.querySelector('[data-rec]')), stop = /** @type {HTMLElement} */ (box.querySelector('[data-stop]'));
+    var send = /** @type {HTMLButtonElement} */ (box.querySelector('[data-send]'));
+    var preview = /** @type {HTMLAudioElement} */ (box.querySelector('[data-preview]')), state = /** @type {HTMLElement} */ (box.querySelector('.recstate'));
+    /** @type {MediaRecorder | null} */
+    var recorder = null;
+    /** @type {Blob[]} */
+    var chunks = [];
+    /** @type {Blob | null} */
+    var blob = null;
+    var started = 0;
+    /** @param {string} t */
     var say = function (t) { state.textContent = t; };
     rec.addEventListener('click', function () {
       navigator.mediaDevices.getUserMedia({ audio: true }).then(function (stream) {
@@ -100,7 +113,7 @@
           preview.src = URL.createObjectURL(blob);
           preview.hidden = false;
           send.hidden = false;
-          say(box.getAttribute('data-recorded').replace('{s}', Math.max(1, Math.round((Date.now() - started) / 1000))));
+          say(box.getAttribute('data-recorded').replace('{s}', String(Math.max(1, Math.round((Date.now() - started) / 1000)))));
         };
         recorder.start();
         started = Date.now();
@@ -150,7 +163,7 @@
   $$('[data-keep]').forEach(function (box) {
     if (!canKeep) return;
     box.hidden = false;
-    var btn = box.querySelector('button'), state = box.querySelector('.keepstate');
+    var btn = /** @type {HTMLButtonElement} */ (box.querySelector('button')), state = /** @type {HTMLElement} */ (box.querySelector('.keepstate'));
     var list = box.getAttribute('data-keep');
     var key = 'kept:' + list.split('/').slice(-2).join(':');
     caches.has(key).then(function (yes) { if (yes) { state.textContent = box.getAttribute('data-kept-label'); } });
@@ -176,6 +189,7 @@
   $$('[data-kept]').forEach(function (box) {
     var ul = box.querySelector('[data-items]'), usage = box.querySelector('[data-usage]');
     if (!('caches' in window)) { usage.textContent = box.getAttribute('data-unavailable'); return; }
+    /** @param {number} n */
     var fmt = function (n) { return n >= 1e6 ? (n / 1e6).toFixed(1).replace('.', ',') + ' Mo' : Math.ceil(n / 1e3) + ' Ko'; };
     var render = function () {
       ul.innerHTML = '';
@@ -222,7 +236,7 @@
     var tried = null;
     try { tried = sessionStorage.getItem('secure-tried'); sessionStorage.setItem('secure-tried', '1'); } catch (e) { /* private mode: try each page */ }
     if (tried) return;
-    fetch('/api/v1/secure-origin', { cache: 'no-store' }).then(function (r) { return r.ok ? r.json() : {}; }).then(function (o) {
+    fetch('/api/v1/secure-origin', { cache: 'no-store' }).then(function (r) { return r.ok ? r.json() : {}; }).then(/** @param {{ origin?: string }} o */ function (o) {
       if (!o.origin) return;
       return fetch(o.origin + '/api/v1/secure-probe', { mode: 'cors', cache: 'no-store', credentials: 'omit' }).then(function (r) {
         if (r.status !== 204) return;

@@ -4,15 +4,17 @@
 var VERSION = '__VERSION__';
 var ASSETS = __ASSETS__;
 var STATIC = 'static-' + VERSION;
+// The worker's own scope, typed as a service worker's (its events, clients, skipWaiting).
+var sw = /** @type {ServiceWorkerGlobalScope} */ (/** @type {unknown} */ (self));
 
-self.addEventListener('install', function (e) {
-  e.waitUntil(caches.open(STATIC).then(function (c) { return c.addAll(ASSETS); }).then(function () { return self.skipWaiting(); }));
+sw.addEventListener('install', function (e) {
+  e.waitUntil(caches.open(STATIC).then(function (c) { return c.addAll(ASSETS); }).then(function () { return sw.skipWaiting(); }));
 });
 
-self.addEventListener('activate', function (e) {
+sw.addEventListener('activate', function (e) {
   e.waitUntil(caches.keys().then(function (keys) {
     return Promise.all(keys.filter(function (k) { return k.indexOf('static-') === 0 && k !== STATIC; }).map(function (k) { return caches.delete(k); }));
-  }).then(function () { return self.clients.claim(); }));
+  }).then(function () { return sw.clients.claim(); }));
 });
 
 function offlinePage() {
@@ -22,11 +24,11 @@ function offlinePage() {
   return new Response(body, { status: 503, headers: { 'Content-Type': 'text/html; charset=utf-8' } });
 }
 
-self.addEventListener('fetch', function (e) {
+sw.addEventListener('fetch', function (e) {
   var req = e.request;
   if (req.method !== 'GET') return;
   var url = new URL(req.url);
-  if (url.origin !== self.location.origin) return;
+  if (url.origin !== sw.location.origin) return;
   if (url.pathname.indexOf('/static/') === 0 || url.pathname.indexOf('/media/') === 0) {
     // Fingerprinted or content-addressed: a cached copy is always right.
     e.respondWith(caches.match(req, { ignoreVary: true }).then(function (hit) { return hit || fetch(req); }));
@@ -40,6 +42,7 @@ self.addEventListener('fetch', function (e) {
   var kept = function () { return caches.match(req, { ignoreVary: true }); };
   e.respondWith(new Promise(function (resolve) {
     var done = false;
+    /** @param {Response | undefined} r */
     var finish = function (r) { if (!done && r) { done = true; resolve(r); } };
     network.then(finish, function () {
       kept().then(function (hit) { finish(hit || (req.mode === 'navigate' ? offlinePage() : Response.error())); });

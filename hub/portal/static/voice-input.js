@@ -9,7 +9,11 @@
     if (!window.isSecureContext || !window.MediaRecorder || !navigator.mediaDevices || !navigator.mediaDevices.getUserMedia || !window.DataTransfer) return;
     var rec = box.querySelector('[data-rec]'), stop = box.querySelector('[data-stop]'), preview = box.querySelector('[data-preview]');
     var input = box.querySelector('input[type=file]'), state = box.querySelector('.recstate');
-    var recorder = null, chunks = [], started = 0;
+    /** @type {MediaRecorder | null} */
+    var recorder = null;
+    /** @type {Blob[]} */
+    var chunks = [];
+    var started = 0;
     // The page says how long a recording may be (the hub takes about 3 minutes for a post).
     var maxMs = (Number(box.getAttribute('data-max-seconds')) || 170) * 1000;
     box.querySelector('[data-recorder-box]').hidden = false;

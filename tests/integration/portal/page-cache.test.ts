@@ -3,7 +3,7 @@ import { request } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { Usage, type Official } from '../../../content/index.js';
-import { pageCacheFor, type PageCache } from '../../../hub/portal/index.js';
+import type { PageCache } from '../../../hub/portal/index.js';
 import { startTestHub, type TestHub } from '../../support/index.js';
 
 interface Raw {
@@ -54,7 +54,7 @@ describe('portal page cache on the raw fast path', () => {
   let cache: PageCache;
   before(async () => {
     hub = await startTestHub({ seedDemo: true });
-    cache = pageCacheFor(hub.deps);
+    cache = hub.deps.pages;
   });
   after(() => hub.stop());
 
