@@ -19,6 +19,7 @@ import { benchTls } from './tls.js';
 import { benchCentral } from './central.js';
 import { benchCentralGzip } from './central-gzip.js';
 import { benchProposals } from './proposals.js';
+import { benchSdWear } from './sd-wear.js';
 
 /**
  * `make bench`: every section prints as it goes, then one summary table, saved as JSON under
@@ -50,6 +51,7 @@ const sections: [name: string, title: string, run: () => Promise<void>][] = [
     await benchCentral(report, { hubs: quick ? 10 : 50, each: quick ? 200 : 1000, fleet: 500 });
     await benchCentralGzip(report);
   }],
+  ['sd-wear', 'the SD card\'s wear: bytes written to the data partition per hour, idle and busy (issue 19)', () => benchSdWear(report, { idleSeconds: quick ? 10 : 120, busySeconds: quick ? 20 : 120, phones: quick ? 50 : 200 })],
   ['soak', 'load at 50 and 200, during a sync, soak (issue 8)', () => benchLoadAndSoak(report, { docs: 10_000, seconds: quick ? 3 : 8, soakSeconds: quick ? 60 : 600 })],
 ];
 for (const [name, title, run] of sections) {

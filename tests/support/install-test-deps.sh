@@ -31,6 +31,8 @@ command -v openssl >/dev/null || need+=(openssl)
 # The Debian root provision apply is tested in (tests/support/debian-root.sh).
 command -v mmdebstrap >/dev/null || need+=(mmdebstrap)
 command -v eatmydata >/dev/null || need+=(eatmydata)
+# make test-image only (install-test-deps.sh image): qemu boots the golden image.
+if [ "${1:-}" = image ]; then command -v qemu-system-x86_64 >/dev/null || need+=(qemu-system-x86); fi
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
     echo "missing system packages: ${need[*]} — install them with: sudo apt-get install -y ${need[*]}" >&2

@@ -39,8 +39,10 @@ chown root:root "${ROOTFS_DIR}/opt/electron-${ELECTRON_VERSION}/chrome-sandbox"
 chmod 4755 "${ROOTFS_DIR}/opt/electron-${ELECTRON_VERSION}/chrome-sandbox"
 
 # --- the app: /opt/espace ---
+# The list is shared with make test-image, which boots it: dist/ alone lacks the catalogs and
+# static files the hub reads at run time.
 mkdir -p "${ROOTFS_DIR}/opt/espace"
-for part in dist node_modules package.json package-lock.json provisioning/profiles; do
+grep -v -e '^#' -e '^$' "${here}/../../../app-files" | while read -r part; do
   mkdir -p "$(dirname "${ROOTFS_DIR}/opt/espace/${part}")"
   cp -a "${ESPACE_APP_DIR}/${part}" "${ROOTFS_DIR}/opt/espace/${part}"
 done

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# A bootable disk of the golden image for qemu (make test-image): the cached Debian Trixie root
+# with Debian's kernel (debian-boot-root.sh), the app at /opt/espace and Node at
+# /usr/local/bin/node as the pi-gen stage puts them, then `espace provision apply --root` with
+# PROFILE, packed into an ext4 file system image with mkfs.ext4 -d.
+#   tests/support/image-disk.sh OUT_DIR [PROFILE]
+#   → OUT_DIR/disk.img, OUT_DIR/vmlinuz, OUT_DIR/initrd.img; prints the apply time on stderr.
+set -euo pipefail
+out=$1
+here=$(cd "$(dirname "$0")/../.." && pwd)
+profile=${2:-$here/provisioning/profiles/demo.yaml}
+boot_root=$(bash "$here/tests/support/debian-boot-root.sh" trixie)
+debs="$(dirname "$boot_root")/debs-trixie"
+mkdir -p "$out"
+work=$(mktemp -d "$out/layers.XXXXXX")
+root="$work/root"
+mkdir -p "$work/upper" "$work/work" "$root"
+cleanup() {
+  umount --lazy "$root/var/cache/espace/debs" 2>/dev/null || true
+  umount --lazy "$root" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+mount -t overlay overlay -o "lowerdir=$boot_root,upperdir=$work/upper,workdir=$work/work" "$root"
+mkdir -p "$root/var/cache/espace/debs"
+mount --bind "$debs" "$root/var/cache/espace/debs"
+
+# The card's own fstab line for / (Raspberry Pi OS has one; apply adds noatime,commit=60 to it).
+echo '/dev/vda / ext4 defaults 0 1' > "$root/etc/fstab"
+# Node at the one Node path: this machine's binary (x86-64, it runs on Trixie's glibc).
+mkdir -p "$root/usr/local/bin"
+cp "$(command -v node)" "$root/usr/local/bin/node"
+# The app, the parts the pi-gen stage copies (provisioning/image/app-files).
+mkdir -p "$root/opt/espace"
+while read -r part; do
+  case $part in ''|'#'*) continue ;; esac
+  mkdir -p "$(dirname "$root/opt/espace/$part")"
+  cp -a "$here/$part" "$root/opt/espace/$part"
+done < "$here/provisioning/image/app-files"
+ln -sfn /opt/espace/dist/provisioning/cli.js "$root/usr/local/bin/espace"
+
+start=$(date +%s.%N)
+node "$here/dist/provisioning/cli.js" provision apply --profile "$profile" --root "$root" >&2
+printf 'provision apply --root: %.1f s\n' "$(echo "$(date +%s.%N) - $start" | bc)" >&2
+
+umount "$root/var/cache/espace/debs"
+rm -rf "$root/var/cache/espace/debs"
+cp -L "$root"/boot/vmlinuz-* "$out/vmlinuz"
+cp -L "$root"/boot/initrd.img-* "$out/initrd.img"
+rm -f "$out/disk.img"
+size=$(( $(du -sm "$root" | cut -f1) + 768 ))
+mkfs.ext4 -q -F -L espace-root -d "$root" "$out/disk.img" "${size}M" >&2
