@@ -2,7 +2,7 @@ import { Heartbeat, parseWith } from '../../content/index.js';
 import type { Config } from '../config/index.js';
 import type { Logger } from '../log/index.js';
 import type { Databases } from '../storage/index.js';
-import { measureHub, writeHeartbeat } from './store.js';
+import { hubIdentity, measureHub, writeHeartbeat } from './store.js';
 
 export interface HeartbeatOptions {
   config: Config;
@@ -55,12 +55,7 @@ export class HeartbeatWriter {
     const { config, dbs, version } = this.o;
     const measured = await measureHub(config, dbs);
     return parseWith(Heartbeat, {
-      _id: config.hubId,
-      type: 'heartbeat',
-      hubId: config.hubId,
-      spaceName: config.spaceName,
-      commune: config.commune,
-      region: config.region,
+      ...hubIdentity(config),
       version,
       at: now.toISOString(),
       ...measured,

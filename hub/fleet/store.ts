@@ -30,6 +30,11 @@ export async function writeHeartbeat(db: Database, id: string, next: (current: H
   }
 }
 
+/** What names this hub in its heartbeat. */
+export function hubIdentity(config: Config): Pick<Heartbeat, '_id' | 'type' | 'hubId' | 'spaceName' | 'commune' | 'region'> {
+  return { _id: config.hubId, type: 'heartbeat', hubId: config.hubId, spaceName: config.spaceName, commune: config.commune, region: config.region };
+}
+
 /** The parts of a heartbeat that move between two writes: uptime, disk and document counts. */
 export async function measureHub(config: Config, dbs: Databases): Promise<Pick<Heartbeat, 'uptimeSeconds' | 'disk' | 'counts'>> {
   const fs = await statfs(config.dataDir);
@@ -46,8 +51,6 @@ export async function freshenHeartbeat(o: { config: Config; dbs: Databases; vers
   const { config, dbs } = o;
   const moving = { ...(await measureHub(config, dbs)), version: o.version, at: o.at, lastSync: o.lastSync };
   return writeHeartbeat(dbs.fleet, config.hubId, (current) =>
-    current
-      ? { ...current, ...moving, counts: { ...current.counts, ...moving.counts } }
-      : { _id: config.hubId, type: 'heartbeat', hubId: config.hubId, spaceName: config.spaceName, commune: config.commune, region: config.region, temperatureC: null, ...moving },
+    current ? { ...current, ...moving, counts: { ...current.counts, ...moving.counts } } : { ...hubIdentity(config), temperatureC: null, ...moving },
   );
 }

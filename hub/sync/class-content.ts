@@ -26,7 +26,11 @@ export const pullContent: ClassWork = async (ctx, central, transport) => {
   const local = ctx.dbs.content;
   const remote = central.database('content', transport);
   const before = (await local.info()).update_seq;
-  const res = await PouchDB.replicate(remote, local, { selector: audienceSelector(ctx.config), batch_size: ctx.settings.batchSize, batches_limit: BATCHES_AHEAD } as PouchDB.Replication.ReplicateOptions);
+  const res = await PouchDB.replicate(remote, local, {
+    selector: audienceSelector(ctx.config),
+    batch_size: ctx.settings.batchSize,
+    batches_limit: BATCHES_AHEAD,
+  } as PouchDB.Replication.ReplicateOptions);
   await resolveConflicts(local, remote, before, ctx.log);
   // A doc whose audience no longer names this hub never comes with the pull: remove the copy here.
   const narrowed = await dropNarrowed({ remote, local, audienceClauses: audienceClauses(ctx.config), since: ctx.state.contentNarrowSince ?? 0, log: ctx.log });
@@ -40,7 +44,10 @@ async function resolveConflicts(local: Database, remote: Database, since: number
   for (const row of changes.results) {
     const conflicts = (row.doc as { _conflicts?: string[] } | undefined)?._conflicts;
     if (!conflicts?.length) continue;
-    const winner = await remote.get(row.id).then((d) => d._rev, () => null);
+    const winner = await remote.get(row.id).then(
+      (d) => d._rev,
+      () => null,
+    );
     if (!winner) continue;
     for (const rev of [row.doc!._rev, ...conflicts]) if (rev !== winner) await local.remove(row.id, rev);
     log.info({ id: row.id, kept: winner }, 'content conflict resolved in favour of central');

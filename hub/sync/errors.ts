@@ -47,7 +47,11 @@ export function budgetReached(budgetBytes: number): SyncError {
 }
 
 export function credentialsRefused(centralStatus = 401): SyncError {
-  return new SyncError('credentials-refused', "credentials refused: central does not accept this hub's user name and password; re-enroll the hub (espace central enroll) and update central.password", { centralStatus });
+  return new SyncError(
+    'credentials-refused',
+    "credentials refused: central does not accept this hub's user name and password; re-enroll the hub (espace central enroll) and update central.password",
+    { centralStatus },
+  );
 }
 
 export function writeRefused(reason: string, centralStatus = 403): SyncError {
@@ -56,7 +60,10 @@ export function writeRefused(reason: string, centralStatus = 403): SyncError {
 
 /** Submissions central's validate_doc_update refused: they stay here, unconfirmed. */
 export function refusedByCentral(denied: readonly string[], reason: string): SyncError {
-  return new SyncError('refused-by-central', `central refused ${denied.length} submission(s) (e.g. ${denied[0]}: ${reason || 'forbidden'}); they stay on the hub, unconfirmed`);
+  return new SyncError(
+    'refused-by-central',
+    `central refused ${denied.length} submission(s) (e.g. ${denied[0]}: ${reason || 'forbidden'}); they stay on the hub, unconfirmed`,
+  );
 }
 
 export function centralError(centralStatus: number): SyncError {
@@ -68,7 +75,11 @@ export function unreachable(what: string, cause?: unknown): SyncError {
 }
 
 export function notCouch(cause?: unknown): SyncError {
-  return new SyncError('central-error', 'central answered something that is not CouchDB (a page from the mobile operator or a proxy, or a damaged answer); check the central address, it will be tried again', { cause });
+  return new SyncError(
+    'central-error',
+    'central answered something that is not CouchDB (a page from the mobile operator or a proxy, or a damaged answer); check the central address, it will be tried again',
+    { cause },
+  );
 }
 
 /** The error for a non-2xx answer of central to one of our own requests (not PouchDB's). */

@@ -2,7 +2,15 @@ import { isAppError } from '../../content/index.js';
 import { credentialsRefused, fromCentralStatus, notCouch, SyncError, unreachable } from './errors.js';
 
 /** What went wrong, in the words a technician reads on the status page. */
-export type FailureKind = 'refused-by-central' | 'central-unreachable' | 'credentials-refused' | 'budget-reached' | 'outside-window' | 'central-error' | 'not-configured' | 'media-damaged';
+export type FailureKind =
+  | 'refused-by-central'
+  | 'central-unreachable'
+  | 'credentials-refused'
+  | 'budget-reached'
+  | 'outside-window'
+  | 'central-error'
+  | 'not-configured'
+  | 'media-damaged';
 
 export interface Failure {
   kind: FailureKind;
@@ -13,9 +21,24 @@ export interface Failure {
 
 /** Codes of Node's sockets, DNS, streams and undici that mean the link, not central, failed. */
 const NETWORK_CODES = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN',
-  'ERR_STREAM_PREMATURE_CLOSE', 'ABORT_ERR',
-  'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_ABORTED',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'ERR_STREAM_PREMATURE_CLOSE',
+  'ABORT_ERR',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_ABORTED',
   // A gzip'd body that ends early: the link was cut mid-answer.
   'Z_BUF_ERROR',
 ]);
@@ -50,6 +73,30 @@ function failure(e: SyncError): Failure {
   return { kind: e.kind, message: e.details, transient: e.transient };
 }
 
+const KINDS = new Set<string>([
+  'refused-by-central',
+  'central-unreachable',
+  'credentials-refused',
+  'budget-reached',
+  'outside-window',
+  'central-error',
+  'not-configured',
+  'media-damaged',
+] satisfies FailureKind[]);
+
+/**
+ * A SyncError, or PouchDB's copy of one: PouchDB re-creates the errors our fetch throws as its
+ * own, copying their own fields (name, kind, details, transient) but not their class.
+ */
+function syncFailure(e: unknown): Failure | null {
+  if (e instanceof SyncError) return failure(e);
+  const c = e as { name?: unknown; kind?: unknown; details?: unknown; transient?: unknown };
+  if (c.name === 'SyncError' && typeof c.kind === 'string' && KINDS.has(c.kind) && typeof c.details === 'string') {
+    return { kind: c.kind as FailureKind, message: c.details, transient: c.transient === true };
+  }
+  return null;
+}
+
 /**
  * Sorts any error from a fetch, PouchDB or our own code into one of the plain kinds: by type
  * (SyncError, AppError, SyntaxError), by the HTTP status PouchDB's errors carry, and by the
@@ -58,7 +105,8 @@ function failure(e: SyncError): Failure {
 export function classify(err: unknown): Failure {
   const links = chain(err);
   for (const e of links) {
-    if (e instanceof SyncError) return failure(e);
+    const known = syncFailure(e);
+    if (known) return known;
     if (isAppError(e) && APP_REASONS[e.reason]) {
       const kind = APP_REASONS[e.reason]!;
       return { kind, message: e.details, transient: kind === 'central-unreachable' || kind === 'media-damaged' };

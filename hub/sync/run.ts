@@ -35,7 +35,10 @@ export class SyncRun {
   private readonly result: RunResult;
   private readonly startBytes: number;
 
-  constructor(private readonly ctx: SyncContext, trigger: string) {
+  constructor(
+    private readonly ctx: SyncContext,
+    trigger: string,
+  ) {
     this.central = new Central(ctx.config);
     this.result = { ok: false, trigger, classes: {}, bytes: 0 };
     this.startBytes = ctx.meter.read().bytesToday;
@@ -114,7 +117,9 @@ export class SyncRun {
     const { ctx } = this;
     ctx.meter.current = 'probe';
     const res = await this.withRetries('push', async () => {
-      const r = await transport.fetch(`${this.central.base()}/_session`, { headers: { Authorization: this.central.authorization(), Accept: 'application/json' } });
+      const r = await transport.fetch(`${this.central.base()}/_session`, {
+        headers: { Authorization: this.central.authorization(), Accept: 'application/json' },
+      });
       if (r.status >= 500) throw centralError(r.status);
       return r;
     });

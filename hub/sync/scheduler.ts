@@ -57,7 +57,10 @@ export class SyncScheduler {
   }
 
   private launch(trigger: string): void {
-    void this.o.runNow(trigger).then((r) => this.afterRun(r), () => this.afterRun(null));
+    void this.o.runNow(trigger).then(
+      (r) => this.afterRun(r),
+      () => this.afterRun(null),
+    );
   }
 
   /** Next run: the interval after success; exponential backoff with jitter after a transient failure. */

@@ -7,8 +7,19 @@ import { closeDatabases, openDatabases, type Databases } from '../../../../hub/s
 import { tempDir, testConfig } from '../../../support/hub.js';
 
 const beat = (hubId: string, version: string): Heartbeat => ({
-  _id: hubId, type: 'heartbeat', hubId, spaceName: 'Espace', commune: 'kayes', region: 'kayes', version, at: '2026-11-22T03:00:00.000Z',
-  uptimeSeconds: 1, disk: { freeBytes: 1, totalBytes: 2 }, temperatureC: 41.5, lastSync: null, counts: {},
+  _id: hubId,
+  type: 'heartbeat',
+  hubId,
+  spaceName: 'Espace',
+  commune: 'kayes',
+  region: 'kayes',
+  version,
+  at: '2026-11-22T03:00:00.000Z',
+  uptimeSeconds: 1,
+  disk: { freeBytes: 1, totalBytes: 2 },
+  temperatureC: 41.5,
+  lastSync: null,
+  counts: {},
 });
 
 describe('the one writer of the heartbeat', () => {
@@ -55,7 +66,10 @@ describe('the one writer of the heartbeat', () => {
   });
 
   it('refuses a doc that is not a heartbeat, writing nothing', async () => {
-    await assert.rejects(writeHeartbeat(dbs.fleet, 'kayes-22', () => ({ ...beat('kayes-22', 'a'), disk: { freeBytes: -1, totalBytes: 2 } })), (e: unknown) => (e as { reason?: string }).reason === 'invalid-heartbeat');
+    await assert.rejects(
+      writeHeartbeat(dbs.fleet, 'kayes-22', () => ({ ...beat('kayes-22', 'a'), disk: { freeBytes: -1, totalBytes: 2 } })),
+      (e: unknown) => (e as { reason?: string }).reason === 'invalid-heartbeat',
+    );
     assert.equal(await dbs.fleet.get('kayes-22').catch(() => null), null);
   });
 
