@@ -1,8 +1,8 @@
-import { statfs } from 'node:fs/promises';
 import { Heartbeat, parseWith } from '../../content/index.js';
 import type { Config } from '../config/index.js';
 import type { Logger } from '../log/index.js';
 import type { Databases } from '../storage/index.js';
+import { hubIdentity, measureHub, writeHeartbeat } from './store.js';
 
 export interface HeartbeatOptions {
   config: Config;
@@ -53,23 +53,14 @@ export class HeartbeatWriter {
 
   async build(now = new Date()): Promise<Heartbeat> {
     const { config, dbs, version } = this.o;
-    const fs = await statfs(config.dataDir);
-    const counts: Record<string, number> = {};
-    for (const name of ['content', 'media', 'submissions'] as const) counts[name] = (await dbs[name].info()).doc_count;
+    const measured = await measureHub(config, dbs);
     return parseWith(Heartbeat, {
-      _id: config.hubId,
-      type: 'heartbeat',
-      hubId: config.hubId,
-      spaceName: config.spaceName,
-      commune: config.commune,
-      region: config.region,
+      ...hubIdentity(config),
       version,
       at: now.toISOString(),
-      uptimeSeconds: Math.round(process.uptime()),
-      disk: { freeBytes: fs.bavail * fs.bsize, totalBytes: fs.blocks * fs.bsize },
+      ...measured,
       temperatureC: await temperature(),
       lastSync: this.lastSync(),
-      counts,
       ...(this.o.tls ? { tls: await this.o.tls() } : {}),
     }, 'invalid-heartbeat', 500);
   }
@@ -78,17 +69,8 @@ export class HeartbeatWriter {
   writeNow(): Promise<Heartbeat> {
     const run = this.chain.then(async () => {
       const doc = await this.build();
-      const db = this.o.dbs.fleet;
-      // Another writer (the sync engine) may have put a newer revision: retry with it.
-      for (let attempt = 0; ; attempt += 1) {
-        const prev = await db.get(doc._id).catch(() => null);
-        try {
-          await db.put({ ...doc, ...(prev ? { _rev: prev._rev } : {}) } as never);
-          break;
-        } catch (e) {
-          if ((e as { status?: number }).status !== 409 || attempt >= 2) throw e;
-        }
-      }
+      // Replaces the whole doc: this writer measures everything the sync's freshening keeps.
+      await writeHeartbeat(this.o.dbs.fleet, doc._id, () => doc);
       this.o.onWrite?.(doc);
       return doc;
     });

@@ -1,4 +1,5 @@
 import type { Database } from '../storage/index.js';
+import { fromCentralStatus } from './errors.js';
 import type { FetchLike } from './transport.js';
 
 interface BulkGetOptions {
@@ -25,7 +26,7 @@ export function withBulkGet(remote: Database, dbUrl: string, fetch: FetchLike, a
       body: JSON.stringify({ docs: opts.docs }),
     });
     const body = (await res.json().catch(() => ({}))) as { error?: string; reason?: string };
-    if (!res.ok) throw Object.assign(new Error(body.reason ?? `central answered ${res.status} to _bulk_get`), { status: res.status, name: body.error ?? 'bulk_get_failed' });
+    if (!res.ok) throw fromCentralStatus(res.status, body.reason ?? body.error);
     return body;
   };
   Object.assign(remote, { bulkGet });

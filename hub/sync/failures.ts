@@ -1,7 +1,16 @@
 import { isAppError } from '../../content/index.js';
+import { credentialsRefused, fromCentralStatus, notCouch, SyncError, unreachable } from './errors.js';
 
 /** What went wrong, in the words a technician reads on the status page. */
-export type FailureKind = 'refused-by-central' | 'central-unreachable' | 'credentials-refused' | 'budget-reached' | 'outside-window' | 'central-error' | 'not-configured' | 'media-damaged';
+export type FailureKind =
+  | 'refused-by-central'
+  | 'central-unreachable'
+  | 'credentials-refused'
+  | 'budget-reached'
+  | 'outside-window'
+  | 'central-error'
+  | 'not-configured'
+  | 'media-damaged';
 
 export interface Failure {
   kind: FailureKind;
@@ -10,39 +19,116 @@ export interface Failure {
   transient: boolean;
 }
 
-const NETWORK = /ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|socket hang up|fetch failed|terminated|aborted|other side closed|premature close|Premature close|network|Unexpected end of JSON/i;
+/** Codes of Node's sockets, DNS, streams and undici that mean the link, not central, failed. */
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'ERR_STREAM_PREMATURE_CLOSE',
+  'ABORT_ERR',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_ABORTED',
+  // A gzip'd body that ends early: the link was cut mid-answer.
+  'Z_BUF_ERROR',
+]);
+/** A body that does not inflate: not a cut, something else answered. */
+const GARBAGE_CODES = new Set(['Z_DATA_ERROR']);
 
-/** Sorts any error from a fetch, PouchDB or our own code into one of the plain kinds. */
+/** Errors of other rooms (AppErrors) the sync meets, by their reason. */
+const APP_REASONS: Record<string, Failure['kind']> = {
+  'budget-reached': 'budget-reached',
+  'media-hash-mismatch': 'media-damaged',
+  'central-credentials-refused': 'credentials-refused',
+  'central-unreachable': 'central-unreachable',
+};
+
+interface ErrorLike {
+  status?: unknown;
+  name?: unknown;
+  message?: unknown;
+  reason?: unknown;
+  code?: unknown;
+  cause?: unknown;
+}
+
+/** The error and its causes, outermost first (fetch wraps the socket's error; PouchDB may wrap fetch's). */
+function chain(err: unknown): ErrorLike[] {
+  const out: ErrorLike[] = [];
+  for (let e = err; e && typeof e === 'object' && out.length < 5; e = (e as ErrorLike).cause) out.push(e as ErrorLike);
+  return out;
+}
+
+function failure(e: SyncError): Failure {
+  return { kind: e.kind, message: e.details, transient: e.transient };
+}
+
+const KINDS = new Set<string>([
+  'refused-by-central',
+  'central-unreachable',
+  'credentials-refused',
+  'budget-reached',
+  'outside-window',
+  'central-error',
+  'not-configured',
+  'media-damaged',
+] satisfies FailureKind[]);
+
+/**
+ * A SyncError, or PouchDB's copy of one: PouchDB re-creates the errors our fetch throws as its
+ * own, copying their own fields (name, kind, details, transient) but not their class.
+ */
+function syncFailure(e: unknown): Failure | null {
+  if (e instanceof SyncError) return failure(e);
+  const c = e as { name?: unknown; kind?: unknown; details?: unknown; transient?: unknown };
+  if (c.name === 'SyncError' && typeof c.kind === 'string' && KINDS.has(c.kind) && typeof c.details === 'string') {
+    return { kind: c.kind as FailureKind, message: c.details, transient: c.transient === true };
+  }
+  return null;
+}
+
+/**
+ * Sorts any error from a fetch, PouchDB or our own code into one of the plain kinds: by type
+ * (SyncError, AppError, SyntaxError), by the HTTP status PouchDB's errors carry, and by the
+ * codes of Node's and undici's network errors. Never by the wording of a message.
+ */
 export function classify(err: unknown): Failure {
-  if (isAppError(err)) {
-    if (err.reason === 'budget-reached') return { kind: 'budget-reached', message: err.details, transient: false };
-    if (err.reason === 'media-hash-mismatch') return { kind: 'media-damaged', message: err.details, transient: true };
-    if (err.reason === 'central-credentials-refused') return { kind: 'credentials-refused', message: err.details, transient: false };
-    if (err.reason === 'central-unreachable') return { kind: 'central-unreachable', message: err.details, transient: true };
+  const links = chain(err);
+  for (const e of links) {
+    const known = syncFailure(e);
+    if (known) return known;
+    if (isAppError(e) && APP_REASONS[e.reason]) {
+      const kind = APP_REASONS[e.reason]!;
+      return { kind, message: e.details, transient: kind === 'central-unreachable' || kind === 'media-damaged' };
+    }
   }
-  const e = (err ?? {}) as { status?: number; name?: string; message?: string; reason?: string; code?: string; cause?: { code?: string; message?: string; reason?: string } };
-  const cause = e.cause;
-  if (isAppError(cause)) return classify(cause);
-  if ((err as { denied?: string[] }).denied) {
-    const denied = (err as { denied: string[] }).denied;
-    return { kind: 'refused-by-central', message: `central refused ${denied.length} submission(s) (e.g. ${denied[0]}: ${e.reason ?? 'forbidden'}); they stay on the hub, unconfirmed`, transient: false };
+  const top = links[0] ?? {};
+  // PouchDB's errors carry central's status and CouchDB's error name.
+  if (top.status === 401 || top.name === 'unauthorized') return failure(credentialsRefused());
+  if (typeof top.status === 'number' && top.status > 0 && (top.status === 403 || top.name === 'forbidden' || top.status >= 500)) {
+    return failure(fromCentralStatus(top.status, typeof top.reason === 'string' ? top.reason : typeof top.message === 'string' ? top.message : undefined));
   }
-  if (e.status === 401 || e.name === 'unauthorized') {
-    return { kind: 'credentials-refused', message: 'credentials refused: central does not accept this hub\'s user name and password; re-enroll the hub (espace central enroll) and update central.password', transient: false };
+  if (top.name === 'forbidden') return failure(fromCentralStatus(403, typeof top.reason === 'string' ? top.reason : undefined));
+  for (const e of links) {
+    const code = typeof e.code === 'string' ? e.code : undefined;
+    if (code && NETWORK_CODES.has(code)) return failure(unreachable(code));
+    if (e.name === 'AbortError' || e.name === 'TimeoutError') return failure(unreachable('no answer in time'));
+    if (code && GARBAGE_CODES.has(code)) return failure(notCouch());
   }
-  if (e.status === 403 || e.name === 'forbidden') {
-    return { kind: 'credentials-refused', message: `central refused a write: ${e.reason ?? e.message ?? 'forbidden'}; check that the hub id matches its enrollment`, transient: false };
-  }
-  const text = `${e.code ?? ''} ${e.message ?? ''} ${e.reason ?? ''} ${cause?.code ?? ''} ${cause?.message ?? ''}`;
-  if (typeof e.status === 'number' && e.status >= 500) {
-    return { kind: 'central-error', message: `central answered with an error (HTTP ${e.status}); it will be tried again`, transient: true };
-  }
-  if (NETWORK.test(text) || e.status === 0 || e.name === 'unknown_error') {
-    return { kind: 'central-unreachable', message: `central unreachable: ${(cause?.code ?? e.code ?? e.message ?? 'no answer').toString().trim()}; the uplink may be down, it will be tried again`, transient: true };
-  }
-  // A proxy's login page, a captive page of the mobile operator, a truncated gzip: not CouchDB.
-  if (err instanceof SyntaxError || /is not valid JSON|Unexpected token|incorrect header check|invalid (stored block|distance)/i.test(text)) {
-    return { kind: 'central-error', message: 'central answered something that is not CouchDB (a page from the mobile operator or a proxy, or a damaged answer); check the central address, it will be tried again', transient: true };
-  }
-  return { kind: 'central-error', message: `sync failed: ${e.message ?? e.reason ?? String(err)}`, transient: true };
+  // PouchDB reports a request that got no answer as status 0 or an unknown_error.
+  if (top.status === 0 || top.name === 'unknown_error') return failure(unreachable('no answer'));
+  // A proxy's login page, a captive page of the mobile operator, a truncated body: not CouchDB.
+  if (links.some((e) => e instanceof SyntaxError)) return failure(notCouch());
+  const what = typeof top.message === 'string' && top.message ? top.message : typeof top.reason === 'string' ? top.reason : String(err);
+  return { kind: 'central-error', message: `sync failed: ${what}`, transient: true };
 }

@@ -6,4 +6,5 @@ export { ByteMeter, SYNC_CLASSES, type SyncClass } from './meter.js';
 export { createTransport, type Transport, type FetchLike } from './transport.js';
 export { inWindows } from './windows.js';
 export { classify, type Failure, type FailureKind } from './failures.js';
+export { SyncError } from './errors.js';
 export { SyncStateCorrupt, type SyncState, type ClassState } from './state.js';

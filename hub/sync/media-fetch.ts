@@ -5,7 +5,8 @@ import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { AppError, MediaMeta } from '../../content/index.js';
 import type { Database, MediaStore } from '../storage/index.js';
-import { budgetReached, type ByteMeter } from './meter.js';
+import { budgetReached, fromCentralStatus } from './errors.js';
+import type { ByteMeter } from './meter.js';
 import type { FetchLike } from './transport.js';
 
 const SHA = /^[0-9a-f]{64}$/;
@@ -71,7 +72,7 @@ export class MediaFetcher {
         body: JSON.stringify({ keys }),
       });
       const body = (await res.json().catch(() => ({}))) as { rows?: { doc?: Record<string, unknown> | null }[]; reason?: string };
-      if (!res.ok) throw Object.assign(new Error(String(body.reason ?? res.statusText)), { status: res.status });
+      if (!res.ok) throw fromCentralStatus(res.status, body.reason ?? res.statusText);
       for (const row of body.rows ?? []) {
         if (!row.doc) continue;
         const { _rev: _ignored, _attachments: _stubs, ...meta } = row.doc;
@@ -133,7 +134,7 @@ export class MediaFetcher {
         have = 0;
       } else {
         const body = (await res.json().catch(() => ({}))) as { reason?: string };
-        throw Object.assign(new Error(body.reason ?? `HTTP ${res.status}`), { status: res.status });
+        throw fromCentralStatus(res.status, body.reason);
       }
     }
     try {

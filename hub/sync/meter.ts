@@ -1,4 +1,4 @@
-import { AppError } from '../../content/index.js';
+import { budgetReached } from './errors.js';
 
 export const SYNC_CLASSES = ['push', 'content', 'media'] as const;
 export type SyncClass = (typeof SYNC_CLASSES)[number];
@@ -65,8 +65,4 @@ export class ByteMeter {
     this.roll();
     return structuredClone(this.snapshot);
   }
-}
-
-export function budgetReached(budgetBytes: number): AppError {
-  return new AppError(429, 'budget-reached', `budget reached: today's ${(budgetBytes / 1e6).toFixed(1)} MB of data are spent; sync resumes tomorrow`);
 }

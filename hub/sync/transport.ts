@@ -4,11 +4,28 @@ import type { Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import { createGunzip, createInflate, gzip } from 'node:zlib';
+import { notCouch } from './errors.js';
 import type { ByteMeter } from './meter.js';
 
 const gzipAsync = promisify(gzip);
 /** Request bodies smaller than this go as they are: gzip's header would eat the gain. */
 const COMPRESS_FROM = 1024;
+
+/**
+ * A response whose unparsable JSON is said as what it is: something that is not CouchDB (a
+ * captive page, a proxy's error). PouchDB copies the error's own fields into its own errors and
+ * drops its class, so a bare SyntaxError would reach `classify` as a message only.
+ */
+class CentralResponse extends Response {
+  override async json(): Promise<unknown> {
+    const text = await this.text();
+    try {
+      return JSON.parse(text) as unknown;
+    } catch (e) {
+      throw notCouch(e);
+    }
+  }
+}
 
 export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
@@ -107,7 +124,7 @@ export function createTransport(meter: ByteMeter, opts: { timeoutMs: number; use
         const status = res.statusCode ?? 500;
         const noBody = status === 204 || status === 304 || init.method === 'HEAD';
         if (noBody) res.resume();
-        resolve(new Response(noBody ? null : (Readable.toWeb(stream) as ReadableStream), { status, statusText: res.statusMessage, headers: out }));
+        resolve(new CentralResponse(noBody ? null : (Readable.toWeb(stream) as ReadableStream), { status, statusText: res.statusMessage, headers: out }));
       });
       req.end(body);
     });

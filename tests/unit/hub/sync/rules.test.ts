@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { AppError } from '../../../../content/index.js';
 import { ByteMeter, classify, inWindows } from '../../../../hub/sync/index.js';
+import { refusedByCentral } from '../../../../hub/sync/errors.js';
 
 const at = (h: number, m = 0) => new Date(2026, 10, 22, h, m).getTime();
 
@@ -54,7 +55,7 @@ describe('failures in plain words', () => {
     const budget = classify(new AppError(429, 'budget-reached', 'budget reached: …'));
     assert.equal(budget.kind, 'budget-reached');
     assert.equal(budget.transient, false);
-    assert.match(classify({ denied: ['a:response:x'], reason: 'hubId: must be' }).message, /central refused 1 submission\(s\) \(e\.g\. a:response:x: hubId: must be\)/);
+    assert.match(classify(refusedByCentral(['a:response:x'], 'hubId: must be')).message, /central refused 1 submission\(s\) \(e\.g\. a:response:x: hubId: must be\)/);
     let garbage: unknown;
     try {
       JSON.parse('\u008b\u0008 garbage');
