@@ -55,7 +55,11 @@ module.exports = {
     exclude: { path: '(^|/)(node_modules|dist|var|static)/' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'], extensions: ['.ts', '.cts', '.js', '.d.ts'] },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default'],
+      extensions: ['.ts', '.cts', '.js', '.d.ts'],
+    },
     moduleSystems: ['es6', 'cjs'],
   },
 };

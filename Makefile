@@ -29,11 +29,13 @@ kiosk: build
 test-deps:
 	@bash tests/support/install-test-deps.sh
 
-# The rooms the code cannot cross (.dependency-cruiser.cjs): content ← hub ← provisioning,
+# Formatting (Prettier, .prettierrc.json; `make format` applies it). The rooms the code cannot
+# cross (.dependency-cruiser.cjs): content ← hub ← provisioning,
 # content ← kiosk, and every room entered only through its index.ts. Then the browser's plain
 # JavaScript type-checked from its JSDoc: the pages (tsconfig.browser.json) and the service
 # worker, whose globals are a worker's (tsconfig.sw.json).
 lint: $(STAMP)
+	npx prettier --check --log-level warn .
 	npx depcruise --config .dependency-cruiser.cjs --output-type err hub kiosk provisioning content tests
 	npx tsc -p tsconfig.browser.json
 	npx tsc -p tsconfig.sw.json

@@ -31,11 +31,18 @@ export default tseslint.config(
     files: ['tests/**/*.ts'],
     rules: {
       // node:test's describe/it return promises the runner itself waits for.
-      '@typescript-eslint/no-floating-promises': ['error', { allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['describe', 'it', 'test', 'suite', 'before', 'after', 'beforeEach', 'afterEach'] }] }],
+      '@typescript-eslint/no-floating-promises': [
+        'error',
+        {
+          allowForKnownSafeCalls: [
+            { from: 'package', package: 'node:test', name: ['describe', 'it', 'test', 'suite', 'before', 'after', 'beforeEach', 'afterEach'] },
+          ],
+        },
+      ],
     },
   },
   { files: ['**/*.js', '**/*.cjs', '**/*.mjs'], ...tseslint.configs.disableTypeChecked },
   { files: ['hub/portal/static/**/*.js', 'kiosk/pages/**/*.js'], languageOptions: { globals: { ...globals.browser } } },
   { files: ['hub/portal/static/sw.js'], languageOptions: { globals: { ...globals.serviceworker } } },
-  { files: ['*.cjs', '*.js'], languageOptions: { globals: { ...globals.node } } },
+  { files: ['*.cjs', '*.js'], languageOptions: { globals: { ...globals.node } } }
 );

@@ -1,7 +1,22 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type Express } from 'express';
 import type { HubDeps } from './deps.js';
-import { contentRouter, coverageRouter, createFastPath, errorHandler, healthRouter, JsonCache, MediaInfo, mediaRouter, notFound, phoneWriteLimit, replicationRouter, searchRouter, securityHeaders, submissionsRouter } from './http/index.js';
+import {
+  contentRouter,
+  coverageRouter,
+  createFastPath,
+  errorHandler,
+  healthRouter,
+  JsonCache,
+  MediaInfo,
+  mediaRouter,
+  notFound,
+  phoneWriteLimit,
+  replicationRouter,
+  searchRouter,
+  securityHeaders,
+  submissionsRouter,
+} from './http/index.js';
 import { syncRouter } from './sync/index.js';
 import { captiveRouter } from './captive/index.js';
 import { portalRouter } from './portal/index.js';

@@ -17,7 +17,28 @@ export * from './doctor/index.js';
 export { TlsStore, renewalDue, writeDurably, type TlsState } from './tls/index.js';
 export * from './audit/index.js';
 /** The console's parts, for central's console (provisioning/central/console), built from them. */
-export { consolePage, csrfField, actionButton, select, when, SEX_LABEL, ageLabel, html, trusted, field, query, param, sexChart, youthChart, barChart, breakdownTable, communityFiguresBlock, sendCsv, sendCsvText, grantFiguresBlock } from './admin/index.js';
+export {
+  consolePage,
+  csrfField,
+  actionButton,
+  select,
+  when,
+  SEX_LABEL,
+  ageLabel,
+  html,
+  trusted,
+  field,
+  query,
+  param,
+  sexChart,
+  youthChart,
+  barChart,
+  breakdownTable,
+  communityFiguresBlock,
+  sendCsv,
+  sendCsvText,
+  grantFiguresBlock,
+} from './admin/index.js';
 export type { ConsoleChrome, SafeHtml, Value } from './admin/index.js';
 // Opportunities, for central's console: the same form as the facilitator's, the same counting of interest.
 export { OPPORTUNITY_KIND_LABEL, slugFrom, opportunityDraft, opportunityFields, type TypedForm } from './admin/index.js';

@@ -39,7 +39,9 @@ export interface RunningHub {
 export async function startHub(config: Config, log: Logger): Promise<RunningHub> {
   const started = Date.now();
   if (config.trustDemoKey) {
-    log.warn('trustDemoKey is on: this hub accepts any pack signed with the demo key, whose private half is in the public repository. Fine for the demo; on a hub people use, set trustDemoKey: false and list your own keys in trustedKeys');
+    log.warn(
+      'trustDemoKey is on: this hub accepts any pack signed with the demo key, whose private half is in the public repository. Fine for the demo; on a hub people use, set trustDemoKey: false and list your own keys in trustedKeys'
+    );
   }
   const dbs = await openDatabases(config.dataDir, log);
   const media = new MediaStore(config.dataDir);
@@ -60,12 +62,36 @@ export async function startHub(config: Config, log: Logger): Promise<RunningHub>
   const digest = new ContentDigest({ catalog, dbs });
   const studio = new Studio({ config, dbs, catalog });
   const grants = new GrantService(dbs, catalog, config);
-  const deps: HubDeps = { config, log, dbs, media, catalog, search, submissions, usage, members, community, proposals, pages, digest, studio, grants, sync, version, startedAt: new Date(started).toISOString() };
+  const deps: HubDeps = {
+    config,
+    log,
+    dbs,
+    media,
+    catalog,
+    search,
+    submissions,
+    usage,
+    members,
+    community,
+    proposals,
+    pages,
+    digest,
+    studio,
+    grants,
+    sync,
+    version,
+    startedAt: new Date(started).toISOString(),
+  };
   deps.sms = await SmsService.open({ config, submissions: dbs.submissions, catalog, log: log.child({ room: 'sms' }) });
 
   if (config.tls.domain) {
     deps.tls = new TlsService({
-      dataDir: config.dataDir, hubId: config.hubId, domain: config.tls.domain, host: config.host, port: config.tls.port, publicPort: config.tls.publicPort,
+      dataDir: config.dataDir,
+      hubId: config.hubId,
+      domain: config.tls.domain,
+      host: config.host,
+      port: config.tls.port,
+      publicPort: config.tls.publicPort,
       log: log.child({ room: 'tls' }),
       // The same handler as plain HTTP: the fast path, then Express.
       handler: (req, res) => app(req, res),
@@ -86,10 +112,15 @@ export async function startHub(config: Config, log: Logger): Promise<RunningHub>
   // From the snapshot on disk when it is current (searches answered at once), else rebuilt.
   const searchFile = join(config.dataDir, 'search', 'index.bin');
   const searchStarted = Date.now();
-  const searchReady = search.start({ updateSeq: () => catalog.updateSeq(), changesSince: (since, limit) => catalog.changesSince(since, limit), pages: () => catalog.pages() }, searchFile).then(
-    (outcome) => log.info({ docs: search.size, ms: Date.now() - searchStarted, ...outcome }, 'search index ready'),
-    (err: unknown) => log.error({ err }, 'search index failed'),
-  );
+  const searchReady = search
+    .start(
+      { updateSeq: () => catalog.updateSeq(), changesSince: (since, limit) => catalog.changesSince(since, limit), pages: () => catalog.pages() },
+      searchFile
+    )
+    .then(
+      (outcome) => log.info({ docs: search.size, ms: Date.now() - searchStarted, ...outcome }, 'search index ready'),
+      (err: unknown) => log.error({ err }, 'search index failed')
+    );
   if (deps.tls) {
     // The chain central ordered comes down with the content; one already pulled is offered at start.
     const tls = deps.tls;
@@ -105,7 +136,10 @@ export async function startHub(config: Config, log: Logger): Promise<RunningHub>
   log.info({ port, ms: Date.now() - started }, 'hub listening');
   const mdns = advertiseHub(config, port, { id: config.hubId, name: config.spaceName, version: deps.version, status: 'ok' }, log.child({ room: 'mdns' }));
   const heartbeat = new HeartbeatWriter({
-    config, dbs, version: deps.version, log: log.child({ room: 'fleet' }),
+    config,
+    dbs,
+    version: deps.version,
+    log: log.child({ room: 'fleet' }),
     lastSync: () => deps.sync.status().classes.push.lastSuccess ?? null,
     ...(deps.tls ? { tls: () => deps.tls!.heartbeat() } : {}),
     onWrite: (hb) => mdns?.update({ lastSync: hb.lastSync ?? 'never' }),

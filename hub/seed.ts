@@ -51,7 +51,10 @@ async function seedDemo({ config, log, target, root }: ContentStartup): Promise<
     log.info({ pack: result.name, version: result.version, docs: result.docs, media: result.media, ms: Date.now() - started }, 'seeded the demo content pack');
   } catch (e) {
     // A broken demo must not keep the hub from serving: say why and carry on empty.
-    log.error({ reason: isAppError(e) ? e.reason : undefined, err: isAppError(e) ? undefined : e }, `could not seed the demo pack: ${isAppError(e) ? e.details : (e as Error).message}`);
+    log.error(
+      { reason: isAppError(e) ? e.reason : undefined, err: isAppError(e) ? undefined : e },
+      `could not seed the demo pack: ${isAppError(e) ? e.details : (e as Error).message}`
+    );
   } finally {
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   }
@@ -65,8 +68,13 @@ export async function prepareContent(startup: ContentStartup): Promise<void> {
   const { log, target, config } = startup;
   try {
     const resumed = await resumePackImport(target);
-    if (resumed.action === 'rolled-forward') log.warn({ pack: resumed.name, version: resumed.version, written: resumed.written, removed: resumed.removed }, 'finished a pack import that was interrupted');
-    else if (resumed.action === 'dropped') log.warn({ pack: resumed.name, version: resumed.version }, 'dropped a pack import interrupted before it began writing; import the pack again');
+    if (resumed.action === 'rolled-forward')
+      log.warn(
+        { pack: resumed.name, version: resumed.version, written: resumed.written, removed: resumed.removed },
+        'finished a pack import that was interrupted'
+      );
+    else if (resumed.action === 'dropped')
+      log.warn({ pack: resumed.name, version: resumed.version }, 'dropped a pack import interrupted before it began writing; import the pack again');
   } catch (e) {
     log.error({ err: e }, 'could not finish an interrupted pack import; import the pack again');
   }

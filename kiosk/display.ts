@@ -63,7 +63,9 @@ async function wlrRandr(env: DisplayEnv, log: Logger): Promise<DisplayBackend | 
       // Listed again each time: a screen plugged in after start is switched too.
       const now = parseWlrRandrOutputs(await run('wlr-randr', [], env).catch(() => ''));
       for (const output of now.length > 0 ? now : outputs) {
-        await run('wlr-randr', ['--output', output, state === 'on' ? '--on' : '--off'], env).catch((err: Error) => log.warn({ err, output }, 'wlr-randr failed'));
+        await run('wlr-randr', ['--output', output, state === 'on' ? '--on' : '--off'], env).catch((err: Error) =>
+          log.warn({ err, output }, 'wlr-randr failed')
+        );
       }
     },
   };
@@ -79,10 +81,11 @@ async function xset(env: DisplayEnv, log: Logger): Promise<DisplayBackend | stri
   }
   // xset exits 0 even when the server lacks DPMS, so its report is read instead.
   if (!/DPMS is (Enabled|Disabled)/.test(query)) return 'the X server has no DPMS';
-  const xs = (args: string[]) => run('xset', args, env).then(
-    () => undefined,
-    (err: Error) => log.warn({ err }, 'xset failed'),
-  );
+  const xs = (args: string[]) =>
+    run('xset', args, env).then(
+      () => undefined,
+      (err: Error) => log.warn({ err }, 'xset failed')
+    );
   return {
     name: 'xset',
     reason: `X display ${env.DISPLAY}`,

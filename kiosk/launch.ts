@@ -35,9 +35,14 @@ export function findElectron(electronPath: string | undefined): ElectronLookup {
     resolved = createRequire(join(projectRoot(), 'package.json'))('electron');
   } catch (e) {
     const msg = (e as Error).message;
-    if (/Cannot find module 'electron'/.test(msg)) return { found: false, why: 'the electron npm package is not installed (its download failed, so npm left it out)' };
+    if (/Cannot find module 'electron'/.test(msg))
+      return { found: false, why: 'the electron npm package is not installed (its download failed, so npm left it out)' };
     // Thrown by the package when its install script never ran (npm ci --ignore-scripts) or could not download.
-    if (/failed to install correctly/.test(msg)) return { found: false, why: 'the electron npm package is there but its binary was never downloaded (npm ran without install scripts, or without Internet)' };
+    if (/failed to install correctly/.test(msg))
+      return {
+        found: false,
+        why: 'the electron npm package is there but its binary was never downloaded (npm ran without install scripts, or without Internet)',
+      };
     return { found: false, why: `the electron npm package is broken: ${msg.split('\n')[0]}` };
   }
   if (typeof resolved !== 'string' || !existsSync(resolved)) {
@@ -58,7 +63,7 @@ export function electronMissingError(why: string): AppError {
       '  - without: copy an Electron release for linux-arm64 (electron-v*-linux-arm64.zip), unzip it, and run',
       '    ELECTRON_PATH=/opt/electron/electron espace kiosk',
       'Then run "espace kiosk" again (as the kiosk user, not root).',
-    ].join('\n'),
+    ].join('\n')
   );
 }
 
@@ -67,7 +72,7 @@ export function refuseRoot(uid: number | undefined): void {
     throw new AppError(
       1,
       'kiosk-as-root',
-      'the kiosk never runs as root: a page escaping the sandbox would own the Pi. Run it as the desktop user (provisioning installs a systemd unit for the "kiosk" user), e.g. sudo -u kiosk espace kiosk',
+      'the kiosk never runs as root: a page escaping the sandbox would own the Pi. Run it as the desktop user (provisioning installs a systemd unit for the "kiosk" user), e.g. sudo -u kiosk espace kiosk'
     );
   }
 }
@@ -78,7 +83,7 @@ export function requireDisplay(env: { WAYLAND_DISPLAY?: string; DISPLAY?: string
     throw new AppError(
       1,
       'kiosk-no-display',
-      'no graphical session to show the kiosk in (neither WAYLAND_DISPLAY nor DISPLAY is set). Start it from the kiosk user\'s desktop session (labwc\'s autostart does), or set WAYLAND_DISPLAY=wayland-0 and XDG_RUNTIME_DIR=/run/user/<uid>',
+      "no graphical session to show the kiosk in (neither WAYLAND_DISPLAY nor DISPLAY is set). Start it from the kiosk user's desktop session (labwc's autostart does), or set WAYLAND_DISPLAY=wayland-0 and XDG_RUNTIME_DIR=/run/user/<uid>"
     );
   }
 }

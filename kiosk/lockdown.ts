@@ -43,11 +43,14 @@ export function contentsHardener(origin: string, log: Logger): (contents: WebCon
 
 /** Certificate errors and HTTP authentication prompts are refused, never asked of a visitor. */
 export function refuseCertificatesAndLogins(app: AppLike, log: Logger): void {
-  app.on('certificate-error', (event: PreventableEvent, _contents: unknown, url: string, error: string, _cert: unknown, callback: (trusted: boolean) => void) => {
-    event.preventDefault();
-    callback(false);
-    log.warn({ url, error }, 'certificate error: page refused');
-  });
+  app.on(
+    'certificate-error',
+    (event: PreventableEvent, _contents: unknown, url: string, error: string, _cert: unknown, callback: (trusted: boolean) => void) => {
+      event.preventDefault();
+      callback(false);
+      log.warn({ url, error }, 'certificate error: page refused');
+    }
+  );
   app.on('login', (event: PreventableEvent, _contents: unknown, _details: unknown, _auth: unknown, callback: () => void) => {
     event.preventDefault();
     callback();
@@ -67,7 +70,7 @@ export function lockSession(ses: SessionLike, origin: string, log: Logger): void
     callback(granted);
   });
   ses.setPermissionCheckHandler((_contents, permission, requestingOrigin, details) =>
-    isPermissionGranted({ permission, requestingUrl: requestingOrigin, mediaTypes: details.mediaType ? [details.mediaType] : [] }, origin),
+    isPermissionGranted({ permission, requestingUrl: requestingOrigin, mediaTypes: details.mediaType ? [details.mediaType] : [] }, origin)
   );
   ses.setDevicePermissionHandler(() => false);
   ses.setDisplayMediaRequestHandler((_request, callback) => callback({}));

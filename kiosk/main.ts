@@ -5,7 +5,24 @@ import type { AppLike, ElectronApi, IpcEventLike, KioskWebPreferences, KioskWind
 import { CHANNELS, type ActivityMessage, type KioskStatus, type TechnicianAction, type UnlockResult } from './ipc.js';
 import { loadPageScripts } from './page-scripts.js';
 import { kioskPagesHandler } from './pages.js';
-import { CornerGesture, DEFAULT_LADDER, DisplayPlanner, HeartbeatMonitor, hubOrigin, IdleTracker, isHubUrl, isKioskPageUrl, isOpenAt, KIOSK_BASE, KIOSK_SCHEME, type LadderOptions, nextChange, PinGate, RecoveryLadder, type ScreenState } from './policy/index.js';
+import {
+  CornerGesture,
+  DEFAULT_LADDER,
+  DisplayPlanner,
+  HeartbeatMonitor,
+  hubOrigin,
+  IdleTracker,
+  isHubUrl,
+  isKioskPageUrl,
+  isOpenAt,
+  KIOSK_BASE,
+  KIOSK_SCHEME,
+  type LadderOptions,
+  nextChange,
+  PinGate,
+  RecoveryLadder,
+  type ScreenState,
+} from './policy/index.js';
 import { contentsHardener, lockSession, refuseCertificatesAndLogins } from './lockdown.js';
 import { coverageStatus, hubStatus, kioskVersion, localAddresses, syncStatus } from './status.js';
 import type { SystemdNotifier } from './watchdog.js';
@@ -206,7 +223,10 @@ export async function startKiosk(api: ElectronApi, options: KioskOptions): Promi
     // A window being replaced may still report its renderer going away: only the current one counts.
     const current = () => w === win;
     w.on('unresponsive', () => current() && void failure('unresponsive'));
-    wc.on('render-process-gone', (_e: unknown, details: { reason?: string; exitCode?: number }) => current() && void failure(`render-process-gone:${details?.reason ?? 'unknown'}`));
+    wc.on(
+      'render-process-gone',
+      (_e: unknown, details: { reason?: string; exitCode?: number }) => current() && void failure(`render-process-gone:${details?.reason ?? 'unknown'}`)
+    );
     wc.on('did-fail-load', (_e: unknown, errorCode: number, errorDescription: string, validatedURL: string, isMainFrame: boolean) => {
       // -3 is ERR_ABORTED: a load replaced by another, not a failure.
       if (!current() || !isMainFrame || errorCode === -3 || !isHubUrl(validatedURL, origin)) return;
@@ -237,7 +257,10 @@ export async function startKiosk(api: ElectronApi, options: KioskOptions): Promi
   async function resetVisitor(reason: string, wakeOverlay = true): Promise<void> {
     resetting ??= (async () => {
       const wc = win.webContents;
-      await withTimeout(wc.executeJavaScript(scripts.pageReset).catch(() => undefined), timings.pageResetTimeoutMs);
+      await withTimeout(
+        wc.executeJavaScript(scripts.pageReset).catch(() => undefined),
+        timings.pageResetTimeoutMs
+      );
       await ses.clearData?.();
       await ses.clearStorageData();
       await ses.clearCache();

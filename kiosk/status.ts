@@ -42,7 +42,9 @@ export async function syncStatus(hubUrl: string): Promise<KioskStatus['sync']> {
 export async function coverageStatus(hubUrl: string): Promise<KioskStatus['coverage']> {
   try {
     const { status, body } = await getJson(new URL('/api/v1/coverage', hubUrl));
-    return status === 200 && typeof body === 'object' && body !== null ? { available: true, languages: (body as { languages?: unknown }).languages } : { available: false };
+    return status === 200 && typeof body === 'object' && body !== null
+      ? { available: true, languages: (body as { languages?: unknown }).languages }
+      : { available: false };
   } catch {
     return { available: false };
   }

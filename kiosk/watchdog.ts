@@ -12,7 +12,7 @@ export class SystemdNotifier {
     /** $NOTIFY_SOCKET, or undefined when not started by systemd (then nothing is sent). */
     private readonly socket: string | undefined,
     private readonly log: Logger,
-    private readonly command = 'systemd-notify',
+    private readonly command = 'systemd-notify'
   ) {}
 
   get enabled(): boolean {

@@ -21,7 +21,11 @@ const COMMANDS: Record<string, () => Promise<Register[]>> = {
   fleet: async () => [(await import('./commands/fleet.js')).registerFleet],
   usb: async () => [(await import('./commands/usb.js')).registerUsb],
   backup: async () => [(await import('./commands/backup.js')).registerBackup],
-  content: async () => [(await import('./commands/content.js')).registerContent, (await import('./commands/publish.js')).registerPublish, (await import('./commands/review.js')).registerCoverage],
+  content: async () => [
+    (await import('./commands/content.js')).registerContent,
+    (await import('./commands/publish.js')).registerPublish,
+    (await import('./commands/review.js')).registerCoverage,
+  ],
   kiosk: async () => [(await import('./commands/kiosk.js')).registerKiosk],
   indicators: async () => [(await import('./commands/indicators.js')).registerIndicators],
   tls: async () => [(await import('./commands/tls.js')).registerTls],

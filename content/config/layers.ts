@@ -28,7 +28,8 @@ function coerce(name: string, raw: string, kind: EnvEntry['kind']): unknown {
   if (kind === 'string') return raw;
   if (kind === 'number') {
     const n = Number(raw);
-    if (raw.trim() === '' || !Number.isFinite(n)) throw new AppError(2, 'config-invalid', `${name}="${raw}" is not a number; set it to digits, for example ${name}=8080`);
+    if (raw.trim() === '' || !Number.isFinite(n))
+      throw new AppError(2, 'config-invalid', `${name}="${raw}" is not a number; set it to digits, for example ${name}=8080`);
     return n;
   }
   if (kind === 'boolean') {
@@ -94,7 +95,11 @@ export function loadLayered<S extends z.ZodType>(schema: S, defaults: z.input<S>
   const merged = deepMerge(deepMerge(deepMerge(defaults as Plain, fileLayer(file)), envLayer(env, envMap)), options.overrides ?? {});
   const result = schema.safeParse(merged);
   if (!result.success) {
-    throw new AppError(2, 'config-invalid', `configuration is wrong${file ? ` (file ${file})` : ''}: ${describeIssues(result.error)}. Fix the file or the matching ESPACE_* variable.`);
+    throw new AppError(
+      2,
+      'config-invalid',
+      `configuration is wrong${file ? ` (file ${file})` : ''}: ${describeIssues(result.error)}. Fix the file or the matching ESPACE_* variable.`
+    );
   }
   return result.data;
 }

@@ -11,9 +11,12 @@ export function createLogger(level: LevelWithSilent = 'info', name = 'espace'): 
     {
       name,
       level,
-      redact: { paths: ['password', '*.password', 'passphrase', '*.passphrase', 'pin', '*.pin', 'req.headers.cookie', 'req.headers.authorization'], censor: '***' },
+      redact: {
+        paths: ['password', '*.password', 'passphrase', '*.passphrase', 'pin', '*.pin', 'req.headers.cookie', 'req.headers.authorization'],
+        censor: '***',
+      },
     },
-    pino.destination({ dest: 2, sync: false }),
+    pino.destination({ dest: 2, sync: false })
   );
 }
 

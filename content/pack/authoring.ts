@@ -57,14 +57,21 @@ function readMarkdownDoc(text: string, file: string): { doc: Raw; body: string }
   if (!m) fail('pack-no-front-matter', `${file}: a content file starts with YAML front matter between two "---" lines (with at least _id and type)`);
   const doc = parseYamlText(m[1]!, file);
   if (!isPlain(doc)) fail('pack-bad-yaml', `${file}: the front matter must be key: value pairs, like "_id: course:budget"`);
-  return { doc, body: text.replace(/^\uFEFF/, '').slice(m[0].length).trim() };
+  return {
+    doc,
+    body: text
+      .replace(/^\uFEFF/, '')
+      .slice(m[0].length)
+      .trim(),
+  };
 }
 
 /** Where a Markdown body goes: `body.fr` of documents and announcements, a leading text block of a lesson. */
 function applyBody(doc: Raw, body: string, file: string): Raw {
   const extra = doc.body;
   if (extra !== undefined && !isPlain(extra)) fail('pack-bad-body', `${file}: body in the front matter must hold other languages, like "body: { bm: … }"`);
-  if (body && extra && 'fr' in extra) fail('pack-bad-body', `${file}: French text is given twice (body.fr in the front matter and the Markdown body); keep one`);
+  if (body && extra && 'fr' in extra)
+    fail('pack-bad-body', `${file}: French text is given twice (body.fr in the front matter and the Markdown body); keep one`);
   const text = body ? { ...extra, fr: body } : extra;
   switch (doc.type) {
     case 'document':
@@ -77,7 +84,11 @@ function applyBody(doc: Raw, body: string, file: string): Raw {
       return { ...rest, blocks: [{ kind: 'text', body: text }, ...blocks] };
     }
     default:
-      if (body) fail('pack-bad-body', `${file}: a ${String(doc.type)} has no Markdown body; put this text in a field of the front matter (only documents, announcements and lessons take a body)`);
+      if (body)
+        fail(
+          'pack-bad-body',
+          `${file}: a ${String(doc.type)} has no Markdown body; put this text in a field of the front matter (only documents, announcements and lessons take a body)`
+        );
       return doc;
   }
 }
@@ -92,7 +103,11 @@ export async function readPackSource(dir: string): Promise<PackSource> {
   const root = resolve(dir);
   const stat = await fsp.stat(root).catch(() => null);
   if (!stat?.isDirectory()) fail('pack-source-missing', `${dir} is not a directory; give the folder that holds pack.yaml`);
-  const infoText = await fsp.readFile(join(root, 'pack.yaml'), 'utf8').catch(() => fail('pack-source-missing', `${join(dir, 'pack.yaml')} is missing; a pack folder starts with pack.yaml (name, version, title, audience, languages)`));
+  const infoText = await fsp
+    .readFile(join(root, 'pack.yaml'), 'utf8')
+    .catch(() =>
+      fail('pack-source-missing', `${join(dir, 'pack.yaml')} is missing; a pack folder starts with pack.yaml (name, version, title, audience, languages)`)
+    );
   const infoResult = PackInfo.safeParse(parseYamlText(infoText, 'pack.yaml'));
   if (!infoResult.success) fail('pack-bad-info', `pack.yaml: ${describeIssues(infoResult.error)}`);
   const info = infoResult.data;
@@ -116,7 +131,8 @@ export async function readPackSource(dir: string): Promise<PackSource> {
 
   const fileOf = new Map<string, string>();
   for (const { doc, file } of raw) {
-    if (typeof doc._id !== 'string') fail('pack-bad-doc', `${file}: a doc has no _id; give each doc one, like "_id: ${String(doc.type ?? 'course')}:some-slug"`);
+    if (typeof doc._id !== 'string')
+      fail('pack-bad-doc', `${file}: a doc has no _id; give each doc one, like "_id: ${String(doc.type ?? 'course')}:some-slug"`);
     const id = doc._id;
     const seen = fileOf.get(id);
     if (seen) fail('pack-duplicate-id', `${id} is defined twice, in ${seen} and in ${file}; give each doc its own _id`);
@@ -137,14 +153,27 @@ export async function readPackSource(dir: string): Promise<PackSource> {
       if (!abs.startsWith(mediaDir + sep)) fail('pack-bad-media-path', `${where(id)}: ${value} leaves the media/ folder; name a file under media/`);
       let sha = hashOfPath.get(abs);
       if (!sha) {
-        const bytes = await fsp.readFile(abs).catch(() => fail('pack-media-missing', `${where(id)}: ${value} names no file; add it under media/ or fix the path`));
-        const kind = mediaKindOf(abs) ?? fail('pack-media-type', `${where(id)}: ${value} is not a media type the hub serves (use one of ${MEDIA_EXTENSIONS.join(' ')})`);
+        const bytes = await fsp
+          .readFile(abs)
+          .catch(() => fail('pack-media-missing', `${where(id)}: ${value} names no file; add it under media/ or fix the path`));
+        const kind =
+          mediaKindOf(abs) ?? fail('pack-media-type', `${where(id)}: ${value} is not a media type the hub serves (use one of ${MEDIA_EXTENSIONS.join(' ')})`);
         sha = createHash('sha256').update(bytes).digest('hex');
         hashOfPath.set(abs, sha);
         if (!media.has(sha)) {
           const meta = parseMediaMeta(
-            { _id: `media:${sha}`, type: 'media', sha256: sha, size: bytes.length, mime: kind.mime, filename: basename(abs), priority: kind.priority, audience: info.audience, pack: info.name },
-            `${where(id)}: ${value}`,
+            {
+              _id: `media:${sha}`,
+              type: 'media',
+              sha256: sha,
+              size: bytes.length,
+              mime: kind.mime,
+              filename: basename(abs),
+              priority: kind.priority,
+              audience: info.audience,
+              pack: info.name,
+            },
+            `${where(id)}: ${value}`
           );
           media.set(sha, { meta, file: abs });
         }

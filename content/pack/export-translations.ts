@@ -123,7 +123,12 @@ export async function exportTranslations(translations: readonly Translation[], p
     const path = pathOf(place, t.field);
     const text = s.doc.getIn(path);
     if (!isMap(text) || text.get('fr') === undefined) {
-      report.skipped.push({ id: t._id, target: t.target, field: t.field, why: `${relative(plan.packDir, s.file)} has no { fr: … } text at ${t.field} (a Markdown body?): add it by hand` });
+      report.skipped.push({
+        id: t._id,
+        target: t.target,
+        field: t.field,
+        why: `${relative(plan.packDir, s.file)} has no { fr: … } text at ${t.field} (a Markdown body?): add it by hand`,
+      });
       continue;
     }
     if (t.text !== undefined && t.lang !== 'fr') {

@@ -200,7 +200,10 @@ async function upsert(db: PackDb, docs: Doc[]): Promise<number> {
   let pending = docs;
   let written = 0;
   for (let attempt = 0; attempt < 3 && pending.length > 0; attempt += 1) {
-    const current = await currentDocs(db, pending.map((d) => d._id));
+    const current = await currentDocs(
+      db,
+      pending.map((d) => d._id)
+    );
     const batch: Doc[] = [];
     for (const doc of pending) {
       const existing = current.get(doc._id);
@@ -215,12 +218,22 @@ async function upsert(db: PackDb, docs: Doc[]): Promise<number> {
       for (const r of results) {
         if (r.ok) written += 1;
         else if (r.status === 409 && r.id) retry.add(r.id);
-        else throw new AppError(500, 'pack-write-failed', `could not write ${r.id ?? 'a doc'}: ${r.message ?? String(r.error)}; the import will be finished at the next start`);
+        else
+          throw new AppError(
+            500,
+            'pack-write-failed',
+            `could not write ${r.id ?? 'a doc'}: ${r.message ?? String(r.error)}; the import will be finished at the next start`
+          );
       }
     }
     pending = pending.filter((d) => retry.has(d._id));
   }
-  if (pending.length > 0) throw new AppError(409, 'pack-write-conflict', `${pending.length} docs kept changing while the pack was imported (first: ${pending[0]!._id}); import it again`);
+  if (pending.length > 0)
+    throw new AppError(
+      409,
+      'pack-write-conflict',
+      `${pending.length} docs kept changing while the pack was imported (first: ${pending[0]!._id}); import it again`
+    );
   return written;
 }
 
@@ -248,13 +261,21 @@ export async function stageImport(target: PackTarget, pack: VerifiedPack): Promi
   const installed = await listInstalledPacks(target.content);
   const previous = installed.find((p) => p.name === manifest.name) ?? null;
   if (previous && compareVersions(manifest.version, previous.version) < 0) {
-    throw new AppError(409, 'pack-older-version', `this hub has ${manifest.name} ${previous.version}; the pack is ${manifest.version}, which is older, so it was not imported. Use a pack of version ${previous.version} or newer`);
+    throw new AppError(
+      409,
+      'pack-older-version',
+      `this hub has ${manifest.name} ${previous.version}; the pack is ${manifest.version}, which is older, so it was not imported. Use a pack of version ${previous.version} or newer`
+    );
   }
   const entriesSha256 = entriesDigest(pack);
   if (previous && compareVersions(manifest.version, previous.version) === 0) {
     const same = previous.entriesSha256 ? previous.entriesSha256 === entriesSha256 : previous.manifestSha256 === pack.manifestSha256;
     if (!same) {
-      throw new AppError(409, 'pack-version-differs', `this hub has ${manifest.name} ${previous.version} with other files than this pack of the same version, so it was not imported (an old copy replayed, or a changed one): give every change a new version number, e.g. ${nextPatch(previous.version)}`);
+      throw new AppError(
+        409,
+        'pack-version-differs',
+        `this hub has ${manifest.name} ${previous.version} with other files than this pack of the same version, so it was not imported (an old copy replayed, or a changed one): give every change a new version number, e.g. ${nextPatch(previous.version)}`
+      );
     }
   }
   const docs: Record<DbKey, Doc[]> = { content: pack.docs as unknown as Doc[], media: pack.media as unknown as Doc[] };
@@ -264,13 +285,18 @@ export async function stageImport(target: PackTarget, pack: VerifiedPack): Promi
   // A media file is named by its hash, so two packs may hold the same one: it stays with its
   // first owner (same bytes), and is not removed while another owner's doc still uses it.
   const media = await compareWithStored(target.media, docs.media, manifest.name);
-  const content = await compareWithStored(target.content, docs.content, manifest.name, media.dropped.map((id) => id.slice('media:'.length)));
+  const content = await compareWithStored(
+    target.content,
+    docs.content,
+    manifest.name,
+    media.dropped.map((id) => id.slice('media:'.length))
+  );
   // A pack creates, changes and deletes only its own docs: anything of another pack or of central stays as it is.
   if (content.foreign.length > 0) {
     throw new AppError(
       409,
       'pack-foreign-doc',
-      `the pack ${manifest.name} would overwrite ${content.foreign.length} document(s) it does not own (first: ${content.foreign[0]}, which belongs to ${(await ownerOf(target.content, content.foreign[0]!)) ?? 'central'}), so it was not imported; give its documents ids of their own`,
+      `the pack ${manifest.name} would overwrite ${content.foreign.length} document(s) it does not own (first: ${content.foreign[0]}, which belongs to ${(await ownerOf(target.content, content.foreign[0]!)) ?? 'central'}), so it was not imported; give its documents ids of their own`
     );
   }
   changed.content = content.changed;

@@ -31,7 +31,11 @@ export interface SigningKey {
 
 function ed25519(key: KeyObject, what: string): KeyObject {
   if (key.asymmetricKeyType !== 'ed25519') {
-    throw new AppError(2, 'pack-bad-key', `${what} is a ${key.asymmetricKeyType ?? 'symmetric'} key; pack keys are Ed25519 (make one with "espace content keygen")`);
+    throw new AppError(
+      2,
+      'pack-bad-key',
+      `${what} is a ${key.asymmetricKeyType ?? 'symmetric'} key; pack keys are Ed25519 (make one with "espace content keygen")`
+    );
   }
   return key;
 }
@@ -45,7 +49,11 @@ export function publicKeyFrom(key: TrustedKey): KeyObject {
     return createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: raw.toString('base64url') }, format: 'jwk' });
   } catch (e) {
     if (e instanceof AppError) throw e;
-    throw new AppError(2, 'pack-bad-key', `trusted key '${key.id}' is not an Ed25519 public key (${(e as Error).message}); paste the .pub file made by "espace content keygen", or its base64 line`);
+    throw new AppError(
+      2,
+      'pack-bad-key',
+      `trusted key '${key.id}' is not an Ed25519 public key (${(e as Error).message}); paste the .pub file made by "espace content keygen", or its base64 line`
+    );
   }
 }
 

@@ -63,7 +63,13 @@ class ByteLimit extends Transform {
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
     this.total += chunk.length;
     if (this.total > this.limit) {
-      cb(new AppError(422, 'pack-too-large', `the pack decompresses to more than ${this.limit} bytes, beyond what its manifest declares; it is damaged or malicious, do not use it`));
+      cb(
+        new AppError(
+          422,
+          'pack-too-large',
+          `the pack decompresses to more than ${this.limit} bytes, beyond what its manifest declares; it is damaged or malicious, do not use it`
+        )
+      );
       return;
     }
     cb(null, chunk);
@@ -87,9 +93,13 @@ function sha256(bytes: Uint8Array): string {
 
 function checkEntryName(header: Header): string {
   const name = header.name;
-  if (header.type !== 'file') refuse('pack-bad-entry', `the pack holds a ${header.type} entry "${name}"; a pack holds only plain files, so it was not made by "espace content build"`);
+  if (header.type !== 'file')
+    refuse('pack-bad-entry', `the pack holds a ${header.type} entry "${name}"; a pack holds only plain files, so it was not made by "espace content build"`);
   if (name !== MANIFEST_PATH && name !== SIGNATURE_PATH && !DOC_PATH.test(name) && !MEDIA_PATH.test(name)) {
-    refuse('pack-bad-entry', `the pack holds an entry named ${JSON.stringify(name.slice(0, 120))}, which no pack may hold (paths like "../" or odd names are refused); rebuild it with "espace content build"`);
+    refuse(
+      'pack-bad-entry',
+      `the pack holds an entry named ${JSON.stringify(name.slice(0, 120))}, which no pack may hold (paths like "../" or odd names are refused); rebuild it with "espace content build"`
+    );
   }
   return name;
 }
@@ -107,10 +117,16 @@ function verifyManifest(bytes: Buffer, signature: Buffer | undefined, trusted: r
   if (typeof keyId !== 'string') refuse('pack-unsigned', 'the pack manifest names no signing key (keyId); build it with "espace content build --key …"');
   const key = trusted.find((k) => k.id === keyId);
   if (!key) {
-    refuse('pack-untrusted-key', `the pack is signed with key '${keyId.slice(0, 60)}' which this hub does not trust; add its public key to trustedKeys in the config${keyId === 'demo-signing' ? ' (or set trustDemoKey: true on a demo hub)' : ''}`);
+    refuse(
+      'pack-untrusted-key',
+      `the pack is signed with key '${keyId.slice(0, 60)}' which this hub does not trust; add its public key to trustedKeys in the config${keyId === 'demo-signing' ? ' (or set trustDemoKey: true on a demo hub)' : ''}`
+    );
   }
   if (!signatureValid(bytes, signature, publicKeyFrom(key))) {
-    refuse('pack-bad-signature', `the pack's signature does not match its manifest for key '${keyId}': it was changed after signing or damaged; get the original pack again`);
+    refuse(
+      'pack-bad-signature',
+      `the pack's signature does not match its manifest for key '${keyId}': it was changed after signing or damaged; get the original pack again`
+    );
   }
   const result = Manifest.safeParse(json);
   if (!result.success) refuse('pack-bad-manifest', `the pack manifest is not valid: ${describeIssues(result.error)}`);
@@ -150,12 +166,17 @@ async function receiveMedia(entry: AsyncIterable<Buffer>, want: ManifestEntry, s
     if (size === want.size && hash.copy().digest('hex') !== want.sha256) throw mismatch(want);
     throw e;
   }
-  if (size !== want.size) refuse('pack-size-mismatch', `${want.path} holds ${size} bytes where the manifest says ${want.size}; the pack is damaged, get it again`);
+  if (size !== want.size)
+    refuse('pack-size-mismatch', `${want.path} holds ${size} bytes where the manifest says ${want.size}; the pack is damaged, get it again`);
   if (hash.digest('hex') !== want.sha256) throw mismatch(want);
 }
 
 function mismatch(want: ManifestEntry): AppError {
-  return new AppError(422, 'pack-hash-mismatch', `${want.path} does not match its sha256 in the signed manifest: the pack was changed or damaged; get the original again`);
+  return new AppError(
+    422,
+    'pack-hash-mismatch',
+    `${want.path} does not match its sha256 in the signed manifest: the pack was changed or damaged; get the original again`
+  );
 }
 
 /** Reads the pack, refusing anything that is not exactly what its signed manifest lists. */
@@ -185,7 +206,8 @@ async function readEntries(file: string, trusted: readonly TrustedKey[], opts: R
       if (index > limits.maxEntries) refuse('pack-too-many-entries', `the pack has more than ${limits.maxEntries} entries; split it into smaller packs`);
       if (index === 1) {
         if (name !== MANIFEST_PATH) refuse('pack-unsigned', `the pack does not start with its manifest (found ${name}); build it with "espace content build"`);
-        if (size > limits.maxManifestBytes) refuse('pack-too-large', `the pack manifest is ${size} bytes, over the limit of ${limits.maxManifestBytes}; split the pack`);
+        if (size > limits.maxManifestBytes)
+          refuse('pack-too-large', `the pack manifest is ${size} bytes, over the limit of ${limits.maxManifestBytes}; split the pack`);
         manifestRaw = await readAll(chunksOf(entry));
         continue;
       }
@@ -193,26 +215,39 @@ async function readEntries(file: string, trusted: readonly TrustedKey[], opts: R
         const signature = name === SIGNATURE_PATH && size <= 1024 ? await readAll(chunksOf(entry)) : undefined;
         manifest = verifyManifest(manifestRaw!, signature, trusted);
         wanted = new Map(manifest.entries.map((e) => [e.path, e]));
-        if (manifest.entries.length + 2 > limits.maxEntries) refuse('pack-too-many-entries', `the pack lists ${manifest.entries.length} entries, over the limit of ${limits.maxEntries}; split it into smaller packs`);
+        if (manifest.entries.length + 2 > limits.maxEntries)
+          refuse(
+            'pack-too-many-entries',
+            `the pack lists ${manifest.entries.length} entries, over the limit of ${limits.maxEntries}; split it into smaller packs`
+          );
         total = manifest.entries.reduce((n, e) => n + e.size, 0);
         counter.limit = Math.min(limits.maxTotalBytes, counter.limit + total + (manifest.entries.length + 2) * TAR_OVERHEAD_PER_ENTRY);
-        if (total > limits.maxTotalBytes) refuse('pack-too-large', `the pack declares ${total} bytes, over the limit of ${limits.maxTotalBytes}; split it into smaller packs`);
+        if (total > limits.maxTotalBytes)
+          refuse('pack-too-large', `the pack declares ${total} bytes, over the limit of ${limits.maxTotalBytes}; split it into smaller packs`);
         continue;
       }
-      const want = wanted.get(name) ?? refuse('pack-unexpected-entry', `the pack holds ${name}, which its signed manifest does not list: it was changed after signing; get the original again`);
+      const want =
+        wanted.get(name) ??
+        refuse(
+          'pack-unexpected-entry',
+          `the pack holds ${name}, which its signed manifest does not list: it was changed after signing; get the original again`
+        );
       if (seen.has(name)) refuse('pack-unexpected-entry', `the pack holds ${name} twice; get the original pack again`);
       seen.add(name);
-      if (size !== want.size) refuse('pack-size-mismatch', `${name} holds ${size} bytes where the signed manifest says ${want.size}; the pack was changed or damaged, get it again`);
+      if (size !== want.size)
+        refuse('pack-size-mismatch', `${name} holds ${size} bytes where the signed manifest says ${want.size}; the pack was changed or damaged, get it again`);
       if (MEDIA_PATH.test(name)) {
         await receiveMedia(chunksOf(entry), want, opts.mediaSink);
       } else {
         if (size > limits.maxDocBytes) refuse('pack-too-large', `${name} is ${size} bytes, over the limit of ${limits.maxDocBytes} for one doc`);
         const bytes = await readAll(chunksOf(entry));
-        if (bytes.length !== want.size) refuse('pack-size-mismatch', `${name} holds ${bytes.length} bytes where the signed manifest says ${want.size}; the pack is damaged, get it again`);
+        if (bytes.length !== want.size)
+          refuse('pack-size-mismatch', `${name} holds ${bytes.length} bytes where the signed manifest says ${want.size}; the pack is damaged, get it again`);
         if (sha256(bytes) !== want.sha256) throw mismatch(want);
         const raw = parseJsonDoc(bytes, name);
         const id = (raw as { _id?: unknown } | null)?._id;
-        if (typeof id !== 'string' || docPathOf(id) !== name) refuse('pack-bad-doc', `${name} holds a doc whose _id (${JSON.stringify(id)}) does not match its path; rebuild the pack`);
+        if (typeof id !== 'string' || docPathOf(id) !== name)
+          refuse('pack-bad-doc', `${name} holds a doc whose _id (${JSON.stringify(id)}) does not match its path; rebuild the pack`);
         const where = `${name} (${id})`;
         try {
           if (id.startsWith('media:')) media.push(parseMediaMeta(raw, where));
@@ -239,7 +274,10 @@ async function readEntries(file: string, trusted: readonly TrustedKey[], opts: R
   }
   const missing = manifest.entries.filter((e) => !seen.has(e.path));
   if (missing.length > 0) {
-    refuse('pack-missing-entry', `the pack lacks ${missing.length} file(s) its manifest lists (first: ${missing[0]!.path}); the file is incomplete, copy it again`);
+    refuse(
+      'pack-missing-entry',
+      `the pack lacks ${missing.length} file(s) its manifest lists (first: ${missing[0]!.path}); the file is incomplete, copy it again`
+    );
   }
   return { manifest, manifestSha256: sha256(manifestRaw!), docs, media };
 }
@@ -248,7 +286,8 @@ async function readEntries(file: string, trusted: readonly TrustedKey[], opts: R
 function checkConsistency(pack: VerifiedPack): void {
   const { manifest } = pack;
   for (const doc of [...pack.docs, ...pack.media]) {
-    if (doc.pack !== manifest.name) refuse('pack-bad-doc', `${doc._id} says it belongs to pack ${JSON.stringify(doc.pack)}, not ${manifest.name}; rebuild the pack`);
+    if (doc.pack !== manifest.name)
+      refuse('pack-bad-doc', `${doc._id} says it belongs to pack ${JSON.stringify(doc.pack)}, not ${manifest.name}; rebuild the pack`);
   }
   const mediaFiles = new Set(manifest.entries.filter((e) => MEDIA_PATH.test(e.path)).map((e) => e.sha256));
   for (const m of pack.media) {

@@ -13,7 +13,10 @@ export const MEMBER_CODE_ALPHABET = 'ACDEFHJKMNPRTUVWXY34679';
 /** A member code as printed: "KX7-M4P". */
 export const MemberCode = z
   .string()
-  .regex(new RegExp(`^[${MEMBER_CODE_ALPHABET}]{3}-[${MEMBER_CODE_ALPHABET}]{3}$`), 'a member code looks like "KX7-M4P": 3 letters or digits, a dash, 3 more, as printed on the card');
+  .regex(
+    new RegExp(`^[${MEMBER_CODE_ALPHABET}]{3}-[${MEMBER_CODE_ALPHABET}]{3}$`),
+    'a member code looks like "KX7-M4P": 3 letters or digits, a dash, 3 more, as printed on the card'
+  );
 export type MemberCode = z.infer<typeof MemberCode>;
 
 /** The name a member chooses to be shown with (never their phone number). */
@@ -23,7 +26,9 @@ export const DisplayName = z
   .min(2, 'the display name needs at least 2 characters')
   .max(40, 'the display name has 40 characters at most')
   .regex(SAFE_LINE, `the display name ${UNSAFE_TEXT_MESSAGE} (and no line break)`)
-  .refine(function (s) { return (s.match(/\d/g) || []).length < 6; }, 'the display name cannot look like a phone number: choose a name or a nickname');
+  .refine(function (s) {
+    return (s.match(/\d/g) || []).length < 6;
+  }, 'the display name cannot look like a phone number: choose a name or a nickname');
 
 /** One member's account at a space: the card's code, the name shown, and whether the code may act. */
 export const Member = z
@@ -112,8 +117,18 @@ export const Post = z
     ...memberWritten,
   })
   .strict()
-  .refine(function (p) { return p.text !== undefined || p._attachments !== undefined; }, { message: 'the post is empty: write something or record your voice', path: ['text'] })
-  .refine(function (p) { return !(p.replyTo && p.title); }, { message: 'a reply has no title', path: ['title'] });
+  .refine(
+    function (p) {
+      return p.text !== undefined || p._attachments !== undefined;
+    },
+    { message: 'the post is empty: write something or record your voice', path: ['text'] }
+  )
+  .refine(
+    function (p) {
+      return !(p.replyTo && p.title);
+    },
+    { message: 'a reply has no title', path: ['title'] }
+  );
 export type Post = z.infer<typeof Post>;
 
 /** Turns a post, question or member reference into an id segment: "kayes-01:post:abc" → "kayes-01.post.abc". */
@@ -126,7 +141,12 @@ export const FLAG_REASONS = ['insulte', 'haine', 'arnaque', 'donnees-personnelle
  */
 export const Flag = z
   .object({
-    _id: z.string().regex(/^[a-z0-9][a-z0-9-]{1,39}:flag:[a-z0-9-]{2,40}\.post\.[0-9a-z]{6,40}\.[0-9a-z]{6}$/, '_id must be "<hubId>:flag:<post id with dots>.<member code>"'),
+    _id: z
+      .string()
+      .regex(
+        /^[a-z0-9][a-z0-9-]{1,39}:flag:[a-z0-9-]{2,40}\.post\.[0-9a-z]{6,40}\.[0-9a-z]{6}$/,
+        '_id must be "<hubId>:flag:<post id with dots>.<member code>"'
+      ),
     _rev: z.string().optional(),
     _deleted: z.boolean().optional(),
     type: z.literal('flag'),
@@ -146,7 +166,12 @@ export const REACTIONS = ['merci', 'daccord', 'soutien'] as const;
 /** A member's reaction to a post; fixed id (post, member, kind) so it counts once. */
 export const Reaction = z
   .object({
-    _id: z.string().regex(/^[a-z0-9][a-z0-9-]{1,39}:reaction:[a-z0-9-]{2,40}\.post\.[0-9a-z]{6,40}\.[0-9a-z]{6}\.[a-z]+$/, '_id must be "<hubId>:reaction:<post id with dots>.<member code>.<kind>"'),
+    _id: z
+      .string()
+      .regex(
+        /^[a-z0-9][a-z0-9-]{1,39}:reaction:[a-z0-9-]{2,40}\.post\.[0-9a-z]{6,40}\.[0-9a-z]{6}\.[a-z]+$/,
+        '_id must be "<hubId>:reaction:<post id with dots>.<member code>.<kind>"'
+      ),
     _rev: z.string().optional(),
     _deleted: z.boolean().optional(),
     type: z.literal('reaction'),
@@ -173,7 +198,12 @@ export const Question = z
     ...memberWritten,
   })
   .strict()
-  .refine(function (q) { return q.text !== undefined || q._attachments !== undefined; }, { message: 'the question is empty: write it or record it', path: ['text'] });
+  .refine(
+    function (q) {
+      return q.text !== undefined || q._attachments !== undefined;
+    },
+    { message: 'the question is empty: write it or record it', path: ['text'] }
+  );
 export type Question = z.infer<typeof Question>;
 
 /** The asker's "résolu" on a question: one per question (fixed id). */

@@ -32,7 +32,10 @@ export const Course = z
     icon: z.string().max(40).optional(),
     cover: Sha256.optional(),
     lessons: z.array(z.string().regex(/^lesson:/, 'each lesson must be a lesson id like "lesson:slug"')).min(1),
-    quiz: z.string().regex(/^quiz:/).optional(),
+    quiz: z
+      .string()
+      .regex(/^quiz:/)
+      .optional(),
     durationMinutes: z.number().int().positive().max(10_000).optional(),
     order: z.number().int().optional(),
   })
@@ -65,7 +68,13 @@ export const QuizQuestion = z
       .array(z.object({ label: Text, audio: Audio.optional(), correct: z.boolean() }).strict())
       .min(2)
       .max(8)
-      .refine(function (c) { for (var i = 0; i < c.length; i++) if (c[i]!.correct) return true; return false; }, { message: 'a question needs at least one correct choice' }),
+      .refine(
+        function (c) {
+          for (var i = 0; i < c.length; i++) if (c[i]!.correct) return true;
+          return false;
+        },
+        { message: 'a question needs at least one correct choice' }
+      ),
     explanation: Text.optional(),
   })
   .strict();
@@ -73,7 +82,10 @@ export const QuizQuestion = z
 export const Quiz = z
   .object({
     ...base('quiz'),
-    course: z.string().regex(/^course:/).optional(),
+    course: z
+      .string()
+      .regex(/^course:/)
+      .optional(),
     title: Text,
     questions: z.array(QuizQuestion).min(1).max(100),
   })
@@ -121,10 +133,7 @@ export const Official = z
     party: Line(120).optional(),
     commissions: z.array(Text).max(20).default([]),
     mandate: z.object({ start: z.number().int().min(1990).max(2100), end: z.number().int().min(1990).max(2100) }).strict(),
-    contact: z
-      .object({ phone: PhoneNumber.optional(), email: z.email().optional(), office: Text.optional() })
-      .strict()
-      .default({}),
+    contact: z.object({ phone: PhoneNumber.optional(), email: z.email().optional(), office: Text.optional() }).strict().default({}),
     photo: Sha256.optional(),
     bio: Text.optional(),
   })
@@ -170,22 +179,36 @@ export const Consultation = z
     description: Text.optional(),
     commune: Slug.optional(),
     options: z
-      .array(
-        z
-          .object({ id: Slug, label: Text, audio: Audio.optional(), icon: z.string().max(40).optional() })
-          .strict(),
-      )
+      .array(z.object({ id: Slug, label: Text, audio: Audio.optional(), icon: z.string().max(40).optional() }).strict())
       .min(2)
       .max(12)
-      .refine(function (o) { var seen: Record<string, boolean> = {}; for (var i = 0; i < o.length; i++) { if (Object.prototype.hasOwnProperty.call(seen, o[i]!.id)) return false; seen[o[i]!.id] = true; } return true; }, { message: 'option ids must be unique' }),
+      .refine(
+        function (o) {
+          var seen: Record<string, boolean> = {};
+          for (var i = 0; i < o.length; i++) {
+            if (Object.prototype.hasOwnProperty.call(seen, o[i]!.id)) return false;
+            seen[o[i]!.id] = true;
+          }
+          return true;
+        },
+        { message: 'option ids must be unique' }
+      ),
     opensAt: IsoDateTime,
     closesAt: IsoDateTime,
     resultsPublic: z.boolean(),
     /** What a feature phone writes to vote by SMS ("VOTE PDESC 2"); options are numbered from 1 in their order. */
-    smsCode: z.string().regex(/^[A-Z0-9]{2,12}$/, 'smsCode must be 2–12 capital letters or digits, like "PDESC"').optional(),
+    smsCode: z
+      .string()
+      .regex(/^[A-Z0-9]{2,12}$/, 'smsCode must be 2–12 capital letters or digits, like "PDESC"')
+      .optional(),
   })
   .strict()
-  .refine(function (c) { return Date.parse(c.closesAt) > Date.parse(c.opensAt); }, { message: 'closesAt must come after opensAt', path: ['closesAt'] });
+  .refine(
+    function (c) {
+      return Date.parse(c.closesAt) > Date.parse(c.opensAt);
+    },
+    { message: 'closesAt must come after opensAt', path: ['closesAt'] }
+  );
 
 /** A title people can read on a poster or a phone: one line, 3 to 120 characters in each language. */
 export const Title = z
@@ -209,12 +232,20 @@ export const Event = z
     place: Line(200, 1),
     commune: Slug,
     capacity: z.number().int().positive().max(100_000),
-    course: z.string().regex(/^course:/).optional(),
+    course: z
+      .string()
+      .regex(/^course:/)
+      .optional(),
     /** A group mentoring session: the mentor who leads it (kind "mentorat"). */
     mentor: Line(120, 2).optional(),
   })
   .strict()
-  .refine(function (e) { return e.endsAt === undefined || Date.parse(e.endsAt) > Date.parse(e.startsAt); }, { message: 'endsAt must come after startsAt', path: ['endsAt'] });
+  .refine(
+    function (e) {
+      return e.endsAt === undefined || Date.parse(e.endsAt) > Date.parse(e.startsAt);
+    },
+    { message: 'endsAt must come after startsAt', path: ['endsAt'] }
+  );
 
 export const Indicator = z
   .object({
@@ -294,7 +325,12 @@ export const MentorAnswer = z
     lang: PostLanguage,
   })
   .strict()
-  .refine(function (a) { return a.text !== undefined || a.voice !== undefined; }, { message: 'an answer needs text or a recording' });
+  .refine(
+    function (a) {
+      return a.text !== undefined || a.voice !== undefined;
+    },
+    { message: 'an answer needs text or a recording' }
+  );
 
 /**
  * A question to the mentors with their answers, written at central by the mentors' console.
@@ -307,9 +343,7 @@ export const Answer = z
     question: QuestionId,
     visibility: z.enum(['private', 'public']),
     topic: TopicId.optional(),
-    asked: z
-      .object({ text: Paragraphs(4000).optional(), voice: Sha256.optional(), lang: PostLanguage, author: Author, at: IsoDateTime })
-      .strict(),
+    asked: z.object({ text: Paragraphs(4000).optional(), voice: Sha256.optional(), lang: PostLanguage, author: Author, at: IsoDateTime }).strict(),
     answers: z.array(MentorAnswer).max(50),
     updatedAt: IsoDateTime,
   })
@@ -364,9 +398,15 @@ export const Certificate = z
   .object({
     ...base('certificate'),
     hubId: HubId,
-    name: z.string().regex(/^[a-z0-9.-]+$/, 'name must be a host name like "kayes-01.hubs.example.org"').max(253),
+    name: z
+      .string()
+      .regex(/^[a-z0-9.-]+$/, 'name must be a host name like "kayes-01.hubs.example.org"')
+      .max(253),
     /** PEM, leaf first. */
-    chain: z.string().max(32_000).regex(/-----BEGIN CERTIFICATE-----/, 'chain must be PEM certificates'),
+    chain: z
+      .string()
+      .max(32_000)
+      .regex(/-----BEGIN CERTIFICATE-----/, 'chain must be PEM certificates'),
     notBefore: IsoDateTime,
     notAfter: IsoDateTime,
     /** sha256 (hex) of the CSR it was ordered from: a new CSR (a new key) gets a new certificate. */
@@ -374,10 +414,15 @@ export const Certificate = z
     issuedAt: IsoDateTime,
   })
   .strict()
-  .refine(function (c) { return c._id === 'certificate:' + c.hubId && !!c.audience.hubs && c.audience.hubs.length === 1 && c.audience.hubs[0] === c.hubId && !c.audience.all; }, {
-    message: 'a certificate is "certificate:<hubId>" and addressed to that hub only (audience { hubs: [hubId] })',
-    path: ['_id'],
-  });
+  .refine(
+    function (c) {
+      return c._id === 'certificate:' + c.hubId && !!c.audience.hubs && c.audience.hubs.length === 1 && c.audience.hubs[0] === c.hubId && !c.audience.all;
+    },
+    {
+      message: 'a certificate is "certificate:<hubId>" and addressed to that hub only (audience { hubs: [hubId] })',
+      path: ['_id'],
+    }
+  );
 
 /** Metadata of one media file; the bytes live in the content-addressed store (hub) or as an attachment (central). */
 export const MediaMeta = z
@@ -388,8 +433,14 @@ export const MediaMeta = z
     type: z.literal('media'),
     sha256: Sha256,
     size: z.number().int().nonnegative(),
-    mime: z.enum(MEDIA_TYPES, { message: `mime must be a sound, video, raster image, PDF or plain text type (${MEDIA_TYPES.join(', ')}); HTML, SVG and scripts are never media` }),
-    filename: z.string().min(1).max(200).regex(/^[^/\\\0]+$/, 'filename cannot contain slashes'),
+    mime: z.enum(MEDIA_TYPES, {
+      message: `mime must be a sound, video, raster image, PDF or plain text type (${MEDIA_TYPES.join(', ')}); HTML, SVG and scripts are never media`,
+    }),
+    filename: z
+      .string()
+      .min(1)
+      .max(200)
+      .regex(/^[^/\\\0]+$/, 'filename cannot contain slashes'),
     /** 1 is fetched first over a thin uplink; 5 last. */
     priority: z.number().int().min(1).max(5).default(3),
     audience: Audience.optional(),
@@ -397,7 +448,12 @@ export const MediaMeta = z
     lang: z.string().max(10).optional(),
   })
   .strict()
-  .refine(function (m) { return m._id === 'media:' + m.sha256; }, { message: '_id must be "media:" followed by the sha256', path: ['_id'] });
+  .refine(
+    function (m) {
+      return m._id === 'media:' + m.sha256;
+    },
+    { message: '_id must be "media:" followed by the sha256', path: ['_id'] }
+  );
 
 export const CONTENT_TYPES = [
   'course',
@@ -473,7 +529,28 @@ export type PublishedPost = z.infer<typeof PublishedPost>;
 export type MentorAnswer = z.infer<typeof MentorAnswer>;
 export type Answer = z.infer<typeof Answer>;
 export type Suspension = z.infer<typeof Suspension>;
-export type ContentDoc = Course | Lesson | Quiz | Document | Commune | Official | Organisation | Consultation | Event | Indicator | Announcement | Opportunity | Topic | PublishedPost | Answer | Suspension | Translation | PublishedProposal | Plan | StudioVerdict | Call;
+export type ContentDoc =
+  | Course
+  | Lesson
+  | Quiz
+  | Document
+  | Commune
+  | Official
+  | Organisation
+  | Consultation
+  | Event
+  | Indicator
+  | Announcement
+  | Opportunity
+  | Topic
+  | PublishedPost
+  | Answer
+  | Suspension
+  | Translation
+  | PublishedProposal
+  | Plan
+  | StudioVerdict
+  | Call;
 
 /** Content only some people may read on a hub: private mentoring threads and suspensions. Never served to phones, the API, /db or search. */
 export function isRestrictedContent(doc: { type?: unknown; visibility?: unknown }): boolean {
@@ -485,7 +562,10 @@ export function mayBeRestricted(id: string): boolean {
 }
 
 /** The types anyone may list through the API (mentoring threads and suspensions are read through the community pages only). */
-export const LISTED_CONTENT_TYPES = CONTENT_TYPES.filter((t) => t !== 'answer' && t !== 'suspension' && t !== 'verdict') as Exclude<ContentType, 'answer' | 'suspension' | 'verdict'>[];
+export const LISTED_CONTENT_TYPES = CONTENT_TYPES.filter((t) => t !== 'answer' && t !== 'suspension' && t !== 'verdict') as Exclude<
+  ContentType,
+  'answer' | 'suspension' | 'verdict'
+>[];
 
 /** The published post's id for a post submission. */
 export function publishedPostId(source: string): string {

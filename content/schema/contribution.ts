@@ -33,7 +33,14 @@ export const ContributionInput = z
     text: z.string().trim().min(1, 'the translation cannot be empty').max(20_000).optional(),
     /** The take after the hub processed it (trimmed, normalised, Opus): given by the hub, not by a client. */
     audio: z
-      .object({ mime: z.literal('audio/ogg'), data: z.string().regex(/^[A-Za-z0-9+/]+={0,2}$/, 'audio.data must be base64').max(2_000_000), seconds: z.number().positive().max(MAX_TAKE_SECONDS) })
+      .object({
+        mime: z.literal('audio/ogg'),
+        data: z
+          .string()
+          .regex(/^[A-Za-z0-9+/]+={0,2}$/, 'audio.data must be base64')
+          .max(2_000_000),
+        seconds: z.number().positive().max(MAX_TAKE_SECONDS),
+      })
       .strict()
       .optional(),
     /** The account that made it (a facilitator or a volunteer with the `voice` role). */
@@ -44,8 +51,18 @@ export const ContributionInput = z
     consent: z.literal(true, { message: 'consent must be true: the person must agree that their voice or words are published' }),
   })
   .strict()
-  .refine(function (c) { return c.text !== undefined || c.audio !== undefined; }, { message: 'a contribution needs a text or a recording', path: ['text'] })
-  .refine(function (c) { return c.lang !== 'fr' || c.text === undefined; }, { message: 'French is the reference text: a French contribution is a recording only', path: ['text'] });
+  .refine(
+    function (c) {
+      return c.text !== undefined || c.audio !== undefined;
+    },
+    { message: 'a contribution needs a text or a recording', path: ['text'] }
+  )
+  .refine(
+    function (c) {
+      return c.lang !== 'fr' || c.text === undefined;
+    },
+    { message: 'French is the reference text: a French contribution is a recording only', path: ['text'] }
+  );
 
 export const Contribution = z
   .object({
@@ -83,7 +100,12 @@ export const Review = z
     at: IsoDateTime,
   })
   .strict()
-  .refine(function (r) { return r.decision === 'accepted' || r.reason !== undefined; }, { message: 'a rejection or a request for another take needs a reason', path: ['reason'] });
+  .refine(
+    function (r) {
+      return r.decision === 'accepted' || r.reason !== undefined;
+    },
+    { message: 'a rejection or a request for another take needs a reason', path: ['reason'] }
+  );
 
 /**
  * An accepted contribution, published as content: the text and/or the human recording of one
@@ -112,7 +134,12 @@ export const Translation = z
     acceptedAt: IsoDateTime,
   })
   .strict()
-  .refine(function (t) { return t.text !== undefined || t.audio !== undefined; }, { message: 'a translation needs a text or a recording', path: ['text'] });
+  .refine(
+    function (t) {
+      return t.text !== undefined || t.audio !== undefined;
+    },
+    { message: 'a translation needs a text or a recording', path: ['text'] }
+  );
 
 /**
  * An editor's refusal or request for another take, sent back to the space that recorded it
@@ -133,7 +160,12 @@ export const StudioVerdict = z
     at: IsoDateTime,
   })
   .strict()
-  .refine(function (v) { return !!v.audience.hubs && v.audience.hubs.length === 1 && !v.audience.all && v._id === 'verdict:' + v.contribution.replace(/:/g, '-'); }, { message: 'a verdict is "verdict:<contribution id with dashes>", addressed to the contributing hub only', path: ['_id'] });
+  .refine(
+    function (v) {
+      return !!v.audience.hubs && v.audience.hubs.length === 1 && !v.audience.all && v._id === 'verdict:' + v.contribution.replace(/:/g, '-');
+    },
+    { message: 'a verdict is "verdict:<contribution id with dashes>", addressed to the contributing hub only', path: ['_id'] }
+  );
 
 /** The verdict doc's id for a contribution. */
 export function verdictId(contribution: string): string {
@@ -183,7 +215,8 @@ type AnyDoc = { _id: string; type: string } & Record<string, unknown>;
 export function itemsOf(doc: AnyDoc): VoiceItem[] {
   const out: VoiceItem[] = [];
   const add = (field: string, kind: ItemKind, text: unknown, audio?: unknown) => {
-    if (text && typeof text === 'object' && typeof (text as Text).fr === 'string') out.push({ target: doc._id, field, kind, text: text as Text, ...(audio ? { audio: audio as Audio } : {}) });
+    if (text && typeof text === 'object' && typeof (text as Text).fr === 'string')
+      out.push({ target: doc._id, field, kind, text: text as Text, ...(audio ? { audio: audio as Audio } : {}) });
   };
   // A doc already validated by its own schema: its fields are read by name.
   const d = doc as unknown as Record<string, unknown> & { blocks: never; questions: never; options: never };
@@ -195,7 +228,8 @@ export function itemsOf(doc: AnyDoc): VoiceItem[] {
     case 'lesson': {
       // A lesson's narration (audio blocks) speaks its first text block.
       const narration: Audio = {};
-      for (const b of d.blocks as { kind: string; lang?: string; media?: string }[]) if (b.kind === 'audio' && b.lang && b.media) (narration as Record<string, string>)[b.lang] = b.media;
+      for (const b of d.blocks as { kind: string; lang?: string; media?: string }[])
+        if (b.kind === 'audio' && b.lang && b.media) (narration as Record<string, string>)[b.lang] = b.media;
       add('title', 'lesson-title', d.title, d.titleAudio);
       let first = true;
       (d.blocks as { kind: string; body?: Text }[]).forEach((b, i) => {

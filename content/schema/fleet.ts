@@ -26,7 +26,10 @@ export const Heartbeat = z
       .object({
         name: z.string().max(253),
         state: z.enum(['waiting', 'valid', 'lapsed']),
-        csr: z.string().max(8000).regex(/^-----BEGIN CERTIFICATE REQUEST-----/, 'csr must be a PEM certificate request'),
+        csr: z
+          .string()
+          .max(8000)
+          .regex(/^-----BEGIN CERTIFICATE REQUEST-----/, 'csr must be a PEM certificate request'),
         notAfter: IsoDateTime.optional(),
         renewAt: IsoDateTime.optional(),
         why: z.string().max(500).optional(),
@@ -35,5 +38,10 @@ export const Heartbeat = z
       .optional(),
   })
   .strict()
-  .refine(function (h) { return h._id === h.hubId; }, { message: '_id must equal hubId', path: ['_id'] });
+  .refine(
+    function (h) {
+      return h._id === h.hubId;
+    },
+    { message: '_id must equal hubId', path: ['_id'] }
+  );
 export type Heartbeat = z.infer<typeof Heartbeat>;

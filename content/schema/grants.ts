@@ -134,9 +134,29 @@ export const Call = z
     reports: z.array(PublishedGrantReport).max(2000).optional(),
   })
   .strict()
-  .refine(function (c) { return c.deadline > c.opens; }, { message: 'the deadline must come after the opening date', path: ['deadline'] })
-  .refine(function (c) { return c.maxPerGrant <= c.budget; }, { message: 'the maximum per grant cannot exceed the total budget', path: ['maxPerGrant'] })
-  .refine(function (c) { var seen: Record<string, boolean> = {}; for (var i = 0; i < c.criteria.length; i++) { if (Object.prototype.hasOwnProperty.call(seen, c.criteria[i]!.id)) return false; seen[c.criteria[i]!.id] = true; } return true; }, { message: 'two criteria have the same id', path: ['criteria'] });
+  .refine(
+    function (c) {
+      return c.deadline > c.opens;
+    },
+    { message: 'the deadline must come after the opening date', path: ['deadline'] }
+  )
+  .refine(
+    function (c) {
+      return c.maxPerGrant <= c.budget;
+    },
+    { message: 'the maximum per grant cannot exceed the total budget', path: ['maxPerGrant'] }
+  )
+  .refine(
+    function (c) {
+      var seen: Record<string, boolean> = {};
+      for (var i = 0; i < c.criteria.length; i++) {
+        if (Object.prototype.hasOwnProperty.call(seen, c.criteria[i]!.id)) return false;
+        seen[c.criteria[i]!.id] = true;
+      }
+      return true;
+    },
+    { message: 'two criteria have the same id', path: ['criteria'] }
+  );
 export type Call = z.infer<typeof Call>;
 
 /** Whether applications are taken on `today` (YYYY-MM-DD): from the opening date to the deadline, both included. */
@@ -175,18 +195,33 @@ export const Application = z
     total: PositiveFcfa,
     documents: z
       .array(
-        z.object({ name: z.string().max(80), kind: z.enum(GRANT_DOCUMENT_KINDS), type: z.enum(GRANT_FILE_TYPES), size: z.number().int().positive() }).strict(),
+        z.object({ name: z.string().max(80), kind: z.enum(GRANT_DOCUMENT_KINDS), type: z.enum(GRANT_FILE_TYPES), size: z.number().int().positive() }).strict()
       )
       .max(10),
     _attachments: z.record(z.string(), z.unknown()).optional(),
     by: Line(80, 1),
   })
   .strict()
-  .refine(function (a) { var sum = 0; for (var i = 0; i < a.lines.length; i++) sum += a.lines[i]!.amount; return a.total === sum; }, { message: 'total must be the sum of the budget lines', path: ['total'] })
-  .refine(function (a) { if (a.text !== undefined && a.text.length > 0) return true; var k = Object.keys(a._attachments || {}); for (var i = 0; i < k.length; i++) if (k[i]!.indexOf('voice.') === 0) return true; return false; }, {
-    message: 'the application needs a text or a recording',
-    path: ['text'],
-  });
+  .refine(
+    function (a) {
+      var sum = 0;
+      for (var i = 0; i < a.lines.length; i++) sum += a.lines[i]!.amount;
+      return a.total === sum;
+    },
+    { message: 'total must be the sum of the budget lines', path: ['total'] }
+  )
+  .refine(
+    function (a) {
+      if (a.text !== undefined && a.text.length > 0) return true;
+      var k = Object.keys(a._attachments || {});
+      for (var i = 0; i < k.length; i++) if (k[i]!.indexOf('voice.') === 0) return true;
+      return false;
+    },
+    {
+      message: 'the application needs a text or a recording',
+      path: ['text'],
+    }
+  );
 export type Application = z.infer<typeof Application>;
 
 /** A funded initiative's report of progress and spending, written at the space by the facilitator. */
@@ -203,7 +238,14 @@ export const GrantReport = z
     by: Line(80, 1),
   })
   .strict()
-  .refine(function (r) { var sum = 0; for (var i = 0; i < r.lines.length; i++) sum += r.lines[i]!.amount; return r.spent === sum; }, { message: 'spent must be the sum of the spending lines', path: ['spent'] });
+  .refine(
+    function (r) {
+      var sum = 0;
+      for (var i = 0; i < r.lines.length; i++) sum += r.lines[i]!.amount;
+      return r.spent === sum;
+    },
+    { message: 'spent must be the sum of the spending lines', path: ['spent'] }
+  );
 export type GrantReport = z.infer<typeof GrantReport>;
 
 /** The id of a juror's assessment of an application: one per (application, juror), fixed. */
@@ -223,7 +265,7 @@ export const Assessment = z
       .string()
       .regex(
         /^assessment:[a-z0-9][a-z0-9-]{1,39}\.application\.[0-9a-z]{6,40}\.[a-z0-9][a-z0-9._-]{1,62}$/,
-        '_id must be "assessment:<application id with dots>.<juror>"',
+        '_id must be "assessment:<application id with dots>.<juror>"'
       ),
     _rev: z.string().optional(),
     type: z.literal('assessment'),
@@ -237,7 +279,12 @@ export const Assessment = z
     at: IsoDateTime,
   })
   .strict()
-  .refine(function (a) { return !(a.conflict && a.scores); }, { message: 'a juror with a conflict of interest does not score this application', path: ['scores'] });
+  .refine(
+    function (a) {
+      return !(a.conflict && a.scores);
+    },
+    { message: 'a juror with a conflict of interest does not score this application', path: ['scores'] }
+  );
 export type Assessment = z.infer<typeof Assessment>;
 
 /** An editor's or admin's act on a call at central (results published), kept in `jury` as its log. */

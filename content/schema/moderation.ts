@@ -30,7 +30,24 @@ export const QueueItem = z
   })
   .strict();
 
-export const MODERATION_ACTIONS = ['approve', 'reject', 'hide', 'restore', 'suspend', 'unsuspend', 'auto-publish', 'auto-hide', 'answer', 'session', 'proposal-study', 'proposal-retenue', 'proposal-rejetee', 'proposal-deja-prevue', 'plan-progress', 'plan-progress-refused'] as const;
+export const MODERATION_ACTIONS = [
+  'approve',
+  'reject',
+  'hide',
+  'restore',
+  'suspend',
+  'unsuspend',
+  'auto-publish',
+  'auto-hide',
+  'answer',
+  'session',
+  'proposal-study',
+  'proposal-retenue',
+  'proposal-rejetee',
+  'proposal-deja-prevue',
+  'plan-progress',
+  'plan-progress-refused',
+] as const;
 /** One act of a moderator, a mentor or the automatic rules: who, what, on what, why, when. */
 export const ModerationAction = z
   .object({
@@ -44,14 +61,10 @@ export const ModerationAction = z
   .strict();
 
 /** How many of a member's posts were published: past the pre-moderated ones, posts go out at once. */
-export const AuthorTrust = z
-  .object({ ...base('trust', 'trust'), hub: HubId, code: z.string().max(10), published: z.number().int().nonnegative() })
-  .strict();
+export const AuthorTrust = z.object({ ...base('trust', 'trust'), hub: HubId, code: z.string().max(10), published: z.number().int().nonnegative() }).strict();
 
 /** The distinct flags a post received (flag doc ids), wherever they came from. */
-export const PostFlags = z
-  .object({ ...base('flags', 'flags'), post: z.string().max(100), flags: z.array(z.string().max(200)).max(10_000) })
-  .strict();
+export const PostFlags = z.object({ ...base('flags', 'flags'), post: z.string().max(100), flags: z.array(z.string().max(200)).max(10_000) }).strict();
 
 /** A question to the mentors, as their queue shows it. */
 export const MentorQueueItem = z
@@ -90,7 +103,14 @@ export const ProposalTally = z
   .strict();
 export type ProposalTally = z.infer<typeof ProposalTally>;
 
-export const moderationSchemas = { queue: QueueItem, action: ModerationAction, trust: AuthorTrust, flags: PostFlags, ask: MentorQueueItem, tally: ProposalTally } as const;
+export const moderationSchemas = {
+  queue: QueueItem,
+  action: ModerationAction,
+  trust: AuthorTrust,
+  flags: PostFlags,
+  ask: MentorQueueItem,
+  tally: ProposalTally,
+} as const;
 export type QueueItem = z.infer<typeof QueueItem>;
 export type ModerationAction = z.infer<typeof ModerationAction>;
 export type MentorQueueItem = z.infer<typeof MentorQueueItem>;

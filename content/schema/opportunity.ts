@@ -7,13 +7,21 @@ import { Audience, IsoDate, IsoDateTime, Language, PhoneNumber, Slug, Text } fro
  * French and Bambara, without accents and in capitals (the parser folds the message the same way).
  */
 export const TRADES = {
-  'textile-teinture': { fr: 'Textile et teinture', bm: 'Fini ni gala', words: ['TEXTILE', 'TEINTURE', 'TEINTURIERE', 'TISSAGE', 'COUTURE', 'GALA', 'FINI', 'BAZIN'] },
+  'textile-teinture': {
+    fr: 'Textile et teinture',
+    bm: 'Fini ni gala',
+    words: ['TEXTILE', 'TEINTURE', 'TEINTURIERE', 'TISSAGE', 'COUTURE', 'GALA', 'FINI', 'BAZIN'],
+  },
   cuir: { fr: 'Cuir', bm: 'Wolo baara', words: ['CUIR', 'MAROQUINERIE', 'CORDONNIER', 'WOLO', 'GARANKE'] },
   bois: { fr: 'Bois', bm: 'Jiri baara', words: ['BOIS', 'MENUISIER', 'MENUISERIE', 'SCULPTURE', 'JIRI', 'KULE'] },
   'metal-forge': { fr: 'Métal et forge', bm: 'Numuya', words: ['METAL', 'FORGE', 'FORGERON', 'SOUDURE', 'SOUDEUR', 'NUMU', 'NUMUYA'] },
   bijouterie: { fr: 'Bijouterie', bm: 'Sanu baara', words: ['BIJOU', 'BIJOUX', 'BIJOUTERIE', 'BIJOUTIER', 'SANU'] },
   poterie: { fr: 'Poterie', bm: 'Daga dilan', words: ['POTERIE', 'POTIERE', 'POTIER', 'CERAMIQUE', 'DAGA'] },
-  'transformation-alimentaire': { fr: 'Transformation alimentaire', bm: 'Dumuni labɛn', words: ['TRANSFORMATION', 'ALIMENTAIRE', 'AGRO', 'SAVON', 'KARITE', 'DUMUNI'] },
+  'transformation-alimentaire': {
+    fr: 'Transformation alimentaire',
+    bm: 'Dumuni labɛn',
+    words: ['TRANSFORMATION', 'ALIMENTAIRE', 'AGRO', 'SAVON', 'KARITE', 'DUMUNI'],
+  },
   coiffure: { fr: 'Coiffure', bm: 'Kun dilan', words: ['COIFFURE', 'COIFFEUSE', 'COIFFEUR', 'TRESSE', 'KUNSI'] },
 } as const;
 export type TradeSlug = keyof typeof TRADES;
@@ -54,11 +62,19 @@ export const Opportunity = z
     deadline: IsoDate.optional(),
     for: z.array(z.enum(OPPORTUNITY_FOR)).max(2).default([]),
     howToRespond: Text,
-    contact: z.object({ phone: PhoneNumber.optional(), place: z.string().trim().max(200).optional() }).strict().default({}),
+    contact: z
+      .object({ phone: PhoneNumber.optional(), place: z.string().trim().max(200).optional() })
+      .strict()
+      .default({}),
     /** Who published it, as shown to visitors: "FNAM", "Chambre des métiers de Kayes", the space's name. */
     publisher: z.string().trim().min(2).max(120),
     publishedAt: IsoDateTime,
   })
   .strict()
-  .refine(function (o) { return !o.startsAt || !o.endsAt || Date.parse(o.endsAt) >= Date.parse(o.startsAt); }, { message: 'endsAt must not come before startsAt', path: ['endsAt'] });
+  .refine(
+    function (o) {
+      return !o.startsAt || !o.endsAt || Date.parse(o.endsAt) >= Date.parse(o.startsAt);
+    },
+    { message: 'endsAt must not come before startsAt', path: ['endsAt'] }
+  );
 export type Opportunity = z.infer<typeof Opportunity>;

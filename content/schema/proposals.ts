@@ -58,10 +58,15 @@ export const Proposal = z
     ...memberWritten,
   })
   .strict()
-  .refine(function (p) { return (p.text !== undefined && p.text.length > 0) || p._attachments !== undefined; }, {
-    message: 'the proposal needs a text or a recording',
-    path: ['text'],
-  });
+  .refine(
+    function (p) {
+      return (p.text !== undefined && p.text.length > 0) || p._attachments !== undefined;
+    },
+    {
+      message: 'the proposal needs a text or a recording',
+      path: ['text'],
+    }
+  );
 export type Proposal = z.infer<typeof Proposal>;
 
 /**
@@ -74,7 +79,7 @@ export const Support = z
       .string()
       .regex(
         /^[a-z0-9][a-z0-9-]{1,39}:support:[a-z0-9-]{2,40}\.proposal\.[0-9a-z]{6,40}\.[0-9a-z]{6}$/,
-        '_id must be "<hubId>:support:<proposal id with dots>.<member code>"',
+        '_id must be "<hubId>:support:<proposal id with dots>.<member code>"'
       ),
     _rev: z.string().optional(),
     _deleted: z.boolean().optional(),
@@ -107,7 +112,7 @@ export const PaperSupport = z
       .string()
       .regex(
         /^[a-z0-9][a-z0-9-]{1,39}:papersupport:[a-z0-9-]{2,40}\.proposal\.[0-9a-z]{6,40}\.[a-z0-9][a-z0-9-]{0,39}$/,
-        '_id must be "<hubId>:papersupport:<proposal id with dots>.<sheet>"',
+        '_id must be "<hubId>:papersupport:<proposal id with dots>.<sheet>"'
       ),
     _rev: z.string().optional(),
     _deleted: z.boolean().optional(),
@@ -190,7 +195,12 @@ export function publishedProposalId(source: string): string {
 const Period = z
   .object({ start: IsoDate, end: IsoDate })
   .strict()
-  .refine(function (p) { return p.end >= p.start; }, { message: 'the period ends before it starts: the end date must come after the start date', path: ['end'] });
+  .refine(
+    function (p) {
+      return p.end >= p.start;
+    },
+    { message: 'the period ends before it starts: the end date must come after the start date', path: ['end'] }
+  );
 
 export const BUDGET_MAX = 1_000_000_000_000;
 export const Budget = z.number().finite().min(0, 'a budget cannot be negative').max(BUDGET_MAX, 'the budget is too large: type it in francs CFA');
@@ -275,14 +285,28 @@ export const Plan = z
     source: Line(300).optional(),
   })
   .strict()
-  .refine(function (p) { return p.scope === 'intercommunal' || p.communes.length === 1; }, {
-    message: 'a commune plan names one commune; name several with scope "intercommunal"',
-    path: ['communes'],
-  })
-  .refine(function (p) { for (var i = 0; i < p.priorities.length; i++) { var acts = p.priorities[i]!.actions; for (var j = 0; j < acts.length; j++) if (acts[j]!.period.start < p.period.start || acts[j]!.period.end > p.period.end) return false; } return true; }, {
-    message: "every action's period must lie within the plan's period",
-    path: ['priorities'],
-  });
+  .refine(
+    function (p) {
+      return p.scope === 'intercommunal' || p.communes.length === 1;
+    },
+    {
+      message: 'a commune plan names one commune; name several with scope "intercommunal"',
+      path: ['communes'],
+    }
+  )
+  .refine(
+    function (p) {
+      for (var i = 0; i < p.priorities.length; i++) {
+        var acts = p.priorities[i]!.actions;
+        for (var j = 0; j < acts.length; j++) if (acts[j]!.period.start < p.period.start || acts[j]!.period.end > p.period.end) return false;
+      }
+      return true;
+    },
+    {
+      message: "every action's period must lie within the plan's period",
+      path: ['priorities'],
+    }
+  );
 export type Plan = z.infer<typeof Plan>;
 
 /** The latest progress of an action (updates sorted by date), or none. */

@@ -12,7 +12,32 @@ import { Application, GrantReport } from './grants.js';
  * Each type has an *input* schema (what a phone or the console may send) and a
  * stored schema (input plus what the hub adds).
  */
-export const SUBMISSION_TYPES = ['response', 'registration', 'feedback', 'attendance', 'completion', 'usage', 'signup', 'interest', 'member', 'post', 'flag', 'reaction', 'question', 'resolved', 'moderation', 'contribution', 'review', 'proposal', 'support', 'papersupport', 'verdict', 'application', 'grantreport', 'progress'] as const;
+export const SUBMISSION_TYPES = [
+  'response',
+  'registration',
+  'feedback',
+  'attendance',
+  'completion',
+  'usage',
+  'signup',
+  'interest',
+  'member',
+  'post',
+  'flag',
+  'reaction',
+  'question',
+  'resolved',
+  'moderation',
+  'contribution',
+  'review',
+  'proposal',
+  'support',
+  'papersupport',
+  'verdict',
+  'application',
+  'grantreport',
+  'progress',
+] as const;
 export type SubmissionType = (typeof SUBMISSION_TYPES)[number];
 /** The types a client may post; usage aggregates are written by the hub itself. */
 export const POSTABLE_SUBMISSION_TYPES = ['response', 'registration', 'feedback', 'attendance', 'completion'] as const;
@@ -85,7 +110,10 @@ const VoiceAttachment = z
   .object({
     mime: z.enum(VOICE_MIMES, { message: `audio.mime must be one of ${VOICE_MIMES.join(', ')}` }),
     /** base64 of the recording; the hub stores it as the doc's attachment. */
-    data: z.string().regex(/^[A-Za-z0-9+/]+={0,2}$/, 'audio.data must be base64').max(4_000_000, 'the recording is too long (3 MB at most)'),
+    data: z
+      .string()
+      .regex(/^[A-Za-z0-9+/]+={0,2}$/, 'audio.data must be base64')
+      .max(4_000_000, 'the recording is too long (3 MB at most)'),
   })
   .strict();
 
@@ -102,10 +130,15 @@ const FeedbackFields = z
   })
   .strict();
 
-export const FeedbackInput = FeedbackFields.refine(function (f) { return f.message !== undefined || f.audio !== undefined; }, {
-  message: 'a message needs text or a voice recording',
-  path: ['message'],
-});
+export const FeedbackInput = FeedbackFields.refine(
+  function (f) {
+    return f.message !== undefined || f.audio !== undefined;
+  },
+  {
+    message: 'a message needs text or a voice recording',
+    path: ['message'],
+  }
+);
 
 export const AttendanceInput = z
   .object({
@@ -116,14 +149,22 @@ export const AttendanceInput = z
     ageBand: AgeBand.optional(),
   })
   .strict()
-  .refine(function (a) { return a.member !== undefined || (a.sex !== undefined && a.ageBand !== undefined); }, {
-    message: 'attendance needs a member id, or the sex and age band of the attendee',
-  });
+  .refine(
+    function (a) {
+      return a.member !== undefined || (a.sex !== undefined && a.ageBand !== undefined);
+    },
+    {
+      message: 'attendance needs a member id, or the sex and age band of the attendee',
+    }
+  );
 
 export const CompletionInput = z
   .object({
     course: z.string().regex(/^course:[a-z0-9-]+$/),
-    lesson: z.string().regex(/^lesson:[a-z0-9-]+$/).optional(),
+    lesson: z
+      .string()
+      .regex(/^lesson:[a-z0-9-]+$/)
+      .optional(),
     score: z.number().min(0).max(1).optional(),
     deviceId: DeviceId.optional(),
   })
@@ -142,7 +183,12 @@ export const Feedback = FeedbackFields.omit({ audio: true })
     updatedAt: IsoDateTime.optional(),
   })
   .strict()
-  .refine(function (f) { return f.message !== undefined || f._attachments !== undefined; }, { message: 'a message needs text or a voice recording', path: ['message'] });
+  .refine(
+    function (f) {
+      return f.message !== undefined || f._attachments !== undefined;
+    },
+    { message: 'a message needs text or a voice recording', path: ['message'] }
+  );
 export const Attendance = AttendanceInput.safeExtend({ ...stored('attendance'), recordedBy: Line(80).optional() }).strict();
 export const Completion = CompletionInput.extend(stored('completion')).strict();
 

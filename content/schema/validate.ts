@@ -21,7 +21,11 @@ export function isContentType(t: unknown): t is ContentType {
 export function parseContentDoc(doc: unknown, where = ''): ContentDoc {
   const type = (doc as { type?: unknown } | null)?.type;
   if (!isContentType(type)) {
-    throw new AppError(422, 'unknown-content-type', `${where ? where + ': ' : ''}type must be one of ${CONTENT_TYPES.join(', ')} (got ${JSON.stringify(type)})`);
+    throw new AppError(
+      422,
+      'unknown-content-type',
+      `${where ? where + ': ' : ''}type must be one of ${CONTENT_TYPES.join(', ')} (got ${JSON.stringify(type)})`
+    );
   }
   const result = contentSchemas[type].safeParse(doc);
   if (!result.success) {

@@ -26,7 +26,8 @@ const dots = (id: string, fill: string) =>
   `<pattern id="${id}" width="8" height="8" patternUnits="userSpaceOnUse"><rect width="8" height="8" fill="${fill}"/><circle cx="4" cy="4" r="1.8" fill="#ffffff" fill-opacity="0.7"/></pattern>`;
 const cross = (id: string, fill: string) =>
   `<pattern id="${id}" width="8" height="8" patternUnits="userSpaceOnUse"><rect width="8" height="8" fill="${fill}"/><path d="M0 0L8 8M8 0L0 8" stroke="#333333" stroke-width="0.8"/></pattern>`;
-const plain = (id: string, fill: string) => `<pattern id="${id}" width="8" height="8" patternUnits="userSpaceOnUse"><rect width="8" height="8" fill="${fill}"/></pattern>`;
+const plain = (id: string, fill: string) =>
+  `<pattern id="${id}" width="8" height="8" patternUnits="userSpaceOnUse"><rect width="8" height="8" fill="${fill}"/></pattern>`;
 
 const STYLES: Record<string, Style> = {
   F: { fill: '#8e2c6b', pattern: stripes },
@@ -79,7 +80,7 @@ function stackedChart(title: string, desc: string, rows: { label: string; segmen
   return trusted(
     `<svg class="chart" viewBox="0 0 ${width} ${height}" width="100%" role="img" aria-labelledby="${uid}-t ${uid}-d" xmlns="http://www.w3.org/2000/svg">` +
       `<title id="${uid}-t">${esc(title)}</title><desc id="${uid}-d">${esc(desc)}</desc><defs>${defs}</defs>` +
-      `<g font-family="sans-serif" font-size="13" dominant-baseline="middle">${bars}${legend}</g></svg>`,
+      `<g font-family="sans-serif" font-size="13" dominant-baseline="middle">${bars}${legend}</g></svg>`
   );
 }
 
@@ -90,12 +91,17 @@ export function sexChart(title: string, rows: { label: string; breakdown: Breakd
     { key: 'M', label: 'Hommes', value: 0 },
     { key: 'unknown', label: 'Sexe inconnu', value: 0 },
   ];
-  const desc = rows.map((r) => `${r.label} : ${r.breakdown.bySex.F} femmes, ${r.breakdown.bySex.M} hommes, ${r.breakdown.bySex.unknown} inconnu, part des femmes ${formatShare(r.breakdown.womenShare)}`).join('. ');
+  const desc = rows
+    .map(
+      (r) =>
+        `${r.label} : ${r.breakdown.bySex.F} femmes, ${r.breakdown.bySex.M} hommes, ${r.breakdown.bySex.unknown} inconnu, part des femmes ${formatShare(r.breakdown.womenShare)}`
+    )
+    .join('. ');
   return stackedChart(
     title,
     desc,
     rows.map((r) => ({ label: r.label, segments: keys.map((k) => ({ ...k, value: r.breakdown.bySex[k.key as 'F' | 'M' | 'unknown'] })) })),
-    keys,
+    keys
   );
 }
 
@@ -110,10 +116,12 @@ export function youthChart(title: string, rows: { label: string; breakdown: Brea
     const youth = YOUTH_BANDS.reduce((s, a) => s + b.byAge[a], 0);
     return { youth, other: b.total - youth - b.byAge.unknown, unknown: b.byAge.unknown };
   };
-  const desc = rows.map((r) => {
-    const x = split(r.breakdown);
-    return `${r.label} : ${x.youth} jeunes, ${x.other} autres âges, ${x.unknown} âge inconnu, part des jeunes ${formatShare(r.breakdown.youthShare)}`;
-  }).join('. ');
+  const desc = rows
+    .map((r) => {
+      const x = split(r.breakdown);
+      return `${r.label} : ${x.youth} jeunes, ${x.other} autres âges, ${x.unknown} âge inconnu, part des jeunes ${formatShare(r.breakdown.youthShare)}`;
+    })
+    .join('. ');
   return stackedChart(
     title,
     desc,
@@ -121,7 +129,7 @@ export function youthChart(title: string, rows: { label: string; breakdown: Brea
       const x = split(r.breakdown);
       return { label: r.label, segments: keys.map((k) => ({ ...k, value: x[k.key as 'youth' | 'other' | 'unknown'] })) };
     }),
-    keys,
+    keys
   );
 }
 
@@ -144,6 +152,6 @@ export function barChart(title: string, items: { label: string; value: number }[
   const desc = items.map((i) => `${i.label} : ${i.value}`).join(', ');
   return trusted(
     `<svg class="chart" viewBox="0 0 ${labelW + barW + 80} ${items.length * rowH + 8}" width="100%" role="img" aria-labelledby="${uid}-t ${uid}-d" xmlns="http://www.w3.org/2000/svg">` +
-      `<title id="${uid}-t">${esc(title)}</title><desc id="${uid}-d">${esc(desc)}</desc><g font-family="sans-serif" font-size="13" dominant-baseline="middle">${rows}</g></svg>`,
+      `<title id="${uid}-t">${esc(title)}</title><desc id="${uid}-d">${esc(desc)}</desc><g font-family="sans-serif" font-size="13" dominant-baseline="middle">${rows}</g></svg>`
   );
 }

@@ -1,5 +1,16 @@
 import type { HubDeps } from '../deps.js';
-import { channelFigures, computeIndicators, loadSources, pouchReader, proposalFigures, type ChannelRow, type IndicatorFilter, type IndicatorReport, type IndicatorSources, type ProposalFigures } from '../indicators/index.js';
+import {
+  channelFigures,
+  computeIndicators,
+  loadSources,
+  pouchReader,
+  proposalFigures,
+  type ChannelRow,
+  type IndicatorFilter,
+  type IndicatorReport,
+  type IndicatorSources,
+  type ProposalFigures,
+} from '../indicators/index.js';
 
 /**
  * This hub's figures for the console, from its own databases. Built once with the console's
@@ -42,7 +53,12 @@ export class HubFigures {
   /** The proposals' and plans' figures of this hub: its own proposals and supports, their fate as central published it (or this hub's fresher count). */
   async proposals(filter: IndicatorFilter): Promise<ProposalFigures> {
     const [sources, views, plans] = await Promise.all([this.sources(), this.deps.proposals.list(), this.deps.proposals.plans()]);
-    const outcomes = new Map(views.map((v) => [v.id, { commune: v.commune, ...(v.studyAt ? { studyAt: v.studyAt } : {}), ...(v.answer ? { answer: { decision: v.answer.decision, at: v.answer.at } } : {}) }]));
+    const outcomes = new Map(
+      views.map((v) => [
+        v.id,
+        { commune: v.commune, ...(v.studyAt ? { studyAt: v.studyAt } : {}), ...(v.answer ? { answer: { decision: v.answer.decision, at: v.answer.at } } : {}) },
+      ])
+    );
     return proposalFigures({ submissions: sources.submissions, outcomes, plans }, filter);
   }
 }

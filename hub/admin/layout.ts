@@ -40,7 +40,7 @@ export function csrfField(session: Pick<Session<string>, 'csrf'>): SafeHtml {
 /** A one-button form (mark forwarded, close, remove…): POST with the CSRF token. */
 export function actionButton(session: Pick<Session<string>, 'csrf'>, action: string, label: string, fields: Record<string, string> = {}, cls = ''): SafeHtml {
   return html`<form method="post" action="${action}" class="inline">${csrfField(session)}${Object.entries(fields).map(
-    ([k, v]) => html`<input type="hidden" name="${k}" value="${v}">`,
+    ([k, v]) => html`<input type="hidden" name="${k}" value="${v}">`
   )}<button type="submit" class="${cls}">${label}</button></form>`;
 }
 
@@ -67,7 +67,15 @@ export interface ConsoleChrome {
 }
 
 /** Any console's page (the hub's /admin, central's /console): header, menu, the last action's message, the body. */
-export function consolePage(o: { title: string; session: Session<string> | null; chrome: ConsoleChrome; body: Value; refreshSeconds?: number; lang?: string; scripts?: string[] }): SafeHtml {
+export function consolePage(o: {
+  title: string;
+  session: Session<string> | null;
+  chrome: ConsoleChrome;
+  body: Value;
+  refreshSeconds?: number;
+  lang?: string;
+  scripts?: string[];
+}): SafeHtml {
   const s = o.session;
   const c = o.chrome;
   const flash = s?.flash;
@@ -86,10 +94,12 @@ ${(o.scripts ?? []).map((src) => html`<script src="${src}" defer></script>`)}
 <body>
 <header class="top">
   <div class="brand">${c.brand}</div>
-  ${s
-    ? html`<nav aria-label="Console"><ul>${c.nav.map((n) => html`<li><a href="${n.href}">${n.label}</a></li>`)}</ul></nav>
+  ${
+    s
+      ? html`<nav aria-label="Console"><ul>${c.nav.map((n) => html`<li><a href="${n.href}">${n.label}</a></li>`)}</ul></nav>
   <div class="who">${c.who} ${actionButton(s, c.logoutPath, 'Se déconnecter')}</div>`
-    : ''}
+      : ''
+  }
 </header>
 <main>
 ${flash ? html`<p class="flash" role="status">${flash}</p>` : ''}
@@ -114,9 +124,14 @@ export function page(o: PageOptions): SafeHtml {
 }
 
 /** A labelled select of values, with one chosen. */
-export function select(name: string, options: readonly (readonly [string, string])[], chosen: string | undefined, extra: { required?: boolean; id?: string } = {}): SafeHtml {
+export function select(
+  name: string,
+  options: readonly (readonly [string, string])[],
+  chosen: string | undefined,
+  extra: { required?: boolean; id?: string } = {}
+): SafeHtml {
   return html`<select name="${name}" id="${extra.id ?? name}" ${extra.required ? html`required` : ''}>${options.map(
-    ([v, label]) => html`<option value="${v}" ${v === chosen ? html`selected` : ''}>${label}</option>`,
+    ([v, label]) => html`<option value="${v}" ${v === chosen ? html`selected` : ''}>${label}</option>`
   )}</select>`;
 }
 

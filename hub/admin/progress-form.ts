@@ -82,7 +82,12 @@ export function progressFields(action: PlanAction, typed: ProgressForm = {}, err
   const num = (name: string, label: string, extra = '') =>
     html`<label for="${id(name)}">${label}</label><input id="${id(name)}" name="${name}" inputmode="decimal" value="${typed[name] ?? ''}" ${extra ? html`placeholder="${extra}"` : ''}>${err(errors[name])}`;
   return html`<label for="${id('at')}">Date du point</label><input id="${id('at')}" name="at" type="date" required value="${typed.at ?? new Date().toISOString().slice(0, 10)}">${err(errors.at)}
-<label for="${id('status')}">État</label>${select('status', ACTION_STATUSES.map((s) => [s, ACTION_STATUS_LABEL[s]] as const), typed.status ?? 'en-cours', { id: id('status'), required: true })}${err(errors.status)}
+<label for="${id('status')}">État</label>${select(
+    'status',
+    ACTION_STATUSES.map((s) => [s, ACTION_STATUS_LABEL[s]] as const),
+    typed.status ?? 'en-cours',
+    { id: id('status'), required: true }
+  )}${err(errors.status)}
 ${num('done', 'Part réalisée (%)', '0 à 100')}
 ${num('spent', 'Dépensé jusqu’ici (FCFA)')}
 <fieldset><legend>Atteint (${action.indicator.label.fr})</legend>

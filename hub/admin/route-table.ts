@@ -27,9 +27,7 @@ export interface AdminServices {
 }
 
 /** A handler answers with a page, a redirect (after a change, audited), or writes the response itself (CSV, audio). */
-export type AdminResult =
-  | { page: SafeHtml; status?: number }
-  | { redirect: string; flash?: string; audit?: { target?: string; detail?: string } };
+export type AdminResult = { page: SafeHtml; status?: number } | { redirect: string; flash?: string; audit?: { target?: string; detail?: string } };
 
 export type AdminHandler = (s: AdminServices, req: Request, res: Response) => Promise<AdminResult | void>;
 

@@ -15,7 +15,13 @@ import type { AdminRoute, AdminServices } from './route-table.js';
 export function adminServices(deps: HubDeps): AdminServices {
   const a = deps.config.admin;
   const users = new UserStore(deps.config.dataDir);
-  const throttle = new LoginThrottle({ freeAttempts: a.loginFreeAttempts, firstDelayMs: a.loginFirstDelaySeconds * 1000, maxDelayMs: a.loginMaxDelayMinutes * 60_000, ipFailures: a.loginIpFailures, ipWindowMs: a.loginIpWindowMinutes * 60_000 });
+  const throttle = new LoginThrottle({
+    freeAttempts: a.loginFreeAttempts,
+    firstDelayMs: a.loginFirstDelaySeconds * 1000,
+    maxDelayMs: a.loginMaxDelayMinutes * 60_000,
+    ipFailures: a.loginIpFailures,
+    ipWindowMs: a.loginIpWindowMinutes * 60_000,
+  });
   return {
     deps,
     users,
@@ -32,9 +38,13 @@ function filesParser(files: NonNullable<AdminRoute['files']>): RequestHandler {
   let upload: RequestHandler | undefined;
   return async function multipartFiles(req, res, next) {
     const multer = (await import('multer')).default;
-    upload ??= multer({ storage: multer.memoryStorage(), limits: { fileSize: FILES_MAX_BYTES, files: files.reduce((n, f) => n + f.maxCount, 0), fields: 100 } }).fields([...files]);
+    upload ??= multer({
+      storage: multer.memoryStorage(),
+      limits: { fileSize: FILES_MAX_BYTES, files: files.reduce((n, f) => n + f.maxCount, 0), fields: 100 },
+    }).fields([...files]);
     upload(req, res, (err: unknown) => {
-      if ((err as { code?: string } | undefined)?.code === 'LIMIT_FILE_SIZE') return next(new AppError(413, 'upload-too-large', 'un fichier dépasse 8 Mo : photographiez ou scannez la pièce en plus petit'));
+      if ((err as { code?: string } | undefined)?.code === 'LIMIT_FILE_SIZE')
+        return next(new AppError(413, 'upload-too-large', 'un fichier dépasse 8 Mo : photographiez ou scannez la pièce en plus petit'));
       next(err);
     });
   };
@@ -50,10 +60,14 @@ function bodyParser(route: AdminRoute, deps: HubDeps): RequestHandler {
     let upload: RequestHandler | undefined;
     return async function multipartBody(req, res, next) {
       // multer is loaded with the first upload: most hubs never take one through the console.
-      upload ??= (await import('multer')).default({ dest: dir, limits: { fileSize: Math.floor(deps.config.admin.uploadMaxMB * 1024 * 1024), files: 1, fields: 10 } }).single('file');
+      upload ??= (await import('multer'))
+        .default({ dest: dir, limits: { fileSize: Math.floor(deps.config.admin.uploadMaxMB * 1024 * 1024), files: 1, fields: 10 } })
+        .single('file');
       upload(req, res, (err: unknown) => {
         if ((err as { code?: string } | undefined)?.code === 'LIMIT_FILE_SIZE') {
-          return next(new AppError(413, 'upload-too-large', `the file is larger than ${deps.config.admin.uploadMaxMB} MB; carry it by USB with "espace content import"`));
+          return next(
+            new AppError(413, 'upload-too-large', `the file is larger than ${deps.config.admin.uploadMaxMB} MB; carry it by USB with "espace content import"`)
+          );
         }
         // Whatever happens next (refused token, bad pack, success), the upload does not stay on the card.
         const file = req.file;
@@ -101,12 +115,22 @@ export function adminRouter(deps: HubDeps, services: AdminServices = adminServic
       const result = await route.handle(s, req, res);
       if (!result) return;
       if ('page' in result) {
-        res.status(result.status ?? 200).type('html').send(result.page.value);
+        res
+          .status(result.status ?? 200)
+          .type('html')
+          .send(result.page.value);
         return;
       }
       const session = sessionOf(res);
       if (route.action && session) {
-        await s.audit.append({ actor: session.username, role: session.role, action: route.action, target: result.audit?.target, detail: result.audit?.detail, ip: req.socket.remoteAddress });
+        await s.audit.append({
+          actor: session.username,
+          role: session.role,
+          action: route.action,
+          target: result.audit?.target,
+          detail: result.audit?.detail,
+          ip: req.socket.remoteAddress,
+        });
       }
       if (result.flash && session) session.flash = result.flash;
       res.redirect(303, result.redirect);

@@ -22,7 +22,8 @@ function sentToken(req: Parameters<RequestHandler>[0]): string | undefined {
 /** Refuses with 403 unless `token` equals the expected one. */
 export function checkCsrf(sent: string | undefined, expected: string): void {
   if (!sent) throw new AppError(403, 'csrf-token-missing', 'this form has no security token; reload the page and send it again');
-  if (!same(sent, expected)) throw new AppError(403, 'csrf-token-invalid', 'this form\'s security token is wrong or from an old page; reload the page and send it again');
+  if (!same(sent, expected))
+    throw new AppError(403, 'csrf-token-invalid', "this form's security token is wrong or from an old page; reload the page and send it again");
 }
 
 /**
@@ -30,7 +31,10 @@ export function checkCsrf(sent: string | undefined, expected: string): void {
  * that session's token (put in each form by the pages). Runs after the body is parsed and
  * the session is known.
  */
-export function csrfProtection(sessionOf: (res: Parameters<RequestHandler>[1]) => Pick<Session<string>, 'csrf'> | null, loginPath = '/admin/login'): RequestHandler {
+export function csrfProtection(
+  sessionOf: (res: Parameters<RequestHandler>[1]) => Pick<Session<string>, 'csrf'> | null,
+  loginPath = '/admin/login'
+): RequestHandler {
   return function csrfProtection(req, res, next) {
     if (req.method === 'GET' || req.method === 'HEAD') return next();
     const session = sessionOf(res);

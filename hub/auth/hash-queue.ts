@@ -12,7 +12,7 @@ export class HashQueue {
 
   constructor(
     private readonly concurrency: number,
-    private readonly maxWaiting: number,
+    private readonly maxWaiting: number
   ) {}
 
   /** Runs `hash` when a slot is free; throws 429 `login-busy` when too many already wait. */

@@ -6,7 +6,15 @@
 export { UserStore, ROLES, ROLE_NAMES, Username, Password, type Role, type UserInfo } from './users.js';
 export { SessionStore, SESSION_COOKIE, type Session, type SessionOptions } from './session.js';
 export { CSRF_FIELD, LOGIN_CSRF_COOKIE, checkCsrf, checkLoginCsrf, csrfProtection, newLoginToken } from './csrf.js';
-export { LoginThrottle, LoginWaitError, spell as waitInWords, throttledAuditLimiter, type FailedLogin, type LoginThrottleOptions, type LoginTicket } from './throttle.js';
+export {
+  LoginThrottle,
+  LoginWaitError,
+  spell as waitInWords,
+  throttledAuditLimiter,
+  type FailedLogin,
+  type LoginThrottleOptions,
+  type LoginTicket,
+} from './throttle.js';
 export { HashQueue } from './hash-queue.js';
 export { LoginGuard } from './login.js';
 export { loadSession, requireRole, sessionOf } from './require-role.js';

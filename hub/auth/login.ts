@@ -14,7 +14,7 @@ export class LoginGuard {
   constructor(
     private readonly users: UserStore,
     readonly throttle: LoginThrottle,
-    readonly hashing: HashQueue,
+    readonly hashing: HashQueue
   ) {}
 
   async attempt(username: string, password: string, ip: string): Promise<UserInfo> {

@@ -40,7 +40,10 @@ const FORGET_MS = 24 * 3_600_000;
 
 /** The 429 a login gets when it must wait: in French (the console's language), with when to retry. */
 export class LoginWaitError extends AppError {
-  constructor(readonly retryAfterSeconds: number, why: string) {
+  constructor(
+    readonly retryAfterSeconds: number,
+    why: string
+  ) {
     super(429, 'login-throttled', `${why} Réessayez dans ${spell(retryAfterSeconds)}. Un technicien peut lever l’attente avec « espace user unlock NOM ».`);
   }
 }

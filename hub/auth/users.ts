@@ -9,7 +9,12 @@ import { AppError, describeIssues, isNotFound } from '../../content/index.js';
  * `official`: an elected official, who answers citizens' proposals (publicly, with a reason), and sees nothing else.
  */
 export const ROLES = ['technician', 'facilitator', 'voice', 'official'] as const;
-export const ROLE_NAMES: Record<(typeof ROLES)[number], string> = { technician: 'technicien', facilitator: 'animateur·rice', voice: 'voix (studio)', official: 'élu·e' };
+export const ROLE_NAMES: Record<(typeof ROLES)[number], string> = {
+  technician: 'technicien',
+  facilitator: 'animateur·rice',
+  voice: 'voix (studio)',
+  official: 'élu·e',
+};
 export type Role = (typeof ROLES)[number];
 
 /** What anyone may see about an account: never the hash or the salt. */
@@ -85,7 +90,12 @@ export class UserStore {
       throw e;
     }
     const parsed = UsersFile.safeParse(JSON.parse(text));
-    if (!parsed.success) throw new AppError(500, 'users-file-damaged', `${this.path} is damaged (${describeIssues(parsed.error)}); restore it from a backup or remove it and add the accounts again`);
+    if (!parsed.success)
+      throw new AppError(
+        500,
+        'users-file-damaged',
+        `${this.path} is damaged (${describeIssues(parsed.error)}); restore it from a backup or remove it and add the accounts again`
+      );
     return parsed.data.users;
   }
 
@@ -145,7 +155,8 @@ export class UserStore {
     check(RoleSchema, role);
     const secret = await this.hashed(password);
     return this.change(async (users) => {
-      if (users.some((u) => u.username === username)) throw new AppError(409, 'user-exists', `an account "${username}" already exists; use "espace user passwd ${username}" to change its password`);
+      if (users.some((u) => u.username === username))
+        throw new AppError(409, 'user-exists', `an account "${username}" already exists; use "espace user passwd ${username}" to change its password`);
       const now = new Date().toISOString();
       const user: StoredUser = { username, role, ...secret, createdAt: now, updatedAt: now };
       return { users: [...users, user], result: info(user) };

@@ -62,9 +62,16 @@ export function captiveRouter(deps: HubDeps, state = new CaptiveState(join(deps.
     const secure = deps.tls?.origin();
     const base = secure ?? portal;
     const admitted = state.isAdmitted(ip);
-    res.set('Cache-Control', 'private, no-store').type('application/captive+json').send(
-      JSON.stringify(admitted ? { captive: false, 'venue-info-url': `${base}/`, 'seconds-remaining': state.secondsLeft(ip), 'can-extend-session': false } : { captive: true, 'user-portal-url': `${base}/bienvenue`, 'venue-info-url': `${base}/` }),
-    );
+    res
+      .set('Cache-Control', 'private, no-store')
+      .type('application/captive+json')
+      .send(
+        JSON.stringify(
+          admitted
+            ? { captive: false, 'venue-info-url': `${base}/`, 'seconds-remaining': state.secondsLeft(ip), 'can-extend-session': false }
+            : { captive: true, 'user-portal-url': `${base}/bienvenue`, 'venue-info-url': `${base}/` }
+        )
+      );
   });
 
   router.post('/bienvenue/entrer', function enter(req, res) {

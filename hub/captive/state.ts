@@ -14,7 +14,7 @@ export class CaptiveState {
   constructor(
     private readonly file: string,
     private readonly ttlMs = ADMITTED_FOR_MS,
-    private readonly now: () => number = Date.now,
+    private readonly now: () => number = Date.now
   ) {
     try {
       const saved = JSON.parse(readFileSync(file, 'utf8')) as Record<string, number>;

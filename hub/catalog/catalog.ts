@@ -44,7 +44,7 @@ export class Catalog {
 
   constructor(
     private readonly db: Database,
-    private readonly log: Logger,
+    private readonly log: Logger
   ) {
     this.translations = new Translations(db);
   }
@@ -121,7 +121,11 @@ export class Catalog {
 
   /** One page of a type, in id order, and how many docs the type has: only the page's docs are read. */
   async list(type: ContentType, { limit, skip }: ListOptions): Promise<{ items: ContentDoc[]; total: number }> {
-    const [page, total] = await Promise.all([this.db.allDocs({ ...range(type), include_docs: true, limit, skip }), this.count(type), this.translations.ready()]);
+    const [page, total] = await Promise.all([
+      this.db.allDocs({ ...range(type), include_docs: true, limit, skip }),
+      this.count(type),
+      this.translations.ready(),
+    ]);
     return { items: page.rows.map((r) => this.translations.overlay(r.doc as unknown as ContentDoc)), total };
   }
 
@@ -149,7 +153,11 @@ export class Catalog {
   async get<T extends ContentDoc = ContentDoc>(id: string): Promise<T> {
     const type = id.split(':', 1)[0];
     if (!isContentType(type) || !/^[a-z]+:[a-z0-9][a-z0-9-]{0,80}$/.test(id)) {
-      throw new AppError(400, 'bad-content-id', `"${id.slice(0, 100)}" is not a content id; ids look like "course:gouvernance-locale" (types: ${CONTENT_TYPES.join(', ')})`);
+      throw new AppError(
+        400,
+        'bad-content-id',
+        `"${id.slice(0, 100)}" is not a content id; ids look like "course:gouvernance-locale" (types: ${CONTENT_TYPES.join(', ')})`
+      );
     }
     try {
       const [doc] = await Promise.all([this.db.get(id), this.translations.ready()]);
@@ -192,7 +200,10 @@ export class Catalog {
   }
 
   /** Changes after `since` with their docs (design docs left out), at most `limit`. */
-  async changesSince(since: number | string, limit: number): Promise<{ changes: (ContentDoc | { _id: string; _deleted: true })[]; lastSeq: number | string; more: boolean }> {
+  async changesSince(
+    since: number | string,
+    limit: number
+  ): Promise<{ changes: (ContentDoc | { _id: string; _deleted: true })[]; lastSeq: number | string; more: boolean }> {
     const res = await this.db.changes({ since, limit, include_docs: true });
     const changes = res.results
       .filter((c) => !c.id.startsWith('_'))

@@ -26,7 +26,8 @@ export interface PostEntry {
 }
 
 const EXCERPT = 160;
-const excerptOf = (t: string | undefined) => (t && t.length > EXCERPT ? `${t.slice(0, t.lastIndexOf(' ', EXCERPT) > 80 ? t.lastIndexOf(' ', EXCERPT) : EXCERPT)}…` : t ?? '');
+const excerptOf = (t: string | undefined) =>
+  t && t.length > EXCERPT ? `${t.slice(0, t.lastIndexOf(' ', EXCERPT) > 80 ? t.lastIndexOf(' ', EXCERPT) : EXCERPT)}…` : (t ?? '');
 
 /**
  * Every post of the hub's topics in memory: the hub's own submissions and the published posts
@@ -55,14 +56,38 @@ export class Board {
 
   /** A post written here (its submission). */
   addLocal(p: Post): PostEntry {
-    const e = this.upsert(p._id, { topic: p.topic, replyTo: p.replyTo, title: p.title, excerpt: excerptOf(p.text), lang: p.lang, author: p.author, createdAt: p.createdAt, hasVoice: Boolean(p._attachments), local: true });
+    const e = this.upsert(p._id, {
+      topic: p.topic,
+      replyTo: p.replyTo,
+      title: p.title,
+      excerpt: excerptOf(p.text),
+      lang: p.lang,
+      author: p.author,
+      createdAt: p.createdAt,
+      hasVoice: Boolean(p._attachments),
+      local: true,
+    });
     return e;
   }
 
   /** Central's version of a post (published, hidden, refused), from any hub. */
   addPublished(p: PublishedPost): PostEntry {
-    const e = this.upsert(p.source, { topic: p.topic, replyTo: p.replyTo, title: p.title, excerpt: excerptOf(p.text), lang: p.lang, author: p.author, createdAt: p.createdAt, hasVoice: Boolean(p.voice) });
-    e.central = { status: p.status, ...(p.voice ? { voice: p.voice } : {}), ...(p.reason ? { reason: p.reason } : {}), ...(p.restoredAt ? { restored: true } : {}) };
+    const e = this.upsert(p.source, {
+      topic: p.topic,
+      replyTo: p.replyTo,
+      title: p.title,
+      excerpt: excerptOf(p.text),
+      lang: p.lang,
+      author: p.author,
+      createdAt: p.createdAt,
+      hasVoice: Boolean(p.voice),
+    });
+    e.central = {
+      status: p.status,
+      ...(p.voice ? { voice: p.voice } : {}),
+      ...(p.reason ? { reason: p.reason } : {}),
+      ...(p.restoredAt ? { restored: true } : {}),
+    };
     return e;
   }
 
@@ -116,7 +141,10 @@ export class Board {
     let list = this.sorted.get(topic);
     if (!list) {
       const m = this.roots.get(topic) ?? new Map<string, string>();
-      list = [...m.entries()].filter(([id]) => this.posts.has(id)).sort((a, b) => (a[1] < b[1] ? 1 : a[1] > b[1] ? -1 : 0)).map(([id]) => id);
+      list = [...m.entries()]
+        .filter(([id]) => this.posts.has(id))
+        .sort((a, b) => (a[1] < b[1] ? 1 : a[1] > b[1] ? -1 : 0))
+        .map(([id]) => id);
       this.sorted.set(topic, list);
     }
     return list;

@@ -75,7 +75,7 @@ export class CommunityService {
     private readonly dbs: Databases,
     private readonly catalog: Catalog,
     private readonly config: Config,
-    private readonly log?: Logger,
+    private readonly log?: Logger
   ) {}
 
   private get db(): Database {
@@ -176,7 +176,9 @@ export class CommunityService {
 
   /** The recording of a post written here (before central's media copy arrives). */
   async localVoice(id: string): Promise<{ mime: string; data: Buffer } | null> {
-    const doc = (await this.db.get(id, { attachments: true, binary: true }).catch(() => null)) as { _attachments?: Record<string, { content_type: string; data: Buffer }> } | null;
+    const doc = (await this.db.get(id, { attachments: true, binary: true }).catch(() => null)) as {
+      _attachments?: Record<string, { content_type: string; data: Buffer }>;
+    } | null;
     const att = doc?._attachments ? Object.values(doc._attachments)[0] : undefined;
     return att ? { mime: att.content_type, data: att.data } : null;
   }
@@ -189,7 +191,11 @@ export class CommunityService {
     const hour = 3_600_000;
     const times = (this.recent.get(code) ?? []).filter((t) => now - t < hour);
     if (times.length >= this.config.community.postsPerMemberPerHour) {
-      throw new AppError(429, 'member-rate-limited', `too many posts from this member code in an hour (${this.config.community.postsPerMemberPerHour} at most); come back later`);
+      throw new AppError(
+        429,
+        'member-rate-limited',
+        `too many posts from this member code in an hour (${this.config.community.postsPerMemberPerHour} at most); come back later`
+      );
     }
     times.push(now);
     this.recent.set(code, times);
@@ -198,7 +204,12 @@ export class CommunityService {
 
   private voiceAttachment(bytes: Uint8Array | undefined): Record<string, unknown> | undefined {
     if (!bytes || bytes.length === 0) return undefined;
-    if (bytes.length > VOICE_MAX_BYTES) throw new AppError(413, 'voice-too-long', `the recording is too long (${Math.round(VOICE_MAX_BYTES / 1_000_000 * 10) / 10} MB at most: about 3 minutes)`);
+    if (bytes.length > VOICE_MAX_BYTES)
+      throw new AppError(
+        413,
+        'voice-too-long',
+        `the recording is too long (${Math.round((VOICE_MAX_BYTES / 1_000_000) * 10) / 10} MB at most: about 3 minutes)`
+      );
     const mime = sniffVoice(bytes);
     if (!mime) throw new AppError(422, 'not-audio', 'this file is not a sound recording (ogg, webm, m4a, mp3, wav, amr, 3gp)');
     return { [`voice.${VOICE_EXT[mime]}`]: { content_type: mime, data: Buffer.from(bytes).toString('base64') } };
@@ -308,7 +319,16 @@ export class CommunityService {
     if (!this.board.get(postId)) throw new AppError(404, 'post-not-found', 'no such post on this hub');
     if (!reason.trim()) throw new AppError(422, 'reason-required', 'say why (a few words)');
     const now = new Date();
-    const doc = { _id: submissionId(this.hubId, 'moderation', now.getTime()), type: 'moderation', hubId: this.hubId, createdAt: now.toISOString(), action: hide ? 'hide' : 'unhide', target: postId, reason: reason.trim().slice(0, 300), by };
+    const doc = {
+      _id: submissionId(this.hubId, 'moderation', now.getTime()),
+      type: 'moderation',
+      hubId: this.hubId,
+      createdAt: now.toISOString(),
+      action: hide ? 'hide' : 'unhide',
+      target: postId,
+      reason: reason.trim().slice(0, 300),
+      by,
+    };
     parseWith(submissionSchemas.moderation, doc, 'invalid-moderation', 422);
     await this.write([doc]);
     this.applyHubModeration(doc);
@@ -392,7 +412,14 @@ export class CommunityService {
     if (view.question.author.code !== member.code) throw new AppError(403, 'not-the-asker', 'only the person who asked marks a question solved');
     if (!view.answer?.answers.length) throw new AppError(409, 'not-answered', 'the question has no answer yet');
     if (view.resolved) return;
-    const doc = { _id: resolvedId(questionId), type: 'resolved', hubId: this.hubId, createdAt: new Date().toISOString(), question: questionId, member: member.code };
+    const doc = {
+      _id: resolvedId(questionId),
+      type: 'resolved',
+      hubId: this.hubId,
+      createdAt: new Date().toISOString(),
+      question: questionId,
+      member: member.code,
+    };
     parseWith(submissionSchemas.resolved, doc, 'invalid-resolved', 422);
     await this.write([doc]);
     this.resolvedIds.add(questionId);

@@ -50,7 +50,10 @@ export const ConfigSchema = z
     sync: z
       .object({
         enabled: z.boolean(),
-        intervalMinutes: z.number().positive().max(24 * 60),
+        intervalMinutes: z
+          .number()
+          .positive()
+          .max(24 * 60),
         windows: z.array(TimeWindow),
         dailyBudgetMB: z.number().nonnegative(),
         /** First pause before retrying after a cut or a 5xx, doubled each time, with jitter. */
@@ -68,17 +71,29 @@ export const ConfigSchema = z
     /** The facilitator and technician console: session lifetimes, login throttling, upload cap. */
     admin: z
       .object({
-        sessionIdleMinutes: z.number().positive().max(24 * 60),
-        sessionMaxHours: z.number().positive().max(7 * 24),
+        sessionIdleMinutes: z
+          .number()
+          .positive()
+          .max(24 * 60),
+        sessionMaxHours: z
+          .number()
+          .positive()
+          .max(7 * 24),
         /** Failed logins of one account from one address before each try must wait (1 s, 2 s, 4 s…). */
         loginFreeAttempts: z.number().int().min(1).max(100),
         /** The first such wait, doubled at each further failure. */
         loginFirstDelaySeconds: z.number().positive().max(3600),
         /** The longest such wait. */
-        loginMaxDelayMinutes: z.number().positive().max(24 * 60),
+        loginMaxDelayMinutes: z
+          .number()
+          .positive()
+          .max(24 * 60),
         /** Failed logins from one address, whatever the names, within loginIpWindowMinutes. */
         loginIpFailures: z.number().int().min(1).max(1000),
-        loginIpWindowMinutes: z.number().positive().max(24 * 60),
+        loginIpWindowMinutes: z
+          .number()
+          .positive()
+          .max(24 * 60),
         /** Passwords hashed at once (each takes 32 MB and a thread LevelDB also needs). */
         loginHashConcurrency: z.number().int().min(1).max(2),
         /** Logins waiting for a hash beyond those; more get 429 at once. */
@@ -112,7 +127,10 @@ export const ConfigSchema = z
      */
     tls: z
       .object({
-        domain: z.union([z.literal(''), z.string().regex(/^(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$/, 'must be a domain name like "hubs.espace-mali.org"')]),
+        domain: z.union([
+          z.literal(''),
+          z.string().regex(/^(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$/, 'must be a domain name like "hubs.espace-mali.org"'),
+        ]),
         port: z.number().int().min(0).max(65535),
         /** The port phones reach it on, when a firewall redirects (the Pi: 443 → port). */
         publicPort: z.number().int().min(1).max(65535).optional(),
@@ -126,14 +144,23 @@ export const ConfigSchema = z
         /** The first such wait, doubled at each further wrong PIN (longer than the console's: a PIN is short). */
         pinFirstDelaySeconds: z.number().positive().max(3600),
         /** The longest such wait. */
-        pinMaxDelayMinutes: z.number().positive().max(24 * 60),
+        pinMaxDelayMinutes: z
+          .number()
+          .positive()
+          .max(24 * 60),
         /** Wrong PINs of one code from every phone together before its tries wait too (a PIN has few values). */
         pinCodeFailures: z.number().int().min(1).max(1000),
         /** Wrong PINs from one phone, whatever the codes, within pinIpWindowMinutes. */
         pinIpFailures: z.number().int().min(1).max(1000),
-        pinIpWindowMinutes: z.number().positive().max(24 * 60),
+        pinIpWindowMinutes: z
+          .number()
+          .positive()
+          .max(24 * 60),
         /** A member session ends after this long without a page (a shared phone or the kiosk). */
-        memberSessionIdleMinutes: z.number().positive().max(24 * 60),
+        memberSessionIdleMinutes: z
+          .number()
+          .positive()
+          .max(24 * 60),
         /** A member's first posts wait for a moderator at central; after this many are published, posts go out at once and are moderated after. */
         preModeratedPosts: z.number().int().min(0).max(100),
         /** Distinct members' flags that hide a post until a moderator looks at it (Decidim's "hide after N reports"). */

@@ -40,10 +40,19 @@ function check(id: string, label: string, verdict: Verdict, value: string, advic
 
 async function temperature(): Promise<Check> {
   const t = (await (await sysinfo()).cpuTemperature()).main;
-  if (t === null || t === undefined || !Number.isFinite(t)) return check('cpu-temperature', 'CPU temperature', 'unknown', NOT_READABLE, 'no temperature sensor on this machine');
+  if (t === null || t === undefined || !Number.isFinite(t))
+    return check('cpu-temperature', 'CPU temperature', 'unknown', NOT_READABLE, 'no temperature sensor on this machine');
   const value = `${t.toFixed(0)} °C`;
-  if (t >= 80) return check('cpu-temperature', 'CPU temperature', 'critical', value, 'the Pi is throttling to survive: add a heatsink and fan, move it out of the sun, give it air');
-  if (t >= 70) return check('cpu-temperature', 'CPU temperature', 'warning', value, 'hot: a case with a fan or a heatsink keeps the Pi fast in the afternoon heat');
+  if (t >= 80)
+    return check(
+      'cpu-temperature',
+      'CPU temperature',
+      'critical',
+      value,
+      'the Pi is throttling to survive: add a heatsink and fan, move it out of the sun, give it air'
+    );
+  if (t >= 70)
+    return check('cpu-temperature', 'CPU temperature', 'warning', value, 'hot: a case with a fan or a heatsink keeps the Pi fast in the afternoon heat');
   return check('cpu-temperature', 'CPU temperature', 'ok', value);
 }
 
@@ -56,17 +65,20 @@ const THROTTLED_SINCE_BOOT = 0x20000 | 0x40000 | 0x80000;
 /** The under-voltage and throttling lines for the firmware's get_throttled bits. */
 export function powerChecks(bits: number): Check[] {
   const hex = `0x${bits.toString(16)}`;
-  const supply = 'use the official power supply (5.1 V 3 A for a Pi 4, 5 V 5 A for a Pi 5) and a short thick cable; a UPS or a solar controller with a stable 5 V output helps with cuts';
-  const uv = bits & UNDER_VOLTAGE_NOW
-    ? check('under-voltage', 'Under-voltage', 'critical', `now (${hex})`, `the power is too weak right now: ${supply}`)
-    : bits & UNDER_VOLTAGE_SINCE_BOOT
-      ? check('under-voltage', 'Under-voltage', 'warning', `since boot (${hex})`, `the power dipped since boot: ${supply}`)
-      : check('under-voltage', 'Under-voltage', 'ok', `none (${hex})`);
-  const th = bits & THROTTLED_NOW
-    ? check('throttling', 'Throttling', 'warning', `now (${hex})`, 'the CPU is slowed down by heat or power: see the temperature and under-voltage lines')
-    : bits & THROTTLED_SINCE_BOOT
-      ? check('throttling', 'Throttling', 'warning', `since boot (${hex})`, 'the CPU was slowed down since boot: cool the Pi and check its power')
-      : check('throttling', 'Throttling', 'ok', `none (${hex})`);
+  const supply =
+    'use the official power supply (5.1 V 3 A for a Pi 4, 5 V 5 A for a Pi 5) and a short thick cable; a UPS or a solar controller with a stable 5 V output helps with cuts';
+  const uv =
+    bits & UNDER_VOLTAGE_NOW
+      ? check('under-voltage', 'Under-voltage', 'critical', `now (${hex})`, `the power is too weak right now: ${supply}`)
+      : bits & UNDER_VOLTAGE_SINCE_BOOT
+        ? check('under-voltage', 'Under-voltage', 'warning', `since boot (${hex})`, `the power dipped since boot: ${supply}`)
+        : check('under-voltage', 'Under-voltage', 'ok', `none (${hex})`);
+  const th =
+    bits & THROTTLED_NOW
+      ? check('throttling', 'Throttling', 'warning', `now (${hex})`, 'the CPU is slowed down by heat or power: see the temperature and under-voltage lines')
+      : bits & THROTTLED_SINCE_BOOT
+        ? check('throttling', 'Throttling', 'warning', `since boot (${hex})`, 'the CPU was slowed down since boot: cool the Pi and check its power')
+        : check('throttling', 'Throttling', 'ok', `none (${hex})`);
   return [uv, th];
 }
 
@@ -80,12 +92,21 @@ async function power(): Promise<Check[]> {
 async function disk(dataDir: string): Promise<Check> {
   const all = await (await sysinfo()).fsSize();
   // The file system holding the data dir: the longest mount point that prefixes it.
-  const fs = all.filter((f) => dataDir === f.mount || dataDir.startsWith(f.mount.endsWith('/') ? f.mount : `${f.mount}/`)).sort((a, b) => b.mount.length - a.mount.length)[0];
+  const fs = all
+    .filter((f) => dataDir === f.mount || dataDir.startsWith(f.mount.endsWith('/') ? f.mount : `${f.mount}/`))
+    .sort((a, b) => b.mount.length - a.mount.length)[0];
   if (!fs || !fs.size) return check('disk-free', 'Disk free', 'unknown', NOT_READABLE, `no file system found for ${dataDir}`);
   const free = fs.available;
   const pct = (free / fs.size) * 100;
   const value = `${fmtBytes(free)} free of ${fmtBytes(fs.size)} (${pct.toFixed(0)} %) on ${fs.mount}`;
-  if (free < 500 * MB || pct < 5) return check('disk-free', 'Disk free', 'critical', value, 'almost full: the hub will refuse new submissions; remove old media packs or use a larger SD card');
+  if (free < 500 * MB || pct < 5)
+    return check(
+      'disk-free',
+      'Disk free',
+      'critical',
+      value,
+      'almost full: the hub will refuse new submissions; remove old media packs or use a larger SD card'
+    );
   if (pct < 15) return check('disk-free', 'Disk free', 'warning', value, 'getting full: lower the media budget or remove unused packs');
   return check('disk-free', 'Disk free', 'ok', value);
 }
@@ -94,7 +115,8 @@ async function memory(): Promise<Check> {
   const m = await (await sysinfo()).mem();
   const pct = (m.available / m.total) * 100;
   const value = `${fmtBytes(m.available)} available of ${fmtBytes(m.total)} (${pct.toFixed(0)} %)`;
-  if (pct < 5) return check('memory', 'Memory', 'critical', value, 'nearly out of memory: restart the kiosk, set kiosk.lowMemory: true, or use a Pi with more memory');
+  if (pct < 5)
+    return check('memory', 'Memory', 'critical', value, 'nearly out of memory: restart the kiosk, set kiosk.lowMemory: true, or use a Pi with more memory');
   if (pct < 10) return check('memory', 'Memory', 'warning', value, 'memory is low: set kiosk.lowMemory: true in the profile');
   return check('memory', 'Memory', 'ok', value);
 }
@@ -115,12 +137,24 @@ async function clock(): Promise<Check> {
   const now = new Date();
   const value = now.toISOString().replace(/\.\d+Z$/, 'Z');
   if (now.getTime() < EARLIEST_SANE) {
-    return check('clock', 'Clock', 'critical', value, 'the clock is wrong (the Pi has no battery clock): connect the uplink once so systemd-timesyncd sets it, and check that fake-hwclock is enabled');
+    return check(
+      'clock',
+      'Clock',
+      'critical',
+      value,
+      'the clock is wrong (the Pi has no battery clock): connect the uplink once so systemd-timesyncd sets it, and check that fake-hwclock is enabled'
+    );
   }
   const synced = await commandOutput('timedatectl', ['show', '-p', 'NTPSynchronized', '--value']);
   if (synced === null) return check('clock', 'Clock', 'ok', `${value} (synchronisation ${NOT_READABLE})`);
   if (synced.stdout.trim() === 'yes') return check('clock', 'Clock', 'ok', `${value}, synchronised`);
-  return check('clock', 'Clock', 'warning', `${value}, not synchronised`, 'the clock has not been set from the network since boot; it holds on fake-hwclock until the uplink comes back');
+  return check(
+    'clock',
+    'Clock',
+    'warning',
+    `${value}, not synchronised`,
+    'the clock has not been set from the network since boot; it holds on fake-hwclock until the uplink comes back'
+  );
 }
 
 const SERVICES = ['espace-hub.service', 'dnsmasq.service', 'espace-firewall.service'];
@@ -131,7 +165,13 @@ async function services(): Promise<Check> {
   const states = out.stdout.trim().split('\n');
   const down = SERVICES.filter((_, i) => states[i] !== 'active');
   if (down.length === 0) return check('services', 'Services', 'ok', SERVICES.join(', ') + ' active');
-  return check('services', 'Services', 'critical', `not running: ${down.join(', ')}`, `look at "journalctl -u ${down[0]} -n 50", then "sudo systemctl restart ${down.join(' ')}"`);
+  return check(
+    'services',
+    'Services',
+    'critical',
+    `not running: ${down.join(', ')}`,
+    `look at "journalctl -u ${down[0]} -n 50", then "sudo systemctl restart ${down.join(' ')}"`
+  );
 }
 
 async function accessPoint(): Promise<Check> {
@@ -141,14 +181,27 @@ async function accessPoint(): Promise<Check> {
   const active = (nm?.stdout ?? '').split('\n').find((l) => /^espace-(ap|lan):/.test(l));
   if (active) return check('access-point', 'Access point', 'ok', `${active.split(':')[0]} up on ${active.split(':')[1]}`);
   if (hostapd?.stdout.trim() === 'active') return check('access-point', 'Access point', 'ok', 'hostapd active');
-  return check('access-point', 'Access point', 'critical', 'the space\'s network is down', 'phones cannot join: "sudo nmcli connection up espace-ap" (or espace-lan with an external access point; check its cable and power)');
+  return check(
+    'access-point',
+    'Access point',
+    'critical',
+    "the space's network is down",
+    'phones cannot join: "sudo nmcli connection up espace-ap" (or espace-lan with an external access point; check its cable and power)'
+  );
 }
 
 async function central(config: Config | undefined): Promise<Check> {
   const url = config?.central.url;
   if (!url) return check('central', 'Central', 'unknown', 'no central address configured', 'set central.url in the space profile to sync');
   const r = await fetchJson(url, 8000);
-  if ('error' in r) return check('central', 'Central', 'warning', `not reachable (${r.error})`, 'the uplink is down or central is away; the hub keeps serving, carry submissions by USB if it lasts ("espace usb export")');
+  if ('error' in r)
+    return check(
+      'central',
+      'Central',
+      'warning',
+      `not reachable (${r.error})`,
+      'the uplink is down or central is away; the hub keeps serving, carry submissions by USB if it lasts ("espace usb export")'
+    );
   if (r.status >= 500) return check('central', 'Central', 'warning', `answers ${r.status}`, 'central is in trouble: tell the Bamako team');
   return check('central', 'Central', 'ok', `reachable (${r.status})`);
 }
@@ -180,13 +233,32 @@ export function smsCheck(sms: SmsHealth | null | undefined): Check {
     case 'disabled':
       return check('sms-modem', label, 'ok', 'SMS turned off (sms.enabled: false)');
     case 'no-bus':
-      return check('sms-modem', label, 'warning', `ModemManager not reachable: no SMS${waiting}`, 'the hub works without SMS; for SMS: "sudo systemctl status ModemManager", then plug the USB modem and check "mmcli -L"');
+      return check(
+        'sms-modem',
+        label,
+        'warning',
+        `ModemManager not reachable: no SMS${waiting}`,
+        'the hub works without SMS; for SMS: "sudo systemctl status ModemManager", then plug the USB modem and check "mmcli -L"'
+      );
     case 'no-modem':
-      return check('sms-modem', label, 'warning', `no GSM modem found${waiting}`, 'plug the USB modem (the uplink one) and check "mmcli -L" lists it; messages wait in the queue meanwhile');
+      return check(
+        'sms-modem',
+        label,
+        'warning',
+        `no GSM modem found${waiting}`,
+        'plug the USB modem (the uplink one) and check "mmcli -L" lists it; messages wait in the queue meanwhile'
+      );
     case 'ready': {
       const m = sms.modem;
       const value = `${m ? `${m.manufacturer} ${m.model}`.trim() : 'modem'}${m?.signalPercent !== null && m?.signalPercent !== undefined ? `, signal ${m.signalPercent} %` : ''}; ${spent}${waiting}`;
-      if (sms.pending > 0 && sms.today.parts >= sms.today.budgetParts) return check('sms-modem', label, 'warning', value, 'today\'s SMS budget is spent: the rest waits for tomorrow (raise sms.dailyBudget in the profile if it is too low)');
+      if (sms.pending > 0 && sms.today.parts >= sms.today.budgetParts)
+        return check(
+          'sms-modem',
+          label,
+          'warning',
+          value,
+          "today's SMS budget is spent: the rest waits for tomorrow (raise sms.dailyBudget in the profile if it is too low)"
+        );
       return check('sms-modem', label, 'ok', value);
     }
   }
@@ -208,16 +280,40 @@ export function httpsCheck(t: HealthTls | undefined, now = Date.now()): Check {
     case 'valid': {
       const until = t.certificate?.notAfter ?? '?';
       if (t.renewAt && Date.parse(t.renewAt) < now) {
-        return check('https', label, 'warning', `${t.name}, valid until ${until}; renewal overdue`, 'central renews at two thirds of the lifetime and the chain comes with the next pull: sync this hub ("espace sync now"), or carry the chain by USB ("espace tls install FILE")');
+        return check(
+          'https',
+          label,
+          'warning',
+          `${t.name}, valid until ${until}; renewal overdue`,
+          'central renews at two thirds of the lifetime and the chain comes with the next pull: sync this hub ("espace sync now"), or carry the chain by USB ("espace tls install FILE")'
+        );
       }
       return check('https', label, 'ok', `${t.origin ?? t.name}, valid until ${until}`);
     }
     case 'lapsed':
-      return check('https', label, 'warning', `plain HTTP only: ${t.why ?? 'the certificate is not valid'}`, 'phones still work over plain HTTP (no keeping pages offline, no in-page recorder): sync this hub so central sends a fresh chain, or install one from USB ("espace tls install FILE"); check the clock');
+      return check(
+        'https',
+        label,
+        'warning',
+        `plain HTTP only: ${t.why ?? 'the certificate is not valid'}`,
+        'phones still work over plain HTTP (no keeping pages offline, no in-page recorder): sync this hub so central sends a fresh chain, or install one from USB ("espace tls install FILE"); check the clock'
+      );
     case 'waiting':
-      return check('https', label, 'warning', `plain HTTP only: no certificate yet for ${t.name}`, 'the hub\'s certificate request goes to central with the next sync (or in "espace usb export"); the chain comes back with the next pull');
+      return check(
+        'https',
+        label,
+        'warning',
+        `plain HTTP only: no certificate yet for ${t.name}`,
+        'the hub\'s certificate request goes to central with the next sync (or in "espace usb export"); the chain comes back with the next pull'
+      );
     case 'off':
-      return check('https', label, 'ok', 'off: phones use plain HTTP', 'to give phones HTTPS, set hub.tlsDomain in the space profile (see the README: a domain for the hubs)');
+      return check(
+        'https',
+        label,
+        'ok',
+        'off: phones use plain HTTP',
+        'to give phones HTTPS, set hub.tlsDomain in the space profile (see the README: a domain for the hubs)'
+      );
     default:
       return check('https', label, 'unknown', 'not reported by this hub');
   }
@@ -248,9 +344,16 @@ async function hub(opts: DoctorOptions): Promise<Check[]> {
     ];
   }
   const h = (r.body ?? {}) as Health;
-  const hubCheck = r.status === 200 && h.status === 'ok'
-    ? check('hub', 'Hub', 'ok', `version ${h.version}, up ${Math.round((h.uptimeSeconds ?? 0) / 60)} min`)
-    : check('hub', 'Hub', 'critical', `answers ${r.status} (${h.status ?? 'no status'})`, 'a database does not open: look at "journalctl -u espace-hub -n 50"; the disk may be full or damaged');
+  const hubCheck =
+    r.status === 200 && h.status === 'ok'
+      ? check('hub', 'Hub', 'ok', `version ${h.version}, up ${Math.round((h.uptimeSeconds ?? 0) / 60)} min`)
+      : check(
+          'hub',
+          'Hub',
+          'critical',
+          `answers ${r.status} (${h.status ?? 'no status'})`,
+          'a database does not open: look at "journalctl -u espace-hub -n 50"; the disk may be full or damaged'
+        );
   const dbs = Object.entries(h.databases ?? {});
   const size = opts.config ? await dirSize(join(opts.config.dataDir, 'db')) : null;
   const dbValue = dbs.map(([name, d]) => `${name} ${d.error ? 'ERROR' : d.docs}`).join(', ') + (size !== null ? `; ${fmtBytes(size)} on disk` : '');
@@ -265,13 +368,36 @@ const DAY = 24 * 3600 * 1000;
 
 async function lastSync(url: string): Promise<Check> {
   const r = await fetchJson(`${url.replace(/\/$/, '')}/api/v1/sync`, 5000);
-  if ('error' in r || r.status !== 200) return check('last-sync', 'Last sync', 'unknown', 'sync is off or not reported by this hub', 'with no central, content arrives only by USB ("espace usb import")');
+  if ('error' in r || r.status !== 200)
+    return check(
+      'last-sync',
+      'Last sync',
+      'unknown',
+      'sync is off or not reported by this hub',
+      'with no central, content arrives only by USB ("espace usb import")'
+    );
   const classes = ((r.body as { classes?: Record<string, { lastSuccess?: string | null }> }).classes ?? {}) as Record<string, { lastSuccess?: string | null }>;
-  const times = Object.values(classes).map((c) => (c.lastSuccess ? Date.parse(c.lastSuccess) : NaN)).filter(Number.isFinite);
-  if (times.length === 0) return check('last-sync', 'Last sync', 'warning', 'never', 'this hub has never synced: check central.url, the credentials and the uplink, or carry data by USB');
+  const times = Object.values(classes)
+    .map((c) => (c.lastSuccess ? Date.parse(c.lastSuccess) : NaN))
+    .filter(Number.isFinite);
+  if (times.length === 0)
+    return check(
+      'last-sync',
+      'Last sync',
+      'warning',
+      'never',
+      'this hub has never synced: check central.url, the credentials and the uplink, or carry data by USB'
+    );
   const age = Date.now() - Math.max(...times);
   const value = `${new Date(Math.max(...times)).toISOString().slice(0, 16).replace('T', ' ')} (${(age / DAY).toFixed(1)} days ago)`;
-  if (age > 14 * DAY) return check('last-sync', 'Last sync', 'critical', value, 'two weeks without sync: carry the submissions by USB ("espace usb export") and check the uplink');
+  if (age > 14 * DAY)
+    return check(
+      'last-sync',
+      'Last sync',
+      'critical',
+      value,
+      'two weeks without sync: carry the submissions by USB ("espace usb export") and check the uplink'
+    );
   if (age > 3 * DAY) return check('last-sync', 'Last sync', 'warning', value, 'no sync for days: check the uplink, the data budget and the sync windows');
   return check('last-sync', 'Last sync', 'ok', value);
 }

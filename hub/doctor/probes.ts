@@ -37,7 +37,11 @@ export async function readThrottled(): Promise<{ bits: number; source: string } 
 }
 
 /** GET a JSON document with a time limit; never throws. */
-export async function fetchJson(url: string, timeoutMs = 5000, headers: Record<string, string> = {}): Promise<{ status: number; body: unknown } | { error: string }> {
+export async function fetchJson(
+  url: string,
+  timeoutMs = 5000,
+  headers: Record<string, string> = {}
+): Promise<{ status: number; body: unknown } | { error: string }> {
   try {
     const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), headers });
     const text = await res.text();

@@ -54,15 +54,20 @@ export class HeartbeatWriter {
   async build(now = new Date()): Promise<Heartbeat> {
     const { config, dbs, version } = this.o;
     const measured = await measureHub(config, dbs);
-    return parseWith(Heartbeat, {
-      ...hubIdentity(config),
-      version,
-      at: now.toISOString(),
-      ...measured,
-      temperatureC: await temperature(),
-      lastSync: this.lastSync(),
-      ...(this.o.tls ? { tls: await this.o.tls() } : {}),
-    }, 'invalid-heartbeat', 500);
+    return parseWith(
+      Heartbeat,
+      {
+        ...hubIdentity(config),
+        version,
+        at: now.toISOString(),
+        ...measured,
+        temperatureC: await temperature(),
+        lastSync: this.lastSync(),
+        ...(this.o.tls ? { tls: await this.o.tls() } : {}),
+      },
+      'invalid-heartbeat',
+      500
+    );
   }
 
   /** Builds and stores a heartbeat now, replacing the previous one. */
@@ -81,8 +86,7 @@ export class HeartbeatWriter {
   /** A first heartbeat right away, then one per interval; failures are logged, never thrown. */
   start(): void {
     if (this.timer) return;
-    const beat = () =>
-      void this.writeNow().catch((err) => this.o.log.warn({ err }, 'heartbeat not written; trying again at the next interval'));
+    const beat = () => void this.writeNow().catch((err) => this.o.log.warn({ err }, 'heartbeat not written; trying again at the next interval'));
     beat();
     this.timer = setInterval(beat, this.o.intervalMs ?? DEFAULT_INTERVAL_MS);
     this.timer.unref();

@@ -51,6 +51,6 @@ export async function freshenHeartbeat(o: { config: Config; dbs: Databases; vers
   const { config, dbs } = o;
   const moving = { ...(await measureHub(config, dbs)), version: o.version, at: o.at, lastSync: o.lastSync };
   return writeHeartbeat(dbs.fleet, config.hubId, (current) =>
-    current ? { ...current, ...moving, counts: { ...current.counts, ...moving.counts } } : { ...hubIdentity(config), temperatureC: null, ...moving },
+    current ? { ...current, ...moving, counts: { ...current.counts, ...moving.counts } } : { ...hubIdentity(config), temperatureC: null, ...moving }
   );
 }

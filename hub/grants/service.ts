@@ -59,7 +59,7 @@ export class GrantRefused extends AppError {
       'invalid-application',
       `not stored: ${Object.entries(fields)
         .map(([f, r]) => `${f}: ${r}`)
-        .join('; ')}`,
+        .join('; ')}`
     );
   }
 }
@@ -113,7 +113,7 @@ export class GrantService {
   constructor(
     private readonly dbs: Databases,
     private readonly catalog: Catalog,
-    private readonly config: Config,
+    private readonly config: Config
   ) {}
 
   async calls(): Promise<Call[]> {

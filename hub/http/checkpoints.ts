@@ -43,7 +43,7 @@ export class CheckpointStore {
 
   constructor(
     private readonly dir: string,
-    private readonly limits: CheckpointLimits = CHECKPOINT_LIMITS,
+    private readonly limits: CheckpointLimits = CHECKPOINT_LIMITS
   ) {}
 
   private fileOf(id: string): string {
@@ -130,7 +130,7 @@ export class CheckpointStore {
       const index = await this.load();
       const entry = index.get(id);
       if (!entry) throw new AppError(404, 'not-found', 'no such checkpoint');
-      if (rev !== `0-${entry.rev}`) throw new AppError(409, 'conflict', 'Document update conflict: send the checkpoint\'s current rev');
+      if (rev !== `0-${entry.rev}`) throw new AppError(409, 'conflict', "Document update conflict: send the checkpoint's current rev");
       index.delete(id);
       await fsp.rm(join(this.dir, entry.file), { force: true });
     });

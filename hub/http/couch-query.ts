@@ -72,7 +72,8 @@ export function couchQuery<S extends ParamSpec>(req: Request, spec: S, refused: 
   const url = new URL(req.originalUrl, 'http://hub');
   const seen = new Set<string>();
   for (const [name, raw] of url.searchParams) {
-    if (refused.includes(name)) throw new AppError(400, 'bad-parameter', `the parameter ${name} is not supported here: this endpoint serves all of the content, unfiltered`);
+    if (refused.includes(name))
+      throw new AppError(400, 'bad-parameter', `the parameter ${name} is not supported here: this endpoint serves all of the content, unfiltered`);
     const kind = spec[name];
     if (!kind) continue;
     if (seen.has(name)) bad(name, 'given once');

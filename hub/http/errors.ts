@@ -36,7 +36,7 @@ function fromParserError(err: { type?: string; status?: number; limit?: number }
 export function errorHandler(log: Logger): ErrorRequestHandler {
   return function errorHandler(err, req, res, _next) {
     let e: AppError | null = isAppError(err) ? err : fromParserError(err ?? {});
-    if (!e && (err?.code === 'ENOSPC' || err?.name === 'OpenError' && /ENOSPC|No space/i.test(String(err?.message)))) {
+    if (!e && (err?.code === 'ENOSPC' || (err?.name === 'OpenError' && /ENOSPC|No space/i.test(String(err?.message))))) {
       e = new AppError(507, 'disk-full', 'the hub has no disk space left to store this; nothing was saved. Ask the technician to free space.');
     }
     if (!e) {
@@ -50,7 +50,9 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       return;
     }
     // CouchDB clients (a phone's PouchDB on /db) read `error`; everyone else reads the envelope.
-    const couchError = ({ 403: 'forbidden', 404: 'not_found', 409: 'conflict', 413: 'too_large', 429: 'too_many_requests' } as Record<number, string>)[e.status] ?? 'bad_request';
+    const couchError =
+      ({ 403: 'forbidden', 404: 'not_found', 409: 'conflict', 413: 'too_large', 429: 'too_many_requests' } as Record<number, string>)[e.status] ??
+      'bad_request';
     const body = req.path.startsWith('/db') ? { ...e.toJSON(), error: couchError } : e.toJSON();
     res.status(e.status).set('Cache-Control', 'no-store').json(body);
   };

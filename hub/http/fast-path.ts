@@ -21,7 +21,12 @@ const DIGITS = /^\d{1,7}$/;
  * files, searches once the index is built, and portal pages already rendered. Anything unusual — an uncached answer, a bad parameter, a multi-range — is
  * left to Express (returns false), which answers it with the same headers.
  */
-export function createFastPath(deps: HubDeps, cache: JsonCache, info: MediaInfo, files = new MediaFiles()): (req: IncomingMessage, res: ServerResponse) => boolean {
+export function createFastPath(
+  deps: HubDeps,
+  cache: JsonCache,
+  info: MediaInfo,
+  files = new MediaFiles()
+): (req: IncomingMessage, res: ServerResponse) => boolean {
   const security = precomputedSecurityHeaders(deps.config);
   // Portal pages already rendered for this content (the portal decides what may be shared).
   const pages = pageFastPath(deps, security);

@@ -25,7 +25,9 @@ export function healthRouter(deps: HubDeps): Router {
       }
     }
     const ok = Object.values(databases).every((d) => !('error' in d));
-    const packs = ok ? (await listInstalledPacks(deps.dbs.content)).map((p) => ({ name: p.name, version: p.version, keyId: p.keyId, installedAt: p.installedAt })) : [];
+    const packs = ok
+      ? (await listInstalledPacks(deps.dbs.content)).map((p) => ({ name: p.name, version: p.version, keyId: p.keyId, installedAt: p.installedAt }))
+      : [];
     res
       .status(ok ? 200 : 503)
       .set('Cache-Control', 'no-store')
@@ -45,7 +47,12 @@ export function healthRouter(deps: HubDeps): Router {
         tls: deps.tls ? { ...deps.tls.state(), origin: deps.tls.origin() } : { state: 'off', why: 'tls.domain is not set' },
         memory: { rssBytes: process.memoryUsage().rss, heapUsedBytes: process.memoryUsage().heapUsed },
         // Since the previous /health answer, so a bench can read it around a load.
-        eventLoopDelay: { p50Ms: lateMs(loop.percentile(50)), p99Ms: lateMs(loop.percentile(99)), maxMs: lateMs(loop.max), windowSeconds: Math.round((Date.now() - windowStart) / 1000) },
+        eventLoopDelay: {
+          p50Ms: lateMs(loop.percentile(50)),
+          p99Ms: lateMs(loop.percentile(99)),
+          maxMs: lateMs(loop.max),
+          windowSeconds: Math.round((Date.now() - windowStart) / 1000),
+        },
       });
     loop.reset();
     windowStart = Date.now();

@@ -65,7 +65,7 @@ export class MediaFiles {
       () => {
         this.release(file);
         fail();
-      },
+      }
     );
   }
 
@@ -105,5 +105,8 @@ export class MediaFiles {
 }
 
 function closeLater(file: OpenFile): void {
-  file.fd.then((fd) => close(fd, () => undefined), () => undefined);
+  file.fd.then(
+    (fd) => close(fd, () => undefined),
+    () => undefined
+  );
 }

@@ -21,7 +21,12 @@ export function servedType(mime: string): { type: string; inline: boolean } {
 }
 
 /** A file name safe in a quoted header value (ASCII letters, digits, ".", "_", "-"). */
-const headerName = (name: string) => name.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 100) || 'fichier';
+const headerName = (name: string) =>
+  name
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^A-Za-z0-9._-]/g, '_')
+    .slice(0, 100) || 'fichier';
 
 /** `download`: saved as a file under its own name whatever its type (?telecharger, taking it home over plain HTTP). */
 export function mediaHeaders(sha: string, facts: { mime: string; filename?: string }, download = false): Record<string, string> {

@@ -15,7 +15,13 @@ export function phoneWriteLimit(config: Pick<Config, 'limits'>): RequestHandler 
     standardHeaders: 'draft-7',
     legacyHeaders: false,
     handler: (_req, _res, next) =>
-      next(new AppError(429, 'too-many-submissions', `too many submissions from this device (${config.limits.submissionsPerMinute} a minute at most, forms and API together); wait a minute and try again`)),
+      next(
+        new AppError(
+          429,
+          'too-many-submissions',
+          `too many submissions from this device (${config.limits.submissionsPerMinute} a minute at most, forms and API together); wait a minute and try again`
+        )
+      ),
   });
   return function phoneWriteLimit(req, res, next) {
     return limiter(req, res, next);

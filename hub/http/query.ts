@@ -16,7 +16,14 @@ export const ItemQuery = z.object({ lang: z.preprocess(one, Language.optional())
 
 export const SearchQuery = z
   .object({
-    q: z.preprocess(one, z.string({ message: 'q is required: the words to search for, for example ?q=budget' }).trim().min(1, 'q cannot be empty').max(200, 'q is too long (200 characters at most)')),
+    q: z.preprocess(
+      one,
+      z
+        .string({ message: 'q is required: the words to search for, for example ?q=budget' })
+        .trim()
+        .min(1, 'q cannot be empty')
+        .max(200, 'q is too long (200 characters at most)')
+    ),
     type: z.preprocess(one, z.enum(LISTED_CONTENT_TYPES).optional()),
     lang: z.preprocess(one, Language.default('fr')),
     limit: z.preprocess(one, z.coerce.number().int().min(1).max(100).default(20)),

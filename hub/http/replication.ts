@@ -14,7 +14,7 @@ const replicable = (id: string) => !id.startsWith('_') && !mayBeRestricted(id);
 
 /** CouchDB clients (PouchDB's replicator) read `error` and `reason`; our envelope adds them. */
 function forbidden(): AppError {
-  return new AppError(403, 'read-only', 'the hub\'s /db endpoint is read-only: it lets a browser copy the content; write through /api/v1/submissions');
+  return new AppError(403, 'read-only', "the hub's /db endpoint is read-only: it lets a browser copy the content; write through /api/v1/submissions");
 }
 
 /** Longest a longpoll waits for a change before answering with none. */
@@ -24,8 +24,33 @@ const LONGPOLL_MAX = 100;
 /** A checkpoint id as PouchDB (base64 of an md5, "/" and "+" replaced) or CouchDB (hex) make them. */
 const LOCAL_ID = /^[A-Za-z0-9._~=+-]{1,128}$/;
 
-const CHANGES = { since: 'since', limit: 'count', style: 'style', include_docs: 'bool', descending: 'bool', feed: 'feed', heartbeat: 'heartbeat', timeout: 'count', seq_interval: 'count', conflicts: 'bool', attachments: 'bool' } as const;
-const GET_DOC = { rev: 'rev', revs: 'bool', open_revs: 'open_revs', latest: 'bool', atts_since: 'revs', attachments: 'bool', att_encoding_info: 'bool', conflicts: 'bool', deleted_conflicts: 'bool', revs_info: 'bool', local_seq: 'bool', meta: 'bool' } as const;
+const CHANGES = {
+  since: 'since',
+  limit: 'count',
+  style: 'style',
+  include_docs: 'bool',
+  descending: 'bool',
+  feed: 'feed',
+  heartbeat: 'heartbeat',
+  timeout: 'count',
+  seq_interval: 'count',
+  conflicts: 'bool',
+  attachments: 'bool',
+} as const;
+const GET_DOC = {
+  rev: 'rev',
+  revs: 'bool',
+  open_revs: 'open_revs',
+  latest: 'bool',
+  atts_since: 'revs',
+  attachments: 'bool',
+  att_encoding_info: 'bool',
+  conflicts: 'bool',
+  deleted_conflicts: 'bool',
+  revs_info: 'bool',
+  local_seq: 'bool',
+  meta: 'bool',
+} as const;
 const BULK_GET = { revs: 'bool', latest: 'bool', attachments: 'bool' } as const;
 
 export interface ReplicationOptions {
@@ -65,7 +90,9 @@ export function replicationRouter(deps: HubDeps, options: ReplicationOptions = {
     res.set('Cache-Control', 'no-store').json({ db_name: 'content', doc_count: i.doc_count, update_seq: i.update_seq, instance_start_time: '0' });
   });
 
-  async function readChanges(q: ReturnType<typeof couchQuery<typeof CHANGES>>): Promise<{ results: PouchDB.Core.ChangesResponseChange<object>[]; last_seq: number | string }> {
+  async function readChanges(
+    q: ReturnType<typeof couchQuery<typeof CHANGES>>
+  ): Promise<{ results: PouchDB.Core.ChangesResponseChange<object>[]; last_seq: number | string }> {
     const result = await db.changes({
       since: q.since ?? 0,
       limit: Math.min((q.limit as number | undefined) ?? 1000, 1000),
@@ -109,7 +136,13 @@ export function replicationRouter(deps: HubDeps, options: ReplicationOptions = {
       return;
     }
     longpolls += 1;
-    const feed = db.changes({ since: last, live: true, return_docs: false, include_docs: q.include_docs === true, style: q.style === 'all_docs' ? 'all_docs' : 'main_only' } as PouchDB.Core.ChangesOptions);
+    const feed = db.changes({
+      since: last,
+      live: true,
+      return_docs: false,
+      include_docs: q.include_docs === true,
+      style: q.style === 'all_docs' ? 'all_docs' : 'main_only',
+    } as PouchDB.Core.ChangesOptions);
     const heartbeat = q.heartbeat ? setInterval(() => res.write('\n'), Math.max(1000, q.heartbeat as number)) : undefined;
     await new Promise<void>((resolve) => {
       const done = () => {
@@ -160,14 +193,22 @@ export function replicationRouter(deps: HubDeps, options: ReplicationOptions = {
     if (!Array.isArray(docs) || docs.length > 1000 || !docs.every(wellFormed)) {
       throw new AppError(400, 'bad-bulk-get', 'send { "docs": [{ "id": "…", "rev": "…" }] } with at most 1000 entries');
     }
-    const result = await db.bulkGet({ docs: docs as { id: string; rev?: string }[], revs: q.revs === true, latest: true, attachments: q.attachments === true } as PouchDB.Core.BulkGetOptions);
+    const result = await db.bulkGet({
+      docs: docs as { id: string; rev?: string }[],
+      revs: q.revs === true,
+      latest: true,
+      attachments: q.attachments === true,
+    } as PouchDB.Core.BulkGetOptions);
     res.set('Cache-Control', 'no-store').json(result);
   });
 
   router.post('/db/content/_revs_diff', json, async function revsDiff(req, res) {
     const body = req.body as Record<string, unknown>;
     const valid =
-      body && typeof body === 'object' && !Array.isArray(body) && Object.keys(body).length <= 1000 &&
+      body &&
+      typeof body === 'object' &&
+      !Array.isArray(body) &&
+      Object.keys(body).length <= 1000 &&
       Object.values(body).every((revs) => Array.isArray(revs) && revs.length <= 1000 && revs.every((r) => typeof r === 'string' && REV.test(r)));
     if (!valid) throw new AppError(400, 'bad-revs-diff', 'send { "<doc id>": ["<rev>", …] } with revisions like "1-abc123", 1000 docs at most');
     res.json(await db.revsDiff(body as PouchDB.Core.RevisionDiffOptions));
@@ -191,7 +232,10 @@ export function replicationRouter(deps: HubDeps, options: ReplicationOptions = {
     if (!body || typeof body !== 'object' || Array.isArray(body)) throw new AppError(400, 'bad-checkpoint', 'send the checkpoint as a JSON object');
     if ('_attachments' in body) throw new AppError(400, 'bad-checkpoint', 'a checkpoint has no attachments');
     const { rev } = await checkpoints.put(id, body as Record<string, unknown>);
-    res.status(201).set('Cache-Control', 'no-store').json({ ok: true, id: `_local/${id}`, rev });
+    res
+      .status(201)
+      .set('Cache-Control', 'no-store')
+      .json({ ok: true, id: `_local/${id}`, rev });
   });
 
   router.delete('/db/content/_local/:id', localWrites, async function deleteLocal(req, res) {
@@ -205,7 +249,13 @@ export function replicationRouter(deps: HubDeps, options: ReplicationOptions = {
     const id = req.params.id;
     if (!replicable(id)) throw new AppError(404, 'not-found', `nothing at /db/content/${id.slice(0, 60)}`);
     const q = couchQuery(req, GET_DOC);
-    const opts: Record<string, unknown> = { revs: q.revs === true, latest: true, conflicts: q.conflicts === true, attachments: q.attachments === true, revs_info: q.revs_info === true };
+    const opts: Record<string, unknown> = {
+      revs: q.revs === true,
+      latest: true,
+      conflicts: q.conflicts === true,
+      attachments: q.attachments === true,
+      revs_info: q.revs_info === true,
+    };
     if (q.rev !== undefined) opts.rev = q.rev;
     if (q.open_revs !== undefined) opts.open_revs = q.open_revs;
     try {

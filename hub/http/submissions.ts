@@ -37,7 +37,7 @@ export function submissionsRouter(deps: HubDeps, limiter: RequestHandler = phone
     async function submit(req, res) {
       const result = await deps.submissions.submit(req.params.type as PostableSubmissionType, req.body, { hubId: config.hubId });
       res.status(201).set('Cache-Control', 'no-store').json({ id: result.id, status: 'counted-here' });
-    },
+    }
   );
 
   router.get('/api/v1/consultations/:id/results', async function results(req, res) {

@@ -62,11 +62,11 @@ export function channelsCsv(
   rows: readonly ChannelRow[],
   filter: IndicatorFilter,
   scope: string,
-  more: { rows: readonly ChannelRow[]; scope: string }[] = [],
+  more: { rows: readonly ChannelRow[]; scope: string }[] = []
 ): string {
   return indicatorsCsv(
     asReport(rows, filter),
     scope,
-    more.map((m) => ({ report: asReport(m.rows, filter), scope: m.scope })),
+    more.map((m) => ({ report: asReport(m.rows, filter), scope: m.scope }))
   );
 }

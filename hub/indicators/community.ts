@@ -34,7 +34,15 @@ const inRange = (at: string, range?: { from: string; to: string }) => !range || 
 
 /** The community's figures for a period (ISO bounds, `to` excluded), disaggregated by sex, age band and space. */
 export function communityFigures(src: CommunitySources, range?: { from: string; to: string }): CommunityFigures {
-  const f: CommunityFigures = { posts: emptyBreakdown(), replies: emptyBreakdown(), questions: emptyBreakdown(), answered: emptyBreakdown(), resolved: 0, hoursToAnswer: { n: 0, median: null, mean: null }, bySpace: {} };
+  const f: CommunityFigures = {
+    posts: emptyBreakdown(),
+    replies: emptyBreakdown(),
+    questions: emptyBreakdown(),
+    answered: emptyBreakdown(),
+    resolved: 0,
+    hoursToAnswer: { n: 0, median: null, mean: null },
+    bySpace: {},
+  };
   const space = (hub: string) => (f.bySpace[hub] ??= { posts: 0, replies: 0, questions: 0, answered: 0 });
   for (const p of src.posts) {
     if (!inRange(p.createdAt, range)) continue;

@@ -24,7 +24,7 @@ export function tallyConsultation(
   consultationId: string,
   optionIds: readonly string[],
   responses: Iterable<Record<string, unknown>>,
-  weight: (r: Record<string, unknown>) => number = () => 1,
+  weight: (r: Record<string, unknown>) => number = () => 1
 ): ConsultationTally {
   const total = emptyBreakdown();
   const options = optionIds.map((id) => ({ id, breakdown: emptyBreakdown() }));

@@ -69,7 +69,10 @@ const HEADER = [
  * told apart by the "périmètre" column.
  */
 export function indicatorsCsv(report: IndicatorReport, scope: string, more: { report: IndicatorReport; scope: string }[] = []): string {
-  return toCsv(HEADER, [{ report, scope }, ...more].flatMap((x) => rowsOf(x.report, x.scope)));
+  return toCsv(
+    HEADER,
+    [{ report, scope }, ...more].flatMap((x) => rowsOf(x.report, x.scope))
+  );
 }
 
 function rowsOf(report: IndicatorReport, scope: string): CsvCell[][] {

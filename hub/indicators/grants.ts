@@ -26,7 +26,7 @@ export function grantFigures(
   calls: readonly Pick<Call, '_id' | 'opens' | 'deadline' | 'results' | 'reports'>[],
   applications: readonly Pick<Application, '_id' | 'call' | 'kind' | 'commune' | 'total'>[],
   reports: readonly Pick<GrantReport, '_id' | 'application' | 'createdAt' | 'spent'>[] = [],
-  today = new Date().toISOString().slice(0, 10),
+  today = new Date().toISOString().slice(0, 10)
 ): GrantFigures {
   const f: GrantFigures = {
     calls: calls.length,

@@ -74,7 +74,13 @@ export function proposalFigures(src: ProposalSources, filter: ProposalFilter = {
     reachedThreshold: 0,
     answered: { retenue: 0, rejetee: 0, 'deja-prevue': 0 },
     daysToAnswer: { n: 0, median: null, mean: null },
-    actions: { total: 0, byStatus: { ...Object.fromEntries(ACTION_STATUSES.map((s) => [s, 0])), 'sans-point': 0 } as ProposalFigures['actions']['byStatus'], meanDone: null, budget: 0, spent: 0 },
+    actions: {
+      total: 0,
+      byStatus: { ...Object.fromEntries(ACTION_STATUSES.map((s) => [s, 0])), 'sans-point': 0 } as ProposalFigures['actions']['byStatus'],
+      meanDone: null,
+      budget: 0,
+      spent: 0,
+    },
   };
   const hub = (h: unknown) => (f.byHub[String(h)] ??= { proposals: 0, online: 0, paper: 0 });
   const proposals: Doc[] = [];
@@ -90,7 +96,8 @@ export function proposalFigures(src: ProposalSources, filter: ProposalFilter = {
     else if (d.type === 'papersupport') sheets.push(d);
   }
   // A support may be for a proposal made at another space: its commune is then central's copy's.
-  const ofCommune = (proposal: unknown) => !filter.commune || (communeOf.get(String(proposal)) ?? src.outcomes.get(String(proposal))?.commune) === filter.commune;
+  const ofCommune = (proposal: unknown) =>
+    !filter.commune || (communeOf.get(String(proposal)) ?? src.outcomes.get(String(proposal))?.commune) === filter.commune;
   const days: number[] = [];
   for (const p of proposals) {
     if (!inPeriod(dayOf(p), filter) || !ofCommune(p._id)) continue;
@@ -140,7 +147,14 @@ export function proposalFigures(src: ProposalSources, filter: ProposalFilter = {
 }
 
 export const DECISION_LABEL: Record<string, string> = { retenue: 'retenues dans le plan', rejetee: 'rejetées', 'deja-prevue': 'déjà prévues' };
-export const ACTION_STATUS_NAME: Record<string, string> = { 'a-venir': 'à venir', 'en-cours': 'en cours', fait: 'faites', 'en-retard': 'en retard', abandonne: 'abandonnées', 'sans-point': 'sans point d’avancement' };
+export const ACTION_STATUS_NAME: Record<string, string> = {
+  'a-venir': 'à venir',
+  'en-cours': 'en cours',
+  fait: 'faites',
+  'en-retard': 'en retard',
+  abandonne: 'abandonnées',
+  'sans-point': 'sans point d’avancement',
+};
 const SEX = { F: 'femmes', M: 'hommes', unknown: 'sexe inconnu' } as const;
 const age = (a: string) => (a === 'unknown' ? 'âge inconnu' : `${a} ans`);
 
@@ -151,7 +165,8 @@ const age = (a: string) => (a === 'unknown' ? 'âge inconnu' : `${a} ans`);
 export function proposalFiguresCsv(figs: { scope: string; figures: ProposalFigures }[]): string {
   const rows: CsvCell[][] = [];
   for (const { scope, figures: f } of figs) {
-    const line = (measure: string, category: string, value: number | string | null) => rows.push([measure, category, scope, f.filter.from ?? '', f.filter.to ?? '', f.filter.commune ?? 'toutes', value]);
+    const line = (measure: string, category: string, value: number | string | null) =>
+      rows.push([measure, category, scope, f.filter.from ?? '', f.filter.to ?? '', f.filter.commune ?? 'toutes', value]);
     const breakdown = (measure: string, b: Breakdown) => {
       line(measure, 'total', b.total);
       for (const s of ['F', 'M', 'unknown'] as const) line(measure, SEX[s], b.bySex[s]);

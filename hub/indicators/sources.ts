@@ -64,7 +64,11 @@ export function couchReader(centralUrl: string, auth: { username: string; passwo
       throw new AppError(503, 'central-unreachable', `cannot reach central at ${centralUrl}; check the URL and that central is running`, { cause: e });
     }
     if (res.status === 401 || res.status === 403) {
-      throw new AppError(res.status, 'central-credentials-refused', `central refused to let "${auth.username}" read ${db}; set ESPACE_CENTRAL_USER and ESPACE_CENTRAL_PASSWORD to an administrator's`);
+      throw new AppError(
+        res.status,
+        'central-credentials-refused',
+        `central refused to let "${auth.username}" read ${db}; set ESPACE_CENTRAL_USER and ESPACE_CENTRAL_PASSWORD to an administrator's`
+      );
     }
     if (res.status === 404) return [];
     if (!res.ok) throw new AppError(502, 'central-error', `central answered HTTP ${res.status} when reading ${db}`);

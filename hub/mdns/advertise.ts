@@ -32,7 +32,7 @@ export function advertiseHub(config: Config, port: number, txt: Omit<HubTxt, 'la
   }
   // mdnsInterface pins the multicast to one interface's address (tests use loopback).
   const bonjour = new Bonjour(bonjourOptions(config.mdnsInterface), (err: unknown) =>
-    log.warn({ err }, 'mDNS error; the hub keeps serving, laptops may not find it by name'),
+    log.warn({ err }, 'mDNS error; the hub keeps serving, laptops may not find it by name')
   );
   const current: HubTxt = { lastSync: 'never', ...txt };
   const wanted = `${config.mdnsName}-${config.hubId}`;
@@ -44,7 +44,11 @@ export function advertiseHub(config: Config, port: number, txt: Omit<HubTxt, 'la
     return s;
   };
   const chosen = freeName(bonjour, wanted).then((name) => {
-    if (name !== wanted) log.warn({ wanted, name }, 'mDNS name already in use on this network (another hub, or a spare Pi with the same id): advertising under the next free name (RFC 6762 §9)');
+    if (name !== wanted)
+      log.warn(
+        { wanted, name },
+        'mDNS name already in use on this network (another hub, or a spare Pi with the same id): advertising under the next free name (RFC 6762 §9)'
+      );
     return name;
   });
   let service: Promise<Service | null> = chosen.then((name) => {
@@ -64,7 +68,7 @@ export function advertiseHub(config: Config, port: number, txt: Omit<HubTxt, 'la
           new Promise<Service | null>((resolve) => {
             if (!s || stopped) return resolve(s);
             s.stop(() => void chosen.then((name) => resolve(stopped ? null : publish(name))));
-          }),
+          })
       );
     },
     async stop() {
@@ -126,4 +130,3 @@ function answered(mdns: MulticastDns, fqdn: string): Promise<boolean> {
     ask();
   });
 }
-

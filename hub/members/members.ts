@@ -38,7 +38,7 @@ export class Members {
         hashConcurrency: config.admin.loginHashConcurrency,
         hashQueue: config.admin.loginHashQueue,
       },
-      log,
+      log
     );
     this.sessions = new MemberSessions({ idleMs: c.memberSessionIdleMinutes * 60_000 });
     this.middleware = memberSession(this.sessions, this.store);

@@ -32,7 +32,14 @@ export class MemberSessions {
   create(code: string, via?: string): MemberSession {
     this.prune();
     const t = this.now();
-    const s: MemberSession = { id: randomBytes(32).toString('base64url'), code, createdAt: t, lastSeen: t, csrf: randomBytes(24).toString('base64url'), ...(via ? { via } : {}) };
+    const s: MemberSession = {
+      id: randomBytes(32).toString('base64url'),
+      code,
+      createdAt: t,
+      lastSeen: t,
+      csrf: randomBytes(24).toString('base64url'),
+      ...(via ? { via } : {}),
+    };
     this.sessions.set(s.id, s);
     return s;
   }

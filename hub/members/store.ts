@@ -81,10 +81,15 @@ export class MemberStore {
     private readonly db: Database,
     private readonly catalog: Catalog,
     private readonly opts: MemberStoreOptions,
-    private readonly log?: Logger,
+    private readonly log?: Logger
   ) {
     const delays = { firstDelayMs: opts.pinFirstDelaySeconds * 1000, maxDelayMs: opts.pinMaxDelayMinutes * 60_000, ...(opts.now ? { now: opts.now } : {}) };
-    this.throttle = new LoginThrottle({ freeAttempts: opts.pinFreeAttempts, ipFailures: opts.pinIpFailures, ipWindowMs: opts.pinIpWindowMinutes * 60_000, ...delays });
+    this.throttle = new LoginThrottle({
+      freeAttempts: opts.pinFreeAttempts,
+      ipFailures: opts.pinIpFailures,
+      ipWindowMs: opts.pinIpWindowMinutes * 60_000,
+      ...delays,
+    });
     // One "address" for all: its window is never what refuses (the per-address count is above).
     this.codeThrottle = new LoginThrottle({ freeAttempts: opts.pinCodeFailures, ipFailures: Number.MAX_SAFE_INTEGER, ipWindowMs: 1, ...delays });
     this.hashing = new HashQueue(opts.hashConcurrency, opts.hashQueue);
@@ -134,7 +139,8 @@ export class MemberStore {
     const displayName = parseWith(DisplayName, input.displayName, 'invalid-display-name', 422);
     parseWith(Pin, input.pin, 'invalid-pin', 422);
     if (registration.hubId !== this.opts.hubId) throw new AppError(422, 'not-this-hub', 'this registration belongs to another space');
-    if (await this.ofRegistration(registration._id)) throw new AppError(409, 'already-member', 'this person already has a member code; print the card again or give a new PIN');
+    if (await this.ofRegistration(registration._id))
+      throw new AppError(409, 'already-member', 'this person already has a member code; print the card again or give a new PIN');
     if (registration.phone && displayName.replace(/\D/g, '').length >= 4 && registration.phone.replace(/\D/g, '').includes(displayName.replace(/\D/g, ''))) {
       throw new AppError(422, 'invalid-display-name', 'the display name cannot hold the phone number: choose a name or a nickname');
     }
@@ -158,12 +164,13 @@ export class MemberStore {
         issuedBy: by,
       },
       'invalid-member',
-      422,
+      422
     );
     const pin = { _id: pinDocId(code), hash: await hashPin(input.pin) };
     const res = await this.db.bulkDocs([doc, pin] as PouchDB.Core.PutDocument<Record<string, unknown>>[]);
     const failed = res.find((r) => 'error' in r && r.error);
-    if (failed) throw new AppError(500, 'member-not-stored', `the member code could not be stored (${(failed as PouchDB.Core.Error).message ?? 'error'}); try again`);
+    if (failed)
+      throw new AppError(500, 'member-not-stored', `the member code could not be stored (${(failed as PouchDB.Core.Error).message ?? 'error'}); try again`);
     const stored = { ...doc, _rev: (res[0] as PouchDB.Core.Response).rev } as Member & { _rev: string };
     map.set(code, stored);
     return stored;
@@ -204,7 +211,12 @@ export class MemberStore {
       throw new AppError(401, 'wrong-code-or-pin', 'this member code and PIN do not match; check the card, or ask the facilitator');
     }
     for (const [t, ticket] of tickets) t.succeeded(ticket);
-    if (view.suspended) throw new AppError(403, 'member-suspended', `this member code is suspended${view.suspendedReason ? ` (${view.suspendedReason})` : ''}; speak to the facilitator`);
+    if (view.suspended)
+      throw new AppError(
+        403,
+        'member-suspended',
+        `this member code is suspended${view.suspendedReason ? ` (${view.suspendedReason})` : ''}; speak to the facilitator`
+      );
     return view.member;
   }
 

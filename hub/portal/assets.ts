@@ -27,7 +27,12 @@ export interface Asset {
 }
 
 /** Sends a precompressed text body (brotli, gzip or identity, as the client accepts). */
-export function sendCompressed(req: Request, res: Response, a: { type: string; body: Buffer; gzip?: Buffer; br?: Buffer; etag: string }, cacheControl: string): void {
+export function sendCompressed(
+  req: Request,
+  res: Response,
+  a: { type: string; body: Buffer; gzip?: Buffer; br?: Buffer; etag: string },
+  cacheControl: string
+): void {
   res.set({ 'Content-Type': a.type, 'Cache-Control': cacheControl, ETag: a.etag, Vary: 'Accept-Encoding' });
   if (req.headers['if-none-match'] === a.etag) {
     res.status(304).end();

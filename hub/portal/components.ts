@@ -13,10 +13,40 @@ export function icon(ctx: PageContext, name: string, cls = 'i'): Html {
  * emoji font (it shows empty boxes), and a phone's font draws them its own way.
  */
 const EMOJI_ICONS: Record<string, string> = {
-  '💧': 'water', '🚰': 'water', '🏥': 'health', '⚕️': 'health', '📚': 'school', '🏫': 'school', '🧰': 'tools', '🔧': 'tools',
-  '🌱': 'plant', '🌾': 'plant', '🧹': 'broom', '🔊': 'speaker', '🔈': 'speaker', '📞': 'handset', '☎️': 'handset', '🎤': 'mic',
-  '📱': 'phone', '✅': 'check', '✔️': 'check', '⚠️': 'alert', 'ℹ️': 'info', '📍': 'pin', '📅': 'agenda', '🔒': 'lock', '⭐': 'star',
-  '📢': 'megaphone', '📣': 'megaphone', '✉️': 'mail', '🌍': 'globe', '👩': 'woman', '👨': 'man', '🗺️': 'map', '💰': 'money', '⚖️': 'law',
+  '💧': 'water',
+  '🚰': 'water',
+  '🏥': 'health',
+  '⚕️': 'health',
+  '📚': 'school',
+  '🏫': 'school',
+  '🧰': 'tools',
+  '🔧': 'tools',
+  '🌱': 'plant',
+  '🌾': 'plant',
+  '🧹': 'broom',
+  '🔊': 'speaker',
+  '🔈': 'speaker',
+  '📞': 'handset',
+  '☎️': 'handset',
+  '🎤': 'mic',
+  '📱': 'phone',
+  '✅': 'check',
+  '✔️': 'check',
+  '⚠️': 'alert',
+  ℹ️: 'info',
+  '📍': 'pin',
+  '📅': 'agenda',
+  '🔒': 'lock',
+  '⭐': 'star',
+  '📢': 'megaphone',
+  '📣': 'megaphone',
+  '✉️': 'mail',
+  '🌍': 'globe',
+  '👩': 'woman',
+  '👨': 'man',
+  '🗺️': 'map',
+  '💰': 'money',
+  '⚖️': 'law',
 };
 /** Any pictograph emoji (with its variation selector or skin tone), so none is left as a box. */
 const EMOJI = /(?:\p{Extended_Pictographic}(?:\uFE0F|\p{Emoji_Modifier})?)+/gu;
@@ -37,7 +67,12 @@ export function emojiToIcons(ctx: PageContext, markup: string, cls = 'i sm'): st
 
 /** Plain words without emoji (attributes, labels read out). */
 export function withoutEmoji(s: string): string {
-  return /\p{Extended_Pictographic}/u.test(s) ? s.replace(EMOJI, '').replace(/\s{2,}/g, ' ').trim() : s;
+  return /\p{Extended_Pictographic}/u.test(s)
+    ? s
+        .replace(EMOJI, '')
+        .replace(/\s{2,}/g, ' ')
+        .trim()
+    : s;
 }
 
 /** The visible mark on anything shown in French because the visitor's language is missing. */
@@ -80,7 +115,9 @@ export type VoiceKind = 'person' | 'synthetic';
 
 function playLink(ctx: PageContext, url: string, label: string, recordedIn: Language, kind: VoiceKind): Html {
   const missing = recordedIn !== ctx.lang;
-  const said = [missing ? ctx.t('common.inFrench') : '', kind === 'synthetic' ? ctx.t('common.voiceSynthetic') : ctx.t('common.voicePerson')].filter(Boolean).join(', ');
+  const said = [missing ? ctx.t('common.inFrench') : '', kind === 'synthetic' ? ctx.t('common.voiceSynthetic') : ctx.t('common.voicePerson')]
+    .filter(Boolean)
+    .join(', ');
   return html`<a class="play" href="${url}" data-play data-voice="${kind}" data-voice-lang="${recordedIn}" role="button" aria-label="${ctx.t('common.listenTo', { label })} (${said})">${icon(ctx, 'play')}${
     missing ? html`<span class="fb" title="${ctx.t('common.noRecording', { language: LANGUAGE_NAMES[ctx.lang] })}">${ctx.t('common.inFrench')}</span>` : ''
   }${kind === 'synthetic' ? html`<span class="fb vk">${ctx.t('common.voiceSynthetic')}</span>` : ''}</a>`;
@@ -110,7 +147,8 @@ export function voice(ctx: PageContext, key: string): Html {
   const own = ctx.messages.recording(ctx.lang, key);
   if (own) return playLink(ctx, `/media/${own}`, label, ctx.lang, 'person');
   // A person's recording shipped with the hub (static/voice/bm/…) for the visitor's language.
-  if (ctx.lang !== 'fr' && ctx.assets.has(`voice/${ctx.lang}/${key}.opus`)) return playLink(ctx, ctx.assets.url(`voice/${ctx.lang}/${key}.opus`), label, ctx.lang, 'person');
+  if (ctx.lang !== 'fr' && ctx.assets.has(`voice/${ctx.lang}/${key}.opus`))
+    return playLink(ctx, ctx.assets.url(`voice/${ctx.lang}/${key}.opus`), label, ctx.lang, 'person');
   const french = ctx.messages.recording('fr', key);
   if (french) return playLink(ctx, `/media/${french}`, label, 'fr', 'person');
   if (ctx.assets.has(`voice/fr/${key}.opus`)) return playLink(ctx, ctx.assets.url(`voice/fr/${key}.opus`), label, 'fr', 'synthetic');
@@ -120,7 +158,9 @@ export function voice(ctx: PageContext, key: string): Html {
 /** A section title with its icon and its ▶. */
 export function heading(ctx: PageContext, key: string, iconName: string, level: 1 | 2 = 1): Html {
   const inner = html`${icon(ctx, iconName, 'i hi')}<span>${ctx.t(key)}</span>`;
-  return level === 1 ? html`<div class="heading"><h1>${inner}</h1>${voice(ctx, key)}</div>` : html`<div class="heading"><h2>${inner}</h2>${voice(ctx, key)}</div>`;
+  return level === 1
+    ? html`<div class="heading"><h1>${inner}</h1>${voice(ctx, key)}</div>`
+    : html`<div class="heading"><h2>${inner}</h2>${voice(ctx, key)}</div>`;
 }
 
 export function sampleMark(ctx: PageContext, sample: boolean | undefined): Html {

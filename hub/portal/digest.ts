@@ -1,4 +1,17 @@
-import type { Announcement, Commune, Consultation, ContentDoc, ContentType, Course, Document, Event, Indicator, Official, Opportunity, Organisation } from '../../content/index.js';
+import type {
+  Announcement,
+  Commune,
+  Consultation,
+  ContentDoc,
+  ContentType,
+  Course,
+  Document,
+  Event,
+  Indicator,
+  Official,
+  Opportunity,
+  Organisation,
+} from '../../content/index.js';
 import type { HubDeps } from '../deps.js';
 
 /**
@@ -6,12 +19,25 @@ import type { HubDeps } from '../deps.js';
  * pick a page of ids from these and read only those docs (`ContentDigest.docs`).
  */
 const SUMMARISE = {
-  announcement: (d: Announcement) => ({ id: d._id, priority: d.priority ?? 0, publishedAt: d.publishedAt, from: Date.parse(d.publishedAt), until: d.expiresAt ? Date.parse(d.expiresAt) : Infinity }),
+  announcement: (d: Announcement) => ({
+    id: d._id,
+    priority: d.priority ?? 0,
+    publishedAt: d.publishedAt,
+    from: Date.parse(d.publishedAt),
+    until: d.expiresAt ? Date.parse(d.expiresAt) : Infinity,
+  }),
   event: (d: Event) => ({ id: d._id, startsAt: d.startsAt, ends: Date.parse(d.endsAt ?? d.startsAt) }),
   document: (d: Document) => ({ id: d._id, publishedAt: d.publishedAt ?? '', kind: d.kind, communes: d.communes ?? [] }),
   official: (d: Official) => ({ id: d._id, name: d.name, role: d.role, rank: d.rank, commune: d.commune }),
   organisation: (d: Organisation) => ({ id: d._id, name: d.name, domains: d.domains ?? [], communes: d.communes ?? [] }),
-  consultation: (d: Consultation) => ({ id: d._id, opensAt: d.opensAt, closesAt: d.closesAt, opens: Date.parse(d.opensAt), closes: Date.parse(d.closesAt), resultsPublic: d.resultsPublic }),
+  consultation: (d: Consultation) => ({
+    id: d._id,
+    opensAt: d.opensAt,
+    closesAt: d.closesAt,
+    opens: Date.parse(d.opensAt),
+    closes: Date.parse(d.closesAt),
+    resultsPublic: d.resultsPublic,
+  }),
   course: (d: Course) => ({ id: d._id, order: d.order }),
   commune: (d: Commune) => ({ id: d._id, name: d.name, kind: d.kind }),
   indicator: (d: Indicator) => ({ id: d._id, commune: d.commune, year: d.year }),

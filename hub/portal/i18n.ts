@@ -81,7 +81,10 @@ export class Messages {
         // A studio text central let through with a broken placeholder: the file's own text instead.
         if (own === undefined || own === this.catalogs[lang][key]) throw e;
         const file = this.catalogs[lang][key] ?? this.catalogs.fr[key]!;
-        return { text: String(new IntlMessageFormat(file, ICU_LOCALE[useLang]).format(values)), fellBack: this.catalogs[lang][key] === undefined && lang !== 'fr' };
+        return {
+          text: String(new IntlMessageFormat(file, ICU_LOCALE[useLang]).format(values)),
+          fellBack: this.catalogs[lang][key] === undefined && lang !== 'fr',
+        };
       }
       this.compiled.set(cacheKey, fmt);
     }

@@ -20,11 +20,15 @@ function header(ctx: PageContext, bare: boolean): Html {
   <a class="brand" href="${ctx.kiosk ? '/kiosk' : '/'}">${icon(ctx, 'logo', 'i logo')}<span>${ctx.t('app.name')}</span></a>
   ${ctx.kiosk ? kioskCorner(ctx) : ''}
   <a class="langbtn" href="/langue?next=${next}" aria-label="${ctx.t('lang.change')}">${icon(ctx, 'globe')}<span lang="${ctx.lang}">${LANGUAGE_NAMES[ctx.lang]}</span></a>
-  ${bare ? '' : html`<form class="search" role="search" action="/recherche" method="get">
+  ${
+    bare
+      ? ''
+      : html`<form class="search" role="search" action="/recherche" method="get">
     <label class="vh" for="q">${ctx.t('search.label')}</label>
     <input id="q" name="q" type="search" maxlength="200" placeholder="${ctx.t('search.placeholder')}" autocomplete="off">
     <button type="submit" aria-label="${ctx.t('search.button')}">${icon(ctx, 'search')}</button>
-  </form>`}
+  </form>`
+  }
 </header>`;
 }
 
@@ -33,7 +37,7 @@ function nav(ctx: PageContext): Html {
   const current = section === 'kiosk' ? 'accueil' : section;
   const items = [{ id: 'accueil', key: 'nav.home', path: ctx.kiosk ? '/kiosk' : '/', icon: 'home' }, ...SECTIONS];
   return html`<nav class="menu" aria-label="${ctx.t('nav.label')}"><ul>${items.map(
-    (s) => html`<li><a href="${s.path}"${current === s.id ? html` aria-current="page"` : ''}>${icon(ctx, s.icon)}<span>${ctx.t(s.key)}</span></a></li>`,
+    (s) => html`<li><a href="${s.path}"${current === s.id ? html` aria-current="page"` : ''}>${icon(ctx, s.icon)}<span>${ctx.t(s.key)}</span></a></li>`
   )}${ctx.kiosk ? '' : html`<li><a href="/hors-ligne"${current === 'hors-ligne' ? html` aria-current="page"` : ''}>${icon(ctx, 'offline')}<span>${ctx.t('nav.offline')}</span></a></li>`}</ul></nav>`;
 }
 

@@ -28,8 +28,16 @@ export function markdown(src: string): Html {
 
 /** The first paragraph of a Markdown text as plain words, cut at a word near `max` characters. */
 export function excerpt(md: string, max = 180): string {
-  const para = md.split(/\n\s*\n/).map((p) => p.trim()).find((p) => p && !p.startsWith('#')) ?? '';
-  const plainText = para.replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1').replace(/[*_`>#]/g, '').replace(/\s+/g, ' ').trim();
+  const para =
+    md
+      .split(/\n\s*\n/)
+      .map((p) => p.trim())
+      .find((p) => p && !p.startsWith('#')) ?? '';
+  const plainText = para
+    .replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1')
+    .replace(/[*_`>#]/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
   if (plainText.length <= max) return plainText;
   return `${plainText.slice(0, plainText.lastIndexOf(' ', max))}…`;
 }

@@ -61,7 +61,7 @@ export class PageCache {
 
   constructor(
     private readonly gens: Generations,
-    readonly maxBytes = PAGE_CACHE_BYTES,
+    readonly maxBytes = PAGE_CACHE_BYTES
   ) {}
 
   get bytes(): number {
@@ -142,7 +142,10 @@ export class PageCache {
     if (coding === 'identity') return page.body;
     let out = page[coding];
     if (!out) {
-      out = coding === 'gzip' ? gzipSync(page.body, { level: 9 }) : brotliCompressSync(page.body, { params: { [constants.BROTLI_PARAM_QUALITY]: 9, [constants.BROTLI_PARAM_SIZE_HINT]: page.body.length } });
+      out =
+        coding === 'gzip'
+          ? gzipSync(page.body, { level: 9 })
+          : brotliCompressSync(page.body, { params: { [constants.BROTLI_PARAM_QUALITY]: 9, [constants.BROTLI_PARAM_SIZE_HINT]: page.body.length } });
       page[coding] = out;
       // Still in the cache (not dropped meanwhile): account for the copy.
       if (this.entries.get(page.key) === page) {

@@ -15,7 +15,10 @@ const COMPRESS_FROM = 512;
 export function codingFor(acceptEncoding: string | undefined, length: number): Coding | undefined {
   if (!acceptEncoding || length < COMPRESS_FROM) return 'identity';
   if (acceptEncoding.includes(';')) return undefined;
-  const codings = acceptEncoding.toLowerCase().split(',').map((c) => c.trim());
+  const codings = acceptEncoding
+    .toLowerCase()
+    .split(',')
+    .map((c) => c.trim());
   if (codings.includes('br') || codings.includes('*')) return 'br';
   if (codings.includes('gzip')) return 'gzip';
   return codings.includes('deflate') ? undefined : 'identity';

@@ -76,5 +76,11 @@ export function pageRequest(url: string, cookieHeader: string | undefined): Page
   const cookies = cookieHeader ? parseCookie(cookieHeader) : {};
   for (const name of Object.keys(cookies)) if (!SHARED_COOKIES.has(name)) return null;
   const lang = cookies.lang !== undefined && LANGS.has(cookies.lang) ? cookies.lang : '-';
-  return { key: `${lang} ${url}`, section, submissions: rule.submissions === true, ttlMs: rule.current ? CURRENT_FOR_MS : undefined, visiting: Boolean(cookies.visit) };
+  return {
+    key: `${lang} ${url}`,
+    section,
+    submissions: rule.submissions === true,
+    ttlMs: rule.current ? CURRENT_FOR_MS : undefined,
+    visiting: Boolean(cookies.visit),
+  };
 }

@@ -19,7 +19,7 @@ export class Portal {
   constructor(
     readonly deps: HubDeps,
     readonly assets: StaticAssets,
-    readonly messages: Messages,
+    readonly messages: Messages
   ) {
     this.pages = deps.pages;
     this.digest = deps.digest;

@@ -38,7 +38,8 @@ import { countView, visitCookie } from './visits.js';
 const NOT_PAGES = /^\/(api|db|media|health)(\/|$)/;
 
 /** The forms that show a refusal themselves (see rateLimited()). */
-const FORM_PAGES = /^\/(?:inscription|participer\/[^/]+|elus\/[^/]+\/message|apprendre\/quiz\/[^/]+|communaute\/(?:sujet\/[^/]+|fil\/[^/]+|mentorat)|propositions\/nouvelle)$/;
+const FORM_PAGES =
+  /^\/(?:inscription|participer\/[^/]+|elus\/[^/]+\/message|apprendre\/quiz\/[^/]+|communaute\/(?:sujet\/[^/]+|fil\/[^/]+|mentorat)|propositions\/nouvelle)$/;
 
 /** Browsers ask for text/html by name; API clients (which accept anything) keep the JSON envelope. */
 function wantsHtml(req: Request): boolean {
@@ -79,19 +80,22 @@ export function portalRouter(deps: HubDeps, opts: PortalOptions = {}): Router {
   });
 
   router.get('/manifest.webmanifest', function manifest(_req, res) {
-    res.set('Cache-Control', 'no-cache').type('application/manifest+json').send(
-      JSON.stringify({
-        name: deps.config.spaceName,
-        short_name: 'Espace',
-        start_url: '/',
-        scope: '/',
-        display: 'standalone',
-        background_color: '#fbf7ef',
-        theme_color: '#1f3a5f',
-        lang: 'fr',
-        icons: [{ src: assets.url('logo.svg'), sizes: 'any', type: 'image/svg+xml', purpose: 'any' }],
-      }),
-    );
+    res
+      .set('Cache-Control', 'no-cache')
+      .type('application/manifest+json')
+      .send(
+        JSON.stringify({
+          name: deps.config.spaceName,
+          short_name: 'Espace',
+          start_url: '/',
+          scope: '/',
+          display: 'standalone',
+          background_color: '#fbf7ef',
+          theme_color: '#1f3a5f',
+          lang: 'fr',
+          icons: [{ src: assets.url('logo.svg'), sizes: 'any', type: 'image/svg+xml', purpose: 'any' }],
+        })
+      );
   });
 
   // Pages are HTML made per request: compressed on the fly (static files are precompressed above).
@@ -158,14 +162,40 @@ export function portalRouter(deps: HubDeps, opts: PortalOptions = {}): Router {
     next();
   });
 
-  for (const routes of [homeRoutes, learnRoutes, informRoutes, officialsRoutes, organisationsRoutes, participateRoutes, registerRoutes, memberRoutes, communityRoutes, proposalRoutes, grantRoutes, agendaRoutes, opportunityRoutes, searchRoutes, languageRoutes, offlineRoutes, welcomeRoutes, kioskRoutes]) {
+  for (const routes of [
+    homeRoutes,
+    learnRoutes,
+    informRoutes,
+    officialsRoutes,
+    organisationsRoutes,
+    participateRoutes,
+    registerRoutes,
+    memberRoutes,
+    communityRoutes,
+    proposalRoutes,
+    grantRoutes,
+    agendaRoutes,
+    opportunityRoutes,
+    searchRoutes,
+    languageRoutes,
+    offlineRoutes,
+    welcomeRoutes,
+    kioskRoutes,
+  ]) {
     routes(router, portal);
   }
 
   router.use(function pageNotFound(req, res, next) {
     if (req.method !== 'GET' || NOT_PAGES.test(req.path) || !wantsHtml(req)) return next();
     const ctx = portal.ctx(req);
-    portal.send(res, page(ctx, { title: ctx.t('error.notFound'), body: html`<h1>${icon(ctx, 'alert', 'i hi')}${ctx.t('error.notFound')}</h1><p><a class="btn" href="/">${icon(ctx, 'home')}<span>${ctx.t('nav.home')}</span></a></p>` }), 404);
+    portal.send(
+      res,
+      page(ctx, {
+        title: ctx.t('error.notFound'),
+        body: html`<h1>${icon(ctx, 'alert', 'i hi')}${ctx.t('error.notFound')}</h1><p><a class="btn" href="/">${icon(ctx, 'home')}<span>${ctx.t('nav.home')}</span></a></p>`,
+      }),
+      404
+    );
   });
 
   /** A page's error is shown as a page (a visitor is reading HTML); the API keeps its JSON envelope. */
@@ -175,7 +205,14 @@ export function portalRouter(deps: HubDeps, opts: PortalOptions = {}): Router {
     if (status >= 500) deps.log.error({ err, path: req.path }, 'portal page failed');
     const ctx = portal.ctx(req);
     const title = status === 404 ? ctx.t('error.notFound') : status === 429 ? ctx.t('error.tooMany') : ctx.t('error.generic');
-    portal.send(res, page(ctx, { title, body: html`<h1>${icon(ctx, 'alert', 'i hi')}${title}</h1><p><a class="btn" href="/">${icon(ctx, 'home')}<span>${ctx.t('nav.home')}</span></a></p>` }), status);
+    portal.send(
+      res,
+      page(ctx, {
+        title,
+        body: html`<h1>${icon(ctx, 'alert', 'i hi')}${title}</h1><p><a class="btn" href="/">${icon(ctx, 'home')}<span>${ctx.t('nav.home')}</span></a></p>`,
+      }),
+      status
+    );
   };
   router.use(pageError);
   return router;

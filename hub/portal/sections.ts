@@ -11,12 +11,31 @@ export const SECTIONS = [
   { id: 'opportunites', key: 'nav.opportunities', path: '/opportunites', icon: 'star' },
 ] as const;
 
-export type SectionId = (typeof SECTIONS)[number]['id'] | 'propositions' | 'plans' | 'appels' | 'accueil' | 'recherche' | 'hors-ligne' | 'langue' | 'bienvenue' | 'kiosk';
+export type SectionId =
+  (typeof SECTIONS)[number]['id'] | 'propositions' | 'plans' | 'appels' | 'accueil' | 'recherche' | 'hors-ligne' | 'langue' | 'bienvenue' | 'kiosk';
 
 /** Which section a portal path belongs to (for the menu and the anonymous usage counts). */
 export function sectionOf(path: string): SectionId | null {
   if (path === '/') return 'accueil';
   const first = path.split('/')[1] ?? '';
-  const known = ['apprendre', 'sinformer', 'elus', 'organisations', 'participer', 'communaute', 'inscription', 'agenda', 'opportunites', 'propositions', 'plans', 'appels', 'recherche', 'hors-ligne', 'langue', 'bienvenue', 'kiosk'];
+  const known = [
+    'apprendre',
+    'sinformer',
+    'elus',
+    'organisations',
+    'participer',
+    'communaute',
+    'inscription',
+    'agenda',
+    'opportunites',
+    'propositions',
+    'plans',
+    'appels',
+    'recherche',
+    'hors-ligne',
+    'langue',
+    'bienvenue',
+    'kiosk',
+  ];
   return known.includes(first) ? (first as SectionId) : null;
 }

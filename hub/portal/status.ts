@@ -25,7 +25,8 @@ export function submissionStatusRouter(deps: HubDeps): Router {
   const pattern = new RegExp(`^${deps.config.hubId}:(${POSTABLE_SUBMISSION_TYPES.join('|')}):[0-9a-z]{6,40}$`);
   router.get('/api/v1/submissions/:id/status', async function status(req, res) {
     const id = req.params.id;
-    if (!pattern.test(id)) throw new AppError(400, 'bad-submission-id', `a submission id looks like "${deps.config.hubId}:response:<id>", as answered when it was sent`);
+    if (!pattern.test(id))
+      throw new AppError(400, 'bad-submission-id', `a submission id looks like "${deps.config.hubId}:response:<id>", as answered when it was sent`);
     const state = await submissionState(deps, id);
     if (!state) throw new AppError(404, 'submission-not-found', 'no submission with this id on this hub');
     res.set('Cache-Control', 'no-store').json({ id, state });

@@ -25,7 +25,7 @@ export function watchSubmissions(db: Database, log: Logger): { readonly generati
         generation = undefined;
         if (!warned) log.warn({ err }, 'submissions db unreadable; pages showing submissions are not cached');
         warned = true;
-      },
+      }
     );
   void read();
   const timer = setInterval(() => void read(), POLL_MS);

@@ -13,7 +13,10 @@ let memo = { second: -1, cookie: '' };
 export function visitCookie(now = Date.now()): string {
   const second = Math.floor(now / 1000);
   if (memo.second !== second) {
-    memo = { second, cookie: serialize('visit', '1', { maxAge: VISIT_MS / 1000, path: '/', expires: new Date(now + VISIT_MS), httpOnly: true, sameSite: 'lax' }) };
+    memo = {
+      second,
+      cookie: serialize('visit', '1', { maxAge: VISIT_MS / 1000, path: '/', expires: new Date(now + VISIT_MS), httpOnly: true, sameSite: 'lax' }),
+    };
   }
   return memo.cookie;
 }

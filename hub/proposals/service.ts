@@ -56,7 +56,7 @@ export class ProposalRefused extends AppError {
       'invalid-proposal',
       `the proposal was not stored: ${Object.entries(fields)
         .map(([f, r]) => `${f}: ${r}`)
-        .join('; ')}`,
+        .join('; ')}`
     );
   }
 }
@@ -112,7 +112,7 @@ export class ProposalService {
     private readonly dbs: Databases,
     private readonly catalog: Catalog,
     private readonly config: Config,
-    private readonly log?: Logger,
+    private readonly log?: Logger
   ) {
     this.supporters = new SupportCounts(dbs.submissions, config.hubId, log);
   }
@@ -334,7 +334,8 @@ export class ProposalService {
    */
   async reportProgress(planId: string, actionId: string, update: ProgressUpdate, by: string, evidence?: Uint8Array): Promise<PlanProgress> {
     const plan = await this.plan(planId);
-    if (!plan.priorities.some((r) => r.actions.some((a) => a.id === actionId))) throw new AppError(404, 'action-not-found', `the plan has no action "${actionId.slice(0, 80)}"`);
+    if (!plan.priorities.some((r) => r.actions.some((a) => a.id === actionId)))
+      throw new AppError(404, 'action-not-found', `the plan has no action "${actionId.slice(0, 80)}"`);
     // The console checked the file (type, size) and said so in French; this is the last guard.
     const kind = evidence ? sniffEvidence(evidence) : null;
     if (evidence && !kind) throw new AppError(422, 'evidence-type', 'the evidence must be a photo (JPEG, PNG, WebP), a PDF or a voice recording');

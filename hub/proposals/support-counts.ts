@@ -45,7 +45,7 @@ export class SupportCounts {
   constructor(
     private readonly db: Database,
     private readonly hubId: string,
-    private readonly log?: Logger,
+    private readonly log?: Logger
   ) {}
 
   /** Adds a support (the member's key, see codeKey); true when it is new. */

@@ -1,6 +1,8 @@
 /** Words too common to help a search (French, plus a few Bambara particles). */
 const STOP = new Set(
-  'le la les l de des du d un une et ou a au aux en pour par sur dans avec que qui qu ce ces cet cette est son sa ses leur leurs se ne pas plus n s c j m t y il elle ils elles on nous vous je tu ni ka ye ko ma'.split(' '),
+  'le la les l de des du d un une et ou a au aux en pour par sur dans avec que qui qu ce ces cet cette est son sa ses leur leurs se ne pas plus n s c j m t y il elle ils elles on nous vous je tu ni ka ye ko ma'.split(
+    ' '
+  )
 );
 const PLAIN = /^[a-z0-9]+$/;
 

@@ -26,7 +26,17 @@ export interface SearchHit {
 }
 
 // Lessons, quizzes and media belong to their course; communes are places, not answers.
-const SEARCHED: ReadonlySet<string> = new Set(['course', 'lesson', 'document', 'official', 'organisation', 'consultation', 'event', 'announcement', 'indicator']);
+const SEARCHED: ReadonlySet<string> = new Set([
+  'course',
+  'lesson',
+  'document',
+  'official',
+  'organisation',
+  'consultation',
+  'event',
+  'announcement',
+  'indicator',
+]);
 
 /** Splits like MiniSearch's own tokenizer: spaces and punctuation. */
 const WORDS = /[\n\r\p{Z}\p{P}]+/u;
@@ -145,7 +155,12 @@ export class SearchIndex {
     this.building = true;
     this.during.clear();
     this.ready = (async () => {
-      const pages: AsyncIterable<ContentDoc[]> = typeof source === 'function' ? (async function* () { yield await source(); })() : source;
+      const pages: AsyncIterable<ContentDoc[]> =
+        typeof source === 'function'
+          ? (async function* () {
+              yield await source();
+            })()
+          : source;
       const next = new Postings();
       let sliceStart = performance.now();
       for await (const docs of pages) {

@@ -39,7 +39,8 @@ export async function readSnapshot(file: string): Promise<SnapshotRead> {
   const format = bytes.readUInt32BE(4);
   if (format !== SNAPSHOT_FORMAT) return { kind: 'unusable', why: `format ${format}, this hub reads ${SNAPSHOT_FORMAT}` };
   const body = bytes.subarray(HEADER);
-  if (!createHash('sha256').update(body).digest().equals(bytes.subarray(8, HEADER))) return { kind: 'unusable', why: 'checksum mismatch (torn or damaged file)' };
+  if (!createHash('sha256').update(body).digest().equals(bytes.subarray(8, HEADER)))
+    return { kind: 'unusable', why: 'checksum mismatch (torn or damaged file)' };
   try {
     return { kind: 'ok', snapshot: deserialize(body) as Snapshot };
   } catch (e) {

@@ -33,7 +33,7 @@ export class Directory {
   constructor(
     private readonly db: Database,
     private readonly countryCode: string,
-    private readonly log?: Logger,
+    private readonly log?: Logger
   ) {}
 
   /** Reads what changed since the last call (callers at the same time share one read). */

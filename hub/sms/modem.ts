@@ -80,7 +80,7 @@ export class ModemManagerClient extends EventEmitter {
 
   private constructor(
     private readonly bus: MessageBus,
-    private readonly log: Logger,
+    private readonly log: Logger
   ) {
     super();
   }
@@ -139,7 +139,7 @@ export class ModemManagerClient extends EventEmitter {
     member: string,
     signature = '',
     body: unknown[] = [],
-    timeoutMs = 10_000,
+    timeoutMs = 10_000
   ): Promise<unknown[]> {
     if (this.closed) throw new ModemUnavailable('the D-Bus connection is closed');
     const message = new dbus.Message({ destination, path, interface: iface, member, signature, body });

@@ -53,7 +53,7 @@ export class Outbox {
     private readonly db: Database,
     private readonly config: SmsConfig,
     private readonly log: Logger,
-    private readonly now: () => number = Date.now,
+    private readonly now: () => number = Date.now
   ) {}
 
   async load(): Promise<void> {

@@ -70,7 +70,7 @@ export class SmsService {
   private constructor(
     readonly db: Database,
     private readonly options: SmsServiceOptions,
-    secret: string,
+    secret: string
   ) {
     const { config, log } = options;
     this.now = options.now ?? Date.now;

@@ -64,7 +64,11 @@ export class MediaStore {
       }
       const actual = hash.digest('hex');
       if (actual !== expected) {
-        throw new AppError(422, 'media-hash-mismatch', `media file does not match its sha256 (expected ${expected}, got ${actual}); the file is damaged, fetch or copy it again`);
+        throw new AppError(
+          422,
+          'media-hash-mismatch',
+          `media file does not match its sha256 (expected ${expected}, got ${actual}); the file is damaged, fetch or copy it again`
+        );
       }
       await fsyncFile(tmp);
       await fsp.mkdir(join(this.dir, expected.slice(0, 2)), { recursive: true });

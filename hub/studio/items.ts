@@ -91,7 +91,7 @@ export class StudioItems {
   constructor(
     private readonly catalog: Catalog,
     private readonly messages: InterfaceMessages,
-    private readonly shipped: ShippedVoices,
+    private readonly shipped: ShippedVoices
   ) {}
 
   async all(views: Map<string, number>): Promise<StudioItem[]> {
@@ -115,11 +115,14 @@ export class StudioItems {
     for (const [type, section] of Object.entries(TYPE_SECTION) as [ContentType, string][]) {
       for await (const page of this.catalog.pages(type)) {
         for (const doc of page) {
-          for (const item of itemsOf(this.catalog.translations.overlay(doc) as unknown as Parameters<typeof itemsOf>[0])) items.push({ ...item, section, weight: views.get(section) ?? 0 });
+          for (const item of itemsOf(this.catalog.translations.overlay(doc) as unknown as Parameters<typeof itemsOf>[0]))
+            items.push({ ...item, section, weight: views.get(section) ?? 0 });
         }
       }
     }
-    items.sort((a, b) => b.weight - a.weight || rank(a) - rank(b) || a.target.localeCompare(b.target) || a.field.localeCompare(b.field, 'en', { numeric: true }));
+    items.sort(
+      (a, b) => b.weight - a.weight || rank(a) - rank(b) || a.target.localeCompare(b.target) || a.field.localeCompare(b.field, 'en', { numeric: true })
+    );
     this.cached = { key, items };
     return items;
   }
@@ -137,7 +140,8 @@ export class StudioItems {
   frenchAudio(item: StudioItem): { url: string; person: boolean } | undefined {
     const fr = item.audio?.fr;
     if (fr) return { url: `/media/${fr}`, person: this.catalog.translations.isHuman(fr) };
-    if (item.kind === 'message' && this.shipped.has(`voice/fr/${item.target.slice(8)}.opus`)) return { url: this.shipped.url(`voice/fr/${item.target.slice(8)}.opus`), person: false };
+    if (item.kind === 'message' && this.shipped.has(`voice/fr/${item.target.slice(8)}.opus`))
+      return { url: this.shipped.url(`voice/fr/${item.target.slice(8)}.opus`), person: false };
     return undefined;
   }
 }

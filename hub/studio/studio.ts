@@ -49,7 +49,8 @@ export class Studio {
 
   /** One item, checked: the target exists on this hub and the field is one of its texts. */
   async item(target: string, field: string): Promise<StudioItem> {
-    if (!TargetId.safeParse(target).success || !FieldPath.safeParse(field).success) throw new AppError(404, 'item-not-found', "Cet élément n'existe pas sur ce hub.");
+    if (!TargetId.safeParse(target).success || !FieldPath.safeParse(field).success)
+      throw new AppError(404, 'item-not-found', "Cet élément n'existe pas sur ce hub.");
     if (target.startsWith('message:')) {
       const key = target.slice(8);
       if (field !== 'text' || !this.messages.frenchKeys().includes(key)) throw new AppError(404, 'item-not-found', "Ce message de l'interface n'existe pas.");
@@ -64,13 +65,25 @@ export class Studio {
   /** What this hub sent for an item and language that no accepted translation answers yet. */
   async pending(target: string, field: string, lang: Language): Promise<Pending[]> {
     const { hubId } = this.deps.config;
-    const res = await this.deps.dbs.submissions.allDocs({ startkey: `${hubId}:contribution:`, endkey: `${hubId}:contribution:\ufff0`, include_docs: true, descending: false });
+    const res = await this.deps.dbs.submissions.allDocs({
+      startkey: `${hubId}:contribution:`,
+      endkey: `${hubId}:contribution:\ufff0`,
+      include_docs: true,
+      descending: false,
+    });
     const answered = new Set(this.deps.catalog.translations.of(target).flatMap((t) => t.contributions));
     const mine = res.rows
       .map((r) => r.doc as unknown as Contribution)
       .filter((c) => c && c.target === target && c.field === field && c.lang === lang && !answered.has(c._id));
     const verdicts = await this.verdictsOf(mine.map((c) => c._id));
-    return mine.map((c) => ({ id: c._id, createdAt: c.createdAt, text: c.text, seconds: c.seconds, contributor: c.contributor, ...(verdicts.get(c._id) ? { verdict: verdicts.get(c._id)! } : {}) }));
+    return mine.map((c) => ({
+      id: c._id,
+      createdAt: c.createdAt,
+      text: c.text,
+      seconds: c.seconds,
+      contributor: c.contributor,
+      ...(verdicts.get(c._id) ? { verdict: verdicts.get(c._id)! } : {}),
+    }));
   }
 
   /** Bamako's decisions on these contributions that reached this hub (refusals and requests for another take). */

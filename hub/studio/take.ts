@@ -29,9 +29,13 @@ export interface ProcessedTake {
  * Refusals are AppErrors whose details the console shows as they are (in French).
  */
 export async function processTake(input: Buffer): Promise<ProcessedTake> {
-  if (input.length === 0) throw new AppError(422, 'take-empty', "Le fichier est vide : enregistrez à nouveau.");
+  if (input.length === 0) throw new AppError(422, 'take-empty', 'Le fichier est vide : enregistrez à nouveau.');
   if (input.length > MAX_TAKE_BYTES) {
-    throw new AppError(413, 'take-too-large', `Le fichier est trop gros (${Math.round(input.length / 1048576)} Mo ; ${MAX_TAKE_BYTES / 1048576} Mo au plus) : enregistrez une prise plus courte.`);
+    throw new AppError(
+      413,
+      'take-too-large',
+      `Le fichier est trop gros (${Math.round(input.length / 1048576)} Mo ; ${MAX_TAKE_BYTES / 1048576} Mo au plus) : enregistrez une prise plus courte.`
+    );
   }
   const dir = await mkdtemp(join(tmpdir(), `espace-take-${process.pid}-`));
   try {
@@ -39,7 +43,11 @@ export async function processTake(input: Buffer): Promise<ProcessedTake> {
     await writeFile(source, input);
     const inputSeconds = await duration(source);
     if (inputSeconds > MAX_TAKE_SECONDS) {
-      throw new AppError(422, 'take-too-long', `La prise dure ${Math.round(inputSeconds)} s ; ${MAX_TAKE_SECONDS} s au plus : coupez-la en plusieurs éléments ou parlez sans longues pauses.`);
+      throw new AppError(
+        422,
+        'take-too-long',
+        `La prise dure ${Math.round(inputSeconds)} s ; ${MAX_TAKE_SECONDS} s au plus : coupez-la en plusieurs éléments ou parlez sans longues pauses.`
+      );
     }
     // Mono 16 kHz, the silence (under 1 % for 0.1 s) cut at the start, then at the end (reversed).
     const trimmed = join(dir, 'trimmed.wav');
@@ -89,6 +97,6 @@ function notAudio(cause: unknown): AppError {
     415,
     'take-not-audio',
     "Ce fichier n'est pas un son que le hub sait lire : enregistrez dans la page (avec JavaScript), ou envoyez un fichier WAV, MP3, OGG ou FLAC.",
-    { cause },
+    { cause }
   );
 }

@@ -18,7 +18,8 @@ export function sniffEvidence(b: Uint8Array): EvidenceType | null {
   const starts = (...x: number[]) => x.every((v, i) => b[i] === v);
   if (starts(0x89, 0x50, 0x4e, 0x47)) return { kind: 'photo', mime: 'image/png', ext: 'png' };
   if (starts(0xff, 0xd8, 0xff)) return { kind: 'photo', mime: 'image/jpeg', ext: 'jpg' };
-  if (starts(0x52, 0x49, 0x46, 0x46) && b[8] === 0x57 && b[9] === 0x45 && b[10] === 0x42 && b[11] === 0x50) return { kind: 'photo', mime: 'image/webp', ext: 'webp' };
+  if (starts(0x52, 0x49, 0x46, 0x46) && b[8] === 0x57 && b[9] === 0x45 && b[10] === 0x42 && b[11] === 0x50)
+    return { kind: 'photo', mime: 'image/webp', ext: 'webp' };
   if (starts(0x25, 0x50, 0x44, 0x46)) return { kind: 'document', mime: 'application/pdf', ext: 'pdf' };
   const voice = sniffVoice(b);
   return voice ? { kind: 'voix', mime: voice, ext: VOICE_EXT[voice] } : null;

@@ -19,7 +19,8 @@ const MAX_ATTACHMENT_BYTES_PER_BATCH = 8 * 1024 * 1024;
 
 function attachmentBytes(docs: Doc[]): number {
   let bytes = 0;
-  for (const d of docs) for (const a of Object.values((d._attachments ?? {}) as Record<string, { data?: unknown }>)) bytes += typeof a.data === 'string' ? a.data.length : 0;
+  for (const d of docs)
+    for (const a of Object.values((d._attachments ?? {}) as Record<string, { data?: unknown }>)) bytes += typeof a.data === 'string' ? a.data.length : 0;
   return bytes;
 }
 

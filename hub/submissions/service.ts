@@ -28,7 +28,6 @@ export interface SubmitContext {
   channel?: Channel;
 }
 
-
 /** What a member said "intéressé(e)" with: sex and age band come from the member's record. */
 export interface InterestSaid {
   opportunity: string;
@@ -42,13 +41,20 @@ export interface InterestSaid {
  * same member counts once, and hashed so the doc does not name the member (editors read it).
  */
 export function interestId(hubId: string, opportunity: string, code: string): string {
-  return `${hubId}:interest:${createHash('sha256').update(`${opportunity}|${code.replace('-', '').toUpperCase()}`).digest('hex').slice(0, 32)}`;
+  return `${hubId}:interest:${createHash('sha256')
+    .update(`${opportunity}|${code.replace('-', '').toUpperCase()}`)
+    .digest('hex')
+    .slice(0, 32)}`;
 }
 
 /** One doc of a batch that did not land: its own error, the others are stored. */
 function refused(r: PouchDB.Core.Error): AppError {
   if (r.status === 409) return new AppError(409, 'submission-conflict', 'a submission with this id is already stored; send it again to get a new id');
-  return new AppError(r.status && r.status < 500 ? r.status : 500, 'submission-not-stored', `the hub could not store this submission (${r.message ?? r.name ?? 'unknown error'}); send it again`);
+  return new AppError(
+    r.status && r.status < 500 ? r.status : 500,
+    'submission-not-stored',
+    `the hub could not store this submission (${r.message ?? r.name ?? 'unknown error'}); send it again`
+  );
 }
 
 /**
@@ -66,7 +72,7 @@ export class SubmissionService {
     private readonly db: Database,
     private readonly catalog: Catalog,
     log?: Logger,
-    tallySaving?: TallySaving,
+    tallySaving?: TallySaving
   ) {
     this.writer = new GroupCommit(db);
     this.tallies = new VoteTallies(db, log, tallySaving);
@@ -168,7 +174,8 @@ export class SubmissionService {
   private async vote(doc: Record<string, unknown>, now: Date): Promise<{ id: string }> {
     const consultation = await this.catalog.maybe<Consultation>(doc.consultation as string);
     if (!consultation) throw new AppError(422, 'consultation-not-found', `there is no consultation ${String(doc.consultation)} on this hub`);
-    if (now < new Date(consultation.opensAt)) throw new AppError(409, 'consultation-not-open', `this consultation opens on ${consultation.opensAt.slice(0, 10)}; come back then`);
+    if (now < new Date(consultation.opensAt))
+      throw new AppError(409, 'consultation-not-open', `this consultation opens on ${consultation.opensAt.slice(0, 10)}; come back then`);
     if (now > new Date(consultation.closesAt)) throw new AppError(409, 'consultation-closed', 'this consultation is closed; votes are no longer counted');
     if (!consultation.options.some((o) => o.id === doc.option)) {
       throw new AppError(422, 'unknown-option', `option must be one of ${consultation.options.map((o) => o.id).join(', ')}`);
@@ -210,8 +217,10 @@ export class SubmissionService {
   async interest(said: InterestSaid, ctx: SubmitContext): Promise<{ id: string }> {
     const now = ctx.now ?? new Date();
     const opportunity = await this.catalog.maybe<Opportunity>(said.opportunity);
-    if (!opportunity || opportunity.type !== 'opportunity') throw new AppError(422, 'opportunity-not-found', `there is no opportunity ${said.opportunity} on this hub`);
-    if (opportunity.deadline && now.toISOString().slice(0, 10) > opportunity.deadline) throw new AppError(409, 'opportunity-closed', `this opportunity closed on ${opportunity.deadline}`);
+    if (!opportunity || opportunity.type !== 'opportunity')
+      throw new AppError(422, 'opportunity-not-found', `there is no opportunity ${said.opportunity} on this hub`);
+    if (opportunity.deadline && now.toISOString().slice(0, 10) > opportunity.deadline)
+      throw new AppError(409, 'opportunity-closed', `this opportunity closed on ${opportunity.deadline}`);
     const doc = parseWith(
       submissionSchemas.interest,
       {
@@ -226,13 +235,14 @@ export class SubmissionService {
         channel: said.channel,
       },
       'invalid-submission',
-      422,
+      422
     );
     const [result] = await this.writer.write([doc as unknown as Doc]).catch((e) => {
       throw diskFullOr(e);
     });
     if (result && 'error' in result && result.error) {
-      if ((result as PouchDB.Core.Error).status === 409) throw new AppError(409, 'already-interested', 'this member has already said they are interested in this opportunity');
+      if ((result as PouchDB.Core.Error).status === 409)
+        throw new AppError(409, 'already-interested', 'this member has already said they are interested in this opportunity');
       throw refused(result as PouchDB.Core.Error);
     }
     return { id: doc._id };
@@ -247,16 +257,30 @@ export class SubmissionService {
    * Paper ballots counted at a meeting: `count` identical votes with the channel "paper", each
    * its own doc (so they add up like any vote), written together. Only once the consultation has opened.
    */
-  async recordPaper(consultation: Consultation, ballot: { option: string; sex?: string; ageBand?: string; count: number }, ctx: SubmitContext): Promise<string[]> {
+  async recordPaper(
+    consultation: Consultation,
+    ballot: { option: string; sex?: string; ageBand?: string; count: number },
+    ctx: SubmitContext
+  ): Promise<string[]> {
     const now = ctx.now ?? new Date();
-    if (now < new Date(consultation.opensAt)) throw new AppError(409, 'consultation-not-open', `this consultation opens on ${consultation.opensAt.slice(0, 10)}`);
-    if (!Number.isInteger(ballot.count) || ballot.count < 1 || ballot.count > 500) throw new AppError(422, 'invalid-count', 'the number of ballots must be a whole number from 1 to 500');
-    if (!consultation.options.some((o) => o.id === ballot.option)) throw new AppError(422, 'unknown-option', `option must be one of ${consultation.options.map((o) => o.id).join(', ')}`);
+    if (now < new Date(consultation.opensAt))
+      throw new AppError(409, 'consultation-not-open', `this consultation opens on ${consultation.opensAt.slice(0, 10)}`);
+    if (!Number.isInteger(ballot.count) || ballot.count < 1 || ballot.count > 500)
+      throw new AppError(422, 'invalid-count', 'the number of ballots must be a whole number from 1 to 500');
+    if (!consultation.options.some((o) => o.id === ballot.option))
+      throw new AppError(422, 'unknown-option', `option must be one of ${consultation.options.map((o) => o.id).join(', ')}`);
     const docs = Array.from({ length: ballot.count }, () => {
       const doc = {
-        _id: submissionId(ctx.hubId, 'response', now.getTime()), type: 'response', hubId: ctx.hubId, createdAt: now.toISOString(),
-        consultation: consultation._id, option: ballot.option, deviceId: `paper-${randomBytes(8).toString('hex')}`, channel: 'paper',
-        ...(ballot.sex ? { sex: ballot.sex } : {}), ...(ballot.ageBand ? { ageBand: ballot.ageBand } : {}),
+        _id: submissionId(ctx.hubId, 'response', now.getTime()),
+        type: 'response',
+        hubId: ctx.hubId,
+        createdAt: now.toISOString(),
+        consultation: consultation._id,
+        option: ballot.option,
+        deviceId: `paper-${randomBytes(8).toString('hex')}`,
+        channel: 'paper',
+        ...(ballot.sex ? { sex: ballot.sex } : {}),
+        ...(ballot.ageBand ? { ageBand: ballot.ageBand } : {}),
       };
       return parseWith(submissionSchemas.response, doc, 'invalid-submission', 422) as unknown as Doc;
     });
@@ -272,7 +296,7 @@ export class SubmissionService {
       consultation._id,
       consultation.options.map((o) => o.id),
       votes.keys(),
-      (row) => votes.get(row) ?? 0,
+      (row) => votes.get(row) ?? 0
     );
   }
 

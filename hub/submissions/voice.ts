@@ -51,9 +51,15 @@ export interface CheckedVoice {
  */
 export async function checkVoice(bytes: Uint8Array): Promise<CheckedVoice> {
   if (bytes.length === 0) throw new AppError(422, 'voice-empty', 'the recording is empty; record the message again');
-  if (bytes.length > VOICE_MAX_BYTES) throw new AppError(413, 'voice-too-large', `the recording is larger than ${VOICE_MAX_BYTES / 1_000_000} MB; record a shorter message`);
+  if (bytes.length > VOICE_MAX_BYTES)
+    throw new AppError(413, 'voice-too-large', `the recording is larger than ${VOICE_MAX_BYTES / 1_000_000} MB; record a shorter message`);
   const mime = sniffVoice(bytes);
-  if (!mime) throw new AppError(422, 'voice-not-audio', 'this file is not a recording the hub knows (webm, ogg, m4a, 3gp, amr, mp3 or wav); record the message with the phone\'s recorder');
+  if (!mime)
+    throw new AppError(
+      422,
+      'voice-not-audio',
+      "this file is not a recording the hub knows (webm, ogg, m4a, 3gp, amr, mp3 or wav); record the message with the phone's recorder"
+    );
   // Loaded with the first voice message: most requests never need a parser.
   const { parseBuffer } = await import('music-metadata');
   let seconds: number | null = null;

@@ -87,7 +87,7 @@ export class VoteTallies {
   constructor(
     private readonly db: Database,
     private readonly log?: Logger,
-    saving: TallySaving = {},
+    saving: TallySaving = {}
   ) {
     this.everyMs = saving.everyMs ?? 30_000;
     this.afterChanges = saving.afterChanges ?? 20_000;
@@ -142,7 +142,7 @@ export class VoteTallies {
    */
   private async countAll(): Promise<void> {
     const { update_seq: seq } = await this.db.info();
-    for (let startkey: string | undefined; ; ) {
+    for (let startkey: string | undefined; ;) {
       const page = await this.db.allDocs({ include_docs: true, limit: PAGE, ...(startkey === undefined ? {} : { startkey, skip: 1 }) });
       for (const row of page.rows) this.apply(row);
       this.unsaved += page.rows.length;
@@ -161,7 +161,15 @@ export class VoteTallies {
     }
     const hubId = voteHub(id);
     if (hubId === null || !doc || doc._deleted || doc.type !== 'response') return;
-    const row = this.rowFor(hubId, { type: 'response', consultation: doc.consultation, option: doc.option, sex: doc.sex, ageBand: doc.ageBand, commune: doc.commune, channel: doc.channel });
+    const row = this.rowFor(hubId, {
+      type: 'response',
+      consultation: doc.consultation,
+      option: doc.option,
+      sex: doc.sex,
+      ageBand: doc.ageBand,
+      commune: doc.commune,
+      channel: doc.channel,
+    });
     const chunk = before === undefined ? Math.floor(this.added++ / CHUNK) : Math.floor(before / ROWS);
     this.counts[row]! += 1;
     this.counted.set(id, chunk * ROWS + row);
@@ -242,10 +250,7 @@ export class VoteTallies {
       chunk.row.push(code % ROWS);
     }
     const header: Header = { format: FORMAT, seq: this.seq, rows: [...this.rows], hubs: [...this.hubs], versions, added: this.added };
-    const docs = [
-      { _id: HEADER, ...header },
-      ...[...written].map(([k, chunk]) => ({ _id: chunkId(k), ...chunk })),
-    ];
+    const docs = [{ _id: HEADER, ...header }, ...[...written].map(([k, chunk]) => ({ _id: chunkId(k), ...chunk }))];
     const unsaved = this.unsaved;
     this.dirty.clear();
     try {

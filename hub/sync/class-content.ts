@@ -46,7 +46,7 @@ async function resolveConflicts(local: Database, remote: Database, since: number
     if (!conflicts?.length) continue;
     const winner = await remote.get(row.id).then(
       (d) => d._rev,
-      () => null,
+      () => null
     );
     if (!winner) continue;
     for (const rev of [row.doc!._rev, ...conflicts]) if (rev !== winner) await local.remove(row.id, rev);

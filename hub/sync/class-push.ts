@@ -10,7 +10,7 @@ export const pushSubmissions: ClassWork = async (ctx, central, transport) => {
   const PouchDB = pouchConstructor();
   const { dbs, config, state } = ctx;
   await freshenHeartbeat({ config, dbs, version: ctx.version, at: ctx.iso(), lastSync: state.classes.push.lastSuccess }).catch((err) =>
-    ctx.log.warn({ err: String(err) }, 'could not freshen the heartbeat before the push'),
+    ctx.log.warn({ err: String(err) }, 'could not freshen the heartbeat before the push')
   );
   const denied: string[] = [];
   // Into this hub's own database at central (only it and central's replicator read it).

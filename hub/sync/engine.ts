@@ -55,7 +55,7 @@ export class SyncEngine {
     private readonly o: SyncEngineOptions,
     private readonly ctx: SyncContext,
     /** Set when the stored state could not be read: no run, and the damaged doc is never overwritten. */
-    private readonly stateError: SyncStateCorrupt | null,
+    private readonly stateError: SyncStateCorrupt | null
   ) {
     this.unconfirmedSet = new UnconfirmedSubmissions(o.dbs.submissions);
     this.scheduler = new SyncScheduler({

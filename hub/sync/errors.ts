@@ -50,7 +50,7 @@ export function credentialsRefused(centralStatus = 401): SyncError {
   return new SyncError(
     'credentials-refused',
     "credentials refused: central does not accept this hub's user name and password; re-enroll the hub (espace central enroll) and update central.password",
-    { centralStatus },
+    { centralStatus }
   );
 }
 
@@ -62,7 +62,7 @@ export function writeRefused(reason: string, centralStatus = 403): SyncError {
 export function refusedByCentral(denied: readonly string[], reason: string): SyncError {
   return new SyncError(
     'refused-by-central',
-    `central refused ${denied.length} submission(s) (e.g. ${denied[0]}: ${reason || 'forbidden'}); they stay on the hub, unconfirmed`,
+    `central refused ${denied.length} submission(s) (e.g. ${denied[0]}: ${reason || 'forbidden'}); they stay on the hub, unconfirmed`
   );
 }
 
@@ -78,7 +78,7 @@ export function notCouch(cause?: unknown): SyncError {
   return new SyncError(
     'central-error',
     'central answered something that is not CouchDB (a page from the mobile operator or a proxy, or a damaged answer); check the central address, it will be tried again',
-    { cause },
+    { cause }
   );
 }
 

@@ -87,7 +87,9 @@ export class MediaFetcher {
     const missing: string[] = [];
     for (const sha of hashes) if (!(await this.o.store.has(sha))) missing.push(sha);
     const known = await this.o.mediaDb.allDocs({ keys: missing.map((h) => `media:${h}`) });
-    const unknown = known.rows.filter((r) => !('value' in r) || !r.value || (r.value as { deleted?: boolean }).deleted).map((r) => r.key.slice('media:'.length));
+    const unknown = known.rows
+      .filter((r) => !('value' in r) || !r.value || (r.value as { deleted?: boolean }).deleted)
+      .map((r) => r.key.slice('media:'.length));
     if (unknown.length) await this.fetchMetas(unknown);
     const wanted: Wanted[] = [];
     for (const sha of missing) {

@@ -27,7 +27,7 @@ export class ByteMeter {
   constructor(
     private readonly budgetBytes: number,
     private readonly now: () => number,
-    saved?: MeterSnapshot,
+    saved?: MeterSnapshot
   ) {
     this.snapshot = saved && saved.day === dayOf(now()) ? structuredClone(saved) : ByteMeter.empty(dayOf(now()));
   }

@@ -36,7 +36,13 @@ async function cameFromRemote(remote: Database, id: string, rev: string): Promis
  * Removes the local copies of docs central narrowed away from this hub, reading central's
  * changes from `since` (an opaque sequence). Returns the new checkpoint and what was removed.
  */
-export async function dropNarrowed(o: { remote: Database; local: Database; audienceClauses: readonly Selector[]; since: string | number; log: Logger }): Promise<{ since: string | number; removed: string[] }> {
+export async function dropNarrowed(o: {
+  remote: Database;
+  local: Database;
+  audienceClauses: readonly Selector[];
+  since: string | number;
+  log: Logger;
+}): Promise<{ since: string | number; removed: string[] }> {
   let since = o.since;
   const removed: string[] = [];
   for (;;) {

@@ -37,7 +37,7 @@ export class SyncRun {
 
   constructor(
     private readonly ctx: SyncContext,
-    trigger: string,
+    trigger: string
   ) {
     this.central = new Central(ctx.config);
     this.result = { ok: false, trigger, classes: {}, bytes: 0 };

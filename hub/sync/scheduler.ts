@@ -59,7 +59,7 @@ export class SyncScheduler {
   private launch(trigger: string): void {
     void this.o.runNow(trigger).then(
       (r) => this.afterRun(r),
-      () => this.afterRun(null),
+      () => this.afterRun(null)
     );
   }
 

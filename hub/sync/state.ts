@@ -33,7 +33,15 @@ export const STATE_ID = '_local/espace-sync';
 
 export function emptyState(): SyncState {
   const cls = (): ClassState => ({ lastSuccess: null, lastAttempt: null, lastError: null, moved: 0, pending: null });
-  return { classes: { push: cls(), content: cls(), media: cls() }, meter: null, pushedSeq: 0, denied: [], clockOffsetMs: 0, throughputBytesPerSecond: null, lastRun: null };
+  return {
+    classes: { push: cls(), content: cls(), media: cls() },
+    meter: null,
+    pushedSeq: 0,
+    denied: [],
+    clockOffsetMs: 0,
+    throughputBytesPerSecond: null,
+    lastRun: null,
+  };
 }
 
 /**
@@ -55,7 +63,7 @@ export class SyncStateCorrupt extends AppError {
     super(
       500,
       'sync-state-corrupt',
-      `the sync state (${STATE_ID} in the submissions database) is damaged (${what}); sync is stopped so that today's data budget and the push checkpoint are not reset. Serving goes on. Restore the hub's data from a backup, or report it to the programme's technicians`,
+      `the sync state (${STATE_ID} in the submissions database) is damaged (${what}); sync is stopped so that today's data budget and the push checkpoint are not reset. Serving goes on. Restore the hub's data from a backup, or report it to the programme's technicians`
     );
     this.name = 'SyncStateCorrupt';
   }

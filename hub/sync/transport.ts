@@ -78,56 +78,68 @@ export function createTransport(meter: ByteMeter, opts: { timeoutMs: number; use
     const signal = init.signal ?? undefined;
     // A kept-alive socket the server closed while idle fails the request before any answer
     // (on a 300 ms link its FIN arrives after we reuse it): send once more on a fresh socket.
-    const send = (retry: boolean): Promise<Response> => new Promise<Response>((resolve, reject) => {
-      const req = (isHttps ? httpsRequest : httpRequest)(url, { method: init.method ?? 'GET', headers: plain, agent: isHttps ? agents.https : agents.http, timeout: opts.timeoutMs });
-      let sock: Socket | undefined;
-      req.on('socket', (s: Socket) => {
-        sock = s;
-        if (!seen.has(s)) {
-          seen.set(s, { r: s.bytesRead, w: s.bytesWritten });
-          s.once('close', () => account(s));
+    const send = (retry: boolean): Promise<Response> =>
+      new Promise<Response>((resolve, reject) => {
+        const req = (isHttps ? httpsRequest : httpRequest)(url, {
+          method: init.method ?? 'GET',
+          headers: plain,
+          agent: isHttps ? agents.https : agents.http,
+          timeout: opts.timeoutMs,
+        });
+        let sock: Socket | undefined;
+        req.on('socket', (s: Socket) => {
+          sock = s;
+          if (!seen.has(s)) {
+            seen.set(s, { r: s.bytesRead, w: s.bytesWritten });
+            s.once('close', () => account(s));
+          }
+        });
+        let answered = false;
+        const fail = (err: Error) => {
+          account(sock);
+          const code = (err as { code?: string }).code;
+          if (
+            retry &&
+            req.reusedSocket &&
+            !answered &&
+            !signal?.aborted &&
+            (code === 'ECONNRESET' || code === 'EPIPE' || /socket hang up|other side closed/i.test(err.message))
+          ) {
+            resolve(send(false));
+            return;
+          }
+          reject(Object.assign(new TypeError('fetch failed'), { cause: err }));
+        };
+        req.on('timeout', () => req.destroy(Object.assign(new Error('no answer from central in time'), { code: 'ETIMEDOUT' })));
+        req.on('error', fail);
+        if (signal) {
+          if (signal.aborted) return void req.destroy(new DOMException('aborted', 'AbortError'));
+          signal.addEventListener('abort', () => req.destroy(new DOMException('aborted', 'AbortError')), { once: true });
         }
+        req.on('response', (res: IncomingMessage) => {
+          answered = true;
+          account(sock);
+          const date = Date.parse(String(res.headers.date ?? ''));
+          if (!Number.isNaN(date)) serverDate = date;
+          res.on('data', () => account(sock));
+          res.on('end', () => account(sock));
+          const encoding = String(res.headers['content-encoding'] ?? '');
+          let stream: Readable = res;
+          if (encoding === 'gzip') stream = res.pipe(createGunzip());
+          else if (encoding === 'deflate') stream = res.pipe(createInflate());
+          if (stream !== res) res.on('error', (e) => stream.destroy(e));
+          const out = new Headers();
+          for (const [k, v] of Object.entries(res.headers)) {
+            if (v === undefined || k === 'content-encoding' || (k === 'content-length' && stream !== res)) continue;
+            for (const one of Array.isArray(v) ? v : [v]) out.append(k, one);
+          }
+          const status = res.statusCode ?? 500;
+          const noBody = status === 204 || status === 304 || init.method === 'HEAD';
+          if (noBody) res.resume();
+          resolve(new CentralResponse(noBody ? null : (Readable.toWeb(stream) as ReadableStream), { status, statusText: res.statusMessage, headers: out }));
+        });
+        req.end(body);
       });
-      let answered = false;
-      const fail = (err: Error) => {
-        account(sock);
-        const code = (err as { code?: string }).code;
-        if (retry && req.reusedSocket && !answered && !signal?.aborted && (code === 'ECONNRESET' || code === 'EPIPE' || /socket hang up|other side closed/i.test(err.message))) {
-          resolve(send(false));
-          return;
-        }
-        reject(Object.assign(new TypeError('fetch failed'), { cause: err }));
-      };
-      req.on('timeout', () => req.destroy(Object.assign(new Error('no answer from central in time'), { code: 'ETIMEDOUT' })));
-      req.on('error', fail);
-      if (signal) {
-        if (signal.aborted) return void req.destroy(new DOMException('aborted', 'AbortError'));
-        signal.addEventListener('abort', () => req.destroy(new DOMException('aborted', 'AbortError')), { once: true });
-      }
-      req.on('response', (res: IncomingMessage) => {
-        answered = true;
-        account(sock);
-        const date = Date.parse(String(res.headers.date ?? ''));
-        if (!Number.isNaN(date)) serverDate = date;
-        res.on('data', () => account(sock));
-        res.on('end', () => account(sock));
-        const encoding = String(res.headers['content-encoding'] ?? '');
-        let stream: Readable = res;
-        if (encoding === 'gzip') stream = res.pipe(createGunzip());
-        else if (encoding === 'deflate') stream = res.pipe(createInflate());
-        if (stream !== res) res.on('error', (e) => stream.destroy(e));
-        const out = new Headers();
-        for (const [k, v] of Object.entries(res.headers)) {
-          if (v === undefined || k === 'content-encoding' || (k === 'content-length' && stream !== res)) continue;
-          for (const one of Array.isArray(v) ? v : [v]) out.append(k, one);
-        }
-        const status = res.statusCode ?? 500;
-        const noBody = status === 204 || status === 304 || init.method === 'HEAD';
-        if (noBody) res.resume();
-        resolve(new CentralResponse(noBody ? null : (Readable.toWeb(stream) as ReadableStream), { status, statusText: res.statusMessage, headers: out }));
-      });
-      req.end(body);
-    });
     return send(true);
   };
 

@@ -112,7 +112,9 @@ export class TlsService {
 
   /** Serves what the store holds now: starts, reloads or stops the listener. Serialised. */
   refresh(): Promise<void> {
-    this.queue = this.queue.then(() => this.apply()).catch((err: unknown) => this.opts.log.error({ err }, 'HTTPS listener could not be updated; plain HTTP keeps serving'));
+    this.queue = this.queue
+      .then(() => this.apply())
+      .catch((err: unknown) => this.opts.log.error({ err }, 'HTTPS listener could not be updated; plain HTTP keeps serving'));
     return this.queue;
   }
 
@@ -122,7 +124,10 @@ export class TlsService {
     clearTimeout(this.expiry);
     if (state.state !== 'valid') {
       if (this.server) {
-        this.opts.log.warn({ name: this.name, why: state.state === 'lapsed' ? state.why : 'no certificate' }, 'HTTPS stopped: phones are served over plain HTTP');
+        this.opts.log.warn(
+          { name: this.name, why: state.state === 'lapsed' ? state.why : 'no certificate' },
+          'HTTPS stopped: phones are served over plain HTTP'
+        );
         await this.stopListening();
       }
       return;
@@ -155,7 +160,7 @@ export class TlsService {
         sessionTimeout: 3600,
         minVersion: 'TLSv1.2',
       },
-      this.opts.handler,
+      this.opts.handler
     );
     // Phones with a wrong clock or an old trust store abort the handshake: that is expected.
     server.on('tlsClientError', (err) => this.opts.log.debug({ err: err.message }, 'TLS handshake refused by a client'));

@@ -42,7 +42,10 @@ export class TlsStore {
   readonly csrPath: string;
   readonly chainPath: string;
 
-  constructor(dataDir: string, readonly name: string) {
+  constructor(
+    dataDir: string,
+    readonly name: string
+  ) {
     this.dir = join(dataDir, 'tls');
     this.keyPath = join(this.dir, 'key.pem');
     this.csrPath = join(this.dir, 'csr.pem');
@@ -54,7 +57,11 @@ export class TlsStore {
     const known = readOrNull(this.keyPath);
     if (known) return known;
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
-    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256', privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+    const { privateKey } = generateKeyPairSync('ec', {
+      namedCurve: 'P-256',
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+    });
     // A CSR of an earlier key (the card was restored without it) would get a useless certificate.
     rmSync(this.csrPath, { force: true });
     writeDurably(this.keyPath, privateKey, 0o600);
@@ -89,7 +96,11 @@ export class TlsStore {
       try {
         const current = checkChain(installed, this.key(), this.name, now);
         if (Date.parse(current.notAfter) > Date.parse(facts.notAfter)) {
-          throw new AppError(409, 'tls-older-certificate', `the installed certificate lasts longer (until ${current.notAfter}) than this one (until ${facts.notAfter}); kept the installed one`);
+          throw new AppError(
+            409,
+            'tls-older-certificate',
+            `the installed certificate lasts longer (until ${current.notAfter}) than this one (until ${facts.notAfter}); kept the installed one`
+          );
         }
       } catch (e) {
         if (!isAppError(e) || e.reason === 'tls-older-certificate') throw e;

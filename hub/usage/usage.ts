@@ -21,7 +21,7 @@ export class UsageCounter {
   constructor(
     private readonly db: Database,
     private readonly hubId: string,
-    private readonly log: Logger,
+    private readonly log: Logger
   ) {}
 
   visit(): void {

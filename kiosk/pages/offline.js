@@ -18,7 +18,9 @@
     checking = true;
     note.hidden = false;
     fetch('hub.json', { cache: 'no-store' })
-      .then(function (res) { return res.json(); })
+      .then(function (res) {
+        return res.json();
+      })
       .then(function (hub) {
         if (typeof hub.retrySeconds === 'number' && hub.retrySeconds > 0) retrySeconds = hub.retrySeconds;
         if (hub.reachable && typeof hub.startUrl === 'string') {
@@ -28,8 +30,14 @@
         left = retrySeconds;
         show(left);
       })
-      .catch(function () { left = retrySeconds; show(left); })
-      .then(function () { checking = false; note.hidden = true; });
+      .catch(function () {
+        left = retrySeconds;
+        show(left);
+      })
+      .then(function () {
+        checking = false;
+        note.hidden = true;
+      });
   }
 
   setInterval(function () {

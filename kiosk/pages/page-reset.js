@@ -9,6 +9,14 @@
     m.removeAttribute('src');
     m.load();
   });
-  try { sessionStorage.clear(); } catch (e) { /* storage disabled: nothing to clear */ }
-  try { localStorage.clear(); } catch (e) { /* storage disabled: nothing to clear */ }
+  try {
+    sessionStorage.clear();
+  } catch (e) {
+    /* storage disabled: nothing to clear */
+  }
+  try {
+    localStorage.clear();
+  } catch (e) {
+    /* storage disabled: nothing to clear */
+  }
 })();

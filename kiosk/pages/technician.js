@@ -60,30 +60,59 @@
   /** @param {any} languages the hub's /api/v1/coverage languages, read defensively */
   function coverageSummary(languages) {
     if (!Array.isArray(languages)) return 'pas disponible';
-    return languages.map(function (l) {
-      return (LANG[l.lang] || l.lang) + ' : interface ' + l.interface.textPct + ' % · ' + l.interface.voicePct + ' %, contenu ' + l.content.textPct + ' % · ' + l.content.voicePct + ' %';
-    }).join(' ; ');
+    return languages
+      .map(function (l) {
+        return (
+          (LANG[l.lang] || l.lang) +
+          ' : interface ' +
+          l.interface.textPct +
+          ' % · ' +
+          l.interface.voicePct +
+          ' %, contenu ' +
+          l.content.textPct +
+          ' % · ' +
+          l.content.voicePct +
+          ' %'
+        );
+      })
+      .join(' ; ');
   }
 
   function showStatus() {
-    api.status().then(function (s) {
-      list.textContent = '';
-      row('Version', s.version + (s.electron ? ' (Electron ' + s.electron + ')' : ''));
-      row('Hub', s.hubUrl + ' — ' + (s.hub.reachable ? 'répond (' + (s.hub.status || '?') + ', version ' + (s.hub.version || '?') + ')' : 'ne répond pas' + (s.hub.error ? ' : ' + s.hub.error : '')));
-      row('Synchronisation', s.sync.available ? syncSummary(s.sync.state) : 'pas disponible');
-      row('Langues (texte · voix d\u2019une personne)', s.coverage && s.coverage.available ? coverageSummary(s.coverage.languages) : 'pas disponible');
-      row('Adresses IP', s.addresses.join(', ') || 'aucune');
-      row('Écran', s.screen.state + ' (' + s.screen.backend + ')' + (s.screen.nextChange ? ', change à ' + new Date(s.screen.nextChange).toLocaleString('fr-FR') : ''));
-      row('Reprises', s.recovery.reloads + ' rechargements, ' + s.recovery.recreates + ' fenêtres recréées');
-      row('Remise à zéro', s.idleResetInSeconds === null ? '—' : 'dans ' + s.idleResetInSeconds + ' s');
-    }, function (e) {
-      message.textContent = 'État indisponible : ' + e.message;
-    });
+    api.status().then(
+      function (s) {
+        list.textContent = '';
+        row('Version', s.version + (s.electron ? ' (Electron ' + s.electron + ')' : ''));
+        row(
+          'Hub',
+          s.hubUrl +
+            ' — ' +
+            (s.hub.reachable
+              ? 'répond (' + (s.hub.status || '?') + ', version ' + (s.hub.version || '?') + ')'
+              : 'ne répond pas' + (s.hub.error ? ' : ' + s.hub.error : ''))
+        );
+        row('Synchronisation', s.sync.available ? syncSummary(s.sync.state) : 'pas disponible');
+        row('Langues (texte · voix d\u2019une personne)', s.coverage && s.coverage.available ? coverageSummary(s.coverage.languages) : 'pas disponible');
+        row('Adresses IP', s.addresses.join(', ') || 'aucune');
+        row(
+          'Écran',
+          s.screen.state + ' (' + s.screen.backend + ')' + (s.screen.nextChange ? ', change à ' + new Date(s.screen.nextChange).toLocaleString('fr-FR') : '')
+        );
+        row('Reprises', s.recovery.reloads + ' rechargements, ' + s.recovery.recreates + ' fenêtres recréées');
+        row('Remise à zéro', s.idleResetInSeconds === null ? '—' : 'dans ' + s.idleResetInSeconds + ' s');
+      },
+      function (e) {
+        message.textContent = 'État indisponible : ' + e.message;
+      }
+    );
   }
 
   form.addEventListener('submit', function (e) {
     e.preventDefault();
-    if (!api) { message.textContent = 'Ouvrez cet écran dans le kiosque.'; return; }
+    if (!api) {
+      message.textContent = 'Ouvrez cet écran dans le kiosque.';
+      return;
+    }
     api.unlock(input.value).then(function (r) {
       input.value = '';
       if (r.ok) {

@@ -36,14 +36,22 @@
     layer.addEventListener(type, swallow, { capture: true, passive: false });
   });
   // The click closes the tap; if none comes (a drag), the layer still goes shortly after.
-  layer.addEventListener('pointerup', function (e) {
-    swallow(e);
-    removal = setTimeout(done, 350);
-  }, true);
-  layer.addEventListener('click', function (e) {
-    swallow(e);
-    done();
-  }, true);
+  layer.addEventListener(
+    'pointerup',
+    function (e) {
+      swallow(e);
+      removal = setTimeout(done, 350);
+    },
+    true
+  );
+  layer.addEventListener(
+    'click',
+    function (e) {
+      swallow(e);
+      done();
+    },
+    true
+  );
   window.addEventListener('keydown', onKey, true);
   (document.body || document.documentElement).appendChild(layer);
 })();

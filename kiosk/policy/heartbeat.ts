@@ -9,7 +9,7 @@ export class HeartbeatMonitor {
   constructor(
     private readonly timeoutMs: number,
     /** Time a page gets to load and send its first ping. */
-    private readonly startGraceMs: number,
+    private readonly startGraceMs: number
   ) {}
 
   /** A page is (re)loading: it has the start grace to send its first ping. */

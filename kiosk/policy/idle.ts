@@ -10,7 +10,7 @@ export class IdleTracker {
 
   constructor(
     private readonly idleMs: number,
-    now: number,
+    now: number
   ) {
     this.last = now;
   }

@@ -26,7 +26,7 @@ export class PinGate {
 
   constructor(
     pin: string,
-    private readonly options: PinOptions = DEFAULT_PIN,
+    private readonly options: PinOptions = DEFAULT_PIN
   ) {
     this.expected = digest(pin);
   }

@@ -62,7 +62,7 @@ export class DisplayPlanner {
 
   constructor(
     private readonly hours: OpeningHours,
-    private readonly reassertMs: number,
+    private readonly reassertMs: number
   ) {}
 
   /** Keeps the screen on until monotonic time `until` even outside opening hours. */

@@ -12,7 +12,25 @@ export interface KeyInput {
   shift: boolean;
 }
 
-const ALWAYS_BLOCKED = new Set(['F1', 'F3', 'F5', 'F6', 'F7', 'F10', 'F11', 'F12', 'BrowserBack', 'BrowserForward', 'BrowserRefresh', 'BrowserHome', 'BrowserSearch', 'ContextMenu', 'Print', 'ZoomIn', 'ZoomOut']);
+const ALWAYS_BLOCKED = new Set([
+  'F1',
+  'F3',
+  'F5',
+  'F6',
+  'F7',
+  'F10',
+  'F11',
+  'F12',
+  'BrowserBack',
+  'BrowserForward',
+  'BrowserRefresh',
+  'BrowserHome',
+  'BrowserSearch',
+  'ContextMenu',
+  'Print',
+  'ZoomIn',
+  'ZoomOut',
+]);
 
 /** Text editing with Ctrl that forms need (copy, cut, paste, select all, undo). */
 const EDITING = new Set(['a', 'c', 'v', 'x', 'z', 'y']);

@@ -91,7 +91,11 @@ export async function backupTo(dataDir: string, dest: string, hubId: string, kee
   } catch (e) {
     await fsp.rm(part, { force: true });
     const err = e as Error & { stderr?: string };
-    throw new AppError(500, 'backup-failed', `the backup to ${dir} failed (${(err.stderr || err.message).trim()}); is the stick full or read-only? Nothing on the hub was changed`);
+    throw new AppError(
+      500,
+      'backup-failed',
+      `the backup to ${dir} failed (${(err.stderr || err.message).trim()}); is the stick full or read-only? Nothing on the hub was changed`
+    );
   }
   const mine = (await listBackups(dest)).filter((f) => basename(f).startsWith(`${hubId}-`));
   const removed = mine.slice(0, Math.max(0, mine.length - keep));
@@ -102,7 +106,10 @@ export async function backupTo(dataDir: string, dest: string, hubId: string, kee
 /** The backups on a stick (or in a folder), oldest first. */
 export async function listBackups(dest: string): Promise<string[]> {
   try {
-    return (await fsp.readdir(join(dest, BACKUP_DIR))).filter((f) => f.endsWith('.tar.gz')).sort().map((f) => join(dest, BACKUP_DIR, f));
+    return (await fsp.readdir(join(dest, BACKUP_DIR)))
+      .filter((f) => f.endsWith('.tar.gz'))
+      .sort()
+      .map((f) => join(dest, BACKUP_DIR, f));
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw e;
@@ -114,7 +121,12 @@ export async function listBackups(dest: string): Promise<string[]> {
  * the data directory, and swapped in with the hub stopped; the data it replaces is kept as
  * `<dataDir>.before-restore-<time>` (remove it once the hub is known good).
  */
-export async function restoreFrom(archive: string, dataDir: string, owner: { uid: number; gid: number } | null, now = new Date()): Promise<{ kept: string | null }> {
+export async function restoreFrom(
+  archive: string,
+  dataDir: string,
+  owner: { uid: number; gid: number } | null,
+  now = new Date()
+): Promise<{ kept: string | null }> {
   try {
     // Reading the whole listing checks every block and the gzip trailer: a truncated copy fails here.
     await run('tar', ['--list', '--gzip', '--file', archive], { maxBuffer: 256 * 1024 * 1024 });

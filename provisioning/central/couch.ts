@@ -38,7 +38,7 @@ export async function couch<T = Record<string, unknown>>(
   baseUrl: string,
   path: string,
   auth: Credentials | CookieAuth,
-  init: { method?: string; body?: unknown; headers?: Record<string, string> } = {},
+  init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}
 ): Promise<CouchAnswer<T>> {
   const url = new URL(path.replace(/^\//, ''), baseUrl.endsWith('/') ? baseUrl : baseUrl + '/');
   const headers: Record<string, string> = {
@@ -78,7 +78,11 @@ export async function couch<T = Record<string, unknown>>(
     throw new AppError(401, 'couch-session-ended', `votre session a expiré à central ; reconnectez-vous (${auth.username})`);
   }
   if (res.status === 401) {
-    throw new AppError(401, 'central-credentials-refused', `central at ${baseUrl} refused the credentials of "${auth.username}"; check the user name and password`);
+    throw new AppError(
+      401,
+      'central-credentials-refused',
+      `central at ${baseUrl} refused the credentials of "${auth.username}"; check the user name and password`
+    );
   }
   return { status: res.status, body: body as T };
 }

@@ -40,7 +40,12 @@ export async function enrollHub(url: string, admin: Credentials, hubId: string):
  * hash (600 000 iterations, about 0.3 s of CPU), and a burst of them answered 500s. Every id is
  * checked before the first is enrolled, so a typo enrolls nothing.
  */
-export async function enrollHubs(url: string, admin: Credentials, hubIds: readonly string[], each?: (e: Enrollment, hubId: string) => void): Promise<Enrollment[]> {
+export async function enrollHubs(
+  url: string,
+  admin: Credentials,
+  hubIds: readonly string[],
+  each?: (e: Enrollment, hubId: string) => void
+): Promise<Enrollment[]> {
   for (const id of hubIds) checkHubId(id);
   const done: Enrollment[] = [];
   for (const id of hubIds) {
@@ -84,14 +89,20 @@ export async function removeHub(url: string, admin: Credentials, hubId: string):
   if (user.status === 404 && job.status === 404) {
     throw new AppError(2, 'unknown-hub', `central has no hub "${hubId}"; "espace fleet --central URL" lists the hubs`);
   }
-  if (user.status === 200) expectStatus(await couch(url, `${userPath}?rev=${user.body._rev}`, admin, { method: 'DELETE' }), [200, 202], `remove the user of ${hubId}`);
+  if (user.status === 200)
+    expectStatus(await couch(url, `${userPath}?rev=${user.body._rev}`, admin, { method: 'DELETE' }), [200, 202], `remove the user of ${hubId}`);
   if (job.status === 200) {
     // What reached the hub's database since the job's last pass is merged before the job goes.
-    expectStatus(await couch(url, '_replicate', admin, { method: 'POST', body: { source: job.body.source, target: job.body.target } }), [200], `merge the last submissions of ${hubId}`);
+    expectStatus(
+      await couch(url, '_replicate', admin, { method: 'POST', body: { source: job.body.source, target: job.body.target } }),
+      [200],
+      `merge the last submissions of ${hubId}`
+    );
     expectStatus(await couch(url, `${jobPath}?rev=${job.body._rev}`, admin, { method: 'DELETE' }), [200, 202], `remove the merge job of ${hubId}`);
   }
   const head = await couch(url, encodeURIComponent(db), admin);
-  if (head.status === 200) expectStatus(await couch(url, `${encodeURIComponent(db)}/_security`, admin, { method: 'PUT', body: ARCHIVED_SECURITY }), [200], `archive ${db}`);
+  if (head.status === 200)
+    expectStatus(await couch(url, `${encodeURIComponent(db)}/_security`, admin, { method: 'PUT', body: ARCHIVED_SECURITY }), [200], `archive ${db}`);
   return { hubId, userRemoved: user.status === 200, jobRemoved: job.status === 200, archived: db };
 }
 
@@ -101,7 +112,8 @@ export async function removeUser(url: string, admin: Credentials | CookieAuth, u
   const user = await couch<{ _rev?: string; roles?: string[] }>(url, path, admin);
   if (user.status === 404) throw new AppError(2, 'unknown-user', `central has no account "${username}"`);
   expectStatus(user, [200], `read the account ${username}`);
-  if (user.body.roles?.includes('hub')) throw new AppError(2, 'is-a-hub', `"${username}" is a hub; remove it with: espace central hub remove ${username.replace(/^hub-/, '')}`);
+  if (user.body.roles?.includes('hub'))
+    throw new AppError(2, 'is-a-hub', `"${username}" is a hub; remove it with: espace central hub remove ${username.replace(/^hub-/, '')}`);
   expectStatus(await couch(url, `${path}?rev=${user.body._rev}`, admin, { method: 'DELETE' }), [200, 202], `remove the account ${username}`);
 }
 

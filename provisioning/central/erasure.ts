@@ -28,7 +28,7 @@ export async function purgeErasures(url: string, admin: Credentials, opts: { bat
     const page = await couch<{ results: { id: string; deleted?: boolean; changes: { rev: string }[] }[]; last_seq: string | number }>(
       url,
       `submissions/_changes?style=all_docs&limit=${limit}&since=${encodeURIComponent(since)}`,
-      admin,
+      admin
     );
     expectStatus(page, [200], 'read the changes of submissions');
     for (const row of page.body.results) {
@@ -38,11 +38,19 @@ export async function purgeErasures(url: string, admin: Credentials, opts: { bat
       if (leaves.status === 200 && Array.isArray(leaves.body)) {
         const revs = leaves.body.flatMap((l) => (l.ok ? [l.ok._rev] : []));
         if (revs.length) {
-          expectStatus(await couch(url, `${encodeURIComponent(hubDb)}/_purge`, admin, { method: 'POST', body: { [row.id]: revs } }), [200, 201, 202], `purge ${row.id} from ${hubDb}`);
+          expectStatus(
+            await couch(url, `${encodeURIComponent(hubDb)}/_purge`, admin, { method: 'POST', body: { [row.id]: revs } }),
+            [200, 201, 202],
+            `purge ${row.id} from ${hubDb}`
+          );
           touched.add(hubDb);
         }
       }
-      expectStatus(await couch(url, 'submissions/_purge', admin, { method: 'POST', body: { [row.id]: row.changes.map((c) => c.rev) } }), [200, 201, 202], `purge ${row.id} from submissions`);
+      expectStatus(
+        await couch(url, 'submissions/_purge', admin, { method: 'POST', body: { [row.id]: row.changes.map((c) => c.rev) } }),
+        [200, 201, 202],
+        `purge ${row.id} from submissions`
+      );
       touched.add('submissions');
       purged.push(row.id);
     }
@@ -50,7 +58,8 @@ export async function purgeErasures(url: string, admin: Credentials, opts: { bat
     since = String(page.body.last_seq);
     if (page.body.results.length < limit) break;
   }
-  for (const db of touched) expectStatus(await couch(url, `${encodeURIComponent(db)}/_compact`, admin, { method: 'POST', body: {} }), [200, 202], `compact ${db}`);
+  for (const db of touched)
+    expectStatus(await couch(url, `${encodeURIComponent(db)}/_compact`, admin, { method: 'POST', body: {} }), [200, 202], `compact ${db}`);
   const latest = await couch<{ _rev?: string }>(url, `submissions/${CHECKPOINT}`, admin);
   const doc = { since, ...(latest.status === 200 ? { _rev: latest.body._rev } : {}) };
   expectStatus(await couch(url, `submissions/${CHECKPOINT}`, admin, { method: 'PUT', body: doc }), [200, 201, 202], 'save where the erasure purge stopped');

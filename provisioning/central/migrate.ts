@@ -23,7 +23,11 @@ export async function migrateCentral(url: string, admin: Credentials, options: S
     const target = hubDbName(hubId);
     const res = await couch<{ history?: { docs_written?: number }[] }>(url, '_replicate', admin, {
       method: 'POST',
-      body: { source: { url: `${base}/submissions`, auth }, target: { url: `${base}/${encodeURIComponent(target)}`, auth }, selector: { _id: { $regex: `^${hubId}:` } } },
+      body: {
+        source: { url: `${base}/submissions`, auth },
+        target: { url: `${base}/${encodeURIComponent(target)}`, auth },
+        selector: { _id: { $regex: `^${hubId}:` } },
+      },
     });
     expectStatus(res, [200], `copy the submissions of ${hubId} into ${target}`);
     report.copied[hubId] = res.body.history?.[0]?.docs_written ?? 0;

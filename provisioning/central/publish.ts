@@ -34,13 +34,28 @@ function same(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
  * has it, then the docs are written (unchanged ones skipped, so publishing again writes nothing).
  */
 /** `dryRun`: read and verify the pack and compare it with central, writing nothing (the console's preview). */
-export async function publishPack(file: string, centralUrl: string, editor: Credentials | CookieAuth, trustedKeys: readonly TrustedKey[], opts: { dryRun?: boolean } = {}): Promise<PublishReport> {
+export async function publishPack(
+  file: string,
+  centralUrl: string,
+  editor: Credentials | CookieAuth,
+  trustedKeys: readonly TrustedKey[],
+  opts: { dryRun?: boolean } = {}
+): Promise<PublishReport> {
   const staging = mkdtempSync(join(tmpdir(), 'espace-publish-'));
   try {
     const pack = await readPack(file, trustedKeys, {
       mediaSink: (sha256, bytes) => pipeline(bytes, createWriteStream(join(staging, sha256))),
     });
-    const report: PublishReport = { pack: pack.manifest.name, version: pack.manifest.version, docsWritten: 0, docsUnchanged: 0, mediaUploaded: 0, mediaPresent: 0, changed: [], removed: [] };
+    const report: PublishReport = {
+      pack: pack.manifest.name,
+      version: pack.manifest.version,
+      docsWritten: 0,
+      docsUnchanged: 0,
+      mediaUploaded: 0,
+      mediaPresent: 0,
+      changed: [],
+      removed: [],
+    };
 
     for (const meta of pack.media) {
       const id = `media:${meta.sha256}`;
@@ -59,7 +74,11 @@ export async function publishPack(file: string, centralUrl: string, editor: Cred
       });
       expectStatus(put, [201, 202], `store the metadata of ${meta.filename}`);
       const bytes = await fsp.readFile(join(staging, meta.sha256));
-      const att = await couch(centralUrl, `media/${encodeURIComponent(id)}/file?rev=${put.body.rev}`, editor, { method: 'PUT', body: bytes, headers: { 'Content-Type': meta.mime } });
+      const att = await couch(centralUrl, `media/${encodeURIComponent(id)}/file?rev=${put.body.rev}`, editor, {
+        method: 'PUT',
+        body: bytes,
+        headers: { 'Content-Type': meta.mime },
+      });
       expectStatus(att, [201, 202], `upload ${meta.filename}`);
       report.mediaUploaded += 1;
     }
@@ -67,10 +86,15 @@ export async function publishPack(file: string, centralUrl: string, editor: Cred
     const docs = pack.docs as unknown as Record<string, unknown>[];
     for (let i = 0; i < docs.length; i += BATCH) {
       const batch = docs.slice(i, i + BATCH);
-      const current = await couch<{ rows: { key: string; doc?: Record<string, unknown> | null }[] }>(centralUrl, 'content/_all_docs?include_docs=true', editor, {
-        method: 'POST',
-        body: { keys: batch.map((d) => d._id) },
-      });
+      const current = await couch<{ rows: { key: string; doc?: Record<string, unknown> | null }[] }>(
+        centralUrl,
+        'content/_all_docs?include_docs=true',
+        editor,
+        {
+          method: 'POST',
+          body: { keys: batch.map((d) => d._id) },
+        }
+      );
       expectStatus(current, [200], 'read the current content');
       const byId = new Map(current.body.rows.filter((r) => r.doc).map((r) => [r.key, r.doc!]));
       const writes = batch.flatMap((d) => {
@@ -87,11 +111,18 @@ export async function publishPack(file: string, centralUrl: string, editor: Cred
         report.docsWritten += writes.length;
         continue;
       }
-      const res = await couch<{ id: string; error?: string; reason?: string }[]>(centralUrl, 'content/_bulk_docs', editor, { method: 'POST', body: { docs: writes } });
+      const res = await couch<{ id: string; error?: string; reason?: string }[]>(centralUrl, 'content/_bulk_docs', editor, {
+        method: 'POST',
+        body: { docs: writes },
+      });
       expectStatus(res, [201, 202], 'write the content');
       const failed = res.body.filter((r) => r.error);
       if (failed.length) {
-        expectStatus({ status: failed[0]!.error === 'forbidden' ? 403 : 409, body: { reason: `${failed[0]!.id}: ${failed[0]!.reason ?? failed[0]!.error}` } }, [], `write ${failed.length} content doc(s)`);
+        expectStatus(
+          { status: failed[0]!.error === 'forbidden' ? 403 : 409, body: { reason: `${failed[0]!.id}: ${failed[0]!.reason ?? failed[0]!.error}` } },
+          [],
+          `write ${failed.length} content doc(s)`
+        );
       }
       report.docsWritten += writes.length;
     }
@@ -107,7 +138,14 @@ export async function publishPack(file: string, centralUrl: string, editor: Cred
  * dropped (docs carry their pack's name). The deletion reaches every hub with the pull: hubs
  * take every tombstone, whatever its audience.
  */
-async function removeDropped(centralUrl: string, editor: Credentials | CookieAuth, pack: string, kept: ReadonlySet<string>, report: PublishReport, dryRun: boolean): Promise<void> {
+async function removeDropped(
+  centralUrl: string,
+  editor: Credentials | CookieAuth,
+  pack: string,
+  kept: ReadonlySet<string>,
+  report: PublishReport,
+  dryRun: boolean
+): Promise<void> {
   const gone: { _id: string; _rev: string; _deleted: true }[] = [];
   let startkey: string | undefined;
   for (;;) {
@@ -116,18 +154,31 @@ async function removeDropped(centralUrl: string, editor: Credentials | CookieAut
       q.set('startkey', JSON.stringify(startkey));
       q.set('skip', '1');
     }
-    const page = await couch<{ rows: { id: string; doc?: { _id: string; _rev: string; pack?: string } }[] }>(centralUrl, `content/_all_docs?${q.toString()}`, editor);
+    const page = await couch<{ rows: { id: string; doc?: { _id: string; _rev: string; pack?: string } }[] }>(
+      centralUrl,
+      `content/_all_docs?${q.toString()}`,
+      editor
+    );
     expectStatus(page, [200], 'read the current content');
-    for (const r of page.body.rows) if (r.doc && r.doc.pack === pack && !kept.has(r.id) && !r.id.startsWith('_design/')) gone.push({ _id: r.id, _rev: r.doc._rev, _deleted: true });
+    for (const r of page.body.rows)
+      if (r.doc && r.doc.pack === pack && !kept.has(r.id) && !r.id.startsWith('_design/')) gone.push({ _id: r.id, _rev: r.doc._rev, _deleted: true });
     if (page.body.rows.length < 1000) break;
     startkey = page.body.rows[page.body.rows.length - 1]!.id;
   }
   report.removed = gone.map((d) => d._id);
   if (dryRun || !gone.length) return;
   for (let i = 0; i < gone.length; i += BATCH) {
-    const res = await couch<{ id: string; error?: string; reason?: string }[]>(centralUrl, 'content/_bulk_docs', editor, { method: 'POST', body: { docs: gone.slice(i, i + BATCH) } });
+    const res = await couch<{ id: string; error?: string; reason?: string }[]>(centralUrl, 'content/_bulk_docs', editor, {
+      method: 'POST',
+      body: { docs: gone.slice(i, i + BATCH) },
+    });
     expectStatus(res, [201, 202], 'remove what the new version dropped');
     const failed = res.body.filter((r) => r.error);
-    if (failed.length) expectStatus({ status: failed[0]!.error === 'forbidden' ? 403 : 409, body: { reason: `${failed[0]!.id}: ${failed[0]!.reason ?? failed[0]!.error}` } }, [], `remove ${failed.length} dropped doc(s)`);
+    if (failed.length)
+      expectStatus(
+        { status: failed[0]!.error === 'forbidden' ? 403 : 409, body: { reason: `${failed[0]!.id}: ${failed[0]!.reason ?? failed[0]!.error}` } },
+        [],
+        `remove ${failed.length} dropped doc(s)`
+      );
   }
 }

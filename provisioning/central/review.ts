@@ -44,7 +44,13 @@ async function range<T>(url: string, db: string, auth: Auth, start: string, end:
   let startkey = start;
   let skip = 0;
   for (;;) {
-    const q = new URLSearchParams({ include_docs: 'true', limit: String(PAGE), startkey: JSON.stringify(startkey), endkey: JSON.stringify(end), skip: String(skip) });
+    const q = new URLSearchParams({
+      include_docs: 'true',
+      limit: String(PAGE),
+      startkey: JSON.stringify(startkey),
+      endkey: JSON.stringify(end),
+      skip: String(skip),
+    });
     const res = await couch<{ rows: { id: string; doc?: T }[] }>(url, `${db}/_all_docs?${q}`, auth);
     expectStatus(res, [200], `read ${db}`);
     for (const r of res.body.rows) if (r.doc) out.push(r.doc);
@@ -92,10 +98,15 @@ export async function pendingContributions(url: string, auth: Auth): Promise<Pen
 
 export async function contribution(url: string, auth: Auth, id: string): Promise<ContributionDoc> {
   if (!/^[a-z0-9][a-z0-9-]{1,39}:contribution:[0-9a-z]{6,40}$/.test(id)) {
-    throw new AppError(2, 'bad-contribution-id', `"${id}" is not a contribution id; they look like "kayes-01:contribution:0mhz3k0x1000a1b2" (see "espace central review list")`);
+    throw new AppError(
+      2,
+      'bad-contribution-id',
+      `"${id}" is not a contribution id; they look like "kayes-01:contribution:0mhz3k0x1000a1b2" (see "espace central review list")`
+    );
   }
   const res = await couch<ContributionDoc>(url, `studio/${encodeURIComponent(id)}`, auth);
-  if (res.status === 404) throw new AppError(404, 'contribution-not-found', `no contribution ${id} at central; has the hub synced? (see "espace central review list")`);
+  if (res.status === 404)
+    throw new AppError(404, 'contribution-not-found', `no contribution ${id} at central; has the hub synced? (see "espace central review list")`);
   expectStatus(res, [200], `read ${id}`);
   return parseWith(Contribution, res.body, 'invalid-contribution', 422);
 }
@@ -109,7 +120,12 @@ async function attachment(url: string, auth: Auth, path: string, missing: (statu
 
 /** The take of a contribution (Opus), as central keeps it. */
 export function takeOf(url: string, auth: Auth, id: string): Promise<Buffer> {
-  return attachment(url, auth, `studio/${encodeURIComponent(id)}/take.opus`, (status) => new AppError(404, 'take-not-found', `contribution ${id} has no take at central (HTTP ${status})`));
+  return attachment(
+    url,
+    auth,
+    `studio/${encodeURIComponent(id)}/take.opus`,
+    (status) => new AppError(404, 'take-not-found', `contribution ${id} has no take at central (HTTP ${status})`)
+  );
 }
 
 /** The placeholders of an ICU message ({count}, {name}…), which a translation must keep. */
@@ -128,12 +144,29 @@ export function checkMessageText(text: string, french: string | undefined): void
     throw new AppError(422, 'translation-unreadable', `the translation is not a valid message (${(e as Error).message}); check its { } placeholders`);
   }
   if (french !== undefined && placeholders(text).join() !== placeholders(french).join()) {
-    throw new AppError(422, 'translation-placeholders', `the translation must keep the placeholders ${placeholders(french).map((p) => `{${p}}`).join(' ') || '(none)'}; it has ${placeholders(text).map((p) => `{${p}}`).join(' ') || 'none'}`);
+    throw new AppError(
+      422,
+      'translation-placeholders',
+      `the translation must keep the placeholders ${
+        placeholders(french)
+          .map((p) => `{${p}}`)
+          .join(' ') || '(none)'
+      }; it has ${
+        placeholders(text)
+          .map((p) => `{${p}}`)
+          .join(' ') || 'none'
+      }`
+    );
   }
 }
 
 async function writeReview(url: string, auth: Auth, c: ContributionDoc, decision: Decision, editor: string, reason?: string): Promise<ReviewDoc> {
-  const doc = parseWith(Review, { _id: `review:${c._id}`, type: 'review', contribution: c._id, decision, editor, at: new Date().toISOString(), ...(reason ? { reason } : {}) }, 'invalid-review', 422);
+  const doc = parseWith(
+    Review,
+    { _id: `review:${c._id}`, type: 'review', contribution: c._id, decision, editor, at: new Date().toISOString(), ...(reason ? { reason } : {}) },
+    'invalid-review',
+    422
+  );
   const res = await couch(url, `studio/${encodeURIComponent(doc._id)}`, auth, { method: 'PUT', body: doc });
   if (res.status === 409) throw new AppError(409, 'already-reviewed', `contribution ${c._id} was already reviewed`);
   expectStatus(res, [201, 202], `record the review of ${c._id}`);
@@ -146,8 +179,17 @@ export async function decline(url: string, auth: Auth, id: string, decision: 're
   const c = await contribution(url, auth, id);
   const review = await writeReview(url, auth, c, decision, editor, reason.trim());
   // Said back to the space that recorded it (that hub only), so its studio shows "à refaire : …".
-  const verdict = parseWith(StudioVerdict, { _id: verdictId(c._id), type: 'verdict', audience: { hubs: [c.hubId] }, contribution: c._id, decision, reason: reason.trim(), at: review.at }, 'invalid-verdict', 422);
-  expectStatus(await couch(url, `content/${encodeURIComponent(verdict._id)}`, auth, { method: 'PUT', body: verdict }), [201, 202], `send the decision on ${c._id} back to ${c.hubId}`);
+  const verdict = parseWith(
+    StudioVerdict,
+    { _id: verdictId(c._id), type: 'verdict', audience: { hubs: [c.hubId] }, contribution: c._id, decision, reason: reason.trim(), at: review.at },
+    'invalid-verdict',
+    422
+  );
+  expectStatus(
+    await couch(url, `content/${encodeURIComponent(verdict._id)}`, auth, { method: 'PUT', body: verdict }),
+    [201, 202],
+    `send the decision on ${c._id} back to ${c.hubId}`
+  );
   return review;
 }
 
@@ -162,7 +204,13 @@ export interface Accepted {
  * accepted take replaces an earlier one; text and voice may come from two contributions).
  * `frenchMessage` checks an interface message's placeholders (the French catalog's text).
  */
-export async function accept(url: string, auth: Auth, id: string, editor: string, opts: { frenchMessage?: (key: string) => string | undefined } = {}): Promise<Accepted> {
+export async function accept(
+  url: string,
+  auth: Auth,
+  id: string,
+  editor: string,
+  opts: { frenchMessage?: (key: string) => string | undefined } = {}
+): Promise<Accepted> {
   const c = await contribution(url, auth, id);
   if (c.text !== undefined && c.target.startsWith('message:')) checkMessageText(c.text, opts.frenchMessage?.(c.target.slice(8)));
   let media: MediaMeta | undefined;
@@ -170,12 +218,29 @@ export async function accept(url: string, auth: Auth, id: string, editor: string
     const bytes = await takeOf(url, auth, c._id);
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     const mediaId = `media:${sha256}`;
-    media = { _id: mediaId, type: 'media', sha256, size: bytes.length, mime: 'audio/ogg', filename: `voix-${c.lang}-${sha256.slice(0, 12)}.opus`, priority: 2, audience: { all: true }, lang: c.lang };
+    media = {
+      _id: mediaId,
+      type: 'media',
+      sha256,
+      size: bytes.length,
+      mime: 'audio/ogg',
+      filename: `voix-${c.lang}-${sha256.slice(0, 12)}.opus`,
+      priority: 2,
+      audience: { all: true },
+      lang: c.lang,
+    };
     const existing = await couch<{ _rev?: string; _attachments?: Record<string, unknown> }>(url, `media/${encodeURIComponent(mediaId)}`, auth);
     if (!(existing.status === 200 && existing.body._attachments?.file)) {
-      const put = await couch<{ rev?: string }>(url, `media/${encodeURIComponent(mediaId)}`, auth, { method: 'PUT', body: { ...media, ...(existing.status === 200 ? { _rev: existing.body._rev } : {}) } });
+      const put = await couch<{ rev?: string }>(url, `media/${encodeURIComponent(mediaId)}`, auth, {
+        method: 'PUT',
+        body: { ...media, ...(existing.status === 200 ? { _rev: existing.body._rev } : {}) },
+      });
       expectStatus(put, [201, 202], 'store the take as media');
-      const att = await couch(url, `media/${encodeURIComponent(mediaId)}/file?rev=${put.body.rev}`, auth, { method: 'PUT', body: bytes, headers: { 'Content-Type': 'audio/ogg' } });
+      const att = await couch(url, `media/${encodeURIComponent(mediaId)}/file?rev=${put.body.rev}`, auth, {
+        method: 'PUT',
+        body: bytes,
+        headers: { 'Content-Type': 'audio/ogg' },
+      });
       expectStatus(att, [201, 202], 'upload the take');
     }
   }
@@ -200,7 +265,7 @@ export async function accept(url: string, auth: Auth, id: string, editor: string
       updatedAt: new Date().toISOString(),
     },
     'invalid-translation',
-    422,
+    422
   );
   const put = await couch(url, `content/${encodeURIComponent(tid)}`, auth, { method: 'PUT', body: doc });
   expectStatus(put, [201, 202], `publish the translation of ${c.target} ${c.field}`);
@@ -215,5 +280,10 @@ export async function publishedTranslations(url: string, auth: Auth): Promise<Tr
 
 /** The bytes of a published media file. */
 export function mediaBytes(url: string, auth: Auth, sha256: string): Promise<Buffer> {
-  return attachment(url, auth, `media/${encodeURIComponent(`media:${sha256}`)}/file`, (status) => new AppError(404, 'media-not-found', `media ${sha256} is not at central (HTTP ${status})`));
+  return attachment(
+    url,
+    auth,
+    `media/${encodeURIComponent(`media:${sha256}`)}/file`,
+    (status) => new AppError(404, 'media-not-found', `media ${sha256} is not at central (HTTP ${status})`)
+  );
 }

@@ -1,5 +1,17 @@
 import { createHmac } from 'node:crypto';
-import { CENTRAL_DBS, COMMUNITY_TYPES, JURY_TYPES, OPPORTUNITY_TYPES, STUDIO_TYPES, DESIGN_DOC_ID, designDocFor, hubDbName, type CentralDb, type DbKind, type DesignDoc } from './design-docs.js';
+import {
+  CENTRAL_DBS,
+  COMMUNITY_TYPES,
+  JURY_TYPES,
+  OPPORTUNITY_TYPES,
+  STUDIO_TYPES,
+  DESIGN_DOC_ID,
+  designDocFor,
+  hubDbName,
+  type CentralDb,
+  type DbKind,
+  type DesignDoc,
+} from './design-docs.js';
 import { couch, expectStatus, type CookieAuth, type Credentials } from './couch.js';
 
 type Security = { members: { roles: string[]; names: string[] }; admins: { roles: string[]; names: string[] } };
@@ -141,7 +153,14 @@ async function ensureReplicatorUser(url: string, admin: Credentials, report: Set
   if (probe.status === 200) return;
   const id = `_users/${encodeURIComponent(`org.couchdb.user:${REPLICATOR_USER}`)}`;
   const existing = await couch<{ _rev?: string }>(url, id, admin);
-  const doc = { _id: `org.couchdb.user:${REPLICATOR_USER}`, name: REPLICATOR_USER, type: 'user', roles: ['replicator'], password, ...(existing.status === 200 ? { _rev: existing.body._rev } : {}) };
+  const doc = {
+    _id: `org.couchdb.user:${REPLICATOR_USER}`,
+    name: REPLICATOR_USER,
+    type: 'user',
+    roles: ['replicator'],
+    password,
+    ...(existing.status === 200 ? { _rev: existing.body._rev } : {}),
+  };
   expectStatus(await couch(url, id, admin, { method: 'PUT', body: doc }), [201, 202], `create the user ${REPLICATOR_USER}`);
   report.created.push(`user ${REPLICATOR_USER}`);
 }
@@ -166,7 +185,13 @@ export async function ensureHubDb(url: string, admin: Credentials, hubId: string
   await ensureDb(url, admin, db, report);
   await ensureSecurity(url, admin, db, hubSecurity(hubId), report);
   await ensureDesignDoc(url, admin, db, 'hub', report);
-  await ensureJob(url, admin, mergeJobId(hubId), { source: endpoint(from, db, admin), target: endpoint(from, 'submissions', admin), continuous: true, create_target: false }, report);
+  await ensureJob(
+    url,
+    admin,
+    mergeJobId(hubId),
+    { source: endpoint(from, db, admin), target: endpoint(from, 'submissions', admin), continuous: true, create_target: false },
+    report
+  );
   return report;
 }
 
@@ -194,11 +219,71 @@ export async function setupCentral(url: string, admin: Credentials, options: Set
   await ensureUncompressedAttachments(url, admin, report);
   await ensureReplicatorUser(url, admin, report);
   const base = await replicationBase(url, admin, options.replicationUrl);
-  await ensureJob(url, admin, FLEET_JOB_ID, { source: endpoint(base, 'submissions', admin), target: endpoint(base, 'fleet', admin), continuous: true, create_target: false, selector: { type: 'heartbeat' } }, report);
-  await ensureJob(url, admin, COMMUNITY_JOB_ID, { source: endpoint(base, 'submissions', admin), target: endpoint(base, 'community', admin), continuous: true, create_target: false, selector: { type: { $in: [...COMMUNITY_TYPES] } } }, report);
-  await ensureJob(url, admin, STUDIO_JOB_ID, { source: endpoint(base, 'submissions', admin), target: endpoint(base, 'studio', admin), continuous: true, create_target: false, selector: { type: { $in: [...STUDIO_TYPES] } } }, report);
-  await ensureJob(url, admin, OPPORTUNITIES_JOB_ID, { source: endpoint(base, 'submissions', admin), target: endpoint(base, 'opportunities', admin), continuous: true, create_target: false, selector: { type: { $in: [...OPPORTUNITY_TYPES] } } }, report);
-  await ensureJob(url, admin, JURY_JOB_ID, { source: endpoint(base, 'submissions', admin), target: endpoint(base, 'jury', admin), continuous: true, create_target: false, selector: { type: { $in: [...JURY_TYPES] } } }, report);
+  await ensureJob(
+    url,
+    admin,
+    FLEET_JOB_ID,
+    {
+      source: endpoint(base, 'submissions', admin),
+      target: endpoint(base, 'fleet', admin),
+      continuous: true,
+      create_target: false,
+      selector: { type: 'heartbeat' },
+    },
+    report
+  );
+  await ensureJob(
+    url,
+    admin,
+    COMMUNITY_JOB_ID,
+    {
+      source: endpoint(base, 'submissions', admin),
+      target: endpoint(base, 'community', admin),
+      continuous: true,
+      create_target: false,
+      selector: { type: { $in: [...COMMUNITY_TYPES] } },
+    },
+    report
+  );
+  await ensureJob(
+    url,
+    admin,
+    STUDIO_JOB_ID,
+    {
+      source: endpoint(base, 'submissions', admin),
+      target: endpoint(base, 'studio', admin),
+      continuous: true,
+      create_target: false,
+      selector: { type: { $in: [...STUDIO_TYPES] } },
+    },
+    report
+  );
+  await ensureJob(
+    url,
+    admin,
+    OPPORTUNITIES_JOB_ID,
+    {
+      source: endpoint(base, 'submissions', admin),
+      target: endpoint(base, 'opportunities', admin),
+      continuous: true,
+      create_target: false,
+      selector: { type: { $in: [...OPPORTUNITY_TYPES] } },
+    },
+    report
+  );
+  await ensureJob(
+    url,
+    admin,
+    JURY_JOB_ID,
+    {
+      source: endpoint(base, 'submissions', admin),
+      target: endpoint(base, 'jury', admin),
+      continuous: true,
+      create_target: false,
+      selector: { type: { $in: [...JURY_TYPES] } },
+    },
+    report
+  );
   for (const hubId of await enrolledHubs(url, admin)) await ensureHubDb(url, admin, hubId, report, base);
   return report;
 }

@@ -31,7 +31,15 @@ export function compressible(mime: string, types: string): boolean {
   return types
     .split(/\s*,\s*/)
     .filter(Boolean)
-    .some((t) => new RegExp(`^\\s*${t.trim().replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}(?:\\s*;.*?)?\\s*$`, 'i').test(mime));
+    .some((t) =>
+      new RegExp(
+        `^\\s*${t
+          .trim()
+          .replace(/[.+?^${}()|[\]\\]/g, '\\$&')
+          .replace(/\*/g, '.*')}(?:\\s*;.*?)?\\s*$`,
+        'i'
+      ).test(mime)
+    );
 }
 
 /** The node's configuration (`/_node/_local/_config`), kept in a file beside the databases. */
@@ -41,7 +49,9 @@ export class NodeConfig {
 
   constructor(dir: string) {
     this.file = join(dir, 'couchdb-config.json');
-    this.values = existsSync(this.file) ? (JSON.parse(readFileSync(this.file, 'utf8')) as Record<string, Record<string, string>>) : { attachments: { compressible_types: DEFAULT_COMPRESSIBLE } };
+    this.values = existsSync(this.file)
+      ? (JSON.parse(readFileSync(this.file, 'utf8')) as Record<string, Record<string, string>>)
+      : { attachments: { compressible_types: DEFAULT_COMPRESSIBLE } };
   }
 
   get(section: string, key: string): string | undefined {
@@ -78,11 +88,17 @@ export function rewriteJsonAnswer(res: ServerResponse, transform: (body: Record<
     return res;
   }) as ServerResponse['writeHead'];
   res.write = ((chunk: unknown, enc?: unknown) => {
-    if (chunk) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk, typeof enc === 'string' ? (enc as BufferEncoding) : 'utf8') : Buffer.from(chunk as Uint8Array));
+    if (chunk)
+      chunks.push(
+        typeof chunk === 'string' ? Buffer.from(chunk, typeof enc === 'string' ? (enc as BufferEncoding) : 'utf8') : Buffer.from(chunk as Uint8Array)
+      );
     return true;
   }) as ServerResponse['write'];
   res.end = ((chunk?: unknown, enc?: unknown) => {
-    if (chunk && typeof chunk !== 'function') chunks.push(typeof chunk === 'string' ? Buffer.from(chunk, typeof enc === 'string' ? (enc as BufferEncoding) : 'utf8') : Buffer.from(chunk as Uint8Array));
+    if (chunk && typeof chunk !== 'function')
+      chunks.push(
+        typeof chunk === 'string' ? Buffer.from(chunk, typeof enc === 'string' ? (enc as BufferEncoding) : 'utf8') : Buffer.from(chunk as Uint8Array)
+      );
     let body = Buffer.concat(chunks);
     const status = typeof head?.[0] === 'number' ? head[0] : res.statusCode;
     // express-pouchdb answers text/plain to clients that do not ask for JSON, as CouchDB does.

@@ -84,7 +84,10 @@ export class ReplicatorJobs {
   private readonly jobs = new Map<string, JobState>();
   private feed: { cancel(): void } | undefined;
 
-  constructor(private readonly Pouch: ReplicatorPouch, private readonly db: JobsDb) {}
+  constructor(
+    private readonly Pouch: ReplicatorPouch,
+    private readonly db: JobsDb
+  ) {}
 
   start(): void {
     const feed = this.db.changes({ live: true, since: 0, include_docs: true });
@@ -101,7 +104,14 @@ export class ReplicatorJobs {
     this.jobs.delete(c.id);
     if (c.deleted || !c.doc) return;
     const doc = c.doc as unknown as ReplicationSpec & { _rev: string };
-    const job: JobState = { doc_id: c.id, rev: doc._rev, state: 'running', info: { docs_written: 0, docs_read: 0, doc_write_failures: 0 }, last_updated: new Date().toISOString(), stop: () => undefined };
+    const job: JobState = {
+      doc_id: c.id,
+      rev: doc._rev,
+      state: 'running',
+      info: { docs_written: 0, docs_read: 0, doc_write_failures: 0 },
+      last_updated: new Date().toISOString(),
+      stop: () => undefined,
+    };
     this.jobs.set(c.id, job);
     let stopped = false;
     let timer: NodeJS.Timeout | undefined;
@@ -115,7 +125,11 @@ export class ReplicatorJobs {
     };
     const note = (info: unknown) => {
       const i = info as { docs_written?: number; docs_read?: number; doc_write_failures?: number };
-      job.info = { docs_written: i.docs_written ?? job.info.docs_written, docs_read: i.docs_read ?? job.info.docs_read, doc_write_failures: i.doc_write_failures ?? job.info.doc_write_failures };
+      job.info = {
+        docs_written: i.docs_written ?? job.info.docs_written,
+        docs_read: i.docs_read ?? job.info.docs_read,
+        doc_write_failures: i.doc_write_failures ?? job.info.doc_write_failures,
+      };
       job.last_updated = new Date().toISOString();
     };
     const start = () => {
@@ -148,7 +162,7 @@ export class ReplicatorJobs {
           failures += 1;
           timer = setTimeout(start, Math.min(60_000, 250 * 2 ** failures));
           timer.unref();
-        },
+        }
       );
     };
     start();

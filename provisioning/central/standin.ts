@@ -38,7 +38,10 @@ function expressPouchRequire(): NodeJS.Require {
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 interface PouchLike {
   changes(opts: Record<string, unknown>): Promise<{ results: unknown[]; last_seq: number | string }>;
-  get(id: string, opts?: Record<string, unknown>): Promise<Record<string, unknown> & { _attachments?: Record<string, { content_type: string; length: number; digest: string }> }>;
+  get(
+    id: string,
+    opts?: Record<string, unknown>
+  ): Promise<Record<string, unknown> & { _attachments?: Record<string, { content_type: string; length: number; digest: string }> }>;
   getAttachment(id: string, name: string, opts?: Record<string, unknown>): Promise<Buffer>;
   compact(): Promise<unknown>;
   close(): Promise<void>;
@@ -74,7 +77,8 @@ function fixPouchValidation(): void {
   if (cache[file]) return;
   const source = readFileSync(file, 'utf8');
   const buggy = 'newDoc._revisions = (oldDoc || {})._revisions;';
-  if (!source.includes(buggy)) throw new Error(`pouchdb-validation changed (${file}): check whether replicated edits still land, then update fixPouchValidation`);
+  if (!source.includes(buggy))
+    throw new Error(`pouchdb-validation changed (${file}): check whether replicated edits still land, then update fixPouchValidation`);
   const fixed = source.replace(buggy, 'if (!newDoc._revisions) { newDoc._revisions = (oldDoc || {})._revisions; }');
   const m = new Module(file) as Module & { _compile(code: string, filename: string): void; filename: string; paths: string[]; loaded: boolean };
   m.filename = file;
@@ -105,13 +109,17 @@ export async function startStandInCentral(options: StandInOptions): Promise<Stan
     // express-pouchdb hashes plain admin passwords in its config file on load, like CouchDB's local.ini.
     writeFileSync(
       configPath,
-      JSON.stringify({ admins: { [options.admin.username]: options.admin.password }, log: { file: join(dir, 'log.txt'), level: 'error' } }, null, 2),
+      JSON.stringify({ admins: { [options.admin.username]: options.admin.password }, log: { file: join(dir, 'log.txt'), level: 'error' } }, null, 2)
     );
   }
   const Pouch = pouch7().defaults({ prefix: dir + sep });
   fixPouchValidation();
   const expressPouchdb = requireFromServer('express-pouchdb') as (p: PouchCtor, o: Record<string, unknown>) => Handler & { setPouchDB?: unknown };
-  const couch = expressPouchdb(Pouch, { configPath, logPath: join(dir, 'log.txt'), overrideMode: { exclude: ['routes/fauxton', 'routes/replicate', 'replicator'] } });
+  const couch = expressPouchdb(Pouch, {
+    configPath,
+    logPath: join(dir, 'log.txt'),
+    overrideMode: { exclude: ['routes/fauxton', 'routes/replicate', 'replicator'] },
+  });
   const express4 = expressPouchRequire()('express') as () => Handler & Record<'use' | 'all' | 'get' | 'put' | 'post', (...a: unknown[]) => void>;
   const app = express4();
   let base = '';
@@ -135,7 +143,8 @@ export async function startStandInCentral(options: StandInOptions): Promise<Stan
     return headers;
   };
   type Req = IncomingMessage & { params: Record<string, string>; query: Record<string, string>; url: string };
-  const fail = (res: ServerResponse) => (err: { status?: number; name?: string; message?: string }) => sendJson(res, err.status ?? 500, { error: err.name ?? 'error', reason: err.message ?? String(err) });
+  const fail = (res: ServerResponse) => (err: { status?: number; name?: string; message?: string }) =>
+    sendJson(res, err.status ?? 500, { error: err.name ?? 'error', reason: err.message ?? String(err) });
   const handle = (fn: (req: Req, res: ServerResponse) => Promise<void>) => (req: Req, res: ServerResponse) => void fn(req, res).catch(fail(res));
 
   /** Asks express-pouchdb itself whether these credentials may read `db` (its _security and _users rules). */
@@ -230,7 +239,12 @@ export async function startStandInCentral(options: StandInOptions): Promise<Stan
       if (!longpoll || result.results.length) return sendJson(res, 200, result);
       const timeoutMs = Math.min(Number(q.timeout ?? 60_000) || 60_000, 60_000);
       const answer = await new Promise<unknown>((resolve) => {
-        const feed = (db as unknown as { changes(o: object): { on(e: string, f: (c: { seq: number }) => void): unknown; cancel(): void } }).changes({ ...opts, since: result.last_seq, live: true, return_docs: false });
+        const feed = (db as unknown as { changes(o: object): { on(e: string, f: (c: { seq: number }) => void): unknown; cancel(): void } }).changes({
+          ...opts,
+          since: result.last_seq,
+          live: true,
+          return_docs: false,
+        });
         const done = (value: unknown) => {
           clearTimeout(timer);
           waiting.delete(stop);
@@ -313,9 +327,12 @@ export async function startStandInCentral(options: StandInOptions): Promise<Stan
         return old === undefined ? sendJson(res, 404, { error: 'not_found', reason: 'unknown_config_value' }) : sendJson(res, 200, old);
       }
       sendJson(res, 405, { error: 'method_not_allowed', reason: 'Only GET,PUT,DELETE allowed' });
-    }),
+    })
   );
-  app.all('/_membership', handle(async (req, res) => void ((await requireAdmin(req, res)) && sendJson(res, 200, { all_nodes: [NODE], cluster_nodes: [NODE] }))));
+  app.all(
+    '/_membership',
+    handle(async (req, res) => void ((await requireAdmin(req, res)) && sendJson(res, 200, { all_nodes: [NODE], cluster_nodes: [NODE] })))
+  );
   app.all('/_up', (_req: Req, res: ServerResponse) => sendJson(res, 200, { status: 'ok', seeds: {} }));
   app.all(
     '/_cluster_setup',
@@ -323,9 +340,10 @@ export async function startStandInCentral(options: StandInOptions): Promise<Stan
       if (!(await requireAdmin(req, res))) return;
       if (req.method === 'GET') return sendJson(res, 200, { state: 'single_node_enabled' });
       const body = JSON.parse((await readRaw(req, gunzipSync)) || '{}') as { action?: string };
-      if (!['enable_single_node', 'finish_cluster', 'enable_cluster', 'add_node'].includes(String(body.action))) return sendJson(res, 400, { error: 'bad_request', reason: 'Invalid Action' });
+      if (!['enable_single_node', 'finish_cluster', 'enable_cluster', 'add_node'].includes(String(body.action)))
+        return sendJson(res, 400, { error: 'bad_request', reason: 'Invalid Action' });
       sendJson(res, 201, { ok: true });
-    }),
+    })
   );
 
   // CouchDB 3 answers a non-admin's attempt with 500 no_majority, not 401/403.
@@ -333,7 +351,7 @@ export async function startStandInCentral(options: StandInOptions): Promise<Stan
     handle(async () => {
       if ((await userCtx(req)).roles.includes('_admin')) return next();
       sendJson(res, 500, { error: 'error', reason: 'no_majority' });
-    })(req, res),
+    })(req, res)
   );
 
   /*
@@ -350,19 +368,22 @@ export async function startStandInCentral(options: StandInOptions): Promise<Stan
       const purged: Record<string, string[]> = {};
       for (const [id, revs] of Object.entries(body)) {
         if (!Array.isArray(revs)) return sendJson(res, 400, { error: 'bad_request', reason: `Revisions of ${id} must be a list` });
-        const leaves = await db.get(id, { open_revs: 'all' }).then((r) => (r as unknown as { ok?: { _rev: string } }[]).flatMap((x) => (x.ok ? [x.ok._rev] : [])), () => [] as string[]);
+        const leaves = await db.get(id, { open_revs: 'all' }).then(
+          (r) => (r as unknown as { ok?: { _rev: string } }[]).flatMap((x) => (x.ok ? [x.ok._rev] : [])),
+          () => [] as string[]
+        );
         purged[id] = revs.filter((r) => leaves.includes(r));
       }
       await db.compact();
       sendJson(res, 201, { purge_seq: null, purged });
-    }),
+    })
   );
 
   // express-pouchdb lets these routes skip the database's readers: CouchDB 3 checks them.
   app.all('/:db/:guarded(_find|_explain|_index|_bulk_get|_revs_diff|_missing_revs)', (req: Req, res: ServerResponse, next: () => void) =>
     handle(async () => {
       if (await mayRead(req, res, req.params.db!)) next();
-    })(req, res),
+    })(req, res)
   );
 
   // Any authenticated user may ask central to replicate, as CouchDB 3 allows: the proxy refuses it.
@@ -383,9 +404,12 @@ export async function startStandInCentral(options: StandInOptions): Promise<Stan
       } finally {
         await job.close();
       }
-    }),
+    })
   );
-  app.get('/_scheduler/docs', handle(async (req, res) => void ((await requireAdmin(req, res)) && sendJson(res, 200, jobs.docs()))));
+  app.get(
+    '/_scheduler/docs',
+    handle(async (req, res) => void ((await requireAdmin(req, res)) && sendJson(res, 200, jobs.docs())))
+  );
 
   app.use(couch);
   const server = createServer(app);

@@ -7,7 +7,9 @@ import { BACKUP_LABEL, backupTo, listBackups, restoreFrom, withBackupStick } fro
 /** The espace account's ids, when there is one (on a provisioned Pi): restored files are its. */
 function espaceOwner(): { uid: number; gid: number } | null {
   try {
-    const line = readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith('espace:'));
+    const line = readFileSync('/etc/passwd', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('espace:'));
     const f = line?.split(':');
     return f ? { uid: Number(f[2]), gid: Number(f[3]) } : null;
   } catch {
@@ -32,9 +34,15 @@ export function registerBackup(program: Command): void {
       const result = dir ? await go(dir) : await withBackupStick(go);
       if (!result) {
         if (opts.ifPresent) return void process.stdout.write(`no stick labelled ${BACKUP_LABEL}: no backup tonight\n`);
-        throw new AppError(404, 'no-backup-stick', `no USB stick labelled ${BACKUP_LABEL} is plugged in: label one (for example "sudo fatlabel /dev/sda1 ${BACKUP_LABEL}"), plug it in, and run this again — or give a folder`);
+        throw new AppError(
+          404,
+          'no-backup-stick',
+          `no USB stick labelled ${BACKUP_LABEL} is plugged in: label one (for example "sudo fatlabel /dev/sda1 ${BACKUP_LABEL}"), plug it in, and run this again — or give a folder`
+        );
       }
-      process.stdout.write(`backed up ${config.dataDir} to ${result.file} (${(result.bytes / 1e6).toFixed(1)} MB)${result.removed.length ? `; removed ${result.removed.length} older` : ''}\n`);
+      process.stdout.write(
+        `backed up ${config.dataDir} to ${result.file} (${(result.bytes / 1e6).toFixed(1)} MB)${result.removed.length ? `; removed ${result.removed.length} older` : ''}\n`
+      );
     });
 
   backup
@@ -54,6 +62,8 @@ export function registerBackup(program: Command): void {
             return restore(newest);
           });
       if (!result) throw new AppError(404, 'no-backup-stick', `no USB stick labelled ${BACKUP_LABEL} is plugged in: plug it in, or give the archive's path`);
-      process.stdout.write(`restored ${used} into ${config.dataDir}${result.kept ? `; the data it replaced is in ${result.kept} (remove it once the hub is known good)` : ''}\n`);
+      process.stdout.write(
+        `restored ${used} into ${config.dataDir}${result.kept ? `; the data it replaced is in ${result.kept} (remove it once the hub is known good)` : ''}\n`
+      );
     });
 }

@@ -37,7 +37,7 @@ function challenge(o: TlsCommandOptions, domain: string): DnsChallenge {
     throw new AppError(
       2,
       'acme-dns-missing',
-      'say how to publish the DNS-01 record: --dns-server HOST[:PORT] and --tsig-key FILE (RFC 2136; env ESPACE_ACME_DNS_SERVER, ESPACE_ACME_TSIG_KEY), or --dns-hook PROGRAM for a provider without RFC 2136',
+      'say how to publish the DNS-01 record: --dns-server HOST[:PORT] and --tsig-key FILE (RFC 2136; env ESPACE_ACME_DNS_SERVER, ESPACE_ACME_TSIG_KEY), or --dns-hook PROGRAM for a provider without RFC 2136'
     );
   }
   const dns = rfc2136({ server, tsigKeyFile: key, zone });
@@ -52,7 +52,7 @@ function options(o: TlsCommandOptions, progress: (line: string) => void): Omit<A
     throw new AppError(
       2,
       'tls-domain-missing',
-      `give the hubs' domain with --domain (or ESPACE_TLS_DOMAIN), the one in the spaces' profiles (hub.tlsDomain), e.g. --domain hubs.espace-mali.org${domain ? `; "${domain}" is not a domain name` : ''}`,
+      `give the hubs' domain with --domain (or ESPACE_TLS_DOMAIN), the one in the spaces' profiles (hub.tlsDomain), e.g. --domain hubs.espace-mali.org${domain ? `; "${domain}" is not a domain name` : ''}`
     );
   }
   const accountKeyFile = o.accountKey ?? env('ESPACE_ACME_ACCOUNT_KEY');
@@ -60,7 +60,7 @@ function options(o: TlsCommandOptions, progress: (line: string) => void): Omit<A
     throw new AppError(
       2,
       'acme-account-key-missing',
-      "give central's ACME account key file with --account-key (or ESPACE_ACME_ACCOUNT_KEY); a path where none exists yet makes a new account key there",
+      "give central's ACME account key file with --account-key (or ESPACE_ACME_ACCOUNT_KEY); a path where none exists yet makes a new account key there"
     );
   if (!Number.isFinite(o.propagationTimeout) || o.propagationTimeout <= 0)
     throw new AppError(2, 'acme-bad-timeout', '--propagation-timeout is a number of seconds, e.g. 120');
@@ -73,7 +73,7 @@ function options(o: TlsCommandOptions, progress: (line: string) => void): Omit<A
       throw new AppError(
         2,
         'acme-ca-unreadable',
-        `cannot read --acme-ca ${caFile} (${(e as Error).message}); give the PEM certificate of the private CA that signs the ACME server's HTTPS`,
+        `cannot read --acme-ca ${caFile} (${(e as Error).message}); give the PEM certificate of the private CA that signs the ACME server's HTTPS`
       );
     }
   }
@@ -114,7 +114,7 @@ export function registerCentralTls(central: Command): void {
       .option(
         '--directory <url>',
         "the ACME directory (env ESPACE_ACME_DIRECTORY); Let's Encrypt's staging one to try: https://acme-staging-v02.api.letsencrypt.org/directory",
-        env('ESPACE_ACME_DIRECTORY') ?? LETS_ENCRYPT,
+        env('ESPACE_ACME_DIRECTORY') ?? LETS_ENCRYPT
       )
       .option('--account-key <file>', "central's ACME account key, made there if missing (env ESPACE_ACME_ACCOUNT_KEY)")
       .option('--email <address>', 'contact for the CA (env ESPACE_ACME_EMAIL)')
@@ -137,7 +137,7 @@ export function registerCentralTls(central: Command): void {
         throw new AppError(
           1,
           'acme-some-failed',
-          `${report.failed.length} certificate(s) could not be ordered (above); fix the cause and run this again: what was issued is kept`,
+          `${report.failed.length} certificate(s) could not be ordered (above); fix the cause and run this again: what was issued is kept`
         );
     });
 
@@ -160,7 +160,7 @@ export function registerCentralTls(central: Command): void {
         throw new AppError(
           1,
           'acme-some-failed',
-          `${report.failed.length} certificate(s) could not be renewed (above); the hubs keep serving their current ones until they expire: fix the cause and run this again`,
+          `${report.failed.length} certificate(s) could not be renewed (above); the hubs keep serving their current ones until they expire: fix the cause and run this again`
         );
     });
 }

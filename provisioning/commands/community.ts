@@ -44,7 +44,7 @@ export function registerCommunity(central: Command): void {
   const c = central.command('community').description('discussions and mentoring at central: apply the rules, the moderation queue, answers, group sessions');
 
   c.command('process')
-    .description('apply the rules to what hubs pushed: publish trusted members\' posts, queue first posts, hide after N flags, queue questions for the mentors')
+    .description("apply the rules to what hubs pushed: publish trusted members' posts, queue first posts, hide after N flags, queue questions for the mentors")
     .requiredOption('--url <url>', 'central CouchDB')
     .option('--pre-moderated <n>', 'posts of a member a moderator approves before the next go out at once', positive('--pre-moderated'), 3)
     .option('--flags-to-hide <n>', 'distinct flags that hide a published post', positive('--flags-to-hide'), 3)
@@ -55,7 +55,9 @@ export function registerCommunity(central: Command): void {
       for (;;) {
         const r = await processCommunity(call, rules);
         const p = await processProposals(call);
-        out(`${new Date().toISOString()} seen ${r.seen}, queued ${r.queued}, published ${r.published}, hidden ${r.hidden}, questions ${r.questions}; proposals: ${p.published} published, ${p.studied} à l'étude, ${p.answered} answered`);
+        out(
+          `${new Date().toISOString()} seen ${r.seen}, queued ${r.queued}, published ${r.published}, hidden ${r.hidden}, questions ${r.questions}; proposals: ${p.published} published, ${p.studied} à l'étude, ${p.answered} answered`
+        );
         if (!o.watch) return;
         await new Promise((ok) => setTimeout(ok, o.watch! * 1000));
       }
@@ -68,7 +70,10 @@ export function registerCommunity(central: Command): void {
       const { call } = await as(o.url);
       const q = await moderationQueue(call);
       if (!q.length) return out('the queue is empty');
-      for (const i of q) out(`${i.post}\t${i.kind}\t${i.author.name} (${i.hub} ${i.author.code})\t${i.flags} flag(s)\t${i.hasVoice ? '[voix] ' : ''}${i.excerpt.replace(/\s+/g, ' ').slice(0, 80)}`);
+      for (const i of q)
+        out(
+          `${i.post}\t${i.kind}\t${i.author.name} (${i.hub} ${i.author.code})\t${i.flags} flag(s)\t${i.hasVoice ? '[voix] ' : ''}${i.excerpt.replace(/\s+/g, ' ').slice(0, 80)}`
+        );
     });
 
   for (const [name, action, help] of [
@@ -96,7 +101,10 @@ export function registerCommunity(central: Command): void {
       out(`${post}: published`);
     });
 
-  for (const [name, suspended] of [['suspend', true], ['reinstate', false]] as const) {
+  for (const [name, suspended] of [
+    ['suspend', true],
+    ['reinstate', false],
+  ] as const) {
     c.command(`${name} <hub> <code>`)
       .description(`${suspended ? 'suspend' : 'reinstate'} a member code (reaches that space with its next pull)`)
       .requiredOption('--url <url>', 'central CouchDB')
@@ -113,7 +121,10 @@ export function registerCommunity(central: Command): void {
     .requiredOption('--url <url>', 'central CouchDB')
     .action(async (o: { url: string }) => {
       const { call } = await as(o.url);
-      for (const q of await mentorQueue(call)) out(`${q.question}\t${q.answeredAt ? 'answered' : 'waiting'}${q.resolvedAt ? ', solved' : ''}\t${q.visibility}\t${q.author.name} (${q.hub})\t${q.hasVoice ? '[voix] ' : ''}${(q.text ?? '').replace(/\s+/g, ' ').slice(0, 80)}`);
+      for (const q of await mentorQueue(call))
+        out(
+          `${q.question}\t${q.answeredAt ? 'answered' : 'waiting'}${q.resolvedAt ? ', solved' : ''}\t${q.visibility}\t${q.author.name} (${q.hub})\t${q.hasVoice ? '[voix] ' : ''}${(q.text ?? '').replace(/\s+/g, ' ').slice(0, 80)}`
+        );
     });
 
   c.command('answer <question>')
@@ -122,7 +133,7 @@ export function registerCommunity(central: Command): void {
     .option('--text <text>', 'the answer')
     .option('--voice <file>', 'a recording (.ogg/.opus, .webm, .m4a, .mp3, .wav)')
     .option('--lang <lang>', 'language of the answer', 'fr')
-    .option('--name <name>', 'the mentor\'s name as shown (default: the account name)')
+    .option('--name <name>', "the mentor's name as shown (default: the account name)")
     .action(async (question: string, o: { url: string; text?: string; voice?: string; lang: string; name?: string }) => {
       const { call, who } = await as(o.url);
       let voice: { data: Buffer; mime: string } | undefined;
@@ -139,7 +150,7 @@ export function registerCommunity(central: Command): void {
   c.command('session')
     .description('schedule a group mentoring session (an event with the mentor) for every space')
     .requiredOption('--url <url>', 'central CouchDB')
-    .requiredOption('--slug <slug>', 'the event\'s id, e.g. mentorat-budget-2027-01')
+    .requiredOption('--slug <slug>', "the event's id, e.g. mentorat-budget-2027-01")
     .requiredOption('--title <title>', 'title, in French')
     .requiredOption('--starts <iso>', 'start, e.g. 2027-01-15T16:00:00Z')
     .requiredOption('--place <place>', 'where (a space, or "en ligne")')
@@ -148,7 +159,11 @@ export function registerCommunity(central: Command): void {
     .option('--mentor <name>', 'the mentor leading it (default: the account name)')
     .action(async (o: { url: string; slug: string; title: string; starts: string; place: string; commune: string; capacity: number; mentor?: string }) => {
       const { call, who } = await as(o.url);
-      const id = await scheduleSession(call, { slug: o.slug, title: o.title, startsAt: o.starts, place: o.place, commune: o.commune, capacity: o.capacity }, o.mentor ?? who);
+      const id = await scheduleSession(
+        call,
+        { slug: o.slug, title: o.title, startsAt: o.starts, place: o.place, commune: o.commune, capacity: o.capacity },
+        o.mentor ?? who
+      );
       out(`${id}: scheduled; every space gets it with its next pull`);
     });
 
@@ -159,7 +174,8 @@ export function registerCommunity(central: Command): void {
     .action(async (name: string, o: { url: string; role: string }) => {
       if (o.role !== 'moderator' && o.role !== 'mentor') throw new AppError(2, 'bad-role', '--role must be moderator or mentor');
       const password = process.env.ESPACE_NEW_PASSWORD;
-      if (!password || password.length < 10) throw new AppError(2, 'password-missing', 'set ESPACE_NEW_PASSWORD to the new account\'s password (10 characters at least)');
+      if (!password || password.length < 10)
+        throw new AppError(2, 'password-missing', "set ESPACE_NEW_PASSWORD to the new account's password (10 characters at least)");
       await createCommunityUser(o.url, await adminCredentials(), name, password, o.role);
       out(`${o.role} ${name} created`);
     });

@@ -32,7 +32,10 @@ function progressReporter(quiet: boolean): { onProgress?: PackProgress; stop(): 
         if (e.phase !== phase) {
           bar?.stop();
           phase = e.phase;
-          bar = new SingleBar({ format: `${PHASE_LABEL[e.phase].padEnd(9)} [{bar}] {percentage}%`, hideCursor: true, stream: process.stdout }, Presets.shades_classic);
+          bar = new SingleBar(
+            { format: `${PHASE_LABEL[e.phase].padEnd(9)} [{bar}] {percentage}%`, hideCursor: true, stream: process.stdout },
+            Presets.shades_classic
+          );
           bar.start(Math.max(e.total, 1), 0);
         }
         bar!.update(Math.min(e.done, Math.max(e.total, 1)));
@@ -70,7 +73,11 @@ async function openTarget(dataDir: string): Promise<{ target: PackTarget; dbs: D
   try {
     dbs = await openDatabases(dataDir, silentLogger());
   } catch (e) {
-    throw new AppError(1, 'databases-busy', `cannot open the databases in ${dataDir} (${(e as Error).message.split('\n')[0]}); if the hub is running, stop it first or upload the pack from the console`);
+    throw new AppError(
+      1,
+      'databases-busy',
+      `cannot open the databases in ${dataDir} (${(e as Error).message.split('\n')[0]}); if the hub is running, stop it first or upload the pack from the console`
+    );
   }
   return { dbs, target: { content: dbs.content, media: dbs.media, store: new MediaStore(dataDir) } };
 }
@@ -92,7 +99,8 @@ export function registerContent(program: Command): void {
       const dir = resolve(opts.out);
       const keyFile = join(dir, `${opts.id}.key`);
       const pubFile = join(dir, `${opts.id}.pub`);
-      for (const f of [keyFile, pubFile]) if (existsSync(f)) throw new AppError(1, 'key-exists', `${f} already exists; choose another --id or --out (keys are never overwritten)`);
+      for (const f of [keyFile, pubFile])
+        if (existsSync(f)) throw new AppError(1, 'key-exists', `${f} already exists; choose another --id or --out (keys are never overwritten)`);
       mkdirSync(dir, { recursive: true });
       const pair = generateSigningKeyPair();
       writeFileSync(keyFile, pair.privatePem, { mode: 0o600, flag: 'wx' });
@@ -118,8 +126,11 @@ export function registerContent(program: Command): void {
         const result = await buildPack(dir, key, opts.output, { onProgress: progress.onProgress });
         progress.stop();
         if (opts.quiet) return;
-        out(`built ${result.file}: ${result.manifest.name} ${result.manifest.version}, ${result.docs} docs, ${result.media} media files, ${result.bytes} bytes, signed with key '${key.id}'`);
-        if (result.unusedMedia.length > 0) out(`note: ${result.unusedMedia.length} file(s) in media/ are used by no doc and were left out: ${result.unusedMedia.slice(0, 5).join(', ')}`);
+        out(
+          `built ${result.file}: ${result.manifest.name} ${result.manifest.version}, ${result.docs} docs, ${result.media} media files, ${result.bytes} bytes, signed with key '${key.id}'`
+        );
+        if (result.unusedMedia.length > 0)
+          out(`note: ${result.unusedMedia.length} file(s) in media/ are used by no doc and were left out: ${result.unusedMedia.slice(0, 5).join(', ')}`);
       } finally {
         progress.stop();
       }
@@ -139,7 +150,9 @@ export function registerContent(program: Command): void {
         progress.stop();
         if (!opts.quiet) {
           const m = pack.manifest;
-          out(`ok: ${m.name} ${m.version}${m.demo ? ' (demo)' : ''}, signed with key '${m.keyId}' on ${m.createdAt}, ${pack.docs.length} docs, ${pack.media.length} media files`);
+          out(
+            `ok: ${m.name} ${m.version}${m.demo ? ' (demo)' : ''}, signed with key '${m.keyId}' on ${m.createdAt}, ${pack.docs.length} docs, ${pack.media.length} media files`
+          );
         }
       } finally {
         progress.stop();
@@ -163,7 +176,8 @@ export function registerContent(program: Command): void {
         progress.stop();
         if (opts.quiet) return;
         if (r.status === 'unchanged') out(`${r.name} ${r.version} is already installed; nothing changed`);
-        else out(`${r.status} ${r.name} ${r.version} (key '${r.keyId}'): ${r.docs} docs and ${r.media} media files; ${r.written} written, ${r.removed} removed`);
+        else
+          out(`${r.status} ${r.name} ${r.version} (key '${r.keyId}'): ${r.docs} docs and ${r.media} media files; ${r.written} written, ${r.removed} removed`);
       } finally {
         progress.stop();
         await closeDatabases(dbs);
@@ -181,7 +195,8 @@ export function registerContent(program: Command): void {
       try {
         const packs = await listInstalledPacks(target.content);
         if (packs.length === 0) out('no pack installed');
-        for (const p of packs) out(`${p.name} ${p.version}${p.demo ? ' (demo)' : ''}  key '${p.keyId}'  ${p.counts.docs} docs, ${p.counts.media} media  installed ${p.installedAt}`);
+        for (const p of packs)
+          out(`${p.name} ${p.version}${p.demo ? ' (demo)' : ''}  key '${p.keyId}'  ${p.counts.docs} docs, ${p.counts.media} media  installed ${p.installedAt}`);
       } finally {
         await closeDatabases(dbs);
       }

@@ -7,15 +7,15 @@ const MARK: Record<Check['verdict'], string> = { ok: 'ok', warning: 'WARN', crit
 
 function table(checks: Check[]): string {
   const w = Math.max(...checks.map((c) => c.label.length));
-  return checks
-    .map((c) => `${MARK[c.verdict].padEnd(4)}  ${c.label.padEnd(w)}  ${c.value}${c.advice ? `\n${' '.repeat(w + 8)}→ ${c.advice}` : ''}`)
-    .join('\n');
+  return checks.map((c) => `${MARK[c.verdict].padEnd(4)}  ${c.label.padEnd(w)}  ${c.value}${c.advice ? `\n${' '.repeat(w + 8)}→ ${c.advice}` : ''}`).join('\n');
 }
 
 export function registerDoctor(program: Command): void {
   program
     .command('doctor')
-    .description('check the hub and the Pi: temperature, power, disk, memory, clock, services, access point, central, last sync (exit 0 ok, 1 warning, 2 critical)')
+    .description(
+      'check the hub and the Pi: temperature, power, disk, memory, clock, services, access point, central, last sync (exit 0 ok, 1 warning, 2 critical)'
+    )
     .option('--url <url>', 'the hub to ask', 'http://127.0.0.1:8080')
     .option('-c, --config <file>', `hub configuration (default ESPACE_CONFIG, ./espace.yaml, or ${CONFIG_PATH})`)
     .option('--json', 'machine-readable output')

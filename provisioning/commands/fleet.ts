@@ -24,10 +24,26 @@ function table(hubs: HubStanding[], now: Date): string {
   const gb = (n: number | null) => (n === null ? '?' : `${(n / 1024 ** 3).toFixed(1)} GB`);
   const rows = [
     ['HUB', 'SPACE', 'VERSION', 'SEEN', 'LAST SYNC', 'DISK FREE', 'TEMP', 'MARKS'],
-    ...hubs.map((h) => [h.hubId, h.spaceName, h.version, ago(h.at, now), ago(h.lastSync, now), gb(h.freeBytes), h.temperatureC === null ? '?' : `${h.temperatureC} °C`, h.marks.join(', ')]),
+    ...hubs.map((h) => [
+      h.hubId,
+      h.spaceName,
+      h.version,
+      ago(h.at, now),
+      ago(h.lastSync, now),
+      gb(h.freeBytes),
+      h.temperatureC === null ? '?' : `${h.temperatureC} °C`,
+      h.marks.join(', '),
+    ]),
   ];
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((r) =>
+      r
+        .map((c, i) => c.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd()
+    )
+    .join('\n');
 }
 
 export function registerFleet(program: Command): void {
@@ -36,14 +52,17 @@ export function registerFleet(program: Command): void {
   const fleet = program
     .command('fleet')
     .enablePositionalOptions()
-    .description('list every hub as central knows it, marking the stale, hot, full and never-synced ones (credentials: ESPACE_CENTRAL_USERNAME/PASSWORD or asked)')
+    .description(
+      'list every hub as central knows it, marking the stale, hot, full and never-synced ones (credentials: ESPACE_CENTRAL_USERNAME/PASSWORD or asked)'
+    )
     .option('--central <url>', 'central CouchDB, e.g. https://central.example.ml/ (required)')
     .option('--stale-hours <hours>', 'a hub silent for longer is stale', String(DEFAULT_THRESHOLDS.staleHours))
     .option('--json', 'machine-readable output')
     .action(async (opts: { central?: string; staleHours: string; json?: boolean }) => {
       if (!opts.central) throw new AppError(400, 'central-required', 'say which central to read: espace fleet --central https://central.example.ml/');
       const staleHours = Number(opts.staleHours);
-      if (!Number.isFinite(staleHours) || staleHours <= 0) throw new AppError(400, 'bad-stale-hours', '--stale-hours is a number of hours, for example --stale-hours 48');
+      if (!Number.isFinite(staleHours) || staleHours <= 0)
+        throw new AppError(400, 'bad-stale-hours', '--stale-hours is a number of hours, for example --stale-hours 48');
       const docs = await readFleetDocs(opts.central, await centralCredentials());
       const now = new Date();
       const hubs = assessFleet(docs, now, { ...DEFAULT_THRESHOLDS, staleHours });

@@ -27,7 +27,7 @@ export function registerGrants(central: Command): void {
       for (const c of await grantCalls(call)) {
         const apps = recs.applications.filter((a) => a.call === c._id).length;
         out(
-          `${c._id}  ${c.opens} → ${c.deadline}  ${fcfa(c.budget)}  ${apps} candidature(s)${c.results ? `  résultats publiés (${fcfa(c.results.fundedTotal)})` : ''}  ${c.title.fr}`,
+          `${c._id}  ${c.opens} → ${c.deadline}  ${fcfa(c.budget)}  ${apps} candidature(s)${c.results ? `  résultats publiés (${fcfa(c.results.fundedTotal)})` : ''}  ${c.title.fr}`
         );
       }
     });
@@ -35,7 +35,7 @@ export function registerGrants(central: Command): void {
   grants
     .command('results <callId>')
     .description(
-      "publish a call's results after its deadline: ranking by the non-conflicted jurors' weighted scores, funded within the budget (an editor; logged)",
+      "publish a call's results after its deadline: ranking by the non-conflicted jurors' weighted scores, funded within the budget (an editor; logged)"
     )
     .requiredOption('--url <url>', "central's URL")
     .action(async (callId: string, opts: { url: string }) => {
@@ -43,7 +43,7 @@ export function registerGrants(central: Command): void {
       const r = await publishResults(callAs(opts.url, creds), callId.startsWith('call:') ? callId : `call:${callId}`, creds.username);
       for (const x of r.ranking)
         out(
-          `${x.rank}. ${x.organisation} (${x.commune}) ${String(x.score).replace('.', ',')}/100, ${x.jurors} juré(s) — ${x.funded ? `financée ${fcfa(x.amount)}` : 'non financée'}`,
+          `${x.rank}. ${x.organisation} (${x.commune}) ${String(x.score).replace('.', ',')}/100, ${x.jurors} juré(s) — ${x.funded ? `financée ${fcfa(x.amount)}` : 'non financée'}`
         );
       out(`published: ${fcfa(r.fundedTotal)} granted; every hub shows the results with its next pull.`);
     });

@@ -1,6 +1,16 @@
 import type { Command } from 'commander';
 import { AppError } from '../../content/index.js';
-import { computeIndicators, couchReader, formatShare, indicatorsCsv, loadSources, monthRange, parseDay, type IndicatorFilter, type IndicatorReport } from '../../hub/index.js';
+import {
+  computeIndicators,
+  couchReader,
+  formatShare,
+  indicatorsCsv,
+  loadSources,
+  monthRange,
+  parseDay,
+  type IndicatorFilter,
+  type IndicatorReport,
+} from '../../hub/index.js';
 
 interface Options {
   central: string;
@@ -17,14 +27,19 @@ function credentials(): { username: string; password: string } {
   const username = process.env.ESPACE_CENTRAL_USERNAME;
   const password = process.env.ESPACE_CENTRAL_PASSWORD;
   if (!username || !password) {
-    throw new AppError(2, 'central-credentials-missing', 'set ESPACE_CENTRAL_USERNAME and ESPACE_CENTRAL_PASSWORD to an account that can read central\'s submissions (an administrator)');
+    throw new AppError(
+      2,
+      'central-credentials-missing',
+      "set ESPACE_CENTRAL_USERNAME and ESPACE_CENTRAL_PASSWORD to an account that can read central's submissions (an administrator)"
+    );
   }
   return { username, password };
 }
 
 function filterOf(o: Options): IndicatorFilter {
   const range = o.month ? monthRange(o.month) : { from: parseDay(o.from, '--from'), to: parseDay(o.to, '--to') };
-  if (o.commune && !/^[a-z0-9][a-z0-9-]{0,62}$/.test(o.commune)) throw new AppError(2, 'bad-commune', '--commune is a commune slug, for example --commune kayes');
+  if (o.commune && !/^[a-z0-9][a-z0-9-]{0,62}$/.test(o.commune))
+    throw new AppError(2, 'bad-commune', '--commune is a commune slug, for example --commune kayes');
   return { ...(range.from ? { from: range.from } : {}), ...(range.to ? { to: range.to } : {}), ...(o.commune ? { commune: o.commune } : {}) };
 }
 
@@ -34,7 +49,17 @@ export function indicatorsTable(report: IndicatorReport): string {
     ['INDICATEUR', 'TOTAL', 'F', 'M', 'SEXE ?', '15-35', 'ÂGE ?', '% FEMMES', '% JEUNES'],
     ...report.rows.map((r) => {
       const b = r.breakdown;
-      return [r.label, b.total, b.bySex.F, b.bySex.M, b.bySex.unknown, b.byAge['15-24'] + b.byAge['25-35'], b.byAge.unknown, formatShare(b.womenShare), formatShare(b.youthShare)].map(String);
+      return [
+        r.label,
+        b.total,
+        b.bySex.F,
+        b.bySex.M,
+        b.bySex.unknown,
+        b.byAge['15-24'] + b.byAge['25-35'],
+        b.byAge.unknown,
+        formatShare(b.womenShare),
+        formatShare(b.youthShare),
+      ].map(String);
     }),
   ];
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
@@ -52,7 +77,7 @@ export function addIndicatorsCommand(parent: Command): Command {
     .option('--to <YYYY-MM-DD>', 'last day included')
     .option('--commune <slug>', 'only this commune')
     .option('--csv', 'CSV (RFC 4180, UTF-8 with BOM) instead of a table')
-    .option('--by-hub', 'each hub\'s figures too, after those of all hubs')
+    .option('--by-hub', "each hub's figures too, after those of all hubs")
     .action(async (o: Options) => {
       const filter = filterOf(o);
       const sources = await loadSources(couchReader(o.central, credentials()), new Map(), true);
@@ -65,7 +90,9 @@ export function addIndicatorsCommand(parent: Command): Command {
         return;
       }
       const period = `${filter.from ?? 'début'} → ${filter.to ?? 'aujourd’hui'}${filter.commune ? `, commune ${filter.commune}` : ', toutes communes'}`;
-      const sections = [{ scope: 'tous les hubs', report }, ...perHub].map((x) => `${x.scope}\n${indicatorsTable(x.report)}\n${x.report.attendances} présence(s) aux formations`);
+      const sections = [{ scope: 'tous les hubs', report }, ...perHub].map(
+        (x) => `${x.scope}\n${indicatorsTable(x.report)}\n${x.report.attendances} présence(s) aux formations`
+      );
       process.stdout.write(`Indicateurs (${period}); « ? » = non déclaré, compté.\n\n${sections.join('\n\n')}\n`);
     });
 }

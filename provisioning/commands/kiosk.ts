@@ -1,14 +1,23 @@
 import { spawn } from 'node:child_process';
 import type { Command } from 'commander';
-import { electronArgs, electronMissingError, findElectron, flipKioskFuses, kioskEntry, loadKioskConfig, refuseRoot, requireDisplay } from '../../kiosk/index.js';
+import {
+  electronArgs,
+  electronMissingError,
+  findElectron,
+  flipKioskFuses,
+  kioskEntry,
+  loadKioskConfig,
+  refuseRoot,
+  requireDisplay,
+} from '../../kiosk/index.js';
 
 /** `espace kiosk`: the kiosk on the Pi's screen (Electron); `espace kiosk fuses`: lock the Electron binary. */
 export function registerKiosk(program: Command): void {
-  const kiosk = program.command('kiosk').description('the full-screen kiosk on this machine\'s screen (Electron), and its set-up');
+  const kiosk = program.command('kiosk').description("the full-screen kiosk on this machine's screen (Electron), and its set-up");
 
   kiosk
     .command('start', { isDefault: true })
-    .description('start the kiosk, showing the hub\'s kiosk layout (the default)')
+    .description("start the kiosk, showing the hub's kiosk layout (the default)")
     .option('-c, --config <file>', 'configuration file (YAML); default ESPACE_CONFIG or ./espace.yaml')
     .action(async (opts: { config?: string }) => {
       // Read now so a wrong setting is reported here, not inside Electron.
@@ -34,7 +43,7 @@ export function registerKiosk(program: Command): void {
 
   kiosk
     .command('fuses')
-    .description('flip the Electron fuses that close the kiosk\'s Electron to other uses (run after installing or upgrading Electron)')
+    .description("flip the Electron fuses that close the kiosk's Electron to other uses (run after installing or upgrading Electron)")
     .action(async () => {
       const electron = findElectron(process.env.ELECTRON_PATH);
       if (!electron.found) throw electronMissingError(electron.why);

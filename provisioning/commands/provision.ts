@@ -49,7 +49,9 @@ async function runApply(profile: SpaceProfile, root?: string) {
 
 function summary(changed: PlannedFile[]): string {
   if (changed.length === 0) return 'nothing to change: the files already match the profile\n';
-  return changed.map((c) => `${c.kind === 'new' ? 'new    ' : c.kind === 'mode' ? 'mode   ' : 'changed'} ${c.file.path}\n`).join('') + `${changed.length} file(s)\n`;
+  return (
+    changed.map((c) => `${c.kind === 'new' ? 'new    ' : c.kind === 'mode' ? 'mode   ' : 'changed'} ${c.file.path}\n`).join('') + `${changed.length} file(s)\n`
+  );
 }
 
 export function registerProvision(program: Command): void {
@@ -57,9 +59,9 @@ export function registerProvision(program: Command): void {
 
   provision
     .command('render')
-    .description('write every system file for the profile under DIR (a copy of the Pi\'s root)')
+    .description("write every system file for the profile under DIR (a copy of the Pi's root)")
     .requiredOption('--profile <file>', 'space profile (YAML)')
-    .requiredOption('--root <dir>', 'directory standing for the Pi\'s /')
+    .requiredOption('--root <dir>', "directory standing for the Pi's /")
     .option('--dry-run', 'print a unified diff against what is under DIR and change nothing')
     .action(async (opts: { profile: string; root: string; dryRun?: boolean }) => {
       const profile = loadProfile(opts.profile);
@@ -77,9 +79,12 @@ export function registerProvision(program: Command): void {
 
   provision
     .command('apply')
-    .description('install what the profile needs and render it onto this Pi (as root), restarting only what changed; or into an image\'s root with --root')
+    .description("install what the profile needs and render it onto this Pi (as root), restarting only what changed; or into an image's root with --root")
     .requiredOption('--profile <file>', 'space profile (YAML)')
-    .option('--root <dir>', 'a Debian / Raspberry Pi OS root that is not running (an image being built): packages with its own apt in a chroot, units enabled with systemctl --root, nothing restarted')
+    .option(
+      '--root <dir>',
+      'a Debian / Raspberry Pi OS root that is not running (an image being built): packages with its own apt in a chroot, units enabled with systemctl --root, nothing restarted'
+    )
     .action(async (opts: { profile: string; root?: string }) => {
       const profile = loadProfile(opts.profile);
       warn(profile);
@@ -100,7 +105,11 @@ export function registerProvision(program: Command): void {
       try {
         await fsp.rm(opts.profile);
       } catch (e) {
-        throw new AppError(500, 'first-boot-cleanup', `the profile was applied but ${opts.profile} could not be removed (${(e as Error).message}); delete it by hand: it holds secrets`);
+        throw new AppError(
+          500,
+          'first-boot-cleanup',
+          `the profile was applied but ${opts.profile} could not be removed (${(e as Error).message}); delete it by hand: it holds secrets`
+        );
       }
       process.stdout.write(summary(result.changed) + `applied; ${opts.profile} moved to /etc/espace/profile.yaml\n`);
       const { url, username, password } = profile.central;

@@ -26,7 +26,7 @@ export function registerPublish(program: Command): void {
       if (!keys.length) throw new AppError(2, 'no-trusted-keys', 'no trusted key to verify the pack; add the publisher key to trustedKeys in the config');
       const r = await publishPack(pack, opts.central, await editorCredentials(), keys);
       process.stdout.write(
-        `published ${r.pack} ${r.version} to ${opts.central}: ${r.docsWritten} docs written, ${r.docsUnchanged} unchanged; ${r.mediaUploaded} media uploaded, ${r.mediaPresent} already there${r.removed.length ? `; ${r.removed.length} docs the previous version published removed` : ''}\n`,
+        `published ${r.pack} ${r.version} to ${opts.central}: ${r.docsWritten} docs written, ${r.docsUnchanged} unchanged; ${r.mediaUploaded} media uploaded, ${r.mediaPresent} already there${r.removed.length ? `; ${r.removed.length} docs the previous version published removed` : ''}\n`
       );
     });
 }

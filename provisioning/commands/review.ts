@@ -10,7 +10,12 @@ const out = (line: string): void => void process.stdout.write(`${line}\n`);
 
 async function credentials(): Promise<Credentials> {
   const c = await centralCredentials();
-  if (!c) throw new AppError(2, 'central-credentials-missing', "set ESPACE_CENTRAL_USERNAME and ESPACE_CENTRAL_PASSWORD to an account that reads central's submissions and writes content (an administrator)");
+  if (!c)
+    throw new AppError(
+      2,
+      'central-credentials-missing',
+      "set ESPACE_CENTRAL_USERNAME and ESPACE_CENTRAL_PASSWORD to an account that reads central's submissions and writes content (an administrator)"
+    );
   return c;
 }
 
@@ -21,7 +26,11 @@ async function credentials(): Promise<Credentials> {
  */
 export function registerReview(program: Command): void {
   const central = program.commands.find((c) => c.name() === 'central') ?? program.command('central');
-  const review = central.command('review').description("review the studio's contributions from the spaces: accept (published to every hub), reject or ask for another take (credentials: ESPACE_CENTRAL_USERNAME/PASSWORD)");
+  const review = central
+    .command('review')
+    .description(
+      "review the studio's contributions from the spaces: accept (published to every hub), reject or ask for another take (credentials: ESPACE_CENTRAL_USERNAME/PASSWORD)"
+    );
 
   review
     .command('list')
@@ -30,7 +39,14 @@ export function registerReview(program: Command): void {
     .option('--json', 'as JSON')
     .action(async (opts: { central: string; json?: boolean }) => {
       const pending = await pendingContributions(opts.central, await credentials());
-      if (opts.json) return out(JSON.stringify(pending.map(({ _attachments, ...c }) => c), null, 2));
+      if (opts.json)
+        return out(
+          JSON.stringify(
+            pending.map(({ _attachments, ...c }) => c),
+            null,
+            2
+          )
+        );
       if (!pending.length) return out('nothing to review');
       for (const c of pending) {
         out(`${c._id}  ${c.lang}  ${c.target} ${c.field}`);
@@ -65,7 +81,9 @@ export function registerReview(program: Command): void {
     .action(async (id: string, opts: { central: string; editor: string }) => {
       const fr = loadCatalogs().fr;
       const done = await accept(opts.central, await credentials(), id, opts.editor, { frenchMessage: (key) => fr[key] });
-      out(`accepted: ${done.translation._id} (${done.translation.target} ${done.translation.field}, ${done.translation.lang})${done.media ? `, take ${done.media._id}` : ''}`);
+      out(
+        `accepted: ${done.translation._id} (${done.translation.target} ${done.translation.field}, ${done.translation.lang})${done.media ? `, take ${done.media._id}` : ''}`
+      );
     });
 
   for (const [name, decision, what] of [
@@ -91,7 +109,7 @@ export function registerCoverage(program: Command): void {
   content
     .command('coverage')
     .description("how much of the interface and the content a hub has in each language, as text and as a person's voice")
-    .option('--hub <url>', 'the hub (default: this machine\'s, from its configuration)')
+    .option('--hub <url>', "the hub (default: this machine's, from its configuration)")
     .option('-c, --config <file>', 'the hub configuration file')
     .option('--json', 'as JSON')
     .action(async (opts: { hub?: string; config?: string; json?: boolean }) => {
@@ -108,14 +126,18 @@ export function registerCoverage(program: Command): void {
       out('LANG  INTERFACE TEXT   INTERFACE VOICE  CONTENT TEXT     CONTENT VOICE');
       const cell = (pct: number, n: number, total: number) => `${pct.toFixed(1)} % (${n}/${total})`.padEnd(17);
       for (const l of body.languages) {
-        out(`${l.lang.padEnd(6)}${cell(l.interface.textPct, l.interface.texts, l.interface.total)}${cell(l.interface.voicePct, l.interface.voices, l.interface.total)}${cell(l.content.textPct, l.content.texts, l.content.total)}${cell(l.content.voicePct, l.content.voices, l.content.total)}`.trimEnd());
+        out(
+          `${l.lang.padEnd(6)}${cell(l.interface.textPct, l.interface.texts, l.interface.total)}${cell(l.interface.voicePct, l.interface.voices, l.interface.total)}${cell(l.content.textPct, l.content.texts, l.content.total)}${cell(l.content.voicePct, l.content.voices, l.content.total)}`.trimEnd()
+        );
       }
-      out("voice: recorded by a person (French: the synthetic voice is not counted)");
+      out('voice: recorded by a person (French: the synthetic voice is not counted)');
     });
 
   content
     .command('export-translations <pack>')
-    .description("write central's accepted translations and recordings back into a pack's authoring files and the interface catalogs (credentials: ESPACE_CENTRAL_USERNAME/PASSWORD)")
+    .description(
+      "write central's accepted translations and recordings back into a pack's authoring files and the interface catalogs (credentials: ESPACE_CENTRAL_USERNAME/PASSWORD)"
+    )
     .requiredOption('--central <url>', 'central CouchDB')
     .option('--locales <dir>', 'the interface catalogs', join(projectRoot(), 'hub/portal/locales'))
     .option('--voices <dir>', "the interface's recordings", join(projectRoot(), 'hub/portal/static/voice'))

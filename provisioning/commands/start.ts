@@ -20,7 +20,7 @@ export function registerStart(program: Command): void {
           (err) => {
             log.error({ err }, 'error while stopping');
             process.exit(1);
-          },
+          }
         );
       };
       process.once('SIGTERM', () => stop('SIGTERM'));

@@ -30,19 +30,24 @@ export function formatStatus(s: Status): string {
   ];
   for (const [name, c] of Object.entries(s.classes)) {
     const pending = c.pending ? `${c.pending.items} pending${c.pending.bytes ? ` (${mb(c.pending.bytes)})` : ''}` : 'pending unknown';
-    lines.push(`  ${name.padEnd(8)} last success ${when(c.lastSuccess)}; ${mb(s.budget.byClass[name as keyof typeof s.budget.byClass] ?? 0)} today; ${pending}${c.lastError ? `; last error: ${c.lastError.message}` : ''}`);
+    lines.push(
+      `  ${name.padEnd(8)} last success ${when(c.lastSuccess)}; ${mb(s.budget.byClass[name as keyof typeof s.budget.byClass] ?? 0)} today; ${pending}${c.lastError ? `; last error: ${c.lastError.message}` : ''}`
+    );
   }
   return lines.join('\n') + '\n';
 }
 
 export function registerSync(program: Command): void {
   const sync = program.command('sync').description("the hub's sync with central: status, or run it now");
-  const hubOption = (c: Command) => c.option('--hub <url>', 'the hub to ask (default: this Pi, on the configured port)').option('-c, --config <file>', 'configuration file');
+  const hubOption = (c: Command) =>
+    c.option('--hub <url>', 'the hub to ask (default: this Pi, on the configured port)').option('-c, --config <file>', 'configuration file');
   const hubUrl = (o: { hub?: string; config?: string }) => o.hub ?? `http://127.0.0.1:${loadConfig({ file: o.config }).port}`;
 
-  hubOption(sync.command('status').description('per class: last success, data today against the budget, what is pending, the last error')).action(async (o: { hub?: string; config?: string }) => {
-    process.stdout.write(formatStatus(await callHub<Status>(hubUrl(o), '/api/v1/sync')));
-  });
+  hubOption(sync.command('status').description('per class: last success, data today against the budget, what is pending, the last error')).action(
+    async (o: { hub?: string; config?: string }) => {
+      process.stdout.write(formatStatus(await callHub<Status>(hubUrl(o), '/api/v1/sync')));
+    }
+  );
 
   hubOption(sync.command('now').description('sync now and wait for the end of the run')).action(async (o: { hub?: string; config?: string }) => {
     const hub = hubUrl(o);

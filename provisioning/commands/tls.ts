@@ -11,7 +11,12 @@ interface StoreOptions {
 
 function store(opts: StoreOptions): TlsStore {
   const config = loadHubConfig(opts);
-  if (!config.tls.domain) throw new AppError(2, 'tls-off', 'this hub has no HTTPS name: set tls.domain in its configuration (hub.tlsDomain in the space profile), then run this again');
+  if (!config.tls.domain)
+    throw new AppError(
+      2,
+      'tls-off',
+      'this hub has no HTTPS name: set tls.domain in its configuration (hub.tlsDomain in the space profile), then run this again'
+    );
   return new TlsStore(config.dataDir, `${config.hubId}.${config.tls.domain}`);
 }
 
@@ -55,7 +60,11 @@ export function registerTls(program: Command): void {
       try {
         pem = await readFile(file, 'utf8');
       } catch (e) {
-        throw new AppError(2, 'tls-file-unreadable', `cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); give the path of the chain file central exported`);
+        throw new AppError(
+          2,
+          'tls-file-unreadable',
+          `cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); give the path of the chain file central exported`
+        );
       }
       const facts = store(common()).install(pem);
       process.stdout.write(`installed: ${facts.name}, valid until ${facts.notAfter}; a running hub serves it within a minute\n`);

@@ -22,14 +22,21 @@ async function openHubDatabases(dataDir: string): Promise<Databases> {
   try {
     return await openDatabases(dataDir, silentLogger());
   } catch (e) {
-    throw new AppError(409, 'databases-busy', `cannot open the databases in ${dataDir} (${(e as Error).message.split('\n')[0]}): stop the hub first ("sudo systemctl stop espace-hub"), then start it again afterwards`);
+    throw new AppError(
+      409,
+      'databases-busy',
+      `cannot open the databases in ${dataDir} (${(e as Error).message.split('\n')[0]}): stop the hub first ("sudo systemctl stop espace-hub"), then start it again afterwards`
+    );
   }
 }
 
 /** A bar on a terminal; a line per pack otherwise (logs, scripts). */
 function packProgress(name: string): { onProgress: (e: { phase: string; done: number; total: number }) => void; stop(): void } {
   if (!process.stdout.isTTY) return { onProgress() {}, stop() {} };
-  const bar = new SingleBar({ format: `${name.padEnd(24).slice(0, 24)} {phase} [{bar}] {percentage}%`, hideCursor: true, stream: process.stdout }, Presets.shades_classic);
+  const bar = new SingleBar(
+    { format: `${name.padEnd(24).slice(0, 24)} {phase} [{bar}] {percentage}%`, hideCursor: true, stream: process.stdout },
+    Presets.shades_classic
+  );
   let started = false;
   return {
     onProgress(e) {
@@ -67,7 +74,9 @@ export function registerUsb(program: Command): void {
           try {
             const r = await importPack(file, target, { trustedKeys: keys, onProgress: progress.onProgress });
             progress.stop();
-            out(`[${i + 1}/${packs.length}] ${basename(file)}: ${r.status === 'unchanged' ? `${r.name} ${r.version} already installed` : `${r.status} ${r.name} ${r.version} — ${r.docs} docs, ${r.media} media`}`);
+            out(
+              `[${i + 1}/${packs.length}] ${basename(file)}: ${r.status === 'unchanged' ? `${r.name} ${r.version} already installed` : `${r.status} ${r.name} ${r.version} — ${r.docs} docs, ${r.media} media`}`
+            );
           } catch (e) {
             progress.stop();
             // One bad pack does not stop the others; each import is all or nothing.
@@ -78,12 +87,13 @@ export function registerUsb(program: Command): void {
       } finally {
         await closeDatabases(dbs);
       }
-      if (failed.length) throw new AppError(422, 'packs-refused', `${failed.length} of ${packs.length} packs were refused (${failed.join(', ')}); the others are imported`);
+      if (failed.length)
+        throw new AppError(422, 'packs-refused', `${failed.length} of ${packs.length} packs were refused (${failed.join(', ')}); the others are imported`);
     });
 
   usb
     .command('export [mount]')
-    .description("write the submissions central has not confirmed into one sealed bundle on the stick (the hub must be stopped)")
+    .description('write the submissions central has not confirmed into one sealed bundle on the stick (the hub must be stopped)')
     .option('-c, --config <file>', 'hub configuration; default ESPACE_CONFIG, ./espace.yaml, or /etc/espace/espace.yaml')
     .option('--data-dir <dir>', "the hub's data directory")
     .option('--secrets <file>', 'where the hub keeps its secrets', SECRETS_PATH)
@@ -108,7 +118,9 @@ export function registerUsb(program: Command): void {
 
   usb
     .command('load-central <file>')
-    .description("load a bundle into central; loading it twice, or after sync, duplicates nothing (credentials: the hub's central account, from ESPACE_CENTRAL_USERNAME/PASSWORD or asked)")
+    .description(
+      "load a bundle into central; loading it twice, or after sync, duplicates nothing (credentials: the hub's central account, from ESPACE_CENTRAL_USERNAME/PASSWORD or asked)"
+    )
     .requiredOption('--central <url>', 'central CouchDB, e.g. https://central.example.ml/')
     .action((path: string, opts: { central: string }) => loadBundleIntoCentral(path, opts.central));
 }
@@ -123,11 +135,19 @@ export async function loadBundleIntoCentral(path: string, centralUrl: string): P
   }
   const { header } = readBundleHeader(bytes);
   const creds = await centralCredentials();
-  if (!creds) throw new AppError(401, 'no-credentials', 'set ESPACE_CENTRAL_USERNAME and ESPACE_CENTRAL_PASSWORD (the hub\'s central account), or run this on a terminal to be asked');
-  const bundleKey = header.key.source === 'bundle-key' ? (process.env.ESPACE_BUNDLE_KEY ?? (await readSecret('bundle key of this space (base64): '))) : undefined;
+  if (!creds)
+    throw new AppError(
+      401,
+      'no-credentials',
+      "set ESPACE_CENTRAL_USERNAME and ESPACE_CENTRAL_PASSWORD (the hub's central account), or run this on a terminal to be asked"
+    );
+  const bundleKey =
+    header.key.source === 'bundle-key' ? (process.env.ESPACE_BUNDLE_KEY ?? (await readSecret('bundle key of this space (base64): '))) : undefined;
   const { content } = openBundle(bytes, bundleSecretFrom({ bundleKey, ...creds }));
   const r = await loadIntoCentral(content, header.hubId, centralUrl, creds);
-  out(`bundle from ${header.hubId} (${header.createdAt}): ${r.written} written, ${r.skipped} already in central${r.refused.length ? `, ${r.refused.length} refused` : ''}`);
+  out(
+    `bundle from ${header.hubId} (${header.createdAt}): ${r.written} written, ${r.skipped} already in central${r.refused.length ? `, ${r.refused.length} refused` : ''}`
+  );
   for (const x of r.refused) out(`  refused ${x.db}/${x.id}: ${x.reason}`);
   if (r.refused.length) throw new AppError(422, 'bundle-partly-refused', `central refused ${r.refused.length} docs (see above); the rest is loaded`);
 }

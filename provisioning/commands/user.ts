@@ -18,7 +18,7 @@ export function registerUser(program: Command): void {
     .command('user')
     .description('accounts of technicians and facilitators on this hub (passwords are read from the terminal or standard input, never printed)')
     .option('-c, --config <file>', 'hub configuration; default ESPACE_CONFIG, ./espace.yaml, or /etc/espace/espace.yaml on a provisioned Pi')
-    .option('--data-dir <dir>', 'the hub\'s data directory, instead of the one in the configuration');
+    .option('--data-dir <dir>', "the hub's data directory, instead of the one in the configuration");
   const common = () => user.opts<StoreOptions>();
 
   user
@@ -26,7 +26,12 @@ export function registerUser(program: Command): void {
     .description('create an account')
     .option('--role <role>', `${ROLES.join(' or ')}`, 'facilitator')
     .action(async (username: string, opts: { role: string }) => {
-      if (!(ROLES as readonly string[]).includes(opts.role)) throw new AppError(422, 'invalid-role', `the role is "technician", "facilitator", "voice" (a studio volunteer) or "official" (an elected official who answers proposals and updates plans), not "${opts.role}"`);
+      if (!(ROLES as readonly string[]).includes(opts.role))
+        throw new AppError(
+          422,
+          'invalid-role',
+          `the role is "technician", "facilitator", "voice" (a studio volunteer) or "official" (an elected official who answers proposals and updates plans), not "${opts.role}"`
+        );
       const users = store(common());
       const password = await readNewPassword(`password for ${username}`);
       const u = await users.add(username, opts.role as Role, password);

@@ -37,7 +37,18 @@ export function assessFleet(docs: unknown[], now: Date, t: Thresholds = DEFAULT_
     if (typeof id !== 'string' || id.startsWith('_design/')) continue;
     const parsed = Heartbeat.safeParse(doc);
     if (!parsed.success) {
-      out.push({ hubId: id, spaceName: '', version: '', at: null, lastSync: null, freeBytes: null, totalBytes: null, temperatureC: null, https: null, marks: ['invalid'] });
+      out.push({
+        hubId: id,
+        spaceName: '',
+        version: '',
+        at: null,
+        lastSync: null,
+        freeBytes: null,
+        totalBytes: null,
+        temperatureC: null,
+        https: null,
+        marks: ['invalid'],
+      });
       continue;
     }
     const h = parsed.data;

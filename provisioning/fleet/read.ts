@@ -18,7 +18,11 @@ export async function readFleetDocs(centralUrl: string, creds: Credentials | nul
     throw new AppError(502, 'central-unreachable', `cannot reach central at ${url.origin} (${code}); check the address and the uplink`);
   }
   if (res.status === 401 || res.status === 403) {
-    throw new AppError(401, 'central-refused', 'central refused these credentials for the fleet database; set ESPACE_CENTRAL_USERNAME and ESPACE_CENTRAL_PASSWORD to an account that may read it');
+    throw new AppError(
+      401,
+      'central-refused',
+      'central refused these credentials for the fleet database; set ESPACE_CENTRAL_USERNAME and ESPACE_CENTRAL_PASSWORD to an account that may read it'
+    );
   }
   if (res.status === 404) throw new AppError(404, 'no-fleet-db', `central at ${url.origin} has no fleet database; run "espace central setup" there first`);
   if (!res.ok) throw new AppError(502, 'central-error', `central answered ${res.status} for the fleet database; try again later`);
@@ -34,7 +38,10 @@ export async function checkCentralCredentials(centralUrl: string, creds: Credent
     const res = await fetch(url, { headers: { authorization, accept: 'application/json' }, signal: AbortSignal.timeout(15_000) });
     const body = (await res.json().catch(() => ({}))) as { userCtx?: { name?: string | null } };
     if (res.ok && body.userCtx?.name === creds.username) return { ok: true, message: `central at ${url.origin} accepts ${creds.username}` };
-    return { ok: false, message: `central at ${url.origin} refuses ${creds.username} (${res.status}); enroll the hub again with "espace central enroll" and update the profile` };
+    return {
+      ok: false,
+      message: `central at ${url.origin} refuses ${creds.username} (${res.status}); enroll the hub again with "espace central enroll" and update the profile`,
+    };
   } catch (e) {
     const code = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).name;
     return { ok: false, message: `central at ${url.origin} is not reachable now (${code}); the hub keeps trying when the uplink allows` };

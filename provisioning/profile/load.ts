@@ -97,7 +97,11 @@ function validate(value: unknown, source: string, doc?: Document, counter?: Line
   const result = SpaceProfile.safeParse(value);
   if (!result.success) {
     const n = result.error.issues.length;
-    throw new AppError(422, 'profile-invalid', `${source} is wrong (${n} problem${n > 1 ? 's' : ''}); fix ${n > 1 ? 'them' : 'it'} and run the command again:\n${describeProfileIssues(result.error, doc, counter)}`);
+    throw new AppError(
+      422,
+      'profile-invalid',
+      `${source} is wrong (${n} problem${n > 1 ? 's' : ''}); fix ${n > 1 ? 'them' : 'it'} and run the command again:\n${describeProfileIssues(result.error, doc, counter)}`
+    );
   }
   return result.data;
 }
@@ -134,14 +138,22 @@ export function loadProfile(path: string): SpaceProfile {
 export function profileWarnings(p: SpaceProfile): string[] {
   const out: string[] = [];
   if (p.accessPoint.via !== 'external') {
-    out.push("the Pi's built-in radio serves only a handful of phones at once (about 10); for a busy space plug an external access point into eth0 and set accessPoint.via: external");
+    out.push(
+      "the Pi's built-in radio serves only a handful of phones at once (about 10); for a busy space plug an external access point into eth0 and set accessPoint.via: external"
+    );
   }
   if (p.accessPoint.via === 'external') {
-    out.push(`configure the external access point by hand: SSID "${p.accessPoint.ssid}", country ${p.accessPoint.country}, client isolation ${p.accessPoint.isolateClients ? 'ON' : 'off'}, its own DHCP server OFF (the hub gives addresses)`);
+    out.push(
+      `configure the external access point by hand: SSID "${p.accessPoint.ssid}", country ${p.accessPoint.country}, client isolation ${p.accessPoint.isolateClients ? 'ON' : 'off'}, its own DHCP server OFF (the hub gives addresses)`
+    );
   }
   if (!p.central.url) out.push('no central address: the hub will not sync; content arrives only by USB');
   if (p.demo) out.push('demo: true — the well-known PIN and placeholder passwords are allowed; never use this profile for a real space');
-  if (p.uplink.gsm?.operator) out.push(`the APN of ${p.uplink.gsm.operator} comes from Debian's mobile-broadband-provider-info and is not yet confirmed in Mali: if the modem gets no data, ask the operator and set uplink.gsm.apn`);
-  if (!p.uplink.gsm && !p.uplink.wired) out.push('no uplink in the profile: the hub syncs only if the Pi finds a way out by itself (NetworkManager\'s defaults)');
+  if (p.uplink.gsm?.operator)
+    out.push(
+      `the APN of ${p.uplink.gsm.operator} comes from Debian's mobile-broadband-provider-info and is not yet confirmed in Mali: if the modem gets no data, ask the operator and set uplink.gsm.apn`
+    );
+  if (!p.uplink.gsm && !p.uplink.wired)
+    out.push("no uplink in the profile: the hub syncs only if the Pi finds a way out by itself (NetworkManager's defaults)");
   return out;
 }

@@ -23,7 +23,12 @@ export const GSM_OPERATORS = {
 export type GsmOperatorId = keyof typeof GSM_OPERATORS;
 
 /** The APN and credentials a profile's gsm uplink uses: its own values over the operator's. */
-export function gsmSettings(g: { operator?: GsmOperatorId | undefined; apn?: string | undefined; username?: string | undefined; password?: string | undefined }): { apn: string; username?: string; password?: string } {
+export function gsmSettings(g: {
+  operator?: GsmOperatorId | undefined;
+  apn?: string | undefined;
+  username?: string | undefined;
+  password?: string | undefined;
+}): { apn: string; username?: string; password?: string } {
   const op = g.operator ? GSM_OPERATORS[g.operator] : undefined;
   const apn = g.apn ?? op?.apn;
   if (!apn) throw new Error('a gsm uplink without apn passed validation');

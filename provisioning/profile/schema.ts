@@ -19,11 +19,17 @@ export const AccessPoint = z
     }),
     ssid: z.string().min(1, 'cannot be empty').max(32, 'is at most 32 bytes'),
     /** WPA2 passphrase; absent means an open network (the usual choice for a public space). */
-    passphrase: z.string().regex(/^[\x20-\x7e]{8,63}$/, 'must be 8 to 63 printable ASCII characters (WPA2), or leave it out for an open network').optional(),
+    passphrase: z
+      .string()
+      .regex(/^[\x20-\x7e]{8,63}$/, 'must be 8 to 63 printable ASCII characters (WPA2), or leave it out for an open network')
+      .optional(),
     band: z.enum(['bg', 'a'], { message: 'must be "bg" (2.4 GHz, reaches further) or "a" (5 GHz)' }).default('bg'),
     channel: z.number().int().min(1).max(165).default(6),
     /** ISO 3166 code for the regulatory domain: Mali is ML. */
-    country: z.string().regex(/^[A-Z]{2}$/, 'must be a two-letter country code like "ML"').default('ML'),
+    country: z
+      .string()
+      .regex(/^[A-Z]{2}$/, 'must be a two-letter country code like "ML"')
+      .default('ML'),
     isolateClients: z.boolean().default(true),
   })
   .strict()
@@ -38,15 +44,17 @@ export const Lan = z
     interface: Iface,
     subnet: z.string().refine((s) => parseCidr(s) !== null, 'must be an IPv4 network like "10.42.0.0/24" (prefix 8–30)'),
     hubAddress: IPv4,
-    dhcp: z
-      .object({ from: IPv4, to: IPv4, leaseHours: z.number().int().min(1).max(168).default(2) })
-      .strict(),
+    dhcp: z.object({ from: IPv4, to: IPv4, leaseHours: z.number().int().min(1).max(168).default(2) }).strict(),
   })
   .strict()
   .superRefine((lan, ctx) => {
     const subnet = parseCidr(lan.subnet);
     if (!subnet) return;
-    const hosts: [string[], string][] = [[['hubAddress'], lan.hubAddress], [['dhcp', 'from'], lan.dhcp.from], [['dhcp', 'to'], lan.dhcp.to]];
+    const hosts: [string[], string][] = [
+      [['hubAddress'], lan.hubAddress],
+      [['dhcp', 'from'], lan.dhcp.from],
+      [['dhcp', 'to'], lan.dhcp.to],
+    ];
     for (const [path, ip] of hosts) {
       if (!inSubnet(ip, subnet)) ctx.addIssue({ code: 'custom', path, message: `must be a host address inside ${lan.subnet}` });
     }
@@ -54,12 +62,12 @@ export const Lan = z
     const from = ipToInt(lan.dhcp.from);
     const to = ipToInt(lan.dhcp.to);
     if (from > to) ctx.addIssue({ code: 'custom', path: ['dhcp', 'to'], message: 'must come after dhcp.from' });
-    if (hub >= from && hub <= to) ctx.addIssue({ code: 'custom', path: ['hubAddress'], message: 'must be outside the DHCP range, or a phone could be given the hub\'s address' });
+    if (hub >= from && hub <= to)
+      ctx.addIssue({ code: 'custom', path: ['hubAddress'], message: "must be outside the DHCP range, or a phone could be given the hub's address" });
   });
 
 /** The Raspberry Pi OS releases a profile renders for: Trixie (Debian 13, Imager's default) first. */
 export const OS_RELEASES = ['trixie', 'bookworm'] as const;
-
 
 /**
  * The way to the Internet, used only by the hub's own sync: a 3G/4G USB modem (driven by
@@ -71,14 +79,22 @@ export const Uplink = z
     gsm: z
       .object({
         /** A Malian operator whose settings are known; or give apn (and username/password) yourself. */
-        operator: z.enum(Object.keys(GSM_OPERATORS) as [keyof typeof GSM_OPERATORS, ...(keyof typeof GSM_OPERATORS)[]], {
-          message: `must be one of ${Object.keys(GSM_OPERATORS).join(', ')}, or leave it out and give apn`,
-        }).optional(),
-        apn: z.string().regex(/^[A-Za-z0-9.-]{1,63}$/, 'must be an access point name like "internet"').optional(),
+        operator: z
+          .enum(Object.keys(GSM_OPERATORS) as [keyof typeof GSM_OPERATORS, ...(keyof typeof GSM_OPERATORS)[]], {
+            message: `must be one of ${Object.keys(GSM_OPERATORS).join(', ')}, or leave it out and give apn`,
+          })
+          .optional(),
+        apn: z
+          .string()
+          .regex(/^[A-Za-z0-9.-]{1,63}$/, 'must be an access point name like "internet"')
+          .optional(),
         username: z.string().max(64).optional(),
         password: z.string().max(64).optional(),
         /** The SIM's PIN, when the card asks for one (better: remove the PIN from the SIM on a phone). */
-        simPin: z.string().regex(/^\d{4,8}$/, 'must be the SIM card\'s 4 to 8 digit PIN').optional(),
+        simPin: z
+          .string()
+          .regex(/^\d{4,8}$/, "must be the SIM card's 4 to 8 digit PIN")
+          .optional(),
         metered: z.boolean().default(true),
       })
       .strict()
@@ -103,7 +119,13 @@ export const Storage = z
      * "PARTUUID=…-03"; mounted on /var/lib/espace with noatime and a longer commit interval.
      * Required with readOnlyRoot, whose overlay would otherwise lose the data at each boot.
      */
-    dataDevice: z.string().regex(/^(?:LABEL|UUID|PARTUUID|PARTLABEL)=[A-Za-z0-9._-]+$|^\/dev\/[a-z0-9/]+$/, 'must name a partition like "LABEL=espace-data", "PARTUUID=1234abcd-03" or "/dev/sda1"').optional(),
+    dataDevice: z
+      .string()
+      .regex(
+        /^(?:LABEL|UUID|PARTUUID|PARTLABEL)=[A-Za-z0-9._-]+$|^\/dev\/[a-z0-9/]+$/,
+        'must name a partition like "LABEL=espace-data", "PARTUUID=1234abcd-03" or "/dev/sda1"'
+      )
+      .optional(),
     /** The root file system read-only under a RAM overlay (raspi-config's overlay file system). */
     readOnlyRoot: z.boolean().default(false),
     /** Logs live in RAM (lost at a power cut, never written to the card), capped at this size. */
@@ -116,7 +138,10 @@ export const Storage = z
       .object({
         /** Each night the hub's data is copied to a USB stick labelled ESPACE-BACKUP, when one is plugged in. */
         usb: z.boolean().default(true),
-        time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time like "03:30"').default('03:30'),
+        time: z
+          .string()
+          .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time like "03:30"')
+          .default('03:30'),
         keep: z.number().int().min(1).max(60).default(7),
       })
       .strict()
@@ -150,8 +175,14 @@ export const SpaceProfile = z
     hub: z
       .object({
         port: z.number().int().min(1024, 'must be 1024 or above: the hub runs without privileges and nftables sends port 80 to it').max(65535).default(8080),
-        dnsName: z.string().regex(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/, 'must be a DNS name like "espace.home.arpa"').default('espace.home.arpa'),
-        mdnsName: z.string().regex(/^[a-z0-9-]+$/, 'must be letters, digits and dashes, like "espace"').default('espace'),
+        dnsName: z
+          .string()
+          .regex(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/, 'must be a DNS name like "espace.home.arpa"')
+          .default('espace.home.arpa'),
+        mdnsName: z
+          .string()
+          .regex(/^[a-z0-9-]+$/, 'must be letters, digits and dashes, like "espace"')
+          .default('espace'),
         /** Who publishes _espace-hub._tcp: avahi-daemon (Raspberry Pi OS runs it), the hub itself, or nobody. */
         mdns: z.enum(['avahi', 'hub', 'off'], { message: 'must be "avahi", "hub" or "off"' }).default('avahi'),
         /** sshd on, reachable from the space's network only (never from the uplink); false turns it off. */
@@ -179,7 +210,11 @@ export const SpaceProfile = z
     sync: z
       .object({
         enabled: z.boolean().default(true),
-        intervalMinutes: z.number().positive().max(24 * 60).default(30),
+        intervalMinutes: z
+          .number()
+          .positive()
+          .max(24 * 60)
+          .default(30),
         windows: z.array(TimeWindow).default([{ from: '00:00', to: '23:59' }]),
         dailyBudgetMB: z.number().nonnegative().default(50),
       })
@@ -193,7 +228,10 @@ export const SpaceProfile = z
         lowMemory: z.boolean().default(false),
         pin: z.string().regex(/^\d{4,8}$/, 'must be 4 to 8 digits'),
         /** The lightdm session the kiosk user logs into; default the labwc session of the profile's os. */
-        session: z.string().regex(/^[A-Za-z0-9._-]+$/, 'must be a session name like "rpd-labwc"').optional(),
+        session: z
+          .string()
+          .regex(/^[A-Za-z0-9._-]+$/, 'must be a session name like "rpd-labwc"')
+          .optional(),
         /** The Electron binary (the golden image unpacks a checksum-checked release there). */
         electronPath: AbsolutePath.default('/opt/electron/electron'),
         /**
@@ -206,7 +244,10 @@ export const SpaceProfile = z
       .strict(),
     trustedKeys: ConfigSchema.shape.trustedKeys.default([]),
     /** 32 random bytes in base64: encrypts USB bundles when the hub has no central credentials. */
-    bundleKey: z.string().regex(/^[A-Za-z0-9+/]{43}=$/, 'must be 32 bytes in base64 (44 characters), for example from "openssl rand -base64 32"').optional(),
+    bundleKey: z
+      .string()
+      .regex(/^[A-Za-z0-9+/]{43}=$/, 'must be 32 bytes in base64 (44 characters), for example from "openssl rand -base64 32"')
+      .optional(),
     uplink: Uplink,
     storage: Storage,
     install: z
@@ -224,25 +265,49 @@ export const SpaceProfile = z
   .superRefine((p, ctx) => {
     const wlan = p.lan.interface.startsWith('wlan');
     if (p.accessPoint.via !== 'external' && !wlan) {
-      ctx.addIssue({ code: 'custom', path: ['lan', 'interface'], message: `must be the Pi's radio (for example "wlan0") when accessPoint.via is "${p.accessPoint.via}"` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['lan', 'interface'],
+        message: `must be the Pi's radio (for example "wlan0") when accessPoint.via is "${p.accessPoint.via}"`,
+      });
     }
     if (p.accessPoint.via === 'external' && wlan) {
-      ctx.addIssue({ code: 'custom', path: ['lan', 'interface'], message: 'must be the wired interface the access point is plugged into (for example "eth0") when accessPoint.via is "external"' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['lan', 'interface'],
+        message: 'must be the wired interface the access point is plugged into (for example "eth0") when accessPoint.via is "external"',
+      });
     }
     if (p.uplink.wired && p.uplink.wired.interface === p.lan.interface) {
-      ctx.addIssue({ code: 'custom', path: ['uplink', 'wired', 'interface'], message: `must differ from lan.interface (${p.lan.interface}): the phones' network is never the way to the Internet` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['uplink', 'wired', 'interface'],
+        message: `must differ from lan.interface (${p.lan.interface}): the phones' network is never the way to the Internet`,
+      });
     }
     if (p.storage.readOnlyRoot && !p.storage.dataDevice) {
-      ctx.addIssue({ code: 'custom', path: ['storage', 'dataDevice'], message: 'is needed with readOnlyRoot: true, or the hub\'s data would live in the RAM overlay and vanish at each boot (give a partition like "LABEL=espace-data")' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['storage', 'dataDevice'],
+        message:
+          'is needed with readOnlyRoot: true, or the hub\'s data would live in the RAM overlay and vanish at each boot (give a partition like "LABEL=espace-data")',
+      });
     }
     if (p.demo) return;
     // Outside the demo, nothing everyone knows may guard the hub.
     const demoOnly = 'is a placeholder everyone knows; choose your own (or set "demo: true" for a demonstration hub)';
-    if (guessablePin(p.kiosk.pin)) ctx.addIssue({ code: 'custom', path: ['kiosk', 'pin'], message: `"${p.kiosk.pin}" is the demo's PIN or one anyone would guess; choose 4 to 8 digits of your own (or set "demo: true" for a demonstration hub)` });
+    if (guessablePin(p.kiosk.pin))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['kiosk', 'pin'],
+        message: `"${p.kiosk.pin}" is the demo's PIN or one anyone would guess; choose 4 to 8 digits of your own (or set "demo: true" for a demonstration hub)`,
+      });
     const placeholder = /change[-_ ]?me/i;
     if (p.central.password && placeholder.test(p.central.password)) ctx.addIssue({ code: 'custom', path: ['central', 'password'], message: demoOnly });
-    if (p.accessPoint.passphrase && placeholder.test(p.accessPoint.passphrase)) ctx.addIssue({ code: 'custom', path: ['accessPoint', 'passphrase'], message: demoOnly });
-    if (p.uplink.gsm?.password && placeholder.test(p.uplink.gsm.password)) ctx.addIssue({ code: 'custom', path: ['uplink', 'gsm', 'password'], message: demoOnly });
+    if (p.accessPoint.passphrase && placeholder.test(p.accessPoint.passphrase))
+      ctx.addIssue({ code: 'custom', path: ['accessPoint', 'passphrase'], message: demoOnly });
+    if (p.uplink.gsm?.password && placeholder.test(p.uplink.gsm.password))
+      ctx.addIssue({ code: 'custom', path: ['uplink', 'gsm', 'password'], message: demoOnly });
   });
 
 export type SpaceProfile = z.infer<typeof SpaceProfile>;

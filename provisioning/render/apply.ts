@@ -116,7 +116,12 @@ export async function missingPackages(root: string, wanted: string[]): Promise<s
     // dpkg-query exits 1 when some package is unknown; what it printed is still right.
     stdout = (e as { stdout?: string }).stdout ?? '';
   }
-  const installed = new Set(stdout.split('\n').filter((l) => l.endsWith(' installed')).map((l) => l.split(' ')[0]));
+  const installed = new Set(
+    stdout
+      .split('\n')
+      .filter((l) => l.endsWith(' installed'))
+      .map((l) => l.split(' ')[0])
+  );
   return wanted.filter((p) => !installed.has(p));
 }
 
@@ -169,7 +174,7 @@ async function installPackages(p: SpaceProfile, mode: ApplyMode, missing: string
     throw new AppError(
       503,
       'packages-not-installed',
-      `cannot install ${missing.join(', ')} (${aptWhy(e)}), so nothing was changed; connect the uplink, or fill the package cache ${cache} at image build, and run apply again`,
+      `cannot install ${missing.join(', ')} (${aptWhy(e)}), so nothing was changed; connect the uplink, or fill the package cache ${cache} at image build, and run apply again`
     );
   } finally {
     if (ownPolicy) await fsp.rm(policy, { force: true });
@@ -199,7 +204,8 @@ async function chownAll(root: string, files: PlannedFile[]): Promise<void> {
     if (owner === 'root' && group === 'root') continue;
     const uid = users.get(owner);
     const gid = groups.get(group);
-    if (uid === undefined || gid === undefined) throw new AppError(500, 'apply-account-missing', `the account ${owner}:${group} for ${f.file.path} was not made (systemd-sysusers); run apply again`);
+    if (uid === undefined || gid === undefined)
+      throw new AppError(500, 'apply-account-missing', `the account ${owner}:${group} for ${f.file.path} was not made (systemd-sysusers); run apply again`);
     await fsp.chown(join(root, f.file.path), uid, gid);
   }
 }
@@ -237,10 +243,18 @@ export async function applyProfile(p: SpaceProfile, version: string, opts: Apply
     throw new AppError(403, 'not-root', 'apply changes system files: run it as root, for example "sudo espace provision apply --profile FILE"');
   }
   if (mode.kind === 'live' && !looksLikeAPi()) {
-    throw new AppError(412, 'not-a-pi', 'this machine is not a Raspberry Pi running Raspberry Pi OS (no Raspberry Pi in /proc/device-tree/model, no /etc/rpi-issue); to prepare an image use "espace provision apply --root DIR", to see the files "espace provision render --profile FILE --root DIR"');
+    throw new AppError(
+      412,
+      'not-a-pi',
+      'this machine is not a Raspberry Pi running Raspberry Pi OS (no Raspberry Pi in /proc/device-tree/model, no /etc/rpi-issue); to prepare an image use "espace provision apply --root DIR", to see the files "espace provision render --profile FILE --root DIR"'
+    );
   }
   if (mode.kind === 'offline' && !existsSync(join(root, 'etc/debian_version'))) {
-    throw new AppError(412, 'not-a-debian-root', `${root} is not a Debian or Raspberry Pi OS root (no etc/debian_version): give the directory of an unpacked image`);
+    throw new AppError(
+      412,
+      'not-a-debian-root',
+      `${root} is not a Debian or Raspberry Pi OS root (no etc/debian_version): give the directory of an unpacked image`
+    );
   }
   step('render and check', 0, total);
   const rendered0 = renderProfile(p, version);
@@ -255,13 +269,25 @@ export async function applyProfile(p: SpaceProfile, version: string, opts: Apply
 
     step('check units', 2, total);
     // Units someone would keep off are left alone when they are not there at all.
-    const rendered: Rendered = { ...rendered0, enable: resolveEnable(root, rendered0), disable: rendered0.disable.filter((u) => unitExists(root, u, rendered0)) };
+    const rendered: Rendered = {
+      ...rendered0,
+      enable: resolveEnable(root, rendered0),
+      disable: rendered0.disable.filter((u) => unitExists(root, u, rendered0)),
+    };
     const absent = [...rendered.enable, ...rendered.unmask].filter((u) => !unitExists(root, u, rendered));
     if (absent.length) {
-      throw new AppError(500, 'units-missing', `after installing the packages, ${absent.join(', ')} still do not exist under ${root}, so nothing was changed; check that apt installed ${rendered.packages.join(' ')}`);
+      throw new AppError(
+        500,
+        'units-missing',
+        `after installing the packages, ${absent.join(', ')} still do not exist under ${root}, so nothing was changed; check that apt installed ${rendered.packages.join(' ')}`
+      );
     }
     if (!existsSync(join(root, p.install.node))) {
-      throw new AppError(412, 'node-missing', `Node.js is not at ${p.install.node}${mode.kind === 'offline' ? ` under ${root}` : ''}, so nothing was changed: install the official Node.js 22 or 24 LTS build there (see provisioning/image/README.md), or set install.node in the profile`);
+      throw new AppError(
+        412,
+        'node-missing',
+        `Node.js is not at ${p.install.node}${mode.kind === 'offline' ? ` under ${root}` : ''}, so nothing was changed: install the official Node.js 22 or 24 LTS build there (see provisioning/image/README.md), or set install.node in the profile`
+      );
     }
 
     step('files', 3, total);
@@ -287,7 +313,11 @@ export async function applyProfile(p: SpaceProfile, version: string, opts: Apply
           const err = e as NodeJS.ErrnoException & { stderr?: string };
           // raspi-config is absent on plain Debian; the modprobe file sets the country at the next boot.
           if (err.code === 'ENOENT' && cmd[0] === 'raspi-config' && cmd[2] === 'do_wifi_country') continue;
-          throw new AppError(500, 'apply-command-failed', `"${cmd.join(' ')}" failed: ${(err.stderr || err.message).trim()}; the previous files are back in place — fix it and run apply again`);
+          throw new AppError(
+            500,
+            'apply-command-failed',
+            `"${cmd.join(' ')}" failed: ${(err.stderr || err.message).trim()}; the previous files are back in place — fix it and run apply again`
+          );
         }
       }
       await chownAll(root, changed);

@@ -9,11 +9,7 @@ export function stableUuid(...parts: string[]): string {
 
 /** A value for a GKeyFile (NetworkManager keyfile): backslash escapes as GLib reads them. */
 export function keyfileValue(v: string): string {
-  return v
-    .replace(/\\/g, '\\\\')
-    .replace(/\n/g, '\\n')
-    .replace(/\t/g, '\\t')
-    .replace(/^ /, '\\s');
+  return v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/\t/g, '\\t').replace(/^ /, '\\s');
 }
 
 /** A value for systemd's EnvironmentFile: double-quoted, with `\` and `"` escaped. */

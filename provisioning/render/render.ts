@@ -53,7 +53,15 @@ export function renderProfile(p: SpaceProfile, version: string): Rendered {
     ...wiredUplink(p),
   ];
   const packages: string[] = [...PACKAGES.base];
-  const enable = ['espace-firewall.service', 'espace-hub.service', 'espace-hub-watchdog.timer', 'espace-firstboot.service', 'dnsmasq.service', 'systemd-timesyncd.service', 'fake-hwclock.service'];
+  const enable = [
+    'espace-firewall.service',
+    'espace-hub.service',
+    'espace-hub-watchdog.timer',
+    'espace-firstboot.service',
+    'dnsmasq.service',
+    'systemd-timesyncd.service',
+    'fake-hwclock.service',
+  ];
   // A swap file on the card (Raspberry Pi OS's dphys-swapfile) is replaced by zram.
   const disable: string[] = ['dphys-swapfile.service'];
   const unmask: string[] = [];

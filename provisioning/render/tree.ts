@@ -40,7 +40,7 @@ export async function planTree(root: string, files: RenderedFile[]): Promise<Pla
       else if (cur.text !== content) kind = 'changed';
       else if (cur.mode !== mode) kind = 'mode';
       return { file: { ...file, mode }, kind, content, current: cur?.text ?? null, currentMode: cur?.mode ?? null };
-    }),
+    })
   );
 }
 

@@ -95,13 +95,21 @@ export function readBundleHeader(file: Buffer): { header: BundleHeader; headLeng
 export function openBundle(file: Buffer, secret: BundleSecret): { header: BundleHeader; content: BundleContent } {
   const { header, headLength } = readBundleHeader(file);
   if (header.key.source !== secret.source) {
-    throw new AppError(422, 'bundle-wrong-secret', `this bundle was sealed with the ${header.key.source === 'bundle-key' ? "profile's bundle key (ESPACE_BUNDLE_KEY)" : `central credentials of ${header.key.username}`}; give that instead`);
+    throw new AppError(
+      422,
+      'bundle-wrong-secret',
+      `this bundle was sealed with the ${header.key.source === 'bundle-key' ? "profile's bundle key (ESPACE_BUNDLE_KEY)" : `central credentials of ${header.key.username}`}; give that instead`
+    );
   }
   const { enc, mac } = deriveKeys(secret, Buffer.from(header.salt, 'base64'), header.cost);
   const unsealed = file.subarray(0, file.length - SEAL);
   const expected = createHmac('sha256', mac).update(unsealed).digest();
   if (!timingSafeEqual(expected, file.subarray(file.length - SEAL))) {
-    throw new AppError(422, 'bundle-tampered', `the bundle from ${header.hubId} does not match its seal: it was changed or damaged on the way, or the secret is not the one it was sealed with. Nothing was loaded.`);
+    throw new AppError(
+      422,
+      'bundle-tampered',
+      `the bundle from ${header.hubId} does not match its seal: it was changed or damaged on the way, or the secret is not the one it was sealed with. Nothing was loaded.`
+    );
   }
   try {
     const decipher = createDecipheriv('aes-256-gcm', enc, Buffer.from(header.iv, 'base64'));

@@ -20,12 +20,21 @@ async function fullDocs(db: PouchDB.Database<Doc>, ids: string[]): Promise<Doc[]
  */
 export async function collectUnsynced(dbs: Databases, hubId: string): Promise<BundleContent> {
   const ids = await unconfirmedSubmissionIds(dbs.submissions);
-  const heartbeat = await dbs.fleet.get(hubId).then(() => [hubId], () => []);
+  const heartbeat = await dbs.fleet.get(hubId).then(
+    () => [hubId],
+    () => []
+  );
   return { dbs: { submissions: await fullDocs(dbs.submissions, ids), fleet: await fullDocs(dbs.fleet, heartbeat) } };
 }
 
 /** Seals the unsynced docs into `<dir>/espace-bundles/<hub>-<time>.esbundle`, written whole (fsync, rename). */
-export async function exportBundle(dbs: Databases, hubId: string, secret: BundleSecret, dir: string, now = new Date()): Promise<{ path: string; counts: Record<string, number>; bytes: number }> {
+export async function exportBundle(
+  dbs: Databases,
+  hubId: string,
+  secret: BundleSecret,
+  dir: string,
+  now = new Date()
+): Promise<{ path: string; counts: Record<string, number>; bytes: number }> {
   const content = await collectUnsynced(dbs, hubId);
   const file = sealBundle(hubId, content, secret, now);
   const stamp = now.toISOString().replace(/[:.]/g, '-');

@@ -7,7 +7,9 @@ const MOUNT_ROOTS = ['/media', '/mnt'];
 
 function subdirs(dir: string): string[] {
   try {
-    return readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => join(dir, e.name));
+    return readdirSync(dir, { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => join(dir, e.name));
   } catch {
     return [];
   }
@@ -24,7 +26,12 @@ export function findMount(): string {
     }
   });
   if (candidates.length === 1) return candidates[0]!;
-  if (candidates.length === 0) throw new AppError(404, 'no-usb-stick', 'no USB stick is mounted under /media or /mnt: plug it in (and mount it), or give its folder, for example "espace usb import /media/pi/STICK"');
+  if (candidates.length === 0)
+    throw new AppError(
+      404,
+      'no-usb-stick',
+      'no USB stick is mounted under /media or /mnt: plug it in (and mount it), or give its folder, for example "espace usb import /media/pi/STICK"'
+    );
   throw new AppError(409, 'several-usb-sticks', `several sticks are mounted (${candidates.join(', ')}): name the one to use`);
 }
 
@@ -41,7 +48,8 @@ export function findFiles(mount: string, ext: string): string[] {
   for (const e of top) {
     if (e.isFile() && e.name.endsWith(ext)) files.push(join(mount, e.name));
     else if (e.isDirectory() && !e.name.startsWith('.')) {
-      for (const f of readdirSync(join(mount, e.name), { withFileTypes: true })) if (f.isFile() && f.name.endsWith(ext)) files.push(join(mount, e.name, f.name));
+      for (const f of readdirSync(join(mount, e.name), { withFileTypes: true }))
+        if (f.isFile() && f.name.endsWith(ext)) files.push(join(mount, e.name, f.name));
     }
   }
   return files.sort();

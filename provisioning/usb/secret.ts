@@ -27,9 +27,14 @@ export function readEnvFile(path: string): Record<string, string> {
 export function bundleSecretFrom(values: { bundleKey?: string; username?: string; password?: string }): BundleSecret {
   if (values.bundleKey) {
     const key = Buffer.from(values.bundleKey, 'base64');
-    if (key.length !== 32) throw new AppError(422, 'bad-bundle-key', 'the bundle key must be 32 bytes in base64 (44 characters), as made by "openssl rand -base64 32"');
+    if (key.length !== 32)
+      throw new AppError(422, 'bad-bundle-key', 'the bundle key must be 32 bytes in base64 (44 characters), as made by "openssl rand -base64 32"');
     return { source: 'bundle-key', key };
   }
   if (values.username && values.password) return { source: 'central-credentials', username: values.username, password: values.password };
-  throw new AppError(422, 'no-bundle-secret', "nothing to seal the bundle with: set bundleKey in the space profile (ESPACE_BUNDLE_KEY), or the hub's central username and password (ESPACE_CENTRAL_USERNAME, ESPACE_CENTRAL_PASSWORD)");
+  throw new AppError(
+    422,
+    'no-bundle-secret',
+    "nothing to seal the bundle with: set bundleKey in the space profile (ESPACE_BUNDLE_KEY), or the hub's central username and password (ESPACE_CENTRAL_USERNAME, ESPACE_CENTRAL_PASSWORD)"
+  );
 }

@@ -47,7 +47,9 @@ async function pull(send: Send, selector: object, batch: number): Promise<{ byte
     if (w.encoding === 'gzip') gzipped += 1;
   };
   for (;;) {
-    const changes = await send('POST', `/content/_changes?filter=_selector&style=all_docs&limit=${batch}&since=${encodeURIComponent(String(since))}`, { selector });
+    const changes = await send('POST', `/content/_changes?filter=_selector&style=all_docs&limit=${batch}&since=${encodeURIComponent(String(since))}`, {
+      selector,
+    });
     count(changes);
     const body = changes.json as { results: { id: string; changes: { rev: string }[] }[]; last_seq: unknown };
     if (!body.results.length) break;
@@ -71,12 +73,26 @@ export async function benchCentralGzip(report: Report): Promise<void> {
     await publishPack(join(projectRoot(), DEMO_PACK_FILE), central.url, central.editor, [demoTrustedKey(projectRoot())]);
     const e = await central.enroll('octets-01');
     const authorization = 'Basic ' + Buffer.from(`${e.username}:${e.password}`).toString('base64');
-    const selector = { $or: [{ 'audience.all': true }, { 'audience.regions': { $elemMatch: { $eq: 'kayes' } } }, { 'audience.communes': { $elemMatch: { $eq: 'kayes' } } }, { 'audience.hubs': { $elemMatch: { $eq: 'octets-01' } } }, { _deleted: true }] };
-    const headers = (body: string | undefined) => ({ authorization, 'accept-encoding': 'gzip', ...(body ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) } : {}) });
+    const selector = {
+      $or: [
+        { 'audience.all': true },
+        { 'audience.regions': { $elemMatch: { $eq: 'kayes' } } },
+        { 'audience.communes': { $elemMatch: { $eq: 'kayes' } } },
+        { 'audience.hubs': { $elemMatch: { $eq: 'octets-01' } } },
+        { _deleted: true },
+      ],
+    };
+    const headers = (body: string | undefined) => ({
+      authorization,
+      'accept-encoding': 'gzip',
+      ...(body ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) } : {}),
+    });
     const direct: Send = (method, path, body) =>
       new Promise((resolve, reject) => {
         const text = body === undefined ? undefined : JSON.stringify(body);
-        const req = httpRequest({ host: '127.0.0.1', port: central.port, path, method, headers: headers(text), agent: false }, (res) => collect(res, resolve, reject));
+        const req = httpRequest({ host: '127.0.0.1', port: central.port, path, method, headers: headers(text), agent: false }, (res) =>
+          collect(res, resolve, reject)
+        );
         req.on('error', reject);
         req.end(text);
       });
@@ -85,7 +101,10 @@ export async function benchCentralGzip(report: Report): Promise<void> {
       const viaNginx: Send = (method, path, body) =>
         new Promise((resolve, reject) => {
           const text = body === undefined ? undefined : JSON.stringify(body);
-          const req = httpsRequest({ host: '127.0.0.1', servername: 'localhost', port: proxy.port, path, method, ca: proxy.caPem, headers: headers(text), agent: false }, (res) => collect(res, resolve, reject));
+          const req = httpsRequest(
+            { host: '127.0.0.1', servername: 'localhost', port: proxy.port, path, method, ca: proxy.caPem, headers: headers(text), agent: false },
+            (res) => collect(res, resolve, reject)
+          );
           req.on('error', reject);
           req.end(text);
         });

@@ -8,14 +8,31 @@ import type { Report } from './report.js';
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 
 function submission(hubId: string, i: number) {
-  return { _id: `${hubId}:response:${String(i).padStart(12, '0')}aaaaaaaaaa`, type: 'response', hubId, consultation: 'consultation:budget-2027', option: 'eau', createdAt: '2026-12-01T08:00:00.000Z' };
+  return {
+    _id: `${hubId}:response:${String(i).padStart(12, '0')}aaaaaaaaaa`,
+    type: 'response',
+    hubId,
+    consultation: 'consultation:budget-2027',
+    option: 'eau',
+    createdAt: '2026-12-01T08:00:00.000Z',
+  };
 }
 
 function heartbeat(hubId: string, i: number) {
   return {
-    _id: hubId, type: 'heartbeat', hubId, spaceName: `Espace ${i}`, commune: 'kayes-commune', region: 'kayes', version: '0.9.0',
-    at: new Date(Date.now() - (i % 72) * 3600_000).toISOString(), uptimeSeconds: 3600, disk: { freeBytes: (i % 30) * 1024 ** 3, totalBytes: 32 * 1024 ** 3 },
-    temperatureC: 40 + (i % 45), lastSync: i % 17 === 0 ? null : new Date().toISOString(), counts: {},
+    _id: hubId,
+    type: 'heartbeat',
+    hubId,
+    spaceName: `Espace ${i}`,
+    commune: 'kayes-commune',
+    region: 'kayes',
+    version: '0.9.0',
+    at: new Date(Date.now() - (i % 72) * 3600_000).toISOString(),
+    uptimeSeconds: 3600,
+    disk: { freeBytes: (i % 30) * 1024 ** 3, totalBytes: 32 * 1024 ** 3 },
+    temperatureC: 40 + (i % 45),
+    lastSync: i % 17 === 0 ? null : new Date().toISOString(),
+    counts: {},
   };
 }
 
@@ -43,12 +60,18 @@ export async function benchCentral(report: Report, opts: { hubs: number; each: n
           const res = await couch(central.url, `submissions-${id}/_bulk_docs`, creds.get(id)!, { method: 'POST', body: { docs } });
           if (res.status !== 201) throw new Error(`push of ${id} answered ${res.status}`);
         }
-      }),
+      })
     );
     const pushed = performance.now() - t0;
     await central.settled(600_000);
     const merged = performance.now() - t0;
-    report.add({ section, metric: `${opts.hubs} hubs × ${opts.each} submissions merged into submissions (from the first push)`, value: round(merged / 1000, 1), unit: 's', baseline: round(pushed / 1000, 1) });
+    report.add({
+      section,
+      metric: `${opts.hubs} hubs × ${opts.each} submissions merged into submissions (from the first push)`,
+      value: round(merged / 1000, 1),
+      unit: 's',
+      baseline: round(pushed / 1000, 1),
+    });
 
     for (let i = 0; i < opts.fleet; i += 250) {
       const docs = Array.from({ length: Math.min(250, opts.fleet - i) }, (_, k) => heartbeat(`flotte-${String(i + k).padStart(3, '0')}`, i + k));
@@ -70,7 +93,13 @@ export async function benchCentral(report: Report, opts: { hubs: number; each: n
         await couch(central.url, 'fleet/_all_docs?include_docs=true', central.admin);
         raw.push(performance.now() - t);
       }
-      report.add({ section, metric: `console fleet page at ${opts.fleet + opts.hubs} hubs (median of 10)`, value: round(median(page), 1), unit: 'ms', baseline: round(median(raw), 1) });
+      report.add({
+        section,
+        metric: `console fleet page at ${opts.fleet + opts.hubs} hubs (median of 10)`,
+        value: round(median(page), 1),
+        unit: 'ms',
+        baseline: round(median(raw), 1),
+      });
     } finally {
       await cons.stop();
     }

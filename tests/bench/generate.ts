@@ -7,7 +7,10 @@ const WORDS = (
   'alphabétisation numérique téléphone message mairie adjoint commission environnement artisanat emploi'
 ).split(' ');
 
-const SYLLABLES = 'ba be bi bo bu da de di do du ka ke ki ko ku la le li lo lu ma me mi mo mu na ne ni no nu sa se si so su ta te ti to tu ya yo wa ga go fa fo ra ro'.split(' ');
+const SYLLABLES =
+  'ba be bi bo bu da de di do du ka ke ki ko ku la le li lo lu ma me mi mo mu na ne ni no nu sa se si so su ta te ti to tu ya yo wa ga go fa fo ra ro'.split(
+    ' '
+  );
 
 /** A vocabulary like real text's: the programme's words plus thousands of rarer ones. */
 const VOCABULARY = [...WORDS];
@@ -37,15 +40,60 @@ export function generateDocs(n: number): Record<string, unknown>[] {
     const k = i % 5;
     const slug = `gen-${i.toString(36)}`;
     if (k === 0) {
-      docs.push({ _id: `document:${slug}`, type: 'document', audience: all, kind: 'fiche', title: { fr: `Fiche ${words(i, 4)}`, bm: `Sɛbɛn ${i}` }, summary: { fr: words(i + 1, 20) }, body: { fr: words(i + 2, 120) } });
+      docs.push({
+        _id: `document:${slug}`,
+        type: 'document',
+        audience: all,
+        kind: 'fiche',
+        title: { fr: `Fiche ${words(i, 4)}`, bm: `Sɛbɛn ${i}` },
+        summary: { fr: words(i + 1, 20) },
+        body: { fr: words(i + 2, 120) },
+      });
     } else if (k === 1) {
-      docs.push({ _id: `organisation:${slug}`, type: 'organisation', audience: all, name: `Association ${words(i, 3)}`, kind: 'association', domains: ['jeunesse'], description: { fr: words(i + 3, 40) }, sample: true });
+      docs.push({
+        _id: `organisation:${slug}`,
+        type: 'organisation',
+        audience: all,
+        name: `Association ${words(i, 3)}`,
+        kind: 'association',
+        domains: ['jeunesse'],
+        description: { fr: words(i + 3, 40) },
+        sample: true,
+      });
     } else if (k === 2) {
-      docs.push({ _id: `announcement:${slug}`, type: 'announcement', audience: all, title: { fr: `Annonce ${words(i, 4)}` }, body: { fr: words(i + 4, 60) }, publishedAt: '2026-11-01T08:00:00Z', priority: 1 });
+      docs.push({
+        _id: `announcement:${slug}`,
+        type: 'announcement',
+        audience: all,
+        title: { fr: `Annonce ${words(i, 4)}` },
+        body: { fr: words(i + 4, 60) },
+        publishedAt: '2026-11-01T08:00:00Z',
+        priority: 1,
+      });
     } else if (k === 3) {
-      docs.push({ _id: `event:${slug}`, type: 'event', audience: all, kind: 'atelier', title: { fr: `Atelier ${words(i, 4)}` }, startsAt: '2027-01-15T09:00:00Z', place: 'Espace connecté', commune: 'kayes', capacity: 40 });
+      docs.push({
+        _id: `event:${slug}`,
+        type: 'event',
+        audience: all,
+        kind: 'atelier',
+        title: { fr: `Atelier ${words(i, 4)}` },
+        startsAt: '2027-01-15T09:00:00Z',
+        place: 'Espace connecté',
+        commune: 'kayes',
+        capacity: 40,
+      });
     } else {
-      docs.push({ _id: `official:${slug}`, type: 'official', audience: all, name: `Élu ${words(i, 2)}`, sex: i % 2 ? 'F' : 'M', role: 'conseiller', commune: 'kayes', mandate: { start: 2023, end: 2028 }, sample: true });
+      docs.push({
+        _id: `official:${slug}`,
+        type: 'official',
+        audience: all,
+        name: `Élu ${words(i, 2)}`,
+        sex: i % 2 ? 'F' : 'M',
+        role: 'conseiller',
+        commune: 'kayes',
+        mandate: { start: 2023, end: 2028 },
+        sample: true,
+      });
     }
   }
   return docs;

@@ -49,7 +49,10 @@ async function sizes(dataDir: string, db: 'content' | 'submissions'): Promise<{ 
  * portal page under load; start-up; disk before and after compaction) and of submissions
  * (start-up, accepting more, a consultation's results, disk).
  */
-export async function benchGrowth(report: Report, opts: { contentSizes: number[]; submissionSizes: number[]; seconds: number; connections: number }): Promise<void> {
+export async function benchGrowth(
+  report: Report,
+  opts: { contentSizes: number[]; submissionSizes: number[]; seconds: number; connections: number }
+): Promise<void> {
   const section = 'growth';
   for (const n of opts.contentSizes) {
     const t0 = performance.now();
@@ -61,28 +64,65 @@ export async function benchGrowth(report: Report, opts: { contentSizes: number[]
       // (after a power cut, an update) reads it back: the one a visitor waits for.
       const first = await timedStart(dir.path);
       await first.hub.stop();
-      report.add({ section, metric: `${label}: first start ever (index built): to listening / to first search`, value: `${first.listenMs} / ${first.searchMs}`, unit: 'ms' });
+      report.add({
+        section,
+        metric: `${label}: first start ever (index built): to listening / to first search`,
+        value: `${first.listenMs} / ${first.searchMs}`,
+        unit: 'ms',
+      });
       const { hub, listenMs, searchMs } = await timedStart(dir.path);
       const searchBudget = n <= 10_000 ? 1000 : n <= 50_000 ? 3000 : undefined;
       let stderr = '';
       hub.child.stderr!.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-600)));
       try {
         report.add({ section, metric: `${label}: start-up to listening / to first search`, value: `${listenMs} / ${searchMs}`, unit: 'ms' });
-        if (searchBudget) report.add({ section, metric: `${label}: start-up to first search (index on disk)`, value: searchMs, unit: 'ms', budget: `< ${searchBudget} ms`, ok: searchMs < searchBudget });
-        const run = (path: string, headers?: Record<string, string>) => underLoad(hub, `${hub.url}${path}`, { connections: opts.connections, seconds: opts.seconds, headers });
+        if (searchBudget)
+          report.add({
+            section,
+            metric: `${label}: start-up to first search (index on disk)`,
+            value: searchMs,
+            unit: 'ms',
+            budget: `< ${searchBudget} ms`,
+            ok: searchMs < searchBudget,
+          });
+        const run = (path: string, headers?: Record<string, string>) =>
+          underLoad(hub, `${hub.url}${path}`, { connections: opts.connections, seconds: opts.seconds, headers });
         const steps: [string, () => Promise<void>][] = [
-          ['list of 20', async () => addFigures(report, section, `${label}, list of 20 (${opts.connections} conn)`, await run('/api/v1/content?type=official&limit=20'))],
+          [
+            'list of 20',
+            async () => addFigures(report, section, `${label}, list of 20 (${opts.connections} conn)`, await run('/api/v1/content?type=official&limit=20')),
+          ],
           ['one doc', async () => addFigures(report, section, `${label}, one doc (${opts.connections} conn)`, await run('/api/v1/content/document:gen-1e'))],
           ['search', async () => addFigures(report, section, `${label}, search (${opts.connections} conn)`, await run('/api/v1/search?q=budget%20ecole'))],
-          ['page', async () => addFigures(report, section, `${label}, page /apprendre (${opts.connections} conn)`, await run('/apprendre', { cookie: 'lang=fr' }))],
-          ['search alone', async () => report.add({ section, metric: `${label}: search p95, one visitor at a time`, value: (await sequential(`${hub.url}/api/v1/search?q=femmes%20jeunes`, 50)).p95, unit: 'ms' })],
+          [
+            'page',
+            async () => addFigures(report, section, `${label}, page /apprendre (${opts.connections} conn)`, await run('/apprendre', { cookie: 'lang=fr' })),
+          ],
+          [
+            'search alone',
+            async () =>
+              report.add({
+                section,
+                metric: `${label}: search p95, one visitor at a time`,
+                value: (await sequential(`${hub.url}/api/v1/search?q=femmes%20jeunes`, 50)).p95,
+                unit: 'ms',
+              }),
+          ],
         ];
         for (const [what, step] of steps) {
           await step().catch(() => undefined);
           // Under the Pi's heap cap the hub may die of it: that is a figure too, and the rest of this size is moot.
           if (hub.child.exitCode !== null || hub.child.signalCode !== null) {
-            const why = /heap out of memory|Allocation failed/i.test(stderr) ? 'JavaScript heap out of memory' : stderr.trim().split('\n').at(-1)?.slice(0, 120) ?? '';
-            report.add({ section, metric: `${label}: the hub DIED during "${what}" (heap cap ${PI_LIMITS.heapMB} MB)`, value: `exit ${hub.child.exitCode ?? hub.child.signalCode}: ${why}`, budget: 'stays up', ok: false });
+            const why = /heap out of memory|Allocation failed/i.test(stderr)
+              ? 'JavaScript heap out of memory'
+              : (stderr.trim().split('\n').at(-1)?.slice(0, 120) ?? '');
+            report.add({
+              section,
+              metric: `${label}: the hub DIED during "${what}" (heap cap ${PI_LIMITS.heapMB} MB)`,
+              value: `exit ${hub.child.exitCode ?? hub.child.signalCode}: ${why}`,
+              budget: 'stays up',
+              ok: false,
+            });
             break;
           }
         }
@@ -102,7 +142,9 @@ export async function benchGrowth(report: Report, opts: { contentSizes: number[]
     try {
       // The demo pack gives a real open consultation to vote in and to count.
       const seeded = await spawnHub(dir.path, { ...HUB_ENV, ESPACE_SEED_DEMO: 'true' });
-      const consultations = (await (await fetch(`${seeded.url}/api/v1/content?type=consultation&limit=50`)).json()) as { items: { _id: string; options: { id: string }[]; closesAt: string }[] };
+      const consultations = (await (await fetch(`${seeded.url}/api/v1/content?type=consultation&limit=50`)).json()) as {
+        items: { _id: string; options: { id: string }[]; closesAt: string }[];
+      };
       await seeded.stop();
       const open = consultations.items.find((c) => Date.parse(c.closesAt) > Date.now()) ?? consultations.items[0]!;
       const t0 = performance.now();
@@ -135,12 +177,21 @@ export async function benchGrowth(report: Report, opts: { contentSizes: number[]
           report,
           section,
           `${label}, new registrations (${opts.connections} conn)`,
-          await underLoad(hub, `${hub.url}/api/v1/submissions/registration`, { connections: opts.connections, seconds: opts.seconds, requests: [{ method: 'POST', headers: { 'content-type': 'application/json' }, body }] }),
+          await underLoad(hub, `${hub.url}/api/v1/submissions/registration`, {
+            connections: opts.connections,
+            seconds: opts.seconds,
+            requests: [{ method: 'POST', headers: { 'content-type': 'application/json' }, body }],
+          })
         );
         // The first call counts every vote once (the tallies are then kept, and saved at stop).
         const t1 = performance.now();
         const status = (await fetch(resultsUrl(hub))).status;
-        report.add({ section, metric: `${label}: a consultation's results, first call (counts every vote once)`, value: Math.round(performance.now() - t1), unit: 'ms' });
+        report.add({
+          section,
+          metric: `${label}: a consultation's results, first call (counts every vote once)`,
+          value: Math.round(performance.now() - t1),
+          unit: 'ms',
+        });
         const results = await sequential(resultsUrl(hub), 5);
         report.add({ section, metric: `${label}: a consultation's results (HTTP ${status}), p50 / p95`, value: `${results.p50} / ${results.p95}`, unit: 'ms' });
       } finally {
@@ -152,7 +203,12 @@ export async function benchGrowth(report: Report, opts: { contentSizes: number[]
         await (await fetch(`${again.url}/health`)).arrayBuffer();
         const t2 = performance.now();
         await (await fetch(resultsUrl(again))).arrayBuffer();
-        report.add({ section, metric: `${label}: a consultation's results, first call after a restart (tallies read back)`, value: Math.round(performance.now() - t2), unit: 'ms' });
+        report.add({
+          section,
+          metric: `${label}: a consultation's results, first call after a restart (tallies read back)`,
+          value: Math.round(performance.now() - t2),
+          unit: 'ms',
+        });
       } finally {
         await again.stop();
       }

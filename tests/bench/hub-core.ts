@@ -19,7 +19,15 @@ export async function prepareDataDir(n: number, mediaBytes: number): Promise<{ d
   for (let i = 0; i < docs.length; i += 1000) await dbs.content.bulkDocs(docs.slice(i, i + 1000) as PouchDB.Core.PutDocument<Record<string, unknown>>[]);
   const media = generateMedia(mediaBytes);
   await new MediaStore(dir.path).put(media.bytes, media.sha256);
-  await dbs.media.put({ _id: `media:${media.sha256}`, type: 'media', sha256: media.sha256, size: media.bytes.length, mime: 'video/mp4', filename: 'video.mp4', priority: 4 });
+  await dbs.media.put({
+    _id: `media:${media.sha256}`,
+    type: 'media',
+    sha256: media.sha256,
+    size: media.bytes.length,
+    mime: 'video/mp4',
+    filename: 'video.mp4',
+    priority: 4,
+  });
   await closeDatabases(dbs);
   return { dir, mediaSha: media.sha256 };
 }
@@ -61,7 +69,13 @@ export async function benchHubCore(report: Report, opts: { docs: number; seconds
       routes[path] = { type: res.headers.get('content-type') ?? 'application/octet-stream', file };
     }
     writeFileSync(join(bytesDir, 'routes.json'), JSON.stringify(routes));
-    const baseline = await spawnWithPort('taskset', ['-c', String(PI_LIMITS.cpu), process.execPath, join(projectRoot(), 'dist/tests/bench/baseline-server.js'), join(bytesDir, 'routes.json')]);
+    const baseline = await spawnWithPort('taskset', [
+      '-c',
+      String(PI_LIMITS.cpu),
+      process.execPath,
+      join(projectRoot(), 'dist/tests/bench/baseline-server.js'),
+      join(bytesDir, 'routes.json'),
+    ]);
     try {
       for (const [name, path] of Object.entries(paths)) {
         const headers = name === 'range' ? { range: 'bytes=1048576-1114111' } : undefined;
@@ -69,7 +83,15 @@ export async function benchHubCore(report: Report, opts: { docs: number; seconds
         const ours = await load(`${hub.url}${path}`, { connections: opts.connections, seconds: opts.seconds, headers });
         const ratio = round(ours.requestsPerSec / base.requestsPerSec);
         const budget = name === 'list' || name === 'item' ? '≥ 0.5× baseline' : undefined;
-        report.add({ section, metric: `${name} req/s (${opts.connections} conn)`, value: ours.requestsPerSec, baseline: base.requestsPerSec, ratio, budget, ok: budget ? ratio >= 0.5 : undefined });
+        report.add({
+          section,
+          metric: `${name} req/s (${opts.connections} conn)`,
+          value: ours.requestsPerSec,
+          baseline: base.requestsPerSec,
+          ratio,
+          budget,
+          ok: budget ? ratio >= 0.5 : undefined,
+        });
         report.add({ section, metric: `${name} p95 under load`, value: ours.p95, unit: 'ms', baseline: base.p95 });
         if (ours.errors + ours.non2xx > 0) report.add({ section, metric: `${name} errors`, value: ours.errors + ours.non2xx });
       }
@@ -80,7 +102,14 @@ export async function benchHubCore(report: Report, opts: { docs: number; seconds
     report.add({ section, metric: `search p95, the same query again (cached) (${opts.docs} docs)`, value: s.p95, unit: 'ms' });
     // Repeated queries are answered from the result cache; a fresh query pays the full cost.
     const fresh = await uncachedSearches(hub.url, 200);
-    report.add({ section, metric: `search p95, 200 different queries, none cached (${opts.docs} docs)`, value: fresh.p95, unit: 'ms', budget: '< 20 ms', ok: fresh.p95 < 20 });
+    report.add({
+      section,
+      metric: `search p95, 200 different queries, none cached (${opts.docs} docs)`,
+      value: fresh.p95,
+      unit: 'ms',
+      budget: '< 20 ms',
+      ok: fresh.p95 < 20,
+    });
     report.add({ section, metric: 'search p50, none cached', value: fresh.p50, unit: 'ms' });
     const rss = rssMB(hub.child.pid!);
     report.add({ section, metric: `resident memory after load (${opts.docs} docs)`, value: rss, unit: 'MB', budget: '< 120 MB', ok: rss < 120 });

@@ -18,12 +18,16 @@ function percentile(sorted: number[], p: number): number {
 }
 
 /** Drives `url` with autocannon and computes percentiles (incl. p95) from every response time. */
-export async function load(url: string, opts: { connections: number; seconds: number; headers?: Record<string, string>; requests?: autocannon.Request[] }): Promise<LoadResult> {
+export async function load(
+  url: string,
+  opts: { connections: number; seconds: number; headers?: Record<string, string>; requests?: autocannon.Request[] }
+): Promise<LoadResult> {
   const times: number[] = [];
   const statuses: Record<number, number> = {};
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
-    const instance = autocannon({ url, connections: opts.connections, duration: opts.seconds, headers: opts.headers, requests: opts.requests, pipelining: 1 }, (err, res) =>
-      err ? reject(err) : resolve(res),
+    const instance = autocannon(
+      { url, connections: opts.connections, duration: opts.seconds, headers: opts.headers, requests: opts.requests, pipelining: 1 },
+      (err, res) => (err ? reject(err) : resolve(res))
     );
     instance.on('response', (_client, status, _bytes, responseTime) => {
       times.push(responseTime);

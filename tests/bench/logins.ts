@@ -30,7 +30,16 @@ async function loginClient(base: string, localAddress: string): Promise<(usernam
   const token = /espace_login_csrf=([^;]*)/.exec(form.cookie ?? '')![1]!;
   const csrf = /name="_csrf" value="([^"]+)"/.exec(form.body)![1]!;
   return async (username, password) =>
-    (await send(base, localAddress, 'POST', '/admin/login', { 'content-type': 'application/x-www-form-urlencoded', cookie: `espace_login_csrf=${token}` }, new URLSearchParams({ _csrf: csrf, username, password, next: '/admin' }).toString())).status;
+    (
+      await send(
+        base,
+        localAddress,
+        'POST',
+        '/admin/login',
+        { 'content-type': 'application/x-www-form-urlencoded', cookie: `espace_login_csrf=${token}` },
+        new URLSearchParams({ _csrf: csrf, username, password, next: '/admin' }).toString()
+      )
+    ).status;
 }
 
 const registration = JSON.stringify({ fullName: 'Awa Bench', sex: 'F', ageBand: '25-35', commune: 'kayes', consent: true });
@@ -58,7 +67,7 @@ export async function benchLogins(report: Report, opts: { seconds: number }): Pr
           if (status === 303) ok += 1;
           else if (status === 429) busy += 1;
         }
-      }),
+      })
     );
     report.add({ section, metric: 'logins checked per second (right password, 4 at once)', value: round(ok / opts.seconds, 1), unit: '/s' });
     report.add({ section, metric: 'of those, answered 429 (hash queue full)', value: busy });
@@ -89,8 +98,22 @@ export async function benchLogins(report: Report, opts: { seconds: number }): Pr
     stop = true;
     await Promise.all(running);
     const floodSeconds = (performance.now() - t0) / 1000;
-    report.add({ section, metric: 'phones: submission p95 during 200 simultaneous logins', value: floodSubmit.p95, unit: 'ms', baseline: quietSubmit.p95, ratio: round(floodSubmit.p95 / quietSubmit.p95) });
-    report.add({ section, metric: 'phones: content read p95 during 200 simultaneous logins', value: floodRead.p95, unit: 'ms', baseline: quietRead.p95, ratio: round(floodRead.p95 / quietRead.p95) });
+    report.add({
+      section,
+      metric: 'phones: submission p95 during 200 simultaneous logins',
+      value: floodSubmit.p95,
+      unit: 'ms',
+      baseline: quietSubmit.p95,
+      ratio: round(floodSubmit.p95 / quietSubmit.p95),
+    });
+    report.add({
+      section,
+      metric: 'phones: content read p95 during 200 simultaneous logins',
+      value: floodRead.p95,
+      unit: 'ms',
+      baseline: quietRead.p95,
+      ratio: round(floodRead.p95 / quietRead.p95),
+    });
     report.add({ section, metric: 'flood: logins answered per second', value: round(flood.sent / floodSeconds, 1), unit: '/s' });
     report.add({ section, metric: 'flood: passwords checked per second (the rest 429)', value: round(flood.checked / floodSeconds, 1), unit: '/s' });
     report.add({ section, metric: 'flood: share refused with 429', value: `${Math.round((100 * flood.refused) / Math.max(1, flood.sent))} %` });

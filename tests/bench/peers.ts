@@ -14,7 +14,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 const PIN = ['taskset', '-c', String(PI_LIMITS.cpu)];
 const COOKIE = { cookie: 'lang=fr' };
 
-
 /** A peer server started by the bench, pinned to the hub's core; stopped with SIGTERM. */
 export interface Peer {
   name: string;
@@ -81,9 +80,14 @@ http {
   scgi_temp_path ${dir}/tmp/scgi;
   server { listen 127.0.0.1:${port}; root ${root}; }
 }
-`,
+`
   );
-  const peer = startPinned('nginx', 'nginx', ['-p', dir, '-e', join(dir, 'error.log'), '-c', join(dir, 'nginx.conf'), '-g', 'daemon off;'], `http://127.0.0.1:${port}`);
+  const peer = startPinned(
+    'nginx',
+    'nginx',
+    ['-p', dir, '-e', join(dir, 'error.log'), '-c', join(dir, 'nginx.conf'), '-g', 'daemon off;'],
+    `http://127.0.0.1:${port}`
+  );
   await waitFor(`${peer.url}/`);
   return peer;
 }
@@ -105,7 +109,12 @@ function png48(): Buffer {
   ihdr[9] = 2;
   const rows = Buffer.alloc(48 * (1 + 48 * 3), 0x80);
   for (let y = 0; y < 48; y += 1) rows[y * (1 + 48 * 3)] = 0;
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(rows)), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(rows)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 /** kiwix-serve serving the same pages packed into a ZIM by zimwriterfs. */
@@ -116,7 +125,31 @@ async function startKiwix(dir: string, pages: Record<string, Buffer>): Promise<{
   writeFileSync(join(src, 'illustration.png'), png48());
   const first = Object.keys(pages)[0]!;
   const zim = join(dir, 'espace.zim');
-  execFileSync('zimwriterfs', ['-w', `${first}.html`, '-I', 'illustration.png', '-l', 'fra', '-t', 'Espace', '-d', 'bench', '-c', 'Espace', '-p', 'Espace', '-n', 'espace', '-j', src, zim], { stdio: 'ignore' });
+  execFileSync(
+    'zimwriterfs',
+    [
+      '-w',
+      `${first}.html`,
+      '-I',
+      'illustration.png',
+      '-l',
+      'fra',
+      '-t',
+      'Espace',
+      '-d',
+      'bench',
+      '-c',
+      'Espace',
+      '-p',
+      'Espace',
+      '-n',
+      'espace',
+      '-j',
+      src,
+      zim,
+    ],
+    { stdio: 'ignore' }
+  );
   const port = await freePort();
   const peer = startPinned('kiwix-serve', 'kiwix-serve', ['--address', '127.0.0.1', '--port', String(port), '--threads', '4', zim], `http://127.0.0.1:${port}`);
   await waitFor(`${peer.url}/`);
@@ -136,11 +169,32 @@ async function startPouchdbServer(dir: string, docs: Record<string, unknown>[]):
   const data = join(dir, 'pouchdb-server');
   mkdirSync(data, { recursive: true });
   const bin = join(projectRoot(), 'node_modules/pouchdb-server/bin/pouchdb-server');
-  const peer = startPinned('pouchdb-server', process.execPath, [`--max-old-space-size=${PI_LIMITS.heapMB}`, bin, '--port', String(port), '--host', '127.0.0.1', '--dir', data, '--config', join(data, 'config.json'), '-n'], `http://127.0.0.1:${port}`);
+  const peer = startPinned(
+    'pouchdb-server',
+    process.execPath,
+    [
+      `--max-old-space-size=${PI_LIMITS.heapMB}`,
+      bin,
+      '--port',
+      String(port),
+      '--host',
+      '127.0.0.1',
+      '--dir',
+      data,
+      '--config',
+      join(data, 'config.json'),
+      '-n',
+    ],
+    `http://127.0.0.1:${port}`
+  );
   await waitFor(`${peer.url}/`);
   await fetch(`${peer.url}/content`, { method: 'PUT' });
   for (let i = 0; i < docs.length; i += 1000) {
-    const res = await fetch(`${peer.url}/content/_bulk_docs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ docs: docs.slice(i, i + 1000) }) });
+    const res = await fetch(`${peer.url}/content/_bulk_docs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ docs: docs.slice(i, i + 1000) }),
+    });
     if (res.status !== 201) throw new Error(`pouchdb-server refused the docs: ${res.status}`);
     await res.arrayBuffer();
   }
@@ -191,10 +245,20 @@ export async function benchPeers(report: Report, opts: { seconds: number; connec
     const run = (url: string, headers?: Record<string, string>) => load(url, { connections: opts.connections, seconds: opts.seconds, headers });
     const row = (metric: string, ours: LoadResult, base: LoadResult, peer: string, want?: number) => {
       const ratio = round(ours.requestsPerSec / base.requestsPerSec);
-      report.add({ section, metric: `${metric} vs ${peer} (${opts.connections} conn)`, value: ours.requestsPerSec, unit: 'req/s', baseline: base.requestsPerSec, ratio, budget: want ? `≥ ${want}× ${peer}` : undefined, ok: want ? ratio >= want : undefined });
+      report.add({
+        section,
+        metric: `${metric} vs ${peer} (${opts.connections} conn)`,
+        value: ours.requestsPerSec,
+        unit: 'req/s',
+        baseline: base.requestsPerSec,
+        ratio,
+        budget: want ? `≥ ${want}× ${peer}` : undefined,
+        ok: want ? ratio >= want : undefined,
+      });
       report.add({ section, metric: `${metric} p95 hub / ${peer}`, value: ours.p95, unit: 'ms', baseline: base.p95 });
       const errs = ours.errors + ours.non2xx;
-      if (errs + base.errors + base.non2xx > 0) report.add({ section, metric: `${metric} errors hub / ${peer}`, value: errs, baseline: base.errors + base.non2xx });
+      if (errs + base.errors + base.non2xx > 0)
+        report.add({ section, metric: `${metric} errors hub / ${peer}`, value: errs, baseline: base.errors + base.non2xx });
     };
 
     // A second of load on each first: JIT and caches warm, as on a hub that has been up a while.
@@ -206,15 +270,33 @@ export async function benchPeers(report: Report, opts: { seconds: number; connec
     }
     const list = await run(`${hub.url}${apiPaths.list}`);
     row('API list of 20 officials', list, await run(`${nginx.url}/api/list.json`), 'nginx');
-    row('API list of 20 officials', list, await run(`${pouch.url}/content/_all_docs?include_docs=true&limit=20&startkey=%22official%3A%22&endkey=%22official%3A%EF%BF%B0%22`), 'pouchdb-server', 1);
+    row(
+      'API list of 20 officials',
+      list,
+      await run(`${pouch.url}/content/_all_docs?include_docs=true&limit=20&startkey=%22official%3A%22&endkey=%22official%3A%EF%BF%B0%22`),
+      'pouchdb-server',
+      1
+    );
     const item = await run(`${hub.url}${apiPaths.item}`);
     row('API one document', item, await run(`${nginx.url}/api/item.json`), 'nginx');
     row('API one document', item, await run(`${pouch.url}/content/document:gen-0`), 'pouchdb-server', 1);
-    row('CouchDB API /db/content/:id', await run(`${hub.url}/db/content/document:gen-0`), await run(`${pouch.url}/content/document:gen-0`), 'pouchdb-server', 1);
+    row(
+      'CouchDB API /db/content/:id',
+      await run(`${hub.url}/db/content/document:gen-0`),
+      await run(`${pouch.url}/content/document:gen-0`),
+      'pouchdb-server',
+      1
+    );
 
     const mid = Math.floor((opts.mediaMB * 1024 * 1024) / 2);
     const range = { range: `bytes=${mid}-${mid + 65535}` };
-    row(`media Range 64 KB of a ${opts.mediaMB} MB video`, await run(`${hub.url}/media/${mediaSha}`, range), await run(`${nginx.url}/media/video.mp4`, range), 'nginx', 0.9);
+    row(
+      `media Range 64 KB of a ${opts.mediaMB} MB video`,
+      await run(`${hub.url}/media/${mediaSha}`, range),
+      await run(`${nginx.url}/media/video.mp4`, range),
+      'nginx',
+      0.9
+    );
     // A whole video, as a phone downloading it to take home: one download at a time, MB/s.
     const whole = async (url: string) => {
       const t = performance.now();
@@ -225,9 +307,24 @@ export async function benchPeers(report: Report, opts: { seconds: number; connec
     const oursMBs = await whole(`${hub.url}/media/${mediaSha}`);
     const nginxMBs = await whole(`${nginx.url}/media/video.mp4`);
     const ratio = round(oursMBs / nginxMBs);
-    report.add({ section, metric: `media whole ${opts.mediaMB} MB video, one download at a time, vs nginx`, value: oursMBs, unit: 'MB/s', baseline: nginxMBs, ratio, budget: '≥ 0.9× nginx', ok: ratio >= 0.9 });
+    report.add({
+      section,
+      metric: `media whole ${opts.mediaMB} MB video, one download at a time, vs nginx`,
+      value: oursMBs,
+      unit: 'MB/s',
+      baseline: nginxMBs,
+      ratio,
+      budget: '≥ 0.9× nginx',
+      ok: ratio >= 0.9,
+    });
 
-    report.add({ section, metric: 'resident memory after the peer runs: hub / pouchdb-server', value: rssMB(hub.child.pid!), unit: 'MB', baseline: rssMB(pouch.child.pid!) });
+    report.add({
+      section,
+      metric: 'resident memory after the peer runs: hub / pouchdb-server',
+      value: rssMB(hub.child.pid!),
+      unit: 'MB',
+      baseline: rssMB(pouch.child.pid!),
+    });
   } finally {
     for (const p of peers) await p.stop();
     await hub.stop();

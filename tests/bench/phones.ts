@@ -46,7 +46,14 @@ export async function phones(base: string, opts: PhonesOptions): Promise<PhonesR
     new Promise((resolve) => {
       const t = performance.now();
       const req = request(
-        { host: url.hostname, port: url.port, path, method, agent, headers: { cookie: 'lang=fr', 'accept-encoding': 'gzip', ...(body ? { 'content-type': 'application/json' } : {}) } },
+        {
+          host: url.hostname,
+          port: url.port,
+          path,
+          method,
+          agent,
+          headers: { cookie: 'lang=fr', 'accept-encoding': 'gzip', ...(body ? { 'content-type': 'application/json' } : {}) },
+        },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
@@ -56,7 +63,7 @@ export async function phones(base: string, opts: PhonesOptions): Promise<PhonesR
             if (status >= 400) statuses[status] = (statuses[status] ?? 0) + 1;
             resolve(res.headers['content-encoding'] ? '' : Buffer.concat(chunks).toString());
           });
-        },
+        }
       );
       req.on('error', () => {
         errors += 1;
@@ -72,7 +79,9 @@ export async function phones(base: string, opts: PhonesOptions): Promise<PhonesR
         let s = '';
         res.on('data', (c: Buffer) => (s += c.toString()));
         res.on('end', () => resolve(s));
-      }).on('error', reject).end();
+      })
+        .on('error', reject)
+        .end();
     });
     assetsOf.set(page, [...new Set([...html.matchAll(ASSET)].map((m) => m[1]!))]);
   }

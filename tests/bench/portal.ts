@@ -44,11 +44,23 @@ export async function benchPortal(report: Report, opts: { seconds: number } = { 
     const m = meter(cdp);
     await page.goto(`${hub.url}/`, { waitUntil: 'networkidle' });
     const homeBytes = m.total();
-    report.add({ section, metric: 'home, first visit, all bytes on the wire (compressed)', value: round(homeBytes / KB), unit: 'KB', budget: '< 60 KB', ok: homeBytes < 60 * KB });
+    report.add({
+      section,
+      metric: 'home, first visit, all bytes on the wire (compressed)',
+      value: round(homeBytes / KB),
+      unit: 'KB',
+      budget: '< 60 KB',
+      ok: homeBytes < 60 * KB,
+    });
     for (const path of pages) {
       m.reset();
       await page.goto(hub.url + path, { waitUntil: 'networkidle' });
-      const js = await page.evaluate(() => performance.getEntriesByType('resource').filter((r) => (r as PerformanceResourceTiming).initiatorType === 'script').reduce((s, r) => s + (r as PerformanceResourceTiming).decodedBodySize, 0));
+      const js = await page.evaluate(() =>
+        performance
+          .getEntriesByType('resource')
+          .filter((r) => (r as PerformanceResourceTiming).initiatorType === 'script')
+          .reduce((s, r) => s + (r as PerformanceResourceTiming).decodedBodySize, 0)
+      );
       report.add({ section, metric: `JavaScript shipped by ${path} (uncompressed)`, value: round(js / KB), unit: 'KB', budget: '< 30 KB', ok: js < 30 * KB });
     }
     await first.close();
@@ -63,15 +75,32 @@ export async function benchPortal(report: Report, opts: { seconds: number } = { 
     const t0 = performance.now();
     await sp.goto(`${hub.url}/`, { waitUntil: 'load' });
     const usable = performance.now() - t0;
-    report.add({ section, metric: 'home usable (load event) at 1 Mbit/s, 300 ms latency, cold cache', value: Math.round(usable), unit: 'ms', budget: '< 2000 ms', ok: usable < 2000 });
+    report.add({
+      section,
+      metric: 'home usable (load event) at 1 Mbit/s, 300 ms latency, cold cache',
+      value: Math.round(usable),
+      unit: 'ms',
+      budget: '< 2000 ms',
+      ok: usable < 2000,
+    });
     const t1 = performance.now();
     await sp.goto(`${hub.url}/apprendre`, { waitUntil: 'load' });
     report.add({ section, metric: 'next page (Apprendre) on the same link, warm cache', value: Math.round(performance.now() - t1), unit: 'ms' });
     await slow.close();
 
     // Server side: home pages rendered per second (gzip, as phones ask), 10 connections.
-    const result = await autocannon({ url: `${hub.url}/`, connections: 10, duration: opts.seconds, headers: { cookie: 'lang=fr; visit=1', 'accept-encoding': 'gzip', accept: 'text/html' } });
-    report.add({ section, metric: 'home page renders per second (gzip, 10 connections, in-process hub)', value: Math.round(result.requests.average), unit: 'req/s' });
+    const result = await autocannon({
+      url: `${hub.url}/`,
+      connections: 10,
+      duration: opts.seconds,
+      headers: { cookie: 'lang=fr; visit=1', 'accept-encoding': 'gzip', accept: 'text/html' },
+    });
+    report.add({
+      section,
+      metric: 'home page renders per second (gzip, 10 connections, in-process hub)',
+      value: Math.round(result.requests.average),
+      unit: 'req/s',
+    });
     report.add({ section, metric: 'home page latency p99', value: result.latency.p99, unit: 'ms' });
   } finally {
     await browser.close();

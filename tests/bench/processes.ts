@@ -8,7 +8,11 @@ export function rssMB(pid: number): number {
 }
 
 /** Starts a helper process that prints "port N" and returns it once listening. */
-export async function spawnWithPort(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ child: ChildProcess; port: number; stop(): Promise<void> }> {
+export async function spawnWithPort(
+  cmd: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env
+): Promise<{ child: ChildProcess; port: number; stop(): Promise<void> }> {
   const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise<number>((resolve, reject) => {
     let out = '';

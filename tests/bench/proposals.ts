@@ -27,21 +27,66 @@ const sourceOf = (i: number) => `${i < 1000 ? HUB : `autre-${String(i % 20).padS
  */
 async function prepare(dir: string, o: { proposals: number; supports: number }): Promise<{ probe: string; probeCount: number }> {
   const dbs = await openDatabases(dir, createLogger('silent'));
-  const content: Record<string, unknown>[] = COMMUNES.map((c) => ({ _id: `commune:${c}`, type: 'commune', audience: { all: true }, name: `Commune de ${c}`, kind: 'commune-urbaine', region: 'kayes', proposalThreshold: 30 }));
+  const content: Record<string, unknown>[] = COMMUNES.map((c) => ({
+    _id: `commune:${c}`,
+    type: 'commune',
+    audience: { all: true },
+    name: `Commune de ${c}`,
+    kind: 'commune-urbaine',
+    region: 'kayes',
+    proposalThreshold: 30,
+  }));
   const submissions: Record<string, unknown>[] = [];
   for (let i = 0; i < o.proposals; i += 1) {
     const source = sourceOf(i);
-    const base = { title: `Proposition ${i} : un forage au quartier ${i % 40}`, text: 'Les femmes marchent loin pour chercher l’eau.', lang: 'fr', commune: COMMUNES[i % COMMUNES.length], theme: THEMES[i % THEMES.length], beneficiaries: i % 2 ? ['femmes'] : ['jeunes'], cost: 100_000 + i, createdAt: at(i) };
-    if (i < 1000) submissions.push({ _id: source, type: 'proposal', hubId: HUB, ...base, author: { hub: HUB, code: code(i), name: `Membre ${i}` }, sex: 'F', ageBand: '25-35' });
+    const base = {
+      title: `Proposition ${i} : un forage au quartier ${i % 40}`,
+      text: 'Les femmes marchent loin pour chercher l’eau.',
+      lang: 'fr',
+      commune: COMMUNES[i % COMMUNES.length],
+      theme: THEMES[i % THEMES.length],
+      beneficiaries: i % 2 ? ['femmes'] : ['jeunes'],
+      cost: 100_000 + i,
+      createdAt: at(i),
+    };
+    if (i < 1000)
+      submissions.push({
+        _id: source,
+        type: 'proposal',
+        hubId: HUB,
+        ...base,
+        author: { hub: HUB, code: code(i), name: `Membre ${i}` },
+        sex: 'F',
+        ageBand: '25-35',
+      });
     else {
       const hub = source.split(':')[0]!;
-      content.push({ _id: publishedProposalId(source), type: 'proposal', audience: { all: true }, source, ...base, author: { hub, code: code(i), name: `Membre ${i}` }, status: 'ouverte', threshold: 30, supports: { members: 7, paper: 0, byHub: { [hub]: 7 }, paperByHub: {} } });
+      content.push({
+        _id: publishedProposalId(source),
+        type: 'proposal',
+        audience: { all: true },
+        source,
+        ...base,
+        author: { hub, code: code(i), name: `Membre ${i}` },
+        status: 'ouverte',
+        threshold: 30,
+        supports: { members: 7, paper: 0, byHub: { [hub]: 7 }, paperByHub: {} },
+      });
     }
   }
   for (let n = 0; n < o.supports; n += 1) {
     const proposal = sourceOf(n % o.proposals);
     const member = code(Math.floor(n / o.proposals) + 10_000);
-    submissions.push({ _id: supportId(HUB, proposal, member), type: 'support', hubId: HUB, createdAt: at(n), proposal, member, sex: n % 3 ? 'F' : 'M', ageBand: '15-24' });
+    submissions.push({
+      _id: supportId(HUB, proposal, member),
+      type: 'support',
+      hubId: HUB,
+      createdAt: at(n),
+      proposal,
+      member,
+      sex: n % 3 ? 'F' : 'M',
+      ageBand: '15-24',
+    });
   }
   content.push({
     _id: 'plan:pap-bench-2027',
@@ -85,7 +130,12 @@ export async function benchProposals(report: Report, o: { proposals: number; sup
   try {
     let t0 = performance.now();
     const { probe, probeCount } = await prepare(dir.path, o);
-    report.add({ section: 'proposals', metric: `data: ${o.proposals} proposals, ${o.supports} supports written`, value: round((performance.now() - t0) / 1000, 1), unit: 's' });
+    report.add({
+      section: 'proposals',
+      metric: `data: ${o.proposals} proposals, ${o.supports} supports written`,
+      value: round((performance.now() - t0) / 1000, 1),
+      unit: 's',
+    });
     const spawn = () => spawnHub(dir.path, { ESPACE_LOG_LEVEL: 'warn', ESPACE_HUB_ID: HUB, ESPACE_COMMUNE: 'kayes' }, { pin: PI_LIMITS });
     // Support counting after a restart: from the process's start until a proposal's page shows its full count.
     const expected = new RegExp(`${probeCount} soutiens sur 30`);

@@ -26,10 +26,19 @@ export class Report {
 
   print(): void {
     const header = ['section', 'metric', 'value', 'baseline', 'ratio', 'budget'];
-    const lines = this.rows.map((r) => [r.section, r.metric, `${r.value}${r.unit ? ' ' + r.unit : ''}`, String(r.baseline ?? ''), r.ratio !== undefined ? `${r.ratio}×` : '', r.budget ? `${r.budget} ${r.ok ? '✓' : '✗'}` : '']);
+    const lines = this.rows.map((r) => [
+      r.section,
+      r.metric,
+      `${r.value}${r.unit ? ' ' + r.unit : ''}`,
+      String(r.baseline ?? ''),
+      r.ratio !== undefined ? `${r.ratio}×` : '',
+      r.budget ? `${r.budget} ${r.ok ? '✓' : '✗'}` : '',
+    ]);
     const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
     const fmt = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
-    process.stdout.write(`\nSummary (limits: ${JSON.stringify(this.limits)})\n${fmt(header)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}\n${lines.map(fmt).join('\n')}\n`);
+    process.stdout.write(
+      `\nSummary (limits: ${JSON.stringify(this.limits)})\n${fmt(header)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}\n${lines.map(fmt).join('\n')}\n`
+    );
   }
 
   write(dir: string): string {

@@ -27,7 +27,13 @@ import { benchSdWear } from './sd-wear.js';
  */
 const quick = process.argv.includes('--quick');
 const report = new Report();
-Object.assign(report.limits, { hubCpu: `taskset -c ${PI_LIMITS.cpu}`, hubHeapMB: PI_LIMITS.heapMB, hubSemiSpaceMB: 2, machineCores: cpus().length, loadGenerator: 'autocannon in this process' });
+Object.assign(report.limits, {
+  hubCpu: `taskset -c ${PI_LIMITS.cpu}`,
+  hubHeapMB: PI_LIMITS.heapMB,
+  hubSemiSpaceMB: 2,
+  machineCores: cpus().length,
+  loadGenerator: 'autocannon in this process',
+});
 
 /** `--only hub,portal` runs just those sections. */
 const onlyArg = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
@@ -36,23 +42,61 @@ const sections: [name: string, title: string, run: () => Promise<void>][] = [
   ['hub', 'hub core (issue 2)', () => benchHubCore(report, { docs: 10_000, seconds: quick ? 2 : 5, connections: 50 })],
   ['portal', 'portal page weight and time to usable (issue 3)', () => benchPortal(report)],
   ['sync', 'sync at 256 kbit/s, 300 ms (issue 4)', () => benchSync(report, { quick })],
-  ['peers', 'against nginx, kiwix-serve and pouchdb-server (issue 8)', () => benchPeers(report, { docs: 1000, mediaMB: 50, seconds: quick ? 2 : 5, connections: 50 })],
-  ['growth', 'growth (issue 8)', () => benchGrowth(report, { contentSizes: quick ? [1000, 10_000] : [1000, 10_000, 50_000], submissionSizes: quick ? [1000, 10_000] : [1000, 100_000], seconds: quick ? 2 : 4, connections: 50 })],
+  [
+    'peers',
+    'against nginx, kiwix-serve and pouchdb-server (issue 8)',
+    () => benchPeers(report, { docs: 1000, mediaMB: 50, seconds: quick ? 2 : 5, connections: 50 }),
+  ],
+  [
+    'growth',
+    'growth (issue 8)',
+    () =>
+      benchGrowth(report, {
+        contentSizes: quick ? [1000, 10_000] : [1000, 10_000, 50_000],
+        submissionSizes: quick ? [1000, 10_000] : [1000, 100_000],
+        seconds: quick ? 2 : 4,
+        connections: 50,
+      }),
+  ],
   ['pi', 'pinned and at Pi speed: phones, registrations, first search (issue 18)', () => benchPiSpeed(report, { docs: 10_000, seconds: quick ? 5 : 20 })],
   ['status', 'submission status lookup at 10, 1 000, 10 000 unsynced (issue 17)', () => benchStatus(report, { sizes: [10, 1000, 10_000] })],
-  ['community', 'community: topic page at 10 000 posts, a busy space\'s sync per day (issue 14)', () => benchCommunity(report, { quick })],
+  ['community', "community: topic page at 10 000 posts, a busy space's sync per day (issue 14)", () => benchCommunity(report, { quick })],
   ['logins', 'console logins and the phones during a login flood (issue 20)', () => benchLogins(report, { seconds: quick ? 3 : 8 })],
-  ['studio', 'the language studio: a 10 s take, the queue and coverage at 10 000 docs (issue 12)', () => benchStudio(report, { docs: 10_000, takes: quick ? 3 : 9 })],
-  ['opportunities', 'matching 500 opportunities against 22 000 members (issue 16)', async () => benchOpportunities(report, { members: 22_000, opportunities: 500 })],
+  [
+    'studio',
+    'the language studio: a 10 s take, the queue and coverage at 10 000 docs (issue 12)',
+    () => benchStudio(report, { docs: 10_000, takes: quick ? 3 : 9 }),
+  ],
+  [
+    'opportunities',
+    'matching 500 opportunities against 22 000 members (issue 16)',
+    async () => benchOpportunities(report, { members: 22_000, opportunities: 500 }),
+  ],
   ['sms', 'SMS an hour through the queue against the ModemManager simulator (issue 16)', () => benchSms(report, { messages: quick ? 200 : 1000 })],
-  ['proposals', 'proposals: the proposals and a plan page at 5 000 proposals and 100 000 supports, counts after a restart (issue 15)', () => benchProposals(report, { proposals: 5000, supports: 100_000, requests: quick ? 40 : 200 })],
+  [
+    'proposals',
+    'proposals: the proposals and a plan page at 5 000 proposals and 100 000 supports, counts after a restart (issue 15)',
+    () => benchProposals(report, { proposals: 5000, supports: 100_000, requests: quick ? 40 : 200 }),
+  ],
   ['tls', 'HTTPS vs plain HTTP on one hub, new and resumed TLS handshakes (issue 21)', () => benchTls(report, { seconds: quick ? 3 : 8, connections: 50 })],
-  ['central', 'central: merge lag of the hubs\' databases, the console\'s fleet page at 500 hubs, pull bytes through the gzip proxy (issue 13)', async () => {
-    await benchCentral(report, { hubs: quick ? 10 : 50, each: quick ? 200 : 1000, fleet: 500 });
-    await benchCentralGzip(report);
-  }],
-  ['sd-wear', 'the SD card\'s wear: bytes written to the data partition per hour, idle and busy (issue 19)', () => benchSdWear(report, { idleSeconds: quick ? 10 : 120, busySeconds: quick ? 20 : 120, phones: quick ? 50 : 200 })],
-  ['soak', 'load at 50 and 200, during a sync, soak (issue 8)', () => benchLoadAndSoak(report, { docs: 10_000, seconds: quick ? 3 : 8, soakSeconds: quick ? 60 : 600 })],
+  [
+    'central',
+    "central: merge lag of the hubs' databases, the console's fleet page at 500 hubs, pull bytes through the gzip proxy (issue 13)",
+    async () => {
+      await benchCentral(report, { hubs: quick ? 10 : 50, each: quick ? 200 : 1000, fleet: 500 });
+      await benchCentralGzip(report);
+    },
+  ],
+  [
+    'sd-wear',
+    "the SD card's wear: bytes written to the data partition per hour, idle and busy (issue 19)",
+    () => benchSdWear(report, { idleSeconds: quick ? 10 : 120, busySeconds: quick ? 20 : 120, phones: quick ? 50 : 200 }),
+  ],
+  [
+    'soak',
+    'load at 50 and 200, during a sync, soak (issue 8)',
+    () => benchLoadAndSoak(report, { docs: 10_000, seconds: quick ? 3 : 8, soakSeconds: quick ? 60 : 600 }),
+  ],
 ];
 for (const [name, title, run] of sections) {
   if (only && !only.has(name)) continue;

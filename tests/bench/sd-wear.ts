@@ -57,7 +57,14 @@ export async function benchSdWear(report: Report, opts: { idleSeconds: number; b
     await publishAnnouncements(central, 'wear', 200, { all: true });
     // Sync in every window, every 6 s when busy; off when idle (a real idle hub syncs every 30 minutes).
     const config = join(dir.path, 'espace.yaml');
-    writeFileSync(config, stringify({ hubId, central: { url: central.url, username: enrollment.username, password: enrollment.password }, sync: { intervalMinutes: 0.1, windows: [{ from: '00:00', to: '23:59' }] } }));
+    writeFileSync(
+      config,
+      stringify({
+        hubId,
+        central: { url: central.url, username: enrollment.username, password: enrollment.password },
+        sync: { intervalMinutes: 0.1, windows: [{ from: '00:00', to: '23:59' }] },
+      })
+    );
     const env = { ESPACE_CONFIG: config, ESPACE_LOG_LEVEL: 'warn', ESPACE_SUBMISSIONS_PER_MINUTE: '100000000' };
     const dataDir = join(mount, 'espace');
 
@@ -70,7 +77,7 @@ export async function benchSdWear(report: Report, opts: { idleSeconds: number; b
     await sleep(opts.idleSeconds * 1000);
     const idle = (await written(mount, device)) - before;
     await hub.stop();
-    const idlePerHour = round((idle / opts.idleSeconds) * 3600 / 1e6, 2);
+    const idlePerHour = round(((idle / opts.idleSeconds) * 3600) / 1e6, 2);
     report.add({ section, metric: `idle hub, no sync (${opts.idleSeconds} s measured)`, value: idlePerHour, unit: 'MB/h' });
 
     hub = await spawnHub(dataDir, { ...env, ESPACE_SYNC_ENABLED: 'true' });
@@ -90,7 +97,7 @@ export async function benchSdWear(report: Report, opts: { idleSeconds: number; b
     const stored = (health.databases.submissions?.docs ?? 0) - (submissionsBefore.databases.submissions?.docs ?? 0);
     // What sync carried in the phase: the registrations central holds from this hub.
     const atCentral = (await centralIds(central, hubCentralDb(hubId), `${hubId}:`)).length;
-    const busyPerHour = round((busy / opts.busySeconds) * 3600 / 1e6, 2);
+    const busyPerHour = round(((busy / opts.busySeconds) * 3600) / 1e6, 2);
     report.add({
       section,
       metric: `busy hub: ${opts.phones} phones (${crowd.pageViews} views, ${stored} registrations stored, ${atCentral} docs pushed to central), sync every 6 s (${opts.busySeconds} s measured)`,
@@ -99,9 +106,15 @@ export async function benchSdWear(report: Report, opts: { idleSeconds: number; b
       baseline: `idle ${idlePerHour} MB/h`,
       ...(idlePerHour > 0 ? { ratio: round(busyPerHour / idlePerHour, 1) } : {}),
     });
-    report.add({ section, metric: 'busy hub: bytes written per registration stored (pages, sync and journal included)', value: stored > 0 ? round(busy / stored / 1024, 1) : 'no registration stored', unit: stored > 0 ? 'KiB' : undefined });
+    report.add({
+      section,
+      metric: 'busy hub: bytes written per registration stored (pages, sync and journal included)',
+      value: stored > 0 ? round(busy / stored / 1024, 1) : 'no registration stored',
+      unit: stored > 0 ? 'KiB' : undefined,
+    });
     report.add({ section, metric: 'a day: 10 busy hours + 14 idle hours', value: round((10 * busyPerHour + 14 * idlePerHour) / 1000, 2), unit: 'GB/day' });
-    if (crowd.errors > 0 || Object.keys(crowd.statuses).length > 0) report.add({ section, metric: 'busy hub: errors / statuses ≥ 400', value: `${crowd.errors} / ${JSON.stringify(crowd.statuses)}` });
+    if (crowd.errors > 0 || Object.keys(crowd.statuses).length > 0)
+      report.add({ section, metric: 'busy hub: errors / statuses ≥ 400', value: `${crowd.errors} / ${JSON.stringify(crowd.statuses)}` });
   } finally {
     await hub?.stop();
     await central.stop();

@@ -51,7 +51,7 @@ export async function benchSms(report: Report, opts: { messages: number }): Prom
           if (sent < opts.messages) void sms.kick();
           return sent >= opts.messages;
         },
-        600_000,
+        600_000
       );
       const queued = performance.now() - t0;
       if (sent !== opts.messages) throw new Error(`the queue sent ${sent} of ${opts.messages}: each must go once`);

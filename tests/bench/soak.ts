@@ -52,12 +52,28 @@ export async function benchLoadAndSoak(report: Report, opts: { docs: number; sec
     const dbs = await openDatabases(dir.path, createLogger('silent'));
     for (let i = 0; i < 5000; i += 1000) {
       await dbs.submissions.bulkDocs(
-        Array.from({ length: 1000 }, (_, k) => ({ _id: submissionId('kayes-demo', 'registration'), type: 'registration', hubId: 'kayes-demo', createdAt: new Date().toISOString(), fullName: `Participante ${i + k}`, sex: 'F', ageBand: '15-24', commune: 'kayes', consent: true })),
+        Array.from({ length: 1000 }, (_, k) => ({
+          _id: submissionId('kayes-demo', 'registration'),
+          type: 'registration',
+          hubId: 'kayes-demo',
+          createdAt: new Date().toISOString(),
+          fullName: `Participante ${i + k}`,
+          sex: 'F',
+          ageBand: '15-24',
+          commune: 'kayes',
+          consent: true,
+        }))
       );
     }
     await closeDatabases(dbs);
     const config = join(dir.path, 'espace.yaml');
-    writeFileSync(config, stringify({ central: { url: proxy.url, username: enrolled.username, password: enrolled.password }, sync: { enabled: false, batchSize: 100, dailyBudgetMB: 1000 } }));
+    writeFileSync(
+      config,
+      stringify({
+        central: { url: proxy.url, username: enrolled.username, password: enrolled.password },
+        sync: { enabled: false, batchSize: 100, dailyBudgetMB: 1000 },
+      })
+    );
     hub = await spawnHub(dir.path, { ...HUB_ENV, ESPACE_CONFIG: config }, { pin: PI_LIMITS });
     const h = hub;
     await (await fetch(`${h.url}/api/v1/search?q=budget`)).arrayBuffer();
@@ -79,13 +95,27 @@ export async function benchLoadAndSoak(report: Report, opts: { docs: number; sec
     const synced = await sync;
     const syncMs = Math.round((syncEnded || performance.now()) - t0);
     addFigures(report, section, 'mixed visitors during a sync, 50 conn', during, 100);
-    report.add({ section, metric: 'throughput during a sync / without', value: during.requestsPerSec, unit: 'req/s', baseline: quiet.requestsPerSec, ratio: round(during.requestsPerSec / quiet.requestsPerSec) });
-    report.add({ section, metric: `the sync itself (5 000 up, 2 000 down, 1 MB/s link)${syncMs > opts.seconds * 1000 ? ', outlasting the load' : ''}`, value: `${synced.result.ok ? 'ok' : 'failed'}, ${round(synced.result.bytes / 1048576, 1)} MB in ${syncMs} ms` });
+    report.add({
+      section,
+      metric: 'throughput during a sync / without',
+      value: during.requestsPerSec,
+      unit: 'req/s',
+      baseline: quiet.requestsPerSec,
+      ratio: round(during.requestsPerSec / quiet.requestsPerSec),
+    });
+    report.add({
+      section,
+      metric: `the sync itself (5 000 up, 2 000 down, 1 MB/s link)${syncMs > opts.seconds * 1000 ? ', outlasting the load' : ''}`,
+      value: `${synced.result.ok ? 'ok' : 'failed'}, ${round(synced.result.bytes / 1048576, 1)} MB in ${syncMs} ms`,
+    });
 
     // Soak: a steady 50 visitors; memory sampled every few seconds; "flat" means the last 80 % grows by under 10 MB.
     const samples: { at: number; rss: number }[] = [];
     const start = performance.now();
-    const sampler = setInterval(() => samples.push({ at: (performance.now() - start) / 1000, rss: rssMB(h.child.pid!) }), Math.max(1000, (opts.soakSeconds * 1000) / 60));
+    const sampler = setInterval(
+      () => samples.push({ at: (performance.now() - start) / 1000, rss: rssMB(h.child.pid!) }),
+      Math.max(1000, (opts.soakSeconds * 1000) / 60)
+    );
     await loopDelay(h);
     const soak = await underLoad(h, h.url, { connections: 50, seconds: opts.soakSeconds, requests: mix });
     clearInterval(sampler);
@@ -95,7 +125,14 @@ export async function benchLoadAndSoak(report: Report, opts: { docs: number; sec
     const peak = Math.max(...samples.map((s) => s.rss));
     const growth = last - first;
     addFigures(report, 'soak', `${opts.soakSeconds} s of 50 mixed visitors`, soak);
-    report.add({ section: 'soak', metric: 'resident memory after warm-up → end (peak)', value: `${first} → ${last} (${peak})`, unit: 'MB', budget: 'flat: < 10 MB growth', ok: growth < 10 });
+    report.add({
+      section: 'soak',
+      metric: 'resident memory after warm-up → end (peak)',
+      value: `${first} → ${last} (${peak})`,
+      unit: 'MB',
+      budget: 'flat: < 10 MB growth',
+      ok: growth < 10,
+    });
   } finally {
     await hub?.stop();
     await proxy.stop();

@@ -36,7 +36,13 @@ export async function benchStatus(report: Report, opts: { sizes: number[] }): Pr
       const first = await timed(1, () => memo.confirmed([id]));
       const memoised = await timed(50, () => memo.confirmed([id]));
       const full = await timed(n >= 10_000 ? 3 : 10, () => confirmedInBamako(dbs.submissions, [id]));
-      report.add({ section, metric: `status lookup, ${n} unsynced: memoised (first lookup ${round(first, 1)} ms)`, value: round(memoised, 2), unit: 'ms', baseline: round(full, 2) });
+      report.add({
+        section,
+        metric: `status lookup, ${n} unsynced: memoised (first lookup ${round(first, 1)} ms)`,
+        value: round(memoised, 2),
+        unit: 'ms',
+        baseline: round(full, 2),
+      });
     } finally {
       await closeDatabases(dbs);
       dir.remove();

@@ -16,7 +16,30 @@ export async function benchStudio(report: Report, opts: { docs: number; takes: n
   try {
     // A 10-second take as a browser sends it: 48 kHz mono 16-bit WAV, half a second of silence each end.
     const wav = join(dir.path, 'take.wav');
-    execFileSync('sox', ['-n', '-r', '48000', '-c', '1', '-b', '16', wav, 'synth', '9', 'sine', '180', 'sine', '360', 'tremolo', '4', '70', 'vol', '0.3', 'pad', '0.5', '0.5']);
+    execFileSync('sox', [
+      '-n',
+      '-r',
+      '48000',
+      '-c',
+      '1',
+      '-b',
+      '16',
+      wav,
+      'synth',
+      '9',
+      'sine',
+      '180',
+      'sine',
+      '360',
+      'tremolo',
+      '4',
+      '70',
+      'vol',
+      '0.3',
+      'pad',
+      '0.5',
+      '0.5',
+    ]);
     const input = readFileSync(wav);
     // sox and opusenc are child processes: pinning this process pins them to one core too.
     execFileSync('taskset', ['-p', '-c', '0', String(process.pid)], { stdio: 'ignore' });
@@ -32,7 +55,12 @@ export async function benchStudio(report: Report, opts: { docs: number; takes: n
     times.sort((a, b) => a - b);
     report.add({ section: 'studio', metric: '10 s take: WAV sent by the browser', value: Math.round(input.length / 1024), unit: 'KB' });
     report.add({ section: 'studio', metric: '10 s take: Opus kept (16 kbit/s)', value: Math.round(size / 102.4) / 10, unit: 'KB' });
-    report.add({ section: 'studio', metric: `10 s take: trim + level + encode, one core (median of ${opts.takes})`, value: Math.round(times[Math.floor(times.length / 2)]!), unit: 'ms' });
+    report.add({
+      section: 'studio',
+      metric: `10 s take: trim + level + encode, one core (median of ${opts.takes})`,
+      value: Math.round(times[Math.floor(times.length / 2)]!),
+      unit: 'ms',
+    });
 
     const hub = await startTestHub({ seedDemo: true });
     try {
@@ -41,7 +69,12 @@ export async function benchStudio(report: Report, opts: { docs: number; takes: n
       const studio = hub.deps.studio;
       let t0 = performance.now();
       const items = await studio.queue();
-      report.add({ section: 'studio', metric: `queue over ${opts.docs} docs + demo: first build (${items.length} items)`, value: Math.round(performance.now() - t0), unit: 'ms' });
+      report.add({
+        section: 'studio',
+        metric: `queue over ${opts.docs} docs + demo: first build (${items.length} items)`,
+        value: Math.round(performance.now() - t0),
+        unit: 'ms',
+      });
       t0 = performance.now();
       await studio.queue();
       report.add({ section: 'studio', metric: 'queue again (same content)', value: Math.round((performance.now() - t0) * 10) / 10, unit: 'ms' });

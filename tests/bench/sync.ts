@@ -46,8 +46,24 @@ function addRows(report: Report, what: string, payload: number, wire: number, ms
   const timeRatio = r2(ms / ideal(payload));
   const rawWire = r2(raw.wire / raw.bytes);
   const rawTime = r2(raw.ms / ideal(raw.bytes));
-  report.add({ section: 'sync', metric: `${what}: bytes on the wire / payload (${payload} B)`, value: wireRatio, baseline: `raw HTTP ${rawWire}`, ratio: r2(wireRatio / rawWire), budget: '≤ 1.3× raw', ok: wireRatio / rawWire <= 1.3 });
-  report.add({ section: 'sync', metric: `${what}: time / (payload / 256 kbit/s)`, value: timeRatio, baseline: `raw HTTP ${rawTime}`, ratio: r2(timeRatio / rawTime), budget: '≤ 1.3× raw', ok: timeRatio / rawTime <= 1.3 });
+  report.add({
+    section: 'sync',
+    metric: `${what}: bytes on the wire / payload (${payload} B)`,
+    value: wireRatio,
+    baseline: `raw HTTP ${rawWire}`,
+    ratio: r2(wireRatio / rawWire),
+    budget: '≤ 1.3× raw',
+    ok: wireRatio / rawWire <= 1.3,
+  });
+  report.add({
+    section: 'sync',
+    metric: `${what}: time / (payload / 256 kbit/s)`,
+    value: timeRatio,
+    baseline: `raw HTTP ${rawTime}`,
+    ratio: r2(timeRatio / rawTime),
+    budget: '≤ 1.3× raw',
+    ok: timeRatio / rawTime <= 1.3,
+  });
 }
 
 /**
@@ -62,7 +78,13 @@ export async function benchSync(report: Report, opts: { quick: boolean }): Promi
   try {
     const e = await central.enroll(hubId);
     proxy = await startProxy({ port: central.port }, { bytesPerSecond: BYTES_PER_SECOND, latencyMs: LATENCY_MS });
-    const hub = await startSyncHub({ hubId, centralUrl: proxy.url, username: e.username, password: e.password, sync: { batchSize: 500, mediaChunkKB: 4096, retryBaseSeconds: 1 } });
+    const hub = await startSyncHub({
+      hubId,
+      centralUrl: proxy.url,
+      username: e.username,
+      password: e.password,
+      sync: { batchSize: 500, mediaChunkKB: 4096, retryBaseSeconds: 1 },
+    });
     try {
       // The class's own time and bytes (the engine meters its sockets); the whole run is printed beside.
       const run = async (what: string, cls: 'push' | 'content' | 'media', payload: number, direction: 'up' | 'down') => {
@@ -87,7 +109,10 @@ export async function benchSync(report: Report, opts: { quick: boolean }): Promi
       await run('pull 2 000 content docs', 'content', contentPayload, 'down');
 
       const mediaBytes = opts.quick ? 1_000_000 : 20_000_000;
-      const files = await publishMedia(central, Array.from({ length: 4 }, () => ({ size: mediaBytes / 4, priority: 2 })));
+      const files = await publishMedia(
+        central,
+        Array.from({ length: 4 }, () => ({ size: mediaBytes / 4, priority: 2 }))
+      );
       for (const [i, f] of files.entries()) await publishAnnouncements(central, `bench-media-${i}`, 1, { all: true }, f.sha256);
       await run(`pull ${mediaBytes / 1e6} MB of media`, 'media', mediaBytes, 'down');
     } finally {

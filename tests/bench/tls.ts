@@ -50,7 +50,7 @@ async function handshakesPerSecond(
   seconds: number,
   concurrency: number,
   opts: ConnectionOptions,
-  resume: boolean,
+  resume: boolean
 ): Promise<{ perSecond: number; reusedShare: number }> {
   const first = await handshake(port, opts);
   if (resume && !first.session) throw new Error(`no session ticket from the hub (${opts.maxVersion ?? 'TLS 1.3'})`);
@@ -65,7 +65,7 @@ async function handshakesPerSecond(
         count += 1;
         if (r.reused) reused += 1;
       }
-    }),
+    })
   );
   return { perSecond: round(count / ((performance.now() - t0) / 1000), 0), reusedShare: count ? reused / count : 0 };
 }
@@ -105,11 +105,22 @@ http {
     location / { proxy_pass http://hub; proxy_http_version 1.1; proxy_set_header Connection ""; proxy_set_header Host $host; }
   }
 }
-`,
+`
   );
-  const peer = startPinned('nginx', 'nginx', ['-p', dir, '-e', join(dir, 'error.log'), '-c', join(dir, 'nginx.conf'), '-g', 'daemon off;'], `https://127.0.0.1:${port}`);
+  const peer = startPinned(
+    'nginx',
+    'nginx',
+    ['-p', dir, '-e', join(dir, 'error.log'), '-c', join(dir, 'nginx.conf'), '-g', 'daemon off;'],
+    `https://127.0.0.1:${port}`
+  );
   for (let i = 0; ; i += 1) {
-    if (await handshake(port, {}).then(() => true, () => false)) break;
+    if (
+      await handshake(port, {}).then(
+        () => true,
+        () => false
+      )
+    )
+      break;
     if (i > 100) throw new Error('nginx did not listen for HTTPS');
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -131,14 +142,14 @@ export async function benchTls(report: Report, opts: { seconds: number; connecti
   const hub = await spawnHub(
     dir.path,
     { ESPACE_HUB_ID: HUB, ESPACE_TLS_DOMAIN: DOMAIN, ESPACE_TLS_PORT: String(tlsPort), ESPACE_LOG_LEVEL: 'warn', ESPACE_SEED_DEMO: 'true' },
-    { pin: PI_LIMITS },
+    { pin: PI_LIMITS }
   );
   try {
     for (let i = 0; ; i += 1) {
       if (
         await handshake(tlsPort, {}).then(
           () => true,
-          () => false,
+          () => false
         )
       )
         break;

@@ -21,7 +21,11 @@ export async function loopDelay(hub: HubProcess): Promise<{ p99Ms: number; maxMs
 }
 
 /** A load on the hub with what it costs: throughput, latency percentiles, errors, resident memory, event-loop delay. */
-export async function underLoad(hub: HubProcess, url: string, opts: { connections: number; seconds: number; headers?: Record<string, string>; requests?: autocannon.Request[] }): Promise<HubFigures> {
+export async function underLoad(
+  hub: HubProcess,
+  url: string,
+  opts: { connections: number; seconds: number; headers?: Record<string, string>; requests?: autocannon.Request[] }
+): Promise<HubFigures> {
   await loopDelay(hub);
   const r = await load(url, opts);
   const loop = await loopDelay(hub);
@@ -31,8 +35,17 @@ export async function underLoad(hub: HubProcess, url: string, opts: { connection
 /** The figures of one load as report rows; `p95Budget` prints the p95 goal as met or not. */
 export function addFigures(report: Report, section: string, label: string, f: HubFigures, p95Budget?: number): void {
   report.add({ section, metric: `${label}: throughput`, value: f.requestsPerSec, unit: 'req/s' });
-  report.add({ section, metric: `${label}: p50 / p95 / p99`, value: `${f.p50} / ${f.p95} / ${f.p99}`, unit: 'ms', budget: p95Budget ? `p95 < ${p95Budget} ms` : undefined, ok: p95Budget ? f.p95 < p95Budget : undefined });
-  const refusals = Object.entries(f.statuses).map(([status, n]) => `${n}×${status}`).join(', ');
+  report.add({
+    section,
+    metric: `${label}: p50 / p95 / p99`,
+    value: `${f.p50} / ${f.p95} / ${f.p99}`,
+    unit: 'ms',
+    budget: p95Budget ? `p95 < ${p95Budget} ms` : undefined,
+    ok: p95Budget ? f.p95 < p95Budget : undefined,
+  });
+  const refusals = Object.entries(f.statuses)
+    .map(([status, n]) => `${n}×${status}`)
+    .join(', ');
   report.add({ section, metric: `${label}: errors and timeouts / non-2xx`, value: `${f.errors} / ${f.non2xx}${refusals ? ` (${refusals})` : ''}` });
   report.add({ section, metric: `${label}: resident memory / event-loop delay p99, max`, value: `${f.rssMB} MB / ${f.loopP99Ms}, ${f.loopMaxMs} ms` });
 }

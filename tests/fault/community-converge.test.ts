@@ -60,9 +60,16 @@ describe(`${HUBS} hubs × ${POSTS} posts converge`, () => {
       const e = await central.enroll(hubId);
       const hub = await startSyncHub({ hubId, centralUrl: central.url, username: e.username, password: e.password });
       try {
-        const docs = posts(hubId, POSTS, `M${String(i % 10)}A-${'CDEFHJKMNP'[Math.floor(i / 10)]}7T`.replace(/[0-9]/, (d) => 'ACDEFHJKMN'[Number(d)]!));
+        const docs = posts(
+          hubId,
+          POSTS,
+          `M${String(i % 10)}A-${'CDEFHJKMNP'[Math.floor(i / 10)]}7T`.replace(/[0-9]/, (d) => 'ACDEFHJKMN'[Number(d)]!)
+        );
         const res = await hub.dbs.submissions.bulkDocs(docs);
-        assert.ok(res.every((r) => !('error' in r && r.error)), JSON.stringify(res.find((r) => 'error' in r)));
+        assert.ok(
+          res.every((r) => !('error' in r && r.error)),
+          JSON.stringify(res.find((r) => 'error' in r))
+        );
         assert.equal((await hub.engine.runNow('test')).ok, true);
       } finally {
         await hub.close();
@@ -74,7 +81,11 @@ describe(`${HUBS} hubs × ${POSTS} posts converge`, () => {
     // Running the rules again publishes nothing twice.
     await central.settled(); // CouchDB's replicator merges a moment after the push
     assert.equal((await processCommunity(moderator, RULES)).published, 0);
-    const all = await couch<{ rows: { id: string }[] }>(central.url, `content/_all_docs?startkey=${encodeURIComponent('"post:"')}&endkey=${encodeURIComponent('"post:\ufff0"')}`, central.admin);
+    const all = await couch<{ rows: { id: string }[] }>(
+      central.url,
+      `content/_all_docs?startkey=${encodeURIComponent('"post:"')}&endkey=${encodeURIComponent('"post:\ufff0"')}`,
+      central.admin
+    );
     assert.equal(all.body.rows.length, HUBS * POSTS);
 
     // Two spaces pull everything: the same set, all published.
@@ -92,7 +103,15 @@ describe(`${HUBS} hubs × ${POSTS} posts converge`, () => {
     const target = [...pa!.keys()][0]!.slice('post:'.length).replace(/^(conv-\d\d)-post-/, '$1:post:');
     for (const [i, r] of readers.entries()) {
       const code = i ? 'KKK-KKK' : 'HHH-HHH';
-      const flag = { _id: flagId(r.hubId, target, code), type: 'flag', hubId: r.hubId, createdAt: new Date().toISOString(), post: target, reason: 'insulte', member: code };
+      const flag = {
+        _id: flagId(r.hubId, target, code),
+        type: 'flag',
+        hubId: r.hubId,
+        createdAt: new Date().toISOString(),
+        post: target,
+        reason: 'insulte',
+        member: code,
+      };
       await r.dbs.submissions.put(flag);
       assert.equal((await r.engine.runNow('test')).ok, true);
     }

@@ -136,7 +136,9 @@ describe('fault suite', () => {
       const hub = await spawnHub(dir.path, { ESPACE_LOG_LEVEL: 'warn', ESPACE_SUBMISSIONS_PER_MINUTE: '30' });
       try {
         const r = await flood(tally, hub.url, { floodMs: 10_000, workers: 16, visitorRequests: 100 });
-        say(`flood: flooder ${r.flooder.accepted} accepted, ${r.flooder.limited} limited of ${r.flooder.sent}; visitor p95 ${r.visitor.p95QuietMs} ms quiet, ${r.visitor.p95FloodMs} ms under the flood`);
+        say(
+          `flood: flooder ${r.flooder.accepted} accepted, ${r.flooder.limited} limited of ${r.flooder.sent}; visitor p95 ${r.visitor.p95QuietMs} ms quiet, ${r.visitor.p95FloodMs} ms under the flood`
+        );
         assert.equal(r.flooder.accepted, 30);
         assert.equal(r.visitor.submissionsAccepted, 3);
         assert.equal(r.visitor.readsOk, r.visitor.readsSent);

@@ -37,7 +37,7 @@ describe('the golden image boots under qemu', { timeout: BUILD_TIMEOUT_MS + BOOT
       if (applied) process.stdout.write(`# ${applied}\n`);
       lanPort = await freePort();
     },
-    { timeout: BUILD_TIMEOUT_MS },
+    { timeout: BUILD_TIMEOUT_MS }
   );
 
   after(async () => {
@@ -56,37 +56,61 @@ describe('the golden image boots under qemu', { timeout: BUILD_TIMEOUT_MS + BOOT
     dir.remove();
   });
 
-  it('boots, systemd starts espace-hub, and /health answers on the phones\' port 80', async () => {
+  it("boots, systemd starts espace-hub, and /health answers on the phones' port 80", async () => {
     const started = Date.now();
     vm = spawn(
       'qemu-system-x86_64',
       [
         ...(KVM ? ['-accel', 'kvm', '-cpu', 'host'] : ['-accel', 'tcg']),
-        '-m', '1024', '-smp', '2',
-        '-kernel', join(dir.path, 'vmlinuz'), '-initrd', join(dir.path, 'initrd.img'),
+        '-m',
+        '1024',
+        '-smp',
+        '2',
+        '-kernel',
+        join(dir.path, 'vmlinuz'),
+        '-initrd',
+        join(dir.path, 'initrd.img'),
         // net.ifnames=0: the first card is eth0, the name the profile's LAN has on a Pi.
-        '-append', 'root=/dev/vda rw console=ttyS0 net.ifnames=0 panic=-1',
-        '-drive', `file=${join(dir.path, 'disk.img')},if=virtio,format=raw`,
-        '-netdev', `user,id=lan,net=10.42.0.0/24,host=10.42.0.2,dhcpstart=10.42.0.100,hostfwd=tcp:127.0.0.1:${lanPort}-10.42.0.1:80`,
-        '-device', 'virtio-net-pci,netdev=lan',
+        '-append',
+        'root=/dev/vda rw console=ttyS0 net.ifnames=0 panic=-1',
+        '-drive',
+        `file=${join(dir.path, 'disk.img')},if=virtio,format=raw`,
+        '-netdev',
+        `user,id=lan,net=10.42.0.0/24,host=10.42.0.2,dhcpstart=10.42.0.100,hostfwd=tcp:127.0.0.1:${lanPort}-10.42.0.1:80`,
+        '-device',
+        'virtio-net-pci,netdev=lan',
         // No emulated watchdog for the profile's RuntimeWatchdogSec: under TCG on a loaded machine the
         // guest's vCPU can stall past 15 s while the device's timer runs on, and resets a sound boot.
         // -no-reboot: a reset (a panic, panic=-1) ends qemu, and the test says so.
         '-no-reboot',
-        '-display', 'none', '-vga', 'none', '-serial', `file:${consoleLog}`,
-        '-monitor', `unix:${monitor},server,nowait`,
+        '-display',
+        'none',
+        '-vga',
+        'none',
+        '-serial',
+        `file:${consoleLog}`,
+        '-monitor',
+        `unix:${monitor},server,nowait`,
       ],
-      { stdio: ['ignore', 'ignore', 'pipe'] },
+      { stdio: ['ignore', 'ignore', 'pipe'] }
     );
     let qemuErr = '';
     vm.stderr?.on('data', (b: Buffer) => (qemuErr += b.toString()));
     exited = new Promise((r) => vm?.on('exit', (code) => r(code)));
 
-    const tail = () => (existsSync(consoleLog) ? readFileSync(consoleLog, 'utf8').replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').split('\n').slice(-40).join('\n') : '(no console output)');
+    const tail = () =>
+      existsSync(consoleLog)
+        ? readFileSync(consoleLog, 'utf8')
+            .replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '')
+            .split('\n')
+            .slice(-40)
+            .join('\n')
+        : '(no console output)';
     let health: { status: number; body: Record<string, unknown> } | undefined;
     while (!health) {
       if (vm.exitCode !== null) assert.fail(`qemu exited (${vm.exitCode}) before /health answered: ${qemuErr}\n--- console ---\n${tail()}`);
-      if (Date.now() - started > BOOT_TIMEOUT_MS) assert.fail(`no answer from /health within ${BOOT_TIMEOUT_MS / 1000} s (${KVM ? 'KVM' : 'TCG'})\n--- console ---\n${tail()}`);
+      if (Date.now() - started > BOOT_TIMEOUT_MS)
+        assert.fail(`no answer from /health within ${BOOT_TIMEOUT_MS / 1000} s (${KVM ? 'KVM' : 'TCG'})\n--- console ---\n${tail()}`);
       try {
         const res = await fetch(`http://127.0.0.1:${lanPort}/health`, { signal: AbortSignal.timeout(5000) });
         health = { status: res.status, body: (await res.json()) as Record<string, unknown> };

@@ -84,7 +84,7 @@ zone "${zone}" {
   file "${join(dir.path, 'zone.db')}";
   update-policy { grant ${keyName}. subdomain ${zone}. TXT; };
 };
-`,
+`
   );
   let log = '';
   const child = spawn('named', ['-g', '-c', join(dir.path, 'named.conf')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -98,7 +98,7 @@ zone "${zone}" {
       15_000,
       child,
       () => log,
-      async () => (await resolver.resolveSoa(zone)) ?? undefined,
+      async () => (await resolver.resolveSoa(zone)) ?? undefined
     );
   } catch (e) {
     await stopChild(child);
@@ -171,7 +171,7 @@ export async function startPebble(dnsServer: string): Promise<TestPebble> {
       '-out',
       certFile,
     ],
-    { stdio: 'ignore' },
+    { stdio: 'ignore' }
   );
   const config = join(dir.path, 'pebble.json');
   writeFileSync(
@@ -187,7 +187,7 @@ export async function startPebble(dnsServer: string): Promise<TestPebble> {
         ocspResponderURL: '',
         externalAccountBindingRequired: false,
       },
-    }),
+    })
   );
   const serverCa = readFileSync(certFile, 'utf8');
   let log = '';
@@ -205,7 +205,7 @@ export async function startPebble(dnsServer: string): Promise<TestPebble> {
       15_000,
       child,
       () => log,
-      async () => ((await httpsText(directoryUrl, serverCa)).status === 200 ? true : undefined),
+      async () => ((await httpsText(directoryUrl, serverCa)).status === 200 ? true : undefined)
     );
   } catch (e) {
     await stopChild(child);

@@ -95,7 +95,7 @@ http {
   scgi_temp_path ${dir.path}/tmp-scgi;
   include ${dir.path}/out/nginx/espace-central.conf;
 }
-`,
+`
   );
   const args = ['-p', dir.path, '-e', join(dir.path, 'error.log'), '-c', join(dir.path, 'nginx.conf')];
   const t = spawnSync('nginx', [...args, '-t'], { encoding: 'utf8' });

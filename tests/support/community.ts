@@ -34,7 +34,11 @@ export async function publishTopics(central: TestCentral): Promise<void> {
 
 /** A registered person given a member code with this PIN (as the console does). */
 export async function makeMember(hub: TestHub, name: string, pin = '2468', sex: 'F' | 'M' = 'F', ageBand = '15-24'): Promise<Member & { _rev: string }> {
-  const { id } = await hub.deps.submissions.submit('registration', { fullName: `${name} Traoré`, sex, ageBand, commune: 'kayes', phone: '+223 70 00 00 00', consent: true }, { hubId: hub.deps.config.hubId });
+  const { id } = await hub.deps.submissions.submit(
+    'registration',
+    { fullName: `${name} Traoré`, sex, ageBand, commune: 'kayes', phone: '+223 70 00 00 00', consent: true },
+    { hubId: hub.deps.config.hubId }
+  );
   const reg = (await hub.deps.dbs.submissions.get(id)) as never;
   return hub.deps.members.store.issue(reg, { displayName: name, pin }, 'test');
 }
@@ -48,7 +52,12 @@ export interface MemberClient {
 }
 
 export async function signInMember(hub: TestHub, code: string, pin = '2468', lang = 'fr'): Promise<MemberClient> {
-  const res = await fetch(`${hub.url}/membre`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: hub.url, accept: 'text/html', cookie: `lang=${lang}` }, body: new URLSearchParams({ code, pin }) });
+  const res = await fetch(`${hub.url}/membre`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: hub.url, accept: 'text/html', cookie: `lang=${lang}` },
+    body: new URLSearchParams({ code, pin }),
+  });
   const m = /espace_membre=([^;]+)/.exec(res.headers.getSetCookie().join('\n'));
   if (res.status !== 303 || !m) throw new Error(`sign-in of ${code} failed: ${res.status}`);
   const cookie = `espace_membre=${m[1]}; lang=${lang}`;
@@ -56,7 +65,13 @@ export async function signInMember(hub: TestHub, code: string, pin = '2468', lan
   return {
     cookie,
     get: (path) => fetch(hub.url + path, { redirect: 'manual', headers }),
-    form: (path, fields) => fetch(hub.url + path, { method: 'POST', redirect: 'manual', headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields) }),
+    form: (path, fields) =>
+      fetch(hub.url + path, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams(fields),
+      }),
     multipart: (path, fields, voiceFile) => {
       const body = new FormData();
       for (const [k, v] of Object.entries(fields)) body.set(k, v);

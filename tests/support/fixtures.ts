@@ -110,7 +110,15 @@ export function fixtureMedia(size = 256 * 1024): { bytes: Buffer; sha256: string
 export async function seedFixtures(hub: TestHub): Promise<{ media: { bytes: Buffer; sha256: string } }> {
   const media = fixtureMedia();
   await hub.deps.media.put(media.bytes, media.sha256);
-  await hub.deps.dbs.media.put({ _id: `media:${media.sha256}`, type: 'media', sha256: media.sha256, size: media.bytes.length, mime: 'audio/ogg', filename: 'voix.opus', priority: 1 });
+  await hub.deps.dbs.media.put({
+    _id: `media:${media.sha256}`,
+    type: 'media',
+    sha256: media.sha256,
+    size: media.bytes.length,
+    mime: 'audio/ogg',
+    filename: 'voix.opus',
+    priority: 1,
+  });
   await hub.deps.dbs.content.bulkDocs(fixtureDocs() as PouchDB.Core.PutDocument<Record<string, unknown>>[]);
   await hub.deps.search.build(() => hub.deps.catalog.everything());
   return { media };

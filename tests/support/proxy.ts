@@ -69,22 +69,25 @@ export async function startProxy(target: { host?: string; port: number }, option
       const head = queue[0];
       if (!head) return;
       pumping = true;
-      setTimeout(() => {
-        pumping = false;
-        queue.shift();
-        queued -= head.data.length;
-        if (dst.destroyed) return;
-        // A cut lands mid-stream: the bytes before it arrive (and are billed), the rest is lost.
-        const room = faults.cutEveryBytes ? faults.cutEveryBytes - sinceCut : Infinity;
-        const data = room < head.data.length ? head.data.subarray(0, room) : head.data;
-        sinceCut += data.length;
-        if (up) bytesUp += data.length;
-        else bytesDown += data.length;
-        if (data.length) dst.write(data);
-        if (data !== head.data) return void dst.end(() => cutAll());
-        if (queued < HIGH_WATER && src.isPaused()) src.resume();
-        pump();
-      }, Math.max(0, head.at - Date.now()));
+      setTimeout(
+        () => {
+          pumping = false;
+          queue.shift();
+          queued -= head.data.length;
+          if (dst.destroyed) return;
+          // A cut lands mid-stream: the bytes before it arrive (and are billed), the rest is lost.
+          const room = faults.cutEveryBytes ? faults.cutEveryBytes - sinceCut : Infinity;
+          const data = room < head.data.length ? head.data.subarray(0, room) : head.data;
+          sinceCut += data.length;
+          if (up) bytesUp += data.length;
+          else bytesDown += data.length;
+          if (data.length) dst.write(data);
+          if (data !== head.data) return void dst.end(() => cutAll());
+          if (queued < HIGH_WATER && src.isPaused()) src.resume();
+          pump();
+        },
+        Math.max(0, head.at - Date.now())
+      );
     };
     src.on('data', (chunk: Buffer) => {
       const now = Date.now();
@@ -121,7 +124,9 @@ export async function startProxy(target: { host?: string; port: number }, option
         faults.failRequests.count -= 1;
         injected += 1;
         const body = JSON.stringify({ error: 'injected', reason: 'fault injected by the test proxy' });
-        client.end(`HTTP/1.1 ${faults.failRequests.status} Injected\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`);
+        client.end(
+          `HTTP/1.1 ${faults.failRequests.status} Injected\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`
+        );
         return;
       }
       upstream = createConnection({ host: target.host ?? '127.0.0.1', port: target.port });

@@ -17,7 +17,7 @@ export function quietNow(now = Date.now()): { from: string; to: string } {
 
 /** A private bus with the ModemManager mock on it, and the hub's `sms` config for it. */
 export async function startModemBus(
-  options: { plugged?: boolean } = {},
+  options: { plugged?: boolean } = {}
 ): Promise<{ bus: PrivateBus; mm: MockModemManager; sms: Record<string, unknown>; stop(): Promise<void> }> {
   const bus = await startPrivateBus();
   const mm = await MockModemManager.start(bus.address, options);

@@ -80,7 +80,16 @@ export async function publishMedia(central: TestCentral, files: { size: number; 
   for (const f of files) {
     const bytes = randomBytes(f.size);
     const sha256 = createHash('sha256').update(bytes).digest('hex');
-    const doc = { _id: `media:${sha256}`, type: 'media', sha256, size: f.size, mime: 'audio/ogg', filename: `${sha256.slice(0, 8)}.ogg`, priority: f.priority, _attachments: { file: { content_type: 'audio/ogg', data: bytes.toString('base64') } } };
+    const doc = {
+      _id: `media:${sha256}`,
+      type: 'media',
+      sha256,
+      size: f.size,
+      mime: 'audio/ogg',
+      filename: `${sha256.slice(0, 8)}.ogg`,
+      priority: f.priority,
+      _attachments: { file: { content_type: 'audio/ogg', data: bytes.toString('base64') } },
+    };
     const res = await couch(central.url, `media/media:${sha256}`, central.editor, { method: 'PUT', body: doc });
     if (res.status !== 201) throw new Error(`publishing media failed: ${JSON.stringify(res.body)}`);
     out.push({ sha256, size: f.size, priority: f.priority });

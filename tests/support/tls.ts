@@ -22,7 +22,10 @@ export async function testCa(name = `Espace test CA ${process.pid}`): Promise<Te
     notAfter: new Date(Date.now() + 365 * DAY),
     keys,
     signingAlgorithm: EC,
-    extensions: [new x509.BasicConstraintsExtension(true, 0, true), new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true)],
+    extensions: [
+      new x509.BasicConstraintsExtension(true, 0, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+    ],
   });
   return { certPem: cert.toString('pem'), keys, name };
 }

@@ -13,7 +13,11 @@ const root = projectRoot();
 async function cruise(files: string[]): Promise<{ code: number; out: string }> {
   const bin = join(root, 'node_modules', 'dependency-cruiser', 'bin', 'dependency-cruise.mjs');
   try {
-    const { stdout } = await run(process.execPath, [bin, '--config', '.dependency-cruiser.cjs', '--no-cache', '--max-depth', '1', '--output-type', 'err', ...files], { cwd: root });
+    const { stdout } = await run(
+      process.execPath,
+      [bin, '--config', '.dependency-cruiser.cjs', '--no-cache', '--max-depth', '1', '--output-type', 'err', ...files],
+      { cwd: root }
+    );
     return { code: 0, out: stdout };
   } catch (e) {
     const err = e as { code: number; stdout: string; stderr: string };

@@ -11,15 +11,19 @@ const STATE_LABEL: Record<string, string> = { pending: 'en attente', sent: 'envo
 async function recentPosts(s: AdminServices, session: Session): Promise<SafeHtml> {
   const c = s.deps.community;
   await c.ready();
-  const mine = [...c.board.all()].filter((e) => e.local).sort((a, b) => b.createdAt.localeCompare(a.createdAt)).slice(0, 50);
+  const mine = [...c.board.all()]
+    .filter((e) => e.local)
+    .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+    .slice(0, 50);
   const rows = await Promise.all(
     mine.map(async (e) => {
       const doc = await c.doc(e.id);
       return { e, text: doc?.text ?? '', state: c.stateOf(e, true) };
-    }),
+    })
   );
   return html`<table class="list"><thead><tr><th>Date</th><th>Membre</th><th>Message</th><th>État</th><th></th></tr></thead><tbody>${rows.map(
-    ({ e, text, state }) => html`<tr><td>${when(e.createdAt)}</td><td>${e.author.name} (${e.author.code})</td><td>${e.title ? html`<b>${e.title}</b> ` : ''}${text.slice(0, 200)}${e.hasVoice ? ' 🎙' : ''}${e.flagsHere ? html` <b>· ${e.flagsHere} signalement(s)</b>` : ''}</td><td>${STATE_LABEL[state] ?? state}${e.hiddenHere ? html` (ici : ${e.hiddenHere})` : ''}</td><td><form method="post" action="/admin/community/hide" class="inline">${csrfField(session)}<input type="hidden" name="post" value="${e.id}"><input type="hidden" name="hide" value="${e.hiddenHere ? 'no' : 'yes'}"><label class="sr-only" for="r-${e.id}">Pourquoi ?</label><input id="r-${e.id}" name="reason" required maxlength="300" placeholder="pourquoi ?"><button type="submit">${e.hiddenHere ? 'Montrer' : 'Masquer ici'}</button></form></td></tr>`,
+    ({ e, text, state }) =>
+      html`<tr><td>${when(e.createdAt)}</td><td>${e.author.name} (${e.author.code})</td><td>${e.title ? html`<b>${e.title}</b> ` : ''}${text.slice(0, 200)}${e.hasVoice ? ' 🎙' : ''}${e.flagsHere ? html` <b>· ${e.flagsHere} signalement(s)</b>` : ''}</td><td>${STATE_LABEL[state] ?? state}${e.hiddenHere ? html` (ici : ${e.hiddenHere})` : ''}</td><td><form method="post" action="/admin/community/hide" class="inline">${csrfField(session)}<input type="hidden" name="post" value="${e.id}"><input type="hidden" name="hide" value="${e.hiddenHere ? 'no' : 'yes'}"><label class="sr-only" for="r-${e.id}">Pourquoi ?</label><input id="r-${e.id}" name="reason" required maxlength="300" placeholder="pourquoi ?"><button type="submit">${e.hiddenHere ? 'Montrer' : 'Masquer ici'}</button></form></td></tr>`
   )}</tbody></table>`;
 }
 
@@ -41,7 +45,8 @@ ${communityFiguresBlock(`Communauté, ${month}`, f)}
 ${await recentPosts(s, session)}
 <h2>Questions aux mentores</h2>
 <table class="list"><thead><tr><th>Date</th><th>Membre</th><th>Question</th><th>Qui lit</th><th>État</th></tr></thead><tbody>${questions.map(
-        (v) => html`<tr><td>${when(v.question.createdAt)}</td><td>${v.question.author.name}</td><td><a href="/admin/community/question/${encodeURIComponent(v.question._id)}">${(v.question.text ?? '(voix)').slice(0, 120)}</a></td><td>${v.question.visibility === 'private' ? 'privée' : 'publique'}</td><td>${v.resolved ? 'résolue' : v.answer?.answers.length ? 'répondue' : 'en attente'}</td></tr>`,
+        (v) =>
+          html`<tr><td>${when(v.question.createdAt)}</td><td>${v.question.author.name}</td><td><a href="/admin/community/question/${encodeURIComponent(v.question._id)}">${(v.question.text ?? '(voix)').slice(0, 120)}</a></td><td>${v.question.visibility === 'private' ? 'privée' : 'publique'}</td><td>${v.resolved ? 'résolue' : v.answer?.answers.length ? 'répondue' : 'en attente'}</td></tr>`
       )}</tbody></table>`;
       return { page: page({ title: 'Communauté', session, spaceName: s.deps.config.spaceName, body }) };
     },
@@ -56,7 +61,11 @@ ${await recentPosts(s, session)}
       const post = field(req, 'post');
       const hide = field(req, 'hide') !== 'no';
       await s.deps.community.hideHere(post, hide, field(req, 'reason'), session.username);
-      return { redirect: '/admin/community', flash: hide ? 'Message masqué dans cet espace.' : 'Message de nouveau visible ici.', audit: { target: post, detail: field(req, 'reason') } };
+      return {
+        redirect: '/admin/community',
+        flash: hide ? 'Message masqué dans cet espace.' : 'Message de nouveau visible ici.',
+        audit: { target: post, detail: field(req, 'reason') },
+      };
     },
   },
   {

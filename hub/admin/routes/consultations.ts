@@ -35,7 +35,8 @@ async function load(s: AdminServices, req: Request): Promise<ConsultationDoc> {
  * here and only consultations made on this hub are opened and closed from the console.
  */
 function mustBeLocal(s: AdminServices, c: Consultation): void {
-  if (!isLocal(s, c._id)) throw new AppError(403, 'consultation-read-only', 'this consultation was published by central for several spaces; it opens and closes there');
+  if (!isLocal(s, c._id))
+    throw new AppError(403, 'consultation-read-only', 'this consultation was published by central for several spaces; it opens and closes there');
 }
 
 async function save(s: AdminServices, doc: Record<string, unknown>): Promise<ConsultationDoc> {
@@ -56,7 +57,12 @@ function paperForm(session: Session, c: Consultation): SafeHtml {
   return html`<form method="post" action="${url(c._id)}/paper" class="stack">
   ${csrfField(session)}
   <h2>Saisir des bulletins papier</h2>
-  <label for="paper-option">Réponse</label>${select('option', c.options.map((o) => [o.id, o.label.fr] as const), undefined, { required: true, id: 'paper-option' })}
+  <label for="paper-option">Réponse</label>${select(
+    'option',
+    c.options.map((o) => [o.id, o.label.fr] as const),
+    undefined,
+    { required: true, id: 'paper-option' }
+  )}
   <label for="paper-sex">Sexe</label>${select('sex', [['', 'non dit'], ...SEX_OPTIONS], '', { id: 'paper-sex' })}
   <label for="paper-age">Âge</label>${select('ageBand', [['', 'non dit'], ...AGE_BANDS.filter((b) => b !== '0-14').map((b) => [b, ageLabel(b)] as const)], '', { id: 'paper-age' })}
   <label for="paper-count">Nombre de bulletins identiques</label><input id="paper-count" name="count" type="number" min="1" max="500" value="1" required>
@@ -97,7 +103,8 @@ export const consultationRoutes: AdminRoute[] = [
 <table class="list">
 <thead><tr><th>Question</th><th>État</th><th>Ouverture</th><th>Fermeture</th><th>Origine</th></tr></thead>
 <tbody>${all.map(
-        (c) => html`<tr><td><a href="${url(c._id)}">${c.question.fr}</a></td><td>${STATE_LABEL[state(c)]}</td><td>${when(c.opensAt)}</td><td>${when(c.closesAt)}</td><td>${isLocal(s, c._id) ? 'cet espace' : 'central'}</td></tr>`,
+        (c) =>
+          html`<tr><td><a href="${url(c._id)}">${c.question.fr}</a></td><td>${STATE_LABEL[state(c)]}</td><td>${when(c.opensAt)}</td><td>${when(c.closesAt)}</td><td>${isLocal(s, c._id) ? 'cet espace' : 'central'}</td></tr>`
       )}</tbody>
 </table>
 ${adminPager('/admin/consultations', slice)}`;
@@ -122,7 +129,10 @@ ${adminPager('/admin/consultations', slice)}`;
       const session = sessionOf(res)!;
       const hubId = s.deps.config.hubId;
       const question = field(req, 'question');
-      const labels = field(req, 'options').split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+      const labels = field(req, 'options')
+        .split(/\r?\n/)
+        .map((l) => l.trim())
+        .filter(Boolean);
       const closes = field(req, 'closesAt');
       const now = new Date().toISOString();
       const doc = {
@@ -142,7 +152,10 @@ ${adminPager('/admin/consultations', slice)}`;
       } catch (e) {
         if (!isAppError(e) || e.status !== 422) throw e;
         const typed = { question, options: field(req, 'options'), closesAt: closes };
-        return { page: page({ title: 'Nouvelle consultation', session, spaceName: s.deps.config.spaceName, body: newForm(session, e.details, typed) }), status: 422 };
+        return {
+          page: page({ title: 'Nouvelle consultation', session, spaceName: s.deps.config.spaceName, body: newForm(session, e.details, typed) }),
+          status: 422,
+        };
       }
     },
   },
@@ -160,20 +173,29 @@ ${adminPager('/admin/consultations', slice)}`;
       const st = state(c);
       const body = html`
 <p class="meta">${STATE_LABEL[st]} · du ${when(c.opensAt)} au ${when(c.closesAt)} · ${t.total.total} vote(s) sur cet espace · <a href="${url(c._id)}/results.csv">CSV</a> · ${isLocal(s, c._id) ? 'créée sur cet espace' : 'publiée par central (ouverture et fermeture décidées par central)'}</p>
-${isLocal(s, c._id)
-  ? st === 'closed'
-    ? html`<form method="post" action="${url(c._id)}/open" class="row">${csrfField(session)}<label for="closesAt">Rouvrir jusqu’au</label><input id="closesAt" name="closesAt" type="date" required><button type="submit">Rouvrir</button></form>`
-    : actionButton(session, `${url(c._id)}/close`, 'Fermer maintenant')
-  : ''}
+${
+  isLocal(s, c._id)
+    ? st === 'closed'
+      ? html`<form method="post" action="${url(c._id)}/open" class="row">${csrfField(session)}<label for="closesAt">Rouvrir jusqu’au</label><input id="closesAt" name="closesAt" type="date" required><button type="submit">Rouvrir</button></form>`
+      : actionButton(session, `${url(c._id)}/close`, 'Fermer maintenant')
+    : ''
+}
 ${c.smsCode ? html`<p>Vote par SMS : <strong>VOTE ${c.smsCode} n°</strong> (KALATA en bambara), ${c.options.map((o, i) => `${i + 1} = ${o.label.fr}`).join(', ')}.</p>` : ''}
-${barChart(`Votes par réponse : ${c.question.fr}`, t.options.map((o) => ({ label: label.get(o.id) ?? o.id, value: o.breakdown.total })))}
+${barChart(
+  `Votes par réponse : ${c.question.fr}`,
+  t.options.map((o) => ({ label: label.get(o.id) ?? o.id, value: o.breakdown.total }))
+)}
 ${breakdownTable('Votes par réponse, sexe et tranche d’âge', [...t.options.map((o) => ({ label: label.get(o.id) ?? o.id, breakdown: o.breakdown })), { label: 'Total', breakdown: t.total }], 'Réponse')}
 <table class="figures">
 <caption>Votes par réponse et par commune</caption>
 <thead><tr><th scope="col">Réponse</th>${communes.map((k) => html`<th scope="col">${k === 'unknown' ? 'commune inconnue' : k}</th>`)}</tr></thead>
 <tbody>${t.options.map((o) => html`<tr><th scope="row">${label.get(o.id) ?? o.id}</th>${communes.map((k) => html`<td>${t.optionByCommune[o.id]?.[k] ?? 0}</td>`)}</tr>`)}</tbody>
 </table>
-${breakdownTable('Votes par canal, sexe et tranche d’âge', CHANNELS.map((ch) => ({ label: CHANNEL_LABEL[ch], breakdown: t.channels[ch] })), 'Canal')}
+${breakdownTable(
+  'Votes par canal, sexe et tranche d’âge',
+  CHANNELS.map((ch) => ({ label: CHANNEL_LABEL[ch], breakdown: t.channels[ch] })),
+  'Canal'
+)}
 ${st !== 'upcoming' ? paperForm(session, c) : ''}`;
       return { page: page({ title: c.question.fr, session, spaceName: s.deps.config.spaceName, body, refreshSeconds: st === 'open' ? 30 : undefined }) };
     },
@@ -192,7 +214,16 @@ ${st !== 'upcoming' ? paperForm(session, c) : ''}`;
       sendCsv(
         res,
         `consultation-${c._id.slice('consultation:'.length)}-${s.deps.config.hubId}.csv`,
-        ['réponse', 'libellé', 'votes', ...SEX_KEYS.map((k) => `sexe ${k}`), ...AGE_KEYS.map((k) => `âge ${k}`), ...communes.map((k) => `commune ${k}`), 'part des femmes', 'part des jeunes (15-35 ans)'],
+        [
+          'réponse',
+          'libellé',
+          'votes',
+          ...SEX_KEYS.map((k) => `sexe ${k}`),
+          ...AGE_KEYS.map((k) => `âge ${k}`),
+          ...communes.map((k) => `commune ${k}`),
+          'part des femmes',
+          'part des jeunes (15-35 ans)',
+        ],
         rows.map((r) => [
           r.id,
           r.label,
@@ -202,7 +233,7 @@ ${st !== 'upcoming' ? paperForm(session, c) : ''}`;
           ...communes.map((k) => (r.id === 'total' ? t.byCommune[k] : t.optionByCommune[r.id]?.[k]) ?? 0),
           formatShare(r.b.womenShare),
           formatShare(r.b.youthShare),
-        ]),
+        ])
       );
     },
   },
@@ -216,7 +247,11 @@ ${st !== 'upcoming' ? paperForm(session, c) : ''}`;
       const c = await load(s, req);
       const count = Number(field(req, 'count'));
       try {
-        await s.deps.submissions.recordPaper(c, { option: field(req, 'option'), sex: field(req, 'sex') || undefined, ageBand: field(req, 'ageBand') || undefined, count }, { hubId: s.deps.config.hubId });
+        await s.deps.submissions.recordPaper(
+          c,
+          { option: field(req, 'option'), sex: field(req, 'sex') || undefined, ageBand: field(req, 'ageBand') || undefined, count },
+          { hubId: s.deps.config.hubId }
+        );
       } catch (e) {
         if (isAppError(e) && e.status < 500) return { redirect: url(c._id), flash: `Bulletins non ajoutés : ${e.details}` };
         throw e;

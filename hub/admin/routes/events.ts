@@ -66,7 +66,8 @@ function checkEventForm(req: Request, communes: readonly [string, string][]): Fi
   else if (!isSafeText(place)) errors.place = `Le lieu ${INVISIBLE}`;
   if (!communes.some(([slug]) => slug === field(req, 'commune'))) errors.commune = 'Choisissez la commune dans la liste des collectivités de l’espace.';
   const capacity = field(req, 'capacity');
-  if (!/^\d{1,6}$/.test(capacity) || Number(capacity) < 1 || Number(capacity) > 100_000) errors.capacity = 'Le nombre de places est un nombre entier de 1 à 100 000.';
+  if (!/^\d{1,6}$/.test(capacity) || Number(capacity) < 1 || Number(capacity) > 100_000)
+    errors.capacity = 'Le nombre de places est un nombre entier de 1 à 100 000.';
   return errors;
 }
 
@@ -79,14 +80,32 @@ function fieldRow(name: keyof FieldErrors, label: string, control: (attrs: SafeH
   ${error ? html`<p class="field-error" id="${name}-error">${error}</p>` : ''}`;
 }
 
-function eventForm(s: AdminServices, session: Session, action: string, e: Partial<EventDoc>, communes: readonly [string, string][], errors: FieldErrors = {}, error?: string): SafeHtml {
+function eventForm(
+  s: AdminServices,
+  session: Session,
+  action: string,
+  e: Partial<EventDoc>,
+  communes: readonly [string, string][],
+  errors: FieldErrors = {},
+  error?: string
+): SafeHtml {
   const chosen = e.commune ?? s.deps.config.commune;
   return html`
 ${error ? html`<p class="error" role="alert">${error}</p>` : Object.keys(errors).length ? html`<p class="error" role="alert">L’événement n’est pas enregistré : corrigez ${Object.keys(errors).length > 1 ? 'les champs signalés' : 'le champ signalé'} ci-dessous.</p>` : ''}
 <form method="post" action="${action}" class="stack" novalidate>
   ${csrfField(session)}
   ${fieldRow('title', 'Titre (français, 3 à 120 caractères)', (a) => html`<input id="title" name="title" required minlength="3" maxlength="120" value="${e.title?.fr ?? ''}" ${a}>`, errors)}
-  ${fieldRow('kind', 'Type', () => select('kind', EVENT_KINDS.map((k) => [k, KIND_LABEL[k] ?? k] as const), e.kind ?? 'formation'), errors)}
+  ${fieldRow(
+    'kind',
+    'Type',
+    () =>
+      select(
+        'kind',
+        EVENT_KINDS.map((k) => [k, KIND_LABEL[k] ?? k] as const),
+        e.kind ?? 'formation'
+      ),
+    errors
+  )}
   ${fieldRow('description', 'Description', (a) => html`<textarea id="description" name="description" rows="3" maxlength="4000" ${a}>${e.description?.fr ?? ''}</textarea>`, errors)}
   ${fieldRow('startsAt', 'Début (heure du Mali)', (a) => html`<input id="startsAt" name="startsAt" type="datetime-local" required value="${isoToLocal(e.startsAt)}" ${a}>`, errors)}
   ${fieldRow('endsAt', 'Fin (après le début)', (a) => html`<input id="endsAt" name="endsAt" type="datetime-local" value="${isoToLocal(e.endsAt)}" ${a}>`, errors)}
@@ -144,7 +163,15 @@ async function saveOrShowForm(s: AdminServices, req: Request, session: Session, 
   } catch (e) {
     // The shared schema's last word (a rule the checks above do not know yet).
     if (!isAppError(e) || e.status !== 422) throw e;
-    return { page: page({ title, session, spaceName: s.deps.config.spaceName, body: eventForm(s, session, action, typed(), communes, {}, `L’événement n’est pas enregistré : ${e.details}`) }), status: 422 };
+    return {
+      page: page({
+        title,
+        session,
+        spaceName: s.deps.config.spaceName,
+        body: eventForm(s, session, action, typed(), communes, {}, `L’événement n’est pas enregistré : ${e.details}`),
+      }),
+      status: 422,
+    };
   }
   await s.deps.dbs.content.put(doc as unknown as PouchDB.Core.PutDocument<Record<string, unknown>>);
   return { redirect: eventUrl(doc._id), flash: 'Événement enregistré.', audit: { target: doc._id } };
@@ -182,14 +209,18 @@ export const eventRoutes: AdminRoute[] = [
       const digest = s.deps.digest;
       const order = eventsByStart(await digest.of('event'));
       const slice = adminPage(req, order.length);
-      const ids = order.slice(order.length - slice.end, order.length - slice.start).map((e) => e.id).reverse();
+      const ids = order
+        .slice(order.length - slice.end, order.length - slice.start)
+        .map((e) => e.id)
+        .reverse();
       const events = await digest.docs<EventDoc>(ids);
       const body = html`
 <p><a class="button" href="/admin/events/new">Nouvel événement</a></p>
 <table class="list">
 <thead><tr><th>Date</th><th>Titre</th><th>Type</th><th>Lieu</th><th>Origine</th></tr></thead>
 <tbody>${events.map(
-        (e) => html`<tr><td>${when(e.startsAt)}</td><td><a href="${eventUrl(e._id)}">${e.title.fr}</a></td><td>${KIND_LABEL[e.kind] ?? e.kind}</td><td>${e.place}</td><td>${isLocal(s, e._id) ? 'cet espace' : 'central (lecture seule)'}</td></tr>`,
+        (e) =>
+          html`<tr><td>${when(e.startsAt)}</td><td><a href="${eventUrl(e._id)}">${e.title.fr}</a></td><td>${KIND_LABEL[e.kind] ?? e.kind}</td><td>${e.place}</td><td>${isLocal(s, e._id) ? 'cet espace' : 'central (lecture seule)'}</td></tr>`
       )}</tbody>
 </table>
 ${adminPager('/admin/events', slice)}
@@ -203,7 +234,14 @@ ${events.length === 0 ? html`<p>Aucun événement pour l’instant.</p>` : ''}`;
     roles: STAFF,
     async handle(s, _req, res) {
       const session = sessionOf(res)!;
-      return { page: page({ title: 'Nouvel événement', session, spaceName: s.deps.config.spaceName, body: eventForm(s, session, '/admin/events', {}, await knownCommunes(s)) }) };
+      return {
+        page: page({
+          title: 'Nouvel événement',
+          session,
+          spaceName: s.deps.config.spaceName,
+          body: eventForm(s, session, '/admin/events', {}, await knownCommunes(s)),
+        }),
+      };
     },
   },
   {
@@ -226,7 +264,14 @@ ${events.length === 0 ? html`<p>Aucun événement pour l’instant.</p>` : ''}`;
     async handle(s, req, res) {
       const session = sessionOf(res)!;
       const e = await loadLocalEvent(s, req);
-      return { page: page({ title: 'Modifier l’événement', session, spaceName: s.deps.config.spaceName, body: eventForm(s, session, eventUrl(e._id), e, await knownCommunes(s)) }) };
+      return {
+        page: page({
+          title: 'Modifier l’événement',
+          session,
+          spaceName: s.deps.config.spaceName,
+          body: eventForm(s, session, eventUrl(e._id), e, await knownCommunes(s)),
+        }),
+      };
     },
   },
   {
@@ -265,20 +310,26 @@ ${isLocal(s, e._id) ? html` · <a href="${url}/edit">Modifier</a>` : html` · pu
   <input id="q" name="q" type="search" value="${q}" autocomplete="off" inputmode="search">
   <button type="submit">Chercher</button>
 </form>
-${q
-  ? found.length
-    ? html`<ul class="found">${found.map(
-        (m) => html`<li><span>${m.fullName} · ${SEX_LABEL[m.sex]} · ${ageLabel(m.ageBand)}${m.phone ? html` · ${m.phone}` : ''}</span>
-        ${actionButton(session, `${url}/attendance`, 'Présent·e', { member: m._id }, 'big')}</li>`,
-      )}</ul>`
-    : html`<p>Personne ne correspond à « ${q} ». <a href="/admin/members/new">Inscrire un membre</a> ou compter la personne ci-dessous.</p>`
-  : ''}
+${
+  q
+    ? found.length
+      ? html`<ul class="found">${found.map(
+          (m) => html`<li><span>${m.fullName} · ${SEX_LABEL[m.sex]} · ${ageLabel(m.ageBand)}${m.phone ? html` · ${m.phone}` : ''}</span>
+        ${actionButton(session, `${url}/attendance`, 'Présent·e', { member: m._id }, 'big')}</li>`
+        )}</ul>`
+      : html`<p>Personne ne correspond à « ${q} ». <a href="/admin/members/new">Inscrire un membre</a> ou compter la personne ci-dessous.</p>`
+    : ''
+}
 <form method="post" action="${url}/attendance" class="row anonymous">
   ${csrfField(session)}
   <fieldset><legend>Participant·e non inscrit·e</legend>
   ${SEX_OPTIONS.map(([v, label]) => html`<label class="choice"><input type="radio" name="sex" value="${v}" required> ${label}</label>`)}
   <label for="ageBand">Âge</label>
-  ${select('ageBand', AGE_BANDS.map((a) => [a, ageLabel(a)] as const), '15-24')}
+  ${select(
+    'ageBand',
+    AGE_BANDS.map((a) => [a, ageLabel(a)] as const),
+    '15-24'
+  )}
   <button type="submit" class="big">Ajouter</button>
   </fieldset>
 </form>
@@ -287,7 +338,8 @@ ${q
 <table class="list">
 <thead><tr><th>#</th><th>Nom</th><th>Sexe</th><th>Âge</th><th>Heure</th><th></th></tr></thead>
 <tbody>${rows.map(
-        (r) => html`<tr><td>${r.n}</td><td>${r.name}</td><td>${r.sex}</td><td>${r.age}</td><td>${r.at}</td><td>${actionButton(session, `${url}/attendance/${encodeURIComponent(r.id)}/remove`, 'Retirer', {}, 'quiet')}</td></tr>`,
+        (r) =>
+          html`<tr><td>${r.n}</td><td>${r.name}</td><td>${r.sex}</td><td>${r.age}</td><td>${r.at}</td><td>${actionButton(session, `${url}/attendance/${encodeURIComponent(r.id)}/remove`, 'Retirer', {}, 'quiet')}</td></tr>`
       )}</tbody>
 </table>
 ${present.size === 0 ? html`<p>Personne n’est encore compté·e.</p>` : ''}`;
@@ -360,7 +412,7 @@ ${present.size === 0 ? html`<p>Personne n’est encore compté·e.</p>` : ''}`;
         res,
         `presences-${e._id.slice(6)}.csv`,
         ['n°', 'nom', 'sexe', 'âge', 'commune', 'téléphone', 'enregistré le', 'événement', 'date'],
-        rows.map((r) => [r.n, r.name, r.sex, r.age, r.commune, asText(r.phone), r.at, e.title.fr, when(e.startsAt)]),
+        rows.map((r) => [r.n, r.name, r.sex, r.age, r.commune, asText(r.phone), r.at, e.title.fr, when(e.startsAt)])
       );
     },
   },

@@ -73,7 +73,10 @@ ${errors.lines ? html`<p class="field-error" id="lines-error">${REASON[errors.li
 const linesOf = (req: Request) => Array.from({ length: LINES }, (_, i) => ({ label: field(req, `line-label-${i}`), amount: field(req, `line-amount-${i}`) }));
 const filesOf = (req: Request, name: string): UploadedFile[] =>
   ((req.files as Record<string, Express.Multer.File[]> | undefined)?.[name] ?? []).map((f) => ({ bytes: new Uint8Array(f.buffer) }));
-const typedOf = (req: Request): Typed => Object.fromEntries(Object.entries((req.body ?? {}) as Record<string, unknown>).filter(([k, v]) => k !== '_csrf' && typeof v === 'string') as [string, string][]);
+const typedOf = (req: Request): Typed =>
+  Object.fromEntries(
+    Object.entries((req.body ?? {}) as Record<string, unknown>).filter(([k, v]) => k !== '_csrf' && typeof v === 'string') as [string, string][]
+  );
 
 function notice(errors: Errors): SafeHtml {
   const n = Object.keys(errors).length;
@@ -102,7 +105,12 @@ ${row('text', 'Le projet en quelques paragraphes (ou la voix ci-dessous)', (a) =
 ${row('voice', 'Le projet raconté de vive voix (facultatif)', (a) => html`<input id="voice" name="voice" type="file" accept="audio/*" capture ${a}>`, errors)}
 ${linesTable('b', typed, errors, `Budget (total ${fcfa(c.maxPerGrant)} au plus ; aucun montant négatif)`)}
 ${c.documents.map((d, i) =>
-  row(`doc-${i}`, `${d.label.fr} (${d.types.map((t) => TYPE_LABEL[t] ?? t).join(' ou ')}, ${GRANT_FILE_MAX_BYTES / 1_000_000} Mo au plus)${d.required ? ' — demandé' : ''}`, (a) => html`<input id="doc-${i}" name="doc-${i}" type="file" accept="${d.types.join(',')}" ${a}>`, errors),
+  row(
+    `doc-${i}`,
+    `${d.label.fr} (${d.types.map((t) => TYPE_LABEL[t] ?? t).join(' ou ')}, ${GRANT_FILE_MAX_BYTES / 1_000_000} Mo au plus)${d.required ? ' — demandé' : ''}`,
+    (a) => html`<input id="doc-${i}" name="doc-${i}" type="file" accept="${d.types.join(',')}" ${a}>`,
+    errors
+  )
 )}
 ${Object.keys(errors).length ? html`<p class="hint">Les fichiers ne sont pas gardés après un refus : choisissez-les de nouveau.</p>` : ''}
 <button type="submit">Déposer la candidature</button></form>`
@@ -208,7 +216,11 @@ ${mine.length ? html`<ul>${mine.map((a) => html`<li><a href="${appUrl(a._id)}">$
       };
       try {
         const app = await g.apply(c._id, input, session.username);
-        return { redirect: appUrl(app._id), flash: `Candidature de ${app.organisation} enregistrée : elle part à Bamako avec la prochaine synchronisation.`, audit: { target: app._id, detail: `${app.organisation}, ${app.total} FCFA` } };
+        return {
+          redirect: appUrl(app._id),
+          flash: `Candidature de ${app.organisation} enregistrée : elle part à Bamako avec la prochaine synchronisation.`,
+          audit: { target: app._id, detail: `${app.organisation}, ${app.total} FCFA` },
+        };
       } catch (e) {
         if (e instanceof GrantRefused) return { page: await applyForm(s, session, c, e.fields, typedOf(req)), status: 422 };
         throw e;
@@ -234,7 +246,11 @@ ${mine.length ? html`<ul>${mine.map((a) => html`<li><a href="${appUrl(a._id)}">$
       if (!f) throw new AppError(404, 'not-found', 'no such file');
       res
         .type(f.mime)
-        .set({ 'Content-Security-Policy': "sandbox; default-src 'none'", 'X-Content-Type-Options': 'nosniff', 'Content-Disposition': f.mime.startsWith('audio/') ? 'inline' : 'attachment' })
+        .set({
+          'Content-Security-Policy': "sandbox; default-src 'none'",
+          'X-Content-Type-Options': 'nosniff',
+          'Content-Disposition': f.mime.startsWith('audio/') ? 'inline' : 'attachment',
+        })
         .send(f.data);
     },
   },
@@ -253,8 +269,16 @@ ${mine.length ? html`<ul>${mine.map((a) => html`<li><a href="${appUrl(a._id)}">$
       const session = sessionOf(res)!;
       const id = param(req, 'id');
       try {
-        const r = await s.deps.grants.report(id, { text: field(req, 'text'), done: field(req, 'done'), lines: linesOf(req), evidence: filesOf(req, 'evidence'), voice: filesOf(req, 'voice')[0] }, session.username);
-        return { redirect: appUrl(id), flash: 'Rapport enregistré : il part à Bamako avec la prochaine synchronisation.', audit: { target: id, detail: `${r.done} %, ${r.spent} FCFA` } };
+        const r = await s.deps.grants.report(
+          id,
+          { text: field(req, 'text'), done: field(req, 'done'), lines: linesOf(req), evidence: filesOf(req, 'evidence'), voice: filesOf(req, 'voice')[0] },
+          session.username
+        );
+        return {
+          redirect: appUrl(id),
+          flash: 'Rapport enregistré : il part à Bamako avec la prochaine synchronisation.',
+          audit: { target: id, detail: `${r.done} %, ${r.spent} FCFA` },
+        };
       } catch (e) {
         if (e instanceof GrantRefused) return { page: await applicationPage(s, req, res, e.fields, typedOf(req)), status: 422 };
         throw e;

@@ -84,7 +84,11 @@ ${proposalFiguresBlock('Propositions citoyennes et plans d’actions', await s.f
     roles: STAFF,
     async handle(s, req, res) {
       const filter = filterOf(req);
-      sendCsvText(res, `canaux-${s.deps.config.hubId}-${filter.from ?? 'debut'}-${filter.to ?? 'fin'}.csv`, channelsCsv(await s.figures.channels(filter), filter, s.deps.config.hubId));
+      sendCsvText(
+        res,
+        `canaux-${s.deps.config.hubId}-${filter.from ?? 'debut'}-${filter.to ?? 'fin'}.csv`,
+        channelsCsv(await s.figures.channels(filter), filter, s.deps.config.hubId)
+      );
     },
   },
   {
@@ -94,7 +98,11 @@ ${proposalFiguresBlock('Propositions citoyennes et plans d’actions', await s.f
     async handle(s, req, res) {
       const filter = filterOf(req);
       const figures = await s.figures.proposals(filter);
-      sendCsvText(res, `propositions-${s.deps.config.hubId}-${filter.from ?? 'debut'}-${filter.to ?? 'fin'}.csv`, proposalFiguresCsv([{ scope: s.deps.config.hubId, figures }]));
+      sendCsvText(
+        res,
+        `propositions-${s.deps.config.hubId}-${filter.from ?? 'debut'}-${filter.to ?? 'fin'}.csv`,
+        proposalFiguresCsv([{ scope: s.deps.config.hubId, figures }])
+      );
     },
   },
   {

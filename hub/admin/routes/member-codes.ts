@@ -16,7 +16,13 @@ export function cardAddress(s: AdminServices, code: string): string {
 }
 
 /** The member-code part of a member's console page: give a code, or manage the one given. */
-export async function memberCodeSection(s: AdminServices, session: Session, registrationId: string, error?: string, typed: { displayName?: string } = {}): Promise<SafeHtml> {
+export async function memberCodeSection(
+  s: AdminServices,
+  session: Session,
+  registrationId: string,
+  error?: string,
+  typed: { displayName?: string } = {}
+): Promise<SafeHtml> {
   const m = await s.deps.members.store.ofRegistration(registrationId);
   const base = memberUrl(registrationId);
   if (!m) {
@@ -66,14 +72,28 @@ async function withMember(s: AdminServices, id: string): Promise<Member & { _rev
 }
 
 /** A form's mistake: back to the member's page with the reason and what was typed. */
-async function orPage(s: AdminServices, session: Session, id: string, run: () => Promise<AdminResult>, typed: { displayName?: string } = {}): Promise<AdminResult> {
+async function orPage(
+  s: AdminServices,
+  session: Session,
+  id: string,
+  run: () => Promise<AdminResult>,
+  typed: { displayName?: string } = {}
+): Promise<AdminResult> {
   try {
     return await run();
   } catch (e) {
     if (!isAppError(e) || e.status >= 500 || e.status === 404 || e.status === 403) throw e;
     const reg = await getMember(s.deps.dbs.submissions, s.deps.config.hubId, id);
     const body = await memberCodeSection(s, session, id, e.details, typed);
-    return { page: page({ title: reg.fullName, session, spaceName: s.deps.config.spaceName, body: html`<p><a href="${memberUrl(id)}">← ${reg.fullName}</a></p>${body}` }), status: e.status };
+    return {
+      page: page({
+        title: reg.fullName,
+        session,
+        spaceName: s.deps.config.spaceName,
+        body: html`<p><a href="${memberUrl(id)}">← ${reg.fullName}</a></p>${body}`,
+      }),
+      status: e.status,
+    };
   }
 }
 
@@ -98,7 +118,7 @@ export const memberCodeRoutes: AdminRoute[] = [
           const m = await s.deps.members.store.issue(reg, { displayName, pin: field(req, 'pin') }, session.username);
           return { redirect: `${memberUrl(id)}/card`, flash: `Code de membre ${m.code} donné.`, audit: { target: m._id } };
         },
-        { displayName },
+        { displayName }
       );
     },
   },
@@ -155,7 +175,11 @@ export const memberCodeRoutes: AdminRoute[] = [
       return orPage(s, session, id, async () => {
         await s.deps.members.store.setSuspended(m.code, suspend, field(req, 'reason'), session.username);
         if (suspend) s.deps.members.endSessions(m.code);
-        return { redirect: `${memberUrl(id)}#code`, flash: suspend ? `Code ${m.code} suspendu.` : `Code ${m.code} rétabli.`, audit: { target: m._id, detail: `${suspend ? 'suspend' : 'unsuspend'}: ${field(req, 'reason')}` } };
+        return {
+          redirect: `${memberUrl(id)}#code`,
+          flash: suspend ? `Code ${m.code} suspendu.` : `Code ${m.code} rétabli.`,
+          audit: { target: m._id, detail: `${suspend ? 'suspend' : 'unsuspend'}: ${field(req, 'reason')}` },
+        };
       });
     },
   },

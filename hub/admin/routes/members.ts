@@ -21,7 +21,11 @@ function memberFields(s: AdminServices, m: Partial<Member>): SafeHtml {
   ${SEX_OPTIONS.map(([v, label]) => html`<label class="choice"><input type="radio" name="sex" value="${v}" required ${m.sex === v ? html`checked` : ''}> ${label}</label>`)}
   </fieldset>
   <label for="ageBand">Âge</label>
-  ${select('ageBand', AGE_BANDS.map((a) => [a, ageLabel(a)] as const), m.ageBand ?? '15-24')}
+  ${select(
+    'ageBand',
+    AGE_BANDS.map((a) => [a, ageLabel(a)] as const),
+    m.ageBand ?? '15-24'
+  )}
   <label for="commune">Commune</label>
   <input id="commune" name="commune" required value="${m.commune ?? s.deps.config.commune}">
   <label for="phone">Téléphone</label>
@@ -37,7 +41,11 @@ function memberFields(s: AdminServices, m: Partial<Member>): SafeHtml {
 /** What the form sent, as the registration's fields (trades: the boxes ticked; SMS consent: ticked or not). */
 function typed(req: Request): Record<string, unknown> {
   const trades = ([] as unknown[]).concat((req.body as Record<string, unknown> | undefined)?.trades ?? []).filter((t): t is string => typeof t === 'string');
-  return { ...Object.fromEntries(['fullName', 'sex', 'ageBand', 'commune', 'phone', 'organisation'].map((k) => [k, field(req, k)])), trades, smsConsent: field(req, 'smsConsent') === 'yes' };
+  return {
+    ...Object.fromEntries(['fullName', 'sex', 'ageBand', 'commune', 'phone', 'organisation'].map((k) => [k, field(req, k)])),
+    trades,
+    smsConsent: field(req, 'smsConsent') === 'yes',
+  };
 }
 
 function newForm(s: AdminServices, session: Session, m: Partial<Member>, error?: string): SafeHtml {
@@ -100,9 +108,12 @@ export const memberRoutes: AdminRoute[] = [
 <p><a class="button" href="/admin/members/new">Inscrire un membre</a> · <a href="/admin/members.csv">Exporter (CSV)</a> · ${list.length} sur ${all.length}</p>
 <table class="list">
 <thead><tr><th>Nom</th><th>Sexe</th><th>Âge</th><th>Commune</th><th>Téléphone</th><th>Organisation</th></tr></thead>
-<tbody>${list.slice(0, SHOWN).map(
-        (m) => html`<tr><td><a href="${memberUrl(m._id)}">${m.fullName}</a></td><td>${SEX_LABEL[m.sex]}</td><td>${ageLabel(m.ageBand)}</td><td>${m.commune}</td><td>${m.phone ?? ''}</td><td>${m.organisation ?? ''}</td></tr>`,
-      )}</tbody>
+<tbody>${list
+        .slice(0, SHOWN)
+        .map(
+          (m) =>
+            html`<tr><td><a href="${memberUrl(m._id)}">${m.fullName}</a></td><td>${SEX_LABEL[m.sex]}</td><td>${ageLabel(m.ageBand)}</td><td>${m.commune}</td><td>${m.phone ?? ''}</td><td>${m.organisation ?? ''}</td></tr>`
+        )}</tbody>
 </table>
 ${list.length > SHOWN ? html`<p class="hint">Les ${SHOWN} premiers sont affichés : précisez la recherche, ou exportez la liste.</p>` : ''}`;
       return { page: page({ title: 'Membres', session, spaceName: s.deps.config.spaceName, body }) };
@@ -116,12 +127,18 @@ ${list.length > SHOWN ? html`<p class="hint">Les ${SHOWN} premiers sont affiché
       const all = await allMembers(s.deps.dbs.submissions, s.deps.config.hubId);
       // Personal data leaving the hub on a laptop or a key: who took it, and when, is kept.
       const session = sessionOf(res)!;
-      await s.audit.append({ actor: session.username, role: session.role, action: 'member.export', detail: `${all.length} members`, ip: req.socket.remoteAddress });
+      await s.audit.append({
+        actor: session.username,
+        role: session.role,
+        action: 'member.export',
+        detail: `${all.length} members`,
+        ip: req.socket.remoteAddress,
+      });
       sendCsv(
         res,
         `membres-${s.deps.config.hubId}.csv`,
         ['id', 'nom', 'sexe', 'âge', 'commune', 'téléphone', 'organisation', 'consentement', 'inscrit le', 'modifié le'],
-        all.map((m) => [m._id, m.fullName, m.sex, m.ageBand, m.commune, asText(m.phone), m.organisation, m.consentVersion, m.createdAt, m.updatedAt]),
+        all.map((m) => [m._id, m.fullName, m.sex, m.ageBand, m.commune, asText(m.phone), m.organisation, m.consentVersion, m.createdAt, m.updatedAt])
       );
     },
   },
@@ -151,7 +168,10 @@ ${list.length > SHOWN ? html`<p class="hint">Les ${SHOWN} premiers sont affiché
           const { id } = await s.deps.submissions.submit('registration', input, { hubId: s.deps.config.hubId, channel: 'paper' });
           return { redirect: memberUrl(id), flash: 'Membre inscrit·e.', audit: { target: id } };
         },
-        (error) => ({ page: page({ title: 'Inscrire un membre', session, spaceName: s.deps.config.spaceName, body: newForm(s, session, t as Partial<Member>, error) }), status: 422 }),
+        (error) => ({
+          page: page({ title: 'Inscrire un membre', session, spaceName: s.deps.config.spaceName, body: newForm(s, session, t as Partial<Member>, error) }),
+          status: 422,
+        })
       );
     },
   },
@@ -182,7 +202,10 @@ ${list.length > SHOWN ? html`<p class="hint">Les ${SHOWN} premiers sont affiché
           await updateMember(s.deps.dbs.submissions, m, t);
           return { redirect: memberUrl(m._id), flash: 'Modifications enregistrées.', audit: { target: m._id } };
         },
-        (error) => ({ page: page({ title: m.fullName, session, spaceName: s.deps.config.spaceName, body: editForm(s, session, { ...m, ...t } as Member, error) }), status: 422 }),
+        (error) => ({
+          page: page({ title: m.fullName, session, spaceName: s.deps.config.spaceName, body: editForm(s, session, { ...m, ...t } as Member, error) }),
+          status: 422,
+        })
       );
     },
   },
@@ -198,7 +221,11 @@ ${list.length > SHOWN ? html`<p class="hint">Les ${SHOWN} premiers sont affiché
       // The member code goes with the registration (its posts stay, under the display name chosen).
       await s.deps.members.store.erase(m._id);
       const { anonymised } = await eraseMember(s.deps.dbs.submissions, s.deps.config.hubId, m);
-      return { redirect: '/admin/members', flash: `Inscription effacée (${anonymised} présence(s) gardée(s) sans nom).`, audit: { target: m._id, detail: `${anonymised} attendance anonymised` } };
+      return {
+        redirect: '/admin/members',
+        flash: `Inscription effacée (${anonymised} présence(s) gardée(s) sans nom).`,
+        audit: { target: m._id, detail: `${anonymised} attendance anonymised` },
+      };
     },
   },
 ];

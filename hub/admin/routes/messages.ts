@@ -24,13 +24,14 @@ export const messageRoutes: AdminRoute[] = [
       const back = `/admin/messages?status=${status}`;
       const body = html`
 <nav class="tabs" aria-label="Statut">${[...MESSAGE_STATUSES, 'all'].map(
-        (k) => html`<a href="/admin/messages?status=${k}" ${k === status ? html`aria-current="page"` : ''}>${STATUS_LABEL[k]} (${k === 'all' ? all.length : all.filter((m) => (m.status ?? 'new') === k).length})</a>`,
+        (k) =>
+          html`<a href="/admin/messages?status=${k}" ${k === status ? html`aria-current="page"` : ''}>${STATUS_LABEL[k]} (${k === 'all' ? all.length : all.filter((m) => (m.status ?? 'new') === k).length})</a>`
       )}</nav>
 ${list.length === 0 ? html`<p>Aucun message ici.</p>` : ''}
 ${list.map((m) => {
-        const o = officials.get(m.official);
-        const voice = voiceOf(m);
-        return html`<article class="message ${m.status}">
+  const o = officials.get(m.official);
+  const voice = voiceOf(m);
+  return html`<article class="message ${m.status}">
 <header><strong>À ${o ? `${o.name} (${o.role}, ${o.commune})` : m.official}</strong> · ${when(m.createdAt)} · ${SEX_LABEL[m.sex ?? 'unknown']} · ${ageLabel(m.ageBand ?? 'unknown')}${m.commune ? ` · ${m.commune}` : ''}${m.contact ? html` · contact : ${m.contact}` : ''}</header>
 ${m.message ? html`<p class="text">${m.message}</p>` : ''}
 ${voice ? html`<audio controls preload="none" src="${msgUrl(m._id)}/voice"></audio>` : ''}
@@ -39,17 +40,19 @@ ${m.answer ? html`<p class="answer"><strong>Réponse${m.answerPublic ? ' (publi�
 ${m.status !== 'forwarded' && m.status !== 'hidden' ? actionButton(session, msgUrl(m._id), 'Marquer transmis', { action: 'forward', back }) : ''}
 ${m.status === 'hidden' ? actionButton(session, msgUrl(m._id), 'Ne plus masquer', { action: 'unhide', back }) : actionButton(session, msgUrl(m._id), 'Masquer (abusif)', { action: 'hide', back }, 'quiet')}
 </div>
-${m.status !== 'hidden'
-  ? html`<form method="post" action="${msgUrl(m._id)}" class="stack answer-form">
+${
+  m.status !== 'hidden'
+    ? html`<form method="post" action="${msgUrl(m._id)}" class="stack answer-form">
 ${csrfField(session)}<input type="hidden" name="action" value="answer"><input type="hidden" name="back" value="${back}">
 <label for="answer-${m._id}">Réponse de l’élu·e</label>
 <textarea id="answer-${m._id}" name="answer" rows="2" maxlength="4000">${m.answer ?? ''}</textarea>
 <label class="choice"><input type="checkbox" name="publish" value="yes" ${m.answerPublic ? html`checked` : ''}> Publier la réponse sur le mur des résultats (seulement l’élu·e et la réponse)</label>
 <button type="submit">Enregistrer la réponse</button>
 </form>`
-  : ''}
+    : ''
+}
 </article>`;
-      })}`;
+})}`;
       return { page: page({ title: 'Messages aux élus', session, spaceName: s.deps.config.spaceName, body }) };
     },
   },
@@ -64,7 +67,11 @@ ${csrfField(session)}<input type="hidden" name="action" value="answer"><input ty
       if (!name) throw new AppError(404, 'no-recording', 'this message has no voice recording');
       const stub = (m._attachments as Record<string, { content_type?: string }>)[name]!;
       const data = (await s.deps.dbs.submissions.getAttachment(m._id, name)) as Buffer;
-      res.status(200).type(stub.content_type ?? 'application/octet-stream').set('Content-Length', String(data.length)).send(data);
+      res
+        .status(200)
+        .type(stub.content_type ?? 'application/octet-stream')
+        .set('Content-Length', String(data.length))
+        .send(data);
     },
   },
   {

@@ -11,7 +11,10 @@ import { STAFF, type AdminRoute, type AdminServices } from '../route-table.js';
 
 async function communes(s: AdminServices): Promise<{ slug: string; name: string }[]> {
   const all = await s.deps.digest.of('commune');
-  return [...all.byId.values()].filter((c) => c.kind === 'commune-urbaine' || c.kind === 'commune-rurale').map((c) => ({ slug: c.id.slice('commune:'.length), name: c.name })).sort((a, b) => a.name.localeCompare(b.name, 'fr'));
+  return [...all.byId.values()]
+    .filter((c) => c.kind === 'commune-urbaine' || c.kind === 'commune-rurale')
+    .map((c) => ({ slug: c.id.slice('commune:'.length), name: c.name }))
+    .sort((a, b) => a.name.localeCompare(b.name, 'fr'));
 }
 
 function form(session: Session, places: { slug: string; name: string }[], error?: string, typed: TypedForm = {}): SafeHtml {
@@ -31,7 +34,12 @@ export const opportunityRoutes: AdminRoute[] = [
     roles: STAFF,
     async handle(s, _req, res) {
       const session = sessionOf(res)!;
-      const list = ((await s.deps.catalog.list('opportunity', { limit: 500, skip: 0 })).items as Opportunity[]).map((o) => ({ ...o, trades: o.trades ?? [], communes: o.communes ?? [], for: o.for ?? [] }));
+      const list = ((await s.deps.catalog.list('opportunity', { limit: 500, skip: 0 })).items as Opportunity[]).map((o) => ({
+        ...o,
+        trades: o.trades ?? [],
+        communes: o.communes ?? [],
+        for: o.for ?? [],
+      }));
       list.sort((a, b) => b.publishedAt.localeCompare(a.publishedAt));
       const interest = await interestByOpportunity(s.deps.dbs.submissions, s.deps.config.hubId);
       // Who the SMS notices would reach: members who consented, by their trades and commune.
@@ -39,11 +47,15 @@ export const opportunityRoutes: AdminRoute[] = [
       const index = new MatchIndex(s.deps.sms?.directory.consenting() ?? []);
       const body = html`
 <p>Les opportunités publiées par la fédération (depuis central) et celles de cet espace. « Intéressé·es » : compté sur cet espace, par sexe et âge ; « SMS » : membres qui ont accepté les SMS et dont le métier et la commune correspondent.</p>
-${list.length === 0 ? html`<p>Aucune opportunité.</p>` : html`<table><thead><tr><th scope="col">Opportunité</th><th scope="col">Métiers</th><th scope="col">Avant le</th><th scope="col">Publiée par</th><th scope="col">Intéressé·es</th><th scope="col">dont femmes</th><th scope="col">SMS</th></tr></thead>
+${
+  list.length === 0
+    ? html`<p>Aucune opportunité.</p>`
+    : html`<table><thead><tr><th scope="col">Opportunité</th><th scope="col">Métiers</th><th scope="col">Avant le</th><th scope="col">Publiée par</th><th scope="col">Intéressé·es</th><th scope="col">dont femmes</th><th scope="col">SMS</th></tr></thead>
 <tbody>${list.map((o) => {
         const b = interest.get(o._id) ?? emptyBreakdown();
         return html`<tr><td><a href="/admin/opportunities/${o._id.slice('opportunity:'.length)}">${o.title.fr}</a> <small>${KIND_LABEL[o.kind]}</small></td><td>${o.trades.length ? o.trades.map((t) => TRADES[t as TradeSlug].fr).join(', ') : 'tous'}</td><td>${o.deadline ?? '—'}</td><td>${o.publisher}</td><td>${b.total}</td><td>${b.bySex.F}</td><td>${index.match(o).length}</td></tr>`;
-      })}</tbody></table>`}
+      })}</tbody></table>`
+}
 ${form(session, await communes(s))}`;
       return { page: page({ title: 'Opportunités', session, spaceName: s.deps.config.spaceName, body }) };
     },
@@ -71,7 +83,11 @@ ${breakdownTable('Intéressé·es sur cet espace, par sexe et tranche d’âge',
     async handle(s, req, res) {
       const session = sessionOf(res)!;
       const { hubId, spaceName } = s.deps.config;
-      const doc = opportunityDraft(req.body, { id: `opportunity:${hubId}-${slugFrom(field(req, 'title'), 60 - hubId.length)}`, audience: { hubs: [hubId] }, publisher: spaceName });
+      const doc = opportunityDraft(req.body, {
+        id: `opportunity:${hubId}-${slugFrom(field(req, 'title'), 60 - hubId.length)}`,
+        audience: { hubs: [hubId] },
+        publisher: spaceName,
+      });
       try {
         const checked = parseContentDoc(doc, 'opportunity');
         await s.deps.dbs.content.put(checked as unknown as PouchDB.Core.PutDocument<Record<string, unknown>>);
@@ -81,7 +97,10 @@ ${breakdownTable('Intéressé·es sur cet espace, par sexe et tranche d’âge',
       } catch (e) {
         if (!isAppError(e) || e.status !== 422) throw e;
         const typed = { ...(req.body as TypedForm) };
-        return { page: page({ title: 'Opportunités', session, spaceName, body: form(session, await communes(s), `Vérifiez le formulaire : ${e.details}`, typed) }), status: 422 };
+        return {
+          page: page({ title: 'Opportunités', session, spaceName, body: form(session, await communes(s), `Vérifiez le formulaire : ${e.details}`, typed) }),
+          status: 422,
+        };
       }
     },
   },

@@ -22,20 +22,24 @@ function actionBlock(session: Session, p: Plan, a: PlanAction, official: boolean
     <h3>${a.title.fr}</h3>
     <p class="meta">${a.responsible} · budget ${fcfa(a.budget)} · ${a.period.start} – ${a.period.end}</p>
     <p>
-      ${last
-        ? html`<b>${ACTION_STATUS_LABEL[last.status]}</b>, ${last.done} % réalisé${last.spent !== undefined ? `, ${fcfa(last.spent)} dépensés` : ''} (point du
+      ${
+        last
+          ? html`<b>${ACTION_STATUS_LABEL[last.status]}</b>, ${last.done} % réalisé${last.spent !== undefined ? `, ${fcfa(last.spent)} dépensés` : ''} (point du
             ${last.at}${last.by ? `, ${last.by}` : ''})`
-        : 'Aucun point d’avancement.'}
+          : 'Aucun point d’avancement.'
+      }
     </p>
-    ${official
-      ? html`<details ${errors ? html`open` : ''}>
+    ${
+      official
+        ? html`<details ${errors ? html`open` : ''}>
           <summary>Donner un point d’avancement</summary>
           <form method="post" action="${url(p)}/${a.id}/progress" class="stack" enctype="multipart/form-data">
             ${csrfField(session)} ${progressFields(a, typed, errors, true)}
             <button type="submit">Publier le point</button>
           </form>
         </details>`
-      : ''}
+        : ''
+    }
   </section>`;
 }
 
@@ -47,7 +51,7 @@ function planPage(s: AdminServices, session: Session, p: Plan, form?: { action: 
     ${p.priorities.map(
       (r) =>
         html`<h2>${r.title.fr}</h2>
-          ${r.actions.map((a) => (form?.action === a.id ? actionBlock(session, p, a, official, form.typed, form.errors) : actionBlock(session, p, a, official)))}`,
+          ${r.actions.map((a) => (form?.action === a.id ? actionBlock(session, p, a, official, form.typed, form.errors) : actionBlock(session, p, a, official)))}`
     )}`;
   return page({ title: p.title.fr, session, spaceName: s.deps.config.spaceName, body });
 }
@@ -104,7 +108,10 @@ export const planRoutes: AdminRoute[] = [
       return {
         redirect: `${url(p)}#action-${param(req, 'action')}`,
         flash: 'Point enregistré : il part à Bamako et paraîtra dans tous les espaces.',
-        audit: { target: `${p._id}#${param(req, 'action')}`, detail: `${update.status}, ${update.done} %${update.spent !== undefined ? `, ${update.spent} FCFA` : ''}${file ? ', avec preuve' : ''}` },
+        audit: {
+          target: `${p._id}#${param(req, 'action')}`,
+          detail: `${update.status}, ${update.done} %${update.spent !== undefined ? `, ${update.spent} FCFA` : ''}${file ? ', avec preuve' : ''}`,
+        },
       };
     },
   },

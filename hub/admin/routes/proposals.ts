@@ -56,7 +56,7 @@ export const proposalRoutes: AdminRoute[] = [
                   <td>${v.commune}</td>
                   <td>${counts(v)}</td>
                   <td>${STATUS_LABEL[v.status] ?? v.status}${v.answer?.pending ? ' (réponse en route)' : ''}</td>
-                </tr>`,
+                </tr>`
             )}
           </tbody>
         </table>

@@ -1,7 +1,17 @@
 import type { Request, Response } from 'express';
 import { parseCookie } from 'cookie';
 import { AppError, isAppError } from '../../../content/index.js';
-import { CSRF_FIELD, LOGIN_CSRF_COOKIE, LoginWaitError, SESSION_COOKIE, checkLoginCsrf, newLoginToken, sessionOf, throttledAuditLimiter, type UserInfo } from '../../auth/index.js';
+import {
+  CSRF_FIELD,
+  LOGIN_CSRF_COOKIE,
+  LoginWaitError,
+  SESSION_COOKIE,
+  checkLoginCsrf,
+  newLoginToken,
+  sessionOf,
+  throttledAuditLimiter,
+  type UserInfo,
+} from '../../auth/index.js';
 import { html } from '../html.js';
 import { page } from '../layout.js';
 import type { AdminResult, AdminRoute, AdminServices } from '../route-table.js';

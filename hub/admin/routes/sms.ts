@@ -8,10 +8,25 @@ import { adminPage, adminPager } from '../pager.js';
 import { STAFF, type AdminRoute, type AdminServices } from '../route-table.js';
 
 const OUT_STATE: Record<string, string> = {
-  queued: 'en file', created: 'au modem', sending: 'en cours d’envoi', sent: 'envoyé', delivered: 'remis', failed: 'échec',
-  uncertain: 'incertain (modem débranché pendant l’envoi)', cancelled: 'annulé (STOP)', expired: 'périmé',
+  queued: 'en file',
+  created: 'au modem',
+  sending: 'en cours d’envoi',
+  sent: 'envoyé',
+  delivered: 'remis',
+  failed: 'échec',
+  uncertain: 'incertain (modem débranché pendant l’envoi)',
+  cancelled: 'annulé (STOP)',
+  expired: 'périmé',
 };
-const OUTCOME: Record<string, string> = { vote: 'vote', registration: 'inscription', info: 'INFO', stop: 'STOP', start: 'START', inbox: 'pour vous', refused: 'refusé' };
+const OUTCOME: Record<string, string> = {
+  vote: 'vote',
+  registration: 'inscription',
+  info: 'INFO',
+  stop: 'STOP',
+  start: 'START',
+  inbox: 'pour vous',
+  refused: 'refusé',
+};
 const STATE_CLASS: Record<string, string> = { ready: 'ok', 'no-modem': 'warn', 'no-bus': 'warn', disabled: '' };
 
 function sms(s: AdminServices): SmsService {
@@ -20,7 +35,13 @@ function sms(s: AdminServices): SmsService {
 }
 
 function tabs(current: string): SafeHtml {
-  const items = [['/admin/sms', 'État et coûts'], ['/admin/sms/inbox', 'Reçus'], ['/admin/sms/outbox', 'Envoyés'], ['/admin/sms/inscriptions', 'Inscriptions par SMS'], ['/admin/sms/optouts', 'Désabonnés (STOP)']] as const;
+  const items = [
+    ['/admin/sms', 'État et coûts'],
+    ['/admin/sms/inbox', 'Reçus'],
+    ['/admin/sms/outbox', 'Envoyés'],
+    ['/admin/sms/inscriptions', 'Inscriptions par SMS'],
+    ['/admin/sms/optouts', 'Désabonnés (STOP)'],
+  ] as const;
   return html`<nav class="tabs" aria-label="SMS">${items.map(([href, label]) => html`<a href="${href}" ${href === current ? html`aria-current="page"` : ''}>${label}</a>`)}</nav>`;
 }
 
@@ -81,8 +102,12 @@ ${actionButton(session, '/admin/sms/plan', 'Préparer les avis maintenant')}</se
       const list = await smsPage<InDoc>(db, 'in:', slice.end - slice.start, slice.start);
       const body = html`${tabs('/admin/sms/inbox')}
 <p>Les SMS reçus par le modem, du plus récent au plus ancien. « Pour vous » : ni un vote, ni une inscription, ni INFO/STOP — à lire et, si besoin, rappeler la personne.</p>
-${list.length === 0 ? html`<p>Aucun SMS reçu.</p>` : html`<table><thead><tr><th scope="col">Reçu</th><th scope="col">De</th><th scope="col">Message</th><th scope="col">Suite</th></tr></thead>
-<tbody>${list.map((m) => html`<tr class="${m.outcome === 'inbox' ? 'new' : ''}"><td>${when(m.sentAt)}</td><td>${m.from}</td><td>${m.text}</td><td>${OUTCOME[m.outcome ?? ''] ?? 'en cours'}${m.note ? html` — ${m.note}` : ''}</td></tr>`)}</tbody></table>`}
+${
+  list.length === 0
+    ? html`<p>Aucun SMS reçu.</p>`
+    : html`<table><thead><tr><th scope="col">Reçu</th><th scope="col">De</th><th scope="col">Message</th><th scope="col">Suite</th></tr></thead>
+<tbody>${list.map((m) => html`<tr class="${m.outcome === 'inbox' ? 'new' : ''}"><td>${when(m.sentAt)}</td><td>${m.from}</td><td>${m.text}</td><td>${OUTCOME[m.outcome ?? ''] ?? 'en cours'}${m.note ? html` — ${m.note}` : ''}</td></tr>`)}</tbody></table>`
+}
 ${adminPager('/admin/sms/inbox', slice)}`;
       return { page: page({ title: 'SMS reçus', session, spaceName: s.deps.config.spaceName, body }) };
     },
@@ -98,8 +123,12 @@ ${adminPager('/admin/sms/inbox', slice)}`;
       const slice = adminPage(req, await smsCount(db, 'out:'));
       const list = await smsPage<OutDoc>(db, 'out:', slice.end - slice.start, slice.start);
       const body = html`${tabs('/admin/sms/outbox')}
-${list.length === 0 ? html`<p>Aucun SMS envoyé ni en file.</p>` : html`<table><thead><tr><th scope="col">Créé</th><th scope="col">À</th><th scope="col">Message</th><th scope="col">Parties</th><th scope="col">Coût</th><th scope="col">État</th></tr></thead>
-<tbody>${list.map((m) => html`<tr><td>${when(m.createdAt)}</td><td>${m.to}</td><td lang="${m.lang}">${m.text}</td><td>${m.parts} (${m.encoding === 'gsm7' ? 'GSM' : 'UCS-2'})</td><td>${money(m.cost, currency)}</td><td>${OUT_STATE[m.state] ?? m.state}${m.sentAt ? ` · ${when(m.sentAt)}` : ''}${m.error ? html` <small>${m.error}</small>` : ''}</td></tr>`)}</tbody></table>`}
+${
+  list.length === 0
+    ? html`<p>Aucun SMS envoyé ni en file.</p>`
+    : html`<table><thead><tr><th scope="col">Créé</th><th scope="col">À</th><th scope="col">Message</th><th scope="col">Parties</th><th scope="col">Coût</th><th scope="col">État</th></tr></thead>
+<tbody>${list.map((m) => html`<tr><td>${when(m.createdAt)}</td><td>${m.to}</td><td lang="${m.lang}">${m.text}</td><td>${m.parts} (${m.encoding === 'gsm7' ? 'GSM' : 'UCS-2'})</td><td>${money(m.cost, currency)}</td><td>${OUT_STATE[m.state] ?? m.state}${m.sentAt ? ` · ${when(m.sentAt)}` : ''}${m.error ? html` <small>${m.error}</small>` : ''}</td></tr>`)}</tbody></table>`
+}
 ${adminPager('/admin/sms/outbox', slice)}`;
       return { page: page({ title: 'SMS envoyés', session, spaceName: s.deps.config.spaceName, body, refreshSeconds: 30 }) };
     },
@@ -115,8 +144,12 @@ ${adminPager('/admin/sms/outbox', slice)}`;
       const list = (await smsPage<OptOutDoc>(db, 'optout:', slice.end - slice.start, slice.start)).filter((o) => o.active);
       const body = html`${tabs('/admin/sms/optouts')}
 <p>Ces numéros ont envoyé STOP (ou ARRET, DABILA) : aucun avis ne leur part plus. Ils reviennent en envoyant START.</p>
-${list.length === 0 ? html`<p>Personne ne s’est désabonné.</p>` : html`<table><thead><tr><th scope="col">Numéro</th><th scope="col">Depuis</th><th scope="col">Mot envoyé</th></tr></thead>
-<tbody>${list.map((o) => html`<tr><td>${o.phone}</td><td>${when(o.since)}</td><td>${o.keyword}</td></tr>`)}</tbody></table>`}
+${
+  list.length === 0
+    ? html`<p>Personne ne s’est désabonné.</p>`
+    : html`<table><thead><tr><th scope="col">Numéro</th><th scope="col">Depuis</th><th scope="col">Mot envoyé</th></tr></thead>
+<tbody>${list.map((o) => html`<tr><td>${o.phone}</td><td>${when(o.since)}</td><td>${o.keyword}</td></tr>`)}</tbody></table>`
+}
 ${adminPager('/admin/sms/optouts', slice)}`;
       return { page: page({ title: 'Désabonnés des SMS', session, spaceName: s.deps.config.spaceName, body }) };
     },
@@ -134,19 +167,26 @@ ${adminPager('/admin/sms/optouts', slice)}`;
       const body = html`${tabs('/admin/sms/inscriptions')}
 <p>Ces personnes se sont inscrites par SMS. Appelez-les (ou voyez-les à l’espace) : demandez leur accord pour que l’espace garde leurs informations et leur envoie des SMS, leur sexe et leur âge, puis confirmez.</p>
 ${waiting.length === 0 ? html`<p>Aucune inscription n’attend.</p>` : ''}
-${waiting.map((p) => html`<article class="card">
+${waiting.map(
+  (p) => html`<article class="card">
 <h2>${p.name}</h2>
 <p>${p.phone} · ${p.commune} · ${TRADES[p.trade as TradeSlug]?.fr ?? p.trade} · reçu le ${when(p.createdAt)} · ${p.lang === 'bm' ? 'en bambara' : 'en français'}</p>
 <form method="post" action="/admin/sms/inscriptions/${encodeURIComponent(p._id.slice('pending:'.length))}" class="stack">
 ${csrfField(session)}<input type="hidden" name="decision" value="confirm">
 <label for="sex-${p._id}">Sexe</label>${select('sex', SEX_OPTIONS, undefined, { required: true, id: `sex-${p._id}` })}
-<label for="age-${p._id}">Âge</label>${select('ageBand', AGE_BANDS.filter((b) => b !== '0-14').map((b) => [b, ageLabel(b)] as const), undefined, { required: true, id: `age-${p._id}` })}
+<label for="age-${p._id}">Âge</label>${select(
+    'ageBand',
+    AGE_BANDS.filter((b) => b !== '0-14').map((b) => [b, ageLabel(b)] as const),
+    undefined,
+    { required: true, id: `age-${p._id}` }
+  )}
 <label class="choice"><input type="checkbox" name="consent" value="yes" required> La personne accepte que l’espace garde ses informations (lu au téléphone ou à l’espace)</label>
 <label class="choice"><input type="checkbox" name="smsConsent" value="yes"> Elle accepte de recevoir des SMS (rappels, opportunités, consultations)</label>
 <button type="submit">Confirmer l’inscription</button>
 </form>
 ${actionButton(session, `/admin/sms/inscriptions/${encodeURIComponent(p._id.slice('pending:'.length))}`, 'Refuser (pas d’accord, ou faux numéro)', { decision: 'refuse' }, 'quiet')}
-</article>`)}
+</article>`
+)}
 ${list.length > waiting.length ? html`<h2>Déjà traitées</h2><ul>${list.filter((p) => p.status !== 'waiting').map((p) => html`<li>${p.name} — ${p.status === 'confirmed' ? 'confirmée' : 'refusée'} ${p.decidedBy ? `par ${p.decidedBy}` : ''} ${when(p.decidedAt)}</li>`)}</ul>` : ''}
 ${adminPager('/admin/sms/inscriptions', slice)}`;
       return { page: page({ title: 'Inscriptions par SMS', session, spaceName: s.deps.config.spaceName, body }) };
@@ -168,21 +208,38 @@ ${adminPager('/admin/sms/inscriptions', slice)}`;
       const decidedAt = new Date().toISOString();
       if (field(req, 'decision') === 'refuse') {
         await db.put({ ...p, status: 'refused', decidedBy: session.username, decidedAt } as unknown as PouchDB.Core.PutDocument<Record<string, unknown>>);
-        return { redirect: '/admin/sms/inscriptions', flash: `Inscription de ${p.name} refusée : rien n’a été gardé dans les inscriptions.`, audit: { target: id, detail: 'refused' } };
+        return {
+          redirect: '/admin/sms/inscriptions',
+          flash: `Inscription de ${p.name} refusée : rien n’a été gardé dans les inscriptions.`,
+          audit: { target: id, detail: 'refused' },
+        };
       }
-      if (field(req, 'consent') !== 'yes') return { redirect: '/admin/sms/inscriptions', flash: 'Sans l’accord de la personne, l’inscription ne peut pas être confirmée.' };
+      if (field(req, 'consent') !== 'yes')
+        return { redirect: '/admin/sms/inscriptions', flash: 'Sans l’accord de la personne, l’inscription ne peut pas être confirmée.' };
       let registration: string;
       try {
         ({ id: registration } = await s.deps.submissions.submit(
           'registration',
-          { fullName: p.name, sex: field(req, 'sex'), ageBand: field(req, 'ageBand'), commune: p.commune, phone: p.phone, trades: [p.trade], smsConsent: field(req, 'smsConsent') === 'yes', lang: p.lang, consent: true },
-          { hubId: s.deps.config.hubId, recordedBy: session.username, channel: 'sms' },
+          {
+            fullName: p.name,
+            sex: field(req, 'sex'),
+            ageBand: field(req, 'ageBand'),
+            commune: p.commune,
+            phone: p.phone,
+            trades: [p.trade],
+            smsConsent: field(req, 'smsConsent') === 'yes',
+            lang: p.lang,
+            consent: true,
+          },
+          { hubId: s.deps.config.hubId, recordedBy: session.username, channel: 'sms' }
         ));
       } catch (e) {
         if (isAppError(e) && e.status === 422) return { redirect: '/admin/sms/inscriptions', flash: `Vérifiez le sexe et l’âge : ${e.details}` };
         throw e;
       }
-      await db.put({ ...p, status: 'confirmed', registration, decidedBy: session.username, decidedAt } as unknown as PouchDB.Core.PutDocument<Record<string, unknown>>);
+      await db.put({ ...p, status: 'confirmed', registration, decidedBy: session.username, decidedAt } as unknown as PouchDB.Core.PutDocument<
+        Record<string, unknown>
+      >);
       return { redirect: '/admin/sms/inscriptions', flash: `${p.name} est inscrite.`, audit: { target: registration, detail: 'confirmed from SMS' } };
     },
   },

@@ -51,7 +51,8 @@ export function coverageTable(figures: readonly CoverageFigures[]): SafeHtml {
   return html`<table class="coverage"><caption>Couverture par langue (textes traduits, voix de personnes)</caption>
 <thead><tr><th scope="col">Langue</th><th scope="col">Interface : texte</th><th scope="col">Interface : voix</th><th scope="col">Contenu : texte</th><th scope="col">Contenu : voix</th></tr></thead>
 <tbody>${figures.map(
-    (f) => html`<tr><th scope="row">${LANGUAGE_LABELS[f.lang]}</th><td>${f.interface.textPct} % (${f.interface.texts}/${f.interface.total})</td><td>${f.interface.voicePct} % (${f.interface.voices}/${f.interface.total})</td><td>${f.content.textPct} % (${f.content.texts}/${f.content.total})</td><td>${f.content.voicePct} % (${f.content.voices}/${f.content.total})</td></tr>`,
+    (f) =>
+      html`<tr><th scope="row">${LANGUAGE_LABELS[f.lang]}</th><td>${f.interface.textPct} % (${f.interface.texts}/${f.interface.total})</td><td>${f.interface.voicePct} % (${f.interface.voices}/${f.interface.total})</td><td>${f.content.textPct} % (${f.content.texts}/${f.content.total})</td><td>${f.content.voicePct} % (${f.content.voices}/${f.content.total})</td></tr>`
   )}</tbody></table>`;
 }
 
@@ -79,9 +80,10 @@ ${state.error ? html`<p class="error" role="alert" id="erreur">${state.error}</p
 <p>${frenchPlayer(studio, item)}</p>
 <p class="muted">${item.target} · ${item.field}</p></section>
 ${pending.length ? html`<section class="card"><h2>Déjà envoyé à Bamako</h2><ul>${pending.map((p) => html`<li>${p.createdAt.slice(0, 16).replace('T', ' ')} — ${p.contributor} : ${p.text ? html`« ${p.text} »` : ''}${p.seconds ? ` prise de ${p.seconds} s` : ''} — ${p.verdict ? html`<strong class="${p.verdict.decision}">${p.verdict.decision === 'retake' ? 'à refaire' : 'refusée'} : ${p.verdict.reason}</strong>` : 'en attente de relecture'}</li>`)}</ul></section>` : ''}
-${lang === 'fr'
-  ? ''
-  : html`<section class="card"><h2>Traduction en ${LANGUAGE_LABELS[lang]} ${st.text ? html`<small>(existe : vous pouvez la corriger)</small>` : html`<small>(manque)</small>`}</h2>
+${
+  lang === 'fr'
+    ? ''
+    : html`<section class="card"><h2>Traduction en ${LANGUAGE_LABELS[lang]} ${st.text ? html`<small>(existe : vous pouvez la corriger)</small>` : html`<small>(manque)</small>`}</h2>
 <form method="post" action="/admin/studio/text" class="stack">${csrfField(session)}
 <input type="hidden" name="target" value="${item.target}"><input type="hidden" name="field" value="${item.field}"><input type="hidden" name="lang" value="${lang}">
 <label for="text">Texte en ${LANGUAGE_LABELS[lang]}</label>
@@ -89,7 +91,8 @@ ${lang === 'fr'
 <textarea id="text" name="text" rows="${item.text.fr.length > 200 ? 8 : 3}" lang="${lang}" maxlength="20000" required>${typed}</textarea>
 ${consentFields(session, 'text')}
 <button type="submit">Envoyer la traduction</button>
-</form></section>`}
+</form></section>`
+}
 <section class="card"><h2>Voix en ${LANGUAGE_LABELS[lang]} ${st.voice ? html`<small>(existe : vous pouvez la refaire)</small>` : html`<small>(manque)</small>`}</h2>
 ${st.voice && own ? html`<p><audio controls preload="none" src="/media/${own}" aria-label="Écouter la voix actuelle"></audio></p>` : ''}
 <form method="post" action="/admin/studio/voice" enctype="multipart/form-data" class="stack" data-recorder>
@@ -107,7 +110,16 @@ ${consentFields(session, 'voice')}
 <button type="submit" data-send>Envoyer la prise</button>
 <p class="muted">Le hub coupe les silences au début et à la fin, égalise le volume et garde la prise en Opus (16 kbit/s). ${120} secondes au plus.</p>
 </form></section>`;
-  return { page: page({ title: `Studio : ${KIND_LABELS[item.kind] ?? item.kind}`, session, spaceName: s.deps.config.spaceName, body, scripts: ['/admin/static/studio.js'] }), status: state.status };
+  return {
+    page: page({
+      title: `Studio : ${KIND_LABELS[item.kind] ?? item.kind}`,
+      session,
+      spaceName: s.deps.config.spaceName,
+      body,
+      scripts: ['/admin/static/studio.js'],
+    }),
+    status: state.status,
+  };
 }
 
 function consentFields(session: Session, kind: 'text' | 'voice'): SafeHtml {
@@ -153,7 +165,12 @@ export const studioRoutes: AdminRoute[] = [
 ${sentBack.length ? html`<section class="card" id="retours"><h2>Retours de Bamako</h2><ul>${sentBack.map((b) => html`<li><strong>${b.verdict.decision === 'retake' ? 'À refaire' : 'Refusée'}</strong> (${LANGUAGE_LABELS[b.lang]}) : ${b.verdict.reason} — <a href="/admin/studio/item?${new URLSearchParams({ target: b.target, field: b.field, lang: b.lang }).toString()}">${b.verdict.decision === 'retake' ? 'enregistrer à nouveau' : 'voir l’élément'}</a></li>`)}</ul></section>` : ''}
 ${coverageTable(figures)}
 <form method="get" action="/admin/studio" class="filters">
-<label for="lang">Langue</label>${select('lang', LANGUAGES.map((l) => [l, LANGUAGE_LABELS[l]] as const), lang, { id: 'lang' })}
+<label for="lang">Langue</label>${select(
+        'lang',
+        LANGUAGES.map((l) => [l, LANGUAGE_LABELS[l]] as const),
+        lang,
+        { id: 'lang' }
+      )}
 <label for="need">Montrer</label>${select('need', NEEDS, need, { id: 'need' })}
 <button type="submit">Afficher</button></form>
 <p role="status">${wanted.length} élément(s) ${need === 'voice' ? 'sans voix' : need === 'text' ? 'sans traduction' : ''} en ${LANGUAGE_LABELS[lang]}.</p>
@@ -190,7 +207,11 @@ ${slice.pages > 1 ? html`<nav class="pager" aria-label="Pages">${slice.page > 1 
       if (!input.text) return itemPage(s, req, res, { error: 'Écrivez la traduction avant de l’envoyer.', status: 422 });
       try {
         const { id } = await s.deps.submissions.contribute(input, undefined, { hubId: s.deps.config.hubId });
-        return { redirect: itemHref(input, input.lang), flash: 'Traduction envoyée pour relecture à Bamako. Merci !', audit: { target: id, detail: `${input.target} ${input.field} ${input.lang}` } };
+        return {
+          redirect: itemHref(input, input.lang),
+          flash: 'Traduction envoyée pour relecture à Bamako. Merci !',
+          audit: { target: id, detail: `${input.target} ${input.field} ${input.lang}` },
+        };
       } catch (e) {
         if (isAppError(e) && e.status === 422) return itemPage(s, req, res, { error: `Traduction refusée : ${e.details}`, text: input.text, status: 422 });
         throw e;
@@ -207,12 +228,17 @@ ${slice.pages > 1 ? html`<nav class="pager" aria-label="Pages">${slice.page > 1 
       const session = sessionOf(res)!;
       const input = contributionFields(req, session);
       await s.deps.studio.item(input.target, input.field);
-      if (input.consent !== true) return itemPage(s, req, res, { error: 'Cochez l’accord de la personne enregistrée : sans lui, rien n’est envoyé.', status: 422 });
+      if (input.consent !== true)
+        return itemPage(s, req, res, { error: 'Cochez l’accord de la personne enregistrée : sans lui, rien n’est envoyé.', status: 422 });
       if (!req.file) return itemPage(s, req, res, { error: 'Aucune prise : enregistrez, ou choisissez un fichier son.', status: 422 });
       try {
         const take = await processTake(await readFile(req.file.path));
         const { id } = await s.deps.submissions.contribute(input, take, { hubId: s.deps.config.hubId });
-        return { redirect: itemHref(input, input.lang), flash: `Prise de ${take.seconds} s envoyée pour relecture à Bamako. Merci !`, audit: { target: id, detail: `${input.target} ${input.field} ${input.lang} ${take.seconds}s` } };
+        return {
+          redirect: itemHref(input, input.lang),
+          flash: `Prise de ${take.seconds} s envoyée pour relecture à Bamako. Merci !`,
+          audit: { target: id, detail: `${input.target} ${input.field} ${input.lang} ${take.seconds}s` },
+        };
       } catch (e) {
         if (!isAppError(e) || e.status >= 500) throw e;
         return itemPage(s, req, res, { error: `Prise refusée : ${e.details}`, status: e.status });

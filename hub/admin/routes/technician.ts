@@ -55,7 +55,8 @@ export const technicianRoutes: AdminRoute[] = [
 </dl>
 <table class="list"><thead><tr><th>Classe</th><th>Dernier succès</th><th>En attente</th><th>Dernière erreur</th></tr></thead>
 <tbody>${Object.entries(st.classes).map(
-            ([k, c]) => html`<tr><td>${k}</td><td>${when(c.lastSuccess ?? undefined)}</td><td>${c.pending ? `${c.pending.items}${c.pending.bytes ? ` (${mb(c.pending.bytes)})` : ''}` : ''}</td><td>${c.lastError ? `${when(c.lastError.at)} : ${c.lastError.message}` : ''}</td></tr>`,
+            ([k, c]) =>
+              html`<tr><td>${k}</td><td>${when(c.lastSuccess ?? undefined)}</td><td>${c.pending ? `${c.pending.items}${c.pending.bytes ? ` (${mb(c.pending.bytes)})` : ''}` : ''}</td><td>${c.lastError ? `${when(c.lastError.at)} : ${c.lastError.message}` : ''}</td></tr>`
           )}</tbody></table>
 ${st.configured ? actionButton(session, '/admin/sync/now', 'Synchroniser maintenant', {}, 'big') : ''}`
         : html`<p>La synchronisation n’est pas disponible sur ce hub.</p>`;
@@ -69,7 +70,8 @@ ${st.configured ? actionButton(session, '/admin/sync/now', 'Synchroniser mainten
     action: 'sync.now',
     async handle(s) {
       const sync = s.deps.sync;
-      if (!sync || !sync.configured()) throw new AppError(409, 'sync-not-configured', 'this hub has no central to sync with; enroll it with "espace central enroll"');
+      if (!sync || !sync.configured())
+        throw new AppError(409, 'sync-not-configured', 'this hub has no central to sync with; enroll it with "espace central enroll"');
       // Started, not awaited: a run over a thin uplink can take minutes; the page shows its progress.
       void sync.runNow('console').catch((err) => s.deps.log.warn({ err }, 'sync started from the console failed'));
       return { redirect: '/admin/sync', flash: 'Synchronisation lancée.', audit: {} };
@@ -109,9 +111,17 @@ ${packs.length === 0 ? html`<p>Aucun paquet installé.</p>` : ''}
       const file = req.file;
       if (!file) throw new AppError(422, 'no-file', 'choose a pack file to import');
       const { dbs, media, config } = s.deps;
-      const result = await importPack(file.path, { content: dbs.content as unknown as PackDb, media: dbs.media as unknown as PackDb, store: media }, { trustedKeys: trustedKeysOf(config, projectRoot()) });
+      const result = await importPack(
+        file.path,
+        { content: dbs.content as unknown as PackDb, media: dbs.media as unknown as PackDb, store: media },
+        { trustedKeys: trustedKeysOf(config, projectRoot()) }
+      );
       const what = result.status === 'unchanged' ? 'déjà installé' : `${result.written} document(s) écrit(s), ${result.removed} retiré(s)`;
-      return { redirect: '/admin/packs', flash: `Paquet ${result.name} ${result.version} : ${what}.`, audit: { target: `${result.name}@${result.version}`, detail: result.status } };
+      return {
+        redirect: '/admin/packs',
+        flash: `Paquet ${result.name} ${result.version} : ${what}.`,
+        audit: { target: `${result.name}@${result.version}`, detail: result.status },
+      };
     },
   },
   {
@@ -138,18 +148,24 @@ ${packs.length === 0 ? html`<p>Aucun paquet installé.</p>` : ''}
       })}</tbody>
 </table>
 <h2>Connexions manquées récentes</h2>
-${failed.length
-  ? html`<table class="list" id="failed-logins">
+${
+  failed.length
+    ? html`<table class="list" id="failed-logins">
 <thead><tr><th>Quand</th><th>Nom essayé</th><th>Adresse</th><th>Résultat</th></tr></thead>
 <tbody>${failed.map((e) => html`<tr><td>${when(e.at)}</td><td>${e.actor}</td><td>${e.ip ?? ''}</td><td>${e.action === 'login.failed' ? 'mot de passe incorrect' : 'refusée : trop d’essais, attente imposée'}</td></tr>`)}</tbody>
 </table>`
-  : html`<p>Aucune connexion manquée.</p>`}
+    : html`<p>Aucune connexion manquée.</p>`
+}
 <p class="hint">Après quelques essais manqués, un compte attend de plus en plus longtemps avant un nouvel essai depuis la même adresse (1 s, 2 s, 4 s… jusqu’à ${s.deps.config.admin.loginMaxDelayMinutes} min) ; les autres appareils ne sont pas touchés. « Débloquer » ou <code>espace user unlock NOM</code> lève l’attente.</p>
 <h2>Nouveau compte</h2>
 <form method="post" action="/admin/accounts" class="stack narrow">
   ${csrfField(session)}
   <label for="username">Nom d’utilisateur</label><input id="username" name="username" required autocapitalize="none">
-  <label for="role">Rôle</label>${select('role', ROLES.map((r) => [r, ROLE_NAMES[r]] as const), 'facilitator')}
+  <label for="role">Rôle</label>${select(
+    'role',
+    ROLES.map((r) => [r, ROLE_NAMES[r]] as const),
+    'facilitator'
+  )}
   <label for="password">Mot de passe (8 caractères au moins)</label><input id="password" name="password" type="password" minlength="8" required autocomplete="new-password">
   <button type="submit">Créer</button>
 </form>`;
@@ -181,7 +197,8 @@ ${failed.length
     example: { username: 'nobody' },
     async handle(s, req, res) {
       const username = param(req, 'username');
-      if (username === sessionOf(res)!.username) throw new AppError(409, 'cannot-remove-self', 'you cannot remove the account you are logged in with; ask another technician');
+      if (username === sessionOf(res)!.username)
+        throw new AppError(409, 'cannot-remove-self', 'you cannot remove the account you are logged in with; ask another technician');
       await s.users.remove(username);
       s.sessions.destroyUser(username);
       return { redirect: '/admin/accounts', flash: `Compte ${username} supprimé.`, audit: { target: username } };

@@ -29,11 +29,22 @@
     var rate = buffer.sampleRate;
     var out = new DataView(new ArrayBuffer(44 + data.length * 2));
     /** @type {(o: number, s: string) => void} */
-    var text = function (o, s) { for (var i = 0; i < s.length; i++) out.setUint8(o + i, s.charCodeAt(i)); };
-    text(0, 'RIFF'); out.setUint32(4, 36 + data.length * 2, true); text(8, 'WAVE'); text(12, 'fmt ');
-    out.setUint32(16, 16, true); out.setUint16(20, 1, true); out.setUint16(22, 1, true);
-    out.setUint32(24, rate, true); out.setUint32(28, rate * 2, true); out.setUint16(32, 2, true); out.setUint16(34, 16, true);
-    text(36, 'data'); out.setUint32(40, data.length * 2, true);
+    var text = function (o, s) {
+      for (var i = 0; i < s.length; i++) out.setUint8(o + i, s.charCodeAt(i));
+    };
+    text(0, 'RIFF');
+    out.setUint32(4, 36 + data.length * 2, true);
+    text(8, 'WAVE');
+    text(12, 'fmt ');
+    out.setUint32(16, 16, true);
+    out.setUint16(20, 1, true);
+    out.setUint16(22, 1, true);
+    out.setUint32(24, rate, true);
+    out.setUint32(28, rate * 2, true);
+    out.setUint16(32, 2, true);
+    out.setUint16(34, 16, true);
+    text(36, 'data');
+    out.setUint32(40, data.length * 2, true);
     for (var i = 0; i < data.length; i++) {
       var s = Math.max(-1, Math.min(1, data[i]));
       out.setInt16(44 + i * 2, s < 0 ? s * 0x8000 : s * 0x7fff, true);
@@ -46,9 +57,15 @@
     var Ctx = window.AudioContext || window.webkitAudioContext;
     if (!Ctx) return Promise.reject(new Error('no AudioContext'));
     var ctx = new Ctx();
-    return blob.arrayBuffer()
-      .then(function (bytes) { return ctx.decodeAudioData(bytes); })
-      .then(function (buffer) { ctx.close(); return wavOf(buffer); });
+    return blob
+      .arrayBuffer()
+      .then(function (bytes) {
+        return ctx.decodeAudioData(bytes);
+      })
+      .then(function (buffer) {
+        ctx.close();
+        return wavOf(buffer);
+      });
   }
 
   document.querySelectorAll('form[data-recorder]').forEach(function (form) {
@@ -72,7 +89,14 @@
     input.addEventListener('change', function () {
       var f = input.files && input.files[0];
       if (!f || f.type === 'audio/wav' || f.name === 'take.wav') return;
-      decodeToWav(f).then(function (wav) { put(wav, 'Fichier prêt : réécoutez, puis envoyez.'); }, function () { /* sent as it is: the hub says if it cannot read it */ });
+      decodeToWav(f).then(
+        function (wav) {
+          put(wav, 'Fichier prêt : réécoutez, puis envoyez.');
+        },
+        function () {
+          /* sent as it is: the hub says if it cannot read it */
+        }
+      );
     });
 
     // Recording needs a secure context (the kiosk on localhost, a phone over HTTPS).
@@ -81,25 +105,39 @@
     /** @type {MediaRecorder | null} */
     var recorder = null;
     rec.addEventListener('click', function () {
-      navigator.mediaDevices.getUserMedia({ audio: true }).then(function (stream) {
-        /** @type {Blob[]} */
-        var chunks = [];
-        recorder = new MediaRecorder(stream);
-        recorder.ondataavailable = function (e) { if (e.data.size) chunks.push(e.data); };
-        recorder.onstop = function () {
-          stream.getTracks().forEach(function (t) { t.stop(); });
-          state.textContent = 'Préparation…';
-          decodeToWav(new Blob(chunks, { type: recorder.mimeType })).then(function (wav) {
-            put(wav, 'Prise prête : réécoutez-la, enregistrez à nouveau ou envoyez-la.');
-            rec.textContent = '● Enregistrer à nouveau';
-            form.setAttribute('data-ready', '1');
-          }, function () { state.textContent = 'La prise n’a pas pu être lue : enregistrez à nouveau.'; });
-        };
-        recorder.start();
-        rec.hidden = true;
-        stop.hidden = false;
-        state.textContent = 'Enregistrement… parlez maintenant.';
-      }, function () { state.textContent = 'Pas de micro ici : choisissez un fichier son.'; });
+      navigator.mediaDevices.getUserMedia({ audio: true }).then(
+        function (stream) {
+          /** @type {Blob[]} */
+          var chunks = [];
+          recorder = new MediaRecorder(stream);
+          recorder.ondataavailable = function (e) {
+            if (e.data.size) chunks.push(e.data);
+          };
+          recorder.onstop = function () {
+            stream.getTracks().forEach(function (t) {
+              t.stop();
+            });
+            state.textContent = 'Préparation…';
+            decodeToWav(new Blob(chunks, { type: recorder.mimeType })).then(
+              function (wav) {
+                put(wav, 'Prise prête : réécoutez-la, enregistrez à nouveau ou envoyez-la.');
+                rec.textContent = '● Enregistrer à nouveau';
+                form.setAttribute('data-ready', '1');
+              },
+              function () {
+                state.textContent = 'La prise n’a pas pu être lue : enregistrez à nouveau.';
+              }
+            );
+          };
+          recorder.start();
+          rec.hidden = true;
+          stop.hidden = false;
+          state.textContent = 'Enregistrement… parlez maintenant.';
+        },
+        function () {
+          state.textContent = 'Pas de micro ici : choisissez un fichier son.';
+        }
+      );
     });
     stop.addEventListener('click', function () {
       if (recorder && recorder.state !== 'inactive') recorder.stop();

@@ -21,7 +21,10 @@ export function agendaRoutes(router: Router, portal: Portal): void {
       const byStart = eventsByStart(all);
       for (let i = byStart.length - 1; i >= 0 && past.length < 5; i -= 1) if (byStart[i]!.ends < now) past.push(byStart[i]!.id);
     }
-    const [shown, pastDocs] = await Promise.all([portal.digest.docs<Event>(upcoming.slice(slice.start, slice.end).map((e) => e.id)), portal.digest.docs<Event>(past)]);
+    const [shown, pastDocs] = await Promise.all([
+      portal.digest.docs<Event>(upcoming.slice(slice.start, slice.end).map((e) => e.id)),
+      portal.digest.docs<Event>(past),
+    ]);
     const body = html`${heading(ctx, 'nav.agenda', 'agenda')}
 <p class="lead">${ctx.t('agenda.intro')}</p>
 ${shown.length ? shown.map((e) => eventCard(ctx, e)) : html`<p>${ctx.t('agenda.none')}</p>`}

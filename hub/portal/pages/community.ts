@@ -1,5 +1,16 @@
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
-import { AppError, FLAG_REASONS, isAppError, POST_LANGUAGES, POST_TEXT_MAX, REACTIONS, VOICE_MAX_BYTES, type Answer, type Post, type PublishedPost } from '../../../content/index.js';
+import {
+  AppError,
+  FLAG_REASONS,
+  isAppError,
+  POST_LANGUAGES,
+  POST_TEXT_MAX,
+  REACTIONS,
+  VOICE_MAX_BYTES,
+  type Answer,
+  type Post,
+  type PublishedPost,
+} from '../../../content/index.js';
 import type { PostEntry, PostState, QuestionView } from '../../community/index.js';
 import { memberOf, type SignedInMember } from '../../members/index.js';
 import { confirmedInBamako } from '../../sync/index.js';
@@ -13,7 +24,11 @@ import type { Portal } from '../portal.js';
 
 const BASE = '/communaute';
 /** A recording opened on its own: no sniffing, no script, no origin of its own (as /media answers). */
-const VOICE_HEADERS = { 'X-Content-Type-Options': 'nosniff', 'Content-Security-Policy': "sandbox; default-src 'none'; media-src 'self'", 'Cross-Origin-Resource-Policy': 'same-origin' };
+const VOICE_HEADERS = {
+  'X-Content-Type-Options': 'nosniff',
+  'Content-Security-Policy': "sandbox; default-src 'none'; media-src 'self'",
+  'Cross-Origin-Resource-Policy': 'same-origin',
+};
 const threadUrl = (id: string) => `${BASE}/fil/${encodeURIComponent(id)}`;
 const questionUrl = (id: string) => `${BASE}/question/${encodeURIComponent(id)}`;
 
@@ -49,7 +64,12 @@ export function voiceForm(): RequestHandler {
   let upload: RequestHandler | undefined;
   return async function voiceForm(req, res, next) {
     if (!req.is('multipart/form-data')) return next();
-    upload ??= (await import('multer')).default({ storage: (await import('multer')).default.memoryStorage(), limits: { fileSize: VOICE_MAX_BYTES, files: 1, fields: 12, fieldSize: POST_TEXT_MAX * 4 } }).single('voice');
+    upload ??= (await import('multer'))
+      .default({
+        storage: (await import('multer')).default.memoryStorage(),
+        limits: { fileSize: VOICE_MAX_BYTES, files: 1, fields: 12, fieldSize: POST_TEXT_MAX * 4 },
+      })
+      .single('voice');
     upload(req, res, (err: unknown) => {
       if ((err as { code?: string } | undefined)?.code === 'LIMIT_FILE_SIZE') {
         // Too long a recording: the page says so in the visitor's language, with the text typed
@@ -126,11 +146,13 @@ function composer(ctx: PageContext, me: SignedInMember, typed: Typed, opts: { ti
 ${voiceInput(ctx, 'community.voiceLabel')}
 <label for="lang">${ctx.t('community.langLabel')}</label>
 <select id="lang" name="lang">${POST_LANGUAGES.map((l) => html`<option value="${l}"${l === lang ? html` selected` : ''}>${ctx.t(`community.lang.${l}`)}</option>`)}</select>
-${opts.visibility
-  ? html`<fieldset><legend>${ctx.t('community.visibility')}</legend>
+${
+  opts.visibility
+    ? html`<fieldset><legend>${ctx.t('community.visibility')}</legend>
 <label class="pill"><input type="radio" name="visibility" value="private"${typed.visibility !== 'public' ? html` checked` : ''}><span>${ctx.t('community.private')}</span></label>
 <label class="pill"><input type="radio" name="visibility" value="public"${typed.visibility === 'public' ? html` checked` : ''}><span>${ctx.t('community.public')}</span></label></fieldset>`
-  : ''}
+    : ''
+}
 <button class="btn big" type="submit">${icon(ctx, 'send')}<span>${ctx.t(opts.submit)}</span></button>`;
 }
 
@@ -144,7 +166,9 @@ export function signInPrompt(ctx: PageContext, back: string): Html {
 }
 
 function whoAmI(ctx: PageContext, me: SignedInMember | null): Html {
-  return me ? html`<p class="meta">${icon(ctx, 'lock', 'i sm')} ${ctx.t('community.signedInAs', { name: me.member.displayName })} · <a href="/membre">${ctx.t('member.title')}</a></p>` : html``;
+  return me
+    ? html`<p class="meta">${icon(ctx, 'lock', 'i sm')} ${ctx.t('community.signedInAs', { name: me.member.displayName })} · <a href="/membre">${ctx.t('member.title')}</a></p>`
+    : html``;
 }
 
 export function communityRoutes(router: Router, portal: Portal): void {
@@ -191,7 +215,9 @@ ${me ? '' : signInPrompt(ctx, BASE)}
     const slice = pageOf(req.query, roots.length);
     const entries = roots.slice(slice.start, slice.end).map((id) => community.board.get(id)!);
     const st = await states(entries);
-    const shown = entries.filter((e) => community.visible(st.get(e.id)!) || (me && e.author.code === me.member.code && e.author.hub === portal.deps.config.hubId));
+    const shown = entries.filter(
+      (e) => community.visible(st.get(e.id)!) || (me && e.author.code === me.member.code && e.author.hub === portal.deps.config.hubId)
+    );
     const body = html`<p><a class="back" href="${BASE}">${icon(ctx, 'back', 'i sm')}${ctx.t('nav.community')}</a></p>
 <div class="heading"><h1>${icon(ctx, 'speech', 'i hi')}<span>${text(ctx, t.title)}</span></h1>${play(ctx, t.titleAudio, plain(ctx, t.title))}</div>
 ${t.description ? html`<p class="lead">${text(ctx, t.description)}</p>` : ''}
@@ -225,7 +251,11 @@ ${me ? html`<form method="post" action="${BASE}/sujet/${slug}" enctype="multipar
     const typed: Typed = { title: f.title?.slice(0, 120), text: f.text?.slice(0, POST_TEXT_MAX * 2), lang: f.lang };
     try {
       if (rateLimited(req)) throw new AppError(429, 'too-many-submissions', 'too many forms sent from this phone; wait a minute');
-      const e = await community.post(me.member, { topic: `topic:${slug}`, title: f.title, text: f.text, lang: f.lang ?? ctx.lang, voice: voiceOf_(req, res) }, me.session.via);
+      const e = await community.post(
+        me.member,
+        { topic: `topic:${slug}`, title: f.title, text: f.text, lang: f.lang ?? ctx.lang, voice: voiceOf_(req, res) },
+        me.session.via
+      );
       return res.redirect(303, `${threadUrl(e.id)}?envoye=1#envoye`);
     } catch (e) {
       if (!isAppError(e) || e.status >= 500 || e.reason === 'topic-not-found') throw e;
@@ -258,10 +288,12 @@ ${me ? html`<form method="post" action="${BASE}/sujet/${slug}" enctype="multipar
 <div class="text" lang="${e.lang}">${body(d?.text)}</div>
 ${voiceOf(ctx, e)}
 <p class="reactions">${REACTIONS.map((k) => html`<span class="reaction">${ctx.t(`community.react.${k}`)} ${r[k] ?? 0}</span> `)}</p>
-${me && community.visible(s)
-  ? html`<div class="actions"><form method="post" action="${threadUrl(root.id)}/reagir" class="inline">${token(me)}<input type="hidden" name="post" value="${e.id}">${REACTIONS.map((k) => html`<button class="btn small secondary" type="submit" name="kind" value="${k}">${ctx.t(`community.react.${k}`)}</button> `)}</form>
+${
+  me && community.visible(s)
+    ? html`<div class="actions"><form method="post" action="${threadUrl(root.id)}/reagir" class="inline">${token(me)}<input type="hidden" name="post" value="${e.id}">${REACTIONS.map((k) => html`<button class="btn small secondary" type="submit" name="kind" value="${k}">${ctx.t(`community.react.${k}`)}</button> `)}</form>
 <details><summary>${ctx.t('community.flag')}</summary><form method="post" action="${threadUrl(root.id)}/signaler" class="stack">${token(me)}<input type="hidden" name="post" value="${e.id}"><label for="reason-${i}">${ctx.t('community.flagWhy')}</label><select id="reason-${i}" name="reason">${FLAG_REASONS.map((x) => html`<option value="${x}">${ctx.t(`community.flagReason.${x}`)}</option>`)}</select><button class="btn small" type="submit">${ctx.t('community.flag')}</button></form></details></div>`
-  : ''}
+    : ''
+}
 </li>`;
     };
     const body2 = html`<p><a class="back" href="${BASE}/sujet/${slugOf(t._id)}">${icon(ctx, 'back', 'i sm')}${plain(ctx, t.title)}</a></p>
@@ -297,7 +329,11 @@ ${me ? html`<form method="post" action="${threadUrl(root.id)}" enctype="multipar
     } catch (e) {
       if (!isAppError(e) || e.status >= 500) throw e;
       res.set('Cache-Control', 'no-store');
-      return portal.send(res, await threadPage(req, res, id, { error: communityError(ctx, e.reason), typed: { text: f.text?.slice(0, POST_TEXT_MAX * 2), lang: f.lang } }), e.status);
+      return portal.send(
+        res,
+        await threadPage(req, res, id, { error: communityError(ctx, e.reason), typed: { text: f.text?.slice(0, POST_TEXT_MAX * 2), lang: f.lang } }),
+        e.status
+      );
     }
   });
 
@@ -345,7 +381,8 @@ ${me ? html`<form method="post" action="${threadUrl(root.id)}" enctype="multipar
   function answerBlock(ctx: PageContext, a: Answer | undefined): Html {
     if (!a?.answers.length) return html`<p>${icon(ctx, 'clock', 'i sm')} ${ctx.t('community.noAnswerYet')}</p>`;
     return html`<ol class="posts answers">${a.answers.map(
-      (x) => html`<li class="post mentor"><p class="meta"><b>${x.by}</b> (${ctx.t('community.mentor')}) · ${ctx.fmt.date(x.at)} · ${langMark(ctx, x.lang)}</p><div class="text" lang="${x.lang}">${body(x.text)}</div>${x.voice ? html`<audio class="voice" controls preload="none" src="/media/${x.voice}"></audio>` : ''}</li>`,
+      (x) =>
+        html`<li class="post mentor"><p class="meta"><b>${x.by}</b> (${ctx.t('community.mentor')}) · ${ctx.fmt.date(x.at)} · ${langMark(ctx, x.lang)}</p><div class="text" lang="${x.lang}">${body(x.text)}</div>${x.voice ? html`<audio class="voice" controls preload="none" src="/media/${x.voice}"></audio>` : ''}</li>`
     )}</ol>`;
   }
 
@@ -363,11 +400,13 @@ ${req.query.envoye === '1' ? notice(ctx, 'ok', ctx.t('community.asked'), 'envoye
 ${mine.length ? html`<section>${heading(ctx, 'community.myQuestions', 'speech', 2)}<ul class="list">${mine.map((v) => questionItem(ctx, v))}</ul></section>` : ''}
 <section id="demander">${heading(ctx, 'community.ask', 'pen', 2)}
 ${state.error ? notice(ctx, 'err', state.error, 'erreur') : ''}
-${me
-  ? html`<form method="post" action="${BASE}/mentorat" enctype="multipart/form-data" class="stack">
+${
+  me
+    ? html`<form method="post" action="${BASE}/mentorat" enctype="multipart/form-data" class="stack">
 <label for="topic">${ctx.t('community.topicLabel')}</label><select id="topic" name="topic"><option value="">—</option>${topics.map((t) => html`<option value="${slugOf(t._id)}">${plain(ctx, t.title)}</option>`)}</select>
 ${composer(ctx, me, state.typed ?? {}, { visibility: true, submit: 'community.askButton' })}</form>`
-  : signInPrompt(ctx, `${BASE}/mentorat`)}
+    : signInPrompt(ctx, `${BASE}/mentorat`)
+}
 </section>
 ${open.length ? html`<section>${heading(ctx, 'community.publicAnswers', 'star', 2)}<ul class="list">${open.map((a) => html`<li class="card"><b>${a.asked.author.name}</b> : ${(a.asked.text ?? ctx.t('community.voiceQuestion')).slice(0, 200)}${a.asked.voice ? html`<audio class="voice" controls preload="none" src="/media/${a.asked.voice}"></audio>` : ''}${answerBlock(ctx, a)}</li>`)}</ul></section>` : ''}`;
     return page(ctx, { title: ctx.t('community.mentoring'), body: body2 });
@@ -384,12 +423,29 @@ ${open.length ? html`<section>${heading(ctx, 'community.publicAnswers', 'star', 
     const me = memberOf(res)!;
     try {
       if (rateLimited(req)) throw new AppError(429, 'too-many-submissions', 'too many forms sent from this phone; wait a minute');
-      const q = await community.ask(me.member, { topic: f.topic ? `topic:${f.topic}` : undefined, text: f.text, lang: f.lang ?? ctx.lang, visibility: f.visibility ?? 'private', voice: voiceOf_(req, res) }, me.session.via);
+      const q = await community.ask(
+        me.member,
+        {
+          topic: f.topic ? `topic:${f.topic}` : undefined,
+          text: f.text,
+          lang: f.lang ?? ctx.lang,
+          visibility: f.visibility ?? 'private',
+          voice: voiceOf_(req, res),
+        },
+        me.session.via
+      );
       return res.redirect(303, `${questionUrl(q._id)}?envoye=1#envoye`);
     } catch (e) {
       if (!isAppError(e) || e.status >= 500) throw e;
       res.set('Cache-Control', 'no-store');
-      return portal.send(res, await mentoringPage(req, res, { error: communityError(ctx, e.reason), typed: { text: f.text?.slice(0, POST_TEXT_MAX * 2), lang: f.lang, visibility: f.visibility } }), e.status);
+      return portal.send(
+        res,
+        await mentoringPage(req, res, {
+          error: communityError(ctx, e.reason),
+          typed: { text: f.text?.slice(0, POST_TEXT_MAX * 2), lang: f.lang, visibility: f.visibility },
+        }),
+        e.status
+      );
     }
   });
 
@@ -423,4 +479,3 @@ ${v.resolved ? notice(ctx, 'ok', ctx.t('community.resolved')) : isAsker && v.ans
     res.redirect(303, questionUrl(String(req.params.id)));
   });
 }
-

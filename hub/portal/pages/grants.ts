@@ -33,7 +33,7 @@ function report(ctx: PageContext, r: PublishedGrantReport, amount: number): Html
     ${r.evidence.map((e) =>
       e.kind === 'photo'
         ? html`<img src="/media/${e.media}" alt="${ctx.t('grants.evidence')}" loading="lazy" width="320" />`
-        : html`<a href="/media/${e.media}">${icon(ctx, 'inform', 'i sm')}${ctx.t('grants.evidence')}</a>`,
+        : html`<a href="/media/${e.media}">${icon(ctx, 'inform', 'i sm')}${ctx.t('grants.evidence')}</a>`
     )}
   </li>`;
 }
@@ -59,7 +59,7 @@ export function grantRoutes(router: Router, portal: Portal): void {
             <a class="rowlink" href="${BASE}/${slugOf(c._id)}"
               ><span class="grow"><b>${text(ctx, c.title)}</b><small>${state(ctx, c)} · ${ctx.fmt.number(c.budget)} FCFA</small></span>${icon(ctx, 'chevron', 'i sm')}</a
             >
-          </li>`,
+          </li>`
         )}
       </ul>
       ${calls.length ? '' : html`<p>${ctx.t('grants.none')}</p>`}`;
@@ -94,7 +94,8 @@ export function grantRoutes(router: Router, portal: Portal): void {
                   <thead><tr><th>${ctx.t('grants.rank')}</th><th>${ctx.t('grants.organisation')}</th><th>${ctx.t('grants.score')}</th><th>${ctx.t('grants.amount')}</th></tr></thead>
                   <tbody>
                     ${c.results.ranking.map(
-                      (r) => html`<tr data-funded="${r.funded ? 'yes' : 'no'}"><td>${r.rank}</td><td>${r.organisation} <small>${r.commune}</small></td><td>${ctx.fmt.number(r.score)}</td><td>${r.funded ? `${ctx.fmt.number(r.amount)} FCFA` : ctx.t('grants.notFunded')}</td></tr>`,
+                      (r) =>
+                        html`<tr data-funded="${r.funded ? 'yes' : 'no'}"><td>${r.rank}</td><td>${r.organisation} <small>${r.commune}</small></td><td>${ctx.fmt.number(r.score)}</td><td>${r.funded ? `${ctx.fmt.number(r.amount)} FCFA` : ctx.t('grants.notFunded')}</td></tr>`
                     )}
                   </tbody>
                 </table>

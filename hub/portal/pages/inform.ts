@@ -28,13 +28,16 @@ function indicatorCard(ctx: PageContext, ind: Indicator, communeName: string): H
   <h3>${icon(ctx, 'chart', 'i sm')}${text(ctx, ind.label)}</h3>
   <p class="big">${value}</p>
   ${pct !== undefined ? bar(pct) : ''}
-  ${sexes
-    ? html`<dl class="bars">${(['F', 'M'] as const)
-        .filter((s) => sexes[s] !== undefined)
-        .map(
-          (s) => html`<div class="barrow ${s}"><dt>${icon(ctx, s === 'F' ? 'woman' : 'man', 'i sm')}${ctx.t(s === 'F' ? 'inform.women' : 'inform.men')}</dt><dd>${bar(((sexes[s] ?? 0) / max) * 100, s)}<b>${ctx.fmt.number(sexes[s]!, 1)}${unit ? ` ${unit}` : ''}</b></dd></div>`,
-        )}</dl>`
-    : ''}
+  ${
+    sexes
+      ? html`<dl class="bars">${(['F', 'M'] as const)
+          .filter((s) => sexes[s] !== undefined)
+          .map(
+            (s) =>
+              html`<div class="barrow ${s}"><dt>${icon(ctx, s === 'F' ? 'woman' : 'man', 'i sm')}${ctx.t(s === 'F' ? 'inform.women' : 'inform.men')}</dt><dd>${bar(((sexes[s] ?? 0) / max) * 100, s)}<b>${ctx.fmt.number(sexes[s]!, 1)}${unit ? ` ${unit}` : ''}</b></dd></div>`
+          )}</dl>`
+      : ''
+  }
   ${ind.byAge ? html`<dl class="bars">${Object.entries(ind.byAge).map(([band, v]) => html`<div class="barrow"><dt>${ctx.messages.has('fr', `age.${band}`) ? ctx.t(`age.${band}`) : band}</dt><dd><b>${ctx.fmt.number(v, 1)}${unit ? ` ${unit}` : ''}</b></dd></div>`)}</dl>` : ''}
   <p class="meta">${communeName} · ${ctx.t('inform.year', { year: ind.year })} · ${ctx.t('inform.source', { source: ind.source })}</p>
   ${ind.illustrative ? html`<p class="tag warn">${icon(ctx, 'info', 'i sm')}${ctx.t('common.illustrative')}</p>` : ''}
@@ -53,7 +56,9 @@ export function informRoutes(router: Router, portal: Portal): void {
     // commune at a time, the hub's own first, so a phone is not handed every commune's set.
     const kinds = DOCUMENT_KINDS.filter((k) => [...docSums.byId.values()].some((d) => d.kind === k));
     const kind = typeof req.query.type === 'string' && (kinds as readonly string[]).includes(req.query.type) ? req.query.type : '';
-    const places = [...new Set([...[...indSums.byId.values()].map((i) => i.commune), ...[...docSums.byId.values()].flatMap((d) => d.communes)])].sort((a, b) => collator.compare(names.get(a) ?? a, names.get(b) ?? b));
+    const places = [...new Set([...[...indSums.byId.values()].map((i) => i.commune), ...[...docSums.byId.values()].flatMap((d) => d.communes)])].sort((a, b) =>
+      collator.compare(names.get(a) ?? a, names.get(b) ?? b)
+    );
     const askedCommune = typeof req.query.commune === 'string' && (req.query.commune === ALL || places.includes(req.query.commune)) ? req.query.commune : '';
     const commune = askedCommune || (places.includes(here) ? here : ALL);
     const docOrder = docSums
@@ -62,7 +67,10 @@ export function informRoutes(router: Router, portal: Portal): void {
       .filter((d) => (!kind || d.kind === kind) && (commune === ALL || d.communes.length === 0 || d.communes.includes(commune)));
     // The chosen commune's figures (or all, the hub's commune first); newest year first.
     const indOrder = indSums
-      .sorted(`commune ${here}`, (a, b) => Number(b.commune === here) - Number(a.commune === here) || a.commune.localeCompare(b.commune) || b.year - a.year || a.id.localeCompare(b.id))
+      .sorted(
+        `commune ${here}`,
+        (a, b) => Number(b.commune === here) - Number(a.commune === here) || a.commune.localeCompare(b.commune) || b.year - a.year || a.id.localeCompare(b.id)
+      )
       .filter((i) => commune === ALL || i.commune === commune);
     const docSlice = pageOf(req.query, docOrder.length);
     const indSlice = pageOf(req.query, indOrder.length, INDICATORS_PER_PAGE, 'indicateurs');
@@ -70,7 +78,12 @@ export function informRoutes(router: Router, portal: Portal): void {
       portal.digest.docs<Document>(docOrder.slice(docSlice.start, docSlice.end).map((d) => d.id)),
       portal.digest.docs<Indicator>(indOrder.slice(indSlice.start, indSlice.end).map((i) => i.id)),
     ]);
-    const keep = { page: docSlice.page > 1 ? String(docSlice.page) : '', indicateurs: indSlice.page > 1 ? String(indSlice.page) : '', commune: askedCommune, type: kind };
+    const keep = {
+      page: docSlice.page > 1 ? String(docSlice.page) : '',
+      indicateurs: indSlice.page > 1 ? String(indSlice.page) : '',
+      commune: askedCommune,
+      type: kind,
+    };
     const body = html`${heading(ctx, 'nav.inform', 'inform')}
 <p class="lead">${ctx.t('inform.intro')}</p>
 <form class="filters" method="get" action="/sinformer">
@@ -83,7 +96,8 @@ export function informRoutes(router: Router, portal: Portal): void {
 <section>${heading(ctx, 'inform.documents', 'inform', 2)}
 ${docs.length ? '' : html`<p>${ctx.t('inform.noDocuments')}</p>`}
 <ul class="cards">${docs.map(
-      (d) => html`<li class="card doc"><a class="rowlink" href="/sinformer/${slugOf(d._id)}">${icon(ctx, KIND_ICON[d.kind] ?? 'inform', 'i lg')}<span class="grow"><b>${text(ctx, d.title)}</b><small>${ctx.t(`kind.${d.kind}`)}${d.publishedAt ? html` · ${ctx.fmt.date(d.publishedAt)}` : ''}</small><span class="sum">${summary(ctx, d.summary, 110)}</span></span>${icon(ctx, 'chevron', 'i sm')}</a>${play(ctx, d.titleAudio, plain(ctx, d.title))}</li>`,
+      (d) =>
+        html`<li class="card doc"><a class="rowlink" href="/sinformer/${slugOf(d._id)}">${icon(ctx, KIND_ICON[d.kind] ?? 'inform', 'i lg')}<span class="grow"><b>${text(ctx, d.title)}</b><small>${ctx.t(`kind.${d.kind}`)}${d.publishedAt ? html` · ${ctx.fmt.date(d.publishedAt)}` : ''}</small><span class="sum">${summary(ctx, d.summary, 110)}</span></span>${icon(ctx, 'chevron', 'i sm')}</a>${play(ctx, d.titleAudio, plain(ctx, d.title))}</li>`
     )}</ul>${pager(ctx, '/sinformer', docSlice, keep)}</section>
 <section id="indicateurs">${heading(ctx, 'inform.indicators', 'chart', 2)}
 <div class="grid">${indicators.map((i) => indicatorCard(ctx, i, names.get(i.commune) ?? i.commune))}</div>${pager(ctx, '/sinformer', indSlice, keep, 'indicateurs', '#indicateurs')}</section>`;

@@ -53,12 +53,21 @@ export function kioskRoutes(router: Router, portal: Portal): void {
     // The community wall: the newest posts published for every space, and mentors' public answers, with their voice.
     const posts = await Promise.all(community.board.newestPublished(4).map(async (e) => ({ e, doc: await community.doc(e.id) })));
     // Results of at most ten consultations are counted (the open ones showing them, then the last closed), shown in id order as before.
-    const candidates = [...byState.open.filter((c) => c.resultsPublic), ...byState.closed].slice(0, 10).map((c) => c.id).sort();
-    const [consultations, officials] = await Promise.all([portal.digest.docs<Consultation>(candidates), portal.digest.docs<Official>([...new Set(answers.map((a) => a.official))])]);
+    const candidates = [...byState.open.filter((c) => c.resultsPublic), ...byState.closed]
+      .slice(0, 10)
+      .map((c) => c.id)
+      .sort();
+    const [consultations, officials] = await Promise.all([
+      portal.digest.docs<Consultation>(candidates),
+      portal.digest.docs<Official>([...new Set(answers.map((a) => a.official))]),
+    ]);
     const shownResults: Html[] = [];
     for (const c of consultations.filter((x) => resultsVisible(x, now))) {
       const r = await portal.deps.submissions.results(c, config.hubId);
-      if (r.total > 0) shownResults.push(html`<section class="slide"><h2>${ctx.t('kiosk.result', { question: plain(ctx, c.question) })}</h2>${resultsBlock(ctx, c, r)}</section>`);
+      if (r.total > 0)
+        shownResults.push(
+          html`<section class="slide"><h2>${ctx.t('kiosk.result', { question: plain(ctx, c.question) })}</h2>${resultsBlock(ctx, c, r)}</section>`
+        );
       if (shownResults.length >= 3) break;
     }
     const names = new Map(officials.map((o) => [o._id, o.name]));
@@ -70,8 +79,14 @@ export function kioskRoutes(router: Router, portal: Portal): void {
       ...shownResults,
       ...plans,
       ...answers.map((a) => html`<section class="slide"><h2>${ctx.t('officials.answers')}</h2>${answerCard(ctx, a, names.get(a.official) ?? '')}</section>`),
-      ...posts.map(({ e, doc }) => html`<section class="slide wall"><h2>${icon(ctx, 'speech', 'i md')}${ctx.t('community.wall')}</h2><p><b>${e.author.name}</b>${e.title ? html` — ${e.title}` : ''}</p>${doc?.text ? html`<p lang="${e.lang}">${doc.text.slice(0, 280)}</p>` : ''}${e.hasVoice ? html`<audio class="voice" controls preload="none" src="/communaute/voix/${encodeURIComponent(e.id)}"></audio>` : ''}</section>`),
-      ...mentoring.map((a) => html`<section class="slide wall"><h2>${icon(ctx, 'star', 'i md')}${ctx.t('community.mentoring')}</h2><p><b>${a.asked.author.name}</b> : ${(a.asked.text ?? '').slice(0, 200)}</p><p><b>${a.answers[0]!.by}</b> : ${(a.answers[0]!.text ?? '').slice(0, 280)}</p>${a.answers[0]!.voice ? html`<audio class="voice" controls preload="none" src="/media/${a.answers[0]!.voice}"></audio>` : ''}</section>`),
+      ...posts.map(
+        ({ e, doc }) =>
+          html`<section class="slide wall"><h2>${icon(ctx, 'speech', 'i md')}${ctx.t('community.wall')}</h2><p><b>${e.author.name}</b>${e.title ? html` — ${e.title}` : ''}</p>${doc?.text ? html`<p lang="${e.lang}">${doc.text.slice(0, 280)}</p>` : ''}${e.hasVoice ? html`<audio class="voice" controls preload="none" src="/communaute/voix/${encodeURIComponent(e.id)}"></audio>` : ''}</section>`
+      ),
+      ...mentoring.map(
+        (a) =>
+          html`<section class="slide wall"><h2>${icon(ctx, 'star', 'i md')}${ctx.t('community.mentoring')}</h2><p><b>${a.asked.author.name}</b> : ${(a.asked.text ?? '').slice(0, 200)}</p><p><b>${a.answers[0]!.by}</b> : ${(a.answers[0]!.text ?? '').slice(0, 280)}</p>${a.answers[0]!.voice ? html`<audio class="voice" controls preload="none" src="/media/${a.answers[0]!.voice}"></audio>` : ''}</section>`
+      ),
     ];
     const idle = Math.min(60, Math.max(15, Math.floor(config.kiosk.idleSeconds / 2)));
     const body = html`<section class="hero">

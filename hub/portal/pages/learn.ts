@@ -77,7 +77,9 @@ export function choiceOrder(seed: string, quizId: string, question: number, coun
 function verdict(ctx: PageContext, q: Quiz['questions'][number], chosen: string | undefined): { ok: boolean; body: Html } {
   const right = q.choices.findIndex((c) => c.correct);
   const ok = chosen !== undefined && q.choices[Number(chosen)]?.correct === true;
-  const said = ok ? notice(ctx, 'ok', ctx.t('learn.correct')) : notice(ctx, 'warn', html`${ctx.t('learn.wrong')} ${ctx.t('learn.rightAnswer', { answer: plain(ctx, q.choices[right]?.label) })}`);
+  const said = ok
+    ? notice(ctx, 'ok', ctx.t('learn.correct'))
+    : notice(ctx, 'warn', html`${ctx.t('learn.wrong')} ${ctx.t('learn.rightAnswer', { answer: plain(ctx, q.choices[right]?.label) })}`);
   return { ok, body: html`${said}${q.explanation ? html`<p class="explain">${text(ctx, q.explanation)}</p>` : ''}` };
 }
 
@@ -119,7 +121,7 @@ export function learnRoutes(router: Router, portal: Portal): void {
   <a class="rowlink" href="/apprendre/${slugOf(c._id)}">${c.cover ? html`<img class="thumb" src="/media/${c.cover}" alt="" loading="lazy">` : contentIcon(ctx, c.icon, CATEGORY_ICON[c.category] ?? 'learn', 'i lg')}
   <span class="grow"><b>${text(ctx, c.title)}</b><small>${ctx.t(`category.${c.category}`)} · ${ctx.t('learn.lessons', { count: c.lessons.length })}${c.durationMinutes ? html` · ${ctx.t('learn.minutes', { count: c.durationMinutes })}` : ''}</small>
   <span class="progress" data-progress hidden></span></span>${icon(ctx, 'chevron', 'i sm')}</a>${play(ctx, c.titleAudio, plain(ctx, c.title))}
-</li>`,
+</li>`
     )}</ul>
 ${pager(ctx, '/apprendre', slice)}`;
     portal.send(res, page(ctx, { title: ctx.t('learn.title'), body }));
@@ -163,7 +165,11 @@ ${pager(ctx, '/apprendre', slice)}`;
     }
     const score = q.questions.filter((question, i) => question.choices[Number(answers[`q${i}`])]?.correct === true).length / q.questions.length;
     if (q.course) {
-      await portal.deps.submissions.submit('completion', { course: q.course, score: Math.round(score * 100) / 100, deviceId: deviceId(req, res) }, { hubId: portal.deps.config.hubId });
+      await portal.deps.submissions.submit(
+        'completion',
+        { course: q.course, score: Math.round(score * 100) / 100, deviceId: deviceId(req, res) },
+        { hubId: portal.deps.config.hubId }
+      );
     }
     const back = q.course ? `/apprendre/${slugOf(q.course)}` : '/apprendre';
     const body = html`<p><a class="back" href="${back}">${icon(ctx, 'back', 'i sm')}${ctx.t('common.back')}</a></p>
@@ -184,7 +190,13 @@ ${pager(ctx, '/apprendre', slice)}`;
     const slug = slugOf(c._id);
     const audioOf = (l: Lesson) => blocksFor(l.blocks, ctx.lang).flatMap((b) => (b.kind === 'audio' ? [b.media] : []));
     const files = await filesOf(portal, lessons.flatMap(audioOf));
-    const takeHome = ctx.kiosk ? [] : lessons.flatMap((l, i) => audioOf(l).filter((sha) => files.has(sha)).map((sha) => ({ l, i, sha })));
+    const takeHome = ctx.kiosk
+      ? []
+      : lessons.flatMap((l, i) =>
+          audioOf(l)
+            .filter((sha) => files.has(sha))
+            .map((sha) => ({ l, i, sha }))
+        );
     const body = html`<p><a class="back" href="/apprendre">${icon(ctx, 'back', 'i sm')}${ctx.t('nav.learn')}</a></p>
 <article class="course" data-course="${c._id}" data-lessons="${c.lessons.join(' ')}">
 <div class="heading"><h1>${contentIcon(ctx, c.icon, CATEGORY_ICON[c.category] ?? 'learn', 'i hi')}<span>${text(ctx, c.title)}</span></h1>${play(ctx, c.titleAudio, plain(ctx, c.title))}</div>
@@ -193,14 +205,17 @@ ${c.cover ? html`<img class="cover" src="/media/${c.cover}" alt="" loading="lazy
 <p class="meta"><span class="tag">${ctx.t(`category.${c.category}`)}</span> ${sampleMark(ctx, c.sample)} <span class="progress" data-progress data-template="${ctx.t('learn.progress', { done: '{done}', total: '{total}' })}" hidden></span></p>
 ${keepButton(ctx, `/hors-ligne/liste/course/${slug}`)}
 <ol class="lessons">${lessons.map(
-      (l, i) => html`<li class="card" data-lesson="${l._id}"><a class="rowlink" href="/apprendre/${slug}/${i + 1}"><span class="num" aria-hidden="true">${i + 1}</span><span class="grow"><small>${ctx.t('learn.lessonN', { n: i + 1 })}</small><b>${text(ctx, l.title)}</b></span><span class="done" data-done hidden>${icon(ctx, 'check', 'i sm')}${ctx.t('learn.done')}</span></a>${play(ctx, l.titleAudio, plain(ctx, l.title))}</li>`,
+      (l, i) =>
+        html`<li class="card" data-lesson="${l._id}"><a class="rowlink" href="/apprendre/${slug}/${i + 1}"><span class="num" aria-hidden="true">${i + 1}</span><span class="grow"><small>${ctx.t('learn.lessonN', { n: i + 1 })}</small><b>${text(ctx, l.title)}</b></span><span class="done" data-done hidden>${icon(ctx, 'check', 'i sm')}${ctx.t('learn.done')}</span></a>${play(ctx, l.titleAudio, plain(ctx, l.title))}</li>`
     )}</ol>
 ${c.quiz ? html`<p><a class="btn" href="/apprendre/quiz/${slugOf(c.quiz)}">${icon(ctx, 'quiz')}<span>${ctx.t('learn.quiz')}</span></a></p>` : ''}
 <p><a class="btn" href="/apprendre/${slug}/1">${icon(ctx, 'play')}<span>${ctx.t('learn.start')}</span></a></p>
-${takeHome.length
-  ? html`<section class="take-home" id="emporter">${heading(ctx, 'learn.takeHome', 'download', 2)}<p>${ctx.t('learn.takeHomeIntro')}</p>
+${
+  takeHome.length
+    ? html`<section class="take-home" id="emporter">${heading(ctx, 'learn.takeHome', 'download', 2)}<p>${ctx.t('learn.takeHomeIntro')}</p>
 <ul class="list downloads">${takeHome.map(({ l, i, sha }) => html`<li><span class="grow">${ctx.t('learn.lessonN', { n: i + 1 })} · ${text(ctx, l.title)}</span>${downloadLink(ctx, sha, files.get(sha), ctx.t('learn.downloadAudio'))}</li>`)}</ul></section>`
-  : ''}
+    : ''
+}
 </article>`;
     portal.send(res, page(ctx, { title: plain(ctx, c.title), body }));
   });
@@ -215,7 +230,10 @@ ${takeHome.length
     const slug = slugOf(c._id);
     const done = req.query.fini === '1';
     const shown = blocksFor(l.blocks, ctx.lang);
-    const files = await filesOf(portal, shown.flatMap((b) => (b.kind === 'audio' || b.kind === 'video' ? [b.media] : [])));
+    const files = await filesOf(
+      portal,
+      shown.flatMap((b) => (b.kind === 'audio' || b.kind === 'video' ? [b.media] : []))
+    );
     const body = html`<p><a class="back" href="/apprendre/${slug}">${icon(ctx, 'back', 'i sm')}${text(ctx, c.title)}</a></p>
 <article class="lesson" data-course="${c._id}" data-lesson="${l._id}">
 <p class="meta">${ctx.t('learn.lessonN', { n })} / ${c.lessons.length}</p>

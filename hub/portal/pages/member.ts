@@ -100,7 +100,18 @@ ${state.error ? notice(ctx, 'err', state.error, 'erreur') : ''}
       if (e instanceof PinWaitError) res.set('Retry-After', String(e.retryAfterSeconds));
       else if (e.status === 429) res.set('Retry-After', '5');
       // The code is kept in the form; the PIN never is.
-      return portal.send(res, page(ctx, { title: ctx.t('member.title'), body: signInForm(ctx, { error: memberError(ctx, e.reason, e instanceof PinWaitError ? e.retryAfterSeconds : undefined), code, next: safeNext(f.next) }) }), e.status);
+      return portal.send(
+        res,
+        page(ctx, {
+          title: ctx.t('member.title'),
+          body: signInForm(ctx, {
+            error: memberError(ctx, e.reason, e instanceof PinWaitError ? e.retryAfterSeconds : undefined),
+            code,
+            next: safeNext(f.next),
+          }),
+        }),
+        e.status
+      );
     }
     res.redirect(303, safeNext(f.next));
   });
@@ -113,7 +124,14 @@ ${state.error ? notice(ctx, 'err', state.error, 'erreur') : ''}
       await members.store.rename(me.member.code, name);
     } catch (e) {
       if (!isAppError(e) || e.status >= 500) throw e;
-      return portal.send(res, page(ctx, { title: ctx.t('member.title'), body: signedIn(ctx, name.slice(0, 40), me.member.code, me.session.csrf, { error: memberError(ctx, e.reason) }) }), 422);
+      return portal.send(
+        res,
+        page(ctx, {
+          title: ctx.t('member.title'),
+          body: signedIn(ctx, name.slice(0, 40), me.member.code, me.session.csrf, { error: memberError(ctx, e.reason) }),
+        }),
+        422
+      );
     }
     res.redirect(303, '/membre?nom=1#nom');
   });

@@ -25,7 +25,9 @@ export function roleOf(ctx: PageContext, o: Official): string {
 }
 
 function portrait(ctx: PageContext, o: Official, cls = 'portrait'): Html {
-  return o.photo ? html`<img class="${cls}" src="/media/${o.photo}" alt="" loading="lazy">` : html`<span class="${cls} none">${icon(ctx, o.sex === 'F' ? 'woman' : 'man', 'i lg')}</span>`;
+  return o.photo
+    ? html`<img class="${cls}" src="/media/${o.photo}" alt="" loading="lazy">`
+    : html`<span class="${cls} none">${icon(ctx, o.sex === 'F' ? 'woman' : 'man', 'i lg')}</span>`;
 }
 
 export function answerCard(ctx: PageContext, a: PublicAnswer, name: string): Html {
@@ -37,11 +39,23 @@ export function officialsRoutes(router: Router, portal: Portal): void {
 
   router.get('/elus', async function officials(req, res) {
     const ctx = portal.ctx(req);
-    const [all, communes, answers] = await Promise.all([portal.digest.of('official'), portal.digest.of('commune'), publicAnswers(portal.deps.dbs.submissions, config.hubId, 5)]);
+    const [all, communes, answers] = await Promise.all([
+      portal.digest.of('official'),
+      portal.digest.of('commune'),
+      publicAnswers(portal.deps.dbs.submissions, config.hubId, 5),
+    ]);
     const names = new Map([...communes.byId.values()].map((c) => [slugOf(c.id), c.name]));
     const here = config.commune;
     // The hub's commune first, then the others; in each, the mayor first and the councillors by rank.
-    const order = all.sorted(`place ${here}`, (a, b) => Number(b.commune === here) - Number(a.commune === here) || a.commune.localeCompare(b.commune) || ROLE_ORDER.indexOf(a.role) - ROLE_ORDER.indexOf(b.role) || (a.rank ?? 99) - (b.rank ?? 99) || a.id.localeCompare(b.id));
+    const order = all.sorted(
+      `place ${here}`,
+      (a, b) =>
+        Number(b.commune === here) - Number(a.commune === here) ||
+        a.commune.localeCompare(b.commune) ||
+        ROLE_ORDER.indexOf(a.role) - ROLE_ORDER.indexOf(b.role) ||
+        (a.rank ?? 99) - (b.rank ?? 99) ||
+        a.id.localeCompare(b.id)
+    );
     const asked = typeof req.query.commune === 'string' && /^[a-z0-9-]{1,63}$/.test(req.query.commune) ? req.query.commune : '';
     const chosen = asked ? order.filter((o) => o.commune === asked) : order;
     const slice = pageOf(req.query, chosen.length);
@@ -56,16 +70,19 @@ export function officialsRoutes(router: Router, portal: Portal): void {
     const withOfficials = slice.pages > 1 || asked ? [...new Set(order.map((o) => o.commune))] : [];
     const body = html`${heading(ctx, 'nav.officials', 'officials')}
 <p class="lead">${ctx.t('officials.intro')}</p>
-${withOfficials.length > 1
-  ? html`<form class="filters" method="get" action="/elus"><div><label for="commune">${ctx.t('orgs.commune')}</label>
+${
+  withOfficials.length > 1
+    ? html`<form class="filters" method="get" action="/elus"><div><label for="commune">${ctx.t('orgs.commune')}</label>
 <select id="commune" name="commune"><option value="">${ctx.t('orgs.all')}</option>${withOfficials.map((c) => html`<option value="${c}"${c === asked ? html` selected` : ''}>${names.get(c) ?? c}</option>`)}</select></div>
 <button class="btn secondary" type="submit">${icon(ctx, 'filter')}<span>${ctx.t('orgs.filter')}</span></button></form>`
-  : ''}
+    : ''
+}
 ${[...byCommune].map(
   ([commune, list]) => html`<section><h2>${icon(ctx, 'town', 'i md')}${names.get(commune) ?? commune}</h2>
 <ul class="cards people">${list.map(
-    (o) => html`<li class="card person"><a class="rowlink" href="/elus/${slugOf(o._id)}">${portrait(ctx, o)}<span class="grow"><b>${o.name}</b><small>${roleOf(ctx, o)}</small>${sampleMark(ctx, o.sample)}</span>${icon(ctx, 'chevron', 'i sm')}</a></li>`,
-  )}</ul></section>`,
+    (o) =>
+      html`<li class="card person"><a class="rowlink" href="/elus/${slugOf(o._id)}">${portrait(ctx, o)}<span class="grow"><b>${o.name}</b><small>${roleOf(ctx, o)}</small>${sampleMark(ctx, o.sample)}</span>${icon(ctx, 'chevron', 'i sm')}</a></li>`
+  )}</ul></section>`
 )}
 ${pager(ctx, '/elus', slice, { commune: asked })}
 ${answers.length ? html`<section>${heading(ctx, 'officials.answers', 'speech', 2)}${answers.map((a) => answerCard(ctx, a, nameOf.get(a.official) ?? ''))}</section>` : ''}`;
@@ -155,7 +172,13 @@ ${notice(ctx, 'info', ctx.t('officials.private'))}
     upload ??= multer({ storage: multer.memoryStorage(), limits: { fileSize: VOICE_MAX_BYTES, files: 1, fields: 5, parts: 6 } }).single('voice');
     const refuse = async (reason: string, status = 422) => {
       res.set('Cache-Control', 'no-store');
-      portal.send(res, await officialPage(ctx, slug, { problem: reason === 'rate-limited' ? { fields: {}, form: 'error.tooMany' } : { fields: { voice: VOICE_ERRORS[reason] ?? 'form.invalid' } } }), status);
+      portal.send(
+        res,
+        await officialPage(ctx, slug, {
+          problem: reason === 'rate-limited' ? { fields: {}, form: 'error.tooMany' } : { fields: { voice: VOICE_ERRORS[reason] ?? 'form.invalid' } },
+        }),
+        status
+      );
     };
     if (rateLimited(req)) return refuse('rate-limited', 429);
     const failed = await new Promise<unknown>((resolve) => upload!(req, res, resolve));
@@ -164,7 +187,11 @@ ${notice(ctx, 'info', ctx.t('officials.private'))}
     if (!req.file) return refuse('voice-empty');
     try {
       const { mime } = await checkVoice(req.file.buffer);
-      await portal.deps.submissions.submit('feedback', { official: `official:${slug}`, audio: { mime, data: req.file.buffer.toString('base64') }, lang: ctx.lang }, { hubId: config.hubId });
+      await portal.deps.submissions.submit(
+        'feedback',
+        { official: `official:${slug}`, audio: { mime, data: req.file.buffer.toString('base64') }, lang: ctx.lang },
+        { hubId: config.hubId }
+      );
     } catch (e) {
       if (!isAppError(e) || e.status >= 500 || e.status === 404) throw e;
       return refuse(e.reason);

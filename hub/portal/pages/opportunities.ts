@@ -46,7 +46,9 @@ export function opportunityRoutes(router: Router, portal: Portal): void {
   router.get('/opportunites', async function opportunities(req, res) {
     const ctx = portal.ctx(req);
     const trade = TRADE_SLUGS.includes(String(req.query.metier) as TradeSlug) ? String(req.query.metier) : '';
-    const communes = (await portal.digest.of('commune')).sorted('name', (a, b) => a.name.localeCompare(b.name, 'fr') || a.id.localeCompare(b.id)).filter((c) => c.kind === 'commune-urbaine' || c.kind === 'commune-rurale');
+    const communes = (await portal.digest.of('commune'))
+      .sorted('name', (a, b) => a.name.localeCompare(b.name, 'fr') || a.id.localeCompare(b.id))
+      .filter((c) => c.kind === 'commune-urbaine' || c.kind === 'commune-rurale');
     const commune = communes.some((c) => slugOf(c.id) === req.query.commune) ? String(req.query.commune) : '';
     const all = (await portal.digest.of('opportunity')).sorted('published', (a, b) => b.publishedAt.localeCompare(a.publishedAt) || a.id.localeCompare(b.id));
     const shown = all.filter((o) => current(o) && matchesFilter(o, trade, commune));
@@ -74,7 +76,11 @@ ${pager(ctx, '/opportunites', slice, { ...(trade ? { metier: trade } : {}), ...(
     if (me) res.set('Cache-Control', 'no-store');
     const said = me ? await submissions.hasInterest(config.hubId, o._id, me.member.code) : false;
     const open = current({ deadline: o.deadline ?? '' });
-    const dates = o.startsAt ? (o.endsAt ? ctx.t('opportunities.dates', { from: ctx.fmt.date(o.startsAt), to: ctx.fmt.date(o.endsAt) }) : ctx.fmt.dateTime(o.startsAt)) : '';
+    const dates = o.startsAt
+      ? o.endsAt
+        ? ctx.t('opportunities.dates', { from: ctx.fmt.date(o.startsAt), to: ctx.fmt.date(o.endsAt) })
+        : ctx.fmt.dateTime(o.startsAt)
+      : '';
     const here = `/opportunites/${slugOf(o._id)}`;
     const interest = !open
       ? notice(ctx, 'warn', ctx.t('opportunities.closed'))
@@ -119,14 +125,17 @@ ${interest}
       const slug = String(req.params.slug);
       const { member } = memberOf(res)!;
       try {
-        await submissions.interest({ opportunity: `opportunity:${slug}`, member, channel: ctx.kiosk ? 'kiosk' : 'web', lang: ctx.lang }, { hubId: config.hubId });
+        await submissions.interest(
+          { opportunity: `opportunity:${slug}`, member, channel: ctx.kiosk ? 'kiosk' : 'web', lang: ctx.lang },
+          { hubId: config.hubId }
+        );
       } catch (e) {
         // Already said: the page shows it; closed: the page says so.
         if (isAppError(e) && (e.reason === 'already-interested' || e.reason === 'opportunity-closed')) return res.redirect(303, `/opportunites/${slug}`);
         throw e;
       }
       res.redirect(303, `/opportunites/${slug}?merci=1#merci`);
-    },
+    }
   );
 }
 

@@ -51,7 +51,7 @@ export function organisationsRoutes(router: Router, portal: Portal): void {
   <div class="titlerow"><p>${text(ctx, o.description)}</p>${play(ctx, (o as { descriptionAudio?: Audio }).descriptionAudio, o.name)}</div>
   <ul class="tags">${o.domains.map((d) => html`<li class="tag">${ctx.t(`domain.${d}`)}</li>`)}${(o.communes ?? []).map((c) => html`<li class="tag place">${icon(ctx, 'pin', 'i sm')}${names.get(c) ?? c}</li>`)}</ul>
   ${contact(ctx, o)}
-</li>`,
+</li>`
     )}</ul>
 ${pager(ctx, '/organisations', slice, { domaine: domain, commune })}`;
     portal.send(res, page(ctx, { title: ctx.t('orgs.title'), body }));

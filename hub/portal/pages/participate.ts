@@ -32,17 +32,24 @@ export function resultsBlock(ctx: PageContext, c: Consultation, r: ConsultationR
   return html`<section class="results" id="resultats">${heading(ctx, 'participate.results', 'chart', 2)}
 <p class="big">${ctx.t('participate.votes', { count: r.total })}</p>
 ${optionRows((id) => rows.find((x) => x.o.id === id)?.n ?? 0, r.total)}
-${told
-  ? html`<h3>${ctx.t('participate.bySex')}</h3>${(['F', 'M'] as const).map((s) => {
-      const total = c.options.reduce((sum, o) => sum + (r.options[o.id]?.bySex[s] ?? 0), 0);
-      return total ? html`<h4>${icon(ctx, s === 'F' ? 'woman' : 'man', 'i sm')}${ctx.t(`sexes.${s}`)} — ${ctx.t('participate.votes', { count: total })}</h4>${optionRows((id) => r.options[id]?.bySex[s] ?? 0, total)}` : '';
-    })}`
-  : ''}
-${Object.keys(byAge).some((b) => b !== 'unknown')
-  ? html`<h3>${ctx.t('participate.byAge')}</h3><dl class="bars">${AGE_BANDS.filter((b) => byAge[b]).map(
-      (b) => html`<div class="barrow"><dt>${ctx.t(`age.${b}`)}</dt><dd>${bar(pct(byAge[b]!, r.total))}<b>${ctx.t('participate.votes', { count: byAge[b]! })}</b></dd></div>`,
-    )}</dl>`
-  : ''}
+${
+  told
+    ? html`<h3>${ctx.t('participate.bySex')}</h3>${(['F', 'M'] as const).map((s) => {
+        const total = c.options.reduce((sum, o) => sum + (r.options[o.id]?.bySex[s] ?? 0), 0);
+        return total
+          ? html`<h4>${icon(ctx, s === 'F' ? 'woman' : 'man', 'i sm')}${ctx.t(`sexes.${s}`)} — ${ctx.t('participate.votes', { count: total })}</h4>${optionRows((id) => r.options[id]?.bySex[s] ?? 0, total)}`
+          : '';
+      })}`
+    : ''
+}
+${
+  Object.keys(byAge).some((b) => b !== 'unknown')
+    ? html`<h3>${ctx.t('participate.byAge')}</h3><dl class="bars">${AGE_BANDS.filter((b) => byAge[b]).map(
+        (b) =>
+          html`<div class="barrow"><dt>${ctx.t(`age.${b}`)}</dt><dd>${bar(pct(byAge[b]!, r.total))}<b>${ctx.t('participate.votes', { count: byAge[b]! })}</b></dd></div>`
+      )}</dl>`
+    : ''
+}
 </section>`;
 }
 
@@ -61,11 +68,16 @@ function voteForm(ctx: PageContext, c: Consultation, problem?: FormProblem, v: R
   return html`${formNotice(ctx, problem)}<form method="post" class="vote stack" novalidate>
 <fieldset id="option"${problem?.fields.option ? html` aria-describedby="err-option"` : ''}><legend>${ctx.t('participate.choose')}</legend>
 <div class="options">${c.options.map(
-    (o) => html`<div class="option"><label><input type="radio" name="option" value="${o.id}"${v.option === o.id ? html` checked` : ''}>${contentIcon(ctx, o.icon, 'dot')}<span>${text(ctx, o.label)}</span></label>${play(ctx, o.audio, plain(ctx, o.label))}</div>`,
+    (o) =>
+      html`<div class="option"><label><input type="radio" name="option" value="${o.id}"${v.option === o.id ? html` checked` : ''}>${contentIcon(ctx, o.icon, 'dot')}<span>${text(ctx, o.label)}</span></label>${play(ctx, o.audio, plain(ctx, o.label))}</div>`
   )}</div>${fieldError(ctx, problem, 'option')}</fieldset>
 <div class="about"><p class="optional">${icon(ctx, 'info', 'i sm')}${ctx.t('participate.about', { optional: ctx.t('common.optional') })}</p>
 <fieldset id="sex"><legend>${ctx.t('participate.sex')}</legend>${radios('sex', SEXES, (s) => ctx.t(`sex.${s}`))}${fieldError(ctx, problem, 'sex')}</fieldset>
-<fieldset id="ageBand"><legend>${ctx.t('participate.age')}</legend>${radios('ageBand', AGE_BANDS.filter((b) => b !== '0-14'), (b) => ctx.t(`age.${b}`))}${fieldError(ctx, problem, 'ageBand')}</fieldset>
+<fieldset id="ageBand"><legend>${ctx.t('participate.age')}</legend>${radios(
+    'ageBand',
+    AGE_BANDS.filter((b) => b !== '0-14'),
+    (b) => ctx.t(`age.${b}`)
+  )}${fieldError(ctx, problem, 'ageBand')}</fieldset>
 </div>
 <button class="btn big" type="submit">${icon(ctx, 'participate')}<span>${ctx.t('participate.vote')}</span></button>
 </form>`;
@@ -89,16 +101,23 @@ export function participateRoutes(router: Router, portal: Portal): void {
     const body = html`${heading(ctx, 'nav.participate', 'participate')}
 <p class="lead">${ctx.t('participate.intro')}</p>
 <p class="links"><a class="btn" href="/propositions">${icon(ctx, 'pen')}<span>${ctx.t('proposals.title')}</span></a> <a class="btn secondary" href="/plans">${icon(ctx, 'chart')}<span>${ctx.t('plans.title')}</span></a> <a class="btn secondary" href="/appels">${icon(ctx, 'money')}<span>${ctx.t('grants.title')}</span></a></p>
-${open.length || byState.open.length === 0
-  ? html`<section>${heading(ctx, 'participate.open', 'participate', 2)}
+${
+  open.length || byState.open.length === 0
+    ? html`<section>${heading(ctx, 'participate.open', 'participate', 2)}
 ${open.length ? html`<ul class="list">${open.map((c) => consultationLink(ctx, c))}</ul>` : html`<p>${ctx.t('participate.none')}</p>`}</section>`
-  : ''}
+    : ''
+}
 ${closed.length ? html`<section><h2>${icon(ctx, 'chart', 'i md')}${ctx.t('participate.closed')}</h2><ul class="list">${closed.map((c) => html`<li class="card consult"><a class="rowlink" href="/participer/${slugOf(c._id)}">${icon(ctx, 'chart', 'i md')}<span class="grow"><b>${text(ctx, c.question)}</b><small>${ctx.t('participate.closedOn', { date: ctx.fmt.date(c.closesAt) })}</small></span>${icon(ctx, 'chevron', 'i sm')}</a></li>`)}</ul></section>` : ''}
 ${pager(ctx, '/participer', slice)}`;
     portal.send(res, page(ctx, { title: ctx.t('participate.title'), body }));
   });
 
-  async function consultationPage(req: Request, res: ExpressResponse, slug: string, form?: { problem: FormProblem; values: Record<string, string> }): Promise<Html> {
+  async function consultationPage(
+    req: Request,
+    res: ExpressResponse,
+    slug: string,
+    form?: { problem: FormProblem; values: Record<string, string> }
+  ): Promise<Html> {
     const ctx = portal.ctx(req);
     const c = await catalog.get<Consultation>(`consultation:${slug}`);
     if (c.type !== 'consultation') throw new AppError(404, 'content-not-found', 'no such consultation');
@@ -134,7 +153,13 @@ ${results ? resultsBlock(ctx, c, results) : html`<p>${icon(ctx, 'info', 'i sm')}
       portal.send(res, await consultationPage(req, res, slug, { problem, values }), status);
     };
     if (rateLimited(req)) return refuse({ fields: {}, form: 'error.tooMany' }, 429);
-    const input: Record<string, unknown> = { consultation: `consultation:${slug}`, option: values.option || undefined, deviceId: deviceId(req, res), lang: ctx.lang, channel: ctx.kiosk ? 'kiosk' : 'web' };
+    const input: Record<string, unknown> = {
+      consultation: `consultation:${slug}`,
+      option: values.option || undefined,
+      deviceId: deviceId(req, res),
+      lang: ctx.lang,
+      channel: ctx.kiosk ? 'kiosk' : 'web',
+    };
     if (values.sex) input.sex = values.sex;
     if (values.ageBand) input.ageBand = values.ageBand;
     const problem = problemsOf(ResponseInput, input, VOTE_KEYS);
@@ -145,7 +170,8 @@ ${results ? resultsBlock(ctx, c, results) : html`<p>${icon(ctx, 'info', 'i sm')}
       return res.redirect(303, `/participer/${slug}#statut`);
     } catch (e) {
       if (isAppError(e) && e.reason === 'already-voted') return res.redirect(303, `/participer/${slug}?deja=1#deja`);
-      if (isAppError(e) && (e.reason === 'consultation-closed' || e.reason === 'consultation-not-open')) return res.redirect(303, `/participer/${slug}?ferme=1`);
+      if (isAppError(e) && (e.reason === 'consultation-closed' || e.reason === 'consultation-not-open'))
+        return res.redirect(303, `/participer/${slug}?ferme=1`);
       // An option this consultation does not have (an old page, a hand-made form).
       if (isAppError(e) && e.status === 422) return refuse({ fields: { option: 'form.option' } }, 422);
       throw e;

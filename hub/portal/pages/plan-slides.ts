@@ -10,14 +10,19 @@ const ACTIONS_PER_SLIDE = 4;
 
 function promised(ctx: PageContext, a: PlanAction): string {
   const t = a.indicator;
-  const parts = [t.total !== undefined ? ctx.fmt.number(t.total) : '', t.bySex?.F !== undefined ? `${ctx.t('plans.women')} ${ctx.fmt.number(t.bySex.F)}` : ''].filter(Boolean);
+  const parts = [
+    t.total !== undefined ? ctx.fmt.number(t.total) : '',
+    t.bySex?.F !== undefined ? `${ctx.t('plans.women')} ${ctx.fmt.number(t.bySex.F)}` : '',
+  ].filter(Boolean);
   return `${plain(ctx, t.label)}${parts.length ? ` : ${parts.join(' · ')}` : ''}`;
 }
 
 function achieved(ctx: PageContext, a: PlanAction): string {
   const got = latestProgress(a)?.achieved;
   if (!got) return '';
-  return [got.total !== undefined ? ctx.fmt.number(got.total) : '', got.F !== undefined ? `${ctx.t('plans.women')} ${ctx.fmt.number(got.F)}` : ''].filter(Boolean).join(' · ');
+  return [got.total !== undefined ? ctx.fmt.number(got.total) : '', got.F !== undefined ? `${ctx.t('plans.women')} ${ctx.fmt.number(got.F)}` : '']
+    .filter(Boolean)
+    .join(' · ');
 }
 
 /** One slide of a plan: what was promised (each action's target) beside what was done (status, share, achieved). */

@@ -98,7 +98,7 @@ export function proposalRoutes(router: Router, portal: Portal): void {
                   ></span
                 >${statusBadge(ctx, v)}</a
               >
-            </li>`,
+            </li>`
         )}
       </ul>
       ${total ? pager(ctx, BASE, slice!, { commune }) : html`<p>${ctx.t('proposals.none')}</p>`}
@@ -245,7 +245,7 @@ export function proposalRoutes(router: Router, portal: Portal): void {
                           ><span class="grow"><b>${text(ctx, p.title)}</b></span
                           >${icon(ctx, 'chevron', 'i sm')}</a
                         >
-                      </li>`,
+                      </li>`
                   )}
                 </ul>
               </section>`
@@ -283,7 +283,7 @@ export function proposalRoutes(router: Router, portal: Portal): void {
         return portal.send(res, await proposalPage(req, res, id, ctx.t(key)), e.status);
       }
       res.redirect(303, `${proposalUrl(id)}?soutenu=1#soutenu`);
-    },
+    }
   );
 
   router.get(`${BASE}/:id/voix`, async function proposalVoice(req, res) {
@@ -342,7 +342,7 @@ export function proposalRoutes(router: Router, portal: Portal): void {
               <ol class="actions">
                 ${x.actions.map((a) => actionItem(ctx, a))}
               </ol>
-            </section>`,
+            </section>`
         )}
         ${p.source ? html`<p class="meta">${ctx.t('plans.source')} : ${p.source}</p>` : ''}
       </article>`;
@@ -408,7 +408,7 @@ function actionItem(ctx: PageContext, a: PlanAction): Html {
                     </li>`
                   : html`<li>
                       <a href="/media/${e.media}">${icon(ctx, 'inform', 'i sm')}${e.caption ? plain(ctx, e.caption) : ctx.t('plans.evidence.document')}</a>
-                    </li>`,
+                    </li>`
             )}
           </ul>`
         : ''

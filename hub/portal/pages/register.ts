@@ -31,7 +31,9 @@ export function registerRoutes(router: Router, portal: Portal): void {
 
   async function form(ctx: PageContext, state: FormState): Promise<Html> {
     // Communes are a few hundred at most in a region (their summaries: id, name, kind).
-    const communes = (await portal.digest.of('commune')).sorted('name', (a, b) => a.name.localeCompare(b.name, 'fr') || a.id.localeCompare(b.id)).filter((c) => c.kind === 'commune-urbaine' || c.kind === 'commune-rurale');
+    const communes = (await portal.digest.of('commune'))
+      .sorted('name', (a, b) => a.name.localeCompare(b.name, 'fr') || a.id.localeCompare(b.id))
+      .filter((c) => c.kind === 'commune-urbaine' || c.kind === 'commune-rurale');
     const communeNames = new Map(communes.map((c) => [slugOf(c.id), c.name]));
     const v = state.values ?? {};
     const chosenCommune = v.commune || config.commune;
@@ -48,7 +50,11 @@ ${formNotice(ctx, state.problem)}
   <input id="fullName" name="fullName" required minlength="2" maxlength="120" autocomplete="name" value="${v.fullName ?? ''}"${invalid(p, 'fullName')}>
   ${fieldError(ctx, p, 'fullName')}
   <fieldset id="sex"><legend>${ctx.t('register.sex')}</legend>${radios('sex', SEXES, (s) => ctx.t(`sex.${s}`))}</fieldset>
-  <fieldset id="ageBand"><legend>${ctx.t('register.age')}</legend>${radios('ageBand', AGE_BANDS.filter((b) => b !== '0-14'), (b) => ctx.t(`age.${b}`))}</fieldset>
+  <fieldset id="ageBand"><legend>${ctx.t('register.age')}</legend>${radios(
+    'ageBand',
+    AGE_BANDS.filter((b) => b !== '0-14'),
+    (b) => ctx.t(`age.${b}`)
+  )}</fieldset>
   <label for="commune">${ctx.t('register.commune')}</label>
   <select id="commune" name="commune"${invalid(p, 'commune')}>${(communes.length ? communes.map((c) => slugOf(c.id)) : [config.commune]).map((slug) => html`<option value="${slug}"${slug === chosenCommune ? html` selected` : ''}>${communeNames.get(slug) ?? slug}</option>`)}</select>
   ${fieldError(ctx, p, 'commune')}
@@ -59,7 +65,8 @@ ${formNotice(ctx, state.problem)}
   <input id="organisation" name="organisation" maxlength="200" value="${v.organisation ?? ''}"${invalid(p, 'organisation')}>
   ${fieldError(ctx, p, 'organisation')}
   <fieldset><legend>${ctx.t('register.trades', { optional: ctx.t('common.optional') })}</legend><div class="radios">${TRADE_SLUGS.map(
-    (t) => html`<label class="pill"><input type="checkbox" name="trades" value="${t}"${chosenTrades.includes(t) ? html` checked` : ''}><span>${ctx.lang === 'bm' ? TRADES[t].bm : TRADES[t].fr}</span></label>`,
+    (t) =>
+      html`<label class="pill"><input type="checkbox" name="trades" value="${t}"${chosenTrades.includes(t) ? html` checked` : ''}><span>${ctx.lang === 'bm' ? TRADES[t].bm : TRADES[t].fr}</span></label>`
   )}</div></fieldset>
   <label class="check"><input type="checkbox" name="smsConsent" value="oui"${v.smsConsent === 'oui' ? html` checked` : ''}><span>${ctx.t('register.smsConsent')}</span></label>
   <fieldset class="consent" id="consent"><legend>${icon(ctx, 'lock', 'i sm')}${ctx.t('register.consentTitle')}</legend>
@@ -86,11 +93,22 @@ ${formNotice(ctx, state.problem)}
       portal.send(res, await form(ctx, { problem, values }), status);
     };
     if (rateLimited(req)) return refuse({ fields: {}, form: 'error.tooMany' }, 429);
-    const input: Record<string, unknown> = { fullName: values.fullName, sex: values.sex || undefined, ageBand: values.ageBand || undefined, commune: values.commune || undefined, lang: ctx.lang, channel: ctx.kiosk ? 'kiosk' : 'web', consent: values.consent === 'oui' ? true : undefined };
+    const input: Record<string, unknown> = {
+      fullName: values.fullName,
+      sex: values.sex || undefined,
+      ageBand: values.ageBand || undefined,
+      commune: values.commune || undefined,
+      lang: ctx.lang,
+      channel: ctx.kiosk ? 'kiosk' : 'web',
+      consent: values.consent === 'oui' ? true : undefined,
+    };
     if (values.phone?.trim()) input.phone = values.phone.trim();
     if (values.organisation?.trim()) input.organisation = values.organisation.trim();
     // Checkboxes: one value, several, or none.
-    const trades = ([] as unknown[]).concat((req.body as Record<string, unknown> | undefined)?.trades ?? []).filter((t): t is string => typeof t === 'string').slice(0, 8);
+    const trades = ([] as unknown[])
+      .concat((req.body as Record<string, unknown> | undefined)?.trades ?? [])
+      .filter((t): t is string => typeof t === 'string')
+      .slice(0, 8);
     values.trades = trades.join(',');
     if (trades.length) input.trades = trades;
     if (values.smsConsent === 'oui') input.smsConsent = true;

@@ -56,8 +56,12 @@ export function searchRoutes(router: Router, portal: Portal): void {
   <input id="q2" name="q" type="search" value="${q}" maxlength="200" placeholder="${ctx.t('search.placeholder')}">
   <button class="btn" type="submit">${icon(ctx, 'search')}<span>${ctx.t('search.button')}</span></button>
 </form>
-${q ? html`<p role="status">${ctx.t('search.results', { count: hits.length, query: q })}</p>
-<ul class="list">${hits.map((h) => html`<li class="card"><a class="rowlink" href="${hrefOf(h.type, h.id)}">${icon(ctx, TYPE_ICON[h.type] ?? 'search', 'i md')}<span class="grow"><b>${h.title}</b><small>${ctx.t(`type.${h.type}`)}</small></span>${icon(ctx, 'chevron', 'i sm')}</a></li>`)}</ul>` : html`<p>${ctx.t('search.empty')}</p>`}`;
+${
+  q
+    ? html`<p role="status">${ctx.t('search.results', { count: hits.length, query: q })}</p>
+<ul class="list">${hits.map((h) => html`<li class="card"><a class="rowlink" href="${hrefOf(h.type, h.id)}">${icon(ctx, TYPE_ICON[h.type] ?? 'search', 'i md')}<span class="grow"><b>${h.title}</b><small>${ctx.t(`type.${h.type}`)}</small></span>${icon(ctx, 'chevron', 'i sm')}</a></li>`)}</ul>`
+    : html`<p>${ctx.t('search.empty')}</p>`
+}`;
     portal.send(res, page(ctx, { title: ctx.t('search.title'), body }));
   });
 }

@@ -80,7 +80,7 @@ export function rfc2136(opts: Rfc2136Options): DnsChallenge {
     throw new AppError(
       2,
       'acme-tsig-key-unreadable',
-      `cannot use the TSIG key file ${opts.tsigKeyFile} (${(e as Error).message}); make one with "tsig-keygen -a hmac-sha256 espace-acme > FILE" and give the same key to the DNS server`,
+      `cannot use the TSIG key file ${opts.tsigKeyFile} (${(e as Error).message}); make one with "tsig-keygen -a hmac-sha256 espace-acme > FILE" and give the same key to the DNS server`
     );
   }
   const zone = opts.zone.replace(/\.$/, '');
@@ -94,7 +94,7 @@ export function rfc2136(opts: Rfc2136Options): DnsChallenge {
       throw new AppError(
         2,
         'acme-nsupdate-missing',
-        'nsupdate is not installed on this machine: install it with "apt-get install bind9-dnsutils", or give --dns-hook for a DNS provider without RFC 2136',
+        'nsupdate is not installed on this machine: install it with "apt-get install bind9-dnsutils", or give --dns-hook for a DNS provider without RFC 2136'
       );
     }
     if (result.code !== 0) {
@@ -102,7 +102,7 @@ export function rfc2136(opts: Rfc2136Options): DnsChallenge {
       throw new AppError(
         502,
         'acme-dns-update-failed',
-        `could not ${what} (${result.out.split('\n').slice(-2).join(' ') || `nsupdate exited ${result.code}`}); ${nsupdateHint(result.out, opts.server, zone, opts.tsigKeyFile)}`,
+        `could not ${what} (${result.out.split('\n').slice(-2).join(' ') || `nsupdate exited ${result.code}`}); ${nsupdateHint(result.out, opts.server, zone, opts.tsigKeyFile)}`
       );
     }
   };
@@ -130,7 +130,7 @@ export function dnsHook(opts: HookOptions): DnsChallenge {
     throw new AppError(
       2,
       'acme-hook-unusable',
-      `the DNS hook ${opts.command} is not an executable file: give the path of a program called as "HOOK add|remove NAME VALUE" (chmod +x it)`,
+      `the DNS hook ${opts.command} is not an executable file: give the path of a program called as "HOOK add|remove NAME VALUE" (chmod +x it)`
     );
   }
   const timeout = (opts.timeoutSeconds ?? 120) * 1000;
@@ -141,7 +141,7 @@ export function dnsHook(opts: HookOptions): DnsChallenge {
       throw new AppError(
         502,
         'acme-dns-hook-failed',
-        `the DNS hook "${opts.command} ${verb} ${name} …" failed (${result.out.split('\n').slice(-2).join(' ') || `exit ${result.code}`}); fix the hook (it must exit 0 once the record is ${verb === 'add' ? 'published' : 'removed'})`,
+        `the DNS hook "${opts.command} ${verb} ${name} …" failed (${result.out.split('\n').slice(-2).join(' ') || `exit ${result.code}`}); fix the hook (it must exit 0 once the record is ${verb === 'add' ? 'published' : 'removed'})`
       );
     }
   };
@@ -180,7 +180,7 @@ export async function waitForTxt(name: string, value: string, servers: string[],
         throw new AppError(
           504,
           'acme-dns-not-visible',
-          `the TXT record ${name} was not visible on ${server} after ${Math.round(timeoutMs / 1000)} s; check that the update reached every server of the zone (secondaries too), or wait longer with --propagation-timeout`,
+          `the TXT record ${name} was not visible on ${server} after ${Math.round(timeoutMs / 1000)} s; check that the update reached every server of the zone (secondaries too), or wait longer with --propagation-timeout`
         );
       }
       await new Promise((r) => setTimeout(r, 500));

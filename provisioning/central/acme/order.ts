@@ -88,9 +88,9 @@ export async function planCertificates(opts: Pick<AcmeOptions, 'central' | 'cred
         opts.central,
         opts.credentials,
         'content',
-        `&startkey=${encodeURIComponent('"certificate:"')}&endkey=${encodeURIComponent('"certificate:\ufff0"')}`,
+        `&startkey=${encodeURIComponent('"certificate:"')}&endkey=${encodeURIComponent('"certificate:\ufff0"')}`
       )
-    ).flatMap((r) => (r.doc ? [[r.doc.hubId, r.doc] as const] : [])),
+    ).flatMap((r) => (r.doc ? [[r.doc.hubId, r.doc] as const] : []))
   );
   const plans: HubCertificatePlan[] = [];
   for (const row of heartbeats) {
@@ -151,7 +151,7 @@ async function accountKey(file: string, progress: (line: string) => void): Promi
       throw new AppError(
         2,
         'acme-account-key-unreadable',
-        `cannot read the ACME account key ${file} (${(e as Error).message}); check the path and its permissions`,
+        `cannot read the ACME account key ${file} (${(e as Error).message}); check the path and its permissions`
       );
   }
   if (pem !== null) {
@@ -162,7 +162,7 @@ async function accountKey(file: string, progress: (line: string) => void): Promi
       throw new AppError(
         2,
         'acme-account-key-unreadable',
-        `${file} is not a private key in PEM; give central's ACME account key, or a path where none exists yet to make one`,
+        `${file} is not a private key in PEM; give central's ACME account key, or a path where none exists yet to make one`
       );
     }
   }
@@ -174,7 +174,7 @@ async function accountKey(file: string, progress: (line: string) => void): Promi
     throw new AppError(
       2,
       'acme-account-key-unwritable',
-      `cannot write a new ACME account key to ${file} (${(e as Error).message}); give a path in a directory central's user may write`,
+      `cannot write a new ACME account key to ${file} (${(e as Error).message}); give a path in a directory central's user may write`
     );
   }
   progress(`made a new ACME account key in ${file} (keep it: it is central's account at the CA)`);
@@ -228,7 +228,7 @@ async function orderOne(
   client: import('acme-client').Client,
   plan: HubCertificatePlan,
   opts: AcmeOptions,
-  progress: (line: string) => void,
+  progress: (line: string) => void
 ): Promise<{ notAfter: string }> {
   const step = async <T>(what: string, fn: () => Promise<T>): Promise<T> => {
     try {
@@ -248,7 +248,7 @@ async function orderOne(
         throw new AppError(
           502,
           'acme-no-dns-challenge',
-          `the CA offers no DNS-01 challenge for ${authz.identifier.value}; use a CA that does (Let's Encrypt does)`,
+          `the CA offers no DNS-01 challenge for ${authz.identifier.value}; use a CA that does (Let's Encrypt does)`
         );
       const value = await step('computing the challenge', () => client.getChallengeKeyAuthorization(challenge));
       const record = `_acme-challenge.${authz.identifier.value}`;
@@ -264,7 +264,7 @@ async function orderOne(
       await opts.dns
         .remove(r.name, r.value)
         .catch((e: unknown) =>
-          progress(`  ${plan.hubId}: the TXT record ${r.name} could not be removed (${isAppError(e) ? e.details : String(e)}); remove it by hand`),
+          progress(`  ${plan.hubId}: the TXT record ${r.name} could not be removed (${isAppError(e) ? e.details : String(e)}); remove it by hand`)
         );
     }
   }
@@ -289,14 +289,14 @@ async function orderOne(
     throw new AppError(
       502,
       'acme-bad-chain',
-      `the certificate of ${plan.name} does not fit a certificate doc (${valid.error.issues[0]?.message}); nothing was written`,
+      `the certificate of ${plan.name} does not fit a certificate doc (${valid.error.issues[0]?.message}); nothing was written`
     );
   const put = await couch(opts.central, `content/${encodeURIComponent(doc._id)}`, opts.credentials, { method: 'PUT', body: doc });
   if (put.status === 409)
     throw new AppError(
       409,
       'acme-doc-conflict',
-      `certificate:${plan.hubId} changed at central while it was ordered; run the command again (the new certificate was not written)`,
+      `certificate:${plan.hubId} changed at central while it was ordered; run the command again (the new certificate was not written)`
     );
   expectStatus(put, [201, 202], `write certificate:${plan.hubId}`);
   return { notAfter: validity.notAfter };
@@ -346,7 +346,7 @@ export async function orderCertificates(opts: AcmeOptions, mode: 'order' | 'rene
       (e: unknown) => {
         if (/accountDoesNotExist|does not exist|no account|unable to find existing account/i.test(String((e as Error).message))) return false;
         throw e;
-      },
+      }
     );
     if (!known) await client.createAccount({ termsOfServiceAgreed: true, ...contact });
     else if (opts.email) await client.updateAccount(contact);

@@ -16,7 +16,10 @@ import {
 import { couch, type Credentials, type CouchAnswer } from '../couch.js';
 
 /** CouchDB's HTTP API as someone: a moderator's or mentor's own session in the console, or a service account's credentials in the CLI. */
-export type CentralCall = <T = Record<string, unknown>>(path: string, init?: { method?: string; body?: unknown; headers?: Record<string, string> }) => Promise<CouchAnswer<T>>;
+export type CentralCall = <T = Record<string, unknown>>(
+  path: string,
+  init?: { method?: string; body?: unknown; headers?: Record<string, string> }
+) => Promise<CouchAnswer<T>>;
 
 export function callAs(url: string, creds: Credentials): CentralCall {
   return (path, init) => couch(url, path, creds, init);
@@ -69,15 +72,41 @@ export async function upsert(call: CentralCall, db: string, id: string, change: 
 
 /** Every act is a doc in the moderation log. */
 export async function log(call: CentralCall, action: string, target: string, by: string, reason?: string): Promise<void> {
-  await putDoc(call, 'moderation', { _id: `action:${timeSortableId()}`, type: 'action', action, target, by, at: now(), ...(reason ? { reason: reason.slice(0, 300) } : {}) }, 'log the moderation act');
+  await putDoc(
+    call,
+    'moderation',
+    { _id: `action:${timeSortableId()}`, type: 'action', action, target, by, at: now(), ...(reason ? { reason: reason.slice(0, 300) } : {}) },
+    'log the moderation act'
+  );
 }
 
 /** A recording stored once as a media doc (`media:<sha256>`), fetched by every hub like any media. */
-export async function storeVoice(call: CentralCall, data: Buffer, mime: string, name: string, audience: Record<string, unknown> = { all: true }): Promise<string> {
+export async function storeVoice(
+  call: CentralCall,
+  data: Buffer,
+  mime: string,
+  name: string,
+  audience: Record<string, unknown> = { all: true }
+): Promise<string> {
   const sha256 = createHash('sha256').update(data).digest('hex');
   const id = `media:${sha256}`;
   if (await getDoc(call, 'media', id)) return sha256;
-  await putDoc(call, 'media', { _id: id, type: 'media', sha256, size: data.length, mime, filename: name, priority: 2, audience, _attachments: { file: { content_type: mime, data: data.toString('base64') } } }, 'store the recording');
+  await putDoc(
+    call,
+    'media',
+    {
+      _id: id,
+      type: 'media',
+      sha256,
+      size: data.length,
+      mime,
+      filename: name,
+      priority: 2,
+      audience,
+      _attachments: { file: { content_type: mime, data: data.toString('base64') } },
+    },
+    'store the recording'
+  );
   return sha256;
 }
 
@@ -130,9 +159,15 @@ export async function approvePost(call: CentralCall, postId: string, by: string,
       parseContentDoc({ ...doc, _id: publishedPostId(postId) }, 'post');
       return doc as unknown as Doc;
     },
-    'publish the post',
+    'publish the post'
   );
-  await upsert(call, 'moderation', trustId(p.author.hub, p.author.code), (old) => ({ _id: '', type: 'trust', hub: p.author.hub, code: p.author.code, published: ((old?.published as number | undefined) ?? 0) + 1 }), 'count the author\'s published posts');
+  await upsert(
+    call,
+    'moderation',
+    trustId(p.author.hub, p.author.code),
+    (old) => ({ _id: '', type: 'trust', hub: p.author.hub, code: p.author.code, published: ((old?.published as number | undefined) ?? 0) + 1 }),
+    "count the author's published posts"
+  );
   await removeQueued(call, postId);
   await log(call, auto ? 'auto-publish' : 'approve', postId, by);
 }
@@ -146,7 +181,13 @@ async function removeQueued(call: CentralCall, postId: string): Promise<void> {
 }
 
 /** Changes a published post's status (hide, restore) or refuses one never published; a reason is required. */
-export async function setPostStatus(call: CentralCall, postId: string, action: 'hide' | 'restore' | 'reject' | 'auto-hide', reason: string, by: string): Promise<void> {
+export async function setPostStatus(
+  call: CentralCall,
+  postId: string,
+  action: 'hide' | 'restore' | 'reject' | 'auto-hide',
+  reason: string,
+  by: string
+): Promise<void> {
   if (!reason.trim()) throw new AppError(422, 'reason-required', 'give a reason: the author and the spaces see it');
   const id = publishedPostId(postId);
   const existing = await getDoc<PublishedPost & Doc>(call, 'content', id);
@@ -158,7 +199,17 @@ export async function setPostStatus(call: CentralCall, postId: string, action: '
     if (!found) throw new AppError(404, 'post-not-found', `no post ${postId} at central`);
     const p = found.doc;
     // A refused post goes back to its own space only (the author sees "refusé" and why), without its recording.
-    base = { type: 'post', audience: { hubs: [p.hubId] }, source: p._id, topic: p.topic, ...(p.replyTo ? { replyTo: p.replyTo } : {}), ...(p.title ? { title: p.title } : {}), lang: p.lang, author: p.author, createdAt: p.createdAt };
+    base = {
+      type: 'post',
+      audience: { hubs: [p.hubId] },
+      source: p._id,
+      topic: p.topic,
+      ...(p.replyTo ? { replyTo: p.replyTo } : {}),
+      ...(p.title ? { title: p.title } : {}),
+      lang: p.lang,
+      author: p.author,
+      createdAt: p.createdAt,
+    };
   }
   const at = now();
   const status = action === 'restore' ? 'published' : action === 'reject' ? 'rejected' : 'hidden';
@@ -174,7 +225,7 @@ export async function setPostStatus(call: CentralCall, postId: string, action: '
       parseContentDoc({ ...doc, _id: id }, 'post');
       return doc as Doc;
     },
-    `${action} the post`,
+    `${action} the post`
   );
   if (action !== 'auto-hide') await removeQueued(call, postId);
   await log(call, action, postId, by, reason);
@@ -183,7 +234,7 @@ export async function setPostStatus(call: CentralCall, postId: string, action: '
 /** Suspends (or reinstates) a member code: a content doc addressed to the member's own space only. */
 export async function setMemberSuspended(call: CentralCall, hub: string, code: string, suspended: boolean, reason: string, by: string): Promise<void> {
   if (!MemberCode.safeParse(code).success) throw new AppError(422, 'bad-member-code', 'a member code looks like "KX7-M4P"');
-  if (!reason.trim()) throw new AppError(422, 'reason-required', 'give a reason: the space\'s facilitator sees it');
+  if (!reason.trim()) throw new AppError(422, 'reason-required', "give a reason: the space's facilitator sees it");
   const id = `suspension:${hub}-${code.replace('-', '').toLowerCase()}`;
   await upsert(
     call,
@@ -194,7 +245,7 @@ export async function setMemberSuspended(call: CentralCall, hub: string, code: s
       parseContentDoc({ ...doc, _id: id }, 'suspension');
       return doc as unknown as Doc;
     },
-    suspended ? 'suspend the member code' : 'reinstate the member code',
+    suspended ? 'suspend the member code' : 'reinstate the member code'
   );
   await log(call, suspended ? 'suspend' : 'unsuspend', `${hub}/${code}`, by, reason);
 }
@@ -208,7 +259,9 @@ export async function moderationQueue(call: CentralCall): Promise<QueueItem[]> {
 
 /** The log of acts, newest first. */
 export async function moderationLog(call: CentralCall, limit = 100): Promise<{ action: string; target: string; by: string; at: string; reason?: string }[]> {
-  const res = await call<{ rows: { doc: { action: string; target: string; by: string; at: string; reason?: string } }[] }>(`moderation/_all_docs?include_docs=true&descending=true&startkey=${enc('"action:\ufff0"')}&endkey=${enc('"action:"')}&limit=${limit}`);
+  const res = await call<{ rows: { doc: { action: string; target: string; by: string; at: string; reason?: string } }[] }>(
+    `moderation/_all_docs?include_docs=true&descending=true&startkey=${enc('"action:\ufff0"')}&endkey=${enc('"action:"')}&limit=${limit}`
+  );
   if (res.status !== 200) fail(res, 'read the moderation log');
   return res.body.rows.map((r) => r.doc);
 }
@@ -217,9 +270,13 @@ export async function moderationLog(call: CentralCall, limit = 100): Promise<{ a
 
 /** Questions addressed to the mentors from every space: unanswered first, then newest. */
 export async function mentorQueue(call: CentralCall): Promise<MentorQueueItem[]> {
-  const res = await call<{ rows: { doc: MentorQueueItem }[] }>(`moderation/_all_docs?include_docs=true&startkey=${enc('"ask:"')}&endkey=${enc('"ask:\ufff0"')}`);
-  if (res.status !== 200) fail(res, 'read the mentors\' questions');
-  return res.body.rows.map((r) => r.doc).sort((a, b) => Number(Boolean(a.answeredAt)) - Number(Boolean(b.answeredAt)) || b.createdAt.localeCompare(a.createdAt));
+  const res = await call<{ rows: { doc: MentorQueueItem }[] }>(
+    `moderation/_all_docs?include_docs=true&startkey=${enc('"ask:"')}&endkey=${enc('"ask:\ufff0"')}`
+  );
+  if (res.status !== 200) fail(res, "read the mentors' questions");
+  return res.body.rows
+    .map((r) => r.doc)
+    .sort((a, b) => Number(Boolean(a.answeredAt)) - Number(Boolean(b.answeredAt)) || b.createdAt.localeCompare(a.createdAt));
 }
 
 /** The question itself (with its recording) for a mentor's page. */
@@ -237,7 +294,12 @@ export async function questionWithVoice(call: CentralCall, questionId: string): 
  * answer doc, addressed to the asker's space only when the thread is private, to every space
  * when public. The asker's hub gets it with its next pull.
  */
-export async function answerQuestion(call: CentralCall, questionId: string, answer: { text?: string; voice?: { data: Buffer; mime: string }; lang: string }, mentor: string): Promise<void> {
+export async function answerQuestion(
+  call: CentralCall,
+  questionId: string,
+  answer: { text?: string; voice?: { data: Buffer; mime: string }; lang: string },
+  mentor: string
+): Promise<void> {
   const found = await withVoice<Question>(call, questionId);
   if (!found) throw new AppError(404, 'question-not-found', `no question ${questionId} at central (not pushed yet?)`);
   const text = answer.text?.trim();
@@ -246,8 +308,18 @@ export async function answerQuestion(call: CentralCall, questionId: string, answ
   const at = now();
   // A private thread's recordings reach only the asker's hub: the media docs carry that audience.
   const audience = q.visibility === 'public' ? { all: true } : { hubs: [q.hubId] };
-  const qVoice = found.voice ? await storeVoice(call, found.voice.data, found.voice.mime, `${questionId.replace(/:/g, '-')}-${found.voice.name}`, audience) : undefined;
-  const aVoice = answer.voice ? await storeVoice(call, answer.voice.data, answer.voice.mime, `answer-${timeSortableId()}.${(answer.voice.mime.split('/')[1] ?? 'bin').replace(/[^a-z0-9]/g, '')}`, audience) : undefined;
+  const qVoice = found.voice
+    ? await storeVoice(call, found.voice.data, found.voice.mime, `${questionId.replace(/:/g, '-')}-${found.voice.name}`, audience)
+    : undefined;
+  const aVoice = answer.voice
+    ? await storeVoice(
+        call,
+        answer.voice.data,
+        answer.voice.mime,
+        `answer-${timeSortableId()}.${(answer.voice.mime.split('/')[1] ?? 'bin').replace(/[^a-z0-9]/g, '')}`,
+        audience
+      )
+    : undefined;
   const id = answerId(questionId);
   await upsert(
     call,
@@ -268,20 +340,49 @@ export async function answerQuestion(call: CentralCall, questionId: string, answ
       parseContentDoc({ ...doc, _id: id }, 'answer');
       return doc as unknown as Doc;
     },
-    'write the answer',
+    'write the answer'
   );
-  await upsert(call, 'moderation', askId(questionId), (old) => (old ? { ...old, answeredAt: (old.answeredAt as string | undefined) ?? at } : null), 'mark the question answered');
+  await upsert(
+    call,
+    'moderation',
+    askId(questionId),
+    (old) => (old ? { ...old, answeredAt: (old.answeredAt as string | undefined) ?? at } : null),
+    'mark the question answered'
+  );
   await log(call, 'answer', questionId, mentor);
 }
 
 /** A group mentoring session: an event (kind "mentorat") with the mentor, for every space or some. */
 export async function scheduleSession(
   call: CentralCall,
-  s: { slug: string; title: string; startsAt: string; endsAt?: string; place: string; commune: string; capacity: number; description?: string; audience?: Record<string, unknown> },
-  mentor: string,
+  s: {
+    slug: string;
+    title: string;
+    startsAt: string;
+    endsAt?: string;
+    place: string;
+    commune: string;
+    capacity: number;
+    description?: string;
+    audience?: Record<string, unknown>;
+  },
+  mentor: string
 ): Promise<string> {
   const id = `event:${s.slug}`;
-  const doc = { _id: id, type: 'event', kind: 'mentorat', audience: s.audience ?? { all: true }, title: { fr: s.title }, ...(s.description ? { description: { fr: s.description } } : {}), startsAt: s.startsAt, ...(s.endsAt ? { endsAt: s.endsAt } : {}), place: s.place, commune: s.commune, capacity: s.capacity, mentor };
+  const doc = {
+    _id: id,
+    type: 'event',
+    kind: 'mentorat',
+    audience: s.audience ?? { all: true },
+    title: { fr: s.title },
+    ...(s.description ? { description: { fr: s.description } } : {}),
+    startsAt: s.startsAt,
+    ...(s.endsAt ? { endsAt: s.endsAt } : {}),
+    place: s.place,
+    commune: s.commune,
+    capacity: s.capacity,
+    mentor,
+  };
   parseContentDoc(doc, 'event');
   await upsert(call, 'content', id, () => doc as Doc, 'schedule the session');
   await log(call, 'session', id, mentor);
@@ -311,10 +412,18 @@ export async function processCommunity(call: CentralCall, rules: CommunityRules 
   const cp = await getDoc<{ since: string | number; _rev?: string }>(call, 'moderation', CHECKPOINT);
   let since: string | number = cp?.since ?? 0;
   for (;;) {
-    const res = await call<{ results: { id: string; doc?: Doc; deleted?: boolean }[]; last_seq: string | number }>(`community/_changes?include_docs=true&limit=200&since=${enc(String(since))}`);
+    const res = await call<{ results: { id: string; doc?: Doc; deleted?: boolean }[]; last_seq: string | number }>(
+      `community/_changes?include_docs=true&limit=200&since=${enc(String(since))}`
+    );
     if (res.status !== 200) fail(res, 'read what the hubs pushed');
     // A page's posts first, together: a busy day's posts cost a few requests, not several each.
-    await onPosts(call, res.body.results.filter((ch) => !ch.deleted && ch.doc?.type === 'post').map((ch) => ch.doc as unknown as Post), rules, by, report);
+    await onPosts(
+      call,
+      res.body.results.filter((ch) => !ch.deleted && ch.doc?.type === 'post').map((ch) => ch.doc as unknown as Post),
+      rules,
+      by,
+      report
+    );
     for (const ch of res.body.results) {
       if (ch.deleted || !ch.doc) continue;
       const doc = ch.doc;
@@ -324,13 +433,20 @@ export async function processCommunity(call: CentralCall, rules: CommunityRules 
           await onFlag(call, doc, rules, by, report);
           break;
         case 'moderation':
-          if (doc.action === 'hide' && typeof doc.target === 'string' && doc.target.includes(':post:')) await queuePost(call, doc.target, 'hub-hide', `${doc.hubId as string} : ${doc.reason as string}`, report);
+          if (doc.action === 'hide' && typeof doc.target === 'string' && doc.target.includes(':post:'))
+            await queuePost(call, doc.target, 'hub-hide', `${doc.hubId as string} : ${doc.reason as string}`, report);
           break;
         case 'question':
           await onQuestion(call, doc as unknown as Question, report);
           break;
         case 'resolved':
-          await upsert(call, 'moderation', askId(doc.question as string), (old) => (old && !old.resolvedAt ? { ...old, resolvedAt: doc.createdAt as string } : null), 'mark the question solved');
+          await upsert(
+            call,
+            'moderation',
+            askId(doc.question as string),
+            (old) => (old && !old.resolvedAt ? { ...old, resolvedAt: doc.createdAt as string } : null),
+            'mark the question solved'
+          );
           break;
       }
     }
@@ -360,7 +476,11 @@ async function onPosts(call: CentralCall, posts: Post[], rules: CommunityRules, 
   const suspensionOf = (p: Post) => `suspension:${p.author.hub}-${p.author.code.replace('-', '').toLowerCase()}`;
   const authors = [...new Set(posts.map((p) => trustId(p.author.hub, p.author.code)))];
   const [published, trusts, suspensions] = await Promise.all([
-    docsByKeys<Doc>(call, 'content', posts.map((p) => publishedPostId(p._id))),
+    docsByKeys<Doc>(
+      call,
+      'content',
+      posts.map((p) => publishedPostId(p._id))
+    ),
     docsByKeys<{ published: number }>(call, 'moderation', authors),
     docsByKeys<{ active: boolean }>(call, 'content', [...new Set(posts.map(suspensionOf))]),
   ]);
@@ -406,13 +526,29 @@ async function onPosts(call: CentralCall, posts: Post[], rules: CommunityRules, 
   const done = res.body.filter((r) => !r.error).map((r) => r.id);
   report.published += done.length;
   for (const [t, a] of added) {
-    await upsert(call, 'moderation', t, (old) => ({ _id: '', type: 'trust', hub: a.hub, code: a.code, published: ((old?.published as number | undefined) ?? 0) + a.n }), 'count the authors\' published posts');
+    await upsert(
+      call,
+      'moderation',
+      t,
+      (old) => ({ _id: '', type: 'trust', hub: a.hub, code: a.code, published: ((old?.published as number | undefined) ?? 0) + a.n }),
+      "count the authors' published posts"
+    );
   }
-  const log = await call<unknown[]>('moderation/_bulk_docs', { method: 'POST', body: { docs: bulk.map((d) => ({ _id: `action:${timeSortableId()}`, type: 'action', action: 'auto-publish', target: d.source, by, at })) } });
+  const log = await call<unknown[]>('moderation/_bulk_docs', {
+    method: 'POST',
+    body: { docs: bulk.map((d) => ({ _id: `action:${timeSortableId()}`, type: 'action', action: 'auto-publish', target: d.source, by, at })) },
+  });
   if (log.status !== 201) fail(log, 'log the publications');
 }
 
-async function queuePost(call: CentralCall, postId: string, kind: QueueItem['kind'], note: string | undefined, report: ProcessReport, known?: Post): Promise<void> {
+async function queuePost(
+  call: CentralCall,
+  postId: string,
+  kind: QueueItem['kind'],
+  note: string | undefined,
+  report: ProcessReport,
+  known?: Post
+): Promise<void> {
   const p = known ?? ((await getDoc<Post & Doc>(call, 'community', postId)) as Post | null);
   if (!p) return;
   const flags = await getDoc<{ flags: string[] }>(call, 'moderation', flagsId(postId));
@@ -436,7 +572,7 @@ async function queuePost(call: CentralCall, postId: string, kind: QueueItem['kin
       flags: flags?.flags.length ?? 0,
       ...(note ? { note: note.slice(0, 300) } : {}),
     }),
-    'queue the post',
+    'queue the post'
   );
   report.queued += 1;
 }
@@ -455,7 +591,7 @@ async function onFlag(call: CentralCall, f: Doc, rules: CommunityRules, by: stri
       count = flags.includes(key) ? flags.length : flags.length + 1;
       return flags.includes(key) ? null : { ...(old ?? {}), _id: flagsId(post), type: 'flags', post, flags: [...flags, key] };
     },
-    'count the flag',
+    'count the flag'
   );
   if (count < rules.flagsToHide) return;
   const published = await getDoc<PublishedPost & Doc>(call, 'content', publishedPostId(post));
@@ -489,7 +625,7 @@ async function onQuestion(call: CentralCall, q: Question, report: ProcessReport)
             sex: q.sex,
             ageBand: q.ageBand,
           },
-    'queue the question for the mentors',
+    'queue the question for the mentors'
   );
   report.questions += 1;
 }

@@ -23,7 +23,7 @@ export async function officialCommunes(call: CentralCall): Promise<string[] | nu
 /** The published proposals (optionally of these communes), newest first. */
 export async function publishedProposals(call: CentralCall, communes: string[] | null): Promise<PublishedProposal[]> {
   const res = await call<{ rows: { doc?: PublishedProposal }[] }>(
-    `content/_all_docs?include_docs=true&startkey=${encodeURIComponent('"proposal:"')}&endkey=${encodeURIComponent('"proposal:\ufff0"')}`,
+    `content/_all_docs?include_docs=true&startkey=${encodeURIComponent('"proposal:"')}&endkey=${encodeURIComponent('"proposal:\ufff0"')}`
   );
   if (res.status !== 200) throw new AppError(502, 'central-unreadable', `central did not give the proposals (HTTP ${res.status})`);
   return res.body.rows
@@ -34,20 +34,24 @@ export async function publishedProposals(call: CentralCall, communes: string[] |
 
 /** The plans (optionally those naming one of these communes). */
 export async function publishedPlans(call: CentralCall, communes: string[] | null): Promise<Plan[]> {
-  const res = await call<{ rows: { doc?: Plan }[] }>(`content/_all_docs?include_docs=true&startkey=${encodeURIComponent('"plan:"')}&endkey=${encodeURIComponent('"plan:\ufff0"')}`);
+  const res = await call<{ rows: { doc?: Plan }[] }>(
+    `content/_all_docs?include_docs=true&startkey=${encodeURIComponent('"plan:"')}&endkey=${encodeURIComponent('"plan:\ufff0"')}`
+  );
   if (res.status !== 200) throw new AppError(502, 'central-unreadable', `central did not give the plans (HTTP ${res.status})`);
   return res.body.rows.flatMap((r) => (r.doc?.type === 'plan' && (!communes || r.doc.communes.some((c) => communes.includes(c))) ? [r.doc] : []));
 }
 
 /** A CouchDB refusal (validate_doc_update) said as the official's 403. */
 function refused(e: unknown): never {
-  if (e instanceof AppError && (e.status === 403 || (e.details ?? '').includes('forbidden'))) throw new AppError(403, 'not-your-commune', `Central a refusé : ${e.details}`);
+  if (e instanceof AppError && (e.status === 403 || (e.details ?? '').includes('forbidden')))
+    throw new AppError(403, 'not-your-commune', `Central a refusé : ${e.details}`);
   throw e;
 }
 
 /** An official's public answer, with its reason, published at once for every space. */
 export async function answerProposal(call: CentralCall, id: string, decision: string, reason: string, by: string): Promise<PublishedProposal> {
-  if (!(PROPOSAL_DECISIONS as readonly string[]).includes(decision)) throw new AppError(422, 'bad-decision', 'Choisissez une réponse : retenue, rejetée ou déjà prévue.');
+  if (!(PROPOSAL_DECISIONS as readonly string[]).includes(decision))
+    throw new AppError(422, 'bad-decision', 'Choisissez une réponse : retenue, rejetée ou déjà prévue.');
   const why = reason.trim();
   if (why.length < 3) throw new AppError(422, 'reason-required', 'Donnez la raison en quelques mots : tout le monde la lit.');
   if (why.length > 1000) throw new AppError(422, 'reason-too-long', 'La raison tient en 1 000 caractères au plus.');
@@ -60,12 +64,13 @@ export async function answerProposal(call: CentralCall, id: string, decision: st
       id,
       (old) => {
         if (!old || old.type !== 'proposal') throw new AppError(404, 'proposal-not-found', 'Cette proposition n’est pas publiée à central.');
-        const next = { ...old, status: decision, answer: { decision, reason: why, by, at, hub: 'central' }, updatedAt: at } as unknown as PublishedProposal & Doc;
+        const next = { ...old, status: decision, answer: { decision, reason: why, by, at, hub: 'central' }, updatedAt: at } as unknown as PublishedProposal &
+          Doc;
         parseContentDoc(next, 'proposal');
         out = next;
         return next as Doc;
       },
-      'publish the answer',
+      'publish the answer'
     );
   } catch (e) {
     refused(e);
@@ -82,7 +87,7 @@ export async function addPlanProgress(
   planId: string,
   actionId: string,
   update: ProgressUpdate,
-  evidence?: { data: Buffer; name: string },
+  evidence?: { data: Buffer; name: string }
 ): Promise<Plan> {
   const plan = await getDoc<Plan>(call, 'content', planId);
   if (!plan || plan.type !== 'plan') throw new AppError(404, 'plan-not-found', 'Ce plan n’existe pas à central.');
@@ -90,8 +95,14 @@ export async function addPlanProgress(
   let full = update;
   if (evidence) {
     const kind = sniffEvidence(evidence.data);
-    if (!kind) throw new AppError(422, 'evidence-type', 'La preuve doit être une photo (JPEG, PNG, WebP), un document PDF ou un enregistrement de voix : rien n’a été enregistré.');
-    if (evidence.data.length > EVIDENCE_MAX_BYTES) throw new AppError(422, 'evidence-too-large', 'La preuve dépasse 3 Mo : réduisez la photo ou le document. Rien n’a été enregistré.');
+    if (!kind)
+      throw new AppError(
+        422,
+        'evidence-type',
+        'La preuve doit être une photo (JPEG, PNG, WebP), un document PDF ou un enregistrement de voix : rien n’a été enregistré.'
+      );
+    if (evidence.data.length > EVIDENCE_MAX_BYTES)
+      throw new AppError(422, 'evidence-too-large', 'La preuve dépasse 3 Mo : réduisez la photo ou le document. Rien n’a été enregistré.');
     let sha: string;
     try {
       sha = await storeVoice(call, evidence.data, kind.mime, `${planId.slice(5)}-${actionId}-${evidence.name}`.slice(0, 120));
@@ -115,7 +126,7 @@ export async function addPlanProgress(
         out = next;
         return next as unknown as Doc;
       },
-      'add the progress to the plan',
+      'add the progress to the plan'
     );
   } catch (e) {
     refused(e);

@@ -52,7 +52,7 @@ export async function processProposals(call: CentralCall, by = 'règles automati
   let since: string | number = cp?.since ?? 0;
   for (;;) {
     const res = await call<{ results: { id: string; doc?: Doc; deleted?: boolean }[]; last_seq: string | number }>(
-      `community/_changes?include_docs=true&limit=200&since=${enc(String(since))}`,
+      `community/_changes?include_docs=true&limit=200&since=${enc(String(since))}`
     );
     if (res.status !== 200) fail(res, 'read what the hubs pushed');
     const pending = new Map<string, Pending>();
@@ -121,7 +121,7 @@ async function apply(call: CentralCall, proposal: string, p: Pending, by: string
       changed = !old || before !== members.size + Object.keys(paper).length + verdicts.size;
       return changed ? tally : null;
     },
-    'count the supports',
+    'count the supports'
   );
   if (!tally || !(changed || p.touched)) return;
   await publish(call, proposal, tally, newVerdicts, p.touched, by, report);
@@ -148,7 +148,7 @@ async function publish(
   newVerdicts: string[],
   touched: boolean,
   by: string,
-  report: ProposalReport,
+  report: ProposalReport
 ): Promise<void> {
   const id = publishedProposalId(proposal);
   const existing = await getDoc<PublishedProposal & Doc>(call, 'content', id);
@@ -217,7 +217,7 @@ async function publish(
       parseContentDoc({ ...doc, _id: id }, 'proposal');
       return doc as unknown as Doc;
     },
-    'publish the proposal',
+    'publish the proposal'
   );
   report.published += 1;
 }
@@ -260,7 +260,7 @@ async function mergeProgress(call: CentralCall, x: PlanProgress, report: Proposa
       merged = true;
       return next as unknown as Doc;
     },
-    'merge the progress into the plan',
+    'merge the progress into the plan'
   );
   if (refused) await log(call, 'plan-progress-refused', `${x.plan}#${x.action}`, `${x.by} (${x.hubId})`, refused);
   if (!merged) return;

@@ -50,7 +50,9 @@ function bodyParser(route: ConsoleRoute, config: ConsoleConfig): RequestHandler 
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   let upload: RequestHandler | undefined;
   return async function multipartBody(req, res, next) {
-    upload ??= (await import('multer')).default({ dest: dir, limits: { fileSize: Math.floor(config.uploadMaxMB * 1024 * 1024), files: 1, fields: 20 } }).single('file');
+    upload ??= (await import('multer'))
+      .default({ dest: dir, limits: { fileSize: Math.floor(config.uploadMaxMB * 1024 * 1024), files: 1, fields: 20 } })
+      .single('file');
     upload(req, res, (err: unknown) => {
       if ((err as { code?: string } | undefined)?.code === 'LIMIT_FILE_SIZE') {
         return next(new AppError(413, 'upload-too-large', `Le fichier dépasse ${config.uploadMaxMB} Mo.`));
@@ -92,10 +94,19 @@ export function createConsoleApp(config: ConsoleConfig, log: Logger, pages: read
     helmet({
       contentSecurityPolicy: {
         useDefaults: false,
-        directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'"], imgSrc: ["'self'", 'data:'], objectSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'self'"], formAction: ["'self'"] },
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          objectSrc: ["'none'"],
+          frameAncestors: ["'none'"],
+          baseUri: ["'self'"],
+          formAction: ["'self'"],
+        },
       },
       crossOriginEmbedderPolicy: false,
-    }),
+    })
   );
   app.get('/', (_req, res) => res.redirect(303, BASE));
   // The portal's recorder, for mentors' spoken answers: the same file the phones' forms use.
@@ -118,7 +129,9 @@ export function createConsoleApp(config: ConsoleConfig, log: Logger, pages: read
 
   for (const route of routes) {
     const chain: RequestHandler[] =
-      route.roles === 'public' ? [loadSession(services.sessions)] : [requireRole(services.sessions, [...new Set<ConsoleRole>([...route.roles, 'admin'])], LOGIN_PATH)];
+      route.roles === 'public'
+        ? [loadSession(services.sessions)]
+        : [requireRole(services.sessions, [...new Set<ConsoleRole>([...route.roles, 'admin'])], LOGIN_PATH)];
     if (route.method === 'POST') {
       chain.push(bodyParser(route, config));
       if (route.roles !== 'public') chain.push(csrfProtection((res) => sessionOf<ConsoleRole>(res), LOGIN_PATH));
@@ -138,11 +151,21 @@ export function createConsoleApp(config: ConsoleConfig, log: Logger, pages: read
       const result = await route.handle(ctx);
       if (!result) return;
       if ('page' in result) {
-        res.status(result.status ?? 200).type('html').send(result.page.value);
+        res
+          .status(result.status ?? 200)
+          .type('html')
+          .send(result.page.value);
         return;
       }
       if (route.action && session) {
-        await services.audit.append({ actor: session.username, role: session.roles.join(','), action: route.action, target: result.audit?.target, detail: result.audit?.detail, ip: req.socket.remoteAddress });
+        await services.audit.append({
+          actor: session.username,
+          role: session.roles.join(','),
+          action: route.action,
+          target: result.audit?.target,
+          detail: result.audit?.detail,
+          ip: req.socket.remoteAddress,
+        });
       }
       if (result.flash && session) session.flash = result.flash;
       res.redirect(303, result.redirect);
@@ -175,7 +198,12 @@ export function createConsoleApp(config: ConsoleConfig, log: Logger, pages: read
     const message = FRENCH[e.reason] ?? e.details;
     res.status(e.status).set('Cache-Control', 'no-store');
     if (req.accepts(['html', 'json']) === 'json') return void res.json({ ...e.toJSON(), details: message });
-    res.type('html').send(renderPage(pages, 'Erreur', config.title, session, html`<p class="error" role="alert">${message}</p><p><a href="${BASE}">Retour à l’accueil</a></p>`).value);
+    res
+      .type('html')
+      .send(
+        renderPage(pages, 'Erreur', config.title, session, html`<p class="error" role="alert">${message}</p><p><a href="${BASE}">Retour à l’accueil</a></p>`)
+          .value
+      );
   };
   app.use(errors);
   return { app, services };

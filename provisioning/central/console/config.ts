@@ -22,10 +22,18 @@ export const ConsoleConfig = z.object({
   loginFreeAttempts: z.number().int().min(1).max(100).default(3),
   loginFirstDelaySeconds: z.number().positive().max(3600).default(1),
   /** The longest wait between two tries of one account from one address. */
-  loginMaxDelayMinutes: z.number().positive().max(24 * 60).default(15),
+  loginMaxDelayMinutes: z
+    .number()
+    .positive()
+    .max(24 * 60)
+    .default(15),
   /** Failed sign-ins from one address, whatever the names, within loginIpWindowMinutes. */
   loginIpFailures: z.number().int().min(1).max(1000).default(20),
-  loginIpWindowMinutes: z.number().positive().max(24 * 60).default(15),
+  loginIpWindowMinutes: z
+    .number()
+    .positive()
+    .max(24 * 60)
+    .default(15),
   uploadMaxMB: z.number().positive().default(500),
   /** The keys whose signed packs the console publishes (as a hub's trustedKeys). */
   trustedKeys: z.array(z.object({ id: z.string().min(1), publicKey: z.string().min(1) }).strict()).default([]),

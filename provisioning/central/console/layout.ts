@@ -25,7 +25,14 @@ export function menuFor(pages: readonly ConsolePage[], session: Session<ConsoleR
 }
 
 /** The hub console's page chrome with central's name, menu and paths. */
-export function renderPage(pages: readonly ConsolePage[], title: string, brand: string, session: Session<ConsoleRole> | null, body: Value, opts: { refreshSeconds?: number; scripts?: string[] } = {}): SafeHtml {
+export function renderPage(
+  pages: readonly ConsolePage[],
+  title: string,
+  brand: string,
+  session: Session<ConsoleRole> | null,
+  body: Value,
+  opts: { refreshSeconds?: number; scripts?: string[] } = {}
+): SafeHtml {
   const chrome: ConsoleChrome = {
     brand,
     nav: session ? menuFor(pages, session) : [],

@@ -17,7 +17,10 @@ export interface ConsoleServices {
 }
 
 /** CouchDB's HTTP API as the signed-in person (their own AuthSession): CouchDB decides what they may do. */
-export type CentralAs = <T = Record<string, unknown>>(path: string, init?: { method?: string; body?: unknown; headers?: Record<string, string> }) => Promise<CouchAnswer<T>>;
+export type CentralAs = <T = Record<string, unknown>>(
+  path: string,
+  init?: { method?: string; body?: unknown; headers?: Record<string, string> }
+) => Promise<CouchAnswer<T>>;
 
 /** One request to a page. */
 export interface ConsoleContext {
@@ -36,9 +39,7 @@ export interface ConsoleContext {
 }
 
 /** A handler answers with a page, a redirect (after a change, audited), or writes the response itself (CSV). */
-export type ConsoleResult =
-  | { page: SafeHtml; status?: number }
-  | { redirect: string; flash?: string; audit?: { target?: string; detail?: string } };
+export type ConsoleResult = { page: SafeHtml; status?: number } | { redirect: string; flash?: string; audit?: { target?: string; detail?: string } };
 
 export interface ConsoleRoute {
   method: 'GET' | 'POST';

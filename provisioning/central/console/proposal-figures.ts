@@ -18,8 +18,12 @@ export async function centralProposalFigures(read: AllDocsReader, filter: Indica
   const outcomes = new Map(
     published.map((p: Doc) => [
       String(p.source),
-      { commune: String(p.commune), ...(typeof p.studyAt === 'string' ? { studyAt: p.studyAt } : {}), ...(p.answer ? { answer: p.answer as { decision: string; at: string } } : {}) },
-    ]),
+      {
+        commune: String(p.commune),
+        ...(typeof p.studyAt === 'string' ? { studyAt: p.studyAt } : {}),
+        ...(p.answer ? { answer: p.answer as { decision: string; at: string } } : {}),
+      },
+    ])
   );
   const src = { outcomes, plans: plans as unknown as Plan[] };
   const hubs = [...new Set(mine.map((d) => String(d.hubId)))].sort();

@@ -10,7 +10,15 @@
 export const CONSOLE_ROLES = ['admin', 'editor', 'analyst', 'moderator', 'mentor', 'jury', 'official'] as const;
 export type ConsoleRole = (typeof CONSOLE_ROLES)[number];
 
-export const ROLE_LABEL: Record<ConsoleRole, string> = { admin: 'administrateur·rice', editor: 'éditeur·rice', analyst: 'analyste', moderator: 'modérateur·rice', mentor: 'mentor·e', jury: 'juré·e', official: 'élu·e' };
+export const ROLE_LABEL: Record<ConsoleRole, string> = {
+  admin: 'administrateur·rice',
+  editor: 'éditeur·rice',
+  analyst: 'analyste',
+  moderator: 'modérateur·rice',
+  mentor: 'mentor·e',
+  jury: 'juré·e',
+  official: 'élu·e',
+};
 
 /** Everyone who may sign in: for pages every console user sees (the home page). */
 export const EVERYONE: readonly ConsoleRole[] = CONSOLE_ROLES;

@@ -1,6 +1,16 @@
 import { parseCookie } from 'cookie';
 import { AppError, isAppError } from '../../../content/index.js';
-import { CSRF_FIELD, LOGIN_CSRF_COOKIE, LoginWaitError, SESSION_COOKIE, checkLoginCsrf, newLoginToken, throttledAuditLimiter, waitInWords, type LoginTicket } from '../../../hub/index.js';
+import {
+  CSRF_FIELD,
+  LOGIN_CSRF_COOKIE,
+  LoginWaitError,
+  SESSION_COOKIE,
+  checkLoginCsrf,
+  newLoginToken,
+  throttledAuditLimiter,
+  waitInWords,
+  type LoginTicket,
+} from '../../../hub/index.js';
 import { html } from '../../../hub/index.js';
 import { authSessionCookie } from '../couch.js';
 import { BASE, LOGIN_PATH, LOGOUT_PATH } from './layout.js';

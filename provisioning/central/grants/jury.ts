@@ -49,7 +49,7 @@ export async function juryRecords(call: CentralCall, callId?: string): Promise<J
   let startkey = '';
   for (;;) {
     const res = await call<{ rows: { id: string; doc?: Doc }[] }>(
-      `jury/_all_docs?include_docs=true&limit=500${startkey ? `&skip=1&startkey=${enc(JSON.stringify(startkey))}` : ''}`,
+      `jury/_all_docs?include_docs=true&limit=500${startkey ? `&skip=1&startkey=${enc(JSON.stringify(startkey))}` : ''}`
     );
     if (res.status !== 200) fail(res, 'read the jury’s database');
     for (const r of res.body.rows) {
@@ -69,7 +69,7 @@ export async function juryRecords(call: CentralCall, callId?: string): Promise<J
 /** An application with its attachments' bytes (documents and the voice), as a juror reads it. */
 export async function applicationWithFiles(
   call: CentralCall,
-  id: string,
+  id: string
 ): Promise<{ doc: Application; files: { name: string; mime: string; data: Buffer }[] }> {
   const d = await getDoc<Application & { _attachments?: Record<string, { content_type: string; data: string }> }>(call, 'jury', id, '?attachments=true');
   if (!d || d.type !== 'application') throw new AppError(404, 'application-not-found', `central has no application ${id} (not pushed yet?)`);
@@ -127,7 +127,7 @@ export async function score(
   c: Call,
   application: Application,
   typed: Record<string, string>,
-  comment: string,
+  comment: string
 ): Promise<void> {
   const id = assessmentId(application._id, juror);
   const old = await getDoc<Assessment & Doc>(call, 'jury', id);
@@ -173,7 +173,7 @@ export async function publishResults(call: CentralCall, callId: string, by: stri
       parseContentDoc(next, 'call');
       return next;
     },
-    'publish the results',
+    'publish the results'
   );
   await logDecision(call, callId, 'results', by, `${ranking.filter((r) => r.funded).length} financée(s) sur ${ranking.length}, ${fundedTotal} FCFA`);
   return results;
@@ -201,7 +201,7 @@ export async function publishReports(call: CentralCall, by: string): Promise<num
         call,
         'jury',
         r._id,
-        '?attachments=true',
+        '?attachments=true'
       );
       if (!full) continue;
       const evidence: PublishedGrantReport['evidence'] = [];
@@ -238,7 +238,7 @@ export async function publishReports(call: CentralCall, by: string): Promise<num
         parseContentDoc(next, 'call');
         return next;
       },
-      'publish the reports',
+      'publish the reports'
     );
     await logDecision(call, callId, 'reports', by, `${fresh.length} rapport(s) publié(s)`);
     published += fresh.length;

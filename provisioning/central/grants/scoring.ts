@@ -29,7 +29,7 @@ const round2 = (n: number) => Math.round(n * 100) / 100;
 export function rankApplications(
   call: Pick<Call, 'budget' | 'maxPerGrant'> & { criteria: readonly { id: string; max: number; weight?: number }[] },
   applications: readonly Pick<Application, '_id' | 'organisation' | 'kind' | 'commune' | 'hubId' | 'total' | 'createdAt'>[],
-  assessments: readonly Pick<Assessment, 'application' | 'juror' | 'conflict' | 'scores'>[],
+  assessments: readonly Pick<Assessment, 'application' | 'juror' | 'conflict' | 'scores'>[]
 ): { ranking: RankedApplication[]; fundedTotal: number } {
   const byApp = new Map<string, number[]>();
   for (const a of assessments) {

@@ -19,7 +19,7 @@ export function parseNodeAddress(given: string): { host: string; port: number } 
     throw new AppError(
       2,
       'bad-node-address',
-      `"${given}" is not a node address: give a host name or address, with an optional port, for example couchdb2.espace.internal or 10.0.0.12:5984`,
+      `"${given}" is not a node address: give a host name or address, with an optional port, for example couchdb2.espace.internal or 10.0.0.12:5984`
     );
   }
   return { host: m[1]!, port };
@@ -34,7 +34,7 @@ export function parseNodeAddress(given: string): { host: string; port: number } 
 export function clusterSetupCalls(
   others: string[],
   admin: { username: string; password: string } = { username: ADMIN_USER_PLACEHOLDER, password: ADMIN_PASSWORD_PLACEHOLDER },
-  bindAddress = '0.0.0.0',
+  bindAddress = '0.0.0.0'
 ): ClusterCall[] {
   const call = (body: Record<string, unknown>): ClusterCall => ({ method: 'POST', path: '/_cluster_setup', body });
   if (others.length === 0) {
@@ -60,7 +60,7 @@ export function clusterSetupCalls(
         remote_current_user: admin.username,
         remote_current_password: admin.password,
       }),
-      call({ action: 'add_node', host, port, username: admin.username, password: admin.password }),
+      call({ action: 'add_node', host, port, username: admin.username, password: admin.password })
     );
   }
   calls.push(call({ action: 'finish_cluster' }));

@@ -60,7 +60,7 @@ function checkOptions(o: CentralRenderOptions): void {
   check(
     SERVER_NAME.test(o.serverName),
     'bad-server-name',
-    `--server-name "${o.serverName}" is not a host name: give the name hubs reach central at, for example central.espace-mali.org`,
+    `--server-name "${o.serverName}" is not a host name: give the name hubs reach central at, for example central.espace-mali.org`
   );
   for (const [flag, v] of [
     ['--listen', o.listen],
@@ -73,20 +73,20 @@ function checkOptions(o: CentralRenderOptions): void {
     check(
       /^(127\.|localhost:|\[::1\]:)/.test(o.adminListen),
       'admin-listen-not-loopback',
-      `--admin-listen "${o.adminListen}" must be on loopback (127.0.0.1:PORT): it passes every administrator endpoint; reach it through ssh -L`,
+      `--admin-listen "${o.adminListen}" must be on loopback (127.0.0.1:PORT): it passes every administrator endpoint; reach it through ssh -L`
     );
   const nodes = o.nodes ?? 1;
   check(
     Number.isInteger(nodes) && nodes >= 1 && nodes <= 9,
     'bad-nodes',
-    `--nodes ${String(o.nodes)} is not a cluster size: give 1 (one node) or 2 to 9, usually 3`,
+    `--nodes ${String(o.nodes)} is not a cluster size: give 1 (one node) or 2 to 9, usually 3`
   );
   check(!(nodes === 2 && (o.n ?? 2) > 1), 'two-node-cluster', '--nodes 2 cannot keep a majority when one node stops: use 3 nodes (or 1)');
   if (o.hosts) {
     check(
       o.hosts.length === nodes,
       'hosts-mismatch',
-      `--hosts names ${o.hosts.length} node(s) but --nodes is ${nodes}: give one host per node, for example --nodes 3 --hosts 10.0.0.11,10.0.0.12,10.0.0.13`,
+      `--hosts names ${o.hosts.length} node(s) but --nodes is ${nodes}: give one host per node, for example --nodes 3 --hosts 10.0.0.11,10.0.0.12,10.0.0.13`
     );
     for (const h of o.hosts)
       check(parseNodeAddress(h).host === h, 'bad-host', `--hosts "${h}": give host names or addresses without a port (CouchDB's port is --couch-port)`);
@@ -96,7 +96,7 @@ function checkOptions(o: CentralRenderOptions): void {
     check(
       COOKIE.test(o.cookie),
       'bad-cookie',
-      '--cookie must be at least 16 letters, digits, dashes or underscores; or leave it out and one is generated once',
+      '--cookie must be at least 16 letters, digits, dashes or underscores; or leave it out and one is generated once'
     );
   for (const [flag, v, max] of [
     ['--hubs', o.hubs, 100_000],
@@ -118,7 +118,7 @@ function cannotWrite(path: string, e: unknown): never {
     2,
     'cannot-write',
     `cannot write ${path} (${code}): give --out a directory you may write in (or run as root); nothing there was half-written`,
-    { cause: e },
+    { cause: e }
   );
 }
 
@@ -133,20 +133,20 @@ async function ensureSecrets(out: string, cookie: string | undefined): Promise<{
       throw new AppError(
         2,
         'secrets-unreadable',
-        `${file} is not readable JSON (${(e as Error).message}); restore it from your backup — it holds the cluster's uuid, auth secret and cookie, which must not change`,
+        `${file} is not readable JSON (${(e as Error).message}); restore it from your backup — it holds the cluster's uuid, auth secret and cookie, which must not change`
       );
     }
     if (!kept.uuid || !kept.secret || !kept.cookie)
       throw new AppError(
         2,
         'secrets-incomplete',
-        `${file} lacks uuid, secret or cookie; restore it from your backup (it is never regenerated over an existing one)`,
+        `${file} lacks uuid, secret or cookie; restore it from your backup (it is never regenerated over an existing one)`
       );
     if (cookie !== undefined && cookie !== kept.cookie) {
       throw new AppError(
         2,
         'cookie-differs',
-        `--cookie differs from the cookie kept in ${file}: the nodes of a running cluster must keep theirs; leave --cookie out (or move ${file} away to make a new cluster)`,
+        `--cookie differs from the cookie kept in ${file}: the nodes of a running cluster must keep theirs; leave --cookie out (or move ${file} away to make a new cluster)`
       );
     }
     return { secrets: kept, created: false };
@@ -201,7 +201,7 @@ export async function renderCentral(given: CentralRenderOptions): Promise<Centra
     const dir = cluster ? `nodes/${node.host}/` : 'couchdb/';
     files.push(
       [`${dir}local.d/10-espace.ini`, localIni(node, secrets, size, { port: couchPort, cluster, maxUploadMB }), 0o640],
-      [`${dir}vm.args`, vmArgs(node, secrets), 0o640],
+      [`${dir}vm.args`, vmArgs(node, secrets), 0o640]
     );
   }
   if (cluster) {

@@ -17,5 +17,11 @@ export function hubConfig(p: SpaceProfile): RenderedFile {
 /** The secrets the hub needs, readable by root only (systemd reads them for the unit). */
 export function hubSecrets(p: SpaceProfile): RenderedFile {
   const lines = Object.entries(hubSecretsFor(p)).map(([k, v]) => `${k}=${envFileValue(v)}\n`);
-  return { path: SECRETS_PATH, content: header('#', "the hub's secrets (root only)") + lines.join(''), mode: 0o600, owner: 'root', onChange: [restart('espace-hub.service')] };
+  return {
+    path: SECRETS_PATH,
+    content: header('#', "the hub's secrets (root only)") + lines.join(''),
+    mode: 0o600,
+    owner: 'root',
+    onChange: [restart('espace-hub.service')],
+  };
 }

@@ -52,7 +52,8 @@ export function hostapd(p: SpaceProfile): RenderedFile[] {
     `hw_mode=${hwMode}\nchannel=${ap.channel}\nieee80211n=1\nwmm_enabled=1\nauth_algs=1\nignore_broadcast_ssid=0\n` +
     `# Phones cannot reach each other: only the hub.\nap_isolate=${ap.isolateClients ? 1 : 0}\nmax_num_sta=40\n` +
     security;
-  const unmanaged = header('#', `hostapd drives ${p.lan.interface}, so NetworkManager must not`) + `[keyfile]\nunmanaged-devices=interface-name:${p.lan.interface}\n`;
+  const unmanaged =
+    header('#', `hostapd drives ${p.lan.interface}, so NetworkManager must not`) + `[keyfile]\nunmanaged-devices=interface-name:${p.lan.interface}\n`;
   return [
     { path: '/etc/hostapd/hostapd.conf', content: conf, mode: 0o600, owner: 'root', onChange: [restart('hostapd.service')] },
     { path: '/etc/NetworkManager/conf.d/espace-unmanaged.conf', content: unmanaged, mode: 0o644, owner: 'root', onChange: [restart('NetworkManager.service')] },

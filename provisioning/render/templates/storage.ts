@@ -35,7 +35,9 @@ export function journald(p: SpaceProfile): RenderedFile {
 export function zram(p: SpaceProfile): RenderedFile {
   const content =
     header('#', 'swap in compressed RAM, never on the SD card') +
-    (p.storage.zramPercent > 0 ? `[zram0]\nzram-size = ram * ${(p.storage.zramPercent / 100).toFixed(2)}\ncompression-algorithm = zstd\nswap-priority = 100\n` : '# zram off (storage.zramPercent: 0)\n');
+    (p.storage.zramPercent > 0
+      ? `[zram0]\nzram-size = ram * ${(p.storage.zramPercent / 100).toFixed(2)}\ncompression-algorithm = zstd\nswap-priority = 100\n`
+      : '# zram off (storage.zramPercent: 0)\n');
   return { path: '/etc/systemd/zram-generator.conf', content, mode: 0o644, owner: 'root', onChange: [reload] };
 }
 

@@ -52,4 +52,3 @@ export function wiredUplink(p: SpaceProfile): RenderedFile[] {
     `[ethernet]\n\n[ipv4]\nmethod=auto\nroute-metric=100\n\n[ipv6]\naddr-gen-mode=default\nmethod=auto\n`;
   return [{ path: `${NM_DIR}/${WIRED_UPLINK_CONNECTION}.nmconnection`, content, mode: 0o600, owner: 'root', onChange: [{ kind: 'nm-reload' }] }];
 }
-

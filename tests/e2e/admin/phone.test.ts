@@ -5,7 +5,6 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { KIOSK, launchBrowser, PHONE, type TestHub } from '../../support/index.js';
 import { PASSWORDS, startConsoleHub, USERS, submit } from '../../integration/admin/console.js';
 
-
 async function logIn(page: Page, base: string, role: 'facilitator' | 'technician'): Promise<void> {
   await page.goto(`${base}/admin/login`);
   await page.fill('#username', USERS[role]);
@@ -25,7 +24,8 @@ describe('the console on a phone without JavaScript, and on paper', () => {
       ['Fatoumata Camara', 'F', '15-24'],
       ['Fatou Keita', 'F', '25-35'],
       ['Bakary Traoré', 'M', '36-59'],
-    ]) await submit(hub, 'registration', { fullName, sex, ageBand, commune: 'kayes', consent: true });
+    ])
+      await submit(hub, 'registration', { fullName, sex, ageBand, commune: 'kayes', consent: true });
     browser = await launchBrowser();
     context = await browser.newContext({ ...PHONE, javaScriptEnabled: false });
     page = await context.newPage();
@@ -68,7 +68,11 @@ describe('the console on a phone without JavaScript, and on paper', () => {
       await p.goto(hub.url + path);
       const result = await new AxeBuilder({ page: p }).analyze();
       const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-      assert.deepEqual(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), [], path);
+      assert.deepEqual(
+        serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+        [],
+        path
+      );
     }
     await ctx.close();
   });

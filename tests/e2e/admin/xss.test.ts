@@ -17,7 +17,6 @@ const ATTACKS = {
   query: '<img src=x onerror=alert(10)>',
 };
 
-
 describe('stored XSS attempts are shown escaped in the console (Chromium)', () => {
   let hub: TestHub;
   let browser: Browser;
@@ -25,10 +24,24 @@ describe('stored XSS attempts are shown escaped in the console (Chromium)', () =
 
   before(async () => {
     hub = await startConsoleHub();
-    const member = await submit(hub, 'registration', { fullName: ATTACKS.name, organisation: ATTACKS.organisation, sex: 'F', ageBand: '15-24', commune: 'kayes', consent: true });
+    const member = await submit(hub, 'registration', {
+      fullName: ATTACKS.name,
+      organisation: ATTACKS.organisation,
+      sex: 'F',
+      ageBand: '15-24',
+      commune: 'kayes',
+      consent: true,
+    });
     const message = await submit(hub, 'feedback', { official: 'official:kayes-maire', message: ATTACKS.message, contact: ATTACKS.contact });
     const f = await login(hub.url, 'facilitator');
-    const event = await f.post('/admin/events', { title: ATTACKS.eventTitle, kind: 'atelier', startsAt: '2026-12-01T09:00', place: ATTACKS.place, commune: 'kayes', capacity: '10' });
+    const event = await f.post('/admin/events', {
+      title: ATTACKS.eventTitle,
+      kind: 'atelier',
+      startsAt: '2026-12-01T09:00',
+      place: ATTACKS.place,
+      commune: 'kayes',
+      capacity: '10',
+    });
     const eventUrl = event.headers.get('location')!;
     assert.equal((await f.post(`${eventUrl}/attendance`, { member })).status, 303);
     const consultation = await f.post('/admin/consultations', { question: ATTACKS.question, options: `${ATTACKS.option}\nnon`, closesAt: '2030-01-01' });
@@ -47,7 +60,7 @@ describe('stored XSS attempts are shown escaped in the console (Chromium)', () =
       '/admin/messages?status=all',
       '/admin/consultations',
       consultation.headers.get('location')!,
-      '/admin/audit',
+      '/admin/audit'
     );
     browser = await launchBrowser();
   });
@@ -74,7 +87,11 @@ describe('stored XSS attempts are shown escaped in the console (Chromium)', () =
       await page.mouse.move(10, 10);
       await page.hover('main').catch(() => undefined);
       assert.equal(await page.evaluate(() => (window as unknown as { __xss?: unknown }).__xss), undefined, `${path}: a script ran`);
-      assert.equal(await page.locator('main script, main img[src="x"], main svg[onload], main iframe, main b[onmouseover]').count(), 0, `${path}: injected markup became elements`);
+      assert.equal(
+        await page.locator('main script, main img[src="x"], main svg[onload], main iframe, main b[onmouseover]').count(),
+        0,
+        `${path}: injected markup became elements`
+      );
       const text = await page.locator('body').innerText();
       for (const [k, v] of Object.entries(ATTACKS)) if (text.includes(v.trim().split('\n')[0]!)) seen.add(k);
     }

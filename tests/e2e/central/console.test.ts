@@ -62,7 +62,7 @@ describe("central's console in Chromium: publish, fleet, figures, CSV", () => {
     await page.context().close();
   });
 
-  it("an analyst reads the fleet and the figures, and downloads the CSV for French Excel", async () => {
+  it('an analyst reads the fleet and the figures, and downloads the CSV for French Excel', async () => {
     const page = await signIn(ANALYST);
     await page.getByRole('navigation').getByRole('link', { name: 'Flotte', exact: true }).click();
     await page.getByText('bafoulabe-01').first().waitFor();

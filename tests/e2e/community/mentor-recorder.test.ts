@@ -34,7 +34,12 @@ describe("a mentor's spoken answer, recorded in central's console", () => {
     hub = await startTestHub({ hubId: 'nioro-01', central: { url: central.url, username: e.username, password: e.password } });
     assert.equal((await hub.deps.sync.runNow('test')).ok, true);
     asker = await signInMember(hub, (await makeMember(hub, 'Kadiatou')).code);
-    const asked = await asker.multipart('/communaute/mentorat', { text: 'Comment présenter un budget sensible au genre ?', lang: 'fr', visibility: 'private', topic: 'budget-participatif' });
+    const asked = await asker.multipart('/communaute/mentorat', {
+      text: 'Comment présenter un budget sensible au genre ?',
+      lang: 'fr',
+      visibility: 'private',
+      topic: 'budget-participatif',
+    });
     question = decodeURIComponent(/\/communaute\/question\/([^?#]+)/.exec(asked.headers.get('location') ?? '')![1]!);
     assert.equal((await hub.deps.sync.runNow('test')).ok, true);
     await central.settled();
@@ -60,7 +65,12 @@ describe("a mentor's spoken answer, recorded in central's console", () => {
     form.set('_csrf', mentor.csrf);
     form.set('lang', 'fr');
     form.set('file', new Blob([Buffer.from('%PDF-1.4 not a sound at all')], { type: 'audio/ogg' }), 'reponse.ogg');
-    const res = await fetch(`${cons.origin}/console/mentorat/${encodeURIComponent(question)}/repondre`, { method: 'POST', redirect: 'manual', headers: { cookie: mentor.cookie }, body: form });
+    const res = await fetch(`${cons.origin}/console/mentorat/${encodeURIComponent(question)}/repondre`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie: mentor.cookie },
+      body: form,
+    });
     assert.equal(res.status, 422);
     assert.match(await res.text(), /n’est pas un enregistrement sonore/);
     assert.equal((await couch(central.url, `content/${encodeURIComponent(answerId(question))}`, central.admin)).status, 404);

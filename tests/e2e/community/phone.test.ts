@@ -13,7 +13,14 @@ function launchPhoneBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', '--autoplay-policy=no-user-gesture-required', `--host-resolver-rules=MAP ${NAME} 127.0.0.1`],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-dev-shm-usage',
+      '--no-first-run',
+      '--autoplay-policy=no-user-gesture-required',
+      `--host-resolver-rules=MAP ${NAME} 127.0.0.1`,
+    ],
   });
 }
 
@@ -48,7 +55,7 @@ describe('community on a 360×640 phone at http://espace.home.arpa', () => {
     await central?.stop();
   });
 
-  it('signs in from the card\'s address and posts text and a recorded file (file capture: no recorder on plain HTTP); a script in it never runs', async () => {
+  it("signs in from the card's address and posts text and a recorded file (file capture: no recorder on plain HTTP); a script in it never runs", async () => {
     await page.goto(`${origin(a)}/membre?code=${code}`);
     assert.equal(await page.evaluate(() => window.isSecureContext), false, 'a phone on the Wi-Fi is not a secure context');
     assert.equal(await page.inputValue('#code'), code);

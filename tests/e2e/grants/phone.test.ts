@@ -87,7 +87,7 @@ describe('calls for local initiatives on a 360×640 phone at http://espace.home.
     const pub = await couch<{ error?: string }[]>(central.url, 'content/_bulk_docs', central.editor, { method: 'POST', body: { docs: [commune, OPEN, DONE] } });
     assert.ok(
       pub.body.every((r) => !r.error),
-      JSON.stringify(pub.body),
+      JSON.stringify(pub.body)
     );
     const e = await central.enroll('diema-01');
     hub = await startTestHub({ hubId: 'diema-01', commune: 'diema', central: { url: central.url, username: e.username, password: e.password } });
@@ -149,7 +149,7 @@ describe('calls for local initiatives on a 360×640 phone at http://espace.home.
       assert.deepEqual(
         serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
         [],
-        path,
+        path
       );
     }
     // A phone that can keep pages keeps the call's page (and its reports' files) with *Garder hors-ligne*.

@@ -44,7 +44,7 @@ describe('a browser PouchDB takes the content home from /db', () => {
       await local.put({ _id: 'announcement:pirate', type: 'announcement', title: { fr: 'x' } });
       const push = await P.replicate(local, remote).then(
         (r: { docs_written: number; doc_write_failures: number }) => ({ written: r.docs_written, failures: r.doc_write_failures, status: 0 }),
-        (e: { status: number }) => ({ written: 0, failures: 1, status: e.status }),
+        (e: { status: number }) => ({ written: 0, failures: 1, status: e.status })
       );
       return { ok: rep.ok, docs: info.doc_count, title: course.title.fr, putStatus, push };
     });

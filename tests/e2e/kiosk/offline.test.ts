@@ -46,7 +46,11 @@ describe('kiosk offline page in Chromium', () => {
     assert.equal(await page.locator('section[lang="bm"] [data-countdown]').innerText(), await seconds.innerText(), 'both languages count together');
     assert.match(page.url(), /offline\.html$/, 'still offline while the hub is down');
     const { violations } = await new AxeBuilder({ page }).analyze();
-    assert.deepEqual(violations.map((v) => `${v.id}: ${v.help}`), [], 'no accessibility violations');
+    assert.deepEqual(
+      violations.map((v) => `${v.id}: ${v.help}`),
+      [],
+      'no accessibility violations'
+    );
 
     // The hub comes back on its address: the page returns to the portal at the next check.
     hub = await startTestHub({ port: hubPort });
@@ -57,7 +61,11 @@ describe('kiosk offline page in Chromium', () => {
     const ms = Date.now() - startedAt;
     assert.ok(ms <= 4000 + 1000 + 3000, `back on the portal ${ms} ms after the hub came back: more than one check`);
     t.diagnostic(`back on the portal ${ms} ms after the hub started listening (checks every 4 s)`);
-    assert.deepEqual(foreign.filter((u) => !u.startsWith(`http://127.0.0.1:${hubPort}/`)), [], 'nothing loaded from anywhere else');
+    assert.deepEqual(
+      foreign.filter((u) => !u.startsWith(`http://127.0.0.1:${hubPort}/`)),
+      [],
+      'nothing loaded from anywhere else'
+    );
     await context.close();
   });
 });

@@ -11,7 +11,7 @@ import { startTestHub, type TestHub } from '../../support/hub.js';
 const scripts = loadPageScripts(join(projectRoot(), 'kiosk', 'pages'));
 
 /** The hub's real kiosk layout, with what the kiosk's main process adds to it. */
-describe('kiosk on the hub\'s kiosk layout in Chromium', () => {
+describe("kiosk on the hub's kiosk layout in Chromium", () => {
   let browser: Browser;
   let hub: TestHub;
 
@@ -32,7 +32,11 @@ describe('kiosk on the hub\'s kiosk layout in Chromium', () => {
     const res = await page.goto(start);
     assert.equal(res!.status(), 200);
     await page.waitForLoadState('networkidle');
-    assert.deepEqual(requests.filter((u) => !isAllowedRequest(u, hub.url)), [], 'every request passes the kiosk\'s request filter');
+    assert.deepEqual(
+      requests.filter((u) => !isAllowedRequest(u, hub.url)),
+      [],
+      "every request passes the kiosk's request filter"
+    );
 
     await page.evaluate(() => {
       (window as unknown as { wakes: number }).wakes = 0;

@@ -79,12 +79,7 @@ describe('kiosk preload in Chromium', () => {
     await page.evaluate(`window.espaceKiosk.technician.status()`);
     await page.evaluate(`window.espaceKiosk.technician.act('reload')`);
     await page.evaluate(`window.espaceKiosk.activity({ x: 'left', y: 3 })`);
-    assert.deepEqual((await sent()).slice(4), [
-      [CHANNELS.unlock, '2468'],
-      [CHANNELS.status],
-      [CHANNELS.action, 'reload'],
-      [CHANNELS.activity, {}],
-    ]);
+    assert.deepEqual((await sent()).slice(4), [[CHANNELS.unlock, '2468'], [CHANNELS.status], [CHANNELS.action, 'reload'], [CHANNELS.activity, {}]]);
     await context.close();
   });
 });

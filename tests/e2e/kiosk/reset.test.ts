@@ -108,12 +108,23 @@ describe('kiosk idle reset in Chromium', () => {
       const buf = new ArrayBuffer(44 + samples);
       const v = new DataView(buf);
       // (No named helper functions in here: the test runner's compiler would wrap them.)
-      for (const [at, text] of [[0, 'RIFF'], [8, 'WAVE'], [12, 'fmt '], [36, 'data']] as const) {
+      for (const [at, text] of [
+        [0, 'RIFF'],
+        [8, 'WAVE'],
+        [12, 'fmt '],
+        [36, 'data'],
+      ] as const) {
         for (let i = 0; i < text.length; i += 1) v.setUint8(at + i, text.charCodeAt(i));
       }
       v.setUint32(4, 36 + samples, true);
-      v.setUint32(16, 16, true); v.setUint16(20, 1, true); v.setUint16(22, 1, true); v.setUint32(24, 8000, true);
-      v.setUint32(28, 8000, true); v.setUint16(32, 1, true); v.setUint16(34, 8, true); v.setUint32(40, samples, true);
+      v.setUint32(16, 16, true);
+      v.setUint16(20, 1, true);
+      v.setUint16(22, 1, true);
+      v.setUint32(24, 8000, true);
+      v.setUint32(28, 8000, true);
+      v.setUint16(32, 1, true);
+      v.setUint16(34, 8, true);
+      v.setUint32(40, samples, true);
       for (let i = 0; i < samples; i += 1) v.setUint8(44 + i, 128);
       audio.src = URL.createObjectURL(new Blob([buf], { type: 'audio/wav' }));
       audio.loop = true;

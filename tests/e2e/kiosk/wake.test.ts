@@ -38,7 +38,8 @@ describe('kiosk wake overlay in Chromium', () => {
     await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
   });
 
-  const counts = (page: import('playwright-core').Page) => page.evaluate(() => ({ presses: (window as unknown as { presses: number }).presses, wakes: (window as unknown as { wakes: number }).wakes }));
+  const counts = (page: import('playwright-core').Page) =>
+    page.evaluate(() => ({ presses: (window as unknown as { presses: number }).presses, wakes: (window as unknown as { wakes: number }).wakes }));
 
   it('swallows the first tap on a touch screen; the next tap presses the button', async () => {
     const context = await browser.newContext({ ...KIOSK, hasTouch: true });

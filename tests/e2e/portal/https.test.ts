@@ -27,9 +27,15 @@ async function phone(home: string, trust?: string): Promise<Browser> {
     headless: true,
     env: { ...process.env, HOME: home },
     args: [
-      '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-dev-shm-usage', '--disable-component-update', '--no-first-run',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-dev-shm-usage',
+      '--disable-component-update',
+      '--no-first-run',
       `--host-resolver-rules=MAP ${PHONE_HOST} 127.0.0.1, MAP ${NAME} 127.0.0.1`,
-      '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream',
+      '--use-fake-ui-for-media-stream',
+      '--use-fake-device-for-media-stream',
     ],
   });
 }
@@ -74,7 +80,11 @@ describe('a phone that can use the hub’s certificate moves to HTTPS; one that 
     const page = await context.newPage();
     await page.goto(`${http}/elus/kayes-maire`);
     await page.waitForURL(`${https}/elus/kayes-maire`, { timeout: 20_000 });
-    assert.deepEqual(await page.evaluate(() => ({ secure: window.isSecureContext, sw: 'serviceWorker' in navigator, mic: 'mediaDevices' in navigator })), { secure: true, sw: true, mic: true });
+    assert.deepEqual(await page.evaluate(() => ({ secure: window.isSecureContext, sw: 'serviceWorker' in navigator, mic: 'mediaDevices' in navigator })), {
+      secure: true,
+      sw: true,
+      mic: true,
+    });
     assert.equal(await page.locator('html').getAttribute('lang'), 'fr', 'the language came along');
 
     // A voice message from the (fake) microphone, over HTTPS.
@@ -87,7 +97,9 @@ describe('a phone that can use the hub’s certificate moves to HTTPS; one that 
     await page.locator('.recstate', { hasText: 'Votre message est arrivé' }).waitFor({ timeout: 20_000 });
     const after = await hub!.deps.dbs.submissions.allDocs({ include_docs: true, startkey: 'kayes-demo:feedback:', endkey: 'kayes-demo:feedback:\ufff0' });
     assert.equal(after.rows.length, before + 1);
-    const att = Object.values((after.rows.at(-1)!.doc as unknown as { _attachments: Record<string, { content_type: string; length: number }> })._attachments)[0]!;
+    const att = Object.values(
+      (after.rows.at(-1)!.doc as unknown as { _attachments: Record<string, { content_type: string; length: number }> })._attachments
+    )[0]!;
     assert.match(att.content_type, /^audio\/(webm|ogg)$/);
     assert.ok(att.length > 1000);
 

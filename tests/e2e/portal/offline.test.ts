@@ -34,7 +34,10 @@ describe('take it home: a course kept offline opens with the hub gone', () => {
       return (await cache.keys()).map((r) => new URL(r.url).pathname);
     });
     assert.ok(kept.includes('/apprendre/alphabetisation-numerique/1'), 'lesson pages are kept');
-    assert.ok(kept.some((p) => p.startsWith('/media/')), 'media are kept');
+    assert.ok(
+      kept.some((p) => p.startsWith('/media/')),
+      'media are kept'
+    );
 
     await page.goto(`${url}/hors-ligne`);
     await page.locator('[data-items] a', { hasText: /./ }).first().waitFor();
@@ -68,7 +71,10 @@ describe('take it home: a course kept offline opens with the hub gone', () => {
 
     // Removing the kept course frees it.
     await page.goto(`${url}/hors-ligne`);
-    await page.getByRole('button', { name: /Retirer/ }).first().click();
+    await page
+      .getByRole('button', { name: /Retirer/ })
+      .first()
+      .click();
     await page.waitForFunction(async () => !(await caches.has('kept:course:alphabetisation-numerique')));
     assert.deepEqual(foreign, []);
     await context.close();

@@ -116,7 +116,7 @@ describe('opportunities on a phone', () => {
           headers: { 'content-type': 'application/x-www-form-urlencoded', origin: hub.url },
         })
       ).status,
-      303,
+      303
     );
     assert.equal((await interestByOpportunity(hub.deps.dbs.submissions, 'kayes-demo')).size, 0);
 
@@ -145,7 +145,7 @@ describe('opportunities on a phone', () => {
             body: `_csrf=${encodeURIComponent(csrf)}`,
           })
         ).url,
-      token,
+      token
     );
     assert.doesNotMatch(again, /merci=1/);
     // Another member, from a second phone.

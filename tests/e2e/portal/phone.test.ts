@@ -24,7 +24,9 @@ describe('the portal on a 360×640 phone', () => {
 
   /** The index, in the authored list, of each question's right choice (the radios' values). */
   const rightAnswers = async (id: string) =>
-    ((await hub.deps.catalog.get(id)) as unknown as { questions: { choices: { correct: boolean }[] }[] }).questions.map((q) => q.choices.findIndex((c) => c.correct));
+    ((await hub.deps.catalog.get(id)) as unknown as { questions: { choices: { correct: boolean }[] }[] }).questions.map((q) =>
+      q.choices.findIndex((c) => c.correct)
+    );
 
   before(async () => {
     hub = await startTestHub({ seedDemo: true });
@@ -168,7 +170,9 @@ describe('the portal on a 360×640 phone', () => {
     await page.getByRole('button', { name: 'Envoyer ma voix' }).click();
     await page.locator('.recstate', { hasText: 'Votre message est arrivé' }).waitFor();
     const docs = await hub.deps.dbs.submissions.allDocs({ include_docs: true, startkey: 'kayes-demo:feedback:', endkey: 'kayes-demo:feedback:\ufff0' });
-    const voice = docs.rows.map((r) => r.doc as unknown as { _attachments?: Record<string, { content_type: string; length: number }> }).find((d) => d._attachments);
+    const voice = docs.rows
+      .map((r) => r.doc as unknown as { _attachments?: Record<string, { content_type: string; length: number }> })
+      .find((d) => d._attachments);
     assert.ok(voice, 'a voice message is stored');
     const [name, att] = Object.entries(voice._attachments!)[0]!;
     assert.match(name, /^voice\.(webm|ogg)$/);

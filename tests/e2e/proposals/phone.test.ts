@@ -64,7 +64,7 @@ describe('proposals and plans on a 360×640 phone at http://espace.home.arpa', (
     const pub = await couch<{ error?: string }[]>(central.url, 'content/_bulk_docs', central.editor, { method: 'POST', body: { docs: [COMMUNE, PLAN] } });
     assert.ok(
       pub.body.every((r) => !r.error),
-      JSON.stringify(pub.body),
+      JSON.stringify(pub.body)
     );
     const e = await central.enroll('diema-01');
     hub = await startTestHub({ hubId: 'diema-01', commune: 'diema', central: { url: central.url, username: e.username, password: e.password } });

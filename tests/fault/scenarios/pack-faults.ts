@@ -33,10 +33,19 @@ function cliEnv(trustedKeys: string): NodeJS.ProcessEnv {
 }
 
 /** `espace content import FILE --data-dir DIR`, killed with -9 after `killAfterMs` (or left to finish when undefined). */
-export function runImport(file: string, dataDir: string, trustedKeys: string, killAfterMs?: number): Promise<{ code: number | null; killed: boolean; stderr: string; ms: number }> {
+export function runImport(
+  file: string,
+  dataDir: string,
+  trustedKeys: string,
+  killAfterMs?: number
+): Promise<{ code: number | null; killed: boolean; stderr: string; ms: number }> {
   const t0 = performance.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...cliArgs, 'content', 'import', file, '--data-dir', dataDir, '--quiet'], { cwd: root, env: cliEnv(trustedKeys), stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [...cliArgs, 'content', 'import', file, '--data-dir', dataDir, '--quiet'], {
+      cwd: root,
+      env: cliEnv(trustedKeys),
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     let killed = false;
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
@@ -120,9 +129,13 @@ export async function hostilePacks(tally: FaultTally, pack: PackFixture): Promis
     await rewritePack(pack.file, bad('absolute'), (entries) => [...entries, { name: '/etc/espace-evil', body: Buffer.from('evil') }]);
     await rewritePack(pack.file, bad('symlink'), (entries) => [...entries, { name: 'media/link', body: Buffer.alloc(0), type: 'symlink' }]);
     await rewritePack(pack.file, bad('wrong-hash'), (entries) =>
-      entries.map((e) => (e.name.startsWith('media/') && e.body.length > 10 ? { ...e, body: Buffer.from(e.body.map((b, i) => (i === 5 ? b ^ 1 : b))) } : e)),
+      entries.map((e) => (e.name.startsWith('media/') && e.body.length > 10 ? { ...e, body: Buffer.from(e.body.map((b, i) => (i === 5 ? b ^ 1 : b))) } : e))
     );
-    await rewritePack(pack.file, bad('doc-swapped'), (entries) => entries.map((e) => (e.name.startsWith('docs/') && e.name.endsWith('.json') ? { ...e, body: Buffer.from(e.body.toString().replace(/("fr":\s*")/, '$1X')) } : e)));
+    await rewritePack(pack.file, bad('doc-swapped'), (entries) =>
+      entries.map((e) =>
+        e.name.startsWith('docs/') && e.name.endsWith('.json') ? { ...e, body: Buffer.from(e.body.toString().replace(/("fr":\s*")/, '$1X')) } : e
+      )
+    );
     const names = ['bomb', 'traversal', 'absolute', 'symlink', 'wrong-hash', 'doc-swapped'];
     if (pack.signing) {
       // Signed by the trusted key (issue #20): another pack's documents, and the same version altered.

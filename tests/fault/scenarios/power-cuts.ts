@@ -49,14 +49,17 @@ export function submissionLoad(hub: HubProcess, workers: number): { acked: strin
  * Power cuts during concurrent submissions: start the hub on the same data dir, let `workers`
  * phones submit, kill -9 it at a random moment, and check every 201 is on disk; `cycles` times.
  */
-export async function killDuringSubmissions(tally: FaultTally, opts: { dataDir: string; cycles: number; workers: number; maxDelayMs: number }): Promise<{ acked: number; missing: string[] }> {
+export async function killDuringSubmissions(
+  tally: FaultTally,
+  opts: { dataDir: string; cycles: number; workers: number; maxDelayMs: number }
+): Promise<{ acked: number; missing: string[] }> {
   const all: string[] = [];
   const missing: string[] = [];
   for (let cycle = 0; cycle < opts.cycles; cycle += 1) {
     const hub = await spawnHub(opts.dataDir, HUB_ENV);
     const load = submissionLoad(hub, opts.workers);
     // The cut lands while writes are flowing: after the first acknowledgement, at a random moment.
-    for (const until = Date.now() + 20_000; load.acked.length === 0 && Date.now() < until; ) await new Promise((r) => setTimeout(r, 10));
+    for (const until = Date.now() + 20_000; load.acked.length === 0 && Date.now() < until;) await new Promise((r) => setTimeout(r, 10));
     await new Promise((r) => setTimeout(r, Math.random() * opts.maxDelayMs));
     await hub.kill9();
     tally.faultsInjected += 1;

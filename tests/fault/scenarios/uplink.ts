@@ -42,7 +42,7 @@ export async function startUplink(hubId: string): Promise<Uplink> {
           central: { url, username: enrolled.username, password: enrolled.password },
           // Short pauses and many tries, so a run fits in a test; batches small enough to be cut often.
           sync: { enabled: false, retryBaseSeconds: 0.1, attemptsPerRun: 5, probeSeconds: 1, batchSize: 25, dailyBudgetMB: 1000 },
-        }),
+        })
       );
       return file;
     },
@@ -64,7 +64,12 @@ export async function syncNow(hub: HubProcess, wait: boolean): Promise<SyncNowAn
 }
 
 /** Every acknowledged submission is at central, once; nothing from this hub that it did not acknowledge or hold. */
-export async function checkCentral(tally: FaultTally, up: Uplink, dataDir: string, acked: string[]): Promise<{ atCentral: number; missingAtCentral: string[]; strangers: string[] }> {
+export async function checkCentral(
+  tally: FaultTally,
+  up: Uplink,
+  dataDir: string,
+  acked: string[]
+): Promise<{ atCentral: number; missingAtCentral: string[]; strangers: string[] }> {
   const ids = await centralIds(up.central, hubCentralDb(up.hubId), `${up.hubId}:`);
   const set = new Set(ids);
   const missingAtCentral = acked.filter((id) => !set.has(id));
@@ -188,7 +193,10 @@ export interface UplinkCase {
  * The uplink fails in each way in turn, while a phone reads: the run ends with the error in
  * words, serving goes on; then the link heals and one run moves everything, exactly once.
  */
-export async function uplinkFaults(tally: FaultTally, up: Uplink): Promise<{ cases: UplinkCase[]; acked: number; after: Awaited<ReturnType<typeof checkCentral>>; healedOk: boolean; quietP95Ms: number }> {
+export async function uplinkFaults(
+  tally: FaultTally,
+  up: Uplink
+): Promise<{ cases: UplinkCase[]; acked: number; after: Awaited<ReturnType<typeof checkCentral>>; healedOk: boolean; quietP95Ms: number }> {
   const dir = tempDir('espace-fault-uplink-');
   const dataDir = join(dir.path, 'data');
   const garbage = await garbageServer();
@@ -218,14 +226,20 @@ export async function uplinkFaults(tally: FaultTally, up: Uplink): Promise<{ cas
         // A slow link would take minutes: that run is given 8 s, then the link heals underneath it.
         // The other faults stay until the run gives up, so its error is what a technician would read.
         const run = syncNow(hub, true);
-        const heal = v.fault.startsWith('slow')
-          ? setTimeout(() => up.proxy.setShape({ bytesPerSecond: 400_000, latencyMs: 20 }), 8000)
-          : undefined;
+        const heal = v.fault.startsWith('slow') ? setTimeout(() => up.proxy.setShape({ bytesPerSecond: 400_000, latencyMs: 20 }), 8000) : undefined;
         const serving = await servingWhile(hub, run);
         clearTimeout(heal);
         const answer = await run;
-        const errors = Object.values(answer.status.classes).map((c) => c.lastError?.message).filter(Boolean) as string[];
-        cases.push({ fault: v.fault, ok: Boolean(answer.result?.ok), message: errors[0] ?? (v.fault.startsWith('clock') ? `clock offset seen: ${answer.status.clockOffsetMs} ms` : ''), servingP95Ms: serving.p95, servingErrors: serving.errors });
+        const errors = Object.values(answer.status.classes)
+          .map((c) => c.lastError?.message)
+          .filter(Boolean) as string[];
+        cases.push({
+          fault: v.fault,
+          ok: Boolean(answer.result?.ok),
+          message: errors[0] ?? (v.fault.startsWith('clock') ? `clock offset seen: ${answer.status.clockOffsetMs} ms` : ''),
+          servingP95Ms: serving.p95,
+          servingErrors: serving.errors,
+        });
         if (serving.errors) tally.problem(`uplink ${v.fault}: ${serving.errors} reads failed on the hub meanwhile`);
       } finally {
         up.proxy.setShape({ bytesPerSecond: 400_000, latencyMs: 20 });

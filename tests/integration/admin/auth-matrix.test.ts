@@ -29,7 +29,12 @@ describe('auth matrix generated from the route table', () => {
 
   before(async () => {
     hub = await startConsoleHub();
-    as = { anonymous: client(hub.url), facilitator: await login(hub.url, 'facilitator'), technician: await login(hub.url, 'technician'), official: await login(hub.url, 'official') };
+    as = {
+      anonymous: client(hub.url),
+      facilitator: await login(hub.url, 'facilitator'),
+      technician: await login(hub.url, 'technician'),
+      official: await login(hub.url, 'official'),
+    };
   });
   after(() => hub.stop());
 

@@ -9,7 +9,6 @@ import { login, startConsoleHub, type Client, submit } from './console.js';
 
 const PouchDB = pouchConstructor();
 
-
 describe('erasure reaches central, and espace indicators reads central', () => {
   let central: TestCentral;
   let hub: TestHub;
@@ -32,7 +31,14 @@ describe('erasure reaches central, and espace indicators reads central', () => {
     await remote.info();
     hub = await startConsoleHub();
     facilitator = await login(hub.url, 'facilitator');
-    aminata = await submit(hub, 'registration', { fullName: 'Aminata Sidibé', sex: 'F', ageBand: '15-24', commune: 'kayes', phone: '+223 76 00 00 01', consent: true });
+    aminata = await submit(hub, 'registration', {
+      fullName: 'Aminata Sidibé',
+      sex: 'F',
+      ageBand: '15-24',
+      commune: 'kayes',
+      phone: '+223 76 00 00 01',
+      consent: true,
+    });
     moussa = await submit(hub, 'registration', { fullName: 'Moussa Diallo', sex: 'M', ageBand: '36-59', commune: 'kayes', consent: true });
     const forms: Record<string, string>[] = [{ member: aminata }, { member: moussa }, { sex: 'F', ageBand: '25-35' }];
     for (const form of forms) {
@@ -62,7 +68,10 @@ describe('erasure reaches central, and espace indicators reads central', () => {
     assert.ok(!page.includes('Sidibé'), 'no longer listed');
     await assert.rejects(hub.deps.dbs.submissions.get(aminata, { rev: before }), 'the old revision with her name is compacted away');
     const local = await hub.deps.dbs.submissions.allDocs({ include_docs: true });
-    assert.ok(local.rows.every((r) => (r.doc as Record<string, unknown>).member !== aminata), 'no local attendance points at her');
+    assert.ok(
+      local.rows.every((r) => (r.doc as Record<string, unknown>).member !== aminata),
+      'no local attendance points at her'
+    );
     assert.ok(!JSON.stringify(local.rows).includes('Sidibé'));
 
     await push();
@@ -70,8 +79,14 @@ describe('erasure reaches central, and espace indicators reads central', () => {
     const remoteDocs = (await remote.allDocs({ include_docs: true })).rows.map((r) => r.doc as unknown as Record<string, unknown>);
     const attendance = remoteDocs.filter((d) => d.type === 'attendance');
     assert.equal(attendance.length, 3, 'attendance kept');
-    assert.ok(attendance.every((a) => a.member !== aminata), 'no attendance points at the erased member');
-    assert.ok(attendance.some((a) => a.sex === 'F' && a.ageBand === '15-24' && a.member === undefined), 'her attendance stays as sex and age band only');
+    assert.ok(
+      attendance.every((a) => a.member !== aminata),
+      'no attendance points at the erased member'
+    );
+    assert.ok(
+      attendance.some((a) => a.sex === 'F' && a.ageBand === '15-24' && a.member === undefined),
+      'her attendance stays as sex and age band only'
+    );
     assert.ok(!JSON.stringify(remoteDocs).includes('Sidibé'));
   });
 
@@ -90,7 +105,11 @@ describe('erasure reaches central, and espace indicators reads central', () => {
     assert.equal(by('trained')['part des jeunes (15-35 ans)'], '67 %');
     assert.equal(by('messages').total, '1');
 
-    const byHub = parse((await runCli(['indicators', '--central', central.url, '--csv', '--by-hub'], { env })).stdout, { bom: true, columns: true, delimiter: ';' }) as Record<string, string>[];
+    const byHub = parse((await runCli(['indicators', '--central', central.url, '--csv', '--by-hub'], { env })).stdout, {
+      bom: true,
+      columns: true,
+      delimiter: ';',
+    }) as Record<string, string>[];
     assert.deepEqual([...new Set(byHub.map((r) => r['périmètre']))], ['central', 'kayes-demo']);
     assert.equal(byHub.find((r) => r['périmètre'] === 'kayes-demo' && r.indicateur === 'trained')!.total, '3');
 

@@ -3,7 +3,12 @@ import { UserStore, type Role } from '../../../hub/auth/index.js';
 import { seedFixtures, startTestHub, type TestHub } from '../../support/index.js';
 
 export const HUB_ID = 'kayes-demo';
-export const PASSWORDS = { technician: 'tech-password-1', facilitator: 'facil-password-1', voice: 'voice-password-1', official: 'official-password-1' } as const;
+export const PASSWORDS = {
+  technician: 'tech-password-1',
+  facilitator: 'facil-password-1',
+  voice: 'voice-password-1',
+  official: 'official-password-1',
+} as const;
 export const USERS = { technician: 'tech', facilitator: 'awa', voice: 'fanta', official: 'mairesse' } as const;
 
 /** A test hub with the fixture content and one account of each role. */
@@ -17,7 +22,11 @@ export async function startConsoleHub(overrides: Record<string, unknown> = {}): 
 
 /** A submission as a phone sends it (POST /api/v1/submissions/:type); its id. */
 export async function submit(hub: TestHub, type: string, body: unknown): Promise<string> {
-  const res = await fetch(`${hub.url}/api/v1/submissions/${type}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(`${hub.url}/api/v1/submissions/${type}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   assert.equal(res.status, 201, await res.clone().text());
   return ((await res.json()) as { id: string }).id;
 }
@@ -55,7 +64,12 @@ export function client(base: string, cookie = '', csrf = ''): Client {
     post: (path, form = {}, opts = {}) => {
       const token = opts.csrf === undefined ? c.csrf : opts.csrf;
       const body = new URLSearchParams({ ...(token !== null ? { _csrf: token } : {}), ...form });
-      return fetch(base + path, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', ...(c.cookie ? { cookie: c.cookie } : {}) }, body });
+      return fetch(base + path, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...(c.cookie ? { cookie: c.cookie } : {}) },
+        body,
+      });
     },
     upload: (path, file) => {
       const body = new FormData();
@@ -72,7 +86,12 @@ export async function attemptLogin(base: string, username: string, password: str
   const form = await fetch(`${base}${consolePath}/login`, { redirect: 'manual' });
   const token = cookieFrom(form, 'espace_login_csrf')!;
   const body = new URLSearchParams({ _csrf: csrfIn(await form.text()), username, password, next: consolePath });
-  return fetch(`${base}${consolePath}/login`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: `espace_login_csrf=${token}` }, body });
+  return fetch(`${base}${consolePath}/login`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: `espace_login_csrf=${token}` },
+    body,
+  });
 }
 
 export async function login(base: string, role: Role): Promise<Client> {
@@ -102,7 +121,7 @@ function sendFrom(base: string, localAddress: string, method: string, path: stri
         });
         req.on('error', reject);
         req.end(body);
-      }),
+      })
   );
 }
 
@@ -116,7 +135,14 @@ export async function loginFormFrom(base: string, localAddress: string): Promise
   const token = /espace_login_csrf=([^;]*)/.exec(String(form.headers['set-cookie']))![1]!;
   const csrf = csrfIn(form.body);
   return (username, password) =>
-    sendFrom(base, localAddress, 'POST', '/admin/login', { 'content-type': 'application/x-www-form-urlencoded', cookie: `espace_login_csrf=${token}` }, new URLSearchParams({ _csrf: csrf, username, password, next: '/admin' }).toString());
+    sendFrom(
+      base,
+      localAddress,
+      'POST',
+      '/admin/login',
+      { 'content-type': 'application/x-www-form-urlencoded', cookie: `espace_login_csrf=${token}` },
+      new URLSearchParams({ _csrf: csrf, username, password, next: '/admin' }).toString()
+    );
 }
 
 export async function attemptLoginFrom(base: string, localAddress: string, username: string, password: string): Promise<Answer> {

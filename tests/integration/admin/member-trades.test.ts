@@ -37,7 +37,7 @@ describe("a member's trades and SMS consent at the console", () => {
     assert.equal(
       (await hub.deps.dbs.submissions.allDocs({ startkey: 'kayes-demo:registration:', endkey: 'kayes-demo:registration:\uffff' })).rows.length,
       0,
-      'nothing half-stored',
+      'nothing half-stored'
     );
 
     const ok = await f.post('/admin/members', { ...form, consent: 'yes' });

@@ -26,14 +26,21 @@ function getPaths(app: Express): string[] {
   return out;
 }
 
-
 describe('personal data appears nowhere outside the console', () => {
   let hub: TestHub;
   let ids: string[];
 
   before(async () => {
     hub = await startConsoleHub();
-    const member = await submit(hub, 'registration', { fullName: 'Kadiatou Personnelle', sex: 'F', ageBand: '25-35', commune: 'kayes', phone: '+223 70 11 22 33', organisation: 'Organisation-secrète', consent: true });
+    const member = await submit(hub, 'registration', {
+      fullName: 'Kadiatou Personnelle',
+      sex: 'F',
+      ageBand: '25-35',
+      commune: 'kayes',
+      phone: '+223 70 11 22 33',
+      organisation: 'Organisation-secrète',
+      consent: true,
+    });
     const message = await submit(hub, 'feedback', {
       official: 'official:kayes-maire',
       message: 'Un message très privé 4711',
@@ -42,16 +49,31 @@ describe('personal data appears nowhere outside the console', () => {
     });
     const f = await login(hub.url, 'facilitator');
     assert.equal((await f.post('/admin/events/formation-budget/attendance', { member })).status, 303);
-    assert.equal((await f.post(`/admin/messages/${encodeURIComponent(message)}`, { action: 'answer', answer: 'Réponse publique du maire', publish: 'yes' })).status, 303);
+    assert.equal(
+      (await f.post(`/admin/messages/${encodeURIComponent(message)}`, { action: 'answer', answer: 'Réponse publique du maire', publish: 'yes' })).status,
+      303
+    );
     const attendance = (await hub.deps.dbs.submissions.allDocs({ startkey: 'kayes-demo:attendance:', endkey: 'kayes-demo:attendance:\ufff0' })).rows[0]!.id;
     ids = [member, message, attendance];
   });
   after(() => hub.stop());
 
-  it('no public GET route returns a member\'s or a message\'s details', async () => {
+  it("no public GET route returns a member's or a message's details", async () => {
     const paths = getPaths(createApp(hub.deps)).filter((p) => !p.startsWith('/admin'));
     assert.ok(paths.length >= 20, `the scan found only ${paths.length} public routes`);
-    const candidates = [...ids, ...ids.map(encodeURIComponent), 'official:kayes-maire', 'kayes-maire', 'event:formation-budget', 'formation-budget', 'consultation:priorites', 'priorites', 'gouvernance-locale', 'fr', '1'];
+    const candidates = [
+      ...ids,
+      ...ids.map(encodeURIComponent),
+      'official:kayes-maire',
+      'kayes-maire',
+      'event:formation-budget',
+      'formation-budget',
+      'consultation:priorites',
+      'priorites',
+      'gouvernance-locale',
+      'fr',
+      '1',
+    ];
     const urls = new Set<string>();
     for (const p of paths) {
       if (!/[:*]/.test(p)) urls.add(p);
@@ -68,7 +90,8 @@ describe('personal data appears nowhere outside the console', () => {
       ...ids.map((id) => `/db/submissions/${encodeURIComponent(id)}`),
       `/db/submissions/${encodeURIComponent(ids[1]!)}/voice.ogg`,
       ...['registration', 'feedback', 'attendance'].map((t) => `/api/v1/content?type=${t}`),
-    ]) urls.add(extra);
+    ])
+      urls.add(extra);
     let ok = 0;
     for (const url of urls) {
       const res = await fetch(hub.url + url, { redirect: 'manual' });

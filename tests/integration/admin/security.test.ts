@@ -49,9 +49,14 @@ describe('console security: cookie, CSRF, login throttling, logout', () => {
     assert.equal((await c.post('/admin/events', form)).status, 303, 'with the token it works');
   });
 
-  it('refuses a login without the login form\'s token', async () => {
+  it("refuses a login without the login form's token", async () => {
     const body = new URLSearchParams({ username: USERS.facilitator, password: PASSWORDS.facilitator });
-    const res = await fetch(`${hub.url}/admin/login`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+    const res = await fetch(`${hub.url}/admin/login`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body,
+    });
     assert.equal(res.status, 403);
     assert.equal(((await res.json()) as { reason: string }).reason, 'csrf-token-missing');
   });
@@ -82,12 +87,18 @@ describe('console security: cookie, CSRF, login throttling, logout', () => {
 
   it('writes logins, failures and actions to the audit log', async () => {
     const entries = await readFile(`${hub.dataDir}/audit/audit.jsonl`, 'utf8');
-    const lines = entries.trim().split('\n').map((l) => JSON.parse(l) as Record<string, string>);
+    const lines = entries
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, string>);
     assert.ok(lines.some((l) => l.action === 'login' && l.actor === USERS.facilitator && l.role === 'facilitator'));
     assert.ok(lines.some((l) => l.action === 'login.failed' && l.actor === USERS.technician));
     assert.ok(lines.some((l) => l.action === 'login.throttled'));
     assert.ok(lines.some((l) => l.action === 'event.create' && l.actor === USERS.facilitator && /^event:kayes-demo-atelier-/.test(l.target!)));
-    assert.ok(lines.every((l) => !JSON.stringify(l).includes(PASSWORDS.technician)), 'never a password');
+    assert.ok(
+      lines.every((l) => !JSON.stringify(l).includes(PASSWORDS.technician)),
+      'never a password'
+    );
   });
 });
 

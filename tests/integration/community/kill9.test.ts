@@ -5,7 +5,12 @@ import { makeMember, spawnHub, startTestHub, tempDir, TOPICS, type HubProcess } 
 const ENV = { ESPACE_HUB_ID: 'yelimane-01', ESPACE_POSTS_PER_MEMBER_PER_HOUR: '1000', ESPACE_SUBMISSIONS_PER_MINUTE: '1000' };
 
 async function signIn(p: HubProcess, code: string): Promise<string> {
-  const res = await fetch(`${p.url}/membre`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: p.url }, body: new URLSearchParams({ code, pin: '2468' }) });
+  const res = await fetch(`${p.url}/membre`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: p.url },
+    body: new URLSearchParams({ code, pin: '2468' }),
+  });
   assert.equal(res.status, 303);
   return /espace_membre=([^;]+)/.exec(res.headers.getSetCookie().join('\n'))![1]!;
 }
@@ -16,7 +21,12 @@ async function post(p: HubProcess, cookie: string, i: number): Promise<string | 
   body.set('text', `Texte du message ${i}, écrit pendant une coupure.`);
   body.set('lang', 'fr');
   try {
-    const res = await fetch(`${p.url}/communaute/sujet/budget-participatif`, { method: 'POST', redirect: 'manual', headers: { cookie: `espace_membre=${cookie}`, origin: p.url }, body });
+    const res = await fetch(`${p.url}/communaute/sujet/budget-participatif`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie: `espace_membre=${cookie}`, origin: p.url },
+      body,
+    });
     if (res.status !== 303) return null;
     return decodeURIComponent(/\/communaute\/fil\/([^?#]+)/.exec(res.headers.get('location')!)![1]!);
   } catch {

@@ -3,7 +3,18 @@ import { after, before, describe, it } from 'node:test';
 import { POST_TEXT_MAX, VOICE_MAX_BYTES } from '../../../content/index.js';
 import { frenchVoice, makeMember, signInMember, startTestHub, TOPICS, type MemberClient, type TestHub } from '../../support/index.js';
 
-const community = { pinFreeAttempts: 5, pinFirstDelaySeconds: 30, pinMaxDelayMinutes: 15, pinCodeFailures: 10, pinIpFailures: 50, pinIpWindowMinutes: 15, memberSessionIdleMinutes: 20, preModeratedPosts: 3, flagsToHide: 3, postsPerMemberPerHour: 6 };
+const community = {
+  pinFreeAttempts: 5,
+  pinFirstDelaySeconds: 30,
+  pinMaxDelayMinutes: 15,
+  pinCodeFailures: 10,
+  pinIpFailures: 50,
+  pinIpWindowMinutes: 15,
+  memberSessionIdleMinutes: 20,
+  preModeratedPosts: 3,
+  flagsToHide: 3,
+  postsPerMemberPerHour: 6,
+};
 
 async function postCount(hub: TestHub): Promise<number> {
   const prefix = `${hub.deps.config.hubId}:post:`;
@@ -25,7 +36,7 @@ describe('community: bad input, script, rate limits', () => {
 
   const topic = '/communaute/sujet/budget-participatif';
 
-  it('refuses an empty post, audio that is not audio, a text too long and a recording too long, in the visitor\'s language, keeping what was typed and storing nothing', async () => {
+  it("refuses an empty post, audio that is not audio, a text too long and a recording too long, in the visitor's language, keeping what was typed and storing nothing", async () => {
     const empty = await fatou.multipart(topic, { title: 'Mon titre', text: '   ', lang: 'fr' });
     assert.equal(empty.status, 422);
     const page = await empty.text();
@@ -34,7 +45,11 @@ describe('community: bad input, script, rate limits', () => {
     const emptyBm = await bm.multipart(topic, { text: '', lang: 'bm' });
     assert.match(await emptyBm.text(), /Cikan lankolon don/);
 
-    const fake = await fatou.multipart(topic, { text: 'Écoutez mon message', lang: 'fr' }, { bytes: new TextEncoder().encode('<html>not a sound at all, just text</html>'), name: 'voix.ogg', type: 'audio/ogg' });
+    const fake = await fatou.multipart(
+      topic,
+      { text: 'Écoutez mon message', lang: 'fr' },
+      { bytes: new TextEncoder().encode('<html>not a sound at all, just text</html>'), name: 'voix.ogg', type: 'audio/ogg' }
+    );
     assert.equal(fake.status, 422);
     const fakePage = await fake.text();
     assert.match(fakePage, /n(&#39;|')est pas un son/);
@@ -48,7 +63,10 @@ describe('community: bad input, script, rate limits', () => {
     const big = new Uint8Array(VOICE_MAX_BYTES + 1000);
     big.set(frenchVoice());
     const member = (await hub.deps.members.store.list())[0]!;
-    await assert.rejects(hub.deps.community.post(member, { topic: 'topic:budget-participatif', text: 'long', lang: 'fr', voice: big }), (e: { status?: number; reason?: string }) => e.status === 413 && e.reason === 'voice-too-long');
+    await assert.rejects(
+      hub.deps.community.post(member, { topic: 'topic:budget-participatif', text: 'long', lang: 'fr', voice: big }),
+      (e: { status?: number; reason?: string }) => e.status === 413 && e.reason === 'voice-too-long'
+    );
 
     const badLang = await fatou.multipart(topic, { text: 'hello', lang: 'xx' });
     assert.equal(badLang.status, 422);
@@ -68,13 +86,22 @@ describe('community: bad input, script, rate limits', () => {
     body.set('lang', 'fr');
     const anon = await fetch(`${hub.url}${topic}`, { method: 'POST', headers: { origin: hub.url, accept: 'text/html' }, body, redirect: 'manual' });
     assert.equal(anon.status, 401);
-    const forged = await fetch(`${hub.url}${topic}`, { method: 'POST', headers: { cookie: fatou.cookie, origin: 'http://evil.example', accept: 'text/html' }, body, redirect: 'manual' });
+    const forged = await fetch(`${hub.url}${topic}`, {
+      method: 'POST',
+      headers: { cookie: fatou.cookie, origin: 'http://evil.example', accept: 'text/html' },
+      body,
+      redirect: 'manual',
+    });
     assert.equal(forged.status, 403);
     assert.equal(await postCount(hub), 0);
   });
 
   it('a script in a post is shown as text, never as markup', async () => {
-    const res = await fatou.multipart(topic, { title: '<img src=x onerror=alert(1)>', text: '<script>window.pwned=1</script>\n"><svg onload=alert(2)>', lang: 'fr' });
+    const res = await fatou.multipart(topic, {
+      title: '<img src=x onerror=alert(1)>',
+      text: '<script>window.pwned=1</script>\n"><svg onload=alert(2)>',
+      lang: 'fr',
+    });
     assert.equal(res.status, 303);
     const thread = res.headers.get('location')!.split('?')[0]!;
     const page = await (await fatou.get(thread)).text();
@@ -93,10 +120,13 @@ describe('community: bad input, script, rate limits', () => {
     const control = await bm.multipart(topic, { text: 'sonnerie\u0007 et \u001b[31m', lang: 'bm' });
     assert.equal(control.status, 422);
     assert.equal(await postCount(hub), before);
-    await assert.rejects(hub.deps.members.store.rename((await hub.deps.members.store.list())[0]!.code, 'Awa\u2066K'), (e: { status?: number }) => e.status === 422);
+    await assert.rejects(
+      hub.deps.members.store.rename((await hub.deps.members.store.list())[0]!.code, 'Awa\u2066K'),
+      (e: { status?: number }) => e.status === 422
+    );
   });
 
-  it('limits posts per member per hour, in the member\'s language; another member is still served', async () => {
+  it("limits posts per member per hour, in the member's language; another member is still served", async () => {
     // One post was stored above; the limit (6 an hour) counts refused attempts that reached the store only.
     let last: Response | undefined;
     for (let i = 0; i < 6; i += 1) last = await fatou.multipart(topic, { text: `message ${i}`, lang: 'fr' });

@@ -2,12 +2,33 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { answerId, publishedPostId } from '../../../content/index.js';
 import { createCommunityUser } from '../../../provisioning/central/index.js';
-import { answerQuestion, approvePost, callAs, mentorQueue, moderationLog, moderationQueue, processCommunity, setMemberSuspended, type CentralCall } from '../../../provisioning/central/community/index.js';
+import {
+  answerQuestion,
+  approvePost,
+  callAs,
+  mentorQueue,
+  moderationLog,
+  moderationQueue,
+  processCommunity,
+  setMemberSuspended,
+  type CentralCall,
+} from '../../../provisioning/central/community/index.js';
 import { startTestCentral, type TestCentral } from '../../support/central.js';
 import { frenchVoice, makeMember, publishTopics, signInMember, startTestHub, type MemberClient, type TestHub } from '../../support/index.js';
 
 const RULES = { preModeratedPosts: 1, flagsToHide: 2 };
-const community = { pinFreeAttempts: 5, pinFirstDelaySeconds: 30, pinMaxDelayMinutes: 15, pinCodeFailures: 10, pinIpFailures: 50, pinIpWindowMinutes: 15, memberSessionIdleMinutes: 20, preModeratedPosts: 1, flagsToHide: 2, postsPerMemberPerHour: 50 };
+const community = {
+  pinFreeAttempts: 5,
+  pinFirstDelaySeconds: 30,
+  pinMaxDelayMinutes: 15,
+  pinCodeFailures: 10,
+  pinIpFailures: 50,
+  pinIpWindowMinutes: 15,
+  memberSessionIdleMinutes: 20,
+  preModeratedPosts: 1,
+  flagsToHide: 2,
+  postsPerMemberPerHour: 50,
+};
 
 async function syncHub(hub: TestHub): Promise<void> {
   const run = await hub.deps.sync!.runNow('test');
@@ -59,7 +80,11 @@ describe('community across two hubs and central', () => {
   });
 
   it('a voice post at hub A is "en attente", then "envoyé à Bamako", is approved, and is visible and playable at hub B', async () => {
-    const res = await awa.multipart('/communaute/sujet/budget-participatif', { title: 'Le budget de Nioro', text: 'Qui a assisté au débat public ?', lang: 'fr' }, { bytes: frenchVoice(), name: 'voix.opus' });
+    const res = await awa.multipart(
+      '/communaute/sujet/budget-participatif',
+      { title: 'Le budget de Nioro', text: 'Qui a assisté au débat public ?', lang: 'fr' },
+      { bytes: frenchVoice(), name: 'voix.opus' }
+    );
     thread = postIdFrom(res);
     assert.match(thread, /^nioro-01:post:/);
     const here = await (await awa.get(`/communaute/fil/${encodeURIComponent(thread)}`)).text();
@@ -80,7 +105,10 @@ describe('community across two hubs and central', () => {
     await central.settled(); // CouchDB's replicator merges a moment after the push
     await processCommunity(moderator, RULES);
     const queue = await moderationQueue(moderator);
-    assert.deepEqual(queue.map((q) => [q.post, q.kind, q.hasVoice]), [[thread, 'premoderation', true]]);
+    assert.deepEqual(
+      queue.map((q) => [q.post, q.kind, q.hasVoice]),
+      [[thread, 'premoderation', true]]
+    );
     await syncHub(b);
     assert.equal((await fetch(`${b.url}/communaute/fil/${encodeURIComponent(thread)}`, { headers: { accept: 'text/html' } })).status, 404);
 
@@ -100,7 +128,7 @@ describe('community across two hubs and central', () => {
     assert.ok(acts.some((x) => x.action === 'approve' && x.target === thread && x.by === 'moussa'));
   });
 
-  it('past the pre-moderated posts, a member\'s next post is published by the rules without waiting', async () => {
+  it("past the pre-moderated posts, a member's next post is published by the rules without waiting", async () => {
     const res = await awa.multipart(`/communaute/fil/${encodeURIComponent(thread)}`, { text: 'Moi aussi, et j’ai posé une question.', lang: 'fr' });
     assert.equal(res.status, 303);
     await syncHub(a);
@@ -108,7 +136,10 @@ describe('community across two hubs and central', () => {
     const report = await processCommunity(moderator, RULES);
     assert.equal(report.published, 1);
     await syncHub(b);
-    assert.match(await (await fetch(`${b.url}/communaute/fil/${encodeURIComponent(thread)}`, { headers: { accept: 'text/html' } })).text(), /j’ai posé une question/);
+    assert.match(
+      await (await fetch(`${b.url}/communaute/fil/${encodeURIComponent(thread)}`, { headers: { accept: 'text/html' } })).text(),
+      /j’ai posé une question/
+    );
   });
 
   it('a post flagged N times from two hubs is hidden everywhere; the same flag twice counts once', async () => {
@@ -151,15 +182,24 @@ describe('community across two hubs and central', () => {
     await syncHub(a);
     const res = await awa.multipart('/communaute/sujet/budget-participatif', { text: 'Encore moi', lang: 'fr' });
     assert.equal(res.status, 401, 'the session ended with the suspension');
-    const again = await fetch(`${a.url}/membre`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: a.url, accept: 'text/html' }, body: new URLSearchParams({ code: awaCode, pin: '2468' }) });
+    const again = await fetch(`${a.url}/membre`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: a.url, accept: 'text/html' },
+      body: new URLSearchParams({ code: awaCode, pin: '2468' }),
+    });
     assert.equal(again.status, 403);
     await setMemberSuspended(moderator, 'nioro-01', awaCode, false, 'excuses', 'moussa');
     await syncHub(a);
     awa = await signInMember(a, awaCode);
   });
 
-  it('a mentor answers a private question from the central side; it reaches only the asker\'s hub, unreadable by others; the asker marks it solved', async () => {
-    const res = await awa.multipart('/communaute/mentorat', { text: 'Comment préparer ma première session budgétaire ? motsecretzebre', lang: 'fr', visibility: 'private', topic: 'budget-participatif' }, { bytes: frenchVoice(), name: 'q.opus' });
+  it("a mentor answers a private question from the central side; it reaches only the asker's hub, unreadable by others; the asker marks it solved", async () => {
+    const res = await awa.multipart(
+      '/communaute/mentorat',
+      { text: 'Comment préparer ma première session budgétaire ? motsecretzebre', lang: 'fr', visibility: 'private', topic: 'budget-participatif' },
+      { bytes: frenchVoice(), name: 'q.opus' }
+    );
     assert.equal(res.status, 303);
     const question = decodeURIComponent(/\/communaute\/question\/([^?#]+)/.exec(res.headers.get('location')!)![1]!);
     await syncHub(a);
@@ -168,7 +208,16 @@ describe('community across two hubs and central', () => {
     const asked = (await mentorQueue(mentor)).find((q) => q.question === question)!;
     assert.equal(asked.visibility, 'private');
     assert.equal(asked.answeredAt, undefined);
-    await answerQuestion(mentor, question, { text: 'Lisez le budget de l’an passé, et réunissez les femmes élues avant. reponsezebre', voice: { data: frenchVoice(), mime: 'audio/ogg' }, lang: 'fr' }, 'Mariam (Montreuil)');
+    await answerQuestion(
+      mentor,
+      question,
+      {
+        text: 'Lisez le budget de l’an passé, et réunissez les femmes élues avant. reponsezebre',
+        voice: { data: frenchVoice(), mime: 'audio/ogg' },
+        lang: 'fr',
+      },
+      'Mariam (Montreuil)'
+    );
     await Promise.all([syncHub(a), syncHub(b)]);
 
     const mine = await (await awa.get(`/communaute/question/${encodeURIComponent(question)}`)).text();
@@ -184,7 +233,7 @@ describe('community across two hubs and central', () => {
     assert.equal((await fetch(`${a.url}/db/content/${id}`)).status, 404);
     const changes = await (await fetch(`${a.url}/db/content/_changes?include_docs=true`)).text();
     assert.equal(changes.includes('reponsezebre') || changes.includes('motsecretzebre') || changes.includes(id), false);
-    const search = await (await fetch(`${a.url}/api/v1/search?q=reponsezebre`)).json() as { items: unknown[] };
+    const search = (await (await fetch(`${a.url}/api/v1/search?q=reponsezebre`)).json()) as { items: unknown[] };
     assert.deepEqual(search.items, []);
     assert.equal(await b.deps.catalog.maybe(id), null, 'hub B never receives a private thread of hub A');
     assert.equal((await fetch(`${b.url}/communaute/question/${encodeURIComponent(question)}`, { headers: { accept: 'text/html' } })).status, 404);
@@ -209,12 +258,19 @@ describe('community across two hubs and central', () => {
     assert.equal(Object.keys(f.bySpace).join(), 'nioro-01');
   });
 
-  it('a moderator cannot write what is not theirs, and a hub cannot write central\'s content', async () => {
-    const res = await moderator(`content/${encodeURIComponent('announcement:x')}`, { method: 'PUT', body: { type: 'announcement', audience: { all: true }, title: { fr: 'x' }, body: { fr: 'x' }, publishedAt: '2026-12-01T00:00:00Z' } });
+  it("a moderator cannot write what is not theirs, and a hub cannot write central's content", async () => {
+    const res = await moderator(`content/${encodeURIComponent('announcement:x')}`, {
+      method: 'PUT',
+      body: { type: 'announcement', audience: { all: true }, title: { fr: 'x' }, body: { fr: 'x' }, publishedAt: '2026-12-01T00:00:00Z' },
+    });
     assert.equal(res.status, 403);
     // A hub's own account: no write to central's content, no read of the moderation log (403, or 401 for a db it is not a member of).
     const auth = { authorization: `Basic ${Buffer.from(`${hubA.username}:${hubA.password}`).toString('base64')}`, 'content-type': 'application/json' };
-    const forged = await fetch(`${central.url}/content/${encodeURIComponent(publishedPostId('nioro-01:post:0000000000000aaaaaaaaaa'))}`, { method: 'PUT', headers: auth, body: '{}' });
+    const forged = await fetch(`${central.url}/content/${encodeURIComponent(publishedPostId('nioro-01:post:0000000000000aaaaaaaaaa'))}`, {
+      method: 'PUT',
+      headers: auth,
+      body: '{}',
+    });
     assert.ok([401, 403].includes(forged.status), String(forged.status));
     const log = await fetch(`${central.url}/moderation/_all_docs`, { headers: auth });
     assert.ok([401, 403].includes(log.status), `hubs cannot read the moderation log (${log.status})`);

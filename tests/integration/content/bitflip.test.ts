@@ -37,7 +37,7 @@ describe('a pack with any byte changed', () => {
           refused += 1;
         }
       }),
-      { numRuns: 60, seed: 20261122 },
+      { numRuns: 60, seed: 20261122 }
     );
     assert.ok(refused > 40, `most flips must be caught (${refused} of 60)`);
   });

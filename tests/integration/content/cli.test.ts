@@ -7,7 +7,6 @@ import { cliArgs, root } from './espace-cli.js';
 import { tempDir, writeFixturePack } from '../../unit/content/pack/fixture.js';
 import { truncate } from './tamper.js';
 
-
 interface Run {
   code: number | null;
   stdout: string;

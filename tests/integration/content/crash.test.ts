@@ -78,7 +78,7 @@ describe('kill -9 during an import: afterwards the pack is wholly there or not a
     const s = await state(dataDir, true);
     assert.ok(
       (s.docs === 0 && s.media === 0 && s.installed === 0) || (s.docs === DOCS && s.media === 2 && s.installed === 1),
-      `partial state after resume: ${JSON.stringify(s)}`,
+      `partial state after resume: ${JSON.stringify(s)}`
     );
   });
 });

@@ -98,7 +98,7 @@ describe('pack import into a real PouchDB', () => {
     const before = await snapshot(dbs);
     await assert.rejects(
       importPack(packs.v1!, target, { trustedKeys }),
-      (e: unknown) => e instanceof AppError && e.reason === 'pack-older-version' && /1\.1\.0/.test(e.details) && /1\.0\.0/.test(e.details),
+      (e: unknown) => e instanceof AppError && e.reason === 'pack-older-version' && /1\.1\.0/.test(e.details) && /1\.0\.0/.test(e.details)
     );
     assert.deepEqual(await snapshot(dbs), before);
   });
@@ -133,7 +133,15 @@ describe('pack import into a real PouchDB', () => {
   });
 
   it('drops a plan that a crash cut short before it was complete (no doc touched)', async () => {
-    await dbs.content.put({ _id: '_local/pack-import', state: 'staging', chunks: 1, record: { name: 'fixture', version: '9.9.9' }, put: { content: [], media: [] }, remove: { content: [], media: [] }, previous: null });
+    await dbs.content.put({
+      _id: '_local/pack-import',
+      state: 'staging',
+      chunks: 1,
+      record: { name: 'fixture', version: '9.9.9' },
+      put: { content: [], media: [] },
+      remove: { content: [], media: [] },
+      previous: null,
+    });
     await dbs.content.put({ _id: '_local/pack-import-docs-0', db: 'content', docs: [{ _id: 'document:never', type: 'document' }] });
     const resumed = await resumePackImport(target);
     assert.equal(resumed.action, 'dropped');

@@ -44,7 +44,7 @@ describe('what a pack may touch', () => {
     dataDir.remove();
   });
 
-  it('refuses a pack that would overwrite another pack\'s documents, with the databases unchanged', async () => {
+  it("refuses a pack that would overwrite another pack's documents, with the databases unchanged", async () => {
     await importPack(packs.kayes!, target, { trustedKeys });
     const before = await snapshot(dbs);
     await assert.rejects(importPack(packs.evil!, target, { trustedKeys }), refusedWith('pack-foreign-doc'));
@@ -58,7 +58,10 @@ describe('what a pack may touch', () => {
   it('refuses to overwrite documents central wrote (no pack owns them)', async () => {
     await dbs.content.put({ _id: 'document:pdesc', type: 'document', title: { fr: 'Écrit à central' }, summary: { fr: 'x' }, kind: 'plan' } as never);
     const before = await snapshot(dbs);
-    await assert.rejects(importPack(packs.kayes!, target, { trustedKeys }), (e: { reason?: string; details?: string }) => e.reason === 'pack-foreign-doc' && /document:pdesc/.test(e.details!));
+    await assert.rejects(
+      importPack(packs.kayes!, target, { trustedKeys }),
+      (e: { reason?: string; details?: string }) => e.reason === 'pack-foreign-doc' && /document:pdesc/.test(e.details!)
+    );
     assert.deepEqual(await snapshot(dbs), before);
   });
 

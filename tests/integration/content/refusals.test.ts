@@ -57,14 +57,14 @@ describe('bad packs are refused and change nothing', () => {
 
   it('a byte changed inside a media file (hash mismatch)', async () => {
     await rewritePack(v2, bad('media-byte'), (entries) =>
-      entries.map((e) => (e === firstMedia(entries) ? { ...e, body: Buffer.from(e.body.map((b, i) => (i === 100 ? b ^ 1 : b))) } : e)),
+      entries.map((e) => (e === firstMedia(entries) ? { ...e, body: Buffer.from(e.body.map((b, i) => (i === 100 ? b ^ 1 : b))) } : e))
     );
     await assertRefused(bad('media-byte'), 'pack-hash-mismatch', /does not match its sha256 in the signed manifest/);
   });
 
   it('a doc swapped for another of the same size (hash mismatch)', async () => {
     await rewritePack(v2, bad('doc-swap'), (entries) =>
-      entries.map((e) => (e === firstDoc(entries) ? { ...e, body: Buffer.from(e.body.toString().replace('Nouvelle', 'Ancienne')) } : e)),
+      entries.map((e) => (e === firstDoc(entries) ? { ...e, body: Buffer.from(e.body.toString().replace('Nouvelle', 'Ancienne')) } : e))
     );
     await assertRefused(bad('doc-swap'), 'pack-hash-mismatch', /docs\/course\/budget\.json/);
   });
@@ -96,18 +96,26 @@ describe('bad packs are refused and change nothing', () => {
 
   it('a manifest changed after signing', async () => {
     await rewritePack(v2, bad('manifest-edit'), (entries) =>
-      entries.map((e) => (e.name === 'manifest.json' ? { ...e, body: Buffer.from(e.body.toString().replace('"1.1.0"', '"9.0.0"')) } : e)),
+      entries.map((e) => (e.name === 'manifest.json' ? { ...e, body: Buffer.from(e.body.toString().replace('"1.1.0"', '"9.0.0"')) } : e))
     );
     await assertRefused(bad('manifest-edit'), 'pack-bad-signature', /changed after signing/);
   });
 
   it('an entry whose path climbs out (path traversal)', async () => {
-    await rewritePack(v2, bad('traversal'), (entries) => [...entries.slice(0, 2), { name: '../../etc/cron.d/evil', body: Buffer.from('* * * * * root sh\n') }, ...entries.slice(2)]);
+    await rewritePack(v2, bad('traversal'), (entries) => [
+      ...entries.slice(0, 2),
+      { name: '../../etc/cron.d/evil', body: Buffer.from('* * * * * root sh\n') },
+      ...entries.slice(2),
+    ]);
     await assertRefused(bad('traversal'), 'pack-bad-entry', /"\.\.\/\.\.\/etc\/cron\.d\/evil"/);
   });
 
   it('a symbolic link entry', async () => {
-    await rewritePack(v2, bad('symlink'), (entries) => [...entries.slice(0, 2), { name: 'docs/course/link.json', body: Buffer.alloc(0), type: 'symlink' }, ...entries.slice(2)]);
+    await rewritePack(v2, bad('symlink'), (entries) => [
+      ...entries.slice(0, 2),
+      { name: 'docs/course/link.json', body: Buffer.alloc(0), type: 'symlink' },
+      ...entries.slice(2),
+    ]);
     await assertRefused(bad('symlink'), 'pack-bad-entry', /symlink/);
   });
 
@@ -136,7 +144,12 @@ describe('bad packs are refused and change nothing', () => {
   });
 
   it('malformed JSON, even when signed by a trusted key', async () => {
-    await rewritePack(v2, bad('json'), (entries) => entries.map((e) => (e === firstDoc(entries) ? { ...e, body: Buffer.from('{"_id": "course:budget", ') } : e)), key.signing.privateKey);
+    await rewritePack(
+      v2,
+      bad('json'),
+      (entries) => entries.map((e) => (e === firstDoc(entries) ? { ...e, body: Buffer.from('{"_id": "course:budget", ') } : e)),
+      key.signing.privateKey
+    );
     await assertRefused(bad('json'), 'pack-bad-json', /docs\/course\/budget\.json in the pack is not valid JSON/);
   });
 
@@ -145,7 +158,7 @@ describe('bad packs are refused and change nothing', () => {
       v2,
       bad('schema'),
       (entries) => entries.map((e) => (e === firstDoc(entries) ? { ...e, body: Buffer.from(e.body.toString().replace('"gouvernance"', '"astrologie"')) } : e)),
-      key.signing.privateKey,
+      key.signing.privateKey
     );
     await assertRefused(bad('schema'), 'pack-invalid-doc', /course:budget.*category/);
   });

@@ -51,7 +51,12 @@ describe('content at hub start-up', () => {
     const dbs = await openDatabases(dir, silentLogger());
     return { dbs, target: { content: dbs.content, media: dbs.media, store: new MediaStore(dir) } };
   };
-  const config = (overrides: Partial<{ seedDemo: boolean; trustDemoKey: boolean }> = {}) => ({ trustedKeys: [], trustDemoKey: true, seedDemo: true, ...overrides });
+  const config = (overrides: Partial<{ seedDemo: boolean; trustDemoKey: boolean }> = {}) => ({
+    trustedKeys: [],
+    trustDemoKey: true,
+    seedDemo: true,
+    ...overrides,
+  });
   after(() => work.remove());
 
   it('seeds the demo pack into an empty hub, from its sources when it is not built, and only once', async () => {

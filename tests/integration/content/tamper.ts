@@ -32,7 +32,7 @@ export async function writeEntries(file: string, entries: RawEntry[]): Promise<v
     await new Promise<void>((res, rej) =>
       e.type === 'symlink'
         ? pack.entry({ name: e.name, type: 'symlink', linkname: '/etc/passwd' }, (err) => (err ? rej(err) : res()))
-        : pack.entry({ name: e.name, size: e.body.length }, e.body, (err) => (err ? rej(err) : res())),
+        : pack.entry({ name: e.name, size: e.body.length }, e.body, (err) => (err ? rej(err) : res()))
     );
   }
   pack.finalize();
@@ -43,7 +43,9 @@ export async function writeEntries(file: string, entries: RawEntry[]): Promise<v
 export async function rewritePack(src: string, dst: string, edit: (entries: RawEntry[]) => RawEntry[], resign?: KeyObject): Promise<void> {
   let entries = edit(await readEntries(src));
   if (resign) {
-    const manifest = JSON.parse(entries.find((e) => e.name === 'manifest.json')!.body.toString()) as { entries: { path: string; sha256: string; size: number }[] };
+    const manifest = JSON.parse(entries.find((e) => e.name === 'manifest.json')!.body.toString()) as {
+      entries: { path: string; sha256: string; size: number }[];
+    };
     for (const m of manifest.entries) {
       const e = entries.find((x) => x.name === m.path);
       if (e && !m.path.startsWith('media/')) {
@@ -53,7 +55,11 @@ export async function rewritePack(src: string, dst: string, edit: (entries: RawE
     }
     const bytes = Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`);
     entries = entries.map((e) =>
-      e.name === 'manifest.json' ? { ...e, body: bytes } : e.name === 'manifest.sig' ? { ...e, body: Buffer.from(`${sign(null, bytes, resign).toString('base64')}\n`) } : e,
+      e.name === 'manifest.json'
+        ? { ...e, body: bytes }
+        : e.name === 'manifest.sig'
+          ? { ...e, body: Buffer.from(`${sign(null, bytes, resign).toString('base64')}\n`) }
+          : e
     );
   }
   await writeEntries(dst, entries);

@@ -7,7 +7,6 @@ import { hubMemory } from '../../fault/scenarios/http.js';
 import { HUB_ENV } from '../../fault/scenarios/power-cuts.js';
 import { FaultTally } from '../../fault/scenarios/tally.js';
 
-
 /** The short fault suite run by `make test`, part 2: fuzzed input, forged hosts, admin without a session, a flooding phone. */
 describe('faults (short): bad input and abuse from the Wi-Fi', () => {
   const tally = new FaultTally();
@@ -54,7 +53,9 @@ describe('faults (short): bad input and abuse from the Wi-Fi', () => {
     const hub = await spawnHub(dir.path, { ESPACE_LOG_LEVEL: 'warn', ESPACE_SUBMISSIONS_PER_MINUTE: '30' });
     try {
       const r = await flood(tally, hub.url, { floodMs: 3000, workers: 8, visitorRequests: 40 });
-      tally.notes.push(`flood: flooder ${r.flooder.accepted} accepted, ${r.flooder.limited} limited of ${r.flooder.sent}; visitor p95 ${r.visitor.p95QuietMs} ms quiet, ${r.visitor.p95FloodMs} ms under the flood`);
+      tally.notes.push(
+        `flood: flooder ${r.flooder.accepted} accepted, ${r.flooder.limited} limited of ${r.flooder.sent}; visitor p95 ${r.visitor.p95QuietMs} ms quiet, ${r.visitor.p95FloodMs} ms under the flood`
+      );
       assert.equal(r.flooder.accepted, 30, 'the flooder gets exactly its quota');
       assert.ok(r.flooder.limited > 30, 'and is refused the rest');
       assert.equal(r.visitor.submissionsAccepted, 3, 'the other phone still submits');

@@ -59,7 +59,7 @@ function send(
   c: Client,
   path: string,
   fields: Record<string, string>,
-  files: Record<string, { bytes: Buffer; name: string }> = {},
+  files: Record<string, { bytes: Buffer; name: string }> = {}
 ): Promise<Response> {
   const form = new FormData();
   form.set('_csrf', c.csrf);
@@ -109,7 +109,7 @@ describe('a call for local initiatives, from the application to the report, acro
     const pub = await couch<{ error?: string }[]>(central.url, 'content/_bulk_docs', central.editor, { method: 'POST', body: { docs: [...COMMUNES, CALL] } });
     assert.ok(
       pub.body.every((r) => !r.error),
-      JSON.stringify(pub.body),
+      JSON.stringify(pub.body)
     );
     const ea = await central.enroll('nioro-01');
     hubA = { username: ea.username, password: ea.password };
@@ -177,7 +177,7 @@ describe('a call for local initiatives, from the application to the report, acro
     // Not pulled further in this test: a second call would change the figures below.
     assert.equal(
       (await couch(central.url, `content/call:appel-console?rev=${(stored as Call & { _rev: string })._rev}`, central.editor, { method: 'DELETE' })).status,
-      200,
+      200
     );
   });
 
@@ -188,7 +188,7 @@ describe('a call for local initiatives, from the application to the report, acro
       fa,
       '/admin/appels/appel-2027/candidature',
       { ...APPLICATION, 'line-amount-1': '-5000' },
-      { 'doc-0': { bytes: PDF, name: 'statuts.pdf' } },
+      { 'doc-0': { bytes: PDF, name: 'statuts.pdf' } }
     );
     assert.equal(negative.status, 422);
     const page = await negative.text();
@@ -207,7 +207,7 @@ describe('a call for local initiatives, from the application to the report, acro
       fa,
       '/admin/appels/appel-2027/candidature',
       { ...APPLICATION, 'line-amount-0': '450000' },
-      { 'doc-0': { bytes: PDF, name: 's.pdf' } },
+      { 'doc-0': { bytes: PDF, name: 's.pdf' } }
     );
     assert.match(await over.text(), /id="lines-error">Le total dépasse le montant maximum par initiative/);
     const missing = await send(a.url, fa, '/admin/appels/appel-2027/candidature', { ...APPLICATION, kind: 'cooperative' });
@@ -233,7 +233,7 @@ describe('a call for local initiatives, from the application to the report, acro
         'line-amount-0': '350000',
         'line-amount-1': '50000',
       },
-      { 'doc-0': { bytes: PDF, name: 's.pdf' } },
+      { 'doc-0': { bytes: PDF, name: 's.pdf' } }
     );
     assert.equal(youth.status, 303);
     const atB = await send(
@@ -248,7 +248,7 @@ describe('a call for local initiatives, from the application to the report, acro
         'line-amount-0': '200000',
         'line-amount-1': '100000',
       },
-      { 'doc-0': { bytes: PDF, name: 's.pdf' } },
+      { 'doc-0': { bytes: PDF, name: 's.pdf' } }
     );
     assert.equal(atB.status, 303);
     await Promise.all([syncHub(a), syncHub(b)]);
@@ -257,7 +257,7 @@ describe('a call for local initiatives, from the application to the report, acro
     const doc = await couch<{ organisation: string; contact: { phone: string }; _attachments: Record<string, { data: string; content_type: string }> }>(
       central.url,
       `jury/${encodeURIComponent(first)}?attachments=true`,
-      juror,
+      juror
     );
     assert.equal(doc.status, 200);
     assert.equal(doc.body.organisation, APPLICATION.organisation);
@@ -305,7 +305,7 @@ describe('a call for local initiatives, from the application to the report, acro
         const conflict = id === first && i === 2;
         assert.equal(
           (await j.post(`${u}/declarer`, { conflict: conflict ? 'oui' : 'non', note: conflict ? 'Ma sœur préside l’association' : '' })).status,
-          303,
+          303
         );
         if (conflict) continue;
         const [impact, faisabilite] = scores[id]?.[i] ?? (id.startsWith('kayes-02') ? ['16', '8'] : ['12', '6']);
@@ -371,7 +371,7 @@ describe('a call for local initiatives, from the application to the report, acro
     const cur = await callAtCentral();
     assert.equal(
       (await couch(central.url, `content/${encodeURIComponent(CALL._id)}`, central.editor, { method: 'PUT', body: { ...cur, deadline: yesterday } })).status,
-      201,
+      201
     );
     await Promise.all([syncHub(a), syncHub(b)]);
     const before = await applicationsAt(a);
@@ -380,7 +380,7 @@ describe('a call for local initiatives, from the application to the report, acro
       fa,
       '/admin/appels/appel-2027/candidature',
       { ...APPLICATION, organisation: 'En retard' },
-      { 'doc-0': { bytes: PDF, name: 's.pdf' } },
+      { 'doc-0': { bytes: PDF, name: 's.pdf' } }
     );
     assert.equal(late.status, 422);
     const latePage = await late.text();
@@ -399,17 +399,17 @@ describe('a call for local initiatives, from the application to the report, acro
         ['Groupement des teinturières de Kayes', 80, 3, true, 300_000],
         ['Association des femmes maraîchères de Nioro', 75, 2, true, 400_000],
         ['Jeunes pour le sport de Nioro', 60, 3, false, 0],
-      ],
+      ]
     );
     assert.equal(c.results.fundedTotal, 700_000);
     const decisions = await couch<{ rows: { doc: { type: string; action?: string; by?: string } }[] }>(
       central.url,
       'jury/_all_docs?include_docs=true',
-      central.admin,
+      central.admin
     );
     assert.ok(
       decisions.body.rows.some((r) => r.doc.type === 'decision' && r.doc.action === 'results' && r.doc.by === EDITOR_CONSOLE.username),
-      'the decision is logged at central',
+      'the decision is logged at central'
     );
     const audit = readFileSync(join(cons.services.config.dataDir, 'audit', 'audit.jsonl'), 'utf8');
     assert.match(audit, /"action":"grants.results"/);
@@ -440,7 +440,7 @@ describe('a call for local initiatives, from the application to the report, acro
       fa,
       `/admin/appels/candidatures/${encodeURIComponent(first)}/rapport`,
       { text: 'Le puits est creusé ; la margelle est en cours.', done: '60', 'line-label-0': 'Creusage du puits', 'line-amount-0': '280000' },
-      { evidence: { bytes: PNG, name: 'puits.png' } },
+      { evidence: { bytes: PNG, name: 'puits.png' } }
     );
     assert.equal(ok.status, 303, await ok.text());
     await syncHub(a);

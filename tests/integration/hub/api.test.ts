@@ -11,7 +11,11 @@ async function getJson(url: string, init?: RequestInit): Promise<{ status: numbe
 }
 
 function post(url: string, body: unknown, headers: Record<string, string> = {}) {
-  return getJson(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  return getJson(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
 }
 
 describe('hub API: content, search, media', () => {
@@ -20,7 +24,9 @@ describe('hub API: content, search, media', () => {
   let bytes: Buffer;
   before(async () => {
     hub = await startTestHub();
-    ({ media: { sha256: sha, bytes } } = await seedFixtures(hub));
+    ({
+      media: { sha256: sha, bytes },
+    } = await seedFixtures(hub));
   });
   after(() => hub.stop());
 
@@ -65,7 +71,8 @@ describe('hub API: content, search, media', () => {
   });
 
   it('searches with accent and case folding, plurals, prefixes and typos', async () => {
-    const search = async (q: string, extra = '') => (await getJson(`${hub.url}/api/v1/search?q=${encodeURIComponent(q)}${extra}`)).body.items.map((i: Json) => i.id);
+    const search = async (q: string, extra = '') =>
+      (await getJson(`${hub.url}/api/v1/search?q=${encodeURIComponent(q)}${extra}`)).body.items.map((i: Json) => i.id);
     assert.ok((await search('ECOLES')).includes('course:gouvernance-locale'), 'accents, case and plural');
     assert.ok((await search('gouv')).includes('course:gouvernance-locale'), 'prefix');
     assert.ok((await search('budjet')).includes('document:guide-budget'), 'typo');
@@ -114,7 +121,13 @@ describe('hub API: submissions', () => {
   const submissionCount = async () => (await hub.deps.dbs.submissions.allDocs()).rows.filter((r) => !r.id.startsWith('_')).length;
 
   it('stores every submission type and answers 201 with a hub-prefixed id', async () => {
-    const reg = await post(`${hub.url}/api/v1/submissions/registration`, { fullName: 'Kadiatou Sissoko', sex: 'F', ageBand: '25-35', commune: 'kayes', consent: true });
+    const reg = await post(`${hub.url}/api/v1/submissions/registration`, {
+      fullName: 'Kadiatou Sissoko',
+      sex: 'F',
+      ageBand: '25-35',
+      commune: 'kayes',
+      consent: true,
+    });
     assert.equal(reg.status, 201, JSON.stringify(reg.body));
     assert.match(reg.body.id, /^kayes-demo:registration:/);
     const cases: [string, Json][] = [
@@ -155,7 +168,11 @@ describe('hub API: submissions', () => {
     const closed = await post(`${hub.url}/api/v1/submissions/response`, { consultation: 'consultation:fermee', option: 'oui', deviceId: 'device-cccc-3' });
     assert.equal(closed.status, 409);
     assert.equal(closed.body.reason, 'consultation-closed');
-    const badOption = await post(`${hub.url}/api/v1/submissions/response`, { consultation: 'consultation:priorites', option: 'route', deviceId: 'device-dddd-4' });
+    const badOption = await post(`${hub.url}/api/v1/submissions/response`, {
+      consultation: 'consultation:priorites',
+      option: 'route',
+      deviceId: 'device-dddd-4',
+    });
     assert.equal(badOption.status, 422);
     assert.match(badOption.body.details, /eau, ecole/);
   });
@@ -182,11 +199,21 @@ describe('hub API: submissions', () => {
     await check('not json', getJson(`${u}/registration`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hello' }), 415, 'json-required');
     await check('too large', post(`${u}/registration`, { fullName: 'x'.repeat(100_000) }), 413, 'body-too-large');
     await check('unknown type', post(`${u}/usage`, {}), 404, 'unknown-submission-type');
-    await check('wrong types', post(`${u}/registration`, { fullName: 42, sex: 'F', ageBand: '25-35', commune: 'kayes', consent: true }), 422, 'invalid-submission');
+    await check(
+      'wrong types',
+      post(`${u}/registration`, { fullName: 42, sex: 'F', ageBand: '25-35', commune: 'kayes', consent: true }),
+      422,
+      'invalid-submission'
+    );
     await check('extra field', post(`${u}/completion`, { course: 'course:gouvernance-locale', _id: 'x' }), 422, 'invalid-submission');
     await check('array body', post(`${u}/completion`, [1, 2]), 422, 'invalid-submission');
     await check('unknown official', post(`${u}/feedback`, { official: 'official:nobody', message: 'hi' }), 422, 'official-not-found');
-    await check('unknown member', post(`${u}/attendance`, { event: 'event:formation-budget', member: 'kayes-demo:registration:000000000000' }), 422, 'member-not-found');
+    await check(
+      'unknown member',
+      post(`${u}/attendance`, { event: 'event:formation-budget', member: 'kayes-demo:registration:000000000000' }),
+      422,
+      'member-not-found'
+    );
     await check('deep nesting', post(`${u}/feedback`, '{"official":' + '['.repeat(5000) + ']'.repeat(5000) + '}'), 422, 'invalid-submission');
     assert.deepEqual(bad, []);
     assert.equal(await submissionCount(), before);
@@ -197,7 +224,8 @@ describe('hub API: submissions', () => {
     try {
       await seedFixtures(limited);
       const statuses: number[] = [];
-      for (let i = 0; i < 8; i += 1) statuses.push((await post(`${limited.url}/api/v1/submissions/completion`, { course: 'course:gouvernance-locale' })).status);
+      for (let i = 0; i < 8; i += 1)
+        statuses.push((await post(`${limited.url}/api/v1/submissions/completion`, { course: 'course:gouvernance-locale' })).status);
       assert.deepEqual(statuses, [201, 201, 201, 201, 201, 429, 429, 429]);
     } finally {
       await limited.stop();

@@ -33,9 +33,12 @@ describe('the content changes feed', () => {
   });
 
   it('is followed again after it fails, and content written meanwhile shows without a restart', async () => {
-    const health = async () => ((await (await fetch(`${hub.url}/health`)).json()) as { contentFeed: { state: string; restarts: number; lastError: { message: string } | null } }).contentFeed;
+    const health = async () =>
+      ((await (await fetch(`${hub.url}/health`)).json()) as { contentFeed: { state: string; restarts: number; lastError: { message: string } | null } })
+        .contentFeed;
     assert.deepEqual(await health(), { state: 'following', restarts: 0, lastError: null });
-    const titles = async () => ((await (await fetch(`${hub.url}/api/v1/content?type=announcement`)).json()) as { items: { _id: string }[] }).items.map((i) => i._id);
+    const titles = async () =>
+      ((await (await fetch(`${hub.url}/api/v1/content?type=announcement`)).json()) as { items: { _id: string }[] }).items.map((i) => i._id);
     await hub.deps.dbs.content.put(announcement('avant', 'Avant la panne'));
     await until('the first announcement', async () => ((await titles()).includes('announcement:avant') ? true : undefined));
 

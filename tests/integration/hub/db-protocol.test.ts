@@ -53,7 +53,11 @@ describe('/db/content as a CouchDB replication source', () => {
       assert.equal(body.error, 'bad_request', path);
       assert.match(body.details, /parameter (open_revs|revs|atts_since|rev|latest|since|limit|style|feed|heartbeat|include_docs|filter)/, path);
     }
-    const bulk = await fetch(`${hub.url}/db/content/_bulk_get?revs=oui`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"docs":[]}' });
+    const bulk = await fetch(`${hub.url}/db/content/_bulk_get?revs=oui`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"docs":[]}',
+    });
     assert.equal(bulk.status, 400);
     // Well-formed ones still work.
     const ok = await fetch(`${hub.url}${doc}?open_revs=all&revs=true&latest=true`, { headers: { accept: 'application/json' } });
@@ -63,7 +67,10 @@ describe('/db/content as a CouchDB replication source', () => {
   it('streams feed=continuous as CouchDB does: a line per change, then last_seq when the timeout ends it', async () => {
     const started = Date.now();
     const text = await (await fetch(`${hub.url}/db/content/_changes?feed=continuous&since=0&timeout=1500&heartbeat=500`)).text();
-    const lines = text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { id?: string; last_seq?: number });
+    const lines = text
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { id?: string; last_seq?: number });
     assert.ok(Date.now() - started >= 1400, 'held open until the timeout');
     assert.ok(lines.filter((l) => l.id).length >= 5, 'every change first');
     assert.ok(!lines.some((l) => l.id?.startsWith('_')));
@@ -84,7 +91,14 @@ describe('/db/content as a CouchDB replication source', () => {
     await assert.rejects(hub.deps.dbs.content.get('_local/abc123'), (e: { status?: number }) => e.status === 404, 'never in content');
     const feed = (await (await fetch(`${hub.url}/db/content/_changes?since=0`)).json()) as { results: { id: string }[] };
     assert.ok(!feed.results.some((r) => r.id.includes('abc123')), 'never replicated');
-    for (const [method, path] of [['PUT', '/db/content/announcement:pirate'], ['POST', '/db/content'], ['POST', '/db/content/_bulk_docs'], ['DELETE', '/db/content/course:gouvernance-locale'], ['PUT', '/db/content/_design/x'], ['PUT', '/db/submissions/_local/x']] as const) {
+    for (const [method, path] of [
+      ['PUT', '/db/content/announcement:pirate'],
+      ['POST', '/db/content'],
+      ['POST', '/db/content/_bulk_docs'],
+      ['DELETE', '/db/content/course:gouvernance-locale'],
+      ['PUT', '/db/content/_design/x'],
+      ['PUT', '/db/submissions/_local/x'],
+    ] as const) {
       const res = await fetch(hub.url + path, { method, headers: { 'content-type': 'application/json' }, body: '{}' });
       assert.equal(res.status, 403, `${method} ${path}`);
     }
@@ -114,7 +128,14 @@ describe('/db/content as a CouchDB replication source', () => {
     const first = pull();
     await until(async () => (await target.info()).doc_count === (await contentCount()), 'the first copy');
     // Live: a doc published on the hub now arrives without a new replication.
-    await hub.deps.dbs.content.put({ _id: 'announcement:live-1', type: 'announcement', title: { fr: 'En direct' }, body: { fr: 'x' }, publishedAt: '2026-12-01T00:00:00Z', audience: { all: true } } as never);
+    await hub.deps.dbs.content.put({
+      _id: 'announcement:live-1',
+      type: 'announcement',
+      title: { fr: 'En direct' },
+      body: { fr: 'x' },
+      publishedAt: '2026-12-01T00:00:00Z',
+      audience: { all: true },
+    } as never);
     await until(async () => Boolean(await target.get('announcement:live-1').catch(() => null)), 'the live doc');
     // One checkpoint from the test above, one written by this replicator on the source.
     await until(async () => (await new CheckpointStore(`${hub.dataDir}/replication-checkpoints`).size()) === 2, 'a checkpoint on the hub');
@@ -126,7 +147,14 @@ describe('/db/content as a CouchDB replication source', () => {
     const port = hub.port;
     await hub.close();
     hub = await startTestHub({ port }, data.path);
-    await hub.deps.dbs.content.put({ _id: 'announcement:live-2', type: 'announcement', title: { fr: 'Après redémarrage' }, body: { fr: 'y' }, publishedAt: '2026-12-01T00:00:00Z', audience: { all: true } } as never);
+    await hub.deps.dbs.content.put({
+      _id: 'announcement:live-2',
+      type: 'announcement',
+      title: { fr: 'Après redémarrage' },
+      body: { fr: 'y' },
+      publishedAt: '2026-12-01T00:00:00Z',
+      audience: { all: true },
+    } as never);
     const second = pull();
     await until(async () => Boolean(await target.get('announcement:live-2').catch(() => null)), 'the doc written after the restart');
     second.rep.cancel();

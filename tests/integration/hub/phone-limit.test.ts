@@ -12,9 +12,18 @@ describe('one write limit per phone', () => {
   after(() => hub.stop());
 
   const api = (i: number) =>
-    fetch(`${hub.url}/api/v1/submissions/response`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ consultation: 'consultation:priorites', option: 'eau', deviceId: `device-limit-${i}` }) });
+    fetch(`${hub.url}/api/v1/submissions/response`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ consultation: 'consultation:priorites', option: 'eau', deviceId: `device-limit-${i}` }),
+    });
   const form = (i: number) =>
-    fetch(`${hub.url}/participer/priorites`, { method: 'POST', redirect: 'manual', headers: { cookie: `lang=fr; device=phone-limit-${i}-abcdef`, 'content-type': 'application/x-www-form-urlencoded' }, body: 'option=ecole' });
+    fetch(`${hub.url}/participer/priorites`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie: `lang=fr; device=phone-limit-${i}-abcdef`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'option=ecole',
+    });
 
   it('counts forms and API calls together', async () => {
     assert.equal((await api(1)).status, 201);

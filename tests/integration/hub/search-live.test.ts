@@ -16,13 +16,17 @@ describe('hub search and lists follow content changes', () => {
   let hub: TestHub;
   before(async () => {
     hub = await startTestHub();
-    await hub.deps.dbs.content.bulkDocs(Array.from({ length: 30 }, (_, i) => announcement(`a-${String(i).padStart(2, '0')}`, `Annonce ${i}`, `Réunion du quartier numéro ${i}.`)));
+    await hub.deps.dbs.content.bulkDocs(
+      Array.from({ length: 30 }, (_, i) => announcement(`a-${String(i).padStart(2, '0')}`, `Annonce ${i}`, `Réunion du quartier numéro ${i}.`))
+    );
     await hub.deps.search.build(() => hub.deps.catalog.everything());
   });
   after(() => hub.stop());
 
-  const search = async (q: string) => ((await (await fetch(`${hub.url}/api/v1/search?q=${encodeURIComponent(q)}`)).json()) as { items: { id: string; title: string }[] }).items;
-  const list = async (skip: number) => (await (await fetch(`${hub.url}/api/v1/content?type=announcement&limit=20&skip=${skip}`)).json()) as { items: { _id: string }[]; total: number };
+  const search = async (q: string) =>
+    ((await (await fetch(`${hub.url}/api/v1/search?q=${encodeURIComponent(q)}`)).json()) as { items: { id: string; title: string }[] }).items;
+  const list = async (skip: number) =>
+    (await (await fetch(`${hub.url}/api/v1/content?type=announcement&limit=20&skip=${skip}`)).json()) as { items: { _id: string }[]; total: number };
   /** Waits for the hub's changes feed to catch up (sync writes land the same way). */
   async function eventually(check: () => Promise<boolean>): Promise<void> {
     for (let i = 0; i < 100; i += 1) {

@@ -6,7 +6,13 @@ import { fixtureDocs, seedFixtures, spawnHub, startTestHub, tempDir, type TestHu
 
 const CONSULTATION = 'consultation:priorites';
 const REGISTRATION = { fullName: 'Mariam Keïta', sex: 'F', ageBand: '15-24', commune: 'kayes', consent: true };
-const vote = (i: number) => ({ consultation: CONSULTATION, option: i % 3 ? 'eau' : 'ecole', deviceId: `burst-device-${i}`, sex: i % 2 ? 'F' : 'M', ageBand: '25-35' });
+const vote = (i: number) => ({
+  consultation: CONSULTATION,
+  option: i % 3 ? 'eau' : 'ecole',
+  deviceId: `burst-device-${i}`,
+  sex: i % 2 ? 'F' : 'M',
+  ageBand: '25-35',
+});
 
 async function post(url: string, body: unknown): Promise<{ status: number; body: { id?: string; reason?: string } }> {
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -29,12 +35,23 @@ describe('submissions written together', () => {
 
   it('acknowledges 300 concurrent submissions, each stored once and counted once', async () => {
     const u = `${hub.url}/api/v1/submissions`;
-    const answers = await Promise.all(Array.from({ length: 300 }, (_, i) => (i % 2 ? post(`${u}/registration`, { ...REGISTRATION, fullName: `Participante ${i}` }) : post(`${u}/response`, vote(i)))));
-    assert.deepEqual(answers.filter((a) => a.status !== 201), [], 'every submission is acknowledged');
+    const answers = await Promise.all(
+      Array.from({ length: 300 }, (_, i) =>
+        i % 2 ? post(`${u}/registration`, { ...REGISTRATION, fullName: `Participante ${i}` }) : post(`${u}/response`, vote(i))
+      )
+    );
+    assert.deepEqual(
+      answers.filter((a) => a.status !== 201),
+      [],
+      'every submission is acknowledged'
+    );
     const ids = answers.map((a) => a.body.id!);
     assert.equal(new Set(ids).size, 300);
     assert.deepEqual(await missing(hub.deps.dbs.submissions, ids), []);
-    const results = (await (await fetch(`${hub.url}/api/v1/consultations/${CONSULTATION}/results`)).json()) as { total: number; options: Record<string, { total: number }> };
+    const results = (await (await fetch(`${hub.url}/api/v1/consultations/${CONSULTATION}/results`)).json()) as {
+      total: number;
+      options: Record<string, { total: number }>;
+    };
     assert.equal(results.total, 150);
     assert.equal(results.options.ecole!.total, 50);
   });
@@ -65,7 +82,10 @@ describe('submissions written together, under kill -9', () => {
     let killed = false;
     const send = async (i: number) => {
       try {
-        const res = i % 2 ? await post(`${hub.url}/api/v1/submissions/registration`, { ...REGISTRATION, fullName: `Participante ${i}` }) : await post(`${hub.url}/api/v1/submissions/response`, vote(i));
+        const res =
+          i % 2
+            ? await post(`${hub.url}/api/v1/submissions/registration`, { ...REGISTRATION, fullName: `Participante ${i}` })
+            : await post(`${hub.url}/api/v1/submissions/response`, vote(i));
         if (res.status !== 201) return;
         acked.push(res.body.id!);
         if (i % 2 === 0) votesAcked.push(i);

@@ -27,7 +27,15 @@ function get(port: number, path: string, ca: string, extra: Partial<RequestOptio
       const chunks: Buffer[] = [];
       const socket = res.socket as TLSSocket;
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks), reused: socket.isSessionReused(), fingerprint: socket.getPeerCertificate().fingerprint256 }));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          body: Buffer.concat(chunks),
+          reused: socket.isSessionReused(),
+          fingerprint: socket.getPeerCertificate().fingerprint256,
+        })
+      );
     });
     req.on('error', reject);
     req.end();
@@ -141,13 +149,21 @@ describe('HTTPS on the hub: a second listener through the same fast path, only w
     const fingerprint = installed.state === 'valid' ? installed.certificate.fingerprint : '';
 
     // A CSR from another key (another hub's, or a key lost with an old SD card).
-    const other = generateKeyPairSync('ec', { namedCurve: 'P-256', privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+    const other = generateKeyPairSync('ec', {
+      namedCurve: 'P-256',
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+    });
     const { default: acme } = await import('acme-client');
     const [, otherCsr] = await acme.crypto.createCsr({ commonName: NAME, altNames: [NAME] }, other.privateKey);
     const cases: [string, () => Promise<string>, RegExp][] = [
       ['another key', () => issueFromCsr(ca, otherCsr.toString()), /^tls-key-mismatch: .*key/],
       ['another name', () => issueFromCsr(ca, csr, { names: ['kayes-02.hubs.espace-test.example'] }), /^tls-wrong-name: .*kayes-02.* not for kayes-demo/],
-      ['expired', () => issueFromCsr(ca, csr, { notBefore: new Date(Date.now() - 100 * 86400_000), notAfter: new Date(Date.now() - 86400_000) }), /^tls-expired: .*expired on/],
+      [
+        'expired',
+        () => issueFromCsr(ca, csr, { notBefore: new Date(Date.now() - 100 * 86400_000), notAfter: new Date(Date.now() - 86400_000) }),
+        /^tls-expired: .*expired on/,
+      ],
       ['not a chain', async () => 'hello', /^tls-no-certificate/],
     ];
     for (const [what, make, expected] of cases) {

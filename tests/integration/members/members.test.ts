@@ -23,9 +23,29 @@ describe('members: codes, cards, PINs, sessions, suspension', () => {
   let code: string;
 
   before(async () => {
-    hub = await startConsoleHub({ community: { pinFreeAttempts: 3, pinFirstDelaySeconds: 30, pinMaxDelayMinutes: 15, pinCodeFailures: 10, pinIpFailures: 50, pinIpWindowMinutes: 15, memberSessionIdleMinutes: 20, preModeratedPosts: 3, flagsToHide: 3, postsPerMemberPerHour: 20 } });
+    hub = await startConsoleHub({
+      community: {
+        pinFreeAttempts: 3,
+        pinFirstDelaySeconds: 30,
+        pinMaxDelayMinutes: 15,
+        pinCodeFailures: 10,
+        pinIpFailures: 50,
+        pinIpWindowMinutes: 15,
+        memberSessionIdleMinutes: 20,
+        preModeratedPosts: 3,
+        flagsToHide: 3,
+        postsPerMemberPerHour: 20,
+      },
+    });
     f = await login(hub.url, 'facilitator');
-    registration = await submit(hub, 'registration', { fullName: 'Fatoumata Diarra', sex: 'F', ageBand: '15-24', commune: 'kayes', phone: PHONE, consent: true });
+    registration = await submit(hub, 'registration', {
+      fullName: 'Fatoumata Diarra',
+      sex: 'F',
+      ageBand: '15-24',
+      commune: 'kayes',
+      phone: PHONE,
+      consent: true,
+    });
   });
   after(() => hub.stop());
 
@@ -78,9 +98,19 @@ describe('members: codes, cards, PINs, sessions, suspension', () => {
     assert.equal(page.includes('76 12 34 56'), false);
     assert.equal(page.includes('Fatoumata'), false, 'the full name stays in the console');
     // A rename from another site is refused (no Origin of this hub).
-    const forged = await fetch(`${hub.url}/membre/nom`, { method: 'POST', redirect: 'manual', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded', origin: 'http://evil.example' }, body: 'displayName=Pirate' });
+    const forged = await fetch(`${hub.url}/membre/nom`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded', origin: 'http://evil.example' },
+      body: 'displayName=Pirate',
+    });
     assert.equal(forged.status, 403);
-    const rename = await fetch(`${hub.url}/membre/nom`, { method: 'POST', redirect: 'manual', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded', origin: hub.url }, body: 'displayName=Fatou+de+Kayes' });
+    const rename = await fetch(`${hub.url}/membre/nom`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded', origin: hub.url },
+      body: 'displayName=Fatou+de+Kayes',
+    });
     assert.equal(rename.status, 303);
     assert.equal((await hub.deps.members.get(code))?.member.displayName, 'Fatou de Kayes');
   });
@@ -122,14 +152,25 @@ describe('members: codes, cards, PINs, sessions, suspension', () => {
     assert.equal(refused.status, 403);
     assert.match(await refused.text(), /suspendu/);
     const acts = await hub.deps.dbs.submissions.allDocs({ include_docs: true, startkey: 'kayes-demo:moderation:', endkey: 'kayes-demo:moderation:\ufff0' });
-    assert.deepEqual(acts.rows.map((r) => [(r.doc as any).action, (r.doc as any).target, (r.doc as any).by]), [['suspend', code, 'awa']]);
+    assert.deepEqual(
+      acts.rows.map((r) => [(r.doc as any).action, (r.doc as any).target, (r.doc as any).by]),
+      [['suspend', code, 'awa']]
+    );
     await f.post(`/admin/members/${encodeURIComponent(registration)}/suspend`, { suspend: 'no', reason: 'excuses faites' });
     assert.equal((await signIn(hub, code, '9753')).status, 303);
   });
 
   it('a suspension written at central (content addressed to this hub) suspends the code here', async () => {
     const id = `suspension:kayes-demo-${code.replace('-', '').toLowerCase()}`;
-    await hub.deps.dbs.content.put({ _id: id, type: 'suspension', audience: { hubs: ['kayes-demo'] }, member: { hub: 'kayes-demo', code }, active: true, reason: 'modération centrale', at: '2026-12-01T10:00:00Z' });
+    await hub.deps.dbs.content.put({
+      _id: id,
+      type: 'suspension',
+      audience: { hubs: ['kayes-demo'] },
+      member: { hub: 'kayes-demo', code },
+      active: true,
+      reason: 'modération centrale',
+      at: '2026-12-01T10:00:00Z',
+    });
     assert.equal((await signIn(hub, code, '9753')).status, 403);
     const doc = await hub.deps.dbs.content.get(id);
     await hub.deps.dbs.content.put({ ...doc, active: false });
@@ -144,7 +185,10 @@ describe('members: codes, cards, PINs, sessions, suspension', () => {
     for (let i = 1; i <= 10; i += 1) {
       await assert.rejects(hub.deps.members.authenticate(code, '0000', `10.0.0.${i}`), (e: { status?: number }) => e.status === 401);
     }
-    await assert.rejects(hub.deps.members.authenticate(code, '9753', '10.0.1.1'), (e: { status?: number; reason?: string }) => e.status === 429 && e.reason === 'pin-locked');
+    await assert.rejects(
+      hub.deps.members.authenticate(code, '9753', '10.0.1.1'),
+      (e: { status?: number; reason?: string }) => e.status === 429 && e.reason === 'pin-locked'
+    );
     const res = await signIn(hub, code, '9753');
     assert.equal(res.status, 429);
     assert.ok(Number(res.headers.get('retry-after')) > 0, 'Retry-After');

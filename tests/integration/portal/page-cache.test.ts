@@ -59,7 +59,18 @@ describe('portal page cache on the raw fast path', () => {
   after(() => hub.stop());
 
   it('answers a second request from the cache, byte-identical to a fresh render, with the same headers and in every coding', async () => {
-    for (const path of ['/', '/apprendre', '/apprendre/plaidoyer', '/apprendre/plaidoyer/1?fini=1', '/sinformer', '/elus', '/organisations?domaine=gouvernance', CONSULTATION, '/agenda', '/langue?next=%2Fagenda']) {
+    for (const path of [
+      '/',
+      '/apprendre',
+      '/apprendre/plaidoyer',
+      '/apprendre/plaidoyer/1?fini=1',
+      '/sinformer',
+      '/elus',
+      '/organisations?domaine=gouvernance',
+      CONSULTATION,
+      '/agenda',
+      '/langue?next=%2Fagenda',
+    ]) {
       const fresh = await get(hub.url, path, FRESH);
       assert.equal(fresh.status, 200, path);
       const first = await get(hub.url, path, FR);
@@ -99,7 +110,9 @@ describe('portal page cache on the raw fast path', () => {
   it('renders a page once however many phones ask for it at once', async () => {
     const stored = cache.stored;
     const hits = cache.hits;
-    const pages = await Promise.all(Array.from({ length: 20 }, (_, i) => get(hub.url, '/sinformer', { cookie: 'lang=bm', ...(i % 2 ? { 'accept-encoding': 'gzip' } : {}) })));
+    const pages = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => get(hub.url, '/sinformer', { cookie: 'lang=bm', ...(i % 2 ? { 'accept-encoding': 'gzip' } : {}) }))
+    );
     assert.equal(cache.stored, stored + 1, 'one render');
     const fresh = (await get(hub.url, '/sinformer', { cookie: 'lang=bm; essai=1' })).body.toString();
     for (const page of pages) {
@@ -149,7 +162,18 @@ describe('portal page cache on the raw fast path', () => {
     await get(hub.url, '/elus', FR);
     const [official] = await hub.deps.catalog.all<Official>('official');
     const now = new Date().toISOString();
-    await hub.deps.dbs.submissions.put({ _id: `${hub.deps.config.hubId}:feedback:zzpagecache01`, type: 'feedback', hubId: hub.deps.config.hubId, official: official!._id, message: 'privé', status: 'answered', answerPublic: true, answer: 'Réponse publiée pour le cache.', createdAt: now, updatedAt: now });
+    await hub.deps.dbs.submissions.put({
+      _id: `${hub.deps.config.hubId}:feedback:zzpagecache01`,
+      type: 'feedback',
+      hubId: hub.deps.config.hubId,
+      official: official!._id,
+      message: 'privé',
+      status: 'answered',
+      answerPublic: true,
+      answer: 'Réponse publiée pour le cache.',
+      createdAt: now,
+      updatedAt: now,
+    });
     let page = '';
     for (let i = 0; i < 100 && !page.includes('Réponse publiée pour le cache.'); i += 1) {
       page = (await get(hub.url, '/elus', FR)).body.toString();
@@ -186,10 +210,17 @@ describe('portal page cache on the raw fast path', () => {
     assert.ok(Number.isFinite(counted), 'the results are shown');
     const vote = await new Promise<Raw>((resolve, reject) => {
       const body = new URLSearchParams({ option: 'eau-potable' }).toString();
-      const req = request(`${hub.url}${CONSULTATION}`, { method: 'POST', headers: { cookie: 'lang=fr; device=pagecachedevice01', 'content-type': 'application/x-www-form-urlencoded', 'content-length': String(body.length) } }, (res) => {
-        res.resume();
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.alloc(0) }));
-      });
+      const req = request(
+        `${hub.url}${CONSULTATION}`,
+        {
+          method: 'POST',
+          headers: { cookie: 'lang=fr; device=pagecachedevice01', 'content-type': 'application/x-www-form-urlencoded', 'content-length': String(body.length) },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.alloc(0) }));
+        }
+      );
       req.on('error', reject);
       req.end(body);
     });

@@ -82,7 +82,8 @@ describe('portal pages on the Kayes demo', () => {
 
   it('refuses a registration without consent and stores nothing; stores one with it', async () => {
     const phone = new Phone(hub.url, 'fr');
-    const count = async () => (await hub.deps.dbs.submissions.allDocs({ startkey: 'kayes-demo:registration:', endkey: 'kayes-demo:registration:\ufff0' })).rows.length;
+    const count = async () =>
+      (await hub.deps.dbs.submissions.allDocs({ startkey: 'kayes-demo:registration:', endkey: 'kayes-demo:registration:\ufff0' })).rows.length;
     const form = { fullName: 'Fatoumata Diallo', sex: 'F', ageBand: '25-35', commune: 'kayes', phone: '+223 70 00 00 00' };
     const refused = await phone.post('/inscription', form);
     assert.equal(refused.status, 422);
@@ -115,7 +116,16 @@ describe('portal pages on the Kayes demo', () => {
   it('escapes hostile content and shows an official’s published answer without its sender', async () => {
     const gen = hub.deps.catalog.generation;
     await hub.deps.dbs.content.put({
-      _id: 'organisation:test-hostile', type: 'organisation', audience: { all: true }, name: '<img src=x onerror=alert(1)>', kind: 'association', domains: ['jeunesse'], communes: ['kayes'], regions: [], contact: {}, description: { fr: '"><script>x</script>' },
+      _id: 'organisation:test-hostile',
+      type: 'organisation',
+      audience: { all: true },
+      name: '<img src=x onerror=alert(1)>',
+      kind: 'association',
+      domains: ['jeunesse'],
+      communes: ['kayes'],
+      regions: [],
+      contact: {},
+      description: { fr: '"><script>x</script>' },
     });
     // Pages read content once per generation; the change feed moves it on.
     while (hub.deps.catalog.generation === gen) await new Promise((r) => setTimeout(r, 20));
@@ -124,7 +134,18 @@ describe('portal pages on the Kayes demo', () => {
     assert.doesNotMatch(orgs, /<img src=x|<script>x/);
     assert.match(orgs, /&lt;img src=x onerror=alert\(1\)&gt;/);
     const official = (await hub.deps.catalog.all('official'))[0]!;
-    await hub.deps.dbs.submissions.put({ _id: 'kayes-demo:feedback:zz0000000001', type: 'feedback', hubId: 'kayes-demo', createdAt: new Date().toISOString(), official: official._id, message: 'Message privé de Mariam', contact: '+223 66 11 22 33', status: 'answered', answer: 'Le forage sera voté au budget de mars.', answerPublic: true });
+    await hub.deps.dbs.submissions.put({
+      _id: 'kayes-demo:feedback:zz0000000001',
+      type: 'feedback',
+      hubId: 'kayes-demo',
+      createdAt: new Date().toISOString(),
+      official: official._id,
+      message: 'Message privé de Mariam',
+      contact: '+223 66 11 22 33',
+      status: 'answered',
+      answer: 'Le forage sera voté au budget de mars.',
+      answerPublic: true,
+    });
     const elus = await phone.page('/elus');
     assert.match(elus, /Le forage sera voté au budget de mars\./);
     assert.doesNotMatch(elus, /Mariam|66 11 22 33/);

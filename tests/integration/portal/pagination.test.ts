@@ -33,7 +33,9 @@ function relLink(body: string, rel: 'next' | 'prev'): string | undefined {
 
 /** The ids of the items a page shows (their slugs). */
 function slugs(body: string): string[] {
-  return [...body.matchAll(/<(?:article|li) class="card (?:doc|event|person|org)"[^>]*?(?:id="([^"]+)")?>(?:<a class="rowlink" href="\/[a-z]+\/([^"]+)")?/g)].map((m) => m[1] ?? m[2] ?? '');
+  return [
+    ...body.matchAll(/<(?:article|li) class="card (?:doc|event|person|org)"[^>]*?(?:id="([^"]+)")?>(?:<a class="rowlink" href="\/[a-z]+\/([^"]+)")?/g),
+  ].map((m) => m[1] ?? m[2] ?? '');
 }
 
 describe('portal and console lists with thousands of docs of a type', () => {
@@ -66,7 +68,10 @@ describe('portal and console lists with thousands of docs of a type', () => {
       assert.equal(second.status, 200);
       assert.equal(second.body.match(list.item)?.length, PAGE_SIZE);
       const one = new Set(slugs(first.body));
-      assert.ok(slugs(second.body).every((s) => !one.has(s)), 'page 2 shows other items than page 1');
+      assert.ok(
+        slugs(second.body).every((s) => !one.has(s)),
+        'page 2 shows other items than page 1'
+      );
       assert.equal(relLink(second.body, 'prev'), list.path);
       // The last page has no next link.
       const last = await page(hub, `${list.path}?page=${PER_TYPE / PAGE_SIZE}`);
@@ -128,7 +133,15 @@ describe('portal and console lists with thousands of docs of a type', () => {
   it('a document added or deleted shows at once on the first page (the summaries follow the changes)', async () => {
     const db = hub.deps.dbs.content;
     const before = hub.deps.catalog.generation;
-    await db.put({ _id: 'document:tout-neuf', type: 'document', audience: { all: true }, kind: 'plan', title: { fr: 'Plan tout neuf' }, summary: { fr: 'Le plus récent' }, publishedAt: '2026-11-20' });
+    await db.put({
+      _id: 'document:tout-neuf',
+      type: 'document',
+      audience: { all: true },
+      kind: 'plan',
+      title: { fr: 'Plan tout neuf' },
+      summary: { fr: 'Le plus récent' },
+      publishedAt: '2026-11-20',
+    });
     for (let i = 0; i < 200 && hub.deps.catalog.generation === before; i += 1) await new Promise((r) => setTimeout(r, 10));
     const p = await page(hub, '/sinformer');
     assert.equal(slugs(p.body)[0], 'tout-neuf');

@@ -5,7 +5,7 @@ export class Phone {
   private jar = new Map<string, string>();
   constructor(
     private readonly base: string,
-    lang?: string,
+    lang?: string
   ) {
     if (lang) this.jar.set('lang', lang);
   }
@@ -30,6 +30,10 @@ export class Phone {
     return res.text();
   }
   post(path: string, form: Record<string, string>, accept?: string): Promise<Response> {
-    return this.fetch(path, { method: 'POST', body: new URLSearchParams(form), headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...(accept ? { Accept: accept } : {}) } });
+    return this.fetch(path, {
+      method: 'POST',
+      body: new URLSearchParams(form),
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...(accept ? { Accept: accept } : {}) },
+    });
   }
 }

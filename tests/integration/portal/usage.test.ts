@@ -25,7 +25,12 @@ describe('anonymous usage counts', () => {
     assert.equal(usage.visits, 2);
     assert.deepEqual(usage.pageViews, { accueil: 1, apprendre: 2, participer: 1 });
     // Nothing but counts: no address, no device, no language.
-    assert.deepEqual(Object.keys(doc).filter((k) => !k.startsWith('_')).sort(), ['createdAt', 'date', 'hubId', 'pageViews', 'type', 'visits']);
+    assert.deepEqual(
+      Object.keys(doc)
+        .filter((k) => !k.startsWith('_'))
+        .sort(),
+      ['createdAt', 'date', 'hubId', 'pageViews', 'type', 'visits']
+    );
 
     // Counts add up across flushes into the same doc.
     await fetch(`${hub.url}/agenda`, { headers: { Cookie: 'lang=fr' } });

@@ -10,9 +10,19 @@ const catalog = (lang: string) => JSON.parse(readFileSync(join(projectRoot(), 'h
 const fr = catalog('fr');
 const bm = catalog('bm');
 /** Every sentence a visitor may read in Bambara: the bm catalog, or the French one where bm lacks the key. */
-const bmSentences = new Set(Object.keys(fr).filter((k) => !k.startsWith('$')).map((k) => bm[k] ?? fr[k]!));
+const bmSentences = new Set(
+  Object.keys(fr)
+    .filter((k) => !k.startsWith('$'))
+    .map((k) => bm[k] ?? fr[k]!)
+);
 
-const decode = (s: string) => s.replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+const decode = (s: string) =>
+  s
+    .replace(/&#39;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 /** The words of every error on a page: the field sentences and the form's notice. */
 function errorTexts(page: string): string[] {
   const out: string[] = [];
@@ -31,7 +41,14 @@ describe('what a visitor meets: errors, quizzes, icons, filters', () => {
   it('a refused registration in Bambara says only catalog sentences, beside each field, and keeps what was typed', async () => {
     const phone = new Phone(hub.url, 'bm');
     const before = (await hub.deps.dbs.submissions.allDocs({ startkey: 'kayes-demo:registration:', endkey: 'kayes-demo:registration:\ufff0' })).rows.length;
-    const res = await phone.post('/inscription', { fullName: 'Awa Keïta', phone: 'douze', organisation: 'Benkadi', sex: 'F', commune: 'kayes', consent: 'oui' });
+    const res = await phone.post('/inscription', {
+      fullName: 'Awa Keïta',
+      phone: 'douze',
+      organisation: 'Benkadi',
+      sex: 'F',
+      commune: 'kayes',
+      consent: 'oui',
+    });
     assert.equal(res.status, 422);
     assert.equal(res.headers.get('cache-control'), 'no-store');
     const page = await res.text();
@@ -88,17 +105,22 @@ describe('what a visitor meets: errors, quizzes, icons, filters', () => {
     // Stable for one phone across reloads.
     assert.equal(orderOf(await (await first.fetch('/apprendre/quiz/gouverner-une-collectivite')).text()), orderOf(page));
     const orders = new Set([orderOf(page)]);
-    for (let i = 0; i < 4 && orders.size < 2; i += 1) orders.add(orderOf(await (await new Phone(hub.url, 'fr').fetch('/apprendre/quiz/gouverner-une-collectivite')).text()));
+    for (let i = 0; i < 4 && orders.size < 2; i += 1)
+      orders.add(orderOf(await (await new Phone(hub.url, 'fr').fetch('/apprendre/quiz/gouverner-une-collectivite')).text()));
     assert.ok(orders.size >= 2, 'another phone sees another order');
 
     // Without JavaScript the hub checks; with it, one question is checked once answered.
     const quiz = (await hub.deps.catalog.get('quiz:gouverner-une-collectivite')) as unknown as { questions: { choices: { correct: boolean }[] }[] };
     const right = quiz.questions[0]!.choices.findIndex((c) => c.correct);
     const wrong = quiz.questions[0]!.choices.findIndex((c) => !c.correct);
-    const ok = (await (await first.post('/apprendre/quiz/gouverner-une-collectivite/verifier', { question: '0', choice: String(right) }, 'application/json')).json()) as { ok: boolean; html: string };
+    const ok = (await (
+      await first.post('/apprendre/quiz/gouverner-une-collectivite/verifier', { question: '0', choice: String(right) }, 'application/json')
+    ).json()) as { ok: boolean; html: string };
     assert.equal(ok.ok, true);
     assert.match(ok.html, new RegExp(fr['learn.correct']!));
-    const no = (await (await first.post('/apprendre/quiz/gouverner-une-collectivite/verifier', { question: '0', choice: String(wrong) }, 'application/json')).json()) as { ok: boolean };
+    const no = (await (
+      await first.post('/apprendre/quiz/gouverner-une-collectivite/verifier', { question: '0', choice: String(wrong) }, 'application/json')
+    ).json()) as { ok: boolean };
     assert.equal(no.ok, false);
     const checked = await (await first.post('/apprendre/quiz/gouverner-une-collectivite', { q0: String(right) })).text();
     assert.match(checked, new RegExp(`name="q0" value="${right}" checked`));
@@ -107,7 +129,13 @@ describe('what a visitor meets: errors, quizzes, icons, filters', () => {
 
   it('draws icons with the hub’s own SVG, never an emoji, and filters S’informer by commune and kind', async () => {
     const phone = new Phone(hub.url, 'fr');
-    for (const path of ['/', '/participer/priorites-pdesc-kayes', '/apprendre/alphabetisation-numerique/3', '/apprendre/alphabetisation-numerique/4', '/apprendre/quiz/alphabetisation-numerique']) {
+    for (const path of [
+      '/',
+      '/participer/priorites-pdesc-kayes',
+      '/apprendre/alphabetisation-numerique/3',
+      '/apprendre/alphabetisation-numerique/4',
+      '/apprendre/quiz/alphabetisation-numerique',
+    ]) {
       const page = await (await phone.fetch(path)).text();
       const main = page.slice(page.indexOf('<main'), page.indexOf('</main>'));
       assert.doesNotMatch(main, /\p{Extended_Pictographic}/u, `${path} has an emoji`);

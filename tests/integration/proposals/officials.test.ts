@@ -13,7 +13,15 @@ import { ANALYST, consoleLogin, startTestConsole, type TestConsole } from '../..
 import { makeMember, signInMember, startTestHub, type TestHub } from '../../support/index.js';
 import { hubConsole, postMultipart, roundTrip as roundTripVia, syncHub } from './hubs.js';
 
-const communes = ['nioro', 'kayes'].map((c) => ({ _id: `commune:${c}`, type: 'commune', audience: { all: true }, name: `Commune de ${c}`, kind: 'commune-urbaine', region: 'kayes', proposalThreshold: 3 }));
+const communes = ['nioro', 'kayes'].map((c) => ({
+  _id: `commune:${c}`,
+  type: 'commune',
+  audience: { all: true },
+  name: `Commune de ${c}`,
+  kind: 'commune-urbaine',
+  region: 'kayes',
+  proposalThreshold: 3,
+}));
 const plan = (commune: string) => ({
   _id: `plan:pap-${commune}-2027`,
   type: 'plan',
@@ -46,7 +54,6 @@ const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a
 
 const html = (hub: TestHub, path: string) => fetch(hub.url + path, { headers: { accept: 'text/html' }, redirect: 'manual' }).then((r) => r.text());
 
-
 describe('elected officials answer proposals and update plans, at central and at a hub', () => {
   let central: TestCentral;
   let cons: TestConsole;
@@ -65,8 +72,14 @@ describe('elected officials answer proposals and update plans, at central and at
     await createCommunityUser(central.url, central.admin, 'moussa', 'moderator-password', 'moderator');
     moderator = callAs(central.url, { username: 'moussa', password: 'moderator-password' });
     await putUser(central.url, central.admin, MAIRESSE.username, MAIRESSE.password, ['official', 'commune:nioro']);
-    const pub = await couch<{ error?: string }[]>(central.url, 'content/_bulk_docs', central.editor, { method: 'POST', body: { docs: [...communes, plan('nioro'), plan('kayes')] } });
-    assert.ok(pub.body.every((r) => !r.error), JSON.stringify(pub.body));
+    const pub = await couch<{ error?: string }[]>(central.url, 'content/_bulk_docs', central.editor, {
+      method: 'POST',
+      body: { docs: [...communes, plan('nioro'), plan('kayes')] },
+    });
+    assert.ok(
+      pub.body.every((r) => !r.error),
+      JSON.stringify(pub.body)
+    );
     const ea = await central.enroll('nioro-01');
     const eb = await central.enroll('kayes-02');
     a = await startTestHub({ hubId: 'nioro-01', commune: 'nioro', central: { url: central.url, username: ea.username, password: ea.password } });
@@ -75,7 +88,15 @@ describe('elected officials answer proposals and update plans, at central and at
     const awa = await signInMember(a, (await makeMember(a, 'Awa')).code);
     const binta = await signInMember(b, (await makeMember(b, 'Binta')).code);
     const made = async (m: typeof awa, commune: string, title: string) => {
-      const res = await m.multipart('/propositions/nouvelle', { title, text: 'Pour les femmes du marché.', commune, theme: 'eau-assainissement', beneficiaries: 'femmes', cost: '100000', lang: 'fr' });
+      const res = await m.multipart('/propositions/nouvelle', {
+        title,
+        text: 'Pour les femmes du marché.',
+        commune,
+        theme: 'eau-assainissement',
+        beneficiaries: 'femmes',
+        cost: '100000',
+        lang: 'fr',
+      });
       assert.equal(res.status, 303);
       return decodeURIComponent(/\/propositions\/([^?#]+)/.exec(res.headers.get('location')!)![1]!);
     };
@@ -90,13 +111,22 @@ describe('elected officials answer proposals and update plans, at central and at
     await central?.stop();
   });
 
-  it("an administrator adds an official with their communes on the Comptes page", async () => {
+  it('an administrator adds an official with their communes on the Comptes page', async () => {
     const admin = await consoleLogin(cons.origin, central.admin);
-    const bad = await admin.post('/console/comptes/personnes', { username: 'maire.kita', role: 'official', communes: 'Kita!', password: 'official-password-9' });
+    const bad = await admin.post('/console/comptes/personnes', {
+      username: 'maire.kita',
+      role: 'official',
+      communes: 'Kita!',
+      password: 'official-password-9',
+    });
     assert.equal(bad.status, 422);
     assert.match(await bad.text(), /n’est pas un identifiant de commune/);
     assert.equal((await couch(central.url, `_users/${encodeURIComponent('org.couchdb.user:maire.kita')}`, central.admin)).status, 404, 'nothing stored');
-    assert.equal((await admin.post('/console/comptes/personnes', { username: 'maire.kita', role: 'official', communes: 'kita, kayes', password: 'official-password-9' })).status, 303);
+    assert.equal(
+      (await admin.post('/console/comptes/personnes', { username: 'maire.kita', role: 'official', communes: 'kita, kayes', password: 'official-password-9' }))
+        .status,
+      303
+    );
     const user = await couch<{ roles: string[] }>(central.url, `_users/${encodeURIComponent('org.couchdb.user:maire.kita')}`, central.admin);
     assert.deepEqual(user.body.roles, ['official', 'commune:kita', 'commune:kayes']);
     const maire = await consoleLogin(cons.origin, { username: 'maire.kita', password: 'official-password-9' });
@@ -129,7 +159,7 @@ describe('elected officials answer proposals and update plans, at central and at
     assert.deepEqual(user.body.roles, ['official', 'commune:diema', 'commune:kita']);
   });
 
-  it("an official at central answers a proposal of their commune, audited; the answer reaches both hubs and later runs keep it", async () => {
+  it('an official at central answers a proposal of their commune, audited; the answer reaches both hubs and later runs keep it', async () => {
     const mairesse = await consoleLogin(cons.origin, MAIRESSE);
     const list = await (await mairesse.get('/console/propositions')).text();
     assert.match(list, /Une borne-fontaine au marché de Nioro/);
@@ -164,7 +194,10 @@ describe('elected officials answer proposals and update plans, at central and at
   it("central's rules refuse an official outside their communes or beyond answers and progress, whatever the console shows", async () => {
     const kayes = await doc<PublishedProposal & { _rev: string }>(publishedProposalId(kayesProposal));
     const answer = { decision: 'retenue', reason: 'Oui.', by: MAIRESSE.username, at: new Date().toISOString(), hub: 'central' };
-    const other = await couch<{ reason?: string }>(central.url, `content/${encodeURIComponent(kayes._id)}`, MAIRESSE, { method: 'PUT', body: { ...kayes, status: 'retenue', answer } });
+    const other = await couch<{ reason?: string }>(central.url, `content/${encodeURIComponent(kayes._id)}`, MAIRESSE, {
+      method: 'PUT',
+      body: { ...kayes, status: 'retenue', answer },
+    });
     assert.equal(other.status, 403);
     assert.match(other.body.reason ?? '', /commune: this official answers for nioro/);
     const mine = await doc<PublishedProposal & { _rev: string }>(publishedProposalId(nioroProposal));
@@ -181,7 +214,12 @@ describe('elected officials answer proposals and update plans, at central and at
     const budget = structuredClone(nioroPlan);
     budget.priorities[0]!.actions[0]!.budget = 1;
     assert.equal((await couch(central.url, `content/${NIORO_PLAN}`, MAIRESSE, { method: 'PUT', body: budget })).status, 403, 'nor a budget');
-    const byModerator = await couch<{ reason?: string }>(central.url, `content/${NIORO_PLAN}`, { username: 'moussa', password: 'moderator-password' }, { method: 'PUT', body: budget });
+    const byModerator = await couch<{ reason?: string }>(
+      central.url,
+      `content/${NIORO_PLAN}`,
+      { username: 'moussa', password: 'moderator-password' },
+      { method: 'PUT', body: budget }
+    );
     assert.equal(byModerator.status, 403, 'the rules merge progress into plans, nothing else');
     assert.match(byModerator.body.reason ?? '', /only the progress of a plan's actions may change here/);
     const created = await couch(central.url, 'content/plan:pap-nouveau', MAIRESSE, { method: 'PUT', body: { ...plan('nioro'), _id: 'plan:pap-nouveau' } });
@@ -217,13 +255,26 @@ describe('elected officials answer proposals and update plans, at central and at
     assert.match(refused, /La part réalisée est un nombre entre 0 et 100/);
     assert.match(refused, /jamais négatif/);
     assert.match(refused, /zebretape/, 'what was typed is kept');
-    const html5 = await post({ at: '2027-03-31', status: 'en-cours', done: '40' }, { bytes: Buffer.from('<html><script>x</script></html>'), name: 'preuve.png', type: 'image/png' });
+    const html5 = await post(
+      { at: '2027-03-31', status: 'en-cours', done: '40' },
+      { bytes: Buffer.from('<html><script>x</script></html>'), name: 'preuve.png', type: 'image/png' }
+    );
     assert.equal(html5.status, 422);
     assert.match(await html5.text(), /La preuve doit être une photo/);
     assert.equal((await doc<Plan & { _rev: string }>(NIORO_PLAN))._rev, before._rev, 'nothing stored');
     const ok = await post(
-      { at: '2027-03-31', status: 'en-cours', done: '40', spent: '3 000 000', achievedTotal: '1200', achievedF: '700', achievedM: '500', 'achievedAge15-24': '300', note: 'Deux forages sur quatre refaits.' },
-      { bytes: PNG, name: 'forage.png', type: 'image/png' },
+      {
+        at: '2027-03-31',
+        status: 'en-cours',
+        done: '40',
+        spent: '3 000 000',
+        achievedTotal: '1200',
+        achievedF: '700',
+        achievedM: '500',
+        'achievedAge15-24': '300',
+        note: 'Deux forages sur quatre refaits.',
+      },
+      { bytes: PNG, name: 'forage.png', type: 'image/png' }
     );
     assert.equal(ok.status, 303, await ok.text());
     const after = await doc<Plan>(NIORO_PLAN);
@@ -255,14 +306,27 @@ describe('elected officials answer proposals and update plans, at central and at
     assert.match(refused, /La part réalisée est un nombre entre 0 et 100/);
     assert.match(refused, /Un forage refait/);
     assert.equal(await count(), 0, 'nothing stored');
-    const notAPhoto = await postMultipart(maire, b.url + path, { at: '2027-04-30', status: 'en-cours', done: '25' }, { bytes: Buffer.from('<svg onload="x()"/>'), name: 'photo.jpg', type: 'image/jpeg' });
+    const notAPhoto = await postMultipart(
+      maire,
+      b.url + path,
+      { at: '2027-04-30', status: 'en-cours', done: '25' },
+      { bytes: Buffer.from('<svg onload="x()"/>'), name: 'photo.jpg', type: 'image/jpeg' }
+    );
     assert.equal(notAPhoto.status, 422);
     assert.match(await notAPhoto.text(), /La preuve doit être une photo/);
     assert.equal(await count(), 0, 'nothing stored');
-    const ok = await postMultipart(maire, b.url + path, { at: '2027-04-30', status: 'en-cours', done: '25', achievedF: '300', note: 'Un forage sur quatre refait.' }, { bytes: PNG, name: 'forage.png', type: 'image/png' });
+    const ok = await postMultipart(
+      maire,
+      b.url + path,
+      { at: '2027-04-30', status: 'en-cours', done: '25', achievedF: '300', note: 'Un forage sur quatre refait.' },
+      { bytes: PNG, name: 'forage.png', type: 'image/png' }
+    );
     assert.equal(ok.status, 303);
     assert.equal(await count(), 1);
-    assert.match(readFileSync(join(b.deps.config.dataDir, 'audit', 'audit.jsonl'), 'utf8'), /"plan\.progress"[^\n]*maire-kayes|maire-kayes[^\n]*"plan\.progress"/);
+    assert.match(
+      readFileSync(join(b.deps.config.dataDir, 'audit', 'audit.jsonl'), 'utf8'),
+      /"plan\.progress"[^\n]*maire-kayes|maire-kayes[^\n]*"plan\.progress"/
+    );
     assert.match(await html(b, '/plans/pap-kayes-2027'), /25 % réalisé/, 'shown at once where it was posted');
     await roundTrip(b);
     await processProposals(moderator); // a second run merges nothing more
@@ -325,6 +389,10 @@ describe('elected officials answer proposals and update plans, at central and at
     const onlyKayes = cells(await (await analyst.get('/console/chiffres/propositions.csv?commune=kayes')).text());
     assert.equal(value(onlyKayes, 'central', 'propositions faites', 'total'), '1');
     assert.equal(value(onlyKayes, 'central', 'actions des plans', 'en cours'), '1');
-    assert.equal((await (await consoleLogin(cons.origin, MAIRESSE)).get('/console/chiffres/propositions.csv')).status, 403, 'an official does not read the merged submissions');
+    assert.equal(
+      (await (await consoleLogin(cons.origin, MAIRESSE)).get('/console/chiffres/propositions.csv')).status,
+      403,
+      'an official does not read the merged submissions'
+    );
   });
 });

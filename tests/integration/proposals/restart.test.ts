@@ -19,7 +19,13 @@ describe('the proposals list in pages, and the counts after a restart', () => {
     hub = await start();
     const members = await Promise.all(['Awa', 'Binta', 'Chaka'].map((n) => makeMember(hub, n)));
     for (let i = 0; i < 45; i += 1) {
-      const v = await hub.deps.proposals.propose(members[0]!, { title: `Proposition numéro ${i}`, text: 'Un puits.', commune: 'kita', theme: 'eau-assainissement', cost: '0' });
+      const v = await hub.deps.proposals.propose(members[0]!, {
+        title: `Proposition numéro ${i}`,
+        text: 'Un puits.',
+        commune: 'kita',
+        theme: 'eau-assainissement',
+        cost: '0',
+      });
       first ??= v.id;
     }
     for (const m of members) await hub.deps.proposals.support(m, first);
@@ -59,7 +65,16 @@ describe('the proposals list in pages, and the counts after a restart', () => {
     const local = (await snap.submissions.get('_local/proposal-supports')) as unknown as { supporters: Record<string, string> };
     assert.equal(local.supporters[first]!.split(',').length, 4);
     // A support stored after the snapshot, as if the hub lost power before the next one.
-    await snap.submissions.put({ _id: supportId('kita-02', first, 'KX7-M4P'), type: 'support', hubId: 'kita-02', createdAt: new Date().toISOString(), proposal: first, member: 'KX7-M4P', sex: 'F', ageBand: '15-24' });
+    await snap.submissions.put({
+      _id: supportId('kita-02', first, 'KX7-M4P'),
+      type: 'support',
+      hubId: 'kita-02',
+      createdAt: new Date().toISOString(),
+      proposal: first,
+      member: 'KX7-M4P',
+      sex: 'F',
+      ageBand: '15-24',
+    });
     await closeDatabases(snap);
     hub = await start();
     assert.equal((await hub.deps.proposals.get(first)).supports.members, 5);

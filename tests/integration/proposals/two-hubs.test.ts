@@ -55,10 +55,10 @@ const community = {
   postsPerMemberPerHour: 50,
 };
 
-
 const html = (hub: TestHub, path: string) => fetch(hub.url + path, { headers: { accept: 'text/html' }, redirect: 'manual' });
 
-const consoleAs = (hub: TestHub, username: string, password: string, role: 'official' | 'facilitator') => hubConsole(hub, username, password, role, '/admin/proposals');
+const consoleAs = (hub: TestHub, username: string, password: string, role: 'official' | 'facilitator') =>
+  hubConsole(hub, username, password, role, '/admin/proposals');
 
 describe('citizen proposals across two hubs and central', () => {
   let central: TestCentral;
@@ -82,7 +82,7 @@ describe('citizen proposals across two hubs and central', () => {
     const pub = await couch<{ error?: string }[]>(central.url, 'content/_bulk_docs', central.editor, { method: 'POST', body: { docs: [COMMUNE, PLAN] } });
     assert.ok(
       pub.body.every((r) => !r.error),
-      JSON.stringify(pub.body),
+      JSON.stringify(pub.body)
     );
     const ea = await central.enroll('nioro-01');
     const eb = await central.enroll('kayes-02');
@@ -104,7 +104,7 @@ describe('citizen proposals across two hubs and central', () => {
     const res = await awa.multipart(
       '/propositions/nouvelle',
       { title: '', text: 'Des lampadaires solaires au marché zebretape', commune: 'nioro', theme: 'infrastructures', cost: '-5000', lang: 'fr' },
-      { bytes: Buffer.from('<html>not a sound</html>'), name: 'x.html', type: 'text/html' },
+      { bytes: Buffer.from('<html>not a sound</html>'), name: 'x.html', type: 'text/html' }
     );
     assert.equal(res.status, 422);
     const page = await res.text();
@@ -136,7 +136,7 @@ describe('citizen proposals across two hubs and central', () => {
         cost: '2 500 000',
         lang: 'fr',
       },
-      { bytes: frenchVoice(), name: 'voix.opus' },
+      { bytes: frenchVoice(), name: 'voix.opus' }
     );
     assert.equal(res.status, 303);
     proposal = decodeURIComponent(/\/propositions\/([^?#]+)/.exec(res.headers.get('location')!)![1]!);
@@ -225,7 +225,7 @@ describe('citizen proposals across two hubs and central', () => {
     assert.equal(
       (await facilitatorTry.post(`/admin/proposals/${encodeURIComponent(proposal)}/answer`, { decision: 'retenue', reason: 'non' })).status,
       403,
-      'only an official answers',
+      'only an official answers'
     );
     const official = await consoleAs(a, 'mairesse', 'official-password-1', 'official');
     const empty = await official.post(`/admin/proposals/${encodeURIComponent(proposal)}/answer`, { decision: 'retenue', reason: '' });

@@ -8,7 +8,7 @@ import { runCli } from '../../support/cli.js';
 import { tempDir } from '../../support/hub.js';
 
 /** The nightly backup and the one-command restore, on a real PouchDB data directory. */
-describe('espace backup: the hub\'s data to a stick and back', () => {
+describe("espace backup: the hub's data to a stick and back", () => {
   let dir: { path: string; remove(): void };
   let dataDir: string;
   let stick: string;
@@ -54,7 +54,7 @@ describe('espace backup: the hub\'s data to a stick and back', () => {
     const archive = join(stick, 'espace-backups', backups()[0]!);
     const restored = await runCli(['backup', 'restore', archive, '--config', config]);
     assert.equal(restored.code, 0, restored.stderr);
-    assert.deepEqual(await ids(), ['kayes-01:feedback:0001'], 'the data is the backup\'s');
+    assert.deepEqual(await ids(), ['kayes-01:feedback:0001'], "the data is the backup's");
     const kept = /the data it replaced is in (\S+)/.exec(restored.stdout)?.[1];
     assert.ok(kept && existsSync(kept), restored.stdout);
     assert.equal(statSync(dataDir).mode & 0o777, 0o750);

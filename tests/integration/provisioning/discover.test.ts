@@ -73,7 +73,13 @@ describe('mDNS: two hubs under one name on one LAN (a spare Pi, a second space)'
       assert.match(JSON.stringify(warnings), /already in use.*RFC 6762/);
       await new Promise((r) => setTimeout(r, 300));
       const found = (await browseHubs(2500, '127.0.0.1')).filter((h) => h.id === id);
-      assert.deepEqual(found.map((h) => [h.instance, h.port, h.name]).sort((a, b) => Number(a[1]) - Number(b[1])), [[wanted, 4301, 'Espace A'], [nthName(wanted, 2), 4302, 'Espace B']]);
+      assert.deepEqual(
+        found.map((h) => [h.instance, h.port, h.name]).sort((a, b) => Number(a[1]) - Number(b[1])),
+        [
+          [wanted, 4301, 'Espace A'],
+          [nthName(wanted, 2), 4302, 'Espace B'],
+        ]
+      );
     } finally {
       await second.stop();
       await first.stop();

@@ -10,7 +10,23 @@ import { startModemBus, until } from '../../support/sms.js';
 
 const closedPort = freePort;
 
-const EXPECTED = ['hub', 'databases', 'https', 'last-sync', 'sms-modem', 'cpu-temperature', 'under-voltage', 'throttling', 'disk-free', 'memory', 'load', 'clock', 'services', 'access-point', 'central'];
+const EXPECTED = [
+  'hub',
+  'databases',
+  'https',
+  'last-sync',
+  'sms-modem',
+  'cpu-temperature',
+  'under-voltage',
+  'throttling',
+  'disk-free',
+  'memory',
+  'load',
+  'clock',
+  'services',
+  'access-point',
+  'central',
+];
 
 describe('espace doctor', () => {
   let hub: TestHub;
@@ -51,7 +67,7 @@ describe('espace doctor', () => {
     assert.equal(out.status, ['ok', 'warning', 'critical'][r.code]);
   });
 
-  it('names the GSM modem and today\'s SMS spending when ModemManager has one', async () => {
+  it("names the GSM modem and today's SMS spending when ModemManager has one", async () => {
     const modem = await startModemBus();
     // A slower poll than the SMS tests': the doctor's 5-second health probe must not queue behind it on a busy machine.
     const withModem = await startTestHub({ sms: { ...modem.sms, pollSeconds: 2 } });
@@ -63,7 +79,9 @@ describe('espace doctor', () => {
       assert.match(sms.value, /^Huawei E3372 \(simulé\), signal 72 %; today 0 SMS, 0 of 100000 FCFA$/);
       modem.mm.unplug();
       await until('the hub sees it gone', () => withModem.deps.sms!.status().state === 'no-modem');
-      const again = (JSON.parse((await runCli(['doctor', '--json', '--url', withModem.url])).stdout) as { checks: Check[] }).checks.find((c) => c.id === 'sms-modem')!;
+      const again = (JSON.parse((await runCli(['doctor', '--json', '--url', withModem.url])).stdout) as { checks: Check[] }).checks.find(
+        (c) => c.id === 'sms-modem'
+      )!;
       assert.equal(again.verdict, 'warning');
       assert.match(again.advice, /plug the USB modem/);
     } finally {

@@ -68,7 +68,7 @@ describe('the firewall, loaded between a phone and the uplink', () => {
         // "The Internet" tries to reach the space's network through the hub too.
         `ip -n ${ns.up} route add 10.42.0.0/24 via 192.0.2.2`,
         `ip -n ${ns.phone} route add default via 10.42.0.1`,
-      ].join(' && '),
+      ].join(' && ')
     );
     await inNs(ns.hub, 'nft', '-f', join(dir.path, 'etc/espace/nftables.nft'));
     await listen(ns.hub, '0.0.0.0', [8080, 22]);
@@ -95,7 +95,7 @@ describe('the firewall, loaded between a phone and the uplink', () => {
     assert.equal(await connect(ns.up, '10.42.0.1', 8080), 'timeout');
   });
 
-  it('lets the hub\'s own connections out and their answers back in', async () => {
+  it("lets the hub's own connections out and their answers back in", async () => {
     assert.equal(await connect(ns.hub, '192.0.2.1', 9000), 'hi');
     // Nothing from the phones is forwarded to the uplink.
     assert.notEqual(await connect(ns.phone, '192.0.2.1', 9000), 'hi');

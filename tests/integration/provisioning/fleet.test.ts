@@ -36,7 +36,11 @@ describe('espace fleet against a stand-in central', () => {
       heartbeat('diema-01', { at: hoursAgo(2), lastSync: hoursAgo(3), freeBytes: 0.5 * GB, temperatureC: 81 }),
     ];
     for (const doc of docs) {
-      const res = await fetch(`${central.url}/fleet/${doc._id}`, { method: 'PUT', headers: { authorization: auth, 'content-type': 'application/json' }, body: JSON.stringify(doc) });
+      const res = await fetch(`${central.url}/fleet/${doc._id}`, {
+        method: 'PUT',
+        headers: { authorization: auth, 'content-type': 'application/json' },
+        body: JSON.stringify(doc),
+      });
       assert.ok(res.ok, `PUT ${doc._id}: ${res.status} ${await res.text()}`);
     }
   });
@@ -66,7 +70,7 @@ describe('espace fleet against a stand-in central', () => {
     assert.match(argv.stderr, /unknown option '--password'/);
   });
 
-  it('tells whether central accepts a hub\'s credentials (the first boot\'s enrollment check)', async () => {
+  it("tells whether central accepts a hub's credentials (the first boot's enrollment check)", async () => {
     const hub = await central.enroll('kayes-fb');
     const ok = await checkCentralCredentials(central.url, { username: hub.username, password: hub.password });
     assert.deepEqual(ok, { ok: true, message: `central at ${new URL(central.url).origin} accepts hub-kayes-fb` });

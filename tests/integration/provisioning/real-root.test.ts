@@ -33,7 +33,10 @@ describe('provision apply into a real Debian Trixie root', { timeout: APPLY_TIME
 
   before(
     async () => {
-      const base = execFileSync('bash', [join(projectRoot(), 'tests/support/debian-root.sh'), 'trixie'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+      const base = execFileSync('bash', [join(projectRoot(), 'tests/support/debian-root.sh'), 'trixie'], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'inherit'],
+      }).trim();
       dir = tempDir('espace-real-root-');
       for (const d of ['upper', 'work', 'root']) mkdirSync(join(dir.path, d));
       root = join(dir.path, 'root');
@@ -51,7 +54,7 @@ describe('provision apply into a real Debian Trixie root', { timeout: APPLY_TIME
       firstApply = await runCli(['provision', 'apply', '--profile', DEMO, '--root', root], { timeoutMs: APPLY_TIMEOUT });
       process.stdout.write(`# provision apply on a fresh Trixie root: ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
     },
-    { timeout: APPLY_TIMEOUT + 10 * 60_000 },
+    { timeout: APPLY_TIMEOUT + 10 * 60_000 }
   );
 
   after(async () => {
@@ -60,10 +63,16 @@ describe('provision apply into a real Debian Trixie root', { timeout: APPLY_TIME
     dir?.remove();
   });
 
-  it('installs every package the profile needs with the root\'s own apt', async () => {
+  it("installs every package the profile needs with the root's own apt", async () => {
     assert.equal(firstApply.code, 0, `${firstApply.stdout}\n${firstApply.stderr}`);
     assert.match(firstApply.stdout, /^installed .*\bdnsmasq\b/m);
-    const { stdout } = await exec('dpkg-query', [`--admindir=${join(root, 'var/lib/dpkg')}`, '-W', '-f', '${Package} ${db:Status-Status}\n', ...rendered.packages]);
+    const { stdout } = await exec('dpkg-query', [
+      `--admindir=${join(root, 'var/lib/dpkg')}`,
+      '-W',
+      '-f',
+      '${Package} ${db:Status-Status}\n',
+      ...rendered.packages,
+    ]);
     for (const pkg of rendered.packages) assert.match(stdout, new RegExp(`^${pkg} installed$`, 'm'), pkg);
     // No service was started in the chroot, and apply left no policy-rc.d behind.
     assert.throws(() => statSync(join(root, 'usr/sbin/policy-rc.d')));
@@ -76,7 +85,16 @@ describe('provision apply into a real Debian Trixie root', { timeout: APPLY_TIME
       const { stdout } = await inRoot(root, 'systemctl', 'is-enabled', unit).catch((e: { stdout: string }) => e);
       assert.match(stdout.trim(), /^(enabled|alias)$/, `${unit}: ${stdout}`);
     }
-    const ours = ['espace-hub.service', 'espace-firewall.service', 'espace-firstboot.service', 'espace-hub-watchdog.service', 'espace-hub-watchdog.timer', 'espace-hub-restart.service', 'espace-backup.service', 'espace-backup.timer'];
+    const ours = [
+      'espace-hub.service',
+      'espace-firewall.service',
+      'espace-firstboot.service',
+      'espace-hub-watchdog.service',
+      'espace-hub-watchdog.timer',
+      'espace-hub-restart.service',
+      'espace-backup.service',
+      'espace-backup.timer',
+    ];
     const { stderr } = await inRoot(root, 'systemd-analyze', 'verify', '--man=no', ...ours.map((u) => `/etc/systemd/system/${u}`));
     assert.equal(stderr, '');
   });

@@ -65,7 +65,7 @@ async function nmRoundTrip(file: string): Promise<{ ours: Map<string, string>; n
   const text = readFileSync(file, 'utf8');
   const { stdout } = await new Promise<{ stdout: string }>((resolve, reject) => {
     const child = execFile('nmcli', ['--offline', 'connection', 'modify', 'connection.autoconnect', 'yes'], (err, stdout, stderr) =>
-      err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve({ stdout }),
+      err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve({ stdout })
     );
     child.stdin!.end(text);
   });
@@ -109,7 +109,7 @@ describe('provision render: the demo profile, checked by the real tools', () => 
   });
   after(() => dir.remove());
 
-  it('gives the hub a configuration it loads, with the profile\'s values and no secret', () => {
+  it("gives the hub a configuration it loads, with the profile's values and no secret", () => {
     const file = join(root, 'etc/espace/espace.yaml');
     const config = loadConfig({ file, env: {} });
     assert.equal(config.hubId, 'kayes-01');
@@ -119,7 +119,10 @@ describe('provision render: the demo profile, checked by the real tools', () => 
     assert.equal(config.seedDemo, false);
     assert.equal(config.mdns, false, 'avahi publishes, so the hub must not');
     assert.equal(config.central.url, 'https://central.espace-connecte.ml/');
-    assert.deepEqual(config.sync.windows, [{ from: '22:00', to: '06:00' }, { from: '12:00', to: '14:00' }]);
+    assert.deepEqual(config.sync.windows, [
+      { from: '22:00', to: '06:00' },
+      { from: '12:00', to: '14:00' },
+    ]);
     assert.doesNotMatch(readFileSync(file, 'utf8'), /change-me-on-the-real-card/);
     const secrets = join(root, 'etc/espace/secrets.env');
     assert.equal(statSync(secrets).mode & 0o777, 0o600);
@@ -156,7 +159,14 @@ describe('provision render: the demo profile, checked by the real tools', () => 
 
   it('writes systemd units that systemd-analyze verifies without a word', async () => {
     prepareSystemdRoot(root);
-    for (const unit of ['espace-hub.service', 'espace-firewall.service', 'espace-firstboot.service', 'espace-hub-watchdog.service', 'espace-hub-watchdog.timer', 'espace-hub-restart.service']) {
+    for (const unit of [
+      'espace-hub.service',
+      'espace-firewall.service',
+      'espace-firstboot.service',
+      'espace-hub-watchdog.service',
+      'espace-hub-watchdog.timer',
+      'espace-hub-restart.service',
+    ]) {
       assert.equal(await verifyUnit(root, unit), '', `${unit} has warnings`);
     }
     const { stdout } = await exec('systemd-analyze', ['security', '--offline=yes', `--root=${root}`, 'espace-hub.service']);
@@ -164,12 +174,20 @@ describe('provision render: the demo profile, checked by the real tools', () => 
     process.stdout.write(`# systemd-analyze security: espace-hub.service exposure ${score}\n`);
     assert.ok(score > 0 && score <= 2.5, `hardening exposure ${score} should be 2.5 or less`);
     const hub = readFileSync(join(root, 'etc/systemd/system/espace-hub.service'), 'utf8');
-    for (const line of ['User=espace', 'Restart=always', 'StateDirectory=espace', 'ProtectSystem=strict', 'NoNewPrivileges=yes', 'CapabilityBoundingSet=', 'SystemCallFilter=@system-service']) {
+    for (const line of [
+      'User=espace',
+      'Restart=always',
+      'StateDirectory=espace',
+      'ProtectSystem=strict',
+      'NoNewPrivileges=yes',
+      'CapabilityBoundingSet=',
+      'SystemCallFilter=@system-service',
+    ]) {
       assert.match(hub, new RegExp(`^${line}$`, 'm'));
     }
   });
 
-  it('writes the kiosk as a user unit systemd verifies, in the kiosk account\'s labwc session', async () => {
+  it("writes the kiosk as a user unit systemd verifies, in the kiosk account's labwc session", async () => {
     const runtime = join(dir.path, 'xdg');
     mkdirSync(runtime, { mode: 0o700 });
     // The user manager checks ExecStart on this machine: point it at the node running this test.
@@ -219,14 +237,14 @@ describe('provision render: the demo profile, checked by the real tools', () => 
   });
 });
 
-describe('provision render: the Pi\'s own radio', () => {
+describe("provision render: the Pi's own radio", () => {
   let dir: { path: string; remove(): void };
   before(() => {
     dir = tempDir('espace-render-radio-');
   });
   after(() => dir.remove());
 
-  it('writes a NetworkManager access point that survives NetworkManager\'s own round trip', async () => {
+  it("writes a NetworkManager access point that survives NetworkManager's own round trip", async () => {
     const root = join(dir.path, 'nm');
     await renderInto(root, radioProfile('networkmanager'));
     const file = join(root, 'etc/NetworkManager/system-connections/espace-ap.nmconnection');
@@ -248,7 +266,8 @@ describe('provision render: the Pi\'s own radio', () => {
     await renderInto(root, radioProfile('hostapd'));
     const conf = readFileSync(join(root, 'etc/hostapd/hostapd.conf'), 'utf8');
     assert.equal(statSync(join(root, 'etc/hostapd/hostapd.conf')).mode & 0o777, 0o600);
-    for (const line of ['interface=wlan0', 'country_code=ML', 'ap_isolate=1', 'wpa=2', 'hw_mode=g', 'channel=6']) assert.match(conf, new RegExp(`^${line}$`, 'm'));
+    for (const line of ['interface=wlan0', 'country_code=ML', 'ap_isolate=1', 'wpa=2', 'hw_mode=g', 'channel=6'])
+      assert.match(conf, new RegExp(`^${line}$`, 'm'));
     assert.match(readFileSync(join(root, 'etc/NetworkManager/conf.d/espace-unmanaged.conf'), 'utf8'), /^unmanaged-devices=interface-name:wlan0$/m);
     prepareSystemdRoot(root);
     assert.equal(await verifyUnit(root, 'espace-ap-address.service'), '');
@@ -274,7 +293,10 @@ describe('espace provision render (command line)', () => {
 
     // A changed profile: the dry run shows a unified diff (and never a secret), and writes nothing.
     const changed = join(dir.path, 'changed.yaml');
-    writeFileSync(changed, readFileSync(DEMO, 'utf8').replace('dailyBudgetMB: 50', 'dailyBudgetMB: 80').replace('change-me-on-the-real-card', 'another-secret'));
+    writeFileSync(
+      changed,
+      readFileSync(DEMO, 'utf8').replace('dailyBudgetMB: 50', 'dailyBudgetMB: 80').replace('change-me-on-the-real-card', 'another-secret')
+    );
     const dry = await runCli(['provision', 'render', '--profile', changed, '--root', root, '--dry-run']);
     assert.equal(dry.code, 0, dry.stderr);
     assert.match(dry.stdout, /^--- a\/etc\/espace\/espace\.yaml$/m);

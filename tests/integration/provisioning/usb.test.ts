@@ -25,9 +25,25 @@ function submissions(): Record<string, unknown>[] {
   const createdAt = '2026-11-22T10:00:00.000Z';
   return [
     { _id: `${HUB}:usage:2026-11-22`, type: 'usage', hubId: HUB, date: '2026-11-22', createdAt, visits: 12, pageViews: { home: 30 } },
-    { _id: submissionId(HUB, 'registration'), type: 'registration', hubId: HUB, createdAt, fullName: 'Awa Diallo', sex: 'F', ageBand: '25-35', commune: 'kayes', consent: true, consentVersion: '2026-1' },
     {
-      _id: submissionId(HUB, 'feedback'), type: 'feedback', hubId: HUB, createdAt, official: 'official:kayes-maire', status: 'new',
+      _id: submissionId(HUB, 'registration'),
+      type: 'registration',
+      hubId: HUB,
+      createdAt,
+      fullName: 'Awa Diallo',
+      sex: 'F',
+      ageBand: '25-35',
+      commune: 'kayes',
+      consent: true,
+      consentVersion: '2026-1',
+    },
+    {
+      _id: submissionId(HUB, 'feedback'),
+      type: 'feedback',
+      hubId: HUB,
+      createdAt,
+      official: 'official:kayes-maire',
+      status: 'new',
       _attachments: { 'voice.ogg': { content_type: 'audio/ogg', data: Buffer.from('OggS fake voice').toString('base64') } },
     },
   ];
@@ -59,7 +75,9 @@ describe('USB: submissions out in a sealed bundle, into central without duplicat
 
   const asHub = () => ({ ESPACE_CENTRAL_USERNAME: hubCreds.username, ESPACE_CENTRAL_PASSWORD: hubCreds.password });
   const exportBundle = async () => {
-    const r = await runCli(['usb', 'export', stick(), '--config', config, '--secrets', join(dir.path, 'none.env')], { env: { ESPACE_CENTRAL_PASSWORD: hubCreds.password } });
+    const r = await runCli(['usb', 'export', stick(), '--config', config, '--secrets', join(dir.path, 'none.env')], {
+      env: { ESPACE_CENTRAL_PASSWORD: hubCreds.password },
+    });
     assert.equal(r.code, 0, r.stderr);
     const files = readdirSync(join(stick(), 'espace-bundles')).sort();
     return { r, file: join(stick(), 'espace-bundles', files.at(-1)!) };
@@ -67,7 +85,9 @@ describe('USB: submissions out in a sealed bundle, into central without duplicat
   const centralDocs = async () => {
     const auth = `Basic ${Buffer.from(`${central.admin.username}:${central.admin.password}`).toString('base64')}`;
     const res = await fetch(`${central.url}/${hubCentralDb(HUB)}/_all_docs?include_docs=true`, { headers: { authorization: auth } });
-    return ((await res.json()) as { rows: { id: string; doc: { _rev: string; _attachments?: Record<string, { length: number }> } }[] }).rows.filter((r) => !r.id.startsWith('_'));
+    return ((await res.json()) as { rows: { id: string; doc: { _rev: string; _attachments?: Record<string, { length: number }> } }[] }).rows.filter(
+      (r) => !r.id.startsWith('_')
+    );
   };
 
   it('exports, refuses a tampered copy, loads once, and loading again duplicates nothing', async () => {
@@ -104,7 +124,15 @@ describe('USB: submissions out in a sealed bundle, into central without duplicat
 
   it('loads nothing new when sync already brought the same submissions', async () => {
     await withDbs(dataDir(), async (dbs) => {
-      await dbs.submissions.put({ _id: `${HUB}:usage:2026-11-23`, type: 'usage', hubId: HUB, date: '2026-11-23', createdAt: '2026-11-23T10:00:00.000Z', visits: 4, pageViews: {} });
+      await dbs.submissions.put({
+        _id: `${HUB}:usage:2026-11-23`,
+        type: 'usage',
+        hubId: HUB,
+        date: '2026-11-23',
+        createdAt: '2026-11-23T10:00:00.000Z',
+        visits: 4,
+        pageViews: {},
+      });
       const PouchDB = pouchConstructor();
       const remote = new PouchDB(`${central.url}/${hubCentralDb(HUB)}`, { auth: hubCreds } as PouchDB.Configuration.RemoteDatabaseConfiguration);
       await dbs.submissions.replicate.to(remote);

@@ -25,7 +25,10 @@ describe('espace user', () => {
     assert.match(list.stdout, /^moussa +technician/m);
     assert.doesNotMatch(list.stdout + add.stdout + add.stderr, /sikasso-2026/);
     const json = JSON.parse((await user(['list', '--json'])).stdout) as { username: string }[];
-    assert.deepEqual(json.map((u) => u.username), ['aminata', 'moussa']);
+    assert.deepEqual(
+      json.map((u) => u.username),
+      ['aminata', 'moussa']
+    );
     assert.doesNotMatch(readFileSync(join(dir.path, 'users.json'), 'utf8'), /sikasso-2026/);
 
     assert.equal((await user(['passwd', 'aminata'], 'nioro-du-sahel\n')).code, 0);
@@ -34,7 +37,10 @@ describe('espace user', () => {
     assert.equal(await store.verifyPassword('aminata', 'sikasso-2026'), null);
 
     assert.equal((await user(['remove', 'moussa'])).code, 0);
-    assert.deepEqual((await store.list()).map((u) => u.username), ['aminata']);
+    assert.deepEqual(
+      (await store.list()).map((u) => u.username),
+      ['aminata']
+    );
   });
 
   it('explains what is wrong', async () => {
@@ -42,7 +48,10 @@ describe('espace user', () => {
     assert.equal(noPassword.code, 1);
     assert.match(noPassword.stderr, /^espace: password for fatou expected on standard input/m);
     const badRole = await user(['add', 'fatou', '--role', 'admin'], 'whatever-123\n');
-    assert.match(badRole.stderr, /^espace: the role is "technician", "facilitator", "voice" \(a studio volunteer\) or "official" \(an elected official who answers proposals and updates plans\), not "admin"/m);
+    assert.match(
+      badRole.stderr,
+      /^espace: the role is "technician", "facilitator", "voice" \(a studio volunteer\) or "official" \(an elected official who answers proposals and updates plans\), not "admin"/m
+    );
     const ghost = await user(['passwd', 'ghost'], 'whatever-123\n');
     assert.match(ghost.stderr, /^espace: there is no account "ghost"/m);
   });

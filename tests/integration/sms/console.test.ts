@@ -48,7 +48,7 @@ describe("the console's SMS pages", () => {
     assert.match(page, /sur <strong>2\u202f500 FCFA<\/strong> par jour, soit 100 SMS à 25 FCFA/);
     const rows = [
       ...page.matchAll(
-        /<tr><td>([^<]+)<\/td><td>(français|bambara)<\/td><td lang="(fr|bm)">([^<]+)<\/td><td>(GSM|UCS-2)<\/td><td>(\d+)<\/td><td>(\d+) FCFA<\/td><\/tr>/g,
+        /<tr><td>([^<]+)<\/td><td>(français|bambara)<\/td><td lang="(fr|bm)">([^<]+)<\/td><td>(GSM|UCS-2)<\/td><td>(\d+)<\/td><td>(\d+) FCFA<\/td><\/tr>/g
       ),
     ];
     assert.ok(rows.length >= 10, `every template in both languages (${rows.length})`);
@@ -83,7 +83,7 @@ describe("the console's SMS pages", () => {
     f.csrf = csrfIn(page);
     const registrations = async () =>
       (await hub.deps.dbs.submissions.allDocs({ include_docs: true, startkey: `${HUB}:registration:`, endkey: `${HUB}:registration:\uffff` })).rows.map(
-        (r) => r.doc as Record<string, unknown>,
+        (r) => r.doc as Record<string, unknown>
       );
 
     const refused = await f.post(action, { decision: 'confirm', sex: 'F', ageBand: '25-35', smsConsent: 'yes' });

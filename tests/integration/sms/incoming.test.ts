@@ -96,7 +96,7 @@ describe('SMS received by the hub', () => {
     assert.equal(pending.length, 1);
     assert.deepEqual(
       { name: pending[0]!.name, commune: pending[0]!.commune, trade: pending[0]!.trade, phone: pending[0]!.phone, status: pending[0]!.status },
-      { name: 'Fatoumata Kɔnɛ', commune: 'kayes', trade: 'textile-teinture', phone: D, status: 'waiting' },
+      { name: 'Fatoumata Kɔnɛ', commune: 'kayes', trade: 'textile-teinture', phone: D, status: 'waiting' }
     );
     // Nothing in submissions until the facilitator confirms consent.
     assert.equal((await hub.deps.dbs.submissions.allDocs()).rows.filter((r) => r.id.includes(':registration:')).length, 0);

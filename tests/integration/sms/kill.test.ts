@@ -92,7 +92,7 @@ describe('SMS queue under kill -9', () => {
       assert.deepEqual(
         out.map((d) => d.state),
         Array(6).fill('sent'),
-        'six answers, each sent',
+        'six answers, each sent'
       );
     } finally {
       await sms.close();

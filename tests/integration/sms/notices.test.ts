@@ -39,7 +39,7 @@ describe("SMS notices: new opportunities, officials' answers", () => {
     modem = await startModemBus();
     hub = await startTestHub({ hubId: HUB, spaceName: 'Espace de Kayes', sms: modem.sms });
     await hub.deps.dbs.content.bulkDocs(
-      smsContent().filter((d) => d.type !== 'consultation' && d.type !== 'event') as PouchDB.Core.PutDocument<Record<string, unknown>>[],
+      smsContent().filter((d) => d.type !== 'consultation' && d.type !== 'event') as PouchDB.Core.PutDocument<Record<string, unknown>>[]
     );
     await until('the hub sees the modem', () => hub.deps.sms!.status().state === 'ready');
   });

@@ -71,7 +71,7 @@ describe('SMS sent by the hub', () => {
         .filter((s) => s.text.startsWith('Donnez votre avis'))
         .map((s) => s.number)
         .sort(),
-      ['+22376111111', '+22376333333'],
+      ['+22376111111', '+22376333333']
     );
   });
 
@@ -84,7 +84,7 @@ describe('SMS sent by the hub', () => {
     // A report is the end of it: the copy in the modem is removed.
     assert.equal(
       [...modem.mm.messages.values()].some((m) => m.text === reminder.text),
-      false,
+      false
     );
   });
 
@@ -106,7 +106,7 @@ describe('SMS sent by the hub', () => {
       const after = (await smsAll<OutDoc>(sms.db, 'out:')).filter((d) => d.to === phone && d.template === 'consultation-open');
       assert.deepEqual(
         after.map((d) => d.state),
-        ['cancelled'],
+        ['cancelled']
       );
     } finally {
       Object.assign(hub.deps.config.sms.quietHours, quiet);
@@ -121,7 +121,7 @@ describe('SMS sent by the hub', () => {
     const status = sms.status();
     assert.equal(
       status.today.parts,
-      modem.mm.sent.reduce((n, s) => n + (s.text.length > 160 ? 2 : 1), 0),
+      modem.mm.sent.reduce((n, s) => n + (s.text.length > 160 ? 2 : 1), 0)
     );
     assert.equal(status.today.cost, status.today.parts * 25);
     assert.equal(status.today.currency, 'FCFA');

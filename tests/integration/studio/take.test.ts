@@ -31,14 +31,26 @@ describe('a studio take: trimmed, levelled, Opus; refused when it is not one', (
   });
 
   it('refuses what is not audio, too long, silent throughout, or huge, with a sentence that says what to do', async () => {
-    await assert.rejects(processTake(Buffer.from('<html>not a sound</html>')), (e: { reason: string; details: string }) => e.reason === 'take-not-audio' && /WAV, MP3, OGG ou FLAC/.test(e.details));
+    await assert.rejects(
+      processTake(Buffer.from('<html>not a sound</html>')),
+      (e: { reason: string; details: string }) => e.reason === 'take-not-audio' && /WAV, MP3, OGG ou FLAC/.test(e.details)
+    );
     const long = join(dir.path, 'long.wav');
     sox(long, 'synth', '125', 'sine', '300');
-    await assert.rejects(processTake(readFileSync(long)), (e: { reason: string; details: string }) => e.reason === 'take-too-long' && /120 s au plus/.test(e.details));
+    await assert.rejects(
+      processTake(readFileSync(long)),
+      (e: { reason: string; details: string }) => e.reason === 'take-too-long' && /120 s au plus/.test(e.details)
+    );
     const silent = join(dir.path, 'silent.wav');
     sox(silent, 'trim', '0', '5');
-    await assert.rejects(processTake(readFileSync(silent)), (e: { reason: string; details: string }) => e.reason === 'take-silent' && /On n'entend rien/.test(e.details));
-    await assert.rejects(processTake(Buffer.alloc(25 * 1024 * 1024, 1)), (e: { reason: string; status: number }) => e.reason === 'take-too-large' && e.status === 413);
+    await assert.rejects(
+      processTake(readFileSync(silent)),
+      (e: { reason: string; details: string }) => e.reason === 'take-silent' && /On n'entend rien/.test(e.details)
+    );
+    await assert.rejects(
+      processTake(Buffer.alloc(25 * 1024 * 1024, 1)),
+      (e: { reason: string; status: number }) => e.reason === 'take-too-large' && e.status === 413
+    );
     await assert.rejects(processTake(Buffer.alloc(0)), (e: { reason: string }) => e.reason === 'take-empty');
   });
 });
@@ -56,7 +68,8 @@ describe('the studio in the console: roles, refusals, nothing stored when refuse
   });
   after(() => hub.stop());
 
-  const count = async () => (await hub.deps.dbs.submissions.allDocs({ startkey: 'kayes-demo:contribution:', endkey: 'kayes-demo:contribution:\ufff0' })).rows.length;
+  const count = async () =>
+    (await hub.deps.dbs.submissions.allDocs({ startkey: 'kayes-demo:contribution:', endkey: 'kayes-demo:contribution:\ufff0' })).rows.length;
 
   it('a volunteer with the voice role lands in the studio and nowhere else', async () => {
     const home = await fetch(`${hub.url}/admin`, { headers: { cookie }, redirect: 'manual' });
@@ -84,20 +97,42 @@ describe('the studio in the console: roles, refusals, nothing stored when refuse
     assert.match(await res.text(), /Prise refusée : Ce fichier n&#39;est pas un son/);
     const missing = await fetch(`${hub.url}/admin/studio/item?target=quiz:nulle-part&field=title&lang=bm`, { headers: { cookie } });
     assert.equal(missing.status, 404);
-    const text = await fetch(`${hub.url}/admin/studio/text`, { method: 'POST', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: csrf, target: 'message:nav.home', field: 'text', lang: 'snk', text: 'Soninké words', consent: '' }), redirect: 'manual' });
+    const text = await fetch(`${hub.url}/admin/studio/text`, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: csrf, target: 'message:nav.home', field: 'text', lang: 'snk', text: 'Soninké words', consent: '' }),
+      redirect: 'manual',
+    });
     assert.equal(text.status, 422);
     assert.match(await text.text(), /Cochez l’accord/);
     assert.equal(await count(), 0);
   });
 
   it('takes a Soninké text with consent, as a contribution pushed like any submission', async () => {
-    const res = await fetch(`${hub.url}/admin/studio/text`, { method: 'POST', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: csrf, target: 'message:nav.home', field: 'text', lang: 'snk', text: 'Texte proposé', consent: 'oui', credit: 'Fanta' }), redirect: 'manual' });
+    const res = await fetch(`${hub.url}/admin/studio/text`, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        _csrf: csrf,
+        target: 'message:nav.home',
+        field: 'text',
+        lang: 'snk',
+        text: 'Texte proposé',
+        consent: 'oui',
+        credit: 'Fanta',
+      }),
+      redirect: 'manual',
+    });
     assert.equal(res.status, 303);
     assert.equal(await count(), 1);
-    const [row] = (await hub.deps.dbs.submissions.allDocs({ startkey: 'kayes-demo:contribution:', endkey: 'kayes-demo:contribution:\ufff0', include_docs: true })).rows;
+    const [row] = (
+      await hub.deps.dbs.submissions.allDocs({ startkey: 'kayes-demo:contribution:', endkey: 'kayes-demo:contribution:\ufff0', include_docs: true })
+    ).rows;
     assert.deepEqual(
-      (({ target, field, lang, text, contributor, credit, consent }) => ({ target, field, lang, text, contributor, credit, consent }))(row!.doc as unknown as Record<string, unknown>),
-      { target: 'message:nav.home', field: 'text', lang: 'snk', text: 'Texte proposé', contributor: 'fanta', credit: 'Fanta', consent: true },
+      (({ target, field, lang, text, contributor, credit, consent }) => ({ target, field, lang, text, contributor, credit, consent }))(
+        row!.doc as unknown as Record<string, unknown>
+      ),
+      { target: 'message:nav.home', field: 'text', lang: 'snk', text: 'Texte proposé', contributor: 'fanta', credit: 'Fanta', consent: true }
     );
     const item = await (await fetch(`${hub.url}/admin/studio/item?target=message:nav.home&field=text&lang=snk`, { headers: { cookie } })).text();
     assert.match(item, /en attente de relecture/);

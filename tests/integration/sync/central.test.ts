@@ -40,7 +40,15 @@ describe('stand-in central with setup', () => {
   });
 
   it('a hub writes its own submission into its own database and is refused another hub’s and any content', async () => {
-    const doc = { _id: 'kayes-01:response:0mhz3k0x1000a1b2c3d4e5', type: 'response', hubId: 'kayes-01', createdAt: '2026-11-22T09:00:00Z', consultation: 'consultation:eau', option: 'puits', deviceId: 'device-123' };
+    const doc = {
+      _id: 'kayes-01:response:0mhz3k0x1000a1b2c3d4e5',
+      type: 'response',
+      hubId: 'kayes-01',
+      createdAt: '2026-11-22T09:00:00Z',
+      consultation: 'consultation:eau',
+      option: 'puits',
+      deviceId: 'device-123',
+    };
     const own = hubCentralDb('kayes-01');
     assert.equal((await req('PUT', `${own}/${encodeURIComponent(doc._id)}`, hubAuth, doc)).status, 201);
     assert.ok([401, 403].includes((await req('PUT', `submissions/${encodeURIComponent(doc._id)}`, hubAuth, doc)).status), 'never into the merged database');
@@ -51,14 +59,34 @@ describe('stand-in central with setup', () => {
     // Replication writes through _bulk_docs with new_edits=false: the same rules hold there.
     const bulk = await req('POST', `${own}/_bulk_docs`, hubAuth, { docs: [{ ...other, _rev: '1-abc' }], new_edits: false });
     assert.match(bulk.body, /forbidden/);
-    const course = { _id: 'course:x', type: 'course', audience: { all: true }, title: { fr: 'x' }, summary: { fr: 'y' }, category: 'gouvernance', lessons: ['lesson:x'] };
+    const course = {
+      _id: 'course:x',
+      type: 'course',
+      audience: { all: true },
+      title: { fr: 'x' },
+      summary: { fr: 'y' },
+      category: 'gouvernance',
+      lessons: ['lesson:x'],
+    };
     assert.equal((await req('PUT', 'content/course:x', hubAuth, course)).status, 403);
     assert.equal((await req('PUT', 'content/course:x', editorAuth, course)).status, 201);
     const bad = await req('PUT', 'content/course:y', editorAuth, { ...course, _id: 'course:y', title: { en: 'x' } });
     assert.equal(bad.status, 403);
     assert.match(JSON.parse(bad.body).reason, /^title\./);
     // Cross-field rules hold at central as on the hub (issue 13): a consultation that closes before it opens.
-    const consultation = { _id: 'consultation:eau', type: 'consultation', audience: { all: true }, question: { fr: 'Quel puits ?' }, options: [{ id: 'nord', label: { fr: 'Nord' } }, { id: 'sud', label: { fr: 'Sud' } }], opensAt: '2027-02-01T08:00:00Z', closesAt: '2027-01-01T08:00:00Z', resultsPublic: true };
+    const consultation = {
+      _id: 'consultation:eau',
+      type: 'consultation',
+      audience: { all: true },
+      question: { fr: 'Quel puits ?' },
+      options: [
+        { id: 'nord', label: { fr: 'Nord' } },
+        { id: 'sud', label: { fr: 'Sud' } },
+      ],
+      opensAt: '2027-02-01T08:00:00Z',
+      closesAt: '2027-01-01T08:00:00Z',
+      resultsPublic: true,
+    };
     const backwards = await req('PUT', 'content/consultation:eau', editorAuth, consultation);
     assert.equal(backwards.status, 403);
     assert.equal(JSON.parse(backwards.body).reason, 'closesAt: closesAt must come after opensAt');
@@ -67,7 +95,11 @@ describe('stand-in central with setup', () => {
 
   it('answers _changes?filter=_selector like CouchDB 3, to members only', async () => {
     const base = { type: 'announcement', title: { fr: 'Réunion' }, body: { fr: 'Samedi' }, publishedAt: '2026-11-22T09:00:00Z' };
-    for (const [id, audience] of [['for-all', { all: true }], ['for-kayes', { communes: ['kayes'] }], ['for-nioro', { communes: ['nioro'] }]] as const) {
+    for (const [id, audience] of [
+      ['for-all', { all: true }],
+      ['for-kayes', { communes: ['kayes'] }],
+      ['for-nioro', { communes: ['nioro'] }],
+    ] as const) {
       assert.equal((await req('PUT', `content/announcement:${id}`, editorAuth, { _id: `announcement:${id}`, ...base, audience })).status, 201);
     }
     const selector = { type: 'announcement', $or: [{ 'audience.all': true }, { 'audience.communes': { $elemMatch: { $eq: 'kayes' } } }] };
@@ -84,7 +116,16 @@ describe('stand-in central with setup', () => {
     const bytes = Buffer.alloc(100_000, 7);
     bytes.write('hello', 50_000);
     const sha = createHash('sha256').update(bytes).digest('hex');
-    const meta = { _id: `media:${sha}`, type: 'media', sha256: sha, size: bytes.length, mime: 'video/mp4', filename: 'a.mp4', priority: 1, _attachments: { file: { content_type: 'video/mp4', data: bytes.toString('base64') } } };
+    const meta = {
+      _id: `media:${sha}`,
+      type: 'media',
+      sha256: sha,
+      size: bytes.length,
+      mime: 'video/mp4',
+      filename: 'a.mp4',
+      priority: 1,
+      _attachments: { file: { content_type: 'video/mp4', data: bytes.toString('base64') } },
+    };
     assert.equal((await req('PUT', `media/media:${sha}`, editorAuth, meta)).status, 201);
     const part = await fetch(`${central.url}/media/media:${sha}/file`, { headers: { Authorization: hubAuth, Range: 'bytes=50000-' } });
     assert.equal(part.status, 206);

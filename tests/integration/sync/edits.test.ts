@@ -23,12 +23,34 @@ describe('edits and deletions reach central through its validation', () => {
 
   it('pushes a changed feedback status and an erased registration', async () => {
     const now = new Date().toISOString();
-    const reg = { _id: 'edits-01:registration:0mwsaaaa0000aa11bb22cc', type: 'registration', hubId: 'edits-01', createdAt: now, fullName: 'Mariam Keita', sex: 'F', ageBand: '25-35', commune: 'kayes', consent: true, consentVersion: '2026-1' };
-    const msg = { _id: 'edits-01:feedback:0mwsaaaa0001aa11bb22cc', type: 'feedback', hubId: 'edits-01', createdAt: now, official: 'official:x', message: 'Le forage est en panne.', status: 'new' };
+    const reg = {
+      _id: 'edits-01:registration:0mwsaaaa0000aa11bb22cc',
+      type: 'registration',
+      hubId: 'edits-01',
+      createdAt: now,
+      fullName: 'Mariam Keita',
+      sex: 'F',
+      ageBand: '25-35',
+      commune: 'kayes',
+      consent: true,
+      consentVersion: '2026-1',
+    };
+    const msg = {
+      _id: 'edits-01:feedback:0mwsaaaa0001aa11bb22cc',
+      type: 'feedback',
+      hubId: 'edits-01',
+      createdAt: now,
+      official: 'official:x',
+      message: 'Le forage est en panne.',
+      status: 'new',
+    };
     await hub.dbs.submissions.bulkDocs([reg, msg] as never[]);
     await hub.engine.runNow();
     const auth = 'Basic ' + Buffer.from(`${central.admin.username}:${central.admin.password}`).toString('base64');
-    const get = async (id: string) => (await fetch(`${central.url}/${hubCentralDb('edits-01')}/${encodeURIComponent(id)}`, { headers: { authorization: auth } })).json() as Promise<Record<string, unknown>>;
+    const get = async (id: string) =>
+      (await fetch(`${central.url}/${hubCentralDb('edits-01')}/${encodeURIComponent(id)}`, { headers: { authorization: auth } })).json() as Promise<
+        Record<string, unknown>
+      >;
     assert.equal((await get(msg._id)).status, 'new');
 
     const local = (await hub.dbs.submissions.get(msg._id)) as Record<string, unknown>;

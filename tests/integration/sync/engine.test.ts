@@ -60,7 +60,11 @@ describe('sync across a failing link', () => {
       const atCentral = await centralIds(central, hubCentralDb('ky-01'), 'ky-01:');
       assert.deepEqual(atCentral.sort(), [...ids].sort());
       assert.deepEqual(await hub.engine.unconfirmed(), []);
-      assert.deepEqual((await centralIds(central, hubCentralDb('ky-01'))).filter((id) => !id.includes(':') && !id.startsWith('_')), ['ky-01'], 'the heartbeat');
+      assert.deepEqual(
+        (await centralIds(central, hubCentralDb('ky-01'))).filter((id) => !id.includes(':') && !id.startsWith('_')),
+        ['ky-01'],
+        'the heartbeat'
+      );
       // The hub has exactly its content (all + kayes + itself), once each, and the media it refers to.
       const local = (await hub.dbs.content.allDocs()).rows.map((r) => r.id).sort();
       assert.deepEqual(local, [...announcements.all!, ...announcements.kayes!, ...announcements.hub!].sort());
@@ -69,7 +73,9 @@ describe('sync across a failing link', () => {
       assert.equal(await hub.media.has(media[2]!.sha256), false, 'nioro media is not for this hub');
       const payload = 1_500_000 + 300_000;
       const faulted = proxy.bytesUp + proxy.bytesDown;
-      process.stdout.write(`# ${proxy.cuts} cuts and 3 injected 503s: ${faulted} bytes on the wire against ${cleanBytes} on a clean link: re-transfer ${faulted - cleanBytes} bytes (${(((faulted - cleanBytes) / cleanBytes) * 100).toFixed(1)} %)\n`);
+      process.stdout.write(
+        `# ${proxy.cuts} cuts and 3 injected 503s: ${faulted} bytes on the wire against ${cleanBytes} on a clean link: re-transfer ${faulted - cleanBytes} bytes (${(((faulted - cleanBytes) / cleanBytes) * 100).toFixed(1)} %)\n`
+      );
       assert.ok(faulted - cleanBytes < cleanBytes * 0.25, 'a cut costs at most the unfinished batch or chunk, not a restart');
       // A second run moves nothing new: no duplicates either side.
       const again = await hub.engine.runNow('test');

@@ -21,10 +21,16 @@ describe(`${HUBS} hubs syncing at once against one central`, () => {
       Array.from({ length: HUBS }, async (_, i) => {
         const hubId = `flotte-${String(i).padStart(2, '0')}`;
         const e = await central.enroll(hubId);
-        const hub = await startSyncHub({ hubId, commune: i % 2 ? 'commune-impair' : 'commune-pair', centralUrl: central.url, username: e.username, password: e.password });
+        const hub = await startSyncHub({
+          hubId,
+          commune: i % 2 ? 'commune-impair' : 'commune-pair',
+          centralUrl: central.url,
+          username: e.username,
+          password: e.password,
+        });
         await writeSubmissions(hub.dbs, hubId, EACH);
         return hub;
-      }),
+      })
     );
     hubs.push(...made);
   });
@@ -37,7 +43,10 @@ describe(`${HUBS} hubs syncing at once against one central`, () => {
     const t0 = Date.now();
     const results = await Promise.all(hubs.map((h) => h.engine.runNow('fleet')));
     process.stdout.write(`# ${HUBS} hubs synced at once in ${Date.now() - t0} ms\n`);
-    assert.deepEqual(results.filter((r) => !r.ok).map((r) => JSON.stringify(r.classes)), []);
+    assert.deepEqual(
+      results.filter((r) => !r.ok).map((r) => JSON.stringify(r.classes)),
+      []
+    );
     for (const h of hubs) assert.equal((await centralIds(central, hubCentralDb(h.hubId), `${h.hubId}:`)).length, EACH, h.hubId);
     // CouchDB's replicator (the stand-in's) merges the hubs' databases into submissions, and the heartbeats into fleet.
     const deadline = Date.now() + 60_000;

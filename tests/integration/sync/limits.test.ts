@@ -32,7 +32,14 @@ describe('sync limits: budget, windows, credentials, refusals, audience', () => 
     const e = await central.enroll('budget-01');
     let clock = new Date(2026, 10, 22, 10, 0).getTime();
     const budgetBytes = 700_000;
-    const hub = await startSyncHub({ hubId: 'budget-01', centralUrl: proxy.url, username: e.username, password: e.password, sync: { dailyBudgetMB: budgetBytes / 1e6, mediaChunkKB: 64 }, now: () => clock });
+    const hub = await startSyncHub({
+      hubId: 'budget-01',
+      centralUrl: proxy.url,
+      username: e.username,
+      password: e.password,
+      sync: { dailyBudgetMB: budgetBytes / 1e6, mediaChunkKB: 64 },
+      now: () => clock,
+    });
     try {
       proxy.resetCounters();
       const first = await hub.engine.runNow('test');
@@ -68,7 +75,14 @@ describe('sync limits: budget, windows, credentials, refusals, audience', () => 
   it('sends nothing outside the time window', async () => {
     const e = await central.enroll('window-01');
     const tenOClock = new Date(2026, 10, 22, 10, 0).getTime();
-    const hub = await startSyncHub({ hubId: 'window-01', centralUrl: proxy.url, username: e.username, password: e.password, sync: { windows: [{ from: '22:00', to: '05:00' }] }, now: () => tenOClock });
+    const hub = await startSyncHub({
+      hubId: 'window-01',
+      centralUrl: proxy.url,
+      username: e.username,
+      password: e.password,
+      sync: { windows: [{ from: '22:00', to: '05:00' }] },
+      now: () => tenOClock,
+    });
     try {
       await writeSubmissions(hub.dbs, 'window-01', 5);
       proxy.resetCounters();
@@ -85,7 +99,13 @@ describe('sync limits: budget, windows, credentials, refusals, audience', () => 
 
   it('wrong credentials: a clear error and no retry storm', async () => {
     await central.enroll('creds-01');
-    const hub = await startSyncHub({ hubId: 'creds-01', centralUrl: proxy.url, username: 'hub-creds-01', password: 'not-the-password', sync: { intervalMinutes: 0.005 } });
+    const hub = await startSyncHub({
+      hubId: 'creds-01',
+      centralUrl: proxy.url,
+      username: 'hub-creds-01',
+      password: 'not-the-password',
+      sync: { intervalMinutes: 0.005 },
+    });
     try {
       proxy.resetCounters();
       hub.engine.start(0);
@@ -102,11 +122,26 @@ describe('sync limits: budget, windows, credentials, refusals, audience', () => 
 
   it("central refuses another hub's submissions; they stay unconfirmed; the hub gets only its content", async () => {
     const e = await central.enroll('nara-01');
-    const hub = await startSyncHub({ hubId: 'nara-01', commune: 'nara', region: 'koulikoro', centralUrl: proxy.url, username: e.username, password: e.password });
+    const hub = await startSyncHub({
+      hubId: 'nara-01',
+      commune: 'nara',
+      region: 'koulikoro',
+      centralUrl: proxy.url,
+      username: e.username,
+      password: e.password,
+    });
     try {
       const own = await writeSubmissions(hub.dbs, 'nara-01', 3);
       const forged = submissionId('kita-02', 'response');
-      await hub.dbs.submissions.put({ _id: forged, type: 'response', hubId: 'kita-02', createdAt: '2026-11-22T09:00:00Z', consultation: 'consultation:eau', option: 'puits', deviceId: 'device-forged' });
+      await hub.dbs.submissions.put({
+        _id: forged,
+        type: 'response',
+        hubId: 'kita-02',
+        createdAt: '2026-11-22T09:00:00Z',
+        consultation: 'consultation:eau',
+        option: 'puits',
+        deviceId: 'device-forged',
+      });
       const r = await hub.engine.runNow('test');
       const st = hub.engine.status();
       assert.equal(st.classes.push.lastError?.kind, 'refused-by-central');

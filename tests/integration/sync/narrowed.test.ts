@@ -19,7 +19,11 @@ describe('content narrowed away or dropped by a newer pack leaves the hub; its o
   let v1: string;
   let v2: string;
 
-  const has = async (id: string) => (await hub.dbs.content.get(id).then(() => true, () => false));
+  const has = async (id: string) =>
+    await hub.dbs.content.get(id).then(
+      () => true,
+      () => false
+    );
   const sync = async () => {
     const r = await hub.engine.runNow('test');
     assert.equal(r.ok, true, JSON.stringify(r));
@@ -44,7 +48,17 @@ describe('content narrowed away or dropped by a newer pack leaves the hub; its o
 
   it('holds what the first version published, and what the space wrote itself', async () => {
     for (const id of ['course:budget', 'official:fixture-maire', 'document:pdesc']) assert.ok(await has(id), id);
-    await hub.dbs.content.put({ _id: 'event:atelier-local', type: 'event', kind: 'atelier', audience: { hubs: ['kayes-01'] }, title: { fr: 'Atelier de l’espace' }, startsAt: '2027-01-15T09:00:00Z', place: 'Espace de Kayes', commune: 'kayes', capacity: 20 });
+    await hub.dbs.content.put({
+      _id: 'event:atelier-local',
+      type: 'event',
+      kind: 'atelier',
+      audience: { hubs: ['kayes-01'] },
+      title: { fr: 'Atelier de l’espace' },
+      startsAt: '2027-01-15T09:00:00Z',
+      place: 'Espace de Kayes',
+      commune: 'kayes',
+      capacity: 20,
+    });
   });
 
   it('a doc central narrowed to another commune goes; the space’s own event stays', async () => {
@@ -72,7 +86,10 @@ describe('content narrowed away or dropped by a newer pack leaves the hub; its o
 
   it('a doc widened again comes back', async () => {
     const doc = await couch<Record<string, unknown>>(central.url, 'content/document:pdesc', central.editor);
-    assert.equal((await couch(central.url, 'content/document:pdesc', central.editor, { method: 'PUT', body: { ...doc.body, audience: { all: true } } })).status, 201);
+    assert.equal(
+      (await couch(central.url, 'content/document:pdesc', central.editor, { method: 'PUT', body: { ...doc.body, audience: { all: true } } })).status,
+      201
+    );
     await sync();
     assert.ok(await has('document:pdesc'));
   });

@@ -27,7 +27,21 @@ describe('sync resilience: conflicts, deletions, clock, uplink back, big files, 
     const hub = await startSyncHub({ hubId: 'conf-01', centralUrl: proxy.url, username: e.username, password: e.password });
     try {
       // A copy of the same doc from a USB pack, whose revision would win PouchDB's deterministic choice.
-      await hub.dbs.content.bulkDocs([{ _id: id!, _rev: '1-ffffffffffffffffffffffffffffffff', type: 'announcement', audience: { all: true }, title: { fr: 'Version USB' }, body: { fr: 'x' }, publishedAt: '2026-11-20T09:00:00Z', priority: 0 }], { new_edits: false });
+      await hub.dbs.content.bulkDocs(
+        [
+          {
+            _id: id!,
+            _rev: '1-ffffffffffffffffffffffffffffffff',
+            type: 'announcement',
+            audience: { all: true },
+            title: { fr: 'Version USB' },
+            body: { fr: 'x' },
+            publishedAt: '2026-11-20T09:00:00Z',
+            priority: 0,
+          },
+        ],
+        { new_edits: false }
+      );
       const r = await hub.engine.runNow('test');
       assert.equal(r.classes.content?.ok, true, JSON.stringify(r));
       const atCentral = await couch<{ _rev: string }>(central.url, `content/${encodeURIComponent(id!)}`, central.admin);
@@ -50,7 +64,14 @@ describe('sync resilience: conflicts, deletions, clock, uplink back, big files, 
     const e = await central.enroll('clock-01');
     const booted = Date.now();
     const piClock = () => Date.parse('1970-01-01T00:05:00Z') + (Date.now() - booted);
-    const hub = await startSyncHub({ hubId: 'clock-01', centralUrl: proxy.url, username: e.username, password: e.password, now: piClock, sync: { windows: [{ from: '00:00', to: '23:59' }] } });
+    const hub = await startSyncHub({
+      hubId: 'clock-01',
+      centralUrl: proxy.url,
+      username: e.username,
+      password: e.password,
+      now: piClock,
+      sync: { windows: [{ from: '00:00', to: '23:59' }] },
+    });
     try {
       await hub.engine.runNow('test');
       assert.ok(Math.abs(hub.engine.now() - Date.now()) < 5000, `corrected clock is off by ${hub.engine.now() - Date.now()} ms`);
@@ -62,7 +83,13 @@ describe('sync resilience: conflicts, deletions, clock, uplink back, big files, 
 
   it('syncs by itself when the uplink comes back', async () => {
     const e = await central.enroll('uplink-01');
-    const hub = await startSyncHub({ hubId: 'uplink-01', centralUrl: proxy.url, username: e.username, password: e.password, sync: { probeSeconds: 0.2, retryBaseSeconds: 600, intervalMinutes: 600, attemptsPerRun: 1 } });
+    const hub = await startSyncHub({
+      hubId: 'uplink-01',
+      centralUrl: proxy.url,
+      username: e.username,
+      password: e.password,
+      sync: { probeSeconds: 0.2, retryBaseSeconds: 600, intervalMinutes: 600, attemptsPerRun: 1 },
+    });
     try {
       await writeSubmissions(hub.dbs, 'uplink-01', 3);
       await proxy.setUplink(false);
@@ -96,7 +123,9 @@ describe('sync resilience: conflicts, deletions, clock, uplink back, big files, 
       assert.equal(r.ok, true, JSON.stringify(r));
       assert.equal(await hub.media.has(big!.sha256), true);
       const maxMs = delay.max / 1e6;
-      process.stdout.write(`# 6 MB over ${proxy.cuts} cuts: ${proxy.bytesDown} bytes down (re-transfer ${proxy.bytesDown - 6_000_000}); event loop delay p99 ${(delay.percentile(99) / 1e6).toFixed(1)} ms, max ${maxMs.toFixed(1)} ms\n`);
+      process.stdout.write(
+        `# 6 MB over ${proxy.cuts} cuts: ${proxy.bytesDown} bytes down (re-transfer ${proxy.bytesDown - 6_000_000}); event loop delay p99 ${(delay.percentile(99) / 1e6).toFixed(1)} ms, max ${maxMs.toFixed(1)} ms\n`
+      );
       assert.ok(proxy.cuts >= 3);
       assert.ok(proxy.bytesDown < 6_000_000 * 1.2, `re-fetched too much: ${proxy.bytesDown}`);
       // A gross-blocking check only (hashing or parsing a whole file at once); the figure itself is printed, and budgets live in make bench.

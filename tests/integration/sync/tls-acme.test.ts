@@ -81,7 +81,7 @@ describe('central orders the hubs’ certificates from an ACME CA (pebble) with 
         '10',
         ...extra,
       ],
-      { env: { ESPACE_CENTRAL_ADMIN_USER: central.admin.username, ESPACE_CENTRAL_ADMIN_PASSWORD: central.admin.password }, timeoutMs: 50_000 },
+      { env: { ESPACE_CENTRAL_ADMIN_USER: central.admin.username, ESPACE_CENTRAL_ADMIN_PASSWORD: central.admin.password }, timeoutMs: 50_000 }
     );
   const certDoc = async (hubId: string) => couch<CertDoc>(central.url, `content/certificate:${hubId}`, central.admin);
   /** A heartbeat at central with a request for `names` (the first as the hub's name), as a hub's would arrive. */
@@ -222,7 +222,7 @@ describe('central orders the hubs’ certificates from an ACME CA (pebble) with 
       hook,
       `#!/bin/sh\nset -e\necho "$1 $2" >> ${calls}\nverb=add; ttl=60; [ "$1" = remove ] && verb=delete && ttl=\n` +
         `printf 'server ${host} ${port}\\nupdate %s %s. %s TXT "%s"\\nsend\\n' "$verb" "$2" "$ttl" "$3" | nsupdate -k ${named.keyFile}\n`,
-      { mode: 0o755 },
+      { mode: 0o755 }
     );
     const r = await runCli(
       [
@@ -246,7 +246,7 @@ describe('central orders the hubs’ certificates from an ACME CA (pebble) with 
         '--hub',
         C,
       ],
-      { env: { ESPACE_CENTRAL_ADMIN_USER: central.admin.username, ESPACE_CENTRAL_ADMIN_PASSWORD: central.admin.password }, timeoutMs: 50_000 },
+      { env: { ESPACE_CENTRAL_ADMIN_USER: central.admin.username, ESPACE_CENTRAL_ADMIN_PASSWORD: central.admin.password }, timeoutMs: 50_000 }
     );
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.match(r.stdout, /1 issued, 0 not due/);

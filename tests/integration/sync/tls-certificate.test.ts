@@ -72,9 +72,16 @@ describe('the certificate request goes up with the sync, the chain comes down, t
     const chain = await issueFromCsr(ca, fleet.body.tls.csr);
     const leaf = new X509Certificate(chain);
     const doc = {
-      _id: `certificate:${HUB}`, type: 'certificate', hubId: HUB, name: `${HUB}.${DOMAIN}`, audience: { hubs: [HUB] }, chain,
-      notBefore: new Date(leaf.validFrom).toISOString(), notAfter: new Date(leaf.validTo).toISOString(),
-      csrSha256: 'a'.repeat(64), issuedAt: new Date().toISOString(),
+      _id: `certificate:${HUB}`,
+      type: 'certificate',
+      hubId: HUB,
+      name: `${HUB}.${DOMAIN}`,
+      audience: { hubs: [HUB] },
+      chain,
+      notBefore: new Date(leaf.validFrom).toISOString(),
+      notAfter: new Date(leaf.validTo).toISOString(),
+      csrSha256: 'a'.repeat(64),
+      issuedAt: new Date().toISOString(),
     };
     const put = await couch(central.url, `content/${doc._id}`, central.editor, { method: 'PUT', body: doc });
     assert.equal(put.status, 201, JSON.stringify(put.body));
@@ -89,7 +96,13 @@ describe('the certificate request goes up with the sync, the chain comes down, t
     assert.equal(hub.deps.tls!.state().state, 'valid');
     await assert.rejects(hub.deps.dbs.content.get('certificate:kayes-autre'), /missing|deleted|not_found/);
     // The next heartbeat tells central it is served, and when to renew.
-    const hb = await new HeartbeatWriter({ config: hub.deps.config, dbs: hub.deps.dbs, version: 'test', log: hub.deps.log, tls: () => hub.deps.tls!.heartbeat() }).build();
+    const hb = await new HeartbeatWriter({
+      config: hub.deps.config,
+      dbs: hub.deps.dbs,
+      version: 'test',
+      log: hub.deps.log,
+      tls: () => hub.deps.tls!.heartbeat(),
+    }).build();
     assert.equal(hb.tls?.state, 'valid');
     assert.ok(Date.parse(hb.tls!.renewAt!) < Date.parse(hb.tls!.notAfter!));
   });
@@ -100,15 +113,18 @@ describe('the certificate request goes up with the sync, the chain comes down, t
     const config = join(dir.path, 'espace.yaml');
     writeFileSync(config, stringify({ hubId: HUB, dataDir: hub.dataDir, tls: { domain: DOMAIN }, central: { url: central.url, username: creds.username } }));
     const stick = join(dir.path, 'stick');
-    const r = await runCli(['usb', 'export', stick, '--config', config, '--secrets', join(dir.path, 'none.env')], { env: { ESPACE_CENTRAL_PASSWORD: creds.password } });
+    const r = await runCli(['usb', 'export', stick, '--config', config, '--secrets', join(dir.path, 'none.env')], {
+      env: { ESPACE_CENTRAL_PASSWORD: creds.password },
+    });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /1 heartbeat/);
     const file = join(stick, 'espace-bundles', readdirSync(join(stick, 'espace-bundles'))[0]!);
     const bytes = readFileSync(file).toString('latin1');
     for (const trace of keyTraces(key)) assert.ok(!bytes.includes(trace), 'the bundle holds key material');
     // Loaded at central, the bundle's heartbeat carries the CSR and nothing more.
-    const loaded = await runCli(['usb', 'load-central', file, '--central', central.url], { env: { ESPACE_CENTRAL_USERNAME: creds.username, ESPACE_CENTRAL_PASSWORD: creds.password } });
+    const loaded = await runCli(['usb', 'load-central', file, '--central', central.url], {
+      env: { ESPACE_CENTRAL_USERNAME: creds.username, ESPACE_CENTRAL_PASSWORD: creds.password },
+    });
     assert.equal(loaded.code, 0, loaded.stderr);
   });
-
 });

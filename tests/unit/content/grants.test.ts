@@ -31,21 +31,21 @@ describe('the call and assessment rules', () => {
   it('refuses a deadline before the opening, a budget of 0, a grant over the budget, a criterion of no points or no weight', () => {
     assert.match(
       problems(Call.safeParse({ ...CALL, opens: '2027-03-01', deadline: '2027-02-01' })).join(),
-      /deadline: the deadline must come after the opening date/,
+      /deadline: the deadline must come after the opening date/
     );
     assert.match(problems(Call.safeParse({ ...CALL, budget: 0, maxPerGrant: 0 })).join(), /budget: the amount must be more than 0/);
     assert.match(problems(Call.safeParse({ ...CALL, maxPerGrant: 2_000_000 })).join(), /maxPerGrant: the maximum per grant cannot exceed the total budget/);
     assert.match(
       problems(Call.safeParse({ ...CALL, criteria: [{ id: 'x', label: { fr: 'X' }, max: 0 }] })).join(),
-      /criteria.0.max: a criterion is worth at least 1 point/,
+      /criteria.0.max: a criterion is worth at least 1 point/
     );
     assert.match(
       problems(Call.safeParse({ ...CALL, criteria: [{ id: 'x', label: { fr: 'X' }, max: 5, weight: 0 }] })).join(),
-      /criteria.0.weight: a weight must be more than 0/,
+      /criteria.0.weight: a weight must be more than 0/
     );
     assert.match(
       problems(Call.safeParse({ ...CALL, documents: [{ kind: 'statuts', label: { fr: 'S' }, types: ['text/html'] }] })).join(),
-      /documents.0.types.0/,
+      /documents.0.types.0/
     );
   });
   it('an assessment with a declared conflict carries no scores', () => {
@@ -60,7 +60,7 @@ describe('the call and assessment rules', () => {
     assert.deepEqual(problems(Assessment.safeParse({ ...base, conflict: false, scores: { impact: 3 } })), []);
     assert.match(
       problems(Assessment.safeParse({ ...base, conflict: true, scores: { impact: 3 } })).join(),
-      /scores: a juror with a conflict of interest does not score/,
+      /scores: a juror with a conflict of interest does not score/
     );
   });
 });

@@ -35,7 +35,7 @@ describe('content schema', () => {
   it('names the field and the fix when a doc is wrong', () => {
     assert.throws(
       () => parseContentDoc({ ...official, sex: 'X' }),
-      (e: unknown) => e instanceof AppError && e.status === 422 && /sex/.test(e.details) && /"F"/.test(e.details),
+      (e: unknown) => e instanceof AppError && e.status === 422 && /sex/.test(e.details) && /"F"/.test(e.details)
     );
     assert.throws(() => parseContentDoc({ ...official, type: 'bogus' }), /type must be one of/);
     assert.throws(() => parseContentDoc({ ...official, _id: 'course:x' }), /_id must look like "official:some-slug"/);
@@ -91,10 +91,7 @@ describe('submission schema', () => {
   });
 
   it('refuses unknown fields (nothing sneaks into the database)', () => {
-    assert.throws(
-      () => parseWith(ResponseInput, { consultation: 'consultation:a', option: 'eau', deviceId: 'abcdefgh12', admin: true }),
-      /admin|Unrecognized/,
-    );
+    assert.throws(() => parseWith(ResponseInput, { consultation: 'consultation:a', option: 'eau', deviceId: 'abcdefgh12', admin: true }), /admin|Unrecognized/);
   });
 
   it('needs text or voice in a message to an official', () => {

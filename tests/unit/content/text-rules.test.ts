@@ -22,14 +22,29 @@ describe('text rules of the shared schema', () => {
     assert.equal(feedback('Bonjour,\n\tle puits est en panne.\r\nMerci').success, true);
     assert.equal(feedback('Bonjour\u0007').success, false);
     assert.equal(feedback('Bonjour \u202dmonsieur').success, false);
-    const doc = (fr: string) => () => parseContentDoc({ _id: 'document:x', type: 'document', title: { fr }, summary: { fr: 'Résumé' }, kind: 'fiche', audience: { all: true } }, 'test');
+    const doc = (fr: string) => () =>
+      parseContentDoc({ _id: 'document:x', type: 'document', title: { fr }, summary: { fr: 'Résumé' }, kind: 'fiche', audience: { all: true } }, 'test');
     assert.doesNotThrow(doc('Guide\ndu budget'));
     assert.throws(doc('Guide \u202edu budget'), /direction overrides/);
   });
 
   it('refuses an event that ends before it starts, or with a one-letter title', () => {
     const event = (over: Record<string, unknown>) => () =>
-      parseContentDoc({ _id: 'event:x', type: 'event', title: { fr: 'Atelier budget' }, kind: 'atelier', startsAt: '2026-12-01T09:00:00Z', place: 'Salle', commune: 'kayes', capacity: 20, audience: { all: true }, ...over }, 'test');
+      parseContentDoc(
+        {
+          _id: 'event:x',
+          type: 'event',
+          title: { fr: 'Atelier budget' },
+          kind: 'atelier',
+          startsAt: '2026-12-01T09:00:00Z',
+          place: 'Salle',
+          commune: 'kayes',
+          capacity: 20,
+          audience: { all: true },
+          ...over,
+        },
+        'test'
+      );
     assert.doesNotThrow(event({ endsAt: '2026-12-01T12:00:00Z' }));
     assert.throws(event({ endsAt: '2026-12-01T08:00:00Z' }), /endsAt must come after startsAt/);
     assert.throws(event({ endsAt: '2026-12-01T09:00:00Z' }), /endsAt must come after startsAt/);

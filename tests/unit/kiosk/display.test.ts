@@ -59,7 +59,9 @@ describe('screen blanking', () => {
   function standIn(name: string, listing: string) {
     const dir = tempDir('espace-display-');
     const log = join(dir.path, 'calls.log');
-    writeFileSync(join(dir.path, name), `#!/bin/sh\nif [ "$#" -eq 0 ] || [ "$1" = q ]; then cat <<'EOF'\n${listing}EOF\nelse echo "$@" >> '${log}'; fi\n`, { mode: 0o755 });
+    writeFileSync(join(dir.path, name), `#!/bin/sh\nif [ "$#" -eq 0 ] || [ "$1" = q ]; then cat <<'EOF'\n${listing}EOF\nelse echo "$@" >> '${log}'; fi\n`, {
+      mode: 0o755,
+    });
     return { path: `${dir.path}:${process.env.PATH}`, calls: () => readFileSync(log, 'utf8').trim().split('\n'), remove: dir.remove };
   }
 
@@ -77,7 +79,7 @@ describe('screen blanking', () => {
     }
   });
 
-  it('uses DPMS under X11 when the server has it, and keeps X\'s own blanking off in opening hours', async () => {
+  it("uses DPMS under X11 when the server has it, and keeps X's own blanking off in opening hours", async () => {
     const tool = standIn('xset', 'DPMS (Energy Star):\n  Standby: 600    Suspend: 600    Off: 600\n  DPMS is Enabled\n  Monitor is On\n');
     try {
       const backend = await detectDisplayBackend({ DISPLAY: ':0', PATH: tool.path }, silentLogger());

@@ -4,7 +4,15 @@
  * call is kept so tests can assert the lock-down, and tests can fire Electron's events.
  * It fakes Electron, never our own code.
  */
-import type { ElectronApi, IpcEventLike, KioskWindowOptions, Listener, PermissionCheckDetails, PermissionRequestDetails, PrivilegedScheme } from '../../../kiosk/electron-api.js';
+import type {
+  ElectronApi,
+  IpcEventLike,
+  KioskWindowOptions,
+  Listener,
+  PermissionCheckDetails,
+  PermissionRequestDetails,
+  PrivilegedScheme,
+} from '../../../kiosk/electron-api.js';
 
 export class FakeEmitter {
   readonly listeners = new Map<string, Listener[]>();
@@ -16,7 +24,10 @@ export class FakeEmitter {
 
   once(event: string, listener: Listener): this {
     const wrapped: Listener = (...args) => {
-      this.listeners.set(event, (this.listeners.get(event) ?? []).filter((l) => l !== wrapped));
+      this.listeners.set(
+        event,
+        (this.listeners.get(event) ?? []).filter((l) => l !== wrapped)
+      );
       listener(...args);
     };
     return this.on(event, wrapped);
@@ -48,7 +59,9 @@ export class FakeSession extends FakeEmitter {
   deviceHandler?: () => boolean;
   displayMediaHandler?: (request: unknown, callback: (streams: Record<string, never>) => void) => void;
 
-  readonly protocol = { handle: (scheme: string, handler: (request: Request) => Response | Promise<Response>) => void this.protocolHandlers.set(scheme, handler) };
+  readonly protocol = {
+    handle: (scheme: string, handler: (request: Request) => Response | Promise<Response>) => void this.protocolHandlers.set(scheme, handler),
+  };
   readonly webRequest = { onBeforeRequest: (l: NonNullable<FakeSession['beforeRequest']>) => void (this.beforeRequest = l) };
 
   setPermissionRequestHandler(h: NonNullable<FakeSession['permissionRequest']>): void {
@@ -148,7 +161,7 @@ export class FakeWindow extends FakeEmitter {
   destroyed = false;
   constructor(
     readonly options: KioskWindowOptions,
-    readonly webContents: FakeWebContents,
+    readonly webContents: FakeWebContents
   ) {
     super();
   }

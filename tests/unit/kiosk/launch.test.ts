@@ -31,13 +31,19 @@ describe('finding Electron', () => {
   });
 
   it('refuses root and lets any other user through', () => {
-    assert.throws(() => refuseRoot(0), (e: unknown) => isAppError(e) && e.reason === 'kiosk-as-root' && /never runs as root/.test(e.details));
+    assert.throws(
+      () => refuseRoot(0),
+      (e: unknown) => isAppError(e) && e.reason === 'kiosk-as-root' && /never runs as root/.test(e.details)
+    );
     assert.doesNotThrow(() => refuseRoot(1000));
     assert.doesNotThrow(() => refuseRoot(undefined));
   });
 
   it('needs a Wayland or X11 session', () => {
-    assert.throws(() => requireDisplay({}), (e: unknown) => isAppError(e) && e.reason === 'kiosk-no-display');
+    assert.throws(
+      () => requireDisplay({}),
+      (e: unknown) => isAppError(e) && e.reason === 'kiosk-no-display'
+    );
     assert.doesNotThrow(() => requireDisplay({ WAYLAND_DISPLAY: 'wayland-0' }));
     assert.doesNotThrow(() => requireDisplay({ DISPLAY: ':0' }));
   });

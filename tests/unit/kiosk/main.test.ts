@@ -58,7 +58,7 @@ async function boot(options: { wall?: Date; lock?: boolean; kiosk?: Record<strin
 }
 
 describe('kiosk main process: the window', () => {
-  it('opens one kiosk window, isolated and sandboxed, on the hub\'s kiosk layout', async () => {
+  it("opens one kiosk window, isolated and sandboxed, on the hub's kiosk layout", async () => {
     const { electron, wc } = await boot();
     assert.equal(electron.windows.length, 1);
     const o = electron.window.options;
@@ -101,10 +101,16 @@ describe('kiosk main process: the window', () => {
     const normal = await boot();
     const names = normal.electron.app.switches.map(([n]) => n);
     assert.ok(names.includes('disable-pinch'));
-    assert.deepEqual(normal.electron.app.switches.find(([n]) => n === 'overscroll-history-navigation'), ['overscroll-history-navigation', '0']);
+    assert.deepEqual(
+      normal.electron.app.switches.find(([n]) => n === 'overscroll-history-navigation'),
+      ['overscroll-history-navigation', '0']
+    );
     assert.ok(!names.includes('renderer-process-limit'));
     const small = await boot({ kiosk: { lowMemory: true } });
-    assert.deepEqual(small.electron.app.switches.find(([n]) => n === 'renderer-process-limit'), ['renderer-process-limit', '1']);
+    assert.deepEqual(
+      small.electron.app.switches.find(([n]) => n === 'renderer-process-limit'),
+      ['renderer-process-limit', '1']
+    );
     assert.ok(small.electron.app.switches.some(([n, v]) => n === 'js-flags' && /max-old-space-size/.test(v ?? '')));
   });
 
@@ -120,7 +126,16 @@ describe('kiosk main process: lock-down', () => {
     const { wc } = await boot();
     for (const event of ['will-navigate', 'will-redirect', 'will-frame-navigate'] as const) {
       assert.equal(wc().navigate(event, `${HUB}/courses`), false, `${event} within the hub`);
-      for (const url of ['http://127.0.0.1.attacker:8080/', 'http://127.0.0.1:8080@evil.example/', 'http://127.0.0.1:8081/', 'https://127.0.0.1:8080/', 'javascript:alert(1)', 'file:///etc/passwd', 'data:text/html,x', TECH]) {
+      for (const url of [
+        'http://127.0.0.1.attacker:8080/',
+        'http://127.0.0.1:8080@evil.example/',
+        'http://127.0.0.1:8081/',
+        'https://127.0.0.1:8080/',
+        'javascript:alert(1)',
+        'file:///etc/passwd',
+        'data:text/html,x',
+        TECH,
+      ]) {
         assert.equal(wc().navigate(event, url), true, `${event} ${url}`);
       }
     }
@@ -136,7 +151,7 @@ describe('kiosk main process: lock-down', () => {
     assert.deepEqual(electron.externalOpens, []);
   });
 
-  it('hardens every web contents Electron creates, not only the window\'s', async () => {
+  it("hardens every web contents Electron creates, not only the window's", async () => {
     const { electron } = await boot();
     const other = new FakeWebContents(electron.session.fromPartition('kiosk'));
     electron.app.emit('web-contents-created', {}, other);
@@ -248,7 +263,12 @@ describe('kiosk main process: IPC', () => {
     await assert.rejects(async () => electron.ipcMain.invoke(CHANNELS.action, TECH, 'restart'), /refused/);
     assert.deepEqual(await electron.ipcMain.invoke(CHANNELS.unlock, TECH, '1111'), { ok: false, reason: 'wrong', attemptsLeft: 4 });
     assert.deepEqual(await electron.ipcMain.invoke(CHANNELS.unlock, TECH, '2468'), { ok: true });
-    const status = (await electron.ipcMain.invoke(CHANNELS.status, TECH)) as { version: string; hubUrl: string; hub: { reachable: boolean }; recovery: unknown };
+    const status = (await electron.ipcMain.invoke(CHANNELS.status, TECH)) as {
+      version: string;
+      hubUrl: string;
+      hub: { reachable: boolean };
+      recovery: unknown;
+    };
     assert.match(status.version, /^\d+\.\d+\.\d+/);
     assert.equal(status.hubUrl, HUB);
     assert.equal(typeof status.hub.reachable, 'boolean');
@@ -349,7 +369,7 @@ describe('kiosk main process: between visitors', () => {
     assert.equal(wc().url, START);
     wc().emit('did-finish-load');
     assert.deepEqual(wc().executed, [scripts.pageReset, scripts.wakeOverlay]);
-    assert.equal(wc().historyCleared, 1, 'no way back to the last visitor\'s pages');
+    assert.equal(wc().historyCleared, 1, "no way back to the last visitor's pages");
     advance(600_000);
     await handle.tick();
     assert.equal(session().calls.length, 4, 'untouched since: no second reset');

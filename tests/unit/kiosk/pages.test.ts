@@ -28,7 +28,13 @@ describe('kiosk pages handler', () => {
 
   it('serves only its own files, with their type and the CSP', async () => {
     const h = handler();
-    for (const [name, type] of [['offline.html', 'text/html'], ['offline.css', 'text/css'], ['offline.js', 'text/javascript'], ['technician.html', 'text/html'], ['blank.html', 'text/html']]) {
+    for (const [name, type] of [
+      ['offline.html', 'text/html'],
+      ['offline.css', 'text/css'],
+      ['offline.js', 'text/javascript'],
+      ['technician.html', 'text/html'],
+      ['blank.html', 'text/html'],
+    ]) {
       const res = await h(new Request(`espace-kiosk://app/${name}`));
       assert.equal(res.status, 200, name);
       assert.match(res.headers.get('content-type') ?? '', new RegExp(`^${type}`), name);
@@ -46,7 +52,8 @@ describe('kiosk pages handler', () => {
 
   it('tells the offline page whether the hub answers: 2xx yes, 503 or no answer no', async () => {
     const h = handler();
-    const ask = async () => (await h(new Request('espace-kiosk://app/hub.json'))).json() as Promise<{ reachable: boolean; startUrl: string; retrySeconds: number }>;
+    const ask = async () =>
+      (await h(new Request('espace-kiosk://app/hub.json'))).json() as Promise<{ reachable: boolean; startUrl: string; retrySeconds: number }>;
     status = 200;
     assert.deepEqual(await ask(), { reachable: true, startUrl: `${hubUrl}/kiosk`, retrySeconds: 7 });
     status = 503;

@@ -5,7 +5,10 @@ import { DisplayPlanner, isOpenAt, nextChange, type OpeningHours } from '../../.
 
 // Local-time dates (the Pi's clock): 2026-11-23 is a Monday.
 const at = (day: number, h: number, m = 0) => new Date(2026, 10, 23 + day, h, m);
-const MON = 0, TUE = 1, SAT = 5, SUN = 6;
+const MON = 0,
+  TUE = 1,
+  SAT = 5,
+  SUN = 6;
 
 describe('display schedule', () => {
   it('follows the default opening hours', () => {

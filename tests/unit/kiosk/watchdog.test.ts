@@ -11,7 +11,11 @@ import { tempDir } from '../../support/hub.js';
  * one, Python can): it prints each message it receives, one per line.
  */
 function notifySocket(path: string, expected: number) {
-  const child = spawn('python3', ['-c', `
+  const child = spawn(
+    'python3',
+    [
+      '-c',
+      `
 import socket, sys
 s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
 s.bind(sys.argv[1])
@@ -19,12 +23,19 @@ s.settimeout(10)
 print("ready", flush=True)
 for _ in range(int(sys.argv[2])):
     print(s.recv(4096).decode(), flush=True)
-`, path, String(expected)], { stdio: ['ignore', 'pipe', 'inherit'] });
+`,
+      path,
+      String(expected),
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] }
+  );
   let out = '';
-  const ready = new Promise<void>((resolve) => child.stdout.on('data', (c: Buffer) => {
-    out += c.toString();
-    if (out.startsWith('ready\n')) resolve();
-  }));
+  const ready = new Promise<void>((resolve) =>
+    child.stdout.on('data', (c: Buffer) => {
+      out += c.toString();
+      if (out.startsWith('ready\n')) resolve();
+    })
+  );
   const done = new Promise<string[]>((resolve) => child.once('close', () => resolve(out.split('\n').slice(1).filter(Boolean))));
   return { ready, done };
 }

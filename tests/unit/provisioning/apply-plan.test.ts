@@ -37,14 +37,21 @@ describe('provision apply: what runs after a render', () => {
       const first = renderProfile(parseProfile(demo()), '0.1.0');
       await writeTree(dir.path, await planTree(dir.path, first.files));
       const same = await planTree(dir.path, first.files);
-      const none = commandsFor(same.filter((p) => p.kind !== 'same'), first, 'h').map((c) => c.join(' '));
+      const none = commandsFor(
+        same.filter((p) => p.kind !== 'same'),
+        first,
+        'h'
+      ).map((c) => c.join(' '));
       assert.deepEqual(none, [`systemctl disable --now ${first.disable.join(' ')}`, `systemctl enable ${first.enable.join(' ')}`]);
 
       const d = demo();
       d.sync.dailyBudgetMB = 80;
       const second = renderProfile(parseProfile(d), '0.1.0');
       const changed = (await planTree(dir.path, second.files)).filter((p) => p.kind !== 'same');
-      assert.deepEqual(changed.map((c) => c.file.path), ['/etc/espace/espace.yaml']);
+      assert.deepEqual(
+        changed.map((c) => c.file.path),
+        ['/etc/espace/espace.yaml']
+      );
       const cmds = commandsFor(changed, second, 'h').map((c) => c.join(' '));
       assert.equal(cmds.at(-1), 'systemctl restart espace-hub.service');
       assert.ok(!cmds.includes('systemctl daemon-reload'));
@@ -54,7 +61,7 @@ describe('provision apply: what runs after a render', () => {
     }
   });
 
-  it('into an image\'s root runs the root\'s own tools and restarts nothing', async () => {
+  it("into an image's root runs the root's own tools and restarts nothing", async () => {
     const dir = tempDir();
     try {
       const rendered = renderProfile(parseProfile(demo()), '0.1.0');
@@ -71,7 +78,18 @@ describe('provision apply: what runs after a render', () => {
   it('asks for the packages of the enabled features, and unmasks hostapd when it drives the radio', () => {
     const d = demo();
     const base = renderProfile(parseProfile(d), '0.1.0');
-    for (const pkg of ['dnsmasq', 'nftables', 'network-manager', 'modemmanager', 'avahi-daemon', 'openssh-server', 'lightdm', 'labwc', 'systemd-zram-generator']) assert.ok(base.packages.includes(pkg), pkg);
+    for (const pkg of [
+      'dnsmasq',
+      'nftables',
+      'network-manager',
+      'modemmanager',
+      'avahi-daemon',
+      'openssh-server',
+      'lightdm',
+      'labwc',
+      'systemd-zram-generator',
+    ])
+      assert.ok(base.packages.includes(pkg), pkg);
     assert.ok(base.enable.includes('ssh.service') && base.enable.includes('ModemManager.service'));
     assert.ok(base.disable.includes('dphys-swapfile.service'), 'zram replaces the swap file on the card');
     const off = renderProfile(parseProfile({ ...d, hub: { ...d.hub, ssh: false }, uplink: {}, kiosk: { ...d.kiosk, enabled: false } }), '0.1.0');

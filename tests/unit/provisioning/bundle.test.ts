@@ -34,24 +34,43 @@ describe('USB bundle: sealed and authenticated', () => {
     for (const at of [headEnd - 5, headEnd + 3, file.length - 40, file.length - 1]) {
       const bad = Buffer.from(file);
       bad[at] = bad[at]! ^ 0x01;
-      assert.match(refusal(() => openBundle(bad, creds)), /^bundle-(tampered|invalid)$/, `byte ${at}`);
+      assert.match(
+        refusal(() => openBundle(bad, creds)),
+        /^bundle-(tampered|invalid)$/,
+        `byte ${at}`
+      );
     }
-    assert.equal(refusal(() => openBundle(file.subarray(0, file.length - 10), creds)), 'bundle-tampered');
+    assert.equal(
+      refusal(() => openBundle(file.subarray(0, file.length - 10), creds)),
+      'bundle-tampered'
+    );
   });
 
   it('refuses the wrong password, and a bundle key where credentials sealed it', () => {
     const file = sealBundle('kayes-01', content, creds);
-    assert.equal(refusal(() => openBundle(file, bundleSecretFrom({ username: 'hub-kayes-01', password: 'autre chose' }))), 'bundle-tampered');
-    assert.equal(refusal(() => openBundle(file, bundleSecretFrom({ bundleKey: randomBytes(32).toString('base64') }))), 'bundle-wrong-secret');
+    assert.equal(
+      refusal(() => openBundle(file, bundleSecretFrom({ username: 'hub-kayes-01', password: 'autre chose' }))),
+      'bundle-tampered'
+    );
+    assert.equal(
+      refusal(() => openBundle(file, bundleSecretFrom({ bundleKey: randomBytes(32).toString('base64') }))),
+      'bundle-wrong-secret'
+    );
   });
 
-  it('seals with the profile\'s bundle key when there is one', () => {
+  it("seals with the profile's bundle key when there is one", () => {
     const key = randomBytes(32).toString('base64');
     const secret = bundleSecretFrom({ bundleKey: key, username: 'ignored', password: 'ignored' });
     const file = sealBundle('kayes-01', content, secret);
     assert.equal(readBundleHeader(file).header.key.source, 'bundle-key');
     assert.deepEqual(openBundle(file, bundleSecretFrom({ bundleKey: key })).content, content);
-    assert.equal(refusal(() => bundleSecretFrom({ bundleKey: 'c2hvcnQ=' })), 'bad-bundle-key');
-    assert.equal(refusal(() => bundleSecretFrom({})), 'no-bundle-secret');
+    assert.equal(
+      refusal(() => bundleSecretFrom({ bundleKey: 'c2hvcnQ=' })),
+      'bad-bundle-key'
+    );
+    assert.equal(
+      refusal(() => bundleSecretFrom({})),
+      'no-bundle-secret'
+    );
   });
 });

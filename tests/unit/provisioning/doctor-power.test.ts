@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { exitStatus, powerChecks } from '../../../hub/doctor/index.js';
 
-describe('doctor: the Raspberry Pi firmware\'s throttled bits', () => {
+describe("doctor: the Raspberry Pi firmware's throttled bits", () => {
   const verdicts = (bits: number) => powerChecks(bits).map((c) => c.verdict);
 
   it('reads 0x0 as all well', () => {

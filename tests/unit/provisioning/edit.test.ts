@@ -20,14 +20,14 @@ user-session=rpd-labwc
 
 const KIOSK = { 'autologin-user': 'kiosk', 'autologin-user-timeout': '0', 'autologin-session': 'rpd-labwc' };
 
-describe('edits of the system\'s own files', () => {
-  it('sets the kiosk\'s autologin in lightdm.conf where Raspberry Pi OS set its own, keeping every other line', () => {
+describe("edits of the system's own files", () => {
+  it("sets the kiosk's autologin in lightdm.conf where Raspberry Pi OS set its own, keeping every other line", () => {
     const out = setIniKeys(PI_OS_LIGHTDM, 'Seat:*', KIOSK);
     assert.equal(
       out,
       PI_OS_LIGHTDM.replace('autologin-user=rpi-first-user', 'autologin-user=kiosk')
         .replace('#autologin-user-timeout=0', 'autologin-user-timeout=0')
-        .replace('user-session=rpd-labwc\n', 'user-session=rpd-labwc\nautologin-session=rpd-labwc\n'),
+        .replace('user-session=rpd-labwc\n', 'user-session=rpd-labwc\nautologin-session=rpd-labwc\n')
     );
     assert.equal(setIniKeys(out, 'Seat:*', KIOSK), out, 'a second edit changes nothing');
   });
@@ -45,18 +45,22 @@ describe('edits of the system\'s own files', () => {
   });
 
   it('is idempotent on any ini text', () => {
-    const line = fc.oneof(fc.constantFrom('[Seat:*]', '[LightDM]', '', '#autologin-user=', 'autologin-user=pi', 'x=1', '# comment'), fc.stringMatching(/^[a-z-]{1,8}=[a-z0-9]{0,4}$/));
+    const line = fc.oneof(
+      fc.constantFrom('[Seat:*]', '[LightDM]', '', '#autologin-user=', 'autologin-user=pi', 'x=1', '# comment'),
+      fc.stringMatching(/^[a-z-]{1,8}=[a-z0-9]{0,4}$/)
+    );
     fc.assert(
       fc.property(fc.array(line, { maxLength: 20 }), (lines) => {
         const once = setIniKeys(lines.join('\n'), 'Seat:*', KIOSK);
         assert.equal(setIniKeys(once, 'Seat:*', KIOSK), once);
       }),
-      { numRuns: 300 },
+      { numRuns: 300 }
     );
   });
 
-  it('adds noatime and commit=60 to the root\'s ext4 line only, once', () => {
-    const fstab = 'proc            /proc           proc    defaults          0       0\nPARTUUID=6c586e13-01  /boot/firmware  vfat    defaults          0       2\nPARTUUID=6c586e13-02  /               ext4    defaults,noatime  0       1\n';
+  it("adds noatime and commit=60 to the root's ext4 line only, once", () => {
+    const fstab =
+      'proc            /proc           proc    defaults          0       0\nPARTUUID=6c586e13-01  /boot/firmware  vfat    defaults          0       2\nPARTUUID=6c586e13-02  /               ext4    defaults,noatime  0       1\n';
     const out = addFstabOptions(fstab, '/', ['noatime', 'commit=60']);
     assert.match(out, /^PARTUUID=6c586e13-02\t\/\text4\tdefaults,noatime,commit=60\t0\t1$/m);
     assert.match(out, /^proc            \/proc /m, 'other lines are left as they were');

@@ -11,10 +11,21 @@ import { renderProfile } from '../../../provisioning/render/index.js';
 const exec = promisify(execFile);
 const IMAGE = join(projectRoot(), 'provisioning/image');
 const STAGE = join(IMAGE, 'pi-gen/stage-espace');
-const env = (text: string) => new Map(text.split('\n').filter((l) => /^[A-Z0-9_]+=/.test(l)).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+const env = (text: string) =>
+  new Map(
+    text
+      .split('\n')
+      .filter((l) => /^[A-Z0-9_]+=/.test(l))
+      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)])
+  );
 
 describe('the golden image recipe (pi-gen stage)', () => {
-  const scripts = [join(STAGE, 'prerun.sh'), ...readdirSync(join(STAGE, '00-espace')).filter((f) => f.endsWith('.sh')).map((f) => join(STAGE, '00-espace', f))];
+  const scripts = [
+    join(STAGE, 'prerun.sh'),
+    ...readdirSync(join(STAGE, '00-espace'))
+      .filter((f) => f.endsWith('.sh'))
+      .map((f) => join(STAGE, '00-espace', f)),
+  ];
 
   it('has scripts bash can parse', async () => {
     for (const s of scripts) await exec('bash', ['-n', s]);

@@ -62,7 +62,11 @@ describe('space profile', () => {
     ['a key with no near match', (d) => (d.hub.zzzz = 1), /hub\.zzzz: unknown key; the keys allowed here are port, dnsName/],
     ['an unknown operator', (d) => (d.uplink = { gsm: { operator: 'telecel' } }), /uplink\.gsm\.operator: must be one of orange-mali, moov-malitel/],
     ['a gsm uplink with neither operator nor apn', (d) => (d.uplink = { gsm: {} }), /uplink\.gsm\.apn: give operator/],
-    ['the wired uplink on the phones\' interface', (d) => (d.uplink = { wired: { interface: 'eth0' } }), /uplink\.wired\.interface: must differ from lan\.interface/],
+    [
+      "the wired uplink on the phones' interface",
+      (d) => (d.uplink = { wired: { interface: 'eth0' } }),
+      /uplink\.wired\.interface: must differ from lan\.interface/,
+    ],
     ['a read-only root without a data partition', (d) => (d.storage = { readOnlyRoot: true }), /storage\.dataDevice: is needed with readOnlyRoot/],
     ['an unknown OS release', (d) => (d.os = 'bullseye'), /os: must be "trixie"/],
     ['a bad sync window', (d) => (d.sync.windows = [{ from: '25:00', to: '06:00' }]), /sync\.windows\.0\.from: must be a time/],
@@ -100,9 +104,7 @@ describe('space profile', () => {
   });
 
   it('gives the line of each wrong field in the file, and "did you mean" for a misspelt key', () => {
-    const text = readFileSync(DEMO, 'utf8')
-      .replace('  idleSeconds: 90', '  idleSecnds: 90')
-      .replace('  hubAddress: 10.42.0.1', '  hubAddress: 192.168.1.1');
+    const text = readFileSync(DEMO, 'utf8').replace('  idleSeconds: 90', '  idleSecnds: 90').replace('  hubAddress: 10.42.0.1', '  hubAddress: 192.168.1.1');
     const lines = text.split('\n');
     const lineOf = (needle: string) => lines.findIndex((l) => l.includes(needle)) + 1;
     const e = errorOf(() => parseProfileText(text, 'kayes.yaml'));
@@ -114,7 +116,7 @@ describe('space profile', () => {
     assert.match(errorOf(() => parseProfileText('hubId: [kayes\n', 'x.yaml')).details, /x\.yaml is not valid YAML \(line \d+\)/);
   });
 
-  it('knows the Malian operators\' APNs, and a profile\'s own APN wins', () => {
+  it("knows the Malian operators' APNs, and a profile's own APN wins", () => {
     assert.deepEqual(gsmSettings({ operator: 'orange-mali' }), { apn: 'internet', username: 'internet', password: 'internet' });
     assert.equal(gsmSettings({ operator: 'moov-malitel' }).apn, 'web.malitel3.ml');
     assert.deepEqual(gsmSettings({ operator: 'orange-mali', apn: 'orange.ml' }), { apn: 'orange.ml' });

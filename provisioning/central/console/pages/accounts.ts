@@ -6,17 +6,32 @@ import { BASE } from '../layout.js';
 import type { ConsoleContext, ConsolePage, ConsoleResult } from '../page-table.js';
 
 const PATH = `${BASE}/comptes`;
-const ROLE_FR: Record<PersonRole, string> = { editor: 'éditeur·rice (publie les contenus, écoute le studio)', analyst: 'analyste (chiffres, flotte)', moderator: 'modérateur·rice (communauté)', mentor: 'mentor·e (questions des membres)', jury: 'juré·e (note les candidatures aux appels à initiatives)', official: 'élu·e (répond aux propositions, met à jour les plans)' };
+const ROLE_FR: Record<PersonRole, string> = {
+  editor: 'éditeur·rice (publie les contenus, écoute le studio)',
+  analyst: 'analyste (chiffres, flotte)',
+  moderator: 'modérateur·rice (communauté)',
+  mentor: 'mentor·e (questions des membres)',
+  jury: 'juré·e (note les candidatures aux appels à initiatives)',
+  official: 'élu·e (répond aux propositions, met à jour les plans)',
+};
 const NAME = /^[a-z0-9][a-z0-9._-]{1,39}$/;
 const COMMUNE = /^[a-z0-9][a-z0-9-]*$/;
 /** An official's communes as typed ("nioro, kayes"): they become CouchDB roles "commune:<slug>". */
-const officialCommunes = (typed: string): string[] => [...new Set(typed.split(/[,\s]+/).map((x) => x.trim().toLowerCase()).filter(Boolean))];
+const officialCommunes = (typed: string): string[] => [
+  ...new Set(
+    typed
+      .split(/[,\s]+/)
+      .map((x) => x.trim().toLowerCase())
+      .filter(Boolean)
+  ),
+];
 const MIN_PASSWORD = 10;
 /** Only administrators: accounts are CouchDB's `_users`, which only they may write. */
 const ADMINS_ONLY = [] as const;
 
 type Form = Record<string, string>;
-const formOf = (c: ConsoleContext): Form => Object.fromEntries(Object.entries((c.req.body ?? {}) as Record<string, unknown>).map(([k, v]) => [k, typeof v === 'string' ? v.trim() : '']));
+const formOf = (c: ConsoleContext): Form =>
+  Object.fromEntries(Object.entries((c.req.body ?? {}) as Record<string, unknown>).map(([k, v]) => [k, typeof v === 'string' ? v.trim() : '']));
 
 interface Person {
   name: string;
@@ -24,7 +39,9 @@ interface Person {
 }
 
 async function people(c: ConsoleContext): Promise<Person[]> {
-  const res = await c.central<{ rows: { doc?: { name?: string; roles?: string[] } }[] }>('_users/_all_docs?include_docs=true&startkey=%22org.couchdb.user%3A%22&endkey=%22org.couchdb.user%3A%EF%BF%B0%22');
+  const res = await c.central<{ rows: { doc?: { name?: string; roles?: string[] } }[] }>(
+    '_users/_all_docs?include_docs=true&startkey=%22org.couchdb.user%3A%22&endkey=%22org.couchdb.user%3A%EF%BF%B0%22'
+  );
   if (res.status !== 200) throw new AppError(502, 'users-unreadable', `Central n’a pas donné les comptes (HTTP ${res.status}).`);
   return res.body.rows
     .flatMap((r) => (r.doc?.name ? [{ name: r.doc.name, roles: r.doc.roles ?? [] }] : []))
@@ -33,7 +50,10 @@ async function people(c: ConsoleContext): Promise<Person[]> {
 }
 
 /** The page, with what was typed kept and the problem said beside the form it is about. */
-async function render(c: ConsoleContext, o: { person?: { form: Form; error: string }; hub?: { form: Form; error?: string; enrolled?: string } } = {}): Promise<ConsoleResult> {
+async function render(
+  c: ConsoleContext,
+  o: { person?: { form: Form; error: string }; hub?: { form: Form; error?: string; enrolled?: string } } = {}
+): Promise<ConsoleResult> {
   const s = c.session!;
   const [list, hubs] = await Promise.all([people(c), enrolledHubs(c.s.config.centralUrl, c.couchAuth())]);
   const pf = o.person?.form ?? {};
@@ -46,7 +66,11 @@ ${list.map((p) => html`<tr><th scope="row">${p.name}</th><td>${p.roles.join(', '
 <form method="post" action="${PATH}/personnes" class="card">${csrfField(s)}
 <h3>Ajouter une personne</h3>${err(o.person?.error)}
 <label for="username">Nom d’utilisateur</label><input id="username" name="username" required value="${pf.username ?? ''}" autocomplete="off">
-<label for="role">Rôle</label>${select('role', PERSON_ROLES.map((r) => [r, ROLE_FR[r]] as const), pf.role ?? 'editor')}
+<label for="role">Rôle</label>${select(
+    'role',
+    PERSON_ROLES.map((r) => [r, ROLE_FR[r]] as const),
+    pf.role ?? 'editor'
+  )}
 <label for="communes">Communes de l’élu·e (séparées par des virgules ; vide : toutes)</label><input id="communes" name="communes" value="${pf.communes ?? ''}" placeholder="nioro, kayes">
 <label for="password">Mot de passe (${MIN_PASSWORD} caractères au moins ; donnez-le en main propre)</label><input id="password" name="password" type="password" required minlength="${MIN_PASSWORD}" autocomplete="new-password">
 <button type="submit">Ajouter</button></form>
@@ -89,10 +113,20 @@ export const accountsPage: ConsolePage = {
                 : undefined;
         const communes = role === 'official' ? officialCommunes(form.communes ?? '') : [];
         const bad = communes.find((x) => !COMMUNE.test(x));
-        if (problem || bad) return render(c, { person: { form, error: problem ?? `« ${bad} » n’est pas un identifiant de commune : lettres minuscules, chiffres et tirets, par exemple « nioro ».` } });
+        if (problem || bad)
+          return render(c, {
+            person: {
+              form,
+              error: problem ?? `« ${bad} » n’est pas un identifiant de commune : lettres minuscules, chiffres et tirets, par exemple « nioro ».`,
+            },
+          });
         const roles = [role, ...communes.map((x) => `commune:${x}`)];
         await putUser(c.s.config.centralUrl, c.couchAuth(), form.username!, form.password!, roles);
-        return { redirect: PATH, flash: `Compte ${form.username} (${roles.join(', ')}) enregistré.`, audit: { target: form.username!, detail: roles.join(',') } };
+        return {
+          redirect: PATH,
+          flash: `Compte ${form.username} (${roles.join(', ')}) enregistré.`,
+          audit: { target: form.username!, detail: roles.join(',') },
+        };
       },
     },
     {
@@ -123,13 +157,15 @@ export const accountsPage: ConsolePage = {
       async handle(c) {
         const form = formOf(c);
         const hubId = form.hubId ?? '';
-        if (!/^[a-z0-9][a-z0-9-]{1,39}$/.test(hubId)) return render(c, { hub: { form, error: 'L’identifiant d’un hub : 2 à 40 lettres minuscules, chiffres ou tirets, par exemple « kayes-01 ».' } });
+        if (!/^[a-z0-9][a-z0-9-]{1,39}$/.test(hubId))
+          return render(c, { hub: { form, error: 'L’identifiant d’un hub : 2 à 40 lettres minuscules, chiffres ou tirets, par exemple « kayes-01 ».' } });
         let enrolled: string;
         try {
           const e = await enrollHub(c.s.config.centralUrl, { username: c.session!.username, password: c.req.body?.adminPassword ?? '' }, hubId);
           enrolled = configBlock({ ...e, url: c.s.config.publicUrl ?? e.url });
         } catch (e) {
-          if (isAppError(e) && e.reason === 'central-credentials-refused') return render(c, { hub: { form, error: 'Ce n’est pas votre mot de passe d’administrateur : rien n’a été changé.' } });
+          if (isAppError(e) && e.reason === 'central-credentials-refused')
+            return render(c, { hub: { form, error: 'Ce n’est pas votre mot de passe d’administrateur : rien n’a été changé.' } });
           throw e;
         }
         await c.s.audit.append({ actor: c.session!.username, role: c.session!.roles.join(','), action: 'hub.enroll', target: hubId, ip: c.req.ip });

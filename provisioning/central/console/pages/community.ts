@@ -1,7 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { AppError, isAppError } from '../../../../content/index.js';
 import { checkVoice, csrfField, html, VOICE_MAX_SECONDS, when, type Value } from '../../../../hub/index.js';
-import { answerQuestion, approvePost, mentorQueue, moderationLog, moderationQueue, postWithVoice, processCommunity, questionWithVoice, setMemberSuspended, setPostStatus } from '../../community/index.js';
+import {
+  answerQuestion,
+  approvePost,
+  mentorQueue,
+  moderationLog,
+  moderationQueue,
+  postWithVoice,
+  processCommunity,
+  questionWithVoice,
+  setMemberSuspended,
+  setPostStatus,
+} from '../../community/index.js';
 import { BASE, VOICE_INPUT_SCRIPT } from '../layout.js';
 import type { ConsoleContext, ConsolePage, ConsoleResult } from '../page-table.js';
 
@@ -9,8 +20,23 @@ const MOD = `${BASE}/moderation`;
 const MENTOR = `${BASE}/mentorat`;
 const POST = /^[a-z0-9][a-z0-9-]{1,39}:post:[0-9a-z]{6,40}$/;
 const QUESTION = /^[a-z0-9][a-z0-9-]{1,39}:question:[0-9a-z]{6,40}$/;
-const KIND_FR: Record<string, string> = { premoderation: 'premier message d’un membre', flags: 'signalé par des membres', 'hub-hide': 'masqué par l’animateur·rice de l’espace' };
-const ACTION_FR: Record<string, string> = { approve: 'publié', reject: 'refusé', hide: 'masqué', restore: 'rétabli', suspend: 'code suspendu', unsuspend: 'code rétabli', 'auto-publish': 'publié (règles)', 'auto-hide': 'masqué (signalements)', answer: 'réponse', session: 'séance' };
+const KIND_FR: Record<string, string> = {
+  premoderation: 'premier message d’un membre',
+  flags: 'signalé par des membres',
+  'hub-hide': 'masqué par l’animateur·rice de l’espace',
+};
+const ACTION_FR: Record<string, string> = {
+  approve: 'publié',
+  reject: 'refusé',
+  hide: 'masqué',
+  restore: 'rétabli',
+  suspend: 'code suspendu',
+  unsuspend: 'code rétabli',
+  'auto-publish': 'publié (règles)',
+  'auto-hide': 'masqué (signalements)',
+  answer: 'réponse',
+  session: 'séance',
+};
 
 const idFrom = (c: ConsoleContext, shape: RegExp): string => {
   const id = String(c.req.params.id ?? '');
@@ -79,9 +105,24 @@ ${reasonForm(c, `${MOD}/${enc}/suspendre`, 'Suspendre le code du membre', q.post
     ...(
       [
         ['publier', 'post.approve', async (c: ConsoleContext, id: string) => approvePost(c.central, id, c.session!.username), 'Publié pour tous les espaces.'],
-        ['refuser', 'post.reject', async (c: ConsoleContext, id: string) => setPostStatus(c.central, id, 'reject', reasonOf(c), c.session!.username), 'Refusé : son auteur·rice voit la raison.'],
-        ['masquer', 'post.hide', async (c: ConsoleContext, id: string) => setPostStatus(c.central, id, 'hide', reasonOf(c), c.session!.username), 'Masqué partout.'],
-        ['retablir', 'post.restore', async (c: ConsoleContext, id: string) => setPostStatus(c.central, id, 'restore', reasonOf(c), c.session!.username), 'Rétabli partout.'],
+        [
+          'refuser',
+          'post.reject',
+          async (c: ConsoleContext, id: string) => setPostStatus(c.central, id, 'reject', reasonOf(c), c.session!.username),
+          'Refusé : son auteur·rice voit la raison.',
+        ],
+        [
+          'masquer',
+          'post.hide',
+          async (c: ConsoleContext, id: string) => setPostStatus(c.central, id, 'hide', reasonOf(c), c.session!.username),
+          'Masqué partout.',
+        ],
+        [
+          'retablir',
+          'post.restore',
+          async (c: ConsoleContext, id: string) => setPostStatus(c.central, id, 'restore', reasonOf(c), c.session!.username),
+          'Rétabli partout.',
+        ],
         [
           'suspendre',
           'member.suspend',
@@ -107,7 +148,7 @@ ${reasonForm(c, `${MOD}/${enc}/suspendre`, 'Suspendre le code du membre', q.post
             await run(c, id);
             return { redirect: MOD, flash: done, audit: { target: id } };
           },
-        }) as const,
+        }) as const
     ),
   ],
 };
@@ -193,7 +234,8 @@ ${voiceField(`v-${q.question}`)}
         try {
           await answerQuestion(c.central, id, { ...(text ? { text } : {}), ...(voice ? { voice } : {}), lang }, c.session!.username);
         } catch (e) {
-          if (isAppError(e) && e.status < 500 && e.status !== 404) throw new AppError(422, 'answer-refused', `Cette réponse n’a pas été enregistrée : ${e.details}`);
+          if (isAppError(e) && e.status < 500 && e.status !== 404)
+            throw new AppError(422, 'answer-refused', `Cette réponse n’a pas été enregistrée : ${e.details}`);
           throw e;
         }
         return { redirect: MENTOR, flash: 'Réponse envoyée : elle arrive à l’espace avec la prochaine synchronisation.', audit: { target: id } };

@@ -1,5 +1,29 @@
 import { AppError } from '../../../../content/index.js';
-import { breakdownTable, channelFigures, channelsCsv, channelTables, communityFigures, communityFiguresBlock, computeIndicators, grantFigures, grantFiguresBlock, html, indicatorsCsv, loadSources, parseDay, proposalFiguresBlock, proposalFiguresCsv, readAllDocs, sendCsvText, sexChart, youthChart, type AllDocsReader, type CommunityFigures, type IndicatorFilter, type IndicatorSources } from '../../../../hub/index.js';
+import {
+  breakdownTable,
+  channelFigures,
+  channelsCsv,
+  channelTables,
+  communityFigures,
+  communityFiguresBlock,
+  computeIndicators,
+  grantFigures,
+  grantFiguresBlock,
+  html,
+  indicatorsCsv,
+  loadSources,
+  parseDay,
+  proposalFiguresBlock,
+  proposalFiguresCsv,
+  readAllDocs,
+  sendCsvText,
+  sexChart,
+  youthChart,
+  type AllDocsReader,
+  type CommunityFigures,
+  type IndicatorFilter,
+  type IndicatorSources,
+} from '../../../../hub/index.js';
 import type { Answer, Application, GrantReport, Post, Question } from '../../../../content/index.js';
 import { calls as grantCalls } from '../../grants/index.js';
 import { centralProposalFigures } from '../proposal-figures.js';
@@ -16,7 +40,8 @@ function readerAs(central: CentralAs): AllDocsReader {
     if (startkey) q.set('startkey', JSON.stringify(startkey));
     if (endkey) q.set('endkey', JSON.stringify(endkey));
     const res = await central<{ rows: { doc?: Record<string, unknown> }[] }>(`${db}/_all_docs?${q.toString()}`);
-    if (res.status !== 200) throw new AppError(502, 'figures-unreadable', `Central n’a pas donné « ${db} » (HTTP ${res.status}) : réessayez, ou voyez l’état de CouchDB.`);
+    if (res.status !== 200)
+      throw new AppError(502, 'figures-unreadable', `Central n’a pas donné « ${db} » (HTTP ${res.status}) : réessayez, ou voyez l’état de CouchDB.`);
     return res.body.rows.flatMap((r) => (r.doc ? [r.doc] : []));
   };
 }
@@ -34,7 +59,8 @@ function filterOf(c: ConsoleContext): IndicatorFilter {
   }
   if (from && to && from > to) throw new AppError(400, 'bad-period', 'Le début de la période doit venir avant sa fin.');
   const commune = q('commune');
-  if (commune && !/^[a-z0-9][a-z0-9-]{0,62}$/.test(commune)) throw new AppError(400, 'bad-commune', 'Une commune s’écrit comme son identifiant, par exemple « kayes ».');
+  if (commune && !/^[a-z0-9][a-z0-9-]{0,62}$/.test(commune))
+    throw new AppError(400, 'bad-commune', 'Une commune s’écrit comme son identifiant, par exemple « kayes ».');
   return { ...(from ? { from } : {}), ...(to ? { to } : {}), ...(commune ? { commune } : {}) };
 }
 
@@ -48,7 +74,14 @@ async function figures(c: ConsoleContext, filter: IndicatorFilter) {
   // Calls for local initiatives: applications and reports from the merged submissions, calls and results from content.
   const of = <T>(type: string) => all.filter((d) => d.type === type) as unknown as T[];
   const grants = grantFigures(await grantCalls(c.central), of<Application>('application'), of<GrantReport>('grantreport'));
-  return { report: computeIndicators(sources, filter), perHub, channels: channelFigures(sources, filter), channelsPerHub, community: await community(c, sources, filter), grants };
+  return {
+    report: computeIndicators(sources, filter),
+    perHub,
+    channels: channelFigures(sources, filter),
+    channelsPerHub,
+    community: await community(c, sources, filter),
+    grants,
+  };
 }
 
 /**
@@ -60,8 +93,13 @@ async function community(c: ConsoleContext, sources: IndicatorSources, filter: I
   const of = <T>(type: string) => subs.filter((d) => d.type === type) as unknown as T[];
   const answers = await readAllDocs(readerAs(c.central), 'content', 'answer:');
   return communityFigures(
-    { posts: of<Post>('post'), questions: of<Question>('question'), answers: answers as unknown as Answer[], resolved: new Set(subs.filter((d) => d.type === 'resolved').map((d) => String(d.question))) },
-    { from: filter.from ?? '', to: filter.to ? `${filter.to}\uffff` : '\uffff' },
+    {
+      posts: of<Post>('post'),
+      questions: of<Question>('question'),
+      answers: answers as unknown as Answer[],
+      resolved: new Set(subs.filter((d) => d.type === 'resolved').map((d) => String(d.question))),
+    },
+    { from: filter.from ?? '', to: filter.to ? `${filter.to}\uffff` : '\uffff' }
   );
 }
 
@@ -96,7 +134,12 @@ ${breakdownTable('Tous les hubs : indicateurs par sexe et par tranche d’âge',
 ${communityFiguresBlock('Communauté SaheLink, tous les espaces', sahelink)}
 ${channelTables(channels, 'Tous les hubs : participations par canal (votes, inscriptions, intéressé·es), par sexe et tranche d’âge')}
 ${grantFiguresBlock('Appels à initiatives locales (tous les espaces)', grants)}
-${perHub.map((h) => breakdownTable(`Hub ${h.scope}`, h.report.rows.map((r) => ({ label: r.label, breakdown: r.breakdown }))))}
+${perHub.map((h) =>
+  breakdownTable(
+    `Hub ${h.scope}`,
+    h.report.rows.map((r) => ({ label: r.label, breakdown: r.breakdown }))
+  )
+)}
 ${proposalFiguresBlock('Propositions citoyennes et plans d’actions, tous les hubs', (await centralProposalFigures(readerAs(c.central), filter))[0]!.figures, `${PATH}/propositions.csv?${qs(filter)}`)}`;
         return { page: c.page('Chiffres de tous les espaces', body) };
       },
@@ -128,7 +171,11 @@ ${proposalFiguresBlock('Propositions citoyennes et plans d’actions, tous les h
       roles: ['analyst'],
       async handle(c) {
         const filter = filterOf(c);
-        sendCsvText(c.res, `propositions-central-${filter.from ?? 'debut'}-${filter.to ?? 'fin'}.csv`, proposalFiguresCsv(await centralProposalFigures(readerAs(c.central), filter)));
+        sendCsvText(
+          c.res,
+          `propositions-central-${filter.from ?? 'debut'}-${filter.to ?? 'fin'}.csv`,
+          proposalFiguresCsv(await centralProposalFigures(readerAs(c.central), filter))
+        );
       },
     },
   ],

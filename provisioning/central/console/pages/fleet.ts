@@ -27,7 +27,9 @@ function ago(iso: string | null, now: Date): string {
 const gb = (b: number | null) => (b === null ? '?' : `${(b / 1024 ** 3).toFixed(1)} Go`);
 
 function row(h: HubStanding, now: Date) {
-  const https = h.https ? `${h.https.state === 'valid' ? 'valide' : h.https.state === 'waiting' ? 'en attente' : 'expiré'}${h.https.notAfter ? ` jusqu’au ${when(h.https.notAfter)}` : ''}` : '—';
+  const https = h.https
+    ? `${h.https.state === 'valid' ? 'valide' : h.https.state === 'waiting' ? 'en attente' : 'expiré'}${h.https.notAfter ? ` jusqu’au ${when(h.https.notAfter)}` : ''}`
+    : '—';
   return html`<tr class="${h.marks.length ? 'alert' : ''}">
 <th scope="row">${h.hubId}</th><td>${h.spaceName}</td><td>${h.version}</td><td>${ago(h.at, now)}</td><td>${ago(h.lastSync, now)}</td>
 <td>${gb(h.freeBytes)} / ${gb(h.totalBytes)}</td><td>${h.temperatureC === null ? '?' : `${h.temperatureC} °C`}</td><td>${https}</td>
@@ -48,9 +50,13 @@ export const fleetPage: ConsolePage = {
       roles: ['analyst'],
       async handle(c) {
         const res = await c.central<{ rows: { doc?: unknown }[] }>('fleet/_all_docs?include_docs=true');
-        if (res.status !== 200) throw new AppError(502, 'fleet-unreadable', `Central n’a pas donné la flotte (HTTP ${res.status}) : réessayez, ou voyez l’état de CouchDB.`);
+        if (res.status !== 200)
+          throw new AppError(502, 'fleet-unreadable', `Central n’a pas donné la flotte (HTTP ${res.status}) : réessayez, ou voyez l’état de CouchDB.`);
         const now = new Date();
-        const hubs = assessFleet(res.body.rows.map((r) => r.doc), now);
+        const hubs = assessFleet(
+          res.body.rows.map((r) => r.doc),
+          now
+        );
         const flagged = hubs.filter((h) => h.marks.length).length;
         const body = hubs.length
           ? html`<p>${hubs.length} hub(s), dont ${flagged} à voir.</p>

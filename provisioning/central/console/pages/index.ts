@@ -17,6 +17,18 @@ import { proposalsPage } from './proposals.js';
  * roles that may use it); add it to this list. The app applies the roles from here and the
  * access test (tests/integration/provisioning/central/console.test.ts) is generated from it.
  */
-export const CONSOLE_PAGES: readonly ConsolePage[] = [homePage, publishPage, figuresPage, fleetPage, studioPage, juryPage, moderationPage, mentoringPage, mentoringSessionsPage, proposalsPage, accountsPage,
+export const CONSOLE_PAGES: readonly ConsolePage[] = [
+  homePage,
+  publishPage,
+  figuresPage,
+  fleetPage,
+  studioPage,
+  juryPage,
+  moderationPage,
+  mentoringPage,
+  mentoringSessionsPage,
+  proposalsPage,
+  accountsPage,
   // Issue 16: the artisans' opportunities and their interest from every space.
-  opportunitiesPage];
+  opportunitiesPage,
+];

@@ -1,6 +1,23 @@
 import { AppError, APPLICANT_KINDS, assessmentId, GRANT_DOCUMENT_KINDS, type Application, type Assessment, type Call } from '../../../../content/index.js';
 import { actionButton, APPLICANT_KIND_LABELS, csrfField, html, sendCsvText, when, type Value } from '../../../../hub/index.js';
-import { weightOf, applicationsCsv, applicationWithFiles, callDoc, callFromForm, CRITERIA_ROWS, DOCUMENT_ROWS, calls, declare, isOpen, JuryRefused, juryRecords, publishReports, publishResults, rankApplications, score } from '../../grants/index.js';
+import {
+  weightOf,
+  applicationsCsv,
+  applicationWithFiles,
+  callDoc,
+  callFromForm,
+  CRITERIA_ROWS,
+  DOCUMENT_ROWS,
+  calls,
+  declare,
+  isOpen,
+  JuryRefused,
+  juryRecords,
+  publishReports,
+  publishResults,
+  rankApplications,
+  score,
+} from '../../grants/index.js';
 import { BASE } from '../layout.js';
 import type { ConsoleContext, ConsolePage, ConsoleResult } from '../page-table.js';
 
@@ -84,14 +101,21 @@ function declarationForm(c: ConsoleContext, app: Application): Value {
 <button type="submit">Enregistrer la déclaration</button></form>`;
 }
 
-function scoreForm(c: ConsoleContext, k: Call, app: Application, mine: Assessment, errors: Record<string, string> = {}, typed: Record<string, string> = {}): Value {
+function scoreForm(
+  c: ConsoleContext,
+  k: Call,
+  app: Application,
+  mine: Assessment,
+  errors: Record<string, string> = {},
+  typed: Record<string, string> = {}
+): Value {
   const value = (id: string) => typed[id] ?? (mine.scores?.[id] !== undefined ? String(mine.scores[id]).replace('.', ',') : '');
   return html`<form method="post" action="${appUrl(app._id)}/noter" class="stack" novalidate>${csrfField(c.session!)}
 ${Object.keys(errors).length ? html`<p class="error" role="alert">La note n’a pas été enregistrée : corrigez ce qui est indiqué.</p>` : ''}
 ${k.criteria.map(
   (x) => html`<label for="s-${x.id}">${x.label.fr} (0 à ${x.max} points, poids ${num(weightOf(x))})</label>
 <input id="s-${x.id}" name="score-${x.id}" inputmode="decimal" value="${value(x.id)}" ${errors[x.id] ? html`aria-invalid="true" aria-describedby="e-${x.id}"` : ''}>
-${errors[x.id] ? html`<p class="error" id="e-${x.id}">${errors[x.id]}</p>` : ''}`,
+${errors[x.id] ? html`<p class="error" id="e-${x.id}">${errors[x.id]}</p>` : ''}`
 )}
 <label for="comment">Commentaire</label><textarea id="comment" name="comment" rows="4" maxlength="2000">${typed.comment ?? mine.comment ?? ''}</textarea>
 ${errors.comment ? html`<p class="error">${errors.comment}</p>` : ''}
@@ -130,7 +154,15 @@ ${
   return { page: c.page(`Candidature : ${app.title}`, body), status: Object.keys(errors).length ? 422 : 200 };
 }
 
-const KIND_OPTIONS: Record<string, string> = { statuts: 'statuts', recepisse: 'récépissé', devis: 'devis', budget: 'budget détaillé', photo: 'photo', lettre: 'lettre', autre: 'autre' };
+const KIND_OPTIONS: Record<string, string> = {
+  statuts: 'statuts',
+  recepisse: 'récépissé',
+  devis: 'devis',
+  budget: 'budget détaillé',
+  photo: 'photo',
+  lettre: 'lettre',
+  autre: 'autre',
+};
 const FILE_OPTIONS: [string, string][] = [
   ['application/pdf', 'PDF'],
   ['image/jpeg', 'JPEG'],
@@ -164,15 +196,27 @@ ${err('general')}
 <label for="opens">Ouverture</label><input id="opens" name="opens" type="date" value="${v('opens')}" ${inv('opens')}>${err('opens')}
 <label for="deadline">Date limite</label><input id="deadline" name="deadline" type="date" value="${v('deadline')}" ${inv('deadline')}>${err('deadline')}
 <fieldset><legend>Grille de critères</legend>${err('criteria')}
-${Array.from({ length: CRITERIA_ROWS }, (_, i) => html`<div class="row"><label for="crit-id-${i}">Critère ${i + 1} : identifiant</label><input id="crit-id-${i}" name="crit-id-${i}" value="${v(`crit-id-${i}`)}" ${inv(`crit-${i}`)}>
+${Array.from(
+  { length: CRITERIA_ROWS },
+  (
+    _,
+    i
+  ) => html`<div class="row"><label for="crit-id-${i}">Critère ${i + 1} : identifiant</label><input id="crit-id-${i}" name="crit-id-${i}" value="${v(`crit-id-${i}`)}" ${inv(`crit-${i}`)}>
 <label for="crit-label-${i}">libellé</label><input id="crit-label-${i}" name="crit-label-${i}" value="${v(`crit-label-${i}`)}">
 <label for="crit-max-${i}">points au plus</label><input id="crit-max-${i}" name="crit-max-${i}" inputmode="numeric" value="${v(`crit-max-${i}`)}">
-<label for="crit-weight-${i}">poids</label><input id="crit-weight-${i}" name="crit-weight-${i}" inputmode="decimal" placeholder="1" value="${v(`crit-weight-${i}`)}">${err(`crit-${i}`)}</div>`)}</fieldset>
+<label for="crit-weight-${i}">poids</label><input id="crit-weight-${i}" name="crit-weight-${i}" inputmode="decimal" placeholder="1" value="${v(`crit-weight-${i}`)}">${err(`crit-${i}`)}</div>`
+)}</fieldset>
 <fieldset><legend>Pièces à fournir</legend>
-${Array.from({ length: DOCUMENT_ROWS }, (_, i) => html`<div class="row"><label for="doc-kind-${i}">Pièce ${i + 1}</label><select id="doc-kind-${i}" name="doc-kind-${i}">${GRANT_DOCUMENT_KINDS.map((k) => html`<option value="${k}" ${v(`doc-kind-${i}`) === k ? html`selected` : ''}>${KIND_OPTIONS[k] ?? k}</option>`)}</select>
+${Array.from(
+  { length: DOCUMENT_ROWS },
+  (
+    _,
+    i
+  ) => html`<div class="row"><label for="doc-kind-${i}">Pièce ${i + 1}</label><select id="doc-kind-${i}" name="doc-kind-${i}">${GRANT_DOCUMENT_KINDS.map((k) => html`<option value="${k}" ${v(`doc-kind-${i}`) === k ? html`selected` : ''}>${KIND_OPTIONS[k] ?? k}</option>`)}</select>
 <label for="doc-label-${i}">nom</label><input id="doc-label-${i}" name="doc-label-${i}" value="${v(`doc-label-${i}`)}" ${inv(`doc-${i}`)}>
 ${FILE_OPTIONS.map(([t, l]) => html`<label class="check"><input type="checkbox" name="doc-types-${i}" value="${t}" ${has(`doc-types-${i}`, t) ? html`checked` : ''}> ${l}</label>`)}
-<label class="check"><input type="checkbox" name="doc-required-${i}" value="oui" ${has(`doc-required-${i}`, 'oui') ? html`checked` : ''}> demandée</label>${err(`doc-${i}`)}</div>`)}</fieldset>
+<label class="check"><input type="checkbox" name="doc-required-${i}" value="oui" ${has(`doc-required-${i}`, 'oui') ? html`checked` : ''}> demandée</label>${err(`doc-${i}`)}</div>`
+)}</fieldset>
 <button type="submit">Publier l’appel pour tous les espaces</button></form>`;
   return { page: c.page('Nouvel appel à initiatives locales', body), status: Object.keys(errors).length ? 422 : 200 };
 }
@@ -204,7 +248,11 @@ export const juryPage: ConsolePage = {
           const why = (res.body as { reason?: string }).reason ?? `HTTP ${res.status}`;
           return callForm(c, typed, { general: `Central a refusé l’appel : ${why}` });
         }
-        return { redirect: callUrl(call._id), flash: 'Appel publié : tous les espaces le verront à leur prochaine synchronisation.', audit: { target: call._id, detail: `${call.budget} FCFA, ${call.opens} → ${call.deadline}` } };
+        return {
+          redirect: callUrl(call._id),
+          flash: 'Appel publié : tous les espaces le verront à leur prochaine synchronisation.',
+          audit: { target: call._id, detail: `${call.budget} FCFA, ${call.opens} → ${call.deadline}` },
+        };
       },
     },
     { method: 'GET', path: `${PATH}/appel/:call`, roles: ['jury', 'editor'], example: { call: 'call:appel-test' }, handle: callPage },
@@ -219,7 +267,13 @@ export const juryPage: ConsolePage = {
         sendCsvText(c.res, `candidatures-${id.slice(5)}.csv`, applicationsCsv(k, recs));
       },
     },
-    { method: 'GET', path: `${PATH}/candidature/:id`, roles: ['jury', 'editor'], example: { id: 'kayes-01:application:0mhz3k0x1000' }, handle: (c) => applicationPage(c) },
+    {
+      method: 'GET',
+      path: `${PATH}/candidature/:id`,
+      roles: ['jury', 'editor'],
+      example: { id: 'kayes-01:application:0mhz3k0x1000' },
+      handle: (c) => applicationPage(c),
+    },
     {
       method: 'GET',
       path: `${PATH}/candidature/:id/fichier/:name`,
@@ -232,7 +286,11 @@ export const juryPage: ConsolePage = {
         if (!f) throw new AppError(404, 'not-found', 'Cette pièce jointe n’existe pas.');
         c.res
           .type(f.mime)
-          .set({ 'Content-Security-Policy': "sandbox; default-src 'none'", 'X-Content-Type-Options': 'nosniff', 'Content-Disposition': `${f.mime.startsWith('audio/') ? 'inline' : 'attachment'}; filename="${name}"` })
+          .set({
+            'Content-Security-Policy': "sandbox; default-src 'none'",
+            'X-Content-Type-Options': 'nosniff',
+            'Content-Disposition': `${f.mime.startsWith('audio/') ? 'inline' : 'attachment'}; filename="${name}"`,
+          })
           .send(f.data);
       },
     },
@@ -288,7 +346,13 @@ export const juryPage: ConsolePage = {
         return {
           redirect: callUrl(id),
           flash: `Résultats publiés : ${funded.length} initiative(s) financée(s), ${fcfa(r.fundedTotal)}. Tous les espaces les verront à leur prochaine synchronisation.`,
-          audit: { target: id, detail: funded.map((x) => `${x.organisation} ${x.amount}`).join('; ').slice(0, 500) },
+          audit: {
+            target: id,
+            detail: funded
+              .map((x) => `${x.organisation} ${x.amount}`)
+              .join('; ')
+              .slice(0, 500),
+          },
         };
       },
     },

@@ -10,7 +10,10 @@ type Typed = Partial<Record<(typeof FIELDS)[number], string>>;
 
 /** What was typed, given back with the sentence that says what to change. */
 class SessionRefused extends AppError {
-  constructor(readonly field: keyof Typed, message: string) {
+  constructor(
+    readonly field: keyof Typed,
+    message: string
+  ) {
     super(422, 'session-refused', message);
   }
 }
@@ -27,7 +30,9 @@ interface Upcoming {
 }
 
 async function upcoming(c: ConsoleContext): Promise<Upcoming[]> {
-  const res = await c.central<{ rows: { doc?: Record<string, unknown> }[] }>(`content/_all_docs?include_docs=true&startkey=${encodeURIComponent('"event:"')}&endkey=${encodeURIComponent('"event:\ufff0"')}`);
+  const res = await c.central<{ rows: { doc?: Record<string, unknown> }[] }>(
+    `content/_all_docs?include_docs=true&startkey=${encodeURIComponent('"event:"')}&endkey=${encodeURIComponent('"event:\ufff0"')}`
+  );
   if (res.status !== 200) throw new AppError(502, 'events-unreadable', `Central n’a pas donné les séances (HTTP ${res.status}) : réessayez.`);
   const now = new Date().toISOString();
   return res.body.rows
@@ -55,11 +60,14 @@ async function pageOf(c: ConsoleContext, typed: Typed = {}, error?: SessionRefus
   const list = await upcoming(c);
   const body = html`${error ? html`<p class="error" role="alert">La séance n’a pas été programmée : ${error.message}</p>` : ''}
 <h2>Séances à venir</h2>
-${list.length
-  ? html`<table class="list"><thead><tr><th>Date</th><th>Séance</th><th>Lieu</th><th>Places</th><th>Mentore</th><th>Espaces</th></tr></thead><tbody>${list.map(
-      (e) => html`<tr><td>${when(e.startsAt)}</td><td>${e.title.fr ?? e._id}</td><td>${e.place} (${e.commune})</td><td>${e.capacity}</td><td>${e.mentor ?? ''}</td><td>${e.audience?.hubs?.join(', ') ?? 'tous'}</td></tr>`,
-    )}</tbody></table>`
-  : html`<p>Aucune séance programmée.</p>`}
+${
+  list.length
+    ? html`<table class="list"><thead><tr><th>Date</th><th>Séance</th><th>Lieu</th><th>Places</th><th>Mentore</th><th>Espaces</th></tr></thead><tbody>${list.map(
+        (e) =>
+          html`<tr><td>${when(e.startsAt)}</td><td>${e.title.fr ?? e._id}</td><td>${e.place} (${e.commune})</td><td>${e.capacity}</td><td>${e.mentor ?? ''}</td><td>${e.audience?.hubs?.join(', ') ?? 'tous'}</td></tr>`
+      )}</tbody></table>`
+    : html`<p>Aucune séance programmée.</p>`
+}
 <h2>Programmer une séance de groupe</h2>
 <p class="meta">La séance devient un événement de l’agenda de chaque espace choisi, avec la prochaine synchronisation ; les membres s’y inscrivent à l’espace.</p>
 ${form(c, typed, error)}`;
@@ -91,7 +99,10 @@ function parse(t: Typed, now = new Date()) {
   if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(commune)) throw new SessionRefused('commune', 'Une commune s’écrit comme son identifiant, par exemple « kayes ».');
   const capacity = Number(t.capacity);
   if (!Number.isInteger(capacity) || capacity < 1 || capacity > 500) throw new SessionRefused('capacity', 'Le nombre de places va de 1 à 500.');
-  const hubs = (t.hubs ?? '').split(',').map((h) => h.trim()).filter(Boolean);
+  const hubs = (t.hubs ?? '')
+    .split(',')
+    .map((h) => h.trim())
+    .filter(Boolean);
   const badHub = hubs.find((h) => !/^[a-z0-9][a-z0-9-]{1,39}$/.test(h));
   if (badHub) throw new SessionRefused('hubs', `« ${badHub} » n’est pas un identifiant d’espace (par exemple « kayes-01 »).`);
   const startsAt = start.toISOString();
@@ -124,7 +135,11 @@ export const mentoringSessionsPage: ConsolePage = {
         try {
           const s = parse(typed);
           const id = await scheduleSession(c.central, s, c.session!.username);
-          return { redirect: PATH, flash: `Séance programmée : elle arrive dans l’agenda des espaces avec la prochaine synchronisation.`, audit: { target: id } };
+          return {
+            redirect: PATH,
+            flash: `Séance programmée : elle arrive dans l’agenda des espaces avec la prochaine synchronisation.`,
+            audit: { target: id },
+          };
         } catch (e) {
           if (e instanceof SessionRefused) return pageOf(c, typed, e);
           if (isAppError(e) && e.status < 500) return pageOf(c, typed, new SessionRefused('title', e.message));

@@ -1,5 +1,18 @@
 import { AppError, isAppError, parseContentDoc, TRADES, type Opportunity, type TradeSlug } from '../../../../content/index.js';
-import { breakdownTable, countInterest, csrfField, html, OPPORTUNITY_KIND_LABEL, opportunityDraft, opportunityFields, slugFrom, type InterestCount, type SafeHtml, type TypedForm, type Value } from '../../../../hub/index.js';
+import {
+  breakdownTable,
+  countInterest,
+  csrfField,
+  html,
+  OPPORTUNITY_KIND_LABEL,
+  opportunityDraft,
+  opportunityFields,
+  slugFrom,
+  type InterestCount,
+  type SafeHtml,
+  type TypedForm,
+  type Value,
+} from '../../../../hub/index.js';
 import { BASE } from '../layout.js';
 import type { CentralAs, ConsoleContext, ConsolePage, ConsoleResult } from '../page-table.js';
 
@@ -11,9 +24,16 @@ async function readAll(central: CentralAs, db: string, prefix = ''): Promise<Doc
   const out: Doc[] = [];
   let startkey = prefix;
   for (let skip = 0; ; skip = 1) {
-    const q = new URLSearchParams({ include_docs: 'true', limit: '1000', skip: String(skip), startkey: JSON.stringify(startkey), endkey: JSON.stringify(`${prefix}\ufff0`) });
+    const q = new URLSearchParams({
+      include_docs: 'true',
+      limit: '1000',
+      skip: String(skip),
+      startkey: JSON.stringify(startkey),
+      endkey: JSON.stringify(`${prefix}\ufff0`),
+    });
     const res = await central<{ rows: { id: string; doc?: Doc }[] }>(`${db}/_all_docs?${q.toString()}`);
-    if (res.status !== 200) throw new AppError(502, 'opportunities-unreadable', `Central n’a pas donné « ${db} » (HTTP ${res.status}) : réessayez, ou voyez l’état de CouchDB.`);
+    if (res.status !== 200)
+      throw new AppError(502, 'opportunities-unreadable', `Central n’a pas donné « ${db} » (HTTP ${res.status}) : réessayez, ou voyez l’état de CouchDB.`);
     for (const r of res.body.rows) if (r.doc && !r.id.startsWith('_')) out.push(r.doc);
     if (res.body.rows.length < 1000) return out;
     startkey = res.body.rows[res.body.rows.length - 1]!.id;
@@ -46,15 +66,21 @@ function row(o: Opportunity, count: InterestCount | undefined): Value {
 
 async function listPage(c: ConsoleContext, form: Value): Promise<{ page: SafeHtml }> {
   const [docs, interest] = await Promise.all([readAll(c.central, 'content', 'opportunity:'), readAll(c.central, 'opportunities')]);
-  const list = (docs as unknown as Opportunity[]).filter((o) => o.type === 'opportunity' && !(o as { _deleted?: boolean })._deleted).sort((a, b) => b.publishedAt.localeCompare(a.publishedAt));
+  const list = (docs as unknown as Opportunity[])
+    .filter((o) => o.type === 'opportunity' && !(o as { _deleted?: boolean })._deleted)
+    .sort((a, b) => b.publishedAt.localeCompare(a.publishedAt));
   const counts = countInterest(interest);
   const body = html`<p>Les opportunités pour les artisans (formations, foires, appels d’offres, équipement, emplois, rencontres), publiées ici ou par les espaces eux-mêmes, et les membres qui se disent « intéressé·es » dans chaque espace : un membre compté une fois par opportunité, par sexe et tranche d’âge, sans nom.</p>
-${list.length === 0 ? html`<p>Aucune opportunité publiée.</p>` : html`<table><thead><tr><th scope="col">Opportunité</th><th scope="col">Métiers</th><th scope="col">Avant le</th><th scope="col">Publiée par</th><th scope="col">Intéressé·es</th><th scope="col">Par espace</th></tr></thead>
-<tbody>${list.map((o) => row(o, counts.get(o._id)))}</tbody></table>`}
+${
+  list.length === 0
+    ? html`<p>Aucune opportunité publiée.</p>`
+    : html`<table><thead><tr><th scope="col">Opportunité</th><th scope="col">Métiers</th><th scope="col">Avant le</th><th scope="col">Publiée par</th><th scope="col">Intéressé·es</th><th scope="col">Par espace</th></tr></thead>
+<tbody>${list.map((o) => row(o, counts.get(o._id)))}</tbody></table>`
+}
 ${breakdownTable(
   'Intéressé·es par opportunité, par sexe et tranche d’âge (tous les espaces)',
   list.filter((o) => counts.has(o._id)).map((o) => ({ label: o.title.fr, breakdown: counts.get(o._id)!.breakdown })),
-  'Opportunité',
+  'Opportunité'
 )}
 ${form}`;
   return { page: c.page('Opportunités des artisans', body) };
@@ -100,8 +126,13 @@ export const opportunitiesPage: ConsolePage = {
         }
         const res = await c.central<{ error?: string; reason?: string }>(`content/${encodeURIComponent(doc._id)}`, { method: 'PUT', body: doc });
         if (res.status === 403) throw new AppError(403, 'forbidden', `CouchDB a refusé : ${res.body.reason ?? 'vous n’avez pas le rôle d’éditeur'}.`);
-        if (res.status !== 201 && res.status !== 202) throw new AppError(502, 'publish-failed', `Central n’a pas gardé l’opportunité (HTTP ${res.status}) : réessayez.`);
-        return { redirect: PATH, flash: `Publiée : « ${doc.title.fr} ». Les espaces la reçoivent à leur prochaine synchronisation.`, audit: { target: doc._id } };
+        if (res.status !== 201 && res.status !== 202)
+          throw new AppError(502, 'publish-failed', `Central n’a pas gardé l’opportunité (HTTP ${res.status}) : réessayez.`);
+        return {
+          redirect: PATH,
+          flash: `Publiée : « ${doc.title.fr} ». Les espaces la reçoivent à leur prochaine synchronisation.`,
+          audit: { target: doc._id },
+        };
       },
     },
   ],

@@ -1,6 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { AppError, isAppError, latestProgress, PROPOSAL_DECISIONS, type Plan, type PlanAction, type PublishedProposal } from '../../../../content/index.js';
-import { ACTION_STATUS_LABEL, csrfField, html, progressFields, readProgress, when, type ProgressErrors, type ProgressForm, type Value } from '../../../../hub/index.js';
+import {
+  ACTION_STATUS_LABEL,
+  csrfField,
+  html,
+  progressFields,
+  readProgress,
+  when,
+  type ProgressErrors,
+  type ProgressForm,
+  type Value,
+} from '../../../../hub/index.js';
 import { addPlanProgress, answerProposal, officialCommunes, publishedPlans, publishedProposals } from '../../community/index.js';
 import { BASE } from '../layout.js';
 import type { ConsoleContext, ConsolePage, ConsoleResult } from '../page-table.js';
@@ -15,7 +25,13 @@ import type { ConsoleContext, ConsolePage, ConsoleResult } from '../page-table.j
 const PATH = `${BASE}/propositions`;
 const PLANS = `${BASE}/plans`;
 const OFFICIALS = ['official'] as const;
-const STATUS_FR: Record<string, string> = { ouverte: 'ouverte', etude: 'à l’étude', retenue: 'retenue dans le plan', rejetee: 'rejetée', 'deja-prevue': 'déjà prévue' };
+const STATUS_FR: Record<string, string> = {
+  ouverte: 'ouverte',
+  etude: 'à l’étude',
+  retenue: 'retenue dans le plan',
+  rejetee: 'rejetée',
+  'deja-prevue': 'déjà prévue',
+};
 const DECISION_FR: Record<string, string> = { retenue: 'Retenue dans le plan', rejetee: 'Rejetée', 'deja-prevue': 'Déjà prévue' };
 const fcfa = (n: number) => `${new Intl.NumberFormat('fr-FR').format(n)} FCFA`;
 const PUBLISHED = /^proposal:[a-z0-9-]+$/;
@@ -119,7 +135,11 @@ ${shown.map((p) => html`<tr><td>${when(p.createdAt)}</td><td><a href="${PATH}/${
           if (isAppError(e) && e.status === 422) return proposalPage(c, p, typed, e.details);
           throw e;
         }
-        return { redirect: `${PATH}/${encodeURIComponent(p._id)}`, flash: 'Réponse publiée : elle parvient à tous les espaces avec leur prochaine synchronisation.', audit: { target: p._id, detail: `${typed.decision}: ${(typed.reason ?? '').slice(0, 200)}` } };
+        return {
+          redirect: `${PATH}/${encodeURIComponent(p._id)}`,
+          flash: 'Réponse publiée : elle parvient à tous les espaces avec leur prochaine synchronisation.',
+          audit: { target: p._id, detail: `${typed.decision}: ${(typed.reason ?? '').slice(0, 200)}` },
+        };
       },
     },
     {

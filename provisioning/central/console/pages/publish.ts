@@ -106,7 +106,11 @@ export const publishPage: ConsolePage = {
         if (!fresh) throw new AppError(410, 'staged-pack-gone', 'Ce paquet n’est plus en attente (plus d’une heure, ou déjà publié) : envoyez-le à nouveau.');
         try {
           const r = await publishPack(staged, c.s.config.centralUrl, c.couchAuth(), keysOf(c));
-          return { redirect: PATH, flash: `Publié : ${r.pack} ${r.version}, ${r.docsWritten} document(s) et ${r.mediaUploaded} fichier(s) média${r.removed.length ? `, ${r.removed.length} retiré(s)` : ''}. Les hubs les reçoivent à leur prochaine synchronisation.`, audit: { target: `${r.pack}@${r.version}`, detail: `${r.docsWritten} docs, ${r.mediaUploaded} media` } };
+          return {
+            redirect: PATH,
+            flash: `Publié : ${r.pack} ${r.version}, ${r.docsWritten} document(s) et ${r.mediaUploaded} fichier(s) média${r.removed.length ? `, ${r.removed.length} retiré(s)` : ''}. Les hubs les reçoivent à leur prochaine synchronisation.`,
+            audit: { target: `${r.pack}@${r.version}`, detail: `${r.docsWritten} docs, ${r.mediaUploaded} media` },
+          };
         } finally {
           rmSync(staged, { force: true });
         }

@@ -81,7 +81,11 @@ export const studioPage: ConsolePage = {
         const id = idOf(c);
         const fr = loadCatalogs().fr;
         const done = await accept(c.s.config.centralUrl, c.couchAuth(), id, c.session!.username, { frenchMessage: (key) => fr[key] });
-        return { redirect: PATH, flash: `Publié pour tous les espaces : ${done.translation.target} (${LANG[done.translation.lang] ?? done.translation.lang}).`, audit: { target: id, detail: done.translation._id } };
+        return {
+          redirect: PATH,
+          flash: `Publié pour tous les espaces : ${done.translation.target} (${LANG[done.translation.lang] ?? done.translation.lang}).`,
+          audit: { target: id, detail: done.translation._id },
+        };
       },
     },
     {
@@ -95,7 +99,11 @@ export const studioPage: ConsolePage = {
         const decision = (c.req.body as Record<string, unknown>).decision === 'retake' ? 'retake' : 'rejected';
         const reason = reasonOf(c);
         await decline(c.s.config.centralUrl, c.couchAuth(), id, decision, c.session!.username, reason);
-        return { redirect: PATH, flash: decision === 'retake' ? 'Nouvelle prise demandée.' : 'Contribution refusée ; rien n’est publié.', audit: { target: id, detail: `${decision}: ${reason}` } };
+        return {
+          redirect: PATH,
+          flash: decision === 'retake' ? 'Nouvelle prise demandée.' : 'Contribution refusée ; rien n’est publié.',
+          audit: { target: id, detail: `${decision}: ${reason}` },
+        };
       },
     },
   ],

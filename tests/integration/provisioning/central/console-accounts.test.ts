@@ -41,7 +41,7 @@ describe("central's console: accounts of people and hubs", () => {
     assert.equal((await couch(central.url, '_users/org.couchdb.user:awa.traore', central.admin)).status, 404);
   });
 
-  it('enrolls a hub only with the administrator\'s password again, and shows its block once', async () => {
+  it("enrolls a hub only with the administrator's password again, and shows its block once", async () => {
     const wrong = await admin.post('/console/comptes/hubs', { hubId: 'bafoulabe-01', adminPassword: 'pas-le-bon' });
     assert.equal(wrong.status, 422);
     assert.match(await wrong.text(), /rien n’a été changé/);

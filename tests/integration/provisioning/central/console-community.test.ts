@@ -27,9 +27,18 @@ describe("central's console: the moderators' queue and the mentors' questions", 
     hub = await startTestHub({ hubId: 'kita-01', central: { url: central.url, username: e.username, password: e.password } });
     assert.equal((await hub.deps.sync.runNow('test')).ok, true);
     const awa = await signInMember(hub, (await makeMember(hub, 'Awa')).code);
-    const posted = await awa.multipart('/communaute/sujet/budget-participatif', { title: 'Le budget de Kita', text: 'Qui était au débat ?', lang: 'fr' }, { bytes: frenchVoice(), name: 'voix.opus' });
+    const posted = await awa.multipart(
+      '/communaute/sujet/budget-participatif',
+      { title: 'Le budget de Kita', text: 'Qui était au débat ?', lang: 'fr' },
+      { bytes: frenchVoice(), name: 'voix.opus' }
+    );
     post = decodeURIComponent(/\/communaute\/fil\/([^?#]+)/.exec(posted.headers.get('location') ?? '')![1]!);
-    const asked = await awa.multipart('/communaute/mentorat', { text: 'Comment parler en conseil communal ?', lang: 'fr', visibility: 'public', topic: 'budget-participatif' });
+    const asked = await awa.multipart('/communaute/mentorat', {
+      text: 'Comment parler en conseil communal ?',
+      lang: 'fr',
+      visibility: 'public',
+      topic: 'budget-participatif',
+    });
     question = decodeURIComponent(/\/communaute\/question\/([^?#]+)/.exec(asked.headers.get('location') ?? '')![1]!);
     assert.equal((await hub.deps.sync.runNow('test')).ok, true);
     await central.settled();
@@ -56,10 +65,10 @@ describe("central's console: the moderators' queue and the mentors' questions", 
     assert.equal(published.status, 200);
     assert.equal(published.body.status, 'published');
     assert.match(await (await moderator.get('/console/moderation')).text(), /Rien n’attend de décision/);
-    assert.equal((await moderator.get('/console/mentorat')).status, 403, 'the mentors\' page is theirs');
+    assert.equal((await moderator.get('/console/mentorat')).status, 403, "the mentors' page is theirs");
   });
 
-  it('a mentor answers a question in the console; the answer is content for the asker\'s space', async () => {
+  it("a mentor answers a question in the console; the answer is content for the asker's space", async () => {
     const mentor: Client = await consoleLogin(cons.origin, MENTOR);
     const page = await (await mentor.get('/console/mentorat')).text();
     assert.match(page, /Comment parler en conseil communal/);
@@ -70,9 +79,19 @@ describe("central's console: the moderators' queue and the mentors' questions", 
     form.set('lang', 'fr');
     const empty = new FormData();
     empty.set('_csrf', mentor.csrf);
-    const refused = await fetch(`${cons.origin}/console/mentorat/${encodeURIComponent(question)}/repondre`, { method: 'POST', redirect: 'manual', headers: { cookie: mentor.cookie }, body: empty });
+    const refused = await fetch(`${cons.origin}/console/mentorat/${encodeURIComponent(question)}/repondre`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie: mentor.cookie },
+      body: empty,
+    });
     assert.equal(refused.status, 422);
-    const res = await fetch(`${cons.origin}/console/mentorat/${encodeURIComponent(question)}/repondre`, { method: 'POST', redirect: 'manual', headers: { cookie: mentor.cookie }, body: form });
+    const res = await fetch(`${cons.origin}/console/mentorat/${encodeURIComponent(question)}/repondre`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie: mentor.cookie },
+      body: form,
+    });
     assert.equal(res.status, 303);
     const answer = await couch<{ answers: { text?: string; by: string }[] }>(central.url, `content/${encodeURIComponent(answerId(question))}`, central.admin);
     assert.equal(answer.status, 200);
@@ -80,19 +99,39 @@ describe("central's console: the moderators' queue and the mentors' questions", 
     assert.equal((await mentor.get('/console/moderation')).status, 403);
   });
 
-  it('a mentor schedules a group session: a mistake keeps what was typed, the session reaches the space\'s agenda', async () => {
+  it("a mentor schedules a group session: a mistake keeps what was typed, the session reaches the space's agenda", async () => {
     const mentor: Client = await consoleLogin(cons.origin, MENTOR);
-    const past = await mentor.post('/console/mentorat/seances', { title: 'Prendre la parole au conseil', starts: '2020-01-15T16:00', minutes: '90', place: 'Espace de Kita', commune: 'kita', capacity: '25', hubs: 'kita-01' });
+    const past = await mentor.post('/console/mentorat/seances', {
+      title: 'Prendre la parole au conseil',
+      starts: '2020-01-15T16:00',
+      minutes: '90',
+      place: 'Espace de Kita',
+      commune: 'kita',
+      capacity: '25',
+      hubs: 'kita-01',
+    });
     assert.equal(past.status, 422);
     const page = await past.text();
     assert.match(page, /Le début doit être dans l’avenir/);
     assert.match(page, /value="Prendre la parole au conseil"/);
     assert.match(page, /value="Espace de Kita"/);
     const year = new Date().getUTCFullYear() + 1;
-    const ok = await mentor.post('/console/mentorat/seances', { title: 'Prendre la parole au conseil', starts: `${year}-01-15T16:00`, minutes: '90', place: 'Espace de Kita', commune: 'kita', capacity: '25', hubs: 'kita-01' });
+    const ok = await mentor.post('/console/mentorat/seances', {
+      title: 'Prendre la parole au conseil',
+      starts: `${year}-01-15T16:00`,
+      minutes: '90',
+      place: 'Espace de Kita',
+      commune: 'kita',
+      capacity: '25',
+      hubs: 'kita-01',
+    });
     assert.equal(ok.status, 303);
     const id = `event:mentorat-${year}-01-15-prendre-la-parole-au-conseil`;
-    const event = await couch<{ kind: string; mentor: string; endsAt: string; audience: { hubs: string[] } }>(central.url, `content/${encodeURIComponent(id)}`, central.admin);
+    const event = await couch<{ kind: string; mentor: string; endsAt: string; audience: { hubs: string[] } }>(
+      central.url,
+      `content/${encodeURIComponent(id)}`,
+      central.admin
+    );
     assert.equal(event.status, 200);
     assert.equal(event.body.kind, 'mentorat');
     assert.equal(event.body.mentor, MENTOR.username);
@@ -103,7 +142,7 @@ describe("central's console: the moderators' queue and the mentors' questions", 
     assert.match(await (await fetch(`${hub.url}/agenda`, { headers: { accept: 'text/html' } })).text(), /Prendre la parole au conseil/);
   });
 
-  it('the analysts\' figures count the community of every space, by sex, age band and space', async () => {
+  it("the analysts' figures count the community of every space, by sex, age band and space", async () => {
     const analyst: Client = await consoleLogin(cons.origin, ANALYST);
     const page = await (await analyst.get('/console/chiffres')).text();
     assert.match(page, /Communauté SaheLink, tous les espaces/);

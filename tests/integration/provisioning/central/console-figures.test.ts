@@ -15,7 +15,13 @@ describe("central's console: figures across hubs, by sex and age band", () => {
     central = await startTestCentral();
     cons = await startTestConsole(central);
     for (const [hubId, people] of [
-      ['kayes-01', [{ fullName: 'Aminata Sidibé', sex: 'F', ageBand: '15-24' }, { fullName: 'Moussa Diallo', sex: 'M', ageBand: '36-59' }]],
+      [
+        'kayes-01',
+        [
+          { fullName: 'Aminata Sidibé', sex: 'F', ageBand: '15-24' },
+          { fullName: 'Moussa Diallo', sex: 'M', ageBand: '36-59' },
+        ],
+      ],
       ['nioro-01', [{ fullName: 'Fanta Keita', sex: 'F', ageBand: '25-35' }]],
     ] as const) {
       const e = await central.enroll(hubId);

@@ -8,8 +8,19 @@ const hoursAgo = (h: number) => new Date(Date.now() - h * 3600_000).toISOString(
 
 function heartbeat(hubId: string, o: { at: string; temperatureC: number; freeBytes: number; tls?: Record<string, unknown> }) {
   return {
-    _id: hubId, type: 'heartbeat', hubId, spaceName: `Espace ${hubId}`, commune: 'kayes-commune', region: 'kayes', version: '0.9.0',
-    at: o.at, uptimeSeconds: 3600, disk: { freeBytes: o.freeBytes, totalBytes: 32 * 1024 ** 3 }, temperatureC: o.temperatureC, lastSync: o.at, counts: {},
+    _id: hubId,
+    type: 'heartbeat',
+    hubId,
+    spaceName: `Espace ${hubId}`,
+    commune: 'kayes-commune',
+    region: 'kayes',
+    version: '0.9.0',
+    at: o.at,
+    uptimeSeconds: 3600,
+    disk: { freeBytes: o.freeBytes, totalBytes: 32 * 1024 ** 3 },
+    temperatureC: o.temperatureC,
+    lastSync: o.at,
+    counts: {},
     ...(o.tls ? { tls: o.tls } : {}),
   };
 }
@@ -23,7 +34,17 @@ describe("central's console: the fleet", () => {
     cons = await startTestConsole(central);
     const docs = [
       heartbeat('kayes-01', { at: hoursAgo(1), temperatureC: 51, freeBytes: 20 * 1024 ** 3 }),
-      heartbeat('nioro-01', { at: hoursAgo(72), temperatureC: 81, freeBytes: 20 * 1024 ** 3, tls: { name: 'nioro-01.hubs.example.org', state: 'lapsed', csr: '-----BEGIN CERTIFICATE REQUEST-----\nMIIB\n-----END CERTIFICATE REQUEST-----', why: 'expired' } }),
+      heartbeat('nioro-01', {
+        at: hoursAgo(72),
+        temperatureC: 81,
+        freeBytes: 20 * 1024 ** 3,
+        tls: {
+          name: 'nioro-01.hubs.example.org',
+          state: 'lapsed',
+          csr: '-----BEGIN CERTIFICATE REQUEST-----\nMIIB\n-----END CERTIFICATE REQUEST-----',
+          why: 'expired',
+        },
+      }),
     ];
     for (const doc of docs) {
       const e = await central.enroll(doc.hubId);

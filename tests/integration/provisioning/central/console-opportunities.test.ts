@@ -89,7 +89,7 @@ describe("central's console: the artisans' opportunities", () => {
     const docs = await couch<{ rows: { doc: Record<string, unknown> }[] }>(
       central.url,
       'content/_all_docs?include_docs=true&startkey="opportunity:"&endkey="opportunity:\ufff0"',
-      central.admin,
+      central.admin
     );
     assert.equal(docs.body.rows.length, 1);
     const doc = docs.body.rows[0]!.doc;
@@ -125,13 +125,13 @@ describe("central's console: the artisans' opportunities", () => {
       assert.deepEqual(
         Object.keys(d).filter((k) => /member|code|name|phone/i.test(k)),
         [],
-        'no one is named',
+        'no one is named'
       );
 
     const page = await (await editor.get('/console/opportunites')).text();
     assert.match(
       page,
-      /Foire artisanale de Kayes <small>Foire ou marché<\/small><\/td><td>Textile et teinture<\/td><td>[0-9-]+<\/td><td>FNAM<\/td><td>3<\/td><td>kayes-02 : 2 · kayes-03 : 1<\/td>/,
+      /Foire artisanale de Kayes <small>Foire ou marché<\/small><\/td><td>Textile et teinture<\/td><td>[0-9-]+<\/td><td>FNAM<\/td><td>3<\/td><td>kayes-02 : 2 · kayes-03 : 1<\/td>/
     );
     assert.match(page, /Intéressé·es par opportunité, par sexe et tranche d’âge/);
 

@@ -35,7 +35,7 @@ describe("central's console: publishing a pack, with a preview of what changes",
     dir.remove();
   });
 
-  const contentCount = async () => ((await couch<{ rows: unknown[] }>(central.url, 'content/_all_docs', central.admin)).body.rows.length);
+  const contentCount = async () => (await couch<{ rows: unknown[] }>(central.url, 'content/_all_docs', central.admin)).body.rows.length;
 
   it('refuses a file that is not a signed pack, in French, and writes nothing', async () => {
     const res = await editor.upload('/console/publier', { name: 'faux.espack', bytes: new Uint8Array(Buffer.from('pas un paquet')) });

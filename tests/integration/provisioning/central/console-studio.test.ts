@@ -76,7 +76,11 @@ describe("central's console: the studio's review in Bamako", () => {
     const id = contribution(1)._id;
     const res = await editor.post(`/console/studio/${encodeURIComponent(id)}/accepter`);
     assert.equal(res.status, 303);
-    const tr = await couch<{ audio?: string; credit?: string; lang: string }>(central.url, `content/_all_docs?include_docs=true&startkey="translation:"&endkey="translation:\ufff0"`, central.admin);
+    const tr = await couch<{ audio?: string; credit?: string; lang: string }>(
+      central.url,
+      `content/_all_docs?include_docs=true&startkey="translation:"&endkey="translation:\ufff0"`,
+      central.admin
+    );
     const docs = (tr.body as unknown as { rows: { doc: { audio?: string; credit?: string; lang: string } }[] }).rows.map((r) => r.doc);
     assert.equal(docs.length, 1);
     assert.equal(docs[0]!.lang, 'bm');
@@ -94,7 +98,11 @@ describe("central's console: the studio's review in Bamako", () => {
     const id = contribution(2)._id;
     const res = await editor.post(`/console/studio/${encodeURIComponent(id)}/refuser`, { decision: 'retake', reason: 'On entend mal le dernier mot.' });
     assert.equal(res.status, 303);
-    const review = await couch<{ decision: string; reason: string; editor: string }>(central.url, `studio/${encodeURIComponent(`review:${id}`)}`, central.admin);
+    const review = await couch<{ decision: string; reason: string; editor: string }>(
+      central.url,
+      `studio/${encodeURIComponent(`review:${id}`)}`,
+      central.admin
+    );
     assert.equal(review.status, 200);
     assert.equal(review.body.decision, 'retake');
     assert.equal(review.body.editor, central.editor.username);

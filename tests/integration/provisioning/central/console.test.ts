@@ -42,7 +42,11 @@ describe("central's console: sign-in with CouchDB's _session, roles from CouchDB
       assert.equal(waiting.status, 429, 'the right password waits too');
       assert.ok(Number(waiting.headers.get('retry-after')) > 0);
       assert.match(await waiting.text(), /Trop d’essais manqués : réessayez dans/);
-      assert.equal((await attemptLogin(slow.origin, central.editor.username, central.editor.password, '/console')).status, 303, 'another account is not slowed');
+      assert.equal(
+        (await attemptLogin(slow.origin, central.editor.username, central.editor.password, '/console')).status,
+        303,
+        'another account is not slowed'
+      );
     } finally {
       await slow.stop();
     }
@@ -60,7 +64,9 @@ describe("central's console: sign-in with CouchDB's _session, roles from CouchDB
     const all = CONSOLE_PAGES.filter((p) => p.nav).map((p) => p.nav!.href);
     assert.deepEqual(new Set(await menu(as.admin!)), new Set(all));
     for (const role of ['editor', 'analyst'] as const) {
-      const expected = CONSOLE_PAGES.filter((p) => p.nav && p.routes.some((r) => r.method === 'GET' && r.path === p.nav!.href && r.roles !== 'public' && r.roles.includes(role))).map((p) => p.nav!.href);
+      const expected = CONSOLE_PAGES.filter(
+        (p) => p.nav && p.routes.some((r) => r.method === 'GET' && r.path === p.nav!.href && r.roles !== 'public' && r.roles.includes(role))
+      ).map((p) => p.nav!.href);
       assert.deepEqual(new Set(await menu(as[role]!)), new Set(expected), role);
     }
   });

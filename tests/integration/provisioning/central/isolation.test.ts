@@ -28,7 +28,11 @@ describe('central: each hub in its own database, merged by the replicator, erasu
   const own: Record<string, string[]> = {};
 
   const get = (path: string, who: string, init: { method?: string; body?: unknown } = {}) =>
-    fetch(`${central.url}/${path}`, { method: init.method ?? 'GET', headers: { authorization: who, 'content-type': 'application/json' }, body: init.body === undefined ? undefined : JSON.stringify(init.body) });
+    fetch(`${central.url}/${path}`, {
+      method: init.method ?? 'GET',
+      headers: { authorization: who, 'content-type': 'application/json' },
+      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+    });
   const ids = async (db: string) => ((await couch<{ rows: { id: string }[] }>(central.url, `${db}/_all_docs`, central.admin)).body.rows ?? []).map((r) => r.id);
 
   before(async () => {
@@ -41,7 +45,19 @@ describe('central: each hub in its own database, merged by the replicator, erasu
       hubs.push(hub);
       own[id] = await writeSubmissions(hub.dbs, id, 20);
     }
-    const reg = { _id: submissionId('iso-a', 'registration'), type: 'registration', hubId: 'iso-a', createdAt: '2026-11-22T09:00:00Z', fullName: 'Aminata Sidibé', sex: 'F', ageBand: '15-24', commune: 'kayes', phone: '+223 76 00 00 01', consent: true, consentVersion: '2026-1' };
+    const reg = {
+      _id: submissionId('iso-a', 'registration'),
+      type: 'registration',
+      hubId: 'iso-a',
+      createdAt: '2026-11-22T09:00:00Z',
+      fullName: 'Aminata Sidibé',
+      sex: 'F',
+      ageBand: '15-24',
+      commune: 'kayes',
+      phone: '+223 76 00 00 01',
+      consent: true,
+      consentVersion: '2026-1',
+    };
     aminata = reg._id;
     aminataRev = (await hubs[0]!.dbs.submissions.put(reg)).rev;
     for (const h of hubs) assert.equal((await h.engine.runNow('test')).classes.push?.ok, true);
@@ -100,11 +116,16 @@ describe('central: each hub in its own database, merged by the replicator, erasu
   it('sequences are opaque strings, as CouchDB 3 gives them', async () => {
     const info = (await (await get(hubCentralDb('iso-a'), auth['iso-a']!)).json()) as { update_seq: unknown };
     assert.equal(typeof info.update_seq, 'string');
-    const changes = (await (await get(`${hubCentralDb('iso-a')}/_changes?limit=2`, auth['iso-a']!)).json()) as { last_seq: unknown; results: { seq: unknown }[] };
+    const changes = (await (await get(`${hubCentralDb('iso-a')}/_changes?limit=2`, auth['iso-a']!)).json()) as {
+      last_seq: unknown;
+      results: { seq: unknown }[];
+    };
     assert.match(String(changes.last_seq), /^\d+-\S+$/);
     assert.equal(typeof changes.results[0]!.seq, 'string');
     const all = (await (await get(`${hubCentralDb('iso-a')}/_changes`, auth['iso-a']!)).json()) as { results: unknown[] };
-    const rest = (await (await get(`${hubCentralDb('iso-a')}/_changes?since=${encodeURIComponent(String(changes.last_seq))}`, auth['iso-a']!)).json()) as { results: unknown[] };
+    const rest = (await (await get(`${hubCentralDb('iso-a')}/_changes?since=${encodeURIComponent(String(changes.last_seq))}`, auth['iso-a']!)).json()) as {
+      results: unknown[];
+    };
     assert.equal(rest.results.length, all.results.length - 2, 'since= takes the opaque seq back');
   });
 
@@ -150,7 +171,15 @@ describe('central: each hub in its own database, merged by the replicator, erasu
 
 /** Docs of a hub written straight into central's shared submissions by an administrator (the old layout). */
 async function writeSubmissionsAtCentral(central: TestCentral, hubId: string, n: number): Promise<string[]> {
-  const docs = Array.from({ length: n }, (_, i) => ({ _id: submissionId(hubId, 'response'), type: 'response', hubId, createdAt: '2026-11-22T09:00:00Z', consultation: 'consultation:eau', option: 'puits', deviceId: `device-${String(i).padStart(6, '0')}` }));
+  const docs = Array.from({ length: n }, (_, i) => ({
+    _id: submissionId(hubId, 'response'),
+    type: 'response',
+    hubId,
+    createdAt: '2026-11-22T09:00:00Z',
+    consultation: 'consultation:eau',
+    option: 'puits',
+    deviceId: `device-${String(i).padStart(6, '0')}`,
+  }));
   const res = await couch<{ error?: string }[]>(central.url, 'submissions/_bulk_docs', central.admin, { method: 'POST', body: { docs } });
   assert.equal(res.body.filter((r) => r.error).length, 0);
   return docs.map((d) => d._id);

@@ -35,7 +35,7 @@ describe('espace central render: nginx in front of central', () => {
   const https = (
     method: string,
     path: string,
-    opts: { auth?: { username: string; password: string }; headers?: Record<string, string>; body?: Buffer | string } = {},
+    opts: { auth?: { username: string; password: string }; headers?: Record<string, string>; body?: Buffer | string } = {}
   ): Promise<Answer> =>
     new Promise((resolve, reject) => {
       const req = httpsRequest(
@@ -53,7 +53,7 @@ describe('espace central render: nginx in front of central', () => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
           res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-        },
+        }
       );
       req.on('error', reject);
       req.end(opts.body);
@@ -117,7 +117,7 @@ describe('espace central render: nginx in front of central', () => {
       createHash('sha256')
         .update(Buffer.from(await media.arrayBuffer()))
         .digest('hex'),
-      image!.sha256,
+      image!.sha256
     );
     assert.match(log, new RegExp(`GET /media/media(:|%3A)${image!.sha256}/file HTTP/1\\.1" 206 `));
   });
@@ -218,7 +218,7 @@ describe('espace central render: nginx in front of central', () => {
     };
     const enrolled = await runCli(
       ['central', 'enroll', '--hub', 'proxy-03', '--url', `http://127.0.0.1:${adminPort}`, '--hub-url', `https://localhost:${port}`],
-      { env },
+      { env }
     );
     assert.equal(enrolled.code, 0, enrolled.stderr);
     assert.match(enrolled.stdout, new RegExp(`url: https://localhost:${port}\n  username: hub-proxy-03`));
@@ -250,7 +250,7 @@ describe('espace central render: nginx in front of central', () => {
           (res) => {
             res.resume();
             resolve(res.statusCode ?? 0);
-          },
+          }
         );
         req.on('error', reject);
         req.write('{');
@@ -277,7 +277,7 @@ describe('espace central render: nginx in front of central', () => {
     assert.ok((counts.get(200) ?? 0) >= 30, `statuses: ${JSON.stringify([...counts])}`);
     assert.deepEqual(
       [...counts.keys()].filter((s) => s !== 200 && s !== 429),
-      [],
+      []
     );
     // Another hub is not slowed by it.
     assert.equal((await https('GET', '/content', { auth: hubs['proxy-01']! })).status, 200);

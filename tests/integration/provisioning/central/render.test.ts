@@ -81,7 +81,7 @@ describe('espace central render: CouchDB files, secrets, a cluster', () => {
     // Written whole or not at all: no temporary file is left behind.
     assert.deepEqual(
       files(out).filter((f) => f.includes('espace-tmp')),
-      [],
+      []
     );
   });
 
@@ -137,7 +137,7 @@ describe('espace central render: CouchDB files, secrets, a cluster', () => {
         ['enable_cluster', '10.0.0.13'],
         ['add_node', '10.0.0.13'],
         ['finish_cluster', ''],
-      ],
+      ]
     );
     assert.doesNotMatch(readFileSync(join(out, 'cluster-setup.json'), 'utf8'), /admin-test|password": "[^$]/, 'no password in the file, only placeholders');
     // nginx accepts the site (the certificate paths point at a test pair).
@@ -165,11 +165,11 @@ describe('espace central render: CouchDB files, secrets, a cluster', () => {
       join(out, 'nginx/espace-central.conf'),
       site
         .replaceAll('/etc/letsencrypt/live/central.espace-mali.org/fullchain.pem', join(dir.path, 'c.pem'))
-        .replaceAll('/etc/letsencrypt/live/central.espace-mali.org/privkey.pem', join(dir.path, 'k.pem')),
+        .replaceAll('/etc/letsencrypt/live/central.espace-mali.org/privkey.pem', join(dir.path, 'k.pem'))
     );
     writeFileSync(
       join(dir.path, 'nginx.conf'),
-      `pid ${dir.path}/nginx.pid;\nevents {}\nhttp {\n  include /etc/nginx/mime.types;\n  include ${out}/nginx/espace-central.conf;\n}\n`,
+      `pid ${dir.path}/nginx.pid;\nevents {}\nhttp {\n  include /etc/nginx/mime.types;\n  include ${out}/nginx/espace-central.conf;\n}\n`
     );
     const t = spawnSync('nginx', ['-t', '-p', dir.path, '-e', join(dir.path, 'error.log'), '-c', join(dir.path, 'nginx.conf')], { encoding: 'utf8' });
     assert.equal(t.status, 0, t.stderr);
@@ -250,7 +250,7 @@ describe('espace central setup --cluster / --single-node: the _cluster_setup cal
     ]);
     assert.deepEqual(
       calls.map((c) => `${c.method} ${c.path}`),
-      ['GET /_cluster_setup', ...Array.from({ length: 6 }, () => 'POST /_cluster_setup')],
+      ['GET /_cluster_setup', ...Array.from({ length: 6 }, () => 'POST /_cluster_setup')]
     );
     assert.ok(calls.every((c) => c.auth === 'Basic ' + Buffer.from('admin:admin-secret').toString('base64')));
     const posts = calls.filter((c) => c.method === 'POST').map((c) => c.body!);
@@ -272,7 +272,7 @@ describe('espace central setup --cluster / --single-node: the _cluster_setup cal
     assert.deepEqual(again.sent, []);
     assert.deepEqual(
       calls.map((c) => c.method),
-      ['GET'],
+      ['GET']
     );
   });
 
@@ -290,7 +290,7 @@ describe('espace central setup --cluster / --single-node: the _cluster_setup cal
     failAddNode = true;
     await assert.rejects(
       finishCluster(url, admin, ['couchdb2']),
-      /could not add_node for couchdb2 \(POST \/_cluster_setup\): nodedown .*check that couchdb2 runs CouchDB with the same administrator password and the cookie of vm\.args .*then run setup again/,
+      /could not add_node for couchdb2 \(POST \/_cluster_setup\): nodedown .*check that couchdb2 runs CouchDB with the same administrator password and the cookie of vm\.args .*then run setup again/
     );
     failAddNode = false;
   });

@@ -40,11 +40,14 @@ describe('accepted translations exported back into the authoring files', () => {
         tr('message:nav.agenda', 'text', 'bm', { text: 'Kɛtaw' }),
         tr('quiz:nowhere', 'title', 'bm', { text: 'x' }),
       ],
-      { packDir: pack, localesDir: join(dir.path, 'locales'), voicesDir: join(dir.path, 'voice'), media: async () => take },
+      { packDir: pack, localesDir: join(dir.path, 'locales'), voicesDir: join(dir.path, 'voice'), media: async () => take }
     );
     assert.equal(report.texts, 3);
     assert.equal(report.recordings, 2);
-    assert.deepEqual(report.skipped.map((s) => s.target), ['quiz:nowhere']);
+    assert.deepEqual(
+      report.skipped.map((s) => s.target),
+      ['quiz:nowhere']
+    );
     const course = readFileSync(join(pack, 'courses/alphabetisation-numerique/course.yaml'), 'utf8');
     assert.match(course, /bm: Dɔrɔmɛ kɛmɛ ye CFA joli ye \?|bm: "Dɔrɔmɛ kɛmɛ ye CFA joli ye \?"/);
     assert.match(course, /media\/audio\/studio\/alphabetisation-numerique-questions-0-choices-0-label-bm\.opus/);
@@ -56,7 +59,9 @@ describe('accepted translations exported back into the authoring files', () => {
     assert.equal(JSON.parse(readFileSync(join(dir.path, 'locales', 'bm.json'), 'utf8'))['nav.agenda'], 'Kɛtaw');
     // The pack, as edited, is still a valid pack.
     const read = await readPackSource(pack);
-    const quiz = read.docs.find((d) => d._id === 'quiz:alphabetisation-numerique') as unknown as { questions: { prompt: { bm?: string }; choices: { audio?: { bm?: string } }[] }[] };
+    const quiz = read.docs.find((d) => d._id === 'quiz:alphabetisation-numerique') as unknown as {
+      questions: { prompt: { bm?: string }; choices: { audio?: { bm?: string } }[] }[];
+    };
     assert.equal(quiz.questions[1]!.prompt.bm, 'Dɔrɔmɛ kɛmɛ ye CFA joli ye ?');
     assert.match(quiz.questions[0]!.choices[0]!.audio!.bm!, /^[0-9a-f]{64}$/);
   });

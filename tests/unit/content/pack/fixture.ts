@@ -45,34 +45,41 @@ export function writeFixturePack(root: string, options: FixtureOptions = {}): vo
   write(
     root,
     'pack.yaml',
-    `name: ${options.name ?? 'fixture'}\nversion: ${options.version ?? '1.0.0'}\ntitle: Pack de test\ndescription: Un petit pack pour les tests\naudience: { regions: [kayes] }\nlanguages: [fr, bm]\n`,
+    `name: ${options.name ?? 'fixture'}\nversion: ${options.version ?? '1.0.0'}\ntitle: Pack de test\ndescription: Un petit pack pour les tests\naudience: { regions: [kayes] }\nlanguages: [fr, bm]\n`
   );
   write(
     root,
     'courses/budget/course.md',
-    `---\n_id: course:budget\ntype: course\ntitle: { fr: Le budget communal, bm: Komini wari }\nsummary: { fr: "${options.summary ?? 'Comprendre le budget de la commune'}" }\ncategory: gouvernance\nlessons: [lesson:budget-1]\nquiz: quiz:budget\n---\n`,
+    `---\n_id: course:budget\ntype: course\ntitle: { fr: Le budget communal, bm: Komini wari }\nsummary: { fr: "${options.summary ?? 'Comprendre le budget de la commune'}" }\ncategory: gouvernance\nlessons: [lesson:budget-1]\nquiz: quiz:budget\n---\n`
   );
   write(
     root,
     'courses/budget/lesson-1.md',
-    `---\n_id: lesson:budget-1\ntype: lesson\ncourse: course:budget\norder: 0\ntitle: { fr: Qui vote le budget ?, bm: Jɔn bɛ wari sariya ta? }\nbody: { bm: "Komini wari bɛ ta..." }\nblocks:\n  - { kind: audio, media: media/audio/intro.opus, lang: fr }\n  - { kind: quiz, quiz: quiz:budget }\n---\n# Qui vote le budget ?\n\nLe conseil communal vote le budget chaque année.\n`,
+    `---\n_id: lesson:budget-1\ntype: lesson\ncourse: course:budget\norder: 0\ntitle: { fr: Qui vote le budget ?, bm: Jɔn bɛ wari sariya ta? }\nbody: { bm: "Komini wari bɛ ta..." }\nblocks:\n  - { kind: audio, media: media/audio/intro.opus, lang: fr }\n  - { kind: quiz, quiz: quiz:budget }\n---\n# Qui vote le budget ?\n\nLe conseil communal vote le budget chaque année.\n`
   );
   write(
     root,
     'quizzes.yaml',
-    `- _id: quiz:budget\n  type: quiz\n  course: course:budget\n  title: { fr: Quiz sur le budget }\n  questions:\n    - prompt: { fr: Qui vote le budget ? }\n      choices:\n        - { label: { fr: Le conseil communal }, correct: true }\n        - { label: { fr: Le préfet }, correct: false }\n`,
+    `- _id: quiz:budget\n  type: quiz\n  course: course:budget\n  title: { fr: Quiz sur le budget }\n  questions:\n    - prompt: { fr: Qui vote le budget ? }\n      choices:\n        - { label: { fr: Le conseil communal }, correct: true }\n        - { label: { fr: Le préfet }, correct: false }\n`
   );
   if (!options.withoutOfficial) {
     write(
       root,
       'officials.yaml',
-      `- _id: official:fixture-maire\n  type: official\n  name: Awa Traoré\n  sex: F\n  role: maire\n  commune: kayes\n  mandate: { start: 2023, end: 2028 }\n  photo: media/img/maire.png\n  sample: true\n  audience: { communes: [kayes] }\n`,
+      `- _id: official:fixture-maire\n  type: official\n  name: Awa Traoré\n  sex: F\n  role: maire\n  commune: kayes\n  mandate: { start: 2023, end: 2028 }\n  photo: media/img/maire.png\n  sample: true\n  audience: { communes: [kayes] }\n`
     );
   }
-  write(root, 'documents/pdesc.md', `---\n_id: document:pdesc\ntype: document\ntitle: { fr: Plan de développement }\nsummary: { fr: Le PDESC en bref }\nkind: plan\n---\nLe **PDESC** fixe les priorités de la commune.\n`);
+  write(
+    root,
+    'documents/pdesc.md',
+    `---\n_id: document:pdesc\ntype: document\ntitle: { fr: Plan de développement }\nsummary: { fr: Le PDESC en bref }\nkind: plan\n---\nLe **PDESC** fixe les priorités de la commune.\n`
+  );
   if (options.bulkDocuments) {
     const text = 'Texte de remplissage pour un document généré. '.repeat(20);
-    const items = Array.from({ length: options.bulkDocuments }, (_, i) => `- _id: document:bulk-${i}\n  type: document\n  title: { fr: Document ${i} }\n  summary: { fr: "${text}" }\n  kind: fiche\n`);
+    const items = Array.from(
+      { length: options.bulkDocuments },
+      (_, i) => `- _id: document:bulk-${i}\n  type: document\n  title: { fr: Document ${i} }\n  summary: { fr: "${text}" }\n  kind: fiche\n`
+    );
     write(root, 'bulk.yaml', items.join(''));
   }
   write(root, 'README.md', 'Notes for authors: not content.\n');

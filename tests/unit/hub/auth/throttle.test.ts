@@ -46,7 +46,10 @@ describe('login throttle', () => {
     let now = 0;
     const t = new LoginThrottle({ ...opts, now: () => now });
     for (let i = 0; i < 3; i += 1) t.failed(t.begin('awa', '10.0.0.9'));
-    assert.throws(() => t.begin('awa', '10.0.0.9'), (e: Error & { reason?: string }) => e.reason === 'login-throttled' && /Réessayez dans 1 seconde/.test(e.message));
+    assert.throws(
+      () => t.begin('awa', '10.0.0.9'),
+      (e: Error & { reason?: string }) => e.reason === 'login-throttled' && /Réessayez dans 1 seconde/.test(e.message)
+    );
     now = 10;
     // `espace user unlock` writes a date the hub passes in: failures before it are forgotten.
     t.failed(t.begin('awa', '10.0.0.9', 5));

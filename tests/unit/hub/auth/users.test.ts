@@ -33,12 +33,21 @@ describe('hub accounts (users store)', () => {
     assert.notEqual(file.users[0]!.hash, file.users[1]!.hash);
     assert.ok(file.users[0]!.cost.N >= 2 ** 14);
     assert.equal(statSync(users.path).mode & 0o777, 0o600);
-    assert.deepEqual(readdirSync(dir.path).filter((n) => n.endsWith('.tmp')), []);
+    assert.deepEqual(
+      readdirSync(dir.path).filter((n) => n.endsWith('.tmp')),
+      []
+    );
   });
 
   it('lists accounts without secrets, and a second store reads the same file', async () => {
     const list = await new UserStore(dir.path).list();
-    assert.deepEqual(list.map((u) => [u.username, u.role]), [['aminata', 'facilitator'], ['moussa', 'technician']]);
+    assert.deepEqual(
+      list.map((u) => [u.username, u.role]),
+      [
+        ['aminata', 'facilitator'],
+        ['moussa', 'technician'],
+      ]
+    );
     assert.ok(list.every((u) => !('hash' in u) && !('salt' in u)));
   });
 
@@ -69,6 +78,9 @@ describe('hub accounts (users store)', () => {
     await Promise.all(['a1', 'a2', 'a3', 'a4'].map((n) => users.add(n, 'facilitator', 'password-' + n)));
     assert.equal((await users.list()).length, 6);
     await users.remove('a1');
-    assert.deepEqual((await users.list()).map((u) => u.username), ['a2', 'a3', 'a4', 'aminata', 'moussa']);
+    assert.deepEqual(
+      (await users.list()).map((u) => u.username),
+      ['a2', 'a3', 'a4', 'aminata', 'moussa']
+    );
   });
 });

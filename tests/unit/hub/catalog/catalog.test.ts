@@ -54,12 +54,22 @@ describe('catalog lists', () => {
       return items.map((d) => d._id);
     };
     const id = (i: number) => official(i)._id;
-    assert.deepEqual(await ids(20, 0), Array.from({ length: 20 }, (_, i) => id(i)));
-    assert.deepEqual(await ids(20, 20), Array.from({ length: 20 }, (_, i) => id(20 + i)));
+    assert.deepEqual(
+      await ids(20, 0),
+      Array.from({ length: 20 }, (_, i) => id(i))
+    );
+    assert.deepEqual(
+      await ids(20, 20),
+      Array.from({ length: 20 }, (_, i) => id(20 + i))
+    );
     assert.deepEqual(await ids(20, 40), [40, 41, 42, 43, 44].map(id), 'the last page is short');
     assert.deepEqual(await ids(20, 44), [id(44)]);
     assert.deepEqual(await ids(20, 45), [], 'just past the end');
-    assert.deepEqual(await ids(500, 0), Array.from({ length: 45 }, (_, i) => id(i)), 'a limit above the total');
+    assert.deepEqual(
+      await ids(500, 0),
+      Array.from({ length: 45 }, (_, i) => id(i)),
+      'a limit above the total'
+    );
     assert.deepEqual(await ids(1, 0), [id(0)]);
     const docs = await catalog.list('document', { limit: 10, skip: 0 });
     assert.deepEqual([docs.items.map((d) => d._id), docs.total], [['document:a'], 1]);
@@ -72,7 +82,10 @@ describe('catalog lists', () => {
     await dbs.content.bulkDocs([official(100), official(101)]);
     await seen;
     assert.equal((await catalog.list('official', { limit: 5, skip: 45 })).total, 47);
-    assert.deepEqual((await catalog.list('official', { limit: 5, skip: 45 })).items.map((d) => d._id), ['official:o-100', 'official:o-101']);
+    assert.deepEqual(
+      (await catalog.list('official', { limit: 5, skip: 45 })).items.map((d) => d._id),
+      ['official:o-100', 'official:o-101']
+    );
     const doc = await dbs.content.get('official:o-000');
     seen = changes(catalog, 1);
     await dbs.content.remove(doc);
@@ -92,7 +105,10 @@ describe('catalog lists', () => {
     assert.deepEqual(pages.flat(), officials, 'pages of 7 give the same docs, none twice');
     assert.ok(pages.slice(0, -1).every((p) => p.length === 7));
     const everything = ids(await catalog.everything());
-    assert.deepEqual(everything.filter((id) => id.startsWith('official:')), officials);
+    assert.deepEqual(
+      everything.filter((id) => id.startsWith('official:')),
+      officials
+    );
     assert.ok(everything.includes('document:a') && everything.includes('organisation:z'));
     assert.equal(new Set(everything).size, everything.length);
     assert.deepEqual(await catalog.all('event'), []);

@@ -27,7 +27,10 @@ describe('configuration', () => {
 
   it('names the field and the fix when a value is wrong', () => {
     const bad = (env: Record<string, string>, pattern: RegExp) =>
-      assert.throws(() => loadConfig({ env }), (e: unknown) => e instanceof AppError && pattern.test(e.details));
+      assert.throws(
+        () => loadConfig({ env }),
+        (e: unknown) => e instanceof AppError && pattern.test(e.details)
+      );
     bad({ ESPACE_PORT: 'huit-mille' }, /ESPACE_PORT="huit-mille" is not a number/);
     bad({ ESPACE_PORT: '70000' }, /port/);
     bad({ ESPACE_HUB_ID: 'Kayes 01' }, /hubId: must be 2–40 lowercase letters/);

@@ -37,7 +37,10 @@ describe('trustDemoKey', () => {
     try {
       const hub = await startHub(testConfig(dir.path, { trustDemoKey: true }), pino({ level: 'warn' }, sink));
       await hub.close();
-      assert.ok(messages.some((m) => /trustDemoKey is on/.test(m) && /private half/.test(m)), messages.join('\n'));
+      assert.ok(
+        messages.some((m) => /trustDemoKey is on/.test(m) && /private half/.test(m)),
+        messages.join('\n')
+      );
       messages.length = 0;
       const quiet = await startHub(testConfig(dir.path, { trustDemoKey: false }), pino({ level: 'warn' }, sink));
       await quiet.close();

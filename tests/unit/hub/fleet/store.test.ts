@@ -59,7 +59,7 @@ describe('the one writer of the heartbeat', () => {
         await dbs.fleet.put({ ...current!, version: `other-${calls}` } as never);
         return { ...current!, version: 'mine' };
       }),
-      (e: unknown) => (e as { status?: number }).status === 409,
+      (e: unknown) => (e as { status?: number }).status === 409
     );
     assert.equal(calls, 3);
     assert.equal(Heartbeat.parse(await dbs.fleet.get('kayes-21')).version, 'other-3');
@@ -68,7 +68,7 @@ describe('the one writer of the heartbeat', () => {
   it('refuses a doc that is not a heartbeat, writing nothing', async () => {
     await assert.rejects(
       writeHeartbeat(dbs.fleet, 'kayes-22', () => ({ ...beat('kayes-22', 'a'), disk: { freeBytes: -1, totalBytes: 2 } })),
-      (e: unknown) => (e as { reason?: string }).reason === 'invalid-heartbeat',
+      (e: unknown) => (e as { reason?: string }).reason === 'invalid-heartbeat'
     );
     assert.equal(await dbs.fleet.get('kayes-22').catch(() => null), null);
   });

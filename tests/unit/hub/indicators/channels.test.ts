@@ -40,7 +40,7 @@ describe('figures by channel', () => {
     const by = Object.fromEntries(rows.map((r) => [r.channel, r]));
     assert.deepEqual(
       rows.map((r) => r.channel),
-      ['web', 'kiosk', 'sms', 'paper'],
+      ['web', 'kiosk', 'sms', 'paper']
     );
     assert.deepEqual(Object.fromEntries(rows.map((r) => [r.channel, r.all.total])), { web: 2, kiosk: 1, sms: 3, paper: 2 });
     assert.equal(by.sms!.byKind.votes.total, 2);

@@ -19,7 +19,13 @@ const att = (n: string, day: string, event: string, extra: Record<string, unknow
   event,
   ...extra,
 });
-const on = (id: string, type: string, hub: string, day: string, extra: Record<string, unknown> = {}) => ({ _id: id, type, hubId: hub, createdAt: `${day}T12:00:00.000Z`, ...extra });
+const on = (id: string, type: string, hub: string, day: string, extra: Record<string, unknown> = {}) => ({
+  _id: id,
+  type,
+  hubId: hub,
+  createdAt: `${day}T12:00:00.000Z`,
+  ...extra,
+});
 
 export const R1 = 'kayes-01:registration:000000r1';
 
@@ -36,15 +42,35 @@ export function fixtureSources(): IndicatorSources {
     att('a3', '2026-11-05', 'event:kayes-01-budget', { sex: 'M', ageBand: '15-24' }),
     att('a4', '2026-11-07', 'event:central-x', { sex: 'F', ageBand: '0-14' }),
     att('a5', '2026-11-08', 'event:kayes-01-budget', { member: 'kayes-01:registration:zzzzzzzz' }),
-    on('kayes-01:response:v1', 'response', 'kayes-01', '2026-11-15', { consultation: 'consultation:c1', option: 'eau', deviceId: 'device-1', sex: 'F', ageBand: '15-24', commune: 'kayes' }),
+    on('kayes-01:response:v1', 'response', 'kayes-01', '2026-11-15', {
+      consultation: 'consultation:c1',
+      option: 'eau',
+      deviceId: 'device-1',
+      sex: 'F',
+      ageBand: '15-24',
+      commune: 'kayes',
+    }),
     on('kayes-01:response:v2', 'response', 'kayes-01', '2026-11-15', { consultation: 'consultation:c1', option: 'ecole', deviceId: 'device-2' }),
-    on('nioro-01:response:v3', 'response', 'nioro-01', '2026-11-16', { consultation: 'consultation:c1', option: 'eau', deviceId: 'device-3', sex: 'M', ageBand: '25-35', commune: 'nioro' }),
+    on('nioro-01:response:v3', 'response', 'nioro-01', '2026-11-16', {
+      consultation: 'consultation:c1',
+      option: 'eau',
+      deviceId: 'device-3',
+      sex: 'M',
+      ageBand: '25-35',
+      commune: 'nioro',
+    }),
     on('kayes-01:response:v4', 'response', 'kayes-01', '2026-11-16', { consultation: 'consultation:c1', option: 'retiree', deviceId: 'device-4' }),
     on('kayes-01:completion:c1', 'completion', 'kayes-01', '2026-11-20', { course: 'course:a', deviceId: 'd1' }),
     on('kayes-01:completion:c2', 'completion', 'kayes-01', '2026-11-21', { course: 'course:a', deviceId: 'd1' }),
     on('kayes-01:completion:c3', 'completion', 'kayes-01', '2026-11-21', { course: 'course:a', lesson: 'lesson:x', deviceId: 'd1' }),
     on('kayes-01:completion:c4', 'completion', 'kayes-01', '2026-11-22', { course: 'course:b' }),
-    on('kayes-01:feedback:f1', 'feedback', 'kayes-01', '2026-11-09', { official: 'official:maire', message: 'Bonjour', sex: 'F', ageBand: '25-35', status: 'new' }),
+    on('kayes-01:feedback:f1', 'feedback', 'kayes-01', '2026-11-09', {
+      official: 'official:maire',
+      message: 'Bonjour',
+      sex: 'F',
+      ageBand: '25-35',
+      status: 'new',
+    }),
     on('kayes-01:feedback:f2', 'feedback', 'kayes-01', '2026-11-09', { official: 'official:maire', message: 'Salut', status: 'new' }),
     { _id: 'kayes-01:usage:2026-11-01', type: 'usage', hubId: 'kayes-01', date: '2026-11-01', createdAt: '2026-11-01T23:00:00Z', visits: 10 },
     { _id: 'kayes-01:usage:2026-11-02', type: 'usage', hubId: 'kayes-01', date: '2026-11-02', createdAt: '2026-11-02T23:00:00Z', visits: 5 },

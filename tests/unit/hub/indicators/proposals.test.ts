@@ -17,7 +17,16 @@ const p = (n: number, hub: string, commune: string, extra: Record<string, unknow
   ageBand: n % 2 ? '15-24' : '36-59',
   ...extra,
 });
-const support = (proposal: string, hub: string, member: string, day: string, sex = 'F') => ({ _id: `${hub}:support:${proposal}.${member}`, type: 'support', hubId: hub, createdAt: `${day}T12:00:00Z`, proposal, member, sex, ageBand: '25-35' });
+const support = (proposal: string, hub: string, member: string, day: string, sex = 'F') => ({
+  _id: `${hub}:support:${proposal}.${member}`,
+  type: 'support',
+  hubId: hub,
+  createdAt: `${day}T12:00:00Z`,
+  proposal,
+  member,
+  sex,
+  ageBand: '25-35',
+});
 const plan = {
   _id: 'plan:x',
   type: 'plan',
@@ -25,7 +34,14 @@ const plan = {
   priorities: [
     {
       actions: [
-        { id: 'a', budget: 100, progress: [{ at: '2027-01-01', status: 'en-cours', done: 10 }, { at: '2027-03-01', status: 'fait', done: 100, spent: 90 }] },
+        {
+          id: 'a',
+          budget: 100,
+          progress: [
+            { at: '2027-01-01', status: 'en-cours', done: 10 },
+            { at: '2027-03-01', status: 'fait', done: 100, spent: 90 },
+          ],
+        },
         { id: 'b', budget: 50 },
       ],
     },
@@ -72,7 +88,7 @@ describe('proposalFigures', () => {
     assert.deepEqual([f.actions.budget, f.actions.spent], [150, 90]);
   });
 
-  it('keeps to a period and a commune: supports follow their proposal\'s commune', () => {
+  it("keeps to a period and a commune: supports follow their proposal's commune", () => {
     const f = proposalFigures({ submissions, outcomes, plans: [plan] }, { from: '2027-01-01', to: '2027-01-31', commune: 'kayes' });
     assert.equal(f.made.total, 2);
     assert.equal(f.online.total, 2, 'the February support is outside the period');
@@ -91,10 +107,21 @@ describe('proposalFigures', () => {
   });
 });
 
-describe('readProgress (the officials\' form)', () => {
+describe("readProgress (the officials' form)", () => {
   it('reads French numbers and says what is wrong beside each field, storing nothing', () => {
-    const ok = readProgress({ at: '2027-03-31', status: 'en-cours', done: '12,5', spent: '2 500 000', achievedF: '30', 'achievedAge15-24': '12', note: 'Bien.' }, 'mairesse');
-    assert.deepEqual(ok.update, { at: '2027-03-31', status: 'en-cours', done: 12.5, spent: 2500000, achieved: { F: 30, byAge: { '15-24': 12 } }, note: { fr: 'Bien.' }, by: 'mairesse' });
+    const ok = readProgress(
+      { at: '2027-03-31', status: 'en-cours', done: '12,5', spent: '2 500 000', achievedF: '30', 'achievedAge15-24': '12', note: 'Bien.' },
+      'mairesse'
+    );
+    assert.deepEqual(ok.update, {
+      at: '2027-03-31',
+      status: 'en-cours',
+      done: 12.5,
+      spent: 2500000,
+      achieved: { F: 30, byAge: { '15-24': 12 } },
+      note: { fr: 'Bien.' },
+      by: 'mairesse',
+    });
     const bad = readProgress({ at: '31/03/2027', status: 'fini', done: '101', spent: '-3', achievedM: 'dix' }, 'mairesse');
     assert.equal(bad.update, undefined);
     assert.deepEqual(Object.keys(bad.errors).sort(), ['achievedM', 'at', 'done', 'spent', 'status']);

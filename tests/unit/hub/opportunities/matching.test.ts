@@ -42,7 +42,7 @@ describe('matching opportunities to members', () => {
           assert.equal(got.length, expected.size, 'each person once');
           for (const p of got) assert.ok(expected.has(p));
         }
-      }),
+      })
     );
   });
 });

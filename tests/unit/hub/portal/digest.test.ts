@@ -64,7 +64,10 @@ describe('content digest', () => {
   it('reads only the docs asked for, in the order asked, leaving out those gone', async () => {
     const digest = new ContentDigest({ catalog, dbs });
     const docs = await digest.docs(['document:d-0100', 'document:absent', 'document:d-0005', 'document:d-0002']);
-    assert.deepEqual(docs.map((d) => d._id), ['document:d-0100', 'document:d-0002']);
+    assert.deepEqual(
+      docs.map((d) => d._id),
+      ['document:d-0100', 'document:d-0002']
+    );
     assert.deepEqual(await digest.docs([]), []);
   });
 });
@@ -77,8 +80,15 @@ describe('page numbers', () => {
     assert.deepEqual(pageOf({ page: '1' }, 0, 20), { page: 1, pages: 1, start: 0, end: 0 });
     assert.deepEqual(pageOf({ p: '2' }, 45, 20, 'p'), { page: 2, pages: 3, start: 20, end: 40 });
     for (const bad of ['0', '-2', '01', 'x', '2.0', ' 2', '', '1234567890']) {
-      assert.throws(() => pageOf({ page: bad }, 45, 20), (e: { status?: number; reason?: string }) => e.status === 400 && e.reason === 'bad-page', bad);
+      assert.throws(
+        () => pageOf({ page: bad }, 45, 20),
+        (e: { status?: number; reason?: string }) => e.status === 400 && e.reason === 'bad-page',
+        bad
+      );
     }
-    assert.throws(() => pageOf({ page: ['1', '2'] }, 45, 20), (e: { status?: number }) => e.status === 400);
+    assert.throws(
+      () => pageOf({ page: ['1', '2'] }, 45, 20),
+      (e: { status?: number }) => e.status === 400
+    );
   });
 });

@@ -7,7 +7,10 @@ describe('portal html template', () => {
   it('escapes every interpolated value unless it is already markup', () => {
     const name = `<script>alert("x")</script> & 'quotes' \``;
     const out = html`<p title="${name}">${name}${raw('<b>ok</b>')}${html`<i>${'<'}</i>`}</p>`.value;
-    assert.equal(out, `<p title="&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;quotes&#39; &#96;">&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;quotes&#39; &#96;<b>ok</b><i>&lt;</i></p>`);
+    assert.equal(
+      out,
+      `<p title="&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;quotes&#39; &#96;">&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;quotes&#39; &#96;<b>ok</b><i>&lt;</i></p>`
+    );
   });
 
   it('renders arrays, numbers and drops null, undefined and false', () => {
@@ -20,8 +23,11 @@ describe('portal html template', () => {
         const out = escapeHtml(s);
         assert.ok(!/[<>"'`]/.test(out));
         // Escaping is reversible: nothing is lost.
-        assert.equal(out.replace(/&(lt|gt|quot|#39|#96|amp);/g, (_, e: string) => ({ lt: '<', gt: '>', quot: '"', '#39': "'", '#96': '`', amp: '&' })[e]!), s);
-      }),
+        assert.equal(
+          out.replace(/&(lt|gt|quot|#39|#96|amp);/g, (_, e: string) => ({ lt: '<', gt: '>', quot: '"', '#39': "'", '#96': '`', amp: '&' })[e]!),
+          s
+        );
+      })
     );
   });
 });

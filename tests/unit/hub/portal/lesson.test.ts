@@ -13,10 +13,16 @@ const blocks: LessonBlock[] = [
 
 describe('lesson narration per language', () => {
   it('keeps the visitor’s recording and drops the other languages', () => {
-    assert.deepEqual(blocksFor(blocks, 'bm').map((b) => (b.kind === 'audio' ? b.media[0] : b.kind)), ['text', 'b', 'c']);
+    assert.deepEqual(
+      blocksFor(blocks, 'bm').map((b) => (b.kind === 'audio' ? b.media[0] : b.kind)),
+      ['text', 'b', 'c']
+    );
   });
   it('falls back to the French recording when the visitor’s language has none', () => {
-    assert.deepEqual(blocksFor(blocks, 'snk').map((b) => (b.kind === 'audio' ? b.media[0] : b.kind)), ['text', 'a', 'c']);
+    assert.deepEqual(
+      blocksFor(blocks, 'snk').map((b) => (b.kind === 'audio' ? b.media[0] : b.kind)),
+      ['text', 'a', 'c']
+    );
   });
   it('leaves lessons without language-tagged audio as they are', () => {
     assert.deepEqual(blocksFor([blocks[0]!, blocks[3]!], 'bm'), [blocks[0], blocks[3]]);

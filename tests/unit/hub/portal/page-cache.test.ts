@@ -49,7 +49,17 @@ describe('which page requests may be cached', () => {
     assert.equal(pageRequest('/participer/priorites', 'lang=fr; vote-priorites=kayes-demo:response:abc'), null);
     assert.equal(pageRequest('/participer/autre', 'lang=fr; vote-priorites=kayes-demo:response:abc'), null);
     assert.equal(pageRequest('/apprendre', 'lang=fr; anything=1'), null);
-    for (const url of ['/kiosk', '/recherche?q=eau', '/admin', '/api/v1/content', '/static/x.css', '/elus/', '/apprendre/a/b/c', 'http://evil/apprendre', `/apprendre?${'x'.repeat(500)}`]) {
+    for (const url of [
+      '/kiosk',
+      '/recherche?q=eau',
+      '/admin',
+      '/api/v1/content',
+      '/static/x.css',
+      '/elus/',
+      '/apprendre/a/b/c',
+      'http://evil/apprendre',
+      `/apprendre?${'x'.repeat(500)}`,
+    ]) {
       assert.equal(pageRequest(url, 'lang=fr'), null, url);
     }
   });

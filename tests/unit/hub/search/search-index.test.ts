@@ -9,12 +9,18 @@ function doc(i: number, words: string): ContentDoc {
 
 describe('search index', () => {
   // 400 docs that all speak of the commune; a few of the budget, fewer of the école.
-  const docs = Array.from({ length: 400 }, (_, i) => doc(i, `la commune ${i % 10 === 0 ? 'le budget communal' : 'le marché'} ${i % 50 === 0 ? 'et les écoles' : ''}`));
+  const docs = Array.from({ length: 400 }, (_, i) =>
+    doc(i, `la commune ${i % 10 === 0 ? 'le budget communal' : 'le marché'} ${i % 50 === 0 ? 'et les écoles' : ''}`)
+  );
 
   it('finds the same docs when a word present everywhere is dropped from the query', async () => {
     const index = new SearchIndex();
     await index.build(async () => docs);
-    const ids = (q: string) => index.search(q, { lang: 'fr', limit: 100 }).map((h) => h.id).sort();
+    const ids = (q: string) =>
+      index
+        .search(q, { lang: 'fr', limit: 100 })
+        .map((h) => h.id)
+        .sort();
     const budget = ids('budget');
     assert.equal(budget.length, 40);
     assert.deepEqual(ids('commune budget'), budget, 'the common word narrows nothing');
@@ -29,20 +35,58 @@ describe('search index', () => {
     await index.build(async () => docs);
     assert.equal(index.search('baobab', { lang: 'fr', limit: 10 }).length, 0);
     index.upsert(doc(999, 'le grand baobab de la commune'));
-    assert.deepEqual(index.search('baobab commune', { lang: 'fr', limit: 10 }).map((h) => h.id), ['document:d999']);
+    assert.deepEqual(
+      index.search('baobab commune', { lang: 'fr', limit: 10 }).map((h) => h.id),
+      ['document:d999']
+    );
   });
 });
 
 describe('search index: what is indexed and kept', () => {
   const base = { audience: { all: true } };
   const docs = [
-    { ...base, _id: 'document:guide', type: 'document', kind: 'guide', title: { fr: 'Guide du budget communal', bm: 'Komini wari sɛbɛn' }, summary: { fr: 'Les recettes et les dépenses de la mairie.' }, body: { fr: `Le forage du quartier. ${'Texte sans importance. '.repeat(200)} baobab` } },
-    { ...base, _id: 'organisation:reflek', type: 'organisation', name: 'Réseau des femmes leaders', acronym: 'REFLEK', kind: 'reseau', domains: ['droits-des-femmes'], description: { fr: 'Engagées pour la santé maternelle.' } },
-    { ...base, _id: 'event:atelier', type: 'event', kind: 'atelier', title: { fr: 'Atelier de plaidoyer' }, startsAt: '2027-01-15T09:00:00Z', place: 'Maison des jeunes', commune: 'kayes' },
-    { ...base, _id: 'lesson:l1', type: 'lesson', course: 'course:c', order: 1, title: { fr: 'Leçon sur le budget' }, blocks: [{ kind: 'text', body: { fr: 'Une leçon.' } }] },
+    {
+      ...base,
+      _id: 'document:guide',
+      type: 'document',
+      kind: 'guide',
+      title: { fr: 'Guide du budget communal', bm: 'Komini wari sɛbɛn' },
+      summary: { fr: 'Les recettes et les dépenses de la mairie.' },
+      body: { fr: `Le forage du quartier. ${'Texte sans importance. '.repeat(200)} baobab` },
+    },
+    {
+      ...base,
+      _id: 'organisation:reflek',
+      type: 'organisation',
+      name: 'Réseau des femmes leaders',
+      acronym: 'REFLEK',
+      kind: 'reseau',
+      domains: ['droits-des-femmes'],
+      description: { fr: 'Engagées pour la santé maternelle.' },
+    },
+    {
+      ...base,
+      _id: 'event:atelier',
+      type: 'event',
+      kind: 'atelier',
+      title: { fr: 'Atelier de plaidoyer' },
+      startsAt: '2027-01-15T09:00:00Z',
+      place: 'Maison des jeunes',
+      commune: 'kayes',
+    },
+    {
+      ...base,
+      _id: 'lesson:l1',
+      type: 'lesson',
+      course: 'course:c',
+      order: 1,
+      title: { fr: 'Leçon sur le budget' },
+      blocks: [{ kind: 'text', body: { fr: 'Une leçon.' } }],
+    },
     { ...base, _id: 'commune:kayes', type: 'commune', name: 'Kayes' },
   ] as unknown as ContentDoc[];
-  const ids = (index: SearchIndex, q: string, extra: { type?: ContentDoc['type'] } = {}) => index.search(q, { lang: 'fr', limit: 20, ...extra }).map((h) => h.id);
+  const ids = (index: SearchIndex, q: string, extra: { type?: ContentDoc['type'] } = {}) =>
+    index.search(q, { lang: 'fr', limit: 20, ...extra }).map((h) => h.id);
 
   it('finds docs by title, summary, name, acronym, tags and the opening of bodies, with typos and prefixes', async () => {
     const index = new SearchIndex();
@@ -70,7 +114,10 @@ describe('search index: what is indexed and kept', () => {
     await index.build(async () => docs);
     assert.equal(index.search('budget communal', { lang: 'bm', limit: 5 })[0]!.title, 'Komini wari sɛbɛn');
     assert.equal(index.search('budget communal', { lang: 'snk', limit: 5 })[0]!.title, 'Guide du budget communal');
-    assert.deepEqual(index.search('reflek', { lang: 'fr', limit: 5 }).map((h) => [h.type, h.title]), [['organisation', 'Réseau des femmes leaders (REFLEK)']]);
+    assert.deepEqual(
+      index.search('reflek', { lang: 'fr', limit: 5 }).map((h) => [h.type, h.title]),
+      [['organisation', 'Réseau des femmes leaders (REFLEK)']]
+    );
   });
 
   it('stays consistent when docs are changed, removed and added', async () => {
@@ -83,7 +130,14 @@ describe('search index: what is indexed and kept', () => {
     index.remove('organisation:reflek');
     assert.deepEqual(ids(index, 'reflek'), []);
     assert.equal(index.size, docs.length - 2);
-    index.upsert({ ...base, _id: 'announcement:a', type: 'announcement', title: { fr: 'Réunion' }, body: { fr: 'Le conseil se réunit.' }, publishedAt: '2026-11-01T08:00:00Z' } as unknown as ContentDoc);
+    index.upsert({
+      ...base,
+      _id: 'announcement:a',
+      type: 'announcement',
+      title: { fr: 'Réunion' },
+      body: { fr: 'Le conseil se réunit.' },
+      publishedAt: '2026-11-01T08:00:00Z',
+    } as unknown as ContentDoc);
     assert.deepEqual(ids(index, 'reunion'), ['announcement:a']);
     index.upsert(docs[4]!);
     assert.equal(index.size, docs.length - 1, 'a commune is still not indexed');
@@ -91,10 +145,14 @@ describe('search index: what is indexed and kept', () => {
 
   it('answers a query of common words from titles when they fill the page, from everything when not', async () => {
     const many = Array.from({ length: 300 }, (_, i) => doc(i, i % 2 ? 'le conseil de la commune' : 'la commune'));
-    many.push({ ...(doc(1000, 'un mot')), title: { fr: 'La commune de Kayes' } } as ContentDoc);
+    many.push({ ...doc(1000, 'un mot'), title: { fr: 'La commune de Kayes' } } as ContentDoc);
     const index = new SearchIndex();
     await index.build(async () => many);
-    assert.deepEqual(index.search('commune', { lang: 'fr', limit: 1 }).map((h) => h.id), ['document:d1000'], 'the one title holding the word');
+    assert.deepEqual(
+      index.search('commune', { lang: 'fr', limit: 1 }).map((h) => h.id),
+      ['document:d1000'],
+      'the one title holding the word'
+    );
     assert.equal(index.search('commune', { lang: 'fr', limit: 50 }).length, 50, 'not enough titles: the summaries too');
     assert.equal(index.search('commune conseil', { lang: 'fr', limit: 100 }).length, 100);
   });
@@ -110,9 +168,11 @@ describe('search index: what is indexed and kept', () => {
     const index = new SearchIndex();
     let ticks = 0;
     const timer = setInterval(() => (ticks += 1), 1);
-    await index.build(async function* () {
-      yield many;
-    }());
+    await index.build(
+      (async function* () {
+        yield many;
+      })()
+    );
     clearInterval(timer);
     assert.equal(index.size, 3000);
     assert.ok(ticks > 0, 'timers fired during the build');
@@ -129,14 +189,24 @@ describe('search index: many changes', () => {
     for (let i = 0; i < 400; i += 1) index.remove(`document:d${i}`);
     for (let i = 400; i < 500; i += 1) index.upsert(make(i, 2));
     for (let i = 600; i < 750; i += 1) index.upsert(make(i, 2));
-    const ids = (q: string) => index.search(q, { lang: 'fr', limit: 100 }).map((h) => h.id).sort();
+    const ids = (q: string) =>
+      index
+        .search(q, { lang: 'fr', limit: 100 })
+        .map((h) => h.id)
+        .sort();
     const expected = (from: number, to: number, keep: (i: number) => boolean = () => true) =>
-      Array.from({ length: to - from }, (_, k) => from + k).filter(keep).map((i) => `document:d${i}`).sort();
+      Array.from({ length: to - from }, (_, k) => from + k)
+        .filter(keep)
+        .map((i) => `document:d${i}`)
+        .sort();
     assert.equal(index.size, 350);
     assert.deepEqual(ids('parcelle42'), expected(420, 430), 'a removed doc is gone (d42), the docs its word starts remain');
     assert.deepEqual(ids('parcelle450'), ['document:d450']);
     assert.deepEqual(ids('recolte1'), expected(500, 600), 'changed docs lost their old words');
-    assert.deepEqual(ids('fonio'), expected(400, 750, (i) => i % 5 === 3));
+    assert.deepEqual(
+      ids('fonio'),
+      expected(400, 750, (i) => i % 5 === 3)
+    );
     assert.deepEqual(ids('parcelle7'), expected(700, 750), 'prefixes over reused numbers');
   });
 });
@@ -151,7 +221,11 @@ describe('search index: numbers given out again', () => {
     for (let i = 300; i < 700; i += 1) index.remove(`document:d${i}`);
     for (let i = 1000; i < 1700; i += 1) index.upsert(make(i));
     assert.equal(index.size, 1000);
-    for (const i of [700, 999, 1000, 1350, 1699]) assert.deepEqual(index.search(`mot${i}`, { lang: 'fr', limit: 5 }).map((h) => h.id), [`document:d${i}`]);
+    for (const i of [700, 999, 1000, 1350, 1699])
+      assert.deepEqual(
+        index.search(`mot${i}`, { lang: 'fr', limit: 5 }).map((h) => h.id),
+        [`document:d${i}`]
+      );
   });
 });
 
@@ -161,11 +235,13 @@ describe('search index: changes during a rebuild', () => {
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
     const first = [doc(1, 'le mil de Nioro'), doc(2, 'le sorgho de Kayes')];
-    const built = index.build(async function* () {
-      yield first;
-      await gate;
-      yield [doc(3, 'le riz de Diéma')];
-    }());
+    const built = index.build(
+      (async function* () {
+        yield first;
+        await gate;
+        yield [doc(3, 'le riz de Diéma')];
+      })()
+    );
     // The first page is read (old versions); then sync changes d1 and removes d2.
     await new Promise((r) => setImmediate(r));
     index.upsert(doc(1, 'le fonio de Nioro'));

@@ -8,7 +8,14 @@ import { SearchIndex, type SearchSource } from '../../../../hub/search/index.js'
 import { closeDatabases, openDatabases, type Databases } from '../../../../hub/storage/index.js';
 import { tempDir } from '../../../support/hub.js';
 
-const fiche = (i: number, words: string) => ({ _id: `document:d${i}`, type: 'document', audience: { all: true }, kind: 'fiche', title: { fr: `Fiche ${i}` }, summary: { fr: words } });
+const fiche = (i: number, words: string) => ({
+  _id: `document:d${i}`,
+  type: 'document',
+  audience: { all: true },
+  kind: 'fiche',
+  title: { fr: `Fiche ${i}` },
+  summary: { fr: words },
+});
 
 /** The search index kept on disk: a start reads it, replays what changed since, and rebuilds only when it must. */
 describe('search snapshot on disk', () => {
@@ -16,7 +23,11 @@ describe('search snapshot on disk', () => {
   let dbs: Databases;
   let source: SearchSource;
   let file: string;
-  const ids = (index: SearchIndex, q: string) => index.search(q, { lang: 'fr', limit: 100 }).map((h) => h.id).sort();
+  const ids = (index: SearchIndex, q: string) =>
+    index
+      .search(q, { lang: 'fr', limit: 100 })
+      .map((h) => h.id)
+      .sort();
 
   before(async () => {
     dir = tempDir('espace-search-snap-');

@@ -50,7 +50,7 @@ describe('SMS encoding and parts', () => {
           assert.ok(units <= limit, `a part holds ${units} > ${limit}`);
           assert.ok(!/[\ud800-\udbff]$/.test(s), 'no lone high surrogate at a part end');
         }
-      }),
+      })
     );
   });
 });

@@ -44,7 +44,10 @@ describe('group commit of submissions', () => {
       assert.deepEqual({ ok: (r[0] as PouchDB.Core.Response).ok, id: r[0]!.id }, { ok: true, id: `together-${i}` });
     });
     const found = await db.allDocs({ keys: results.map((r) => r[0]!.id!) });
-    assert.ok(found.rows.every((row) => 'value' in row && !row.value.deleted), 'every acknowledged doc is stored');
+    assert.ok(
+      found.rows.every((row) => 'value' in row && !row.value.deleted),
+      'every acknowledged doc is stored'
+    );
   });
 
   it('gathers the writes that arrive while a batch is on its way to disk into the next one', async () => {
@@ -64,7 +67,10 @@ describe('group commit of submissions', () => {
     batches.length = 0;
     const writes = Array.from({ length: 300 }, (_, i) => writer.write([doc(`_local/marker-${i}`), doc(`pair-${i}`)]));
     const results = await Promise.all(writes);
-    assert.equal(batches.reduce((a, b) => a + b, 0), 600);
+    assert.equal(
+      batches.reduce((a, b) => a + b, 0),
+      600
+    );
     assert.ok(batches.length >= 3 && batches.every((n) => n % 2 === 0 && n <= 256), `batches of whole pairs, at most 256 docs: ${batches.join(', ')}`);
     assert.ok(results.every((r) => r.length === 2 && r.every((x) => 'ok' in x && x.ok)));
     assert.equal(((await db.get('_local/marker-299')) as unknown as { _id: string })._id, '_local/marker-299');
@@ -74,7 +80,9 @@ describe('group commit of submissions', () => {
     const writer = new GroupCommit(db);
     batches.length = 0;
     const voice = Buffer.alloc(3 * 1024 * 1024, 7).toString('base64');
-    const writes = Array.from({ length: 6 }, (_, i) => writer.write([doc(`voice-${i}`, { _attachments: { 'voice.ogg': { content_type: 'audio/ogg', data: voice } } })]));
+    const writes = Array.from({ length: 6 }, (_, i) =>
+      writer.write([doc(`voice-${i}`, { _attachments: { 'voice.ogg': { content_type: 'audio/ogg', data: voice } } })])
+    );
     assert.ok((await Promise.all(writes)).every((r) => 'ok' in r[0]! && r[0].ok));
     assert.deepEqual(batches, [2, 2, 2], 'two 4 MB recordings per batch');
   });
@@ -83,7 +91,11 @@ describe('group commit of submissions', () => {
     const writer = new GroupCommit(db);
     await db.put(doc('taken'));
     batches.length = 0;
-    const [a, clash, b] = await Promise.all([writer.write([doc('neighbour-a')]), writer.write([doc('taken', { again: true })]), writer.write([doc('neighbour-b')])]);
+    const [a, clash, b] = await Promise.all([
+      writer.write([doc('neighbour-a')]),
+      writer.write([doc('taken', { again: true })]),
+      writer.write([doc('neighbour-b')]),
+    ]);
     assert.deepEqual(batches, [3]);
     assert.equal((clash[0] as PouchDB.Core.Error).status, 409);
     assert.equal((a[0] as PouchDB.Core.Response).ok, true);

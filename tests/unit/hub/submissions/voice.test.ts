@@ -4,7 +4,8 @@ import { isAppError } from '../../../../content/index.js';
 import { checkVoice, sniffVoice, VOICE_MAX_BYTES } from '../../../../hub/submissions/index.js';
 import { spokenRecording } from '../../../support/index.js';
 
-const head = (...parts: (string | number[])[]) => Buffer.concat([...parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'latin1') : Buffer.from(p))), Buffer.alloc(16)]);
+const head = (...parts: (string | number[])[]) =>
+  Buffer.concat([...parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'latin1') : Buffer.from(p))), Buffer.alloc(16)]);
 
 async function refusal(bytes: Uint8Array): Promise<string> {
   try {
@@ -26,7 +27,8 @@ describe('voice messages are typed by their bytes', () => {
     assert.equal(sniffVoice(head('#!AMR\n')), 'audio/amr');
     assert.equal(sniffVoice(head('ID3')), 'audio/mpeg');
     assert.equal(sniffVoice(head([0xff, 0xfb, 0x90, 0x64])), 'audio/mpeg');
-    for (const other of [head('<html>'), head('%PDF-1.4'), head([0x89], 'PNG'), head([0xff, 0xd8, 0xff, 0xe0]), Buffer.from('OggS')]) assert.equal(sniffVoice(other), null);
+    for (const other of [head('<html>'), head('%PDF-1.4'), head([0x89], 'PNG'), head([0xff, 0xd8, 0xff, 0xe0]), Buffer.from('OggS')])
+      assert.equal(sniffVoice(other), null);
   });
 
   it('accepts real recordings and reads their duration', async () => {

@@ -12,7 +12,15 @@ import { tempDir } from '../../../support/hub.js';
 
 const HUBS = ['kayes-demo', 'nioro-01'] as const;
 const consultation = (slug: string, options: string[]): Consultation =>
-  ({ _id: `consultation:${slug}`, type: 'consultation', question: { fr: slug }, options: options.map((id) => ({ id, label: { fr: id } })), opensAt: '2026-01-01T00:00:00Z', closesAt: '2027-01-01T00:00:00Z', resultsPublic: true }) as unknown as Consultation;
+  ({
+    _id: `consultation:${slug}`,
+    type: 'consultation',
+    question: { fr: slug },
+    options: options.map((id) => ({ id, label: { fr: id } })),
+    opensAt: '2026-01-01T00:00:00Z',
+    closesAt: '2027-01-01T00:00:00Z',
+    resultsPublic: true,
+  }) as unknown as Consultation;
 const C1 = consultation('eau', ['puits', 'forage', 'citerne']);
 const C2 = consultation('ecole', ['classes', 'cantine']);
 
@@ -38,7 +46,14 @@ async function recount(db: Database, c: Consultation, hubId: string): Promise<{ 
     const band = (v.ageBand as string | undefined) ?? 'unknown';
     slot.byAge[band] = (slot.byAge[band] ?? 0) + 1;
   }
-  return { tally: tallyConsultation(c._id, c.options.map((o) => o.id), votes), results: { consultation: c._id, total, options, byChannel } };
+  return {
+    tally: tallyConsultation(
+      c._id,
+      c.options.map((o) => o.id),
+      votes
+    ),
+    results: { consultation: c._id, total, options, byChannel },
+  };
 }
 
 async function assertExact(service: SubmissionService, db: Database, step: string): Promise<void> {
@@ -78,19 +93,17 @@ class Hub {
 }
 
 /** Mostly votes that count, some for another consultation or an option no longer offered. */
-const vote = fc
-  .constantFrom(C1, C2, consultation('ailleurs', ['oui', 'non']))
-  .chain((c) =>
-    fc.record({
-      hub: fc.constantFrom(...HUBS),
-      consultation: fc.constant(c._id),
-      option: fc.constantFrom(...c.options.map((o) => o.id), 'retiree'),
-      sex: fc.constantFrom('F', 'M', undefined),
-      ageBand: fc.constantFrom('15-24', '25-35', '36-59', '60+', undefined),
-      commune: fc.constantFrom('kayes', 'nioro', undefined),
-      channel: fc.constantFrom('web', 'kiosk', 'sms', 'paper', undefined),
-    }),
-  );
+const vote = fc.constantFrom(C1, C2, consultation('ailleurs', ['oui', 'non'])).chain((c) =>
+  fc.record({
+    hub: fc.constantFrom(...HUBS),
+    consultation: fc.constant(c._id),
+    option: fc.constantFrom(...c.options.map((o) => o.id), 'retiree'),
+    sex: fc.constantFrom('F', 'M', undefined),
+    ageBand: fc.constantFrom('15-24', '25-35', '36-59', '60+', undefined),
+    commune: fc.constantFrom('kayes', 'nioro', undefined),
+    channel: fc.constantFrom('web', 'kiosk', 'sms', 'paper', undefined),
+  })
+);
 const step = fc.oneof(
   { weight: 6, arbitrary: fc.record({ op: fc.constant('add' as const), vote }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('other' as const), hub: fc.constantFrom(...HUBS) }) },
@@ -98,11 +111,19 @@ const step = fc.oneof(
   { weight: 2, arbitrary: fc.record({ op: fc.constant('edit' as const), pick: fc.nat(), vote }) },
   { weight: 3, arbitrary: fc.record({ op: fc.constant('check' as const) }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('restart' as const), clean: fc.boolean() }) },
-  { weight: 1, arbitrary: fc.record({ op: fc.constant('compact' as const) }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('compact' as const) }) }
 );
 
 function voteDoc(v: { hub: string; consultation: string; option: string; sex?: string; ageBand?: string; commune?: string; channel?: string }): Doc {
-  const d: Doc = { _id: submissionId(v.hub, 'response'), type: 'response', hubId: v.hub, createdAt: new Date().toISOString(), consultation: v.consultation, option: v.option, deviceId: `device-${Math.random().toString(36).slice(2, 10)}` };
+  const d: Doc = {
+    _id: submissionId(v.hub, 'response'),
+    type: 'response',
+    hubId: v.hub,
+    createdAt: new Date().toISOString(),
+    consultation: v.consultation,
+    option: v.option,
+    deviceId: `device-${Math.random().toString(36).slice(2, 10)}`,
+  };
   for (const k of ['sex', 'ageBand', 'commune', 'channel'] as const) if (v[k] !== undefined) d[k] = v[k];
   return d;
 }
@@ -110,54 +131,67 @@ function voteDoc(v: { hub: string; consultation: string; option: string; sex?: s
 describe('vote tallies', () => {
   it('always equal a full recount, through random votes, edits, erasures, compactions, stops and power cuts', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 30 }), fc.constantFrom<TallySaving>({ everyMs: 0, afterChanges: 1 }, {}), async (steps, saving) => {
-        const hub = await new Hub(saving).open();
-        const live: Doc[] = [];
-        try {
-          for (const s of steps) {
-            switch (s.op) {
-              case 'add': {
-                const d = voteDoc(s.vote);
-                d._rev = (await hub.db.put(d)).rev;
-                live.push(d);
-                break;
+      fc.asyncProperty(
+        fc.array(step, { minLength: 1, maxLength: 30 }),
+        fc.constantFrom<TallySaving>({ everyMs: 0, afterChanges: 1 }, {}),
+        async (steps, saving) => {
+          const hub = await new Hub(saving).open();
+          const live: Doc[] = [];
+          try {
+            for (const s of steps) {
+              switch (s.op) {
+                case 'add': {
+                  const d = voteDoc(s.vote);
+                  d._rev = (await hub.db.put(d)).rev;
+                  live.push(d);
+                  break;
+                }
+                case 'other':
+                  await hub.db.put({
+                    _id: submissionId(s.hub, 'registration'),
+                    type: 'registration',
+                    hubId: s.hub,
+                    fullName: 'Awa Sissoko',
+                    sex: 'F',
+                    ageBand: '25-35',
+                    commune: 'kayes',
+                    consent: true,
+                  });
+                  break;
+                case 'delete': {
+                  if (live.length === 0) break;
+                  const [d] = live.splice(s.pick % live.length, 1);
+                  await hub.db.remove(d!._id, d!._rev!);
+                  break;
+                }
+                case 'edit': {
+                  if (live.length === 0) break;
+                  const d = live[s.pick % live.length]!;
+                  const { _id, _rev } = d;
+                  const next = { ...voteDoc({ ...s.vote, hub: _id.split(':')[0]! }), _id, _rev };
+                  Object.assign(d, next, { _rev: (await hub.db.put(next)).rev });
+                  break;
+                }
+                case 'check':
+                  await assertExact(hub.service, hub.db, 'a check');
+                  break;
+                case 'restart':
+                  await hub.restart(s.clean);
+                  break;
+                case 'compact':
+                  await hub.db.compact();
+                  break;
               }
-              case 'other':
-                await hub.db.put({ _id: submissionId(s.hub, 'registration'), type: 'registration', hubId: s.hub, fullName: 'Awa Sissoko', sex: 'F', ageBand: '25-35', commune: 'kayes', consent: true });
-                break;
-              case 'delete': {
-                if (live.length === 0) break;
-                const [d] = live.splice(s.pick % live.length, 1);
-                await hub.db.remove(d!._id, d!._rev!);
-                break;
-              }
-              case 'edit': {
-                if (live.length === 0) break;
-                const d = live[s.pick % live.length]!;
-                const { _id, _rev } = d;
-                const next = { ...voteDoc({ ...s.vote, hub: _id.split(':')[0]! }), _id, _rev };
-                Object.assign(d, next, { _rev: (await hub.db.put(next)).rev });
-                break;
-              }
-              case 'check':
-                await assertExact(hub.service, hub.db, 'a check');
-                break;
-              case 'restart':
-                await hub.restart(s.clean);
-                break;
-              case 'compact':
-                await hub.db.compact();
-                break;
             }
+            await assertExact(hub.service, hub.db, `${steps.length} steps`);
+            await hub.restart(true);
+            await assertExact(hub.service, hub.db, 'a last restart');
+          } finally {
+            await hub.remove();
           }
-          await assertExact(hub.service, hub.db, `${steps.length} steps`);
-          await hub.restart(true);
-          await assertExact(hub.service, hub.db, 'a last restart');
-        } finally {
-          await hub.remove();
         }
-      }),
-      { numRuns: 40 },
+      ),
+      { numRuns: 40 }
     );
   });
 
@@ -182,7 +216,18 @@ describe('vote tallies', () => {
     const hub = await new Hub({}).open();
     try {
       for (let i = 0; i < 9000; i += 1000) {
-        await hub.db.bulkDocs(Array.from({ length: 1000 }, (_, k) => voteDoc({ hub: 'kayes-demo', consultation: C1._id, option: C1.options[(i + k) % 3]!.id, sex: k % 2 ? 'F' : 'M', ageBand: '15-24', commune: k % 5 ? 'kayes' : undefined })));
+        await hub.db.bulkDocs(
+          Array.from({ length: 1000 }, (_, k) =>
+            voteDoc({
+              hub: 'kayes-demo',
+              consultation: C1._id,
+              option: C1.options[(i + k) % 3]!.id,
+              sex: k % 2 ? 'F' : 'M',
+              ageBand: '15-24',
+              commune: k % 5 ? 'kayes' : undefined,
+            })
+          )
+        );
       }
       await assertExact(hub.service, hub.db, '9000 votes');
       await hub.restart(true);
@@ -204,7 +249,9 @@ describe('vote tallies', () => {
   it('count everything again when the last save did not land whole', async () => {
     const hub = await new Hub({}).open();
     try {
-      await hub.db.bulkDocs(Array.from({ length: 5000 }, (_, k) => voteDoc({ hub: 'kayes-demo', consultation: C2._id, option: k % 3 ? 'classes' : 'cantine', sex: 'F' })));
+      await hub.db.bulkDocs(
+        Array.from({ length: 5000 }, (_, k) => voteDoc({ hub: 'kayes-demo', consultation: C2._id, option: k % 3 ? 'classes' : 'cantine', sex: 'F' }))
+      );
       await assertExact(hub.service, hub.db, '5000 votes');
       await hub.restart(true);
       // A chunk from another save than the header names: as if one doc of the save's batch had failed.

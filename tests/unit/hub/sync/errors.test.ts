@@ -21,7 +21,7 @@ describe('SyncError and its classification', () => {
     assert.equal(classify(fromCentralStatus(401, undefined)).kind, 'credentials-refused');
     assert.equal(
       classify(fromCentralStatus(403, 'hub "x" may only write its own documents')).message,
-      'central refused a write: hub "x" may only write its own documents; check that the hub id matches its enrollment',
+      'central refused a write: hub "x" may only write its own documents; check that the hub id matches its enrollment'
     );
     assert.equal(classify(fromCentralStatus(404, 'missing')).kind, 'central-error');
     assert.equal(notConfigured().centralStatus, null);
@@ -52,7 +52,7 @@ describe('SyncError and its classification', () => {
     await new Promise<void>((r) => server.close(() => r()));
     const err = await fetch(`http://127.0.0.1:${port}/`).then(
       () => null,
-      (e: unknown) => e,
+      (e: unknown) => e
     );
     const f = classify(err);
     assert.equal(f.kind, 'central-unreachable');
@@ -99,7 +99,7 @@ describe('SyncError and its classification', () => {
       // Replication re-creates the errors of its fetches as PouchDB errors (own fields copied, class dropped).
       const err = await PouchDB.replicate(remote, local, { retry: false }).then(
         () => null,
-        (e: unknown) => e,
+        (e: unknown) => e
       );
       await local.close();
       dir.remove();

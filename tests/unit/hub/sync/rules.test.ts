@@ -14,7 +14,16 @@ describe('sync windows', () => {
     assert.equal(inWindows(night, at(5, 30)), true);
     assert.equal(inWindows(night, at(5, 31)), false);
     assert.equal(inWindows(night, at(12)), false);
-    assert.equal(inWindows([{ from: '08:00', to: '10:00' }, { from: '14:00', to: '15:00' }], at(14, 30)), true);
+    assert.equal(
+      inWindows(
+        [
+          { from: '08:00', to: '10:00' },
+          { from: '14:00', to: '15:00' },
+        ],
+        at(14, 30)
+      ),
+      true
+    );
     assert.equal(inWindows([], at(12)), false);
   });
 });
@@ -30,7 +39,10 @@ describe('byte meter', () => {
     assert.equal(meter.remaining(), 50);
     assert.doesNotThrow(() => meter.assertRoom());
     meter.add(60);
-    assert.throws(() => meter.assertRoom(), (e: unknown) => e instanceof AppError && e.reason === 'budget-reached');
+    assert.throws(
+      () => meter.assertRoom(),
+      (e: unknown) => e instanceof AppError && e.reason === 'budget-reached'
+    );
     assert.deepEqual(meter.read().byClass, { push: 300, content: 0, media: 710, probe: 0 });
     now += 24 * 3600_000;
     assert.equal(meter.remaining(), 1000);
@@ -55,7 +67,10 @@ describe('failures in plain words', () => {
     const budget = classify(new AppError(429, 'budget-reached', 'budget reached: …'));
     assert.equal(budget.kind, 'budget-reached');
     assert.equal(budget.transient, false);
-    assert.match(classify(refusedByCentral(['a:response:x'], 'hubId: must be')).message, /central refused 1 submission\(s\) \(e\.g\. a:response:x: hubId: must be\)/);
+    assert.match(
+      classify(refusedByCentral(['a:response:x'], 'hubId: must be')).message,
+      /central refused 1 submission\(s\) \(e\.g\. a:response:x: hubId: must be\)/
+    );
     let garbage: unknown;
     try {
       JSON.parse('\u008b\u0008 garbage');

@@ -7,7 +7,7 @@ import { STATE_ID } from '../../../../hub/sync/state.js';
 import { tempDir, testConfig } from '../../../support/hub.js';
 
 describe('the stored sync state', () => {
-  it('damaged: a clear error, no run, and the day\'s budget and checkpoint are not reset', async () => {
+  it("damaged: a clear error, no run, and the day's budget and checkpoint are not reset", async () => {
     const dir = tempDir();
     const log = silentLogger();
     const config = testConfig(dir.path, { central: { url: 'http://127.0.0.1:9', username: 'hub', password: 'pw' } });
@@ -18,7 +18,10 @@ describe('the stored sync state', () => {
       await dbs.submissions.put(damaged as never);
       const engine = await SyncEngine.create({ config, dbs, media: new MediaStore(config.dataDir), log, version: 'test' });
       const status = engine.status();
-      assert.match(status.stateError ?? '', /sync state \(_local\/espace-sync in the submissions database\) is damaged \(state\.meter\.bytesToday: .+\); sync is stopped/);
+      assert.match(
+        status.stateError ?? '',
+        /sync state \(_local\/espace-sync in the submissions database\) is damaged \(state\.meter\.bytesToday: .+\); sync is stopped/
+      );
       await assert.rejects(engine.runNow('manual'), (e: unknown) => e instanceof SyncStateCorrupt && e.reason === 'sync-state-corrupt');
       await engine.stop();
       const kept = (await dbs.submissions.get(STATE_ID)) as unknown as typeof damaged;

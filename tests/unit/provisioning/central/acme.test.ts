@@ -57,7 +57,7 @@ describe('central tls: DNS settings and command-line errors', () => {
         '--dns-hook',
         '/bin/true',
       ],
-      { env: {} },
+      { env: {} }
     );
     assert.equal(both.code, 2);
     assert.match(both.stderr, /not both/);

@@ -46,13 +46,32 @@ const consultation = {
   closesAt: '2027-01-31T18:00:00Z',
   resultsPublic: true,
 };
-const event = { _id: 'event:atelier-budget', type: 'event', kind: 'atelier', audience, title: { fr: 'Atelier budget' }, startsAt: '2027-01-15T09:00:00Z', endsAt: '2027-01-15T12:00:00Z', place: 'Espace de Kayes', commune: 'kayes', capacity: 30 };
+const event = {
+  _id: 'event:atelier-budget',
+  type: 'event',
+  kind: 'atelier',
+  audience,
+  title: { fr: 'Atelier budget' },
+  startsAt: '2027-01-15T09:00:00Z',
+  endsAt: '2027-01-15T12:00:00Z',
+  place: 'Espace de Kayes',
+  commune: 'kayes',
+  capacity: 30,
+};
 const quiz = {
   _id: 'quiz:budget',
   type: 'quiz',
   audience,
   title: { fr: 'Le budget' },
-  questions: [{ prompt: { fr: 'Qui vote le budget ?' }, choices: [{ label: { fr: 'Le conseil' }, correct: true }, { label: { fr: 'Le préfet' }, correct: false }] }],
+  questions: [
+    {
+      prompt: { fr: 'Qui vote le budget ?' },
+      choices: [
+        { label: { fr: 'Le conseil' }, correct: true },
+        { label: { fr: 'Le préfet' }, correct: false },
+      ],
+    },
+  ],
 };
 const plan = {
   _id: 'plan:pap-diema-2027',
@@ -66,7 +85,17 @@ const plan = {
     {
       id: 'jeunes',
       title: { fr: 'Emploi des jeunes' },
-      actions: [{ id: 'atelier', title: { fr: 'Un atelier de couture pour 40 jeunes' }, responsible: 'Mairie de Diéma', budget: 4500000, period: { start: '2027-02-01', end: '2027-10-31' }, indicator: { label: { fr: 'Jeunes formés' }, total: 40 }, progress: [] }],
+      actions: [
+        {
+          id: 'atelier',
+          title: { fr: 'Un atelier de couture pour 40 jeunes' },
+          responsible: 'Mairie de Diéma',
+          budget: 4500000,
+          period: { start: '2027-02-01', end: '2027-10-31' },
+          indicator: { label: { fr: 'Jeunes formés' }, total: 40 },
+          progress: [],
+        },
+      ],
     },
   ],
 };
@@ -84,7 +113,21 @@ const post = {
   sex: 'F',
   ageBand: '25-35',
 };
-const heartbeat = { _id: 'kayes-01', type: 'heartbeat', hubId: 'kayes-01', spaceName: 'Kayes', commune: 'kayes', region: 'kayes', version: '0.1.0', at: '2026-11-22T09:00:00Z', uptimeSeconds: 5, disk: { freeBytes: 1, totalBytes: 2 }, temperatureC: null, lastSync: null, counts: {} };
+const heartbeat = {
+  _id: 'kayes-01',
+  type: 'heartbeat',
+  hubId: 'kayes-01',
+  spaceName: 'Kayes',
+  commune: 'kayes',
+  region: 'kayes',
+  version: '0.1.0',
+  at: '2026-11-22T09:00:00Z',
+  uptimeSeconds: 5,
+  disk: { freeBytes: 1, totalBytes: 2 },
+  temperatureC: null,
+  lastSync: null,
+  counts: {},
+};
 
 interface Fixture {
   what: string;
@@ -99,33 +142,148 @@ const S = contentSchemas as Record<string, z.ZodType>;
 const U = submissionSchemas as Record<string, z.ZodType>;
 const FIXTURES: Fixture[] = [
   { what: 'a consultation', db: 'content', schema: S.consultation!, doc: consultation, refused: null },
-  { what: 'a consultation that closes before it opens', db: 'content', schema: S.consultation!, doc: { ...consultation, closesAt: '2026-12-01T00:00:00Z' }, refused: /^closesAt: closesAt must come after opensAt$/ },
-  { what: 'two options with one id', db: 'content', schema: S.consultation!, doc: { ...consultation, options: [consultation.options[0], consultation.options[0]] }, refused: /^options: option ids must be unique$/ },
-  { what: 'a date that is not one', db: 'content', schema: S.consultation!, doc: { ...consultation, opensAt: '2027-13-45T99:00:00Z' }, refused: /^opensAt: must be a date and time like/ },
-  { what: 'an audience that names no one', db: 'content', schema: S.consultation!, doc: { ...consultation, audience: { communes: [] } }, refused: /^audience: audience must be \{ "all": true \}/ },
+  {
+    what: 'a consultation that closes before it opens',
+    db: 'content',
+    schema: S.consultation!,
+    doc: { ...consultation, closesAt: '2026-12-01T00:00:00Z' },
+    refused: /^closesAt: closesAt must come after opensAt$/,
+  },
+  {
+    what: 'two options with one id',
+    db: 'content',
+    schema: S.consultation!,
+    doc: { ...consultation, options: [consultation.options[0], consultation.options[0]] },
+    refused: /^options: option ids must be unique$/,
+  },
+  {
+    what: 'a date that is not one',
+    db: 'content',
+    schema: S.consultation!,
+    doc: { ...consultation, opensAt: '2027-13-45T99:00:00Z' },
+    refused: /^opensAt: must be a date and time like/,
+  },
+  {
+    what: 'an audience that names no one',
+    db: 'content',
+    schema: S.consultation!,
+    doc: { ...consultation, audience: { communes: [] } },
+    refused: /^audience: audience must be \{ "all": true \}/,
+  },
   { what: 'an event', db: 'content', schema: S.event!, doc: event, refused: null },
-  { what: 'an event that ends before it starts', db: 'content', schema: S.event!, doc: { ...event, endsAt: '2027-01-15T08:00:00Z' }, refused: /^endsAt: endsAt must come after startsAt$/ },
+  {
+    what: 'an event that ends before it starts',
+    db: 'content',
+    schema: S.event!,
+    doc: { ...event, endsAt: '2027-01-15T08:00:00Z' },
+    refused: /^endsAt: endsAt must come after startsAt$/,
+  },
   { what: 'a quiz', db: 'content', schema: S.quiz!, doc: quiz, refused: null },
-  { what: 'a quiz question with no right answer', db: 'content', schema: S.quiz!, doc: { ...quiz, questions: [{ ...quiz.questions[0]!, choices: quiz.questions[0]!.choices.map((c) => ({ ...c, correct: false })) }] }, refused: /^questions\.0\.choices: a question needs at least one correct choice$/ },
+  {
+    what: 'a quiz question with no right answer',
+    db: 'content',
+    schema: S.quiz!,
+    doc: { ...quiz, questions: [{ ...quiz.questions[0]!, choices: quiz.questions[0]!.choices.map((c) => ({ ...c, correct: false })) }] },
+    refused: /^questions\.0\.choices: a question needs at least one correct choice$/,
+  },
   { what: 'a plan', db: 'content', schema: S.plan!, doc: plan, refused: null },
-  { what: 'a plan whose period ends before it starts', db: 'content', schema: S.plan!, doc: { ...plan, period: { start: '2027-12-31', end: '2027-01-01' } }, refused: /^period\.end: the period ends before it starts/ },
-  { what: 'a commune plan naming two communes', db: 'content', schema: S.plan!, doc: { ...plan, communes: ['diema', 'kayes'] }, refused: /^communes: a commune plan names one commune/ },
+  {
+    what: 'a plan whose period ends before it starts',
+    db: 'content',
+    schema: S.plan!,
+    doc: { ...plan, period: { start: '2027-12-31', end: '2027-01-01' } },
+    refused: /^period\.end: the period ends before it starts/,
+  },
+  {
+    what: 'a commune plan naming two communes',
+    db: 'content',
+    schema: S.plan!,
+    doc: { ...plan, communes: ['diema', 'kayes'] },
+    refused: /^communes: a commune plan names one commune/,
+  },
   {
     what: "an action outside the plan's period",
     db: 'content',
     schema: S.plan!,
-    doc: { ...plan, priorities: [{ ...plan.priorities[0]!, actions: [{ ...plan.priorities[0]!.actions[0]!, period: { start: '2026-02-01', end: '2026-10-31' } }] }] },
+    doc: {
+      ...plan,
+      priorities: [{ ...plan.priorities[0]!, actions: [{ ...plan.priorities[0]!.actions[0]!, period: { start: '2026-02-01', end: '2026-10-31' } }] }],
+    },
     refused: /^priorities: every action's period must lie within the plan's period$/,
   },
-  { what: 'a certificate for one hub', db: 'content', schema: S.certificate!, doc: { _id: 'certificate:kayes-01', type: 'certificate', audience: { hubs: ['kayes-01'] }, hubId: 'kayes-01', name: 'kayes-01.hubs.example.org', chain: '-----BEGIN CERTIFICATE-----\nx\n-----END CERTIFICATE-----\n', notBefore: '2026-11-22T09:00:00Z', notAfter: '2027-02-20T09:00:00Z', csrSha256: sha, issuedAt: '2026-11-22T09:00:00Z' }, refused: null },
-  { what: 'a certificate sent to every hub', db: 'content', schema: S.certificate!, doc: { _id: 'certificate:kayes-01', type: 'certificate', audience, hubId: 'kayes-01', name: 'kayes-01.hubs.example.org', chain: '-----BEGIN CERTIFICATE-----\nx\n-----END CERTIFICATE-----\n', notBefore: '2026-11-22T09:00:00Z', notAfter: '2027-02-20T09:00:00Z', csrSha256: sha, issuedAt: '2026-11-22T09:00:00Z' }, refused: /^_id: a certificate is "certificate:<hubId>"/ },
-  { what: 'a media doc', db: 'media', schema: MediaMeta, doc: { _id: `media:${sha}`, type: 'media', sha256: sha, mime: 'audio/ogg', size: 10, filename: 'voix.ogg' }, refused: null },
-  { what: 'a media doc under another id', db: 'media', schema: MediaMeta, doc: { _id: `media:${'b'.repeat(64)}`, type: 'media', sha256: sha, mime: 'audio/ogg', size: 10, filename: 'voix.ogg' }, refused: /^_id: / },
+  {
+    what: 'a certificate for one hub',
+    db: 'content',
+    schema: S.certificate!,
+    doc: {
+      _id: 'certificate:kayes-01',
+      type: 'certificate',
+      audience: { hubs: ['kayes-01'] },
+      hubId: 'kayes-01',
+      name: 'kayes-01.hubs.example.org',
+      chain: '-----BEGIN CERTIFICATE-----\nx\n-----END CERTIFICATE-----\n',
+      notBefore: '2026-11-22T09:00:00Z',
+      notAfter: '2027-02-20T09:00:00Z',
+      csrSha256: sha,
+      issuedAt: '2026-11-22T09:00:00Z',
+    },
+    refused: null,
+  },
+  {
+    what: 'a certificate sent to every hub',
+    db: 'content',
+    schema: S.certificate!,
+    doc: {
+      _id: 'certificate:kayes-01',
+      type: 'certificate',
+      audience,
+      hubId: 'kayes-01',
+      name: 'kayes-01.hubs.example.org',
+      chain: '-----BEGIN CERTIFICATE-----\nx\n-----END CERTIFICATE-----\n',
+      notBefore: '2026-11-22T09:00:00Z',
+      notAfter: '2027-02-20T09:00:00Z',
+      csrSha256: sha,
+      issuedAt: '2026-11-22T09:00:00Z',
+    },
+    refused: /^_id: a certificate is "certificate:<hubId>"/,
+  },
+  {
+    what: 'a media doc',
+    db: 'media',
+    schema: MediaMeta,
+    doc: { _id: `media:${sha}`, type: 'media', sha256: sha, mime: 'audio/ogg', size: 10, filename: 'voix.ogg' },
+    refused: null,
+  },
+  {
+    what: 'a media doc under another id',
+    db: 'media',
+    schema: MediaMeta,
+    doc: { _id: `media:${'b'.repeat(64)}`, type: 'media', sha256: sha, mime: 'audio/ogg', size: 10, filename: 'voix.ogg' },
+    refused: /^_id: /,
+  },
   { what: 'a post', db: 'hub', schema: U.post!, doc: post, refused: null },
   { what: 'an empty post', db: 'hub', schema: U.post!, doc: { ...post, text: undefined }, refused: /^text: the post is empty/ },
-  { what: 'a reply with a title', db: 'hub', schema: U.post!, doc: { ...post, replyTo: 'kayes-01:post:0mhz3k0x0999' }, refused: /^title: a reply has no title$/ },
-  { what: 'a name that looks like a phone number', db: 'hub', schema: U.post!, doc: { ...post, author: { ...post.author, name: 'Awa 76 12 34 56' } }, refused: /^author\.name: the display name cannot look like a phone number/ },
-  { what: 'an invisible direction override in a post', db: 'hub', schema: U.post!, doc: { ...post, text: 'gro.live\u202e' }, refused: /^text: the text must not contain control characters/ },
+  {
+    what: 'a reply with a title',
+    db: 'hub',
+    schema: U.post!,
+    doc: { ...post, replyTo: 'kayes-01:post:0mhz3k0x0999' },
+    refused: /^title: a reply has no title$/,
+  },
+  {
+    what: 'a name that looks like a phone number',
+    db: 'hub',
+    schema: U.post!,
+    doc: { ...post, author: { ...post.author, name: 'Awa 76 12 34 56' } },
+    refused: /^author\.name: the display name cannot look like a phone number/,
+  },
+  {
+    what: 'an invisible direction override in a post',
+    db: 'hub',
+    schema: U.post!,
+    doc: { ...post, text: 'gro.live\u202e' },
+    refused: /^text: the text must not contain control characters/,
+  },
   { what: 'a heartbeat', db: 'fleet', schema: Heartbeat, doc: heartbeat, refused: null },
   { what: "a heartbeat under another hub's id", db: 'fleet', schema: Heartbeat, doc: { ...heartbeat, _id: 'nioro-01' }, refused: /^_id: / },
 ];
@@ -135,7 +293,17 @@ describe('one set of rules: zod on the hub and validate_doc_update at central', 
     it(`${f.refused ? 'both refuse' : 'both accept'} ${f.what}`, () => {
       const fromZod = hub(f.schema, f.doc);
       // Fleet docs reach central by the replicator: an admin writes them here.
-      const fromCentral = f.db === 'fleet' ? (() => { try { validator('fleet')(f.doc, null, { name: 'admin', roles: ['_admin'] }); return null; } catch (e) { return (e as { forbidden: string }).forbidden; } })() : central(f.db, f.doc);
+      const fromCentral =
+        f.db === 'fleet'
+          ? (() => {
+              try {
+                validator('fleet')(f.doc, null, { name: 'admin', roles: ['_admin'] });
+                return null;
+              } catch (e) {
+                return (e as { forbidden: string }).forbidden;
+              }
+            })()
+          : central(f.db, f.doc);
       if (f.refused === null) {
         assert.equal(fromZod, null, 'zod');
         assert.equal(fromCentral, null, 'central');

@@ -60,7 +60,7 @@ describe('the jury’s scoring and ranking', () => {
         ['Org cccccc', 3, 50, 1, false, 0],
         // never scored: ranked last, never funded
         ['Org dddddd', 4, 0, 0, false, 0],
-      ],
+      ]
     );
     assert.equal(fundedTotal, 900_000);
   });
@@ -81,7 +81,7 @@ describe('the jury’s scoring and ranking', () => {
         ['Org aaaaaa', true, 500_000],
         ['Org cccccc', false, 0],
         ['Org dddddd', true, 100_000],
-      ],
+      ]
     );
     assert.equal(fundedTotal, 1_100_000);
   });

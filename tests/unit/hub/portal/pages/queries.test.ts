@@ -30,8 +30,14 @@ describe('published answers', () => {
   });
 
   it('finds them newest first, reading the messages a hundred at a time, and stops at the limit', async () => {
-    assert.deepEqual((await publicAnswers(dbs.submissions, HUB, 10)).map((a) => a.answer), ['réponse 120', 'réponse 7', 'réponse 3']);
-    assert.deepEqual((await publicAnswers(dbs.submissions, HUB, 2)).map((a) => a.answer), ['réponse 120', 'réponse 7']);
+    assert.deepEqual(
+      (await publicAnswers(dbs.submissions, HUB, 10)).map((a) => a.answer),
+      ['réponse 120', 'réponse 7', 'réponse 3']
+    );
+    assert.deepEqual(
+      (await publicAnswers(dbs.submissions, HUB, 2)).map((a) => a.answer),
+      ['réponse 120', 'réponse 7']
+    );
     assert.deepEqual(await publicAnswers(dbs.submissions, 'other-hub', 5), []);
   });
 });
