@@ -24,7 +24,7 @@ import type { Catalog } from '../catalog/index.js';
 import { communityFigures, type CommunityFigures } from '../indicators/index.js';
 import type { Config } from '../config/index.js';
 import type { Logger } from '../log/index.js';
-import { docsWithPrefix, type Database, type Databases } from '../storage/index.js';
+import { docsWithPrefix, loadOnce, type Database, type Databases } from '../storage/index.js';
 import { Board, type PostEntry, type PostState } from './board.js';
 import { sniffVoice, VOICE_EXT } from '../submissions/index.js';
 
@@ -65,7 +65,6 @@ const rangeOf = (prefix: string) => ({ startkey: prefix, endkey: `${prefix}\ufff
 export class CommunityService {
   readonly board = new Board();
   private readonly recent = new Map<string, number[]>();
-  private loaded: Promise<void> | undefined;
   private unwatch: (() => void) | undefined;
   private readonly questions = new Map<string, Question>();
   private readonly resolvedIds = new Set<string>();
@@ -87,13 +86,7 @@ export class CommunityService {
   }
 
   /** Reads the posts, flags, hides and questions once, then follows central's changes. */
-  ready(): Promise<void> {
-    this.loaded ??= this.load().catch((e: unknown) => {
-      this.loaded = undefined;
-      throw e;
-    });
-    return this.loaded;
-  }
+  readonly ready = loadOnce(() => this.load());
 
   private async load(): Promise<void> {
     this.unwatch = this.catalog.onChange((doc) => this.fromCentral(doc as ContentDoc));

@@ -14,7 +14,7 @@ export { tallyConsultation, type ConsultationTally } from './consultation.js';
 export { communityFigures, type CommunityFigures, type CommunitySources, type SpaceCounts } from './community.js';
 export { asText, indicatorsCsv, neutralise, toCsv, type CsvCell, type CsvText } from './csv.js';
 export { monthRange, parseDay } from './period.js';
-export { couchReader, loadSources, pouchReader, readAll, readAll as readAllDocs, type AllDocsReader } from './sources.js';
+export { couchReader, loadSources, pouchReader, readAll, type AllDocsReader } from './sources.js';
 export { CHANNEL_KINDS, CHANNEL_KIND_LABELS, CHANNEL_LABELS, channelFigures, channelsCsv, type ChannelKind, type ChannelRow } from './channels.js';
 export { grantFigures, APPLICANT_KIND_LABELS, type GrantFigures } from './grants.js';
 export {

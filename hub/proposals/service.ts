@@ -29,7 +29,7 @@ import {
 import type { Catalog } from '../catalog/index.js';
 import type { Config } from '../config/index.js';
 import type { Logger } from '../log/index.js';
-import { docsWithPrefix, type Database, type Databases } from '../storage/index.js';
+import { docsWithPrefix, loadOnce, type Database, type Databases } from '../storage/index.js';
 import { codeKey, SupportCounts } from './support-counts.js';
 import { sniffEvidence, sniffVoice, VOICE_EXT } from '../submissions/index.js';
 
@@ -97,7 +97,6 @@ type Doc = Record<string, unknown> & { _id: string };
  * A support has a fixed id (proposal + member), so it is stored and counted once.
  */
 export class ProposalService {
-  private loaded: Promise<void> | undefined;
   private unwatch: (() => void) | undefined;
   private readonly local = new Map<string, Proposal>();
   private readonly published = new Map<string, PublishedProposal>();
@@ -130,19 +129,14 @@ export class ProposalService {
     return this.config.hubId;
   }
 
-  ready(): Promise<void> {
-    this.loaded ??= this.load().catch((e: unknown) => {
-      this.loaded = undefined;
-      throw e;
-    });
-    return this.loaded;
-  }
+  /** Reads this hub's proposals, supports, sheets and answers once, then follows central's changes. */
+  readonly ready = loadOnce(() => this.load());
 
   /** Stops watching and writes the support counts' snapshot (for a quick next start). */
   async close(): Promise<void> {
     this.unwatch?.();
     this.supporters.close();
-    if (this.loaded) await this.supporters.save();
+    if (this.ready.started) await this.supporters.save();
   }
 
   private async load(): Promise<void> {

@@ -2,3 +2,4 @@ export { openDatabases, closeDatabases, pouchConstructor, DB_NAMES, type Databas
 export { MediaStore } from './media-store.js';
 export { durableLeveldown } from './durable-leveldown.js';
 export { docsWithPrefix, idsWithPrefix } from './pages.js';
+export { loadOnce, type LoadOnce } from './load-once.js';

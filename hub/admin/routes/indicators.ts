@@ -114,7 +114,14 @@ ${proposalFiguresBlock('Propositions citoyennes et plans d’actions', await s.f
       const month = query(req, 'month') || thisMonth();
       const range = monthRange(month);
       const commune = filterOf(req).commune;
-      const report = await s.figures.indicators({ ...range, ...(commune ? { commune } : {}) });
+      const filter: IndicatorFilter = { ...range, ...(commune ? { commune } : {}) };
+      // One read of the sources (HubFigures keeps them until the databases change) for every block.
+      const [report, proposals, community, channels] = await Promise.all([
+        s.figures.indicators(filter),
+        s.figures.proposals(filter),
+        s.deps.community.figures({ from: range.from, to: `${range.to}\uffff` }),
+        s.figures.channels(filter),
+      ]);
       const rows = report.rows.map((r) => ({ label: r.label, breakdown: r.breakdown }));
       const body = html`
 <p class="meta">${s.deps.config.spaceName} (${s.deps.config.hubId}) · ${commune ? `commune de ${commune}` : 'toutes communes'} · du ${range.from} au ${range.to} · établi le ${when(new Date().toISOString())}</p>
@@ -123,12 +130,12 @@ ${breakdownTable(`Indicateurs de ${monthName(month)}`, rows)}
 ${sexChart(`Répartition par sexe, ${monthName(month)}`, rows)}
 ${youthChart(`Part des jeunes (15–35 ans), ${monthName(month)}`, rows)}
 </div>
-${proposalFiguresBlock(`Propositions citoyennes et plans, ${monthName(month)}`, await s.figures.proposals({ ...range, ...(commune ? { commune } : {}) }))}
-${communityFiguresBlock(`Communauté SaheLink, ${monthName(month)}`, await s.deps.community.figures({ from: range.from, to: `${range.to}\uffff` }))}
-${channelTables(await s.figures.channels({ ...range, ...(commune ? { commune } : {}) }), `Participations par canal, ${monthName(month)}`)}
+${proposalFiguresBlock(`Propositions citoyennes et plans, ${monthName(month)}`, proposals)}
+${communityFiguresBlock(`Communauté SaheLink, ${monthName(month)}`, community)}
+${channelTables(channels, `Participations par canal, ${monthName(month)}`)}
 <p class="notes">${report.attendances} présence(s) aux formations. « Inconnu » : sexe ou âge non déclaré (cours terminés et visites sont anonymes). Jeunes : 15–35 ans.</p>
 <p class="sign">Visa de l’animateur·rice : ____________________</p>
-<p class="no-print"><a href="/admin/indicators?${qs({ ...range, ...(commune ? { commune } : {}) })}">Voir le détail</a> · imprimer avec Ctrl+P</p>`;
+<p class="no-print"><a href="/admin/indicators?${qs(filter)}">Voir le détail</a> · imprimer avec Ctrl+P</p>`;
       return { page: page({ title: `Rapport mensuel — ${monthName(month)}`, session, spaceName: s.deps.config.spaceName, body }) };
     },
   },

@@ -8,9 +8,14 @@ type Doc = Record<string, unknown>;
  * sheets from the merged `submissions`, their fate (threshold, answer, also given at central)
  * from the published `proposal:` docs, the plans from `content`. All hubs first, then each hub.
  */
-export async function centralProposalFigures(read: AllDocsReader, filter: IndicatorFilter): Promise<{ scope: string; figures: ProposalFigures }[]> {
+export async function centralProposalFigures(
+  read: AllDocsReader,
+  filter: IndicatorFilter,
+  /** The merged submissions when the caller has read them already. */
+  known?: readonly Doc[]
+): Promise<{ scope: string; figures: ProposalFigures }[]> {
   const [submissions, published, plans] = await Promise.all([
-    readAll(read, 'submissions'),
+    known ?? readAll(read, 'submissions'),
     readAll(read, 'content', 'proposal:'),
     readAll(read, 'content', 'plan:'),
   ]);

@@ -1,28 +1,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { approvePost, callAs, moderationQueue, processCommunity } from '../../../provisioning/central/community/index.js';
 import { createCommunityUser } from '../../../provisioning/central/index.js';
 import { startTestCentral, type TestCentral } from '../../support/central.js';
-import { CHROMIUM_PATH, frenchVoice, makeMember, PHONE, publishTopics, startTestHub, type TestHub } from '../../support/index.js';
+import { frenchVoice, launchOnPhoneOrigin, makeMember, PHONE, publishTopics, startTestHub, type TestHub } from '../../support/index.js';
 
 const NAME = 'espace.home.arpa';
 
 /** Chromium as a phone on the space's Wi-Fi: the hub's real name, plain HTTP (not a secure context). */
-function launchPhoneBrowser(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-dev-shm-usage',
-      '--no-first-run',
-      '--autoplay-policy=no-user-gesture-required',
-      `--host-resolver-rules=MAP ${NAME} 127.0.0.1`,
-    ],
-  });
-}
+const launchPhoneBrowser = (): Promise<Browser> => launchOnPhoneOrigin([NAME], ['--autoplay-policy=no-user-gesture-required']);
 
 const origin = (hub: TestHub) => `http://${NAME}:${new URL(hub.url).port}`;
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { interestByOpportunity } from '../../../hub/opportunities/index.js';
-import { CHROMIUM_PATH, PHONE, startTestHub, type TestHub } from '../../support/index.js';
+import { launchOnPhoneOrigin, PHONE, startTestHub, type TestHub } from '../../support/index.js';
 import { makeMember, signInMember } from '../../support/community.js';
 import { client, login, PASSWORDS, USERS } from '../../integration/admin/console.js';
 import { UserStore } from '../../../hub/auth/index.js';
@@ -64,11 +64,7 @@ describe('opportunities on a phone', () => {
     member = await makeMember(hub, 'Awa', '2468', 'F', '25-35');
     second = await makeMember(hub, 'Moussa', '2468', 'M', '15-24');
     await new UserStore(hub.dataDir).add(USERS.facilitator, 'facilitator', PASSWORDS.facilitator);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM_PATH,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', '--host-resolver-rules=MAP espace.home.arpa 127.0.0.1'],
-    });
+    browser = await launchOnPhoneOrigin();
     origin = `http://espace.home.arpa:${hub.port}`;
     const context = await browser.newContext({ ...PHONE, locale: 'fr-FR' });
     // Past the first visit's language choice.

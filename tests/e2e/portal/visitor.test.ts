@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type BrowserContext } from 'playwright-core';
-import { CHROMIUM_PATH, PHONE, startTestHub, type TestHub } from '../../support/index.js';
+import type { Browser, BrowserContext } from 'playwright-core';
+import { launchOnPhoneOrigin, PHONE, startTestHub, type TestHub } from '../../support/index.js';
 import { assertAccessible } from './helpers.js';
 
 /**
@@ -19,11 +19,7 @@ describe('a visitor’s phone: header, vote, quiz, page lengths', () => {
     hub = await startTestHub({ seedDemo: true });
     const port = new URL(hub.url).port;
     origin = `http://espace.home.arpa:${port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM_PATH,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', '--host-resolver-rules=MAP espace.home.arpa 127.0.0.1'],
-    });
+    browser = await launchOnPhoneOrigin();
     context = await browser.newContext({ ...PHONE });
     await context.addCookies([{ name: 'lang', value: 'bm', url: origin }]);
   });

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { couch } from '../../../provisioning/central/index.js';
 import { startTestCentral, type TestCentral } from '../../support/central.js';
-import { assertNoSideways, CHROMIUM_PATH, frenchVoice, makeMember, PHONE, startTestHub, type TestHub } from '../../support/index.js';
+import { assertNoSideways, frenchVoice, launchOnPhoneOrigin, makeMember, PHONE, startTestHub, type TestHub } from '../../support/index.js';
 
 const NAME = 'espace.home.arpa';
 const COMMUNE = {
@@ -42,15 +42,6 @@ const PLAN = {
   ],
 };
 
-/** Chromium as a phone on the space's Wi-Fi: the hub's real name, plain HTTP (not a secure context). */
-function launchPhoneBrowser(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', `--host-resolver-rules=MAP ${NAME} 127.0.0.1`],
-  });
-}
-
 describe('proposals and plans on a 360×640 phone at http://espace.home.arpa', () => {
   let central: TestCentral;
   let hub: TestHub;
@@ -71,7 +62,7 @@ describe('proposals and plans on a 360×640 phone at http://espace.home.arpa', (
     assert.equal((await hub.deps.sync.runNow('test')).ok, true);
     code = (await makeMember(hub, 'Kadia')).code;
     origin = `http://${NAME}:${new URL(hub.url).port}`;
-    browser = await launchPhoneBrowser();
+    browser = await launchOnPhoneOrigin([NAME]);
     page = await (await browser.newContext({ ...PHONE })).newPage();
   });
   after(async () => {

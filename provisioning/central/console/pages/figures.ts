@@ -15,11 +15,9 @@ import {
   parseDay,
   proposalFiguresBlock,
   proposalFiguresCsv,
-  readAllDocs,
   sendCsvText,
   sexChart,
   youthChart,
-  type AllDocsReader,
   type CommunityFigures,
   type IndicatorFilter,
   type IndicatorSources,
@@ -28,23 +26,10 @@ import type { Answer, Application, GrantReport, Post, Question } from '../../../
 import { calls as grantCalls } from '../../grants/index.js';
 import { centralProposalFigures } from '../proposal-figures.js';
 import { BASE } from '../layout.js';
-import type { CentralAs, ConsoleContext, ConsolePage } from '../page-table.js';
+import { readAllAs, readerAs } from '../reader.js';
+import type { ConsoleContext, ConsolePage } from '../page-table.js';
 
 const PATH = `${BASE}/chiffres`;
-
-/** `_all_docs` pages read as the signed-in analyst: CouchDB decides whether they may. */
-function readerAs(central: CentralAs): AllDocsReader {
-  return async (db, { startkey, endkey, skipFirst, limit }) => {
-    const q = new URLSearchParams({ include_docs: 'true', limit: String(limit) });
-    if (skipFirst) q.set('skip', '1');
-    if (startkey) q.set('startkey', JSON.stringify(startkey));
-    if (endkey) q.set('endkey', JSON.stringify(endkey));
-    const res = await central<{ rows: { doc?: Record<string, unknown> }[] }>(`${db}/_all_docs?${q.toString()}`);
-    if (res.status !== 200)
-      throw new AppError(502, 'figures-unreadable', `Central n’a pas donné « ${db} » (HTTP ${res.status}) : réessayez, ou voyez l’état de CouchDB.`);
-    return res.body.rows.flatMap((r) => (r.doc ? [r.doc] : []));
-  };
-}
 
 /** The period and commune asked for, checked; a wrong one is said in French. */
 function filterOf(c: ConsoleContext): IndicatorFilter {
@@ -64,24 +49,41 @@ function filterOf(c: ConsoleContext): IndicatorFilter {
   return { ...(from ? { from } : {}), ...(to ? { to } : {}), ...(commune ? { commune } : {}) };
 }
 
-/** Every hub's figures and each hub's, from the merged `submissions` (and `fleet` for the communes). */
-async function figures(c: ConsoleContext, filter: IndicatorFilter) {
+/** The merged submissions split by hub: what each block below counts, read once per request. */
+interface Merged {
+  sources: IndicatorSources;
+  hubs: string[];
+  ofHub(hub: string): IndicatorSources;
+}
+
+async function merged(c: ConsoleContext): Promise<Merged> {
   const sources = await loadSources(readerAs(c.central), new Map(), true);
   const all = [...sources.submissions];
   const hubs = [...new Set(all.map((d) => String(d.hubId)))].sort();
-  const perHub = hubs.map((hub) => ({ scope: hub, report: computeIndicators({ ...sources, submissions: all.filter((d) => d.hubId === hub) }, filter) }));
-  const channelsPerHub = hubs.map((hub) => ({ scope: hub, rows: channelFigures({ ...sources, submissions: all.filter((d) => d.hubId === hub) }, filter) }));
-  // Calls for local initiatives: applications and reports from the merged submissions, calls and results from content.
-  const of = <T>(type: string) => all.filter((d) => d.type === type) as unknown as T[];
-  const grants = grantFigures(await grantCalls(c.central), of<Application>('application'), of<GrantReport>('grantreport'));
+  return { sources, hubs, ofHub: (hub) => ({ ...sources, submissions: all.filter((d) => d.hubId === hub) }) };
+}
+
+/** The results framework's indicators, every hub and each hub. */
+function indicatorsOf(m: Merged, filter: IndicatorFilter) {
   return {
-    report: computeIndicators(sources, filter),
-    perHub,
-    channels: channelFigures(sources, filter),
-    channelsPerHub,
-    community: await community(c, sources, filter),
-    grants,
+    report: computeIndicators(m.sources, filter),
+    perHub: m.hubs.map((hub) => ({ scope: hub, report: computeIndicators(m.ofHub(hub), filter) })),
   };
+}
+
+/** Participation by channel, every hub and each hub. */
+function channelsOf(m: Merged, filter: IndicatorFilter) {
+  return {
+    channels: channelFigures(m.sources, filter),
+    channelsPerHub: m.hubs.map((hub) => ({ scope: hub, rows: channelFigures(m.ofHub(hub), filter) })),
+  };
+}
+
+/** Calls for local initiatives: applications and reports from the merged submissions, calls and results from content. */
+async function grantsOf(c: ConsoleContext, m: Merged) {
+  const all = [...m.sources.submissions];
+  const of = <T>(type: string) => all.filter((d) => d.type === type) as unknown as T[];
+  return grantFigures(await grantCalls(c.central), of<Application>('application'), of<GrantReport>('grantreport'));
 }
 
 /**
@@ -91,7 +93,7 @@ async function figures(c: ConsoleContext, filter: IndicatorFilter) {
 async function community(c: ConsoleContext, sources: IndicatorSources, filter: IndicatorFilter): Promise<CommunityFigures> {
   const subs = [...sources.submissions];
   const of = <T>(type: string) => subs.filter((d) => d.type === type) as unknown as T[];
-  const answers = await readAllDocs(readerAs(c.central), 'content', 'answer:');
+  const answers = await readAllAs(c.central, 'content', 'answer:');
   return communityFigures(
     {
       posts: of<Post>('post'),
@@ -119,7 +121,10 @@ export const figuresPage: ConsolePage = {
       roles: ['analyst'],
       async handle(c) {
         const filter = filterOf(c);
-        const { report, perHub, channels, community: sahelink, grants } = await figures(c, filter);
+        const m = await merged(c);
+        const { report, perHub } = indicatorsOf(m, filter);
+        const { channels } = channelsOf(m, filter);
+        const [sahelink, grants] = await Promise.all([community(c, m.sources, filter), grantsOf(c, m)]);
         const rows = report.rows.map((r) => ({ label: r.label, breakdown: r.breakdown }));
         const period = `${filter.from ? `du ${filter.from}` : 'depuis le début'} ${filter.to ? `au ${filter.to}` : 'à aujourd’hui'}${filter.commune ? `, commune ${filter.commune}` : ', toutes communes'}`;
         const body = html`<form method="get" action="${PATH}" class="row filters">
@@ -140,7 +145,7 @@ ${perHub.map((h) =>
     h.report.rows.map((r) => ({ label: r.label, breakdown: r.breakdown }))
   )
 )}
-${proposalFiguresBlock('Propositions citoyennes et plans d’actions, tous les hubs', (await centralProposalFigures(readerAs(c.central), filter))[0]!.figures, `${PATH}/propositions.csv?${qs(filter)}`)}`;
+${proposalFiguresBlock('Propositions citoyennes et plans d’actions, tous les hubs', (await centralProposalFigures(readerAs(c.central), filter, [...m.sources.submissions]))[0]!.figures, `${PATH}/propositions.csv?${qs(filter)}`)}`;
         return { page: c.page('Chiffres de tous les espaces', body) };
       },
     },
@@ -150,7 +155,7 @@ ${proposalFiguresBlock('Propositions citoyennes et plans d’actions, tous les h
       roles: ['analyst'],
       async handle(c) {
         const filter = filterOf(c);
-        const { report, perHub } = await figures(c, filter);
+        const { report, perHub } = indicatorsOf(await merged(c), filter);
         sendCsvText(c.res, `indicateurs-central-${filter.from ?? 'debut'}-${filter.to ?? 'fin'}.csv`, indicatorsCsv(report, 'central', perHub));
       },
     },
@@ -161,7 +166,7 @@ ${proposalFiguresBlock('Propositions citoyennes et plans d’actions, tous les h
       roles: ['analyst'],
       async handle(c) {
         const filter = filterOf(c);
-        const { channels, channelsPerHub } = await figures(c, filter);
+        const { channels, channelsPerHub } = channelsOf(await merged(c), filter);
         sendCsvText(c.res, `canaux-central-${filter.from ?? 'debut'}-${filter.to ?? 'fin'}.csv`, channelsCsv(channels, filter, 'central', channelsPerHub));
       },
     },

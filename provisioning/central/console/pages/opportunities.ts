@@ -14,34 +14,13 @@ import {
   type Value,
 } from '../../../../hub/index.js';
 import { BASE } from '../layout.js';
-import type { CentralAs, ConsoleContext, ConsolePage, ConsoleResult } from '../page-table.js';
+import { readAllAs } from '../reader.js';
+import type { ConsoleContext, ConsolePage, ConsoleResult } from '../page-table.js';
 
 const PATH = `${BASE}/opportunites`;
-type Doc = Record<string, unknown>;
-
-/** Every doc of a database between two keys, 1 000 a page, as the signed-in person (CouchDB decides). */
-async function readAll(central: CentralAs, db: string, prefix = ''): Promise<Doc[]> {
-  const out: Doc[] = [];
-  let startkey = prefix;
-  for (let skip = 0; ; skip = 1) {
-    const q = new URLSearchParams({
-      include_docs: 'true',
-      limit: '1000',
-      skip: String(skip),
-      startkey: JSON.stringify(startkey),
-      endkey: JSON.stringify(`${prefix}\ufff0`),
-    });
-    const res = await central<{ rows: { id: string; doc?: Doc }[] }>(`${db}/_all_docs?${q.toString()}`);
-    if (res.status !== 200)
-      throw new AppError(502, 'opportunities-unreadable', `Central n’a pas donné « ${db} » (HTTP ${res.status}) : réessayez, ou voyez l’état de CouchDB.`);
-    for (const r of res.body.rows) if (r.doc && !r.id.startsWith('_')) out.push(r.doc);
-    if (res.body.rows.length < 1000) return out;
-    startkey = res.body.rows[res.body.rows.length - 1]!.id;
-  }
-}
 
 async function communes(c: ConsoleContext): Promise<{ slug: string; name: string }[]> {
-  const docs = await readAll(c.central, 'content', 'commune:');
+  const docs = await readAllAs(c.central, 'content', 'commune:');
   return docs
     .filter((d) => d.kind === 'commune-urbaine' || d.kind === 'commune-rurale')
     .map((d) => ({ slug: String(d._id).slice('commune:'.length), name: String(d.name) }))
@@ -65,7 +44,7 @@ function row(o: Opportunity, count: InterestCount | undefined): Value {
 }
 
 async function listPage(c: ConsoleContext, form: Value): Promise<{ page: SafeHtml }> {
-  const [docs, interest] = await Promise.all([readAll(c.central, 'content', 'opportunity:'), readAll(c.central, 'opportunities')]);
+  const [docs, interest] = await Promise.all([readAllAs(c.central, 'content', 'opportunity:'), readAllAs(c.central, 'opportunities')]);
   const list = (docs as unknown as Opportunity[])
     .filter((o) => o.type === 'opportunity' && !(o as { _deleted?: boolean })._deleted)
     .sort((a, b) => b.publishedAt.localeCompare(a.publishedAt));
