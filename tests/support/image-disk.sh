@@ -39,6 +39,37 @@ while read -r part; do
 done < "$here/provisioning/image/app-files"
 ln -sfn /opt/espace/dist/provisioning/cli.js "$root/usr/local/bin/espace"
 
+# Test fixtures only, never on a card:
+# - a root shell on the second serial port (ttyS1), for the test to look inside the booted VM;
+# - a stand-in for Electron at the profile's kiosk.electronPath (Electron is arm64-only on the
+#   image and Chromium is too heavy for software emulation): it records what `espace kiosk` gave
+#   it (the Wayland display of the labwc session) and stays up, as the kiosk would.
+cat > "$root/etc/systemd/system/espace-test-shell.service" <<'UNIT'
+[Unit]
+Description=root shell on ttyS1 for tests/image/boot.test.ts (test image only)
+[Service]
+ExecStart=/bin/sh
+StandardInput=tty-force
+StandardOutput=tty
+StandardError=tty
+TTYPath=/dev/ttyS1
+Restart=always
+# An interactive sh ignores SIGTERM, which would hold the VM's poweroff for 90 s.
+KillSignal=SIGKILL
+[Install]
+WantedBy=multi-user.target
+UNIT
+mkdir -p "$root/etc/systemd/system/multi-user.target.wants"
+ln -sf /etc/systemd/system/espace-test-shell.service "$root/etc/systemd/system/multi-user.target.wants/espace-test-shell.service"
+mkdir -p "$root/opt/electron"
+cat > "$root/opt/electron/electron" <<'STANDIN'
+#!/bin/sh
+# Electron's stand-in in the qemu test image: what the kiosk's unit started, in which session.
+printf 'user=%s wayland=%s runtime=%s args=%s\n' "$(id -un)" "$WAYLAND_DISPLAY" "$XDG_RUNTIME_DIR" "$*" > /tmp/espace-kiosk-standin
+exec sleep infinity
+STANDIN
+chmod 755 "$root/opt/electron/electron"
+
 start=$(date +%s.%N)
 node "$here/dist/provisioning/cli.js" provision apply --profile "$profile" --root "$root" >&2
 printf 'provision apply --root: %.1f s\n' "$(echo "$(date +%s.%N) - $start" | bc)" >&2
