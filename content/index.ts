@@ -7,3 +7,4 @@ export * from './errors.js';
 export * from './pack/index.js';
 export * from './config/index.js';
 export * from './log/index.js';
+export * from './systemd/index.js';

@@ -23,6 +23,7 @@ import { HeartbeatWriter } from './fleet/index.js';
 import { prepareContent } from './seed.js';
 import { SmsService } from './sms/index.js';
 import { TlsService } from './tls/index.js';
+import { SystemdNotifier } from '../content/index.js';
 
 export interface RunningHub {
   deps: HubDeps;
@@ -148,10 +149,15 @@ export async function startHub(config: Config, log: Logger): Promise<RunningHub>
   if (config.sync.enabled && deps.sync.configured()) deps.sync.start();
   usage.start();
   deps.sms.start();
+  // Under systemd (Type=notify) the unit turns active only now: a slow start after a power cut is
+  // "activating", which the liveness timer waits for instead of restarting a hub still opening.
+  const systemd = new SystemdNotifier(process.env.NOTIFY_SOCKET, log.child({ room: 'systemd' }));
+  await systemd.notify('READY=1');
 
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
+      await systemd.notify('STOPPING=1');
       await mdns?.stop();
       await deps.tls?.close();
       await new Promise<void>((resolve) => {

@@ -11,7 +11,7 @@ import { loadKioskConfig } from './config.js';
 import { detectDisplayBackend } from './display.js';
 import type { ElectronApi } from './electron-api.js';
 import { registerKioskScheme, startKiosk } from './main.js';
-import { SystemdNotifier, watchdogIntervalMs } from './watchdog.js';
+import { SystemdNotifier, watchdogIntervalMs } from '../content/index.js';
 
 const electron = createRequire(import.meta.url)('electron') as ElectronApi | string;
 if (typeof electron === 'string') {

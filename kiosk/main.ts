@@ -25,7 +25,7 @@ import {
 } from './policy/index.js';
 import { contentsHardener, lockSession, refuseCertificatesAndLogins } from './lockdown.js';
 import { coverageStatus, hubStatus, kioskVersion, localAddresses, syncStatus } from './status.js';
-import type { SystemdNotifier } from './watchdog.js';
+import type { SystemdNotifier } from '../content/index.js';
 
 /**
  * The kiosk's Electron main process, written against an injected Electron API so that every

@@ -19,9 +19,11 @@ export function cli(p: SpaceProfile): string {
 /**
  * The hub: a dedicated user, no capabilities at all (it listens on an unprivileged port and
  * nftables sends port 80 to it), a read-only system except its state directory.
- * Type=simple without WatchdogSec: the hub does not speak sd_notify, and a watchdog it never
- * feeds would kill it; Restart=always with no start limit brings it back after any exit, and
- * espace-hub-watchdog.timer restarts it when it hangs.
+ * Type=notify: the hub says READY=1 once it listens (through systemd-notify, a child, hence
+ * NotifyAccess=all), so a start slowed by a power cut's repairs is "activating", not a hub that
+ * does not answer; the liveness timer's check, ordered after it, waits. No WatchdogSec: the
+ * liveness check over HTTP covers a hang. Restart=always with no start limit brings it back
+ * after any exit.
  */
 export function hubUnit(p: SpaceProfile): RenderedFile {
   const content =
@@ -29,7 +31,8 @@ export function hubUnit(p: SpaceProfile): RenderedFile {
     `[Unit]\nDescription=Espace Connecté hub (portal, storage, sync)\n` +
     `After=network.target espace-firewall.service\nWants=network.target\nRequiresMountsFor=${HUB_DATA_DIR}\n` +
     `# Never give up: the space has no one to restart it by hand.\nStartLimitIntervalSec=0\n\n` +
-    `[Service]\nType=simple\nUser=espace\nGroup=espace\n` +
+    `[Service]\nType=notify\nNotifyAccess=all\n# Opening the databases and the search index on a slow card after a power cut can take minutes.\nTimeoutStartSec=15min\n` +
+    `User=espace\nGroup=espace\n` +
     `Environment=NODE_ENV=production ESPACE_CONFIG=${CONFIG_PATH}\n` +
     `# A heap cap under MemoryMax, and a small young generation: ~30 MB less resident memory on a Pi.\n` +
     `Environment="NODE_OPTIONS=--max-old-space-size=${Math.floor(p.hub.memoryMaxMB * 0.6)} --max-semi-space-size=2"\n` +

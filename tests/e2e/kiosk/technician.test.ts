@@ -6,7 +6,7 @@ import { loadConfig, projectRoot } from '../../../hub/config/index.js';
 import { silentLogger } from '../../../hub/log/index.js';
 import { CHANNELS } from '../../../kiosk/ipc.js';
 import { startKiosk, type KioskHandle } from '../../../kiosk/main.js';
-import { SystemdNotifier } from '../../../kiosk/watchdog.js';
+import { SystemdNotifier } from '../../../content/index.js';
 import { launchBrowser, KIOSK } from '../../support/browser.js';
 import { startTestHub, type TestHub } from '../../support/hub.js';
 import { FakeElectron } from '../../unit/kiosk/fake-electron.js';

@@ -8,7 +8,7 @@ import { CHANNELS } from '../../../kiosk/ipc.js';
 import { registerKioskScheme, startKiosk, type KioskHandle } from '../../../kiosk/main.js';
 import { loadPageScripts } from '../../../kiosk/page-scripts.js';
 import type { ScreenState } from '../../../kiosk/policy/schedule.js';
-import { SystemdNotifier } from '../../../kiosk/watchdog.js';
+import { SystemdNotifier } from '../../../content/index.js';
 import { FakeElectron, FakeEvent, FakeWebContents } from './fake-electron.js';
 
 const HUB = 'http://127.0.0.1:8080';

@@ -1,44 +1,10 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { silentLogger } from '../../../hub/log/index.js';
-import { SystemdNotifier, watchdogIntervalMs } from '../../../kiosk/watchdog.js';
-import { tempDir } from '../../support/hub.js';
-
-/**
- * A unix datagram socket standing where systemd's $NOTIFY_SOCKET would be (Node cannot bind
- * one, Python can): it prints each message it receives, one per line.
- */
-function notifySocket(path: string, expected: number) {
-  const child = spawn(
-    'python3',
-    [
-      '-c',
-      `
-import socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.bind(sys.argv[1])
-s.settimeout(10)
-print("ready", flush=True)
-for _ in range(int(sys.argv[2])):
-    print(s.recv(4096).decode(), flush=True)
-`,
-      path,
-      String(expected),
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] }
-  );
-  let out = '';
-  const ready = new Promise<void>((resolve) =>
-    child.stdout.on('data', (c: Buffer) => {
-      out += c.toString();
-      if (out.startsWith('ready\n')) resolve();
-    })
-  );
-  const done = new Promise<string[]>((resolve) => child.once('close', () => resolve(out.split('\n').slice(1).filter(Boolean))));
-  return { ready, done };
-}
+import { silentLogger } from '../../../../hub/log/index.js';
+import { SystemdNotifier, watchdogIntervalMs } from '../../../../content/index.js';
+import { tempDir } from '../../../support/hub.js';
+import { notifySocket } from '../../../support/notify-socket.js';
 
 describe('systemd watchdog', () => {
   it('sends READY=1 and WATCHDOG=1 to $NOTIFY_SOCKET with systemd-notify', async () => {

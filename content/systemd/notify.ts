@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import type { Logger } from '../content/index.js';
+import type { Logger } from '../log/index.js';
 
 /**
  * systemd notifications (READY=1, WATCHDOG=1) to $NOTIFY_SOCKET. Node cannot send on a unix
