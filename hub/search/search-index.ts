@@ -149,8 +149,8 @@ export class SearchIndex {
 
   /** A change from the content db's feed, with its sequence when known. */
   apply(change: ContentChange, seq?: Seq): void {
-    if ('_deleted' in change && change._deleted) this.remove(change._id);
-    else this.upsert(change as ContentDoc);
+    if ('_deleted' in change) this.remove(change._id);
+    else this.upsert(change);
     if (seq !== undefined && !this.building) this.seq = seq;
   }
 

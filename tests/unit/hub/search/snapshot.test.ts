@@ -74,7 +74,7 @@ describe('search snapshot on disk', () => {
     await index.start(source, file);
     const res = await dbs.content.put(fiche(1001, 'la pompe solaire'));
     const { lastSeq } = await source.changesSince(0, 100_000);
-    index.apply((await dbs.content.get(res.id)) as never, lastSeq);
+    index.apply(await dbs.content.get<never>(res.id), lastSeq);
     await index.persist(file);
     await dbs.content.put(fiche(1002, 'la pompe manuelle'));
     const next = new SearchIndex();
