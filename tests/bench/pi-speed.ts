@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { PI_LIMITS, prepareDataDir } from './hub-core.js';
 import { CALIBRATION_SCRIPT, makeCpuQuota, PI_SHARE, type CpuQuota } from './cpu-quota.js';
+import { fsyncFloorMs } from './fsync-floor.js';
 import { load, round } from './load.js';
 import { phones } from './phones.js';
 import { rssMB } from './processes.js';
@@ -46,6 +47,13 @@ export async function benchPiSpeed(report: Report, opts: { docs: number; seconds
       value: `${pinnedMs} / ${piMs}`,
       unit: 'ms',
       ratio: round(pinnedMs / piMs),
+    });
+    // Registrations' floor: one group commit's fsync at a time (see fsync-floor.ts).
+    const fsyncMs = await fsyncFloorMs(50);
+    report.add({
+      section,
+      metric: 'registrations floor: fsync of one group commit of 50, median (ceiling at 50 connections)',
+      value: `${fsyncMs} ms (${Math.round((50 * 1000) / fsyncMs)}/s)`,
     });
     for (const [mode, wrap] of [
       ['pinned', undefined],
