@@ -20,6 +20,8 @@ const PACK_FROM = 32;
 /** Removed docs are swept from the postings once they are this share of all numbers given. */
 const SWEEP_SHARE = 0.25;
 
+type Vocabulary = SearchableMap<number[] | Int32Array>;
+
 export interface QueryTerm {
   term: string;
   prefix: boolean;
@@ -34,7 +36,11 @@ export interface Scored {
 
 /** Everything a Postings holds, in a shape structured clone (node:v8 serialize) keeps as is. */
 export interface PostingsState {
-  vocab: [string, Int32Array][];
+  /**
+   * The vocabulary's radix tree itself (nested Maps, postings at the leaves): restored as
+   * it is, where inserting every word again took most of a start-up.
+   */
+  tree: Vocabulary['_tree'];
   ids: (string | null)[];
   types: string[];
   metas: string[];
@@ -49,7 +55,7 @@ export interface PostingsState {
 
 export class Postings {
   /** Postings by word: growing arrays, packed once the index is built (see `pack`). */
-  private readonly vocab = new SearchableMap<number[] | Int32Array>();
+  private vocab: Vocabulary = new SearchableMap();
   /** One string per doc type, however many docs (types read from JSON are separate strings). */
   private readonly typeNames = new Map<string, string>();
   /** Per doc number: its id (undefined once removed), type, meta, and field lengths in words. */
@@ -137,10 +143,9 @@ export class Postings {
 
   /** The index as plain arrays, to be kept on disk (see snapshot.ts). */
   toState(): PostingsState {
-    const vocab: [string, Int32Array][] = [];
-    for (const [term, list] of this.vocab) vocab.push([term, Array.isArray(list) ? Int32Array.from(list) : list]);
     return {
-      vocab,
+      // Shared, not copied: the snapshot serialises it at once.
+      tree: this.vocab._tree,
       ids: this.ids.map((id) => id ?? null),
       types: this.types,
       metas: this.metas,
@@ -155,7 +160,7 @@ export class Postings {
 
   static fromState(state: PostingsState): Postings {
     const p = new Postings();
-    for (const [term, list] of state.vocab) p.vocab.set(term, list);
+    p.vocab = new SearchableMap(state.tree);
     state.ids.forEach((id, doc) => {
       p.ids[doc] = id ?? undefined;
       const type = state.types[doc] ?? '';

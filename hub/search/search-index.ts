@@ -89,6 +89,13 @@ export class SearchIndex {
     const read = await readSnapshot(file);
     if (read.kind === 'ok') {
       const { snapshot } = read;
+      // A content db behind the snapshot (restored from a backup, re-imported) holds other
+      // docs than the index does: no replay can tell which.
+      const now = await source.updateSeq();
+      if (isBehind(now, snapshot.seq)) {
+        await this.rebuild(source, file);
+        return { from: 'built', why: `the content is at ${now}, behind the snapshot's ${snapshot.seq}` };
+      }
       this.building = true;
       let replayed = 0;
       const outcome = await (async (): Promise<StartOutcome> => {
@@ -142,8 +149,8 @@ export class SearchIndex {
 
   /** A change from the content db's feed, with its sequence when known. */
   apply(change: ContentChange, seq?: Seq): void {
-    if ('_deleted' in change && change._deleted) this.remove(change._id);
-    else this.upsert(change as ContentDoc);
+    if ('_deleted' in change) this.remove(change._id);
+    else this.upsert(change);
     if (seq !== undefined && !this.building) this.seq = seq;
   }
 
@@ -267,6 +274,13 @@ export class SearchIndex {
 /** The later of two sequences (local PouchDB ones are numbers; an opaque one is taken as is). */
 function laterOf(a: Seq, b: Seq | undefined): Seq {
   return typeof a === 'number' && typeof b === 'number' && b > a ? b : a;
+}
+
+/** Whether `now` comes before `then` (PouchDB's numbers; opaque CouchDB sequences by their number prefix). */
+function isBehind(now: Seq, then: Seq): boolean {
+  const n = (s: Seq) => (typeof s === 'number' ? s : Number.parseInt(s, 10));
+  const [a, b] = [n(now), n(then)];
+  return Number.isFinite(a) && Number.isFinite(b) && a < b;
 }
 
 /** Folded words of a text, as indexed and searched. */

@@ -14,7 +14,7 @@ import type { PostingsState } from './postings.js';
  * The format number moves whenever what is indexed (extract.ts, french.ts) or the layout
  * changes: an older file is then rebuilt, not misread.
  */
-export const SNAPSHOT_FORMAT = 1;
+export const SNAPSHOT_FORMAT = 2;
 const MAGIC = Buffer.from('ESPX');
 const HEADER = MAGIC.length + 4 + 32;
 

@@ -18,7 +18,7 @@ export interface CpuQuota {
   /** How it is enforced, for the report. */
   describe: string;
   /** Prefix for a command so it starts inside the group. */
-  wrap(cmd: string, args: string[]): [string, string[]];
+  wrap: (cmd: string, args: string[]) => [string, string[]];
   remove(): void;
 }
 

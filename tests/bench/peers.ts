@@ -22,10 +22,12 @@ export interface Peer {
   stop(): Promise<void>;
 }
 
-export function startPinned(name: string, cmd: string, args: string[], url: string): Peer {
-  const child = spawn(PIN[0]!, [...PIN.slice(1), cmd, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+export function startPinned(name: string, cmd: string, args: string[], url: string, wrap?: Wrap): Peer {
+  const pinned: [string, string[]] = [PIN[0]!, [...PIN.slice(1), cmd, ...args]];
+  const [bin, argv] = wrap ? wrap(...pinned) : pinned;
+  const child = spawn(bin, argv, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
-  child.stderr!.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-2000)));
+  child.stderr.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-2000)));
   child.once('exit', (code) => {
     if (code) process.stderr.write(`${name} exited with ${code}: ${stderr}\n`);
   });
@@ -35,7 +37,10 @@ export function startPinned(name: string, cmd: string, args: string[], url: stri
     child,
     stop: () =>
       new Promise<void>((ok) => {
-        if (child.exitCode !== null || child.signalCode !== null) return ok();
+        if (child.exitCode !== null || child.signalCode !== null) {
+          ok();
+          return;
+        }
         child.once('exit', () => ok());
         child.kill('SIGTERM');
       }),
@@ -57,8 +62,11 @@ async function waitFor(url: string, ms = 20_000): Promise<void> {
   }
 }
 
+/** Starts a command inside a CPU quota (cpu-quota.ts). */
+type Wrap = (cmd: string, args: string[]) => [string, string[]];
+
 /** nginx-light serving `root` as static files: the practical limit for the same bytes. */
-async function startNginx(dir: string, root: string): Promise<Peer> {
+export async function startNginx(dir: string, root: string, wrap?: Wrap): Promise<Peer> {
   const port = await freePort();
   mkdirSync(join(dir, 'tmp'), { recursive: true });
   writeFileSync(
@@ -86,7 +94,8 @@ http {
     'nginx',
     'nginx',
     ['-p', dir, '-e', join(dir, 'error.log'), '-c', join(dir, 'nginx.conf'), '-g', 'daemon off;'],
-    `http://127.0.0.1:${port}`
+    `http://127.0.0.1:${port}`,
+    wrap
   );
   await waitFor(`${peer.url}/`);
   return peer;
@@ -201,7 +210,7 @@ async function startPouchdbServer(dir: string, docs: Record<string, unknown>[]):
   return peer;
 }
 
-async function fetchBytes(url: string, headers: Record<string, string> = {}): Promise<{ body: Buffer; status: number }> {
+export async function fetchBytes(url: string, headers: Record<string, string> = {}): Promise<{ body: Buffer; status: number }> {
   const res = await fetch(url, { headers });
   return { status: res.status, body: Buffer.from(await res.arrayBuffer()) };
 }

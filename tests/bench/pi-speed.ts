@@ -1,12 +1,17 @@
 import { spawn } from 'node:child_process';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { PI_LIMITS, prepareDataDir } from './hub-core.js';
 import { CALIBRATION_SCRIPT, makeCpuQuota, PI_SHARE, type CpuQuota } from './cpu-quota.js';
+import { fsyncFloorMs } from './fsync-floor.js';
 import { load, round } from './load.js';
+import { fetchBytes, startNginx } from './peers.js';
 import { phones } from './phones.js';
 import { rssMB } from './processes.js';
 import type { Report } from './report.js';
 import { spawnHub } from '../support/hub.js';
 
+const MEDIA_BYTES = 8 * 1024 * 1024;
 const HUB_ENV = { ESPACE_LOG_LEVEL: 'warn', ESPACE_SUBMISSIONS_PER_MINUTE: '100000000' };
 const REGISTRATION = JSON.stringify({ fullName: 'Fatoumata Traoré', sex: 'F', ageBand: '15-24', commune: 'kayes', consent: true });
 
@@ -36,7 +41,9 @@ export async function benchPiSpeed(report: Report, opts: { docs: number; seconds
     return;
   }
   report.limits.piSpeed = quota.describe;
-  const { dir } = await prepareDataDir(opts.docs, 1024 * 1024);
+  const { dir, mediaSha } = await prepareDataDir(opts.docs, MEDIA_BYTES);
+  // nginx's workers drop root for nobody: the temp dir (0700) must be readable to them.
+  chmodSync(dir.path, 0o755);
   try {
     const pinnedMs = await calibrate();
     const piMs = await calibrate(quota.wrap);
@@ -45,7 +52,15 @@ export async function benchPiSpeed(report: Report, opts: { docs: number; seconds
       metric: `calibration workload: pinned / under the quota (share ${PI_SHARE})`,
       value: `${pinnedMs} / ${piMs}`,
       unit: 'ms',
+      baseline: `pinned ${pinnedMs}`,
       ratio: round(pinnedMs / piMs),
+    });
+    // Registrations' floor: one group commit's fsync at a time (see fsync-floor.ts).
+    const fsyncMs = await fsyncFloorMs(50);
+    report.add({
+      section,
+      metric: 'registrations floor: fsync of one group commit of 50, median (ceiling at 50 connections)',
+      value: `${fsyncMs} ms (${Math.round((50 * 1000) / fsyncMs)}/s)`,
     });
     for (const [mode, wrap] of [
       ['pinned', undefined],
@@ -99,6 +114,7 @@ export async function benchPiSpeed(report: Report, opts: { docs: number; seconds
         });
         const rss = rssMB(hub.child.pid!);
         report.add({ section, metric: `${mode}: resident memory after load (${opts.docs} docs)`, value: rss, unit: 'MB', budget: '< 120 MB', ok: rss < 120 });
+        await beside(report, section, mode, hub.url, mediaSha, join(dir.path, `nginx-${mode.replace(' ', '-')}`), wrap);
       } finally {
         await hub.stop();
       }
@@ -106,5 +122,44 @@ export async function benchPiSpeed(report: Report, opts: { docs: number; seconds
   } finally {
     quota.remove();
     dir.remove();
+  }
+}
+
+/**
+ * The same bytes from nginx under the same limit, in the same run: the portal's home page
+ * (a static copy) and 64 KB ranges of a video, 50 connections each.
+ */
+async function beside(report: Report, section: string, mode: string, hubUrl: string, sha: string, dir: string, wrap?: CpuQuota['wrap']): Promise<void> {
+  const www = join(dir, 'www');
+  mkdirSync(join(www, 'media'), { recursive: true });
+  const cookie = { cookie: 'lang=fr' };
+  writeFileSync(join(www, 'index.html'), (await fetchBytes(`${hubUrl}/`, cookie)).body);
+  writeFileSync(join(www, 'media', 'video.mp4'), (await fetchBytes(`${hubUrl}/media/${sha}`)).body);
+  const nginx = await startNginx(dir, www, wrap);
+  try {
+    const mid = MEDIA_BYTES / 2;
+    const cases: [string, string, string, Record<string, string>][] = [
+      ['portal page /', `${hubUrl}/`, `${nginx.url}/index.html`, cookie],
+      [
+        `media Range 64 KB of a ${MEDIA_BYTES / 1048576} MB video`,
+        `${hubUrl}/media/${sha}`,
+        `${nginx.url}/media/video.mp4`,
+        { range: `bytes=${mid}-${mid + 65535}` },
+      ],
+    ];
+    for (const [what, ours, theirs, headers] of cases) {
+      const run = (url: string) => load(url, { connections: 50, seconds: 3, headers });
+      const [a, b] = [await run(ours), await run(theirs)];
+      report.add({
+        section,
+        metric: `${mode}: ${what} vs nginx (50 conn; p95 hub / nginx ${a.p95} / ${b.p95} ms)`,
+        value: a.requestsPerSec,
+        unit: 'req/s',
+        baseline: b.requestsPerSec,
+        ratio: round(a.requestsPerSec / b.requestsPerSec),
+      });
+    }
+  } finally {
+    await nginx.stop();
   }
 }

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Catalog } from '../../../../hub/catalog/index.js';
@@ -72,7 +74,7 @@ describe('search snapshot on disk', () => {
     await index.start(source, file);
     const res = await dbs.content.put(fiche(1001, 'la pompe solaire'));
     const { lastSeq } = await source.changesSince(0, 100_000);
-    index.apply((await dbs.content.get(res.id)) as never, lastSeq);
+    index.apply(await dbs.content.get<never>(res.id), lastSeq);
     await index.persist(file);
     await dbs.content.put(fiche(1002, 'la pompe manuelle'));
     const next = new SearchIndex();
@@ -95,9 +97,54 @@ describe('search snapshot on disk', () => {
     bytes.writeUInt32BE(999, 4);
     writeFileSync(file, bytes);
     const index = new SearchIndex();
-    assert.deepEqual(await index.start(source, file), { from: 'built', why: 'format 999, this hub reads 1' });
+    assert.deepEqual(await index.start(source, file), { from: 'built', why: 'format 999, this hub reads 2' });
     assert.deepEqual(ids(index, 'baobab'), ['document:d1000']);
     assert.equal((await new SearchIndex().start(source, file)).from, 'snapshot', 'the rebuilt index was written again');
+  });
+
+  it('keeps the previous snapshot when the process writing a new one is killed midway', async () => {
+    const before = readFileSync(file);
+    rmSync(`${file}.tmp`, { force: true });
+    // A child writes a snapshot far larger than the real one and is killed once the temporary file exists.
+    const script = `
+      import { writeSnapshot } from ${JSON.stringify(new URL('../../../../hub/search/snapshot.js', import.meta.url).href)};
+      const postings = { tree: new Map(Array.from({ length: 200000 }, (_, i) => ['w' + i, new Map([['', new Int32Array(64)]])])) };
+      await writeSnapshot(${JSON.stringify(file)}, { seq: 999999, docs: 1, postings });`;
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: 'ignore' });
+    while (!existsSync(`${file}.tmp`)) await new Promise((r) => setTimeout(r, 1));
+    child.kill('SIGKILL');
+    await once(child, 'exit');
+    assert.ok(readFileSync(file).equals(before), 'the snapshot in place is untouched');
+    const index = new SearchIndex();
+    assert.deepEqual(await index.start(source, file), { from: 'snapshot', replayed: 0 });
+    assert.deepEqual(ids(index, 'pompe'), ['document:d1001', 'document:d1002']);
+  });
+
+  it('rebuilds when the content db is behind the snapshot (restored from an older copy)', async () => {
+    const snap = readFileSync(file);
+    const other = tempDir('espace-search-snap-other-');
+    const older = await openDatabases(other.path, silentLogger());
+    try {
+      await older.content.bulkDocs([fiche(1, 'le vieux moulin'), fiche(2, 'le vieux puits')]);
+      const catalog = new Catalog(older.content, silentLogger());
+      const olderSource: SearchSource = {
+        updateSeq: () => catalog.updateSeq(),
+        changesSince: (s, n) => catalog.changesSince(s, n),
+        pages: () => catalog.pages(),
+      };
+      const copied = join(other.path, 'index.bin');
+      writeFileSync(copied, snap);
+      const index = new SearchIndex();
+      const outcome = await index.start(olderSource, copied);
+      assert.equal(outcome.from, 'built');
+      assert.match((outcome as { why: string }).why, /^the content is at 2, behind the snapshot's \d+$/);
+      assert.equal(index.size, 2);
+      assert.deepEqual(ids(index, 'pompe'), []);
+      assert.deepEqual(ids(index, 'vieux'), ['document:d1', 'document:d2']);
+    } finally {
+      await closeDatabases(older);
+      other.remove();
+    }
   });
 
   it('rebuilds when too many changes came since the snapshot', async () => {
