@@ -346,12 +346,12 @@ export async function startKiosk(api: ElectronApi, options: KioskOptions): Promi
   const refuse = (event: IpcEventLike, channel: string) => log.warn({ channel, url: event.senderFrame?.url }, 'IPC message from an unknown page refused');
 
   api.ipcMain.on(CHANNELS.heartbeat, (event) => {
-    if (!sender(event)) return refuse(event, CHANNELS.heartbeat);
+    if (!sender(event)) return void refuse(event, CHANNELS.heartbeat);
     heartbeat.beat(clock.mono());
   });
   api.ipcMain.on(CHANNELS.activity, (event, message) => {
     const from = sender(event);
-    if (!from) return refuse(event, CHANNELS.activity);
+    if (!from) return void refuse(event, CHANNELS.activity);
     const now = clock.mono();
     idle.activity(now);
     if (screen === 'off') {

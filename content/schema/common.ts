@@ -6,12 +6,12 @@ export const Language = z.enum(LANGUAGES);
 export type Language = z.infer<typeof Language>;
 
 export const SEXES = ['F', 'M'] as const;
-export const Sex = z.enum(SEXES, { message: 'sex must be "F" (femme) or "M" (homme)' });
+export const Sex = z.enum(SEXES, { error: 'sex must be "F" (femme) or "M" (homme)' });
 export type Sex = z.infer<typeof Sex>;
 
 /** Age bands used in every disaggregation; young people are 15–35 (the programmes' definition). */
 export const AGE_BANDS = ['0-14', '15-24', '25-35', '36-59', '60+'] as const;
-export const AgeBand = z.enum(AGE_BANDS, { message: `ageBand must be one of ${AGE_BANDS.join(', ')}` });
+export const AgeBand = z.enum(AGE_BANDS, { error: `ageBand must be one of ${AGE_BANDS.join(', ')}` });
 export type AgeBand = z.infer<typeof AgeBand>;
 export const YOUTH_BANDS: readonly AgeBand[] = ['15-24', '25-35'];
 
@@ -50,7 +50,7 @@ export const Text = z
       bm: Paragraphs(20_000, 1).optional(),
       snk: Paragraphs(20_000, 1).optional(),
     },
-    { message: 'must be a text object with at least a French version, for example { "fr": "Bonjour" }' }
+    { error: 'must be a text object with at least a French version, for example { "fr": "Bonjour" }' }
   )
   .strict();
 export type Text = z.infer<typeof Text>;
@@ -65,7 +65,7 @@ export const IsoDateTime = z.string().refine(
     return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(s) && !isNaN(Date.parse(s));
   },
   {
-    message: 'must be a date and time like "2026-11-22T09:00:00Z"',
+    error: 'must be a date and time like "2026-11-22T09:00:00Z"',
   }
 );
 
@@ -83,7 +83,7 @@ export const Audience = z
       return a.all === true || (a.regions ? a.regions.length : 0) + (a.communes ? a.communes.length : 0) + (a.hubs ? a.hubs.length : 0) > 0;
     },
     {
-      message: 'audience must be { "all": true } or name at least one region, commune or hub',
+      error: 'audience must be { "all": true } or name at least one region, commune or hub',
     }
   );
 export type Audience = z.infer<typeof Audience>;

@@ -67,7 +67,7 @@ const GONE = new Set([
 ]);
 
 type Props = Record<string, DBusVariant>;
-const value = <T>(props: Props, key: string, fallback: T): T => (props[key] ? (props[key]!.value as T) : fallback);
+const value = <T>(props: Props, key: string, fallback: T): T => (props[key] ? (props[key].value as T) : fallback);
 
 /**
  * A small client of ModemManager's D-Bus API — the same modem NetworkManager uses for the

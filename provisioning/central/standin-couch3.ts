@@ -83,10 +83,10 @@ export function rewriteJsonAnswer(res: ServerResponse, transform: (body: Record<
   const end = res.end.bind(res) as (chunk?: unknown) => ServerResponse;
   // Headers are held back too: the body's length changes.
   let head: unknown[] | undefined;
-  res.writeHead = ((...args: unknown[]) => {
+  res.writeHead = (...args: unknown[]) => {
     head = args;
     return res;
-  }) as ServerResponse['writeHead'];
+  };
   res.write = ((chunk: unknown, enc?: unknown) => {
     if (chunk)
       chunks.push(
@@ -124,7 +124,7 @@ export function rewriteJsonAnswer(res: ServerResponse, transform: (body: Record<
 
 /** Opaque seqs in a `_changes` answer or a database's info. */
 export function opaqueSeqs(body: Record<string, unknown>): void {
-  for (const k of ['last_seq', 'update_seq', 'purge_seq'] as const) if (typeof body[k] === 'number') body[k] = opaqueSeq(body[k] as number);
+  for (const k of ['last_seq', 'update_seq', 'purge_seq'] as const) if (typeof body[k] === 'number') body[k] = opaqueSeq(body[k]);
   if (Array.isArray(body.results)) for (const r of body.results as { seq?: unknown }[]) if (typeof r.seq === 'number') r.seq = opaqueSeq(r.seq);
 }
 

@@ -133,7 +133,7 @@ export class MockModemManager {
       methods: { GetManagedObjects: { outSignature: 'a{oa{sa{sv}}}' } },
       signals: { InterfacesAdded: { signature: 'oa{sa{sv}}' }, InterfacesRemoved: { signature: 'oas' } },
     });
-    this.objectManager = new ObjectManager('org.freedesktop.DBus.ObjectManager') as typeof this.objectManager;
+    this.objectManager = new ObjectManager('org.freedesktop.DBus.ObjectManager');
     this.bus.export(ROOT, this.objectManager);
   }
 

@@ -169,7 +169,7 @@ ${list.length > SHOWN ? html`<p class="hint">Les ${SHOWN} premiers sont affiché
           return { redirect: memberUrl(id), flash: 'Membre inscrit·e.', audit: { target: id } };
         },
         (error) => ({
-          page: page({ title: 'Inscrire un membre', session, spaceName: s.deps.config.spaceName, body: newForm(s, session, t as Partial<Member>, error) }),
+          page: page({ title: 'Inscrire un membre', session, spaceName: s.deps.config.spaceName, body: newForm(s, session, t, error) }),
           status: 422,
         })
       );
@@ -203,7 +203,7 @@ ${list.length > SHOWN ? html`<p class="hint">Les ${SHOWN} premiers sont affiché
           return { redirect: memberUrl(m._id), flash: 'Modifications enregistrées.', audit: { target: m._id } };
         },
         (error) => ({
-          page: page({ title: m.fullName, session, spaceName: s.deps.config.spaceName, body: editForm(s, session, { ...m, ...t } as Member, error) }),
+          page: page({ title: m.fullName, session, spaceName: s.deps.config.spaceName, body: editForm(s, session, { ...m, ...t }, error) }),
           status: 422,
         })
       );

@@ -115,7 +115,7 @@ ${interest}
   router.post(
     '/opportunites/:slug',
     async function membersOnly(req, res, next) {
-      if (memberOf(res)) return next();
+      if (memberOf(res)) return void next();
       // A visitor without a member code: back to the page, which says how to sign in; nothing stored.
       res.redirect(303, `/opportunites/${String(req.params.slug)}`);
     },
@@ -131,7 +131,7 @@ ${interest}
         );
       } catch (e) {
         // Already said: the page shows it; closed: the page says so.
-        if (isAppError(e) && (e.reason === 'already-interested' || e.reason === 'opportunity-closed')) return res.redirect(303, `/opportunites/${slug}`);
+        if (isAppError(e) && (e.reason === 'already-interested' || e.reason === 'opportunity-closed')) return void res.redirect(303, `/opportunites/${slug}`);
         throw e;
       }
       res.redirect(303, `/opportunites/${slug}?merci=1#merci`);

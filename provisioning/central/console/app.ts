@@ -55,7 +55,7 @@ function bodyParser(route: ConsoleRoute, config: ConsoleConfig): RequestHandler 
       .single('file');
     upload(req, res, (err: unknown) => {
       if ((err as { code?: string } | undefined)?.code === 'LIMIT_FILE_SIZE') {
-        return next(new AppError(413, 'upload-too-large', `Le fichier dépasse ${config.uploadMaxMB} Mo.`));
+        return void next(new AppError(413, 'upload-too-large', `Le fichier dépasse ${config.uploadMaxMB} Mo.`));
       }
       const file = req.file;
       if (file) res.once('close', () => void rm(file.path, { force: true }));
@@ -193,7 +193,7 @@ export function createConsoleApp(config: ConsoleConfig, log: Logger, pages: read
       cookies.delete(id);
       services.sessions.destroy(id);
       res.clearCookie(SESSION_COOKIE, COOKIE_BASE);
-      if (req.method === 'GET') return void res.redirect(303, `${LOGIN_PATH}?next=${encodeURIComponent(req.originalUrl)}`);
+      if (req.method === 'GET') return res.redirect(303, `${LOGIN_PATH}?next=${encodeURIComponent(req.originalUrl)}`);
     }
     const message = FRENCH[e.reason] ?? e.details;
     res.status(e.status).set('Cache-Control', 'no-store');

@@ -27,7 +27,7 @@ describe('erasure reaches central, and espace indicators reads central', () => {
     // Without central's design docs: the stand-in's validate_doc_update (express-pouchdb's
     // pouchdb-validation) silently drops replicated tombstones, which CouchDB 3 accepts.
     central = await startTestCentral({ setup: false });
-    remote = new PouchDB(`${central.url}/submissions`, { auth: { ...central.admin } } as PouchDB.Configuration.RemoteDatabaseConfiguration);
+    remote = new PouchDB(`${central.url}/submissions`, { auth: { ...central.admin } });
     await remote.info();
     hub = await startConsoleHub();
     facilitator = await login(hub.url, 'facilitator');

@@ -110,7 +110,7 @@ describe('/db/content as a CouchDB replication source', () => {
     const contentCount = async () => (await hub.deps.dbs.content.allDocs()).rows.filter((r) => !r.id.startsWith('_')).length;
     const pull = () => {
       const src = remote();
-      const rep = PouchDB.replicate(src, target, { live: true, retry: false, checkpoint: 'source', heartbeat: 2000 } as PouchDB.Replication.ReplicateOptions);
+      const rep = PouchDB.replicate(src, target, { live: true, retry: false, checkpoint: 'source', heartbeat: 2000 });
       const read: number[] = [];
       let failed: unknown;
       rep.on('change', (info) => read.push(info.docs_read));

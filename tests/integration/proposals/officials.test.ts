@@ -284,7 +284,7 @@ describe('elected officials answer proposals and update plans, at central and at
     assert.deepEqual(last.achieved, { total: 1200, F: 700, M: 500, byAge: { '15-24': 300 } });
     assert.equal(last.by, MAIRESSE.username);
     assert.equal(last.evidence?.[0]?.kind, 'photo');
-    const media = await couch(central.url, `media/media:${last.evidence![0]!.media}`, central.admin);
+    const media = await couch(central.url, `media/media:${last.evidence[0].media}`, central.admin);
     assert.equal(media.status, 200);
     assert.match(readFileSync(join(cons.services.config.dataDir, 'audit', 'audit.jsonl'), 'utf8'), /"plan\.progress"/);
     await Promise.all([syncHub(a), syncHub(b)]);
@@ -335,7 +335,7 @@ describe('elected officials answer proposals and update plans, at central and at
     assert.equal(merged[0]!.by, 'maire-kayes');
     assert.equal(merged[0]!.done, 25);
     assert.equal(merged[0]!.evidence?.[0]?.kind, 'photo', 'the photo taken at the space is filed as media at central');
-    assert.equal((await couch(central.url, `media/media:${merged[0]!.evidence![0]!.media}`, central.admin)).status, 200);
+    assert.equal((await couch(central.url, `media/media:${merged[0]!.evidence[0].media}`, central.admin)).status, 200);
     const log = await moderationLog(moderator);
     assert.equal(log.filter((x) => x.action === 'plan-progress' && x.target === `${KAYES_PLAN}#forages`).length, 1);
     for (const hub of [a, b]) {

@@ -276,6 +276,6 @@ export class FakeElectron {
     return this.windows[this.windows.length - 1]!;
   }
   get api(): ElectronApi {
-    return this as unknown as ElectronApi;
+    return this;
   }
 }
