@@ -247,7 +247,7 @@ export async function startKiosk(api: ElectronApi, options: KioskOptions): Promi
       }
       if (wakeArmed) {
         wakeArmed = false;
-        wc.executeJavaScript(scripts.wakeOverlay).catch((err: Error) => log.warn({ err }, 'wake overlay not installed'));
+        wc.executeJavaScript(scripts.wakeOverlay).catch((err: unknown) => log.warn({ err }, 'wake overlay not installed'));
       }
     });
     return w;
@@ -302,7 +302,7 @@ export async function startKiosk(api: ElectronApi, options: KioskOptions): Promi
   async function applyScreen(state: ScreenState, changed: boolean, woken: boolean): Promise<void> {
     const previous = screen;
     screen = state;
-    await display.set(state).catch((err: Error) => log.warn({ err }, 'display command failed'));
+    await display.set(state).catch((err: unknown) => log.warn({ err }, 'display command failed'));
     if (state === 'on') {
       if (powerBlock === undefined || !api.powerSaveBlocker.isStarted(powerBlock)) powerBlock = api.powerSaveBlocker.start('prevent-display-sleep');
       // Woken by a touch: that touch was the wake-up already, the portal takes the next one.
@@ -418,7 +418,7 @@ export async function startKiosk(api: ElectronApi, options: KioskOptions): Promi
   load(startUrl);
   await tick();
 
-  const timers = [setInterval(() => void tick().catch((err: Error) => log.error({ err }, 'kiosk tick failed')), timings.tickMs)];
+  const timers = [setInterval(() => void tick().catch((err: unknown) => log.error({ err }, 'kiosk tick failed')), timings.tickMs)];
   if (options.watchdogMs !== undefined && notifier.enabled) {
     timers.push(setInterval(() => void notifier.notify('WATCHDOG=1'), options.watchdogMs));
   }

@@ -28,7 +28,9 @@ export const HubId = z.string().regex(/^[a-z0-9][a-z0-9-]{1,39}$/, 'must be 2–
  * (U+202A–U+202E, U+2066–U+2069) that make "gro.live" show as "evil.org" in the console, a
  * CSV or a list of members. Refused, not stripped: the writer hears why.
  */
+// eslint-disable-next-line no-control-regex -- refusing control characters is the point
 export const SAFE_LINE = /^[^\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]*$/;
+// eslint-disable-next-line no-control-regex -- as above
 export const SAFE_TEXT = /^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]*$/;
 /** Whether a value passes those rules (for forms that say what is wrong in their own words). */
 export const isSafeText = (value: string, multiline = false): boolean => (multiline ? SAFE_TEXT : SAFE_LINE).test(value);

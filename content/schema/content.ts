@@ -562,10 +562,9 @@ export function mayBeRestricted(id: string): boolean {
 }
 
 /** The types anyone may list through the API (mentoring threads and suspensions are read through the community pages only). */
-export const LISTED_CONTENT_TYPES = CONTENT_TYPES.filter((t) => t !== 'answer' && t !== 'suspension' && t !== 'verdict') as Exclude<
-  ContentType,
-  'answer' | 'suspension' | 'verdict'
->[];
+export const LISTED_CONTENT_TYPES = CONTENT_TYPES.filter(
+  (t): t is Exclude<ContentType, 'answer' | 'suspension' | 'verdict'> => t !== 'answer' && t !== 'suspension' && t !== 'verdict'
+);
 
 /** The published post's id for a post submission. */
 export function publishedPostId(source: string): string {

@@ -216,7 +216,7 @@ export function itemsOf(doc: AnyDoc): VoiceItem[] {
   const out: VoiceItem[] = [];
   const add = (field: string, kind: ItemKind, text: unknown, audio?: unknown) => {
     if (text && typeof text === 'object' && typeof (text as Text).fr === 'string')
-      out.push({ target: doc._id, field, kind, text: text as Text, ...(audio ? { audio: audio as Audio } : {}) });
+      out.push({ target: doc._id, field, kind, text: text as Text, ...(audio ? { audio } : {}) });
   };
   // A doc already validated by its own schema: its fields are read by name.
   const d = doc as unknown as Record<string, unknown> & { blocks: never; questions: never; options: never };

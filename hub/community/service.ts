@@ -362,7 +362,7 @@ export class CommunityService {
       ...(attachments ? { _attachments: attachments } : {}),
       ...(via ? { viaFacilitator: via } : {}),
     };
-    const q = parseWith(submissionSchemas.question, doc, 'invalid-question', 422) as Question;
+    const q = parseWith(submissionSchemas.question, doc, 'invalid-question', 422);
     await this.write([doc]);
     this.questions.set(q._id, q);
     return q;

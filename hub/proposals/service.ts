@@ -168,7 +168,7 @@ export class ProposalService {
 
   private addPaper(proposal: string, sheet: string, count: number): void {
     let m = this.paper.get(proposal);
-    if (!m) this.paper.set(proposal, (m = new Map()));
+    if (!m) this.paper.set(proposal, (m = new Map<string, number>()));
     m.set(sheet, count);
     this.gen += 1;
   }
@@ -352,7 +352,7 @@ export class ProposalService {
       by,
       ...(evidence && kind ? { _attachments: { [`evidence.${kind.ext}`]: { content_type: kind.mime, data: Buffer.from(evidence).toString('base64') } } } : {}),
     };
-    const stored = parseWith(submissionSchemas.progress, doc, 'invalid-progress', 422) as PlanProgress;
+    const stored = parseWith(submissionSchemas.progress, doc, 'invalid-progress', 422);
     await this.write([doc]);
     const { _attachments: _, ...kept } = stored; // the bytes stay on disk, not in memory
     this.progress.set(id, kept);
@@ -438,7 +438,7 @@ export class ProposalService {
       ageBand: member.ageBand,
       ...(via ? { viaFacilitator: via } : {}),
     };
-    const stored = parseWith(submissionSchemas.proposal, doc, 'invalid-proposal', 422) as Proposal;
+    const stored = parseWith(submissionSchemas.proposal, doc, 'invalid-proposal', 422);
     await this.write([doc]);
     this.local.set(stored._id, stored);
     this.gen += 1;
@@ -508,7 +508,7 @@ export class ProposalService {
       reason: reason.trim(),
       by,
     };
-    const v = parseWith(submissionSchemas.verdict, doc, 'invalid-answer', 422) as Verdict;
+    const v = parseWith(submissionSchemas.verdict, doc, 'invalid-answer', 422);
     await this.write([doc]);
     this.addVerdict(v);
     return v;

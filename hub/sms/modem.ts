@@ -149,7 +149,7 @@ export class ModemManagerClient extends EventEmitter {
     });
     try {
       const reply = await Promise.race([this.bus.call(message), timeout]);
-      return reply?.body ?? [];
+      return (reply?.body ?? []) as unknown[];
     } catch (err) {
       const type = (err as { type?: string }).type;
       if (type && GONE.has(type)) throw new ModemUnavailable(`${member}: ${(err as Error).message || type}`);

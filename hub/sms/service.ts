@@ -108,8 +108,8 @@ export class SmsService {
   /** Starts the work: at once, then every `pollSeconds`, and whenever the modem signals something. */
   start(): void {
     if (!this.options.config.sms.enabled) return;
-    this.kick();
-    this.timer = setInterval(() => this.kick(), this.options.config.sms.pollSeconds * 1000);
+    void this.kick();
+    this.timer = setInterval(() => void this.kick(), this.options.config.sms.pollSeconds * 1000);
     this.timer.unref();
   }
 
@@ -131,7 +131,7 @@ export class SmsService {
     this.running = (async () => {
       do {
         this.again = false;
-        await this.cycle().catch((err) => {
+        await this.cycle().catch((err: unknown) => {
           this.lastError = (err as Error).message;
           this.options.log.warn({ err }, 'SMS cycle failed');
         });

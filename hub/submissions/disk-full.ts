@@ -2,7 +2,8 @@ import { AppError } from '../../content/index.js';
 
 /** LevelDB reports a full SD card as ENOSPC, in its code or only in its message. */
 export function isDiskFull(e: unknown): boolean {
-  const msg = String((e as { message?: unknown })?.message ?? '');
+  const m = (e as { message?: unknown } | null)?.message;
+  const msg = typeof m === 'string' ? m : '';
   return (e as { code?: string })?.code === 'ENOSPC' || /no space left|ENOSPC/i.test(msg);
 }
 

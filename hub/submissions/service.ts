@@ -237,7 +237,7 @@ export class SubmissionService {
       'invalid-submission',
       422
     );
-    const [result] = await this.writer.write([doc as unknown as Doc]).catch((e) => {
+    const [result] = await this.writer.write([doc as unknown as Doc]).catch((e: unknown) => {
       throw diskFullOr(e);
     });
     if (result && 'error' in result && result.error) {
@@ -284,7 +284,7 @@ export class SubmissionService {
       return parseWith(submissionSchemas.response, doc, 'invalid-submission', 422);
     });
     await this.commit(docs);
-    return docs.map((d) => d._id as string);
+    return docs.map((d) => d._id);
   }
 
   /** This hub's votes in a consultation by option, sex, age band and commune (the console's figures), from running tallies. */

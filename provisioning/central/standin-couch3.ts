@@ -21,8 +21,9 @@ export function opaqueSeq(n: number): string {
 export function seqNumber(seq: unknown): number | 'now' | undefined {
   if (seq === undefined || seq === null || seq === '') return undefined;
   if (seq === 'now') return 'now';
-  const m = /^(\d+)(?:-|$)/.exec(String(seq));
-  if (!m) throw Object.assign(new Error(`malformed sequence supplied in 'since' parameter: ${String(seq)}`), { status: 400, name: 'bad_request' });
+  const m = /^(\d+)(?:-|$)/.exec(String(seq as string | number));
+  if (!m)
+    throw Object.assign(new Error(`malformed sequence supplied in 'since' parameter: ${String(seq as string | number)}`), { status: 400, name: 'bad_request' });
   return Number(m[1]);
 }
 
@@ -65,6 +66,7 @@ export class NodeConfig {
   set(section: string, key: string, value: string | undefined): string | undefined {
     const old = this.get(section, key);
     const s = (this.values[section] ??= {});
+    // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- a config section is a plain object keyed by name, as CouchDB's
     if (value === undefined) delete s[key];
     else s[key] = value;
     writeFileSync(this.file + '.tmp', JSON.stringify(this.values, null, 2));
@@ -113,6 +115,7 @@ export function rewriteJsonAnswer(res: ServerResponse, transform: (body: Record<
     }
     if (head) {
       const headers = head.find((a, i) => i > 0 && a && typeof a === 'object') as Record<string, unknown> | undefined;
+      // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- the caller's own headers object, changed in place
       if (headers) for (const k of Object.keys(headers)) if (/^(content-length|etag)$/i.test(k)) delete headers[k];
     }
     res.removeHeader('ETag');

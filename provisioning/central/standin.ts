@@ -144,7 +144,7 @@ export async function startStandInCentral(options: StandInOptions): Promise<Stan
   };
   type Req = IncomingMessage & { params: Record<string, string>; query: Record<string, string>; url: string };
   const fail = (res: ServerResponse) => (err: { status?: number; name?: string; message?: string }) =>
-    sendJson(res, err.status ?? 500, { error: err.name ?? 'error', reason: err.message ?? String(err) });
+    sendJson(res, err.status ?? 500, { error: err.name ?? 'error', reason: err.message ?? String(err as unknown) });
   const handle = (fn: (req: Req, res: ServerResponse) => Promise<void>) => (req: Req, res: ServerResponse) => void fn(req, res).catch(fail(res));
 
   /** Asks express-pouchdb itself whether these credentials may read `db` (its _security and _users rules). */
@@ -276,7 +276,7 @@ export async function startStandInCentral(options: StandInOptions): Promise<Stan
         res.setHeader('Accept-Ranges', 'none');
         return void next();
       }
-      const range = /^bytes=(\d+)-(\d*)$/.exec(String(req.headers.range ?? ''));
+      const range = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '');
       if (!range) {
         res.setHeader('Accept-Ranges', 'bytes');
         return void next();

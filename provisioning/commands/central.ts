@@ -117,7 +117,7 @@ export function registerCentral(program: Command): void {
       );
       // Erasures reaching the stand-in are purged every minute, as a timer does in production.
       const purge = setInterval(
-        () => void purgeErasures(server.url, admin).catch((e) => process.stderr.write(`purge of erasures failed: ${(e as Error).message}\n`)),
+        () => void purgeErasures(server.url, admin).catch((e: unknown) => process.stderr.write(`purge of erasures failed: ${(e as Error).message}\n`)),
         60_000
       );
       purge.unref();

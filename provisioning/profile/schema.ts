@@ -154,7 +154,7 @@ export const Storage = z
 function guessablePin(pin: string): boolean {
   if (pin === DEFAULTS.kiosk.pin) return true;
   if (/^(\d)\1+$/.test(pin)) return true;
-  const digits = [...pin].map(Number);
+  const digits = Array.from(pin, Number);
   const run = (step: number) => digits.every((d, i) => i === 0 || d === (digits[i - 1]! + step + 10) % 10);
   return run(1) || run(-1);
 }

@@ -115,6 +115,7 @@ export class MockModemManager {
   }
 
   private exportRoot(): void {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the D-Bus interfaces' methods have their own this
     const mock = this;
     class ObjectManager extends Interface {
       GetManagedObjects() {
@@ -151,6 +152,7 @@ export class MockModemManager {
 
   /** A modem appears (a new path each time, as ModemManager does after a replug). */
   plug(): string {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the D-Bus interfaces' methods have their own this
     const mock = this;
     const path = `${ROOT}/Modem/${this.modemIndex++}`;
     class Modem extends Interface {
@@ -230,6 +232,7 @@ export class MockModemManager {
   }
 
   private addSms(fields: Omit<MockSms, 'path' | 'deliveryState' | 'messageReference'>): MockSms {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the D-Bus interfaces' methods have their own this
     const mock = this;
     const sms: MockSms = { ...fields, path: `${ROOT}/SMS/${this.smsIndex++}`, deliveryState: 0x100, messageReference: 0 };
     class Sms extends Interface {

@@ -160,7 +160,8 @@ ${list.length > SHOWN ? html`<p class="hint">Les ${SHOWN} premiers sont affiché
       const session = sessionOf(res)!;
       const t = typed(req);
       const input: Record<string, unknown> = { ...t, consent: field(req, 'consent') === 'yes' ? true : false, consentVersion: CONSENT_VERSION };
-      for (const k of ['phone', 'organisation']) if (!input[k]) delete input[k];
+      if (!input.phone) delete input.phone;
+      if (!input.organisation) delete input.organisation;
       if ((input.trades as string[]).length === 0) delete input.trades;
       return orForm(
         async () => {

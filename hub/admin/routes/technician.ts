@@ -73,7 +73,7 @@ ${st.configured ? actionButton(session, '/admin/sync/now', 'Synchroniser mainten
       if (!sync || !sync.configured())
         throw new AppError(409, 'sync-not-configured', 'this hub has no central to sync with; enroll it with "espace central enroll"');
       // Started, not awaited: a run over a thin uplink can take minutes; the page shows its progress.
-      void sync.runNow('console').catch((err) => s.deps.log.warn({ err }, 'sync started from the console failed'));
+      void sync.runNow('console').catch((err: unknown) => s.deps.log.warn({ err }, 'sync started from the console failed'));
       return { redirect: '/admin/sync', flash: 'Synchronisation lancée.', audit: {} };
     },
   },
@@ -181,7 +181,8 @@ ${
       const username = field(req, 'username').toLowerCase();
       const role = field(req, 'role') as Role;
       try {
-        await s.users.add(username, role, typeof req.body?.password === 'string' ? req.body.password : '');
+        const password = (req.body as { password?: unknown } | undefined)?.password;
+        await s.users.add(username, role, typeof password === 'string' ? password : '');
       } catch (e) {
         if (isAppError(e) && (e.status === 422 || e.status === 409)) return { redirect: '/admin/accounts', flash: `Compte non créé : ${e.details}` };
         throw e;

@@ -238,7 +238,7 @@ ${me ? html`<form method="post" action="${BASE}/sujet/${slug}" enctype="multipar
 
   router.get(`${BASE}/sujet/:slug`, async function topic(req, res) {
     await community.ready();
-    const p = await topicPage(req, res, String(req.params.slug));
+    const p = await topicPage(req, res, req.params.slug);
     res.set('Cache-Control', 'no-store');
     portal.send(res, p);
   });
@@ -310,7 +310,7 @@ ${me ? html`<form method="post" action="${threadUrl(root.id)}" enctype="multipar
   }
 
   router.get(`${BASE}/fil/:id`, async function thread(req, res) {
-    const p = await threadPage(req, res, String(req.params.id));
+    const p = await threadPage(req, res, req.params.id);
     res.set('Cache-Control', 'no-store');
     portal.send(res, p);
   });
@@ -339,7 +339,8 @@ ${me ? html`<form method="post" action="${threadUrl(root.id)}" enctype="multipar
 
   router.post(`${BASE}/fil/:id/signaler`, members.require(), small, check, async function flag(req, res) {
     const ctx = portal.ctx(req);
-    const f = (req.body ?? {}) as Record<string, string | undefined>;
+    // A field sent twice arrives as an array.
+    const f = (req.body ?? {}) as Record<string, string | string[] | undefined>;
     const id = String(req.params.id);
     try {
       await community.flag(memberOf(res)!.member, String(f.post ?? ''), String(f.reason ?? ''));
@@ -351,7 +352,7 @@ ${me ? html`<form method="post" action="${threadUrl(root.id)}" enctype="multipar
   });
 
   router.post(`${BASE}/fil/:id/reagir`, members.require(), small, check, async function react(req, res) {
-    const f = (req.body ?? {}) as Record<string, string | undefined>;
+    const f = (req.body ?? {}) as Record<string, string | string[] | undefined>;
     await community.react(memberOf(res)!.member, String(f.post ?? ''), String(f.kind ?? ''));
     res.redirect(303, threadUrl(String(req.params.id)));
   });
@@ -359,7 +360,7 @@ ${me ? html`<form method="post" action="${threadUrl(root.id)}" enctype="multipar
   /** A post's recording: central's media copy once fetched, else the one written here; never a hidden post's. */
   router.get(`${BASE}/voix/:id`, async function voice(req, res) {
     await community.ready();
-    const id = String(req.params.id);
+    const id = req.params.id;
     const e = community.board.get(id);
     const st = e ? (await states([e])).get(id)! : null;
     const me = memberOf(res);
@@ -452,7 +453,7 @@ ${open.length ? html`<section>${heading(ctx, 'community.publicAnswers', 'star', 
   router.get(`${BASE}/question/:id`, async function question(req, res) {
     const ctx = portal.ctx(req);
     const me = memberOf(res);
-    const v = await community.questionFor(String(req.params.id), { code: me?.member.code });
+    const v = await community.questionFor(req.params.id, { code: me?.member.code });
     const isAsker = me?.member.code === v.question.author.code;
     const q = v.question;
     const body2 = html`<p><a class="back" href="${BASE}/mentorat">${icon(ctx, 'back', 'i sm')}${ctx.t('community.mentoring')}</a></p>
@@ -469,7 +470,7 @@ ${v.resolved ? notice(ctx, 'ok', ctx.t('community.resolved')) : isAsker && v.ans
 
   router.get(`${BASE}/question/:id/voix`, async function questionVoice(req, res) {
     const me = memberOf(res);
-    const v = await community.questionVoice(String(req.params.id), { code: me?.member.code });
+    const v = await community.questionVoice(req.params.id, { code: me?.member.code });
     if (!v) throw new AppError(404, 'voice-not-found', 'no recording here');
     res.set({ 'Content-Type': v.mime, 'Cache-Control': 'no-store', ...VOICE_HEADERS }).send(v.data);
   });

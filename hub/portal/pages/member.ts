@@ -119,7 +119,8 @@ ${state.error ? notice(ctx, 'err', state.error, 'erreur') : ''}
   router.post('/membre/nom', members.require(), members.checkForm(), async function rename(req, res) {
     const ctx = portal.ctx(req);
     const me = memberOf(res)!;
-    const name = String((req.body as Record<string, unknown> | undefined)?.displayName ?? '');
+    const typed = (req.body as Record<string, unknown> | undefined)?.displayName;
+    const name = typeof typed === 'string' ? typed : '';
     try {
       await members.store.rename(me.member.code, name);
     } catch (e) {

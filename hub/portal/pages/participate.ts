@@ -145,7 +145,7 @@ ${results ? resultsBlock(ctx, c, results) : html`<p>${icon(ctx, 'info', 'i sm')}
 
   router.post('/participer/:slug', async function vote(req, res) {
     const ctx = portal.ctx(req);
-    const slug = String(req.params.slug);
+    const slug = req.params.slug;
     const values = typed(req.body, ['option', 'sex', 'ageBand']);
     const refuse = async (problem: FormProblem, status: number) => {
       res.set('Cache-Control', 'no-store');

@@ -257,7 +257,7 @@ export function proposalRoutes(router: Router, portal: Portal): void {
 
   router.get(`${BASE}/:id`, async function proposal(req, res) {
     if (memberOf(res)) res.set('Cache-Control', 'no-store');
-    portal.send(res, await proposalPage(req, res, String(req.params.id)));
+    portal.send(res, await proposalPage(req, res, req.params.id));
   });
 
   router.post(
@@ -287,7 +287,7 @@ export function proposalRoutes(router: Router, portal: Portal): void {
   );
 
   router.get(`${BASE}/:id/voix`, async function proposalVoice(req, res) {
-    const v = await proposals.get(String(req.params.id));
+    const v = await proposals.get(req.params.id);
     if (v.voice && (await portal.deps.media.has(v.voice))) return void res.redirect(302, `/media/${v.voice}`);
     const local = await proposals.localVoice(v.id);
     if (!local) throw new AppError(404, 'voice-not-yet-here', 'the recording has not reached this hub yet; it comes with the next sync');
@@ -324,7 +324,7 @@ export function proposalRoutes(router: Router, portal: Portal): void {
 
   router.get(`${PLANS}/:slug`, async function plan(req, res) {
     const ctx = portal.ctx(req);
-    const p = await proposals.plan(`plan:${String(req.params.slug)}`);
+    const p = await proposals.plan(`plan:${req.params.slug}`);
     const { done, budget, spent } = planProgress(p);
     const body = html`<p><a class="back" href="${PLANS}">${icon(ctx, 'back', 'i sm')}${ctx.t('plans.title')}</a></p>
       <article class="plan">

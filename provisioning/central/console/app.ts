@@ -193,7 +193,7 @@ export function createConsoleApp(config: ConsoleConfig, log: Logger, pages: read
       cookies.delete(id);
       services.sessions.destroy(id);
       res.clearCookie(SESSION_COOKIE, COOKIE_BASE);
-      if (req.method === 'GET') return res.redirect(303, `${LOGIN_PATH}?next=${encodeURIComponent(req.originalUrl)}`);
+      if (req.method === 'GET') return void res.redirect(303, `${LOGIN_PATH}?next=${encodeURIComponent(req.originalUrl)}`);
     }
     const message = FRENCH[e.reason] ?? e.details;
     res.status(e.status).set('Cache-Control', 'no-store');

@@ -113,8 +113,8 @@ describe('/db/content as a CouchDB replication source', () => {
       const rep = PouchDB.replicate(src, target, { live: true, retry: false, checkpoint: 'source', heartbeat: 2000 });
       const read: number[] = [];
       let failed: unknown;
-      rep.on('change', (info) => read.push(info.docs_read));
-      rep.on('error', (e) => (failed = e));
+      void rep.on('change', (info) => read.push(info.docs_read));
+      void rep.on('error', (e) => (failed = e));
       return { rep, read, failed: () => failed };
     };
     const until = async (check: () => Promise<boolean>, what: string) => {

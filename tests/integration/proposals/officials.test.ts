@@ -348,7 +348,7 @@ describe('elected officials answer proposals and update plans, at central and at
   });
 
   it('the figures count proposals, supports, answers and plan actions, at a hub and at central, with CSV for French Excel', async () => {
-    const cells = (text: string) => parse(text, { bom: true, columns: true, delimiter: ';' }) as Record<string, string>[];
+    const cells = (text: string) => parse<Record<string, string>>(text, { bom: true, columns: true, delimiter: ';' });
     const value = (rows: Record<string, string>[], scope: string, mesure: string, categorie: string) =>
       rows.find((r) => r['périmètre'] === scope && r.mesure === mesure && r['catégorie'] === categorie)?.valeur;
     // A support and a paper sheet at hub A, pushed.

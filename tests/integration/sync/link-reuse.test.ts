@@ -69,7 +69,7 @@ describe('the uplink reused after a failure', () => {
       const sent: string[] = [];
       const t = transport();
       const recording: FetchLike = (input, init) => {
-        sent.push(`${init?.method ?? 'GET'} ${new URL(String(input)).pathname}`);
+        sent.push(`${init?.method ?? 'GET'} ${new URL(input instanceof Request ? input.url : input).pathname}`);
         return t.fetch(input, init);
       };
       const PouchDB = pouchConstructor();

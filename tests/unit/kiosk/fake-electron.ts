@@ -235,7 +235,9 @@ export class FakeElectron {
 
   constructor(options: { singleInstanceLock?: boolean } = {}) {
     this.app = new FakeApp(options.singleInstanceLock ?? true);
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the fake window class's constructor has its own this
     const self = this;
+    // eslint-disable-next-line @typescript-eslint/no-extraneous-class -- it stands for Electron's class, built with new
     this.BrowserWindow = class {
       constructor(opts: KioskWindowOptions) {
         const wc = new FakeWebContents(self.session.fromPartition(opts.webPreferences.partition));
