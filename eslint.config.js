@@ -10,6 +10,10 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'var/**', 'hub/storage/types/**', 'content/packs/**'] },
+  {
+    // Owned by another branch at the time; cleaned after merge.
+    ignores: ['hub/http/**', 'hub/search/**', 'tests/unit/hub/search/**', 'tests/bench/**', 'tests/image/**', 'tests/support/debian*', 'provisioning/image/**'],
+  },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {
@@ -61,6 +65,52 @@ export default tseslint.config(
     files: ['content/schema/**/*.ts'],
     // A schema's .refine is ES5 text central's CouchDB runs (content/schema/index.ts): var, no let.
     rules: { 'no-var': 'off' },
+  },
+  {
+    // Documents read from storage are typed by their schema but not parsed on read, so these
+    // files' guards (`doc.type !== 'plan'`, `o.trades ?? []`) still stand against old or foreign
+    // documents. Temporary: issue 17 item 4 carries parsed types through storage, then this goes.
+    files: [
+      'content/pack/read.ts',
+      'hub/admin/routes/consultations.ts',
+      'hub/admin/routes/events.ts',
+      'hub/admin/routes/home.ts',
+      'hub/admin/routes/messages.ts',
+      'hub/admin/routes/opportunities.ts',
+      'hub/admin/routes/sms.ts',
+      'hub/admin/routes/technician.ts',
+      'hub/captive/router.ts',
+      'hub/community/service.ts',
+      'hub/doctor/checks.ts',
+      'hub/doctor/probes.ts',
+      'hub/indicators/sources.ts',
+      'hub/portal/digest.ts',
+      'hub/portal/pages/inform.ts',
+      'hub/portal/pages/learn.ts',
+      'hub/portal/pages/officials.ts',
+      'hub/portal/pages/offline.ts',
+      'hub/portal/pages/opportunities.ts',
+      'hub/portal/pages/organisations.ts',
+      'hub/portal/pages/participate.ts',
+      'hub/portal/pages/proposals.ts',
+      'hub/proposals/service.ts',
+      'hub/sms/inbox.ts',
+      'hub/sms/modem.ts',
+      'hub/sms/service.ts',
+      'hub/sms/templates.ts',
+      'hub/studio/studio.ts',
+      'hub/submissions/service.ts',
+      'hub/sync/confirm.ts',
+      'hub/sync/media-fetch.ts',
+      'hub/sync/narrowed.ts',
+      'kiosk/main.ts',
+      'provisioning/central/community/officials.ts',
+      'provisioning/central/community/proposals.ts',
+      'provisioning/central/console/pages/opportunities.ts',
+      'provisioning/central/standin-replicator.ts',
+      'provisioning/commands/sync.ts',
+    ],
+    rules: { '@typescript-eslint/no-unnecessary-condition': 'off' },
   },
   { files: ['**/*.js', '**/*.cjs', '**/*.mjs'], ...tseslint.configs.disableTypeChecked },
   // CommonJS by necessity: dependency-cruiser's config and Electron's sandboxed preload.

@@ -67,6 +67,7 @@ export function advertiseHub(config: Config, port: number, txt: Omit<HubTxt, 'la
         (s) =>
           new Promise<Service | null>((resolve) => {
             if (!s || stopped) return void resolve(s);
+            // eslint-disable-next-line @typescript-eslint/no-unsafe-call -- bonjour-service types stop() as a bare Function
             s.stop(() => void chosen.then((name) => resolve(stopped ? null : publish(name))));
           })
       );

@@ -21,9 +21,8 @@ export async function browseHubs(timeoutMs: number, iface?: string): Promise<Fou
   const found = new Map<string, FoundHub>();
   try {
     const browser = bonjour.find({ type: SERVICE_TYPE }, (s: Service) => {
-      const t = (s.txt ?? {}) as Record<string, unknown>;
-      // TXT values are strings, or Buffers for binary ones: both print as their text.
-      const str = (k: string) => (t[k] === undefined ? '' : String(t[k] as string | Buffer));
+      const t = (s.txt ?? {}) as Record<string, string | boolean | Buffer | undefined>;
+      const str = (k: string) => (t[k] === undefined ? '' : String(t[k]));
       const address = s.addresses?.find((a) => a.includes('.')) ?? s.referer?.address ?? s.host;
       const hub: FoundHub = {
         instance: s.name,

@@ -4,7 +4,7 @@ import { AppError } from '../../content/index.js';
 export function isDiskFull(e: unknown): boolean {
   const m = (e as { message?: unknown } | null)?.message;
   const msg = typeof m === 'string' ? m : '';
-  return (e as { code?: string })?.code === 'ENOSPC' || /no space left|ENOSPC/i.test(msg);
+  return (e as { code?: string } | null)?.code === 'ENOSPC' || /no space left|ENOSPC/i.test(msg);
 }
 
 /** A write that failed because the SD card is full gets a clear 507, not a 500. */

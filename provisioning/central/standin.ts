@@ -144,7 +144,8 @@ export async function startStandInCentral(options: StandInOptions): Promise<Stan
   };
   type Req = IncomingMessage & { params: Record<string, string>; query: Record<string, string>; url: string };
   const fail = (res: ServerResponse) => (err: { status?: number; name?: string; message?: string }) =>
-    sendJson(res, err.status ?? 500, { error: err.name ?? 'error', reason: err.message ?? String(err as unknown) });
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a thrown non-Error is shown as it is
+    sendJson(res, err.status ?? 500, { error: err.name ?? 'error', reason: err.message ?? String(err) });
   const handle = (fn: (req: Req, res: ServerResponse) => Promise<void>) => (req: Req, res: ServerResponse) => void fn(req, res).catch(fail(res));
 
   /** Asks express-pouchdb itself whether these credentials may read `db` (its _security and _users rules). */

@@ -111,6 +111,7 @@ export async function storeVoice(
 }
 
 /** A submission with its recording (if any) as bytes. */
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the caller names the document type it expects
 export async function withVoice<T>(call: CentralCall, id: string): Promise<{ doc: T & Doc; voice?: { data: Buffer; mime: string; name: string } } | null> {
   const doc = await getDoc<T & Doc & { _attachments?: Record<string, { content_type: string; data: string }> }>(call, 'community', id, '?attachments=true');
   if (!doc) return null;

@@ -245,6 +245,7 @@ export class FakeElectron {
         self.windows.push(w);
         // Electron announces every new web contents, a window's included.
         self.app.emit('web-contents-created', {}, wc);
+        // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- the fake window stands in for the class's own instance
         return w;
       }
     } as unknown as ElectronApi['BrowserWindow'];
