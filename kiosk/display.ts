@@ -63,7 +63,7 @@ async function wlrRandr(env: DisplayEnv, log: Logger): Promise<DisplayBackend | 
       // Listed again each time: a screen plugged in after start is switched too.
       const now = parseWlrRandrOutputs(await run('wlr-randr', [], env).catch(() => ''));
       for (const output of now.length > 0 ? now : outputs) {
-        await run('wlr-randr', ['--output', output, state === 'on' ? '--on' : '--off'], env).catch((err: Error) =>
+        await run('wlr-randr', ['--output', output, state === 'on' ? '--on' : '--off'], env).catch((err: unknown) =>
           log.warn({ err, output }, 'wlr-randr failed')
         );
       }
@@ -84,7 +84,7 @@ async function xset(env: DisplayEnv, log: Logger): Promise<DisplayBackend | stri
   const xs = (args: string[]) =>
     run('xset', args, env).then(
       () => undefined,
-      (err: Error) => log.warn({ err }, 'xset failed')
+      (err: unknown) => log.warn({ err }, 'xset failed')
     );
   return {
     name: 'xset',

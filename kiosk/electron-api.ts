@@ -5,6 +5,7 @@
  */
 
 /** Electron's listeners take arguments that vary by event; each listener in main.ts names its own. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- unknown[] would refuse main.ts's typed listeners
 export type Listener = (...args: any[]) => void;
 
 export interface Emitter {

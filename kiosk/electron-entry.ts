@@ -40,7 +40,7 @@ startKiosk(electron, {
   preloadPath: join(dirname(fileURLToPath(import.meta.url)), 'preload.cjs'),
   pagesDir: join(projectRoot(), 'kiosk', 'pages'),
   electronVersion: process.versions.electron ?? null,
-}).catch((err: Error) => {
+}).catch((err: unknown) => {
   log.fatal({ err }, 'kiosk failed to start');
   electron.app.exit(1);
 });

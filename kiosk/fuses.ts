@@ -38,8 +38,7 @@ export async function flipKioskFuses(electronPath: string): Promise<Record<strin
     const out: Record<string, string> = {};
     for (const name of Object.keys(KIOSK_FUSES) as FuseName[]) {
       const state = wire[FuseV1Options[name]];
-      out[name] =
-        state === undefined ? 'absent' : String.fromCharCode(state as number) === '1' ? 'on' : String.fromCharCode(state as number) === '0' ? 'off' : 'removed';
+      out[name] = state === undefined ? 'absent' : String.fromCharCode(state) === '1' ? 'on' : String.fromCharCode(state) === '0' ? 'off' : 'removed';
     }
     return out;
   } catch (e) {

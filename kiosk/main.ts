@@ -247,7 +247,7 @@ export async function startKiosk(api: ElectronApi, options: KioskOptions): Promi
       }
       if (wakeArmed) {
         wakeArmed = false;
-        wc.executeJavaScript(scripts.wakeOverlay).catch((err: Error) => log.warn({ err }, 'wake overlay not installed'));
+        wc.executeJavaScript(scripts.wakeOverlay).catch((err: unknown) => log.warn({ err }, 'wake overlay not installed'));
       }
     });
     return w;
@@ -302,7 +302,7 @@ export async function startKiosk(api: ElectronApi, options: KioskOptions): Promi
   async function applyScreen(state: ScreenState, changed: boolean, woken: boolean): Promise<void> {
     const previous = screen;
     screen = state;
-    await display.set(state).catch((err: Error) => log.warn({ err }, 'display command failed'));
+    await display.set(state).catch((err: unknown) => log.warn({ err }, 'display command failed'));
     if (state === 'on') {
       if (powerBlock === undefined || !api.powerSaveBlocker.isStarted(powerBlock)) powerBlock = api.powerSaveBlocker.start('prevent-display-sleep');
       // Woken by a touch: that touch was the wake-up already, the portal takes the next one.
@@ -346,12 +346,12 @@ export async function startKiosk(api: ElectronApi, options: KioskOptions): Promi
   const refuse = (event: IpcEventLike, channel: string) => log.warn({ channel, url: event.senderFrame?.url }, 'IPC message from an unknown page refused');
 
   api.ipcMain.on(CHANNELS.heartbeat, (event) => {
-    if (!sender(event)) return refuse(event, CHANNELS.heartbeat);
+    if (!sender(event)) return void refuse(event, CHANNELS.heartbeat);
     heartbeat.beat(clock.mono());
   });
   api.ipcMain.on(CHANNELS.activity, (event, message) => {
     const from = sender(event);
-    if (!from) return refuse(event, CHANNELS.activity);
+    if (!from) return void refuse(event, CHANNELS.activity);
     const now = clock.mono();
     idle.activity(now);
     if (screen === 'off') {
@@ -418,7 +418,7 @@ export async function startKiosk(api: ElectronApi, options: KioskOptions): Promi
   load(startUrl);
   await tick();
 
-  const timers = [setInterval(() => void tick().catch((err: Error) => log.error({ err }, 'kiosk tick failed')), timings.tickMs)];
+  const timers = [setInterval(() => void tick().catch((err: unknown) => log.error({ err }, 'kiosk tick failed')), timings.tickMs)];
   if (options.watchdogMs !== undefined && notifier.enabled) {
     timers.push(setInterval(() => void notifier.notify('WATCHDOG=1'), options.watchdogMs));
   }

@@ -31,9 +31,11 @@ const bridge: EspaceKioskBridge = {
   heartbeat: () => ipcRenderer.send(HEARTBEAT),
   activity,
   technician: {
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-conversion -- the page's script may pass anything
     unlock: (pin: string) => ipcRenderer.invoke(UNLOCK, String(pin)) as Promise<UnlockResult>,
     status: () => ipcRenderer.invoke(STATUS) as Promise<KioskStatus>,
     act: async (action: TechnicianAction) => {
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-conversion -- the page's script may pass anything
       await ipcRenderer.invoke(ACTION, String(action));
     },
   },

@@ -80,7 +80,7 @@ function applyBody(doc: Raw, body: string, file: string): Raw {
     case 'lesson': {
       if (!text) return doc;
       const { body: _dropped, ...rest } = doc;
-      const blocks = Array.isArray(doc.blocks) ? doc.blocks : [];
+      const blocks: unknown[] = Array.isArray(doc.blocks) ? doc.blocks : [];
       return { ...rest, blocks: [{ kind: 'text', body: text }, ...blocks] };
     }
     default:
@@ -132,7 +132,7 @@ export async function readPackSource(dir: string): Promise<PackSource> {
   const fileOf = new Map<string, string>();
   for (const { doc, file } of raw) {
     if (typeof doc._id !== 'string')
-      fail('pack-bad-doc', `${file}: a doc has no _id; give each doc one, like "_id: ${String(doc.type ?? 'course')}:some-slug"`);
+      fail('pack-bad-doc', `${file}: a doc has no _id; give each doc one, like "_id: ${typeof doc.type === 'string' ? doc.type : 'course'}:some-slug"`);
     const id = doc._id;
     const seen = fileOf.get(id);
     if (seen) fail('pack-duplicate-id', `${id} is defined twice, in ${seen} and in ${file}; give each doc its own _id`);

@@ -125,7 +125,7 @@ async function removeLocal(db: PackDb, id: string): Promise<void> {
 
 function withoutRev(doc: Doc): Doc {
   const { _rev: _ignored, ...rest } = doc;
-  return rest as Doc;
+  return rest;
 }
 
 /** The packs installed on this hub, newest record per name. */
@@ -278,7 +278,7 @@ export async function stageImport(target: PackTarget, pack: VerifiedPack): Promi
       );
     }
   }
-  const docs: Record<DbKey, Doc[]> = { content: pack.docs as unknown as Doc[], media: pack.media as unknown as Doc[] };
+  const docs: Record<DbKey, Doc[]> = { content: pack.docs, media: pack.media };
   const put = { content: docs.content.map((d) => d._id), media: docs.media.map((d) => d._id) };
   const remove = { content: [] as string[], media: [] as string[] };
   const changed = { content: [] as Doc[], media: [] as Doc[] };

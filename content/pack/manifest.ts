@@ -36,14 +36,14 @@ export type PackInfo = z.infer<typeof PackInfo>;
 export const ManifestEntry = z
   .object({
     path: z.string().refine((p) => DOC_PATH.test(p) || MEDIA_PATH.test(p), {
-      message: 'entry path must be docs/<type>/<slug>.json or media/<sha256>',
+      error: 'entry path must be docs/<type>/<slug>.json or media/<sha256>',
     }),
     sha256: Sha256,
     size: z.number().int().nonnegative(),
   })
   .strict()
   .refine((e) => !MEDIA_PATH.test(e.path) || e.path === mediaPathOf(e.sha256), {
-    message: 'a media entry must be named media/<its sha256>',
+    error: 'a media entry must be named media/<its sha256>',
     path: ['path'],
   });
 export type ManifestEntry = z.infer<typeof ManifestEntry>;
@@ -58,7 +58,7 @@ export const Manifest = z
   })
   .strict()
   .refine((m) => new Set(m.entries.map((e) => e.path)).size === m.entries.length, {
-    message: 'entry paths must be unique',
+    error: 'entry paths must be unique',
     path: ['entries'],
   });
 export type Manifest = z.infer<typeof Manifest>;

@@ -6,12 +6,12 @@ export const Language = z.enum(LANGUAGES);
 export type Language = z.infer<typeof Language>;
 
 export const SEXES = ['F', 'M'] as const;
-export const Sex = z.enum(SEXES, { message: 'sex must be "F" (femme) or "M" (homme)' });
+export const Sex = z.enum(SEXES, { error: 'sex must be "F" (femme) or "M" (homme)' });
 export type Sex = z.infer<typeof Sex>;
 
 /** Age bands used in every disaggregation; young people are 15–35 (the programmes' definition). */
 export const AGE_BANDS = ['0-14', '15-24', '25-35', '36-59', '60+'] as const;
-export const AgeBand = z.enum(AGE_BANDS, { message: `ageBand must be one of ${AGE_BANDS.join(', ')}` });
+export const AgeBand = z.enum(AGE_BANDS, { error: `ageBand must be one of ${AGE_BANDS.join(', ')}` });
 export type AgeBand = z.infer<typeof AgeBand>;
 export const YOUTH_BANDS: readonly AgeBand[] = ['15-24', '25-35'];
 
@@ -28,7 +28,9 @@ export const HubId = z.string().regex(/^[a-z0-9][a-z0-9-]{1,39}$/, 'must be 2–
  * (U+202A–U+202E, U+2066–U+2069) that make "gro.live" show as "evil.org" in the console, a
  * CSV or a list of members. Refused, not stripped: the writer hears why.
  */
+// eslint-disable-next-line no-control-regex -- refusing control characters is the point
 export const SAFE_LINE = /^[^\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]*$/;
+// eslint-disable-next-line no-control-regex -- as above
 export const SAFE_TEXT = /^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]*$/;
 /** Whether a value passes those rules (for forms that say what is wrong in their own words). */
 export const isSafeText = (value: string, multiline = false): boolean => (multiline ? SAFE_TEXT : SAFE_LINE).test(value);
@@ -50,7 +52,7 @@ export const Text = z
       bm: Paragraphs(20_000, 1).optional(),
       snk: Paragraphs(20_000, 1).optional(),
     },
-    { message: 'must be a text object with at least a French version, for example { "fr": "Bonjour" }' }
+    { error: 'must be a text object with at least a French version, for example { "fr": "Bonjour" }' }
   )
   .strict();
 export type Text = z.infer<typeof Text>;
@@ -65,7 +67,7 @@ export const IsoDateTime = z.string().refine(
     return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(s) && !isNaN(Date.parse(s));
   },
   {
-    message: 'must be a date and time like "2026-11-22T09:00:00Z"',
+    error: 'must be a date and time like "2026-11-22T09:00:00Z"',
   }
 );
 
@@ -83,7 +85,7 @@ export const Audience = z
       return a.all === true || (a.regions ? a.regions.length : 0) + (a.communes ? a.communes.length : 0) + (a.hubs ? a.hubs.length : 0) > 0;
     },
     {
-      message: 'audience must be { "all": true } or name at least one region, commune or hub',
+      error: 'audience must be { "all": true } or name at least one region, commune or hub',
     }
   );
 export type Audience = z.infer<typeof Audience>;

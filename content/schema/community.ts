@@ -65,7 +65,7 @@ export type Author = z.infer<typeof Author>;
 
 /** Languages a post or a question may be marked with: the portal's three, and others people in the spaces and the diaspora speak. */
 export const POST_LANGUAGES = ['fr', 'bm', 'snk', 'ff', 'en', 'ar'] as const;
-export const PostLanguage = z.enum(POST_LANGUAGES, { message: `lang must be one of ${POST_LANGUAGES.join(', ')}` });
+export const PostLanguage = z.enum(POST_LANGUAGES, { error: `lang must be one of ${POST_LANGUAGES.join(', ')}` });
 
 export const POST_TEXT_MAX = 2000;
 /** A voice post's recording: about 3 minutes of Opus at 16 kbit/s, or 1 minute of WebM from a phone's recorder. */
@@ -121,13 +121,13 @@ export const Post = z
     function (p) {
       return p.text !== undefined || p._attachments !== undefined;
     },
-    { message: 'the post is empty: write something or record your voice', path: ['text'] }
+    { error: 'the post is empty: write something or record your voice', path: ['text'] }
   )
   .refine(
     function (p) {
       return !(p.replyTo && p.title);
     },
-    { message: 'a reply has no title', path: ['title'] }
+    { error: 'a reply has no title', path: ['title'] }
   );
 export type Post = z.infer<typeof Post>;
 
@@ -202,7 +202,7 @@ export const Question = z
     function (q) {
       return q.text !== undefined || q._attachments !== undefined;
     },
-    { message: 'the question is empty: write it or record it', path: ['text'] }
+    { error: 'the question is empty: write it or record it', path: ['text'] }
   );
 export type Question = z.infer<typeof Question>;
 

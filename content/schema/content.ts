@@ -73,7 +73,7 @@ export const QuizQuestion = z
           for (var i = 0; i < c.length; i++) if (c[i]!.correct) return true;
           return false;
         },
-        { message: 'a question needs at least one correct choice' }
+        { error: 'a question needs at least one correct choice' }
       ),
     explanation: Text.optional(),
   })
@@ -191,7 +191,7 @@ export const Consultation = z
           }
           return true;
         },
-        { message: 'option ids must be unique' }
+        { error: 'option ids must be unique' }
       ),
     opensAt: IsoDateTime,
     closesAt: IsoDateTime,
@@ -207,7 +207,7 @@ export const Consultation = z
     function (c) {
       return Date.parse(c.closesAt) > Date.parse(c.opensAt);
     },
-    { message: 'closesAt must come after opensAt', path: ['closesAt'] }
+    { error: 'closesAt must come after opensAt', path: ['closesAt'] }
   );
 
 /** A title people can read on a poster or a phone: one line, 3 to 120 characters in each language. */
@@ -244,7 +244,7 @@ export const Event = z
     function (e) {
       return e.endsAt === undefined || Date.parse(e.endsAt) > Date.parse(e.startsAt);
     },
-    { message: 'endsAt must come after startsAt', path: ['endsAt'] }
+    { error: 'endsAt must come after startsAt', path: ['endsAt'] }
   );
 
 export const Indicator = z
@@ -253,13 +253,13 @@ export const Indicator = z
     commune: Slug,
     indicator: Slug,
     label: Text,
-    value: z.number().finite(),
+    value: z.number(),
     unit: z.string().max(30).optional(),
     year: z.number().int().min(1960).max(2100),
     source: z.string().min(1).max(300),
     illustrative: z.boolean(),
-    bySex: z.object({ F: z.number().finite().optional(), M: z.number().finite().optional() }).strict().optional(),
-    byAge: z.record(z.string(), z.number().finite()).optional(),
+    bySex: z.object({ F: z.number().optional(), M: z.number().optional() }).strict().optional(),
+    byAge: z.record(z.string(), z.number()).optional(),
   })
   .strict();
 
@@ -329,7 +329,7 @@ export const MentorAnswer = z
     function (a) {
       return a.text !== undefined || a.voice !== undefined;
     },
-    { message: 'an answer needs text or a recording' }
+    { error: 'an answer needs text or a recording' }
   );
 
 /**
@@ -419,7 +419,7 @@ export const Certificate = z
       return c._id === 'certificate:' + c.hubId && !!c.audience.hubs && c.audience.hubs.length === 1 && c.audience.hubs[0] === c.hubId && !c.audience.all;
     },
     {
-      message: 'a certificate is "certificate:<hubId>" and addressed to that hub only (audience { hubs: [hubId] })',
+      error: 'a certificate is "certificate:<hubId>" and addressed to that hub only (audience { hubs: [hubId] })',
       path: ['_id'],
     }
   );
@@ -434,7 +434,7 @@ export const MediaMeta = z
     sha256: Sha256,
     size: z.number().int().nonnegative(),
     mime: z.enum(MEDIA_TYPES, {
-      message: `mime must be a sound, video, raster image, PDF or plain text type (${MEDIA_TYPES.join(', ')}); HTML, SVG and scripts are never media`,
+      error: `mime must be a sound, video, raster image, PDF or plain text type (${MEDIA_TYPES.join(', ')}); HTML, SVG and scripts are never media`,
     }),
     filename: z
       .string()
@@ -452,7 +452,7 @@ export const MediaMeta = z
     function (m) {
       return m._id === 'media:' + m.sha256;
     },
-    { message: '_id must be "media:" followed by the sha256', path: ['_id'] }
+    { error: '_id must be "media:" followed by the sha256', path: ['_id'] }
   );
 
 export const CONTENT_TYPES = [
@@ -562,10 +562,9 @@ export function mayBeRestricted(id: string): boolean {
 }
 
 /** The types anyone may list through the API (mentoring threads and suspensions are read through the community pages only). */
-export const LISTED_CONTENT_TYPES = CONTENT_TYPES.filter((t) => t !== 'answer' && t !== 'suspension' && t !== 'verdict') as Exclude<
-  ContentType,
-  'answer' | 'suspension' | 'verdict'
->[];
+export const LISTED_CONTENT_TYPES = CONTENT_TYPES.filter(
+  (t): t is Exclude<ContentType, 'answer' | 'suspension' | 'verdict'> => t !== 'answer' && t !== 'suspension' && t !== 'verdict'
+);
 
 /** The published post's id for a post submission. */
 export function publishedPostId(source: string): string {

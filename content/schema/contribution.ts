@@ -48,20 +48,20 @@ export const ContributionInput = z
     /** The name to credit, only when the person agreed to be credited. */
     credit: z.string().trim().min(1).max(80).optional(),
     /** The person agreed that their voice (or words) are published to every space. */
-    consent: z.literal(true, { message: 'consent must be true: the person must agree that their voice or words are published' }),
+    consent: z.literal(true, { error: 'consent must be true: the person must agree that their voice or words are published' }),
   })
   .strict()
   .refine(
     function (c) {
       return c.text !== undefined || c.audio !== undefined;
     },
-    { message: 'a contribution needs a text or a recording', path: ['text'] }
+    { error: 'a contribution needs a text or a recording', path: ['text'] }
   )
   .refine(
     function (c) {
       return c.lang !== 'fr' || c.text === undefined;
     },
-    { message: 'French is the reference text: a French contribution is a recording only', path: ['text'] }
+    { error: 'French is the reference text: a French contribution is a recording only', path: ['text'] }
   );
 
 export const Contribution = z
@@ -104,7 +104,7 @@ export const Review = z
     function (r) {
       return r.decision === 'accepted' || r.reason !== undefined;
     },
-    { message: 'a rejection or a request for another take needs a reason', path: ['reason'] }
+    { error: 'a rejection or a request for another take needs a reason', path: ['reason'] }
   );
 
 /**
@@ -138,7 +138,7 @@ export const Translation = z
     function (t) {
       return t.text !== undefined || t.audio !== undefined;
     },
-    { message: 'a translation needs a text or a recording', path: ['text'] }
+    { error: 'a translation needs a text or a recording', path: ['text'] }
   );
 
 /**
@@ -164,7 +164,7 @@ export const StudioVerdict = z
     function (v) {
       return !!v.audience.hubs && v.audience.hubs.length === 1 && !v.audience.all && v._id === 'verdict:' + v.contribution.replace(/:/g, '-');
     },
-    { message: 'a verdict is "verdict:<contribution id with dashes>", addressed to the contributing hub only', path: ['_id'] }
+    { error: 'a verdict is "verdict:<contribution id with dashes>", addressed to the contributing hub only', path: ['_id'] }
   );
 
 /** The verdict doc's id for a contribution. */
@@ -216,7 +216,7 @@ export function itemsOf(doc: AnyDoc): VoiceItem[] {
   const out: VoiceItem[] = [];
   const add = (field: string, kind: ItemKind, text: unknown, audio?: unknown) => {
     if (text && typeof text === 'object' && typeof (text as Text).fr === 'string')
-      out.push({ target: doc._id, field, kind, text: text as Text, ...(audio ? { audio: audio as Audio } : {}) });
+      out.push({ target: doc._id, field, kind, text: text as Text, ...(audio ? { audio } : {}) });
   };
   // A doc already validated by its own schema: its fields are read by name.
   const d = doc as unknown as Record<string, unknown> & { blocks: never; questions: never; options: never };

@@ -42,6 +42,6 @@ export const Heartbeat = z
     function (h) {
       return h._id === h.hubId;
     },
-    { message: '_id must equal hubId', path: ['_id'] }
+    { error: '_id must equal hubId', path: ['_id'] }
   );
 export type Heartbeat = z.infer<typeof Heartbeat>;

@@ -25,7 +25,7 @@ export const FCFA_MAX = 1_000_000_000_000;
 export const GRANT_TEXT_MAX = 4000;
 
 const Fcfa = z
-  .number({ message: 'an amount is a number of francs CFA, for example 250000' })
+  .number({ error: 'an amount is a number of francs CFA, for example 250000' })
   .int('an amount is a whole number of francs CFA')
   .max(FCFA_MAX, 'the amount is too large: type it in francs CFA, without spaces');
 const PositiveFcfa = Fcfa.min(1, 'the amount must be more than 0 francs CFA');
@@ -44,7 +44,7 @@ export const GrantCriterion = z
     id: Slug,
     label: Text,
     max: z.number().int('the maximum is a whole number of points').min(1, 'a criterion is worth at least 1 point').max(1000),
-    weight: z.number().finite().gt(0, 'a weight must be more than 0').max(100).default(1),
+    weight: z.number().gt(0, 'a weight must be more than 0').max(100).default(1),
   })
   .strict();
 export type GrantCriterion = z.infer<typeof GrantCriterion>;
@@ -52,10 +52,10 @@ export type GrantCriterion = z.infer<typeof GrantCriterion>;
 /** A document the call asks for: what it is, the types allowed, whether it is required. */
 export const GrantDocument = z
   .object({
-    kind: z.enum(GRANT_DOCUMENT_KINDS, { message: `kind must be one of ${GRANT_DOCUMENT_KINDS.join(', ')}` }),
+    kind: z.enum(GRANT_DOCUMENT_KINDS, { error: `kind must be one of ${GRANT_DOCUMENT_KINDS.join(', ')}` }),
     label: Text,
     types: z
-      .array(z.enum(GRANT_FILE_TYPES, { message: `types are among ${GRANT_FILE_TYPES.join(', ')}` }))
+      .array(z.enum(GRANT_FILE_TYPES, { error: `types are among ${GRANT_FILE_TYPES.join(', ')}` }))
       .min(1)
       .max(3),
     required: z.boolean().default(false),
@@ -73,7 +73,7 @@ export const RankedApplication = z
     commune: Slug,
     hub: HubId,
     /** Weighted average of the non-conflicted jurors' scores, out of 100. */
-    score: z.number().finite().min(0).max(100),
+    score: z.number().min(0).max(100),
     jurors: z.number().int().nonnegative(),
     requested: NonNegativeFcfa,
     /** What is granted: the request when it fits the remaining budget, else 0. */
@@ -115,7 +115,7 @@ export const Call = z
     maxPerGrant: PositiveFcfa,
     criteria: z.array(GrantCriterion).min(1, 'a call needs at least one criterion').max(20),
     eligible: z
-      .array(z.enum(APPLICANT_KINDS, { message: `eligible kinds are among ${APPLICANT_KINDS.join(', ')}` }))
+      .array(z.enum(APPLICANT_KINDS, { error: `eligible kinds are among ${APPLICANT_KINDS.join(', ')}` }))
       .min(1)
       .max(APPLICANT_KINDS.length),
     communes: z.array(Slug).min(1).max(100),
@@ -138,13 +138,13 @@ export const Call = z
     function (c) {
       return c.deadline > c.opens;
     },
-    { message: 'the deadline must come after the opening date', path: ['deadline'] }
+    { error: 'the deadline must come after the opening date', path: ['deadline'] }
   )
   .refine(
     function (c) {
       return c.maxPerGrant <= c.budget;
     },
-    { message: 'the maximum per grant cannot exceed the total budget', path: ['maxPerGrant'] }
+    { error: 'the maximum per grant cannot exceed the total budget', path: ['maxPerGrant'] }
   )
   .refine(
     function (c) {
@@ -155,7 +155,7 @@ export const Call = z
       }
       return true;
     },
-    { message: 'two criteria have the same id', path: ['criteria'] }
+    { error: 'two criteria have the same id', path: ['criteria'] }
   );
 export type Call = z.infer<typeof Call>;
 
@@ -208,7 +208,7 @@ export const Application = z
       for (var i = 0; i < a.lines.length; i++) sum += a.lines[i]!.amount;
       return a.total === sum;
     },
-    { message: 'total must be the sum of the budget lines', path: ['total'] }
+    { error: 'total must be the sum of the budget lines', path: ['total'] }
   )
   .refine(
     function (a) {
@@ -218,7 +218,7 @@ export const Application = z
       return false;
     },
     {
-      message: 'the application needs a text or a recording',
+      error: 'the application needs a text or a recording',
       path: ['text'],
     }
   );
@@ -244,7 +244,7 @@ export const GrantReport = z
       for (var i = 0; i < r.lines.length; i++) sum += r.lines[i]!.amount;
       return r.spent === sum;
     },
-    { message: 'spent must be the sum of the spending lines', path: ['spent'] }
+    { error: 'spent must be the sum of the spending lines', path: ['spent'] }
   );
 export type GrantReport = z.infer<typeof GrantReport>;
 
@@ -272,9 +272,9 @@ export const Assessment = z
     call: CallId,
     application: ApplicationId,
     juror: JurorName,
-    conflict: z.boolean({ message: 'declare a conflict of interest (true) or its absence (false)' }),
+    conflict: z.boolean({ error: 'declare a conflict of interest (true) or its absence (false)' }),
     conflictNote: Line(300).optional(),
-    scores: z.record(z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/), z.number().finite().min(0, 'a score cannot be negative').max(1000)).optional(),
+    scores: z.record(z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/), z.number().min(0, 'a score cannot be negative').max(1000)).optional(),
     comment: Paragraphs(2000).optional(),
     at: IsoDateTime,
   })
@@ -283,7 +283,7 @@ export const Assessment = z
     function (a) {
       return !(a.conflict && a.scores);
     },
-    { message: 'a juror with a conflict of interest does not score this application', path: ['scores'] }
+    { error: 'a juror with a conflict of interest does not score this application', path: ['scores'] }
   );
 export type Assessment = z.infer<typeof Assessment>;
 

@@ -26,10 +26,10 @@ export const TRADES = {
 } as const;
 export type TradeSlug = keyof typeof TRADES;
 export const TRADE_SLUGS = Object.keys(TRADES) as [TradeSlug, ...TradeSlug[]];
-export const Trade = z.enum(TRADE_SLUGS, { message: `trade must be one of ${TRADE_SLUGS.join(', ')}` });
+export const Trade = z.enum(TRADE_SLUGS, { error: `trade must be one of ${TRADE_SLUGS.join(', ')}` });
 
 export const OPPORTUNITY_KINDS = ['formation', 'foire-marche', 'appel-offres', 'equipement', 'emploi-apprentissage', 'reseautage'] as const;
-export const OpportunityKind = z.enum(OPPORTUNITY_KINDS, { message: `kind must be one of ${OPPORTUNITY_KINDS.join(', ')}` });
+export const OpportunityKind = z.enum(OPPORTUNITY_KINDS, { error: `kind must be one of ${OPPORTUNITY_KINDS.join(', ')}` });
 /** Who may apply when it is not everyone: women, young people (15–35). */
 export const OPPORTUNITY_FOR = ['femmes', 'jeunes'] as const;
 
@@ -75,6 +75,6 @@ export const Opportunity = z
     function (o) {
       return !o.startsAt || !o.endsAt || Date.parse(o.endsAt) >= Date.parse(o.startsAt);
     },
-    { message: 'endsAt must not come before startsAt', path: ['endsAt'] }
+    { error: 'endsAt must not come before startsAt', path: ['endsAt'] }
   );
 export type Opportunity = z.infer<typeof Opportunity>;

@@ -38,7 +38,7 @@ const dotted = (id: string) => id.replace(/:/g, '.');
 const codeKey = (code: string) => code.replace('-', '').toLowerCase();
 
 export const ProposalCost = z
-  .number({ message: 'the cost is a number of francs CFA, for example 250000' })
+  .number({ error: 'the cost is a number of francs CFA, for example 250000' })
   .int('the cost is a whole number of francs CFA')
   .min(0, 'the cost cannot be negative (0 if you do not know)')
   .max(PROPOSAL_COST_MAX, 'the cost is too large: type it in francs CFA, without spaces');
@@ -52,7 +52,7 @@ export const Proposal = z
     text: Paragraphs(PROPOSAL_TEXT_MAX).optional(),
     lang: PostLanguage,
     commune: Slug,
-    theme: z.enum(PROPOSAL_THEMES, { message: `theme must be one of ${PROPOSAL_THEMES.join(', ')}` }),
+    theme: z.enum(PROPOSAL_THEMES, { error: `theme must be one of ${PROPOSAL_THEMES.join(', ')}` }),
     beneficiaries: z.array(z.enum(BENEFICIARIES)).max(2),
     cost: ProposalCost,
     ...memberWritten,
@@ -63,7 +63,7 @@ export const Proposal = z
       return (p.text !== undefined && p.text.length > 0) || p._attachments !== undefined;
     },
     {
-      message: 'the proposal needs a text or a recording',
+      error: 'the proposal needs a text or a recording',
       path: ['text'],
     }
   );
@@ -136,7 +136,7 @@ export const Verdict = z
     ...storedBase('verdict'),
     type: z.literal('verdict'),
     proposal: ProposalId,
-    decision: z.enum(PROPOSAL_DECISIONS, { message: `decision must be one of ${PROPOSAL_DECISIONS.join(', ')}` }),
+    decision: z.enum(PROPOSAL_DECISIONS, { error: `decision must be one of ${PROPOSAL_DECISIONS.join(', ')}` }),
     reason: Paragraphs(1000, 3, 'give the reason in a few words: everybody reads it'),
     by: Line(120, 1),
   })
@@ -199,20 +199,20 @@ const Period = z
     function (p) {
       return p.end >= p.start;
     },
-    { message: 'the period ends before it starts: the end date must come after the start date', path: ['end'] }
+    { error: 'the period ends before it starts: the end date must come after the start date', path: ['end'] }
   );
 
 export const BUDGET_MAX = 1_000_000_000_000;
-export const Budget = z.number().finite().min(0, 'a budget cannot be negative').max(BUDGET_MAX, 'the budget is too large: type it in francs CFA');
+export const Budget = z.number().min(0, 'a budget cannot be negative').max(BUDGET_MAX, 'the budget is too large: type it in francs CFA');
 
 /** An indicator's target, disaggregated by sex and by age band (young people are 15–35). */
 export const IndicatorTarget = z
   .object({
     label: Text,
     unit: Line(30).optional(),
-    total: z.number().finite().nonnegative().optional(),
-    bySex: z.object({ F: z.number().finite().nonnegative().optional(), M: z.number().finite().nonnegative().optional() }).strict().optional(),
-    byAge: z.partialRecord(z.enum(AGE_BANDS), z.number().finite().nonnegative()).optional(),
+    total: z.number().nonnegative().optional(),
+    bySex: z.object({ F: z.number().nonnegative().optional(), M: z.number().nonnegative().optional() }).strict().optional(),
+    byAge: z.partialRecord(z.enum(AGE_BANDS), z.number().nonnegative()).optional(),
   })
   .strict();
 
@@ -223,17 +223,17 @@ export const EVIDENCE_KINDS = ['photo', 'document', 'voix'] as const;
 export const ProgressUpdate = z
   .object({
     at: IsoDate,
-    status: z.enum(ACTION_STATUSES, { message: `status must be one of ${ACTION_STATUSES.join(', ')}` }),
+    status: z.enum(ACTION_STATUSES, { error: `status must be one of ${ACTION_STATUSES.join(', ')}` }),
     done: z.number().min(0, 'the share done is between 0 and 100').max(100, 'the share done is between 0 and 100'),
     note: Text.optional(),
     spent: Budget.optional(),
     /** Achieved so far against the indicator's target. */
     achieved: z
       .object({
-        total: z.number().finite().nonnegative().optional(),
-        F: z.number().finite().nonnegative().optional(),
-        M: z.number().finite().nonnegative().optional(),
-        byAge: z.partialRecord(z.enum(AGE_BANDS), z.number().finite().nonnegative()).optional(),
+        total: z.number().nonnegative().optional(),
+        F: z.number().nonnegative().optional(),
+        M: z.number().nonnegative().optional(),
+        byAge: z.partialRecord(z.enum(AGE_BANDS), z.number().nonnegative()).optional(),
       })
       .strict()
       .optional(),
@@ -290,7 +290,7 @@ export const Plan = z
       return p.scope === 'intercommunal' || p.communes.length === 1;
     },
     {
-      message: 'a commune plan names one commune; name several with scope "intercommunal"',
+      error: 'a commune plan names one commune; name several with scope "intercommunal"',
       path: ['communes'],
     }
   )
@@ -303,7 +303,7 @@ export const Plan = z
       return true;
     },
     {
-      message: "every action's period must lie within the plan's period",
+      error: "every action's period must lie within the plan's period",
       path: ['priorities'],
     }
   );

@@ -56,7 +56,7 @@ const stored = <T extends string>(type: T) => ({
 
 /** How a vote or a registration reached the hub, for the figures by channel. */
 export const CHANNELS = ['web', 'kiosk', 'sms', 'paper'] as const;
-export const Channel = z.enum(CHANNELS, { message: `channel must be one of ${CHANNELS.join(', ')}` });
+export const Channel = z.enum(CHANNELS, { error: `channel must be one of ${CHANNELS.join(', ')}` });
 export type Channel = z.infer<typeof Channel>;
 
 /** An anonymous device token (random, made on the phone) so one device votes once. */
@@ -72,7 +72,7 @@ export const ResponseInput = z
     commune: Slug.optional(),
     lang: Language.optional(),
     /** The page says where it runs; SMS and paper votes are written by the hub itself. */
-    channel: z.enum(['web', 'kiosk'], { message: 'channel must be "web" or "kiosk"' }).optional(),
+    channel: z.enum(['web', 'kiosk'], { error: 'channel must be "web" or "kiosk"' }).optional(),
   })
   .strict();
 
@@ -92,9 +92,9 @@ export const RegistrationInput = z
     smsConsent: z.boolean().optional(),
     lang: Language.optional(),
     /** The page says where it runs; SMS and the console's paper forms are set by the hub itself. */
-    channel: z.enum(['web', 'kiosk'], { message: 'channel must be "web" or "kiosk"' }).optional(),
+    channel: z.enum(['web', 'kiosk'], { error: 'channel must be "web" or "kiosk"' }).optional(),
     consent: z.literal(true, {
-      message: 'consent must be true: the person must agree that the space keeps their name and details',
+      error: 'consent must be true: the person must agree that the space keeps their name and details',
     }),
     consentVersion: z.string().max(20).default(CONSENT_VERSION),
   })
@@ -108,7 +108,7 @@ export type VoiceMime = (typeof VOICE_MIMES)[number];
 
 const VoiceAttachment = z
   .object({
-    mime: z.enum(VOICE_MIMES, { message: `audio.mime must be one of ${VOICE_MIMES.join(', ')}` }),
+    mime: z.enum(VOICE_MIMES, { error: `audio.mime must be one of ${VOICE_MIMES.join(', ')}` }),
     /** base64 of the recording; the hub stores it as the doc's attachment. */
     data: z
       .string()
@@ -135,7 +135,7 @@ export const FeedbackInput = FeedbackFields.refine(
     return f.message !== undefined || f.audio !== undefined;
   },
   {
-    message: 'a message needs text or a voice recording',
+    error: 'a message needs text or a voice recording',
     path: ['message'],
   }
 );
@@ -154,7 +154,7 @@ export const AttendanceInput = z
       return a.member !== undefined || (a.sex !== undefined && a.ageBand !== undefined);
     },
     {
-      message: 'attendance needs a member id, or the sex and age band of the attendee',
+      error: 'attendance needs a member id, or the sex and age band of the attendee',
     }
   );
 
@@ -187,7 +187,7 @@ export const Feedback = FeedbackFields.omit({ audio: true })
     function (f) {
       return f.message !== undefined || f._attachments !== undefined;
     },
-    { message: 'a message needs text or a voice recording', path: ['message'] }
+    { error: 'a message needs text or a voice recording', path: ['message'] }
   );
 export const Attendance = AttendanceInput.safeExtend({ ...stored('attendance'), recordedBy: Line(80).optional() }).strict();
 export const Completion = CompletionInput.extend(stored('completion')).strict();

@@ -43,8 +43,8 @@ export async function getMember(db: Database, hubId: string, id: string): Promis
 
 /** Saves an edit as a new revision, checked by the same schema central enforces. */
 export async function updateMember(db: Database, member: Member, changes: Doc): Promise<void> {
-  const next: Doc = { ...member, ...changes, updatedAt: new Date().toISOString() };
-  for (const k of Object.keys(next)) if (next[k] === '' || next[k] === undefined) delete next[k];
+  const all: Doc = { ...member, ...changes, updatedAt: new Date().toISOString() };
+  const next: Doc = Object.fromEntries(Object.entries(all).filter(([, v]) => v !== '' && v !== undefined));
   parseWith(Registration, next, 'invalid-member', 422);
   await db.put(next as PouchDB.Core.PutDocument<Doc>);
 }

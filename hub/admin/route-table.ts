@@ -29,6 +29,7 @@ export interface AdminServices {
 /** A handler answers with a page, a redirect (after a change, audited), or writes the response itself (CSV, audio). */
 export type AdminResult = { page: SafeHtml; status?: number } | { redirect: string; flash?: string; audit?: { target?: string; detail?: string } };
 
+// eslint-disable-next-line @typescript-eslint/no-invalid-void-type -- a handler that answered by itself (a download) returns nothing
 export type AdminHandler = (s: AdminServices, req: Request, res: Response) => Promise<AdminResult | void>;
 
 /**

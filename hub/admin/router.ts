@@ -44,7 +44,7 @@ function filesParser(files: NonNullable<AdminRoute['files']>): RequestHandler {
     }).fields([...files]);
     upload(req, res, (err: unknown) => {
       if ((err as { code?: string } | undefined)?.code === 'LIMIT_FILE_SIZE')
-        return next(new AppError(413, 'upload-too-large', 'un fichier dépasse 8 Mo : photographiez ou scannez la pièce en plus petit'));
+        return void next(new AppError(413, 'upload-too-large', 'un fichier dépasse 8 Mo : photographiez ou scannez la pièce en plus petit'));
       next(err);
     });
   };
@@ -65,7 +65,7 @@ function bodyParser(route: AdminRoute, deps: HubDeps): RequestHandler {
         .single('file');
       upload(req, res, (err: unknown) => {
         if ((err as { code?: string } | undefined)?.code === 'LIMIT_FILE_SIZE') {
-          return next(
+          return void next(
             new AppError(413, 'upload-too-large', `the file is larger than ${deps.config.admin.uploadMaxMB} MB; carry it by USB with "espace content import"`)
           );
         }
@@ -100,9 +100,9 @@ export function adminRouter(deps: HubDeps, services: AdminServices = adminServic
   const accountStillValid: RequestHandler = async function accountStillValid(req, res, next) {
     const session = sessionOf(res)!;
     const user = await s.users.get(session.username);
-    if (user && user.role === session.role && Date.parse(user.updatedAt) <= session.createdAt) return next();
+    if (user && user.role === session.role && Date.parse(user.updatedAt) <= session.createdAt) return void next();
     s.sessions.destroy(session.id);
-    if (req.method === 'GET' || req.method === 'HEAD') return res.redirect(303, '/admin/login');
+    if (req.method === 'GET' || req.method === 'HEAD') return void res.redirect(303, '/admin/login');
     throw new AppError(401, 'login-required', 'your account was changed or removed; log in again at /admin/login');
   };
   for (const route of ADMIN_ROUTES) {

@@ -15,7 +15,7 @@ function same(a: string, b: string): boolean {
 /** The token a request sent: the form field, or the X-CSRF-Token header. */
 function sentToken(req: Parameters<RequestHandler>[0]): string | undefined {
   const body = req.body as Record<string, unknown> | undefined;
-  const field = body && typeof body[CSRF_FIELD] === 'string' ? (body[CSRF_FIELD] as string) : undefined;
+  const field = body && typeof body[CSRF_FIELD] === 'string' ? body[CSRF_FIELD] : undefined;
   return field ?? req.get('x-csrf-token') ?? undefined;
 }
 
@@ -36,7 +36,7 @@ export function csrfProtection(
   loginPath = '/admin/login'
 ): RequestHandler {
   return function csrfProtection(req, res, next) {
-    if (req.method === 'GET' || req.method === 'HEAD') return next();
+    if (req.method === 'GET' || req.method === 'HEAD') return void next();
     const session = sessionOf(res);
     if (!session) throw new AppError(401, 'login-required', `log in first at ${loginPath}`);
     checkCsrf(sentToken(req), session.csrf);

@@ -52,7 +52,7 @@ export const Username = z
   .string()
   .regex(/^[a-z][a-z0-9._-]{1,31}$/, 'a user name is 2–32 lowercase letters, digits, ".", "_" or "-", starting with a letter, for example "aminata"');
 export const Password = z.string().min(8, 'a password needs at least 8 characters').max(200, 'a password is at most 200 characters');
-const RoleSchema = z.enum(ROLES, { message: 'the role is "technician", "facilitator", "voice" or "official"' });
+const RoleSchema = z.enum(ROLES, { error: 'the role is "technician", "facilitator", "voice" or "official"' });
 
 function scrypt(password: string, salt: Buffer, cost: { N: number; r: number; p: number }): Promise<Buffer> {
   const options: ScryptOptions = { ...cost, maxmem: 256 * cost.N * cost.r };

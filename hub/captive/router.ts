@@ -39,17 +39,17 @@ export function captiveRouter(deps: HubDeps, state = new CaptiveState(join(deps.
     const admitted = state.isAdmitted(clientIp(req));
     if ((probe || req.path === WINDOWS_REDIRECT) && (req.method === 'GET' || req.method === 'HEAD')) {
       res.set('Cache-Control', 'no-store');
-      if (!admitted) return res.redirect(302, `${portal}/bienvenue`);
-      if (!probe) return res.redirect(302, `${portal}/`);
+      if (!admitted) return void res.redirect(302, `${portal}/bienvenue`);
+      if (!probe) return void res.redirect(302, `${portal}/`);
       res.status(probe.status);
       if (probe.type) res.type(probe.type);
       return probe.status === 204 ? res.end() : res.end(probe.body);
     }
     // A blank or missing Host header gives no hostname: treat it as a foreign host.
-    if (isOwnHost(req.hostname ?? '') || ANY_HOST.test(req.path)) return next();
+    if (isOwnHost(req.hostname ?? '') || ANY_HOST.test(req.path)) return void next();
     // A name that is not ours (the captive DNS answers every name with the hub): to the portal.
     res.set('Cache-Control', 'no-store');
-    return res.redirect(302, admitted ? `${portal}/` : `${portal}/bienvenue`);
+    return void res.redirect(302, admitted ? `${portal}/` : `${portal}/bienvenue`);
   });
 
   /**

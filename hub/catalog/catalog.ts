@@ -65,7 +65,7 @@ export class Catalog {
     const feed = this.db.changes({ live: true, since: this.since, include_docs: true });
     this.feed = feed;
     this.feedStatus.state = 'following';
-    feed.on('change', (change) => {
+    void feed.on('change', (change) => {
       this.gen += 1;
       this.since = change.seq;
       this.failuresInRow = 0;
@@ -74,7 +74,7 @@ export class Catalog {
       this.translations.apply(doc as unknown as Parameters<Translations['apply']>[0]);
       for (const fn of this.listeners) fn(doc, change.seq);
     });
-    feed.on('error', (err: unknown) => {
+    void feed.on('error', (err: unknown) => {
       if (this.feed !== feed) return;
       feed.cancel();
       this.feed = undefined;

@@ -74,7 +74,7 @@ export class Translations {
 
   private put(t: Translation): void {
     let m = this.byTarget.get(t.target);
-    if (!m) this.byTarget.set(t.target, (m = new Map()));
+    if (!m) this.byTarget.set(t.target, (m = new Map<string, Translation>()));
     m.set(t._id, t);
     if (t.audio) this.human.add(t.audio);
     if (t.target.startsWith('message:')) this.byMessage.set(`${t.lang}\u0000${t.target.slice(8)}`, t);

@@ -89,7 +89,7 @@ export class CommunityService {
   readonly ready = loadOnce(() => this.load());
 
   private async load(): Promise<void> {
-    this.unwatch = this.catalog.onChange((doc) => this.fromCentral(doc as ContentDoc));
+    this.unwatch = this.catalog.onChange((doc) => this.fromCentral(doc));
     for await (const doc of this.pages(this.dbs.content, 'post:')) this.board.addPublished(doc as unknown as PublishedPost);
     for await (const doc of this.pages(this.db, `${this.hubId}:post:`)) this.board.addLocal(doc as unknown as Post);
     for await (const doc of this.pages(this.db, `${this.hubId}:flag:`)) this.countFlag(doc);
@@ -217,8 +217,8 @@ export class CommunityService {
     const res = await this.db.bulkDocs(docs as PouchDB.Core.PutDocument<Doc>[]);
     for (const r of res) {
       if ('error' in r && r.error) {
-        if ((r as PouchDB.Core.Error).status === 409) throw new AppError(409, 'already-done', 'this was already recorded');
-        throw new AppError(500, 'not-stored', `the hub could not store it (${(r as PouchDB.Core.Error).message ?? 'error'}); send it again`);
+        if (r.status === 409) throw new AppError(409, 'already-done', 'this was already recorded');
+        throw new AppError(500, 'not-stored', `the hub could not store it (${r.message ?? 'error'}); send it again`);
       }
     }
   }
@@ -262,7 +262,7 @@ export class CommunityService {
     if (doc.title === undefined) delete doc.title;
     const stored = parseWith(submissionSchemas.post, doc, 'invalid-post', 422);
     await this.write([doc]);
-    return this.board.addLocal(stored as Post);
+    return this.board.addLocal(stored);
   }
 
   /** A member's flag: one per member and post (fixed id), counted here at once and at central. */
@@ -355,7 +355,7 @@ export class CommunityService {
       ...(attachments ? { _attachments: attachments } : {}),
       ...(via ? { viaFacilitator: via } : {}),
     };
-    const q = parseWith(submissionSchemas.question, doc, 'invalid-question', 422) as Question;
+    const q = parseWith(submissionSchemas.question, doc, 'invalid-question', 422);
     await this.write([doc]);
     this.questions.set(q._id, q);
     return q;

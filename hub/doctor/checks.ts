@@ -323,7 +323,7 @@ async function dirSize(dir: string): Promise<number | null> {
   try {
     let total = 0;
     for (const e of await readdir(dir, { withFileTypes: true, recursive: true })) {
-      if (e.isFile()) total += (await stat(join(e.parentPath ?? e.path, e.name))).size;
+      if (e.isFile()) total += (await stat(join(e.parentPath, e.name))).size;
     }
     return total;
   } catch {

@@ -86,7 +86,7 @@ export class HeartbeatWriter {
   /** A first heartbeat right away, then one per interval; failures are logged, never thrown. */
   start(): void {
     if (this.timer) return;
-    const beat = () => void this.writeNow().catch((err) => this.o.log.warn({ err }, 'heartbeat not written; trying again at the next interval'));
+    const beat = () => void this.writeNow().catch((err: unknown) => this.o.log.warn({ err }, 'heartbeat not written; trying again at the next interval'));
     beat();
     this.timer = setInterval(beat, this.o.intervalMs ?? DEFAULT_INTERVAL_MS);
     this.timer.unref();

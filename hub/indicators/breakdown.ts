@@ -1,4 +1,4 @@
-import { AGE_BANDS, YOUTH_BANDS, type AgeBand, type Sex } from '../../content/index.js';
+import { AGE_BANDS, YOUTH_BANDS, type AgeBand } from '../../content/index.js';
 
 export const SEX_KEYS = ['F', 'M', 'unknown'] as const;
 export type SexKey = (typeof SEX_KEYS)[number];
@@ -35,7 +35,7 @@ export function emptyBreakdown(): Breakdown {
 }
 
 export function sexKey(sex: unknown): SexKey {
-  return sex === 'F' || sex === 'M' ? (sex as Sex) : 'unknown';
+  return sex === 'F' || sex === 'M' ? sex : 'unknown';
 }
 
 export function ageKey(band: unknown): AgeKey {

@@ -113,7 +113,7 @@ export function computeIndicators(src: IndicatorSources, filter: IndicatorFilter
       case 'completion': {
         // A lesson finished is not a course completed; a device finishing a course twice counts once.
         if (doc.lesson !== undefined) break;
-        const key = `${String(doc.course)}|${str(doc.deviceId) ?? doc._id}`;
+        const key = `${String(doc.course)}|${str(doc.deviceId) ?? String(doc._id)}`;
         if (seenCompletions.has(key)) break;
         seenCompletions.add(key);
         addTo(out.completed, undefined, undefined);

@@ -66,7 +66,8 @@ export function advertiseHub(config: Config, port: number, txt: Omit<HubTxt, 'la
       service = service.then(
         (s) =>
           new Promise<Service | null>((resolve) => {
-            if (!s || stopped) return resolve(s);
+            if (!s || stopped) return void resolve(s);
+            // eslint-disable-next-line @typescript-eslint/no-unsafe-call -- bonjour-service types stop() as a bare Function
             s.stop(() => void chosen.then((name) => resolve(stopped ? null : publish(name))));
           })
       );
@@ -122,7 +123,7 @@ function answered(mdns: MulticastDns, fqdn: string): Promise<boolean> {
       resolve(taken);
     };
     const ask = () => {
-      if (tries++ === 3) return done(false);
+      if (tries++ === 3) return void done(false);
       mdns.query(fqdn, 'ANY');
       timer = setTimeout(ask, 250);
     };

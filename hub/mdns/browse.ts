@@ -21,7 +21,7 @@ export async function browseHubs(timeoutMs: number, iface?: string): Promise<Fou
   const found = new Map<string, FoundHub>();
   try {
     const browser = bonjour.find({ type: SERVICE_TYPE }, (s: Service) => {
-      const t = (s.txt ?? {}) as Record<string, unknown>;
+      const t = (s.txt ?? {}) as Record<string, string | boolean | Buffer | undefined>;
       const str = (k: string) => (t[k] === undefined ? '' : String(t[k]));
       const address = s.addresses?.find((a) => a.includes('.')) ?? s.referer?.address ?? s.host;
       const hub: FoundHub = {

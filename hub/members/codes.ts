@@ -4,7 +4,7 @@ import { MEMBER_CODE_ALPHABET } from '../../content/index.js';
 /** A new random member code, "KX7-M4P" (23^6 ≈ 148 million codes: guessing one is hopeless, and PINs are throttled). */
 export function newMemberCode(): string {
   let s = '';
-  for (let i = 0; i < 6; i += 1) s += MEMBER_CODE_ALPHABET[randomInt(MEMBER_CODE_ALPHABET.length)];
+  for (let i = 0; i < 6; i += 1) s += MEMBER_CODE_ALPHABET[randomInt(MEMBER_CODE_ALPHABET.length)]!;
   return `${s.slice(0, 3)}-${s.slice(3)}`;
 }
 

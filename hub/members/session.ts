@@ -98,11 +98,11 @@ function cookieValue(header: string | undefined, name: string): string | undefin
 export function memberSession(sessions: MemberSessions, store: MemberStore): RequestHandler {
   return async function memberSession(req, res, next) {
     const session = sessions.get(cookieValue(req.headers.cookie, MEMBER_COOKIE));
-    if (!session) return next();
+    if (!session) return void next();
     const view = await store.get(session.code);
     if (!view || view.suspended) {
       sessions.destroyCode(session.code);
-      return next();
+      return void next();
     }
     res.locals.member = { session, member: view.member } satisfies SignedInMember;
     next();
@@ -137,7 +137,7 @@ export function memberForm(): RequestHandler {
       host = undefined;
     }
     const token = (req.body as Record<string, unknown> | undefined)?._csrf;
-    if (host === req.headers.host || (me && typeof token === 'string' && token === me.session.csrf)) return next();
+    if (host === req.headers.host || (me && typeof token === 'string' && token === me.session.csrf)) return void next();
     throw new AppError(403, 'cross-site-post', 'this form must be sent from a page of this space; open the page again');
   };
 }

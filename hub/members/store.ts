@@ -280,11 +280,11 @@ export class MemberStore {
 
   private async update(code: string, changes: Partial<Member>, alongside: object[] = []): Promise<Member & { _rev: string }> {
     const m = await this.mustGet(code);
-    const next: Record<string, unknown> = { ...m, ...changes, updatedAt: new Date(this.opts.now?.() ?? Date.now()).toISOString() };
-    for (const k of Object.keys(next)) if (next[k] === undefined) delete next[k];
+    const all: Record<string, unknown> = { ...m, ...changes, updatedAt: new Date(this.opts.now?.() ?? Date.now()).toISOString() };
+    const next = Object.fromEntries(Object.entries(all).filter(([, v]) => v !== undefined));
     parseWith(MemberSchema, next, 'invalid-member', 422);
     const res = await this.db.bulkDocs([next, ...alongside] as PouchDB.Core.PutDocument<Record<string, unknown>>[]);
-    const failed = res.find((r) => 'error' in r && r.error) as PouchDB.Core.Error | undefined;
+    const failed = res.find((r): r is PouchDB.Core.Error => 'error' in r && Boolean(r.error));
     if (failed) {
       // Another writer (a second console tab) changed it: read it again next time.
       this.byCode = undefined;

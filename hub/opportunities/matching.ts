@@ -37,7 +37,7 @@ export class MatchIndex<C extends Candidate> {
     for (const c of people) {
       this.everyone.push(c);
       let byTrade = this.index.get(c.commune ?? '');
-      if (!byTrade) this.index.set(c.commune ?? '', (byTrade = new Map()));
+      if (!byTrade) this.index.set(c.commune ?? '', (byTrade = new Map<string, C[]>()));
       for (const t of new Set(c.trades)) {
         const list = byTrade.get(t);
         if (list) list.push(c);

@@ -38,7 +38,7 @@ export function sendCompressed(
     res.status(304).end();
     return;
   }
-  const accept = String(req.headers['accept-encoding'] ?? '');
+  const accept = req.headers['accept-encoding'] ?? '';
   if (a.br && /\bbr\b/.test(accept)) res.set('Content-Encoding', 'br').end(a.br);
   else if (a.gzip && /\bgzip\b/.test(accept)) res.set('Content-Encoding', 'gzip').end(a.gzip);
   else res.end(a.body);

@@ -3,7 +3,6 @@ import type {
   Commune,
   Consultation,
   ContentDoc,
-  ContentType,
   Course,
   Document,
   Event,
@@ -118,7 +117,7 @@ export class ContentDigest {
     this.pending.set(type, []);
     try {
       const out = new Summaries<{ id: string }>();
-      for await (const page of this.deps.catalog.pages(type as ContentType)) for (const doc of page) apply(out, type, doc);
+      for await (const page of this.deps.catalog.pages(type)) for (const doc of page) apply(out, type, doc);
       for (const doc of this.pending.get(type) ?? []) apply(out, type, doc);
       this.ready.set(type, out);
       return out;

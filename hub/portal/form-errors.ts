@@ -68,5 +68,5 @@ export function markRateLimited(req: Request): void {
 /** Form fields as strings (what was typed), never longer than a field may be. */
 export function typed(body: unknown, names: readonly string[]): Record<string, string> {
   const f = (body ?? {}) as Record<string, unknown>;
-  return Object.fromEntries(names.map((n) => [n, typeof f[n] === 'string' ? (f[n] as string).slice(0, 5000) : '']));
+  return Object.fromEntries(names.map((n) => [n, typeof f[n] === 'string' ? f[n].slice(0, 5000) : '']));
 }

@@ -51,7 +51,7 @@ export class Portal {
    */
   send(res: Response, page: Html, status = 200): void {
     // A page that says it is private (what the visitor typed, a quiz shuffled for this phone) stays so.
-    res.status(status).set({ 'Cache-Control': (res.get('Cache-Control') as string | undefined) ?? 'no-cache', Vary: 'Cookie, Accept-Encoding' });
+    res.status(status).set({ 'Cache-Control': res.get('Cache-Control') ?? 'no-cache', Vary: 'Cookie, Accept-Encoding' });
     const stamp = res.locals.pageStamp as PageStamp | undefined;
     if (stamp && status === 200 && onlyVisitCookie(res)) res.set('ETag', this.pages.store(stamp, page.value));
     res.type('html').send(page.value);

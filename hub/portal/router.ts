@@ -68,7 +68,7 @@ export function portalRouter(deps: HubDeps, opts: PortalOptions = {}): Router {
 
   router.get('/static/{*file}', function staticFile(req, res, next) {
     const a = assets.byAddress(req.path);
-    if (!a) return next();
+    if (!a) return void next();
     res.set('Cross-Origin-Resource-Policy', 'same-origin');
     sendCompressed(req, res, a, 'public, max-age=31536000, immutable');
   });
@@ -118,7 +118,7 @@ export function portalRouter(deps: HubDeps, opts: PortalOptions = {}): Router {
     shared(req, res, (err?: unknown) => {
       if (isAppError(err) && err.status === 429 && FORM_PAGES.test(req.path)) {
         markRateLimited(req);
-        return next();
+        return void next();
       }
       next(err);
     });
@@ -150,12 +150,12 @@ export function portalRouter(deps: HubDeps, opts: PortalOptions = {}): Router {
   router.use(async function stampPage(req, res, next) {
     const request = req.method === 'GET' ? pageRequest(req.originalUrl, req.headers.cookie) : null;
     const stamp = request && portal.pages.stamp(request, req.headers.host);
-    if (!stamp) return next();
+    if (!stamp) return void next();
     const running = portal.pages.renderingOf(stamp);
     if (running) {
       await running;
       const done = portal.pages.get(stamp, req.headers.host);
-      if (done) return portal.sendCached(res, done);
+      if (done) return void portal.sendCached(res, done);
     }
     res.locals.pageStamp = stamp;
     res.once('close', portal.pages.rendering(stamp));
@@ -186,7 +186,7 @@ export function portalRouter(deps: HubDeps, opts: PortalOptions = {}): Router {
   }
 
   router.use(function pageNotFound(req, res, next) {
-    if (req.method !== 'GET' || NOT_PAGES.test(req.path) || !wantsHtml(req)) return next();
+    if (req.method !== 'GET' || NOT_PAGES.test(req.path) || !wantsHtml(req)) return void next();
     const ctx = portal.ctx(req);
     portal.send(
       res,
@@ -200,7 +200,7 @@ export function portalRouter(deps: HubDeps, opts: PortalOptions = {}): Router {
 
   /** A page's error is shown as a page (a visitor is reading HTML); the API keeps its JSON envelope. */
   const pageError: ErrorRequestHandler = function pageError(err, req, res, next) {
-    if (NOT_PAGES.test(req.path) || res.headersSent || !wantsHtml(req)) return next(err);
+    if (NOT_PAGES.test(req.path) || res.headersSent || !wantsHtml(req)) return void next(err);
     const status = isAppError(err) && err.status < 500 ? err.status : 500;
     if (status >= 500) deps.log.error({ err, path: req.path }, 'portal page failed');
     const ctx = portal.ctx(req);

@@ -162,7 +162,7 @@ export class ProposalService {
 
   private addPaper(proposal: string, sheet: string, count: number): void {
     let m = this.paper.get(proposal);
-    if (!m) this.paper.set(proposal, (m = new Map()));
+    if (!m) this.paper.set(proposal, (m = new Map<string, number>()));
     m.set(sheet, count);
     this.gen += 1;
   }
@@ -346,8 +346,8 @@ export class ProposalService {
       by,
       ...(evidence && kind ? { _attachments: { [`evidence.${kind.ext}`]: { content_type: kind.mime, data: Buffer.from(evidence).toString('base64') } } } : {}),
     };
-    const stored = parseWith(submissionSchemas.progress, doc, 'invalid-progress', 422) as PlanProgress;
-    await this.write([doc as Doc]);
+    const stored = parseWith(submissionSchemas.progress, doc, 'invalid-progress', 422);
+    await this.write([doc]);
     const { _attachments: _, ...kept } = stored; // the bytes stay on disk, not in memory
     this.progress.set(id, kept);
     this.gen += 1;
@@ -365,8 +365,8 @@ export class ProposalService {
     const res = await this.db.bulkDocs(docs as PouchDB.Core.PutDocument<Doc>[]);
     for (const r of res) {
       if ('error' in r && r.error) {
-        if ((r as PouchDB.Core.Error).status === 409) throw new AppError(409, 'already-done', 'this was already recorded');
-        throw new AppError(500, 'not-stored', `the hub could not store it (${(r as PouchDB.Core.Error).message ?? 'error'}); send it again`);
+        if (r.status === 409) throw new AppError(409, 'already-done', 'this was already recorded');
+        throw new AppError(500, 'not-stored', `the hub could not store it (${r.message ?? 'error'}); send it again`);
       }
     }
   }
@@ -432,8 +432,8 @@ export class ProposalService {
       ageBand: member.ageBand,
       ...(via ? { viaFacilitator: via } : {}),
     };
-    const stored = parseWith(submissionSchemas.proposal, doc, 'invalid-proposal', 422) as Proposal;
-    await this.write([doc as Doc]);
+    const stored = parseWith(submissionSchemas.proposal, doc, 'invalid-proposal', 422);
+    await this.write([doc]);
     this.local.set(stored._id, stored);
     this.gen += 1;
     return (await this.view(stored._id))!;
@@ -502,7 +502,7 @@ export class ProposalService {
       reason: reason.trim(),
       by,
     };
-    const v = parseWith(submissionSchemas.verdict, doc, 'invalid-answer', 422) as Verdict;
+    const v = parseWith(submissionSchemas.verdict, doc, 'invalid-answer', 422);
     await this.write([doc]);
     this.addVerdict(v);
     return v;

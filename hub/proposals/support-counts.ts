@@ -92,7 +92,8 @@ export class SupportCounts {
           if (!s) continue;
           replayed += 1;
           if (ch.deleted) this.supporters.get(s.proposal)?.delete(s.member);
-          else this.supporters.get(s.proposal)?.add(s.member) ?? this.supporters.set(s.proposal, new Set([s.member]));
+          else if (this.supporters.has(s.proposal)) this.supporters.get(s.proposal)!.add(s.member);
+          else this.supporters.set(s.proposal, new Set([s.member]));
         }
         since = res.last_seq;
         if (res.results.length < 5000) break;

@@ -45,7 +45,7 @@ export class Directory {
   private async catchUp(): Promise<void> {
     for (;;) {
       const page = await this.db.changes({ since: this.seq, include_docs: true, limit: 1000 });
-      for (const c of page.results) this.apply(c.id, c.deleted ? undefined : (c.doc as Record<string, unknown> | undefined));
+      for (const c of page.results) this.apply(c.id, c.deleted ? undefined : c.doc);
       this.seq = page.last_seq;
       if (page.results.length < 1000) break;
     }

@@ -61,7 +61,7 @@ function split(chars: string[], size: (ch: string) => number, perPart: number): 
 
 /** Encoding, parts and the characters to blame, for a text as the modem would send it. */
 export function measureSms(text: string): SmsLength {
-  const chars = [...text];
+  const chars = Array.from(text); // by code point, as the GSM alphabet counts
   const forcing = [...new Set(chars.filter((ch) => septets(ch) === 0))];
   if (forcing.length === 0) {
     const units = chars.reduce((n, ch) => n + septets(ch), 0);

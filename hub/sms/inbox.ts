@@ -66,10 +66,9 @@ export class Inbox {
     }
     const done: InDoc = { ...doc, state: 'done', outcome: result.outcome, note: result.note };
     const batch: Record<string, unknown>[] = [done as unknown as Record<string, unknown>, ...(result.docs ?? [])];
-    let queued: Record<string, unknown>[] | null = null;
     if (phone && result.reply && !(await db.get(`dedupe:${replyDedupe(doc._id)}`).catch(() => null))) {
-      const lang = (parseSms(doc.text).lang ?? 'fr') as SmsLang;
-      queued = outbox.prepare({ to: phone, lang, template: result.reply.template, values: result.reply.values, dedupe: replyDedupe(doc._id) });
+      const lang = parseSms(doc.text).lang ?? 'fr';
+      const queued = outbox.prepare({ to: phone, lang, template: result.reply.template, values: result.reply.values, dedupe: replyDedupe(doc._id) });
       if (queued) batch.push(...queued);
     }
     if (phone && result.optOut) batch.push(...outbox.cancelNoticesTo(phone));

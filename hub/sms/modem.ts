@@ -67,7 +67,7 @@ const GONE = new Set([
 ]);
 
 type Props = Record<string, DBusVariant>;
-const value = <T>(props: Props, key: string, fallback: T): T => (props[key] ? (props[key]!.value as T) : fallback);
+const value = <T>(props: Props, key: string, fallback: T): T => (props[key] ? (props[key].value as T) : fallback);
 
 /**
  * A small client of ModemManager's D-Bus API — the same modem NetworkManager uses for the
@@ -149,7 +149,7 @@ export class ModemManagerClient extends EventEmitter {
     });
     try {
       const reply = await Promise.race([this.bus.call(message), timeout]);
-      return reply?.body ?? [];
+      return (reply?.body ?? []) as unknown[];
     } catch (err) {
       const type = (err as { type?: string }).type;
       if (type && GONE.has(type)) throw new ModemUnavailable(`${member}: ${(err as Error).message || type}`);

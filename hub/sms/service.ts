@@ -10,7 +10,7 @@ import { incomingId, Inbox } from './inbox.js';
 import { ModemManagerClient, ModemUnavailable, PDU_TYPE, SMS_STATE, type ModemInfo } from './modem.js';
 import { Outbox, type EnqueueRequest, type ModemHandle } from './outbox.js';
 import { all, openSmsDb, type InDoc, type OutDoc } from './store.js';
-import { TRADES, type TradeSlug } from '../../content/index.js';
+import { TRADES } from '../../content/index.js';
 import type { SmsLang } from './keywords.js';
 
 /** What the console and `doctor` say about SMS. */
@@ -108,8 +108,8 @@ export class SmsService {
   /** Starts the work: at once, then every `pollSeconds`, and whenever the modem signals something. */
   start(): void {
     if (!this.options.config.sms.enabled) return;
-    this.kick();
-    this.timer = setInterval(() => this.kick(), this.options.config.sms.pollSeconds * 1000);
+    void this.kick();
+    this.timer = setInterval(() => void this.kick(), this.options.config.sms.pollSeconds * 1000);
     this.timer.unref();
   }
 
@@ -131,7 +131,7 @@ export class SmsService {
     this.running = (async () => {
       do {
         this.again = false;
-        await this.cycle().catch((err) => {
+        await this.cycle().catch((err: unknown) => {
           this.lastError = (err as Error).message;
           this.options.log.warn({ err }, 'SMS cycle failed');
         });
@@ -295,7 +295,7 @@ export class SmsService {
       const index = new MatchIndex(people);
       for (const o of opportunities) {
         for (const p of index.match(o)) {
-          const trade = (o.trades.find((t) => p.trades.includes(t)) ?? o.trades[0]) as TradeSlug | undefined;
+          const trade = o.trades.find((t) => p.trades.includes(t)) ?? o.trades[0];
           requests.push({
             to: p.phone,
             lang: lang(p),

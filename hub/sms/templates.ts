@@ -175,7 +175,7 @@ function toGsm(value: string): string {
 }
 
 function cut(value: string, max: number): string {
-  const chars = [...value.replace(/\s+/g, ' ').trim()];
+  const chars = Array.from(value.replace(/\s+/g, ' ').trim());
   return chars.length <= max
     ? chars.join('')
     : `${chars

@@ -9,7 +9,7 @@ export async function* docsWithPrefix(db: Database, prefix: string, size = 500):
   let skip = 0;
   for (;;) {
     const res = await db.allDocs({ include_docs: true, startkey, endkey: `${prefix}\ufff0`, limit: size, skip });
-    for (const r of res.rows) if (r.doc) yield r.doc as unknown as Record<string, unknown> & { _id: string };
+    for (const r of res.rows) if (r.doc) yield r.doc;
     if (res.rows.length < size) return;
     startkey = res.rows[res.rows.length - 1]!.id;
     skip = 1;

@@ -71,7 +71,7 @@ export async function sectionViews(submissions: Database, hubId: string, now = n
   const views = new Map<string, number>();
   let all = 0;
   for (const row of res.rows) {
-    const pv = ((row.doc as { pageViews?: Record<string, number> } | undefined)?.pageViews ?? {}) as Record<string, number>;
+    const pv = (row.doc as { pageViews?: Record<string, number> } | undefined)?.pageViews ?? {};
     for (const [section, n] of Object.entries(pv)) {
       views.set(section, (views.get(section) ?? 0) + n);
       all += n;
@@ -115,8 +115,7 @@ export class StudioItems {
     for (const [type, section] of Object.entries(TYPE_SECTION) as [ContentType, string][]) {
       for await (const page of this.catalog.pages(type)) {
         for (const doc of page) {
-          for (const item of itemsOf(this.catalog.translations.overlay(doc) as unknown as Parameters<typeof itemsOf>[0]))
-            items.push({ ...item, section, weight: views.get(section) ?? 0 });
+          for (const item of itemsOf(this.catalog.translations.overlay(doc))) items.push({ ...item, section, weight: views.get(section) ?? 0 });
         }
       }
     }

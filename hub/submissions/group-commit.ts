@@ -78,7 +78,10 @@ export class GroupCommit {
       return;
     }
     for (const w of batch) {
-      await this.db.bulkDocs(w.docs).then(w.resolve, w.reject);
+      await this.db.bulkDocs(w.docs).then(
+        (r) => w.resolve(r),
+        (e: unknown) => w.reject(e)
+      );
     }
   }
 

@@ -144,7 +144,7 @@ export class SubmissionService {
       doc._attachments = { 'take.opus': { content_type: 'audio/ogg', data: audio.data } };
     }
     parseWith(submissionSchemas.contribution, doc, 'invalid-contribution', 422);
-    await this.commit([doc as Doc]);
+    await this.commit([doc]);
     return { id };
   }
 
@@ -152,7 +152,7 @@ export class SubmissionService {
     const type = doc.type as PostableSubmissionType;
     // The stored doc must pass the same schema central enforces.
     parseWith(submissionSchemas[type], doc, 'invalid-submission', 422);
-    await this.commit([doc as Doc]);
+    await this.commit([doc]);
   }
 
   /** Writes docs in the next group commit, together; resolves once they are on disk. */
@@ -163,7 +163,7 @@ export class SubmissionService {
     } catch (e) {
       throw diskFullOr(e);
     }
-    for (const r of results) if ('error' in r && r.error) throw refused(r as PouchDB.Core.Error);
+    for (const r of results) if ('error' in r && r.error) throw refused(r);
   }
 
   private async mustExist(id: string, what: string, details: string): Promise<void> {
@@ -209,7 +209,7 @@ export class SubmissionService {
     // one device are serialised (see vote()), so nothing else writes this marker meanwhile.
     const marker = { _id: markerId, ...(rev ? { _rev: rev } : {}), vote: doc._id } as Doc;
     parseWith(submissionSchemas.response, doc, 'invalid-submission', 422);
-    await this.commit([marker, doc as Doc]);
+    await this.commit([marker, doc]);
     return { id: doc._id as string };
   }
 
@@ -237,13 +237,12 @@ export class SubmissionService {
       'invalid-submission',
       422
     );
-    const [result] = await this.writer.write([doc as unknown as Doc]).catch((e) => {
+    const [result] = await this.writer.write([doc as unknown as Doc]).catch((e: unknown) => {
       throw diskFullOr(e);
     });
     if (result && 'error' in result && result.error) {
-      if ((result as PouchDB.Core.Error).status === 409)
-        throw new AppError(409, 'already-interested', 'this member has already said they are interested in this opportunity');
-      throw refused(result as PouchDB.Core.Error);
+      if (result.status === 409) throw new AppError(409, 'already-interested', 'this member has already said they are interested in this opportunity');
+      throw refused(result);
     }
     return { id: doc._id };
   }
@@ -282,10 +281,10 @@ export class SubmissionService {
         ...(ballot.sex ? { sex: ballot.sex } : {}),
         ...(ballot.ageBand ? { ageBand: ballot.ageBand } : {}),
       };
-      return parseWith(submissionSchemas.response, doc, 'invalid-submission', 422) as unknown as Doc;
+      return parseWith(submissionSchemas.response, doc, 'invalid-submission', 422);
     });
     await this.commit(docs);
-    return docs.map((d) => d._id as string);
+    return docs.map((d) => d._id);
   }
 
   /** This hub's votes in a consultation by option, sex, age band and commune (the console's figures), from running tallies. */

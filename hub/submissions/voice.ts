@@ -62,7 +62,7 @@ export async function checkVoice(bytes: Uint8Array): Promise<CheckedVoice> {
     );
   // Loaded with the first voice message: most requests never need a parser.
   const { parseBuffer } = await import('music-metadata');
-  let seconds: number | null = null;
+  let seconds: number | null;
   try {
     const meta = await parseBuffer(bytes, { mimeType: mime, size: bytes.length }, { duration: true, skipCovers: true });
     // A real recording names its codec or its sample rate; a container's header alone is not one.

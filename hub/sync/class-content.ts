@@ -17,7 +17,7 @@ export function audienceClauses(config: Config): PouchDB.Find.Selector[] {
 
 /** The Mango selector of the pull: what is addressed to this hub, and deletions (bare tombstones carry no audience). */
 export function audienceSelector(config: Config): PouchDB.Find.Selector {
-  return { $or: [...audienceClauses(config), { _deleted: true }] } as PouchDB.Find.Selector;
+  return { $or: [...audienceClauses(config), { _deleted: true }] };
 }
 
 /** Pulls content for this hub; where a pack copy and central's disagree, central's winner stays. */
@@ -30,7 +30,7 @@ export const pullContent: ClassWork = async (ctx, central, transport) => {
     selector: audienceSelector(ctx.config),
     batch_size: ctx.settings.batchSize,
     batches_limit: BATCHES_AHEAD,
-  } as PouchDB.Replication.ReplicateOptions);
+  });
   await resolveConflicts(local, remote, before, ctx.log);
   // A doc whose audience no longer names this hub never comes with the pull: remove the copy here.
   const narrowed = await dropNarrowed({ remote, local, audienceClauses: audienceClauses(ctx.config), since: ctx.state.contentNarrowSince ?? 0, log: ctx.log });

@@ -10,7 +10,7 @@ import type { Transport } from './transport.js';
 export type SyncSettings = Required<Config['sync']>;
 
 export function syncSettings(config: Config): SyncSettings {
-  return { retryBaseSeconds: 5, attemptsPerRun: 6, probeSeconds: 60, batchSize: 500, mediaChunkKB: 1024, ...config.sync } as SyncSettings;
+  return { retryBaseSeconds: 5, attemptsPerRun: 6, probeSeconds: 60, batchSize: 500, mediaChunkKB: 1024, ...config.sync };
 }
 
 /** What the scheduler, a run and each class share: the hub's parts, the stored state, the meter and the clock. */
@@ -54,7 +54,7 @@ export class Central {
     const c = this.config.central;
     const url = `${this.base()}/${name}`;
     const auth = { username: c.username!, password: c.password! };
-    const remote = new PouchDB(url, { fetch: transport.fetch, auth, skip_setup: true } as PouchDB.Configuration.RemoteDatabaseConfiguration) as Database;
+    const remote = new PouchDB(url, { fetch: transport.fetch, auth, skip_setup: true });
     return withBulkGet(remote, url, transport.fetch, this.authorization());
   }
 }

@@ -65,7 +65,7 @@ interface ErrorLike {
 /** The error and its causes, outermost first (fetch wraps the socket's error; PouchDB may wrap fetch's). */
 function chain(err: unknown): ErrorLike[] {
   const out: ErrorLike[] = [];
-  for (let e = err; e && typeof e === 'object' && out.length < 5; e = (e as ErrorLike).cause) out.push(e as ErrorLike);
+  for (let e = err; e && typeof e === 'object' && out.length < 5; e = (e as ErrorLike).cause) out.push(e);
   return out;
 }
 

@@ -16,7 +16,7 @@ const PAGE = 500;
 
 /** The selector of what is not for this hub: live docs none of the audience clauses match. */
 export function notForThisHub(audienceClauses: readonly Selector[]): Selector {
-  return { type: { $exists: true }, $nor: [...audienceClauses] } as Selector;
+  return { type: { $exists: true }, $nor: [...audienceClauses] };
 }
 
 /** Whether `rev` is in the doc's history at `remote` (so the copy here came from central). */
@@ -46,7 +46,7 @@ export async function dropNarrowed(o: {
   let since = o.since;
   const removed: string[] = [];
   for (;;) {
-    const page = await o.remote.changes({ since, limit: PAGE, filter: '_selector', selector: notForThisHub(o.audienceClauses) } as PouchDB.Core.ChangesOptions);
+    const page = await o.remote.changes({ since, limit: PAGE, filter: '_selector', selector: notForThisHub(o.audienceClauses) });
     const ids = [...new Set(page.results.filter((r) => !r.deleted).map((r) => r.id))];
     if (ids.length) {
       const here = await o.local.allDocs({ keys: ids });

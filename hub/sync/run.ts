@@ -55,7 +55,7 @@ export class SyncRun {
     // A Pi that booted without network thinks it is 1970: ask central the time (one small request) before judging the window.
     if (ctx.baseNow() < SANE_CLOCK) {
       const clockOnly = createTransport(ctx.meter, { timeoutMs: 30_000, userAgent: this.userAgent() });
-      await this.probe(clockOnly).catch((err) => ctx.log.warn({ err: String(err) }, 'could not learn the time from central'));
+      await this.probe(clockOnly).catch((err: unknown) => ctx.log.warn({ err: String(err) }, 'could not learn the time from central'));
       clockOnly.close();
     }
     if (!inWindows(ctx.config.sync.windows, ctx.now())) return this.stopBefore(outsideWindow(ctx.config.sync.windows));
@@ -188,6 +188,6 @@ export class SyncRun {
 
   private async save(): Promise<void> {
     this.ctx.state.meter = this.ctx.meter.read();
-    await saveState(this.ctx.dbs.submissions, this.ctx.state).catch((err) => this.ctx.log.warn({ err }, 'could not save the sync state'));
+    await saveState(this.ctx.dbs.submissions, this.ctx.state).catch((err: unknown) => this.ctx.log.warn({ err }, 'could not save the sync state'));
   }
 }

@@ -119,11 +119,11 @@ export function createTransport(meter: ByteMeter, opts: { timeoutMs: number; use
         req.on('response', (res: IncomingMessage) => {
           answered = true;
           account(sock);
-          const date = Date.parse(String(res.headers.date ?? ''));
+          const date = Date.parse(res.headers.date ?? '');
           if (!Number.isNaN(date)) serverDate = date;
           res.on('data', () => account(sock));
           res.on('end', () => account(sock));
-          const encoding = String(res.headers['content-encoding'] ?? '');
+          const encoding = res.headers['content-encoding'] ?? '';
           let stream: Readable = res;
           if (encoding === 'gzip') stream = res.pipe(createGunzip());
           else if (encoding === 'deflate') stream = res.pipe(createInflate());

@@ -69,7 +69,7 @@ export class UsageCounter {
     if (visits === 0 && views.size === 0) return this.flushing;
     this.flushing = this.flushing
       .then(() => this.write(date, visits, views))
-      .catch((err) => {
+      .catch((err: unknown) => {
         // Put the counts back so the next flush retries them (into today's doc if the day turned).
         this.visits += visits;
         for (const [section, n] of views) this.views.set(section, (this.views.get(section) ?? 0) + n);

@@ -11,12 +11,12 @@
   });
   try {
     sessionStorage.clear();
-  } catch (e) {
+  } catch (_e) {
     /* storage disabled: nothing to clear */
   }
   try {
     localStorage.clear();
-  } catch (e) {
+  } catch (_e) {
     /* storage disabled: nothing to clear */
   }
 })();

@@ -68,7 +68,7 @@ export async function couch<T = Record<string, unknown>>(
     }
   }
   const text = await res.text();
-  let body: unknown = {};
+  let body: unknown;
   try {
     body = text ? JSON.parse(text) : {};
   } catch {

@@ -21,7 +21,7 @@ export interface ErasureReport {
 export async function purgeErasures(url: string, admin: Credentials, opts: { batch?: number } = {}): Promise<ErasureReport> {
   const limit = opts.batch ?? 500;
   const cp = await couch<{ _rev?: string; since?: string }>(url, `submissions/${CHECKPOINT}`, admin);
-  let since: string = cp.status === 200 && cp.body.since !== undefined ? String(cp.body.since) : '0';
+  let since: string = cp.status === 200 && cp.body.since !== undefined ? cp.body.since : '0';
   const purged: string[] = [];
   const touched = new Set<string>();
   for (;;) {

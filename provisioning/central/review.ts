@@ -82,7 +82,7 @@ export async function reviews(url: string, auth: Auth): Promise<Map<string, Revi
 /** The French of an item, read from central's content (undefined for interface messages, which live in the hub's catalog). */
 async function frenchOf(url: string, auth: Auth, c: ContributionDoc): Promise<string | undefined> {
   if (c.target.startsWith('message:')) return undefined;
-  const res = await couch<Record<string, unknown>>(url, `content/${encodeURIComponent(c.target)}`, auth);
+  const res = await couch(url, `content/${encodeURIComponent(c.target)}`, auth);
   if (res.status !== 200) return undefined;
   let v: unknown = res.body;
   for (const part of c.field.split('.')) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[part] : undefined;

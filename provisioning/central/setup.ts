@@ -118,7 +118,7 @@ async function ensureDesignDoc(url: string, admin: Credentials, db: string, kind
 /** A `_replicator` job, written only when it differs from what is there. */
 async function ensureJob(url: string, admin: Credentials, id: string, job: Record<string, unknown>, report: SetupReport): Promise<void> {
   const path = `_replicator/${encodeURIComponent(id)}`;
-  const existing = await couch<Record<string, unknown>>(url, path, admin);
+  const existing = await couch(url, path, admin);
   if (existing.status === 200) {
     const same = Object.keys(job).every((k) => JSON.stringify(existing.body[k]) === JSON.stringify(job[k]));
     if (same) return;

@@ -21,8 +21,11 @@ export function opaqueSeq(n: number): string {
 export function seqNumber(seq: unknown): number | 'now' | undefined {
   if (seq === undefined || seq === null || seq === '') return undefined;
   if (seq === 'now') return 'now';
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a seq of any other shape is refused just below
   const m = /^(\d+)(?:-|$)/.exec(String(seq));
-  if (!m) throw Object.assign(new Error(`malformed sequence supplied in 'since' parameter: ${String(seq)}`), { status: 400, name: 'bad_request' });
+  if (!m)
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- quoted as CouchDB quotes it
+    throw Object.assign(new Error(`malformed sequence supplied in 'since' parameter: ${String(seq)}`), { status: 400, name: 'bad_request' });
   return Number(m[1]);
 }
 
@@ -65,6 +68,7 @@ export class NodeConfig {
   set(section: string, key: string, value: string | undefined): string | undefined {
     const old = this.get(section, key);
     const s = (this.values[section] ??= {});
+    // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- a config section is a plain object keyed by name, as CouchDB's
     if (value === undefined) delete s[key];
     else s[key] = value;
     writeFileSync(this.file + '.tmp', JSON.stringify(this.values, null, 2));
@@ -83,10 +87,10 @@ export function rewriteJsonAnswer(res: ServerResponse, transform: (body: Record<
   const end = res.end.bind(res) as (chunk?: unknown) => ServerResponse;
   // Headers are held back too: the body's length changes.
   let head: unknown[] | undefined;
-  res.writeHead = ((...args: unknown[]) => {
+  res.writeHead = (...args: unknown[]) => {
     head = args;
     return res;
-  }) as ServerResponse['writeHead'];
+  };
   res.write = ((chunk: unknown, enc?: unknown) => {
     if (chunk)
       chunks.push(
@@ -113,6 +117,7 @@ export function rewriteJsonAnswer(res: ServerResponse, transform: (body: Record<
     }
     if (head) {
       const headers = head.find((a, i) => i > 0 && a && typeof a === 'object') as Record<string, unknown> | undefined;
+      // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- the caller's own headers object, changed in place
       if (headers) for (const k of Object.keys(headers)) if (/^(content-length|etag)$/i.test(k)) delete headers[k];
     }
     res.removeHeader('ETag');
@@ -124,7 +129,7 @@ export function rewriteJsonAnswer(res: ServerResponse, transform: (body: Record<
 
 /** Opaque seqs in a `_changes` answer or a database's info. */
 export function opaqueSeqs(body: Record<string, unknown>): void {
-  for (const k of ['last_seq', 'update_seq', 'purge_seq'] as const) if (typeof body[k] === 'number') body[k] = opaqueSeq(body[k] as number);
+  for (const k of ['last_seq', 'update_seq', 'purge_seq'] as const) if (typeof body[k] === 'number') body[k] = opaqueSeq(body[k]);
   if (Array.isArray(body.results)) for (const r of body.results as { seq?: unknown }[]) if (typeof r.seq === 'number') r.seq = opaqueSeq(r.seq);
 }
 

@@ -143,7 +143,7 @@ export class ReplicatorJobs {
         return;
       }
       const mine = current;
-      mine.run.on('change', (info) => {
+      void mine.run.on('change', (info) => {
         failures = 0;
         note(info);
       });
@@ -153,12 +153,12 @@ export class ReplicatorJobs {
           job.state = 'completed';
           void mine.close();
         },
-        (err: Error) => {
+        (err: unknown) => {
           void mine.close();
           if (stopped || (err as { name?: string }).name === 'cancel') return;
           // As CouchDB's scheduler: a crashing job is retried, waiting longer each time (at most a minute).
           job.state = 'crashing';
-          job.info.error = err.message;
+          job.info.error = (err as Error).message;
           failures += 1;
           timer = setTimeout(start, Math.min(60_000, 250 * 2 ** failures));
           timer.unref();
@@ -170,6 +170,7 @@ export class ReplicatorJobs {
 
   /** `GET /_scheduler/docs`, as CouchDB 3 answers it. */
   docs(): { total_rows: number; offset: number; docs: Omit<JobState, 'stop' | 'rev'>[] } {
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- stop is left out, never called
     const docs = [...this.jobs.values()].map(({ stop: _s, rev: _r, ...rest }) => ({ ...rest, database: '_replicator' }));
     return { total_rows: docs.length, offset: 0, docs };
   }

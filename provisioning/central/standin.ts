@@ -144,6 +144,7 @@ export async function startStandInCentral(options: StandInOptions): Promise<Stan
   };
   type Req = IncomingMessage & { params: Record<string, string>; query: Record<string, string>; url: string };
   const fail = (res: ServerResponse) => (err: { status?: number; name?: string; message?: string }) =>
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a thrown non-Error is shown as it is
     sendJson(res, err.status ?? 500, { error: err.name ?? 'error', reason: err.message ?? String(err) });
   const handle = (fn: (req: Req, res: ServerResponse) => Promise<void>) => (req: Req, res: ServerResponse) => void fn(req, res).catch(fail(res));
 
@@ -183,16 +184,16 @@ export async function startStandInCentral(options: StandInOptions): Promise<Stan
   app.use((req: Req, res: ServerResponse, next: (e?: unknown) => void) => {
     const path = req.url.split('?')[0]!;
     const m = /^\/([^/]+)(\/_changes)?\/?$/.exec(path);
-    if (!m) return next();
+    if (!m) return void next();
     const db = decodeURIComponent(m[1]!);
-    if (db.startsWith('_') && !SYSTEM_DBS.has(db)) return next();
-    if (!m[2] && req.method !== 'GET') return next();
+    if (db.startsWith('_') && !SYSTEM_DBS.has(db)) return void next();
+    if (!m[2] && req.method !== 'GET') return void next();
     if (m[2] && req.query.since !== undefined) {
       let since: number | 'now' | undefined;
       try {
         since = seqNumber(req.query.since);
       } catch (e) {
-        return sendJson(res, 400, { error: 'bad_request', reason: (e as Error).message });
+        return void sendJson(res, 400, { error: 'bad_request', reason: (e as Error).message });
       }
       req.query.since = String(since);
       const url = new URL(req.url, 'http://x');
@@ -212,8 +213,8 @@ export async function startStandInCentral(options: StandInOptions): Promise<Stan
   const waiting = new Set<() => void>();
   app.all('/:db/_changes', (req: Req, res: ServerResponse, next: () => void) => {
     const longpoll = req.query.feed === 'longpoll';
-    if (req.query.filter !== '_selector' && !longpoll) return next();
-    if (req.query.filter !== undefined && req.query.filter !== '_selector') return next();
+    if (req.query.filter !== '_selector' && !longpoll) return void next();
+    if (req.query.filter !== undefined && req.query.filter !== '_selector') return void next();
     handle(async () => {
       if (!(await mayRead(req, res, req.params.db!))) return;
       const body = (req.method === 'POST' ? JSON.parse((await readRaw(req, gunzipSync)) || '{}') : {}) as { selector?: unknown; doc_ids?: string[] };
@@ -236,7 +237,7 @@ export async function startStandInCentral(options: StandInOptions): Promise<Stan
       };
       const db = dbOf(req.params.db!);
       const result = await db.changes(opts);
-      if (!longpoll || result.results.length) return sendJson(res, 200, result);
+      if (!longpoll || result.results.length) return void sendJson(res, 200, result);
       const timeoutMs = Math.min(Number(q.timeout ?? 60_000) || 60_000, 60_000);
       const answer = await new Promise<unknown>((resolve) => {
         const feed = (db as unknown as { changes(o: object): { on(e: string, f: (c: { seq: number }) => void): unknown; cancel(): void } }).changes({
@@ -264,22 +265,22 @@ export async function startStandInCentral(options: StandInOptions): Promise<Stan
   });
 
   app.all('/:db/:doc/:att(*)', (req: Req, res: ServerResponse, next: () => void) => {
-    if (req.method !== 'GET' || req.params.db!.startsWith('_') || req.params.doc!.startsWith('_')) return next();
+    if (req.method !== 'GET' || req.params.db!.startsWith('_') || req.params.doc!.startsWith('_')) return void next();
     handle(async () => {
       const { db: dbName, doc, att } = req.params as { db: string; doc: string; att: string };
       if (!(await mayRead(req, res, dbName))) return;
       const db = dbOf(dbName);
       const meta = (await db.get(doc))._attachments?.[att];
-      if (!meta) return sendJson(res, 404, { error: 'not_found', reason: 'Document is missing attachment' });
+      if (!meta) return void sendJson(res, 404, { error: 'not_found', reason: 'Document is missing attachment' });
       // CouchDB 3 stores these compressed and then serves them whole, Range or not.
       if (compressible(meta.content_type, nodeConfig.get('attachments', 'compressible_types') ?? '')) {
         res.setHeader('Accept-Ranges', 'none');
-        return next();
+        return void next();
       }
-      const range = /^bytes=(\d+)-(\d*)$/.exec(String(req.headers.range ?? ''));
+      const range = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '');
       if (!range) {
         res.setHeader('Accept-Ranges', 'bytes');
-        return next();
+        return void next();
       }
       // Ranged downloads come one after another for the same file: keep the last one read.
       const key = `${dbName}/${doc}/${att}@${meta.digest}`;
@@ -310,21 +311,21 @@ export async function startStandInCentral(options: StandInOptions): Promise<Stan
       if (!(await requireAdmin(req, res))) return;
       const { section, key } = req.params as { section: string; key?: string };
       if (!key) {
-        if (req.method !== 'GET') return sendJson(res, 405, { error: 'method_not_allowed', reason: 'Only GET allowed' });
-        return sendJson(res, 200, nodeConfig.section(section) ?? {});
+        if (req.method !== 'GET') return void sendJson(res, 405, { error: 'method_not_allowed', reason: 'Only GET allowed' });
+        return void sendJson(res, 200, nodeConfig.section(section) ?? {});
       }
       if (req.method === 'GET') {
         const v = nodeConfig.get(section, key);
-        return v === undefined ? sendJson(res, 404, { error: 'not_found', reason: 'unknown_config_value' }) : sendJson(res, 200, v);
+        return v === undefined ? void sendJson(res, 404, { error: 'not_found', reason: 'unknown_config_value' }) : void sendJson(res, 200, v);
       }
       if (req.method === 'PUT') {
         const value = JSON.parse((await readRaw(req, gunzipSync)) || 'null') as unknown;
-        if (typeof value !== 'string') return sendJson(res, 400, { error: 'bad_request', reason: 'Config values must be strings' });
-        return sendJson(res, 200, nodeConfig.set(section, key, value) ?? '');
+        if (typeof value !== 'string') return void sendJson(res, 400, { error: 'bad_request', reason: 'Config values must be strings' });
+        return void sendJson(res, 200, nodeConfig.set(section, key, value) ?? '');
       }
       if (req.method === 'DELETE') {
         const old = nodeConfig.set(section, key, undefined);
-        return old === undefined ? sendJson(res, 404, { error: 'not_found', reason: 'unknown_config_value' }) : sendJson(res, 200, old);
+        return old === undefined ? void sendJson(res, 404, { error: 'not_found', reason: 'unknown_config_value' }) : void sendJson(res, 200, old);
       }
       sendJson(res, 405, { error: 'method_not_allowed', reason: 'Only GET,PUT,DELETE allowed' });
     })
@@ -338,10 +339,10 @@ export async function startStandInCentral(options: StandInOptions): Promise<Stan
     '/_cluster_setup',
     handle(async (req, res) => {
       if (!(await requireAdmin(req, res))) return;
-      if (req.method === 'GET') return sendJson(res, 200, { state: 'single_node_enabled' });
+      if (req.method === 'GET') return void sendJson(res, 200, { state: 'single_node_enabled' });
       const body = JSON.parse((await readRaw(req, gunzipSync)) || '{}') as { action?: string };
       if (!['enable_single_node', 'finish_cluster', 'enable_cluster', 'add_node'].includes(String(body.action)))
-        return sendJson(res, 400, { error: 'bad_request', reason: 'Invalid Action' });
+        return void sendJson(res, 400, { error: 'bad_request', reason: 'Invalid Action' });
       sendJson(res, 201, { ok: true });
     })
   );
@@ -349,7 +350,7 @@ export async function startStandInCentral(options: StandInOptions): Promise<Stan
   // CouchDB 3 answers a non-admin's attempt with 500 no_majority, not 401/403.
   app.put('/:db/_security', (req: Req, res: ServerResponse, next: () => void) =>
     handle(async () => {
-      if ((await userCtx(req)).roles.includes('_admin')) return next();
+      if ((await userCtx(req)).roles.includes('_admin')) return void next();
       sendJson(res, 500, { error: 'error', reason: 'no_majority' });
     })(req, res)
   );
@@ -367,7 +368,7 @@ export async function startStandInCentral(options: StandInOptions): Promise<Stan
       const db = dbOf(req.params.db!);
       const purged: Record<string, string[]> = {};
       for (const [id, revs] of Object.entries(body)) {
-        if (!Array.isArray(revs)) return sendJson(res, 400, { error: 'bad_request', reason: `Revisions of ${id} must be a list` });
+        if (!Array.isArray(revs)) return void sendJson(res, 400, { error: 'bad_request', reason: `Revisions of ${id} must be a list` });
         const leaves = await db.get(id, { open_revs: 'all' }).then(
           (r) => (r as unknown as { ok?: { _rev: string } }[]).flatMap((x) => (x.ok ? [x.ok._rev] : [])),
           () => [] as string[]
@@ -391,12 +392,12 @@ export async function startStandInCentral(options: StandInOptions): Promise<Stan
     '/_replicate',
     handle(async (req, res) => {
       const who = await userCtx(req);
-      if (!who.name) return sendJson(res, 401, { error: 'unauthorized', reason: 'Authentication required.' });
+      if (!who.name) return void sendJson(res, 401, { error: 'unauthorized', reason: 'Authentication required.' });
       const spec = JSON.parse((await readRaw(req, gunzipSync)) || '{}') as ReplicationSpec;
       const job = replicate(pouch7() as unknown as ReplicatorPouch, spec);
       if (spec.continuous) {
         continuous.push(job);
-        return sendJson(res, 202, { ok: true, _local_id: `standin-${continuous.length}` });
+        return void sendJson(res, 202, { ok: true, _local_id: `standin-${continuous.length}` });
       }
       try {
         const r = await job.run;

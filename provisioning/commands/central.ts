@@ -117,13 +117,13 @@ export function registerCentral(program: Command): void {
       );
       // Erasures reaching the stand-in are purged every minute, as a timer does in production.
       const purge = setInterval(
-        () => void purgeErasures(server.url, admin).catch((e) => process.stderr.write(`purge of erasures failed: ${(e as Error).message}\n`)),
+        () => void purgeErasures(server.url, admin).catch((e: unknown) => process.stderr.write(`purge of erasures failed: ${(e as Error).message}\n`)),
         60_000
       );
       purge.unref();
       const stop = () => Promise.all([consoleServer?.stop(), server.stop()]).then(() => process.exit(0));
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+      process.once('SIGINT', () => void stop());
+      process.once('SIGTERM', () => void stop());
     });
 
   central
@@ -162,8 +162,8 @@ export function registerCentral(program: Command): void {
       });
       process.stdout.write(`central's console on ${running.url}, talking to CouchDB at ${opts.central}\n`);
       const stop = () => running.stop().then(() => process.exit(0));
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+      process.once('SIGINT', () => void stop());
+      process.once('SIGTERM', () => void stop());
     });
 
   const list = (xs: string[]) => (xs.length ? xs.join(', ') : 'none');

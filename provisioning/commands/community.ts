@@ -69,7 +69,7 @@ export function registerCommunity(central: Command): void {
     .action(async (o: { url: string }) => {
       const { call } = await as(o.url);
       const q = await moderationQueue(call);
-      if (!q.length) return out('the queue is empty');
+      if (!q.length) return void out('the queue is empty');
       for (const i of q)
         out(
           `${i.post}\t${i.kind}\t${i.author.name} (${i.hub} ${i.author.code})\t${i.flags} flag(s)\t${i.hasVoice ? '[voix] ' : ''}${i.excerpt.replace(/\s+/g, ' ').slice(0, 80)}`

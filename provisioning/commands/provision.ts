@@ -15,7 +15,7 @@ function warn(p: SpaceProfile): void {
 
 /** Progress of an apply: a bar on a terminal, plain lines otherwise (a log, the first boot's console). */
 function applyReporter(): { opts: ApplyOptions; stop(): void } {
-  const tty = process.stdout.isTTY === true;
+  const tty = process.stdout.isTTY;
   const bar = new SingleBar({ format: 'apply [{bar}] {step}', hideCursor: true, stream: process.stdout }, Presets.shades_classic);
   let started = false;
   // A line under the bar: clear the bar's line, write, and let the next update redraw it.

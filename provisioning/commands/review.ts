@@ -40,14 +40,14 @@ export function registerReview(program: Command): void {
     .action(async (opts: { central: string; json?: boolean }) => {
       const pending = await pendingContributions(opts.central, await credentials());
       if (opts.json)
-        return out(
+        return void out(
           JSON.stringify(
             pending.map(({ _attachments, ...c }) => c),
             null,
             2
           )
         );
-      if (!pending.length) return out('nothing to review');
+      if (!pending.length) return void out('nothing to review');
       for (const c of pending) {
         out(`${c._id}  ${c.lang}  ${c.target} ${c.field}`);
         if (c.french) out(`  fr:    ${c.french.slice(0, 200)}`);
@@ -122,7 +122,7 @@ export function registerCoverage(program: Command): void {
       }
       if (!res.ok) throw new AppError(502, 'hub-error', `the hub at ${base} answered HTTP ${res.status} to /api/v1/coverage`);
       const body = (await res.json()) as { languages: { lang: string; interface: Figure; content: Figure }[] };
-      if (opts.json) return out(JSON.stringify(body, null, 2));
+      if (opts.json) return void out(JSON.stringify(body, null, 2));
       out('LANG  INTERFACE TEXT   INTERFACE VOICE  CONTENT TEXT     CONTENT VOICE');
       const cell = (pct: number, n: number, total: number) => `${pct.toFixed(1)} % (${n}/${total})`.padEnd(17);
       for (const l of body.languages) {

@@ -7,7 +7,7 @@ let stdinLines: string[] | undefined;
 async function pipedLines(): Promise<string[]> {
   if (!stdinLines) {
     let text = '';
-    for await (const chunk of process.stdin) text += chunk;
+    for await (const chunk of process.stdin) text += (chunk as Buffer).toString();
     stdinLines = text.split(/\r?\n/);
   }
   return stdinLines;
@@ -26,7 +26,7 @@ export async function readSecret(prompt: string): Promise<string> {
   let muted = false;
   const out = new Writable({
     write(chunk, _enc, done) {
-      if (!muted) process.stderr.write(chunk);
+      if (!muted) process.stderr.write(chunk as Buffer);
       done();
     },
   });

@@ -17,7 +17,7 @@ export function registerStart(program: Command): void {
         log.info({ signal }, 'stopping');
         hub.close().then(
           () => process.exit(0),
-          (err) => {
+          (err: unknown) => {
             log.error({ err }, 'error while stopping');
             process.exit(1);
           }

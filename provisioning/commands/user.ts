@@ -24,7 +24,7 @@ export function registerUser(program: Command): void {
   user
     .command('add <username>')
     .description('create an account')
-    .option('--role <role>', `${ROLES.join(' or ')}`, 'facilitator')
+    .option('--role <role>', ROLES.join(' or '), 'facilitator')
     .action(async (username: string, opts: { role: string }) => {
       if (!(ROLES as readonly string[]).includes(opts.role))
         throw new AppError(

@@ -4,7 +4,7 @@ import { ConfigSchema, DEFAULTS, TimeWindow } from '../../hub/index.js';
 import { inSubnet, ipToInt, parseCidr } from './ipv4.js';
 import { GSM_OPERATORS } from './operators.js';
 
-const IPv4 = z.ipv4({ message: 'must be an IPv4 address like "10.42.0.1"' });
+const IPv4 = z.ipv4({ error: 'must be an IPv4 address like "10.42.0.1"' });
 const AbsolutePath = z.string().regex(/^\/[^\s]*$/, 'must be an absolute path like "/usr/local/bin/node"');
 const Iface = z.string().regex(/^[a-z][a-z0-9]{1,14}$/, 'must be an interface name like "eth0", "eth1" or "wwan0"');
 const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
@@ -15,7 +15,7 @@ export const AP_MODES = ['external', 'networkmanager', 'hostapd'] as const;
 export const AccessPoint = z
   .object({
     via: z.enum(AP_MODES, {
-      message: 'must be "external" (an access point plugged into eth0, recommended), "networkmanager" or "hostapd" (the Pi\'s own wlan0)',
+      error: 'must be "external" (an access point plugged into eth0, recommended), "networkmanager" or "hostapd" (the Pi\'s own wlan0)',
     }),
     ssid: z.string().min(1, 'cannot be empty').max(32, 'is at most 32 bytes'),
     /** WPA2 passphrase; absent means an open network (the usual choice for a public space). */
@@ -23,7 +23,7 @@ export const AccessPoint = z
       .string()
       .regex(/^[\x20-\x7e]{8,63}$/, 'must be 8 to 63 printable ASCII characters (WPA2), or leave it out for an open network')
       .optional(),
-    band: z.enum(['bg', 'a'], { message: 'must be "bg" (2.4 GHz, reaches further) or "a" (5 GHz)' }).default('bg'),
+    band: z.enum(['bg', 'a'], { error: 'must be "bg" (2.4 GHz, reaches further) or "a" (5 GHz)' }).default('bg'),
     channel: z.number().int().min(1).max(165).default(6),
     /** ISO 3166 code for the regulatory domain: Mali is ML. */
     country: z
@@ -34,7 +34,7 @@ export const AccessPoint = z
   })
   .strict()
   .refine((ap) => (ap.band === 'bg' ? ap.channel <= 13 : ap.channel >= 36), {
-    message: 'channel must be 1–13 for band "bg" or 36 and above for band "a"',
+    error: 'channel must be 1–13 for band "bg" or 36 and above for band "a"',
     path: ['channel'],
   });
 
@@ -81,7 +81,7 @@ export const Uplink = z
         /** A Malian operator whose settings are known; or give apn (and username/password) yourself. */
         operator: z
           .enum(Object.keys(GSM_OPERATORS) as [keyof typeof GSM_OPERATORS, ...(keyof typeof GSM_OPERATORS)[]], {
-            message: `must be one of ${Object.keys(GSM_OPERATORS).join(', ')}, or leave it out and give apn`,
+            error: `must be one of ${Object.keys(GSM_OPERATORS).join(', ')}, or leave it out and give apn`,
           })
           .optional(),
         apn: z
@@ -98,7 +98,7 @@ export const Uplink = z
         metered: z.boolean().default(true),
       })
       .strict()
-      .refine((g) => g.operator !== undefined || g.apn !== undefined, { message: 'give operator (orange-mali, moov-malitel) or apn', path: ['apn'] })
+      .refine((g) => g.operator !== undefined || g.apn !== undefined, { error: 'give operator (orange-mali, moov-malitel) or apn', path: ['apn'] })
       .optional(),
     wired: z
       .object({
@@ -154,7 +154,7 @@ export const Storage = z
 function guessablePin(pin: string): boolean {
   if (pin === DEFAULTS.kiosk.pin) return true;
   if (/^(\d)\1+$/.test(pin)) return true;
-  const digits = [...pin].map(Number);
+  const digits = Array.from(pin, Number);
   const run = (step: number) => digits.every((d, i) => i === 0 || d === (digits[i - 1]! + step + 10) % 10);
   return run(1) || run(-1);
 }
@@ -163,7 +163,7 @@ export const SpaceProfile = z
   .object({
     /** A demonstration hub: its well-known PIN and placeholder passwords are then allowed. */
     demo: z.boolean().default(false),
-    os: z.enum(OS_RELEASES, { message: 'must be "trixie" (Raspberry Pi OS on Debian 13, the default) or "bookworm" (Debian 12)' }).default('trixie'),
+    os: z.enum(OS_RELEASES, { error: 'must be "trixie" (Raspberry Pi OS on Debian 13, the default) or "bookworm" (Debian 12)' }).default('trixie'),
     hubId: HubId,
     spaceName: z.string().trim().min(2).max(120),
     commune: Slug,
@@ -184,7 +184,7 @@ export const SpaceProfile = z
           .regex(/^[a-z0-9-]+$/, 'must be letters, digits and dashes, like "espace"')
           .default('espace'),
         /** Who publishes _espace-hub._tcp: avahi-daemon (Raspberry Pi OS runs it), the hub itself, or nobody. */
-        mdns: z.enum(['avahi', 'hub', 'off'], { message: 'must be "avahi", "hub" or "off"' }).default('avahi'),
+        mdns: z.enum(['avahi', 'hub', 'off'], { error: 'must be "avahi", "hub" or "off"' }).default('avahi'),
         /** sshd on, reachable from the space's network only (never from the uplink); false turns it off. */
         ssh: z.boolean().default(true),
         memoryMaxMB: z.number().int().min(128).max(8192).default(1024),
@@ -197,13 +197,13 @@ export const SpaceProfile = z
       .prefault({}),
     central: z
       .object({
-        url: z.url({ message: 'must be a URL like "https://central.example.ml/"' }).optional(),
+        url: z.url({ error: 'must be a URL like "https://central.example.ml/"' }).optional(),
         username: z.string().min(1).max(120).optional(),
         password: z.string().min(1).max(200).optional(),
       })
       .strict()
       .refine((c) => (c.username === undefined) === (c.password === undefined), {
-        message: 'give both username and password for central, or neither',
+        error: 'give both username and password for central, or neither',
         path: ['password'],
       })
       .prefault({}),

@@ -109,7 +109,7 @@ async function validateStaged(staging: string, rendered: Rendered): Promise<void
 /** The packages of `wanted` not installed under `root`, from dpkg's own database. */
 export async function missingPackages(root: string, wanted: string[]): Promise<string[]> {
   if (!wanted.length) return [];
-  let stdout = '';
+  let stdout: string;
   try {
     ({ stdout } = await run('dpkg-query', [`--admindir=${join(root, 'var/lib/dpkg')}`, '-W', '-f', '${Package} ${db:Status-Status}\n', ...wanted]));
   } catch (e) {

@@ -8,9 +8,9 @@ type Doc = Record<string, unknown>;
 /** Docs with their revision history and attachments inline, as replication carries them. */
 async function fullDocs(db: PouchDB.Database<Doc>, ids: string[]): Promise<Doc[]> {
   if (ids.length === 0) return [];
-  const res = await db.bulkGet({ docs: ids.map((id) => ({ id })), revs: true, attachments: true } as PouchDB.Core.BulkGetOptions);
+  const res = await db.bulkGet({ docs: ids.map((id) => ({ id })), revs: true, attachments: true });
   const docs: Doc[] = [];
-  for (const r of res.results) for (const d of r.docs) if ('ok' in d) docs.push(d.ok as unknown as Doc);
+  for (const r of res.results) for (const d of r.docs) if ('ok' in d) docs.push(d.ok);
   return docs;
 }
 

@@ -100,7 +100,7 @@ http {
   const args = ['-p', dir.path, '-e', join(dir.path, 'error.log'), '-c', join(dir.path, 'nginx.conf')];
   const t = spawnSync('nginx', [...args, '-t'], { encoding: 'utf8' });
   const check = { status: t.status, stderr: t.stderr };
-  let nginx: ChildProcess | undefined;
+  let nginx: ChildProcess | undefined = undefined;
   const stop = async () => {
     if (nginx && nginx.exitCode === null) {
       const exited = new Promise((ok) => nginx!.once('exit', ok));

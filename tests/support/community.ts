@@ -39,6 +39,7 @@ export async function makeMember(hub: TestHub, name: string, pin = '2468', sex: 
     { fullName: `${name} Traoré`, sex, ageBand, commune: 'kayes', phone: '+223 70 00 00 00', consent: true },
     { hubId: hub.deps.config.hubId }
   );
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- the stored registration, as issue() takes it
   const reg = (await hub.deps.dbs.submissions.get(id)) as never;
   return hub.deps.members.store.issue(reg, { displayName: name, pin }, 'test');
 }

@@ -35,7 +35,7 @@ export function testConfig(dataDir: string, overrides: Record<string, unknown> =
       logLevel: process.env.TEST_LOG_LEVEL ?? 'silent',
       seedDemo: false,
       ...overrides,
-      sync: { enabled: false, ...((overrides.sync as object) ?? {}) },
+      sync: { enabled: false, ...(overrides.sync ?? {}) },
     },
   });
 }
@@ -102,7 +102,7 @@ export async function spawnHub(dataDir: string, env: Record<string, string> = {}
   });
   // `espace start` prints the addresses on stdout once listening, whatever the log level.
   let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => {
+  child.stderr.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);
   });
   const port = await new Promise<number>((resolve, reject) => {
@@ -113,7 +113,7 @@ export async function spawnHub(dataDir: string, env: Record<string, string> = {}
       reject(new Error(`${why}: ${stderr}`));
     };
     const timer = setTimeout(() => fail('hub did not start in 30 s'), 30_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       const m = /http:\/\/localhost:(\d+)/.exec(out);
       if (m) {

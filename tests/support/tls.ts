@@ -14,7 +14,7 @@ export interface TestCa {
 
 /** A certificate authority of the test's own (the tests' stand-in for Let's Encrypt). */
 export async function testCa(name = `Espace test CA ${process.pid}`): Promise<TestCa> {
-  const keys = (await webcrypto.subtle.generateKey(EC, true, ['sign', 'verify'])) as CryptoKeyPair;
+  const keys = await webcrypto.subtle.generateKey(EC, true, ['sign', 'verify']);
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: '01',
     name: `CN=${name}`,

@@ -160,7 +160,8 @@ ${list.length > SHOWN ? html`<p class="hint">Les ${SHOWN} premiers sont affiché
       const session = sessionOf(res)!;
       const t = typed(req);
       const input: Record<string, unknown> = { ...t, consent: field(req, 'consent') === 'yes' ? true : false, consentVersion: CONSENT_VERSION };
-      for (const k of ['phone', 'organisation']) if (!input[k]) delete input[k];
+      if (!input.phone) delete input.phone;
+      if (!input.organisation) delete input.organisation;
       if ((input.trades as string[]).length === 0) delete input.trades;
       return orForm(
         async () => {
@@ -169,7 +170,7 @@ ${list.length > SHOWN ? html`<p class="hint">Les ${SHOWN} premiers sont affiché
           return { redirect: memberUrl(id), flash: 'Membre inscrit·e.', audit: { target: id } };
         },
         (error) => ({
-          page: page({ title: 'Inscrire un membre', session, spaceName: s.deps.config.spaceName, body: newForm(s, session, t as Partial<Member>, error) }),
+          page: page({ title: 'Inscrire un membre', session, spaceName: s.deps.config.spaceName, body: newForm(s, session, t, error) }),
           status: 422,
         })
       );
@@ -203,7 +204,7 @@ ${list.length > SHOWN ? html`<p class="hint">Les ${SHOWN} premiers sont affiché
           return { redirect: memberUrl(m._id), flash: 'Modifications enregistrées.', audit: { target: m._id } };
         },
         (error) => ({
-          page: page({ title: m.fullName, session, spaceName: s.deps.config.spaceName, body: editForm(s, session, { ...m, ...t } as Member, error) }),
+          page: page({ title: m.fullName, session, spaceName: s.deps.config.spaceName, body: editForm(s, session, { ...m, ...t }, error) }),
           status: 422,
         })
       );

@@ -1,4 +1,4 @@
-import { isAppError, parseContentDoc, TRADES, type Opportunity, type TradeSlug } from '../../../content/index.js';
+import { isAppError, parseContentDoc, TRADES, type Opportunity } from '../../../content/index.js';
 import { sessionOf, type Session } from '../../auth/index.js';
 import { MatchIndex, interestByOpportunity } from '../../opportunities/index.js';
 import { emptyBreakdown } from '../../indicators/index.js';
@@ -53,7 +53,7 @@ ${
     : html`<table><thead><tr><th scope="col">Opportunité</th><th scope="col">Métiers</th><th scope="col">Avant le</th><th scope="col">Publiée par</th><th scope="col">Intéressé·es</th><th scope="col">dont femmes</th><th scope="col">SMS</th></tr></thead>
 <tbody>${list.map((o) => {
         const b = interest.get(o._id) ?? emptyBreakdown();
-        return html`<tr><td><a href="/admin/opportunities/${o._id.slice('opportunity:'.length)}">${o.title.fr}</a> <small>${KIND_LABEL[o.kind]}</small></td><td>${o.trades.length ? o.trades.map((t) => TRADES[t as TradeSlug].fr).join(', ') : 'tous'}</td><td>${o.deadline ?? '—'}</td><td>${o.publisher}</td><td>${b.total}</td><td>${b.bySex.F}</td><td>${index.match(o).length}</td></tr>`;
+        return html`<tr><td><a href="/admin/opportunities/${o._id.slice('opportunity:'.length)}">${o.title.fr}</a> <small>${KIND_LABEL[o.kind]}</small></td><td>${o.trades.length ? o.trades.map((t) => TRADES[t].fr).join(', ') : 'tous'}</td><td>${o.deadline ?? '—'}</td><td>${o.publisher}</td><td>${b.total}</td><td>${b.bySex.F}</td><td>${index.match(o).length}</td></tr>`;
       })}</tbody></table>`
 }
 ${form(session, await communes(s))}`;

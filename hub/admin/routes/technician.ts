@@ -1,6 +1,6 @@
 import type { Request } from 'express';
 import { AppError, isAppError } from '../../../content/index.js';
-import { importPack, listInstalledPacks, trustedKeysOf, type PackDb } from '../../../content/index.js';
+import { importPack, listInstalledPacks, trustedKeysOf } from '../../../content/index.js';
 import { runChecks } from '../../doctor/index.js';
 import { ROLE_NAMES, ROLES, sessionOf, type Role } from '../../auth/index.js';
 import { projectRoot } from '../../config/index.js';
@@ -73,7 +73,7 @@ ${st.configured ? actionButton(session, '/admin/sync/now', 'Synchroniser mainten
       if (!sync || !sync.configured())
         throw new AppError(409, 'sync-not-configured', 'this hub has no central to sync with; enroll it with "espace central enroll"');
       // Started, not awaited: a run over a thin uplink can take minutes; the page shows its progress.
-      void sync.runNow('console').catch((err) => s.deps.log.warn({ err }, 'sync started from the console failed'));
+      void sync.runNow('console').catch((err: unknown) => s.deps.log.warn({ err }, 'sync started from the console failed'));
       return { redirect: '/admin/sync', flash: 'Synchronisation lancée.', audit: {} };
     },
   },
@@ -83,7 +83,7 @@ ${st.configured ? actionButton(session, '/admin/sync/now', 'Synchroniser mainten
     roles: TECHNICIAN,
     async handle(s, _req, res) {
       const session = sessionOf(res)!;
-      const packs = await listInstalledPacks(s.deps.dbs.content as unknown as PackDb);
+      const packs = await listInstalledPacks(s.deps.dbs.content);
       const body = html`
 <table class="list">
 <thead><tr><th>Paquet</th><th>Version</th><th>Clé</th><th>Documents</th><th>Médias</th><th>Installé le</th></tr></thead>
@@ -113,7 +113,7 @@ ${packs.length === 0 ? html`<p>Aucun paquet installé.</p>` : ''}
       const { dbs, media, config } = s.deps;
       const result = await importPack(
         file.path,
-        { content: dbs.content as unknown as PackDb, media: dbs.media as unknown as PackDb, store: media },
+        { content: dbs.content, media: dbs.media, store: media },
         { trustedKeys: trustedKeysOf(config, projectRoot()) }
       );
       const what = result.status === 'unchanged' ? 'déjà installé' : `${result.written} document(s) écrit(s), ${result.removed} retiré(s)`;
@@ -181,7 +181,8 @@ ${
       const username = field(req, 'username').toLowerCase();
       const role = field(req, 'role') as Role;
       try {
-        await s.users.add(username, role, typeof req.body?.password === 'string' ? req.body.password : '');
+        const password = (req.body as { password?: unknown } | undefined)?.password;
+        await s.users.add(username, role, typeof password === 'string' ? password : '');
       } catch (e) {
         if (isAppError(e) && (e.status === 422 || e.status === 409)) return { redirect: '/admin/accounts', flash: `Compte non créé : ${e.details}` };
         throw e;

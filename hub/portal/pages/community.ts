@@ -63,7 +63,7 @@ export function communityError(ctx: PageContext, reason: string): string {
 export function voiceForm(): RequestHandler {
   let upload: RequestHandler | undefined;
   return async function voiceForm(req, res, next) {
-    if (!req.is('multipart/form-data')) return next();
+    if (!req.is('multipart/form-data')) return void next();
     upload ??= (await import('multer'))
       .default({
         storage: (await import('multer')).default.memoryStorage(),
@@ -93,7 +93,7 @@ export function voiceForm(): RequestHandler {
         if (req.readableEnded) go();
         return;
       }
-      if (err) return next(new AppError(400, 'bad-form', 'the form could not be read; send it again'));
+      if (err) return void next(new AppError(400, 'bad-form', 'the form could not be read; send it again'));
       next();
     });
   };
@@ -238,7 +238,7 @@ ${me ? html`<form method="post" action="${BASE}/sujet/${slug}" enctype="multipar
 
   router.get(`${BASE}/sujet/:slug`, async function topic(req, res) {
     await community.ready();
-    const p = await topicPage(req, res, String(req.params.slug));
+    const p = await topicPage(req, res, req.params.slug);
     res.set('Cache-Control', 'no-store');
     portal.send(res, p);
   });
@@ -256,11 +256,11 @@ ${me ? html`<form method="post" action="${BASE}/sujet/${slug}" enctype="multipar
         { topic: `topic:${slug}`, title: f.title, text: f.text, lang: f.lang ?? ctx.lang, voice: voiceOf_(req, res) },
         me.session.via
       );
-      return res.redirect(303, `${threadUrl(e.id)}?envoye=1#envoye`);
+      return void res.redirect(303, `${threadUrl(e.id)}?envoye=1#envoye`);
     } catch (e) {
       if (!isAppError(e) || e.status >= 500 || e.reason === 'topic-not-found') throw e;
       res.set('Cache-Control', 'no-store');
-      return portal.send(res, await topicPage(req, res, slug, { error: communityError(ctx, e.reason), typed }), e.status);
+      return void portal.send(res, await topicPage(req, res, slug, { error: communityError(ctx, e.reason), typed }), e.status);
     }
   });
 
@@ -310,7 +310,7 @@ ${me ? html`<form method="post" action="${threadUrl(root.id)}" enctype="multipar
   }
 
   router.get(`${BASE}/fil/:id`, async function thread(req, res) {
-    const p = await threadPage(req, res, String(req.params.id));
+    const p = await threadPage(req, res, req.params.id);
     res.set('Cache-Control', 'no-store');
     portal.send(res, p);
   });
@@ -325,11 +325,11 @@ ${me ? html`<form method="post" action="${threadUrl(root.id)}" enctype="multipar
     try {
       if (rateLimited(req)) throw new AppError(429, 'too-many-submissions', 'too many forms sent from this phone; wait a minute');
       await community.post(me.member, { topic: root.topic, replyTo: id, text: f.text, lang: f.lang ?? ctx.lang, voice: voiceOf_(req, res) }, me.session.via);
-      return res.redirect(303, `${threadUrl(id)}?envoye=1#envoye`);
+      return void res.redirect(303, `${threadUrl(id)}?envoye=1#envoye`);
     } catch (e) {
       if (!isAppError(e) || e.status >= 500) throw e;
       res.set('Cache-Control', 'no-store');
-      return portal.send(
+      return void portal.send(
         res,
         await threadPage(req, res, id, { error: communityError(ctx, e.reason), typed: { text: f.text?.slice(0, POST_TEXT_MAX * 2), lang: f.lang } }),
         e.status
@@ -339,19 +339,20 @@ ${me ? html`<form method="post" action="${threadUrl(root.id)}" enctype="multipar
 
   router.post(`${BASE}/fil/:id/signaler`, members.require(), small, check, async function flag(req, res) {
     const ctx = portal.ctx(req);
-    const f = (req.body ?? {}) as Record<string, string | undefined>;
+    // A field sent twice arrives as an array.
+    const f = (req.body ?? {}) as Record<string, string | string[] | undefined>;
     const id = String(req.params.id);
     try {
       await community.flag(memberOf(res)!.member, String(f.post ?? ''), String(f.reason ?? ''));
     } catch (e) {
       if (!isAppError(e) || e.status >= 500 || e.status === 404) throw e;
-      return portal.send(res, await threadPage(req, res, id, { error: communityError(ctx, e.reason) }), e.status);
+      return void portal.send(res, await threadPage(req, res, id, { error: communityError(ctx, e.reason) }), e.status);
     }
     res.redirect(303, `${threadUrl(id)}?signale=1#signale`);
   });
 
   router.post(`${BASE}/fil/:id/reagir`, members.require(), small, check, async function react(req, res) {
-    const f = (req.body ?? {}) as Record<string, string | undefined>;
+    const f = (req.body ?? {}) as Record<string, string | string[] | undefined>;
     await community.react(memberOf(res)!.member, String(f.post ?? ''), String(f.kind ?? ''));
     res.redirect(303, threadUrl(String(req.params.id)));
   });
@@ -359,13 +360,13 @@ ${me ? html`<form method="post" action="${threadUrl(root.id)}" enctype="multipar
   /** A post's recording: central's media copy once fetched, else the one written here; never a hidden post's. */
   router.get(`${BASE}/voix/:id`, async function voice(req, res) {
     await community.ready();
-    const id = String(req.params.id);
+    const id = req.params.id;
     const e = community.board.get(id);
     const st = e ? (await states([e])).get(id)! : null;
     const me = memberOf(res);
     const mine = Boolean(e && me && e.author.code === me.member.code && e.author.hub === portal.deps.config.hubId);
     if (!e || !e.hasVoice || (!community.visible(st!) && !mine)) throw new AppError(404, 'voice-not-found', 'no recording here');
-    if (e.central?.voice && (await portal.deps.media.has(e.central.voice))) return res.redirect(302, `/media/${e.central.voice}`);
+    if (e.central?.voice && (await portal.deps.media.has(e.central.voice))) return void res.redirect(302, `/media/${e.central.voice}`);
     const local = e.local ? await community.localVoice(id) : null;
     if (!local) throw new AppError(404, 'voice-not-yet-here', 'the recording has not reached this hub yet; it comes with the next sync');
     res.set({ 'Content-Type': local.mime, 'Cache-Control': 'no-cache', ...VOICE_HEADERS }).send(local.data);
@@ -434,11 +435,11 @@ ${open.length ? html`<section>${heading(ctx, 'community.publicAnswers', 'star', 
         },
         me.session.via
       );
-      return res.redirect(303, `${questionUrl(q._id)}?envoye=1#envoye`);
+      return void res.redirect(303, `${questionUrl(q._id)}?envoye=1#envoye`);
     } catch (e) {
       if (!isAppError(e) || e.status >= 500) throw e;
       res.set('Cache-Control', 'no-store');
-      return portal.send(
+      return void portal.send(
         res,
         await mentoringPage(req, res, {
           error: communityError(ctx, e.reason),
@@ -452,7 +453,7 @@ ${open.length ? html`<section>${heading(ctx, 'community.publicAnswers', 'star', 
   router.get(`${BASE}/question/:id`, async function question(req, res) {
     const ctx = portal.ctx(req);
     const me = memberOf(res);
-    const v = await community.questionFor(String(req.params.id), { code: me?.member.code });
+    const v = await community.questionFor(req.params.id, { code: me?.member.code });
     const isAsker = me?.member.code === v.question.author.code;
     const q = v.question;
     const body2 = html`<p><a class="back" href="${BASE}/mentorat">${icon(ctx, 'back', 'i sm')}${ctx.t('community.mentoring')}</a></p>
@@ -462,14 +463,14 @@ ${req.query.envoye === '1' ? notice(ctx, 'ok', ctx.t('community.asked'), 'envoye
 <div class="text" lang="${q.lang}">${body(q.text)}</div>
 ${q._attachments ? html`<audio class="voice" controls preload="none" src="${questionUrl(q._id)}/voix"></audio>` : ''}
 ${answerBlock(ctx, v.answer)}
-${v.resolved ? notice(ctx, 'ok', ctx.t('community.resolved')) : isAsker && v.answer?.answers.length ? html`<form method="post" action="${questionUrl(q._id)}/resolu">${token(me!)}<button class="btn big" type="submit">${icon(ctx, 'check')}<span>${ctx.t('community.markResolved')}</span></button></form>` : ''}`;
+${v.resolved ? notice(ctx, 'ok', ctx.t('community.resolved')) : isAsker && v.answer?.answers.length ? html`<form method="post" action="${questionUrl(q._id)}/resolu">${token(me)}<button class="btn big" type="submit">${icon(ctx, 'check')}<span>${ctx.t('community.markResolved')}</span></button></form>` : ''}`;
     res.set('Cache-Control', 'no-store');
     portal.send(res, page(ctx, { title: ctx.t('community.question'), body: body2 }));
   });
 
   router.get(`${BASE}/question/:id/voix`, async function questionVoice(req, res) {
     const me = memberOf(res);
-    const v = await community.questionVoice(String(req.params.id), { code: me?.member.code });
+    const v = await community.questionVoice(req.params.id, { code: me?.member.code });
     if (!v) throw new AppError(404, 'voice-not-found', 'no recording here');
     res.set({ 'Content-Type': v.mime, 'Cache-Control': 'no-store', ...VOICE_HEADERS }).send(v.data);
   });

@@ -12,7 +12,7 @@ import { consultationsByState, currentAnnouncements, upcomingEvents } from './qu
 export function homeRoutes(router: Router, portal: Portal): void {
   router.get('/', async function home(req, res) {
     // First visit: the language picker comes before anything else.
-    if (!languageOf(req)) return res.redirect(303, '/langue?next=%2F');
+    if (!languageOf(req)) return void res.redirect(303, '/langue?next=%2F');
     const ctx = portal.ctx(req);
     const now = Date.now();
     // Only what the page shows is read: three announcements, three events, two consultations.

@@ -26,7 +26,7 @@ export function languageRoutes(router: Router, portal: Portal): void {
   router.get('/langue/:lang', function choose(req, res) {
     const lang = req.params.lang as Language;
     const next = safeNext(req.query.next);
-    if (!(LANGUAGES as readonly string[]).includes(lang)) return res.redirect(303, `/langue?next=${encodeURIComponent(next)}`);
+    if (!(LANGUAGES as readonly string[]).includes(lang)) return void res.redirect(303, `/langue?next=${encodeURIComponent(next)}`);
     setLanguage(res, lang);
     res.redirect(303, next);
   });

@@ -161,7 +161,7 @@ ${pager(ctx, '/apprendre', slice)}`;
       // Nothing counted; the choices stay as they were, with the catalog's sentence.
       const again = html`<p><a class="back" href="${back0}">${icon(ctx, 'back', 'i sm')}${ctx.t('common.back')}</a></p>
 <div class="heading"><h1>${icon(ctx, 'quiz', 'i hi')}<span>${text(ctx, q.title)}</span></h1></div>${formNotice(ctx, { fields: {}, form: 'error.tooMany' })}${quizPage(ctx, q, deviceId(req, res), undefined, answers)}`;
-      return portal.send(res, page(ctx, { title: plain(ctx, q.title), body: again }), 429);
+      return void portal.send(res, page(ctx, { title: plain(ctx, q.title), body: again }), 429);
     }
     const score = q.questions.filter((question, i) => question.choices[Number(answers[`q${i}`])]?.correct === true).length / q.questions.length;
     if (q.course) {

@@ -100,7 +100,7 @@ ${state.error ? notice(ctx, 'err', state.error, 'erreur') : ''}
       if (e instanceof PinWaitError) res.set('Retry-After', String(e.retryAfterSeconds));
       else if (e.status === 429) res.set('Retry-After', '5');
       // The code is kept in the form; the PIN never is.
-      return portal.send(
+      return void portal.send(
         res,
         page(ctx, {
           title: ctx.t('member.title'),
@@ -119,12 +119,13 @@ ${state.error ? notice(ctx, 'err', state.error, 'erreur') : ''}
   router.post('/membre/nom', members.require(), members.checkForm(), async function rename(req, res) {
     const ctx = portal.ctx(req);
     const me = memberOf(res)!;
-    const name = String((req.body as Record<string, unknown> | undefined)?.displayName ?? '');
+    const typed = (req.body as Record<string, unknown> | undefined)?.displayName;
+    const name = typeof typed === 'string' ? typed : '';
     try {
       await members.store.rename(me.member.code, name);
     } catch (e) {
       if (!isAppError(e) || e.status >= 500) throw e;
-      return portal.send(
+      return void portal.send(
         res,
         page(ctx, {
           title: ctx.t('member.title'),

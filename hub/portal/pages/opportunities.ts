@@ -45,11 +45,12 @@ export function opportunityRoutes(router: Router, portal: Portal): void {
 
   router.get('/opportunites', async function opportunities(req, res) {
     const ctx = portal.ctx(req);
-    const trade = TRADE_SLUGS.includes(String(req.query.metier) as TradeSlug) ? String(req.query.metier) : '';
+    const metier = typeof req.query.metier === 'string' ? req.query.metier : '';
+    const trade = TRADE_SLUGS.includes(metier as TradeSlug) ? metier : '';
     const communes = (await portal.digest.of('commune'))
       .sorted('name', (a, b) => a.name.localeCompare(b.name, 'fr') || a.id.localeCompare(b.id))
       .filter((c) => c.kind === 'commune-urbaine' || c.kind === 'commune-rurale');
-    const commune = communes.some((c) => slugOf(c.id) === req.query.commune) ? String(req.query.commune) : '';
+    const commune = communes.some((c) => slugOf(c.id) === req.query.commune) ? (req.query.commune as string) : '';
     const all = (await portal.digest.of('opportunity')).sorted('published', (a, b) => b.publishedAt.localeCompare(a.publishedAt) || a.id.localeCompare(b.id));
     const shown = all.filter((o) => current(o) && matchesFilter(o, trade, commune));
     const slice = pageOf(req.query, shown.length);
@@ -70,7 +71,7 @@ ${pager(ctx, '/opportunites', slice, { ...(trade ? { metier: trade } : {}), ...(
 
   router.get('/opportunites/:slug', async function opportunity(req, res) {
     const ctx = portal.ctx(req);
-    const o = withDefaults(await portal.deps.catalog.get<Opportunity>(`opportunity:${String(req.params.slug)}`));
+    const o = withDefaults(await portal.deps.catalog.get<Opportunity>(`opportunity:${req.params.slug}`));
     const me = memberOf(res);
     // A member's page says whether they already said it: never from the shared page cache.
     if (me) res.set('Cache-Control', 'no-store');
@@ -109,13 +110,13 @@ ${o.contact.phone || o.contact.place ? html`<p>${icon(ctx, 'phone', 'i sm')} ${c
 <p class="meta">${ctx.t('opportunities.publisher', { publisher: o.publisher })}</p>
 ${interest}
 </article>`;
-    portal.send(res, page(ctx, { title: `${ctx.t('nav.opportunities')} — ${text(ctx, o.title)}`.replace(/<[^>]+>/g, ''), body }));
+    portal.send(res, page(ctx, { title: `${ctx.t('nav.opportunities')} — ${text(ctx, o.title).toString()}`.replace(/<[^>]+>/g, ''), body }));
   });
 
   router.post(
     '/opportunites/:slug',
     async function membersOnly(req, res, next) {
-      if (memberOf(res)) return next();
+      if (memberOf(res)) return void next();
       // A visitor without a member code: back to the page, which says how to sign in; nothing stored.
       res.redirect(303, `/opportunites/${String(req.params.slug)}`);
     },
@@ -131,7 +132,7 @@ ${interest}
         );
       } catch (e) {
         // Already said: the page shows it; closed: the page says so.
-        if (isAppError(e) && (e.reason === 'already-interested' || e.reason === 'opportunity-closed')) return res.redirect(303, `/opportunites/${slug}`);
+        if (isAppError(e) && (e.reason === 'already-interested' || e.reason === 'opportunity-closed')) return void res.redirect(303, `/opportunites/${slug}`);
         throw e;
       }
       res.redirect(303, `/opportunites/${slug}?merci=1#merci`);

@@ -114,7 +114,7 @@ ${pager(ctx, '/participer', slice)}`;
 
   async function consultationPage(
     req: Request,
-    res: ExpressResponse,
+    _res: ExpressResponse,
     slug: string,
     form?: { problem: FormProblem; values: Record<string, string> }
   ): Promise<Html> {
@@ -126,7 +126,6 @@ ${pager(ctx, '/participer', slice)}`;
     const state = voteId && /^[a-z0-9:-]{10,100}$/.test(voteId) ? await submissionState(portal.deps, voteId) : null;
     const open = isOpen(c, now);
     const results = resultsVisible(c, now) ? await portal.deps.submissions.results(c, config.hubId) : null;
-    void res;
     const body = html`<p><a class="back" href="/participer">${icon(ctx, 'back', 'i sm')}${ctx.t('nav.participate')}</a></p>
 <article class="consultation">
 <div class="heading"><h1>${icon(ctx, 'participate', 'i hi')}<span>${text(ctx, c.question)}</span></h1>${play(ctx, c.questionAudio, plain(ctx, c.question))}</div>
@@ -146,7 +145,7 @@ ${results ? resultsBlock(ctx, c, results) : html`<p>${icon(ctx, 'info', 'i sm')}
 
   router.post('/participer/:slug', async function vote(req, res) {
     const ctx = portal.ctx(req);
-    const slug = String(req.params.slug);
+    const slug = req.params.slug;
     const values = typed(req.body, ['option', 'sex', 'ageBand']);
     const refuse = async (problem: FormProblem, status: number) => {
       res.set('Cache-Control', 'no-store');
@@ -167,11 +166,11 @@ ${results ? resultsBlock(ctx, c, results) : html`<p>${icon(ctx, 'info', 'i sm')}
     try {
       const { id } = await portal.deps.submissions.submit('response', input, { hubId: config.hubId });
       res.cookie(`vote-${slug}`, id, { maxAge: 365 * 24 * 3600 * 1000, sameSite: 'lax', path: '/' });
-      return res.redirect(303, `/participer/${slug}#statut`);
+      return void res.redirect(303, `/participer/${slug}#statut`);
     } catch (e) {
-      if (isAppError(e) && e.reason === 'already-voted') return res.redirect(303, `/participer/${slug}?deja=1#deja`);
+      if (isAppError(e) && e.reason === 'already-voted') return void res.redirect(303, `/participer/${slug}?deja=1#deja`);
       if (isAppError(e) && (e.reason === 'consultation-closed' || e.reason === 'consultation-not-open'))
-        return res.redirect(303, `/participer/${slug}?ferme=1`);
+        return void res.redirect(303, `/participer/${slug}?ferme=1`);
       // An option this consultation does not have (an old page, a hand-made form).
       if (isAppError(e) && e.status === 422) return refuse({ fields: { option: 'form.option' } }, 422);
       throw e;

@@ -164,7 +164,7 @@ export function proposalRoutes(router: Router, portal: Portal): void {
   router.post(`${BASE}/nouvelle`, members.require(), multipart, check, async function propose(req, res) {
     const ctx = portal.ctx(req);
     const f = (req.body ?? {}) as Record<string, unknown>;
-    const str = (k: string) => (typeof f[k] === 'string' ? (f[k] as string) : undefined);
+    const str = (k: string) => (typeof f[k] === 'string' ? f[k] : undefined);
     const typed: Typed = {
       title: str('title')?.slice(0, 200),
       text: str('text')?.slice(0, PROPOSAL_TEXT_MAX * 2),
@@ -177,17 +177,17 @@ export function proposalRoutes(router: Router, portal: Portal): void {
     const me = memberOf(res)!;
     const tooLong = Boolean(res.locals.voiceTooLong);
     // The phone sent too many forms this minute: the form comes back with what was typed.
-    if (rateLimited(req)) return portal.send(res, await formPage(req, res, { fields: {}, form: 'error.tooMany' }, typed), 429);
+    if (rateLimited(req)) return void portal.send(res, await formPage(req, res, { fields: {}, form: 'error.tooMany' }, typed), 429);
     try {
       // A recording too long is refused with the other fields' mistakes; nothing is stored.
       if (tooLong) throw new ProposalRefused({ ...(await proposals.check(typed)).fields, voice: 'voice-too-long' });
       const v = await proposals.propose(me.member, { ...typed, voice: voiceOf_(req, res) }, me.session.via);
-      return res.redirect(303, `${proposalUrl(v.id)}?envoye=1#envoye`);
+      return void res.redirect(303, `${proposalUrl(v.id)}?envoye=1#envoye`);
     } catch (e) {
       if (!(e instanceof ProposalRefused)) throw e;
       const fields = Object.fromEntries(Object.entries(e.fields).map(([k, r]) => [k, `proposals.err.${r}`]));
       res.set('Cache-Control', 'no-store');
-      return portal.send(res, await formPage(req, res, { fields }, typed), 422);
+      return void portal.send(res, await formPage(req, res, { fields }, typed), 422);
     }
   });
 
@@ -257,14 +257,14 @@ export function proposalRoutes(router: Router, portal: Portal): void {
 
   router.get(`${BASE}/:id`, async function proposal(req, res) {
     if (memberOf(res)) res.set('Cache-Control', 'no-store');
-    portal.send(res, await proposalPage(req, res, String(req.params.id)));
+    portal.send(res, await proposalPage(req, res, req.params.id));
   });
 
   router.post(
     `${BASE}/:id/soutenir`,
     small,
     async function membersOnly(req, res, next) {
-      if (memberOf(res)) return next();
+      if (memberOf(res)) return void next();
       // A visitor without a code: the page again, saying how to sign in; nothing stored.
       const ctx = portal.ctx(req);
       res.set('Cache-Control', 'no-store');
@@ -280,15 +280,15 @@ export function proposalRoutes(router: Router, portal: Portal): void {
         if (!isAppError(e) || e.status >= 500 || e.status === 404) throw e;
         res.set('Cache-Control', 'no-store');
         const key = e.reason === 'already-supported' ? 'proposals.alreadySupported' : e.reason === 'proposal-closed' ? 'proposals.err.closed' : 'common.error';
-        return portal.send(res, await proposalPage(req, res, id, ctx.t(key)), e.status);
+        return void portal.send(res, await proposalPage(req, res, id, ctx.t(key)), e.status);
       }
       res.redirect(303, `${proposalUrl(id)}?soutenu=1#soutenu`);
     }
   );
 
   router.get(`${BASE}/:id/voix`, async function proposalVoice(req, res) {
-    const v = await proposals.get(String(req.params.id));
-    if (v.voice && (await portal.deps.media.has(v.voice))) return res.redirect(302, `/media/${v.voice}`);
+    const v = await proposals.get(req.params.id);
+    if (v.voice && (await portal.deps.media.has(v.voice))) return void res.redirect(302, `/media/${v.voice}`);
     const local = await proposals.localVoice(v.id);
     if (!local) throw new AppError(404, 'voice-not-yet-here', 'the recording has not reached this hub yet; it comes with the next sync');
     res.set({ 'Content-Type': local.mime, 'Cache-Control': 'no-cache', ...VOICE_HEADERS }).send(local.data);
@@ -324,7 +324,7 @@ export function proposalRoutes(router: Router, portal: Portal): void {
 
   router.get(`${PLANS}/:slug`, async function plan(req, res) {
     const ctx = portal.ctx(req);
-    const p = await proposals.plan(`plan:${String(req.params.slug)}`);
+    const p = await proposals.plan(`plan:${req.params.slug}`);
     const { done, budget, spent } = planProgress(p);
     const body = html`<p><a class="back" href="${PLANS}">${icon(ctx, 'back', 'i sm')}${ctx.t('plans.title')}</a></p>
       <article class="plan">
@@ -374,10 +374,10 @@ function actionItem(ctx: PageContext, a: PlanAction): Html {
   const last = latestProgress(a);
   const t = a.indicator;
   const target = [
-    t.total !== undefined ? `${ctx.fmt.number(t.total)}` : '',
+    t.total !== undefined ? ctx.fmt.number(t.total) : '',
     t.bySex?.F !== undefined ? `${ctx.t('plans.women')} ${ctx.fmt.number(t.bySex.F)}` : '',
     t.bySex?.M !== undefined ? `${ctx.t('plans.men')} ${ctx.fmt.number(t.bySex.M)}` : '',
-    ...Object.entries(t.byAge ?? {}).map(([band, n]) => `${band} ${ctx.t('plans.years')} : ${ctx.fmt.number(n as number)}`),
+    ...Object.entries(t.byAge ?? {}).map(([band, n]) => `${band} ${ctx.t('plans.years')} : ${ctx.fmt.number(n)}`),
   ]
     .filter(Boolean)
     .join(' · ');

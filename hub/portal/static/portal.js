@@ -12,14 +12,14 @@
     get: function (k) {
       try {
         return localStorage.getItem(k);
-      } catch (e) {
+      } catch (_e) {
         return null;
       }
     },
     set: function (k, v) {
       try {
         localStorage.setItem(k, v);
-      } catch (e) {
+      } catch (_e) {
         /* private mode: progress is not kept */
       }
     },
@@ -355,7 +355,7 @@
     try {
       tried = sessionStorage.getItem('secure-tried');
       sessionStorage.setItem('secure-tried', '1');
-    } catch (e) {
+    } catch (_e) {
       /* private mode: try each page */
     }
     if (tried) return;

@@ -59,7 +59,8 @@ function run(file: string, args: string[], input: string | null, timeoutMs: numb
   return new Promise((resolve, reject) => {
     const child = execFile(file, args, { timeout: timeoutMs, maxBuffer: 1 << 20 }, (err, stdout, stderr) => {
       const out = `${stdout}${stderr}`.trim();
-      if (err && (err as NodeJS.ErrnoException).code === 'ENOENT') return reject(err);
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- an ExecFileException is an Error its Omit<> type hides
+      if (err?.code === 'ENOENT') return void reject(err);
       resolve({ code: err ? (((err as { code?: unknown }).code as number | null) ?? 1) : 0, out: err?.killed ? `${out} (timed out)` : out });
     });
     if (input !== null) child.stdin?.end(input);

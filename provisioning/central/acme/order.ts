@@ -344,7 +344,7 @@ export async function orderCertificates(opts: AcmeOptions, mode: 'order' | 'rene
     const known = await client.createAccount({ onlyReturnExisting: true }).then(
       () => true,
       (e: unknown) => {
-        if (/accountDoesNotExist|does not exist|no account|unable to find existing account/i.test(String((e as Error).message))) return false;
+        if (/accountDoesNotExist|does not exist|no account|unable to find existing account/i.test((e as Error).message)) return false;
         throw e;
       }
     );

@@ -60,7 +60,7 @@ async function putDoc(call: CentralCall, db: string, doc: Doc, doing: string): P
 /** Writes a doc, reading its current revision first (central is the only writer of these docs: a conflict means two moderators at once, so retry once). */
 export async function upsert(call: CentralCall, db: string, id: string, change: (old: Doc | null) => Doc | null, doing: string): Promise<void> {
   for (let attempt = 0; attempt < 3; attempt += 1) {
-    const old = await getDoc<Doc>(call, db, id);
+    const old = await getDoc(call, db, id);
     const next = change(old);
     if (!next) return;
     const res = await call(`${db}/${enc(id)}`, { method: 'PUT', body: { ...next, _id: id, ...(old?._rev ? { _rev: old._rev } : {}) } });
@@ -111,6 +111,7 @@ export async function storeVoice(
 }
 
 /** A submission with its recording (if any) as bytes. */
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the caller names the document type it expects
 export async function withVoice<T>(call: CentralCall, id: string): Promise<{ doc: T & Doc; voice?: { data: Buffer; mime: string; name: string } } | null> {
   const doc = await getDoc<T & Doc & { _attachments?: Record<string, { content_type: string; data: string }> }>(call, 'community', id, '?attachments=true');
   if (!doc) return null;
@@ -173,7 +174,7 @@ export async function approvePost(call: CentralCall, postId: string, by: string,
 }
 
 async function removeQueued(call: CentralCall, postId: string): Promise<void> {
-  const q = await getDoc<Doc>(call, 'moderation', queueId(postId));
+  const q = await getDoc(call, 'moderation', queueId(postId));
   if (q) {
     const res = await call(`moderation/${enc(q._id)}?rev=${enc(q._rev!)}`, { method: 'DELETE' });
     if (res.status !== 200 && res.status !== 404 && res.status !== 409) fail(res, 'take the post off the queue');
@@ -282,11 +283,11 @@ export async function mentorQueue(call: CentralCall): Promise<MentorQueueItem[]>
 /** The question itself (with its recording) for a mentor's page. */
 /** A member's post as central holds it, with its recording (the moderators hear it before deciding). */
 export async function postWithVoice(call: CentralCall, postId: string): Promise<{ doc: Post; voice?: { data: Buffer; mime: string } } | null> {
-  return withVoice<Post>(call, postId) as Promise<{ doc: Post; voice?: { data: Buffer; mime: string } } | null>;
+  return withVoice<Post>(call, postId);
 }
 
 export async function questionWithVoice(call: CentralCall, questionId: string): Promise<{ doc: Question; voice?: { data: Buffer; mime: string } } | null> {
-  return withVoice<Question>(call, questionId) as Promise<{ doc: Question; voice?: { data: Buffer; mime: string } } | null>;
+  return withVoice<Question>(call, questionId);
 }
 
 /**
@@ -342,13 +343,7 @@ export async function answerQuestion(
     },
     'write the answer'
   );
-  await upsert(
-    call,
-    'moderation',
-    askId(questionId),
-    (old) => (old ? { ...old, answeredAt: (old.answeredAt as string | undefined) ?? at } : null),
-    'mark the question answered'
-  );
+  await upsert(call, 'moderation', askId(questionId), (old) => (old ? { ...old, answeredAt: old.answeredAt ?? at } : null), 'mark the question answered');
   await log(call, 'answer', questionId, mentor);
 }
 
@@ -384,7 +379,7 @@ export async function scheduleSession(
     mentor,
   };
   parseContentDoc(doc, 'event');
-  await upsert(call, 'content', id, () => doc as Doc, 'schedule the session');
+  await upsert(call, 'content', id, () => doc, 'schedule the session');
   await log(call, 'session', id, mentor);
   return id;
 }
@@ -453,7 +448,7 @@ export async function processCommunity(call: CentralCall, rules: CommunityRules 
     since = res.body.last_seq;
     if (res.body.results.length < 200) break;
   }
-  await upsert(call, 'moderation', CHECKPOINT, () => ({ _id: CHECKPOINT, since }) as Doc, 'save where the rules stopped');
+  await upsert(call, 'moderation', CHECKPOINT, () => ({ _id: CHECKPOINT, since }), 'save where the rules stopped');
   return report;
 }
 
@@ -587,7 +582,7 @@ async function onFlag(call: CentralCall, f: Doc, rules: CommunityRules, by: stri
     (old) => {
       const flags = (old?.flags as string[] | undefined) ?? [];
       // The flag's id names the post and the member: the same flag twice counts once.
-      const key = (f._id as string).split(':flag:')[1]!;
+      const key = f._id.split(':flag:')[1]!;
       count = flags.includes(key) ? flags.length : flags.length + 1;
       return flags.includes(key) ? null : { ...(old ?? {}), _id: flagsId(post), type: 'flags', post, flags: [...flags, key] };
     },

@@ -68,7 +68,7 @@ export async function answerProposal(call: CentralCall, id: string, decision: st
           Doc;
         parseContentDoc(next, 'proposal');
         out = next;
-        return next as Doc;
+        return next;
       },
       'publish the answer'
     );
@@ -124,7 +124,7 @@ export async function addPlanProgress(
         next.updatedAt = new Date().toISOString();
         parseContentDoc(next, 'plan');
         out = next;
-        return next as unknown as Doc;
+        return next;
       },
       'add the progress to the plan'
     );

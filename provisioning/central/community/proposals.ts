@@ -95,7 +95,7 @@ export async function processProposals(call: CentralCall, by = 'règles automati
     since = res.body.last_seq;
     if (res.body.results.length < 200) break;
   }
-  await upsert(call, 'moderation', CHECKPOINT, () => ({ _id: CHECKPOINT, since }) as Doc, 'save where the proposals stopped');
+  await upsert(call, 'moderation', CHECKPOINT, () => ({ _id: CHECKPOINT, since }), 'save where the proposals stopped');
   return report;
 }
 
@@ -258,7 +258,7 @@ async function mergeProgress(call: CentralCall, x: PlanProgress, report: Proposa
         return null; // checked at the hub already; one bad update must not stop the others
       }
       merged = true;
-      return next as unknown as Doc;
+      return next;
     },
     'merge the progress into the plan'
   );

@@ -55,7 +55,7 @@ function bodyParser(route: ConsoleRoute, config: ConsoleConfig): RequestHandler 
       .single('file');
     upload(req, res, (err: unknown) => {
       if ((err as { code?: string } | undefined)?.code === 'LIMIT_FILE_SIZE') {
-        return next(new AppError(413, 'upload-too-large', `Le fichier dépasse ${config.uploadMaxMB} Mo.`));
+        return void next(new AppError(413, 'upload-too-large', `Le fichier dépasse ${config.uploadMaxMB} Mo.`));
       }
       const file = req.file;
       if (file) res.once('close', () => void rm(file.path, { force: true }));
@@ -180,7 +180,7 @@ export function createConsoleApp(config: ConsoleConfig, log: Logger, pages: read
   const errors: ErrorRequestHandler = function consoleErrors(err, req, res, _next) {
     let e: AppError;
     if (isAppError(err)) e = err;
-    else if ((err as { type?: string })?.type === 'entity.too.large') e = new AppError(413, 'body-too-large', 'too large');
+    else if ((err as { type?: string } | null)?.type === 'entity.too.large') e = new AppError(413, 'body-too-large', 'too large');
     else {
       log.error({ err, method: req.method, path: req.path }, 'console: unhandled error');
       e = new AppError(500, 'internal-error', 'Une erreur est survenue à la console ; réessayez, et prévenez l’administrateur si elle revient.');

@@ -53,6 +53,7 @@ export interface ConsoleRoute {
   action?: string;
   /** Values for the path's parameters, for the generated access test. */
   example?: Record<string, string>;
+  // eslint-disable-next-line @typescript-eslint/no-invalid-void-type -- a handler that answered by itself (a download) returns nothing
   handle(ctx: ConsoleContext): Promise<ConsoleResult | void>;
 }
 

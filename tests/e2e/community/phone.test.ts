@@ -30,7 +30,7 @@ describe('community on a 360×640 phone at http://espace.home.arpa', () => {
     const eb = await central.enroll('kita-01');
     a = await startTestHub({ hubId: 'bafoulabe-01', central: { url: central.url, username: ea.username, password: ea.password } });
     b = await startTestHub({ hubId: 'kita-01', central: { url: central.url, username: eb.username, password: eb.password } });
-    await Promise.all([a.deps.sync!.runNow('test'), b.deps.sync!.runNow('test')]);
+    await Promise.all([a.deps.sync.runNow('test'), b.deps.sync.runNow('test')]);
     code = (await makeMember(a, 'Assa')).code;
     browser = await launchPhoneBrowser();
     page = await (await browser.newContext({ ...PHONE })).newPage();
@@ -67,13 +67,13 @@ describe('community on a 360×640 phone at http://espace.home.arpa', () => {
   });
 
   it('once approved at central, hub B shows it as published and its recording plays on the phone', async () => {
-    await a.deps.sync!.runNow('test');
+    await a.deps.sync.runNow('test');
     const moderator = callAs(central.url, { username: 'moussa', password: 'moderator-password' });
     await central.settled(); // CouchDB's replicator merges a moment after the push
     await processCommunity(moderator, { preModeratedPosts: 3, flagsToHide: 3 });
     assert.ok((await moderationQueue(moderator)).some((q) => q.post === thread));
     await approvePost(moderator, thread, 'moussa');
-    await b.deps.sync!.runNow('test');
+    await b.deps.sync.runNow('test');
     await page.goto(`${origin(b)}/communaute/fil/${encodeURIComponent(thread)}`);
     assert.match(await page.innerText('.posts'), /publié/);
     const played = await page.evaluate(async () => {

@@ -60,7 +60,7 @@ describe('kiosk preload in Chromium', () => {
     await page.clock.install();
     await page.goto(url);
     await page.evaluate(HARNESS(src));
-    const sent = () => page.evaluate('window.sent') as Promise<unknown[][]>;
+    const sent = () => page.evaluate<unknown[][]>('window.sent');
 
     assert.deepEqual(await page.evaluate('Object.keys(window.espaceKiosk).sort()'), ['activity', 'heartbeat', 'technician']);
     assert.deepEqual(await page.evaluate('Object.keys(window.espaceKiosk.technician).sort()'), ['act', 'status', 'unlock']);

@@ -26,7 +26,7 @@ async function leaveTraces(page: Page): Promise<void> {
           resolve();
         };
       };
-      open.onerror = () => reject(open.error);
+      open.onerror = () => reject(open.error ?? new Error('the database did not open'));
     });
   });
 }

@@ -14,9 +14,9 @@ export async function servePages(options: PagesOptions): Promise<{ url: string; 
         res.writeHead(response.status, Object.fromEntries(response.headers));
         res.end(Buffer.from(await response.arrayBuffer()));
       })
-      .catch((err: Error) => {
+      .catch((err: unknown) => {
         res.writeHead(500);
-        res.end(err.message);
+        res.end((err as Error).message);
       });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -155,10 +155,10 @@ describe('the studio: record in one space, review in Bamako, heard in another', 
 
   it('reaches central; the editor accepts the take and rejects the translation; hub B pulls only the accepted one and a Bambara visitor hears it', async () => {
     // Hub B has the published pack first; its coverage then is the reference.
-    assert.equal((await hubB.deps.sync!.runNow('test')).ok, true);
+    assert.equal((await hubB.deps.sync.runNow('test')).ok, true);
     const before = await coverageOf(hubB, 'bm');
     assert.ok(before.content.total > 50 && before.content.texts > 0);
-    assert.equal((await hubA.deps.sync!.runNow('test')).ok, true);
+    assert.equal((await hubA.deps.sync.runNow('test')).ok, true);
     await central.settled(); // CouchDB's replicator copies contributions into studio a moment after the push
     // The editor, not an administrator: editors read the studio and nothing else of what hubs push.
     const pending = await pendingContributions(central.url, central.editor);
@@ -170,9 +170,9 @@ describe('the studio: record in one space, review in Bamako, heard in another', 
     await decline(central.url, central.editor, text._id, 'rejected', 'editor', 'Le mot ne convient pas ici.');
     assert.equal((await pendingContributions(central.url, central.editor)).length, 0);
 
-    const first = await hubB.deps.sync!.runNow('test');
+    const first = await hubB.deps.sync.runNow('test');
     assert.equal(first.ok, true, JSON.stringify(first));
-    const second = await hubB.deps.sync!.runNow('test');
+    const second = await hubB.deps.sync.runNow('test');
     assert.equal(second.ok, true);
     // The accepted take arrived as content and media; the rejected text arrived nowhere.
     const t = await hubB.deps.dbs.content.get(translationId(TARGET, FIELD, 'bm'));
@@ -182,7 +182,7 @@ describe('the studio: record in one space, review in Bamako, heard in another', 
     assert.equal(all.rows.length, 1);
     // The refusal goes back to hub A only, whose studio says it; no phone can read it.
     await assert.rejects(hubB.deps.dbs.content.get(verdictId(text._id)), { status: 404 });
-    assert.equal((await hubA.deps.sync!.runNow('test')).ok, true);
+    assert.equal((await hubA.deps.sync.runNow('test')).ok, true);
     assert.equal(((await hubA.deps.dbs.content.get(verdictId(text._id))) as unknown as { decision: string }).decision, 'rejected');
     assert.equal((await fetch(`${hubA.url}/api/v1/content/${encodeURIComponent(verdictId(text._id))}`)).status, 404);
     await page.goto(`${hubA.url}/admin/studio?lang=bm`);

@@ -95,7 +95,7 @@ function inUrl(s: string, how: 'escaped' | 'double' | 'raw'): string {
   const once = esc(/[A-Za-z0-9\-_.~]/);
   return how === 'double' ? once.replace(/%/g, '%25') : once;
 }
-const seg = fc.tuple(text, fc.constantFrom('escaped', 'double', 'raw') as fc.Arbitrary<'escaped' | 'double' | 'raw'>).map(([s, how]) => inUrl(s, how));
+const seg = fc.tuple(text, fc.constantFrom<'escaped' | 'double' | 'raw'>('escaped', 'double', 'raw')).map(([s, how]) => inUrl(s, how));
 
 const GET_PATHS: ((a: string, b: string) => string)[] = [
   (a) => `/api/v1/content/${a}`,

@@ -8,7 +8,7 @@ import { client, login, startConsoleHub, type Client } from './console.js';
 function concrete(path: string, example: Record<string, string> = {}): string {
   return path.replace(/:([A-Za-z]+)/g, (_m, name: string) => {
     assert.ok(example[name], `route ${path} needs an example value for :${name} in the route table`);
-    return encodeURIComponent(example[name]!);
+    return encodeURIComponent(example[name]);
   });
 }
 

@@ -27,7 +27,7 @@ describe('erasure reaches central, and espace indicators reads central', () => {
     // Without central's design docs: the stand-in's validate_doc_update (express-pouchdb's
     // pouchdb-validation) silently drops replicated tombstones, which CouchDB 3 accepts.
     central = await startTestCentral({ setup: false });
-    remote = new PouchDB(`${central.url}/submissions`, { auth: { ...central.admin } } as PouchDB.Configuration.RemoteDatabaseConfiguration);
+    remote = new PouchDB(`${central.url}/submissions`, { auth: { ...central.admin } });
     await remote.info();
     hub = await startConsoleHub();
     facilitator = await login(hub.url, 'facilitator');
@@ -95,7 +95,7 @@ describe('erasure reaches central, and espace indicators reads central', () => {
     const csv = await runCli(['fleet', 'indicators', '--central', central.url, '--csv'], { env });
     assert.equal(csv.code, 0, csv.stderr);
     assert.ok(csv.stdout.startsWith('\ufeff'));
-    const rows = parse(csv.stdout, { bom: true, columns: true, delimiter: ';' }) as Record<string, string>[];
+    const rows = parse<Record<string, string>>(csv.stdout, { bom: true, columns: true, delimiter: ';' });
     const by = (k: string) => rows.find((r) => r.indicateur === k)!;
     assert.equal(by('registered').total, '1', 'the erased member is no longer counted as registered');
     assert.equal(by('registered').hommes, '1');
@@ -105,11 +105,11 @@ describe('erasure reaches central, and espace indicators reads central', () => {
     assert.equal(by('trained')['part des jeunes (15-35 ans)'], '67 %');
     assert.equal(by('messages').total, '1');
 
-    const byHub = parse((await runCli(['indicators', '--central', central.url, '--csv', '--by-hub'], { env })).stdout, {
+    const byHub = parse<Record<string, string>>((await runCli(['indicators', '--central', central.url, '--csv', '--by-hub'], { env })).stdout, {
       bom: true,
       columns: true,
       delimiter: ';',
-    }) as Record<string, string>[];
+    });
     assert.deepEqual([...new Set(byHub.map((r) => r['périmètre']))], ['central', 'kayes-demo']);
     assert.equal(byHub.find((r) => r['périmètre'] === 'kayes-demo' && r.indicateur === 'trained')!.total, '3');
 

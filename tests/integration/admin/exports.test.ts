@@ -21,7 +21,7 @@ describe('CSV exports of what strangers typed', () => {
   });
   after(() => hub.stop());
 
-  const cells = (text: string) => parse(text, { bom: true, columns: true, delimiter: ';' }) as Record<string, string>[];
+  const cells = (text: string) => parse<Record<string, string>>(text, { bom: true, columns: true, delimiter: ';' });
 
   it('neutralises formulas in members.csv, separated by ";" with a BOM, phone numbers as text', async () => {
     // Buffer keeps the byte-order mark that fetch's text() drops.

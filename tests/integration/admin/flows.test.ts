@@ -91,7 +91,7 @@ describe('console flows', () => {
     assert.ok(sheet.includes('Participant·e non inscrit·e'));
     const csv = await f.get('/admin/events/formation-budget/attendance.csv');
     assert.match(csv.headers.get('content-disposition')!, /attachment; filename="presences-formation-budget.csv"/);
-    const rows = parse(await csv.text(), { bom: true, columns: true, delimiter: ';' }) as Record<string, string>[];
+    const rows = parse<Record<string, string>>(await csv.text(), { bom: true, columns: true, delimiter: ';' });
     assert.equal(rows.length, 2);
     assert.equal(rows[0]!.nom, TRICKY.fullName);
     assert.equal(rows[1]!.sexe, 'homme');
@@ -110,7 +110,7 @@ describe('console flows', () => {
     assert.deepEqual([...bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'UTF-8 BOM');
     const text = bytes.toString('utf8');
     assert.ok(text.includes('\r\n'));
-    const rows = parse(text, { bom: true, columns: true, delimiter: ';' }) as Record<string, string>[];
+    const rows = parse<Record<string, string>>(text, { bom: true, columns: true, delimiter: ';' });
     const row = rows.find((r) => r.id === member)!;
     assert.equal(row.nom, TRICKY.fullName);
     assert.equal(row.organisation, TRICKY.organisation);
@@ -205,7 +205,7 @@ describe('console flows', () => {
     assert.match(results, /<meta http-equiv="refresh" content="30">/, 'live while open');
     assert.match(results, /3 vote\(s\)/);
     assert.match(results, /commune inconnue/);
-    const csv = parse(await (await f.get(`${url}/results.csv`)).text(), { bom: true, columns: true, delimiter: ';' }) as Record<string, string>[];
+    const csv = parse<Record<string, string>>(await (await f.get(`${url}/results.csv`)).text(), { bom: true, columns: true, delimiter: ';' });
     assert.deepEqual(
       csv.map((r) => [r['réponse'], r.votes, r['sexe F'], r['sexe unknown'], r['commune kayes'], r['commune unknown']]),
       [
@@ -233,20 +233,22 @@ describe('console flows', () => {
     assert.match(page, /<svg class="chart"[^>]*role="img"[^>]*aria-labelledby=/);
     assert.match(page, /<title id="c\d+-t">Répartition par sexe<\/title>/);
     assert.match(page, /<pattern id="c\d+-F"/);
-    const csv = parse(await (await f.get(`/admin/indicators.csv?from=${month}-01`)).text(), { bom: true, columns: true, delimiter: ';' }) as Record<
-      string,
-      string
-    >[];
+    const csv = parse<Record<string, string>>(await (await f.get(`/admin/indicators.csv?from=${month}-01`)).text(), {
+      bom: true,
+      columns: true,
+      delimiter: ';',
+    });
     const registered = csv.find((r) => r.indicateur === 'registered')!;
     assert.equal(registered.total, '2');
     assert.equal(registered.femmes, '1');
     assert.equal(csv.find((r) => r.indicateur === 'messages')!.total, '2');
     assert.equal(csv.find((r) => r.indicateur === 'messages')!['sexe inconnu'], '1');
     await submit(hub, 'registration', { fullName: 'Nouvelle Inscrite', sex: 'F', ageBand: '15-24', commune: 'kayes', consent: true });
-    const again = parse(await (await f.get(`/admin/indicators.csv?from=${month}-01`)).text(), { bom: true, columns: true, delimiter: ';' }) as Record<
-      string,
-      string
-    >[];
+    const again = parse<Record<string, string>>(await (await f.get(`/admin/indicators.csv?from=${month}-01`)).text(), {
+      bom: true,
+      columns: true,
+      delimiter: ';',
+    });
     assert.equal(again.find((r) => r.indicateur === 'registered')!.total, '3', 'a new registration shows at once');
     const report = await (await f.get(`/admin/report?month=${month}`)).text();
     assert.match(report, /Rapport mensuel/);

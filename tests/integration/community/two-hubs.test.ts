@@ -31,7 +31,7 @@ const community = {
 };
 
 async function syncHub(hub: TestHub): Promise<void> {
-  const run = await hub.deps.sync!.runNow('test');
+  const run = await hub.deps.sync.runNow('test');
   assert.equal(run.ok, true, JSON.stringify(run));
 }
 

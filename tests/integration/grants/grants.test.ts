@@ -466,7 +466,7 @@ describe('a call for local initiatives, from the application to the report, acro
     assert.deepEqual([...bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'UTF-8 byte-order mark');
     const text = bytes.toString('utf8');
     assert.match(text, /\r\n/);
-    const rows = parse(text, { bom: true, delimiter: ';' }) as string[][];
+    const rows = parse(text, { bom: true, delimiter: ';' });
     assert.equal(rows[0]![0], 'appel');
     assert.ok(rows[0]!.includes('score (sur 100)'));
     const byOrg = new Map(rows.slice(1).map((r) => [r[4], r]));

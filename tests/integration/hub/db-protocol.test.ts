@@ -110,11 +110,11 @@ describe('/db/content as a CouchDB replication source', () => {
     const contentCount = async () => (await hub.deps.dbs.content.allDocs()).rows.filter((r) => !r.id.startsWith('_')).length;
     const pull = () => {
       const src = remote();
-      const rep = PouchDB.replicate(src, target, { live: true, retry: false, checkpoint: 'source', heartbeat: 2000 } as PouchDB.Replication.ReplicateOptions);
+      const rep = PouchDB.replicate(src, target, { live: true, retry: false, checkpoint: 'source', heartbeat: 2000 });
       const read: number[] = [];
       let failed: unknown;
-      rep.on('change', (info) => read.push(info.docs_read));
-      rep.on('error', (e) => (failed = e));
+      void rep.on('change', (info) => read.push(info.docs_read));
+      void rep.on('error', (e) => (failed = e));
       return { rep, read, failed: () => failed };
     };
     const until = async (check: () => Promise<boolean>, what: string) => {

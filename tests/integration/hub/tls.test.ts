@@ -25,6 +25,7 @@ function get(port: number, path: string, ca: string, extra: Partial<RequestOptio
   return new Promise((resolve, reject) => {
     const req = httpsRequest({ host: '127.0.0.1', servername: NAME, port, path, ca, agent: false, headers: { Host: `${NAME}:${port}` }, ...extra }, (res) => {
       const chunks: Buffer[] = [];
+      // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- an https response's socket is a TLSSocket
       const socket = res.socket as TLSSocket;
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () =>

@@ -31,7 +31,7 @@ describe('a vote counted here, then confirmed in Bamako', () => {
     assert.equal(await status(), 'counted-here');
     assert.match(await page(), /<p data-central hidden>/);
 
-    const run = await hub.deps.sync!.runNow('test');
+    const run = await hub.deps.sync.runNow('test');
     assert.equal(run.ok, true);
     assert.equal(await status(), 'confirmed-central');
     assert.doesNotMatch(await page(), /<p data-central hidden>/);

@@ -7,7 +7,7 @@ import { attemptLogin, client, cookieFrom, csrfIn, type Client } from '../admin/
 
 /** One sync of a test hub, which must succeed. */
 export async function syncHub(hub: TestHub): Promise<void> {
-  const run = await hub.deps.sync!.runNow('test');
+  const run = await hub.deps.sync.runNow('test');
   assert.equal(run.ok, true, JSON.stringify(run));
 }
 

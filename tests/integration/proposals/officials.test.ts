@@ -284,7 +284,7 @@ describe('elected officials answer proposals and update plans, at central and at
     assert.deepEqual(last.achieved, { total: 1200, F: 700, M: 500, byAge: { '15-24': 300 } });
     assert.equal(last.by, MAIRESSE.username);
     assert.equal(last.evidence?.[0]?.kind, 'photo');
-    const media = await couch(central.url, `media/media:${last.evidence![0]!.media}`, central.admin);
+    const media = await couch(central.url, `media/media:${last.evidence[0].media}`, central.admin);
     assert.equal(media.status, 200);
     assert.match(readFileSync(join(cons.services.config.dataDir, 'audit', 'audit.jsonl'), 'utf8'), /"plan\.progress"/);
     await Promise.all([syncHub(a), syncHub(b)]);
@@ -335,7 +335,7 @@ describe('elected officials answer proposals and update plans, at central and at
     assert.equal(merged[0]!.by, 'maire-kayes');
     assert.equal(merged[0]!.done, 25);
     assert.equal(merged[0]!.evidence?.[0]?.kind, 'photo', 'the photo taken at the space is filed as media at central');
-    assert.equal((await couch(central.url, `media/media:${merged[0]!.evidence![0]!.media}`, central.admin)).status, 200);
+    assert.equal((await couch(central.url, `media/media:${merged[0]!.evidence[0].media}`, central.admin)).status, 200);
     const log = await moderationLog(moderator);
     assert.equal(log.filter((x) => x.action === 'plan-progress' && x.target === `${KAYES_PLAN}#forages`).length, 1);
     for (const hub of [a, b]) {
@@ -348,7 +348,7 @@ describe('elected officials answer proposals and update plans, at central and at
   });
 
   it('the figures count proposals, supports, answers and plan actions, at a hub and at central, with CSV for French Excel', async () => {
-    const cells = (text: string) => parse(text, { bom: true, columns: true, delimiter: ';' }) as Record<string, string>[];
+    const cells = (text: string) => parse<Record<string, string>>(text, { bom: true, columns: true, delimiter: ';' });
     const value = (rows: Record<string, string>[], scope: string, mesure: string, categorie: string) =>
       rows.find((r) => r['périmètre'] === scope && r.mesure === mesure && r['catégorie'] === categorie)?.valeur;
     // A support and a paper sheet at hub A, pushed.

@@ -186,7 +186,7 @@ describe('citizen proposals across two hubs and central', () => {
     // The same support pushed again (as a USB bundle would bring it) is one doc: counted once.
     const again = (await a.deps.dbs.submissions.allDocs({ include_docs: true, startkey: 'nioro-01:support:', endkey: 'nioro-01:support:\ufff0' })).rows[0]!
       .doc!;
-    const hubCreds = { username: a.deps.config.central!.username!, password: a.deps.config.central!.password! };
+    const hubCreds = { username: a.deps.config.central.username!, password: a.deps.config.central.password! };
     const repush = await couch(central.url, `submissions-nioro-01/_bulk_docs`, hubCreds, { method: 'POST', body: { docs: [again], new_edits: false } });
     assert.equal(repush.status, 201);
     await central.settled();

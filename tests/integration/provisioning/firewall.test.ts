@@ -29,7 +29,7 @@ describe('the firewall, loaded between a phone and the uplink', () => {
     const child = spawn('ip', ['netns', 'exec', n, process.execPath, '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
     servers.push(child);
     return new Promise((resolve, reject) => {
-      child.stdout!.once('data', () => resolve());
+      child.stdout.once('data', () => resolve());
       child.once('exit', (c) => reject(new Error(`listener in ${n} exited ${c}`)));
     });
   }

@@ -82,7 +82,7 @@ describe('provision apply into a real Debian Trixie root', { timeout: APPLY_TIME
     // Trixie's fake-hwclock is a load service and a save timer (Bookworm's, one service).
     const enable = rendered.enable.flatMap((u) => (u === 'fake-hwclock.service' ? ['fake-hwclock-load.service', 'fake-hwclock-save.timer'] : [u]));
     for (const unit of enable) {
-      const { stdout } = await inRoot(root, 'systemctl', 'is-enabled', unit).catch((e: { stdout: string }) => e);
+      const { stdout } = await inRoot(root, 'systemctl', 'is-enabled', unit).catch((e: unknown) => e as { stdout: string });
       assert.match(stdout.trim(), /^(enabled|alias)$/, `${unit}: ${stdout}`);
     }
     const ours = [

@@ -300,8 +300,8 @@ describe('espace provision render (command line)', () => {
     const dry = await runCli(['provision', 'render', '--profile', changed, '--root', root, '--dry-run']);
     assert.equal(dry.code, 0, dry.stderr);
     assert.match(dry.stdout, /^--- a\/etc\/espace\/espace\.yaml$/m);
-    assert.match(dry.stdout, /^-  dailyBudgetMB: 50$/m);
-    assert.match(dry.stdout, /^\+  dailyBudgetMB: 80$/m);
+    assert.match(dry.stdout, /^- {2}dailyBudgetMB: 50$/m);
+    assert.match(dry.stdout, /^\+ {2}dailyBudgetMB: 80$/m);
     assert.match(dry.stdout, /changed \/etc\/espace\/secrets\.env \(secret: content not shown\)/);
     assert.doesNotMatch(dry.stdout, /another-secret|change-me/);
     assert.equal(readFileSync(join(root, 'etc/espace/espace.yaml'), 'utf8'), before);

@@ -134,7 +134,7 @@ describe('USB: submissions out in a sealed bundle, into central without duplicat
         pageViews: {},
       });
       const PouchDB = pouchConstructor();
-      const remote = new PouchDB(`${central.url}/${hubCentralDb(HUB)}`, { auth: hubCreds } as PouchDB.Configuration.RemoteDatabaseConfiguration);
+      const remote = new PouchDB(`${central.url}/${hubCentralDb(HUB)}`, { auth: hubCreds });
       await dbs.submissions.replicate.to(remote);
       await remote.close();
     });

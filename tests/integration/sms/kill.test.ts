@@ -60,7 +60,8 @@ describe('SMS queue under kill -9', () => {
     killed = undefined;
     hub = await spawnHub(dir.path, env);
     await until('the hub is killed after a create', () => killed !== undefined, 60_000);
-    await killed;
+    // TS narrowed `killed` to undefined above, not seeing the callback set it.
+    await (killed as Promise<void> | undefined);
     const orphans = [...mm.messages.values()].filter((m) => m.pduType === 2 && m.state === 1);
     assert.ok(orphans.length >= 1, 'an unsent SMS is left in the modem');
 

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { ByteMeter, createTransport, type FetchLike } from '../../../hub/sync/index.js';
 import { withBulkGet } from '../../../hub/sync/bulk-get.js';
-import { pouchConstructor, type Database } from '../../../hub/storage/index.js';
+import { pouchConstructor } from '../../../hub/storage/index.js';
 import { startTestCentral, type TestCentral } from '../../support/central.js';
 import { tempDir } from '../../support/hub.js';
 import { startProxy, type ShapingProxy } from '../../support/proxy.js';
@@ -69,16 +69,16 @@ describe('the uplink reused after a failure', () => {
       const sent: string[] = [];
       const t = transport();
       const recording: FetchLike = (input, init) => {
-        sent.push(`${init?.method ?? 'GET'} ${new URL(String(input)).pathname}`);
+        sent.push(`${init?.method ?? 'GET'} ${new URL(input instanceof Request ? input.url : input).pathname}`);
         return t.fetch(input, init);
       };
       const PouchDB = pouchConstructor();
       const url = `${proxy.url}/content`;
-      const plain = new PouchDB(url, { fetch: recording, auth: creds, skip_setup: true } as PouchDB.Configuration.RemoteDatabaseConfiguration) as Database;
+      const plain = new PouchDB(url, { fetch: recording, auth: creds, skip_setup: true });
       const remote = wrap ? withBulkGet(plain, url, recording, `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`) : plain;
       const dir = tempDir('espace-reuse-');
       dirs.push(dir);
-      const local = new PouchDB(dir.path + '/content') as Database;
+      const local = new PouchDB(dir.path + '/content');
       try {
         await proxy.setUplink(false);
         // PouchDB's own bulkGet swallows the failure into per-doc errors; ours rejects: either way it failed.

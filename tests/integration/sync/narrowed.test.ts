@@ -62,7 +62,7 @@ describe('content narrowed away or dropped by a newer pack leaves the hub; its o
   });
 
   it('a doc central narrowed to another commune goes; the space’s own event stays', async () => {
-    const doc = await couch<Record<string, unknown>>(central.url, 'content/document:pdesc', central.editor);
+    const doc = await couch(central.url, 'content/document:pdesc', central.editor);
     const put = await couch(central.url, 'content/document:pdesc', central.editor, { method: 'PUT', body: { ...doc.body, audience: { communes: ['nioro'] } } });
     assert.equal(put.status, 201);
     await sync();
@@ -85,7 +85,7 @@ describe('content narrowed away or dropped by a newer pack leaves the hub; its o
   });
 
   it('a doc widened again comes back', async () => {
-    const doc = await couch<Record<string, unknown>>(central.url, 'content/document:pdesc', central.editor);
+    const doc = await couch(central.url, 'content/document:pdesc', central.editor);
     assert.equal(
       (await couch(central.url, 'content/document:pdesc', central.editor, { method: 'PUT', body: { ...doc.body, audience: { all: true } } })).status,
       201

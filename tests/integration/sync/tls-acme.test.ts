@@ -88,7 +88,7 @@ describe('central orders the hubs’ certificates from an ACME CA (pebble) with 
   const heartbeatWith = async (hubId: string, names: string[]) => {
     const { default: acme } = await import('acme-client');
     const [, csr] = await acme.crypto.createCsr({ commonName: names[0], altNames: names });
-    const hb = await couch<Record<string, unknown>>(central.url, `fleet/${A}`, central.admin);
+    const hb = await couch(central.url, `fleet/${A}`, central.admin);
     const doc: Record<string, unknown> = { ...hb.body, _id: hubId, hubId, tls: { name: names[0], state: 'waiting', csr: csr.toString() } };
     delete doc._rev;
     assert.equal((await couch(central.url, `fleet/${hubId}`, central.admin, { method: 'PUT', body: doc })).status, 201);
@@ -109,7 +109,7 @@ describe('central orders the hubs’ certificates from an ACME CA (pebble) with 
     for (const id of [A, B]) {
       const e = await central.enroll(id);
       hubs[id] = await startTestHub({ hubId: id, tls: { domain: DOMAIN, port: 0 }, central: { url: central.url, username: e.username, password: e.password } });
-      const run = await hubs[id]!.deps.sync!.runNow();
+      const run = await hubs[id].deps.sync.runNow();
       assert.ok(run.ok, JSON.stringify(run.classes));
     }
     // Central's replicator merges each hub's heartbeat (with its CSR) into `fleet`.
@@ -152,7 +152,7 @@ describe('central orders the hubs’ certificates from an ACME CA (pebble) with 
     assert.deepEqual(await named.txt(`_acme-challenge.${B}.${DOMAIN}`), []);
 
     const hub = hubs[A]!;
-    const run = await hub.deps.sync!.runNow();
+    const run = await hub.deps.sync.runNow();
     assert.ok(run.ok, JSON.stringify(run.classes));
     const cert = await served(hub);
     const root = await pebble.root();
@@ -180,7 +180,7 @@ describe('central orders the hubs’ certificates from an ACME CA (pebble) with 
     });
     assert.equal(put.status, 201, JSON.stringify(put.body));
     const hub = hubs[B]!;
-    assert.ok((await hub.deps.sync!.runNow()).ok);
+    assert.ok((await hub.deps.sync.runNow()).ok);
     const old = await served(hub);
     assert.match(old.issuer, /Espace test CA/);
     const before = { a: (await certDoc(A)).body._rev, b: (await certDoc(B)).body._rev };
@@ -200,7 +200,7 @@ describe('central orders the hubs’ certificates from an ACME CA (pebble) with 
     assert.notEqual(renewed.body._rev, before.b);
     assert.ok(Date.parse(renewed.body.notAfter) > Date.parse(old.notAfter));
 
-    assert.ok((await hub.deps.sync!.runNow()).ok);
+    assert.ok((await hub.deps.sync.runNow()).ok);
     const now = await served(hub, old.fingerprint);
     const tls = await handshake(hub.deps.tls!.port!, `${B}.${DOMAIN}`, await pebble.root());
     assert.ok(tls.authorized, tls.error);

@@ -48,7 +48,7 @@ describe('the certificate request goes up with the sync, the chain comes down, t
       if (!local?.tls) await new Promise((r) => setTimeout(r, 50));
     }
     assert.ok(local?.tls, 'the heartbeat has the tls state');
-    const run = await hub.deps.sync!.runNow();
+    const run = await hub.deps.sync.runNow();
     assert.ok(run.ok, JSON.stringify(run.classes));
     await central.settled(); // the heartbeat reaches `fleet` by central's replicator
 
@@ -56,14 +56,14 @@ describe('the certificate request goes up with the sync, the chain comes down, t
     assert.equal(fleet.status, 200);
     assert.equal(fleet.body.tls?.state, 'waiting');
     assert.equal(fleet.body.tls?.name, `${HUB}.${DOMAIN}`);
-    assert.match(fleet.body.tls!.csr, /^-----BEGIN CERTIFICATE REQUEST-----/);
+    assert.match(fleet.body.tls.csr, /^-----BEGIN CERTIFICATE REQUEST-----/);
     // Everything central holds from this hub, as text: no trace of the key.
     for (const db of ['fleet', 'submissions', `submissions-${HUB}`]) {
       const all = await couch<unknown>(central.url, `${db}/_all_docs?include_docs=true&attachments=true`, central.admin);
       const text = JSON.stringify(all.body);
       for (const trace of keyTraces(key)) assert.ok(!text.includes(trace), `${db} at central holds key material (${trace.slice(0, 20)}…)`);
     }
-    for (const trace of keyTraces(key)) assert.ok(!fleet.body.tls!.csr.includes(trace));
+    for (const trace of keyTraces(key)) assert.ok(!fleet.body.tls.csr.includes(trace));
   });
 
   it('installs the chain central publishes for it with the next pull, and serves HTTPS', async () => {
@@ -89,7 +89,7 @@ describe('the certificate request goes up with the sync, the chain comes down, t
     const other = { ...doc, _id: 'certificate:kayes-autre', hubId: 'kayes-autre', name: `kayes-autre.${DOMAIN}`, audience: { hubs: ['kayes-autre'] } };
     assert.equal((await couch(central.url, `content/${other._id}`, central.editor, { method: 'PUT', body: other })).status, 201);
 
-    const run = await hub.deps.sync!.runNow();
+    const run = await hub.deps.sync.runNow();
     assert.ok(run.ok, JSON.stringify(run.classes));
     for (let i = 0; i < 100 && hub.deps.tls!.port === null; i += 1) await new Promise((r) => setTimeout(r, 50));
     assert.ok(hub.deps.tls!.port, 'HTTPS listens once the chain arrived');
@@ -104,7 +104,7 @@ describe('the certificate request goes up with the sync, the chain comes down, t
       tls: () => hub.deps.tls!.heartbeat(),
     }).build();
     assert.equal(hb.tls?.state, 'valid');
-    assert.ok(Date.parse(hb.tls!.renewAt!) < Date.parse(hb.tls!.notAfter!));
+    assert.ok(Date.parse(hb.tls.renewAt!) < Date.parse(hb.tls.notAfter!));
   });
   it('writes no key material into a USB bundle either', async () => {
     // `espace usb export` opens the databases: the hub is stopped, as on the Pi.

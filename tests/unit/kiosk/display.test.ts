@@ -62,7 +62,7 @@ describe('screen blanking', () => {
     writeFileSync(join(dir.path, name), `#!/bin/sh\nif [ "$#" -eq 0 ] || [ "$1" = q ]; then cat <<'EOF'\n${listing}EOF\nelse echo "$@" >> '${log}'; fi\n`, {
       mode: 0o755,
     });
-    return { path: `${dir.path}:${process.env.PATH}`, calls: () => readFileSync(log, 'utf8').trim().split('\n'), remove: dir.remove };
+    return { path: `${dir.path}:${process.env.PATH}`, calls: () => readFileSync(log, 'utf8').trim().split('\n'), remove: () => dir.remove() };
   }
 
   it('switches every Wayland output off and on with wlr-randr', async () => {

@@ -235,7 +235,9 @@ export class FakeElectron {
 
   constructor(options: { singleInstanceLock?: boolean } = {}) {
     this.app = new FakeApp(options.singleInstanceLock ?? true);
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the fake window class's constructor has its own this
     const self = this;
+    // eslint-disable-next-line @typescript-eslint/no-extraneous-class -- it stands for Electron's class, built with new
     this.BrowserWindow = class {
       constructor(opts: KioskWindowOptions) {
         const wc = new FakeWebContents(self.session.fromPartition(opts.webPreferences.partition));
@@ -243,6 +245,7 @@ export class FakeElectron {
         self.windows.push(w);
         // Electron announces every new web contents, a window's included.
         self.app.emit('web-contents-created', {}, wc);
+        // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- the fake window stands in for the class's own instance
         return w;
       }
     } as unknown as ElectronApi['BrowserWindow'];
@@ -276,6 +279,6 @@ export class FakeElectron {
     return this.windows[this.windows.length - 1]!;
   }
   get api(): ElectronApi {
-    return this as unknown as ElectronApi;
+    return this;
   }
 }

@@ -111,7 +111,7 @@ describe('space profile', () => {
     assert.match(e.details, new RegExp(`line ${lineOf('idleSecnds')}: kiosk\\.idleSecnds: unknown key; did you mean "idleSeconds"\\?`));
     assert.match(e.details, new RegExp(`line ${lineOf('hubAddress: 192')}: lan\\.hubAddress: must be a host address inside 10\\.42\\.0\\.0/24`));
     // A missing key points at the map that should hold it.
-    const noPin = text.replace(/^  pin: "2468"\n/m, '');
+    const noPin = text.replace(/^ {2}pin: "2468"\n/m, '');
     assert.match(errorOf(() => parseProfileText(noPin, 'kayes.yaml')).details, new RegExp(`line ${lineOf('kiosk:') + 1}: kiosk\\.pin: is missing`));
     assert.match(errorOf(() => parseProfileText('hubId: [kayes\n', 'x.yaml')).details, /x\.yaml is not valid YAML \(line \d+\)/);
   });

@@ -161,7 +161,11 @@ export const accountsPage: ConsolePage = {
           return render(c, { hub: { form, error: 'L’identifiant d’un hub : 2 à 40 lettres minuscules, chiffres ou tirets, par exemple « kayes-01 ».' } });
         let enrolled: string;
         try {
-          const e = await enrollHub(c.s.config.centralUrl, { username: c.session!.username, password: c.req.body?.adminPassword ?? '' }, hubId);
+          const e = await enrollHub(
+            c.s.config.centralUrl,
+            { username: c.session!.username, password: (c.req.body as { adminPassword?: string } | undefined)?.adminPassword ?? '' },
+            hubId
+          );
           enrolled = configBlock({ ...e, url: c.s.config.publicUrl ?? e.url });
         } catch (e) {
           if (isAppError(e) && e.reason === 'central-credentials-refused')

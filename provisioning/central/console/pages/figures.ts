@@ -33,7 +33,7 @@ const PATH = `${BASE}/chiffres`;
 
 /** The period and commune asked for, checked; a wrong one is said in French. */
 function filterOf(c: ConsoleContext): IndicatorFilter {
-  const q = (k: string) => (typeof c.req.query[k] === 'string' ? (c.req.query[k] as string).trim() : '');
+  const q = (k: string) => (typeof c.req.query[k] === 'string' ? c.req.query[k].trim() : '');
   let from: string | undefined;
   let to: string | undefined;
   try {

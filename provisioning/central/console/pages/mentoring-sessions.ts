@@ -131,7 +131,7 @@ export const mentoringSessionsPage: ConsolePage = {
       action: 'session.schedule',
       async handle(c): Promise<ConsoleResult> {
         const body = (c.req.body ?? {}) as Record<string, unknown>;
-        const typed: Typed = Object.fromEntries(FIELDS.map((k) => [k, typeof body[k] === 'string' ? (body[k] as string).slice(0, 2000) : ''])) as Typed;
+        const typed: Typed = Object.fromEntries(FIELDS.map((k) => [k, typeof body[k] === 'string' ? body[k].slice(0, 2000) : '']));
         try {
           const s = parse(typed);
           const id = await scheduleSession(c.central, s, c.session!.username);

@@ -1,4 +1,4 @@
-import { AppError, isAppError, parseContentDoc, TRADES, type Opportunity, type TradeSlug } from '../../../../content/index.js';
+import { AppError, isAppError, parseContentDoc, TRADES, type Opportunity } from '../../../../content/index.js';
 import {
   breakdownTable,
   countInterest,
@@ -40,7 +40,7 @@ ${opportunityFields(places, typed, { publisher: true })}
 
 function row(o: Opportunity, count: InterestCount | undefined): Value {
   const hubs = count ? [...count.byHub].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])) : [];
-  return html`<tr><td>${o.title.fr} <small>${OPPORTUNITY_KIND_LABEL[o.kind] ?? o.kind}</small></td><td>${(o.trades ?? []).length ? (o.trades ?? []).map((t) => TRADES[t as TradeSlug]?.fr ?? t).join(', ') : 'tous'}</td><td>${o.deadline ?? '—'}</td><td>${o.publisher}</td><td>${count?.breakdown.total ?? 0}</td><td>${hubs.length ? hubs.map(([h, n]) => `${h} : ${n}`).join(' · ') : '—'}</td></tr>`;
+  return html`<tr><td>${o.title.fr} <small>${OPPORTUNITY_KIND_LABEL[o.kind] ?? o.kind}</small></td><td>${(o.trades ?? []).length ? (o.trades ?? []).map((t) => TRADES[t]?.fr ?? t).join(', ') : 'tous'}</td><td>${o.deadline ?? '—'}</td><td>${o.publisher}</td><td>${count?.breakdown.total ?? 0}</td><td>${hubs.length ? hubs.map(([h, n]) => `${h} : ${n}`).join(' · ') : '—'}</td></tr>`;
 }
 
 async function listPage(c: ConsoleContext, form: Value): Promise<{ page: SafeHtml }> {

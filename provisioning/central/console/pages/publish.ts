@@ -97,7 +97,7 @@ export const publishPage: ConsolePage = {
       async handle(c): Promise<ConsoleResult> {
         const token = String(c.req.params.token ?? '');
         const staged = join(stagedDir(c), `${token}.espack`);
-        let fresh = false;
+        let fresh: boolean;
         try {
           fresh = TOKEN.test(token) && Date.now() - statSync(staged).mtimeMs <= STAGED_MS;
         } catch {

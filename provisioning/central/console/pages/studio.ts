@@ -35,7 +35,8 @@ ${p.hasTake ? html`<p><audio controls preload="none" src="${PATH}/${encodeURICom
 
 /** The editor's reason: required for a refusal or a new take, said in French when missing. */
 function reasonOf(c: ConsoleContext): string {
-  const reason = String((c.req.body as Record<string, unknown>).reason ?? '').trim();
+  const typed = (c.req.body as Record<string, unknown>).reason;
+  const reason = (typeof typed === 'string' ? typed : '').trim();
   if (!reason) throw new AppError(422, 'reason-required', 'Donnez une raison : elle est dite à l’espace qui a enregistré.');
   if (reason.length > 500) throw new AppError(422, 'reason-too-long', 'La raison tient en 500 caractères au plus.');
   return reason;

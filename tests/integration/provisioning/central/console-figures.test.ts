@@ -49,7 +49,7 @@ describe("central's console: figures across hubs, by sex and age band", () => {
     assert.equal(res.status, 200);
     assert.match(res.headers.get('content-type') ?? '', /^text\/csv/);
     const text = await res.text();
-    const rows = parse(text.replace(/^\uFEFF/, ''), { delimiter: ';', columns: true }) as Record<string, string>[];
+    const rows = parse<Record<string, string>>(text.replace(/^\uFEFF/, ''), { delimiter: ';', columns: true });
     const scopes = new Set(rows.map((r) => r['périmètre']));
     assert.deepEqual([...scopes].sort(), ['central', 'kayes-01', 'nioro-01']);
     assert.ok(!text.includes('Sidibé'));

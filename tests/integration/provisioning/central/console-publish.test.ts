@@ -53,10 +53,10 @@ describe("central's console: publishing a pack, with a preview of what changes",
     assert.equal(await contentCount(), 1, 'a preview writes nothing');
     const action = /action="(\/console\/publier\/[A-Za-z0-9_-]{22})"/.exec(page)?.[1];
     assert.ok(action);
-    const published = await editor.post(action!);
+    const published = await editor.post(action);
     assert.equal(published.status, 303);
     assert.equal(await contentCount(), docs + 1);
-    assert.equal((await editor.post(action!)).status, 410, 'a staged pack is published once');
+    assert.equal((await editor.post(action)).status, 410, 'a staged pack is published once');
 
     const again = await (await editor.upload('/console/publier', { name: 'kayes.espack', bytes: pack })).text();
     assert.match(again, /Rien ne change/);

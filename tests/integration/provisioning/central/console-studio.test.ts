@@ -56,7 +56,7 @@ describe("central's console: the studio's review in Bamako", () => {
     assert.match(page, /à citer comme « Fanta K. »/);
     const src = /<audio[^>]+src="([^"]+)"/.exec(page)?.[1];
     assert.ok(src, 'the take has a player');
-    const take = await editor.get(src!.replace(/&amp;/g, '&'));
+    const take = await editor.get(src.replace(/&amp;/g, '&'));
     assert.equal(take.status, 200);
     assert.equal(take.headers.get('content-type'), 'audio/ogg');
     assert.deepEqual(Buffer.from(await take.arrayBuffer()), TAKE);

@@ -28,6 +28,7 @@ describe('pack authoring → docs', () => {
   });
   after(() => dir.remove());
 
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the caller names the document type it expects
   const doc = <T>(id: string) => src.docs.find((d) => d._id === id) as T;
 
   it('reads pack.yaml, Markdown front matter and YAML lists, and skips README.md', () => {

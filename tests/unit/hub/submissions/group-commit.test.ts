@@ -109,10 +109,10 @@ describe('group commit of submissions', () => {
     const writer = new GroupCommit(db);
     batches.length = 0;
     const outcomes = await Promise.allSettled([writer.write([doc('fine-1')]), writer.write([doc('_reserved-id')]), writer.write([doc('fine-2')])]);
-    assert.equal(outcomes[0]!.status, 'fulfilled');
-    assert.equal(outcomes[2]!.status, 'fulfilled');
-    assert.equal(outcomes[1]!.status, 'rejected');
-    assert.match(String((outcomes[1] as PromiseRejectedResult).reason?.message), /underscore|reserved/i);
+    assert.equal(outcomes[0].status, 'fulfilled');
+    assert.equal(outcomes[2].status, 'fulfilled');
+    assert.equal(outcomes[1].status, 'rejected');
+    assert.match(String(outcomes[1].reason?.message), /underscore|reserved/i);
     assert.deepEqual(batches, [3, 1, 1, 1], 'the batch is refused, then each caller is written alone');
     await db.get('fine-1');
     await db.get('fine-2');

@@ -93,7 +93,7 @@ describe('SyncError and its classification', () => {
       const remote = new PouchDB(`http://127.0.0.1:${port}/content`, {
         fetch: transport.fetch,
         skip_setup: true,
-      } as PouchDB.Configuration.RemoteDatabaseConfiguration);
+      });
       const dir = tempDir('espace-syncerror-');
       const local = new PouchDB(join(dir.path, 'content'));
       // Replication re-creates the errors of its fetches as PouchDB errors (own fields copied, class dropped).
