@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { AppError, MEDIA_TYPES } from '../../content/index.js';
 import type { HubDeps } from '../deps.js';
+import { notModified } from './answer.js';
 import type { MediaInfo } from './media-info.js';
 
 const SHA = /^[0-9a-f]{64}$/;
@@ -57,8 +58,7 @@ export function mediaRouter(deps: HubDeps, info: MediaInfo): Router {
     const facts = await info.get(sha);
     if (!facts) throw new AppError(404, 'media-not-found', 'this file is not on the hub yet; it may still be on its way from Bamako');
     res.set(mediaHeaders(sha, facts, req.query.telecharger !== undefined));
-    const inm = req.headers['if-none-match'];
-    if (inm === `"${sha}"` || inm === `W/"${sha}"`) {
+    if (notModified(req, `"${sha}"`)) {
       res.status(304).end();
       return;
     }
