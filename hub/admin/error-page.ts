@@ -33,7 +33,8 @@ function byStatus(e: AppError): string {
   // A pack refused on import (altered, unsigned, untrusted key, broken): nothing was installed.
   if (e.reason.startsWith('pack-'))
     return 'Ce paquet de contenus a été refusé : il a été modifié, abîmé, ou n’est pas signé par une clé de confiance. Rien n’a été installé.';
-  if (e.status === 400 || e.status === 422) return 'Ce que vous avez envoyé n’a pas été accepté : vérifiez le formulaire et recommencez. Rien n’a été enregistré.';
+  if (e.status === 400 || e.status === 422)
+    return 'Ce que vous avez envoyé n’a pas été accepté : vérifiez le formulaire et recommencez. Rien n’a été enregistré.';
   if (e.status === 401) return 'Connectez-vous d’abord.';
   if (e.status === 403) return 'Cette action ne vous est pas permise.';
   if (e.status === 404) return 'Ce que vous cherchez n’est pas (ou plus) sur ce hub.';
@@ -59,7 +60,8 @@ export function consoleErrorPage(spaceName: string): (req: Request, res: Respons
       title: e.status === 404 ? 'Introuvable' : e.status >= 500 ? 'Erreur du hub' : 'Action refusée',
       session: sessionOf(res) ?? null,
       spaceName,
-      body: html`<p class="error" role="alert">${frenchMessage(e)}</p>
+      // The reason stays readable by a program (tests, a technician's curl), never shown as JSON.
+      body: html`<p class="error" role="alert" data-reason="${e.reason}">${frenchMessage(e)}</p>
 <p><a href="/admin">Retour à l’accueil de la console</a></p>`,
     }).value;
   };

@@ -61,13 +61,14 @@ export type ErrorPage = (req: Request, res: Response, e: AppError) => string | u
  * internals. Nothing a client sends should reach that branch.
  */
 export function errorHandler(log: Logger, pages: readonly ErrorPage[] = []): ErrorRequestHandler {
-  return function errorHandler(err, req, res, _next) {
-    let e: AppError | null = isAppError(err) ? err : fromParserError(err ?? {});
-    if (!e && (err?.code === 'ENOSPC' || (err?.name === 'OpenError' && /ENOSPC|No space/i.test(String(err?.message))))) {
+  return function errorHandler(thrown: unknown, req, res, _next) {
+    const err = (thrown ?? {}) as { type?: string; status?: number; limit?: number; code?: string; name?: string; message?: string };
+    let e: AppError | null = isAppError(thrown) ? thrown : fromParserError(err);
+    if (!e && (err.code === 'ENOSPC' || (err.name === 'OpenError' && /ENOSPC|No space/i.test(String(err.message))))) {
       e = new AppError(507, 'disk-full', 'the hub has no disk space left to store this; nothing was saved. Ask the technician to free space.');
     }
     if (!e) {
-      log.error({ err, method: req.method, path: req.path }, 'unhandled error');
+      log.error({ err: thrown, method: req.method, path: req.path }, 'unhandled error');
       e = new AppError(500, 'internal-error', 'something went wrong on the hub; try again, and tell the technician if it persists');
     } else if (e.status >= 500) {
       log.warn({ reason: e.reason, path: req.path }, e.details);

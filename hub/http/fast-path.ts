@@ -29,10 +29,12 @@ export function createFastPath(deps: HubDeps, shared: HttpShared, files?: MediaF
   const security = precomputedSecurityHeaders(deps.config);
   // Express's security middleware is not on this path: the sender adds them to every answer.
   const send = answerSender(security, codings);
-  const media = files ?? new MediaFiles(undefined, (res, err) => {
-    deps.log.error({ err }, 'media file could not be read');
-    writeError(res, UNREADABLE, false, security);
-  });
+  const media =
+    files ??
+    new MediaFiles(undefined, (res, err) => {
+      deps.log.error({ err }, 'media file could not be read');
+      writeError(res, UNREADABLE, false, security);
+    });
   // Portal pages already rendered for this content (the portal decides what may be shared).
   const pages = pageFastPath(deps, send);
 
@@ -68,7 +70,7 @@ export function createFastPath(deps: HubDeps, shared: HttpShared, files?: MediaF
   function mediaFile(req: IncomingMessage, res: ServerResponse, sha: string): boolean {
     const facts = info.peek(sha);
     if (!facts) return false;
-    const headers: Record<string, string | number> = { ...security, ...mediaHeaders(sha, facts), 'Accept-Ranges': 'bytes' };
+    const headers: Record<string, string | number> = { ...security, ...mediaHeaders(sha, facts) };
     if (notModified(req, `"${sha}"`)) {
       res.writeHead(304, headers).end();
       return true;

@@ -12,7 +12,7 @@ const SPARES = 8;
 /** Longer ranges and whole files stream in large chunks: fewer reads and writes per megabyte on a slow core. */
 const CHUNK = 512 * 1024;
 
-export const UNREADABLE = new AppError(500, 'media-unreadable', 'this file could not be read from the hub\'s card; tell the technician');
+export const UNREADABLE = new AppError(500, 'media-unreadable', "this file could not be read from the hub's card; tell the technician");
 
 interface OpenFile {
   fd: Promise<number>;

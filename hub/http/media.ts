@@ -41,6 +41,8 @@ export function mediaHeaders(sha: string, facts: { mime: string; filename?: stri
     // Opened on its own, a media file is a document with no script, no form, no origin of its own.
     'Content-Security-Policy': "sandbox; default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsafe-inline'",
     'Cross-Origin-Resource-Policy': 'same-origin',
+    // On the 304 too: the fast path and Express answer a revalidation with the same headers.
+    'Accept-Ranges': 'bytes',
   };
 }
 

@@ -10,7 +10,7 @@ export class SearchAnswers {
 
   answer(items: object, query: string): Prepared {
     let answers = this.byHits.get(items);
-    if (!answers) this.byHits.set(items, (answers = new Map()));
+    if (!answers) this.byHits.set(items, (answers = new Map<string, Prepared>()));
     let made = answers.get(query);
     if (!made) {
       if (answers.size >= 8) answers.clear();

@@ -55,7 +55,7 @@ export class Portal {
    */
   send(res: Response, page: Html, status = 200): void {
     const stamp = res.locals.pageStamp as PageStamp | undefined;
-    const cacheControl = res.get('Cache-Control') as string | undefined;
+    const cacheControl = res.get('Cache-Control');
     if (stamp && status === 200 && cacheControl === undefined && onlyVisitCookie(res)) {
       this.sendCached(res, this.pages.store(stamp, page.value));
       return;
