@@ -37,14 +37,14 @@ export function preparedJson(value: unknown): Prepared {
 }
 
 /**
- * Whether the client's copy is current (If-None-Match, as Express's `fresh` reads it: a list,
- * weak tags, `*`; a request with Cache-Control: no-cache wants the body).
+ * Whether the client's copy is current (If-None-Match: a tag, a list, weak tags, `*`).
+ * Unlike Express's `fresh`, `Cache-Control: no-cache` does not turn a 304 into a 200: fetch()
+ * adds it to every request carrying If-None-Match, and the origin's 304 is the revalidation
+ * no-cache asks for.
  */
 export function notModified(req: IncomingMessage, etag: string): boolean {
   const inm = req.headers['if-none-match'];
   if (inm === undefined) return false;
-  const cc = req.headers['cache-control'];
-  if (cc !== undefined && /(?:^|,)\s*no-cache\s*(?:,|$)/i.test(cc)) return false;
   if (inm === etag || inm.trim() === '*') return true;
   for (const tag of inm.split(',')) {
     const t = tag.trim();

@@ -147,6 +147,9 @@ describe('the fast path and Express give the same answers', () => {
         assert.equal(a.status, 304, `${r.name}: ${inm}`);
         assert.equal(a.body.length, 0);
       }
+      // fetch() adds Cache-Control: no-cache to every conditional request: still a 304.
+      const fetchLike = await same(r.path, 'GET', { ...r.headers, 'if-none-match': etag, 'cache-control': 'no-cache' }, true);
+      assert.equal(fetchLike.status, 304, r.name);
       const stale = await same(r.path, 'GET', { ...r.headers, 'if-none-match': '"autre"' }, true);
       assert.equal(stale.status, 200, r.name);
     }
