@@ -8,6 +8,7 @@ import { answerSender, notModified } from './answer.js';
 import { writeError } from './errors.js';
 import { MediaFiles, UNREADABLE } from './media-files.js';
 import { mediaHeaders } from './media.js';
+import { QUERY_LIMITS as LIMITS } from './query.js';
 import { precomputedSecurityHeaders } from './security.js';
 import type { HttpShared } from './shared.js';
 
@@ -15,6 +16,8 @@ const TYPES = new Set<string>(CONTENT_TYPES);
 const LANGS = new Set<string>(LANGUAGES);
 const MEDIA = /^\/media\/([0-9a-f]{64})$/;
 const DIGITS = /^\d{1,7}$/;
+const LIST_DEFAULT = String(LIMITS.list.default);
+const SEARCH_DEFAULT = String(LIMITS.search.default);
 
 /**
  * The hub's hot, cacheable GETs answered on raw node:http before Express (which costs most
@@ -45,11 +48,11 @@ export function createFastPath(deps: HubDeps, shared: HttpShared, files?: MediaF
     if (path === '/api/v1/content') {
       for (const k of query.keys()) if (k !== 'type' && k !== 'lang' && k !== 'limit' && k !== 'skip') return false;
       const type = query.get('type');
-      const limit = query.get('limit') ?? '100';
+      const limit = query.get('limit') ?? LIST_DEFAULT;
       const skip = query.get('skip') ?? '0';
       if (!type || !TYPES.has(type) || !DIGITS.test(limit) || !DIGITS.test(skip)) return false;
       const l = Number(limit);
-      if (l < 1 || l > 500) return false;
+      if (l < 1 || l > LIMITS.list.max || Number(skip) > LIMITS.skipMax) return false;
       key = listKey(type, lang, l, Number(skip));
     } else {
       for (const k of query.keys()) if (k !== 'lang') return false;
@@ -104,10 +107,10 @@ export function createFastPath(deps: HubDeps, shared: HttpShared, files?: MediaF
     const q = query.get('q')?.trim();
     const type = query.get('type') ?? undefined;
     const lang = query.get('lang') ?? 'fr';
-    const limit = query.get('limit') ?? '20';
-    if (!q || q.length > 200 || (type !== undefined && !TYPES.has(type)) || !LANGS.has(lang) || !DIGITS.test(limit)) return false;
+    const limit = query.get('limit') ?? SEARCH_DEFAULT;
+    if (!q || q.length > LIMITS.queryChars || (type !== undefined && !TYPES.has(type)) || !LANGS.has(lang) || !DIGITS.test(limit)) return false;
     const l = Number(limit);
-    if (l < 1 || l > 100) return false;
+    if (l < 1 || l > LIMITS.search.max) return false;
     const items = deps.search.search(q, { type: type as ContentType | undefined, lang: lang as Language, limit: l });
     send(req, res, searches.answer(items, q));
     return true;
