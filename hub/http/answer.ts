@@ -18,22 +18,30 @@ export interface Prepared {
 
 export const etagOf = (body: Buffer | string): string => `"${createHash('sha1').update(body).digest('base64url')}"`;
 
-/** Compresses `body` once per coding (brotli 9 and gzip 9: made once, sent thousands of times). */
-export function compressor(body: Buffer): (coding: 'br' | 'gzip') => Buffer {
+/**
+ * `body` in `coding`. `kept`: made once and sent thousands of times (a page, a content list for
+ * a generation: brotli 9, gzip 9); otherwise quick levels (brotli 4, gzip 6), for answers many
+ * of which are sent only a few times (searches).
+ */
+export function compressBody(body: Buffer, coding: 'br' | 'gzip', kept = true): Buffer {
+  return coding === 'gzip'
+    ? gzipSync(body, { level: kept ? 9 : 6 })
+    : brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: kept ? 9 : 4, [constants.BROTLI_PARAM_SIZE_HINT]: body.length } });
+}
+
+/** Compresses `body` once per coding, on first demand. */
+export function compressor(body: Buffer, kept = true): (coding: 'br' | 'gzip') => Buffer {
   let br: Buffer | undefined;
   let gzip: Buffer | undefined;
-  return (coding) =>
-    coding === 'gzip'
-      ? (gzip ??= gzipSync(body, { level: 9 }))
-      : (br ??= brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 9, [constants.BROTLI_PARAM_SIZE_HINT]: body.length } }));
+  return (coding) => (coding === 'gzip' ? (gzip ??= compressBody(body, coding, kept)) : (br ??= compressBody(body, coding, kept)));
 }
 
 const JSON_HEADERS = { 'Cache-Control': 'no-cache', 'Content-Type': 'application/json; charset=utf-8', Vary: 'Accept-Encoding' };
 
-/** A JSON answer revalidated on every use (no-cache) and compressed when the client accepts it. */
-export function preparedJson(value: unknown): Prepared {
+/** A JSON answer revalidated on every use (no-cache) and compressed when the client accepts it (`kept`: see compressor). */
+export function preparedJson(value: unknown, kept = true): Prepared {
   const body = Buffer.from(JSON.stringify(value));
-  return { etag: etagOf(body), body, headers: JSON_HEADERS, compress: compressor(body) };
+  return { etag: etagOf(body), body, headers: JSON_HEADERS, compress: compressor(body, kept) };
 }
 
 /**

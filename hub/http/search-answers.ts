@@ -14,7 +14,7 @@ export class SearchAnswers {
     let made = answers.get(query);
     if (!made) {
       if (answers.size >= 8) answers.clear();
-      answers.set(query, (made = preparedJson({ items, query })));
+      answers.set(query, (made = preparedJson({ items, query }, false)));
     }
     return made;
   }

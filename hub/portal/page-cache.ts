@@ -1,6 +1,5 @@
-import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import type { HubDeps } from '../deps.js';
-import { etagOf, type Prepared } from '../http/index.js';
+import { compressBody, etagOf, type Prepared } from '../http/index.js';
 import type { PageRequest } from './page-rules.js';
 import { watchSubmissions } from './submissions-generation.js';
 
@@ -148,10 +147,7 @@ export class PageCache {
     if (coding === 'identity') return page.body;
     let out = page[coding];
     if (!out) {
-      out =
-        coding === 'gzip'
-          ? gzipSync(page.body, { level: 9 })
-          : brotliCompressSync(page.body, { params: { [constants.BROTLI_PARAM_QUALITY]: 9, [constants.BROTLI_PARAM_SIZE_HINT]: page.body.length } });
+      out = compressBody(page.body, coding);
       page[coding] = out;
       // Still in the cache (not dropped meanwhile): account for the copy.
       if (this.entries.get(page.key) === page) {
