@@ -7,8 +7,7 @@ import {
   createFastPath,
   errorHandler,
   healthRouter,
-  JsonCache,
-  MediaInfo,
+  httpShared,
   mediaRouter,
   notFound,
   phoneWriteLimit,
@@ -16,18 +15,19 @@ import {
   searchRouter,
   securityHeaders,
   submissionsRouter,
+  type HttpShared,
 } from './http/index.js';
 import { syncRouter } from './sync/index.js';
 import { captiveRouter } from './captive/index.js';
 import { portalRouter } from './portal/index.js';
-import { adminRouter } from './admin/index.js';
+import { adminRouter, consoleErrorPage } from './admin/index.js';
 import { tlsRouter } from './tls/index.js';
 
 /**
  * Builds the hub's HTTP app from its dependencies (one router per feature); listening is
  * main's job, so tests drive the same app on a loopback port.
  */
-export function createApp(deps: HubDeps, cache = new JsonCache(), info = new MediaInfo(deps)): Express {
+export function createApp(deps: HubDeps, shared: HttpShared = httpShared(deps)): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
@@ -37,9 +37,9 @@ export function createApp(deps: HubDeps, cache = new JsonCache(), info = new Med
   app.use(captiveRouter(deps));
   app.use(healthRouter(deps));
   app.use(tlsRouter(deps.tls));
-  app.use(mediaRouter(deps, info));
-  app.use(contentRouter(deps, cache));
-  app.use(searchRouter(deps));
+  app.use(mediaRouter(deps, shared.info));
+  app.use(contentRouter(deps, shared));
+  app.use(searchRouter(deps, shared));
   app.use(coverageRouter(deps));
   // One write limit per phone, whether it posts a form or calls the API.
   const writeLimit = phoneWriteLimit(deps.config);
@@ -47,21 +47,23 @@ export function createApp(deps: HubDeps, cache = new JsonCache(), info = new Med
   app.use(replicationRouter(deps));
   app.use(syncRouter(deps.sync));
   app.use(adminRouter(deps));
-  app.use(portalRouter(deps, { writeLimit }));
+  app.use(portalRouter(deps, { writeLimit, send: shared.send }));
   app.use(notFound());
-  app.use(errorHandler(deps.log));
+  // The console's pages get their errors as a page in French, everything else the JSON envelope.
+  app.use(errorHandler(deps.log, [consoleErrorPage(deps.config.spaceName)]));
   return app;
 }
 
 /**
  * What main listens with: the raw fast path for hot cacheable GETs, then the Express app
- * (which fills the caches the fast path reads).
+ * (which fills the caches the fast path reads; both send the same prepared answers).
+ * `fastPath: false` leaves everything to Express (the parity tests compare the two).
  */
-export function createHandler(deps: HubDeps): (req: IncomingMessage, res: ServerResponse) => void {
-  const cache = new JsonCache();
-  const info = new MediaInfo(deps);
-  const app = createApp(deps, cache, info);
-  const fast = createFastPath(deps, cache, info);
+export function createHandler(deps: HubDeps, opts: { fastPath?: boolean } = {}): (req: IncomingMessage, res: ServerResponse) => void {
+  const shared = httpShared(deps);
+  const app = createApp(deps, shared);
+  if (opts.fastPath === false) return app;
+  const fast = createFastPath(deps, shared);
   return function hub(req, res) {
     if (!fast(req, res)) app(req, res);
   };

@@ -20,3 +20,4 @@ export { channelTables } from './channel-tables.js';
 export { grantFiguresBlock } from './grant-figures.js';
 export { progressFields, readProgress, ACTION_STATUS_LABEL, type ProgressForm, type ProgressErrors } from './progress-form.js';
 export { proposalFiguresBlock } from './proposal-figures.js';
+export { consoleErrorPage } from './error-page.js';

@@ -5,6 +5,7 @@
  */
 export { UserStore, ROLES, ROLE_NAMES, Username, Password, type Role, type UserInfo } from './users.js';
 export { SessionStore, SESSION_COOKIE, type Session, type SessionOptions } from './session.js';
+export { ExpiringSessions, type Expiring, type ExpiringOptions } from './expiring-sessions.js';
 export { CSRF_FIELD, LOGIN_CSRF_COOKIE, checkCsrf, checkLoginCsrf, csrfProtection, newLoginToken } from './csrf.js';
 export {
   LoginThrottle,

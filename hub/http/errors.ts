@@ -1,4 +1,5 @@
-import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { ServerResponse } from 'node:http';
+import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import { AppError, isAppError } from '../../content/index.js';
 import type { Logger } from '../log/index.js';
 
@@ -29,18 +30,45 @@ function fromParserError(err: { type?: string; status?: number; limit?: number }
   }
 }
 
+const COUCH_ERRORS: Record<number, string> = { 403: 'forbidden', 404: 'not_found', 409: 'conflict', 413: 'too_large', 429: 'too_many_requests' };
+
 /**
- * The one place errors become responses: AppError → its status and envelope; anything else
- * is logged and answered 500 without internals. Nothing a client sends should reach that branch.
+ * Writes the one JSON envelope on a bare response (the raw fast path has no Express, and the
+ * error handler below uses it too). `couch`: CouchDB clients (a phone's PouchDB on /db) read
+ * `error`; `headers`: what goes with it where no middleware set them (the security headers).
  */
-export function errorHandler(log: Logger): ErrorRequestHandler {
-  return function errorHandler(err, req, res, _next) {
-    let e: AppError | null = isAppError(err) ? err : fromParserError(err ?? {});
-    if (!e && (err?.code === 'ENOSPC' || (err?.name === 'OpenError' && /ENOSPC|No space/i.test(String(err?.message))))) {
+export function writeError(res: ServerResponse, e: AppError, couch = false, headers: Readonly<Record<string, string>> = {}): void {
+  const body = JSON.stringify(couch ? { ...e.toJSON(), error: COUCH_ERRORS[e.status] ?? 'bad_request' } : e.toJSON());
+  res
+    .writeHead(e.status, {
+      ...headers,
+      'Cache-Control': 'no-store',
+      'Content-Type': 'application/json; charset=utf-8',
+      'Content-Length': Buffer.byteLength(body),
+    })
+    .end(body);
+}
+
+/**
+ * An HTML page for an error on a page a browser shows (the console's): its body, or undefined
+ * for an address that is not one of its pages.
+ */
+export type ErrorPage = (req: Request, res: Response, e: AppError) => string | undefined;
+
+/**
+ * The one place errors become responses: AppError → its status and envelope (or, on a page of
+ * the console, `pages`' HTML page in French); anything else is logged and answered 500 without
+ * internals. Nothing a client sends should reach that branch.
+ */
+export function errorHandler(log: Logger, pages: readonly ErrorPage[] = []): ErrorRequestHandler {
+  return function errorHandler(thrown: unknown, req, res, _next) {
+    const err = (thrown ?? {}) as { type?: string; status?: number; limit?: number; code?: string; name?: string; message?: string };
+    let e: AppError | null = isAppError(thrown) ? thrown : fromParserError(err);
+    if (!e && (err.code === 'ENOSPC' || (err.name === 'OpenError' && /ENOSPC|No space/i.test(String(err.message))))) {
       e = new AppError(507, 'disk-full', 'the hub has no disk space left to store this; nothing was saved. Ask the technician to free space.');
     }
     if (!e) {
-      log.error({ err, method: req.method, path: req.path }, 'unhandled error');
+      log.error({ err: thrown, method: req.method, path: req.path }, 'unhandled error');
       e = new AppError(500, 'internal-error', 'something went wrong on the hub; try again, and tell the technician if it persists');
     } else if (e.status >= 500) {
       log.warn({ reason: e.reason, path: req.path }, e.details);
@@ -49,11 +77,12 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       res.destroy();
       return;
     }
-    // CouchDB clients (a phone's PouchDB on /db) read `error`; everyone else reads the envelope.
-    const couchError =
-      ({ 403: 'forbidden', 404: 'not_found', 409: 'conflict', 413: 'too_large', 429: 'too_many_requests' } as Record<number, string>)[e.status] ??
-      'bad_request';
-    const body = req.path.startsWith('/db') ? { ...e.toJSON(), error: couchError } : e.toJSON();
-    res.status(e.status).set('Cache-Control', 'no-store').json(body);
+    for (const page of pages) {
+      const body = page(req, res, e);
+      if (body === undefined) continue;
+      res.status(e.status).set('Cache-Control', 'no-store').type('html').send(body);
+      return;
+    }
+    writeError(res, e, req.path.startsWith('/db'));
   };
 }

@@ -4,43 +4,42 @@ import { CONTENT_TYPES, LANGUAGES, type ContentType, type Language } from '../..
 import type { HubDeps } from '../deps.js';
 import { pageFastPath } from '../portal/index.js';
 import { itemKey, listKey } from './content.js';
-import type { JsonCache } from './json-cache.js';
-import { MediaFiles } from './media-files.js';
+import { answerSender, notModified } from './answer.js';
+import { writeError } from './errors.js';
+import { MediaFiles, UNREADABLE } from './media-files.js';
 import { mediaHeaders } from './media.js';
-import type { MediaInfo } from './media-info.js';
+import { QUERY_LIMITS as LIMITS } from './query.js';
 import { precomputedSecurityHeaders } from './security.js';
+import type { HttpShared } from './shared.js';
 
 const TYPES = new Set<string>(CONTENT_TYPES);
 const LANGS = new Set<string>(LANGUAGES);
 const MEDIA = /^\/media\/([0-9a-f]{64})$/;
 const DIGITS = /^\d{1,7}$/;
+const LIST_DEFAULT = String(LIMITS.list.default);
+const SEARCH_DEFAULT = String(LIMITS.search.default);
 
 /**
  * The hub's hot, cacheable GETs answered on raw node:http before Express (which costs most
  * of a request on a Pi's slow core): content already serialised for this generation, media
- * files, searches once the index is built, and portal pages already rendered. Anything unusual — an uncached answer, a bad parameter, a multi-range — is
- * left to Express (returns false), which answers it with the same headers.
+ * files, searches once the index is built, and portal pages already rendered. Anything
+ * unusual — an uncached answer, a bad parameter, a multi-range — is left to Express (returns
+ * false). Both send the same prepared answers with the same function (answer.ts), so they give
+ * the same status, headers and body (tests/integration/http/parity.test.ts).
  */
-export function createFastPath(
-  deps: HubDeps,
-  cache: JsonCache,
-  info: MediaInfo,
-  files = new MediaFiles()
-): (req: IncomingMessage, res: ServerResponse) => boolean {
+export function createFastPath(deps: HubDeps, shared: HttpShared, files?: MediaFiles): (req: IncomingMessage, res: ServerResponse) => boolean {
+  const { cache, info, searches, codings } = shared;
   const security = precomputedSecurityHeaders(deps.config);
+  // Express's security middleware is not on this path: the sender adds them to every answer.
+  const send = answerSender(security, codings);
+  const media =
+    files ??
+    new MediaFiles(undefined, (res, err) => {
+      deps.log.error({ err }, 'media file could not be read');
+      writeError(res, UNREADABLE, false, security);
+    });
   // Portal pages already rendered for this content (the portal decides what may be shared).
-  const pages = pageFastPath(deps, security);
-
-  function sendJson(req: IncomingMessage, res: ServerResponse, hit: { body: string; etag: string }): true {
-    const headers = { ...security, ETag: hit.etag, 'Cache-Control': 'no-cache', 'Content-Type': 'application/json; charset=utf-8' };
-    if (req.headers['if-none-match'] === hit.etag) {
-      res.writeHead(304, headers).end();
-    } else {
-      res.writeHead(200, { ...headers, 'Content-Length': Buffer.byteLength(hit.body) });
-      res.end(req.method === 'HEAD' ? undefined : hit.body);
-    }
-    return true;
-  }
+  const pages = pageFastPath(deps, send);
 
   function content(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): boolean {
     let key: string;
@@ -49,11 +48,11 @@ export function createFastPath(
     if (path === '/api/v1/content') {
       for (const k of query.keys()) if (k !== 'type' && k !== 'lang' && k !== 'limit' && k !== 'skip') return false;
       const type = query.get('type');
-      const limit = query.get('limit') ?? '100';
+      const limit = query.get('limit') ?? LIST_DEFAULT;
       const skip = query.get('skip') ?? '0';
       if (!type || !TYPES.has(type) || !DIGITS.test(limit) || !DIGITS.test(skip)) return false;
       const l = Number(limit);
-      if (l < 1 || l > 500) return false;
+      if (l < 1 || l > LIMITS.list.max || Number(skip) > LIMITS.skipMax) return false;
       key = listKey(type, lang, l, Number(skip));
     } else {
       for (const k of query.keys()) if (k !== 'lang') return false;
@@ -66,15 +65,16 @@ export function createFastPath(
       key = itemKey(id, lang);
     }
     const hit = cache.peek(key, deps.catalog.generation);
-    return hit ? sendJson(req, res, hit) : false;
+    if (!hit) return false;
+    send(req, res, hit);
+    return true;
   }
 
-  function media(req: IncomingMessage, res: ServerResponse, sha: string): boolean {
+  function mediaFile(req: IncomingMessage, res: ServerResponse, sha: string): boolean {
     const facts = info.peek(sha);
     if (!facts) return false;
-    const headers: Record<string, string | number> = { ...security, ...mediaHeaders(sha, facts), 'Accept-Ranges': 'bytes' };
-    const inm = req.headers['if-none-match'];
-    if (inm === `"${sha}"` || inm === `W/"${sha}"`) {
+    const headers: Record<string, string | number> = { ...security, ...mediaHeaders(sha, facts) };
+    if (notModified(req, `"${sha}"`)) {
       res.writeHead(304, headers).end();
       return true;
     }
@@ -96,11 +96,9 @@ export function createFastPath(
       res.writeHead(status, headers).end();
       return true;
     }
-    files.send(res, deps.media.pathOf(sha), status, headers, start, end);
+    media.send(res, deps.media.pathOf(sha), status, headers, start, end);
     return true;
   }
-
-  const serialised = new WeakMap<object, Map<string, Buffer>>();
 
   /** Same answer as the search router, for well-formed queries once the index is built. */
   function search(req: IncomingMessage, res: ServerResponse, query: URLSearchParams): boolean {
@@ -109,22 +107,12 @@ export function createFastPath(
     const q = query.get('q')?.trim();
     const type = query.get('type') ?? undefined;
     const lang = query.get('lang') ?? 'fr';
-    const limit = query.get('limit') ?? '20';
-    if (!q || q.length > 200 || (type !== undefined && !TYPES.has(type)) || !LANGS.has(lang) || !DIGITS.test(limit)) return false;
+    const limit = query.get('limit') ?? SEARCH_DEFAULT;
+    if (!q || q.length > LIMITS.queryChars || (type !== undefined && !TYPES.has(type)) || !LANGS.has(lang) || !DIGITS.test(limit)) return false;
     const l = Number(limit);
-    if (l < 1 || l > 100) return false;
+    if (l < 1 || l > LIMITS.search.max) return false;
     const items = deps.search.search(q, { type: type as ContentType | undefined, lang: lang as Language, limit: l });
-    // A repeated search returns the same hits array until the index changes: its answer is
-    // serialised once per spelling of the query, not per request.
-    let bodies = serialised.get(items);
-    if (!bodies) serialised.set(items, (bodies = new Map()));
-    let body = bodies.get(q);
-    if (!body) {
-      if (bodies.size >= 8) bodies.clear();
-      bodies.set(q, (body = Buffer.from(JSON.stringify({ items, query: q }))));
-    }
-    res.writeHead(200, { ...security, 'Cache-Control': 'no-cache', 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': body.length });
-    res.end(req.method === 'HEAD' ? undefined : body);
+    send(req, res, searches.answer(items, q));
     return true;
   }
 
@@ -135,7 +123,7 @@ export function createFastPath(
     const path = q === -1 ? url : url.slice(0, q);
     if (path.startsWith('/media/')) {
       const m = MEDIA.exec(path);
-      return m && q === -1 ? media(req, res, m[1]!) : false;
+      return m && q === -1 ? mediaFile(req, res, m[1]!) : false;
     }
     if (path === '/api/v1/content' || path.startsWith('/api/v1/content/')) {
       return content(req, res, path, new URLSearchParams(q === -1 ? '' : url.slice(q + 1)));

@@ -15,3 +15,8 @@ export { searchRouter } from './search.js';
 export { securityHeaders } from './security.js';
 export { submissionsRouter } from './submissions.js';
 export { coverageRouter } from './coverage.js';
+// One response pipeline: prepared answers and the one function that sends them (both paths).
+export { answerSender, compressBody, etagOf, notModified, preparedJson, type Prepared, type SendPrepared } from './answer.js';
+export { EncodingMemo, type Coding } from './negotiate.js';
+export { httpShared, type HttpShared } from './shared.js';
+export { writeError, type ErrorPage } from './errors.js';

@@ -1,16 +1,11 @@
-import { createHash } from 'node:crypto';
-import type { Request, Response } from 'express';
+import { preparedJson, type Prepared } from './answer.js';
 
-interface Entry {
-  gen: number;
-  body: string;
-  etag: string;
-}
+type Entry = Prepared & { gen: number };
 
 /**
- * Content changes only when a pack lands or sync pulls, so answers are serialised once per
- * content generation and served from memory (with an ETag for a 304) until the next change.
- * Errors are not cached.
+ * Content changes only when a pack lands or sync pulls, so answers are prepared once per
+ * content generation (body, ETag, compressed copies on demand) and served from memory until
+ * the next change, by the fast path and Express alike. Errors are not cached.
  */
 export class JsonCache {
   private readonly entries = new Map<string, Entry>();
@@ -20,21 +15,15 @@ export class JsonCache {
   constructor(private readonly maxEntries = 500) {}
 
   /** The cached answer for `key` if it is of generation `gen` (used by the raw fast path). */
-  peek(key: string, gen: number): { body: string; etag: string } | undefined {
+  peek(key: string, gen: number): Prepared | undefined {
     const entry = this.entries.get(key);
     return entry && entry.gen === gen ? entry : undefined;
   }
 
-  async send(req: Request, res: Response, gen: number, key: string, produce: () => Promise<unknown>): Promise<void> {
-    let entry = this.entries.get(key);
-    if (!entry || entry.gen !== gen) entry = await this.produceOnce(key, gen, produce);
-    res.set('ETag', entry.etag);
-    res.set('Cache-Control', 'no-cache');
-    if (req.headers['if-none-match'] === entry.etag) {
-      res.status(304).end();
-      return;
-    }
-    res.type('application/json; charset=utf-8').send(entry.body);
+  /** The answer for `key` at generation `gen`, produced if it is not cached. */
+  async get(gen: number, key: string, produce: () => Promise<unknown>): Promise<Prepared> {
+    const entry = this.entries.get(key);
+    return entry && entry.gen === gen ? entry : this.produceOnce(key, gen, produce);
   }
 
   /**
@@ -45,8 +34,7 @@ export class JsonCache {
     const running = this.producing.get(key);
     if (running && running.gen === gen) return running.entry;
     const entry = produce().then((value) => {
-      const body = JSON.stringify(value);
-      const made = { gen, body, etag: `"${createHash('sha1').update(body).digest('base64url')}"` };
+      const made: Entry = { ...preparedJson(value), gen };
       if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
       this.entries.set(key, made);
       return made;

@@ -1,5 +1,7 @@
 import { close, createReadStream, open, read } from 'node:fs';
 import type { ServerResponse } from 'node:http';
+import { AppError } from '../../content/index.js';
+import { writeError } from './errors.js';
 
 /** Ranges up to this size are read in one go into one buffer and sent with the headers. */
 const ONE_READ = 256 * 1024;
@@ -9,6 +11,8 @@ const POOLED = 64 * 1024;
 const SPARES = 8;
 /** Longer ranges and whole files stream in large chunks: fewer reads and writes per megabyte on a slow core. */
 const CHUNK = 512 * 1024;
+
+export const UNREADABLE = new AppError(500, 'media-unreadable', "this file could not be read from the hub's card; tell the technician");
 
 interface OpenFile {
   fd: Promise<number>;
@@ -30,7 +34,14 @@ export class MediaFiles {
    */
   private readonly spare: Buffer[] = [];
 
-  constructor(private readonly maxOpen = 32) {}
+  /**
+   * `onError`: how an unreadable file is answered (the fast path sends the JSON envelope with
+   * its security headers and logs it); by default the envelope alone.
+   */
+  constructor(
+    private readonly maxOpen = 32,
+    private readonly onError: (res: ServerResponse, err: unknown) => void = (res) => writeError(res, UNREADABLE)
+  ) {}
 
   /** Writes `headers` and the inclusive range [start, end] of the file at `path` to `res`. */
   send(res: ServerResponse, path: string, status: number, headers: Record<string, string | number>, start: number, end: number): void {
@@ -46,25 +57,23 @@ export class MediaFiles {
       return;
     }
     const file = this.acquire(path);
-    const fail = () => {
-      // A file that cannot be read (gone, disk error) must not look like a short success.
-      res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' }).end('the file could not be read');
-    };
+    // A file that cannot be read (gone, disk error) must not look like a short success.
+    const fail = (err: unknown) => this.onError(res, err);
     file.fd.then(
       (fd) => {
         const pooled = length <= POOLED ? (this.spare.pop() ?? Buffer.allocUnsafeSlow(POOLED)) : undefined;
         const buf = pooled ? pooled.subarray(0, length) : Buffer.allocUnsafe(length);
         read(fd, buf, 0, length, start, (err, n) => {
           this.release(file);
-          if (err || n !== length) fail();
+          if (err || n !== length) fail(err ?? new Error(`short read: ${n} of ${length} bytes`));
           else res.writeHead(status, headers).end(buf);
           // Reused only once written out ('finish'); an aborted answer's buffer is left to the GC.
           if (pooled) res.once('finish', () => this.spare.length < SPARES && this.spare.push(pooled));
         });
       },
-      () => {
+      (err: unknown) => {
         this.release(file);
-        fail();
+        fail(err);
       }
     );
   }

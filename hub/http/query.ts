@@ -3,12 +3,21 @@ import { LISTED_CONTENT_TYPES, Language, parseWith } from '../../content/index.j
 
 const one = (v: unknown) => (Array.isArray(v) ? v[0] : v);
 
+/** The bounds of the API's queries, read by these schemas and by the raw fast path alike. */
+export const QUERY_LIMITS = {
+  list: { default: 100, max: 500 },
+  skipMax: 1_000_000,
+  search: { default: 20, max: 100 },
+  queryChars: 200,
+} as const;
+const L = QUERY_LIMITS;
+
 export const ListQuery = z
   .object({
     type: z.preprocess(one, z.enum(LISTED_CONTENT_TYPES, { message: `type must be one of ${LISTED_CONTENT_TYPES.join(', ')}` })),
     lang: z.preprocess(one, Language.optional()),
-    limit: z.preprocess(one, z.coerce.number().int().min(1).max(500).default(100)),
-    skip: z.preprocess(one, z.coerce.number().int().min(0).max(1_000_000).default(0)),
+    limit: z.preprocess(one, z.coerce.number().int().min(1).max(L.list.max).default(L.list.default)),
+    skip: z.preprocess(one, z.coerce.number().int().min(0).max(L.skipMax).default(0)),
   })
   .loose();
 
@@ -22,11 +31,11 @@ export const SearchQuery = z
         .string({ message: 'q is required: the words to search for, for example ?q=budget' })
         .trim()
         .min(1, 'q cannot be empty')
-        .max(200, 'q is too long (200 characters at most)')
+        .max(L.queryChars, `q is too long (${L.queryChars} characters at most)`)
     ),
     type: z.preprocess(one, z.enum(LISTED_CONTENT_TYPES).optional()),
     lang: z.preprocess(one, Language.default('fr')),
-    limit: z.preprocess(one, z.coerce.number().int().min(1).max(100).default(20)),
+    limit: z.preprocess(one, z.coerce.number().int().min(1).max(L.search.max).default(L.search.default)),
   })
   .loose();
 

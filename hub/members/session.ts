@@ -1,15 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type { RequestHandler, Response } from 'express';
 import { AppError, type Member } from '../../content/index.js';
+import { ExpiringSessions, type Expiring } from '../auth/index.js';
 import type { MemberStore } from './store.js';
 
 export const MEMBER_COOKIE = 'espace_membre';
 
-export interface MemberSession {
-  readonly id: string;
+export interface MemberSession extends Expiring {
   readonly code: string;
-  readonly createdAt: number;
-  lastSeen: number;
   /** The token every member form carries (phones send "Origin: null" under the portal's no-referrer policy). */
   readonly csrf: string;
   /** Opened by a facilitator for the member (at the kiosk), not with the PIN: who did it. */
@@ -17,62 +15,22 @@ export interface MemberSession {
 }
 
 /**
- * Member sessions in memory, like the console's: the cookie only names one; a session ends
- * after `idleMs` without a request, 12 hours after sign-in, when the member is suspended, or
- * when the hub restarts (members sign in again — nothing is lost).
+ * Member sessions, the console's store with a member code: a session ends after `idleMs`
+ * without a request, 12 hours after sign-in, when the member is suspended, or when the hub
+ * restarts (members sign in again — nothing is lost).
  */
-export class MemberSessions {
-  private readonly sessions = new Map<string, MemberSession>();
-  private readonly now: () => number;
-
-  constructor(private readonly opts: { idleMs: number; absoluteMs?: number; now?: () => number }) {
-    this.now = opts.now ?? Date.now;
+export class MemberSessions extends ExpiringSessions<MemberSession> {
+  constructor(opts: { idleMs: number; absoluteMs?: number; now?: () => number }) {
+    super({ ...opts, absoluteMs: opts.absoluteMs ?? 12 * 3_600_000 });
   }
 
   create(code: string, via?: string): MemberSession {
-    this.prune();
-    const t = this.now();
-    const s: MemberSession = {
-      id: randomBytes(32).toString('base64url'),
-      code,
-      createdAt: t,
-      lastSeen: t,
-      csrf: randomBytes(24).toString('base64url'),
-      ...(via ? { via } : {}),
-    };
-    this.sessions.set(s.id, s);
-    return s;
-  }
-
-  get(id: string | undefined): MemberSession | null {
-    if (!id) return null;
-    const s = this.sessions.get(id);
-    if (!s) return null;
-    const t = this.now();
-    if (this.expired(s, t)) {
-      this.sessions.delete(id);
-      return null;
-    }
-    s.lastSeen = t;
-    return s;
-  }
-
-  destroy(id: string): void {
-    this.sessions.delete(id);
+    return this.open({ code, csrf: randomBytes(24).toString('base64url'), ...(via ? { via } : {}) });
   }
 
   /** Ends every session of a code (suspended, or a new PIN given). */
   destroyCode(code: string): void {
-    for (const [id, s] of this.sessions) if (s.code === code) this.sessions.delete(id);
-  }
-
-  private expired(s: MemberSession, t: number): boolean {
-    return t - s.lastSeen > this.opts.idleMs || t - s.createdAt > (this.opts.absoluteMs ?? 12 * 3_600_000);
-  }
-
-  private prune(): void {
-    const t = this.now();
-    for (const [id, s] of this.sessions) if (this.expired(s, t)) this.sessions.delete(id);
+    this.destroyWhere((s) => s.code === code);
   }
 }
 

@@ -4,6 +4,7 @@ import { extname, join, relative } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import type { Request, Response } from 'express';
 import { projectRoot } from '../config/index.js';
+import { EncodingMemo } from '../http/index.js';
 
 const TYPES: Record<string, string> = {
   '.css': 'text/css; charset=utf-8',
@@ -26,6 +27,9 @@ export interface Asset {
   etag: string;
 }
 
+// Made on first use: hub/http and the portal import each other, so not at module evaluation.
+let codings: EncodingMemo | undefined;
+
 /** Sends a precompressed text body (brotli, gzip or identity, as the client accepts). */
 export function sendCompressed(
   req: Request,
@@ -38,9 +42,10 @@ export function sendCompressed(
     res.status(304).end();
     return;
   }
-  const accept = req.headers['accept-encoding'] ?? '';
-  if (a.br && /\bbr\b/.test(accept)) res.set('Content-Encoding', 'br').end(a.br);
-  else if (a.gzip && /\bgzip\b/.test(accept)) res.set('Content-Encoding', 'gzip').end(a.gzip);
+  // The hub's one negotiation (q-values honoured), on any body that has its copies.
+  const coding = (codings ??= new EncodingMemo()).acceptable(req.headers['accept-encoding']).best;
+  const copy = coding === 'identity' ? undefined : a[coding];
+  if (copy) res.set('Content-Encoding', coding).end(copy);
   else res.end(a.body);
 }
 

@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
-import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import type { HubDeps } from '../deps.js';
+import { compressBody, etagOf, type Prepared } from '../http/index.js';
 import type { PageRequest } from './page-rules.js';
 import { watchSubmissions } from './submissions-generation.js';
 
@@ -10,6 +9,9 @@ export const PAGE_CACHE_BYTES = 8 * 1024 * 1024;
 const MAX_HOSTS = 32;
 
 export type Coding = 'br' | 'gzip' | 'identity';
+
+/** A cached page's headers (besides ETag, length, coding): revalidated every time, different per cookie. */
+const PAGE_HEADERS = { 'Cache-Control': 'no-cache', Vary: 'Cookie, Accept-Encoding', 'Content-Type': 'text/html; charset=utf-8' };
 
 /** What invalidates a rendered page besides the clock. */
 export interface Generations {
@@ -26,10 +28,12 @@ export interface PageStamp extends PageRequest {
   host: string | undefined;
 }
 
-export interface CachedPage {
+/** A rendered page, also a prepared answer (sent by the same function on both paths). */
+export interface CachedPage extends Prepared {
   readonly key: string;
   readonly body: Buffer;
   readonly etag: string;
+  readonly compress: (coding: 'br' | 'gzip') => Buffer;
   readonly content: number;
   readonly submissionsGen: number | undefined;
   readonly expiresAt: number;
@@ -97,29 +101,30 @@ export class PageCache {
     };
   }
 
-  /** Keeps a page rendered for `stamp` (unless the data moved on meanwhile) and returns its ETag. */
-  store(stamp: PageStamp, html: string): string {
+  /** Keeps a page rendered for `stamp` (unless the data moved on meanwhile) and returns it, kept or not. */
+  store(stamp: PageStamp, html: string): CachedPage {
     const body = Buffer.from(html);
-    const etag = `"${createHash('sha1').update(body).digest('base64url')}"`;
-    if (!this.current(stamp, stamp.at, Infinity)) return etag;
-    this.drop(stamp.key);
-    this.stored += 1;
     const page: CachedPage = {
       key: stamp.key,
       body,
-      etag,
+      etag: etagOf(body),
+      headers: PAGE_HEADERS,
+      compress: (coding) => this.encoded(page, coding),
       content: stamp.content,
       submissionsGen: stamp.submissionsGen,
       expiresAt: stamp.ttlMs === undefined ? Infinity : stamp.at + stamp.ttlMs,
       bytes: body.length + stamp.key.length,
     };
+    if (!this.current(stamp, stamp.at, Infinity)) return page;
+    this.drop(stamp.key);
+    this.stored += 1;
     this.entries.set(stamp.key, page);
     this.total += page.bytes;
     if (stamp.host !== undefined && this.hosts.size < MAX_HOSTS) this.hosts.add(stamp.host);
     this.trim();
     // Those waiting for this page can have it now, before it is even sent.
     this.inFlight.get(stamp.key)?.finish();
-    return etag;
+    return page;
   }
 
   /** The page for `request` if it is still current and the host is one the captive portal let through. */
@@ -142,10 +147,7 @@ export class PageCache {
     if (coding === 'identity') return page.body;
     let out = page[coding];
     if (!out) {
-      out =
-        coding === 'gzip'
-          ? gzipSync(page.body, { level: 9 })
-          : brotliCompressSync(page.body, { params: { [constants.BROTLI_PARAM_QUALITY]: 9, [constants.BROTLI_PARAM_SIZE_HINT]: page.body.length } });
+      out = compressBody(page.body, coding);
       page[coding] = out;
       // Still in the cache (not dropped meanwhile): account for the copy.
       if (this.entries.get(page.key) === page) {

@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 import type { HubDeps } from '../deps.js';
+import { answerSender, type SendPrepared } from '../http/index.js';
 import type { StaticAssets } from './assets.js';
 import type { PageContext } from './context.js';
 import type { ContentDigest } from './digest.js';
@@ -19,7 +20,9 @@ export class Portal {
   constructor(
     readonly deps: HubDeps,
     readonly assets: StaticAssets,
-    readonly messages: Messages
+    readonly messages: Messages,
+    /** The Express side's sender of prepared answers (the app shares its negotiation memo with the fast path). */
+    private readonly sendPrepared: SendPrepared = answerSender()
   ) {
     this.pages = deps.pages;
     this.digest = deps.digest;
@@ -47,19 +50,26 @@ export class Portal {
   /**
    * Pages depend on the visitor's cookies (language, device, kiosk) and change with content:
    * browsers revalidate every time. A page the request was stamped cacheable for is kept in
-   * the page cache, unless the answer sets a cookie of its own.
+   * the page cache, unless the answer sets a cookie of its own, and sent as the fast path
+   * sends it (the same prepared answer, by the same function).
    */
   send(res: Response, page: Html, status = 200): void {
-    // A page that says it is private (what the visitor typed, a quiz shuffled for this phone) stays so.
-    res.status(status).set({ 'Cache-Control': res.get('Cache-Control') ?? 'no-cache', Vary: 'Cookie, Accept-Encoding' });
     const stamp = res.locals.pageStamp as PageStamp | undefined;
-    if (stamp && status === 200 && onlyVisitCookie(res)) res.set('ETag', this.pages.store(stamp, page.value));
+    const cacheControl = res.get('Cache-Control');
+    if (stamp && status === 200 && cacheControl === undefined && onlyVisitCookie(res)) {
+      this.sendCached(res, this.pages.store(stamp, page.value));
+      return;
+    }
+    // A page that says it is private (what the visitor typed, a quiz shuffled for this phone) stays so.
+    res.status(status).set({ 'Cache-Control': cacheControl ?? 'no-cache', Vary: 'Cookie, Accept-Encoding' });
     res.type('html').send(page.value);
   }
 
-  /** A page another request just rendered, sent as send() would (Express's 304 and compression). */
+  /** A page kept in the page cache (this request's, or one another request just rendered). */
   sendCached(res: Response, page: CachedPage): void {
-    res.status(200).set({ 'Cache-Control': 'no-cache', Vary: 'Cookie, Accept-Encoding', ETag: page.etag }).type('html').send(page.body);
+    // Already compressed as negotiated: compression() must leave it alone (router.ts).
+    res.locals.prepared = true;
+    this.sendPrepared(res.req, res, page);
   }
 }
 

@@ -3,6 +3,7 @@ import { rateLimit } from 'express-rate-limit';
 import express, { Router, type ErrorRequestHandler, type Request, type RequestHandler } from 'express';
 import { AppError, isAppError } from '../../content/index.js';
 import type { HubDeps } from '../deps.js';
+import type { SendPrepared } from '../http/index.js';
 import { sendCompressed, StaticAssets } from './assets.js';
 import { icon } from './components.js';
 import { html } from './html.js';
@@ -51,6 +52,8 @@ export interface PortalOptions {
   messages?: Messages;
   /** The per-phone limit on writes, shared with the API (made by the app); one of its own otherwise. */
   writeLimit?: RequestHandler;
+  /** How cached pages are sent (the app's, sharing the fast path's negotiation memo); one of its own otherwise. */
+  send?: SendPrepared;
 }
 
 /**
@@ -60,7 +63,7 @@ export interface PortalOptions {
  */
 export function portalRouter(deps: HubDeps, opts: PortalOptions = {}): Router {
   const assets = opts.assets ?? new StaticAssets();
-  const portal = new Portal(deps, assets, opts.messages ?? new Messages());
+  const portal = new Portal(deps, assets, opts.messages ?? new Messages(), opts.send);
   const router = Router();
   const sw = assets.serviceWorker();
 
@@ -99,7 +102,7 @@ export function portalRouter(deps: HubDeps, opts: PortalOptions = {}): Router {
   });
 
   // Pages are HTML made per request: compressed on the fly (static files are precompressed above).
-  router.use(compression({ threshold: 512 }));
+  router.use(compression({ threshold: 512, filter: (req, res) => res.locals.prepared !== true && compression.filter(req, res) }));
   router.use(express.urlencoded({ extended: false, limit: deps.config.limits.bodyBytes, parameterLimit: 100 }));
 
   // The forms write submissions like the API does: the app passes the API's limiter, so a

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ADMIN_ROUTES } from '../../../hub/admin/index.js';
 import type { TestHub } from '../../support/index.js';
-import { client, login, startConsoleHub, type Client } from './console.js';
+import { client, login, refusal, startConsoleHub, type Client } from './console.js';
 
 /** The route's path with its parameters filled from its example; a route without examples fails here. */
 function concrete(path: string, example: Record<string, string> = {}): string {
@@ -12,12 +12,8 @@ function concrete(path: string, example: Record<string, string> = {}): string {
   });
 }
 
-async function envelope(res: Response): Promise<{ status: number; reason?: string; location?: string | null }> {
-  const text = await res.text();
-  let reason: string | undefined;
-  if ((res.headers.get('content-type') ?? '').includes('json')) reason = (JSON.parse(text) as { reason?: string }).reason;
-  return { status: res.status, reason, location: res.headers.get('location') };
-}
+/** Any answer of the console: its status, and its reason when it is a refusal (a page in French). */
+const envelope = refusal;
 
 const DENIED = ['login-required', 'forbidden-role', 'csrf-token-missing', 'csrf-token-invalid'];
 

@@ -20,6 +20,20 @@ export async function startConsoleHub(overrides: Record<string, unknown> = {}): 
   return hub;
 }
 
+/**
+ * A console refusal: the HTML page in French the console answers with (its reason in the
+ * alert's data-reason), after checking it is such a page and not the API's JSON.
+ */
+export async function refusal(res: Response): Promise<{ status: number; reason?: string; location: string | null; text: string }> {
+  const text = await res.text();
+  const location = res.headers.get('location');
+  if (res.status < 400) return { status: res.status, location, text };
+  assert.match(res.headers.get('content-type') ?? '', /^text\/html/, `a console error is a page, not ${text.slice(0, 80)}`);
+  assert.ok(!text.includes('{"'), 'no JSON on the page');
+  const reason = /<p class="error" role="alert" data-reason="([^"]+)">/.exec(text)?.[1];
+  return { status: res.status, reason, location, text };
+}
+
 /** A submission as a phone sends it (POST /api/v1/submissions/:type); its id. */
 export async function submit(hub: TestHub, type: string, body: unknown): Promise<string> {
   const res = await fetch(`${hub.url}/api/v1/submissions/${type}`, {

@@ -7,7 +7,7 @@ import { buildPack } from '../../../content/pack/index.js';
 import { publishedAnswers } from '../../../hub/admin/index.js';
 import { spokenRecording, tempDir, type TestHub } from '../../support/index.js';
 import { fixtureKey, writeFixturePack } from '../../unit/content/pack/fixture.js';
-import { HUB_ID, login, startConsoleHub, type Client, submit } from './console.js';
+import { HUB_ID, login, refusal, startConsoleHub, type Client, submit } from './console.js';
 
 const TRICKY = {
   fullName: 'Aïssata "Ada" Koné, dite; la présidente',
@@ -77,7 +77,7 @@ describe('console flows', () => {
       capacity: '3',
     });
     assert.equal(central.status, 403);
-    assert.equal(((await central.json()) as { reason: string }).reason, 'event-read-only');
+    assert.equal((await refusal(central)).reason, 'event-read-only');
   });
 
   it('takes attendance by search and anonymously, once per member, with a printable sheet and a CSV', async () => {
@@ -224,7 +224,7 @@ describe('console flows', () => {
     assert.equal((await f.post(`${url}/open`, { closesAt: '2031-01-01' })).status, 303);
     const central = await f.post('/admin/consultations/priorites/close');
     assert.equal(central.status, 403);
-    assert.equal(((await central.json()) as { reason: string }).reason, 'consultation-read-only');
+    assert.equal((await refusal(central)).reason, 'consultation-read-only');
   });
 
   it('shows indicators with SVG charts, a CSV and a one-page monthly report', async () => {
@@ -267,7 +267,7 @@ describe('console flows', () => {
     assert.ok(await hub.deps.catalog.maybe('course:budget'));
     const big = await t.upload('/admin/packs', { name: 'big.espack', bytes: new Uint8Array(300 * 1024) });
     assert.equal(big.status, 413);
-    assert.equal(((await big.json()) as { reason: string }).reason, 'upload-too-large');
+    assert.equal((await refusal(big)).reason, 'upload-too-large');
     const junk = await t.upload('/admin/packs', { name: 'junk.espack', bytes: new Uint8Array(Buffer.from('not a pack')) });
     assert.ok(junk.status >= 400 && junk.status < 500, `junk refused (${junk.status})`);
     const noToken = new FormData();

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import { SessionStore, UserStore } from '../../../hub/auth/index.js';
 import type { TestHub } from '../../support/index.js';
-import { attemptLogin, client, cookieFrom, login, startConsoleHub, USERS, PASSWORDS } from './console.js';
+import { attemptLogin, client, cookieFrom, login, refusal, startConsoleHub, USERS, PASSWORDS } from './console.js';
 
 describe('console security: cookie, CSRF, login throttling, logout', () => {
   let hub: TestHub;
@@ -27,7 +27,7 @@ describe('console security: cookie, CSRF, login throttling, logout', () => {
     assert.notEqual(other, id, 'each login gets a new id');
   });
 
-  it('refuses a form without the CSRF token, or with a wrong one, with 403 and the envelope', async () => {
+  it('refuses a form without the CSRF token, or with a wrong one, with 403 and a page saying so in French', async () => {
     const c = await login(hub.url, 'facilitator');
     const form = { title: 'Atelier', kind: 'atelier', startsAt: '2026-12-01T09:00', place: 'Salle', commune: 'kayes', capacity: '20' };
     for (const [token, reason] of [
@@ -36,10 +36,9 @@ describe('console security: cookie, CSRF, login throttling, logout', () => {
     ] as const) {
       const res = await c.post('/admin/events', form, { csrf: token });
       assert.equal(res.status, 403);
-      const body = (await res.json()) as Record<string, string>;
-      assert.equal(body.status, 'error');
-      assert.equal(body.reason, reason);
-      assert.match(body.details ?? '', /reload the page/);
+      const page = await refusal(res);
+      assert.equal(page.reason, reason);
+      assert.match(page.text, /rechargez la page/);
     }
     // Another session's token is no good either.
     const other = await login(hub.url, 'technician');
@@ -58,7 +57,7 @@ describe('console security: cookie, CSRF, login throttling, logout', () => {
       body,
     });
     assert.equal(res.status, 403);
-    assert.equal(((await res.json()) as { reason: string }).reason, 'csrf-token-missing');
+    assert.equal((await refusal(res)).reason, 'csrf-token-missing');
   });
 
   it('makes an account wait after repeated failures from one address, saying when to retry, even for the right password', async () => {

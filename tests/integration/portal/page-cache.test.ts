@@ -99,11 +99,14 @@ describe('portal page cache on the raw fast path', () => {
         assert.equal(express.headers['content-encoding'], coding);
         assert.equal(decoded(express), decoded(zipped));
       }
-      // Weighted lists are Express's to negotiate.
+      // Weighted lists too, by the same negotiation (deflate is not offered; q=0 is a refusal).
       const before = cache.hits;
       const weighted = await get(hub.url, path, { ...FR, 'accept-encoding': 'deflate;q=1, gzip;q=0.5' });
-      assert.equal(cache.hits, before);
-      assert.equal(weighted.headers['content-encoding'], 'deflate');
+      assert.equal(cache.hits, before + 1);
+      assert.equal(weighted.headers['content-encoding'], 'gzip');
+      const refused = await get(hub.url, path, { ...FR, 'accept-encoding': 'gzip;q=0, br;q=0' });
+      assert.equal(refused.headers['content-encoding'], undefined);
+      assert.ok(refused.body.equals(fresh.body));
     }
   });
 

@@ -2,11 +2,13 @@ import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import express from 'express';
+import { answerSender } from '../../../../hub/http/answer.js';
 import { JsonCache } from '../../../../hub/http/json-cache.js';
 
 /** A real express app on loopback with one cached route whose producer counts its calls. */
 describe('JsonCache', () => {
   const cache = new JsonCache();
+  const send = answerSender();
   let gen = 1;
   let produced = 0;
   let fail = false;
@@ -16,12 +18,13 @@ describe('JsonCache', () => {
   before(async () => {
     const app = express();
     app.get('/list', async (req, res) => {
-      await cache.send(req, res, gen, 'list', async () => {
+      const answer = await cache.get(gen, 'list', async () => {
         produced += 1;
         await new Promise((r) => setTimeout(r, 50));
         if (fail) throw new Error('database unavailable');
         return { items: [gen] };
       });
+      send(req, res, answer);
     });
     app.use(((_err, _req, res, _next) => res.status(503).json({ status: 'error' })) as express.ErrorRequestHandler);
     const server = app.listen(0, '127.0.0.1');

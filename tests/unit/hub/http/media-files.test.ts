@@ -35,9 +35,9 @@ after(async () => {
   dir.remove();
 });
 
-async function get(i: number, start: number, end: number): Promise<{ status: number; body: Buffer }> {
+async function get(i: number, start: number, end: number): Promise<{ status: number; type: string | null; body: Buffer }> {
   const res = await fetch(`${base}/${i}/${start}/${end}`);
-  return { status: res.status, body: Buffer.from(await res.arrayBuffer()) };
+  return { status: res.status, type: res.headers.get('content-type'), body: Buffer.from(await res.arrayBuffer()) };
 }
 
 test('small ranges of many files read concurrently come back exact while descriptors are recycled', async () => {
@@ -62,8 +62,13 @@ test('a long range and a whole file stream exactly, and the shared descriptors s
   assert.ok((await get(0, 5, 64_000)).body.equals(big.subarray(5, 64_001)));
 });
 
-test('a file that cannot be opened answers 500 instead of a short success', async () => {
+test('a file that cannot be opened answers 500 in the JSON envelope instead of a short success', async () => {
   const res = await get(99, 0, 10);
   assert.equal(res.status, 500);
-  assert.match(res.body.toString(), /could not be read/);
+  assert.match(res.type ?? '', /^application\/json/);
+  assert.deepEqual(JSON.parse(res.body.toString()), {
+    status: 'error',
+    reason: 'media-unreadable',
+    details: "this file could not be read from the hub's card; tell the technician",
+  });
 });

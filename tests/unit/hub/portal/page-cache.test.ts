@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import { CURRENT_FOR_MS, PageCache, pageRequest, type PageRequest } from '../../../../hub/portal/index.js';
-import { codingFor } from '../../../../hub/portal/page-fast-path.js';
 
 /** Generations moved by the test, as the catalog's and the submissions feed's would be. */
 function generations() {
@@ -70,26 +69,6 @@ describe('which page requests may be cached', () => {
   });
 });
 
-describe('the coding a cached page is sent in', () => {
-  it('is the one compression() would choose for plain lists', () => {
-    assert.equal(codingFor(undefined, 10_000), 'identity');
-    assert.equal(codingFor('', 10_000), 'identity');
-    assert.equal(codingFor('gzip, deflate', 10_000), 'gzip');
-    assert.equal(codingFor('gzip, deflate, br, zstd', 10_000), 'br');
-    assert.equal(codingFor('GZIP', 10_000), 'gzip');
-    assert.equal(codingFor('*', 10_000), 'br');
-    assert.equal(codingFor('zstd', 10_000), 'identity');
-    assert.equal(codingFor('identity', 10_000), 'identity');
-    // Below compression()'s threshold nothing is compressed.
-    assert.equal(codingFor('gzip', 100), 'identity');
-  });
-
-  it('is left to Express when codings are weighed or only deflate is accepted', () => {
-    assert.equal(codingFor('gzip;q=0.5, br;q=0.9', 10_000), undefined);
-    assert.equal(codingFor('deflate', 10_000), undefined);
-  });
-});
-
 describe('PageCache', () => {
   it('answers a stored page until the content generation moves', () => {
     const { g, gens } = generations();
@@ -130,7 +109,7 @@ describe('PageCache', () => {
     const cache = new PageCache(gens);
     const stamp = cache.stamp(req('/sinformer'), HOST, 1000)!;
     g.content += 1;
-    const etag = cache.store(stamp, '<p>ancien</p>');
+    const { etag } = cache.store(stamp, '<p>ancien</p>');
     assert.match(etag, /^"/);
     assert.equal(cache.size, 0);
   });

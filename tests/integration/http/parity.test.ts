@@ -1,0 +1,180 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import { createApp, createHandler } from '../../../hub/app.js';
+import { createFastPath, httpShared } from '../../../hub/http/index.js';
+import { startTestHub, type TestHub } from '../../support/index.js';
+
+interface Raw {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  /** As sent on the wire (still compressed). */
+  body: Buffer;
+}
+
+function send(port: number, path: string, method: string, headers: Record<string, string>): Promise<Raw> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, method, headers: { host: 'espace.home.arpa', ...headers } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** All headers but the date, and the visit cookie's expiry (the second it was sent). */
+function comparable(r: Raw): Record<string, unknown> {
+  const { date: _date, 'set-cookie': cookie, ...rest } = r.headers;
+  return { ...rest, 'set-cookie': (cookie as string[] | undefined)?.map((c) => c.replace(/Expires=[^;]+/, 'Expires=…')) };
+}
+
+async function listen(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<{ server: Server; port: number }> {
+  const server = createServer(handler);
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', () => ok()));
+  return { server, port: (server.address() as AddressInfo).port };
+}
+
+const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+
+/** The codings a phone, a browser, a careful client and a strange one ask for. */
+const CODINGS: Record<string, string>[] = [
+  {},
+  { 'accept-encoding': 'gzip' },
+  { 'accept-encoding': 'br' },
+  { 'accept-encoding': 'gzip, deflate, br' },
+  { 'accept-encoding': 'br;q=0, gzip' },
+  { 'accept-encoding': 'gzip;q=0, br;q=0' },
+  { 'accept-encoding': 'gzip, identity;q=0' },
+  { 'accept-encoding': 'deflate' },
+];
+
+/**
+ * Issue 17, item 2: for every route the raw fast path answers, the same request through the
+ * fast path and through Express alone gives the same status, headers and bytes.
+ */
+describe('the fast path and Express give the same answers', () => {
+  let hub: TestHub;
+  let fast: { server: Server; port: number };
+  let express: { server: Server; port: number };
+  /** Whether the fast path answered the last request sent to `fast`. */
+  let answeredFast = false;
+  const media = Buffer.from('x'.repeat(3000) + 'fin du fichier');
+  let item: string;
+
+  before(async () => {
+    hub = await startTestHub({ seedDemo: true });
+    await hub.deps.search.whenReady();
+    await hub.deps.media.put(media, sha(media));
+    await hub.deps.dbs.media.put({
+      _id: `media:${sha(media)}`,
+      type: 'media',
+      sha256: sha(media),
+      size: media.length,
+      mime: 'text/plain',
+      filename: 'notes.txt',
+      priority: 3,
+    });
+    // The hub's own handler, with a witness of who answered.
+    const shared = httpShared(hub.deps);
+    const app = createApp(hub.deps, shared);
+    const fastPath = createFastPath(hub.deps, shared);
+    fast = await listen((req, res) => {
+      answeredFast = fastPath(req, res);
+      if (!answeredFast) app(req, res);
+    });
+    express = await listen(createHandler(hub.deps, { fastPath: false }));
+    const list = JSON.parse((await send(express.port, '/api/v1/content?type=course', 'GET', {})).body.toString()) as { items: { _id: string }[] };
+    item = list.items[0]!._id;
+  });
+  after(async () => {
+    for (const s of [fast, express]) await new Promise<void>((ok) => s.server.close(() => ok()));
+    await hub.stop();
+  });
+
+  /**
+   * Sends `path` through both (the fast one twice: its first request fills the caches through
+   * Express) and compares; `viaFast`: whether the fast path must be the one that answered.
+   */
+  async function same(path: string, method: string, headers: Record<string, string>, viaFast: boolean): Promise<Raw> {
+    await send(fast.port, path, method === 'HEAD' ? 'GET' : method, headers);
+    const a = await send(fast.port, path, method, headers);
+    assert.equal(answeredFast, viaFast, `${method} ${path} ${JSON.stringify(headers)}: answered by ${answeredFast ? 'the fast path' : 'Express'}`);
+    const b = await send(express.port, path, method, headers);
+    const what = `${method} ${path} ${JSON.stringify(headers)}`;
+    assert.equal(a.status, b.status, what);
+    assert.deepEqual(comparable(a), comparable(b), what);
+    assert.ok(a.body.equals(b.body), `${what}: the same bytes`);
+    return a;
+  }
+
+  const routes = () => [
+    { name: 'a content list', path: '/api/v1/content?type=course&lang=fr' },
+    { name: 'a content item', path: `/api/v1/content/${encodeURIComponent(item)}?lang=fr` },
+    { name: 'a search', path: '/api/v1/search?q=budget' },
+    { name: 'a portal page', path: '/apprendre', headers: { cookie: 'lang=fr' }, getOnly: true },
+    { name: 'a media file', path: `/media/${sha(media)}` },
+  ];
+
+  it('the same answer for every coding asked, compressed the same way', async () => {
+    for (const r of routes()) {
+      for (const coding of CODINGS) {
+        const a = await same(r.path, 'GET', { ...r.headers, ...coding }, true);
+        assert.equal(a.status, 200, r.name);
+        assert.ok(a.headers.etag, `${r.name} has an ETag`);
+      }
+    }
+  });
+
+  it('honours q=0: no coding the client refused', async () => {
+    for (const r of routes().filter((x) => !x.path.startsWith('/media'))) {
+      const none = await same(r.path, 'GET', { ...r.headers, 'accept-encoding': 'gzip;q=0, br;q=0' }, true);
+      assert.equal(none.headers['content-encoding'], undefined, r.name);
+      const gzip = await same(r.path, 'GET', { ...r.headers, 'accept-encoding': 'br;q=0, gzip' }, true);
+      if (gzip.body.length >= 512 || gzip.headers['content-encoding']) assert.equal(gzip.headers['content-encoding'], 'gzip', r.name);
+    }
+  });
+
+  it('the same 304 for a revalidation, a list of tags and a weak tag', async () => {
+    for (const r of routes()) {
+      const first = await send(fast.port, r.path, 'GET', { ...r.headers });
+      const etag = String(first.headers.etag);
+      for (const inm of [etag, `"autre", ${etag}`, `W/${etag}`]) {
+        const a = await same(r.path, 'GET', { ...r.headers, 'if-none-match': inm, 'accept-encoding': 'gzip' }, true);
+        assert.equal(a.status, 304, `${r.name}: ${inm}`);
+        assert.equal(a.body.length, 0);
+      }
+      // fetch() adds Cache-Control: no-cache to every conditional request: still a 304.
+      const fetchLike = await same(r.path, 'GET', { ...r.headers, 'if-none-match': etag, 'cache-control': 'no-cache' }, true);
+      assert.equal(fetchLike.status, 304, r.name);
+      const stale = await same(r.path, 'GET', { ...r.headers, 'if-none-match': '"autre"' }, true);
+      assert.equal(stale.status, 200, r.name);
+    }
+  });
+
+  it('the same HEAD: headers of the GET, no body', async () => {
+    for (const r of routes()) {
+      const a = await same(r.path, 'HEAD', { ...r.headers, 'accept-encoding': 'gzip, br' }, !r.getOnly);
+      assert.equal(a.status, 200, r.name);
+      assert.equal(a.body.length, 0, r.name);
+    }
+  });
+
+  it('the same range of a media file', async () => {
+    const a = await same(`/media/${sha(media)}`, 'GET', { range: 'bytes=3000-3013' }, true);
+    assert.equal(a.status, 206);
+    assert.equal(a.body.toString(), 'fin du fichier');
+  });
+
+  it('the same 404, in the JSON envelope, for what neither has', async () => {
+    for (const path of ['/api/v1/content/course:pas-de-contenu-ici', `/media/${'0'.repeat(64)}`]) {
+      const a = await same(path, 'GET', { 'accept-encoding': 'gzip' }, false);
+      assert.equal(a.status, 404, path);
+      assert.match(String(a.headers['content-type']), /^application\/json/);
+      assert.equal((JSON.parse(a.body.toString()) as { status: string }).status, 'error');
+    }
+  });
+});
