@@ -45,8 +45,9 @@ lint: $(STAMP)
 lint-ts: $(STAMP)
 	npx eslint hub kiosk provisioning content tests eslint.config.js .dependency-cruiser.cjs
 
-# Prettier formats TypeScript, the browser's JavaScript, JSON, YAML and Markdown (the packs'
-# sources and the READMEs) with one configuration (.prettierrc.json).
+# Prettier formats the TypeScript, the browser's JavaScript, JSON, HTML and CSS with one
+# configuration (.prettierrc.json); Markdown and the YAML profiles stay as written
+# (.prettierignore says why).
 format: $(STAMP)
 	npx prettier --write --log-level warn .
 

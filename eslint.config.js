@@ -10,10 +10,6 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'var/**', 'hub/storage/types/**', 'content/packs/**'] },
-  {
-    // Owned by another branch at the time; cleaned after merge.
-    ignores: ['hub/http/**', 'hub/search/**', 'tests/unit/hub/search/**', 'tests/bench/**', 'tests/image/**', 'tests/support/debian*', 'provisioning/image/**'],
-  },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { LISTED_CONTENT_TYPES, Language, parseWith } from '../../content/index.js';
 
-const one = (v: unknown) => (Array.isArray(v) ? v[0] : v);
+const one = (v: unknown): unknown => (Array.isArray(v) ? (v as unknown[])[0] : v);
 
 /** The bounds of the API's queries, read by these schemas and by the raw fast path alike. */
 export const QUERY_LIMITS = {
@@ -14,7 +14,7 @@ const L = QUERY_LIMITS;
 
 export const ListQuery = z
   .object({
-    type: z.preprocess(one, z.enum(LISTED_CONTENT_TYPES, { message: `type must be one of ${LISTED_CONTENT_TYPES.join(', ')}` })),
+    type: z.preprocess(one, z.enum(LISTED_CONTENT_TYPES, { error: `type must be one of ${LISTED_CONTENT_TYPES.join(', ')}` })),
     lang: z.preprocess(one, Language.optional()),
     limit: z.preprocess(one, z.coerce.number().int().min(1).max(L.list.max).default(L.list.default)),
     skip: z.preprocess(one, z.coerce.number().int().min(0).max(L.skipMax).default(0)),
@@ -28,7 +28,7 @@ export const SearchQuery = z
     q: z.preprocess(
       one,
       z
-        .string({ message: 'q is required: the words to search for, for example ?q=budget' })
+        .string({ error: 'q is required: the words to search for, for example ?q=budget' })
         .trim()
         .min(1, 'q cannot be empty')
         .max(L.queryChars, `q is too long (${L.queryChars} characters at most)`)

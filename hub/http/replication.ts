@@ -107,7 +107,7 @@ export function replicationRouter(deps: HubDeps, options: ReplicationOptions = {
   /** Resolves when `content` changes after `since`, or after `ms`, or when the client goes. */
   function changeAfter(since: number | string, ms: number, req: Request): Promise<void> {
     return new Promise((resolve) => {
-      const feed = db.changes({ since, live: true, return_docs: false } as PouchDB.Core.ChangesOptions);
+      const feed = db.changes({ since, live: true, return_docs: false });
       const done = () => {
         clearTimeout(timer);
         req.off('close', done);
@@ -115,8 +115,8 @@ export function replicationRouter(deps: HubDeps, options: ReplicationOptions = {
         resolve();
       };
       const timer = setTimeout(done, ms);
-      feed.on('change', done);
-      feed.on('error', done);
+      void feed.on('change', done);
+      void feed.on('error', done);
       req.once('close', done);
     });
   }
@@ -142,7 +142,7 @@ export function replicationRouter(deps: HubDeps, options: ReplicationOptions = {
       return_docs: false,
       include_docs: q.include_docs === true,
       style: q.style === 'all_docs' ? 'all_docs' : 'main_only',
-    } as PouchDB.Core.ChangesOptions);
+    });
     const heartbeat = q.heartbeat ? setInterval(() => res.write('\n'), Math.max(1000, q.heartbeat as number)) : undefined;
     await new Promise<void>((resolve) => {
       const done = () => {
@@ -153,11 +153,11 @@ export function replicationRouter(deps: HubDeps, options: ReplicationOptions = {
         resolve();
       };
       const timer = setTimeout(done, wait);
-      feed.on('change', (c) => {
+      void feed.on('change', (c) => {
         last = c.seq;
         if (replicable(c.id)) res.write(`${JSON.stringify(c)}\n`);
       });
-      feed.on('error', done);
+      void feed.on('error', done);
       req.once('close', done);
     });
     longpolls -= 1;
@@ -185,7 +185,7 @@ export function replicationRouter(deps: HubDeps, options: ReplicationOptions = {
 
   router.post('/db/content/_bulk_get', json, async function bulkGet(req, res) {
     const q = couchQuery(req, BULK_GET);
-    const docs = (req.body as { docs?: unknown })?.docs;
+    const docs = (req.body as { docs?: unknown } | undefined)?.docs;
     const wellFormed = (d: unknown) => {
       const { id, rev } = (d ?? {}) as { id?: unknown; rev?: unknown };
       return typeof id === 'string' && id.length <= 200 && replicable(id) && (rev === undefined || (typeof rev === 'string' && REV.test(rev)));
@@ -203,10 +203,10 @@ export function replicationRouter(deps: HubDeps, options: ReplicationOptions = {
   });
 
   router.post('/db/content/_revs_diff', json, async function revsDiff(req, res) {
-    const body = req.body as Record<string, unknown>;
+    const body = req.body as Record<string, unknown> | null | undefined;
     const valid =
-      body &&
       typeof body === 'object' &&
+      body !== null &&
       !Array.isArray(body) &&
       Object.keys(body).length <= 1000 &&
       Object.values(body).every((revs) => Array.isArray(revs) && revs.length <= 1000 && revs.every((r) => typeof r === 'string' && REV.test(r)));
@@ -268,7 +268,7 @@ export function replicationRouter(deps: HubDeps, options: ReplicationOptions = {
 
   // Everything else under /db is a write (or an admin call): refused.
   router.all(/^\/db(\/.*)?$/, function refuse(req, _res, next) {
-    if (req.method === 'GET' || req.method === 'HEAD') return next(new AppError(404, 'not-found', 'only the content database is served here, read-only'));
+    if (req.method === 'GET' || req.method === 'HEAD') return void next(new AppError(404, 'not-found', 'only the content database is served here, read-only'));
     next(forbidden());
   });
   return router;

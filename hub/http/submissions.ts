@@ -32,6 +32,8 @@ export function submissionsRouter(deps: HubDeps, limiter: RequestHandler = phone
       next();
     },
     function parseBody(req, res, next) {
+      // Express's Request is the IncomingMessage body-parser expects, typed by another package.
+      // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- see above
       (req.params.type === 'feedback' ? voice : small)(req, res, next);
     },
     async function submit(req, res) {
@@ -42,6 +44,8 @@ export function submissionsRouter(deps: HubDeps, limiter: RequestHandler = phone
 
   router.get('/api/v1/consultations/:id/results', async function results(req, res) {
     const consultation = await deps.catalog.get<Consultation>(req.params.id);
+    // The id may name any doc: get<Consultation> types it, it does not check it.
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- see above
     if (consultation.type !== 'consultation') throw new AppError(404, 'not-a-consultation', `${req.params.id} is not a consultation`);
     const closed = Date.now() > Date.parse(consultation.closesAt);
     if (!consultation.resultsPublic && !closed) {

@@ -25,7 +25,7 @@ function collect(res: IncomingMessage, resolve: (w: Wire) => void, reject: (e: E
   res.on('error', reject);
   res.on('end', () => {
     const raw = Buffer.concat(chunks);
-    const encoding = String(res.headers['content-encoding'] ?? 'identity');
+    const encoding = res.headers['content-encoding'] ?? 'identity';
     void import('node:zlib').then(({ gunzipSync }) => {
       const text = encoding === 'gzip' ? gunzipSync(raw).toString() : raw.toString();
       resolve({ status: res.statusCode ?? 0, bytes: raw.length, encoding, json: JSON.parse(text) });

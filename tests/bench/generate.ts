@@ -16,7 +16,7 @@ const SYLLABLES =
 const VOCABULARY = [...WORDS];
 for (let i = 0; VOCABULARY.length < 20_000; i += 1) {
   let w = '';
-  for (let x = i + 1; x > 0; x = Math.floor(x / SYLLABLES.length)) w += SYLLABLES[x % SYLLABLES.length];
+  for (let x = i + 1; x > 0; x = Math.floor(x / SYLLABLES.length)) w += SYLLABLES[x % SYLLABLES.length]!;
   VOCABULARY.push(`${w}${['', 'e', 'ment', 'tion', 'ité'][i % 5]}`);
 }
 

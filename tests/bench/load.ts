@@ -27,7 +27,7 @@ export async function load(
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(
       { url, connections: opts.connections, duration: opts.seconds, headers: opts.headers, requests: opts.requests, pipelining: 1 },
-      (err, res) => (err ? reject(err) : resolve(res))
+      (err: Error | null, res) => (err ? reject(err) : resolve(res))
     );
     instance.on('response', (_client, status, _bytes, responseTime) => {
       times.push(responseTime);

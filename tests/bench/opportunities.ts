@@ -31,7 +31,7 @@ export function benchOpportunities(report: Report, opts: { members: number; oppo
   const opportunities = Array.from({ length: opts.opportunities }, () => ({
     trades: r() < 0.1 ? [] : [pick(TRADES)],
     communes: r() < 0.2 ? [] : [pick(COMMUNES), pick(COMMUNES)],
-    for: (r() < 0.5 ? ['femmes'] : r() < 0.5 ? ['jeunes'] : []) as ('femmes' | 'jeunes')[],
+    for: r() < 0.5 ? ['femmes' as const] : r() < 0.5 ? ['jeunes' as const] : [],
   }));
 
   let t0 = performance.now();

@@ -16,7 +16,7 @@ export async function spawnWithPort(
   const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise<number>((resolve, reject) => {
     let out = '';
-    child.stdout!.on('data', (c: Buffer) => {
+    child.stdout.on('data', (c: Buffer) => {
       out += c.toString();
       const m = /port (\d+)/.exec(out);
       if (m) resolve(Number(m[1]));
@@ -28,7 +28,7 @@ export async function spawnWithPort(
     port,
     stop: () =>
       new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
+        if (child.exitCode !== null) return void resolve();
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
       }),

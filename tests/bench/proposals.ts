@@ -128,7 +128,7 @@ async function prepare(dir: string, o: { proposals: number; supports: number }):
 export async function benchProposals(report: Report, o: { proposals: number; supports: number; requests: number }): Promise<void> {
   const dir = tempDir('espace-bench-proposals-');
   try {
-    let t0 = performance.now();
+    const t0 = performance.now();
     const { probe, probeCount } = await prepare(dir.path, o);
     report.add({
       section: 'proposals',

@@ -40,7 +40,7 @@ function handshake(port: number, opts: ConnectionOptions): Promise<{ reused: boo
       // TLS 1.2 has its ticket by now; TLS 1.3 sends it just after, with the first read.
       if (socket.getProtocol() !== 'TLSv1.3' || opts.session) finish();
     });
-    socket.once('error', (e) => (done ? undefined : reject(e)));
+    socket.once('error', (e: Error) => (done ? undefined : reject(e)));
   });
 }
 

@@ -171,12 +171,20 @@ describe('the golden image boots under qemu', { timeout: BUILD_TIMEOUT_MS + BOOT
     assert.equal(health.body.status, 'ok');
     assert.equal(health.body.hubId, 'kayes-01');
     assert.equal(health.body.version, (JSON.parse(readFileSync(join(projectRoot(), 'package.json'), 'utf8')) as { version: string }).version);
-    // The hub is the one systemd started from the unit provision rendered, and none of ours failed.
+    shell = await VmShell.open(shellSock, 120_000);
+    // The hub is the one systemd started from the unit provision rendered (Type=notify: active
+    // once its READY=1 came, which follows listening by a moment), and none of ours failed.
+    let state = '';
+    for (const end = Date.now() + 120_000; Date.now() < end;) {
+      state = (await shell.run('systemctl is-active espace-hub.service')).out.trim();
+      if (state === 'active') break;
+      await sleep(2000);
+    }
+    assert.equal(state, 'active', `espace-hub.service never became active (READY=1 not taken?)\n--- console ---\n${tail()}`);
+    assert.equal((await shell.run('systemctl show -P Type espace-hub.service')).out.trim(), 'notify');
     const log = stripVTControlCharacters(readFileSync(consoleLog, 'utf8'));
-    assert.match(log, /Started espace-hub\.service/);
     assert.match(log, /Finished espace-firewall\.service/);
     assert.doesNotMatch(log, /FAILED\].*espace/, tail());
-    shell = await VmShell.open(shellSock, 120_000);
   });
 
   it('drops the hub, the console and ssh from the uplink, while the LAN side answers', async () => {
