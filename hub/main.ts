@@ -145,9 +145,9 @@ export async function startHub(config: Config, log: Logger): Promise<RunningHub>
     ...(deps.tls ? { tls: () => deps.tls!.heartbeat() } : {}),
     onWrite: (hb) => mdns?.update({ lastSync: hb.lastSync ?? 'never' }),
   });
-  // The first heartbeat (disk, temperature: child processes and a megabyte of library) waits
-  // for the search index, so a start answers visitors first.
-  void searchReady.then(() => closing ?? heartbeat.start());
+  // Written at once, not after the search index: a sync run right after start (a technician's
+  // `espace sync now`) must carry the heartbeat, and with it the hub's CSR (tls-acme test).
+  heartbeat.start();
   if (config.sync.enabled && deps.sync.configured()) deps.sync.start();
   usage.start();
   deps.sms.start();
