@@ -63,9 +63,10 @@ export default tseslint.config(
     rules: { 'no-var': 'off' },
   },
   {
-    // Documents read from storage are typed by their schema but not parsed on read, so these
-    // files' guards (`doc.type !== 'plan'`, `o.trades ?? []`) still stand against old or foreign
-    // documents. Temporary: issue 17 item 4 carries parsed types through storage, then this goes.
+    // Content read through the catalog is narrowed by its type (contentOf); these files still
+    // read docs the schema types but nothing checks on read (raw db.get, submissions, SMS), or
+    // guard fields old docs lack (`o.trades ?? []`), or hold guards unrelated to storage.
+    // Temporary: issue 17 item 4 goes on room by room until this list is gone.
     files: [
       'content/pack/read.ts',
       'hub/admin/routes/home.ts',
