@@ -17,6 +17,23 @@ export function isContentType(t: unknown): t is ContentType {
   return typeof t === 'string' && (CONTENT_TYPES as readonly string[]).includes(t);
 }
 
+/** The doc a content type's schema describes (certificates included, which ContentDoc leaves out). */
+export type ContentOf<K extends ContentType> = z.infer<(typeof contentSchemas)[K]>;
+
+/**
+ * A doc read from the content db, typed as the content of `type` when its `type` field says so
+ * and its id is in that type's range, else null. Not a parse: every writer of the content db
+ * (packs, the studio, central's validate_doc_update) parses with the schema, which ties the
+ * `type` field to the id's prefix, so for such docs this is true; what it turns away is an old
+ * or foreign doc (a design doc, a doc of another type in the range). The one place a stored
+ * content doc becomes typed.
+ */
+export function contentOf<K extends ContentType>(doc: unknown, type: K): ContentOf<K> | null {
+  if (typeof doc !== 'object' || doc === null) return null;
+  const d = doc as { _id?: unknown; type?: unknown };
+  return d.type === type && typeof d._id === 'string' && d._id.startsWith(`${type}:`) ? (doc as ContentOf<K>) : null;
+}
+
 /** Validates any content doc by its `type`; throws AppError(422) naming the field. */
 export function parseContentDoc(doc: unknown, where = ''): ContentDoc {
   const type = (doc as { type?: unknown } | null)?.type;

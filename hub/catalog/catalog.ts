@@ -1,4 +1,4 @@
-import { AppError, CONTENT_TYPES, type ContentDoc, type ContentType, isContentType, isNotFound } from '../../content/index.js';
+import { AppError, CONTENT_TYPES, contentOf, type ContentDoc, type ContentOf, type ContentType, isContentType, isNotFound } from '../../content/index.js';
 import type { Logger } from '../log/index.js';
 import type { Database } from '../storage/index.js';
 import { Translations } from './translations.js';
@@ -144,13 +144,26 @@ export class Catalog {
    * Every doc of a type (for pages that need them all: officials of a commune, events…),
    * read by pages: 10 000 docs decoded in one allDocs held the event loop for seconds.
    */
-  async all<T extends ContentDoc = ContentDoc>(type: ContentType): Promise<T[]> {
-    const all: T[] = [];
-    for await (const page of this.pages(type)) all.push(...(page as T[]));
+  async all<K extends ContentType>(type: K): Promise<ContentOf<K>[]> {
+    const all: ContentOf<K>[] = [];
+    for await (const page of this.pages(type)) {
+      for (const doc of page) {
+        const typed = contentOf(doc, type);
+        if (typed) all.push(typed);
+      }
+    }
     return all;
   }
 
-  async get<T extends ContentDoc = ContentDoc>(id: string): Promise<T> {
+  /**
+   * The doc of a content id, with its accepted translations laid over; a 400 for what is not a
+   * content id, a 404 when there is none. The id's prefix names the type: a literal prefix
+   * (`catalog.get(\`course:${slug}\`)`) types the answer, and a stored doc of another type in
+   * that range is not found.
+   */
+  async get<K extends ContentType>(id: `${K}:${string}`): Promise<ContentOf<K>>;
+  async get(id: string): Promise<ContentOf<ContentType>>;
+  async get(id: string): Promise<ContentOf<ContentType>> {
     const type = id.split(':', 1)[0];
     if (!isContentType(type) || !/^[a-z]+:[a-z0-9][a-z0-9-]{0,80}$/.test(id)) {
       throw new AppError(
@@ -159,19 +172,20 @@ export class Catalog {
         `"${id.slice(0, 100)}" is not a content id; ids look like "course:gouvernance-locale" (types: ${CONTENT_TYPES.join(', ')})`
       );
     }
-    try {
-      const [doc] = await Promise.all([this.db.get(id), this.translations.ready()]);
-      return this.translations.overlay(doc as unknown as T);
-    } catch (e) {
-      if (isNotFound(e)) throw new AppError(404, 'content-not-found', `no content with id "${id}" on this hub`);
-      throw e;
-    }
+    const doc = await this.maybe(id);
+    if (!doc) throw new AppError(404, 'content-not-found', `no content with id "${id}" on this hub`);
+    return doc;
   }
 
-  async maybe<T extends ContentDoc = ContentDoc>(id: string): Promise<T | null> {
+  /** The doc of a content id (typed as `get` types it), or null when there is none. */
+  async maybe<K extends ContentType>(id: `${K}:${string}`): Promise<ContentOf<K> | null>;
+  async maybe(id: string): Promise<ContentOf<ContentType> | null>;
+  async maybe(id: string): Promise<ContentOf<ContentType> | null> {
+    const type = id.split(':', 1)[0];
     try {
       const [doc] = await Promise.all([this.db.get(id), this.translations.ready()]);
-      return this.translations.overlay(doc as unknown as T);
+      const typed = isContentType(type) ? contentOf(doc, type) : null;
+      return typed && this.translations.overlay(typed);
     } catch (e) {
       if (isNotFound(e)) return null;
       throw e;

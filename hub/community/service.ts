@@ -131,12 +131,12 @@ export class CommunityService {
 
   /** The topics set by the programme, in their order. */
   async topics(): Promise<Topic[]> {
-    const all = await this.catalog.all<Topic>('topic');
+    const all = await this.catalog.all('topic');
     return all.sort((a, b) => (a.order ?? 99) - (b.order ?? 99) || a._id.localeCompare(b._id));
   }
 
   async topic(id: string): Promise<Topic> {
-    const t = await this.catalog.maybe<Topic>(id);
+    const t = await this.catalog.maybe(id);
     if (!t || t.type !== 'topic') throw new AppError(404, 'topic-not-found', `no topic ${id.slice(0, 80)} on this hub`);
     return t;
   }
@@ -161,7 +161,7 @@ export class CommunityService {
     const e = this.board.get(id);
     if (!e) return null;
     if (e.central) {
-      const p = await this.catalog.maybe<PublishedPost>(`post:${id.replace(/:/g, '-')}`);
+      const p = await this.catalog.maybe(`post:${id.replace(/:/g, '-')}`);
       if (p) return p;
     }
     return e.local ? ((await this.db.get(id).catch(() => null)) as unknown as Post | null) : null;
@@ -362,7 +362,7 @@ export class CommunityService {
   }
 
   private async answerOf(questionId: string): Promise<Answer | undefined> {
-    const a = await this.catalog.maybe<Answer>(`answer:${questionId.replace(/:/g, '-')}`);
+    const a = await this.catalog.maybe(`answer:${questionId.replace(/:/g, '-')}`);
     return a?.type === 'answer' ? a : undefined;
   }
 
@@ -392,7 +392,7 @@ export class CommunityService {
 
   /** Public answered questions from every space, newest answer first. */
   async publicAnswers(limit = 50): Promise<Answer[]> {
-    const all = await this.catalog.all<Answer>('answer');
+    const all = await this.catalog.all('answer');
     return all
       .filter((a) => !isRestrictedContent(a) && a.answers.length > 0)
       .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))
@@ -423,7 +423,7 @@ export class CommunityService {
     await this.ready();
     const posts: Post[] = [];
     for await (const doc of this.pages(this.db, `${this.hubId}:post:`)) posts.push(doc as unknown as Post);
-    const answers = (await this.catalog.all<Answer>('answer')).filter((a) => a.question.startsWith(`${this.hubId}:`));
+    const answers = (await this.catalog.all('answer')).filter((a) => a.question.startsWith(`${this.hubId}:`));
     return communityFigures({ posts, questions: [...this.questions.values()], answers, resolved: this.resolvedIds }, range);
   }
 

@@ -12,7 +12,6 @@ import {
   VOICE_MAX_BYTES,
   type Application,
   type Call,
-  type Commune,
   type GrantFileType,
   type GrantReport,
 } from '../../content/index.js';
@@ -117,11 +116,11 @@ export class GrantService {
   ) {}
 
   async calls(): Promise<Call[]> {
-    return (await this.catalog.all<Call>('call')).sort((a, b) => b.deadline.localeCompare(a.deadline) || a._id.localeCompare(b._id));
+    return (await this.catalog.all('call')).sort((a, b) => b.deadline.localeCompare(a.deadline) || a._id.localeCompare(b._id));
   }
 
   async call(id: string): Promise<Call> {
-    const c = await this.catalog.maybe<Call>(id).catch(() => null);
+    const c = await this.catalog.maybe(id).catch(() => null);
     if (c?.type !== 'call') throw new AppError(404, 'call-not-found', `no call ${id.slice(0, 80)} on this hub`);
     return c;
   }
@@ -134,7 +133,7 @@ export class GrantService {
   async communeNames(c: Call): Promise<Map<string, string>> {
     const names = new Map<string, string>();
     for (const id of c.communes) {
-      const doc = await this.catalog.maybe<Commune>(`commune:${id}`).catch(() => null);
+      const doc = await this.catalog.maybe(`commune:${id}`).catch(() => null);
       names.set(id, doc?.type === 'commune' ? doc.name : id);
     }
     return names;

@@ -9,7 +9,6 @@ import {
   submissionId,
   type Member,
   type Registration,
-  type Suspension,
 } from '../../content/index.js';
 import { HashQueue, LoginThrottle, LoginWaitError, type LoginTicket } from '../auth/index.js';
 import type { Catalog } from '../catalog/index.js';
@@ -120,7 +119,7 @@ export class MemberStore {
     const member = (await this.all()).get(c);
     if (!member) return null;
     if (member.status === 'suspended') return { member, suspended: true, suspendedReason: member.suspendedReason };
-    const central = await this.catalog.maybe<Suspension>(suspensionId(this.opts.hubId, c));
+    const central = await this.catalog.maybe(suspensionId(this.opts.hubId, c));
     if (central?.type === 'suspension' && central.active) return { member, suspended: true, suspendedReason: central.reason };
     return { member, suspended: false };
   }

@@ -134,5 +134,5 @@ export function eventsByStart(all: Summaries<Summary<'event'>>): readonly Summar
 
 function apply(into: Summaries<{ id: string }>, type: DigestType, doc: ContentDoc | { _id: string; _deleted: true }): void {
   const summarise = SUMMARISE[type] as (d: ContentDoc) => { id: string };
-  into.set(doc._id, '_deleted' in doc && doc._deleted ? undefined : summarise(doc as ContentDoc));
+  into.set(doc._id, '_deleted' in doc ? undefined : summarise(doc));
 }

@@ -16,7 +16,6 @@ import {
   submissionSchemas,
   supportId,
   VOICE_MAX_BYTES,
-  type Commune,
   type Member,
   type Plan,
   type PlanProgress,
@@ -147,7 +146,7 @@ export class ProposalService {
         this.log?.debug({ proposal: doc.source, status: doc.status }, 'proposal from central');
       }
     });
-    for (const p of await this.catalog.all<PublishedProposal>('proposal')) this.published.set(p.source, p);
+    for (const p of await this.catalog.all('proposal')) this.published.set(p.source, p);
     for await (const doc of this.pages(`${this.hubId}:proposal:`)) this.local.set(doc._id, doc as unknown as Proposal);
     await this.supporters.load();
     this.gen += 1;
@@ -177,13 +176,13 @@ export class ProposalService {
 
   /** The threshold of a commune (its `proposalThreshold`, or the default). */
   async thresholdOf(commune: string): Promise<number> {
-    const c = await this.catalog.maybe<Commune>(`commune:${commune}`).catch(() => null);
+    const c = await this.catalog.maybe(`commune:${commune}`).catch(() => null);
     return c?.type === 'commune' && c.proposalThreshold ? c.proposalThreshold : DEFAULT_PROPOSAL_THRESHOLD;
   }
 
   /** The communes people may propose for: those of the content, and the hub's own. */
   async communes(): Promise<{ id: string; name: string }[]> {
-    const all = (await this.catalog.all<Commune>('commune'))
+    const all = (await this.catalog.all('commune'))
       .filter((c) => c.kind !== 'region' && c.kind !== 'cercle')
       .map((c) => ({ id: c._id.slice('commune:'.length), name: c.name }));
     if (!all.some((c) => c.id === this.config.commune)) all.unshift({ id: this.config.commune, name: this.config.commune });
@@ -297,14 +296,14 @@ export class ProposalService {
   /** The plans, newest period first; a plan; the plans an action of which came from a proposal. */
   async plans(): Promise<Plan[]> {
     await this.ready();
-    return (await this.catalog.all<Plan>('plan'))
+    return (await this.catalog.all('plan'))
       .map((p) => this.withLocalProgress(p))
       .sort((a, b) => b.period.start.localeCompare(a.period.start) || a._id.localeCompare(b._id));
   }
 
   async plan(id: string): Promise<Plan> {
     await this.ready();
-    const p = await this.catalog.maybe<Plan>(id).catch(() => null);
+    const p = await this.catalog.maybe(id).catch(() => null);
     if (!p || p.type !== 'plan') throw new AppError(404, 'plan-not-found', `no plan ${id.slice(0, 80)} on this hub`);
     return this.withLocalProgress(p);
   }

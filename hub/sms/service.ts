@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Consultation, Event, Official, Opportunity } from '../../content/index.js';
+import type { Consultation, Event, Opportunity } from '../../content/index.js';
 import type { Catalog } from '../catalog/index.js';
 import type { Config } from '../config/index.js';
 import type { Logger } from '../log/index.js';
@@ -330,7 +330,8 @@ export class SmsService {
 
     for (const [feedback, { phone, official }] of this.directory.answers()) {
       if (this.outbox.isOptedOut(phone)) continue;
-      const who = (await catalog.maybe<Official>(official))?.name ?? 'Un élu';
+      const o = await catalog.maybe(official);
+      const who = o?.type === 'official' ? o.name : 'Un élu';
       requests.push({ to: phone, lang: 'fr', template: 'answer-notice', dedupe: `answer:${feedback}`, values: { official: who, space } });
     }
 

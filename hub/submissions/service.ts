@@ -8,7 +8,6 @@ import {
   submissionSchemas,
   type Channel,
   type Consultation,
-  type Opportunity,
   type PostableSubmissionType,
 } from '../../content/index.js';
 import type { Catalog } from '../catalog/index.js';
@@ -172,8 +171,9 @@ export class SubmissionService {
 
   /** One vote per device and consultation, only while it is open. */
   private async vote(doc: Record<string, unknown>, now: Date): Promise<{ id: string }> {
-    const consultation = await this.catalog.maybe<Consultation>(doc.consultation as string);
-    if (!consultation) throw new AppError(422, 'consultation-not-found', `there is no consultation ${String(doc.consultation)} on this hub`);
+    const consultation = await this.catalog.maybe(doc.consultation as string);
+    if (consultation?.type !== 'consultation')
+      throw new AppError(422, 'consultation-not-found', `there is no consultation ${String(doc.consultation)} on this hub`);
     if (now < new Date(consultation.opensAt))
       throw new AppError(409, 'consultation-not-open', `this consultation opens on ${consultation.opensAt.slice(0, 10)}; come back then`);
     if (now > new Date(consultation.closesAt)) throw new AppError(409, 'consultation-closed', 'this consultation is closed; votes are no longer counted');
@@ -216,7 +216,7 @@ export class SubmissionService {
   /** "Intéressé(e)" from a signed-in member: once per member and opportunity (a second answers 409 already-interested). */
   async interest(said: InterestSaid, ctx: SubmitContext): Promise<{ id: string }> {
     const now = ctx.now ?? new Date();
-    const opportunity = await this.catalog.maybe<Opportunity>(said.opportunity);
+    const opportunity = await this.catalog.maybe(said.opportunity);
     if (!opportunity || opportunity.type !== 'opportunity')
       throw new AppError(422, 'opportunity-not-found', `there is no opportunity ${said.opportunity} on this hub`);
     if (opportunity.deadline && now.toISOString().slice(0, 10) > opportunity.deadline)

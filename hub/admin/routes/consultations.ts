@@ -24,7 +24,7 @@ const STATE_LABEL = { upcoming: 'à venir', open: 'ouverte', closed: 'fermée' }
 
 async function load(s: AdminServices, req: Request): Promise<ConsultationDoc> {
   const id = `consultation:${param(req, 'slug')}`;
-  const doc = await s.deps.catalog.maybe<ConsultationDoc>(id);
+  const doc = await s.deps.catalog.maybe(id);
   if (!doc || doc.type !== 'consultation') throw new AppError(404, 'consultation-not-found', `no consultation "${id.slice(0, 90)}" on this hub`);
   return doc;
 }

@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import { AGE_BANDS, AppError, EVENT_KINDS, isAppError, isSafeText, parseContentDoc, type Commune, type Event } from '../../../content/index.js';
+import { AGE_BANDS, AppError, EVENT_KINDS, isAppError, isSafeText, parseContentDoc, type Event } from '../../../content/index.js';
 import { sessionOf, type Session } from '../../auth/index.js';
 import { asText, sendCsv } from '../csv-response.js';
 import { field, isoToLocal, localToIso, param, query, slugFrom } from '../form.js';
@@ -26,7 +26,7 @@ async function loadLocalEvent(s: AdminServices, req: Request): Promise<EventDoc>
 
 async function loadEvent(s: AdminServices, req: Request): Promise<EventDoc> {
   const id = `event:${param(req, 'slug')}`;
-  const doc = await s.deps.catalog.maybe<EventDoc>(id);
+  const doc = await s.deps.catalog.maybe(id);
   if (!doc || doc.type !== 'event') throw new AppError(404, 'event-not-found', `no event "${id.slice(0, 90)}" on this hub`);
   return doc;
 }
@@ -37,7 +37,7 @@ const INVISIBLE = 'contient des caractères invisibles ou de contrôle (copiés 
 
 /** The collectivités this hub knows (its own commune, and those of the content), as [slug, name]. */
 async function knownCommunes(s: AdminServices): Promise<[string, string][]> {
-  const docs = await s.deps.catalog.all<Commune>('commune');
+  const docs = await s.deps.catalog.all('commune');
   const out = new Map<string, string>(docs.map((c) => [c._id.slice('commune:'.length), c.name]));
   if (!out.has(s.deps.config.commune)) out.set(s.deps.config.commune, s.deps.config.commune);
   return [...out.entries()].sort((a, b) => a[1].localeCompare(b[1], 'fr'));

@@ -67,7 +67,7 @@ ${form(session, await communes(s))}`;
     example: { slug: 'formation-teinture-naturelle-kayes' },
     async handle(s, req, res) {
       const session = sessionOf(res)!;
-      const o = await s.deps.catalog.get<Opportunity>(`opportunity:${String(req.params.slug)}`);
+      const o = await s.deps.catalog.get(`opportunity:${String(req.params.slug)}`);
       const b = (await interestByOpportunity(s.deps.dbs.submissions, s.deps.config.hubId)).get(o._id) ?? emptyBreakdown();
       const body = html`<p class="meta">${KIND_LABEL[o.kind]} · publiée par ${o.publisher} le ${when(o.publishedAt)}${o.deadline ? ` · répondre avant le ${o.deadline}` : ''}</p>
 <p>${o.summary.fr}</p>

@@ -1,5 +1,5 @@
 import type { Router } from 'express';
-import { AppError, DOCUMENT_KINDS, type Document, type Indicator } from '../../../content/index.js';
+import { DOCUMENT_KINDS, type Document, type Indicator } from '../../../content/index.js';
 import { bar, heading, icon, play, plain, richText, sampleMark, slugOf, summary, text } from '../components.js';
 import type { PageContext } from '../context.js';
 import { html, type Html } from '../html.js';
@@ -106,8 +106,7 @@ ${docs.length ? '' : html`<p>${ctx.t('inform.noDocuments')}</p>`}
 
   router.get('/sinformer/:slug', async function document(req, res) {
     const ctx = portal.ctx(req);
-    const d = await catalog.get<Document>(`document:${req.params.slug}`);
-    if (d.type !== 'document') throw new AppError(404, 'content-not-found', 'no such document');
+    const d = await catalog.get(`document:${req.params.slug}`);
     const files = await filesOf(portal, d.file ? [d.file] : []);
     const body = html`<p><a class="back" href="/sinformer">${icon(ctx, 'back', 'i sm')}${ctx.t('nav.inform')}</a></p>
 <article class="document">

@@ -22,13 +22,12 @@ const CATEGORY_ICON: Record<string, string> = {
 };
 
 async function courseBySlug(portal: Portal, slug: string): Promise<Course> {
-  const c = await portal.deps.catalog.get<Course>(`course:${slug}`);
-  if (c.type !== 'course') throw new AppError(404, 'content-not-found', 'no such course');
+  const c = await portal.deps.catalog.get(`course:${slug}`);
   return c;
 }
 
 async function lessonsOf(portal: Portal, course: Course): Promise<Lesson[]> {
-  const docs = await Promise.all(course.lessons.map((id) => portal.deps.catalog.maybe<Lesson>(id)));
+  const docs = await Promise.all(course.lessons.map((id) => portal.deps.catalog.maybe(id)));
   return docs.filter((l): l is Lesson => l !== null);
 }
 
@@ -130,7 +129,7 @@ ${pager(ctx, '/apprendre', slice)}`;
   // Before /apprendre/:course/:n so that "quiz" is never taken for a course.
   router.get('/apprendre/quiz/:slug', async function quiz(req, res) {
     const ctx = portal.ctx(req);
-    const q = await catalog.get<Quiz>(`quiz:${req.params.slug}`);
+    const q = await catalog.get(`quiz:${req.params.slug}`);
     const back = q.course ? `/apprendre/${slugOf(q.course)}` : '/apprendre';
     const body = html`<p><a class="back" href="${back}">${icon(ctx, 'back', 'i sm')}${ctx.t('common.back')}</a></p>
 <div class="heading"><h1>${icon(ctx, 'quiz', 'i hi')}<span>${text(ctx, q.title)}</span></h1></div>${quizPage(ctx, q, deviceId(req, res))}`;
@@ -142,7 +141,7 @@ ${pager(ctx, '/apprendre', slice)}`;
   /** With JavaScript, one question is checked as soon as it is answered (the page holds no answer). */
   router.post('/apprendre/quiz/:slug/verifier', async function checkOne(req, res) {
     const ctx = portal.ctx(req);
-    const q = await catalog.get<Quiz>(`quiz:${req.params.slug}`);
+    const q = await catalog.get(`quiz:${req.params.slug}`);
     const f = (req.body ?? {}) as Record<string, string | undefined>;
     const question = q.questions[Number(f.question)];
     if (!question || !/^\d{1,2}$/.test(f.choice ?? '') || !question.choices[Number(f.choice)]) {
@@ -154,7 +153,7 @@ ${pager(ctx, '/apprendre', slice)}`;
 
   router.post('/apprendre/quiz/:slug', async function checkQuiz(req, res) {
     const ctx = portal.ctx(req);
-    const q = await catalog.get<Quiz>(`quiz:${req.params.slug}`);
+    const q = await catalog.get(`quiz:${req.params.slug}`);
     const answers = (req.body ?? {}) as Record<string, string>;
     const back0 = q.course ? `/apprendre/${slugOf(q.course)}` : '/apprendre';
     if (rateLimited(req)) {
@@ -178,7 +177,7 @@ ${pager(ctx, '/apprendre', slice)}`;
   });
 
   router.get('/apprendre/lecon/:slug', async function lessonById(req, res) {
-    const lesson = await catalog.get<Lesson>(`lesson:${req.params.slug}`);
+    const lesson = await catalog.get(`lesson:${req.params.slug}`);
     const course = await courseBySlug(portal, slugOf(lesson.course));
     res.redirect(302, `/apprendre/${slugOf(course._id)}/${course.lessons.indexOf(lesson._id) + 1}`);
   });
@@ -226,7 +225,8 @@ ${
     const n = Number(req.params.n);
     const id = Number.isInteger(n) ? c.lessons[n - 1] : undefined;
     if (!id) throw new AppError(404, 'lesson-not-found', 'this course has no lesson with that number');
-    const l = await catalog.get<Lesson>(id);
+    const l = await catalog.get(id);
+    if (l.type !== 'lesson') throw new AppError(404, 'lesson-not-found', 'this course has no lesson with that number');
     const slug = slugOf(c._id);
     const done = req.query.fini === '1';
     const shown = blocksFor(l.blocks, ctx.lang);

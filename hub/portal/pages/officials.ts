@@ -1,5 +1,5 @@
 import type { RequestHandler, Router } from 'express';
-import { AppError, FeedbackInput, isAppError, type Audio, type Commune, type Official } from '../../../content/index.js';
+import { FeedbackInput, isAppError, type Audio, type Official } from '../../../content/index.js';
 import { checkVoice, VOICE_MAX_BYTES, VOICE_MAX_SECONDS } from '../../submissions/index.js';
 import { heading, icon, notice, play, sampleMark, slugOf, text } from '../components.js';
 import type { PageContext } from '../context.js';
@@ -90,9 +90,8 @@ ${answers.length ? html`<section>${heading(ctx, 'officials.answers', 'speech', 2
   });
 
   async function officialPage(ctx: PageContext, slug: string, state: { sent?: boolean; problem?: FormProblem; message?: string }): Promise<Html> {
-    const o = await catalog.get<Official>(`official:${slug}`);
-    if (o.type !== 'official') throw new AppError(404, 'content-not-found', 'no such official');
-    const commune = await catalog.maybe<Commune>(`commune:${o.commune}`);
+    const o = await catalog.get(`official:${slug}`);
+    const commune = await catalog.maybe(`commune:${o.commune}`);
     const body = html`<p><a class="back" href="/elus">${icon(ctx, 'back', 'i sm')}${ctx.t('nav.officials')}</a></p>
 <article class="official">
 <div class="who">${portrait(ctx, o, 'portrait big')}<div><h1>${o.name}</h1><p class="lead">${roleOf(ctx, o)}</p><p>${icon(ctx, 'town', 'i sm')} ${commune?.name ?? o.commune}</p>${sampleMark(ctx, o.sample)}</div></div>

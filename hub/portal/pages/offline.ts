@@ -1,5 +1,5 @@
 import type { Router } from 'express';
-import { AppError, type Call, type Course, type Document, type Lesson, type Plan } from '../../../content/index.js';
+import { AppError, type Lesson } from '../../../content/index.js';
 import { heading, icon, plain, slugOf } from '../components.js';
 import { html } from '../html.js';
 import { page } from '../layout.js';
@@ -45,7 +45,7 @@ export function offlineRoutes(router: Router, portal: Portal): void {
     let title: string;
     let home: string;
     if (type === 'course') {
-      const c = await catalog.get<Course>(`course:${slug}`);
+      const c = await catalog.get(`course:${slug}`);
       title = plain(ctx, c.title);
       home = `/apprendre/${slug}`;
       urls.push(home, ...c.lessons.map((_, i) => `/apprendre/${slug}/${i + 1}`));
@@ -53,26 +53,24 @@ export function offlineRoutes(router: Router, portal: Portal): void {
       if (c.cover) media.add(c.cover);
       for (const sha of Object.values(c.titleAudio ?? {})) if (sha) media.add(sha);
       for (const id of c.lessons) {
-        const l = await catalog.maybe<Lesson>(id);
-        if (l) for (const sha of lessonMedia(l)) media.add(sha);
+        const l = await catalog.maybe(id);
+        if (l?.type === 'lesson') for (const sha of lessonMedia(l)) media.add(sha);
       }
     } else if (type === 'document') {
-      const d = await catalog.get<Document>(`document:${slug}`);
+      const d = await catalog.get(`document:${slug}`);
       title = plain(ctx, d.title);
       home = `/sinformer/${slug}`;
       urls.push(home);
       if (d.file) media.add(d.file);
       for (const sha of Object.values(d.titleAudio ?? {})) if (sha) media.add(sha);
     } else if (type === 'plan') {
-      const p = await catalog.get<Plan>(`plan:${slug}`);
-      if (p.type !== 'plan') throw new AppError(404, 'not-keepable', 'no such plan');
+      const p = await catalog.get(`plan:${slug}`);
       title = plain(ctx, p.title);
       home = `/plans/${slug}`;
       urls.push(home);
       for (const x of p.priorities) for (const a of x.actions) for (const u of a.progress ?? []) for (const e of u.evidence ?? []) media.add(e.media);
     } else if (type === 'call') {
-      const c = await catalog.get<Call>(`call:${slug}`);
-      if (c.type !== 'call') throw new AppError(404, 'not-keepable', 'no such call');
+      const c = await catalog.get(`call:${slug}`);
       title = plain(ctx, c.title);
       home = `/appels/${slug}`;
       urls.push(home);

@@ -71,7 +71,7 @@ ${pager(ctx, '/opportunites', slice, { ...(trade ? { metier: trade } : {}), ...(
 
   router.get('/opportunites/:slug', async function opportunity(req, res) {
     const ctx = portal.ctx(req);
-    const o = withDefaults(await portal.deps.catalog.get<Opportunity>(`opportunity:${req.params.slug}`));
+    const o = withDefaults(await portal.deps.catalog.get(`opportunity:${req.params.slug}`));
     const me = memberOf(res);
     // A member's page says whether they already said it: never from the shared page cache.
     if (me) res.set('Cache-Control', 'no-store');

@@ -1,5 +1,5 @@
 import type { Response as ExpressResponse, Request, Router } from 'express';
-import { AGE_BANDS, AppError, isAppError, ResponseInput, SEXES, type Consultation } from '../../../content/index.js';
+import { AGE_BANDS, isAppError, ResponseInput, SEXES, type Consultation } from '../../../content/index.js';
 import type { ConsultationResults } from '../../submissions/index.js';
 import { bar, contentIcon, heading, icon, notice, play, plain, slugOf, text, voice } from '../components.js';
 import { fieldError, formNotice, problemsOf, rateLimited, typed, type FormProblem } from '../form-errors.js';
@@ -119,8 +119,7 @@ ${pager(ctx, '/participer', slice)}`;
     form?: { problem: FormProblem; values: Record<string, string> }
   ): Promise<Html> {
     const ctx = portal.ctx(req);
-    const c = await catalog.get<Consultation>(`consultation:${slug}`);
-    if (c.type !== 'consultation') throw new AppError(404, 'content-not-found', 'no such consultation');
+    const c = await catalog.get(`consultation:${slug}`);
     const now = Date.now();
     const voteId = cookies(req)[`vote-${slugOf(c._id)}`];
     const state = voteId && /^[a-z0-9:-]{10,100}$/.test(voteId) ? await submissionState(portal.deps, voteId) : null;

@@ -1,4 +1,4 @@
-import { AppError, parseContentDoc, PROPOSAL_DECISIONS, type Plan, type ProgressUpdate, type PublishedProposal } from '../../../content/index.js';
+import { AppError, contentOf, parseContentDoc, PROPOSAL_DECISIONS, type Plan, type ProgressUpdate, type PublishedProposal } from '../../../content/index.js';
 import { EVIDENCE_MAX_BYTES, sniffEvidence } from '../../../hub/index.js';
 import { getDoc, storeVoice, upsert, type CentralCall } from './community.js';
 
@@ -89,8 +89,8 @@ export async function addPlanProgress(
   update: ProgressUpdate,
   evidence?: { data: Buffer; name: string }
 ): Promise<Plan> {
-  const plan = await getDoc<Plan>(call, 'content', planId);
-  if (!plan || plan.type !== 'plan') throw new AppError(404, 'plan-not-found', 'Ce plan n’existe pas à central.');
+  const plan = contentOf(await getDoc(call, 'content', planId), 'plan');
+  if (!plan) throw new AppError(404, 'plan-not-found', 'Ce plan n’existe pas à central.');
   if (!plan.priorities.some((r) => r.actions.some((a) => a.id === actionId))) throw new AppError(404, 'action-not-found', 'Ce plan n’a pas cette action.');
   let full = update;
   if (evidence) {

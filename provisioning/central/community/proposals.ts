@@ -1,10 +1,10 @@
 import {
+  contentOf,
   DEFAULT_PROPOSAL_THRESHOLD,
   parseContentDoc,
   publishedProposalId,
   type Commune,
   type PaperSupport,
-  type Plan,
   type PlanProgress,
   type Proposal,
   type PublishedProposal,
@@ -243,8 +243,8 @@ async function mergeProgress(call: CentralCall, x: PlanProgress, report: Proposa
     'content',
     x.plan,
     (old) => {
-      const plan = old as unknown as (Plan & Doc) | null;
-      if (!plan || plan.type !== 'plan') return null; // a plan removed since: nothing to merge into
+      const plan = contentOf(old, 'plan');
+      if (!plan) return null; // a plan removed since: nothing to merge into
       const action = plan.priorities.flatMap((r) => r.actions).find((a) => a.id === x.action);
       if (!action || action.progress?.some((u) => u.ref === x._id)) return null;
       const next = structuredClone(plan);

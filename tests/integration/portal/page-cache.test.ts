@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
-import { Usage, type Official } from '../../../content/index.js';
+import { Usage } from '../../../content/index.js';
 import type { PageCache } from '../../../hub/portal/index.js';
 import { startTestHub, type TestHub } from '../../support/index.js';
 
@@ -143,7 +143,7 @@ describe('portal page cache on the raw fast path', () => {
   });
 
   it('shows a content change on the next request', async () => {
-    const [official] = await hub.deps.catalog.all<Official>('official');
+    const [official] = await hub.deps.catalog.all('official');
     assert.ok(official);
     const before = await get(hub.url, '/elus', FR);
     assert.ok(before.body.toString().includes(official.name));
@@ -163,7 +163,7 @@ describe('portal page cache on the raw fast path', () => {
 
   it('shows an answer published to the submissions db on the next request', async () => {
     await get(hub.url, '/elus', FR);
-    const [official] = await hub.deps.catalog.all<Official>('official');
+    const [official] = await hub.deps.catalog.all('official');
     const now = new Date().toISOString();
     await hub.deps.dbs.submissions.put({
       _id: `${hub.deps.config.hubId}:feedback:zzpagecache01`,
