@@ -125,7 +125,7 @@ export async function startHub(config: Config, log: Logger): Promise<RunningHub>
   if (deps.tls) {
     // The chain central ordered comes down with the content; one already pulled is offered at start.
     const tls = deps.tls;
-    catalog.onChange((doc) => void tls.offer(doc as never).catch((err: unknown) => log.error({ err }, 'certificate from central could not be installed')));
+    catalog.onChange((doc) => void tls.offer(doc).catch((err: unknown) => log.error({ err }, 'certificate from central could not be installed')));
     await tls.offer(await catalog.maybe(`certificate:${config.hubId}`));
   }
   // The proposals' counts are read once, after listening, rather than by the first visitor's page.

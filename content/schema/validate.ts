@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AppError } from '../errors.js';
 import { CONTENT_TYPES, contentSchemas, MediaMeta, type ContentDoc, type ContentType } from './content.js';
+import { SUBMISSION_TYPES, submissionSchemas, type SubmissionType } from './submissions.js';
 
 /** Turns zod issues into one sentence naming each field, e.g. `title.fr: French text (fr) cannot be empty`. */
 export function describeIssues(error: z.ZodError, prefix = ''): string {
@@ -17,8 +18,13 @@ export function isContentType(t: unknown): t is ContentType {
   return typeof t === 'string' && (CONTENT_TYPES as readonly string[]).includes(t);
 }
 
-/** The doc a content type's schema describes (certificates included, which ContentDoc leaves out). */
-export type ContentOf<K extends ContentType> = z.infer<(typeof contentSchemas)[K]>;
+/**
+ * The doc a content type's schema describes as it is stored (certificates included, which
+ * ContentDoc leaves out): the schema's input, so a field with a default (`trades`, `priority`…)
+ * may be missing. Central's validate_doc_update checks a doc without filling defaults, so a doc
+ * made there reaches the hub without them, and readers keep their `?? []`.
+ */
+export type ContentOf<K extends ContentType> = z.input<(typeof contentSchemas)[K]>;
 
 /**
  * A doc read from the content db, typed as the content of `type` when its `type` field says so
@@ -32,6 +38,65 @@ export function contentOf<K extends ContentType>(doc: unknown, type: K): Content
   if (typeof doc !== 'object' || doc === null) return null;
   const d = doc as { _id?: unknown; type?: unknown };
   return d.type === type && typeof d._id === 'string' && d._id.startsWith(`${type}:`) ? (doc as ContentOf<K>) : null;
+}
+
+/**
+ * Any doc of the content db as the catalog hands it out (as stored, see ContentOf): ContentDoc's
+ * types plus the hubs' certificates.
+ * ContentDoc leaves certificates out because every page, list and search entry reads a title or
+ * a name a certificate has not; a feed or a full read must still carry them (hub/tls follows
+ * its own certificate through the feed), so the catalog's whole-db reads are this union, and a
+ * reader that wants ContentDoc narrows by `type` (`doc.type !== 'certificate'`).
+ */
+export type CatalogDoc = { [K in ContentType]: ContentOf<K> }[ContentType];
+
+/** A content doc of any type, narrowed as contentOf narrows one type (its `type` matches its id's prefix), else null. */
+export function catalogDocOf(doc: unknown): CatalogDoc | null {
+  if (typeof doc !== 'object' || doc === null) return null;
+  const type = (doc as { type?: unknown }).type;
+  return isContentType(type) ? contentOf(doc, type) : null;
+}
+
+export function isSubmissionType(t: unknown): t is SubmissionType {
+  return typeof t === 'string' && (SUBMISSION_TYPES as readonly string[]).includes(t);
+}
+
+/** The doc a submission type's stored schema describes, as stored (the schema's input: a defaulted field may be missing, as in ContentOf). */
+export type SubmissionOf<K extends SubmissionType> = z.input<(typeof submissionSchemas)[K]>;
+/** Any submission, discriminated by `type`. */
+export type SubmissionDoc = { [K in SubmissionType]: SubmissionOf<K> }[SubmissionType];
+
+/**
+ * A doc read from the submissions db, typed as a submission of `type` when its `type` field says
+ * so and its id names that type ("<hubId>:<type>:…", or "<type>:…" for central's reviews), else
+ * null. Like contentOf, a check and not a parse: every writer (the hub's services, central's
+ * validate_doc_update) parses with the stored schema, which ties `type` to the id; this turns
+ * away design docs, checkpoints and docs of another type in a range, at the cost of a string
+ * compare (the status lookup and the tallies read thousands).
+ */
+export function submissionOf<K extends SubmissionType>(doc: unknown, type: K): SubmissionOf<K> | null {
+  if (typeof doc !== 'object' || doc === null) return null;
+  const d = doc as { _id?: unknown; type?: unknown };
+  if (d.type !== type || typeof d._id !== 'string') return null;
+  const [first, second] = d._id.split(':', 2);
+  return second === type || first === type ? (doc as SubmissionOf<K>) : null;
+}
+
+/** Any submission, narrowed by its own `type` as submissionOf narrows one type, else null. */
+export function anySubmissionOf(doc: unknown): SubmissionDoc | null {
+  if (typeof doc !== 'object' || doc === null) return null;
+  const type = (doc as { type?: unknown }).type;
+  return isSubmissionType(type) ? submissionOf(doc, type) : null;
+}
+
+/** The narrowing of one submission type, to hand to storage's typed reads (`docsOf(db, prefix, asSubmission('proposal'))`). */
+export function asSubmission<K extends SubmissionType>(type: K): (doc: unknown) => SubmissionOf<K> | null {
+  return (doc) => submissionOf(doc, type);
+}
+
+/** The narrowing of one content type, to hand to storage's typed reads. */
+export function asContent<K extends ContentType>(type: K): (doc: unknown) => ContentOf<K> | null {
+  return (doc) => contentOf(doc, type);
 }
 
 /** Validates any content doc by its `type`; throws AppError(422) naming the field. */

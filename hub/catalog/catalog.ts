@@ -1,10 +1,23 @@
-import { AppError, CONTENT_TYPES, contentOf, type ContentDoc, type ContentOf, type ContentType, isContentType, isNotFound } from '../../content/index.js';
+import {
+  AppError,
+  CONTENT_TYPES,
+  catalogDocOf,
+  contentOf,
+  type CatalogDoc,
+  type ContentOf,
+  type ContentType,
+  isContentType,
+  isNotFound,
+} from '../../content/index.js';
 import type { Logger } from '../log/index.js';
 import type { Database } from '../storage/index.js';
 import { Translations } from './translations.js';
 
+/** A doc of the content db, or its deletion (also what a doc that is no content any more reads as). */
+export type CatalogChange = CatalogDoc | { _id: string; _deleted: true };
+
 /** A change of the content db: the doc (or its deletion) and its update sequence. */
-export type ChangeListener = (doc: ContentDoc | { _id: string; _deleted: true }, seq: number | string) => void;
+export type ChangeListener = (doc: CatalogChange, seq: number | string) => void;
 
 /** How the content changes feed is doing, for /health. */
 export interface FeedStatus {
@@ -70,8 +83,8 @@ export class Catalog {
       this.since = change.seq;
       this.failuresInRow = 0;
       if (change.id.startsWith('_')) return;
-      const doc = change.deleted ? { _id: change.id, _deleted: true as const } : (change.doc as unknown as ContentDoc);
-      this.translations.apply(doc as unknown as Parameters<Translations['apply']>[0]);
+      const doc = changed(change.id, change.deleted, change.doc);
+      this.translations.apply(doc);
       for (const fn of this.listeners) fn(doc, change.seq);
     });
     void feed.on('error', (err: unknown) => {
@@ -120,13 +133,13 @@ export class Catalog {
   }
 
   /** One page of a type, in id order, and how many docs the type has: only the page's docs are read. */
-  async list(type: ContentType, { limit, skip }: ListOptions): Promise<{ items: ContentDoc[]; total: number }> {
+  async list<K extends ContentType>(type: K, { limit, skip }: ListOptions): Promise<{ items: ContentOf<K>[]; total: number }> {
     const [page, total] = await Promise.all([
       this.db.allDocs({ ...range(type), include_docs: true, limit, skip }),
       this.count(type),
       this.translations.ready(),
     ]);
-    return { items: page.rows.map((r) => this.translations.overlay(r.doc as unknown as ContentDoc)), total };
+    return { items: rowsOf(page.rows, type).map((d) => this.translations.overlay(d)), total };
   }
 
   /** How many docs a type has: its keys counted without their docs (once per generation while watching). */
@@ -197,13 +210,16 @@ export class Catalog {
    * in memory at once. A page of 500 docs is decoded in one go and held the event loop
    * 30–100 ms on one core; 200 stays under 20 ms for the same total time.
    */
-  async *pages(type?: ContentType, size = 200): AsyncGenerator<ContentDoc[]> {
+  pages<K extends ContentType>(type: K, size?: number): AsyncGenerator<ContentOf<K>[]>;
+  pages(type?: undefined, size?: number): AsyncGenerator<CatalogDoc[]>;
+  async *pages(type?: ContentType, size = 200): AsyncGenerator<CatalogDoc[]> {
     const bounds = type ? range(type) : {};
     let after: string | undefined;
     for (;;) {
       const res = await this.db.allDocs({ ...bounds, include_docs: true, limit: size, ...(after ? { startkey: after, skip: 1 } : {}) });
       if (res.rows.length === 0) return;
-      yield res.rows.filter((r) => !r.id.startsWith('_')).map((r) => r.doc as unknown as ContentDoc);
+      // Design docs, and docs whose type does not match their id's range, are no content.
+      yield type ? rowsOf(res.rows, type) : res.rows.flatMap((r) => catalogDocOf(r.doc) ?? []);
       after = res.rows[res.rows.length - 1]!.id;
     }
   }
@@ -214,24 +230,33 @@ export class Catalog {
   }
 
   /** Changes after `since` with their docs (design docs left out), at most `limit`. */
-  async changesSince(
-    since: number | string,
-    limit: number
-  ): Promise<{ changes: (ContentDoc | { _id: string; _deleted: true })[]; lastSeq: number | string; more: boolean }> {
+  async changesSince(since: number | string, limit: number): Promise<{ changes: CatalogChange[]; lastSeq: number | string; more: boolean }> {
     const res = await this.db.changes({ since, limit, include_docs: true });
-    const changes = res.results
-      .filter((c) => !c.id.startsWith('_'))
-      .map((c) => (c.deleted ? { _id: c.id, _deleted: true as const } : (c.doc as unknown as ContentDoc)));
+    const changes = res.results.filter((c) => !c.id.startsWith('_')).map((c) => changed(c.id, c.deleted, c.doc));
     // Counted before design docs are left out: a full page means more may follow.
     return { changes, lastSeq: res.last_seq, more: res.results.length === limit };
   }
 
   /** Every content doc (tests and small tools; the hub itself reads by pages). */
-  async everything(): Promise<ContentDoc[]> {
-    const all: ContentDoc[] = [];
+  async everything(): Promise<CatalogDoc[]> {
+    const all: CatalogDoc[] = [];
     for await (const page of this.pages()) all.push(...page);
     return all;
   }
+}
+
+/**
+ * A feed's change as readers see it: a doc that is not (or no longer) content of the type its id
+ * names reads as deleted, as `get` does not find it, so a cache or the search index drops it.
+ */
+function changed(id: string, deleted: boolean | undefined, doc: unknown): CatalogChange {
+  const typed = deleted ? null : catalogDocOf(doc);
+  return typed ?? { _id: id, _deleted: true };
+}
+
+/** The docs of a page of one type (those of another type in its range left out). */
+function rowsOf<K extends ContentType>(rows: readonly { doc?: unknown }[], type: K): ContentOf<K>[] {
+  return rows.flatMap((r) => contentOf(r.doc, type) ?? []);
 }
 
 /** Ids are "<type>:<slug>": a type is one key range. */

@@ -1,4 +1,4 @@
-import { LANGUAGES, valueAt, type Language, type Translation } from '../../content/index.js';
+import { contentOf, LANGUAGES, valueAt, type CatalogDoc, type Language, type Translation } from '../../content/index.js';
 import type { Database } from '../storage/index.js';
 
 /**
@@ -43,13 +43,16 @@ export class Translations {
   ready(): Promise<void> {
     this.loading ??= (async () => {
       const res = await this.db.allDocs({ startkey: 'translation:', endkey: 'translation:\ufff0', include_docs: true });
-      for (const row of res.rows) if (row.doc) this.put(row.doc as unknown as Translation);
+      for (const row of res.rows) {
+        const t = contentOf(row.doc, 'translation');
+        if (t) this.put(t);
+      }
     })();
     return this.loading;
   }
 
   /** A change of the content db: a translation added, replaced or removed. */
-  apply(doc: { _id: string; _deleted?: boolean } & Partial<Translation>): void {
+  apply(doc: CatalogDoc | { _id: string; _deleted: true }): void {
     if (!doc._id.startsWith('translation:')) return;
     this.changes += 1;
     for (const [target, m] of this.byTarget) {
@@ -59,7 +62,7 @@ export class Translations {
       if (m.size === 0) this.byTarget.delete(target);
       if (old.target.startsWith('message:')) this.byMessage.delete(`${old.lang}\u0000${old.target.slice(8)}`);
     }
-    if (!doc._deleted && doc.target) this.put(doc as Translation);
+    if (!('_deleted' in doc) && doc.type === 'translation') this.put(doc);
   }
 
   /** Moves on every change (caches of derived figures compare it). */

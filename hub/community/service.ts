@@ -13,14 +13,13 @@ import {
   submissionSchemas,
   VOICE_MAX_BYTES,
   type Answer,
-  type ContentDoc,
   type Member,
   type Post,
   type PublishedPost,
   type Question,
   type Topic,
 } from '../../content/index.js';
-import type { Catalog } from '../catalog/index.js';
+import type { Catalog, CatalogChange } from '../catalog/index.js';
 import { communityFigures, type CommunityFigures } from '../indicators/index.js';
 import type { Config } from '../config/index.js';
 import type { Logger } from '../log/index.js';
@@ -107,7 +106,7 @@ export class CommunityService {
     return docsWithPrefix(db, prefix);
   }
 
-  private fromCentral(doc: ContentDoc | { _id: string; _deleted: true }): void {
+  private fromCentral(doc: CatalogChange): void {
     if ('_deleted' in doc) return;
     if (doc.type === 'post') {
       this.board.addPublished(doc);

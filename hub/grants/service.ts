@@ -12,6 +12,7 @@ import {
   VOICE_MAX_BYTES,
   type Application,
   type Call,
+  type ContentOf,
   type GrantFileType,
   type GrantReport,
 } from '../../content/index.js';
@@ -116,13 +117,13 @@ export class GrantService {
   ) {}
 
   async calls(): Promise<Call[]> {
-    return (await this.catalog.all('call')).sort((a, b) => b.deadline.localeCompare(a.deadline) || a._id.localeCompare(b._id));
+    return (await this.catalog.all('call')).map(withDefaults).sort((a, b) => b.deadline.localeCompare(a.deadline) || a._id.localeCompare(b._id));
   }
 
   async call(id: string): Promise<Call> {
     const c = await this.catalog.maybe(id).catch(() => null);
     if (c?.type !== 'call') throw new AppError(404, 'call-not-found', `no call ${id.slice(0, 80)} on this hub`);
-    return c;
+    return withDefaults(c);
   }
 
   isOpen(c: Call): boolean {
@@ -312,4 +313,16 @@ export class GrantService {
   async figures(): Promise<GrantFigures> {
     return grantFigures(await this.calls(), await this.applications(), await this.reports());
   }
+}
+
+/**
+ * A call as stored may lack the fields its schema defaults (central validates a doc without
+ * filling them in): filled here as the schema would, so pages read `documents` and weights as set.
+ */
+function withDefaults(c: ContentOf<'call'>): Call {
+  return {
+    ...c,
+    criteria: c.criteria.map((k) => ({ ...k, weight: k.weight ?? 1 })),
+    documents: (c.documents ?? []).map((d) => ({ ...d, required: d.required ?? false })),
+  };
 }

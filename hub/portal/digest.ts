@@ -1,5 +1,6 @@
 import type {
   Announcement,
+  CatalogDoc,
   Commune,
   Consultation,
   ContentDoc,
@@ -11,6 +12,7 @@ import type {
   Opportunity,
   Organisation,
 } from '../../content/index.js';
+import type { CatalogChange } from '../catalog/index.js';
 import type { HubDeps } from '../deps.js';
 
 /**
@@ -83,7 +85,7 @@ export class ContentDigest {
   private readonly built = new Map<DigestType, Promise<Summaries<{ id: string }>>>();
   private readonly ready = new Map<DigestType, Summaries<{ id: string }>>();
   /** Changes that arrive while a type is being read, applied once it has been. */
-  private readonly pending = new Map<DigestType, (ContentDoc | { _id: string; _deleted: true })[]>();
+  private readonly pending = new Map<DigestType, CatalogChange[]>();
 
   constructor(private readonly deps: Pick<HubDeps, 'catalog' | 'dbs'>) {
     deps.catalog.onChange((doc) => {
@@ -132,7 +134,8 @@ export function eventsByStart(all: Summaries<Summary<'event'>>): readonly Summar
   return all.sorted('start', (a, b) => a.startsAt.localeCompare(b.startsAt) || a.id.localeCompare(b.id));
 }
 
-function apply(into: Summaries<{ id: string }>, type: DigestType, doc: ContentDoc | { _id: string; _deleted: true }): void {
-  const summarise = SUMMARISE[type] as (d: ContentDoc) => { id: string };
-  into.set(doc._id, '_deleted' in doc ? undefined : summarise(doc));
+function apply(into: Summaries<{ id: string }>, type: DigestType, doc: CatalogChange): void {
+  // The catalog typed the doc by its own type; SUMMARISE[type] takes that type, which TS cannot pair with `type`.
+  const summarise = SUMMARISE[type] as (d: CatalogDoc) => { id: string };
+  into.set(doc._id, '_deleted' in doc || doc.type !== type ? undefined : summarise(doc));
 }

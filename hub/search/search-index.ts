@@ -1,18 +1,18 @@
-import { pickText, type ContentDoc, type ContentType, type Language } from '../../content/index.js';
+import { pickText, type CatalogDoc, type ContentDoc, type ContentType, type Language } from '../../content/index.js';
 import { searchableText, titleOf } from './extract.js';
 import { foldTerm } from './french.js';
 import { Postings, type QueryTerm, type Scored } from './postings.js';
 import { readSnapshot, writeSnapshot } from './snapshot.js';
 
 export type Seq = number | string;
-export type ContentChange = ContentDoc | { _id: string; _deleted: true };
+export type ContentChange = CatalogDoc | { _id: string; _deleted: true };
 
 /** Where the index reads content from (the catalog, over the content db). */
 export interface SearchSource {
   updateSeq(): Promise<Seq>;
   /** Changes after `since`, with their docs, at most `limit` of them. */
   changesSince(since: Seq, limit: number): Promise<{ changes: ContentChange[]; lastSeq: Seq; more: boolean }>;
-  pages(): AsyncIterable<ContentDoc[]>;
+  pages(): AsyncIterable<CatalogDoc[]>;
 }
 
 /** How the index came to be usable at start-up. */
@@ -65,7 +65,7 @@ export class SearchIndex {
   /** Visitors search the same few words over and over; answers hold until the index changes. */
   private readonly answers = new Map<string, SearchHit[]>();
   /** Changes seen while a rebuild runs (its pages may be read already): replayed onto it (null: removed). */
-  private readonly during = new Map<string, ContentDoc | null>();
+  private readonly during = new Map<string, CatalogDoc | null>();
   /** The content db's update sequence the index holds every change up to (for the snapshot). */
   private seq: Seq | undefined;
   /** Changes since the last snapshot written. */
@@ -158,11 +158,11 @@ export class SearchIndex {
    * (Re)builds from pages of docs (an async iterable, or a loader of one list), giving the
    * event loop back every few milliseconds so serving goes on meanwhile.
    */
-  build(source: AsyncIterable<ContentDoc[]> | (() => Promise<ContentDoc[]>)): Promise<void> {
+  build(source: AsyncIterable<CatalogDoc[]> | (() => Promise<CatalogDoc[]>)): Promise<void> {
     this.building = true;
     this.during.clear();
     this.ready = (async () => {
-      const pages: AsyncIterable<ContentDoc[]> =
+      const pages: AsyncIterable<CatalogDoc[]> =
         typeof source === 'function'
           ? (async function* () {
               yield await source();
@@ -172,7 +172,7 @@ export class SearchIndex {
       let sliceStart = performance.now();
       for await (const docs of pages) {
         for (const doc of docs) {
-          if (SEARCHED.has(doc.type)) add(next, doc);
+          if (searched(doc)) add(next, doc);
           if (performance.now() - sliceStart > SLICE_MS) {
             await new Promise((r) => setImmediate(r));
             sliceStart = performance.now();
@@ -181,7 +181,7 @@ export class SearchIndex {
       }
       next.pack();
       for (const [id, doc] of this.during) {
-        if (doc && SEARCHED.has(doc.type)) add(next, doc);
+        if (doc && searched(doc)) add(next, doc);
         else next.remove(id);
       }
       this.index = next;
@@ -202,11 +202,11 @@ export class SearchIndex {
     return this.ready;
   }
 
-  upsert(doc: ContentDoc): void {
+  upsert(doc: CatalogDoc): void {
     this.answers.clear();
     this.unsaved += 1;
     if (this.building) this.during.set(doc._id, doc);
-    if (SEARCHED.has(doc.type)) add(this.index, doc);
+    if (searched(doc)) add(this.index, doc);
     else this.index.remove(doc._id);
   }
 
@@ -291,6 +291,11 @@ function tokens(text: string): string[] {
     if (t) out.push(t);
   }
   return out;
+}
+
+/** Certificates are in the content db but never searched (nor titled). */
+function searched(doc: CatalogDoc): doc is ContentDoc {
+  return doc.type !== 'certificate' && SEARCHED.has(doc.type);
 }
 
 function add(index: Postings, doc: ContentDoc): void {

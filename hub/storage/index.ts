@@ -1,5 +1,6 @@
 export { openDatabases, closeDatabases, pouchConstructor, DB_NAMES, type Database, type Databases, type DbName } from './databases.js';
 export { MediaStore } from './media-store.js';
 export { durableLeveldown } from './durable-leveldown.js';
-export { docsWithPrefix, idsWithPrefix } from './pages.js';
+export { docsOf, docsWithPrefix, idsWithPrefix } from './pages.js';
+export { getDoc, maybeDoc, rowsOf, type Narrow } from './typed.js';
 export { loadOnce, type LoadOnce } from './load-once.js';

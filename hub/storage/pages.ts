@@ -1,4 +1,5 @@
 import type { Database } from './databases.js';
+import type { Narrow } from './typed.js';
 
 /**
  * The docs of an id range (ids starting with `prefix`), `size` at a time: 10 000 posts or
@@ -13,6 +14,14 @@ export async function* docsWithPrefix(db: Database, prefix: string, size = 500):
     if (res.rows.length < size) return;
     startkey = res.rows[res.rows.length - 1]!.id;
     skip = 1;
+  }
+}
+
+/** The docs of an id range narrowed (`docsOf(db, \`${hubId}:proposal:\`, asSubmission('proposal'))`), those of another kind left out. */
+export async function* docsOf<T>(db: Database, prefix: string, narrow: Narrow<T>, size = 500): AsyncGenerator<T> {
+  for await (const doc of docsWithPrefix(db, prefix, size)) {
+    const typed = narrow(doc);
+    if (typed !== null) yield typed;
   }
 }
 

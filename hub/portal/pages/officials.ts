@@ -1,5 +1,5 @@
 import type { RequestHandler, Router } from 'express';
-import { FeedbackInput, isAppError, type Audio, type Official } from '../../../content/index.js';
+import { FeedbackInput, isAppError, type Audio, type ContentOf, type Official } from '../../../content/index.js';
 import { checkVoice, VOICE_MAX_BYTES, VOICE_MAX_SECONDS } from '../../submissions/index.js';
 import { heading, icon, notice, play, sampleMark, slugOf, text } from '../components.js';
 import type { PageContext } from '../context.js';
@@ -20,11 +20,11 @@ const VOICE_ERRORS: Record<string, string> = {
 
 const ROLE_ORDER = ['maire', 'president-conseil', 'adjoint', 'vice-president', 'conseiller'];
 
-export function roleOf(ctx: PageContext, o: Official): string {
+export function roleOf(ctx: PageContext, o: Pick<Official, 'sex' | 'role'>): string {
   return ctx.t(o.sex === 'F' ? `role.${o.role}.F` : `role.${o.role}`);
 }
 
-function portrait(ctx: PageContext, o: Official, cls = 'portrait'): Html {
+function portrait(ctx: PageContext, o: ContentOf<'official'>, cls = 'portrait'): Html {
   return o.photo
     ? html`<img class="${cls}" src="/media/${o.photo}" alt="" loading="lazy">`
     : html`<span class="${cls} none">${icon(ctx, o.sex === 'F' ? 'woman' : 'man', 'i lg')}</span>`;

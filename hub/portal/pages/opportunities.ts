@@ -1,5 +1,5 @@
 import type { Router } from 'express';
-import { isAppError, TRADE_SLUGS, TRADES, type Opportunity, type TradeSlug } from '../../../content/index.js';
+import { isAppError, TRADE_SLUGS, TRADES, type ContentOf, type Opportunity, type TradeSlug } from '../../../content/index.js';
 import { memberOf } from '../../members/index.js';
 import { heading, icon, notice, richText, sampleMark, slugOf, summary, text } from '../components.js';
 import type { PageContext } from '../context.js';
@@ -13,7 +13,7 @@ const tradeLabel = (ctx: PageContext, t: string) => (TRADES[t as TradeSlug] ? (c
 const today = () => new Date().toISOString().slice(0, 10);
 
 /** Replicated docs carry what central wrote; the schema's defaults for the lists and the contact are filled in here. */
-function withDefaults(o: Opportunity): Opportunity {
+function withDefaults(o: ContentOf<'opportunity'>): Opportunity {
   return { ...o, trades: o.trades ?? [], communes: o.communes ?? [], for: o.for ?? [], contact: o.contact ?? {} };
 }
 const current = (o: { deadline: string }) => !o.deadline || o.deadline >= today();

@@ -1,0 +1,37 @@
+import { AppError, isNotFound } from '../../content/index.js';
+import type { Database } from './databases.js';
+
+/**
+ * How a stored doc becomes typed: a narrowing from content/schema (`asSubmission('member')`,
+ * `asContent('event')`, `anySubmissionOf`…) that answers the typed doc, or null for a doc that
+ * is not of that kind. The databases hold `Record<string, unknown>`; these reads are the one
+ * boundary where a doc read from disk or replication gets its schema's type.
+ */
+export type Narrow<T> = (doc: unknown) => T | null;
+
+/** The doc of `id` narrowed, or null when there is none or it is of another kind; a disk error is thrown. */
+export async function maybeDoc<T>(db: Database, id: string, narrow: Narrow<T>): Promise<T | null> {
+  try {
+    return narrow(await db.get(id));
+  } catch (e) {
+    if (isNotFound(e)) return null;
+    throw e;
+  }
+}
+
+/** The doc of `id` narrowed; a 404 AppError (`code`, `message`) when there is none or it is of another kind. */
+export async function getDoc<T>(db: Database, id: string, narrow: Narrow<T>, code = 'not-found', message = `no document "${id}" on this hub`): Promise<T> {
+  const doc = await maybeDoc(db, id, narrow);
+  if (doc === null) throw new AppError(404, code, message);
+  return doc;
+}
+
+/** The docs of an allDocs answer (with include_docs) narrowed, those of another kind (or deleted) left out. */
+export function rowsOf<T>(rows: readonly { doc?: unknown }[], narrow: Narrow<T>): T[] {
+  const out: T[] = [];
+  for (const r of rows) {
+    const doc = r.doc === undefined || r.doc === null ? null : narrow(r.doc);
+    if (doc !== null) out.push(doc);
+  }
+  return out;
+}
