@@ -243,6 +243,19 @@ export const submissionInputSchemas = {
   completion: CompletionInput,
 } as const satisfies Record<PostableSubmissionType, z.ZodType>;
 
+/**
+ * How large each postable type's JSON body may be: `'form'` is the hub's configured limit
+ * (limits.bodyBytes: a form's fields); feedback carries a voice recording as base64 (3 MB of
+ * sound, 4 MB of text, see VoiceAttachment) with its fields. The submissions route reads it.
+ */
+export const SUBMISSION_BODY_LIMITS = {
+  response: 'form',
+  registration: 'form',
+  feedback: 4_500_000,
+  attendance: 'form',
+  completion: 'form',
+} as const satisfies Record<PostableSubmissionType, number | 'form'>;
+
 export const submissionSchemas = {
   response: Response,
   registration: Registration,

@@ -10,6 +10,7 @@ import {
   type IndicatorReport,
   type IndicatorSources,
   type ProposalFigures,
+  type ProposalSources,
 } from '../indicators/index.js';
 
 /**
@@ -19,6 +20,8 @@ import {
  */
 export class HubFigures {
   private last: { key: string; sources: IndicatorSources } | undefined;
+  /** The proposals' fates and the plans, kept while the proposals and the content stay as they were. */
+  private proposalInputs: { key: string; inputs: Promise<Omit<ProposalSources, 'submissions'>> } | undefined;
 
   constructor(private readonly deps: Pick<HubDeps, 'dbs' | 'config' | 'digest' | 'proposals'>) {}
 
@@ -52,13 +55,39 @@ export class HubFigures {
 
   /** The proposals' and plans' figures of this hub: its own proposals and supports, their fate as central published it (or this hub's fresher count). */
   async proposals(filter: IndicatorFilter): Promise<ProposalFigures> {
-    const [sources, views, plans] = await Promise.all([this.sources(), this.deps.proposals.list(), this.deps.proposals.plans()]);
-    const outcomes = new Map(
-      views.map((v) => [
-        v.id,
-        { commune: v.commune, ...(v.studyAt ? { studyAt: v.studyAt } : {}), ...(v.answer ? { answer: { decision: v.answer.decision, at: v.answer.at } } : {}) },
-      ])
-    );
-    return proposalFigures({ submissions: sources.submissions, outcomes, plans }, filter);
+    const [sources, inputs] = await Promise.all([this.sources(), this.proposalOutcomes()]);
+    return proposalFigures({ submissions: sources.submissions, ...inputs }, filter);
+  }
+
+  /**
+   * Every proposal's fate and the plans, rebuilt only when the proposals (the service's
+   * generation: a proposal, support, sheet or answer added here or from central) or the content
+   * (plans) changed: a console page with filters asks several times for the same figures.
+   */
+  private async proposalOutcomes(): Promise<Omit<ProposalSources, 'submissions'>> {
+    const { proposals, dbs } = this.deps;
+    await proposals.ready();
+    const key = `${proposals.generation}|${(await dbs.content.info()).update_seq}`;
+    if (this.proposalInputs?.key !== key) {
+      const inputs = Promise.all([proposals.list(), proposals.plans()]).then(([views, plans]) => ({
+        outcomes: new Map(
+          views.map((v) => [
+            v.id,
+            {
+              commune: v.commune,
+              ...(v.studyAt ? { studyAt: v.studyAt } : {}),
+              ...(v.answer ? { answer: { decision: v.answer.decision, at: v.answer.at } } : {}),
+            },
+          ])
+        ),
+        plans,
+      }));
+      this.proposalInputs = { key, inputs };
+      // A failed read is not kept: the next page reads again.
+      inputs.catch(() => {
+        if (this.proposalInputs?.inputs === inputs) this.proposalInputs = undefined;
+      });
+    }
+    return this.proposalInputs.inputs;
   }
 }

@@ -1,7 +1,8 @@
-import { AppError, type Attendance, isNotFound, parseWith, Registration } from '../../content/index.js';
-import type { Database } from '../storage/index.js';
+import { AppError, asSubmission, parseWith, Registration, type SubmissionOf } from '../../content/index.js';
+import { getDoc, rowsOf, type Database, type Stored } from '../storage/index.js';
 
-export type Member = Registration & { _rev: string };
+/** A registration as stored (an old one may lack what the schema now defaults). */
+export type Member = Stored<SubmissionOf<'registration'>>;
 type Doc = Record<string, unknown>;
 
 /** Lowercase without accents, so "aissata" finds "Aïssata". */
@@ -17,7 +18,7 @@ export const isRegistrationId = (id: string, hubId: string) => new RegExp(`^${hu
 export async function allMembers(db: Database, hubId: string): Promise<Member[]> {
   const prefix = `${hubId}:registration:`;
   const res = await db.allDocs({ include_docs: true, startkey: prefix, endkey: `${prefix}\ufff0` });
-  return res.rows.map((r) => r.doc as unknown as Member).sort((a, b) => a.fullName.localeCompare(b.fullName, 'fr'));
+  return rowsOf(res.rows, asSubmission('registration')).sort((a, b) => a.fullName.localeCompare(b.fullName, 'fr'));
 }
 
 /** Members whose name, phone or organisation matches every word of the query. */
@@ -33,12 +34,7 @@ export function searchMembers(members: Member[], q: string): Member[] {
 
 export async function getMember(db: Database, hubId: string, id: string): Promise<Member> {
   if (!isRegistrationId(id, hubId)) throw new AppError(404, 'member-not-found', `no member "${id.slice(0, 80)}" on this hub`);
-  try {
-    return (await db.get(id)) as unknown as Member;
-  } catch (e) {
-    if (isNotFound(e)) throw new AppError(404, 'member-not-found', `no member "${id.slice(0, 80)}" on this hub (erased, or never registered here)`);
-    throw e;
-  }
+  return getDoc(db, id, asSubmission('registration'), 'member-not-found', `no member "${id.slice(0, 80)}" on this hub (erased, or never registered here)`);
 }
 
 /** Saves an edit as a new revision, checked by the same schema central enforces. */
@@ -68,8 +64,12 @@ export async function eraseMember(db: Database, hubId: string, member: Member): 
 }
 
 /** Attendance records of this hub that match. */
-export async function attendanceOf(db: Database, hubId: string, match: (a: Attendance) => boolean): Promise<(Attendance & { _rev: string })[]> {
+export async function attendanceOf(
+  db: Database,
+  hubId: string,
+  match: (a: SubmissionOf<'attendance'>) => boolean
+): Promise<Stored<SubmissionOf<'attendance'>>[]> {
   const prefix = `${hubId}:attendance:`;
   const res = await db.allDocs({ include_docs: true, startkey: prefix, endkey: `${prefix}\ufff0` });
-  return res.rows.map((r) => r.doc as unknown as Attendance & { _rev: string }).filter(match);
+  return rowsOf(res.rows, asSubmission('attendance')).filter(match);
 }

@@ -1,7 +1,8 @@
-import { AppError, Feedback, isNotFound, parseWith } from '../../content/index.js';
-import type { Database } from '../storage/index.js';
+import { AppError, asSubmission, Feedback, parseWith, type SubmissionOf } from '../../content/index.js';
+import { getDoc, rowsOf, type Database, type Stored } from '../storage/index.js';
 
-export type Message = Feedback & { _rev: string };
+/** A message as stored: one written before the console tracked it has no `status` (it is new). */
+export type Message = Stored<SubmissionOf<'feedback'>>;
 export const MESSAGE_STATUSES = ['new', 'forwarded', 'answered', 'hidden'] as const;
 export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
 
@@ -9,17 +10,12 @@ export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
 export async function allMessages(db: Database, hubId: string): Promise<Message[]> {
   const prefix = `${hubId}:feedback:`;
   const res = await db.allDocs({ include_docs: true, startkey: `${prefix}\ufff0`, endkey: prefix, descending: true });
-  return res.rows.map((r) => r.doc as unknown as Message);
+  return rowsOf(res.rows, asSubmission('feedback'));
 }
 
 export async function getMessage(db: Database, hubId: string, id: string): Promise<Message> {
   if (!id.startsWith(`${hubId}:feedback:`)) throw new AppError(404, 'message-not-found', `no message "${id.slice(0, 80)}" on this hub`);
-  try {
-    return (await db.get(id)) as unknown as Message;
-  } catch (e) {
-    if (isNotFound(e)) throw new AppError(404, 'message-not-found', `no message "${id.slice(0, 80)}" on this hub`);
-    throw e;
-  }
+  return getDoc(db, id, asSubmission('feedback'), 'message-not-found', `no message "${id.slice(0, 80)}" on this hub`);
 }
 
 /** The name of a message's voice recording, if it has one. */

@@ -1,5 +1,7 @@
 import {
   AppError,
+  asContent,
+  asSubmission,
   flagId,
   FLAG_REASONS,
   isRestrictedContent,
@@ -13,17 +15,20 @@ import {
   submissionSchemas,
   VOICE_MAX_BYTES,
   type Answer,
+  type Flag,
+  type HubModeration,
   type Member,
   type Post,
   type PublishedPost,
   type Question,
+  type SubmissionOf,
   type Topic,
 } from '../../content/index.js';
 import type { Catalog, CatalogChange } from '../catalog/index.js';
 import { communityFigures, type CommunityFigures } from '../indicators/index.js';
 import type { Config } from '../config/index.js';
 import type { Logger } from '../log/index.js';
-import { docsWithPrefix, loadOnce, type Database, type Databases } from '../storage/index.js';
+import { docsOf, loadOnce, maybeDoc, type Database, type Databases } from '../storage/index.js';
 import { Board, type PostEntry, type PostState } from './board.js';
 import { sniffVoice, VOICE_EXT } from '../submissions/index.js';
 
@@ -89,21 +94,21 @@ export class CommunityService {
 
   private async load(): Promise<void> {
     this.unwatch = this.catalog.onChange((doc) => this.fromCentral(doc));
-    for await (const doc of this.pages(this.dbs.content, 'post:')) this.board.addPublished(doc as unknown as PublishedPost);
-    for await (const doc of this.pages(this.db, `${this.hubId}:post:`)) this.board.addLocal(doc as unknown as Post);
-    for await (const doc of this.pages(this.db, `${this.hubId}:flag:`)) this.countFlag(doc);
-    for await (const doc of this.pages(this.db, `${this.hubId}:moderation:`)) this.applyHubModeration(doc);
-    for await (const doc of this.pages(this.db, `${this.hubId}:question:`)) this.questions.set(doc._id as string, doc as unknown as Question);
-    for await (const doc of this.pages(this.db, `${this.hubId}:resolved:`)) this.resolvedIds.add(doc.question as string);
+    for await (const doc of docsOf(this.dbs.content, 'post:', asContent('post'))) this.board.addPublished(doc);
+    for await (const doc of this.mine('post')) this.board.addLocal(doc);
+    for await (const doc of this.mine('flag')) this.countFlag(doc);
+    for await (const doc of this.mine('moderation')) this.applyHubModeration(doc);
+    for await (const doc of this.mine('question')) this.questions.set(doc._id, doc);
+    for await (const doc of this.mine('resolved')) this.resolvedIds.add(doc.question);
   }
 
   close(): void {
     this.unwatch?.();
   }
 
-  /** Docs of an id range, 500 at a time (10 000 posts decoded at once would hold the event loop). */
-  private pages(db: Database, prefix: string): AsyncGenerator<Doc> {
-    return docsWithPrefix(db, prefix);
+  /** This hub's submissions of a type, 500 at a time (10 000 posts decoded at once would hold the event loop). */
+  private mine<K extends 'post' | 'flag' | 'moderation' | 'question' | 'resolved'>(type: K): AsyncGenerator<SubmissionOf<K>> {
+    return docsOf(this.db, `${this.hubId}:${type}:`, asSubmission(type));
   }
 
   private fromCentral(doc: CatalogChange): void {
@@ -114,16 +119,16 @@ export class CommunityService {
     }
   }
 
-  private countFlag(doc: Doc): void {
-    const key = `${doc.post as string}|${doc.member as string}`;
+  private countFlag(doc: Pick<Flag, 'post' | 'member'>): void {
+    const key = `${doc.post}|${doc.member}`;
     if (this.flagsSeen.has(key)) return;
     this.flagsSeen.add(key);
-    this.board.flagged(doc.post as string);
+    this.board.flagged(doc.post);
   }
 
-  private applyHubModeration(doc: Doc): void {
-    if (doc.action === 'hide') this.board.hideHere(doc.target as string, doc.reason as string);
-    if (doc.action === 'unhide') this.board.hideHere(doc.target as string, undefined);
+  private applyHubModeration(doc: Pick<HubModeration, 'action' | 'target' | 'reason'>): void {
+    if (doc.action === 'hide') this.board.hideHere(doc.target, doc.reason);
+    if (doc.action === 'unhide') this.board.hideHere(doc.target, undefined);
   }
 
   // —— reading ——
@@ -163,7 +168,7 @@ export class CommunityService {
       const p = await this.catalog.maybe(`post:${id.replace(/:/g, '-')}`);
       if (p) return p;
     }
-    return e.local ? ((await this.db.get(id).catch(() => null)) as unknown as Post | null) : null;
+    return e.local ? maybeDoc(this.db, id, asSubmission('post')) : null;
   }
 
   /** The recording of a post written here (before central's media copy arrives). */
@@ -321,9 +326,9 @@ export class CommunityService {
       reason: reason.trim().slice(0, 300),
       by,
     };
-    parseWith(submissionSchemas.moderation, doc, 'invalid-moderation', 422);
-    await this.write([doc]);
-    this.applyHubModeration(doc);
+    const stored = parseWith(submissionSchemas.moderation, doc, 'invalid-moderation', 422);
+    await this.write([stored]);
+    this.applyHubModeration(stored);
   }
 
   // —— mentoring ——
@@ -421,7 +426,7 @@ export class CommunityService {
   async figures(range?: { from: string; to: string }): Promise<CommunityFigures> {
     await this.ready();
     const posts: Post[] = [];
-    for await (const doc of this.pages(this.db, `${this.hubId}:post:`)) posts.push(doc as unknown as Post);
+    for await (const doc of this.mine('post')) posts.push(doc);
     const answers = (await this.catalog.all('answer')).filter((a) => a.question.startsWith(`${this.hubId}:`));
     return communityFigures({ posts, questions: [...this.questions.values()], answers, resolved: this.resolvedIds }, range);
   }

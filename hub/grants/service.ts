@@ -11,6 +11,7 @@ import {
   submissionSchemas,
   VOICE_MAX_BYTES,
   type Application,
+  asSubmission,
   type Call,
   type ContentOf,
   type GrantFileType,
@@ -19,7 +20,7 @@ import {
 import type { Catalog } from '../catalog/index.js';
 import type { Config } from '../config/index.js';
 import { grantFigures, type GrantFigures } from '../indicators/index.js';
-import { docsWithPrefix, type Databases } from '../storage/index.js';
+import { docsOf, getDoc, type Databases } from '../storage/index.js';
 import { sniffVoice, VOICE_EXT } from '../submissions/index.js';
 import { sniffFile } from './sniff.js';
 
@@ -143,15 +144,13 @@ export class GrantService {
   /** Applications made at this space (personal: staff only), newest first. */
   async applications(call?: string): Promise<Application[]> {
     const out: Application[] = [];
-    for await (const d of docsWithPrefix(this.dbs.submissions, `${this.config.hubId}:application:`))
-      if (!call || d.call === call) out.push(d as unknown as Application);
+    for await (const d of docsOf(this.dbs.submissions, `${this.config.hubId}:application:`, asSubmission('application')))
+      if (!call || d.call === call) out.push(d);
     return out.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
   }
 
   async application(id: string): Promise<Application> {
-    const d = (await this.dbs.submissions.get(id).catch(() => null)) as (Application & Doc) | null;
-    if (!d || d.type !== 'application') throw new AppError(404, 'application-not-found', 'no such application at this space');
-    return d;
+    return getDoc(this.dbs.submissions, id, asSubmission('application'), 'application-not-found', 'no such application at this space');
   }
 
   async attachment(id: string, name: string): Promise<{ mime: string; data: Buffer } | null> {
@@ -166,8 +165,8 @@ export class GrantService {
 
   async reports(application?: string): Promise<GrantReport[]> {
     const out: GrantReport[] = [];
-    for await (const d of docsWithPrefix(this.dbs.submissions, `${this.config.hubId}:grantreport:`))
-      if (!application || d.application === application) out.push(d as unknown as GrantReport);
+    for await (const d of docsOf(this.dbs.submissions, `${this.config.hubId}:grantreport:`, asSubmission('grantreport')))
+      if (!application || d.application === application) out.push(d);
     return out.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
   }
 

@@ -1,9 +1,7 @@
 import express, { Router, type RequestHandler } from 'express';
-import { AppError, POSTABLE_SUBMISSION_TYPES, type PostableSubmissionType } from '../../content/index.js';
+import { AppError, POSTABLE_SUBMISSION_TYPES, SUBMISSION_BODY_LIMITS, type PostableSubmissionType } from '../../content/index.js';
 import type { HubDeps } from '../deps.js';
 import { phoneWriteLimit } from './phone-limit.js';
-
-const VOICE_BODY_BYTES = 4_500_000;
 
 function isPostable(t: string): t is PostableSubmissionType {
   return (POSTABLE_SUBMISSION_TYPES as readonly string[]).includes(t);
@@ -17,8 +15,13 @@ function isPostable(t: string): t is PostableSubmissionType {
 export function submissionsRouter(deps: HubDeps, limiter: RequestHandler = phoneWriteLimit(deps.config)): Router {
   const router = Router();
   const { config } = deps;
-  const small = express.json({ limit: config.limits.bodyBytes, strict: true });
-  const voice = express.json({ limit: VOICE_BODY_BYTES, strict: true });
+  // One parser per type, sized by the type's own declaration (content/schema).
+  const parsers = new Map<string, RequestHandler>(
+    POSTABLE_SUBMISSION_TYPES.map((t) => {
+      const limit = SUBMISSION_BODY_LIMITS[t];
+      return [t, express.json({ limit: limit === 'form' ? config.limits.bodyBytes : limit, strict: true })];
+    })
+  );
 
   router.post(
     '/api/v1/submissions/:type',
@@ -32,9 +35,8 @@ export function submissionsRouter(deps: HubDeps, limiter: RequestHandler = phone
       next();
     },
     function parseBody(req, res, next) {
-      // Express's Request is the IncomingMessage body-parser expects, typed by another package.
-      // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- see above
-      (req.params.type === 'feedback' ? voice : small)(req, res, next);
+      // checkType let only a postable type through.
+      parsers.get(String(req.params.type))!(req, res, next);
     },
     async function submit(req, res) {
       const result = await deps.submissions.submit(req.params.type as PostableSubmissionType, req.body, { hubId: config.hubId });

@@ -1,5 +1,6 @@
 import {
   AppError,
+  asSubmission,
   DisplayName,
   HubModeration,
   Member as MemberSchema,
@@ -8,12 +9,12 @@ import {
   parseWith,
   submissionId,
   type Member,
-  type Registration,
+  type SubmissionOf,
 } from '../../content/index.js';
 import { HashQueue, LoginThrottle, LoginWaitError, type LoginTicket } from '../auth/index.js';
 import type { Catalog } from '../catalog/index.js';
 import type { Logger } from '../log/index.js';
-import type { Database } from '../storage/index.js';
+import { rowsOf, type Database } from '../storage/index.js';
 import { newMemberCode, normaliseCode } from './codes.js';
 import { Pin, hashPin, verifyPin } from './pin.js';
 
@@ -100,7 +101,7 @@ export class MemberStore {
       const prefix = `${this.opts.hubId}:member:`;
       const res = await this.db.allDocs({ include_docs: true, startkey: prefix, endkey: `${prefix}\ufff0` });
       const map = new Map<string, Member & { _rev: string }>();
-      for (const r of res.rows) if (r.doc) map.set((r.doc as unknown as Member).code, r.doc as unknown as Member & { _rev: string });
+      for (const m of rowsOf(res.rows, asSubmission('member'))) map.set(m.code, m);
       this.byCode = map;
       return map;
     })();
@@ -134,7 +135,7 @@ export class MemberStore {
    * Gives a registered person a member code, with the display name and PIN they choose. The
    * member doc and the PIN's hash are written in one batch: both on disk, or neither.
    */
-  async issue(registration: Registration, input: { displayName: string; pin: string }, by: string): Promise<Member & { _rev: string }> {
+  async issue(registration: SubmissionOf<'registration'>, input: { displayName: string; pin: string }, by: string): Promise<Member & { _rev: string }> {
     const displayName = parseWith(DisplayName, input.displayName, 'invalid-display-name', 422);
     parseWith(Pin, input.pin, 'invalid-pin', 422);
     if (registration.hubId !== this.opts.hubId) throw new AppError(422, 'not-this-hub', 'this registration belongs to another space');

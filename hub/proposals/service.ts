@@ -1,5 +1,6 @@
 import {
   AppError,
+  asSubmission,
   BENEFICIARIES,
   DEFAULT_PROPOSAL_THRESHOLD,
   isSafeText,
@@ -23,12 +24,13 @@ import {
   type Proposal,
   type ProposalStatus,
   type PublishedProposal,
+  type SubmissionOf,
   type Verdict,
 } from '../../content/index.js';
 import type { Catalog } from '../catalog/index.js';
 import type { Config } from '../config/index.js';
 import type { Logger } from '../log/index.js';
-import { docsWithPrefix, loadOnce, type Database, type Databases } from '../storage/index.js';
+import { docsOf, loadOnce, type Database, type Databases } from '../storage/index.js';
 import { codeKey, SupportCounts } from './support-counts.js';
 import { sniffEvidence, sniffVoice, VOICE_EXT } from '../submissions/index.js';
 
@@ -147,16 +149,16 @@ export class ProposalService {
       }
     });
     for (const p of await this.catalog.all('proposal')) this.published.set(p.source, p);
-    for await (const doc of this.pages(`${this.hubId}:proposal:`)) this.local.set(doc._id, doc as unknown as Proposal);
+    for await (const doc of this.pages(`${this.hubId}:proposal:`, 'proposal')) this.local.set(doc._id, doc);
     await this.supporters.load();
     this.gen += 1;
-    for await (const doc of this.pages(`${this.hubId}:papersupport:`)) this.addPaper(doc.proposal as string, doc.sheet as string, doc.count as number);
-    for await (const doc of this.pages(`${this.hubId}:verdict:`)) this.addVerdict(doc as unknown as Verdict);
-    for await (const doc of this.pages(`${this.hubId}:progress:`)) this.progress.set(doc._id, doc as unknown as PlanProgress);
+    for await (const doc of this.pages(`${this.hubId}:papersupport:`, 'papersupport')) this.addPaper(doc.proposal, doc.sheet, doc.count);
+    for await (const doc of this.pages(`${this.hubId}:verdict:`, 'verdict')) this.addVerdict(doc);
+    for await (const doc of this.pages(`${this.hubId}:progress:`, 'progress')) this.progress.set(doc._id, doc);
   }
 
-  private pages(prefix: string): AsyncGenerator<Doc> {
-    return docsWithPrefix(this.db, prefix);
+  private pages<K extends 'proposal' | 'papersupport' | 'verdict' | 'progress'>(prefix: string, type: K): AsyncGenerator<SubmissionOf<K>> {
+    return docsOf(this.db, prefix, asSubmission(type));
   }
 
   private addPaper(proposal: string, sheet: string, count: number): void {

@@ -11,6 +11,8 @@ export {
   page as smsPage,
   count as smsCount,
   all as smsAll,
+  smsDocOf,
+  asSms,
   type OutDoc,
   type InDoc,
   type OptOutDoc,

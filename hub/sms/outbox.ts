@@ -57,11 +57,11 @@ export class Outbox {
   ) {}
 
   async load(): Promise<void> {
-    for (const doc of await all<OutDoc>(this.db, 'out:')) {
+    for (const doc of await all(this.db, 'out')) {
       if (ACTIVE_STATES.includes(doc.state)) this.active.set(doc._id, doc);
       else if (doc.state === 'sent' && doc.modemPath) this.awaiting.set(doc._id, doc);
     }
-    for (const o of await all<{ phone: string; active: boolean }>(this.db, 'optout:')) if (o.active) this.optedOut.add(o.phone);
+    for (const o of await all(this.db, 'optout')) if (o.active) this.optedOut.add(o.phone);
     await this.readSpent();
   }
 

@@ -101,7 +101,7 @@ export class SmsService {
     }
     const service = new SmsService(db, options, secret.key);
     await service.outbox.load();
-    for (const d of await all<InDoc>(db, 'in:')) if (d.state === 'new') service.fresh.add(d._id);
+    for (const d of await all(db, 'in')) if (d.state === 'new') service.fresh.add(d._id);
     return service;
   }
 

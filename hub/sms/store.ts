@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { timeSortableId } from '../../content/index.js';
-import { durableLeveldown, pouchConstructor, type Database } from '../storage/index.js';
+import { durableLeveldown, pouchConstructor, rowsOf, type Database } from '../storage/index.js';
 import type { SmsEncoding } from './encoding.js';
 import type { SmsLang } from './keywords.js';
 import type { TemplateName } from './templates.js';
@@ -115,15 +115,37 @@ export async function openSmsDb(dataDir: string): Promise<Database> {
   return db;
 }
 
-/** Docs of one kind, newest first, a page at a time (ids of out/in docs sort by time). */
-export async function page<T>(db: Database, prefix: string, limit: number, skip = 0): Promise<T[]> {
-  const res = await db.allDocs({ startkey: `${prefix}\uffff`, endkey: prefix, descending: true, include_docs: true, limit, skip });
-  return res.rows.map((r) => r.doc as unknown as T);
+export type SmsKind = SmsDoc['kind'];
+export type SmsOf<K extends SmsKind> = Extract<SmsDoc, { kind: K }>;
+
+/**
+ * A doc of the SMS db typed by its `kind` when its id is in that kind's range ("<kind>:…"),
+ * else null (a dedupe marker, a design doc). A check, not a parse: only this room writes the
+ * db, and never from outside the hub.
+ */
+export function smsDocOf<K extends SmsKind>(doc: unknown, kind: K): SmsOf<K> | null {
+  if (typeof doc !== 'object' || doc === null) return null;
+  const d = doc as { _id?: unknown; kind?: unknown };
+  return d.kind === kind && typeof d._id === 'string' && d._id.startsWith(`${kind}:`) ? (doc as SmsOf<K>) : null;
 }
 
-export async function all<T>(db: Database, prefix: string): Promise<T[]> {
+/** The narrowing of one kind, for storage's typed reads. */
+export const asSms =
+  <K extends SmsKind>(kind: K) =>
+  (doc: unknown): SmsOf<K> | null =>
+    smsDocOf(doc, kind);
+
+/** Docs of one kind, newest first, a page at a time (ids of out/in docs sort by time). */
+export async function page<K extends SmsKind>(db: Database, kind: K, limit: number, skip = 0): Promise<SmsOf<K>[]> {
+  const prefix = `${kind}:`;
+  const res = await db.allDocs({ startkey: `${prefix}\uffff`, endkey: prefix, descending: true, include_docs: true, limit, skip });
+  return rowsOf(res.rows, asSms(kind));
+}
+
+export async function all<K extends SmsKind>(db: Database, kind: K): Promise<SmsOf<K>[]> {
+  const prefix = `${kind}:`;
   const res = await db.allDocs({ startkey: prefix, endkey: `${prefix}\uffff`, include_docs: true });
-  return res.rows.map((r) => r.doc as unknown as T);
+  return rowsOf(res.rows, asSms(kind));
 }
 
 export async function count(db: Database, prefix: string): Promise<number> {

@@ -1,5 +1,5 @@
 import type { Database } from './databases.js';
-import type { Narrow } from './typed.js';
+import type { Narrow, Stored } from './typed.js';
 
 /**
  * The docs of an id range (ids starting with `prefix`), `size` at a time: 10 000 posts or
@@ -18,9 +18,10 @@ export async function* docsWithPrefix(db: Database, prefix: string, size = 500):
 }
 
 /** The docs of an id range narrowed (`docsOf(db, \`${hubId}:proposal:\`, asSubmission('proposal'))`), those of another kind left out. */
-export async function* docsOf<T>(db: Database, prefix: string, narrow: Narrow<T>, size = 500): AsyncGenerator<T> {
+export async function* docsOf<T>(db: Database, prefix: string, narrow: Narrow<T>, size = 500): AsyncGenerator<Stored<T>> {
   for await (const doc of docsWithPrefix(db, prefix, size)) {
-    const typed = narrow(doc);
+    // Read back from PouchDB: the id and revision are there.
+    const typed = narrow(doc) as Stored<T> | null;
     if (typed !== null) yield typed;
   }
 }

@@ -9,10 +9,13 @@ import type { Database } from './databases.js';
  */
 export type Narrow<T> = (doc: unknown) => T | null;
 
+/** A doc as read back: PouchDB always gives its id and revision. */
+export type Stored<T> = T & { _id: string; _rev: string };
+
 /** The doc of `id` narrowed, or null when there is none or it is of another kind; a disk error is thrown. */
-export async function maybeDoc<T>(db: Database, id: string, narrow: Narrow<T>): Promise<T | null> {
+export async function maybeDoc<T>(db: Database, id: string, narrow: Narrow<T>): Promise<Stored<T> | null> {
   try {
-    return narrow(await db.get(id));
+    return narrow(await db.get(id)) as Stored<T> | null;
   } catch (e) {
     if (isNotFound(e)) return null;
     throw e;
@@ -20,17 +23,23 @@ export async function maybeDoc<T>(db: Database, id: string, narrow: Narrow<T>): 
 }
 
 /** The doc of `id` narrowed; a 404 AppError (`code`, `message`) when there is none or it is of another kind. */
-export async function getDoc<T>(db: Database, id: string, narrow: Narrow<T>, code = 'not-found', message = `no document "${id}" on this hub`): Promise<T> {
+export async function getDoc<T>(
+  db: Database,
+  id: string,
+  narrow: Narrow<T>,
+  code = 'not-found',
+  message = `no document "${id}" on this hub`
+): Promise<Stored<T>> {
   const doc = await maybeDoc(db, id, narrow);
   if (doc === null) throw new AppError(404, code, message);
   return doc;
 }
 
 /** The docs of an allDocs answer (with include_docs) narrowed, those of another kind (or deleted) left out. */
-export function rowsOf<T>(rows: readonly { doc?: unknown }[], narrow: Narrow<T>): T[] {
-  const out: T[] = [];
+export function rowsOf<T>(rows: readonly { doc?: unknown }[], narrow: Narrow<T>): Stored<T>[] {
+  const out: Stored<T>[] = [];
   for (const r of rows) {
-    const doc = r.doc === undefined || r.doc === null ? null : narrow(r.doc);
+    const doc = r.doc === undefined || r.doc === null ? null : (narrow(r.doc) as Stored<T> | null);
     if (doc !== null) out.push(doc);
   }
   return out;

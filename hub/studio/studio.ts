@@ -1,4 +1,5 @@
-import { AppError, itemsOf, TargetId, FieldPath, valueAt, verdictId, type Contribution, type Language, type StudioVerdict } from '../../content/index.js';
+import { AppError, asSubmission, contentOf, itemsOf, TargetId, FieldPath, valueAt, verdictId, type Language } from '../../content/index.js';
+import { rowsOf } from '../storage/index.js';
 import type { HubDeps } from '../deps.js';
 import { Messages, StaticAssets } from '../portal/index.js';
 import { coverageOf, sectionViews, StudioItems, type CoverageFigures, type StudioItem } from './items.js';
@@ -57,7 +58,7 @@ export class Studio {
       return (await this.queue()).find((i) => i.target === target)!;
     }
     const doc = await this.deps.catalog.maybe(target);
-    const found = doc && itemsOf(doc as unknown as Parameters<typeof itemsOf>[0]).find((i) => i.field === field);
+    const found = doc && itemsOf(doc).find((i) => i.field === field);
     if (!found || !valueAt(doc, field)) throw new AppError(404, 'item-not-found', "Cet élément n'existe pas sur ce hub (contenu retiré ?).");
     return { ...found, section: '', weight: 0 };
   }
@@ -72,9 +73,9 @@ export class Studio {
       descending: false,
     });
     const answered = new Set(this.deps.catalog.translations.of(target).flatMap((t) => t.contributions));
-    const mine = res.rows
-      .map((r) => r.doc as unknown as Contribution)
-      .filter((c) => c && c.target === target && c.field === field && c.lang === lang && !answered.has(c._id));
+    const mine = rowsOf(res.rows, asSubmission('contribution')).filter(
+      (c) => c.target === target && c.field === field && c.lang === lang && !answered.has(c._id)
+    );
     const verdicts = await this.verdictsOf(mine.map((c) => c._id));
     return mine.map((c) => ({
       id: c._id,
@@ -92,8 +93,8 @@ export class Studio {
     const res = await this.deps.dbs.content.allDocs({ keys: ids.map((id) => verdictId(id)), include_docs: true });
     const out = new Map<string, NonNullable<Pending['verdict']>>();
     for (const row of res.rows) {
-      const v = 'doc' in row ? (row.doc as unknown as StudioVerdict | null | undefined) : undefined;
-      if (v?.type === 'verdict') out.set(v.contribution, { decision: v.decision, reason: v.reason, at: v.at });
+      const v = 'doc' in row ? contentOf(row.doc, 'verdict') : null;
+      if (v) out.set(v.contribution, { decision: v.decision, reason: v.reason, at: v.at });
     }
     return out;
   }
@@ -102,7 +103,7 @@ export class Studio {
   async sentBack(): Promise<{ id: string; target: string; field: string; lang: Language; verdict: NonNullable<Pending['verdict']> }[]> {
     const { hubId } = this.deps.config;
     const res = await this.deps.dbs.submissions.allDocs({ startkey: `${hubId}:contribution:`, endkey: `${hubId}:contribution:\ufff0`, include_docs: true });
-    const mine = res.rows.map((r) => r.doc as unknown as Contribution).filter(Boolean);
+    const mine = rowsOf(res.rows, asSubmission('contribution'));
     const verdicts = await this.verdictsOf(mine.map((c) => c._id));
     return mine
       .filter((c) => verdicts.has(c._id))

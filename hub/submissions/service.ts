@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import {
   AppError,
+  asSubmission,
   ContributionInput,
   parseWith,
   submissionId,
@@ -9,11 +10,12 @@ import {
   type Channel,
   type Consultation,
   type PostableSubmissionType,
+  type SubmissionOf,
 } from '../../content/index.js';
 import type { Catalog } from '../catalog/index.js';
 import { AGE_KEYS, tallyConsultation, type ConsultationTally } from '../indicators/index.js';
 import type { Logger } from '../log/index.js';
-import type { Database } from '../storage/index.js';
+import { maybeDoc, type Database } from '../storage/index.js';
 import { diskFullOr } from './disk-full.js';
 import { GroupCommit, type Doc, type WriteResult } from './group-commit.js';
 import { VoteTallies, type TallySaving } from './vote-tallies.js';
@@ -44,6 +46,12 @@ export function interestId(hubId: string, opportunity: string, code: string): st
     .update(`${opportunity}|${code.replace('-', '').toUpperCase()}`)
     .digest('hex')
     .slice(0, 32)}`;
+}
+
+/** A device's vote marker (a `_local` doc, never replicated): the vote it names. */
+function voteMarker(doc: unknown): { vote: string } | null {
+  const vote = typeof doc === 'object' && doc !== null && 'vote' in doc ? doc.vote : undefined;
+  return typeof vote === 'string' ? { vote } : null;
 }
 
 /** One doc of a batch that did not land: its own error, the others are stored. */
@@ -84,45 +92,46 @@ export class SubmissionService {
   }
 
   async submit(type: PostableSubmissionType, body: unknown, ctx: SubmitContext): Promise<{ id: string }> {
-    const input = parseWith(submissionInputSchemas[type], body, 'invalid-submission', 422) as Record<string, unknown>;
     const now = ctx.now ?? new Date();
     const id = submissionId(ctx.hubId, type, now.getTime());
-    const doc: Record<string, unknown> = { ...input, _id: id, type, hubId: ctx.hubId, createdAt: now.toISOString() };
+    const stored = { _id: id, hubId: ctx.hubId, createdAt: now.toISOString() };
 
     switch (type) {
       case 'response':
-        return this.vote(doc, now);
+        return this.vote({ ...parseWith(submissionInputSchemas.response, body, 'invalid-submission', 422), ...stored, type }, now);
       case 'feedback': {
-        await this.mustExist(input.official as string, 'official', 'this elected official is not in the directory of this hub');
-        const audio = input.audio as { mime: string; data: string } | undefined;
-        delete doc.audio;
-        if (audio) {
-          // Stored under the type its bytes show, whatever the phone declared.
-          const { mime } = await checkVoice(Buffer.from(audio.data, 'base64'));
-          doc._attachments = { [`voice.${VOICE_EXT[mime]}`]: { content_type: mime, data: audio.data } };
-        }
-        doc.status = 'new';
+        const { audio, ...fields } = parseWith(submissionInputSchemas.feedback, body, 'invalid-submission', 422);
+        await this.mustExist(fields.official, 'official', 'this elected official is not in the directory of this hub');
+        // Stored under the type its bytes show, whatever the phone declared.
+        const voice = audio ? { mime: (await checkVoice(Buffer.from(audio.data, 'base64'))).mime, data: audio.data } : undefined;
+        const attachments = voice ? { _attachments: { [`voice.${VOICE_EXT[voice.mime]}`]: { content_type: voice.mime, data: voice.data } } } : {};
+        await this.store(type, { ...fields, ...stored, type, ...attachments, status: 'new' });
         break;
       }
-      case 'attendance':
-        await this.mustExist(input.event as string, 'event', 'this event is not in the agenda of this hub');
-        if (input.member) {
-          try {
-            await this.db.get(input.member as string);
-          } catch {
-            throw new AppError(422, 'member-not-found', 'no registered member with this id; register the person first, or record only sex and age band');
-          }
-        }
-        if (ctx.recordedBy) doc.recordedBy = ctx.recordedBy;
+      case 'attendance': {
+        const fields = parseWith(submissionInputSchemas.attendance, body, 'invalid-submission', 422);
+        await this.mustExist(fields.event, 'event', 'this event is not in the agenda of this hub');
+        // A disk error is surfaced; only a member that is not there (or not a registration) is refused.
+        if (fields.member && !(await maybeDoc(this.db, fields.member, asSubmission('registration'))))
+          throw new AppError(422, 'member-not-found', 'no registered member with this id; register the person first, or record only sex and age band');
+        await this.store(type, { ...fields, ...stored, type, ...(ctx.recordedBy ? { recordedBy: ctx.recordedBy } : {}) });
         break;
-      case 'completion':
-        await this.mustExist(input.course as string, 'course', 'this course is not on this hub');
+      }
+      case 'completion': {
+        const fields = parseWith(submissionInputSchemas.completion, body, 'invalid-submission', 422);
+        await this.mustExist(fields.course, 'course', 'this course is not on this hub');
+        await this.store(type, { ...fields, ...stored, type });
         break;
+      }
       case 'registration':
-        if (ctx.channel) doc.channel = ctx.channel;
+        await this.store(type, {
+          ...parseWith(submissionInputSchemas.registration, body, 'invalid-submission', 422),
+          ...stored,
+          type,
+          ...(ctx.channel ? { channel: ctx.channel } : {}),
+        });
         break;
     }
-    await this.store(doc);
     return { id };
   }
 
@@ -147,11 +156,11 @@ export class SubmissionService {
     return { id };
   }
 
-  private async store(doc: Record<string, unknown>): Promise<void> {
-    const type = doc.type as PostableSubmissionType;
-    // The stored doc must pass the same schema central enforces.
+  /** Stores a doc of `type` once it passes the same schema central enforces (what it was built as is what is written). */
+  private async store<K extends PostableSubmissionType>(type: K, doc: SubmissionOf<K>): Promise<void> {
     parseWith(submissionSchemas[type], doc, 'invalid-submission', 422);
-    await this.commit([doc]);
+    // The schema types `_attachments` loosely (any record); PouchDB's own type names its stubs.
+    await this.commit([doc as Doc]);
   }
 
   /** Writes docs in the next group commit, together; resolves once they are on disk. */
@@ -170,17 +179,16 @@ export class SubmissionService {
   }
 
   /** One vote per device and consultation, only while it is open. */
-  private async vote(doc: Record<string, unknown>, now: Date): Promise<{ id: string }> {
-    const consultation = await this.catalog.maybe(doc.consultation as string);
-    if (consultation?.type !== 'consultation')
-      throw new AppError(422, 'consultation-not-found', `there is no consultation ${String(doc.consultation)} on this hub`);
+  private async vote(doc: SubmissionOf<'response'>, now: Date): Promise<{ id: string }> {
+    const consultation = await this.catalog.maybe(doc.consultation);
+    if (consultation?.type !== 'consultation') throw new AppError(422, 'consultation-not-found', `there is no consultation ${doc.consultation} on this hub`);
     if (now < new Date(consultation.opensAt))
       throw new AppError(409, 'consultation-not-open', `this consultation opens on ${consultation.opensAt.slice(0, 10)}; come back then`);
     if (now > new Date(consultation.closesAt)) throw new AppError(409, 'consultation-closed', 'this consultation is closed; votes are no longer counted');
     if (!consultation.options.some((o) => o.id === doc.option)) {
       throw new AppError(422, 'unknown-option', `option must be one of ${consultation.options.map((o) => o.id).join(', ')}`);
     }
-    const key = `${consultation._id}|${String(doc.deviceId)}`;
+    const key = `${consultation._id}|${doc.deviceId}`;
     const previous = this.voting.get(key) ?? Promise.resolve();
     const attempt = previous.catch(() => undefined).then(() => this.voteOnce(doc, consultation._id));
     this.voting.set(key, attempt);
@@ -191,26 +199,20 @@ export class SubmissionService {
     }
   }
 
-  private async voteOnce(doc: Record<string, unknown>, consultationId: string): Promise<{ id: string }> {
+  private async voteOnce(doc: SubmissionOf<'response'>, consultationId: string): Promise<{ id: string }> {
     // A local (never replicated) marker records this device's vote; it names the vote doc, so
     // a marker whose vote is gone (erased, or lost to a power cut when the two were written
     // one after the other) does not block the device for ever.
-    const markerId = `_local/vote:${consultationId}:${String(doc.deviceId)}`;
-    let rev: string | undefined;
-    try {
-      const marker = (await this.db.get(markerId)) as unknown as { vote: string; _rev: string };
-      const existing = await this.db.get(marker.vote).catch(() => null);
-      if (existing) throw new AppError(409, 'already-voted', 'this phone has already voted in this consultation; each person votes once');
-      rev = marker._rev;
-    } catch (e) {
-      if (e instanceof AppError) throw e;
-    }
+    const markerId = `_local/vote:${consultationId}:${doc.deviceId}`;
+    const marker = await maybeDoc(this.db, markerId, voteMarker);
+    if (marker && (await maybeDoc(this.db, marker.vote, asSubmission('response'))))
+      throw new AppError(409, 'already-voted', 'this phone has already voted in this consultation; each person votes once');
+    const rev = marker?._rev;
     // The marker and the vote go in the same LevelDB batch: both on disk, or neither. Votes of
     // one device are serialised (see vote()), so nothing else writes this marker meanwhile.
-    const marker = { _id: markerId, ...(rev ? { _rev: rev } : {}), vote: doc._id } as Doc;
     parseWith(submissionSchemas.response, doc, 'invalid-submission', 422);
-    await this.commit([marker, doc]);
-    return { id: doc._id as string };
+    await this.commit([{ _id: markerId, ...(rev ? { _rev: rev } : {}), vote: doc._id }, doc]);
+    return { id: doc._id };
   }
 
   /** "Intéressé(e)" from a signed-in member: once per member and opportunity (a second answers 409 already-interested). */
@@ -237,7 +239,7 @@ export class SubmissionService {
       'invalid-submission',
       422
     );
-    const [result] = await this.writer.write([doc as unknown as Doc]).catch((e: unknown) => {
+    const [result] = await this.writer.write([doc]).catch((e: unknown) => {
       throw diskFullOr(e);
     });
     if (result && 'error' in result && result.error) {

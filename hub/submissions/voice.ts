@@ -1,6 +1,6 @@
 import { AppError, type VoiceMime } from '../../content/index.js';
 
-/** A voice message's bytes at most: what the JSON API's base64 limit (4 MB of text) carries. */
+/** A voice message's bytes at most: what the JSON API's base64 limit (4 MB of text, SUBMISSION_BODY_LIMITS) carries. */
 export const VOICE_MAX_BYTES = 3_000_000;
 /** Long enough to say what one has to say; an official listens to every one. */
 export const VOICE_MAX_SECONDS = 180;

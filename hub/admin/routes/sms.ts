@@ -1,6 +1,7 @@
 import { AGE_BANDS, AppError, isAppError, TRADES, type TradeSlug } from '../../../content/index.js';
 import { sessionOf } from '../../auth/index.js';
-import { smsCount, smsPage, templateCosts, type InDoc, type OptOutDoc, type OutDoc, type PendingDoc, type SmsService } from '../../sms/index.js';
+import { asSms, smsCount, smsPage, templateCosts, type SmsService } from '../../sms/index.js';
+import { maybeDoc } from '../../storage/index.js';
 import { field, param } from '../form.js';
 import { html, type SafeHtml } from '../html.js';
 import { actionButton, ageLabel, csrfField, page, select, SEX_OPTIONS, when } from '../layout.js';
@@ -99,7 +100,7 @@ ${actionButton(session, '/admin/sms/plan', 'Préparer les avis maintenant')}</se
       const session = sessionOf(res)!;
       const db = sms(s).db;
       const slice = adminPage(req, await smsCount(db, 'in:'));
-      const list = await smsPage<InDoc>(db, 'in:', slice.end - slice.start, slice.start);
+      const list = await smsPage(db, 'in', slice.end - slice.start, slice.start);
       const body = html`${tabs('/admin/sms/inbox')}
 <p>Les SMS reçus par le modem, du plus récent au plus ancien. « Pour vous » : ni un vote, ni une inscription, ni INFO/STOP — à lire et, si besoin, rappeler la personne.</p>
 ${
@@ -121,7 +122,7 @@ ${adminPager('/admin/sms/inbox', slice)}`;
       const db = sms(s).db;
       const { currency } = s.deps.config.sms;
       const slice = adminPage(req, await smsCount(db, 'out:'));
-      const list = await smsPage<OutDoc>(db, 'out:', slice.end - slice.start, slice.start);
+      const list = await smsPage(db, 'out', slice.end - slice.start, slice.start);
       const body = html`${tabs('/admin/sms/outbox')}
 ${
   list.length === 0
@@ -141,7 +142,7 @@ ${adminPager('/admin/sms/outbox', slice)}`;
       const session = sessionOf(res)!;
       const db = sms(s).db;
       const slice = adminPage(req, await smsCount(db, 'optout:'));
-      const list = (await smsPage<OptOutDoc>(db, 'optout:', slice.end - slice.start, slice.start)).filter((o) => o.active);
+      const list = (await smsPage(db, 'optout', slice.end - slice.start, slice.start)).filter((o) => o.active);
       const body = html`${tabs('/admin/sms/optouts')}
 <p>Ces numéros ont envoyé STOP (ou ARRET, DABILA) : aucun avis ne leur part plus. Ils reviennent en envoyant START.</p>
 ${
@@ -162,7 +163,7 @@ ${adminPager('/admin/sms/optouts', slice)}`;
       const session = sessionOf(res)!;
       const db = sms(s).db;
       const slice = adminPage(req, await smsCount(db, 'pending:'));
-      const list = await smsPage<PendingDoc>(db, 'pending:', slice.end - slice.start, slice.start);
+      const list = await smsPage(db, 'pending', slice.end - slice.start, slice.start);
       const waiting = list.filter((p) => p.status === 'waiting');
       const body = html`${tabs('/admin/sms/inscriptions')}
 <p>Ces personnes se sont inscrites par SMS. Appelez-les (ou voyez-les à l’espace) : demandez leur accord pour que l’espace garde leurs informations et leur envoie des SMS, leur sexe et leur âge, puis confirmez.</p>
@@ -202,8 +203,8 @@ ${adminPager('/admin/sms/inscriptions', slice)}`;
       const session = sessionOf(res)!;
       const db = sms(s).db;
       const id = `pending:${param(req, 'id')}`;
-      const p = (await db.get(id).catch(() => null)) as PendingDoc | null;
-      if (!p || p.kind !== 'pending') throw new AppError(404, 'registration-not-found', 'no SMS registration with this id; it may have been handled already');
+      const p = await maybeDoc(db, id, asSms('pending'));
+      if (!p) throw new AppError(404, 'registration-not-found', 'no SMS registration with this id; it may have been handled already');
       if (p.status !== 'waiting') return { redirect: '/admin/sms/inscriptions', flash: 'Cette inscription a déjà été traitée.' };
       const decidedAt = new Date().toISOString();
       if (field(req, 'decision') === 'refuse') {

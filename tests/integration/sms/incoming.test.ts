@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { smsAll, type InDoc, type PendingDoc } from '../../../hub/sms/index.js';
+import { smsAll } from '../../../hub/sms/index.js';
 import { smsContent, startModemBus, startTestHub, until, type TestHub } from '../../support/index.js';
 import { UserStore } from '../../../hub/auth/index.js';
 import { login, PASSWORDS, USERS } from '../admin/console.js';
@@ -50,7 +50,7 @@ describe('SMS received by the hub', () => {
 
     // Every message was taken off the modem once stored.
     assert.equal([...modem.mm.messages.values()].filter((m) => m.pduType === 1).length, 0);
-    const stored = await smsAll<InDoc>(hub.deps.sms!.db, 'in:');
+    const stored = await smsAll(hub.deps.sms!.db, 'in');
     assert.equal(stored.length, 3);
     assert.ok(stored.every((d) => d.state === 'done'));
     assert.deepEqual(stored.map((d) => d.outcome).sort(), ['refused', 'vote', 'vote']);
@@ -86,13 +86,13 @@ describe('SMS received by the hub', () => {
 
     const votesAfter = (await hub.deps.dbs.submissions.allDocs()).rows.filter((r) => r.id.includes(':response:')).length;
     assert.equal(votesAfter, votesBefore, 'no vote stored');
-    assert.equal((await smsAll<PendingDoc>(hub.deps.sms!.db, 'pending:')).length, 0, 'no registration stored');
+    assert.equal((await smsAll(hub.deps.sms!.db, 'pending')).length, 0, 'no registration stored');
   });
 
   it("keeps an SMS registration waiting for the facilitator, in the person's words", async () => {
     const D = '+22379000004';
     assert.match(await text(D, 'Inscription Fatoumata Kɔnɛ Kayes teinture', 1), /Merci Fatoumata Kone ! Votre inscription attend/);
-    const pending = await smsAll<PendingDoc>(hub.deps.sms!.db, 'pending:');
+    const pending = await smsAll(hub.deps.sms!.db, 'pending');
     assert.equal(pending.length, 1);
     assert.deepEqual(
       { name: pending[0]!.name, commune: pending[0]!.commune, trade: pending[0]!.trade, phone: pending[0]!.phone, status: pending[0]!.status },
@@ -116,8 +116,8 @@ describe('SMS received by the hub', () => {
   it("sends anything else to the facilitator's inbox without an answer", async () => {
     const F = '+22378000006';
     modem.mm.deliver(F, 'Bonjour, la formation de samedi est à quelle heure ?');
-    await until('stored in the inbox', async () => (await smsAll<InDoc>(hub.deps.sms!.db, 'in:')).some((d) => d.from === F && d.state === 'done'));
-    const doc = (await smsAll<InDoc>(hub.deps.sms!.db, 'in:')).find((d) => d.from === F)!;
+    await until('stored in the inbox', async () => (await smsAll(hub.deps.sms!.db, 'in')).some((d) => d.from === F && d.state === 'done'));
+    const doc = (await smsAll(hub.deps.sms!.db, 'in')).find((d) => d.from === F)!;
     assert.equal(doc.outcome, 'inbox');
     await new Promise((r) => setTimeout(r, 400));
     assert.deepEqual(repliesTo(F), []);

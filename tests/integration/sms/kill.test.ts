@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { createLogger } from '../../../hub/log/index.js';
 import { closeDatabases, openDatabases } from '../../../hub/storage/index.js';
-import { openSmsDb, smsAll, type InDoc, type OutDoc } from '../../../hub/sms/index.js';
+import { openSmsDb, smsAll } from '../../../hub/sms/index.js';
 import { quietLater, smsContent, spawnHub, startModemBus, tempDir, until, type HubProcess } from '../../support/index.js';
 
 /**
@@ -86,10 +86,10 @@ describe('SMS queue under kill -9', () => {
 
     const sms = await openSmsDb(dir.path);
     try {
-      const incoming = await smsAll<InDoc>(sms, 'in:');
+      const incoming = await smsAll(sms, 'in');
       assert.equal(incoming.length, 6, 'each received SMS stored once');
       assert.ok(incoming.every((d) => d.state === 'done'));
-      const out = await smsAll<OutDoc>(sms, 'out:');
+      const out = await smsAll(sms, 'out');
       assert.deepEqual(
         out.map((d) => d.state),
         Array(6).fill('sent'),

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { submissionId } from '../../../content/index.js';
-import { measureSms, smsAll, type OutDoc } from '../../../hub/sms/index.js';
+import { measureSms, smsAll } from '../../../hub/sms/index.js';
 import { smsContent, startModemBus, startTestHub, until, type TestHub } from '../../support/index.js';
 
 const HUB = 'kayes-demo';
@@ -87,7 +87,7 @@ describe("SMS notices: new opportunities, officials' answers", () => {
     const bm = notices.find((s) => s.number === '+22376000002')!.text;
     assert.match(bm, /^Sababu Fini ni gala: Gala kalan\. .* ɲɛ\./);
     // The Bambara notice is UCS-2 and costs what its parts cost.
-    const out = (await smsAll<OutDoc>(sms.db, 'out:')).find((d) => d.to === '+22376000002' && d.template === 'opportunity')!;
+    const out = (await smsAll(sms.db, 'out')).find((d) => d.to === '+22376000002' && d.template === 'opportunity')!;
     assert.equal(out.encoding, 'ucs2');
     assert.equal(out.parts, measureSms(bm).parts);
     assert.equal(out.cost, out.parts * 25);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { submissionId } from '../../../content/index.js';
-import { smsAll, type OutDoc } from '../../../hub/sms/index.js';
+import { smsAll } from '../../../hub/sms/index.js';
 import { quietNow, smsContent, startModemBus, startTestHub, until, type TestHub } from '../../support/index.js';
 
 const HUB = 'kayes-demo';
@@ -80,7 +80,7 @@ describe('SMS sent by the hub', () => {
     const reminder = modem.mm.sent.find((s) => s.text.startsWith('Rappel'))!;
     assert.equal(modem.mm.report(reminder.number, reminder.text, 0), true);
     await sms.kick();
-    await until('delivered', async () => (await smsAll<OutDoc>(sms.db, 'out:')).some((d) => d.template === 'reminder' && d.state === 'delivered'));
+    await until('delivered', async () => (await smsAll(sms.db, 'out')).some((d) => d.template === 'reminder' && d.state === 'delivered'));
     // A report is the end of it: the copy in the modem is removed.
     assert.equal(
       [...modem.mm.messages.values()].some((m) => m.text === reminder.text),
@@ -98,12 +98,12 @@ describe('SMS sent by the hub', () => {
     Object.assign(hub.deps.config.sms.quietHours, quietNow());
     try {
       await sms.plan();
-      const waiting = (await smsAll<OutDoc>(sms.db, 'out:')).filter((d) => d.to === phone && d.state === 'queued');
+      const waiting = (await smsAll(sms.db, 'out')).filter((d) => d.to === phone && d.state === 'queued');
       assert.equal(waiting.length, 1, 'the consultation notice waits for the end of quiet hours');
       modem.mm.deliver(phone, 'STOP');
       await until('STOP answered', () => modem.mm.sentTo(phone).length === 1);
       assert.match(modem.mm.sentTo(phone)[0]!, /Vous ne recevrez plus de SMS/);
-      const after = (await smsAll<OutDoc>(sms.db, 'out:')).filter((d) => d.to === phone && d.template === 'consultation-open');
+      const after = (await smsAll(sms.db, 'out')).filter((d) => d.to === phone && d.template === 'consultation-open');
       assert.deepEqual(
         after.map((d) => d.state),
         ['cancelled']
@@ -133,7 +133,7 @@ describe('SMS sent by the hub', () => {
       await sms.plan();
       await sms.kick();
       assert.deepEqual(modem.mm.sentTo('+22376555555'), []);
-      assert.equal((await smsAll<OutDoc>(sms.db, 'out:')).filter((d) => d.to === '+22376555555')[0]!.state, 'queued');
+      assert.equal((await smsAll(sms.db, 'out')).filter((d) => d.to === '+22376555555')[0]!.state, 'queued');
     } finally {
       hub.deps.config.sms.dailyBudget = budget;
     }
