@@ -62,44 +62,6 @@ export default tseslint.config(
     // A schema's .refine is ES5 text central's CouchDB runs (content/schema/index.ts): var, no let.
     rules: { 'no-var': 'off' },
   },
-  {
-    // Content read through the catalog is narrowed by its type (contentOf); these files still
-    // read docs the schema types but nothing checks on read (raw db.get, submissions, SMS), or
-    // guard fields old docs lack (`o.trades ?? []`), or hold guards unrelated to storage.
-    // Temporary: issue 17 item 4 goes on room by room until this list is gone.
-    files: [
-      'content/pack/read.ts',
-      'hub/admin/routes/home.ts',
-      'hub/admin/routes/messages.ts',
-      'hub/admin/routes/opportunities.ts',
-      'hub/admin/routes/sms.ts',
-      'hub/admin/routes/technician.ts',
-      'hub/captive/router.ts',
-      'hub/doctor/checks.ts',
-      'hub/doctor/probes.ts',
-      'hub/indicators/sources.ts',
-      'hub/portal/digest.ts',
-      'hub/portal/pages/officials.ts',
-      'hub/portal/pages/opportunities.ts',
-      'hub/portal/pages/organisations.ts',
-      'hub/portal/pages/proposals.ts',
-      'hub/sms/inbox.ts',
-      'hub/sms/modem.ts',
-      'hub/sms/service.ts',
-      'hub/sms/templates.ts',
-      'hub/studio/studio.ts',
-      'hub/sync/confirm.ts',
-      'hub/sync/media-fetch.ts',
-      'hub/sync/narrowed.ts',
-      'kiosk/main.ts',
-      'provisioning/central/community/officials.ts',
-      'provisioning/central/community/proposals.ts',
-      'provisioning/central/console/pages/opportunities.ts',
-      'provisioning/central/standin-replicator.ts',
-      'provisioning/commands/sync.ts',
-    ],
-    rules: { '@typescript-eslint/no-unnecessary-condition': 'off' },
-  },
   { files: ['**/*.js', '**/*.cjs', '**/*.mjs'], ...tseslint.configs.disableTypeChecked },
   // CommonJS by necessity: dependency-cruiser's config and Electron's sandboxed preload.
   { files: ['**/*.cjs', '**/*.cts'], rules: { '@typescript-eslint/no-require-imports': 'off' } },

@@ -2,7 +2,7 @@ import type { Logger } from '../content/index.js';
 import type { KioskConfig } from './config.js';
 import type { DisplayBackend } from './display.js';
 import type { AppLike, ElectronApi, IpcEventLike, KioskWebPreferences, KioskWindowOptions, SessionLike, WebContentsLike, WindowLike } from './electron-api.js';
-import { CHANNELS, type ActivityMessage, type KioskStatus, type TechnicianAction, type UnlockResult } from './ipc.js';
+import { CHANNELS, type ActivityMessage, type KioskStatus, type UnlockResult } from './ipc.js';
 import { loadPageScripts } from './page-scripts.js';
 import { kioskPagesHandler } from './pages.js';
 import {
@@ -151,7 +151,7 @@ export function registerKioskScheme(api: Pick<ElectronApi, 'protocol'>): void {
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
-  return Promise.race([p, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), ms).unref?.())]);
+  return Promise.race([p, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), ms).unref())]);
 }
 
 const MONO: KioskClock = { mono: () => performance.now(), wall: () => new Date() };
@@ -225,7 +225,7 @@ export async function startKiosk(api: ElectronApi, options: KioskOptions): Promi
     w.on('unresponsive', () => current() && void failure('unresponsive'));
     wc.on(
       'render-process-gone',
-      (_e: unknown, details: { reason?: string; exitCode?: number }) => current() && void failure(`render-process-gone:${details?.reason ?? 'unknown'}`)
+      (_e: unknown, details: { reason?: string; exitCode?: number }) => current() && void failure(`render-process-gone:${details.reason ?? 'unknown'}`)
     );
     wc.on('did-fail-load', (_e: unknown, errorCode: number, errorDescription: string, validatedURL: string, isMainFrame: boolean) => {
       // -3 is ERR_ABORTED: a load replaced by another, not a failure.
@@ -399,7 +399,8 @@ export async function startKiosk(api: ElectronApi, options: KioskOptions): Promi
   });
   api.ipcMain.handle(CHANNELS.action, async (event, raw) => {
     if (sender(event) !== 'technician') throw new Error('refused');
-    const action = raw as TechnicianAction;
+    // What the renderer sent is untrusted: typed only as what it is compared with.
+    const action: unknown = raw;
     if (action === 'close') return resetVisitor('technician closed');
     if (!unlocked()) throw new Error('refused');
     log.info({ action }, 'technician action');

@@ -201,7 +201,7 @@ async function readEntries(file: string, trusted: readonly TrustedKey[], opts: R
     for await (const entry of extract) {
       const header = entry.header;
       const name = checkEntryName(header);
-      const size = header.size ?? 0;
+      const size = header.size;
       index += 1;
       if (index > limits.maxEntries) refuse('pack-too-many-entries', `the pack has more than ${limits.maxEntries} entries; split it into smaller packs`);
       if (index === 1) {

@@ -26,6 +26,11 @@ export const TRADES = {
 } as const;
 export type TradeSlug = keyof typeof TRADES;
 export const TRADE_SLUGS = Object.keys(TRADES) as [TradeSlug, ...TradeSlug[]];
+const TRADE_NAMES = new Map<string, { fr: string; bm: string }>(Object.entries(TRADES));
+/** A trade's name in French or Bambara, or the slug itself when it names no trade (an old doc, an SMS typed by hand). */
+export function tradeName(slug: string, lang: 'fr' | 'bm' = 'fr'): string {
+  return TRADE_NAMES.get(slug)?.[lang] ?? slug;
+}
 export const Trade = z.enum(TRADE_SLUGS, { error: `trade must be one of ${TRADE_SLUGS.join(', ')}` });
 
 export const OPPORTUNITY_KINDS = ['formation', 'foire-marche', 'appel-offres', 'equipement', 'emploi-apprentissage', 'reseautage'] as const;

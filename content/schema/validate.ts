@@ -116,6 +116,13 @@ export function parseContentDoc(doc: unknown, where = ''): ContentDoc {
   return result.data as ContentDoc;
 }
 
+/** A doc of the media db as stored (`priority` may be missing, see ContentOf), narrowed by its type and id, else null. */
+export function mediaMetaOf(doc: unknown): z.input<typeof MediaMeta> | null {
+  if (typeof doc !== 'object' || doc === null) return null;
+  const d = doc as { _id?: unknown; type?: unknown };
+  return d.type === 'media' && typeof d._id === 'string' && d._id.startsWith('media:') ? (doc as z.input<typeof MediaMeta>) : null;
+}
+
 export function parseMediaMeta(doc: unknown, where = '') {
   const result = MediaMeta.safeParse(doc);
   if (!result.success) throw new AppError(422, 'invalid-media', `${where ? where + ': ' : ''}${describeIssues(result.error)}`);

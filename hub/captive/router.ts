@@ -46,6 +46,8 @@ export function captiveRouter(deps: HubDeps, state = new CaptiveState(join(deps.
       return probe.status === 204 ? res.end() : res.end(probe.body);
     }
     // A blank or missing Host header gives no hostname: treat it as a foreign host.
+    // Express 5 answers undefined there, though its types say string.
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- see above
     if (isOwnHost(req.hostname ?? '') || ANY_HOST.test(req.path)) return void next();
     // A name that is not ours (the captive DNS answers every name with the hub): to the portal.
     res.set('Cache-Control', 'no-store');

@@ -40,6 +40,8 @@ function check(id: string, label: string, verdict: Verdict, value: string, advic
 
 async function temperature(): Promise<Check> {
   const t = (await (await sysinfo()).cpuTemperature()).main;
+  // systeminformation answers null where there is no sensor, though its types say number.
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- see above
   if (t === null || t === undefined || !Number.isFinite(t))
     return check('cpu-temperature', 'CPU temperature', 'unknown', NOT_READABLE, 'no temperature sensor on this machine');
   const value = `${t.toFixed(0)} °C`;

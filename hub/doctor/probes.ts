@@ -53,7 +53,9 @@ export async function fetchJson(
     }
     return { status: res.status, body };
   } catch (e) {
-    const err = e as Error & { cause?: { code?: string } };
-    return { error: err.cause?.code ?? err.name ?? String(e) };
+    // fetch's network errors carry the system's code (ECONNREFUSED…) in their cause.
+    const cause: unknown = e instanceof Error ? e.cause : undefined;
+    const code = typeof cause === 'object' && cause !== null && 'code' in cause ? String(cause.code) : undefined;
+    return { error: code ?? (e instanceof Error ? e.name : String(e)) };
   }
 }

@@ -72,7 +72,8 @@ export function couchReader(centralUrl: string, auth: { username: string; passwo
     }
     if (res.status === 404) return [];
     if (!res.ok) throw new AppError(502, 'central-error', `central answered HTTP ${res.status} when reading ${db}`);
-    const body = (await res.json()) as { rows: { doc?: Doc }[] };
+    // A deleted doc's row has `doc: null`.
+    const body = (await res.json()) as { rows: { doc?: Doc | null }[] };
     return body.rows.map((r) => r.doc).filter((d): d is Doc => d !== undefined && d !== null);
   };
 }

@@ -1,17 +1,4 @@
-import type {
-  Announcement,
-  CatalogDoc,
-  Commune,
-  Consultation,
-  ContentDoc,
-  Course,
-  Document,
-  Event,
-  Indicator,
-  Official,
-  Opportunity,
-  Organisation,
-} from '../../content/index.js';
+import { contentOf, type CatalogDoc, type ContentOf, type ContentType } from '../../content/index.js';
 import type { CatalogChange } from '../catalog/index.js';
 import type { HubDeps } from '../deps.js';
 
@@ -20,18 +7,18 @@ import type { HubDeps } from '../deps.js';
  * pick a page of ids from these and read only those docs (`ContentDigest.docs`).
  */
 const SUMMARISE = {
-  announcement: (d: Announcement) => ({
+  announcement: (d: ContentOf<'announcement'>) => ({
     id: d._id,
     priority: d.priority ?? 0,
     publishedAt: d.publishedAt,
     from: Date.parse(d.publishedAt),
     until: d.expiresAt ? Date.parse(d.expiresAt) : Infinity,
   }),
-  event: (d: Event) => ({ id: d._id, startsAt: d.startsAt, ends: Date.parse(d.endsAt ?? d.startsAt) }),
-  document: (d: Document) => ({ id: d._id, publishedAt: d.publishedAt ?? '', kind: d.kind, communes: d.communes ?? [] }),
-  official: (d: Official) => ({ id: d._id, name: d.name, role: d.role, rank: d.rank, commune: d.commune }),
-  organisation: (d: Organisation) => ({ id: d._id, name: d.name, domains: d.domains ?? [], communes: d.communes ?? [] }),
-  consultation: (d: Consultation) => ({
+  event: (d: ContentOf<'event'>) => ({ id: d._id, startsAt: d.startsAt, ends: Date.parse(d.endsAt ?? d.startsAt) }),
+  document: (d: ContentOf<'document'>) => ({ id: d._id, publishedAt: d.publishedAt ?? '', kind: d.kind, communes: d.communes ?? [] }),
+  official: (d: ContentOf<'official'>) => ({ id: d._id, name: d.name, role: d.role, rank: d.rank, commune: d.commune }),
+  organisation: (d: ContentOf<'organisation'>) => ({ id: d._id, name: d.name, domains: d.domains, communes: d.communes ?? [] }),
+  consultation: (d: ContentOf<'consultation'>) => ({
     id: d._id,
     opensAt: d.opensAt,
     closesAt: d.closesAt,
@@ -39,10 +26,16 @@ const SUMMARISE = {
     closes: Date.parse(d.closesAt),
     resultsPublic: d.resultsPublic,
   }),
-  course: (d: Course) => ({ id: d._id, order: d.order }),
-  commune: (d: Commune) => ({ id: d._id, name: d.name, kind: d.kind }),
-  indicator: (d: Indicator) => ({ id: d._id, commune: d.commune, year: d.year }),
-  opportunity: (d: Opportunity) => ({ id: d._id, trades: d.trades ?? [], communes: d.communes ?? [], deadline: d.deadline ?? '', publishedAt: d.publishedAt }),
+  course: (d: ContentOf<'course'>) => ({ id: d._id, order: d.order }),
+  commune: (d: ContentOf<'commune'>) => ({ id: d._id, name: d.name, kind: d.kind }),
+  indicator: (d: ContentOf<'indicator'>) => ({ id: d._id, commune: d.commune, year: d.year }),
+  opportunity: (d: ContentOf<'opportunity'>) => ({
+    id: d._id,
+    trades: d.trades ?? [],
+    communes: d.communes ?? [],
+    deadline: d.deadline ?? '',
+    publishedAt: d.publishedAt,
+  }),
 };
 
 export type DigestType = keyof typeof SUMMARISE;
@@ -108,11 +101,14 @@ export class ContentDigest {
     return built as unknown as Promise<Summaries<Summary<T>>>;
   }
 
-  /** The docs of these ids, in this order (those deleted meanwhile left out): one read. */
-  async docs<T extends ContentDoc>(ids: readonly string[]): Promise<T[]> {
+  /** The docs of these ids of a type, in this order (those deleted meanwhile, or of another type, left out): one read. */
+  async docs<K extends ContentType>(type: K, ids: readonly string[]): Promise<ContentOf<K>[]> {
     if (ids.length === 0) return [];
     const [res] = await Promise.all([this.deps.dbs.content.allDocs({ keys: [...ids], include_docs: true }), this.deps.catalog.translations.ready()]);
-    return res.rows.flatMap((r) => ('doc' in r && r.doc ? [this.deps.catalog.translations.overlay(r.doc as unknown as T)] : []));
+    return res.rows.flatMap((r) => {
+      const doc = 'doc' in r ? contentOf(r.doc, type) : null;
+      return doc ? [this.deps.catalog.translations.overlay(doc)] : [];
+    });
   }
 
   private async build(type: DigestType): Promise<Summaries<{ id: string }>> {

@@ -67,7 +67,7 @@ export class Inbox {
     const done: InDoc = { ...doc, state: 'done', outcome: result.outcome, note: result.note };
     const batch: Record<string, unknown>[] = [done as unknown as Record<string, unknown>, ...(result.docs ?? [])];
     if (phone && result.reply && !(await db.get(`dedupe:${replyDedupe(doc._id)}`).catch(() => null))) {
-      const lang = parseSms(doc.text).lang ?? 'fr';
+      const lang = parseSms(doc.text).lang;
       const queued = outbox.prepare({ to: phone, lang, template: result.reply.template, values: result.reply.values, dedupe: replyDedupe(doc._id) });
       if (queued) batch.push(...queued);
     }

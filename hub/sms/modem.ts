@@ -90,7 +90,7 @@ export class ModemManagerClient extends EventEmitter {
     const bus = address === 'system' ? dbus.systemBus() : dbus.sessionBus({ busAddress: address });
     const client = new ModemManagerClient(bus, log);
     await new Promise<void>((resolve, reject) => {
-      const fail = (err: unknown) => reject(new ModemUnavailable(`cannot reach the D-Bus bus ${address}: ${(err as Error).message ?? err}`));
+      const fail = (err: unknown) => reject(new ModemUnavailable(`cannot reach the D-Bus bus ${address}: ${err instanceof Error ? err.message : String(err)}`));
       bus.once('error', fail);
       bus.once('connect', () => {
         bus.off('error', fail);

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Consultation, Event, Opportunity } from '../../content/index.js';
+import type { Consultation, Event } from '../../content/index.js';
 import type { Catalog } from '../catalog/index.js';
 import type { Config } from '../config/index.js';
 import type { Logger } from '../log/index.js';
@@ -135,6 +135,8 @@ export class SmsService {
           this.lastError = (err as Error).message;
           this.options.log.warn({ err }, 'SMS cycle failed');
         });
+        // `again` is set by a call that arrives while the cycle runs, which TS cannot see.
+        // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- see above
       } while (this.again && !this.stopped);
     })().finally(() => (this.running = undefined));
     return this.running;
@@ -288,7 +290,7 @@ export class SmsService {
       }
     }
 
-    const opportunities = ((await catalog.list('opportunity', { limit: 1000, skip: 0 })).items as Opportunity[])
+    const opportunities = (await catalog.list('opportunity', { limit: 1000, skip: 0 })).items
       .map((o) => ({ ...o, trades: o.trades ?? [], communes: o.communes ?? [], for: o.for ?? [] }))
       .filter((o) => now - Date.parse(o.publishedAt) < 14 * DAY && (!o.deadline || Date.parse(`${o.deadline}T23:59:59Z`) >= now));
     if (opportunities.length > 0) {

@@ -187,7 +187,8 @@ function cut(value: string, max: number): string {
 export function renderTemplate(name: TemplateName, lang: SmsLang, values: TemplateValues): string {
   const template: string = TEMPLATES[name][lang];
   return template.replace(/\{(\w+)\}/g, (_, key: string) => {
-    const max = LIMITS[key as Field];
+    // The key is whatever the template's text names: maybe no field at all.
+    const max = Object.hasOwn(LIMITS, key) ? LIMITS[key as Field] : undefined;
     if (max === undefined) throw new Error(`template ${name} names an unknown field {${key}}`);
     const raw = cut(String(values[key as Field] ?? ''), max);
     return lang === 'fr' ? toGsm(raw) : raw;

@@ -63,7 +63,7 @@ export class UnconfirmedSubmissions {
 
 async function confirmedAgainst(submissions: Database, ids: readonly string[], pending: ReadonlySet<string>): Promise<Map<string, boolean>> {
   const held = await submissions.allDocs({ keys: [...ids] });
-  const exists = new Set(held.rows.filter((r) => 'value' in r && r.value && !(r.value as { deleted?: boolean }).deleted).map((r) => r.key));
+  const exists = new Set(held.rows.filter((r) => 'value' in r && !(r.value as { deleted?: boolean }).deleted).map((r) => r.key));
   return new Map(ids.map((id) => [id, exists.has(id) && !pending.has(id)]));
 }
 

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { AppError, MediaMeta } from '../../content/index.js';
-import type { Database, MediaStore } from '../storage/index.js';
+import { AppError, MediaMeta, mediaMetaOf } from '../../content/index.js';
+import { maybeDoc, type Database, type MediaStore } from '../storage/index.js';
 import { budgetReached, fromCentralStatus } from './errors.js';
 import type { ByteMeter } from './meter.js';
 import type { FetchLike } from './transport.js';
@@ -54,12 +54,10 @@ export class MediaFetcher {
 
   /** The metadata of one file as the hub holds it (null when central has none either). */
   private async meta(sha256: string): Promise<Wanted | null> {
-    try {
-      const local = (await this.o.mediaDb.get(`media:${sha256}`)) as unknown as Wanted;
-      return { sha256, size: local.size, priority: local.priority ?? 3 };
-    } catch {
-      return null;
-    }
+    // A disk error is surfaced; only a file the hub has no metadata for is null.
+    const local = await maybeDoc(this.o.mediaDb, `media:${sha256}`, mediaMetaOf);
+    // Central validates without filling defaults: a media doc made there may have no priority.
+    return local && { sha256, size: local.size, priority: local.priority ?? 3 };
   }
 
   /** Central's metadata of many files in one request per 200 (a round trip costs 600 ms on 3G), kept locally. */

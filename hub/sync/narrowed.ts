@@ -51,7 +51,7 @@ export async function dropNarrowed(o: {
     if (ids.length) {
       const here = await o.local.allDocs({ keys: ids });
       for (const row of here.rows) {
-        if (!('value' in row) || !row.value || row.value.deleted) continue;
+        if (!('value' in row) || row.value.deleted) continue;
         if (!(await cameFromRemote(o.remote, row.id, row.value.rev))) continue;
         await o.local.remove(row.id, row.value.rev);
         removed.push(row.id);

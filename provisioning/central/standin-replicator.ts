@@ -37,6 +37,8 @@ export class EndpointError extends Error {
 /** A PouchDB 7 database for one endpoint of a replication; local names are refused as CouchDB 3 does. */
 export function endpointDb(Pouch: ReplicatorPouch, ep: Endpoint): { close(): Promise<void> } {
   const spec = typeof ep === 'string' ? { url: ep } : ep;
+  // PouchDB hands on whatever its caller gave, null included, whatever the types say.
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- see above
   if (!spec || typeof spec.url !== 'string' || !/^https?:\/\//.test(spec.url)) {
     throw new EndpointError('Local endpoints not supported since CouchDB 3.x: give the source and the target as URLs');
   }

@@ -29,9 +29,11 @@ export function formatStatus(s: Status): string {
     `submissions not yet confirmed in Bamako: ${s.unconfirmedSubmissions}`,
   ];
   for (const [name, c] of Object.entries(s.classes)) {
+    // A class the status names may have used nothing today.
+    const used = Object.hasOwn(s.budget.byClass, name) ? s.budget.byClass[name as keyof typeof s.budget.byClass] : 0;
     const pending = c.pending ? `${c.pending.items} pending${c.pending.bytes ? ` (${mb(c.pending.bytes)})` : ''}` : 'pending unknown';
     lines.push(
-      `  ${name.padEnd(8)} last success ${when(c.lastSuccess)}; ${mb(s.budget.byClass[name as keyof typeof s.budget.byClass] ?? 0)} today; ${pending}${c.lastError ? `; last error: ${c.lastError.message}` : ''}`
+      `  ${name.padEnd(8)} last success ${when(c.lastSuccess)}; ${mb(used)} today; ${pending}${c.lastError ? `; last error: ${c.lastError.message}` : ''}`
     );
   }
   return lines.join('\n') + '\n';

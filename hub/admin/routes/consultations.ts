@@ -97,7 +97,10 @@ export const consultationRoutes: AdminRoute[] = [
       const digest = s.deps.digest;
       const order = (await digest.of('consultation')).sorted('opening', (a, b) => b.opensAt.localeCompare(a.opensAt) || a.id.localeCompare(b.id));
       const slice = adminPage(req, order.length);
-      const all = await digest.docs<ConsultationDoc>(order.slice(slice.start, slice.end).map((c) => c.id));
+      const all = await digest.docs(
+        'consultation',
+        order.slice(slice.start, slice.end).map((c) => c.id)
+      );
       const body = html`
 <p><a class="button" href="/admin/consultations/new">Nouvelle consultation</a></p>
 <table class="list">

@@ -213,7 +213,7 @@ export const eventRoutes: AdminRoute[] = [
         .slice(order.length - slice.end, order.length - slice.start)
         .map((e) => e.id)
         .reverse();
-      const events = await digest.docs<EventDoc>(ids);
+      const events = await digest.docs('event', ids);
       const body = html`
 <p><a class="button" href="/admin/events/new">Nouvel événement</a></p>
 <table class="list">

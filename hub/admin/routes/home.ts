@@ -1,4 +1,3 @@
-import type { Event } from '../../../content/index.js';
 import { sessionOf } from '../../auth/index.js';
 import { html } from '../html.js';
 import { page, when } from '../layout.js';
@@ -26,7 +25,10 @@ export const homeRoutes: AdminRoute[] = [
       ]);
       const today = new Date().toISOString().slice(0, 10);
       const next = eventsByStart(events).filter((e) => e.startsAt.slice(0, 10) >= today);
-      const soon = await digest.docs<Event>(next.slice(0, 5).map((e) => e.id));
+      const soon = await digest.docs(
+        'event',
+        next.slice(0, 5).map((e) => e.id)
+      );
       const since = Date.now() - 7 * 24 * 3_600_000;
       const missed = s.login.throttle.recent(200).filter((f) => f.username === session.username && f.at >= since);
       const body = html`

@@ -1,4 +1,4 @@
-import { AppError, type Official } from '../../../content/index.js';
+import { AppError } from '../../../content/index.js';
 import { sessionOf } from '../../auth/index.js';
 import { field, param, query } from '../form.js';
 import { html } from '../html.js';
@@ -20,7 +20,7 @@ export const messageRoutes: AdminRoute[] = [
       const all = await allMessages(s.deps.dbs.submissions, s.deps.config.hubId);
       const list = status === 'all' ? all : all.filter((m) => (m.status ?? 'new') === status);
       // Only the officials these messages are addressed to.
-      const officials = new Map((await s.deps.digest.docs<Official>([...new Set(list.map((m) => m.official))])).map((o) => [o._id, o]));
+      const officials = new Map((await s.deps.digest.docs('official', [...new Set(list.map((m) => m.official))])).map((o) => [o._id, o]));
       const back = `/admin/messages?status=${status}`;
       const body = html`
 <nav class="tabs" aria-label="Statut">${[...MESSAGE_STATUSES, 'all'].map(

@@ -1,4 +1,4 @@
-import { isAppError, parseContentDoc, TRADES, type Opportunity } from '../../../content/index.js';
+import { isAppError, parseContentDoc, TRADES } from '../../../content/index.js';
 import { sessionOf, type Session } from '../../auth/index.js';
 import { MatchIndex, interestByOpportunity } from '../../opportunities/index.js';
 import { emptyBreakdown } from '../../indicators/index.js';
@@ -34,7 +34,7 @@ export const opportunityRoutes: AdminRoute[] = [
     roles: STAFF,
     async handle(s, _req, res) {
       const session = sessionOf(res)!;
-      const list = ((await s.deps.catalog.list('opportunity', { limit: 500, skip: 0 })).items as Opportunity[]).map((o) => ({
+      const list = (await s.deps.catalog.list('opportunity', { limit: 500, skip: 0 })).items.map((o) => ({
         ...o,
         trades: o.trades ?? [],
         communes: o.communes ?? [],

@@ -1,4 +1,4 @@
-import { AGE_BANDS, AppError, isAppError, TRADES, type TradeSlug } from '../../../content/index.js';
+import { AGE_BANDS, AppError, isAppError, tradeName } from '../../../content/index.js';
 import { sessionOf } from '../../auth/index.js';
 import { asSms, smsCount, smsPage, templateCosts, type SmsService } from '../../sms/index.js';
 import { maybeDoc } from '../../storage/index.js';
@@ -171,7 +171,7 @@ ${waiting.length === 0 ? html`<p>Aucune inscription n’attend.</p>` : ''}
 ${waiting.map(
   (p) => html`<article class="card">
 <h2>${p.name}</h2>
-<p>${p.phone} · ${p.commune} · ${TRADES[p.trade as TradeSlug]?.fr ?? p.trade} · reçu le ${when(p.createdAt)} · ${p.lang === 'bm' ? 'en bambara' : 'en français'}</p>
+<p>${p.phone} · ${p.commune} · ${tradeName(p.trade)} · reçu le ${when(p.createdAt)} · ${p.lang === 'bm' ? 'en bambara' : 'en français'}</p>
 <form method="post" action="/admin/sms/inscriptions/${encodeURIComponent(p._id.slice('pending:'.length))}" class="stack">
 ${csrfField(session)}<input type="hidden" name="decision" value="confirm">
 <label for="sex-${p._id}">Sexe</label>${select('sex', SEX_OPTIONS, undefined, { required: true, id: `sex-${p._id}` })}

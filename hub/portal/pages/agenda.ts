@@ -1,5 +1,4 @@
 import type { Router } from 'express';
-import type { Event } from '../../../content/index.js';
 import { heading } from '../components.js';
 import { html } from '../html.js';
 import { page } from '../layout.js';
@@ -22,8 +21,11 @@ export function agendaRoutes(router: Router, portal: Portal): void {
       for (let i = byStart.length - 1; i >= 0 && past.length < 5; i -= 1) if (byStart[i]!.ends < now) past.push(byStart[i]!.id);
     }
     const [shown, pastDocs] = await Promise.all([
-      portal.digest.docs<Event>(upcoming.slice(slice.start, slice.end).map((e) => e.id)),
-      portal.digest.docs<Event>(past),
+      portal.digest.docs(
+        'event',
+        upcoming.slice(slice.start, slice.end).map((e) => e.id)
+      ),
+      portal.digest.docs('event', past),
     ]);
     const body = html`${heading(ctx, 'nav.agenda', 'agenda')}
 <p class="lead">${ctx.t('agenda.intro')}</p>

@@ -1,4 +1,4 @@
-import type { Announcement, Audio, Consultation, Event } from '../../../content/index.js';
+import type { Audio, ContentOf, Consultation, Event } from '../../../content/index.js';
 import { icon, play, plain, richText, sampleMark, slugOf, summary, text } from '../components.js';
 import type { PageContext } from '../context.js';
 import { html, type Html } from '../html.js';
@@ -20,7 +20,7 @@ export function eventCard(ctx: PageContext, e: Event, brief = false): Html {
 }
 
 /** An announcement: in full on the kiosk loop, its first lines on the home page. */
-export function announcementCard(ctx: PageContext, a: Announcement, short = false): Html {
+export function announcementCard(ctx: PageContext, a: ContentOf<'announcement'>, short = false): Html {
   return html`<article class="card announce" id="${slugOf(a._id)}">
   ${a.image ? html`<img class="cover" src="/media/${a.image}" alt="" loading="lazy">` : ''}
   <div class="titlerow"><h3>${icon(ctx, 'megaphone', 'i sm')}${text(ctx, a.title)}</h3>${play(ctx, a.titleAudio, plain(ctx, a.title))}</div>

@@ -6,7 +6,6 @@ import type { Portal } from '../portal.js';
 import { languageOf } from '../request.js';
 import { SECTIONS } from '../sections.js';
 import { announcementCard, consultationLink, eventCard } from './bits.js';
-import type { Consultation, Event } from '../../../content/index.js';
 import { consultationsByState, currentAnnouncements, upcomingEvents } from './queries.js';
 
 export function homeRoutes(router: Router, portal: Portal): void {
@@ -18,8 +17,18 @@ export function homeRoutes(router: Router, portal: Portal): void {
     // Only what the page shows is read: three announcements, three events, two consultations.
     const [announcements, events, consultations] = await Promise.all([
       currentAnnouncements(portal, 3, now),
-      upcomingEvents(portal, now).then((e) => portal.digest.docs<Event>(e.slice(0, 3).map((x) => x.id))),
-      consultationsByState(portal, now).then((c) => portal.digest.docs<Consultation>(c.open.slice(0, 2).map((x) => x.id))),
+      upcomingEvents(portal, now).then((e) =>
+        portal.digest.docs(
+          'event',
+          e.slice(0, 3).map((x) => x.id)
+        )
+      ),
+      consultationsByState(portal, now).then((c) =>
+        portal.digest.docs(
+          'consultation',
+          c.open.slice(0, 2).map((x) => x.id)
+        )
+      ),
     ]);
     const body = html`<section class="hero">
   <div class="heading"><h1>${ctx.t('home.welcome', { space: ctx.config.spaceName })}</h1>${voice(ctx, 'home.intro')}</div>

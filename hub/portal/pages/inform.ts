@@ -1,5 +1,5 @@
 import type { Router } from 'express';
-import { DOCUMENT_KINDS, type Document, type Indicator } from '../../../content/index.js';
+import { DOCUMENT_KINDS, type Indicator } from '../../../content/index.js';
 import { bar, heading, icon, play, plain, richText, sampleMark, slugOf, summary, text } from '../components.js';
 import type { PageContext } from '../context.js';
 import { html, type Html } from '../html.js';
@@ -75,8 +75,14 @@ export function informRoutes(router: Router, portal: Portal): void {
     const docSlice = pageOf(req.query, docOrder.length);
     const indSlice = pageOf(req.query, indOrder.length, INDICATORS_PER_PAGE, 'indicateurs');
     const [docs, indicators] = await Promise.all([
-      portal.digest.docs<Document>(docOrder.slice(docSlice.start, docSlice.end).map((d) => d.id)),
-      portal.digest.docs<Indicator>(indOrder.slice(indSlice.start, indSlice.end).map((i) => i.id)),
+      portal.digest.docs(
+        'document',
+        docOrder.slice(docSlice.start, docSlice.end).map((d) => d.id)
+      ),
+      portal.digest.docs(
+        'indicator',
+        indOrder.slice(indSlice.start, indSlice.end).map((i) => i.id)
+      ),
     ]);
     const keep = {
       page: docSlice.page > 1 ? String(docSlice.page) : '',

@@ -1,5 +1,4 @@
 import type { Router } from 'express';
-import type { Consultation, Event, Official } from '../../../content/index.js';
 import { hubAddresses } from '../../addresses.js';
 import { icon, plain, text, voice } from '../components.js';
 import type { PageContext } from '../context.js';
@@ -45,7 +44,12 @@ export function kioskRoutes(router: Router, portal: Portal): void {
     const { community } = portal.deps;
     const [announcements, events, byState, answers, mentoring] = await Promise.all([
       currentAnnouncements(portal, 4, now),
-      upcomingEvents(portal, now).then((e) => portal.digest.docs<Event>(e.slice(0, 4).map((x) => x.id))),
+      upcomingEvents(portal, now).then((e) =>
+        portal.digest.docs(
+          'event',
+          e.slice(0, 4).map((x) => x.id)
+        )
+      ),
       consultationsByState(portal, now),
       publicAnswers(portal.deps.dbs.submissions, config.hubId, 5),
       community.ready().then(() => community.publicAnswers(3)),
@@ -58,8 +62,8 @@ export function kioskRoutes(router: Router, portal: Portal): void {
       .map((c) => c.id)
       .sort();
     const [consultations, officials] = await Promise.all([
-      portal.digest.docs<Consultation>(candidates),
-      portal.digest.docs<Official>([...new Set(answers.map((a) => a.official))]),
+      portal.digest.docs('consultation', candidates),
+      portal.digest.docs('official', [...new Set(answers.map((a) => a.official))]),
     ]);
     const shownResults: Html[] = [];
     for (const c of consultations.filter((x) => resultsVisible(x, now))) {

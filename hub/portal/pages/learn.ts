@@ -112,7 +112,10 @@ export function learnRoutes(router: Router, portal: Portal): void {
     const ctx = portal.ctx(req);
     const order = (await portal.digest.of('course')).sorted('order', (a, b) => (a.order ?? 99) - (b.order ?? 99) || a.id.localeCompare(b.id));
     const slice = pageOf(req.query, order.length);
-    const all = await portal.digest.docs<Course>(order.slice(slice.start, slice.end).map((c) => c.id));
+    const all = await portal.digest.docs(
+      'course',
+      order.slice(slice.start, slice.end).map((c) => c.id)
+    );
     const body = html`${heading(ctx, 'nav.learn', 'learn')}
 <p class="lead">${ctx.t('learn.intro')}</p>
 <ul class="cards">${all.map(

@@ -60,10 +60,13 @@ export function officialsRoutes(router: Router, portal: Portal): void {
     const chosen = asked ? order.filter((o) => o.commune === asked) : order;
     const slice = pageOf(req.query, chosen.length);
     const [shown, answeredBy] = await Promise.all([
-      portal.digest.docs<Official>(chosen.slice(slice.start, slice.end).map((o) => o.id)),
-      portal.digest.docs<Official>([...new Set(answers.map((a) => a.official))]),
+      portal.digest.docs(
+        'official',
+        chosen.slice(slice.start, slice.end).map((o) => o.id)
+      ),
+      portal.digest.docs('official', [...new Set(answers.map((a) => a.official))]),
     ]);
-    const byCommune = new Map<string, Official[]>();
+    const byCommune = new Map<string, ContentOf<'official'>[]>();
     for (const o of shown) byCommune.set(o.commune, [...(byCommune.get(o.commune) ?? []), o]);
     const nameOf = new Map(answeredBy.map((o) => [o._id, o.name]));
     // Many officials: a commune can be chosen (a phone shows one commune's council, a page at a time).

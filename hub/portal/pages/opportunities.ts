@@ -1,5 +1,5 @@
 import type { Router } from 'express';
-import { isAppError, TRADE_SLUGS, TRADES, type ContentOf, type Opportunity, type TradeSlug } from '../../../content/index.js';
+import { isAppError, TRADE_SLUGS, tradeName, type ContentOf, type Opportunity, type TradeSlug } from '../../../content/index.js';
 import { memberOf } from '../../members/index.js';
 import { heading, icon, notice, richText, sampleMark, slugOf, summary, text } from '../components.js';
 import type { PageContext } from '../context.js';
@@ -9,7 +9,7 @@ import { pageOf, pager } from '../pager.js';
 import type { Portal } from '../portal.js';
 import { signInPrompt } from './community.js';
 
-const tradeLabel = (ctx: PageContext, t: string) => (TRADES[t as TradeSlug] ? (ctx.lang === 'bm' ? TRADES[t as TradeSlug].bm : TRADES[t as TradeSlug].fr) : t);
+const tradeLabel = (ctx: PageContext, t: string) => tradeName(t, ctx.lang === 'bm' ? 'bm' : 'fr');
 const today = () => new Date().toISOString().slice(0, 10);
 
 /** Replicated docs carry what central wrote; the schema's defaults for the lists and the contact are filled in here. */
@@ -54,7 +54,12 @@ export function opportunityRoutes(router: Router, portal: Portal): void {
     const all = (await portal.digest.of('opportunity')).sorted('published', (a, b) => b.publishedAt.localeCompare(a.publishedAt) || a.id.localeCompare(b.id));
     const shown = all.filter((o) => current(o) && matchesFilter(o, trade, commune));
     const slice = pageOf(req.query, shown.length);
-    const docs = (await portal.digest.docs<Opportunity>(shown.slice(slice.start, slice.end).map((o) => o.id))).map(withDefaults);
+    const docs = (
+      await portal.digest.docs(
+        'opportunity',
+        shown.slice(slice.start, slice.end).map((o) => o.id)
+      )
+    ).map(withDefaults);
     const body = html`${heading(ctx, 'nav.opportunities', 'star')}
 <p class="lead">${ctx.t('opportunities.intro')}</p>
 <form method="get" action="/opportunites" class="stack filters">

@@ -1,5 +1,5 @@
 import type { Router } from 'express';
-import { DOMAINS, type Audio, type Organisation } from '../../../content/index.js';
+import { DOMAINS, type Audio, type ContentOf, type Organisation } from '../../../content/index.js';
 import { heading, icon, play, sampleMark, slugOf, text } from '../components.js';
 import type { PageContext } from '../context.js';
 import { html, type Html } from '../html.js';
@@ -10,7 +10,7 @@ import type { Portal } from '../portal.js';
 /** Names in French order (accents where a reader expects them), built once. */
 const collator = new Intl.Collator('fr');
 
-function contact(ctx: PageContext, o: Organisation): Html {
+function contact(ctx: PageContext, o: ContentOf<'organisation'>): Html {
   const c: Organisation['contact'] = o.contact ?? {};
   if (!c.phone && !c.email && !c.address) return html``;
   // On the shared screen nothing opens another app: numbers are written, not linked.
@@ -33,7 +33,10 @@ export function organisationsRoutes(router: Router, portal: Portal): void {
     const usedDomains = DOMAINS.filter((d) => byName.some((o) => (o.domains as string[]).includes(d)));
     const matching = byName.filter((o) => (!domain || (o.domains as string[]).includes(domain)) && (!commune || o.communes.includes(commune)));
     const slice = pageOf(req.query, matching.length);
-    const shown = await portal.digest.docs<Organisation>(matching.slice(slice.start, slice.end).map((o) => o.id));
+    const shown = await portal.digest.docs(
+      'organisation',
+      matching.slice(slice.start, slice.end).map((o) => o.id)
+    );
     const body = html`${heading(ctx, 'nav.organisations', 'organisations')}
 <p class="lead">${ctx.t('orgs.intro')}</p>
 <form class="filters" method="get" action="/organisations">

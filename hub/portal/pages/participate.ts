@@ -95,7 +95,10 @@ export function participateRoutes(router: Router, portal: Portal): void {
     // One list paged: the open ones, then the closed ones.
     const both = [...byState.open, ...byState.closed];
     const slice = pageOf(req.query, both.length);
-    const shown = await portal.digest.docs<Consultation>(both.slice(slice.start, slice.end).map((c) => c.id));
+    const shown = await portal.digest.docs(
+      'consultation',
+      both.slice(slice.start, slice.end).map((c) => c.id)
+    );
     const open = shown.filter((c) => isOpen(c, now));
     const closed = shown.filter((c) => now >= Date.parse(c.closesAt));
     const body = html`${heading(ctx, 'nav.participate', 'participate')}

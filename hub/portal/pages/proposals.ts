@@ -338,7 +338,7 @@ export function proposalRoutes(router: Router, portal: Portal): void {
         ${p.priorities.map(
           (x) =>
             html`<section class="priority">
-              ${x.title ? html`<h2>${text(ctx, x.title)}</h2>` : ''}${x.description ? html`<p>${text(ctx, x.description)}</p>` : ''}
+              <h2>${text(ctx, x.title)}</h2>${x.description ? html`<p>${text(ctx, x.description)}</p>` : ''}
               <ol class="actions">
                 ${x.actions.map((a) => actionItem(ctx, a))}
               </ol>

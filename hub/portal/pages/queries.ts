@@ -1,17 +1,17 @@
-import type { Announcement, Consultation } from '../../../content/index.js';
+import type { Consultation, ContentOf } from '../../../content/index.js';
 import { eventsByStart, type ContentDigest, type Summary } from '../digest.js';
 
 type Digest = { digest: ContentDigest };
 
 /** The `limit` announcements still current, most important and newest first. */
-export async function currentAnnouncements(portal: Digest, limit: number, now = Date.now()): Promise<Announcement[]> {
+export async function currentAnnouncements(portal: Digest, limit: number, now = Date.now()): Promise<ContentOf<'announcement'>[]> {
   const all = await portal.digest.of('announcement');
   const ids: string[] = [];
   for (const a of all.sorted('importance', (x, y) => y.priority - x.priority || y.publishedAt.localeCompare(x.publishedAt) || x.id.localeCompare(y.id))) {
     if (a.from <= now && a.until > now) ids.push(a.id);
     if (ids.length >= limit) break;
   }
-  return portal.digest.docs(ids);
+  return portal.digest.docs('announcement', ids);
 }
 
 /** Events not over yet, soonest first (summaries: read the docs of the ones shown). */

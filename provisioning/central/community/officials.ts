@@ -43,7 +43,7 @@ export async function publishedPlans(call: CentralCall, communes: string[] | nul
 
 /** A CouchDB refusal (validate_doc_update) said as the official's 403. */
 function refused(e: unknown): never {
-  if (e instanceof AppError && (e.status === 403 || (e.details ?? '').includes('forbidden')))
+  if (e instanceof AppError && (e.status === 403 || e.details.includes('forbidden')))
     throw new AppError(403, 'not-your-commune', `Central a refusé : ${e.details}`);
   throw e;
 }

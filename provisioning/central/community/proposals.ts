@@ -123,6 +123,8 @@ async function apply(call: CentralCall, proposal: string, p: Pending, by: string
     },
     'count the supports'
   );
+  // Both are set inside the update callback above, which TS's narrowing cannot see.
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- see above
   if (!tally || !(changed || p.touched)) return;
   await publish(call, proposal, tally, newVerdicts, p.touched, by, report);
 }
@@ -263,6 +265,8 @@ async function mergeProgress(call: CentralCall, x: PlanProgress, report: Proposa
     'merge the progress into the plan'
   );
   if (refused) await log(call, 'plan-progress-refused', `${x.plan}#${x.action}`, `${x.by} (${x.hubId})`, refused);
+  // Set inside the update callback above, which TS's narrowing cannot see.
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- see above
   if (!merged) return;
   await log(call, 'plan-progress', `${x.plan}#${x.action}`, `${x.by} (${x.hubId})`, `${x.update.status}, ${x.update.done} %`);
   report.progress += 1;

@@ -1,4 +1,4 @@
-import { AppError, isAppError, parseContentDoc, TRADES, type Opportunity } from '../../../../content/index.js';
+import { AppError, contentOf, isAppError, parseContentDoc, tradeName, type ContentOf, type Opportunity } from '../../../../content/index.js';
 import {
   breakdownTable,
   countInterest,
@@ -38,16 +38,14 @@ ${opportunityFields(places, typed, { publisher: true })}
 <button type="submit">Publier</button></form>`;
 }
 
-function row(o: Opportunity, count: InterestCount | undefined): Value {
+function row(o: ContentOf<'opportunity'>, count: InterestCount | undefined): Value {
   const hubs = count ? [...count.byHub].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])) : [];
-  return html`<tr><td>${o.title.fr} <small>${OPPORTUNITY_KIND_LABEL[o.kind] ?? o.kind}</small></td><td>${(o.trades ?? []).length ? (o.trades ?? []).map((t) => TRADES[t]?.fr ?? t).join(', ') : 'tous'}</td><td>${o.deadline ?? '—'}</td><td>${o.publisher}</td><td>${count?.breakdown.total ?? 0}</td><td>${hubs.length ? hubs.map(([h, n]) => `${h} : ${n}`).join(' · ') : '—'}</td></tr>`;
+  return html`<tr><td>${o.title.fr} <small>${OPPORTUNITY_KIND_LABEL[o.kind]}</small></td><td>${(o.trades ?? []).length ? (o.trades ?? []).map((t) => tradeName(t)).join(', ') : 'tous'}</td><td>${o.deadline ?? '—'}</td><td>${o.publisher}</td><td>${count?.breakdown.total ?? 0}</td><td>${hubs.length ? hubs.map(([h, n]) => `${h} : ${n}`).join(' · ') : '—'}</td></tr>`;
 }
 
 async function listPage(c: ConsoleContext, form: Value): Promise<{ page: SafeHtml }> {
   const [docs, interest] = await Promise.all([readAllAs(c.central, 'content', 'opportunity:'), readAllAs(c.central, 'opportunities')]);
-  const list = (docs as unknown as Opportunity[])
-    .filter((o) => o.type === 'opportunity' && !(o as { _deleted?: boolean })._deleted)
-    .sort((a, b) => b.publishedAt.localeCompare(a.publishedAt));
+  const list = docs.flatMap((d) => contentOf(d, 'opportunity') ?? []).sort((a, b) => b.publishedAt.localeCompare(a.publishedAt));
   const counts = countInterest(interest);
   const body = html`<p>Les opportunités pour les artisans (formations, foires, appels d’offres, équipement, emplois, rencontres), publiées ici ou par les espaces eux-mêmes, et les membres qui se disent « intéressé·es » dans chaque espace : un membre compté une fois par opportunité, par sexe et tranche d’âge, sans nom.</p>
 ${

@@ -63,12 +63,12 @@ describe('content digest', () => {
 
   it('reads only the docs asked for, in the order asked, leaving out those gone', async () => {
     const digest = new ContentDigest({ catalog, dbs });
-    const docs = await digest.docs(['document:d-0100', 'document:absent', 'document:d-0005', 'document:d-0002']);
+    const docs = await digest.docs('document', ['document:d-0100', 'document:absent', 'document:d-0005', 'document:d-0002']);
     assert.deepEqual(
       docs.map((d) => d._id),
       ['document:d-0100', 'document:d-0002']
     );
-    assert.deepEqual(await digest.docs([]), []);
+    assert.deepEqual(await digest.docs('document', []), []);
   });
 });
 
