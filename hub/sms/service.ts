@@ -4,12 +4,12 @@ import type { Catalog } from '../catalog/index.js';
 import type { Config } from '../config/index.js';
 import type { Logger } from '../log/index.js';
 import { MatchIndex } from '../opportunities/index.js';
-import type { Database } from '../storage/index.js';
+import { maybeDoc, putDoc, type Database } from '../storage/index.js';
 import { Directory, type Reachable } from './directory.js';
 import { incomingId, Inbox } from './inbox.js';
 import { ModemManagerClient, ModemUnavailable, PDU_TYPE, SMS_STATE, type ModemInfo } from './modem.js';
 import { Outbox, type EnqueueRequest, type ModemHandle } from './outbox.js';
-import { all, openSmsDb, type InDoc, type OutDoc } from './store.js';
+import { all, asSms, openSmsDb, type InDoc, type OutDoc } from './store.js';
 import { TRADES } from '../../content/index.js';
 import type { SmsLang } from './keywords.js';
 
@@ -241,7 +241,7 @@ export class SmsService {
         state: 'new',
       };
       try {
-        await this.db.put(doc as unknown as PouchDB.Core.PutDocument<Record<string, unknown>>);
+        await putDoc(this.db, doc);
         this.fresh.add(id);
       } catch (err) {
         // Stored before a crash that came before the delete: it is the same message.
@@ -253,8 +253,8 @@ export class SmsService {
 
   private async handleStored(): Promise<void> {
     for (const id of [...this.fresh].sort()) {
-      const doc = (await this.db.get(id)) as unknown as InDoc;
-      if (doc.state === 'new') await this.inbox.handle(doc);
+      const doc = await maybeDoc(this.db, id, asSms('in'));
+      if (doc?.state === 'new') await this.inbox.handle(doc);
       this.fresh.delete(id);
     }
   }

@@ -44,3 +44,14 @@ export function rowsOf<T>(rows: readonly { doc?: unknown }[], narrow: Narrow<T>)
   }
   return out;
 }
+
+/**
+ * Writes a typed doc. The databases are typed as holding plain records, which a doc typed by an
+ * interface (the SMS room's) or a schema with loosely typed attachments is not assignable to;
+ * this is the one place a typed doc is handed to PouchDB, checked by its writer's schema.
+ */
+// T takes the doc as it is typed, so a literal with its fields is not refused for naming more than _id.
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- see above
+export function putDoc<T extends { _id: string; _rev?: string }>(db: Database, doc: T): Promise<PouchDB.Core.Response> {
+  return db.put(doc as PouchDB.Core.PutDocument<Record<string, unknown>>);
+}

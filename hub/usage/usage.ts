@@ -1,6 +1,6 @@
-import { isNotFound, parseWith, Usage } from '../../content/index.js';
+import { asSubmission, parseWith, Usage } from '../../content/index.js';
 import type { Logger } from '../log/index.js';
-import type { Database } from '../storage/index.js';
+import { maybeDoc, putDoc, type Database } from '../storage/index.js';
 
 const FLUSH_EVERY_MS = 60_000;
 
@@ -80,17 +80,14 @@ export class UsageCounter {
 
   private async write(date: string, visits: number, views: Map<string, number>): Promise<void> {
     const id = `${this.hubId}:usage:${date}`;
-    let doc: Usage;
-    try {
-      doc = (await this.db.get(id)) as unknown as Usage;
-    } catch (e) {
-      if (!isNotFound(e)) throw e;
-      doc = { _id: id, type: 'usage', hubId: this.hubId, date, createdAt: new Date().toISOString(), visits: 0, pageViews: {} };
-    }
+    const stored = await maybeDoc(this.db, id, asSubmission('usage'));
+    const doc: Usage = stored
+      ? { ...stored, pageViews: stored.pageViews ?? {} }
+      : { _id: id, type: 'usage', hubId: this.hubId, date, createdAt: new Date().toISOString(), visits: 0, pageViews: {} };
     doc.visits += visits;
     for (const [section, n] of views) doc.pageViews[section] = (doc.pageViews[section] ?? 0) + n;
     parseWith(Usage, doc, 'invalid-usage', 500);
-    await this.db.put(doc as unknown as PouchDB.Core.PutDocument<Record<string, unknown>>);
+    await putDoc(this.db, doc);
   }
 }
 

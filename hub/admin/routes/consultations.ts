@@ -1,5 +1,6 @@
 import type { Request } from 'express';
 import { AGE_BANDS, AppError, CHANNELS, isAppError, parseContentDoc, type Channel, type Consultation } from '../../../content/index.js';
+import { putDoc } from '../../storage/index.js';
 import { sessionOf, type Session } from '../../auth/index.js';
 import { AGE_KEYS, SEX_KEYS, formatShare, type ConsultationTally } from '../../indicators/index.js';
 import { sendCsv } from '../csv-response.js';
@@ -41,7 +42,7 @@ function mustBeLocal(s: AdminServices, c: Consultation): void {
 
 async function save(s: AdminServices, doc: Record<string, unknown>): Promise<ConsultationDoc> {
   const checked = parseContentDoc({ ...doc, updatedAt: new Date().toISOString() }, 'consultation') as ConsultationDoc;
-  await s.deps.dbs.content.put(checked as unknown as PouchDB.Core.PutDocument<Record<string, unknown>>);
+  await putDoc(s.deps.dbs.content, checked);
   return checked;
 }
 

@@ -1,5 +1,6 @@
 import type { Request } from 'express';
 import { AGE_BANDS, AppError, EVENT_KINDS, isAppError, isSafeText, parseContentDoc, type Event } from '../../../content/index.js';
+import { putDoc } from '../../storage/index.js';
 import { sessionOf, type Session } from '../../auth/index.js';
 import { asText, sendCsv } from '../csv-response.js';
 import { field, isoToLocal, localToIso, param, query, slugFrom } from '../form.js';
@@ -173,7 +174,7 @@ async function saveOrShowForm(s: AdminServices, req: Request, session: Session, 
       status: 422,
     };
   }
-  await s.deps.dbs.content.put(doc as unknown as PouchDB.Core.PutDocument<Record<string, unknown>>);
+  await putDoc(s.deps.dbs.content, doc);
   return { redirect: eventUrl(doc._id), flash: 'Événement enregistré.', audit: { target: doc._id } };
 }
 

@@ -1,4 +1,5 @@
 import { isAppError, parseContentDoc, TRADES } from '../../../content/index.js';
+import { putDoc } from '../../storage/index.js';
 import { sessionOf, type Session } from '../../auth/index.js';
 import { MatchIndex, interestByOpportunity } from '../../opportunities/index.js';
 import { emptyBreakdown } from '../../indicators/index.js';
@@ -90,7 +91,7 @@ ${breakdownTable('Intéressé·es sur cet espace, par sexe et tranche d’âge',
       });
       try {
         const checked = parseContentDoc(doc, 'opportunity');
-        await s.deps.dbs.content.put(checked as unknown as PouchDB.Core.PutDocument<Record<string, unknown>>);
+        await putDoc(s.deps.dbs.content, checked);
         // The members it matches hear of it by SMS (once each), in the next round of notices.
         void s.deps.sms?.plan().then(() => s.deps.sms?.kick());
         return { redirect: '/admin/opportunities', flash: 'Opportunité publiée sur cet espace.', audit: { target: checked._id } };

@@ -1,7 +1,7 @@
 import { AGE_BANDS, AppError, isAppError, tradeName } from '../../../content/index.js';
 import { sessionOf } from '../../auth/index.js';
-import { asSms, smsCount, smsPage, templateCosts, type SmsService } from '../../sms/index.js';
-import { maybeDoc } from '../../storage/index.js';
+import { asSms, smsCount, smsPage, templateCosts, type PendingDoc, type SmsService } from '../../sms/index.js';
+import { maybeDoc, putDoc } from '../../storage/index.js';
 import { field, param } from '../form.js';
 import { html, type SafeHtml } from '../html.js';
 import { actionButton, ageLabel, csrfField, page, select, SEX_OPTIONS, when } from '../layout.js';
@@ -208,7 +208,7 @@ ${adminPager('/admin/sms/inscriptions', slice)}`;
       if (p.status !== 'waiting') return { redirect: '/admin/sms/inscriptions', flash: 'Cette inscription a déjà été traitée.' };
       const decidedAt = new Date().toISOString();
       if (field(req, 'decision') === 'refuse') {
-        await db.put({ ...p, status: 'refused', decidedBy: session.username, decidedAt } as unknown as PouchDB.Core.PutDocument<Record<string, unknown>>);
+        await putDoc(db, { ...p, status: 'refused', decidedBy: session.username, decidedAt } satisfies PendingDoc);
         return {
           redirect: '/admin/sms/inscriptions',
           flash: `Inscription de ${p.name} refusée : rien n’a été gardé dans les inscriptions.`,
@@ -238,9 +238,7 @@ ${adminPager('/admin/sms/inscriptions', slice)}`;
         if (isAppError(e) && e.status === 422) return { redirect: '/admin/sms/inscriptions', flash: `Vérifiez le sexe et l’âge : ${e.details}` };
         throw e;
       }
-      await db.put({ ...p, status: 'confirmed', registration, decidedBy: session.username, decidedAt } as unknown as PouchDB.Core.PutDocument<
-        Record<string, unknown>
-      >);
+      await putDoc(db, { ...p, status: 'confirmed', registration, decidedBy: session.username, decidedAt } satisfies PendingDoc);
       return { redirect: '/admin/sms/inscriptions', flash: `${p.name} est inscrite.`, audit: { target: registration, detail: 'confirmed from SMS' } };
     },
   },

@@ -1,4 +1,4 @@
-import type { MediaMeta } from '../../../content/index.js';
+import { mediaMetaOf, type MediaMeta } from '../../../content/index.js';
 import { icon } from '../components.js';
 import type { PageContext } from '../context.js';
 import { html, type Html } from '../html.js';
@@ -12,7 +12,7 @@ export async function filesOf(portal: Portal, shas: string[]): Promise<Map<strin
   if (shas.length === 0) return out;
   const { rows } = await portal.deps.dbs.media.allDocs({ keys: [...new Set(shas)].map((s) => `media:${s}`), include_docs: true });
   for (const r of rows) {
-    const doc = 'doc' in r ? (r.doc as unknown as MediaMeta | null | undefined) : undefined;
+    const doc = 'doc' in r ? mediaMetaOf(r.doc) : null;
     if (doc) out.set(doc.sha256, { size: doc.size, filename: doc.filename, mime: doc.mime });
   }
   return out;

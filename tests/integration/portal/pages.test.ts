@@ -178,4 +178,34 @@ describe('portal pages on the Kayes demo', () => {
     const missing = await new Phone(hub.url, 'fr').fetch('/apprendre/pas-de-cours');
     assert.equal(missing.status, 404);
   });
+
+  it('answers a translated 404 page for a doc whose type does not match its id', async () => {
+    const gen = hub.deps.catalog.generation;
+    // Stored under an official's and a course's ids, but organisations: the typed catalog finds no official or course there.
+    const organisation = {
+      type: 'organisation',
+      audience: { all: true },
+      name: 'Pas un élu',
+      kind: 'association',
+      domains: ['jeunesse'],
+      description: { fr: 'x' },
+    };
+    await hub.deps.dbs.content.bulkDocs([
+      { _id: 'official:pas-un-elu', ...organisation },
+      { _id: 'course:pas-un-cours', ...organisation },
+    ]);
+    while (hub.deps.catalog.generation === gen) await new Promise((r) => setTimeout(r, 20));
+    for (const path of ['/elus/pas-un-elu', '/apprendre/pas-un-cours']) {
+      const fr = await new Phone(hub.url, 'fr').fetch(path);
+      assert.equal(fr.status, 404, path);
+      const frPage = await fr.text();
+      assert.match(frPage, /<html lang="fr">/);
+      assert.match(frPage, /Cette page n&#39;existe pas/);
+      const bm = await new Phone(hub.url, 'bm').fetch(path);
+      assert.equal(bm.status, 404, path);
+      const bmPage = await bm.text();
+      assert.match(bmPage, /<html lang="bm">/);
+      assert.match(bmPage, /Nin ɲɛ tɛ yen/);
+    }
+  });
 });
