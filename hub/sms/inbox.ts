@@ -7,7 +7,7 @@ import type { Directory } from './directory.js';
 import { foldSms, parseSms, type SmsCommand, type SmsLang } from './keywords.js';
 import type { Outbox } from './outbox.js';
 import { normalisePhone, phonePseudonym } from './phone.js';
-import { optOutId, pendingId, replyDedupe, type InDoc, type InOutcome, type OptOutDoc, type PendingDoc } from './store.js';
+import { optOutId, pendingId, replyDedupe, writeBatch, type InDoc, type InOutcome, type OptOutDoc, type PendingDoc, type SmsWrite } from './store.js';
 import type { TemplateName, TemplateValues } from './templates.js';
 
 export interface InboxDeps {
@@ -37,7 +37,7 @@ interface Outcome {
   outcome: InOutcome;
   note: string;
   reply?: { template: TemplateName; values: TemplateValues };
-  docs?: Record<string, unknown>[];
+  docs?: SmsWrite[];
   /** STOP/START change the outbox's list of opt-outs once on disk. */
   optOut?: boolean;
 }
@@ -65,7 +65,7 @@ export class Inbox {
       result = await this.decide(command, phone, doc);
     }
     const done: InDoc = { ...doc, state: 'done', outcome: result.outcome, note: result.note };
-    const batch: Record<string, unknown>[] = [done as unknown as Record<string, unknown>, ...(result.docs ?? [])];
+    const batch: SmsWrite[] = [done, ...(result.docs ?? [])];
     if (phone && result.reply && !(await db.get(`dedupe:${replyDedupe(doc._id)}`).catch(() => null))) {
       const lang = parseSms(doc.text).lang;
       const queued = outbox.prepare({ to: phone, lang, template: result.reply.template, values: result.reply.values, dedupe: replyDedupe(doc._id) });
@@ -73,7 +73,7 @@ export class Inbox {
     }
     if (phone && result.optOut) batch.push(...outbox.cancelNoticesTo(phone));
     // One batch: the message marked done, its answer queued, and what it changed — all or nothing.
-    const results = await db.bulkDocs(batch as PouchDB.Core.PutDocument<Record<string, unknown>>[]);
+    const results = await writeBatch(db, batch);
     const first = results[0];
     if (first && 'error' in first && first.error) throw new Error(`could not record the SMS ${doc._id}: ${first.message}`);
     done._rev = (first as PouchDB.Core.Response).rev;
@@ -117,7 +117,7 @@ export class Inbox {
           outcome: c.kind,
           note: stop ? 'ne reçoit plus de SMS' : 'reçoit de nouveau les SMS',
           reply: { template: stop ? 'stop-ok' : 'start-ok', values: { space } },
-          docs: [optout as unknown as Record<string, unknown>],
+          docs: [optout],
           optOut: stop,
         };
       }
@@ -230,7 +230,7 @@ export class Inbox {
       outcome: 'registration',
       note: `inscription en attente : ${pending.name}, ${pending.commune}, ${trade}`,
       reply: { template: 'registration-ok', values: { name: pending.name, space: this.deps.spaceName } },
-      docs: [pending as unknown as Record<string, unknown>],
+      docs: [pending],
     };
   }
 }

@@ -5,7 +5,7 @@ import { inWindows } from '../sync/index.js';
 import { measureSms } from './encoding.js';
 import type { SmsLang } from './keywords.js';
 import { DELIVERY_UNKNOWN, ModemTimeout, ModemUnavailable, SMS_STATE, type ModemManagerClient } from './modem.js';
-import { ACTIVE_STATES, all, dedupeId, outId, type OutDoc, type OutState } from './store.js';
+import { ACTIVE_STATES, all, dedupeId, outId, smsDocOf, writeBatch, type OutDoc, type OutState, type SmsWrite } from './store.js';
 import { renderTemplate, TEMPLATES, type TemplateName, type TemplateValues } from './templates.js';
 
 export type SmsConfig = Config['sms'];
@@ -106,7 +106,7 @@ export class Outbox {
    * land with them, in one batch) and then calls `accepted`. Null when a notice would go to a
    * number that opted out.
    */
-  prepare(req: EnqueueRequest): Record<string, unknown>[] | null {
+  prepare(req: EnqueueRequest): SmsWrite[] | null {
     const reply = TEMPLATES[req.template].reply;
     if (!reply && this.optedOut.has(req.to)) return null;
     const text = renderTemplate(req.template, req.lang, req.values);
@@ -130,15 +130,16 @@ export class Outbox {
       ...(req.notAfter ? { notAfter: req.notAfter.toISOString() } : {}),
       ...(req.dedupe ? { dedupe: req.dedupe } : {}),
     };
-    const docs: Record<string, unknown>[] = [doc as unknown as Record<string, unknown>];
+    const docs: SmsWrite[] = [doc];
     if (req.dedupe) docs.push({ _id: dedupeId(req.dedupe), kind: 'dedupe', out: doc._id });
     return docs;
   }
 
-  accepted(docs: Record<string, unknown>[], results: (PouchDB.Core.Response | PouchDB.Core.Error)[]): OutDoc | null {
-    const out = docs[0] as unknown as OutDoc;
+  accepted(docs: readonly SmsWrite[], results: (PouchDB.Core.Response | PouchDB.Core.Error)[]): OutDoc | null {
+    // prepare() puts the message first.
+    const out = smsDocOf(docs[0], 'out');
     const r = results[0];
-    if (!r || ('error' in r && r.error)) return null;
+    if (!out || !r || ('error' in r && r.error)) return null;
     out._rev = (r as PouchDB.Core.Response).rev;
     this.active.set(out._id, out);
     return out;
@@ -156,12 +157,12 @@ export class Outbox {
     if (req.dedupe && (await this.db.get(dedupeId(req.dedupe)).catch(() => null))) return null;
     const docs = this.prepare(req);
     if (!docs) return null;
-    const results = await this.db.bulkDocs(docs as PouchDB.Core.PutDocument<Record<string, unknown>>[]);
+    const results = await writeBatch(this.db, docs);
     // A dedupe key already taken refuses the whole message: the two docs go in one batch, so remove the lone one.
     const failed = results.find((r) => 'error' in r && r.error);
     if (failed) {
       if (results[0] && !('error' in results[0] && results[0].error)) {
-        await this.db.remove(docs[0]!._id as string, (results[0] as PouchDB.Core.Response).rev);
+        await this.db.remove(docs[0]!._id, (results[0] as PouchDB.Core.Response).rev);
       }
       if ((failed as PouchDB.Core.Error).status === 409) return null;
       throw Object.assign(new Error((failed as PouchDB.Core.Error).message ?? 'the SMS could not be queued'), {
@@ -172,8 +173,8 @@ export class Outbox {
   }
 
   /** STOP: notices waiting for this number are cancelled at once. */
-  cancelNoticesTo(phone: string): Record<string, unknown>[] {
-    const changed: Record<string, unknown>[] = [];
+  cancelNoticesTo(phone: string): OutDoc[] {
+    const changed: OutDoc[] = [];
     for (const d of this.active.values()) {
       if (d.to === phone && d.priority === 1 && d.state === 'queued') changed.push({ ...d, state: 'cancelled', updatedAt: new Date(this.now()).toISOString() });
     }
@@ -181,11 +182,12 @@ export class Outbox {
   }
 
   /** After the batch holding cancellations landed. */
-  applied(docs: Record<string, unknown>[], results: (PouchDB.Core.Response | PouchDB.Core.Error)[]): void {
+  applied(docs: readonly SmsWrite[], results: (PouchDB.Core.Response | PouchDB.Core.Error)[]): void {
     docs.forEach((d, i) => {
       const r = results[i];
-      if (!r || ('error' in r && r.error) || typeof d._id !== 'string' || !d._id.startsWith('out:')) return;
-      const doc = { ...(d as unknown as OutDoc), _rev: (r as PouchDB.Core.Response).rev };
+      const out = smsDocOf(d, 'out');
+      if (!r || ('error' in r && r.error) || !out) return;
+      const doc = { ...out, _rev: (r as PouchDB.Core.Response).rev };
       if (ACTIVE_STATES.includes(doc.state)) this.active.set(doc._id, doc);
       else this.active.delete(doc._id);
     });
@@ -193,12 +195,12 @@ export class Outbox {
 
   private async save(doc: OutDoc, state: OutState, extra: Partial<OutDoc> = {}): Promise<OutDoc> {
     const next: OutDoc = { ...doc, ...extra, state, updatedAt: new Date(this.now()).toISOString() };
-    const docs: Record<string, unknown>[] = [next as unknown as Record<string, unknown>];
+    const docs: SmsWrite[] = [next];
     if (state === 'sent') {
       await this.readSpent();
       docs.push({ _id: `spent:${this.spent.day}`, ...(this.spent.rev ? { _rev: this.spent.rev } : {}), kind: 'spent', parts: this.spent.parts + doc.parts });
     }
-    const results = await this.db.bulkDocs(docs as PouchDB.Core.PutDocument<Record<string, unknown>>[]);
+    const results = await writeBatch(this.db, docs);
     for (const r of results) if ('error' in r && r.error) throw new Error(`could not save ${r.id}: ${r.message}`);
     next._rev = (results[0] as PouchDB.Core.Response).rev;
     if (state === 'sent') this.spent = { ...this.spent, parts: this.spent.parts + doc.parts, rev: (results[1] as PouchDB.Core.Response).rev };

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { timeSortableId } from '../../content/index.js';
-import { durableLeveldown, pouchConstructor, rowsOf, type Database } from '../storage/index.js';
+import { bulkPut, durableLeveldown, pouchConstructor, rowsOf, type Database } from '../storage/index.js';
 import type { SmsEncoding } from './encoding.js';
 import type { SmsLang } from './keywords.js';
 import type { TemplateName } from './templates.js';
@@ -94,6 +94,30 @@ export interface PendingDoc {
 }
 
 export type SmsDoc = OutDoc | InDoc | OptOutDoc | PendingDoc;
+
+/** A key taken by an outgoing message, so one thing is never sent twice to a number. */
+export interface DedupeDoc {
+  _id: string;
+  _rev?: string;
+  kind: 'dedupe';
+  out: string;
+}
+
+/** The parts sent on one day, for the daily cap. */
+export interface SpentDoc {
+  _id: string;
+  _rev?: string;
+  kind: 'spent';
+  parts: number;
+}
+
+/** What the SMS room writes to its db, often several in one batch (all or nothing). */
+export type SmsWrite = SmsDoc | DedupeDoc | SpentDoc;
+
+/** Writes a batch of the room's docs in one bulkDocs; the results in the same order. */
+export function writeBatch(db: Database, docs: readonly SmsWrite[]): Promise<(PouchDB.Core.Response | PouchDB.Core.Error)[]> {
+  return bulkPut(db, docs);
+}
 
 export const outId = (now = Date.now()) => `out:${timeSortableId(now)}`;
 export const dedupeId = (key: string) => `dedupe:${key}`;
