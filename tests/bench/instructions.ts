@@ -4,6 +4,7 @@ import { Agent, request } from 'node:http';
 import { basename, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { projectRoot } from '../../hub/config/index.js';
+import { hubEnv } from '../support/hub.js';
 import { prepareDataDir } from './hub-core.js';
 import { round } from './load.js';
 import type { Report } from './report.js';
@@ -40,26 +41,15 @@ class CallgrindHub {
         '--separate-threads=yes',
         `--callgrind-out-file=${outFile}`,
         process.execPath,
-        // V8's work on the main thread and on one schedule (no background compiler, marker or
-        // sweeper, fixed heap growth): the counts then move with the code, not with timing.
-        '--single-threaded',
-        '--predictable-gc-schedule',
-        '--max-semi-space-size=2',
+        // A young generation large enough that most windows hold no scavenge: the median
+        // window is then the code's own work, not where a collection happened to fall.
+        '--min-semi-space-size=64',
+        '--max-semi-space-size=64',
         join(root, 'dist/provisioning/cli.js'),
         'start',
       ],
       {
-        env: {
-          PATH: process.env.PATH ?? '',
-          ESPACE_DATA_DIR: dataDir,
-          ESPACE_HOST: '127.0.0.1',
-          ESPACE_PORT: '0',
-          ESPACE_MDNS: 'false',
-          ESPACE_SEED_DEMO: 'false',
-          ESPACE_SYNC_ENABLED: 'false',
-          ESPACE_LOG_LEVEL: 'warn',
-          ESPACE_SUBMISSIONS_PER_MINUTE: '1000000',
-        },
+        env: hubEnv(dataDir, { ESPACE_LOG_LEVEL: 'warn', ESPACE_SUBMISSIONS_PER_MINUTE: '1000000' }),
         stdio: ['ignore', 'pipe', 'pipe'],
       }
     );
@@ -98,8 +88,8 @@ class CallgrindHub {
 
   /**
    * Instructions executed by the hub while `work` runs: on its main thread (the event loop:
-   * parsing, routing, answering, and V8's compiler and GC, kept there) and on all its threads
-   * (with libuv's file reads).
+   * parsing, routing, answering) and on all its threads (with the optimising compiler, the GC
+   * helpers and libuv's file reads, which move with timing).
    */
   async count(work: () => Promise<void>): Promise<{ main: number; all: number }> {
     await this.control('-z');
@@ -165,10 +155,10 @@ const median = (xs: number[]): number => [...xs].sort((x, y) => x - y)[Math.floo
  * CPU instructions per request for each fast-path route, counted by callgrind: unlike req/s they
  * do not move with the load of a shared machine, so a 5 % change shows. Each route is counted
  * over `repeats` windows of `window` sequential requests on one keep-alive connection, after
- * `warm` uncounted ones; the median window is kept. V8 runs single-threaded with a predictable
- * GC schedule, so the main thread holds the compiler's and the GC's work too (a request's
- * allocations count); the budget is on it, all threads (libuv's file reads added) are shown
- * beside. The client runs in
+ * `warm` uncounted ones; the median window is kept, and with a 64 MB young generation most
+ * windows hold no collection, so the median is the code's own work (allocation included, its
+ * collection not). The budget is on the main thread; all threads are shown beside. The
+ * client runs in
  * this process, outside valgrind. With `before`, that build is measured the same way on the
  * same data, side by side.
  */
@@ -190,8 +180,8 @@ export async function benchInstructions(report: Report, opts: InstructionOptions
         for (const r of routes) await sequentialRequests(hub.port, r.path, r.headers, r.status, opts.warm);
         await hub.instrument(true);
         for (const r of routes) {
-          // Instrumenting retranslates the code: once, here, before any count.
-          await sequentialRequests(hub.port, r.path, r.headers, r.status, 20);
+          // Instrumenting retranslates the code, and the JIT settles the last of it: before any count.
+          await sequentialRequests(hub.port, r.path, r.headers, r.status, 100);
           const main: number[] = [];
           const all: number[] = [];
           for (let k = 0; k < opts.repeats; k += 1) {

@@ -65,7 +65,7 @@ const sections: [name: string, title: string, run: () => Promise<void>][] = [
   [
     'instructions',
     'CPU instructions per request on the fast-path routes, under callgrind, beside another build (issue 17)',
-    () => benchInstructions(report, { before, docs: 2000, warm: quick ? 1000 : 3000, window: quick ? 200 : 500, repeats: 5 }),
+    () => benchInstructions(report, { before, docs: 2000, warm: quick ? 2000 : 5000, window: quick ? 200 : 500, repeats: 5 }),
   ],
   ['status', 'submission status lookup at 10, 1 000, 10 000 unsynced (issue 17)', () => benchStatus(report, { sizes: [10, 1000, 10_000] })],
   ['community', "community: topic page at 10 000 posts, a busy space's sync per day (issue 14)", () => benchCommunity(report, { quick })],
