@@ -44,8 +44,8 @@ export interface MediaSenderOptions {
  * Last-Modified: the file's time on this hub's card says nothing the hash does not, and
  * differs between hubs (so an If-Range date never matches and gets the whole file).
  *
- * Each file's header lists are built once: a header object per request (spread, file name
- * normalised) was most of the fast path's cost for a small range.
+ * Each file's header lists are built once: a header object per request (a spread, the file
+ * name normalised by three regular expressions) repeated the same work for every range.
  */
 export function mediaSender(opts: MediaSenderOptions) {
   const { fixed = {}, files, pathOf, onError } = opts;
