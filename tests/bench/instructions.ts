@@ -41,10 +41,14 @@ class CallgrindHub {
         '--separate-threads=yes',
         `--callgrind-out-file=${outFile}`,
         process.execPath,
-        // A young generation large enough that most windows hold no scavenge: the median
-        // window is then the code's own work, not where a collection happened to fall.
+        // A young generation large enough that most windows hold no scavenge, and whole
+        // stop-the-world major collections: the marking phases of an incremental one slow
+        // every request while they last (barriers, steps) and made windows bimodal. A window
+        // holding a collection is then an outlier the median leaves out.
         '--min-semi-space-size=64',
         '--max-semi-space-size=64',
+        '--no-incremental-marking',
+        '--no-concurrent-marking',
         join(root, 'dist/provisioning/cli.js'),
         'start',
       ],
@@ -155,9 +159,9 @@ const median = (xs: number[]): number => [...xs].sort((x, y) => x - y)[Math.floo
  * CPU instructions per request for each fast-path route, counted by callgrind: unlike req/s they
  * do not move with the load of a shared machine, so a 5 % change shows. Each route is counted
  * over `repeats` windows of `window` sequential requests on one keep-alive connection, after
- * `warm` uncounted ones; the median window is kept, and with a 64 MB young generation most
- * windows hold no collection, so the median is the code's own work (allocation included, its
- * collection not). The budget is on the main thread; all threads are shown beside. The
+ * `warm` uncounted ones; the median window is kept, and with a 64 MB young generation and
+ * atomic major collections most windows hold no collection, so the median is the code's own
+ * work (allocation included, its collection not). The budget is on the main thread; all threads are shown beside. The
  * client runs in
  * this process, outside valgrind. With `before`, that build is measured the same way on the
  * same data, side by side.
