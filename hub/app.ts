@@ -37,7 +37,7 @@ export function createApp(deps: HubDeps, shared: HttpShared = httpShared(deps)):
   app.use(captiveRouter(deps));
   app.use(healthRouter(deps));
   app.use(tlsRouter(deps.tls));
-  app.use(mediaRouter(deps, shared.info));
+  app.use(mediaRouter(shared));
   app.use(contentRouter(deps, shared));
   app.use(searchRouter(deps, shared));
   app.use(coverageRouter(deps));

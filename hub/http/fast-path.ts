@@ -1,16 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import parseRange from 'range-parser';
 import { CONTENT_TYPES, LANGUAGES, type ContentType, type Language } from '../../content/index.js';
 import type { HubDeps } from '../deps.js';
 import { pageFastPath } from '../portal/index.js';
 import { itemKey, listKey } from './content.js';
-import { answerSender, notModified } from './answer.js';
-import { writeError } from './errors.js';
-import { MediaFiles, UNREADABLE } from './media-files.js';
-import { mediaHeaders } from './media.js';
+import { answerSender } from './answer.js';
+import { mediaSender } from './media-answer.js';
 import { QUERY_LIMITS as LIMITS } from './query.js';
 import { precomputedSecurityHeaders } from './security.js';
-import type { HttpShared } from './shared.js';
+import { unreadableMedia, type HttpShared } from './shared.js';
 
 const TYPES = new Set<string>(CONTENT_TYPES);
 const LANGS = new Set<string>(LANGUAGES);
@@ -27,17 +24,18 @@ const SEARCH_DEFAULT = String(LIMITS.search.default);
  * false). Both send the same prepared answers with the same function (answer.ts), so they give
  * the same status, headers and body (tests/integration/http/parity.test.ts).
  */
-export function createFastPath(deps: HubDeps, shared: HttpShared, files?: MediaFiles): (req: IncomingMessage, res: ServerResponse) => boolean {
+export function createFastPath(deps: HubDeps, shared: HttpShared): (req: IncomingMessage, res: ServerResponse) => boolean {
   const { cache, info, searches, codings } = shared;
   const security = precomputedSecurityHeaders(deps.config);
   // Express's security middleware is not on this path: the sender adds them to every answer.
   const send = answerSender(security, codings);
-  const media =
-    files ??
-    new MediaFiles(undefined, (res, err) => {
-      deps.log.error({ err }, 'media file could not be read');
-      writeError(res, UNREADABLE, false, security);
-    });
+  // The same media answers as Express's route, with the security headers first.
+  const sendMedia = mediaSender({
+    fixed: security,
+    files: shared.files,
+    pathOf: (sha) => deps.media.pathOf(sha),
+    onError: unreadableMedia(deps.log, security),
+  });
   // Portal pages already rendered for this content (the portal decides what may be shared).
   const pages = pageFastPath(deps, send);
 
@@ -73,30 +71,7 @@ export function createFastPath(deps: HubDeps, shared: HttpShared, files?: MediaF
   function mediaFile(req: IncomingMessage, res: ServerResponse, sha: string): boolean {
     const facts = info.peek(sha);
     if (!facts) return false;
-    const headers: Record<string, string | number> = { ...security, ...mediaHeaders(sha, facts) };
-    if (notModified(req, `"${sha}"`)) {
-      res.writeHead(304, headers).end();
-      return true;
-    }
-    let start = 0;
-    let end = facts.size - 1;
-    let status = 200;
-    const rangeHeader = req.headers.range;
-    const ifRange = req.headers['if-range'];
-    if (rangeHeader && (!ifRange || ifRange === `"${sha}"`)) {
-      const ranges = parseRange(facts.size, rangeHeader, { combine: true });
-      if (!Array.isArray(ranges) || ranges.type !== 'bytes' || ranges.length !== 1) return false;
-      start = ranges[0]!.start;
-      end = ranges[0]!.end;
-      status = 206;
-      headers['Content-Range'] = `bytes ${start}-${end}/${facts.size}`;
-    }
-    headers['Content-Length'] = end - start + 1;
-    if (req.method === 'HEAD' || facts.size === 0) {
-      res.writeHead(status, headers).end();
-      return true;
-    }
-    media.send(res, deps.media.pathOf(sha), status, headers, start, end);
+    sendMedia(req, res, sha, facts);
     return true;
   }
 

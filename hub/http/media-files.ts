@@ -1,5 +1,5 @@
 import { close, createReadStream, open, read } from 'node:fs';
-import type { ServerResponse } from 'node:http';
+import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { AppError } from '../../content/index.js';
 import { writeError } from './errors.js';
 
@@ -43,8 +43,19 @@ export class MediaFiles {
     private readonly onError: (res: ServerResponse, err: unknown) => void = (res) => writeError(res, UNREADABLE)
   ) {}
 
-  /** Writes `headers` and the inclusive range [start, end] of the file at `path` to `res`. */
-  send(res: ServerResponse, path: string, status: number, headers: Record<string, string | number>, start: number, end: number): void {
+  /**
+   * Writes `headers` and the inclusive range [start, end] of the file at `path` to `res`;
+   * `onError` (by default the constructor's) answers a file that cannot be read.
+   */
+  send(
+    res: ServerResponse,
+    path: string,
+    status: number,
+    headers: OutgoingHttpHeaders | (string | number)[],
+    start: number,
+    end: number,
+    onError: (res: ServerResponse, err: unknown) => void = this.onError
+  ): void {
     const length = end - start + 1;
     if (length > ONE_READ) {
       // Long transfers get a descriptor of their own: destroying a read stream closes its
@@ -58,7 +69,7 @@ export class MediaFiles {
     }
     const file = this.acquire(path);
     // A file that cannot be read (gone, disk error) must not look like a short success.
-    const fail = (err: unknown) => this.onError(res, err);
+    const fail = (err: unknown) => onError(res, err);
     file.fd.then(
       (fd) => {
         const pooled = length <= POOLED ? (this.spare.pop() ?? Buffer.allocUnsafeSlow(POOLED)) : undefined;

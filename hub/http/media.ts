@@ -1,8 +1,6 @@
 import { Router } from 'express';
 import { AppError, MEDIA_TYPES } from '../../content/index.js';
-import type { HubDeps } from '../deps.js';
-import { notModified } from './answer.js';
-import type { MediaInfo } from './media-info.js';
+import type { HttpShared } from './shared.js';
 
 const SHA = /^[0-9a-f]{64}$/;
 
@@ -47,31 +45,20 @@ export function mediaHeaders(sha: string, facts: { mime: string; filename?: stri
 }
 
 /**
- * GET /media/:sha256 — files from the content-addressed store, streamed from disk with
- * Range (206), a strong ETag (the hash itself) and immutable caching: a hash never changes.
- * The raw fast path (fast-path.ts) answers the common cases before Express; this route
- * answers the rest (multiple ranges, bad ranges, missing files) with the same headers.
+ * GET /media/:sha256 — files from the content-addressed store, with Range (206), a strong
+ * ETag (the hash itself) and immutable caching: a hash never changes. The raw fast path
+ * (fast-path.ts) answers files whose facts it already holds; this route answers the rest
+ * (a first request, ?telecharger, a bad address, a missing file), and both answer with the
+ * same function (media-answer.ts).
  */
-export function mediaRouter(deps: HubDeps, info: MediaInfo): Router {
+export function mediaRouter(shared: Pick<HttpShared, 'info' | 'sendMedia'>): Router {
   const router = Router();
-  router.get('/media/:sha256', async function media(req, res, next) {
+  router.get('/media/:sha256', async function media(req, res) {
     const sha = req.params.sha256.replace(/\.[a-z0-9]{1,5}$/, '');
     if (!SHA.test(sha)) throw new AppError(400, 'bad-media-id', 'a media address is /media/<sha256>: 64 lowercase hex characters');
-    const facts = await info.get(sha);
+    const facts = await shared.info.get(sha);
     if (!facts) throw new AppError(404, 'media-not-found', 'this file is not on the hub yet; it may still be on its way from Bamako');
-    res.set(mediaHeaders(sha, facts, req.query.telecharger !== undefined));
-    if (notModified(req, `"${sha}"`)) {
-      res.status(304).end();
-      return;
-    }
-    res.sendFile(deps.media.pathOf(sha), { etag: false, lastModified: false, cacheControl: false, acceptRanges: true, dotfiles: 'allow' }, (err) => {
-      if (err && !res.headersSent) {
-        const status = (err as { status?: number }).status;
-        if (status === 416) next(new AppError(416, 'bad-range', 'the requested byte range is outside the file'));
-        else if (status && status < 500) next(new AppError(status, 'media-unreadable', 'the request for this file could not be served as asked'));
-        else next(err);
-      }
-    });
+    shared.sendMedia(req, res, sha, facts, req.query.telecharger !== undefined);
   });
   return router;
 }

@@ -1,8 +1,12 @@
+import type { ServerResponse } from 'node:http';
 import type { HubDeps } from '../deps.js';
 import { answerSender, type SendPrepared } from './answer.js';
 import { JsonCache } from './json-cache.js';
+import { mediaSender, type SendMedia } from './media-answer.js';
+import { MediaFiles, UNREADABLE } from './media-files.js';
 import { MediaInfo } from './media-info.js';
 import { EncodingMemo } from './negotiate.js';
+import { writeError } from './errors.js';
 import { SearchAnswers } from './search-answers.js';
 
 /**
@@ -17,9 +21,23 @@ export interface HttpShared {
   codings: EncodingMemo;
   /** The Express routes' sender (the middleware has set the security headers already). */
   send: SendPrepared;
+  /** Open descriptors and read buffers of media files, for both paths. */
+  files: MediaFiles;
+  /** The Express media route's sender (the fast path makes its own, with the security headers). */
+  sendMedia: SendMedia;
 }
 
-export function httpShared(deps: Pick<HubDeps, 'media' | 'dbs'>): HttpShared {
+/** A media file the card cannot read: logged, and the JSON envelope (after `fixed`). */
+export function unreadableMedia(log: HubDeps['log'], fixed: Readonly<Record<string, string>> = {}) {
+  return (res: ServerResponse, err: unknown): void => {
+    log.error({ err }, 'media file could not be read');
+    writeError(res, UNREADABLE, false, fixed);
+  };
+}
+
+export function httpShared(deps: Pick<HubDeps, 'media' | 'dbs' | 'log'>): HttpShared {
   const codings = new EncodingMemo();
-  return { cache: new JsonCache(), info: new MediaInfo(deps), searches: new SearchAnswers(), codings, send: answerSender({}, codings) };
+  const files = new MediaFiles();
+  const sendMedia = mediaSender({ files, pathOf: (sha) => deps.media.pathOf(sha), onError: unreadableMedia(deps.log) });
+  return { cache: new JsonCache(), info: new MediaInfo(deps), searches: new SearchAnswers(), codings, send: answerSender({}, codings), files, sendMedia };
 }

@@ -50,8 +50,9 @@ function kioskCorner(ctx: PageContext): Html {
 
 /** The page shell every section shares. */
 export function page(ctx: PageContext, o: PageOptions): Html {
-  // The recorder only where there is a voice field: other pages stay one script.
-  const recorder = o.body.value.includes('data-voice-input') ? [ctx.assets.url('voice-input.js')] : [];
+  // The recorder only where there is a voice field (posts, proposals, questions) or a voice
+  // message to an official: other pages stay one script.
+  const recorder = o.body.value.includes('data-voice-input') || o.body.value.includes('data-official=') ? [ctx.assets.url('voice-input.js')] : [];
   const scripts = [ctx.assets.url('portal.js'), ...recorder, ...(ctx.kiosk ? [ctx.assets.url('kiosk.js')] : []), ...(o.scripts ?? [])];
   return html`<!doctype html>
 <html lang="${ctx.lang}"${ctx.kiosk ? html` class="kiosk"` : ''}>

@@ -6,7 +6,8 @@
   var left = retrySeconds;
   var checking = false;
   var counters = document.querySelectorAll('[data-countdown]');
-  var note = document.getElementById('checking');
+  // const: read in the handlers below. offline.html has it; a page without it still counts down.
+  const note = document.getElementById('checking');
 
   /** @param {number} n */
   function show(n) {
@@ -16,7 +17,7 @@
   function check() {
     if (checking) return;
     checking = true;
-    note.hidden = false;
+    if (note) note.hidden = false;
     fetch('hub.json', { cache: 'no-store' })
       .then(function (res) {
         return res.json();
@@ -36,7 +37,7 @@
       })
       .then(function () {
         checking = false;
-        note.hidden = true;
+        if (note) note.hidden = true;
       });
   }
 

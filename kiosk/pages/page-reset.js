@@ -3,8 +3,8 @@
 // tab rather than to the session the main process clears.
 (function clearPageState() {
   'use strict';
-  document.querySelectorAll('audio, video').forEach(function (el) {
-    var m = /** @type {HTMLMediaElement} */ (el);
+  document.querySelectorAll('audio, video').forEach(function (m) {
+    if (!(m instanceof HTMLMediaElement)) return;
     m.pause();
     m.removeAttribute('src');
     m.load();

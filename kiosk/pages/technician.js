@@ -3,12 +3,17 @@
 (function technicianPage() {
   'use strict';
   var api = window.espaceKiosk && window.espaceKiosk.technician;
-  var form = /** @type {HTMLFormElement} */ (document.getElementById('pin-form'));
-  var input = /** @type {HTMLInputElement} */ (document.getElementById('pin'));
-  var message = document.getElementById('pin-message');
-  var pad = document.getElementById('pad');
-  var statusBox = document.getElementById('status');
-  var list = document.getElementById('status-list');
+  // technician.html has all of these; const: narrowed once here, still in the handlers below.
+  const form = document.getElementById('pin-form'),
+    input = document.getElementById('pin'),
+    message = document.getElementById('pin-message'),
+    pad = document.getElementById('pad'),
+    statusBox = document.getElementById('status'),
+    list = document.getElementById('status-list'),
+    leave = document.getElementById('leave');
+  if (!(form instanceof HTMLFormElement) || !(input instanceof HTMLInputElement) || !message || !pad || !statusBox || !list || !leave) {
+    throw new Error('technician.html lacks one of its parts (pin-form, pin, pin-message, pad, status, status-list, leave)');
+  }
 
   ['1', '2', '3', '4', '5', '6', '7', '8', '9', '⌫', '0', 'OK'].forEach(function (key) {
     var b = document.createElement('button');
@@ -23,14 +28,14 @@
   });
 
   /** @param {string} label @param {string} value */
-  function row(label, value) {
+  var row = function (label, value) {
     var dt = document.createElement('dt');
     dt.textContent = label;
     var dd = document.createElement('dd');
     dd.textContent = value;
     list.appendChild(dt);
     list.appendChild(dd);
-  }
+  };
 
   /** @param {string | null | undefined} iso */
   function when(iso) {
@@ -78,7 +83,8 @@
       .join(' ; ');
   }
 
-  function showStatus() {
+  /** @param {NonNullable<typeof api>} api */
+  var showStatus = function (api) {
     api.status().then(
       function (s) {
         list.textContent = '';
@@ -105,7 +111,7 @@
         message.textContent = 'État indisponible : ' + e.message;
       }
     );
-  }
+  };
 
   form.addEventListener('submit', function (e) {
     e.preventDefault();
@@ -113,14 +119,15 @@
       message.textContent = 'Ouvrez cet écran dans le kiosque.';
       return;
     }
-    api.unlock(input.value).then(function (r) {
+    var unlocked = api;
+    unlocked.unlock(input.value).then(function (r) {
       input.value = '';
       if (r.ok) {
         form.hidden = true;
-        document.getElementById('leave').hidden = true;
+        leave.hidden = true;
         statusBox.hidden = false;
-        showStatus();
-        setInterval(showStatus, 5000);
+        showStatus(unlocked);
+        setInterval(showStatus, 5000, unlocked);
       } else if (/** @type {{ reason: string }} */ (r).reason === 'locked') {
         message.textContent = 'Trop d\u2019essais : réessayez dans ' + Math.ceil(/** @type {{ retryInSeconds: number }} */ (r).retryInSeconds / 60) + ' min.';
       } else {

@@ -20,6 +20,7 @@ import { benchCentral } from './central.js';
 import { benchCentralGzip } from './central-gzip.js';
 import { benchProposals } from './proposals.js';
 import { benchSdWear } from './sd-wear.js';
+import { benchInstructions } from './instructions.js';
 
 /**
  * `make bench`: every section prints as it goes, then one summary table, saved as JSON under
@@ -38,6 +39,8 @@ Object.assign(report.limits, {
 /** `--only hub,portal` runs just those sections. */
 const onlyArg = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
 const only = onlyArg ? new Set(onlyArg.split(',')) : null;
+/** `--before=DIR`: another checkout, built, whose instruction counts go beside this tree's. */
+const before = process.argv.find((a) => a.startsWith('--before='))?.slice('--before='.length);
 const sections: [name: string, title: string, run: () => Promise<void>][] = [
   ['hub', 'hub core (issue 2)', () => benchHubCore(report, { docs: 10_000, seconds: quick ? 2 : 5, connections: 50 })],
   ['portal', 'portal page weight and time to usable (issue 3)', () => benchPortal(report)],
@@ -59,6 +62,11 @@ const sections: [name: string, title: string, run: () => Promise<void>][] = [
       }),
   ],
   ['pi', 'pinned and at Pi speed: phones, registrations, first search (issue 18)', () => benchPiSpeed(report, { docs: 10_000, seconds: quick ? 5 : 20 })],
+  [
+    'instructions',
+    'CPU instructions per request on the fast-path routes, under callgrind, beside another build (issue 17)',
+    () => benchInstructions(report, { before, docs: 2000, warm: quick ? 2000 : 5000, window: quick ? 200 : 500, repeats: 5 }),
+  ],
   ['status', 'submission status lookup at 10, 1 000, 10 000 unsynced (issue 17)', () => benchStatus(report, { sizes: [10, 1000, 10_000] })],
   ['community', "community: topic page at 10 000 posts, a busy space's sync per day (issue 14)", () => benchCommunity(report, { quick })],
   ['logins', 'console logins and the phones during a login flood (issue 20)', () => benchLogins(report, { seconds: quick ? 3 : 8 })],

@@ -78,6 +78,21 @@ export interface SpawnOptions {
   wrap?: (cmd: string, args: string[]) => [string, string[]];
 }
 
+/** The environment of a hub spawned on loopback for a test: `dataDir`, a free port, no mDNS, demo seeding or sync; then `env`. */
+export function hubEnv(dataDir: string, env: Record<string, string> = {}): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? '',
+    ESPACE_DATA_DIR: dataDir,
+    ESPACE_HOST: '127.0.0.1',
+    ESPACE_PORT: '0',
+    ESPACE_MDNS: 'false',
+    ESPACE_SEED_DEMO: 'false',
+    ESPACE_SYNC_ENABLED: 'false',
+    ESPACE_LOG_LEVEL: 'info',
+    ...env,
+  };
+}
+
 export async function spawnHub(dataDir: string, env: Record<string, string> = {}, options: SpawnOptions = {}): Promise<HubProcess> {
   const nodeArgs = [join(projectRoot(), 'dist/provisioning/cli.js'), 'start'];
   const [bare, bareArgs]: [string, string[]] = options.pin
@@ -85,19 +100,11 @@ export async function spawnHub(dataDir: string, env: Record<string, string> = {}
     : [process.execPath, nodeArgs];
   const [cmd, args] = options.wrap ? options.wrap(bare, bareArgs) : [bare, bareArgs];
   const child = spawn(cmd, args, {
-    env: {
-      PATH: process.env.PATH ?? '',
-      ESPACE_DATA_DIR: dataDir,
-      ESPACE_HOST: '127.0.0.1',
-      ESPACE_PORT: '0',
-      ESPACE_MDNS: 'false',
-      ESPACE_SEED_DEMO: 'false',
-      ESPACE_SYNC_ENABLED: 'false',
-      ESPACE_LOG_LEVEL: 'info',
+    env: hubEnv(dataDir, {
       // As the systemd unit runs the hub on a Pi.
       ...(options.pin ? { MALLOC_ARENA_MAX: '2' } : {}),
       ...env,
-    },
+    }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   // `espace start` prints the addresses on stdout once listening, whatever the log level.

@@ -3,3 +3,4 @@ export * from './browser.js';
 export * from './fixtures.js';
 export * from './sms.js';
 export * from './community.js';
+export * from './two-hubs.js';

@@ -7,11 +7,11 @@
 
   // Letters a French keyboard lacks: inserted where the cursor is.
   document.querySelectorAll('[data-letters]').forEach(function (group) {
-    var area = /** @type {HTMLTextAreaElement | null} */ (document.getElementById(group.getAttribute('data-letters')));
+    var area = document.getElementById(group.getAttribute('data-letters') || '');
     group.addEventListener('click', function (e) {
-      var b = /** @type {Element} */ (e.target).closest('[data-insert]');
-      if (!b || !area) return;
-      var ch = b.getAttribute('data-insert');
+      var b = e.target instanceof Element ? e.target.closest('[data-insert]') : null;
+      var ch = b && b.getAttribute('data-insert');
+      if (!ch || !(area instanceof HTMLTextAreaElement)) return;
       var start = area.selectionStart || 0;
       var end = area.selectionEnd || 0;
       area.value = area.value.slice(0, start) + ch + area.value.slice(end);
@@ -69,12 +69,23 @@
   }
 
   document.querySelectorAll('form[data-recorder]').forEach(function (form) {
-    var input = /** @type {HTMLInputElement} */ (form.querySelector('input[type=file]'));
-    var ui = /** @type {HTMLElement} */ (form.querySelector('[data-recorder-ui]'));
-    var rec = /** @type {HTMLElement} */ (form.querySelector('[data-rec]'));
-    var stop = /** @type {HTMLElement} */ (form.querySelector('[data-stop]'));
-    var preview = /** @type {HTMLAudioElement} */ (form.querySelector('[data-preview]'));
-    var state = /** @type {HTMLElement} */ (form.querySelector('[data-state]'));
+    // const: narrowed once here, still narrowed in the handlers below. A form without its
+    // parts (another page's data-recorder) is left as it is.
+    const input = form.querySelector('input[type=file]'),
+      ui = form.querySelector('[data-recorder-ui]'),
+      rec = form.querySelector('[data-rec]'),
+      stop = form.querySelector('[data-stop]'),
+      preview = form.querySelector('[data-preview]'),
+      state = form.querySelector('[data-state]');
+    if (
+      !(input instanceof HTMLInputElement) ||
+      !(ui instanceof HTMLElement) ||
+      !(rec instanceof HTMLElement) ||
+      !(stop instanceof HTMLElement) ||
+      !(preview instanceof HTMLAudioElement) ||
+      !(state instanceof HTMLElement)
+    )
+      return;
     /** @type {(wav: Blob, said: string) => void} */
     var put = function (wav, said) {
       var dt = new DataTransfer();
@@ -109,16 +120,17 @@
         function (stream) {
           /** @type {Blob[]} */
           var chunks = [];
-          recorder = new MediaRecorder(stream);
-          recorder.ondataavailable = function (e) {
+          var current = new MediaRecorder(stream);
+          recorder = current;
+          current.ondataavailable = function (e) {
             if (e.data.size) chunks.push(e.data);
           };
-          recorder.onstop = function () {
+          current.onstop = function () {
             stream.getTracks().forEach(function (t) {
               t.stop();
             });
             state.textContent = 'Préparation…';
-            decodeToWav(new Blob(chunks, { type: recorder.mimeType })).then(
+            decodeToWav(new Blob(chunks, { type: current.mimeType })).then(
               function (wav) {
                 put(wav, 'Prise prête : réécoutez-la, enregistrez à nouveau ou envoyez-la.');
                 rec.textContent = '● Enregistrer à nouveau';
@@ -129,7 +141,7 @@
               }
             );
           };
-          recorder.start();
+          current.start();
           rec.hidden = true;
           stop.hidden = false;
           state.textContent = 'Enregistrement… parlez maintenant.';

@@ -38,16 +38,16 @@
   document.addEventListener(
     'click',
     function (e) {
-      var target = /** @type {Element} */ (e.target);
-      var a = /** @type {HTMLAnchorElement | null} */ (target.closest && target.closest('a[href]'));
-      if (a && a.origin !== location.origin) e.preventDefault();
+      var a = e.target instanceof Element ? e.target.closest('a[href]') : null;
+      if (a instanceof HTMLAnchorElement && a.origin !== location.origin) e.preventDefault();
     },
     true
   );
 
   // The attract loop: shown at start and after a quiet while; any touch brings the portal back.
-  var attract = /** @type {HTMLElement | null} */ (document.querySelector('[data-attract]'));
-  if (!attract) return;
+  // const: narrowed here, still narrowed in the handlers below.
+  const attract = document.querySelector('[data-attract]');
+  if (!(attract instanceof HTMLElement)) return;
   var slides = Array.prototype.slice.call(attract.querySelectorAll('.slide'));
   var idleMs = Number(attract.getAttribute('data-idle') || 45) * 1000;
   var i = 0;
@@ -71,12 +71,12 @@
   };
   var hide = function () {
     attract.hidden = true;
-    clearInterval(rotate);
+    if (rotate !== null) clearInterval(rotate);
     rotate = null;
   };
   var wake = function () {
     if (!attract.hidden) hide();
-    clearTimeout(idle);
+    if (idle !== null) clearTimeout(idle);
     idle = setTimeout(show, idleMs);
   };
   ['pointerdown', 'keydown'].forEach(function (t) {

@@ -1,6 +1,6 @@
 // Espace connecté — the portal's small islands. Every page works without this file; it adds
-// inline audio, instant quiz feedback, progress kept on the phone, voice messages, vote
-// status, and keeping courses offline. Plain ES2017, no framework, no request leaves the hub.
+// inline audio, instant quiz feedback, progress kept on the phone, vote status, and keeping
+// courses offline (voice messages and recordings: voice-input.js). Plain ES2017, no framework, no request leaves the hub.
 (function () {
   'use strict';
   /** @type {(sel: string, root?: ParentNode) => HTMLElement[]} */
@@ -31,9 +31,10 @@
   /** @type {Element | null} */
   var playing = null;
   document.addEventListener('click', function (e) {
-    var target = /** @type {Element} */ (e.target);
-    var a = target.closest && target.closest('[data-play]');
-    if (!a) return;
+    // const: narrowed here, still narrowed in the promise's handler below.
+    const a = e.target instanceof Element ? e.target.closest('[data-play]') : null;
+    var href = a && a.getAttribute('href');
+    if (!a || !href) return;
     e.preventDefault();
     if (!player) {
       player = new Audio();
@@ -49,7 +50,7 @@
       return;
     }
     if (playing) playing.classList.remove('playing');
-    player.src = a.getAttribute('href');
+    player.src = href;
     player.play().then(
       function () {
         a.classList.add('playing');
@@ -66,10 +67,13 @@
   $$('[data-quiz]').forEach(function (form) {
     var url = form.getAttribute('data-check');
     $$('[data-question]', form).forEach(function (q) {
+      var question = q.getAttribute('data-question');
+      var feedback = q.querySelector('[data-feedback]');
       q.addEventListener('change', function (e) {
-        var input = /** @type {HTMLInputElement} */ (e.target);
-        if (input.type !== 'radio' || !url) return;
-        var body = 'question=' + encodeURIComponent(q.getAttribute('data-question')) + '&choice=' + encodeURIComponent(input.value);
+        // const: narrowed here, still narrowed in the answer's handler below.
+        const input = e.target;
+        if (!(input instanceof HTMLInputElement) || input.type !== 'radio' || !url || !question) return;
+        var body = 'question=' + encodeURIComponent(question) + '&choice=' + encodeURIComponent(input.value);
         fetch(url, {
           method: 'POST',
           headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
@@ -84,8 +88,9 @@
             $$('.choice', q).forEach(function (c) {
               c.classList.remove('ok', 'no');
             });
-            input.closest('.choice').classList.add(res.ok ? 'ok' : 'no');
-            q.querySelector('[data-feedback]').innerHTML = res.html;
+            var choice = input.closest('.choice');
+            if (choice) choice.classList.add(res.ok ? 'ok' : 'no');
+            if (feedback) feedback.innerHTML = res.html;
           })
           .catch(function () {
             /* off the Wi-Fi: the "check" button still works */
@@ -102,15 +107,16 @@
     });
   });
   $$('[data-course][data-lessons]').forEach(function (c) {
-    var ids = c.getAttribute('data-lessons').split(' ');
+    var ids = (c.getAttribute('data-lessons') || '').split(' ');
     var done = ids.filter(function (id) {
       return store.get('done:' + id);
     }).length;
     $$('[data-lesson]', c).forEach(function (li) {
-      if (store.get('done:' + li.getAttribute('data-lesson'))) /** @type {HTMLElement} */ (li.querySelector('[data-done]')).hidden = false;
+      var tick = li.querySelector('[data-done]');
+      if (tick instanceof HTMLElement && store.get('done:' + li.getAttribute('data-lesson'))) tick.hidden = false;
     });
-    var prog = /** @type {HTMLElement | null} */ (c.querySelector('[data-progress]'));
-    if (prog && done > 0) {
+    var prog = c.querySelector('[data-progress]');
+    if (prog instanceof HTMLElement && done > 0) {
       var tpl = prog.getAttribute('data-template') || done + '/' + ids.length + ' ✓';
       prog.textContent = tpl.replace('{done}', String(done)).replace('{total}', String(ids.length));
       prog.hidden = false;
@@ -119,9 +125,10 @@
 
   // Vote status: "counted here", then "confirmed in Bamako" once the sync has carried it.
   $$('[data-status]').forEach(function (box) {
-    var id = box.getAttribute('data-status');
-    var central = /** @type {HTMLElement | null} */ (box.querySelector('[data-central]'));
-    if (!central || !central.hidden) return;
+    // const: narrowed here, still narrowed in the poll below.
+    const id = box.getAttribute('data-status');
+    const central = box.querySelector('[data-central]');
+    if (!id || !(central instanceof HTMLElement) || !central.hidden) return;
     var check = function () {
       fetch('/api/v1/submissions/' + encodeURIComponent(id) + '/status', { cache: 'no-store' })
         .then(function (r) {
@@ -140,95 +147,6 @@
     var timer = setInterval(check, 20000);
   });
 
-  // Voice message to an official: record, listen back, send as a submission attachment.
-  $$('[data-recorder]').forEach(function (box) {
-    if (!window.MediaRecorder || !navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) return;
-    box.hidden = false;
-    var rec = /** @type {HTMLElement} */ (box.querySelector('[data-rec]')),
-      stop = /** @type {HTMLElement} */ (box.querySelector('[data-stop]'));
-    var send = /** @type {HTMLButtonElement} */ (box.querySelector('[data-send]'));
-    var preview = /** @type {HTMLAudioElement} */ (box.querySelector('[data-preview]')),
-      state = /** @type {HTMLElement} */ (box.querySelector('.recstate'));
-    /** @type {MediaRecorder | null} */
-    var recorder = null;
-    /** @type {Blob[]} */
-    var chunks = [];
-    /** @type {Blob | null} */
-    var blob = null;
-    var started = 0;
-    /** @param {string} t */
-    var say = function (t) {
-      state.textContent = t;
-    };
-    rec.addEventListener('click', function () {
-      navigator.mediaDevices.getUserMedia({ audio: true }).then(
-        function (stream) {
-          chunks = [];
-          recorder = new MediaRecorder(stream);
-          recorder.ondataavailable = function (e) {
-            if (e.data && e.data.size) chunks.push(e.data);
-          };
-          recorder.onstop = function () {
-            stream.getTracks().forEach(function (t) {
-              t.stop();
-            });
-            blob = new Blob(chunks, { type: recorder.mimeType || 'audio/webm' });
-            preview.src = URL.createObjectURL(blob);
-            preview.hidden = false;
-            send.hidden = false;
-            say(box.getAttribute('data-recorded').replace('{s}', String(Math.max(1, Math.round((Date.now() - started) / 1000)))));
-          };
-          recorder.start();
-          started = Date.now();
-          rec.hidden = true;
-          stop.hidden = false;
-          send.hidden = true;
-          say(box.getAttribute('data-recording'));
-          // Long enough for a message, short enough for the hub's 3 MB limit.
-          setTimeout(function () {
-            if (recorder && recorder.state === 'recording') recorder.stop();
-          }, 120000);
-        },
-        function () {
-          say(box.getAttribute('data-nomic'));
-        }
-      );
-    });
-    stop.addEventListener('click', function () {
-      if (recorder && recorder.state === 'recording') recorder.stop();
-      stop.hidden = true;
-      rec.hidden = false;
-    });
-    send.addEventListener('click', function () {
-      if (!blob) return;
-      send.disabled = true;
-      var reader = new FileReader();
-      reader.onload = function () {
-        var data = String(reader.result).split(',')[1];
-        var mime = (blob.type || 'audio/webm').split(';')[0];
-        fetch('/api/v1/submissions/feedback', {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/json' },
-          body: JSON.stringify({ official: box.getAttribute('data-official'), audio: { mime: mime, data: data }, lang: box.getAttribute('data-lang') }),
-        })
-          .then(function (r) {
-            if (!r.ok) throw new Error('status ' + r.status);
-            say(box.getAttribute('data-sent'));
-            send.hidden = true;
-            preview.hidden = true;
-            blob = null;
-          })
-          .catch(function () {
-            say(box.getAttribute('data-error'));
-          })
-          .then(function () {
-            send.disabled = false;
-          });
-      };
-      reader.readAsDataURL(blob);
-    });
-  });
-
   // Take it home: the service worker serves kept pages and files when the hub is out of reach.
   var canKeep = 'serviceWorker' in navigator && 'caches' in window && !document.body.classList.contains('kiosk');
   if (canKeep)
@@ -244,11 +162,13 @@
 
   $$('[data-keep]').forEach(function (box) {
     if (!canKeep) return;
-    box.hidden = false;
-    var btn = /** @type {HTMLButtonElement} */ (box.querySelector('button')),
-      state = /** @type {HTMLElement} */ (box.querySelector('.keepstate'));
-    var list = box.getAttribute('data-keep');
+    // const: narrowed here, still narrowed in the handlers below.
+    const btn = box.querySelector('button'),
+      state = box.querySelector('.keepstate'),
+      list = box.getAttribute('data-keep');
+    if (!btn || !(state instanceof HTMLElement) || !list) return;
     var key = 'kept:' + list.split('/').slice(-2).join(':');
+    box.hidden = false;
     caches.has(key).then(function (yes) {
       if (yes) {
         state.textContent = box.getAttribute('data-kept-label');
@@ -285,8 +205,10 @@
 
   // The list of kept items, the space they use, and removing them.
   $$('[data-kept]').forEach(function (box) {
-    var ul = box.querySelector('[data-items]'),
+    // const: narrowed here, still narrowed in the handlers below.
+    const ul = box.querySelector('[data-items]'),
       usage = box.querySelector('[data-usage]');
+    if (!ul || !usage) return;
     if (!('caches' in window)) {
       usage.textContent = box.getAttribute('data-unavailable');
       return;
@@ -299,7 +221,7 @@
       ul.innerHTML = '';
       if (navigator.storage && navigator.storage.estimate) {
         navigator.storage.estimate().then(function (est) {
-          usage.textContent = box.getAttribute('data-used').replace('{used}', fmt(est.usage || 0));
+          usage.textContent = (box.getAttribute('data-used') || '{used}').replace('{used}', fmt(est.usage || 0));
         });
       }
       caches.keys().then(function (keys) {

@@ -1,20 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { POST_TEXT_MAX, VOICE_MAX_BYTES } from '../../../content/index.js';
-import { frenchVoice, makeMember, signInMember, startTestHub, TOPICS, type MemberClient, type TestHub } from '../../support/index.js';
+import { communityWith, frenchVoice, makeMember, signInMember, startTestHub, TOPICS, type MemberClient, type TestHub } from '../../support/index.js';
 
-const community = {
-  pinFreeAttempts: 5,
-  pinFirstDelaySeconds: 30,
-  pinMaxDelayMinutes: 15,
-  pinCodeFailures: 10,
-  pinIpFailures: 50,
-  pinIpWindowMinutes: 15,
-  memberSessionIdleMinutes: 20,
-  preModeratedPosts: 3,
-  flagsToHide: 3,
-  postsPerMemberPerHour: 6,
-};
+const community = communityWith({ preModeratedPosts: 3, flagsToHide: 3, postsPerMemberPerHour: 6 });
 
 async function postCount(hub: TestHub): Promise<number> {
   const prefix = `${hub.deps.config.hubId}:post:`;

@@ -14,26 +14,19 @@ import {
   type CentralCall,
 } from '../../../provisioning/central/community/index.js';
 import { startTestCentral, type TestCentral } from '../../support/central.js';
-import { frenchVoice, makeMember, publishTopics, signInMember, startTestHub, type MemberClient, type TestHub } from '../../support/index.js';
+import {
+  COMMUNITY,
+  frenchVoice,
+  makeMember,
+  publishTopics,
+  signInMember,
+  startTwoHubs,
+  syncHub,
+  type MemberClient,
+  type TestHub,
+} from '../../support/index.js';
 
 const RULES = { preModeratedPosts: 1, flagsToHide: 2 };
-const community = {
-  pinFreeAttempts: 5,
-  pinFirstDelaySeconds: 30,
-  pinMaxDelayMinutes: 15,
-  pinCodeFailures: 10,
-  pinIpFailures: 50,
-  pinIpWindowMinutes: 15,
-  memberSessionIdleMinutes: 20,
-  preModeratedPosts: 1,
-  flagsToHide: 2,
-  postsPerMemberPerHour: 50,
-};
-
-async function syncHub(hub: TestHub): Promise<void> {
-  const run = await hub.deps.sync.runNow('test');
-  assert.equal(run.ok, true, JSON.stringify(run));
-}
 
 /** The post id a redirect after posting names. */
 function postIdFrom(res: Response): string {
@@ -61,12 +54,7 @@ describe('community across two hubs and central', () => {
     moderator = callAs(central.url, { username: 'moussa', password: 'moderator-password' });
     mentor = callAs(central.url, { username: 'mariam', password: 'mentor-password-1' });
     await publishTopics(central);
-    const ea = await central.enroll('nioro-01');
-    hubA = { username: ea.username, password: ea.password };
-    const eb = await central.enroll('kayes-02');
-    a = await startTestHub({ hubId: 'nioro-01', community, central: { url: central.url, username: ea.username, password: ea.password } });
-    b = await startTestHub({ hubId: 'kayes-02', community, central: { url: central.url, username: eb.username, password: eb.password } });
-    await Promise.all([syncHub(a), syncHub(b)]);
+    ({ a, b, hubA } = await startTwoHubs(central, { community: COMMUNITY }));
     const m = await makeMember(a, 'Awa');
     awaCode = m.code;
     awa = await signInMember(a, m.code);

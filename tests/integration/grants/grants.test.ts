@@ -8,7 +8,7 @@ import { UserStore } from '../../../hub/auth/index.js';
 import { couch, putUser } from '../../../provisioning/central/index.js';
 import { startTestCentral, type TestCentral } from '../../support/central.js';
 import { consoleLogin, startTestConsole, type TestConsole } from '../../support/console.js';
-import { startTestHub, type TestHub } from '../../support/index.js';
+import { startTwoHubs, syncHub, type TestHub } from '../../support/index.js';
 import { attemptLogin, client, cookieFrom, csrfIn, type Client } from '../admin/console.js';
 
 const COMMUNES = [
@@ -38,11 +38,6 @@ const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a
 const HTML = Buffer.from('<!doctype html><script>alert(1)</script>');
 const JURORS = ['awa.jury', 'boubacar.jury', 'coumba.jury'].map((username) => ({ username, password: `${username}-password` }));
 const EDITOR_CONSOLE = { username: 'fatou.editrice', password: 'editor-console-password' };
-
-async function syncHub(hub: TestHub): Promise<void> {
-  const run = await hub.deps.sync.runNow('test');
-  assert.equal(run.ok, true, JSON.stringify(run));
-}
 
 async function facilitator(hub: TestHub): Promise<Client> {
   await new UserStore(hub.dataDir).add('animatrice', 'facilitator', 'facilitator-password-1');
@@ -111,12 +106,7 @@ describe('a call for local initiatives, from the application to the report, acro
       pub.body.every((r) => !r.error),
       JSON.stringify(pub.body)
     );
-    const ea = await central.enroll('nioro-01');
-    hubA = { username: ea.username, password: ea.password };
-    const eb = await central.enroll('kayes-02');
-    a = await startTestHub({ hubId: 'nioro-01', commune: 'nioro', central: { url: central.url, username: ea.username, password: ea.password } });
-    b = await startTestHub({ hubId: 'kayes-02', commune: 'kayes', central: { url: central.url, username: eb.username, password: eb.password } });
-    await Promise.all([syncHub(a), syncHub(b)]);
+    ({ a, b, hubA } = await startTwoHubs(central, { communes: true }));
     fa = await facilitator(a);
     fb = await facilitator(b);
   });

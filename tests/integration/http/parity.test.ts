@@ -169,6 +169,72 @@ describe('the fast path and Express give the same answers', () => {
     assert.equal(a.body.toString(), 'fin du fichier');
   });
 
+  it('the same suffix, open, several and malformed ranges', async () => {
+    const path = `/media/${sha(media)}`;
+    const suffix = await same(path, 'GET', { range: 'bytes=-500' }, true);
+    assert.equal(suffix.status, 206);
+    assert.equal(suffix.headers['content-range'], `bytes ${media.length - 500}-${media.length - 1}/${media.length}`);
+    assert.ok(suffix.body.equals(media.subarray(-500)));
+    const open = await same(path, 'GET', { range: 'bytes=100-' }, true);
+    assert.equal(open.status, 206);
+    assert.equal(open.headers['content-range'], `bytes 100-${media.length - 1}/${media.length}`);
+    assert.ok(open.body.equals(media.subarray(100)));
+    // Several ranges and a Range that is not bytes get the whole file, as Express's send gave.
+    for (const range of ['bytes=0-9,2000-2009', 'bytes=abc', 'items=0-5']) {
+      const whole = await same(path, 'GET', { range }, true);
+      assert.equal(whole.status, 200, range);
+      assert.ok(whole.body.equals(media), range);
+    }
+  });
+
+  it('the same 416 for a range outside the file, in the JSON envelope', async () => {
+    for (const method of ['GET', 'HEAD']) {
+      const a = await same(`/media/${sha(media)}`, method, { range: 'bytes=5000-6000' }, true);
+      assert.equal(a.status, 416, method);
+      assert.equal(a.headers['content-range'], `bytes */${media.length}`, method);
+      assert.equal(a.headers['accept-ranges'], 'bytes', method);
+      assert.match(String(a.headers['content-type']), /^application\/json/);
+      if (method === 'GET') assert.equal((JSON.parse(a.body.toString()) as { reason: string }).reason, 'bad-range');
+    }
+  });
+
+  it('the same If-Range: the range for its own tag, the whole file for another tag or a date', async () => {
+    const path = `/media/${sha(media)}`;
+    const range = 'bytes=3000-3013';
+    const current = await same(path, 'GET', { range, 'if-range': `"${sha(media)}"` }, true);
+    assert.equal(current.status, 206);
+    assert.equal(current.body.toString(), 'fin du fichier');
+    for (const ifRange of ['"un-autre-fichier"', `W/"${sha(media)}"`, 'Wed, 21 Oct 2015 07:28:00 GMT']) {
+      const stale = await same(path, 'GET', { range, 'if-range': ifRange }, true);
+      assert.equal(stale.status, 200, ifRange);
+      assert.ok(stale.body.equals(media), ifRange);
+      assert.equal(stale.headers['content-range'], undefined, ifRange);
+    }
+  });
+
+  it('the same HEAD with a range: the headers of the 206, no body', async () => {
+    const a = await same(`/media/${sha(media)}`, 'HEAD', { range: 'bytes=-500' }, true);
+    assert.equal(a.status, 206);
+    assert.equal(a.headers['content-length'], '500');
+    assert.equal(a.headers['content-range'], `bytes ${media.length - 500}-${media.length - 1}/${media.length}`);
+    assert.equal(a.body.length, 0);
+  });
+
+  it('the same 412 when If-Match names another file', async () => {
+    const path = `/media/${sha(media)}`;
+    const a = await same(path, 'GET', { 'if-match': '"un-autre-fichier"' }, true);
+    assert.equal(a.status, 412);
+    assert.equal((JSON.parse(a.body.toString()) as { reason: string }).reason, 'precondition-failed');
+    const b = await same(path, 'GET', { 'if-match': `"autre", "${sha(media)}"`, range: 'bytes=0-9' }, true);
+    assert.equal(b.status, 206);
+  });
+
+  it('a download (?telecharger) is an attachment under its own name', async () => {
+    const a = await same(`/media/${sha(media)}?telecharger`, 'GET', { range: 'bytes=0-9' }, false);
+    assert.equal(a.status, 206);
+    assert.equal(a.headers['content-disposition'], 'attachment; filename="notes.txt"');
+  });
+
   it('the same 404, in the JSON envelope, for what neither has', async () => {
     for (const path of ['/api/v1/content/course:pas-de-contenu-ici', `/media/${'0'.repeat(64)}`]) {
       const a = await same(path, 'GET', { 'accept-encoding': 'gzip' }, false);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { memberDocId } from '../../../content/index.js';
 import { cookieFrom, login, startConsoleHub, submit, type Client } from '../admin/console.js';
-import type { TestHub } from '../../support/index.js';
+import { communityWith, type TestHub } from '../../support/index.js';
 
 const PHONE = '+223 76 12 34 56';
 
@@ -24,18 +24,7 @@ describe('members: codes, cards, PINs, sessions, suspension', () => {
 
   before(async () => {
     hub = await startConsoleHub({
-      community: {
-        pinFreeAttempts: 3,
-        pinFirstDelaySeconds: 30,
-        pinMaxDelayMinutes: 15,
-        pinCodeFailures: 10,
-        pinIpFailures: 50,
-        pinIpWindowMinutes: 15,
-        memberSessionIdleMinutes: 20,
-        preModeratedPosts: 3,
-        flagsToHide: 3,
-        postsPerMemberPerHour: 20,
-      },
+      community: communityWith({ pinFreeAttempts: 3, preModeratedPosts: 3, flagsToHide: 3, postsPerMemberPerHour: 20 }),
     });
     f = await login(hub.url, 'facilitator');
     registration = await submit(hub, 'registration', {

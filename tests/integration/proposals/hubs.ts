@@ -2,14 +2,8 @@ import assert from 'node:assert/strict';
 import { UserStore } from '../../../hub/auth/index.js';
 import { processProposals, type CentralCall } from '../../../provisioning/central/community/index.js';
 import type { TestCentral } from '../../support/central.js';
-import type { TestHub } from '../../support/index.js';
+import { syncHub, type TestHub } from '../../support/index.js';
 import { attemptLogin, client, cookieFrom, csrfIn, type Client } from '../admin/console.js';
-
-/** One sync of a test hub, which must succeed. */
-export async function syncHub(hub: TestHub): Promise<void> {
-  const run = await hub.deps.sync.runNow('test');
-  assert.equal(run.ok, true, JSON.stringify(run));
-}
 
 /** What the proposals need to travel: `from` push, central merges and publishes, every hub of `all` pulls. */
 export async function roundTrip(central: TestCentral, moderator: CentralCall, all: TestHub[], ...from: TestHub[]): Promise<void> {

@@ -10,8 +10,8 @@ import { callAs, moderationLog, processProposals, type CentralCall } from '../..
 import { startTestCentral, type TestCentral } from '../../support/central.js';
 import { parse } from 'csv-parse/sync';
 import { ANALYST, consoleLogin, startTestConsole, type TestConsole } from '../../support/console.js';
-import { makeMember, signInMember, startTestHub, type TestHub } from '../../support/index.js';
-import { hubConsole, postMultipart, roundTrip as roundTripVia, syncHub } from './hubs.js';
+import { makeMember, signInMember, startTestHub, syncHub, type TestHub } from '../../support/index.js';
+import { hubConsole, postMultipart, roundTrip as roundTripVia } from './hubs.js';
 
 const communes = ['nioro', 'kayes'].map((c) => ({
   _id: `commune:${c}`,

@@ -4,8 +4,8 @@ import { publishedProposalId, type PublishedProposal } from '../../../content/in
 import { couch, createCommunityUser } from '../../../provisioning/central/index.js';
 import { callAs, moderationLog, processProposals, type CentralCall } from '../../../provisioning/central/community/index.js';
 import { startTestCentral, type TestCentral } from '../../support/central.js';
-import { frenchVoice, makeMember, signInMember, startTestHub, type MemberClient, type TestHub } from '../../support/index.js';
-import { hubConsole, roundTrip as roundTripVia, syncHub } from './hubs.js';
+import { COMMUNITY, frenchVoice, makeMember, signInMember, startTwoHubs, syncHub, type MemberClient, type TestHub } from '../../support/index.js';
+import { hubConsole, roundTrip as roundTripVia } from './hubs.js';
 
 const COMMUNE = {
   _id: 'commune:nioro',
@@ -42,18 +42,6 @@ const PLAN = {
     },
   ],
 };
-const community = {
-  pinFreeAttempts: 5,
-  pinFirstDelaySeconds: 30,
-  pinMaxDelayMinutes: 15,
-  pinCodeFailures: 10,
-  pinIpFailures: 50,
-  pinIpWindowMinutes: 15,
-  memberSessionIdleMinutes: 20,
-  preModeratedPosts: 1,
-  flagsToHide: 2,
-  postsPerMemberPerHour: 50,
-};
 
 const html = (hub: TestHub, path: string) => fetch(hub.url + path, { headers: { accept: 'text/html' }, redirect: 'manual' });
 
@@ -84,11 +72,7 @@ describe('citizen proposals across two hubs and central', () => {
       pub.body.every((r) => !r.error),
       JSON.stringify(pub.body)
     );
-    const ea = await central.enroll('nioro-01');
-    const eb = await central.enroll('kayes-02');
-    a = await startTestHub({ hubId: 'nioro-01', commune: 'nioro', community, central: { url: central.url, username: ea.username, password: ea.password } });
-    b = await startTestHub({ hubId: 'kayes-02', commune: 'kayes', community, central: { url: central.url, username: eb.username, password: eb.password } });
-    await Promise.all([syncHub(a), syncHub(b)]);
+    ({ a, b } = await startTwoHubs(central, { communes: true, community: COMMUNITY }));
     awa = await signInMember(a, (await makeMember(a, 'Awa')).code);
     chaka = await signInMember(a, (await makeMember(a, 'Chaka', '1357', 'M', '25-35')).code, '1357');
     binta = await signInMember(b, (await makeMember(b, 'Binta')).code);

@@ -2,17 +2,13 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { z } from 'zod';
 import { contentSchemas, Heartbeat, MediaMeta, submissionSchemas } from '../../../../content/index.js';
-import { CENTRAL_DBS, designDocFor, RuleTable, schemasFor, type DbKind } from '../../../../provisioning/central/design-docs.js';
+import { CENTRAL_DBS, RuleTable, schemasFor, type DbKind } from '../../../../provisioning/central/design-docs.js';
+import { EDITOR as editor, HEARTBEAT as heartbeat, HUB_USER as hubUser, validator } from '../../../support/central-rules.js';
 
 /*
  * Issue 13, item 3: one set of rules. Every fixture, valid and invalid, goes through the hub's
  * zod schema and through central's validate_doc_update, and both must say the same thing.
  */
-
-type Validate = (doc: object, old: object | null, user: { name: string | null; roles: string[] }) => void;
-const validator = (db: DbKind): Validate => (0, eval)(`(${designDocFor(db).validate_doc_update})`);
-const editor = { name: 'ed', roles: ['editor'] };
-const hubUser = { name: 'hub-kayes-01', roles: ['hub'] };
 
 /** What central says: null when accepted, else its sentence. */
 function central(db: DbKind, doc: object): string | null {
@@ -112,21 +108,6 @@ const post = {
   author: { hub: 'kayes-01', code: 'KX7-M4P', name: 'Awa' },
   sex: 'F',
   ageBand: '25-35',
-};
-const heartbeat = {
-  _id: 'kayes-01',
-  type: 'heartbeat',
-  hubId: 'kayes-01',
-  spaceName: 'Kayes',
-  commune: 'kayes',
-  region: 'kayes',
-  version: '0.1.0',
-  at: '2026-11-22T09:00:00Z',
-  uptimeSeconds: 5,
-  disk: { freeBytes: 1, totalBytes: 2 },
-  temperatureC: null,
-  lastSync: null,
-  counts: {},
 };
 
 interface Fixture {

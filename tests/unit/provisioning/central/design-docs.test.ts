@@ -1,20 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CENTRAL_DBS, designDocFor, validatorTemplate, type DbKind } from '../../../../provisioning/central/design-docs.js';
+import { CENTRAL_DBS, validatorTemplate } from '../../../../provisioning/central/design-docs.js';
+import { EDITOR as editor, HEARTBEAT, HUB_USER as hub, refusal, validator } from '../../../support/central-rules.js';
 
-type Validate = (doc: object, old: object | null, user: { name: string | null; roles: string[] }) => void;
-const validator = (db: DbKind): Validate => (0, eval)(`(${designDocFor(db).validate_doc_update})`);
-const refusal = (fn: () => void): string => {
-  try {
-    fn();
-  } catch (e) {
-    return (e as { forbidden: string }).forbidden;
-  }
-  assert.fail('the document was accepted');
-};
-
-const hub = { name: 'hub-kayes-01', roles: ['hub'] };
-const editor = { name: 'ed', roles: ['editor'] };
 const response = {
   _id: 'kayes-01:response:0mhz3k0x1000a1b2c3d4e5',
   type: 'response',
@@ -45,25 +33,7 @@ describe('central validate_doc_update', () => {
 
   it('lets a hub write its own submissions and heartbeat', () => {
     validator('hub')(response, null, hub);
-    validator('hub')(
-      {
-        _id: 'kayes-01',
-        type: 'heartbeat',
-        hubId: 'kayes-01',
-        spaceName: 'Kayes',
-        commune: 'kayes',
-        region: 'kayes',
-        version: '0.1.0',
-        at: '2026-11-22T09:00:00Z',
-        uptimeSeconds: 5,
-        disk: { freeBytes: 1, totalBytes: 2 },
-        temperatureC: null,
-        lastSync: null,
-        counts: {},
-      },
-      null,
-      hub
-    );
+    validator('hub')(HEARTBEAT, null, hub);
   });
 
   it("refuses another hub's docs, naming the field and a correct example", () => {

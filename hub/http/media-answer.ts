@@ -1,0 +1,116 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import parseRange from 'range-parser';
+import { AppError } from '../../content/index.js';
+import { notModified } from './answer.js';
+import { writeError } from './errors.js';
+import type { MediaFiles } from './media-files.js';
+import type { MediaFacts } from './media-info.js';
+import { mediaHeaders } from './media.js';
+
+type HeaderList = (string | number)[];
+
+/** The header lists of one file, built once per file and sender: the validators, types and caching. */
+interface Lists {
+  etag: string;
+  /** The 304's headers, and the start of a 206's. */
+  base: HeaderList;
+  /** The whole file's 200. */
+  whole: HeaderList;
+}
+
+const BYTES = /^ *bytes=/;
+
+const badRange = (size: number) =>
+  new AppError(416, 'bad-range', `the requested byte range is outside the file (${size} bytes); ask for bytes=0-${Math.max(size - 1, 0)} or less`);
+const PRECONDITION = new AppError(412, 'precondition-failed', 'this address holds another file than the one named in If-Match');
+
+export interface MediaSenderOptions {
+  /** Headers that go first in every answer (the security headers on the fast path, nothing under Express). */
+  fixed?: Readonly<Record<string, string>>;
+  files: MediaFiles;
+  pathOf: (sha: string) => string;
+  /** How an unreadable file is answered (logged, then the JSON envelope with `fixed`). */
+  onError: (res: ServerResponse, err: unknown) => void;
+}
+
+/**
+ * The one function that answers a media file, for the raw fast path and for Express alike:
+ * If-None-Match → 304; If-Match that names another file → 412; one byte range (a suffix
+ * `bytes=-500`, an open `bytes=100-`) → 206 with Content-Range, unless If-Range names another
+ * tag or a date; a range outside the file → 416, the file's size in Content-Range, in the
+ * error envelope; several ranges or a malformed Range → the whole file (as Express's `send`
+ * did: a client that asks for several ranges can read one whole answer); HEAD without a body.
+ * Every answer has Accept-Ranges, the hash as a strong ETag and immutable caching. No
+ * Last-Modified: the file's time on this hub's card says nothing the hash does not, and
+ * differs between hubs (so an If-Range date never matches and gets the whole file).
+ *
+ * Each file's header lists are built once: a header object per request (a spread, the file
+ * name normalised by three regular expressions) repeated the same work for every range.
+ */
+export function mediaSender(opts: MediaSenderOptions) {
+  const { fixed = {}, files, pathOf, onError } = opts;
+  /** Per file: [inline, download]. Facts are kept per file by MediaInfo, so are these. */
+  const made = new WeakMap<MediaFacts, [Lists?, Lists?]>();
+
+  function listsOf(sha: string, facts: MediaFacts, download: boolean): Lists {
+    let pair = made.get(facts);
+    if (!pair) made.set(facts, (pair = [undefined, undefined]));
+    const i = download ? 1 : 0;
+    let lists = pair[i];
+    if (!lists) {
+      // A file's own policy (sandbox, nosniff, same-origin) replaces the page's of the same name.
+      const base: HeaderList = Object.entries({ ...fixed, ...mediaHeaders(sha, facts, download) }).flat();
+      lists = { etag: `"${sha}"`, base, whole: [...base, 'Content-Length', facts.size] };
+      pair[i] = lists;
+    }
+    return lists;
+  }
+
+  function refuse(res: ServerResponse, e: AppError, extra?: Record<string, string>): void {
+    writeError(res, e, false, extra ? { ...fixed, ...extra } : fixed);
+  }
+
+  /** `download`: saved under its own name whatever its type (?telecharger). */
+  return function sendMedia(req: IncomingMessage, res: ServerResponse, sha: string, facts: MediaFacts, download = false): void {
+    const { etag, base, whole } = listsOf(sha, facts, download);
+    if (notModified(req, etag)) {
+      res.writeHead(304, base).end();
+      return;
+    }
+    const ifMatch = req.headers['if-match'];
+    if (ifMatch !== undefined && ifMatch.trim() !== '*' && !ifMatch.split(',').some((t) => t.trim() === etag)) {
+      refuse(res, PRECONDITION);
+      return;
+    }
+    const size = facts.size;
+    let status = 200;
+    let start = 0;
+    let end = size - 1;
+    let list = whole;
+    const range = req.headers.range;
+    // If-Range is compared strongly: only the file's own tag keeps the range.
+    if (range !== undefined && BYTES.test(range)) {
+      const ifRange = req.headers['if-range'];
+      if (ifRange === undefined || ifRange === etag) {
+        const ranges = parseRange(size, range, { combine: true });
+        if (ranges === -1) {
+          refuse(res, badRange(size), { 'Accept-Ranges': 'bytes', 'Content-Range': `bytes */${size}` });
+          return;
+        }
+        if (ranges !== -2 && ranges.length === 1) {
+          start = ranges[0]!.start;
+          end = ranges[0]!.end;
+          status = 206;
+          list = [...base, 'Content-Range', `bytes ${start}-${end}/${size}`, 'Content-Length', end - start + 1];
+        }
+      }
+    }
+    if (req.method === 'HEAD' || size === 0) {
+      res.writeHead(status, list).end();
+      return;
+    }
+    files.send(res, pathOf(sha), status, list, start, end, onError);
+  };
+}
+
+export type SendMedia = ReturnType<typeof mediaSender>;
