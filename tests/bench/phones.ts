@@ -32,7 +32,25 @@ export interface PhonesResult {
   statuses: Record<number, number>;
 }
 
-const ASSET = /(?:src|href)="(\/static\/[^"]+)"/g;
+const TAG = /<(link|script|img|use|audio|video|source)\b[^>]*>/g;
+const URL_OF = /\b(?:src|href)="(\/static\/[^"#]+)/;
+
+/**
+ * The static files a browser loads with a page: style sheets, icons, scripts, images, the
+ * sprite a `<use href="…#id">` points into (once, whatever the fragment), sound unless
+ * `preload="none"`. Not the `<a href>` of a recording, fetched only when the visitor taps ▶.
+ */
+export function subresources(html: string): string[] {
+  const found = new Set<string>();
+  for (const m of html.matchAll(TAG)) {
+    const tag = m[0];
+    if (m[1] === 'link' && !/\brel="(?:stylesheet|icon)"/.test(tag)) continue;
+    if ((m[1] === 'audio' || m[1] === 'video') && /\bpreload="none"/.test(tag)) continue;
+    const url = URL_OF.exec(tag)?.[1];
+    if (url) found.add(url);
+  }
+  return [...found];
+}
 
 export async function phones(base: string, opts: PhonesOptions): Promise<PhonesResult> {
   const url = new URL(base);
@@ -83,7 +101,7 @@ export async function phones(base: string, opts: PhonesOptions): Promise<PhonesR
         .on('error', reject)
         .end();
     });
-    assetsOf.set(page, [...new Set([...html.matchAll(ASSET)].map((m) => m[1]!))]);
+    assetsOf.set(page, subresources(html));
   }
   probe.destroy();
   times.length = 0;
