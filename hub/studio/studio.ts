@@ -1,6 +1,6 @@
 import { AppError, itemsOf, TargetId, FieldPath, valueAt, verdictId, type Contribution, type Language, type StudioVerdict } from '../../content/index.js';
 import type { HubDeps } from '../deps.js';
-import { Messages, StaticAssets } from '../portal/index.js';
+import { Messages, portalAssets, type StaticAssets } from '../portal/index.js';
 import { coverageOf, sectionViews, StudioItems, type CoverageFigures, type StudioItem } from './items.js';
 
 /** A contribution sent from this hub that no accepted translation answers yet. */
@@ -28,7 +28,7 @@ export class Studio {
   constructor(readonly deps: Pick<HubDeps, 'config' | 'dbs' | 'catalog'>) {
     this.messages = new Messages();
     this.messages.useOverrides(deps.catalog.translations);
-    this.assets = new StaticAssets();
+    this.assets = portalAssets();
     this.items = new StudioItems(deps.catalog, this.messages, this.assets);
   }
 
