@@ -2,8 +2,6 @@
  * The hub room's public surface: what the command line (provisioning/) may use. Inside the
  * hub, rooms import each other through their own index.ts; from outside, only through this one.
  */
-import * as nodeModule from 'node:module';
-import { join } from 'node:path';
 import type { Config } from './config/index.js';
 import type { Logger } from './log/index.js';
 import type { RunningHub } from './main.js';
@@ -61,27 +59,6 @@ export type { RunningHub };
  * line's other commands do not load the whole hub to add a user or read a status.
  */
 export async function startHub(config: Config, log: Logger): Promise<RunningHub> {
-  useCompileCache(join(config.dataDir, 'cache', 'compile'), log);
   const { startHub: start } = await import('./main.js');
   return start(config, log);
-}
-
-/** Node ≥ 22.1's on-disk cache of compiled modules (absent from Node 20 and its types). */
-type CompileCache = (dir: string) => { status: number; message?: string; directory?: string };
-
-/**
- * Loading the hub's modules is most of a start on a Pi's core, and compiling them a large
- * part of that: Node ≥ 22.1 keeps the compiled code under the data dir (written once per
- * version of each file) and the next starts skip it. Node 20 has no such cache: nothing done.
- */
-function useCompileCache(dir: string, log: Logger): void {
-  const enable = (nodeModule as { enableCompileCache?: CompileCache }).enableCompileCache;
-  if (!enable) return;
-  try {
-    const result = enable(dir);
-    log.debug({ ...result }, 'module compile cache');
-  } catch (err) {
-    // A start without the cache is only slower.
-    log.warn({ err }, 'module compile cache not enabled');
-  }
 }
