@@ -2,9 +2,8 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, relative } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
-import type { Request, Response } from 'express';
 import { projectRoot } from '../config/index.js';
-import { EncodingMemo } from '../http/index.js';
+import type { Prepared } from '../http/index.js';
 
 const TYPES: Record<string, string> = {
   '.css': 'text/css; charset=utf-8',
@@ -17,43 +16,33 @@ const TYPES: Record<string, string> = {
 };
 const TEXT = new Set(['.css', '.js', '.svg', '.json']);
 
-export interface Asset {
+/** A static file as a prepared answer: the fast path and Express send it with the same function. */
+export interface Asset extends Prepared {
   /** The fingerprinted address, e.g. /static/portal.3f9a1c2b.css */
-  url: string;
-  type: string;
-  body: Buffer;
-  gzip?: Buffer;
-  br?: Buffer;
-  etag: string;
+  readonly url: string;
+  readonly type: string;
 }
 
-// Made on first use: hub/http and the portal import each other, so not at module evaluation.
-let codings: EncodingMemo | undefined;
+const IMMUTABLE = 'public, max-age=31536000, immutable';
 
-/** Sends a precompressed text body (brotli, gzip or identity, as the client accepts). */
-export function sendCompressed(
-  req: Request,
-  res: Response,
-  a: { type: string; body: Buffer; gzip?: Buffer; br?: Buffer; etag: string },
-  cacheControl: string
-): void {
-  res.set({ 'Content-Type': a.type, 'Cache-Control': cacheControl, ETag: a.etag, Vary: 'Accept-Encoding' });
-  if (req.headers['if-none-match'] === a.etag) {
-    res.status(304).end();
-    return;
-  }
-  // The hub's one negotiation (q-values honoured), on any body that has its copies.
-  const coding = (codings ??= new EncodingMemo()).acceptable(req.headers['accept-encoding']).best;
-  const copy = coding === 'identity' ? undefined : a[coding];
-  if (copy) res.set('Content-Encoding', coding).end(copy);
-  else res.end(a.body);
+/**
+ * Text compressed at the best levels (brotli 11, gzip 9), once and on first demand: made at
+ * start they cost 0.2 s of a pinned core (most of a second on a Pi's) before the hub listens,
+ * for files a phone asks for once a year.
+ */
+function bestCompressor(body: Buffer): (coding: 'br' | 'gzip') => Buffer {
+  let br: Buffer | undefined;
+  let gzip: Buffer | undefined;
+  return (coding) =>
+    coding === 'gzip'
+      ? (gzip ??= gzipSync(body, { level: 9 }))
+      : (br ??= brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: body.length } }));
 }
 
-export function compressText(body: Buffer): { gzip: Buffer; br: Buffer } {
-  return {
-    gzip: gzipSync(body, { level: 9 }),
-    br: brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: body.length } }),
-  };
+function asset(url: string, type: string, body: Buffer, etag: string, headers: Record<string, string>, text: boolean): Asset {
+  return text
+    ? { url, type, body, etag, headers: { 'Content-Type': type, ...headers, Vary: 'Accept-Encoding' }, compress: bestCompressor(body) }
+    : { url, type, body, etag, headers: { 'Content-Type': type, ...headers } };
 }
 
 function walk(dir: string): string[] {
@@ -80,9 +69,9 @@ export class StaticAssets {
       const body = readFileSync(file);
       const hash = createHash('sha256').update(body).digest('hex').slice(0, 10);
       const url = `/static/${name.slice(0, -ext.length)}.${hash}${ext}`;
-      const asset: Asset = { url, type, body, etag: `"${hash}"`, ...(TEXT.has(ext) ? compressText(body) : {}) };
-      this.byName.set(name, asset);
-      this.byUrl.set(url, asset);
+      const a = asset(url, type, body, `"${hash}"`, { 'Cache-Control': IMMUTABLE }, TEXT.has(ext));
+      this.byName.set(name, a);
+      this.byUrl.set(url, a);
     }
   }
 
@@ -114,13 +103,30 @@ export class StaticAssets {
     return [...this.byName.entries()].filter(([n]) => filter(n)).map(([, a]) => a.url);
   }
 
+  private sw: Asset | undefined;
+
   /** The service worker, not fingerprinted (its address must stay put), with the asset list baked in. */
-  serviceWorker(): { type: string; body: Buffer; gzip: Buffer; br: Buffer; etag: string } {
+  serviceWorker(): Asset {
+    if (this.sw) return this.sw;
     const urls = this.urls((n) => /\.(css|js|svg)$/.test(n));
     const src = readFileSync(join(this.dir, 'sw.js'), 'utf8')
       .replace('__VERSION__', createHash('sha256').update(urls.join()).digest('hex').slice(0, 10))
       .replace('__ASSETS__', JSON.stringify(urls));
     const body = Buffer.from(src);
-    return { type: 'text/javascript; charset=utf-8', body, etag: `"${createHash('sha256').update(body).digest('hex').slice(0, 16)}"`, ...compressText(body) };
+    const etag = `"${createHash('sha256').update(body).digest('hex').slice(0, 16)}"`;
+    // The worker's own address never changes: the browser must check it for a new version.
+    return (this.sw = asset('/sw.js', 'text/javascript; charset=utf-8', body, etag, { 'Cache-Control': 'no-cache', 'Service-Worker-Allowed': '/' }, true));
   }
+
+  /** The answer for a static address (a fingerprinted file or the service worker), if there is one. */
+  answer(path: string): Asset | undefined {
+    return path === '/sw.js' ? this.serviceWorker() : this.byUrl.get(path);
+  }
+}
+
+let shared: StaticAssets | undefined;
+
+/** The portal's static files, read once per process: the portal, the fast path and the studio share them. */
+export function portalAssets(): StaticAssets {
+  return (shared ??= new StaticAssets());
 }

@@ -1,6 +1,6 @@
 /** The portal room: the visitor's pages for phones and the kiosk screen. */
 export { portalRouter, type PortalOptions } from './router.js';
-export { StaticAssets } from './assets.js';
+export { StaticAssets, portalAssets, type Asset } from './assets.js';
 export { pageFastPath } from './page-fast-path.js';
 export { openPageCache, PageCache, PAGE_CACHE_BYTES, type CachedPage, type Generations } from './page-cache.js';
 export { pageRequest, CURRENT_FOR_MS, type PageRequest } from './page-rules.js';

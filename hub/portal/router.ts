@@ -3,8 +3,8 @@ import { rateLimit } from 'express-rate-limit';
 import express, { Router, type ErrorRequestHandler, type Request, type RequestHandler } from 'express';
 import { AppError, isAppError } from '../../content/index.js';
 import type { HubDeps } from '../deps.js';
-import type { SendPrepared } from '../http/index.js';
-import { sendCompressed, StaticAssets } from './assets.js';
+import { answerSender, type SendPrepared } from '../http/index.js';
+import { portalAssets, type StaticAssets } from './assets.js';
 import { icon } from './components.js';
 import { html } from './html.js';
 import { Messages } from './i18n.js';
@@ -62,24 +62,19 @@ export interface PortalOptions {
  * files; the service worker and manifest; the submission status API.
  */
 export function portalRouter(deps: HubDeps, opts: PortalOptions = {}): Router {
-  const assets = opts.assets ?? new StaticAssets();
-  const portal = new Portal(deps, assets, opts.messages ?? new Messages(), opts.send);
+  const assets = opts.assets ?? portalAssets();
+  const send = opts.send ?? answerSender();
+  const portal = new Portal(deps, assets, opts.messages ?? new Messages(), send);
   const router = Router();
-  const sw = assets.serviceWorker();
 
   router.use(submissionStatusRouter(deps));
 
-  router.get('/static/{*file}', function staticFile(req, res, next) {
-    const a = assets.byAddress(req.path);
+  // Fingerprinted files and the service worker, as prepared answers (the fast path sends the
+  // same ones, page-fast-path.ts).
+  router.get(['/static/{*file}', '/sw.js'], function staticFile(req, res, next) {
+    const a = assets.answer(req.path);
     if (!a) return void next();
-    res.set('Cross-Origin-Resource-Policy', 'same-origin');
-    sendCompressed(req, res, a, 'public, max-age=31536000, immutable');
-  });
-
-  router.get('/sw.js', function serviceWorker(req, res) {
-    // The worker's own address never changes; the browser must check it for a new version.
-    res.set('Service-Worker-Allowed', '/');
-    sendCompressed(req, res, sw, 'no-cache');
+    send(req, res, a);
   });
 
   router.get('/manifest.webmanifest', function manifest(_req, res) {

@@ -1,7 +1,7 @@
 import { AppError, asSubmission, contentOf, itemsOf, TargetId, FieldPath, valueAt, verdictId, type Language } from '../../content/index.js';
 import { rowsOf } from '../storage/index.js';
 import type { HubDeps } from '../deps.js';
-import { Messages, StaticAssets } from '../portal/index.js';
+import { Messages, portalAssets, type StaticAssets } from '../portal/index.js';
 import { coverageOf, sectionViews, StudioItems, type CoverageFigures, type StudioItem } from './items.js';
 
 /** A contribution sent from this hub that no accepted translation answers yet. */
@@ -29,7 +29,7 @@ export class Studio {
   constructor(readonly deps: Pick<HubDeps, 'config' | 'dbs' | 'catalog'>) {
     this.messages = new Messages();
     this.messages.useOverrides(deps.catalog.translations);
-    this.assets = new StaticAssets();
+    this.assets = portalAssets();
     this.items = new StudioItems(deps.catalog, this.messages, this.assets);
   }
 

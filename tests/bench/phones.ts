@@ -28,15 +28,36 @@ export interface PhonesResult {
   p99: number;
   /** Whole page views: the page and the assets it needed. */
   viewP95: number;
+  /** p95 by kind of request (pages, static files, submissions): which one sets the whole p95. */
+  p95By: Record<'page' | 'static' | 'submission', number>;
   errors: number;
   statuses: Record<number, number>;
 }
 
-const ASSET = /(?:src|href)="(\/static\/[^"]+)"/g;
+const TAG = /<(link|script|img|use|audio|video|source)\b[^>]*>/g;
+const URL_OF = /\b(?:src|href)="(\/static\/[^"#]+)/;
+
+/**
+ * The static files a browser loads with a page: style sheets, icons, scripts, images, the
+ * sprite a `<use href="…#id">` points into (once, whatever the fragment), sound unless
+ * `preload="none"`. Not the `<a href>` of a recording, fetched only when the visitor taps ▶.
+ */
+export function subresources(html: string): string[] {
+  const found = new Set<string>();
+  for (const m of html.matchAll(TAG)) {
+    const tag = m[0];
+    if (m[1] === 'link' && !/\brel="(?:stylesheet|icon)"/.test(tag)) continue;
+    if ((m[1] === 'audio' || m[1] === 'video') && /\bpreload="none"/.test(tag)) continue;
+    const url = URL_OF.exec(tag)?.[1];
+    if (url) found.add(url);
+  }
+  return [...found];
+}
 
 export async function phones(base: string, opts: PhonesOptions): Promise<PhonesResult> {
   const url = new URL(base);
   const times: number[] = [];
+  const byKind: Record<'page' | 'static' | 'submission', number[]> = { page: [], static: [], submission: [] };
   const views: number[] = [];
   const statuses: Record<number, number> = {};
   let errors = 0;
@@ -59,6 +80,7 @@ export async function phones(base: string, opts: PhonesOptions): Promise<PhonesR
           res.on('data', (c: Buffer) => chunks.push(c));
           res.on('end', () => {
             times.push(performance.now() - t);
+            byKind[method === 'POST' ? 'submission' : path.startsWith('/static/') ? 'static' : 'page'].push(performance.now() - t);
             const status = res.statusCode ?? 0;
             if (status >= 400) statuses[status] = (statuses[status] ?? 0) + 1;
             resolve(res.headers['content-encoding'] ? '' : Buffer.concat(chunks).toString());
@@ -83,7 +105,7 @@ export async function phones(base: string, opts: PhonesOptions): Promise<PhonesR
         .on('error', reject)
         .end();
     });
-    assetsOf.set(page, [...new Set([...html.matchAll(ASSET)].map((m) => m[1]!))]);
+    assetsOf.set(page, subresources(html));
   }
   probe.destroy();
   times.length = 0;
@@ -123,6 +145,7 @@ export async function phones(base: string, opts: PhonesOptions): Promise<PhonesR
   };
   await Promise.all(Array.from({ length: opts.phones }, (_, n) => phone(n)));
   times.sort((a, b) => a - b);
+  for (const list of Object.values(byKind)) list.sort((a, b) => a - b);
   views.sort((a, b) => a - b);
   const at = (list: number[], p: number) => round(list[Math.min(list.length - 1, Math.floor(p * list.length))] ?? NaN);
   return {
@@ -133,6 +156,7 @@ export async function phones(base: string, opts: PhonesOptions): Promise<PhonesR
     p95: at(times, 0.95),
     p99: at(times, 0.99),
     viewP95: at(views, 0.95),
+    p95By: { page: at(byKind.page, 0.95), static: at(byKind.static, 0.95), submission: at(byKind.submission, 0.95) },
     errors,
     statuses,
   };

@@ -98,6 +98,12 @@ export async function benchPiSpeed(report: Report, opts: { docs: number; seconds
           ok: crowd.p95 < 100,
         });
         report.add({ section, metric: `${mode}: 200 phones, a whole page view (page + new assets) p95`, value: crowd.viewP95, unit: 'ms' });
+        report.add({
+          section,
+          metric: `${mode}: 200 phones, p95 of pages / static files / registrations`,
+          value: `${crowd.p95By.page} / ${crowd.p95By.static} / ${crowd.p95By.submission}`,
+          unit: 'ms',
+        });
         if (crowd.errors > 0 || Object.keys(crowd.statuses).length > 0)
           report.add({ section, metric: `${mode}: 200 phones, errors / statuses ≥ 400`, value: `${crowd.errors} / ${JSON.stringify(crowd.statuses)}` });
         const regs = await load(`${hub.url}/api/v1/submissions/registration`, {

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { createApp, createHandler } from '../../../hub/app.js';
 import { createFastPath, httpShared } from '../../../hub/http/index.js';
 import { startTestHub, type TestHub } from '../../support/index.js';
@@ -64,6 +65,8 @@ describe('the fast path and Express give the same answers', () => {
   let answeredFast = false;
   const media = Buffer.from('x'.repeat(3000) + 'fin du fichier');
   let item: string;
+  let css: string;
+  let logo: string;
 
   before(async () => {
     hub = await startTestHub({ seedDemo: true });
@@ -89,6 +92,9 @@ describe('the fast path and Express give the same answers', () => {
     express = await listen(createHandler(hub.deps, { fastPath: false }));
     const list = JSON.parse((await send(express.port, '/api/v1/content?type=course', 'GET', {})).body.toString()) as { items: { _id: string }[] };
     item = list.items[0]!._id;
+    const html = (await send(express.port, '/', 'GET', { cookie: 'lang=fr' })).body.toString();
+    css = /href="(\/static\/portal\.[0-9a-f]{10}\.css)"/.exec(html)![1]!;
+    logo = /href="(\/static\/logo\.[0-9a-f]{10}\.svg)"/.exec(html)![1]!;
   });
   after(async () => {
     for (const s of [fast, express]) await new Promise<void>((ok) => s.server.close(() => ok()));
@@ -117,6 +123,9 @@ describe('the fast path and Express give the same answers', () => {
     { name: 'a search', path: '/api/v1/search?q=budget' },
     { name: 'a portal page', path: '/apprendre', headers: { cookie: 'lang=fr' }, getOnly: true },
     { name: 'a media file', path: `/media/${sha(media)}` },
+    { name: 'a static file', path: css },
+    { name: 'a static file too small to compress', path: logo },
+    { name: 'the service worker', path: '/sw.js' },
   ];
 
   it('the same answer for every coding asked, compressed the same way', async () => {
@@ -233,6 +242,25 @@ describe('the fast path and Express give the same answers', () => {
     const a = await same(`/media/${sha(media)}?telecharger`, 'GET', { range: 'bytes=0-9' }, false);
     assert.equal(a.status, 206);
     assert.equal(a.headers['content-disposition'], 'attachment; filename="notes.txt"');
+  });
+
+  it('static files: their compressed copies are the file, whichever path made them', async () => {
+    for (const path of [css, '/sw.js']) {
+      const plain = await same(path, 'GET', {}, true);
+      const br = await same(path, 'GET', { 'accept-encoding': 'br' }, true);
+      const gzip = await same(path, 'GET', { 'accept-encoding': 'gzip' }, true);
+      assert.equal(br.headers['content-encoding'], 'br', path);
+      assert.equal(gzip.headers['content-encoding'], 'gzip', path);
+      assert.ok(brotliDecompressSync(br.body).equals(plain.body), `${path}: br is the file`);
+      assert.ok(gunzipSync(gzip.body).equals(plain.body), `${path}: gzip is the file`);
+    }
+    const sw = await same('/sw.js', 'GET', {}, true);
+    assert.equal(sw.headers['service-worker-allowed'], '/');
+    assert.equal(sw.headers['cache-control'], 'no-cache');
+    assert.match(sw.body.toString(), new RegExp(css.replace(/\./g, '\\.')));
+    const file = await same(css, 'GET', {}, true);
+    assert.equal(file.headers['cache-control'], 'public, max-age=31536000, immutable');
+    assert.equal(file.headers['cross-origin-resource-policy'], 'same-origin');
   });
 
   it('the same 404, in the JSON envelope, for what neither has', async () => {
