@@ -325,6 +325,9 @@ describe('the golden image boots under qemu', { timeout: BUILD_TIMEOUT_MS + BOOT
       const title = `${fr['nav.home']} — ${spaceName}`;
       const served = await (await fetch(`http://127.0.0.1:${lan.hub}/kiosk`)).text();
       assert.ok(served.includes(`<title>${title}</title>`), `the hub's /kiosk has no <title>${title}</title>`);
+      // How fast the hub serves the page inside the VM, for the report (and to tell a slow hub from a stuck browser).
+      const curled = await vmShell.run(`curl -s -o /dev/null -w '%{http_code} %{time_total}' ${KIOSK_URL}`);
+      process.stdout.write(`# the hub's /kiosk to curl in the VM: HTTP ${curled.out.replace(' ', ', ')} s\n`);
       const chromiumLog = async () => (await vmShell.run('tail -n 40 /tmp/espace-kiosk-chromium.log; cat /tmp/espace-kiosk-standin')).out;
 
       // Chromium's own word on what it shows (DevTools' list of pages): the title comes from the
