@@ -67,7 +67,8 @@ test-fault: test-deps build
 
 # The golden image booted under qemu (x86-64 standing in for the Pi's arm64; KVM when there is
 # /dev/kvm, else software emulation): systemd starts the rendered units, /health answers on
-# port 80. Minutes, so not in make test; the kernel's root is cached next to test-root's.
+# port 80, the kiosk's session shows the kiosk page (Debian's Chromium standing in for Electron).
+# About 10 minutes, so not in make test; the kernel's root is cached next to test-root's.
 test-image: test-deps build test-root
 	@bash tests/support/install-test-deps.sh image
 	node --test --test-timeout=1800000 dist/tests/image/boot.test.js

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { connect } from 'node:net';
 import { join } from 'node:path';
@@ -17,6 +17,12 @@ const KVM = existsSync('/dev/kvm');
 /** Software emulation boots a Debian with desktop packages in a few minutes on a shared machine. */
 const BOOT_TIMEOUT_MS = Number(process.env.ESPACE_BOOT_TIMEOUT_S ?? (KVM ? 180 : 900)) * 1000;
 const BUILD_TIMEOUT_MS = 20 * 60_000;
+/** For the kiosk page in Chromium, from the kiosk check on: its title came 1-2 minutes after Chromium started under TCG on a loaded machine. */
+const KIOSK_TIMEOUT_MS = Number(process.env.ESPACE_KIOSK_TIMEOUT_S ?? (KVM ? 120 : 600)) * 1000;
+/** The page the kiosk shows, as the test image's Chromium opens it (tests/support/image-disk.sh). */
+const KIOSK_URL = 'http://127.0.0.1:8080/kiosk';
+/** Where the screen of the kiosk is kept for the report. */
+const SCREEN_DIR = join(projectRoot(), 'var', 'test-image');
 
 /** What a TCP client sees within a few seconds: the first line of an answer, the port closed, or nothing (dropped). */
 async function probe(port: number, send = ''): Promise<string> {
@@ -38,6 +44,49 @@ async function probe(port: number, send = ''): Promise<string> {
 }
 const get = (path: string) => `GET ${path} HTTP/1.0\r\nHost: espace.home.arpa\r\n\r\n`;
 
+/** One command to qemu's human monitor; its answer once the next prompt comes. */
+async function monitorCommand(socketPath: string, command: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let data = '';
+    let sent = false;
+    const s = connect(socketPath);
+    const timer = setTimeout(() => {
+      s.destroy();
+      reject(new Error(`qemu's monitor did not answer "${command}" within 60 s: ${data}`));
+    }, 60_000);
+    s.on('data', (b: Buffer) => {
+      data += b.toString();
+      if (!data.includes('(qemu)')) return;
+      if (!sent) {
+        sent = true;
+        data = '';
+        s.write(`${command}\n`);
+      } else {
+        clearTimeout(timer);
+        s.end();
+        resolve(stripVTControlCharacters(data));
+      }
+    });
+    s.on('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+  });
+}
+
+/** A binary PPM (P6, 8 bits, what qemu's screendump writes): its size, and how uniform it is. */
+function screenColours(ppm: Buffer): { width: number; height: number; distinct: number; dominantShare: number } {
+  const header = /^P6\s+(\d+)\s+(\d+)\s+255\s/.exec(ppm.subarray(0, 64).toString('latin1'));
+  if (!header) throw new Error(`not an 8-bit binary PPM: ${JSON.stringify(ppm.subarray(0, 16).toString('latin1'))}`);
+  const [width, height] = [Number(header[1]), Number(header[2])];
+  const counts = new Map<number, number>();
+  for (let i = header[0].length; i + 2 < ppm.length; i += 3) {
+    const rgb = (ppm[i]! << 16) | (ppm[i + 1]! << 8) | ppm[i + 2]!;
+    counts.set(rgb, (counts.get(rgb) ?? 0) + 1);
+  }
+  return { width, height, distinct: counts.size, dominantShare: Math.max(...counts.values()) / (width * height) };
+}
+
 /**
  * make test-image: the golden image (the cached Debian Trixie root, Debian's kernel, the app and
  * Node where the pi-gen stage puts them, `espace provision apply --root` with the demo profile)
@@ -48,7 +97,7 @@ const get = (path: string) => `GET ${path} HTTP/1.0\r\nHost: espace.home.arpa\r\
  * `uplink.wired`), from which the hub's ports are knocked at. The VM's second serial port is a
  * root shell (test image only) to look inside.
  */
-describe('the golden image boots under qemu', { timeout: BUILD_TIMEOUT_MS + BOOT_TIMEOUT_MS + 10 * 60_000 }, () => {
+describe('the golden image boots under qemu', { timeout: BUILD_TIMEOUT_MS + BOOT_TIMEOUT_MS + KIOSK_TIMEOUT_MS + 10 * 60_000 }, () => {
   const dir = tempDir('espace-image-');
   const consoleLog = join(dir.path, 'console.log');
   const monitor = join(dir.path, 'monitor.sock');
@@ -56,6 +105,7 @@ describe('the golden image boots under qemu', { timeout: BUILD_TIMEOUT_MS + BOOT
   let vm: ChildProcess | undefined;
   let exited: Promise<number | null> | undefined;
   let shell: VmShell | undefined;
+  let bootStarted = 0;
   const lan = { http: 0, hub: 0, ssh: 0 };
   const up = { http: 0, hub: 0, ssh: 0 };
 
@@ -102,15 +152,16 @@ describe('the golden image boots under qemu', { timeout: BUILD_TIMEOUT_MS + BOOT
     existsSync(consoleLog) ? stripVTControlCharacters(readFileSync(consoleLog, 'utf8')).split('\n').slice(-40).join('\n') : '(no console output)';
 
   it("boots, systemd starts espace-hub, and /health answers on the phones' port 80", async () => {
-    const started = Date.now();
+    const started = (bootStarted = Date.now());
     const fwd = (p: typeof lan, guest: string) =>
       `hostfwd=tcp:127.0.0.1:${p.http}-${guest}:80,hostfwd=tcp:127.0.0.1:${p.hub}-${guest}:8080,hostfwd=tcp:127.0.0.1:${p.ssh}-${guest}:22`;
     vm = spawn(
       'qemu-system-x86_64',
       [
         ...(KVM ? ['-accel', 'kvm', '-cpu', 'host'] : ['-accel', 'tcg']),
+        // Chromium, standing in for the kiosk's Electron, takes about 350 MB beside the hub.
         '-m',
-        '1024',
+        '1536',
         '-smp',
         '2',
         '-kernel',
@@ -261,4 +312,79 @@ describe('the golden image boots under qemu', { timeout: BUILD_TIMEOUT_MS + BOOT
     assert.match(sessions.out, /^\d+ .*labwc/m, diag);
     assert.match(sessions.out, /^active$/m, diag);
   });
+
+  it(
+    'shows the kiosk page full screen: Chromium, standing in for Electron, has it loaded, laid out and drawn',
+    { timeout: KIOSK_TIMEOUT_MS + 5 * 60_000 },
+    async () => {
+      assert.ok(shell, 'the VM did not boot');
+      const vmShell = shell;
+      // The title the page's HTML gives, in French: "Accueil — <the space's name>".
+      const fr = JSON.parse(readFileSync(join(projectRoot(), 'hub/portal/locales/fr.json'), 'utf8')) as Record<string, string>;
+      const spaceName = String(parseDocument(readFileSync(join(projectRoot(), 'provisioning/profiles/demo.yaml'), 'utf8')).get('spaceName'));
+      const title = `${fr['nav.home']} — ${spaceName}`;
+      const served = await (await fetch(`http://127.0.0.1:${lan.hub}/kiosk`)).text();
+      assert.ok(served.includes(`<title>${title}</title>`), `the hub's /kiosk has no <title>${title}</title>`);
+      // How fast the hub serves the page inside the VM, for the report (and to tell a slow hub from a stuck browser).
+      const curled = await vmShell.run(`curl -s -o /dev/null -w '%{http_code} %{time_total}' ${KIOSK_URL}`);
+      process.stdout.write(`# the hub's /kiosk to curl in the VM: HTTP ${curled.out.replace(' ', ', ')} s\n`);
+      const chromiumLog = async () => (await vmShell.run('tail -n 40 /tmp/espace-kiosk-chromium.log; cat /tmp/espace-kiosk-standin')).out;
+
+      // Chromium's own word on what it shows (DevTools' list of pages): the title comes from the
+      // page's HTML once the navigation has committed, which the white window of the past never did.
+      type Target = { type: string; url: string; title: string };
+      const end = Date.now() + KIOSK_TIMEOUT_MS;
+      for (;;) {
+        // Nothing at all while Chromium's DevTools is not listening yet.
+        const list = await vmShell.run('curl -s --max-time 10 http://127.0.0.1:9222/json/list', 30_000);
+        const pages = list.out.trim() ? (JSON.parse(list.out) as Target[]) : [];
+        if (pages.some((p) => p.type === 'page' && p.url === KIOSK_URL && p.title === title)) break;
+        if (Date.now() > end)
+          assert.fail(
+            `Chromium did not show ${KIOSK_URL} titled "${title}" within ${KIOSK_TIMEOUT_MS / 1000} s of this check (after the session check); its pages: ${JSON.stringify(pages.map((p) => ({ url: p.url, title: p.title })))}\n--- Chromium's log (the VM's /tmp/espace-kiosk-chromium.log) ---\n${await chromiumLog()}`
+          );
+        await sleep(5000);
+      }
+      const since = (
+        await vmShell.run('echo $(( $(date +%s) - $(sed -n "s/^chromium starts at //p" /tmp/espace-kiosk-chromium.log | tail -n 1) ))')
+      ).out.trim();
+      process.stdout.write(
+        `# the kiosk page's title in Chromium: ${since} s after Chromium started (once /health answered in the VM), ${((Date.now() - bootStarted) / 1000).toFixed(1)} s after qemu started\n`
+      );
+
+      // Inside the page: loaded, in French, its stylesheet applied and its tiles laid out, once its
+      // fonts are ready. The VM's Node asks (tests/support/devtools-page.ts, in the image's dist/).
+      const wsFlag = process.versions.node.startsWith('20.') ? '--experimental-websocket ' : '';
+      let state: Record<string, unknown> = {};
+      for (;;) {
+        const asked = await vmShell.run(`node ${wsFlag}/opt/espace/dist/tests/support/devtools-page.js ${KIOSK_URL}`, 120_000);
+        if (asked.code === 0) state = JSON.parse(asked.out) as Record<string, unknown>;
+        if (state.readyState === 'complete') break;
+        if (Date.now() > end)
+          assert.fail(`the kiosk page never finished loading: ${asked.out} ${JSON.stringify(state)}\n--- Chromium's log ---\n${await chromiumLog()}`);
+        await sleep(5000);
+      }
+      assert.equal(state.title, title);
+      assert.equal(state.lang, 'fr');
+      assert.equal(state.h1, fr['home.welcome']!.replace('{space}', spaceName));
+      assert.ok(Number(state.tilesShown) >= 6, `the section tiles were not laid out: ${JSON.stringify(state)}`);
+      assert.ok(Number(state.stylesheets) >= 1, `no stylesheet: ${JSON.stringify(state)}`);
+
+      // What the screen shows (qemu's screendump of the VM's display): kept under var/test-image/ for
+      // the report, and not one colour: the white window of the past was 99.99 % white, in 43 colours (the cursor).
+      mkdirSync(SCREEN_DIR, { recursive: true });
+      const ppmPath = join(SCREEN_DIR, 'kiosk-screen.ppm');
+      await monitorCommand(monitor, `screendump ${ppmPath}`);
+      await monitorCommand(monitor, `screendump ${join(SCREEN_DIR, 'kiosk-screen.png')} -f png`);
+      const screen = screenColours(readFileSync(ppmPath));
+      process.stdout.write(
+        `# the kiosk's screen (var/test-image/kiosk-screen.png): ${screen.width}x${screen.height}, ${screen.distinct} colours, the commonest on ${(screen.dominantShare * 100).toFixed(1)} % of it\n`
+      );
+      assert.equal(state.viewport, `${screen.width}x${screen.height}`, 'the kiosk page does not fill the screen');
+      assert.ok(
+        screen.distinct >= 16 && screen.dominantShare < 0.99,
+        `the screen is blank: ${JSON.stringify(screen)}\n--- Chromium's log ---\n${await chromiumLog()}`
+      );
+    }
+  );
 });

@@ -42,8 +42,9 @@ ln -sfn /opt/espace/dist/provisioning/cli.js "$root/usr/local/bin/espace"
 # Test fixtures only, never on a card:
 # - a root shell on the second serial port (ttyS1), for the test to look inside the booted VM;
 # - a stand-in for Electron at the profile's kiosk.electronPath (Electron is arm64-only on the
-#   image and Chromium is too heavy for software emulation): it records what `espace kiosk` gave
-#   it (the Wayland display of the labwc session) and stays up, as the kiosk would.
+#   image): it records what `espace kiosk` gave it (the Wayland display of the labwc session),
+#   then runs Debian's Chromium (debian-boot-root.sh) on the kiosk page in its place, with
+#   DevTools on 127.0.0.1:9222 for the test to ask what it shows, and its log in /tmp.
 cat > "$root/etc/systemd/system/espace-test-shell.service" <<'UNIT'
 [Unit]
 Description=root shell on ttyS1 for tests/image/boot.test.ts (test image only)
@@ -64,11 +65,31 @@ ln -sf /etc/systemd/system/espace-test-shell.service "$root/etc/systemd/system/m
 mkdir -p "$root/opt/electron"
 cat > "$root/opt/electron/electron" <<'STANDIN'
 #!/bin/sh
-# Electron's stand-in in the qemu test image: what the kiosk's unit started, in which session.
+# Electron's stand-in in the qemu test image: what the kiosk's unit started, in which session;
+# then Debian's Chromium on the kiosk page, as Electron would show it.
 printf 'user=%s wayland=%s runtime=%s args=%s\n' "$(id -un)" "$WAYLAND_DISPLAY" "$XDG_RUNTIME_DIR" "$*" > /tmp/espace-kiosk-standin
-exec sleep infinity
+log=/tmp/espace-kiosk-chromium.log
+# Electron's kiosk shows its offline page and retries while the hub starts; Chromium would stay
+# on an error page, so the stand-in waits for the hub instead.
+until curl -sf -o /dev/null --max-time 5 http://127.0.0.1:8080/health; do sleep 2; done
+printf 'chromium starts at %s\n' "$(date +%s)" >> $log
+# --single-process (unsafe, never on a card: no sandbox): under software emulation a child
+# process (the network service) that the busy browser does not connect within Chromium's fixed
+# 15 s gives up; the browser restarts the service but the kiosk page's navigation is lost, and the
+# window stays white with no title. One process has no such deadline and starts faster.
+exec /usr/bin/chromium --ozone-platform=wayland --kiosk --user-data-dir=/tmp/espace-kiosk-chromium \
+  --single-process --no-zygote --no-sandbox \
+  --remote-debugging-port=9222 --remote-debugging-address=127.0.0.1 --enable-logging=stderr --v=0 \
+  --no-first-run --no-default-browser-check --disable-gpu --disable-dev-shm-usage \
+  --disable-background-networking --disable-component-update --disable-breakpad --disable-sync \
+  --disable-features=MediaRouter,OptimizationHints,AutofillServerCommunication \
+  http://127.0.0.1:8080/kiosk >> $log 2>&1
 STANDIN
 chmod 755 "$root/opt/electron/electron"
+# Chromium offers to translate the French page (its own language is English): the bubble would
+# cover the kiosk. A managed policy, as an administrator would turn it off.
+mkdir -p "$root/etc/chromium/policies/managed"
+echo '{ "TranslateEnabled": false }' > "$root/etc/chromium/policies/managed/espace-test.json"
 
 start=$(date +%s.%N)
 node "$here/dist/provisioning/cli.js" provision apply --profile "$profile" --root "$root" >&2
