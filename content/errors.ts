@@ -36,3 +36,9 @@ export function isNotFound(e: unknown): boolean {
   const { status, code } = e as { status?: unknown; code?: unknown };
   return status === 404 || code === 'ENOENT';
 }
+
+/** For `.catch()`: a not-found is null, anything else (a disk error) goes on up. */
+export function nullIfNotFound(e: unknown): null {
+  if (isNotFound(e)) return null;
+  throw e;
+}

@@ -23,6 +23,7 @@ import {
   type Question,
   type SubmissionOf,
   type Topic,
+  nullIfNotFound,
 } from '../../content/index.js';
 import type { Catalog, CatalogChange } from '../catalog/index.js';
 import { communityFigures, type CommunityFigures } from '../indicators/index.js';
@@ -173,7 +174,7 @@ export class CommunityService {
 
   /** The recording of a post written here (before central's media copy arrives). */
   async localVoice(id: string): Promise<{ mime: string; data: Buffer } | null> {
-    const doc = (await this.db.get(id, { attachments: true, binary: true }).catch(() => null)) as {
+    const doc = (await this.db.get(id, { attachments: true, binary: true }).catch(nullIfNotFound)) as {
       _attachments?: Record<string, { content_type: string; data: Buffer }>;
     } | null;
     const att = doc?._attachments ? Object.values(doc._attachments)[0] : undefined;
@@ -276,7 +277,7 @@ export class CommunityService {
     if (!e) throw new AppError(404, 'post-not-found', 'no such post on this hub');
     if (!(FLAG_REASONS as readonly string[]).includes(reason)) throw new AppError(422, 'bad-flag-reason', `reason must be one of ${FLAG_REASONS.join(', ')}`);
     const id = flagId(this.hubId, postId, member.code);
-    if (await this.db.get(id).catch(() => null)) throw new AppError(409, 'already-flagged', 'you already flagged this post');
+    if (await this.db.get(id).catch(nullIfNotFound)) throw new AppError(409, 'already-flagged', 'you already flagged this post');
     this.throttle(member.code);
     const doc = { _id: id, type: 'flag', hubId: this.hubId, createdAt: new Date().toISOString(), post: postId, reason, member: member.code };
     parseWith(submissionSchemas.flag, doc, 'invalid-flag', 422);
@@ -290,7 +291,7 @@ export class CommunityService {
     if (!this.board.get(postId)) throw new AppError(404, 'post-not-found', 'no such post on this hub');
     if (!(REACTIONS as readonly string[]).includes(kind)) throw new AppError(422, 'bad-reaction', `kind must be one of ${REACTIONS.join(', ')}`);
     const id = reactionId(this.hubId, postId, member.code, kind);
-    if (await this.db.get(id).catch(() => null)) return;
+    if (await this.db.get(id).catch(nullIfNotFound)) return;
     const doc = { _id: id, type: 'reaction', hubId: this.hubId, createdAt: new Date().toISOString(), post: postId, kind, member: member.code };
     parseWith(submissionSchemas.reaction, doc, 'invalid-reaction', 422);
     await this.write([doc]).catch((e: unknown) => {

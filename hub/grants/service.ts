@@ -16,6 +16,7 @@ import {
   type ContentOf,
   type GrantFileType,
   type GrantReport,
+  nullIfNotFound,
 } from '../../content/index.js';
 import type { Catalog } from '../catalog/index.js';
 import type { Config } from '../config/index.js';
@@ -122,7 +123,7 @@ export class GrantService {
   }
 
   async call(id: string): Promise<Call> {
-    const c = await this.catalog.maybe(id).catch(() => null);
+    const c = await this.catalog.maybe(id);
     if (c?.type !== 'call') throw new AppError(404, 'call-not-found', `no call ${id.slice(0, 80)} on this hub`);
     return withDefaults(c);
   }
@@ -135,7 +136,7 @@ export class GrantService {
   async communeNames(c: Call): Promise<Map<string, string>> {
     const names = new Map<string, string>();
     for (const id of c.communes) {
-      const doc = await this.catalog.maybe(`commune:${id}`).catch(() => null);
+      const doc = await this.catalog.maybe(`commune:${id}`);
       names.set(id, doc?.type === 'commune' ? doc.name : id);
     }
     return names;
@@ -154,7 +155,7 @@ export class GrantService {
   }
 
   async attachment(id: string, name: string): Promise<{ mime: string; data: Buffer } | null> {
-    const d = (await this.dbs.submissions.get(id, { attachments: true, binary: true }).catch(() => null)) as {
+    const d = (await this.dbs.submissions.get(id, { attachments: true, binary: true }).catch(nullIfNotFound)) as {
       type?: string;
       _attachments?: Record<string, { content_type: string; data: Buffer }>;
     } | null;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { submissionSchemas, TRADES, type Commune, type Consultation, type TradeSlug } from '../../content/index.js';
+import { nullIfNotFound, submissionSchemas, TRADES, type Commune, type Consultation, type TradeSlug } from '../../content/index.js';
 import type { Catalog } from '../catalog/index.js';
 import type { Logger } from '../log/index.js';
 import type { Database } from '../storage/index.js';
@@ -66,7 +66,7 @@ export class Inbox {
     }
     const done: InDoc = { ...doc, state: 'done', outcome: result.outcome, note: result.note };
     const batch: SmsWrite[] = [done, ...(result.docs ?? [])];
-    if (phone && result.reply && !(await db.get(`dedupe:${replyDedupe(doc._id)}`).catch(() => null))) {
+    if (phone && result.reply && !(await db.get(`dedupe:${replyDedupe(doc._id)}`).catch(nullIfNotFound))) {
       const lang = parseSms(doc.text).lang;
       const queued = outbox.prepare({ to: phone, lang, template: result.reply.template, values: result.reply.values, dedupe: replyDedupe(doc._id) });
       if (queued) batch.push(...queued);
@@ -103,7 +103,7 @@ export class Inbox {
       case 'stop':
       case 'start': {
         const stop = c.kind === 'stop';
-        const existing = (await this.deps.db.get(optOutId(phone)).catch(() => null)) as OptOutDoc | null;
+        const existing = (await this.deps.db.get(optOutId(phone)).catch(nullIfNotFound)) as OptOutDoc | null;
         const optout: OptOutDoc = {
           _id: optOutId(phone),
           ...(existing?._rev ? { _rev: existing._rev } : {}),

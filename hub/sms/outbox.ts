@@ -1,3 +1,4 @@
+import { nullIfNotFound } from '../../content/index.js';
 import type { Config } from '../config/index.js';
 import type { Logger } from '../log/index.js';
 import type { Database } from '../storage/index.js';
@@ -68,7 +69,7 @@ export class Outbox {
   private async readSpent(): Promise<void> {
     const today = day(this.now());
     if (this.spent.day === today) return;
-    const doc = (await this.db.get(`spent:${today}`).catch(() => null)) as { parts: number; _rev: string } | null;
+    const doc = (await this.db.get(`spent:${today}`).catch(nullIfNotFound)) as { parts: number; _rev: string } | null;
     this.spent = { day: today, parts: doc?.parts ?? 0, rev: doc?._rev };
   }
 
@@ -154,7 +155,7 @@ export class Outbox {
   }
 
   private async enqueueNow(req: EnqueueRequest): Promise<OutDoc | null> {
-    if (req.dedupe && (await this.db.get(dedupeId(req.dedupe)).catch(() => null))) return null;
+    if (req.dedupe && (await this.db.get(dedupeId(req.dedupe)).catch(nullIfNotFound))) return null;
     const docs = this.prepare(req);
     if (!docs) return null;
     const results = await writeBatch(this.db, docs);

@@ -10,7 +10,7 @@ import { incomingId, Inbox } from './inbox.js';
 import { ModemManagerClient, ModemUnavailable, PDU_TYPE, SMS_STATE, type ModemInfo } from './modem.js';
 import { Outbox, type EnqueueRequest, type ModemHandle } from './outbox.js';
 import { all, asSms, openSmsDb, type InDoc, type OutDoc } from './store.js';
-import { TRADES } from '../../content/index.js';
+import { nullIfNotFound, TRADES } from '../../content/index.js';
 import type { SmsLang } from './keywords.js';
 
 /** What the console and `doctor` say about SMS. */
@@ -94,7 +94,7 @@ export class SmsService {
 
   static async open(options: SmsServiceOptions): Promise<SmsService> {
     const db = await openSmsDb(options.config.dataDir);
-    let secret = (await db.get('_local/phone-key').catch(() => null)) as { key: string } | null;
+    let secret = (await db.get('_local/phone-key').catch(nullIfNotFound)) as { key: string } | null;
     if (!secret) {
       secret = { key: randomBytes(32).toString('hex') };
       await db.put({ _id: '_local/phone-key', ...secret });

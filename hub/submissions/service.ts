@@ -11,6 +11,7 @@ import {
   type Consultation,
   type PostableSubmissionType,
   type SubmissionOf,
+  nullIfNotFound,
 } from '../../content/index.js';
 import type { Catalog } from '../catalog/index.js';
 import { AGE_KEYS, tallyConsultation, type ConsultationTally } from '../indicators/index.js';
@@ -251,7 +252,7 @@ export class SubmissionService {
 
   /** Whether this member already said "intéressé(e)" for this opportunity on this hub. */
   async hasInterest(hubId: string, opportunity: string, code: string): Promise<boolean> {
-    return (await this.db.get(interestId(hubId, opportunity, code)).catch(() => null)) !== null;
+    return (await this.db.get(interestId(hubId, opportunity, code)).catch(nullIfNotFound)) !== null;
   }
 
   /**

@@ -1,3 +1,4 @@
+import { nullIfNotFound } from '../../content/index.js';
 import type { Logger } from '../log/index.js';
 import type { Database } from '../storage/index.js';
 
@@ -197,7 +198,7 @@ export class VoteTallies {
   }
 
   private async getLocal<T>(id: string): Promise<T | null> {
-    const doc = (await this.db.get(id).catch(() => null)) as (T & { _rev: string }) | null;
+    const doc = (await this.db.get(id).catch(nullIfNotFound)) as (T & { _rev: string }) | null;
     if (doc) this.revs.set(id, doc._rev);
     return doc;
   }

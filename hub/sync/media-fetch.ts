@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { AppError, MediaMeta, mediaMetaOf } from '../../content/index.js';
+import { AppError, MediaMeta, mediaMetaOf, nullIfNotFound } from '../../content/index.js';
 import { maybeDoc, type Database, type MediaStore } from '../storage/index.js';
 import { budgetReached, fromCentralStatus } from './errors.js';
 import type { ByteMeter } from './meter.js';
@@ -102,7 +102,7 @@ export class MediaFetcher {
   }
 
   async partialBytes(sha256: string): Promise<number> {
-    return (await fsp.stat(this.partialOf(sha256)).catch(() => null))?.size ?? 0;
+    return (await fsp.stat(this.partialOf(sha256)).catch(nullIfNotFound))?.size ?? 0;
   }
 
   /** Continues (or starts) one file; returns once it is verified and stored. */
