@@ -9,7 +9,7 @@ import { login, startConsoleHub, submit } from './console.js';
 const SECRETS = ['Kadiatou', 'Personnelle', '70 11 22 33', '70112233', 'très privé 4711', 'contact-privé-8812', 'Organisation-secrète'];
 
 interface Layer {
-  route?: { path: string; methods: Record<string, boolean> };
+  route?: { path: string | string[]; methods: Record<string, boolean> };
   handle?: { stack?: Layer[] };
 }
 
@@ -18,7 +18,8 @@ function getPaths(app: Express): string[] {
   const out: string[] = [];
   const walk = (stack: Layer[]) => {
     for (const l of stack) {
-      if (l.route && l.route.methods.get) out.push(l.route.path);
+      // A route may serve several paths (`router.get(['/static/{*file}', '/sw.js'], …)`).
+      if (l.route && l.route.methods.get) out.push(...[l.route.path].flat());
       else if (l.handle?.stack) walk(l.handle.stack);
     }
   };
