@@ -4,7 +4,7 @@ import { Agent, request } from 'node:http';
 import { basename, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { projectRoot } from '../../hub/config/index.js';
-import { hubEnv } from '../support/hub.js';
+import { hubEnv, waitForListening } from '../support/hub.js';
 import { prepareDataDir } from './hub-core.js';
 import { round } from './load.js';
 import type { Report } from './report.js';
@@ -57,28 +57,8 @@ class CallgrindHub {
         stdio: ['ignore', 'pipe', 'pipe'],
       }
     );
-    let stderr = '';
-    child.stderr.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-4000)));
-    const port = await new Promise<number>((resolve, reject) => {
-      let out = '';
-      // Under valgrind a hub takes about ten times as long to start.
-      const timer = setTimeout(() => {
-        child.kill('SIGKILL');
-        reject(new Error(`the hub under valgrind did not listen in 10 minutes: ${stderr}`));
-      }, 600_000);
-      child.stdout.on('data', (c: Buffer) => {
-        out += c.toString();
-        const m = /http:\/\/localhost:(\d+)/.exec(out);
-        if (m) {
-          clearTimeout(timer);
-          resolve(Number(m[1]));
-        }
-      });
-      child.once('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`the hub under valgrind exited with ${code}: ${stderr}`));
-      });
-    });
+    // Under valgrind a hub takes about ten times as long to start.
+    const port = await waitForListening(child, 600_000);
     return new CallgrindHub(child, port, outFile);
   }
 

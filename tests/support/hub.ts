@@ -1,8 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess, type ChildProcessByStdio } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import { loadConfig, projectRoot, type Config } from '../../hub/config/index.js';
 import { createLogger } from '../../hub/log/index.js';
 import { startHub, type RunningHub } from '../../hub/main.js';
@@ -93,6 +94,45 @@ export function hubEnv(dataDir: string, env: Record<string, string> = {}): Recor
   };
 }
 
+/**
+ * The port a spawned `espace start` listens on: it prints its addresses on stdout once listening,
+ * whatever the log level. If it exits first or takes longer than `timeoutMs`, it is killed and the
+ * promise rejects with the end of its stderr.
+ */
+export function waitForListening(child: ChildProcessByStdio<null, Readable, Readable>, timeoutMs: number): Promise<number> {
+  let stderr = '';
+  const onErr = (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4000);
+  };
+  child.stderr.on('data', onErr);
+  return new Promise<number>((resolve, reject) => {
+    let out = '';
+    const done = () => {
+      clearTimeout(timer);
+      child.stdout.off('data', onOut);
+      child.stderr.off('data', onErr);
+      child.off('exit', onExit);
+    };
+    const fail = (why: string) => {
+      done();
+      child.kill('SIGKILL');
+      reject(new Error(`${why}: ${stderr}`));
+    };
+    const onOut = (chunk: Buffer) => {
+      out += chunk.toString();
+      const m = /http:\/\/localhost:(\d+)/.exec(out);
+      if (m) {
+        done();
+        resolve(Number(m[1]));
+      }
+    };
+    const onExit = (code: number | null) => fail(`hub exited with ${code} before listening`);
+    const timer = setTimeout(() => fail(`hub did not listen in ${timeoutMs / 1000} s`), timeoutMs);
+    child.stdout.on('data', onOut);
+    child.once('exit', onExit);
+  });
+}
+
 export async function spawnHub(dataDir: string, env: Record<string, string> = {}, options: SpawnOptions = {}): Promise<HubProcess> {
   const nodeArgs = [join(projectRoot(), 'dist/provisioning/cli.js'), 'start'];
   const [bare, bareArgs]: [string, string[]] = options.pin
@@ -107,29 +147,7 @@ export async function spawnHub(dataDir: string, env: Record<string, string> = {}
     }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  // `espace start` prints the addresses on stdout once listening, whatever the log level.
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr = (stderr + chunk.toString()).slice(-4000);
-  });
-  const port = await new Promise<number>((resolve, reject) => {
-    let out = '';
-    const fail = (why: string) => {
-      clearTimeout(timer);
-      child.kill('SIGKILL');
-      reject(new Error(`${why}: ${stderr}`));
-    };
-    const timer = setTimeout(() => fail('hub did not start in 30 s'), 30_000);
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /http:\/\/localhost:(\d+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(Number(m[1]));
-      }
-    });
-    child.once('exit', (code) => fail(`hub exited with ${code} before listening`));
-  });
+  const port = await waitForListening(child, 30_000);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return {
     child,
