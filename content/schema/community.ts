@@ -85,7 +85,7 @@ export const QuestionId = z.string().regex(subId('question'), 'a question id loo
 export const TopicId = z.string().regex(/^topic:[a-z0-9][a-z0-9-]{0,80}$/, 'topic must be an id like "topic:budget-participatif"');
 
 /** The fields every stored submission carries: its id ("<hubId>:<type>:<time-sortable id>"), type, hub and time. */
-export const storedBase = (type: string) => ({
+export const storedBase = <T extends string>(type: T) => ({
   _id: z.string().regex(subId(type), `_id must look like "<hubId>:${type}:<time-sortable id>"`),
   _rev: z.string().optional(),
   _deleted: z.boolean().optional(),

@@ -164,7 +164,7 @@ export function callIsOpen(c: Pick<Call, 'opens' | 'deadline'>, today: string): 
   return today >= c.opens && today <= c.deadline;
 }
 
-const sub = (type: string) => ({
+const sub = <T extends string>(type: T) => ({
   _id: z.string().regex(new RegExp(`^[a-z0-9][a-z0-9-]{1,39}:${type}:[0-9a-z]{6,40}$`), `_id must look like "<hubId>:${type}:<time-sortable id>"`),
   _rev: z.string().optional(),
   _deleted: z.boolean().optional(),

@@ -6,12 +6,17 @@ import {
   parseContentDoc,
   publishedPostId,
   timeSortableId,
-  type Answer,
+  type Audience,
   type MentorQueueItem,
   type Post,
   type PublishedPost,
   type QueueItem,
   type Question,
+  type SubmissionDoc,
+  type SubmissionOf,
+  anySubmissionOf,
+  contentOf,
+  submissionOf,
 } from '../../../content/index.js';
 import { couch, type Credentials, type CouchAnswer } from '../couch.js';
 
@@ -35,6 +40,8 @@ export interface CommunityRules {
 export const DEFAULT_RULES: CommunityRules = { preModeratedPosts: 3, flagsToHide: 3 };
 
 type Doc = Record<string, unknown> & { _id: string; _rev?: string };
+/** A doc's fields as a writer builds them: upsert gives it its id and revision. */
+type DocBody = Record<string, unknown>;
 const enc = encodeURIComponent;
 const now = () => new Date().toISOString();
 const CHECKPOINT = '_local/community-checkpoint';
@@ -58,7 +65,7 @@ async function putDoc(call: CentralCall, db: string, doc: Doc, doing: string): P
 }
 
 /** Writes a doc, reading its current revision first (central is the only writer of these docs: a conflict means two moderators at once, so retry once). */
-export async function upsert(call: CentralCall, db: string, id: string, change: (old: Doc | null) => Doc | null, doing: string): Promise<void> {
+export async function upsert(call: CentralCall, db: string, id: string, change: (old: Doc | null) => DocBody | null, doing: string): Promise<void> {
   for (let attempt = 0; attempt < 3; attempt += 1) {
     const old = await getDoc(call, db, id);
     const next = change(old);
@@ -86,7 +93,7 @@ export async function storeVoice(
   data: Buffer,
   mime: string,
   name: string,
-  audience: Record<string, unknown> = { all: true }
+  audience: Audience = { all: true }
 ): Promise<string> {
   const sha256 = createHash('sha256').update(data).digest('hex');
   const id = `media:${sha256}`;
@@ -158,7 +165,7 @@ export async function approvePost(call: CentralCall, postId: string, by: string,
         updatedAt: at,
       };
       parseContentDoc({ ...doc, _id: publishedPostId(postId) }, 'post');
-      return doc as unknown as Doc;
+      return doc;
     },
     'publish the post'
   );
@@ -166,7 +173,7 @@ export async function approvePost(call: CentralCall, postId: string, by: string,
     call,
     'moderation',
     trustId(p.author.hub, p.author.code),
-    (old) => ({ _id: '', type: 'trust', hub: p.author.hub, code: p.author.code, published: ((old?.published as number | undefined) ?? 0) + 1 }),
+    (old) => ({ type: 'trust', hub: p.author.hub, code: p.author.code, published: ((old?.published as number | undefined) ?? 0) + 1 }),
     "count the author's published posts"
   );
   await removeQueued(call, postId);
@@ -224,7 +231,7 @@ export async function setPostStatus(
       if (action === 'reject') delete doc.text;
       delete doc._rev;
       parseContentDoc({ ...doc, _id: id }, 'post');
-      return doc as Doc;
+      return doc;
     },
     `${action} the post`
   );
@@ -244,7 +251,7 @@ export async function setMemberSuspended(call: CentralCall, hub: string, code: s
     () => {
       const doc = { type: 'suspension', audience: { hubs: [hub] }, member: { hub, code }, active: suspended, reason: reason.trim().slice(0, 300), at: now() };
       parseContentDoc({ ...doc, _id: id }, 'suspension');
-      return doc as unknown as Doc;
+      return doc;
     },
     suspended ? 'suspend the member code' : 'reinstate the member code'
   );
@@ -327,7 +334,7 @@ export async function answerQuestion(
     'content',
     id,
     (old) => {
-      const previous = (old?.answers as Answer['answers'] | undefined) ?? [];
+      const previous = contentOf(old, 'answer')?.answers ?? [];
       const doc = {
         type: 'answer',
         audience,
@@ -339,7 +346,7 @@ export async function answerQuestion(
         updatedAt: at,
       };
       parseContentDoc({ ...doc, _id: id }, 'answer');
-      return doc as unknown as Doc;
+      return doc;
     },
     'write the answer'
   );
@@ -359,7 +366,7 @@ export async function scheduleSession(
     commune: string;
     capacity: number;
     description?: string;
-    audience?: Record<string, unknown>;
+    audience?: Audience;
   },
   mentor: string
 ): Promise<string> {
@@ -407,39 +414,43 @@ export async function processCommunity(call: CentralCall, rules: CommunityRules 
   const cp = await getDoc<{ since: string | number; _rev?: string }>(call, 'moderation', CHECKPOINT);
   let since: string | number = cp?.since ?? 0;
   for (;;) {
-    const res = await call<{ results: { id: string; doc?: Doc; deleted?: boolean }[]; last_seq: string | number }>(
+    const res = await call<{ results: { id: string; doc?: unknown; deleted?: boolean }[]; last_seq: string | number }>(
       `community/_changes?include_docs=true&limit=200&since=${enc(String(since))}`
     );
     if (res.status !== 200) fail(res, 'read what the hubs pushed');
+    // What the hubs pushed, typed by its schema (central's validate_doc_update checked it); anything else is only counted.
+    const docs: SubmissionDoc[] = [];
+    for (const ch of res.body.results) {
+      if (ch.deleted || !ch.doc) continue;
+      report.seen += 1;
+      const doc = anySubmissionOf(ch.doc);
+      if (doc) docs.push(doc);
+    }
     // A page's posts first, together: a busy day's posts cost a few requests, not several each.
     await onPosts(
       call,
-      res.body.results.filter((ch) => !ch.deleted && ch.doc?.type === 'post').map((ch) => ch.doc as unknown as Post),
+      docs.flatMap((d) => (d.type === 'post' ? [d] : [])),
       rules,
       by,
       report
     );
-    for (const ch of res.body.results) {
-      if (ch.deleted || !ch.doc) continue;
-      const doc = ch.doc;
-      report.seen += 1;
+    for (const doc of docs) {
       switch (doc.type) {
         case 'flag':
           await onFlag(call, doc, rules, by, report);
           break;
         case 'moderation':
-          if (doc.action === 'hide' && typeof doc.target === 'string' && doc.target.includes(':post:'))
-            await queuePost(call, doc.target, 'hub-hide', `${doc.hubId as string} : ${doc.reason as string}`, report);
+          if (doc.action === 'hide' && doc.target.includes(':post:')) await queuePost(call, doc.target, 'hub-hide', `${doc.hubId} : ${doc.reason}`, report);
           break;
         case 'question':
-          await onQuestion(call, doc as unknown as Question, report);
+          await onQuestion(call, doc, report);
           break;
         case 'resolved':
           await upsert(
             call,
             'moderation',
-            askId(doc.question as string),
-            (old) => (old && !old.resolvedAt ? { ...old, resolvedAt: doc.createdAt as string } : null),
+            askId(doc.question),
+            (old) => (old && !old.resolvedAt ? { ...old, resolvedAt: doc.createdAt } : null),
             'mark the question solved'
           );
           break;
@@ -466,9 +477,9 @@ async function docsByKeys<T>(call: CentralCall, db: string, keys: string[]): Pro
  * doc each); voice posts (their recording must be copied to media) one by one; the others
  * are queued for a moderator.
  */
-async function onPosts(call: CentralCall, posts: Post[], rules: CommunityRules, by: string, report: ProcessReport): Promise<void> {
+async function onPosts(call: CentralCall, posts: SubmissionOf<'post'>[], rules: CommunityRules, by: string, report: ProcessReport): Promise<void> {
   if (!posts.length) return;
-  const suspensionOf = (p: Post) => `suspension:${p.author.hub}-${p.author.code.replace('-', '').toLowerCase()}`;
+  const suspensionOf = (p: SubmissionOf<'post'>) => `suspension:${p.author.hub}-${p.author.code.replace('-', '').toLowerCase()}`;
   const authors = [...new Set(posts.map((p) => trustId(p.author.hub, p.author.code)))];
   const [published, trusts, suspensions] = await Promise.all([
     docsByKeys<Doc>(
@@ -489,7 +500,7 @@ async function onPosts(call: CentralCall, posts: Post[], rules: CommunityRules, 
       await queuePost(call, p._id, 'premoderation', undefined, report, p);
       continue;
     }
-    if ((p as { _attachments?: unknown })._attachments) {
+    if (p._attachments) {
       await approvePost(call, p._id, by, true);
       report.published += 1;
       continue;
@@ -525,7 +536,7 @@ async function onPosts(call: CentralCall, posts: Post[], rules: CommunityRules, 
       call,
       'moderation',
       t,
-      (old) => ({ _id: '', type: 'trust', hub: a.hub, code: a.code, published: ((old?.published as number | undefined) ?? 0) + a.n }),
+      (old) => ({ type: 'trust', hub: a.hub, code: a.code, published: ((old?.published as number | undefined) ?? 0) + a.n }),
       "count the authors' published posts"
     );
   }
@@ -542,9 +553,9 @@ async function queuePost(
   kind: QueueItem['kind'],
   note: string | undefined,
   report: ProcessReport,
-  known?: Post
+  known?: SubmissionOf<'post'>
 ): Promise<void> {
-  const p = known ?? ((await getDoc<Post & Doc>(call, 'community', postId)) as Post | null);
+  const p = known ?? (await getDoc(call, 'community', postId).then((d) => submissionOf(d, 'post')));
   if (!p) return;
   const flags = await getDoc<{ flags: string[] }>(call, 'moderation', flagsId(postId));
   await upsert(
@@ -562,7 +573,7 @@ async function queuePost(
       author: p.author,
       excerpt: (p.title ? `${p.title} — ` : '') + (p.text ?? '').slice(0, 300),
       lang: p.lang,
-      hasVoice: Boolean((p as { _attachments?: unknown })._attachments),
+      hasVoice: Boolean(p._attachments),
       createdAt: p.createdAt,
       flags: flags?.flags.length ?? 0,
       ...(note ? { note: note.slice(0, 300) } : {}),
@@ -572,8 +583,8 @@ async function queuePost(
   report.queued += 1;
 }
 
-async function onFlag(call: CentralCall, f: Doc, rules: CommunityRules, by: string, report: ProcessReport): Promise<void> {
-  const post = f.post as string;
+async function onFlag(call: CentralCall, f: SubmissionOf<'flag'>, rules: CommunityRules, by: string, report: ProcessReport): Promise<void> {
+  const post = f.post;
   let count = 0;
   await upsert(
     call,
@@ -597,7 +608,7 @@ async function onFlag(call: CentralCall, f: Doc, rules: CommunityRules, by: stri
   await queuePost(call, post, 'flags', `${count} signalements`, report);
 }
 
-async function onQuestion(call: CentralCall, q: Question, report: ProcessReport): Promise<void> {
+async function onQuestion(call: CentralCall, q: SubmissionOf<'question'>, report: ProcessReport): Promise<void> {
   await upsert(
     call,
     'moderation',
@@ -615,7 +626,7 @@ async function onQuestion(call: CentralCall, q: Question, report: ProcessReport)
             author: q.author,
             ...(q.text ? { text: q.text } : {}),
             lang: q.lang,
-            hasVoice: Boolean((q as { _attachments?: unknown })._attachments),
+            hasVoice: Boolean(q._attachments),
             createdAt: q.createdAt,
             sex: q.sex,
             ageBand: q.ageBand,
