@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AppError } from '../errors.js';
 import { CONTENT_TYPES, contentSchemas, MediaMeta, type ContentDoc, type ContentType } from './content.js';
 import { SUBMISSION_TYPES, submissionSchemas, type SubmissionType } from './submissions.js';
+import type { Assessment } from './grants.js';
 
 /** Turns zod issues into one sentence naming each field, e.g. `title.fr: French text (fr) cannot be empty`. */
 export function describeIssues(error: z.ZodError, prefix = ''): string {
@@ -89,6 +90,26 @@ export function anySubmissionOf(doc: unknown): SubmissionDoc | null {
   return isSubmissionType(type) ? submissionOf(doc, type) : null;
 }
 
+/** The submissions of one type among docs of every kind (each narrowed as submissionOf does), the others left out. */
+export function submissionsOf<K extends SubmissionType>(docs: Iterable<unknown>, type: K): SubmissionOf<K>[] {
+  const out: SubmissionOf<K>[] = [];
+  for (const d of docs) {
+    const s = submissionOf(d, type);
+    if (s) out.push(s);
+  }
+  return out;
+}
+
+/** The content docs of one type among docs of every kind (each narrowed as contentOf does), the others left out. */
+export function contentsOf<K extends ContentType>(docs: Iterable<unknown>, type: K): ContentOf<K>[] {
+  const out: ContentOf<K>[] = [];
+  for (const d of docs) {
+    const c = contentOf(d, type);
+    if (c) out.push(c);
+  }
+  return out;
+}
+
 /** The narrowing of one submission type, to hand to storage's typed reads (`docsOf(db, prefix, asSubmission('proposal'))`). */
 export function asSubmission<K extends SubmissionType>(type: K): (doc: unknown) => SubmissionOf<K> | null {
   return (doc) => submissionOf(doc, type);
@@ -121,6 +142,13 @@ export function mediaMetaOf(doc: unknown): z.input<typeof MediaMeta> | null {
   if (typeof doc !== 'object' || doc === null) return null;
   const d = doc as { _id?: unknown; type?: unknown };
   return d.type === 'media' && typeof d._id === 'string' && d._id.startsWith('media:') ? (doc as z.input<typeof MediaMeta>) : null;
+}
+
+/** A juror's assessment as central's jury db holds it (validate_doc_update checked it), narrowed by its type and id, else null. */
+export function assessmentOf(doc: unknown): z.input<typeof Assessment> | null {
+  if (typeof doc !== 'object' || doc === null) return null;
+  const d = doc as { _id?: unknown; type?: unknown };
+  return d.type === 'assessment' && typeof d._id === 'string' && d._id.startsWith('assessment:') ? (doc as z.input<typeof Assessment>) : null;
 }
 
 export function parseMediaMeta(doc: unknown, where = '') {

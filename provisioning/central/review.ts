@@ -4,6 +4,7 @@ import {
   AppError,
   Contribution,
   parseWith,
+  submissionOf,
   Review,
   Translation,
   translationId,
@@ -66,9 +67,12 @@ async function allContributions(url: string, auth: Auth): Promise<ContributionDo
   let startkey: string | undefined;
   for (;;) {
     const q = new URLSearchParams({ include_docs: 'true', limit: String(PAGE), ...(startkey ? { startkey: JSON.stringify(startkey), skip: '1' } : {}) });
-    const res = await couch<{ rows: { id: string; doc?: { type?: string } }[] }>(url, `studio/_all_docs?${q}`, auth);
+    const res = await couch<{ rows: { id: string; doc?: unknown }[] }>(url, `studio/_all_docs?${q}`, auth);
     expectStatus(res, [200], 'read the studio contributions');
-    for (const r of res.body.rows) if (r.doc?.type === 'contribution') out.push(r.doc as unknown as ContributionDoc);
+    for (const r of res.body.rows) {
+      const c = submissionOf(r.doc, 'contribution');
+      if (c) out.push(c);
+    }
     if (res.body.rows.length < PAGE) return out;
     startkey = res.body.rows[res.body.rows.length - 1]!.id;
   }

@@ -9,7 +9,7 @@ import { getDoc, storeVoice, upsert, type CentralCall } from './community.js';
  * only for their communes (roles "commune:<slug>").
  */
 
-type Doc = Record<string, unknown> & { _id: string; _rev?: string };
+const isDecision = (d: string): d is (typeof PROPOSAL_DECISIONS)[number] => (PROPOSAL_DECISIONS as readonly string[]).includes(d);
 
 /** The communes an official answers for (none: every commune), from their CouchDB roles. */
 export async function officialCommunes(call: CentralCall): Promise<string[] | null> {
@@ -50,8 +50,7 @@ function refused(e: unknown): never {
 
 /** An official's public answer, with its reason, published at once for every space. */
 export async function answerProposal(call: CentralCall, id: string, decision: string, reason: string, by: string): Promise<PublishedProposal> {
-  if (!(PROPOSAL_DECISIONS as readonly string[]).includes(decision))
-    throw new AppError(422, 'bad-decision', 'Choisissez une réponse : retenue, rejetée ou déjà prévue.');
+  if (!isDecision(decision)) throw new AppError(422, 'bad-decision', 'Choisissez une réponse : retenue, rejetée ou déjà prévue.');
   const why = reason.trim();
   if (why.length < 3) throw new AppError(422, 'reason-required', 'Donnez la raison en quelques mots : tout le monde la lit.');
   if (why.length > 1000) throw new AppError(422, 'reason-too-long', 'La raison tient en 1 000 caractères au plus.');
@@ -63,9 +62,9 @@ export async function answerProposal(call: CentralCall, id: string, decision: st
       'content',
       id,
       (old) => {
-        if (!old || old.type !== 'proposal') throw new AppError(404, 'proposal-not-found', 'Cette proposition n’est pas publiée à central.');
-        const next = { ...old, status: decision, answer: { decision, reason: why, by, at, hub: 'central' }, updatedAt: at } as unknown as PublishedProposal &
-          Doc;
+        const published = contentOf(old, 'proposal');
+        if (!published) throw new AppError(404, 'proposal-not-found', 'Cette proposition n’est pas publiée à central.');
+        const next = { ...published, status: decision, answer: { decision, reason: why, by, at, hub: 'central' }, updatedAt: at };
         parseContentDoc(next, 'proposal');
         out = next;
         return next;
@@ -118,7 +117,9 @@ export async function addPlanProgress(
       'content',
       planId,
       (old) => {
-        const next = structuredClone(old as unknown as Plan & Doc);
+        const current = contentOf(old, 'plan');
+        if (!current) throw new AppError(404, 'plan-not-found', 'Ce plan n’existe pas à central.');
+        const next = structuredClone(current);
         const action = next.priorities.flatMap((r) => r.actions).find((a) => a.id === actionId)!;
         (action.progress ??= []).push(full);
         next.updatedAt = new Date().toISOString();

@@ -1,20 +1,43 @@
+import { z } from 'zod';
 import {
+  AppError,
+  anySubmissionOf,
   contentOf,
+  describeIssues,
   DEFAULT_PROPOSAL_THRESHOLD,
   parseContentDoc,
   publishedProposalId,
   type Commune,
-  type PaperSupport,
-  type PlanProgress,
   type Proposal,
   type PublishedProposal,
-  type Support,
+  type SubmissionOf,
   type Verdict,
 } from '../../../content/index.js';
 import { evidenceKindOf } from '../../../hub/index.js';
 import { fail, getDoc, log, storeVoice, upsert, withVoice, type CentralCall } from './community.js';
 
-type Doc = Record<string, unknown> & { _id: string; _rev?: string };
+/**
+ * A proposal's tally in central's moderation db (central writes it alone): the members who
+ * supported it wherever they pushed from, the paper sheets, the verdicts seen, when it reached
+ * its threshold. Read with a parse, so a field an older tally lacks reads as empty.
+ */
+const Tally = z.looseObject({
+  _id: z.string(),
+  _rev: z.string().optional(),
+  type: z.literal('tally'),
+  proposal: z.string(),
+  members: z.array(z.string()).default([]),
+  paper: z.record(z.string(), z.object({ hub: z.string(), count: z.number() })).default({}),
+  verdicts: z.array(z.string()).default([]),
+  studyAt: z.string().optional(),
+});
+type Tally = z.infer<typeof Tally>;
+
+function tallyOf(doc: unknown): Tally {
+  const parsed = Tally.safeParse(doc);
+  if (!parsed.success) throw new AppError(502, 'central-unreadable', `a tally at central is unreadable: ${describeIssues(parsed.error)}`);
+  return parsed.data;
+}
 const enc = encodeURIComponent;
 const CHECKPOINT = '_local/proposals-checkpoint';
 const tallyId = (proposal: string) => `tally:${proposal}`;
@@ -51,39 +74,36 @@ export async function processProposals(call: CentralCall, by = 'règles automati
   const cp = await getDoc<{ since: string | number }>(call, 'moderation', CHECKPOINT);
   let since: string | number = cp?.since ?? 0;
   for (;;) {
-    const res = await call<{ results: { id: string; doc?: Doc; deleted?: boolean }[]; last_seq: string | number }>(
+    const res = await call<{ results: { id: string; doc?: unknown; deleted?: boolean }[]; last_seq: string | number }>(
       `community/_changes?include_docs=true&limit=200&since=${enc(String(since))}`
     );
     if (res.status !== 200) fail(res, 'read what the hubs pushed');
     const pending = new Map<string, Pending>();
-    const progress: PlanProgress[] = [];
+    const progress: SubmissionOf<'progress'>[] = [];
     const of = (id: string) => {
       let p = pending.get(id);
       if (!p) pending.set(id, (p = { members: new Set(), paper: new Map(), verdicts: new Set(), touched: false }));
       return p;
     };
     for (const ch of res.body.results) {
-      const doc = ch.doc;
-      if (ch.deleted || !doc) continue;
+      // What the hubs pushed, typed by its schema (central's validate_doc_update checked it).
+      const doc = ch.deleted ? null : anySubmissionOf(ch.doc);
+      if (!doc) continue;
       switch (doc.type) {
         case 'proposal':
           of(doc._id).touched = true;
           break;
-        case 'support': {
-          const s = doc as unknown as Support;
-          of(s.proposal).members.add(`${s.hubId}.${s.member.replace('-', '').toLowerCase()}`);
+        case 'support':
+          of(doc.proposal).members.add(`${doc.hubId}.${doc.member.replace('-', '').toLowerCase()}`);
           break;
-        }
-        case 'papersupport': {
-          const s = doc as unknown as PaperSupport;
-          of(s.proposal).paper.set(`${s.hubId}.${s.sheet}`, { hub: s.hubId, count: s.count });
+        case 'papersupport':
+          of(doc.proposal).paper.set(`${doc.hubId}.${doc.sheet}`, { hub: doc.hubId, count: doc.count });
           break;
-        }
         case 'verdict':
-          of((doc as unknown as Verdict).proposal).verdicts.add(doc._id);
+          of(doc.proposal).verdicts.add(doc._id);
           break;
         case 'progress':
-          progress.push(doc as unknown as PlanProgress);
+          progress.push(doc);
           break;
         default:
           continue;
@@ -101,7 +121,7 @@ export async function processProposals(call: CentralCall, by = 'règles automati
 
 /** Adds what came to the proposal's tally, then writes its published doc from the tally. */
 async function apply(call: CentralCall, proposal: string, p: Pending, by: string, report: ProposalReport): Promise<void> {
-  let tally: Doc | null = null;
+  let tally: Tally | null = null;
   let changed = false;
   let newVerdicts: string[] = [];
   await upsert(
@@ -109,15 +129,16 @@ async function apply(call: CentralCall, proposal: string, p: Pending, by: string
     'moderation',
     tallyId(proposal),
     (old) => {
-      const members = new Set((old?.members as string[] | undefined) ?? []);
-      const paper = { ...((old?.paper as Record<string, { hub: string; count: number }> | undefined) ?? {}) };
-      const verdicts = new Set((old?.verdicts as string[] | undefined) ?? []);
+      const was = old ? tallyOf(old) : null;
+      const members = new Set(was?.members);
+      const paper = { ...was?.paper };
+      const verdicts = new Set(was?.verdicts);
       const before = members.size + Object.keys(paper).length + verdicts.size;
       for (const m of p.members) members.add(m);
       for (const [k, v] of p.paper) paper[k] = v;
       newVerdicts = [...p.verdicts].filter((v) => !verdicts.has(v));
       for (const v of newVerdicts) verdicts.add(v);
-      tally = { ...(old ?? {}), _id: tallyId(proposal), type: 'tally', proposal, members: [...members], paper, verdicts: [...verdicts] };
+      tally = { ...was, _id: tallyId(proposal), type: 'tally', proposal, members: [...members], paper, verdicts: [...verdicts] };
       changed = !old || before !== members.size + Object.keys(paper).length + verdicts.size;
       return changed ? tally : null;
     },
@@ -146,14 +167,14 @@ async function latestVerdict(call: CentralCall, ids: string[]): Promise<Verdict 
 async function publish(
   call: CentralCall,
   proposal: string,
-  tally: Doc,
+  tally: Tally,
   newVerdicts: string[],
   touched: boolean,
   by: string,
   report: ProposalReport
 ): Promise<void> {
   const id = publishedProposalId(proposal);
-  const existing = await getDoc<PublishedProposal & Doc>(call, 'content', id);
+  const existing = await getDoc<PublishedProposal>(call, 'content', id);
   let source: Proposal | null = null;
   let voice = existing?.voice;
   if (!existing || touched) {
@@ -164,8 +185,7 @@ async function publish(
   }
   const base = source ?? existing!;
   const threshold = existing?.threshold ?? (await thresholdOf(call, base.commune));
-  const members = tally.members as string[];
-  const paper = tally.paper as Record<string, { hub: string; count: number }>;
+  const { members, paper } = tally;
   const byHub: Record<string, number> = {};
   for (const m of members) {
     const hub = m.slice(0, m.lastIndexOf('.'));
@@ -175,14 +195,14 @@ async function publish(
   for (const s of Object.values(paper)) paperByHub[s.hub] = (paperByHub[s.hub] ?? 0) + s.count;
   const paperTotal = Object.values(paperByHub).reduce((a, b) => a + b, 0);
   const at = new Date().toISOString();
-  let studyAt = tally.studyAt as string | undefined;
+  let studyAt = tally.studyAt;
   if (!studyAt && members.length + paperTotal >= threshold) {
     studyAt = at;
     await upsert(call, 'moderation', tallyId(proposal), (old) => (old && !old.studyAt ? { ...old, studyAt: at } : null), 'mark the proposal studied');
     await log(call, 'proposal-study', proposal, by, `${members.length + paperTotal} soutiens (seuil ${threshold})`);
     report.studied += 1;
   }
-  const latest = newVerdicts.length ? await latestVerdict(call, tally.verdicts as string[]) : null;
+  const latest = newVerdicts.length ? await latestVerdict(call, tally.verdicts) : null;
   // An official may also answer at central's console (straight into the content doc): keep the latest.
   const verdict = latest && !(existing?.answer && existing.answer.at > latest.createdAt) ? latest : null;
   const answer = verdict ? { decision: verdict.decision, reason: verdict.reason, by: verdict.by, at: verdict.createdAt, hub: verdict.hubId } : existing?.answer;
@@ -217,7 +237,7 @@ async function publish(
         updatedAt: at,
       };
       parseContentDoc({ ...doc, _id: id }, 'proposal');
-      return doc as unknown as Doc;
+      return doc;
     },
     'publish the proposal'
   );
@@ -228,12 +248,12 @@ async function publish(
  * Merges an official's progress update (posted at a space's console) into its plan's content
  * doc, once: the update carries the submission's id as `ref`. Logged in the moderation log.
  */
-async function mergeProgress(call: CentralCall, x: PlanProgress, report: ProposalReport): Promise<void> {
+async function mergeProgress(call: CentralCall, x: SubmissionOf<'progress'>, report: ProposalReport): Promise<void> {
   let merged = false;
   let update = x.update;
   if (x._attachments && Object.keys(x._attachments).length) {
     // The evidence travelled as the submission's attachment: filed once as media, as a recording is.
-    const found = await withVoice<PlanProgress>(call, x._id);
+    const found = await withVoice<SubmissionOf<'progress'>>(call, x._id);
     if (found?.voice) {
       const media = await storeVoice(call, found.voice.data, found.voice.mime, `${x._id.replace(/:/g, '-')}-${found.voice.name}`);
       update = { ...update, evidence: [...(update.evidence ?? []), { kind: evidenceKindOf(found.voice.mime), media }] };

@@ -1,4 +1,4 @@
-import type { Plan } from '../../../content/index.js';
+import { contentsOf } from '../../../content/index.js';
 import { proposalFigures, readAll, type AllDocsReader, type IndicatorFilter, type ProposalFigures } from '../../../hub/index.js';
 
 type Doc = Record<string, unknown>;
@@ -21,16 +21,16 @@ export async function centralProposalFigures(
   ]);
   const mine = submissions.filter((d) => d.type === 'proposal' || d.type === 'support' || d.type === 'papersupport');
   const outcomes = new Map(
-    published.map((p: Doc) => [
-      String(p.source),
+    contentsOf(published, 'proposal').map((p) => [
+      p.source,
       {
-        commune: String(p.commune),
-        ...(typeof p.studyAt === 'string' ? { studyAt: p.studyAt } : {}),
-        ...(p.answer ? { answer: p.answer as { decision: string; at: string } } : {}),
+        commune: p.commune,
+        ...(p.studyAt ? { studyAt: p.studyAt } : {}),
+        ...(p.answer ? { answer: { decision: p.answer.decision, at: p.answer.at } } : {}),
       },
     ])
   );
-  const src = { outcomes, plans: plans as unknown as Plan[] };
+  const src = { outcomes, plans: contentsOf(plans, 'plan') };
   const hubs = [...new Set(mine.map((d) => String(d.hubId)))].sort();
   return [
     { scope: 'central', figures: proposalFigures({ ...src, submissions: mine }, filter) },

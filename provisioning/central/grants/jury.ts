@@ -1,9 +1,12 @@
 import {
   AppError,
   assessmentId,
+  assessmentOf,
   Call,
   callIsOpen,
+  contentOf,
   parseContentDoc,
+  submissionOf,
   timeSortableId,
   type Application,
   type Assessment,
@@ -13,7 +16,6 @@ import {
 import { fail, getDoc, storeVoice, upsert, type CentralCall } from '../community/index.js';
 import { rankApplications } from './scoring.js';
 
-type Doc = Record<string, unknown> & { _id: string; _rev?: string };
 const enc = encodeURIComponent;
 const today = () => new Date().toISOString().slice(0, 10);
 
@@ -48,16 +50,19 @@ export async function juryRecords(call: CentralCall, callId?: string): Promise<J
   const out: JuryRecords = { applications: [], assessments: [], reports: [] };
   let startkey = '';
   for (;;) {
-    const res = await call<{ rows: { id: string; doc?: Doc }[] }>(
+    const res = await call<{ rows: { id: string; doc?: unknown }[] }>(
       `jury/_all_docs?include_docs=true&limit=500${startkey ? `&skip=1&startkey=${enc(JSON.stringify(startkey))}` : ''}`
     );
     if (res.status !== 200) fail(res, 'read the jury’s database');
     for (const r of res.body.rows) {
       const d = r.doc;
-      if (!d || (callId && d.call !== callId)) continue;
-      if (d.type === 'application') out.applications.push(d as unknown as Application);
-      else if (d.type === 'assessment') out.assessments.push(d as unknown as Assessment);
-      else if (d.type === 'grantreport') out.reports.push(d as unknown as GrantReport);
+      const application = submissionOf(d, 'application');
+      const assessment = application ? null : assessmentOf(d);
+      const report = application || assessment ? null : submissionOf(d, 'grantreport');
+      const of = (c: string) => !callId || c === callId;
+      if (application && of(application.call)) out.applications.push(application);
+      else if (assessment && of(assessment.call)) out.assessments.push(assessment);
+      else if (report && of(report.call)) out.reports.push(report);
     }
     if (res.body.rows.length < 500) break;
     startkey = res.body.rows.at(-1)!.id;
@@ -71,11 +76,12 @@ export async function applicationWithFiles(
   call: CentralCall,
   id: string
 ): Promise<{ doc: Application; files: { name: string; mime: string; data: Buffer }[] }> {
-  const d = await getDoc<Application & { _attachments?: Record<string, { content_type: string; data: string }> }>(call, 'jury', id, '?attachments=true');
-  if (!d || d.type !== 'application') throw new AppError(404, 'application-not-found', `central has no application ${id} (not pushed yet?)`);
-  const files = Object.entries(d._attachments ?? {}).map(([name, a]) => ({ name, mime: a.content_type, data: Buffer.from(a.data, 'base64') }));
-  delete d._attachments;
-  return { doc: d, files };
+  const raw = await getDoc<{ _attachments?: Record<string, { content_type: string; data: string }> }>(call, 'jury', id, '?attachments=true');
+  const d = submissionOf(raw, 'application');
+  if (!raw || !d) throw new AppError(404, 'application-not-found', `central has no application ${id} (not pushed yet?)`);
+  const files = Object.entries(raw._attachments ?? {}).map(([name, a]) => ({ name, mime: a.content_type, data: Buffer.from(a.data, 'base64') }));
+  const { _attachments: _bytes, ...doc } = d;
+  return { doc, files };
 }
 
 /**
@@ -85,7 +91,7 @@ export async function applicationWithFiles(
  */
 export async function declare(call: CentralCall, juror: string, application: Application, conflict: boolean, note = ''): Promise<void> {
   const id = assessmentId(application._id, juror);
-  const old = await getDoc<Assessment & Doc>(call, 'jury', id);
+  const old = await getDoc<Assessment>(call, 'jury', id);
   if (old?.conflict === true && !conflict)
     throw new AppError(403, 'conflict-declared', 'Vous avez déclaré un conflit d’intérêts avec cette candidature : il ne peut pas être retiré.');
   if (old && old.conflict === conflict) return;
@@ -130,14 +136,14 @@ export async function score(
   comment: string
 ): Promise<void> {
   const id = assessmentId(application._id, juror);
-  const old = await getDoc<Assessment & Doc>(call, 'jury', id);
+  const old = await getDoc<Assessment>(call, 'jury', id);
   if (!old) throw new AppError(409, 'declare-first', 'Déclarez d’abord si vous avez un conflit d’intérêts avec cette candidature.');
   if (old.conflict) throw new AppError(403, 'conflict-declared', 'Vous avez déclaré un conflit d’intérêts avec cette candidature : vous ne la notez pas.');
   const { fields, scores } = checkScores(c, typed);
   if (comment.length > 2000) fields.comment = 'Le commentaire a 2000 caractères au plus.';
   if (Object.keys(fields).length) throw new JuryRefused(fields);
-  const doc = { ...old, scores, ...(comment.trim() ? { comment: comment.trim() } : {}), at: new Date().toISOString() };
-  if (!comment.trim()) delete (doc as Partial<Assessment>).comment;
+  const { comment: _previous, ...rest } = old;
+  const doc = { ...rest, scores, ...(comment.trim() ? { comment: comment.trim() } : {}), at: new Date().toISOString() };
   const res = await call(`jury/${enc(id)}`, { method: 'PUT', body: doc });
   if (res.status !== 201 && res.status !== 202) fail(res, 'record the scores');
 }
@@ -190,7 +196,7 @@ export async function publishReports(call: CentralCall, by: string): Promise<num
   for (const r of reports) byCall.set(r.call, [...(byCall.get(r.call) ?? []), r]);
   let published = 0;
   for (const [callId, list] of byCall) {
-    const c = await getDoc<Call & Doc>(call, 'content', callId);
+    const c = contentOf(await getDoc(call, 'content', callId), 'call');
     if (!c?.results) continue;
     const funded = new Set(c.results.ranking.filter((r) => r.funded).map((r) => r.application));
     const known = new Set((c.reports ?? []).map((r) => r.source));
@@ -230,9 +236,11 @@ export async function publishReports(call: CentralCall, by: string): Promise<num
       'content',
       callId,
       (old) => {
+        const current = contentOf(old, 'call');
+        if (!current) throw new AppError(404, 'call-not-found', `no call ${callId} at central`);
         const next = {
-          ...old!,
-          reports: [...((old as Call | null)?.reports ?? []).filter((x) => !fresh.some((f) => f.source === x.source)), ...fresh],
+          ...current,
+          reports: [...(current.reports ?? []).filter((x) => !fresh.some((f) => f.source === x.source)), ...fresh],
           updatedAt: new Date().toISOString(),
         };
         parseContentDoc(next, 'call');

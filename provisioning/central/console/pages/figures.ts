@@ -1,4 +1,4 @@
-import { AppError } from '../../../../content/index.js';
+import { AppError, contentsOf, submissionsOf } from '../../../../content/index.js';
 import {
   breakdownTable,
   channelFigures,
@@ -22,7 +22,6 @@ import {
   type IndicatorFilter,
   type IndicatorSources,
 } from '../../../../hub/index.js';
-import type { Answer, Application, GrantReport, Post, Question } from '../../../../content/index.js';
 import { calls as grantCalls } from '../../grants/index.js';
 import { centralProposalFigures } from '../proposal-figures.js';
 import { BASE } from '../layout.js';
@@ -82,8 +81,7 @@ function channelsOf(m: Merged, filter: IndicatorFilter) {
 /** Calls for local initiatives: applications and reports from the merged submissions, calls and results from content. */
 async function grantsOf(c: ConsoleContext, m: Merged) {
   const all = [...m.sources.submissions];
-  const of = <T>(type: string) => all.filter((d) => d.type === type) as unknown as T[];
-  return grantFigures(await grantCalls(c.central), of<Application>('application'), of<GrantReport>('grantreport'));
+  return grantFigures(await grantCalls(c.central), submissionsOf(all, 'application'), submissionsOf(all, 'grantreport'));
 }
 
 /**
@@ -92,14 +90,13 @@ async function grantsOf(c: ConsoleContext, m: Merged) {
  */
 async function community(c: ConsoleContext, sources: IndicatorSources, filter: IndicatorFilter): Promise<CommunityFigures> {
   const subs = [...sources.submissions];
-  const of = <T>(type: string) => subs.filter((d) => d.type === type) as unknown as T[];
   const answers = await readAllAs(c.central, 'content', 'answer:');
   return communityFigures(
     {
-      posts: of<Post>('post'),
-      questions: of<Question>('question'),
-      answers: answers as unknown as Answer[],
-      resolved: new Set(subs.filter((d) => d.type === 'resolved').map((d) => String(d.question))),
+      posts: submissionsOf(subs, 'post'),
+      questions: submissionsOf(subs, 'question'),
+      answers: contentsOf(answers, 'answer'),
+      resolved: new Set(submissionsOf(subs, 'resolved').map((d) => d.question)),
     },
     { from: filter.from ?? '', to: filter.to ? `${filter.to}\uffff` : '\uffff' }
   );
