@@ -14,7 +14,7 @@ import {
 import { HashQueue, LoginThrottle, LoginWaitError, type LoginTicket } from '../auth/index.js';
 import type { Catalog } from '../catalog/index.js';
 import type { Logger } from '../log/index.js';
-import { rowsOf, type Database } from '../storage/index.js';
+import { bulkPut, bulkWritten, maybeDoc, rowsOf, type Database } from '../storage/index.js';
 import { newMemberCode, normaliseCode } from './codes.js';
 import { Pin, hashPin, verifyPin } from './pin.js';
 
@@ -58,6 +58,11 @@ export class PinWaitError extends AppError {
 const ANY_ADDRESS = '*';
 
 const pinDocId = (code: string) => `_local/member-pin:${code.replace('-', '').toLowerCase()}`;
+/** A PIN's doc (local, never replicated) narrowed to its hash, or null for a doc without one. */
+function pinDocOf(doc: unknown): { hash: string } | null {
+  const hash = typeof doc === 'object' && doc !== null && 'hash' in doc ? doc.hash : undefined;
+  return typeof hash === 'string' ? { hash } : null;
+}
 /** Central's suspension of a code, pulled as content addressed to this hub only. */
 export const suspensionId = (hubId: string, code: string) => `suspension:${hubId}-${code.replace('-', '').toLowerCase()}`;
 
@@ -167,11 +172,9 @@ export class MemberStore {
       422
     );
     const pin = { _id: pinDocId(code), hash: await hashPin(input.pin) };
-    const res = await this.db.bulkDocs([doc, pin] as PouchDB.Core.PutDocument<Record<string, unknown>>[]);
-    const failed = res.find((r) => 'error' in r && r.error);
-    if (failed)
-      throw new AppError(500, 'member-not-stored', `the member code could not be stored (${(failed as PouchDB.Core.Error).message ?? 'error'}); try again`);
-    const stored = { ...doc, _rev: (res[0] as PouchDB.Core.Response).rev } as Member & { _rev: string };
+    const res = bulkWritten(await bulkPut(this.db, [doc, pin]));
+    if ('failed' in res) throw new AppError(500, 'member-not-stored', `the member code could not be stored (${res.failed.message ?? 'error'}); try again`);
+    const stored: Member & { _rev: string } = { ...doc, _rev: res.revs[0]! };
     map.set(code, stored);
     return stored;
   }
@@ -221,12 +224,7 @@ export class MemberStore {
   }
 
   private async pinHash(code: string): Promise<string | null> {
-    try {
-      return ((await this.db.get(pinDocId(code))) as unknown as { hash: string }).hash;
-    } catch (e) {
-      if ((e as { status?: number }).status === 404) return null;
-      throw e;
-    }
+    return (await maybeDoc(this.db, pinDocId(code), pinDocOf))?.hash ?? null;
   }
 
   /** A new PIN (forgotten, or seen by someone): the facilitator does it with the member present. */
@@ -278,20 +276,21 @@ export class MemberStore {
     return m;
   }
 
-  private async update(code: string, changes: Partial<Member>, alongside: object[] = []): Promise<Member & { _rev: string }> {
+  private async update(code: string, changes: Partial<Member>, alongside: { _id: string; _rev?: string }[] = []): Promise<Member & { _rev: string }> {
     const m = await this.mustGet(code);
-    const all: Record<string, unknown> = { ...m, ...changes, updatedAt: new Date(this.opts.now?.() ?? Date.now()).toISOString() };
-    const next = Object.fromEntries(Object.entries(all).filter(([, v]) => v !== undefined));
+    const next: Member & { _rev: string } = { ...m, ...changes, updatedAt: new Date(this.opts.now?.() ?? Date.now()).toISOString() };
+    // A change to undefined takes the field away (a suspension lifted).
+    for (const k of Object.keys(next)) if (Reflect.get(next, k) === undefined) Reflect.deleteProperty(next, k);
     parseWith(MemberSchema, next, 'invalid-member', 422);
-    const res = await this.db.bulkDocs([next, ...alongside] as PouchDB.Core.PutDocument<Record<string, unknown>>[]);
-    const failed = res.find((r): r is PouchDB.Core.Error => 'error' in r && Boolean(r.error));
-    if (failed) {
+    const res = bulkWritten(await bulkPut(this.db, [next, ...alongside]));
+    if ('failed' in res) {
+      const { failed } = res;
       // Another writer (a second console tab) changed it: read it again next time.
       this.byCode = undefined;
       this.loading = undefined;
       throw new AppError(failed.status === 409 ? 409 : 500, 'member-not-stored', 'the member was changed at the same time; open the page again and retry');
     }
-    const stored = { ...next, _rev: (res[0] as PouchDB.Core.Response).rev } as Member & { _rev: string };
+    const stored: Member & { _rev: string } = { ...next, _rev: res.revs[0]! };
     (await this.all()).set(stored.code, stored);
     this.log?.debug({ code: stored.code }, 'member updated');
     return stored;

@@ -55,6 +55,20 @@ export function bulkPut(db: Database, docs: readonly { _id: string; _rev?: strin
   return db.bulkDocs(docs as PouchDB.Core.PutDocument<Record<string, unknown>>[]);
 }
 
+/**
+ * A bulk write's outcome: the first refused write (its `status`, `message`), or every doc's new
+ * revision in the order written.
+ */
+export function bulkWritten(results: readonly (PouchDB.Core.Response | PouchDB.Core.Error)[]): { failed: PouchDB.Core.Error } | { revs: string[] } {
+  const revs: string[] = [];
+  for (const r of results) {
+    if ('error' in r && r.error) return { failed: r };
+    if (r.rev === undefined) return { failed: { ...r, error: true, message: `no revision for ${r.id ?? 'a doc'}` } };
+    revs.push(r.rev);
+  }
+  return { revs };
+}
+
 // T takes the doc as it is typed, so a literal with its fields is not refused for naming more than _id.
 // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- see above
 export function putDoc<T extends { _id: string; _rev?: string }>(db: Database, doc: T): Promise<PouchDB.Core.Response> {

@@ -1,6 +1,6 @@
 import { nullIfNotFound } from '../../content/index.js';
 import type { Logger } from '../log/index.js';
-import type { Database } from '../storage/index.js';
+import { bulkPut, type Database } from '../storage/index.js';
 
 /** One row of identical votes: the fields a tally reads, as stored (unchecked: replicated and old data count as they are). */
 export type VoteRow = Readonly<Record<string, unknown>>;
@@ -258,10 +258,9 @@ export class VoteTallies {
       // Chunks left by an older save that was not read back (a recount from the start) are overwritten.
       for (const d of docs) if (!this.revs.has(d._id)) await this.getLocal(d._id);
       for (const d of docs) if (this.revs.has(d._id)) Object.assign(d, { _rev: this.revs.get(d._id) });
-      const results = await this.db.bulkDocs(docs as unknown as PouchDB.Core.PutDocument<Record<string, unknown>>[]);
-      for (const r of results) {
+      for (const r of await bulkPut(this.db, docs)) {
         if ('error' in r && r.error) throw Object.assign(new Error(`${r.id}: ${r.message}`), { status: r.status });
-        this.revs.set(r.id!, (r as PouchDB.Core.Response).rev);
+        if (r.id && r.rev) this.revs.set(r.id, r.rev);
       }
       this.versions = versions;
       this.unsaved -= unsaved;
