@@ -29,7 +29,7 @@ import type { Catalog, CatalogChange } from '../catalog/index.js';
 import { communityFigures, type CommunityFigures } from '../indicators/index.js';
 import type { Config } from '../config/index.js';
 import type { Logger } from '../log/index.js';
-import { docsOf, loadOnce, maybeDoc, type Database, type Databases } from '../storage/index.js';
+import { bulkPut, docsOf, loadOnce, maybeDoc, type Database, type Databases } from '../storage/index.js';
 import { Board, type PostEntry, type PostState } from './board.js';
 import { sniffVoice, VOICE_EXT } from '../submissions/index.js';
 
@@ -58,7 +58,6 @@ export interface QuestionView {
   resolved: boolean;
 }
 
-type Doc = Record<string, unknown>;
 const rangeOf = (prefix: string) => ({ startkey: prefix, endkey: `${prefix}\ufff0` });
 
 /**
@@ -218,8 +217,8 @@ export class CommunityService {
     return lang;
   }
 
-  private async write(docs: Doc[]): Promise<void> {
-    const res = await this.db.bulkDocs(docs as PouchDB.Core.PutDocument<Doc>[]);
+  private async write(docs: readonly { _id: string; _rev?: string }[]): Promise<void> {
+    const res = await bulkPut(this.db, docs);
     for (const r of res) {
       if ('error' in r && r.error) {
         if (r.status === 409) throw new AppError(409, 'already-done', 'this was already recorded');
@@ -249,13 +248,14 @@ export class CommunityService {
     if (!text && !attachments) throw new AppError(422, 'empty-post', 'the post is empty: write something or record your voice');
     this.throttle(member.code);
     const now = new Date();
-    const doc: Doc = {
+    const title = input.title?.trim();
+    const doc = {
       _id: submissionId(this.hubId, 'post', now.getTime()),
       type: 'post',
       hubId: this.hubId,
       createdAt: now.toISOString(),
       topic: topic._id,
-      ...(replyTo ? { replyTo } : { title: input.title?.trim() || undefined }),
+      ...(replyTo ? { replyTo } : title ? { title } : {}),
       ...(text ? { text } : {}),
       lang: this.language(input.lang),
       author: this.authorOf(member),
@@ -264,7 +264,6 @@ export class CommunityService {
       ...(attachments ? { _attachments: attachments } : {}),
       ...(via ? { viaFacilitator: via } : {}),
     };
-    if (doc.title === undefined) delete doc.title;
     const stored = parseWith(submissionSchemas.post, doc, 'invalid-post', 422);
     await this.write([doc]);
     return this.board.addLocal(stored);
@@ -345,7 +344,7 @@ export class CommunityService {
     if (input.visibility !== 'private' && input.visibility !== 'public') throw new AppError(422, 'bad-visibility', 'visibility must be private or public');
     this.throttle(member.code);
     const now = new Date();
-    const doc: Doc = {
+    const doc = {
       _id: submissionId(this.hubId, 'question', now.getTime()),
       type: 'question',
       hubId: this.hubId,

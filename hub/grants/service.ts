@@ -21,7 +21,7 @@ import {
 import type { Catalog } from '../catalog/index.js';
 import type { Config } from '../config/index.js';
 import { grantFigures, type GrantFigures } from '../indicators/index.js';
-import { docsOf, getDoc, type Databases } from '../storage/index.js';
+import { docsOf, getDoc, putDoc, type Databases } from '../storage/index.js';
 import { sniffVoice, VOICE_EXT } from '../submissions/index.js';
 import { sniffFile } from './sniff.js';
 
@@ -66,7 +66,6 @@ export class GrantRefused extends AppError {
   }
 }
 
-type Doc = Record<string, unknown> & { _id: string };
 const today = () => new Date().toISOString().slice(0, 10);
 
 /** "250 000", "250000", "250.000" → 250000; '' → undefined; anything else → NaN. */
@@ -253,7 +252,7 @@ export class GrantService {
       by,
     };
     const stored: Application = parseWith(submissionSchemas.application, doc, 'invalid-application', 422);
-    await this.dbs.submissions.put(doc as PouchDB.Core.PutDocument<Doc>);
+    await putDoc(this.dbs.submissions, doc);
     return stored;
   }
 
@@ -305,7 +304,7 @@ export class GrantService {
       by,
     };
     const stored: GrantReport = parseWith(submissionSchemas.grantreport, doc, 'invalid-report', 422);
-    await this.dbs.submissions.put(doc as PouchDB.Core.PutDocument<Doc>);
+    await putDoc(this.dbs.submissions, doc);
     return stored;
   }
 

@@ -30,7 +30,7 @@ import {
 import type { Catalog } from '../catalog/index.js';
 import type { Config } from '../config/index.js';
 import type { Logger } from '../log/index.js';
-import { docsOf, loadOnce, type Database, type Databases } from '../storage/index.js';
+import { bulkPut, docsOf, loadOnce, type Database, type Databases } from '../storage/index.js';
 import { codeKey, SupportCounts } from './support-counts.js';
 import { sniffEvidence, sniffVoice, VOICE_EXT } from '../submissions/index.js';
 
@@ -88,8 +88,6 @@ export interface ProposalView {
   supports: { members: number; paper: number; total: number };
   answer?: { decision: string; reason: string; by: string; at: string; pending?: boolean };
 }
-
-type Doc = Record<string, unknown> & { _id: string };
 
 /**
  * Citizen proposals on this hub: members' proposals and supports, the facilitator's paper
@@ -362,8 +360,8 @@ export class ProposalService {
 
   // —— writing ——
 
-  private async write(docs: Doc[]): Promise<void> {
-    const res = await this.db.bulkDocs(docs as PouchDB.Core.PutDocument<Doc>[]);
+  private async write(docs: readonly { _id: string; _rev?: string }[]): Promise<void> {
+    const res = await bulkPut(this.db, docs);
     for (const r of res) {
       if ('error' in r && r.error) {
         if (r.status === 409) throw new AppError(409, 'already-done', 'this was already recorded');
