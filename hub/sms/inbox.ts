@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { nullIfNotFound, submissionSchemas, TRADES, type Commune, type Consultation, type TradeSlug } from '../../content/index.js';
+import { contentsOf, nullIfNotFound, submissionSchemas, TRADES, type Commune, type Consultation, type TradeSlug } from '../../content/index.js';
 import type { Catalog } from '../catalog/index.js';
 import type { Logger } from '../log/index.js';
-import type { Database } from '../storage/index.js';
+import { putDoc, type Database } from '../storage/index.js';
 import type { Directory } from './directory.js';
 import { foldSms, parseSms, type SmsCommand, type SmsLang } from './keywords.js';
 import type { Outbox } from './outbox.js';
@@ -132,7 +132,7 @@ export class Inbox {
 
   private async consultations(): Promise<Consultation[]> {
     const { items } = await this.deps.catalog.list('consultation', { limit: 1000, skip: 0 });
-    return (items as Consultation[]).filter((c) => c.smsCode);
+    return contentsOf(items, 'consultation').filter((c) => c.smsCode);
   }
 
   private async vote(code: string, choice: number, phone: string, doc: InDoc): Promise<Outcome> {
@@ -162,7 +162,7 @@ export class Inbox {
     const key = phonePseudonym(secret, phone, consultation._id);
     await directory.current();
     const who = directory.get(phone);
-    const vote: Record<string, unknown> = {
+    const vote = {
       _id: `${hubId}:response:sms${key.slice(0, 32)}`,
       type: 'response',
       hubId,
@@ -178,10 +178,10 @@ export class Inbox {
     };
     submissionSchemas.response.parse(vote);
     try {
-      await submissions.put(vote as PouchDB.Core.PutDocument<Record<string, unknown>>);
+      await putDoc(submissions, vote);
     } catch (err) {
       if ((err as { status?: number }).status !== 409) throw err;
-      const existing = (await submissions.get(vote._id as string)) as Record<string, unknown>;
+      const existing = await submissions.get(vote._id);
       // This very SMS, handled before a crash: its answer is still "counted".
       if (existing.createdAt !== doc.storedAt)
         return { outcome: 'refused', note: `a déjà voté pour ${code}`, reply: { template: 'vote-already', values: { code } } };
@@ -199,7 +199,7 @@ export class Inbox {
     const name = words.slice(0, -2).join(' ');
     const trade = findTrade(tradeWord);
     const { items } = await this.deps.catalog.list('commune', { limit: 1000, skip: 0 });
-    const communes = (items as Commune[]).filter((c) => c.kind !== 'region');
+    const communes = contentsOf(items, 'commune').filter((c) => c.kind !== 'region');
     const commune = communes.find((c) => matchesCommune(c, communeWord));
     if (!commune) {
       return {

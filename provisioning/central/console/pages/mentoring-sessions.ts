@@ -1,4 +1,4 @@
-import { AppError, isAppError } from '../../../../content/index.js';
+import { AppError, contentsOf, isAppError } from '../../../../content/index.js';
 import { csrfField, html, when, type Value } from '../../../../hub/index.js';
 import { scheduleSession } from '../../community/index.js';
 import { BASE } from '../layout.js';
@@ -30,13 +30,16 @@ interface Upcoming {
 }
 
 async function upcoming(c: ConsoleContext): Promise<Upcoming[]> {
-  const res = await c.central<{ rows: { doc?: Record<string, unknown> }[] }>(
+  const res = await c.central<{ rows: { doc?: unknown }[] }>(
     `content/_all_docs?include_docs=true&startkey=${encodeURIComponent('"event:"')}&endkey=${encodeURIComponent('"event:\ufff0"')}`
   );
   if (res.status !== 200) throw new AppError(502, 'events-unreadable', `Central n’a pas donné les séances (HTTP ${res.status}) : réessayez.`);
   const now = new Date().toISOString();
-  return res.body.rows
-    .flatMap((r) => (r.doc && r.doc.kind === 'mentorat' && String(r.doc.startsAt) >= now ? [r.doc as unknown as Upcoming] : []))
+  return contentsOf(
+    res.body.rows.map((r) => r.doc),
+    'event'
+  )
+    .filter((e) => e.kind === 'mentorat' && e.startsAt >= now)
     .sort((a, b) => a.startsAt.localeCompare(b.startsAt));
 }
 
