@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AppError } from '../errors.js';
 import { CONTENT_TYPES, contentSchemas, MediaMeta, type ContentDoc, type ContentType } from './content.js';
 import { SUBMISSION_TYPES, submissionSchemas, type SubmissionType } from './submissions.js';
+import type { Heartbeat } from './fleet.js';
 import type { Assessment } from './grants.js';
 
 /** Turns zod issues into one sentence naming each field, e.g. `title.fr: French text (fr) cannot be empty`. */
@@ -149,6 +150,13 @@ export function assessmentOf(doc: unknown): z.input<typeof Assessment> | null {
   if (typeof doc !== 'object' || doc === null) return null;
   const d = doc as { _id?: unknown; type?: unknown };
   return d.type === 'assessment' && typeof d._id === 'string' && d._id.startsWith('assessment:') ? (doc as z.input<typeof Assessment>) : null;
+}
+
+/** A hub's heartbeat as the fleet db holds it (its own writer parsed it), narrowed by its type and id, else null. */
+export function heartbeatOf(doc: unknown): Heartbeat | null {
+  if (typeof doc !== 'object' || doc === null) return null;
+  const d = doc as { _id?: unknown; type?: unknown; hubId?: unknown };
+  return d.type === 'heartbeat' && typeof d._id === 'string' && d._id === d.hubId ? (doc as Heartbeat) : null;
 }
 
 export function parseMediaMeta(doc: unknown, where = '') {

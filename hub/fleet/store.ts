@@ -1,7 +1,7 @@
 import { statfs } from 'node:fs/promises';
-import { Heartbeat, isNotFound, parseWith } from '../../content/index.js';
+import { Heartbeat, heartbeatOf, nullIfNotFound, parseWith } from '../../content/index.js';
 import type { Config } from '../config/index.js';
-import type { Database, Databases } from '../storage/index.js';
+import { putDoc, type Database, type Databases } from '../storage/index.js';
 
 /** Tries of one write when another writer put a newer revision between our read and our put. */
 const ATTEMPTS = 3;
@@ -13,16 +13,13 @@ const ATTEMPTS = 3;
  */
 export async function writeHeartbeat(db: Database, id: string, next: (current: Heartbeat | null) => Heartbeat | Promise<Heartbeat>): Promise<Heartbeat> {
   for (let attempt = 1; ; attempt += 1) {
-    let current: (Heartbeat & { _rev: string }) | null = null;
-    try {
-      current = (await db.get(id)) as unknown as Heartbeat & { _rev: string };
-    } catch (e) {
-      if (!isNotFound(e)) throw e;
-    }
+    // The revision comes from whatever is stored, so a doc an older version wrote is overwritten, not a conflict forever.
+    const stored = await db.get(id).catch(nullIfNotFound);
+    const current = heartbeatOf(stored);
     const { _rev: _ignored, ...made } = await next(current);
     const doc = parseWith(Heartbeat, { ...made, _id: id }, 'invalid-heartbeat', 500);
     try {
-      await db.put({ ...doc, ...(current ? { _rev: current._rev } : {}) } as never);
+      await putDoc(db, { ...doc, ...(stored ? { _rev: stored._rev } : {}) });
       return doc;
     } catch (e) {
       if ((e as { status?: number }).status !== 409 || attempt >= ATTEMPTS) throw e;

@@ -22,8 +22,8 @@ export interface PublishReport {
 const BATCH = 200;
 
 /** The doc as central should hold it, without revision, for comparing with what it holds. */
-function same(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
-  const strip = ({ _rev: _r, ...rest }: Record<string, unknown>) => rest;
+function same(a: { _rev?: unknown }, b: { _rev?: unknown }): boolean {
+  const strip = ({ _rev: _r, ...rest }: { _rev?: unknown }) => rest;
   // Through JSON first: central's key order and the pack's undefined fields must not count as changes.
   return isDeepStrictEqual(JSON.parse(JSON.stringify(strip(a))), JSON.parse(JSON.stringify(strip(b))));
 }
@@ -83,10 +83,10 @@ export async function publishPack(
       report.mediaUploaded += 1;
     }
 
-    const docs = pack.docs as unknown as Record<string, unknown>[];
+    const docs = pack.docs;
     for (let i = 0; i < docs.length; i += BATCH) {
       const batch = docs.slice(i, i + BATCH);
-      const current = await couch<{ rows: { key: string; doc?: Record<string, unknown> | null }[] }>(
+      const current = await couch<{ rows: { key: string; doc?: { _id: string; _rev: string } | null }[] }>(
         centralUrl,
         'content/_all_docs?include_docs=true',
         editor,
@@ -98,7 +98,7 @@ export async function publishPack(
       expectStatus(current, [200], 'read the current content');
       const byId = new Map(current.body.rows.filter((r) => r.doc).map((r) => [r.key, r.doc!]));
       const writes = batch.flatMap((d) => {
-        const old = byId.get(String(d._id));
+        const old = byId.get(d._id);
         if (old && same(old, d)) {
           report.docsUnchanged += 1;
           return [];
@@ -106,7 +106,7 @@ export async function publishPack(
         return [{ ...d, ...(old ? { _rev: old._rev } : {}) }];
       });
       if (!writes.length) continue;
-      report.changed.push(...writes.map((d) => String((d as Record<string, unknown>)._id)));
+      report.changed.push(...writes.map((d) => d._id));
       if (opts.dryRun) {
         report.docsWritten += writes.length;
         continue;
@@ -126,7 +126,7 @@ export async function publishPack(
       }
       report.docsWritten += writes.length;
     }
-    await removeDropped(centralUrl, editor, pack.manifest.name, new Set(docs.map((d) => String(d._id))), report, opts.dryRun ?? false);
+    await removeDropped(centralUrl, editor, pack.manifest.name, new Set(docs.map((d) => d._id)), report, opts.dryRun ?? false);
     return report;
   } finally {
     rmSync(staging, { recursive: true, force: true });
