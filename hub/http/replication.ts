@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import express, { Router, type Request, type Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
+import { z } from 'zod';
 import { AppError, isNotFound, mayBeRestricted } from '../../content/index.js';
 import type { HubDeps } from '../deps.js';
 import { CheckpointStore, CHECKPOINT_LIMITS, type CheckpointLimits } from './checkpoints.js';
@@ -11,6 +12,21 @@ import { couchQuery, REV } from './couch-query.js';
  * suspension (some are private to one member: none are listed, served or fetched here).
  */
 const replicable = (id: string) => !id.startsWith('_') && !mayBeRestricted(id);
+
+/** A `_bulk_get` body as a replicating phone sends it: at most 1000 entries of replicable ids (other fields, `atts_since`, kept). */
+const BulkGetBody = z.object({
+  docs: z
+    .array(
+      z.looseObject({
+        id: z.string().max(200).refine(replicable),
+        rev: z.string().regex(REV).optional(),
+      })
+    )
+    .max(1000),
+});
+
+/** A `_revs_diff` body: doc id → revisions, 1000 docs and 1000 revisions each at most. */
+const RevsDiffBody = z.record(z.string(), z.array(z.string().regex(REV)).max(1000)).refine((b) => Object.keys(b).length <= 1000);
 
 /** CouchDB clients (PouchDB's replicator) read `error` and `reason`; our envelope adds them. */
 function forbidden(): AppError {
@@ -185,16 +201,10 @@ export function replicationRouter(deps: HubDeps, options: ReplicationOptions = {
 
   router.post('/db/content/_bulk_get', json, async function bulkGet(req, res) {
     const q = couchQuery(req, BULK_GET);
-    const docs = (req.body as { docs?: unknown } | undefined)?.docs;
-    const wellFormed = (d: unknown) => {
-      const { id, rev } = (d ?? {}) as { id?: unknown; rev?: unknown };
-      return typeof id === 'string' && id.length <= 200 && replicable(id) && (rev === undefined || (typeof rev === 'string' && REV.test(rev)));
-    };
-    if (!Array.isArray(docs) || docs.length > 1000 || !docs.every(wellFormed)) {
-      throw new AppError(400, 'bad-bulk-get', 'send { "docs": [{ "id": "…", "rev": "…" }] } with at most 1000 entries');
-    }
+    const parsed = BulkGetBody.safeParse(req.body);
+    if (!parsed.success) throw new AppError(400, 'bad-bulk-get', 'send { "docs": [{ "id": "…", "rev": "…" }] } with at most 1000 entries');
     const result = await db.bulkGet({
-      docs: docs as { id: string; rev?: string }[],
+      docs: parsed.data.docs,
       revs: q.revs === true,
       latest: true,
       attachments: q.attachments === true,
@@ -203,15 +213,9 @@ export function replicationRouter(deps: HubDeps, options: ReplicationOptions = {
   });
 
   router.post('/db/content/_revs_diff', json, async function revsDiff(req, res) {
-    const body = req.body as Record<string, unknown> | null | undefined;
-    const valid =
-      typeof body === 'object' &&
-      body !== null &&
-      !Array.isArray(body) &&
-      Object.keys(body).length <= 1000 &&
-      Object.values(body).every((revs) => Array.isArray(revs) && revs.length <= 1000 && revs.every((r) => typeof r === 'string' && REV.test(r)));
-    if (!valid) throw new AppError(400, 'bad-revs-diff', 'send { "<doc id>": ["<rev>", …] } with revisions like "1-abc123", 1000 docs at most');
-    res.json(await db.revsDiff(body as PouchDB.Core.RevisionDiffOptions));
+    const parsed = RevsDiffBody.safeParse(req.body);
+    if (!parsed.success) throw new AppError(400, 'bad-revs-diff', 'send { "<doc id>": ["<rev>", …] } with revisions like "1-abc123", 1000 docs at most');
+    res.json(await db.revsDiff(parsed.data));
   });
 
   function localId(req: Request): string {
