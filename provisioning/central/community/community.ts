@@ -88,13 +88,7 @@ export async function log(call: CentralCall, action: string, target: string, by:
 }
 
 /** A recording stored once as a media doc (`media:<sha256>`), fetched by every hub like any media. */
-export async function storeVoice(
-  call: CentralCall,
-  data: Buffer,
-  mime: string,
-  name: string,
-  audience: Audience = { all: true }
-): Promise<string> {
+export async function storeVoice(call: CentralCall, data: Buffer, mime: string, name: string, audience: Audience = { all: true }): Promise<string> {
   const sha256 = createHash('sha256').update(data).digest('hex');
   const id = `media:${sha256}`;
   if (await getDoc(call, 'media', id)) return sha256;
