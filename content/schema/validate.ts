@@ -91,24 +91,24 @@ export function anySubmissionOf(doc: unknown): SubmissionDoc | null {
   return isSubmissionType(type) ? submissionOf(doc, type) : null;
 }
 
-/** The submissions of one type among docs of every kind (each narrowed as submissionOf does), the others left out. */
-export function submissionsOf<K extends SubmissionType>(docs: Iterable<unknown>, type: K): SubmissionOf<K>[] {
-  const out: SubmissionOf<K>[] = [];
+/** The docs a narrowing keeps among docs of every kind, in their order. */
+function kept<T>(docs: Iterable<unknown>, narrow: (doc: unknown) => T | null): T[] {
+  const out: T[] = [];
   for (const d of docs) {
-    const s = submissionOf(d, type);
-    if (s) out.push(s);
+    const t = narrow(d);
+    if (t !== null) out.push(t);
   }
   return out;
 }
 
+/** The submissions of one type among docs of every kind (each narrowed as submissionOf does), the others left out. */
+export function submissionsOf<K extends SubmissionType>(docs: Iterable<unknown>, type: K): SubmissionOf<K>[] {
+  return kept(docs, (d) => submissionOf(d, type));
+}
+
 /** The content docs of one type among docs of every kind (each narrowed as contentOf does), the others left out. */
 export function contentsOf<K extends ContentType>(docs: Iterable<unknown>, type: K): ContentOf<K>[] {
-  const out: ContentOf<K>[] = [];
-  for (const d of docs) {
-    const c = contentOf(d, type);
-    if (c) out.push(c);
-  }
-  return out;
+  return kept(docs, (d) => contentOf(d, type));
 }
 
 /** The narrowing of one submission type, to hand to storage's typed reads (`docsOf(db, prefix, asSubmission('proposal'))`). */

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { anySubmissionOf, asSubmission, catalogDocOf } from '../../../../content/index.js';
+import { anySubmissionOf, asSubmission, assessmentOf, catalogDocOf, contentsOf, heartbeatOf, submissionsOf } from '../../../../content/index.js';
 import { silentLogger } from '../../../../hub/log/index.js';
-import { closeDatabases, docsOf, getDoc, maybeDoc, openDatabases, rowsOf, type Databases } from '../../../../hub/storage/index.js';
+import { bulkPut, bulkWritten, closeDatabases, docsOf, getDoc, maybeDoc, openDatabases, rowsOf, type Databases } from '../../../../hub/storage/index.js';
 import { tempDir } from '../../../support/hub.js';
 
 const stamp = { hubId: 'kayes-01', createdAt: '2026-11-02T10:00:00.000Z' };
@@ -68,5 +68,36 @@ describe('typed reads of the databases', () => {
     } finally {
       other.remove();
     }
+  });
+
+  it('keeps the docs of one type among many, and narrows the foreign docs by type and id', () => {
+    const docs = [
+      { _id: 'kayes-01:post:aaaaaaaa', type: 'post', ...stamp },
+      { _id: 'kayes-01:post:bbbbbbbb', type: 'question', ...stamp },
+      { _id: 'plan:kayes-2027', type: 'plan' },
+      { _id: 'plan:autre', type: 'event' },
+      null,
+      'texte',
+    ];
+    assert.deepEqual(
+      submissionsOf(docs, 'post').map((d) => d._id),
+      ['kayes-01:post:aaaaaaaa']
+    );
+    assert.deepEqual(
+      contentsOf(docs, 'plan').map((d) => d._id),
+      ['plan:kayes-2027']
+    );
+    assert.ok(assessmentOf({ _id: 'assessment:kayes-01.application.abc123.awa', type: 'assessment' }));
+    assert.equal(assessmentOf({ _id: 'kayes-01:application:abc123', type: 'assessment' }), null);
+    assert.ok(heartbeatOf({ _id: 'kayes-01', hubId: 'kayes-01', type: 'heartbeat' }));
+    assert.equal(heartbeatOf({ _id: 'kayes-01', hubId: 'segou-01', type: 'heartbeat' }), null);
+  });
+
+  it('answers a bulk write as its revisions, or its first refusal', async () => {
+    const ok = bulkWritten(await bulkPut(dbs.submissions, [{ _id: 'bulk-a' }, { _id: 'bulk-b' }]));
+    assert.ok('revs' in ok && ok.revs.length === 2 && ok.revs.every((r) => r.startsWith('1-')));
+    const refused = bulkWritten(await bulkPut(dbs.submissions, [{ _id: 'bulk-c' }, { _id: 'bulk-a' }]));
+    assert.ok('failed' in refused);
+    assert.equal(refused.failed.status, 409);
   });
 });
