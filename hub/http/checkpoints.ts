@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
+import { z } from 'zod';
 import { AppError } from '../../content/index.js';
 
 export interface CheckpointLimits {
@@ -19,13 +20,13 @@ interface Entry {
   seq: number;
 }
 
-/** What a file holds: the doc and when it was written, in order. */
-interface Stored {
-  seq: number;
-  doc: LocalDoc;
-}
+/** What a file holds: the doc (a replication client's own fields, kept as sent) and when it was written, in order. */
+const StoredFile = z.object({
+  seq: z.number(),
+  doc: z.looseObject({ _id: z.string(), _rev: z.string() }),
+});
 
-type LocalDoc = Record<string, unknown> & { _id: string; _rev: string };
+type LocalDoc = z.infer<typeof StoredFile>['doc'];
 
 /**
  * The `_local/` documents replication clients write on `/db/content` (their checkpoints),
@@ -50,6 +51,13 @@ export class CheckpointStore {
     return `${createHash('sha256').update(id).digest('hex')}.json`;
   }
 
+  /** The index entry of a file read back, or null when it is not the checkpoint its name says. */
+  private entryOf({ seq, doc }: z.infer<typeof StoredFile>, file: string): (Entry & { id: string }) | null {
+    const rev = Number(/^0-(\d+)$/.exec(doc._rev)?.[1]);
+    const id = doc._id.startsWith('_local/') ? doc._id.slice('_local/'.length) : undefined;
+    return id !== undefined && this.fileOf(id) === file && rev > 0 && Number.isFinite(seq) ? { id, file, rev, seq } : null;
+  }
+
   private load(): Promise<Map<string, Entry>> {
     this.index ??= (async () => {
       const map = new Map<string, Entry>();
@@ -58,10 +66,9 @@ export class CheckpointStore {
       const found: (Entry & { id: string })[] = [];
       for (const file of files) {
         try {
-          const { seq, doc } = JSON.parse(await fsp.readFile(join(this.dir, file), 'utf8')) as Stored;
-          const rev = Number(/^0-(\d+)$/.exec(doc._rev)?.[1]);
-          const id = typeof doc._id === 'string' && doc._id.startsWith('_local/') ? doc._id.slice('_local/'.length) : undefined;
-          if (id !== undefined && this.fileOf(id) === file && rev > 0 && Number.isFinite(seq)) found.push({ id, file, rev, seq });
+          const stored = StoredFile.safeParse(JSON.parse(await fsp.readFile(join(this.dir, file), 'utf8')));
+          const entry = stored.success ? this.entryOf(stored.data, file) : null;
+          if (entry) found.push(entry);
           else await fsp.rm(join(this.dir, file), { force: true });
         } catch {
           // Half-written or damaged: a checkpoint is only a hint, drop it.
@@ -79,7 +86,9 @@ export class CheckpointStore {
     const entry = (await this.load()).get(id);
     if (!entry) return null;
     try {
-      return (JSON.parse(await fsp.readFile(join(this.dir, entry.file), 'utf8')) as Stored).doc;
+      const stored = StoredFile.safeParse(JSON.parse(await fsp.readFile(join(this.dir, entry.file), 'utf8')));
+      // A file of another shape holds no checkpoint (load() drops such files at the next start).
+      return stored.success ? stored.data.doc : null;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw e;
@@ -117,7 +126,9 @@ export class CheckpointStore {
       index.set(id, { file, rev, seq });
       // Oldest first in the map: forget the least recently written past the cap.
       while (index.size > this.limits.maxDocs) {
-        const [oldId, old] = index.entries().next().value as [string, Entry];
+        const first = index.entries().next();
+        if (first.done) break;
+        const [oldId, old] = first.value;
         index.delete(oldId);
         await fsp.rm(join(this.dir, old.file), { force: true });
       }
