@@ -33,10 +33,31 @@ function comparable(r: Raw): Record<string, unknown> {
   return { ...rest, 'set-cookie': (cookie as string[] | undefined)?.map((c) => c.replace(/Expires=[^;]+/, 'Expires=…')) };
 }
 
-async function listen(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<{ server: Server; port: number }> {
+interface Listening {
+  server: Server;
+  port: number;
+}
+
+async function listen(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<Listening> {
   const server = createServer(handler);
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', () => ok()));
   return { server, port: (server.address() as AddressInfo).port };
+}
+
+/**
+ * The hub's own handler, with a witness of who answered (`answered`: whether the fast path
+ * did), and Express alone, each on a loopback port.
+ */
+async function bothPaths(hub: TestHub, answered: (fast: boolean) => void): Promise<{ fast: Listening; express: Listening }> {
+  const shared = httpShared(hub.deps);
+  const app = createApp(hub.deps, shared);
+  const fastPath = createFastPath(hub.deps, shared);
+  const fast = await listen((req, res) => {
+    const b = fastPath(req, res);
+    answered(b);
+    if (!b) app(req, res);
+  });
+  return { fast, express: await listen(createHandler(hub.deps, { fastPath: false })) };
 }
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
@@ -81,15 +102,7 @@ describe('the fast path and Express give the same answers', () => {
       filename: 'notes.txt',
       priority: 3,
     });
-    // The hub's own handler, with a witness of who answered.
-    const shared = httpShared(hub.deps);
-    const app = createApp(hub.deps, shared);
-    const fastPath = createFastPath(hub.deps, shared);
-    fast = await listen((req, res) => {
-      answeredFast = fastPath(req, res);
-      if (!answeredFast) app(req, res);
-    });
-    express = await listen(createHandler(hub.deps, { fastPath: false }));
+    ({ fast, express } = await bothPaths(hub, (b) => (answeredFast = b)));
     const list = JSON.parse((await send(express.port, '/api/v1/content?type=course', 'GET', {})).body.toString()) as { items: { _id: string }[] };
     item = list.items[0]!._id;
     const html = (await send(express.port, '/', 'GET', { cookie: 'lang=fr' })).body.toString();
@@ -311,14 +324,7 @@ describe('the fast path and Express answer submissions alike', () => {
 
   before(async () => {
     hub = await startTestHub({ hubId: 'kayes-01', limits: { bodyBytes: BODY_BYTES, submissionsPerMinute: 40 } });
-    const shared = httpShared(hub.deps);
-    const app = createApp(hub.deps, shared);
-    const fastPath = createFastPath(hub.deps, shared);
-    fast = await listen((req, res) => {
-      answeredFast = fastPath(req, res);
-      if (!answeredFast) app(req, res);
-    });
-    express = await listen(createHandler(hub.deps, { fastPath: false }));
+    ({ fast, express } = await bothPaths(hub, (b) => (answeredFast = b)));
   });
   after(async () => {
     for (const s of [fast, express]) await new Promise<void>((ok) => s.server.close(() => ok()));
