@@ -32,7 +32,7 @@ export class PhoneLimit {
   /** Clients seen in this window of the map, and in the one before (dropped whole after that). */
   private current = new Map<string, Client>();
   private previous = new Map<string, Client>();
-  private swappedAt = Date.now();
+  private swappedAt = -Infinity;
   private readonly policy: string;
 
   constructor(
@@ -42,9 +42,8 @@ export class PhoneLimit {
     this.policy = `${limit};w=${Math.ceil(windowMs / 1000)}`;
   }
 
-  /** Counts one write from `address` (the socket's remote address: the hub trusts no proxy header). */
-  hit(address: string | undefined): PhoneLimitHit {
-    const now = Date.now();
+  /** Counts one write from `address` (the socket's remote address: the hub trusts no proxy header) at `now`. */
+  hit(address: string | undefined, now = Date.now()): PhoneLimitHit {
     if (now - this.swappedAt >= this.windowMs) {
       this.previous = this.current;
       this.current = new Map();
