@@ -41,8 +41,8 @@ export function createApp(deps: HubDeps, shared: HttpShared = httpShared(deps)):
   app.use(contentRouter(deps, shared));
   app.use(searchRouter(deps, shared));
   app.use(coverageRouter(deps));
-  // One write limit per phone, whether it posts a form or calls the API.
-  const writeLimit = phoneWriteLimit(deps.config);
+  // One write limit per phone, whether it posts a form or calls the API, on either path.
+  const writeLimit = phoneWriteLimit(shared.phoneLimit);
   app.use(submissionsRouter(deps, writeLimit));
   app.use(replicationRouter(deps));
   app.use(syncRouter(deps.sync));

@@ -1,8 +1,22 @@
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 import type { SubmissionType } from './submissions.js';
 
 let lastMs = 0;
 let counter = 0;
+
+/** Random bytes drawn 1 280 at a time: a call into the system per id was 4 % of a registration's CPU. */
+const pool = Buffer.alloc(5 * 256);
+let drawn = pool.length;
+
+/** Five random bytes in hex. */
+function randomHex(): string {
+  if (drawn === pool.length) {
+    randomFillSync(pool);
+    drawn = 0;
+  }
+  drawn += 5;
+  return pool.toString('hex', drawn - 5, drawn);
+}
 
 /**
  * A time-sortable id: milliseconds in base 36 (fixed width), a counter so ids made in
@@ -16,8 +30,7 @@ export function timeSortableId(now: number = Date.now()): string {
   }
   const time = now.toString(36).padStart(9, '0');
   const seq = counter.toString(36).padStart(3, '0');
-  const rand = randomBytes(5).toString('hex');
-  return `${time}${seq}${rand}`;
+  return `${time}${seq}${randomHex()}`;
 }
 
 export function submissionId(hubId: string, type: SubmissionType, now?: number): string {

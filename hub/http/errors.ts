@@ -50,6 +50,26 @@ export function writeError(res: ServerResponse, e: AppError, couch = false, head
 }
 
 /**
+ * What any thrown value becomes for a client: an AppError as it is, a parser's error as a
+ * sentence a person can act on, a full disk as 507; anything else is logged and is a 500
+ * without internals (nothing a client sends should get there). Both paths use it.
+ */
+export function asAppError(thrown: unknown, log: Logger, where: { method?: string; path: string }): AppError {
+  const err = (thrown ?? {}) as { type?: string; status?: number; limit?: number; code?: string; name?: string; message?: string };
+  let e: AppError | null = isAppError(thrown) ? thrown : fromParserError(err);
+  if (!e && (err.code === 'ENOSPC' || (err.name === 'OpenError' && /ENOSPC|No space/i.test(String(err.message))))) {
+    e = new AppError(507, 'disk-full', 'the hub has no disk space left to store this; nothing was saved. Ask the technician to free space.');
+  }
+  if (!e) {
+    log.error({ err: thrown, method: where.method, path: where.path }, 'unhandled error');
+    e = new AppError(500, 'internal-error', 'something went wrong on the hub; try again, and tell the technician if it persists');
+  } else if (e.status >= 500) {
+    log.warn({ reason: e.reason, path: where.path }, e.details);
+  }
+  return e;
+}
+
+/**
  * An HTML page for an error on a page a browser shows (the console's): its body, or undefined
  * for an address that is not one of its pages.
  */
@@ -62,17 +82,7 @@ export type ErrorPage = (req: Request, res: Response, e: AppError) => string | u
  */
 export function errorHandler(log: Logger, pages: readonly ErrorPage[] = []): ErrorRequestHandler {
   return function errorHandler(thrown: unknown, req, res, _next) {
-    const err = (thrown ?? {}) as { type?: string; status?: number; limit?: number; code?: string; name?: string; message?: string };
-    let e: AppError | null = isAppError(thrown) ? thrown : fromParserError(err);
-    if (!e && (err.code === 'ENOSPC' || (err.name === 'OpenError' && /ENOSPC|No space/i.test(String(err.message))))) {
-      e = new AppError(507, 'disk-full', 'the hub has no disk space left to store this; nothing was saved. Ask the technician to free space.');
-    }
-    if (!e) {
-      log.error({ err: thrown, method: req.method, path: req.path }, 'unhandled error');
-      e = new AppError(500, 'internal-error', 'something went wrong on the hub; try again, and tell the technician if it persists');
-    } else if (e.status >= 500) {
-      log.warn({ reason: e.reason, path: req.path }, e.details);
-    }
+    const e = asAppError(thrown, log, req);
     if (res.headersSent) {
       res.destroy();
       return;

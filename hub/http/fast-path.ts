@@ -7,6 +7,7 @@ import { answerSender } from './answer.js';
 import { mediaSender } from './media-answer.js';
 import { QUERY_LIMITS as LIMITS } from './query.js';
 import { precomputedSecurityHeaders } from './security.js';
+import { submissionFastPath } from './submissions.js';
 import { unreadableMedia, type HttpShared } from './shared.js';
 
 const TYPES = new Set<string>(CONTENT_TYPES);
@@ -22,7 +23,9 @@ const SEARCH_DEFAULT = String(LIMITS.search.default);
  * files, searches once the index is built, and portal pages already rendered. Anything
  * unusual — an uncached answer, a bad parameter, a multi-range — is left to Express (returns
  * false). Both send the same prepared answers with the same function (answer.ts), so they give
- * the same status, headers and body (tests/integration/http/parity.test.ts).
+ * the same status, headers and body (tests/integration/http/parity.test.ts). Submissions
+ * (POST /api/v1/submissions/<type>) are here too: Express's routing, parser and res.json were
+ * most of a registration's time.
  */
 export function createFastPath(deps: HubDeps, shared: HttpShared): (req: IncomingMessage, res: ServerResponse) => boolean {
   const { cache, info, searches, codings } = shared;
@@ -38,6 +41,8 @@ export function createFastPath(deps: HubDeps, shared: HttpShared): (req: Incomin
   });
   // Portal pages already rendered for this content (the portal decides what may be shared).
   const pages = pageFastPath(deps, send);
+  // Submissions: the same checks, counter and envelope as Express's route, the 201 once on disk.
+  const submissions = submissionFastPath(deps, shared.phoneLimit, security);
 
   function content(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): boolean {
     let key: string;
@@ -92,6 +97,7 @@ export function createFastPath(deps: HubDeps, shared: HttpShared): (req: Incomin
   }
 
   return function fastPath(req, res) {
+    if (req.method === 'POST') return submissions(req, res);
     if (req.method !== 'GET' && req.method !== 'HEAD') return false;
     const url = req.url ?? '/';
     const q = url.indexOf('?');

@@ -9,11 +9,11 @@ export { healthRouter } from './health.js';
 export { JsonCache } from './json-cache.js';
 export { MediaInfo } from './media-info.js';
 export { mediaRouter } from './media.js';
-export { phoneWriteLimit } from './phone-limit.js';
+export { PhoneLimit, phoneWriteLimit, type PhoneLimitHit } from './phone-limit.js';
 export { replicationRouter } from './replication.js';
 export { searchRouter } from './search.js';
 export { securityHeaders } from './security.js';
-export { submissionsRouter } from './submissions.js';
+export { sendCreated, submissionFastPath, submissionsRouter } from './submissions.js';
 export { coverageRouter } from './coverage.js';
 // One response pipeline: prepared answers and the one function that sends them (both paths).
 export { answerSender, compressBody, etagOf, notModified, preparedJson, type Prepared, type SendPrepared } from './answer.js';

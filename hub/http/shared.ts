@@ -6,6 +6,7 @@ import { mediaSender, type SendMedia } from './media-answer.js';
 import { MediaFiles, UNREADABLE } from './media-files.js';
 import { MediaInfo } from './media-info.js';
 import { EncodingMemo } from './negotiate.js';
+import { PhoneLimit } from './phone-limit.js';
 import { writeError } from './errors.js';
 import { SearchAnswers } from './search-answers.js';
 
@@ -25,6 +26,8 @@ export interface HttpShared {
   files: MediaFiles;
   /** The Express media route's sender (the fast path makes its own, with the security headers). */
   sendMedia: SendMedia;
+  /** The one write counter per phone: the API on both paths and the portal's forms. */
+  phoneLimit: PhoneLimit;
 }
 
 /** A media file the card cannot read: logged, and the JSON envelope (after `fixed`). */
@@ -35,9 +38,18 @@ export function unreadableMedia(log: HubDeps['log'], fixed: Readonly<Record<stri
   };
 }
 
-export function httpShared(deps: Pick<HubDeps, 'media' | 'dbs' | 'log'>): HttpShared {
+export function httpShared(deps: Pick<HubDeps, 'media' | 'dbs' | 'log' | 'config'>): HttpShared {
   const codings = new EncodingMemo();
   const files = new MediaFiles();
   const sendMedia = mediaSender({ files, pathOf: (sha) => deps.media.pathOf(sha), onError: unreadableMedia(deps.log) });
-  return { cache: new JsonCache(), info: new MediaInfo(deps), searches: new SearchAnswers(), codings, send: answerSender({}, codings), files, sendMedia };
+  return {
+    cache: new JsonCache(),
+    info: new MediaInfo(deps),
+    searches: new SearchAnswers(),
+    codings,
+    send: answerSender({}, codings),
+    files,
+    sendMedia,
+    phoneLimit: new PhoneLimit(deps.config.limits.submissionsPerMinute),
+  };
 }

@@ -33,10 +33,31 @@ function comparable(r: Raw): Record<string, unknown> {
   return { ...rest, 'set-cookie': (cookie as string[] | undefined)?.map((c) => c.replace(/Expires=[^;]+/, 'Expires=…')) };
 }
 
-async function listen(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<{ server: Server; port: number }> {
+interface Listening {
+  server: Server;
+  port: number;
+}
+
+async function listen(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<Listening> {
   const server = createServer(handler);
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', () => ok()));
   return { server, port: (server.address() as AddressInfo).port };
+}
+
+/**
+ * The hub's own handler, with a witness of who answered (`answered`: whether the fast path
+ * did), and Express alone, each on a loopback port.
+ */
+async function bothPaths(hub: TestHub, answered: (fast: boolean) => void): Promise<{ fast: Listening; express: Listening }> {
+  const shared = httpShared(hub.deps);
+  const app = createApp(hub.deps, shared);
+  const fastPath = createFastPath(hub.deps, shared);
+  const fast = await listen((req, res) => {
+    const b = fastPath(req, res);
+    answered(b);
+    if (!b) app(req, res);
+  });
+  return { fast, express: await listen(createHandler(hub.deps, { fastPath: false })) };
 }
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
@@ -81,15 +102,7 @@ describe('the fast path and Express give the same answers', () => {
       filename: 'notes.txt',
       priority: 3,
     });
-    // The hub's own handler, with a witness of who answered.
-    const shared = httpShared(hub.deps);
-    const app = createApp(hub.deps, shared);
-    const fastPath = createFastPath(hub.deps, shared);
-    fast = await listen((req, res) => {
-      answeredFast = fastPath(req, res);
-      if (!answeredFast) app(req, res);
-    });
-    express = await listen(createHandler(hub.deps, { fastPath: false }));
+    ({ fast, express } = await bothPaths(hub, (b) => (answeredFast = b)));
     const list = JSON.parse((await send(express.port, '/api/v1/content?type=course', 'GET', {})).body.toString()) as { items: { _id: string }[] };
     item = list.items[0]!._id;
     const html = (await send(express.port, '/', 'GET', { cookie: 'lang=fr' })).body.toString();
@@ -270,5 +283,179 @@ describe('the fast path and Express give the same answers', () => {
       assert.match(String(a.headers['content-type']), /^application\/json/);
       assert.equal((JSON.parse(a.body.toString()) as { status: string }).status, 'error');
     }
+  });
+});
+
+function post(port: number, path: string, headers: Record<string, string>, body: string | Buffer | string[]): Promise<Raw> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, method: 'POST', headers: { host: 'espace.home.arpa', ...headers } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+    });
+    req.on('error', reject);
+    // Several pieces: sent chunked, without a Content-Length.
+    if (Array.isArray(body)) for (const piece of body) req.write(piece);
+    else req.end(body);
+    req.end();
+  });
+}
+
+/** The headers (but Date), with the seconds left in the rate-limit window (a second may tick between the two). */
+function comparableWrite(r: Raw): Record<string, unknown> {
+  const { date: _date, 'content-length': _length, ...rest } = r.headers;
+  const seconds = (v: unknown) => (typeof v === 'string' ? v.replace(/reset=\d+/, 'reset=…').replace(/^\d+$/, '…') : v);
+  return { ...rest, ratelimit: seconds(rest.ratelimit), 'retry-after': seconds(rest['retry-after']) };
+}
+
+/**
+ * Issue 18, item 6: submissions are answered on the fast path, and as Express answers them:
+ * the same status, headers and envelope for a stored registration, each refusal and the
+ * phone's limit reached, each path with its own counter (as each handler has).
+ */
+describe('the fast path and Express answer submissions alike', () => {
+  const BODY_BYTES = 2048;
+  let hub: TestHub;
+  let fast: { server: Server; port: number };
+  let express: { server: Server; port: number };
+  let answeredFast = false;
+  const json = { 'content-type': 'application/json' };
+  const registration = { fullName: 'Fatoumata Traoré', sex: 'F', ageBand: '15-24', commune: 'kayes', consent: true };
+
+  before(async () => {
+    hub = await startTestHub({ hubId: 'kayes-01', limits: { bodyBytes: BODY_BYTES, submissionsPerMinute: 40 } });
+    ({ fast, express } = await bothPaths(hub, (b) => (answeredFast = b)));
+  });
+  after(async () => {
+    for (const s of [fast, express]) await new Promise<void>((ok) => s.server.close(() => ok()));
+    await hub.stop();
+  });
+
+  /** Sends the same write once through each (each counts it once) and compares; the fast one's answer. */
+  async function same(path: string, headers: Record<string, string>, body: string | Buffer | string[], viaFast: boolean): Promise<Raw> {
+    const a = await post(fast.port, path, headers, body);
+    const what = `POST ${path} ${JSON.stringify(headers)} ${String(body).slice(0, 60)}`;
+    assert.equal(answeredFast, viaFast, `${what}: answered by ${answeredFast ? 'the fast path' : 'Express'}`);
+    const b = await post(express.port, path, headers, body);
+    assert.equal(a.status, b.status, what);
+    assert.deepEqual(comparableWrite(a), comparableWrite(b), what);
+    if (a.status !== 201) {
+      assert.ok(a.body.equals(b.body), `${what}: the same envelope`);
+      assert.equal(a.headers['content-length'], b.headers['content-length'], what);
+    }
+    return a;
+  }
+
+  function envelope(r: Raw): { status: string; reason: string; details: string } {
+    assert.match(String(r.headers['content-type']), /^application\/json; charset=utf-8$/);
+    assert.equal(r.headers['cache-control'], 'no-store');
+    return JSON.parse(r.body.toString()) as { status: string; reason: string; details: string };
+  }
+
+  it('a registration: 201 once stored, the same headers, an id of its own on each path', async () => {
+    const a = await same('/api/v1/submissions/registration', json, JSON.stringify(registration), true);
+    assert.equal(a.status, 201);
+    assert.equal(a.headers['cache-control'], 'no-store');
+    assert.equal(a.headers['content-type'], 'application/json; charset=utf-8');
+    assert.ok(a.headers['content-security-policy'], 'the security headers');
+    assert.match(String(a.headers.ratelimit), /^limit=40, remaining=\d+, reset=\d+$/);
+    const body = JSON.parse(a.body.toString()) as { id: string; status: string };
+    assert.deepEqual(Object.keys(body), ['id', 'status']);
+    assert.match(body.id, /^kayes-01:registration:[0-9a-z]+$/);
+    assert.equal(body.status, 'counted-here');
+    assert.equal(a.headers['content-length'], String(a.body.length));
+    // Acknowledged means stored.
+    const doc = (await hub.deps.dbs.submissions.get(body.id)) as unknown as Record<string, unknown>;
+    assert.equal(doc.fullName, 'Fatoumata Traoré');
+    assert.equal(doc.type, 'registration');
+  });
+
+  it('a body in chunks, with a BOM, or as an array: read as Express reads it', async () => {
+    const path = '/api/v1/submissions/registration';
+    const text = JSON.stringify(registration);
+    assert.equal((await same(path, json, [text.slice(0, 20), text.slice(20)], true)).status, 201);
+    assert.equal((await same(path, json, `\uFEFF  ${text}`, true)).status, 201);
+    assert.equal((await same(path, { 'content-type': 'application/json; charset=utf-8' }, text, true)).status, 201);
+    assert.equal(envelope(await same(path, json, '[1, 2]', true)).reason, 'invalid-submission');
+    // Nothing: read as {}, so the schema names what is missing.
+    assert.equal(envelope(await same(path, json, '', true)).reason, 'invalid-submission');
+  });
+
+  it('invalid JSON: 400 malformed-json', async () => {
+    for (const body of ['{"fullName": "Awa",', '"un texte"', 'null', 'nimporte quoi']) {
+      const a = await same('/api/v1/submissions/registration', json, body, true);
+      assert.equal(a.status, 400, body);
+      assert.deepEqual(envelope(a).reason, 'malformed-json', body);
+    }
+  });
+
+  it('a schema error: 422 invalid-submission naming the fields', async () => {
+    const a = await same('/api/v1/submissions/registration', json, JSON.stringify({ ...registration, sex: 'X', consent: false, extra: 1 }), true);
+    assert.equal(a.status, 422);
+    const e = envelope(a);
+    assert.equal(e.status, 'error');
+    assert.equal(e.reason, 'invalid-submission');
+    for (const field of ['sex', 'consent']) assert.match(e.details, new RegExp(field), field);
+    // Another type, through the same code: a vote for a consultation this hub does not have.
+    const vote = await same(
+      '/api/v1/submissions/response',
+      json,
+      JSON.stringify({ consultation: 'consultation:aucune', option: 'oui', deviceId: 'telephone-1' }),
+      true
+    );
+    assert.equal(vote.status, 422);
+    assert.equal(envelope(vote).reason, 'consultation-not-found');
+  });
+
+  it('too large a body: 413, whether its length says so or its chunks do', async () => {
+    const big = JSON.stringify({ ...registration, organisation: 'x'.repeat(BODY_BYTES) });
+    for (const body of [big, [big.slice(0, 1000), big.slice(1000)]]) {
+      const a = await same('/api/v1/submissions/registration', json, body, true);
+      assert.equal(a.status, 413);
+      const e = envelope(a);
+      assert.equal(e.reason, 'body-too-large');
+      assert.match(e.details, new RegExp(String(BODY_BYTES)));
+    }
+    // The connection is still usable: the rest of the body was read off.
+    assert.equal((await same('/api/v1/submissions/registration', json, JSON.stringify(registration), true)).status, 201);
+  });
+
+  it('the wrong content type: 415 json-required, from Express on both', async () => {
+    for (const type of ['text/plain', 'application/x-www-form-urlencoded']) {
+      const a = await same('/api/v1/submissions/registration', { 'content-type': type }, JSON.stringify(registration), false);
+      assert.equal(a.status, 415, type);
+      assert.equal(envelope(a).reason, 'json-required', type);
+    }
+    // Upper case is read on the fast path; another charset is left to Express's parser.
+    assert.equal((await same('/api/v1/submissions/registration', { 'content-type': 'Application/JSON' }, JSON.stringify(registration), true)).status, 201);
+    const latin = await same('/api/v1/submissions/registration', { 'content-type': 'application/json; charset=latin1' }, JSON.stringify(registration), false);
+    assert.equal(latin.status, 415);
+  });
+
+  it('an unknown type: 404 unknown-submission-type, counted like any write', async () => {
+    for (const type of ['usage', 'inconnu']) {
+      const a = await same(`/api/v1/submissions/${type}`, json, JSON.stringify(registration), true);
+      assert.equal(a.status, 404, type);
+      assert.equal(envelope(a).reason, 'unknown-submission-type', type);
+      assert.ok(a.headers.ratelimit, type);
+    }
+  });
+
+  it("the phone's limit reached: 429 with Retry-After, forms and API on one counter", async () => {
+    const path = '/api/v1/submissions/registration';
+    const first = await same(path, json, JSON.stringify(registration), true);
+    let left = Number(/remaining=(\d+)/.exec(String(first.headers.ratelimit))![1]);
+    // A portal form counts on the same counter (one write each way).
+    for (const port of [fast.port, express.port]) {
+      const form = await post(port, '/participer/inscription', { 'content-type': 'application/x-www-form-urlencoded' }, 'fullName=A');
+      assert.match(String(form.headers.ratelimit), new RegExp(`remaining=${left - 1},`), 'the form counted on the same counter');
+    }
+    left -= 1;
+    for (; left > 0; left -= 1) assert.equal((await same(path, json, '{}', true)).status, 422);
+    const a = await same(path, json, JSON.stringify(registration), true);
+    assert.equal(a.status, 429);
+    assert.equal(envelope(a).reason, 'too-many-submissions');
+    assert.match(String(a.headers['retry-after']), /^\d+$/);
+    assert.match(String(a.headers.ratelimit), /remaining=0,/);
   });
 });
