@@ -65,6 +65,8 @@ export function portalRouter(deps: HubDeps, opts: PortalOptions = {}): Router {
   const assets = opts.assets ?? portalAssets();
   const send = opts.send ?? answerSender();
   const portal = new Portal(deps, assets, opts.messages ?? new Messages(), send);
+  // Search pages are cached while the index they were rendered from holds.
+  deps.pages.followSearch(deps.search);
   const router = Router();
 
   router.use(submissionStatusRouter(deps));
