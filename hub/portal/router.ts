@@ -74,7 +74,7 @@ export function portalRouter(deps: HubDeps, opts: PortalOptions = {}): Router {
   // Fingerprinted files and the service worker, as prepared answers (the fast path sends the
   // same ones, page-fast-path.ts).
   router.get(['/static/{*file}', '/sw.js'], function staticFile(req, res, next) {
-    const a = assets.answer(req.path);
+    const a = assets.answer(req.path, deps.log);
     if (!a) return void next();
     send(req, res, a);
   });
