@@ -44,6 +44,24 @@ async function contentGenerationAfter(hub: TestHub, before: number): Promise<voi
   assert.notEqual(hub.deps.catalog.generation, before, 'the hub did not see the change');
 }
 
+/** An official's answer the facilitator published (a feedback doc the officials page shows), with a private message. */
+async function publishAnswer(hub: TestHub, id: string, answer: string): Promise<void> {
+  const [official] = await hub.deps.catalog.all('official');
+  const now = new Date().toISOString();
+  await hub.deps.dbs.submissions.put({
+    _id: `${hub.deps.config.hubId}:feedback:${id}`,
+    type: 'feedback',
+    hubId: hub.deps.config.hubId,
+    official: official!._id,
+    message: 'privé',
+    status: 'answered',
+    answerPublic: true,
+    answer,
+    createdAt: now,
+    updatedAt: now,
+  });
+}
+
 const FR = { cookie: 'lang=fr' };
 /** A cookie the pages do not know: the request bypasses the cache, so this is a fresh render. */
 const FRESH = { cookie: 'lang=fr; essai=1' };
@@ -163,20 +181,7 @@ describe('portal page cache on the raw fast path', () => {
 
   it('shows an answer published to the submissions db on the next request', async () => {
     await get(hub.url, '/elus', FR);
-    const [official] = await hub.deps.catalog.all('official');
-    const now = new Date().toISOString();
-    await hub.deps.dbs.submissions.put({
-      _id: `${hub.deps.config.hubId}:feedback:zzpagecache01`,
-      type: 'feedback',
-      hubId: hub.deps.config.hubId,
-      official: official!._id,
-      message: 'privé',
-      status: 'answered',
-      answerPublic: true,
-      answer: 'Réponse publiée pour le cache.',
-      createdAt: now,
-      updatedAt: now,
-    });
+    await publishAnswer(hub, 'zzpagecache01', 'Réponse publiée pour le cache.');
     let page = '';
     for (let i = 0; i < 100 && !page.includes('Réponse publiée pour le cache.'); i += 1) {
       page = (await get(hub.url, '/elus', FR)).body.toString();
@@ -204,20 +209,7 @@ describe('portal page cache on the raw fast path', () => {
     assert.equal(cache.hits, hits + 1, 'still from the cache');
     assert.equal(cache.stored, stored, 'not rendered again');
     // The facilitator publishes an answer: a feedback doc, which the page shows.
-    const [official] = await hub.deps.catalog.all('official');
-    const now = new Date().toISOString();
-    await hub.deps.dbs.submissions.put({
-      _id: `${hub.deps.config.hubId}:feedback:zzpagecache02`,
-      type: 'feedback',
-      hubId: hub.deps.config.hubId,
-      official: official!._id,
-      message: 'privé',
-      status: 'answered',
-      answerPublic: true,
-      answer: 'Une autre réponse publiée.',
-      createdAt: now,
-      updatedAt: now,
-    });
+    await publishAnswer(hub, 'zzpagecache02', 'Une autre réponse publiée.');
     await settled();
     const after = await get(hub.url, '/elus', FR);
     assert.equal(cache.stored, stored + 1, 'rendered again');
