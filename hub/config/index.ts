@@ -1,4 +1,5 @@
 export { ConfigSchema, TimeWindow, type Config, type ConfigInput } from './schema.js';
 export { DEFAULTS } from './defaults.js';
 export { loadConfig, maskSecrets, type LoadOptions } from './load.js';
+export { hubNodeFlags, YOUNG_GENERATION_MB } from './node-flags.js';
 export { projectRoot } from '../../content/index.js';

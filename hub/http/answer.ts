@@ -12,8 +12,11 @@ export interface Prepared {
   readonly etag: string;
   readonly body: Buffer;
   readonly headers: Readonly<Record<string, string>>;
-  /** Absent: always sent as it is (and no Vary: Accept-Encoding). */
-  readonly compress?: (coding: Exclude<Coding, 'identity'>) => Buffer;
+  /**
+   * Absent: always sent as it is (and no Vary: Accept-Encoding). Undefined for a coding whose
+   * copy is not made yet (made in the background): sent as it is meanwhile.
+   */
+  readonly compress?: (coding: Exclude<Coding, 'identity'>) => Buffer | undefined;
 }
 
 export const etagOf = (body: Buffer | string): string => `"${createHash('sha1').update(body).digest('base64url')}"`;
@@ -102,8 +105,9 @@ export function answerSender(fixed: Readonly<Record<string, string>> = {}, codin
       res.writeHead(304, extra ? [...list, ...extra] : list).end();
       return;
     }
-    const coding = p.compress ? codings.choose(req.headers['accept-encoding'], p.body.length) : 'identity';
-    const body = coding === 'identity' ? p.body : p.compress!(coding);
+    const chosen = p.compress ? codings.choose(req.headers['accept-encoding'], p.body.length) : 'identity';
+    const copy = chosen === 'identity' ? undefined : p.compress!(chosen);
+    const [coding, body] = copy ? [chosen, copy] : (['identity', p.body] as const);
     const list = listOf(p, coding, body);
     res.writeHead(200, extra ? [...list, ...extra] : list);
     res.end(req.method === 'HEAD' ? undefined : body);

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, relative } from 'node:path';
-import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { brotliCompress, constants, gzip } from 'node:zlib';
 import { projectRoot } from '../config/index.js';
 import type { Prepared } from '../http/index.js';
 
@@ -25,24 +26,36 @@ export interface Asset extends Prepared {
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 
-/**
- * Text compressed at the best levels (brotli 11, gzip 9), once and on first demand: made at
- * start they cost 0.2 s of a pinned core (most of a second on a Pi's) before the hub listens,
- * for files a phone asks for once a year.
- */
-function bestCompressor(body: Buffer): (coding: 'br' | 'gzip') => Buffer {
-  let br: Buffer | undefined;
-  let gzip: Buffer | undefined;
-  return (coding) =>
-    coding === 'gzip'
-      ? (gzip ??= gzipSync(body, { level: 9 }))
-      : (br ??= brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: body.length } }));
+const brotliAsync = promisify(brotliCompress);
+const gzipAsync = promisify(gzip);
+
+/** A text file's compressed copies, made in the background; until then it is sent as it is. */
+interface Copies {
+  br?: Buffer;
+  gzip?: Buffer;
 }
 
+/**
+ * Text compressed at the best levels (brotli 11, gzip 9): 0.2 s of a pinned core for all the
+ * files (most of a second on a Pi's). Made synchronously, at start they delayed listening, on
+ * first demand they held the event loop while the first phones arrived; so they are made on
+ * libuv's pool (async zlib), never on the event loop, the first time any static file is asked
+ * for, and the files are sent uncompressed until their copies are ready.
+ */
+async function compressBest(body: Buffer, copies: Copies): Promise<void> {
+  copies.br = await brotliAsync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: body.length } });
+  copies.gzip = await gzipAsync(body, { level: 9 });
+}
+
+/** A text asset and its copies, to be made. */
+const copiesOf = new WeakMap<Asset, Copies>();
+
 function asset(url: string, type: string, body: Buffer, etag: string, headers: Record<string, string>, text: boolean): Asset {
-  return text
-    ? { url, type, body, etag, headers: { 'Content-Type': type, ...headers, Vary: 'Accept-Encoding' }, compress: bestCompressor(body) }
-    : { url, type, body, etag, headers: { 'Content-Type': type, ...headers } };
+  if (!text) return { url, type, body, etag, headers: { 'Content-Type': type, ...headers } };
+  const copies: Copies = {};
+  const a: Asset = { url, type, body, etag, headers: { 'Content-Type': type, ...headers, Vary: 'Accept-Encoding' }, compress: (coding) => copies[coding] };
+  copiesOf.set(a, copies);
+  return a;
 }
 
 function walk(dir: string): string[] {
@@ -54,7 +67,7 @@ function walk(dir: string): string[] {
 
 /**
  * The portal's static files, read once at start: each gets a content hash in its name so it
- * can be cached for ever (`immutable`), and text is compressed once here rather than per request.
+ * can be cached for ever (`immutable`); text is compressed once, in the background (`compressed`).
  */
 export class StaticAssets {
   private readonly byName = new Map<string, Asset>();
@@ -118,9 +131,26 @@ export class StaticAssets {
     return (this.sw = asset('/sw.js', 'text/javascript; charset=utf-8', body, etag, { 'Cache-Control': 'no-cache', 'Service-Worker-Allowed': '/' }, true));
   }
 
-  /** The answer for a static address (a fingerprinted file or the service worker), if there is one. */
-  answer(path: string): Asset | undefined {
+  private compressing: Promise<void> | undefined;
+
+  /**
+   * The answer for a static address (a fingerprinted file or the service worker), if there is
+   * one. The first call starts compressing every text file in the background (a failure is
+   * logged to `log`, and the files go on being sent uncompressed).
+   */
+  answer(path: string, log: { error(obj: object, msg: string): void }): Asset | undefined {
+    if (!this.compressing) void this.compressed().catch((err: unknown) => log.error({ err }, 'static files could not be compressed; sent as they are'));
     return path === '/sw.js' ? this.serviceWorker() : this.byUrl.get(path);
+  }
+
+  /** Resolves once every text file has its compressed copies (made one file at a time, on libuv's pool). */
+  compressed(): Promise<void> {
+    return (this.compressing ??= (async () => {
+      for (const a of [this.serviceWorker(), ...this.byUrl.values()]) {
+        const copies = copiesOf.get(a);
+        if (copies && !copies.br) await compressBest(a.body, copies);
+      }
+    })());
   }
 }
 

@@ -3,7 +3,7 @@ export { portalRouter, type PortalOptions } from './router.js';
 export { StaticAssets, portalAssets, type Asset } from './assets.js';
 export { pageFastPath } from './page-fast-path.js';
 export { openPageCache, PageCache, PAGE_CACHE_BYTES, type CachedPage, type Generations } from './page-cache.js';
-export { pageRequest, CURRENT_FOR_MS, type PageRequest } from './page-rules.js';
+export { pageRequest, CURRENT_FOR_MS, SEARCH_PAGES, type PageRequest } from './page-rules.js';
 export { Messages, loadCatalogs, LANGUAGE_NAMES } from './i18n.js';
 export { html, raw, escapeHtml, Html } from './html.js';
 export { wifiPayload, escapeWifi, qrSvg } from './qr.js';

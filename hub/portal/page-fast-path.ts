@@ -19,7 +19,7 @@ export function pageFastPath(deps: HubDeps, send: SendPrepared): (req: IncomingM
   return function cachedPage(req, res) {
     const url = req.url ?? '/';
     if (url.startsWith('/static/') || url === '/sw.js') {
-      const a = assets.answer(url);
+      const a = assets.answer(url, deps.log);
       if (!a) return false;
       send(req, res, a);
       return true;

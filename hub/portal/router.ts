@@ -65,6 +65,8 @@ export function portalRouter(deps: HubDeps, opts: PortalOptions = {}): Router {
   const assets = opts.assets ?? portalAssets();
   const send = opts.send ?? answerSender();
   const portal = new Portal(deps, assets, opts.messages ?? new Messages(), send);
+  // Search pages are cached while the index they were rendered from holds.
+  deps.pages.followSearch(deps.search);
   const router = Router();
 
   router.use(submissionStatusRouter(deps));
@@ -72,7 +74,7 @@ export function portalRouter(deps: HubDeps, opts: PortalOptions = {}): Router {
   // Fingerprinted files and the service worker, as prepared answers (the fast path sends the
   // same ones, page-fast-path.ts).
   router.get(['/static/{*file}', '/sw.js'], function staticFile(req, res, next) {
-    const a = assets.answer(req.path);
+    const a = assets.answer(req.path, deps.log);
     if (!a) return void next();
     send(req, res, a);
   });

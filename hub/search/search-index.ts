@@ -71,6 +71,10 @@ export class SearchIndex {
   /** Changes since the last snapshot written. */
   private unsaved = 0;
   private saving: Promise<unknown> = Promise.resolve();
+  /** Moves whenever what searches answer may change (the answers' memo is cleared). */
+  private gen = 0;
+  /** Started (or built) and whole: until then its answers are not those of the content. */
+  private live = false;
 
   /**
    * Makes the index usable as soon as possible at start-up: from the snapshot on disk when
@@ -79,7 +83,12 @@ export class SearchIndex {
    * written for the next start.
    */
   start(source: SearchSource, file: string): Promise<StartOutcome> {
-    const started = this.open(source, file);
+    this.live = false;
+    const started = this.open(source, file).then((outcome) => {
+      this.live = true;
+      this.gen += 1;
+      return outcome;
+    });
     // Searches wait for the replay too, not only for a rebuild.
     this.ready = started.then(() => undefined);
     return started;
@@ -186,6 +195,8 @@ export class SearchIndex {
       }
       this.index = next;
       this.answers.clear();
+      this.gen += 1;
+      this.live = true;
     })().finally(() => {
       this.building = false;
       this.during.clear();
@@ -202,8 +213,17 @@ export class SearchIndex {
     return this.ready;
   }
 
+  /**
+   * A number that moves whenever search answers may change (for pages showing them to be
+   * cached); undefined until the index is started and whole, and while it is being rebuilt.
+   */
+  get generation(): number | undefined {
+    return this.live && !this.building ? this.gen : undefined;
+  }
+
   upsert(doc: CatalogDoc): void {
     this.answers.clear();
+    this.gen += 1;
     this.unsaved += 1;
     if (this.building) this.during.set(doc._id, doc);
     if (searched(doc)) add(this.index, doc);
@@ -212,6 +232,7 @@ export class SearchIndex {
 
   remove(id: string): void {
     this.answers.clear();
+    this.gen += 1;
     this.unsaved += 1;
     if (this.building) this.during.set(id, null);
     this.index.remove(id);

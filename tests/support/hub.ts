@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { loadConfig, projectRoot, type Config } from '../../hub/config/index.js';
+import { hubNodeFlags, loadConfig, projectRoot, type Config } from '../../hub/config/index.js';
 import { createLogger } from '../../hub/log/index.js';
 import { startHub, type RunningHub } from '../../hub/main.js';
 
@@ -73,7 +73,7 @@ export interface HubProcess {
 
 /** The real hub as a child process (`espace start`), for kill -9 tests. */
 export interface SpawnOptions {
-  /** Pi-like limits: pin to one CPU with taskset, cap the V8 heap, and a small young generation (as the systemd unit does). */
+  /** Pi-like limits: pin to one CPU with taskset, and the V8 flags the systemd unit gives the hub (`hubNodeFlags`). */
   pin?: { cpu: number; heapMB: number };
   /** Runs the command through another (the bench's CPU quota joins a cgroup first). */
   wrap?: (cmd: string, args: string[]) => [string, string[]];
@@ -136,7 +136,7 @@ export function waitForListening(child: ChildProcessByStdio<null, Readable, Read
 export async function spawnHub(dataDir: string, env: Record<string, string> = {}, options: SpawnOptions = {}): Promise<HubProcess> {
   const nodeArgs = [join(projectRoot(), 'dist/provisioning/cli.js'), 'start'];
   const [bare, bareArgs]: [string, string[]] = options.pin
-    ? ['taskset', ['-c', String(options.pin.cpu), process.execPath, `--max-old-space-size=${options.pin.heapMB}`, '--max-semi-space-size=2', ...nodeArgs]]
+    ? ['taskset', ['-c', String(options.pin.cpu), process.execPath, ...hubNodeFlags(options.pin.heapMB), ...nodeArgs]]
     : [process.execPath, nodeArgs];
   const [cmd, args] = options.wrap ? options.wrap(bare, bareArgs) : [bare, bareArgs];
   const child = spawn(cmd, args, {

@@ -1,3 +1,4 @@
+import { hubNodeFlags } from '../../../hub/index.js';
 import type { SpaceProfile } from '../../profile/index.js';
 import { HUB_DATA_DIR, parseCidr } from '../../profile/index.js';
 import { header } from '../escape.js';
@@ -35,7 +36,7 @@ export function hubUnit(p: SpaceProfile): RenderedFile {
     `User=espace\nGroup=espace\n` +
     `Environment=NODE_ENV=production ESPACE_CONFIG=${CONFIG_PATH}\n` +
     `# A heap cap under MemoryMax, and a small young generation: ~30 MB less resident memory on a Pi.\n` +
-    `Environment="NODE_OPTIONS=--max-old-space-size=${Math.floor(p.hub.memoryMaxMB * 0.6)} --max-semi-space-size=2"\n` +
+    `Environment="NODE_OPTIONS=${hubNodeFlags(Math.floor(p.hub.memoryMaxMB * 0.6)).join(' ')}"\n` +
     `# Two malloc arenas instead of one per thread (LevelDB reads run on libuv's threads): ~5 MB less.\nEnvironment=MALLOC_ARENA_MAX=2\n` +
     `# Node >= 22.1 keeps the compiled modules here: loading them is most of a start on a Pi (Node 20 ignores it).\nEnvironment=NODE_COMPILE_CACHE=${HUB_DATA_DIR}/cache/compile\n` +
     `# Secrets, read by systemd as root before it drops to the espace user.\nEnvironmentFile=-${SECRETS_PATH}\n` +

@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { createApp, createHandler } from '../../../hub/app.js';
 import { createFastPath, httpShared } from '../../../hub/http/index.js';
+import { portalAssets } from '../../../hub/portal/index.js';
 import { startTestHub, type TestHub } from '../../support/index.js';
 
 interface Raw {
@@ -92,6 +93,8 @@ describe('the fast path and Express give the same answers', () => {
   before(async () => {
     hub = await startTestHub({ seedDemo: true });
     await hub.deps.search.whenReady();
+    // Static files are compressed in the background: both paths send the same copies once made.
+    await portalAssets().compressed();
     await hub.deps.media.put(media, sha(media));
     await hub.deps.dbs.media.put({
       _id: `media:${sha(media)}`,

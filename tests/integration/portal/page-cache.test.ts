@@ -44,6 +44,24 @@ async function contentGenerationAfter(hub: TestHub, before: number): Promise<voi
   assert.notEqual(hub.deps.catalog.generation, before, 'the hub did not see the change');
 }
 
+/** An official's answer the facilitator published (a feedback doc the officials page shows), with a private message. */
+async function publishAnswer(hub: TestHub, id: string, answer: string): Promise<void> {
+  const [official] = await hub.deps.catalog.all('official');
+  const now = new Date().toISOString();
+  await hub.deps.dbs.submissions.put({
+    _id: `${hub.deps.config.hubId}:feedback:${id}`,
+    type: 'feedback',
+    hubId: hub.deps.config.hubId,
+    official: official!._id,
+    message: 'privé',
+    status: 'answered',
+    answerPublic: true,
+    answer,
+    createdAt: now,
+    updatedAt: now,
+  });
+}
+
 const FR = { cookie: 'lang=fr' };
 /** A cookie the pages do not know: the request bypasses the cache, so this is a fresh render. */
 const FRESH = { cookie: 'lang=fr; essai=1' };
@@ -163,20 +181,7 @@ describe('portal page cache on the raw fast path', () => {
 
   it('shows an answer published to the submissions db on the next request', async () => {
     await get(hub.url, '/elus', FR);
-    const [official] = await hub.deps.catalog.all('official');
-    const now = new Date().toISOString();
-    await hub.deps.dbs.submissions.put({
-      _id: `${hub.deps.config.hubId}:feedback:zzpagecache01`,
-      type: 'feedback',
-      hubId: hub.deps.config.hubId,
-      official: official!._id,
-      message: 'privé',
-      status: 'answered',
-      answerPublic: true,
-      answer: 'Réponse publiée pour le cache.',
-      createdAt: now,
-      updatedAt: now,
-    });
+    await publishAnswer(hub, 'zzpagecache01', 'Réponse publiée pour le cache.');
     let page = '';
     for (let i = 0; i < 100 && !page.includes('Réponse publiée pour le cache.'); i += 1) {
       page = (await get(hub.url, '/elus', FR)).body.toString();
@@ -184,6 +189,55 @@ describe('portal page cache on the raw fast path', () => {
     }
     assert.match(page, /Réponse publiée pour le cache\./);
     assert.doesNotMatch(page, /privé/);
+  });
+
+  it('renders the officials page again for an answer it shows, not for a registration', async () => {
+    const settled = () => cache.gens.settled!();
+    await get(hub.url, '/elus', FR);
+    await settled();
+    await get(hub.url, '/elus', FR);
+    const stored = cache.stored;
+    const hits = cache.hits;
+    // A phone registers: the officials page shows nothing of it.
+    await hub.deps.submissions.submit(
+      'registration',
+      { fullName: 'Fatoumata Traoré', sex: 'F', ageBand: '15-24', commune: 'kayes', consent: true },
+      { hubId: hub.deps.config.hubId }
+    );
+    await settled();
+    const same = await get(hub.url, '/elus', FR);
+    assert.equal(cache.hits, hits + 1, 'still from the cache');
+    assert.equal(cache.stored, stored, 'not rendered again');
+    // The facilitator publishes an answer: a feedback doc, which the page shows.
+    await publishAnswer(hub, 'zzpagecache02', 'Une autre réponse publiée.');
+    await settled();
+    const after = await get(hub.url, '/elus', FR);
+    assert.equal(cache.stored, stored + 1, 'rendered again');
+    assert.match(after.body.toString(), /Une autre réponse publiée\./);
+    assert.notEqual(after.headers['etag'], same.headers['etag']);
+    assert.ok(after.body.equals((await get(hub.url, '/elus', FRESH)).body));
+  });
+
+  it('answers a search page from the cache per words and language, until the index changes', async () => {
+    const path = '/recherche?q=zorbalique%20budget';
+    const first = await get(hub.url, path, FR);
+    assert.equal(first.status, 200);
+    const hits = cache.hits;
+    const again = await get(hub.url, path, FR);
+    assert.equal(cache.hits, hits + 1, 'from the cache');
+    assert.ok(again.body.equals(first.body));
+    assert.ok(again.body.equals((await get(hub.url, path, FRESH)).body), 'the cached page is the fresh render');
+    const bm = await get(hub.url, path, { cookie: 'lang=bm' });
+    assert.match(bm.body.toString(), /<html lang="bm">/);
+    assert.match((await get(hub.url, path, FR)).body.toString(), /<html lang="fr">/, 'languages do not mix');
+    assert.doesNotMatch(first.body.toString(), /Zorbalique du cache/);
+    // New content the words find: the index changes with it, and so does the page.
+    const [doc] = await hub.deps.catalog.all('document');
+    const gen = hub.deps.catalog.generation;
+    await hub.deps.dbs.content.put({ ...doc!, _id: 'document:zorbalique', _rev: undefined, title: { fr: 'Zorbalique du cache' } } as never);
+    await contentGenerationAfter(hub, gen);
+    const after = (await get(hub.url, path, FR)).body.toString();
+    assert.match(after, /Zorbalique du cache/);
   });
 
   it('keeps one page per language, and follows a language switch', async () => {

@@ -1,12 +1,21 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { gunzipSync } from 'node:zlib';
-import { CURRENT_FOR_MS, PageCache, pageRequest, type PageRequest } from '../../../../hub/portal/index.js';
+import { CURRENT_FOR_MS, PageCache, pageRequest, SEARCH_PAGES, type PageRequest } from '../../../../hub/portal/index.js';
 
-/** Generations moved by the test, as the catalog's and the submissions feed's would be. */
+/** Generations moved by the test, as the catalog's, the submissions feed's (per kind) and the search index's would be. */
 function generations() {
-  const g = { content: 1, submissions: 1 as number | undefined };
-  return { g, gens: { content: () => g.content, submissions: () => g.submissions } };
+  const g = { content: 1, submissions: 1 as number | undefined, kinds: new Map<string, number>(), search: 1 as number | undefined };
+  return {
+    g,
+    /** A submission of `kind` written. */
+    wrote: (kind: string) => g.kinds.set(kind, (g.kinds.get(kind) ?? 0) + 1),
+    gens: {
+      content: () => g.content,
+      submissions: (kinds: readonly string[]) => (g.submissions === undefined ? undefined : kinds.reduce((n, k) => n + (g.kinds.get(k) ?? 0), g.submissions)),
+      search: () => g.search,
+    },
+  };
 }
 
 const HOST = 'espace.home.arpa';
@@ -36,9 +45,11 @@ describe('which page requests may be cached', () => {
     assert.equal(req('/').ttlMs, CURRENT_FOR_MS);
     assert.equal(req('/agenda').ttlMs, CURRENT_FOR_MS);
     assert.equal(req('/participer/priorites').ttlMs, CURRENT_FOR_MS);
-    assert.equal(req('/participer/priorites').submissions, true);
-    assert.equal(req('/elus').submissions, true);
-    assert.equal(req('/elus/x').submissions, false);
+    assert.deepEqual(req('/participer/priorites').submissions, ['response']);
+    assert.deepEqual(req('/elus').submissions, ['feedback']);
+    assert.equal(req('/elus/x').submissions, undefined);
+    assert.equal(req('/recherche?q=eau').search, true);
+    assert.equal(req('/sinformer').search, false);
     assert.equal(req('/sinformer').ttlMs, undefined);
     assert.equal(req('/apprendre/plaidoyer/2').ttlMs, undefined);
   });
@@ -50,7 +61,6 @@ describe('which page requests may be cached', () => {
     assert.equal(pageRequest('/apprendre', 'lang=fr; anything=1'), null);
     for (const url of [
       '/kiosk',
-      '/recherche?q=eau',
       '/admin',
       '/api/v1/content',
       '/static/x.css',
@@ -87,6 +97,7 @@ describe('PageCache', () => {
     const cache = new PageCache(gens);
     fill(cache, '/elus', '<p>réponses</p>');
     fill(cache, '/elus/x', '<p>une élue</p>');
+    // Something that may concern every kind (an id of no kind, a db read again).
     g.submissions = 2;
     assert.equal(cache.get(req('/elus'), HOST, 2000), undefined);
     assert.ok(cache.get(req('/elus/x'), HOST, 2000));
@@ -94,6 +105,60 @@ describe('PageCache', () => {
     g.submissions = undefined;
     assert.equal(cache.stamp(req('/elus'), HOST), undefined);
     assert.ok(cache.stamp(req('/elus/x'), HOST));
+  });
+
+  it('follows only the kinds of submissions a page shows', () => {
+    const { wrote, gens } = generations();
+    const cache = new PageCache(gens);
+    fill(cache, '/elus', '<p>réponses</p>');
+    fill(cache, '/participer/priorites', '<p>résultats</p>');
+    fill(cache, '/propositions', '<p>propositions</p>');
+    // Registrations and usage counts show on none of them.
+    wrote('registration');
+    wrote('usage');
+    assert.ok(cache.get(req('/elus'), HOST, 2000), 'a registration leaves the officials page');
+    assert.ok(cache.get(req('/participer/priorites'), HOST, 2000));
+    assert.ok(cache.get(req('/propositions'), HOST, 2000));
+    // An answer published is a feedback doc written: the officials page only.
+    wrote('feedback');
+    assert.equal(cache.get(req('/elus'), HOST, 2000), undefined);
+    assert.ok(cache.get(req('/participer/priorites'), HOST, 2000));
+    wrote('response');
+    assert.equal(cache.get(req('/participer/priorites'), HOST, 2000), undefined);
+    wrote('support');
+    assert.equal(cache.get(req('/propositions'), HOST, 2000), undefined);
+  });
+
+  it('keeps search pages per words and language while the index holds, a bounded few', () => {
+    const { g, gens } = generations();
+    const cache = new PageCache(gens);
+    fill(cache, '/recherche?q=eau', '<p>eau</p>');
+    cache.store(cache.stamp(req('/recherche?q=eau', 'lang=bm'), HOST, 1000)!, '<p>ji</p>');
+    assert.equal(cache.get(req('/recherche?q=eau'), HOST, 2000)?.body.toString(), '<p>eau</p>');
+    assert.equal(cache.get(req('/recherche?q=eau', 'lang=bm'), HOST, 2000)?.body.toString(), '<p>ji</p>', 'languages do not mix');
+    assert.equal(cache.get(req('/recherche?q=puits'), HOST, 2000), undefined, 'other words: another page');
+    // The index changed: its answers may have.
+    g.search = 2;
+    assert.equal(cache.get(req('/recherche?q=eau'), HOST, 2000), undefined);
+    // Not ready (being built, or not started): not even stamped; other pages still are.
+    g.search = undefined;
+    assert.equal(cache.stamp(req('/recherche?q=eau'), HOST), undefined);
+    assert.ok(cache.stamp(req('/sinformer'), HOST));
+    g.search = 3;
+    // Many different words: at most SEARCH_PAGES of them, the least recently used leaving first.
+    fill(cache, '/sinformer', '<p>un</p>');
+    for (let i = 0; i < SEARCH_PAGES; i += 1) fill(cache, `/recherche?q=mot${i}`, `<p>${i}</p>`);
+    assert.ok(cache.get(req('/recherche?q=mot0'), HOST, 2000), 'mot0 is used again');
+    for (let i = SEARCH_PAGES; i < SEARCH_PAGES + 10; i += 1) fill(cache, `/recherche?q=mot${i}`, `<p>${i}</p>`);
+    assert.equal(cache.size, SEARCH_PAGES + 1, 'the search pages and /sinformer');
+    assert.ok(cache.get(req('/recherche?q=mot0'), HOST, 2000));
+    assert.equal(cache.get(req('/recherche?q=mot1'), HOST, 2000), undefined, 'mot1, the least recently used, went');
+    assert.ok(cache.get(req(`/recherche?q=mot${SEARCH_PAGES + 9}`), HOST, 2000));
+    assert.ok(cache.get(req('/sinformer'), HOST, 2000), 'other pages stay');
+    // A search page that went stale and was let go leaves its place in the bound.
+    g.search = 4;
+    assert.equal(cache.get(req('/recherche?q=mot0'), HOST, 2000), undefined);
+    assert.equal(cache.size, SEARCH_PAGES);
   });
 
   it('keeps a page showing what is current only for a short while', () => {
