@@ -24,6 +24,14 @@ export interface RunningHub {
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
+export interface StartOptions {
+  /**
+   * Awaited after listening, before the rest of the hub loads: tests hold it to see the hub as
+   * it is between the two steps (searches answered, other requests waiting).
+   */
+  beforeRooms?: () => Promise<void>;
+}
+
 /**
  * How long the rest of the hub waits, at most, for the search index read from its snapshot
  * before loading (on one core, loading it would delay the first search); a rebuild is not waited for.
@@ -41,7 +49,7 @@ const SEARCH_FIRST_MS = 3000;
  * requests that came meanwhile wait for them, none refused. READY=1 and the resolved promise
  * come once everything serves, as before.
  */
-export async function startHub(config: Config, log: Logger): Promise<RunningHub> {
+export async function startHub(config: Config, log: Logger, opts: StartOptions = {}): Promise<RunningHub> {
   const started = Date.now();
   if (config.trustDemoKey) {
     log.warn(
@@ -114,6 +122,7 @@ export async function startHub(config: Config, log: Logger): Promise<RunningHub>
     // On one core, loading the rest now would hold the snapshot's restore back: it waits for it
     // (a rebuild from the catalog, seconds long, is not waited for: it is not there to be had).
     if (fromSnapshot) await Promise.race([searchReady, new Promise((r) => setTimeout(r, SEARCH_FIRST_MS).unref())]);
+    await opts.beforeRooms?.();
     const { buildRooms } = await import('./rooms.js');
     rooms = await buildRooms({ config, log, dbs, media, catalog, search, version, startedAt: new Date(started).toISOString() });
   } catch (err) {
