@@ -1,12 +1,13 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { projectRoot } from '../../hub/config/index.js';
 import { PI_LIMITS, prepareDataDir } from './hub-core.js';
 import { makeCpuQuota, PI_SHARE, type CpuQuota } from './cpu-quota.js';
 import { round } from './load.js';
 import type { Report } from './report.js';
-import { hubEnv } from '../support/hub.js';
+import { freePort, hubEnv } from '../support/hub.js';
 
 const HUB_ENV = { ESPACE_LOG_LEVEL: 'warn' };
 
@@ -19,13 +20,30 @@ function cpuMs(pid: number): number {
 }
 
 interface Start {
+  /** Spawn to the port accepting connections. */
   listenMs: number;
+  /** Spawn to the first search answered (sent as soon as the port accepts). */
   searchMs: number;
+  /** CPU time of the hub when the first search was answered. */
   cpuMs: number;
+  /** Spawn to `espace start` printing its addresses: everything serves (READY=1). */
+  readyMs: number;
 }
 
-/** One start of `root`'s `espace start`: spawn to listening, to the first search answered, and the CPU time spent by then. */
+async function connects(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** One start of `root`'s `espace start` on `port`: see Start. */
 async function oneStart(root: string, dataDir: string, wrap?: CpuQuota['wrap']): Promise<Start> {
+  const port = await freePort();
   const bare: [string, string[]] = [
     'taskset',
     [
@@ -40,24 +58,38 @@ async function oneStart(root: string, dataDir: string, wrap?: CpuQuota['wrap']):
   ];
   const [cmd, args] = wrap ? wrap(...bare) : bare;
   const t0 = performance.now();
-  const child = spawn(cmd, args, { env: hubEnv(dataDir, { MALLOC_ARENA_MAX: '2', ...HUB_ENV }), stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(cmd, args, {
+    env: hubEnv(dataDir, { MALLOC_ARENA_MAX: '2', ...HUB_ENV, ESPACE_PORT: String(port) }),
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  try {
-    const port = await new Promise<number>((resolve, reject) => {
-      let out = '';
-      child.stdout.on('data', (chunk: Buffer) => {
-        out += chunk.toString();
-        const m = /http:\/\/localhost:(\d+)/.exec(out);
-        if (m) resolve(Number(m[1]));
-      });
-      child.once('exit', (code) => reject(new Error(`hub exited with ${code} before listening`)));
+  let out = '';
+  const ready = new Promise<number>((resolve, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      if (out.includes('http://localhost:')) resolve(performance.now() - t0);
     });
+    child.once('exit', (code) => reject(new Error(`hub exited with ${code} before starting`)));
+  });
+  ready.catch(() => undefined);
+  try {
+    while (!(await connects(port))) {
+      if (child.exitCode !== null) throw new Error(`hub exited with ${child.exitCode}`);
+      await new Promise((r) => setTimeout(r, 2));
+    }
     const listenMs = performance.now() - t0;
-    const res = await fetch(`http://127.0.0.1:${port}/api/v1/search?q=budget`);
-    await res.arrayBuffer();
-    if (!res.ok) throw new Error(`first search answered ${res.status}`);
+    // A hub that listens before its index is started answers from the empty index at first
+    // (the start order before issue 18): the first search counted is the first one that finds.
+    for (;;) {
+      const res = await fetch(`http://127.0.0.1:${port}/api/v1/search?q=budget`);
+      const body = (await res.json()) as { items: unknown[] };
+      if (!res.ok) throw new Error(`first search answered ${res.status}`);
+      if (body.items.length > 0) break;
+      await new Promise((r) => setTimeout(r, 2));
+    }
     const searchMs = performance.now() - t0;
-    return { listenMs, searchMs, cpuMs: cpuMs(child.pid!) };
+    const cpu = cpuMs(child.pid!);
+    return { listenMs, searchMs, cpuMs: cpu, readyMs: await ready };
   } finally {
     child.kill('SIGTERM');
     await exited;
@@ -95,17 +127,18 @@ export async function benchStartup(report: Report, opts: { sizes: number[]; star
             const listen = round(median(starts.map((s) => s.listenMs)), 0);
             const search = round(median(starts.map((s) => s.searchMs)), 0);
             const cpu = round(median(starts.map((s) => s.cpuMs)), 0);
+            const ready = round(median(starts.map((s) => s.readyMs)), 0);
             const budget = docs >= 50_000 ? 3000 : 1000;
             report.add({
               section,
-              metric: `${name}, ${mode}, ${docs} docs: spawn to listening / to first search / CPU by then (median of ${opts.starts})`,
-              value: `${listen} / ${search} / ${cpu}`,
+              metric: `${name}, ${mode}, ${docs} docs: spawn to listening / to first search / CPU by then / to everything serving (median of ${opts.starts})`,
+              value: `${listen} / ${search} / ${cpu} / ${ready}`,
               unit: 'ms',
               budget: `first search < ${budget} ms`,
               ok: search < budget,
             });
             process.stdout.write(
-              `  ${name} ${mode} ${docs}: ${starts.map((s) => `${round(s.listenMs, 0)}/${round(s.searchMs, 0)}/${round(s.cpuMs, 0)}`).join('  ')}\n`
+              `  ${name} ${mode} ${docs}: ${starts.map((s) => `${round(s.listenMs, 0)}/${round(s.searchMs, 0)}/${round(s.cpuMs, 0)}/${round(s.readyMs, 0)}`).join('  ')}\n`
             );
           }
         }
