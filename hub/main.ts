@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -33,12 +32,6 @@ export interface StartOptions {
 }
 
 /**
- * How long the rest of the hub waits, at most, for the search index read from its snapshot
- * before loading (on one core, loading it would delay the first search); a rebuild is not waited for.
- */
-const SEARCH_FIRST_MS = 3000;
-
-/**
  * Opens storage, builds the app and listens. Used by `espace start` and by tests, which
  * pass port 0 and a temporary data dir.
  *
@@ -70,7 +63,6 @@ export async function startHub(config: Config, log: Logger, opts: StartOptions =
   catalog.onChange((doc, seq) => search.apply(doc, seq));
   // From the snapshot on disk when it is current (searches answered at once), else rebuilt.
   const searchFile = join(config.dataDir, 'search', 'index.bin');
-  const fromSnapshot = existsSync(searchFile);
   const searchStarted = Date.now();
   const searchReady = search
     .start(
@@ -120,8 +112,8 @@ export async function startHub(config: Config, log: Logger, opts: StartOptions =
   let rooms: Rooms;
   try {
     // On one core, loading the rest now would hold the snapshot's restore back: it waits for it
-    // (a rebuild from the catalog, seconds long, is not waited for: it is not there to be had).
-    if (fromSnapshot) await Promise.race([searchReady, new Promise((r) => setTimeout(r, SEARCH_FIRST_MS).unref())]);
+    // (a rebuild from the catalog, seconds long, is not waited for: searches wait for it alone).
+    await search.whenRestoredOrRebuilding();
     await opts.beforeRooms?.();
     const { buildRooms } = await import('./rooms.js');
     rooms = await buildRooms({ config, log, dbs, media, catalog, search, version, startedAt: new Date(started).toISOString() });
