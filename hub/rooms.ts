@@ -1,11 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createHandler } from './app.js';
-import type { Config } from './config/index.js';
 import type { HubDeps } from './deps.js';
-import type { Logger } from './log/index.js';
-import type { Catalog } from './catalog/index.js';
-import type { SearchIndex } from './search/index.js';
-import type { Databases, MediaStore } from './storage/index.js';
 import { SubmissionService } from './submissions/index.js';
 import { SyncEngine } from './sync/index.js';
 import { UsageCounter } from './usage/index.js';
@@ -21,16 +16,7 @@ import { SmsService } from './sms/index.js';
 import { TlsService } from './tls/index.js';
 
 /** What main opened before listening (storage, the catalog, the search index). */
-export interface Opened {
-  config: Config;
-  log: Logger;
-  dbs: Databases;
-  media: MediaStore;
-  catalog: Catalog;
-  search: SearchIndex;
-  version: string;
-  startedAt: string;
-}
+export type Opened = Pick<HubDeps, 'config' | 'log' | 'dbs' | 'media' | 'catalog' | 'search' | 'version' | 'startedAt'>;
 
 /** The rest of the hub, started: its handler, and how it stops. */
 export interface Rooms {

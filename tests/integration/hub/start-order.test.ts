@@ -4,16 +4,8 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { createLogger } from '../../../hub/log/index.js';
 import { startHub, type RunningHub } from '../../../hub/main.js';
+import { announcement } from '../../support/fixtures.js';
 import { freePort, startTestHub, tempDir, testConfig } from '../../support/hub.js';
-
-const announcement = (slug: string, title: string, body: string) => ({
-  _id: `announcement:${slug}`,
-  type: 'announcement',
-  audience: { all: true },
-  title: { fr: title },
-  body: { fr: body },
-  publishedAt: '2026-11-01T08:00:00Z',
-});
 
 /** A data dir whose content holds 20 announcements, one about a borehole, and whose search snapshot a first start wrote. */
 async function dataDirWithSnapshot(path: string): Promise<string> {
