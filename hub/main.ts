@@ -119,6 +119,8 @@ export async function startHub(config: Config, log: Logger, opts: StartOptions =
     rooms = await buildRooms({ config, log, dbs, media, catalog, search, version, startedAt: new Date(started).toISOString() });
   } catch (err) {
     failed(err);
+    // The requests that waited get their 503 before the connections close.
+    await new Promise((resolve) => setImmediate(resolve));
     await new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeAllConnections();

@@ -19,7 +19,7 @@ function cpuMs(pid: number): number {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
 }
 
-interface Start {
+export interface Start {
   /** Spawn to the port accepting connections. */
   listenMs: number;
   /** Spawn to the first search answered (sent as soon as the port accepts). */
@@ -41,8 +41,8 @@ async function connects(port: number): Promise<boolean> {
   });
 }
 
-/** One start of `root`'s `espace start` on `port`: see Start. */
-async function oneStart(root: string, dataDir: string, wrap?: CpuQuota['wrap']): Promise<Start> {
+/** One start of `root`'s `espace start` (pinned, under `wrap` if given), stopped once measured: see Start. */
+export async function startToFirstSearch(root: string, dataDir: string, wrap?: CpuQuota['wrap']): Promise<Start> {
   const port = await freePort();
   const bare: [string, string[]] = [
     'taskset',
@@ -119,10 +119,10 @@ export async function benchStartup(report: Report, opts: { sizes: number[]; star
       const { dir } = await prepareDataDir(docs, 1024);
       try {
         // A first start writes the search index; the measured ones read it back.
-        for (const [, root] of trees) await oneStart(root, dir.path);
+        for (const [, root] of trees) await startToFirstSearch(root, dir.path);
         for (const [mode, wrap] of modes) {
           const runs = new Map<string, Start[]>(trees.map(([name]) => [name, []]));
-          for (let i = 0; i < opts.starts; i += 1) for (const [name, root] of trees) runs.get(name)!.push(await oneStart(root, dir.path, wrap));
+          for (let i = 0; i < opts.starts; i += 1) for (const [name, root] of trees) runs.get(name)!.push(await startToFirstSearch(root, dir.path, wrap));
           for (const [name, starts] of runs) {
             const listen = round(median(starts.map((s) => s.listenMs)), 0);
             const search = round(median(starts.map((s) => s.searchMs)), 0);
