@@ -4,7 +4,9 @@
  * - The graph between the top rooms: content ← hub ← provisioning, content ← kiosk, and the
  *   command line (provisioning) may start the kiosk (`espace kiosk`): never hub ↔ kiosk.
  * - A room is a folder with an `index.ts`; a file outside a room imports it only through that
- *   `index.ts` (so a nested room is reached through its parent's index from outside the parent).
+ *   `index.ts` (so a nested room is reached through its parent's index from outside the parent),
+ *   or its `boot.ts` where it has one: a second, light entry for what start-up needs before the
+ *   rest of the room loads (hub/boot.ts, hub/http/boot.ts; loading modules is most of a start).
  *   Folders without an index belong to the room around them. Tests may reach inside any room.
  * The rooms are read from the tree each run, so a new folder with an index is checked at once.
  */
@@ -37,10 +39,10 @@ module.exports = {
     })),
     ...TOP.flatMap(roomsUnder).map((room) => ({
       name: `through-${room.replace(/\//g, '-')}-index`,
-      comment: `Other rooms import ${room}/ only through ${room}/index.ts.`,
+      comment: `Other rooms import ${room}/ only through ${room}/index.ts (or its light start-up entry ${room}/boot.ts).`,
       severity: 'error',
       from: { pathNot: [`^${escape(room)}/`, '^tests/'] },
-      to: { path: `^${escape(room)}/`, pathNot: `^${escape(room)}/index\\.ts$` },
+      to: { path: `^${escape(room)}/`, pathNot: `^${escape(room)}/(index|boot)\\.ts$` },
     })),
     {
       name: 'no-circular-rooms',

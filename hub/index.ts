@@ -1,9 +1,8 @@
 /**
  * The hub room's public surface: what the command line (provisioning/) may use. Inside the
- * hub, rooms import each other through their own index.ts; from outside, only through this one.
+ * hub, rooms import each other through their own index.ts; from outside, only through this one
+ * (or boot.ts, the light part `espace start` needs).
  */
-import type { Config } from './config/index.js';
-import type { Logger } from './log/index.js';
 import type { RunningHub } from './main.js';
 
 export * from './config/index.js';
@@ -54,11 +53,4 @@ export { checkVoice, VOICE_MAX_SECONDS } from './submissions/index.js';
 export { hubAddresses } from './addresses.js';
 export type { RunningHub };
 
-/**
- * Opens storage, builds the app and listens (hub/main.ts). Loaded on call, so the command
- * line's other commands do not load the whole hub to add a user or read a status.
- */
-export async function startHub(config: Config, log: Logger): Promise<RunningHub> {
-  const { startHub: start } = await import('./main.js');
-  return start(config, log);
-}
+export { startHub } from './boot.js';

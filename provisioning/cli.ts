@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { isAppError } from '../content/index.js';
-import { hubVersion } from '../hub/index.js';
+import { hubVersion } from '../hub/boot.js';
 
 type Register = (program: Command) => void;
 

@@ -1,11 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { CONTENT_TYPES, LANGUAGES, type ContentType, type Language } from '../../content/index.js';
+import { CONTENT_TYPES, LANGUAGES } from '../../content/index.js';
 import type { HubDeps } from '../deps.js';
 import { pageFastPath } from '../portal/index.js';
 import { itemKey, listKey } from './content.js';
 import { answerSender } from './answer.js';
 import { mediaSender } from './media-answer.js';
 import { QUERY_LIMITS as LIMITS } from './query.js';
+import { searchFastPath } from './search-fast.js';
 import { precomputedSecurityHeaders } from './security.js';
 import { submissionFastPath } from './submissions.js';
 import { unreadableMedia, type HttpShared } from './shared.js';
@@ -15,7 +16,6 @@ const LANGS = new Set<string>(LANGUAGES);
 const MEDIA = /^\/media\/([0-9a-f]{64})$/;
 const DIGITS = /^\d{1,7}$/;
 const LIST_DEFAULT = String(LIMITS.list.default);
-const SEARCH_DEFAULT = String(LIMITS.search.default);
 
 /**
  * The hub's hot, cacheable GETs answered on raw node:http before Express (which costs most
@@ -80,21 +80,8 @@ export function createFastPath(deps: HubDeps, shared: HttpShared): (req: Incomin
     return true;
   }
 
-  /** Same answer as the search router, for well-formed queries once the index is built. */
-  function search(req: IncomingMessage, res: ServerResponse, query: URLSearchParams): boolean {
-    if (!deps.search.isReady) return false;
-    for (const k of query.keys()) if (k !== 'q' && k !== 'type' && k !== 'lang' && k !== 'limit') return false;
-    const q = query.get('q')?.trim();
-    const type = query.get('type') ?? undefined;
-    const lang = query.get('lang') ?? 'fr';
-    const limit = query.get('limit') ?? SEARCH_DEFAULT;
-    if (!q || q.length > LIMITS.queryChars || (type !== undefined && !TYPES.has(type)) || !LANGS.has(lang) || !DIGITS.test(limit)) return false;
-    const l = Number(limit);
-    if (l < 1 || l > LIMITS.search.max) return false;
-    const items = deps.search.search(q, { type: type as ContentType | undefined, lang: lang as Language, limit: l });
-    send(req, res, searches.answer(items, q));
-    return true;
-  }
+  // Same answer as the search router, for well-formed queries once the index is built.
+  const search = searchFastPath(deps.search, send, searches);
 
   return function fastPath(req, res) {
     if (req.method === 'POST') return submissions(req, res);

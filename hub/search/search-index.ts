@@ -75,6 +75,10 @@ export class SearchIndex {
   private gen = 0;
   /** Started (or built) and whole: until then its answers are not those of the content. */
   private live = false;
+  /** Settles once start() has restored the snapshot, or has begun a rebuild instead. */
+  private judged: Promise<void> = Promise.resolve();
+  private judge: () => void = () => undefined;
+  private starting = false;
 
   /**
    * Makes the index usable as soon as possible at start-up: from the snapshot on disk when
@@ -83,15 +87,33 @@ export class SearchIndex {
    * written for the next start.
    */
   start(source: SearchSource, file: string): Promise<StartOutcome> {
+    // Not ready until started: neither the empty index before the snapshot is read, nor one
+    // half replayed, answers a search.
     this.live = false;
-    const started = this.open(source, file).then((outcome) => {
-      this.live = true;
-      this.gen += 1;
-      return outcome;
-    });
+    this.starting = true;
+    this.judged = new Promise<void>((resolve) => (this.judge = resolve));
+    const started = this.open(source, file)
+      .then((outcome) => {
+        this.live = true;
+        this.gen += 1;
+        return outcome;
+      })
+      .finally(() => {
+        this.starting = false;
+        this.judge();
+      });
     // Searches wait for the replay too, not only for a rebuild.
     this.ready = started.then(() => undefined);
     return started;
+  }
+
+  /**
+   * Settles once start() has restored the snapshot (searches answered), or as soon as it
+   * rebuilds instead (seconds long on a Pi): what the hub waits for before loading the rest
+   * of its modules on the same core (hub/main.ts).
+   */
+  whenRestoredOrRebuilding(): Promise<void> {
+    return this.judged;
   }
 
   private async open(source: SearchSource, file: string): Promise<StartOutcome> {
@@ -139,6 +161,7 @@ export class SearchIndex {
   }
 
   private async rebuild(source: SearchSource, file: string): Promise<void> {
+    this.judge();
     this.seq = await source.updateSeq();
     await this.build(source.pages());
     this.unsaved = 1;
@@ -206,7 +229,7 @@ export class SearchIndex {
 
   /** False while the index is being (re)built; callers that cannot wait fall back. */
   get isReady(): boolean {
-    return !this.building;
+    return !this.building && !this.starting;
   }
 
   whenReady(): Promise<void> {

@@ -1,12 +1,46 @@
 /// <reference types="pouchdb" />
 import { mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { createRequire, Module } from 'node:module';
 import { join } from 'node:path';
 import type { Logger } from '../log/index.js';
 import { durableLeveldown } from './durable-leveldown.js';
 
 const require = createRequire(import.meta.url);
+deferCookieJar();
 const PouchDB = require('pouchdb') as PouchDB.Static;
+
+/**
+ * PouchDB's bundle wraps its HTTP fetch in fetch-cookie when it loads, and fetch-cookie loads
+ * tough-cookie and the public suffix list: ~0.1 s of CPU at every start (~0.4 s on a Pi's
+ * core), for the HTTP adapter only sync uses, minutes later. The wrapper PouchDB gets loads
+ * the real one at its first call, with the same arguments: the same cookie jar then on.
+ */
+function deferCookieJar(): void {
+  const fromPouch = createRequire(require.resolve('pouchdb'));
+  let path: string;
+  try {
+    path = fromPouch.resolve('fetch-cookie');
+  } catch {
+    return; // A PouchDB without it: nothing to defer.
+  }
+  if (require.cache[path]) return;
+  type FetchCookie = (fetch: unknown, ...rest: unknown[]) => (...args: unknown[]) => unknown;
+  const deferred = new Module(path);
+  deferred.filename = path;
+  deferred.loaded = true;
+  deferred.exports = function fetchCookie(fetch: unknown, ...rest: unknown[]) {
+    let real: ReturnType<FetchCookie> | undefined;
+    return (...args: unknown[]) => {
+      if (!real) {
+        // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- the module cache, keyed by path
+        if (require.cache[path] === deferred) delete require.cache[path];
+        real = (fromPouch('fetch-cookie') as FetchCookie)(fetch, ...rest);
+      }
+      return real(...args);
+    };
+  };
+  require.cache[path] = deferred;
+}
 
 export const DB_NAMES = ['content', 'media', 'submissions', 'fleet'] as const;
 export type DbName = (typeof DB_NAMES)[number];

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { createLogger, hubAddresses, loadConfig, startHub } from '../../hub/index.js';
+import { createLogger, hubAddresses, loadConfig, startHub } from '../../hub/boot.js';
 
 export function registerStart(program: Command): void {
   program

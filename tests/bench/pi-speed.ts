@@ -10,6 +10,8 @@ import { phones } from './phones.js';
 import { cpuMs, rssMB } from './processes.js';
 import type { Report } from './report.js';
 import { spawnHub } from '../support/hub.js';
+import { projectRoot } from '../../hub/config/index.js';
+import { startToFirstSearch } from './startup.js';
 
 const MEDIA_BYTES = 8 * 1024 * 1024;
 const HUB_ENV = { ESPACE_LOG_LEVEL: 'warn', ESPACE_SUBMISSIONS_PER_MINUTE: '100000000' };
@@ -66,21 +68,21 @@ export async function benchPiSpeed(report: Report, opts: { docs: number; seconds
       ['pinned', undefined],
       ['Pi speed', quota.wrap],
     ] as const) {
-      // A first start writes the search index; the measured start reads it back.
+      // A first start writes the search index; the measured start reads it back, searched as
+      // soon as its port accepts (startup.ts: the hub answers searches before it has fully started).
       await (await spawnHub(dir.path, HUB_ENV, { pin: PI_LIMITS, wrap })).stop();
-      const t0 = performance.now();
+      const first = await startToFirstSearch(projectRoot(), dir.path, wrap);
+      const firstSearch = round(first.searchMs, 0);
+      report.add({
+        section,
+        metric: `${mode}: start-up to first search (${opts.docs} docs, index on disk; CPU by then ${round(first.cpuMs, 0)} ms, everything serving at ${round(first.readyMs, 0)} ms)`,
+        value: firstSearch,
+        unit: 'ms',
+        budget: '< 1000 ms',
+        ok: firstSearch < 1000,
+      });
       const hub = await spawnHub(dir.path, HUB_ENV, { pin: PI_LIMITS, wrap });
       try {
-        await (await fetch(`${hub.url}/api/v1/search?q=budget`)).arrayBuffer();
-        const firstSearch = round(performance.now() - t0, 0);
-        report.add({
-          section,
-          metric: `${mode}: start-up to first search (${opts.docs} docs, index on disk)`,
-          value: firstSearch,
-          unit: 'ms',
-          budget: '< 1000 ms',
-          ok: firstSearch < 1000,
-        });
         const cpuBefore = cpuMs(hub.child.pid!);
         const crowd = await phones(hub.url, {
           phones: 200,

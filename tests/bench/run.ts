@@ -21,6 +21,7 @@ import { benchCentralGzip } from './central-gzip.js';
 import { benchProposals } from './proposals.js';
 import { benchSdWear } from './sd-wear.js';
 import { benchInstructions } from './instructions.js';
+import { benchStartup } from './startup.js';
 
 /**
  * `make bench`: every section prints as it goes, then one summary table, saved as JSON under
@@ -62,6 +63,11 @@ const sections: [name: string, title: string, run: () => Promise<void>][] = [
       }),
   ],
   ['pi', 'pinned and at Pi speed: phones, registrations, first search (issue 18)', () => benchPiSpeed(report, { docs: 10_000, seconds: quick ? 5 : 20 })],
+  [
+    'startup',
+    'spawn to listening and to the first search, CPU time of the start, pinned and at Pi speed (issue 18)',
+    () => benchStartup(report, { sizes: [10_000, 50_000], starts: quick ? 3 : 7, before }),
+  ],
   [
     'instructions',
     'CPU instructions per request on the fast-path routes, under callgrind, beside another build (issue 17)',

@@ -145,3 +145,13 @@ export function spokenRecording(format: 'opus' | 'wav' = 'opus', words = 'Bonjou
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/** An announcement to all, in French: searched and listed like any content doc. */
+export const announcement = (slug: string, title: string, body: string) => ({
+  _id: `announcement:${slug}`,
+  type: 'announcement',
+  audience: { all: true },
+  title: { fr: title },
+  body: { fr: body },
+  publishedAt: '2026-11-01T08:00:00Z',
+});

@@ -1,15 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startTestHub, type TestHub } from '../../support/index.js';
-
-const announcement = (slug: string, title: string, body: string) => ({
-  _id: `announcement:${slug}`,
-  type: 'announcement',
-  audience: { all: true },
-  title: { fr: title },
-  body: { fr: body },
-  publishedAt: '2026-11-01T08:00:00Z',
-});
+import { announcement, startTestHub, type TestHub } from '../../support/index.js';
 
 /** The hub's search and content list follow the content db as it changes (sync, pack imports). */
 describe('hub search and lists follow content changes', () => {

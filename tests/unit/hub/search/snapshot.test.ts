@@ -154,4 +154,32 @@ describe('search snapshot on disk', () => {
     assert.equal(ids(index, 'solidarite').length, 100);
     assert.equal(index.size, 300 + 3 + 5100 - 1);
   });
+
+  it('says when the snapshot is restored, or at once when a rebuild begins (the hub loads the rest then)', async () => {
+    const restored = new SearchIndex();
+    const started = restored.start(source, file);
+    await restored.whenRestoredOrRebuilding();
+    assert.equal(restored.isReady, true, 'restored: searches answered');
+    await started;
+    // No snapshot, and a catalog whose pages are held: the rebuild has begun, and is not done.
+    rmSync(file, { force: true });
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const rebuilt = new SearchIndex();
+    const rebuilding = rebuilt.start(
+      {
+        ...source,
+        pages: async function* () {
+          await held;
+          yield* source.pages();
+        },
+      },
+      file
+    );
+    await rebuilt.whenRestoredOrRebuilding();
+    assert.equal(rebuilt.isReady, false, 'still rebuilding');
+    release();
+    assert.deepEqual(await rebuilding, { from: 'built', why: 'no snapshot yet' });
+    assert.equal(ids(rebuilt, 'budget').length, ids(restored, 'budget').length);
+  });
 });
