@@ -7,7 +7,7 @@ import { answerSender } from './answer.js';
 import { mediaSender } from './media-answer.js';
 import { QUERY_LIMITS as LIMITS } from './query.js';
 import { precomputedSecurityHeaders } from './security.js';
-import { unreadableMedia, type HttpShared } from './shared.js';
+import { MEDIA_SECTION, unreadableMedia, type HttpShared } from './shared.js';
 
 const TYPES = new Set<string>(CONTENT_TYPES);
 const LANGS = new Set<string>(LANGUAGES);
@@ -35,6 +35,8 @@ export function createFastPath(deps: HubDeps, shared: HttpShared): (req: Incomin
     files: shared.files,
     pathOf: (sha) => deps.media.pathOf(sha),
     onError: unreadableMedia(deps.log, security),
+    front: deps.config.mediaFront,
+    onServe: () => deps.usage.pageView(MEDIA_SECTION),
   });
   // Portal pages already rendered for this content (the portal decides what may be shared).
   const pages = pageFastPath(deps, send);

@@ -4,3 +4,4 @@ export * from './fixtures.js';
 export * from './sms.js';
 export * from './community.js';
 export * from './two-hubs.js';
+export * from './nginx-front.js';
