@@ -119,7 +119,7 @@ export function mediaSender(opts: MediaSenderOptions) {
         }
       }
     }
-    if (start === 0 && req.method !== 'HEAD') onServe?.();
+    if (start === 0 && req.method !== 'HEAD' && req.headers[MEDIA_FRONT.header] !== MEDIA_FRONT.facts) onServe?.();
     if (req.method === 'HEAD' || size === 0) {
       res.writeHead(status, list).end();
       return;

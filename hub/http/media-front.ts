@@ -15,6 +15,8 @@ export const MEDIA_FRONT = {
    * and `espace` ask the hub's own port, and get the bytes.
    */
   header: 'x-espace-front',
+  /** Its value when the front asks for a file's headers for the seeks it answers itself: not counted. */
+  facts: 'facts',
 } as const;
 
 /**

@@ -21,6 +21,7 @@ import { benchCentralGzip } from './central-gzip.js';
 import { benchProposals } from './proposals.js';
 import { benchSdWear } from './sd-wear.js';
 import { benchInstructions } from './instructions.js';
+import { benchMediaFront } from './media-front.js';
 
 /**
  * `make bench`: every section prints as it goes, then one summary table, saved as JSON under
@@ -62,6 +63,11 @@ const sections: [name: string, title: string, run: () => Promise<void>][] = [
       }),
   ],
   ['pi', 'pinned and at Pi speed: phones, registrations, first search (issue 18)', () => benchPiSpeed(report, { docs: 10_000, seconds: quick ? 5 : 20 })],
+  [
+    'media-front',
+    "media: the hub alone, behind the Pi's nginx front, nginx alone; pinned and at Pi speed (issue 18)",
+    () => benchMediaFront(report, { seconds: 3 }),
+  ],
   [
     'instructions',
     'CPU instructions per request on the fast-path routes, under callgrind, beside another build (issue 17)',

@@ -42,6 +42,7 @@ export async function startNginxFront(
       pid: join(dir, 'nginx.pid'),
       errorLog: join(dir, 'error.log'),
       temp: join(dir, 'tmp'),
+      cache: join(dir, 'cache'),
     })
   );
   const bare: [string, string[]] = [NGINX_BIN, ['-p', dir, '-e', join(dir, 'error.log'), '-c', conf, '-g', 'daemon off;']];

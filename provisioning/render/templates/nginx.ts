@@ -8,6 +8,10 @@ import { restart, type RenderedFile } from '../types.js';
 export const NGINX_PATH = '/etc/espace/nginx.conf';
 /** The port the front listens on: nftables sends the space's port 80 here. */
 export const FRONT_PORT = 80;
+/** Where the front sends a seek to be answered from its cache of the hub's answers. */
+const SEEK = '/_espace-media/seek';
+/** Where it asks the hub for a file's headers (cached a minute). */
+const FACTS = '/_espace-media/facts';
 
 export interface FrontOptions {
   /** `listen` argument: `80` on the Pi, `127.0.0.1:<port>` in tests. */
@@ -24,6 +28,8 @@ export interface FrontOptions {
   errorLog: string;
   /** Where nginx may write request bodies (uploads go through, unbuffered). */
   temp: string;
+  /** The seeks' cache of the hub's answers (a few hundred bytes a file): in memory on the Pi (/run). */
+  cache: string;
 }
 
 /**
@@ -45,6 +51,16 @@ export function nginxFrontConfig(o: FrontOptions): string {
     `      add_header ETag $upstream_http_etag;\n      add_header Last-Modified "";\n` +
     added.map((line) => `      ${line}\n`).join('') +
     `    }\n`;
+  const proxiedTo = (uri: string, front: string) =>
+    `      proxy_pass http://espace_hub${uri};\n      proxy_http_version 1.1;\n` +
+    `      proxy_set_header Connection "";\n      proxy_set_header Host $host;\n` +
+    // Set, never appended to: the hub believes it from loopback only (trust proxy).
+    `      proxy_set_header X-Forwarded-For $remote_addr;\n      proxy_set_header ${MEDIA_FRONT.header} ${front};\n`;
+  const proxied = proxiedTo('', '1');
+  // A seek's headers, from the hub's answer for the file: [name, variable].
+  const seekHeaders = ['Content-Type', 'Cache-Control', 'Content-Disposition', 'ETag', ...o.headers].map(
+    (name) => [name, name.toLowerCase().replace(/-/g, '_')] as const
+  );
   return (
     `${o.user ? `user ${o.user};\n` : ''}worker_processes 1;\npid ${o.pid};\nerror_log ${o.errorLog} warn;\n` +
     `events { worker_connections 1024; }\n\n` +
@@ -58,11 +74,30 @@ export function nginxFrontConfig(o: FrontOptions): string {
     `  upstream espace_hub { server ${o.hub}; keepalive 32; }\n` +
     // nginx says Accept-Ranges itself on a 200, not on a 206: the hub says it on both.
     `  map $http_range $espace_ranges { "" ""; default bytes; }\n\n` +
+    // A seek: one range from past the start, nothing conditional, no query. Anything else asks the hub.
+    `  map "$http_range|$http_if_range$http_if_match$http_if_none_match$http_if_modified_since$http_if_unmodified_since|$args" $espace_seek {\n` +
+    `    "~^bytes=[1-9][0-9]*-[0-9]*\\|\\|$" 1;\n    default "";\n  }\n` +
+    `  proxy_cache_path ${o.cache} levels=1 keys_zone=espace_facts:1m max_size=8m inactive=10m use_temp_path=off;\n\n` +
     `  server {\n    listen ${o.listen} default_server;\n` +
-    `    location / {\n      proxy_pass http://espace_hub;\n      proxy_http_version 1.1;\n` +
-    `      proxy_set_header Connection "";\n      proxy_set_header Host $host;\n` +
-    // Set, never appended to: the hub believes it from loopback only (trust proxy).
-    `      proxy_set_header X-Forwarded-For $remote_addr;\n      proxy_set_header ${MEDIA_FRONT.header} 1;\n    }\n` +
+    `    location / {\n${proxied}    }\n` +
+    // A player seeking asks a range every few seconds. The hub's answer for a file (its headers)
+    // is the same for every seek: nginx asks it once a minute per file (auth_request, cached in
+    // memory) and sends the range itself. Everything else asks the hub: a first request, a whole
+    // file or a range from 0 (a play, which the hub counts), a revalidation, a download.
+    `    location ~ "^/media/(?<espace_dir>[0-9a-f]{2})(?<espace_rest>[0-9a-f]{62})$" {\n` +
+    `      if ($espace_seek) { rewrite ^ ${SEEK}/$espace_dir/$espace_dir$espace_rest last; }\n${proxied}    }\n` +
+    `    location ${SEEK}/ {\n      internal;\n      alias ${o.mediaDir}/;\n      auth_request ${FACTS};\n` +
+    seekHeaders.map(([, v]) => `      auth_request_set $espace_${v} $upstream_http_${v};\n`).join('') +
+    `      types { }\n      default_type "";\n      etag off;\n      if_modified_since off;\n      max_ranges 1;\n` +
+    seekHeaders.map(([name, v]) => `      add_header ${name} $espace_${v};\n`).join('') +
+    `      add_header Last-Modified "";\n      add_header Accept-Ranges bytes;\n` +
+    // A range past the end (416), a file gone from the store: the hub's own answer.
+    `      error_page 404 416 500 = @espace_hub;\n    }\n` +
+    `    location = ${FACTS} {\n      internal;\n${proxiedTo('$request_uri', MEDIA_FRONT.facts)}` +
+    `      proxy_pass_request_body off;\n      proxy_set_header Content-Length "";\n      proxy_method GET;\n` +
+    `      proxy_buffering on;\n      proxy_cache espace_facts;\n      proxy_cache_key $request_uri;\n      proxy_cache_valid 200 1m;\n` +
+    `      proxy_cache_lock on;\n      proxy_ignore_headers X-Accel-Redirect Cache-Control Expires;\n    }\n` +
+    `    location @espace_hub {\n${proxiedTo('$request_uri', '1')}    }\n` +
     media(MEDIA_FRONT.ranges, `      max_ranges 1;\n      add_header Accept-Ranges $espace_ranges;\n`) +
     media(MEDIA_FRONT.whole, `      max_ranges 0;\n      add_header Accept-Ranges bytes;\n`) +
     `  }\n}\n`
@@ -80,6 +115,7 @@ export function nginxFront(p: SpaceProfile): RenderedFile[] {
     pid: '/run/nginx.pid',
     errorLog: '/var/log/nginx/error.log',
     temp: '/var/lib/nginx',
+    cache: '/run/nginx-espace',
   });
   const nginx = `/usr/sbin/nginx -c ${NGINX_PATH} -g 'daemon on; master_process on;'`;
   const dropIn =
