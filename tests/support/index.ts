@@ -5,3 +5,4 @@ export * from './sms.js';
 export * from './community.js';
 export * from './two-hubs.js';
 export * from './nginx-front.js';
+export * from './raw-http.js';

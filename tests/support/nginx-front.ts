@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { mediaFrontHeaderNames } from '../../hub/index.js';
 import { nginxFrontConfig } from '../../provisioning/index.js';
-import { freePort } from './hub.js';
+import { freePort, stopChild } from './hub.js';
 
 /** Debian's nginx: the host's, installed by `make test-deps`. */
 export const NGINX_BIN = ['/usr/sbin/nginx', '/usr/bin/nginx'].find((p) => existsSync(p));
@@ -65,14 +65,6 @@ export async function startNginxFront(
     url,
     port,
     pid: child.pid!,
-    stop: () =>
-      new Promise<void>((ok) => {
-        if (child.exitCode !== null || child.signalCode !== null) {
-          ok();
-          return;
-        }
-        child.once('exit', () => ok());
-        child.kill('SIGTERM');
-      }),
+    stop: () => stopChild(child),
   };
 }

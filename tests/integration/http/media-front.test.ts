@@ -1,27 +1,11 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { request } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { MEDIA_SECTION } from '../../../hub/http/index.js';
-import { NGINX_BIN, startNginxFront, startTestHub, tempDir, type NginxFront, type TestHub } from '../../support/index.js';
+import { NGINX_BIN, sendRaw, startNginxFront, startTestHub, tempDir, type NginxFront, type RawAnswer, type TestHub } from '../../support/index.js';
 
-interface Raw {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: Buffer;
-}
-
-function send(port: number, path: string, method: string, headers: Record<string, string>, localAddress?: string): Promise<Raw> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, method, localAddress, headers: { host: 'espace.home.arpa', ...headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
+type Raw = RawAnswer;
+const send = sendRaw;
 
 /** All headers but those of the connection and the server (Date, Server, Connection, Keep-Alive). */
 function comparable(r: Raw): Record<string, unknown> {
