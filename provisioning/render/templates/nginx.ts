@@ -10,6 +10,8 @@ export const NGINX_PATH = '/etc/espace/nginx.conf';
 export const FRONT_PORT = 80;
 /** Where the front sends a seek to be answered from its cache of the hub's answers. */
 const SEEK = '/_espace-media/seek';
+/** A file named by its hash never changes: its descriptor is kept open between requests. */
+const OPEN_FILES = '      open_file_cache max=64 inactive=60s;\n      open_file_cache_valid 60s;\n';
 /** Where it asks the hub for a file's headers (cached a minute). */
 const FACTS = '/_espace-media/facts';
 
@@ -44,7 +46,7 @@ export function nginxFrontConfig(o: FrontOptions): string {
   const added = o.headers.map((name) => `add_header ${name} $upstream_http_${name.toLowerCase().replace(/-/g, '_')};`);
   const media = (location: string, ranges: string) =>
     `    location ${location} {\n` +
-    `      internal;\n      alias ${o.mediaDir}/;\n` +
+    `      internal;\n      alias ${o.mediaDir}/;\n${OPEN_FILES}` +
     // The hub decided the validators and conditions; nginx neither answers 304 nor shows the file's time.
     `      etag off;\n      if_modified_since off;\n` +
     ranges +
@@ -86,7 +88,7 @@ export function nginxFrontConfig(o: FrontOptions): string {
     // file or a range from 0 (a play, which the hub counts), a revalidation, a download.
     `    location ~ "^/media/(?<espace_dir>[0-9a-f]{2})(?<espace_rest>[0-9a-f]{62})$" {\n` +
     `      if ($espace_seek) { rewrite ^ ${SEEK}/$espace_dir/$espace_dir$espace_rest last; }\n${proxied}    }\n` +
-    `    location ${SEEK}/ {\n      internal;\n      alias ${o.mediaDir}/;\n      auth_request ${FACTS};\n` +
+    `    location ${SEEK}/ {\n      internal;\n      alias ${o.mediaDir}/;\n      auth_request ${FACTS};\n${OPEN_FILES}` +
     seekHeaders.map(([, v]) => `      auth_request_set $espace_${v} $upstream_http_${v};\n`).join('') +
     `      types { }\n      default_type "";\n      etag off;\n      if_modified_since off;\n      max_ranges 1;\n` +
     seekHeaders.map(([name, v]) => `      add_header ${name} $espace_${v};\n`).join('') +
