@@ -30,7 +30,9 @@ import { tlsRouter } from './tls/index.js';
 export function createApp(deps: HubDeps, shared: HttpShared = httpShared(deps)): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', false);
+  // Behind the nginx front (the Pi's port 80), a phone's address is the X-Forwarded-For that
+  // nginx sets (never appends to) on its loopback connections; no one else is believed.
+  app.set('trust proxy', deps.config.mediaFront ? 'loopback' : false);
   app.set('etag', 'strong');
   app.use(securityHeaders(deps.config));
   // Captive probes and unknown hosts first: they must be answered whatever the path's owner.

@@ -51,6 +51,8 @@ export { hubVersion } from './version.js';
 /** Central's console checks a mentor's recording the way the hub checks a phone's. */
 export { checkVoice, VOICE_MAX_SECONDS } from './submissions/index.js';
 export { hubAddresses } from './addresses.js';
+/** The nginx front of the Pi's port 80 (provisioning renders its site from these). */
+export { MEDIA_FRONT, mediaFrontHeaderNames } from './http/index.js';
 export type { RunningHub };
 
 export { startHub } from './boot.js';

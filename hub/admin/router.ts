@@ -129,7 +129,7 @@ export function adminRouter(deps: HubDeps, services: AdminServices = adminServic
           action: route.action,
           target: result.audit?.target,
           detail: result.audit?.detail,
-          ip: req.socket.remoteAddress,
+          ip: req.ip,
         });
       }
       if (result.flash && session) session.flash = result.flash;

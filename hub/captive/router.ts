@@ -12,7 +12,7 @@ const ANY_HOST = /^\/(api|media|db|static|captive-portal)(\/|$)|^\/(sw\.js|manif
 export const CAPTIVE_API_PATH = '/captive-portal/api';
 
 function clientIp(req: Request): string {
-  return (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
+  return (req.ip ?? '').replace(/^::ffff:/, '');
 }
 
 /**

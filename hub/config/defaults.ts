@@ -56,6 +56,7 @@ export const DEFAULTS: Config = {
     deliveryReports: true,
     pollSeconds: 30,
   },
+  mediaFront: false,
   tls: { domain: '', port: 8443 },
   community: {
     pinFreeAttempts: 3,

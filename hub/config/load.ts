@@ -30,6 +30,7 @@ const ENV_MAP: EnvMap = {
   ESPACE_SMS_DAILY_BUDGET: { path: ['sms', 'dailyBudget'], kind: 'number' },
   ESPACE_SMS_POLL_SECONDS: { path: ['sms', 'pollSeconds'], kind: 'number' },
   ESPACE_SMS_QUIET_HOURS: { path: ['sms', 'quietHours'], kind: 'json' },
+  ESPACE_MEDIA_FRONT: { path: ['mediaFront'], kind: 'boolean' },
   ESPACE_TLS_DOMAIN: { path: ['tls', 'domain'], kind: 'string' },
   ESPACE_TLS_PORT: { path: ['tls', 'port'], kind: 'number' },
   ESPACE_FLAGS_TO_HIDE: { path: ['community', 'flagsToHide'], kind: 'number' },

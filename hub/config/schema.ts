@@ -121,6 +121,12 @@ export const ConfigSchema = z
       })
       .strict(),
     /**
+     * Behind Debian's nginx on the Pi's port 80 (set by provisioning): media answers name the
+     * file with X-Accel-Redirect and nginx sends its bytes with sendfile (hub/http/README.md).
+     * Off for `make start`: the hub sends them itself.
+     */
+    mediaFront: z.boolean(),
+    /**
      * HTTPS for phones: the hub's name is `<hubId>.<domain>` under a domain the programme owns
      * (see the README: setting up the domain). Off while `domain` is empty; with a domain, the
      * hub keeps a key and a CSR, and listens on `port` once a valid certificate is installed.

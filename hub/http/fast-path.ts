@@ -9,7 +9,7 @@ import { QUERY_LIMITS as LIMITS } from './query.js';
 import { searchFastPath } from './search-fast.js';
 import { precomputedSecurityHeaders } from './security.js';
 import { submissionFastPath } from './submissions.js';
-import { unreadableMedia, type HttpShared } from './shared.js';
+import { MEDIA_SECTION, unreadableMedia, type HttpShared } from './shared.js';
 
 const TYPES = new Set<string>(CONTENT_TYPES);
 const LANGS = new Set<string>(LANGUAGES);
@@ -38,6 +38,8 @@ export function createFastPath(deps: HubDeps, shared: HttpShared): (req: Incomin
     files: shared.files,
     pathOf: (sha) => deps.media.pathOf(sha),
     onError: unreadableMedia(deps.log, security),
+    front: deps.config.mediaFront,
+    onServe: () => deps.usage.pageView(MEDIA_SECTION),
   });
   // Portal pages already rendered for this content (the portal decides what may be shared).
   const pages = pageFastPath(deps, send);

@@ -9,6 +9,8 @@ export { healthRouter } from './health.js';
 export { JsonCache } from './json-cache.js';
 export { MediaInfo } from './media-info.js';
 export { mediaRouter } from './media.js';
+export { MEDIA_FRONT, mediaFrontHeaderNames } from './media-front.js';
+export { MEDIA_SECTION } from './shared.js';
 export { PhoneLimit, phoneWriteLimit, type PhoneLimitHit } from './phone-limit.js';
 export { replicationRouter } from './replication.js';
 export { searchRouter } from './search.js';

@@ -5,6 +5,7 @@ import { notModified } from './answer.js';
 import { writeError } from './errors.js';
 import type { MediaFiles } from './media-files.js';
 import type { MediaFacts } from './media-info.js';
+import { MEDIA_FRONT } from './media-front.js';
 import { mediaHeaders } from './media.js';
 
 type HeaderList = (string | number)[];
@@ -16,9 +17,13 @@ interface Lists {
   base: HeaderList;
   /** The whole file's 200. */
   whole: HeaderList;
+  /** Behind the front: the same headers but Accept-Ranges (nginx's own), for X-Accel-Redirect. */
+  accel: HeaderList;
 }
 
 const BYTES = /^ *bytes=/;
+/** One range as nginx parses it the same way (the hub answers any other spelling itself). */
+const ONE_RANGE = /^bytes=(\d+-\d*|-\d+)$/;
 
 const badRange = (size: number) =>
   new AppError(416, 'bad-range', `the requested byte range is outside the file (${size} bytes); ask for bytes=0-${Math.max(size - 1, 0)} or less`);
@@ -31,6 +36,13 @@ export interface MediaSenderOptions {
   pathOf: (sha: string) => string;
   /** How an unreadable file is answered (logged, then the JSON envelope with `fixed`). */
   onError: (res: ServerResponse, err: unknown) => void;
+  /**
+   * Behind Debian's nginx (config `mediaFront`, the Pi's port 80): the hub decides the answer
+   * and nginx sends the bytes from the store with sendfile (media-front.ts).
+   */
+  front?: boolean;
+  /** Counts a file served from its start (a whole file, or a range from byte 0: a play, not a seek). */
+  onServe?: () => void;
 }
 
 /**
@@ -48,7 +60,7 @@ export interface MediaSenderOptions {
  * name normalised by three regular expressions) repeated the same work for every range.
  */
 export function mediaSender(opts: MediaSenderOptions) {
-  const { fixed = {}, files, pathOf, onError } = opts;
+  const { fixed = {}, files, pathOf, onError, front = false, onServe } = opts;
   /** Per file: [inline, download]. Facts are kept per file by MediaInfo, so are these. */
   const made = new WeakMap<MediaFacts, [Lists?, Lists?]>();
 
@@ -60,7 +72,9 @@ export function mediaSender(opts: MediaSenderOptions) {
     if (!lists) {
       // A file's own policy (sandbox, nosniff, same-origin) replaces the page's of the same name.
       const base: HeaderList = Object.entries({ ...fixed, ...mediaHeaders(sha, facts, download) }).flat();
-      lists = { etag: `"${sha}"`, base, whole: [...base, 'Content-Length', facts.size] };
+      const accel: HeaderList = [];
+      for (let j = 0; j < base.length; j += 2) if (base[j] !== 'Accept-Ranges') accel.push(base[j]!, base[j + 1]!);
+      lists = { etag: `"${sha}"`, base, whole: [...base, 'Content-Length', facts.size], accel };
       pair[i] = lists;
     }
     return lists;
@@ -72,7 +86,7 @@ export function mediaSender(opts: MediaSenderOptions) {
 
   /** `download`: saved under its own name whatever its type (?telecharger). */
   return function sendMedia(req: IncomingMessage, res: ServerResponse, sha: string, facts: MediaFacts, download = false): void {
-    const { etag, base, whole } = listsOf(sha, facts, download);
+    const { etag, base, whole, accel } = listsOf(sha, facts, download);
     if (notModified(req, etag)) {
       res.writeHead(304, base).end();
       return;
@@ -105,12 +119,34 @@ export function mediaSender(opts: MediaSenderOptions) {
         }
       }
     }
+    if (start === 0 && req.method !== 'HEAD' && req.headers[MEDIA_FRONT.header] !== MEDIA_FRONT.facts) onServe?.();
     if (req.method === 'HEAD' || size === 0) {
       res.writeHead(status, list).end();
       return;
     }
+    if (front) {
+      const where = frontLocation(req, status, range);
+      if (where) {
+        res.writeHead(200, [...accel, 'X-Accel-Redirect', `${where}${sha.slice(0, 2)}/${sha}`, 'Content-Length', 0]).end();
+        return;
+      }
+    }
     files.send(res, pathOf(sha), status, list, start, end, onError);
   };
+}
+
+/**
+ * Where nginx sends this answer's bytes from, or null when the hub sends them itself: nginx
+ * takes the same decision only without If-Match and If-Unmodified-Since (it would compare them
+ * with the file's own time), and for a range spelt as it parses it. Only requests that came
+ * through the front (its header): the kiosk asks the hub's own port.
+ */
+function frontLocation(req: IncomingMessage, status: number, range: string | undefined): string | null {
+  const h = req.headers;
+  if (h[MEDIA_FRONT.header] === undefined || h['if-match'] !== undefined || h['if-unmodified-since'] !== undefined) return null;
+  // A range ignored (several, malformed, If-Range naming another file): nginx ignores it too.
+  if (status === 200) return range === undefined ? MEDIA_FRONT.ranges : MEDIA_FRONT.whole;
+  return ONE_RANGE.test(range!) ? MEDIA_FRONT.ranges : null;
 }
 
 export type SendMedia = ReturnType<typeof mediaSender>;

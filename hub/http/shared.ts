@@ -38,10 +38,19 @@ export function unreadableMedia(log: HubDeps['log'], fixed: Readonly<Record<stri
   };
 }
 
-export function httpShared(deps: Pick<HubDeps, 'media' | 'dbs' | 'log' | 'config'>): HttpShared {
+/** Media files served from their start, counted with the day's page views (hub/usage). */
+export const MEDIA_SECTION = 'media';
+
+export function httpShared(deps: Pick<HubDeps, 'media' | 'dbs' | 'log' | 'config' | 'usage'>): HttpShared {
   const codings = new EncodingMemo();
   const files = new MediaFiles();
-  const sendMedia = mediaSender({ files, pathOf: (sha) => deps.media.pathOf(sha), onError: unreadableMedia(deps.log) });
+  const sendMedia = mediaSender({
+    files,
+    pathOf: (sha) => deps.media.pathOf(sha),
+    onError: unreadableMedia(deps.log),
+    front: deps.config.mediaFront,
+    onServe: () => deps.usage.pageView(MEDIA_SECTION),
+  });
   return {
     cache: new JsonCache(),
     info: new MediaInfo(deps),

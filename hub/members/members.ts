@@ -69,7 +69,7 @@ export class Members {
 
   /** Code and PIN typed on the portal: opens a session and sets its cookie. */
   async signIn(req: Request, res: Response, code: string, pin: string): Promise<Member> {
-    const member = await this.authenticate(code, pin, req.socket.remoteAddress ?? '');
+    const member = await this.authenticate(code, pin, req.ip ?? '');
     memberCookie(res, this.sessions.create(member.code));
     return member;
   }

@@ -20,7 +20,7 @@ export function syncRouter(engine: SyncEngine | undefined): Router {
     res.set('Cache-Control', 'no-store').json({ ...e.status(), unconfirmedSubmissions: unconfirmed });
   });
   router.post('/api/v1/sync/now', async function syncNow(req, res) {
-    if (!LOOPBACK.has(req.socket.remoteAddress ?? '')) {
+    if (!LOOPBACK.has(req.ip ?? '')) {
       throw new AppError(403, 'loopback-only', 'a sync can be started only from the hub itself for now: run "espace sync now" on the Pi');
     }
     const e = need();

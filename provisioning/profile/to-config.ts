@@ -19,6 +19,8 @@ export function hubConfigFor(p: SpaceProfile): Partial<ConfigInput> {
     dataDir: HUB_DATA_DIR,
     host: '0.0.0.0',
     port: p.hub.port,
+    // nginx on port 80 sends media bytes (render/templates/nginx.ts).
+    mediaFront: true,
     dnsName: p.hub.dnsName,
     mdnsName: p.hub.mdnsName,
     // When avahi-daemon publishes the service, a second mDNS stack in the hub would fight it.

@@ -4,6 +4,7 @@ export { planTree, diffOf, writeTree, writeAtomic, type PlannedFile, type Change
 export type { Action, Rendered, RenderedFile } from './types.js';
 export { CONFIG_PATH, SECRETS_PATH, BOOT_PROFILE } from './templates/systemd.js';
 export { NFT_PATH } from './templates/nftables.js';
+export { NGINX_PATH, nginxFrontConfig, type FrontOptions } from './templates/nginx.js';
 export { AP_CONNECTION, LAN_CONNECTION } from './templates/network.js';
 export { KIOSK_USER_UNIT } from './templates/kiosk.js';
 export { applyProfile, commandsFor, missingPackages, looksLikeAPi, type ApplyOptions, type ApplyResult, type ApplyMode } from './apply.js';

@@ -5,6 +5,7 @@ import { hubConfig, hubSecrets } from './templates/hub-config.js';
 import { kioskFiles } from './templates/kiosk.js';
 import { hostapd, nmAccessPoint, nmWiredLan, sysctl, wifiCountry } from './templates/network.js';
 import { nftables } from './templates/nftables.js';
+import { nginxFront } from './templates/nginx.js';
 import { backupUnits, dataMount, fstab, journald, overlayRoot, watchdog, zram } from './templates/storage.js';
 import { apAddressUnit, firewallUnit, firstBootUnit, hubUnit, hubWatchdogUnits, sysusers, timesyncd, tmpfiles } from './templates/systemd.js';
 import { gsmUplink, wiredUplink } from './templates/uplink.js';
@@ -15,7 +16,7 @@ import type { Rendered, RenderedFile } from './types.js';
  * Raspberry Pi OS with desktop already has lightdm and labwc; a Lite image gets them here.
  */
 const PACKAGES = {
-  base: ['ca-certificates', 'curl', 'nftables', 'dnsmasq', 'fake-hwclock', 'systemd-timesyncd', 'systemd-zram-generator', 'polkitd'],
+  base: ['ca-certificates', 'curl', 'nftables', 'dnsmasq', 'nginx', 'fake-hwclock', 'systemd-timesyncd', 'systemd-zram-generator', 'polkitd'],
   networkmanager: ['network-manager'],
   hostapd: ['hostapd'],
   avahi: ['avahi-daemon'],
@@ -34,6 +35,7 @@ export function renderProfile(p: SpaceProfile, version: string): Rendered {
     hosts(p),
     dnsmasq(p),
     nftables(p),
+    ...nginxFront(p),
     sysctl(),
     sysusers(p),
     tmpfiles(p),
@@ -56,6 +58,7 @@ export function renderProfile(p: SpaceProfile, version: string): Rendered {
   const enable = [
     'espace-firewall.service',
     'espace-hub.service',
+    'nginx.service',
     'espace-hub-watchdog.timer',
     'espace-firstboot.service',
     'dnsmasq.service',

@@ -3,7 +3,7 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
 import { projectRoot } from '../../hub/config/index.js';
-import { freePort, spawnHub } from '../support/hub.js';
+import { freePort, spawnHub, stopChild } from '../support/hub.js';
 import { generateDocs } from './generate.js';
 import { PI_LIMITS, prepareDataDir } from './hub-core.js';
 import { load, round, type LoadResult } from './load.js';
@@ -35,15 +35,7 @@ export function startPinned(name: string, cmd: string, args: string[], url: stri
     name,
     url,
     child,
-    stop: () =>
-      new Promise<void>((ok) => {
-        if (child.exitCode !== null || child.signalCode !== null) {
-          ok();
-          return;
-        }
-        child.once('exit', () => ok());
-        child.kill('SIGTERM');
-      }),
+    stop: () => stopChild(child),
   };
 }
 

@@ -5,6 +5,7 @@ import { PI_LIMITS, prepareDataDir } from './hub-core.js';
 import { CALIBRATION_SCRIPT, makeCpuQuota, PI_SHARE, type CpuQuota } from './cpu-quota.js';
 import { fsyncFloorMs } from './fsync-floor.js';
 import { load, round } from './load.js';
+import { mediaFrontRows } from './media-front.js';
 import { fetchBytes, startNginx } from './peers.js';
 import { phones } from './phones.js';
 import { cpuMs, rssMB } from './processes.js';
@@ -14,7 +15,8 @@ import { projectRoot } from '../../hub/config/index.js';
 import { startToFirstSearch } from './startup.js';
 
 const MEDIA_BYTES = 8 * 1024 * 1024;
-const HUB_ENV = { ESPACE_LOG_LEVEL: 'warn', ESPACE_SUBMISSIONS_PER_MINUTE: '100000000' };
+// With the front's flag: the hub alone still sends the bytes (only the front's requests are redirected).
+const HUB_ENV = { ESPACE_LOG_LEVEL: 'warn', ESPACE_SUBMISSIONS_PER_MINUTE: '100000000', ESPACE_MEDIA_FRONT: 'true' };
 const REGISTRATION = JSON.stringify({ fullName: 'Fatoumata Traoré', sex: 'F', ageBand: '15-24', commune: 'kayes', consent: true });
 
 /** Runs the calibration workload under a limit; its own figure in ms. */
@@ -131,6 +133,8 @@ export async function benchPiSpeed(report: Report, opts: { docs: number; seconds
         const rss = rssMB(hub.child.pid!);
         report.add({ section, metric: `${mode}: resident memory after load (${opts.docs} docs)`, value: rss, unit: 'MB', budget: '< 120 MB', ok: rss < 120 });
         await beside(report, section, mode, hub.url, mediaSha, join(dir.path, `nginx-${mode.replace(' ', '-')}`), wrap);
+        const front = { url: hub.url, port: hub.port, dataDir: dir.path };
+        await mediaFrontRows(report, section, mode, front, mediaSha, join(dir.path, `front-${mode.replace(' ', '-')}`), wrap);
       } finally {
         await hub.stop();
       }

@@ -22,6 +22,7 @@ import { benchProposals } from './proposals.js';
 import { benchSdWear } from './sd-wear.js';
 import { benchInstructions } from './instructions.js';
 import { benchStartup } from './startup.js';
+import { benchMediaFront } from './media-front.js';
 
 /**
  * `make bench`: every section prints as it goes, then one summary table, saved as JSON under
@@ -67,6 +68,11 @@ const sections: [name: string, title: string, run: () => Promise<void>][] = [
     'startup',
     'spawn to listening and to the first search, CPU time of the start, pinned and at Pi speed (issue 18)',
     () => benchStartup(report, { sizes: [10_000, 50_000], starts: quick ? 3 : 7, before }),
+  ],
+  [
+    'media-front',
+    "media: the hub alone, behind the Pi's nginx front, nginx alone; pinned and at Pi speed (issue 18)",
+    () => benchMediaFront(report, { seconds: 3 }),
   ],
   [
     'instructions',

@@ -13,6 +13,18 @@ export function tempDir(prefix = 'espace-test-'): { path: string; remove(): void
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
 }
 
+/** Stops a child process with SIGTERM; resolves once it has exited (at once if it had). */
+export function stopChild(child: ChildProcess): Promise<void> {
+  return new Promise<void>((ok) => {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      ok();
+      return;
+    }
+    child.once('exit', () => ok());
+    child.kill('SIGTERM');
+  });
+}
+
 /** A loopback port nobody listens on (free a moment ago). */
 export async function freePort(): Promise<number> {
   const srv = createServer();

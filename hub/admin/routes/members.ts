@@ -132,7 +132,7 @@ ${list.length > SHOWN ? html`<p class="hint">Les ${SHOWN} premiers sont affiché
         role: session.role,
         action: 'member.export',
         detail: `${all.length} members`,
-        ip: req.socket.remoteAddress,
+        ip: req.ip,
       });
       sendCsv(
         res,

@@ -45,7 +45,7 @@ ${message ? html`<p class="error" role="alert">${message}</p>` : ''}
   return { page: page({ title: 'Connexion', session: null, spaceName: s.deps.config.spaceName, body }), status };
 }
 
-const ipOf = (req: Request) => req.socket.remoteAddress ?? 'unknown';
+const ipOf = (req: Request) => req.ip ?? 'unknown';
 
 export const sessionRoutes: AdminRoute[] = [
   {

@@ -1,6 +1,7 @@
 import type { SpaceProfile } from '../../profile/index.js';
 import { header } from '../escape.js';
 import { restart, type RenderedFile } from '../types.js';
+import { FRONT_PORT } from './nginx.js';
 
 export const NFT_PATH = '/etc/espace/nftables.nft';
 
@@ -14,7 +15,7 @@ export const NFT_PATH = '/etc/espace/nftables.nft';
  */
 export function nftables(p: SpaceProfile): RenderedFile {
   const i = JSON.stringify(p.lan.interface);
-  const tcp = [53, p.hub.port, ...(p.hub.tlsDomain ? [p.hub.tlsPort] : []), ...(p.hub.ssh ? [22] : [])].join(', ');
+  const tcp = [53, FRONT_PORT, p.hub.port, ...(p.hub.tlsDomain ? [p.hub.tlsPort] : []), ...(p.hub.ssh ? [22] : [])].join(', ');
   const content =
     '#!/usr/sbin/nft -f\n' +
     header('#', `firewall: the space's network on ${p.lan.interface}, the uplink closed`) +
@@ -22,8 +23,9 @@ export function nftables(p: SpaceProfile): RenderedFile {
     `table inet espace\ndelete table inet espace\n\n` +
     `table inet espace {\n` +
     `\tchain prerouting {\n\t\ttype nat hook prerouting priority dstnat; policy accept;\n` +
-    `\t\t# Captive portal: any web request from a phone, whatever address it asked, goes to the hub.\n` +
-    `\t\tiifname ${i} tcp dport 80 redirect to :${p.hub.port}\n` +
+    `\t\t# Captive portal: any web request from a phone, whatever address it asked, goes to the\n` +
+    `\t\t# nginx front on port ${FRONT_PORT} (which proxies to the hub on ${p.hub.port} and sends media).\n` +
+    `\t\tiifname ${i} tcp dport 80 redirect to :${FRONT_PORT}\n` +
     (p.hub.tlsDomain ? `\t\tiifname ${i} tcp dport 443 redirect to :${p.hub.tlsPort}\n` : '') +
     `\t}\n\n` +
     `\tchain input {\n\t\ttype filter hook input priority filter; policy drop;\n` +

@@ -1,32 +1,16 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { createApp, createHandler } from '../../../hub/app.js';
 import { createFastPath, httpShared } from '../../../hub/http/index.js';
 import { portalAssets } from '../../../hub/portal/index.js';
-import { startTestHub, type TestHub } from '../../support/index.js';
+import { sendRaw, startTestHub, type RawAnswer, type TestHub } from '../../support/index.js';
 
-interface Raw {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  /** As sent on the wire (still compressed). */
-  body: Buffer;
-}
-
-function send(port: number, path: string, method: string, headers: Record<string, string>): Promise<Raw> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, method, headers: { host: 'espace.home.arpa', ...headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
+type Raw = RawAnswer;
+const send = sendRaw;
 
 /** All headers but the date, and the visit cookie's expiry (the second it was sent). */
 function comparable(r: Raw): Record<string, unknown> {

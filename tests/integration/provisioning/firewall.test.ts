@@ -71,7 +71,7 @@ describe('the firewall, loaded between a phone and the uplink', () => {
       ].join(' && ')
     );
     await inNs(ns.hub, 'nft', '-f', join(dir.path, 'etc/espace/nftables.nft'));
-    await listen(ns.hub, '0.0.0.0', [8080, 22]);
+    await listen(ns.hub, '0.0.0.0', [80, 8080, 22]);
     await listen(ns.up, '192.0.2.1', [9000]);
   });
 
@@ -81,9 +81,10 @@ describe('the firewall, loaded between a phone and the uplink', () => {
     dir?.remove();
   });
 
-  it('lets a phone reach the hub (port 80 redirected), its console and ssh', async () => {
+  it('lets a phone reach the front (port 80, any address asked), the hub, its console and ssh', async () => {
     assert.equal(await connect(ns.phone, '10.42.0.1', 8080), 'hi');
-    assert.equal(await connect(ns.phone, '10.42.0.1', 80), 'hi', 'the captive redirect of port 80');
+    assert.equal(await connect(ns.phone, '10.42.0.1', 80), 'hi', 'the nginx front on port 80');
+    assert.equal(await connect(ns.phone, '198.51.100.7', 80), 'hi', 'the captive redirect of port 80 to the front');
     assert.equal(await connect(ns.phone, '10.42.0.1', 22), 'hi');
     // Anything else is refused at once (ICMP admin-prohibited), so a phone does not hang.
     assert.equal(await connect(ns.phone, '10.42.0.1', 5432), 'EHOSTUNREACH');
@@ -91,6 +92,7 @@ describe('the firewall, loaded between a phone and the uplink', () => {
 
   it('drops everything the uplink side starts: the hub, the console, ssh, the LAN behind', async () => {
     assert.equal(await connect(ns.up, '192.0.2.2', 8080), 'timeout');
+    assert.equal(await connect(ns.up, '192.0.2.2', 80), 'timeout', 'the front');
     assert.equal(await connect(ns.up, '192.0.2.2', 22), 'timeout');
     assert.equal(await connect(ns.up, '10.42.0.1', 8080), 'timeout');
   });

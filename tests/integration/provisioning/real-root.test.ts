@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { parse as parseYaml, stringify } from 'yaml';
 import { projectRoot } from '../../../hub/config/index.js';
 import { loadProfile } from '../../../provisioning/profile/index.js';
-import { renderProfile } from '../../../provisioning/render/index.js';
+import { NGINX_PATH, renderProfile } from '../../../provisioning/render/index.js';
 import { runCli } from '../../support/cli.js';
 import { tempDir } from '../../support/hub.js';
 
@@ -97,6 +97,18 @@ describe('provision apply into a real Debian Trixie root', { timeout: APPLY_TIME
     ];
     const { stderr } = await inRoot(root, 'systemd-analyze', 'verify', '--man=no', ...ours.map((u) => `/etc/systemd/system/${u}`));
     assert.equal(stderr, '');
+  });
+
+  it("the nginx front's configuration passes the root's own nginx -t (its account, paths and modules)", async () => {
+    assert.ok(rendered.packages.includes('nginx'));
+    const { stderr } = await inRoot(root, '/usr/sbin/nginx', '-t', '-c', NGINX_PATH);
+    assert.match(stderr, /syntax is ok/);
+    assert.match(stderr, /test is successful/);
+    // Port 80 is the front's: nftables sends phones there, the hub stays on its own port.
+    assert.match(readFileSync(join(root, 'etc/espace/nftables.nft'), 'utf8'), /tcp dport 80 redirect to :80\n/);
+    assert.match(readFileSync(join(root, 'etc/espace/espace.yaml'), 'utf8'), /^mediaFront: true$/m);
+    const dropIn = readFileSync(join(root, 'etc/systemd/system/nginx.service.d/espace.conf'), 'utf8');
+    assert.match(dropIn, new RegExp(`^ExecStart=/usr/sbin/nginx -c ${NGINX_PATH} `, 'm'));
   });
 
   it('makes the accounts, and the configuration readable by root and the espace group only', () => {

@@ -93,7 +93,7 @@ describe('provision render: a space with an HTTPS name (hub.tlsDomain)', () => {
     const nft = join(root, 'etc/espace/nftables.nft');
     const { stdout } = await exec('unshare', ['-rn', 'sh', '-c', `nft -f ${nft} && nft list ruleset`]);
     assert.match(stdout, /iifname "eth0" tcp dport 443 redirect to :8443/);
-    assert.match(stdout, /tcp dport \{ 22, 53, 8080, 8443 \} accept/);
+    assert.match(stdout, /tcp dport \{ 22, 53, 80, 8080, 8443 \} accept/);
     const config = loadConfig({ file: join(root, 'etc/espace/espace.yaml'), env: {} });
     assert.deepEqual(config.tls, { domain: 'hubs.espace-mali.org', port: 8443, publicPort: 443 });
   });
@@ -149,12 +149,12 @@ describe('provision render: the demo profile, checked by the real tools', () => 
     // Loaded twice: the file replaces its own table, so a reload never doubles the rules.
     const { stdout } = await exec('unshare', ['-rn', 'sh', '-c', `nft -f ${file} && nft -f ${file} && nft list ruleset`]);
     assert.equal(stdout.match(/table inet espace/g)?.length, 1);
-    assert.match(stdout, /iifname "eth0" tcp dport 80 redirect to :8080/);
+    assert.match(stdout, /iifname "eth0" tcp dport 80 redirect to :80\n/);
     assert.match(stdout, /iifname "eth0" meta l4proto tcp reject with tcp reset/);
     assert.match(stdout, /chain input \{\n\t\ttype filter hook input priority filter; policy drop;/);
     assert.match(stdout, /chain forward \{\n\t\ttype filter hook forward priority filter; policy drop;/);
     // ssh and the hub in the LAN's chain only.
-    assert.match(stdout, /chain lan \{[\s\S]*?tcp dport \{ 22, 53, 8080 \} accept/);
+    assert.match(stdout, /chain lan \{[\s\S]*?tcp dport \{ 22, 53, 80, 8080 \} accept/);
   });
 
   it('writes systemd units that systemd-analyze verifies without a word', async () => {

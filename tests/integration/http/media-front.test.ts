@@ -1,0 +1,159 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { MEDIA_SECTION } from '../../../hub/http/index.js';
+import { NGINX_BIN, sendRaw, startNginxFront, startTestHub, tempDir, type NginxFront, type RawAnswer, type TestHub } from '../../support/index.js';
+
+type Raw = RawAnswer;
+const send = sendRaw;
+
+/** All headers but those of the connection and the server (Date, Server, Connection, Keep-Alive). */
+function comparable(r: Raw): Record<string, unknown> {
+  const { date: _d, server: _s, connection: _c, 'keep-alive': _k, ...rest } = r.headers;
+  return rest;
+}
+
+const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+
+/**
+ * Issue 18, item 5: the Pi's nginx front (provisioning's configuration, Debian's nginx) before
+ * the real hub gives the same status, headers and bytes as the hub alone, and the hub still
+ * counts what is played.
+ */
+describe('the nginx front answers media as the hub does', { skip: NGINX_BIN ? false : 'nginx is not installed (make test-deps)' }, () => {
+  let hub: TestHub;
+  let front: NginxFront;
+  const dir = tempDir('espace-front-');
+  // Bigger than one of the hub's single reads (256 KB), so the hub streams it too.
+  const video = Buffer.alloc(300_000 + 17, 0);
+  for (let i = 0; i < video.length; i += 1) video[i] = (i * 7 + (i >> 8)) & 0xff;
+  const id = sha(video);
+  const small = Buffer.from('x'.repeat(3000) + 'fin');
+
+  before(async () => {
+    hub = await startTestHub({ mediaFront: true });
+    for (const [bytes, mime, filename] of [
+      [video, 'video/mp4', 'Réunion du conseil.mp4'],
+      [small, 'application/pdf', 'budget.pdf'],
+    ] as const) {
+      await hub.deps.media.put(bytes, sha(bytes));
+      await hub.deps.dbs.media.put({ _id: `media:${sha(bytes)}`, type: 'media', sha256: sha(bytes), size: bytes.length, mime, filename, priority: 3 });
+    }
+    front = await startNginxFront(dir.path, hub.port, hub.dataDir);
+  });
+  after(async () => {
+    await front?.stop();
+    await hub?.stop();
+    dir.remove();
+  });
+
+  /** The same request to the hub alone and through the front: the same answer. */
+  async function same(path: string, method: string, headers: Record<string, string> = {}): Promise<Raw> {
+    const a = await send(hub.port, path, method, headers);
+    const b = await send(front.port, path, method, headers);
+    const what = `${method} ${path} ${JSON.stringify(headers)}`;
+    assert.equal(b.status, a.status, what);
+    assert.deepEqual(comparable(b), comparable(a), what);
+    assert.ok(b.body.equals(a.body), `${what}: the same bytes`);
+    return b;
+  }
+
+  it('whole files, ranges, If-Range, revalidations, 416, HEAD: the same answers', async () => {
+    const file = `/media/${id}`;
+    const etag = `"${id}"`;
+    const cases: [string, Record<string, string>, number][] = [
+      ['GET', {}, 200],
+      ['HEAD', {}, 200],
+      ['GET', { range: 'bytes=1000-66535' }, 206],
+      ['HEAD', { range: 'bytes=1000-66535' }, 206],
+      ['GET', { range: 'bytes=-500' }, 206],
+      ['GET', { range: 'bytes=299000-' }, 206],
+      ['GET', { range: 'bytes=0-' }, 206],
+      ['GET', { range: 'bytes=0-999999999' }, 206],
+      ['GET', { range: 'bytes=10-20', 'if-range': etag }, 206],
+      ['GET', { range: 'bytes=10-20', 'if-range': `W/${etag}` }, 200],
+      ['GET', { range: 'bytes=10-20', 'if-range': '"another"' }, 200],
+      ['GET', { range: 'bytes=10-20', 'if-range': 'Wed, 21 Oct 2015 07:28:00 GMT' }, 200],
+      ['GET', { range: 'bytes=0-10,20-30,100-200' }, 200],
+      ['GET', { range: 'bytes=0-10, 5-20' }, 206],
+      ['GET', { range: 'bytes=abc' }, 200],
+      ['GET', { range: 'items=0-10' }, 200],
+      ['GET', { range: 'bytes=400000-', 'if-range': `"${id}"` }, 416],
+      ['GET', { 'if-none-match': etag }, 304],
+      ['GET', { 'if-none-match': `W/${etag}` }, 304],
+      ['GET', { 'if-none-match': '"another"' }, 200],
+      ['GET', { 'if-match': etag }, 200],
+      ['GET', { 'if-match': '"another"' }, 412],
+      ['GET', { 'if-modified-since': new Date(Date.now() + 86_400_000).toUTCString() }, 200],
+      ['GET', { 'if-unmodified-since': 'Wed, 21 Oct 2015 07:28:00 GMT' }, 200],
+    ];
+    // Twice: a seek's second answer comes from the front's cache of the hub's answer.
+    for (const round of [1, 2]) {
+      for (const [method, headers, status] of cases) {
+        const r = await same(file, method, headers);
+        assert.equal(r.status, status, `round ${round}: ${method} ${JSON.stringify(headers)}`);
+      }
+    }
+    // A seek past the end, answered by nginx's cache path: the hub's 416 (status, body, every
+    // header of it), after the file's own headers nginx had added already (hub/http/README.md).
+    for (const round of [1, 2]) {
+      const hub416 = await send(hub.port, file, 'GET', { range: 'bytes=400000-' });
+      const front416 = await send(front.port, file, 'GET', { range: 'bytes=400000-' });
+      assert.equal(front416.status, 416, `round ${round}`);
+      assert.ok(front416.body.equals(hub416.body));
+      for (const [name, value] of Object.entries(comparable(hub416))) {
+        assert.ok(String(front416.headers[name]).includes(String(value)), `${name}: ${String(front416.headers[name])}`);
+      }
+    }
+    const whole = await same(file, 'GET');
+    assert.ok(whole.body.equals(video));
+    assert.equal(whole.headers['accept-ranges'], 'bytes');
+    assert.equal(whole.headers.etag, etag);
+    assert.equal(whole.headers['last-modified'], undefined, 'no Last-Modified, as the hub');
+    assert.match(String(whole.headers['content-security-policy']), /^sandbox/);
+    const range = await same(file, 'GET', { range: 'bytes=1000-66535' });
+    assert.ok(range.body.equals(video.subarray(1000, 66536)));
+    assert.equal(range.headers['content-range'], `bytes 1000-66535/${video.length}`);
+    // A file to download: its own name, the same through the front.
+    const pdf = await same(`/media/${sha(small)}`, 'GET');
+    assert.match(String(pdf.headers['content-disposition']), /^attachment; filename="budget.pdf"/);
+    await same(`/media/${sha(small)}?telecharger`, 'GET', { range: 'bytes=5-9' });
+  });
+
+  it('an unknown file and a bad address: the same JSON envelope', async () => {
+    const missing = await same(`/media/${'0'.repeat(64)}`, 'GET');
+    assert.equal(missing.status, 404);
+    assert.equal((JSON.parse(missing.body.toString()) as { reason: string }).reason, 'media-not-found');
+    assert.equal((await same('/media/not-a-hash', 'GET')).status, 400);
+  });
+
+  it('the bytes come from nginx (X-Accel-Redirect), and the hub counts each play', async () => {
+    await hub.deps.usage.flush();
+    const doc = () => hub.deps.dbs.submissions.get(`${hub.deps.config.hubId}:usage:${new Date().toISOString().slice(0, 10)}`).catch(() => ({ pageViews: {} }));
+    const before = ((await doc()) as { pageViews: Record<string, number> }).pageViews[MEDIA_SECTION] ?? 0;
+    // Asked of the hub as the front asks it: the file named, no bytes.
+    const accel = await send(hub.port, `/media/${id}`, 'GET', { 'x-espace-front': '1', range: 'bytes=5-9' });
+    assert.equal(accel.headers['x-accel-redirect'], `/_espace-media/ranges/${id.slice(0, 2)}/${id}`);
+    assert.equal(accel.body.length, 0);
+    // Two plays (a whole file, a range from 0) and a seek, through the front.
+    await send(front.port, `/media/${id}`, 'GET', {});
+    await send(front.port, `/media/${id}`, 'GET', { range: 'bytes=0-1023' });
+    await send(front.port, `/media/${id}`, 'GET', { range: 'bytes=5000-6000' });
+    await send(front.port, `/media/${id}`, 'HEAD', {});
+    await hub.deps.usage.flush();
+    const after = ((await doc()) as { pageViews: Record<string, number> }).pageViews[MEDIA_SECTION] ?? 0;
+    assert.equal(after - before, 2);
+  });
+
+  it("a phone's address reaches the hub through the front, not nginx's loopback one", async () => {
+    // The hub's own port, from its own machine: a sync may be started.
+    assert.notEqual((await send(hub.port, '/api/v1/sync/now', 'POST', {})).status, 403);
+    // A "phone" at 127.0.0.2 through the front: the hub sees that address, not nginx's 127.0.0.1.
+    const phone = await send(front.port, '/api/v1/sync/now', 'POST', {}, '127.0.0.2');
+    assert.equal(phone.status, 403);
+    assert.equal((JSON.parse(phone.body.toString()) as { reason: string }).reason, 'loopback-only');
+    // What a phone claims is replaced by the front, never appended to.
+    const spoofed = await send(front.port, '/api/v1/sync/now', 'POST', { 'x-forwarded-for': '127.0.0.1' }, '127.0.0.2');
+    assert.equal(spoofed.status, 403);
+  });
+});
