@@ -1,4 +1,6 @@
-import { Heartbeat, parseWith } from '../../content/index.js';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Heartbeat, nullIfNotFound, parseWith } from '../../content/index.js';
 import type { Config } from '../config/index.js';
 import type { Logger } from '../log/index.js';
 import type { Databases } from '../storage/index.js';
@@ -21,16 +23,24 @@ export interface HeartbeatOptions {
 
 const DEFAULT_INTERVAL_MS = 15 * 60 * 1000;
 
-/** The SoC temperature, or null where no sensor is readable (development machines, some boards). */
-async function temperature(): Promise<number | null> {
-  try {
-    // Loaded on first use: the library weighs megabytes the hub does not need to serve visitors.
-    const si = (await import('systeminformation')).default;
-    const t = (await si.cpuTemperature()).main;
-    return typeof t === 'number' && Number.isFinite(t) ? Math.round(t * 10) / 10 : null;
-  } catch {
-    return null;
+/** Where Linux exposes its temperature sensors (a Pi's SoC is `cpu-thermal`, zone 0). */
+const THERMAL = '/sys/class/thermal';
+
+/**
+ * The SoC temperature from the kernel's thermal zones (the CPU's zone when one says so, else
+ * the first readable), or null where none is readable (development machines, some boards).
+ * Read directly: systeminformation would stay loaded for it, ~2 MB of heap kept for one file.
+ */
+export async function cpuTemperature(dir = THERMAL): Promise<number | null> {
+  const zones = ((await readdir(dir).catch(nullIfNotFound)) ?? []).filter((z) => z.startsWith('thermal_zone')).sort();
+  const read = async (zone: string, file: string) => ((await readFile(join(dir, zone, file), 'utf8').catch(nullIfNotFound)) ?? '').trim();
+  const typed = await Promise.all(zones.map(async (zone) => ({ zone, type: await read(zone, 'type') })));
+  const ordered = [...typed.filter((z) => /cpu|soc|x86_pkg/i.test(z.type)), ...typed.filter((z) => !/cpu|soc|x86_pkg/i.test(z.type))];
+  for (const { zone } of ordered) {
+    const milli = Number.parseInt(await read(zone, 'temp'), 10);
+    if (Number.isFinite(milli)) return Math.round(milli / 100) / 10;
   }
+  return null;
 }
 
 /**
@@ -61,7 +71,11 @@ export class HeartbeatWriter {
         version,
         at: now.toISOString(),
         ...measured,
-        temperatureC: await temperature(),
+        // A sensor that fails to read (EIO, EINVAL) must not stop the heartbeat: said, and null.
+        temperatureC: await cpuTemperature().catch((err: unknown) => {
+          this.o.log.warn({ err }, 'CPU temperature not readable');
+          return null;
+        }),
         lastSync: this.lastSync(),
         ...(this.o.tls ? { tls: await this.o.tls() } : {}),
       },

@@ -1,3 +1,3 @@
 /** The fleet room: this hub's heartbeat, pushed to central for `espace fleet`. */
-export { HeartbeatWriter, type HeartbeatOptions } from './heartbeat.js';
+export { cpuTemperature, HeartbeatWriter, type HeartbeatOptions } from './heartbeat.js';
 export { writeHeartbeat, freshenHeartbeat, measureHub } from './store.js';

@@ -4,8 +4,15 @@ import type { Message as DBusMessage, MessageBus, Variant as DBusVariant } from 
 import type { Logger } from '../log/index.js';
 
 const require = createRequire(import.meta.url);
-// dbus-next is CommonJS; its pure-JS transport is used (its optional native socket is not built).
-const dbus = require('dbus-next') as typeof import('dbus-next');
+let dbusModule: typeof import('dbus-next') | undefined;
+/**
+ * dbus-next, loaded at the first connection: most hubs have no modem, and the library with
+ * its XML parser weighs ~1.5 MB of heap. CommonJS; its pure-JS transport is used (its
+ * optional native socket is not built).
+ */
+function dbus(): typeof import('dbus-next') {
+  return (dbusModule ??= require('dbus-next') as typeof import('dbus-next'));
+}
 
 /** ModemManager's D-Bus names (ModemManager 1.x API, as on Raspberry Pi OS / Debian). */
 export const MM = {
@@ -87,7 +94,7 @@ export class ModemManagerClient extends EventEmitter {
 
   /** Connects to the system bus ("system") or to a bus address ("unix:path=…", tests). */
   static async connect(address: string, log: Logger): Promise<ModemManagerClient> {
-    const bus = address === 'system' ? dbus.systemBus() : dbus.sessionBus({ busAddress: address });
+    const bus = address === 'system' ? dbus().systemBus() : dbus().sessionBus({ busAddress: address });
     const client = new ModemManagerClient(bus, log);
     await new Promise<void>((resolve, reject) => {
       const fail = (err: unknown) => reject(new ModemUnavailable(`cannot reach the D-Bus bus ${address}: ${err instanceof Error ? err.message : String(err)}`));
@@ -123,7 +130,7 @@ export class ModemManagerClient extends EventEmitter {
   }
 
   private onSignal(msg: DBusMessage): void {
-    if (msg.type !== dbus.MessageType.SIGNAL) return;
+    if (msg.type !== dbus().MessageType.SIGNAL) return;
     if (msg.interface === MM.messaging && msg.member === 'Added') {
       const [path, received] = msg.body as [string, boolean];
       if (received) this.emit('received', path);
@@ -142,7 +149,8 @@ export class ModemManagerClient extends EventEmitter {
     timeoutMs = 10_000
   ): Promise<unknown[]> {
     if (this.closed) throw new ModemUnavailable('the D-Bus connection is closed');
-    const message = new dbus.Message({ destination, path, interface: iface, member, signature, body });
+    const { Message } = dbus();
+    const message = new Message({ destination, path, interface: iface, member, signature, body });
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new ModemTimeout(`${member} got no answer in ${timeoutMs / 1000} s`)), timeoutMs);
@@ -191,10 +199,11 @@ export class ModemManagerClient extends EventEmitter {
 
   /** Stores an outgoing SMS in ModemManager (not sent yet): its object path. */
   async create(modem: string, number: string, text: string, deliveryReport: boolean): Promise<string> {
+    const { Variant } = dbus();
     const props = {
-      number: new dbus.Variant('s', number),
-      text: new dbus.Variant('s', text),
-      'delivery-report-request': new dbus.Variant('b', deliveryReport),
+      number: new Variant('s', number),
+      text: new Variant('s', text),
+      'delivery-report-request': new Variant('b', deliveryReport),
     };
     const [path] = (await this.call(MM.service, modem, MM.messaging, 'Create', 'a{sv}', [props])) as [string];
     return path;
