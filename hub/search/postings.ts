@@ -160,7 +160,7 @@ export class Postings {
 
   static fromState(state: PostingsState): Postings {
     const p = new Postings();
-    p.vocab = new SearchableMap(state.tree);
+    p.vocab = new SearchableMap(ownBuffer(state.tree));
     state.ids.forEach((id, doc) => {
       p.ids[doc] = id ?? undefined;
       const type = state.types[doc] ?? '';
@@ -265,6 +265,33 @@ export class Postings {
     }
     return out.sort((a, b) => b.score - a.score);
   }
+}
+
+type Tree = Vocabulary['_tree'];
+
+/**
+ * The packed lists v8.deserialize gives back are views into the whole file it read, and keep
+ * all of it alive: 15 MB at 50 000 docs, of which 8.6 MB are postings. Copied into one
+ * buffer of their own (a few ms), the rest of the file's bytes can go.
+ */
+function ownBuffer(tree: Tree): Tree {
+  const packed: [Tree, string, Int32Array][] = [];
+  const walk = (node: Tree) => {
+    for (const [key, value] of node) {
+      if (value instanceof Map) walk(value);
+      else if (value instanceof Int32Array) packed.push([node, key, value]);
+    }
+  };
+  walk(tree);
+  const buffer = new ArrayBuffer(packed.reduce((n, [, , list]) => n + list.byteLength, 0));
+  let offset = 0;
+  for (const [node, key, list] of packed) {
+    const own = new Int32Array(buffer, offset, list.length);
+    own.set(list);
+    (node as Map<string, unknown>).set(key, own);
+    offset += list.byteLength;
+  }
+  return tree;
 }
 
 function idf(docs: number, matching: number): number {
