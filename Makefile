@@ -74,7 +74,7 @@ test-image: test-deps build test-root
 	node --test --test-timeout=1800000 dist/tests/image/boot.test.js
 
 # `make bench QUICK=1` for a short run (2–3 s per load, a 1-minute soak);
-# `make bench ONLY=hub,portal` for some sections (hub, portal, sync, peers, growth, pi, instructions, status, community, logins, studio, opportunities, sms, tls, central, sd-wear, soak);
+# `make bench ONLY=hub,portal` for some sections (hub, portal, sync, peers, growth, pi, memory, instructions, status, community, logins, studio, opportunities, sms, tls, central, sd-wear, soak);
 # `make bench ONLY=instructions BEFORE=../other-checkout` counts instructions per request beside another build (valgrind).
 bench: test-deps build
 	node dist/tests/bench/run.js $(if $(QUICK),--quick) $(if $(ONLY),--only=$(ONLY)) $(if $(BEFORE),--before=$(BEFORE))

@@ -23,6 +23,7 @@ import { benchSdWear } from './sd-wear.js';
 import { benchInstructions } from './instructions.js';
 import { benchStartup } from './startup.js';
 import { benchMediaFront } from './media-front.js';
+import { benchMemory } from './memory.js';
 
 /**
  * `make bench`: every section prints as it goes, then one summary table, saved as JSON under
@@ -64,6 +65,11 @@ const sections: [name: string, title: string, run: () => Promise<void>][] = [
       }),
   ],
   ['pi', 'pinned and at Pi speed: phones, registrations, first search (issue 18)', () => benchPiSpeed(report, { docs: 10_000, seconds: quick ? 5 : 20 })],
+  [
+    'memory',
+    'resident memory after 200 phones and registrations at 10 000 and 50 000 docs, pinned and at Pi speed, and where it is (issue 18)',
+    () => benchMemory(report, { sizes: [10_000, 50_000], seconds: quick ? 5 : 20 }),
+  ],
   [
     'startup',
     'spawn to listening and to the first search, CPU time of the start, pinned and at Pi speed (issue 18)',
