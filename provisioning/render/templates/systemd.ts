@@ -1,4 +1,4 @@
-import { hubNodeFlags } from '../../../hub/index.js';
+import { HUB_COMMAND_LINE_FLAGS, hubNodeOptions } from '../../../hub/index.js';
 import type { SpaceProfile } from '../../profile/index.js';
 import { HUB_DATA_DIR, parseCidr } from '../../profile/index.js';
 import { header } from '../escape.js';
@@ -36,12 +36,13 @@ export function hubUnit(p: SpaceProfile): RenderedFile {
     `User=espace\nGroup=espace\n` +
     `Environment=NODE_ENV=production ESPACE_CONFIG=${CONFIG_PATH}\n` +
     `# A heap cap under MemoryMax, and a small young generation: ~30 MB less resident memory on a Pi.\n` +
-    `Environment="NODE_OPTIONS=${hubNodeFlags(Math.floor(p.hub.memoryMaxMB * 0.6)).join(' ')}"\n` +
+    `Environment="NODE_OPTIONS=${hubNodeOptions(Math.floor(p.hub.memoryMaxMB * 0.6)).join(' ')}"\n` +
     `# Two malloc arenas instead of one per thread (LevelDB reads run on libuv's threads): ~5 MB less.\nEnvironment=MALLOC_ARENA_MAX=2\n` +
     `# Node >= 22.1 keeps the compiled modules here: loading them is most of a start on a Pi (Node 20 ignores it).\nEnvironment=NODE_COMPILE_CACHE=${HUB_DATA_DIR}/cache/compile\n` +
     `# Secrets, read by systemd as root before it drops to the espace user.\nEnvironmentFile=-${SECRETS_PATH}\n` +
     `WorkingDirectory=${p.install.appDir}\n` +
-    `ExecStart=${cli(p)} start --config ${CONFIG_PATH}\n` +
+    `# V8 flags Node refuses in NODE_OPTIONS: the old generation kept close to what it holds (hub/config/node-flags.ts).\n` +
+    `ExecStart=${p.install.node} ${HUB_COMMAND_LINE_FLAGS.join(' ')} ${p.install.appDir}/dist/provisioning/cli.js start --config ${CONFIG_PATH}\n` +
     `Restart=always\nRestartSec=2\nTimeoutStopSec=20\nKillMode=mixed\n` +
     `StateDirectory=espace\nStateDirectoryMode=0750\nUMask=0027\n` +
     `MemoryMax=${p.hub.memoryMaxMB}M\nLimitNOFILE=8192\n` +
