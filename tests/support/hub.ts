@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { hubNodeFlags, loadConfig, projectRoot, type Config } from '../../hub/config/index.js';
+import { HUB_MALLOC_ENV, hubNodeFlags, loadConfig, projectRoot, type Config } from '../../hub/config/index.js';
 import { createLogger } from '../../hub/log/index.js';
 import { startHub, type RunningHub } from '../../hub/main.js';
 
@@ -154,7 +154,7 @@ export async function spawnHub(dataDir: string, env: Record<string, string> = {}
   const child = spawn(cmd, args, {
     env: hubEnv(dataDir, {
       // As the systemd unit runs the hub on a Pi.
-      ...(options.pin ? { MALLOC_ARENA_MAX: '2' } : {}),
+      ...(options.pin ? HUB_MALLOC_ENV : {}),
       ...env,
     }),
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,4 +1,4 @@
-import { HUB_COMMAND_LINE_FLAGS, hubNodeOptions } from '../../../hub/index.js';
+import { HUB_COMMAND_LINE_FLAGS, HUB_MALLOC_ENV, hubNodeOptions } from '../../../hub/index.js';
 import type { SpaceProfile } from '../../profile/index.js';
 import { HUB_DATA_DIR, parseCidr } from '../../profile/index.js';
 import { header } from '../escape.js';
@@ -27,6 +27,9 @@ export function cli(p: SpaceProfile): string {
  * after any exit.
  */
 export function hubUnit(p: SpaceProfile): RenderedFile {
+  const mallocEnv = Object.entries(HUB_MALLOC_ENV)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
   const content =
     header('#', 'the Espace Connecté hub') +
     `[Unit]\nDescription=Espace Connecté hub (portal, storage, sync)\n` +
@@ -37,7 +40,8 @@ export function hubUnit(p: SpaceProfile): RenderedFile {
     `Environment=NODE_ENV=production ESPACE_CONFIG=${CONFIG_PATH}\n` +
     `# A heap cap under MemoryMax, and a small young generation: ~30 MB less resident memory on a Pi.\n` +
     `Environment="NODE_OPTIONS=${hubNodeOptions(Math.floor(p.hub.memoryMaxMB * 0.6)).join(' ')}"\n` +
-    `# Two malloc arenas instead of one per thread (LevelDB reads run on libuv's threads): ~5 MB less.\nEnvironment=MALLOC_ARENA_MAX=2\n` +
+    `# One malloc arena for every thread (LevelDB's run on libuv's), the heap's top given back past 128 KB free (hub/config/node-flags.ts).\n` +
+    `Environment=${mallocEnv}\n` +
     `# Node >= 22.1 keeps the compiled modules here: loading them is most of a start on a Pi (Node 20 ignores it).\nEnvironment=NODE_COMPILE_CACHE=${HUB_DATA_DIR}/cache/compile\n` +
     `# Secrets, read by systemd as root before it drops to the espace user.\nEnvironmentFile=-${SECRETS_PATH}\n` +
     `WorkingDirectory=${p.install.appDir}\n` +

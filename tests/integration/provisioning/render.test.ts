@@ -185,6 +185,13 @@ describe('provision render: the demo profile, checked by the real tools', () => 
     ]) {
       assert.match(hub, new RegExp(`^${line}$`, 'm'));
     }
+    // The memory settings (hub/config/node-flags.ts): Node starts with the unit's NODE_OPTIONS
+    // (it refuses some V8 flags there), and with ExecStart's flags on its command line.
+    assert.match(hub, /^Environment=MALLOC_ARENA_MAX=1 MALLOC_TRIM_THRESHOLD_=131072$/m);
+    const nodeOptions = /^Environment="NODE_OPTIONS=([^"]*)"$/m.exec(hub)?.[1] ?? '';
+    const execFlags = (/^ExecStart=\S+ (.*?) \S+\/dist\/provisioning\/cli\.js start/m.exec(hub)?.[1] ?? '').split(' ');
+    assert.ok(nodeOptions.includes('--max-old-space-size=') && execFlags.includes('--heap-growing-percent=10'), hub);
+    await exec(process.execPath, [...execFlags, '-e', '0'], { env: { ...process.env, NODE_OPTIONS: nodeOptions } });
   });
 
   it("writes the kiosk as a user unit systemd verifies, in the kiosk account's labwc session", async () => {
