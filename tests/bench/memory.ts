@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { PI_LIMITS, prepareDataDir } from './hub-core.js';
 import { makeCpuQuota, type CpuQuota } from './cpu-quota.js';
 import { load, round } from './load.js';
-import { phones } from './phones.js';
+import { crowdOf200, phones } from './phones.js';
 import { cpuMs, rssMB } from './processes.js';
 import type { Report } from './report.js';
 import { spawnHub } from '../support/hub.js';
@@ -73,14 +73,7 @@ export async function benchMemory(report: Report, opts: { sizes: number[]; secon
             const pid = hub.child.pid!;
             const started = rssMB(pid);
             const cpuBefore = cpuMs(pid);
-            const crowd = await phones(hub.url, {
-              phones: 200,
-              seconds: opts.seconds * 3,
-              meanPauseMs: 8000,
-              pages: ['/', '/apprendre', '/sinformer', '/elus', '/participer', '/recherche?q=budget'],
-              submitEvery: 12,
-              submission: { path: '/api/v1/submissions/registration', body: REGISTRATION },
-            });
+            const crowd = await phones(hub.url, crowdOf200(opts.seconds * 3, REGISTRATION));
             const afterPhones = rssMB(pid);
             const phonesCpu = round(cpuMs(pid) - cpuBefore, 0);
             const regs = await load(`${hub.url}/api/v1/submissions/registration`, {

@@ -34,6 +34,21 @@ export interface PhonesResult {
   statuses: Record<number, number>;
 }
 
+/**
+ * Issue 18's crowd (the `pi` and `memory` sections): 200 phones over the portal's pages for
+ * `seconds`, a page view every 8 s on average each, one in 12 a registration of `body`.
+ */
+export function crowdOf200(seconds: number, body: string): PhonesOptions {
+  return {
+    phones: 200,
+    seconds,
+    meanPauseMs: 8000,
+    pages: ['/', '/apprendre', '/sinformer', '/elus', '/participer', '/recherche?q=budget'],
+    submitEvery: 12,
+    submission: { path: '/api/v1/submissions/registration', body },
+  };
+}
+
 const TAG = /<(link|script|img|use|audio|video|source)\b[^>]*>/g;
 const URL_OF = /\b(?:src|href)="(\/static\/[^"#]+)/;
 

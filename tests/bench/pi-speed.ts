@@ -7,7 +7,7 @@ import { fsyncFloorMs } from './fsync-floor.js';
 import { load, round } from './load.js';
 import { mediaFrontRows } from './media-front.js';
 import { fetchBytes, startNginx } from './peers.js';
-import { phones } from './phones.js';
+import { crowdOf200, phones } from './phones.js';
 import { cpuMs, rssMB } from './processes.js';
 import type { Report } from './report.js';
 import { spawnHub } from '../support/hub.js';
@@ -86,14 +86,7 @@ export async function benchPiSpeed(report: Report, opts: { docs: number; seconds
       const hub = await spawnHub(dir.path, HUB_ENV, { pin: PI_LIMITS, wrap });
       try {
         const cpuBefore = cpuMs(hub.child.pid!);
-        const crowd = await phones(hub.url, {
-          phones: 200,
-          seconds: opts.seconds * 3,
-          meanPauseMs: 8000,
-          pages: ['/', '/apprendre', '/sinformer', '/elus', '/participer', '/recherche?q=budget'],
-          submitEvery: 12,
-          submission: { path: '/api/v1/submissions/registration', body: REGISTRATION },
-        });
+        const crowd = await phones(hub.url, crowdOf200(opts.seconds * 3, REGISTRATION));
         report.add({
           section,
           metric: `${mode}: 200 phones, open loop (${crowd.perSecond} req/s, ${crowd.pageViews} views) p50 / p95 / p99`,
