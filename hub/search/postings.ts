@@ -70,7 +70,9 @@ export class Postings {
   private frozenMetas: Strings | undefined;
   private readonly titleLength: number[] = [];
   private readonly textLength: number[] = [];
-  private readonly numberOf = new Map<string, number>();
+  /** Doc numbers by id; after a snapshot is read, made at the first change (ids.length entries to insert). */
+  private byId: Map<string, number> | undefined = new Map<string, number>();
+  private liveDocs = 0;
   private readonly free: number[] = [];
   private removed = 0;
   private titleWords = 0;
@@ -80,12 +82,23 @@ export class Postings {
   private matched = new Uint8Array(0);
   private lastTerm = new Uint8Array(0);
 
+  private numberOf(): Map<string, number> {
+    if (!this.byId) {
+      this.byId = new Map();
+      for (let doc = 0; doc < this.ids.length; doc += 1) {
+        const id = this.ids[doc];
+        if (id !== undefined) this.byId.set(id, doc);
+      }
+    }
+    return this.byId;
+  }
+
   get size(): number {
-    return this.numberOf.size;
+    return this.liveDocs;
   }
 
   has(id: string): boolean {
-    return this.numberOf.has(id);
+    return this.numberOf().has(id);
   }
 
   idOf(doc: number): string {
@@ -107,7 +120,8 @@ export class Postings {
     this.ids[doc] = id;
     this.types[doc] = this.typeNames.get(type) ?? (this.typeNames.set(type, type), type);
     this.metas[doc] = meta;
-    this.numberOf.set(id, doc);
+    this.numberOf().set(id, doc);
+    this.liveDocs += 1;
     const counts = new Map<string, number>();
     for (const t of title) {
       const c = counts.get(t) ?? 0;
@@ -135,9 +149,10 @@ export class Postings {
   }
 
   remove(id: string): void {
-    const doc = this.numberOf.get(id);
+    const doc = this.numberOf().get(id);
     if (doc === undefined) return;
-    this.numberOf.delete(id);
+    this.numberOf().delete(id);
+    this.liveDocs -= 1;
     this.ids[doc] = undefined;
     this.metas[doc] = '';
     this.types[doc] = '';
@@ -177,6 +192,7 @@ export class Postings {
   /** The index from its flat arrays: read as they are (the words and postings frozen, the metas read when asked). */
   static fromState(state: PostingsState): Postings {
     const p = new Postings();
+    p.byId = undefined;
     p.vocab = new Vocabulary(new FrozenWords(state.words, state.offsets, state.postings));
     const n = state.ids.length;
     p.metas = new Array<string | undefined>(n).fill(undefined);
@@ -188,7 +204,7 @@ export class Postings {
       p.types[doc] = p.typeNames.get(type) ?? (p.typeNames.set(type, type), type);
       p.titleLength[doc] = state.titleLength[doc] ?? 0;
       p.textLength[doc] = state.textLength[doc] ?? 0;
-      if (id !== null && id !== undefined) p.numberOf.set(id, doc);
+      if (id !== null && id !== undefined) p.liveDocs += 1;
     }
     p.free.push(...state.free);
     p.removed = state.removed;
