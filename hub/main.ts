@@ -6,7 +6,7 @@ import type { HubDeps } from './deps.js';
 import type { Logger } from './log/index.js';
 import { Catalog } from './catalog/index.js';
 import { SearchIndex } from './search/index.js';
-import { closeDatabases, MediaStore, openDatabases } from './storage/index.js';
+import { closeDatabases, MediaStore, openDatabases, type Databases } from './storage/index.js';
 import { hubVersion } from './version.js';
 import { prepareContent } from './seed.js';
 import { answerSender, EncodingMemo, precomputedSecurityHeaders, SearchAnswers, searchFastPath } from './http/boot.js';
@@ -49,13 +49,19 @@ export async function startHub(config: Config, log: Logger, opts: StartOptions =
       'trustDemoKey is on: this hub accepts any pack signed with the demo key, whose private half is in the public repository. Fine for the demo; on a hub people use, set trustDemoKey: false and list your own keys in trustedKeys'
     );
   }
-  const dbs = await openDatabases(config.dataDir, log);
+  // The content and media dbs now; the others, which no search needs, once searches are answered.
+  const first = await openDatabases(config.dataDir, log, ['content', 'media']);
   const media = new MediaStore(config.dataDir);
   const cleaned = await media.cleanTemporary();
   if (cleaned > 0) log.info({ cleaned }, 'removed half-written media files left by an interrupted write');
   // Finish a pack import a crash interrupted, and seed the demo once, before serving anything.
-  await prepareContent({ config, log: log.child({ room: 'content' }), target: { content: dbs.content, media: dbs.media, store: media }, root: projectRoot() });
-  const catalog = new Catalog(dbs.content, log.child({ room: 'catalog' }));
+  await prepareContent({
+    config,
+    log: log.child({ room: 'content' }),
+    target: { content: first.content, media: first.media, store: media },
+    root: projectRoot(),
+  });
+  const catalog = new Catalog(first.content, log.child({ room: 'catalog' }));
   const search = new SearchIndex();
   const version = hubVersion();
 
@@ -110,13 +116,16 @@ export async function startHub(config: Config, log: Logger, opts: StartOptions =
   log.info({ port, ms: Date.now() - started }, 'hub listening');
 
   let rooms: Rooms;
+  let dbs: Partial<Databases> = first;
   try {
     // On one core, loading the rest now would hold the snapshot's restore back: it waits for it
     // (a rebuild from the catalog, seconds long, is not waited for: searches wait for it alone).
     await search.whenRestoredOrRebuilding();
     await opts.beforeRooms?.();
+    const all = { ...first, ...(await openDatabases(config.dataDir, log, ['submissions', 'fleet'])) };
+    dbs = all;
     const { buildRooms } = await import('./rooms.js');
-    rooms = await buildRooms({ config, log, dbs, media, catalog, search, version, startedAt: new Date(started).toISOString() });
+    rooms = await buildRooms({ config, log, dbs: all, media, catalog, search, version, startedAt: new Date(started).toISOString() });
   } catch (err) {
     failed(err);
     // The requests that waited get their 503 before the connections close.

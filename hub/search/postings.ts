@@ -1,12 +1,13 @@
-import SearchableMap from 'minisearch/SearchableMap';
+import { FrozenWords, Vocabulary, type List } from './vocabulary.js';
 
 /**
  * The inverted index behind SearchIndex, laid out for a Pi's memory. MiniSearch's own index
  * keeps a Map per word and per field with an entry per doc — about 40 bytes a posting and
- * close to 1 KB a word, 100 MB at 50 000 docs. Here the vocabulary is MiniSearch's radix
- * tree (prefix and typo lookups), and each word holds one array of small integers, one per
- * doc: the doc's number and how often the word is in its title and in its text. Scoring is
- * MiniSearch's (BM25+, the same weights for prefix and typo matches), over flat arrays.
+ * close to 1 KB a word, 100 MB at 50 000 docs. Here the vocabulary (vocabulary.ts) is
+ * MiniSearch's radix tree (prefix and typo lookups) over the sorted words read from a
+ * snapshot, and each word holds one array of small integers, one per doc: the doc's number
+ * and how often the word is in its title and in its text. Scoring is MiniSearch's (BM25+,
+ * the same weights for prefix and typo matches), over flat arrays.
  */
 
 /** A posting: doc number × 256 + times in the text (4 bits) × 16 + times in the title (4 bits). */
@@ -20,8 +21,6 @@ const PACK_FROM = 32;
 /** Removed docs are swept from the postings once they are this share of all numbers given. */
 const SWEEP_SHARE = 0.25;
 
-type Vocabulary = SearchableMap<number[] | Int32Array>;
-
 export interface QueryTerm {
   term: string;
   prefix: boolean;
@@ -34,16 +33,21 @@ export interface Scored {
   score: number;
 }
 
-/** Everything a Postings holds, in a shape structured clone (node:v8 serialize) keeps as is. */
+/** Strings read when asked (a snapshot's metas stay bytes until a search shows their doc). */
+export interface Strings {
+  readonly length: number;
+  at(i: number): string;
+}
+
+/** Everything a Postings holds, as flat arrays (see snapshot.ts for their layout on disk). */
 export interface PostingsState {
-  /**
-   * The vocabulary's radix tree itself (nested Maps, postings at the leaves): restored as
-   * it is, where inserting every word again took most of a start-up.
-   */
-  tree: Vocabulary['_tree'];
+  /** Every word, sorted (`<`); word i's postings are `postings[offsets[i]..offsets[i + 1]]`. */
+  words: string[];
+  offsets: Uint32Array;
+  postings: Int32Array;
   ids: (string | null)[];
   types: string[];
-  metas: string[];
+  metas: Strings;
   titleLength: Int32Array;
   textLength: Int32Array;
   /** Numbers given out again (swept); removed but unswept docs still have postings. */
@@ -55,16 +59,20 @@ export interface PostingsState {
 
 export class Postings {
   /** Postings by word: growing arrays, packed once the index is built (see `pack`). */
-  private vocab: Vocabulary = new SearchableMap();
+  private vocab = new Vocabulary();
   /** One string per doc type, however many docs (types read from JSON are separate strings). */
   private readonly typeNames = new Map<string, string>();
   /** Per doc number: its id (undefined once removed), type, meta, and field lengths in words. */
   private readonly ids: (string | undefined)[] = [];
   private readonly types: string[] = [];
-  private readonly metas: string[] = [];
+  private metas: (string | undefined)[] = [];
+  /** The metas read from a snapshot, for docs not added since (undefined in `metas`). */
+  private frozenMetas: Strings | undefined;
   private readonly titleLength: number[] = [];
   private readonly textLength: number[] = [];
-  private readonly numberOf = new Map<string, number>();
+  /** Doc numbers by id; after a snapshot is read, made at the first change (ids.length entries to insert). */
+  private byId: Map<string, number> | undefined = new Map<string, number>();
+  private liveDocs = 0;
   private readonly free: number[] = [];
   private removed = 0;
   private titleWords = 0;
@@ -74,12 +82,23 @@ export class Postings {
   private matched = new Uint8Array(0);
   private lastTerm = new Uint8Array(0);
 
+  private numberOf(): Map<string, number> {
+    if (!this.byId) {
+      this.byId = new Map();
+      for (let doc = 0; doc < this.ids.length; doc += 1) {
+        const id = this.ids[doc];
+        if (id !== undefined) this.byId.set(id, doc);
+      }
+    }
+    return this.byId;
+  }
+
   get size(): number {
-    return this.numberOf.size;
+    return this.liveDocs;
   }
 
   has(id: string): boolean {
-    return this.numberOf.has(id);
+    return this.numberOf().has(id);
   }
 
   idOf(doc: number): string {
@@ -87,7 +106,7 @@ export class Postings {
   }
 
   metaOf(doc: number): string {
-    return this.metas[doc]!;
+    return this.metas[doc] ?? this.frozenMetas?.at(doc) ?? '';
   }
 
   /** In how many docs a word is (removed docs count until they are swept: an estimate). */
@@ -101,7 +120,8 @@ export class Postings {
     this.ids[doc] = id;
     this.types[doc] = this.typeNames.get(type) ?? (this.typeNames.set(type, type), type);
     this.metas[doc] = meta;
-    this.numberOf.set(id, doc);
+    this.numberOf().set(id, doc);
+    this.liveDocs += 1;
     const counts = new Map<string, number>();
     for (const t of title) {
       const c = counts.get(t) ?? 0;
@@ -129,9 +149,10 @@ export class Postings {
   }
 
   remove(id: string): void {
-    const doc = this.numberOf.get(id);
+    const doc = this.numberOf().get(id);
     if (doc === undefined) return;
-    this.numberOf.delete(id);
+    this.numberOf().delete(id);
+    this.liveDocs -= 1;
     this.ids[doc] = undefined;
     this.metas[doc] = '';
     this.types[doc] = '';
@@ -141,14 +162,24 @@ export class Postings {
     if (this.removed > 100 && this.removed > this.ids.length * SWEEP_SHARE) this.sweep();
   }
 
-  /** The index as plain arrays, to be kept on disk (see snapshot.ts). */
+  /** The index as flat arrays, to be kept on disk (see snapshot.ts). */
   toState(): PostingsState {
+    const entries = [...this.vocab.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    const offsets = new Uint32Array(entries.length + 1);
+    let total = 0;
+    entries.forEach(([, list], i) => {
+      total += list.length;
+      offsets[i + 1] = total;
+    });
+    const postings = new Int32Array(total);
+    entries.forEach(([, list], i) => postings.set(list, offsets[i]));
     return {
-      // Shared, not copied: the snapshot serialises it at once.
-      tree: this.vocab._tree,
+      words: entries.map(([word]) => word),
+      offsets,
+      postings,
       ids: this.ids.map((id) => id ?? null),
       types: this.types,
-      metas: this.metas,
+      metas: { length: this.ids.length, at: (doc) => this.metaOf(doc) },
       titleLength: Int32Array.from(this.titleLength),
       textLength: Int32Array.from(this.textLength),
       free: [...this.free],
@@ -158,18 +189,23 @@ export class Postings {
     };
   }
 
+  /** The index from its flat arrays: read as they are (the words and postings frozen, the metas read when asked). */
   static fromState(state: PostingsState): Postings {
     const p = new Postings();
-    p.vocab = new SearchableMap(ownBuffer(state.tree));
-    state.ids.forEach((id, doc) => {
+    p.byId = undefined;
+    p.vocab = new Vocabulary(new FrozenWords(state.words, state.offsets, state.postings));
+    const n = state.ids.length;
+    p.metas = new Array<string | undefined>(n).fill(undefined);
+    p.frozenMetas = state.metas;
+    for (let doc = 0; doc < n; doc += 1) {
+      const id = state.ids[doc];
       p.ids[doc] = id ?? undefined;
       const type = state.types[doc] ?? '';
       p.types[doc] = p.typeNames.get(type) ?? (p.typeNames.set(type, type), type);
-      p.metas[doc] = state.metas[doc] ?? '';
       p.titleLength[doc] = state.titleLength[doc] ?? 0;
       p.textLength[doc] = state.textLength[doc] ?? 0;
-      if (id !== null) p.numberOf.set(id, doc);
-    });
+      if (id !== null && id !== undefined) p.liveDocs += 1;
+    }
     p.free.push(...state.free);
     p.removed = state.removed;
     p.titleWords = state.titleWords;
@@ -180,15 +216,15 @@ export class Postings {
   /** Packs long postings lists into exact-size Int32Arrays (an array grown by pushes keeps spare room). */
   pack(): void {
     const packed: [string, Int32Array][] = [];
-    for (const [term, list] of this.vocab) if (Array.isArray(list) && list.length >= PACK_FROM) packed.push([term, Int32Array.from(list)]);
+    for (const [term, list] of this.vocab.entries()) if (Array.isArray(list) && list.length >= PACK_FROM) packed.push([term, Int32Array.from(list)]);
     for (const [term, list] of packed) this.vocab.set(term, list);
   }
 
   /** Drops removed docs' postings, and gives their numbers out again. */
   private sweep(): void {
     const live = (p: number) => this.ids[p >>> 8] !== undefined;
-    const kept: [string, number[] | Int32Array][] = [];
-    for (const [term, list] of this.vocab) kept.push([term, Array.isArray(list) ? list.filter(live) : list.filter(live)]);
+    const kept: [string, List][] = [];
+    for (const [term, list] of this.vocab.entries()) kept.push([term, Array.isArray(list) ? list.filter(live) : list.filter(live)]);
     for (const [term, list] of kept) this.vocab.set(term, list);
     this.free.length = 0;
     for (let doc = 0; doc < this.ids.length; doc += 1) if (this.ids[doc] === undefined) this.free.push(doc);
@@ -265,33 +301,6 @@ export class Postings {
     }
     return out.sort((a, b) => b.score - a.score);
   }
-}
-
-type Tree = Vocabulary['_tree'];
-
-/**
- * The packed lists v8.deserialize gives back are views into the whole file it read, and keep
- * all of it alive: 15 MB at 50 000 docs, of which 8.6 MB are postings. Copied into one
- * buffer of their own (a few ms), the rest of the file's bytes can go.
- */
-function ownBuffer(tree: Tree): Tree {
-  const packed: [Tree, string, Int32Array][] = [];
-  const walk = (node: Tree) => {
-    for (const [key, value] of node) {
-      if (value instanceof Map) walk(value);
-      else if (value instanceof Int32Array) packed.push([node, key, value]);
-    }
-  };
-  walk(tree);
-  const buffer = new ArrayBuffer(packed.reduce((n, [, , list]) => n + list.byteLength, 0));
-  let offset = 0;
-  for (const [node, key, list] of packed) {
-    const own = new Int32Array(buffer, offset, list.length);
-    own.set(list);
-    (node as Map<string, unknown>).set(key, own);
-    offset += list.byteLength;
-  }
-  return tree;
 }
 
 function idf(docs: number, matching: number): number {

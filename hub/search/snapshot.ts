@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { endianness } from 'node:os';
 import { dirname } from 'node:path';
-import { deserialize, serialize } from 'node:v8';
+import * as zlib from 'node:zlib';
 import type { PostingsState } from './postings.js';
 
 /**
@@ -10,19 +10,46 @@ import type { PostingsState } from './postings.js';
  * replays the changes since then. Written to a temporary file, fsync'd and renamed, so a
  * power cut mid-write leaves the previous snapshot whole.
  *
- * Layout: "ESPX", a format number (u32), the sha256 of the rest, then the v8-serialised body.
+ * Layout: "ESPX", a format number (u32 BE), the CRC-32 of the body (u32 BE, then 28 zero
+ * bytes), then the body: a u32 (the byte order of the machine that wrote it, as the arrays)
+ * giving the length of a JSON header (sequence, counts, ids, type names), then the arrays as
+ * they are in memory, each at a multiple of 4 bytes: word offsets (u32, words + 1), postings
+ * (i32), title and text lengths (i32, per doc), meta offsets (u32, docs + 1), type numbers
+ * (u16, per doc); then the words (UTF-8, joined by newlines, which no word holds) and the
+ * metas (UTF-8, read when a search shows their doc). Reading it back is reading the file:
+ * the arrays are views on its bytes, where format 2 (node:v8's serialisation of a radix
+ * tree of Maps) made tens of thousands of objects and most of a start-up's garbage collections.
  * The format number moves whenever what is indexed (extract.ts, french.ts) or the layout
- * changes: an older file is then rebuilt, not misread.
+ * changes: an older file is then rebuilt, not misread. So is one written on a machine of the
+ * other byte order.
  */
-export const SNAPSHOT_FORMAT = 2;
+export const SNAPSHOT_FORMAT = 3;
 const MAGIC = Buffer.from('ESPX');
 const HEADER = MAGIC.length + 4 + 32;
+const ENDIAN = endianness();
 
 export interface Snapshot {
   /** The content db's update sequence the index holds everything up to. */
   seq: number | string;
   docs: number;
   postings: PostingsState;
+}
+
+/** What the JSON header holds: the small parts, and the counts the arrays' sizes follow from. */
+interface Head {
+  endianness: 'BE' | 'LE';
+  seq: number | string;
+  docs: number;
+  ids: (string | null)[];
+  typeNames: string[];
+  free: number[];
+  removed: number;
+  titleWords: number;
+  textWords: number;
+  words: number;
+  postings: number;
+  wordBytes: number;
+  metaBytes: number;
 }
 
 export type SnapshotRead = { kind: 'ok'; snapshot: Snapshot } | { kind: 'missing' } | { kind: 'unusable'; why: string };
@@ -38,22 +65,142 @@ export async function readSnapshot(file: string): Promise<SnapshotRead> {
   if (bytes.length < HEADER || !bytes.subarray(0, 4).equals(MAGIC)) return { kind: 'unusable', why: 'not a search snapshot' };
   const format = bytes.readUInt32BE(4);
   if (format !== SNAPSHOT_FORMAT) return { kind: 'unusable', why: `format ${format}, this hub reads ${SNAPSHOT_FORMAT}` };
+  // The arrays are views on the bytes: they must start at a multiple of 4.
+  if (bytes.byteOffset % 4 !== 0) bytes = Buffer.from(bytes);
   const body = bytes.subarray(HEADER);
-  if (!createHash('sha256').update(body).digest().equals(bytes.subarray(8, HEADER)))
-    return { kind: 'unusable', why: 'checksum mismatch (torn or damaged file)' };
+  if (crc32(body) !== bytes.readUInt32BE(8)) return { kind: 'unusable', why: 'checksum mismatch (torn or damaged file)' };
   try {
-    return { kind: 'ok', snapshot: deserialize(body) as Snapshot };
+    return decode(body);
   } catch (e) {
     return { kind: 'unusable', why: `undecodable: ${(e as Error).message}` };
   }
 }
 
+function decode(body: Buffer): SnapshotRead {
+  const headLength = body.readUInt32LE(0);
+  const head = JSON.parse(body.toString('utf8', 4, 4 + headLength)) as Head;
+  if (head.endianness !== ENDIAN) return { kind: 'unusable', why: `written on a ${head.endianness} machine, this one is ${ENDIAN}` };
+  const docs = head.ids.length;
+  let at = align(4 + headLength);
+  const take = <T>(make: (buffer: ArrayBufferLike, offset: number, length: number) => T, length: number, size: number): T => {
+    if (at + length * size > body.length) throw new Error('shorter than its header says');
+    const view = make(body.buffer, body.byteOffset + at, length);
+    at = align(at + length * size);
+    return view;
+  };
+  const offsets = take((b, o, l) => new Uint32Array(b, o, l), head.words + 1, 4);
+  const postings = take((b, o, l) => new Int32Array(b, o, l), head.postings, 4);
+  const titleLength = take((b, o, l) => new Int32Array(b, o, l), docs, 4);
+  const textLength = take((b, o, l) => new Int32Array(b, o, l), docs, 4);
+  const metaOffsets = take((b, o, l) => new Uint32Array(b, o, l), docs + 1, 4);
+  const typeNumbers = take((b, o, l) => new Uint16Array(b, o, l), docs, 2);
+  const wordsAt = at;
+  const metasAt = wordsAt + head.wordBytes;
+  if (metasAt + head.metaBytes !== body.length) throw new Error('not the length its header says');
+  const words = head.words === 0 ? [] : body.toString('utf8', wordsAt, metasAt).split('\n');
+  if (words.length !== head.words || offsets[head.words] !== head.postings) throw new Error('words and postings do not match');
+  const types = Array.from(typeNumbers, (t) => head.typeNames[t] ?? '');
+  const metas = {
+    length: docs,
+    at: (doc: number) => (doc < docs ? body.toString('utf8', metasAt + metaOffsets[doc]!, metasAt + metaOffsets[doc + 1]!) : ''),
+  };
+  const { seq, removed, titleWords, textWords, free } = head;
+  return {
+    kind: 'ok',
+    snapshot: {
+      seq,
+      docs: head.docs,
+      postings: { words, offsets, postings, ids: head.ids, types, metas, titleLength, textLength, free, removed, titleWords, textWords },
+    },
+  };
+}
+
+function encode(snapshot: Snapshot): Buffer[] {
+  const state = snapshot.postings;
+  const docs = state.ids.length;
+  const typeNames = [...new Set(state.types)];
+  const typeNumber = new Map(typeNames.map((t, i) => [t, i]));
+  if (state.words.some((w) => w.includes('\n'))) throw new Error('a search word holds a newline');
+  const words = Buffer.from(state.words.join('\n'));
+  const metaParts: Buffer[] = [];
+  const metaOffsets = new Uint32Array(docs + 1);
+  let metaBytes = 0;
+  for (let doc = 0; doc < docs; doc += 1) {
+    const meta = Buffer.from(state.metas.at(doc));
+    metaParts.push(meta);
+    metaBytes += meta.length;
+    metaOffsets[doc + 1] = metaBytes;
+  }
+  const head: Head = {
+    endianness: ENDIAN,
+    seq: snapshot.seq,
+    docs: snapshot.docs,
+    ids: state.ids,
+    typeNames,
+    free: state.free,
+    removed: state.removed,
+    titleWords: state.titleWords,
+    textWords: state.textWords,
+    words: state.words.length,
+    postings: state.postings.length,
+    wordBytes: words.length,
+    metaBytes,
+  };
+  const json = Buffer.from(JSON.stringify(head));
+  const length = Buffer.alloc(4);
+  length.writeUInt32LE(json.length, 0);
+  const parts: Buffer[] = [length, json];
+  let size = 4 + json.length;
+  const push = (part: Buffer) => {
+    const pad = align(size) - size;
+    if (pad > 0) parts.push(Buffer.alloc(pad));
+    parts.push(part);
+    size += pad + part.length;
+  };
+  const bytesOf = (a: ArrayBufferView) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+  push(bytesOf(state.offsets));
+  push(bytesOf(state.postings));
+  push(bytesOf(state.titleLength));
+  push(bytesOf(state.textLength));
+  push(bytesOf(metaOffsets));
+  push(bytesOf(Uint16Array.from(state.types, (t) => typeNumber.get(t)!)));
+  push(words);
+  parts.push(...metaParts);
+  return parts;
+}
+
+function align(n: number): number {
+  return (n + 3) & ~3;
+}
+
+/** zlib's CRC-32 (Node ≥ 20.15, with the CPU's CRC instructions), else the same in JS (crc32Js). */
+const zlibCrc32 = (zlib as Partial<typeof zlib>).crc32;
+export const crc32: (data: Uint8Array) => number = zlibCrc32 ? (data) => zlibCrc32(data) : crc32Js;
+
+let crcTable: Int32Array | undefined;
+
+/** CRC-32 (IEEE, as zlib's) in JS, for a Node without zlib.crc32. */
+export function crc32Js(data: Uint8Array): number {
+  if (!crcTable) {
+    crcTable = new Int32Array(256);
+    for (let n = 0; n < 256; n += 1) {
+      let c = n;
+      for (let k = 0; k < 8; k += 1) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+      crcTable[n] = c;
+    }
+  }
+  const table = crcTable;
+  let c = -1;
+  for (let i = 0; i < data.length; i += 1) c = table[(c ^ data[i]!) & 0xff]! ^ (c >>> 8);
+  return (c ^ -1) >>> 0;
+}
+
 export async function writeSnapshot(file: string, snapshot: Snapshot): Promise<number> {
-  const body = serialize(snapshot);
+  const body = Buffer.concat(encode(snapshot));
   const header = Buffer.alloc(HEADER);
   MAGIC.copy(header, 0);
   header.writeUInt32BE(SNAPSHOT_FORMAT, 4);
-  createHash('sha256').update(body).digest().copy(header, 8);
+  header.writeUInt32BE(crc32(body), 8);
   await mkdir(dirname(file), { recursive: true });
   const tmp = `${file}.tmp`;
   const fh = await open(tmp, 'w');

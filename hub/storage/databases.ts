@@ -52,12 +52,17 @@ export function pouchConstructor(): PouchDB.Static {
   return PouchDB;
 }
 
-/** Opens (creating when new) the four databases under `<dataDir>/db/`. */
-export async function openDatabases(dataDir: string, log: Logger): Promise<Databases> {
+/**
+ * Opens (creating when new) the databases under `<dataDir>/db/`: all four, or those named
+ * (the hub opens content and media before its first search, the others after).
+ */
+export function openDatabases(dataDir: string, log: Logger): Promise<Databases>;
+export function openDatabases<N extends DbName>(dataDir: string, log: Logger, names: readonly N[]): Promise<Pick<Databases, N>>;
+export async function openDatabases(dataDir: string, log: Logger, names: readonly DbName[] = DB_NAMES): Promise<Partial<Databases>> {
   const dir = join(dataDir, 'db');
   mkdirSync(dir, { recursive: true });
-  const dbs = {} as Databases;
-  for (const name of DB_NAMES) {
+  const dbs: Partial<Databases> = {};
+  for (const name of names) {
     const db = new PouchDB<Record<string, unknown>>(join(dir, name), {
       adapter: 'leveldb',
       db: durableLeveldown,
@@ -68,10 +73,10 @@ export async function openDatabases(dataDir: string, log: Logger): Promise<Datab
     await db.info();
     dbs[name] = db;
   }
-  log.debug({ dir }, 'databases open');
+  log.debug({ dir, names }, 'databases open');
   return dbs;
 }
 
-export async function closeDatabases(dbs: Databases): Promise<void> {
+export async function closeDatabases(dbs: Partial<Databases>): Promise<void> {
   await Promise.all(Object.values(dbs).map((db) => db.close()));
 }

@@ -1,12 +1,16 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { existsSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { serialize } from 'node:v8';
 import { after, before, describe, it } from 'node:test';
+import type { CatalogDoc } from '../../../../content/index.js';
 import { Catalog } from '../../../../hub/catalog/index.js';
 import { silentLogger } from '../../../../hub/log/index.js';
 import { SearchIndex, type SearchSource } from '../../../../hub/search/index.js';
+import { crc32, SNAPSHOT_FORMAT } from '../../../../hub/search/snapshot.js';
 import { closeDatabases, openDatabases, type Databases } from '../../../../hub/storage/index.js';
 import { tempDir } from '../../../support/hub.js';
 
@@ -97,9 +101,70 @@ describe('search snapshot on disk', () => {
     bytes.writeUInt32BE(999, 4);
     writeFileSync(file, bytes);
     const index = new SearchIndex();
-    assert.deepEqual(await index.start(source, file), { from: 'built', why: 'format 999, this hub reads 2' });
+    assert.deepEqual(await index.start(source, file), { from: 'built', why: `format 999, this hub reads ${SNAPSHOT_FORMAT}` });
     assert.deepEqual(ids(index, 'baobab'), ['document:d1000']);
     assert.equal((await new SearchIndex().start(source, file)).from, 'snapshot', 'the rebuilt index was written again');
+  });
+
+  it('rebuilds a snapshot of the previous format (node:v8 serialisation of a radix tree), then reads its own', async () => {
+    const body = serialize({ seq: 1, docs: 1, postings: { tree: new Map([['baobab', new Map([['', [0x110]]])]]) } });
+    const header = Buffer.alloc(40);
+    header.write('ESPX', 0);
+    header.writeUInt32BE(2, 4);
+    createHash('sha256').update(body).digest().copy(header, 8);
+    writeFileSync(file, Buffer.concat([header, body]));
+    const index = new SearchIndex();
+    assert.deepEqual(await index.start(source, file), { from: 'built', why: `format 2, this hub reads ${SNAPSHOT_FORMAT}` });
+    assert.deepEqual(ids(index, 'baobab'), ['document:d1000']);
+    assert.deepEqual(await new SearchIndex().start(source, file), { from: 'snapshot', replayed: 0 });
+  });
+
+  it('rebuilds a snapshot whose checksum holds but whose arrays do not match its header', async () => {
+    const bytes = readFileSync(file);
+    const body = bytes.subarray(40);
+    // The JSON header's word count, one more than the arrays hold; the checksum made right again.
+    const headLength = body.readUInt32LE(0);
+    const head = JSON.parse(body.toString('utf8', 4, 4 + headLength)) as { words: number };
+    const json = Buffer.from(JSON.stringify({ ...head, words: head.words + 1 }));
+    const length = Buffer.alloc(4);
+    length.writeUInt32LE(json.length, 0);
+    const rest = body.subarray(4 + headLength);
+    // Keep the arrays at multiples of 4, as the writer does.
+    const pad = Buffer.alloc((4 - ((4 + json.length) % 4)) % 4);
+    const oldPad = (4 - ((4 + headLength) % 4)) % 4;
+    const forged = Buffer.concat([length, json, pad, rest.subarray(oldPad)]);
+    const header = Buffer.from(bytes.subarray(0, 40));
+    header.writeUInt32BE(crc32(forged), 8);
+    writeFileSync(file, Buffer.concat([header, forged]));
+    const outcome = await new SearchIndex().start(source, file);
+    assert.equal(outcome.from, 'built');
+    assert.match((outcome as { why: string }).why, /^undecodable: /);
+  });
+
+  it('answers from a restored index as from a built one, through changes, removals and a sweep', async () => {
+    const queries = ['budget', 'marche lundi', 'budjet communal', 'fiche 12', 'fich', 'baob', 'baobob', 'pompe', 'puit', 'lundii', 'nouveau', 'nouvo'];
+    const restored = new SearchIndex();
+    assert.equal((await restored.start(source, file)).from, 'snapshot');
+    const built = new SearchIndex();
+    await built.build(source.pages());
+    // Doc numbers differ (the restored one replayed changes), so hits of equal score may come in another order.
+    const hits = (index: SearchIndex, q: string) =>
+      index
+        .search(q, { lang: 'fr', limit: 1000 })
+        .map((h) => `${h.id} ${h.title} ${h.score}`)
+        .sort();
+    for (const q of queries) assert.deepEqual(hits(restored, q), hits(built, q), q);
+    // New words, new docs with known words, changed and removed docs: enough removals for a sweep.
+    const changes: CatalogDoc[] = [
+      ...Array.from({ length: 30 }, (_, i) => fiche(3000 + i, `le nouveau marché ${i % 2 ? 'du lundi' : 'du baobab'}`)),
+      ...Array.from({ length: 150 }, (_, i) => fiche(i, i % 3 ? 'le puits nouveau' : 'le budget revu')),
+    ] as CatalogDoc[];
+    for (const index of [restored, built]) {
+      for (const doc of changes) index.upsert(doc);
+      for (let i = 150; i < 290; i += 1) index.remove(`document:d${i}`);
+    }
+    assert.equal(restored.size, built.size);
+    for (const q of queries) assert.deepEqual(hits(restored, q), hits(built, q), q);
   });
 
   it('keeps the previous snapshot when the process writing a new one is killed midway', async () => {
@@ -108,7 +173,10 @@ describe('search snapshot on disk', () => {
     // A child writes a snapshot far larger than the real one and is killed once the temporary file exists.
     const script = `
       import { writeSnapshot } from ${JSON.stringify(new URL('../../../../hub/search/snapshot.js', import.meta.url).href)};
-      const postings = { tree: new Map(Array.from({ length: 200000 }, (_, i) => ['w' + i, new Map([['', new Int32Array(64)]])])) };
+      const words = Array.from({ length: 200000 }, (_, i) => 'w' + i).sort();
+      const offsets = Uint32Array.from({ length: words.length + 1 }, (_, i) => i * 64);
+      const metas = { length: 0, at: () => '' };
+      const postings = { words, offsets, postings: new Int32Array(words.length * 64), ids: [], types: [], metas, titleLength: new Int32Array(0), textLength: new Int32Array(0), free: [], removed: 0, titleWords: 0, textWords: 0 };
       await writeSnapshot(${JSON.stringify(file)}, { seq: 999999, docs: 1, postings });`;
     const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: 'ignore' });
     while (!existsSync(`${file}.tmp`)) await new Promise((r) => setTimeout(r, 1));
