@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { Agent, get } from 'node:http';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +9,6 @@ import type { CpuQuota } from './cpu-quota.js';
 import { makeCpuQuota } from './cpu-quota.js';
 import { PI_LIMITS, prepareDataDir } from './hub-core.js';
 import { load, round } from './load.js';
-import { cpuMs } from './processes.js';
 import { startNginx } from './peers.js';
 import type { Report } from './report.js';
 
@@ -38,9 +37,31 @@ function processTree(pid: number): number[] {
   return [pid, ...children.flatMap((c) => processTree(Number(c)))];
 }
 
-/** The CPU time so far of processes that may have exited (0 for those). */
+/**
+ * The CPU time so far of processes (0 for one that exited), ms: the sum of their threads'
+ * /proc/<pid>/task/<tid>/schedstat, in ns (/proc/<pid>/stat counts 10 ms ticks, too coarse
+ * for an nginx that sends a file in a millisecond or two).
+ */
 function cpuOfAll(pids: number[]): number {
-  return pids.reduce((sum, pid) => sum + (existsSync(`/proc/${pid}`) ? cpuMs(pid) : 0), 0);
+  let ns = 0;
+  for (const pid of pids) {
+    let tasks: string[];
+    try {
+      tasks = readdirSync(`/proc/${pid}/task`);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      throw e;
+    }
+    for (const tid of tasks) {
+      try {
+        ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+      } catch (e) {
+        // A thread that ended between the listing and the read.
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT' && (e as NodeJS.ErrnoException).code !== 'ESRCH') throw e;
+      }
+    }
+  }
+  return ns / 1e6;
 }
 
 interface Served {
@@ -50,27 +71,37 @@ interface Served {
   cpuUs: number;
   /** The load generator's own CPU, % of a core: near 100 it, not the server, is the limit. */
   generator: number;
+  /** The servers' CPU when idle, ms a second (taken off cpuUs). */
+  idle: number;
   p95?: number;
 }
 
 /**
  * One load against `pids` (the serving processes), checked inside the quota when there is
  * one: the CPU time the servers used per answer, on this shared machine steadier than the rate
- * and, on a Pi whose core is the limit, what the rate comes to.
+ * and, on a Pi whose core is the limit, what the rate comes to. What they use idle (the hub's
+ * timers, about 1 % of a core here; nginx nothing), measured over a quiet second before, is
+ * taken off: a hub runs with or without the front, and its idle work does not grow with answers.
  */
 async function served(pids: number[], quota: CpuQuota | undefined, run: () => Promise<{ answers: number; perSec: number; p95?: number }>): Promise<Served> {
   const outside = quota ? pids.filter((pid) => !quota.holds(pid)) : [];
   if (outside.length > 0) throw new Error(`media-front: processes ${outside.join(', ')} escaped the CPU quota`);
+  const quiet0 = cpuOfAll(pids);
+  const q0 = performance.now();
+  await new Promise((r) => setTimeout(r, 1000));
+  const idlePerMs = (cpuOfAll(pids) - quiet0) / (performance.now() - q0);
   const cpu0 = cpuOfAll(pids);
   const gen0 = process.cpuUsage();
   const t0 = performance.now();
   const r = await run();
   const wall = performance.now() - t0;
   const gen = process.cpuUsage(gen0);
+  const busy = Math.max(0, cpuOfAll(pids) - cpu0 - idlePerMs * wall);
   return {
     perSec: r.perSec,
-    cpuUs: round(((cpuOfAll(pids) - cpu0) * 1000) / Math.max(r.answers, 1), 0),
+    cpuUs: round((busy * 1000) / Math.max(r.answers, 1), 0),
     generator: Math.round((gen.user + gen.system) / 10 / wall),
+    idle: round(idlePerMs * 1000, 0),
     p95: r.p95,
   };
 }
@@ -127,7 +158,7 @@ export async function mediaFrontRows(
   const cpuRow = (what: string, a: Served, b: Served, c: Served) =>
     report.add({
       section,
-      metric: `${mode}: media-front, ${what}: CPU µs per answer of the servers, hub alone / hub behind nginx / nginx alone (load generator ${a.generator} / ${b.generator} / ${c.generator} % of a core)`,
+      metric: `${mode}: media-front, ${what}: CPU µs per answer of the servers, hub alone / hub behind nginx / nginx alone (idle ${a.idle} / ${b.idle} / ${c.idle} ms/s taken off; load generator ${a.generator} / ${b.generator} / ${c.generator} % of a core)`,
       value: `${a.cpuUs} / ${b.cpuUs}`,
       unit: 'µs',
       baseline: c.cpuUs,
