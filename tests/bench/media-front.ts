@@ -168,6 +168,30 @@ export async function mediaFrontRows(
     });
   try {
     await generatorAside(async () => {
+      // The price of the front: pages and the API take a hop through nginx (plain HTTP, the Pi's port 80).
+      for (const [what, path, headers] of [
+        ['portal page /', '/', { cookie: 'lang=fr' }],
+        ['API list of 20 officials', '/api/v1/content?type=official&limit=20', {}],
+      ] as const) {
+        const run = (url: string, pids: number[]) =>
+          served(pids, quota, async () => {
+            const r = await load(url, { connections: 50, seconds, headers });
+            if (r.errors > 0 || r.non2xx > 0) throw new Error(`media-front: ${url} gave ${r.errors} errors, statuses ${JSON.stringify(r.statuses)}`);
+            return { answers: r.requests, perSec: r.requestsPerSec, p95: r.p95 };
+          });
+        // A second first: the hub's caches and JIT warm.
+        await load(`${front.url}${path}`, { connections: 50, seconds: 1, headers });
+        const own = await run(`${hub.url}${path}`, who.alone());
+        const hop = await run(`${front.url}${path}`, who.behind());
+        report.add({
+          section,
+          metric: `${mode}: the front's hop, ${what}, 50 conn: through nginx / the hub's own port (p95 ${hop.p95} / ${own.p95} ms; CPU µs per answer ${hop.cpuUs} / ${own.cpuUs}, hub + nginx / hub: ${round(own.cpuUs / hop.cpuUs)}×)`,
+          value: hop.perSec,
+          unit: 'req/s',
+          baseline: own.perSec,
+          ratio: round(hop.perSec / own.perSec),
+        });
+      }
       const mid = MEDIA_BYTES / 2;
       const what = `64 KB ranges of a ${MEDIA_BYTES / 1048576} MB video, 50 conn`;
       const headers = { range: `bytes=${mid}-${mid + 65535}` };
