@@ -80,12 +80,15 @@ interface Served {
  * One load against `pids` (the serving processes), checked inside the quota when there is
  * one: the CPU time the servers used per answer, on this shared machine steadier than the rate
  * and, on a Pi whose core is the limit, what the rate comes to. What they use idle (the hub's
- * timers, about 1 % of a core here; nginx nothing), measured over a quiet second before, is
- * taken off: a hub runs with or without the front, and its idle work does not grow with answers.
+ * timers, about 1 % of a core here; nginx nothing), measured over a quiet second before (after
+ * one to settle), is taken off: a hub runs with or without the front, and its idle work does
+ * not grow with answers.
  */
 async function served(pids: number[], quota: CpuQuota | undefined, run: () => Promise<{ answers: number; perSec: number; p95?: number }>): Promise<Served> {
   const outside = quota ? pids.filter((pid) => !quota.holds(pid)) : [];
   if (outside.length > 0) throw new Error(`media-front: processes ${outside.join(', ')} escaped the CPU quota`);
+  // A second to settle first: after a load the hub still drains sockets and collects garbage.
+  await new Promise((r) => setTimeout(r, 1000));
   const quiet0 = cpuOfAll(pids);
   const q0 = performance.now();
   await new Promise((r) => setTimeout(r, 1000));
@@ -166,6 +169,27 @@ export async function mediaFrontRows(
       budget: '≥ 0.9× nginx',
       ok: c.cpuUs >= 0.9 * b.cpuUs,
     });
+  /** The rate row (nginx alone the baseline), then the CPU row. */
+  const rows = (what: string, unit: string, a: Served, b: Served, c: Served, detail: string) => {
+    report.add({
+      section,
+      metric: `${mode}: media-front, ${what}: hub alone / hub behind nginx / nginx alone (${detail}hub alone ${round(a.perSec / c.perSec)}×)`,
+      value: `${a.perSec} / ${b.perSec}`,
+      unit,
+      baseline: c.perSec,
+      ratio: round(b.perSec / c.perSec),
+      budget: '≥ 0.9× nginx',
+      ok: b.perSec >= 0.9 * c.perSec,
+    });
+    cpuRow(what, a, b, c);
+  };
+  /** 50 connections of autocannon, every answer a 2xx. */
+  const loaded = (url: string, pids: number[], headers: Record<string, string>) =>
+    served(pids, quota, async () => {
+      const r = await load(url, { connections: 50, seconds, headers });
+      if (r.errors > 0 || r.non2xx > 0) throw new Error(`media-front: ${url} gave ${r.errors} errors, statuses ${JSON.stringify(r.statuses)}`);
+      return { answers: r.requests, perSec: r.requestsPerSec, p95: r.p95 };
+    });
   try {
     await generatorAside(async () => {
       // The price of the front: pages and the API take a hop through nginx (plain HTTP, the Pi's port 80).
@@ -173,19 +197,13 @@ export async function mediaFrontRows(
         ['portal page /', '/', { cookie: 'lang=fr' }],
         ['API list of 20 officials', '/api/v1/content?type=official&limit=20', {}],
       ] as const) {
-        const run = (url: string, pids: number[]) =>
-          served(pids, quota, async () => {
-            const r = await load(url, { connections: 50, seconds, headers });
-            if (r.errors > 0 || r.non2xx > 0) throw new Error(`media-front: ${url} gave ${r.errors} errors, statuses ${JSON.stringify(r.statuses)}`);
-            return { answers: r.requests, perSec: r.requestsPerSec, p95: r.p95 };
-          });
         // A second first: the hub's caches and JIT warm.
         await load(`${front.url}${path}`, { connections: 50, seconds: 1, headers });
-        const own = await run(`${hub.url}${path}`, who.alone());
-        const hop = await run(`${front.url}${path}`, who.behind());
+        const own = await loaded(`${hub.url}${path}`, who.alone(), headers);
+        const hop = await loaded(`${front.url}${path}`, who.behind(), headers);
         report.add({
           section,
-          metric: `${mode}: the front's hop, ${what}, 50 conn: through nginx / the hub's own port (p95 ${hop.p95} / ${own.p95} ms; CPU µs per answer ${hop.cpuUs} / ${own.cpuUs}, hub + nginx / hub: ${round(own.cpuUs / hop.cpuUs)}×)`,
+          metric: `${mode}: the front's hop, ${what}, 50 conn: through nginx / the hub's own port (p95 ${hop.p95} / ${own.p95} ms; CPU µs per answer ${hop.cpuUs} / ${own.cpuUs}, hub ÷ hub + nginx ${round(own.cpuUs / hop.cpuUs)}×)`,
           value: hop.perSec,
           unit: 'req/s',
           baseline: own.perSec,
@@ -195,43 +213,16 @@ export async function mediaFrontRows(
       const mid = MEDIA_BYTES / 2;
       const what = `64 KB ranges of a ${MEDIA_BYTES / 1048576} MB video, 50 conn`;
       const headers = { range: `bytes=${mid}-${mid + 65535}` };
-      const run = (url: string, pids: number[]) =>
-        served(pids, quota, async () => {
-          const r = await load(url, { connections: 50, seconds, headers });
-          if (r.errors > 0 || r.non2xx > 0) throw new Error(`media-front: ${url} gave ${r.errors} errors, statuses ${JSON.stringify(r.statuses)}`);
-          return { answers: r.requests, perSec: r.requestsPerSec, p95: r.p95 };
-        });
-      const alone = await run(`${hub.url}/media/${sha}`, who.alone());
-      const behind = await run(`${front.url}/media/${sha}`, who.behind());
-      const theirs = await run(`${nginx.url}/media/video.mp4`, who.theirs());
-      report.add({
-        section,
-        metric: `${mode}: media-front, ${what}: hub alone / hub behind nginx / nginx alone (p95 ${alone.p95} / ${behind.p95} / ${theirs.p95} ms; hub alone ${round(alone.perSec / theirs.perSec)}×)`,
-        value: `${alone.perSec} / ${behind.perSec}`,
-        unit: 'req/s',
-        baseline: theirs.perSec,
-        ratio: round(behind.perSec / theirs.perSec),
-        budget: '≥ 0.9× nginx',
-        ok: behind.perSec >= 0.9 * theirs.perSec,
-      });
-      cpuRow(what, alone, behind, theirs);
+      const alone = await loaded(`${hub.url}/media/${sha}`, who.alone(), headers);
+      const behind = await loaded(`${front.url}/media/${sha}`, who.behind(), headers);
+      const theirs = await loaded(`${nginx.url}/media/video.mp4`, who.theirs(), headers);
+      rows(what, 'req/s', alone, behind, theirs, `p95 ${alone.p95} / ${behind.p95} / ${theirs.p95} ms; `);
       // The whole file: autocannon's parser is the limit for 8 MB bodies, so a plain client that drops the bytes.
       const whole = (url: string, pids: number[]) => served(pids, quota, () => wholeFiles(url, 4, seconds));
       const a = await whole(`${hub.url}/media/${sha}`, who.alone());
       const b = await whole(`${front.url}/media/${sha}`, who.behind());
       const c = await whole(`${nginx.url}/media/video.mp4`, who.theirs());
-      const wholeWhat = `the whole ${MEDIA_BYTES / 1048576} MB video, 4 conn`;
-      report.add({
-        section,
-        metric: `${mode}: media-front, ${wholeWhat}: hub alone / hub behind nginx / nginx alone (hub alone ${round(a.perSec / c.perSec)}×)`,
-        value: `${a.perSec} / ${b.perSec}`,
-        unit: 'MB/s',
-        baseline: c.perSec,
-        ratio: round(b.perSec / c.perSec),
-        budget: '≥ 0.9× nginx',
-        ok: b.perSec >= 0.9 * c.perSec,
-      });
-      cpuRow(wholeWhat, a, b, c);
+      rows(`the whole ${MEDIA_BYTES / 1048576} MB video, 4 conn`, 'MB/s', a, b, c, '');
     });
   } finally {
     await front.stop();
