@@ -19,6 +19,8 @@ export interface CpuQuota {
   describe: string;
   /** Prefix for a command so it starts inside the group. */
   wrap: (cmd: string, args: string[]) => [string, string[]];
+  /** Whether a process is in the group (its /proc/<pid>/cgroup names it for the cpu controller). */
+  holds(pid: number): boolean;
   remove(): void;
 }
 
@@ -50,6 +52,14 @@ export function makeCpuQuota(share = PI_SHARE): CpuQuota | { unavailable: string
     const procs = join(dir, 'cgroup.procs');
     return {
       describe,
+      // v1: "3:cpu,cpuacct:/espace-bench-N"; v2: "0::/espace-bench-N".
+      holds: (pid) =>
+        readFileSync(`/proc/${pid}/cgroup`, 'utf8')
+          .split('\n')
+          .some((line) => {
+            const [, controllers, path] = line.split(':');
+            return path === `/${name}` && (controllers === '' || controllers!.split(',').includes('cpu'));
+          }),
       // The shell joins the group, then becomes the command: no instant runs outside it.
       wrap: (cmd, args) => ['sh', ['-c', `echo $$ > ${procs} && exec "$0" "$@"`, cmd, ...args]],
       remove: () => {

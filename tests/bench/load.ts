@@ -2,6 +2,8 @@ import autocannon from 'autocannon';
 
 export interface LoadResult {
   requestsPerSec: number;
+  /** Answers received in the run. */
+  requests: number;
   p50: number;
   p95: number;
   p99: number;
@@ -37,6 +39,7 @@ export async function load(
   times.sort((a, b) => a - b);
   return {
     requestsPerSec: Math.round(result.requests.average),
+    requests: result.requests.total,
     p50: round(percentile(times, 50)),
     p95: round(percentile(times, 95)),
     p99: round(percentile(times, 99)),

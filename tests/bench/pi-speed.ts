@@ -126,8 +126,8 @@ export async function benchPiSpeed(report: Report, opts: { docs: number; seconds
         const rss = rssMB(hub.child.pid!);
         report.add({ section, metric: `${mode}: resident memory after load (${opts.docs} docs)`, value: rss, unit: 'MB', budget: '< 120 MB', ok: rss < 120 });
         await beside(report, section, mode, hub.url, mediaSha, join(dir.path, `nginx-${mode.replace(' ', '-')}`), wrap);
-        const front = { url: hub.url, port: hub.port, dataDir: dir.path };
-        await mediaFrontRows(report, section, mode, front, mediaSha, join(dir.path, `front-${mode.replace(' ', '-')}`), wrap);
+        const front = { url: hub.url, port: hub.port, dataDir: dir.path, pid: hub.child.pid! };
+        await mediaFrontRows(report, section, mode, front, mediaSha, join(dir.path, `front-${mode.replace(' ', '-')}`), wrap ? quota : undefined);
       } finally {
         await hub.stop();
       }

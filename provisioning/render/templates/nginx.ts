@@ -14,6 +14,13 @@ const SEEK = '/_espace-media/seek';
 const OPEN_FILES = '      open_file_cache max=64 inactive=60s;\n      open_file_cache_valid 60s;\n';
 /** Where it asks the hub for a file's headers (cached a minute). */
 const FACTS = '/_espace-media/facts';
+/**
+ * The cached facts' files kept open too (nginx's cache reads them through the location's
+ * open_file_cache): a seek then reads a few hundred bytes instead of opening and closing a
+ * file. Checked every 5 s, as the cache replaces a file once a minute (tried with a 3 s cache
+ * and checks every 5 or 60 s: the hub was asked again every 3–5 s, no more, seeks kept hitting).
+ */
+const OPEN_FACTS = '      open_file_cache max=256 inactive=60s;\n      open_file_cache_valid 5s;\n';
 
 export interface FrontOptions {
   /** `listen` argument: `80` on the Pi, `127.0.0.1:<port>` in tests. */
@@ -73,7 +80,10 @@ export function nginxFrontConfig(o: FrontOptions): string {
     `  client_max_body_size 0;\n  proxy_request_buffering off;\n  proxy_buffering off;\n  proxy_read_timeout 1h;\n` +
     `  client_body_temp_path ${o.temp}/body;\n  proxy_temp_path ${o.temp}/proxy;\n  fastcgi_temp_path ${o.temp}/fastcgi;\n` +
     `  uwsgi_temp_path ${o.temp}/uwsgi;\n  scgi_temp_path ${o.temp}/scgi;\n` +
-    `  upstream espace_hub { server ${o.hub}; keepalive 32; }\n` +
+    // Connections to the hub kept: as many as phones ask at once (with 32, 50 connections made
+    // the hub accept and close one in three), past nginx's 1 000 requests, and given up before
+    // the hub's own keep-alive timeout (5 s) so nginx never reuses one the hub is closing.
+    `  upstream espace_hub {\n    server ${o.hub};\n    keepalive 128;\n    keepalive_requests 100000;\n    keepalive_time 1h;\n    keepalive_timeout 4s;\n  }\n` +
     // nginx says Accept-Ranges itself on a 200, not on a 206: the hub says it on both.
     `  map $http_range $espace_ranges { "" ""; default bytes; }\n\n` +
     // A seek: one range from past the start, nothing conditional, no query. Anything else asks the hub.
@@ -98,7 +108,7 @@ export function nginxFrontConfig(o: FrontOptions): string {
     `    location = ${FACTS} {\n      internal;\n${proxiedTo('$request_uri', MEDIA_FRONT.facts)}` +
     `      proxy_pass_request_body off;\n      proxy_set_header Content-Length "";\n      proxy_method GET;\n` +
     `      proxy_buffering on;\n      proxy_cache espace_facts;\n      proxy_cache_key $request_uri;\n      proxy_cache_valid 200 1m;\n` +
-    `      proxy_cache_lock on;\n      proxy_ignore_headers X-Accel-Redirect Cache-Control Expires;\n    }\n` +
+    `      proxy_cache_lock on;\n      proxy_ignore_headers X-Accel-Redirect Cache-Control Expires;\n${OPEN_FACTS}    }\n` +
     `    location @espace_hub {\n${proxiedTo('$request_uri', '1')}    }\n` +
     media(MEDIA_FRONT.ranges, `      max_ranges 1;\n      add_header Accept-Ranges $espace_ranges;\n`) +
     media(MEDIA_FRONT.whole, `      max_ranges 0;\n      add_header Accept-Ranges bytes;\n`) +
