@@ -22,3 +22,4 @@ export { answerSender, compressBody, etagOf, notModified, preparedJson, type Pre
 export { EncodingMemo, type Coding } from './negotiate.js';
 export { httpShared, type HttpShared } from './shared.js';
 export { writeError, type ErrorPage, type VisitorErrorPage } from './errors.js';
+export { formBody, formFields, formList, formText, formTexts, type FormBody } from './form.js';
