@@ -8,6 +8,7 @@ import {
   errorHandler,
   healthRouter,
   httpShared,
+  isNavigation,
   mediaRouter,
   notFound,
   phoneWriteLimit,
@@ -15,19 +16,36 @@ import {
   searchRouter,
   securityHeaders,
   submissionsRouter,
+  type ErrorPage,
   type HttpShared,
 } from './http/index.js';
 import { syncRouter } from './sync/index.js';
 import { captiveRouter } from './captive/index.js';
-import { portalRouter } from './portal/index.js';
+import { Messages, mediaErrorPage, portalRouter } from './portal/index.js';
 import { adminRouter, consoleErrorPage } from './admin/index.js';
 import { tlsRouter } from './tls/index.js';
+
+/** What the app and the fast path share: the HTTP room's (httpShared) and the portal's messages. */
+export interface AppShared {
+  http: HttpShared;
+  messages: Messages;
+}
+
+/**
+ * Built once for both paths: the visitor's messages, and with them the page a browser's failed
+ * visit to a media address gets (in the visitor's language, on either path).
+ */
+export function appShared(deps: HubDeps): AppShared {
+  const messages = new Messages();
+  return { messages, http: httpShared(deps, mediaErrorPage(deps, messages)) };
+}
 
 /**
  * Builds the hub's HTTP app from its dependencies (one router per feature); listening is
  * main's job, so tests drive the same app on a loopback port.
  */
-export function createApp(deps: HubDeps, shared: HttpShared = httpShared(deps)): Express {
+export function createApp(deps: HubDeps, parts: AppShared = appShared(deps)): Express {
+  const shared = parts.http;
   const app = express();
   app.disable('x-powered-by');
   // Behind the nginx front (the Pi's port 80), a phone's address is the X-Forwarded-For that
@@ -49,10 +67,11 @@ export function createApp(deps: HubDeps, shared: HttpShared = httpShared(deps)):
   app.use(replicationRouter(deps));
   app.use(syncRouter(deps.sync));
   app.use(adminRouter(deps));
-  app.use(portalRouter(deps, { writeLimit, send: shared.send }));
+  app.use(portalRouter(deps, { writeLimit, send: shared.send, messages: parts.messages }));
   app.use(notFound());
-  // The console's pages get their errors as a page in French, everything else the JSON envelope.
-  app.use(errorHandler(deps.log, [consoleErrorPage(deps.config.spaceName)]));
+  // The console's pages get their errors as a page in French, a browser's visit to a media
+  // address the portal's page in the visitor's language, everything else the JSON envelope.
+  app.use(errorHandler(deps.log, [consoleErrorPage(deps.config.spaceName), mediaVisitPage(shared)]));
   return app;
 }
 
@@ -62,11 +81,16 @@ export function createApp(deps: HubDeps, shared: HttpShared = httpShared(deps)):
  * `fastPath: false` leaves everything to Express (the parity tests compare the two).
  */
 export function createHandler(deps: HubDeps, opts: { fastPath?: boolean } = {}): (req: IncomingMessage, res: ServerResponse) => void {
-  const shared = httpShared(deps);
-  const app = createApp(deps, shared);
+  const parts = appShared(deps);
+  const app = createApp(deps, parts);
   if (opts.fastPath === false) return app;
-  const fast = createFastPath(deps, shared);
+  const fast = createFastPath(deps, parts.http);
   return function hub(req, res) {
     if (!fast(req, res)) app(req, res);
   };
+}
+
+/** A browser's visit to a media address refused by Express's route (a bad address, a missing file). */
+function mediaVisitPage(shared: HttpShared): ErrorPage {
+  return (req, _res, e) => (shared.errorPage && req.path.startsWith('/media/') && isNavigation(req) ? shared.errorPage(req, e) : undefined);
 }

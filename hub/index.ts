@@ -52,7 +52,7 @@ export { hubVersion } from './version.js';
 export { checkVoice, VOICE_MAX_SECONDS } from './submissions/index.js';
 export { hubAddresses } from './addresses.js';
 /** The nginx front of the Pi's port 80 (provisioning renders its site from these). */
-export { MEDIA_FRONT, mediaFrontHeaderNames } from './http/index.js';
+export { MEDIA_FRONT, mediaFrontHeaderNames, formBody, formFields, formList, formText, formTexts, type FormBody } from './http/index.js';
 export type { RunningHub };
 
 export { startHub } from './boot.js';

@@ -1,9 +1,9 @@
 import type { Request } from 'express';
+import { formText } from '../http/index.js';
 
 /** A trimmed text field of a posted form ('' when absent). */
 export function field(req: Request, name: string): string {
-  const v = (req.body as Record<string, unknown> | undefined)?.[name];
-  return typeof v === 'string' ? v.trim() : '';
+  return formText(req.body, name)?.trim() ?? '';
 }
 
 /** A query-string value ('' when absent or repeated oddly). */

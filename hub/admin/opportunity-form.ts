@@ -1,5 +1,6 @@
 import { OPPORTUNITY_KINDS, TRADE_SLUGS, TRADES, type Audience } from '../../content/index.js';
 import { html, type SafeHtml } from './html.js';
+import { formList, formText } from '../http/index.js';
 
 /** The kinds of opportunity, as the console names them. */
 export const KIND_LABEL: Record<string, string> = {
@@ -15,7 +16,7 @@ export type TypedForm = Record<string, string | string[]>;
 
 /** Values of a repeated form field (checkboxes): none, one or several. */
 export function formValues(body: unknown, name: string): string[] {
-  return ([] as unknown[]).concat((body as Record<string, unknown> | undefined)?.[name] ?? []).filter((v): v is string => typeof v === 'string');
+  return formList(body, name);
 }
 
 /**
@@ -47,8 +48,7 @@ export function opportunityFields(places: { slug: string; name: string }[], type
 /** The opportunity doc a submitted form describes (checked by the caller with parseContentDoc). */
 export function opportunityDraft(body: unknown, where: { id: string; audience: Audience; publisher: string }): Record<string, unknown> {
   const f = (name: string) => {
-    const v = (body as Record<string, unknown> | undefined)?.[name];
-    return typeof v === 'string' ? v.trim() : '';
+    return formText(body, name)?.trim() ?? '';
   };
   const now = new Date().toISOString();
   // A day typed in a date field: the event's morning and evening (Mali is on UTC).

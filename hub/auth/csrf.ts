@@ -2,6 +2,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import { AppError } from '../../content/index.js';
 import type { Session } from './session.js';
+import { formText } from '../http/index.js';
 
 export const CSRF_FIELD = '_csrf';
 export const LOGIN_CSRF_COOKIE = 'espace_login_csrf';
@@ -14,9 +15,7 @@ function same(a: string, b: string): boolean {
 
 /** The token a request sent: the form field, or the X-CSRF-Token header. */
 function sentToken(req: Parameters<RequestHandler>[0]): string | undefined {
-  const body = req.body as Record<string, unknown> | undefined;
-  const field = body && typeof body[CSRF_FIELD] === 'string' ? body[CSRF_FIELD] : undefined;
-  return field ?? req.get('x-csrf-token') ?? undefined;
+  return formText(req.body, CSRF_FIELD) ?? req.get('x-csrf-token') ?? undefined;
 }
 
 /** Refuses with 403 unless `token` equals the expected one. */

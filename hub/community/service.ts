@@ -29,7 +29,7 @@ import type { Catalog, CatalogChange } from '../catalog/index.js';
 import { communityFigures, type CommunityFigures } from '../indicators/index.js';
 import type { Config } from '../config/index.js';
 import type { Logger } from '../log/index.js';
-import { bulkPut, docsOf, loadOnce, maybeDoc, type Database, type Databases } from '../storage/index.js';
+import { bulkPut, docsOf, loadOnce, maybeDoc, type Database, type Databases, withAttachments } from '../storage/index.js';
 import { Board, type PostEntry, type PostState } from './board.js';
 import { sniffVoice, VOICE_EXT } from '../submissions/index.js';
 
@@ -173,11 +173,8 @@ export class CommunityService {
 
   /** The recording of a post written here (before central's media copy arrives). */
   async localVoice(id: string): Promise<{ mime: string; data: Buffer } | null> {
-    const doc = (await this.db.get(id, { attachments: true, binary: true }).catch(nullIfNotFound)) as {
-      _attachments?: Record<string, { content_type: string; data: Buffer }>;
-    } | null;
-    const att = doc?._attachments ? Object.values(doc._attachments)[0] : undefined;
-    return att ? { mime: att.content_type, data: att.data } : null;
+    const read = await withAttachments(this.db, id);
+    return read?.files.values().next().value ?? null;
   }
 
   // —— writing ——

@@ -16,12 +16,11 @@ import {
   type ContentOf,
   type GrantFileType,
   type GrantReport,
-  nullIfNotFound,
 } from '../../content/index.js';
 import type { Catalog } from '../catalog/index.js';
 import type { Config } from '../config/index.js';
 import { grantFigures, type GrantFigures } from '../indicators/index.js';
-import { docsOf, getDoc, putDoc, type Databases } from '../storage/index.js';
+import { docsOf, getDoc, putDoc, type Databases, withAttachments } from '../storage/index.js';
 import { sniffVoice, VOICE_EXT } from '../submissions/index.js';
 import { sniffFile } from './sniff.js';
 
@@ -154,13 +153,9 @@ export class GrantService {
   }
 
   async attachment(id: string, name: string): Promise<{ mime: string; data: Buffer } | null> {
-    const d = (await this.dbs.submissions.get(id, { attachments: true, binary: true }).catch(nullIfNotFound)) as {
-      type?: string;
-      _attachments?: Record<string, { content_type: string; data: Buffer }>;
-    } | null;
-    if (!d || (d.type !== 'application' && d.type !== 'grantreport')) return null;
-    const a = d._attachments?.[name];
-    return a ? { mime: a.content_type, data: a.data } : null;
+    const read = await withAttachments(this.dbs.submissions, id);
+    if (!read || (read.doc.type !== 'application' && read.doc.type !== 'grantreport')) return null;
+    return read.files.get(name) ?? null;
   }
 
   async reports(application?: string): Promise<GrantReport[]> {

@@ -1,5 +1,6 @@
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
+import Negotiator from 'negotiator';
 import { AppError, isAppError } from '../../content/index.js';
 import type { Logger } from '../log/index.js';
 
@@ -44,6 +45,53 @@ export function writeError(res: ServerResponse, e: AppError, couch = false, head
       ...headers,
       'Cache-Control': 'no-store',
       'Content-Type': 'application/json; charset=utf-8',
+      'Content-Length': Buffer.byteLength(body),
+    })
+    .end(body);
+}
+
+/**
+ * A browser opening an address itself (a tapped link, a typed address), not a player, an
+ * image or a script: `Sec-Fetch-Mode: navigate`, or, where a browser does not send it, an
+ * Accept that prefers a page to JSON (a browser's `text/html,…,*\/*;q=0.8`; `*\/*` alone, as
+ * fetch() and players send, keeps JSON).
+ */
+export function isNavigation(req: Pick<IncomingMessage, 'headers'>): boolean {
+  const mode = req.headers['sec-fetch-mode'];
+  if (mode !== undefined) return mode === 'navigate';
+  const accept = req.headers.accept;
+  if (accept === undefined || !accept.includes('html')) return false;
+  return new Negotiator({ headers: { accept } }).mediaType(['application/json', 'text/html']) === 'text/html';
+}
+
+/**
+ * A visitor's page for an error at an address a browser may open outside the portal's pages
+ * (a media file's link): the body of an HTML page in the visitor's language (the portal's).
+ */
+export type VisitorErrorPage = (req: IncomingMessage, e: AppError) => string;
+
+/**
+ * An error on a bare response where a browser may be the one asking (media files, on both
+ * paths): a navigation gets `page`'s HTML page with the same status, anything else (a
+ * player, fetch(), curl) the JSON envelope. `headers` as for writeError.
+ */
+export function writeRefusal(
+  req: IncomingMessage,
+  res: ServerResponse,
+  e: AppError,
+  page: VisitorErrorPage | undefined,
+  headers: Readonly<Record<string, string>> = {}
+): void {
+  if (!page || !isNavigation(req)) {
+    writeError(res, e, false, headers);
+    return;
+  }
+  const body = page(req, e);
+  res
+    .writeHead(e.status, {
+      ...headers,
+      'Cache-Control': 'no-store',
+      'Content-Type': 'text/html; charset=utf-8',
       'Content-Length': Buffer.byteLength(body),
     })
     .end(body);

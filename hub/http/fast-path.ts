@@ -37,7 +37,8 @@ export function createFastPath(deps: HubDeps, shared: HttpShared): (req: Incomin
     fixed: security,
     files: shared.files,
     pathOf: (sha) => deps.media.pathOf(sha),
-    onError: unreadableMedia(deps.log, security),
+    onError: unreadableMedia(deps.log, security, shared.errorPage),
+    errorPage: shared.errorPage,
     front: deps.config.mediaFront,
     onServe: () => deps.usage.pageView(MEDIA_SECTION),
   });

@@ -3,7 +3,7 @@
  * hot GETs before Express, the security headers and the one error envelope. app.ts mounts them.
  */
 export { contentRouter } from './content.js';
-export { errorHandler, notFound } from './errors.js';
+export { errorHandler, isNavigation, notFound } from './errors.js';
 export { createFastPath } from './fast-path.js';
 export { healthRouter } from './health.js';
 export { JsonCache } from './json-cache.js';
@@ -21,4 +21,5 @@ export { coverageRouter } from './coverage.js';
 export { answerSender, compressBody, etagOf, notModified, preparedJson, type Prepared, type SendPrepared } from './answer.js';
 export { EncodingMemo, type Coding } from './negotiate.js';
 export { httpShared, type HttpShared } from './shared.js';
-export { writeError, type ErrorPage } from './errors.js';
+export { writeError, type ErrorPage, type VisitorErrorPage } from './errors.js';
+export { formBody, formFields, formList, formText, formTexts, type FormBody } from './form.js';

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import parseRange from 'range-parser';
 import { AppError } from '../../content/index.js';
 import { notModified } from './answer.js';
-import { writeError } from './errors.js';
+import { writeRefusal, type VisitorErrorPage } from './errors.js';
 import type { MediaFiles } from './media-files.js';
 import type { MediaFacts } from './media-info.js';
 import { MEDIA_FRONT } from './media-front.js';
@@ -34,8 +34,10 @@ export interface MediaSenderOptions {
   fixed?: Readonly<Record<string, string>>;
   files: MediaFiles;
   pathOf: (sha: string) => string;
-  /** How an unreadable file is answered (logged, then the JSON envelope with `fixed`). */
+  /** How an unreadable file is answered (logged, then the JSON envelope or the visitor's page, with `fixed`). */
   onError: (res: ServerResponse, err: unknown) => void;
+  /** A browser's visit refused (412, 416) gets this page in the visitor's language rather than the JSON envelope. */
+  errorPage?: VisitorErrorPage;
   /**
    * Behind Debian's nginx (config `mediaFront`, the Pi's port 80): the hub decides the answer
    * and nginx sends the bytes from the store with sendfile (media-front.ts).
@@ -60,7 +62,7 @@ export interface MediaSenderOptions {
  * name normalised by three regular expressions) repeated the same work for every range.
  */
 export function mediaSender(opts: MediaSenderOptions) {
-  const { fixed = {}, files, pathOf, onError, front = false, onServe } = opts;
+  const { fixed = {}, files, pathOf, onError, errorPage, front = false, onServe } = opts;
   /** Per file: [inline, download]. Facts are kept per file by MediaInfo, so are these. */
   const made = new WeakMap<MediaFacts, [Lists?, Lists?]>();
 
@@ -80,8 +82,8 @@ export function mediaSender(opts: MediaSenderOptions) {
     return lists;
   }
 
-  function refuse(res: ServerResponse, e: AppError, extra?: Record<string, string>): void {
-    writeError(res, e, false, extra ? { ...fixed, ...extra } : fixed);
+  function refuse(req: IncomingMessage, res: ServerResponse, e: AppError, extra?: Record<string, string>): void {
+    writeRefusal(req, res, e, errorPage, extra ? { ...fixed, ...extra } : fixed);
   }
 
   /** `download`: saved under its own name whatever its type (?telecharger). */
@@ -93,7 +95,7 @@ export function mediaSender(opts: MediaSenderOptions) {
     }
     const ifMatch = req.headers['if-match'];
     if (ifMatch !== undefined && ifMatch.trim() !== '*' && !ifMatch.split(',').some((t) => t.trim() === etag)) {
-      refuse(res, PRECONDITION);
+      refuse(req, res, PRECONDITION);
       return;
     }
     const size = facts.size;
@@ -108,7 +110,7 @@ export function mediaSender(opts: MediaSenderOptions) {
       if (ifRange === undefined || ifRange === etag) {
         const ranges = parseRange(size, range, { combine: true });
         if (ranges === -1) {
-          refuse(res, badRange(size), { 'Accept-Ranges': 'bytes', 'Content-Range': `bytes */${size}` });
+          refuse(req, res, badRange(size), { 'Accept-Ranges': 'bytes', 'Content-Range': `bytes */${size}` });
           return;
         }
         if (ranges !== -2 && ranges.length === 1) {

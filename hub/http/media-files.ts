@@ -59,12 +59,12 @@ export class MediaFiles {
     const length = end - start + 1;
     if (length > ONE_READ) {
       // Long transfers get a descriptor of their own: destroying a read stream closes its
-      // descriptor, which must never happen to a shared one.
-      res.writeHead(status, headers);
+      // descriptor, which must never happen to a shared one. The headers go once the file is
+      // open, so a file that cannot be opened gets its error answer, not a cut transfer.
       const stream = createReadStream(path, { start, end, highWaterMark: CHUNK });
-      stream.on('error', () => res.destroy());
+      stream.on('error', (err) => (res.headersSent ? res.destroy() : onError(res, err)));
+      stream.once('ready', () => stream.pipe(res.writeHead(status, headers)));
       res.on('close', () => stream.destroy());
-      stream.pipe(res);
       return;
     }
     const file = this.acquire(path);

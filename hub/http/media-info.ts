@@ -1,10 +1,15 @@
+import { z } from 'zod';
 import type { HubDeps } from '../deps.js';
+import { maybeDoc, narrowWith } from '../storage/index.js';
 
 export interface MediaFacts {
   size: number;
   mime: string;
   filename?: string;
 }
+
+/** What a file's metadata doc (`media:<sha>`) says of how it is served. */
+const MEDIA_DOC = narrowWith(z.looseObject({ mime: z.string().optional(), filename: z.string().optional() }));
 
 /**
  * What the hub knows of a stored file (size on disk, type from its metadata doc), kept in
@@ -20,15 +25,10 @@ export class MediaInfo {
     if (known) return known;
     const stat = await this.deps.media.stat(sha);
     if (!stat) return null;
-    let mime = 'application/octet-stream';
-    let filename: string | undefined;
-    try {
-      const doc = (await this.deps.dbs.media.get(`media:${sha}`)) as { mime?: string; filename?: string };
-      mime = doc.mime ?? mime;
-      filename = doc.filename;
-    } catch {
-      // A file whose metadata has not arrived yet is still served, as bytes.
-    }
+    // A file whose metadata has not arrived yet is still served, as bytes; a disk error is thrown.
+    const doc = await maybeDoc(this.deps.dbs.media, `media:${sha}`, MEDIA_DOC);
+    const mime = doc?.mime ?? 'application/octet-stream';
+    const filename = doc?.filename;
     if (this.facts.size > 20_000) this.facts.clear();
     const facts = { size: stat.size, mime, filename };
     this.facts.set(sha, facts);

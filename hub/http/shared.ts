@@ -7,7 +7,7 @@ import { MediaFiles, UNREADABLE } from './media-files.js';
 import { MediaInfo } from './media-info.js';
 import { EncodingMemo } from './negotiate.js';
 import { PhoneLimit } from './phone-limit.js';
-import { writeError } from './errors.js';
+import { writeRefusal, type VisitorErrorPage } from './errors.js';
 import { SearchAnswers } from './search-answers.js';
 
 /**
@@ -28,26 +28,33 @@ export interface HttpShared {
   sendMedia: SendMedia;
   /** The one write counter per phone: the API on both paths and the portal's forms. */
   phoneLimit: PhoneLimit;
+  /** A browser's visit to a media address that fails: the portal's page in the visitor's language (both paths). */
+  errorPage?: VisitorErrorPage;
 }
 
-/** A media file the card cannot read: logged, and the JSON envelope (after `fixed`). */
-export function unreadableMedia(log: HubDeps['log'], fixed: Readonly<Record<string, string>> = {}) {
+/**
+ * A media file the card cannot read: logged, and the JSON envelope (after `fixed`), or for a
+ * browser's visit the visitor's page (`page`).
+ */
+export function unreadableMedia(log: HubDeps['log'], fixed: Readonly<Record<string, string>> = {}, page?: VisitorErrorPage) {
   return (res: ServerResponse, err: unknown): void => {
     log.error({ err }, 'media file could not be read');
-    writeError(res, UNREADABLE, false, fixed);
+    writeRefusal(res.req, res, UNREADABLE, page, fixed);
   };
 }
 
 /** Media files served from their start, counted with the day's page views (hub/usage). */
 export const MEDIA_SECTION = 'media';
 
-export function httpShared(deps: Pick<HubDeps, 'media' | 'dbs' | 'log' | 'config' | 'usage'>): HttpShared {
+/** `errorPage`: the portal's page for a browser's failed visit to a media address (the app passes it). */
+export function httpShared(deps: Pick<HubDeps, 'media' | 'dbs' | 'log' | 'config' | 'usage'>, errorPage?: VisitorErrorPage): HttpShared {
   const codings = new EncodingMemo();
   const files = new MediaFiles();
   const sendMedia = mediaSender({
     files,
     pathOf: (sha) => deps.media.pathOf(sha),
-    onError: unreadableMedia(deps.log),
+    onError: unreadableMedia(deps.log, {}, errorPage),
+    errorPage,
     front: deps.config.mediaFront,
     onServe: () => deps.usage.pageView(MEDIA_SECTION),
   });
@@ -60,5 +67,6 @@ export function httpShared(deps: Pick<HubDeps, 'media' | 'dbs' | 'log' | 'config
     files,
     sendMedia,
     phoneLimit: new PhoneLimit(deps.config.limits.submissionsPerMinute),
+    errorPage,
   };
 }

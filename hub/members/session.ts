@@ -3,6 +3,7 @@ import type { RequestHandler, Response } from 'express';
 import { AppError, type Member } from '../../content/index.js';
 import { ExpiringSessions, type Expiring } from '../auth/index.js';
 import type { MemberStore } from './store.js';
+import { formText } from '../http/index.js';
 
 export const MEMBER_COOKIE = 'espace_membre';
 
@@ -94,8 +95,8 @@ export function memberForm(): RequestHandler {
     } catch {
       host = undefined;
     }
-    const token = (req.body as Record<string, unknown> | undefined)?._csrf;
-    if (host === req.headers.host || (me && typeof token === 'string' && token === me.session.csrf)) return void next();
+    const token = formText(req.body, '_csrf');
+    if (host === req.headers.host || (me && token !== undefined && token === me.session.csrf)) return void next();
     throw new AppError(403, 'cross-site-post', 'this form must be sent from a page of this space; open the page again');
   };
 }

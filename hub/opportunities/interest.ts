@@ -25,6 +25,6 @@ export function countInterest(docs: Iterable<Record<string, unknown>>): Map<stri
 export async function interestByOpportunity(submissions: Database, hubId: string): Promise<Map<string, Breakdown>> {
   const prefix = `${hubId}:interest:`;
   const res = await submissions.allDocs({ startkey: prefix, endkey: `${prefix}\uffff`, include_docs: true });
-  const counts = countInterest(res.rows.flatMap((r) => (r.doc ? [r.doc as Record<string, unknown>] : [])));
+  const counts = countInterest(res.rows.flatMap((r) => (r.doc ? [r.doc] : [])));
   return new Map([...counts].map(([id, c]) => [id, c.breakdown]));
 }

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { icon, voice } from './components.js';
 import type { PageContext } from './context.js';
 import { html, type Html } from './html.js';
+import { formText } from '../http/index.js';
 
 /**
  * A refused form, as the visitor reads it: for each field in trouble, the catalog key of the
@@ -67,6 +68,5 @@ export function markRateLimited(req: Request): void {
 
 /** Form fields as strings (what was typed), never longer than a field may be. */
 export function typed(body: unknown, names: readonly string[]): Record<string, string> {
-  const f = (body ?? {}) as Record<string, unknown>;
-  return Object.fromEntries(names.map((n) => [n, typeof f[n] === 'string' ? f[n].slice(0, 5000) : '']));
+  return Object.fromEntries(names.map((n) => [n, (formText(body, n) ?? '').slice(0, 5000)]));
 }

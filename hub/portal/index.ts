@@ -2,6 +2,7 @@
 export { portalRouter, type PortalOptions } from './router.js';
 export { StaticAssets, portalAssets, type Asset } from './assets.js';
 export { pageFastPath } from './page-fast-path.js';
+export { mediaErrorPage } from './error-page.js';
 export { openPageCache, PageCache, PAGE_CACHE_BYTES, type CachedPage, type Generations } from './page-cache.js';
 export { pageRequest, CURRENT_FOR_MS, SEARCH_PAGES, type PageRequest } from './page-rules.js';
 export { Messages, loadCatalogs, LANGUAGE_NAMES } from './i18n.js';

@@ -2,13 +2,11 @@ import type { Request, Response } from 'express';
 import type { HubDeps } from '../deps.js';
 import { answerSender, type SendPrepared } from '../http/index.js';
 import type { StaticAssets } from './assets.js';
-import type { PageContext } from './context.js';
+import { pageContext, type PageContext } from './context.js';
 import type { ContentDigest } from './digest.js';
-import { formatsFor } from './format.js';
 import type { Html } from './html.js';
 import type { Messages } from './i18n.js';
 import type { CachedPage, PageCache, PageStamp } from './page-cache.js';
-import { cookies, languageOf } from './request.js';
 
 /** What the page modules share: the hub's services and the portal's assets and messages. */
 export class Portal {
@@ -32,19 +30,7 @@ export class Portal {
   }
 
   ctx(req: Request): PageContext {
-    const lang = languageOf(req) ?? 'fr';
-    const kiosk = cookies(req).mode === 'kiosk';
-    return {
-      lang,
-      kiosk,
-      path: req.originalUrl.split('#')[0]!.slice(0, 400),
-      config: this.deps.config,
-      assets: this.assets,
-      messages: this.messages,
-      voices: this.deps.catalog.translations,
-      fmt: formatsFor(lang),
-      t: (key, values) => this.messages.t(lang, key, values),
-    };
+    return pageContext(this.deps, this.assets, this.messages, req);
   }
 
   /**

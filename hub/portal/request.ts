@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { parse as parseCookie } from 'cookie';
 import type { Request, Response } from 'express';
@@ -5,11 +6,11 @@ import { LANGUAGES, type Language } from '../../content/index.js';
 
 const YEAR_MS = 365 * 24 * 3600 * 1000;
 
-export function cookies(req: Request): Record<string, string | undefined> {
+export function cookies(req: Pick<IncomingMessage, 'headers'>): Record<string, string | undefined> {
   return parseCookie(req.headers.cookie ?? '');
 }
 
-export function languageOf(req: Request): Language | null {
+export function languageOf(req: Pick<IncomingMessage, 'headers'>): Language | null {
   const lang = cookies(req).lang;
   return lang && (LANGUAGES as readonly string[]).includes(lang) ? (lang as Language) : null;
 }

@@ -5,10 +5,7 @@ import { AppError, isAppError } from '../../content/index.js';
 import type { HubDeps } from '../deps.js';
 import { answerSender, type SendPrepared } from '../http/index.js';
 import { portalAssets, type StaticAssets } from './assets.js';
-import { icon } from './components.js';
-import { html } from './html.js';
 import { Messages } from './i18n.js';
-import { page } from './layout.js';
 import { agendaRoutes } from './pages/agenda.js';
 import { homeRoutes } from './pages/home.js';
 import { informRoutes } from './pages/inform.js';
@@ -27,6 +24,7 @@ import { proposalRoutes } from './pages/proposals.js';
 import { grantRoutes } from './pages/grants.js';
 import { searchRoutes } from './pages/search.js';
 import { welcomeRoutes } from './pages/welcome.js';
+import { errorPage } from './error-page.js';
 import { markRateLimited } from './form-errors.js';
 import { Portal } from './portal.js';
 import { pageRequest } from './page-rules.js';
@@ -188,14 +186,7 @@ export function portalRouter(deps: HubDeps, opts: PortalOptions = {}): Router {
   router.use(function pageNotFound(req, res, next) {
     if (req.method !== 'GET' || NOT_PAGES.test(req.path) || !wantsHtml(req)) return void next();
     const ctx = portal.ctx(req);
-    portal.send(
-      res,
-      page(ctx, {
-        title: ctx.t('error.notFound'),
-        body: html`<h1>${icon(ctx, 'alert', 'i hi')}${ctx.t('error.notFound')}</h1><p><a class="btn" href="/">${icon(ctx, 'home')}<span>${ctx.t('nav.home')}</span></a></p>`,
-      }),
-      404
-    );
+    portal.send(res, errorPage(ctx, ctx.t('error.notFound')), 404);
   });
 
   /** A page's error is shown as a page (a visitor is reading HTML); the API keeps its JSON envelope. */
@@ -205,14 +196,7 @@ export function portalRouter(deps: HubDeps, opts: PortalOptions = {}): Router {
     if (status >= 500) deps.log.error({ err, path: req.path }, 'portal page failed');
     const ctx = portal.ctx(req);
     const title = status === 404 ? ctx.t('error.notFound') : status === 429 ? ctx.t('error.tooMany') : ctx.t('error.generic');
-    portal.send(
-      res,
-      page(ctx, {
-        title,
-        body: html`<h1>${icon(ctx, 'alert', 'i hi')}${title}</h1><p><a class="btn" href="/">${icon(ctx, 'home')}<span>${ctx.t('nav.home')}</span></a></p>`,
-      }),
-      status
-    );
+    portal.send(res, errorPage(ctx, title), status);
   };
   router.use(pageError);
   return router;

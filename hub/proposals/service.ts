@@ -30,7 +30,7 @@ import {
 import type { Catalog } from '../catalog/index.js';
 import type { Config } from '../config/index.js';
 import type { Logger } from '../log/index.js';
-import { bulkPut, docsOf, loadOnce, type Database, type Databases } from '../storage/index.js';
+import { bulkPut, docsOf, loadOnce, type Database, type Databases, withAttachments } from '../storage/index.js';
 import { codeKey, SupportCounts } from './support-counts.js';
 import { sniffEvidence, sniffVoice, VOICE_EXT } from '../submissions/index.js';
 
@@ -286,11 +286,8 @@ export class ProposalService {
   /** The recording of a proposal written here (before central's media copy arrives). */
   async localVoice(id: string): Promise<{ mime: string; data: Buffer } | null> {
     if (!this.local.has(id)) return null;
-    const doc = (await this.db.get(id, { attachments: true, binary: true }).catch(() => null)) as {
-      _attachments?: Record<string, { content_type: string; data: Buffer }>;
-    } | null;
-    const att = doc?._attachments ? Object.values(doc._attachments)[0] : undefined;
-    return att ? { mime: att.content_type, data: att.data } : null;
+    const read = await withAttachments(this.db, id);
+    return read?.files.values().next().value ?? null;
   }
 
   /** The plans, newest period first; a plan; the plans an action of which came from a proposal. */

@@ -1,5 +1,6 @@
+import { z } from 'zod';
 import type { Logger } from '../log/index.js';
-import { idsWithPrefix, type Database } from '../storage/index.js';
+import { idsWithPrefix, type Database, narrowWith, putDoc } from '../storage/index.js';
 
 /** A member code as support ids carry it ("KX7-M4P" → "kx7m4p"). */
 export const codeKey = (code: string) => code.replace('-', '').toLowerCase();
@@ -24,6 +25,10 @@ interface Snapshot {
   /** Proposal → the members' keys, comma-separated (compact: 100 000 supports are about 1 MB). */
   supporters: Record<string, string>;
 }
+
+const asSnapshot = narrowWith<Snapshot>(
+  z.looseObject({ _id: z.string(), _rev: z.string().optional(), seq: z.union([z.number(), z.string()]), supporters: z.record(z.string(), z.string()) })
+);
 
 /**
  * Who supported what here, kept in memory and counted once at start. The count comes from a
@@ -78,9 +83,10 @@ export class SupportCounts {
   }
 
   async load(): Promise<void> {
-    const snap = (await this.db.get(SNAPSHOT).catch(() => null)) as Snapshot | null;
+    // A snapshot that cannot be read is rebuilt from the changes, as a missing one.
+    const snap = asSnapshot(await this.db.get(SNAPSHOT).catch(() => null));
     const prefix = `${this.hubId}:support:`;
-    if (snap && typeof snap.supporters === 'object') {
+    if (snap) {
       for (const [proposal, keys] of Object.entries(snap.supporters)) this.supporters.set(proposal, new Set(keys.split(',')));
       let since = snap.seq;
       let replayed = 0;
@@ -131,8 +137,9 @@ export class SupportCounts {
     const dirty = this.dirty;
     const supporters: Record<string, string> = {};
     for (const [proposal, keys] of this.supporters) if (keys.size) supporters[proposal] = [...keys].join(',');
-    const old = (await this.db.get(SNAPSHOT).catch(() => null)) as Snapshot | null;
-    await this.db.put({ _id: SNAPSHOT, ...(old?._rev ? { _rev: old._rev } : {}), seq: update_seq, supporters } as never);
+    const old = asSnapshot(await this.db.get(SNAPSHOT).catch(() => null));
+    const next: Snapshot = { _id: SNAPSHOT, ...(old?._rev ? { _rev: old._rev } : {}), seq: update_seq, supporters };
+    await putDoc(this.db, next);
     this.dirty = Math.max(0, this.dirty - dirty);
   }
 

@@ -2,12 +2,12 @@ import { createHash } from 'node:crypto';
 import { contentsOf, nullIfNotFound, submissionSchemas, TRADES, type Commune, type Consultation, type TradeSlug } from '../../content/index.js';
 import type { Catalog } from '../catalog/index.js';
 import type { Logger } from '../log/index.js';
-import { putDoc, type Database } from '../storage/index.js';
+import { putDoc, type Database, maybeDoc } from '../storage/index.js';
 import type { Directory } from './directory.js';
 import { foldSms, parseSms, type SmsCommand, type SmsLang } from './keywords.js';
 import type { Outbox } from './outbox.js';
 import { normalisePhone, phonePseudonym } from './phone.js';
-import { optOutId, pendingId, replyDedupe, writeBatch, type InDoc, type InOutcome, type OptOutDoc, type PendingDoc, type SmsWrite } from './store.js';
+import { optOutId, pendingId, replyDedupe, writeBatch, type InDoc, type InOutcome, type OptOutDoc, type PendingDoc, type SmsWrite, asSms } from './store.js';
 import type { TemplateName, TemplateValues } from './templates.js';
 
 export interface InboxDeps {
@@ -76,7 +76,7 @@ export class Inbox {
     const results = await writeBatch(db, batch);
     const first = results[0];
     if (first && 'error' in first && first.error) throw new Error(`could not record the SMS ${doc._id}: ${first.message}`);
-    done._rev = (first as PouchDB.Core.Response).rev;
+    done._rev = first?.rev;
     outbox.applied(batch, results);
     if (phone && result.optOut !== undefined) outbox.noteOptOut(phone, result.optOut);
     return done;
@@ -103,7 +103,7 @@ export class Inbox {
       case 'stop':
       case 'start': {
         const stop = c.kind === 'stop';
-        const existing = (await this.deps.db.get(optOutId(phone)).catch(nullIfNotFound)) as OptOutDoc | null;
+        const existing = await maybeDoc(this.deps.db, optOutId(phone), asSms('optout'));
         const optout: OptOutDoc = {
           _id: optOutId(phone),
           ...(existing?._rev ? { _rev: existing._rev } : {}),

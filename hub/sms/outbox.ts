@@ -1,7 +1,8 @@
+import { z } from 'zod';
 import { nullIfNotFound } from '../../content/index.js';
 import type { Config } from '../config/index.js';
 import type { Logger } from '../log/index.js';
-import type { Database } from '../storage/index.js';
+import { bulkWritten, maybeDoc, narrowWith, type Database } from '../storage/index.js';
 import { inWindows } from '../sync/index.js';
 import { measureSms } from './encoding.js';
 import type { SmsLang } from './keywords.js';
@@ -42,12 +43,15 @@ const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
  *   not (stored: send it). Only if the modem lost the object too is the outcome unknown; the
  *   message is then marked `uncertain` and not sent again.
  */
+/** The day's count of SMS parts sent (`spent:<day>`), against the daily budget. */
+const SPENT = narrowWith(z.looseObject({ parts: z.number() }));
+
 export class Outbox {
   /** Messages in an active state, and sent ones waiting for their delivery report. */
   private readonly active = new Map<string, OutDoc>();
   private readonly awaiting = new Map<string, OutDoc>();
   private readonly optedOut = new Set<string>();
-  private spent = { day: '', parts: 0, rev: undefined as string | undefined };
+  private spent: { day: string; parts: number; rev?: string | undefined } = { day: '', parts: 0, rev: undefined };
   private enqueuing: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -69,7 +73,7 @@ export class Outbox {
   private async readSpent(): Promise<void> {
     const today = day(this.now());
     if (this.spent.day === today) return;
-    const doc = (await this.db.get(`spent:${today}`).catch(nullIfNotFound)) as { parts: number; _rev: string } | null;
+    const doc = await maybeDoc(this.db, `spent:${today}`, SPENT);
     this.spent = { day: today, parts: doc?.parts ?? 0, rev: doc?._rev };
   }
 
@@ -141,7 +145,7 @@ export class Outbox {
     const out = smsDocOf(docs[0], 'out');
     const r = results[0];
     if (!out || !r || ('error' in r && r.error)) return null;
-    out._rev = (r as PouchDB.Core.Response).rev;
+    out._rev = r.rev;
     this.active.set(out._id, out);
     return out;
   }
@@ -160,15 +164,12 @@ export class Outbox {
     if (!docs) return null;
     const results = await writeBatch(this.db, docs);
     // A dedupe key already taken refuses the whole message: the two docs go in one batch, so remove the lone one.
-    const failed = results.find((r) => 'error' in r && r.error);
+    const failed = results.find((r): r is PouchDB.Core.Error => 'error' in r && Boolean(r.error));
     if (failed) {
-      if (results[0] && !('error' in results[0] && results[0].error)) {
-        await this.db.remove(docs[0]!._id, (results[0] as PouchDB.Core.Response).rev);
-      }
-      if ((failed as PouchDB.Core.Error).status === 409) return null;
-      throw Object.assign(new Error((failed as PouchDB.Core.Error).message ?? 'the SMS could not be queued'), {
-        status: (failed as PouchDB.Core.Error).status,
-      });
+      const first = results[0];
+      if (first && !('error' in first && first.error) && first.rev !== undefined) await this.db.remove(docs[0]!._id, first.rev);
+      if (failed.status === 409) return null;
+      throw Object.assign(new Error(failed.message ?? 'the SMS could not be queued'), { status: failed.status });
     }
     return this.accepted(docs, results);
   }
@@ -188,7 +189,7 @@ export class Outbox {
       const r = results[i];
       const out = smsDocOf(d, 'out');
       if (!r || ('error' in r && r.error) || !out) return;
-      const doc = { ...out, _rev: (r as PouchDB.Core.Response).rev };
+      const doc = { ...out, _rev: r.rev };
       if (ACTIVE_STATES.includes(doc.state)) this.active.set(doc._id, doc);
       else this.active.delete(doc._id);
     });
@@ -201,10 +202,10 @@ export class Outbox {
       await this.readSpent();
       docs.push({ _id: `spent:${this.spent.day}`, ...(this.spent.rev ? { _rev: this.spent.rev } : {}), kind: 'spent', parts: this.spent.parts + doc.parts });
     }
-    const results = await writeBatch(this.db, docs);
-    for (const r of results) if ('error' in r && r.error) throw new Error(`could not save ${r.id}: ${r.message}`);
-    next._rev = (results[0] as PouchDB.Core.Response).rev;
-    if (state === 'sent') this.spent = { ...this.spent, parts: this.spent.parts + doc.parts, rev: (results[1] as PouchDB.Core.Response).rev };
+    const written = bulkWritten(await writeBatch(this.db, docs));
+    if ('failed' in written) throw new Error(`could not save ${written.failed.id}: ${written.failed.message}`);
+    next._rev = written.revs[0];
+    if (state === 'sent') this.spent = { ...this.spent, parts: this.spent.parts + doc.parts, rev: written.revs[1] };
     if (ACTIVE_STATES.includes(state)) this.active.set(next._id, next);
     else this.active.delete(next._id);
     if (state === 'sent' && next.modemPath && this.config.deliveryReports) this.awaiting.set(next._id, next);

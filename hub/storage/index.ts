@@ -2,5 +2,17 @@ export { openDatabases, closeDatabases, pouchConstructor, DB_NAMES, type Databas
 export { MediaStore } from './media-store.js';
 export { durableLeveldown } from './durable-leveldown.js';
 export { docsOf, docsWithPrefix, idsWithPrefix } from './pages.js';
-export { bulkPut, bulkWritten, getDoc, maybeDoc, putDoc, rowsOf, type Narrow, type Stored } from './typed.js';
+export {
+  bulkPut,
+  bulkWritten,
+  getDoc,
+  maybeDoc,
+  narrowWith,
+  putDoc,
+  rowsOf,
+  withAttachments,
+  type BinaryAttachment,
+  type Narrow,
+  type Stored,
+} from './typed.js';
 export { loadOnce, type LoadOnce } from './load-once.js';

@@ -1,4 +1,5 @@
-import { AppError, isNotFound } from '../../content/index.js';
+import type { z } from 'zod';
+import { AppError, isNotFound, nullIfNotFound } from '../../content/index.js';
 import type { Database } from './databases.js';
 
 /**
@@ -73,4 +74,36 @@ export function bulkWritten(results: readonly (PouchDB.Core.Response | PouchDB.C
 // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- see above
 export function putDoc<T extends { _id: string; _rev?: string }>(db: Database, doc: T): Promise<PouchDB.Core.Response> {
   return db.put(doc as PouchDB.Core.PutDocument<Record<string, unknown>>);
+}
+
+/**
+ * A narrowing by a zod schema, for docs without a content/schema type of their own (a hub's
+ * local bookkeeping: counters, snapshots, keys). The doc's other fields (`_id`, `_rev`) stay:
+ * give a loose object schema (`z.looseObject`).
+ */
+export function narrowWith<T>(schema: z.ZodType<T>): Narrow<T> {
+  return (doc) => {
+    const parsed = schema.safeParse(doc);
+    return parsed.success ? parsed.data : null;
+  };
+}
+
+/** A file attached to a doc, read in full. */
+export interface BinaryAttachment {
+  mime: string;
+  data: Buffer;
+}
+
+/**
+ * The doc of `id` with its attachments read in full (binary): its fields and its files by
+ * name, or null when there is none; a disk error is thrown.
+ */
+export async function withAttachments(db: Database, id: string): Promise<{ doc: Record<string, unknown>; files: Map<string, BinaryAttachment> } | null> {
+  const doc = await db.get(id, { attachments: true, binary: true }).catch(nullIfNotFound);
+  if (!doc) return null;
+  const files = new Map<string, BinaryAttachment>();
+  for (const [name, a] of Object.entries(doc._attachments ?? {})) {
+    if ('data' in a && Buffer.isBuffer(a.data)) files.set(name, { mime: a.content_type, data: a.data });
+  }
+  return { doc, files };
 }

@@ -1,6 +1,7 @@
+import { z } from 'zod';
 import { itemsOf, LANGUAGES, type ContentType, type Language, type VoiceItem } from '../../content/index.js';
 import type { Catalog } from '../catalog/index.js';
-import type { Database } from '../storage/index.js';
+import { narrowWith, type Database } from '../storage/index.js';
 
 /** The content types whose texts visitors meet and the studio offers, with the portal section showing them. */
 const TYPE_SECTION: Partial<Record<ContentType, string>> = {
@@ -64,6 +65,9 @@ export interface ItemState {
   voice: boolean;
 }
 
+/** A day's usage doc: its page views per section. */
+const USAGE_VIEWS = narrowWith(z.looseObject({ pageViews: z.record(z.string(), z.number()).optional() }));
+
 /** The hub's usage counts (last 30 days) per section, and all page views for what every page shows. */
 export async function sectionViews(submissions: Database, hubId: string, now = new Date()): Promise<Map<string, number>> {
   const since = new Date(now.getTime() - 30 * 86_400_000).toISOString().slice(0, 10);
@@ -71,7 +75,7 @@ export async function sectionViews(submissions: Database, hubId: string, now = n
   const views = new Map<string, number>();
   let all = 0;
   for (const row of res.rows) {
-    const pv = (row.doc as { pageViews?: Record<string, number> } | undefined)?.pageViews ?? {};
+    const pv = USAGE_VIEWS(row.doc)?.pageViews ?? {};
     for (const [section, n] of Object.entries(pv)) {
       views.set(section, (views.get(section) ?? 0) + n);
       all += n;

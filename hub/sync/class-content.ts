@@ -42,7 +42,7 @@ export const pullContent: ClassWork = async (ctx, central, transport) => {
 async function resolveConflicts(local: Database, remote: Database, since: number | string, log: Logger): Promise<void> {
   const changes = await local.changes({ since, include_docs: true, conflicts: true });
   for (const row of changes.results) {
-    const conflicts = (row.doc as { _conflicts?: string[] } | undefined)?._conflicts;
+    const conflicts = row.doc?._conflicts;
     if (!conflicts?.length) continue;
     const winner = await remote.get(row.id).then(
       (d) => d._rev,

@@ -22,7 +22,7 @@ export function notForThisHub(audienceClauses: readonly Selector[]): Selector {
 /** Whether `rev` is in the doc's history at `remote` (so the copy here came from central). */
 async function cameFromRemote(remote: Database, id: string, rev: string): Promise<boolean> {
   try {
-    const doc = (await remote.get(id, { revs: true })) as { _revisions?: { start: number; ids: string[] } };
+    const doc = await remote.get(id, { revs: true });
     const h = doc._revisions;
     if (!h) return false;
     return h.ids.some((hash, i) => `${h.start - i}-${hash}` === rev);

@@ -6,6 +6,8 @@ import { dirname, join, resolve, sep } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { compressible, NodeConfig, opaqueSeqs, readBody as readRaw, rewriteJsonAnswer, sendJson, seqNumber } from './standin-couch3.js';
 import { replicate, ReplicatorJobs, type ReplicationSpec, type ReplicatorPouch } from './standin-replicator.js';
+import { z } from 'zod';
+import { formBody } from '../../hub/index.js';
 
 /*
  * The stand-in central: pouchdb-server's parts (express-pouchdb over PouchDB 7 on LevelDB) on a
@@ -18,6 +20,10 @@ import { replicate, ReplicatorJobs, type ReplicationSpec, type ReplicatorPouch }
  * express-pouchdb is resolved through pouchdb-server so it gets the Express 4 and PouchDB 7
  * it was written for (it breaks under Express 5).
  */
+
+/** A _changes request's body (POST): a Mango selector, or the ids to follow; anything else is ignored. */
+const CHANGES_BODY = z.looseObject({ selector: z.unknown().optional(), doc_ids: z.array(z.string()).optional().catch(undefined) }).catch({});
+
 // Resolved at first use, not when the module loads: every `espace` command loads this file, and
 // pouchdb-server is a dev dependency (only `espace central dev` needs it), absent from a Pi's
 // production install (`npm prune --omit=dev`).
@@ -217,7 +223,7 @@ export async function startStandInCentral(options: StandInOptions): Promise<Stan
     if (req.query.filter !== undefined && req.query.filter !== '_selector') return void next();
     handle(async () => {
       if (!(await mayRead(req, res, req.params.db!))) return;
-      const body = (req.method === 'POST' ? JSON.parse((await readRaw(req, gunzipSync)) || '{}') : {}) as { selector?: unknown; doc_ids?: string[] };
+      const body = CHANGES_BODY.parse(req.method === 'POST' ? JSON.parse((await readRaw(req, gunzipSync)) || '{}') : {});
       if (req.query.filter === '_selector' && (!body.selector || typeof body.selector !== 'object')) {
         sendJson(res, 400, { error: 'bad_request', reason: 'Selector must be specified in POST payload' });
         return;
@@ -340,8 +346,8 @@ export async function startStandInCentral(options: StandInOptions): Promise<Stan
     handle(async (req, res) => {
       if (!(await requireAdmin(req, res))) return;
       if (req.method === 'GET') return void sendJson(res, 200, { state: 'single_node_enabled' });
-      const body = JSON.parse((await readRaw(req, gunzipSync)) || '{}') as { action?: string };
-      if (!['enable_single_node', 'finish_cluster', 'enable_cluster', 'add_node'].includes(String(body.action)))
+      const action = formBody(JSON.parse((await readRaw(req, gunzipSync)) || '{}')).action;
+      if (typeof action !== 'string' || !['enable_single_node', 'finish_cluster', 'enable_cluster', 'add_node'].includes(action))
         return void sendJson(res, 400, { error: 'bad_request', reason: 'Invalid Action' });
       sendJson(res, 201, { ok: true });
     })
@@ -364,16 +370,17 @@ export async function startStandInCentral(options: StandInOptions): Promise<Stan
     '/:db/_purge',
     handle(async (req, res) => {
       if (!(await requireAdmin(req, res))) return;
-      const body = JSON.parse((await readRaw(req, gunzipSync)) || '{}') as Record<string, string[]>;
+      const body = formBody(JSON.parse((await readRaw(req, gunzipSync)) || '{}'));
       const db = dbOf(req.params.db!);
       const purged: Record<string, string[]> = {};
-      for (const [id, revs] of Object.entries(body)) {
-        if (!Array.isArray(revs)) return void sendJson(res, 400, { error: 'bad_request', reason: `Revisions of ${id} must be a list` });
+      for (const [id, asked] of Object.entries(body)) {
+        if (!Array.isArray(asked)) return void sendJson(res, 400, { error: 'bad_request', reason: `Revisions of ${id} must be a list` });
+        const revs: readonly unknown[] = asked;
         const leaves = await db.get(id, { open_revs: 'all' }).then(
           (r) => (r as unknown as { ok?: { _rev: string } }[]).flatMap((x) => (x.ok ? [x.ok._rev] : [])),
           () => [] as string[]
         );
-        purged[id] = revs.filter((r) => leaves.includes(r));
+        purged[id] = revs.filter((r): r is string => typeof r === 'string' && leaves.includes(r));
       }
       await db.compact();
       sendJson(res, 201, { purge_seq: null, purged });

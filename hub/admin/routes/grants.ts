@@ -7,6 +7,7 @@ import { field, param } from '../form.js';
 import { html, type SafeHtml } from '../html.js';
 import { csrfField, page, select, when } from '../layout.js';
 import { GRANTS, type AdminRoute, type AdminServices } from '../route-table.js';
+import { formTexts } from '../../http/index.js';
 
 const BASE = '/admin/appels';
 const LINES = 8;
@@ -73,10 +74,7 @@ ${errors.lines ? html`<p class="field-error" id="lines-error">${REASON[errors.li
 const linesOf = (req: Request) => Array.from({ length: LINES }, (_, i) => ({ label: field(req, `line-label-${i}`), amount: field(req, `line-amount-${i}`) }));
 const filesOf = (req: Request, name: string): UploadedFile[] =>
   ((req.files as Record<string, Express.Multer.File[]> | undefined)?.[name] ?? []).map((f) => ({ bytes: new Uint8Array(f.buffer) }));
-const typedOf = (req: Request): Typed =>
-  Object.fromEntries(
-    Object.entries((req.body ?? {}) as Record<string, unknown>).filter(([k, v]) => k !== '_csrf' && typeof v === 'string') as [string, string][]
-  );
+const typedOf = (req: Request): Typed => Object.fromEntries(Object.entries(formTexts(req.body)).filter(([k]) => k !== '_csrf'));
 
 function notice(errors: Errors): SafeHtml {
   const n = Object.keys(errors).length;

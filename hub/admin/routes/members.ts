@@ -8,6 +8,7 @@ import { SEX_LABEL, SEX_OPTIONS, ageLabel, csrfField, page, select, when } from 
 import { allMembers, eraseMember, getMember, searchMembers, updateMember, type Member } from '../members.js';
 import { memberCodeSection } from './member-codes.js';
 import { STAFF, type AdminResult, type AdminRoute, type AdminServices } from '../route-table.js';
+import { formList } from '../../http/index.js';
 
 /** A phone shows a long list slowly; search narrows it. */
 const SHOWN = 200;
@@ -40,7 +41,7 @@ function memberFields(s: AdminServices, m: Partial<Member>): SafeHtml {
 
 /** What the form sent, as the registration's fields (trades: the boxes ticked; SMS consent: ticked or not). */
 function typed(req: Request): Record<string, unknown> {
-  const trades = ([] as unknown[]).concat((req.body as Record<string, unknown> | undefined)?.trades ?? []).filter((t): t is string => typeof t === 'string');
+  const trades = formList(req.body, 'trades');
   return {
     ...Object.fromEntries(['fullName', 'sex', 'ageBand', 'commune', 'phone', 'organisation'].map((k) => [k, field(req, k)])),
     trades,

@@ -9,6 +9,7 @@ import { KIND_LABEL, opportunityDraft, opportunityFields, type TypedForm } from 
 import { html, type SafeHtml } from '../html.js';
 import { csrfField, page, when } from '../layout.js';
 import { STAFF, type AdminRoute, type AdminServices } from '../route-table.js';
+import { formFields } from '../../http/index.js';
 
 async function communes(s: AdminServices): Promise<{ slug: string; name: string }[]> {
   const all = await s.deps.digest.of('commune');
@@ -97,7 +98,7 @@ ${breakdownTable('Intéressé·es sur cet espace, par sexe et tranche d’âge',
         return { redirect: '/admin/opportunities', flash: 'Opportunité publiée sur cet espace.', audit: { target: checked._id } };
       } catch (e) {
         if (!isAppError(e) || e.status !== 422) throw e;
-        const typed = { ...(req.body as TypedForm) };
+        const typed = formFields(req.body);
         return {
           page: page({ title: 'Opportunités', session, spaceName, body: form(session, await communes(s), `Vérifiez le formulaire : ${e.details}`, typed) }),
           status: 422,

@@ -7,6 +7,7 @@ import { html } from '../html.js';
 import { csrfField, page, when } from '../layout.js';
 import { ACTION_STATUS_LABEL, progressFields, readProgress, type ProgressErrors, type ProgressForm } from '../progress-form.js';
 import { OFFICIAL, PROPOSALS, type AdminRoute, type AdminServices } from '../route-table.js';
+import { formTexts } from '../../http/index.js';
 
 /*
  * The priority action plans at the hub's console: everybody who reads proposals sees each
@@ -56,8 +57,7 @@ function planPage(s: AdminServices, session: Session, p: Plan, form?: { action: 
   return page({ title: p.title.fr, session, spaceName: s.deps.config.spaceName, body });
 }
 
-const formOf = (body: unknown): ProgressForm =>
-  Object.fromEntries(Object.entries((body ?? {}) as Record<string, unknown>).flatMap(([k, v]) => (typeof v === 'string' ? [[k, v.trim()]] : [])));
+const formOf = (body: unknown): ProgressForm => Object.fromEntries(Object.entries(formTexts(body)).map(([k, v]) => [k, v.trim()]));
 
 export const planRoutes: AdminRoute[] = [
   {

@@ -16,6 +16,7 @@ import { html } from '../html.js';
 import { page } from '../layout.js';
 import type { AdminResult, AdminRoute, AdminServices } from '../route-table.js';
 import { STAFF } from '../route-table.js';
+import { formBody } from '../../http/index.js';
 
 const COOKIE_BASE = { httpOnly: true, sameSite: 'strict', path: '/admin' } as const;
 
@@ -63,7 +64,7 @@ export const sessionRoutes: AdminRoute[] = [
     roles: 'public',
     async handle(s, req, res) {
       // Anything but a form (JSON, no body) leaves req.body undefined: treat it as an empty form.
-      const body = (req.body ?? {}) as Record<string, unknown>;
+      const body = formBody(req.body);
       const next = safeNext(body.next);
       checkLoginCsrf(req, parseCookie(req.headers.cookie ?? '')[LOGIN_CSRF_COOKIE]);
       const username = typeof body.username === 'string' ? body.username.trim().toLowerCase().slice(0, 64) : '';

@@ -8,6 +8,7 @@ import { field, param } from '../form.js';
 import { html } from '../html.js';
 import { actionButton, csrfField, page, select, when } from '../layout.js';
 import { TECHNICIAN, type AdminRoute } from '../route-table.js';
+import { formText } from '../../http/index.js';
 
 const VERDICT_LABEL: Record<string, string> = { ok: 'bon', warning: 'attention', critical: 'critique', unknown: 'inconnu' };
 const mb = (n: number) => `${(n / 1e6).toFixed(1)} Mo`;
@@ -178,8 +179,7 @@ ${
       const username = field(req, 'username').toLowerCase();
       const role = field(req, 'role') as Role;
       try {
-        const password = (req.body as { password?: unknown } | undefined)?.password;
-        await s.users.add(username, role, typeof password === 'string' ? password : '');
+        await s.users.add(username, role, formText(req.body, 'password') ?? '');
       } catch (e) {
         if (isAppError(e) && (e.status === 422 || e.status === 409)) return { redirect: '/admin/accounts', flash: `Compte non créé : ${e.details}` };
         throw e;

@@ -21,6 +21,7 @@ import { html, type Html } from '../html.js';
 import { page } from '../layout.js';
 import { pageOf, pager } from '../pager.js';
 import type { Portal } from '../portal.js';
+import { formList, formTexts } from '../../http/index.js';
 
 const BASE = '/communaute';
 /** A recording opened on its own: no sniffing, no script, no origin of its own (as /media answers). */
@@ -246,7 +247,7 @@ ${me ? html`<form method="post" action="${BASE}/sujet/${slug}" enctype="multipar
   router.post(`${BASE}/sujet/:slug`, ...form, async function newThread(req, res) {
     const ctx = portal.ctx(req);
     const slug = String(req.params.slug);
-    const f = (req.body ?? {}) as Record<string, string | undefined>;
+    const f = formTexts(req.body);
     const me = memberOf(res)!;
     const typed: Typed = { title: f.title?.slice(0, 120), text: f.text?.slice(0, POST_TEXT_MAX * 2), lang: f.lang };
     try {
@@ -318,7 +319,7 @@ ${me ? html`<form method="post" action="${threadUrl(root.id)}" enctype="multipar
   router.post(`${BASE}/fil/:id`, ...form, async function reply(req, res) {
     const ctx = portal.ctx(req);
     const id = String(req.params.id);
-    const f = (req.body ?? {}) as Record<string, string | undefined>;
+    const f = formTexts(req.body);
     const me = memberOf(res)!;
     const root = community.board.get(id);
     if (!root) throw new AppError(404, 'thread-not-found', 'no such conversation here');
@@ -339,11 +340,11 @@ ${me ? html`<form method="post" action="${threadUrl(root.id)}" enctype="multipar
 
   router.post(`${BASE}/fil/:id/signaler`, members.require(), small, check, async function flag(req, res) {
     const ctx = portal.ctx(req);
-    // A field sent twice arrives as an array.
-    const f = (req.body ?? {}) as Record<string, string | string[] | undefined>;
+    // A field sent twice arrives as a list: its texts joined, as String() did.
+    const f = (name: string) => formList(req.body, name).join(',');
     const id = String(req.params.id);
     try {
-      await community.flag(memberOf(res)!.member, String(f.post ?? ''), String(f.reason ?? ''));
+      await community.flag(memberOf(res)!.member, f('post'), f('reason'));
     } catch (e) {
       if (!isAppError(e) || e.status >= 500 || e.status === 404) throw e;
       return void portal.send(res, await threadPage(req, res, id, { error: communityError(ctx, e.reason) }), e.status);
@@ -352,8 +353,8 @@ ${me ? html`<form method="post" action="${threadUrl(root.id)}" enctype="multipar
   });
 
   router.post(`${BASE}/fil/:id/reagir`, members.require(), small, check, async function react(req, res) {
-    const f = (req.body ?? {}) as Record<string, string | string[] | undefined>;
-    await community.react(memberOf(res)!.member, String(f.post ?? ''), String(f.kind ?? ''));
+    const f = (name: string) => formList(req.body, name).join(',');
+    await community.react(memberOf(res)!.member, f('post'), f('kind'));
     res.redirect(303, threadUrl(String(req.params.id)));
   });
 
@@ -420,7 +421,7 @@ ${open.length ? html`<section>${heading(ctx, 'community.publicAnswers', 'star', 
 
   router.post(`${BASE}/mentorat`, ...form, async function ask(req, res) {
     const ctx = portal.ctx(req);
-    const f = (req.body ?? {}) as Record<string, string | undefined>;
+    const f = formTexts(req.body);
     const me = memberOf(res)!;
     try {
       if (rateLimited(req)) throw new AppError(429, 'too-many-submissions', 'too many forms sent from this phone; wait a minute');

@@ -11,6 +11,7 @@ import { deviceId } from '../request.js';
 import { formNotice, rateLimited } from '../form-errors.js';
 import { downloadLink, filesOf, type FileFacts } from './downloads.js';
 import { keepButton } from './keep.js';
+import { formTexts } from '../../http/index.js';
 
 const CATEGORY_ICON: Record<string, string> = {
   gouvernance: 'town',
@@ -145,7 +146,7 @@ ${pager(ctx, '/apprendre', slice)}`;
   router.post('/apprendre/quiz/:slug/verifier', async function checkOne(req, res) {
     const ctx = portal.ctx(req);
     const q = await catalog.get(`quiz:${req.params.slug}`);
-    const f = (req.body ?? {}) as Record<string, string | undefined>;
+    const f = formTexts(req.body);
     const question = q.questions[Number(f.question)];
     if (!question || !/^\d{1,2}$/.test(f.choice ?? '') || !question.choices[Number(f.choice)]) {
       throw new AppError(422, 'invalid-answer', 'send question=<number> and choice=<number> of this quiz');
@@ -157,7 +158,7 @@ ${pager(ctx, '/apprendre', slice)}`;
   router.post('/apprendre/quiz/:slug', async function checkQuiz(req, res) {
     const ctx = portal.ctx(req);
     const q = await catalog.get(`quiz:${req.params.slug}`);
-    const answers = (req.body ?? {}) as Record<string, string>;
+    const answers = formTexts(req.body);
     const back0 = q.course ? `/apprendre/${slugOf(q.course)}` : '/apprendre';
     if (rateLimited(req)) {
       // Nothing counted; the choices stay as they were, with the catalog's sentence.

@@ -6,6 +6,7 @@ import type { PageContext } from '../context.js';
 import { html, type Html } from '../html.js';
 import { page } from '../layout.js';
 import type { Portal } from '../portal.js';
+import { formText, formTexts } from '../../http/index.js';
 
 /** Reasons the members room gives, as the visitor reads them. */
 export function memberError(ctx: PageContext, reason: string, retryAfterSeconds?: number): string {
@@ -90,7 +91,7 @@ ${state.error ? notice(ctx, 'err', state.error, 'erreur') : ''}
 
   router.post('/membre', async function signIn(req, res) {
     const ctx = portal.ctx(req);
-    const f = (req.body ?? {}) as Record<string, string | undefined>;
+    const f = formTexts(req.body);
     const code = (f.code ?? '').slice(0, 10);
     try {
       await members.signIn(req, res, code, f.pin ?? '');
@@ -119,8 +120,7 @@ ${state.error ? notice(ctx, 'err', state.error, 'erreur') : ''}
   router.post('/membre/nom', members.require(), members.checkForm(), async function rename(req, res) {
     const ctx = portal.ctx(req);
     const me = memberOf(res)!;
-    const typed = (req.body as Record<string, unknown> | undefined)?.displayName;
-    const name = typeof typed === 'string' ? typed : '';
+    const name = formText(req.body, 'displayName') ?? '';
     try {
       await members.store.rename(me.member.code, name);
     } catch (e) {

@@ -21,6 +21,7 @@ import { pageOf, pager, type Slice } from '../pager.js';
 import type { Portal } from '../portal.js';
 import { signInPrompt, voiceForm, voiceInput, voiceOf_ } from './community.js';
 import { keepButton } from './keep.js';
+import { formBody } from '../../http/index.js';
 
 const BASE = '/propositions';
 const PLANS = '/plans';
@@ -163,7 +164,7 @@ export function proposalRoutes(router: Router, portal: Portal): void {
 
   router.post(`${BASE}/nouvelle`, members.require(), multipart, check, async function propose(req, res) {
     const ctx = portal.ctx(req);
-    const f = (req.body ?? {}) as Record<string, unknown>;
+    const f = formBody(req.body);
     const str = (k: string) => (typeof f[k] === 'string' ? f[k] : undefined);
     const typed: Typed = {
       title: str('title')?.slice(0, 200),

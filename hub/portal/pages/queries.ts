@@ -54,9 +54,10 @@ export async function publicAnswers(submissions: PouchDB.Database<Record<string,
   for (let skip = 0; ; skip = 1) {
     const res = await submissions.allDocs({ include_docs: true, startkey: from, endkey: prefix, descending: true, limit: 100, skip });
     for (const row of res.rows) {
-      const d = row.doc as { status?: string; answerPublic?: boolean; answer?: string; official?: string; updatedAt?: string; createdAt?: string } | undefined;
-      if (d?.status === 'answered' && d.answerPublic === true && d.answer && d.official) {
-        out.push({ official: d.official, answer: d.answer, at: d.updatedAt ?? d.createdAt ?? '' });
+      const d = row.doc;
+      if (d?.status === 'answered' && d.answerPublic === true && typeof d.answer === 'string' && d.answer && typeof d.official === 'string' && d.official) {
+        const at = typeof d.updatedAt === 'string' ? d.updatedAt : typeof d.createdAt === 'string' ? d.createdAt : '';
+        out.push({ official: d.official, answer: d.answer, at });
         if (out.length >= limit) return out;
       }
     }

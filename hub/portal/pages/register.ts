@@ -6,6 +6,7 @@ import { html, type Html } from '../html.js';
 import { fieldError, formNotice, invalid, problemsOf, rateLimited, typed, type FormProblem } from '../form-errors.js';
 import { page } from '../layout.js';
 import type { Portal } from '../portal.js';
+import { formList } from '../../http/index.js';
 
 interface FormState {
   done?: boolean;
@@ -105,10 +106,7 @@ ${formNotice(ctx, state.problem)}
     if (values.phone?.trim()) input.phone = values.phone.trim();
     if (values.organisation?.trim()) input.organisation = values.organisation.trim();
     // Checkboxes: one value, several, or none.
-    const trades = ([] as unknown[])
-      .concat((req.body as Record<string, unknown> | undefined)?.trades ?? [])
-      .filter((t): t is string => typeof t === 'string')
-      .slice(0, 8);
+    const trades = formList(req.body, 'trades').slice(0, 8);
     values.trades = trades.join(',');
     if (trades.length) input.trades = trades;
     if (values.smsConsent === 'oui') input.smsConsent = true;

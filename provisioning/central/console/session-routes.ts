@@ -10,6 +10,7 @@ import {
   throttledAuditLimiter,
   waitInWords,
   type LoginTicket,
+  formBody,
 } from '../../../hub/index.js';
 import { html } from '../../../hub/index.js';
 import { authSessionCookie } from '../couch.js';
@@ -63,7 +64,7 @@ export function sessionRoutes(cookies: CouchSessions): ConsoleRoute[] {
       path: LOGIN_PATH,
       roles: 'public',
       async handle(c) {
-        const body = (c.req.body ?? {}) as Record<string, unknown>;
+        const body = formBody(c.req.body);
         const next = safeNext(body.next);
         const username = typeof body.username === 'string' ? body.username.trim().slice(0, 128) : '';
         const password = typeof body.password === 'string' ? body.password : '';

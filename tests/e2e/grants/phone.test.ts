@@ -70,7 +70,8 @@ const DONE = {
       done: 70,
       spent: 180_000,
       lines: [{ label: 'Matériel', amount: 180_000 }],
-      evidence: [],
+      // A receipt whose file has not reached the hub (yet).
+      evidence: [{ kind: 'document', media: 'ab'.repeat(32) }],
     },
   ],
 };
@@ -156,5 +157,35 @@ describe('calls for local initiatives on a 360×640 phone at http://espace.home.
     const keep = (await (await fetch(`${hub.url}/hors-ligne/liste/call/appel-2026`)).json()) as { home: string; urls: string[] };
     assert.equal(keep.home, '/appels/appel-2026');
     assert.ok(keep.urls.includes('/appels/appel-2026'));
+  });
+
+  it('a report’s evidence whose file is not on the hub opens the portal’s page in the visitor’s language, not JSON', async () => {
+    const context = await browser.newContext({ ...PHONE });
+    const page = await context.newPage();
+    await page.goto(`${origin}/appels/appel-2026`);
+    const [answer] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith(`/media/${'ab'.repeat(32)}`)),
+      page.click(`a[href="/media/${'ab'.repeat(32)}"]`),
+    ]);
+    await page.waitForURL(/\/media\//);
+    assert.equal(answer.status(), 404);
+    assert.match(String(await answer.headerValue('content-type')), /^text\/html/);
+    assert.match(await page.innerText('main h1'), /Ce fichier n'est pas encore arrivé sur l'espace\./);
+    assert.equal(await page.getAttribute('main h1', 'data-reason'), 'media-not-found');
+    assert.doesNotMatch(await page.content(), /"status":"error"/);
+    await assertNoSideways(page);
+    // The way back to the portal (its home, or the language picker on a first visit).
+    await page.click('main a.btn[href="/"]');
+    await page.waitForURL((u) => !u.pathname.startsWith('/media/'));
+    await context.addCookies([{ name: 'lang', value: 'bm', url: origin }]);
+    const bm = await page.goto(`${origin}/media/${'ab'.repeat(32)}`);
+    assert.equal(bm?.status(), 404);
+    assert.match(await page.innerText('main h1'), /Nin fɛn ma se espace la fɔlɔ\./);
+    const bad = await page.goto(`${origin}/media/pas-un-fichier`);
+    assert.equal(bad?.status(), 400);
+    assert.match(await page.innerText('main h1'), /Nin ɲɛ tɛ yen\./);
+    // The page's own fetch() still reads the JSON envelope.
+    const api = await page.evaluate(async (u) => (await fetch(u)).json(), `/media/${'ab'.repeat(32)}`);
+    assert.equal((api as { reason: string }).reason, 'media-not-found');
   });
 });

@@ -127,6 +127,19 @@ describe('the nginx front answers media as the hub does', { skip: NGINX_BIN ? fa
     assert.equal((await same('/media/not-a-hash', 'GET')).status, 400);
   });
 
+  it("a browser's visit to an unknown file or a bad address: the portal's page in French through the front too", async () => {
+    const tapped = { 'sec-fetch-mode': 'navigate', accept: 'text/html,*/*;q=0.8', cookie: 'lang=fr' };
+    for (const [path, status] of [
+      [`/media/${'0'.repeat(64)}`, 404],
+      ['/media/not-a-hash', 400],
+    ] as const) {
+      const page = await same(path, 'GET', tapped);
+      assert.equal(page.status, status, path);
+      assert.match(String(page.headers['content-type']), /^text\/html; charset=utf-8/, path);
+      assert.match(page.body.toString(), /<html lang="fr"/, path);
+    }
+  });
+
   it('the bytes come from nginx (X-Accel-Redirect), and the hub counts each play', async () => {
     await hub.deps.usage.flush();
     const doc = () => hub.deps.dbs.submissions.get(`${hub.deps.config.hubId}:usage:${new Date().toISOString().slice(0, 10)}`).catch(() => ({ pageViews: {} }));

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { rm } from 'node:fs/promises';
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
-import { createApp, createHandler } from '../../../hub/app.js';
-import { createFastPath, httpShared } from '../../../hub/http/index.js';
+import { appShared, createApp, createHandler } from '../../../hub/app.js';
+import { createFastPath } from '../../../hub/http/index.js';
 import { portalAssets } from '../../../hub/portal/index.js';
 import { sendRaw, startTestHub, type RawAnswer, type TestHub } from '../../support/index.js';
 
@@ -34,9 +35,9 @@ async function listen(handler: (req: IncomingMessage, res: ServerResponse) => vo
  * did), and Express alone, each on a loopback port.
  */
 async function bothPaths(hub: TestHub, answered: (fast: boolean) => void): Promise<{ fast: Listening; express: Listening }> {
-  const shared = httpShared(hub.deps);
+  const shared = appShared(hub.deps);
   const app = createApp(hub.deps, shared);
-  const fastPath = createFastPath(hub.deps, shared);
+  const fastPath = createFastPath(hub.deps, shared.http);
   const fast = await listen((req, res) => {
     const b = fastPath(req, res);
     answered(b);
@@ -269,6 +270,74 @@ describe('the fast path and Express give the same answers', () => {
       assert.equal(a.status, 404, path);
       assert.match(String(a.headers['content-type']), /^application\/json/);
       assert.equal((JSON.parse(a.body.toString()) as { status: string }).status, 'error');
+    }
+  });
+  /** A tapped link (Chrome's navigation headers), and a browser without Sec-Fetch-* headers. */
+  const TAPPED = { 'sec-fetch-mode': 'navigate', accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' };
+  const OLD_BROWSER = { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' };
+  /** A player's and fetch()'s requests: the JSON envelope. */
+  const PLAYER = { 'sec-fetch-mode': 'no-cors', accept: '*/*' };
+
+  function visitorPage(a: Raw, status: number, reason: string, sentence: string, what: string): void {
+    assert.equal(a.status, status, what);
+    assert.match(String(a.headers['content-type']), /^text\/html; charset=utf-8/, what);
+    assert.equal(a.headers['cache-control'], 'no-store', what);
+    const page = a.body.toString();
+    assert.ok(page.includes(`data-reason="${reason}"`), `${what}: ${page.slice(0, 200)}`);
+    assert.ok(page.includes(sentence), `${what}: ${sentence}`);
+    assert.ok(!page.includes('"status":"error"'), what);
+  }
+
+  it("a browser's visit refused (416, 412) gets the visitor's page with the same status on both paths; a player keeps JSON", async () => {
+    const path = `/media/${sha(media)}`;
+    const range = { range: 'bytes=5000-6000' };
+    const fr = await same(path, 'GET', { ...TAPPED, ...range, cookie: 'lang=fr' }, true);
+    visitorPage(fr, 416, 'bad-range', 'Un problème est survenu', 'fr 416');
+    assert.equal(fr.headers['content-range'], `bytes */${media.length}`);
+    assert.ok(fr.body.toString().includes('<html lang="fr"'));
+    const bm = await same(path, 'GET', { ...OLD_BROWSER, ...range, cookie: 'lang=bm' }, true);
+    visitorPage(bm, 416, 'bad-range', 'Gɛlɛya dɔ donna', 'bm 416');
+    const pre = await same(path, 'GET', { ...TAPPED, 'if-match': '"un-autre-fichier"' }, true);
+    visitorPage(pre, 412, 'precondition-failed', 'Un problème est survenu', '412');
+    const head = await same(path, 'HEAD', { ...TAPPED, ...range }, true);
+    assert.equal(head.status, 416);
+    assert.match(String(head.headers['content-type']), /^text\/html/);
+    assert.equal(head.body.length, 0);
+    const notVisits: Record<string, string>[] = [PLAYER, { accept: '*/*' }, {}, { 'sec-fetch-mode': 'cors', accept: 'text/html' }];
+    for (const h of notVisits) {
+      const a = await same(path, 'GET', { ...h, ...range }, true);
+      assert.equal(a.status, 416, JSON.stringify(h));
+      assert.equal((JSON.parse(a.body.toString()) as { reason: string }).reason, 'bad-range', JSON.stringify(h));
+    }
+  });
+
+  it("a browser's visit to a missing file or a bad address gets the visitor's page; a player keeps JSON", async () => {
+    const missing = `/media/${'0'.repeat(64)}`;
+    visitorPage(await same(missing, 'GET', { ...TAPPED, cookie: 'lang=fr' }, false), 404, 'media-not-found', 'pas encore arrivé sur', '404 fr');
+    visitorPage(await same(missing, 'GET', { ...TAPPED, cookie: 'lang=bm' }, false), 404, 'media-not-found', 'Nin fɛn ma se espace la fɔlɔ.', '404 bm');
+    // No language chosen yet: French.
+    visitorPage(await same(missing, 'GET', OLD_BROWSER, false), 404, 'media-not-found', 'pas encore arrivé sur', '404');
+    visitorPage(await same('/media/pas-un-fichier', 'GET', TAPPED, false), 400, 'bad-media-id', 'existe pas.', '400');
+    visitorPage(await same('/media/a/b', 'GET', TAPPED, false), 404, 'not-found', 'existe pas.', 'no route');
+    for (const path of [missing, '/media/pas-un-fichier']) {
+      const a = await same(path, 'GET', PLAYER, false);
+      assert.match(String(a.headers['content-type']), /^application\/json/, path);
+      assert.equal((JSON.parse(a.body.toString()) as { status: string }).status, 'error');
+    }
+  });
+
+  it("a file the card cannot read: the visitor's page (500) for a browser, the JSON envelope for a player, on both paths", async () => {
+    for (const size of [2000, 300 * 1024]) {
+      const bytes = Buffer.alloc(size, size === 2000 ? 'a' : 'b');
+      await hub.deps.media.put(bytes, sha(bytes));
+      const path = `/media/${sha(bytes)}`;
+      // Known to both (a HEAD reads no bytes), then gone from the card.
+      for (const port of [fast.port, express.port]) assert.equal((await send(port, path, 'HEAD', {})).status, 200);
+      await rm(hub.deps.media.pathOf(sha(bytes)));
+      visitorPage(await same(path, 'GET', { ...TAPPED, cookie: 'lang=fr' }, true), 500, 'media-unreadable', 'Un problème est survenu', `${size} B`);
+      const a = await same(path, 'GET', PLAYER, true);
+      assert.equal(a.status, 500);
+      assert.equal((JSON.parse(a.body.toString()) as { reason: string }).reason, 'media-unreadable');
     }
   });
 });

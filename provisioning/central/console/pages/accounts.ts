@@ -1,5 +1,5 @@
 import { AppError, isAppError } from '../../../../content/index.js';
-import { csrfField, html, select, type Value } from '../../../../hub/index.js';
+import { csrfField, html, select, type Value, formBody, formText } from '../../../../hub/index.js';
 import { configBlock, enrollHub, PERSON_ROLES, putUser, removeUser, type PersonRole } from '../../enroll.js';
 import { enrolledHubs, REPLICATOR_USER } from '../../setup.js';
 import { BASE } from '../layout.js';
@@ -31,7 +31,7 @@ const ADMINS_ONLY = [] as const;
 
 type Form = Record<string, string>;
 const formOf = (c: ConsoleContext): Form =>
-  Object.fromEntries(Object.entries((c.req.body ?? {}) as Record<string, unknown>).map(([k, v]) => [k, typeof v === 'string' ? v.trim() : '']));
+  Object.fromEntries(Object.entries(formBody(c.req.body)).map(([k, v]) => [k, typeof v === 'string' ? v.trim() : '']));
 
 interface Person {
   name: string;
@@ -161,11 +161,7 @@ export const accountsPage: ConsolePage = {
           return render(c, { hub: { form, error: 'L’identifiant d’un hub : 2 à 40 lettres minuscules, chiffres ou tirets, par exemple « kayes-01 ».' } });
         let enrolled: string;
         try {
-          const e = await enrollHub(
-            c.s.config.centralUrl,
-            { username: c.session!.username, password: (c.req.body as { adminPassword?: string } | undefined)?.adminPassword ?? '' },
-            hubId
-          );
+          const e = await enrollHub(c.s.config.centralUrl, { username: c.session!.username, password: formText(c.req.body, 'adminPassword') ?? '' }, hubId);
           enrolled = configBlock({ ...e, url: c.s.config.publicUrl ?? e.url });
         } catch (e) {
           if (isAppError(e) && e.reason === 'central-credentials-refused')

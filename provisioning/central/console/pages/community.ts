@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { AppError, isAppError } from '../../../../content/index.js';
-import { checkVoice, csrfField, html, VOICE_MAX_SECONDS, when, type Value } from '../../../../hub/index.js';
+import { checkVoice, csrfField, html, VOICE_MAX_SECONDS, when, type Value, formText } from '../../../../hub/index.js';
 import {
   answerQuestion,
   approvePost,
@@ -44,8 +44,7 @@ const idFrom = (c: ConsoleContext, shape: RegExp): string => {
   return id;
 };
 const field = (c: ConsoleContext, name: string): string => {
-  const v = (c.req.body as Record<string, unknown> | undefined)?.[name];
-  return typeof v === 'string' ? v.trim() : '';
+  return formText(c.req.body, name)?.trim() ?? '';
 };
 const reasonOf = (c: ConsoleContext): string => {
   const reason = field(c, 'reason');

@@ -1,5 +1,5 @@
 import { AppError, APPLICANT_KINDS, assessmentId, GRANT_DOCUMENT_KINDS, type Application, type Assessment, type Call } from '../../../../content/index.js';
-import { actionButton, APPLICANT_KIND_LABELS, csrfField, html, sendCsvText, when, type Value } from '../../../../hub/index.js';
+import { actionButton, APPLICANT_KIND_LABELS, csrfField, html, sendCsvText, when, type Value, formFields, formText } from '../../../../hub/index.js';
 import {
   weightOf,
   applicationsCsv,
@@ -36,8 +36,7 @@ const paramOf = (c: ConsoleContext, name: string, shape: RegExp): string => {
   return v;
 };
 const field = (c: ConsoleContext, name: string): string => {
-  const v = (c.req.body as Record<string, unknown> | undefined)?.[name];
-  return typeof v === 'string' ? v : '';
+  return formText(c.req.body, name) ?? '';
 };
 const isJuror = (c: ConsoleContext) => c.session!.roles.includes('jury');
 const isEditor = (c: ConsoleContext) => c.session!.roles.includes('editor');
@@ -238,9 +237,9 @@ export const juryPage: ConsolePage = {
       roles: ['editor'],
       action: 'grants.call',
       async handle(c) {
-        const typed = { ...((c.req.body ?? {}) as Record<string, unknown>) };
+        const typed = formFields(c.req.body);
         delete typed._csrf;
-        const { call, errors } = callFromForm(typed as Record<string, string | string[]>);
+        const { call, errors } = callFromForm(typed);
         if (!call) return callForm(c, typed, errors);
         const res = await c.central(`content/${encodeURIComponent(call._id)}`, { method: 'PUT', body: call });
         if (res.status === 409) return callForm(c, typed, { slug: 'Un appel porte déjà cet identifiant : choisissez-en un autre.' });

@@ -1,5 +1,5 @@
 import { AppError, contentsOf, isAppError } from '../../../../content/index.js';
-import { csrfField, html, when, type Value } from '../../../../hub/index.js';
+import { csrfField, html, when, type Value, formText } from '../../../../hub/index.js';
 import { scheduleSession } from '../../community/index.js';
 import { BASE } from '../layout.js';
 import type { ConsoleContext, ConsolePage, ConsoleResult } from '../page-table.js';
@@ -133,8 +133,7 @@ export const mentoringSessionsPage: ConsolePage = {
       roles: ['mentor'],
       action: 'session.schedule',
       async handle(c): Promise<ConsoleResult> {
-        const body = (c.req.body ?? {}) as Record<string, unknown>;
-        const typed: Typed = Object.fromEntries(FIELDS.map((k) => [k, typeof body[k] === 'string' ? body[k].slice(0, 2000) : '']));
+        const typed: Typed = Object.fromEntries(FIELDS.map((k) => [k, (formText(c.req.body, k) ?? '').slice(0, 2000)]));
         try {
           const s = parse(typed);
           const id = await scheduleSession(c.central, s, c.session!.username);

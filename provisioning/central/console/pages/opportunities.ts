@@ -12,6 +12,7 @@ import {
   type SafeHtml,
   type TypedForm,
   type Value,
+  formFields,
 } from '../../../../hub/index.js';
 import { BASE } from '../layout.js';
 import { readAllAs } from '../reader.js';
@@ -86,7 +87,7 @@ export const opportunitiesPage: ConsolePage = {
       roles: ['editor'],
       action: 'opportunity.publish',
       async handle(c): Promise<ConsoleResult> {
-        const body = (c.req.body ?? {}) as TypedForm;
+        const body = formFields(c.req.body);
         const title = typeof body.title === 'string' ? body.title : '';
         const chosen = ([] as string[]).concat(body.communes ?? []);
         const draft = opportunityDraft(body, {

@@ -10,6 +10,7 @@ import {
   type ProgressErrors,
   type ProgressForm,
   type Value,
+  formTexts,
 } from '../../../../hub/index.js';
 import { addPlanProgress, answerProposal, officialCommunes, publishedPlans, publishedProposals } from '../../community/index.js';
 import { BASE } from '../layout.js';
@@ -37,8 +38,7 @@ const fcfa = (n: number) => `${new Intl.NumberFormat('fr-FR').format(n)} FCFA`;
 const PUBLISHED = /^proposal:[a-z0-9-]+$/;
 const SLUG = /^[a-z0-9][a-z0-9-]{0,80}$/;
 
-const formOf = (c: ConsoleContext): ProgressForm =>
-  Object.fromEntries(Object.entries((c.req.body ?? {}) as Record<string, unknown>).flatMap(([k, v]) => (typeof v === 'string' ? [[k, v.trim()]] : [])));
+const formOf = (c: ConsoleContext): ProgressForm => Object.fromEntries(Object.entries(formTexts(c.req.body)).map(([k, v]) => [k, v.trim()]));
 const err = (e: string | undefined): Value => (e ? html`<p class="error" role="alert">${e}</p>` : '');
 
 async function proposalOf(c: ConsoleContext): Promise<PublishedProposal> {

@@ -1,5 +1,5 @@
 import { AppError } from '../../../../content/index.js';
-import { csrfField, html, loadCatalogs, when } from '../../../../hub/index.js';
+import { csrfField, html, loadCatalogs, when, formText } from '../../../../hub/index.js';
 import { accept, decline, pendingContributions, takeOf, type PendingContribution } from '../../review.js';
 import { BASE } from '../layout.js';
 import type { ConsoleContext, ConsolePage, ConsoleResult } from '../page-table.js';
@@ -35,8 +35,7 @@ ${p.hasTake ? html`<p><audio controls preload="none" src="${PATH}/${encodeURICom
 
 /** The editor's reason: required for a refusal or a new take, said in French when missing. */
 function reasonOf(c: ConsoleContext): string {
-  const typed = (c.req.body as Record<string, unknown>).reason;
-  const reason = (typeof typed === 'string' ? typed : '').trim();
+  const reason = (formText(c.req.body, 'reason') ?? '').trim();
   if (!reason) throw new AppError(422, 'reason-required', 'Donnez une raison : elle est dite à l’espace qui a enregistré.');
   if (reason.length > 500) throw new AppError(422, 'reason-too-long', 'La raison tient en 500 caractères au plus.');
   return reason;
@@ -97,7 +96,7 @@ export const studioPage: ConsolePage = {
       example: { id: 'kayes-01:contribution:0mhz3k0x1000' },
       async handle(c): Promise<ConsoleResult> {
         const id = idOf(c);
-        const decision = (c.req.body as Record<string, unknown>).decision === 'retake' ? 'retake' : 'rejected';
+        const decision = formText(c.req.body, 'decision') === 'retake' ? 'retake' : 'rejected';
         const reason = reasonOf(c);
         await decline(c.s.config.centralUrl, c.couchAuth(), id, decision, c.session!.username, reason);
         return {
