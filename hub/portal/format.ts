@@ -3,18 +3,34 @@ import type { Language } from '../../content/index.js';
 /** Mali runs on UTC all year; dates read the way they are written there. */
 export const TIME_ZONE = 'Africa/Bamako';
 
-const DATE_LOCALE: Record<Language, string> = { fr: 'fr-ML', bm: 'bm-ML', snk: 'fr-ML' };
-const cache = new Map<string, Intl.DateTimeFormat>();
-
-function dtf(lang: Language, opts: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
-  const key = `${lang}|${JSON.stringify(opts)}`;
-  let f = cache.get(key);
-  if (!f) {
-    f = new Intl.DateTimeFormat(DATE_LOCALE[lang], { ...opts, timeZone: TIME_ZONE });
-    cache.set(key, f);
-  }
-  return f;
+/*
+ * Dates and numbers are written by hand rather than through Intl: the first Intl.DateTimeFormat
+ * or Intl.NumberFormat makes the hub touch ~4 MB of the node binary's ICU data, which then stays
+ * resident (issue 18, point 4). The output is byte for byte what Intl gives for fr-ML and bm-ML
+ * (snk reads French dates): tests/unit/hub/portal/format.test.ts compares both over many values.
+ */
+interface DateWords {
+  months: readonly string[];
+  shortMonths: readonly string[];
+  /** Sunday first, as Date.getUTCDay counts. */
+  weekdays: readonly string[];
+  /** Between the day and the time in `dateTime`. */
+  at: string;
 }
+
+const FRENCH: DateWords = {
+  months: ['janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août', 'septembre', 'octobre', 'novembre', 'décembre'],
+  shortMonths: ['janv.', 'févr.', 'mars', 'avr.', 'mai', 'juin', 'juil.', 'août', 'sept.', 'oct.', 'nov.', 'déc.'],
+  weekdays: ['dimanche', 'lundi', 'mardi', 'mercredi', 'jeudi', 'vendredi', 'samedi'],
+  at: ' à ',
+};
+const BAMBARA: DateWords = {
+  months: ['zanwuye', 'feburuye', 'marisi', 'awirili', 'mɛ', 'zuwɛn', 'zuluye', 'uti', 'sɛtanburu', 'ɔkutɔburu', 'nowanburu', 'desanburu'],
+  shortMonths: ['zan', 'feb', 'mar', 'awi', 'mɛ', 'zuw', 'zul', 'uti', 'sɛt', 'ɔku', 'now', 'des'],
+  weekdays: ['kari', 'ntɛnɛ', 'tarata', 'araba', 'alamisa', 'juma', 'sibiri'],
+  at: ' ',
+};
+const DATE_WORDS: Record<Language, DateWords> = { fr: FRENCH, bm: BAMBARA, snk: FRENCH };
 
 export interface Formats {
   date(iso: string | Date): string;
@@ -25,23 +41,59 @@ export interface Formats {
   bytes(n: number): string;
 }
 
-const numbers = new Map<number, Intl.NumberFormat>();
-function number(n: number, digits = 0): string {
-  let f = numbers.get(digits);
-  if (!f) {
-    // Numbers follow French conventions in Mali whatever the language: 12 345,6
-    f = new Intl.NumberFormat('fr-ML', { maximumFractionDigits: digits });
-    numbers.set(digits, f);
-  }
-  return f.format(n);
+/** French digit grouping: a narrow no-break space every three digits. */
+const GROUP = '\u202f';
+
+/**
+ * Numbers follow French conventions in Mali whatever the language: 12 345,6 — at most `digits`
+ * decimals, rounded half away from zero on the number's shortest decimal form, as Intl does.
+ */
+export function number(n: number, digits = 0): string {
+  // Beyond 2^53 or not finite, a hand-written form would drift from Intl's: none reach a page.
+  if (!Number.isFinite(n) || Math.abs(n) >= Number.MAX_SAFE_INTEGER / 10 ** digits) return String(n);
+  const negative = n < 0 || Object.is(n, -0);
+  const abs = Math.abs(n);
+  // `1.005e2` parses to exactly 100.5: rounding the decimal form, not the binary one. Below
+  // 1e-6, String() writes an exponent, and the number rounds to 0 whatever `digits`.
+  const scaled = abs < 1e-6 ? 0 : Math.round(Number(`${abs}e${digits}`));
+  const whole = String(Math.floor(scaled / 10 ** digits));
+  const fraction = String(scaled % 10 ** digits)
+    .padStart(digits, '0')
+    .replace(/0+$/, '');
+  const grouped = whole.replace(/\B(?=(\d{3})+$)/g, GROUP);
+  return `${negative ? '-' : ''}${grouped}${fraction ? `,${fraction}` : ''}`;
+}
+
+const two = (n: number) => String(n).padStart(2, '0');
+
+/** As Intl: an invalid date throws rather than printing NaN. */
+function utc(iso: string | Date): Date {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) throw new RangeError('Invalid time value');
+  return d;
 }
 
 export function formatsFor(lang: Language): Formats {
+  const w = DATE_WORDS[lang];
+  const hm = (date: Date) => {
+    const d = utc(date);
+    return `${two(d.getUTCHours())}:${two(d.getUTCMinutes())}`;
+  };
+  const dayMonthLong = (d: Date) => `${w.weekdays[d.getUTCDay()]} ${d.getUTCDate()} ${w.months[d.getUTCMonth()]}`;
   return {
-    date: (d) => dtf(lang, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }).format(new Date(d)),
-    dateTime: (d) => dtf(lang, { weekday: 'long', day: 'numeric', month: 'long', hour: '2-digit', minute: '2-digit' }).format(new Date(d)),
-    dayMonth: (d) => dtf(lang, { day: 'numeric', month: 'short' }).format(new Date(d)),
-    time: (d) => dtf(lang, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(d),
+    date: (iso) => {
+      const d = utc(iso);
+      return `${dayMonthLong(d)} ${d.getUTCFullYear()}`;
+    },
+    dateTime: (iso) => {
+      const d = utc(iso);
+      return `${dayMonthLong(d)}${w.at}${hm(d)}`;
+    },
+    dayMonth: (iso) => {
+      const d = utc(iso);
+      return `${d.getUTCDate()} ${w.shortMonths[d.getUTCMonth()]}`;
+    },
+    time: hm,
     number,
     bytes: (n) => (n >= 1e6 ? `${number(n / 1e6, 1)} Mo` : `${number(Math.ceil(n / 1e3))} Ko`),
   };
