@@ -1,6 +1,7 @@
 import { contentOf, type CatalogDoc, type ContentOf, type ContentType } from '../../content/index.js';
 import type { CatalogChange } from '../catalog/index.js';
 import type { HubDeps } from '../deps.js';
+import { byCode } from './order.js';
 
 /**
  * What pages sort and filter by, per type: a few fields of each doc, never its texts. Pages
@@ -127,7 +128,7 @@ export class ContentDigest {
 
 /** Events by start, then id: the agenda's order (the console reads it backwards). One comparator per order name. */
 export function eventsByStart(all: Summaries<Summary<'event'>>): readonly Summary<'event'>[] {
-  return all.sorted('start', (a, b) => a.startsAt.localeCompare(b.startsAt) || a.id.localeCompare(b.id));
+  return all.sorted('start', (a, b) => byCode(a.startsAt, b.startsAt) || byCode(a.id, b.id));
 }
 
 function apply(into: Summaries<{ id: string }>, type: DigestType, doc: CatalogChange): void {

@@ -8,12 +8,12 @@ import { pageOf, pager } from '../pager.js';
 import type { Portal } from '../portal.js';
 import { downloadLink, filesOf } from './downloads.js';
 import { keepButton } from './keep.js';
+import { byCode, byName } from '../order.js';
 
 /** Indicators come in sets (a commune's figures over several years): a page holds a region's set (the demo's 26). */
 const INDICATORS_PER_PAGE = 60;
 /** The filter's value for every commune. */
 const ALL = 'toutes';
-const collator = new Intl.Collator('fr');
 
 const KIND_ICON: Record<string, string> = { plan: 'map', guide: 'inform', loi: 'law', rapport: 'chart', fiche: 'inform', budget: 'money' };
 
@@ -57,19 +57,19 @@ export function informRoutes(router: Router, portal: Portal): void {
     const kinds = DOCUMENT_KINDS.filter((k) => [...docSums.byId.values()].some((d) => d.kind === k));
     const kind = typeof req.query.type === 'string' && (kinds as readonly string[]).includes(req.query.type) ? req.query.type : '';
     const places = [...new Set([...[...indSums.byId.values()].map((i) => i.commune), ...[...docSums.byId.values()].flatMap((d) => d.communes)])].sort((a, b) =>
-      collator.compare(names.get(a) ?? a, names.get(b) ?? b)
+      byName(names.get(a) ?? a, names.get(b) ?? b)
     );
     const askedCommune = typeof req.query.commune === 'string' && (req.query.commune === ALL || places.includes(req.query.commune)) ? req.query.commune : '';
     const commune = askedCommune || (places.includes(here) ? here : ALL);
     const docOrder = docSums
-      .sorted('newest', (a, b) => b.publishedAt.localeCompare(a.publishedAt) || a.id.localeCompare(b.id))
+      .sorted('newest', (a, b) => byCode(b.publishedAt, a.publishedAt) || byCode(a.id, b.id))
       // A document naming no commune concerns every one.
       .filter((d) => (!kind || d.kind === kind) && (commune === ALL || d.communes.length === 0 || d.communes.includes(commune)));
     // The chosen commune's figures (or all, the hub's commune first); newest year first.
     const indOrder = indSums
       .sorted(
         `commune ${here}`,
-        (a, b) => Number(b.commune === here) - Number(a.commune === here) || a.commune.localeCompare(b.commune) || b.year - a.year || a.id.localeCompare(b.id)
+        (a, b) => Number(b.commune === here) - Number(a.commune === here) || byCode(a.commune, b.commune) || b.year - a.year || byCode(a.id, b.id)
       )
       .filter((i) => commune === ALL || i.commune === commune);
     const docSlice = pageOf(req.query, docOrder.length);

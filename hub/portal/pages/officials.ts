@@ -9,6 +9,7 @@ import { page } from '../layout.js';
 import { pageOf, pager } from '../pager.js';
 import type { Portal } from '../portal.js';
 import { publicAnswers, type PublicAnswer } from './queries.js';
+import { byCode } from '../order.js';
 
 /** What a refused recording tells the visitor, in her language. */
 const VOICE_ERRORS: Record<string, string> = {
@@ -51,10 +52,10 @@ export function officialsRoutes(router: Router, portal: Portal): void {
       `place ${here}`,
       (a, b) =>
         Number(b.commune === here) - Number(a.commune === here) ||
-        a.commune.localeCompare(b.commune) ||
+        byCode(a.commune, b.commune) ||
         ROLE_ORDER.indexOf(a.role) - ROLE_ORDER.indexOf(b.role) ||
         (a.rank ?? 99) - (b.rank ?? 99) ||
-        a.id.localeCompare(b.id)
+        byCode(a.id, b.id)
     );
     const asked = typeof req.query.commune === 'string' && /^[a-z0-9-]{1,63}$/.test(req.query.commune) ? req.query.commune : '';
     const chosen = asked ? order.filter((o) => o.commune === asked) : order;

@@ -8,6 +8,7 @@ import { page } from '../layout.js';
 import { pageOf, pager } from '../pager.js';
 import type { Portal } from '../portal.js';
 import { signInPrompt } from './community.js';
+import { byCode, byName } from '../order.js';
 
 const tradeLabel = (ctx: PageContext, t: string) => tradeName(t, ctx.lang === 'bm' ? 'bm' : 'fr');
 const today = () => new Date().toISOString().slice(0, 10);
@@ -48,10 +49,10 @@ export function opportunityRoutes(router: Router, portal: Portal): void {
     const metier = typeof req.query.metier === 'string' ? req.query.metier : '';
     const trade = TRADE_SLUGS.includes(metier as TradeSlug) ? metier : '';
     const communes = (await portal.digest.of('commune'))
-      .sorted('name', (a, b) => a.name.localeCompare(b.name, 'fr') || a.id.localeCompare(b.id))
+      .sorted('name', (a, b) => byName(a.name, b.name) || byCode(a.id, b.id))
       .filter((c) => c.kind === 'commune-urbaine' || c.kind === 'commune-rurale');
     const commune = communes.some((c) => slugOf(c.id) === req.query.commune) ? (req.query.commune as string) : '';
-    const all = (await portal.digest.of('opportunity')).sorted('published', (a, b) => b.publishedAt.localeCompare(a.publishedAt) || a.id.localeCompare(b.id));
+    const all = (await portal.digest.of('opportunity')).sorted('published', (a, b) => byCode(b.publishedAt, a.publishedAt) || byCode(a.id, b.id));
     const shown = all.filter((o) => current(o) && matchesFilter(o, trade, commune));
     const slice = pageOf(req.query, shown.length);
     const docs = (

@@ -6,9 +6,9 @@ import { html, type Html } from '../html.js';
 import { page } from '../layout.js';
 import { pageOf, pager } from '../pager.js';
 import type { Portal } from '../portal.js';
+import { byCode, byName } from '../order.js';
 
 /** Names in French order (accents where a reader expects them), built once. */
-const collator = new Intl.Collator('fr');
 
 function contact(ctx: PageContext, o: ContentOf<'organisation'>): Html {
   const c: Organisation['contact'] = o.contact ?? {};
@@ -28,10 +28,10 @@ export function organisationsRoutes(router: Router, portal: Portal): void {
     const names = new Map([...communes.byId.values()].map((c) => [slugOf(c.id), c.name]));
     const domain = typeof req.query.domaine === 'string' && (DOMAINS as readonly string[]).includes(req.query.domaine) ? req.query.domaine : '';
     const commune = typeof req.query.commune === 'string' && /^[a-z0-9-]{1,63}$/.test(req.query.commune) ? req.query.commune : '';
-    const byName = all.sorted('name', (a, b) => collator.compare(a.name, b.name) || a.id.localeCompare(b.id));
-    const usedCommunes = [...new Set(byName.flatMap((o) => o.communes))].sort();
-    const usedDomains = DOMAINS.filter((d) => byName.some((o) => (o.domains as string[]).includes(d)));
-    const matching = byName.filter((o) => (!domain || (o.domains as string[]).includes(domain)) && (!commune || o.communes.includes(commune)));
+    const alphabetical = all.sorted('name', (a, b) => byName(a.name, b.name) || byCode(a.id, b.id));
+    const usedCommunes = [...new Set(alphabetical.flatMap((o) => o.communes))].sort();
+    const usedDomains = DOMAINS.filter((d) => alphabetical.some((o) => (o.domains as string[]).includes(d)));
+    const matching = alphabetical.filter((o) => (!domain || (o.domains as string[]).includes(domain)) && (!commune || o.communes.includes(commune)));
     const slice = pageOf(req.query, matching.length);
     const shown = await portal.digest.docs(
       'organisation',

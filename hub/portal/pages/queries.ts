@@ -1,5 +1,6 @@
 import type { Consultation, ContentOf } from '../../../content/index.js';
 import { eventsByStart, type ContentDigest, type Summary } from '../digest.js';
+import { byCode } from '../order.js';
 
 type Digest = { digest: ContentDigest };
 
@@ -7,7 +8,7 @@ type Digest = { digest: ContentDigest };
 export async function currentAnnouncements(portal: Digest, limit: number, now = Date.now()): Promise<ContentOf<'announcement'>[]> {
   const all = await portal.digest.of('announcement');
   const ids: string[] = [];
-  for (const a of all.sorted('importance', (x, y) => y.priority - x.priority || y.publishedAt.localeCompare(x.publishedAt) || x.id.localeCompare(y.id))) {
+  for (const a of all.sorted('importance', (x, y) => y.priority - x.priority || byCode(y.publishedAt, x.publishedAt) || byCode(x.id, y.id))) {
     if (a.from <= now && a.until > now) ids.push(a.id);
     if (ids.length >= limit) break;
   }
@@ -32,7 +33,7 @@ export function resultsVisible(c: Pick<Consultation, 'resultsPublic' | 'closesAt
 /** Consultations open now, closing soonest first, then those closed, last closed first (summaries). */
 export async function consultationsByState(portal: Digest, now = Date.now()): Promise<{ open: Summary<'consultation'>[]; closed: Summary<'consultation'>[] }> {
   const all = await portal.digest.of('consultation');
-  const byClose = all.sorted('close', (a, b) => a.closesAt.localeCompare(b.closesAt) || a.id.localeCompare(b.id));
+  const byClose = all.sorted('close', (a, b) => byCode(a.closesAt, b.closesAt) || byCode(a.id, b.id));
   return { open: byClose.filter((c) => c.opens <= now && now < c.closes), closed: byClose.filter((c) => now >= c.closes).reverse() };
 }
 

@@ -7,6 +7,7 @@ import { fieldError, formNotice, invalid, problemsOf, rateLimited, typed, type F
 import { page } from '../layout.js';
 import type { Portal } from '../portal.js';
 import { formList } from '../../http/index.js';
+import { byCode, byName } from '../order.js';
 
 interface FormState {
   done?: boolean;
@@ -33,7 +34,7 @@ export function registerRoutes(router: Router, portal: Portal): void {
   async function form(ctx: PageContext, state: FormState): Promise<Html> {
     // Communes are a few hundred at most in a region (their summaries: id, name, kind).
     const communes = (await portal.digest.of('commune'))
-      .sorted('name', (a, b) => a.name.localeCompare(b.name, 'fr') || a.id.localeCompare(b.id))
+      .sorted('name', (a, b) => byName(a.name, b.name) || byCode(a.id, b.id))
       .filter((c) => c.kind === 'commune-urbaine' || c.kind === 'commune-rurale');
     const communeNames = new Map(communes.map((c) => [slugOf(c.id), c.name]));
     const v = state.values ?? {};
