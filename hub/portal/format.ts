@@ -41,27 +41,42 @@ export interface Formats {
   bytes(n: number): string;
 }
 
-/** French digit grouping: a narrow no-break space every three digits. */
-const GROUP = '\u202f';
+/** French digit grouping: a narrow no-break space every three digits, a decimal comma. */
+const FRENCH_NUMBERS = { group: '\u202f', decimal: ',' };
+/** What ICU gives bm-ML (the messages' `#` in Bambara): 12,345.5. */
+const BAMBARA_NUMBERS = { group: ',', decimal: '.' };
 
 /**
  * Numbers follow French conventions in Mali whatever the language: 12 345,6 — at most `digits`
  * decimals, rounded half away from zero on the number's shortest decimal form, as Intl does.
  */
 export function number(n: number, digits = 0): string {
+  return written(n, digits, FRENCH_NUMBERS);
+}
+
+/** A number as Intl.NumberFormat(locale) writes it with its defaults (the messages' `#`). */
+export function messageNumber(locale: string, n: number): string {
+  return written(n, 3, locale.startsWith('bm') ? BAMBARA_NUMBERS : FRENCH_NUMBERS);
+}
+
+function written(n: number, digits: number, symbols: { group: string; decimal: string }): string {
   // Beyond 2^53 or not finite, a hand-written form would drift from Intl's: none reach a page.
   if (!Number.isFinite(n) || Math.abs(n) >= Number.MAX_SAFE_INTEGER / 10 ** digits) return String(n);
   const negative = n < 0 || Object.is(n, -0);
   const abs = Math.abs(n);
-  // `1.005e2` parses to exactly 100.5: rounding the decimal form, not the binary one. Below
-  // 1e-6, String() writes an exponent, and the number rounds to 0 whatever `digits`.
-  const scaled = abs < 1e-6 ? 0 : Math.round(Number(`${abs}e${digits}`));
+  // Rounding the shortest decimal form (String's), not the binary value. Below 1e-6, String()
+  // writes an exponent, and the number rounds to 0 whatever `digits`.
+  let scaled = 0;
+  if (abs >= 1e-6) {
+    const [int = '0', frac = ''] = String(abs).split('.');
+    scaled = Number(int + frac.slice(0, digits).padEnd(digits, '0')) + ((frac[digits] ?? '0') >= '5' ? 1 : 0);
+  }
   const whole = String(Math.floor(scaled / 10 ** digits));
   const fraction = String(scaled % 10 ** digits)
     .padStart(digits, '0')
     .replace(/0+$/, '');
-  const grouped = whole.replace(/\B(?=(\d{3})+$)/g, GROUP);
-  return `${negative ? '-' : ''}${grouped}${fraction ? `,${fraction}` : ''}`;
+  const grouped = whole.replace(/\B(?=(\d{3})+$)/g, symbols.group);
+  return `${negative ? '-' : ''}${grouped}${fraction ? `${symbols.decimal}${fraction}` : ''}`;
 }
 
 const two = (n: number) => String(n).padStart(2, '0');
@@ -97,4 +112,15 @@ export function formatsFor(lang: Language): Formats {
     number,
     bytes: (n) => (n >= 1e6 ? `${number(n / 1e6, 1)} Mo` : `${number(Math.ceil(n / 1e3))} Ko`),
   };
+}
+
+/**
+ * Cardinal plural categories as Intl.PluralRules gives them for fr-ML (CLDR: one for 0 ≤ n < 2,
+ * many for whole millions) and bm-ML (other only), for the portal's messages.
+ */
+export function pluralOf(locale: string, n: number): Intl.LDMLPluralRule {
+  if (!locale.startsWith('fr')) return 'other';
+  const abs = Math.abs(n);
+  if (abs < 2) return 'one';
+  return Number.isInteger(abs) && abs % 1_000_000 === 0 ? 'many' : 'other';
 }

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { IntlMessageFormat } from 'intl-messageformat';
+import { IntlMessageFormat, type Formatters } from 'intl-messageformat';
 import { LANGUAGES, type Language } from '../../content/index.js';
 import { projectRoot } from '../config/index.js';
+import { messageNumber, pluralOf } from './format.js';
 
 export type Catalog = Record<string, string>;
 
@@ -11,6 +12,23 @@ export const LANGUAGE_NAMES: Record<Language, string> = { fr: 'Français', bm: '
 
 /** ICU locale for plural rules and formats; Bambara and Soninké have no CLDR plural data, French rules fit. */
 const ICU_LOCALE: Record<Language, string> = { fr: 'fr-ML', bm: 'bm-ML', snk: 'fr-ML' };
+
+/**
+ * The messages' `#` and plural choices without Intl (issue 18, point 4: the first
+ * Intl.NumberFormat or PluralRules makes the hub touch the binary's ICU data); a number with
+ * options, an ordinal or a date (none in the catalogs) still goes to Intl.
+ */
+const FORMATTERS: Formatters = {
+  getNumberFormat: (locales, opts) =>
+    (opts && Object.keys(opts).length > 0) || typeof locales !== 'string'
+      ? new Intl.NumberFormat(locales, opts)
+      : ({ format: (n: number | bigint) => messageNumber(locales, Number(n)) } as Intl.NumberFormat),
+  getDateTimeFormat: (...args) => new Intl.DateTimeFormat(...args),
+  getPluralRules: (locales, opts) =>
+    opts?.type === 'ordinal' || typeof locales !== 'string'
+      ? new Intl.PluralRules(locales, opts)
+      : ({ select: (n: number) => pluralOf(locales, n) } as Intl.PluralRules),
+};
 
 export function loadCatalogs(dir = join(projectRoot(), 'hub/portal/locales')): Record<Language, Catalog> {
   const out = {} as Record<Language, Catalog>;
@@ -76,13 +94,13 @@ export class Messages {
     let fmt = this.compiled.get(cacheKey);
     if (!fmt) {
       try {
-        fmt = new IntlMessageFormat(source, ICU_LOCALE[useLang]);
+        fmt = new IntlMessageFormat(source, ICU_LOCALE[useLang], undefined, { formatters: FORMATTERS });
       } catch (e) {
         // A studio text central let through with a broken placeholder: the file's own text instead.
         if (own === undefined || own === this.catalogs[lang][key]) throw e;
         const file = this.catalogs[lang][key] ?? this.catalogs.fr[key]!;
         return {
-          text: String(new IntlMessageFormat(file, ICU_LOCALE[useLang]).format(values)),
+          text: String(new IntlMessageFormat(file, ICU_LOCALE[useLang], undefined, { formatters: FORMATTERS }).format(values)),
           fellBack: this.catalogs[lang][key] === undefined && lang !== 'fr',
         };
       }

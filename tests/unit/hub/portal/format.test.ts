@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { formatsFor, number, TIME_ZONE } from '../../../../hub/portal/format.js';
+import { formatsFor, messageNumber, number, pluralOf, TIME_ZONE } from '../../../../hub/portal/format.js';
 
 // The hand-written formats against Intl's, which the portal used before (issue 18, point 4):
 // Intl appears here only, so that the hub never loads its ICU data for them.
@@ -51,6 +51,23 @@ describe('portal formats', () => {
     for (const digits of [0, 1, 2]) {
       const intl = new Intl.NumberFormat('fr-ML', { maximumFractionDigits: digits });
       for (const v of values) assert.equal(number(v, digits), intl.format(v), `${v} with ${digits} decimals`);
+    }
+  });
+
+  it("writes numbers as a message's # does (Intl's defaults: up to 3 decimals)", () => {
+    for (const locale of ['fr-ML', 'bm-ML']) {
+      const intl = new Intl.NumberFormat(locale);
+      for (let i = 0; i < 5000; i++)
+        for (const v of [i, i / 7, i * 1001.0005, -i / 9, i * 1234.5]) assert.equal(messageNumber(locale, v), intl.format(v), `${locale} ${v}`);
+    }
+  });
+
+  it('chooses plural categories as Intl.PluralRules does (fr-ML, bm-ML)', () => {
+    const values = [0, -0, 0.5, 1, 1.5, 1.999, 2, -1, -2, 1e6, 2e6, 3e6 + 1, 1.5e6, 1e9, 1e12];
+    for (let i = 0; i < 3000; i++) values.push(i, i / 4, i * 1000, i * 1e6);
+    for (const locale of ['fr-ML', 'bm-ML']) {
+      const intl = new Intl.PluralRules(locale);
+      for (const v of values) assert.equal(pluralOf(locale, v), intl.select(v), `${locale} ${v}`);
     }
   });
 

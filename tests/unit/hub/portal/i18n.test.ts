@@ -7,7 +7,36 @@ import { loadCatalogs, Messages } from '../../../../hub/portal/index.js';
 const catalogs = loadCatalogs();
 const messages = new Messages(catalogs);
 
+/** The names of a message's arguments, plural ones apart (they take numbers). */
+function argumentsOf(els: ReturnType<IntlMessageFormat['getAst']>, out = new Map<string, 'plural' | 'text'>()) {
+  for (const el of els) {
+    if ('value' in el && typeof el.value === 'string' && (el.type as number) !== 0)
+      out.set(el.value, 'pluralType' in el ? 'plural' : (out.get(el.value) ?? 'text'));
+    if ('options' in el) for (const o of Object.values(el.options)) argumentsOf(o.value, out);
+    if ('children' in el) argumentsOf(el.children, out);
+  }
+  return out;
+}
+
+const ICU = { fr: 'fr-ML', bm: 'bm-ML', snk: 'fr-ML' } as const;
+
 describe('portal message catalogs', () => {
+  it("formats every message as Intl's own formatters do (plurals, numbers)", () => {
+    const counts = [0, 1, 1.5, 2, 3, 10, 21, 999, 1000, 1234, 12_345.678, 1_000_000, 2_000_000, 2_500_000, 1e9];
+    let plurals = 0;
+    for (const lang of ['fr', 'bm', 'snk'] as const)
+      for (const [key, msg] of Object.entries(catalogs[lang])) {
+        const intl = new IntlMessageFormat(msg, ICU[lang]);
+        const args = argumentsOf(intl.getAst());
+        if ([...args.values()].includes('plural')) plurals++;
+        for (const n of counts) {
+          const values = Object.fromEntries([...args].map(([name, kind]) => [name, kind === 'plural' ? n : `«${name}»`]));
+          assert.equal(messages.t(lang, key, values), String(intl.format(values)), `${lang} ${key} ${n}`);
+        }
+      }
+    assert.ok(plurals >= 10, `${plurals} plural messages`);
+  });
+
   it('has Bambara for every French interface string, and nothing French lacks', () => {
     const fr = Object.keys(catalogs.fr).sort();
     assert.deepEqual(Object.keys(catalogs.bm).sort(), fr);
