@@ -101,6 +101,15 @@ export async function benchMemory(report: Report, opts: { sizes: number[]; secon
               value: `${mb(health.memory.heapUsedBytes)} / ${mb(health.memory.heapTotalBytes)}, ${mb(health.memory.externalBytes)}; ${parts.anonMB}; ${parts.fileMB} (${parts.nodeBinaryMB}, ${parts.leveldbMB})`,
               unit: 'MB',
             });
+            // For information only (the budget is the row above, read as the load ends): V8's memory
+            // reducer hands back the heap the load left about 8 s after it, idle.
+            await new Promise((resolve) => setTimeout(resolve, 10_000));
+            report.add({
+              section,
+              metric: `${mode}: resident memory 10 s after the load, idle (${n} docs; information, not the budget)`,
+              value: rssMB(pid),
+              unit: 'MB',
+            });
             // The hub's own CPU for the load (/proc/<pid>/stat): what a flag or a cache costs, steadier than latency here.
             report.add({
               section,
