@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import { projectRoot } from '../../hub/config/index.js';
+import { HUB_MALLOC_ENV, hubNodeFlags, projectRoot } from '../../hub/config/index.js';
 import { PI_LIMITS, prepareDataDir } from './hub-core.js';
 import { makeCpuQuota, PI_SHARE, type CpuQuota } from './cpu-quota.js';
 import { round } from './load.js';
@@ -46,20 +46,12 @@ export async function startToFirstSearch(root: string, dataDir: string, wrap?: C
   const port = await freePort();
   const bare: [string, string[]] = [
     'taskset',
-    [
-      '-c',
-      String(PI_LIMITS.cpu),
-      process.execPath,
-      `--max-old-space-size=${PI_LIMITS.heapMB}`,
-      '--max-semi-space-size=2',
-      join(root, 'dist/provisioning/cli.js'),
-      'start',
-    ],
+    ['-c', String(PI_LIMITS.cpu), process.execPath, ...hubNodeFlags(PI_LIMITS.heapMB), join(root, 'dist/provisioning/cli.js'), 'start'],
   ];
   const [cmd, args] = wrap ? wrap(...bare) : bare;
   const t0 = performance.now();
   const child = spawn(cmd, args, {
-    env: hubEnv(dataDir, { MALLOC_ARENA_MAX: '2', ...HUB_ENV, ESPACE_PORT: String(port) }),
+    env: hubEnv(dataDir, { ...HUB_MALLOC_ENV, ...HUB_ENV, ESPACE_PORT: String(port) }),
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
