@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
-/** Languages the product speaks. French is the reference: every text has it. */
-export const LANGUAGES = ['fr', 'bm', 'snk'] as const;
+import { LANGUAGES } from './names.js';
+
 export const Language = z.enum(LANGUAGES);
 export type Language = z.infer<typeof Language>;
 

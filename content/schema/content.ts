@@ -5,6 +5,7 @@ import { Opportunity } from './opportunity.js';
 import { Translation, StudioVerdict } from './contribution.js';
 import { Plan, PublishedProposal } from './proposals.js';
 import { Call } from './grants.js';
+import { CONTENT_TYPES, type ContentType } from './names.js';
 
 /** Fields every content doc carries. Ids are "<type>:<slug>". */
 const base = <T extends string>(type: T) => ({
@@ -454,32 +455,6 @@ export const MediaMeta = z
     },
     { error: '_id must be "media:" followed by the sha256', path: ['_id'] }
   );
-
-export const CONTENT_TYPES = [
-  'course',
-  'lesson',
-  'quiz',
-  'document',
-  'commune',
-  'official',
-  'organisation',
-  'consultation',
-  'event',
-  'indicator',
-  'announcement',
-  'opportunity',
-  'certificate',
-  'topic',
-  'post',
-  'answer',
-  'suspension',
-  'translation',
-  'proposal',
-  'plan',
-  'verdict',
-  'call',
-] as const;
-export type ContentType = (typeof CONTENT_TYPES)[number];
 
 export const contentSchemas = {
   course: Course,

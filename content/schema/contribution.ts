@@ -266,13 +266,3 @@ export function itemsOf(doc: AnyDoc): VoiceItem[] {
   }
   return out;
 }
-
-/** The field path's value in a doc (undefined when the path leads nowhere). */
-export function valueAt(doc: unknown, field: string): unknown {
-  let v: unknown = doc;
-  for (const part of field.split('.')) {
-    if (v === null || typeof v !== 'object') return undefined;
-    v = (v as Record<string, unknown>)[part];
-  }
-  return v;
-}

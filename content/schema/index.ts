@@ -17,3 +17,5 @@ export * from './moderation.js';
 export * from './contribution.js';
 export * from './proposals.js';
 export * from './grants.js';
+export * from './names.js';
+export * from './issues.js';
