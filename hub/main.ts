@@ -11,7 +11,7 @@ import { hubVersion } from './version.js';
 import { prepareContent } from './seed.js';
 import { answerSender, EncodingMemo, precomputedSecurityHeaders, SearchAnswers, searchFastPath } from './http/boot.js';
 import type { Rooms } from './rooms.js';
-import { SystemdNotifier } from '../content/index.js';
+import { SystemdNotifier } from '../content/boot.js';
 
 export interface RunningHub {
   deps: HubDeps;

@@ -1,20 +1,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  buildPack,
-  DEMO_KEY_ID,
-  DEMO_KEYS_DIR,
-  DEMO_PACK_DIR,
-  DEMO_PACK_FILE,
-  importPack,
-  isAppError,
-  loadSigningKey,
-  resumePackImport,
-  trustedKeysOf,
-  type PackTarget,
-  type TrustConfig,
-} from '../content/index.js';
+import { importInterrupted, isAppError, type PackTarget, type TrustConfig } from '../content/boot.js';
 import type { Logger } from './log/index.js';
 
 export interface ContentStartup {
@@ -27,6 +14,8 @@ export interface ContentStartup {
 
 /** Imports the demo pack: the built file, or else the sources built now with the demo key. */
 async function seedDemo({ config, log, target, root }: ContentStartup): Promise<void> {
+  const { buildPack, DEMO_KEY_ID, DEMO_KEYS_DIR, DEMO_PACK_DIR, DEMO_PACK_FILE, importPack, loadSigningKey, trustedKeysOf } =
+    await import('../content/index.js');
   const file = join(root, DEMO_PACK_FILE);
   const trustedKeys = trustedKeysOf(config, root);
   if (!trustedKeys.some((k) => k.id === DEMO_KEY_ID)) {
@@ -67,7 +56,10 @@ async function seedDemo({ config, log, target, root }: ContentStartup): Promise<
 export async function prepareContent(startup: ContentStartup): Promise<void> {
   const { log, target, config } = startup;
   try {
-    const resumed = await resumePackImport(target);
+    // The pack format (tar, signatures, the content schemas) loads only when there is an import to finish.
+    const resumed = (await importInterrupted(target.content))
+      ? await (await import('../content/index.js')).resumePackImport(target)
+      : { action: 'none' as const };
     if (resumed.action === 'rolled-forward')
       log.warn(
         { pack: resumed.name, version: resumed.version, written: resumed.written, removed: resumed.removed },

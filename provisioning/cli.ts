@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
-import { isAppError } from '../content/index.js';
+import { isAppError } from '../content/boot.js';
 import { hubVersion } from '../hub/boot.js';
 
 type Register = (program: Command) => void;

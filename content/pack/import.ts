@@ -5,6 +5,7 @@ import { AppError, isNotFound } from '../errors.js';
 import type { TrustedKey } from './keys.js';
 import type { PackProgress } from './progress.js';
 import { readPack, type PackLimits, type VerifiedPack } from './read.js';
+import { INTENT_ID } from './intent.js';
 import { compareVersions } from './semver.js';
 
 type Doc = { _id: string; _rev?: string; _deleted?: boolean; [key: string]: unknown };
@@ -86,7 +87,6 @@ interface Chunk extends Doc {
   docs: Doc[];
 }
 
-const INTENT_ID = '_local/pack-import';
 const CHUNK_PREFIX = '_local/pack-import-docs-';
 const INSTALLED_ID = '_local/packs';
 const CHUNK_SIZE = 200;

@@ -35,4 +35,5 @@ export {
 } from './import.js';
 export type { PackProgress, ProgressEvent } from './progress.js';
 export { compareVersions } from './semver.js';
+export { importInterrupted } from './intent.js';
 export { exportTranslations, type ExportPlan, type ExportReport } from './export-translations.js';

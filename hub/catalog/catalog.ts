@@ -8,7 +8,7 @@ import {
   type ContentType,
   isContentType,
   isNotFound,
-} from '../../content/index.js';
+} from '../../content/boot.js';
 import type { Logger } from '../log/index.js';
 import type { Database } from '../storage/index.js';
 import { Translations } from './translations.js';

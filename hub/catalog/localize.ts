@@ -1,4 +1,4 @@
-import { LANGUAGES, type Language } from '../../content/index.js';
+import { LANGUAGES, type Language } from '../../content/boot.js';
 
 const LANG_KEYS = new Set<string>(LANGUAGES);
 

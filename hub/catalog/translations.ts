@@ -1,4 +1,4 @@
-import { contentOf, LANGUAGES, valueAt, type CatalogDoc, type Language, type Translation } from '../../content/index.js';
+import { contentOf, LANGUAGES, valueAt, type CatalogDoc, type Language, type Translation } from '../../content/boot.js';
 import type { Database } from '../storage/index.js';
 
 /**

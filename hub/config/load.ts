@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { KIOSK_ENV, loadLayered, type EnvMap, type LoadOptions } from '../../content/index.js';
+import { KIOSK_ENV, loadLayered, type EnvMap, type LoadOptions } from '../../content/boot.js';
 import { DEFAULTS } from './defaults.js';
 import { ConfigSchema, type Config } from './schema.js';
 

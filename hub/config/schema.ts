@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { HubId, KioskSection, Language, LogLevel, Slug, TimeWindow } from '../../content/index.js';
+import { HubId, KioskSection, Language, LogLevel, Slug, TimeWindow } from '../../content/boot.js';
 
 export { TimeWindow };
 

@@ -5,7 +5,7 @@ import { pageFastPath } from '../portal/index.js';
 import { itemKey, listKey } from './content.js';
 import { answerSender } from './answer.js';
 import { mediaSender } from './media-answer.js';
-import { QUERY_LIMITS as LIMITS } from './query.js';
+import { QUERY_LIMITS as LIMITS } from './query-limits.js';
 import { searchFastPath } from './search-fast.js';
 import { precomputedSecurityHeaders } from './security.js';
 import { submissionFastPath } from './submissions.js';

@@ -1,16 +1,11 @@
 import { z } from 'zod';
 import { LISTED_CONTENT_TYPES, Language, parseWith } from '../../content/index.js';
+import { QUERY_LIMITS } from './query-limits.js';
 
 const one = (v: unknown): unknown => (Array.isArray(v) ? (v as unknown[])[0] : v);
 
-/** The bounds of the API's queries, read by these schemas and by the raw fast path alike. */
-export const QUERY_LIMITS = {
-  list: { default: 100, max: 500 },
-  skipMax: 1_000_000,
-  search: { default: 20, max: 100 },
-  queryChars: 200,
-} as const;
 const L = QUERY_LIMITS;
+export { QUERY_LIMITS };
 
 export const ListQuery = z
   .object({

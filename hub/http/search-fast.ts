@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { CONTENT_TYPES, LANGUAGES, type ContentType, type Language } from '../../content/index.js';
+import { CONTENT_TYPES, LANGUAGES, type ContentType, type Language } from '../../content/boot.js';
 import type { SearchIndex } from '../search/index.js';
 import type { SendPrepared } from './answer.js';
-import { QUERY_LIMITS as LIMITS } from './query.js';
+import { QUERY_LIMITS as LIMITS } from './query-limits.js';
 import type { SearchAnswers } from './search-answers.js';
 
 const TYPES = new Set<string>(CONTENT_TYPES);

@@ -1,4 +1,4 @@
-import type { ContentDoc } from '../../content/index.js';
+import type { ContentDoc } from '../../content/boot.js';
 
 /**
  * How much of one string is indexed: a whole title, summary or description, and the first

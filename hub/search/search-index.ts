@@ -1,4 +1,4 @@
-import { pickText, type CatalogDoc, type ContentDoc, type ContentType, type Language } from '../../content/index.js';
+import { pickText, type CatalogDoc, type ContentDoc, type ContentType, type Language } from '../../content/boot.js';
 import { searchableText, titleOf } from './extract.js';
 import { foldTerm } from './french.js';
 import { Postings, type QueryTerm, type Scored } from './postings.js';

@@ -3,7 +3,7 @@ import { createReadStream, createWriteStream, mkdirSync, promises as fsp, type R
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { AppError, isNotFound } from '../../content/index.js';
+import { AppError, isNotFound } from '../../content/boot.js';
 
 const SHA = /^[0-9a-f]{64}$/;
 

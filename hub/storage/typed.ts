@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { AppError, isNotFound, nullIfNotFound } from '../../content/index.js';
+import { AppError, isNotFound, nullIfNotFound } from '../../content/boot.js';
 import type { Database } from './databases.js';
 
 /**
