@@ -1,4 +1,5 @@
 /// <reference types="pouchdb" />
+import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { createRequire, Module } from 'node:module';
 import { join } from 'node:path';
@@ -6,40 +7,81 @@ import type { Logger } from '../log/index.js';
 import { durableLeveldown } from './durable-leveldown.js';
 
 const require = createRequire(import.meta.url);
-deferCookieJar();
+deferPouchDependencies();
 const PouchDB = require('pouchdb') as PouchDB.Static;
 
+type Fn = (...args: unknown[]) => unknown;
+
 /**
- * PouchDB's bundle wraps its HTTP fetch in fetch-cookie when it loads, and fetch-cookie loads
- * tough-cookie and the public suffix list: ~0.1 s of CPU at every start (~0.4 s on a Pi's
- * core), for the HTTP adapter only sync uses, minutes later. The wrapper PouchDB gets loads
- * the real one at its first call, with the same arguments: the same cookie jar then on.
+ * PouchDB's bundle requires, when it loads, modules that only some of its paths use: its HTTP
+ * fetch (node-fetch with whatwg-url) wrapped in a cookie jar (fetch-cookie, tough-cookie and the
+ * public suffix list), which only sync uses, minutes later; uuid, for a new db's id or a
+ * replication's; level, for a migration of LevelDB stores older than PouchDB 2. Together ~0.2 s
+ * of CPU at every start on a Pi's core (~50 ms here). Each is put in the module cache as a
+ * stand-in that loads the real module at its first use, with the same arguments, and then
+ * leaves the cache to it: whoever requires it later gets the real one.
  */
-function deferCookieJar(): void {
+function deferPouchDependencies(): void {
   const fromPouch = createRequire(require.resolve('pouchdb'));
+  // fetchCookie(fetch) at load: the wrapper PouchDB keeps builds the real one at its first call.
+  defer(fromPouch, 'fetch-cookie', (load) => (fetch: unknown, ...rest: unknown[]) => {
+    let real: Fn | undefined;
+    return (...args: unknown[]) => (real ??= (load() as Fn)(fetch, ...rest) as Fn)(...args);
+  });
+  // PouchDB reads `default` (the fetch it wraps) at load, `Headers` when it makes a request.
+  defer(fromPouch, 'node-fetch', (load) => lazyObject(load, { default: later(load, 'default') }));
+  // `uuid.v4` is read at load and called, without arguments, for every changes feed followed
+  // (the catalog's, before the first search): the same random UUID, from node:crypto.
+  defer(fromPouch, 'uuid', (load) => lazyObject(load, { v4: (...args: unknown[]) => (args.length === 0 ? randomUUID() : later(load, 'v4')(...args)) }));
+  defer(
+    fromPouch,
+    'level',
+    (load) =>
+      (...args: unknown[]) =>
+        (load() as Fn)(...args)
+  );
+}
+
+/** Puts `standIn(load)` in the module cache in place of `name` as `from` resolves it, unless it is loaded already. */
+function defer(from: NodeJS.Require, name: string, standIn: (load: () => unknown) => unknown): void {
   let path: string;
   try {
-    path = fromPouch.resolve('fetch-cookie');
+    path = from.resolve(name);
   } catch {
     return; // A PouchDB without it: nothing to defer.
   }
   if (require.cache[path]) return;
-  type FetchCookie = (fetch: unknown, ...rest: unknown[]) => (...args: unknown[]) => unknown;
   const deferred = new Module(path);
   deferred.filename = path;
   deferred.loaded = true;
-  deferred.exports = function fetchCookie(fetch: unknown, ...rest: unknown[]) {
-    let real: ReturnType<FetchCookie> | undefined;
-    return (...args: unknown[]) => {
-      if (!real) {
-        // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- the module cache, keyed by path
-        if (require.cache[path] === deferred) delete require.cache[path];
-        real = (fromPouch('fetch-cookie') as FetchCookie)(fetch, ...rest);
-      }
-      return real(...args);
-    };
+  let real: unknown;
+  const load = (): unknown => {
+    if (real === undefined) {
+      // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- the module cache, keyed by path
+      if (require.cache[path] === deferred) delete require.cache[path];
+      real = from(name);
+    }
+    return real;
   };
+  deferred.exports = standIn(load);
   require.cache[path] = deferred;
+}
+
+/** The module's function `name`, loaded at the first call. */
+function later(load: () => unknown, name: string): Fn {
+  return (...args) => ((load() as Record<string, Fn>)[name] as Fn)(...args);
+}
+
+/** A module's exports read through: the functions in `fns` are read without loading it, anything else loads it and reads the real one. */
+function lazyObject(load: () => unknown, fns: Record<string, Fn>): object {
+  const wrappers = new Map(Object.entries(fns));
+  return new Proxy(
+    {},
+    {
+      get: (_, prop): unknown => (typeof prop === 'string' && wrappers.get(prop)) || (Reflect.get(load() as object, prop) as unknown),
+      has: (_, prop) => (typeof prop === 'string' && wrappers.has(prop)) || Reflect.has(load() as object, prop),
+    }
+  );
 }
 
 export const DB_NAMES = ['content', 'media', 'submissions', 'fleet'] as const;

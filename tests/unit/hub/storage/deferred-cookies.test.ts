@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import { createRequire } from 'node:module';
 import { describe, it } from 'node:test';
-import { pouchConstructor } from '../../../../hub/storage/index.js';
+import { closeDatabases, openDatabases, pouchConstructor } from '../../../../hub/storage/index.js';
+import { silentLogger } from '../../../../hub/log/index.js';
+import { tempDir } from '../../../support/hub.js';
 
 const require = createRequire(import.meta.url);
 const loaded = (name: string) => Object.keys(require.cache).some((path) => path.includes(`/node_modules/${name}/`));
@@ -13,6 +15,30 @@ const loaded = (name: string) => Object.keys(require.cache).some((path) => path.
  * server's cookies as before, a CouchDB session for one.
  */
 describe('PouchDB over HTTP, its cookie jar loaded when first used', () => {
+  it('opening storage loads neither the HTTP fetch nor level, and a new db still gets its id', async () => {
+    // Each stand-in sits in the cache at the module's path: what its real self loads tells.
+    for (const name of ['whatwg-url', 'level-packager', 'tough-cookie']) assert.equal(loaded(name), false, `${name} not loaded by opening storage`);
+    const dir = tempDir();
+    try {
+      const dbs = await openDatabases(dir.path, silentLogger(), ['content']);
+      await dbs.content.put({ _id: 'a', n: 1 });
+      assert.equal((await dbs.content.get('a')).n, 1);
+      assert.match((await dbs.content.info()).db_name, /content$/);
+      // A fresh db has its own id, a random UUID as uuid.v4 makes (replication checkpoints use it).
+      const id = await (dbs.content as unknown as { id(): Promise<string> }).id();
+      assert.match(id, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      await closeDatabases(dbs);
+    } finally {
+      dir.remove();
+    }
+    assert.equal(loaded('whatwg-url'), false, "PouchDB's HTTP fetch still not loaded by local reads and writes");
+    assert.equal(
+      Object.keys(require.cache).some((path) => path.includes('/node_modules/uuid/dist/v4')),
+      false,
+      'uuid not loaded for the ids PouchDB asks without arguments'
+    );
+  });
+
   it('is not loaded with storage, and keeps the cookies a server sets', async () => {
     assert.equal(loaded('tough-cookie'), false, 'tough-cookie not loaded by opening storage');
     const seen: IncomingHttpHeaders[] = [];
