@@ -1,6 +1,6 @@
 /**
  * The hub's light entry, beside index.ts, for `espace start` and the command line's own start:
- * the configuration, the logger, the version and startHub, without loading the rooms the
+ * the configuration (as validated last time, when nothing changed), the logger, the version and startHub, without loading the rooms the
  * barrel re-exports (the console's parts, sync, the doctor...). Loading modules is most of a
  * start on a Pi's core: main loads the rest itself once the first search can be answered.
  */
@@ -8,7 +8,7 @@ import type { Config } from './config/index.js';
 import type { Logger } from './log/index.js';
 import type { RunningHub } from './main.js';
 
-export { loadConfig, type Config } from './config/index.js';
+export { loadConfigCached, type CachedConfig, type Config } from './config/boot.js';
 export { createLogger, type Logger } from './log/index.js';
 export { hubVersion } from './version.js';
 export { hubAddresses } from './addresses.js';

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { projectRoot, type Config } from './config/index.js';
+import { projectRoot, type Config } from './config/boot.js';
 import type { HubDeps } from './deps.js';
 import type { Logger } from './log/index.js';
 import { Catalog } from './catalog/index.js';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { projectRoot } from './config/index.js';
+import { projectRoot } from './config/boot.js';
 
 let cached: string | undefined;
 

@@ -1,4 +1,4 @@
-import { KIOSK_DEFAULTS } from '../../content/boot.js';
+import { KIOSK_DEFAULTS } from '../../content/index.js';
 import type { Config } from './schema.js';
 
 export const DEFAULTS: Config = {

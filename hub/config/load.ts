@@ -1,6 +1,6 @@
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { KIOSK_ENV, loadLayered, type EnvMap, type LoadOptions } from '../../content/boot.js';
+import { KIOSK_ENV, loadLayered, type EnvMap, type LoadOptions } from '../../content/index.js';
+import { configFileOf } from './cached.js';
 import { DEFAULTS } from './defaults.js';
 import { ConfigSchema, type Config } from './schema.js';
 
@@ -52,9 +52,8 @@ export interface HubLoadOptions extends LoadOptions {
  * A wrong value stops with a message naming the field and the fix.
  */
 export function loadConfig(options: HubLoadOptions = {}): Config {
-  const env = options.env ?? process.env;
   // The same file loadLayered will read: the demo's trust applies only when there is none.
-  const file = options.file ?? env.ESPACE_CONFIG ?? (existsSync('espace.yaml') ? 'espace.yaml' : undefined);
+  const file = configFileOf(options);
   const defaults = options.demo && !file ? { ...DEFAULTS, trustDemoKey: true } : DEFAULTS;
   const config = loadLayered(ConfigSchema, defaults, ENV_MAP, options);
   config.dataDir = resolve(config.dataDir);

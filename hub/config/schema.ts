@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { HubId, KioskSection, Language, LogLevel, Slug, TimeWindow } from '../../content/boot.js';
+import { HubId, KioskSection, Language, LogLevel, Slug, TimeWindow } from '../../content/index.js';
 
 export { TimeWindow };
 

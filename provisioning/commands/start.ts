@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { createLogger, hubAddresses, loadConfig, startHub } from '../../hub/boot.js';
+import { createLogger, hubAddresses, loadConfigCached, startHub } from '../../hub/boot.js';
 
 export function registerStart(program: Command): void {
   program
@@ -8,8 +8,11 @@ export function registerStart(program: Command): void {
     .option('-c, --config <file>', 'configuration file (YAML); default ESPACE_CONFIG or ./espace.yaml')
     .option('-p, --port <port>', 'port to listen on', (v) => Number(v))
     .action(async (opts: { config?: string; port?: number }) => {
-      const config = loadConfig({ file: opts.config, overrides: opts.port !== undefined ? { port: opts.port } : {}, demo: true });
+      // As validated last time when nothing changed (ESPACE_CONFIG_CACHE, set by the unit): zod loads only on a change.
+      const { config, cache, error } = await loadConfigCached({ file: opts.config, overrides: opts.port !== undefined ? { port: opts.port } : {}, demo: true });
       const log = createLogger(config.logLevel);
+      if (error) log.warn({ cache }, error);
+      else log.debug({ cache }, 'configuration read');
       const hub = await startHub(config, log);
       const lines = hubAddresses(config, hub.port).map((u) => `  ${u}`);
       process.stdout.write(`\nEspace Connecté — ${config.spaceName} (${config.hubId}) is running. Open:\n${lines.join('\n')}\n\n`);

@@ -41,9 +41,17 @@ async function connects(port: number): Promise<boolean> {
   });
 }
 
+/**
+ * The port of each data dir's hub: the same at every start, as a hub's unit gives it the same
+ * configuration, which its start then reads back as validated (ESPACE_CONFIG_CACHE) instead of
+ * validating it again.
+ */
+const ports = new Map<string, number>();
+
 /** One start of `root`'s `espace start` (pinned, under `wrap` if given), stopped once measured: see Start. */
 export async function startToFirstSearch(root: string, dataDir: string, wrap?: CpuQuota['wrap']): Promise<Start> {
-  const port = await freePort();
+  const port = ports.get(dataDir) ?? (await freePort());
+  ports.set(dataDir, port);
   const bare: [string, string[]] = [
     'taskset',
     ['-c', String(PI_LIMITS.cpu), process.execPath, ...hubNodeFlags(PI_LIMITS.heapMB), join(root, 'dist/provisioning/cli.js'), 'start'],
@@ -51,7 +59,8 @@ export async function startToFirstSearch(root: string, dataDir: string, wrap?: C
   const [cmd, args] = wrap ? wrap(...bare) : bare;
   const t0 = performance.now();
   const child = spawn(cmd, args, {
-    env: hubEnv(dataDir, { ...HUB_MALLOC_ENV, ...HUB_ENV, ESPACE_PORT: String(port) }),
+    // The configuration kept as the unit keeps it (ESPACE_CONFIG_CACHE): the first start writes it.
+    env: hubEnv(dataDir, { ...HUB_MALLOC_ENV, ...HUB_ENV, ESPACE_PORT: String(port), ESPACE_CONFIG_CACHE: join(dataDir, 'cache', 'config.json') }),
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

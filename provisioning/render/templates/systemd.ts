@@ -7,6 +7,8 @@ import { NFT_PATH } from './nftables.js';
 
 export const CONFIG_PATH = '/etc/espace/espace.yaml';
 export const SECRETS_PATH = '/etc/espace/secrets.env';
+/** The hub's validated configuration, kept by `espace start` (systemd's CacheDirectory: the hub's alone, never backed up). */
+export const CONFIG_CACHE_PATH = '/var/cache/espace/config.json';
 /** Where the golden image's first boot looks for a space profile. */
 export const BOOT_PROFILE = '/boot/firmware/espace.yaml';
 const UNIT_DIR = '/etc/systemd/system';
@@ -43,12 +45,14 @@ export function hubUnit(p: SpaceProfile): RenderedFile {
     `# One malloc arena for every thread (LevelDB's run on libuv's), the heap's top given back past 128 KB free (hub/config/node-flags.ts).\n` +
     `Environment=${mallocEnv}\n` +
     `# Node >= 22.1 keeps the compiled modules here: loading them is most of a start on a Pi (Node 20 ignores it).\nEnvironment=NODE_COMPILE_CACHE=${HUB_DATA_DIR}/cache/compile\n` +
+    `# The configuration as validated last time, read back while nothing changed: zod loads only on a change (hub/config/cached.ts).\n` +
+    `# Out of the data dir, so that backups leave its secrets out.\nEnvironment=ESPACE_CONFIG_CACHE=${CONFIG_CACHE_PATH}\n` +
     `# Secrets, read by systemd as root before it drops to the espace user.\nEnvironmentFile=-${SECRETS_PATH}\n` +
     `WorkingDirectory=${p.install.appDir}\n` +
     `# V8 flags Node refuses in NODE_OPTIONS: the old generation kept close to what it holds (hub/config/node-flags.ts).\n` +
     `ExecStart=${p.install.node} ${HUB_COMMAND_LINE_FLAGS.join(' ')} ${p.install.appDir}/dist/provisioning/cli.js start --config ${CONFIG_PATH}\n` +
     `Restart=always\nRestartSec=2\nTimeoutStopSec=20\nKillMode=mixed\n` +
-    `StateDirectory=espace\nStateDirectoryMode=0750\nUMask=0027\n` +
+    `StateDirectory=espace\nStateDirectoryMode=0750\nCacheDirectory=espace\nCacheDirectoryMode=0700\nUMask=0027\n` +
     `MemoryMax=${p.hub.memoryMaxMB}M\nLimitNOFILE=8192\n` +
     `ProtectSystem=strict\nProtectHome=yes\nPrivateTmp=yes\nPrivateDevices=yes\nNoNewPrivileges=yes\n` +
     `CapabilityBoundingSet=\nAmbientCapabilities=\n` +

@@ -178,6 +178,9 @@ describe('provision render: the demo profile, checked by the real tools', () => 
       'User=espace',
       'Restart=always',
       'StateDirectory=espace',
+      // The validated configuration kept out of the data dir (and so out of backups): hub/config/cached.ts.
+      'CacheDirectory=espace',
+      'Environment=ESPACE_CONFIG_CACHE=/var/cache/espace/config.json',
       'ProtectSystem=strict',
       'NoNewPrivileges=yes',
       'CapabilityBoundingSet=',
