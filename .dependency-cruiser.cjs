@@ -6,7 +6,7 @@
  * - A room is a folder with an `index.ts`; a file outside a room imports it only through that
  *   `index.ts` (so a nested room is reached through its parent's index from outside the parent),
  *   or its `boot.ts` where it has one: a second, light entry for what start-up needs before the
- *   rest of the room loads (hub/boot.ts, hub/http/boot.ts; loading modules is most of a start).
+ *   rest of the room loads (hub/boot.ts, hub/http/boot.ts, content/boot.ts...; loading modules is most of a start).
  *   Folders without an index belong to the room around them. Tests may reach inside any room.
  * The rooms are read from the tree each run, so a new folder with an index is checked at once.
  */
