@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { Command, CommanderError } from 'commander';
+import type { Command } from 'commander';
 import { isAppError } from '../content/boot.js';
 import { hubVersion } from '../hub/boot.js';
 
@@ -36,6 +36,7 @@ const COMMANDS: Record<string, () => Promise<Register[]>> = {
  * itself through the table above. Errors carry the sentence to print; the exit code is non-zero.
  */
 export async function buildProgram(argv: string[] = []): Promise<Command> {
+  const { Command } = await import('commander');
   const program = new Command('espace')
     .description('Espace Connecté: the hub, the kiosk and the technician tools')
     .version(hubVersion())
@@ -48,11 +49,20 @@ export async function buildProgram(argv: string[] = []): Promise<Command> {
 
 export async function main(argv: string[]): Promise<number> {
   try {
+    // `espace start` as the unit runs it, without commander (see plainStartOptions).
+    if (argv[2] === 'start') {
+      const { plainStartOptions, runStart } = await import('./commands/start.js');
+      const opts = plainStartOptions(argv.slice(3));
+      if (opts) {
+        await runStart(opts);
+        return 0;
+      }
+    }
     const program = (await buildProgram(argv)).exitOverride();
     await program.parseAsync(argv);
     return 0;
   } catch (e) {
-    if (e instanceof CommanderError) return e.exitCode;
+    if (e instanceof (await import('commander')).CommanderError) return e.exitCode;
     if (isAppError(e)) {
       process.stderr.write(`espace: ${e.details}\n`);
       return e.status === 2 ? 2 : 1;
