@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import type { Logger } from '../log/index.js';
 
 /**
@@ -22,12 +21,16 @@ export class SystemdNotifier {
   notify(message: 'READY=1' | 'WATCHDOG=1' | 'STOPPING=1' | `STATUS=${string}`): Promise<void> {
     const socket = this.socket;
     if (!socket) return Promise.resolve();
-    return new Promise((resolve) => {
-      execFile(this.command, [message], { env: { NOTIFY_SOCKET: socket }, timeout: 5000 }, (err, _out, stderr) => {
-        if (err) this.log.warn({ err, stderr: stderr.trim(), message }, 'systemd notification failed');
-        resolve();
-      });
-    });
+    // node:child_process loads at the first notification, not with the hub's start-up modules.
+    return import('node:child_process').then(
+      ({ execFile }) =>
+        new Promise((resolve) => {
+          execFile(this.command, [message], { env: { NOTIFY_SOCKET: socket }, timeout: 5000 }, (err, _out, stderr) => {
+            if (err) this.log.warn({ err, stderr: stderr.trim(), message }, 'systemd notification failed');
+            resolve();
+          });
+        })
+    );
   }
 }
 
