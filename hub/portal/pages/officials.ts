@@ -1,6 +1,6 @@
 import type { RequestHandler, Router } from 'express';
 import { FeedbackInput, isAppError, type Audio, type ContentOf, type Official } from '../../../content/index.js';
-import { checkVoice, VOICE_MAX_BYTES, VOICE_MAX_SECONDS } from '../../submissions/index.js';
+import { checkSubmission, checkVoice, VOICE_MAX_BYTES, VOICE_MAX_SECONDS } from '../../submissions/index.js';
 import { heading, icon, notice, play, sampleMark, slugOf, text } from '../components.js';
 import type { PageContext } from '../context.js';
 import { html, type Html } from '../html.js';
@@ -152,7 +152,7 @@ ${notice(ctx, 'info', ctx.t('officials.private'))}
     const problem = problemsOf(FeedbackInput, input, { message: 'form.message', official: 'error.notFound' });
     if (problem) return refuse(problem, 422);
     try {
-      await portal.deps.submissions.submit('feedback', input, { hubId: config.hubId });
+      await portal.deps.submissions.submit(checkSubmission('feedback', input), { hubId: config.hubId });
     } catch (e) {
       if (!isAppError(e) || e.status !== 422) throw e;
       return refuse({ fields: {}, form: 'form.invalid' }, 422);
@@ -191,8 +191,7 @@ ${notice(ctx, 'info', ctx.t('officials.private'))}
     try {
       const { mime } = await checkVoice(req.file.buffer);
       await portal.deps.submissions.submit(
-        'feedback',
-        { official: `official:${slug}`, audio: { mime, data: req.file.buffer.toString('base64') }, lang: ctx.lang },
+        checkSubmission('feedback', { official: `official:${slug}`, audio: { mime, data: req.file.buffer.toString('base64') }, lang: ctx.lang }),
         { hubId: config.hubId }
       );
     } catch (e) {

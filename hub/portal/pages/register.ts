@@ -8,6 +8,7 @@ import { page } from '../layout.js';
 import type { Portal } from '../portal.js';
 import { formList } from '../../http/index.js';
 import { byCode, byName } from '../order.js';
+import { checkSubmission } from '../../submissions/index.js';
 
 interface FormState {
   done?: boolean;
@@ -114,7 +115,7 @@ ${formNotice(ctx, state.problem)}
     const problem = problemsOf(RegistrationInput, input, FIELD_KEYS);
     if (problem) return refuse(problem, 422);
     try {
-      await portal.deps.submissions.submit('registration', input, { hubId: config.hubId });
+      await portal.deps.submissions.submit(checkSubmission('registration', input), { hubId: config.hubId });
     } catch (e) {
       if (!isAppError(e) || e.status !== 422) throw e;
       return refuse({ fields: {}, form: 'form.invalid' }, 422);
