@@ -37,6 +37,31 @@ export function markNew(location: string, ids: readonly string[]): () => void {
   };
 }
 
+/** Per database (its location): who hears of the docs each write holds (`onDocsWritten`). */
+const writeListeners = new Map<string, Set<(ids: string[]) => void>>();
+
+/**
+ * Calls `listener` with the ids of the docs every LevelDB batch of the database at `location`
+ * writes (new revisions, deletions; not local docs), once the batch is on disk and before
+ * PouchDB's write resolves: every writer in the process, replication included, without reading
+ * anything back. Returns what stops it.
+ */
+export function onDocsWritten(location: string, listener: (ids: string[]) => void): () => void {
+  let listeners = writeListeners.get(location);
+  if (!listeners) writeListeners.set(location, (listeners = new Set()));
+  listeners.add(listener);
+  return () => {
+    listeners.delete(listener);
+  };
+}
+
+/** The doc ids a batch writes (their metadata keys), for the write listeners. */
+function docIdsOf(ops: { key?: unknown }[]): string[] {
+  const ids: string[] = [];
+  for (const op of ops) if (typeof op.key === 'string' && op.key.startsWith(DOC_KEY_PREFIX)) ids.push(op.key.slice(DOC_KEY_PREFIX.length));
+  return ids;
+}
+
 /**
  * LevelDB with every write fsync'd (`sync: true`) before its callback: PouchDB acknowledges a
  * write only once it is on the SD card, so a 201 survives `kill -9` and a power cut.
@@ -61,7 +86,15 @@ export function durableLeveldown(location: string): LevelDown {
     const fresh = newDocKeys.get(location);
     // From this batch on, LevelDB answers for them.
     if (fresh !== undefined && fresh.size > 0) for (const op of ops) if (typeof op.key === 'string') fresh.delete(op.key);
-    batch(ops, { ...options, sync: true }, cb);
+    const listeners = writeListeners.get(location);
+    if (listeners === undefined || listeners.size === 0) batch(ops, { ...options, sync: true }, cb);
+    else {
+      const ids = docIdsOf(ops);
+      batch(ops, { ...options, sync: true }, (err) => {
+        if (!err && ids.length > 0) for (const listener of listeners) listener(ids);
+        cb(err);
+      });
+    }
   };
   db._put = (key, value, options, cb) => put(key, value, { ...options, sync: true }, cb);
   db._del = (key, options, cb) => del(key, { ...options, sync: true }, cb);

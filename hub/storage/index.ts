@@ -11,6 +11,7 @@ export {
   narrowWith,
   putDoc,
   rowsOf,
+  watchWrites,
   withAttachments,
   type BinaryAttachment,
   type Narrow,

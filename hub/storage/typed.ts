@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { AppError, isNotFound, nullIfNotFound } from '../../content/index.js';
 import type { Database } from './databases.js';
-import { markNew } from './durable-leveldown.js';
+import { markNew, onDocsWritten } from './durable-leveldown.js';
 
 /**
  * How a stored doc becomes typed: a narrowing from content/schema (`asSubmission('member')`,
@@ -75,6 +75,14 @@ export async function bulkDocsNew(
   } finally {
     forget();
   }
+}
+
+/**
+ * Hears of every doc written to `db` in this process (see onDocsWritten): the ids of each
+ * batch, once on disk. Returns what stops it.
+ */
+export function watchWrites(db: Database, listener: (ids: string[]) => void): () => void {
+  return onDocsWritten(db.name, listener);
 }
 
 /**

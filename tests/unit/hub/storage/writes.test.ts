@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { silentLogger } from '../../../../hub/log/index.js';
-import { bulkDocsNew, closeDatabases, openDatabases, type Database, type Databases } from '../../../../hub/storage/index.js';
+import { bulkDocsNew, closeDatabases, openDatabases, watchWrites, type Database, type Databases } from '../../../../hub/storage/index.js';
 import { tempDir } from '../../../support/hub.js';
 
-describe('writes of docs whose ids were just made', () => {
+describe('writes of docs whose ids were just made, and who hears of writes', () => {
   const dir = tempDir('espace-writes-');
   let dbs: Databases;
   let db: Database;
@@ -54,5 +54,17 @@ describe('writes of docs whose ids were just made', () => {
     await assert.rejects(bulkDocsNew(db, [{ _id: 'hub-1:registration:kept', _rev: 'not-a-rev', n: 1 }], ['hub-1:registration:kept']));
     const [after] = await db.bulkDocs([{ _id: 'hub-1:registration:kept', n: 2 }]);
     assert.equal(after && 'error' in after && after.error ? after.status : 'written', 409, 'looked up again');
+  });
+
+  it('tells listeners the ids of each batch once written, not local docs, and stops', async () => {
+    const heard: string[][] = [];
+    const stop = watchWrites(db, (ids) => heard.push([...ids].sort()));
+    await db.bulkDocs([{ _id: 'hub-1:feedback:a' }, { _id: 'hub-1:response:b' }]);
+    await db.put({ _id: '_local/marker', v: 1 });
+    const doc = await db.get('hub-1:feedback:a');
+    await db.remove(doc);
+    stop();
+    await db.put({ _id: 'hub-1:feedback:c' });
+    assert.deepEqual(heard, [['hub-1:feedback:a', 'hub-1:response:b'], ['hub-1:feedback:a']]);
   });
 });
