@@ -23,3 +23,17 @@ export function checkSubmission<K extends PostableSubmissionType>(type: K, body:
   const fields = parseWith(submissionInputSchemas[type], body, 'invalid-submission', 422) as SubmissionInput<K>;
   return { type, fields } as unknown as CheckedSubmission<K>;
 }
+
+/**
+ * As checkSubmission, without throwing: the checked submission, or the schema's issues (a form
+ * names the fields in trouble with them). One parse either way.
+ */
+export function trySubmission<K extends PostableSubmissionType>(
+  type: K,
+  body: unknown
+): { submission: CheckedSubmission<K> } | { issues: readonly z.core.$ZodIssue[] } {
+  const schema: z.ZodType = submissionInputSchemas[type];
+  const result = schema.safeParse(body);
+  if (!result.success) return { issues: result.error.issues };
+  return { submission: { type, fields: result.data as SubmissionInput<K> } as unknown as CheckedSubmission<K> };
+}

@@ -4,7 +4,7 @@ import { CONSENT_VERSION, isAppError, submissionSchemas } from '../../../../cont
 import { Catalog } from '../../../../hub/catalog/index.js';
 import { silentLogger } from '../../../../hub/log/index.js';
 import { closeDatabases, openDatabases, putDoc, type Databases } from '../../../../hub/storage/index.js';
-import { checkSubmission, SubmissionService } from '../../../../hub/submissions/index.js';
+import { checkSubmission, SubmissionService, trySubmission } from '../../../../hub/submissions/index.js';
 import { tempDir } from '../../../support/hub.js';
 
 const REGISTRATION = { fullName: 'Awa Diarra', sex: 'F', ageBand: '25-35', commune: 'kayes', consent: true };
@@ -44,6 +44,15 @@ describe('a submission is read once, by its input schema, and stored as read', (
       reason: 'invalid-submission',
     });
     assert.equal((await dbs.submissions.info()).doc_count, before);
+  });
+
+  it('says what is wrong without throwing, for forms that name their fields (trySubmission)', () => {
+    const refused = trySubmission('registration', { ...REGISTRATION, fullName: 'A', sex: 'X' });
+    assert.ok('issues' in refused);
+    assert.deepEqual(refused.issues.map((i) => i.path[0]).sort(), ['fullName', 'sex']);
+    const read = trySubmission('registration', REGISTRATION);
+    assert.ok('submission' in read);
+    assert.deepEqual(read.submission, checkSubmission('registration', REGISTRATION));
   });
 
   it("stores the schema's output with what the hub adds, a doc central's schema accepts", async () => {
