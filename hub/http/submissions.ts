@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { Router, type RequestHandler } from 'express';
 import { AppError, POSTABLE_SUBMISSION_TYPES, SUBMISSION_BODY_LIMITS, type PostableSubmissionType } from '../../content/index.js';
 import type { HubDeps } from '../deps.js';
+import { checkSubmission, type CheckedSubmission } from '../submissions/index.js';
 import { asAppError, writeError } from './errors.js';
 import { phoneWriteLimit, type PhoneLimit } from './phone-limit.js';
 
@@ -64,7 +65,7 @@ export function submissionsRouter(deps: HubDeps, limiter: RequestHandler = phone
       parsers.get(String(req.params.type))!(req, res, next);
     },
     async function submit(req, res) {
-      const result = await deps.submissions.submit(req.params.type as PostableSubmissionType, req.body, { hubId: config.hubId });
+      const result = await deps.submissions.submit(checkSubmission(req.params.type as PostableSubmissionType, req.body), { hubId: config.hubId });
       sendCreated(res, result.id);
     }
   );
@@ -169,15 +170,15 @@ export function submissionFastPath(
     else if (!isPostable(name)) fail(req, res, unknownType(name), hit.headers);
     else {
       readBody(req, limits[name], (tooLarge, bytes) => {
-        let body: unknown;
+        let submission: CheckedSubmission;
         try {
           if (tooLarge) throw tooLarge;
-          body = parseJson(bytes);
+          submission = checkSubmission(name, parseJson(bytes));
         } catch (e) {
           fail(req, res, e, hit.headers);
           return;
         }
-        deps.submissions.submit(name, body, ctx).then(
+        deps.submissions.submit(submission, ctx).then(
           (result) => sendCreated(res, result.id, [...fixed, ...hit.headers]),
           (e: unknown) => fail(req, res, e, hit.headers)
         );

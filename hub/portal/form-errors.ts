@@ -1,9 +1,10 @@
 import type { Request } from 'express';
-import type { z } from 'zod';
 import { icon, voice } from './components.js';
 import type { PageContext } from './context.js';
 import { html, type Html } from './html.js';
 import { formText } from '../http/index.js';
+import type { PostableSubmissionType } from '../../content/index.js';
+import { trySubmission, type CheckedSubmission } from '../submissions/index.js';
 
 /**
  * A refused form, as the visitor reads it: for each field in trouble, the catalog key of the
@@ -17,18 +18,25 @@ export interface FormProblem {
 }
 
 /**
- * The fields a schema refuses, each with the catalog key that explains it. A refusal on a
- * field with no key of its own says `fallback` (still catalog words, in the visitor's language).
+ * A form posting a submission, read once by its type's input schema: the checked submission
+ * the service takes, or the fields the schema refuses, each with the catalog key that explains
+ * it. A refusal on a field with no key of its own says `fallback` (still catalog words, in the
+ * visitor's language).
  */
-export function problemsOf(schema: z.ZodType, input: unknown, keys: Record<string, string>, fallback = 'form.invalid'): FormProblem | null {
-  const result = schema.safeParse(input);
-  if (result.success) return null;
+export function checkForm<K extends PostableSubmissionType>(
+  type: K,
+  input: unknown,
+  keys: Record<string, string>,
+  fallback = 'form.invalid'
+): { submission: CheckedSubmission<K> } | { problem: FormProblem } {
+  const read = trySubmission(type, input);
+  if (!('issues' in read)) return read;
   const fields: Record<string, string> = {};
-  for (const issue of result.error.issues) {
+  for (const issue of read.issues) {
     const field = String(issue.path[0] ?? '');
     if (fields[field] === undefined) fields[field] = keys[field] ?? fallback;
   }
-  return { fields };
+  return { problem: { fields } };
 }
 
 /** The sentence beside a field, with its ▶, linked to the field by id. */

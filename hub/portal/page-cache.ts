@@ -224,7 +224,7 @@ export class PageCache {
  * path reads it. Pages showing submissions are stamped with the submissions db's sequence.
  */
 export function openPageCache(deps: Pick<HubDeps, 'catalog' | 'dbs' | 'log'>): PageCache {
-  const submissions: SubmissionsWatch = watchSubmissions(deps.dbs.submissions, deps.log);
+  const submissions: SubmissionsWatch = watchSubmissions(deps.dbs.submissions);
   return new PageCache({
     content: () => deps.catalog.generation,
     submissions: (kinds) => submissions.generation(kinds),

@@ -6,9 +6,60 @@ const leveldown = require('leveldown') as (location: string) => LevelDown;
 
 interface LevelDown {
   _open(options: Record<string, unknown>, cb: (err?: Error) => void): void;
-  _batch(ops: unknown[], options: Record<string, unknown>, cb: (err?: Error) => void): void;
+  _get(key: unknown, options: Record<string, unknown>, cb: (err?: Error, value?: unknown) => void): void;
+  _batch(ops: { key?: unknown }[], options: Record<string, unknown>, cb: (err?: Error) => void): void;
   _put(key: unknown, value: unknown, options: Record<string, unknown>, cb: (err?: Error) => void): void;
   _del(key: unknown, options: Record<string, unknown>, cb: (err?: Error) => void): void;
+}
+
+/** PouchDB's LevelDB key of a doc's metadata (its revisions), in its "document-store" sublevel. */
+const DOC_KEY_PREFIX = '\u00ffdocument-store\u00ff';
+
+/**
+ * Per database (its location, which is PouchDB's name for it): the metadata keys of docs a
+ * writer said are new (`markNew`), from then until the LevelDB batch that writes them is issued.
+ */
+const newDocKeys = new Map<string, Set<string>>();
+
+/**
+ * Says that the docs `ids` of the database at `location` are not stored (ids a writer has just
+ * made at random): until the batch that writes them, PouchDB's look-up of their revisions is
+ * answered "not found" without a LevelDB read. Returns what forgets the ids not written yet
+ * (a write refused before its batch), to call once the write has settled.
+ */
+export function markNew(location: string, ids: readonly string[]): () => void {
+  let keys = newDocKeys.get(location);
+  if (!keys) newDocKeys.set(location, (keys = new Set()));
+  const own = ids.map((id) => DOC_KEY_PREFIX + id);
+  for (const k of own) keys.add(k);
+  return () => {
+    for (const k of own) keys.delete(k);
+  };
+}
+
+/** Per database (its location): who hears of the docs each write holds (`onDocsWritten`). */
+const writeListeners = new Map<string, Set<(ids: string[]) => void>>();
+
+/**
+ * Calls `listener` with the ids of the docs every LevelDB batch of the database at `location`
+ * writes (new revisions, deletions; not local docs), once the batch is on disk and before
+ * PouchDB's write resolves: every writer in the process, replication included, without reading
+ * anything back. Returns what stops it.
+ */
+export function onDocsWritten(location: string, listener: (ids: string[]) => void): () => void {
+  let listeners = writeListeners.get(location);
+  if (!listeners) writeListeners.set(location, (listeners = new Set()));
+  listeners.add(listener);
+  return () => {
+    listeners.delete(listener);
+  };
+}
+
+/** The doc ids a batch writes (their metadata keys), for the write listeners. */
+function docIdsOf(ops: { key?: unknown }[]): string[] {
+  const ids: string[] = [];
+  for (const op of ops) if (typeof op.key === 'string' && op.key.startsWith(DOC_KEY_PREFIX)) ids.push(op.key.slice(DOC_KEY_PREFIX.length));
+  return ids;
 }
 
 /**
@@ -18,6 +69,7 @@ interface LevelDown {
  */
 export function durableLeveldown(location: string): LevelDown {
   const db = leveldown(location);
+  const get = db._get.bind(db);
   const batch = db._batch.bind(db);
   const put = db._put.bind(db);
   const del = db._del.bind(db);
@@ -25,7 +77,25 @@ export function durableLeveldown(location: string): LevelDown {
   // Four databases on a Pi with 1–2 GB shared with the kiosk: small caches and memtables
   // (LevelDB's defaults are 8 MB and 4 MB each); the OS page cache does the rest.
   db._open = (options, cb) => open({ ...options, cacheSize: 2 * 1024 * 1024, writeBufferSize: 1024 * 1024 }, cb);
-  db._batch = (ops, options, cb) => batch(ops, { ...options, sync: true }, cb);
+  db._get = (key, options, cb) => {
+    // leveldown's own error for a key it does not hold.
+    if (typeof key === 'string' && newDocKeys.get(location)?.has(key)) process.nextTick(cb, new Error('NotFound: '));
+    else get(key, options, cb);
+  };
+  db._batch = (ops, options, cb) => {
+    const fresh = newDocKeys.get(location);
+    // From this batch on, LevelDB answers for them.
+    if (fresh !== undefined && fresh.size > 0) for (const op of ops) if (typeof op.key === 'string') fresh.delete(op.key);
+    const listeners = writeListeners.get(location);
+    if (listeners === undefined || listeners.size === 0) batch(ops, { ...options, sync: true }, cb);
+    else {
+      const ids = docIdsOf(ops);
+      batch(ops, { ...options, sync: true }, (err) => {
+        if (!err && ids.length > 0) for (const listener of listeners) listener(ids);
+        cb(err);
+      });
+    }
+  };
   db._put = (key, value, options, cb) => put(key, value, { ...options, sync: true }, cb);
   db._del = (key, options, cb) => del(key, { ...options, sync: true }, cb);
   return db;

@@ -3,6 +3,7 @@ export { MediaStore } from './media-store.js';
 export { durableLeveldown } from './durable-leveldown.js';
 export { docsOf, docsWithPrefix, idsWithPrefix } from './pages.js';
 export {
+  bulkDocsNew,
   bulkPut,
   bulkWritten,
   getDoc,
@@ -10,6 +11,7 @@ export {
   narrowWith,
   putDoc,
   rowsOf,
+  watchWrites,
   withAttachments,
   type BinaryAttachment,
   type Narrow,

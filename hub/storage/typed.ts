@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { AppError, isNotFound, nullIfNotFound } from '../../content/boot.js';
 import type { Database } from './databases.js';
+import { markNew, onDocsWritten } from './durable-leveldown.js';
 
 /**
  * How a stored doc becomes typed: a narrowing from content/schema (`asSubmission('member')`,
@@ -54,6 +55,34 @@ export function rowsOf<T>(rows: readonly { doc?: unknown }[], narrow: Narrow<T>)
 /** Writes typed docs in one batch (see putDoc); the results in the same order. */
 export function bulkPut(db: Database, docs: readonly { _id: string; _rev?: string }[]): Promise<(PouchDB.Core.Response | PouchDB.Core.Error)[]> {
   return db.bulkDocs(docs as PouchDB.Core.PutDocument<Record<string, unknown>>[]);
+}
+
+/**
+ * bulkDocs for a batch in which the docs `newIds` are new: ids their writer has just made,
+ * random, so never stored. PouchDB reads every doc's revisions from LevelDB before writing it;
+ * for these it is told "not found" without the read (a read per registration was a tenth of
+ * the hub's CPU in a flood of them). The other docs of the batch are looked up as ever.
+ */
+export async function bulkDocsNew(
+  db: Database,
+  docs: PouchDB.Core.PutDocument<Record<string, unknown>>[],
+  newIds: readonly string[]
+): Promise<(PouchDB.Core.Response | PouchDB.Core.Error)[]> {
+  if (newIds.length === 0) return db.bulkDocs(docs);
+  const forget = markNew(db.name, newIds);
+  try {
+    return await db.bulkDocs(docs);
+  } finally {
+    forget();
+  }
+}
+
+/**
+ * Hears of every doc written to `db` in this process (see onDocsWritten): the ids of each
+ * batch, once on disk. Returns what stops it.
+ */
+export function watchWrites(db: Database, listener: (ids: string[]) => void): () => void {
+  return onDocsWritten(db.name, listener);
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { Database } from '../storage/index.js';
+import { bulkDocsNew, type Database } from '../storage/index.js';
 import { isDiskFull } from './disk-full.js';
 
 export type Doc = PouchDB.Core.PutDocument<Record<string, unknown>>;
@@ -6,6 +6,8 @@ export type WriteResult = PouchDB.Core.Response | PouchDB.Core.Error;
 
 interface Waiting {
   docs: Doc[];
+  /** The docs' ids were just made by their writer (see write). */
+  fresh: boolean;
   /** Attachment bytes (base64) the docs carry: voice messages. */
   bytes: number;
   resolve(results: WriteResult[]): void;
@@ -24,6 +26,13 @@ function attachmentBytes(docs: Doc[]): number {
   return bytes;
 }
 
+/** The ids of the fresh writes' docs (local docs aside: PouchDB never looks them up). */
+function newIds(batch: Waiting[]): string[] {
+  const ids: string[] = [];
+  for (const w of batch) if (w.fresh) for (const d of w.docs) if (d._id !== undefined && !d._id.startsWith('_local/')) ids.push(d._id);
+  return ids;
+}
+
 /**
  * Group commit. PouchDB's LevelDB adapter writes one batch at a time and the storage fsyncs
  * each one, so writes sent one by one queue up behind each other's fsync. Here, writes that
@@ -38,9 +47,14 @@ export class GroupCommit {
 
   constructor(private readonly db: Database) {}
 
-  write(docs: Doc[]): Promise<WriteResult[]> {
+  /**
+   * `fresh`: the docs' ids were just made by the caller, at random (submissionId), so none is
+   * stored and PouchDB need not read LevelDB to look for it (bulkDocsNew). Never for an id a
+   * client gave or one fixed by what it names (an interest): those are looked up.
+   */
+  write(docs: Doc[], fresh = false): Promise<WriteResult[]> {
     return new Promise((resolve, reject) => {
-      this.waiting.push({ docs, bytes: attachmentBytes(docs), resolve, reject });
+      this.waiting.push({ docs, fresh, bytes: attachmentBytes(docs), resolve, reject });
       // Requests read in the same turn of the event loop share the first batch too.
       this.draining ??= new Promise<void>((started) => setImmediate(started)).then(() => this.drain());
     });
@@ -55,7 +69,11 @@ export class GroupCommit {
     while (this.waiting.length > 0) {
       const batch = this.take();
       try {
-        const results = await this.db.bulkDocs(batch.flatMap((w) => w.docs));
+        const results = await bulkDocsNew(
+          this.db,
+          batch.flatMap((w) => w.docs),
+          newIds(batch)
+        );
         let at = 0;
         for (const w of batch) {
           w.resolve(results.slice(at, at + w.docs.length));
@@ -78,7 +96,7 @@ export class GroupCommit {
       return;
     }
     for (const w of batch) {
-      await this.db.bulkDocs(w.docs).then(
+      await bulkDocsNew(this.db, w.docs, newIds([w])).then(
         (r) => w.resolve(r),
         (e: unknown) => w.reject(e)
       );

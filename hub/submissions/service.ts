@@ -2,10 +2,11 @@ import { createHash, randomBytes } from 'node:crypto';
 import {
   AppError,
   asSubmission,
+  Attendance,
+  HubId,
   ContributionInput,
   parseWith,
   submissionId,
-  submissionInputSchemas,
   submissionSchemas,
   type Channel,
   type Consultation,
@@ -21,6 +22,16 @@ import { diskFullOr } from './disk-full.js';
 import { GroupCommit, type Doc, type WriteResult } from './group-commit.js';
 import { VoteTallies, type TallySaving } from './vote-tallies.js';
 import { checkVoice, VOICE_EXT } from './voice.js';
+import type { CheckedSubmission } from './checked.js';
+
+/** The hub id last found well-formed: the config's, read once; checked again only if another comes. */
+let wellFormedHubId: string | undefined;
+
+/** The hub id a submission's id and doc are made with, once checked (its schema would refuse the doc otherwise). */
+function checkedHubId(hubId: string): string {
+  if (hubId !== wellFormedHubId) wellFormedHubId = parseWith(HubId, hubId, 'invalid-hub-id', 500);
+  return hubId;
+}
 
 export interface SubmitContext {
   hubId: string;
@@ -92,45 +103,53 @@ export class SubmissionService {
     await this.tallies.flush();
   }
 
-  async submit(type: PostableSubmissionType, body: unknown, ctx: SubmitContext): Promise<{ id: string }> {
+  /**
+   * Stores a submission its input schema has read (`checkSubmission`): the schema is not run
+   * again, since what the hub adds (id, hub, time, channel) it makes itself, typed. Answers
+   * once the doc is on disk; its id is new (made here), so LevelDB is not asked for it first.
+   */
+  async submit(submission: CheckedSubmission, ctx: SubmitContext): Promise<{ id: string }> {
     const now = ctx.now ?? new Date();
-    const id = submissionId(ctx.hubId, type, now.getTime());
+    const id = submissionId(checkedHubId(ctx.hubId), submission.type, now.getTime());
     const stored = { _id: id, hubId: ctx.hubId, createdAt: now.toISOString() };
 
-    switch (type) {
+    switch (submission.type) {
       case 'response':
-        return this.vote({ ...parseWith(submissionInputSchemas.response, body, 'invalid-submission', 422), ...stored, type }, now);
+        return this.vote({ ...submission.fields, ...stored, type: 'response' }, now);
       case 'feedback': {
-        const { audio, ...fields } = parseWith(submissionInputSchemas.feedback, body, 'invalid-submission', 422);
+        const { audio, ...fields } = submission.fields;
         await this.mustExist(fields.official, 'official', 'this elected official is not in the directory of this hub');
         // Stored under the type its bytes show, whatever the phone declared.
         const voice = audio ? { mime: (await checkVoice(Buffer.from(audio.data, 'base64'))).mime, data: audio.data } : undefined;
         const attachments = voice ? { _attachments: { [`voice.${VOICE_EXT[voice.mime]}`]: { content_type: voice.mime, data: voice.data } } } : {};
-        await this.store(type, { ...fields, ...stored, type, ...attachments, status: 'new' });
+        await this.storeNew({ ...fields, ...stored, type: 'feedback', ...attachments, status: 'new' } satisfies SubmissionOf<'feedback'>);
         break;
       }
       case 'attendance': {
-        const fields = parseWith(submissionInputSchemas.attendance, body, 'invalid-submission', 422);
+        const fields = submission.fields;
         await this.mustExist(fields.event, 'event', 'this event is not in the agenda of this hub');
         // A disk error is surfaced; only a member that is not there (or not a registration) is refused.
         if (fields.member && !(await maybeDoc(this.db, fields.member, asSubmission('registration'))))
           throw new AppError(422, 'member-not-found', 'no registered member with this id; register the person first, or record only sex and age band');
-        await this.store(type, { ...fields, ...stored, type, ...(ctx.recordedBy ? { recordedBy: ctx.recordedBy } : {}) });
+        // The one field no input schema read: who typed it at the console.
+        const recordedBy =
+          ctx.recordedBy === undefined ? {} : { recordedBy: parseWith(Attendance.shape.recordedBy, ctx.recordedBy, 'invalid-submission', 422) };
+        await this.storeNew({ ...fields, ...stored, type: 'attendance', ...recordedBy } satisfies SubmissionOf<'attendance'>);
         break;
       }
       case 'completion': {
-        const fields = parseWith(submissionInputSchemas.completion, body, 'invalid-submission', 422);
+        const fields = submission.fields;
         await this.mustExist(fields.course, 'course', 'this course is not on this hub');
-        await this.store(type, { ...fields, ...stored, type });
+        await this.storeNew({ ...fields, ...stored, type: 'completion' } satisfies SubmissionOf<'completion'>);
         break;
       }
       case 'registration':
-        await this.store(type, {
-          ...parseWith(submissionInputSchemas.registration, body, 'invalid-submission', 422),
+        await this.storeNew({
+          ...submission.fields,
           ...stored,
-          type,
+          type: 'registration',
           ...(ctx.channel ? { channel: ctx.channel } : {}),
-        });
+        } satisfies SubmissionOf<'registration'>);
         break;
     }
     return { id };
@@ -157,18 +176,20 @@ export class SubmissionService {
     return { id };
   }
 
-  /** Stores a doc of `type` once it passes the same schema central enforces (what it was built as is what is written). */
-  private async store<K extends PostableSubmissionType>(type: K, doc: SubmissionOf<K>): Promise<void> {
-    parseWith(submissionSchemas[type], doc, 'invalid-submission', 422);
+  /** Writes a doc whose id `submit` just made (new: never stored, so not looked up first). */
+  private async storeNew(doc: SubmissionOf<PostableSubmissionType>): Promise<void> {
     // The schema types `_attachments` loosely (any record); PouchDB's own type names its stubs.
-    await this.commit([doc as Doc]);
+    await this.commit([doc as Doc], true);
   }
 
-  /** Writes docs in the next group commit, together; resolves once they are on disk. */
-  private async commit(docs: Doc[]): Promise<void> {
+  /**
+   * Writes docs in the next group commit, together; resolves once they are on disk. `fresh`:
+   * their ids were just made here (see GroupCommit.write).
+   */
+  private async commit(docs: Doc[], fresh = false): Promise<void> {
     let results: WriteResult[];
     try {
-      results = await this.writer.write(docs);
+      results = await this.writer.write(docs, fresh);
     } catch (e) {
       throw diskFullOr(e);
     }
@@ -211,8 +232,8 @@ export class SubmissionService {
     const rev = marker?._rev;
     // The marker and the vote go in the same LevelDB batch: both on disk, or neither. Votes of
     // one device are serialised (see vote()), so nothing else writes this marker meanwhile.
-    parseWith(submissionSchemas.response, doc, 'invalid-submission', 422);
-    await this.commit([{ _id: markerId, ...(rev ? { _rev: rev } : {}), vote: doc._id }, doc]);
+    // The vote's id is new (submit made it); the marker is a local doc, which PouchDB never looks up.
+    await this.commit([{ _id: markerId, ...(rev ? { _rev: rev } : {}), vote: doc._id }, doc], true);
     return { id: doc._id };
   }
 

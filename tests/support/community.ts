@@ -5,6 +5,7 @@ import type { Member } from '../../content/index.js';
 import { couch } from '../../provisioning/central/index.js';
 import type { TestCentral } from './central.js';
 import { tempDir, type TestHub } from './hub.js';
+import { checkSubmission } from '../../hub/submissions/index.js';
 
 let voice: Buffer | undefined;
 /** A real short voice recording (espeak-ng, then opusenc as the README advises): Ogg Opus, a few KB. */
@@ -35,8 +36,7 @@ export async function publishTopics(central: TestCentral): Promise<void> {
 /** A registered person given a member code with this PIN (as the console does). */
 export async function makeMember(hub: TestHub, name: string, pin = '2468', sex: 'F' | 'M' = 'F', ageBand = '15-24'): Promise<Member & { _rev: string }> {
   const { id } = await hub.deps.submissions.submit(
-    'registration',
-    { fullName: `${name} Traoré`, sex, ageBand, commune: 'kayes', phone: '+223 70 00 00 00', consent: true },
+    checkSubmission('registration', { fullName: `${name} Traoré`, sex, ageBand, commune: 'kayes', phone: '+223 70 00 00 00', consent: true }),
     { hubId: hub.deps.config.hubId }
   );
   // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- the stored registration, as issue() takes it

@@ -10,6 +10,7 @@ import { allMembers, attendanceOf, searchMembers, type Member } from '../members
 import { adminPage, adminPager } from '../pager.js';
 import { STAFF, type AdminResult, type AdminRoute, type AdminServices } from '../route-table.js';
 import { eventsByStart } from '../../portal/index.js';
+import { checkSubmission } from '../../submissions/index.js';
 
 type EventDoc = Event & { _rev?: string };
 
@@ -363,7 +364,7 @@ ${present.size === 0 ? html`<p>Personne n’est encore compté·e.</p>` : ''}`;
         if (already.length) return { redirect: url, flash: 'Cette personne est déjà comptée.' };
       }
       const input = member ? { event: e._id, member } : { event: e._id, sex: field(req, 'sex'), ageBand: field(req, 'ageBand') };
-      const { id } = await s.deps.submissions.submit('attendance', input, { hubId: s.deps.config.hubId, recordedBy: session.username });
+      const { id } = await s.deps.submissions.submit(checkSubmission('attendance', input), { hubId: s.deps.config.hubId, recordedBy: session.username });
       return { redirect: url, flash: 'Présence enregistrée.', audit: { target: id, detail: e._id } };
     },
   },

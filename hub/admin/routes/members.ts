@@ -9,6 +9,7 @@ import { allMembers, eraseMember, getMember, searchMembers, updateMember, type M
 import { memberCodeSection } from './member-codes.js';
 import { STAFF, type AdminResult, type AdminRoute, type AdminServices } from '../route-table.js';
 import { formList } from '../../http/index.js';
+import { checkSubmission } from '../../submissions/index.js';
 
 /** A phone shows a long list slowly; search narrows it. */
 const SHOWN = 200;
@@ -167,7 +168,7 @@ ${list.length > SHOWN ? html`<p class="hint">Les ${SHOWN} premiers sont affiché
       return orForm(
         async () => {
           // Typed at the console from the space's paper form: the channel "paper".
-          const { id } = await s.deps.submissions.submit('registration', input, { hubId: s.deps.config.hubId, channel: 'paper' });
+          const { id } = await s.deps.submissions.submit(checkSubmission('registration', input), { hubId: s.deps.config.hubId, channel: 'paper' });
           return { redirect: memberUrl(id), flash: 'Membre inscrit·e.', audit: { target: id } };
         },
         (error) => ({

@@ -7,6 +7,7 @@ import { html, type SafeHtml } from '../html.js';
 import { actionButton, ageLabel, csrfField, page, select, SEX_OPTIONS, when } from '../layout.js';
 import { adminPage, adminPager } from '../pager.js';
 import { STAFF, type AdminRoute, type AdminServices } from '../route-table.js';
+import { checkSubmission } from '../../submissions/index.js';
 
 const OUT_STATE: Record<string, string> = {
   queued: 'en file',
@@ -220,8 +221,7 @@ ${adminPager('/admin/sms/inscriptions', slice)}`;
       let registration: string;
       try {
         ({ id: registration } = await s.deps.submissions.submit(
-          'registration',
-          {
+          checkSubmission('registration', {
             fullName: p.name,
             sex: field(req, 'sex'),
             ageBand: field(req, 'ageBand'),
@@ -231,7 +231,7 @@ ${adminPager('/admin/sms/inscriptions', slice)}`;
             smsConsent: field(req, 'smsConsent') === 'yes',
             lang: p.lang,
             consent: true,
-          },
+          }),
           { hubId: s.deps.config.hubId, recordedBy: session.username, channel: 'sms' }
         ));
       } catch (e) {

@@ -12,6 +12,7 @@ import { formNotice, rateLimited } from '../form-errors.js';
 import { downloadLink, filesOf, type FileFacts } from './downloads.js';
 import { keepButton } from './keep.js';
 import { formTexts } from '../../http/index.js';
+import { checkSubmission } from '../../submissions/index.js';
 
 const CATEGORY_ICON: Record<string, string> = {
   gouvernance: 'town',
@@ -169,8 +170,7 @@ ${pager(ctx, '/apprendre', slice)}`;
     const score = q.questions.filter((question, i) => question.choices[Number(answers[`q${i}`])]?.correct === true).length / q.questions.length;
     if (q.course) {
       await portal.deps.submissions.submit(
-        'completion',
-        { course: q.course, score: Math.round(score * 100) / 100, deviceId: deviceId(req, res) },
+        checkSubmission('completion', { course: q.course, score: Math.round(score * 100) / 100, deviceId: deviceId(req, res) }),
         { hubId: portal.deps.config.hubId }
       );
     }
@@ -257,7 +257,9 @@ ${done ? notice(ctx, 'ok', n >= c.lessons.length ? ctx.t('learn.courseDone') : c
     const n = Number(req.params.n);
     const id = Number.isInteger(n) ? c.lessons[n - 1] : undefined;
     if (!id) throw new AppError(404, 'lesson-not-found', 'this course has no lesson with that number');
-    await portal.deps.submissions.submit('completion', { course: c._id, lesson: id, deviceId: deviceId(req, res) }, { hubId: portal.deps.config.hubId });
+    await portal.deps.submissions.submit(checkSubmission('completion', { course: c._id, lesson: id, deviceId: deviceId(req, res) }), {
+      hubId: portal.deps.config.hubId,
+    });
     const slug = slugOf(c._id);
     res.redirect(303, n < c.lessons.length ? `/apprendre/${slug}/${n + 1}` : `/apprendre/${slug}/${n}?fini=1`);
   });

@@ -1,8 +1,8 @@
 import type { Response as ExpressResponse, Request, Router } from 'express';
-import { AGE_BANDS, isAppError, ResponseInput, SEXES, type Consultation } from '../../../content/index.js';
+import { AGE_BANDS, isAppError, SEXES, type Consultation } from '../../../content/index.js';
 import type { ConsultationResults } from '../../submissions/index.js';
 import { bar, contentIcon, heading, icon, notice, play, plain, slugOf, text, voice } from '../components.js';
-import { fieldError, formNotice, problemsOf, rateLimited, typed, type FormProblem } from '../form-errors.js';
+import { fieldError, formNotice, checkForm, rateLimited, typed, type FormProblem } from '../form-errors.js';
 import type { PageContext } from '../context.js';
 import { html, type Html } from '../html.js';
 import { page } from '../layout.js';
@@ -163,10 +163,10 @@ ${results ? resultsBlock(ctx, c, results) : html`<p>${icon(ctx, 'info', 'i sm')}
     };
     if (values.sex) input.sex = values.sex;
     if (values.ageBand) input.ageBand = values.ageBand;
-    const problem = problemsOf(ResponseInput, input, VOTE_KEYS);
-    if (problem) return refuse(problem, 422);
+    const checked = checkForm('response', input, VOTE_KEYS);
+    if ('problem' in checked) return refuse(checked.problem, 422);
     try {
-      const { id } = await portal.deps.submissions.submit('response', input, { hubId: config.hubId });
+      const { id } = await portal.deps.submissions.submit(checked.submission, { hubId: config.hubId });
       res.cookie(`vote-${slug}`, id, { maxAge: 365 * 24 * 3600 * 1000, sameSite: 'lax', path: '/' });
       return void res.redirect(303, `/participer/${slug}#statut`);
     } catch (e) {

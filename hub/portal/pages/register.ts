@@ -1,9 +1,9 @@
 import type { Router } from 'express';
-import { AGE_BANDS, isAppError, RegistrationInput, SEXES, TRADE_SLUGS, TRADES } from '../../../content/index.js';
+import { AGE_BANDS, isAppError, SEXES, TRADE_SLUGS, TRADES } from '../../../content/index.js';
 import { heading, icon, notice, slugOf, voice } from '../components.js';
 import type { PageContext } from '../context.js';
 import { html, type Html } from '../html.js';
-import { fieldError, formNotice, invalid, problemsOf, rateLimited, typed, type FormProblem } from '../form-errors.js';
+import { fieldError, formNotice, invalid, checkForm, rateLimited, typed, type FormProblem } from '../form-errors.js';
 import { page } from '../layout.js';
 import type { Portal } from '../portal.js';
 import { formList } from '../../http/index.js';
@@ -111,10 +111,10 @@ ${formNotice(ctx, state.problem)}
     values.trades = trades.join(',');
     if (trades.length) input.trades = trades;
     if (values.smsConsent === 'oui') input.smsConsent = true;
-    const problem = problemsOf(RegistrationInput, input, FIELD_KEYS);
-    if (problem) return refuse(problem, 422);
+    const checked = checkForm('registration', input, FIELD_KEYS);
+    if ('problem' in checked) return refuse(checked.problem, 422);
     try {
-      await portal.deps.submissions.submit('registration', input, { hubId: config.hubId });
+      await portal.deps.submissions.submit(checked.submission, { hubId: config.hubId });
     } catch (e) {
       if (!isAppError(e) || e.status !== 422) throw e;
       return refuse({ fields: {}, form: 'form.invalid' }, 422);

@@ -5,6 +5,7 @@ import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { Usage } from '../../../content/index.js';
 import type { PageCache } from '../../../hub/portal/index.js';
 import { startTestHub, type TestHub } from '../../support/index.js';
+import { checkSubmission } from '../../../hub/submissions/index.js';
 
 interface Raw {
   status: number;
@@ -200,8 +201,7 @@ describe('portal page cache on the raw fast path', () => {
     const hits = cache.hits;
     // A phone registers: the officials page shows nothing of it.
     await hub.deps.submissions.submit(
-      'registration',
-      { fullName: 'Fatoumata Traoré', sex: 'F', ageBand: '15-24', commune: 'kayes', consent: true },
+      checkSubmission('registration', { fullName: 'Fatoumata Traoré', sex: 'F', ageBand: '15-24', commune: 'kayes', consent: true }),
       { hubId: hub.deps.config.hubId }
     );
     await settled();

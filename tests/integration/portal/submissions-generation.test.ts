@@ -11,7 +11,7 @@ describe('the submissions generations the page cache follows, per kind', () => {
   let watch: SubmissionsWatch;
   before(async () => {
     dbs = await openDatabases(dir.path, createLogger('silent'));
-    watch = watchSubmissions(dbs.submissions, createLogger('silent'));
+    watch = watchSubmissions(dbs.submissions);
     await watch.settled();
   });
   after(async () => {

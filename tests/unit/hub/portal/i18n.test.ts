@@ -37,6 +37,32 @@ describe('portal message catalogs', () => {
     assert.ok(plurals >= 10, `${plurals} plural messages`);
   });
 
+  it('formats messages without asking ICU for a locale (its data would stay resident)', () => {
+    const asked: string[] = [];
+    const supportedLocalesOf = Intl.NumberFormat.supportedLocalesOf.bind(Intl.NumberFormat);
+    const { Locale } = Intl;
+    const writable = Intl as { Locale: typeof Locale };
+    Intl.NumberFormat.supportedLocalesOf = (...args) => (asked.push('supportedLocalesOf'), supportedLocalesOf(...args));
+    writable.Locale = class extends Locale {
+      constructor(...args: ConstructorParameters<typeof Locale>) {
+        asked.push('Locale');
+        super(...args);
+      }
+    };
+    try {
+      const fresh = new Messages(catalogs);
+      for (const lang of ['fr', 'bm', 'snk'] as const)
+        for (const [key, msg] of Object.entries(catalogs[lang])) {
+          const args = argumentsOf(new IntlMessageFormat(msg, ICU[lang]).getAst());
+          fresh.t(lang, key, Object.fromEntries([...args].map(([name, kind]) => [name, kind === 'plural' ? 2 : name])));
+        }
+    } finally {
+      Intl.NumberFormat.supportedLocalesOf = supportedLocalesOf;
+      writable.Locale = Locale;
+    }
+    assert.deepEqual(asked, []);
+  });
+
   it('has Bambara for every French interface string, and nothing French lacks', () => {
     const fr = Object.keys(catalogs.fr).sort();
     assert.deepEqual(Object.keys(catalogs.bm).sort(), fr);
