@@ -3,7 +3,7 @@ import type { Logger } from '../log/index.js';
 import { MEDIA_FRONT } from './media-front.js';
 
 /** A play as nginx's syslog sends it (`<190>Dec  3 09:32:18 espace_play: <sha>`, no host name). */
-const PLAY = new RegExp(`^<\\d{1,3}>[^<]{15} ${MEDIA_FRONT.playTag}: [0-9a-f]{64}$`);
+const PLAY = new RegExp(`^<\\d{1,3}>[^<]{15} ${MEDIA_FRONT.playTag}: ([0-9a-f]{64})$`);
 
 export interface PlayReceiver {
   close(): Promise<void>;
@@ -16,10 +16,11 @@ export interface PlayReceiver {
  * Anything else arriving there is ignored. A port already taken is logged: plays sent by the
  * front are then not counted, and nothing else changes.
  */
-export function receivePlays(port: number, onPlay: () => void, log: Logger): Promise<PlayReceiver> {
+export function receivePlays(port: number, onPlay: (sha: string) => void, log: Logger): Promise<PlayReceiver> {
   const socket = createSocket('udp4');
   socket.on('message', (msg) => {
-    if (msg.length < 200 && PLAY.test(msg.toString('latin1'))) onPlay();
+    const play = msg.length < 200 ? PLAY.exec(msg.toString('latin1')) : null;
+    if (play) onPlay(play[1]!);
   });
   const closed = (): PlayReceiver => ({ close: () => new Promise<void>((ok) => socket.close(() => ok())) });
   return new Promise((ok) => {

@@ -1,6 +1,6 @@
 import { promises as fsp } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { isNotFound } from '../../content/index.js';
+import { isNotFound, nullIfNotFound } from '../../content/index.js';
 import type { Catalog } from '../catalog/index.js';
 import type { Logger } from '../log/index.js';
 import type { Database } from '../storage/index.js';
@@ -37,14 +37,19 @@ export class PublicMedia {
     this.dir = join(o.dataDir, MEDIA_FRONT.public);
     this.store = join(o.dataDir, 'media');
     o.catalog.onChange((doc) => {
-      if (!GUARDED.some((p) => doc._id.startsWith(p)) || '_deleted' in doc) return;
-      const shas = filesOf(doc);
-      if (shas.size === 0) return;
-      void this.guard().then((set) => {
-        for (const sha of shas) set.add(sha);
-        return this.unlink(shas);
-      });
+      if (!GUARDED.some((p) => doc._id.startsWith(p))) return;
+      void this.guardDoc(doc).catch((err: unknown) => o.log.error({ err, id: doc._id }, 'a guarded doc could not be read for its media'));
     });
+  }
+
+  /** A guarded doc changed: its files lose their links. One the catalog reads as gone (deleted, or no content) is read as stored. */
+  private async guardDoc(doc: { _id: string }): Promise<void> {
+    const stored: unknown = '_deleted' in doc ? await this.o.content.get(doc._id).catch(nullIfNotFound) : doc;
+    const shas = filesOf(stored);
+    if (shas.size === 0) return;
+    const set = await this.guard();
+    for (const sha of shas) set.add(sha);
+    await this.unlink(shas);
   }
 
   /**
