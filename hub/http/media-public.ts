@@ -1,13 +1,12 @@
 import { promises as fsp } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { isNotFound, nullIfNotFound } from '../../content/index.js';
+import { isNotFound, mediaNamedBy, nullIfNotFound } from '../../content/index.js';
 import type { Catalog } from '../catalog/index.js';
 import type { Logger } from '../log/index.js';
 import type { Database } from '../storage/index.js';
 import { MEDIA_FRONT, publicLinkName } from './media-front.js';
 import type { MediaFacts } from './media-info.js';
 
-const SHA = /^[0-9a-f]{64}$/;
 /**
  * Docs whose files may not be for everyone: private mentoring threads (the asker's voice, the
  * mentors' answers), suspensions and verdicts, and community posts, which moderation (central's
@@ -45,7 +44,7 @@ export class PublicMedia {
   /** A guarded doc changed: its files lose their links. One the catalog reads as gone (deleted, or no content) is read as stored. */
   private async guardDoc(doc: { _id: string }): Promise<void> {
     const stored: unknown = '_deleted' in doc ? await this.o.content.get(doc._id).catch(nullIfNotFound) : doc;
-    const shas = filesOf(stored);
+    const shas = mediaNamedBy(stored);
     if (shas.size === 0) return;
     const set = await this.guard();
     for (const sha of shas) set.add(sha);
@@ -111,22 +110,9 @@ export class PublicMedia {
     const set = new Set<string>();
     for (const prefix of GUARDED) {
       const rows = await this.o.content.allDocs({ startkey: prefix, endkey: `${prefix}\ufff0`, include_docs: true });
-      for (const row of rows.rows) for (const sha of filesOf(row.doc)) set.add(sha);
+      for (const row of rows.rows) mediaNamedBy(row.doc, set);
     }
     await this.unlink(set);
     return set;
   }
-}
-
-/** Every sha256 a doc names, in any field but CouchDB's own. */
-function filesOf(doc: unknown): Set<string> {
-  const found = new Set<string>();
-  const walk = (v: unknown): void => {
-    if (typeof v === 'string') {
-      if (SHA.test(v)) found.add(v);
-    } else if (Array.isArray(v)) v.forEach(walk);
-    else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) if (!k.startsWith('_')) walk(x);
-  };
-  walk(doc);
-  return found;
 }
