@@ -52,7 +52,18 @@ export { hubVersion } from './version.js';
 export { checkVoice, VOICE_MAX_SECONDS } from './submissions/index.js';
 export { hubAddresses } from './addresses.js';
 /** The nginx front of the Pi's port 80 (provisioning renders its site from these). */
-export { MEDIA_FRONT, mediaFrontHeaderNames, formBody, formFields, formList, formText, formTexts, type FormBody } from './http/index.js';
+export {
+  MEDIA_FRONT,
+  MEDIA_LINK_TYPES,
+  mediaFrontHeaderNames,
+  mediaFrontPublicHeaders,
+  formBody,
+  formFields,
+  formList,
+  formText,
+  formTexts,
+  type FormBody,
+} from './http/index.js';
 export type { RunningHub };
 
 export { startHub } from './boot.js';

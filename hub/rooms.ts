@@ -14,6 +14,7 @@ import { advertiseHub } from './mdns/index.js';
 import { HeartbeatWriter } from './fleet/index.js';
 import { SmsService } from './sms/index.js';
 import { TlsService } from './tls/index.js';
+import { MEDIA_SECTION, receivePlays, type PlayReceiver } from './http/index.js';
 
 /** What main opened before listening (storage, the catalog, the search index). */
 export type Opened = Pick<HubDeps, 'config' | 'log' | 'dbs' | 'media' | 'catalog' | 'search' | 'version' | 'startedAt'>;
@@ -84,6 +85,7 @@ export async function buildRooms(opened: Opened): Promise<Rooms> {
   const handler = createHandler(deps);
   let mdns: ReturnType<typeof advertiseHub> | undefined;
   let heartbeat: HeartbeatWriter | undefined;
+  let plays: PlayReceiver | undefined;
 
   return {
     deps,
@@ -115,12 +117,15 @@ export async function buildRooms(opened: Opened): Promise<Rooms> {
       if (config.sync.enabled && deps.sync.configured()) deps.sync.start();
       usage.start();
       deps.sms!.start();
+      // Behind the nginx front, the plays it sends itself arrive by UDP on the same port number.
+      if (config.mediaFront) plays = await receivePlays(port, () => usage.pageView(MEDIA_SECTION), log.child({ room: 'http' }));
     },
     async stopFront() {
       await mdns?.stop();
       await deps.tls?.close();
     },
     async stopServices() {
+      await plays?.close();
       await deps.sync.stop();
       await heartbeat?.stop();
       await usage.stop();

@@ -17,6 +17,19 @@ export const YOUTH_BANDS: readonly AgeBand[] = ['15-24', '25-35'];
 
 export const Sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'must be a sha256 in lowercase hex (64 characters, for example "9f86d0…")');
 
+const SHA256 = /^[0-9a-f]{64}$/;
+/** Every media file (sha256) a doc names, in any field but CouchDB's own (`_id`, `_attachments`…), added to `into`. */
+export function mediaNamedBy(doc: unknown, into = new Set<string>()): Set<string> {
+  const walk = (v: unknown): void => {
+    if (typeof v === 'string') {
+      if (SHA256.test(v)) into.add(v);
+    } else if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) if (!k.startsWith('_')) walk(x);
+  };
+  walk(doc);
+  return into;
+}
+
 const slugPattern = /^[a-z0-9][a-z0-9-]{0,62}$/;
 export const Slug = z.string().regex(slugPattern, 'must be a slug: lowercase letters, digits and dashes, for example "kayes-commune"');
 

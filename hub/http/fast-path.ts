@@ -33,6 +33,7 @@ export function createFastPath(deps: HubDeps, shared: HttpShared): (req: Incomin
   // Express's security middleware is not on this path: the sender adds them to every answer.
   const send = answerSender(security, codings);
   // The same media answers as Express's route, with the security headers first.
+  const publicMedia = shared.publicMedia;
   const sendMedia = mediaSender({
     fixed: security,
     files: shared.files,
@@ -41,6 +42,7 @@ export function createFastPath(deps: HubDeps, shared: HttpShared): (req: Incomin
     errorPage: shared.errorPage,
     front: deps.config.mediaFront,
     onServe: () => deps.usage.pageView(MEDIA_SECTION),
+    publish: publicMedia && ((sha, facts) => publicMedia.offer(sha, facts)),
   });
   // Portal pages already rendered for this content (the portal decides what may be shared).
   const pages = pageFastPath(deps, send);

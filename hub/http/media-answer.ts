@@ -45,6 +45,8 @@ export interface MediaSenderOptions {
   front?: boolean;
   /** Counts a file served from its start (a whole file, or a range from byte 0: a play, not a seek). */
   onServe?: () => void;
+  /** A file answered through the front: the front may send it itself next time (media-public.ts). */
+  publish?: (sha: string, facts: MediaFacts) => void;
 }
 
 /**
@@ -62,7 +64,7 @@ export interface MediaSenderOptions {
  * name normalised by three regular expressions) repeated the same work for every range.
  */
 export function mediaSender(opts: MediaSenderOptions) {
-  const { fixed = {}, files, pathOf, onError, errorPage, front = false, onServe } = opts;
+  const { fixed = {}, files, pathOf, onError, errorPage, front = false, onServe, publish } = opts;
   /** Per file: [inline, download]. Facts are kept per file by MediaInfo, so are these. */
   const made = new WeakMap<MediaFacts, [Lists?, Lists?]>();
 
@@ -121,7 +123,7 @@ export function mediaSender(opts: MediaSenderOptions) {
         }
       }
     }
-    if (start === 0 && req.method !== 'HEAD' && req.headers[MEDIA_FRONT.header] !== MEDIA_FRONT.facts) onServe?.();
+    if (start === 0 && req.method !== 'HEAD') onServe?.();
     if (req.method === 'HEAD' || size === 0) {
       res.writeHead(status, list).end();
       return;
@@ -129,6 +131,7 @@ export function mediaSender(opts: MediaSenderOptions) {
     if (front) {
       const where = frontLocation(req, status, range);
       if (where) {
+        if (!download) publish?.(sha, facts);
         res.writeHead(200, [...accel, 'X-Accel-Redirect', `${where}${sha.slice(0, 2)}/${sha}`, 'Content-Length', 0]).end();
         return;
       }

@@ -5,6 +5,7 @@ import { JsonCache } from './json-cache.js';
 import { mediaSender, type SendMedia } from './media-answer.js';
 import { MediaFiles, UNREADABLE } from './media-files.js';
 import { MediaInfo } from './media-info.js';
+import { PublicMedia } from './media-public.js';
 import { EncodingMemo } from './negotiate.js';
 import { PhoneLimit } from './phone-limit.js';
 import { writeRefusal, type VisitorErrorPage } from './errors.js';
@@ -30,6 +31,8 @@ export interface HttpShared {
   phoneLimit: PhoneLimit;
   /** A browser's visit to a media address that fails: the portal's page in the visitor's language (both paths). */
   errorPage?: VisitorErrorPage;
+  /** Behind the nginx front: the links of the files it sends without asking the hub. */
+  publicMedia?: PublicMedia;
 }
 
 /**
@@ -47,9 +50,14 @@ export function unreadableMedia(log: HubDeps['log'], fixed: Readonly<Record<stri
 export const MEDIA_SECTION = 'media';
 
 /** `errorPage`: the portal's page for a browser's failed visit to a media address (the app passes it). */
-export function httpShared(deps: Pick<HubDeps, 'media' | 'dbs' | 'log' | 'config' | 'usage'>, errorPage?: VisitorErrorPage): HttpShared {
+export function httpShared(deps: Pick<HubDeps, 'media' | 'dbs' | 'log' | 'config' | 'usage' | 'catalog'>, errorPage?: VisitorErrorPage): HttpShared {
   const codings = new EncodingMemo();
   const files = new MediaFiles();
+  const publicMedia = deps.config.mediaFront
+    ? new PublicMedia({ dataDir: deps.config.dataDir, content: deps.dbs.content, catalog: deps.catalog, log: deps.log })
+    : undefined;
+  // Links of files a guarded doc came to name while the hub was stopped are taken away now.
+  void publicMedia?.guard().catch((err: unknown) => deps.log.error({ err }, 'the public media links could not be checked'));
   const sendMedia = mediaSender({
     files,
     pathOf: (sha) => deps.media.pathOf(sha),
@@ -57,6 +65,7 @@ export function httpShared(deps: Pick<HubDeps, 'media' | 'dbs' | 'log' | 'config
     errorPage,
     front: deps.config.mediaFront,
     onServe: () => deps.usage.pageView(MEDIA_SECTION),
+    publish: publicMedia && ((sha, facts) => publicMedia.offer(sha, facts)),
   });
   return {
     cache: new JsonCache(),
@@ -68,5 +77,6 @@ export function httpShared(deps: Pick<HubDeps, 'media' | 'dbs' | 'log' | 'config
     sendMedia,
     phoneLimit: new PhoneLimit(deps.config.limits.submissionsPerMinute),
     errorPage,
+    publicMedia,
   };
 }

@@ -3,27 +3,20 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { AppError, MediaMeta, mediaMetaOf, nullIfNotFound } from '../../content/index.js';
+import { AppError, MediaMeta, mediaMetaOf, mediaNamedBy, nullIfNotFound } from '../../content/index.js';
 import { maybeDoc, type Database, type MediaStore } from '../storage/index.js';
 import { budgetReached, fromCentralStatus } from './errors.js';
 import type { ByteMeter } from './meter.js';
 import type { FetchLike } from './transport.js';
 
-const SHA = /^[0-9a-f]{64}$/;
 /** Request and response headers of one ranged GET, kept free in the budget so the last chunk fits. */
 const REQUEST_OVERHEAD = 1024;
 
 /** Every media hash the hub's content refers to (any field holding a sha256). */
 export async function referencedMedia(content: Database): Promise<Set<string>> {
   const found = new Set<string>();
-  const walk = (v: unknown): void => {
-    if (typeof v === 'string') {
-      if (SHA.test(v)) found.add(v);
-    } else if (Array.isArray(v)) v.forEach(walk);
-    else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) if (!k.startsWith('_')) walk(x);
-  };
   const all = await content.allDocs({ include_docs: true });
-  for (const row of all.rows) if (!row.id.startsWith('_design/')) walk(row.doc);
+  for (const row of all.rows) if (!row.id.startsWith('_design/')) mediaNamedBy(row.doc, found);
   return found;
 }
 

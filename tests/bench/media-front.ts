@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { Agent, get } from 'node:http';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
+import { MEDIA_FRONT } from '../../hub/index.js';
 import { startNginxFront } from '../support/index.js';
 import { spawnHub } from '../support/hub.js';
 import type { CpuQuota } from './cpu-quota.js';
@@ -74,6 +75,8 @@ interface Served {
   /** The servers' CPU when idle, ms a second (taken off cpuUs). */
   idle: number;
   p95?: number;
+  /** The hub's own CPU per answer, µs, idle taken off (behind the front: what it still does per answer). */
+  hubUs: number;
 }
 
 /**
@@ -84,23 +87,33 @@ interface Served {
  * one to settle), is taken off: a hub runs with or without the front, and its idle work does
  * not grow with answers.
  */
-async function served(pids: number[], quota: CpuQuota | undefined, run: () => Promise<{ answers: number; perSec: number; p95?: number }>): Promise<Served> {
+async function served(
+  pids: number[],
+  quota: CpuQuota | undefined,
+  run: () => Promise<{ answers: number; perSec: number; p95?: number }>,
+  hub?: number
+): Promise<Served> {
   const outside = quota ? pids.filter((pid) => !quota.holds(pid)) : [];
   if (outside.length > 0) throw new Error(`media-front: processes ${outside.join(', ')} escaped the CPU quota`);
   // A second to settle first: after a load the hub still drains sockets and collects garbage.
   await new Promise((r) => setTimeout(r, 1000));
   const quiet0 = cpuOfAll(pids);
+  const hubIdle0 = hub ? cpuOfAll([hub]) : 0;
   const q0 = performance.now();
   await new Promise((r) => setTimeout(r, 1000));
   const idlePerMs = (cpuOfAll(pids) - quiet0) / (performance.now() - q0);
+  const hubIdlePerMs = hub ? (cpuOfAll([hub]) - hubIdle0) / (performance.now() - q0) : 0;
   const cpu0 = cpuOfAll(pids);
+  const hub0 = hub ? cpuOfAll([hub]) : 0;
   const gen0 = process.cpuUsage();
   const t0 = performance.now();
   const r = await run();
   const wall = performance.now() - t0;
   const gen = process.cpuUsage(gen0);
   const busy = Math.max(0, cpuOfAll(pids) - cpu0 - idlePerMs * wall);
+  const hubBusy = hub ? Math.max(0, cpuOfAll([hub]) - hub0 - hubIdlePerMs * wall) : 0;
   return {
+    hubUs: round((hubBusy * 1000) / Math.max(r.answers, 1), 0),
     perSec: r.perSec,
     cpuUs: round((busy * 1000) / Math.max(r.answers, 1), 0),
     generator: Math.round((gen.user + gen.system) / 10 / wall),
@@ -161,7 +174,7 @@ export async function mediaFrontRows(
   const cpuRow = (what: string, a: Served, b: Served, c: Served) =>
     report.add({
       section,
-      metric: `${mode}: media-front, ${what}: CPU µs per answer of the servers, hub alone / hub behind nginx / nginx alone (idle ${a.idle} / ${b.idle} / ${c.idle} ms/s taken off; load generator ${a.generator} / ${b.generator} / ${c.generator} % of a core)`,
+      metric: `${mode}: media-front, ${what}: CPU µs per answer of the servers, hub alone / hub behind nginx / nginx alone (the hub's part behind nginx ${b.hubUs} µs; idle ${a.idle} / ${b.idle} / ${c.idle} ms/s taken off; load generator ${a.generator} / ${b.generator} / ${c.generator} % of a core)`,
       value: `${a.cpuUs} / ${b.cpuUs}`,
       unit: 'µs',
       baseline: c.cpuUs,
@@ -185,12 +198,25 @@ export async function mediaFrontRows(
   };
   /** 50 connections of autocannon, every answer a 2xx. */
   const loaded = (url: string, pids: number[], headers: Record<string, string>) =>
-    served(pids, quota, async () => {
-      const r = await load(url, { connections: 50, seconds, headers });
-      if (r.errors > 0 || r.non2xx > 0) throw new Error(`media-front: ${url} gave ${r.errors} errors, statuses ${JSON.stringify(r.statuses)}`);
-      return { answers: r.requests, perSec: r.requestsPerSec, p95: r.p95 };
-    });
+    served(
+      pids,
+      quota,
+      async () => {
+        const r = await load(url, { connections: 50, seconds, headers });
+        if (r.errors > 0 || r.non2xx > 0) throw new Error(`media-front: ${url} gave ${r.errors} errors, statuses ${JSON.stringify(r.statuses)}`);
+        return { answers: r.requests, perSec: r.requestsPerSec, p95: r.p95 };
+      },
+      hub.pid
+    );
   try {
+    // The front's first request for the file asks the hub, which links it (a public file): nginx
+    // sends it itself once its cache of names has looked again (5 s; the hop rows take longer).
+    await (await fetch(`${front.url}/media/${sha}`, { headers: { range: 'bytes=1-2' } })).arrayBuffer();
+    const link = join(hub.dataDir, MEDIA_FRONT.public, sha.slice(0, 2), `${sha}.mp4`);
+    for (let i = 0; !existsSync(link); i += 1) {
+      if (i > 100) throw new Error(`media-front: the hub made no public link ${link}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
     await generatorAside(async () => {
       // The price of the front: pages and the API take a hop through nginx (plain HTTP, the Pi's port 80).
       for (const [what, path, headers] of [
@@ -218,7 +244,7 @@ export async function mediaFrontRows(
       const theirs = await loaded(`${nginx.url}/media/video.mp4`, who.theirs(), headers);
       rows(what, 'req/s', alone, behind, theirs, `p95 ${alone.p95} / ${behind.p95} / ${theirs.p95} ms; `);
       // The whole file: autocannon's parser is the limit for 8 MB bodies, so a plain client that drops the bytes.
-      const whole = (url: string, pids: number[]) => served(pids, quota, () => wholeFiles(url, 4, seconds));
+      const whole = (url: string, pids: number[]) => served(pids, quota, () => wholeFiles(url, 4, seconds), hub.pid);
       const a = await whole(`${hub.url}/media/${sha}`, who.alone());
       const b = await whole(`${front.url}/media/${sha}`, who.behind());
       const c = await whole(`${nginx.url}/media/video.mp4`, who.theirs());

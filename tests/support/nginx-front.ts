@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { mediaFrontHeaderNames } from '../../hub/index.js';
+import { mediaFrontHeaderNames, mediaFrontPublicHeaders } from '../../hub/index.js';
 import { nginxFrontConfig } from '../../provisioning/index.js';
 import { freePort, stopChild } from './hub.js';
 
@@ -17,7 +17,8 @@ export interface NginxFront {
 
 /**
  * The Pi's nginx front (provisioning's own configuration) on a free loopback port, with a
- * prefix of its own in `dir`, before the hub at `hubPort` whose store is `dataDir/media`.
+ * prefix of its own in `dir`, before the hub at `hubPort` whose store is `dataDir/media` (its
+ * public links in `dataDir/media-public`), reporting plays to UDP `hubPort` on loopback.
  * `wrap`: run through another command (the bench's pinning or CPU quota).
  */
 export async function startNginxFront(
@@ -35,14 +36,14 @@ export async function startNginxFront(
     nginxFrontConfig({
       listen: `127.0.0.1:${port}`,
       hub: `127.0.0.1:${hubPort}`,
-      mediaDir: join(dataDir, 'media'),
+      dataDir,
       headers: mediaFrontHeaderNames(),
+      publicHeaders: mediaFrontPublicHeaders(),
       // As root (CI), the workers read the hub's private data dir as root too, like the hub.
       user: process.getuid?.() === 0 ? 'root' : undefined,
       pid: join(dir, 'nginx.pid'),
       errorLog: join(dir, 'error.log'),
       temp: join(dir, 'tmp'),
-      cache: join(dir, 'cache'),
     })
   );
   const bare: [string, string[]] = [NGINX_BIN, ['-p', dir, '-e', join(dir, 'error.log'), '-c', conf, '-g', 'daemon off;']];

@@ -1,4 +1,4 @@
-import { MEDIA_FRONT, mediaFrontHeaderNames } from '../../../hub/index.js';
+import { MEDIA_FRONT, MEDIA_LINK_TYPES, mediaFrontHeaderNames, mediaFrontPublicHeaders } from '../../../hub/index.js';
 import type { SpaceProfile } from '../../profile/index.js';
 import { HUB_DATA_DIR } from '../../profile/index.js';
 import { header } from '../escape.js';
@@ -8,68 +8,70 @@ import { restart, type RenderedFile } from '../types.js';
 export const NGINX_PATH = '/etc/espace/nginx.conf';
 /** The port the front listens on: nftables sends the space's port 80 here. */
 export const FRONT_PORT = 80;
-/** Where the front sends a seek to be answered from its cache of the hub's answers. */
-const SEEK = '/_espace-media/seek';
 /** A file named by its hash never changes: its descriptor is kept open between requests. */
 const OPEN_FILES = '      open_file_cache max=64 inactive=60s;\n      open_file_cache_valid 60s;\n';
-/** Where it asks the hub for a file's headers (cached a minute). */
-const FACTS = '/_espace-media/facts';
 /**
- * The cached facts' files kept open too (nginx's cache reads them through the location's
- * open_file_cache): a seek then reads a few hundred bytes instead of opening and closing a
- * file. Checked every 5 s, as the cache replaces a file once a minute (tried with a 3 s cache
- * and checks every 5 or 60 s: the hub was asked again every 3–5 s, no more, seeks kept hitting).
+ * The public links: their descriptors kept open, and the names tried in vain (a file's other
+ * extensions) remembered too, so a file costs no system call after its first answer. Checked
+ * every 5 s: a new link is used, a link taken away (a guarded doc came to name the file) is no
+ * longer followed, within 5 s.
  */
-const OPEN_FACTS = '      open_file_cache max=256 inactive=60s;\n      open_file_cache_valid 5s;\n';
+const OPEN_LINKS = '      open_file_cache max=4096 inactive=60s;\n      open_file_cache_valid 5s;\n      open_file_cache_errors on;\n';
 
 export interface FrontOptions {
   /** `listen` argument: `80` on the Pi, `127.0.0.1:<port>` in tests. */
   listen: string;
-  /** The hub's plain HTTP, `127.0.0.1:8080`. */
+  /** The hub's plain HTTP, `127.0.0.1:8080`: it also receives the plays nginx reports, by UDP on the same port number. */
   hub: string;
-  /** The content-addressed store, `<dataDir>/media`. */
-  mediaDir: string;
+  /** The hub's data directory: its content-addressed store (`media/`) and the public links (`media-public/`). */
+  dataDir: string;
   /** Headers the hub's media answers carry that nginx drops on X-Accel-Redirect (mediaFrontHeaderNames). */
   headers: string[];
+  /** The headers of a public file, as the hub sends them (mediaFrontPublicHeaders). */
+  publicHeaders: Record<string, string>;
   /** The Pi: workers as the hub's account (the store is its, mode 0750); tests: the caller's. */
   user?: string;
   pid: string;
   errorLog: string;
   /** Where nginx may write request bodies (uploads go through, unbuffered). */
   temp: string;
-  /** The seeks' cache of the hub's answers (a few hundred bytes a file): in memory on the Pi (/run). */
-  cache: string;
+}
+
+/** A header value in nginx's double quotes; a `$` would be read as a variable. */
+function quoted(value: string): string {
+  if (value.includes('$')) throw new Error(`a header value for nginx holds "$": ${value}`);
+  return `"${value.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
 }
 
 /**
  * The nginx front of the space's port 80 (hub/http/README.md, "The nginx front"): every request
- * proxied to the hub over a keep-alive upstream, the phone's address in X-Forwarded-For; the
- * hub answers a media file's request (authorises, counts, decides 304/412/416, the range) and,
- * for the bytes, names the file with X-Accel-Redirect: nginx sends it from the store with
- * sendfile, with the hub's headers added back. Nothing logged per request (the card's wear):
- * the hub counts.
+ * proxied to the hub over a keep-alive upstream, the phone's address in X-Forwarded-For. A media
+ * file anyone may fetch (a public link the hub made) is sent by nginx without asking the hub,
+ * whole or one range, when nothing is conditional; its headers are rendered here, and a play
+ * (from the start) is reported to the hub by one syslog datagram on loopback. Anything else
+ * about media asks the hub, which answers (authorises, counts, decides 304/412/416, the range)
+ * and, for the bytes, names the file with X-Accel-Redirect: nginx sends it from the store with
+ * sendfile, with the hub's headers added back. Nothing logged per request to the card.
  */
 export function nginxFrontConfig(o: FrontOptions): string {
   const added = o.headers.map((name) => `add_header ${name} $upstream_http_${name.toLowerCase().replace(/-/g, '_')};`);
   const media = (location: string, ranges: string) =>
     `    location ${location} {\n` +
-    `      internal;\n      alias ${o.mediaDir}/;\n${OPEN_FILES}` +
+    `      internal;\n      alias ${o.dataDir}/media/;\n${OPEN_FILES}` +
     // The hub decided the validators and conditions; nginx neither answers 304 nor shows the file's time.
     `      etag off;\n      if_modified_since off;\n` +
     ranges +
     `      add_header ETag $upstream_http_etag;\n      add_header Last-Modified "";\n` +
     added.map((line) => `      ${line}\n`).join('') +
     `    }\n`;
-  const proxiedTo = (uri: string, front: string) =>
+  const proxiedTo = (uri: string) =>
     `      proxy_pass http://espace_hub${uri};\n      proxy_http_version 1.1;\n` +
     `      proxy_set_header Connection "";\n      proxy_set_header Host $host;\n` +
     // Set, never appended to: the hub believes it from loopback only (trust proxy).
-    `      proxy_set_header X-Forwarded-For $remote_addr;\n      proxy_set_header ${MEDIA_FRONT.header} ${front};\n`;
-  const proxied = proxiedTo('', '1');
-  // A seek's headers, from the hub's answer for the file: [name, variable].
-  const seekHeaders = ['Content-Type', 'Cache-Control', 'Content-Disposition', 'ETag', ...o.headers].map(
-    (name) => [name, name.toLowerCase().replace(/-/g, '_')] as const
-  );
+    `      proxy_set_header X-Forwarded-For $remote_addr;\n      proxy_set_header ${MEDIA_FRONT.header} 1;\n`;
+  const sha = '$espace_dir$espace_rest';
+  const link = `/$espace_dir/${sha}`;
+  const hubPort = o.hub.slice(o.hub.lastIndexOf(':') + 1);
   return (
     `${o.user ? `user ${o.user};\n` : ''}worker_processes 1;\npid ${o.pid};\nerror_log ${o.errorLog} warn;\n` +
     `events { worker_connections 1024; }\n\n` +
@@ -86,30 +88,31 @@ export function nginxFrontConfig(o: FrontOptions): string {
     `  upstream espace_hub {\n    server ${o.hub};\n    keepalive 128;\n    keepalive_requests 100000;\n    keepalive_time 1h;\n    keepalive_timeout 4s;\n  }\n` +
     // nginx says Accept-Ranges itself on a 200, not on a 206: the hub says it on both.
     `  map $http_range $espace_ranges { "" ""; default bytes; }\n\n` +
-    // A seek: one range from past the start, nothing conditional, no query. Anything else asks the hub.
-    `  map "$http_range|$http_if_range$http_if_match$http_if_none_match$http_if_modified_since$http_if_unmodified_since|$args" $espace_seek {\n` +
-    `    "~^bytes=[1-9][0-9]*-[0-9]*\\|\\|$" 1;\n    default "";\n  }\n` +
-    `  proxy_cache_path ${o.cache} levels=1 keys_zone=espace_facts:1m max_size=8m inactive=10m use_temp_path=off;\n\n` +
+    // What nginx may answer itself: GET or HEAD, no Range or one range as "bytes=N-[M]", nothing
+    // conditional, no query (a download). Anything else asks the hub.
+    `  map "$request_method|$http_range|$http_if_range$http_if_match$http_if_none_match$http_if_modified_since$http_if_unmodified_since|$args" $espace_ask_hub {\n` +
+    `    "~^(GET|HEAD)\\|(bytes=[0-9]+-[0-9]*)?\\|\\|$" "";\n    default 1;\n  }\n` +
+    // A play: the whole file or a range from its start, sent; the hub counts it (media-plays.ts).
+    `  map "$request_method|$status|$http_range" $espace_play {\n    "~^GET\\|20[06]\\|(bytes=0+-[0-9]*)?$" 1;\n    default "";\n  }\n` +
+    `  log_format espace_play ${sha};\n\n` +
     `  server {\n    listen ${o.listen} default_server;\n` +
-    `    location / {\n${proxied}    }\n` +
-    // A player seeking asks a range every few seconds. The hub's answer for a file (its headers)
-    // is the same for every seek: nginx asks it once a minute per file (auth_request, cached in
-    // memory) and sends the range itself. Everything else asks the hub: a first request, a whole
-    // file or a range from 0 (a play, which the hub counts), a revalidation, a download.
+    `    location / {\n${proxiedTo('')}    }\n` +
+    // A public file (a link the hub made): sent from the store through the link, the type from
+    // its extension, the hub's headers as rendered; no link (the file is not public, or the hub
+    // has not answered it through the front yet), a range past the end (416), anything not
+    // plain: the hub's own answer.
     `    location ~ "^/media/(?<espace_dir>[0-9a-f]{2})(?<espace_rest>[0-9a-f]{62})$" {\n` +
-    `      if ($espace_seek) { rewrite ^ ${SEEK}/$espace_dir/$espace_dir$espace_rest last; }\n${proxied}    }\n` +
-    `    location ${SEEK}/ {\n      internal;\n      alias ${o.mediaDir}/;\n      auth_request ${FACTS};\n${OPEN_FILES}` +
-    seekHeaders.map(([, v]) => `      auth_request_set $espace_${v} $upstream_http_${v};\n`).join('') +
-    `      types { }\n      default_type "";\n      etag off;\n      if_modified_since off;\n      max_ranges 1;\n` +
-    seekHeaders.map(([name, v]) => `      add_header ${name} $espace_${v};\n`).join('') +
-    `      add_header Last-Modified "";\n      add_header Accept-Ranges bytes;\n` +
-    // A range past the end (416), a file gone from the store: the hub's own answer.
-    `      error_page 404 416 500 = @espace_hub;\n    }\n` +
-    `    location = ${FACTS} {\n      internal;\n${proxiedTo('$request_uri', MEDIA_FRONT.facts)}` +
-    `      proxy_pass_request_body off;\n      proxy_set_header Content-Length "";\n      proxy_method GET;\n` +
-    `      proxy_buffering on;\n      proxy_cache espace_facts;\n      proxy_cache_key $request_uri;\n      proxy_cache_valid 200 1m;\n` +
-    `      proxy_cache_lock on;\n      proxy_ignore_headers X-Accel-Redirect Cache-Control Expires;\n${OPEN_FACTS}    }\n` +
-    `    location @espace_hub {\n${proxiedTo('$request_uri', '1')}    }\n` +
+    `      error_page 404 416 418 500 = @espace_hub;\n      if ($espace_ask_hub) { return 418; }\n` +
+    `      root ${o.dataDir}/${MEDIA_FRONT.public};\n` +
+    `      try_files ${MEDIA_LINK_TYPES.map(([ext]) => `${link}.${ext}`).join(' ')} @espace_hub;\n${OPEN_LINKS}` +
+    `      types {\n${MEDIA_LINK_TYPES.map(([ext, type]) => `        ${quoted(type)} ${ext};\n`).join('')}      }\n` +
+    `      etag off;\n      if_modified_since off;\n      max_ranges 1;\n` +
+    `      add_header ETag "\\"${sha}\\"";\n      add_header Last-Modified "";\n      add_header Accept-Ranges $espace_ranges;\n` +
+    Object.entries(o.publicHeaders)
+      .map(([name, value]) => `      add_header ${name} ${quoted(value)};\n`)
+      .join('') +
+    `      access_log syslog:server=127.0.0.1:${hubPort},nohostname,tag=${MEDIA_FRONT.playTag} espace_play if=$espace_play;\n    }\n` +
+    `    location @espace_hub {\n${proxiedTo('$request_uri')}    }\n` +
     media(MEDIA_FRONT.ranges, `      max_ranges 1;\n      add_header Accept-Ranges $espace_ranges;\n`) +
     media(MEDIA_FRONT.whole, `      max_ranges 0;\n      add_header Accept-Ranges bytes;\n`) +
     `  }\n}\n`
@@ -118,16 +121,17 @@ export function nginxFrontConfig(o: FrontOptions): string {
 
 /** The Pi's front: Debian's nginx with our configuration, run by its own unit with a drop-in. */
 export function nginxFront(p: SpaceProfile): RenderedFile[] {
+  const security = { hubId: p.hubId, tls: { domain: p.hub.tlsDomain, port: p.hub.tlsPort } };
   const conf = nginxFrontConfig({
     listen: String(FRONT_PORT),
     hub: `127.0.0.1:${p.hub.port}`,
-    mediaDir: `${HUB_DATA_DIR}/media`,
-    headers: mediaFrontHeaderNames({ hubId: p.hubId, tls: { domain: p.hub.tlsDomain, port: p.hub.tlsPort } }),
+    dataDir: HUB_DATA_DIR,
+    headers: mediaFrontHeaderNames(security),
+    publicHeaders: mediaFrontPublicHeaders(security),
     user: 'espace espace',
     pid: '/run/nginx.pid',
     errorLog: '/var/log/nginx/error.log',
     temp: '/var/lib/nginx',
-    cache: '/run/nginx-espace',
   });
   const nginx = `/usr/sbin/nginx -c ${NGINX_PATH} -g 'daemon on; master_process on;'`;
   const dropIn =

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { MEDIA_SECTION } from '../../../hub/http/index.js';
+import { MEDIA_FRONT, MEDIA_SECTION } from '../../../hub/http/index.js';
 import { NGINX_BIN, sendRaw, startNginxFront, startTestHub, tempDir, type NginxFront, type RawAnswer, type TestHub } from '../../support/index.js';
 
 type Raw = RawAnswer;
@@ -14,6 +16,14 @@ function comparable(r: Raw): Record<string, unknown> {
 }
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+
+/** Until `done` holds (something the hub does in the background), at most about ten seconds. */
+async function until(what: string, done: () => boolean | Promise<boolean>): Promise<void> {
+  for (let i = 0; !(await done()); i += 1) {
+    if (i > 500) assert.fail(`never happened: ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
 
 /**
  * Issue 18, item 5: the Pi's nginx front (provisioning's configuration, Debian's nginx) before
@@ -29,16 +39,43 @@ describe('the nginx front answers media as the hub does', { skip: NGINX_BIN ? fa
   for (let i = 0; i < video.length; i += 1) video[i] = (i * 7 + (i >> 8)) & 0xff;
   const id = sha(video);
   const small = Buffer.from('x'.repeat(3000) + 'fin');
+  // A member's question to the mentors, private: its voice never gets a public link.
+  const voice = Buffer.from('OggS private voice '.repeat(200));
+  // A picture anyone may see, until a guarded doc (a community post) comes to name it.
+  const picture = Buffer.from('\x89PNG picture '.repeat(100));
+  // Plain text: its type and charset from the link's extension.
+  const notes = Buffer.from('Réunion du conseil communal, ordre du jour.\n');
+  const linkOf = (bytes: Uint8Array, ext: string) => join(hub.dataDir, MEDIA_FRONT.public, sha(bytes).slice(0, 2), `${sha(bytes)}.${ext}`);
+  /** Requests that reached the hub (through the front or not). */
+  let asked = 0;
 
   before(async () => {
     hub = await startTestHub({ mediaFront: true });
+    hub.server.on('request', () => (asked += 1));
     for (const [bytes, mime, filename] of [
       [video, 'video/mp4', 'Réunion du conseil.mp4'],
       [small, 'application/pdf', 'budget.pdf'],
+      [voice, 'audio/ogg', 'question.ogg'],
+      [picture, 'image/png', 'photo.png'],
+      [notes, 'text/plain', 'notes.txt'],
     ] as const) {
       await hub.deps.media.put(bytes, sha(bytes));
       await hub.deps.dbs.media.put({ _id: `media:${sha(bytes)}`, type: 'media', sha256: sha(bytes), size: bytes.length, mime, filename, priority: 3 });
     }
+    await hub.deps.dbs.content.put({
+      _id: 'answer:question-kayes-01-1',
+      type: 'answer',
+      question: 'question:kayes-01-1',
+      visibility: 'private',
+      asked: { voice: sha(voice), lang: 'fr', author: { name: 'Awa', code: 'M-0001', hub: 'kayes-01' }, at: new Date().toISOString() },
+      answers: [],
+      updatedAt: new Date().toISOString(),
+    });
+    // The front's first request for each file asks the hub, which links the public ones (the
+    // front is started after, so that its cache of names never saw them missing).
+    for (const bytes of [video, small, voice, picture, notes])
+      await send(hub.port, `/media/${sha(bytes)}`, 'GET', { 'x-espace-front': '1', range: 'bytes=1-2' });
+    await until('the public files linked', () => [linkOf(video, 'mp4'), linkOf(picture, 'png'), linkOf(notes, 'txt')].every((l) => existsSync(l)));
     front = await startNginxFront(dir.path, hub.port, hub.dataDir);
   });
   after(async () => {
@@ -87,19 +124,20 @@ describe('the nginx front answers media as the hub does', { skip: NGINX_BIN ? fa
       ['GET', { 'if-modified-since': new Date(Date.now() + 86_400_000).toUTCString() }, 200],
       ['GET', { 'if-unmodified-since': 'Wed, 21 Oct 2015 07:28:00 GMT' }, 200],
     ];
-    // Twice: a seek's second answer comes from the front's cache of the hub's answer.
+    // Twice: nginx keeps the public link's descriptor open after the first.
     for (const round of [1, 2]) {
       for (const [method, headers, status] of cases) {
         const r = await same(file, method, headers);
         assert.equal(r.status, status, `round ${round}: ${method} ${JSON.stringify(headers)}`);
       }
     }
-    // A seek past the end, answered by nginx's cache path: the hub's 416 (status, body, every
-    // header of it), after the file's own headers nginx had added already (hub/http/README.md).
-    for (const round of [1, 2]) {
-      const hub416 = await send(hub.port, file, 'GET', { range: 'bytes=400000-' });
-      const front416 = await send(front.port, file, 'GET', { range: 'bytes=400000-' });
-      assert.equal(front416.status, 416, `round ${round}`);
+    // A range past the end, or backwards, sent to nginx (a public file): the hub's 416 (status,
+    // body, every header of it), after the file's own headers nginx had added already
+    // (hub/http/README.md). Players know the size from their first answer and never ask it.
+    for (const range of ['bytes=400000-', 'bytes=5-3']) {
+      const hub416 = await send(hub.port, file, 'GET', { range });
+      const front416 = await send(front.port, file, 'GET', { range });
+      assert.equal(front416.status, 416, range);
       assert.ok(front416.body.equals(hub416.body));
       for (const [name, value] of Object.entries(comparable(hub416))) {
         assert.ok(String(front416.headers[name]).includes(String(value)), `${name}: ${String(front416.headers[name])}`);
@@ -118,6 +156,11 @@ describe('the nginx front answers media as the hub does', { skip: NGINX_BIN ? fa
     const pdf = await same(`/media/${sha(small)}`, 'GET');
     assert.match(String(pdf.headers['content-disposition']), /^attachment; filename="budget.pdf"/);
     await same(`/media/${sha(small)}?telecharger`, 'GET', { range: 'bytes=5-9' });
+    // Plain text and a picture, sent by nginx: their types from the links' extensions.
+    const n = asked;
+    assert.equal((await same(`/media/${sha(notes)}`, 'GET')).headers['content-type'], 'text/plain; charset=utf-8');
+    assert.equal((await same(`/media/${sha(picture)}`, 'GET', { range: 'bytes=10-20' })).headers['content-type'], 'image/png');
+    assert.equal(asked, n + 2, 'only the hub alone was asked');
   });
 
   it('an unknown file and a bad address: the same JSON envelope', async () => {
@@ -140,22 +183,75 @@ describe('the nginx front answers media as the hub does', { skip: NGINX_BIN ? fa
     }
   });
 
-  it('the bytes come from nginx (X-Accel-Redirect), and the hub counts each play', async () => {
+  it('public files are sent by the front without asking the hub; others, and anything conditional, ask it', async () => {
+    const file = `/media/${id}`;
+    const before = asked;
+    for (const range of ['', 'bytes=1000-66535', 'bytes=0-', 'bytes=299000-']) {
+      assert.equal((await send(front.port, file, 'GET', range ? { range } : {})).status, range ? 206 : 200);
+    }
+    assert.equal((await send(front.port, file, 'HEAD', {})).status, 200);
+    assert.equal(asked, before, 'nginx answered the public file alone');
+    // Not public, or not plain: the hub answers.
+    for (const [path, headers] of [
+      [`/media/${sha(voice)}`, { range: 'bytes=100-200' }],
+      [`/media/${sha(small)}`, {}],
+      [file, { 'if-none-match': `"${id}"` }],
+      [file, { range: 'bytes=-500' }],
+      [`${file}?telecharger`, {}],
+    ] as const) {
+      const n = asked;
+      await send(front.port, path, 'GET', headers);
+      assert.equal(asked, n + 1, `${path} ${JSON.stringify(headers)}: asked the hub`);
+    }
+    assert.equal(existsSync(linkOf(voice, 'ogg')), false, 'a private voice has no public link');
+    assert.equal(existsSync(linkOf(small, 'pdf')), false, 'a download has no public link');
+  });
+
+  it('a file a guarded doc comes to name loses its public link', async () => {
+    assert.ok(existsSync(linkOf(picture, 'png')));
+    await hub.deps.dbs.content.put({
+      _id: 'post:kayes-01-1',
+      type: 'post',
+      source: 'kayes-01:post:1',
+      topic: 'topic:eau',
+      lang: 'fr',
+      author: { name: 'Awa', code: 'M-0001', hub: 'kayes-01' },
+      voice: sha(picture),
+      status: 'hidden',
+      createdAt: new Date().toISOString(),
+    });
+    await until('the link taken away', () => !existsSync(linkOf(picture, 'png')));
+    // Asked again through the front, the hub does not link it again.
+    await send(hub.port, `/media/${sha(picture)}`, 'GET', { 'x-espace-front': '1' });
+    await hub.deps.usage.flush();
+    assert.equal(existsSync(linkOf(picture, 'png')), false);
+  });
+
+  it('the bytes come from nginx (X-Accel-Redirect or a public link), and the hub counts each play', async () => {
     await hub.deps.usage.flush();
     const doc = () => hub.deps.dbs.submissions.get(`${hub.deps.config.hubId}:usage:${new Date().toISOString().slice(0, 10)}`).catch(() => ({ pageViews: {} }));
-    const before = ((await doc()) as { pageViews: Record<string, number> }).pageViews[MEDIA_SECTION] ?? 0;
+    const counted = async () => {
+      await hub.deps.usage.flush();
+      return ((await doc()) as { pageViews: Record<string, number> }).pageViews[MEDIA_SECTION] ?? 0;
+    };
+    const start = await counted();
     // Asked of the hub as the front asks it: the file named, no bytes.
     const accel = await send(hub.port, `/media/${id}`, 'GET', { 'x-espace-front': '1', range: 'bytes=5-9' });
     assert.equal(accel.headers['x-accel-redirect'], `/_espace-media/ranges/${id.slice(0, 2)}/${id}`);
     assert.equal(accel.body.length, 0);
-    // Two plays (a whole file, a range from 0) and a seek, through the front.
-    await send(front.port, `/media/${id}`, 'GET', {});
-    await send(front.port, `/media/${id}`, 'GET', { range: 'bytes=0-1023' });
-    await send(front.port, `/media/${id}`, 'GET', { range: 'bytes=5000-6000' });
-    await send(front.port, `/media/${id}`, 'HEAD', {});
-    await hub.deps.usage.flush();
-    const after = ((await doc()) as { pageViews: Record<string, number> }).pageViews[MEDIA_SECTION] ?? 0;
-    assert.equal(after - before, 2);
+    // Plays (a whole file, a range from 0) sent by nginx itself, seeks and HEADs, which are not
+    // plays, and plays the hub answers (a private file, a revalidated range from 0).
+    const plays = 12;
+    for (let i = 0; i < plays / 2; i += 1) {
+      await send(front.port, `/media/${id}`, 'GET', {});
+      await send(front.port, `/media/${id}`, 'GET', { range: 'bytes=0-1023' });
+      await send(front.port, `/media/${id}`, 'GET', { range: 'bytes=5000-6000' });
+      await send(front.port, `/media/${id}`, 'HEAD', {});
+    }
+    await send(front.port, `/media/${sha(voice)}`, 'GET', {});
+    await send(front.port, `/media/${id}`, 'GET', { range: 'bytes=0-99', 'if-range': `"${id}"` });
+    await until(`${plays + 2} plays counted`, async () => (await counted()) - start >= plays + 2);
+    assert.equal((await counted()) - start, plays + 2);
   });
 
   it("a phone's address reaches the hub through the front, not nginx's loopback one", async () => {
