@@ -16,8 +16,9 @@ type Fn = (...args: unknown[]) => unknown;
  * PouchDB's bundle requires, when it loads, modules that only some of its paths use: its HTTP
  * fetch (node-fetch with whatwg-url) wrapped in a cookie jar (fetch-cookie, tough-cookie and the
  * public suffix list), which only sync uses, minutes later; uuid, for a new db's id or a
- * replication's; level, for a migration of LevelDB stores older than PouchDB 2. Together ~0.2 s
- * of CPU at every start on a Pi's core (~50 ms here). Each is put in the module cache as a
+ * replication's; level, for a migration of LevelDB stores older than PouchDB 2; levelup's
+ * level-iterator-stream (with its own copy of readable-stream), for levelup's read streams,
+ * which PouchDB does not use (its own are built on iterators). Together ~0.2 s of CPU at every start on a Pi's core (~55 ms here). Each is put in the module cache as a
  * stand-in that loads the real module at its first use, with the same arguments, and then
  * leaves the cache to it: whoever requires it later gets the real one.
  */
@@ -33,6 +34,16 @@ function deferPouchDependencies(): void {
   // `uuid.v4` is read at load and called, without arguments, for every changes feed followed
   // (the catalog's, before the first search): the same random UUID, from node:crypto.
   defer(fromPouch, 'uuid', (load) => lazyObject(load, { v4: (...args: unknown[]) => (args.length === 0 ? randomUUID() : later(load, 'v4')(...args)) }));
+  // levelup's createReadStream (another copy of readable-stream), which PouchDB's own streams
+  // do not use: `new IteratorStream(...)` builds the real one.
+  defer(
+    createRequire(fromPouch.resolve('levelup')),
+    'level-iterator-stream',
+    (load) =>
+      function iteratorStream(...args: unknown[]): unknown {
+        return new (load() as new (...a: unknown[]) => unknown)(...args);
+      }
+  );
   defer(
     fromPouch,
     'level',

@@ -62,4 +62,35 @@ describe('PouchDB over HTTP, its cookie jar loaded when first used', () => {
       await new Promise<void>((r) => server.close(() => r()));
     }
   });
+
+  it("loads levelup's read streams only for levelup's createReadStream, which PouchDB does not use", async () => {
+    const iteratorStreams = () => Object.keys(require.cache).some((path) => path.includes('/level-iterator-stream/node_modules/'));
+    const dir = tempDir();
+    try {
+      const dbs = await openDatabases(dir.path, silentLogger(), ['content']);
+      await dbs.content.bulkDocs([{ _id: 'a' }, { _id: 'b' }]);
+      assert.equal((await dbs.content.allDocs()).rows.length, 2);
+      assert.equal((await dbs.content.changes({ since: 0 })).results.length, 2);
+      await closeDatabases(dbs);
+      assert.equal(iteratorStreams(), false, 'not loaded by opening, writing, allDocs and changes');
+      // levelup as PouchDB resolves it: its read stream is the real one, built at first use.
+      const fromPouch = createRequire(require.resolve('pouchdb'));
+      type Db = { put(k: string, v: string): Promise<void>; close(): Promise<void>; createReadStream(): AsyncIterable<{ key: Buffer; value: Buffer }> };
+      const levelup = fromPouch('levelup') as (down: unknown) => Db;
+      const leveldown = fromPouch('leveldown') as (path: string) => unknown;
+      const db = levelup(leveldown(`${dir.path}/plain`));
+      await db.put('k1', 'v1');
+      await db.put('k2', 'v2');
+      const entries: { key: Buffer; value: Buffer }[] = [];
+      for await (const entry of db.createReadStream()) entries.push(entry);
+      assert.deepEqual(
+        entries.map((e) => `${String(e.key)}=${String(e.value)}`),
+        ['k1=v1', 'k2=v2']
+      );
+      assert.ok(iteratorStreams(), 'loaded by the first read stream');
+      await db.close();
+    } finally {
+      dir.remove();
+    }
+  });
 });
