@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { COMPRESS_FROM, EncodingMemo } from '../../../../hub/http/negotiate.js';
+import { COMMON_SPELLINGS, COMPRESS_FROM, EncodingMemo, negotiated } from '../../../../hub/http/negotiate.js';
 
 describe('Accept-Encoding negotiation (memoised)', () => {
   it('picks brotli, then gzip, among equals, as compression() does', () => {
@@ -39,5 +39,9 @@ describe('Accept-Encoding negotiation (memoised)', () => {
     for (let i = 0; i < 50; i++) m.acceptable(`gzip;q=0.${i % 10}, x-${i}`);
     assert.equal(m.size, 4);
     assert.notEqual(m.acceptable('gzip, br'), first, 'the oldest spelling was let go');
+  });
+
+  it('knows the common spellings as negotiator reads them', () => {
+    for (const [header, acceptable] of COMMON_SPELLINGS) assert.deepEqual(acceptable, negotiated(header), header);
   });
 });
