@@ -18,8 +18,9 @@ type Fn = (...args: unknown[]) => unknown;
  * public suffix list), which only sync uses, minutes later; uuid, for a new db's id or a
  * replication's; level, for a migration of LevelDB stores older than PouchDB 2; levelup's
  * level-iterator-stream (with its own copy of readable-stream), for levelup's read streams,
- * which PouchDB does not use (its own are built on iterators). Together ~0.2 s of CPU at every start on a Pi's core (~55 ms here). Each is put in the module cache as a
- * stand-in that loads the real module at its first use, with the same arguments, and then
+ * which PouchDB does not use (its own are built on iterators); level-write-stream, for that
+ * migration too. Together ~0.2 s of CPU at every start on a Pi's core (~60 ms here). Each is
+ * put in the module cache as a stand-in that loads the real module at its first use, with the same arguments, and then
  * leaves the cache to it: whoever requires it later gets the real one.
  */
 function deferPouchDependencies(): void {
@@ -36,14 +37,10 @@ function deferPouchDependencies(): void {
   defer(fromPouch, 'uuid', (load) => lazyObject(load, { v4: (...args: unknown[]) => (args.length === 0 ? randomUUID() : later(load, 'v4')(...args)) }));
   // levelup's createReadStream (another copy of readable-stream), which PouchDB's own streams
   // do not use: `new IteratorStream(...)` builds the real one.
-  defer(
-    createRequire(fromPouch.resolve('levelup')),
-    'level-iterator-stream',
-    (load) =>
-      function iteratorStream(...args: unknown[]): unknown {
-        return new (load() as new (...a: unknown[]) => unknown)(...args);
-      }
-  );
+  defer(createRequire(fromPouch.resolve('levelup')), 'level-iterator-stream', constructedLater);
+  // level-write-stream (end-stream, write-stream and an old readable-stream): only the
+  // migration from LevelDB stores older than PouchDB 2 makes one, with `new`, as it uses level.
+  defer(fromPouch, 'level-write-stream', constructedLater);
   defer(
     fromPouch,
     'level',
@@ -76,6 +73,13 @@ function defer(from: NodeJS.Require, name: string, standIn: (load: () => unknown
   };
   deferred.exports = standIn(load);
   require.cache[path] = deferred;
+}
+
+/** A stand-in for a module that is a constructor: `new` on it builds the real module's. */
+function constructedLater(load: () => unknown): unknown {
+  return function constructed(...args: unknown[]): unknown {
+    return new (load() as new (...a: unknown[]) => unknown)(...args);
+  };
 }
 
 /** The module's function `name`, loaded at the first call. */
