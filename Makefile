@@ -15,15 +15,18 @@ $(STAMP): package.json package-lock.json
 
 install: $(STAMP)
 
+# tsc compiles and type-checks; esbuild then bundles the `espace` command (provisioning/bundle.ts):
+# dist/bundle/espace.js is what make start, the systemd unit and the tests run.
 build: $(STAMP)
 	npx tsc -p tsconfig.json
-	@if [ -f content/packs/kayes/pack.yaml ]; then node dist/provisioning/cli.js content build content/packs/kayes -o dist/packs/kayes.espack --key content/keys/demo-signing.key --quiet; else echo "content/packs/kayes not written yet: demo pack not built"; fi
+	node dist/provisioning/bundle.js
+	@if [ -f content/packs/kayes/pack.yaml ]; then node dist/bundle/espace.js content build content/packs/kayes -o dist/packs/kayes.espack --key content/keys/demo-signing.key --quiet; else echo "content/packs/kayes not written yet: demo pack not built"; fi
 
 start: build
-	node dist/provisioning/cli.js start
+	node dist/bundle/espace.js start
 
 kiosk: build
-	node dist/provisioning/cli.js kiosk
+	node dist/bundle/espace.js kiosk
 
 # System packages the tests use: Chromium for pages, and the real validators of generated files.
 test-deps:

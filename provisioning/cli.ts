@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { isAppError } from '../content/boot.js';
 import { hubVersion } from '../hub/boot.js';
+import './pino-paths.js';
 
 type Register = (program: Command) => void;
 

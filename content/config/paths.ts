@@ -5,6 +5,13 @@ import { fileURLToPath } from 'node:url';
 let root: string | undefined;
 
 /**
+ * The `espace` command as it runs: the one bundle of the compiled command line (`make build`
+ * writes it with provisioning/bundle.ts), relative to the project's root. The systemd unit,
+ * `make start` and the tests that spawn the command run this file, not dist/provisioning/cli.js.
+ */
+export const ESPACE_BIN = 'dist/bundle/espace.js';
+
+/**
  * The project's root (where package.json is), whether running compiled from dist/ or from
  * source: assets (portal static files, message catalogs, the demo pack) are found from it.
  */

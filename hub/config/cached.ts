@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isNotFound } from '../../content/boot.js';
 import type { HubLoadOptions } from './load.js';
@@ -35,8 +35,13 @@ export interface CacheOptions extends HubLoadOptions {
 
 const FORMAT = 1;
 const here = dirname(fileURLToPath(import.meta.url));
-/** The folders whose modules validate the configuration (hub/config's schema reads content/config and content/schema). */
-const CODE_DIRS = [here, join(here, '../../content/config'), join(here, '../../content/schema')];
+/**
+ * The folders whose modules validate the configuration: hub/config's schema reads content/config
+ * and content/schema; in the bundle (provisioning/bundle.ts), its own folder, whose chunks hold
+ * that code under names that change with it.
+ */
+const CODE_DIRS =
+  basename(here) === 'config' && basename(dirname(here)) === 'hub' ? [here, join(here, '../../content/config'), join(here, '../../content/schema')] : [here];
 
 /** The file loadConfig reads, as it finds it. */
 export function configFileOf(options: HubLoadOptions): string | undefined {

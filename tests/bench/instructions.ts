@@ -4,6 +4,7 @@ import { Agent, request } from 'node:http';
 import { basename, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { projectRoot } from '../../hub/config/index.js';
+import { espaceBinOf } from '../support/espace-bin.js';
 import { hubEnv, waitForListening } from '../support/hub.js';
 import { prepareDataDir } from './hub-core.js';
 import { round } from './load.js';
@@ -49,7 +50,7 @@ class CallgrindHub {
         '--max-semi-space-size=64',
         '--no-incremental-marking',
         '--no-concurrent-marking',
-        join(root, 'dist/provisioning/cli.js'),
+        espaceBinOf(root),
         'start',
       ],
       {

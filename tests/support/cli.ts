@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { projectRoot } from '../../hub/config/index.js';
+import { espaceBin } from './espace-bin.js';
 
 export interface CliResult {
   code: number;
@@ -10,13 +11,13 @@ export interface CliResult {
 }
 
 /**
- * Runs the real `espace` command line as a child process: the compiled one under dist/ when
+ * Runs the real `espace` command line as a child process: the bundle production runs when
  * the tests run compiled, the TypeScript source (through tsx) when they run from source.
  */
 export function runCli(args: string[], opts: { env?: Record<string, string>; input?: string; timeoutMs?: number } = {}): Promise<CliResult> {
   const fromSource = fileURLToPath(import.meta.url).endsWith('.ts');
   const root = projectRoot();
-  const argv = fromSource ? ['--import', 'tsx', join(root, 'provisioning/cli.ts'), ...args] : [join(root, 'dist/provisioning/cli.js'), ...args];
+  const argv = fromSource ? ['--import', 'tsx', join(root, 'provisioning/cli.ts'), ...args] : [espaceBin(root), ...args];
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, argv, {
       cwd: root,

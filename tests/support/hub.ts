@@ -4,9 +4,10 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { HUB_MALLOC_ENV, hubNodeFlags, loadConfig, projectRoot, type Config } from '../../hub/config/index.js';
+import { HUB_MALLOC_ENV, hubNodeFlags, loadConfig, type Config } from '../../hub/config/index.js';
 import { createLogger } from '../../hub/log/index.js';
 import { startHub, type RunningHub } from '../../hub/main.js';
+import { espaceBin } from './espace-bin.js';
 
 export function tempDir(prefix = 'espace-test-'): { path: string; remove(): void } {
   const path = mkdtempSync(join(tmpdir(), prefix));
@@ -146,7 +147,7 @@ export function waitForListening(child: ChildProcessByStdio<null, Readable, Read
 }
 
 export async function spawnHub(dataDir: string, env: Record<string, string> = {}, options: SpawnOptions = {}): Promise<HubProcess> {
-  const nodeArgs = [join(projectRoot(), 'dist/provisioning/cli.js'), 'start'];
+  const nodeArgs = [espaceBin(), 'start'];
   const [bare, bareArgs]: [string, string[]] = options.pin
     ? ['taskset', ['-c', String(options.pin.cpu), process.execPath, ...hubNodeFlags(options.pin.heapMB), ...nodeArgs]]
     : [process.execPath, nodeArgs];

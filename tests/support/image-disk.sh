@@ -37,7 +37,7 @@ while read -r part; do
   mkdir -p "$(dirname "$root/opt/espace/$part")"
   cp -a "$here/$part" "$root/opt/espace/$part"
 done < "$here/provisioning/image/app-files"
-ln -sfn /opt/espace/dist/provisioning/cli.js "$root/usr/local/bin/espace"
+ln -sfn /opt/espace/dist/bundle/espace.js "$root/usr/local/bin/espace"
 
 # Test fixtures only, never on a card:
 # - a root shell on the second serial port (ttyS1), for the test to look inside the booted VM;
@@ -92,7 +92,7 @@ mkdir -p "$root/etc/chromium/policies/managed"
 echo '{ "TranslateEnabled": false }' > "$root/etc/chromium/policies/managed/espace-test.json"
 
 start=$(date +%s.%N)
-node "$here/dist/provisioning/cli.js" provision apply --profile "$profile" --root "$root" >&2
+node "$here/dist/bundle/espace.js" provision apply --profile "$profile" --root "$root" >&2
 printf 'provision apply --root: %.1f s\n' "$(echo "$(date +%s.%N) - $start" | bc)" >&2
 
 umount "$root/var/cache/espace/debs"

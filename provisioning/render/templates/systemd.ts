@@ -1,4 +1,4 @@
-import { HUB_COMMAND_LINE_FLAGS, HUB_MALLOC_ENV, hubNodeOptions } from '../../../hub/index.js';
+import { ESPACE_BIN, HUB_COMMAND_LINE_FLAGS, HUB_MALLOC_ENV, hubNodeOptions } from '../../../hub/index.js';
 import type { SpaceProfile } from '../../profile/index.js';
 import { HUB_DATA_DIR, parseCidr } from '../../profile/index.js';
 import { header } from '../escape.js';
@@ -16,7 +16,7 @@ const UNIT_DIR = '/etc/systemd/system';
 const reload = { kind: 'daemon-reload' } as const;
 
 export function cli(p: SpaceProfile): string {
-  return `${p.install.node} ${p.install.appDir}/dist/provisioning/cli.js`;
+  return `${p.install.node} ${p.install.appDir}/${ESPACE_BIN}`;
 }
 
 /**
@@ -50,7 +50,7 @@ export function hubUnit(p: SpaceProfile): RenderedFile {
     `# Secrets, read by systemd as root before it drops to the espace user.\nEnvironmentFile=-${SECRETS_PATH}\n` +
     `WorkingDirectory=${p.install.appDir}\n` +
     `# V8 flags Node refuses in NODE_OPTIONS: the old generation kept close to what it holds (hub/config/node-flags.ts).\n` +
-    `ExecStart=${p.install.node} ${HUB_COMMAND_LINE_FLAGS.join(' ')} ${p.install.appDir}/dist/provisioning/cli.js start --config ${CONFIG_PATH}\n` +
+    `ExecStart=${p.install.node} ${HUB_COMMAND_LINE_FLAGS.join(' ')} ${p.install.appDir}/${ESPACE_BIN} start --config ${CONFIG_PATH}\n` +
     `Restart=always\nRestartSec=2\nTimeoutStopSec=20\nKillMode=mixed\n` +
     `StateDirectory=espace\nStateDirectoryMode=0750\nCacheDirectory=espace\nCacheDirectoryMode=0700\nUMask=0027\n` +
     `MemoryMax=${p.hub.memoryMaxMB}M\nLimitNOFILE=8192\n` +

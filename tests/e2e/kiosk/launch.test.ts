@@ -6,12 +6,11 @@ import { describe, it } from 'node:test';
 import { projectRoot } from '../../../hub/config/index.js';
 import { findElectron } from '../../../kiosk/index.js';
 import { startTestHub, tempDir } from '../../support/hub.js';
+import { espaceBin } from '../../support/espace-bin.js';
 
 const root = projectRoot();
 // Run from TypeScript while developing, from dist/ under `make test`.
-const cli = import.meta.url.endsWith('.ts')
-  ? ['--import', import.meta.resolve('tsx'), join(root, 'provisioning', 'cli.ts')]
-  : [join(root, 'dist', 'provisioning', 'cli.js')];
+const cli = import.meta.url.endsWith('.ts') ? ['--import', import.meta.resolve('tsx'), join(root, 'provisioning', 'cli.ts')] : [espaceBin(root)];
 const isRoot = process.getuid?.() === 0;
 // As root, the launch itself is tried as "nobody": the kiosk refuses root.
 const asUser = isRoot ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', '--'] : [];
@@ -24,8 +23,8 @@ interface Run {
 
 function espace(args: string[], env: Record<string, string> = {}, prefix: string[] = [], timeoutMs = 30_000): Promise<Run> {
   const dir = tempDir('espace-kiosk-cli-');
-  // Another user cannot run tsx's compiler binary: that run uses the built CLI.
-  const program = prefix.length > 0 ? [join(root, 'dist', 'provisioning', 'cli.js')] : cli;
+  // Another user cannot run tsx's compiler binary: that run uses the bundle.
+  const program = prefix.length > 0 ? [espaceBin(root)] : cli;
   const [cmd, ...rest] = [...prefix, process.execPath, ...program, ...args];
   const child = spawn(cmd!, rest, {
     cwd: dir.path,

@@ -3,7 +3,6 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { projectRoot } from '../../../hub/config/index.js';
 import { publishedProposalId, type Plan, type PublishedProposal } from '../../../content/index.js';
 import { couch, createCommunityUser, putUser } from '../../../provisioning/central/index.js';
 import { callAs, moderationLog, processProposals, type CentralCall } from '../../../provisioning/central/community/index.js';
@@ -12,6 +11,7 @@ import { parse } from 'csv-parse/sync';
 import { ANALYST, consoleLogin, startTestConsole, type TestConsole } from '../../support/console.js';
 import { makeMember, signInMember, startTestHub, syncHub, type TestHub } from '../../support/index.js';
 import { hubConsole, postMultipart, roundTrip as roundTripVia } from './hubs.js';
+import { espaceBin } from '../../support/espace-bin.js';
 
 const communes = ['nioro', 'kayes'].map((c) => ({
   _id: `commune:${c}`,
@@ -139,7 +139,7 @@ describe('elected officials answer proposals and update plans, at central and at
     // Not spawnSync: the stand-in central answers from this very process.
     const cli = (args: string[]) =>
       new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-        const child = spawn(process.execPath, [join(projectRoot(), 'dist/provisioning/cli.js'), 'central', 'official', ...args, '--url', central.url], {
+        const child = spawn(process.execPath, [espaceBin(), 'central', 'official', ...args, '--url', central.url], {
           env: { ...process.env, ESPACE_CENTRAL_ADMIN_USER: central.admin.username, ESPACE_CENTRAL_ADMIN_PASSWORD: central.admin.password },
         });
         let stdout = '';

@@ -192,7 +192,8 @@ describe('provision render: the demo profile, checked by the real tools', () => 
     // (it refuses some V8 flags there), and with ExecStart's flags on its command line.
     assert.match(hub, /^Environment=MALLOC_ARENA_MAX=1 MALLOC_TRIM_THRESHOLD_=131072$/m);
     const nodeOptions = /^Environment="NODE_OPTIONS=([^"]*)"$/m.exec(hub)?.[1] ?? '';
-    const execFlags = (/^ExecStart=\S+ (.*?) \S+\/dist\/provisioning\/cli\.js start/m.exec(hub)?.[1] ?? '').split(' ');
+    // The unit runs the bundled command line (provisioning/bundle.ts), as make start and the tests do.
+    const execFlags = (/^ExecStart=\S+ (.*?) \/opt\/espace\/dist\/bundle\/espace\.js start --config /m.exec(hub)?.[1] ?? '').split(' ');
     assert.ok(nodeOptions.includes('--max-old-space-size=') && execFlags.includes('--heap-growing-percent=10'), hub);
     await exec(process.execPath, [...execFlags, '-e', '0'], { env: { ...process.env, NODE_OPTIONS: nodeOptions } });
   });

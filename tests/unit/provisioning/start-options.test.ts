@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { projectRoot } from '../../../hub/config/index.js';
 import { plainStartOptions } from '../../../provisioning/commands/start.js';
+import { espaceBin } from '../../support/espace-bin.js';
 
 /**
  * `espace start` reads plain options (the unit's `start --config FILE`) without commander, and
@@ -22,7 +21,7 @@ describe('espace start without commander', () => {
   });
 
   it('answers those as commander does', () => {
-    const cli = join(projectRoot(), 'dist/provisioning/cli.js');
+    const cli = espaceBin();
     const help = spawnSync(process.execPath, [cli, 'start', '--help'], { encoding: 'utf8' });
     assert.equal(help.status, 0);
     assert.match(help.stdout, /Usage: espace start \[options\][\s\S]*-c, --config <file>[\s\S]*-p, --port <port>/);

@@ -4,8 +4,9 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { AppError } from '../../../../content/index.js';
-import { loadConfig, maskSecrets, projectRoot } from '../../../../hub/config/index.js';
+import { loadConfig, maskSecrets } from '../../../../hub/config/index.js';
 import { tempDir } from '../../../support/hub.js';
+import { espaceBin } from '../../../support/espace-bin.js';
 
 describe('configuration', () => {
   it('layers defaults, file and environment, environment last', () => {
@@ -53,7 +54,7 @@ describe('configuration', () => {
   });
 
   it('stops `espace start` with the message and exit code 2, no stack trace', () => {
-    const res = spawnSync(process.execPath, [join(projectRoot(), 'dist/provisioning/cli.js'), 'start'], {
+    const res = spawnSync(process.execPath, [espaceBin(), 'start'], {
       env: { PATH: process.env.PATH ?? '', ESPACE_PORT: 'abc', ESPACE_DATA_DIR: '/nonexistent-espace-test' },
       encoding: 'utf8',
       timeout: 20_000,

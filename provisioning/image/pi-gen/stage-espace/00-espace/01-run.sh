@@ -46,8 +46,8 @@ grep -v -e '^#' -e '^$' "${here}/../../../app-files" | while read -r part; do
   mkdir -p "$(dirname "${ROOTFS_DIR}/opt/espace/${part}")"
   cp -a "${ESPACE_APP_DIR}/${part}" "${ROOTFS_DIR}/opt/espace/${part}"
 done
-ln -sfn /opt/espace/dist/provisioning/cli.js "${ROOTFS_DIR}/usr/local/bin/espace"
+ln -sfn /opt/espace/dist/bundle/espace.js "${ROOTFS_DIR}/usr/local/bin/espace"
 
 # --- the first boot: applies /boot/firmware/espace.yaml when a technician puts one there ---
-node "${ESPACE_APP_DIR}/dist/provisioning/cli.js" provision render --profile "${ESPACE_APP_DIR}/provisioning/profiles/demo.yaml" --root "${work}/golden" >/dev/null
+node "${ESPACE_APP_DIR}/dist/bundle/espace.js" provision render --profile "${ESPACE_APP_DIR}/provisioning/profiles/demo.yaml" --root "${work}/golden" >/dev/null
 install -m 0644 "${work}/golden/etc/systemd/system/espace-firstboot.service" "${ROOTFS_DIR}/etc/systemd/system/espace-firstboot.service"

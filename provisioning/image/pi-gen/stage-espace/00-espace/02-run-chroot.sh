@@ -1,7 +1,7 @@
 #!/bin/bash -e
 # pi-gen (inside the image, under qemu): lock Electron, fill the package cache, and leave the
 # services off until the first boot applies the space's profile.
-ELECTRON_PATH=/opt/electron/electron /usr/local/bin/node /opt/espace/dist/provisioning/cli.js kiosk fuses
+ELECTRON_PATH=/opt/electron/electron /usr/local/bin/node /opt/espace/dist/bundle/espace.js kiosk fuses
 # The .debs of every feature a profile can turn on: apply reinstalls from here with no uplink.
 mkdir -p /var/cache/espace/debs/partial
 apt-get install -y --reinstall --download-only --no-install-recommends -o Dir::Cache::Archives=/var/cache/espace/debs \
