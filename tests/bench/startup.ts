@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
@@ -49,6 +50,14 @@ async function connects(port: number): Promise<boolean> {
  */
 const ports = new Map<string, number>();
 
+/**
+ * The kept configuration of `root`'s hub on `dataDir`: one per tree, as each tree's code is its
+ * own (a shared file would be a miss at every start when two trees alternate, BEFORE=).
+ */
+function configCacheOf(root: string, dataDir: string): string {
+  return join(dataDir, 'cache', `config-${createHash('sha256').update(root).digest('hex').slice(0, 12)}.json`);
+}
+
 /** One start of `root`'s `espace start` (pinned, under `wrap` if given), stopped once measured: see Start. */
 export async function startToFirstSearch(root: string, dataDir: string, wrap?: CpuQuota['wrap']): Promise<Start> {
   const port = ports.get(dataDir) ?? (await freePort());
@@ -58,7 +67,7 @@ export async function startToFirstSearch(root: string, dataDir: string, wrap?: C
   const t0 = performance.now();
   const child = spawn(cmd, args, {
     // The configuration kept as the unit keeps it (ESPACE_CONFIG_CACHE): the first start writes it.
-    env: hubEnv(dataDir, { ...HUB_MALLOC_ENV, ...HUB_ENV, ESPACE_PORT: String(port), ESPACE_CONFIG_CACHE: join(dataDir, 'cache', 'config.json') }),
+    env: hubEnv(dataDir, { ...HUB_MALLOC_ENV, ...HUB_ENV, ESPACE_PORT: String(port), ESPACE_CONFIG_CACHE: configCacheOf(root, dataDir) }),
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
