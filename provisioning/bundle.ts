@@ -1,8 +1,9 @@
 import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { SourceMap, type SourceMapPayload } from 'node:module';
+import { dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { BuildOptions } from 'esbuild';
-import { ESPACE_BIN, projectRoot } from '../content/boot.js';
+import { ESPACE_BIN, isNotFound, projectRoot } from '../content/boot.js';
 
 /**
  * The `espace` command bundled (`make build`, after tsc): tsc compiles and type-checks, then
@@ -19,9 +20,9 @@ import { ESPACE_BIN, projectRoot } from '../content/boot.js';
  * transports, are found through provisioning/pino-paths.ts.
  *
  * esbuild is a devDependency: the machine that builds bundles, the Pi runs the bundle. tsc's
- * source maps are followed, so the bundle's maps point at the TypeScript; Node reads them with
- * --enable-source-maps only (~40 ms of CPU more at a start here): stack traces name the bundle's
- * chunk and line, and its comments name the module each part comes from.
+ * source maps are followed, so the bundle's maps point at the TypeScript; the hub runs without
+ * them (--enable-source-maps is ~40 ms of CPU more at a start here) and mapStack maps a trace
+ * on demand.
  */
 export const BUNDLE_DIR = dirname(ESPACE_BIN);
 /** The bundle's inputs (relative to the project's root), for bundleIsFresh. */
@@ -81,8 +82,44 @@ export function bundlePath(root: string = projectRoot()): string {
   return relative(process.cwd(), join(root, ESPACE_BIN)) || ESPACE_BIN;
 }
 
-// `node dist/provisioning/bundle.js` (make build).
+/** A place in the bundle as stack traces print it: `…/dist/bundle/chunk-X.js:line:column`, with or without `file://`. */
+const BUNDLE_PLACE = /(?:file:\/\/)?(\/[^\s()"'\\]*\/dist\/bundle\/[\w.-]+\.js):(\d+):(\d+)/g;
+
+/**
+ * Stack traces from the bundle mapped to the TypeScript on demand (the hub runs without
+ * --enable-source-maps, which costs start-up time, and Node 20 maps only the modules loaded
+ * after it is enabled): every place in the bundle in `text` (a trace, log lines) becomes the
+ * source file, relative to the project's root, with its line and column. Places without a map
+ * are left as they are. `node dist/provisioning/bundle.js --map-stack < log` does it to a log.
+ */
+export function mapStack(text: string, root: string = projectRoot()): string {
+  const maps = new Map<string, SourceMap | null>();
+  const mapOf = (file: string): SourceMap | null => {
+    if (!maps.has(file)) {
+      let map: SourceMap | null = null;
+      try {
+        map = new SourceMap(JSON.parse(readFileSync(`${file}.map`, 'utf8')) as SourceMapPayload);
+      } catch (e) {
+        if (!isNotFound(e)) throw e;
+      }
+      maps.set(file, map);
+    }
+    return maps.get(file) ?? null;
+  };
+  return text.replace(BUNDLE_PLACE, (place, file: string, line: string, column: string) => {
+    const entry = mapOf(file)?.findEntry(Number(line) - 1, Number(column) - 1);
+    if (!entry || !('originalSource' in entry)) return place;
+    const source = relative(root, resolve(dirname(file), entry.originalSource));
+    return `${source}:${entry.originalLine + 1}:${entry.originalColumn + 1}`;
+  });
+}
+
+// `node dist/provisioning/bundle.js` (make build); with --map-stack, maps its input (mapStack).
 if (process.argv[1] && pathToFileURL(process.argv[1]).href === import.meta.url) {
-  await bundle();
-  process.stdout.write(`bundled ${bundlePath()}\n`);
+  if (process.argv[2] === '--map-stack') {
+    process.stdout.write(mapStack(readFileSync(0, 'utf8')));
+  } else {
+    await bundle();
+    process.stdout.write(`bundled ${bundlePath()}\n`);
+  }
 }

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { build } from 'esbuild';
 import { hubVersion } from '../../../hub/boot.js';
 import { ESPACE_BIN, projectRoot } from '../../../hub/config/index.js';
-import { bundleIsFresh, bundleOptions } from '../../../provisioning/bundle.js';
+import { bundleIsFresh, bundleOptions, mapStack } from '../../../provisioning/bundle.js';
 import { espaceBin } from '../../support/espace-bin.js';
 import { spawnHub, tempDir } from '../../support/hub.js';
 
@@ -20,6 +20,33 @@ describe('the bundled espace command (provisioning/bundle.ts)', () => {
     assert.equal(execFileSync(process.execPath, [bin, '--version'], { encoding: 'utf8' }).trim(), hubVersion());
     // Executable, for the /usr/local/bin/espace link of the image.
     assert.ok(statSync(bin).mode & 0o100);
+  });
+
+  it("maps the bundle's stack traces to the TypeScript on demand", () => {
+    const dir = tempDir('espace-bin-trace-');
+    try {
+      // A data dir under a file: an unexpected error, printed with its stack.
+      writeFileSync(join(dir.path, 'file'), '');
+      const env = {
+        PATH: process.env.PATH ?? '',
+        ESPACE_DATA_DIR: join(dir.path, 'file', 'data'),
+        ESPACE_PORT: '0',
+        ESPACE_SEED_DEMO: 'false',
+        ESPACE_MDNS: 'false',
+      };
+      const res = spawnSync(process.execPath, [espaceBin(), 'start'], { env, encoding: 'utf8', timeout: 30_000 });
+      assert.equal(res.status, 1);
+      assert.match(res.stderr, /espace: unexpected error: Error: ENOTDIR[\s\S]*dist\/bundle\/[\w-]+\.js:\d+:\d+/);
+      const mapped = mapStack(res.stderr);
+      assert.doesNotMatch(mapped, /dist\/bundle/);
+      assert.match(mapped, /at startHub \(hub\/main\.ts:\d+:\d+\)/);
+      assert.match(mapped, /at async main \(provisioning\/cli\.ts:\d+:\d+\)/);
+      // The same through the command, as a technician pipes a log into it.
+      const piped = execFileSync(process.execPath, [join(root, 'dist/provisioning/bundle.js'), '--map-stack'], { input: res.stderr, encoding: 'utf8' });
+      assert.equal(piped, mapped);
+    } finally {
+      dir.remove();
+    }
   });
 
   it("keeps pino's transports working: their worker files are found from the bundle", async () => {
