@@ -1,8 +1,8 @@
 import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { SourceMap, type SourceMapPayload } from 'node:module';
+import { isBuiltin, SourceMap, type SourceMapPayload } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { BuildOptions } from 'esbuild';
+import type { BuildOptions, Plugin } from 'esbuild';
 import { ESPACE_BIN, isNotFound, projectRoot } from '../content/boot.js';
 
 /**
@@ -15,8 +15,10 @@ import { ESPACE_BIN, isNotFound, projectRoot } from '../content/boot.js';
  * bundle (splitting), so a lazily loaded room shares its modules, and their state, with the rest.
  *
  * Left to Node, from node_modules: what the code loads with `createRequire` (PouchDB and LevelDB's
- * native binding, the YAML parser, negotiator, dbus-next: esbuild does not follow those), and
- * electron (the kiosk's, never in this process). pino is bundled: its worker files, for
+ * native binding, the YAML parser, negotiator, dbus-next: esbuild does not follow those),
+ * electron (the kiosk's, never in this process) and @electron/fuses (optional, maybe absent, and
+ * CommonJS: an `import()` of a CommonJS module gives only its default export from esbuild's
+ * chunks, where `espace kiosk fuses` reads named ones). pino is bundled: its worker files, for
  * transports, are found through provisioning/pino-paths.ts.
  *
  * esbuild is a devDependency: the machine that builds bundles, the Pi runs the bundle. tsc's
@@ -31,6 +33,26 @@ const INPUTS = 'inputs.json';
 /** Node's `require` in every chunk: esbuild's bundled CommonJS code requires built-ins and what stays in node_modules through it. */
 const BANNER = "import { createRequire as __espaceCreateRequire } from 'node:module';\nconst require = __espaceCreateRequire(import.meta.url);";
 
+/**
+ * Node's built-in modules, imported by the code as ES modules, taken through `require` instead.
+ * Node's ES module face of a built-in reads every one of its exports when it is made, getters
+ * included: on Node 24 (the Pi's), `node:http`'s loads undici, http2 and tls, and
+ * `import … from 'node:http'` cost the hub ~40 ms of CPU before its first search here (390
+ * against 410–430 ms, median of 11, Node 24 with its compile cache), nothing on Node 20. The
+ * same module object either way: `require` is Node's own. Static imports only: an `import()`
+ * of a CommonJS module gives its default export alone in esbuild's chunks, and a built-in
+ * imported late (node:child_process at systemd's first notification) costs nothing at start.
+ */
+const builtinsThroughRequire: Plugin = {
+  name: 'builtins-through-require',
+  setup(build) {
+    build.onResolve({ filter: /^[a-z_:/]+$/ }, (args) =>
+      args.kind === 'import-statement' && isBuiltin(args.path) ? { path: args.path, namespace: 'builtin' } : undefined
+    );
+    build.onLoad({ filter: /.*/, namespace: 'builtin' }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, loader: 'js' }));
+  },
+};
+
 /** esbuild's options for the bundle of `entry` (compiled JavaScript, under the project's root) into `outdir`, as `name`.js. */
 export function bundleOptions(root: string, entry: string, outdir: string, name: string): BuildOptions {
   return {
@@ -42,8 +64,9 @@ export function bundleOptions(root: string, entry: string, outdir: string, name:
     format: 'esm',
     platform: 'node',
     target: 'node20',
-    external: ['leveldown', 'classic-level', 'node-gyp-build', 'electron'],
+    external: ['leveldown', 'classic-level', 'node-gyp-build', 'electron', '@electron/fuses'],
     banner: { js: BANNER },
+    plugins: [builtinsThroughRequire],
     sourcemap: 'linked',
     sourcesContent: false,
     metafile: true,
@@ -62,7 +85,9 @@ export async function bundle(root: string = projectRoot()): Promise<void> {
   const old = `${target}.old-${process.pid}`;
   rmSync(fresh, { recursive: true, force: true });
   const result = await build(bundleOptions(root, 'dist/provisioning/cli.js', fresh, 'espace'));
-  writeFileSync(join(fresh, INPUTS), JSON.stringify(Object.keys(result.metafile?.inputs ?? {})));
+  // The files read (not the built-ins' stand-ins, "builtin:node:http"…).
+  const files = Object.keys(result.metafile?.inputs ?? {}).filter((input) => existsSync(join(root, input)));
+  writeFileSync(join(fresh, INPUTS), JSON.stringify(files));
   if (existsSync(target)) renameSync(target, old);
   renameSync(fresh, target);
   rmSync(old, { recursive: true, force: true });

@@ -33,8 +33,10 @@ export function espaceBin(root: string = projectRoot()): string {
       continue;
     }
     try {
-      if (!bundleIsFresh(root))
+      if (!bundleIsFresh(root)) {
         execFileSync(process.execPath, [join(root, 'dist/provisioning/bundle.js')], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+        if (!bundleIsFresh(root)) throw new Error(`${ESPACE_BIN} is still older than its inputs once bundled again`);
+      }
     } finally {
       rmdirSync(lock);
     }

@@ -49,6 +49,24 @@ describe('the bundled espace command (provisioning/bundle.ts)', () => {
     }
   });
 
+  it('keeps the named exports of a CommonJS package imported late (espace kiosk fuses)', () => {
+    const dir = tempDir('espace-bin-fuses-');
+    try {
+      // An executable that is not Electron: @electron/fuses itself says so.
+      const electron = join(dir.path, 'electron');
+      writeFileSync(electron, '#!/bin/sh\n', { mode: 0o755 });
+      const res = spawnSync(process.execPath, [espaceBin(), 'kiosk', 'fuses'], {
+        env: { PATH: process.env.PATH ?? '', ELECTRON_PATH: electron },
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
+      assert.equal(res.status, 1, res.stderr);
+      assert.match(res.stderr, /^espace: cannot set the fuses of .*electron: Could not find sentinel/);
+    } finally {
+      dir.remove();
+    }
+  });
+
   it("keeps pino's transports working: their worker files are found from the bundle", async () => {
     // Under dist/, as the bundle is: node_modules is found from there.
     const out = mkdtempSync(join(root, 'dist', 'test-pino-bundle-'));
