@@ -10,9 +10,12 @@ import { ESPACE_BIN, isNotFound, projectRoot } from '../content/boot.js';
  * esbuild bundles its output, from dist/provisioning/cli.js, into ESPACE_BIN (dist/bundle/
  * espace.js) and the chunks beside it. Node's ES module loader then resolves, reads, links and
  * compiles about 18 files before the first search instead of about 150 (our modules and the
- * packages', found through their package.json files): ~40 ms less CPU at every start here, more
- * on a Pi's core (provisioning/README.md, "The bundle"). Every `import()` is a chunk of the same
- * bundle (splitting), so a lazily loaded room shares its modules, and their state, with the rest.
+ * packages', found through their package.json files): 30–90 ms less CPU by the first search
+ * here, on Node 20 and on Node 24 (provisioning/README.md, "The bundle"). Every `import()` is a
+ * chunk of the same bundle (splitting), so a lazily loaded room shares its modules, and their
+ * state, with the rest. esbuild bundles tsc's JavaScript rather than the TypeScript: one
+ * compiler's output for the bundle and for the unit tests that import dist/, and the bundle's
+ * source maps chained through tsc's.
  *
  * Left to Node, from node_modules: what the code loads with `createRequire` (PouchDB and LevelDB's
  * native binding, the YAML parser, negotiator, dbus-next: esbuild does not follow those),
