@@ -65,8 +65,11 @@ export async function startHub(config: Config, log: Logger, opts: StartOptions =
   const search = new SearchIndex();
   const version = hubVersion();
 
-  catalog.watch();
   catalog.onChange((doc, seq) => search.apply(doc, seq));
+  // The content db is followed once the first search can be answered (a changes feed loads
+  // PouchDB's streams), from here: no change made meanwhile is missed, and those the index
+  // replays from its snapshot come again, which changes nothing.
+  const followFrom = await catalog.updateSeq();
   // From the snapshot on disk when it is current (searches answered at once), else rebuilt.
   const searchFile = join(config.dataDir, 'search', 'index.bin');
   const searchStarted = Date.now();
@@ -121,6 +124,9 @@ export async function startHub(config: Config, log: Logger, opts: StartOptions =
     // On one core, loading the rest now would hold the snapshot's restore back: it waits for it
     // (a rebuild from the catalog, seconds long, is not waited for: searches wait for it alone).
     await search.whenRestoredOrRebuilding();
+    // The first search's answer goes out first.
+    await new Promise((resolve) => setImmediate(resolve));
+    catalog.watch(followFrom);
     await opts.beforeRooms?.();
     const all = { ...first, ...(await openDatabases(config.dataDir, log, ['submissions', 'fleet'])) };
     dbs = all;
