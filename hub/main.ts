@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { projectRoot, type Config } from './config/boot.js';
 import type { HubDeps } from './deps.js';
-import type { Logger } from './log/index.js';
+import { loadLogger, type Logger } from './log/index.js';
 import { Catalog } from './catalog/index.js';
 import { SearchIndex } from './search/index.js';
 import { closeDatabases, MediaStore, openDatabases, type Databases } from './storage/index.js';
@@ -127,6 +127,8 @@ export async function startHub(config: Config, log: Logger, opts: StartOptions =
     // The first search's answer goes out first.
     await new Promise((resolve) => setImmediate(resolve));
     catalog.watch(followFrom);
+    // `espace start`'s logger loads pino only now, writing the lines it kept (content/log).
+    loadLogger(log);
     await opts.beforeRooms?.();
     const all = { ...first, ...(await openDatabases(config.dataDir, log, ['submissions', 'fleet'])) };
     dbs = all;
