@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { endianness } from 'node:os';
 import { dirname } from 'node:path';
 import * as zlib from 'node:zlib';
@@ -56,13 +55,9 @@ interface Head {
 export type SnapshotRead = { kind: 'ok'; snapshot: Snapshot } | { kind: 'missing' } | { kind: 'unusable'; why: string };
 
 export async function readSnapshot(file: string): Promise<SnapshotRead> {
-  // The caller (the hub's start) listens first: the read below holds the event loop.
-  await new Promise((resolve) => setImmediate(resolve));
   let bytes: Buffer;
   try {
-    // One read(2) of the whole file: fs/promises reads it in 512 KB chunks, each a trip
-    // through libuv's threads, and nothing else is waiting for the core meanwhile.
-    bytes = readFileSync(file);
+    bytes = await readFile(file);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing' };
     throw e;
