@@ -9,7 +9,7 @@ import type { Logger } from './log/index.js';
 import type { RunningHub } from './main.js';
 
 export { loadConfigCached, type CachedConfig, type Config } from './config/boot.js';
-export { createLogger, type Logger } from './log/index.js';
+export { createLogger, deferredLogger, loadLogger, type Logger } from './log/index.js';
 export { hubVersion } from './version.js';
 export { hubAddresses } from './addresses.js';
 export type { RunningHub };

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { projectRoot, type Config } from './config/boot.js';
 import type { HubDeps } from './deps.js';
-import type { Logger } from './log/index.js';
+import { loadLogger, type Logger } from './log/index.js';
 import { Catalog } from './catalog/index.js';
 import { SearchIndex } from './search/index.js';
 import { closeDatabases, MediaStore, openDatabases, type Databases } from './storage/index.js';
@@ -65,8 +65,11 @@ export async function startHub(config: Config, log: Logger, opts: StartOptions =
   const search = new SearchIndex();
   const version = hubVersion();
 
-  catalog.watch();
   catalog.onChange((doc, seq) => search.apply(doc, seq));
+  // The content db is followed once the first search can be answered (a changes feed loads
+  // PouchDB's streams), from here: no change made meanwhile is missed, and those the index
+  // replays from its snapshot come again, which changes nothing.
+  const followFrom = await catalog.updateSeq();
   // From the snapshot on disk when it is current (searches answered at once), else rebuilt.
   const searchFile = join(config.dataDir, 'search', 'index.bin');
   const searchStarted = Date.now();
@@ -121,6 +124,11 @@ export async function startHub(config: Config, log: Logger, opts: StartOptions =
     // On one core, loading the rest now would hold the snapshot's restore back: it waits for it
     // (a rebuild from the catalog, seconds long, is not waited for: searches wait for it alone).
     await search.whenRestoredOrRebuilding();
+    // The first search's answer goes out first.
+    await new Promise((resolve) => setImmediate(resolve));
+    catalog.watch(followFrom);
+    // `espace start`'s logger loads pino only now, writing the lines it kept (content/log).
+    loadLogger(log);
     await opts.beforeRooms?.();
     const all = { ...first, ...(await openDatabases(config.dataDir, log, ['submissions', 'fleet'])) };
     dbs = all;

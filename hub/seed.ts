@@ -7,7 +7,8 @@ import type { Logger } from './log/index.js';
 export interface ContentStartup {
   config: TrustConfig & { seedDemo: boolean };
   log: Logger;
-  target: PackTarget;
+  /** The content db counts its docs without reading them (info), which says whether to seed. */
+  target: PackTarget & { content: { info(): Promise<{ doc_count: number }> } };
   /** The project root (projectRoot() of hub/config), where the demo pack and key are. */
   root: string;
 }
@@ -71,6 +72,6 @@ export async function prepareContent(startup: ContentStartup): Promise<void> {
     log.error({ err: e }, 'could not finish an interrupted pack import; import the pack again');
   }
   if (!config.seedDemo) return;
-  const { rows } = await target.content.allDocs({ limit: 1 });
-  if (rows.length === 0) await seedDemo(startup);
+  // The count PouchDB keeps, not allDocs: its streams would load before the first search.
+  if ((await target.content.info()).doc_count === 0) await seedDemo(startup);
 }

@@ -66,11 +66,14 @@ export class Catalog {
    * Follows the content db so caches and the search index stay current. When the feed fails
    * it is logged and followed again from the last change seen, after a pause that grows with
    * each failure in a row: until then the generation has moved, so nothing is served from a
-   * cache that may be stale.
+   * cache that may be stale. With `since` (an update sequence read earlier), it starts from there
+   * rather than from now: the hub starts following only once its first search is answered,
+   * from the sequence its search index started at, so no change made meanwhile is missed.
    */
-  watch(): void {
+  watch(since?: number | string): void {
     if (this.watching) return;
     this.watching = true;
+    if (since !== undefined) this.since = since;
     this.follow();
   }
 

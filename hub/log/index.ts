@@ -1,2 +1,2 @@
 /** The hub's logger is the one logger of the project (content/log), shared with the kiosk. */
-export { createLogger, silentLogger, type Logger } from '../../content/boot.js';
+export { createLogger, deferredLogger, loadLogger, silentLogger, type Logger } from '../../content/boot.js';

@@ -132,6 +132,12 @@ export class SearchIndex {
       const outcome = await (async (): Promise<StartOutcome> => {
         this.index = Postings.fromState(snapshot.postings);
         let since = snapshot.seq;
+        // Nothing changed since the snapshot (it is written when the hub stops): no changes
+        // feed to read, whose streams would load before the first search.
+        if (now === since) {
+          this.seq = laterOf(since, this.seq);
+          return { from: 'snapshot', replayed };
+        }
         const limit = Math.max(REPLAY_MAX, this.index.size / 2);
         for (;;) {
           const { changes, lastSeq, more } = await source.changesSince(since, REPLAY_PAGE);

@@ -16,7 +16,8 @@ type Fn = (...args: unknown[]) => unknown;
  * PouchDB's bundle requires, when it loads, modules that only some of its paths use: its HTTP
  * fetch (node-fetch with whatwg-url) wrapped in a cookie jar (fetch-cookie, tough-cookie and the
  * public suffix list), which only sync uses, minutes later; uuid, for a new db's id or a
- * replication's; level, for a migration of LevelDB stores older than PouchDB 2; levelup's
+ * replication's; level, for a migration of LevelDB stores older than PouchDB 2; through2, for
+ * changes feeds and allDocs, which no start reads before its first search; levelup's
  * level-iterator-stream (with its own copy of readable-stream), for levelup's read streams,
  * which PouchDB does not use (its own are built on iterators); level-write-stream, for that
  * migration too. Together ~0.2 s of CPU at every start on a Pi's core (~60 ms here). Each is
@@ -38,6 +39,10 @@ function deferPouchDependencies(): void {
   // levelup's createReadStream (another copy of readable-stream), which PouchDB's own streams
   // do not use: `new IteratorStream(...)` builds the real one.
   defer(createRequire(fromPouch.resolve('levelup')), 'level-iterator-stream', constructedLater);
+  // through2 (with its own copy of readable-stream) makes the streams of PouchDB's changes feeds
+  // and allDocs, when they are read: the hub reads none before its first search (the catalog
+  // follows the content db after it, hub/main.ts).
+  defer(fromPouch, 'through2', (load) => lazyObject(load, { obj: later(load, 'obj') }));
   // level-write-stream (end-stream, write-stream and an old readable-stream): only the
   // migration from LevelDB stores older than PouchDB 2 makes one, with `new`, as it uses level.
   defer(fromPouch, 'level-write-stream', constructedLater);

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { parseArgs } from 'node:util';
-import { createLogger, hubAddresses, loadConfigCached, startHub } from '../../hub/boot.js';
+import { deferredLogger, hubAddresses, loadConfigCached, loadLogger, startHub, type RunningHub } from '../../hub/boot.js';
 
 /** `espace start`'s options, read by commander (registerStart) or, when plain, without it (plainStartOptions). */
 const OPTIONS = {
@@ -45,10 +45,17 @@ export function plainStartOptions(args: string[]): StartOptions | null {
 export async function runStart(opts: StartOptions): Promise<void> {
   // As validated last time when nothing changed (ESPACE_CONFIG_CACHE, set by the unit): zod loads only on a change.
   const { config, cache, error } = await loadConfigCached({ file: opts.config, overrides: opts.port !== undefined ? { port: opts.port } : {}, demo: true });
-  const log = createLogger(config.logLevel);
+  // pino loads once the hub's first search can be answered (hub/main.ts); a failed start's lines are written before it says why.
+  const log = deferredLogger(config.logLevel);
   if (error) log.warn({ cache }, error);
   else log.debug({ cache }, 'configuration read');
-  const hub = await startHub(config, log);
+  let hub: RunningHub;
+  try {
+    hub = await startHub(config, log);
+  } catch (e) {
+    loadLogger(log, { sync: true });
+    throw e;
+  }
   const lines = hubAddresses(config, hub.port).map((u) => `  ${u}`);
   process.stdout.write(`\nEspace Connecté — ${config.spaceName} (${config.hubId}) is running. Open:\n${lines.join('\n')}\n\n`);
   const stop = (signal: string) => {

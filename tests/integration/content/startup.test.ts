@@ -13,10 +13,9 @@ import {
   loadSigningKey,
   readPack,
   stageImport,
-  type PackTarget,
 } from '../../../content/pack/index.js';
 import { projectRoot } from '../../../hub/config/index.js';
-import { prepareContent } from '../../../hub/seed.js';
+import { prepareContent, type ContentStartup } from '../../../hub/seed.js';
 import { silentLogger } from '../../../hub/log/index.js';
 import { closeDatabases, MediaStore, openDatabases, type Databases } from '../../../hub/storage/index.js';
 import { startTestHub, tempDir } from '../../support/hub.js';
@@ -46,7 +45,7 @@ function fakeRoot(path: string, options: { sources?: boolean } = {}): string {
 describe('content at hub start-up', () => {
   const work = tempDir('espace-pack-start-');
   let n = 0;
-  const open = async (): Promise<{ dbs: Databases; target: PackTarget }> => {
+  const open = async (): Promise<{ dbs: Databases; target: ContentStartup['target'] }> => {
     const dir = join(work.path, `data-${(n += 1)}`);
     const dbs = await openDatabases(dir, silentLogger());
     return { dbs, target: { content: dbs.content, media: dbs.media, store: new MediaStore(dir) } };

@@ -120,4 +120,23 @@ describe('catalog lists', () => {
     await dbs.content.put({ _id: 'organisation:y', type: 'organisation', audience: { all: true }, name: 'Yé', kind: 'association', domains: [] });
     assert.equal(await cold.count('organisation'), before + 1);
   });
+
+  it('follows from a sequence read earlier: changes made before watch() are heard (the hub follows after its first search)', async () => {
+    const late = new Catalog(dbs.content, silentLogger());
+    const since = await late.updateSeq();
+    await dbs.content.put(official(900));
+    await dbs.content.put({ ...(await dbs.content.get('organisation:z')), name: 'Zed 2' });
+    const heard: string[] = [];
+    late.onChange((doc) => heard.push(doc._id));
+    late.watch(since);
+    try {
+      await changes(late, 2);
+      assert.deepEqual(heard, ['official:o-900', 'organisation:z']);
+      await dbs.content.put(official(901));
+      await changes(late, 1);
+      assert.deepEqual(heard.slice(2), ['official:o-901'], 'and those made after, live');
+    } finally {
+      late.unwatch();
+    }
+  });
 });

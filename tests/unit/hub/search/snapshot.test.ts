@@ -73,6 +73,20 @@ describe('search snapshot on disk', () => {
     assert.deepEqual(await new SearchIndex().start(source, file), { from: 'snapshot', replayed: 0 });
   });
 
+  it('reads no changes feed when the content has not moved since the snapshot', async () => {
+    await new SearchIndex().start(source, file);
+    let feeds = 0;
+    const counting: SearchSource = { ...source, changesSince: (s, n) => ((feeds += 1), source.changesSince(s, n)) };
+    assert.deepEqual(await new SearchIndex().start(counting, file), { from: 'snapshot', replayed: 0 });
+    assert.equal(feeds, 0, 'nothing to replay: no feed read before the first search');
+    await dbs.content.put(fiche(1003, 'le moulin'));
+    const moved = new SearchIndex();
+    assert.deepEqual(await moved.start(counting, file), { from: 'snapshot', replayed: 1 });
+    assert.ok(feeds > 0);
+    assert.deepEqual(ids(moved, 'moulin'), ['document:d1003']);
+    await dbs.content.remove(await dbs.content.get('document:d1003'));
+  });
+
   it('records the changes followed live, so a later start replays only what came after', async () => {
     const index = new SearchIndex();
     await index.start(source, file);

@@ -33,6 +33,7 @@ describe('PouchDB over HTTP, its cookie jar loaded when first used', () => {
       dir.remove();
     }
     assert.equal(loaded('whatwg-url'), false, "PouchDB's HTTP fetch still not loaded by local reads and writes");
+    assert.equal(loaded('through2/node_modules/readable-stream'), false, 'the streams of changes feeds and allDocs not loaded by opening, put, get and info');
     assert.equal(
       Object.keys(require.cache).some((path) => path.includes('/node_modules/uuid/dist/v4')),
       false,
@@ -73,6 +74,7 @@ describe('PouchDB over HTTP, its cookie jar loaded when first used', () => {
       assert.equal((await dbs.content.allDocs()).rows.length, 2);
       assert.equal((await dbs.content.changes({ since: 0 })).results.length, 2);
       await closeDatabases(dbs);
+      assert.ok(loaded('through2/node_modules/readable-stream'), 'through2 loaded by the first changes feed or allDocs, which then work');
       assert.equal(iteratorStreams(), false, 'not loaded by opening, writing, allDocs and changes');
       // levelup as PouchDB resolves it: its read stream is the real one, built at first use.
       const fromPouch = createRequire(require.resolve('pouchdb'));
