@@ -22,6 +22,8 @@ export const MEDIA_FRONT = {
   public: 'media-public',
   /** The syslog tag of the plays the front sends itself, reported to the hub's UDP port (media-plays.ts). */
   playTag: 'espace_play',
+  /** `<dataDir>/<playsKey>`: the key of those plays, made by the hub, included by nginx (media-plays.ts). */
+  playsKey: 'media-front-plays.conf',
 } as const;
 
 /**
