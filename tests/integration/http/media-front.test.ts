@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { createSocket } from 'node:dgram';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { MEDIA_FRONT, MEDIA_SECTION } from '../../../hub/http/index.js';
@@ -283,5 +284,85 @@ describe('the nginx front answers media as the hub does', { skip: NGINX_BIN ? fa
     // What a phone claims is replaced by the front, never appended to.
     const spoofed = await send(front.port, '/api/v1/sync/now', 'POST', { 'x-forwarded-for': '127.0.0.1' }, '127.0.0.2');
     assert.equal(spoofed.status, 403);
+  });
+});
+
+/**
+ * Issue 18, item 5: while the hub is down (restarting), nginx goes on sending public files, and
+ * the plays it reports are refused by the closed port: the error log on the card must not grow
+ * with them. Plays are counted again once the hub is back; only nginx's are counted.
+ */
+describe('plays while the hub is down, and forged plays', { skip: NGINX_BIN ? false : 'nginx is not installed (make test-deps)' }, () => {
+  const dir = tempDir('espace-front-down-');
+  const data = tempDir('espace-front-data-');
+  let hub: TestHub | undefined;
+  let front: NginxFront;
+  let port: number;
+  const video = Buffer.from('ftypisom video '.repeat(1000));
+  const id = sha(video);
+  const errorLines = () => readFileSync(join(dir.path, 'error.log'), 'utf8').split('\n').filter(Boolean);
+  const counted = async (h: TestHub) => {
+    await h.deps.usage.flush();
+    const doc = (await h.deps.dbs.submissions
+      .get(`${h.deps.config.hubId}:usage:${new Date().toISOString().slice(0, 10)}`)
+      .catch(() => ({ pageViews: {} }))) as { pageViews: Record<string, number> };
+    return doc.pageViews[MEDIA_SECTION] ?? 0;
+  };
+  const play = async (range?: string) => {
+    const r = await send(front.port, `/media/${id}`, 'GET', range ? { range } : {});
+    assert.ok(r.body.equals(range ? video.subarray(0, 100) : video), 'nginx sent the file');
+  };
+
+  before(async () => {
+    hub = await startTestHub({ mediaFront: true }, data.path);
+    port = hub.port;
+    await hub.deps.media.put(video, id);
+    await hub.deps.dbs.media.put({ _id: `media:${id}`, type: 'media', sha256: id, size: video.length, mime: 'video/mp4', filename: 'v.mp4', priority: 3 });
+    await send(hub.port, `/media/${id}`, 'GET', { 'x-espace-front': '1', range: 'bytes=1-2' });
+    await until('the public link', () => existsSync(join(data.path, MEDIA_FRONT.public, id.slice(0, 2), `${id}.mp4`)));
+    front = await startNginxFront(dir.path, hub.port, hub.dataDir);
+  });
+  after(async () => {
+    await front?.stop();
+    await hub?.stop();
+    dir.remove();
+    data.remove();
+  });
+
+  it('a forged datagram is not counted; the key is readable by its owner only', async () => {
+    const h = hub!;
+    assert.equal(statSync(join(data.path, MEDIA_FRONT.playsKey)).mode & 0o777, 0o600);
+    const start = await counted(h);
+    const socket = createSocket('udp4');
+    const forge = (m: string) => new Promise<void>((ok, ko) => socket.send(m, port, '127.0.0.1', (err) => (err ? ko(err) : ok())));
+    for (const m of [
+      `<190>Dec  3 09:32:18 espace_play: ${id}`,
+      `<190>Dec  3 09:32:18 espace_play: none ${id}`,
+      `<190>Dec  3 09:32:18 espace_play: ${'0'.repeat(32)} ${id}`,
+    ])
+      for (let i = 0; i < 5; i += 1) await forge(m);
+    socket.close();
+    // One play by nginx, after the forged ones: once it is counted, they were all read.
+    await play();
+    await until('the play counted', async () => (await counted(h)) > start);
+    assert.equal((await counted(h)) - start, 1, 'only the play nginx sent');
+  });
+
+  it('100 plays while the hub is down: nginx sends them, its error log stays as it was; counted again once the hub is back', async () => {
+    await hub!.close();
+    hub = undefined;
+    const before = errorLines();
+    for (let i = 0; i < 50; i += 1) {
+      await play();
+      await play('bytes=0-99');
+    }
+    const added = errorLines().slice(before.length);
+    assert.ok(added.length <= 2, `error log lines added by 100 plays while the hub was down:\n${added.join('\n')}`);
+    hub = await startTestHub({ mediaFront: true, port }, data.path);
+    const h = hub;
+    const start = await counted(h);
+    for (let i = 0; i < 3; i += 1) await play();
+    await until('the plays counted again', async () => (await counted(h)) - start >= 3);
+    assert.equal((await counted(h)) - start, 3);
   });
 });
