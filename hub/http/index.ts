@@ -9,7 +9,7 @@ export { healthRouter } from './health.js';
 export { JsonCache } from './json-cache.js';
 export { MediaInfo } from './media-info.js';
 export { mediaRouter } from './media.js';
-export { MEDIA_FRONT, MEDIA_LINK_TYPES, mediaFrontHeaderNames, mediaFrontPublicHeaders, publicLinkName } from './media-front.js';
+export { MEDIA_FRONT, MEDIA_LINK_TYPES, mediaFrontHeaderNames, mediaFrontPublicHeaders, mediaFrontSharedHeaders, publicLinkName } from './media-front.js';
 export { playsKey, receivePlays, type PlayReceiver } from './media-plays.js';
 export { MEDIA_SECTION } from './shared.js';
 export { PhoneLimit, phoneWriteLimit, type PhoneLimitHit } from './phone-limit.js';

@@ -86,3 +86,16 @@ export function mediaFrontPublicHeaders(config?: Pick<Config, 'hubId' | 'tls'>):
   const own = new Set(['content-type', 'accept-ranges', 'etag']);
   return Object.fromEntries(Object.entries(all).filter(([name]) => !own.has(name.toLowerCase())));
 }
+
+/**
+ * The headers of a public file that the hub's own refusal of a range (416) carries too, with the
+ * same value: the security headers a media answer keeps as they are. The front adds these to a
+ * public file whatever happens and leaves them out of the hub's 416 it sends after nginx refused
+ * a range; the others it adds only when the range fits (provisioning's nginx.ts).
+ */
+export function mediaFrontSharedHeaders(config?: Pick<Config, 'hubId' | 'tls'>): string[] {
+  const security = precomputedSecurityHeaders(config);
+  return Object.entries(mediaFrontPublicHeaders(config))
+    .filter(([name, value]) => security[name] === value)
+    .map(([name]) => name);
+}

@@ -1,4 +1,4 @@
-import { MEDIA_FRONT, MEDIA_LINK_TYPES, mediaFrontHeaderNames, mediaFrontPublicHeaders } from '../../../hub/index.js';
+import { MEDIA_FRONT, MEDIA_LINK_TYPES, mediaFrontHeaderNames, mediaFrontPublicHeaders, mediaFrontSharedHeaders } from '../../../hub/index.js';
 import type { SpaceProfile } from '../../profile/index.js';
 import { HUB_DATA_DIR } from '../../profile/index.js';
 import { header } from '../escape.js';
@@ -29,6 +29,8 @@ export interface FrontOptions {
   headers: string[];
   /** The headers of a public file, as the hub sends them (mediaFrontPublicHeaders). */
   publicHeaders: Record<string, string>;
+  /** Those the hub's 416 has too, with the same value (mediaFrontSharedHeaders). */
+  sharedHeaders: string[];
   /** The Pi: workers as the hub's account (the store is its, mode 0750); tests: the caller's. */
   user?: string;
   pid: string;
@@ -83,11 +85,17 @@ export function nginxFrontConfig(o: FrontOptions): string {
   const sha = '$espace_dir$espace_rest';
   const link = `/$espace_dir/${sha}`;
   const hubPort = o.hub.slice(o.hub.lastIndexOf(':') + 1);
-  // A public file's headers, each through a map: empty (so not added) when nginx is about to
-  // refuse the range, so that the hub's 416 is not sent after them (gated()).
-  const publicHeaders: [string, string][] = [
+  // A public file's headers the hub's 416 has too (the security headers) are added always, and
+  // left out of the hub's 416 sent after them; the others (its own policy, caching, inline, the
+  // ETag) each through a map, empty (so not added) when nginx is about to refuse the range. A map
+  // costs nginx about 1 000 instructions per answer.
+  const shared = new Set(o.sharedHeaders);
+  const always = Object.entries(o.publicHeaders).filter(([name]) => shared.has(name));
+  const gated: [string, string][] = [
     ['ETag', `"\\"${sha}\\""`],
-    ...Object.entries(o.publicHeaders).map(([name, value]): [string, string] => [name, quoted(value)]),
+    ...Object.entries(o.publicHeaders)
+      .filter(([name]) => !shared.has(name))
+      .map(([name, value]): [string, string] => [name, quoted(value)]),
   ];
   const gate = (i: number) => `$espace_public_${i}`;
   return (
@@ -120,8 +128,7 @@ export function nginxFrontConfig(o: FrontOptions): string {
     // nginx opened the file, before its headers): else nginx refuses it (416, after adding the
     // headers of the location), and the hub answers. No range: it fits.
     `  map "$espace_from|$sent_http_content_length" $espace_fits {\n    "~^\\|" 1;\n${LESS_THAN.map((re) => `    "~${re}" 1;\n`).join('')}    default "";\n  }\n` +
-    publicHeaders.map(([, value], i) => `  map $espace_fits ${gate(i)} {\n    1 ${value};\n    default "";\n  }\n`).join('') +
-    `  map "$espace_fits|$http_range" $espace_public_ranges {\n    "~^1\\|." bytes;\n    default "";\n  }\n` +
+    gated.map(([, value], i) => `  map $espace_fits ${gate(i)} {\n    1 ${value};\n    default "";\n  }\n`).join('') +
     // A play: the whole file or a range from its start, sent; the hub counts it (media-plays.ts).
     `  map "$request_method|$status|$http_range" $espace_play {\n    "~^GET\\|20[06]\\|(bytes=0+-[0-9]*)?$" 1;\n    default "";\n  }\n` +
     // The key nginx reports with each play (hub/http/media-plays.ts): made by the hub at its first
@@ -143,13 +150,16 @@ export function nginxFrontConfig(o: FrontOptions): string {
     `      try_files ${MEDIA_LINK_TYPES.map(([ext]) => `${link}.${ext}`).join(' ')} @espace_hub;\n${OPEN_LINKS}` +
     `      types {\n${MEDIA_LINK_TYPES.map(([ext, type]) => `        ${quoted(type)} ${ext};\n`).join('')}      }\n` +
     `      etag off;\n      if_modified_since off;\n      max_ranges 1;\n` +
-    `      add_header Last-Modified "";\n      add_header Accept-Ranges $espace_public_ranges;\n` +
-    publicHeaders.map(([name], i) => `      add_header ${name} ${gate(i)};\n`).join('') +
+    `      add_header Last-Modified "";\n      add_header Accept-Ranges $espace_ranges;\n` +
+    gated.map(([name], i) => `      add_header ${name} ${gate(i)};\n`).join('') +
+    always.map(([name, value]) => `      add_header ${name} ${quoted(value)};\n`).join('') +
     `      access_log syslog:server=127.0.0.1:${hubPort},nohostname,tag=${MEDIA_FRONT.playTag} espace_play if=$espace_play;\n    }\n` +
     `    location @espace_hub {\n${proxiedTo('$request_uri')}    }\n` +
-    // nginx's refusal of a public file's range: the hub's 416, with nginx's own Content-Range
-    // (the same, "bytes */<size>") already there.
-    `    location @espace_416 {\n${proxiedTo('$request_uri')}      proxy_hide_header Content-Range;\n    }\n` +
+    // nginx's refusal of a public file's range: the hub's 416, without what nginx added already
+    // with the same value (its own Content-Range, "bytes */<size>", and the shared headers).
+    `    location @espace_416 {\n${proxiedTo('$request_uri')}` +
+    ['Content-Range', 'Accept-Ranges', ...always.map(([name]) => name)].map((name) => `      proxy_hide_header ${name};\n`).join('') +
+    `    }\n` +
     media(MEDIA_FRONT.ranges, `      max_ranges 1;\n      add_header Accept-Ranges $espace_ranges;\n`) +
     media(MEDIA_FRONT.whole, `      max_ranges 0;\n      add_header Accept-Ranges bytes;\n`) +
     `  }\n}\n`
@@ -165,6 +175,7 @@ export function nginxFront(p: SpaceProfile): RenderedFile[] {
     dataDir: HUB_DATA_DIR,
     headers: mediaFrontHeaderNames(security),
     publicHeaders: mediaFrontPublicHeaders(security),
+    sharedHeaders: mediaFrontSharedHeaders(security),
     user: 'espace espace',
     pid: '/run/nginx.pid',
     errorLog: '/var/log/nginx/error.log',

@@ -163,6 +163,11 @@ describe('the nginx front answers media as the hub does', { skip: NGINX_BIN ? fa
     ] as const) {
       for (const method of ['GET', 'HEAD']) assert.equal((await same(file, method, { range })).status, status, `${method} ${range}`);
     }
+    // A browser's own visit: the portal's page for the 416, the same through the front.
+    const tapped = { 'sec-fetch-mode': 'navigate', accept: 'text/html,*/*;q=0.8', cookie: 'lang=fr' };
+    const page = await same(file, 'GET', { ...tapped, range: 'bytes=400000-' });
+    assert.equal(page.status, 416);
+    assert.match(String(page.headers['content-type']), /^text\/html/);
     const whole = await same(file, 'GET');
     assert.ok(whole.body.equals(video));
     assert.equal(whole.headers['accept-ranges'], 'bytes');
