@@ -130,7 +130,8 @@ export function nginxFrontConfig(o: FrontOptions): string {
     `  map "$espace_from|$sent_http_content_length" $espace_fits {\n    "~^\\|" 1;\n${LESS_THAN.map((re) => `    "~${re}" 1;\n`).join('')}    default "";\n  }\n` +
     gated.map(([, value], i) => `  map $espace_fits ${gate(i)} {\n    1 ${value};\n    default "";\n  }\n`).join('') +
     // A play: the whole file or a range from its start, sent; the hub counts it (media-plays.ts).
-    `  map "$request_method|$status|$http_range" $espace_play {\n    "~^GET\\|20[06]\\|(bytes=0+-[0-9]*)?$" 1;\n    default "";\n  }\n` +
+    // Exact keys, no regex: the range's start is read already, without leading zeros.
+    `  map "$request_method$status$espace_from" $espace_play {\n    GET200 1;\n    GET2060 1;\n    default "";\n  }\n` +
     // The key nginx reports with each play (hub/http/media-plays.ts): made by the hub at its first
     // start behind the front; until nginx reads it (its next start), a key the hub refuses.
     `  map $espace_dir $espace_play_key {\n    default none;\n  }\n  include ${o.dataDir}/${MEDIA_FRONT.playsKey.replace('.', '[.]')};\n` +
