@@ -40,14 +40,16 @@ export interface FrontOptions {
 }
 
 /**
- * PCRE patterns on `A|B` (two decimal numbers without leading zeros, `|` between): A has fewer
- * digits than B (the recursion takes one digit off each end until `|` and B's extra digits are
- * left), or as many and a smaller digit where they first differ. nginx cannot compare numbers
- * otherwise; a map tries them in order.
+ * PCRE patterns on `A|B` (two decimal numbers without leading zeros, `|` between; A at most 15
+ * digits) that match when A < B: A has fewer digits than B, or as many and a smaller digit where
+ * they first differ. nginx cannot compare numbers otherwise; a map tries them in order. Lengths
+ * by alternatives of fixed counts (a PCRE recursion doing the same cost nginx 2 200 instructions
+ * more per seek with both bounds, by callgrind).
  */
+const DIGITS = Array.from({ length: 15 }, (_, i) => i + 1);
 const LESS_THAN = [
-  '^([0-9](?1)[0-9]|\\|[0-9]+)$',
-  `^(?=([0-9](?1)[0-9]|\\|)$)([0-9]*)(?:${[0, 1, 2, 3, 4, 5, 6, 7, 8].map((d) => `${d}[0-9]*\\|\\g{2}[${d + 1}-9]`).join('|')})`,
+  `^(?:${DIGITS.map((k) => `[0-9]{${k}}\\|[0-9]{${k + 1},}`).join('|')})$`,
+  `^(?=(?:${DIGITS.map((k) => `[0-9]{${k}}\\|[0-9]{${k}}`).join('|')})$)([0-9]*)(?:${[0, 1, 2, 3, 4, 5, 6, 7, 8].map((d) => `${d}[0-9]*\\|\\1[${d + 1}-9]`).join('|')})`,
 ];
 
 /** A header value in nginx's double quotes; a `$` would be read as a variable. */
