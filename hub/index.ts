@@ -57,6 +57,7 @@ export {
   MEDIA_LINK_TYPES,
   mediaFrontHeaderNames,
   mediaFrontPublicHeaders,
+  mediaFrontSharedHeaders,
   formBody,
   formFields,
   formList,

@@ -14,7 +14,7 @@ import { advertiseHub } from './mdns/index.js';
 import { HeartbeatWriter } from './fleet/index.js';
 import { SmsService } from './sms/index.js';
 import { TlsService } from './tls/index.js';
-import { MEDIA_SECTION, receivePlays, type PlayReceiver } from './http/index.js';
+import { MEDIA_SECTION, playsKey, receivePlays, type PlayReceiver } from './http/index.js';
 
 /** What main opened before listening (storage, the catalog, the search index). */
 export type Opened = Pick<HubDeps, 'config' | 'log' | 'dbs' | 'media' | 'catalog' | 'search' | 'version' | 'startedAt'>;
@@ -118,7 +118,12 @@ export async function buildRooms(opened: Opened): Promise<Rooms> {
       usage.start();
       deps.sms!.start();
       // Behind the nginx front, the plays it sends itself arrive by UDP on the same port number.
-      if (config.mediaFront) plays = await receivePlays(port, () => usage.pageView(MEDIA_SECTION), log.child({ room: 'http' }));
+      // Only those carrying the key nginx read (media-plays.ts): a forged datagram is not counted.
+      if (config.mediaFront) {
+        const http = log.child({ room: 'http' });
+        const key = await playsKey(config.dataDir).catch((err: unknown) => void http.error({ err }, "the front's plays are not counted"));
+        if (key) plays = await receivePlays(port, key, () => usage.pageView(MEDIA_SECTION), http);
+      }
     },
     async stopFront() {
       await mdns?.stop();

@@ -22,6 +22,8 @@ export const MEDIA_FRONT = {
   public: 'media-public',
   /** The syslog tag of the plays the front sends itself, reported to the hub's UDP port (media-plays.ts). */
   playTag: 'espace_play',
+  /** `<dataDir>/<playsKey>`: the key of those plays, made by the hub, included by nginx (media-plays.ts). */
+  playsKey: 'media-front-plays.conf',
 } as const;
 
 /**
@@ -83,4 +85,17 @@ export function mediaFrontPublicHeaders(config?: Pick<Config, 'hubId' | 'tls'>):
   const all: Record<string, string> = { ...precomputedSecurityHeaders(config), ...mediaHeaders('0'.repeat(64), { mime: 'video/mp4' }) };
   const own = new Set(['content-type', 'accept-ranges', 'etag']);
   return Object.fromEntries(Object.entries(all).filter(([name]) => !own.has(name.toLowerCase())));
+}
+
+/**
+ * The headers of a public file that the hub's own refusal of a range (416) carries too, with the
+ * same value: the security headers a media answer keeps as they are. The front adds these to a
+ * public file whatever happens and leaves them out of the hub's 416 it sends after nginx refused
+ * a range; the others it adds only when the range fits (provisioning's nginx.ts).
+ */
+export function mediaFrontSharedHeaders(config?: Pick<Config, 'hubId' | 'tls'>): string[] {
+  const security = precomputedSecurityHeaders(config);
+  return Object.entries(mediaFrontPublicHeaders(config))
+    .filter(([name, value]) => security[name] === value)
+    .map(([name]) => name);
 }

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { mediaFrontHeaderNames, mediaFrontPublicHeaders } from '../../hub/index.js';
+import { mediaFrontHeaderNames, mediaFrontPublicHeaders, mediaFrontSharedHeaders } from '../../hub/index.js';
 import { nginxFrontConfig } from '../../provisioning/index.js';
 import { freePort, stopChild } from './hub.js';
 
@@ -39,6 +39,7 @@ export async function startNginxFront(
       dataDir,
       headers: mediaFrontHeaderNames(),
       publicHeaders: mediaFrontPublicHeaders(),
+      sharedHeaders: mediaFrontSharedHeaders(),
       // As root (CI), the workers read the hub's private data dir as root too, like the hub.
       user: process.getuid?.() === 0 ? 'root' : undefined,
       pid: join(dir, 'nginx.pid'),

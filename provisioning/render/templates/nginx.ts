@@ -1,4 +1,4 @@
-import { MEDIA_FRONT, MEDIA_LINK_TYPES, mediaFrontHeaderNames, mediaFrontPublicHeaders } from '../../../hub/index.js';
+import { MEDIA_FRONT, MEDIA_LINK_TYPES, mediaFrontHeaderNames, mediaFrontPublicHeaders, mediaFrontSharedHeaders } from '../../../hub/index.js';
 import type { SpaceProfile } from '../../profile/index.js';
 import { HUB_DATA_DIR } from '../../profile/index.js';
 import { header } from '../escape.js';
@@ -29,6 +29,8 @@ export interface FrontOptions {
   headers: string[];
   /** The headers of a public file, as the hub sends them (mediaFrontPublicHeaders). */
   publicHeaders: Record<string, string>;
+  /** Those the hub's 416 has too, with the same value (mediaFrontSharedHeaders). */
+  sharedHeaders: string[];
   /** The Pi: workers as the hub's account (the store is its, mode 0750); tests: the caller's. */
   user?: string;
   pid: string;
@@ -36,6 +38,19 @@ export interface FrontOptions {
   /** Where nginx may write request bodies (uploads go through, unbuffered). */
   temp: string;
 }
+
+/**
+ * PCRE patterns on `A|B` (two decimal numbers without leading zeros, `|` between; A at most 15
+ * digits) that match when A < B: A has fewer digits than B, or as many and a smaller digit where
+ * they first differ. nginx cannot compare numbers otherwise; a map tries them in order. Lengths
+ * by alternatives of fixed counts (a PCRE recursion doing the same cost nginx 2 200 instructions
+ * more per seek with both bounds, by callgrind).
+ */
+const DIGITS = Array.from({ length: 15 }, (_, i) => i + 1);
+const LESS_THAN = [
+  `^(?:${DIGITS.map((k) => `[0-9]{${k}}\\|[0-9]{${k + 1},}`).join('|')})$`,
+  `^(?=(?:${DIGITS.map((k) => `[0-9]{${k}}\\|[0-9]{${k}}`).join('|')})$)([0-9]*)(?:${[0, 1, 2, 3, 4, 5, 6, 7, 8].map((d) => `${d}[0-9]*\\|\\1[${d + 1}-9]`).join('|')})`,
+];
 
 /** A header value in nginx's double quotes; a `$` would be read as a variable. */
 function quoted(value: string): string {
@@ -72,10 +87,26 @@ export function nginxFrontConfig(o: FrontOptions): string {
   const sha = '$espace_dir$espace_rest';
   const link = `/$espace_dir/${sha}`;
   const hubPort = o.hub.slice(o.hub.lastIndexOf(':') + 1);
+  // A public file's headers the hub's 416 has too (the security headers) are added always, and
+  // left out of the hub's 416 sent after them; the others (its own policy, caching, inline, the
+  // ETag) each through a map, empty (so not added) when nginx is about to refuse the range. A map
+  // costs nginx about 1 000 instructions per answer.
+  const shared = new Set(o.sharedHeaders);
+  const always = Object.entries(o.publicHeaders).filter(([name]) => shared.has(name));
+  const gated: [string, string][] = [
+    ['ETag', `"\\"${sha}\\""`],
+    ...Object.entries(o.publicHeaders)
+      .filter(([name]) => !shared.has(name))
+      .map(([name, value]): [string, string] => [name, quoted(value)]),
+  ];
+  const gate = (i: number) => `$espace_public_${i}`;
   return (
-    `${o.user ? `user ${o.user};\n` : ''}worker_processes 1;\npid ${o.pid};\nerror_log ${o.errorLog} warn;\n` +
+    `${o.user ? `user ${o.user};\n` : ''}worker_processes 1;\npid ${o.pid};\n` +
+    // The process's own log: only what stops nginx. A play reported while the hub is down
+    // (restarting) is refused, and nginx would log an error here for every other one (item 2).
+    `error_log ${o.errorLog} crit;\npcre_jit on;\n` +
     `events { worker_connections 1024; }\n\n` +
-    `http {\n` +
+    `http {\n  error_log ${o.errorLog} warn;\n` +
     `  access_log off;\n  server_tokens off;\n  sendfile on;\n  tcp_nopush on;\n` +
     `  keepalive_requests 10000;\n  types { }\n  default_type application/octet-stream;\n` +
     // The hub sets its own limits on bodies; uploads and replication's long feeds stream through.
@@ -90,11 +121,23 @@ export function nginxFrontConfig(o: FrontOptions): string {
     `  map $http_range $espace_ranges { "" ""; default bytes; }\n\n` +
     // What nginx may answer itself: GET or HEAD, no Range or one range as "bytes=N-[M]", nothing
     // conditional, no query (a download). Anything else asks the hub.
+    // Its bounds are read into $espace_from and $espace_to (no leading zero, at most 15 digits).
     `  map "$request_method|$http_range|$http_if_range$http_if_match$http_if_none_match$http_if_modified_since$http_if_unmodified_since|$args" $espace_ask_hub {\n` +
-    `    "~^(GET|HEAD)\\|(bytes=[0-9]+-[0-9]*)?\\|\\|$" "";\n    default 1;\n  }\n` +
+    `    "~^(GET|HEAD)\\|(bytes=(?<espace_from>0|[1-9][0-9]{0,14})-(?<espace_to>0|[1-9][0-9]{0,14})?)?\\|\\|$" "";\n    default 1;\n  }\n` +
+    // A range that ends before it starts (bytes=5-3): the hub refuses it.
+    `  map "$espace_to|$espace_from" $espace_backwards {\n    "|" "";\n${LESS_THAN.map((re) => `    "~(?=^[0-9])${re.slice(1)}" 1;\n`).join('')}    default "";\n  }\n` +
+    // Whether a public file's range starts before its end ($sent_http_content_length, known once
+    // nginx opened the file, before its headers): else nginx refuses it (416, after adding the
+    // headers of the location), and the hub answers. No range: it fits.
+    `  map "$espace_from|$sent_http_content_length" $espace_fits {\n    "~^\\|" 1;\n${LESS_THAN.map((re) => `    "~${re}" 1;\n`).join('')}    default "";\n  }\n` +
+    gated.map(([, value], i) => `  map $espace_fits ${gate(i)} {\n    1 ${value};\n    default "";\n  }\n`).join('') +
     // A play: the whole file or a range from its start, sent; the hub counts it (media-plays.ts).
-    `  map "$request_method|$status|$http_range" $espace_play {\n    "~^GET\\|20[06]\\|(bytes=0+-[0-9]*)?$" 1;\n    default "";\n  }\n` +
-    `  log_format espace_play ${sha};\n\n` +
+    // Exact keys, no regex: the range's start is read already, without leading zeros.
+    `  map "$request_method$status$espace_from" $espace_play {\n    GET200 1;\n    GET2060 1;\n    default "";\n  }\n` +
+    // The key nginx reports with each play (hub/http/media-plays.ts): made by the hub at its first
+    // start behind the front; until nginx reads it (its next start), a key the hub refuses.
+    `  map $espace_dir $espace_play_key {\n    default none;\n  }\n  include ${o.dataDir}/${MEDIA_FRONT.playsKey.replace('.', '[.]')};\n` +
+    `  log_format espace_play "$espace_play_key ${sha}";\n\n` +
     `  server {\n    listen ${o.listen} default_server;\n` +
     `    location / {\n${proxiedTo('')}    }\n` +
     // A public file (a link the hub made): sent from the store through the link, the type from
@@ -102,17 +145,24 @@ export function nginxFrontConfig(o: FrontOptions): string {
     // has not answered it through the front yet), a range past the end (416), anything not
     // plain: the hub's own answer.
     `    location ~ "^/media/(?<espace_dir>[0-9a-f]{2})(?<espace_rest>[0-9a-f]{62})$" {\n` +
-    `      error_page 404 416 418 500 = @espace_hub;\n      if ($espace_ask_hub) { return 418; }\n` +
+    `      error_page 404 418 500 = @espace_hub;\n      error_page 416 = @espace_416;\n` +
+    `      if ($espace_ask_hub) { return 418; }\n      if ($espace_backwards) { return 418; }\n` +
+    // A play reported while the hub is down is refused: a warning per play otherwise.
+    `      error_log ${o.errorLog} error;\n` +
     `      root ${o.dataDir}/${MEDIA_FRONT.public};\n` +
     `      try_files ${MEDIA_LINK_TYPES.map(([ext]) => `${link}.${ext}`).join(' ')} @espace_hub;\n${OPEN_LINKS}` +
     `      types {\n${MEDIA_LINK_TYPES.map(([ext, type]) => `        ${quoted(type)} ${ext};\n`).join('')}      }\n` +
     `      etag off;\n      if_modified_since off;\n      max_ranges 1;\n` +
-    `      add_header ETag "\\"${sha}\\"";\n      add_header Last-Modified "";\n      add_header Accept-Ranges $espace_ranges;\n` +
-    Object.entries(o.publicHeaders)
-      .map(([name, value]) => `      add_header ${name} ${quoted(value)};\n`)
-      .join('') +
+    `      add_header Last-Modified "";\n      add_header Accept-Ranges $espace_ranges;\n` +
+    gated.map(([name], i) => `      add_header ${name} ${gate(i)};\n`).join('') +
+    always.map(([name, value]) => `      add_header ${name} ${quoted(value)};\n`).join('') +
     `      access_log syslog:server=127.0.0.1:${hubPort},nohostname,tag=${MEDIA_FRONT.playTag} espace_play if=$espace_play;\n    }\n` +
     `    location @espace_hub {\n${proxiedTo('$request_uri')}    }\n` +
+    // nginx's refusal of a public file's range: the hub's 416, without what nginx added already
+    // with the same value (its own Content-Range, "bytes */<size>", and the shared headers).
+    `    location @espace_416 {\n${proxiedTo('$request_uri')}` +
+    ['Content-Range', 'Accept-Ranges', ...always.map(([name]) => name)].map((name) => `      proxy_hide_header ${name};\n`).join('') +
+    `    }\n` +
     media(MEDIA_FRONT.ranges, `      max_ranges 1;\n      add_header Accept-Ranges $espace_ranges;\n`) +
     media(MEDIA_FRONT.whole, `      max_ranges 0;\n      add_header Accept-Ranges bytes;\n`) +
     `  }\n}\n`
@@ -128,6 +178,7 @@ export function nginxFront(p: SpaceProfile): RenderedFile[] {
     dataDir: HUB_DATA_DIR,
     headers: mediaFrontHeaderNames(security),
     publicHeaders: mediaFrontPublicHeaders(security),
+    sharedHeaders: mediaFrontSharedHeaders(security),
     user: 'espace espace',
     pid: '/run/nginx.pid',
     errorLog: '/var/log/nginx/error.log',

@@ -8,7 +8,7 @@ import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { appShared, createApp, createHandler } from '../../../hub/app.js';
 import { createFastPath } from '../../../hub/http/index.js';
 import { portalAssets } from '../../../hub/portal/index.js';
-import { sendRaw, startTestHub, type RawAnswer, type TestHub } from '../../support/index.js';
+import { headerLines, sendRaw, startTestHub, type RawAnswer, type TestHub } from '../../support/index.js';
 
 type Raw = RawAnswer;
 const send = sendRaw;
@@ -347,7 +347,7 @@ function post(port: number, path: string, headers: Record<string, string>, body:
     const req = request({ host: '127.0.0.1', port, path, method: 'POST', headers: { host: 'espace.home.arpa', ...headers } }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, lines: headerLines(res.rawHeaders), body: Buffer.concat(chunks) }));
     });
     req.on('error', reject);
     // Several pieces: sent chunked, without a Content-Length.
