@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { parse as parseYaml } from 'yaml';
-import { loadConfig, projectRoot } from '../../../hub/config/index.js';
+import { loadConfig, projectRoot, YOUNG_GENERATION_MB } from '../../../hub/config/index.js';
 import { parseProfile, type SpaceProfile } from '../../../provisioning/profile/index.js';
 import { planTree, renderProfile, writeTree } from '../../../provisioning/render/index.js';
 import { runCli } from '../../support/cli.js';
@@ -194,6 +194,8 @@ describe('provision render: the demo profile, checked by the real tools', () => 
     const nodeOptions = /^Environment="NODE_OPTIONS=([^"]*)"$/m.exec(hub)?.[1] ?? '';
     const execFlags = (/^ExecStart=\S+ (.*?) \S+\/dist\/provisioning\/cli\.js start/m.exec(hub)?.[1] ?? '').split(' ');
     assert.ok(nodeOptions.includes('--max-old-space-size=') && execFlags.includes('--heap-growing-percent=10'), hub);
+    // The young generation sized for registrations waiting on their fsync (node-flags.ts).
+    assert.ok(nodeOptions.split(' ').includes(`--max-semi-space-size=${YOUNG_GENERATION_MB}`), hub);
     await exec(process.execPath, [...execFlags, '-e', '0'], { env: { ...process.env, NODE_OPTIONS: nodeOptions } });
   });
 
