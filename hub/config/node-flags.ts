@@ -7,14 +7,15 @@
  * turn on the shared machine): collection pauses in the 5 s (--trace-gc) 1.1–1.3 s at 1 MB,
  * 0.6–0.8 s at 2 MB, 0.3–0.4 s at 3 MB and at 4 MB (two runs each); registrations a second,
  * median of five runs, 693 at 1 MB, 789 at 2 MB, 1 023 at 3 MB, 1 065 at 4 MB.
- * Two semi-spaces stay resident: after the memory bench's load at 10 000 docs (three runs
- * each, in turn), pinned 108–118 MB at 1 MB against 113 MB at 3 MB, at Pi speed 110–114 MB
- * against 116–119 MB (budget 120; 4 MB: 115–116 pinned, 118–119 at Pi speed); the hub's CPU
- * per registration there, at Pi speed, 0.38–0.41 ms against 0.29–0.34 ms.
+ * Two semi-spaces stay resident, against the budget of 120 MB after the memory bench's load
+ * at 10 000 docs (runs in turn, the last six on a loaded machine): at Pi speed 110–118 MB at
+ * 1 MB (five runs), 117 and 120 at 2 MB, 116–127 at 3 MB (five runs, two at 120 or more),
+ * 118–119 at 4 MB; pinned 107–118, 109–110, 113–115, 115–116 MB. So 2 MB: half the
+ * collections' cost within the noise of the budget; 3 MB would need a few MB found elsewhere.
  * For the phones' load alone (before registrations took the fast path), 1 MB → 135–138 MB,
  * 2 MB → 140 MB, 4 MB → 147 MB, V8's default (16 MB) → 157 MB resident.
  */
-export const YOUNG_GENERATION_MB = 3;
+export const YOUNG_GENERATION_MB = 2;
 
 /**
  * How far V8 lets the old generation grow past what a full collection left alive before the
