@@ -1,12 +1,21 @@
 /**
- * V8's young generation, in MB per semi-space. Node's default lets it grow to 16 MB per
- * semi-space, which stays resident after a load; measured on the hub at 10 000 docs after 200
- * phones and a flood of registrations (resident MB, hub CPU ms for the phones' load, one run
- * each on a shared machine: ±3 MB, ±10 %): 1 MB → 135–138 MB, 2210–2250 ms; 2 MB → 140 MB,
- * 2150 ms; 4 MB → 147 MB, 2060 ms; V8's default → 157 MB. One MB per semi-space costs no
- * CPU the phones' load shows and keeps a few MB less.
+ * V8's young generation, in MB per semi-space. A registration at 50 connections lives until
+ * its group commit's fsync, and at Pi speed (a quarter of a core) that spans young-generation
+ * collections: at 1 MB, 50 registrations' objects were copied at every collection and
+ * promoted, and collecting took about a quarter of the hub's time. Measured at Pi speed
+ * (pi-speed.ts's quota, 10 000 docs, registrations at 50 connections, 5 s each, sizes in
+ * turn on the shared machine): collection pauses in the 5 s (--trace-gc) 1.1–1.3 s at 1 MB,
+ * 0.6–0.8 s at 2 MB, 0.3–0.4 s at 3 MB and at 4 MB (two runs each); registrations a second,
+ * median of five runs, 693 at 1 MB, 789 at 2 MB, 1 023 at 3 MB, 1 065 at 4 MB.
+ * Two semi-spaces stay resident, against the budget of 120 MB after the memory bench's load
+ * at 10 000 docs (runs in turn, the last six on a loaded machine): at Pi speed 110–118 MB at
+ * 1 MB (five runs), 117 and 120 at 2 MB, 116–127 at 3 MB (five runs, two at 120 or more),
+ * 118–119 at 4 MB; pinned 107–118, 109–110, 113–115, 115–116 MB. So 2 MB: half the
+ * collections' cost within the noise of the budget; 3 MB would need a few MB found elsewhere.
+ * For the phones' load alone (before registrations took the fast path), 1 MB → 135–138 MB,
+ * 2 MB → 140 MB, 4 MB → 147 MB, V8's default (16 MB) → 157 MB resident.
  */
-export const YOUNG_GENERATION_MB = 1;
+export const YOUNG_GENERATION_MB = 2;
 
 /**
  * How far V8 lets the old generation grow past what a full collection left alive before the

@@ -21,8 +21,11 @@ const MAX_ATTACHMENT_BYTES_PER_BATCH = 8 * 1024 * 1024;
 
 function attachmentBytes(docs: Doc[]): number {
   let bytes = 0;
-  for (const d of docs)
-    for (const a of Object.values((d._attachments ?? {}) as Record<string, { data?: unknown }>)) bytes += typeof a.data === 'string' ? a.data.length : 0;
+  for (const d of docs) {
+    // Most docs carry none: no object made to find that out.
+    if (d._attachments === undefined) continue;
+    for (const a of Object.values(d._attachments as Record<string, { data?: unknown }>)) bytes += typeof a.data === 'string' ? a.data.length : 0;
+  }
   return bytes;
 }
 

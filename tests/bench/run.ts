@@ -1,6 +1,6 @@
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { projectRoot } from '../../hub/config/index.js';
+import { projectRoot, YOUNG_GENERATION_MB } from '../../hub/config/index.js';
 import { benchHubCore, PI_LIMITS } from './hub-core.js';
 import { Report } from './report.js';
 import { benchPeers } from './peers.js';
@@ -34,7 +34,7 @@ const report = new Report();
 Object.assign(report.limits, {
   hubCpu: `taskset -c ${PI_LIMITS.cpu}`,
   hubHeapMB: PI_LIMITS.heapMB,
-  hubSemiSpaceMB: 2,
+  hubSemiSpaceMB: YOUNG_GENERATION_MB,
   machineCores: cpus().length,
   loadGenerator: 'autocannon in this process',
 });

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { parse as parseYaml } from 'yaml';
-import { loadConfig, projectRoot } from '../../../hub/config/index.js';
+import { loadConfig, projectRoot, YOUNG_GENERATION_MB } from '../../../hub/config/index.js';
 import { parseProfile, type SpaceProfile } from '../../../provisioning/profile/index.js';
 import { planTree, renderProfile, writeTree } from '../../../provisioning/render/index.js';
 import { runCli } from '../../support/cli.js';
@@ -195,6 +195,8 @@ describe('provision render: the demo profile, checked by the real tools', () => 
     // The unit runs the bundled command line (provisioning/bundle.ts), as make start and the tests do.
     const execFlags = (/^ExecStart=\S+ (.*?) \/opt\/espace\/dist\/bundle\/espace\.js start --config /m.exec(hub)?.[1] ?? '').split(' ');
     assert.ok(nodeOptions.includes('--max-old-space-size=') && execFlags.includes('--heap-growing-percent=10'), hub);
+    // The young generation sized for registrations waiting on their fsync (node-flags.ts).
+    assert.ok(nodeOptions.split(' ').includes(`--max-semi-space-size=${YOUNG_GENERATION_MB}`), hub);
     await exec(process.execPath, [...execFlags, '-e', '0'], { env: { ...process.env, NODE_OPTIONS: nodeOptions } });
   });
 
