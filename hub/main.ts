@@ -4,14 +4,15 @@ import { join } from 'node:path';
 import { projectRoot, type Config } from './config/boot.js';
 import type { HubDeps } from './deps.js';
 import { loadLogger, type Logger } from './log/index.js';
-import { Catalog } from './catalog/index.js';
-import { SearchIndex } from './search/index.js';
-import { closeDatabases, MediaStore, openDatabases, type Databases } from './storage/index.js';
+import type { Catalog } from './catalog/index.js';
+import { SearchIndex, type SearchSource } from './search/index.js';
+import { closeAhead, MediaStore, peekDatabase } from './storage/boot.js';
+import type { Databases } from './storage/index.js';
 import { hubVersion } from './version.js';
 import { prepareContent } from './seed.js';
 import { answerSender, EncodingMemo, precomputedSecurityHeaders, SearchAnswers, searchFastPath } from './http/boot.js';
 import type { Rooms } from './rooms.js';
-import { SystemdNotifier } from '../content/boot.js';
+import { PACK_INTENT_ID, SystemdNotifier } from '../content/boot.js';
 
 export interface RunningHub {
   deps: HubDeps;
@@ -29,18 +30,25 @@ export interface StartOptions {
    * it is between the two steps (searches answered, other requests waiting).
    */
   beforeRooms?: () => Promise<void>;
+  /**
+   * Awaited before PouchDB loads and opens the content db: tests hold it to see that searches
+   * from a current snapshot are answered without it.
+   */
+  beforeContent?: () => Promise<void>;
 }
 
 /**
  * Opens storage, builds the app and listens. Used by `espace start` and by tests, which
  * pass port 0 and a temporary data dir.
  *
- * Loading modules is most of a start on a Pi's core, so the hub starts in two steps: storage,
- * the catalog and the search index (from its snapshot) with only the modules they need, then
- * it listens, searches answered at once (the fast path's own answer, http/boot.ts); the
- * other rooms (rooms.ts, Express and every router) load after the index is ready, and the
- * requests that came meanwhile wait for them, none refused. READY=1 and the resolved promise
- * come once everything serves, as before.
+ * Loading modules is most of a start on a Pi's core, so the hub starts in two steps: the
+ * search index (from its snapshot, when the content db's sequence read from LevelDB says it is
+ * current) with only the modules it needs, then it listens, searches answered at once (the
+ * fast path's own answer, http/boot.ts); PouchDB, the catalog and the other rooms (rooms.ts,
+ * Express and every router) load after the index is ready, and the requests that came
+ * meanwhile wait for them, none refused. Content to prepare (an interrupted import, the demo
+ * to seed) is prepared with PouchDB before anything is served, as before. READY=1 and the
+ * resolved promise come once everything serves, as before.
  */
 export async function startHub(config: Config, log: Logger, opts: StartOptions = {}): Promise<RunningHub> {
   const started = Date.now();
@@ -49,39 +57,48 @@ export async function startHub(config: Config, log: Logger, opts: StartOptions =
       'trustDemoKey is on: this hub accepts any pack signed with the demo key, whose private half is in the public repository. Fine for the demo; on a hub people use, set trustDemoKey: false and list your own keys in trustedKeys'
     );
   }
-  // The content and media dbs now; the others, which no search needs, once searches are answered.
-  const first = await openDatabases(config.dataDir, log, ['content', 'media']);
-  const media = new MediaStore(config.dataDir);
-  const cleaned = await media.cleanTemporary();
-  if (cleaned > 0) log.info({ cleaned }, 'removed half-written media files left by an interrupted write');
-  // Finish a pack import a crash interrupted, and seed the demo once, before serving anything.
-  await prepareContent({
-    config,
-    log: log.child({ room: 'content' }),
-    target: { content: first.content, media: first.media, store: media },
-    root: projectRoot(),
-  });
-  const catalog = new Catalog(first.content, log.child({ room: 'catalog' }));
   const search = new SearchIndex();
   const version = hubVersion();
-
-  catalog.onChange((doc, seq) => search.apply(doc, seq));
-  // The content db is followed once the first search can be answered (a changes feed loads
-  // PouchDB's streams), from here: no change made meanwhile is missed, and those the index
-  // replays from its snapshot come again, which changes nothing.
-  const followFrom = await catalog.updateSeq();
+  const media = new MediaStore(config.dataDir);
+  // What the content db holds, read from LevelDB before PouchDB loads (~40 ms of CPU here, four
+  // times that on a Pi's core): enough to answer searches from a current snapshot without it.
+  const peek = await peekDatabase(config.dataDir, 'content', [PACK_INTENT_ID]);
+  // PouchDB, the content and media dbs and the catalog, once: before serving when there is
+  // content to prepare, else once the first search can be answered (or a replay needs them).
+  let opening: Promise<OpenedContent> | undefined;
+  const opened = (): Promise<OpenedContent> =>
+    (opening ??= (async () => {
+      await opts.beforeContent?.();
+      return openContent(config, log, media, search);
+    })());
+  // An import a crash interrupted is finished, and the demo seeded into an empty hub, before
+  // anything is served (prepareContent); a db PouchDB has not made yet is made then too.
+  const mustPrepare = peek === null || peek.locals.size > 0 || (config.seedDemo && peek.docCount === 0);
+  let followFrom: number | string;
+  try {
+    // The content db is followed once the first search can be answered (a changes feed loads
+    // PouchDB's streams), from here: no change made meanwhile is missed, and those the index
+    // replays from its snapshot come again, which changes nothing.
+    followFrom = mustPrepare ? await (await opened()).catalog.updateSeq() : peek.updateSeq;
+  } catch (e) {
+    await closeAhead();
+    throw e;
+  }
+  // Until PouchDB has the content db, nothing writes it: this process holds LevelDB's lock.
+  const source: SearchSource = {
+    updateSeq: async () => (opening ? (await opened()).catalog.updateSeq() : followFrom),
+    changesSince: async (since, limit) => (await opened()).catalog.changesSince(since, limit),
+    pages: async function* () {
+      yield* (await opened()).catalog.pages();
+    },
+  };
   // From the snapshot on disk when it is current (searches answered at once), else rebuilt.
   const searchFile = join(config.dataDir, 'search', 'index.bin');
   const searchStarted = Date.now();
-  const searchReady = search
-    .start(
-      { updateSeq: () => catalog.updateSeq(), changesSince: (since, limit) => catalog.changesSince(since, limit), pages: () => catalog.pages() },
-      searchFile
-    )
-    .then(
-      (outcome) => log.info({ docs: search.size, ms: Date.now() - searchStarted, ...outcome }, 'search index ready'),
-      (err: unknown) => log.error({ err }, 'search index failed')
-    );
+  const searchReady = search.start(source, searchFile).then(
+    (outcome) => log.info({ docs: search.size, ms: Date.now() - searchStarted, ...outcome }, 'search index ready'),
+    (err: unknown) => log.error({ err }, 'search index failed')
+  );
 
   // Until the rest has loaded: searches once the index is ready, everything else waits for it.
   const early = earlyHandler(config, search);
@@ -119,21 +136,27 @@ export async function startHub(config: Config, log: Logger, opts: StartOptions =
   log.info({ port, ms: Date.now() - started }, 'hub listening');
 
   let rooms: Rooms;
-  let dbs: Partial<Databases> = first;
+  let content: OpenedContent;
+  let dbs: Partial<Databases> = {};
+  let closeDatabases: (dbs: Partial<Databases>) => Promise<void> = async () => undefined;
   try {
     // On one core, loading the rest now would hold the snapshot's restore back: it waits for it
     // (a rebuild from the catalog, seconds long, is not waited for: searches wait for it alone).
     await search.whenRestoredOrRebuilding();
     // The first search's answer goes out first.
     await new Promise((resolve) => setImmediate(resolve));
+    content = await opened();
+    const { first, catalog, storage } = content;
+    dbs = first;
+    closeDatabases = storage.closeDatabases;
     catalog.watch(followFrom);
     // `espace start`'s logger loads pino only now, writing the lines it kept (content/log).
     loadLogger(log);
     await opts.beforeRooms?.();
-    const all = { ...first, ...(await openDatabases(config.dataDir, log, ['submissions', 'fleet'])) };
+    const all = { ...first, ...(await storage.openDatabases(config.dataDir, log, ['submissions', 'fleet'])) };
     dbs = all;
     const { buildRooms } = await import('./rooms.js');
-    rooms = await buildRooms({ config, log, dbs: all, media, catalog, search, version, startedAt: new Date(started).toISOString() });
+    rooms = await buildRooms({ config, log, dbs: all, media, catalog: content.catalog, search, version, startedAt: new Date(started).toISOString() });
   } catch (err) {
     failed(err);
     // The requests that waited get their 503 before the connections close.
@@ -142,9 +165,10 @@ export async function startHub(config: Config, log: Logger, opts: StartOptions =
       server.close(() => resolve());
       server.closeAllConnections();
     });
-    catalog.unwatch();
+    (await opening?.catch(() => undefined))?.catalog.unwatch();
     await searchReady;
     await closeDatabases(dbs);
+    await closeAhead();
     throw err;
   }
   front.full = rooms.handler;
@@ -170,7 +194,7 @@ export async function startHub(config: Config, log: Logger, opts: StartOptions =
         server.closeAllConnections();
       });
       await rooms.stopServices();
-      catalog.unwatch();
+      content.catalog.unwatch();
       clearInterval(searchSaver);
       await searchReady;
       await search.persist(searchFile).catch((err: unknown) => log.error({ err }, 'search snapshot not written'));
@@ -181,6 +205,35 @@ export async function startHub(config: Config, log: Logger, opts: StartOptions =
     return closing;
   };
   return { deps: rooms.deps, server, port, url: `http://${host}:${port}`, close };
+}
+
+/** What the hub reads and writes content through, opened once PouchDB has loaded (openContent). */
+interface OpenedContent {
+  first: Pick<Databases, 'content' | 'media'>;
+  catalog: Catalog;
+  /** The storage room whole (PouchDB with it), for the other dbs and for closing. */
+  storage: typeof import('./storage/index.js');
+}
+
+/**
+ * Loads PouchDB, opens the content and media dbs (the content db is the one the peek opened
+ * ahead), clears half-written media, finishes an interrupted import and seeds the demo once
+ * (prepareContent), and makes the catalog, whose changes reach the search index.
+ */
+async function openContent(config: Config, log: Logger, media: MediaStore, search: SearchIndex): Promise<OpenedContent> {
+  const [storage, { Catalog }] = await Promise.all([import('./storage/index.js'), import('./catalog/index.js')]);
+  const first = await storage.openDatabases(config.dataDir, log, ['content', 'media']);
+  const cleaned = await media.cleanTemporary();
+  if (cleaned > 0) log.info({ cleaned }, 'removed half-written media files left by an interrupted write');
+  await prepareContent({
+    config,
+    log: log.child({ room: 'content' }),
+    target: { content: first.content, media: first.media, store: media },
+    root: projectRoot(),
+  });
+  const catalog = new Catalog(first.content, log.child({ room: 'catalog' }));
+  catalog.onChange((doc, seq) => search.apply(doc, seq));
+  return { first, catalog, storage };
 }
 
 function isSearch(req: IncomingMessage): boolean {

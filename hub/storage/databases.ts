@@ -5,6 +5,7 @@ import { createRequire, Module } from 'node:module';
 import { join } from 'node:path';
 import type { Logger } from '../log/index.js';
 import { durableLeveldown } from './durable-leveldown.js';
+import { dbLocation } from './peek.js';
 
 const require = createRequire(import.meta.url);
 deferPouchDependencies();
@@ -125,7 +126,7 @@ export async function openDatabases(dataDir: string, log: Logger, names: readonl
   mkdirSync(dir, { recursive: true });
   const dbs: Partial<Databases> = {};
   for (const name of names) {
-    const db = new PouchDB<Record<string, unknown>>(join(dir, name), {
+    const db = new PouchDB<Record<string, unknown>>(dbLocation(dataDir, name), {
       adapter: 'leveldb',
       db: durableLeveldown,
       // Revisions of content are replaced wholesale by packs and sync; keep history short on the SD card.

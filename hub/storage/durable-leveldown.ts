@@ -4,7 +4,10 @@ const require = createRequire(import.meta.url);
 // PouchDB 9's own LevelDB binding (prebuilt binaries for linux-x64 and linux-arm64).
 const leveldown = require('leveldown') as (location: string) => LevelDown;
 
-interface LevelDown {
+export interface LevelDown {
+  open(options: Record<string, unknown>, cb: (err?: Error) => void): void;
+  get(key: string, options: Record<string, unknown>, cb: (err?: Error, value?: unknown) => void): void;
+  close(cb: (err?: Error) => void): void;
   _open(options: Record<string, unknown>, cb: (err?: Error) => void): void;
   _get(key: unknown, options: Record<string, unknown>, cb: (err?: Error, value?: unknown) => void): void;
   _batch(ops: { key?: unknown }[], options: Record<string, unknown>, cb: (err?: Error) => void): void;
@@ -75,6 +78,11 @@ function docIdsOf(ops: { key?: unknown }[]): string[] {
  * The function's name keys PouchDB's store cache, so it must stay stable.
  */
 export function durableLeveldown(location: string): LevelDown {
+  const ahead = openedAhead.get(location);
+  if (ahead) {
+    openedAhead.delete(location);
+    return ahead;
+  }
   const db = leveldown(location);
   const get = db._get.bind(db);
   const batch = db._batch.bind(db);
@@ -105,4 +113,35 @@ export function durableLeveldown(location: string): LevelDown {
   db._put = (key, value, options, cb) => put(key, value, { ...options, sync: true }, cb);
   db._del = (key, options, cb) => del(key, { ...options, sync: true }, cb);
   return db;
+}
+
+/** Databases opened before PouchDB loaded (openAhead), by location, until PouchDB takes them. */
+const openedAhead = new Map<string, LevelDown>();
+
+/**
+ * Opens the LevelDB at `location` (not creating it: null when there is none) before PouchDB has
+ * loaded, to read a few keys at start-up (peek.ts); PouchDB's own open of the same location then
+ * takes this one, already open, instead of opening it again: a second open of a LevelDB writes a
+ * new manifest and log, each fsync'd, which on an SD card is tens of ms.
+ */
+export async function openAhead(location: string): Promise<LevelDown | null> {
+  const db = durableLeveldown(location);
+  try {
+    await new Promise<void>((resolve, reject) => db.open({ createIfMissing: false }, (err) => (err ? reject(err) : resolve())));
+  } catch (e) {
+    // LevelDB's own words for a location without a database.
+    if (/does not exist/.test((e as Error).message)) return null;
+    throw e;
+  }
+  // PouchDB's levelup opens what the factory gives: this one is open already.
+  db._open = (_options, cb) => process.nextTick(cb);
+  openedAhead.set(location, db);
+  return db;
+}
+
+/** Closes what openAhead opened and PouchDB did not take (a start that failed before). */
+export async function closeAhead(): Promise<void> {
+  const left = [...openedAhead.values()];
+  openedAhead.clear();
+  await Promise.all(left.map((db) => new Promise<void>((resolve, reject) => db.close((err) => (err ? reject(err) : resolve())))));
 }

@@ -1,6 +1,7 @@
 export { openDatabases, closeDatabases, pouchConstructor, DB_NAMES, type Database, type Databases, type DbName } from './databases.js';
 export { MediaStore } from './media-store.js';
-export { durableLeveldown } from './durable-leveldown.js';
+export { closeAhead, durableLeveldown } from './durable-leveldown.js';
+export { dbLocation, peekDatabase, type Peek } from './peek.js';
 export { docsOf, docsWithPrefix, idsWithPrefix } from './pages.js';
 export {
   bulkDocsNew,

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { createLogger } from '../../../hub/log/index.js';
+import { createLogger, silentLogger } from '../../../hub/log/index.js';
+import { closeDatabases, openDatabases } from '../../../hub/storage/index.js';
 import { startHub, type RunningHub } from '../../../hub/main.js';
 import { announcement } from '../../support/fixtures.js';
 import { freePort, startTestHub, tempDir, testConfig } from '../../support/hub.js';
@@ -25,19 +26,32 @@ async function dataDirWithSnapshot(path: string): Promise<string> {
  * startHub in this process with the rest of the hub (rooms.ts) held back until `release`: the
  * hub as it is between listening and everything loaded, whatever the machine's speed.
  */
-function heldStart(dataDir: string, port: number): { atRooms: Promise<void>; release(): void; started: Promise<RunningHub> } {
-  let reached!: () => void;
-  let release!: () => void;
-  const atRooms = new Promise<void>((r) => (reached = r));
-  const held = new Promise<void>((r) => (release = r));
+function heldStart(
+  dataDir: string,
+  port: number,
+  holdContent = false
+): { atRooms: Promise<void>; release(): void; atContent: Promise<void>; releaseContent(): void; started: Promise<RunningHub> } {
+  const [atRooms, release, beforeRooms] = hold();
+  const [atContent, releaseContent, beforeContent] = hold();
   const config = testConfig(dataDir, { port });
-  const started = startHub(config, createLogger('silent'), {
-    beforeRooms: () => {
-      reached();
+  const started = startHub(config, createLogger('silent'), { beforeRooms, ...(holdContent ? { beforeContent } : {}) });
+  return { atRooms, release, atContent, releaseContent, started };
+}
+
+/** A point a start stops at: reached when it gets there, passed once released. */
+function hold(): [reached: Promise<void>, release: () => void, at: () => Promise<void>] {
+  let reach!: () => void;
+  let release!: () => void;
+  const reached = new Promise<void>((r) => (reach = r));
+  const held = new Promise<void>((r) => (release = r));
+  return [
+    reached,
+    release,
+    () => {
+      reach();
       return held;
     },
-  });
-  return { atRooms, release, started };
+  ];
 }
 
 const ids = async (res: Response) => ((await res.json()) as { items: { id: string }[] }).items.map((i) => i.id);
@@ -86,6 +100,56 @@ describe('start-up in two steps', () => {
       } finally {
         await hub.close();
       }
+    } finally {
+      dir.remove();
+    }
+  });
+
+  it('answers searches from a current snapshot before PouchDB has opened the content db', async () => {
+    const dir = tempDir('espace-start-order-');
+    try {
+      await dataDirWithSnapshot(dir.path);
+      const port = await freePort();
+      const url = `http://127.0.0.1:${port}`;
+      const start = heldStart(dir.path, port, true);
+      await start.atContent;
+      // The content db is still PouchDB-less (LevelDB's sequence said the snapshot is current).
+      assert.deepEqual(await ids(await fetch(`${url}/api/v1/search?q=forage`)), ['announcement:forage']);
+      start.releaseContent();
+      await start.atRooms;
+      start.release();
+      const hub = await start.started;
+      try {
+        // PouchDB took the db the start read: writes go on, and the catalog's feed reaches the index.
+        await hub.deps.dbs.content.put(announcement('puits', 'Nouveau puits à Nioro', 'Le puits est ouvert.'));
+        let found: string[] = [];
+        for (let i = 0; i < 100 && found.length === 0; i += 1) {
+          found = await ids(await fetch(`${url}/api/v1/search?q=puits`));
+          if (found.length === 0) await new Promise((r) => setTimeout(r, 50));
+        }
+        assert.deepEqual(found, ['announcement:puits']);
+      } finally {
+        await hub.close();
+      }
+    } finally {
+      dir.remove();
+    }
+  });
+
+  it('replays changes made after the snapshot was written, before answering', async () => {
+    const dir = tempDir('espace-start-order-');
+    try {
+      await dataDirWithSnapshot(dir.path);
+      // Written by another start that stopped before writing its snapshot (a power cut).
+      const dbs = await openDatabases(dir.path, silentLogger(), ['content']);
+      await dbs.content.put(announcement('puits', 'Nouveau puits à Nioro', 'Le puits est ouvert.'));
+      await closeDatabases(dbs);
+      const port = await freePort();
+      const start = heldStart(dir.path, port);
+      await start.atRooms;
+      assert.deepEqual(await ids(await fetch(`http://127.0.0.1:${port}/api/v1/search?q=puits`)), ['announcement:puits']);
+      start.release();
+      await (await start.started).close();
     } finally {
       dir.remove();
     }
