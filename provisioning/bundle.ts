@@ -1,9 +1,10 @@
-import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { isBuiltin, SourceMap, type SourceMapPayload } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { BuildOptions, Plugin } from 'esbuild';
-import { ESPACE_BIN, isNotFound, projectRoot } from '../content/boot.js';
+import { BUNDLE_BUILD_ID, ESPACE_BIN, isNotFound, projectRoot } from '../content/boot.js';
 
 /**
  * The `espace` command bundled (`make build`, after tsc): tsc compiles and type-checks, then
@@ -91,9 +92,21 @@ export async function bundle(root: string = projectRoot()): Promise<void> {
   // The files read (not the built-ins' stand-ins, "builtin:node:http"…).
   const files = Object.keys(result.metafile?.inputs ?? {}).filter((input) => existsSync(join(root, input)));
   writeFileSync(join(fresh, INPUTS), JSON.stringify(files));
+  writeFileSync(join(fresh, BUNDLE_BUILD_ID), buildId(fresh));
   if (existsSync(target)) renameSync(target, old);
   renameSync(fresh, target);
   rmSync(old, { recursive: true, force: true });
+}
+
+/** The SHA-256 of every file of the bundle in `dir`, names and bytes, in name order. */
+function buildId(dir: string): string {
+  const hash = createHash('sha256');
+  for (const name of readdirSync(dir).sort()) {
+    if (name === BUNDLE_BUILD_ID) continue;
+    hash.update(`${name}\0`);
+    hash.update(readFileSync(join(dir, name)));
+  }
+  return hash.digest('hex');
 }
 
 /** Whether the bundle exists and none of its inputs (the compiled modules, the packages' files) changed since it was written. */

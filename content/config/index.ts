@@ -5,4 +5,4 @@
  */
 export { loadLayered, type EnvEntry, type EnvMap, type LoadOptions } from './layers.js';
 export { KIOSK_DEFAULTS, KIOSK_ENV, KioskSection, LogLevel, TimeWindow, type OpeningHours } from './kiosk.js';
-export { ESPACE_BIN, projectRoot } from './paths.js';
+export { BUNDLE_BUILD_ID, ESPACE_BIN, projectRoot } from './paths.js';

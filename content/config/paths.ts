@@ -12,6 +12,13 @@ let root: string | undefined;
 export const ESPACE_BIN = 'dist/bundle/espace.js';
 
 /**
+ * Beside the bundle's files: the SHA-256 of them all, written with them (a new build is a new
+ * id), which the hub's kept configuration reads as the identity of the code that validated it
+ * (hub/config/cached.ts) instead of the size and time of every chunk.
+ */
+export const BUNDLE_BUILD_ID = 'build-id';
+
+/**
  * The project's root (where package.json is), whether running compiled from dist/ or from
  * source: assets (portal static files, message catalogs, the demo pack) are found from it.
  */

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, s
 import { createRequire } from 'node:module';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isNotFound } from '../../content/boot.js';
+import { BUNDLE_BUILD_ID, isNotFound } from '../../content/boot.js';
 import type { HubLoadOptions } from './load.js';
 import type { Config } from './schema.js';
 
@@ -14,7 +14,8 @@ import type { Config } from './schema.js';
  * its inputs alone, and all of them are in the cache's key: the file's bytes and where it is,
  * every ESPACE_* variable, the overrides, the demo flag, the working directory (a relative
  * dataDir resolves against it), and the code that validates (the size and time of every
- * module of hub/config, content/config and content/schema, and zod's package.json). Any
+ * module of hub/config, content/config and content/schema, and zod's package.json; the
+ * bundle's build id when it runs from the bundle). Any
  * change is a miss: the whole validation runs, its errors as before, and the result is kept.
  * Only a valid configuration is kept; the file is the hub's alone (0600: it holds the
  * secrets the configuration holds), outside the data dir so that backups leave it out
@@ -36,12 +37,12 @@ export interface CacheOptions extends HubLoadOptions {
 const FORMAT = 1;
 const here = dirname(fileURLToPath(import.meta.url));
 /**
- * The folders whose modules validate the configuration: hub/config's schema reads content/config
- * and content/schema; in the bundle (provisioning/bundle.ts), its own folder, whose chunks hold
- * that code under names that change with it.
+ * Whether this is tsc's output (dist/hub/config) rather than the bundle (provisioning/bundle.ts),
+ * whose chunks hold the code that validates, zod with it, under names that change with it.
  */
-const CODE_DIRS =
-  basename(here) === 'config' && basename(dirname(here)) === 'hub' ? [here, join(here, '../../content/config'), join(here, '../../content/schema')] : [here];
+const UNBUNDLED = basename(here) === 'config' && basename(dirname(here)) === 'hub';
+/** The folders whose modules validate the configuration: hub/config's schema reads content/config and content/schema; in the bundle, its own folder. */
+const CODE_DIRS = UNBUNDLED ? [here, join(here, '../../content/config'), join(here, '../../content/schema')] : [here];
 
 /** The file loadConfig reads, as it finds it. */
 export function configFileOf(options: HubLoadOptions): string | undefined {
@@ -53,8 +54,21 @@ function sha256(data: string | Buffer): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
-/** The size and modification time of every module that validates, and zod's version: a new build or zod is a miss. */
+/**
+ * The size and modification time of every module that validates, and zod's version: a new build
+ * or zod is a miss. In the bundle, its build id (BUNDLE_BUILD_ID, a hash of all its files written
+ * with them): one small read where a stat of every chunk and zod's resolution were ~8 ms of
+ * CPU here at every start, four times that on a Pi's core; the chunks' size and time when a
+ * bundle has none.
+ */
 function codeIdentity(): string[] {
+  if (!UNBUNDLED) {
+    try {
+      return [`build:${readFileSync(join(here, BUNDLE_BUILD_ID), 'utf8')}`];
+    } catch (e) {
+      if (!isNotFound(e)) throw e;
+    }
+  }
   const parts: string[] = [];
   for (const dir of CODE_DIRS) {
     for (const name of readdirSync(dir).sort()) {

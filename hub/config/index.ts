@@ -2,4 +2,4 @@ export { ConfigSchema, TimeWindow, type Config, type ConfigInput } from './schem
 export { DEFAULTS } from './defaults.js';
 export { loadConfig, maskSecrets, type LoadOptions } from './load.js';
 export { HEAP_GROWING_PERCENT, HUB_COMMAND_LINE_FLAGS, HUB_MALLOC_ENV, hubNodeFlags, hubNodeOptions, YOUNG_GENERATION_MB } from './node-flags.js';
-export { ESPACE_BIN, projectRoot } from '../../content/boot.js';
+export { BUNDLE_BUILD_ID, ESPACE_BIN, projectRoot } from '../../content/boot.js';

@@ -90,6 +90,8 @@ export interface SpawnOptions {
   pin?: { cpu: number; heapMB: number };
   /** Runs the command through another (the bench's CPU quota joins a cgroup first). */
   wrap?: (cmd: string, args: string[]) => [string, string[]];
+  /** The `espace` bundle to run (default: this tree's, espaceBin()). */
+  bin?: string;
 }
 
 /** The environment of a hub spawned on loopback for a test: `dataDir`, a free port, no mDNS, demo seeding or sync; then `env`. */
@@ -147,7 +149,7 @@ export function waitForListening(child: ChildProcessByStdio<null, Readable, Read
 }
 
 export async function spawnHub(dataDir: string, env: Record<string, string> = {}, options: SpawnOptions = {}): Promise<HubProcess> {
-  const nodeArgs = [espaceBin(), 'start'];
+  const nodeArgs = [options.bin ?? espaceBin(), 'start'];
   const [bare, bareArgs]: [string, string[]] = options.pin
     ? ['taskset', ['-c', String(options.pin.cpu), process.execPath, ...hubNodeFlags(options.pin.heapMB), ...nodeArgs]]
     : [process.execPath, nodeArgs];

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { build } from 'esbuild';
 import { hubVersion } from '../../../hub/boot.js';
-import { ESPACE_BIN, projectRoot } from '../../../hub/config/index.js';
+import { BUNDLE_BUILD_ID, ESPACE_BIN, projectRoot } from '../../../hub/config/index.js';
 import { bundleIsFresh, bundleOptions, mapStack } from '../../../provisioning/bundle.js';
 import { espaceBin } from '../../support/espace-bin.js';
 import { spawnHub, tempDir } from '../../support/hub.js';
@@ -101,5 +102,51 @@ describe('the bundled espace command (provisioning/bundle.ts)', () => {
     } finally {
       dir.remove();
     }
+  });
+
+  it('validates the configuration again when the bundle is another build (its build id)', async () => {
+    const dir = tempDir('espace-bin-');
+    const cacheFile = join(dir.path, 'cache', 'config.json');
+    // The project again, its bundle a copy of its own (the rest linked: assets, node_modules).
+    const project = join(dir.path, 'project');
+    mkdirSync(join(project, 'dist'), { recursive: true });
+    for (const name of readdirSync(root)) if (name !== 'dist') symlinkSync(join(root, name), join(project, name));
+    for (const name of readdirSync(join(root, 'dist'))) if (name !== 'bundle') symlinkSync(join(root, 'dist', name), join(project, 'dist', name));
+    cpSync(join(root, 'dist', 'bundle'), join(project, 'dist', 'bundle'), { recursive: true });
+    const bin = join(project, ESPACE_BIN);
+    const data = join(dir.path, 'data');
+    const start = async () => (await spawnHub(data, { ESPACE_CONFIG_CACHE: cacheFile, ESPACE_PORT: '0' }, { bin })).stop();
+    const written = () => {
+      const st = statSync(cacheFile);
+      return [st.ino, st.mtimeMs];
+    };
+    try {
+      await start();
+      const first = written();
+      await start();
+      assert.deepEqual(written(), first, 'the same build: read back');
+      // Another build: the same chunks' names and sizes could not tell it, its id does.
+      writeFileSync(join(project, 'dist', 'bundle', BUNDLE_BUILD_ID), 'another build');
+      await start();
+      const second = written();
+      assert.notDeepEqual(second, first, 'validated again and kept anew');
+      await start();
+      assert.deepEqual(written(), second);
+    } finally {
+      dir.remove();
+    }
+  });
+
+  it('writes a build id that is the hash of the bundle it sits in', () => {
+    const bundleDir = join(root, 'dist', 'bundle');
+    const id = readFileSync(join(bundleDir, BUNDLE_BUILD_ID), 'utf8');
+    assert.match(id, /^[0-9a-f]{64}$/);
+    const hash = createHash('sha256');
+    for (const name of readdirSync(bundleDir).sort()) {
+      if (name === BUNDLE_BUILD_ID) continue;
+      hash.update(`${name}\0`);
+      hash.update(readFileSync(join(bundleDir, name)));
+    }
+    assert.equal(hash.digest('hex'), id);
   });
 });
