@@ -1,4 +1,5 @@
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { endianness } from 'node:os';
 import { dirname } from 'node:path';
 import * as zlib from 'node:zlib';
@@ -12,18 +13,21 @@ import type { PostingsState } from './postings.js';
  *
  * Layout: "ESPX", a format number (u32 BE), the CRC-32 of the body (u32 BE, then 28 zero
  * bytes), then the body: a u32 (the byte order of the machine that wrote it, as the arrays)
- * giving the length of a JSON header (sequence, counts, ids, type names), then the arrays as
- * they are in memory, each at a multiple of 4 bytes: word offsets (u32, words + 1), postings
- * (i32), title and text lengths (i32, per doc), meta offsets (u32, docs + 1), type numbers
- * (u16, per doc); then the words (UTF-8, joined by newlines, which no word holds) and the
- * metas (UTF-8, read when a search shows their doc). Reading it back is reading the file:
- * the arrays are views on its bytes, where format 2 (node:v8's serialisation of a radix
- * tree of Maps) made tens of thousands of objects and most of a start-up's garbage collections.
- * The format number moves whenever what is indexed (extract.ts, french.ts) or the layout
- * changes: an older file is then rebuilt, not misread. So is one written on a machine of the
- * other byte order.
+ * giving the length of a JSON header (sequence, counts, type names, free numbers), then the
+ * arrays as they are in memory, each at a multiple of 4 bytes: word offsets (u32, words + 1),
+ * postings (i32), title and text lengths (i32, per doc number), id offsets and meta offsets
+ * (u32, doc numbers + 1), type numbers (u16, per doc number, 0xffff for a removed doc); then
+ * the words (UTF-8, joined by newlines, which no word holds), the ids and the metas (UTF-8,
+ * one after the other; an id is read when a search shows its doc or at the index's first
+ * change, a meta when a search shows its doc). Reading it back is reading the file: the
+ * arrays are views on its bytes, which the index keeps until it changes (postings.ts), where
+ * format 2 (node:v8's serialisation of a radix tree of Maps) made tens of thousands of
+ * objects and most of a start-up's garbage collections, and format 3 (ids in the JSON header,
+ * a string per doc for its type) a loop over the docs. The format number moves whenever what
+ * is indexed (extract.ts, french.ts) or the layout changes: an older file is then rebuilt,
+ * not misread. So is one written on a machine of the other byte order.
  */
-export const SNAPSHOT_FORMAT = 3;
+export const SNAPSHOT_FORMAT = 4;
 const MAGIC = Buffer.from('ESPX');
 const HEADER = MAGIC.length + 4 + 32;
 const ENDIAN = endianness();
@@ -40,7 +44,8 @@ interface Head {
   endianness: 'BE' | 'LE';
   seq: number | string;
   docs: number;
-  ids: (string | null)[];
+  /** Doc numbers given out (removed docs included): the length of the per-doc arrays. */
+  numbers: number;
   typeNames: string[];
   free: number[];
   removed: number;
@@ -49,6 +54,7 @@ interface Head {
   words: number;
   postings: number;
   wordBytes: number;
+  idBytes: number;
   metaBytes: number;
 }
 
@@ -57,7 +63,7 @@ export type SnapshotRead = { kind: 'ok'; snapshot: Snapshot } | { kind: 'missing
 export async function readSnapshot(file: string): Promise<SnapshotRead> {
   let bytes: Buffer;
   try {
-    bytes = await readFile(file);
+    bytes = readWhole(file);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing' };
     throw e;
@@ -65,7 +71,7 @@ export async function readSnapshot(file: string): Promise<SnapshotRead> {
   if (bytes.length < HEADER || !bytes.subarray(0, 4).equals(MAGIC)) return { kind: 'unusable', why: 'not a search snapshot' };
   const format = bytes.readUInt32BE(4);
   if (format !== SNAPSHOT_FORMAT) return { kind: 'unusable', why: `format ${format}, this hub reads ${SNAPSHOT_FORMAT}` };
-  // The arrays are views on the bytes: they must start at a multiple of 4.
+  // The arrays are views on the bytes: they must start at a multiple of 4 (readWhole's do).
   if (bytes.byteOffset % 4 !== 0) bytes = Buffer.from(bytes);
   const body = bytes.subarray(HEADER);
   if (crc32(body) !== bytes.readUInt32BE(8)) return { kind: 'unusable', why: 'checksum mismatch (torn or damaged file)' };
@@ -76,14 +82,38 @@ export async function readSnapshot(file: string): Promise<SnapshotRead> {
   }
 }
 
+/**
+ * The whole file in one read, into a buffer of its own (at offset 0, so the arrays' views
+ * are aligned). Synchronous: at start-up the hub has nothing to do before the index is
+ * ready (searches wait for it), and fs.promises.readFile's chunked reads through the thread
+ * pool cost more CPU than the read itself.
+ */
+function readWhole(file: string): Buffer {
+  const fd = openSync(file, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    const bytes = Buffer.allocUnsafeSlow(size);
+    let at = 0;
+    while (at < size) {
+      const n = readSync(fd, bytes, at, size - at, at);
+      if (n === 0) break;
+      at += n;
+    }
+    return at === size ? bytes : bytes.subarray(0, at);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 function decode(body: Buffer): SnapshotRead {
   const headLength = body.readUInt32LE(0);
+  if (4 + headLength > body.length) throw new Error('shorter than its header says');
   const head = JSON.parse(body.toString('utf8', 4, 4 + headLength)) as Head;
   if (head.endianness !== ENDIAN) return { kind: 'unusable', why: `written on a ${head.endianness} machine, this one is ${ENDIAN}` };
-  const docs = head.ids.length;
+  const docs = head.numbers;
   let at = align(4 + headLength);
   const take = <T>(make: (buffer: ArrayBufferLike, offset: number, length: number) => T, length: number, size: number): T => {
-    if (at + length * size > body.length) throw new Error('shorter than its header says');
+    if (!Number.isSafeInteger(length) || length < 0 || at + length * size > body.length) throw new Error('shorter than its header says');
     const view = make(body.buffer, body.byteOffset + at, length);
     at = align(at + length * size);
     return view;
@@ -92,51 +122,70 @@ function decode(body: Buffer): SnapshotRead {
   const postings = take((b, o, l) => new Int32Array(b, o, l), head.postings, 4);
   const titleLength = take((b, o, l) => new Int32Array(b, o, l), docs, 4);
   const textLength = take((b, o, l) => new Int32Array(b, o, l), docs, 4);
+  const idOffsets = take((b, o, l) => new Uint32Array(b, o, l), docs + 1, 4);
   const metaOffsets = take((b, o, l) => new Uint32Array(b, o, l), docs + 1, 4);
-  const typeNumbers = take((b, o, l) => new Uint16Array(b, o, l), docs, 2);
+  const types = take((b, o, l) => new Uint16Array(b, o, l), docs, 2);
   const wordsAt = at;
-  const metasAt = wordsAt + head.wordBytes;
+  const idsAt = wordsAt + head.wordBytes;
+  const metasAt = idsAt + head.idBytes;
   if (metasAt + head.metaBytes !== body.length) throw new Error('not the length its header says');
-  const words = head.words === 0 ? [] : body.toString('utf8', wordsAt, metasAt).split('\n');
+  if (idOffsets[docs] !== head.idBytes || metaOffsets[docs] !== head.metaBytes) throw new Error('ids or metas do not match');
+  const words = head.words === 0 ? [] : body.toString('utf8', wordsAt, idsAt).split('\n');
   if (words.length !== head.words || offsets[head.words] !== head.postings) throw new Error('words and postings do not match');
-  const types = Array.from(typeNumbers, (t) => head.typeNames[t] ?? '');
-  const metas = {
+  const strings = (from: number, ends: Uint32Array) => ({
     length: docs,
-    at: (doc: number) => (doc < docs ? body.toString('utf8', metasAt + metaOffsets[doc]!, metasAt + metaOffsets[doc + 1]!) : ''),
-  };
-  const { seq, removed, titleWords, textWords, free } = head;
+    at: (doc: number) => (doc < docs ? body.toString('utf8', from + ends[doc]!, from + ends[doc + 1]!) : ''),
+  });
+  const { seq, removed, titleWords, textWords, free, typeNames } = head;
   return {
     kind: 'ok',
     snapshot: {
       seq,
       docs: head.docs,
-      postings: { words, offsets, postings, ids: head.ids, types, metas, titleLength, textLength, free, removed, titleWords, textWords },
+      postings: {
+        words,
+        offsets,
+        postings,
+        ids: strings(idsAt, idOffsets),
+        types,
+        typeNames,
+        metas: strings(metasAt, metaOffsets),
+        titleLength,
+        textLength,
+        free,
+        removed,
+        titleWords,
+        textWords,
+      },
     },
   };
 }
 
 function encode(snapshot: Snapshot): Buffer[] {
   const state = snapshot.postings;
-  const docs = state.ids.length;
-  const typeNames = [...new Set(state.types)];
-  const typeNumber = new Map(typeNames.map((t, i) => [t, i]));
+  const docs = state.types.length;
   if (state.words.some((w) => w.includes('\n'))) throw new Error('a search word holds a newline');
   const words = Buffer.from(state.words.join('\n'));
-  const metaParts: Buffer[] = [];
-  const metaOffsets = new Uint32Array(docs + 1);
-  let metaBytes = 0;
-  for (let doc = 0; doc < docs; doc += 1) {
-    const meta = Buffer.from(state.metas.at(doc));
-    metaParts.push(meta);
-    metaBytes += meta.length;
-    metaOffsets[doc + 1] = metaBytes;
-  }
+  const utf8 = (strings: { at(doc: number): string }) => {
+    const parts: Buffer[] = [];
+    const ends = new Uint32Array(docs + 1);
+    let bytes = 0;
+    for (let doc = 0; doc < docs; doc += 1) {
+      const part = Buffer.from(strings.at(doc));
+      parts.push(part);
+      bytes += part.length;
+      ends[doc + 1] = bytes;
+    }
+    return { parts, ends, bytes };
+  };
+  const ids = utf8(state.ids);
+  const metas = utf8(state.metas);
   const head: Head = {
     endianness: ENDIAN,
     seq: snapshot.seq,
     docs: snapshot.docs,
-    ids: state.ids,
-    typeNames,
+    numbers: docs,
+    typeNames: state.typeNames,
     free: state.free,
     removed: state.removed,
     titleWords: state.titleWords,
@@ -144,7 +193,8 @@ function encode(snapshot: Snapshot): Buffer[] {
     words: state.words.length,
     postings: state.postings.length,
     wordBytes: words.length,
-    metaBytes,
+    idBytes: ids.bytes,
+    metaBytes: metas.bytes,
   };
   const json = Buffer.from(JSON.stringify(head));
   const length = Buffer.alloc(4);
@@ -162,10 +212,11 @@ function encode(snapshot: Snapshot): Buffer[] {
   push(bytesOf(state.postings));
   push(bytesOf(state.titleLength));
   push(bytesOf(state.textLength));
-  push(bytesOf(metaOffsets));
-  push(bytesOf(Uint16Array.from(state.types, (t) => typeNumber.get(t)!)));
+  push(bytesOf(ids.ends));
+  push(bytesOf(metas.ends));
+  push(bytesOf(state.types));
   push(words);
-  parts.push(...metaParts);
+  parts.push(...ids.parts, ...metas.parts);
   return parts;
 }
 
