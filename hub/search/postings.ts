@@ -1,4 +1,4 @@
-import { FrozenWords, Vocabulary, type List } from './vocabulary.js';
+import { FrozenWords, startsOf, Vocabulary, type List } from './vocabulary.js';
 
 /**
  * The inverted index behind SearchIndex, laid out for a Pi's memory. MiniSearch's own index
@@ -41,8 +41,12 @@ export interface Strings {
 
 /** Everything a Postings holds, as flat arrays (see snapshot.ts for their layout on disk). */
 export interface PostingsState {
-  /** Every word, sorted (`<`); word i's postings are `postings[offsets[i]..offsets[i + 1]]`. */
-  words: string[];
+  /**
+   * Every word, sorted (`<`), one after the other: word i is `words[wordStarts[i]..wordStarts[i + 1]]`
+   * (UTF-16 units), and its postings are `postings[offsets[i]..offsets[i + 1]]`.
+   */
+  words: string;
+  wordStarts: Uint32Array;
   offsets: Uint32Array;
   postings: Int32Array;
   /** Per doc number: its id ('' once removed), type number (`DEAD` once removed), meta and field lengths. */
@@ -217,8 +221,10 @@ export class Postings {
     const postings = new Int32Array(total);
     entries.forEach(([, list], i) => postings.set(list, offsets[i]));
     const n = this.docCount;
+    const words = entries.map(([word]) => word);
     return {
-      words: entries.map(([word]) => word),
+      words: words.join(''),
+      wordStarts: startsOf(words),
       offsets,
       postings,
       ids: { length: n, at: (doc) => (this.types[doc] === DEAD ? '' : this.idOf(doc)) },
@@ -246,7 +252,7 @@ export class Postings {
       throw new Error('per-doc arrays of different lengths');
     }
     p.byId = undefined;
-    p.vocab = new Vocabulary(new FrozenWords(state.words, state.offsets, state.postings));
+    p.vocab = new Vocabulary(new FrozenWords(state.words, state.wordStarts, state.offsets, state.postings));
     p.owned = false;
     p.docCount = n;
     p.types = state.types;

@@ -4,6 +4,7 @@ import { endianness } from 'node:os';
 import { dirname } from 'node:path';
 import * as zlib from 'node:zlib';
 import type { PostingsState } from './postings.js';
+import { startsOf } from './vocabulary.js';
 
 /**
  * The search index kept on disk, so a start answers searches at once instead of rebuilding
@@ -14,18 +15,21 @@ import type { PostingsState } from './postings.js';
  * Layout: "ESPX", a format number (u32 BE), the CRC-32 of the body (u32 BE, then 28 zero
  * bytes), then the body: a u32 (the byte order of the machine that wrote it, as the arrays)
  * giving the length of a JSON header (sequence, counts, type names, free numbers), then the
- * arrays as they are in memory, each at a multiple of 4 bytes: word offsets (u32, words + 1),
- * postings (i32), title and text lengths (i32, per doc number), id offsets and meta offsets
- * (u32, doc numbers + 1), type numbers (u16, per doc number, 0xffff for a removed doc); then
- * the words (UTF-8, joined by newlines, which no word holds), the ids and the metas (UTF-8,
- * one after the other; an id is read when a search shows its doc or at the index's first
- * change, a meta when a search shows its doc). Reading it back is reading the file: the
- * arrays are views on its bytes, which the index keeps until it changes (postings.ts), where
- * format 2 (node:v8's serialisation of a radix tree of Maps) made tens of thousands of
- * objects and most of a start-up's garbage collections, and format 3 (ids in the JSON header,
- * a string per doc for its type) a loop over the docs. The format number moves whenever what
- * is indexed (extract.ts, french.ts) or the layout changes: an older file is then rebuilt,
- * not misread. So is one written on a machine of the other byte order.
+ * arrays as they are in memory, each at a multiple of 4 bytes: where each word starts in the
+ * words' text (u32, in UTF-16 units, words + 1), word offsets in the postings (u32, words + 1),
+ * postings (i32), title and text lengths (i32, per doc number), where each id starts in the
+ * ids' text (u32, in UTF-16 units, doc numbers + 1), meta offsets (u32, in bytes, doc numbers
+ * + 1), type numbers (u16, per doc number, 0xffff for a removed doc); then as UTF-8 the words
+ * (sorted, one after the other), the ids (one after the other, none for a removed doc) and the
+ * metas. Reading it back is reading the file: one string for all the words (vocabulary.ts),
+ * the arrays views on its bytes, which the index keeps until its first change (postings.ts);
+ * the ids become one string when one is first asked for (a search showing its doc, or that
+ * first change), a meta a string when a search shows its doc. Format 2
+ * (node:v8's serialisation of a radix tree of Maps) made tens of thousands of objects and most
+ * of a start-up's garbage collections; format 3 a string per word, the ids in the JSON header
+ * and a loop over the docs. The format number moves whenever what is indexed (extract.ts,
+ * french.ts) or the layout changes: an older file is then rebuilt, not misread. So is one
+ * written on a machine of the other byte order.
  */
 export const SNAPSHOT_FORMAT = 4;
 const MAGIC = Buffer.from('ESPX');
@@ -118,24 +122,32 @@ function decode(body: Buffer): SnapshotRead {
     at = align(at + length * size);
     return view;
   };
+  const wordStarts = take((b, o, l) => new Uint32Array(b, o, l), head.words + 1, 4);
   const offsets = take((b, o, l) => new Uint32Array(b, o, l), head.words + 1, 4);
   const postings = take((b, o, l) => new Int32Array(b, o, l), head.postings, 4);
   const titleLength = take((b, o, l) => new Int32Array(b, o, l), docs, 4);
   const textLength = take((b, o, l) => new Int32Array(b, o, l), docs, 4);
-  const idOffsets = take((b, o, l) => new Uint32Array(b, o, l), docs + 1, 4);
+  const idStarts = take((b, o, l) => new Uint32Array(b, o, l), docs + 1, 4);
   const metaOffsets = take((b, o, l) => new Uint32Array(b, o, l), docs + 1, 4);
   const types = take((b, o, l) => new Uint16Array(b, o, l), docs, 2);
   const wordsAt = at;
   const idsAt = wordsAt + head.wordBytes;
   const metasAt = idsAt + head.idBytes;
   if (metasAt + head.metaBytes !== body.length) throw new Error('not the length its header says');
-  if (idOffsets[docs] !== head.idBytes || metaOffsets[docs] !== head.metaBytes) throw new Error('ids or metas do not match');
-  const words = head.words === 0 ? [] : body.toString('utf8', wordsAt, idsAt).split('\n');
-  if (words.length !== head.words || offsets[head.words] !== head.postings) throw new Error('words and postings do not match');
-  const strings = (from: number, ends: Uint32Array) => ({
+  if (metaOffsets[docs] !== head.metaBytes) throw new Error('metas do not match');
+  const words = body.toString('utf8', wordsAt, idsAt);
+  if (wordStarts[head.words] !== words.length || offsets[head.words] !== head.postings) throw new Error('words and postings do not match');
+  // The ids are decoded at once when one is first asked for (a search showing its doc, or the
+  // index's first change, which maps them all): one string, each id a slice of it.
+  let idText: string | undefined;
+  const ids = {
     length: docs,
-    at: (doc: number) => (doc < docs ? body.toString('utf8', from + ends[doc]!, from + ends[doc + 1]!) : ''),
-  });
+    at: (doc: number) => (doc < docs ? (idText ??= body.toString('utf8', idsAt, metasAt)).slice(idStarts[doc], idStarts[doc + 1]) : ''),
+  };
+  const metas = {
+    length: docs,
+    at: (doc: number) => (doc < docs ? body.toString('utf8', metasAt + metaOffsets[doc]!, metasAt + metaOffsets[doc + 1]!) : ''),
+  };
   const { seq, removed, titleWords, textWords, free, typeNames } = head;
   return {
     kind: 'ok',
@@ -144,12 +156,13 @@ function decode(body: Buffer): SnapshotRead {
       docs: head.docs,
       postings: {
         words,
+        wordStarts,
         offsets,
         postings,
-        ids: strings(idsAt, idOffsets),
+        ids,
         types,
         typeNames,
-        metas: strings(metasAt, metaOffsets),
+        metas,
         titleLength,
         textLength,
         free,
@@ -164,8 +177,9 @@ function decode(body: Buffer): SnapshotRead {
 function encode(snapshot: Snapshot): Buffer[] {
   const state = snapshot.postings;
   const docs = state.types.length;
-  if (state.words.some((w) => w.includes('\n'))) throw new Error('a search word holds a newline');
-  const words = Buffer.from(state.words.join('\n'));
+  const words = Buffer.from(state.words);
+  const idList = Array.from({ length: docs }, (_, doc) => state.ids.at(doc));
+  const ids = Buffer.from(idList.join(''));
   const utf8 = (strings: { at(doc: number): string }) => {
     const parts: Buffer[] = [];
     const ends = new Uint32Array(docs + 1);
@@ -178,7 +192,6 @@ function encode(snapshot: Snapshot): Buffer[] {
     }
     return { parts, ends, bytes };
   };
-  const ids = utf8(state.ids);
   const metas = utf8(state.metas);
   const head: Head = {
     endianness: ENDIAN,
@@ -190,10 +203,10 @@ function encode(snapshot: Snapshot): Buffer[] {
     removed: state.removed,
     titleWords: state.titleWords,
     textWords: state.textWords,
-    words: state.words.length,
+    words: state.wordStarts.length - 1,
     postings: state.postings.length,
     wordBytes: words.length,
-    idBytes: ids.bytes,
+    idBytes: ids.length,
     metaBytes: metas.bytes,
   };
   const json = Buffer.from(JSON.stringify(head));
@@ -208,15 +221,16 @@ function encode(snapshot: Snapshot): Buffer[] {
     size += pad + part.length;
   };
   const bytesOf = (a: ArrayBufferView) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+  push(bytesOf(state.wordStarts));
   push(bytesOf(state.offsets));
   push(bytesOf(state.postings));
   push(bytesOf(state.titleLength));
   push(bytesOf(state.textLength));
-  push(bytesOf(ids.ends));
+  push(bytesOf(startsOf(idList)));
   push(bytesOf(metas.ends));
   push(bytesOf(state.types));
   push(words);
-  parts.push(...ids.parts, ...metas.parts);
+  parts.push(ids, ...metas.parts);
   return parts;
 }
 
