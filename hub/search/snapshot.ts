@@ -66,8 +66,9 @@ export type SnapshotRead = { kind: 'ok'; snapshot: Snapshot } | { kind: 'missing
 
 export async function readSnapshot(file: string): Promise<SnapshotRead> {
   let bytes: Buffer;
+  let crc: number;
   try {
-    bytes = readWhole(file);
+    ({ bytes, crc } = readWhole(file));
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing' };
     throw e;
@@ -75,10 +76,8 @@ export async function readSnapshot(file: string): Promise<SnapshotRead> {
   if (bytes.length < HEADER || !bytes.subarray(0, 4).equals(MAGIC)) return { kind: 'unusable', why: 'not a search snapshot' };
   const format = bytes.readUInt32BE(4);
   if (format !== SNAPSHOT_FORMAT) return { kind: 'unusable', why: `format ${format}, this hub reads ${SNAPSHOT_FORMAT}` };
-  // The arrays are views on the bytes: they must start at a multiple of 4 (readWhole's do).
-  if (bytes.byteOffset % 4 !== 0) bytes = Buffer.from(bytes);
+  if (crc !== bytes.readUInt32BE(8)) return { kind: 'unusable', why: 'checksum mismatch (torn or damaged file)' };
   const body = bytes.subarray(HEADER);
-  if (crc32(body) !== bytes.readUInt32BE(8)) return { kind: 'unusable', why: 'checksum mismatch (torn or damaged file)' };
   try {
     return decode(body);
   } catch (e) {
@@ -86,24 +85,30 @@ export async function readSnapshot(file: string): Promise<SnapshotRead> {
   }
 }
 
+/** Read this much at a time, and checked while still in the CPU's cache. */
+const CHUNK = 64 * 1024;
+
 /**
- * The whole file in one read, into a buffer of its own (at offset 0, so the arrays' views
- * are aligned). Synchronous: at start-up the hub has nothing to do before the index is
- * ready (searches wait for it), and fs.promises.readFile's chunked reads through the thread
- * pool cost more CPU than the read itself.
+ * The whole file, into a buffer of its own (at offset 0, so the arrays' views are aligned),
+ * and the CRC-32 of its body, computed chunk by chunk as it is read (cheaper than over the
+ * whole file once read). Synchronous: at start-up the hub has nothing to do before the index
+ * is ready (searches wait for it), and fs.promises.readFile's reads through the thread pool
+ * cost more CPU than the read itself.
  */
-function readWhole(file: string): Buffer {
+function readWhole(file: string): { bytes: Buffer; crc: number } {
   const fd = openSync(file, 'r');
   try {
     const size = fstatSync(fd).size;
     const bytes = Buffer.allocUnsafeSlow(size);
+    let crc = 0;
     let at = 0;
     while (at < size) {
-      const n = readSync(fd, bytes, at, size - at, at);
+      const n = readSync(fd, bytes, at, Math.min(CHUNK, size - at), at);
       if (n === 0) break;
+      if (at + n > HEADER) crc = crc32(bytes.subarray(Math.max(at, HEADER), at + n), crc);
       at += n;
     }
-    return at === size ? bytes : bytes.subarray(0, at);
+    return { bytes: at === size ? bytes : bytes.subarray(0, at), crc };
   } finally {
     closeSync(fd);
   }
@@ -238,14 +243,17 @@ function align(n: number): number {
   return (n + 3) & ~3;
 }
 
-/** zlib's CRC-32 (Node ≥ 20.15, with the CPU's CRC instructions), else the same in JS (crc32Js). */
+/**
+ * zlib's CRC-32 (Node ≥ 20.15, with the CPU's CRC instructions), else the same in JS (crc32Js);
+ * `value` is the CRC-32 of the bytes before these.
+ */
 const zlibCrc32 = (zlib as Partial<typeof zlib>).crc32;
-export const crc32: (data: Uint8Array) => number = zlibCrc32 ? (data) => zlibCrc32(data) : crc32Js;
+export const crc32: (data: Uint8Array, value?: number) => number = zlibCrc32 ? (data, value = 0) => zlibCrc32(data, value) : crc32Js;
 
 let crcTable: Int32Array | undefined;
 
-/** CRC-32 (IEEE, as zlib's) in JS, for a Node without zlib.crc32. */
-export function crc32Js(data: Uint8Array): number {
+/** CRC-32 (IEEE, as zlib's) in JS, for a Node without zlib.crc32; `value` is that of the bytes before. */
+export function crc32Js(data: Uint8Array, value = 0): number {
   if (!crcTable) {
     crcTable = new Int32Array(256);
     for (let n = 0; n < 256; n += 1) {
@@ -255,7 +263,7 @@ export function crc32Js(data: Uint8Array): number {
     }
   }
   const table = crcTable;
-  let c = -1;
+  let c = ~value;
   for (let i = 0; i < data.length; i += 1) c = table[(c ^ data[i]!) & 0xff]! ^ (c >>> 8);
   return (c ^ -1) >>> 0;
 }

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import * as zlib from 'node:zlib';
 import fc from 'fast-check';
 import SearchableMap from 'minisearch/SearchableMap';
-import { crc32Js } from '../../../../hub/search/snapshot.js';
+import { crc32, crc32Js } from '../../../../hub/search/snapshot.js';
 import { FrozenWords, Vocabulary, type List } from '../../../../hub/search/vocabulary.js';
 
 /** Words sharing prefixes, of all lengths, with accents folded away as the index has them. */
@@ -111,6 +111,8 @@ describe('search vocabulary read from a snapshot', () => {
     const data = Buffer.from(Array.from({ length: 10_000 }, (_, i) => (i * 31) & 0xff));
     const zlibCrc32 = (zlib as Partial<typeof zlib>).crc32;
     if (zlibCrc32) assert.equal(crc32Js(data), zlibCrc32(data));
+    assert.equal(crc32Js(data.subarray(5000), crc32Js(data.subarray(0, 5000))), crc32Js(data), 'chunk by chunk');
+    if (zlibCrc32) assert.equal(crc32(data.subarray(777), crc32(data.subarray(0, 777))), zlibCrc32(data));
     // The check value of the standard CRC-32.
     assert.equal(crc32Js(Buffer.from('123456789')), 0xcbf43926);
   });
