@@ -1,4 +1,4 @@
-import { FrozenWords, Vocabulary, type List } from './vocabulary.js';
+import { FrozenWords, startsOf, Vocabulary, type List } from './vocabulary.js';
 
 /**
  * The inverted index behind SearchIndex, laid out for a Pi's memory. MiniSearch's own index
@@ -41,12 +41,18 @@ export interface Strings {
 
 /** Everything a Postings holds, as flat arrays (see snapshot.ts for their layout on disk). */
 export interface PostingsState {
-  /** Every word, sorted (`<`); word i's postings are `postings[offsets[i]..offsets[i + 1]]`. */
-  words: string[];
+  /**
+   * Every word, sorted (`<`), one after the other: word i is `words[wordStarts[i]..wordStarts[i + 1]]`
+   * (UTF-16 units), and its postings are `postings[offsets[i]..offsets[i + 1]]`.
+   */
+  words: string;
+  wordStarts: Uint32Array;
   offsets: Uint32Array;
   postings: Int32Array;
-  ids: (string | null)[];
-  types: string[];
+  /** Per doc number: its id ('' once removed), type number (`DEAD` once removed), meta and field lengths. */
+  ids: Strings;
+  types: Uint16Array;
+  typeNames: string[];
   metas: Strings;
   titleLength: Int32Array;
   textLength: Int32Array;
@@ -57,19 +63,31 @@ export interface PostingsState {
   textWords: number;
 }
 
+/** The type number of a removed doc. */
+export const DEAD = 0xffff;
+
 export class Postings {
   /** Postings by word: growing arrays, packed once the index is built (see `pack`). */
   private vocab = new Vocabulary();
-  /** One string per doc type, however many docs (types read from JSON are separate strings). */
-  private readonly typeNames = new Map<string, string>();
-  /** Per doc number: its id (undefined once removed), type, meta, and field lengths in words. */
-  private readonly ids: (string | undefined)[] = [];
-  private readonly types: string[] = [];
+  /** Doc types by number (`types` holds numbers: 2 bytes a doc). */
+  private typeNames: string[] = [];
+  private typeNumbers = new Map<string, number>();
+  /** Doc numbers given out (removed docs' included, until given out again). */
+  private docCount = 0;
+  /**
+   * Per doc number: its type number (`DEAD` once removed) and field lengths in words. Read
+   * from a snapshot they are views on its bytes, copied at the first change (`owned`).
+   */
+  private types: Uint16Array = new Uint16Array(0);
+  private titleLength: Int32Array = new Int32Array(0);
+  private textLength: Int32Array = new Int32Array(0);
+  private owned = true;
+  /** Ids and metas per doc number; after a snapshot is read, those of the docs added or removed since. */
+  private ids: (string | undefined)[] = [];
   private metas: (string | undefined)[] = [];
-  /** The metas read from a snapshot, for docs not added since (undefined in `metas`). */
+  /** The ids and metas read from a snapshot, for the docs not added or removed since (undefined in `ids`, `metas`). */
+  private frozenIds: Strings | undefined;
   private frozenMetas: Strings | undefined;
-  private readonly titleLength: number[] = [];
-  private readonly textLength: number[] = [];
   /** Doc numbers by id; after a snapshot is read, made at the first change (ids.length entries to insert). */
   private byId: Map<string, number> | undefined = new Map<string, number>();
   private liveDocs = 0;
@@ -85,12 +103,26 @@ export class Postings {
   private numberOf(): Map<string, number> {
     if (!this.byId) {
       this.byId = new Map();
-      for (let doc = 0; doc < this.ids.length; doc += 1) {
-        const id = this.ids[doc];
-        if (id !== undefined) this.byId.set(id, doc);
-      }
+      for (let doc = 0; doc < this.docCount; doc += 1) if (this.types[doc] !== DEAD) this.byId.set(this.idOf(doc), doc);
     }
     return this.byId;
+  }
+
+  /**
+   * Before the first change to an index read from a snapshot: its per-doc arrays, views on
+   * the file's bytes, are copied (with room to grow), and the ids and metas get their overlay.
+   */
+  private thaw(): void {
+    if (this.owned) return;
+    this.owned = true;
+    this.numberOf();
+    const n = this.docCount;
+    const room = n + (n >>> 3) + 16;
+    this.types = grown(this.types, room);
+    this.titleLength = grown(this.titleLength, room);
+    this.textLength = grown(this.textLength, room);
+    this.ids = new Array<string | undefined>(n).fill(undefined);
+    this.metas = new Array<string | undefined>(n).fill(undefined);
   }
 
   get size(): number {
@@ -102,7 +134,7 @@ export class Postings {
   }
 
   idOf(doc: number): string {
-    return this.ids[doc]!;
+    return this.ids[doc] ?? this.frozenIds?.at(doc) ?? '';
   }
 
   metaOf(doc: number): string {
@@ -116,9 +148,23 @@ export class Postings {
 
   add(id: string, type: string, meta: string, title: string[], text: string[]): void {
     this.remove(id);
-    const doc = this.free.pop() ?? this.ids.length;
+    this.thaw();
+    const doc = this.free.pop() ?? this.docCount++;
+    if (doc >= this.types.length) {
+      const room = Math.max(64, doc + (doc >>> 1));
+      this.types = grown(this.types, room);
+      this.titleLength = grown(this.titleLength, room);
+      this.textLength = grown(this.textLength, room);
+    }
+    let typeNumber = this.typeNumbers.get(type);
+    if (typeNumber === undefined) {
+      typeNumber = this.typeNames.length;
+      if (typeNumber >= DEAD) throw new Error('more than 65 535 doc types');
+      this.typeNames.push(type);
+      this.typeNumbers.set(type, typeNumber);
+    }
     this.ids[doc] = id;
-    this.types[doc] = this.typeNames.get(type) ?? (this.typeNames.set(type, type), type);
+    this.types[doc] = typeNumber;
     this.metas[doc] = meta;
     this.numberOf().set(id, doc);
     this.liveDocs += 1;
@@ -151,15 +197,16 @@ export class Postings {
   remove(id: string): void {
     const doc = this.numberOf().get(id);
     if (doc === undefined) return;
+    this.thaw();
     this.numberOf().delete(id);
     this.liveDocs -= 1;
-    this.ids[doc] = undefined;
+    this.ids[doc] = '';
     this.metas[doc] = '';
-    this.types[doc] = '';
+    this.types[doc] = DEAD;
     this.titleWords -= this.titleLength[doc]!;
     this.textWords -= this.textLength[doc]!;
     this.removed += 1;
-    if (this.removed > 100 && this.removed > this.ids.length * SWEEP_SHARE) this.sweep();
+    if (this.removed > 100 && this.removed > this.docCount * SWEEP_SHARE) this.sweep();
   }
 
   /** The index as flat arrays, to be kept on disk (see snapshot.ts). */
@@ -173,15 +220,19 @@ export class Postings {
     });
     const postings = new Int32Array(total);
     entries.forEach(([, list], i) => postings.set(list, offsets[i]));
+    const n = this.docCount;
+    const words = entries.map(([word]) => word);
     return {
-      words: entries.map(([word]) => word),
+      words: words.join(''),
+      wordStarts: startsOf(words),
       offsets,
       postings,
-      ids: this.ids.map((id) => id ?? null),
-      types: this.types,
-      metas: { length: this.ids.length, at: (doc) => this.metaOf(doc) },
-      titleLength: Int32Array.from(this.titleLength),
-      textLength: Int32Array.from(this.textLength),
+      ids: { length: n, at: (doc) => (this.types[doc] === DEAD ? '' : this.idOf(doc)) },
+      types: this.types.subarray(0, n),
+      typeNames: [...this.typeNames],
+      metas: { length: n, at: (doc) => this.metaOf(doc) },
+      titleLength: this.titleLength.subarray(0, n),
+      textLength: this.textLength.subarray(0, n),
       free: [...this.free],
       removed: this.removed,
       titleWords: this.titleWords,
@@ -189,23 +240,32 @@ export class Postings {
     };
   }
 
-  /** The index from its flat arrays: read as they are (the words and postings frozen, the metas read when asked). */
+  /**
+   * The index from its flat arrays, taken as they are (views on a snapshot's bytes): the
+   * words and postings frozen, ids and metas read when asked, the per-doc arrays copied only
+   * at the first change.
+   */
   static fromState(state: PostingsState): Postings {
     const p = new Postings();
-    p.byId = undefined;
-    p.vocab = new Vocabulary(new FrozenWords(state.words, state.offsets, state.postings));
-    const n = state.ids.length;
-    p.metas = new Array<string | undefined>(n).fill(undefined);
-    p.frozenMetas = state.metas;
-    for (let doc = 0; doc < n; doc += 1) {
-      const id = state.ids[doc];
-      p.ids[doc] = id ?? undefined;
-      const type = state.types[doc] ?? '';
-      p.types[doc] = p.typeNames.get(type) ?? (p.typeNames.set(type, type), type);
-      p.titleLength[doc] = state.titleLength[doc] ?? 0;
-      p.textLength[doc] = state.textLength[doc] ?? 0;
-      if (id !== null && id !== undefined) p.liveDocs += 1;
+    const n = state.types.length;
+    if (state.titleLength.length !== n || state.textLength.length !== n || state.ids.length !== n || state.metas.length !== n) {
+      throw new Error('per-doc arrays of different lengths');
     }
+    p.byId = undefined;
+    p.vocab = new Vocabulary(new FrozenWords(state.words, state.wordStarts, state.offsets, state.postings));
+    p.owned = false;
+    p.docCount = n;
+    p.types = state.types;
+    p.titleLength = state.titleLength;
+    p.textLength = state.textLength;
+    p.frozenIds = state.ids;
+    p.frozenMetas = state.metas;
+    p.typeNames = [...state.typeNames];
+    p.typeNumbers = new Map(p.typeNames.map((t, i) => [t, i]));
+    let live = 0;
+    const types = state.types;
+    for (let doc = 0; doc < n; doc += 1) if (types[doc] !== DEAD) live += 1;
+    p.liveDocs = live;
     p.free.push(...state.free);
     p.removed = state.removed;
     p.titleWords = state.titleWords;
@@ -222,12 +282,13 @@ export class Postings {
 
   /** Drops removed docs' postings, and gives their numbers out again. */
   private sweep(): void {
-    const live = (p: number) => this.ids[p >>> 8] !== undefined;
+    const types = this.types;
+    const live = (p: number) => types[p >>> 8] !== DEAD;
     const kept: [string, List][] = [];
     for (const [term, list] of this.vocab.entries()) kept.push([term, Array.isArray(list) ? list.filter(live) : list.filter(live)]);
     for (const [term, list] of kept) this.vocab.set(term, list);
     this.free.length = 0;
-    for (let doc = 0; doc < this.ids.length; doc += 1) if (this.ids[doc] === undefined) this.free.push(doc);
+    for (let doc = 0; doc < this.docCount; doc += 1) if (types[doc] === DEAD) this.free.push(doc);
     this.removed = 0;
   }
 
@@ -237,7 +298,7 @@ export class Postings {
    * (fuzzy); `titlesOnly` leaves the text out.
    */
   search(terms: QueryTerm[], opts: { and: boolean; titlesOnly?: boolean; type?: string }): Scored[] {
-    const n = this.ids.length;
+    const n = this.docCount;
     if (this.score.length < n) {
       const room = Math.max(n, this.score.length * 2, 1024);
       this.score = new Float64Array(room);
@@ -245,6 +306,9 @@ export class Postings {
       this.lastTerm = new Uint8Array(room);
     }
     const touched: number[] = [];
+    const types = this.types;
+    // A type no doc has matches none (-2 is no u16).
+    const wanted = opts.type === undefined ? -1 : (this.typeNumbers.get(opts.type) ?? -2);
     const live = this.size;
     const avgTitle = this.titleWords / Math.max(1, live) || 1;
     const avgText = this.textWords / Math.max(1, live) || 1;
@@ -260,7 +324,8 @@ export class Postings {
         for (let k = 0; k < list.length; k += 1) {
           const p = list[k]!;
           const doc = p >>> 8;
-          if (this.ids[doc] === undefined || (opts.type !== undefined && this.types[doc] !== opts.type)) continue;
+          const type = types[doc];
+          if (type === DEAD || (wanted !== -1 && type !== wanted)) continue;
           const inTitle = p & 15;
           const inText = opts.titlesOnly ? 0 : (p >>> 4) & 15;
           if (inTitle === 0 && inText === 0) continue;
@@ -301,6 +366,13 @@ export class Postings {
     }
     return out.sort((a, b) => b.score - a.score);
   }
+}
+
+/** The same numbers in a new array of `length` (at least theirs). */
+function grown<T extends Uint16Array | Int32Array>(array: T, length: number): T {
+  const out = new (array.constructor as new (length: number) => T)(Math.max(length, array.length));
+  out.set(array);
+  return out;
 }
 
 function idf(docs: number, matching: number): number {

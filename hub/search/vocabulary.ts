@@ -4,34 +4,63 @@ import SearchableMap from 'minisearch/SearchableMap';
 export type List = number[] | Int32Array;
 
 /**
- * Words read back from a snapshot, as they lie in the file: sorted, with all their postings
- * in one Int32Array (word i's are `postings[offsets[i]..offsets[i + 1]]`). Nothing is built
- * to read them, where a radix tree of nested Maps took most of a start-up to restore and
- * its garbage collections; exact words and prefixes are found by binary search, typos by the
- * same Levenshtein walk as MiniSearch's tree (sorted words share their prefixes' rows).
+ * Words read back from a snapshot, as they lie in the file: sorted, one after the other in
+ * one string (word i is `text[starts[i]..starts[i + 1]]`, in UTF-16 units), with all their
+ * postings in one Int32Array (word i's are `postings[offsets[i]..offsets[i + 1]]`). Nothing is
+ * built to read them — no string per word, where a radix tree of nested Maps took most of a
+ * start-up to restore and its garbage collections; exact words and prefixes are found by
+ * binary search, typos by the same Levenshtein walk as MiniSearch's tree (sorted words share
+ * their prefixes' rows). A word becomes a string of its own only when a search yields it.
  */
 export class FrozenWords {
   constructor(
-    readonly words: readonly string[],
+    readonly text: string,
+    readonly starts: Uint32Array,
     readonly offsets: Uint32Array,
     readonly postings: Int32Array
   ) {}
 
+  /** The words (sorted by `<`) as one text and where each starts. */
+  static of(words: readonly string[], offsets: Uint32Array, postings: Int32Array): FrozenWords {
+    return new FrozenWords(words.join(''), startsOf(words), offsets, postings);
+  }
+
   get size(): number {
-    return this.words.length;
+    return this.starts.length - 1;
+  }
+
+  word(i: number): string {
+    return this.text.slice(this.starts[i], this.starts[i + 1]);
   }
 
   list(i: number): Int32Array {
     return this.postings.subarray(this.offsets[i], this.offsets[i + 1]);
   }
 
+  /** Word i against `term`, as `<` orders strings (by UTF-16 units): negative before, 0 equal. */
+  private compare(i: number, term: string): number {
+    const start = this.starts[i]!;
+    const length = this.starts[i + 1]! - start;
+    const n = Math.min(length, term.length);
+    for (let k = 0; k < n; k += 1) {
+      const d = this.text.charCodeAt(start + k) - term.charCodeAt(k);
+      if (d !== 0) return d;
+    }
+    return length - term.length;
+  }
+
+  private startsWith(i: number, prefix: string): boolean {
+    const start = this.starts[i]!;
+    return this.starts[i + 1]! - start >= prefix.length && this.text.startsWith(prefix, start);
+  }
+
   /** The first word not before `term`. */
   private lowerBound(term: string): number {
     let lo = 0;
-    let hi = this.words.length;
+    let hi = this.size;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (this.words[mid]! < term) lo = mid + 1;
+      if (this.compare(mid, term) < 0) lo = mid + 1;
       else hi = mid;
     }
     return lo;
@@ -39,12 +68,12 @@ export class FrozenWords {
 
   indexOf(term: string): number {
     const i = this.lowerBound(term);
-    return this.words[i] === term ? i : -1;
+    return i < this.size && this.compare(i, term) === 0 ? i : -1;
   }
 
   /** Numbers of the words starting with `prefix` (itself included). */
   *withPrefix(prefix: string): Generator<number> {
-    for (let i = this.lowerBound(prefix); i < this.words.length && this.words[i]!.startsWith(prefix); i += 1) yield i;
+    for (let i = this.lowerBound(prefix); i < this.size && this.startsWith(i, prefix); i += 1) yield i;
   }
 
   /**
@@ -59,30 +88,32 @@ export class FrozenWords {
     const matrix = new Uint8Array(m * n).fill(maxDistance + 1);
     for (let j = 0; j < n; j += 1) matrix[j] = j;
     for (let i = 1; i < m; i += 1) matrix[i * n] = i;
-    let prev = '';
-    // Rows 1..valid hold `prev`'s first letters.
+    const { text, starts } = this;
+    const size = this.size;
+    let prevStart = 0;
+    // Rows 1..valid hold the previous word's first letters.
     let valid = 0;
-    const words = this.words;
-    for (let w = 0; w < words.length; w += 1) {
-      const word = words[w]!;
+    for (let w = 0; w < size; w += 1) {
+      const start = starts[w]!;
+      const length = starts[w + 1]! - start;
       let common = 0;
-      const shared = Math.min(valid, word.length);
-      while (common < shared && word.charCodeAt(common) === prev.charCodeAt(common)) common += 1;
-      prev = word;
+      const shared = Math.min(valid, length);
+      while (common < shared && text.charCodeAt(start + common) === text.charCodeAt(prevStart + common)) common += 1;
+      prevStart = start;
       valid = common;
       // Longer than the query by more than the distance: no row of its own is needed to say no,
       // but its rows up to m - 1 are still worth computing for the words after it.
-      const last = Math.min(word.length, m - 1);
+      const last = Math.min(length, m - 1);
       let pruned = false;
       for (let i = common + 1; i <= last; i += 1) {
-        const char = word[i - 1];
+        const char = text.charCodeAt(start + i - 1);
         const row = n * i;
         const prevRow = row - n;
         let minDistance = matrix[row]!;
         const jmin = Math.max(0, i - maxDistance - 1);
         const jmax = Math.min(n - 1, i + maxDistance);
         for (let j = jmin; j < jmax; j += 1) {
-          const rpl = matrix[prevRow + j]! + (char !== query[j] ? 1 : 0);
+          const rpl = matrix[prevRow + j]! + (char !== query.charCodeAt(j) ? 1 : 0);
           const del = matrix[prevRow + j + 1]! + 1;
           const ins = matrix[row + j]! + 1;
           const dist = Math.min(rpl, del, ins);
@@ -91,23 +122,30 @@ export class FrozenWords {
         }
         if (minDistance > maxDistance) {
           // Every word starting with these i letters is as far: skip them.
-          const stem = word.slice(0, i);
-          while (w + 1 < words.length && words[w + 1]!.startsWith(stem)) w += 1;
+          const stem = text.slice(start, start + i);
+          while (w + 1 < size && this.startsWith(w + 1, stem)) w += 1;
           valid = i - 1;
           pruned = true;
           break;
         }
         valid = i;
       }
-      if (pruned || word.length > last) continue;
-      const distance = matrix[n * word.length + n - 1]!;
+      if (pruned || length > last) continue;
+      const distance = matrix[n * length + n - 1]!;
       if (distance <= maxDistance) out.push([w, distance]);
     }
     return out;
   }
 }
 
-const NO_WORDS = new FrozenWords([], new Uint32Array(1), new Int32Array(0));
+/** Where each word starts in the words joined (UTF-16 units), and where the last ends. */
+export function startsOf(words: readonly string[]): Uint32Array {
+  const starts = new Uint32Array(words.length + 1);
+  for (let i = 0; i < words.length; i += 1) starts[i + 1] = starts[i]! + words[i]!.length;
+  return starts;
+}
+
+const NO_WORDS = new FrozenWords('', new Uint32Array(1), new Uint32Array(1), new Int32Array(0));
 
 /**
  * The index's words and their postings: those read from a snapshot (FrozenWords, never
@@ -137,7 +175,7 @@ export class Vocabulary {
   *atPrefix(prefix: string): Generator<[string, List]> {
     const changed = this.anyChanged ? this.changed : undefined;
     for (const i of this.frozen.withPrefix(prefix)) {
-      const word = this.frozen.words[i]!;
+      const word = this.frozen.word(i);
       if (!changed?.has(word)) yield [word, this.frozen.list(i)];
     }
     if (changed) yield* changed.atPrefix(prefix);
@@ -147,7 +185,7 @@ export class Vocabulary {
   fuzzyGet(term: string, maxDistance: number): Map<string, [List, number]> {
     const out = this.anyChanged ? this.changed.fuzzyGet(term, maxDistance) : new Map<string, [List, number]>();
     for (const [i, distance] of this.frozen.fuzzy(term, maxDistance)) {
-      const word = this.frozen.words[i]!;
+      const word = this.frozen.word(i);
       if (!this.anyChanged || !this.changed.has(word)) out.set(word, [this.frozen.list(i), distance]);
     }
     return out;
@@ -157,7 +195,7 @@ export class Vocabulary {
   *entries(): Generator<[string, List]> {
     const changed = this.anyChanged ? this.changed : undefined;
     for (let i = 0; i < this.frozen.size; i += 1) {
-      const word = this.frozen.words[i]!;
+      const word = this.frozen.word(i);
       if (!changed?.has(word)) yield [word, this.frozen.list(i)];
     }
     if (changed) yield* changed;

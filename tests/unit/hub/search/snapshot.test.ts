@@ -190,7 +190,9 @@ describe('search snapshot on disk', () => {
       const words = Array.from({ length: 200000 }, (_, i) => 'w' + i).sort();
       const offsets = Uint32Array.from({ length: words.length + 1 }, (_, i) => i * 64);
       const metas = { length: 0, at: () => '' };
-      const postings = { words, offsets, postings: new Int32Array(words.length * 64), ids: [], types: [], metas, titleLength: new Int32Array(0), textLength: new Int32Array(0), free: [], removed: 0, titleWords: 0, textWords: 0 };
+      const wordStarts = new Uint32Array(words.length + 1);
+      words.forEach((w, i) => (wordStarts[i + 1] = wordStarts[i] + w.length));
+      const postings = { words: words.join(''), wordStarts, offsets, postings: new Int32Array(words.length * 64), ids: [], types: new Uint16Array(0), typeNames: [], metas, titleLength: new Int32Array(0), textLength: new Int32Array(0), free: [], removed: 0, titleWords: 0, textWords: 0 };
       await writeSnapshot(${JSON.stringify(file)}, { seq: 999999, docs: 1, postings });`;
     const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: 'ignore' });
     while (!existsSync(`${file}.tmp`)) await new Promise((r) => setTimeout(r, 1));

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import * as zlib from 'node:zlib';
+import fc from 'fast-check';
 import SearchableMap from 'minisearch/SearchableMap';
-import { crc32Js } from '../../../../hub/search/snapshot.js';
+import { crc32, crc32Js } from '../../../../hub/search/snapshot.js';
 import { FrozenWords, Vocabulary, type List } from '../../../../hub/search/vocabulary.js';
 
 /** Words sharing prefixes, of all lengths, with accents folded away as the index has them. */
@@ -18,7 +19,7 @@ function someWords(): string[] {
 function frozen(words: string[]): FrozenWords {
   const offsets = Uint32Array.from({ length: words.length + 1 }, (_, i) => i * 2);
   const postings = Int32Array.from({ length: words.length * 2 }, (_, i) => i);
-  return new FrozenWords(words, offsets, postings);
+  return FrozenWords.of(words, offsets, postings);
 }
 
 const asArray = (list: List | undefined) => (list ? Array.from(list) : undefined);
@@ -55,6 +56,39 @@ describe('search vocabulary read from a snapshot', () => {
       );
   });
 
+  it('reads words of any letters from their one text as from a list of strings (exact, prefix, typos)', () => {
+    const letter = fc.constantFrom('a', 'b', 'e', 'é', 'è', 'ß', 'ŋ', 'ɛ', '𝒜', '😀', '\u{10ffff}');
+    const word = fc.array(letter, { minLength: 1, maxLength: 6 }).map((l) => l.join(''));
+    fc.assert(
+      fc.property(fc.uniqueArray(word, { maxLength: 60 }), fc.array(word, { minLength: 1, maxLength: 8 }), (list, queries) => {
+        const sorted = [...list].sort();
+        const v = frozen(sorted);
+        const map = new SearchableMap<number>();
+        sorted.forEach((w, i) => map.set(w, i));
+        assert.equal(v.size, sorted.length);
+        sorted.forEach((w, i) => assert.equal(v.word(i), w));
+        for (const q of [...queries, ...queries.map((w) => w.slice(0, 1))]) {
+          assert.equal(v.indexOf(q), sorted.indexOf(q), q);
+          assert.deepEqual(
+            [...v.withPrefix(q)].map((i) => sorted[i]),
+            sorted.filter((w) => w.startsWith(q)),
+            q
+          );
+          const expected = [...map.fuzzyGet(q, 1)].map(([w, [, d]]) => `${w}:${d}`).sort();
+          assert.deepEqual(
+            v
+              .fuzzy(q, 1)
+              .map(([i, d]) => `${sorted[i]}:${d}`)
+              .sort(),
+            expected,
+            q
+          );
+        }
+      }),
+      { numRuns: 200 }
+    );
+  });
+
   it('sees the words added or changed since over the frozen ones', () => {
     const v = new Vocabulary(vocab);
     const budget = words.indexOf('budget');
@@ -77,6 +111,8 @@ describe('search vocabulary read from a snapshot', () => {
     const data = Buffer.from(Array.from({ length: 10_000 }, (_, i) => (i * 31) & 0xff));
     const zlibCrc32 = (zlib as Partial<typeof zlib>).crc32;
     if (zlibCrc32) assert.equal(crc32Js(data), zlibCrc32(data));
+    assert.equal(crc32Js(data.subarray(5000), crc32Js(data.subarray(0, 5000))), crc32Js(data), 'chunk by chunk');
+    if (zlibCrc32) assert.equal(crc32(data.subarray(777), crc32(data.subarray(0, 777))), zlibCrc32(data));
     // The check value of the standard CRC-32.
     assert.equal(crc32Js(Buffer.from('123456789')), 0xcbf43926);
   });
