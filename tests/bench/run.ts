@@ -78,7 +78,7 @@ const sections: [name: string, title: string, run: () => Promise<void>][] = [
   [
     'media-front',
     "media: the hub alone, behind the Pi's nginx front, nginx alone; pinned and at Pi speed (issue 18)",
-    () => benchMediaFront(report, { seconds: 2, rounds: quick ? 5 : 9 }),
+    () => benchMediaFront(report, { seconds: 1, rounds: quick ? 15 : 25 }),
   ],
   [
     'instructions',

@@ -40,17 +40,26 @@ export interface FrontOptions {
 }
 
 /**
- * PCRE patterns on `A|B` (two decimal numbers without leading zeros, `|` between; A at most 15
- * digits) that match when A < B: A has fewer digits than B, or as many and a smaller digit where
- * they first differ. nginx cannot compare numbers otherwise; a map tries them in order. Lengths
- * by alternatives of fixed counts (a PCRE recursion doing the same cost nginx 2 200 instructions
- * more per seek with both bounds, by callgrind).
+ * One PCRE pattern on `A|B` (two decimal numbers without leading zeros, `|` between; A at most
+ * 15 digits) that matches when A < B: A has fewer digits than B, or as many and a smaller digit
+ * where they first differ (found from the left: the common prefix is matched lazily). nginx
+ * cannot compare numbers otherwise. Lengths by alternatives of fixed counts (a PCRE recursion
+ * doing the same cost nginx 2 200 instructions more per seek with both bounds, by callgrind);
+ * one pattern rather than one per case, as each pattern nginx runs costs some 300 instructions
+ * besides its own work.
  */
 const DIGITS = Array.from({ length: 15 }, (_, i) => i + 1);
-const LESS_THAN = [
-  `^(?:${DIGITS.map((k) => `[0-9]{${k}}\\|[0-9]{${k + 1},}`).join('|')})$`,
-  `^(?=(?:${DIGITS.map((k) => `[0-9]{${k}}\\|[0-9]{${k}}`).join('|')})$)([0-9]*)(?:${[0, 1, 2, 3, 4, 5, 6, 7, 8].map((d) => `${d}[0-9]*\\|\\1[${d + 1}-9]`).join('|')})`,
-];
+const LESS_THAN =
+  `^(?:(?:${DIGITS.map((k) => `[0-9]{${k}}\\|[0-9]{${k + 1},}`).join('|')})$` +
+  `|(?=(?:${DIGITS.map((k) => `[0-9]{${k}}\\|[0-9]{${k}}`).join('|')})$)([0-9]*?)(?:${[0, 1, 2, 3, 4, 5, 6, 7, 8].map((d) => `${d}[0-9]*\\|\\1[${d + 1}-9]`).join('|')}))`;
+/**
+ * The same comparison the other way, on `F-T|` (a range's bounds in the request's Range, then
+ * what follows it in `$espace_ask_hub`'s key): matches when T < F, a range that ends before it
+ * starts (bytes=5-3), which nginx sends to the hub as it reads the Range, in the same pattern.
+ */
+const BACKWARDS =
+  `(?:${DIGITS.map((k) => `[0-9]{${k + 1},}-[0-9]{${k}}\\|`).join('|')}` +
+  `|(?=(?:${DIGITS.map((k) => `[0-9]{${k}}-[0-9]{${k}}\\|`).join('|')}))(?<espace_same>[0-9]*?)(?:${[1, 2, 3, 4, 5, 6, 7, 8, 9].map((d) => `${d}[0-9]*-\\k<espace_same>[0-${d - 1}]`).join('|')}))`;
 
 /** A header value in nginx's double quotes; a `$` would be read as a variable. */
 function quoted(value: string): string {
@@ -121,19 +130,21 @@ export function nginxFrontConfig(o: FrontOptions): string {
     `  map $http_range $espace_ranges { "" ""; default bytes; }\n\n` +
     // What nginx may answer itself: GET or HEAD, no Range or one range as "bytes=N-[M]", nothing
     // conditional, no query (a download). Anything else asks the hub.
-    // Its bounds are read into $espace_from and $espace_to (no leading zero, at most 15 digits).
+    // Its bounds are read into $espace_from and $espace_to (no leading zero, at most 15 digits),
+    // and its unit into $espace_accept_ranges: the Accept-Ranges nginx adds to a 206 (a 200 has its own).
     `  map "$request_method|$http_range|$http_if_range$http_if_match$http_if_none_match$http_if_modified_since$http_if_unmodified_since|$args" $espace_ask_hub {\n` +
-    `    "~^(GET|HEAD)\\|(bytes=(?<espace_from>0|[1-9][0-9]{0,14})-(?<espace_to>0|[1-9][0-9]{0,14})?)?\\|\\|$" "";\n    default 1;\n  }\n` +
-    // A range that ends before it starts (bytes=5-3): the hub refuses it.
-    `  map "$espace_to|$espace_from" $espace_backwards {\n    "|" "";\n${LESS_THAN.map((re) => `    "~(?=^[0-9])${re.slice(1)}" 1;\n`).join('')}    default "";\n  }\n` +
+    `    "~^(GET|HEAD)\\|((?<espace_accept_ranges>bytes)=(?!${BACKWARDS})(?<espace_from>0|[1-9][0-9]{0,14})-(?<espace_to>0|[1-9][0-9]{0,14})?)?\\|\\|$" "";\n    default 1;\n  }\n` +
     // Whether a public file's range starts before its end ($sent_http_content_length, known once
     // nginx opened the file, before its headers): else nginx refuses it (416, after adding the
-    // headers of the location), and the hub answers. No range: it fits.
-    `  map "$espace_from|$sent_http_content_length" $espace_fits {\n    "~^\\|" 1;\n${LESS_THAN.map((re) => `    "~${re}" 1;\n`).join('')}    default "";\n  }\n` +
+    // headers of the location), and the hub answers. No range: it fits (the pattern's first
+    // alternative, no comparison).
+    `  map "$espace_from|$sent_http_content_length" $espace_fits {\n    "~^(?:\\||${LESS_THAN.slice(1)})" 1;\n    default "";\n  }\n` +
     gated.map(([, value], i) => `  map $espace_fits ${gate(i)} {\n    1 ${value};\n    default "";\n  }\n`).join('') +
     // A play: the whole file or a range from its start, sent; the hub counts it (media-plays.ts).
-    // Exact keys, no regex: the range's start is read already, without leading zeros.
-    `  map "$request_method$status$espace_from" $espace_play {\n    GET200 1;\n    GET2060 1;\n    default "";\n  }\n` +
+    // Exact keys, no regex, the range's start first: a seek is told apart by one look-up.
+    `  map $espace_from $espace_play {\n    "" $espace_play_whole;\n    0 $espace_play_start;\n    default "";\n  }\n` +
+    `  map "$request_method$status" $espace_play_whole {\n    GET200 1;\n    default "";\n  }\n` +
+    `  map "$request_method$status" $espace_play_start {\n    GET206 1;\n    default "";\n  }\n` +
     // The key nginx reports with each play (hub/http/media-plays.ts): made by the hub at its first
     // start behind the front; until nginx reads it (its next start), a key the hub refuses.
     `  map $espace_dir $espace_play_key {\n    default none;\n  }\n  include ${o.dataDir}/${MEDIA_FRONT.playsKey.replace('.', '[.]')};\n` +
@@ -146,14 +157,14 @@ export function nginxFrontConfig(o: FrontOptions): string {
     // plain: the hub's own answer.
     `    location ~ "^/media/(?<espace_dir>[0-9a-f]{2})(?<espace_rest>[0-9a-f]{62})$" {\n` +
     `      error_page 404 418 500 = @espace_hub;\n      error_page 416 = @espace_416;\n` +
-    `      if ($espace_ask_hub) { return 418; }\n      if ($espace_backwards) { return 418; }\n` +
+    `      if ($espace_ask_hub) { return 418; }\n` +
     // A play reported while the hub is down is refused: a warning per play otherwise.
     `      error_log ${o.errorLog} error;\n` +
     `      root ${o.dataDir}/${MEDIA_FRONT.public};\n` +
     `      try_files ${MEDIA_LINK_TYPES.map(([ext]) => `${link}.${ext}`).join(' ')} @espace_hub;\n${OPEN_LINKS}` +
     `      types {\n${MEDIA_LINK_TYPES.map(([ext, type]) => `        ${quoted(type)} ${ext};\n`).join('')}      }\n` +
     `      etag off;\n      if_modified_since off;\n      max_ranges 1;\n` +
-    `      add_header Last-Modified "";\n      add_header Accept-Ranges $espace_ranges;\n` +
+    `      add_header Last-Modified "";\n      add_header Accept-Ranges $espace_accept_ranges;\n` +
     gated.map(([name], i) => `      add_header ${name} ${gate(i)};\n`).join('') +
     always.map(([name, value]) => `      add_header ${name} ${quoted(value)};\n`).join('') +
     `      access_log syslog:server=127.0.0.1:${hubPort},nohostname,tag=${MEDIA_FRONT.playTag} espace_play if=$espace_play;\n    }\n` +
