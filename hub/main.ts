@@ -60,7 +60,7 @@ export async function startHub(config: Config, log: Logger, opts: StartOptions =
   const search = new SearchIndex();
   const version = hubVersion();
   const media = new MediaStore(config.dataDir);
-  // What the content db holds, read from LevelDB before PouchDB loads (~40 ms of CPU here, four
+  // What the content db holds, read from LevelDB before PouchDB loads (~30 ms of CPU here, four
   // times that on a Pi's core): enough to answer searches from a current snapshot without it.
   const peek = await peekDatabase(config.dataDir, 'content', [PACK_INTENT_ID]);
   // PouchDB, the content and media dbs and the catalog, once: before serving when there is

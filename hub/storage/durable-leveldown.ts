@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 
 const require = createRequire(import.meta.url);
 // PouchDB 9's own LevelDB binding (prebuilt binaries for linux-x64 and linux-arm64).
@@ -125,14 +127,10 @@ const openedAhead = new Map<string, LevelDown>();
  * new manifest and log, each fsync'd, which on an SD card is tens of ms.
  */
 export async function openAhead(location: string): Promise<LevelDown | null> {
+  // LevelDB's own test of a database being there (its open would make the folder's lock first).
+  if (!existsSync(join(location, 'CURRENT'))) return null;
   const db = durableLeveldown(location);
-  try {
-    await new Promise<void>((resolve, reject) => db.open({ createIfMissing: false }, (err) => (err ? reject(err) : resolve())));
-  } catch (e) {
-    // LevelDB's own words for a location without a database.
-    if (/does not exist/.test((e as Error).message)) return null;
-    throw e;
-  }
+  await new Promise<void>((resolve, reject) => db.open({ createIfMissing: false }, (err) => (err ? reject(err) : resolve())));
   // PouchDB's levelup opens what the factory gives: this one is open already.
   db._open = (_options, cb) => process.nextTick(cb);
   openedAhead.set(location, db);
