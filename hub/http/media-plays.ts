@@ -18,7 +18,8 @@ const KEY_LINE = /^map \$espace_dir \$espace_play_key \{ default "([0-9a-f]{32})
  * any local process can send a datagram to a loopback port, but only root and the hub's account
  * can read `<dataDir>/media-front-plays.conf` (mode 0600), which nginx includes at its start
  * (provisioning/render/templates/nginx.ts). Made at random by the hub's first start behind the
- * front, and kept: nginx, ordered after the hub, reads the same key at its next start.
+ * front, and kept: nginx, ordered after the hub, reads it at its start, or at the reload
+ * provisioning's `espace-plays-key.path` makes when the file appears.
  */
 export async function playsKey(dataDir: string): Promise<string> {
   const file = join(dataDir, MEDIA_FRONT.playsKey);

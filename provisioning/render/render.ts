@@ -5,7 +5,7 @@ import { hubConfig, hubSecrets } from './templates/hub-config.js';
 import { kioskFiles } from './templates/kiosk.js';
 import { hostapd, nmAccessPoint, nmWiredLan, sysctl, wifiCountry } from './templates/network.js';
 import { nftables } from './templates/nftables.js';
-import { nginxFront } from './templates/nginx.js';
+import { nginxFront, PLAYS_KEY_PATH_UNIT } from './templates/nginx.js';
 import { backupUnits, dataMount, fstab, journald, overlayRoot, watchdog, zram } from './templates/storage.js';
 import { apAddressUnit, firewallUnit, firstBootUnit, hubUnit, hubWatchdogUnits, sysusers, timesyncd, tmpfiles } from './templates/systemd.js';
 import { gsmUplink, wiredUplink } from './templates/uplink.js';
@@ -59,6 +59,7 @@ export function renderProfile(p: SpaceProfile, version: string): Rendered {
     'espace-firewall.service',
     'espace-hub.service',
     'nginx.service',
+    PLAYS_KEY_PATH_UNIT,
     'espace-hub-watchdog.timer',
     'espace-firstboot.service',
     'dnsmasq.service',

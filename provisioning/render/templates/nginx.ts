@@ -146,7 +146,7 @@ export function nginxFrontConfig(o: FrontOptions): string {
     `  map "$request_method$status" $espace_play_whole {\n    GET200 1;\n    default "";\n  }\n` +
     `  map "$request_method$status" $espace_play_start {\n    GET206 1;\n    default "";\n  }\n` +
     // The key nginx reports with each play (hub/http/media-plays.ts): made by the hub at its first
-    // start behind the front; until nginx reads it (its next start), a key the hub refuses.
+    // start behind the front; until nginx reads it (reloaded then: playsKeyUnits), a key the hub refuses.
     `  map $espace_dir $espace_play_key {\n    default none;\n  }\n  include ${o.dataDir}/${MEDIA_FRONT.playsKey.replace('.', '[.]')};\n` +
     `  log_format espace_play "$espace_play_key ${sha}";\n\n` +
     `  server {\n    listen ${o.listen} default_server;\n` +
@@ -178,6 +178,41 @@ export function nginxFrontConfig(o: FrontOptions): string {
     media(MEDIA_FRONT.whole, `      max_ranges 0;\n      add_header Accept-Ranges bytes;\n`) +
     `  }\n}\n`
   );
+}
+
+/** The units that reload nginx when the hub makes the front's plays key. */
+export const PLAYS_KEY_PATH_UNIT = 'espace-plays-key.path';
+
+/**
+ * nginx reads the plays key (hub/http/media-plays.ts) only when it starts or reloads, and the
+ * hub makes it at its first start behind the front. Ordering nginx after the hub covers a first
+ * boot, not an upgrade that restarts nginx before the new hub has run once (nginx would send a
+ * key the hub refuses until its next start): systemd watches the file and reloads nginx when it
+ * appears or changes. Not at boot: a key already there was read by nginx's own start.
+ */
+function playsKeyUnits(): RenderedFile[] {
+  const file = `${HUB_DATA_DIR}/${MEDIA_FRONT.playsKey}`;
+  const path =
+    header('#', "nginx reloads when the hub makes the front's plays key") +
+    `[Unit]\nDescription=Espace Connecté: watch the key of the plays the nginx front reports\n` +
+    // Watching before the hub starts in the same transaction (an upgrade), so its key is not missed.
+    `Before=espace-hub.service\n\n` +
+    `[Path]\nPathChanged=${file}\nUnit=espace-plays-key.service\n\n` +
+    `[Install]\nWantedBy=multi-user.target\n`;
+  const service =
+    header('#', "nginx reads the front's plays key the hub made") +
+    `[Unit]\nDescription=Espace Connecté: nginx reads the key of the plays it reports\n\n` +
+    `[Service]\nType=oneshot\nExecStart=/usr/bin/systemctl try-reload-or-restart nginx.service\n`;
+  return [
+    {
+      path: `/etc/systemd/system/${PLAYS_KEY_PATH_UNIT}`,
+      content: path,
+      mode: 0o644,
+      owner: 'root',
+      onChange: [{ kind: 'daemon-reload' }, restart(PLAYS_KEY_PATH_UNIT)],
+    },
+    { path: '/etc/systemd/system/espace-plays-key.service', content: service, mode: 0o644, owner: 'root', onChange: [{ kind: 'daemon-reload' }] },
+  ];
 }
 
 /** The Pi's front: Debian's nginx with our configuration, run by its own unit with a drop-in. */
@@ -216,5 +251,6 @@ export function nginxFront(p: SpaceProfile): RenderedFile[] {
       owner: 'root',
       onChange: [{ kind: 'daemon-reload' }, restart('nginx.service')],
     },
+    ...playsKeyUnits(),
   ];
 }

@@ -94,6 +94,8 @@ describe('provision apply into a real Debian Trixie root', { timeout: APPLY_TIME
       'espace-hub-restart.service',
       'espace-backup.service',
       'espace-backup.timer',
+      'espace-plays-key.path',
+      'espace-plays-key.service',
     ];
     const { stderr } = await inRoot(root, 'systemd-analyze', 'verify', '--man=no', ...ours.map((u) => `/etc/systemd/system/${u}`));
     assert.equal(stderr, '');

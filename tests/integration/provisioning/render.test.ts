@@ -166,6 +166,8 @@ describe('provision render: the demo profile, checked by the real tools', () => 
       'espace-hub-watchdog.service',
       'espace-hub-watchdog.timer',
       'espace-hub-restart.service',
+      'espace-plays-key.path',
+      'espace-plays-key.service',
     ]) {
       assert.equal(await verifyUnit(root, unit), '', `${unit} has warnings`);
     }
