@@ -22,6 +22,11 @@ export interface TallySaving {
   everyMs?: number;
   /** …or at once after this many changes (a first count of a large db). */
   afterChanges?: number;
+  /**
+   * A catch-up further behind than this many changes, and than the votes counted, counts the
+   * votes again instead of reading the changes: they are mostly other submissions.
+   */
+  recountAfter?: number;
 }
 
 interface Header {
@@ -84,6 +89,7 @@ export class VoteTallies {
   private closed = false;
   private readonly everyMs: number;
   private readonly afterChanges: number;
+  private readonly recountAfter: number;
 
   constructor(
     private readonly db: Database,
@@ -92,6 +98,7 @@ export class VoteTallies {
   ) {
     this.everyMs = saving.everyMs ?? 30_000;
     this.afterChanges = saving.afterChanges ?? 20_000;
+    this.recountAfter = saving.recountAfter ?? PAGE;
     db.once('closed', () => (this.closed = true));
   }
 
@@ -126,7 +133,7 @@ export class VoteTallies {
 
   private async catchUp(): Promise<void> {
     if (!this.loaded) await this.load();
-    if (this.seq === 0) await this.countAll();
+    if (this.seq === 0 || (await this.farBehind())) await this.recount();
     for (;;) {
       const page = await this.db.changes({ since: this.seq, include_docs: true, limit: PAGE });
       for (const change of page.results) this.apply(change);
@@ -138,19 +145,55 @@ export class VoteTallies {
   }
 
   /**
-   * A first count reads the docs themselves, in id order, which LevelDB serves faster than the
-   * changes feed; the feed then replays from the seq read before, harmless for docs seen twice.
+   * More changes to read than votes to count: a burst of registrations (or the writes of a hub
+   * that never showed results) since the tallies' seq. The feed decodes every doc it passes,
+   * votes or not; counting again reads the votes alone.
    */
-  private async countAll(): Promise<void> {
+  private async farBehind(): Promise<boolean> {
+    const { update_seq: now } = await this.db.info();
+    if (typeof now !== 'number' || typeof this.seq !== 'number') return false;
+    const gap = now - this.seq;
+    return gap > this.recountAfter && gap > this.counted.size;
+  }
+
+  /**
+   * Counts every vote again from the docs themselves, never reading the other submissions:
+   * votes are `<hubId>:response:…`, so each hub's are one range of ids, and the next hub is
+   * found by skipping past the last one's ids. The feed then replays from the seq read before,
+   * harmless for docs seen twice. Saved at once, so the next start does not count again.
+   */
+  private async recount(): Promise<void> {
     const { update_seq: seq } = await this.db.info();
-    for (let startkey: string | undefined; ;) {
-      const page = await this.db.allDocs({ include_docs: true, limit: PAGE, ...(startkey === undefined ? {} : { startkey, skip: 1 }) });
+    this.counted.clear();
+    this.counts.fill(0);
+    this.dirty.clear();
+    this.added = 0;
+    for (let from = ''; ;) {
+      const id = (await this.db.allDocs({ startkey: from, limit: 1 })).rows[0]?.id;
+      if (id === undefined) break;
+      const colon = id.indexOf(':');
+      // An id of no hub (a design doc): the next one.
+      if (colon <= 0) {
+        from = `${id}\u0000`;
+        continue;
+      }
+      const hubId = id.slice(0, colon);
+      await this.countVotesOf(hubId);
+      from = `${hubId}:\uffff`;
+    }
+    this.seq = seq;
+    if (seq !== 0) this.unsaved = Math.max(this.unsaved + 1, this.afterChanges);
+  }
+
+  /** One hub's votes, by pages of ids (in id order, which LevelDB serves faster than the feed). */
+  private async countVotesOf(hubId: string): Promise<void> {
+    const endkey = `${hubId}:response:\ufff0`;
+    for (let startkey = `${hubId}:response:`, skip = 0; ; skip = 1) {
+      const page = await this.db.allDocs({ include_docs: true, startkey, endkey, limit: PAGE, skip });
       for (const row of page.rows) this.apply(row);
-      this.unsaved += page.rows.length;
       if (page.rows.length < PAGE) break;
       startkey = page.rows.at(-1)!.id;
     }
-    this.seq = seq;
   }
 
   private apply({ id, doc }: Change): void {

@@ -133,7 +133,7 @@ describe('vote tallies', () => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(step, { minLength: 1, maxLength: 30 }),
-        fc.constantFrom<TallySaving>({ everyMs: 0, afterChanges: 1 }, {}),
+        fc.constantFrom<TallySaving>({ everyMs: 0, afterChanges: 1 }, {}, { everyMs: 0, afterChanges: 1, recountAfter: 0 }),
         async (steps, saving) => {
           const hub = await new Hub(saving).open();
           const live: Doc[] = [];
@@ -241,6 +241,56 @@ describe('vote tallies', () => {
       await assertExact(hub.service, hub.db, 'erasures in the first chunk');
       await hub.restart(true);
       await assertExact(hub.service, hub.db, 'a restart after the erasures');
+    } finally {
+      await hub.remove();
+    }
+  });
+
+  it('count the votes again, reading no registration, when far behind the feed', async () => {
+    const hub = await new Hub({}).open();
+    try {
+      const votes = (n: number) =>
+        Array.from({ length: n }, (_, k) => voteDoc({ hub: 'kayes-demo', consultation: C1._id, option: C1.options[k % 3]!.id, sex: 'F' }));
+      await hub.db.bulkDocs(votes(30));
+      await assertExact(hub.service, hub.db, '30 votes');
+      await hub.restart(true);
+      // A burst of registrations on two hubs, a design doc among them, and a few votes, since the tallies were saved.
+      const registrations = (hubId: string) =>
+        Array.from({ length: 1500 }, () => ({ _id: submissionId(hubId, 'registration'), type: 'registration', hubId, fullName: 'Awa Sissoko', consent: true }));
+      await hub.db.bulkDocs([...registrations('kayes-demo'), ...registrations('nioro-01'), { _id: '_design/x', views: {} }, ...votes(5)]);
+      // What the catch-up reads, doc by doc.
+      const read: string[] = [];
+      type Reads = {
+        allDocs(o: { include_docs?: boolean }): Promise<{ rows: { id?: string }[] }>;
+        changes(o: object): Promise<{ results: { id: string }[] }>;
+      };
+      const spied = hub.db as unknown as Reads;
+      const allDocs = spied.allDocs.bind(spied);
+      const changes = spied.changes.bind(spied);
+      spied.allDocs = async (o) => {
+        const res = await allDocs(o);
+        if (o.include_docs) for (const r of res.rows) if (r.id) read.push(r.id);
+        return res;
+      };
+      spied.changes = async (o) => {
+        const res = await changes(o);
+        for (const r of res.results) read.push(r.id);
+        return res;
+      };
+      const results = await hub.service.results(C1, 'kayes-demo');
+      assert.equal(results.total, 35);
+      assert.ok(read.length >= 35, `the votes were read (${read.length})`);
+      assert.deepEqual(
+        read.filter((id) => !id.includes(':response:')),
+        [],
+        'no registration read'
+      );
+      Object.assign(spied, { allDocs, changes });
+      await assertExact(hub.service, hub.db, 'a recount');
+      await hub.restart(true);
+      const header = (await hub.db.get('_local/vote-tallies')) as unknown as { seq: number };
+      assert.equal(header.seq, (await hub.db.info()).update_seq, 'the recount was saved');
+      await assertExact(hub.service, hub.db, 'a restart after the recount');
     } finally {
       await hub.remove();
     }
