@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PI_LIMITS, prepareDataDir } from './hub-core.js';
 import { CALIBRATION_SCRIPT, makeCpuQuota, PI_SHARE, type CpuQuota } from './cpu-quota.js';
@@ -10,7 +10,7 @@ import { fetchBytes, startNginx } from './peers.js';
 import { crowdOf200, phones } from './phones.js';
 import { cpuMs, rssMB } from './processes.js';
 import type { Report } from './report.js';
-import { spawnHub } from '../support/hub.js';
+import { spawnHub, tempDir } from '../support/hub.js';
 import { projectRoot } from '../../hub/config/index.js';
 import { startToFirstSearch } from './startup.js';
 
@@ -45,9 +45,7 @@ export async function benchPiSpeed(report: Report, opts: { docs: number; seconds
     return;
   }
   report.limits.piSpeed = quota.describe;
-  const { dir, mediaSha } = await prepareDataDir(opts.docs, MEDIA_BYTES);
-  // nginx's workers drop root for nobody: the temp dir (0700) must be readable to them.
-  chmodSync(dir.path, 0o755);
+  const { dir: prepared, mediaSha } = await prepareDataDir(opts.docs, MEDIA_BYTES);
   try {
     const pinnedMs = await calibrate();
     const piMs = await calibrate(quota.wrap);
@@ -70,6 +68,13 @@ export async function benchPiSpeed(report: Report, opts: { docs: number; seconds
       ['pinned', undefined],
       ['Pi speed', quota.wrap],
     ] as const) {
+      // Each mode from the same data: the pinned floods' registrations (some 75 000) would
+      // otherwise be read again by the Pi-speed hub's start (the SMS room's directory reads
+      // every submission), still busy a minute later under the quota.
+      const dir = tempDir('espace-bench-pi-');
+      cpSync(prepared.path, dir.path, { recursive: true });
+      // nginx's workers drop root for nobody: the temp dir (0700) must be readable to them.
+      chmodSync(dir.path, 0o755);
       // A first start writes the search index; the measured start reads it back, searched as
       // soon as its port accepts (startup.ts: the hub answers searches before it has fully started).
       // The first start runs until everything serves: stopped at its port, it could leave the
@@ -161,11 +166,12 @@ export async function benchPiSpeed(report: Report, opts: { docs: number; seconds
         await mediaFrontRows(report, section, mode, front, mediaSha, join(dir.path, `front-${mode.replace(' ', '-')}`), wrap ? quota : undefined);
       } finally {
         await hub.stop();
+        dir.remove();
       }
     }
   } finally {
     quota.remove();
-    dir.remove();
+    prepared.remove();
   }
 }
 
