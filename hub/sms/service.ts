@@ -164,11 +164,14 @@ export class SmsService {
 
   private async cycle(): Promise<void> {
     await this.handleStored();
-    if (this.now() - this.plannedAt >= PLAN_EVERY_MS) {
+    const modem = await this.connect();
+    // Notices are planned only with a modem to send them: planning reads every submission
+    // (the directory keeps nothing between starts), at each start, on a hub that may never
+    // have a modem. One plugged in later gets them at its first cycle.
+    if (modem && this.now() - this.plannedAt >= PLAN_EVERY_MS) {
       await this.plan();
       this.plannedAt = this.now();
     }
-    const modem = await this.connect();
     if (!modem) return;
     try {
       if (!this.recovered) {

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { UserStore } from '../../../hub/auth/index.js';
+import { submissionId } from '../../../content/index.js';
+import { smsAll } from '../../../hub/sms/index.js';
 import { smsContent, startModemBus, startTestHub, until, type TestHub } from '../../support/index.js';
 import { client, csrfIn, login, PASSWORDS, USERS, type Client } from '../admin/console.js';
 
@@ -37,8 +39,32 @@ describe("the console's SMS pages", () => {
     assert.match(without, /Le reste de l’espace fonctionne/);
     // The portal does not care.
     assert.equal((await fetch(`${hub.url}/`)).status, 200);
+    // No notice is planned without a modem to send it (planning reads every submission).
+    const phone = '+22376777777';
+    // Another hub's registration (its copy on this hub): the last test counts this hub's own.
+    await hub.deps.dbs.submissions.put({
+      _id: submissionId('nioro-01', 'registration'),
+      type: 'registration',
+      hubId: 'nioro-01',
+      createdAt: new Date().toISOString(),
+      fullName: 'Awa Sissoko',
+      sex: 'F',
+      ageBand: '25-35',
+      commune: 'kayes',
+      phone,
+      consent: true,
+      consentVersion: '2026-1',
+      smsConsent: true,
+    });
+    await hub.deps.sms!.kick();
+    assert.deepEqual(
+      (await smsAll(hub.deps.sms!.db, 'out')).filter((d) => d.to === phone),
+      [],
+      'nothing planned without a modem'
+    );
     modem.mm.plug();
     await until('the modem seen', () => hub.deps.sms!.status().state === 'ready');
+    await until('the notices planned once it is', async () => (await smsAll(hub.deps.sms!.db, 'out')).some((d) => d.to === phone));
     assert.match(await text(await f.get('/admin/sms')), /<strong>Prêt<\/strong>/);
     assert.equal((await client(hub.url).get('/admin/sms')).status, 303, 'only staff');
   });
