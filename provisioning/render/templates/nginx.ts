@@ -180,7 +180,7 @@ export function nginxFrontConfig(o: FrontOptions): string {
   );
 }
 
-/** The units that reload nginx when the hub makes the front's plays key. */
+/** The path unit that reloads nginx when the hub makes the front's plays key (playsKeyUnits). */
 export const PLAYS_KEY_PATH_UNIT = 'espace-plays-key.path';
 
 /**
