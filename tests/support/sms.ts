@@ -1,8 +1,30 @@
+import { submissionId } from '../../content/index.js';
 import { MockModemManager, startPrivateBus, type PrivateBus } from './modem-manager.js';
 
 export { MockModemManager, startPrivateBus, type PrivateBus, type MockSms, type SendBehaviour } from './modem-manager.js';
 
 const DAY = 86_400_000;
+
+let registrations = 0;
+/** A member registered with a phone number who consented to SMS, on `hubId`; `fields` change any of it. */
+export function smsRegistration(hubId: string, phone: string, fields: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    // Ids in the order made, however fast.
+    _id: submissionId(hubId, 'registration', Date.now() + (registrations += 1)),
+    type: 'registration',
+    hubId,
+    createdAt: new Date().toISOString(),
+    fullName: `Artisane ${phone.slice(-2)}`,
+    sex: 'F',
+    ageBand: '25-35',
+    commune: 'kayes',
+    phone,
+    consent: true,
+    consentVersion: '2026-1',
+    smsConsent: true,
+    ...fields,
+  };
+}
 const hhmm = (ms: number) => new Date(ms).toISOString().slice(11, 16);
 
 /** Quiet hours that are not now (an hour from now, for a minute), so notices go during the test. */

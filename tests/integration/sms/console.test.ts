@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { UserStore } from '../../../hub/auth/index.js';
-import { submissionId } from '../../../content/index.js';
 import { smsAll } from '../../../hub/sms/index.js';
-import { smsContent, startModemBus, startTestHub, until, type TestHub } from '../../support/index.js';
+import { smsContent, smsRegistration, startModemBus, startTestHub, until, type TestHub } from '../../support/index.js';
 import { client, csrfIn, login, PASSWORDS, USERS, type Client } from '../admin/console.js';
 
 const HUB = 'kayes-demo';
@@ -42,20 +41,7 @@ describe("the console's SMS pages", () => {
     // No notice is planned without a modem to send it (planning reads every submission).
     const phone = '+22376777777';
     // Another hub's registration (its copy on this hub): the last test counts this hub's own.
-    await hub.deps.dbs.submissions.put({
-      _id: submissionId('nioro-01', 'registration'),
-      type: 'registration',
-      hubId: 'nioro-01',
-      createdAt: new Date().toISOString(),
-      fullName: 'Awa Sissoko',
-      sex: 'F',
-      ageBand: '25-35',
-      commune: 'kayes',
-      phone,
-      consent: true,
-      consentVersion: '2026-1',
-      smsConsent: true,
-    });
+    await hub.deps.dbs.submissions.put(smsRegistration('nioro-01', phone) as PouchDB.Core.PutDocument<Record<string, unknown>>);
     await hub.deps.sms!.kick();
     assert.deepEqual(
       (await smsAll(hub.deps.sms!.db, 'out')).filter((d) => d.to === phone),

@@ -2,29 +2,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { submissionId } from '../../../content/index.js';
 import { measureSms, smsAll } from '../../../hub/sms/index.js';
-import { smsContent, startModemBus, startTestHub, until, type TestHub } from '../../support/index.js';
+import { smsContent, smsRegistration, startModemBus, startTestHub, until, type TestHub } from '../../support/index.js';
 
 const HUB = 'kayes-demo';
 const DAY = 86_400_000;
 let n = 0;
-function artisan(phone: string, fields: Record<string, unknown>): Record<string, unknown> {
-  return {
-    _id: submissionId(HUB, 'registration', Date.now() + (n += 1)),
-    type: 'registration',
-    hubId: HUB,
-    createdAt: new Date().toISOString(),
-    fullName: `Artisan ${phone.slice(-2)}`,
-    sex: 'F',
-    ageBand: '25-35',
-    commune: 'kayes',
-    phone,
-    consent: true,
-    consentVersion: '2026-1',
-    smsConsent: true,
-    trades: ['textile-teinture'],
-    ...fields,
-  };
-}
+const artisan = (phone: string, fields: Record<string, unknown>) =>
+  smsRegistration(HUB, phone, { fullName: `Artisan ${phone.slice(-2)}`, trades: ['textile-teinture'], ...fields });
 
 /**
  * A new opportunity reaches by SMS exactly the members it is for: their trade, their commune,

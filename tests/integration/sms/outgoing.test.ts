@@ -2,26 +2,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { submissionId } from '../../../content/index.js';
 import { smsAll } from '../../../hub/sms/index.js';
-import { quietNow, smsContent, startModemBus, startTestHub, until, type TestHub } from '../../support/index.js';
+import { quietNow, smsContent, smsRegistration, startModemBus, startTestHub, until, type TestHub } from '../../support/index.js';
 
 const HUB = 'kayes-demo';
-function registration(phone: string, smsConsent: boolean, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    _id: submissionId(HUB, 'registration'),
-    type: 'registration',
-    hubId: HUB,
-    createdAt: new Date().toISOString(),
-    fullName: `Artisane ${phone.slice(-2)}`,
-    sex: 'F',
-    ageBand: '25-35',
-    commune: 'kayes',
-    phone,
-    consent: true,
-    consentVersion: '2026-1',
-    smsConsent,
-    ...extra,
-  };
-}
+const registration = (phone: string, smsConsent: boolean, extra: Record<string, unknown> = {}) => smsRegistration(HUB, phone, { smsConsent, ...extra });
 const signup = (event: string, member: string) => ({
   _id: submissionId(HUB, 'signup'),
   type: 'signup',
