@@ -1,6 +1,6 @@
 import { nullIfNotFound } from '../../content/index.js';
 import type { Logger } from '../log/index.js';
-import { bulkPut, type Database } from '../storage/index.js';
+import { bulkPut, docsWithPrefix, type Database } from '../storage/index.js';
 
 /** One row of identical votes: the fields a tally reads, as stored (unchecked: replicated and old data count as they are). */
 export type VoteRow = Readonly<Record<string, unknown>>;
@@ -133,7 +133,8 @@ export class VoteTallies {
 
   private async catchUp(): Promise<void> {
     if (!this.loaded) await this.load();
-    if (this.seq === 0 || (await this.farBehind())) await this.recount();
+    const { update_seq: now } = await this.db.info();
+    if (this.seq === 0 || this.farBehind(now)) await this.recount(now);
     for (;;) {
       const page = await this.db.changes({ since: this.seq, include_docs: true, limit: PAGE });
       for (const change of page.results) this.apply(change);
@@ -149,8 +150,7 @@ export class VoteTallies {
    * that never showed results) since the tallies' seq. The feed decodes every doc it passes,
    * votes or not; counting again reads the votes alone.
    */
-  private async farBehind(): Promise<boolean> {
-    const { update_seq: now } = await this.db.info();
+  private farBehind(now: number | string): boolean {
     if (typeof now !== 'number' || typeof this.seq !== 'number') return false;
     const gap = now - this.seq;
     return gap > this.recountAfter && gap > this.counted.size;
@@ -161,9 +161,9 @@ export class VoteTallies {
    * votes are `<hubId>:response:…`, so each hub's are one range of ids, and the next hub is
    * found by skipping past the last one's ids. The feed then replays from the seq read before,
    * harmless for docs seen twice. Saved at once, so the next start does not count again.
+   * `seq`: the db's, read before.
    */
-  private async recount(): Promise<void> {
-    const { update_seq: seq } = await this.db.info();
+  private async recount(seq: number | string): Promise<void> {
     this.counted.clear();
     this.counts.fill(0);
     this.dirty.clear();
@@ -178,22 +178,12 @@ export class VoteTallies {
         continue;
       }
       const hubId = id.slice(0, colon);
-      await this.countVotesOf(hubId);
+      // In id order, which LevelDB serves faster than the feed.
+      for await (const doc of docsWithPrefix(this.db, `${hubId}:response:`, PAGE)) this.apply({ id: doc._id, doc });
       from = `${hubId}:\uffff`;
     }
     this.seq = seq;
     if (seq !== 0) this.unsaved = Math.max(this.unsaved + 1, this.afterChanges);
-  }
-
-  /** One hub's votes, by pages of ids (in id order, which LevelDB serves faster than the feed). */
-  private async countVotesOf(hubId: string): Promise<void> {
-    const endkey = `${hubId}:response:\ufff0`;
-    for (let startkey = `${hubId}:response:`, skip = 0; ; skip = 1) {
-      const page = await this.db.allDocs({ include_docs: true, startkey, endkey, limit: PAGE, skip });
-      for (const row of page.rows) this.apply(row);
-      if (page.rows.length < PAGE) break;
-      startkey = page.rows.at(-1)!.id;
-    }
   }
 
   private apply({ id, doc }: Change): void {
