@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { isBuiltin, SourceMap, type SourceMapPayload } from 'node:module';
+import { createRequire, isBuiltin, SourceMap, type SourceMapPayload } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { BuildOptions, Plugin } from 'esbuild';
@@ -33,6 +33,7 @@ import { BUNDLE_BUILD_ID, ESPACE_BIN, isNotFound, projectRoot } from '../content
 export const BUNDLE_DIR = dirname(ESPACE_BIN);
 /** The bundle's inputs (relative to the project's root), for bundleIsFresh. */
 const INPUTS = 'inputs.json';
+const nodeRequire = createRequire(import.meta.url);
 
 /** Node's `require` in every chunk: esbuild's bundled CommonJS code requires built-ins and what stays in node_modules through it. */
 const BANNER = "import { createRequire as __espaceCreateRequire } from 'node:module';\nconst require = __espaceCreateRequire(import.meta.url);";
@@ -46,16 +47,52 @@ const BANNER = "import { createRequire as __espaceCreateRequire } from 'node:mod
  * same module object either way: `require` is Node's own. Static imports only: an `import()`
  * of a CommonJS module gives its default export alone in esbuild's chunks, and a built-in
  * imported late (node:child_process at systemd's first notification) costs nothing at start.
+ *
+ * Each stand-in is an ES module that exports the built-in's names one by one, each read only
+ * where it is imported (the others are dropped as unused), one stand-in per importing module.
+ * A CommonJS stand-in (`module.exports = require(…)`) made esbuild copy every property of the
+ * built-in into an object of its own (`__toESM`), and on Node 22 reading the descriptors of `node:util`'s lazy
+ * exports loads them. CPU time when the first request arrives: 150–161 ms against 174–186 on
+ * Node 20, 192–230 against 227–264 on Node 22 (provisioning/README.md, "The bundle").
  */
 const builtinsThroughRequire: Plugin = {
   name: 'builtins-through-require',
   setup(build) {
+    const root = build.initialOptions.absWorkingDir ?? process.cwd();
+    // One stand-in per importing module, in that module's chunk: a stand-in shared by several
+    // chunks would read, when the first loads, every name any of them imports (`fs.promises`
+    // loads node:fs/promises, ~13 ms at a start on Node 22).
     build.onResolve({ filter: /^[a-z_:/]+$/ }, (args) =>
-      args.kind === 'import-statement' && isBuiltin(args.path) ? { path: args.path, namespace: 'builtin' } : undefined
+      args.kind === 'import-statement' && isBuiltin(args.path)
+        ? { path: `${args.path}${IMPORTED_BY}${relative(root, args.importer)}`, namespace: 'builtin' }
+        : undefined
     );
-    build.onLoad({ filter: /.*/, namespace: 'builtin' }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, loader: 'js' }));
+    build.onLoad({ filter: /.*/, namespace: 'builtin' }, (args) => ({
+      contents: builtinStandIn(args.path.slice(0, args.path.indexOf(IMPORTED_BY))),
+      loader: 'js',
+    }));
   },
 };
+
+/** Between a built-in's name and its importer's path, in a stand-in's path. */
+const IMPORTED_BY = ' imported by ';
+
+/** Names an ES module can export with `export const`: the built-in's exports that are not. */
+const EXPORTABLE = /^[A-Za-z_$][\w$]*$/;
+
+/**
+ * The stand-in of built-in `name`: its default export, and each of its exports as the built-in
+ * has it, read by a call marked pure so that esbuild drops the exports nobody imports. The names
+ * are those of the Node that bundles: one the code imports and it lacks fails the build.
+ */
+export function builtinStandIn(name: string): string {
+  const builtin = nodeRequire(name) as object;
+  const lines = [`const m = require(${JSON.stringify(name)});`, 'const pick = (k) => m[k];', 'export default m;'];
+  for (const key of Object.getOwnPropertyNames(builtin)) {
+    if (key !== 'default' && EXPORTABLE.test(key)) lines.push(`export const ${key} = /* @__PURE__ */ pick(${JSON.stringify(key)});`);
+  }
+  return lines.join('\n');
+}
 
 /** esbuild's options for the bundle of `entry` (compiled JavaScript, under the project's root) into `outdir`, as `name`.js. */
 export function bundleOptions(root: string, entry: string, outdir: string, name: string): BuildOptions {

@@ -68,6 +68,44 @@ describe('the bundled espace command (provisioning/bundle.ts)', () => {
     }
   });
 
+  it("takes Node's built-ins through require, each export read only where it is imported", async () => {
+    const dir = tempDir('espace-bin-builtins-');
+    try {
+      // ES modules, as the project's own package.json says.
+      writeFileSync(join(dir.path, 'package.json'), '{"type":"module"}');
+      writeFileSync(
+        join(dir.path, 'entry.js'),
+        [
+          "import fs, { readFileSync } from 'node:fs';",
+          "import { parseArgs } from 'node:util';",
+          "import * as zlib from 'node:zlib';",
+          "import { createRequire } from 'node:module';",
+          'const req = createRequire(import.meta.url);',
+          'console.log(JSON.stringify({',
+          "  sameDefault: fs === req('node:fs'),",
+          "  sameNamed: readFileSync === req('node:fs').readFileSync,",
+          "  parsed: parseArgs({ args: ['--x', '1'], options: { x: { type: 'string' } } }).values.x,",
+          "  gzip: zlib.gunzipSync(zlib.gzipSync(Buffer.from('ok'))).toString(),",
+          '}));',
+        ].join('\n')
+      );
+      await build(bundleOptions(dir.path, 'entry.js', join(dir.path, 'out'), 'entry'));
+      const out = execFileSync(process.execPath, [join(dir.path, 'out', 'entry.js')], { encoding: 'utf8', timeout: 30_000 });
+      assert.deepEqual(JSON.parse(out), { sameDefault: true, sameNamed: true, parsed: '1', gzip: 'ok' });
+      const code = readdirSync(join(dir.path, 'out'))
+        .filter((f) => f.endsWith('.js'))
+        .map((f) => readFileSync(join(dir.path, 'out', f), 'utf8'))
+        .join('\n');
+      // No copy of a whole built-in (esbuild's __toESM reads every export's descriptor), and
+      // the exports nobody imports are not read.
+      assert.doesNotMatch(code, /__toESM\(/);
+      assert.match(code, /pick\d*\("parseArgs"\)/);
+      assert.doesNotMatch(code, /pick\d*\("(writeFileSync|inspect|deflateSync)"\)/);
+    } finally {
+      dir.remove();
+    }
+  });
+
   it("keeps pino's transports working: their worker files are found from the bundle", async () => {
     // Under dist/, as the bundle is: node_modules is found from there.
     const out = mkdtempSync(join(root, 'dist', 'test-pino-bundle-'));
