@@ -53,7 +53,8 @@ const BANNER = "import { createRequire as __espaceCreateRequire } from 'node:mod
  * A CommonJS stand-in (`module.exports = require(…)`) made esbuild copy every property of the
  * built-in into an object of its own (`__toESM`), and on Node 22 reading the descriptors of `node:util`'s lazy
  * exports loads them. CPU time when the first request arrives: 150–161 ms against 174–186 on
- * Node 20, 192–230 against 227–264 on Node 22 (provisioning/README.md, "The bundle").
+ * Node 20, 192–230 against 227–264 on Node 22, 208–216 against 231–321 on Node 24
+ * (provisioning/README.md, "The bundle").
  */
 const builtinsThroughRequire: Plugin = {
   name: 'builtins-through-require',
