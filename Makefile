@@ -79,8 +79,11 @@ test-image: test-deps build test-root
 # `make bench QUICK=1` for a short run (2–3 s per load, a 1-minute soak);
 # `make bench ONLY=hub,portal` for some sections (hub, portal, sync, peers, growth, pi, memory, instructions, status, community, logins, studio, opportunities, sms, tls, central, sd-wear, soak);
 # `make bench ONLY=instructions BEFORE=../other-checkout` counts instructions per request beside another build (valgrind).
+# `make bench HUB_NODE=image` runs the hubs (and their baselines) on the Node the Pi image installs,
+# fetched for this machine from the npm registry (tests/bench/hub-node.sh); HUB_NODE=/path/to/node on another.
 bench: test-deps build
-	node dist/tests/bench/run.js $(if $(QUICK),--quick) $(if $(ONLY),--only=$(ONLY)) $(if $(BEFORE),--before=$(BEFORE))
+	@hub_node="$$(bash tests/bench/hub-node.sh "$(HUB_NODE)")" && \
+	ESPACE_HUB_NODE="$$hub_node" node dist/tests/bench/run.js $(if $(QUICK),--quick) $(if $(ONLY),--only=$(ONLY)) $(if $(BEFORE),--before=$(BEFORE))
 
 clean:
 	rm -rf dist

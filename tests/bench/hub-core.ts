@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { projectRoot } from '../../hub/config/index.js';
 import { createLogger } from '../../hub/log/index.js';
 import { closeDatabases, MediaStore, openDatabases } from '../../hub/storage/index.js';
-import { spawnHub, tempDir } from '../support/hub.js';
+import { hubNode, spawnHub, tempDir } from '../support/hub.js';
 import { generateDocs, generateMedia, queryWords } from './generate.js';
 import { load, round, sequential } from './load.js';
 import { rssMB, spawnWithPort } from './processes.js';
@@ -72,7 +72,7 @@ export async function benchHubCore(report: Report, opts: { docs: number; seconds
     const baseline = await spawnWithPort('taskset', [
       '-c',
       String(PI_LIMITS.cpu),
-      process.execPath,
+      hubNode(),
       join(projectRoot(), 'dist/tests/bench/baseline-server.js'),
       join(bytesDir, 'routes.json'),
     ]);

@@ -5,7 +5,7 @@ import { load, round } from './load.js';
 import { crowdOf200, phones } from './phones.js';
 import { cpuMs, rssMB } from './processes.js';
 import type { Report } from './report.js';
-import { spawnHub } from '../support/hub.js';
+import { hubNode, spawnHub } from '../support/hub.js';
 
 const HUB_ENV = { ESPACE_LOG_LEVEL: 'warn', ESPACE_SUBMISSIONS_PER_MINUTE: '100000000' };
 const REGISTRATION = JSON.stringify({ fullName: 'Fatoumata Traoré', sex: 'F', ageBand: '15-24', commune: 'kayes', consent: true });
@@ -37,7 +37,7 @@ export function residentParts(pid: number): { anonMB: number; fileMB: number; no
       if (!name.startsWith('/')) anon += kb;
       else {
         file += kb;
-        if (name === process.execPath) binary += kb;
+        if (name === hubNode()) binary += kb;
         if (name.endsWith('.ldb')) leveldb += kb;
       }
     }

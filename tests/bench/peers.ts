@@ -3,7 +3,7 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
 import { projectRoot } from '../../hub/config/index.js';
-import { freePort, spawnHub, stopChild } from '../support/hub.js';
+import { freePort, hubNode, spawnHub, stopChild } from '../support/hub.js';
 import { generateDocs } from './generate.js';
 import { PI_LIMITS, prepareDataDir } from './hub-core.js';
 import { load, round, type LoadResult } from './load.js';
@@ -172,7 +172,7 @@ async function startPouchdbServer(dir: string, docs: Record<string, unknown>[]):
   const bin = join(projectRoot(), 'node_modules/pouchdb-server/bin/pouchdb-server');
   const peer = startPinned(
     'pouchdb-server',
-    process.execPath,
+    hubNode(),
     [
       `--max-old-space-size=${PI_LIMITS.heapMB}`,
       bin,

@@ -10,7 +10,7 @@ import { fetchBytes, startNginx } from './peers.js';
 import { crowdOf200, phones } from './phones.js';
 import { cpuMs, rssMB } from './processes.js';
 import type { Report } from './report.js';
-import { spawnHub, tempDir } from '../support/hub.js';
+import { hubNode, spawnHub, tempDir } from '../support/hub.js';
 import { projectRoot } from '../../hub/config/index.js';
 import { startToFirstSearch } from './startup.js';
 
@@ -21,7 +21,7 @@ const REGISTRATION = JSON.stringify({ fullName: 'Fatoumata Traoré', sex: 'F', a
 
 /** Runs the calibration workload under a limit; its own figure in ms. */
 async function calibrate(wrap?: CpuQuota['wrap']): Promise<number> {
-  const bare: [string, string[]] = ['taskset', ['-c', String(PI_LIMITS.cpu), process.execPath, '-e', CALIBRATION_SCRIPT]];
+  const bare: [string, string[]] = ['taskset', ['-c', String(PI_LIMITS.cpu), hubNode(), '-e', CALIBRATION_SCRIPT]];
   const [cmd, args] = wrap ? wrap(...bare) : bare;
   const out = await new Promise<string>((resolve, reject) => {
     const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'] });

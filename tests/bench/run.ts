@@ -1,8 +1,10 @@
+import { execFileSync } from 'node:child_process';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { projectRoot, YOUNG_GENERATION_MB } from '../../hub/config/index.js';
 import { benchHubCore, PI_LIMITS } from './hub-core.js';
 import { Report } from './report.js';
+import { hubNode } from '../support/hub.js';
 import { benchPeers } from './peers.js';
 import { benchGrowth } from './growth.js';
 import { benchLoadAndSoak } from './soak.js';
@@ -37,6 +39,8 @@ Object.assign(report.limits, {
   hubSemiSpaceMB: YOUNG_GENERATION_MB,
   machineCores: cpus().length,
   loadGenerator: 'autocannon in this process',
+  // The Node the hubs run on (ESPACE_HUB_NODE, `make bench HUB_NODE=image`): the Pi image's is 24.
+  hubNode: `${hubNode()} ${execFileSync(hubNode(), ['--version'], { encoding: 'utf8' }).trim()}`,
 });
 
 /** `--only hub,portal` runs just those sections. */

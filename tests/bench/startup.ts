@@ -9,7 +9,7 @@ import { makeCpuQuota, PI_SHARE, type CpuQuota } from './cpu-quota.js';
 import { round } from './load.js';
 import type { Report } from './report.js';
 import { espaceBinOf } from '../support/espace-bin.js';
-import { freePort, hubEnv } from '../support/hub.js';
+import { freePort, hubEnv, hubNode } from '../support/hub.js';
 
 const HUB_ENV = { ESPACE_LOG_LEVEL: 'warn' };
 
@@ -62,7 +62,7 @@ function configCacheOf(root: string, dataDir: string): string {
 export async function startToFirstSearch(root: string, dataDir: string, wrap?: CpuQuota['wrap']): Promise<Start> {
   const port = ports.get(dataDir) ?? (await freePort());
   ports.set(dataDir, port);
-  const bare: [string, string[]] = ['taskset', ['-c', String(PI_LIMITS.cpu), process.execPath, ...hubNodeFlags(PI_LIMITS.heapMB), espaceBinOf(root), 'start']];
+  const bare: [string, string[]] = ['taskset', ['-c', String(PI_LIMITS.cpu), hubNode(), ...hubNodeFlags(PI_LIMITS.heapMB), espaceBinOf(root), 'start']];
   const [cmd, args] = wrap ? wrap(...bare) : bare;
   const t0 = performance.now();
   const child = spawn(cmd, args, {

@@ -84,6 +84,14 @@ export interface HubProcess {
   stop(): Promise<void>;
 }
 
+/**
+ * The Node that spawned hubs run with: ESPACE_HUB_NODE when set (`make bench HUB_NODE=image`
+ * runs them on the Pi image's Node, tests/bench/hub-node.sh), else this process's own.
+ */
+export function hubNode(): string {
+  return process.env.ESPACE_HUB_NODE || process.execPath;
+}
+
 /** The real hub as a child process (`espace start`), for kill -9 tests. */
 export interface SpawnOptions {
   /** Pi-like limits: pin to one CPU with taskset, and the V8 flags the systemd unit gives the hub (`hubNodeFlags`). */
@@ -151,8 +159,8 @@ export function waitForListening(child: ChildProcessByStdio<null, Readable, Read
 export async function spawnHub(dataDir: string, env: Record<string, string> = {}, options: SpawnOptions = {}): Promise<HubProcess> {
   const nodeArgs = [options.bin ?? espaceBin(), 'start'];
   const [bare, bareArgs]: [string, string[]] = options.pin
-    ? ['taskset', ['-c', String(options.pin.cpu), process.execPath, ...hubNodeFlags(options.pin.heapMB), ...nodeArgs]]
-    : [process.execPath, nodeArgs];
+    ? ['taskset', ['-c', String(options.pin.cpu), hubNode(), ...hubNodeFlags(options.pin.heapMB), ...nodeArgs]]
+    : [hubNode(), nodeArgs];
   const [cmd, args] = options.wrap ? options.wrap(bare, bareArgs) : [bare, bareArgs];
   const child = spawn(cmd, args, {
     env: hubEnv(dataDir, {
