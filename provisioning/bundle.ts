@@ -51,10 +51,10 @@ const BANNER = "import { createRequire as __espaceCreateRequire } from 'node:mod
  * Each stand-in is an ES module that exports the built-in's names one by one, each read only
  * where it is imported (the others are dropped as unused), one stand-in per importing module.
  * A CommonJS stand-in (`module.exports = require(…)`) made esbuild copy every property of the
- * built-in into an object of its own (`__toESM`), and on Node 22 reading the descriptors of `node:util`'s lazy
- * exports loads them. CPU time when the first request arrives: 150–161 ms against 174–186 on
- * Node 20, 192–230 against 227–264 on Node 22, 208–216 against 231–321 on Node 24
- * (provisioning/README.md, "The bundle").
+ * built-in into an object of its own (`__toESM`), and on Node 22 reading the descriptors of
+ * `node:util`'s lazy exports loads them. CPU time when the first request arrives: 150–161 ms
+ * against 174–186 on Node 20, 192–230 against 227–264 on Node 22, 208–216 against 231–321 on
+ * Node 24 (provisioning/README.md, "The bundle").
  */
 const builtinsThroughRequire: Plugin = {
   name: 'builtins-through-require',
@@ -81,18 +81,24 @@ const IMPORTED_BY = ' imported by ';
 /** Names an ES module can export with `export const`: the built-in's exports that are not. */
 const EXPORTABLE = /^[A-Za-z_$][\w$]*$/;
 
+/** Each built-in's stand-in, made once per build process: hundreds of modules import a few built-ins. */
+const standIns = new Map<string, string>();
+
 /**
  * The stand-in of built-in `name`: its default export, and each of its exports as the built-in
  * has it, read by a call marked pure so that esbuild drops the exports nobody imports. The names
  * are those of the Node that bundles: one the code imports and it lacks fails the build.
  */
-export function builtinStandIn(name: string): string {
-  const builtin = nodeRequire(name) as object;
-  const lines = [`const m = require(${JSON.stringify(name)});`, 'const pick = (k) => m[k];', 'export default m;'];
-  for (const key of Object.getOwnPropertyNames(builtin)) {
-    if (key !== 'default' && EXPORTABLE.test(key)) lines.push(`export const ${key} = /* @__PURE__ */ pick(${JSON.stringify(key)});`);
+function builtinStandIn(name: string): string {
+  let text = standIns.get(name);
+  if (text === undefined) {
+    const lines = [`const m = require(${JSON.stringify(name)});`, 'const pick = (k) => m[k];', 'export default m;'];
+    for (const key of Object.getOwnPropertyNames(nodeRequire(name) as object)) {
+      if (key !== 'default' && EXPORTABLE.test(key)) lines.push(`export const ${key} = /* @__PURE__ */ pick(${JSON.stringify(key)});`);
+    }
+    standIns.set(name, (text = lines.join('\n')));
   }
-  return lines.join('\n');
+  return text;
 }
 
 /** esbuild's options for the bundle of `entry` (compiled JavaScript, under the project's root) into `outdir`, as `name`.js. */
