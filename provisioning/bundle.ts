@@ -4,6 +4,7 @@ import { createRequire, isBuiltin, SourceMap, type SourceMapPayload } from 'node
 import { dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { BuildOptions, Plugin } from 'esbuild';
+import { asciiBundleFile } from './bundle-ascii.js';
 import { BUNDLE_BUILD_ID, ESPACE_BIN, isNotFound, projectRoot } from '../content/boot.js';
 
 /**
@@ -133,6 +134,7 @@ export async function bundle(root: string = projectRoot()): Promise<void> {
   const old = `${target}.old-${process.pid}`;
   rmSync(fresh, { recursive: true, force: true });
   const result = await build(bundleOptions(root, 'dist/provisioning/cli.js', fresh, 'espace'));
+  asciiBundleDir(fresh);
   // The files read (not the built-ins' stand-ins, "builtin:node:http"…).
   const files = Object.keys(result.metafile?.inputs ?? {}).filter((input) => existsSync(join(root, input)));
   writeFileSync(join(fresh, INPUTS), JSON.stringify(files));
@@ -140,6 +142,20 @@ export async function bundle(root: string = projectRoot()): Promise<void> {
   if (existsSync(target)) renameSync(target, old);
   renameSync(fresh, target);
   rmSync(old, { recursive: true, force: true });
+}
+
+/** Every chunk in `dir` made ASCII, with its source map (bundle-ascii.ts says why). */
+export function asciiBundleDir(dir: string): void {
+  for (const name of readdirSync(dir)) {
+    if (!name.endsWith('.js')) continue;
+    const js = readFileSync(join(dir, name), 'utf8');
+    const mapFile = join(dir, `${name}.map`);
+    const map = existsSync(mapFile) ? readFileSync(mapFile, 'utf8') : undefined;
+    const ascii = asciiBundleFile({ js, ...(map === undefined ? {} : { map }) });
+    if (ascii.js === js) continue;
+    writeFileSync(join(dir, name), ascii.js);
+    if (ascii.map !== undefined) writeFileSync(mapFile, ascii.map);
+  }
 }
 
 /** The SHA-256 of every file of the bundle in `dir`, names and bytes, in name order. */

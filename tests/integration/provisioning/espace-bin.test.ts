@@ -21,6 +21,11 @@ describe('the bundled espace command (provisioning/bundle.ts)', () => {
     assert.equal(execFileSync(process.execPath, [bin, '--version'], { encoding: 'utf8' }).trim(), hubVersion());
     // Executable, for the /usr/local/bin/espace link of the image.
     assert.ok(statSync(bin).mode & 0o100);
+    // ASCII, so that V8 holds each chunk's source one byte a character (bundle-ascii.ts).
+    const dir = join(root, 'dist', 'bundle');
+    for (const name of readdirSync(dir).filter((n) => n.endsWith('.js'))) {
+      assert.doesNotMatch(readFileSync(join(dir, name), 'latin1'), /[\u007f-\uffff]/, name);
+    }
   });
 
   it("maps the bundle's stack traces to the TypeScript on demand", () => {
