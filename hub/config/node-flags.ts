@@ -45,6 +45,13 @@ export function hubNodeOptions(heapMB: number): string[] {
 export const HUB_COMMAND_LINE_FLAGS: readonly string[] = [`--heap-growing-percent=${HEAP_GROWING_PERCENT}`];
 
 /**
+ * Where Node >= 22.1 keeps the hub's compiled modules (NODE_COMPILE_CACHE), under the data dir:
+ * the systemd unit sets it, and so do the bench's Pi-like runs, so that a start on Node 24 (the
+ * Pi's) reads its modules' code back as a Pi's does. Node 20 ignores it.
+ */
+export const COMPILE_CACHE_DIR = 'cache/compile';
+
+/**
  * glibc's malloc for the hub (the systemd unit's environment, the bench's Pi-like runs): one
  * arena for every thread (LevelDB's reads and writes run on libuv's, V8 compiles and collects
  * on its own), and the top of the heap given back past 128 KB free (glibc otherwise raises

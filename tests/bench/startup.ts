@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import { HUB_MALLOC_ENV, hubNodeFlags, projectRoot } from '../../hub/config/index.js';
+import { COMPILE_CACHE_DIR, HUB_MALLOC_ENV, hubNodeFlags, projectRoot } from '../../hub/config/index.js';
 import { PI_LIMITS, prepareDataDir } from './hub-core.js';
 import { makeCpuQuota, PI_SHARE, type CpuQuota } from './cpu-quota.js';
 import { round } from './load.js';
@@ -66,8 +66,15 @@ export async function startToFirstSearch(root: string, dataDir: string, wrap?: C
   const [cmd, args] = wrap ? wrap(...bare) : bare;
   const t0 = performance.now();
   const child = spawn(cmd, args, {
-    // The configuration kept as the unit keeps it (ESPACE_CONFIG_CACHE): the first start writes it.
-    env: hubEnv(dataDir, { ...HUB_MALLOC_ENV, ...HUB_ENV, ESPACE_PORT: String(port), ESPACE_CONFIG_CACHE: configCacheOf(root, dataDir) }),
+    // The configuration and the compiled modules kept as the unit keeps them (ESPACE_CONFIG_CACHE,
+    // NODE_COMPILE_CACHE, keyed by each file's content): the first start writes them.
+    env: hubEnv(dataDir, {
+      ...HUB_MALLOC_ENV,
+      ...HUB_ENV,
+      ESPACE_PORT: String(port),
+      ESPACE_CONFIG_CACHE: configCacheOf(root, dataDir),
+      NODE_COMPILE_CACHE: join(dataDir, COMPILE_CACHE_DIR),
+    }),
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

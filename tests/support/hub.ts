@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { HUB_MALLOC_ENV, hubNodeFlags, loadConfig, type Config } from '../../hub/config/index.js';
+import { COMPILE_CACHE_DIR, HUB_MALLOC_ENV, hubNodeFlags, loadConfig, type Config } from '../../hub/config/index.js';
 import { createLogger } from '../../hub/log/index.js';
 import { startHub, type RunningHub } from '../../hub/main.js';
 import { espaceBin } from './espace-bin.js';
@@ -165,7 +165,7 @@ export async function spawnHub(dataDir: string, env: Record<string, string> = {}
   const child = spawn(cmd, args, {
     env: hubEnv(dataDir, {
       // As the systemd unit runs the hub on a Pi.
-      ...(options.pin ? HUB_MALLOC_ENV : {}),
+      ...(options.pin ? { ...HUB_MALLOC_ENV, NODE_COMPILE_CACHE: join(dataDir, COMPILE_CACHE_DIR) } : {}),
       ...env,
     }),
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,4 +1,4 @@
-import { ESPACE_BIN, HUB_COMMAND_LINE_FLAGS, HUB_MALLOC_ENV, hubNodeOptions } from '../../../hub/index.js';
+import { COMPILE_CACHE_DIR, ESPACE_BIN, HUB_COMMAND_LINE_FLAGS, HUB_MALLOC_ENV, hubNodeOptions } from '../../../hub/index.js';
 import type { SpaceProfile } from '../../profile/index.js';
 import { HUB_DATA_DIR, parseCidr } from '../../profile/index.js';
 import { header } from '../escape.js';
@@ -44,7 +44,7 @@ export function hubUnit(p: SpaceProfile): RenderedFile {
     `Environment="NODE_OPTIONS=${hubNodeOptions(Math.floor(p.hub.memoryMaxMB * 0.6)).join(' ')}"\n` +
     `# One malloc arena for every thread (LevelDB's run on libuv's), the heap's top given back past 128 KB free (hub/config/node-flags.ts).\n` +
     `Environment=${mallocEnv}\n` +
-    `# Node >= 22.1 keeps the compiled modules here: loading them is most of a start on a Pi (Node 20 ignores it).\nEnvironment=NODE_COMPILE_CACHE=${HUB_DATA_DIR}/cache/compile\n` +
+    `# Node >= 22.1 keeps the compiled modules here: loading them is most of a start on a Pi (Node 20 ignores it).\nEnvironment=NODE_COMPILE_CACHE=${HUB_DATA_DIR}/${COMPILE_CACHE_DIR}\n` +
     `# The configuration as validated last time, read back while nothing changed: zod loads only on a change (hub/config/cached.ts).\n` +
     `# Out of the data dir, so that backups leave its secrets out.\nEnvironment=ESPACE_CONFIG_CACHE=${CONFIG_CACHE_PATH}\n` +
     `# Secrets, read by systemd as root before it drops to the espace user.\nEnvironmentFile=-${SECRETS_PATH}\n` +
