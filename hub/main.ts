@@ -9,6 +9,7 @@ import { SearchIndex, type SearchSource } from './search/index.js';
 import { closeAhead, MediaStore, peekDatabase } from './storage/boot.js';
 import type { Databases } from './storage/index.js';
 import { hubVersion } from './version.js';
+import { QuietMoment } from './quiet-moment.js';
 import { prepareContent } from './seed.js';
 import { answerSender, EncodingMemo, precomputedSecurityHeaders, SearchAnswers, searchFastPath } from './http/boot.js';
 import type { Rooms } from './rooms.js';
@@ -23,6 +24,14 @@ export interface RunningHub {
 }
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+
+/**
+ * The rest of the hub loads after no request for this long (a search sent as the port opens
+ * arrives within a few ms, at Pi speed too), and at the latest this long after the index is
+ * ready: the wait costs no CPU, and a start with no visitor is everything-serving 50 ms later.
+ */
+const QUIET_MS = 50;
+const QUIET_AT_MOST_MS = 1000;
 
 export interface StartOptions {
   /**
@@ -45,8 +54,9 @@ export interface StartOptions {
  * search index (from its snapshot, when the content db's sequence read from LevelDB says it is
  * current) with only the modules it needs, then it listens, searches answered at once (the
  * fast path's own answer, http/boot.ts); PouchDB, the catalog and the other rooms (rooms.ts,
- * Express and every router) load after the index is ready, and the requests that came
- * meanwhile wait for them, none refused. Content to prepare (an interrupted import, the demo
+ * Express and every router) load after the index is ready and the searches of the visitors
+ * already there are answered (quiet-moment.ts), and the requests that came meanwhile wait for
+ * them, none refused. Content to prepare (an interrupted import, the demo
  * to seed) is prepared with PouchDB before anything is served, as before. READY=1 and the
  * resolved promise come once everything serves, as before.
  */
@@ -122,10 +132,19 @@ export async function startHub(config: Config, log: Logger, opts: StartOptions =
         res.writeHead(503, { 'retry-after': '5' }).end();
       }
     );
+  // The rest loads once the searches of the visitors already there are answered (quiet-moment.ts).
+  const quiet = new QuietMoment(QUIET_MS);
   const gate: Handler = (req, res) => {
     if (front.full) front.full(req, res);
+    else if (early(req, res)) quiet.heard();
     // A search waits for the index or the rest, whichever comes first; anything else for the rest.
-    else if (!early(req, res)) waitFor(isSearch(req) ? Promise.race([searchReady, whenFull]) : whenFull, req, res);
+    else if (isSearch(req)) {
+      quiet.heard();
+      waitFor(Promise.race([searchReady, whenFull]), req, res);
+    } else {
+      quiet.now();
+      waitFor(whenFull, req, res);
+    }
   };
   const server = createServer({ keepAliveTimeout: 5000, headersTimeout: 10_000, requestTimeout: 60_000 }, gate);
   await new Promise<void>((resolve, reject) => {
@@ -143,8 +162,8 @@ export async function startHub(config: Config, log: Logger, opts: StartOptions =
     // On one core, loading the rest now would hold the snapshot's restore back: it waits for it
     // (a rebuild from the catalog, seconds long, is not waited for: searches wait for it alone).
     await search.whenRestoredOrRebuilding();
-    // The first search's answer goes out first.
-    await new Promise((resolve) => setImmediate(resolve));
+    // The searches of the visitors already there are answered first.
+    await quiet.reached(QUIET_AT_MOST_MS);
     content = await opened();
     const { first, catalog, storage } = content;
     dbs = first;
