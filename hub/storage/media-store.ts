@@ -1,4 +1,3 @@
-import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream, mkdirSync, promises as fsp, type ReadStream } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -44,6 +43,8 @@ export class MediaStore {
 
   /** Stores a stream, refusing it (and keeping nothing) when its hash is not `expected`. */
   async put(source: Readable | Uint8Array, expected: string): Promise<{ size: number }> {
+    // Loaded here, not with the module: the store is made before the first search, which needs no node:crypto (hub/config/cached.ts).
+    const { createHash, randomBytes } = await import('node:crypto');
     const final = this.pathOf(expected);
     if (await this.has(expected)) return { size: (await this.stat(expected))!.size };
     const tmp = join(this.tmpDir, `${expected}.${randomBytes(4).toString('hex')}`);
