@@ -63,7 +63,7 @@ function moveColumns(line: string, at: number[]): string {
   return line
     .split(',')
     .map((segment) => {
-      const [delta, end] = readVlq(segment, 0);
+      const [delta, end] = readVlq(segment);
       column += delta;
       while (passed < at.length && at[passed]! < column) passed += 1;
       const next = column + passed * WIDENED_BY;
@@ -74,11 +74,11 @@ function moveColumns(line: string, at: number[]): string {
     .join(',');
 }
 
-/** The base64 VLQ number starting at `from` in `s`, and where it ends. */
-function readVlq(s: string, from: number): [number, number] {
+/** The base64 VLQ number that `s` starts with, and where it ends. */
+function readVlq(s: string): [number, number] {
   let value = 0;
   let shift = 0;
-  let i = from;
+  let i = 0;
   for (;;) {
     const digit = BASE64_VALUE.get(s[i] ?? '');
     if (digit === undefined) throw new Error(`not a source map's base64 VLQ: ${JSON.stringify(s)}`);

@@ -145,7 +145,7 @@ export async function bundle(root: string = projectRoot()): Promise<void> {
 }
 
 /** Every chunk in `dir` made ASCII, with its source map (bundle-ascii.ts says why). */
-export function asciiBundleDir(dir: string): void {
+function asciiBundleDir(dir: string): void {
   for (const name of readdirSync(dir)) {
     if (!name.endsWith('.js')) continue;
     const js = readFileSync(join(dir, name), 'utf8');

@@ -3,13 +3,13 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import { COMPILE_CACHE_DIR, HUB_MALLOC_ENV, hubNodeFlags, projectRoot } from '../../hub/config/index.js';
+import { hubNodeFlags, projectRoot } from '../../hub/config/index.js';
 import { PI_LIMITS, prepareDataDir } from './hub-core.js';
 import { makeCpuQuota, PI_SHARE, type CpuQuota } from './cpu-quota.js';
 import { round } from './load.js';
 import type { Report } from './report.js';
 import { espaceBinOf } from '../support/espace-bin.js';
-import { freePort, hubEnv, hubNode } from '../support/hub.js';
+import { freePort, hubEnv, hubNode, unitEnv } from '../support/hub.js';
 
 const HUB_ENV = { ESPACE_LOG_LEVEL: 'warn' };
 
@@ -68,13 +68,7 @@ export async function startToFirstSearch(root: string, dataDir: string, wrap?: C
   const child = spawn(cmd, args, {
     // The configuration and the compiled modules kept as the unit keeps them (ESPACE_CONFIG_CACHE,
     // NODE_COMPILE_CACHE, keyed by each file's content): the first start writes them.
-    env: hubEnv(dataDir, {
-      ...HUB_MALLOC_ENV,
-      ...HUB_ENV,
-      ESPACE_PORT: String(port),
-      ESPACE_CONFIG_CACHE: configCacheOf(root, dataDir),
-      NODE_COMPILE_CACHE: join(dataDir, COMPILE_CACHE_DIR),
-    }),
+    env: hubEnv(dataDir, { ...unitEnv(dataDir), ...HUB_ENV, ESPACE_PORT: String(port), ESPACE_CONFIG_CACHE: configCacheOf(root, dataDir) }),
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

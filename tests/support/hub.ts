@@ -156,6 +156,11 @@ export function waitForListening(child: ChildProcessByStdio<null, Readable, Read
   });
 }
 
+/** The environment the systemd unit gives the hub on a Pi (malloc's settings, the compile cache), for the bench's Pi-like runs. */
+export function unitEnv(dataDir: string): Record<string, string> {
+  return { ...HUB_MALLOC_ENV, NODE_COMPILE_CACHE: join(dataDir, COMPILE_CACHE_DIR) };
+}
+
 export async function spawnHub(dataDir: string, env: Record<string, string> = {}, options: SpawnOptions = {}): Promise<HubProcess> {
   const nodeArgs = [options.bin ?? espaceBin(), 'start'];
   const [bare, bareArgs]: [string, string[]] = options.pin
@@ -164,8 +169,7 @@ export async function spawnHub(dataDir: string, env: Record<string, string> = {}
   const [cmd, args] = options.wrap ? options.wrap(bare, bareArgs) : [bare, bareArgs];
   const child = spawn(cmd, args, {
     env: hubEnv(dataDir, {
-      // As the systemd unit runs the hub on a Pi.
-      ...(options.pin ? { ...HUB_MALLOC_ENV, NODE_COMPILE_CACHE: join(dataDir, COMPILE_CACHE_DIR) } : {}),
+      ...(options.pin ? unitEnv(dataDir) : {}),
       ...env,
     }),
     stdio: ['ignore', 'pipe', 'pipe'],
